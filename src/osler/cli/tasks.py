@@ -1,0 +1,70 @@
+"""``osler train|predict|evaluate TASK``: one contract for every task, dispatched by registry.
+
+A task is implemented once in ``osler.pipelines.<module>`` as an object with ``train``,
+``predict`` and ``evaluate`` (see :mod:`osler.pipelines.registry`). The CLI only parses options.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from osler.pipelines.registry import get_task, task_names
+
+__all__ = ["evaluate", "predict", "train"]
+
+
+class _TaskName(click.ParamType):
+    name = "task"
+
+    def convert(self, value, param, ctx):  # noqa: ANN001 - click's signature
+        names = task_names()
+        if value not in names:
+            self.fail(f"task must be one of {{{', '.join(names)}}}; got {value!r}", param, ctx)
+        return value
+
+
+@click.command()
+@click.argument("task", type=_TaskName())
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True),
+              help="Input data (repeat for several sources).")
+@click.option("--outcomes", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Outcomes file, where the task keeps labels apart (icu-mortality).")
+@click.option("--model", "model_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory to save the trained model in.")
+@click.option("--seed", default=0, show_default=True, help="Random seed.")
+def train(task: str, data: tuple[str, ...], outcomes: str | None, model_dir: str, seed: int) -> None:
+    """Train TASK's model and save it with its task, features and data fingerprint."""
+    summary = get_task(task).train([Path(d) for d in data], outcomes=outcomes and Path(outcomes),
+                                   model_dir=Path(model_dir), seed=seed)
+    click.echo(summary)
+
+
+@click.command()
+@click.argument("task", type=_TaskName())
+@click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--data", required=True, type=click.Path(exists=True))
+@click.option("--out", required=True, type=click.Path())
+@click.option("--split", default=None, help="Which split of an NPZ to score (pneumonia).")
+def predict(task: str, model_dir: str, data: str, out: str, split: str | None) -> None:
+    """Score DATA with a saved TASK model and write OUT in the task's documented format."""
+    summary = get_task(task).predict(Path(model_dir), Path(data), Path(out), split=split)
+    click.echo(summary)
+
+
+@click.command()
+@click.argument("task", type=_TaskName())
+@click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True))
+@click.option("--outcomes", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option("--report", required=True, type=click.Path(dir_okay=False),
+              help="Model card to write (HTML); the JSON form is written beside it.")
+@click.option("--split", default=None, help="Which split of an NPZ to evaluate (pneumonia).")
+def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: str | None, report: str,
+             split: str | None) -> None:
+    """Evaluate a saved TASK model on DATA and write its model card."""
+    summary = get_task(task).evaluate(Path(model_dir), [Path(d) for d in data],
+                                      outcomes=outcomes and Path(outcomes), report=Path(report),
+                                      split=split)
+    click.echo(summary)
