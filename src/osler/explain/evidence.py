@@ -1,0 +1,64 @@
+"""Evidence: one reason behind a prediction, pointing back to the source records it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from osler.record import Provenance
+
+__all__ = ["Evidence"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """A contribution to a prediction that a clinician can check at its source.
+
+    Parameters
+    ----------
+    label : str
+        What it is, in clinical words ("Heart rate, last value").
+    value : object
+        The value the model saw (number, text, genotype), or ``None`` when missing.
+    unit : str or None
+        UCUM unit of ``value``.
+    contribution : float
+        Signed contribution to the model output (log-odds for tree SHAP values).
+    kind : str
+        ``feature``, ``image-region``, ``genotype``, ``note-span`` ...
+    source, event_ids, time, offset
+        Where the value came from: provenance of the source record, the store event ids,
+        and when it was recorded (absolute ``time`` or admission-relative ``offset``).
+    detail : str or None
+        Anything else that helps (a PNG path for an image region, a rule id).
+    """
+
+    label: str
+    value: Any
+    unit: str | None
+    contribution: float
+    kind: str
+    source: Provenance | None = None
+    event_ids: tuple[str, ...] = ()
+    time: datetime | None = None
+    offset: timedelta | None = None
+    detail: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (times as ISO 8601, offsets in hours)."""
+        value = self.value
+        if hasattr(value, "item"):  # numpy scalar
+            value = value.item()
+        return {
+            "label": self.label,
+            "value": value,
+            "unit": self.unit,
+            "contribution": float(self.contribution),
+            "kind": self.kind,
+            "source": str(self.source) if self.source else None,
+            "event_ids": list(self.event_ids),
+            "time": self.time.isoformat() if self.time else None,
+            "offset_hours": self.offset.total_seconds() / 3600 if self.offset is not None else None,
+            "detail": self.detail,
+        }
