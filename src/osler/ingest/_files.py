@@ -1,0 +1,87 @@
+"""Walking sources: files, directories and zip archives, uniformly.
+
+A *member* is one logical file: a plain file, or ``archive.zip!inner/path`` inside a zip. Names
+are what provenance and quarantine rows show, so they are relative and stable across machines.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from osler.errors import IngestError
+
+__all__ = ["Member", "iter_members", "read_bytes"]
+
+
+@dataclass(frozen=True)
+class Member:
+    """One logical input file. ``open_bytes()`` returns its (gunzipped) content."""
+
+    name: str
+    path: Path                    # the file on disk (the zip itself for archive members)
+    inner: str | None = None      # path inside the zip
+    archive: zipfile.ZipFile | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def suffixes(self) -> str:
+        base = self.inner or self.path.name
+        return "".join(Path(base).suffixes).lower()
+
+    @property
+    def stem(self) -> str:
+        base = Path(self.inner or self.path.name).name
+        return base.split(".")[0]
+
+    def open_bytes(self) -> bytes:
+        return read_bytes(self)
+
+
+def read_bytes(member: Member) -> bytes:
+    """Content of a member, gunzipped when its name ends in ``.gz``."""
+    try:
+        if member.inner is None:
+            data = member.path.read_bytes()
+        elif member.archive is not None:
+            data = member.archive.read(member.inner)
+        else:
+            with zipfile.ZipFile(member.path) as zf:
+                data = zf.read(member.inner)
+        if member.suffixes.endswith(".gz"):
+            data = gzip.decompress(data)
+        return data
+    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+        raise IngestError(f"cannot read: {type(exc).__name__}: {exc}", file=member.name) from exc
+
+
+def iter_members(path: Path, accept: Callable[[str], bool],
+                 on_error: Callable[[IngestError], None] | None = None) -> Iterator[Member]:
+    """Members under ``path`` (file, directory or zip) whose name ``accept`` admits, sorted."""
+    path = Path(path)
+    if path.is_dir():
+        for p in sorted(q for q in path.rglob("*") if q.is_file()):
+            if zipfile.is_zipfile(p) and p.suffix.lower() == ".zip":
+                yield from iter_members(p, accept, on_error)
+            elif accept(p.name.lower()):
+                yield Member(name=str(p.relative_to(path.parent)), path=p)
+    elif path.suffix.lower() == ".zip":
+        try:
+            zf = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            err = IngestError(f"not a valid zip archive ({exc})", file=path.name)
+            if on_error is None:
+                raise err from exc
+            on_error(err)
+            return
+        with zf:  # one open archive for all members: reopening re-reads the directory each time
+            names = sorted(n for n in zf.namelist() if not n.endswith("/"))
+            for n in names:
+                if accept(n.lower()) and not Path(n).name.startswith("."):
+                    yield Member(name=f"{path.name}!{n}", path=path, inner=n, archive=zf)
+    elif path.is_file():
+        yield Member(name=path.name, path=path)
+    else:
+        raise IngestError("no such file or directory", file=str(path))

@@ -1,0 +1,246 @@
+"""PhysioNet/CinC ICU challenge data: 2019 (sepsis, hourly ``.psv``) and 2012 (mortality).
+
+Both give time only relative to ICU admission, so events carry an ``offset`` from the start of
+the stay's ``Encounter`` and no absolute time: Osler does not invent one. Outcomes
+(``SepsisLabel``, in-hospital death) become :class:`~osler.record.Label` s, never observations.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from osler.errors import IngestError
+from osler.ingest._files import Member, iter_members
+from osler.record import (LOINC, OSLER, Coding, Encounter, Label, Observation, PatientRecord,
+                          Provenance, Quantity, event_id)
+
+__all__ = ["PSV_COLUMNS", "read_physionet2012", "read_physionet2019", "read_outcomes_2012",
+           "sniff_physionet2012", "sniff_physionet2019"]
+
+OnError = Callable[[IngestError], None] | None
+
+PSV_COLUMNS = ("HR|O2Sat|Temp|SBP|MAP|DBP|Resp|EtCO2|BaseExcess|HCO3|FiO2|pH|PaCO2|SaO2|AST|BUN|"
+               "Alkalinephos|Calcium|Chloride|Creatinine|Bilirubin_direct|Glucose|Lactate|"
+               "Magnesium|Phosphate|Potassium|Bilirubin_total|TroponinI|Hct|Hgb|PTT|WBC|"
+               "Fibrinogen|Platelets|Age|Gender|Unit1|Unit2|HospAdmTime|ICULOS|SepsisLabel"
+               ).split("|")
+_NON_OBS = {"Gender", "Unit1", "Unit2", "ICULOS", "SepsisLabel"}
+_ONCE = {"Age", "HospAdmTime"}  # constant over a stay: stored once, at admission
+
+
+@lru_cache(maxsize=2)
+def _codings(challenge: str) -> dict[str, tuple[Coding, str | None, str]]:
+    from osler.resources import load_tsv
+    out = {}
+    for r in load_tsv("physionet/variables.tsv",
+                      {"challenge", "variable", "loinc", "display", "ucum", "category"}):
+        if r["challenge"] != challenge:
+            continue
+        system, code = (LOINC, r["loinc"]) if r["loinc"] else (f"{OSLER}:physionet{challenge}",
+                                                               r["variable"])
+        out[r["variable"]] = (Coding(system, code, r["display"]), r["ucum"] or None, r["category"])
+    return out
+
+
+def _report(err: IngestError, on_error: OnError) -> None:
+    if on_error is None:
+        raise err
+    on_error(err)
+
+
+def sniff_physionet2019(path: Path, head: bytes) -> bool:
+    return head.startswith(b"HR|O2Sat|")
+
+
+def sniff_physionet2012(path: Path, head: bytes) -> bool:
+    return head.startswith(b"Time,Parameter,Value")
+
+
+def read_physionet2019(source: Path, *, on_error: OnError = None) -> Iterator[PatientRecord]:
+    """One :class:`PatientRecord` per ``.psv`` stay in a file, directory or zip.
+
+    A stay with a wrong header, a non-numeric cell or hours that do not increase is rejected
+    whole (named by file and line): Osler never stores half a stay.
+    """
+    for member in iter_members(Path(source), lambda n: n.endswith(".psv"), on_error):
+        try:
+            yield _read_psv(member)
+        except IngestError as err:
+            _report(err, on_error)
+
+
+def _parse_float(cell: str, member: Member, line: int, column: str) -> float:
+    try:
+        return float(cell)
+    except ValueError:
+        raise IngestError(f"column {column!r} must be numeric or NaN; got a non-numeric cell",
+                          file=member.name, record=member.stem, line=line) from None
+
+
+def _read_psv(member: Member) -> PatientRecord:
+    text = member.open_bytes().decode("utf-8", errors="strict")
+    lines = text.splitlines()
+    stay = member.stem
+    if not lines or lines[0].strip().split("|") != PSV_COLUMNS:
+        got = lines[0][:80] if lines else "an empty file"
+        raise IngestError(f"header must be the 41 PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); "
+                          f"got {got!r}", file=member.name, record=stay, line=1)
+    if len(lines) < 2:
+        raise IngestError("stay has no rows", file=member.name, record=stay, line=2)
+    codings = _codings("2019")
+    enc_id = event_id("physionet2019", stay, "stay")
+    obs: list[Observation] = []
+    labels: list[Label] = []
+    first: dict[str, float] = {}
+    last_hour = -math.inf
+    for lineno, line in enumerate(lines[1:], start=2):
+        cells = line.split("|")
+        if len(cells) != len(PSV_COLUMNS):
+            raise IngestError(f"row has {len(cells)} cells; expected {len(PSV_COLUMNS)}",
+                              file=member.name, record=stay, line=lineno)
+        row = {c: _parse_float(v, member, lineno, c) for c, v in zip(PSV_COLUMNS, cells)}
+        hour = row["ICULOS"]
+        if math.isnan(hour) or hour <= last_hour:
+            raise IngestError(f"ICULOS must increase row by row; got {hour:g} after {last_hour:g}",
+                              file=member.name, record=stay, line=lineno)
+        last_hour = hour
+        offset = timedelta(hours=hour)
+        prov = Provenance(member.name, stay, lineno)
+        for col in PSV_COLUMNS:
+            value = row[col]
+            if col in _NON_OBS or math.isnan(value):
+                continue
+            if col in _ONCE:
+                first.setdefault(col, value)
+                continue
+            coding, unit, category = codings[col]
+            obs.append(Observation(id=event_id("physionet2019", stay, lineno, col), coding=coding,
+                                   provenance=prov, offset=offset, encounter_id=enc_id,
+                                   category=category, value=Quantity(value, unit)))
+        if not math.isnan(row["SepsisLabel"]):
+            labels.append(Label(name="SepsisLabel", value=row["SepsisLabel"], provenance=prov,
+                                offset=offset, encounter_id=enc_id))
+    return _assemble_2019(member, stay, enc_id, lines, first, obs, labels)
+
+
+def _assemble_2019(member: Member, stay: str, enc_id: str, lines: list[str],
+                   first: dict[str, float], obs: list[Observation],
+                   labels: list[Label]) -> PatientRecord:
+    head = dict(zip(PSV_COLUMNS, lines[1].split("|")))
+    prov = Provenance(member.name, stay, 2)
+    codings = _codings("2019")
+    once = [Observation(id=event_id("physionet2019", stay, col), coding=codings[col][0],
+                        provenance=prov, offset=timedelta(0), encounter_id=enc_id,
+                        category=codings[col][2], value=Quantity(v, codings[col][1]))
+            for col, v in first.items()]
+    unit = "MICU" if head["Unit1"] == "1" else "SICU" if head["Unit2"] == "1" else None
+    sex = {"0": "female", "1": "male"}.get(head["Gender"].split(".")[0])
+    site = Path(member.inner).parent.name if member.inner else member.path.parent.name
+    encounter = Encounter(id=enc_id, coding=Coding(OSLER + ":encounter-class", "ICU", "ICU stay"),
+                          provenance=prov, offset=timedelta(0), encounter_class="ICU", unit=unit,
+                          care_site=site or None)
+    return PatientRecord(patient_id=stay, provenance=Provenance(member.name, stay), sex=sex,
+                         site=site or None, events=(encounter, *once, *obs), labels=tuple(labels))
+
+
+# ---------------------------------------------------------------------------- 2012
+
+def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
+    """``RecordID -> {SAPS-I, SOFA, Length_of_stay, Survival, In-hospital_death}``."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or "RecordID" not in reader.fieldnames:
+            raise IngestError("outcomes file must have a RecordID column", file=path.name, line=1)
+        out = {}
+        for lineno, row in enumerate(reader, start=2):
+            try:
+                out[row["RecordID"]] = {k: float(v) for k, v in row.items() if k != "RecordID"}
+            except (TypeError, ValueError):
+                raise IngestError("outcome values must be numeric", file=path.name,
+                                  record=row.get("RecordID"), line=lineno) from None
+    return out
+
+
+def read_physionet2012(source: Path, *, outcomes: Path | None = None,
+                       on_error: OnError = None) -> Iterator[PatientRecord]:
+    """One record per 2012 stay (``Time,Parameter,Value`` files); outcomes become labels."""
+    outcome_rows = read_outcomes_2012(outcomes) if outcomes else {}
+    for member in iter_members(Path(source), lambda n: n.endswith(".txt") and "outcome" not in n,
+                               on_error):
+        try:
+            yield _read_2012(member, outcome_rows, outcomes)
+        except IngestError as err:
+            _report(err, on_error)
+
+
+def _offset_2012(text: str, member: Member, lineno: int) -> timedelta:
+    try:
+        hh, mm = text.split(":")
+        return timedelta(hours=int(hh), minutes=int(mm))
+    except ValueError:
+        raise IngestError(f"Time must be HH:MM; got {text!r}", file=member.name,
+                          line=lineno) from None
+
+
+def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> PatientRecord:
+    rows = list(csv.reader(io.StringIO(member.open_bytes().decode("utf-8"))))
+    if not rows or rows[0] != ["Time", "Parameter", "Value"]:
+        raise IngestError("header must be 'Time,Parameter,Value'", file=member.name, line=1)
+    codings = _codings("2012")
+    record_id, sex, icu_type, obs = member.stem, None, None, []
+    for lineno, row in enumerate(rows[1:], start=2):
+        if len(row) != 3:
+            raise IngestError(f"row must have 3 cells; got {len(row)}", file=member.name, line=lineno)
+        time_text, param, value_text = row
+        offset = _offset_2012(time_text, member, lineno)
+        try:
+            value = float(value_text)
+        except ValueError:
+            raise IngestError(f"Value of {param!r} must be numeric", file=member.name,
+                              record=record_id, line=lineno) from None
+        if param == "RecordID":
+            record_id = str(int(value))
+            continue
+        if param == "Gender":
+            sex = {0.0: "female", 1.0: "male"}.get(value)
+            continue
+        if param == "ICUType":
+            icu_type = {1.0: "CCU", 2.0: "CSRU", 3.0: "MICU", 4.0: "SICU"}.get(value)
+            continue
+        if value < 0 and param in {"Age", "Height", "Weight"}:
+            continue  # -1 marks "not recorded" in the general descriptors
+        if param not in codings:
+            raise IngestError(f"unknown parameter {param!r}", file=member.name, record=record_id,
+                              line=lineno)
+        coding, unit, category = codings[param]
+        obs.append(Observation(id=event_id("physionet2012", record_id, lineno), coding=coding,
+                               provenance=Provenance(member.name, record_id, lineno), offset=offset,
+                               encounter_id=event_id("physionet2012", record_id, "stay"),
+                               category=category, value=Quantity(value, unit)))
+    return _assemble_2012(member, record_id, sex, icu_type, obs, outcome_rows, outcomes)
+
+
+def _assemble_2012(member: Member, record_id: str, sex: str | None, icu_type: str | None,
+                   obs: list[Observation], outcome_rows: dict,
+                   outcomes: Path | None) -> PatientRecord:
+    enc_id = event_id("physionet2012", record_id, "stay")
+    prov = Provenance(member.name, record_id)
+    encounter = Encounter(id=enc_id, coding=Coding(OSLER + ":encounter-class", "ICU", "ICU stay"),
+                          provenance=prov, offset=timedelta(0), encounter_class="ICU", unit=icu_type)
+    labels: tuple[Label, ...] = ()
+    if outcomes is not None:
+        if record_id not in outcome_rows:
+            raise IngestError("stay has no row in the outcomes file", file=member.name,
+                              record=record_id)
+        oprov = Provenance(Path(outcomes).name, record_id)
+        labels = tuple(Label(name=k, value=v, provenance=oprov, encounter_id=enc_id)
+                       for k, v in outcome_rows[record_id].items())
+    return PatientRecord(patient_id=record_id, provenance=prov, sex=sex,
+                         events=(encounter, *obs), labels=labels)
