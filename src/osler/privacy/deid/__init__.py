@@ -1,0 +1,26 @@
+"""De-identification of notes, FHIR resources and DICOM headers under one key.
+
+pydicom is imported only when DICOM is de-identified (extra ``imaging``).
+"""
+
+from osler.privacy.deid.detect import detect_phi
+from osler.privacy.deid.dicom import (BURNED_IN_MODALITIES, DicomResult, deidentify_dataset,
+                                      deidentify_dicom_dir)
+from osler.privacy.deid.fhir import deidentify_bundle, deidentify_resource
+from osler.privacy.deid.spans import PHI_TYPES, PhiSpan
+from osler.privacy.deid.text import PROFILES, DeidentifiedText, deidentify_text
+
+__all__ = [
+    "BURNED_IN_MODALITIES",
+    "DeidentifiedText",
+    "DicomResult",
+    "PHI_TYPES",
+    "PROFILES",
+    "PhiSpan",
+    "deidentify_bundle",
+    "deidentify_dataset",
+    "deidentify_dicom_dir",
+    "deidentify_resource",
+    "deidentify_text",
+    "detect_phi",
+]

@@ -1,0 +1,147 @@
+"""De-identify DICOM headers with the PS3.15 Basic Application Level Confidentiality Profile.
+
+Actions come from ``resources/deid/dicom_basic_profile.tsv`` (Table E.1-1, cited there), with
+the Retain Longitudinal Temporal Information with Modified Dates option: dates move by the
+same per-patient offset as the patient's notes and FHIR resources, and UIDs are remapped with
+the same key, so studies, series and references stay linked. Pixel data are not inspected:
+modalities where burned-in text is common are flagged instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from osler._extras import require
+from osler.errors import DataError
+from osler.privacy.deid.text import deidentify_text
+from osler.privacy.keys import DeidKey
+from osler.resources import load_tsv
+
+__all__ = ["BURNED_IN_MODALITIES", "DicomResult", "deidentify_dataset", "deidentify_dicom_dir",
+           "profile_actions"]
+
+#: Modalities whose pixels often carry burned-in identifying text (ultrasound, secondary
+#: capture, other, endoscopy, photography, scanned documents, ...).
+BURNED_IN_MODALITIES = frozenset({"US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC", "IVUS",
+                                  "OP", "XA", "RF", "ECG"})
+_ACTIONS = frozenset("DZXKUSC")
+
+
+@lru_cache(maxsize=1)
+def profile_actions() -> dict[int, tuple[str, str]]:
+    """Tag (as int) -> (keyword, action) from the versioned profile table."""
+    rows = load_tsv("deid/dicom_basic_profile.tsv", {"tag", "keyword", "action"})
+    out = {}
+    for row in rows:
+        if row["action"] not in _ACTIONS:
+            raise DataError(f"dicom_basic_profile.tsv: action for {row['keyword']} must be one of "
+                            f"{sorted(_ACTIONS)}; got {row['action']!r}")
+        out[int(row["tag"], 16)] = (row["keyword"], row["action"])
+    return out
+
+
+@dataclass(frozen=True)
+class DicomResult:
+    """What happened to one file: where it went and whether pixels need a human look."""
+
+    source: str
+    output: str | None
+    modality: str | None
+    burned_in_risk: bool
+    error: str | None = None
+
+
+def _shift_da(value: str, shift: timedelta) -> str:
+    if len(value) >= 8 and value[:8].isdigit():
+        d = date(int(value[:4]), int(value[4:6]), int(value[6:8])) + shift
+        return d.strftime("%Y%m%d") + value[8:]
+    return ""
+
+
+def _apply(ds: Any, elem: Any, action: str, key: DeidKey, patient: str, shift: timedelta) -> None:
+    if action == "X":
+        del ds[elem.tag]
+    elif action == "Z":
+        elem.value = ""
+    elif action == "D":
+        elem.value = key.pseudonym(patient, "patient")
+    elif action == "U" and elem.value:
+        values = elem.value if elem.VM > 1 else [elem.value]
+        mapped = [key.uid(str(v)) for v in values]
+        elem.value = mapped if elem.VM > 1 else mapped[0]
+    elif action == "S" and elem.value:
+        elem.value = _shift_da(str(elem.value), shift)
+    elif action == "C" and elem.value:
+        elem.value = deidentify_text(str(elem.value), key, patient=patient, profile="tag").text
+
+
+def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
+    """De-identify a pydicom ``Dataset`` in place (and nested sequences); returns it.
+
+    The patient is ``PatientID``: the same id gets the same pseudonym and date shift as its
+    notes (``patient``) and its FHIR ``Patient.id``.
+    """
+    patient = str(ds.get("PatientID", "") or "")
+    shift = key.date_shift(patient)
+    actions = profile_actions()
+    ds.remove_private_tags()
+    for elem in list(ds):
+        if elem.VR == "SQ":
+            for item in elem.value:
+                _clean_item(item, key, patient, shift, actions)
+            continue
+        action = actions.get(int(elem.tag), (None, None))[1]
+        if action is None:
+            action = "K" if int(elem.tag) >> 16 in (0x0002, 0x0028, 0x7FE0) or elem.VR not in (
+                "PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT", "AE") else "X"
+        _apply(ds, elem, action, key, patient, shift)
+    ds.PatientIdentityRemoved = "YES"
+    ds.LongitudinalTemporalInformationModified = "MODIFIED"
+    ds.DeidentificationMethod = "Osler PS3.15 Basic Profile; Retain Longitudinal Modified Dates"
+    if hasattr(ds, "file_meta") and "MediaStorageSOPInstanceUID" in ds.file_meta:
+        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    return ds
+
+
+def _clean_item(item: Any, key: DeidKey, patient: str, shift: timedelta,
+                actions: dict[int, tuple[str, str]]) -> None:
+    for elem in list(item):
+        if elem.VR == "SQ":
+            for sub in elem.value:
+                _clean_item(sub, key, patient, shift, actions)
+            continue
+        action = actions.get(int(elem.tag), (None, None))[1]
+        if action is None:
+            action = "X" if elem.VR in ("PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT") else "K"
+        _apply(item, elem, action, key, patient, shift)
+
+
+def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
+                         ) -> list[DicomResult]:
+    """De-identify every DICOM file under ``in_dir`` into ``out_dir`` (same relative layout).
+
+    Output files are named by their new SOP Instance UID. A file that cannot be read is
+    reported with its error and skipped; the others continue.
+    """
+    pydicom = require("pydicom", "imaging")
+    in_dir, out_dir = Path(in_dir), Path(out_dir)
+    results = []
+    for path in sorted(p for p in in_dir.rglob("*") if p.is_file()):
+        rel = str(path.relative_to(in_dir))
+        try:
+            ds = pydicom.dcmread(path)
+            modality = str(ds.get("Modality", "") or "") or None
+            burned = modality in BURNED_IN_MODALITIES or str(
+                ds.get("BurnedInAnnotation", "")).upper() == "YES"
+            deidentify_dataset(ds, key)
+            target = out_dir / path.relative_to(in_dir).parent / f"{ds.SOPInstanceUID}.dcm"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            ds.save_as(target)
+            results.append(DicomResult(rel, str(target), modality, burned))
+        except Exception as exc:  # pydicom raises many types for malformed files
+            results.append(DicomResult(rel, None, None, False, f"{type(exc).__name__}"))
+    return results

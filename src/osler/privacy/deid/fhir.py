@@ -1,0 +1,159 @@
+"""De-identify FHIR R4 resources and Bundles (JSON dicts) with the shared key.
+
+- Resource ids and references become keyed pseudonyms; a Patient's id becomes the same
+  pseudonym its notes and DICOM studies get.
+- Names, telecoms and identifiers are replaced; addresses keep only state and country.
+- Dates and date-times move by the patient's offset, so intervals are kept.
+- Free text (narrative, notes, descriptions, attachments' text) goes through text de-id.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from osler.privacy.deid.text import deidentify_text
+from osler.privacy.keys import DeidKey
+
+__all__ = ["deidentify_bundle", "deidentify_resource", "patient_of"]
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?$")
+_REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
+_UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
+# Element names whose string value is free text written by people.
+_FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text"}
+_DROP = {"photo", "contact"}  # Patient.photo and Patient.contact carry direct identifiers
+
+
+def patient_of(resource: dict[str, Any]) -> str | None:
+    """The source id of the patient a resource belongs to (``Patient.id`` or its reference)."""
+    if resource.get("resourceType") == "Patient":
+        return resource.get("id")
+    for field in ("subject", "patient", "beneficiary"):
+        ref = (resource.get(field) or {}).get("reference", "") if isinstance(
+            resource.get(field), dict) else ""
+        m = _REFERENCE.match(ref)
+        if m and m["type"] == "Patient":
+            return m["id"]
+        m = _UUID_REF.match(ref)
+        if m:
+            return m["id"]
+    return None
+
+
+def _pseudo_id(key: DeidKey, resource_type: str | None, rid: str) -> str:
+    # Patients share the "patient" namespace with notes and DICOM; other ids are namespaced by
+    # type so that two resources that happen to share an id stay distinct.
+    if resource_type in (None, "Patient"):
+        return key.pseudonym(rid, "patient")
+    return key.pseudonym(f"{resource_type}/{rid}", "fhir-id")
+
+
+def _shift_value(value: str, shift: timedelta) -> str:
+    if _DATE.match(value):
+        return (date.fromisoformat(value) + shift).isoformat()
+    if _DATETIME.match(value):
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        out = (parsed + shift).isoformat()
+        return out.replace("+00:00", "Z") if value.endswith("Z") else out
+    return value
+
+
+class _Walker:
+    def __init__(self, key: DeidKey, patient: str | None, uuid_types: dict[str, str]) -> None:
+        self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        self.shift = key.date_shift(patient)
+
+    def text(self, value: str) -> str:
+        return deidentify_text(value, self.key, patient=self.patient).text
+
+    def reference(self, ref: str) -> str:
+        m = _REFERENCE.match(ref)
+        if m:
+            return f"{m['type']}/{_pseudo_id(self.key, m['type'], m['id'])}"
+        m = _UUID_REF.match(ref)
+        if m:
+            return "urn:uuid:" + _pseudo_id(self.key, self.uuid_types.get(m["id"]), m["id"])
+        return "[REFERENCE]"
+
+    def walk(self, node: Any, name: str = "") -> Any:
+        if isinstance(node, dict):
+            return self.element(node, name)
+        if isinstance(node, list):
+            return [self.walk(v, name) for v in node]
+        if isinstance(node, str):
+            if name in ("reference", "fullUrl"):
+                return self.reference(node)
+            if name in _FREE_TEXT:
+                return self.text(node)
+            return _shift_value(node, self.shift)
+        return node
+
+    def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            if k in _DROP and node.get("resourceType") == "Patient":
+                continue
+            if k == "id" and "resourceType" in node:
+                out[k] = _pseudo_id(self.key, node["resourceType"], v)
+            elif k == "name" and isinstance(v, list):
+                out[k] = [{"use": n.get("use", "official"), "family": self.key.pseudonym(
+                    str(n), "name")[:8], "given": ["Anon"]} for n in v if isinstance(n, dict)]
+            elif k == "telecom":
+                out[k] = [{"system": t.get("system"), "value": "[REDACTED]"} for t in v]
+            elif k == "identifier":
+                out[k] = [{"system": "urn:osler:pseudonym", "value": self.key.pseudonym(
+                    f"{i.get('system')}|{i.get('value')}", "identifier")} for i in v]
+            elif k == "address":
+                out[k] = [{kk: a[kk] for kk in ("state", "country") if kk in a} for a in v]
+            elif k == "attachment" or (k == "content" and isinstance(v, list)):
+                out[k] = self.walk(v, k)
+            elif k == "data" and name == "attachment":
+                out[k] = self.attachment_data(v)
+            else:
+                out[k] = self.walk(v, k)
+        return out
+
+    def attachment_data(self, data: str) -> str:
+        try:
+            text = base64.b64decode(data, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return ""  # binary attachments (images, PDFs) cannot be checked: drop them
+        return base64.b64encode(self.text(text).encode("utf-8")).decode("ascii")
+
+
+def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str | None = None,
+                        uuid_types: dict[str, str] | None = None) -> dict[str, Any]:
+    """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`."""
+    patient = patient if patient is not None else patient_of(resource)
+    return _Walker(key, patient, uuid_types or {}).walk(copy.deepcopy(resource))
+
+
+def deidentify_bundle(bundle: dict[str, Any], key: DeidKey) -> dict[str, Any]:
+    """A de-identified copy of a Bundle (or a single resource).
+
+    All entries use the date shift of the Bundle's Patient, so one patient's timeline keeps its
+    intervals; ``urn:uuid`` references are remapped consistently with entry ``fullUrl``s.
+    """
+    if bundle.get("resourceType") != "Bundle":
+        return deidentify_resource(bundle, key)
+    entries = bundle.get("entry") or []
+    uuid_types = {}
+    patient = None
+    for e in entries:
+        res = e.get("resource") or {}
+        m = _UUID_REF.match(e.get("fullUrl", ""))
+        if m:
+            uuid_types[m["id"]] = res.get("resourceType")
+        if res.get("resourceType") == "Patient" and patient is None:
+            patient = res.get("id") or (m["id"] if m else None)
+    walker = _Walker(key, patient, uuid_types)
+    out = {k: v for k, v in bundle.items() if k != "entry"}
+    out["id"] = key.pseudonym(str(bundle.get("id")), "fhir-id") if "id" in bundle else None
+    out = {k: v for k, v in out.items() if v is not None}
+    out["entry"] = [walker.walk(copy.deepcopy(e)) for e in entries]
+    return out

@@ -1,0 +1,78 @@
+"""Name and place dictionaries, taken from the Faker package's offline provider data.
+
+Nothing here is read from any evaluation corpus: first and last names come from Faker's person
+providers for Latin-script locales, and places from its geo provider. Common words that are
+also names ("will", "hope", "bell") are removed with Osler's own stop list
+(``resources/deid/name_stopwords.txt``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import unicodedata
+from functools import lru_cache
+
+from osler._extras import require
+from osler.resources import path as resource_path
+
+__all__ = ["first_names", "last_names", "name_stopwords", "place_names"]
+
+# Latin-script locales whose names appear in US clinical notes.
+_LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "de_DE", "it_IT", "fr_FR", "es_ES", "es_MX",
+            "pl_PL", "pt_BR", "nl_NL", "cs_CZ", "sv_SE", "no_NO", "da_DK", "fi_FI", "hu_HU",
+            "ro_RO", "hr_HR", "sk_SK", "tr_TR", "vi_VN", "tl_PH", "fil_PH", "en_IN")
+
+
+def _ascii(word: str) -> str:
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
+
+
+def _provider_words(locale: str, attributes: tuple[str, ...]) -> set[str]:
+    try:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+    except ImportError:
+        return set()
+    words: set[str] = set()
+    for attr in attributes:
+        for name in getattr(provider, attr, ()) or ():
+            for part in str(name).replace("-", " ").split():
+                part = _ascii(part)
+                if len(part) >= 2 and part.isalpha():
+                    words.add(part)
+    return words
+
+
+@lru_cache(maxsize=1)
+def name_stopwords() -> frozenset[str]:
+    """Common and clinical words that are also somebody's name; never flagged by dictionary."""
+    lines = resource_path("deid/name_stopwords.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for ln in lines if not ln.startswith("#")
+                     for w in ln.split() if w.strip())
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Lower-case ASCII first names from Faker (all listed locales), minus the stop list."""
+    require("faker", "nlp")
+    words: set[str] = set()
+    for loc in _LOCALES:
+        words |= _provider_words(loc, ("first_names", "first_names_female", "first_names_male"))
+    return frozenset(words - name_stopwords())
+
+
+@lru_cache(maxsize=1)
+def last_names() -> frozenset[str]:
+    """Lower-case ASCII last names from Faker (all listed locales), minus the stop list."""
+    require("faker", "nlp")
+    words: set[str] = set()
+    for loc in _LOCALES:
+        words |= _provider_words(loc, ("last_names",))
+    return frozenset(words - name_stopwords())
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Lower-case city names from Faker's geo provider (single and multi-word)."""
+    require("faker", "nlp")
+    geo = importlib.import_module("faker.providers.geo").Provider
+    return frozenset(_ascii(row[2]) for row in geo.land_coords) - name_stopwords()

@@ -1,0 +1,186 @@
+"""Name and place detectors: dictionaries combined with the context clinicians write around them.
+
+Context finds names no dictionary holds ("Dr. Przybylo", "son Rob", "K. Smith, RN"); the
+dictionary finds names without context ("daughters sarah and margie"). Words on the stop list
+are only ever flagged by context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from osler.privacy.deid.lexicons import first_names, last_names, name_stopwords, place_names
+from osler.privacy.deid.spans import PhiSpan
+
+__all__ = ["find_names", "find_places"]
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)?\.?")
+_TITLES = {"dr", "doctor", "mr", "mrs", "ms", "miss", "mister", "rabbi", "father", "rev",
+           "reverend", "drs", "msgr", "pastor"}
+_RELATIONS = {"wife", "husband", "son", "sons", "daughter", "daughters", "dtr", "dtrs", "sister",
+              "sisters", "brother", "brothers", "mother", "mom", "father", "dad", "friend",
+              "girlfriend", "boyfriend", "niece", "nephew", "grandson", "granddaughter",
+              "grandaughter", "aunt", "uncle", "cousin", "fiance", "fiancee", "spouse", "partner",
+              "neighbor", "priest", "proxy", "hcp", "guardian", "sil", "dil", "stepson",
+              "stepdaughter", "grandchildren", "children", "kids", "family", "nephews", "nieces",
+              "granddaughters", "grandsons", "siblings", "contact", "named", "name", "called",
+              "spoke", "per", "with", "by", "and", "&", "ask"}
+# Words that follow "Dr." or "wife" without being a name: function words and ward jargon.
+_NOT_NAMES = frozenset("""a an and are as at be but by can for from had has have he her here him
+his in into is it its me my no not of on or our out she so than that the their them then there
+they this to too up us was we were when where who will with you aware notified called paged
+updated informed here in at to on and re regarding about team office service called spoke
+said says states stated came come comes saw seen see sees wants want ordered wrote order orders
+note notes following follow follows md rn np pa s notes''s""".split())
+_INITIAL_NAME = re.compile(r"(?<![A-Za-z.'\d])(?P<i>[A-Za-z])(?:\.\s?|\s)(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)"
+                           r"(?=\s*,?\s*(?:RN|RRT|MD|NP|PA|PA-C|LPN|MSW|LICSW|aware|to bedside|"
+                           r"ordered|paged|notified|updated|called)\b|\s*\))", re.I)
+_AFTER_INITIAL = re.compile(r"(?:(?<![A-Za-z])(?:per|by|with|nsg|to|dr)\.?\s+|w/\s*)\(?\s*"
+                            r"(?P<i>[A-Za-z])\.\s?(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)", re.I)
+_WEAK_TITLES = {"md", "np", "rn", "pa", "resident", "intern", "fellow", "attending", "nurse"}
+_CREDENTIALS = re.compile(r"\s*,?\s*(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW|MSW|SW|"
+                          r"PhD|RPh|CRNA|BSN|CCRN)\b")
+_PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|clinic|nursing home|"
+                          r"rehab center|manor|county|memorial hospital|university|church|"
+                          r"street|avenue|ave|road|blvd|boulevard)\b", re.I)
+_PLACE_CONTEXT = re.compile(r"(?:(?:transferr?ed|transfered|transfer|trans|admitted|adm|admit|"
+                            r"sent|came|returned|return|back|discharged?|d/c'?d?|c/o|going|go|"
+                            r"moved|lives|living|live|resides|home|house|job|works?|trip|flown|"
+                            r"flew|visit(?:ing)?|presented|presents|born|plan:?|p:|->|i'm|"
+                            r"located)\s+(?:back\s+)?(?:to|from|in|at)(?:\s+the)?"
+                            r"|\bosh)\s*$", re.I)
+_STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
+                     r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _WORD.finditer(text):
+        start, end = m.span()
+        word = m.group()
+        if word.endswith(".") and len(word) > 2:
+            end -= 1
+            word = word[:-1]
+        out.append((start, end, word))
+    return out
+
+
+def _capital_signal(text: str) -> bool:
+    """Whether capital letters mean anything here: not in notes typed all in upper case."""
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return bool(letters) and 0.03 * len(letters) <= upper < 0.6 * len(letters)
+
+
+def _is_name_shaped(word: str, stop: frozenset[str]) -> bool:
+    low = word.lower().rstrip(".")
+    return low not in stop and (len(low) >= 2 or word[:1].isupper())
+
+
+def _known(word: str) -> bool:
+    low = word.lower().rstrip(".").removesuffix("'s")
+    return low in first_names() or low in last_names()
+
+
+def find_names(text: str) -> Iterator[PhiSpan]:
+    """Spans of person names in ``text`` (patients, relatives, clinicians)."""
+    toks = _tokens(text)
+    stop = name_stopwords()
+    cased = _capital_signal(text)
+    for i, (start, end, word) in enumerate(toks):
+        low = word.lower().rstrip(".")
+        if low in _TITLES and not _gap(text, end, toks, i) and _title_here(text, word, end):
+            yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
+        elif low in _WEAK_TITLES and not _gap(text, end, toks, i):
+            nxt = toks[i + 1][2]
+            if _known(nxt) and nxt.lower() not in stop:
+                yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
+        elif low in _RELATIONS and not _gap(text, end, toks, i):
+            yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=True)
+        elif _known(word) and low not in stop:
+            yield PhiSpan(start, end, "NAME")
+        m = _CREDENTIALS.match(text, end)
+        if (m and len(low) > 1 and (word[:1].isupper() or not cased)
+                and low not in _NOT_NAMES | _TITLES | stop):
+            yield PhiSpan(start, end, "NAME")
+            yield from _before(toks, i, stop)
+        if (low in first_names() and i + 1 < len(toks) and not _gap(text, end, toks, i)
+                and cased and toks[i + 1][2][:1].isupper()
+                and toks[i + 1][2].lower() not in _NOT_NAMES):
+            yield PhiSpan(start, toks[i + 1][1], "NAME")
+    for regex in (_INITIAL_NAME, _AFTER_INITIAL):
+        for m in regex.finditer(text):
+            if m.group("n").lower() not in _NOT_NAMES | _TITLES | stop:
+                yield PhiSpan(m.start("i"), m.end("n"), "NAME")
+
+
+def _before(toks: list[tuple[int, int, str]], i: int, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """First name or initial before a surname that carries a credential ("K. Smith, RN")."""
+    for j in (i - 1, i - 2):
+        if j < 0:
+            return
+        word = toks[j][2]
+        if word.lower().rstrip(".") in _NOT_NAMES or not (_known(word) or len(word) <= 2):
+            return
+        yield PhiSpan(toks[j][0], toks[j][1], "NAME")
+
+
+def _title_here(text: str, word: str, end: int) -> bool:
+    """"MS" (mental status) and "MR" (mitral regurgitation) are titles only as "Ms", "Mr." ..."""
+    return (word.lower() not in ("ms", "mr") or word in ("Ms", "Mr")
+            or text[end:end + 1] == ".")
+
+
+def _gap(text: str, end: int, toks: list[tuple[int, int, str]], i: int) -> bool:
+    """True when a line break or sentence stop separates token ``i`` from the next one."""
+    if i + 1 >= len(toks):
+        return True
+    between = text[end:toks[i + 1][0]]
+    return "\n" in between or len(between) > 4
+
+
+def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: frozenset[str],
+                   cased: bool, *, require_known: bool) -> Iterator[PhiSpan]:
+    """Up to three name-shaped tokens following a title or a relation word."""
+    taken = 0
+    while j < len(toks) and taken < 3:
+        start, end, word = toks[j]
+        low = word.lower().rstrip(".")
+        if require_known:
+            if low in stop or not _known(word):
+                break
+        elif low in _NOT_NAMES or (len(low) < 2 and not word[:1].isalpha()):
+            break
+        if taken and not ((cased and word[:1].isupper()) or _known(word)):
+            break
+        yield PhiSpan(start, end, "NAME")
+        taken += 1
+        if _gap(text, end, toks, j) or text[end:toks[j + 1][0]].strip() not in ("", "."):
+            break
+        j += 1
+
+
+def find_places(text: str) -> Iterator[PhiSpan]:
+    """Spans of places smaller than a state: named institutions, towns and streets."""
+    stop = name_stopwords()
+    places = place_names()
+    toks = _tokens(text)
+    cased = _capital_signal(text)
+    for m in _STREET.finditer(text):
+        yield PhiSpan(m.start(), m.end(), "LOCATION")
+    for i, (start, end, word) in enumerate(toks):
+        low = word.lower()
+        capital = word[:1].isupper() if cased else True
+        if low in places:
+            yield PhiSpan(start, end, "LOCATION")
+        elif low not in _NOT_NAMES and low not in stop and _PLACE_HEADS.match(text, end):
+            yield PhiSpan(start, end, "LOCATION")
+            for j in (i - 1, i - 2):
+                if (j < 0 or toks[j][2].lower() in _NOT_NAMES | stop - {"st", "holy", "mercy"}
+                        or _gap(text, toks[j][1], toks, j)):
+                    break
+                yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+        elif (low not in stop and capital and not word.lower() in _NOT_NAMES
+              and _PLACE_CONTEXT.search(text[max(0, start - 30):start])):
+            yield PhiSpan(start, end, "LOCATION")

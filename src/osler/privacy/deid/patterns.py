@@ -1,0 +1,84 @@
+"""Pattern detectors: identifiers with a recognisable shape (dates, phones, e-mail, ids ...).
+
+Each pattern is a compiled regex and the PHI type it yields. Named group ``phi``, when present,
+is the part reported (the rest is context, e.g. ``Pager #``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from osler.privacy.deid.spans import PhiSpan
+
+__all__ = ["MONTHS", "PATTERNS", "find_patterns"]
+
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+          "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_M = r"(?:1[0-2]|0?[1-9])"
+_D = r"(?:3[01]|[12]\d|0?[1-9])"
+_Y = r"(?:19\d\d|20\d\d|\d\d)"
+_MON = rf"(?:{MONTHS})\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+# Words after which a bare 2-4 digit number is a year (clinical history style: "s/p MI 1992").
+_YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|until|from|"
+                 r"to|stopped\s+\w+|quit\s+\w+|diagnosed|born|repair|placed|removed|fall|"
+                 r"-|through|thru|and|ago|class|circa|c\.|is|its|it's|year|avr|semi|uti")
+
+# m/d that is a ratio or a strength, not a date: "strength 5/5", "1/2 NS", "grade 2/6 murmur".
+_NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|ratio|i:e|ie|x|cpap|"
+                              r"psv?|peep|ventilation|ac|simv|bipap|crackles|\d|/)\s*-?\s*$",
+                              re.I)
+_NOT_DATE_AFTER = re.compile(r"\s*(?:ns\b|strength|str\b|murmur|sem\b|motor|mg|ml|cc\b|tab|amp|l\b|lpm|"
+                   r"liters?|bilat|b/l|ue|le\b|x\b|times|pushes|peep|ps\b|hours|hrs|up\b|-\s*\d|"
+                             r"cpap|ventilation)", re.I)
+_RATIO = re.compile(r"\d{1,2}/\d{1,2}")
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    ("URL", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.I)),
+    ("IP", re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")),
+    ("ID", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),  # SSN
+    ("PHONE", re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s*|\d{3}[\s.-]{0,2})"
+                         r"\d{3}[\s.-]{0,2}\d{4}(?![\w/])(?:\))?")),
+    ("PHONE", re.compile(r"(?<![\w/.-])\d{3}[.-]\d{4}(?![\w/-])")),
+    ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\)?")),
+    ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|phone|tel|fax|ext)\.?\s*(?:#|no\.?|number"
+                         r"|:)?\s*(?P<phi>\d{4,}(?:[\s-]\d{3,})*)", re.I)),
+    ("ID", re.compile(r"(?:mrn|mr#|medical record(?: number)?|acct|account|ssn|license|"
+                      r"policy|id|#)\s*(?:#|no\.?|number|:)?\s*(?P<phi>[a-z]{0,3}\d{4,}[a-z\d-]*)",
+                      re.I)),
+    ("ID", re.compile(r"(?<![\d.,/:-])\d{7,}(?![\d.,/:-]\d)")),
+    ("DATE", re.compile(rf"\b{_M}/{_D}/{_Y}\b|\b{_M}-{_D}-(?:19|20)?\d\d\b|\b(?:19|20)\d\d-"
+                        rf"{_M}-{_D}\b|\b{_M}\.{_D}\.(?:19|20)\d\d\b")),
+    ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/{_D}\b(?!/|\.\d|\d)")),
+    ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/(?:3[2-9]|[4-9]\d)\b(?!/|\.\d|\d|%)")),
+    ("DATE", re.compile(rf"\b(?:in|during|since|early|late|mid|last|next|until)\s+(?P<phi>{MONTHS})\b",
+                        re.I)),
+    ("DATE", re.compile(rf"\b{_MON}\s+{_D}{_ORD}(?:\s*,?\s*{_Y}\b)?(?![\d:])|\b{_D}{_ORD}\s+(?:of\s+)?"
+                        rf"{_MON}(?:\s*,?\s*{_Y}\b)?|\b{_MON}\s*,?\s*(?:19|20)\d\d\b", re.I)),
+    ("DATE", re.compile(rf"(?:\b(?:{_YEAR_CONTEXT})\s*)(?P<phi>(?:19[3-9]\d|20[0-2]\d)s?)\b",
+                        re.I)),
+    ("DATE", re.compile(r"(?P<phi>\b(?:19[3-9]\d|20[0-2]\d)s)\b|'(?P<phi2>\d\d)(?![\d'])", re.I)),
+    ("DATE", re.compile(r"\b(?:christmas|thanksgiving|easter|new year'?s?)(?: day| eve)?\b", re.I)),
+    ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[0-1]\d)(?:\s*|-)(?:y/?o|yrs?|years?)(?:[\s-]*old)?)",
+                       re.I)),
+]
+
+
+def find_patterns(text: str) -> Iterator[PhiSpan]:
+    """Spans of ``text`` matched by :data:`PATTERNS` (possibly overlapping)."""
+    for phi_type, regex in PATTERNS:
+        for m in regex.finditer(text):
+            group = next((g for g in ("phi", "phi2") if g in regex.groupindex and m.group(g)),
+                         None)
+            start, end = m.span(group) if group else m.span()
+            if end > start and not (phi_type == "DATE" and _is_ratio(text, start, end)):
+                yield PhiSpan(start, end, phi_type)
+
+
+def _is_ratio(text: str, start: int, end: int) -> bool:
+    """An m/d shape used as a ratio or strength ("motor 5/5", "1/2 NS"), not as a date."""
+    return bool(_RATIO.fullmatch(text, start, end)
+                and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
+                     or _NOT_DATE_AFTER.match(text, end)))

@@ -1,0 +1,42 @@
+"""PHI spans and the Safe Harbor categories Osler detects in text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["PHI_TYPES", "PhiSpan", "merge_spans"]
+
+#: Osler's PHI types, covering HIPAA Safe Harbor 45 CFR 164.514(b)(2)(i) (A)-(R).
+PHI_TYPES = ("AGE", "DATE", "EMAIL", "ID", "IP", "LOCATION", "NAME", "PHONE", "URL")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PhiSpan:
+    """A piece of text that identifies someone: ``text[start:end]`` is of ``type``."""
+
+    start: int
+    end: int
+    type: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "type": self.type}
+
+
+def merge_spans(spans: Iterable[PhiSpan], text: str | None = None) -> list[PhiSpan]:
+    """Non-overlapping spans in text order; overlaps merge into one, keeping the longer type.
+
+    With ``text``, spans of the same type separated by spaces only also merge ("St Mary").
+    """
+    out: list[PhiSpan] = []
+    for span in sorted(spans):
+        joins = (text is not None and out and out[-1].type == span.type
+                 and 0 <= span.start - out[-1].end <= 2
+                 and text[out[-1].end:span.start].strip(" ") == "")
+        if out and (span.start < out[-1].end or joins):
+            last = out[-1]
+            longer = span if span.end - span.start > last.end - last.start else last
+            out[-1] = PhiSpan(last.start, max(last.end, span.end), longer.type)
+        else:
+            out.append(span)
+    return out

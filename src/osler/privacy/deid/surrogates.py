@@ -1,0 +1,100 @@
+"""Realistic stand-ins of the same type, chosen by key so the same value maps the same way.
+
+Names and places come from Faker's offline provider lists (nothing is generated over a network
+and no Faker random state is used): the key picks an entry, so a name maps to the same
+surrogate in every note of every patient under one key.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import timedelta
+from functools import lru_cache
+
+from osler._extras import require
+from osler.privacy.deid.dates import shift_date_text
+from osler.privacy.deid.lexicons import first_names
+from osler.privacy.keys import DeidKey
+
+__all__ = ["surrogate", "tag"]
+
+
+def tag(phi_type: str) -> str:
+    """The tag that replaces PHI of ``phi_type`` in the ``tag`` profile: ``[NAME]``."""
+    return f"[{phi_type}]"
+
+
+@lru_cache(maxsize=1)
+def _name_lists() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    require("faker", "nlp")
+    person = importlib.import_module("faker.providers.person.en_US").Provider
+    return tuple(sorted(person.first_names)), tuple(sorted(person.last_names))
+
+
+@lru_cache(maxsize=1)
+def _cities() -> tuple[str, ...]:
+    require("faker", "nlp")
+    geo = importlib.import_module("faker.providers.geo").Provider
+    return tuple(sorted({row[2] for row in geo.land_coords if row[3] == "US"}))
+
+
+def _like(original: str, new: str) -> str:
+    if original.isupper() and len(original) > 1:
+        return new.upper()
+    if original.islower():
+        return new.lower()
+    return new
+
+
+def _keyed_digits(key: DeidKey, kind: str, value: str) -> str:
+    """Same shape as ``value``: digits become keyed digits, letters keyed letters."""
+    digest = key.digest(kind, value)
+    out = []
+    for i, ch in enumerate(value):
+        byte = digest[i % len(digest)]
+        if ch.isdigit():
+            out.append(str(byte % 10))
+        elif ch.isalpha():
+            letter = chr(ord("a") + byte % 26)
+            out.append(letter.upper() if ch.isupper() else letter)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _name(key: DeidKey, value: str) -> str:
+    firsts, lasts = _name_lists()
+    words = value.split()
+    out = []
+    for w in words:
+        bare = w.rstrip(".,")
+        if len(bare) <= 1:
+            out.append(chr(ord("A") + key.choice("initial", bare.lower(), 26)) + w[len(bare):])
+            continue
+        first = (len(words) > 1 and w is words[0]) or (len(words) == 1
+                                                         and bare.lower() in first_names())
+        pool = firsts if first else lasts
+        out.append(_like(bare, pool[key.choice("name", bare.lower(), len(pool))]) + w[len(bare):])
+    return " ".join(out)
+
+
+def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta) -> str:
+    """A realistic replacement for ``value`` of ``phi_type``; dates move by ``shift``."""
+    if phi_type == "NAME":
+        return _name(key, value)
+    if phi_type == "LOCATION":
+        cities = _cities()
+        return _like(value, cities[key.choice("place", value.lower(), len(cities))])
+    if phi_type == "DATE":
+        return shift_date_text(value, shift) or tag(phi_type)
+    if phi_type in ("PHONE", "ID"):
+        return _keyed_digits(key, phi_type, value)
+    if phi_type == "EMAIL":
+        return f"person{key.choice('email', value.lower(), 10**6)}@example.org"
+    if phi_type == "URL":
+        return f"https://example.org/{key.choice('url', value, 10**6)}"
+    if phi_type == "IP":
+        return f"192.0.2.{key.choice('ip', value, 254) + 1}"  # TEST-NET-1, RFC 5737
+    if phi_type == "AGE":
+        return "90+ years"  # Safe Harbor: ages over 89 are aggregated into one category
+    return tag(phi_type)

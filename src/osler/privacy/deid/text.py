@@ -1,0 +1,60 @@
+"""De-identify free text: find PHI, then replace it with surrogates or tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from osler.errors import DataError
+from osler.privacy.deid.detect import detect_phi
+from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.surrogates import surrogate, tag
+from osler.privacy.keys import DeidKey
+
+__all__ = ["PROFILES", "DeidentifiedText", "deidentify_text"]
+
+PROFILES = ("surrogate", "tag")
+
+
+@dataclass(frozen=True)
+class DeidentifiedText:
+    """The de-identified text and the PHI found, with offsets into the ORIGINAL text."""
+
+    text: str
+    phi: tuple[PhiSpan, ...] = field(default_factory=tuple)
+
+
+def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
+                    profile: str = "surrogate") -> DeidentifiedText:
+    """Replace every PHI span of ``text``.
+
+    Parameters
+    ----------
+    text : str
+        A clinical note.
+    key : DeidKey
+        The de-identification key; the same key gives the same surrogates and date shift in
+        notes, FHIR and DICOM.
+    patient : str, optional
+        The patient's source id: dates move by this patient's offset.
+    profile : {'surrogate', 'tag'}
+        Realistic stand-ins of the same type, or ``[TYPE]`` tags.
+
+    Examples
+    --------
+    >>> from osler.privacy.keys import DeidKey
+    >>> deidentify_text("Seen by Dr. Osler.", DeidKey(b"k" * 32), profile="tag").text
+    'Seen by Dr. [NAME].'
+    """
+    if profile not in PROFILES:
+        raise DataError(f"The 'profile' parameter must be one of {set(PROFILES)}; got {profile!r}")
+    spans = detect_phi(text)
+    shift = key.date_shift(patient)
+    parts, pos = [], 0
+    for span in spans:
+        parts.append(text[pos:span.start])
+        value = text[span.start:span.end]
+        parts.append(tag(span.type) if profile == "tag"
+                     else surrogate(key, span.type, value, shift))
+        pos = span.end
+    parts.append(text[pos:])
+    return DeidentifiedText("".join(parts), tuple(spans))

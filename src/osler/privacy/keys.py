@@ -1,0 +1,106 @@
+"""One de-identification key for every modality: pseudonyms, date shifts and UIDs.
+
+The same key gives the same patient the same pseudonym and the same date shift in notes, FHIR
+resources and DICOM headers. Everything is derived with HMAC-SHA256 from a secret kept in a key
+file, never from a plain hash: without the secret, a pseudonym cannot be recomputed from a
+guessed identifier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from osler.errors import DataError
+
+__all__ = ["DeidKey", "load_key", "write_key"]
+
+_MIN_SECRET_BYTES = 16
+
+
+@dataclass(frozen=True)
+class DeidKey:
+    """A secret and the derivations Osler makes from it.
+
+    Parameters
+    ----------
+    secret : bytes
+        At least 16 random bytes. Keep it out of the repository and of the de-identified data.
+    max_shift_days : int
+        Dates move back by 1 to ``max_shift_days`` days, the same amount for all of a patient's
+        dates, so that intervals between them are kept.
+
+    Examples
+    --------
+    >>> key = DeidKey(b"0123456789abcdef")
+    >>> key.pseudonym("patient-1") == key.pseudonym("patient-1")
+    True
+    >>> key.date_shift("patient-1").days < 0
+    True
+    """
+
+    secret: bytes
+    max_shift_days: int = 365
+
+    def __post_init__(self) -> None:
+        if len(self.secret) < _MIN_SECRET_BYTES:
+            raise DataError(f"the de-identification secret must have at least {_MIN_SECRET_BYTES} "
+                            f"bytes; got {len(self.secret)}")
+        if self.max_shift_days < 1:
+            raise DataError(f"'max_shift_days' must be >= 1; got {self.max_shift_days}")
+
+    def digest(self, kind: str, value: str) -> bytes:
+        """HMAC-SHA256 of ``value`` in the namespace ``kind`` (patient, uid, name ...)."""
+        msg = kind.encode("utf-8") + b"\x1f" + value.encode("utf-8", "surrogatepass")
+        return hmac.new(self.secret, msg, hashlib.sha256).digest()
+
+    def pseudonym(self, value: str, kind: str = "patient") -> str:
+        """A keyed pseudonym shaped as a UUID, valid as a FHIR id and in ``urn:uuid:``."""
+        return str(uuid.UUID(bytes=self.digest(kind, value)[:16], version=4))
+
+    def date_shift(self, patient: str | None) -> timedelta:
+        """The patient's date offset: always negative, never zero, the same in every modality.
+
+        Records with no patient share one offset (derived from the empty id).
+        """
+        number = int.from_bytes(self.digest("date-shift", patient or "")[:8], "big")
+        return -timedelta(days=1 + number % self.max_shift_days)
+
+    def uid(self, original: str) -> str:
+        """A DICOM UID for ``original``: ``2.25.<integer>`` (PS3.5 B.2), consistent per key."""
+        return "2.25." + str(int.from_bytes(self.digest("dicom-uid", original)[:16], "big"))
+
+    def choice(self, kind: str, value: str, n: int) -> int:
+        """A keyed index in ``range(n)``, used to pick the same surrogate for the same value."""
+        return int.from_bytes(self.digest(kind, value)[:8], "big") % n
+
+
+def load_key(path: str | Path) -> DeidKey:
+    """Read a key file written by :func:`write_key` (JSON with a hex ``secret``)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        secret = bytes.fromhex(data["secret"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"key file {path}: cannot read a hex 'secret' ({type(exc).__name__})") from exc
+    unknown = set(data) - {"secret", "max_shift_days"}
+    if unknown:
+        raise DataError(f"key file {path}: unknown keys {sorted(unknown)}; "
+                        "allowed ['max_shift_days', 'secret']")
+    return DeidKey(secret, int(data.get("max_shift_days", 365)))
+
+
+def write_key(path: str | Path, *, max_shift_days: int = 365) -> DeidKey:
+    """Create a new random key file, readable by its owner only, and return the key."""
+    path = Path(path)
+    key = DeidKey(os.urandom(32), max_shift_days)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump({"secret": key.secret.hex(), "max_shift_days": max_shift_days}, fh)
+    return key
