@@ -75,7 +75,12 @@ def read_physionet2019(source: Path, *, on_error: OnError = None) -> Iterator[Pa
             _report(err, on_error)
 
 
+_NAN = float("nan")
+
+
 def _parse_float(cell: str, member: Member, line: int, column: str) -> float:
+    if cell == "NaN":  # most cells: skip the float() call
+        return _NAN
     try:
         return float(cell)
     except ValueError:

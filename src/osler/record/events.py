@@ -36,11 +36,8 @@ def event_id(*parts: object) -> str:
 
     Re-reading the same source gives the same ids, which makes re-ingest a no-op.
     """
-    h = hashlib.blake2b(digest_size=12)
-    for p in parts:
-        h.update(str(p).encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    key = "\x1f".join(map(str, parts)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(key, digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +86,10 @@ class Event:
     status: str | None = None
 
     def __post_init__(self) -> None:
-        _check_aware("time", self.time)
-        _check_aware("known_time", self.known_time)
-        _check_aware("end_time", self.end_time)
+        if self.time is not None or self.known_time is not None or self.end_time is not None:
+            _check_aware("time", self.time)
+            _check_aware("known_time", self.known_time)
+            _check_aware("end_time", self.end_time)
 
     @property
     def kind(self) -> EventKind:
