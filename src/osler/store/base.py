@@ -1,0 +1,205 @@
+"""The store interface and the logic both backends share.
+
+Writes are batched: each batch of whole patients is one transaction, so a patient is stored
+whole or not at all, and a killed ingest leaves only whole batches behind. Rows carry
+deterministic ids; a write replaces rows with the same id, so re-ingest changes no counts.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from osler.errors import StoreError
+from osler.record import PatientRecord, event_id
+from osler.store.rows import (KIND_TABLES, event_from_row, label_from_row, person_from_row,
+                              record_rows)
+from osler.store.schema import EVENT_TABLES, MIGRATIONS, SCHEMA_VERSION, TABLES, Table
+
+__all__ = ["Store", "WriteSummary"]
+
+_PERSON = TABLES["person"]
+
+
+@dataclass
+class WriteSummary:
+    """What a write stored: patients, events by kind, labels."""
+
+    patients: int = 0
+    events: Counter[str] = field(default_factory=Counter)
+    labels: int = 0
+
+    def add(self, other: WriteSummary) -> None:
+        self.patients += other.patients
+        self.events.update(other.events)
+        self.labels += other.labels
+
+
+class Store(abc.ABC):
+    """One interface over DuckDB (embedded default) and PostgreSQL (many users).
+
+    Use :func:`osler.store.open_store`. Backends implement the four primitives at the bottom.
+    """
+
+    dialect: str = ""
+    #: flush a batch once it holds this many rows (all tables together)
+    batch_rows: int = 200_000
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Apply pending migrations; refuse a store written by a newer Osler."""
+        self._execute("CREATE TABLE IF NOT EXISTS osler_schema (version BIGINT)")
+        rows = self._query("SELECT max(version) FROM osler_schema")
+        current = rows[0][0] or 0
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"store schema version is {current}; this Osler reads up to "
+                             f"{SCHEMA_VERSION}. Upgrade Osler to open it.")
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for stmt in MIGRATIONS[version](self.dialect):
+                    self._execute(stmt)
+                self._execute("INSERT INTO osler_schema VALUES (?)", (version,))
+        return SCHEMA_VERSION
+
+    def schema_version(self) -> int:
+        return self._query("SELECT max(version) FROM osler_schema")[0][0] or 0
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------------------
+    def write(self, records: Iterable[PatientRecord]) -> WriteSummary:
+        """Store whole patients, batch by batch; return what was stored."""
+        total = WriteSummary()
+        for batch in self._batches(records):
+            total.add(self._write_batch(batch))
+        return total
+
+    def _batches(self, records: Iterable[PatientRecord]) -> Iterator[list[PatientRecord]]:
+        batch: list[PatientRecord] = []
+        size = 0
+        for rec in records:
+            batch.append(rec)
+            size += len(rec.events) + len(rec.labels) + 1
+            if size >= self.batch_rows:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch
+
+    def _write_batch(self, batch: list[PatientRecord]) -> WriteSummary:
+        by_table: dict[str, dict[Any, tuple]] = defaultdict(dict)
+        summary = WriteSummary()
+        for rec in batch:
+            for table, rows in record_rows(rec).items():
+                if table == "person":
+                    continue
+                for row in rows:  # same id twice in a batch: the later one wins, as in the store
+                    by_table[table][row[0]] = row
+            summary.events.update(rec.counts())
+            summary.labels += len(rec.labels)
+        persons = self._merged_persons(batch)
+        summary.patients = len(persons)
+        with self.transaction():
+            self._replace_rows(_PERSON, list(persons.values()))
+            for table, rows in by_table.items():
+                self._replace_rows(TABLES[table], list(rows.values()))
+        return summary
+
+    def _merged_persons(self, batch: list[PatientRecord]) -> dict[str, tuple]:
+        """Person rows, new values over old: a VCF without demographics keeps the FHIR ones."""
+        new: dict[str, tuple] = {}
+        for rec in batch:
+            row = record_rows(PatientRecord(
+                patient_id=rec.patient_id, provenance=rec.provenance, birth_date=rec.birth_date,
+                sex=rec.sex, race=rec.race, ethnicity=rec.ethnicity,
+                deceased_time=rec.deceased_time, site=rec.site))["person"][0]
+            new[rec.patient_id] = _coalesce(row, new.get(rec.patient_id))
+        old = {r[0]: r for r in self._query(
+            "SELECT * FROM person WHERE person_id = ANY(?)", (list(new),))}
+        return {pid: _coalesce(row, old.get(pid)) for pid, row in new.items()}
+
+    def add_quarantine(self, file: str | None, record: str | None, reason: str,
+                       line: int | None = None) -> None:
+        """Record a rejected input. The same rejection twice is one row."""
+        qid = event_id("quarantine", file, record, line, reason)
+        with self.transaction():
+            self._replace_rows(TABLES["quarantine"], [(qid, file, record, line, reason)])
+
+    # -- reading -----------------------------------------------------------------------------
+    def patient_ids(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT person_id FROM person ORDER BY person_id")]
+
+    def patient(self, patient_id: str) -> PatientRecord | None:
+        """The stored record of one patient, or ``None``."""
+        person = self._query_dicts("SELECT * FROM person WHERE person_id = ?", (patient_id,))
+        if not person:
+            return None
+        events = []
+        for table in EVENT_TABLES:
+            for row in self._query_dicts(f"SELECT * FROM {table} WHERE person_id = ?",
+                                         (patient_id,)):
+                events.append(event_from_row(table, row))
+        labels = [label_from_row(r) for r in self._query_dicts(
+            "SELECT * FROM label WHERE person_id = ? ORDER BY label_offset_s, label_time",
+            (patient_id,))]
+        return person_from_row(person[0], events, labels)
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        return self._query_dicts("SELECT source_file, record, line, reason FROM quarantine "
+                                 "ORDER BY source_file, record, line")
+
+    def table_counts(self) -> dict[str, int]:
+        return {t: self._query(f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
+
+    def stats(self) -> dict[str, Any]:
+        """Counts: ``patients``, one per event kind, ``labels``, ``quarantined``, and tables."""
+        tables = self.table_counts()
+        out: dict[str, Any] = {"patients": tables["person"]}
+        for kind, names in KIND_TABLES.items():
+            out[kind] = sum(tables[n] for n in names)
+        out["labels"] = tables["label"]
+        out["quarantined"] = tables["quarantine"]
+        out["schema_version"] = self.schema_version()
+        out["tables"] = tables
+        return out
+
+    def query(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+        """Read-only SQL for analysts and later layers (rows as dicts)."""
+        return self._query_dicts(sql, params)
+
+    # -- backend primitives ------------------------------------------------------------------
+    @abc.abstractmethod
+    def _execute(self, sql: str, params: tuple = ()) -> None: ...
+
+    @abc.abstractmethod
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]: ...
+
+    @abc.abstractmethod
+    def _query_dicts(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def _replace_rows(self, table: Table, rows: list[tuple]) -> None:
+        """Delete rows whose key is among ``rows``' keys, then insert ``rows`` (in a txn)."""
+
+    @abc.abstractmethod
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+
+def _coalesce(new: tuple, old: tuple | None) -> tuple:
+    if old is None:
+        return new
+    return tuple(n if n is not None else o for n, o in zip(new, old))

@@ -1,0 +1,77 @@
+"""PostgreSQL, for a store that many users share. Selected by a ``postgresql://`` URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from osler._extras import require
+from osler.errors import StoreError
+from osler.store.base import Store
+from osler.store.schema import Table
+
+__all__ = ["PostgresStore"]
+
+
+class PostgresStore(Store):
+    dialect = "postgres"
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        psycopg = require("psycopg", "postgres")
+        try:
+            self._con = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            # the URL may hold a password: name only the host part
+            raise StoreError(f"cannot connect to PostgreSQL at {url.split('@')[-1]}: "
+                             f"{type(exc).__name__}") from exc
+        self._con.execute("SET TIME ZONE 'UTC'")
+        self._txn = None
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return sql.replace("?", "%s")
+
+    def _execute(self, sql: str, params: tuple = ()) -> None:
+        self._con.execute(self._sql(sql), params)
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self._con.execute(self._sql(sql), params).fetchall()
+
+    def _query_dicts(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+        from psycopg.rows import dict_row
+        with self._con.cursor(row_factory=dict_row) as cur:
+            cur.execute(self._sql(sql), params)
+            return list(cur.fetchall())
+
+    def _replace_rows(self, table: Table, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        cols = ", ".join(table.column_names)
+        tmp = f"staged_{table.name}"
+        with self._con.cursor() as cur:
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {tmp} "
+                        f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+            with cur.copy(f"COPY {tmp} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(f"DELETE FROM {table.name} t USING {tmp} s "
+                        f"WHERE t.{table.key} = s.{table.key}")
+            cur.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {tmp}")
+            cur.execute(f"TRUNCATE {tmp}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._txn is not None:
+            yield
+            return
+        with self._con.transaction() as txn:
+            self._txn = txn
+            try:
+                yield
+            finally:
+                self._txn = None
+
+    def close(self) -> None:
+        self._con.close()
