@@ -1,0 +1,128 @@
+"""Assertion attributes of a concept in its sentence: negation, temporality, experiencer.
+
+Built on medspaCy's ConText over a blank English spaCy model (nothing is downloaded). Two rule
+sets: Osler's (``resources/nlp/context_rules.json``) and medspaCy's defaults, for comparison.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from osler._extras import require
+from osler.errors import DataError
+from osler.nlp.rules import CATEGORY_ATTRIBUTE, context_rules
+
+__all__ = ["Assertion", "ContextAttributor", "assertion_of", "build_pipeline"]
+
+RULE_SETS = ("osler", "medspacy")
+
+
+@dataclass(frozen=True, slots=True)
+class Assertion:
+    """How a concept is asserted: ``Negated|Affirmed|Possible``, ``Recent|Historical|
+    Hypothetical`` and ``Patient|Other``."""
+
+    negation: str = "Affirmed"
+    temporality: str = "Recent"
+    experiencer: str = "Patient"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"negation": self.negation, "temporality": self.temporality,
+                "experiencer": self.experiencer}
+
+
+def assertion_of(ent: object) -> Assertion:
+    """The assertion of a spaCy entity from the ConText modifiers attached to it.
+
+    Negation outranks possibility when both modify the concept ("no evidence of possible ...").
+    """
+    values: dict[str, set[str]] = {"negation": set(), "temporality": set(), "experiencer": set()}
+    for mod in ent._.modifiers:
+        start, end = mod.modifier_span
+        if ent.start <= start and end <= ent.end:
+            continue  # a trigger inside the concept's own words ("no rebound") is not about it
+        attr = CATEGORY_ATTRIBUTE.get(mod.category)
+        if attr:
+            values[attr[0]].add(attr[1])
+    neg = "Negated" if "Negated" in values["negation"] else (
+        "Possible" if values["negation"] else "Affirmed")
+    temp = "Hypothetical" if "Hypothetical" in values["temporality"] else (
+        "Historical" if values["temporality"] else "Recent")
+    exp = "Other" if values["experiencer"] else "Patient"
+    return Assertion(neg, temp, exp)
+
+
+def build_pipeline(rules: str = "osler", *, sentences: bool = True, sections: bool = False):
+    """A medspaCy pipeline: medspaCy tokenizer, PyRuSH sentences, ConText with ``rules``.
+
+    Parameters
+    ----------
+    rules : {'osler', 'medspacy'}
+        Osler's versioned rules, or medspaCy's default English rules.
+    sentences : bool
+        Add the PyRuSH sentence splitter (notes); without it each text is one sentence.
+    sections : bool
+        Add medspaCy's sectionizer with its default English section patterns.
+    """
+    if rules not in RULE_SETS:
+        raise DataError(f"The 'rules' parameter must be one of {set(RULE_SETS)}; got {rules!r}")
+    medspacy = require("medspacy", "nlp")
+    logging.getLogger("PyRuSH").setLevel(logging.WARNING)  # it logs every sentence at DEBUG
+    enable = ["medspacy_tokenizer"] + (["medspacy_pyrush"] if sentences else [])
+    nlp = medspacy.load(medspacy_enable=enable)
+    if sections:
+        nlp.add_pipe("medspacy_sectionizer")
+    if rules == "medspacy":
+        nlp.add_pipe("medspacy_context")
+    else:
+        ctx = nlp.add_pipe("medspacy_context", config={"rules": None})
+        ctx.add(context_rules())
+    return nlp
+
+
+class ContextAttributor:
+    """Assertion attributes for (concept, sentence) pairs, as in the NegEx evaluation set.
+
+    Parameters
+    ----------
+    rules : {'osler', 'medspacy'}
+        Which ConText rule set to use.
+
+    Examples
+    --------
+    >>> ca = ContextAttributor()                                  # doctest: +SKIP
+    >>> ca.attribute([("edema", "No peripheral edema.")])[0].negation  # doctest: +SKIP
+    'Negated'
+    """
+
+    def __init__(self, rules: str = "osler") -> None:
+        self.rules = rules
+        self._nlp = build_pipeline(rules, sentences=False)
+        self._context = self._nlp.get_pipe("medspacy_context")
+
+    def attribute(self, pairs: Iterable[tuple[str, str]]) -> list[Assertion]:
+        """One :class:`Assertion` per ``(concept, sentence)``; the concept is found in the
+        sentence case-insensitively (its first occurrence), else the whole sentence is used."""
+        return [self._one(concept, sentence) for concept, sentence in pairs]
+
+    def _one(self, concept: str, sentence: str) -> Assertion:
+        # Runs of spaces become one: the tokenizer keeps them as tokens, which breaks triggers.
+        sentence, concept = " ".join(sentence.split()), " ".join(concept.split())
+        doc = self._nlp.make_doc(sentence)
+        if len(doc) == 0:
+            return Assertion()
+        for i, tok in enumerate(doc):
+            tok.is_sent_start = i == 0
+        start = sentence.lower().find(concept.lower().strip())
+        span = None
+        if start >= 0:
+            span = doc.char_span(start, start + len(concept.strip()), label="CONCEPT",
+                                 alignment_mode="expand")
+        if span is None:
+            span = doc[0:len(doc)].as_doc()[0:0]  # placeholder replaced below
+            span = type(span)(doc, 0, len(doc), label="CONCEPT")
+        doc.ents = [span]
+        doc = self._context(doc)
+        return assertion_of(doc.ents[0])

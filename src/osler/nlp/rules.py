@@ -1,0 +1,64 @@
+"""ConText rules kept as versioned data (``resources/nlp/context_rules.json``).
+
+Each rule names a ConText category; :data:`CATEGORY_ATTRIBUTE` says which assertion attribute
+and value it sets. The loader rejects unknown keys in the file and in each rule.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from osler._extras import require
+from osler.errors import DataError
+from osler.resources import load_json
+
+__all__ = ["CATEGORY_ATTRIBUTE", "context_rules", "rule_dicts"]
+
+#: ConText category -> (attribute, value) of the concept it modifies.
+CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
+    "NEGATED_EXISTENCE": ("negation", "Negated"),
+    "POSSIBLE_EXISTENCE": ("negation", "Possible"),
+    "HISTORICAL": ("temporality", "Historical"),
+    "HYPOTHETICAL": ("temporality", "Hypothetical"),
+    "FAMILY": ("experiencer", "Other"),
+    "OTHER_EXPERIENCER": ("experiencer", "Other"),
+}
+_RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
+              "terminated_by", "allowed_types"}
+_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
+
+
+@lru_cache(maxsize=4)
+def rule_dicts(name: str = "nlp/context_rules.json") -> tuple[dict[str, Any], ...]:
+    """The rules of a bundled rule file as plain dicts, validated."""
+    data = load_json(name, keys={"source", "version", "context_rules"})
+    out = []
+    for i, rule in enumerate(data["context_rules"]):
+        unknown = set(rule) - _RULE_KEYS
+        if unknown:
+            raise DataError(f"{name}: rule {i} has unknown keys {sorted(unknown)}; "
+                            f"allowed {sorted(_RULE_KEYS)}")
+        if rule.get("direction", "BIDIRECTIONAL") not in _DIRECTIONS:
+            raise DataError(f"{name}: rule {i} direction must be one of {sorted(_DIRECTIONS)}; "
+                            f"got {rule.get('direction')!r}")
+        if rule["category"] not in CATEGORY_ATTRIBUTE and rule.get("direction") not in (
+                "TERMINATE", "PSEUDO"):
+            raise DataError(f"{name}: rule {i} category must be one of "
+                            f"{sorted(CATEGORY_ATTRIBUTE)}; got {rule['category']!r}")
+        out.append(rule)
+    return tuple(out)
+
+
+def context_rules(name: str = "nlp/context_rules.json") -> list[Any]:
+    """medspaCy ``ConTextRule`` objects for the rules of ``name``."""
+    context = require("medspacy.context", "nlp")
+    rules = []
+    for rule in rule_dicts(name):
+        kwargs = {k: v for k, v in rule.items() if k not in ("origin",) and v is not None}
+        if "terminated_by" in kwargs:
+            kwargs["terminated_by"] = set(kwargs["terminated_by"])
+        if "allowed_types" in kwargs:
+            kwargs["allowed_types"] = set(kwargs["allowed_types"])
+        rules.append(context.ConTextRule(**kwargs))
+    return rules
