@@ -1,0 +1,110 @@
+"""Pharmacogene calls for a patient: diplotype, phenotype and activity score per gene.
+
+>>> # calls = call_genes(record)               # a PatientRecord with Genotype events
+>>> # [c.gene for c in calls][:3]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from osler.errors import OslerError
+from osler.genomics.definitions import load_definitions
+from osler.genomics.matcher import GeneCall, SampleCall, call_diplotypes
+from osler.genomics.phenotype import Phenotype, phenotype_of
+from osler.ingest._vcf_reference import _bare
+from osler.record import EventKind, Genotype, PatientRecord
+
+__all__ = ["PgxCall", "call_genes", "read_outside_calls", "sample_calls"]
+
+#: CYP2D6 needs copy-number and structural calls that a VCF does not carry; PharmCAT calls it
+#: only in research mode and otherwise takes it from an "outside call".
+NOT_CALLED_FROM_VCF = frozenset({"CYP2D6"})
+
+
+@dataclass(frozen=True)
+class PgxCall:
+    """One gene's result: the matcher's call, its phenotype, and where it came from."""
+
+    call: GeneCall
+    phenotype: Phenotype
+    source: str = "vcf"          # 'vcf' or 'outside call'
+
+    @property
+    def gene(self) -> str:
+        return self.call.gene
+
+    @property
+    def diplotype(self) -> str:
+        return self.call.label
+
+    def to_dict(self) -> dict:
+        """The JSON form used by ``osler pgx call --format json`` (maps onto the FHIR output)."""
+        return {"gene": self.gene, "diplotype": self.diplotype,
+                "diplotypes": ["/".join(d) for d in self.call.diplotypes],
+                "phenotype": self.phenotype.phenotype,
+                "activity_score": self.phenotype.activity_score,
+                "allele_functions": list(self.phenotype.functions),
+                "match_score": self.call.score, "phased": self.call.phased,
+                "callable": self.call.callable, "source": self.source,
+                "missing_positions": [p.label for p in self.call.missing],
+                "genotypes": {k: list(v) for k, v in self.call.evidence.items()}}
+
+
+def sample_calls(genotypes: Iterable[Genotype]) -> dict[tuple[str, int], SampleCall]:
+    """Calls keyed by (chromosome without ``chr``, position) from Genotype events."""
+    return {(_bare(g.chrom), g.pos): SampleCall(tuple(g.alleles), g.phased) for g in genotypes}
+
+
+def read_outside_calls(path: Path) -> dict[str, tuple[str, ...]]:
+    """PharmCAT-style outside calls: ``GENE<TAB>*1/*3`` per line (other genes ignored here)."""
+    out = {}
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2:
+            raise OslerError(f"outside calls {Path(path).name}, line {n}: expected "
+                             f"'GENE<TAB>diplotype'; got {line!r}")
+        out[parts[0].strip()] = tuple(parts[1].strip().split("/"))
+    return out
+
+
+def call_genes(record: PatientRecord, *, definitions: str | Path | None = None,
+               genes: Iterable[str] | None = None,
+               outside: dict[str, tuple[str, ...]] | None = None) -> list[PgxCall]:
+    """Call every defined gene (or ``genes``) for a patient from their Genotype events.
+
+    Parameters
+    ----------
+    record : PatientRecord
+    definitions : path, optional
+        PharmCAT data folder; default ``$OSLER_PHARMCAT_DIR`` or ``../shared/data/pharmcat``.
+    genes : iterable of str, optional
+        Restrict to these genes.
+    outside : dict, optional
+        Diplotypes called elsewhere (gene -> allele names), used instead of the VCF, as
+        PharmCAT does for CYP2D6.
+    """
+    calls = sample_calls(g for g in record.of_kind(EventKind.GENOTYPE))
+    by_chrom: dict[str, dict[int, SampleCall]] = {}
+    for (chrom, pos), call in calls.items():
+        by_chrom.setdefault(chrom, {})[pos] = call
+    outside = outside or {}
+    wanted = set(genes) if genes is not None else None
+    results = []
+    for gene, definition in load_definitions(definitions).items():
+        if wanted is not None and gene not in wanted:
+            continue
+        if gene in outside:
+            call = GeneCall(gene, (outside[gene],), 0, (), False)
+            results.append(PgxCall(call, phenotype_of(call, definitions), "outside call"))
+            continue
+        if gene in NOT_CALLED_FROM_VCF:
+            continue
+        chrom = definition.positions[0].chrom
+        call = call_diplotypes(definition, by_chrom.get(chrom, {}))
+        results.append(PgxCall(call, phenotype_of(call, definitions)))
+    return results

@@ -1,0 +1,191 @@
+"""Diplotype calling from allele definitions, following PharmCAT's named-allele matcher.
+
+The rules, as PharmCAT applies them by default (top candidates, no combinations):
+
+* A position with no call (absent from the VCF, or ``./.``) is *missing*. Each named allele is
+  cut down to the positions the sample has; an allele left with no defining position is
+  dropped (the reference is kept). Its score is the number of positions it still defines.
+* Positions an allele leaves undefined are assumed to carry the reference allele.
+* Definition alleles may be IUPAC codes (``Y`` = C or T).
+* Unphased heterozygous calls: a pair of alleles fits when, at every position, one allele can
+  take one called base and the other allele the other. Phased calls: one allele per strand.
+* Diplotypes are scored by the sum of the two alleles' scores; the top score wins, and ties
+  are all reported (a gene's ``unphasedDiplotypePriorities`` exemption picks one).
+* For genes where PharmCAT treats undocumented variation as reference (DPYD, TPMT, NUDT15,
+  G6PD, RYR1, CACNA1S), a base no definition knows counts as the reference base.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from osler.genomics.definitions import GeneDefinition, NamedAllele, Position
+
+__all__ = ["GeneCall", "SampleCall", "call_diplotypes", "haplotype_sort_key"]
+
+UNDOCUMENTED_AS_REFERENCE = frozenset({"CACNA1S", "DPYD", "G6PD", "NUDT15", "RYR1", "TPMT"})
+_IUPAC = {"A": "A", "C": "C", "G": "G", "T": "T", "R": "AG", "Y": "CT", "S": "CG", "W": "AT",
+          "K": "GT", "M": "AC", "B": "CGT", "D": "AGT", "H": "ACT", "V": "ACG", "N": "ACGT"}
+
+
+@dataclass(frozen=True, slots=True)
+class SampleCall:
+    """A sample's alleles (VCF bases; ``None`` = no call) at one position, and its phasing."""
+
+    alleles: tuple[str | None, ...]
+    phased: bool = False
+
+
+@dataclass(frozen=True)
+class GeneCall:
+    """The diplotype call for one gene.
+
+    ``diplotypes`` holds the top-scoring pairs of allele names (several when tied);
+    ``missing`` the positions without a call; ``score`` PharmCAT's match score.
+    """
+
+    gene: str
+    diplotypes: tuple[tuple[str, ...], ...]
+    score: int
+    missing: tuple[Position, ...]
+    phased: bool
+    callable: bool = True
+    evidence: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """``*1/*2``, several joined by `` or ``, or ``Unknown/Unknown`` when nothing fits."""
+        if not self.diplotypes:
+            return "Unknown/Unknown"
+        return " or ".join("/".join(d) for d in self.diplotypes)
+
+
+def haplotype_sort_key(name: str) -> tuple:
+    """Order allele names as clinicians read them: *1 < *2 < *10 < *10B < other names."""
+    m = re.match(r"^\*(\d+)(.*)$", name)
+    return (0, int(m.group(1)), m.group(2)) if m else (1, 0, name)
+
+
+def _allows(defined: str | None, base: str) -> bool:
+    if defined is None or defined == base:
+        return True
+    return len(defined) == 1 and len(base) == 1 and base in _IUPAC.get(defined, "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Hap:
+    name: str
+    alleles: tuple[str | None, ...]
+    score: int
+    reference: bool
+
+
+def _haplotypes(definition: GeneDefinition, used: list[int]) -> list[_Hap]:
+    """Alleles cut to the available positions, gaps filled with the reference (kept score)."""
+    ref = definition.reference
+    out = []
+    for a in definition.alleles:
+        cut = [a.alleles[i] for i in used]
+        score = sum(x is not None for x in cut)
+        if score == 0 and not a.reference:
+            continue
+        filled = tuple(x if x is not None else _reference_base(ref, definition, i)
+                       for x, i in zip(cut, used, strict=True))
+        out.append(_Hap(a.name, filled, score, a.reference))
+    return out
+
+
+def _reference_base(ref: NamedAllele, definition: GeneDefinition, i: int) -> str | None:
+    base = ref.alleles[i]
+    if base is not None and len(base) == 1 and len(_IUPAC.get(base, "")) > 1:
+        return definition.positions[i].ref  # a wobble in the reference: use the genome base
+    return base
+
+
+def _sample_bases(definition: GeneDefinition, used: list[int],
+                  calls: dict[int, SampleCall]) -> list[tuple[str, ...]]:
+    bases = []
+    as_reference = definition.gene in UNDOCUMENTED_AS_REFERENCE
+    for i in used:
+        p = definition.positions[i]
+        call = tuple(calls[p.pos].alleles)
+        if p.pos in definition.ignored_positions:  # exempted: matched as reference, still scored
+            call = tuple(p.ref for _ in call)
+        elif as_reference:
+            known = {p.ref, *p.alts}
+            call = tuple(b if b in known else p.ref for b in call)
+        bases.append(call)
+    return bases
+
+
+def _fits_pair(h1: _Hap, h2: _Hap, bases: list[tuple[str, ...]], phased: bool) -> bool:
+    if phased:
+        return _fits_strands(h1, h2, bases, 0, 1) or _fits_strands(h1, h2, bases, 1, 0)
+    for a1, a2, call in zip(h1.alleles, h2.alleles, bases, strict=True):
+        x, y = call[0], call[-1]
+        if not ((_allows(a1, x) and _allows(a2, y)) or (_allows(a1, y) and _allows(a2, x))):
+            return False
+    return True
+
+
+def _fits_strands(h1: _Hap, h2: _Hap, bases: list[tuple[str, ...]], s1: int, s2: int) -> bool:
+    return all(_allows(a1, call[s1]) and _allows(a2, call[s2])
+               for a1, a2, call in zip(h1.alleles, h2.alleles, bases, strict=True))
+
+
+def _fits_one(h: _Hap, bases: list[tuple[str, ...]]) -> bool:
+    return all(any(_allows(a, b) for b in call) for a, call in zip(h.alleles, bases, strict=True))
+
+
+def call_diplotypes(definition: GeneDefinition, calls: dict[int, SampleCall]) -> GeneCall:
+    """Call one gene's diplotype from the sample's calls keyed by GRCh38 position.
+
+    Parameters
+    ----------
+    definition : GeneDefinition
+    calls : dict of int to SampleCall
+        Calls on the gene's chromosome; positions not in it count as missing.
+    """
+    used, missing = [], []
+    for i, p in enumerate(definition.positions):
+        call = calls.get(p.pos)
+        if call is None or not call.alleles or any(a is None for a in call.alleles):
+            missing.append(p)
+        else:
+            used.append(i)
+    if not used:
+        return GeneCall(definition.gene, (), 0, tuple(missing), False, callable=False)
+    bases = _sample_bases(definition, used, calls)
+    phased = all(calls[definition.positions[i].pos].phased or len(set(b)) == 1
+                 for i, b in zip(used, bases, strict=True))
+    evidence = {definition.positions[i].label: b for i, b in zip(used, bases, strict=True)}
+    candidates = [h for h in _haplotypes(definition, used) if _fits_one(h, bases)]
+    if all(len(b) == 1 for b in bases):  # haploid (e.g. chrX in a male sample)
+        pairs = [((h.name,), h.score) for h in candidates]
+    else:
+        pairs = [(_ordered(h1.name, h2.name), h1.score + h2.score)
+                 for k, h1 in enumerate(candidates) for h2 in candidates[k:]
+                 if _fits_pair(h1, h2, bases, phased)]
+    if not pairs:
+        return GeneCall(definition.gene, (), 0, tuple(missing), phased, evidence=evidence)
+    top = max(score for _, score in pairs)
+    best = sorted({names for names, score in pairs if score == top},
+                  key=lambda d: [haplotype_sort_key(n) for n in d])
+    best = _apply_priorities(definition, best, phased)
+    return GeneCall(definition.gene, tuple(best), top, tuple(missing), phased, evidence=evidence)
+
+
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if haplotype_sort_key(a) <= haplotype_sort_key(b) else (b, a)
+
+
+def _apply_priorities(definition: GeneDefinition, best: list[tuple[str, ...]],
+                      phased: bool) -> list[tuple[str, ...]]:
+    if phased or len(best) < 2:
+        return best
+    labels = {"/".join(d): d for d in best}
+    for choices, pick in definition.unphased_priorities:
+        if set(labels) == set(choices) and pick in labels:
+            return [labels[pick]]
+    return best
