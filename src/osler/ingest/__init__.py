@@ -1,0 +1,12 @@
+"""Readers: one module per format, each ``read_<format>(source, ...) -> Iterator[PatientRecord]``.
+
+Formats are detected by content (:func:`osler.ingest.registry.detect`). Readers report bad
+input through ``on_error`` and keep going; without it, they raise :class:`IngestError`.
+"""
+
+from osler.ingest.fhir import read_fhir
+from osler.ingest.physionet import read_outcomes_2012, read_physionet2012, read_physionet2019
+from osler.ingest.registry import FORMATS, Format, detect
+
+__all__ = ["FORMATS", "Format", "detect", "read_fhir", "read_outcomes_2012", "read_physionet2012",
+           "read_physionet2019"]

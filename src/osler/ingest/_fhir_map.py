@@ -1,0 +1,232 @@
+"""FHIR R4 resources -> Osler events. One small function per resource type.
+
+Codes are kept as the source gave them (LOINC, SNOMED CT, RxNorm, ICD-10, CVX ...): the first
+coding of a concept is the event's coding. Resource types Osler does not use clinically
+(Claim, ExplanationOfBenefit, Organization, Practitioner, CarePlan, Goal ...) are skipped and
+counted, not quarantined.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from osler.record import (Coding, Condition, Consent, Encounter, Event, ImagingStudy, Medication,
+                          Note, Observation, Procedure, Provenance, Quantity, event_id)
+
+from osler.ingest._fhir_time import parse_datetime
+
+__all__ = ["MAPPERS", "MapContext", "coding_of"]
+
+
+@dataclass
+class MapContext:
+    """What a mapper needs besides the resource: provenance and the resolved encounter id."""
+
+    provenance: Provenance
+    encounter_id: str | None
+    resource_id: str
+    resolve: Callable[[str], dict[str, Any] | None]  # reference -> resource in the same source
+
+
+def coding_of(concept: dict[str, Any] | None) -> Coding | None:
+    if not concept:
+        return None
+    for c in concept.get("coding") or ():
+        if c.get("code"):
+            return Coding(c.get("system"), str(c["code"]), c.get("display") or concept.get("text"))
+    if concept.get("text"):
+        return Coding(None, concept["text"], concept["text"])
+    return None
+
+
+def _code(concept: dict[str, Any] | None) -> str | None:
+    c = coding_of(concept)
+    return c.code if c else None
+
+
+def _time(value: str | None) -> datetime | None:
+    return parse_datetime(value) if value else None
+
+
+def _period_start(r: dict[str, Any], prefix: str) -> tuple[datetime | None, datetime | None]:
+    if r.get(f"{prefix}DateTime"):
+        return _time(r[f"{prefix}DateTime"]), None
+    period = r.get(f"{prefix}Period") or {}
+    return _time(period.get("start")), _time(period.get("end"))
+
+
+def _base(r: dict[str, Any], ctx: MapContext, *parts: object) -> dict[str, Any]:
+    return {"id": event_id("fhir", r["resourceType"], ctx.resource_id, *parts),
+            "provenance": ctx.provenance, "encounter_id": ctx.encounter_id,
+            "status": r.get("status")}
+
+
+def _quantity(q: dict[str, Any] | None) -> Quantity | None:
+    if not q or q.get("value") is None:
+        return None
+    return Quantity(float(q["value"]), q.get("code") or q.get("unit"))
+
+
+def _category(r: dict[str, Any]) -> str | None:
+    cats = r.get("category") or []
+    if isinstance(cats, dict):
+        cats = [cats]
+    return _code(cats[0]) if cats else None
+
+
+def encounter(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    start, end = _period_start(r, "period") if r.get("period") else (None, None)
+    klass = r.get("class") or {}
+    types = r.get("type") or [None]
+    hosp = r.get("hospitalization") or {}
+    base = {**_base(r, ctx), "encounter_id": None}  # an encounter is not inside itself
+    return [Encounter(
+        **base, coding=coding_of(types[0]) or Coding(klass.get("system"), klass.get("code", "unknown")),
+        time=start, end_time=end, encounter_class=klass.get("code"),
+        care_site=(r.get("serviceProvider") or {}).get("display"),
+        discharge_disposition=_code(hosp.get("dischargeDisposition")))]
+
+
+def condition(r: dict[str, Any], ctx: MapContext, category: str | None = None) -> list[Event]:
+    onset, _ = _period_start(r, "onset")
+    recorded = _time(r.get("recordedDate"))
+    return [Condition(**_base(r, ctx), coding=coding_of(r.get("code")),
+                      time=onset or recorded,
+                      known_time=recorded if onset and recorded and recorded != onset else None,
+                      end_time=_time(r.get("abatementDateTime")),
+                      verification=_code(r.get("verificationStatus")) or "confirmed",
+                      clinical_status=_code(r.get("clinicalStatus")),
+                      category=category or _category(r))]
+
+
+def allergy(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    return condition(r, ctx, category="allergy")
+
+
+def _observation_values(r: dict[str, Any]) -> dict[str, Any]:
+    return {"value": _quantity(r.get("valueQuantity")),
+            "value_text": r.get("valueString") or (
+                str(r["valueBoolean"]) if "valueBoolean" in r else None),
+            "value_code": coding_of(r.get("valueCodeableConcept"))}
+
+
+def observation(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    time, _ = _period_start(r, "effective")
+    issued = _time(r.get("issued"))
+    common = {"time": time, "known_time": issued if issued and issued != time else None,
+              "category": _category(r)}
+    components = r.get("component") or []
+    out: list[Event] = []
+    if not components or any(k.startswith("value") for k in r):
+        out.append(Observation(**_base(r, ctx), coding=coding_of(r.get("code")), **common,
+                               **_observation_values(r)))
+    for i, comp in enumerate(components):  # e.g. systolic and diastolic of a blood pressure
+        out.append(Observation(**_base(r, ctx, i), coding=coding_of(comp.get("code")), **common,
+                               **_observation_values(comp)))
+    return out
+
+
+def _medication_coding(r: dict[str, Any], ctx: MapContext) -> Coding | None:
+    if r.get("medicationCodeableConcept"):
+        return coding_of(r["medicationCodeableConcept"])
+    ref = (r.get("medicationReference") or {}).get("reference", "")
+    target = ctx.resolve(ref) if ref else None
+    if ref.startswith("#"):
+        target = next((c for c in r.get("contained", []) if c.get("id") == ref[1:]), None)
+    return coding_of((target or {}).get("code"))
+
+
+def medication_request(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    dosage = (r.get("dosageInstruction") or [{}])[0]
+    dose_rate = (dosage.get("doseAndRate") or [{}])[0]
+    return [Medication(**_base(r, ctx), coding=_medication_coding(r, ctx),
+                       time=_time(r.get("authoredOn")), action="request",
+                       dose=_quantity(dose_rate.get("doseQuantity")),
+                       route=_code(dosage.get("route")))]
+
+
+def medication_administration(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    start, end = _period_start(r, "effective")
+    dosage = r.get("dosage") or {}
+    return [Medication(**_base(r, ctx), coding=_medication_coding(r, ctx), time=start,
+                       end_time=end, action="administration", dose=_quantity(dosage.get("dose")),
+                       route=_code(dosage.get("route")))]
+
+
+def immunization(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    return [Medication(**_base(r, ctx), coding=coding_of(r.get("vaccineCode")),
+                       time=_time(r.get("occurrenceDateTime")), action="immunization",
+                       dose=_quantity(r.get("doseQuantity")), route=_code(r.get("route")))]
+
+
+def procedure(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    start, end = _period_start(r, "performed")
+    return [Procedure(**_base(r, ctx), coding=coding_of(r.get("code")), time=start, end_time=end)]
+
+
+def _attachment_text(att: dict[str, Any]) -> str | None:
+    if att.get("data"):
+        try:
+            return base64.b64decode(att["data"], validate=False).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise ValueError("attachment data is not base64 UTF-8 text") from None
+    return None
+
+
+def diagnostic_report(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    time, _ = _period_start(r, "effective")
+    issued = _time(r.get("issued"))
+    known = issued if issued and issued != time else None
+    texts = [t for t in (_attachment_text(a) for a in r.get("presentedForm") or ()) if t]
+    if texts:
+        return [Note(**_base(r, ctx), coding=coding_of(r.get("code")), time=time,
+                     known_time=known, text="\n\n".join(texts), title=(r.get("code") or {}).get("text"))]
+    return [Observation(**_base(r, ctx), coding=coding_of(r.get("code")), time=time,
+                        known_time=known, category="diagnostic-report",
+                        value_text=r.get("conclusion"))]
+
+
+def document_reference(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    texts = [t for t in (_attachment_text(c.get("attachment") or {})
+                         for c in r.get("content") or ()) if t]
+    author = next(((a.get("reference") or "").split("/")[0].split(":")[0]
+                   for a in r.get("author") or ()), None)
+    time = _time(r.get("date")) or _period_start(r.get("context") or {}, "period")[0]
+    return [Note(**_base(r, ctx), coding=coding_of(r.get("type")), time=time,
+                 text="\n\n".join(texts), title=r.get("description"),
+                 author_role=author.lower() if author and not author.startswith("urn") else None)]
+
+
+def imaging_study(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    series = (r.get("series") or [{}])[0]
+    uid = next((i.get("value") for i in r.get("identifier") or () if i.get("value")), None)
+    modality = series.get("modality") or (r.get("modality") or [{}])[0]
+    body = series.get("bodySite") or {}
+    return [ImagingStudy(**_base(r, ctx),
+                         coding=Coding(modality.get("system"), modality.get("code", "unknown"),
+                                       modality.get("display")),
+                         time=_time(r.get("started")), study_uid=uid, series_uid=series.get("uid"),
+                         modality=modality.get("code"), body_part=body.get("display") or body.get("code"),
+                         n_instances=r.get("numberOfInstances"), description=r.get("description"))]
+
+
+def consent(r: dict[str, Any], ctx: MapContext) -> list[Event]:
+    provision = r.get("provision") or {}
+    purposes = tuple(p.get("code") for p in provision.get("purpose") or () if p.get("code"))
+    return [Consent(**_base(r, ctx), coding=coding_of((r.get("category") or [None])[0]),
+                    time=_time(r.get("dateTime")), provision=provision.get("type", "permit"),
+                    scope=_code(r.get("scope")), purposes=purposes)]
+
+
+MAPPERS: dict[str, Callable[[dict[str, Any], MapContext], list[Event]]] = {
+    "Encounter": encounter, "Condition": condition, "Observation": observation,
+    "MedicationRequest": medication_request, "MedicationAdministration": medication_administration,
+    "Immunization": immunization, "Procedure": procedure, "DiagnosticReport": diagnostic_report,
+    "DocumentReference": document_reference, "ImagingStudy": imaging_study,
+    "AllergyIntolerance": allergy, "Consent": consent,
+}

@@ -1,0 +1,274 @@
+"""FHIR R4 reader: Bundles (``.json``, ``.json.gz``) and bulk-export NDJSON (``.ndjson[.gz]``).
+
+Resources are grouped into one :class:`PatientRecord` per Patient. References are resolved
+within the source: ``urn:uuid:`` full URLs, relative ``Type/id`` and absolute URLs ending in
+``Type/id``. For NDJSON, the source is every NDJSON file under the given path (a bulk export
+writes one resource type per file), so a patient is assembled across files.
+
+A resource that fails validation or whose subject does not resolve is quarantined alone; the
+patient is stored with the rest. A Patient resource that fails is quarantined with everything
+that hangs on it: Osler never stores half a patient under a broken identity.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from osler.errors import IngestError
+from osler.ingest._fhir_map import MAPPERS, MapContext
+from osler.ingest._fhir_time import parse_date, parse_datetime
+from osler.ingest._fhir_validate import validate_fast, validate_strict
+from osler.ingest._files import Member, iter_members
+from osler.record import Event, PatientRecord, Provenance, event_id
+
+__all__ = ["read_fhir", "sniff_fhir_bundle", "sniff_fhir_ndjson"]
+
+OnError = Callable[[IngestError], None] | None
+_SUBJECT = ("subject", "patient")
+_US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-"
+
+
+@dataclass
+class _Entry:
+    resource: dict[str, Any]
+    full_url: str | None
+    provenance: Provenance
+
+
+@dataclass
+class _Source:
+    """All resources of one bundle, or of all NDJSON files of one export."""
+
+    name: str
+    entries: list[_Entry] = field(default_factory=list)
+
+
+def sniff_fhir_bundle(path: Path, head: bytes) -> bool:
+    text = head.lstrip()[:4096]
+    return text.startswith(b"{") and b'"resourceType"' in text and b'"Bundle"' in text
+
+
+def sniff_fhir_ndjson(path: Path, head: bytes) -> bool:
+    first = head.lstrip().split(b"\n", 1)[0]
+    return first.startswith(b"{") and b'"resourceType"' in first and b'"Bundle"' not in first[:200]
+
+
+def read_fhir(source: Path, *, on_error: OnError = None,
+              validation: str = "fast") -> Iterator[PatientRecord]:
+    """Patient records from FHIR Bundles and NDJSON files in a file, directory or zip.
+
+    Parameters
+    ----------
+    source : Path
+        A bundle, an NDJSON file, or a directory / zip holding them.
+    on_error : callable, optional
+        Receives an :class:`IngestError` per rejected file or resource; without it the first
+        error is raised.
+    validation : {'fast', 'strict'}
+        ``fast`` checks what Osler relies on; ``strict`` also validates every resource against
+        the full R4 model with fhir.resources (slower; see docs/benchmarks.md).
+    """
+    if validation not in ("fast", "strict"):
+        raise ValueError(f"The 'validation' parameter must be one of {{'fast', 'strict'}}; "
+                         f"got {validation!r}")
+    report = _reporter(on_error)
+    members = list(iter_members(Path(source), lambda n: n.endswith((".json", ".json.gz", ".ndjson",
+                                                                     ".ndjson.gz")), on_error))
+    ndjson = _Source(name=Path(source).name)
+    for member in members:
+        if ".ndjson" in member.suffixes:
+            ndjson.entries.extend(_ndjson_entries(member, report))
+            continue
+        bundle = _bundle_source(member, report)
+        if bundle is not None:
+            yield from _assemble(bundle, report, validation)
+    if ndjson.entries:
+        yield from _assemble(ndjson, report, validation)
+
+
+def _reporter(on_error: OnError) -> Callable[[IngestError], None]:
+    def report(err: IngestError) -> None:
+        if on_error is None:
+            raise err
+        on_error(err)
+    return report
+
+
+def _load_json(member: Member, data: bytes) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        reason = ("not UTF-8 text (FHIR JSON must be UTF-8)" if "utf-8" in str(exc).lower()
+                  else f"not valid JSON ({exc})")
+        raise IngestError(reason, file=member.name) from None
+
+
+def _bundle_source(member: Member, report: Callable[[IngestError], None]) -> _Source | None:
+    try:
+        doc = _load_json(member, member.open_bytes())
+        if not isinstance(doc, dict) or doc.get("resourceType") != "Bundle":
+            got = doc.get("resourceType") if isinstance(doc, dict) else type(doc).__name__
+            raise IngestError(f"expected a FHIR Bundle; got {got!r}", file=member.name)
+        if not isinstance(doc.get("entry", []), list):
+            raise IngestError("Bundle.entry must be a list", file=member.name)
+    except IngestError as err:
+        report(err)
+        return None
+    src = _Source(name=member.name)
+    for i, entry in enumerate(doc.get("entry", [])):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict):
+            report(IngestError("Bundle entry has no resource", file=member.name, record=f"entry[{i}]"))
+            continue
+        rid = str(resource.get("id") or entry.get("fullUrl") or f"entry[{i}]")
+        src.entries.append(_Entry(resource, entry.get("fullUrl"),
+                                  Provenance(member.name, f"{resource.get('resourceType')}/{rid}")))
+    return src
+
+
+def _ndjson_entries(member: Member, report: Callable[[IngestError], None]) -> Iterable[_Entry]:
+    try:
+        data = member.open_bytes()
+    except IngestError as err:
+        report(err)
+        return
+    for lineno, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            resource = _load_json(member, line)
+            if not isinstance(resource, dict) or "resourceType" not in resource:
+                raise IngestError("line is not a FHIR resource", file=member.name)
+        except IngestError as err:
+            report(IngestError(err.reason, file=member.name, line=lineno))
+            continue
+        rid = resource.get("id", f"line{lineno}")
+        yield _Entry(resource, None, Provenance(member.name, f"{resource['resourceType']}/{rid}",
+                                                lineno))
+
+
+def _key(resource: dict[str, Any]) -> str:
+    return f"{resource.get('resourceType')}/{resource.get('id')}"
+
+
+def _index(src: _Source) -> dict[str, dict[str, Any]]:
+    """Every way a resource of this source can be referenced -> the resource."""
+    index: dict[str, dict[str, Any]] = {}
+    for e in src.entries:
+        if e.resource.get("id"):
+            index[_key(e.resource)] = e.resource
+        if e.full_url:
+            index[e.full_url] = e.resource
+    return index
+
+
+def _resolve(index: dict[str, dict[str, Any]], ref: str) -> dict[str, Any] | None:
+    hit = index.get(ref)
+    if hit is None and "/" in ref and not ref.startswith("urn:"):
+        hit = index.get("/".join(ref.rstrip("/").split("/")[-2:]))  # absolute URL
+    return hit
+
+
+def _assemble(src: _Source, report: Callable[[IngestError], None],
+              validation: str) -> Iterator[PatientRecord]:
+    index = _index(src)
+    patients: dict[str, _Entry] = {}
+    events: dict[str, list[Event]] = defaultdict(list)
+    orphans = 0
+    for e in src.entries:
+        r = e.resource
+        rtype = r.get("resourceType")
+        if rtype != "Patient" and rtype not in MAPPERS:
+            continue  # not clinical data (Claim, Organization ...): skipped by design
+        problem = validate_fast(r) or (validate_strict(r) if validation == "strict" else None)
+        if problem:
+            report(IngestError(problem, file=e.provenance.source, record=e.provenance.record,
+                               line=e.provenance.line))
+            continue
+        if rtype == "Patient":
+            patients[r.get("id") or e.full_url or e.provenance.record] = e
+            continue
+        pid = _subject(r, index)
+        if pid is None:
+            orphans += 1
+            report(IngestError("subject reference does not resolve to a Patient in this source",
+                               file=e.provenance.source, record=e.provenance.record,
+                               line=e.provenance.line))
+            continue
+        mapped = _map(e, index, report)
+        if mapped is not None:
+            events[pid].extend(mapped)
+    for pid, entry in patients.items():
+        record = _patient(entry, pid, events.pop(pid, []), report)
+        if record is not None:
+            yield record
+    for pid, evs in events.items():  # a subject that resolved to a Patient that was rejected
+        report(IngestError(f"{len(evs)} events belong to a Patient that was rejected",
+                           file=src.name, record=f"Patient/{pid}"))
+
+
+def _subject(r: dict[str, Any], index: dict[str, dict[str, Any]]) -> str | None:
+    for name in _SUBJECT:
+        ref = (r.get(name) or {}).get("reference")
+        if ref:
+            target = _resolve(index, ref)
+            if target is not None and target.get("resourceType") == "Patient":
+                return target.get("id") or ref
+            return None
+    return None
+
+
+def _map(e: _Entry, index: dict[str, dict[str, Any]],
+         report: Callable[[IngestError], None]) -> list[Event] | None:
+    r = e.resource
+    enc_id = None
+    enc_ref = (r.get("encounter") or r.get("context") or {}).get("reference") \
+        if isinstance(r.get("encounter") or r.get("context"), dict) else None
+    try:
+        if enc_ref:
+            target = _resolve(index, enc_ref)
+            if target is None or target.get("resourceType") != "Encounter":
+                raise ValueError("encounter reference does not resolve in this source")
+            enc_id = event_id("fhir", "Encounter", target.get("id"))
+        ctx = MapContext(e.provenance, enc_id, str(r.get("id") or e.full_url or e.provenance.record),
+                         lambda ref: _resolve(index, ref))
+        return MAPPERS[r["resourceType"]](r, ctx)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        report(IngestError(f"cannot map {r['resourceType']}: {exc}", file=e.provenance.source,
+                           record=e.provenance.record, line=e.provenance.line))
+        return None
+
+
+def _extension_text(r: dict[str, Any], name: str) -> str | None:
+    for ext in r.get("extension") or ():
+        if ext.get("url") == _US_CORE + name:
+            for sub in ext.get("extension") or ():
+                if sub.get("url") == "text" and sub.get("valueString"):
+                    return sub["valueString"]
+                if sub.get("url") == "ombCategory":
+                    return (sub.get("valueCoding") or {}).get("display")
+    return None
+
+
+def _patient(e: _Entry, pid: str, events: list[Event],
+             report: Callable[[IngestError], None]) -> PatientRecord | None:
+    r = e.resource
+    try:
+        return PatientRecord(
+            patient_id=pid, provenance=e.provenance,
+            birth_date=parse_date(r["birthDate"]) if r.get("birthDate") else None,
+            sex=r.get("gender"), race=_extension_text(r, "race"),
+            ethnicity=_extension_text(r, "ethnicity"),
+            deceased_time=parse_datetime(r["deceasedDateTime"]) if r.get("deceasedDateTime") else None,
+            events=tuple(events))
+    except (ValueError, TypeError) as exc:
+        report(IngestError(f"Patient cannot be read ({exc}); its {len(events)} events are not "
+                           f"stored", file=e.provenance.source, record=e.provenance.record,
+                           line=e.provenance.line))
+        return None

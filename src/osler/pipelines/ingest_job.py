@@ -1,0 +1,156 @@
+"""The ingest job: paths in, whole patients into the store, every rejection quarantined.
+
+Used by ``osler ingest``, ``osler demo`` and the service. Formats are detected by content;
+NDJSON files of one directory are read together (a bulk export spreads a patient over files).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from osler.errors import IngestError, MissingExtra
+from osler.ingest.registry import FORMATS, Format, detect
+from osler.store import Store, WriteSummary
+
+__all__ = ["IngestReport", "ingest_paths", "plan_sources"]
+
+_BY_NAME = {f.name: f for f in FORMATS}
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did. ``exit_code``: 0 all stored, 3 partial, 2 nothing usable."""
+
+    sources: Counter[str] = field(default_factory=Counter)     # format -> files/dirs read
+    stored: WriteSummary = field(default_factory=WriteSummary)
+    quarantined: list[IngestError] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+    no_patient_data: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.stored.patients == 0 and (self.quarantined or self.unrecognised):
+            return 2
+        return 3 if self.quarantined or self.unrecognised else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sources": dict(self.sources), "patients": self.stored.patients,
+                "events": dict(self.stored.events), "labels": self.stored.labels,
+                "quarantined": [str(e) for e in self.quarantined],
+                "unrecognised": self.unrecognised, "no_patient_data": self.no_patient_data}
+
+
+def _zip_format(path: Path) -> Format | None:
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.endswith("/") or Path(name).name.startswith("."):
+                continue
+            head = zf.open(name).read(8192)
+            if name.lower().endswith(".gz"):
+                import gzip
+                try:
+                    head = gzip.decompress(zf.read(name))[:8192]
+                except (OSError, EOFError):
+                    pass
+            for fmt in FORMATS:
+                if fmt.sniffer and fmt.name not in ("notes",):
+                    try:
+                        if fmt.load("sniffer")(Path(name), head):
+                            return fmt
+                    except (ImportError, AttributeError):
+                        continue
+    return None
+
+
+def plan_sources(paths: list[Path]) -> tuple[list[tuple[Path, Format]], list[str], list[Path]]:
+    """(source, format) pairs to read, unrecognised names, and 2012 outcomes files."""
+    plan: list[tuple[Path, Format]] = []
+    unknown: list[str] = []
+    outcomes: list[Path] = []
+    stack = [Path(p) for p in paths]
+    while stack:
+        path = stack.pop(0)
+        if path.is_dir():
+            fmt = detect(path)
+            if fmt is not None:
+                plan.append((path, fmt))
+                continue
+            children = sorted(path.iterdir())
+            if any(".ndjson" in c.name.lower() for c in children):
+                plan.append((path, _BY_NAME["fhir-ndjson"]))
+                children = [c for c in children if ".ndjson" not in c.name.lower()]
+            stack[:0] = children
+        elif path.is_file() and zipfile.is_zipfile(path):
+            fmt = _zip_format(path)
+            (plan.append((path, fmt)) if fmt else unknown.append(f"{path.name}: zip archive holds "
+                                                                  f"no file of a known format"))
+        elif path.is_file():
+            with path.open("rb") as fh:
+                if fh.read(10) == b"RecordID,S":
+                    outcomes.append(path)
+                    continue
+            fmt = detect(path)
+            (plan.append((path, fmt)) if fmt else unknown.append(
+                f"{path.name}: not a format Osler reads (judged by content, not extension)"))
+        else:
+            unknown.append(f"{path}: no such file or directory")
+    return plan, unknown, outcomes
+
+
+def _reader_options(fmt: Format, outcomes: list[Path], options: dict[str, Any]) -> dict[str, Any]:
+    opts = dict(options.get(fmt.name, {}))
+    if fmt.name == "physionet2012" and outcomes:
+        opts.setdefault("outcomes", outcomes[0])
+    return opts
+
+
+def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | None = None,
+                 progress: Callable[[str, int], None] | None = None) -> IngestReport:
+    """Read every source under ``paths`` into ``store``.
+
+    Parameters
+    ----------
+    options : dict, optional
+        Reader options by format name, e.g. ``{"vcf": {"patient": "p1"}}``.
+    progress : callable, optional
+        Called with (source name, patients stored so far) as patients are read.
+    """
+    report = IngestReport()
+    plan, report.unrecognised, outcomes = plan_sources(paths)
+    for name in report.unrecognised:
+        store.add_quarantine(name.split(":")[0], None, name.split(": ", 1)[-1])
+    for source, fmt in plan:
+        report.sources[fmt.name] += 1
+        errors: list[IngestError] = []
+        try:
+            reader = fmt.load()
+        except (ImportError, MissingExtra) as exc:
+            errors.append(IngestError(f"the {fmt.name} reader needs an extra: {exc}",
+                                      file=source.name))
+            reader = None
+        before = report.stored.patients
+        if reader is not None:
+            records = reader(source, on_error=errors.append,
+                             **_reader_options(fmt, outcomes, options or {}))
+            report.stored.add(store.write(_counted(records, source.name, report, progress)))
+        for err in errors:
+            store.add_quarantine(err.file, err.record, err.reason, err.line)
+        report.quarantined.extend(errors)
+        if report.stored.patients == before and not errors:
+            report.no_patient_data.append(source.name)
+    return report
+
+
+def _counted(records: Iterator, name: str, report: IngestReport,
+             progress: Callable[[str, int], None] | None) -> Iterator:
+    n = report.stored.patients
+    for rec in records:
+        n += 1
+        if progress is not None:
+            progress(name, n)
+        yield rec
