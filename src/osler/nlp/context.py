@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from osler._extras import require
 from osler.errors import DataError
-from osler.nlp.rules import CATEGORY_ATTRIBUTE, context_rules
+from osler.nlp.rules import CATEGORY_ATTRIBUTE, context_rules, section_rules
 
 __all__ = ["Assertion", "ContextAttributor", "assertion_of", "build_pipeline"]
 
@@ -54,6 +54,16 @@ def assertion_of(ent: object) -> Assertion:
     return Assertion(neg, temp, exp)
 
 
+def _quiet_pyrush() -> None:
+    """PyRuSH logs every sentence boundary at DEBUG, through loguru or logging."""
+    logging.getLogger("PyRuSH").setLevel(logging.WARNING)
+    try:
+        from loguru import logger
+    except ImportError:  # older PyRuSH releases log through the standard library only
+        return
+    logger.disable("PyRuSH")
+
+
 def build_pipeline(rules: str = "osler", *, sentences: bool = True, sections: bool = False):
     """A medspaCy pipeline: medspaCy tokenizer, PyRuSH sentences, ConText with ``rules``.
 
@@ -69,11 +79,12 @@ def build_pipeline(rules: str = "osler", *, sentences: bool = True, sections: bo
     if rules not in RULE_SETS:
         raise DataError(f"The 'rules' parameter must be one of {set(RULE_SETS)}; got {rules!r}")
     medspacy = require("medspacy", "nlp")
-    logging.getLogger("PyRuSH").setLevel(logging.WARNING)  # it logs every sentence at DEBUG
+    _quiet_pyrush()
     enable = ["medspacy_tokenizer"] + (["medspacy_pyrush"] if sentences else [])
     nlp = medspacy.load(medspacy_enable=enable)
     if sections:
-        nlp.add_pipe("medspacy_sectionizer")
+        sectionizer = nlp.add_pipe("medspacy_sectionizer")
+        sectionizer.add(section_rules())
     if rules == "medspacy":
         nlp.add_pipe("medspacy_context")
     else:

@@ -13,7 +13,7 @@ from osler._extras import require
 from osler.errors import DataError
 from osler.resources import load_json
 
-__all__ = ["CATEGORY_ATTRIBUTE", "context_rules", "rule_dicts"]
+__all__ = ["CATEGORY_ATTRIBUTE", "context_rules", "rule_dicts", "section_rules"]
 
 #: ConText category -> (attribute, value) of the concept it modifies.
 CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
@@ -61,4 +61,18 @@ def context_rules(name: str = "nlp/context_rules.json") -> list[Any]:
         if "allowed_types" in kwargs:
             kwargs["allowed_types"] = set(kwargs["allowed_types"])
         rules.append(context.ConTextRule(**kwargs))
+    return rules
+
+
+def section_rules(name: str = "nlp/section_rules.json") -> list[Any]:
+    """medspaCy ``SectionRule`` objects for Osler's extra section headers."""
+    sectionizer = require("medspacy.section_detection", "nlp")
+    data = load_json(name, keys={"source", "version", "section_rules"})
+    rules = []
+    for i, rule in enumerate(data["section_rules"]):
+        unknown = set(rule) - {"literal", "category"}
+        if unknown:
+            raise DataError(f"{name}: rule {i} has unknown keys {sorted(unknown)}; "
+                            "allowed ['category', 'literal']")
+        rules.append(sectionizer.SectionRule(rule["literal"], rule["category"]))
     return rules

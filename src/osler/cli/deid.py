@@ -1,0 +1,116 @@
+"""``osler deid``: de-identify notes, FHIR and DICOM with one shared key file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL
+
+__all__ = ["deid"]
+
+_KEY_HELP = ("Key file (JSON with a hex 'secret'); created when absent. Use the same file for "
+             "notes, FHIR and DICOM so pseudonyms and date shifts match.")
+
+
+def _key(path: Path):
+    from osler.privacy.keys import load_key, write_key
+
+    if path.exists():
+        return load_key(path)
+    click.echo(f"created a new key file {path}; keep it secret and out of the output", err=True)
+    return write_key(path)
+
+
+key_option = click.option("--key-file", required=True, type=click.Path(dir_okay=False,
+                                                                     path_type=Path),
+                          help=_KEY_HELP)
+
+
+@click.group()
+def deid() -> None:
+    """De-identification (HIPAA Safe Harbor identifiers, PS3.15 Basic Profile) under one key."""
+
+
+@deid.command()
+@click.option("--in", "in_file", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='JSON Lines: {"id", "text", "patient"?} per line.')
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--profile", default="surrogate", show_default=True,
+              type=click.Choice(["surrogate", "tag"]))
+@key_option
+def text(in_file: Path, out_file: Path, profile: str, key_file: Path) -> None:
+    """De-identify notes; output {"id", "text", "phi": [{start, end, type}]} per line, with
+    offsets into the ORIGINAL text."""
+    from osler.privacy.deid import deidentify_text
+
+    key = _key(key_file)
+    done = skipped = 0
+    with in_file.open(encoding="utf-8") as fin, out_file.open("w", encoding="utf-8") as fout:
+        for n, line in enumerate(fin, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                note_text, note_id = obj["text"], obj["id"]
+                if not isinstance(note_text, str):
+                    raise TypeError("'text' is not a string")
+            except (ValueError, KeyError, TypeError) as exc:
+                click.echo(f"{in_file.name} line {n}: skipped ({type(exc).__name__}: needs "
+                           "'id' and string 'text')", err=True)
+                skipped += 1
+                continue
+            result = deidentify_text(note_text, key, patient=obj.get("patient"), profile=profile)
+            fout.write(json.dumps({"id": note_id, "text": result.text,
+                                   "phi": [s.to_dict() for s in result.phi]}) + "\n")
+            done += 1
+    click.echo(f"{done} notes de-identified, {skipped} skipped -> {out_file}", err=True)
+    raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
+
+
+@deid.command()
+@click.argument("in_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("out_path", type=click.Path(dir_okay=False, path_type=Path))
+@key_option
+def fhir(in_path: Path, out_path: Path, key_file: Path) -> None:
+    """De-identify a FHIR JSON resource or Bundle (.json or .ndjson, one resource per line)."""
+    from osler.errors import DataError
+    from osler.privacy.deid import deidentify_bundle
+
+    key = _key(key_file)
+    raw = in_path.read_text(encoding="utf-8")
+    try:
+        if in_path.suffix.lower() in (".ndjson", ".jsonl"):
+            out = "".join(json.dumps(deidentify_bundle(json.loads(ln), key)) + "\n"
+                          for ln in raw.splitlines() if ln.strip())
+        else:
+            out = json.dumps(deidentify_bundle(json.loads(raw), key), indent=1)
+    except ValueError as exc:
+        raise DataError(f"{in_path}: not FHIR JSON ({type(exc).__name__})") from exc
+    out_path.write_text(out, encoding="utf-8")
+    click.echo(f"de-identified -> {out_path}", err=True)
+
+
+@deid.command()
+@click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@key_option
+def dicom(in_dir: Path, out_dir: Path, key_file: Path) -> None:
+    """De-identify every DICOM file under IN_DIR into OUT_DIR (PS3.15 Basic Profile)."""
+    from osler.privacy.deid import deidentify_dicom_dir
+
+    results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file))
+    failed = [r for r in results if r.error]
+    flagged = [r for r in results if r.burned_in_risk]
+    for r in flagged:
+        click.echo(f"check pixels for burned-in text: {r.source} (modality {r.modality})",
+                   err=True)
+    for r in failed:
+        click.echo(f"skipped {r.source}: {r.error}", err=True)
+    click.echo(f"{len(results) - len(failed)} files de-identified, {len(failed)} skipped, "
+               f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
+    ok = len(results) - len(failed)
+    raise SystemExit(EXIT_PARTIAL if failed and ok else EXIT_FAILURE if failed else EXIT_OK)

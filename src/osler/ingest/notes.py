@@ -1,0 +1,149 @@
+"""Clinical notes: plain-text files, JSON Lines, and text attached to FHIR resources.
+
+- ``read_notes(path)``: a ``.txt`` file (or a folder of them) is one note each; a ``.jsonl``
+  file holds one note per line: ``{"id", "patient", "text", "time"?, "author_role"?, "type"?,
+  "encounter"?}``. Notes are grouped into one :class:`PatientRecord` per patient.
+- ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``),
+  used by the FHIR reader for DocumentReference and DiagnosticReport.presentedForm.
+Times must carry a time zone; a note without one has ``time=None`` rather than a guess.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from osler.errors import IngestError
+from osler.record import OSLER, Coding, Note, PatientRecord, Provenance, event_id
+
+__all__ = ["attachment_text", "read_notes", "sniff_notes"]
+
+_TEXT_TYPES = ("text/plain", "text/markdown", "text/html", "text/")
+_NOTE_FIELDS = {"id", "patient", "text", "time", "author_role", "type", "encounter"}
+
+
+def attachment_text(attachment: dict[str, Any]) -> str | None:
+    """Decoded text of a FHIR Attachment, or ``None`` (no inline data, or not text).
+
+    >>> attachment_text({"contentType": "text/plain", "data": "Tm8gZmV2ZXIu"})
+    'No fever.'
+    """
+    data = attachment.get("data")
+    content_type = (attachment.get("contentType") or "text/plain").split(";")[0].strip().lower()
+    if not data or not content_type.startswith(_TEXT_TYPES):
+        return None
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    for encoding in ("utf-8", "latin-1"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None  # pragma: no cover - latin-1 decodes every byte string
+
+
+def sniff_notes(path: Path, head: bytes) -> bool:
+    """Whether ``path`` looks like notes: ``.txt``, or JSON Lines with ``text`` and ``patient``."""
+    name = path.name.lower()
+    if name.endswith(".txt"):
+        return True
+    if name.endswith((".jsonl", ".ndjson")):
+        first = head.split(b"\n", 1)[0]
+        try:
+            obj = json.loads(first)
+        except ValueError:
+            return False
+        return isinstance(obj, dict) and "text" in obj and "patient" in obj
+    return False
+
+
+def _time(value: Any, where: dict[str, Any]) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise IngestError(f"'time' must be ISO 8601; got {value!r}", **where) from exc
+    if t.tzinfo is None:
+        raise IngestError(f"'time' must carry a time zone; got {value!r}", **where)
+    return t
+
+
+def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None
+                 ) -> Iterator[tuple[str, Note]]:
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            where = {"file": path.name, "line": n}
+            try:
+                obj = json.loads(line)
+                if not isinstance(obj, dict) or not {"id", "patient", "text"} <= set(obj):
+                    raise IngestError("each line needs 'id', 'patient' and 'text'", **where)
+                unknown = set(obj) - _NOTE_FIELDS
+                if unknown:
+                    raise IngestError(f"unknown fields {sorted(unknown)}; allowed "
+                                      f"{sorted(_NOTE_FIELDS)}", **where, record=str(obj["id"]))
+                where["record"] = str(obj["id"])
+                yield str(obj["patient"]), _note(obj, path, n, _time(obj.get("time"), where))
+            except json.JSONDecodeError as exc:
+                _fail(IngestError(f"not JSON: {exc.msg}", **where), on_error)
+            except IngestError as exc:
+                _fail(exc, on_error)
+
+
+def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | None) -> Note:
+    note_type = obj.get("type")
+    return Note(id=event_id("note", path.name, obj["id"]),
+                coding=Coding(OSLER + ":note-type", str(note_type)) if note_type else None,
+                provenance=Provenance(path.name, str(obj["id"]), line), time=time,
+                encounter_id=obj.get("encounter"), text=str(obj["text"]),
+                title=str(note_type) if note_type else None, author_role=obj.get("author_role"))
+
+
+def _fail(exc: IngestError, on_error: Callable[[IngestError], None] | None) -> None:
+    if on_error is None:
+        raise exc
+    on_error(exc)
+
+
+def read_notes(source: Path, *, on_error: Callable[[IngestError], None] | None = None,
+               patient: str | None = None, **options: Any) -> Iterator[PatientRecord]:
+    """One :class:`PatientRecord` per patient with its :class:`Note` events.
+
+    Parameters
+    ----------
+    source : Path
+        A ``.jsonl`` file, a ``.txt`` file, or a folder of them.
+    on_error : callable, optional
+        Called with each :class:`IngestError`; reading continues with the next note.
+        Without it the first error is raised.
+    patient : str, optional
+        Patient id for ``.txt`` notes; by default the file's stem (``p001.txt`` -> ``p001``).
+    """
+    source = Path(source)
+    files = sorted(source.rglob("*")) if source.is_dir() else [source]
+    by_patient: dict[str, list[Note]] = defaultdict(list)
+    for f in files:
+        if f.suffix.lower() in (".jsonl", ".ndjson"):
+            for pid, note in _jsonl_notes(f, on_error):
+                by_patient[pid].append(note)
+        elif f.suffix.lower() == ".txt":
+            try:
+                text = f.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                _fail(IngestError(f"cannot read text: {type(exc).__name__}", file=f.name), on_error)
+                continue
+            pid = patient or f.stem
+            by_patient[pid].append(_note({"id": f.stem, "text": text}, f, None, None))
+    for pid in sorted(by_patient):
+        yield PatientRecord(patient_id=pid, provenance=Provenance(source.name, pid),
+                            events=tuple(by_patient[pid]))

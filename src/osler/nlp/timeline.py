@@ -1,0 +1,97 @@
+"""Concept mentions into the patient timeline, and mention counts as model features.
+
+A negated finding becomes a Condition with verification ``refuted`` (FHIR
+verificationStatus), never a present one; a possible one is ``provisional``. Mentions about
+someone else or about a hypothetical future are not events of this patient's timeline.
+Every event is known when its note was written, so features stay leakage-safe.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from osler.nlp.concepts import Mention
+from osler.record import Condition, Event, Medication, Note, Procedure, Provenance, event_id
+
+__all__ = ["NLP_SOURCE", "annotate_record", "concept_features", "mention_events"]
+
+#: ``Provenance.record`` prefix of events derived from notes by NLP.
+NLP_SOURCE = "nlp"
+_VERIFICATION = {"Affirmed": "confirmed", "Negated": "refuted", "Possible": "provisional"}
+
+
+def _provenance(note: Note, mention: Mention) -> Provenance:
+    return Provenance(note.provenance.source, f"{NLP_SOURCE}:{note.id}:{mention.start}-"
+                                              f"{mention.end}", note.provenance.line)
+
+
+def mention_events(note: Note, mentions: Iterable[Mention]) -> list[Event]:
+    """Coded events for the mentions of one note (uncoded mentions are skipped)."""
+    events: list[Event] = []
+    for m in mentions:
+        a = m.assertion
+        if m.coding is None or a.experiencer != "Patient" or a.temporality == "Hypothetical":
+            continue
+        common = dict(id=event_id("nlp", note.id, m.start, m.end, m.coding.code),
+                      coding=m.coding, provenance=_provenance(note, m), time=note.time,
+                      known_time=note.available_time, offset=note.offset,
+                      known_offset=note.available_offset, encounter_id=note.encounter_id)
+        if m.category in ("problem", "symptom", "finding"):
+            events.append(Condition(**common, verification=_VERIFICATION[a.negation],
+                                    clinical_status="resolved" if a.temporality == "Historical"
+                                    else None, category="note-mention"))
+        elif m.category == "medication" and a.negation == "Affirmed":
+            events.append(Medication(**common, action="statement"))
+        elif m.category == "procedure":
+            events.append(Procedure(**common, status="not-done" if a.negation == "Negated"
+                                    else "completed" if a.negation == "Affirmed" else "unknown"))
+    return events
+
+
+def concept_features(events: Iterable[Event], *, at: datetime,
+                     windows: Iterable[timedelta] = (timedelta(days=1), timedelta(days=30),
+                                                     timedelta(days=365))) -> dict[str, int]:
+    """Affirmed NLP mentions by concept and time window, known at or before ``at``.
+
+    Keys are ``nlp:<code>:<days>d``. Refuted and provisional mentions never count as present.
+
+    Examples
+    --------
+    >>> concept_features([], at=datetime(2020, 1, 1).astimezone())
+    {}
+    """
+    windows = sorted(windows)
+    counts: Counter[str] = Counter()
+    for e in events:
+        if not (e.provenance.record or "").startswith(NLP_SOURCE + ":") or e.coding is None:
+            continue
+        if isinstance(e, Condition) and e.verification != "confirmed":
+            continue
+        if isinstance(e, Procedure) and e.status != "completed":
+            continue
+        t = e.available_time
+        if t is None or t > at:
+            continue
+        for w in windows:
+            if at - t <= w:
+                counts[f"nlp:{e.coding.code}:{w.days}d"] += 1
+    return dict(sorted(counts.items()))
+
+
+def annotate_record(record, extractor) -> object:
+    """``record`` with the coded events of all its notes appended (a new, frozen record).
+
+    Parameters
+    ----------
+    record : PatientRecord
+        A patient's record holding :class:`Note` events.
+    extractor : ConceptExtractor
+        The NLP pipeline to run over the notes.
+    """
+    notes = [e for e in record.events if isinstance(e, Note) and e.text]
+    found = extractor.extract_many([n.text for n in notes])
+    events = [ev for note, mentions in zip(notes, found) for ev in mention_events(note, mentions)]
+    known = {e.id for e in record.events}
+    return record.with_events(e for e in events if e.id not in known)
