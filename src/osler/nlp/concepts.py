@@ -8,6 +8,7 @@ section it sits in (past history is Historical, family history is about someone 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -103,8 +104,13 @@ class ConceptExtractor:
     def extract_many(self, texts: Iterable[str]) -> list[list[Mention]]:
         """Mentions for each text (batched through spaCy's ``pipe``)."""
         squeezed = [_squeeze(t) for t in texts]
+        with warnings.catch_warnings():
+            # medspaCy's matchers warn (spaCy W036) when one of their internal matchers has no
+            # patterns of its kind (e.g. no literal-only section rule); harmless here.
+            warnings.filterwarnings("ignore", message=r".*\[W036\]")
+            docs = list(self._nlp.pipe(s for s, _ in squeezed))
         out = []
-        for (norm, index), doc in zip(squeezed, self._nlp.pipe(s for s, _ in squeezed)):
+        for (norm, index), doc in zip(squeezed, docs):
             mentions = []
             for ent in doc.ents:
                 entry = self._entries.get((ent.text.lower(), ent.label_)) or next(

@@ -115,7 +115,8 @@ class ContextAttributor:
 
     def attribute(self, pairs: Iterable[tuple[str, str]]) -> list[Assertion]:
         """One :class:`Assertion` per ``(concept, sentence)``; the concept is found in the
-        sentence case-insensitively (its first occurrence), else the whole sentence is used."""
+        sentence case-insensitively (its first occurrence), else its first word, else the
+        sentence's last word stands for it."""
         return [self._one(concept, sentence) for concept, sentence in pairs]
 
     def _one(self, concept: str, sentence: str) -> Assertion:
@@ -126,14 +127,23 @@ class ContextAttributor:
             return Assertion()
         for i, tok in enumerate(doc):
             tok.is_sent_start = i == 0
-        start = sentence.lower().find(concept.lower().strip())
-        span = None
-        if start >= 0:
-            span = doc.char_span(start, start + len(concept.strip()), label="CONCEPT",
-                                 alignment_mode="expand")
-        if span is None:
-            span = doc[0:len(doc)].as_doc()[0:0]  # placeholder replaced below
-            span = type(span)(doc, 0, len(doc), label="CONCEPT")
+        span = self._concept_span(doc, sentence, concept)
         doc.ents = [span]
         doc = self._context(doc)
         return assertion_of(doc.ents[0])
+
+    @staticmethod
+    def _concept_span(doc, sentence: str, concept: str):
+        """The concept's first occurrence; else its first word; else the last word."""
+        from spacy.tokens import Span
+
+        low = sentence.lower()
+        for needle in (concept.lower(), (concept.lower().split() or [""])[0]):
+            start = low.find(needle) if needle else -1
+            if start >= 0:
+                span = doc.char_span(start, start + len(needle), label="CONCEPT",
+                                     alignment_mode="expand")
+                if span is not None:
+                    return span
+        words = [t.i for t in doc if t.is_alpha] or [len(doc) - 1]
+        return Span(doc, words[-1], words[-1] + 1, label="CONCEPT")

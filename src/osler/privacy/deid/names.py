@@ -58,6 +58,8 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _WORD.finditer(text):
         start, end = m.span()
+        if text[start - 1:start] == "[" and text[end:end + 1] == "]":
+            continue  # an Osler tag such as [NAME] from an earlier pass
         word = m.group()
         if word.endswith(".") and len(word) > 2:
             end -= 1

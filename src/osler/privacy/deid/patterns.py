@@ -27,7 +27,7 @@ _YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|un
 
 # m/d that is a ratio or a strength, not a date: "strength 5/5", "1/2 NS", "grade 2/6 murmur".
 _NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|ratio|i:e|ie|x|cpap|"
-                              r"psv?|peep|ventilation|ac|simv|bipap|crackles|\d|/)\s*-?\s*$",
+                              r"psv?|peep|ventilation|ac|simv|bipap|crackles|(?<!\S)\d|/)\s*-?\s*$",
                               re.I)
 _NOT_DATE_AFTER = re.compile(r"\s*(?:ns\b|strength|str\b|murmur|sem\b|motor|mg|ml|cc\b|tab|amp|l\b|lpm|"
                    r"liters?|bilat|b/l|ue|le\b|x\b|times|pushes|peep|ps\b|hours|hrs|up\b|-\s*\d|"
@@ -40,9 +40,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("IP", re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")),
     ("ID", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),  # SSN
     ("PHONE", re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s*|\d{3}[\s.-]{0,2})"
-                         r"\d{3}[\s.-]{0,2}\d{4}(?![\w/])(?:\))?")),
+                         r"\d{3}[\s.-]{0,2}\d{4}(?![\w/])")),
     ("PHONE", re.compile(r"(?<![\w/.-])\d{3}[.-]\d{4}(?![\w/-])")),
-    ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\)?")),
+    ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b")),
     ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|phone|tel|fax|ext)\.?\s*(?:#|no\.?|number"
                          r"|:)?\s*(?P<phi>\d{4,}(?:[\s-]\d{3,})*)", re.I)),
     ("ID", re.compile(r"(?:mrn|mr#|medical record(?: number)?|acct|account|ssn|license|"

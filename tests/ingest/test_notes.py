@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from osler.errors import IngestError
+from osler.ingest.notes import attachment_text, read_notes, sniff_notes
+
+
+def _jsonl(path: Path, rows: list[object]) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows),
+                    encoding="utf-8")
+    return path
+
+
+def test_jsonl_notes_grouped_by_patient_with_time_role_and_type(tmp_path):
+    path = _jsonl(tmp_path / "notes.jsonl", [
+        {"id": "n1", "patient": "p1", "text": "No fever.", "time": "2024-05-01T08:00:00Z",
+         "author_role": "nurse", "type": "progress"},
+        {"id": "n2", "patient": "p2", "text": "Cough."},
+        {"id": "n3", "patient": "p1", "text": "Afebrile.", "time": "2024-05-02T08:00:00+02:00"},
+    ])
+    records = list(read_notes(path))
+    assert [r.patient_id for r in records] == ["p1", "p2"]
+    n1 = records[0].events[0]
+    assert (n1.text, n1.author_role, n1.title) == ("No fever.", "nurse", "progress")
+    assert n1.time.isoformat() == "2024-05-01T08:00:00+00:00"
+    assert records[1].events[0].time is None  # no time given: unknown, never invented
+    assert sniff_notes(path, path.read_bytes()[:200])
+
+
+def test_bad_lines_are_reported_and_skipped(tmp_path):
+    path = _jsonl(tmp_path / "notes.jsonl", [
+        {"id": "n1", "patient": "p1", "text": "ok"}, "{not json",
+        {"id": "n2", "patient": "p1", "text": "x", "time": "2024-05-01T08:00:00"},
+        {"id": "n3", "text": "no patient"},
+    ])
+    errors: list[IngestError] = []
+    records = list(read_notes(path, on_error=errors.append))
+    assert len(records[0].events) == 1
+    assert [e.line for e in errors] == [2, 3, 4]
+    assert "time zone" in errors[1].reason and errors[1].record == "n2"
+    with pytest.raises(IngestError, match="line 2"):
+        list(read_notes(path))
+
+
+def test_text_files_are_one_note_each(tmp_path):
+    (tmp_path / "p7.txt").write_text("Chest pain.", encoding="utf-8")
+    (records,) = list(read_notes(tmp_path))
+    assert records.patient_id == "p7" and records.events[0].text == "Chest pain."
+
+
+def test_attachment_text():
+    data = base64.b64encode("Fièvre.".encode()).decode()
+    assert attachment_text({"contentType": "text/plain; charset=utf-8", "data": data}) == "Fièvre."
+    assert attachment_text({"contentType": "application/pdf", "data": data}) is None
+    assert attachment_text({"contentType": "text/plain", "data": "%%%"}) is None
+    assert attachment_text({"url": "http://example.org/x"}) is None

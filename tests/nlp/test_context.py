@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from osler.nlp.rules import CATEGORY_ATTRIBUTE, rule_dicts
+
+pytestmark = pytest.mark.slow  # the first use builds a medspaCy pipeline (~10 s import)
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    ("edema", "Extremities: No clubbing, cyanosis, or EDEMA.", ("Negated", "Recent", "Patient")),
+    ("pneumonia", "Chest x-ray shows pneumonia.", ("Affirmed", "Recent", "Patient")),
+    ("pneumonia", "Possible pneumonia in the right lower lobe.", ("Possible", "Recent", "Patient")),
+    ("breast cancer", "Her mother had breast cancer.", ("Affirmed", "Recent", "Other")),
+    ("chest pain", "Return to the ED if chest pain recurs.", ("Affirmed", "Hypothetical",
+                                                            "Patient")),
+    ("liver transplant", "The patient is status post liver transplant.",
+     ("Affirmed", "Historical", "Patient")),
+    ("DVT", "Doppler of the legs negative   for DVT.", ("Negated", "Recent", "Patient")),
+    ("small bowel obstruction", "Small bowel obstruction, resolved.",
+     ("Negated", "Recent", "Patient")),
+])
+def test_assertions_of_synthetic_sentences(attributor, concept, sentence, expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert (a.negation, a.temporality, a.experiencer) == expected
+
+
+def test_a_trigger_inside_the_concept_does_not_negate_it(attributor):
+    (a,) = attributor.attribute([("tenderness with no rebound", "Mild tenderness with no rebound.")])
+    assert a.negation == "Affirmed"
+
+
+def test_concept_missing_from_sentence_uses_the_whole_sentence(attributor):
+    (a,) = attributor.attribute([("fever", "Denies chills.")])
+    assert a.negation == "Negated"
+
+
+def test_every_bundled_rule_maps_to_an_attribute():
+    for rule in rule_dicts():
+        assert rule["category"] in CATEGORY_ATTRIBUTE or rule["direction"] in ("TERMINATE",
+                                                                               "PSEUDO")
+    assert any(r["origin"] == "osler" for r in rule_dicts())

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from osler.cli import cli
+from osler.privacy import load_key
+
+
+def test_deid_text_and_fhir_share_one_key_file(tmp_path):
+    key_file = tmp_path / "deid.key"
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(json.dumps({"id": "n1", "patient": "p1",
+                                 "text": "Seen by Dr. Osler on 3/14/2019."}) + "\n" + "{bad\n",
+                     encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["deid", "text", "--in", str(notes), "--out", str(out),
+                                 "--profile", "tag", "--key-file", str(key_file)])
+    assert result.exit_code == 3  # one note done, one bad line skipped
+    (row,) = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert row == {"id": "n1", "text": "Seen by Dr. [NAME] on [DATE].",
+                   "phi": [{"start": 12, "end": 17, "type": "NAME"},
+                           {"start": 21, "end": 30, "type": "DATE"}]}
+
+    resource = tmp_path / "patient.json"
+    resource.write_text(json.dumps({"resourceType": "Patient", "id": "p1"}), encoding="utf-8")
+    result = runner.invoke(cli, ["deid", "fhir", str(resource), str(tmp_path / "p.json"),
+                                 "--key-file", str(key_file)])
+    assert result.exit_code == 0, result.output
+    patient = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert patient["id"] == load_key(key_file).pseudonym("p1")

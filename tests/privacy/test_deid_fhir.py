@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import base64
+import json
+
+from osler.privacy import DeidKey
+from osler.privacy.deid import deidentify_bundle
+
+KEY = DeidKey(b"fhir test secret, 32 bytes long!")
+PID = "0b1c2d3e-0000-4000-8000-000000000001"
+
+
+def _bundle():
+    note = base64.b64encode(b"Mr. Quimby seen 6/1/2020 by Dr. Osler.").decode()
+    return {"resourceType": "Bundle", "id": "b1", "type": "transaction", "entry": [
+        {"fullUrl": f"urn:uuid:{PID}", "resource": {
+            "resourceType": "Patient", "id": PID, "birthDate": "1950-03-14",
+            "name": [{"family": "Quimby", "given": ["Harold"]}],
+            "telecom": [{"system": "phone", "value": "617-555-0100"}],
+            "address": [{"line": ["1 Elm St"], "city": "Lochmoor", "postalCode": "02139",
+                         "state": "MA", "country": "US"}],
+            "identifier": [{"system": "urn:mrn", "value": "MRN-77"}],
+            "text": {"status": "generated", "div": "<div>Harold Quimby</div>"}}},
+        {"fullUrl": "urn:uuid:0b1c2d3e-0000-4000-8000-000000000002", "resource": {
+            "resourceType": "DocumentReference", "id": "0b1c2d3e-0000-4000-8000-000000000002",
+            "subject": {"reference": f"urn:uuid:{PID}"}, "date": "2020-06-01T10:00:00Z",
+            "content": [{"attachment": {"contentType": "text/plain", "data": note}}]}},
+    ]}
+
+
+def test_bundle_identity_is_removed_and_links_are_kept():
+    out = deidentify_bundle(_bundle(), KEY)
+    dumped = json.dumps(out)
+    for secret in ("Quimby", "Harold", "617-555-0100", "Lochmoor", "02139", "1 Elm St", "MRN-77",
+                   PID):
+        assert secret not in dumped, secret
+    patient, doc = (e["resource"] for e in out["entry"])
+    assert patient["address"] == [{"state": "MA", "country": "US"}]
+    assert out["entry"][0]["fullUrl"] == f"urn:uuid:{patient['id']}"
+    assert doc["subject"]["reference"] == f"urn:uuid:{patient['id']}"
+    assert patient["id"] == KEY.pseudonym(PID)
+    text = base64.b64decode(doc["content"][0]["attachment"]["data"]).decode()
+    assert "Quimby" not in text and "Osler" not in text and "6/1/2020" not in text
+
+
+def test_dates_move_by_the_patients_shift():
+    out = deidentify_bundle(_bundle(), KEY)
+    shift = KEY.date_shift(PID)
+    from datetime import date, datetime
+    patient, doc = (e["resource"] for e in out["entry"])
+    assert date.fromisoformat(patient["birthDate"]) - date(1950, 3, 14) == shift
+    moved = datetime.fromisoformat(doc["date"].replace("Z", "+00:00"))
+    assert moved - datetime.fromisoformat("2020-06-01T10:00:00+00:00") == shift
+    assert doc["date"].endswith("Z")
