@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from osler.errors import IngestError
@@ -268,5 +269,10 @@ def _event(export: SyntheaExport, pid: str, spec: TableSpec, time_col: str, line
     encounter = row.get("ENCOUNTER")
     base = {"id": event_id(_SOURCE, *key), "time": time,
             "provenance": Provenance(export.name(spec.table), _record(spec, row), line),
-            "encounter_id": event_id(_SOURCE, "encounters", encounter) if encounter else None}
+            "encounter_id": _encounter_id(encounter) if encounter else None}
     return spec.mapper(row, base)
+
+
+@lru_cache(maxsize=4096)  # a visit's rows come together: most lookups hit
+def _encounter_id(encounter: str) -> str:
+    return event_id(_SOURCE, "encounters", encounter)
