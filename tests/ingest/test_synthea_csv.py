@@ -189,10 +189,26 @@ def test_missing_patients_table_and_bad_header(export: Path) -> None:
     assert "missing" in errors[0].reason
 
 
+def test_bad_patients_header_is_one_error_not_one_per_event_row(export: Path) -> None:
+    _write(export / "patients.csv", ["Id", "BIRTHDATE", "DEATHDATE"], [["p1", "1970-03-04", ""]])
+    records, errors = _read(export)
+    assert records == {} and len(errors) == 1 and "GENDER" in errors[0].reason
+
+
+def test_duplicate_patient_keeps_the_first_row(export: Path) -> None:
+    _write(export / "patients.csv", PATIENTS_HEADER,
+           [*PATIENTS, ["p1", "1999-01-01", "", "", "", "", "", "", "", "M"]])
+    records, errors = _read(export)
+    assert records["p1"].birth_date == date(1970, 3, 4) and records["p1"].of_kind("encounter")
+    dup = [e for e in errors if e.file == "patients.csv" and e.record == "p1"]
+    assert len(dup) == 1 and dup[0].line == 5 and "twice" in dup[0].reason
+
+
 def test_sniffers(export: Path, tmp_path: Path) -> None:
     head = (export / "patients.csv").read_bytes()
     assert sniff_synthea_csv(export / "patients.csv", head)
-    assert not sniff_synthea_csv(export / "conditions.csv", (export / "conditions.csv").read_bytes())
+    conditions = export / "conditions.csv"
+    assert not sniff_synthea_csv(conditions, conditions.read_bytes())
     assert sniff_synthea_csv_dir(export) and not sniff_synthea_csv_dir(tmp_path)
     archive = tmp_path / "x.zip"
     with zipfile.ZipFile(archive, "w") as zf:

@@ -43,7 +43,8 @@ from pathlib import Path
 
 from osler.errors import IngestError
 from osler.ingest._synthea_export import PATIENT_COLUMNS, SyntheaExport, is_patients_header
-from osler.ingest._synthea_rows import EVENT_TABLES, TableSpec, parse_date, parse_time
+from osler.ingest._synthea_rows import (EVENT_TABLES, TableSpec, optional_time, parse_date,
+                                        parse_time)
 from osler.record import Event, PatientRecord, Provenance, event_id
 
 __all__ = ["SKIPPED_TABLES", "read_synthea_csv", "sniff_synthea_csv", "sniff_synthea_csv_dir"]
@@ -124,8 +125,10 @@ def read_synthea_csv(source: Path, *, on_error: OnError = None) -> Iterator[Pati
             _report(IngestError("the required table patients.csv is missing from the export",
                                 file=export.name("patients")), on_error)
             return
-        patients, rejected = _read_patients(export, on_error)
-        rows = _group_event_rows(export, patients, rejected, on_error)
+        if _missing_columns(export, "patients", PATIENT_COLUMNS, on_error):
+            return  # without its patients an export has no one to attach events to
+        patients, rejected, complete = _read_patients(export, on_error)
+        rows = _group_event_rows(export, patients, rejected if complete else None, on_error)
         for pid, (line, demographics) in patients.items():
             events = _events(export, pid, rows.pop(pid, []), on_error)
             yield PatientRecord(patient_id=pid, provenance=Provenance(
@@ -144,12 +147,11 @@ def _missing_columns(export: SyntheaExport, table: str, needed: tuple[str, ...],
 
 
 def _read_patients(export: SyntheaExport, on_error: OnError
-                   ) -> tuple[dict[str, tuple[int, dict]], set[str]]:
-    """``Id -> (line, demographics)`` of the patients whose own row reads, and rejected ids."""
+                   ) -> tuple[dict[str, tuple[int, dict]], set[str], bool]:
+    """``Id -> (line, demographics)`` of the patients whose own row reads, the rejected ids,
+    and whether the table was read to its end."""
     patients: dict[str, tuple[int, dict]] = {}
     rejected: set[str] = set()
-    if _missing_columns(export, "patients", PATIENT_COLUMNS, on_error):
-        return patients, rejected
     name = export.name("patients")
     try:
         for line, row in export.rows("patients"):
@@ -167,7 +169,8 @@ def _read_patients(export: SyntheaExport, on_error: OnError
                 _report(IngestError(str(exc), file=name, record=pid or None, line=line), on_error)
     except IngestError as err:
         _report(err, on_error)
-    return patients, rejected
+        return patients, rejected, False
+    return patients, rejected, True
 
 
 def _demographics(row: dict[str, str]) -> dict:
@@ -180,9 +183,9 @@ def _demographics(row: dict[str, str]) -> dict:
         raise ValueError(f"column GENDER must be one of ['F', 'M'] or empty; got {gender!r}")
     try:
         birth = parse_date(row["BIRTHDATE"])
-        death = parse_time(row["DEATHDATE"]) if row.get("DEATHDATE") else None
     except ValueError as exc:
-        raise ValueError(f"a date column {exc}") from None
+        raise ValueError(f"column BIRTHDATE {exc}") from None
+    death = optional_time(row, "DEATHDATE")
     return {"birth_date": birth, "deceased_time": death, "sex": _SEX.get(gender),
             "race": row.get("RACE") or None, "ethnicity": row.get("ETHNICITY") or None}
 
@@ -190,9 +193,13 @@ def _demographics(row: dict[str, str]) -> dict:
 _Row = tuple[TableSpec, str, int, dict[str, str]]  # spec, time column, line, row
 
 
-def _group_event_rows(export: SyntheaExport, patients: dict, rejected: set[str],
+def _group_event_rows(export: SyntheaExport, patients: dict, rejected: set[str] | None,
                       on_error: OnError) -> dict[str, list[_Row]]:
-    """Raw rows of every clinical table, by patient; orphan rows are reported here."""
+    """Raw rows of every clinical table, by patient; orphan rows are reported here.
+
+    ``rejected`` is ``None`` when patients.csv could not be read to its end: then a row of an
+    unknown patient is dropped silently, as that table's error already covers it.
+    """
     by_patient: dict[str, list[_Row]] = defaultdict(list)
     for spec in EVENT_TABLES:
         if not export.has(spec.table):
@@ -208,7 +215,7 @@ def _group_event_rows(export: SyntheaExport, patients: dict, rejected: set[str],
                 pid = row.get("PATIENT") or ""
                 if pid in patients:
                     by_patient[pid].append((spec, time_col, line, row))
-                elif pid not in rejected:  # a rejected patient's rows go with its one error
+                elif rejected is not None and pid not in rejected:  # rejected: its one error
                     reason = ("column PATIENT is empty" if not pid else
                               "patient is not in patients.csv")
                     _report(IngestError(reason, file=name, record=_record(spec, row), line=line),
