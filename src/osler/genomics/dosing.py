@@ -49,7 +49,8 @@ def _coefficients() -> dict:
 def _age_decades(age: pd.Series) -> pd.Series:
     """IWPC codes age as its decade: '60 - 69' -> 6, '90+' -> 9."""
     text = age.astype("string").str.strip()
-    return pd.to_numeric(text.str.extract(r"^(\d+)")[0], errors="coerce") // 10
+    years = pd.to_numeric(text.str.extract(r"^(\d+)")[0], errors="coerce")
+    return years.astype("float64") // 10
 
 
 def _vkorc1(frame: pd.DataFrame, race: pd.Series) -> tuple[pd.Series, pd.Series]:

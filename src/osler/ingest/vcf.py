@@ -127,7 +127,7 @@ def _read_file(path: Path, pgx: dict | None, positions: str, patient: str | None
         raise IngestError(f"not a readable VCF ({exc})", file=path.name) from exc
     try:
         samples = _samples(vcf, path, sample, patient)
-        header_lines = len(vcf.raw_header.rstrip("\n").splitlines())
+        header_lines = _header_lines(path)
         build = detect_build(vcf.raw_header)
         if build not in (None, "GRCh38"):
             raise IngestError(f"genome build {build} declared in the header; Osler reads GRCh38 "
@@ -180,6 +180,17 @@ def _header_columns(path: Path) -> int:
                 return len(raw.rstrip(b"\r\n").split(b"\t"))
             if not raw.startswith(b"#"):
                 break
+    return 0
+
+
+def _header_lines(path: Path) -> int:
+    """Lines up to and including ``#CHROM`` in the file itself (htslib adds header lines)."""
+    with path.open("rb") as raw:
+        opener = gzip.open(path, "rb") if raw.read(2) == b"\x1f\x8b" else path.open("rb")
+    with opener as fh:
+        for n, line in enumerate(fh, 1):
+            if line.startswith(b"#CHROM") or not line.startswith(b"#"):
+                return n
     return 0
 
 

@@ -1,0 +1,112 @@
+"""warfarin-dose task: train/predict/evaluate on synthetic IWPC-format data; IWPC on the real set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from osler.errors import DataError, ModelError
+
+pytest.importorskip("lightgbm")
+
+
+def _synthetic_iwpc(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """IWPC-format patients whose dose follows the pharmacogenetic algorithm plus noise."""
+    from osler.genomics.dosing import dosing_inputs, iwpc_dose
+    rng = np.random.default_rng(seed)
+    decades = rng.integers(3, 9, n)
+    frame = pd.DataFrame({
+        "PharmGKB Subject ID": [f"SYN{i:05d}" for i in range(n)],
+        "Gender": rng.choice(["male", "female"], n),
+        "Race": rng.choice(["White", "Asian", "Black or African American", "Unknown"], n),
+        "Age": [f"{d * 10} - {d * 10 + 9}" for d in decades],
+        "Height (cm)": rng.normal(170, 10, n).round(1),
+        "Weight (kg)": rng.normal(78, 15, n).round(1),
+        "Cyp2C9 genotypes": rng.choice(["*1/*1", "*1/*2", "*1/*3", "*2/*3", None], n,
+                                       p=[0.6, 0.15, 0.1, 0.05, 0.1]),
+        "VKORC1 -1639 consensus": rng.choice(["G/G", "A/G", "A/A", None], n),
+        "Amiodarone (Cordarone)": rng.choice([0.0, 1.0, np.nan], n, p=[0.8, 0.1, 0.1]),
+        "Target INR": rng.choice([2.5, 3.0], n),
+    })
+    frame.loc[:5, "Height (cm)"] = np.nan  # missing values must be handled
+    dose = iwpc_dose(dosing_inputs(frame).fillna({"height_cm": 170.0}), "pharmacogenetic")
+    frame["Therapeutic Dose of Warfarin"] = (dose * rng.lognormal(0, 0.15, n)).round(2)
+    return frame
+
+
+def test_train_predict_evaluate(tmp_path: Path) -> None:
+    from osler.pipelines.warfarin import TASK, held_out
+    data = tmp_path / "iwpc.csv"
+    frame = _synthetic_iwpc()
+    frame.to_csv(data, index=False)
+    model = tmp_path / "model"
+    summary = TASK.train([data], outcomes=None, model_dir=model, seed=0)
+    assert "trained on" in summary
+    meta = json.loads((model / "model.json").read_text())
+    assert not set(meta["train_subjects"]) & set(frame.loc[held_out(frame["PharmGKB Subject ID"]),
+                                                           "PharmGKB Subject ID"])
+    out = tmp_path / "pred.csv"
+    TASK.predict(model, data, out)
+    pred = pd.read_csv(out)
+    assert list(pred.columns) == ["subject_id", "dose_mg_week", "iwpc_pharmacogenetic_mg_week",
+                                  "iwpc_clinical_mg_week"]
+    assert pred["subject_id"].tolist() == frame["PharmGKB Subject ID"].tolist()
+    assert (pred["dose_mg_week"] > 0).all()
+    report = tmp_path / "card.html"
+    text = TASK.evaluate(model, [data], outcomes=None, report=report)
+    card = json.loads(report.with_suffix(".json").read_text())
+    table = next(s["table"] for s in card["sections"] if "table" in s)
+    models = {r["model"] for r in table}
+    assert models == {"learned (LightGBM + linear)", "IWPC pharmacogenetic", "IWPC clinical"}
+    groups = {r["group"] for r in table}
+    assert {"overall", "dose low (<=21)", "dose high (>=49)", "race Asian"} <= groups
+    n_eval = card["summary"]["patients evaluated"]
+    assert n_eval == int(held_out(frame["PharmGKB Subject ID"]).sum()) and "unseen" in text
+    # the data follow the IWPC algorithm, so it must beat the clinical one here
+    overall = {r["model"]: r for r in table if r["group"] == "overall"}
+    assert overall["IWPC pharmacogenetic"]["mae_mg_week"] < overall["IWPC clinical"]["mae_mg_week"]
+
+
+def test_bad_inputs(tmp_path: Path) -> None:
+    from osler.pipelines.warfarin import TASK, read_iwpc
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"id": [1]}).to_csv(bad, index=False)
+    with pytest.raises(DataError, match="PharmGKB Subject ID"):
+        read_iwpc(bad)
+    with pytest.raises(ModelError, match="no model.json"):
+        TASK.predict(tmp_path, bad, tmp_path / "o.csv")
+
+
+def test_regressor_follows_the_sklearn_contract() -> None:
+    from sklearn.base import clone
+
+    from osler.errors import NotFittedError
+    from osler.pipelines._warfarin_model import WarfarinDoseRegressor
+    model = WarfarinDoseRegressor(blend=0.5, n_estimators=20)
+    assert clone(model).get_params()["blend"] == 0.5
+    with pytest.raises(NotFittedError):
+        model.predict(pd.DataFrame({"a": [1.0]}))
+    X = pd.DataFrame({"a": np.arange(50.0), "b": np.r_[np.nan, np.arange(49.0)]})
+    assert model.fit(X, 10 + X["a"].to_numpy()) is model
+    assert model.predict(X).shape == (50,)
+
+
+@pytest.mark.shared_data
+def test_iwpc_algorithms_reproduce_published_accuracy(shared_data: Path) -> None:
+    """On complete cases of the IWPC set, both algorithms land near the NEJM 2009 figures."""
+    from osler.genomics.dosing import DOSE_COLUMN, dosing_inputs, iwpc_dose
+    frame = pd.read_csv(shared_data / "warfarin-iwpc" / "warfarin_dev.csv")
+    x = dosing_inputs(frame)
+    dose = frame[DOSE_COLUMN]
+    ok = dose.notna() & x[["age_decades", "height_cm", "weight_kg"]].notna().all(axis=1)
+    within = {}
+    for algorithm in ("pharmacogenetic", "clinical"):
+        error = np.abs(iwpc_dose(x[ok], algorithm) - dose[ok])
+        within[algorithm] = float((error <= 0.2 * dose[ok]).mean())
+    # published (validation cohort): 45.5% and 39.3%
+    assert 0.43 < within["pharmacogenetic"] < 0.48
+    assert 0.37 < within["clinical"] < 0.42
