@@ -25,6 +25,7 @@ _RELATIONS = {"wife", "husband", "son", "sons", "daughter", "daughters", "dtr", 
               "neighbor", "priest", "proxy", "hcp", "guardian", "sil", "dil", "stepson",
               "stepdaughter", "grandchildren", "children", "kids", "family", "nephews", "nieces",
               "granddaughters", "grandsons", "siblings", "contact", "named", "name", "called",
+              "lawyer", "attorney", "poa", "roommate", "companion", "caregiver",
               "spoke", "per", "with", "by", "and", "&", "ask"}
 # Words that follow "Dr." or "wife" without being a name: function words and ward jargon.
 _NOT_NAMES = frozenset("""a an and are as at be but by can for from had has have he her here him
@@ -38,18 +39,23 @@ _INITIAL_NAME = re.compile(r"(?<![A-Za-z.'\d])(?P<i>[A-Za-z])(?:\.\s?|\s)(?P<n>[
                            r"ordered|paged|notified|updated|called)\b|\s*\))", re.I)
 _AFTER_INITIAL = re.compile(r"(?:(?<![A-Za-z])(?:per|by|with|nsg|to|dr)\.?\s+|w/\s*)\(?\s*"
                             r"(?P<i>[A-Za-z])\.\s?(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)", re.I)
+# Relation words too common to vouch for an unknown capitalised word after them.
+_WEAK_RELATIONS = {"with", "by", "and", "&", "per", "spoke", "called", "contact", "ask", "name",
+                   "named", "family", "children", "kids"}
 _WEAK_TITLES = {"md", "np", "rn", "pa", "resident", "intern", "fellow", "attending", "nurse"}
 _CREDENTIALS = re.compile(r"\s*,?\s*(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW|MSW|SW|"
                           r"PhD|RPh|CRNA|BSN|CCRN)\b")
-_PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|clinic|nursing home|"
+_PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|clinic|nursing home|rehab|"
                           r"rehab center|manor|county|memorial hospital|university|church|"
                           r"street|avenue|ave|road|blvd|boulevard)\b", re.I)
-_PLACE_CONTEXT = re.compile(r"(?:(?:transferr?ed|transfered|transfer|trans|admitted|adm|admit|"
+_PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|admitted|adm|admit|"
                             r"sent|came|returned|return|back|discharged?|d/c'?d?|c/o|going|go|"
                             r"moved|lives|living|live|resides|home|house|job|works?|trip|flown|"
                             r"flew|visit(?:ing)?|presented|presents|born|plan:?|p:|->|i'm|"
-                            r"located)\s+(?:back\s+)?(?:to|from|in|at)(?:\s+the)?"
-                            r"|\bosh)\s*$", re.I)
+                            r"located|housing|center|hospital|ed|er|ew)\s+(?:back\s+)?"
+                            r"(?:to|from|in|at)(?:\s+the)?|\bosh)\s*$", re.I)
+_BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
+                          r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
 _STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
                      r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
 
@@ -71,8 +77,19 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 def _capital_signal(text: str) -> bool:
     """Whether capital letters mean anything here: not in notes typed all in upper case."""
     letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) < 0.6 * len(letters)
+
+
+def _mixed_case(text: str) -> bool:
+    """Capitals are used as in prose (neither all upper nor nearly all lower case)."""
+    letters = [c for c in text if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
     return bool(letters) and 0.03 * len(letters) <= upper < 0.6 * len(letters)
+
+
+def _title(word: str) -> bool:
+    """Written like a name: "Janet", "O'Brien" (not "BP", not "pt")."""
+    return word[:1].isupper() and not word.isupper() and word[1:2].islower()
 
 
 def _is_name_shaped(word: str, stop: frozenset[str]) -> bool:
@@ -96,10 +113,12 @@ def find_names(text: str) -> Iterator[PhiSpan]:
             yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
         elif low in _WEAK_TITLES and not _gap(text, end, toks, i):
             nxt = toks[i + 1][2]
-            if _known(nxt) and nxt.lower() not in stop:
+            if (_known(nxt) and nxt.lower() not in stop) or (
+                    cased and _title(nxt) and nxt.lower() not in _NOT_NAMES | stop | _TITLES):
                 yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
         elif low in _RELATIONS and not _gap(text, end, toks, i):
-            yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=True)
+            yield from _after_trigger(text, toks, i + 1, stop, cased and low not in _WEAK_RELATIONS,
+                                      require_known=True)
         elif _known(word) and low not in stop:
             yield PhiSpan(start, end, "NAME")
         m = _CREDENTIALS.match(text, end)
@@ -108,7 +127,7 @@ def find_names(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(start, end, "NAME")
             yield from _before(toks, i, stop)
         if (low in first_names() and i + 1 < len(toks) and not _gap(text, end, toks, i)
-                and cased and toks[i + 1][2][:1].isupper()
+                and cased and _title(toks[i + 1][2])
                 and toks[i + 1][2].lower() not in _NOT_NAMES):
             yield PhiSpan(start, toks[i + 1][1], "NAME")
     for regex in (_INITIAL_NAME, _AFTER_INITIAL):
@@ -150,11 +169,12 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         start, end, word = toks[j]
         low = word.lower().rstrip(".")
         if require_known:
-            if low in stop or not _known(word):
+            capital = cased and _title(word) and low not in _NOT_NAMES | _RELATIONS | _TITLES
+            if low in stop and not capital or not (_known(word) or capital):
                 break
         elif low in _NOT_NAMES or (len(low) < 2 and not word[:1].isalpha()):
             break
-        if taken and not ((cased and word[:1].isupper()) or _known(word)):
+        if taken and not ((cased and _title(word)) or _known(word)):
             break
         yield PhiSpan(start, end, "NAME")
         taken += 1
@@ -171,6 +191,9 @@ def find_places(text: str) -> Iterator[PhiSpan]:
     cased = _capital_signal(text)
     for m in _STREET.finditer(text):
         yield PhiSpan(m.start(), m.end(), "LOCATION")
+    for m in _BEFORE_UNIT.finditer(text):
+        if m.group("p").lower() not in stop | _NOT_NAMES:
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for i, (start, end, word) in enumerate(toks):
         low = word.lower()
         capital = word[:1].isupper() if cased else True
@@ -186,3 +209,8 @@ def find_places(text: str) -> Iterator[PhiSpan]:
         elif (low not in stop and capital and not word.lower() in _NOT_NAMES
               and _PLACE_CONTEXT.search(text[max(0, start - 30):start])):
             yield PhiSpan(start, end, "LOCATION")
+            for j in (i + 1, i + 2):  # "Bel Air", "Glen Burnie": the rest of a town's name
+                if (j >= len(toks) or _gap(text, toks[j - 1][1], toks, j - 1) or not cased
+                        or not _title(toks[j][2]) or toks[j][2].lower() in stop):
+                    break
+                yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
