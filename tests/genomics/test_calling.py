@@ -88,3 +88,9 @@ def test_outside_calls_replace_the_vcf(toy: Path, tmp_path: Path) -> None:
 def test_haplotype_order() -> None:
     assert sorted(["*10", "*2", "*1", "Reference"], key=haplotype_sort_key) == [
         "*1", "*2", "*10", "Reference"]
+
+
+def test_package_exports_a_sorted_all() -> None:
+    import osler.genomics as genomics
+    assert genomics.__all__ == sorted(genomics.__all__)
+    assert all(hasattr(genomics, name) for name in genomics.__all__)

@@ -1,7 +1,7 @@
 """Pharmacogene calls for a patient: diplotype, phenotype and activity score per gene.
 
->>> # calls = call_genes(record)               # a PatientRecord with Genotype events
->>> # [c.gene for c in calls][:3]
+``call_genes(record)`` reads the record's Genotype events (from a VCF or the store), calls
+every gene that has an allele definition, and looks up its phenotype.
 """
 
 from __future__ import annotations

@@ -33,7 +33,11 @@ def read_iwpc(path: Path) -> pd.DataFrame:
     path = Path(path)
     suffix = "".join(path.suffixes).lower()
     if suffix.endswith((".xls", ".xlsx")):
-        frame = pd.read_excel(path)  # needs xlrd (.xls) or openpyxl (.xlsx)
+        try:
+            frame = pd.read_excel(path)
+        except ImportError as exc:  # xlrd (.xls) / openpyxl (.xlsx) are not Osler dependencies
+            raise DataError(f"file {path.name}: reading Excel needs {exc.name or 'xlrd/openpyxl'}"
+                            "; export the sheet as CSV or install it") from exc
     else:
         frame = pd.read_csv(path, sep="\t" if suffix.endswith(".tsv") else ",", low_memory=False)
     if SUBJECT_COLUMN not in frame:
