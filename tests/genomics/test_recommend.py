@@ -119,3 +119,14 @@ def test_loader_rejects_unknown_keys_by_name() -> None:
     bad_rule["rules"][0]["when"] = {"CYP2C19": {"phenotype": ["NM"]}}
     with pytest.raises(OslerError, match="strength"):
         _parse("bad.json", bad_rule)
+
+
+@pytest.mark.parametrize("drug", sorted(drugs()))
+def test_determinate_but_untabulated_genotype(drug: str) -> None:
+    """A phenotype no rule lists gives 'no recommendation' (warfarin's rule needs only a call)."""
+    genes = {g for r in load_guidelines() if drug in r.drugs for g in r.when}
+    calls = [_gene(g, "Uncertain Function") for g in genes]
+    expected = "recommendation" if drug == "warfarin" else "no recommendation"
+    result = recommend(calls, drug)
+    assert result.status == expected
+    assert [e["gene"] for e in result.evidence] == sorted(genes)
