@@ -31,3 +31,13 @@ def test_deid_text_and_fhir_share_one_key_file(tmp_path):
     assert result.exit_code == 0, result.output
     patient = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert patient["id"] == load_key(key_file).pseudonym("p1")
+
+
+def test_deid_dicom_cli_flags_burned_in_modalities(tmp_path, write_dicom):
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "us.dcm", "US", "1.2.826.0.1.3680043.8.498.7", "1.2.826.0.1.3680043.8.498.7.1")
+    result = CliRunner().invoke(cli, ["deid", "dicom", str(src), str(tmp_path / "out"),
+                                      "--key-file", str(tmp_path / "k.json")])
+    assert result.exit_code == 0, result.output
+    assert "burned-in" in result.output and len(list((tmp_path / "out").glob("*.dcm"))) == 1

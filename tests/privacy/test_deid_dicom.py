@@ -9,35 +9,12 @@ pydicom = pytest.importorskip("pydicom")
 KEY = DeidKey(b"dicom test secret, 32 bytes long")
 
 
-def _write(path, modality, study_uid, sop_uid):
-    from pydicom.dataset import FileDataset, FileMetaDataset
-    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian
-
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = CTImageStorage
-    meta.MediaStorageSOPInstanceUID = sop_uid
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = FileDataset(str(path), {}, file_meta=meta, preamble=b"\0" * 128)
-    ds.SOPClassUID = CTImageStorage
-    ds.SOPInstanceUID = sop_uid
-    ds.StudyInstanceUID = study_uid
-    ds.PatientID = "MRN-1234"
-    ds.PatientName = "Quimby^Harold"
-    ds.PatientBirthDate = "19500314"
-    ds.StudyDate = "20200601"
-    ds.InstitutionName = "Lochmoor Hospital"
-    ds.ReferringPhysicianName = "Osler^William"
-    ds.Modality = modality
-    ds.add_new(0x00110010, "LO", "ACME private creator")
-    ds.save_as(path, enforce_file_format=True)
-
-
-def test_directory_is_deidentified_with_consistent_uids(tmp_path):
+def test_directory_is_deidentified_with_consistent_uids(tmp_path, write_dicom):
     src = tmp_path / "in"
     src.mkdir()
     study = "1.2.826.0.1.3680043.8.498.1"
-    _write(src / "a.dcm", "CT", study, study + ".1")
-    _write(src / "b.dcm", "US", study, study + ".2")
+    write_dicom(src / "a.dcm", "CT", study, study + ".1")
+    write_dicom(src / "b.dcm", "US", study, study + ".2")
     (src / "broken.dcm").write_bytes(b"not dicom at all")
     results = deidentify_dicom_dir(src, tmp_path / "out", KEY)
     ok = [r for r in results if not r.error]

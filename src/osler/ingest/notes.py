@@ -54,7 +54,10 @@ def sniff_notes(path: Path, head: bytes) -> bool:
     """Whether ``path`` looks like notes: ``.txt``, or JSON Lines with ``text`` and ``patient``."""
     name = path.name.lower()
     if name.endswith(".txt"):
-        return True
+        first = head.split(b"\n", 1)[0]
+        # Delimited data (PhysioNet outcomes, trigger lists) is not prose.
+        return b"\x00" not in head and max(first.count(b","), first.count(b"|"),
+                                            first.count(b"\t")) < 2
     if name.endswith((".jsonl", ".ndjson")):
         first = head.split(b"\n", 1)[0]
         try:

@@ -1,0 +1,27 @@
+"""The PhysioNet deid gold standard, read at run time from ../shared/data (subset)."""
+
+from __future__ import annotations
+
+import pytest
+
+from osler.privacy.deid import detect_phi
+from osler.privacy.deid.evaluate import read_physionet_deid, score_spans, split_of
+
+pytestmark = pytest.mark.shared_data
+
+
+def test_corpus_offsets_and_patient_split(shared_data):
+    notes = read_physionet_deid(shared_data / "deid-physionet")
+    assert len(notes) == 1541 and sum(len(n.phi) for n in notes) == 1101
+    tune = {n.patient for n in notes if split_of(n.patient) == "tune"}
+    heldout = {n.patient for n in notes if split_of(n.patient) == "heldout"}
+    assert tune and heldout and not tune & heldout
+    assert all(0 <= s.start < s.end <= len(n.text) for n in notes for s in n.phi)
+
+
+def test_detector_recall_on_a_tuning_subset(shared_data):
+    notes = read_physionet_deid(shared_data / "deid-physionet", "tune")[:200]
+    scores = score_spans(notes, detect_phi)
+    # Full held-out figures are in docs/benchmarks.md; this guards the tuned rules.
+    assert scores.recall() >= 0.85
+    assert scores.precision() >= 0.6
