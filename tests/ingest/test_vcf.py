@@ -123,3 +123,15 @@ def test_missing_definitions_give_a_clear_error(tmp_path: Path) -> None:
     vcf = write_vcf(tmp_path / "x.vcf", {"S": {}})
     with pytest.raises(OslerError, match="OSLER_PHARMCAT_DIR"):
         list(read_vcf(vcf, definitions=tmp_path / "nowhere"))
+
+
+def test_indel_padding_is_normalised_to_the_definition(tmp_path: Path, toy: Path) -> None:
+    # the definition's deletion at 3000 is CT>C; this VCF pads it with one more base
+    rows = ["chr10\t3000\trs3000\tCTG\tCG\t.\tPASS\t.\tGT\t0/1"]
+    vcf = write_vcf(tmp_path / "pad.vcf", {"S": {}}, rows=rows)
+    (record,) = read_vcf(vcf, definitions=toy)
+    call = _by_pos(record)[3000]
+    assert call.ref == "CT" and call.alleles == ("CT", "C")
+    from osler.genomics import call_genes
+    (cyp,) = [c for c in call_genes(record, definitions=toy) if c.gene == "CYP2C19"]
+    assert "*17" in cyp.call.diplotypes[0]

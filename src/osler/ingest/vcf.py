@@ -255,8 +255,12 @@ def _check_order(key: tuple[str, int], state: _State, path: Path, line: int) -> 
 
 def _add_calls(variant, key: tuple[str, int], line: int, site, index: dict[str, int],  # noqa: ANN001
                state: _State) -> None:
-    bases = [variant.REF] + [a if not a.startswith("<") and a not in (".", "*") else None
-                             for a in variant.ALT]
+    ref = variant.REF
+    bases = [ref] + [a if not a.startswith("<") and a not in (".", "*") else None
+                     for a in variant.ALT]
+    if site is not None and ref != site.ref:
+        bases = [_repad(ref, b, site.ref) for b in bases]
+        ref = site.ref
     genotypes = variant.genotypes
     rsid = variant.ID if variant.ID and variant.ID != "." else (site.rsid if site else None)
     for name, i in index.items():
@@ -265,10 +269,25 @@ def _add_calls(variant, key: tuple[str, int], line: int, site, index: dict[str, 
         phased = bool(gt[-1]) and len(alleles) > 1
         previous = state.calls[name].get(key)
         if previous is None:
-            state.calls[name][key] = _Call(variant.CHROM, variant.POS, variant.REF, alleles,
+            state.calls[name][key] = _Call(variant.CHROM, variant.POS, ref, alleles,
                                            phased, line, rsid, site.gene if site else None)
         else:
             _merge(previous, alleles, phased)
+
+
+def _repad(vcf_ref: str, allele: str | None, site_ref: str) -> str | None:
+    """Re-express an allele over the definition's REF span when the VCF pads differently.
+
+    ``CTG>CG`` and the definition's ``CT>C`` are the same deletion: trailing reference context
+    beyond the shorter REF is dropped from (or added to) the allele. Returns None when the
+    allele does not share that context (it cannot be said on the definition's span).
+    """
+    if allele is None:
+        return None
+    if vcf_ref.startswith(site_ref):
+        tail = vcf_ref[len(site_ref):]
+        return allele[: len(allele) - len(tail)] if allele.endswith(tail) else None
+    return allele + site_ref[len(vcf_ref):]  # site_ref starts with vcf_ref (checked on read)
 
 
 def _merge(call: _Call, alleles: list[str | None], phased: bool) -> None:
