@@ -78,3 +78,15 @@ def test_recommend_from_the_store(toy_vcf, tmp_path: Path) -> None:
     text = _run("recommend", "--patient", "P1", "--drug", "clopidogrel", "--db", str(db),
                 "--definitions", str(toy))
     assert "CYP2C19 *1/*2: Intermediate Metabolizer" in text
+
+
+def test_call_save_records_the_calls_in_the_timeline(toy_vcf, tmp_path: Path) -> None:
+    store_mod = pytest.importorskip("osler.store")
+    toy, vcf = toy_vcf
+    db = tmp_path / "t.duckdb"
+    _run("call", str(vcf), "--definitions", str(toy), "--save", "--db", str(db))
+    with store_mod.open_store(db, read_only=True) as store:
+        record = store.patient("P1")
+    texts = {(e.coding.code, e.value_text) for e in record.of_kind("observation")}
+    assert ("84413-4", "*1/*2") in texts and ("53040-2", "Intermediate Metabolizer") in texts
+    assert len(record.of_kind("genotype")) == 5

@@ -45,9 +45,12 @@ def _record_from_vcf(vcf: Path, sample: str | None, definitions: str | None):  #
               help="Write here instead of standard output.")
 @click.option("--outside-calls", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="PharmCAT-style outside calls (GENE<TAB>diplotype), e.g. CYP2D6.")
+@click.option("--save", is_flag=True,
+              help="Also store the genotypes and the gene calls in the patient's timeline (--db).")
+@db_option
 @definitions_option
 def call(vcf: Path, sample: str | None, fmt: str, out: Path | None, outside_calls: Path | None,
-         definitions: str | None) -> None:
+         save: bool, db: str | None, definitions: str | None) -> None:
     """Call every pharmacogene with an allele definition for one sample of VCF."""
     from osler.genomics.calling import call_genes, read_outside_calls
     from osler.genomics.fhir import to_fhir_bundle
@@ -55,6 +58,11 @@ def call(vcf: Path, sample: str | None, fmt: str, out: Path | None, outside_call
     record = _record_from_vcf(vcf, sample, definitions)
     outside = read_outside_calls(outside_calls) if outside_calls else None
     calls = call_genes(record, definitions=definitions, outside=outside)
+    if save:
+        from osler.genomics.calling import call_observations
+        from osler.store import open_store
+        with open_store(resolve_db(db)) as store:
+            store.write([record.with_events(call_observations(record.patient_id, calls, vcf.name))])
     if fmt == "tsv":
         lines = ["\t".join(_TSV_COLUMNS)]
         for c in calls:

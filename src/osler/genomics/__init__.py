@@ -5,7 +5,8 @@ folder (``$OSLER_PHARMCAT_DIR``); drug-gene rules and dosing coefficients are Os
 versioned data under ``osler/resources``.
 """
 
-from osler.genomics.calling import PgxCall, call_genes, read_outside_calls, sample_calls
+from osler.genomics.calling import (PgxCall, call_genes, call_observations, read_outside_calls,
+                                    sample_calls)
 from osler.genomics.definitions import GeneDefinition, NamedAllele, Position, load_definitions
 from osler.genomics.dosing import dosing_inputs, iwpc_dose
 from osler.genomics.fhir import to_fhir_bundle, to_observations
@@ -25,6 +26,7 @@ __all__ = [
     "SampleCall",
     "call_diplotypes",
     "call_genes",
+    "call_observations",
     "dosing_inputs",
     "drugs",
     "iwpc_dose",

@@ -15,9 +15,10 @@ from osler.genomics.definitions import load_definitions
 from osler.genomics.matcher import GeneCall, SampleCall, call_diplotypes
 from osler.genomics.phenotype import Phenotype, phenotype_of
 from osler.ingest._vcf_reference import _bare
-from osler.record import EventKind, Genotype, PatientRecord
+from osler.record import (LOINC, OSLER, Coding, EventKind, Genotype, Observation, PatientRecord,
+                          Provenance, event_id)
 
-__all__ = ["PgxCall", "call_genes", "read_outside_calls", "sample_calls"]
+__all__ = ["PgxCall", "call_genes", "call_observations", "read_outside_calls", "sample_calls"]
 
 #: CYP2D6 needs copy-number and structural calls that a VCF does not carry; PharmCAT calls it
 #: only in research mode and otherwise takes it from an "outside call".
@@ -108,3 +109,27 @@ def call_genes(record: PatientRecord, *, definitions: str | Path | None = None,
         call = call_diplotypes(definition, by_chrom.get(chrom, {}))
         results.append(PgxCall(call, phenotype_of(call, definitions)))
     return results
+
+
+def call_observations(patient_id: str, calls: list[PgxCall], source: str) -> list[Observation]:
+    """Gene calls as timeline events: a genotype and a phenotype Observation per gene.
+
+    Codes follow the FHIR output (LOINC 84413-4 genotype, 53040-2 phenotype); the gene is the
+    ``value_code``. No time: a VCF does not say when the sample was taken.
+    """
+    out = []
+    for c in calls:
+        gene = Coding(f"{OSLER}:gene", c.gene, c.gene)
+        prov = Provenance(source, f"{c.gene} ({c.source})")
+        out.append(Observation(
+            id=event_id("pgx", patient_id, c.gene, "genotype"), provenance=prov,
+            coding=Coding(LOINC, "84413-4", "Genotype display name"), category="laboratory",
+            value_text=c.diplotype, value_code=gene,
+            status="final" if c.call.diplotypes else "preliminary"))
+        if c.phenotype.phenotype:
+            out.append(Observation(
+                id=event_id("pgx", patient_id, c.gene, "phenotype"), provenance=prov,
+                coding=Coding(LOINC, "53040-2", "Genetic variation's effect on drug metabolism"),
+                category="laboratory", value_text=c.phenotype.phenotype, value_code=gene,
+                status="final" if c.call.diplotypes else "preliminary"))
+    return out
