@@ -1,5 +1,7 @@
 """Explanations of predictions as Evidence items linked to source records."""
 
+from osler.explain.attributions import (FeatureSource, hourly_source, mean_abs_contributions,
+                                        top_evidence)
 from osler.explain.evidence import Evidence
 
-__all__ = ["Evidence"]
+__all__ = ["Evidence", "FeatureSource", "hourly_source", "mean_abs_contributions", "top_evidence"]

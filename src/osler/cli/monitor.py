@@ -1,0 +1,42 @@
+"""``osler monitor sepsis``: replay one stay hour by hour as a live stream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+__all__ = ["monitor"]
+
+
+@click.group()
+def monitor() -> None:
+    """Replay stays through a saved model as if their data arrived live."""
+
+
+@monitor.command("sepsis")
+@click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--stay", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="One PhysioNet 2019 .psv stay.")
+@click.option("--top", default=3, show_default=True, help="Evidence items per hour.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hour.")
+def sepsis(model_dir: str, stay: str, top: int, as_json: bool) -> None:
+    """Print risk, alarm state and top evidence for each hour of STAY."""
+    import json
+
+    from osler.pipelines._sepsis_stream import SepsisMonitor
+
+    mon = SepsisMonitor(Path(model_dir), top_k=top)
+    for hour in mon.replay(Path(stay)):
+        if as_json:
+            click.echo(json.dumps(hour.to_dict()))
+            continue
+        state = "ALARM" if hour.alarm else "quiet"
+        reasons = "; ".join(_evidence_text(e) for e in hour.evidence)
+        click.echo(f"hour {hour.hour:>5g}  risk {hour.probability:6.3f}  {state:5}  {reasons}")
+
+
+def _evidence_text(e) -> str:
+    value = "missing" if e.value is None else f"{e.value:g}{' ' + e.unit if e.unit else ''}"
+    where = f" @h{e.offset.total_seconds() / 3600:g}" if e.offset is not None else ""
+    return f"{e.label} {value}{where} ({e.contribution:+.2f})"

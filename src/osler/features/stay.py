@@ -1,0 +1,140 @@
+"""A columnar view of one hourly ICU stay, built from the events of its :class:`PatientRecord`.
+
+The view is a dense ``hours x variables`` matrix (NaN where nothing was measured) plus, per hour,
+the source line it came from, so that every feature value can be traced back to its record.
+It is an index over the record's events, not a second parser of the source files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from osler.errors import DataError
+from osler.record import EventKind, PatientRecord
+
+__all__ = ["DYNAMIC_VARIABLES", "STATIC_VARIABLES", "StayFrame", "stay_frame"]
+
+#: Hourly variables of the PhysioNet 2019 challenge, in its column order.
+DYNAMIC_VARIABLES = (
+    "HR", "O2Sat", "Temp", "SBP", "MAP", "DBP", "Resp", "EtCO2", "BaseExcess", "HCO3", "FiO2",
+    "pH", "PaCO2", "SaO2", "AST", "BUN", "Alkalinephos", "Calcium", "Chloride", "Creatinine",
+    "Bilirubin_direct", "Glucose", "Lactate", "Magnesium", "Phosphate", "Potassium",
+    "Bilirubin_total", "TroponinI", "Hct", "Hgb", "PTT", "WBC", "Fibrinogen", "Platelets")
+#: Once-per-stay variables (age, sex, ICU unit, hours from hospital to ICU admission).
+STATIC_VARIABLES = ("Age", "Gender", "Unit1", "Unit2", "HospAdmTime")
+
+
+@lru_cache(maxsize=1)
+def _code_to_variable() -> dict[tuple[str, str], str]:
+    """(system, code) -> PhysioNet 2019 variable, from the ingest layer's coding table."""
+    from osler.record import LOINC, OSLER
+    from osler.resources import load_tsv
+    out = {}
+    for row in load_tsv("physionet/variables.tsv"):
+        if row["challenge"] != "2019":
+            continue
+        key = (LOINC, row["loinc"]) if row["loinc"] else (f"{OSLER}:physionet2019", row["variable"])
+        out[key] = row["variable"]
+    return out
+
+
+@dataclass
+class StayFrame:
+    """One stay as arrays. Row ``i`` is ICU hour ``hours[i]`` (hours since ICU admission).
+
+    ``values[i, j]`` is variable ``DYNAMIC_VARIABLES[j]`` measured at that hour (NaN if not).
+    ``lines[i]`` is the 1-based source line of the hour; ``labels[i]`` the hourly SepsisLabel
+    (NaN when the source has none).
+    """
+
+    stay_id: str
+    source: str
+    hours: np.ndarray
+    values: np.ndarray
+    static: dict[str, float]
+    lines: np.ndarray
+    labels: np.ndarray
+    unit: str | None = None
+    sex: str | None = None
+    event_ids: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.hours)
+
+    def head(self, n: int) -> StayFrame:
+        """The stay as it was known after its first ``n`` hours (for streaming replay)."""
+        return StayFrame(self.stay_id, self.source, self.hours[:n], self.values[:n], self.static,
+                         self.lines[:n], self.labels[:n], self.unit, self.sex, self.event_ids)
+
+
+def stay_frame(record: PatientRecord, *, keep_event_ids: bool = False) -> StayFrame:
+    """Build the hourly view of a PhysioNet-2019-style stay from its record's events.
+
+    ``keep_event_ids`` keeps the event id of every cell, for evidence that points at the
+    store; batch training leaves it off to save memory.
+
+    Raises
+    ------
+    DataError
+        When the stay has no hours, no measured value at all, or hours that repeat.
+    """
+    code_map = _code_to_variable()
+    col = {v: j for j, v in enumerate(DYNAMIC_VARIABLES)}
+    cells: list[tuple[float, int, float, int, str]] = []
+    static: dict[str, float] = {}
+    for e in record.events:
+        if e.kind is not EventKind.OBSERVATION or e.coding is None or e.value is None:
+            continue
+        var = code_map.get((e.coding.system, e.coding.code))
+        if var is None:
+            continue
+        if var in col:
+            hour = e.available_offset.total_seconds() / 3600.0
+            cells.append((hour, col[var], e.value.value, e.provenance.line or 0, e.id))
+        elif var in ("Age", "HospAdmTime"):
+            static[var] = e.value.value
+    label_rows = [(lb.offset.total_seconds() / 3600.0, lb.value, lb.provenance.line or 0)
+                  for lb in record.labels if lb.name == "SepsisLabel" and lb.offset is not None]
+    return _assemble(record, cells, label_rows, static, keep_event_ids)
+
+
+def _assemble(record: PatientRecord, cells: list, label_rows: list,
+              static: dict[str, float], keep_event_ids: bool) -> StayFrame:
+    source = str(record.provenance.source)
+    hour_set = sorted({c[0] for c in cells} | {r[0] for r in label_rows})
+    if not hour_set:
+        raise DataError(f"file {source}, stay {record.patient_id}: stay has no rows")
+    if not cells:
+        raise DataError(f"file {source}, stay {record.patient_id}: every column is NaN in every "
+                        f"row; at least one measured value is needed")
+    hours = np.asarray(hour_set, dtype=float)
+    index = {h: i for i, h in enumerate(hour_set)}
+    values = np.full((len(hours), len(DYNAMIC_VARIABLES)), np.nan)
+    lines = np.zeros(len(hours), dtype=np.int64)
+    labels = np.full(len(hours), np.nan)
+    event_ids = {}
+    for hour, j, value, line, eid in cells:
+        i = index[hour]
+        values[i, j] = value
+        lines[i] = line
+        if keep_event_ids:
+            event_ids[(i, j)] = eid
+    for hour, value, line in label_rows:
+        labels[index[hour]] = value
+        lines[index[hour]] = lines[index[hour]] or line
+    unit = _unit(record)
+    static = {**static, "Gender": {"male": 1.0, "female": 0.0}.get(record.sex or "", np.nan),
+              "Unit1": float(unit == "MICU") if unit else np.nan,
+              "Unit2": float(unit == "SICU") if unit else np.nan}
+    return StayFrame(record.patient_id, source, hours, values, static, lines, labels, unit,
+                     record.sex, event_ids)
+
+
+def _unit(record: PatientRecord) -> str | None:
+    for e in record.events:
+        if e.kind is EventKind.ENCOUNTER:
+            return getattr(e, "unit", None)
+    return None

@@ -1,0 +1,132 @@
+"""Saving and loading models with what they were trained on.
+
+A model directory holds ``model.joblib`` (and ``baselines.joblib`` when baseline models were
+trained beside it) and ``manifest.json``: the task, the feature list, a
+fingerprint of the training data, the decision threshold and the library versions. Loading
+checks the task, the feature schema and the library versions, and fails with
+:class:`~osler.errors.ModelError` naming the mismatch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from osler.errors import ModelError
+
+__all__ = ["MANIFEST_VERSION", "ModelBundle", "check_features", "data_fingerprint", "library_versions",
+           "load_model", "save_model"]
+
+MANIFEST_VERSION = 1
+_LIBRARIES = ("osler", "numpy", "scikit-learn", "lightgbm")
+
+
+def library_versions() -> dict[str, str]:
+    """Installed versions of the libraries a saved model depends on."""
+    out = {}
+    for lib in _LIBRARIES:
+        try:
+            out[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            out[lib] = "absent"
+    return out
+
+
+def data_fingerprint(X: np.ndarray, ids: Any = ()) -> str:
+    """SHA-256 over the training matrix (shape and bytes) and the sample ids."""
+    h = hashlib.sha256()
+    arr = np.ascontiguousarray(X)
+    h.update(str(arr.shape).encode())
+    h.update(arr.tobytes())
+    for i in ids:
+        h.update(str(i).encode())
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+@dataclass
+class ModelBundle:
+    """A fitted estimator with its manifest fields."""
+
+    task: str
+    estimator: Any
+    feature_names: list[str]
+    fingerprint: str
+    threshold: float = 0.5
+    extra: dict[str, Any] = field(default_factory=dict)
+    baselines: dict[str, Any] = field(default_factory=dict, repr=False)
+    versions: dict[str, str] = field(default_factory=library_versions)
+    manifest_version: int = MANIFEST_VERSION
+
+
+def save_model(bundle: ModelBundle, model_dir: Path) -> Path:
+    """Write ``model.joblib`` and ``manifest.json`` into ``model_dir``."""
+    import joblib
+
+    model_dir = Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    joblib.dump(bundle.estimator, model_dir / "model.joblib")
+    if bundle.baselines:
+        joblib.dump(bundle.baselines, model_dir / "baselines.joblib")
+    manifest = {k: v for k, v in asdict(bundle).items() if k not in ("estimator", "baselines")}
+    (model_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=float),
+                                             encoding="utf-8")
+    return model_dir
+
+
+def load_model(model_dir: Path, task: str, feature_names: list[str] | None = None) -> ModelBundle:
+    """Load a model saved for ``task``; refuse another task, schema or library version."""
+    model_dir = Path(model_dir)
+    path = model_dir / "manifest.json"
+    if not path.is_file():
+        raise ModelError(f"model directory {model_dir}: no manifest.json; not an Osler model")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"model directory {model_dir}: manifest.json is not valid JSON ({exc})")
+    _check_manifest(model_dir, manifest, task, feature_names)
+    import joblib
+
+    if not (model_dir / "model.joblib").is_file():
+        raise ModelError(f"model directory {model_dir}: model.joblib is missing")
+    estimator = joblib.load(model_dir / "model.joblib")
+    baselines_path = model_dir / "baselines.joblib"
+    baselines = joblib.load(baselines_path) if baselines_path.is_file() else {}
+    return ModelBundle(estimator=estimator, baselines=baselines, **manifest)
+
+
+def _check_manifest(model_dir: Path, manifest: dict, task: str,
+                    feature_names: list[str] | None) -> None:
+    if manifest.get("manifest_version") != MANIFEST_VERSION:
+        raise ModelError(f"model directory {model_dir}: manifest version must be "
+                         f"{MANIFEST_VERSION}; got {manifest.get('manifest_version')!r}")
+    if manifest.get("task") != task:
+        raise ModelError(f"model directory {model_dir}: trained for task "
+                         f"{manifest.get('task')!r}, not {task!r}")
+    if feature_names is not None:
+        check_features(model_dir, task, manifest.get("feature_names", []), feature_names)
+    now = library_versions()
+    for lib in ("scikit-learn", "lightgbm", "osler"):
+        saved = manifest.get("versions", {}).get(lib)
+        if saved and _minor(saved) != _minor(now[lib]):
+            raise ModelError(f"model directory {model_dir}: saved with {lib} {saved}, but "
+                             f"{now[lib]} is installed; retrain the model")
+
+
+def check_features(model_dir: Path, task: str, saved: list[str], now: list[str]) -> None:
+    """Raise :class:`ModelError` unless the saved feature list equals the one computed now."""
+    if list(saved) != list(now):
+        diff = sorted(set(saved) ^ set(now))[:5]
+        raise ModelError(f"model directory {model_dir}: feature schema differs from this version "
+                         f"of task {task!r} ({len(saved)} saved vs {len(now)} now; "
+                         f"e.g. {diff or 'same names in another order'})")
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])

@@ -1,0 +1,120 @@
+"""Sepsis model steps shared by the task, the benchmarks and the monitor: fit, choose the alarm
+threshold for utility, score, evaluate against qSOFA / SIRS / NEWS2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from osler.evaluate import (age_bands, alert_burden, evaluate_binary, lead_times,
+                            normalized_utility, patient_split, utility_curve)
+from osler.evaluate.report import EvaluationReport
+from osler.features import feature_names, load_score
+from osler.features.scores import SCORE_NAMES
+from osler.pipelines._sepsis_data import SepsisCohort
+
+__all__ = ["MODEL_PARAMS", "SepsisFit", "choose_threshold", "evaluate_sepsis", "fit_sepsis"]
+
+#: LightGBM settings for the hourly sepsis model (chosen on validation stays, see benchmarks).
+MODEL_PARAMS = {"n_estimators": 600, "learning_rate": 0.05, "num_leaves": 63,
+                "min_child_samples": 100, "subsample": 0.7, "colsample_bytree": 0.5,
+                "reg_lambda": 1.0, "calibration": "isotonic", "validation_fraction": 0.15,
+                "early_stopping_rounds": 50}
+KEEP_NEGATIVE = 1.0
+_THRESHOLD_GRID = np.r_[np.linspace(0.005, 0.1, 20), np.linspace(0.11, 0.5, 40)]
+
+
+@dataclass
+class SepsisFit:
+    """A fitted sepsis model with its alarm threshold and the stays it was fitted on."""
+
+    estimator: object
+    threshold: float
+    validation_utility: float
+    train_stays: list[str]
+    threshold_stays: list[str]
+
+
+def labels_of(cohort: SepsisCohort) -> np.ndarray:
+    y = cohort.meta["label"].to_numpy(dtype=float)
+    if np.isnan(y).any():
+        raise ValueError("some hours have no SepsisLabel; labelled stays are needed to train")
+    return y
+
+
+def fit_sepsis(cohort: SepsisCohort, *, seed: int = 0, n_jobs: int = 2,
+               params: dict | None = None, keep_negative: float | None = None) -> SepsisFit:
+    """Fit on 80% of the stays; choose the utility-maximising threshold on the other 20%.
+
+    ``keep_negative`` is the share of hours of stays without sepsis kept for fitting the trees
+    (default :data:`KEEP_NEGATIVE`): those hours are many and alike, and thinning them cuts
+    training time with little loss. Calibration and the threshold use every hour.
+    """
+    from osler.models.gbm import GradientBoostedRiskModel
+
+    stays = cohort.meta["stay"].to_numpy()
+    part = patient_split(stays, {"fit": 0.8, "threshold": 0.2}, salt=f"sepsis-threshold-{seed}")
+    fit_rows, th_rows = part == "fit", part == "threshold"
+    y = labels_of(cohort)
+    fit_rows &= _thin_negative_stays(stays, y, KEEP_NEGATIVE if keep_negative is None
+                                     else keep_negative, seed)
+    model = GradientBoostedRiskModel(**{**MODEL_PARAMS, **(params or {})}, n_jobs=n_jobs,
+                                     random_state=seed)
+    model.fit(cohort.X[fit_rows], y[fit_rows], groups=stays[fit_rows])
+    p = model.predict_proba(cohort.X[th_rows])[:, 1]
+    threshold, best = choose_threshold(y[th_rows], p, stays[th_rows])
+    return SepsisFit(model, threshold, best, sorted(set(stays[fit_rows])),
+                     sorted(set(stays[th_rows])))
+
+
+def _thin_negative_stays(stays: np.ndarray, y: np.ndarray, keep: float, seed: int) -> np.ndarray:
+    """Mask keeping every hour of septic stays and a random ``keep`` share of the others."""
+    if keep >= 1:
+        return np.ones(len(y), dtype=bool)
+    septic = set(stays[y == 1])
+    rng = np.random.default_rng(seed)
+    is_septic = np.fromiter((s in septic for s in stays), bool, len(stays))
+    return is_septic | (rng.random(len(y)) < keep)
+
+
+def choose_threshold(y: np.ndarray, p: np.ndarray, stays: np.ndarray) -> tuple[float, float]:
+    """The alarm threshold with the highest normalized utility on these stays."""
+    grid = np.unique(np.r_[_THRESHOLD_GRID, np.quantile(p, np.linspace(0.5, 0.995, 40))])
+    utilities = utility_curve(y, p, stays, grid)
+    k = int(np.argmax(utilities))
+    return float(grid[k]), float(utilities[k])
+
+
+def baseline_scores(cohort: SepsisCohort) -> dict[str, np.ndarray]:
+    """qSOFA, SIRS and NEWS2 per hour, read from the feature matrix's score columns."""
+    names = feature_names()
+    return {load_score(s).name: cohort.X[:, names.index(s)].astype(float) for s in SCORE_NAMES}
+
+
+def evaluate_sepsis(cohort: SepsisCohort, p: np.ndarray, threshold: float, *,
+                    n_boot: int = 200, seed: int = 0) -> EvaluationReport:
+    """Hourly AUROC/AUPRC with CIs, calibration, subgroups, baselines, utility, burden, lead."""
+    meta = cohort.meta
+    y, stays, hours = labels_of(cohort), meta["stay"].to_numpy(), meta["hour"].to_numpy()
+    scores = baseline_scores(cohort)
+    report = evaluate_binary(
+        "sepsis", y, p, stays, baselines=scores, n_boot=n_boot, seed=seed,
+        subgroups={"sex": meta["sex"].to_numpy(), "age band": age_bands(meta["age"].to_numpy()),
+                   "ICU unit": meta["unit"].to_numpy()})
+    alarms = p >= threshold
+    lead = lead_times(y, alarms, hours, stays)
+    report.task_metrics = {
+        "threshold": threshold, "utility": normalized_utility(y, alarms, stays),
+        "alert_burden_per_100_patient_days": alert_burden(alarms, stays, float(len(y))),
+        "median_lead_time_h": float(np.nanmedian(lead)) if np.isfinite(lead).any() else None,
+        "septic_stays_alerted_in_window": float(np.mean(np.isfinite(lead))) if lead.size else None,
+        "septic_stays": int(lead.size), "stays": int(pd.unique(stays).size),
+        "baseline_utility": {name: normalized_utility(y, s >= load_score(key).alert_threshold,
+                                                      stays)
+                             for (name, s), key in zip(scores.items(), SCORE_NAMES)}}
+    grid = np.unique(np.r_[np.linspace(0.01, 0.6, 30), threshold])
+    report.curves["utility"] = pd.DataFrame({"threshold": grid,
+                                             "utility": utility_curve(y, p, stays, grid)})
+    return report

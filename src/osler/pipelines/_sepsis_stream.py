@@ -1,0 +1,79 @@
+"""Live scoring of one stay, hour by hour, with the same incremental features as batch.
+
+Used by ``osler monitor sepsis`` and the service: each new hour gives a risk, the alarm state
+and the top evidence behind it, every item pointing at the source line it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from osler.errors import DataError
+from osler.explain import Evidence, hourly_source, top_evidence
+from osler.features import IncrementalFeaturizer, feature_names, stay_frame
+from osler.pipelines._shared import load_bundle
+
+__all__ = ["HourlyRisk", "SepsisMonitor"]
+
+
+@dataclass(frozen=True)
+class HourlyRisk:
+    """The model's view of one stay at one hour."""
+
+    stay_id: str
+    hour: float
+    probability: float
+    alarm: bool
+    evidence: list[Evidence]
+
+    def to_dict(self) -> dict:
+        return {"stay": self.stay_id, "hour": self.hour, "probability": self.probability,
+                "alarm": self.alarm, "evidence": [e.to_dict() for e in self.evidence]}
+
+
+class SepsisMonitor:
+    """Scores a stay as its hours arrive.
+
+    Parameters
+    ----------
+    model_dir : Path
+        A saved ``sepsis`` model.
+    top_k : int
+        Evidence items per hour.
+    """
+
+    def __init__(self, model_dir: Path, top_k: int = 3) -> None:
+        self.bundle = load_bundle("sepsis", model_dir)
+        self.top_k = top_k
+        self.names = feature_names()
+
+    def replay(self, stay_file: Path) -> Iterator[HourlyRisk]:
+        """Replay a ``.psv`` stay hour by hour, as if each row were arriving live."""
+        from osler.ingest.physionet import read_physionet2019
+
+        records = list(read_physionet2019(Path(stay_file)))
+        if len(records) != 1:
+            raise DataError(f"file {stay_file}: a monitor replays one stay; got {len(records)}")
+        frame = stay_frame(records[0], keep_event_ids=True)
+        stream = IncrementalFeaturizer(frame.stay_id, frame.source, frame.static)
+        stream.frame.event_ids = frame.event_ids
+        for i, hour in enumerate(frame.hours):
+            yield self.score_hour(stream, hour, frame.values[i], int(frame.lines[i]))
+
+    def score_hour(self, stream: IncrementalFeaturizer, hour: float, values: np.ndarray,
+                   line: int = 0) -> HourlyRisk:
+        """Add one hour to ``stream`` and score it."""
+        block = stream.update(hour, values, line)
+        model = self.bundle.estimator
+        p = float(model.predict_proba(block.X)[0, 1])
+        evidence = []
+        if self.top_k:
+            contrib = model.contributions(block.X)[0]
+            evidence = top_evidence(self.names, block.X[0], contrib,
+                                    hourly_source(stream.frame, int(block.rows[0])), self.top_k)
+        return HourlyRisk(stream.frame.stay_id, float(hour), p, p >= self.bundle.threshold,
+                          evidence)

@@ -1,0 +1,49 @@
+"""Helpers every task pipeline uses: saving/loading model bundles, skipped-item notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from osler.errors import ModelError
+from osler.models.persist import ModelBundle, data_fingerprint, load_model, save_model
+
+__all__ = ["load_bundle", "save_bundle", "skipped_note"]
+
+
+def save_bundle(task: str, estimator, data, model_dir: Path, *, threshold: float = 0.5,
+                extra: dict | None = None, feature_names: list[str] | None = None,
+                baselines: dict | None = None) -> Path:
+    """Save ``estimator`` trained on ``data`` (anything with ``X`` and ``meta``/``ids``)."""
+    names = feature_names if feature_names is not None else _feature_names(task)
+    ids = data.meta["stay"].to_numpy() if hasattr(data, "meta") else np.asarray(data.ids)
+    bundle = ModelBundle(task=task, estimator=estimator, feature_names=list(names),
+                         fingerprint=data_fingerprint(data.X, ids), threshold=float(threshold),
+                         extra=extra or {}, baselines=baselines or {})
+    return save_model(bundle, model_dir)
+
+
+def load_bundle(task: str, model_dir: Path, feature_names: list[str] | None = None) -> ModelBundle:
+    """Load ``task``'s model; the feature schema must match what this version computes."""
+    names = feature_names if feature_names is not None else _feature_names(task)
+    bundle = load_model(model_dir, task, names)
+    if not hasattr(bundle.estimator, "predict_proba"):
+        raise ModelError(f"model directory {model_dir}: the saved object cannot predict "
+                         "probabilities")
+    return bundle
+
+
+def _feature_names(task: str) -> list[str]:
+    if task == "sepsis":
+        from osler.features import feature_names
+        return list(feature_names())
+    raise ModelError(f"task {task!r} must pass its feature names explicitly")
+
+
+def skipped_note(skipped: list[tuple[str, str]]) -> str:
+    """``'0 stays skipped'`` or ``'2 stays skipped (first: file: reason)'``."""
+    if not skipped:
+        return "0 skipped"
+    file, reason = skipped[0]
+    return f"{len(skipped)} skipped (first: {reason})"

@@ -1,0 +1,169 @@
+"""One train / predict / evaluate flow for tasks with one prediction per patient or encounter
+(icu-mortality, readmission, heart-disease). Each task supplies a loader and its baselines."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from osler.errors import DataError
+from osler.evaluate import evaluate_binary, patient_split
+from osler.evaluate.cards import report_card
+from osler.evaluate.report import EvaluationReport
+from osler.explain import mean_abs_contributions
+from osler.features import check_no_leakage
+from osler.models import logistic_baseline
+from osler.models.persist import check_features, load_model
+from osler.pipelines._shared import save_bundle, skipped_note
+
+__all__ = ["TabularData", "TabularTask"]
+
+
+@dataclass
+class TabularData:
+    """Samples of a one-shot task. ``ids`` name rows in prediction files; ``patients`` group them.
+
+    ``prediction_times`` / ``source_times`` feed the leakage guard (same unit per task);
+    ``scores`` hold baseline scores that come with the data (SAPS-I, SOFA).
+    """
+
+    X: np.ndarray
+    y: np.ndarray | None
+    ids: np.ndarray
+    patients: np.ndarray
+    names: list[str]
+    prediction_times: np.ndarray
+    source_times: np.ndarray
+    attributes: dict[str, np.ndarray] = field(default_factory=dict)
+    scores: dict[str, np.ndarray] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    vocabulary: dict | None = None
+
+    def take(self, mask: np.ndarray) -> TabularData:
+        sub = {k: v[mask] for k, v in self.attributes.items()}
+        return TabularData(self.X[mask], None if self.y is None else self.y[mask], self.ids[mask],
+                           self.patients[mask], self.names, self.prediction_times[mask],
+                           self.source_times[mask], sub,
+                           {k: v[mask] for k, v in self.scores.items()}, self.skipped,
+                           self.vocabulary)
+
+
+@dataclass
+class TabularTask:
+    """A task with one prediction per row. ``held_out`` is the hashed share of patients that
+    ``train`` never uses (0 where evaluation is cross-site instead)."""
+
+    name: str
+    title: str
+    id_column: str
+    loader: Callable[..., TabularData]
+    model_params: dict
+    held_out: float = 0.2
+    about: str = ""
+    metric_note: str = ""
+
+    def load(self, data: list[Path], outcomes: Path | None,
+             vocabulary: dict | None = None) -> TabularData:
+        d = self.loader(data, outcomes, vocabulary=vocabulary)
+        check_no_leakage(self.name, [str(i) for i in d.ids], d.prediction_times, d.source_times)
+        if d.y is not None and len(d.y) and len(np.unique(d.y)) < 2:
+            raise DataError(f"task {self.name}: the outcome has one class only in {data}")
+        return d
+
+    def _develop_mask(self, d: TabularData) -> np.ndarray:
+        if not self.held_out:
+            return np.ones(len(d.ids), dtype=bool)
+        part = patient_split(d.patients, {"develop": 1 - self.held_out, "test": self.held_out},
+                             salt=f"{self.name}-final-test")
+        return part == "develop"
+
+    def fit(self, d: TabularData, seed: int = 0):
+        """The task's model and its logistic baseline, fitted on ``d``."""
+        from osler.models.gbm import GradientBoostedRiskModel
+
+        model = GradientBoostedRiskModel(**self.model_params, random_state=seed)
+        model.fit(d.X, d.y, groups=d.patients)
+        logistic = logistic_baseline().fit(d.X, d.y)
+        return model, logistic
+
+    def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,
+              seed: int = 0) -> str:
+        d = self.load(data, outcomes)
+        dev = d.take(self._develop_mask(d))
+        if dev.y is None or len(dev.ids) < 20:
+            raise DataError(f"task {self.name} needs at least 20 labelled development rows; got "
+                            f"{len(dev.ids)}")
+        model, logistic = self.fit(dev, seed)
+        save_bundle(self.name, model, dev, model_dir, feature_names=dev.names,
+                    extra={"train_patients": sorted(map(str, set(dev.patients))),
+                           "held_out_fraction": self.held_out, "vocabulary": d.vocabulary},
+                    baselines={"logistic regression": logistic})
+        return (f"{self.name}: trained on {len(dev.ids)} rows of {len(set(dev.patients))} "
+                f"patients; {len(d.ids) - len(dev.ids)} rows held out; "
+                f"{skipped_note(d.skipped)}; model saved to {model_dir}")
+
+    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
+        bundle, d = self._bundle_and_data(model_dir, [data], None)
+        p = bundle.estimator.predict_proba(d.X)[:, 1]
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow([self.id_column, "probability"])
+            w.writerows((i, f"{q:.6f}") for i, q in zip(d.ids, p))
+        return f"{self.name}: wrote {len(p)} predictions to {out}; {skipped_note(d.skipped)}"
+
+    def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
+                 report: Path, split: str | None = None, n_boot: int = 200) -> str:
+        bundle, d = self._bundle_and_data(model_dir, data, outcomes)
+        seen = set(bundle.extra.get("train_patients", []))
+        test = d.take(~np.isin(d.patients.astype(str), list(seen)))
+        if not len(test.ids):
+            raise DataError(f"task {self.name}: every row of {[str(p) for p in data]} was used "
+                            "to train this model; evaluate on patients it has not seen")
+        if test.y is None:
+            raise DataError(f"task {self.name}: evaluation needs outcomes")
+        result = self.evaluate_data(bundle, test, n_boot=n_boot)
+        result.notes.append(f"{len(d.ids) - len(test.ids)} rows of patients used in training "
+                            f"were left out; {skipped_note(d.skipped)}.")
+        self.card(result, bundle, test).write(report)
+        return (f"{self.name}: {len(test.ids)} rows, AUROC {result.metric('AUROC'):.3f} "
+                f"(logistic {self._baseline_auroc(result):.3f}); card {report}")
+
+    def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None):
+        bundle = load_model(model_dir, self.name)
+        d = self.load(data, outcomes, vocabulary=bundle.extra.get("vocabulary"))
+        check_features(model_dir, self.name, bundle.feature_names, d.names)
+        return bundle, d
+
+    def evaluate_data(self, bundle, d: TabularData, n_boot: int = 200) -> EvaluationReport:
+        p = bundle.estimator.predict_proba(d.X)[:, 1]
+        baselines = {name: est.predict_proba(d.X)[:, 1] for name, est in bundle.baselines.items()}
+        baselines.update(d.scores)
+        return evaluate_binary(self.name, d.y, p, d.patients, subgroups=d.attributes,
+                               baselines=baselines, n_boot=n_boot)
+
+    def card(self, result: EvaluationReport, bundle, d: TabularData):
+        top = mean_abs_contributions(d.names, bundle.estimator.contributions(d.X))
+        return report_card(result, title=self.title, top_features=top, about=self.about,
+                           summary={"Sensitivity at 90% specificity": result.metric(
+                               "Sensitivity at 90% specificity")})
+
+    @staticmethod
+    def _baseline_auroc(result: EvaluationReport) -> float:
+        b = result.baselines
+        row = b[(b["model"] == "logistic regression") & (b["metric"] == "AUROC")]
+        return float(row["estimate"].iloc[0]) if len(row) else float("nan")
+
+
+def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str) -> pd.DataFrame:
+    """Read ``path`` with ``reader``; wrap parser errors in a :class:`DataError` naming the file."""
+    try:
+        return reader(path)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"file {path}: cannot read {what}: {exc}") from exc

@@ -1,0 +1,125 @@
+"""Task ``readmission``: readmitted within 30 days (``readmitted == '<30'``), predicted at
+discharge from the Diabetes 130-US hospitals encounter table (Strack et al. 2014).
+
+Everything used is known at discharge: demographics, admission and discharge details, counts
+of labs, procedures, medications and prior visits, diagnoses (as ICD-9 chapters) and diabetes
+medications. Encounters that ended in death or hospice (discharge dispositions 11, 13, 14, 19,
+20, 21) cannot be readmitted and are skipped, counted. A fifth of the patients
+(``patient_nbr``, hashed) is held out and never trained on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from osler.errors import DataError
+from osler.pipelines._tabular import TabularData, TabularTask, frame_or_error
+
+__all__ = ["TASK", "load_readmission"]
+
+_NUMERIC = ["time_in_hospital", "num_lab_procedures", "num_procedures", "num_medications",
+            "number_outpatient", "number_emergency", "number_inpatient", "number_diagnoses"]
+_CATEGORIES = {"race": None, "gender": None, "admission_type_id": None,
+               "discharge_disposition_id": None, "admission_source_id": None, "payer_code": None,
+               "medical_specialty": 12, "max_glu_serum": None, "A1Cresult": None,
+               "change": None, "diabetesMed": None, "insulin": None, "metformin": None}
+_NO_READMISSION = {11, 13, 14, 19, 20, 21}
+_REQUIRED = {"encounter_id", "patient_nbr", "readmitted", "age", "diag_1", *_NUMERIC,
+             *_CATEGORIES}
+_CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocrine"),
+             (280, 290, "blood"), (290, 320, "mental"), (320, 390, "nervous"),
+             (390, 460, "circulatory"), (460, 520, "respiratory"), (520, 580, "digestive"),
+             (580, 630, "genitourinary"), (630, 680, "pregnancy"), (680, 710, "skin"),
+             (710, 740, "musculoskeletal"), (740, 760, "congenital"), (760, 800, "perinatal"),
+             (800, 1000, "injury")]
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, na_values=["?"], low_memory=False)
+
+
+def load_readmission(data: list[Path], outcomes: Path | None = None, *,
+                     vocabulary: dict | None = None) -> TabularData:
+    """Encounters of the diabetes-130 table(s) as features at discharge.
+
+    ``vocabulary`` fixes the category levels (those of the training data, saved with the
+    model); without it the levels are taken from ``data``.
+    """
+    if outcomes is not None:
+        raise DataError("task readmission keeps its label in 'readmitted'; --outcomes is not "
+                        f"used (got {outcomes})")
+    frames = [frame_or_error(Path(p), _read, "the diabetes-130 encounter table") for p in data]
+    df = pd.concat(frames, ignore_index=True)
+    missing = _REQUIRED - set(df.columns)
+    if missing:
+        raise DataError(f"file {data[0]}: missing columns {sorted(missing)}")
+    dead = df["discharge_disposition_id"].isin(_NO_READMISSION)
+    skipped = [(str(data[0]), f"encounter {e}: discharged to death or hospice; cannot be "
+                              "readmitted") for e in df.loc[dead, "encounter_id"]]
+    df = df[~dead].reset_index(drop=True)
+    vocabulary = vocabulary or _vocabulary(df)
+    X, names = _features(df, vocabulary)
+    y = None
+    if df["readmitted"].notna().any():
+        bad = ~df["readmitted"].isin(["<30", ">30", "NO"])
+        if bad.any():
+            raise DataError(f"file {data[0]}: 'readmitted' must be one of '<30', '>30', 'NO'; got "
+                            f"{df.loc[bad, 'readmitted'].iloc[0]!r}")
+        y = (df["readmitted"] == "<30").astype(float).to_numpy()
+    age = df["age"].str.extract(r"\[(\d+)-")[0].astype(float).to_numpy()
+    at_discharge = np.zeros(len(df))  # every column is recorded by the end of the stay
+    return TabularData(X, y, df["encounter_id"].to_numpy(), df["patient_nbr"].astype(str)
+                       .to_numpy(), names, at_discharge, at_discharge,
+                       attributes={"race": df["race"].fillna("unknown").to_numpy(),
+                                   "sex": df["gender"].fillna("unknown").to_numpy(),
+                                   "age band": df["age"].fillna("unknown").to_numpy()},
+                       skipped=skipped, vocabulary=vocabulary)
+
+
+def _vocabulary(df: pd.DataFrame) -> dict[str, list[str]]:
+    out = {}
+    for c, top in _CATEGORIES.items():
+        values = df[c].astype(str).where(df[c].notna(), "missing")
+        out[c] = sorted(values.value_counts().index[: top or 30])
+    return out
+
+
+def _features(df: pd.DataFrame, vocabulary: dict[str, list[str]]) -> tuple[np.ndarray, list[str]]:
+    cols = {c: df[c].astype(float) for c in _NUMERIC}
+    cols["age_decade"] = df["age"].str.extract(r"\[(\d+)-")[0].astype(float)
+    for c in _CATEGORIES:
+        values = df[c].astype(str).where(df[c].notna(), "missing")
+        for level in vocabulary[c]:
+            cols[f"{c}=={level}"] = (values == level).astype(float)
+    for k in (1, 2, 3):
+        chapter = _chapter(df[f"diag_{k}"]) if f"diag_{k}" in df else pd.Series("missing",
+                                                                                 index=df.index)
+        for name in [c[2] for c in _CHAPTERS] + ["diabetes", "supplementary", "missing"]:
+            cols[f"diag_{k}=={name}"] = (chapter == name).astype(float)
+    names = list(cols)
+    return np.column_stack([cols[n].to_numpy(dtype=float) for n in names]), names
+
+
+def _chapter(codes: pd.Series) -> pd.Series:
+    text = codes.astype(str)
+    num = pd.to_numeric(text.where(~text.str[0].isin(["V", "E"])), errors="coerce")
+    out = pd.Series("missing", index=codes.index, dtype=object)
+    out[text.str[0].isin(["V", "E"])] = "supplementary"
+    for lo, hi, name in _CHAPTERS:
+        out[(num >= lo) & (num < hi)] = name
+    out[(num >= 250) & (num < 251)] = "diabetes"
+    return out
+
+
+TASK = TabularTask(
+    name="readmission", title="30-day readmission (Diabetes 130-US hospitals)",
+    id_column="encounter_id", loader=load_readmission, held_out=0.2,
+    model_params={"n_estimators": 800, "learning_rate": 0.03, "num_leaves": 31,
+                  "min_child_samples": 100, "subsample": 0.8, "colsample_bytree": 0.5,
+                  "reg_lambda": 5.0, "calibration": "isotonic", "validation_fraction": 0.15,
+                  "early_stopping_rounds": 60, "n_jobs": 2},
+    about="LightGBM and a logistic regression on the same encounter features at discharge; "
+          "split by patient (patient_nbr), never by encounter.")

@@ -1,0 +1,102 @@
+"""Task ``sepsis``: hourly early warning of sepsis on PhysioNet 2019-style ICU stays.
+
+Declared once: the cohort is every ICU stay; a prediction is made at every hour from the data up
+to and including that hour; the label is the hourly ``SepsisLabel`` (1 from 6 h before onset),
+and the challenge's normalized utility decides the alarm threshold.
+
+A fifth of the stays (by a hash of the stay id) is the task's final held-out part: ``train``
+never uses it, and ``evaluate`` leaves out every stay the model was trained on and says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from osler.errors import DataError
+from osler.evaluate import patient_split
+from osler.pipelines._sepsis_data import SepsisCohort, load_cohort
+from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis
+from osler.pipelines._sepsis_report import sepsis_card
+from osler.pipelines._shared import load_bundle, save_bundle, skipped_note
+
+__all__ = ["TASK", "SepsisTask"]
+
+HELD_OUT_SALT = "sepsis-final-test"
+HELD_OUT_FRACTION = 0.2
+
+
+def held_out_mask(stays: np.ndarray) -> np.ndarray:
+    """True for stays in the task's final held-out part."""
+    part = patient_split(stays, {"develop": 1 - HELD_OUT_FRACTION, "test": HELD_OUT_FRACTION},
+                         salt=HELD_OUT_SALT)
+    return part == "test"
+
+
+class SepsisTask:
+    """The ``sepsis`` task (see module docstring). Methods return a short summary line."""
+
+    name = "sepsis"
+
+    def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,
+              seed: int = 0, n_jobs: int = 2) -> str:
+        if outcomes is not None:
+            raise DataError("task sepsis takes its labels from the SepsisLabel column; "
+                            f"--outcomes is not used (got {outcomes})")
+        cohort = load_cohort(data, n_jobs=n_jobs)
+        develop = cohort.subset(cohort.meta["stay"][~held_out_mask(cohort.meta["stay"])].unique())
+        if develop.n_stays < 10:
+            raise DataError(f"task sepsis needs at least 10 development stays; got "
+                            f"{develop.n_stays} of {cohort.n_stays}")
+        fit = fit_sepsis(develop, seed=seed, n_jobs=n_jobs)
+        save_bundle(self.name, fit.estimator, develop, model_dir, threshold=fit.threshold,
+                    extra={"validation_utility": fit.validation_utility,
+                           "train_stays": fit.train_stays + fit.threshold_stays,
+                           "held_out": {"salt": HELD_OUT_SALT, "fraction": HELD_OUT_FRACTION}})
+        return (f"sepsis: trained on {len(fit.train_stays)} stays, threshold "
+                f"{fit.threshold:.3f} chosen on {len(fit.threshold_stays)} stays (utility "
+                f"{fit.validation_utility:.3f}); {cohort.n_stays - develop.n_stays} stays held "
+                f"out; {skipped_note(cohort.skipped)}; model saved to {model_dir}")
+
+    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
+        bundle = load_bundle(self.name, model_dir)
+        cohort = load_cohort([data])
+        p = bundle.estimator.predict_proba(cohort.X)[:, 1]
+        written = _write_predictions(cohort, p, bundle.threshold, Path(out))
+        return (f"sepsis: wrote {written} prediction files to {out}; "
+                f"{skipped_note(cohort.skipped)}")
+
+    def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
+                 report: Path, split: str | None = None, n_boot: int = 200) -> str:
+        bundle = load_bundle(self.name, model_dir)
+        cohort = load_cohort(data)
+        seen = set(bundle.extra.get("train_stays", []))
+        unseen = cohort.subset(s for s in cohort.meta["stay"].unique() if s not in seen)
+        if not len(unseen.meta):
+            raise DataError(f"all {cohort.n_stays} stays in the data were used to train this "
+                            "model; evaluate on stays it has not seen")
+        p = bundle.estimator.predict_proba(unseen.X)[:, 1]
+        result = evaluate_sepsis(unseen, p, bundle.threshold, n_boot=n_boot)
+        result.notes.append(f"{cohort.n_stays - unseen.n_stays} stays used in training were "
+                            f"left out; {skipped_note(cohort.skipped)}.")
+        card = sepsis_card(result, bundle, unseen)
+        card.write(report)
+        tm = result.task_metrics
+        return (f"sepsis: {unseen.n_stays} stays, AUROC {result.metric('AUROC'):.3f}, utility "
+                f"{tm['utility']:.3f} at threshold {tm['threshold']:.3f}; card {report}")
+
+
+def _write_predictions(cohort: SepsisCohort, p: np.ndarray, threshold: float, out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    meta = cohort.meta
+    bounds = np.flatnonzero(np.r_[True, meta["stay"].to_numpy()[1:] != meta["stay"].to_numpy()[:-1],
+                                  True])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        lines = ["PredictedProbability|PredictedLabel"]
+        lines += [f"{q:.6f}|{int(q >= threshold)}" for q in p[a:b]]
+        (out / meta["file"].iloc[a]).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(bounds) - 1
+
+
+TASK = SepsisTask()

@@ -1,0 +1,79 @@
+"""The PhysioNet 2019 utility against hand-computed cases."""
+
+import numpy as np
+import pytest
+
+from osler.errors import DataError
+from osler.evaluate import alert_burden, lead_times, normalized_utility, stay_utility
+
+
+def _septic(n=30, first_label=10):
+    y = np.zeros(n)
+    y[first_label:] = 1
+    return y  # onset t_sepsis = first_label + 6 = 16
+
+
+def test_never_alarming_scores_zero_and_perfect_scores_one():
+    y = np.r_[_septic(), np.zeros(20), _septic(40, 25)]
+    stays = np.r_[np.zeros(30), np.ones(20), np.full(40, 2)]
+    assert normalized_utility(y, np.zeros(y.size, bool), stays) == pytest.approx(0.0)
+    best = np.zeros(y.size, bool)
+    best[4:20] = True            # stay 0: t_sepsis 16 -> rows 16-12=4 .. 16+3=19
+    best[50 + 19:50 + 35] = True  # stay 2: t_sepsis 31 -> rows 19 .. 34
+    assert normalized_utility(y, best, stays) == pytest.approx(1.0)
+
+
+def test_hand_computed_septic_stay():
+    y = _septic()  # t_sepsis = 16
+    # Alarm at t=7 (rel -9): m1*(rel+12) = 3/6 = 0.5
+    a = np.zeros(30, bool); a[7] = True
+    # missed hours rel -5..+3 (t=11..19): -2/9 * (rel+6) for rel=-5..3 -> -2/9*(1+..+9) = -10
+    assert stay_utility(y, a) == pytest.approx(0.5 - 10.0)
+    # Alarm at t=13 (rel -3): late TP = -1/9*(rel-3) = 6/9; other late hours missed.
+    b = np.zeros(30, bool); b[13] = True
+    expected = 6 / 9 - 2 / 9 * (45 - 3)
+    assert stay_utility(y, b) == pytest.approx(expected)
+    # Alarm far too early (t=0, rel -16): capped at the false-alarm cost -0.05.
+    c = np.zeros(30, bool); c[0] = True
+    assert stay_utility(y, c) == pytest.approx(-0.05 - 10.0)
+    # Hours after +3 (t >= 20) are not scored at all.
+    d = np.zeros(30, bool); d[20:] = True
+    assert stay_utility(y, d) == pytest.approx(-10.0)
+
+
+def test_non_septic_false_alarms_cost_005_each():
+    y = np.zeros(12)
+    a = np.zeros(12, bool); a[[1, 5, 6]] = True
+    assert stay_utility(y, a) == pytest.approx(-0.15)
+
+
+def test_normalized_utility_mixes_stays():
+    y = np.r_[_septic(), np.zeros(10)]
+    stays = np.r_[np.zeros(30), np.ones(10)]
+    a = np.zeros(40, bool); a[10:20] = True; a[30:40] = True
+    # stay 0 at t=10..19: rel -6 -> 1, rel -5..3 -> -1/9*(rel-3) = 8/9..0
+    observed = 1 + sum(-(r - 3) / 9 for r in range(-5, 4)) - 0.5
+    best = sum(max((r + 12) / 6, -0.05) for r in range(-12, -5)) + sum(-(r - 3) / 9
+                                                                     for r in range(-5, 4))
+    inaction = -10.0
+    assert normalized_utility(y, a, stays) == pytest.approx((observed - inaction) /
+                                                            (best - inaction))
+
+
+def test_mismatched_lengths_are_rejected():
+    with pytest.raises(DataError, match="same length"):
+        stay_utility(np.zeros(3), np.zeros(4, bool))
+
+
+def test_alert_burden_counts_new_alerts_per_100_patient_days():
+    alarms = np.array([0, 1, 1, 0, 1, 1, 1, 1], bool)
+    stays = np.array([0, 0, 0, 0, 0, 1, 1, 1])
+    # stay 0: alerts start at rows 1 and 4; stay 1: starts at its first row -> 3 alerts / 8 h
+    assert alert_burden(alarms, stays, 8.0) == pytest.approx(3 / (8 / 24) * 100)
+
+
+def test_lead_time_is_hours_from_first_alarm_to_onset():
+    y = _septic()
+    hours = np.arange(1, 31, dtype=float)   # onset at hour 11 + 6 = 17
+    a = np.zeros(30, bool); a[[2, 9, 12]] = True   # hour 3 is > 12 h early: ignored
+    assert lead_times(y, a, hours, np.zeros(30))[0] == pytest.approx(17 - 10)
