@@ -135,3 +135,17 @@ def test_indel_padding_is_normalised_to_the_definition(tmp_path: Path, toy: Path
     from osler.genomics import call_genes
     (cyp,) = [c for c in call_genes(record, definitions=toy) if c.gene == "CYP2C19"]
     assert "*17" in cyp.call.diplotypes[0]
+
+
+@pytest.mark.parametrize(("header", "build"), [
+    ("##reference=file:///ref/human_g1k_v37.fasta", "GRCh37"),
+    ("##reference=/ref/Homo_sapiens_assembly38.fasta", "GRCh38"),
+    ("##contig=<ID=chr1,length=248956422>", "GRCh38"),
+    ("##contig=<ID=1,length=249250621>", "GRCh37"),
+    ('##contig=<ID=chr10,assembly="GRCh38.p14",species="Homo sapiens">', "GRCh38"),
+    ("##reference=hg18", "NCBI36"),
+    ("##fileformat=VCFv4.2", None),  # silent header: not guessed
+])
+def test_build_detection(header: str, build: str | None) -> None:
+    from osler.ingest._vcf_reference import detect_build
+    assert detect_build(header) == build

@@ -21,9 +21,10 @@ __all__ = ["PgxPosition", "detect_build", "pgx_positions", "pharmcat_dir"]
 
 _ENV = "OSLER_PHARMCAT_DIR"
 _OTHER_BUILDS = {"grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37",
+                 "g1k_v37": "GRCh37", "assembly19": "GRCh37",
                  "ncbi36": "NCBI36", "hg18": "NCBI36", "b36": "NCBI36", "grch36": "NCBI36",
                  "t2t": "T2T-CHM13", "chm13": "T2T-CHM13", "hs1": "T2T-CHM13"}
-_GRCH38 = ("grch38", "hg38", "b38", "hs38")
+_GRCH38 = ("grch38", "hg38", "b38", "hs38", "assembly38")
 
 
 @dataclass(frozen=True, slots=True)
