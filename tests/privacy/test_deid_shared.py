@@ -25,3 +25,26 @@ def test_detector_recall_on_a_tuning_subset(shared_data):
     # Full held-out figures are in docs/benchmarks.md; this guards the tuned rules.
     assert scores.recall() >= 0.85
     assert scores.precision() >= 0.6
+
+
+# pydicom warns (UserWarning) about non-conformant values in some sample files; these files
+# are test fixtures of pydicom itself and the warnings are expected.
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_real_dicom_samples_lose_their_identity(shared_data, tmp_path):
+    pydicom = pytest.importorskip("pydicom")
+    from osler.privacy import DeidKey
+    from osler.privacy.deid import deidentify_dicom_dir
+
+    key = DeidKey(b"dicom samples test secret 32 b..")
+    results = deidentify_dicom_dir(shared_data / "dicom-samples", tmp_path, key)
+    done = [r for r in results if not r.error]
+    assert len(done) >= 200
+    # Only non-DICOM files and a transfer syntax pydicom cannot write are skipped.
+    assert {r.error for r in results if r.error} <= {"InvalidDicomError", "ValueError"}
+    for r in done[:60]:
+        ds = pydicom.dcmread(r.output)
+        assert ds.PatientIdentityRemoved == "YES"
+        assert not any(e.tag.is_private for e in ds)
+        assert all(not str(e.value) for e in ds.iterall()
+                   if e.VR == "PN" and e.keyword != "PatientName")

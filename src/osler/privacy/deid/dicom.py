@@ -102,8 +102,11 @@ def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
     ds.PatientIdentityRemoved = "YES"
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
     ds.DeidentificationMethod = "Osler PS3.15 Basic Profile; Retain Longitudinal Modified Dates"
-    if hasattr(ds, "file_meta") and "MediaStorageSOPInstanceUID" in ds.file_meta:
-        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    meta = getattr(ds, "file_meta", None)
+    if meta is not None and "MediaStorageSOPInstanceUID" in meta:
+        # The file meta header repeats the instance UID; remap it the same way.
+        meta.MediaStorageSOPInstanceUID = (ds.SOPInstanceUID if "SOPInstanceUID" in ds
+                                           else key.uid(str(meta.MediaStorageSOPInstanceUID)))
     return ds
 
 
@@ -138,7 +141,8 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
             burned = modality in BURNED_IN_MODALITIES or str(
                 ds.get("BurnedInAnnotation", "")).upper() == "YES"
             deidentify_dataset(ds, key)
-            target = out_dir / path.relative_to(in_dir).parent / f"{ds.SOPInstanceUID}.dcm"
+            name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else key.uid(rel)
+            target = out_dir / path.relative_to(in_dir).parent / f"{name}.dcm"
             target.parent.mkdir(parents=True, exist_ok=True)
             ds.save_as(target)
             results.append(DicomResult(rel, str(target), modality, burned))
