@@ -81,3 +81,26 @@ def test_unsorted_and_multisample_test_files(pharmcat: Path) -> None:
         list(read_vcf(haplotype / "TPMT" / "s1s1.vcf", definitions=pharmcat))
     records = list(read_vcf(haplotype / "VcfSampleReaderTest-multisample.vcf", definitions=pharmcat))
     assert [r.patient_id for r in records] == ["Sample_1", "Sample_2"]
+
+
+def test_unphased_dpyd_uses_the_two_lowest_function_alleles(pharmcat: Path) -> None:
+    from osler.genomics.definitions import load_definitions
+    from osler.genomics.phenotype import activity_values
+    from osler.record import Genotype, PatientRecord, Provenance
+    from osler.genomics import call_genes
+    definition = load_definitions(pharmcat)["DPYD"]
+    values = activity_values("DPYD", pharmcat)
+    by_name = {a.name: a for a in definition.alleles}
+    picks = ["c.61C>T", "c.2846A>T", "c.1627A>G (*5)"]  # activity 0.0, 0.5, 1.0
+    assert [values[p] for p in picks] == [0.0, 0.5, 1.0]
+    events = []
+    for i, p in enumerate(definition.positions):
+        alt = next((by_name[n].alleles[i] for n in picks if by_name[n].alleles[i]), None)
+        events.append(Genotype(id=str(i), coding=None, provenance=Provenance("synthetic"),
+                               chrom=f"chr{p.chrom}", pos=p.pos, ref=p.ref,
+                               alleles=(p.ref, alt or p.ref)))
+    record = PatientRecord(patient_id="S", provenance=Provenance("synthetic"), events=tuple(events))
+    (call,) = call_genes(record, definitions=pharmcat, genes=["DPYD"])
+    assert call.call.method == "lowest function"
+    assert sorted(call.call.diplotypes[0]) == ["c.2846A>T", "c.61C>T"]
+    assert call.phenotype.activity_score == "0.5"

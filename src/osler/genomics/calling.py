@@ -12,8 +12,11 @@ from pathlib import Path
 
 from osler.errors import OslerError
 from osler.genomics.definitions import load_definitions
-from osler.genomics.matcher import GeneCall, SampleCall, call_diplotypes
-from osler.genomics.phenotype import Phenotype, phenotype_of
+from dataclasses import replace
+
+from osler.genomics.definitions import GeneDefinition
+from osler.genomics.matcher import GeneCall, SampleCall, call_diplotypes, variant_haplotypes
+from osler.genomics.phenotype import Phenotype, activity_values, phenotype_of
 from osler.ingest._vcf_reference import _bare
 from osler.record import (LOINC, OSLER, Coding, EventKind, Genotype, Observation, PatientRecord,
                           Provenance, event_id)
@@ -23,6 +26,22 @@ __all__ = ["PgxCall", "call_genes", "call_observations", "read_outside_calls", "
 #: CYP2D6 needs copy-number and structural calls that a VCF does not carry; PharmCAT calls it
 #: only in research mode and otherwise takes it from an "outside call".
 NOT_CALLED_FROM_VCF = frozenset({"CYP2D6"})
+
+
+#: Genes whose unphased calls PharmCAT reduces to the two lowest-function alleles found.
+LOWEST_FUNCTION = frozenset({"DPYD"})
+
+
+def _lowest_function(definition: GeneDefinition, calls: dict[int, SampleCall], call: GeneCall,
+                     definitions: str | Path | None) -> GeneCall:
+    """Unphased DPYD: the two lowest-activity variant alleles the sample carries (Reference
+    fills in when fewer than two), as PharmCAT's DPYD rule does, instead of a scored pair."""
+    found = variant_haplotypes(definition, calls)
+    values = activity_values(definition.gene, definitions)
+    found.sort(key=lambda name: (values.get(name, float("inf")), name))
+    pair = tuple(found[:2]) + (definition.reference.name,) * max(0, 2 - len(found))
+    ordered = tuple(sorted(pair, key=lambda n: (n != definition.reference.name, n)))
+    return replace(call, diplotypes=(ordered,), method="lowest function")
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,7 @@ class PgxCall:
                 "activity_score": self.phenotype.activity_score,
                 "allele_functions": list(self.phenotype.functions),
                 "match_score": self.call.score, "phased": self.call.phased,
+                "method": self.call.method,
                 "callable": self.call.callable, "source": self.source,
                 "missing_positions": [p.label for p in self.call.missing],
                 "genotypes": {k: list(v) for k, v in self.call.evidence.items()}}
@@ -100,13 +120,15 @@ def call_genes(record: PatientRecord, *, definitions: str | Path | None = None,
         if wanted is not None and gene not in wanted:
             continue
         if gene in outside:
-            call = GeneCall(gene, (outside[gene],), 0, (), False)
+            call = GeneCall(gene, (outside[gene],), 0, (), False, method="outside call")
             results.append(PgxCall(call, phenotype_of(call, definitions), "outside call"))
             continue
         if gene in NOT_CALLED_FROM_VCF:
             continue
-        chrom = definition.positions[0].chrom
-        call = call_diplotypes(definition, by_chrom.get(chrom, {}))
+        chrom_calls = by_chrom.get(definition.positions[0].chrom, {})
+        call = call_diplotypes(definition, chrom_calls)
+        if gene in LOWEST_FUNCTION and call.callable and not call.phased:
+            call = _lowest_function(definition, chrom_calls, call, definitions)
         results.append(PgxCall(call, phenotype_of(call, definitions)))
     return results
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from osler.genomics.definitions import GeneDefinition, NamedAllele, Position
 
-__all__ = ["GeneCall", "SampleCall", "call_diplotypes", "haplotype_sort_key"]
+__all__ = ["GeneCall", "SampleCall", "call_diplotypes", "haplotype_sort_key", "variant_haplotypes"]
 
 UNDOCUMENTED_AS_REFERENCE = frozenset({"CACNA1S", "DPYD", "G6PD", "NUDT15", "RYR1", "TPMT"})
 _IUPAC = {"A": "A", "C": "C", "G": "G", "T": "T", "R": "AG", "Y": "CT", "S": "CG", "W": "AT",
@@ -52,6 +52,7 @@ class GeneCall:
     phased: bool
     callable: bool = True
     evidence: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    method: str = "match"       # 'match', 'lowest function' (unphased DPYD) or 'outside call'
 
     @property
     def label(self) -> str:
@@ -189,3 +190,27 @@ def _apply_priorities(definition: GeneDefinition, best: list[tuple[str, ...]],
         if set(labels) == set(choices) and pick in labels:
             return [labels[pick]]
     return best
+
+
+def variant_haplotypes(definition: GeneDefinition, calls: dict[int, SampleCall]) -> list[str]:
+    """Non-reference alleles whose every defining base the sample carries, with copy number.
+
+    An allele counts twice when the sample is homozygous at all its defining positions. This
+    is the input of PharmCAT's unphased DPYD rule (the two lowest-function alleles decide).
+    """
+    out = []
+    for a in definition.alleles:
+        if a.reference:
+            continue
+        copies = 2
+        for i, base in enumerate(a.alleles):
+            if base is None:
+                continue
+            call = calls.get(definition.positions[i].pos)
+            if call is None or any(b is None for b in call.alleles):
+                copies = 0
+                break
+            copies = min(copies, sum(_allows(base, b) and b != definition.positions[i].ref
+                                     for b in call.alleles))
+        out += [a.name] * copies
+    return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from osler.genomics.matcher import GeneCall
 from osler.ingest._vcf_reference import pharmcat_dir
 
-__all__ = ["INDETERMINATE", "Phenotype", "phenotype_of"]
+__all__ = ["INDETERMINATE", "Phenotype", "activity_values", "phenotype_of"]
 
 INDETERMINATE = "Indeterminate"
 
@@ -64,7 +64,9 @@ def _table(phenotype_dir: str, gene: str) -> _Table | None:
         rows = {frozenset((k, int(v)) for k, v in d["diplotypekey"].items()):
                 (d.get("generesult") or d.get("phenotype") or "", d.get("activityScore"))
                 for d in data.get("diplotypes") or ()}
-        return _Table(rows, dict(data.get("haplotypes") or {}))
+        values = {k: float(v) for k, v in (data.get("activityValues") or {}).items()
+                  if _is_number(v)}
+        return _Table(rows, dict(data.get("haplotypes") or {}), values)
     from osler.resources import load_json
     supplement = load_json("genomics/phenotype_supplement.json", {"source", "genes"})["genes"]
     if gene not in supplement:
@@ -94,3 +96,17 @@ def phenotype_of(call: GeneCall, definitions: str | Path | None = None) -> Pheno
     phenotype, score = found.pop()
     names = call.diplotypes[0]
     return Phenotype(phenotype, score, tuple(table.functions.get(n) for n in names))
+
+
+def activity_values(gene: str, definitions: str | Path | None = None) -> dict[str, float]:
+    """Allele activity values of an activity-score gene (empty for other genes)."""
+    table = _table(str(pharmcat_dir(definitions) / "phenotype"), gene)
+    return dict(table.activity_values) if table else {}
+
+
+def _is_number(text: object) -> bool:
+    try:
+        float(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
