@@ -21,7 +21,6 @@ demo: $(STAMP)
 	$(BIN)/osler demo --out demo-out --no-serve
 
 test: $(STAMP)
-	$(BIN)/python -m playwright --version >/dev/null
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 

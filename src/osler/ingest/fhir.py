@@ -100,7 +100,17 @@ def _reporter(on_error: OnError) -> Callable[[IngestError], None]:
     return report
 
 
+_MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF document", b"PK\x03\x04": "a zip archive",
+          b"\x1f\x8b": "gzip data", b"\xff\xd8\xff": "a JPEG image"}
+
+
 def _load_json(member: Member, data: bytes) -> Any:
+    start = data.lstrip()[:1]
+    if start not in (b"{", b"["):
+        looks = next((what for magic, what in _MAGIC.items() if data.startswith(magic)),
+                     "not JSON text")
+        raise IngestError(f"not valid JSON: content is {looks}, whatever the file name says",
+                          file=member.name)
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from osler.errors import IngestError
+from osler.ingest import read_physionet2012, read_physionet2019
+from osler.ingest.physionet import PSV_COLUMNS
+from osler.record import Observation
+
+HEADER = "|".join(PSV_COLUMNS)
+
+
+def _row(hour: int, hr: str = "80", label: int = 0) -> str:
+    cells = {c: "NaN" for c in PSV_COLUMNS}
+    cells.update(HR=hr, Age="65", Gender="1", Unit1="1", Unit2="0", HospAdmTime="-1.5",
+                 ICULOS=str(hour), SepsisLabel=str(label), Lactate="2.1" if hour == 2 else "NaN")
+    return "|".join(cells[c] for c in PSV_COLUMNS)
+
+
+def _stay(path, rows):
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    return path
+
+
+def test_psv_stay_becomes_relative_observations_and_labels(tmp_path):
+    _stay(tmp_path / "syn001.psv", [_row(1), _row(2), _row(3, label=1)])
+    (rec,) = read_physionet2019(tmp_path)
+    hr = [e for e in rec.events if isinstance(e, Observation) and e.coding.code == "8867-4"]
+    assert [e.offset.total_seconds() / 3600 for e in hr] == [1, 2, 3]
+    assert all(e.time is None for e in rec.events)  # no invented absolute times
+    assert [lab.value for lab in rec.labels] == [0, 0, 1]
+    assert not any(e.coding and "Sepsis" in (e.coding.code or "") for e in rec.events)
+    assert rec.sex == "male" and rec.of_kind("encounter")[0].unit == "MICU"
+
+
+@pytest.mark.parametrize("rows, reason", [
+    ([_row(1), _row(2, hr="fast")], "must be numeric"),
+    ([_row(2), _row(1)], "ICULOS must increase"),
+    ([], "no rows"),
+])
+def test_bad_stays_are_rejected_whole_with_line(tmp_path, rows, reason):
+    _stay(tmp_path / "bad.psv", rows)
+    _stay(tmp_path / "good.psv", [_row(1)])
+    errors: list[IngestError] = []
+    records = list(read_physionet2019(tmp_path, on_error=errors.append))
+    assert [r.patient_id for r in records] == ["good"]
+    assert len(errors) == 1 and reason in errors[0].reason and "bad.psv" in errors[0].file
+
+
+def test_wrong_header_is_named(tmp_path):
+    (tmp_path / "x.psv").write_text("HR|O2|Temp\n1|2|3\n")
+    with pytest.raises(IngestError, match="header must be"):
+        list(read_physionet2019(tmp_path / "x.psv"))
+
+
+def test_zip_of_stays(tmp_path):
+    with zipfile.ZipFile(tmp_path / "stays.zip", "w") as zf:
+        for i in range(3):
+            zf.writestr(f"setX/syn{i}.psv", "\n".join([HEADER, _row(1), _row(2)]))
+    records = list(read_physionet2019(tmp_path / "stays.zip"))
+    assert [r.patient_id for r in records] == ["syn0", "syn1", "syn2"]
+    assert records[0].site == "setX"
+
+
+def test_2012_stay_with_outcomes(tmp_path):
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "900001.txt").write_text(
+        "Time,Parameter,Value\n00:00,RecordID,900001\n00:00,Age,70\n00:00,Gender,0\n"
+        "00:00,ICUType,3\n00:00,Height,-1\n01:30,HR,88\n02:00,Lactate,3.2\n")
+    (tmp_path / "Outcomes.txt").write_text(
+        "RecordID,SAPS-I,SOFA,Length_of_stay,Survival,In-hospital_death\n900001,15,7,5,-1,1\n")
+    (rec,) = read_physionet2012(tmp_path / "set", outcomes=tmp_path / "Outcomes.txt")
+    labels = {lab.name: lab.value for lab in rec.labels}
+    assert labels["In-hospital_death"] == 1 and labels["SAPS-I"] == 15
+    assert rec.sex == "female" and rec.of_kind("encounter")[0].unit == "MICU"
+    hr = next(e for e in rec.events if e.coding.code == "8867-4")
+    assert hr.offset.total_seconds() == 5400
+    assert not any(e.coding.code == "8302-2" for e in rec.events)  # -1 = not recorded
+
+
+def test_2012_stay_missing_from_outcomes_is_named(tmp_path):
+    (tmp_path / "900002.txt").write_text("Time,Parameter,Value\n00:00,RecordID,900002\n")
+    (tmp_path / "Outcomes.txt").write_text("RecordID,SAPS-I\n1,2\n")
+    with pytest.raises(IngestError, match="no row in the outcomes file"):
+        list(read_physionet2012(tmp_path / "900002.txt", outcomes=tmp_path / "Outcomes.txt"))

@@ -1,0 +1,121 @@
+"""The store suite: the same tests on DuckDB and on the real PostgreSQL server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from osler.errors import StoreError
+from osler.record import (LOINC, Coding, Condition, Genotype, Label, Note, Observation,
+                          PatientRecord, Provenance, Quantity)
+from osler.store import SCHEMA_VERSION, open_store
+
+T0 = datetime(2021, 3, 4, 5, 6, 7, tzinfo=UTC)
+
+
+def _record(pid: str = "p1", n_obs: int = 3, **demo) -> PatientRecord:
+    prov = Provenance("unit.json", f"Patient/{pid}")
+    events = [Observation(id=f"{pid}-hr{i}", coding=Coding(LOINC, "8867-4", "Heart rate"),
+                          provenance=Provenance("unit.json", f"Observation/{i}", i),
+                          time=T0 + timedelta(hours=i), known_time=T0 + timedelta(hours=i, minutes=5),
+                          value=Quantity(70.0 + i, "/min"), category="vital-signs")
+              for i in range(n_obs)]
+    events += [
+        Condition(id=f"{pid}-c", coding=Coding("http://snomed.info/sct", "233604007", "Pneumonia"),
+                  provenance=prov, time=T0, verification="refuted"),
+        Note(id=f"{pid}-n", coding=Coding(LOINC, "11506-3"), provenance=prov, time=T0,
+             text="Synthetic note.", author_role="practitioner"),
+        Genotype(id=f"{pid}-g", coding=Coding("http://www.ncbi.nlm.nih.gov/snp", "rs4244285"),
+                 provenance=prov, chrom="chr10", pos=94781859, ref="G", alleles=("G", None),
+                 phased=False, gene="CYP2C19"),
+        Observation(id=f"{pid}-rel", coding=Coding(LOINC, "2524-7"), provenance=prov,
+                    offset=timedelta(hours=2), value=Quantity(2.5, "mmol/L")),
+    ]
+    labels = (Label(name="SepsisLabel", value=1.0, provenance=prov, offset=timedelta(hours=2)),)
+    demo.setdefault("sex", "female")
+    return PatientRecord(patient_id=pid, provenance=prov, birth_date=datetime(1950, 1, 2).date(),
+                         events=tuple(events), labels=labels, **demo)
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    if request.param == "duckdb":
+        return str(tmp_path / "store.duckdb")
+    return request.getfixturevalue("postgres_url")
+
+
+def test_round_trip_keeps_every_field(store_url):
+    rec = _record()
+    with open_store(store_url) as store:
+        summary = store.write([rec])
+        back = store.patient("p1")
+    assert summary.patients == 1 and summary.events == rec.counts()
+    assert set(back.events) == set(rec.events)
+    assert back.labels == rec.labels
+    assert (back.birth_date, back.sex) == (rec.birth_date, rec.sex)
+
+
+def test_rewriting_changes_no_counts(store_url):
+    with open_store(store_url) as store:
+        store.write([_record("p1"), _record("p2")])
+        first = store.stats()
+        store.write([_record("p2"), _record("p1")])
+        store.add_quarantine("bad.json", "Observation/9", "missing code")
+        store.add_quarantine("bad.json", "Observation/9", "missing code")
+        second = store.stats()
+    first["quarantined"] = 1
+    first["tables"]["quarantine"] = 1
+    assert second == first
+    assert first["patients"] == 2 and first["observation"] == 8 and first["genotype"] == 2
+
+
+def test_later_sources_add_to_a_patient_without_erasing_demographics(store_url):
+    with open_store(store_url) as store:
+        store.write([_record("p1", sex="female", race="Asian")])
+        vcf_only = PatientRecord(patient_id="p1", provenance=Provenance("s.vcf"), events=(
+            Genotype(id="extra-g", coding=None, provenance=Provenance("s.vcf", "S1", 20),
+                     chrom="chr7", pos=1, ref="A", alleles=("A", "G")),))
+        store.write([vcf_only])
+        back = store.patient("p1")
+    assert (back.sex, back.race) == ("female", "Asian")
+    assert sum(1 for e in back.events if isinstance(e, Genotype)) == 2
+
+
+def test_a_failed_batch_stores_no_part_of_any_patient(store_url, monkeypatch):
+    with open_store(store_url) as store:
+        original = store._replace_rows
+        calls = {"n": 0}
+
+        def failing(table, rows):
+            calls["n"] += 1
+            if calls["n"] == 3:  # fail after person and one event table were written
+                raise RuntimeError("disk full")
+            return original(table, rows)
+
+        monkeypatch.setattr(store, "_replace_rows", failing)
+        with pytest.raises(RuntimeError):
+            store.write([_record("p1"), _record("p2")])
+        monkeypatch.setattr(store, "_replace_rows", original)
+        assert store.stats()["patients"] == 0
+        assert sum(store.table_counts().values()) == 0
+
+
+def test_batches_commit_whole_patients(store_url):
+    with open_store(store_url, batch_rows=5) as store:
+        summary = store.write([_record(f"p{i}") for i in range(7)])
+        assert summary.patients == 7
+        assert store.stats()["patients"] == 7
+
+
+def test_newer_schema_is_refused(store_url):
+    with open_store(store_url) as store:
+        store._execute("INSERT INTO osler_schema VALUES (?)", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StoreError, match="Upgrade Osler"):
+        open_store(store_url)
+
+
+def test_unknown_patient_is_none(store_url):
+    with open_store(store_url) as store:
+        assert store.patient("nobody") is None
+        assert store.schema_version() == SCHEMA_VERSION
