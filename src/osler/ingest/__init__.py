@@ -7,6 +7,7 @@ input through ``on_error`` and keep going; without it, they raise :class:`Ingest
 from osler.ingest.fhir import read_fhir
 from osler.ingest.physionet import read_outcomes_2012, read_physionet2012, read_physionet2019
 from osler.ingest.registry import FORMATS, Format, detect
+from osler.ingest.synthea_csv import read_synthea_csv
 
 __all__ = ["FORMATS", "Format", "detect", "read_fhir", "read_outcomes_2012", "read_physionet2012",
-           "read_physionet2019"]
+           "read_physionet2019", "read_synthea_csv"]

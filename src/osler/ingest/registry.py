@@ -35,7 +35,7 @@ class Format:
 #: Order matters: the first format whose sniffer accepts a file reads it.
 FORMATS: tuple[Format, ...] = (
     Format("synthea-csv", "osler.ingest.synthea_csv:read_synthea_csv",
-           dir_sniffer="osler.ingest.synthea_csv:sniff_synthea_csv_dir"),
+           "osler.ingest.synthea_csv:sniff_synthea_csv", dir_sniffer="osler.ingest.synthea_csv:sniff_synthea_csv_dir"),
     Format("fhir-bundle", "osler.ingest.fhir:read_fhir", "osler.ingest.fhir:sniff_fhir_bundle"),
     Format("fhir-ndjson", "osler.ingest.fhir:read_fhir", "osler.ingest.fhir:sniff_fhir_ndjson"),
     Format("physionet2019", "osler.ingest.physionet:read_physionet2019",
