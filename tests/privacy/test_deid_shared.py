@@ -48,3 +48,34 @@ def test_real_dicom_samples_lose_their_identity(shared_data, tmp_path):
         assert not any(e.tag.is_private for e in ds)
         assert all(not str(e.value) for e in ds.iterall()
                    if e.VR == "PN" and e.keyword != "PatientName")
+
+
+def _identifying_strings(resource: dict) -> set[str]:
+    out: set[str] = set()
+    names = resource.get("name")
+    if isinstance(names, str):
+        out.add(names)
+    for n in names if isinstance(names, list) else []:
+        if isinstance(n, dict):
+            out.update([n.get("family", ""), *n.get("given", [])])
+    for a in resource.get("address") or []:
+        out.update([*a.get("line", []), a.get("city", ""), a.get("postalCode", "")])
+    out.update(t.get("value", "") for t in resource.get("telecom") or [])
+    if resource.get("resourceType") in ("Patient", "Practitioner"):
+        out.update(i.get("value", "") for i in resource.get("identifier") or [])
+    return {s for s in out if len(s) > 3}
+
+
+def test_synthea_bundles_keep_no_name_address_telecom_or_identifier(shared_data):
+    import gzip
+    import json
+
+    from osler.privacy import DeidKey
+    from osler.privacy.deid import deidentify_bundle
+
+    key = DeidKey(b"synthea de-id test secret 32 b..")
+    for path in sorted((shared_data / "synthea-fhir-r4").glob("*.json.gz"))[:3]:
+        bundle = json.loads(gzip.decompress(path.read_bytes()))
+        secrets = set().union(*(_identifying_strings(e["resource"]) for e in bundle["entry"]))
+        out = json.dumps(deidentify_bundle(bundle, key))
+        assert secrets and not [s for s in secrets if s in out]

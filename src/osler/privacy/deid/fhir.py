@@ -27,6 +27,12 @@ _UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
 # Element names whose string value is free text written by people.
 _FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text"}
 _DROP = {"photo", "contact"}  # Patient.photo and Patient.contact carry direct identifiers
+# Extensions that name or place the patient's family (US Core / FHIR core patient extensions).
+_IDENTIFYING_EXTENSIONS = ("mothersMaidenName", "birthPlace", "patient-nationality",
+                           "us-core-genderIdentity")
+_NARRATIVE = '<div xmlns="http://www.w3.org/1999/xhtml">[de-identified]</div>'
+_NAMED_RESOURCES = {"Organization", "Location", "HealthcareService", "Endpoint", "Group",
+                    "Practitioner", "PractitionerRole", "RelatedPerson", "Device"}
 
 
 def patient_of(resource: dict[str, Any]) -> str | None:
@@ -100,6 +106,18 @@ class _Walker:
                 continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
+            elif k == "extension" and isinstance(v, list):
+                out[k] = [self.walk(x, k) for x in v if not any(
+                    tag in str(x.get("url", "")) for tag in _IDENTIFYING_EXTENSIONS)]
+            elif k == "div":
+                out[k] = _NARRATIVE  # narratives repeat the resource's data, PHI included
+            elif k == "display" and "reference" in node:
+                continue  # a reference's display repeats the target's name
+            elif k in ("name", "alias") and node.get("resourceType") in _NAMED_RESOURCES and (
+                    not isinstance(v, list) or (v and isinstance(v[0], str))):
+                out[k] = f"{node['resourceType']} {self.key.pseudonym(str(v), 'name')[:8]}"
+            elif k == "valueAddress" and isinstance(v, dict):
+                out[k] = {kk: v[kk] for kk in ("state", "country") if kk in v}
             elif k == "name" and isinstance(v, list):
                 out[k] = [{"use": n.get("use", "official"), "family": self.key.pseudonym(
                     str(n), "name")[:8], "given": ["Anon"]} for n in v if isinstance(n, dict)]
