@@ -92,11 +92,6 @@ def _title(word: str) -> bool:
     return word[:1].isupper() and not word.isupper() and word[1:2].islower()
 
 
-def _is_name_shaped(word: str, stop: frozenset[str]) -> bool:
-    low = word.lower().rstrip(".")
-    return low not in stop and (len(low) >= 2 or word[:1].isupper())
-
-
 def _known(word: str) -> bool:
     low = word.lower().rstrip(".").removesuffix("'s")
     return low in first_names() or low in last_names()
@@ -109,16 +104,8 @@ def find_names(text: str) -> Iterator[PhiSpan]:
     cased = _capital_signal(text)
     for i, (start, end, word) in enumerate(toks):
         low = word.lower().rstrip(".")
-        if low in _TITLES and not _gap(text, end, toks, i) and _title_here(text, word, end):
-            yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
-        elif low in _WEAK_TITLES and not _gap(text, end, toks, i):
-            nxt = toks[i + 1][2]
-            if (_known(nxt) and nxt.lower() not in stop) or (
-                    cased and _title(nxt) and nxt.lower() not in _NOT_NAMES | stop | _TITLES):
-                yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
-        elif low in _RELATIONS and not _gap(text, end, toks, i):
-            yield from _after_trigger(text, toks, i + 1, stop, cased and low not in _WEAK_RELATIONS,
-                                      require_known=True)
+        if not _gap(text, end, toks, i) and low in _TITLES | _WEAK_TITLES | _RELATIONS:
+            yield from _after_context_word(text, toks, i, stop, cased)
         elif _known(word) and low not in stop:
             yield PhiSpan(start, end, "NAME")
         m = _CREDENTIALS.match(text, end)
@@ -134,6 +121,24 @@ def find_names(text: str) -> Iterator[PhiSpan]:
         for m in regex.finditer(text):
             if m.group("n").lower() not in _NOT_NAMES | _TITLES | stop:
                 yield PhiSpan(m.start("i"), m.end("n"), "NAME")
+
+
+def _after_context_word(text: str, toks: list[tuple[int, int, str]], i: int,
+                        stop: frozenset[str], cased: bool) -> Iterator[PhiSpan]:
+    """Names after a title ("Dr."), a role ("md") or a relation ("wife") at token ``i``."""
+    word = toks[i][2]
+    low = word.lower().rstrip(".")
+    if low in _TITLES:
+        if _title_here(text, word, toks[i][1]):
+            yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
+    elif low in _WEAK_TITLES:
+        nxt = toks[i + 1][2]
+        if (_known(nxt) and nxt.lower() not in stop) or (
+                cased and _title(nxt) and nxt.lower() not in _NOT_NAMES | stop | _TITLES):
+            yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
+    else:
+        yield from _after_trigger(text, toks, i + 1, stop, cased and low not in _WEAK_RELATIONS,
+                                  require_known=True)
 
 
 def _before(toks: list[tuple[int, int, str]], i: int, stop: frozenset[str]) -> Iterator[PhiSpan]:
