@@ -30,6 +30,9 @@ def test_jsonl_notes_grouped_by_patient_with_time_role_and_type(tmp_path):
     assert n1.time.isoformat() == "2024-05-01T08:00:00+00:00"
     assert records[1].events[0].time is None  # no time given: unknown, never invented
     assert sniff_notes(path, path.read_bytes()[:200])
+    assert sniff_notes(tmp_path / "p1.txt", b"Seen today, stable.")
+    assert not sniff_notes(tmp_path / "README.txt", b"Synthetic cohort.")
+    assert not sniff_notes(tmp_path / "outcomes.txt", b"RecordID,SAPS-I,SOFA\n")
 
 
 def test_bad_lines_are_reported_and_skipped(tmp_path):

@@ -25,6 +25,9 @@ from osler.record import OSLER, Coding, Note, PatientRecord, Provenance, event_i
 __all__ = ["attachment_text", "read_notes", "sniff_notes"]
 
 _TEXT_TYPES = ("text/plain", "text/markdown", "text/html", "text/")
+# Text files that travel with data sets and are never clinical notes.
+_NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", "authors",
+              "requirements", "citation", "manifest", "sha256sums", "md5sums"}
 _NOTE_FIELDS = {"id", "patient", "text", "time", "author_role", "type", "encounter"}
 
 
@@ -54,6 +57,8 @@ def sniff_notes(path: Path, head: bytes) -> bool:
     """Whether ``path`` looks like notes: ``.txt``, or JSON Lines with ``text`` and ``patient``."""
     name = path.name.lower()
     if name.endswith(".txt"):
+        if name.split(".")[0] in _NOT_NOTES:
+            return False
         first = head.split(b"\n", 1)[0]
         # Delimited data (PhysioNet outcomes, trigger lists) is not prose.
         return b"\x00" not in head and max(first.count(b","), first.count(b"|"),
