@@ -86,3 +86,11 @@ def test_date_intervals_are_kept(first, gap_days, patient):
     assert len(got) == 2
     assert got[1] - got[0] == second - first
     assert got[0] - first == KEY.date_shift(patient)
+
+
+def test_vehicle_device_and_zip_identifiers():
+    text = ("Lives in Worcester, MA 01605. Pacemaker serial number PX12345-B. "
+            "Car VIN 1HGCM82633A004352. Upper plate remains secure.")
+    assert _found(text) >= {("01605", "LOCATION"), ("PX12345-B", "ID"),
+                            ("1HGCM82633A004352", "ID")}
+    assert not any(value == "remains" for value, _ in _found(text))

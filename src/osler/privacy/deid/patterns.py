@@ -45,10 +45,21 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b")),
     ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|phone|tel|fax|ext)\.?\s*(?:#|no\.?|number"
                          r"|:)?\s*(?P<phi>\d{4,}(?:[\s-]\d{3,})*)", re.I)),
-    ("ID", re.compile(r"(?:mrn|mr#|medical record(?: number)?|acct|account|ssn|license|"
-                      r"policy|id|#)\s*(?:#|no\.?|number|:)?\s*(?P<phi>[a-z]{0,3}\d{4,}[a-z\d-]*)",
+    ("ID", re.compile(r"(?:\b(?:mrn|mr|medical record(?: number)?|acct|account|ssn|license|"
+                      r"policy|id)|#)\s*(?:#|no\.?|number|:)?\s*(?P<phi>[a-z]{0,3}\d{4,}[a-z\d-]*)",
                       re.I)),
     ("ID", re.compile(r"(?<![\d.,/:-])\d{7,}(?![\d.,/:-]\d)")),
+    # Safe Harbor (L)-(M): vehicle (VIN, plates) and device identifiers and serial numbers.
+    ("ID", re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])"
+                      r"[A-HJ-NPR-Z0-9]{17}\b")),
+    ("ID", re.compile(r"(?:serial|s/n|sn|vin|plate|licen[cs]e|certificate|device id|udi)"
+                      r"\s*(?:number|no\.?|#|:)?\s*(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,})", re.I)),
+    # ZIP codes after a state abbreviation (Safe Harbor (B): geographic units below a state).
+    ("LOCATION", re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
+                            r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\.?,?\s+"
+                            r"(?P<phi>\d{5}(?:-\d{4})?)\b")),
+    ("LOCATION", re.compile(r"\b(?:zip|zip code|postal code)\s*:?\s*(?P<phi>\d{5}(?:-\d{4})?)\b",
+                            re.I)),
     ("DATE", re.compile(rf"\b{_M}/{_D}/{_Y}\b|\b{_M}-{_D}-(?:19|20)?\d\d\b|\b(?:19|20)\d\d-"
                         rf"{_M}-{_D}\b|\b{_M}\.{_D}\.(?:19|20)\d\d\b")),
     ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/{_D}\b(?!/|\.\d|\d)")),
