@@ -79,9 +79,12 @@ def _time(value: Any, where: dict[str, Any]) -> datetime | None:
     try:
         t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError as exc:
-        raise IngestError(f"'time' must be ISO 8601; got {value!r}", **where) from exc
+        # The value itself is a date, i.e. PHI: the message names the field, not the value.
+        raise IngestError("'time' must be ISO 8601 (e.g. 2024-05-01T08:00:00Z); got a value "
+                          f"of {len(str(value))} characters that is not", **where) from exc
     if t.tzinfo is None:
-        raise IngestError(f"'time' must carry a time zone; got {value!r}", **where)
+        raise IngestError("'time' must carry a time zone (Z or +hh:mm); got one without",
+                          **where)
     return t
 
 
