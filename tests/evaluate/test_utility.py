@@ -77,3 +77,25 @@ def test_lead_time_is_hours_from_first_alarm_to_onset():
     hours = np.arange(1, 31, dtype=float)   # onset at hour 11 + 6 = 17
     a = np.zeros(30, bool); a[[2, 9, 12]] = True   # hour 3 is > 12 h early: ignored
     assert lead_times(y, a, hours, np.zeros(30))[0] == pytest.approx(17 - 10)
+
+
+def test_vectorised_utility_equals_the_per_stay_definition():
+    rng = np.random.default_rng(4)
+    labels, stays, alarms = [], [], []
+    for k in range(40):
+        n = int(rng.integers(5, 60))
+        y = np.zeros(n)
+        if k % 3 == 0:
+            y[int(rng.integers(0, n)):] = 1
+        labels.append(y); stays.append(np.full(n, k)); alarms.append(rng.random(n) < 0.3)
+    y, s, a = map(np.concatenate, (labels, stays, alarms))
+    observed = sum(stay_utility(yy, aa) for yy, aa in zip(labels, alarms))
+    inaction = sum(stay_utility(yy, np.zeros(yy.size, bool)) for yy in labels)
+    best = 0.0
+    for yy in labels:  # the challenge's reference alarms: onset -12 h .. +3 h
+        b = np.zeros(yy.size, bool)
+        if yy.any():
+            ts = int(np.argmax(yy == 1)) + 6
+            b[max(0, ts - 12):min(ts + 4, yy.size)] = True
+        best += stay_utility(yy, b)
+    assert normalized_utility(y, a, s) == pytest.approx((observed - inaction) / (best - inaction))

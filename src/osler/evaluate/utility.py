@@ -61,36 +61,75 @@ def stay_utility(labels: np.ndarray, alarms: np.ndarray,
     return float(np.sum(u[rel <= p.dt_late]))
 
 
-def _best_alarms(labels: np.ndarray, p: UtilityParameters) -> np.ndarray:
-    best = np.zeros(labels.size, dtype=bool)
-    if np.any(labels == 1):
-        t_sepsis = int(np.argmax(labels == 1) - p.dt_optimal)
-        lo = max(0, t_sepsis + int(p.dt_early))
-        best[lo:min(t_sepsis + int(p.dt_late) + 1, labels.size)] = True
-    return best
+def row_utilities(labels: np.ndarray, stays: np.ndarray,
+                  p: UtilityParameters = UTILITY_PARAMETERS) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the utility of alarming and of staying quiet (0 where a row is not scored).
+
+    Rows must be grouped by stay, each stay in hour order. Utility is additive over rows, so
+    any set of alarms scores ``sum(where(alarms, u_alarm, u_quiet))``.
+    """
+    labels = np.asarray(labels, dtype=float)
+    stays = np.asarray(stays)
+    new_stay = np.r_[True, stays[1:] != stays[:-1]] if labels.size else np.zeros(0, bool)
+    starts = np.flatnonzero(new_stay)
+    stay_no = np.cumsum(new_stay) - 1
+    t = np.arange(labels.size) - starts[stay_no]
+    positive = labels == 1
+    first = np.full(len(starts), np.inf)
+    np.minimum.at(first, stay_no[positive], t[positive])
+    rel = t - (first[stay_no] - p.dt_optimal)           # -inf for stays without sepsis
+    septic = np.isfinite(rel)
+    m1 = p.max_u_tp / (p.dt_optimal - p.dt_early)
+    m2 = -p.max_u_tp / (p.dt_late - p.dt_optimal)
+    m3 = p.min_u_fn / (p.dt_late - p.dt_optimal)
+    with np.errstate(invalid="ignore"):
+        early = rel <= p.dt_optimal
+        u_alarm = np.where(early, np.maximum(m1 * (rel - p.dt_early), p.u_fp),
+                           m2 * (rel - p.dt_late))
+        u_quiet = np.where(early, 0.0, m3 * (rel - p.dt_optimal))
+        scored = rel <= p.dt_late
+    u_alarm = np.where(septic, np.where(scored, u_alarm, 0.0), p.u_fp)
+    u_quiet = np.where(septic, np.where(scored, u_quiet, 0.0), p.u_tn)
+    return u_alarm, u_quiet
 
 
 def normalized_utility(labels: np.ndarray, alarms: np.ndarray, stays: np.ndarray,
                        p: UtilityParameters = UTILITY_PARAMETERS) -> float:
-    """Normalized utility over many stays (rows grouped by ``stays``, in hour order).
+    """Normalized utility over many stays (rows grouped by ``stays``, each in hour order).
 
     >>> import numpy as np
     >>> y = np.r_[np.zeros(10), np.ones(10)]; s = np.zeros(20)
     >>> normalized_utility(y, y.astype(bool), s) < 1.0   # labels arrive 6 h before onset
     True
     """
-    labels = np.asarray(labels, dtype=float)
-    alarms = np.asarray(alarms, dtype=bool)
-    observed = best = inaction = 0.0
-    for idx in _groups(np.asarray(stays)):
-        y = labels[idx]
-        observed += stay_utility(y, alarms[idx], p)
-        best += stay_utility(y, _best_alarms(y, p), p)
-        inaction += stay_utility(y, np.zeros(y.size, dtype=bool), p)
+    return float(utility_curve(labels, np.asarray(alarms, dtype=float), stays,
+                               np.array([0.5]), p)[0])
+
+
+def utility_curve(labels: np.ndarray, scores: np.ndarray, stays: np.ndarray,
+                  thresholds: np.ndarray,
+                  p: UtilityParameters = UTILITY_PARAMETERS) -> np.ndarray:
+    """Normalized utility of the alarms ``scores >= threshold``, for each threshold.
+
+    The best score alarms exactly where alarming pays (from onset -12 h to +3 h, as the
+    challenge's reference alarms), and the no-alarm score is the sum of the quiet utilities.
+    """
+    u_alarm, u_quiet = row_utilities(labels, stays, p)
+    scores = np.asarray(scores, dtype=float)
+    if scores.shape != u_alarm.shape:
+        raise DataError(f"labels and alarms must have the same length; got {u_alarm.size} and "
+                        f"{scores.size}")
+    best = np.sum(np.maximum(u_alarm, u_quiet))
+    inaction = np.sum(u_quiet)
     if best == inaction:
         raise DataError("utility is undefined: the best and the no-alarm scores are equal "
                         "(no stay can be scored)")
-    return (observed - inaction) / (best - inaction)
+    gain = u_alarm - u_quiet
+    order = np.argsort(-scores, kind="mergesort")
+    cum = np.r_[0.0, np.cumsum(gain[order])]
+    n_alarms = np.searchsorted(-scores[order], -np.asarray(thresholds, dtype=float),
+                               side="right")
+    return cum[n_alarms] / (best - inaction)
 
 
 def _groups(stays: np.ndarray) -> list[np.ndarray]:
@@ -99,12 +138,6 @@ def _groups(stays: np.ndarray) -> list[np.ndarray]:
     order = np.argsort(inverse, kind="stable")
     bounds = np.cumsum(np.bincount(inverse))
     return [order[a:b] for a, b in zip(np.r_[0, bounds[:-1]], bounds)]
-
-
-def utility_curve(labels: np.ndarray, scores: np.ndarray, stays: np.ndarray,
-                  thresholds: np.ndarray) -> np.ndarray:
-    """Normalized utility of ``scores >= threshold`` for each threshold."""
-    return np.array([normalized_utility(labels, scores >= th, stays) for th in thresholds])
 
 
 def alert_burden(alarms: np.ndarray, stays: np.ndarray, hours_observed: float) -> float:

@@ -20,7 +20,8 @@ __all__ = ["MODEL_PARAMS", "SepsisFit", "choose_threshold", "evaluate_sepsis", "
 #: LightGBM settings for the hourly sepsis model (chosen on validation stays, see benchmarks).
 MODEL_PARAMS = {"n_estimators": 600, "learning_rate": 0.05, "num_leaves": 63,
                 "min_child_samples": 100, "subsample": 0.7, "colsample_bytree": 0.5,
-                "reg_lambda": 1.0, "calibration": "isotonic", "validation_fraction": 0.15,
+                "reg_lambda": 1.0, "max_bin": 63, "calibration": "isotonic",
+                "validation_fraction": 0.15,
                 "early_stopping_rounds": 50}
 KEEP_NEGATIVE = 1.0
 _THRESHOLD_GRID = np.r_[np.linspace(0.005, 0.1, 20), np.linspace(0.11, 0.5, 40)]
@@ -81,7 +82,7 @@ def _thin_negative_stays(stays: np.ndarray, y: np.ndarray, keep: float, seed: in
 
 def choose_threshold(y: np.ndarray, p: np.ndarray, stays: np.ndarray) -> tuple[float, float]:
     """The alarm threshold with the highest normalized utility on these stays."""
-    grid = np.unique(np.r_[_THRESHOLD_GRID, np.quantile(p, np.linspace(0.5, 0.995, 40))])
+    grid = np.unique(np.r_[_THRESHOLD_GRID, np.quantile(p, np.linspace(0.5, 0.999, 400))])
     utilities = utility_curve(y, p, stays, grid)
     k = int(np.argmax(utilities))
     return float(grid[k]), float(utilities[k])

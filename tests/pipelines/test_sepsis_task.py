@@ -1,0 +1,104 @@
+"""The sepsis task end to end on synthetic stays: train, predict files, card, bad input."""
+
+import json
+
+import numpy as np
+import pytest
+
+from osler.errors import ModelError
+from osler.pipelines.sepsis import TASK
+from _sepsis_synth import write_stays
+
+pytestmark = pytest.mark.filterwarnings(
+    # LightGBM on tiny synthetic data: sklearn's feature-name check warns on numpy input.
+    "ignore:X does not have valid feature names:UserWarning")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sepsis")
+    stays = write_stays(root / "stays", n_stays=90)
+    model = root / "model"
+    summary = TASK.train([stays], outcomes=None, model_dir=model, seed=0, n_jobs=1)
+    return root, stays, model, summary
+
+
+@pytest.mark.slow
+def test_train_predict_evaluate(trained):
+    root, stays, model, summary = trained
+    assert "trained on" in summary and "0 skipped" in summary
+    manifest = json.loads((model / "manifest.json").read_text())
+    assert manifest["task"] == "sepsis" and len(manifest["feature_names"]) > 200
+    assert {"lightgbm", "scikit-learn", "numpy", "osler"} <= set(manifest["versions"])
+    out = root / "pred"
+    TASK.predict(model, stays, out)
+    for f in sorted(stays.glob("*.psv"))[:5]:
+        lines = (out / f.name).read_text().splitlines()
+        assert lines[0] == "PredictedProbability|PredictedLabel"
+        assert len(lines) == len(f.read_text().splitlines())  # one row per input hour
+        p, label = lines[1].split("|")
+        assert 0 <= float(p) <= 1 and label in {"0", "1"}
+    card = root / "card.html"
+    text = TASK.evaluate(model, [stays], report=card, n_boot=20)
+    assert "utility" in text
+    data = json.loads(card.with_suffix(".json").read_text())
+    assert "normalized utility" in data["summary"]
+    assert "<svg" in card.read_text()
+
+
+@pytest.mark.slow
+def test_bad_stays_are_skipped_and_counted(trained, tmp_path):
+    root, stays, model, _ = trained
+    bad = tmp_path / "bad"
+    write_stays(bad, n_stays=4, seed=5)
+    header = (bad / "p900000.psv").read_text().splitlines()[0]
+    (bad / "empty.psv").write_text(header + "\n")
+    (bad / "unknown.psv").write_text(header + "|Extra\n" + "1|" * 41 + "1\n")
+    rows = (bad / "p900001.psv").read_text().splitlines()
+    (bad / "backwards.psv").write_text("\n".join([rows[0], rows[2], rows[1]]) + "\n")
+    nan_row = "|".join(["NaN"] * 39 + ["1", "0"])
+    (bad / "allnan.psv").write_text(header + "\n" + nan_row + "\n")
+    summary = TASK.predict(model, bad, tmp_path / "out")
+    assert "wrote 4 prediction files" in summary and "4 skipped" in summary
+    assert not (tmp_path / "out" / "empty.psv").exists()
+
+
+@pytest.mark.slow
+def test_model_from_another_task_or_schema_fails_clearly(trained, tmp_path):
+    root, stays, model, _ = trained
+    with pytest.raises(ModelError, match="trained for task 'sepsis', not 'readmission'"):
+        from osler.pipelines.readmission import TASK as READMISSION
+        READMISSION.predict(model, stays, tmp_path / "x.csv")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    manifest = json.loads((model / "manifest.json").read_text())
+    manifest["feature_names"] = manifest["feature_names"][:-1]
+    (broken / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="feature schema differs"):
+        TASK.predict(broken, stays, tmp_path / "y")
+    with pytest.raises(ModelError, match="no manifest.json"):
+        TASK.predict(tmp_path, stays, tmp_path / "z")
+    manifest = json.loads((model / "manifest.json").read_text())
+    manifest["versions"]["lightgbm"] = "1.0.0"
+    (broken / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="saved with lightgbm 1.0.0"):
+        TASK.predict(broken, stays, tmp_path / "w")
+
+
+@pytest.mark.slow
+def test_monitor_replays_with_the_batch_features(trained):
+    from osler.features import featurize, stay_frame
+    from osler.ingest.physionet import read_physionet2019
+    from osler.pipelines._sepsis_stream import SepsisMonitor
+    root, stays, model, _ = trained
+    stay = sorted(stays.glob("*.psv"))[0]
+    monitor = SepsisMonitor(model, top_k=3)
+    hours = list(monitor.replay(stay))
+    frame = stay_frame(next(read_physionet2019(stay)))
+    batch = monitor.bundle.estimator.predict_proba(featurize(frame).X)[:, 1]
+    np.testing.assert_allclose([h.probability for h in hours], batch)
+    ev = hours[-1].evidence
+    assert len(ev) == 3 and all(e.kind == "feature" for e in ev)
+    sourced = [e for e in ev if e.source is not None and e.source.line]
+    for e in sourced:
+        assert e.source.record == stay.stem and e.offset is not None
