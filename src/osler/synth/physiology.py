@@ -79,8 +79,8 @@ _PANELS = (
 )
 _ABG = ("pH", "PaCO2", "BaseExcess", "SaO2", "HCO3")
 #: Change at full sepsis severity (absolute units; "x" entries multiply the baseline).
-_SEPSIS_DELTA = {"HR": 26, "Resp": 7, "Temp": 1.5, "SBP": -24, "DBP": -11, "O2Sat": -2.5,
-                 "FiO2": 0.15, "Lactate": 2.4, "WBC": 8, "Platelets": "x-0.4", "Creatinine": 0.8,
+_SEPSIS_DELTA = {"HR": 23, "Resp": 6.5, "Temp": 1.5, "SBP": -24, "DBP": -11, "O2Sat": -2.5,
+                 "FiO2": 0.15, "Lactate": 2.0, "WBC": 7, "Platelets": "x-0.4", "Creatinine": 0.8,
                  "Bilirubin_total": 1.0, "BUN": 10, "HCO3": -4, "BaseExcess": -5, "pH": -0.07,
                  "Glucose": 35}
 #: Non-infectious mimics: column -> change at the episode's peak.
