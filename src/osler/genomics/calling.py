@@ -7,14 +7,11 @@ every gene that has an allele definition, and looks up its phenotype.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from osler.errors import OslerError
-from osler.genomics.definitions import load_definitions
-from dataclasses import replace
-
-from osler.genomics.definitions import GeneDefinition
+from osler.genomics.definitions import GeneDefinition, load_definitions
 from osler.genomics.matcher import GeneCall, SampleCall, call_diplotypes, variant_haplotypes
 from osler.genomics.phenotype import Phenotype, activity_values, phenotype_of
 from osler.ingest._vcf_reference import _bare
@@ -26,7 +23,6 @@ __all__ = ["PgxCall", "call_genes", "call_observations", "read_outside_calls", "
 #: CYP2D6 needs copy-number and structural calls that a VCF does not carry; PharmCAT calls it
 #: only in research mode and otherwise takes it from an "outside call".
 NOT_CALLED_FROM_VCF = frozenset({"CYP2D6"})
-
 
 #: Genes whose unphased calls PharmCAT reduces to the two lowest-function alleles found.
 LOWEST_FUNCTION = frozenset({"DPYD"})
