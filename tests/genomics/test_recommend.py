@@ -50,7 +50,9 @@ CASES = [
     ("voriconazole", [_gene("CYP2C19", "Ultrarapid Metabolizer")], "voriconazole-rapid", "moderate"),
     ("citalopram", [_gene("CYP2C19", PM)], "citalopram-cyp2c19-poor", "moderate"),
     ("escitalopram", [_gene("CYP2C19", IM)], "citalopram-cyp2c19-intermediate", "moderate"),
-    ("sertraline", [_gene("CYP2C19", PM)], "sertraline-cyp2c19-poor", "moderate"),
+    ("sertraline", [_gene("CYP2C19", PM), _gene("CYP2B6", NM)], "sertraline-cyp2c19-poor", "moderate"),
+    ("sertraline", [_gene("CYP2C19", NM), _gene("CYP2B6", PM)], "sertraline-cyp2b6-not-normal",
+     "see guideline"),
 ]
 
 
