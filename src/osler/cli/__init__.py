@@ -8,6 +8,7 @@ by library functions that the service calls too.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import sys
 

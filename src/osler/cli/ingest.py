@@ -18,9 +18,11 @@ __all__ = ["ingest"]
 @click.option("--patient", default=None, help="Patient id for sources that carry none (a VCF).")
 @click.option("--validation", type=click.Choice(["fast", "strict"]), default="fast",
               show_default=True, help="FHIR: 'strict' also validates with fhir.resources.")
+@click.option("--patient-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="CSV stay_id,patient_id linking PhysioNet stays to patients.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, validation: str,
-           as_json: bool) -> None:
+           patient_map: Path | None, as_json: bool) -> None:
     """Read files, directories and zips (formats detected by content) into the store.
 
     Exit status: 0 when everything was stored, 3 when some records were quarantined,
@@ -36,6 +38,8 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, validat
     options = {"fhir-bundle": {"validation": validation}, "fhir-ndjson": {"validation": validation}}
     if patient:
         options["vcf"] = {"patient": patient}
+    if patient_map:
+        options["physionet2019"] = {"patient_map": patient_map}
     console = Console(stderr=True)
     with open_store(resolve_db(db)) as store, Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),

@@ -12,6 +12,7 @@ import io
 import math
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from osler.ingest._files import Member, iter_members
 from osler.record import (LOINC, OSLER, Coding, Encounter, Label, Observation, PatientRecord,
                           Provenance, Quantity, event_id)
 
-__all__ = ["PSV_COLUMNS", "read_physionet2012", "read_physionet2019", "read_outcomes_2012",
+__all__ = ["PSV_COLUMNS", "read_outcomes_2012", "read_patient_map", "read_physionet2012",
+           "read_physionet2019",
            "sniff_physionet2012", "sniff_physionet2019"]
 
 OnError = Callable[[IngestError], None] | None
@@ -62,17 +64,43 @@ def sniff_physionet2012(path: Path, head: bytes) -> bool:
     return head.startswith(b"Time,Parameter,Value")
 
 
-def read_physionet2019(source: Path, *, on_error: OnError = None) -> Iterator[PatientRecord]:
+def read_patient_map(path: Path) -> dict[str, str]:
+    """``stay_id,patient_id`` CSV -> mapping (how a site links ICU stays to its patients)."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not {"stay_id", "patient_id"} <= set(reader.fieldnames):
+            raise IngestError("patient map must have columns stay_id and patient_id",
+                              file=path.name, line=1)
+        return {row["stay_id"]: row["patient_id"] for row in reader if row["patient_id"]}
+
+
+def _mapping(patient_map: Path | dict[str, str] | None) -> dict[str, str]:
+    if patient_map is None:
+        return {}
+    return dict(patient_map) if isinstance(patient_map, dict) else read_patient_map(patient_map)
+
+
+def read_physionet2019(source: Path, *, on_error: OnError = None,
+                       patient_map: Path | dict[str, str] | None = None
+                       ) -> Iterator[PatientRecord]:
     """One :class:`PatientRecord` per ``.psv`` stay in a file, directory or zip.
 
+    The stay id (file name) is the patient id unless ``patient_map`` (a ``stay_id,patient_id``
+    CSV or dict) links the stay to a patient, whose timeline it then joins as an ICU encounter.
     A stay with a wrong header, a non-numeric cell or hours that do not increase is rejected
     whole (named by file and line): Osler never stores half a stay.
     """
+    mapping = _mapping(patient_map)
     for member in iter_members(Path(source), lambda n: n.endswith(".psv"), on_error):
         try:
-            yield _read_psv(member)
+            record = _read_psv(member)
         except IngestError as err:
             _report(err, on_error)
+            continue
+        if record.patient_id in mapping:
+            record = replace(record, patient_id=mapping[record.patient_id])
+        yield record
 
 
 _NAN = float("nan")

@@ -9,6 +9,7 @@ only that format.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,7 +72,8 @@ def _head(path: Path) -> bytes:
         import gzip
         import zlib
         try:
-            return gzip.GzipFile(fileobj=path.open("rb")).read(_HEAD)
+            with path.open("rb") as fh, gzip.GzipFile(fileobj=fh) as gz:
+                return gz.read(_HEAD)
         except (OSError, EOFError, zlib.error):
             return head
     return head

@@ -50,7 +50,8 @@ def _zip_format(path: Path) -> Format | None:
         for name in zf.namelist():
             if name.endswith("/") or Path(name).name.startswith("."):
                 continue
-            head = zf.open(name).read(8192)
+            with zf.open(name) as member:
+                head = member.read(8192)
             if name.lower().endswith(".gz"):
                 import gzip
                 try:
@@ -133,24 +134,23 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
             errors.append(IngestError(f"the {fmt.name} reader needs an extra: {exc}",
                                       file=source.name))
             reader = None
-        before = report.stored.patients
+        read = [0]
         if reader is not None:
             records = reader(source, on_error=errors.append,
                              **_reader_options(fmt, outcomes, options or {}))
-            report.stored.add(store.write(_counted(records, source.name, report, progress)))
+            report.stored.add(store.write(_counted(records, source.name, read, progress)))
         for err in errors:
             store.add_quarantine(err.file, err.record, err.reason, err.line)
         report.quarantined.extend(errors)
-        if report.stored.patients == before and not errors:
+        if read[0] == 0 and not errors:
             report.no_patient_data.append(source.name)
     return report
 
 
-def _counted(records: Iterator, name: str, report: IngestReport,
+def _counted(records: Iterator, name: str, read: list[int],
              progress: Callable[[str, int], None] | None) -> Iterator:
-    n = report.stored.patients
     for rec in records:
-        n += 1
+        read[0] += 1
         if progress is not None:
-            progress(name, n)
+            progress(name, read[0])
         yield rec

@@ -7,6 +7,7 @@ only when their task is used, so a task whose extra is missing does not break th
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 

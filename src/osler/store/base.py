@@ -27,14 +27,18 @@ _PERSON = TABLES["person"]
 
 @dataclass
 class WriteSummary:
-    """What a write stored: patients, events by kind, labels."""
+    """What a write stored: distinct patients, events by kind, labels."""
 
-    patients: int = 0
+    patient_ids: set[str] = field(default_factory=set)
     events: Counter[str] = field(default_factory=Counter)
     labels: int = 0
 
+    @property
+    def patients(self) -> int:
+        return len(self.patient_ids)
+
     def add(self, other: WriteSummary) -> None:
-        self.patients += other.patients
+        self.patient_ids |= other.patient_ids
         self.events.update(other.events)
         self.labels += other.labels
 
@@ -109,7 +113,7 @@ class Store(abc.ABC):
             summary.events.update(rec.counts())
             summary.labels += len(rec.labels)
         persons = self._merged_persons(batch)
-        summary.patients = len(persons)
+        summary.patient_ids = set(persons)
         with self.transaction():
             self._replace_rows(_PERSON, list(persons.values()))
             for table, rows in by_table.items():

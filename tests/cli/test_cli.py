@@ -1,0 +1,116 @@
+"""The CLI contract: ingest exit codes and summary, stats JSON, show, demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import orjson
+import pytest
+
+from fhir_factory import expected_counts, patient_bundle
+from osler.cli import main
+from osler.store import open_store
+
+
+def run(*args: str) -> int:
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def _bundles(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"b{i}.json").write_bytes(orjson.dumps(patient_bundle(i)))
+    return folder
+
+
+def test_ingest_all_good_exits_0_and_stats_json_has_the_contract(tmp_path, capsys):
+    db = str(tmp_path / "s.duckdb")
+    assert run("ingest", str(_bundles(tmp_path / "in", 3)), "--db", db) == 0
+    assert "Stored 3 patients" in capsys.readouterr().out
+    assert run("stats", "--db", db, "--json") == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert isinstance(stats["patients"], int) and stats["patients"] == 3
+    for kind, n in expected_counts(patient_bundle(0)).items():
+        assert stats[kind] == 3 * n
+    for kind in ("genotype", "imaging_study", "consent"):
+        assert stats[kind] == 0
+
+
+def test_partial_and_failed_ingests_have_their_own_exit_codes(tmp_path, capsys):
+    db = str(tmp_path / "s.duckdb")
+    folder = _bundles(tmp_path / "in", 2)
+    (folder / "truncated.json").write_bytes(b'{"resourceType": "Bundle", "entry": [{')
+    (folder / "picture.json").write_bytes(b"\x89PNG\r\n\x1a\n....")
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    assert run("ingest", str(folder), str(empty), "--db", db) == 3
+    out = capsys.readouterr().out
+    assert "Stored 2 patients" in out and "Quarantined 3" in out
+    assert run("stats", "--db", db, "--json", "--quarantine") == 0
+    reasons = {q["source_file"]: q["reason"] for q in json.loads(capsys.readouterr().out)["quarantine"]}
+    assert "not valid JSON" in reasons["truncated.json"]
+    assert "picture.json" in " ".join(reasons) and "empty.zip" in reasons
+    assert run("ingest", str(tmp_path / "in" / "truncated.json"), "--db", db) == 2
+
+
+def test_show_prints_the_timeline_and_refuses_unknown_ids(tmp_path, capsys):
+    db = str(tmp_path / "s.duckdb")
+    run("ingest", str(_bundles(tmp_path / "in", 1)), "--db", db)
+    capsys.readouterr()
+    pid = patient_bundle(0)["entry"][0]["resource"]["id"]
+    assert run("show", pid, "--db", db, "--limit", "0") == 0
+    out = capsys.readouterr().out
+    assert "8867-4" in out and "44054006" in out
+    assert run("show", "no-such-patient", "--db", db) == 2
+    assert "no patient with id" in capsys.readouterr().err
+
+
+def test_unknown_task_is_named(capsys):
+    assert run("train", "astrology", "--data", ".", "--model", "m") == 2
+    assert "task must be one of" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_killed_ingest_then_rerun_equals_a_clean_run(tmp_path):
+    """SIGKILL mid-ingest, run again: the store equals a single clean run."""
+    source = _bundles(tmp_path / "in", 150)
+    osler = [sys.executable, "-m", "osler.cli.__main__"]
+    env = {**os.environ, "OSLER_BATCH_ROWS": "40"}  # many small transactions to land between
+    clean = tmp_path / "clean.duckdb"
+    subprocess.run([*osler, "ingest", str(source), "--db", str(clean)], env=env, check=True,
+                   capture_output=True)
+    with open_store(clean, read_only=True) as store:
+        expected = store.stats()
+    for delay in (1.0, 1.8, 2.6, 3.4, 0.6):
+        killed = tmp_path / f"killed{delay}.duckdb"
+        proc = subprocess.Popen([*osler, "ingest", str(source), "--db", str(killed)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if not killed.exists():
+            continue
+        with open_store(killed, read_only=True) as store:
+            partial = store.stats()["patients"]
+        if 0 < partial < expected["patients"]:
+            break
+    else:
+        pytest.fail("could not kill the ingest half-way; adjust the delays")
+    subprocess.run([*osler, "ingest", str(source), "--db", str(killed)], env=env, check=True,
+                   capture_output=True)
+    with open_store(killed, read_only=True) as store:
+        assert store.stats() == expected
+        for pid in store.patient_ids()[:5]:
+            with open_store(clean, read_only=True) as ref:
+                assert set(store.patient(pid).events) == set(ref.patient(pid).events)
