@@ -90,3 +90,15 @@ def test_call_save_records_the_calls_in_the_timeline(toy_vcf, tmp_path: Path) ->
     texts = {(e.coding.code, e.value_text) for e in record.of_kind("observation")}
     assert ("84413-4", "*1/*2") in texts and ("53040-2", "Intermediate Metabolizer") in texts
     assert len(record.of_kind("genotype")) == 5
+
+
+def test_multi_sample_vcf_needs_a_sample(tmp_path: Path) -> None:
+    from osler.cli.pgx import pgx
+    from osler.errors import OslerError
+    toy = write_toy_pharmcat(tmp_path / "pharmcat")
+    vcf = write_vcf(tmp_path / "m.vcf", {"A": {}, "B": {1000: "1/1"}})
+    with pytest.raises(OslerError, match="--sample"):
+        CliRunner().invoke(pgx, ["call", str(vcf), "--definitions", str(toy)],
+                           catch_exceptions=False)
+    rows = _run("call", str(vcf), "--sample", "B", "--definitions", str(toy)).splitlines()
+    assert any(r.startswith("CYP2C19\t*2/*2\tPoor Metabolizer") for r in rows)
