@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from osler.synth.physiology import CONFOUNDERS, PSV_COLUMNS, IcuStay, simulate_stay
+from osler.synth.physiology import _SPEC, CONFOUNDERS, PSV_COLUMNS, IcuStay, simulate_stay
 
 
 def _stay(seed: int, *, septic: bool, confounder: str | None = None) -> IcuStay:
@@ -102,3 +104,26 @@ def test_post_op_tachycardia_without_sepsis():
         return float(np.nanmean(np.concatenate([s.column("HR")[2:10] for s in stays])))
 
     assert first_hours(post_op) - first_hours(plain) > 8
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), septic=st.booleans(),
+       unit=st.sampled_from(["MICU", "SICU"]),
+       confounder=st.sampled_from([None, *sorted(CONFOUNDERS)]), ventilated=st.booleans())
+def test_any_stay_keeps_the_psv_invariants(seed, septic, unit, confounder, ventilated):
+    stay = simulate_stay(np.random.default_rng(seed), "syn000001", age=50.0, male=False,
+                         septic=septic, unit=unit, confounder=confounder, ventilated=ventilated,
+                         hosp_adm_hours=0.0)
+    rows = stay.rows
+    assert rows.shape[1] == 41 and 14 <= stay.n_hours <= 120
+    assert not np.isnan(rows[:, PSV_COLUMNS.index("Age"):]).any()  # stay columns always filled
+    for name, (_m, _s, _d, _n, _dec, low, high, _log) in _SPEC.items():
+        values = stay.column(name)
+        values = values[~np.isnan(values)]
+        assert ((values >= low) & (values <= high)).all(), name
+    label = stay.column("SepsisLabel")
+    if septic:
+        assert 12 <= stay.onset_hour <= stay.n_hours
+        assert label.sum() == stay.n_hours - (stay.onset_hour - 6) + 1
+    else:
+        assert label.sum() == 0

@@ -99,10 +99,11 @@ def test_bundles_are_tagged_synthetic_and_use_urn_uuid(written):
 
 
 def test_bundle_has_every_resource_type_and_blood_pressure_components(written):
-    icu_bundle = _bundles(written)[f"synp{_labels(written)[0]['stay_id'][3:]}"]
-    types = {e["resource"]["resourceType"] for e in icu_bundle["entry"]}
+    bundles = _bundles(written)
+    types = {e["resource"]["resourceType"] for b in bundles.values() for e in b["entry"]}
     assert {"Patient", "Encounter", "Condition", "Observation", "MedicationRequest",
             "Procedure", "DocumentReference"} <= types
+    icu_bundle = bundles[f"synp{_labels(written)[0]['stay_id'][3:]}"]
     bp = [e["resource"] for e in icu_bundle["entry"]
           if e["resource"].get("code", {}).get("coding", [{}])[0].get("code") == "85354-9"]
     assert bp and {c["code"]["coding"][0]["code"] for c in bp[0]["component"]} == {"8480-6",
