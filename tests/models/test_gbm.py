@@ -32,6 +32,7 @@ def test_sklearn_contract_and_calibrated_probabilities():
     assert model.n_features_in_ == 6 and model.calibrator_ is not None
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings(
     # shap announces its changed output format for LightGBM binary models; we handle both.
     "ignore:LightGBM binary classifier with TreeExplainer:UserWarning")

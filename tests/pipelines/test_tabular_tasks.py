@@ -13,6 +13,7 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:X does not have valid feature names:UserWarning")
 
 
+@pytest.mark.slow
 def test_heart_disease_cross_site_flow(tmp_path):
     site_a = write_heart(tmp_path / "a", seed=1, site="alpha")
     site_b = write_heart(tmp_path / "b", seed=2, site="beta")
@@ -28,6 +29,7 @@ def test_heart_disease_cross_site_flow(tmp_path):
         HEART.evaluate(model, [site_a], report=tmp_path / "x.html", n_boot=5)
 
 
+@pytest.mark.slow
 def test_readmission_flow_holds_out_patients(tmp_path):
     data = write_readmission(tmp_path / "d")
     model = tmp_path / "model"

@@ -7,6 +7,6 @@ from osler.features.scores import ClinicalScore, load_score
 from osler.features.stay import DYNAMIC_VARIABLES, STATIC_VARIABLES, StayFrame, stay_frame
 from osler.features.stream import IncrementalFeaturizer
 
-__all__ = ["DYNAMIC_VARIABLES", "STATIC_VARIABLES", "ClinicalScore", "FeatureBlock",
-           "IncrementalFeaturizer", "check_no_leakage", "feature_names", "featurize", "load_score",
-           "stay_frame"]
+__all__ = ["ClinicalScore", "DYNAMIC_VARIABLES", "FeatureBlock", "IncrementalFeaturizer",
+           "STATIC_VARIABLES", "StayFrame", "check_no_leakage", "feature_names", "featurize",
+           "load_score", "stay_frame"]

@@ -21,7 +21,7 @@ import numpy as np
 from osler.features.scores import SCORE_NAMES, load_score
 from osler.features.stay import DYNAMIC_VARIABLES, STATIC_VARIABLES, StayFrame
 
-__all__ = ["VITALS", "WINDOWS", "FeatureBlock", "feature_names", "featurize"]
+__all__ = ["FeatureBlock", "VITALS", "WINDOWS", "feature_names", "featurize"]
 
 VITALS = ("HR", "O2Sat", "Temp", "SBP", "MAP", "DBP", "Resp")
 WINDOWS = (6, 24)

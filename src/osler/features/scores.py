@@ -15,7 +15,7 @@ import numpy as np
 
 from osler.errors import OslerError
 
-__all__ = ["SCORE_NAMES", "ClinicalScore", "load_score"]
+__all__ = ["ClinicalScore", "SCORE_NAMES", "load_score"]
 
 SCORE_NAMES = ("qsofa", "sirs", "news2")
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
