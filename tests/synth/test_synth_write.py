@@ -136,3 +136,16 @@ def test_ingest_reads_what_synth_writes(written):
     septic = {row["stay_id"] for row in _labels(written) if row["septic"] == "1"}
     positive = {s.patient_id for s in stays if any(lab.value == 1 for lab in s.labels)}
     assert positive == septic
+
+
+def test_byte_identical_across_processes_and_hash_seeds(tmp_path):
+    """No set or hash order leaks into the files: another interpreter writes the same bytes."""
+    import os
+    import subprocess
+    import sys
+    code = ("import sys; from pathlib import Path; from osler.synth import write_cohort; "
+            "write_cohort(Path(sys.argv[1]), n_patients=30, seed=2)")
+    for name, hash_seed in (("a", "1"), ("b", "2")):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / name)], check=True, env=env)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
