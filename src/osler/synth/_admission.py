@@ -13,7 +13,7 @@ from osler.synth._catalogue import (ICU_REASONS, LAB, MEDS, PROCEDURES, SEPSIS, 
 from osler.synth._timeline import Timeline
 from osler.synth.physiology import IcuStay, simulate_stay
 
-__all__ = ["HOSPITAL", "IcuPlan", "admit_to_icu", "plan_icu_stay"]
+__all__ = ["HOSPITAL", "admit_to_icu", "plan_icu_stay"]
 
 HOSPITAL = "Synthetic General Hospital"
 _INPATIENT = Coding(SNOMED, "32485007", "Hospital admission (procedure)")

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from osler.synth._measure import measure
+
 __all__ = ["CONFOUNDERS", "PSV_COLUMNS", "IcuStay", "simulate_stay"]
 
 #: The 41 columns of a PhysioNet 2019 stay, in file order (same as
@@ -213,8 +215,6 @@ def simulate_stay(rng: np.random.Generator, stay_id: str, *, age: float, male: b
     hosp_adm_hours : float
         Hours from hospital to ICU admission (PhysioNet ``HospAdmTime``, zero or negative).
     """
-    from osler.synth._measure import measure
-
     n = int(rng.integers(24, 121))
     onset = None
     if septic:
