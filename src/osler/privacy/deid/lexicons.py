@@ -1,7 +1,8 @@
 """Name and place dictionaries, taken from the Faker package's offline provider data.
 
 Nothing here is read from any evaluation corpus: first and last names come from Faker's person
-providers for Latin-script locales, and places from its geo provider. Common words that are
+providers for Latin-script locales, and places from its geo provider and from a GeoNames
+extract of US towns and counties (``resources/deid/us_places.txt``, source cited in the file). Common words that are
 also names ("will", "hope", "bell") are removed with Osler's own stop list
 (``resources/deid/name_stopwords.txt``).
 """
@@ -15,7 +16,8 @@ from functools import lru_cache
 from osler._extras import require
 from osler.resources import path as resource_path
 
-__all__ = ["first_names", "last_names", "name_stopwords", "place_names"]
+__all__ = ["first_names", "last_names", "name_stopwords", "place_names", "us_places",
+           "us_states"]
 
 # Latin-script locales whose names appear in US clinical notes.
 _LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "de_DE", "it_IT", "fr_FR", "es_ES", "es_MX",
@@ -76,3 +78,19 @@ def place_names() -> frozenset[str]:
     require("faker", "nlp")
     geo = importlib.import_module("faker.providers.geo").Provider
     return frozenset(_ascii(row[2]) for row in geo.land_coords) - name_stopwords()
+
+
+@lru_cache(maxsize=1)
+def us_places() -> frozenset[str]:
+    """Lower-case US town and county names (one to four words), minus the stop list."""
+    lines = resource_path("deid/us_places.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_ascii(ln.strip()) for ln in lines
+                     if ln.strip() and not ln.startswith("#")) - name_stopwords() - us_states()
+
+
+@lru_cache(maxsize=1)
+def us_states() -> frozenset[str]:
+    """Lower-case US state names from Faker: a state is not PHI under Safe Harbor (B)."""
+    require("faker", "nlp")
+    provider = importlib.import_module("faker.providers.address.en_US").Provider
+    return frozenset(_ascii(s) for s in provider.states)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from osler.privacy.deid.lexicons import first_names, last_names, name_stopwords, place_names
+from osler.privacy.deid.lexicons import (first_names, last_names, name_stopwords, place_names,
+                                         us_places, us_states)
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["find_names", "find_places"]
@@ -49,13 +50,22 @@ _PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|clinic
                           r"rehab center|manor|county|memorial hospital|university|church|"
                           r"street|avenue|ave|road|blvd|boulevard)\b", re.I)
 _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|admitted|adm|admit|"
-                            r"sent|came|returned|return|back|discharged?|d/c'?d?|c/o|going|go|"
+                            r"sent|came|returned|discharged?|d/c'?d?|c/o|"
                             r"moved|lives|living|live|resides|home|house|job|works?|trip|flown|"
-                            r"flew|visit(?:ing)?|presented|presents|born|plan:?|p:|->|i'm|"
+                            r"flew|visit(?:ing)?|born|->|i'm|"
                             r"located|housing|center|hospital|ed|er|ew)\s+(?:back\s+)?"
                             r"(?:to|from|in|at)(?:\s+the)?|\bosh)\s*$", re.I)
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
+# A lone town name needs a preposition before it ("lives in Towson", "from Dundalk").
+_TOWN_BEFORE = re.compile(r"(?:\b(?:in|from|to|at|near|of|outside|around)|->|@)\s+$", re.I)
+# A building or ward named with a floor number after a move ("transfer to Farr 2", "on Hale 5").
+_WARD = re.compile(r"\b(?:to|from|on|onto)\s+(?:the\s+)?(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
+                   r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
+                   r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\())", re.I | re.M)
+# Words before "hospital" or "rehab" that describe it without naming it ("the local hospital").
+_NOT_PLACES = frozenset("""other local outside previous prior another basic same this that nearby
+community their his her your rehab continue for begin acute inpatient""".split())
 _STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
                      r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
 
@@ -196,22 +206,29 @@ def find_places(text: str) -> Iterator[PhiSpan]:
     cased = _capital_signal(text)
     for m in _STREET.finditer(text):
         yield PhiSpan(m.start(), m.end(), "LOCATION")
+    if cased:
+        yield from _gazetteer(text, toks, stop)
+    for m in _WARD.finditer(text):
+        if m.group("p").lower() not in stop | _NOT_NAMES | _TITLES | _RELATIONS:
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _BEFORE_UNIT.finditer(text):
-        if m.group("p").lower() not in stop | _NOT_NAMES:
+        if m.group("p").lower() not in stop | _NOT_NAMES | _NOT_PLACES:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for i, (start, end, word) in enumerate(toks):
         low = word.lower()
         capital = word[:1].isupper() if cased else True
         if low in places:
             yield PhiSpan(start, end, "LOCATION")
-        elif low not in _NOT_NAMES and low not in stop and _PLACE_HEADS.match(text, end):
+        elif (low not in _NOT_NAMES | _NOT_PLACES and low not in stop and not _inflected(low)
+              and _PLACE_HEADS.match(text, end)):
             yield PhiSpan(start, end, "LOCATION")
             for j in (i - 1, i - 2):
-                if (j < 0 or toks[j][2].lower() in _NOT_NAMES | stop - {"st", "holy", "mercy"}
-                        or _gap(text, toks[j][1], toks, j)):
+                if (j < 0 or toks[j][2].lower() in _NOT_NAMES | _NOT_PLACES | stop - {"st", "holy", "mercy"}
+                        or _inflected(toks[j][2].lower())
+                        or text[toks[j][1]:toks[j + 1][0]].strip()):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
-        elif (low not in stop and capital and not word.lower() in _NOT_NAMES
+        elif (low not in stop and capital and low not in _NOT_NAMES | _NOT_PLACES | us_states()
               and _PLACE_CONTEXT.search(text[max(0, start - 30):start])):
             yield PhiSpan(start, end, "LOCATION")
             for j in (i + 1, i + 2):  # "Bel Air", "Glen Burnie": the rest of a town's name
@@ -219,3 +236,33 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                         or not _title(toks[j][2]) or toks[j][2].lower() in stop):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+
+
+def _inflected(low: str) -> bool:
+    """Verbs and adverbs ("prolonged", "continuing", "recently") do not name a place."""
+    return low.endswith(("ed", "ing", "ly")) and len(low) > 5
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a line or a sentence (capitals mean nothing there)."""
+    before = text[max(0, start - 3):start].rstrip(" \t")
+    return not before or before[-1] in ".!?:;\n-*"
+
+
+def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
+               ) -> Iterator[PhiSpan]:
+    """US towns written with capitals ("Glen Burnie", "Towson"), in notes that use case."""
+    towns = us_places()
+    for i, (start, _end, word) in enumerate(toks):
+        if not _title(word) or word.lower() in _NOT_NAMES | _TITLES | _RELATIONS:
+            continue
+        for n in (3, 2, 1):
+            window = toks[i:i + n]
+            if (len(window) < n or any(not _title(w) for _s, _e, w in window)
+                    or any(_gap(text, window[k][1], toks, i + k) for k in range(n - 1))):
+                continue
+            name = " ".join(w.lower() for _s, _e, w in window)
+            if name in towns and (n > 1 or (word.lower() not in stop and len(word) > 3
+                                            and _TOWN_BEFORE.search(text, 0, start))):
+                yield PhiSpan(start, window[-1][1], "LOCATION")
+                break

@@ -1,0 +1,35 @@
+"""Place detection: ward names with a floor, US towns from the gazetteer, and what is not a place.
+
+Sentences are written for these tests (no corpus text).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from osler.privacy.deid import detect_phi
+
+
+def _found(text: str) -> set[tuple[str, str]]:
+    return {(text[s.start:s.end], s.type) for s in detect_phi(text)}
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Plan: transfer to Farrow 2 today if stable.", "Farrow"),
+    ("pt came up from hollister 5 this evening.", "hollister"),
+    ("She lives alone in Glen Burnie with a cat.", "Glen Burnie"),
+    ("Brother drove down from Towson overnight.", "Towson"),
+])
+def test_wards_and_towns_are_locations(text, place):
+    assert (place, "LOCATION") in _found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Family is moving from Florida next month.",
+    "Husband was admitted to the local hospital last week.",
+    "Pt to start on captopril 12.5 tonight, then lasix 20 mg.",
+    "Remains on dobutamine 2.5 mcg/kg/min. Pain 5 on scale 1-10.",
+    "Had a prolonged hospital stay. Begin rehab when stable.",
+])
+def test_states_drugs_and_descriptions_are_not_locations(text):
+    assert not [s for s in detect_phi(text) if s.type == "LOCATION"]
