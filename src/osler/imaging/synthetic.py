@@ -17,13 +17,19 @@ from osler._extras import require
 __all__ = ["synthetic_xrays", "write_radiograph"]
 
 
-def synthetic_xrays(n: int, size: int = 28, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` uint8 images (n, size, size) and balanced 0/1 labels; 1 = with consolidation."""
+def synthetic_xrays(n: int, size: int = 28, seed: int = 0, *, with_masks: bool = False
+                    ) -> tuple[np.ndarray, ...]:
+    """``n`` uint8 images (n, size, size) and balanced 0/1 labels; 1 = with consolidation.
+
+    With ``with_masks`` also a boolean mask per image marking the consolidation (all False for
+    label 0): ground truth for checking that saliency points at the lesion.
+    """
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:size, 0:size] / size
     labels = np.arange(n) % 2
     rng.shuffle(labels)
     images = np.empty((n, size, size), dtype=np.uint8)
+    masks = np.zeros((n, size, size), dtype=bool)
     for i in range(n):
         body = 0.75 - 0.25 * ((xx - 0.5) ** 2 + (yy - 0.55) ** 2) * 4
         lungs = sum(np.exp(-(((xx - cx) / 0.13) ** 2 + ((yy - 0.5) / 0.25) ** 2))
@@ -31,9 +37,13 @@ def synthetic_xrays(n: int, size: int = 28, seed: int = 0) -> tuple[np.ndarray, 
         image = body - 0.45 * lungs
         if labels[i]:
             cx, cy = rng.choice([0.3, 0.7]) + rng.normal(0, 0.04), rng.uniform(0.4, 0.7)
-            image += 0.35 * np.exp(-(((xx - cx) / 0.08) ** 2 + ((yy - cy) / 0.1) ** 2))
+            lesion = np.exp(-(((xx - cx) / 0.08) ** 2 + ((yy - cy) / 0.1) ** 2))
+            image += 0.35 * lesion
+            masks[i] = lesion > 0.25
         image += rng.normal(0, 0.04, (size, size))
         images[i] = np.clip(image * 255, 0, 255).astype(np.uint8)
+    if with_masks:
+        return images, labels.astype(np.uint8), masks
     return images, labels.astype(np.uint8)
 
 

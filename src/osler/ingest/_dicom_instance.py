@@ -40,6 +40,7 @@ class DicomInstance:
     transfer_syntax: str | None
     pixels: np.ndarray | None
     is_directory: bool = False
+    photometric: str | None = None   # MONOCHROME1 means high values display dark
 
 
 def _text(ds: Any, keyword: str) -> str | None:
@@ -213,4 +214,5 @@ def _load(path: Path, name: str, site_zone: ZoneInfo | None) -> DicomInstance:
         pixel_spacing=_spacing(ds), description=_text(ds, "SeriesDescription")
         or _text(ds, "StudyDescription"), instance_number=number,
         sex=_SEX.get(_text(ds, "PatientSex") or ""), birth_date=_birth_date(ds),
-        transfer_syntax=syntax, pixels=pixels, is_directory=is_directory)
+        transfer_syntax=syntax, pixels=pixels, is_directory=is_directory,
+        photometric=_text(ds, "PhotometricInterpretation"))

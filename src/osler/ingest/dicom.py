@@ -32,8 +32,8 @@ from osler.ingest._dicom_instance import DicomInstance, load_instance
 from osler.ingest.pixel_store import PixelStore
 from osler.record import Coding, ImagingStudy, PatientRecord, Provenance, event_id
 
-__all__ = ["DICOM_MODALITY_SYSTEM", "iter_dicom_files", "read_dicom", "read_dicom_instances",
-           "sniff_dicom"]
+__all__ = ["DICOM_MODALITY_SYSTEM", "DicomInstance", "iter_dicom_files", "read_dicom",
+           "read_dicom_file", "read_dicom_instances", "sniff_dicom"]
 
 OnError = Callable[[IngestError], None] | None
 PatientMap = Mapping[str, str] | Callable[[str], str | None] | None
@@ -91,6 +91,12 @@ def _dicomdir_members(dicomdir: Path) -> Iterator[tuple[Path, str]]:
             parts = [parts] if isinstance(parts, str) else list(parts)
             p = base.joinpath(*parts)
             yield p, str(p.relative_to(base.parent))
+
+
+def read_dicom_file(path: Path, *, site_timezone: str | None = None) -> DicomInstance:
+    """One DICOM file's header facts and decoded pixels; :class:`IngestError` says why not."""
+    path = Path(path)
+    return load_instance(path, path.name, site_zone=_zone(site_timezone))
 
 
 def read_dicom_instances(source: Path, *, on_error: OnError = None,
