@@ -35,8 +35,8 @@ they this to too up us was we were when where who will with you aware notified c
 updated informed here in at to on and re regarding about team office service called spoke
 said says states stated came come comes saw seen see sees wants want ordered wrote order orders
 note notes following follow follows md rn np pa s notes''s""".split())
-_INITIAL_NAME = re.compile(r"(?<![A-Za-z.'\d])(?P<i>[A-Za-z])(?:\.\s?|\s)(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)"
-                           r"(?=\s*,?\s*(?:RN|RRT|MD|NP|PA|PA-C|LPN|MSW|LICSW|aware|to bedside|"
+_INITIAL_NAME = re.compile(r"(?<![A-Za-z.'\d/])(?P<i>[A-Za-z])(?:\.\s?|\s)(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)"
+                           r"(?=(?:\s*,\s*|\s+)(?:RN|RRT|MD|NP|PA|PA-C|LPN|MSW|LICSW|aware|to bedside|"
                            r"ordered|paged|notified|updated|called)\b|\s*\))", re.I)
 _AFTER_INITIAL = re.compile(r"(?:(?<![A-Za-z])(?:per|by|with|nsg|to|dr)\.?\s+|w/\s*)\(?\s*"
                             r"(?P<i>[A-Za-z])\.\s?(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)", re.I)
@@ -80,6 +80,10 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
         if word.endswith(".") and len(word) > 2:
             end -= 1
             word = word[:-1]
+        head, dash, tail = word.partition("-")
+        if dash and head.lower() in _RELATIONS | _TITLES:  # "DAUGHTER-KRISSY": two words
+            out += [(start, start + len(head), head), (end - len(tail), end, tail)]
+            continue
         out.append((start, end, word))
     return out
 
@@ -99,7 +103,8 @@ def _mixed_case(text: str) -> bool:
 
 def _title(word: str) -> bool:
     """Written like a name: "Janet", "O'Brien" (not "BP", not "pt")."""
-    return word[:1].isupper() and not word.isupper() and word[1:2].islower()
+    core = word[2:] if word[1:2] == "'" else word  # O'Brien, D'Angelo
+    return core[:1].isupper() and not core.isupper() and core[1:2].islower()
 
 
 def _known(word: str) -> bool:
@@ -112,24 +117,28 @@ def find_names(text: str) -> Iterator[PhiSpan]:
     toks = _tokens(text)
     stop = name_stopwords()
     cased = _capital_signal(text)
+    mixed = _mixed_case(text)
     for i, (start, end, word) in enumerate(toks):
         low = word.lower().rstrip(".")
         if not _gap(text, end, toks, i) and low in _TITLES | _WEAK_TITLES | _RELATIONS:
             yield from _after_context_word(text, toks, i, stop, cased)
-        elif _known(word) and low not in stop:
+        elif _known(word) and low not in stop and (_title(word) or not mixed):
             yield PhiSpan(start, end, "NAME")
         m = _CREDENTIALS.match(text, end)
-        if (m and len(low) > 1 and (word[:1].isupper() or not cased)
-                and low not in _NOT_NAMES | _TITLES | stop):
+        if (m and len(low) > 1 and (_title(word) if mixed else word[:1].isupper() or not cased)
+                and low not in _NOT_NAMES | _TITLES | stop and not _inflected(low)):
             yield PhiSpan(start, end, "NAME")
             yield from _before(toks, i, stop)
         if (low in first_names() and i + 1 < len(toks) and not _gap(text, end, toks, i)
-                and cased and _title(toks[i + 1][2])
+                and cased and _title(toks[i + 1][2]) and _title(word)
+                and not text[end:toks[i + 1][0]].strip()
                 and toks[i + 1][2].lower() not in _NOT_NAMES):
             yield PhiSpan(start, toks[i + 1][1], "NAME")
     for regex in (_INITIAL_NAME, _AFTER_INITIAL):
         for m in regex.finditer(text):
-            if m.group("n").lower() not in _NOT_NAMES | _TITLES | stop:
+            name = m.group("n")
+            if (name.lower() not in _NOT_NAMES | _TITLES | stop
+                    and (_title(name) or not mixed)):
                 yield PhiSpan(m.start("i"), m.end("n"), "NAME")
 
 
@@ -138,8 +147,10 @@ def _after_context_word(text: str, toks: list[tuple[int, int, str]], i: int,
     """Names after a title ("Dr."), a role ("md") or a relation ("wife") at token ``i``."""
     word = toks[i][2]
     low = word.lower().rstrip(".")
+    if low not in _TITLES and "." in text[toks[i][1]:toks[i + 1][0]]:
+        return  # "updated by RN. Family to come in": a sentence ends after the role word
     if low in _TITLES:
-        if _title_here(text, word, toks[i][1]):
+        if _title_here(text, word, toks[i][1], cased):
             yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
     elif low in _WEAK_TITLES:
         nxt = toks[i + 1][2]
@@ -162,10 +173,10 @@ def _before(toks: list[tuple[int, int, str]], i: int, stop: frozenset[str]) -> I
         yield PhiSpan(toks[j][0], toks[j][1], "NAME")
 
 
-def _title_here(text: str, word: str, end: int) -> bool:
+def _title_here(text: str, word: str, end: int, cased: bool = False) -> bool:
     """"MS" (mental status) and "MR" (mitral regurgitation) are titles only as "Ms", "Mr." ..."""
     return (word.lower() not in ("ms", "mr") or word in ("Ms", "Mr")
-            or text[end:end + 1] == ".")
+            or (text[end:end + 1] == "." and not cased))
 
 
 def _gap(text: str, end: int, toks: list[tuple[int, int, str]], i: int) -> bool:
@@ -185,15 +196,19 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         low = word.lower().rstrip(".")
         if require_known:
             capital = cased and _title(word) and low not in _NOT_NAMES | _RELATIONS | _TITLES
-            if low in stop and not capital or not (_known(word) or capital):
+            if (low in stop and not capital or not (_known(word) or capital)
+                    or (not cased and _inflected(low))):
                 break
-        elif low in _NOT_NAMES or (len(low) < 2 and not word[:1].isalpha()):
+        elif (low in _NOT_NAMES or (len(low) < 2 and not word[:1].isalpha())
+              or (not cased and _inflected(low) and not _known(word))):
             break
         if taken and not ((cased and _title(word)) or _known(word)):
             break
         yield PhiSpan(start, end, "NAME")
         taken += 1
-        if _gap(text, end, toks, j) or text[end:toks[j + 1][0]].strip() not in ("", "."):
+        between = "" if _gap(text, end, toks, j) else text[end:toks[j + 1][0]].strip()
+        # Only an initial carries on across a full stop ("Dr. J. Smith", not "Dr. Smith. Gave").
+        if _gap(text, end, toks, j) or between not in ("", ".") or (between and len(low) > 1):
             break
         j += 1
 

@@ -1,0 +1,28 @@
+"""Name detection around titles, roles and sentence ends (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from osler.privacy.deid import detect_phi
+
+
+def _names(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in detect_phi(text) if s.type == "NAME"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Daughter called, updated by RN. Family to come in tonight.", []),
+    ("Lopressor per Dr. Wlodarski. Gave 5mg iv as ordered.", ["Wlodarski"]),
+    ("Pain controlled, monitor MS. Restart lopressor when able.", []),
+    ("Access: RIJ PA line, 2 PIV. Pt comfortable.", []),
+    ("Dr. Sarah O'Dwyer spoke with the family at length.", ["Sarah O'Dwyer"]),
+    ("Sputum growing normal flora. Plan to wean.", []),
+])
+def test_names_stop_at_sentence_ends_and_skip_clinical_capitals(text, names):
+    assert _names(text) == names
+
+
+def test_relation_joined_by_a_hyphen_is_two_words():
+    text = "SOCIAL: DAUGHTER-JANET CALLED, WILL VISIT."
+    assert "JANET" in _names(text)
