@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from osler.errors import DataError
 from osler.evaluate import (age_bands, alert_burden, evaluate_binary, lead_times,
                             normalized_utility, patient_split, utility_curve)
 from osler.evaluate.report import EvaluationReport
@@ -41,7 +42,9 @@ class SepsisFit:
 def labels_of(cohort: SepsisCohort) -> np.ndarray:
     y = cohort.meta["label"].to_numpy(dtype=float)
     if np.isnan(y).any():
-        raise ValueError("some hours have no SepsisLabel; labelled stays are needed to train")
+        stay = cohort.meta.loc[np.isnan(y), "stay"].iloc[0]
+        raise DataError(f"stay {stay}: some hours have no SepsisLabel; labelled stays are "
+                        "needed to train or evaluate")
     return y
 
 
