@@ -18,7 +18,7 @@ MONTHS = ("january|february|march|april|may|june|july|august|september|october|n
 _M = r"(?:1[0-2]|0?[1-9])"
 _D = r"(?:3[01]|[12]\d|0?[1-9])"
 _Y = r"(?:19\d\d|20\d\d|\d\d)"
-_MON = rf"(?:{MONTHS})\.?"
+_MON = rf"(?:{MONTHS})\b\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 # Words after which a bare 2-4 digit number is a year (clinical history style: "s/p MI 1992").
 _YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|until|from|"
@@ -27,12 +27,15 @@ _YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|un
 
 # m/d that is a ratio or a strength, not a date: "strength 5/5", "1/2 NS", "grade 2/6 murmur".
 _NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|ratio|i:e|ie|x|cpap|"
+                              r"\b(?:pain|cp|c/o|scale|ci|co|lt|rt|left|right|about|approx)|~|"
                               r"psv?|peep|ventilation|ac|simv|bipap|crackles|(?<!\S)\d|/)\s*-?\s*$",
                               re.I)
 _NOT_DATE_AFTER = re.compile(r"\s*(?:ns\b|strength|str\b|murmur|sem\b|motor|mg|ml|cc\b|tab|amp|l\b|lpm|"
                    r"liters?|bilat|b/l|ue|le\b|x\b|times|pushes|peep|ps\b|hours|hrs|up\b|-\s*\d|"
-                             r"cpap|ventilation)", re.I)
+                             r"cpap|ventilation|pain|scale|of\b|-\s*\.\d)", re.I)
 _RATIO = re.compile(r"\d{1,2}/\d{1,2}")
+# A range of round numbers written like a local phone number ("SVR 900-1300", "TV 250-1000").
+_RANGE = re.compile(r"\d{2}0-\d{2}00")
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
@@ -42,7 +45,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PHONE", re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s*|\d{3}[\s.-]{0,2})"
                          r"\d{3}[\s.-]{0,2}\d{4}(?![\w/])")),
     ("PHONE", re.compile(r"(?<![\w/.-])\d{3}[.-]\d{4}(?![\w/-])")),
-    ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b")),
+    ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b|(?<![\d/])\d{3}/\d{3}/\d{4}(?![\d/])")),
     ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|phone|tel|fax|ext)\.?\s*(?:#|no\.?|number"
                          r"|:)?\s*(?P<phi>\d{4,}(?:[\s-]\d{3,})*)", re.I)),
     ("ID", re.compile(r"(?:\b(?:mrn|mr|medical record(?: number)?|acct|account|ssn|license|"
@@ -84,7 +87,9 @@ def find_patterns(text: str) -> Iterator[PhiSpan]:
             group = next((g for g in ("phi", "phi2") if g in regex.groupindex and m.group(g)),
                          None)
             start, end = m.span(group) if group else m.span()
-            if end > start and not (phi_type == "DATE" and _is_ratio(text, start, end)):
+            if end > start and not (phi_type == "DATE" and _is_ratio(text, start, end)
+                                    or phi_type == "PHONE" and _RANGE.fullmatch(text, start, end)
+                                    or phi_type == "DATE" and text[end:end + 1] == "%"):
                 yield PhiSpan(start, end, phi_type)
 
 

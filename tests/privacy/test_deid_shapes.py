@@ -1,0 +1,28 @@
+"""Shapes that look like dates or phone numbers but are clinical values (sentences written here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from osler.privacy.deid import detect_phi
+
+
+def _typed(text: str) -> set[tuple[str, str]]:
+    return {(text[s.start:s.end], s.type) for s in detect_phi(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "SVR 900-1300 on neo, TV 250-1000 overnight.",
+    "Hx stage 4 decubitus; rate 20 decreased to 16.",
+    "c/o 5/10 incisional pain, then 8/10 pain scale.",
+    "Paced about 3/4 of the time; lt 1/2 dull.",
+    "Remains on psv 12/5/40% overnight.",
+])
+def test_clinical_values_are_not_dates_or_phones(text):
+    assert not [s for s in detect_phi(text) if s.type in ("DATE", "PHONE")]
+
+
+def test_slash_separated_phone_and_dates_still_found():
+    found = _typed("Wife (201/555/0143) visits 7/25; consult 3/14/2019 and Dec 4.")
+    assert {("201/555/0143", "PHONE"), ("7/25", "DATE"), ("3/14/2019", "DATE"),
+            ("Dec 4", "DATE")} <= found
