@@ -26,3 +26,9 @@ def test_names_stop_at_sentence_ends_and_skip_clinical_capitals(text, names):
 def test_relation_joined_by_a_hyphen_is_two_words():
     text = "SOCIAL: DAUGHTER-JANET CALLED, WILL VISIT."
     assert "JANET" in _names(text)
+
+
+def test_census_names_count_only_after_a_strong_relation():
+    # "Treva" is a US Census first name that no Faker locale lists; "Bambenek" a census surname.
+    assert _names("SOCIAL: DAUGHTER-TREVA CALLED, SON BAMBENEK VISITED.") == ["TREVA", "BAMBENEK"]
+    assert _names("daughter states pt is comfortable; cont with swan and cuff.") == []

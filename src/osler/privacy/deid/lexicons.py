@@ -9,6 +9,7 @@ also names ("will", "hope", "bell") are removed with Osler's own stop list
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import unicodedata
 from functools import lru_cache
@@ -16,7 +17,8 @@ from functools import lru_cache
 from osler._extras import require
 from osler.resources import path as resource_path
 
-__all__ = ["first_names", "last_names", "name_stopwords", "place_names", "us_places",
+__all__ = ["census_names", "first_names", "last_names", "name_stopwords", "place_names",
+           "us_places",
            "us_states"]
 
 # Latin-script locales whose names appear in US clinical notes.
@@ -60,6 +62,25 @@ def first_names() -> frozenset[str]:
     for loc in _LOCALES:
         words |= _provider_words(loc, ("first_names", "first_names_female", "first_names_male"))
     return frozenset(words - name_stopwords())
+
+
+def _resource_words(name: str) -> list[str]:
+    file = resource_path(name)
+    opener = gzip.open if file.suffix == ".gz" else open
+    with opener(file, "rt", encoding="utf-8") as handle:
+        return [ln.strip() for ln in handle if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def census_names() -> frozenset[str]:
+    """The US Census 1990 first names (5,494) and surnames (88,799), minus the stop list.
+
+    Many are also common or ward words ("black", "given", "mae", "soon"), so callers trust them
+    only where context says "name" (after "Dr.", "wife", before ", RN").
+    """
+    words = _resource_words("deid/census_first_names.txt")
+    words += _resource_words("deid/census_last_names.txt.gz")
+    return frozenset(words) - name_stopwords()
 
 
 @lru_cache(maxsize=1)

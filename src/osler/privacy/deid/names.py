@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from osler.privacy.deid.lexicons import (first_names, last_names, name_stopwords, place_names,
+from osler.privacy.deid.lexicons import (census_names, first_names, last_names, name_stopwords, place_names,
                                          us_places, us_states)
 from osler.privacy.deid.spans import PhiSpan
 
@@ -34,7 +34,9 @@ his in into is it its me my no not of on or our out she so than that the their t
 they this to too up us was we were when where who will with you aware notified called paged
 updated informed here in at to on and re regarding about team office service called spoke
 said says states stated came come comes saw seen see sees wants want ordered wrote order orders
-note notes following follow follows md rn np pa s notes''s""".split())
+note notes following follow follows md rn np pa s notes''s during other last states brought
+took takes asked asks feels felt thinks wanted visits present reports reported would could also
+both all""".split())
 _INITIAL_NAME = re.compile(r"(?<![A-Za-z.'\d/])(?P<i>[A-Za-z])(?:\.\s?|\s)(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)"
                            r"(?=(?:\s*,\s*|\s+)(?:RN|RRT|MD|NP|PA|PA-C|LPN|MSW|LICSW|aware|to bedside|"
                            r"ordered|paged|notified|updated|called)\b|\s*\))", re.I)
@@ -107,6 +109,11 @@ def _title(word: str) -> bool:
     return core[:1].isupper() and not core.isupper() and core[1:2].islower()
 
 
+def _known_in_context(word: str) -> bool:
+    """A name in any list, including census names that are also common words ("Black")."""
+    return _known(word) or word.lower().rstrip(".").removesuffix("'s") in census_names()
+
+
 def _known(word: str) -> bool:
     low = word.lower().rstrip(".").removesuffix("'s")
     return low in first_names() or low in last_names()
@@ -158,8 +165,9 @@ def _after_context_word(text: str, toks: list[tuple[int, int, str]], i: int,
                 cased and _title(nxt) and nxt.lower() not in _NOT_NAMES | stop | _TITLES):
             yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
     else:
-        yield from _after_trigger(text, toks, i + 1, stop, cased and low not in _WEAK_RELATIONS,
-                                  require_known=True)
+        strong = low not in _WEAK_RELATIONS
+        yield from _after_trigger(text, toks, i + 1, stop, cased and strong,
+                                  require_known=True, wide=strong)
 
 
 def _before(toks: list[tuple[int, int, str]], i: int, stop: frozenset[str]) -> Iterator[PhiSpan]:
@@ -168,7 +176,7 @@ def _before(toks: list[tuple[int, int, str]], i: int, stop: frozenset[str]) -> I
         if j < 0:
             return
         word = toks[j][2]
-        if word.lower().rstrip(".") in _NOT_NAMES or not (_known(word) or len(word) <= 2):
+        if word.lower().rstrip(".") in _NOT_NAMES or not (_known_in_context(word) or len(word) <= 2):
             return
         yield PhiSpan(toks[j][0], toks[j][1], "NAME")
 
@@ -188,7 +196,8 @@ def _gap(text: str, end: int, toks: list[tuple[int, int, str]], i: int) -> bool:
 
 
 def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: frozenset[str],
-                   cased: bool, *, require_known: bool) -> Iterator[PhiSpan]:
+                   cased: bool, *, require_known: bool, wide: bool = False
+                   ) -> Iterator[PhiSpan]:
     """Up to three name-shaped tokens following a title or a relation word."""
     taken = 0
     while j < len(toks) and taken < 3:
@@ -196,7 +205,9 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         low = word.lower().rstrip(".")
         if require_known:
             capital = cased and _title(word) and low not in _NOT_NAMES | _RELATIONS | _TITLES
-            if (low in stop and not capital or not (_known(word) or capital)
+            known = _known_in_context(word) if wide else _known(word)
+            if (low in stop and not capital or not (known or capital)
+                    or low in _RELATIONS | _NOT_NAMES
                     or (not cased and _inflected(low))):
                 break
         elif (low in _NOT_NAMES or (len(low) < 2 and not word[:1].isalpha())
