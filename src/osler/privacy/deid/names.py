@@ -61,10 +61,24 @@ _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
 # A lone town name needs a preposition before it ("lives in Towson", "from Dundalk").
 _TOWN_BEFORE = re.compile(r"(?:\b(?:in|from|to|at|near|of|outside|around)|->|@)\s+$", re.I)
+# Without capitals, "to"/"in" are too often followed by a verb or a common noun ("TO PUSH").
+_TOWN_BEFORE_UNCASED = re.compile(r"\b(?:from|near|outside|(?:lives?|living|resides|home|"
+                                  r"house|born|raised|moved|moving)\s+(?:in|to))\s+$", re.I)
+# Hospitals written as initials: "at GH", "from BWH", "to UMMC" (Hospital, Medical Center).
+_ABBREVIATED_HOSPITAL = re.compile(r"(?:\b(?:at|from|to|in)\s+|->\s*|@\s*)(?:the\s+)?"
+                                   r"(?P<p>[A-Za-z]{1,2}H|[A-Za-z]{2,3}MC)\b", re.I)
+_NOT_HOSPITALS = frozenset("""with each both much such high rich path bath math ugh nah bah huh ooh
+aah ah oh eh uh sh th dh bh ph ch nh wh cath arch cvvh mech osh""".split())
+# "at Seymour Black's house": the home of a named person is a location.
+_SOMEONES_HOME = re.compile(r"\b(?:at|to|from)\s+(?P<p>(?:[A-Za-z]+\s+)?[A-Za-z]+'s)\s+(?:house|home|"
+                            r"apartment|apt|place|farm)\b", re.I)
 # A building or ward named with a floor number after a move ("transfer to Farr 2", "on Hale 5").
 _WARD = re.compile(r"\b(?:to|from|on|onto)\s+(?:the\s+)?(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
                    r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
                    r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\())", re.I | re.M)
+# Common words that often make up a hospital's name ("Sacred Heart", "Good Samaritan").
+_HOSPITAL_WORDS = frozenset("""st saint holy mercy sacred heart good samaritan memorial children's
+childrens shriners""".split())
 # Words before "hospital" or "rehab" that describe it without naming it ("the local hospital").
 _NOT_PLACES = frozenset("""other local outside previous prior another basic same this that nearby
 community their his her your rehab continue for begin acute inpatient""".split())
@@ -232,8 +246,11 @@ def find_places(text: str) -> Iterator[PhiSpan]:
     cased = _capital_signal(text)
     for m in _STREET.finditer(text):
         yield PhiSpan(m.start(), m.end(), "LOCATION")
-    if cased:
-        yield from _gazetteer(text, toks, stop)
+    yield from _gazetteer(text, toks, stop, cased)
+    for regex in (_ABBREVIATED_HOSPITAL, _SOMEONES_HOME):
+        for m in regex.finditer(text):
+            if m.group("p").lower() not in _NOT_HOSPITALS:
+                yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _WARD.finditer(text):
         if m.group("p").lower() not in stop | _NOT_NAMES | _TITLES | _RELATIONS:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
@@ -245,12 +262,12 @@ def find_places(text: str) -> Iterator[PhiSpan]:
         capital = word[:1].isupper() if cased else True
         if low in places:
             yield PhiSpan(start, end, "LOCATION")
-        elif (low not in _NOT_NAMES | _NOT_PLACES and low not in stop and not _inflected(low)
-              and _PLACE_HEADS.match(text, end)):
+        elif (low not in _NOT_NAMES | _NOT_PLACES and low not in stop - _HOSPITAL_WORDS
+              and not _inflected(low) and _PLACE_HEADS.match(text, end)):
             yield PhiSpan(start, end, "LOCATION")
             for j in (i - 1, i - 2):
-                if (j < 0 or toks[j][2].lower() in _NOT_NAMES | _NOT_PLACES | stop - {"st", "holy", "mercy"}
-                        or _inflected(toks[j][2].lower())
+                if (j < 0 or toks[j][2].lower() in _NOT_NAMES | _NOT_PLACES | stop - _HOSPITAL_WORDS
+                        or _inflected(toks[j][2].lower()) and toks[j][2].lower() not in _HOSPITAL_WORDS
                         or text[toks[j][1]:toks[j + 1][0]].strip()):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
@@ -275,20 +292,25 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:;\n-*"
 
 
-def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
+def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str], cased: bool
                ) -> Iterator[PhiSpan]:
-    """US towns written with capitals ("Glen Burnie", "Towson"), in notes that use case."""
+    """US towns: "Glen Burnie", "lives in Towson"; in all-capital or all-lower notes only after
+    a preposition ("FROM DUNDALK")."""
     towns = us_places()
+    shaped = _title if cased else str.isalpha
     for i, (start, _end, word) in enumerate(toks):
-        if not _title(word) or word.lower() in _NOT_NAMES | _TITLES | _RELATIONS:
+        low = word.lower()
+        if not shaped(word) or low in _NOT_NAMES | _TITLES | _RELATIONS | _NOT_PLACES:
             continue
+        before = _TOWN_BEFORE if cased else _TOWN_BEFORE_UNCASED
+        context = bool(before.search(text, max(0, start - 20), start))
         for n in (3, 2, 1):
             window = toks[i:i + n]
-            if (len(window) < n or any(not _title(w) for _s, _e, w in window)
+            if (len(window) < n or any(not shaped(w) for _s, _e, w in window)
                     or any(_gap(text, window[k][1], toks, i + k) for k in range(n - 1))):
                 continue
             name = " ".join(w.lower() for _s, _e, w in window)
-            if name in towns and (n > 1 or (word.lower() not in stop and len(word) > 3
-                                            and _TOWN_BEFORE.search(text, 0, start))):
+            if name in towns and (n > 1 and cased or context and low not in stop
+                                  and len(word) > (3 if cased else 4) and not _inflected(low)):
                 yield PhiSpan(start, window[-1][1], "LOCATION")
                 break
