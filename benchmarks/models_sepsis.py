@@ -70,13 +70,28 @@ def cross_validate(dev, seed: int = 0) -> list[dict]:
     return out
 
 
+def speed_only(args) -> None:
+    from osler.pipelines._shared import load_bundle
+    bundle = load_bundle("sepsis", args.speed_only)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = stay_files([args.data], Path(tmp))
+        held = held_out_mask(np.array([f.stem for f in files]))
+        paths = [f for f, h in zip(files, held) if h][:100]
+        print(json.dumps(time_scoring(paths, bundle.estimator), indent=2))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--card", type=Path, default=Path("docs/cards/sepsis.html"))
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/models_sepsis.json"))
+    ap.add_argument("--speed-only", type=Path, default=None, metavar="MODEL_DIR",
+                    help="Only time batch vs incremental scoring of a saved sepsis model on "
+                         "100 held-out stays.")
     args = ap.parse_args()
+    if args.speed_only:
+        return speed_only(args)
     t0 = time.perf_counter()
     cohort = load_cohort([args.data])
     t_load = time.perf_counter() - t0

@@ -29,6 +29,7 @@ _PER_VARIABLE = ("last", "hours_since", "count", "delta", "measured")
 _WINDOW_STATS = ("mean", "std", "min", "max", "slope")
 _DERIVED = ("shock_index", "pulse_pressure", "bun_creatinine", "spo2_fio2")
 _VITAL_COLS = np.array([DYNAMIC_VARIABLES.index(v) for v in VITALS])
+_LAB_MASK = ~np.isin(np.arange(len(DYNAMIC_VARIABLES)), _VITAL_COLS)
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,7 @@ def featurize(frame: StayFrame, rows: np.ndarray | None = None) -> FeatureBlock:
     derived = _derived(lastd)
     scores = np.column_stack([load_score(s).score(lastd) for s in SCORE_NAMES])
     static = np.tile([frame.static.get(v, np.nan) for v in STATIC_VARIABLES], (len(rows), 1))
-    labs = ~np.isin(np.arange(values.shape[1]), _VITAL_COLS)
-    lab_counts = np.cumsum(measured[:, labs].sum(axis=1))
+    lab_counts = np.cumsum(measured[:, _LAB_MASK].sum(axis=1))
     start = np.searchsorted(hours, hours[rows] - 24, side="right")
     drawn = lab_counts[rows] - np.where(start > 0, lab_counts[np.maximum(start - 1, 0)], 0)
     tail = np.column_stack([hours[rows], rows + 1.0, drawn])
@@ -87,33 +87,38 @@ def featurize(frame: StayFrame, rows: np.ndarray | None = None) -> FeatureBlock:
 
 
 def _window_stats(hours: np.ndarray, vitals: np.ndarray, rows: np.ndarray, w: int) -> np.ndarray:
-    """Mean, std, min, max and least-squares slope per hour of each vital over ``(t-w, t]``."""
-    measured = ~np.isnan(vitals)
-    v0 = np.where(measured, vitals, 0.0)
-    h = np.where(measured, hours[:, None] - hours[0], 0.0)
-    sums = [np.cumsum(a, axis=0) for a in (measured.astype(float), v0, v0 * v0, h, h * h, h * v0)]
-    start = np.searchsorted(hours, hours[rows] - w, side="right")
-    n, s, ss, sh, shh, shv = (c[rows] - np.where(start[:, None] > 0, c[np.maximum(start - 1, 0)],
-                                                 0.0) for c in sums)
+    """Mean, std, min, max and least-squares slope per hour of each vital over ``(t-w, t]``.
+
+    Each row's statistics are computed from its own window only (no running sums over the
+    stay), so a row's features are bit-for-bit the same in batch and in streaming.
+    """
+    block, age = _window_block(hours, vitals, rows, w)
+    measured = ~np.isnan(block)
+    v0 = np.where(measured, block, 0.0)
+    x = np.where(measured, -age[:, :, None], 0.0)      # hours relative to the prediction hour
+    n = measured.sum(axis=1).astype(float)
+    s, ss = v0.sum(axis=1), (v0 * v0).sum(axis=1)
+    sx, sxx, sxv = x.sum(axis=1), (x * x).sum(axis=1), (x * v0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = s / n
         std = np.sqrt(np.maximum(ss / n - mean * mean, 0.0))
-        denom = n * shh - sh * sh
-        slope = np.where(denom > 1e-9, (n * shv - sh * s) / denom, np.nan)
-    lo, hi = _window_extrema(hours, vitals, rows, w)
+        denom = n * sxx - sx * sx
+        slope = np.where(denom > 1e-9, (n * sxv - sx * s) / denom, np.nan)
+    lo, hi = np.fmin.reduce(block, axis=1), np.fmax.reduce(block, axis=1)
     return np.hstack([mean, std, lo, hi, slope])
 
 
-def _window_extrema(hours: np.ndarray, vitals: np.ndarray, rows: np.ndarray,
-                    w: int) -> tuple[np.ndarray, np.ndarray]:
+def _window_block(hours: np.ndarray, vitals: np.ndarray, rows: np.ndarray,
+                  w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Values in each row's window (rows x span x vitals, NaN outside) and their ages in hours."""
     # Hours are strictly increasing, so at most ``w`` rows fall in a window of ``w`` hours.
     span = min(w, len(hours))
     pad = np.vstack([np.full((span - 1, vitals.shape[1]), np.nan), vitals])
     hpad = np.concatenate([np.full(span - 1, -np.inf), hours])
     idx = rows[:, None] + np.arange(span)[None, :]          # padded indices of each window
-    inside = (hours[rows, None] - hpad[idx]) < w
-    block = np.where(inside[:, :, None], pad[idx], np.nan)
-    return np.fmin.reduce(block, axis=1), np.fmax.reduce(block, axis=1)
+    age = hours[rows, None] - hpad[idx]
+    inside = age < w
+    return np.where(inside[:, :, None], pad[idx], np.nan), np.where(inside, age, 0.0)
 
 
 def _derived(last: dict[str, np.ndarray]) -> np.ndarray:

@@ -60,15 +60,20 @@ class ClinicalScore:
 
 
 def _band_points(values: np.ndarray, bands: list) -> np.ndarray:
-    points = np.zeros(len(values))
-    for lower, upper, pts in bands:
-        inside = np.ones(len(values), dtype=bool)
-        if lower is not None:
-            inside &= values >= lower
-        if upper is not None:
-            inside &= values < upper
-        points[inside] = pts  # NaN compares False everywhere: a missing value scores 0
-    return points
+    """Points of the band each value falls in; bands are contiguous ``[lower, upper)``."""
+    uppers = np.array([b[1] for b in bands[:-1]], dtype=float)
+    points = np.array([b[2] for b in bands], dtype=float)
+    band = np.searchsorted(uppers, values, side="right")
+    # A missing value scores 0; searchsorted would put NaN in the top band.
+    return np.where(np.isnan(values), 0.0, points[np.minimum(band, len(points) - 1)])
+
+
+def _check_bands(name: str, rules: dict) -> None:
+    for var, bands in rules.items():
+        for (_, upper, _), (lower, _, _) in zip(bands, bands[1:]):
+            if upper != lower:
+                raise OslerError(f"resource scores/{name}.json: bands of {var!r} must be "
+                                 f"contiguous; got upper {upper} then lower {lower}")
 
 
 @lru_cache(maxsize=None)
@@ -79,5 +84,7 @@ def load_score(name: str) -> ClinicalScore:
     from osler.resources import load_json
     data = load_json(f"scores/{name}.json", keys=_KEYS)
     rules = data.get("bands") if "bands" in data else data["criteria"]
+    if isinstance(rules, dict):
+        _check_bands(name, rules)
     return ClinicalScore(data["name"], data["version"], data["source"],
                          float(data["alert_threshold"]), rules)
