@@ -81,36 +81,47 @@ def test_unknown_task_is_named(capsys):
     assert "task must be one of" in capsys.readouterr().err
 
 
+def _kill_after_commits(cmd: list[str], db: Path, env: dict, wal_bytes: int) -> None:
+    """Start an ingest; SIGKILL it once its write-ahead log holds ``wal_bytes`` of commits.
+
+    The log starts with the schema (~8 KB) and grows with each committed batch (~800 KB in
+    all for this source), so a threshold in between lands the kill between commits.
+    """
+    wal = Path(f"{db}.wal")
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > wal_bytes:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
 @pytest.mark.slow
 def test_killed_ingest_then_rerun_equals_a_clean_run(tmp_path):
     """SIGKILL mid-ingest, run again: the store equals a single clean run."""
-    source = _bundles(tmp_path / "in", 150)
-    osler = [sys.executable, "-m", "osler.cli.__main__"]
+    source = _bundles(tmp_path / "in", 200)
+    osler = [sys.executable, "-m", "osler.cli"]
     env = {**os.environ, "OSLER_BATCH_ROWS": "40"}  # many small transactions to land between
     clean = tmp_path / "clean.duckdb"
     subprocess.run([*osler, "ingest", str(source), "--db", str(clean)], env=env, check=True,
                    capture_output=True)
     with open_store(clean, read_only=True) as store:
         expected = store.stats()
-    for delay in (1.0, 1.8, 2.6, 3.4, 0.6):
-        killed = tmp_path / f"killed{delay}.duckdb"
-        proc = subprocess.Popen([*osler, "ingest", str(source), "--db", str(killed)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        if not killed.exists():
-            continue
-        with open_store(killed, read_only=True) as store:
+    for attempt, wal_bytes in enumerate((250_000, 100_000, 400_000)):
+        killed = tmp_path / f"killed{attempt}.duckdb"
+        _kill_after_commits([*osler, "ingest", str(source), "--db", str(killed)], killed,
+                            env, wal_bytes)
+        with open_store(killed) as store:  # opening replays the log of a killed writer
             partial = store.stats()["patients"]
         if 0 < partial < expected["patients"]:
             break
     else:
-        pytest.fail("could not kill the ingest half-way; adjust the delays")
+        pytest.fail("could not kill the ingest half-way")
     subprocess.run([*osler, "ingest", str(source), "--db", str(killed)], env=env, check=True,
                    capture_output=True)
-    with open_store(killed, read_only=True) as store:
+    with open_store(killed, read_only=True) as store, open_store(clean, read_only=True) as ref:
         assert store.stats() == expected
         for pid in store.patient_ids()[:5]:
-            with open_store(clean, read_only=True) as ref:
-                assert set(store.patient(pid).events) == set(ref.patient(pid).events)
+            assert set(store.patient(pid).events) == set(ref.patient(pid).events)

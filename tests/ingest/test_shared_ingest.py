@@ -74,11 +74,17 @@ def test_all_sepsis_stays_are_read(shared_data):
 
 def test_all_2012_stays_are_read_with_outcomes(shared_data):
     folder = shared_data / "icu-mortality-2012"
-    outcomes = list(csv.DictReader(io.StringIO((folder / "Outcomes-a.txt").read_text())))
+    outcomes = {r["RecordID"]: r for r in csv.DictReader(
+        io.StringIO((folder / "Outcomes-a.txt").read_text()))}
+    with zipfile.ZipFile(folder / "set-a.zip") as zf:
+        stays = {n.rsplit("/", 1)[-1].removesuffix(".txt") for n in zf.namelist()
+                 if n.endswith(".txt")}
     errors = []
     records = list(read_physionet2012(folder / "set-a.zip", outcomes=folder / "Outcomes-a.txt",
                                       on_error=errors.append))
-    assert errors == [] and len(records) == len(outcomes) == 3996
-    deaths = sum(int(r["In-hospital_death"]) for r in outcomes)
+    # the outcomes file lists 4,000 records; 3,996 of them have a stay file in set a
+    assert errors == [] and len(records) == len(stays) == 3996
+    assert {r.patient_id for r in records} == stays <= set(outcomes)
+    deaths = sum(int(outcomes[s]["In-hospital_death"]) for s in stays)
     assert sum(lab.value for rec in records for lab in rec.labels
                if lab.name == "In-hospital_death") == deaths

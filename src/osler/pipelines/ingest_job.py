@@ -114,43 +114,48 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
                  progress: Callable[[str, int], None] | None = None) -> IngestReport:
     """Read every source under ``paths`` into ``store``.
 
+    All sources stream through one ``store.write``, so a write batch (one transaction of whole
+    patients) spans many small files instead of one transaction per file.
+
     Parameters
     ----------
     options : dict, optional
         Reader options by format name, e.g. ``{"vcf": {"patient": "p1"}}``.
     progress : callable, optional
-        Called with (source name, patients stored so far) as patients are read.
+        Called with (source name, records read so far) as patients are read.
     """
     report = IngestReport()
     plan, report.unrecognised, outcomes = plan_sources(paths)
-    for name in report.unrecognised:
-        store.add_quarantine(name.split(":")[0], None, name.split(": ", 1)[-1])
+    records = _read_all(plan, outcomes, options or {}, report, progress)
+    report.stored.add(store.write(records))
+    rows = [(name.split(":")[0], None, None, name.split(": ", 1)[-1])
+            for name in report.unrecognised]
+    rows += [(e.file, e.record, e.line, e.reason) for e in report.quarantined]
+    store.add_quarantine_many(rows)
+    return report
+
+
+def _read_all(plan: list[tuple[Path, Format]], outcomes: list[Path], options: dict[str, dict],
+              report: IngestReport, progress: Callable[[str, int], None] | None) -> Iterator:
+    total = 0
     for source, fmt in plan:
         report.sources[fmt.name] += 1
         errors: list[IngestError] = []
+        read = 0
         try:
             reader = fmt.load()
         except (ImportError, MissingExtra) as exc:
             errors.append(IngestError(f"the {fmt.name} reader needs an extra: {exc}",
                                       file=source.name))
             reader = None
-        read = [0]
         if reader is not None:
-            records = reader(source, on_error=errors.append,
-                             **_reader_options(fmt, outcomes, options or {}))
-            report.stored.add(store.write(_counted(records, source.name, read, progress)))
-        for err in errors:
-            store.add_quarantine(err.file, err.record, err.reason, err.line)
+            for rec in reader(source, on_error=errors.append,
+                              **_reader_options(fmt, outcomes, options)):
+                read += 1
+                total += 1
+                if progress is not None:
+                    progress(source.name, total)
+                yield rec
         report.quarantined.extend(errors)
-        if read[0] == 0 and not errors:
+        if read == 0 and not errors:
             report.no_patient_data.append(source.name)
-    return report
-
-
-def _counted(records: Iterator, name: str, read: list[int],
-             progress: Callable[[str, int], None] | None) -> Iterator:
-    for rec in records:
-        read[0] += 1
-        if progress is not None:
-            progress(name, read[0])
-        yield rec

@@ -136,9 +136,17 @@ class Store(abc.ABC):
     def add_quarantine(self, file: str | None, record: str | None, reason: str,
                        line: int | None = None) -> None:
         """Record a rejected input. The same rejection twice is one row."""
-        qid = event_id("quarantine", file, record, line, reason)
-        with self.transaction():
-            self._replace_rows(TABLES["quarantine"], [(qid, file, record, line, reason)])
+        self.add_quarantine_many([(file, record, line, reason)])
+
+    def add_quarantine_many(self, rows: Iterable[tuple[str | None, str | None, int | None, str]]
+                            ) -> None:
+        """Record rejected inputs ``(file, record, line, reason)`` in one transaction."""
+        unique = {event_id("quarantine", *r): r for r in rows}
+        if unique:
+            with self.transaction():
+                self._replace_rows(TABLES["quarantine"],
+                                   [(qid, f, rec, line, reason)
+                                    for qid, (f, rec, line, reason) in unique.items()])
 
     # -- reading -----------------------------------------------------------------------------
     def patient_ids(self) -> list[str]:
