@@ -76,12 +76,19 @@ def timeline(console: Any, record: Any, limit: int | None) -> None:
     age = f"born {record.birth_date}" if record.birth_date else "birth date unknown"
     console.print(f"[bold]Patient {record.patient_id}[/bold] · {record.sex or 'sex unknown'} · "
                   f"{age} · {len(record.events)} events · {len(record.labels)} labels")
-    table = Table("when", "kind", "code", "what", "value", "source", box=None)
+    table = Table(box=None)
+    table.add_column("when", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("code", no_wrap=True)
+    table.add_column("what", max_width=44, overflow="ellipsis", no_wrap=True)
+    table.add_column("value", no_wrap=True)
+    table.add_column("source", max_width=36, overflow="ellipsis", no_wrap=True)
     events = record.timeline()
     for e in events[:limit] if limit else events:
         c = e.coding
-        table.add_row(_when(e), e.kind.value, f"{c.code}" if c else "", (c.display or "")[:48]
-                      if c else "", _value(e), str(e.provenance)[-40:])
+        source = e.provenance.source.rsplit("/", 1)[-1]
+        table.add_row(_when(e), e.kind.value, c.code if c else "", (c.display or "") if c else "",
+                      _value(e), f"{source}:{e.provenance.line}" if e.provenance.line else source)
     console.print(table)
     if limit and len(events) > limit:
         console.print(f"[dim]... {len(events) - limit} more (use --limit 0 for all)[/dim]")

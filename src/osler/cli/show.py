@@ -25,4 +25,7 @@ def show(patient_id: str, db: str | None, limit: int) -> None:
         record = store.patient(patient_id)
     if record is None:
         raise OslerError(f"no patient with id {patient_id!r} in the store")
-    timeline(Console(), record, limit or None)
+    console = Console()
+    if not console.is_terminal:  # piped: do not wrap rows at 80 columns
+        console = Console(width=160)
+    timeline(console, record, limit or None)
