@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from osler.privacy.deid.lexicons import (census_names, first_names, last_names, name_stopwords, place_names,
                                          us_places, us_states)
@@ -46,11 +47,14 @@ _AFTER_INITIAL = re.compile(r"(?:(?<![A-Za-z])(?:per|by|with|nsg|to|dr)\.?\s+|w/
 _WEAK_RELATIONS = {"with", "by", "and", "&", "per", "spoke", "called", "contact", "ask", "name",
                    "named", "family", "children", "kids"}
 _WEAK_TITLES = {"md", "np", "rn", "pa", "resident", "intern", "fellow", "attending", "nurse"}
+_BEFORE_VERB = re.compile(r"(?<![\w.])(?P<n>[A-Z][a-z']+)\s+(?:made\s+)?(?:aware|paged|notified|"
+                          r"informed|updated|called back|returned call|at bedside|to bedside)\b")
 _CREDENTIALS = re.compile(r"\s*,?\s*(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW|MSW|SW|"
                           r"PhD|RPh|CRNA|BSN|CCRN)\b")
 _PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|clinic|nursing home|rehab|"
                           r"rehab center|manor|county|memorial hospital|university|church|"
-                          r"street|avenue|ave|road|blvd|boulevard)\b", re.I)
+                          r"street|avenue|ave|road|blvd|boulevard|nh|nursing facility|hospice|vna|"
+                          r"health ?care|assisted living|senior center|village|heights)\b", re.I)
 _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|admitted|adm|admit|"
                             r"sent|came|returned|discharged?|d/c'?d?|c/o|"
                             r"moved|lives|living|live|resides|home|house|job|works?|trip|flown|"
@@ -81,7 +85,8 @@ _HOSPITAL_WORDS = frozenset("""st saint holy mercy sacred heart good samaritan m
 childrens shriners""".split())
 # Words before "hospital" or "rehab" that describe it without naming it ("the local hospital").
 _NOT_PLACES = frozenset("""other local outside previous prior another basic same this that nearby
-community their his her your rehab continue for begin acute inpatient""".split())
+community their his her your rehab continue for begin acute inpatient pt's pts patient's pt
+patient cool nitro home""".split())
 _STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
                      r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
 
@@ -97,24 +102,34 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
             end -= 1
             word = word[:-1]
         head, dash, tail = word.partition("-")
-        if dash and head.lower() in _RELATIONS | _TITLES:  # "DAUGHTER-KRISSY": two words
+        if dash and _any_in(head.lower(), _RELATIONS, _TITLES):  # "DAUGHTER-KRISSY": two words
             out += [(start, start + len(head), head), (end - len(tail), end, tail)]
             continue
         out.append((start, end, word))
     return out
 
 
+@lru_cache(maxsize=4)
+def _letter_counts(text: str) -> tuple[int, int]:
+    """(letters, upper-case letters) of a note; both detectors ask, so it is counted once."""
+    return sum(map(str.isalpha, text)), sum(map(str.isupper, text))
+
+
 def _capital_signal(text: str) -> bool:
     """Whether capital letters mean anything here: not in notes typed all in upper case."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) < 0.6 * len(letters)
+    letters, upper = _letter_counts(text)
+    return bool(letters) and upper < 0.6 * letters
 
 
 def _mixed_case(text: str) -> bool:
     """Capitals are used as in prose (neither all upper nor nearly all lower case)."""
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    return bool(letters) and 0.03 * len(letters) <= upper < 0.6 * len(letters)
+    letters, upper = _letter_counts(text)
+    return bool(letters) and 0.03 * letters <= upper < 0.6 * letters
+
+
+def _any_in(word: str, *word_sets: frozenset[str] | set[str]) -> bool:
+    """``word in a | b | ...`` without building the union for every token."""
+    return any(word in words for words in word_sets)
 
 
 def _title(word: str) -> bool:
@@ -141,13 +156,13 @@ def find_names(text: str) -> Iterator[PhiSpan]:
     mixed = _mixed_case(text)
     for i, (start, end, word) in enumerate(toks):
         low = word.lower().rstrip(".")
-        if not _gap(text, end, toks, i) and low in _TITLES | _WEAK_TITLES | _RELATIONS:
+        if not _gap(text, end, toks, i) and _any_in(low, _TITLES, _WEAK_TITLES, _RELATIONS):
             yield from _after_context_word(text, toks, i, stop, cased)
         elif _known(word) and low not in stop and (_title(word) or not mixed):
             yield PhiSpan(start, end, "NAME")
         m = _CREDENTIALS.match(text, end)
         if (m and len(low) > 1 and (_title(word) if mixed else word[:1].isupper() or not cased)
-                and low not in _NOT_NAMES | _TITLES | stop and not _inflected(low)):
+                and not _any_in(low, _NOT_NAMES, _TITLES, stop) and not _inflected(low)):
             yield PhiSpan(start, end, "NAME")
             yield from _before(toks, i, stop)
         if (low in first_names() and i + 1 < len(toks) and not _gap(text, end, toks, i)
@@ -155,12 +170,24 @@ def find_names(text: str) -> Iterator[PhiSpan]:
                 and not text[end:toks[i + 1][0]].strip()
                 and toks[i + 1][2].lower() not in _NOT_NAMES):
             yield PhiSpan(start, toks[i + 1][1], "NAME")
+    if mixed:
+        yield from _named_before_verb(text, stop)
     for regex in (_INITIAL_NAME, _AFTER_INITIAL):
         for m in regex.finditer(text):
             name = m.group("n")
-            if (name.lower() not in _NOT_NAMES | _TITLES | stop
+            if (not _any_in(name.lower(), _NOT_NAMES, _TITLES, stop)
                     and (_title(name) or not mixed)):
                 yield PhiSpan(m.start("i"), m.end("n"), "NAME")
+
+
+def _named_before_verb(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """A capitalised listed name before "aware", "paged", "notified" ("Kowal aware of K 3.1")."""
+    for m in _BEFORE_VERB.finditer(text):
+        word = m.group("n")
+        low = word.lower()
+        if (_title(word) and not _any_in(low, stop, _NOT_NAMES, _RELATIONS, _TITLES)
+                and _known_in_context(word)):
+            yield PhiSpan(m.start("n"), m.end("n"), "NAME")
 
 
 def _after_context_word(text: str, toks: list[tuple[int, int, str]], i: int,
@@ -176,7 +203,7 @@ def _after_context_word(text: str, toks: list[tuple[int, int, str]], i: int,
     elif low in _WEAK_TITLES:
         nxt = toks[i + 1][2]
         if (_known(nxt) and nxt.lower() not in stop) or (
-                cased and _title(nxt) and nxt.lower() not in _NOT_NAMES | stop | _TITLES):
+                cased and _title(nxt) and not _any_in(nxt.lower(), _NOT_NAMES, stop, _TITLES)):
             yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
     else:
         strong = low not in _WEAK_RELATIONS
@@ -218,10 +245,10 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         start, end, word = toks[j]
         low = word.lower().rstrip(".")
         if require_known:
-            capital = cased and _title(word) and low not in _NOT_NAMES | _RELATIONS | _TITLES
+            capital = cased and _title(word) and not _any_in(low, _NOT_NAMES, _RELATIONS, _TITLES)
             known = _known_in_context(word) if wide else _known(word)
             if (low in stop and not capital or not (known or capital)
-                    or low in _RELATIONS | _NOT_NAMES
+                    or _any_in(low, _RELATIONS, _NOT_NAMES)
                     or (not cased and _inflected(low))):
                 break
         elif (low in _NOT_NAMES or (len(low) < 2 and not word[:1].isalpha())
@@ -252,26 +279,24 @@ def find_places(text: str) -> Iterator[PhiSpan]:
             if m.group("p").lower() not in _NOT_HOSPITALS:
                 yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _WARD.finditer(text):
-        if m.group("p").lower() not in stop | _NOT_NAMES | _TITLES | _RELATIONS:
+        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _TITLES, _RELATIONS):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _BEFORE_UNIT.finditer(text):
-        if m.group("p").lower() not in stop | _NOT_NAMES | _NOT_PLACES:
+        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for i, (start, end, word) in enumerate(toks):
         low = word.lower()
         capital = word[:1].isupper() if cased else True
         if low in places:
             yield PhiSpan(start, end, "LOCATION")
-        elif (low not in _NOT_NAMES | _NOT_PLACES and low not in stop - _HOSPITAL_WORDS
-              and not _inflected(low) and _PLACE_HEADS.match(text, end)):
+        elif _names_a_place(low, stop) and _PLACE_HEADS.match(text, end):
             yield PhiSpan(start, end, "LOCATION")
             for j in (i - 1, i - 2):
-                if (j < 0 or toks[j][2].lower() in _NOT_NAMES | _NOT_PLACES | stop - _HOSPITAL_WORDS
-                        or _inflected(toks[j][2].lower()) and toks[j][2].lower() not in _HOSPITAL_WORDS
+                if (j < 0 or not _names_a_place(toks[j][2].lower(), stop)
                         or text[toks[j][1]:toks[j + 1][0]].strip()):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
-        elif (low not in stop and capital and low not in _NOT_NAMES | _NOT_PLACES | us_states()
+        elif (low not in stop and capital and not _any_in(low, _NOT_NAMES, _NOT_PLACES, us_states())
               and _PLACE_CONTEXT.search(text[max(0, start - 30):start])):
             yield PhiSpan(start, end, "LOCATION")
             for j in (i + 1, i + 2):  # "Bel Air", "Glen Burnie": the rest of a town's name
@@ -279,6 +304,13 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                         or not _title(toks[j][2]) or toks[j][2].lower() in stop):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+
+
+def _names_a_place(low: str, stop: frozenset[str]) -> bool:
+    """Whether a word before "Hospital", "Rehab" ... can be part of the place's name."""
+    if low in _HOSPITAL_WORDS:
+        return True
+    return not (_any_in(low, _NOT_NAMES, _NOT_PLACES, stop) or _inflected(low))
 
 
 def _inflected(low: str) -> bool:
@@ -300,7 +332,7 @@ def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
     shaped = _title if cased else str.isalpha
     for i, (start, _end, word) in enumerate(toks):
         low = word.lower()
-        if not shaped(word) or low in _NOT_NAMES | _TITLES | _RELATIONS | _NOT_PLACES:
+        if not shaped(word) or _any_in(low, _NOT_NAMES, _TITLES, _RELATIONS, _NOT_PLACES):
             continue
         before = _TOWN_BEFORE if cased else _TOWN_BEFORE_UNCASED
         context = bool(before.search(text, max(0, start - 20), start))
