@@ -70,3 +70,11 @@ def test_dicom_radiograph_goes_through_the_same_transforms(tiny_model, tmp_path)
     from_dicom = tiny_model.predict_proba([r.image for r in radiographs])[:, 1]
     direct = tiny_model.predict_proba(images)[:, 1]
     assert np.allclose(from_dicom, direct, atol=0.02)
+    # the same study, ingested, gets a fixed-length embedding stored by content address
+    from osler.imaging.embeddings import study_embedding
+    from osler.ingest.dicom import read_dicom
+    from osler.ingest.pixel_store import PixelStore
+    store = PixelStore(tmp_path / "blobs")
+    study = next(read_dicom(tmp_path / "dx", blob_dir=store.root)).events[0]
+    ref = study_embedding(tiny_model, study, store)
+    assert store.get(ref).shape == (tiny_model.n_features_out_,)

@@ -31,10 +31,10 @@ def test_grad_cam_points_at_the_consolidation_far_above_chance(tiny_model, tmp_p
 def test_worklist_orders_urgent_then_uncertain_then_routine_with_reasons():
     table = worklist(["a", "b", "c", "d", "e"], np.array([0.1, 0.95, 0.5, 0.8, 0.2]),
                      np.array([0.01, 0.02, 0.03, 0.01, 0.2]), TriagePolicy())
-    assert table["study"].tolist() == ["b", "d", "e", "c", "a"]
+    assert table["study"].tolist() == ["b", "d", "c", "e", "a"]  # c (p=0.50) is least certain
     assert table["tier"].tolist() == ["urgent", "urgent", "needs a read", "needs a read",
                                       "routine"]
-    assert "SD 0.20" in table.loc[2, "why"] and "0.50 between" in table.loc[3, "why"]
+    assert "0.50 between" in table.loc[2, "why"] and "SD 0.20" in table.loc[3, "why"]
     assert table["rank"].tolist() == [1, 2, 3, 4, 5]
 
 

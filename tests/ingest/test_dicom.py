@@ -13,7 +13,8 @@ pytest.importorskip("pydicom")
 
 from osler.errors import IngestError  # noqa: E402
 from osler.imaging.synthetic import write_radiograph  # noqa: E402
-from osler.ingest.dicom import read_dicom, read_dicom_instances, sniff_dicom  # noqa: E402
+from osler.ingest.dicom import (read_dicom, read_dicom_instances, sniff_dicom,  # noqa: E402
+                                sniff_dicom_dir)
 from osler.ingest.pixel_store import PixelStore  # noqa: E402
 
 WHEN = datetime(2026, 3, 4, 10, 30)
@@ -105,10 +106,13 @@ def test_empty_series_directory_is_reported(tmp_path):
     assert [e.reason for e in errors] == ["empty series: no files in the directory"]
 
 
-def test_sniff_dicom(tmp_path):
-    path = write_radiograph(tmp_path / "a.dcm", np.zeros((8, 8), np.uint8), patient_id="P")
+def test_sniff_dicom_file_and_series_directory(tmp_path):
+    path = write_radiograph(tmp_path / "s" / "a.dcm", np.zeros((8, 8), np.uint8), patient_id="P")
     assert sniff_dicom(path, path.read_bytes()[:512])
     assert not sniff_dicom(tmp_path / "x.csv", b"a,b\n1,2\n")
+    assert sniff_dicom_dir(tmp_path / "s")
+    (tmp_path / "s" / "notes.txt").write_text("not dicom")
+    assert not sniff_dicom_dir(tmp_path / "s")
 
 
 @pytest.mark.slow

@@ -32,7 +32,9 @@ class XrayClassifier:
     augment : bool
         Random affine augmentation while training.
     tta : bool
-        Average the prediction over the image and 4 small shifts at inference.
+        Average the prediction over the image and 4 one-pixel shifts at inference. Off by
+        default: on the internal validation images it did not raise AUC (0.9915 vs 0.9919)
+        and costs 5x the inference time (benchmarks/imaging_pneumonia.py).
     validation_fraction : float
         Share of training images held back for early stopping and calibration.
     n_threads : int
@@ -43,7 +45,7 @@ class XrayClassifier:
 
     def __init__(self, architecture: str = "resnet10-narrow", size: int = 28, epochs: int = 20,
                  batch_size: int = 64, learning_rate: float = 3e-3, weight_decay: float = 1e-4,
-                 augment: bool = True, tta: bool = True, validation_fraction: float = 0.2,
+                 augment: bool = True, tta: bool = False, validation_fraction: float = 0.2,
                  n_threads: int = 2, random_state: int = 0) -> None:
         self.architecture = architecture
         self.size = size
@@ -128,15 +130,18 @@ class XrayClassifier:
 
     def predict_with_spread(self, images: np.ndarray | list[np.ndarray]
                             ) -> tuple[np.ndarray, np.ndarray]:
-        """Calibrated probability of class 1 and its spread (SD) over the test-time shifts.
+        """Calibrated probability of class 1 (as :meth:`predict_proba`) and its spread: the SD
+        of the probability over the image and four one-pixel shifts of it.
 
-        The spread is 0 when ``tta`` is off: then it carries no information.
+        The shifts are always scored here, whatever ``tta`` says: their disagreement is the
+        uncertainty signal the triage worklist uses.
         """
         from osler.imaging import _training
         self._check_fitted()
-        z = _training.shifted_logits(self.network_, self.model_input(images), tta=self.tta)
+        z = _training.shifted_logits(self.network_, self.model_input(images), tta=True)
         p = 1.0 / (1.0 + np.exp(-z / self.temperature_))
-        return 1.0 / (1.0 + np.exp(-z.mean(axis=0) / self.temperature_)), p.std(axis=0)
+        centre = z.mean(axis=0) if self.tta else z[0]
+        return 1.0 / (1.0 + np.exp(-centre / self.temperature_)), p.std(axis=0)
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         return (self.predict_proba(images)[:, 1] >= 0.5).astype(int)

@@ -33,7 +33,7 @@ from osler.ingest.pixel_store import PixelStore
 from osler.record import Coding, ImagingStudy, PatientRecord, Provenance, event_id
 
 __all__ = ["DICOM_MODALITY_SYSTEM", "DicomInstance", "iter_dicom_files", "read_dicom",
-           "read_dicom_file", "read_dicom_instances", "sniff_dicom"]
+           "read_dicom_file", "read_dicom_instances", "sniff_dicom", "sniff_dicom_dir"]
 
 OnError = Callable[[IngestError], None] | None
 PatientMap = Mapping[str, str] | Callable[[str], str | None] | None
@@ -47,6 +47,27 @@ _SKIP_SUFFIXES = {".txt", ".md", ".json", ".dump", ".icc", ".gz", ".zip", ".py",
 def sniff_dicom(path: Path, head: bytes) -> bool:
     """True for a Part 10 file ('DICM' at byte 128) or a file named DICOMDIR."""
     return head[128:132] == b"DICM" or Path(path).name.upper() == "DICOMDIR"
+
+
+def sniff_dicom_dir(path: Path, max_files: int = 200) -> bool:
+    """True for a directory holding a DICOMDIR, or only DICOM files (a series or study tree).
+
+    Read as a whole, a series becomes one event; file by file it would be one per instance.
+    """
+    path = Path(path)
+    if (path / "DICOMDIR").is_file():
+        return True
+    seen = 0
+    for p in path.rglob("*"):
+        if not p.is_file() or p.name.startswith("."):
+            continue
+        with p.open("rb") as fh:
+            if not sniff_dicom(p, fh.read(132)):
+                return False
+        seen += 1
+        if seen >= max_files:
+            break
+    return seen > 0
 
 
 def _report(err: IngestError, on_error: OnError) -> None:
@@ -218,8 +239,12 @@ def _study_event(patient_id: str, kept: list[DicomInstance], store: PixelStore,
     if part is not None:
         shape = "x".join(str(n) for n in with_pixels[0].shape[1:]) if with_pixels else "no"
         description = f"{description or 'series'} ({shape} pixel part {part + 1})"
+    # the instances are part of the id: a series read file by file gives one event per file,
+    # never two different events under one id
+    instances = event_id(*sorted(m.sop_uid or m.file for m in kept))
     return ImagingStudy(
-        id=event_id("dicom", patient_id, head.study_uid, head.series_uid or head.file, part),
+        id=event_id("dicom", patient_id, head.study_uid, head.series_uid or head.file, part,
+                    instances),
         coding=Coding(DICOM_MODALITY_SYSTEM, modality) if modality else None,
         provenance=Provenance(head.file, record=head.series_uid), time=min(times) if times
         else None, study_uid=head.study_uid, series_uid=head.series_uid, modality=modality,

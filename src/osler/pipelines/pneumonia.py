@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_PARAMS", "TASK", "PneumoniaTask"]
 log = logging.getLogger(__name__)
 
 #: Chosen on the internal validation images by benchmarks/imaging_pneumonia.py.
-DEFAULT_PARAMS = {"architecture": "resnet10-narrow", "size": 28, "epochs": 4, "tta": True}
+DEFAULT_PARAMS = {"architecture": "resnet10-narrow", "size": 28, "epochs": 4, "tta": False}
 
 
 class PneumoniaTask:
@@ -72,9 +72,12 @@ class PneumoniaTask:
         if len(data) != 1:
             raise DataError(f"pneumonia evaluates one NPZ file; got {len(data)} inputs")
         model, meta = load_classifier(model_dir, task=self.name)
+        from osler.pipelines._pneumonia_card import peer_scores
         images, labels, used = load_split(data[0], split or "test")
+        train_images, train_labels, _ = load_split(data[0], "train")
+        peer = peer_scores(train_images, train_labels, images, meta["params"])
         card, auc, acc = pneumonia_card(model, meta, images, labels,
-                                        source=f"{data[0].name}:{used}")
+                                        source=f"{data[0].name}:{used}", peer=peer)
         card.write(report)
         return (f"pneumonia: {data[0].name}:{used} ({len(labels)} images) AUC {auc:.3f}, "
                 f"accuracy {acc:.3f}; card -> {report}")
