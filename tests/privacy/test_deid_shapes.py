@@ -26,3 +26,9 @@ def test_slash_separated_phone_and_dates_still_found():
     found = _typed("Wife (201/555/0143) visits 7/25; consult 3/14/2019 and Dec 4.")
     assert {("201/555/0143", "PHONE"), ("7/25", "DATE"), ("3/14/2019", "DATE"),
             ("Dec 4", "DATE")} <= found
+
+
+def test_bare_years_that_cannot_be_clock_times():
+    found = _typed("CABG 1987, then AVR. SVR 1960 on neo; intake 1975 cc, out 1990.")
+    assert ("1987", "DATE") in found
+    assert not {("1960", "DATE"), ("1975", "DATE"), ("1990", "DATE")} & found

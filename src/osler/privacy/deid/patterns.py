@@ -33,6 +33,8 @@ _NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|rati
 _NOT_DATE_AFTER = re.compile(r"\s*(?:ns\b|strength|str\b|murmur|sem\b|motor|mg|ml|cc\b|tab|amp|l\b|lpm|"
                    r"liters?|bilat|b/l|ue|le\b|x\b|times|pushes|peep|ps\b|hours|hrs|up\b|-\s*\d|"
                              r"cpap|ventilation|pain|scale|of\b|-\s*\.\d)", re.I)
+_NOT_YEAR_BEFORE = re.compile(r"(?:\b(?:svri?|pvri?|total|i/o|out|intake|output|u/?o|ivf|"
+                              r"plt|plts|wbc|vt|tv|ve|bs|fs|glucose|weight|wt)\b|[=:+~])\s*$", re.I)
 _RATIO = re.compile(r"\d{1,2}/\d{1,2}")
 # A range of round numbers written like a local phone number ("SVR 900-1300", "TV 250-1000").
 _RANGE = re.compile(r"\d{2}0-\d{2}00")
@@ -75,6 +77,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         re.I)),
     ("DATE", re.compile(r"(?P<phi>\b(?:19[3-9]\d|20[0-2]\d)s)\b|'(?P<phi2>\d\d)(?![\d'])", re.I)),
     ("DATE", re.compile(r"\b(?:christmas|thanksgiving|easter|new year'?s?)(?: day| eve)?\b", re.I)),
+    # 1960-1999 cannot be a 24-hour clock time (minutes < 60), so alone it is a year.
+    ("DATE", re.compile(r"(?<![\d.,/:#-])19[6-9]\d(?![\d.,/:%-]|\s*(?:mg|mcg|ml|cc|units?|u\b|g\b|"
+                        r"gm|kg|k?cal|calories|ml/hr|cc/hr|cc's|mls|x\b|/))", re.I)),
     ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[0-1]\d)(?:\s*|-)(?:y/?o|yrs?|years?)(?:[\s-]*old)?)",
                        re.I)),
 ]
@@ -89,8 +94,15 @@ def find_patterns(text: str) -> Iterator[PhiSpan]:
             start, end = m.span(group) if group else m.span()
             if end > start and not (phi_type == "DATE" and _is_ratio(text, start, end)
                                     or phi_type == "PHONE" and _RANGE.fullmatch(text, start, end)
-                                    or phi_type == "DATE" and text[end:end + 1] == "%"):
+                                    or phi_type == "DATE" and text[end:end + 1] == "%"
+                                    or phi_type == "DATE" and _is_measure(text, start, end)):
                 yield PhiSpan(start, end, phi_type)
+
+
+def _is_measure(text: str, start: int, end: int) -> bool:
+    """A bare 4-digit number that is a haemodynamic value or a volume ("SVR 1960", "I/O 1975")."""
+    return bool(re.fullmatch(r"\d{4}", text[start:end])
+                and _NOT_YEAR_BEFORE.search(text[max(0, start - 16):start]))
 
 
 def _is_ratio(text: str, start: int, end: int) -> bool:
