@@ -102,3 +102,19 @@ def test_monitor_replays_with_the_batch_features(trained):
     sourced = [e for e in ev if e.source is not None and e.source.line]
     for e in sourced:
         assert e.source.record == stay.stem and e.offset is not None
+
+
+def test_hours_without_any_value_are_reported_not_misaligned(tmp_path):
+    from _sepsis_synth import write_stays
+
+    from osler.pipelines._sepsis_data import load_cohort
+    d = write_stays(tmp_path / "s", n_stays=3, seed=7)
+    f = sorted(d.glob("*.psv"))[0]
+    lines = f.read_text().splitlines()
+    cells = ["NaN"] * 41
+    cells[39] = lines[3].split("|")[39]  # keep ICULOS: the hour exists but carries nothing
+    lines[3] = "|".join(cells)
+    f.write_text("\n".join(lines) + "\n")
+    cohort = load_cohort([d], n_jobs=1)
+    assert cohort.n_stays == 2 and len(cohort.skipped) == 1
+    assert "carry no value and no SepsisLabel" in cohort.skipped[0][1]

@@ -102,6 +102,7 @@ def _featurize_files(files: list[Path]) -> tuple[np.ndarray, pd.DataFrame, list]
         for record in read_physionet2019(path, on_error=errors.append):
             try:
                 frame = stay_frame(record)
+                _check_every_hour(path, frame)
             except OslerError as err:
                 skipped.append((path.name, str(err)))
                 continue
@@ -113,6 +114,16 @@ def _featurize_files(files: list[Path]) -> tuple[np.ndarray, pd.DataFrame, list]
     X = np.vstack(blocks) if blocks else np.empty((0, width), dtype=np.float32)
     meta = pd.concat(metas, ignore_index=True) if metas else _meta_empty()
     return X, meta, skipped
+
+
+def _check_every_hour(path: Path, frame) -> None:
+    """Every input hour must have a row: prediction files need one line per input hour."""
+    with path.open("rb") as fh:
+        n_input = sum(1 for line in fh if line.strip()) - 1
+    if n_input != len(frame):
+        raise DataError(f"file {path.name}, stay {frame.stay_id}: {n_input - len(frame)} of "
+                        f"{n_input} hours carry no value and no SepsisLabel, so predictions "
+                        "cannot be aligned to every input hour")
 
 
 def _meta(frame, block, file: str) -> pd.DataFrame:
