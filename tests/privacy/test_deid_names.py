@@ -18,6 +18,7 @@ def _names(text: str) -> list[str]:
     ("Access: RIJ PA line, 2 PIV. Pt comfortable.", []),
     ("Dr. Sarah O'Dwyer spoke with the family at length.", ["Sarah O'Dwyer"]),
     ("Sputum growing normal flora. Plan to wean.", []),
+    ("PLAN: 1) Follow-up: primary MD PRN. Neck supple, porta hepatis nodes small.", []),
 ])
 def test_names_stop_at_sentence_ends_and_skip_clinical_capitals(text, names):
     assert _names(text) == names

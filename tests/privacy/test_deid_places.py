@@ -50,6 +50,8 @@ def test_hospital_names_initials_homes_and_capital_notes(text, place):
     "Pt received from OSH intubated; HCT 28 at OSH.",
     "TRIES TO PUSH CAREGIVERS AWAY. KEEP FAMILY AWARE OF PROGRESS.",
     "Wean from cvvh, advance diet to mech soft.",
+    "Complex history with multiple hospital admissions; transfer to the Rehabilitation Unit.",
+    "SHE WAS ADMITTED IN STABLE CONDITION TO A MONITORED BED.",
 ])
 def test_outside_hospital_and_capital_verbs_are_not_places(text):
     assert not [s for s in detect_phi(text) if s.type == "LOCATION"]

@@ -37,7 +37,7 @@ updated informed here in at to on and re regarding about team office service cal
 said says states stated came come comes saw seen see sees wants want ordered wrote order orders
 note notes following follow follows md rn np pa s notes''s during other last states brought
 took takes asked asks feels felt thinks wanted visits present reports reported would could also
-both all""".split())
+both all primary attending covering consulting admitting referring treating outside""".split())
 _INITIAL_NAME = re.compile(r"(?<![A-Za-z.'\d/])(?P<i>[A-Za-z])(?:\.\s?|\s)(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)"
                            r"(?=(?:\s*,\s*|\s+)(?:RN|RRT|MD|NP|PA|PA-C|LPN|MSW|LICSW|aware|to bedside|"
                            r"ordered|paged|notified|updated|called)\b|\s*\))", re.I)
@@ -86,7 +86,8 @@ childrens shriners""".split())
 # Words before "hospital" or "rehab" that describe it without naming it ("the local hospital").
 _NOT_PLACES = frozenset("""other local outside previous prior another basic same this that nearby
 community their his her your rehab continue for begin acute inpatient pt's pts patient's pt
-patient cool nitro home""".split())
+patient cool nitro home multiple several many numerous frequent recent two three rehabilitation
+unit floor tcu icu ward stable good fair critical serious satisfactory guarded""".split())
 _STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
                      r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
 
