@@ -17,7 +17,7 @@ from functools import lru_cache
 from osler._extras import require
 from osler.resources import path as resource_path
 
-__all__ = ["census_names", "first_names", "last_names", "name_stopwords", "place_names",
+__all__ = ["census_names", "common_words", "first_names", "last_names", "name_stopwords", "place_names",
            "us_places",
            "us_states"]
 
@@ -115,3 +115,14 @@ def us_states() -> frozenset[str]:
     require("faker", "nlp")
     provider = importlib.import_module("faker.providers.address.en_US").Provider
     return frozenset(_ascii(s) for s in provider.states)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """About 1,000 everyday English words (Faker's en_US lorem list): "real", "gun", "soon".
+
+    A listed name that is also one of these is never flagged without context.
+    """
+    require("faker", "nlp")
+    provider = importlib.import_module("faker.providers.lorem.en_US").Provider
+    return frozenset(w.lower() for w in provider.word_list)
