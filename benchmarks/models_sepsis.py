@@ -64,9 +64,10 @@ def cross_validate(dev, seed: int = 0) -> list[dict]:
         fit = fit_sepsis(train, seed=seed)
         p = fit.estimator.predict_proba(test.X)[:, 1]
         y = labels_of(test)
-        out.append({"fold": k, "AUROC": roc_auc(y, p),
+        out.append({"fold": k, "AUROC": roc_auc(y, p), "threshold": fit.threshold,
                     "utility": normalized_utility(y, p >= fit.threshold,
                                                   test.meta["stay"].to_numpy())})
+        print(json.dumps(out[-1]), flush=True)  # each fold as it ends: a fold takes minutes
     return out
 
 
