@@ -33,3 +33,11 @@ def test_census_names_count_only_after_a_strong_relation():
     # "Treva" is a US Census first name that no Faker locale lists; "Bambenek" a census surname.
     assert _names("SOCIAL: DAUGHTER-TREVA CALLED, SON BAMBENEK VISITED.") == ["TREVA", "BAMBENEK"]
     assert _names("daughter states pt is comfortable; cont with swan and cuff.") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Spoke with Marisol (daughter) about the plan.", "Marisol"),
+    ("Called Treva, pt's sister, who will visit.", "Treva"),
+])
+def test_name_right_before_the_relation_it_explains(text, name):
+    assert name in _names(text)

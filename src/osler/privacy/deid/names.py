@@ -49,6 +49,11 @@ _WEAK_RELATIONS = {"with", "by", "and", "&", "per", "spoke", "called", "contact"
 _WEAK_TITLES = {"md", "np", "rn", "pa", "resident", "intern", "fellow", "attending", "nurse"}
 _BEFORE_VERB = re.compile(r"(?<![\w.])(?P<n>[A-Z][a-z']+)\s+(?:made\s+)?(?:aware|paged|notified|"
                           r"informed|updated|called back|returned call|at bedside|to bedside)\b")
+_BEFORE_RELATION = re.compile(
+    r"(?<![\w.])(?P<n>[A-Za-z][a-z']+|[A-Z][A-Z']+)\s*(?:,|\(|-)\s*(?:the\s+|her\s+|his\s+|"
+    r"pt'?s\s+|patient'?s\s+)?(?:wife|husband|daughter|son|sister|brother|mother|father|niece|"
+    r"nephew|granddaughter|grandson|friend|fiancee?|partner|girlfriend|boyfriend|hcp|"
+    r"health care proxy|proxy)\b", re.I)
 _CREDENTIALS = re.compile(r"\s*,?\s*(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW|MSW|SW|"
                           r"PhD|RPh|CRNA|BSN|CCRN)\b")
 _PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|clinic|nursing home|rehab|"
@@ -174,12 +179,24 @@ def find_names(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(start, toks[i + 1][1], "NAME")
     if mixed:
         yield from _named_before_verb(text, stop)
+    yield from _named_before_relation(text, stop, cased)
     for regex in (_INITIAL_NAME, _AFTER_INITIAL):
         for m in regex.finditer(text):
             name = m.group("n")
             if (not _any_in(name.lower(), _NOT_NAMES, _TITLES, stop)
                     and (_title(name) or not mixed)):
                 yield PhiSpan(m.start("i"), m.end("n"), "NAME")
+
+
+def _named_before_relation(text: str, stop: frozenset[str], cased: bool) -> Iterator[PhiSpan]:
+    """A name right before the relation it explains: "Janet (daughter)", "Rob, pt's son"."""
+    for m in _BEFORE_RELATION.finditer(text):
+        word = m.group("n")
+        low = word.lower()
+        if _any_in(low, stop, _NOT_NAMES, _RELATIONS, _TITLES, common_words()):
+            continue
+        if (_title(word) if cased else _known_in_context(word)):
+            yield PhiSpan(m.start("n"), m.end("n"), "NAME")
 
 
 def _named_before_verb(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
