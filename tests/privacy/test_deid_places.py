@@ -55,3 +55,12 @@ def test_hospital_names_initials_homes_and_capital_notes(text, place):
 ])
 def test_outside_hospital_and_capital_verbs_are_not_places(text):
     assert not [s for s in detect_phi(text) if s.type == "LOCATION"]
+
+
+@pytest.mark.parametrize(("text", "place", "is_place"), [
+    ("Resident of Ferncliff Manor, admitted with fever.", "Ferncliff", True),
+    ("Came up from the Tanglewood ED overnight.", "Tanglewood", True),
+    ("Transferred from the Medical ICU, seen by the Cancer Center.", "Medical", False),
+])
+def test_capitalised_institutions(text, place, is_place):
+    assert any(place in t and typ == "LOCATION" for t, typ in _found(text)) is is_place

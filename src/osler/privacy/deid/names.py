@@ -54,6 +54,9 @@ _BEFORE_RELATION = re.compile(
     r"pt'?s\s+|patient'?s\s+)?(?:wife|husband|daughter|son|sister|brother|mother|father|niece|"
     r"nephew|granddaughter|grandson|friend|fiancee?|partner|girlfriend|boyfriend|hcp|"
     r"health care proxy|proxy)\b", re.I)
+_INSTITUTION = re.compile(r"(?<![\w.])(?P<p>[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?)\s+(?:Center|Centre|"
+                          r"House|Manor|Gardens|Commons|Pavilion|Building|Bldg|ICU|MICU|SICU|CCU|"
+                          r"CSRU|ED|EW|ER)\b")
 _CREDENTIALS = re.compile(r"\s*,?\s*(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW|MSW|SW|"
                           r"PhD|RPh|CRNA|BSN|CCRN)\b")
 _PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|clinic|nursing home|rehab|"
@@ -92,7 +95,9 @@ childrens shriners""".split())
 _NOT_PLACES = frozenset("""other local outside previous prior another basic same this that nearby
 community their his her your rehab continue for begin acute inpatient pt's pts patient's pt
 patient cool nitro home multiple several many numerous frequent recent two three rehabilitation
-unit floor tcu icu ward stable good fair critical serious satisfactory guarded""".split())
+unit floor tcu icu ward stable good fair critical serious satisfactory guarded medical surgical
+cardiac neuro trauma coronary care pediatric main cancer dialysis wound infusion imaging
+emergency step down cardiothoracic thoracic vascular transplant burn white""".split())
 _STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
                      r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
 
@@ -293,6 +298,8 @@ def find_places(text: str) -> Iterator[PhiSpan]:
     for m in _STREET.finditer(text):
         yield PhiSpan(m.start(), m.end(), "LOCATION")
     yield from _gazetteer(text, toks, stop, cased)
+    if _mixed_case(text):
+        yield from _capitalised_institutions(text, stop)
     for regex in (_ABBREVIATED_HOSPITAL, _SOMEONES_HOME):
         for m in regex.finditer(text):
             if m.group("p").lower() not in _NOT_HOSPITALS:
@@ -323,6 +330,15 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                         or not _title(toks[j][2]) or toks[j][2].lower() in stop):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+
+
+def _capitalised_institutions(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Capitalised names before "Center", "House", "ICU" ... ("Ferncliff Manor", "Finard ICU")."""
+    for m in _INSTITUTION.finditer(text):
+        words = [w for w in re.findall(r"[A-Za-z']+", m.group("p"))]
+        if all(_names_a_place(w.lower(), stop) and w.lower() not in common_words()
+               for w in words):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
 
 
 def _names_a_place(low: str, stop: frozenset[str]) -> bool:
