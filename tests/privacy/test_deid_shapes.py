@@ -32,3 +32,9 @@ def test_bare_years_that_cannot_be_clock_times():
     found = _typed("CABG 1987, then AVR. SVR 1960 on neo; intake 1975 cc, out 1990.")
     assert ("1987", "DATE") in found
     assert not {("1960", "DATE"), ("1975", "DATE"), ("1990", "DATE")} & found
+
+
+def test_years_in_brackets_and_after_seasons():
+    found = _typed("Hx CABG (2004), knee repair summer 2011, seen at 1400 (2000 cc out).")
+    assert {("2004", "DATE"), ("2011", "DATE")} <= found
+    assert not {("1400", "DATE"), ("2000", "DATE")} & found

@@ -87,7 +87,8 @@ _SOMEONES_HOME = re.compile(r"\b(?:at|to|from)\s+(?P<p>(?:[A-Za-z]+\s+)?[A-Za-z]
 # A building or ward named with a floor number after a move ("transfer to Farr 2", "on Hale 5").
 _WARD = re.compile(r"\b(?:to|from|on|onto)\s+(?:the\s+)?(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
                    r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
-                   r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\())", re.I | re.M)
+                   r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\(|team|nurse|nursing|staff|"
+                   r"rn\b|unit|floor|service))", re.I | re.M)
 # Common words that often make up a hospital's name ("Sacred Heart", "Good Samaritan").
 _HOSPITAL_WORDS = frozenset("""st saint holy mercy sacred heart good samaritan memorial children's
 childrens shriners""".split())

@@ -23,7 +23,8 @@ _ORD = r"(?:st|nd|rd|th)?"
 # Words after which a bare 2-4 digit number is a year (clinical history style: "s/p MI 1992").
 _YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|until|from|"
                  r"to|stopped\s+\w+|quit\s+\w+|diagnosed|born|repair|placed|removed|fall|"
-                 r"-|through|thru|and|ago|class|circa|c\.|is|its|it's|year|avr|semi|uti")
+                 r"-|through|thru|and|ago|class|circa|c\.|is|its|it's|year|avr|semi|uti|spring|summer|fall|"
+                 r"winter|autumn|since|after|before|during|until|back in")
 
 # m/d that is a ratio or a strength, not a date: "strength 5/5", "1/2 NS", "grade 2/6 murmur".
 _NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|ratio|i:e|ie|x|cpap|"
@@ -77,6 +78,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         re.I)),
     ("DATE", re.compile(r"(?P<phi>\b(?:19[3-9]\d|20[0-2]\d)s)\b|'(?P<phi2>\d\d)(?![\d'])", re.I)),
     ("DATE", re.compile(r"\b(?:christmas|thanksgiving|easter|new year'?s?)(?: day| eve)?\b", re.I)),
+    ("DATE", re.compile(r"\((?P<phi>19[3-9]\d|20[0-2]\d)\)")),  # "CABG (2004)"
     # 1960-1999 cannot be a 24-hour clock time (minutes < 60), so alone it is a year.
     ("DATE", re.compile(r"(?<![\d.,/:#-])19[6-9]\d(?![\d.,/:%-]|\s*(?:mg|mcg|ml|cc|units?|u\b|g\b|"
                         r"gm|kg|k?cal|calories|ml/hr|cc/hr|cc's|mls|x\b|/))", re.I)),
