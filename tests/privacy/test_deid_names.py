@@ -41,3 +41,8 @@ def test_census_names_count_only_after_a_strong_relation():
 ])
 def test_name_right_before_the_relation_it_explains(text, name):
     assert name in _names(text)
+
+
+def test_short_foreign_list_names_need_context_but_short_english_names_do_not():
+    assert _names("RESP: SEP 12 PEEP 5, UNO DOSE GIVEN.") == []
+    assert "Amy" in _names("Amy called twice overnight for updates.")

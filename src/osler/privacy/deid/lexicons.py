@@ -17,7 +17,7 @@ from functools import lru_cache
 from osler._extras import require
 from osler.resources import path as resource_path
 
-__all__ = ["census_names", "common_words", "first_names", "last_names", "name_stopwords", "place_names",
+__all__ = ["census_names", "common_words", "english_first_names", "first_names", "last_names", "name_stopwords", "place_names",
            "us_places",
            "us_states"]
 
@@ -126,3 +126,17 @@ def common_words() -> frozenset[str]:
     require("faker", "nlp")
     provider = importlib.import_module("faker.providers.lorem.en_US").Provider
     return frozenset(w.lower() for w in provider.word_list)
+
+
+@lru_cache(maxsize=1)
+def english_first_names() -> frozenset[str]:
+    """First names of Faker's English-language locales only ("Amy", "Ted"), minus the stop list.
+
+    Short names from every locale ("Ake", "Uno", "Sep") are mostly abbreviations in US notes;
+    short English ones are trusted alone.
+    """
+    require("faker", "nlp")
+    words: set[str] = set()
+    for loc in ("en_US", "en_GB", "en_IE", "en_CA"):
+        words |= _provider_words(loc, ("first_names", "first_names_female", "first_names_male"))
+    return frozenset(words - name_stopwords())
