@@ -46,3 +46,8 @@ def test_name_right_before_the_relation_it_explains(text, name):
 def test_short_foreign_list_names_need_context_but_short_english_names_do_not():
     assert _names("RESP: SEP 12 PEEP 5, UNO DOSE GIVEN.") == []
     assert "Amy" in _names("Amy called twice overnight for updates.")
+
+
+def test_a_name_found_once_is_removed_everywhere_in_the_note():
+    text = "Seen by Dr. Przybylo at 9am. Later Przybylo reviewed the film; przybylo aware."
+    assert _names(text) == ["Przybylo", "Przybylo", "przybylo"]
