@@ -51,3 +51,8 @@ def test_short_foreign_list_names_need_context_but_short_english_names_do_not():
 def test_a_name_found_once_is_removed_everywhere_in_the_note():
     text = "Seen by Dr. Przybylo at 9am. Later Przybylo reviewed the film; przybylo aware."
     assert _names(text) == ["Przybylo", "Przybylo", "przybylo"]
+
+
+def test_without_capitals_only_english_list_names_stand_alone():
+    # "Rust" is a surname in a non-English Faker locale; in an all-capital note it is a colour.
+    assert _names("THICK RUST COLORED SPUTUM. VISITED BY MARGARET.") == ["MARGARET"]

@@ -17,9 +17,8 @@ from functools import lru_cache
 from osler._extras import require
 from osler.resources import path as resource_path
 
-__all__ = ["census_names", "common_words", "english_first_names", "first_names", "last_names", "name_stopwords", "place_names",
-           "us_places",
-           "us_states"]
+__all__ = ["census_names", "common_words", "english_first_names", "english_names",
+           "first_names", "last_names", "name_stopwords", "place_names", "us_places", "us_states"]
 
 # Latin-script locales whose names appear in US clinical notes.
 _LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "de_DE", "it_IT", "fr_FR", "es_ES", "es_MX",
@@ -128,6 +127,9 @@ def common_words() -> frozenset[str]:
     return frozenset(w.lower() for w in provider.word_list)
 
 
+_ENGLISH = ("en_US", "en_GB", "en_IE", "en_CA")
+
+
 @lru_cache(maxsize=1)
 def english_first_names() -> frozenset[str]:
     """First names of Faker's English-language locales only ("Amy", "Ted"), minus the stop list.
@@ -137,6 +139,15 @@ def english_first_names() -> frozenset[str]:
     """
     require("faker", "nlp")
     words: set[str] = set()
-    for loc in ("en_US", "en_GB", "en_IE", "en_CA"):
+    for loc in _ENGLISH:
         words |= _provider_words(loc, ("first_names", "first_names_female", "first_names_male"))
     return frozenset(words - name_stopwords())
+
+
+@lru_cache(maxsize=1)
+def english_names() -> frozenset[str]:
+    """First and last names of Faker's English-language locales, minus the stop list."""
+    words: set[str] = set()
+    for loc in _ENGLISH:
+        words |= _provider_words(loc, ("last_names",))
+    return english_first_names() | frozenset(words - name_stopwords())

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from osler.privacy.deid.lexicons import (census_names, common_words, english_first_names,
-                                         first_names, last_names, name_stopwords, place_names, us_places, us_states)
+                                         english_names, first_names, last_names, name_stopwords, place_names, us_places, us_states)
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["find_names", "find_places"]
@@ -172,7 +172,7 @@ def find_names(text: str) -> Iterator[PhiSpan]:
             yield from _after_context_word(text, toks, i, stop, cased)
         elif (_known(word) and not _any_in(low, stop, common_words())
               and (len(low) > 3 or low in english_first_names())
-              and (_title(word) or not mixed)):
+              and (_title(word) if mixed else low in english_names())):
             yield PhiSpan(start, end, "NAME")
         m = _CREDENTIALS.match(text, end)
         if (m and len(low) > 1 and (_title(word) if mixed else word[:1].isupper() or not cased)
