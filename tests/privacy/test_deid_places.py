@@ -64,3 +64,8 @@ def test_outside_hospital_and_capital_verbs_are_not_places(text):
 ])
 def test_capitalised_institutions(text, place, is_place):
     assert any(place in t and typ == "LOCATION" for t, typ in _found(text)) is is_place
+
+
+def test_units_and_rooms_after_transfer_words_are_not_places():
+    text = "TRANSFERRED TO MICU, THEN SENT TO CT. RETURNED FROM CATH LAB TO ROOM."
+    assert not [s for s in detect_phi(text) if s.type == "LOCATION"]

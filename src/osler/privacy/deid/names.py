@@ -98,7 +98,10 @@ community their his her your rehab continue for begin acute inpatient pt's pts p
 patient cool nitro home multiple several many numerous frequent recent two three rehabilitation
 unit floor tcu icu ward stable good fair critical serious satisfactory guarded medical surgical
 cardiac neuro trauma coronary care pediatric main cancer dialysis wound infusion imaging
-emergency step down cardiothoracic thoracic vascular transplant burn white""".split())
+emergency step down cardiothoracic thoracic vascular transplant burn white micu sicu ccu csru
+pacu nicu picu ctic cvicu ct mri or ir ep cath lab ed er ew radiology dialysis hd surgery endoscopy
+echo xray x-ray ultrasound us ekg eeg tee egd ercp bronch pre-op preop post-op postop holding
+bedside room bed chair commode bathroom shower home hospice morgue""".split())
 _STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
                      r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
 
