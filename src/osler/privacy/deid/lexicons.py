@@ -1,10 +1,11 @@
-"""Name and place dictionaries, taken from the Faker package's offline provider data.
+"""Name and place dictionaries from offline sources shipped with Osler or its dependencies.
 
 Nothing here is read from any evaluation corpus: first and last names come from Faker's person
-providers for Latin-script locales, and places from its geo provider and from a GeoNames
-extract of US towns and counties (``resources/deid/us_places.txt``, source cited in the file). Common words that are
-also names ("will", "hope", "bell") are removed with Osler's own stop list
-(``resources/deid/name_stopwords.txt``).
+providers for Latin-script locales and from the US Census 1990 name lists
+(``resources/deid/census_*``); places from Faker's geo provider and a GeoNames extract of US
+towns and counties (``resources/deid/us_places.txt``); everyday words from Faker's lorem list.
+Each resource file cites its source. Common words that are also names ("will", "hope", "bell")
+are removed with Osler's own stop list (``resources/deid/name_stopwords.txt``).
 """
 
 from __future__ import annotations

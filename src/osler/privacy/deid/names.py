@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from osler.privacy.deid.lexicons import (census_names, common_words, english_first_names,
-                                         english_names, first_names, last_names, name_stopwords, place_names, us_places, us_states)
+                                         english_names, first_names, last_names, name_stopwords,
+                                         place_names, us_places, us_states)
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["find_names", "find_places"]
@@ -82,12 +83,14 @@ _ABBREVIATED_HOSPITAL = re.compile(r"(?:\b(?:at|from|to|in)\s+|->\s*|@\s*)(?:the
 _NOT_HOSPITALS = frozenset("""with each both much such high rich path bath math ugh nah bah huh ooh
 aah ah oh eh uh sh th dh bh ph ch nh wh cath arch cvvh mech osh""".split())
 # "at Seymour Black's house": the home of a named person is a location.
-_SOMEONES_HOME = re.compile(r"\b(?:at|to|from)\s+(?P<p>(?:[A-Za-z]+\s+)?[A-Za-z]+'s)\s+(?:house|home|"
+_SOMEONES_HOME = re.compile(r"\b(?:at|to|from)\s+(?P<p>(?:[A-Za-z]+\s+)?[A-Za-z]+'s)\s+"
+                            r"(?:house|home|"
                             r"apartment|apt|place|farm)\b", re.I)
 # A building or ward named with a floor number after a move ("transfer to Farr 2", "on Hale 5").
 _WARD = re.compile(r"\b(?:to|from|on|onto)\s+(?:the\s+)?(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
                    r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
-                   r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\(|team|nurse|nursing|staff|"
+                   r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\(|team|nurse|"
+                   r"nursing|staff|"
                    r"rn\b|unit|floor|service))", re.I | re.M)
 # Common words that often make up a hospital's name ("Sacred Heart", "Good Samaritan").
 _HOSPITAL_WORDS = frozenset("""st saint holy mercy sacred heart good samaritan memorial children's
@@ -246,7 +249,8 @@ def _before(toks: list[tuple[int, int, str]], i: int, stop: frozenset[str]) -> I
         if j < 0:
             return
         word = toks[j][2]
-        if word.lower().rstrip(".") in _NOT_NAMES or not (_known_in_context(word) or len(word) <= 2):
+        if (word.lower().rstrip(".") in _NOT_NAMES
+                or not (_known_in_context(word) or len(word) <= 2)):
             return
         yield PhiSpan(toks[j][0], toks[j][1], "NAME")
 
