@@ -78,3 +78,25 @@ def test_dicom_radiograph_goes_through_the_same_transforms(tiny_model, tmp_path)
     study = next(read_dicom(tmp_path / "dx", blob_dir=store.root)).events[0]
     ref = study_embedding(tiny_model, study, store)
     assert store.get(ref).shape == (tiny_model.n_features_out_,)
+
+
+def test_radiograph_refuses_non_chest_small_and_multiframe(tmp_path):
+    from osler.errors import IngestError
+    from osler.imaging.radiograph import read_radiographs
+    from osler.imaging.synthetic import write_radiograph
+    write_radiograph(tmp_path / "ok.dcm", np.zeros((32, 32), np.uint8), patient_id="P")
+    write_radiograph(tmp_path / "tiny.dcm", np.zeros((16, 16), np.uint8), patient_id="P")
+    write_radiograph(tmp_path / "wide.dcm", np.zeros((32, 96), np.uint8), patient_id="P")
+    write_radiograph(tmp_path / "ct.dcm", np.zeros((32, 32), np.uint8), patient_id="P",
+                     modality="CT")
+    spine = write_radiograph(tmp_path / "spine.dcm", np.zeros((32, 32), np.uint8), patient_id="P")
+    import pydicom
+    ds = pydicom.dcmread(spine)
+    ds.BodyPartExamined = "CSPINE"
+    ds.save_as(spine)
+    errors: list[IngestError] = []
+    assert [r.file for r in read_radiographs(tmp_path, on_error=errors.append)] == [
+        f"{tmp_path.name}/ok.dcm"]
+    reasons = {e.file.rsplit("/", 1)[-1]: e.reason for e in errors}
+    assert "wrong size" in reasons["tiny.dcm"] and "wrong size" in reasons["wide.dcm"]
+    assert "not a radiograph" in reasons["ct.dcm"] and "not the chest" in reasons["spine.dcm"]

@@ -20,12 +20,12 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("pneumonia")
-    train_x, train_y = synthetic_xrays(200, seed=0)
-    val_x, val_y = synthetic_xrays(60, seed=1)
+    train_x, train_y = synthetic_xrays(120, seed=0)
+    val_x, val_y = synthetic_xrays(40, seed=1)
     npz = root / "synthetic.npz"
     np.savez(npz, train_images=train_x, train_labels=train_y[:, None], val_images=val_x,
              val_labels=val_y[:, None])
-    summary = TASK.train([npz], outcomes=None, model_dir=root / "model", seed=0, epochs=3)
+    summary = TASK.train([npz], outcomes=None, model_dir=root / "model", seed=0, epochs=2)
     assert "internal validation AUC" in summary
     return root, npz
 
@@ -34,8 +34,8 @@ def test_predict_npz_maps_test_to_val_and_writes_index_probability(trained):
     root, npz = trained
     TASK.predict(root / "model", npz, root / "p.csv", split="test")
     rows = list(csv.DictReader((root / "p.csv").read_text().splitlines()))
-    assert list(rows[0]) == ["index", "probability"] and len(rows) == 60
-    assert [int(r["index"]) for r in rows] == list(range(60))
+    assert list(rows[0]) == ["index", "probability"] and len(rows) == 40
+    assert [int(r["index"]) for r in rows] == list(range(40))
     assert all(0 <= float(r["probability"]) <= 1 for r in rows)
 
 

@@ -1,4 +1,9 @@
-"""DICOM radiographs (CR/DX) as model input: one 2D image per file, display-oriented.
+"""DICOM chest radiographs (CR/DX) as model input: one 2D image per file, display-oriented.
+
+Refused, with the reason: other modalities, a Body Part Examined other than the chest (a
+cervical-spine film scored as "pneumonia 0.98" is what this prevents; files without the tag are
+accepted, since many exports drop it), multi-frame objects, images under 28 px a side or with an
+aspect ratio over 2, and non-finite pixels.
 
 The model's own transforms (:func:`osler.imaging.transforms.preprocess`) then scale and resize
 it exactly as they do the NPZ images, so one model serves both.
@@ -14,11 +19,15 @@ import numpy as np
 
 from osler.errors import IngestError
 
-__all__ = ["RADIOGRAPH_MODALITIES", "Radiograph", "radiograph_image", "read_radiographs"]
+__all__ = ["CHEST_BODY_PARTS", "RADIOGRAPH_MODALITIES", "Radiograph", "radiograph_image",
+           "read_radiographs"]
 
 #: Projection radiography: computed and digital radiography.
 RADIOGRAPH_MODALITIES = frozenset({"CR", "DX"})
+#: Body Part Examined values (DICOM CID 4031 and common variants) that a chest model may read.
+CHEST_BODY_PARTS = frozenset({"CHEST", "THORAX", "LUNG", "CHEST_TO_PELVIS", "CHESTABDOMEN"})
 _MAX_ASPECT = 2.0
+_MIN_SIDE = 28  # the smallest model resolution: a smaller image would only be upsampled noise
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,10 @@ def radiograph_image(inst) -> np.ndarray:  # noqa: ANN001 - a DicomInstance
     if inst.modality not in RADIOGRAPH_MODALITIES:
         raise IngestError(f"modality {inst.modality or 'unknown'} is not a radiograph; the "
                           f"model reads {sorted(RADIOGRAPH_MODALITIES)} only", file=inst.file)
+    body_part = (inst.body_part or "").upper().replace(" ", "")
+    if body_part and body_part not in CHEST_BODY_PARTS:
+        raise IngestError(f"body part {inst.body_part} is not the chest; the model reads chest "
+                          "radiographs only", file=inst.file)
     if inst.pixels is None:
         raise IngestError("no pixel data", file=inst.file)
     pixels = inst.pixels
@@ -47,10 +60,10 @@ def radiograph_image(inst) -> np.ndarray:  # noqa: ANN001 - a DicomInstance
     if image.ndim == 3:  # colour-encoded radiograph: use luminance
         image = image[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
     rows, cols = image.shape
-    if min(rows, cols) < 8 or max(rows, cols) / min(rows, cols) > _MAX_ASPECT:
+    if min(rows, cols) < _MIN_SIDE or max(rows, cols) / min(rows, cols) > _MAX_ASPECT:
         raise IngestError(f"image of the wrong size for a chest radiograph: {rows}x{cols} "
-                          f"(need at least 8 px a side and aspect ratio <= {_MAX_ASPECT})",
-                          file=inst.file)
+                          f"(need at least {_MIN_SIDE} px a side and aspect ratio <= "
+                          f"{_MAX_ASPECT})", file=inst.file)
     if not np.isfinite(image).all():
         raise IngestError("pixel values include NaN or infinity", file=inst.file)
     if inst.photometric == "MONOCHROME1":
