@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -40,8 +41,12 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, validat
         options["vcf"] = {"patient": patient}
     if patient_map:
         options["physionet2019"] = {"patient_map": patient_map}
+    url = resolve_db(db)
+    if not url.startswith(("postgresql://", "postgres://")) and not os.environ.get("OSLER_BLOBS"):
+        # pixels live beside the DuckDB file they belong to, never inside its rows
+        options["dicom"] = options["nifti"] = {"blob_dir": Path(url).resolve().parent / "osler-blobs"}
     console = Console(stderr=True)
-    with open_store(resolve_db(db)) as store, Progress(
+    with open_store(url) as store, Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
             console=console, transient=True, disable=as_json or not console.is_terminal) as bar:
         task = bar.add_task("reading", total=None)

@@ -46,7 +46,8 @@ def train(task: str, data: tuple[str, ...], outcomes: str | None, model_dir: str
 @click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--data", required=True, type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path())
-@click.option("--split", default=None, help="Which split of an NPZ to score (pneumonia).")
+@click.option("--split", default=None,
+              help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
 def predict(task: str, model_dir: str, data: str, out: str, split: str | None) -> None:
     """Score DATA with a saved TASK model and write OUT in the task's documented format."""
     summary = get_task(task).predict(Path(model_dir), Path(data), Path(out), split=split)
@@ -60,7 +61,8 @@ def predict(task: str, model_dir: str, data: str, out: str, split: str | None) -
 @click.option("--outcomes", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--report", required=True, type=click.Path(dir_okay=False),
               help="Model card to write (HTML); the JSON form is written beside it.")
-@click.option("--split", default=None, help="Which split of an NPZ to evaluate (pneumonia).")
+@click.option("--split", default=None,
+              help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
 def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: str | None, report: str,
              split: str | None) -> None:
     """Evaluate a saved TASK model on DATA and write its model card."""

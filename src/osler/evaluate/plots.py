@@ -69,7 +69,10 @@ def bar_figure(labels: list[str], values: list[float], *, xlabel: str, title: st
     pos = np.arange(len(labels))[::-1]
     xerr = None
     if errors is not None:
-        xerr = np.abs(np.vstack([np.subtract(values, errors[0]), np.subtract(errors[1], values)]))
+        # plain float arrays: a missing bound (None) must be NaN, not an object array
+        low, high, mid = (np.array([np.nan if v is None else v for v in seq], dtype=float)
+                          for seq in (errors[0], errors[1], values))
+        xerr = np.abs(np.vstack([mid - low, high - mid]))
     ax.barh(pos, values, xerr=xerr, color="#3b6ea5")
     ax.set_yticks(pos, labels)
     ax.set(xlabel=xlabel, title=title)

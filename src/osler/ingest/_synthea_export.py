@@ -22,7 +22,10 @@ PATIENT_COLUMNS = ("Id", "BIRTHDATE", "DEATHDATE", "GENDER")
 
 
 def is_patients_header(first_line: str) -> bool:
-    header = next(csv.reader([first_line.lstrip("\ufeff")]), [])
+    try:
+        header = next(csv.reader([first_line.lstrip("\ufeff")]), [])
+    except csv.Error:  # binary or not CSV at all
+        return False
     return all(c in header for c in PATIENT_COLUMNS)
 
 

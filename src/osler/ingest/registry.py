@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["FORMATS", "Format", "detect"]
+__all__ = ["FORMATS", "Format", "detect", "sniff"]
 
 _HEAD = 8192
 
@@ -45,7 +45,7 @@ FORMATS: tuple[Format, ...] = (
            "osler.ingest.physionet:sniff_physionet2012"),
     Format("vcf", "osler.ingest.vcf:read_vcf", "osler.ingest.vcf:sniff_vcf", extra="genomics"),
     Format("dicom", "osler.ingest.dicom:read_dicom", "osler.ingest.dicom:sniff_dicom",
-           extra="imaging"),
+           dir_sniffer="osler.ingest.dicom:sniff_dicom_dir", extra="imaging"),
     Format("nifti", "osler.ingest.nifti:read_nifti", "osler.ingest.nifti:sniff_nifti",
            extra="imaging"),
     Format("notes", "osler.ingest.notes:read_notes", "osler.ingest.notes:sniff_notes"),
@@ -63,6 +63,18 @@ def _available(fmt: Format, attr: str) -> Callable | None:
         return fmt.load(attr)
     except AttributeError:
         return None
+
+
+def sniff(fmt: Format, path: Path, head: bytes | None = None) -> bool:
+    """Does ``fmt`` claim ``path``? A sniffer that fails on odd bytes means no, never a crash."""
+    attr = "sniffer" if head is not None else "dir_sniffer"
+    sniffer = _available(fmt, attr)
+    if sniffer is None:
+        return False
+    try:
+        return bool(sniffer(path, head) if head is not None else sniffer(path))
+    except Exception:  # noqa: BLE001 - any failure to recognise content is "not this format"
+        return False
 
 
 def _head(path: Path) -> bytes:
@@ -83,16 +95,8 @@ def detect(path: Path) -> Format | None:
     """The format of one file or directory, judged by content; ``None`` if none matches."""
     path = Path(path)
     if path.is_dir():
-        for fmt in FORMATS:
-            sniff = _available(fmt, "dir_sniffer")
-            if sniff is not None and sniff(path):
-                return fmt
-        return None
+        return next((fmt for fmt in FORMATS if sniff(fmt, path)), None)
     if zipfile.is_zipfile(path):
         return None  # archives are opened by the ingest job member by member
     head = _head(path)
-    for fmt in FORMATS:
-        sniff = _available(fmt, "sniffer")
-        if sniff is not None and sniff(path, head):
-            return fmt
-    return None
+    return next((fmt for fmt in FORMATS if sniff(fmt, path, head)), None)

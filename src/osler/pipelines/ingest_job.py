@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from osler.errors import IngestError, MissingExtra
-from osler.ingest.registry import FORMATS, Format, detect
+from osler.ingest.registry import FORMATS, Format, detect, sniff
 from osler.store import Store, WriteSummary
 
 __all__ = ["IngestReport", "ingest_paths", "plan_sources"]
@@ -58,13 +58,10 @@ def _zip_format(path: Path) -> Format | None:
                     head = gzip.decompress(zf.read(name))[:8192]
                 except (OSError, EOFError):
                     pass
-            for fmt in FORMATS:
-                if fmt.sniffer and fmt.name not in ("notes",):
-                    try:
-                        if fmt.load("sniffer")(Path(name), head):
-                            return fmt
-                    except (ImportError, AttributeError):
-                        continue
+            fmt = next((f for f in FORMATS if f.name != "notes" and sniff(f, Path(name), head)),
+                       None)
+            if fmt is not None:
+                return fmt
     return None
 
 

@@ -165,6 +165,7 @@ class ImagingStudy(Event):
     n_instances: int | None = None
     description: str | None = None
     pixel_ref: str | None = None        # content address (sha256) of the pixel file, never pixels
+    embedding_ref: str | None = None    # content address of the image embedding (for fusion)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -25,6 +25,8 @@ class DuckDBStore(Store):
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         super().__init__(str(path))
+        if not read_only and str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
