@@ -8,8 +8,6 @@ counted, not quarantined.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +17,7 @@ from osler.record import (Coding, Condition, Consent, Encounter, Event, ImagingS
                           Note, Observation, Procedure, Provenance, Quantity, event_id)
 
 from osler.ingest._fhir_time import parse_datetime
+from osler.ingest.notes import attachment_text
 
 __all__ = ["MAPPERS", "MapContext", "coding_of"]
 
@@ -170,12 +169,11 @@ def procedure(r: dict[str, Any], ctx: MapContext) -> list[Event]:
 
 
 def _attachment_text(att: dict[str, Any]) -> str | None:
-    if att.get("data"):
-        try:
-            return base64.b64decode(att["data"], validate=False).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise ValueError("attachment data is not base64 UTF-8 text") from None
-    return None
+    """Inline text of an attachment; inline data Osler cannot read as text is an error."""
+    text = attachment_text(att)
+    if text is None and att.get("data"):
+        raise ValueError("attachment data is not base64-encoded text")
+    return text
 
 
 def diagnostic_report(r: dict[str, Any], ctx: MapContext) -> list[Event]:

@@ -52,8 +52,8 @@ def stay_files(paths: Iterable[Path], workdir: Path) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_file() and p.suffix.lower() == ".zip":
-            # Unpacked once: reading members of a 15k-entry zip one by one re-reads its index
-            # each time, which is quadratic.
+            # Unpacked once so the stays can be split into per-process file lists (the reader
+            # itself reads zips directly).
             target = workdir / p.stem
             with zipfile.ZipFile(p) as zf:
                 zf.extractall(target)

@@ -9,8 +9,6 @@ features. A fifth of the stays (hashed RecordID) is held out and never trained o
 
 from __future__ import annotations
 
-import tempfile
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,14 +54,13 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
 
     errors: list[IngestError] = []
     rows, ids, meta = [], [], []
-    with tempfile.TemporaryDirectory(prefix="osler-icu-") as tmp:
-        for source in _unpacked(data, Path(tmp)):
-            for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
-                x, pred, src = _featurize(record)
-                rows.append(x)
-                ids.append(record.patient_id)
-                meta.append((pred, src, record.sex or "unknown", _unit(record), x[0],
-                             {lb.name: lb.value for lb in record.labels}))
+    for source in data:  # the reader takes files, directories and zips alike
+        for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
+            x, pred, src = _featurize(record)
+            rows.append(x)
+            ids.append(record.patient_id)
+            meta.append((pred, src, record.sex or "unknown", _unit(record), x[0],
+                         {lb.name: lb.value for lb in record.labels}))
     if not rows:
         raise DataError(f"no usable stays under {[str(p) for p in data]}; first problem: "
                         f"{errors[0] if errors else 'no .txt stays found'}")
@@ -71,19 +68,6 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
     if outcomes is not None:
         _check_outcomes(outcomes, set(ids), skipped, read_outcomes_2012)
     return _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
-
-
-def _unpacked(data: list[Path], tmp: Path) -> list[Path]:
-    # Unpacked first: member-by-member reads of a large zip re-read its index every time.
-    out = []
-    for p in map(Path, data):
-        if p.is_file() and p.suffix.lower() == ".zip":
-            with zipfile.ZipFile(p) as zf:
-                zf.extractall(tmp / p.stem)
-            out.append(tmp / p.stem)
-        else:
-            out.append(p)
-    return out
 
 
 def _featurize(record) -> tuple[np.ndarray, float, float]:
