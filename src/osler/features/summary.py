@@ -1,8 +1,11 @@
 """Summary features of a stay's observations up to one prediction time (e.g. 48 h).
 
 For each variable: first, last, min, max, mean, count, last minus first and hours since last
-measured; for ``sum_variables`` (urine output) the total. Only events available at or before the
-prediction offset are read, and each sample records the latest offset it used.
+measured (``SUMMARY_STATS``); optionally the median, standard deviation, least-squares slope
+per hour and the mean / min / max of the last ``window`` hours and the mean of the first
+``window`` hours (``WINDOW_STATS``), which separate a patient who is recovering from one who is
+getting worse. For ``sum_variables`` (urine output) the total. Only events available at or
+before the prediction offset are read, and each sample records the latest offset it used.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import numpy as np
 
 from osler.record import EventKind, PatientRecord
 
-__all__ = ["SUMMARY_STATS", "StaySummary", "summarize_stay", "summary_names"]
+__all__ = ["SUMMARY_STATS", "WINDOW_STATS", "StaySummary", "stay_series", "summarize_series",
+           "summarize_stay", "summary_names"]
 
 SUMMARY_STATS = ("first", "last", "min", "max", "mean", "count", "change", "hours_since")
+WINDOW_STATS = ("median", "std", "slope", "early_mean", "late_mean", "late_min", "late_max")
 
 
 @dataclass(frozen=True)
@@ -29,44 +34,92 @@ class StaySummary:
     source_hour: float
 
 
-def summary_names(variables: Sequence[str], sum_variables: Sequence[str] = ()) -> list[str]:
+def summary_names(variables: Sequence[str], sum_variables: Sequence[str] = (),
+                  window_variables: Sequence[str] = ()) -> list[str]:
     """Column names of :func:`summarize_stay`'s output, in order."""
     names = [f"{v}__{s}" for v in variables for s in SUMMARY_STATS]
+    names += [f"{v}__{s}" for v in window_variables for s in WINDOW_STATS]
     return names + [f"{v}__total" for v in sum_variables]
 
 
-def summarize_stay(record: PatientRecord, variable_of: dict[tuple, str],
-                   variables: Sequence[str], prediction_hour: float,
-                   sum_variables: Sequence[str] = ()) -> StaySummary:
-    """Summaries of the observations known by ``prediction_hour`` hours after admission.
+def stay_series(record: PatientRecord, variable_of: dict[tuple, str], variables: Sequence[str],
+                prediction_hour: float) -> tuple[dict[str, np.ndarray], float]:
+    """Each variable's ``(hour, value)`` rows, sorted, known by ``prediction_hour``; and the
+    latest hour read (0 if none).
 
     ``variable_of`` maps ``(system, code, display)`` of an observation's coding to a variable
-    name; other observations are ignored.
+    name; other observations are ignored. A variable never measured has shape ``(0, 2)``.
     """
     cutoff = timedelta(hours=prediction_hour)
-    series: dict[str, list[tuple[float, float]]] = {v: [] for v in variables}
+    points: dict[str, list[tuple[float, float]]] = {v: [] for v in variables}
     latest = 0.0
     for e in record.known_at(offset=cutoff):
         if e.kind is not EventKind.OBSERVATION or e.value is None or e.coding is None:
             continue
         var = variable_of.get((e.coding.system, e.coding.code, e.coding.display))
-        if var not in series:
+        if var not in points:
             continue
         hour = e.available_offset.total_seconds() / 3600.0
-        series[var].append((hour, float(e.value.value)))
+        points[var].append((hour, float(e.value.value)))
         latest = max(latest, hour)
-    out = []
+    series = {v: np.array(sorted(p), dtype=float).reshape(-1, 2) for v, p in points.items()}
+    return series, latest
+
+
+def summarize_series(series: dict[str, np.ndarray], variables: Sequence[str],
+                     prediction_hour: float, sum_variables: Sequence[str] = (),
+                     window_variables: Sequence[str] = (), window: float = 24.0) -> np.ndarray:
+    """The values :func:`summarize_stay` returns, from :func:`stay_series` output."""
+    out: list[float] = []
     for v in variables:
         out += _stats(series[v], prediction_hour)
+    for v in window_variables:
+        out += _window_stats(series[v], prediction_hour, window)
     for v in sum_variables:
-        out.append(float(sum(x for _, x in series[v])) if series[v] else np.nan)
-    return StaySummary(np.asarray(out, dtype=float), prediction_hour, latest)
+        out.append(float(series[v][:, 1].sum()) if len(series[v]) else np.nan)
+    return np.asarray(out, dtype=float)
 
 
-def _stats(points: list[tuple[float, float]], prediction_hour: float) -> list[float]:
-    if not points:
+def summarize_stay(record: PatientRecord, variable_of: dict[tuple, str],
+                   variables: Sequence[str], prediction_hour: float,
+                   sum_variables: Sequence[str] = (), window_variables: Sequence[str] = (),
+                   window: float = 24.0) -> StaySummary:
+    """Summaries of the observations known by ``prediction_hour`` hours after admission.
+
+    ``variable_of`` maps ``(system, code, display)`` of an observation's coding to a variable
+    name; other observations are ignored. ``window_variables`` (a subset of ``variables``)
+    also get ``WINDOW_STATS`` over windows of ``window`` hours.
+    """
+    wanted = list(dict.fromkeys([*variables, *window_variables, *sum_variables]))
+    series, latest = stay_series(record, variable_of, wanted, prediction_hour)
+    values = summarize_series(series, variables, prediction_hour, sum_variables,
+                              window_variables, window)
+    return StaySummary(values, prediction_hour, latest)
+
+
+def _stats(points: np.ndarray, prediction_hour: float) -> list[float]:
+    if not len(points):
         return [np.nan] * 5 + [0.0, np.nan, np.nan]
-    points.sort()
-    v = np.array([x for _, x in points])
+    v = points[:, 1]
     return [v[0], v[-1], v.min(), v.max(), v.mean(), float(v.size), v[-1] - v[0],
-            prediction_hour - points[-1][0]]
+            prediction_hour - points[-1, 0]]
+
+
+def _window_stats(points: np.ndarray, prediction_hour: float, window: float) -> list[float]:
+    if not len(points):
+        return [np.nan] * len(WINDOW_STATS)
+    hours, v = points[:, 0], points[:, 1]
+    early = v[hours <= window]
+    late = v[hours > prediction_hour - window]
+    return [float(np.median(v)), float(v.std()) if v.size > 1 else np.nan, _slope(hours, v),
+            early.mean() if early.size else np.nan, late.mean() if late.size else np.nan,
+            late.min() if late.size else np.nan, late.max() if late.size else np.nan]
+
+
+def _slope(hours: np.ndarray, values: np.ndarray) -> float:
+    """Least-squares change per hour; NaN with fewer than two distinct times."""
+    dt = hours - hours.mean()
+    spread = float((dt * dt).sum())
+    if spread <= 1e-9:
+        return np.nan
+    return float((dt * (values - values.mean())).sum() / spread)

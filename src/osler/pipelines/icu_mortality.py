@@ -2,8 +2,11 @@
 PhysioNet/CinC 2012 stays (``Time,Parameter,Value`` files; outcomes in a separate file).
 
 Stays are read with ``read_physionet2012``; features summarise each variable over the first
-48 h (first, last, min, max, mean, count, change, hours since last; total urine output). SAPS-I
-and SOFA from the outcomes file are scored beside the model as baselines, never used as
+48 h (first, last, min, max, mean, count, change, hours since last; total urine output), and
+clinical summaries across variables are derived from the same time series: SAPS-I-like points
+over the first and the last 24 h (``resources/scores/saps1.json``), PaO2/FiO2, urine output
+per kg per hour, pressures from invasive or cuff readings, how much was measured. SAPS-I and
+SOFA from the outcomes file are scored beside the model as baselines, never used as
 features. A fifth of the stays (hashed RecordID) is held out and never trained on.
 """
 
@@ -16,7 +19,8 @@ import numpy as np
 
 from osler.errors import DataError, IngestError
 from osler.evaluate import age_bands
-from osler.features.summary import summarize_stay, summary_names
+from osler.features import ClinicalScore
+from osler.features.summary import stay_series, summarize_series, summary_names
 from osler.pipelines._tabular import TabularData, TabularTask
 
 __all__ = ["PREDICTION_HOUR", "TASK", "load_icu_mortality"]
@@ -44,7 +48,7 @@ def _variables() -> tuple[dict[tuple, str], tuple[str, ...]]:
 def feature_names_2012() -> list[str]:
     _, dynamic = _variables()
     return (list(_STATIC) + ["male", "icu_ccu", "icu_csru", "icu_micu", "icu_sicu"]
-            + summary_names(dynamic, _SUMS))
+            + summary_names(dynamic, _SUMS) + list(DERIVED))
 
 
 def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
@@ -72,15 +76,18 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
 
 def _featurize(record) -> tuple[np.ndarray, float, float]:
     mapping, dynamic = _variables()
-    summary = summarize_stay(record, mapping, dynamic + _STATIC, PREDICTION_HOUR, _SUMS)
-    n_stats = len(summary.values) - len(_SUMS)
-    per_var = summary.values[:n_stats].reshape(len(dynamic) + len(_STATIC), -1)
+    variables = dynamic + _STATIC
+    series, latest = stay_series(record, mapping, variables, PREDICTION_HOUR)
+    values = summarize_series(series, variables, PREDICTION_HOUR, _SUMS)
+    n_stats = len(values) - len(_SUMS)
+    per_var = values[:n_stats].reshape(len(variables), -1)
     static = per_var[len(dynamic):, 0]  # first recorded value of Age, Height, Weight
     unit = _unit(record)
     flags = [float(record.sex == "male") if record.sex else np.nan] + \
             [float(unit == u) for u in ("CCU", "CSRU", "MICU", "SICU")]
-    x = np.r_[static, flags, per_var[: len(dynamic)].ravel(), summary.values[n_stats:]]
-    return x, summary.prediction_hour, summary.source_hour
+    x = np.r_[static, flags, per_var[: len(dynamic)].ravel(), values[n_stats:],
+              derived_features(series, PREDICTION_HOUR)]
+    return x, PREDICTION_HOUR, latest
 
 
 def _unit(record) -> str:
@@ -115,6 +122,120 @@ def _assemble(X, ids, meta, outcomes, skipped) -> TabularData:
                                    "ICU unit": np.array([m[3] for m in meta]),
                                    "age band": age_bands(np.array([m[4] for m in meta]))},
                        scores=scores, skipped=skipped)
+
+
+# ---- derived clinical features (computed from the time series up to the prediction hour) ----
+
+DERIVED = ("saps_first24", "saps_last24", "saps_change", "pf_ratio_min", "pf_ratio_last",
+           "urine_ml_per_kg_h", "urine_first24", "urine_last24", "sbp_min", "sbp_last",
+           "map_min", "map_last", "shock_index_last", "bun_creatinine_last", "age_rows",
+           "weight_change", "mechvent_hours", "measurements", "variables_measured")
+
+
+@lru_cache(maxsize=1)
+def _saps_bands() -> dict[str, ClinicalScore]:
+    from osler.resources import load_json
+    data = load_json("scores/saps1.json", keys={"name", "version", "source", "bands",
+                                                 "alert_threshold"})
+    return {v: ClinicalScore(data["name"], data["version"], data["source"],
+                             float(data["alert_threshold"]), {v: bands})
+            for v, bands in data["bands"].items()}
+
+
+def derived_features(series: dict[str, np.ndarray], prediction_hour: float) -> np.ndarray:
+    """Clinical summaries across variables, in ``DERIVED`` order (NaN where not measurable).
+
+    SAPS-I-like points over the first and the last 24 h (worst value of each variable), the
+    PaO2/FiO2 ratio, urine output per kg per hour, systolic and mean pressure from invasive or
+    non-invasive readings, and how much was measured. None reads the outcomes file.
+    """
+    h = prediction_hour
+    sbp, mean_bp = _merged(series, "SysABP", "NISysABP"), _merged(series, "MAP", "NIMAP")
+    urine = series["Urine"]
+    weight = _valid_weight(series["Weight"])
+    pf = _pf_ratios(series["PaO2"], series["FiO2"])
+    first24 = _saps(series, sbp, 0.0, 24.0)
+    last24 = _saps(series, sbp, h - 24.0, h)
+    hr, bun, cr = _last(series["HR"]), _last(series["BUN"]), _last(series["Creatinine"])
+    vent = series["MechVent"][:, 0]
+    w = series["Weight"][:, 1]
+    w = w[w > 20]
+    return np.array([
+        first24, last24, last24 - first24, _min(pf), _last(pf),
+        urine[:, 1].sum() / weight / h if len(urine) and weight else np.nan,
+        _window_sum(urine, 0.0, 24.0), _window_sum(urine, h - 24.0, h),
+        _min(sbp), _last(sbp), _min(mean_bp), _last(mean_bp),
+        hr / _last(sbp) if _last(sbp) > 0 else np.nan,
+        bun / cr if cr > 0 else np.nan,
+        float(len(series["Age"])), w[-1] - w[0] if w.size else np.nan,
+        vent[-1] - vent[0] if vent.size else 0.0,
+        float(sum(len(s) for s in series.values())),
+        float(sum(len(s) > 0 for s in series.values())),
+    ], dtype=float)
+
+
+def _merged(series, invasive: str, noninvasive: str) -> np.ndarray:
+    both = np.vstack([series[invasive], series[noninvasive]])
+    both = both[both[:, 1] > 0]  # 0 marks a failed reading in these files
+    return both[np.argsort(both[:, 0], kind="stable")]
+
+
+def _valid_weight(points: np.ndarray) -> float | None:
+    w = points[:, 1][(points[:, 1] > 20) & (points[:, 1] < 300)]
+    return float(w[0]) if w.size else None
+
+
+def _pf_ratios(pao2: np.ndarray, fio2: np.ndarray) -> np.ndarray:
+    """PaO2 / FiO2 at each PaO2, with the last FiO2 known by then (FiO2 recorded as 0-1)."""
+    if not len(pao2) or not len(fio2):
+        return np.zeros((0, 2))
+    idx = np.searchsorted(fio2[:, 0], pao2[:, 0], side="right") - 1
+    ok = idx >= 0
+    f = fio2[idx[ok], 1]
+    f = np.where(f > 1, f / 100.0, f)  # a few rows give FiO2 in percent
+    good = f > 0
+    return np.column_stack([pao2[ok, 0][good], pao2[ok, 1][good] / f[good]])
+
+
+def _saps(series, sbp: np.ndarray, start: float, end: float) -> float:
+    """SAPS-I-like points from the worst values in ``[start, end]`` hours."""
+    scores = _saps_bands()
+    total = 0.0
+    for var, score in scores.items():
+        if var == "Age":
+            pts = series["Age"][:1, 1]
+        elif var == "SysABP":
+            pts = _window(sbp, start, end)
+        elif var == "UrineLitresPerDay":
+            urine = _window(series["Urine"], start, end)
+            pts = np.array([urine.sum() / 1000.0 * 24.0 / (end - start)]) if urine.size else urine
+        elif var == "RespRate" and _window(series["MechVent"], start, end).size:
+            total += 3.0  # ventilated: the original's fixed points
+            continue
+        else:
+            pts = _window(series[var], start, end)
+        pts = pts[pts > (25.0 if var == "Temp" else 0.0)]  # 0 / sub-zero: failed readings
+        if pts.size:
+            total += float(score.score({var: pts}).max())
+    return total
+
+
+def _window(points: np.ndarray, start: float, end: float) -> np.ndarray:
+    hours = points[:, 0]
+    return points[(hours >= start) & (hours <= end), 1]
+
+
+def _window_sum(points: np.ndarray, start: float, end: float) -> float:
+    values = _window(points, start, end)
+    return float(values.sum()) if values.size else np.nan
+
+
+def _last(points: np.ndarray) -> float:
+    return float(points[-1, 1]) if len(points) else np.nan
+
+
+def _min(points: np.ndarray) -> float:
+    return float(points[:, 1].min()) if len(points) else np.nan
 
 
 TASK = TabularTask(
