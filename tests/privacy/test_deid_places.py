@@ -1,4 +1,5 @@
-"""Place detection: ward names with a floor, US towns from the gazetteer, and what is not a place.
+"""Place detection: ward names with a floor, US towns from the gazetteer, and what is not a place,
+by the rules alone and with the bundled tagger.
 
 Sentences are written for these tests (no corpus text).
 """
@@ -10,8 +11,15 @@ import pytest
 from osler.privacy.deid import detect_phi
 
 
-def _found(text: str) -> set[tuple[str, str]]:
-    return {(text[s.start:s.end], s.type) for s in detect_phi(text)}
+def _found(text: str, tagger: str | None = None) -> set[tuple[str, str]]:
+    """What the rules find (``tagger=None``) or the rules with the bundled tagger."""
+    return {(text[s.start:s.end], s.type) for s in detect_phi(text, tagger=tagger)}
+
+
+def _covered(text: str, place: str) -> bool:
+    """With the bundled tagger, a span covers the place (it may extend past it)."""
+    start = text.index(place)
+    return any(s.start <= start and start + len(place) <= s.end for s in detect_phi(text))
 
 
 @pytest.mark.parametrize(("text", "place"), [
@@ -22,6 +30,7 @@ def _found(text: str) -> set[tuple[str, str]]:
 ])
 def test_wards_and_towns_are_locations(text, place):
     assert (place, "LOCATION") in _found(text)
+    assert _covered(text, place)
 
 
 @pytest.mark.parametrize("text", [
@@ -32,7 +41,8 @@ def test_wards_and_towns_are_locations(text, place):
     "Had a prolonged hospital stay. Begin rehab when stable.",
 ])
 def test_states_drugs_and_descriptions_are_not_locations(text):
-    assert not [s for s in detect_phi(text) if s.type == "LOCATION"]
+    for tagger in (None, "bundled"):
+        assert not [s for s in detect_phi(text, tagger=tagger) if s.type == "LOCATION"]
 
 
 @pytest.mark.parametrize(("text", "place"), [
@@ -44,6 +54,7 @@ def test_states_drugs_and_descriptions_are_not_locations(text):
 def test_hospital_names_initials_homes_and_capital_notes(text, place):
     # A home named after its owner may merge with the owner's NAME span: either type is removed.
     assert place in {found for found, _type in _found(text)}
+    assert _covered(text, place)
 
 
 @pytest.mark.parametrize("text", [
@@ -54,7 +65,8 @@ def test_hospital_names_initials_homes_and_capital_notes(text, place):
     "SHE WAS ADMITTED IN STABLE CONDITION TO A MONITORED BED.",
 ])
 def test_outside_hospital_and_capital_verbs_are_not_places(text):
-    assert not [s for s in detect_phi(text) if s.type == "LOCATION"]
+    for tagger in (None, "bundled"):
+        assert not [s for s in detect_phi(text, tagger=tagger) if s.type == "LOCATION"]
 
 
 @pytest.mark.parametrize(("text", "place", "is_place"), [
@@ -64,8 +76,10 @@ def test_outside_hospital_and_capital_verbs_are_not_places(text):
 ])
 def test_capitalised_institutions(text, place, is_place):
     assert any(place in t and typ == "LOCATION" for t, typ in _found(text)) is is_place
+    assert _covered(text, place) is is_place
 
 
 def test_units_and_rooms_after_transfer_words_are_not_places():
     text = "TRANSFERRED TO MICU, THEN SENT TO CT. RETURNED FROM CATH LAB TO ROOM."
-    assert not [s for s in detect_phi(text) if s.type == "LOCATION"]
+    for tagger in (None, "bundled"):
+        assert not [s for s in detect_phi(text, tagger=tagger) if s.type == "LOCATION"]

@@ -1,39 +1,165 @@
-"""Find PHI in free text: patterns, dictionaries and context, merged into one span list."""
+"""Find PHI in free text: patterns, dictionaries and context, merged into one span list.
+
+With a learned tagger (:class:`~osler.privacy.deid.tagger.PhiTagger`), the rules become its
+features: the tagger decides names and places, and every pattern match (dates, phones,
+e-mail, ids ...) is kept whatever the tagger says.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.names import find_names, find_places
 from osler.privacy.deid.patterns import find_patterns
 from osler.privacy.deid.spans import PhiSpan, merge_spans
 
-__all__ = ["detect_phi"]
+if TYPE_CHECKING:
+    from osler.privacy.deid.tagger import PhiTagger
+
+__all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "rule_layers",
+           "tagged_phi"]
+
+#: The tagger shipped with Osler, trained on the PhysioNet deid development notes (see
+#: ``benchmarks/deid_physionet.py --cv`` for its cross-validated figures).
+BUNDLED_TAGGER = "deid/phi_tagger.json.gz"
 
 # When two detectors claim overlapping text, the more specific shape wins the type.
 _PRIORITY = {"EMAIL": 0, "URL": 1, "IP": 2, "PHONE": 3, "ID": 4, "DATE": 5, "AGE": 6,
              "NAME": 7, "LOCATION": 8}
 
 
-def detect_phi(text: str) -> list[PhiSpan]:
+def detect_phi(text: str, *, tagger: PhiTagger | str | Path | None = "bundled"
+               ) -> list[PhiSpan]:
     """Non-overlapping PHI spans of ``text``, in order, with offsets into ``text``.
+
+    Parameters
+    ----------
+    text : str
+        A clinical note.
+    tagger : PhiTagger, path, 'bundled' or None
+        The learned tagger that decides with the rules: Osler's own (``'bundled'``), a model
+        file written by :meth:`PhiTagger.save`, a fitted instance, or ``None`` for rules only.
 
     Examples
     --------
     >>> [(text[s.start:s.end], s.type) for text in ["Seen by Dr. Osler on 3/14/2019."]
-    ...  for s in detect_phi(text)]
+    ...  for s in detect_phi(text, tagger=None)]
     [('Osler', 'NAME'), ('3/14/2019', 'DATE')]
     """
-    spans = list(find_patterns(text))
+    layers = rule_layers(text)
+    if tagger is None:
+        return layers["rules"]
+    return tagged_phi(text, layers, _resolve(tagger))
+
+
+def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger) -> list[PhiSpan]:
+    """The tagger's spans (with the rules' names and places if it keeps them) and patterns,
+    re-checked until tagging the note reveals nothing more.
+
+    The tagger reads context, and replacing PHI by ``[TYPE]`` tags changes the context of
+    what is left ("Quimby a.b@example.org" -> "Quimby [EMAIL]"). Spans found in the tagged
+    note are added (at their original offsets) until a pass finds none, so de-identifying the
+    output again changes nothing.
+    """
+    spans = _one_pass(text, layers, model)
+    for _ in range(_MAX_PASSES):
+        tagged, pieces = _tag_text(text, spans)
+        more = _one_pass(tagged, rule_layers(tagged), model)
+        if not more:
+            break
+        spans = _merge(text, [], [*spans, *(_to_original(s, pieces) for s in more)])
+    return spans
+
+
+# Each pass can only add spans; three re-checks were enough in every test and note seen.
+_MAX_PASSES = 3
+
+
+def _one_pass(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger) -> list[PhiSpan]:
+    learned = model.predict(text, layers)
+    if model.union_rules:
+        learned = [*learned, *layers["names"], *layers["places"]]
+    return combine(text, layers, learned)
+
+
+def _tag_text(text: str, spans: list[PhiSpan]) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """``text`` with spans replaced by ``[TYPE]``, and pieces (new start, new end, old start,
+    old end); a piece is a tag when its old and new lengths differ or it is a span."""
+    parts, pieces, pos, new = [], [], 0, 0
+    for span in spans:
+        plain = text[pos:span.start]
+        parts.append(plain)
+        pieces.append((new, new + len(plain), pos, span.start))
+        new += len(plain)
+        label = f"[{span.type}]"
+        parts.append(label)
+        pieces.append((new, new + len(label), span.start, -span.end))  # negative: a tag
+        new += len(label)
+        pos = span.end
+    parts.append(text[pos:])
+    pieces.append((new, new + len(text) - pos, pos, len(text)))
+    return "".join(parts), pieces
+
+
+def _to_original(span: PhiSpan, pieces: list[tuple[int, int, int, int]]) -> PhiSpan:
+    def where(p: int, end: bool) -> int:
+        for a, b, old_start, old_end in pieces:
+            if a <= p < b or (end and a < p <= b):
+                if old_end < 0:  # inside a tag: the whole replaced span
+                    return -old_end if end else old_start
+                return old_start + (p - a)
+        return pieces[-1][3]
+    return PhiSpan(where(span.start, False), where(span.end, True), span.type)
+
+
+def rule_layers(text: str) -> dict[str, list[PhiSpan]]:
+    """What each rule family finds ("patterns", "names", "places") and their merge ("rules")."""
+    patterns = list(find_patterns(text))
+    names, places = list(find_names(text)), list(find_places(text))
+    return {"patterns": patterns, "names": names, "places": places,
+            "rules": _merge(text, patterns, [*names, *places])}
+
+
+def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan]
+            ) -> list[PhiSpan]:
+    """The tagger's spans plus every pattern match, merged, trimmed and propagated."""
+    return _merge(text, layers["patterns"], learned)
+
+
+def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan]) -> list[PhiSpan]:
+    spans = list(patterns)
     taken = [(s.start, s.end) for s in spans]
-    for span in (*find_names(text), *find_places(text)):
+    for span in words:
         # Names inside an e-mail address or URL are already covered by the pattern span.
         if not any(a <= span.start and span.end <= b for a, b in taken):
             spans.append(span)
     merged = merge_spans(sorted(spans, key=lambda s: (s.start, _PRIORITY[s.type])), text)
-    merged = _propagate(text, [_trim(text, s) for s in merged if text[s.start:s.end].strip()])
-    return merged
+    return _propagate(text, [_trim(text, s) for s in merged if text[s.start:s.end].strip()])
+
+
+def bundled_tagger() -> PhiTagger:
+    """Osler's shipped tagger (loaded once)."""
+    return _load(BUNDLED_TAGGER, bundled=True)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, bundled: bool = False) -> PhiTagger:
+    from osler.privacy.deid.tagger import PhiTagger
+    from osler.resources import path as resource_path
+
+    return PhiTagger.load(resource_path(path) if bundled else path)
+
+
+def _resolve(tagger: PhiTagger | str | Path) -> PhiTagger:
+    if isinstance(tagger, str) and tagger == "bundled":
+        return bundled_tagger()
+    if isinstance(tagger, (str, Path)):
+        return _load(str(Path(tagger).resolve()))
+    return tagger
 
 
 def _propagate(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:

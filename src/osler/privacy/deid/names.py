@@ -16,7 +16,7 @@ from osler.privacy.deid.lexicons import (census_names, common_words, english_fir
                                          place_names, us_places, us_states)
 from osler.privacy.deid.spans import PhiSpan
 
-__all__ = ["find_names", "find_places"]
+__all__ = ["context_words", "find_names", "find_places"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)?\.?")
 _TITLES = {"dr", "doctor", "mr", "mrs", "ms", "miss", "mister", "rabbi", "father", "rev",
@@ -390,3 +390,9 @@ def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
                                   and len(word) > (3 if cased else 4) and not _inflected(low)):
                 yield PhiSpan(start, window[-1][1], "LOCATION")
                 break
+
+
+def context_words() -> frozenset[str]:
+    """The titles, relation words and not-a-name/not-a-place words the rules above rely on."""
+    return frozenset(_TITLES | _RELATIONS | _WEAK_TITLES | _NOT_NAMES | _NOT_PLACES
+                     | _HOSPITAL_WORDS | _NOT_HOSPITALS)

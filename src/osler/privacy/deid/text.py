@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from osler.errors import DataError
 from osler.privacy.deid.detect import detect_phi
@@ -10,7 +12,10 @@ from osler.privacy.deid.spans import PhiSpan
 from osler.privacy.deid.surrogates import surrogate, tag
 from osler.privacy.keys import DeidKey
 
-__all__ = ["PROFILES", "DeidentifiedText", "deidentify_text"]
+if TYPE_CHECKING:
+    from osler.privacy.deid.tagger import PhiTagger
+
+__all__ = ["PROFILES", "DeidentifiedText", "deidentify_text", "replace_phi"]
 
 PROFILES = ("surrogate", "tag")
 
@@ -24,7 +29,8 @@ class DeidentifiedText:
 
 
 def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
-                    profile: str = "surrogate") -> DeidentifiedText:
+                    profile: str = "surrogate", tagger: PhiTagger | str | Path | None = "bundled"
+                    ) -> DeidentifiedText:
     """Replace every PHI span of ``text``.
 
     Parameters
@@ -38,6 +44,8 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
         The patient's source id: dates move by this patient's offset.
     profile : {'surrogate', 'tag'}
         Realistic stand-ins of the same type, or ``[TYPE]`` tags.
+    tagger : PhiTagger, path, 'bundled' or None
+        The learned tagger used with the rules (see :func:`detect_phi`); ``None``: rules only.
 
     Examples
     --------
@@ -47,7 +55,13 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
     """
     if profile not in PROFILES:
         raise DataError(f"The 'profile' parameter must be one of {set(PROFILES)}; got {profile!r}")
-    spans = detect_phi(text)
+    return replace_phi(text, detect_phi(text, tagger=tagger), key, patient=patient,
+                       profile=profile)
+
+
+def replace_phi(text: str, spans: list[PhiSpan], key: DeidKey, *, patient: str | None = None,
+                profile: str = "surrogate") -> DeidentifiedText:
+    """Replace the given non-overlapping ``spans`` of ``text`` (see :func:`deidentify_text`)."""
     shift = key.date_shift(patient)
     parts, pos = [], 0
     for span in spans:

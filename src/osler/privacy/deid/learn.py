@@ -1,0 +1,152 @@
+"""Train the PHI tagger on gold-annotated notes, and cross-validate it by patient.
+
+Everything the tagger decides beyond its weights (the probability threshold, and whether the
+rules' own name and place spans are kept beside its spans) is chosen inside the training notes,
+from out-of-fold predictions of an inner split by patient: a scored note never chooses anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from osler.errors import DataError
+from osler.privacy.deid.detect import combine, rule_layers, tagged_phi
+from osler.privacy.deid.evaluate import GoldNote, SpanScores, read_physionet_deid, score_spans
+from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.tagger import PhiTagger
+
+__all__ = ["CrossValidation", "THRESHOLDS", "cross_validate_tagger", "patient_fold",
+           "train_physionet_tagger", "train_tagger"]
+
+#: Candidate probability thresholds searched on out-of-fold predictions.
+THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6)
+Layers = dict[str, list[PhiSpan]]
+
+
+def patient_fold(patient: str, folds: int, salt: str = "deid-cv") -> int:
+    """The fold (0 .. folds-1) of a patient, from a hash of the id (stable everywhere)."""
+    digest = hashlib.blake2b(f"{salt}:{patient}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % folds
+
+
+def _layers_of(notes: Sequence[GoldNote], layers: dict[tuple[str, str], Layers] | None
+               ) -> list[Layers]:
+    if layers is None:
+        return [rule_layers(n.text) for n in notes]
+    return [layers[(n.patient, n.note)] for n in notes]
+
+
+def _fit(notes: Sequence[GoldNote], layers: list[Layers], **params) -> PhiTagger:
+    return PhiTagger(**params).fit([n.text for n in notes], [n.phi for n in notes], layers)
+
+
+def train_tagger(notes: Sequence[GoldNote], *, layers: dict[tuple[str, str], Layers] | None = None,
+                 inner_folds: int = 3, min_precision: float = 0.87, **params) -> PhiTagger:
+    """A tagger fitted on all ``notes``, its threshold and rule union chosen out of fold.
+
+    The threshold and ``union_rules`` that give the highest out-of-fold span recall with
+    out-of-fold precision at least ``min_precision`` win (the highest precision when none
+    reaches it). ``params`` go to :class:`PhiTagger` (``c1``, ``c2``, ``max_iterations``).
+    """
+    if not notes:
+        raise DataError("train_tagger needs at least one annotated note; got none")
+    note_layers = _layers_of(notes, layers)
+    oof: list[tuple[GoldNote, Layers, object]] = []
+    for k in range(inner_folds):
+        inside = [i for i, n in enumerate(notes) if patient_fold(n.patient, inner_folds,
+                                                                 "deid-inner") != k]
+        inside_set = set(inside)
+        outside = [i for i in range(len(notes)) if i not in inside_set]
+        if not inside or not outside:
+            continue
+        model = _fit([notes[i] for i in inside], [note_layers[i] for i in inside], **params)
+        for i in outside:
+            oof.append((notes[i], note_layers[i], (model, *model.marginals(notes[i].text,
+                                                                            note_layers[i]))))
+    chosen = _choose(oof, min_precision) if oof else (params.get("threshold", 0.35), False)
+    final = _fit(notes, note_layers, **{**params, "threshold": chosen[0],
+                                        "union_rules": chosen[1]})
+    return final
+
+
+def _choose(oof, min_precision: float) -> tuple[float, bool]:
+    """(threshold, union_rules) with the best out-of-fold recall at the precision floor."""
+    best, best_key = (THRESHOLDS[0], False), None
+    for union in (False, True):
+        for threshold in THRESHOLDS:
+            predicted = {}
+            for note, lay, (model, tokens, probs) in oof:
+                learned = model.spans(note.text, tokens, probs, threshold)
+                if union:
+                    learned = [*learned, *lay["names"], *lay["places"]]
+                predicted[(note.patient, note.note)] = combine(note.text, lay, learned)
+            scores = _score_keyed([n for n, _l, _m in oof], predicted)
+            ok = scores.precision() >= min_precision
+            key = (ok, scores.recall() if ok else scores.precision(), scores.precision())
+            if best_key is None or key > best_key:
+                best, best_key = (threshold, union), key
+    return best
+
+
+def _score_keyed(notes: Sequence[GoldNote], predicted: dict[tuple[str, str], list[PhiSpan]]
+                 ) -> SpanScores:
+    by_text = {n.text: predicted[(n.patient, n.note)] for n in notes}
+    return score_spans(notes, lambda text: by_text[text])
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Pooled out-of-fold predictions of a cross-validation, and what each fold chose."""
+
+    predicted: dict[tuple[str, str], list[PhiSpan]]
+    choices: tuple[dict[str, object], ...]
+    models: tuple[PhiTagger, ...]
+
+    def scores(self, notes: Sequence[GoldNote]) -> SpanScores:
+        """Recall and precision of the pooled predictions over ``notes``."""
+        return _score_keyed(notes, self.predicted)
+
+
+def cross_validate_tagger(always_train: Sequence[GoldNote], scored: Sequence[GoldNote], *,
+                          folds: int = 5, layers: dict[tuple[str, str], Layers] | None = None,
+                          **train_params) -> CrossValidation:
+    """``folds``-fold CV by patient over ``scored``; every fold also trains on ``always_train``.
+
+    Each fold's tagger (threshold and union chosen inside its training notes) predicts the
+    notes of its held-out patients only.
+    """
+    predicted: dict[tuple[str, str], list[PhiSpan]] = {}
+    choices, models = [], []
+    for k in range(folds):
+        train = [*always_train, *(n for n in scored if patient_fold(n.patient, folds) != k)]
+        test = [n for n in scored if patient_fold(n.patient, folds) == k]
+        if not test:
+            continue
+        model = train_tagger(train, layers=layers, **train_params)
+        test_layers = _layers_of(test, layers)
+        for note, lay in zip(test, test_layers):
+            predicted[(note.patient, note.note)] = tagged_phi(note.text, lay, model)
+        choices.append({"fold": k, "train_notes": len(train), "scored_notes": len(test),
+                        "threshold": model.threshold, "union_rules": model.union_rules,
+                        "features": len(model.feature_index_)})
+        models.append(model)
+    return CrossValidation(predicted, tuple(choices), tuple(models))
+
+
+def train_physionet_tagger(data: str | Path, out: str | Path, **train_params) -> Path:
+    """Train on every note of the PhysioNet deid folder ``data``; write the model to ``out``.
+
+    Parameters
+    ----------
+    data : path
+        Folder with ``id_dev.text`` and ``id-phi_dev.phrase``.
+    out : path
+        Model file to write (gzipped JSON, see :meth:`PhiTagger.save`).
+    **train_params
+        Passed to :func:`train_tagger` (``min_precision``, ``c1``, ``c2`` ...).
+    """
+    notes = read_physionet_deid(data)
+    return train_tagger(notes, **train_params).save(out)

@@ -1,0 +1,149 @@
+"""The learned PHI tagger, on synthetic notes only (names from Faker-like lists, made-up places)."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import random
+import string
+
+import numpy as np
+import pytest
+
+from osler.errors import DataError, NotFittedError
+from osler.privacy.deid import detect_phi
+from osler.privacy.deid.detect import bundled_tagger, rule_layers
+from osler.privacy.deid.features import (note_features, note_parts, public_feature,
+                                         public_vocabulary, tokenize)
+from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.tagger import PhiTagger, _forward_backward
+
+_SURNAMES = ["Quimby", "Przybylo", "Lindqvist", "Okafor", "Vantreese", "Ashgrove", "Kowalczyk",
+             "Delacroix", "Brannigan", "Tsiolkas", "Mbeki", "Haverford"]
+_FIRST = ["Janet", "Rob", "Marisol", "Terrence", "Agnieszka", "Declan", "Priya", "Ulrich"]
+_PLACES = ["Lochmoor", "Fennick Falls", "Ashby Ridge", "Corvallan", "Merriton"]
+_TEMPLATES = [
+    "Pt seen by Dr. {s} this am. BP 120/80, HR 88. Plan: continue lasix.",
+    "Wife {f} called, updated on plan. Pt resting comfortably, afebrile.",
+    "Transferred from {p} Hospital for cath. Lungs clear, abd soft.",
+    "{f} {s} RN aware of K 3.1, repleted. UO adequate.",
+    "Son {f} at bedside, lives in {p}. Pt oriented x3.",
+    "Neuro: alert. Resp: lungs coarse, suctioned for thick secretions. Dr. {s} notified.",
+]
+
+
+def _notes(n: int, seed: int) -> tuple[list[str], list[list[PhiSpan]]]:
+    rng = random.Random(seed)
+    texts, golds = [], []
+    for _ in range(n):
+        template = rng.choice(_TEMPLATES)
+        values = {"s": rng.choice(_SURNAMES), "f": rng.choice(_FIRST), "p": rng.choice(_PLACES)}
+        text, gold = "", []
+        for literal, field, _spec, _conv in string.Formatter().parse(template):
+            text += literal
+            if field:
+                start = len(text)
+                text += values[field]
+                gold.append(PhiSpan(start, len(text), "Location" if field == "p" else "HCPName"))
+        texts.append(text)
+        golds.append(gold)
+    return texts, golds
+
+
+@pytest.fixture(scope="module")
+def fitted() -> PhiTagger:
+    pytest.importorskip("pycrfsuite")
+    texts, golds = _notes(80, seed=1)
+    return PhiTagger(max_iterations=40, threshold=0.3).fit(
+        texts, golds, [rule_layers(t) for t in texts])
+
+
+def test_tagger_learns_synthetic_names_and_places(fitted):
+    texts, golds = _notes(20, seed=2)
+    found = total = 0
+    for text, gold in zip(texts, golds):
+        predicted = fitted.predict(text, rule_layers(text))
+        total += len(gold)
+        found += sum(any(p.start < g.end and g.start < p.end for p in predicted) for g in gold)
+    assert found / total >= 0.9
+    assert set(fitted.labels_) >= {"O", "NAME", "LOCATION"}
+
+
+def test_save_and_load_give_the_same_marginals(fitted, tmp_path):
+    text = "Dr. Vantreese aware. Transferred from Merriton Hospital on 3/14."
+    layers = rule_layers(text)
+    again = PhiTagger.load(fitted.save(tmp_path / "m.json.gz"))
+    np.testing.assert_allclose(again.marginals(text, layers)[1],
+                               fitted.marginals(text, layers)[1], atol=1e-4)
+    assert (again.threshold, again.union_rules) == (fitted.threshold, fitted.union_rules)
+    assert detect_phi(text, tagger=tmp_path / "m.json.gz") == detect_phi(text, tagger=again)
+
+
+def test_fast_emissions_equal_the_feature_strings(fitted):
+    text = "Son Declan at bedside, lives in Ashby Ridge. Dr. Okafor paged x2."
+    layers = rule_layers(text)
+    tokens = tokenize(text)
+    slow = np.zeros((len(tokens), len(fitted.labels_)))
+    for i, feats in enumerate(note_features(text, tokens, layers)):
+        for attr in feats:
+            if attr in fitted.feature_index_:
+                slow[i] += fitted.weights_[fitted.feature_index_[attr]]
+    np.testing.assert_allclose(fitted._emissions(note_parts(text, tokens, layers)), slow)
+
+
+def test_forward_backward_matches_brute_force():
+    rng = np.random.default_rng(0)
+    emission, transitions = rng.normal(size=(4, 3)), rng.normal(size=(3, 3))
+    paths = list(itertools.product(range(3), repeat=4))
+    weight = np.array([np.exp(sum(emission[t, p[t]] for t in range(4))
+                              + sum(transitions[p[t], p[t + 1]] for t in range(3)))
+                       for p in paths])
+    expected = np.zeros((4, 3))
+    for w, p in zip(weight, paths):
+        for t in range(4):
+            expected[t, p[t]] += w
+    np.testing.assert_allclose(_forward_backward(emission, transitions),
+                               expected / weight.sum(), rtol=1e-9)
+
+
+def test_unfitted_bad_threshold_and_bad_files(tmp_path):
+    with pytest.raises(NotFittedError):
+        PhiTagger().predict("text", {})
+    with pytest.raises(DataError, match="'threshold' parameter"):
+        PhiTagger(threshold=1.5).fit(["a"], [[]], [{}])
+    bad = tmp_path / "bad.json.gz"
+    bad.write_bytes(gzip.compress(json.dumps({"format": "other", "extra": 1}).encode()))
+    with pytest.raises(DataError, match="expected format"):
+        PhiTagger.load(bad)
+    (tmp_path / "junk.gz").write_bytes(b"not gzip")
+    with pytest.raises(DataError, match="not a gzipped JSON model"):
+        PhiTagger.load(tmp_path / "junk.gz")
+
+
+def test_a_model_with_a_note_word_as_a_feature_is_not_saved(fitted, tmp_path):
+    leaky = PhiTagger.load(fitted.save(tmp_path / "ok.json.gz"))
+    leaky.feature_index_ = {**leaky.feature_index_, "w=vantreese": len(leaky.feature_index_)}
+    leaky.weights_ = np.vstack([leaky.weights_, np.ones(len(leaky.labels_))])
+    with pytest.raises(DataError, match="outside the public vocabulary") as err:
+        leaky.save(tmp_path / "leaky.json.gz")
+    assert "vantreese" not in str(err.value)
+
+
+def test_feature_audit_accepts_shapes_and_public_words_only():
+    assert public_feature("-1:w=wife") and public_feature("sh=Xx") and public_feature("bias")
+    assert public_feature("names=NAME|caps") and public_feature("2:lex=cn|title")
+    for leak in ("w=vantreese", "left=przybylo", "sh=Quimby", "p=ab", "names=Quimby", "x=y"):
+        assert not public_feature(leak), leak
+    assert "wife" in public_vocabulary() and "vantreese" not in public_vocabulary()
+
+
+def test_bundled_model_holds_public_features_only():
+    model = bundled_tagger()
+    assert model.feature_index_ and all(map(public_feature, model.feature_index_))
+    assert 0 < model.threshold < 1
+
+
+def test_tags_from_an_earlier_pass_are_not_tokens():
+    assert [t.word for t in tokenize("Seen by Dr. [NAME] on [DATE].")] == [
+        "Seen", "by", "Dr", ".", "on", "."]
