@@ -66,7 +66,7 @@ def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger) ->
     output again changes nothing.
     """
     spans = _one_pass(text, layers, model)
-    for _ in range(_MAX_PASSES):
+    for _ in range(_MAX_PASSES if spans else 0):  # nothing tagged: the same note again
         tagged, pieces = _tag_text(text, spans)
         more = _one_pass(tagged, rule_layers(tagged), model)
         if not more:
