@@ -18,7 +18,7 @@ import numpy as np
 
 from osler.record import EventKind, PatientRecord
 
-__all__ = ["SUMMARY_STATS", "WINDOW_STATS", "StaySummary", "stay_series", "summarize_series",
+__all__ = ["SUMMARY_STATS", "StaySummary", "WINDOW_STATS", "stay_series", "summarize_series",
            "summarize_stay", "summary_names"]
 
 SUMMARY_STATS = ("first", "last", "min", "max", "mean", "count", "change", "hours_since")

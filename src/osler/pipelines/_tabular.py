@@ -56,7 +56,9 @@ class TabularData:
 @dataclass
 class TabularTask:
     """A task with one prediction per row. ``held_out`` is the hashed share of patients that
-    ``train`` never uses (0 where evaluation is cross-site instead)."""
+    ``train`` never uses (0 where evaluation is cross-site instead). With ``n_seeds`` > 1 or a
+    ``logistic_weight``, the model averages that many tree models and blends in the logistic
+    regression (:class:`~osler.pipelines._ensemble.SeedAveragedStack`)."""
 
     name: str
     title: str
@@ -66,6 +68,8 @@ class TabularTask:
     held_out: float = 0.2
     about: str = ""
     metric_note: str = ""
+    n_seeds: int = 1
+    logistic_weight: float = 0.0
 
     def load(self, data: list[Path], outcomes: Path | None,
              vocabulary: dict | None = None) -> TabularData:
@@ -86,9 +90,16 @@ class TabularTask:
         """The task's model and its logistic baseline, fitted on ``d``."""
         from osler.models.gbm import GradientBoostedRiskModel
 
-        model = GradientBoostedRiskModel(**self.model_params, random_state=seed)
+        if self.n_seeds == 1 and not self.logistic_weight:
+            model = GradientBoostedRiskModel(**self.model_params, random_state=seed)
+        else:
+            from osler.pipelines._ensemble import SeedAveragedStack
+            model = SeedAveragedStack(self.model_params, n_seeds=self.n_seeds,
+                                      logistic_weight=self.logistic_weight, random_state=seed)
         model.fit(d.X, d.y, groups=d.patients)
-        logistic = logistic_baseline().fit(d.X, d.y)
+        logistic = getattr(model, "logistic_", None)  # the blend's own, fitted on the same rows
+        if logistic is None:
+            logistic = logistic_baseline().fit(d.X, d.y)
         return model, logistic
 
     def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,

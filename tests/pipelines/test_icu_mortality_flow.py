@@ -1,0 +1,62 @@
+"""icu-mortality through the CLI contract on synthetic PhysioNet 2012-shaped stays."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from osler.cli import main
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:X does not have valid feature names:UserWarning")
+
+
+def _write_stays(directory, n=160, seed=0):
+    rng = np.random.default_rng(seed)
+    stays = directory / "set-x"
+    stays.mkdir(parents=True)
+    outcomes = [["RecordID", "SAPS-I", "SOFA", "Length_of_stay", "Survival", "In-hospital_death"]]
+    for i in range(n):
+        rid = 140000 + i
+        sick = rng.normal()
+        lines = ["Time,Parameter,Value", f"00:00,RecordID,{rid}",
+                 f"00:00,Age,{int(rng.integers(20, 90))}", f"00:00,Gender,{i % 2}",
+                 "00:00,Height,-1", f"00:00,Weight,{rng.normal(80, 10):.1f}"]
+        for hour in range(0, 48, 4):
+            lines += [f"{hour:02d}:10,HR,{80 + 15 * sick + rng.normal(0, 5):.0f}",
+                      f"{hour:02d}:10,GCS,{int(np.clip(13 - 3 * sick + rng.normal(), 3, 15))}",
+                      f"{hour:02d}:20,Urine,{max(0, 80 - 30 * sick + rng.normal(0, 10)):.0f}"]
+        lines.append("50:00,HR,200")  # after the prediction hour: never read
+        (stays / f"{rid}.txt").write_text("\n".join(lines) + "\n")
+        died = int(sick + rng.normal(0, 0.6) > 1.0)
+        outcomes.append([rid, int(rng.integers(5, 20)), -1 if i % 9 == 0 else 3, 8, -1, died])
+    path = directory / "Outcomes-x.txt"
+    with path.open("w", newline="") as fh:
+        csv.writer(fh).writerows(outcomes)
+    return stays, path
+
+
+def run(*args):
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+@pytest.mark.slow
+def test_train_predict_evaluate_keep_the_cli_contract(tmp_path, capsys):
+    stays, outcomes = _write_stays(tmp_path)
+    model, out, card = tmp_path / "model", tmp_path / "pred.csv", tmp_path / "card.html"
+    assert run("train", "icu-mortality", "--data", stays, "--outcomes", outcomes,
+               "--model", model) == 0
+    assert "held out" in capsys.readouterr().out
+    assert run("predict", "icu-mortality", "--model", model, "--data", stays, "--out", out) == 0
+    rows = list(csv.reader(out.read_text().splitlines()))
+    assert rows[0] == ["RecordID", "probability"] and len(rows) == 161
+    assert all(0 <= float(p) <= 1 for _, p in rows[1:])
+    assert run("evaluate", "icu-mortality", "--model", model, "--data", stays,
+               "--outcomes", outcomes, "--report", card) == 0
+    text = capsys.readouterr().out
+    assert "AUROC" in text and "logistic" in text
+    assert card.is_file() and card.with_suffix(".json").is_file()
