@@ -110,3 +110,26 @@ def test_iwpc_algorithms_reproduce_published_accuracy(shared_data: Path) -> None
     # published (validation cohort): 45.5% and 39.3%
     assert 0.43 < within["pharmacogenetic"] < 0.48
     assert 0.37 < within["clinical"] < 0.42
+
+
+def test_features_read_the_medication_list_and_target_inr_range() -> None:
+    from osler.pipelines._warfarin_model import warfarin_features
+    frame = _synthetic_iwpc(n=3)
+    frame["Medications"] = ["pacerone; digoxin", "not amiodarone", None]
+    frame["Estimated Target INR Range Based on Indication"] = ["2-3", "2.5-3.5", None]
+    fill = {"age_decades": 6.0, "height_cm": 170.0, "weight_kg": 78.0}
+    features = warfarin_features(frame, fill)
+    assert features["med_amiodarone"].tolist()[:2] == [1.0, 0.0]
+    assert np.isnan(features["med_amiodarone"].iloc[2])
+    assert features["med_count"].tolist()[:2] == [2.0, 0.0]
+    assert features["target_inr_low"].tolist()[:2] == [2.0, 2.5]
+    assert features["target_inr_high"].tolist()[:2] == [3.0, 3.5]
+    # the IWPC algorithm's own amiodarone input stays the flag column, as published
+    assert "amiodarone" in features and "Medications" not in features
+
+
+def test_regressor_rejects_an_unknown_loss() -> None:
+    from osler.pipelines._warfarin_model import WarfarinDoseRegressor
+    X = pd.DataFrame({"a": np.arange(20.0)})
+    with pytest.raises(ValueError, match="objective"):
+        WarfarinDoseRegressor(objective="quantile", n_estimators=5).fit(X, 10 + X["a"].to_numpy())

@@ -52,9 +52,12 @@ def write_card(table: pd.DataFrame, actual: pd.Series, scored: pd.DataFrame, met
         Section("Predicted against actual dose", figure=_figure(actual, scored)),
         Section("Models", note=(
             "IWPC pharmacogenetic and clinical algorithms: NEJM 2009;360:753-64 appendix "
-            "coefficients (resources/genomics/iwpc_warfarin.json). Learned: LightGBM (L1 loss) "
-            "blended 0.7/0.3 with a Huber linear model, both on the square-root dose, using the "
-            "IWPC inputs plus indication, target INR, interacting drugs and other VKORC1 SNPs.")),
+            "coefficients (resources/genomics/iwpc_warfarin.json). Learned: LightGBM (Huber "
+            "loss) blended 0.7/0.3 with a Huber linear model, both on the square-root dose, using "
+            "the IWPC inputs plus indication, target INR and its range, the other VKORC1 SNPs, "
+            "the interacting-drug columns and drugs named in the free-text medication list. "
+            "Not used: the INR on the therapeutic dose, whether a stable dose was reached and "
+            "the project site (known only after dosing, or a proxy for the site).")),
     ]
     card = ModelCard(title="Warfarin weekly dose", task="warfarin-dose", summary=summary,
                      sections=sections)
