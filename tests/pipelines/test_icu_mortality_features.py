@@ -51,13 +51,14 @@ def test_ratio_urine_pressure_and_counts():
     assert (got["urine_first24"], got["urine_last24"]) == (400, 1000)
     assert (got["sbp_min"], got["sbp_last"], got["map_min"]) == (70, 120, 85)  # NIMAP 0 dropped
     assert got["shock_index_last"] == pytest.approx(100 / 120)
-    assert got["age_rows"] == 1 and got["mechvent_hours"] == 0
-    assert got["measurements"] == len(ROWS) and got["variables_measured"] == 11
+    assert got["mechvent_hours"] == 0
+    # Age and Height are admission descriptors, not measurements
+    assert got["measurements"] == len(ROWS) - 1 and got["variables_measured"] == 10
 
 
 def test_unmeasured_stay_gives_missing_values_not_errors():
     got = _derived([(0, "Age", 40)])
-    assert got["saps_first24"] == 0 and got["variables_measured"] == 1
+    assert got["saps_first24"] == 0 and got["variables_measured"] == 0
     for name in ("pf_ratio_min", "urine_ml_per_kg_h", "sbp_min", "shock_index_last",
                  "bun_creatinine_last", "weight_change"):
         assert np.isnan(got[name]), name
@@ -74,3 +75,16 @@ def _series_for(rows):
     mapping, dynamic = _variables()
     series, _ = stay_series(_stay(rows), mapping, dynamic + ("Age", "Height", "Weight"), 48.0)
     return series, 48.0
+
+
+def test_extra_age_rows_change_nothing_and_ages_over_89_read_as_90():
+    # Some stays carry later admissions' ages as extra 00:00 rows; those stays rarely end in
+    # death, so neither their number nor their values may reach a feature.
+    x0, _, _ = _featurize(_stay(ROWS))
+    x1, _, _ = _featurize(_stay(ROWS + [(0, "Age", 73), (0, "Age", 74)]))
+    np.testing.assert_array_equal(x0, x1)
+    old = [(h, v, 200 if v == "Age" else x) for h, v, x in ROWS]
+    x2, _, _ = _featurize(_stay(old))
+    names = feature_names_2012()
+    assert x2[names.index("Age")] == 90 and x0[names.index("Age")] == 70
+    assert _derived(old)["saps_first24"] == 18  # age 90: 4 points instead of 3

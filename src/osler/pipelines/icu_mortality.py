@@ -5,7 +5,9 @@ Stays are read with ``read_physionet2012``; features summarise each variable ove
 48 h (first, last, min, max, mean, count, change, hours since last; total urine output), and
 clinical summaries across variables are derived from the same time series: SAPS-I-like points
 over the first and the last 24 h (``resources/scores/saps1.json``), PaO2/FiO2, urine output
-per kg per hour, pressures from invasive or cuff readings, how much was measured. SAPS-I and
+per kg per hour, pressures from invasive or cuff readings, how much was measured. Only the
+first Age row of a stay is read (extra rows are later admissions) and ages above 89 read as
+90. SAPS-I and
 SOFA from the outcomes file are scored beside the model as baselines, never used as
 features. A fifth of the stays (hashed RecordID) is held out and never trained on.
 """
@@ -82,6 +84,7 @@ def _featurize(record) -> tuple[np.ndarray, float, float]:
     n_stats = len(values) - len(_SUMS)
     per_var = values[:n_stats].reshape(len(variables), -1)
     static = per_var[len(dynamic):, 0]  # first recorded value of Age, Height, Weight
+    static[0] = min(static[0], _AGE_CAP)  # NaN stays NaN
     unit = _unit(record)
     flags = [float(record.sex == "male") if record.sex else np.nan] + \
             [float(unit == u) for u in ("CCU", "CSRU", "MICU", "SICU")]
@@ -128,8 +131,14 @@ def _assemble(X, ids, meta, outcomes, skipped) -> TabularData:
 
 DERIVED = ("saps_first24", "saps_last24", "saps_change", "pf_ratio_min", "pf_ratio_last",
            "urine_ml_per_kg_h", "urine_first24", "urine_last24", "sbp_min", "sbp_last",
-           "map_min", "map_last", "shock_index_last", "bun_creatinine_last", "age_rows",
-           "weight_change", "mechvent_hours", "measurements", "variables_measured")
+           "map_min", "map_last", "shock_index_last", "bun_creatinine_last", "weight_change",
+           "mechvent_hours", "measurements", "variables_measured")
+# Descriptors recorded once at admission. Some stays in these files carry several Age rows
+# (ascending, all at 00:00: later admissions' ages); such stays almost never end in death, so
+# their number would tell the future, and counts of what was measured leave them out.
+_DESCRIPTORS = ("Age", "Height")
+# Ages above 89 are de-identified in the MIMIC-II source (shown as 200); read them as the cap.
+_AGE_CAP = 90.0
 
 
 @lru_cache(maxsize=1)
@@ -167,10 +176,9 @@ def derived_features(series: dict[str, np.ndarray], prediction_hour: float) -> n
         _min(sbp), _last(sbp), _min(mean_bp), _last(mean_bp),
         hr / _last(sbp) if _last(sbp) > 0 else np.nan,
         bun / cr if cr > 0 else np.nan,
-        float(len(series["Age"])), w[-1] - w[0] if w.size else np.nan,
-        vent[-1] - vent[0] if vent.size else 0.0,
-        float(sum(len(s) for s in series.values())),
-        float(sum(len(s) > 0 for s in series.values())),
+        w[-1] - w[0] if w.size else np.nan, vent[-1] - vent[0] if vent.size else 0.0,
+        float(sum(len(s) for v, s in series.items() if v not in _DESCRIPTORS)),
+        float(sum(len(s) > 0 for v, s in series.items() if v not in _DESCRIPTORS)),
     ], dtype=float)
 
 
@@ -203,7 +211,7 @@ def _saps(series, sbp: np.ndarray, start: float, end: float) -> float:
     total = 0.0
     for var, score in scores.items():
         if var == "Age":
-            pts = series["Age"][:1, 1]
+            pts = np.minimum(series["Age"][:1, 1], _AGE_CAP)
         elif var == "SysABP":
             pts = _window(sbp, start, end)
         elif var == "UrineLitresPerDay":
