@@ -7,8 +7,12 @@ sample also returns the latest source hour it read, which :mod:`osler.features.l
 
 Features per variable: last value, hours since last measured, number of measurements, change
 from the previous measurement, measured-this-hour; for vitals, mean / std / min / max / slope
-over several windows; derived interactions (shock index, pulse pressure, BUN/creatinine,
-SpO2/FiO2) and the bedside scores qSOFA, SIRS and NEWS2.
+over several windows; for the variables that track sepsis (``TRACKED``), the change since the
+stay's first value, the distance from the stay's running mean and the running extremes; the
+24-hour extremes of key labs; how many labs and vitals were recorded in the last 8 and 48 hours
+(how closely the patient is being watched); derived interactions (shock index, pulse pressure,
+BUN/creatinine, SpO2/FiO2), the bedside scores qSOFA, SIRS and NEWS2, and a partial SOFA score
+with its rise over 24 hours.
 """
 
 from __future__ import annotations
@@ -18,18 +22,26 @@ from functools import lru_cache
 
 import numpy as np
 
-from osler.features.scores import SCORE_NAMES, load_score
+from osler.features.scores import FEATURE_SCORES, SCORE_NAMES, load_score
 from osler.features.stay import DYNAMIC_VARIABLES, STATIC_VARIABLES, StayFrame
 
-__all__ = ["FeatureBlock", "VITALS", "WINDOWS", "feature_names", "featurize"]
+__all__ = ["FeatureBlock", "TRACKED", "VITALS", "WINDOWS", "feature_names", "featurize"]
 
 VITALS = ("HR", "O2Sat", "Temp", "SBP", "MAP", "DBP", "Resp")
-WINDOWS = (6, 24)
+WINDOWS = (6, 12, 24)
+#: Variables whose course over the whole stay so far is summarised.
+TRACKED = ("HR", "O2Sat", "Temp", "SBP", "MAP", "Resp", "WBC", "Lactate", "Creatinine",
+           "Platelets", "Bilirubin_total", "BUN", "pH", "HCO3", "Glucose", "FiO2")
+_LABS_24H = ("WBC", "Lactate", "Creatinine", "Platelets", "Bilirubin_total", "BUN")
 _PER_VARIABLE = ("last", "hours_since", "count", "delta", "measured")
 _WINDOW_STATS = ("mean", "std", "min", "max", "slope")
+_COURSE_STATS = ("change_from_first", "minus_running_mean", "running_max", "running_min")
 _DERIVED = ("shock_index", "pulse_pressure", "bun_creatinine", "spo2_fio2")
+_ACTIVITY = ("labs_drawn_8h", "vitals_recorded_8h", "labs_drawn_48h", "vitals_recorded_48h")
 _VITAL_COLS = np.array([DYNAMIC_VARIABLES.index(v) for v in VITALS])
 _LAB_MASK = ~np.isin(np.arange(len(DYNAMIC_VARIABLES)), _VITAL_COLS)
+_TRACKED_COLS = np.array([DYNAMIC_VARIABLES.index(v) for v in TRACKED])
+_LAB24_COLS = np.array([DYNAMIC_VARIABLES.index(v) for v in _LABS_24H])
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,10 @@ def feature_names() -> tuple[str, ...]:
     names += [f"{v}__{s}_{w}h" for w in WINDOWS for s in _WINDOW_STATS for v in VITALS]
     names += list(_DERIVED) + list(SCORE_NAMES)
     names += list(STATIC_VARIABLES) + ["ICULOS", "hours_observed", "labs_drawn_24h"]
+    names += [f"{v}__{k}" for k in _COURSE_STATS for v in TRACKED]
+    names += [f"{v}__{k}_24h" for k in ("max", "min") for v in _LABS_24H]
+    names += list(_ACTIVITY)
+    names += [name for s in FEATURE_SCORES for name in (s, f"{s}__rise_24h")]
     return tuple(names)
 
 
@@ -77,13 +93,61 @@ def featurize(frame: StayFrame, rows: np.ndarray | None = None) -> FeatureBlock:
     scores = np.column_stack([load_score(s).score(lastd) for s in SCORE_NAMES])
     static = np.tile([frame.static.get(v, np.nan) for v in STATIC_VARIABLES], (len(rows), 1))
     lab_counts = np.cumsum(measured[:, _LAB_MASK].sum(axis=1))
-    start = np.searchsorted(hours, hours[rows] - 24, side="right")
-    drawn = lab_counts[rows] - np.where(start > 0, lab_counts[np.maximum(start - 1, 0)], 0)
-    tail = np.column_stack([hours[rows], rows + 1.0, drawn])
-    X = np.hstack(per_var + windows + [derived, scores, static, tail]).astype(np.float32)
+    vital_counts = np.cumsum(measured[:, _VITAL_COLS].sum(axis=1))
+    tail = np.column_stack([hours[rows], rows + 1.0, _in_window(hours, lab_counts, rows, 24)])
+    course = _course(values[:, _TRACKED_COLS], measured[:, _TRACKED_COLS], rows)
+    labs = _window_block(hours, values[:, _LAB24_COLS], rows, 24)[0]
+    lab24 = [np.fmax.reduce(labs, axis=1), np.fmin.reduce(labs, axis=1)]
+    activity = np.column_stack([_in_window(hours, c, rows, w)
+                                for w in (8, 48) for c in (lab_counts, vital_counts)])
+    organ = _organ_scores(hours, values, last_idx, rows)
+    X = np.hstack(per_var + windows + [derived, scores, static, tail] + course + lab24
+                  + [activity, organ]).astype(np.float32)
     # The latest row any feature read: the newest last-measured row, or the row itself (ICULOS).
     latest = np.maximum(li.max(axis=1, initial=-1), rows)
     return FeatureBlock(X, rows, hours[rows], hours[latest])
+
+
+def _in_window(hours: np.ndarray, cumulative: np.ndarray, rows: np.ndarray, w: int) -> np.ndarray:
+    """How much of a running count fell in each row's window ``(t-w, t]``."""
+    start = np.searchsorted(hours, hours[rows] - w, side="right")
+    return (cumulative[rows] - np.where(start > 0, cumulative[np.maximum(start - 1, 0)], 0)
+            ).astype(float)
+
+
+def _course(values: np.ndarray, measured: np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
+    """Change since the first value, distance from the running mean, running max and min.
+
+    Running sums are sequential (``np.cumsum``), so the prefix a stream has seen gives the same
+    bits as the whole stay does in batch.
+    """
+    t_all = np.arange(len(values))[:, None]
+    cols = np.arange(values.shape[1])
+    first_idx = np.where(measured.any(axis=0), measured.argmax(axis=0), len(values))
+    known = first_idx[None, :] <= rows[:, None]
+    first = np.where(known, values[np.minimum(first_idx, len(values) - 1), cols][None, :], np.nan)
+    li = np.maximum.accumulate(np.where(measured, t_all, -1), axis=0)[rows]
+    last = np.where(li >= 0, values[np.maximum(li, 0), cols], np.nan)
+    total = np.cumsum(np.where(measured, values, 0.0), axis=0)[rows]
+    n = np.cumsum(measured, axis=0)[rows]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / n
+    return [last - first, last - mean, np.fmax.accumulate(values, axis=0)[rows],
+            np.fmin.accumulate(values, axis=0)[rows]]
+
+
+def _organ_scores(hours: np.ndarray, values: np.ndarray, last_idx: np.ndarray,
+                  rows: np.ndarray) -> np.ndarray:
+    """Each feature score (partial SOFA) now, and its rise over the lowest of the last 24 h."""
+    cols = np.arange(values.shape[1])
+    last_all = np.where(last_idx >= 0, values[np.maximum(last_idx, 0), cols], np.nan)
+    lastd = dict(zip(DYNAMIC_VARIABLES, last_all.T))
+    out = []
+    for name in FEATURE_SCORES:
+        score = load_score(name).score(lastd)
+        low = np.fmin.reduce(_window_block(hours, score[:, None], rows, 24)[0][:, :, 0], axis=1)
+        out += [score[rows], score[rows] - low]
+    return np.column_stack(out)
 
 
 def _window_stats(hours: np.ndarray, vitals: np.ndarray, rows: np.ndarray, w: int) -> np.ndarray:

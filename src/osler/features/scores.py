@@ -15,9 +15,12 @@ import numpy as np
 
 from osler.errors import OslerError
 
-__all__ = ["ClinicalScore", "SCORE_NAMES", "load_score"]
+__all__ = ["ClinicalScore", "FEATURE_SCORES", "SCORE_NAMES", "load_score"]
 
+#: Bedside scores that are also the sepsis baselines.
 SCORE_NAMES = ("qsofa", "sirs", "news2")
+#: Scores used only as model features (not comparable baselines: organ systems are missing).
+FEATURE_SCORES = ("sofa_partial",)
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 _KEYS = {"name", "version", "source", "criteria", "bands", "alert_threshold"}
 
@@ -78,9 +81,10 @@ def _check_bands(name: str, rules: dict) -> None:
 
 @lru_cache(maxsize=None)
 def load_score(name: str) -> ClinicalScore:
-    """Load ``qsofa``, ``sirs`` or ``news2`` from its versioned resource file."""
-    if name not in SCORE_NAMES:
-        raise OslerError(f"score must be one of {set(SCORE_NAMES)}; got {name!r}")
+    """Load ``qsofa``, ``sirs``, ``news2`` or ``sofa_partial`` from its versioned resource file."""
+    if name not in SCORE_NAMES + FEATURE_SCORES:
+        raise OslerError(f"score must be one of {set(SCORE_NAMES + FEATURE_SCORES)}; "
+                         f"got {name!r}")
     from osler.resources import load_json
     data = load_json(f"scores/{name}.json", keys=_KEYS)
     rules = data.get("bands") if "bands" in data else data["criteria"]
