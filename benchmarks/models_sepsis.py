@@ -104,8 +104,9 @@ def main() -> None:
     t_fit = time.perf_counter() - t1
     result = {"stays": cohort.n_stays, "hours": len(cohort.meta), "skipped": len(cohort.skipped),
               "load_featurise_s": t_load, "fit_s": t_fit, "train_all_in_s": t_load + t_fit,
-              "peak_memory_mb": peak_mb(), "trees": int(fit.estimator.booster_.best_iteration_
-                                                         or fit.estimator.n_estimators),
+              "peak_memory_mb": peak_mb(),
+              "members": len(fit.estimator.members_),
+              "trees_per_member": fit.estimator.members_[0].n_estimators,
               "threshold": fit.threshold, "validation_utility": fit.validation_utility,
               "dev_stays": dev.n_stays, "test_stays": test.n_stays}
     p = fit.estimator.predict_proba(test.X)[:, 1]

@@ -18,19 +18,23 @@ from osler.pipelines._sepsis_data import SepsisCohort
 
 __all__ = ["MODEL_PARAMS", "SepsisFit", "choose_threshold", "evaluate_sepsis", "fit_sepsis"]
 
-#: LightGBM settings for the hourly sepsis model (chosen on validation stays, see benchmarks).
-MODEL_PARAMS = {"n_estimators": 600, "learning_rate": 0.05, "num_leaves": 63,
+#: LightGBM settings of each cross-fitted member of the hourly sepsis model. A fixed, small
+#: number of trees: with early stopping on held-out patients the trees stopped at about 40, and
+#: 300 trees lost utility in 5-fold CV (docs/benchmarks.md).
+MODEL_PARAMS = {"n_estimators": 40, "learning_rate": 0.05, "num_leaves": 63,
                 "min_child_samples": 100, "subsample": 0.7, "colsample_bytree": 0.5,
-                "reg_lambda": 1.0, "max_bin": 63, "calibration": "isotonic",
-                "validation_fraction": 0.15,
-                "early_stopping_rounds": 50}
-KEEP_NEGATIVE = 1.0
+                "reg_lambda": 1.0, "max_bin": 63}
+N_FOLDS = 5
 _THRESHOLD_GRID = np.r_[np.linspace(0.005, 0.1, 20), np.linspace(0.11, 0.5, 40)]
 
 
 @dataclass
 class SepsisFit:
-    """A fitted sepsis model with its alarm threshold and the stays it was fitted on."""
+    """A fitted sepsis model with its alarm threshold and the stays it was fitted on.
+
+    ``validation_utility`` is the utility of the threshold on the out-of-fold scores of
+    ``threshold_stays`` (every training stay, each scored by a member that never saw it).
+    """
 
     estimator: object
     threshold: float
@@ -49,38 +53,22 @@ def labels_of(cohort: SepsisCohort) -> np.ndarray:
 
 
 def fit_sepsis(cohort: SepsisCohort, *, seed: int = 0, n_jobs: int = 2,
-               params: dict | None = None, keep_negative: float | None = None) -> SepsisFit:
-    """Fit on 80% of the stays; choose the utility-maximising threshold on the other 20%.
+               params: dict | None = None, n_folds: int = N_FOLDS) -> SepsisFit:
+    """Fit a cross-fitted ensemble; choose the utility-maximising threshold out of fold.
 
-    ``keep_negative`` is the share of hours of stays without sepsis kept for fitting the trees
-    (default :data:`KEEP_NEGATIVE`): those hours are many and alike, and thinning them cuts
-    training time with little loss. Calibration and the threshold use every hour.
+    Each of ``n_folds`` members is trained on the other folds' stays; the threshold is chosen
+    on every stay's out-of-fold scores, so no stay is set aside only for the threshold.
     """
-    from osler.models.gbm import GradientBoostedRiskModel
+    from osler.models.crossfit import CrossFittedRiskModel
 
     stays = cohort.meta["stay"].to_numpy()
-    part = patient_split(stays, {"fit": 0.8, "threshold": 0.2}, salt=f"sepsis-threshold-{seed}")
-    fit_rows, th_rows = part == "fit", part == "threshold"
     y = labels_of(cohort)
-    fit_rows &= _thin_negative_stays(stays, y, KEEP_NEGATIVE if keep_negative is None
-                                     else keep_negative, seed)
-    model = GradientBoostedRiskModel(**{**MODEL_PARAMS, **(params or {})}, n_jobs=n_jobs,
-                                     random_state=seed)
-    model.fit(cohort.X[fit_rows], y[fit_rows], groups=stays[fit_rows])
-    p = model.predict_proba(cohort.X[th_rows])[:, 1]
-    threshold, best = choose_threshold(y[th_rows], p, stays[th_rows])
-    return SepsisFit(model, threshold, best, sorted(set(stays[fit_rows])),
-                     sorted(set(stays[th_rows])))
-
-
-def _thin_negative_stays(stays: np.ndarray, y: np.ndarray, keep: float, seed: int) -> np.ndarray:
-    """Mask keeping every hour of septic stays and a random ``keep`` share of the others."""
-    if keep >= 1:
-        return np.ones(len(y), dtype=bool)
-    septic = set(stays[y == 1])
-    rng = np.random.default_rng(seed)
-    is_septic = np.fromiter((s in septic for s in stays), bool, len(stays))
-    return is_septic | (rng.random(len(y)) < keep)
+    model = CrossFittedRiskModel({**MODEL_PARAMS, **(params or {})}, n_folds=n_folds,
+                                 random_state=seed, n_jobs=n_jobs)
+    model.fit(cohort.X, y, groups=stays)
+    threshold, best = choose_threshold(y, model.oof_proba_, stays)
+    fitted = sorted(set(stays))
+    return SepsisFit(model, threshold, best, fitted, fitted)
 
 
 def choose_threshold(y: np.ndarray, p: np.ndarray, stays: np.ndarray) -> tuple[float, float]:

@@ -16,11 +16,13 @@ from osler.pipelines._sepsis_data import SepsisCohort
 __all__ = ["sepsis_card"]
 
 _ABOUT = ("Hourly early warning of sepsis (PhysioNet/CinC 2019 definition: onset = first "
-          "SepsisLabel hour + 6 h). LightGBM on last values, time since measured, counts, "
-          "windowed statistics and slopes of vitals, shock index and bedside scores, computed "
-          "from data up to each hour only; isotonic calibration on held-out patients; the alarm "
-          "threshold maximises the challenge's normalized utility on validation stays. Every "
-          "figure below is on stays the model was not trained on.")
+          "SepsisLabel hour + 6 h). Five cross-fitted LightGBM models (each trained without one "
+          "fifth of the patients, log-odds averaged) on last values, time since measured, "
+          "counts, windowed statistics and slopes of vitals, the course of key variables over "
+          "the stay, lab and vital recording rates, shock index, bedside scores and a partial "
+          "SOFA, computed from data up to each hour only; isotonic calibration and the alarm "
+          "threshold (maximising the challenge's normalized utility) on the out-of-fold scores "
+          "of the training stays. Every figure below is on stays the model was not trained on.")
 
 
 def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,
@@ -39,7 +41,7 @@ def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,
         Section("Utility vs threshold", figure=curve_figure(
             util["threshold"], util["utility"], xlabel="alarm threshold",
             ylabel="normalized utility", title="PhysioNet 2019 utility", marker_x=tm["threshold"]),
-            note="The threshold was chosen on validation stays; this curve is on the evaluation "
+            note="The threshold was chosen on out-of-fold scores of the training stays; this curve is on the evaluation "
                  "stays, so its peak may sit elsewhere."),
         Section("Task metrics", table=pd.DataFrame(
             [{"metric": k, "value": v} for k, v in tm.items() if not isinstance(v, dict)])),

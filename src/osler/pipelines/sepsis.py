@@ -52,10 +52,10 @@ class SepsisTask:
         fit = fit_sepsis(develop, seed=seed, n_jobs=n_jobs)
         save_bundle(self.name, fit.estimator, develop, model_dir, threshold=fit.threshold,
                     extra={"validation_utility": fit.validation_utility,
-                           "train_stays": fit.train_stays + fit.threshold_stays,
+                           "train_stays": fit.train_stays,
                            "held_out": {"salt": HELD_OUT_SALT, "fraction": HELD_OUT_FRACTION}})
         return (f"sepsis: trained on {len(fit.train_stays)} stays, threshold "
-                f"{fit.threshold:.3f} chosen on {len(fit.threshold_stays)} stays (utility "
+                f"{fit.threshold:.3f} chosen on their out-of-fold scores (utility "
                 f"{fit.validation_utility:.3f}); {cohort.n_stays - develop.n_stays} stays held "
                 f"out; {skipped_note(cohort.skipped)}; model saved to {model_dir}")
 
