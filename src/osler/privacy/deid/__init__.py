@@ -1,6 +1,7 @@
 """De-identification of notes, FHIR resources and DICOM headers under one key.
 
-pydicom is imported only when DICOM is de-identified (extra ``imaging``).
+pydicom is imported only when DICOM is de-identified (extra ``imaging``); python-crfsuite
+only when a PHI tagger is trained (``osler.privacy.deid.learn``, extra ``nlp``).
 """
 
 from osler.privacy.deid.detect import detect_phi
@@ -8,6 +9,7 @@ from osler.privacy.deid.dicom import (BURNED_IN_MODALITIES, DicomResult, deident
                                       deidentify_dicom_dir)
 from osler.privacy.deid.fhir import deidentify_bundle, deidentify_resource
 from osler.privacy.deid.spans import PHI_TYPES, PhiSpan
+from osler.privacy.deid.tagger import PhiTagger
 from osler.privacy.deid.text import PROFILES, DeidentifiedText, deidentify_text
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "PHI_TYPES",
     "PROFILES",
     "PhiSpan",
+    "PhiTagger",
     "deidentify_bundle",
     "deidentify_dataset",
     "deidentify_dicom_dir",
