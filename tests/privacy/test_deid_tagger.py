@@ -147,3 +147,15 @@ def test_bundled_model_holds_public_features_only():
 def test_tags_from_an_earlier_pass_are_not_tokens():
     assert [t.word for t in tokenize("Seen by Dr. [NAME] on [DATE].")] == [
         "Seen", "by", "Dr", ".", "on", "."]
+
+
+def test_tagged_note_offsets_map_back_to_the_original():
+    from osler.privacy.deid.detect import _tag_text, _to_original
+
+    text = "ab Quimby cd 3/14 ef"
+    tagged, pieces = _tag_text(text, [PhiSpan(3, 9, "NAME"), PhiSpan(13, 17, "DATE")])
+    assert tagged == "ab [NAME] cd [DATE] ef"
+    for start, end, original in [(0, 2, "ab"), (3, 9, "Quimby"), (10, 12, "cd"), (13, 19, "3/14"),
+                                 (20, 22, "ef"), (4, 12, "Quimby cd"), (0, 22, text)]:
+        span = _to_original(PhiSpan(start, end, "NAME"), pieces)
+        assert text[span.start:span.end] == original
