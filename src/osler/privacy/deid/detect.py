@@ -75,7 +75,8 @@ def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger) ->
     return spans
 
 
-# Each pass can only add spans; three re-checks were enough in every test and note seen.
+# Each pass can only add spans; the bound keeps a pathological note from looping long (after
+# it, idempotence is no longer guaranteed for that note).
 _MAX_PASSES = 3
 
 

@@ -73,7 +73,10 @@ def train_tagger(notes: Sequence[GoldNote], *, layers: dict[tuple[str, str], Lay
 
 
 def _choose(oof, min_precision: float) -> tuple[float, bool]:
-    """(threshold, union_rules) with the best out-of-fold recall at the precision floor."""
+    """(threshold, union_rules) with the best out-of-fold recall at the precision floor.
+
+    Scored on one tagging pass (without :func:`tagged_phi`'s re-check, which only adds spans).
+    """
     best, best_key = (THRESHOLDS[0], False), None
     for union in (False, True):
         for threshold in THRESHOLDS:
