@@ -80,11 +80,19 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None) -> SepsisCo
                 parts = list(pool.map(_featurize_files, chunks))
         else:
             parts = [_featurize_files(files)]
-    X = np.vstack([p[0] for p in parts])
     meta = pd.concat([p[1] for p in parts], ignore_index=True)
     order = np.lexsort((meta["row"].to_numpy(), meta["stay"].to_numpy()))
-    cohort = SepsisCohort(X[order], meta.iloc[order].reset_index(drop=True),
-                          [s for p in parts for s in p[2]])
+    # Each part's rows go straight to their sorted place: no unsorted copy of the whole matrix.
+    destination = np.empty(len(order), dtype=np.int64)
+    destination[order] = np.arange(len(order))
+    X = np.empty((len(order), len(feature_names())), dtype=np.float32)
+    start = 0
+    for part in parts:
+        X[destination[start:start + len(part[0])]] = part[0]
+        start += len(part[0])
+    skipped = [s for p in parts for s in p[2]]
+    del parts
+    cohort = SepsisCohort(X, meta.iloc[order].reset_index(drop=True), skipped)
     check_no_leakage("sepsis", cohort.meta["stay"].tolist(), cohort.meta["hour"].to_numpy(),
                      cohort.meta["source_hour"].to_numpy())
     if not len(cohort.meta):

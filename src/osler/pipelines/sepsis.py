@@ -46,9 +46,11 @@ class SepsisTask:
                             f"--outcomes is not used (got {outcomes})")
         cohort = load_cohort(data, n_jobs=n_jobs)
         develop = cohort.subset(cohort.meta["stay"][~held_out_mask(cohort.meta["stay"])].unique())
+        n_stays, skipped = cohort.n_stays, cohort.skipped
+        del cohort  # the development copy is all that training needs: halve the peak memory
         if develop.n_stays < 10:
             raise DataError(f"task sepsis needs at least 10 development stays; got "
-                            f"{develop.n_stays} of {cohort.n_stays}")
+                            f"{develop.n_stays} of {n_stays}")
         fit = fit_sepsis(develop, seed=seed, n_jobs=n_jobs)
         save_bundle(self.name, fit.estimator, develop, model_dir, threshold=fit.threshold,
                     extra={"validation_utility": fit.validation_utility,
@@ -56,8 +58,8 @@ class SepsisTask:
                            "held_out": {"salt": HELD_OUT_SALT, "fraction": HELD_OUT_FRACTION}})
         return (f"sepsis: trained on {len(fit.train_stays)} stays, threshold "
                 f"{fit.threshold:.3f} chosen on their out-of-fold scores (utility "
-                f"{fit.validation_utility:.3f}); {cohort.n_stays - develop.n_stays} stays held "
-                f"out; {skipped_note(cohort.skipped)}; model saved to {model_dir}")
+                f"{fit.validation_utility:.3f}); {n_stays - develop.n_stays} stays held "
+                f"out; {skipped_note(skipped)}; model saved to {model_dir}")
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
         bundle = load_bundle(self.name, model_dir)
