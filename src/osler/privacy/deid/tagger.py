@@ -208,7 +208,7 @@ class PhiTagger:
             raise DataError(f"Refusing to save a PHI tagger with {len(leaks)} features outside "
                             "the public vocabulary, shapes and flags")
         data = json.dumps(model, sort_keys=True, separators=(",", ":")).encode()
-        with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
+        with open(path, "wb") as fh, gzip.GzipFile("", "wb", fileobj=fh, mtime=0) as gz:
             gz.write(data)
         return path
 
