@@ -41,12 +41,22 @@ def deid() -> None:
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--profile", default="surrogate", show_default=True,
               type=click.Choice(["surrogate", "tag"]))
+@click.option("--model", "model", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A PHI tagger trained by `osler deid train` (default: the bundled one).")
+@click.option("--rules-only", is_flag=True,
+              help="Patterns and dictionaries only, without the learned tagger.")
 @key_option
-def text(in_file: Path, out_file: Path, profile: str, key_file: Path) -> None:
+def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_only: bool,
+         key_file: Path) -> None:
     """De-identify notes; output {"id", "text", "phi": [{start, end, type}]} per line, with
     offsets into the ORIGINAL text."""
-    from osler.privacy.deid import deidentify_text
+    from osler.privacy.deid import PhiTagger, deidentify_text
 
+    if model is not None and rules_only:
+        raise click.UsageError("--model and --rules-only exclude each other")
+    tagger_kw = ({"tagger": None} if rules_only else
+                 {"tagger": PhiTagger.load(model)} if model else {})
     key = _key(key_file)
     done = skipped = 0
     with in_file.open(encoding="utf-8") as fin, out_file.open("w", encoding="utf-8") as fout:
@@ -63,12 +73,26 @@ def text(in_file: Path, out_file: Path, profile: str, key_file: Path) -> None:
                            "'id' and string 'text')", err=True)
                 skipped += 1
                 continue
-            result = deidentify_text(note_text, key, patient=obj.get("patient"), profile=profile)
+            result = deidentify_text(note_text, key, patient=obj.get("patient"), profile=profile,
+                                     **tagger_kw)
             fout.write(json.dumps({"id": note_id, "text": result.text,
                                    "phi": [s.to_dict() for s in result.phi]}) + "\n")
             done += 1
     click.echo(f"{done} notes de-identified, {skipped} skipped -> {out_file}", err=True)
     raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
+
+
+@deid.command()
+@click.option("--data", required=True, type=click.Path(exists=True, path_type=Path),
+              help="A PhysioNet deid gold-standard folder (id_*.text + id-phi_*.phrase).")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the tagger (.json.gz), outside the repository.")
+def train(data: Path, out_file: Path) -> None:
+    """Train the PHI tagger on gold-standard notes; use it with `osler deid text --model`."""
+    from osler.privacy.deid.learn import train_physionet_tagger
+
+    path = train_physionet_tagger(data, out_file)
+    click.echo(f"PHI tagger written to {path}", err=True)
 
 
 @deid.command()
