@@ -1,0 +1,111 @@
+"""Sepsis model candidates compared by 5-fold CV by patient on the development stays only.
+
+Run: ``.venv/bin/python benchmarks/sepsis_candidates.py CANDIDATE [--data ZIP]``
+with CANDIDATE one of ``first-round``, ``300-trees``, ``300-trees-shift6``, ``crossfit``.
+
+The held-out fifth (``held_out_mask``) is removed first; the folds are the benchmark's
+(``patient_folds(stays, 5, seed=0)``). ``first-round*`` candidates use the first round's 255
+features (the columns of today's feature matrix that existed then, computed by the same code)
+and one LightGBM with the threshold chosen on a 20% split of the training stays;
+``crossfit`` uses every feature and five cross-fitted models with the threshold on their
+out-of-fold scores (the logic of ``fit_sepsis``, run here with bare LightGBM). Prints one JSON
+line per fold and the means; docs/benchmarks.md quotes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from osler.evaluate import normalized_utility, patient_folds, patient_split, roc_auc
+from osler.features import feature_names
+from osler.pipelines._sepsis_data import load_cohort
+from osler.pipelines._sepsis_model import choose_threshold, labels_of
+from osler.pipelines.sepsis import held_out_mask
+
+DATA = Path(__file__).resolve().parents[2] / "shared/data/sepsis-2019/training_setB_dev.zip"
+BASE = {"learning_rate": 0.05, "num_leaves": 63, "min_data_in_leaf": 100,
+        "bagging_fraction": 0.7, "bagging_freq": 1, "feature_fraction": 0.5, "lambda_l2": 1.0,
+        "max_bin": 63, "objective": "binary", "verbose": -1, "num_threads": 1}
+CANDIDATES = {  # name: (first-round features only, extra params, trees, label shift, crossfit)
+    "first-round": (True, {}, 40, 0, False),
+    "300-trees": (True, {"num_leaves": 31}, 300, 0, False),
+    "300-trees-shift6": (True, {"num_leaves": 31}, 300, 6, False),
+    "crossfit": (False, {}, 40, 0, True),
+}
+_NEW = ("_12h", "__change_from_first", "__minus_running_mean", "__running_max",
+        "__running_min", "labs_drawn_8h", "vitals_recorded", "labs_drawn_48h", "sofa_partial")
+_LAB_24H = {f"{v}__{k}_24h" for k in ("max", "min")
+            for v in ("WBC", "Lactate", "Creatinine", "Platelets", "Bilirubin_total", "BUN")}
+
+
+def first_round_columns() -> np.ndarray:
+    names = feature_names()
+    return np.array([i for i, n in enumerate(names)
+                     if n not in _LAB_24H and not any(k in n for k in _NEW)])
+
+
+def shifted(y: np.ndarray, stays: np.ndarray, k: int) -> np.ndarray:
+    """Training target 1 from ``k`` hours before a stay's first SepsisLabel hour."""
+    t = y.copy()
+    if k:
+        bounds = np.r_[0, np.flatnonzero(stays[1:] != stays[:-1]) + 1, len(stays)]
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            pos = np.flatnonzero(y[a:b] == 1)
+            if pos.size:
+                t[a + max(pos[0] - k, 0):b] = 1
+    return t
+
+
+def fit_predict(X, y, s, X_test, params, trees, shift, crossfit):
+    import lightgbm as lgb
+    target = shifted(y, s, shift)
+    if not crossfit:
+        part = patient_split(s, {"fit": 0.8, "th": 0.2}, salt="sepsis-threshold-0")
+        fit, th = part == "fit", part == "th"
+        booster = lgb.train(params, lgb.Dataset(X[fit], target[fit]), trees)
+        threshold, _ = choose_threshold(y[th], booster.predict(X[th]), s[th])
+        return booster.predict(X_test), threshold
+    inner = patient_folds(s, 5, seed=1)
+    oof, p = np.zeros(len(y)), np.zeros(len(X_test))
+    for j in range(5):
+        fit = inner != j
+        booster = lgb.train({**params, "seed": j}, lgb.Dataset(X[fit], target[fit]), trees)
+        oof[~fit] = booster.predict(X[~fit])
+        p += booster.predict(X_test) / 5
+    return p, choose_threshold(y, oof, s)[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("candidate", choices=sorted(CANDIDATES))
+    ap.add_argument("--data", type=Path, default=DATA)
+    args = ap.parse_args()
+    old, extra, trees, shift, crossfit = CANDIDATES[args.candidate]
+    cohort = load_cohort([args.data])
+    dev = cohort.subset(cohort.meta["stay"][~held_out_mask(cohort.meta["stay"])].unique())
+    del cohort
+    X = dev.X[:, first_round_columns()] if old else dev.X
+    y, s = labels_of(dev), dev.meta["stay"].to_numpy()
+    folds = patient_folds(s, 5, seed=0)
+    rows = []
+    for k in range(5):
+        t0 = time.perf_counter()
+        tr, te = folds != k, folds == k
+        p, threshold = fit_predict(X[tr], y[tr], s[tr], X[te], {**BASE, **extra}, trees, shift,
+                                   crossfit)
+        rows.append({"fold": k, "AUROC": roc_auc(y[te], p), "threshold": threshold,
+                     "utility": normalized_utility(y[te], p >= threshold, s[te]),
+                     "seconds": time.perf_counter() - t0})
+        print(json.dumps(rows[-1]), flush=True)
+    print(json.dumps({"candidate": args.candidate, "features": X.shape[1],
+                      "AUROC": float(np.mean([r["AUROC"] for r in rows])),
+                      "utility": float(np.mean([r["utility"] for r in rows]))}))
+
+
+if __name__ == "__main__":
+    main()
