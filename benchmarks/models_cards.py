@@ -56,7 +56,7 @@ def icu_cv(seeds: tuple[int, ...] = (0, 1, 2), n_seeds: int = 5) -> dict:
     from sklearn.model_selection import StratifiedKFold
 
     from osler.models import logistic_baseline
-    from osler.pipelines._ensemble import SeedAveragedStack
+    from osler.models.seed_stack import SeedAveragedStack
     from osler.pipelines.icu_mortality import DERIVED
 
     t = get_task("icu-mortality")

@@ -58,7 +58,7 @@ class TabularTask:
     """A task with one prediction per row. ``held_out`` is the hashed share of patients that
     ``train`` never uses (0 where evaluation is cross-site instead). With ``n_seeds`` > 1 or a
     ``logistic_weight``, the model averages that many tree models and blends in the logistic
-    regression (:class:`~osler.pipelines._ensemble.SeedAveragedStack`)."""
+    regression (:class:`~osler.models.seed_stack.SeedAveragedStack`)."""
 
     name: str
     title: str
@@ -93,7 +93,7 @@ class TabularTask:
         if self.n_seeds == 1 and not self.logistic_weight:
             model = GradientBoostedRiskModel(**self.model_params, random_state=seed)
         else:
-            from osler.pipelines._ensemble import SeedAveragedStack
+            from osler.models.seed_stack import SeedAveragedStack
             model = SeedAveragedStack(self.model_params, n_seeds=self.n_seeds,
                                       logistic_weight=self.logistic_weight, random_state=seed)
         model.fit(d.X, d.y, groups=d.patients)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from osler.pipelines._ensemble import SeedAveragedStack
+from osler.models.seed_stack import SeedAveragedStack
 
 SMALL = {"n_estimators": 30, "num_leaves": 4, "min_child_samples": 5, "n_jobs": 1,
          "calibration": "sigmoid", "validation_fraction": 0.25, "early_stopping_rounds": 10}
