@@ -1,7 +1,8 @@
 """Sepsis model candidates compared by 5-fold CV by patient on the development stays only.
 
 Run: ``.venv/bin/python benchmarks/sepsis_candidates.py CANDIDATE [--data ZIP]``
-with CANDIDATE one of ``first-round``, ``300-trees``, ``300-trees-shift6``, ``crossfit``.
+with CANDIDATE one of ``first-round``, ``300-trees``, ``300-trees-shift6``, ``crossfit``,
+``crossfit-slower`` (learning rate 0.025, 80 trees), ``crossfit-10`` (ten members).
 
 The held-out fifth (``held_out_mask``) is removed first; the folds are the benchmark's
 (``patient_folds(stays, 5, seed=0)``). ``first-round*`` candidates use the first round's 255
@@ -36,6 +37,8 @@ CANDIDATES = {  # name: (first-round features only, extra params, trees, label s
     "300-trees": (True, {"num_leaves": 31}, 300, 0, False),
     "300-trees-shift6": (True, {"num_leaves": 31}, 300, 6, False),
     "crossfit": (False, {}, 40, 0, True),
+    "crossfit-slower": (False, {"learning_rate": 0.025}, 80, 0, True),
+    "crossfit-10": (False, {}, 40, 0, 10),
 }
 _NEW = ("_12h", "__change_from_first", "__minus_running_mean", "__running_max",
         "__running_min", "labs_drawn_8h", "vitals_recorded", "labs_drawn_48h", "sofa_partial")
@@ -70,13 +73,14 @@ def fit_predict(X, y, s, X_test, params, trees, shift, crossfit):
         booster = lgb.train(params, lgb.Dataset(X[fit], target[fit]), trees)
         threshold, _ = choose_threshold(y[th], booster.predict(X[th]), s[th])
         return booster.predict(X_test), threshold
-    inner = patient_folds(s, 5, seed=1)
+    n = 5 if crossfit is True else int(crossfit)
+    inner = patient_folds(s, n, seed=1)
     oof, p = np.zeros(len(y)), np.zeros(len(X_test))
-    for j in range(5):
+    for j in range(n):
         fit = inner != j
         booster = lgb.train({**params, "seed": j}, lgb.Dataset(X[fit], target[fit]), trees)
         oof[~fit] = booster.predict(X[~fit])
-        p += booster.predict(X_test) / 5
+        p += booster.predict(X_test) / n
     return p, choose_threshold(y, oof, s)[0]
 
 
