@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
 
 __all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "rule_layers",
-           "tagged_phi"]
+           "tagged_phi", "with_rules"]
 
 #: The tagger shipped with Osler, trained on the PhysioNet deid development notes (see
 #: ``benchmarks/deid_physionet.py --cv`` for its cross-validated figures).
@@ -81,10 +81,18 @@ _MAX_PASSES = 3
 
 
 def _one_pass(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger) -> list[PhiSpan]:
-    learned = model.predict(text, layers)
-    if model.union_rules:
-        learned = [*learned, *layers["names"], *layers["places"]]
-    return combine(text, layers, learned)
+    return combine(text, layers, with_rules(model.predict(text, layers), layers,
+                                            model.union_rules))
+
+
+def with_rules(learned: list[PhiSpan], layers: dict[str, list[PhiSpan]],
+               union: bool | str) -> list[PhiSpan]:
+    """The tagger's spans plus the rules' names and places (``True``), names (``'names'``)."""
+    if union == "names":
+        return [*learned, *layers["names"]]
+    if union:
+        return [*learned, *layers["names"], *layers["places"]]
+    return learned
 
 
 def _tag_text(text: str, spans: list[PhiSpan]) -> tuple[str, list[tuple[int, int, int, int]]]:

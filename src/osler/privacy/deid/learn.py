@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from osler.errors import DataError
-from osler.privacy.deid.detect import combine, rule_layers, tagged_phi
+from osler.privacy.deid.detect import combine, rule_layers, tagged_phi, with_rules
 from osler.privacy.deid.evaluate import GoldNote, SpanScores, read_physionet_deid, score_spans
 from osler.privacy.deid.spans import PhiSpan
 from osler.privacy.deid.tagger import PhiTagger
@@ -23,6 +23,9 @@ __all__ = ["CrossValidation", "THRESHOLDS", "cross_validate_tagger", "patient_fo
 
 #: Candidate probability thresholds searched on out-of-fold predictions.
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6)
+#: Which rule spans may join the tagger's: none, the names ("a missed name matters more than a
+#: redacted word"), or names and places.
+UNIONS = (False, "names", True)
 Layers = dict[str, list[PhiSpan]]
 
 
@@ -72,19 +75,17 @@ def train_tagger(notes: Sequence[GoldNote], *, layers: dict[tuple[str, str], Lay
     return final
 
 
-def _choose(oof, min_precision: float) -> tuple[float, bool]:
+def _choose(oof, min_precision: float) -> tuple[float, bool | str]:
     """(threshold, union_rules) with the best out-of-fold recall at the precision floor.
 
     Scored on one tagging pass (without :func:`tagged_phi`'s re-check, which only adds spans).
     """
     best, best_key = (THRESHOLDS[0], False), None
-    for union in (False, True):
+    for union in UNIONS:
         for threshold in THRESHOLDS:
             predicted = {}
             for note, lay, (model, tokens, probs) in oof:
-                learned = model.spans(note.text, tokens, probs, threshold)
-                if union:
-                    learned = [*learned, *lay["names"], *lay["places"]]
+                learned = with_rules(model.spans(note.text, tokens, probs, threshold), lay, union)
                 predicted[(note.patient, note.note)] = combine(note.text, lay, learned)
             scores = _score_keyed([n for n, _l, _m in oof], predicted)
             ok = scores.precision() >= min_precision

@@ -45,8 +45,9 @@ class PhiTagger:
     threshold : float
         Probability of "some PHI type" above which a token is redacted; below 0.5 trades
         precision for recall ("a missed name matters more than a redacted word").
-    union_rules : bool
-        Keep the rules' own name and place spans beside the tagger's (higher recall).
+    union_rules : bool or 'names'
+        Keep the rules' own name and place spans beside the tagger's (``True``), their names
+        only (``'names'``), or neither (``False``).
 
     Examples
     --------
@@ -56,7 +57,7 @@ class PhiTagger:
     """
 
     def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 150,
-                 threshold: float = 0.35, union_rules: bool = False) -> None:
+                 threshold: float = 0.35, union_rules: bool | str = False) -> None:
         self.c1 = c1
         self.c2 = c2
         self.max_iterations = max_iterations
