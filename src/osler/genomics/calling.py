@@ -91,7 +91,8 @@ def read_outside_calls(path: Path) -> dict[str, tuple[str, ...]]:
 
 def call_genes(record: PatientRecord, *, definitions: str | Path | None = None,
                genes: Iterable[str] | None = None,
-               outside: dict[str, tuple[str, ...]] | None = None) -> list[PgxCall]:
+               outside: dict[str, tuple[str, ...]] | None = None,
+               top_only: bool = True) -> list[PgxCall]:
     """Call every defined gene (or ``genes``) for a patient from their Genotype events.
 
     Parameters
@@ -104,6 +105,10 @@ def call_genes(record: PatientRecord, *, definitions: str | Path | None = None,
     outside : dict, optional
         Diplotypes called elsewhere (gene -> allele names), used instead of the VCF, as
         PharmCAT does for CYP2D6.
+    top_only : bool, default True
+        PharmCAT's default: only the top-scoring diplotypes. ``False`` keeps every fitting
+        diplotype, best first (PharmCAT's "all matches"); the phenotype is then Indeterminate
+        unless they all share one.
     """
     calls = sample_calls(g for g in record.of_kind(EventKind.GENOTYPE))
     by_chrom: dict[str, dict[int, SampleCall]] = {}
@@ -122,7 +127,7 @@ def call_genes(record: PatientRecord, *, definitions: str | Path | None = None,
         if gene in NOT_CALLED_FROM_VCF:
             continue
         chrom_calls = by_chrom.get(definition.positions[0].chrom, {})
-        call = call_diplotypes(definition, chrom_calls)
+        call = call_diplotypes(definition, chrom_calls, top_only=top_only)
         if gene in LOWEST_FUNCTION and call.callable and not call.phased:
             call = _lowest_function(definition, chrom_calls, call, definitions)
         results.append(PgxCall(call, phenotype_of(call, definitions)))

@@ -3,7 +3,10 @@
 Each ``definition/alleles/<GENE>_translation.json`` lists the gene's positions (GRCh38) and
 named alleles: one allele per position or ``null`` where the allele does not define it. The
 reference allele defines every position. ``exemptions.json`` adds per-gene rules (ignored
-alleles and positions, unphased diplotype priorities). Osler never copies these files.
+alleles and positions, unphased diplotype priorities). A gene's ``suballelesMap`` names the
+concrete suballeles PharmCAT matches in place of a core allele whose definition is ambiguous
+(SLCO1B1 ``*45.001`` and ``*45.002`` for ``*45``); calls report the core name. Osler never
+copies these files.
 """
 
 from __future__ import annotations
@@ -58,10 +61,15 @@ class GeneDefinition:
     alleles: tuple[NamedAllele, ...]
     ignored_positions: frozenset[int] = frozenset()
     unphased_priorities: tuple[tuple[frozenset[str], str], ...] = ()
+    suballeles: tuple[tuple[str, str], ...] = ()   # (suballele, core allele) pairs
 
     @property
     def reference(self) -> NamedAllele:
         return next(a for a in self.alleles if a.reference)
+
+    def core_name(self, name: str) -> str:
+        """The name PharmCAT reports for a matched allele: the core name of a suballele."""
+        return next((core for sub, core in self.suballeles if sub == name), name)
 
 
 _GENE_KEYS = {"formatVersion", "source", "version", "modificationDate", "gene", "orientation",
@@ -90,8 +98,10 @@ def _gene(path: Path, exemption: dict | None) -> GeneDefinition:
     ignored = frozenset(int(v["position"]) for v in exemption.get("ignoredPositions") or ())
     priorities = tuple((frozenset(p["list"]), p["pick"])
                        for p in exemption.get("unphasedDiplotypePriorities") or ())
+    suballeles = tuple(sorted((str(sub), str(core))
+                              for sub, core in (data.get("suballelesMap") or {}).items()))
     return GeneDefinition(data["gene"], data.get("version", ""), positions, alleles, ignored,
-                          priorities)
+                          priorities, suballeles)
 
 
 @lru_cache(maxsize=4)

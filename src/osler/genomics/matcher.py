@@ -1,16 +1,24 @@
 """Diplotype calling from allele definitions, following PharmCAT's named-allele matcher.
 
-The rules, as PharmCAT applies them by default (top candidates, no combinations):
+The rules, as PharmCAT applies them by default (top candidates, no combinations), from its
+"Named Allele Matcher 101/201" documents and its own tests:
 
 * A position with no call (absent from the VCF, or ``./.``) is *missing*. Each named allele is
   cut down to the positions the sample has; an allele left with no defining position is
-  dropped (the reference is kept). Its score is the number of positions it still defines.
+  dropped (the reference is kept). Its score is the number of positions it still defines, so
+  two alleles that differ only at a missing position both fit and may tie (CYP2C19 ``*1`` and
+  the reference ``*38`` without rs3758581): PharmCAT reports both, and so does Osler.
 * Positions an allele leaves undefined are assumed to carry the reference allele.
 * Definition alleles may be IUPAC codes (``Y`` = C or T).
 * Unphased heterozygous calls: a pair of alleles fits when, at every position, one allele can
   take one called base and the other allele the other. Phased calls: one allele per strand.
-* Diplotypes are scored by the sum of the two alleles' scores; the top score wins, and ties
-  are all reported (a gene's ``unphasedDiplotypePriorities`` exemption picks one).
+* Diplotypes are scored by the sum of the two alleles' scores; by default only the top score
+  is kept and ties are all reported (a gene's ``unphasedDiplotypePriorities`` exemption picks
+  one). ``top_only=False`` keeps every fitting pair, best first, as PharmCAT's "all matches"
+  mode does. A pair the definitions do not name on one strand (e.g. ``*2`` and ``*24``
+  together) is not called: combination alleles are PharmCAT's research mode, not its default.
+* A suballele (SLCO1B1 ``*45.001``) is matched as defined and reported by its core name
+  (``*45``), which is the name the phenotype tables use.
 * For genes where PharmCAT treats undocumented variation as reference (DPYD, TPMT, NUDT15,
   G6PD, RYR1, CACNA1S), a base no definition knows counts as the reference base.
 """
@@ -41,8 +49,9 @@ class SampleCall:
 class GeneCall:
     """The diplotype call for one gene.
 
-    ``diplotypes`` holds the top-scoring pairs of allele names (several when tied);
-    ``missing`` the positions without a call; ``score`` PharmCAT's match score.
+    ``diplotypes`` holds the top-scoring pairs of allele names (several when tied; every
+    fitting pair, best first, when called with ``top_only=False``); ``scores`` the match score
+    of each; ``missing`` the positions without a call; ``score`` the top match score.
     """
 
     gene: str
@@ -53,6 +62,7 @@ class GeneCall:
     callable: bool = True
     evidence: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     method: str = "match"       # 'match', 'lowest function' (unphased DPYD) or 'outside call'
+    scores: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
@@ -139,7 +149,8 @@ def _fits_one(h: _Hap, bases: list[tuple[str, ...]]) -> bool:
     return all(any(_allows(a, b) for b in call) for a, call in zip(h.alleles, bases, strict=True))
 
 
-def call_diplotypes(definition: GeneDefinition, calls: dict[int, SampleCall]) -> GeneCall:
+def call_diplotypes(definition: GeneDefinition, calls: dict[int, SampleCall], *,
+                    top_only: bool = True) -> GeneCall:
     """Call one gene's diplotype from the sample's calls keyed by GRCh38 position.
 
     Parameters
@@ -147,6 +158,9 @@ def call_diplotypes(definition: GeneDefinition, calls: dict[int, SampleCall]) ->
     definition : GeneDefinition
     calls : dict of int to SampleCall
         Calls on the gene's chromosome; positions not in it count as missing.
+    top_only : bool, default True
+        Keep only the top-scoring diplotypes (PharmCAT's default). ``False`` keeps every pair
+        that fits the sample, best score first.
     """
     used, missing = [], []
     for i, p in enumerate(definition.positions):
@@ -165,20 +179,30 @@ def call_diplotypes(definition: GeneDefinition, calls: dict[int, SampleCall]) ->
     if all(len(b) == 1 for b in bases):  # haploid (e.g. chrX in a male sample)
         pairs = [((h.name,), h.score) for h in candidates]
     else:
-        pairs = [(_ordered(h1.name, h2.name), h1.score + h2.score)
+        pairs = [((h1.name, h2.name), h1.score + h2.score)
                  for k, h1 in enumerate(candidates) for h2 in candidates[k:]
                  if _fits_pair(h1, h2, bases, phased)]
-    if not pairs:
+    ranked = _as_reported(definition, pairs)
+    if not ranked:
         return GeneCall(definition.gene, (), 0, tuple(missing), phased, evidence=evidence)
-    top = max(score for _, score in pairs)
-    best = sorted({names for names, score in pairs if score == top},
-                  key=lambda d: [haplotype_sort_key(n) for n in d])
-    best = _apply_priorities(definition, best, phased)
-    return GeneCall(definition.gene, tuple(best), top, tuple(missing), phased, evidence=evidence)
+    top = ranked[0][1]
+    if top_only:
+        best = _apply_priorities(definition, [d for d, score in ranked if score == top], phased)
+        ranked = [(d, top) for d in best]
+    return GeneCall(definition.gene, tuple(d for d, _ in ranked), top, tuple(missing), phased,
+                    evidence=evidence, scores=tuple(score for _, score in ranked))
 
 
-def _ordered(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if haplotype_sort_key(a) <= haplotype_sort_key(b) else (b, a)
+def _as_reported(definition: GeneDefinition,
+                 pairs: list[tuple[tuple[str, ...], int]]) -> list[tuple[tuple[str, ...], int]]:
+    """Pairs under the names PharmCAT reports (suballeles by core name), each once at its best
+    score, ordered best score first and then as clinicians read allele names."""
+    best: dict[tuple[str, ...], int] = {}
+    for names, score in pairs:
+        key = tuple(sorted((definition.core_name(n) for n in names), key=haplotype_sort_key))
+        best[key] = max(score, best.get(key, score))
+    return sorted(best.items(),
+                  key=lambda item: (-item[1], [haplotype_sort_key(n) for n in item[0]]))
 
 
 def _apply_priorities(definition: GeneDefinition, best: list[tuple[str, ...]],
