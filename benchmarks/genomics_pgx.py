@@ -1,19 +1,24 @@
 """Pharmacogene calling: agreement with PharmCAT and speed.
 
-Run: ``.venv/bin/python benchmarks/genomics_pgx.py`` (needs ../shared/data/pharmcat, cyvcf2).
+Run: ``.venv/bin/python benchmarks/genomics_pgx.py [--src DIR]`` (needs
+../shared/data/pharmcat, cyvcf2). ``--src`` imports Osler from another source tree, e.g. an
+older commit checked out with ``git worktree add``, to measure "before" with this same script.
 
 1. PharmCAT's example: diplotype, phenotype and activity score per gene against
    ``examples/pharmcat.example.report.tsv`` (haplotype order ignored).
 2. Every VCF in ``test-vcf/``: read and called without a crash (quarantines counted), and where
    the file name states two alleles (``s1s2.vcf``, ``SLCO1B1_s14_s19_t1.vcf``, ``s3ref.vcf``,
-   ``-1639G-1639A.vcf``, ``rs12979860CT.vcf``), agreement per gene.
-3. Speed: a synthetic 30x-exome-sized VCF (PGx positions plus ~45,000 random exonic-like
+   ``-1639G-1639A.vcf``, ``rs12979860CT.vcf``), agreement per gene with that pair.
+3. Against what PharmCAT's own tests assert for the same files (``pharmcat_assertions.py``):
+   the set of diplotypes, top candidates (``top``) or every fitting pair (``all``).
+4. Speed: a synthetic 30x-exome-sized VCF (PGx positions plus ~45,000 random exonic-like
    sites, seeded) read and called, against cyvcf2 alone iterating the same file.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import random
 import re
 import sys
@@ -23,13 +28,20 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+_SRC = sys.argv[sys.argv.index("--src") + 1] if "--src" in sys.argv else str(ROOT / "src")
+sys.path.insert(0, _SRC)
+sys.path.insert(1, str(ROOT / "benchmarks"))
 
 from osler.errors import IngestError  # noqa: E402
 from osler.genomics.calling import call_genes, read_outside_calls  # noqa: E402
+from osler.genomics.calling import sample_calls  # noqa: E402
 from osler.genomics.definitions import load_definitions  # noqa: E402
+from osler.genomics.matcher import (SampleCall, call_diplotypes,  # noqa: E402
+                                    haplotype_sort_key)
 from osler.ingest._vcf_reference import pgx_positions, pharmcat_dir  # noqa: E402
 from osler.ingest.vcf import read_vcf  # noqa: E402
+from osler.record import EventKind  # noqa: E402
+from pharmcat_assertions import ASSERTIONS, Assertion  # noqa: E402
 
 PHARMCAT = pharmcat_dir()
 
@@ -60,7 +72,7 @@ def example_agreement() -> list[dict]:
 _NAMED = re.compile(r"^s(\d+[a-d]?|ref)_?s(\d+[a-d]?|ref)(?P<rest>.*)$")
 
 
-def _star(token: str, names: list[str], reference: str) -> str | None:
+def _star(token: str, names: set[str], reference: str) -> str | None:
     if token == "ref":
         return reference
     for candidate in (f"*{token[:-1]}{token[-1].upper()}" if token[-1].isalpha() else None,
@@ -70,10 +82,17 @@ def _star(token: str, names: list[str], reference: str) -> str | None:
     return None
 
 
+def _core_names(gene: str) -> set[str]:
+    data = json.loads((PHARMCAT / "definition" / "alleles" / f"{gene}_translation.json")
+                      .read_text(encoding="utf-8"))
+    return set((data.get("suballelesMap") or {}).values())
+
+
 def expected_alleles(path: Path, gene: str) -> tuple[str, ...] | None:
     """The two alleles a test file's name states, or None when it states no clear pair."""
     definition = load_definitions()[gene]
-    names = [a.name for a in definition.alleles]
+    names = {a.name for a in definition.alleles}
+    names |= _core_names(gene)  # a file named s45 means *45, matched as *45.001 or *45.002
     stem = path.name.split(".")[0]
     stem = re.sub(rf"^{gene}_", "", stem, flags=re.IGNORECASE)
     if gene in ("VKORC1", "IFNL3"):
@@ -117,6 +136,80 @@ def named_vcf_agreement() -> tuple[dict, int, int, list[str]]:
                 misses.append(f"{gene} {path.name}: expected {'/'.join(expected)}, "
                               f"called {calls[gene].call.label}")
     return dict(per_gene), len(files), len(quarantined), quarantined + misses
+
+
+def _status(call) -> str:
+    """'missing', 'ref', 'het' or 'hom' of a sample's call at one definition position."""
+    if call is None or any(a is None for a in call[0].alleles):
+        return "missing"
+    alleles, ref = call[0].alleles, call[1]
+    return "ref" if set(alleles) == {ref} else "hom" if len(set(alleles)) == 1 else "het"
+
+
+def _twin_check(assertion: Assertion, calls: dict) -> tuple[bool, list]:
+    """Does the file carry the genotype the test built, and which positions does it lack?"""
+    extra_missing, same = [], True
+    for p in load_definitions()[assertion.gene].positions:
+        got = _status((calls[(p.chrom, p.pos)], p.ref) if (p.chrom, p.pos) in calls else None)
+        want = (assertion.twin or {}).get(p.rsid, "ref")
+        if got == "missing" and want == "ref":
+            extra_missing.append(p)
+        elif got != want:
+            same = False
+    return same, extra_missing
+
+
+def _calls(calls: dict, gene: str, mode: str) -> tuple[str, ...] | None:
+    """The diplotypes Osler calls from (chrom, pos) -> SampleCall, as sorted 'A/B' strings."""
+    definition = load_definitions()[gene]
+    on_chrom = {pos: c for (chrom, pos), c in calls.items() if chrom == definition.positions[0].chrom}
+    try:
+        call = call_diplotypes(definition, on_chrom, top_only=(mode == "top"))
+    except TypeError:  # an Osler from before the all-matches mode
+        if mode == "all":
+            return None
+        call = call_diplotypes(definition, on_chrom)
+    return tuple(sorted(_pair(d) for d in call.diplotypes))
+
+
+def _pair(names) -> str:
+    return "/".join(sorted(names, key=haplotype_sort_key))
+
+
+def assertion_agreement() -> tuple[dict, list[str]]:
+    """[agree, compared] per gene and per mode; notes on every disagreement and skip."""
+    per_gene: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    per_mode: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    notes = []
+    for a in ASSERTIONS:
+        path = PHARMCAT / "test-vcf" / "haplotype" / a.file
+        record = next(read_vcf(path, on_error=lambda e: None, allow_unsorted=True))
+        calls = sample_calls(record.of_kind(EventKind.GENOTYPE))
+        where = f"{a.gene} {a.file} ({a.mode}, {a.test}{', twin' if a.twin is not None else ''})"
+        if a.twin is not None:
+            same, lacking = _twin_check(a, calls)
+            if not same:
+                notes.append(f"{where}: file differs from the test's genotype; not compared")
+                continue
+            # the test's input: the file's calls, reference where the file has none
+            raw = _calls(calls, a.gene, a.mode)
+            calls = {**calls, **{(p.chrom, p.pos): SampleCall((p.ref, p.ref)) for p in lacking}}
+        got = _calls(calls, a.gene, a.mode)
+        lacks = ""
+        if a.twin is not None and lacking and raw != got:
+            lacks = (f"; on the file as it is (lacking {', '.join(p.rsid for p in lacking)}) "
+                     f"{' or '.join(raw or ()) or 'no call'}")
+        if got is None:
+            notes.append(f"{where}: this Osler has no all-matches mode; not compared")
+            continue
+        want = tuple(sorted(_pair(d.split("/")) for d in a.expected))
+        for tally in (per_gene[a.gene], per_mode[a.mode]):
+            tally[0] += got == want
+            tally[1] += 1
+        if got != want or lacks:
+            notes.append(f"{where}: PharmCAT {' or '.join(want) or 'no call'}, "
+                         f"Osler {' or '.join(got) or 'no call'}{lacks}")
+    return dict(per_gene), dict(per_mode), notes
 
 
 def _write_exome_vcf(path: Path, n_background: int = 45_000, seed: int = 7) -> int:
@@ -179,6 +272,16 @@ def main() -> None:
     total_ok = sum(v[0] for v in per_gene.values())
     total = sum(v[1] for v in per_gene.values())
     print(f"  all named files: {total_ok}/{total} ({total_ok / total:.0%})")
+    for note in notes:
+        print("   -", note)
+    per_gene, per_mode, notes = assertion_agreement()
+    print("PharmCAT's test assertions (same set of diplotypes, top or all matches):")
+    for gene, (ok, total) in sorted(per_gene.items()):
+        print(f"  {gene}: {ok}/{total} assertions agree ({ok / total:.0%})")
+    total_ok = sum(v[0] for v in per_gene.values())
+    total = sum(v[1] for v in per_gene.values())
+    print(f"  all assertions: {total_ok}/{total} ({total_ok / total:.0%}); "
+          + "; ".join(f"{mode} mode {ok}/{n}" for mode, (ok, n) in sorted(per_mode.items())))
     for note in notes:
         print("   -", note)
     s = speed()
