@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from osler.genomics import call_genes, read_outside_calls
-from osler.genomics.definitions import load_definitions
+from osler.genomics.definitions import GeneDefinition, NamedAllele, Position, load_definitions
 from osler.genomics.matcher import SampleCall, call_diplotypes, haplotype_sort_key
 from osler.genomics.synthetic import write_toy_pharmcat, write_vcf
 
@@ -83,6 +83,40 @@ def test_outside_calls_replace_the_vcf(toy: Path, tmp_path: Path) -> None:
                                            outside=read_outside_calls(path))}
     assert calls["CYP2C19"].diplotype == "*2/*2" and calls["CYP2C19"].source == "outside call"
     assert calls["CYP2C19"].phenotype.phenotype == "Poor Metabolizer"
+
+
+def test_all_matches_mode_keeps_every_fitting_pair_best_first(toy: Path) -> None:
+    definition = load_definitions(toy)["CYP2C19"]
+    calls = {1000: SampleCall(("C", "T")), 2000: SampleCall(("A", "A")),
+             3000: SampleCall(("CT", "CT")), 4000: SampleCall(("G", "A"))}
+    top = call_diplotypes(definition, calls)
+    every = call_diplotypes(definition, calls, top_only=False)
+    assert top.diplotypes == (("*1", "*4"),) and top.scores == (top.score,)
+    assert every.diplotypes[0] == ("*1", "*4") and ("*2", "*9") in every.diplotypes
+    assert list(every.scores) == sorted(every.scores, reverse=True)
+    assert every.score == top.score == every.scores[0]
+
+
+def _suballele_gene() -> GeneDefinition:
+    """SLCO1B1-like: core *45 is ambiguous, so it is defined as two concrete suballeles."""
+    positions = tuple(Position("12", pos, ref, (alt,), None)
+                      for pos, ref, alt in ((100, "A", "G"), (200, "T", "C"), (300, "C", "T")))
+    alleles = (NamedAllele("*1", ("A", "T", "C"), True), NamedAllele("*5", (None, "C", None), False),
+               NamedAllele("*45.001", ("A", "T", "T"), False),
+               NamedAllele("*45.002", ("G", "C", "T"), False))
+    return GeneDefinition("SLCO1B1", "toy", positions, alleles,
+                          suballeles=(("*45.001", "*45"), ("*45.002", "*45")))
+
+
+@pytest.mark.parametrize(("genotypes", "diplotypes"), [
+    ({100: ("A", "A"), 200: ("T", "C"), 300: ("C", "T")}, (("*5", "*45"),)),
+    ({100: ("A", "G"), 200: ("T", "C"), 300: ("C", "T")}, (("*1", "*45"),)),
+])
+def test_suballeles_are_reported_by_their_core_name(genotypes, diplotypes) -> None:
+    definition = _suballele_gene()
+    assert definition.core_name("*45.002") == "*45" and definition.core_name("*5") == "*5"
+    calls = {pos: SampleCall(gt) for pos, gt in genotypes.items()}
+    assert call_diplotypes(definition, calls).diplotypes == diplotypes
 
 
 def test_haplotype_order() -> None:

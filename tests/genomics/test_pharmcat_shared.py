@@ -73,6 +73,28 @@ def test_named_test_vcfs(pharmcat: Path, relative: str, gene: str, expected) -> 
     assert [tuple(sorted(d)) for d in call.call.diplotypes] == [tuple(sorted(expected))]
 
 
+@pytest.mark.parametrize(("relative", "gene", "top_only", "expected"), [
+    # PharmCAT's PipelineTest: *1 and the reference *38 tie when rs3758581 is missing
+    ("cyp2c19/s4s17missingS1.vcf", "CYP2C19", True, {("*1", "*4"), ("*38", "*4")}),
+    # PipelineTest.testSlco1b1Test4: the *45.001 suballele is reported as *45
+    ("SLCO1B1/s5s45.vcf", "SLCO1B1", True, {("*45", "*5")}),
+    # NamedAlleleMatcherTpmtTest.tpmts3bs3c, every fitting pair (*1/*3A scores higher)
+    ("TPMT/s3bs3c.vcf", "TPMT", False, {("*1", "*3A"), ("*3B", "*3C")}),
+    # NamedAlleleMatcherCyp2c9Test.cyp2c9s2s24Only: *2 and *24 on one strand is not called
+    ("cyp2c9/s2s24only.vcf", "CYP2C9", False, set()),
+])
+def test_pharmcat_test_assertions(pharmcat: Path, relative: str, gene: str, top_only: bool,
+                                  expected: set) -> None:
+    from osler.genomics import call_genes
+    from osler.ingest.vcf import read_vcf
+    (record,) = read_vcf(pharmcat / "test-vcf" / "haplotype" / relative, definitions=pharmcat,
+                         allow_unsorted=True)
+    (call,) = call_genes(record, definitions=pharmcat, genes=[gene], top_only=top_only)
+    assert {tuple(sorted(d)) for d in call.call.diplotypes} == expected
+    if relative.startswith("SLCO1B1"):
+        assert call.phenotype.phenotype == "Poor Function"  # the table row for *5/*45
+
+
 def test_unsorted_and_multisample_test_files(pharmcat: Path) -> None:
     from osler.errors import IngestError
     from osler.ingest.vcf import read_vcf
