@@ -162,7 +162,8 @@ def _twin_check(assertion: Assertion, calls: dict) -> tuple[bool, list]:
 def _calls(calls: dict, gene: str, mode: str) -> tuple[str, ...] | None:
     """The diplotypes Osler calls from (chrom, pos) -> SampleCall, as sorted 'A/B' strings."""
     definition = load_definitions()[gene]
-    on_chrom = {pos: c for (chrom, pos), c in calls.items() if chrom == definition.positions[0].chrom}
+    chrom = definition.positions[0].chrom
+    on_chrom = {pos: c for (c_chrom, pos), c in calls.items() if c_chrom == chrom}
     try:
         call = call_diplotypes(definition, on_chrom, top_only=(mode == "top"))
     except TypeError:  # an Osler from before the all-matches mode

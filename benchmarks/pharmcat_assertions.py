@@ -6,17 +6,18 @@ positions that old files do not carry). PharmCAT's tests state what its Named Al
 actually returns; this table transcribes those expected calls (facts, not code) from the
 PharmGKB/PharmCAT repository, tests written for the current (v3) definitions:
 
-* ``NAM-<gene>``: ``src/test/java/org/pharmgkb/pharmcat/haplotype/NamedAlleleMatcher<Gene>Test.java``,
+* ``NamedAlleleMatcher<Gene>Test``: in ``src/test/java/org/pharmgkb/pharmcat/haplotype/``,
   whose helper ``testMatchNamedAlleles(definition, vcf)`` runs with ``topCandidateOnly=false``,
   so the list is every fitting diplotype (mode ``all``) unless the test passes ``true``.
-* ``Pipeline``: ``src/test/java/org/pharmgkb/pharmcat/PipelineTest.java``, the whole default
+* ``PipelineTest``: ``src/test/java/org/pharmgkb/pharmcat/PipelineTest.java``, the whole default
   pipeline (top candidates only, mode ``top``), source diplotypes.
 
 ``twin`` is None when the test reads the very file. Otherwise the test builds the genotype in
 code (``TestVcfBuilder``: listed positions as given, every other position reference) and
 ``twin`` gives that genotype per rsid as ``het``, ``hom`` or ``missing``; the benchmark checks
 the file against it and uses the assertion only when they agree at every position the file
-has (positions the file lacks are listed, since they can change the "all" list).
+has. Positions the file lacks are filled with reference, as the builder does; the script also
+prints the call on the file as it is when that differs (it can lengthen the "all" list).
 """
 
 from __future__ import annotations

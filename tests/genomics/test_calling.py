@@ -101,7 +101,8 @@ def _suballele_gene() -> GeneDefinition:
     """SLCO1B1-like: core *45 is ambiguous, so it is defined as two concrete suballeles."""
     positions = tuple(Position("12", pos, ref, (alt,), None)
                       for pos, ref, alt in ((100, "A", "G"), (200, "T", "C"), (300, "C", "T")))
-    alleles = (NamedAllele("*1", ("A", "T", "C"), True), NamedAllele("*5", (None, "C", None), False),
+    alleles = (NamedAllele("*1", ("A", "T", "C"), True),
+               NamedAllele("*5", (None, "C", None), False),
                NamedAllele("*45.001", ("A", "T", "T"), False),
                NamedAllele("*45.002", ("G", "C", "T"), False))
     return GeneDefinition("SLCO1B1", "toy", positions, alleles,
