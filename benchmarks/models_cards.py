@@ -4,7 +4,8 @@ Run: ``.venv/bin/python benchmarks/models_cards.py [--tasks icu-mortality readmi
 
 ``--cv`` instead compares icu-mortality candidates by repeated 5-fold cross-validation on the
 development stays only (the held-out fifth is removed first and never read), every candidate on
-the same folds; figures to benchmarks/results/icu_mortality_cv.json.
+the same folds (seeds 0-2), then last round's model and the chosen one again on fresh folds
+(seeds 3-5); figures to benchmarks/results/icu_mortality_cv.json (about 20 min at load ~3).
 
 Uses the same task objects as ``osler train`` / ``osler evaluate``. Cards go to docs/cards/,
 figures to benchmarks/results/models_cards.json. The sepsis card is written by
@@ -49,13 +50,19 @@ def run(task: str, train: list[Path], test: list[Path], outcomes: Path | None, c
             **_figures(card.with_suffix(".json"))}
 
 
-def icu_cv(seeds: tuple[int, ...] = (0, 1, 2), n_seeds: int = 5) -> dict:
-    """Repeated stratified 5-fold CV of icu-mortality candidates on the development stays."""
+def icu_cv(seeds: tuple[int, ...] = (0, 1, 2), confirm: tuple[int, ...] = (3, 4, 5),
+           n_seeds: int = 5) -> dict:
+    """Repeated stratified 5-fold CV of icu-mortality candidates on the development stays.
+
+    Every candidate runs on the folds of ``seeds``; the chosen model and last round's are run
+    again on fresh folds (``confirm``) to check that the choice was not a product of the folds
+    it was made on.
+    """
     import numpy as np
     from scipy.special import expit, logit
-    from sklearn.model_selection import StratifiedKFold
 
-    from osler.models import logistic_baseline
+    from osler.features.summary import EXTREME_STATS
+    from osler.models import logistic_baseline, quantile_logistic
     from osler.models.seed_stack import SeedAveragedStack
     from osler.pipelines.icu_mortality import DERIVED
 
@@ -65,54 +72,112 @@ def icu_cv(seeds: tuple[int, ...] = (0, 1, 2), n_seeds: int = 5) -> dict:
     dev = d.take(t._develop_mask(d))
     y = dev.y.astype(int)
     params = dict(t.model_params, n_jobs=1)
-    previous = np.array([n not in DERIVED for n in dev.names])
-    oof: dict[str, list] = {}
+    fixed = dict(params, n_estimators=500, validation_fraction=0.0, calibration=None)
+    extreme = np.array([n.rpartition("__")[2] in EXTREME_STATS for n in dev.names])
+    base = dev.X[:, ~extreme]  # last round's features
+    previous = dev.X[:, ~extreme & ~np.isin(dev.names, DERIVED)]
+    oof: dict[str, dict[int, np.ndarray]] = {}
 
-    def run(name, make, X):
-        oof[name] = []
-        for s in seeds:
+    def run(name, make, X, fold_seeds=seeds):
+        oof[name] = {}
+        for s in fold_seeds:
             p = np.zeros(len(y))
-            for k, (tr, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=s)
-                                         .split(X, y)):
+            for k, (tr, te) in enumerate(_folds(y, s)):
                 p[te] = make(10 * s + k).fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
-            oof[name].append(p)
-        print(name, _cv_line(y, oof[name], seeds), flush=True)
+            oof[name][s] = p
+        print(f"{name:70s} {_cv_line(y, oof[name])}", flush=True)
 
-    run("previous features, LightGBM", lambda r: SeedAveragedStack(
-        params, 1, 0.0, r), dev.X[:, previous])
-    run("logistic regression, all features", lambda r: logistic_baseline(), dev.X)
-    run("+ derived features, LightGBM", lambda r: SeedAveragedStack(params, 1, 0.0, r), dev.X)
-    run(f"+ derived, {n_seeds}-seed LightGBM average",
-        lambda r: SeedAveragedStack(params, n_seeds, 0.0, r), dev.X)
-    for w in (0.2, 0.35):  # the blend SeedAveragedStack computes, from the same fitted members
-        oof[f"+ derived, {n_seeds}-seed average, logistic weight {w}"] = [
-            expit((1 - w) * logit(np.clip(a, 1e-6, 1 - 1e-6))
-                  + w * logit(np.clip(b, 1e-6, 1 - 1e-6)))
-            for a, b in zip(oof[f"+ derived, {n_seeds}-seed LightGBM average"],
-                            oof["logistic regression, all features"])]
+    def blend(name, trees, linear, w):
+        oof[name] = {s: expit((1 - w) * logit(np.clip(oof[trees][s], 1e-6, 1 - 1e-6))
+                              + w * logit(np.clip(oof[linear][s], 1e-6, 1 - 1e-6)))
+                     for s in oof[trees]}
+        print(f"{name:70s} {_cv_line(y, oof[name])}", flush=True)
+
+    gbm = lambda n: lambda r: SeedAveragedStack(params, n, 0.0, r)  # noqa: E731
+    run("previous features, one LightGBM", gbm(1), previous)
+    run("logistic regression, last round's features", lambda r: logistic_baseline(), base)
+    run("+ derived features, one LightGBM", gbm(1), base)
+    run(f"+ derived, {n_seeds}-seed LightGBM average", gbm(n_seeds), base)
+    for w in (0.2, 0.35):
+        blend(f"+ derived, {n_seeds}-seed average, logistic weight {w}"
+              + (" (last round's model)" if w == 0.2 else ""),
+              f"+ derived, {n_seeds}-seed LightGBM average",
+              "logistic regression, last round's features", w)
+    for c in (0.05, 0.2):
+        run(f"quantile logistic C={c}, last round's features",
+            lambda r, c=c: quantile_logistic(C=c), base)
+        blend(f"{n_seeds}-seed average + quantile logistic C={c}, weight 0.2",
+              f"+ derived, {n_seeds}-seed LightGBM average",
+              f"quantile logistic C={c}, last round's features", 0.2)
+    run("quantile logistic C=0.2, every feature (with window extremes)",
+        lambda r: quantile_logistic(C=0.2), dev.X)
+    run(f"+ window extremes, {n_seeds}-seed LightGBM average", gbm(n_seeds), dev.X)
+    chosen = (f"+ window extremes, {n_seeds}-seed average + quantile logistic "
+              "(last round's features), weight 0.2")
+    for w in (0.2, 0.3):
+        blend(chosen if w == 0.2 else chosen.replace("0.2", str(w)),
+              f"+ window extremes, {n_seeds}-seed LightGBM average",
+              "quantile logistic C=0.2, last round's features", w)
+    blend(f"+ window extremes, {n_seeds}-seed average + logistic weight 0.2",
+          f"+ window extremes, {n_seeds}-seed LightGBM average",
+          "logistic regression, last round's features", 0.2)
+    blend(f"+ window extremes, {n_seeds}-seed + quantile logistic (every feature), 0.2",
+          f"+ window extremes, {n_seeds}-seed LightGBM average",
+          "quantile logistic C=0.2, every feature (with window extremes)", 0.2)
+    run(f"+ window extremes, {n_seeds} LightGBM, 500 trees on every row, no calibration",
+        lambda r: SeedAveragedStack(fixed, n_seeds, 0.0, r), dev.X)
+    blend("  the same + quantile logistic (last round's features), weight 0.2",
+          f"+ window extremes, {n_seeds} LightGBM, 500 trees on every row, no calibration",
+          "quantile logistic C=0.2, last round's features", 0.2)
+    reference = f"+ derived, {n_seeds}-seed average, logistic weight 0.2 (last round's model)"
     out = {"stays": int(len(y)), "deaths": int(y.sum()), "seeds": list(seeds),
-           "candidates": {k: _cv_figures(y, v, seeds) for k, v in oof.items()}}
-    for k, v in out["candidates"].items():
-        print(f"{k:55s} {v['fold_mean']:.4f} (sd {v['fold_sd']:.4f}) pooled "
-              + " ".join(f"{x:.4f}" for x in v["pooled"]))
+           "reference": reference, "chosen": chosen,
+           "candidates": {k: _cv_figures(y, v, oof[reference]) for k, v in oof.items()}}
+    # fresh folds: last round's model and the chosen one, nothing else
+    last = {"X": base, "make": lambda r: SeedAveragedStack(params, n_seeds, 0.2, r)}
+    new = {"X": dev.X, "make": lambda r: SeedAveragedStack(
+        params, n_seeds, 0.2, r, linear="quantile-logistic", linear_C=0.2,
+        linear_columns=list(np.flatnonzero(~extreme)))}
+    run("confirm: last round's model", last["make"], last["X"], confirm)
+    run("confirm: chosen", new["make"], new["X"], confirm)
+    out["confirmation"] = {"seeds": list(confirm), **{
+        k: _cv_figures(y, oof[f"confirm: {k}"], oof["confirm: last round's model"])
+        for k in ("last round's model", "chosen")}}
+    for k, v in {**out["candidates"], **out["confirmation"]}.items():
+        if isinstance(v, dict):
+            print(f"{k:70s} {v['fold_mean']:.4f} (sd {v['fold_sd']:.4f}) paired "
+                  f"{v['paired_mean']:+.4f} (sd {v['paired_sd']:.4f}) better "
+                  f"{v['folds_better']}/{len(v['folds'])} ECE {v['ece']:.3f}")
     return out
 
 
-def _cv_figures(y, oofs, seeds) -> dict:
+def _folds(y, seed):
+    from sklearn.model_selection import StratifiedKFold
+    return list(StratifiedKFold(5, shuffle=True, random_state=seed).split(y, y))
+
+
+def _cv_figures(y, oofs: dict, reference: dict) -> dict:
     import numpy as np
     from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold
 
-    folds = [roc_auc_score(y[te], p[te]) for s, p in zip(seeds, oofs)
-             for _, te in StratifiedKFold(5, shuffle=True, random_state=s).split(p, y)]
-    return {"fold_mean": float(np.mean(folds)), "fold_sd": float(np.std(folds, ddof=1)),
-            "folds": [float(f) for f in folds],
-            "pooled": [float(roc_auc_score(y, p)) for p in oofs]}
+    from osler.evaluate.calibration import expected_calibration_error
+
+    def folds(p):
+        return np.array([roc_auc_score(y[te], p[s][te]) for s in p for _, te in _folds(y, s)])
+
+    f, change = folds(oofs), folds(oofs) - folds(reference)
+    return {"fold_mean": float(f.mean()), "fold_sd": float(f.std(ddof=1)),
+            "folds": [float(v) for v in f], "paired_mean": float(change.mean()),
+            "paired_sd": float(change.std(ddof=1)), "folds_better": int((change > 0).sum()),
+            "pooled": [float(roc_auc_score(y, p)) for p in oofs.values()],
+            "ece": float(np.mean([expected_calibration_error(y, p) for p in oofs.values()]))}
 
 
-def _cv_line(y, oofs, seeds) -> str:
-    f = _cv_figures(y, oofs, seeds)
-    return f"fold mean {f['fold_mean']:.4f} (sd {f['fold_sd']:.4f})"
+def _cv_line(y, oofs) -> str:
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+    f = [roc_auc_score(y[te], p[te]) for s, p in oofs.items() for _, te in _folds(y, s)]
+    return f"fold mean {np.mean(f):.4f} (sd {np.std(f, ddof=1):.4f})"
 
 
 def main() -> None:

@@ -62,3 +62,24 @@ def test_one_reading_has_no_spread_or_slope():
     got = dict(zip(WINDOW_STATS, s))
     assert np.isnan(got["std"]) and np.isnan(got["slope"]) and np.isnan(got["late_mean"])
     assert got["median"] == 70 and got["early_mean"] == 70
+
+
+def test_time_weighted_mean_and_window_extremes_by_hand():
+    from osler.features.summary import EXTREME_STATS, extreme_names, summarize_extremes
+    # HR 80 from 0 h, 100 from 12 h, 60 at 24 h, 120 from 36 h: held 12 h each up to 48 h.
+    hr = np.array([[0, 80], [12, 100], [24, 60], [36, 120]], dtype=float)
+    got = dict(zip(extreme_names(["HR", "Temp"]),
+                   summarize_extremes({"HR": hr, "Temp": np.zeros((0, 2))}, ["HR", "Temp"],
+                                      48.0)))
+    assert len(got) == 2 * len(EXTREME_STATS)
+    assert got["HR__time_mean"] == (80 + 100 + 60 + 120) / 4
+    # the reading at 24 h belongs to both windows
+    assert (got["HR__first_window_min"], got["HR__first_window_max"]) == (60, 100)
+    assert (got["HR__last_window_min"], got["HR__last_window_max"]) == (60, 120)
+    assert all(np.isnan(got[f"Temp__{s}"]) for s in EXTREME_STATS)
+
+
+def test_time_weighted_mean_of_one_reading_at_the_prediction_hour_is_that_reading():
+    from osler.features.summary import summarize_extremes
+    got = summarize_extremes({"HR": np.array([[48.0, 90.0]])}, ["HR"], 48.0)
+    assert got[0] == 90 and np.isnan(got[1]) and got[3] == 90

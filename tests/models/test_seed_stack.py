@@ -30,7 +30,8 @@ def test_blend_predicts_ranks_and_explains():
     assert contrib.shape == (300, 5)
     assert np.abs(contrib[:, 0]).mean() > np.abs(contrib[:, 3]).mean()  # x0 drives y, x3 noise
     assert set(clone(model).get_params()) == {"gbm_params", "n_seeds", "logistic_weight",
-                                              "random_state"}
+                                              "random_state", "linear", "linear_C",
+                                              "linear_columns"}
 
 
 def test_without_logistic_weight_it_is_the_mean_of_its_members():
@@ -41,7 +42,25 @@ def test_without_logistic_weight_it_is_the_mean_of_its_members():
     assert model.logistic_ is None
 
 
-@pytest.mark.parametrize("bad", [{"n_seeds": 0}, {"logistic_weight": 1.0}])
+def test_quantile_logistic_partner_reads_only_its_columns():
+    X, y = _data(seed=2)
+    model = SeedAveragedStack(SMALL, n_seeds=2, logistic_weight=0.3, linear="quantile-logistic",
+                              linear_C=0.5, linear_columns=[0, 2]).fit(X, y)
+    assert model.logistic_.named_steps["logistic"].C == 0.5
+    assert model.logistic_.n_features_in_ == 2
+    noisy = X.copy()
+    noisy[:, 1] = 1e6  # an outlier in a column the partner does not read changes only the trees
+    q = model.logistic_.predict_proba(noisy[:, [0, 2]])[:, 1]
+    np.testing.assert_allclose(q, model.logistic_.predict_proba(X[:, [0, 2]])[:, 1])
+    p = model.predict_proba(X)[:, 1]
+    assert p[y == 1].mean() > p[y == 0].mean() + 0.2
+    contrib = model.contributions(X)
+    assert contrib.shape == (300, 5)
+    members = np.mean([m.contributions(X) for m in model.members_], axis=0)
+    np.testing.assert_allclose(contrib[:, [1, 3]], 0.7 * members[:, [1, 3]])  # trees only
+
+
+@pytest.mark.parametrize("bad", [{"n_seeds": 0}, {"logistic_weight": 1.0}, {"linear": "svm"}])
 def test_bad_parameters_are_named(bad):
     X, y = _data(n=60)
     with pytest.raises(ValueError, match=next(iter(bad))):

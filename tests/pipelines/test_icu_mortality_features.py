@@ -31,7 +31,8 @@ ROWS = [(0, "Age", 70), (0, "Weight", 70), (2, "HR", 150), (30, "HR", 100),
 
 def _derived(rows):
     x, _, _ = _featurize(_stay(rows))
-    return dict(zip(DERIVED, x[-len(DERIVED):]))
+    got = dict(zip(feature_names_2012(), x))
+    return {name: got[name] for name in DERIVED}
 
 
 def test_saps_like_points_first_and_last_24_hours():
@@ -88,3 +89,27 @@ def test_extra_age_rows_change_nothing_and_ages_over_89_read_as_90():
     names = feature_names_2012()
     assert x2[names.index("Age")] == 90 and x0[names.index("Age")] == 70
     assert _derived(old)["saps_first24"] == 18  # age 90: 4 points instead of 3
+
+
+def test_window_extremes_drop_failed_readings_and_skip_flags():
+    x, _, _ = _featurize(_stay(ROWS))
+    got = dict(zip(feature_names_2012(), x))
+    # Temp 37 at 1 h, 0 (failed) at 5 h, 37 at 30 h: the zero never counts
+    assert got["Temp__first_window_min"] == 37 and got["Temp__time_mean"] == 37
+    assert (got["HR__first_window_max"], got["HR__last_window_min"]) == (150, 100)
+    assert got["HR__time_mean"] == pytest.approx((150 * 28 + 100 * 18) / 46)
+    assert got["NIMAP__first_window_min"] != got["NIMAP__first_window_min"]  # 0 at 30 h only
+    assert got["NIMAP__last_window_min"] == 85
+    assert not any(n.startswith(("MechVent__time", "Urine__time")) for n in got)
+
+
+def test_linear_partner_skips_the_window_extremes_and_the_baseline_reads_everything():
+    from osler.pipelines.icu_mortality import TASK
+    names = feature_names_2012()
+    params = TASK._linear_params(names)
+    kept = [names[i] for i in params["linear_columns"]]
+    assert params["linear"] == "quantile-logistic"
+    assert "HR__max" in kept and "saps_first24" in kept and "Age" in kept
+    assert not any(n.endswith(("__time_mean", "__last_window_max")) for n in kept)
+    assert len(kept) == len(names) - len([n for n in names if "_window_" in n or
+                                          n.endswith("__time_mean")])

@@ -4,8 +4,11 @@ For each variable: first, last, min, max, mean, count, last minus first and hour
 measured (``SUMMARY_STATS``); optionally the median, standard deviation, least-squares slope
 per hour and the mean / min / max of the last ``window`` hours and the mean of the first
 ``window`` hours (``WINDOW_STATS``), which separate a patient who is recovering from one who is
-getting worse. For ``sum_variables`` (urine output) the total. Only events available at or
-before the prediction offset are read, and each sample records the latest offset it used.
+getting worse. For ``sum_variables`` (urine output) the total. :func:`summarize_extremes`
+gives the time-weighted mean and the extremes of the first and of the last ``window`` hours
+(``EXTREME_STATS``, after the 2012 challenge entries of Citi & Barbieri and Johnson et al.).
+Only events available at or before the prediction offset are read, and each sample records the
+latest offset it used.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ import numpy as np
 
 from osler.record import EventKind, PatientRecord
 
-__all__ = ["SUMMARY_STATS", "StaySummary", "WINDOW_STATS", "stay_series", "summarize_series",
-           "summarize_stay", "summary_names"]
+__all__ = ["EXTREME_STATS", "SUMMARY_STATS", "StaySummary", "WINDOW_STATS", "extreme_names",
+           "stay_series", "summarize_extremes", "summarize_series", "summarize_stay",
+           "summary_names"]
 
 SUMMARY_STATS = ("first", "last", "min", "max", "mean", "count", "change", "hours_since")
 WINDOW_STATS = ("median", "std", "slope", "early_mean", "late_mean", "late_min", "late_max")
+EXTREME_STATS = ("time_mean", "first_window_min", "first_window_max", "last_window_min",
+                 "last_window_max")
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,48 @@ def summarize_stay(record: PatientRecord, variable_of: dict[tuple, str],
     values = summarize_series(series, variables, prediction_hour, sum_variables,
                               window_variables, window)
     return StaySummary(values, prediction_hour, latest)
+
+
+def extreme_names(variables: Sequence[str]) -> list[str]:
+    """Column names of :func:`summarize_extremes`'s output, in order."""
+    return [f"{v}__{s}" for v in variables for s in EXTREME_STATS]
+
+
+def summarize_extremes(series: dict[str, np.ndarray], variables: Sequence[str],
+                       prediction_hour: float, window: float = 24.0) -> np.ndarray:
+    """Per variable, in ``EXTREME_STATS`` order: the time-weighted mean up to
+    ``prediction_hour`` (each value holds until the next), and the min and max of the values
+    measured in the first ``window`` hours ``[0, window]`` and in the last ``window`` hours
+    ``[prediction_hour - window, prediction_hour]``. NaN where nothing was measured.
+
+    Drop failed readings (zeros in PhysioNet files) from ``series`` first: every value counts.
+
+    >>> hr = {"HR": np.array([[0.0, 80.0], [36.0, 120.0]])}
+    >>> summarize_extremes(hr, ["HR"], 48.0).tolist()
+    [90.0, 80.0, 80.0, 120.0, 120.0]
+    """
+    out: list[float] = []
+    for v in variables:
+        points = series[v]
+        out += [_time_weighted_mean(points, prediction_hour),
+                *_extremes(points, 0.0, window),
+                *_extremes(points, prediction_hour - window, prediction_hour)]
+    return np.asarray(out, dtype=float)
+
+
+def _time_weighted_mean(points: np.ndarray, prediction_hour: float) -> float:
+    if not len(points):
+        return np.nan
+    held = np.diff(np.r_[points[:, 0], max(prediction_hour, points[-1, 0])])
+    if held.sum() <= 0:  # every value at the prediction hour itself
+        return float(points[:, 1].mean())
+    return float((points[:, 1] * held).sum() / held.sum())
+
+
+def _extremes(points: np.ndarray, start: float, end: float) -> list[float]:
+    hours = points[:, 0]
+    values = points[(hours >= start) & (hours <= end), 1]
+    return [float(values.min()), float(values.max())] if values.size else [np.nan, np.nan]
 
 
 def _stats(points: np.ndarray, prediction_hour: float) -> list[float]:

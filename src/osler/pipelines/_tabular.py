@@ -58,7 +58,10 @@ class TabularTask:
     """A task with one prediction per row. ``held_out`` is the hashed share of patients that
     ``train`` never uses (0 where evaluation is cross-site instead). With ``n_seeds`` > 1 or a
     ``logistic_weight``, the model averages that many tree models and blends in the logistic
-    regression (:class:`~osler.models.seed_stack.SeedAveragedStack`)."""
+    regression (:class:`~osler.models.seed_stack.SeedAveragedStack`); ``linear`` names that
+    partner and ``linear_exclude`` the features it does not read (by name, or by the statistic
+    after ``__`` in ``variable__statistic``). The card's "logistic
+    regression" baseline is always the plain one on every feature."""
 
     name: str
     title: str
@@ -70,6 +73,9 @@ class TabularTask:
     metric_note: str = ""
     n_seeds: int = 1
     logistic_weight: float = 0.0
+    linear: str = "logistic"
+    linear_C: float = 0.2
+    linear_exclude: tuple[str, ...] = ()
 
     def load(self, data: list[Path], outcomes: Path | None,
              vocabulary: dict | None = None) -> TabularData:
@@ -95,12 +101,21 @@ class TabularTask:
         else:
             from osler.models.seed_stack import SeedAveragedStack
             model = SeedAveragedStack(self.model_params, n_seeds=self.n_seeds,
-                                      logistic_weight=self.logistic_weight, random_state=seed)
+                                      logistic_weight=self.logistic_weight, random_state=seed,
+                                      **self._linear_params(d.names))
         model.fit(d.X, d.y, groups=d.patients)
         logistic = getattr(model, "logistic_", None)  # the blend's own, fitted on the same rows
-        if logistic is None:
+        if logistic is None or self.linear != "logistic" or self.linear_exclude:
             logistic = logistic_baseline().fit(d.X, d.y)
         return model, logistic
+
+    def _linear_params(self, names: list[str]) -> dict:
+        if self.linear == "logistic" and not self.linear_exclude:
+            return {}  # the defaults: older saved models hold no such parameters
+        skip = set(self.linear_exclude)
+        return {"linear": self.linear, "linear_C": self.linear_C,
+                "linear_columns": [i for i, n in enumerate(names)
+                                   if n not in skip and n.rpartition("__")[2] not in skip]}
 
     def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,
               seed: int = 0) -> str:
