@@ -99,3 +99,30 @@ def test_vectorised_utility_equals_the_per_stay_definition():
             b[max(0, ts - 12):min(ts + 4, yy.size)] = True
         best += stay_utility(yy, b)
     assert normalized_utility(y, a, s) == pytest.approx((observed - inaction) / (best - inaction))
+
+
+def test_utility_interval_brackets_the_estimate_and_narrows_with_more_stays():
+    from osler.evaluate import utility_interval
+
+    rng = np.random.default_rng(3)
+
+    def cohort(n_stays):
+        ys, alarms, stays = [], [], []
+        for k in range(n_stays):
+            septic = k % 5 == 0
+            y = _septic(30, 10) if septic else np.zeros(30)
+            a = rng.random(30) < (0.6 if septic else 0.05)
+            ys.append(y); alarms.append(a); stays.append(np.full(30, k))
+        return np.concatenate(ys), np.concatenate(alarms), np.concatenate(stays)
+
+    y, a, s = cohort(50)
+    estimate = normalized_utility(y, a, s)
+    lo, hi = utility_interval(y, a, s, n_boot=300)
+    assert lo < estimate < hi
+    y2, a2, s2 = cohort(800)
+    lo2, hi2 = utility_interval(y2, a2, s2, n_boot=300)
+    assert hi2 - lo2 < (hi - lo) / 2
+    # Alarming exactly where it pays scores 1 in every draw.
+    from osler.evaluate.utility import row_utilities
+    u_alarm, u_quiet = row_utilities(y, s)
+    assert utility_interval(y, u_alarm > u_quiet, s) == pytest.approx((1.0, 1.0))

@@ -17,7 +17,7 @@ import numpy as np
 from osler.errors import DataError
 
 __all__ = ["UTILITY_PARAMETERS", "UtilityParameters", "alert_burden", "lead_times",
-           "normalized_utility", "stay_utility", "utility_curve"]
+           "normalized_utility", "stay_utility", "utility_curve", "utility_interval"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,41 @@ def utility_curve(labels: np.ndarray, scores: np.ndarray, stays: np.ndarray,
     n_alarms = np.searchsorted(-scores[order], -np.asarray(thresholds, dtype=float),
                                side="right")
     return cum[n_alarms] / (best - inaction)
+
+
+def utility_interval(labels: np.ndarray, alarms: np.ndarray, stays: np.ndarray, *,
+                     n_boot: int = 200, seed: int = 0, level: float = 0.95,
+                     p: UtilityParameters = UTILITY_PARAMETERS) -> tuple[float, float]:
+    """Percentile bootstrap interval of the normalized utility, resampling whole stays.
+
+    Utility is a ratio of sums over stays (the alarms' gain over staying quiet, divided by the
+    best possible gain), so each draw reweights the stays' sums; a few septic stays carry most
+    of it, which makes the interval wide even on thousands of stays.
+
+    >>> import numpy as np
+    >>> y = np.r_[np.zeros(10), np.ones(10)]; s = np.zeros(20)
+    >>> lo, hi = utility_interval(y, y.astype(bool), s)
+    >>> bool(lo == hi)     # one stay: every draw is the same stay
+    True
+    """
+    u_alarm, u_quiet = row_utilities(labels, stays, p)
+    alarms = np.asarray(alarms, dtype=bool)
+    if alarms.shape != u_alarm.shape:
+        raise DataError(f"labels and alarms must have the same length; got {u_alarm.size} and "
+                        f"{alarms.size}")
+    _, inverse = np.unique(np.asarray(stays), return_inverse=True)
+    gained = np.bincount(inverse, np.where(alarms, u_alarm - u_quiet, 0.0))
+    possible = np.bincount(inverse, np.maximum(u_alarm - u_quiet, 0.0))
+    counts = np.random.default_rng(seed).multinomial(
+        len(gained), np.full(len(gained), 1.0 / len(gained)), size=n_boot)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        draws = (counts @ gained) / (counts @ possible)
+    draws = draws[np.isfinite(draws)]
+    if not draws.size:
+        return float("nan"), float("nan")
+    alpha = (1 - level) / 2
+    lo, hi = np.quantile(draws, [alpha, 1 - alpha])
+    return float(lo), float(hi)
 
 
 def _groups(stays: np.ndarray) -> list[np.ndarray]:

@@ -29,7 +29,10 @@ def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,
                 max_explained: int = 5000) -> ModelCard:
     """Card with the sepsis-specific sections (utility, burden, lead time, baselines' utility)."""
     tm = report.task_metrics
-    summary = {"normalized utility": tm["utility"], "alarm threshold": tm["threshold"],
+    summary = {"normalized utility": tm["utility"],
+               "utility 95% CI (stay bootstrap)":
+                   f"{tm['utility_ci_low']:.3f}-{tm['utility_ci_high']:.3f}",
+               "alarm threshold": tm["threshold"],
                "alerts per 100 patient-days": tm["alert_burden_per_100_patient_days"],
                "median lead time (h)": tm["median_lead_time_h"]}
     util = report.curves["utility"]
