@@ -2,15 +2,21 @@
 
 Run: ``.venv/bin/python benchmarks/sepsis_candidates.py CANDIDATE [--data ZIP]``
 with CANDIDATE one of ``first-round``, ``300-trees``, ``300-trees-shift6``, ``crossfit``,
-``crossfit-slower`` (learning rate 0.025, 80 trees), ``crossfit-10`` (ten members).
+``crossfit-slower`` (learning rate 0.025, 80 trees), ``crossfit-10`` (ten members),
+``crossfit-60`` (60 trees), ``crossfit-lr02-150`` (learning rate 0.02, 150 trees),
+``crossfit-leaf1000`` (1,000 rows per leaf, 150 trees),
+``crossfit-utility`` (trained for the utility: target "alarming pays" and weight |gain| per hour,
+after Hammoud et al., CinC 2019) and ``crossfit-utility-floor`` (the same with weight
+0.05 + |gain|).
 
 The held-out fifth (``held_out_mask``) is removed first; the folds are the benchmark's
 (``patient_folds(stays, 5, seed=0)``). ``first-round*`` candidates use the first round's 255
 features (the columns of today's feature matrix that existed then, computed by the same code)
 and one LightGBM with the threshold chosen on a 20% split of the training stays;
 ``crossfit`` uses every feature and five cross-fitted models with the threshold on their
-out-of-fold scores (the logic of ``fit_sepsis``, run here with bare LightGBM). Prints one JSON
-line per fold and the means; docs/benchmarks.md quotes them.
+out-of-fold scores (the logic of ``fit_sepsis``, run here with bare LightGBM, the members'
+log-odds averaged as in production; before 2026-11-30 the script averaged probabilities).
+Prints one JSON line per fold and the means; docs/benchmarks.md quotes them.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from osler.evaluate import normalized_utility, patient_folds, patient_split, roc_auc
+from osler.evaluate.utility import row_utilities
 from osler.features import feature_names
 from osler.pipelines._sepsis_data import load_cohort
 from osler.pipelines._sepsis_model import choose_threshold, labels_of
@@ -39,6 +46,11 @@ CANDIDATES = {  # name: (first-round features only, extra params, trees, label s
     "crossfit": (False, {}, 40, 0, True),
     "crossfit-slower": (False, {"learning_rate": 0.025}, 80, 0, True),
     "crossfit-10": (False, {}, 40, 0, 10),
+    "crossfit-60": (False, {}, 60, 0, True),
+    "crossfit-lr02-150": (False, {"learning_rate": 0.02}, 150, 0, True),
+    "crossfit-leaf1000": (False, {"min_data_in_leaf": 1000}, 150, 0, True),
+    "crossfit-utility": (False, {}, 40, "utility", True),
+    "crossfit-utility-floor": (False, {}, 40, "utility-floor", True),
 }
 _NEW = ("_12h", "__change_from_first", "__minus_running_mean", "__running_max",
         "__running_min", "labs_drawn_8h", "vitals_recorded", "labs_drawn_48h", "sofa_partial")
@@ -50,6 +62,13 @@ def first_round_columns() -> np.ndarray:
     names = feature_names()
     return np.array([i for i, n in enumerate(names)
                      if n not in _LAB_24H and not any(k in n for k in _NEW)])
+
+
+def utility_target(y: np.ndarray, stays: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per hour, whether alarming pays more than staying quiet, and by how much (the weight)."""
+    u_alarm, u_quiet = row_utilities(y, stays)
+    gain = u_alarm - u_quiet
+    return (gain > 0).astype(float), floor + np.abs(gain)
 
 
 def shifted(y: np.ndarray, stays: np.ndarray, k: int) -> np.ndarray:
@@ -66,7 +85,11 @@ def shifted(y: np.ndarray, stays: np.ndarray, k: int) -> np.ndarray:
 
 def fit_predict(X, y, s, X_test, params, trees, shift, crossfit):
     import lightgbm as lgb
-    target = shifted(y, s, shift)
+    weight = None
+    if isinstance(shift, str):
+        target, weight = utility_target(y, s, 0.05 if shift == "utility-floor" else 0.0)
+    else:
+        target = shifted(y, s, shift)
     if not crossfit:
         part = patient_split(s, {"fit": 0.8, "th": 0.2}, salt="sepsis-threshold-0")
         fit, th = part == "fit", part == "th"
@@ -78,9 +101,11 @@ def fit_predict(X, y, s, X_test, params, trees, shift, crossfit):
     oof, p = np.zeros(len(y)), np.zeros(len(X_test))
     for j in range(n):
         fit = inner != j
-        booster = lgb.train({**params, "seed": j}, lgb.Dataset(X[fit], target[fit]), trees)
-        oof[~fit] = booster.predict(X[~fit])
-        p += booster.predict(X_test) / n
+        data = lgb.Dataset(X[fit], target[fit], weight=None if weight is None else weight[fit])
+        booster = lgb.train({**params, "seed": j}, data, trees)
+        # log-odds, averaged as the production ensemble (CrossFittedRiskModel) averages them
+        oof[~fit] = booster.predict(X[~fit], raw_score=True)
+        p += booster.predict(X_test, raw_score=True) / n
     return p, choose_threshold(y, oof, s)[0]
 
 
