@@ -1,0 +1,145 @@
+"""De-identify the notes of one patient together: what one note reveals, every note hides.
+
+Context names a person or a place once ("Dr. Kowal paged", "transferred from Lochmoor"); the
+patient's other notes often mention the same word without that context ("Kowal aware",
+"Lochmoor records requested"). A word found as a name or place in any note of the patient is
+redacted at every mention in all of them, as :func:`~osler.privacy.deid.detect.detect_phi`
+already does inside one note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from osler.privacy.deid.detect import phi_of, resolve_tagger, rule_layers
+from osler.privacy.deid.features import public_vocabulary
+from osler.privacy.deid.lexicons import common_words, name_stopwords
+from osler.privacy.deid.spans import PhiSpan
+
+if TYPE_CHECKING:
+    from osler.privacy.deid.tagger import PhiTagger
+
+__all__ = ["consistent_phi", "detect_phi_notes", "shared_words"]
+
+# Each round can only add spans; after the last, a word found in that round may still be
+# unredacted in another note (the bound keeps a pathological patient from looping long).
+_MAX_ROUNDS = 3
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+def detect_phi_notes(texts: Sequence[str], *, tagger: PhiTagger | str | Path | None = "bundled"
+                     ) -> list[list[PhiSpan]]:
+    """PHI spans of each note of ONE patient, found together, with offsets into each note.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The patient's notes (any order: the result does not depend on it except for the type
+        given to a word found as both a name and a place).
+    tagger : PhiTagger, path, 'bundled' or None
+        As for :func:`~osler.privacy.deid.detect.detect_phi`.
+
+    Returns
+    -------
+    list of list of PhiSpan
+        One span list per note, as :func:`detect_phi` gives for a note alone, plus every
+        mention of a name or place word that another note of the patient revealed.
+
+    Examples
+    --------
+    >>> notes = ["Seen by Dr. Quimby today.", "Quimby aware of K 3.1."]
+    >>> [[n[s.start:s.end] for s in spans]
+    ...  for n, spans in zip(notes, detect_phi_notes(notes, tagger=None))]
+    [['Quimby'], ['Quimby']]
+    """
+    model = None if tagger is None else resolve_tagger(tagger)
+    return consistent_phi(texts, [rule_layers(t) for t in texts], model)
+
+
+def consistent_phi(texts: Sequence[str], layers: Sequence[dict[str, list[PhiSpan]]],
+                   model: PhiTagger | None, *, patients: Sequence[str] | None = None,
+                   across_patients: int | None = None) -> list[list[PhiSpan]]:
+    """:func:`detect_phi_notes` from precomputed rule layers (one dict per note).
+
+    Each note is first de-identified alone; then every note that mentions a word another note
+    of its patient revealed, outside its spans, is de-identified again with the patient's
+    words (the tagger sees the new spans as context), until no note does (at most three
+    rounds). A single note gets exactly what :func:`~osler.privacy.deid.detect.detect_phi`
+    gives.
+
+    ``patients`` (one id per note; default: all notes are one patient's) groups the notes;
+    with ``across_patients`` = k, a word revealed in at least k notes also spreads to the
+    notes of every other patient (clinicians and hospitals recur across patients).
+    """
+    spans = [phi_of(text, lay, model) for text, lay in zip(texts, layers)]
+    groups = list(patients) if patients is not None else [""] * len(texts)
+    for _ in range(_MAX_ROUNDS if len(texts) > 1 else 0):  # one note: as detect_phi gives
+        known = _known_words(texts, spans, groups, across_patients)
+        redo = [i for i, text in enumerate(texts) if _uncovered(text, spans[i], known[groups[i]])]
+        if not redo:
+            break
+        for i in redo:
+            spans[i] = phi_of(texts[i], layers[i], model, known=known[groups[i]])
+    return spans
+
+
+def _known_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]], groups: list[str],
+                 across_patients: int | None) -> dict[str, dict[str, str]]:
+    """The words that spread to each patient's notes (see :func:`consistent_phi`)."""
+    members: dict[str, list[int]] = {}
+    for i, group in enumerate(groups):
+        members.setdefault(group, []).append(i)
+    known = {group: shared_words([texts[i] for i in index], [spans[i] for i in index])
+             for group, index in members.items()}
+    if across_patients:
+        seen: dict[str, int] = {}
+        for text, note_spans in zip(texts, spans):
+            for word in shared_words([text], [note_spans]):
+                seen[word] = seen.get(word, 0) + 1
+        everywhere = shared_words(texts, spans)
+        common = {w: t for w, t in everywhere.items() if seen.get(w, 0) >= across_patients}
+        for words in known.values():
+            for word, phi_type in common.items():
+                words.setdefault(word, phi_type)
+    return known
+
+
+def shared_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) -> dict[str, str]:
+    """Lower-case words of the notes' name and place spans that spread to the other notes.
+
+    A word spreads when it is not a stop, everyday or public clinical word (``public
+    vocabulary``), and has three letters or more, or is an all-capital abbreviation of two
+    ("GH"). Its type is that of the first span holding it, in note order.
+    """
+    skip = name_stopwords() | common_words() | public_vocabulary()
+    words: dict[str, str] = {}
+    for text, note_spans in zip(texts, spans):
+        for span in note_spans:
+            if span.type not in ("NAME", "LOCATION"):
+                continue
+            for m in _WORD.finditer(text, span.start, span.end):
+                word = m.group()
+                low = word.lower().removesuffix("'s")
+                if (len(low) >= 3 or word.isupper()) and low not in skip:
+                    words.setdefault(low, span.type)
+    return words
+
+
+def _uncovered(text: str, spans: Sequence[PhiSpan], words: dict[str, str]) -> bool:
+    """Whether ``text`` mentions one of ``words`` outside its ``spans``."""
+    if not words:
+        return False
+    low = text.lower()
+    for word in words:
+        start = low.find(word)
+        while start >= 0:
+            end = start + len(word)
+            whole = ((start == 0 or not (low[start - 1].isalnum() or low[start - 1] in "'_"))
+                     and (end == len(low) or not (low[end].isalnum() or low[end] == "_")))
+            if whole and not any(s.start <= start and end <= s.end for s in spans):
+                return True
+            start = low.find(word, start + 1)
+    return False
