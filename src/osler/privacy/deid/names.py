@@ -105,6 +105,13 @@ emergency step down cardiothoracic thoracic vascular transplant burn white micu 
 pacu nicu picu ctic cvicu ct mri or ir ep cath lab ed er ew radiology dialysis hd surgery endoscopy
 echo xray x-ray ultrasound us ekg eeg tee egd ercp bronch pre-op preop post-op postop holding
 bedside room bed chair commode bathroom shower home hospice morgue""".split())
+# "Lansdowne, MA", "hampton,ma", "Quincy, Massachusetts": a town named with its state.
+_STATE_AFTER = re.compile(r"[ \t]?,[ \t]?(?:(?P<code>[A-Za-z]{2})(?![A-Za-z])|"
+                          r"(?P<name>[A-Za-z]+(?:[ \t][A-Za-z]+)?))")
+_POSTAL = frozenset("""al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms
+mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy""".split())
+# Postal codes that are also ward words ("MD", "PA", "OR", "ME", "MS" ...): a town only if listed.
+_AMBIGUOUS_POSTAL = frozenset("al co de hi id in la md me mo ms mt ne oh ok or pa".split())
 _STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
                      r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
 
@@ -307,6 +314,7 @@ def find_places(text: str) -> Iterator[PhiSpan]:
     for m in _STREET.finditer(text):
         yield PhiSpan(m.start(), m.end(), "LOCATION")
     yield from _gazetteer(text, toks, stop, cased)
+    yield from _town_with_state(text, toks, stop)
     if _mixed_case(text):
         yield from _capitalised_institutions(text, stop)
     for regex in (_ABBREVIATED_HOSPITAL, _SOMEONES_HOME):
@@ -336,7 +344,9 @@ def find_places(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(start, end, "LOCATION")
             for j in (i + 1, i + 2):  # "Bel Air", "Glen Burnie": the rest of a town's name
                 if (j >= len(toks) or _gap(text, toks[j - 1][1], toks, j - 1) or not cased
-                        or not _title(toks[j][2]) or toks[j][2].lower() in stop):
+                        or not _title(toks[j][2]) or toks[j][2].lower() in stop
+                        or text[toks[j - 1][1]:toks[j][0]].strip()  # "Springfield, Illinois"
+                        or toks[j][2].lower() in us_states()):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
 
@@ -390,6 +400,46 @@ def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
                                   and len(word) > (3 if cased else 4) and not _inflected(low)):
                 yield PhiSpan(start, window[-1][1], "LOCATION")
                 break
+
+
+def _town_with_state(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
+                     ) -> Iterator[PhiSpan]:
+    """One to three words before ", <state>": a listed US town, or (state written
+    unambiguously, capitals used as in prose) any capitalised name ("Quellmoor, MA")."""
+    towns, mixed = us_places(), _mixed_case(text)
+    for i in range(len(toks)):
+        for n in (3, 2, 1):
+            window = toks[i:i + n]
+            if len(window) < n or any(_gap(text, window[k][1], toks, i + k) for k in range(n - 1)):
+                continue
+            state = _state_after(text, window[-1][1])
+            if state is None:
+                continue
+            words = [w for _s, _e, w in window]
+            listed = " ".join(w.lower() for w in words) in towns
+            named = mixed and state == "clear" and all(
+                _title(w) and not _any_in(w.lower(), stop, common_words(), _NOT_NAMES,
+                                          _NOT_PLACES, _TITLES, _RELATIONS) for w in words)
+            if (listed and (state == "clear" or not _known(words[0]))) or named:
+                yield PhiSpan(window[0][0], window[-1][1], "LOCATION")
+                break
+
+
+def _state_after(text: str, end: int) -> str | None:
+    """"clear" when a US state follows ``end`` after a comma, "ambiguous" for a postal code
+    that is also a ward word written in capitals ("MD"), else None."""
+    m = _STATE_AFTER.match(text, end)
+    if m is None:
+        return None
+    if m.group("code"):
+        code = m.group("code")
+        if code.lower() not in _POSTAL:
+            return None
+        if code.lower() in _AMBIGUOUS_POSTAL:
+            return "ambiguous" if code.isupper() else None
+        return "clear"
+    name = m.group("name").lower()
+    return "clear" if name in us_states() or name.split()[0] in us_states() else None
 
 
 def context_words() -> frozenset[str]:
