@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.privacy.deid.lexicons import common_words, name_stopwords
-from osler.privacy.deid.names import find_names, find_places
+from osler.privacy.deid.names import find_names
+from osler.privacy.deid.places import find_places
 from osler.privacy.deid.patterns import find_patterns
 from osler.privacy.deid.spans import PhiSpan, merge_spans
 
