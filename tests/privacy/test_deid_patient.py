@@ -78,3 +78,19 @@ def test_a_word_hidden_in_one_note_is_left_in_no_other(texts):
     hidden = shared_words(texts, [list(d.phi) for d in out])
     for d in out:
         assert not set(d.text.lower().replace(",", " ").replace(".", " ").split()) & set(hidden)
+
+
+def test_words_found_in_enough_notes_spread_across_patients():
+    from osler.privacy.deid.detect import rule_layers
+    from osler.privacy.deid.patient import consistent_phi
+
+    texts = ["Transferred from Quellmoor Hospital.", "Admitted from Quellmoor Hospital.",
+             "Old records: Quellmoor discharge summary.", "Quellmoor summary reviewed."]
+    patients = ["p1", "p2", "p3", "p3"]
+    layers = [rule_layers(t) for t in texts]
+    alone = consistent_phi(texts, layers, None, patients=patients)
+    assert alone[2] == alone[3] == []  # p3's notes never name it with context
+    for k, spread in ((2, True), (3, False)):
+        spans = consistent_phi(texts, layers, None, patients=patients, across_patients=k)
+        assert ("Quellmoor" in _words(texts[2], spans[2])) is spread
+        assert ("Quellmoor" in _words(texts[3], spans[3])) is spread

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.names import find_names
 from osler.privacy.deid.places import find_places
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
 
 __all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "phi_of",
-           "resolve_tagger", "rule_layers", "tagged_phi", "with_rules"]
+           "resolve_tagger", "rule_layers", "spreading_words", "tagged_phi", "with_rules"]
 
 #: The tagger shipped with Osler, trained on the PhysioNet deid development notes (see
 #: ``benchmarks/deid_physionet.py --cv`` for its cross-validated figures).
@@ -196,16 +197,9 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
     or in ``known`` (words found in the patient's other notes).
 
     Context finds a name once; the same word later in the note, without context, is the same
-    person. Only words of three letters or more that are not stop or everyday words spread.
+    person. Only the words of :func:`spreading_words` spread.
     """
-    skip = name_stopwords() | common_words()
-    words: dict[str, str] = {}
-    for span in spans:
-        if span.type in ("NAME", "LOCATION"):
-            for word in re.findall(r"[A-Za-z][A-Za-z']+", text[span.start:span.end]):
-                low = word.lower().removesuffix("'s")
-                if len(low) >= 3 and low not in skip:
-                    words.setdefault(low, span.type)
+    words = spreading_words([text], [spans])
     for low, phi_type in (known or {}).items():
         words.setdefault(low, phi_type)
     if not words:
@@ -218,6 +212,36 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
     if not extra:
         return spans
     return merge_spans(sorted([*spans, *extra], key=lambda s: (s.start, _PRIORITY[s.type])))
+
+
+def spreading_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) -> dict[str, str]:
+    """Lower-case words of the notes' name and place spans that spread to other mentions.
+
+    A word spreads when it is not a stop, everyday or public clinical word (public
+    vocabulary: "hospital" in "Lochmoor Hospital" does not), and has three letters or more, or
+    is an all-capital abbreviation of two ("GH"). Its type is that of the first span holding
+    it, in note order.
+    """
+    skip = _skipped()
+    words: dict[str, str] = {}
+    for text, note_spans in zip(texts, spans):
+        for span in note_spans:
+            if span.type not in ("NAME", "LOCATION"):
+                continue
+            for m in _WORD.finditer(text, span.start, span.end):
+                word = m.group()
+                low = word.lower().removesuffix("'s")
+                if (len(low) >= 3 or word.isupper()) and low not in skip:
+                    words.setdefault(low, span.type)
+    return words
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+@lru_cache(maxsize=1)
+def _skipped() -> frozenset[str]:
+    return name_stopwords() | common_words() | public_vocabulary()
 
 
 def _trim(text: str, span: PhiSpan) -> PhiSpan:

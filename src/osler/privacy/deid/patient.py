@@ -9,14 +9,11 @@ already does inside one note.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from osler.privacy.deid.detect import phi_of, resolve_tagger, rule_layers
-from osler.privacy.deid.features import public_vocabulary
-from osler.privacy.deid.lexicons import common_words, name_stopwords
+from osler.privacy.deid.detect import phi_of, resolve_tagger, rule_layers, spreading_words
 from osler.privacy.deid.spans import PhiSpan
 
 if TYPE_CHECKING:
@@ -27,7 +24,6 @@ __all__ = ["consistent_phi", "detect_phi_notes", "shared_words"]
 # Each round can only add spans; after the last, a word found in that round may still be
 # unredacted in another note (the bound keeps a pathological patient from looping long).
 _MAX_ROUNDS = 3
-_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 
 
 def detect_phi_notes(texts: Sequence[str], *, tagger: PhiTagger | str | Path | None = "bundled"
@@ -108,24 +104,9 @@ def _known_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]], group
 
 
 def shared_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) -> dict[str, str]:
-    """Lower-case words of the notes' name and place spans that spread to the other notes.
-
-    A word spreads when it is not a stop, everyday or public clinical word (``public
-    vocabulary``), and has three letters or more, or is an all-capital abbreviation of two
-    ("GH"). Its type is that of the first span holding it, in note order.
-    """
-    skip = name_stopwords() | common_words() | public_vocabulary()
-    words: dict[str, str] = {}
-    for text, note_spans in zip(texts, spans):
-        for span in note_spans:
-            if span.type not in ("NAME", "LOCATION"):
-                continue
-            for m in _WORD.finditer(text, span.start, span.end):
-                word = m.group()
-                low = word.lower().removesuffix("'s")
-                if (len(low) >= 3 or word.isupper()) and low not in skip:
-                    words.setdefault(low, span.type)
-    return words
+    """Lower-case words of the notes' name and place spans that spread to the other notes
+    (those of :func:`~osler.privacy.deid.detect.spreading_words`)."""
+    return spreading_words(texts, spans)
 
 
 def _uncovered(text: str, spans: Sequence[PhiSpan], words: dict[str, str]) -> bool:
