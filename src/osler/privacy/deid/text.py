@@ -17,7 +17,7 @@ from osler.privacy.keys import DeidKey
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
 
-__all__ = ["PROFILES", "DeidentifiedText", "deidentify_notes", "deidentify_text", "replace_phi"]
+__all__ = ["DeidentifiedText", "PROFILES", "deidentify_notes", "deidentify_text", "replace_phi"]
 
 PROFILES = ("surrogate", "tag")
 
