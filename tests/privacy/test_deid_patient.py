@@ -94,3 +94,19 @@ def test_words_found_in_enough_notes_spread_across_patients():
         spans = consistent_phi(texts, layers, None, patients=patients, across_patients=k)
         assert ("Quellmoor" in _words(texts[2], spans[2])) is spread
         assert ("Quellmoor" in _words(texts[3], spans[3])) is spread
+
+
+def test_only_words_shaped_or_listed_as_names_spread_to_other_notes():
+    texts = ["Pt seen. Unable to obtain cultures. Son Declan called.",
+             "pt seen. son zorvathi called, lives in glen burnie."]
+
+    def span(i, value, phi_type):
+        start = texts[i].index(value)
+        return PhiSpan(start, start + len(value), phi_type)
+
+    spans = [[span(0, "obtain", "LOCATION"), span(0, "Declan", "NAME")],
+             [span(1, "zorvathi", "NAME"), span(1, "glen burnie", "LOCATION")]]
+    # "obtain" is lower case in a note with capitals, "zorvathi" in a note without them, and
+    # neither is listed; "Declan" is capitalised, "glen burnie" is a listed US town.
+    assert shared_words(texts, spans) == {"declan": "NAME", "glen": "LOCATION",
+                                          "burnie": "LOCATION"}

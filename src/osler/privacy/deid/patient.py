@@ -9,11 +9,15 @@ already does inside one note.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.privacy.deid.detect import phi_of, resolve_tagger, rule_layers, spreading_words
+from osler.privacy.deid.lexicons import (census_names, first_names, last_names, place_names,
+                                         us_places)
 from osler.privacy.deid.spans import PhiSpan
 
 if TYPE_CHECKING:
@@ -104,9 +108,46 @@ def _known_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]], group
 
 
 def shared_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) -> dict[str, str]:
-    """Lower-case words of the notes' name and place spans that spread to the other notes
-    (those of :func:`~osler.privacy.deid.detect.spreading_words`)."""
-    return spreading_words(texts, spans)
+    """Lower-case words of the notes' name and place spans that spread to the other notes.
+
+    Those of :func:`~osler.privacy.deid.detect.spreading_words` that also look like a proper
+    name where they were found: listed as a name or a place (alone, or their whole span:
+    "glen burnie"), or written with a capital in a note whose capitals mean something (mixed
+    case). An everyday word that the tagger took for a place once ("unable to obtain") stays
+    in its note instead of spreading to every note of the patient.
+    """
+    words: dict[str, str] = {}
+    for text, note_spans in zip(texts, spans):
+        spreading = spreading_words([text], [note_spans])
+        mixed = _mixed_case(text)
+        for span in note_spans:
+            if span.type not in ("NAME", "LOCATION"):
+                continue
+            value = text[span.start:span.end]
+            whole = _listed(" ".join(_WORD.findall(value)).lower())
+            for word in _WORD.findall(value):
+                low = word.lower().removesuffix("'s")
+                if (low in spreading and low not in words
+                        and (whole or _listed(low) or mixed and word[:1].isupper())):
+                    words[low] = spreading[low]
+    return words
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+def _mixed_case(text: str) -> bool:
+    letters = sum(map(str.isalpha, text))
+    return bool(letters) and 0.03 * letters <= sum(map(str.isupper, text)) < 0.6 * letters
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    return (first_names() | last_names() | census_names() | us_places() | place_names())
+
+
+def _listed(low: str) -> bool:
+    return low in _lexicon()
 
 
 def _uncovered(text: str, spans: Sequence[PhiSpan], words: dict[str, str]) -> bool:
