@@ -63,3 +63,10 @@ def test_deid_text_shares_what_one_note_reveals_with_the_patients_next_notes(tmp
                        "phi": [{"start": 0, "end": 8, "type": "NAME"}]}
     # Another patient, a note without one, and a later run of p1 learn nothing from a1.
     assert [r["text"] for r in rows[2:]] == ["Zorvathi aware of K 3.1."] * 3
+
+    result = CliRunner().invoke(cli, ["deid", "text", "--in", str(notes), "--out", str(out),
+                                      "--profile", "tag", "--rules-only", "--notes-alone",
+                                      "--key-file", str(tmp_path / "k.json")])
+    assert result.exit_code == 0 and "consecutive" not in result.output
+    rows = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[1]["text"] == "Zorvathi aware of K 3.1." and rows[1]["phi"] == []

@@ -47,15 +47,19 @@ def deid() -> None:
               help="A PHI tagger trained by `osler deid train` (default: the bundled one).")
 @click.option("--rules-only", is_flag=True,
               help="Patterns and dictionaries only, without the learned tagger.")
+@click.option("--notes-alone", is_flag=True,
+              help="De-identify each note alone, even beside notes of the same patient "
+                   "(higher precision, lower recall: see docs/benchmarks.md).")
 @key_option
 def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_only: bool,
-         key_file: Path) -> None:
+         notes_alone: bool, key_file: Path) -> None:
     """De-identify notes; output {"id", "text", "phi": [{start, end, type}]} per line, in input
     order, with offsets into the ORIGINAL text.
 
     Consecutive lines with the same "patient" are de-identified together: a name or place found
     in one of them is replaced in all (memory: one such run of notes). Sort the input by
-    patient to share across all of a patient's notes; lines without "patient" stand alone.
+    patient to share across all of a patient's notes; lines without "patient" stand alone, and
+    so does every line with --notes-alone. "patient" also keys the date shift.
     """
     from osler.privacy.deid import PhiTagger
 
@@ -65,7 +69,9 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
     key = _key(key_file)
     counts = {"done": 0, "skipped": 0, "split": 0}
     with in_file.open(encoding="utf-8") as fin, out_file.open("w", encoding="utf-8") as fout:
-        for run in _patient_runs(_notes(fin, in_file.name, counts), counts):
+        notes = _notes(fin, in_file.name, counts)
+        runs = ([note] for note in notes) if notes_alone else _patient_runs(notes, counts)
+        for run in runs:
             _write_run(run, fout, key, profile, tagger)
             counts["done"] += len(run)
     done, skipped = counts["done"], counts["skipped"]
