@@ -2,9 +2,10 @@
 
 Context names a person or a place once ("Dr. Kowal paged", "transferred from Lochmoor"); the
 patient's other notes often mention the same word without that context ("Kowal aware",
-"Lochmoor records requested"). A word found as a name or place in any note of the patient is
-redacted at every mention in all of them, as :func:`~osler.privacy.deid.detect.detect_phi`
-already does inside one note.
+"Lochmoor records requested"). A word found as a name or place in any note of the patient,
+and listed or written as a proper name (:func:`shared_words`), is redacted at every mention in
+all of them, as :func:`~osler.privacy.deid.detect.detect_phi` already does inside one note.
+The result is deterministic; memory is the patient's notes, their rule layers and spans.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def detect_phi_notes(texts: Sequence[str], *, tagger: PhiTagger | str | Path | N
     -------
     list of list of PhiSpan
         One span list per note, as :func:`detect_phi` gives for a note alone, plus every
-        mention of a name or place word that another note of the patient revealed.
+        mention of a word of :func:`shared_words` that another note of the patient revealed.
 
     Examples
     --------
