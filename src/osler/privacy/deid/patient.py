@@ -71,9 +71,24 @@ def consistent_phi(texts: Sequence[str], layers: Sequence[dict[str, list[PhiSpan
     rounds). A single note gets exactly what :func:`~osler.privacy.deid.detect.detect_phi`
     gives.
 
-    ``patients`` (one id per note; default: all notes are one patient's) groups the notes;
-    with ``across_patients`` = k, a word revealed in at least k notes also spreads to the
-    notes of every other patient (clinicians and hospitals recur across patients).
+    Parameters
+    ----------
+    texts : sequence of str
+        The notes.
+    layers : sequence of dict
+        :func:`~osler.privacy.deid.detect.rule_layers` of each note.
+    model : PhiTagger or None
+        The tagger, or ``None`` for the rules alone.
+    patients : sequence of str, optional
+        One id per note (default: all notes are one patient's); words spread within a patient.
+    across_patients : int, optional
+        With k, a word revealed in at least k notes also spreads to the notes of every other
+        patient (clinicians and hospitals recur across patients).
+
+    Returns
+    -------
+    list of list of PhiSpan
+        One span list per note, in order.
     """
     spans = [phi_of(text, lay, model) for text, lay in zip(texts, layers)]
     groups = list(patients) if patients is not None else [""] * len(texts)

@@ -71,6 +71,24 @@ def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None 
     :func:`deidentify_text`, note by note, in the order given. Memory: the notes and their
     spans.
 
+    Parameters
+    ----------
+    texts : sequence of str
+        The patient's notes.
+    key : DeidKey
+        The de-identification key (surrogates and date shift, as for one note).
+    patient : str, optional
+        The patient's source id: dates move by this patient's offset.
+    profile : {'surrogate', 'tag'}
+        Realistic stand-ins of the same type, or ``[TYPE]`` tags.
+    tagger : PhiTagger, path, 'bundled' or None
+        The learned tagger used with the rules; ``None``: rules only.
+
+    Returns
+    -------
+    list of DeidentifiedText
+        One per note, in order, with offsets into that note's original text.
+
     Examples
     --------
     >>> from osler.privacy.keys import DeidKey
