@@ -41,3 +41,32 @@ def test_deid_dicom_cli_flags_burned_in_modalities(tmp_path, write_dicom):
                                       "--key-file", str(tmp_path / "k.json")])
     assert result.exit_code == 0, result.output
     assert "burned-in" in result.output and len(list((tmp_path / "out").glob("*.dcm"))) == 1
+
+
+def test_deid_text_shares_what_one_note_reveals_with_the_patients_next_notes(tmp_path):
+    lines = [{"id": "a1", "patient": "p1", "text": "Seen by Dr. Zorvathi today."},
+             {"id": "a2", "patient": "p1", "text": "Zorvathi aware of K 3.1."},
+             {"id": "b1", "patient": "p2", "text": "Zorvathi aware of K 3.1."},
+             {"id": "c1", "text": "Zorvathi aware of K 3.1."},
+             {"id": "a3", "patient": "p1", "text": "Zorvathi aware of K 3.1."}]
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["deid", "text", "--in", str(notes), "--out", str(out),
+                                      "--profile", "tag", "--rules-only",
+                                      "--key-file", str(tmp_path / "k.json")])
+    assert result.exit_code == 0, result.output
+    assert "1 patients' notes were not on consecutive lines" in result.output
+    rows = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a1", "a2", "b1", "c1", "a3"]  # input order
+    assert rows[1] == {"id": "a2", "text": "[NAME] aware of K 3.1.",
+                       "phi": [{"start": 0, "end": 8, "type": "NAME"}]}
+    # Another patient, a note without one, and a later run of p1 learn nothing from a1.
+    assert [r["text"] for r in rows[2:]] == ["Zorvathi aware of K 3.1."] * 3
+
+    result = CliRunner().invoke(cli, ["deid", "text", "--in", str(notes), "--out", str(out),
+                                      "--profile", "tag", "--rules-only", "--notes-alone",
+                                      "--key-file", str(tmp_path / "k.json")])
+    assert result.exit_code == 0 and "consecutive" not in result.output
+    rows = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[1]["text"] == "Zorvathi aware of K 3.1." and rows[1]["phi"] == []

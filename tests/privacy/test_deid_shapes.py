@@ -17,6 +17,9 @@ def _typed(text: str) -> set[tuple[str, str]]:
     "c/o 5/10 incisional pain, then 8/10 pain scale.",
     "Paced about 3/4 of the time; lt 1/2 dull.",
     "Remains on psv 12/5/40% overnight.",
+    "Pupils 3/2 brisk, PERRL 3/3, GCS 3/15, pulses 2/4, BS +4/4.",
+    "I/E 1/3. Coarse 1/2 way up. c/o pain at 7/10, pain level 4/10, 6/10 incisional pain.",
+    "Sedation held 1930-2000, resumed.",
 ])
 def test_clinical_values_are_not_dates_or_phones(text):
     assert not [s for s in detect_phi(text) if s.type in ("DATE", "PHONE")]
@@ -38,3 +41,8 @@ def test_years_in_brackets_and_after_seasons():
     found = _typed("Hx CABG (2004), knee repair summer 2011, seen at 1400 (2000 cc out).")
     assert {("2004", "DATE"), ("2011", "DATE")} <= found
     assert not {("1400", "DATE"), ("2000", "DATE")} & found
+
+
+def test_dates_next_to_scores_are_still_dates():
+    found = _typed("Cath on 3/10 had pain after. Pain free since 4/10. CABG 1998-2000.")
+    assert {("3/10", "DATE"), ("4/10", "DATE"), ("1998-2000", "DATE")} <= found

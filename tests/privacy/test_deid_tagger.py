@@ -159,3 +159,37 @@ def test_tagged_note_offsets_map_back_to_the_original():
                                  (20, 22, "ef"), (4, 12, "Quimby cd"), (0, 22, text)]:
         span = _to_original(PhiSpan(start, end, "NAME"), pieces)
         assert text[span.start:span.end] == original
+
+
+def test_a_lower_name_threshold_only_adds_names_and_is_saved(fitted, tmp_path):
+    texts, _golds = _notes(10, seed=3)
+    for text in texts:
+        tokens, probs = fitted.marginals(text, rule_layers(text))
+        plain = fitted.spans(text, tokens, probs, 0.9)
+        more = fitted.spans(text, tokens, probs, 0.9, name_threshold=0.01)
+        # Spans may grow by merging, never vanish; what is new is a name.
+        assert all(any(m.start <= p.start and p.end <= m.end for m in more) for p in plain)
+        assert {s.type for s in more if s not in plain} <= {"NAME"}
+    named = PhiTagger.load(fitted.save(tmp_path / "a.json.gz"))
+    named.name_threshold = 0.05
+    assert PhiTagger.load(named.save(tmp_path / "b.json.gz")).name_threshold == 0.05
+    old = json.loads(gzip.decompress((tmp_path / "a.json.gz").read_bytes()))
+    del old["params"]["name_threshold"]  # a model file written before the name threshold
+    (tmp_path / "old.json.gz").write_bytes(gzip.compress(json.dumps(old).encode()))
+    assert PhiTagger.load(tmp_path / "old.json.gz").name_threshold is None
+
+
+def test_choice_is_scored_on_the_chosen_notes_only():
+    pytest.importorskip("pycrfsuite")
+    from osler.privacy.deid.evaluate import GoldNote
+    from osler.privacy.deid.learn import train_tagger
+
+    texts, golds = _notes(40, seed=4)
+    notes = [GoldNote(f"p{i % 8}", str(i), t, tuple(g)) for i, (t, g) in
+             enumerate(zip(texts, golds))]
+    none = train_tagger(notes, inner_folds=2, max_iterations=20, threshold=0.42,
+                        choose_on=lambda n: False)
+    assert (none.threshold, none.union_rules, none.name_threshold) == (0.42, False, None)
+    chosen = train_tagger(notes, inner_folds=2, max_iterations=20,
+                          choose_on=lambda n: n.patient != "p0")
+    assert chosen.threshold in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6)

@@ -37,7 +37,8 @@ def deid() -> None:
 @deid.command()
 @click.option("--in", "in_file", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help='JSON Lines: {"id", "text", "patient"?} per line.')
+              help='JSON Lines: {"id", "text", "patient"?} per line; consecutive lines of one '
+                   'patient are de-identified together.')
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--profile", default="surrogate", show_default=True,
               type=click.Choice(["surrogate", "tag"]))
@@ -46,40 +47,84 @@ def deid() -> None:
               help="A PHI tagger trained by `osler deid train` (default: the bundled one).")
 @click.option("--rules-only", is_flag=True,
               help="Patterns and dictionaries only, without the learned tagger.")
+@click.option("--notes-alone", is_flag=True,
+              help="De-identify each note alone, even beside notes of the same patient "
+                   "(higher precision, lower recall: see docs/benchmarks.md).")
 @key_option
 def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_only: bool,
-         key_file: Path) -> None:
-    """De-identify notes; output {"id", "text", "phi": [{start, end, type}]} per line, with
-    offsets into the ORIGINAL text."""
-    from osler.privacy.deid import PhiTagger, deidentify_text
+         notes_alone: bool, key_file: Path) -> None:
+    """De-identify notes; output {"id", "text", "phi": [{start, end, type}]} per line, in input
+    order, with offsets into the ORIGINAL text.
+
+    Consecutive lines with the same "patient" are de-identified together: a name or place found
+    in one of them is replaced in all (memory: one such run of notes). Sort the input by
+    patient to share across all of a patient's notes; lines without "patient" stand alone, and
+    so does every line with --notes-alone. "patient" also keys the date shift.
+    """
+    from osler.privacy.deid import PhiTagger
 
     if model is not None and rules_only:
         raise click.UsageError("--model and --rules-only exclude each other")
-    tagger_kw = ({"tagger": None} if rules_only else
-                 {"tagger": PhiTagger.load(model)} if model else {})
+    tagger = None if rules_only else PhiTagger.load(model) if model else "bundled"
     key = _key(key_file)
-    done = skipped = 0
+    counts = {"done": 0, "skipped": 0, "split": 0}
     with in_file.open(encoding="utf-8") as fin, out_file.open("w", encoding="utf-8") as fout:
-        for n, line in enumerate(fin, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                note_text, note_id = obj["text"], obj["id"]
-                if not isinstance(note_text, str):
-                    raise TypeError("'text' is not a string")
-            except (ValueError, KeyError, TypeError) as exc:
-                click.echo(f"{in_file.name} line {n}: skipped ({type(exc).__name__}: needs "
-                           "'id' and string 'text')", err=True)
-                skipped += 1
-                continue
-            result = deidentify_text(note_text, key, patient=obj.get("patient"), profile=profile,
-                                     **tagger_kw)
-            fout.write(json.dumps({"id": note_id, "text": result.text,
-                                   "phi": [s.to_dict() for s in result.phi]}) + "\n")
-            done += 1
+        notes = _notes(fin, in_file.name, counts)
+        runs = ([note] for note in notes) if notes_alone else _patient_runs(notes, counts)
+        for run in runs:
+            _write_run(run, fout, key, profile, tagger)
+            counts["done"] += len(run)
+    done, skipped = counts["done"], counts["skipped"]
+    if counts["split"]:
+        click.echo(f"{counts['split']} patients' notes were not on consecutive lines; each run "
+                   "was de-identified on its own (sort the input by patient)", err=True)
     click.echo(f"{done} notes de-identified, {skipped} skipped -> {out_file}", err=True)
     raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
+
+
+def _notes(lines, name: str, counts: dict[str, int]):
+    """(id, text, patient) of each valid JSON line; invalid lines are reported and counted."""
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            note_text, note_id = obj["text"], obj["id"]
+            if not isinstance(note_text, str):
+                raise TypeError("'text' is not a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            click.echo(f"{name} line {n}: skipped ({type(exc).__name__}: needs "
+                       "'id' and string 'text')", err=True)
+            counts["skipped"] += 1
+            continue
+        yield note_id, note_text, obj.get("patient")
+
+
+def _patient_runs(notes, counts: dict[str, int]):
+    """Runs of consecutive notes of one patient (a note without a patient is a run alone)."""
+    run: list[tuple] = []
+    seen: set[str] = set()
+    for note in notes:
+        patient = note[2]
+        if run and (patient is None or patient != run[-1][2]):
+            yield run
+            run = []
+        if patient is not None and not run:
+            counts["split"] += patient in seen
+            seen.add(patient)
+        run.append(note)
+    if run:
+        yield run
+
+
+def _write_run(run, fout, key, profile: str, tagger) -> None:
+    from osler.privacy.deid import deidentify_notes
+
+    results = deidentify_notes([t for _i, t, _p in run], key, patient=run[0][2], profile=profile,
+                               tagger=tagger)
+    for (note_id, _text, _patient), result in zip(run, results):
+        fout.write(json.dumps({"id": note_id, "text": result.text,
+                               "phi": [s.to_dict() for s in result.phi]}) + "\n")
 
 
 @deid.command()

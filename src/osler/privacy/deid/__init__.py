@@ -8,9 +8,10 @@ from osler.privacy.deid.detect import detect_phi
 from osler.privacy.deid.dicom import (BURNED_IN_MODALITIES, DicomResult, deidentify_dataset,
                                       deidentify_dicom_dir)
 from osler.privacy.deid.fhir import deidentify_bundle, deidentify_resource
+from osler.privacy.deid.patient import detect_phi_notes
 from osler.privacy.deid.spans import PHI_TYPES, PhiSpan
 from osler.privacy.deid.tagger import PhiTagger
-from osler.privacy.deid.text import PROFILES, DeidentifiedText, deidentify_text
+from osler.privacy.deid.text import PROFILES, DeidentifiedText, deidentify_notes, deidentify_text
 
 __all__ = [
     "BURNED_IN_MODALITIES",
@@ -23,7 +24,9 @@ __all__ = [
     "deidentify_bundle",
     "deidentify_dataset",
     "deidentify_dicom_dir",
+    "deidentify_notes",
     "deidentify_resource",
     "deidentify_text",
     "detect_phi",
+    "detect_phi_notes",
 ]

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import common_words, name_stopwords
-from osler.privacy.deid.names import find_names, find_places
+from osler.privacy.deid.names import find_names
+from osler.privacy.deid.places import find_places
 from osler.privacy.deid.patterns import find_patterns
 from osler.privacy.deid.spans import PhiSpan, merge_spans
 
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
 
-__all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "rule_layers",
-           "tagged_phi", "with_rules"]
+__all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "phi_of",
+           "resolve_tagger", "rule_layers", "spreading_words", "tagged_phi", "with_rules"]
 
 #: The tagger shipped with Osler, trained on the PhysioNet deid development notes (see
 #: ``benchmarks/deid_physionet.py --cv`` for its cross-validated figures).
@@ -50,28 +53,40 @@ def detect_phi(text: str, *, tagger: PhiTagger | str | Path | None = "bundled"
     ...  for s in detect_phi(text, tagger=None)]
     [('Osler', 'NAME'), ('3/14/2019', 'DATE')]
     """
-    layers = rule_layers(text)
-    if tagger is None:
-        return layers["rules"]
-    return tagged_phi(text, layers, _resolve(tagger))
+    return phi_of(text, rule_layers(text), None if tagger is None else resolve_tagger(tagger))
 
 
-def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger) -> list[PhiSpan]:
+def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None, *,
+           known: Mapping[str, str] | None = None) -> list[PhiSpan]:
+    """PHI of ``text`` from its rule layers, with the tagger ``model`` or the rules alone.
+
+    ``known`` maps lower-case words already found as "NAME" or "LOCATION" elsewhere (in
+    another note of the same patient) to their type: every mention of them here is PHI too.
+    """
+    if model is None:
+        if not known:
+            return layers["rules"]
+        return _merge(text, layers["patterns"], [*layers["names"], *layers["places"]], known)
+    return tagged_phi(text, layers, model, known=known)
+
+
+def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger, *,
+               known: Mapping[str, str] | None = None) -> list[PhiSpan]:
     """The tagger's spans (with the rules' names and places if it keeps them) and patterns,
     re-checked until tagging the note reveals nothing more.
 
     The tagger reads context, and replacing PHI by ``[TYPE]`` tags changes the context of
     what is left ("Quimby a.b@example.org" -> "Quimby [EMAIL]"). Spans found in the tagged
     note are added (at their original offsets) until a pass finds none, so de-identifying the
-    output again changes nothing.
+    output again changes nothing. ``known``: see :func:`phi_of`.
     """
-    spans = _one_pass(text, layers, model)
+    spans = _one_pass(text, layers, model, known)
     for _ in range(_MAX_PASSES if spans else 0):  # nothing tagged: the same note again
         tagged, pieces = _tag_text(text, spans)
-        more = _one_pass(tagged, rule_layers(tagged), model)
+        more = _one_pass(tagged, rule_layers(tagged), model, known)
         if not more:
             break
-        spans = _merge(text, [], [*spans, *(_to_original(s, pieces) for s in more)])
+        spans = _merge(text, [], [*spans, *(_to_original(s, pieces) for s in more)], known)
     return spans
 
 
@@ -80,9 +95,10 @@ def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger) ->
 _MAX_PASSES = 3
 
 
-def _one_pass(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger) -> list[PhiSpan]:
+def _one_pass(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger,
+              known: Mapping[str, str] | None = None) -> list[PhiSpan]:
     return combine(text, layers, with_rules(model.predict(text, layers), layers,
-                                            model.union_rules))
+                                            model.union_rules), known=known)
 
 
 def with_rules(learned: list[PhiSpan], layers: dict[str, list[PhiSpan]],
@@ -133,13 +149,15 @@ def rule_layers(text: str) -> dict[str, list[PhiSpan]]:
             "rules": _merge(text, patterns, [*names, *places])}
 
 
-def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan]
-            ) -> list[PhiSpan]:
-    """The tagger's spans plus every pattern match, merged, trimmed and propagated."""
-    return _merge(text, layers["patterns"], learned)
+def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan], *,
+            known: Mapping[str, str] | None = None) -> list[PhiSpan]:
+    """The tagger's spans plus every pattern match, merged, trimmed and propagated (to every
+    mention of a name or place of the note, or of ``known``: see :func:`phi_of`)."""
+    return _merge(text, layers["patterns"], learned, known)
 
 
-def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan]) -> list[PhiSpan]:
+def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan],
+           known: Mapping[str, str] | None = None) -> list[PhiSpan]:
     spans = list(patterns)
     taken = [(s.start, s.end) for s in spans]
     for span in words:
@@ -147,7 +165,8 @@ def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan]) -> list[Phi
         if not any(a <= span.start and span.end <= b for a, b in taken):
             spans.append(span)
     merged = merge_spans(sorted(spans, key=lambda s: (s.start, _PRIORITY[s.type])), text)
-    return _propagate(text, [_trim(text, s) for s in merged if text[s.start:s.end].strip()])
+    return _propagate(text, [_trim(text, s) for s in merged if text[s.start:s.end].strip()],
+                      known)
 
 
 def bundled_tagger() -> PhiTagger:
@@ -163,7 +182,8 @@ def _load(path: str, bundled: bool = False) -> PhiTagger:
     return PhiTagger.load(resource_path(path) if bundled else path)
 
 
-def _resolve(tagger: PhiTagger | str | Path) -> PhiTagger:
+def resolve_tagger(tagger: PhiTagger | str | Path) -> PhiTagger:
+    """The tagger meant by ``tagger``: ``'bundled'``, a model file, or a fitted instance."""
     if isinstance(tagger, str) and tagger == "bundled":
         return bundled_tagger()
     if isinstance(tagger, (str, Path)):
@@ -171,20 +191,17 @@ def _resolve(tagger: PhiTagger | str | Path) -> PhiTagger:
     return tagger
 
 
-def _propagate(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
-    """Every other mention of a name or place already found in the note ("Dr. Kowal ... Kowal").
+def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None = None
+               ) -> list[PhiSpan]:
+    """Every other mention of a name or place already found in the note ("Dr. Kowal ... Kowal")
+    or in ``known`` (words found in the patient's other notes).
 
     Context finds a name once; the same word later in the note, without context, is the same
-    person. Only words of three letters or more that are not stop or everyday words spread.
+    person. Only the words of :func:`spreading_words` spread.
     """
-    skip = name_stopwords() | common_words()
-    words: dict[str, str] = {}
-    for span in spans:
-        if span.type in ("NAME", "LOCATION"):
-            for word in re.findall(r"[A-Za-z][A-Za-z']+", text[span.start:span.end]):
-                low = word.lower().removesuffix("'s")
-                if len(low) >= 3 and low not in skip:
-                    words.setdefault(low, span.type)
+    words = spreading_words([text], [spans])
+    for low, phi_type in (known or {}).items():
+        words.setdefault(low, phi_type)
     if not words:
         return spans
     pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(words, key=len,
@@ -195,6 +212,36 @@ def _propagate(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     if not extra:
         return spans
     return merge_spans(sorted([*spans, *extra], key=lambda s: (s.start, _PRIORITY[s.type])))
+
+
+def spreading_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) -> dict[str, str]:
+    """Lower-case words of the notes' name and place spans that spread to other mentions.
+
+    A word spreads when it is not a stop, everyday or public clinical word (public
+    vocabulary: "hospital" in "Lochmoor Hospital" does not), and has three letters or more, or
+    is an all-capital abbreviation of two ("GH"). Its type is that of the first span holding
+    it, in note order.
+    """
+    skip = _skipped()
+    words: dict[str, str] = {}
+    for text, note_spans in zip(texts, spans):
+        for span in note_spans:
+            if span.type not in ("NAME", "LOCATION"):
+                continue
+            for m in _WORD.finditer(text, span.start, span.end):
+                word = m.group()
+                low = word.lower().removesuffix("'s")
+                if (len(low) >= 3 or word.isupper()) and low not in skip:
+                    words.setdefault(low, span.type)
+    return words
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+@lru_cache(maxsize=1)
+def _skipped() -> frozenset[str]:
+    return name_stopwords() | common_words() | public_vocabulary()
 
 
 def _trim(text: str, span: PhiSpan) -> PhiSpan:

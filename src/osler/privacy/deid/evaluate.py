@@ -18,11 +18,12 @@ from pathlib import Path
 from osler.errors import DataError
 from osler.privacy.deid.spans import PhiSpan
 
-__all__ = ["GoldNote", "SpanScores", "read_physionet_deid", "residual_phi", "score_spans",
-           "split_of"]
+__all__ = ["NAME_TYPES", "GoldNote", "SpanScores", "read_physionet_deid", "residual_phi",
+           "score_spans", "split_of"]
 
 _RECORD = re.compile(r"START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n(.*?)\|\|\|\|END_OF_RECORD",
                      re.S)
+#: The corpus's name types (clinicians, patients, relatives).
 NAME_TYPES = frozenset({"HCPName", "PTName", "PTNameInitial", "RelativeProxyName"})
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from osler.privacy.deid.lexicons import (census_names, common_words, english_names,
                                          first_names, last_names, name_stopwords, place_names,
                                          us_places, us_states)
-from osler.privacy.deid.names import context_words
+from osler.privacy.deid.places import context_words
 from osler.privacy.deid.patterns import MONTHS
 from osler.privacy.deid.spans import PhiSpan
 from osler.resources import path as resource_path

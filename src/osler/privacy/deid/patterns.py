@@ -29,11 +29,19 @@ _YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|un
 # m/d that is a ratio or a strength, not a date: "strength 5/5", "1/2 NS", "grade 2/6 murmur".
 _NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|ratio|i:e|ie|x|cpap|"
                               r"\b(?:pain|cp|c/o|scale|ci|co|lt|rt|left|right|about|approx)|~|"
-                              r"psv?|peep|ventilation|ac|simv|bipap|crackles|(?<!\S)\d|/)\s*-?\s*$",
+                              r"psv?|peep|ventilation|ac|simv|bipap|crackles|(?<!\S)\d|/|"
+                              r"pupils?|perrla?|perl|gcs|pulses?|i/e|level|rated?|rates|\+)\s*-?\s*$",
                               re.I)
 _NOT_DATE_AFTER = re.compile(r"\s*(?:ns\b|strength|str\b|murmur|sem\b|motor|mg|ml|cc\b|tab|amp|l\b|lpm|"
                    r"liters?|bilat|b/l|ue|le\b|x\b|times|pushes|peep|ps\b|hours|hrs|up\b|-\s*\d|"
-                             r"cpap|ventilation|pain|scale|of\b|-\s*\.\d)", re.I)
+                             r"cpap|ventilation|pain|scale|of\b|-\s*\.\d|way\b)", re.I)
+# A pain score next to the word pain ("pain at 7/10", "6/10 incisional pain", not "3/10 had pain").
+_PAIN_BEFORE = re.compile(r"(?:pain|discomfort)\b[^.;\n]{0,10}$", re.I)
+_PAIN_AFTER = re.compile(r"\s+(?:(?!(?:had|has|have|no|and|with|denies|without|for)\b)[a-z]+\s+)?"
+                         r"(?:pain|discomfort)\b", re.I)
+# Shift times written as a range ("1930-2000", "0700-1900"): never years.
+_TIME_RANGE = re.compile(r"(?<![\d/.-])(?:[01]\d|2[0-3])(?:00|15|30|45)\s*-\s*"
+                         r"(?:[01]\d|2[0-3])(?:00|15|30|45)(?![\d/.-])")
 _NOT_YEAR_BEFORE = re.compile(r"(?:\b(?:svri?|pvri?|total|i/o|out|intake|output|u/?o|ivf|"
                               r"plt|plts|wbc|vt|tv|ve|bs|fs|glucose|weight|wt)\b|[=:+~])\s*$", re.I)
 _RATIO = re.compile(r"\d{1,2}/\d{1,2}")
@@ -108,7 +116,14 @@ def _is_measure(text: str, start: int, end: int) -> bool:
 
 
 def _is_ratio(text: str, start: int, end: int) -> bool:
-    """An m/d shape used as a ratio or strength ("motor 5/5", "1/2 NS"), not as a date."""
+    """An m/d shape used as a ratio, a strength or a score ("motor 5/5", "1/2 NS", "pupils
+    3/2", "pain at 7/10"), or a year inside a range of shift times ("1930-2000"), not a date."""
+    if any(m.start() <= start and end <= m.end()
+           for m in _TIME_RANGE.finditer(text, max(0, start - 12), end + 12)):
+        return True
     return bool(_RATIO.fullmatch(text, start, end)
                 and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
-                     or _NOT_DATE_AFTER.match(text, end)))
+                     or _NOT_DATE_AFTER.match(text, end)
+                     or (text[end - 3:end] == "/10"
+                         and (_PAIN_BEFORE.search(text[max(0, start - 20):start])
+                              or _PAIN_AFTER.match(text, end)))))

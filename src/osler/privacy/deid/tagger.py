@@ -48,6 +48,9 @@ class PhiTagger:
     union_rules : bool or 'names'
         Keep the rules' own name and place spans beside the tagger's (``True``), their names
         only (``'names'``), or neither (``False``).
+    name_threshold : float, optional
+        A lower bar for names alone: a token whose P("NAME") reaches it is a name even when
+        P(not "O") is below ``threshold`` (a missed name costs more than a missed place).
 
     Examples
     --------
@@ -57,12 +60,14 @@ class PhiTagger:
     """
 
     def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 150,
-                 threshold: float = 0.35, union_rules: bool | str = False) -> None:
+                 threshold: float = 0.35, union_rules: bool | str = False,
+                 name_threshold: float | None = None) -> None:
         self.c1 = c1
         self.c2 = c2
         self.max_iterations = max_iterations
         self.threshold = threshold
         self.union_rules = union_rules
+        self.name_threshold = name_threshold
 
     # -- training ----------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]],
@@ -170,21 +175,28 @@ class PhiTagger:
 
     def predict(self, text: str, rules: dict[str, list[PhiSpan]],
                 threshold: float | None = None) -> list[PhiSpan]:
-        """PHI spans of ``text`` by the tagger alone (tokens over the threshold, joined)."""
+        """PHI spans of ``text`` by the tagger alone (tokens over the thresholds, joined)."""
         tokens, probs = self.marginals(text, rules)
-        return self.spans(text, tokens, probs, self.threshold if threshold is None else threshold)
+        return self.spans(text, tokens, probs, self.threshold if threshold is None else threshold,
+                          self.name_threshold)
 
-    def spans(self, text: str, tokens: list[Token], probs: np.ndarray, threshold: float
-              ) -> list[PhiSpan]:
-        """Spans from marginals: a token is PHI of its likeliest non-"O" type."""
+    def spans(self, text: str, tokens: list[Token], probs: np.ndarray, threshold: float,
+              name_threshold: float | None = None) -> list[PhiSpan]:
+        """Spans from marginals: a token is PHI of its likeliest non-"O" type when P(not "O")
+        reaches ``threshold``, and a name when P("NAME") reaches ``name_threshold``."""
         if not tokens:
             return []
         o = self.labels_.index("O")
         phi = probs.copy()
         phi[:, o] = -1.0
         best = phi.argmax(axis=1)
-        out = [PhiSpan(t.start, t.end, self.labels_[best[i]])
-               for i, t in enumerate(tokens) if 1.0 - probs[i, o] >= threshold]
+        name = self.labels_.index("NAME") if "NAME" in self.labels_ else None
+        out = []
+        for i, t in enumerate(tokens):
+            if 1.0 - probs[i, o] >= threshold:
+                out.append(PhiSpan(t.start, t.end, self.labels_[best[i]]))
+            elif name is not None and name_threshold is not None and probs[i, name] >= name_threshold:
+                out.append(PhiSpan(t.start, t.end, "NAME"))
         return merge_spans(out, text)
 
     # -- persistence -------------------------------------------------------------------------
@@ -194,7 +206,8 @@ class PhiTagger:
         names = sorted(self.feature_index_, key=self.feature_index_.get)
         return {"format": FORMAT, "labels": list(self.labels_), "threshold": self.threshold,
                 "params": {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
-                           "union_rules": self.union_rules},
+                           "union_rules": self.union_rules,
+                           "name_threshold": self.name_threshold},
                 "trained_on": self.trained_on_,
                 "transitions": np.round(self.transitions_, 5).tolist(),
                 "features": {a: np.round(self.weights_[self.feature_index_[a]], 5).tolist()
@@ -228,7 +241,8 @@ class PhiTagger:
                             f"{sorted(unknown)}")
         params = data["params"]
         model = cls(c1=params["c1"], c2=params["c2"], max_iterations=params["max_iterations"],
-                    threshold=data["threshold"], union_rules=params["union_rules"])
+                    threshold=data["threshold"], union_rules=params["union_rules"],
+                    name_threshold=params.get("name_threshold"))
         labels = data["labels"]
         model.labels_ = tuple(labels)
         model.transitions_ = np.array(data["transitions"], dtype=float)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.errors import DataError
 from osler.privacy.deid.detect import detect_phi
+from osler.privacy.deid.patient import detect_phi_notes
 from osler.privacy.deid.spans import PhiSpan
 from osler.privacy.deid.surrogates import surrogate, tag
 from osler.privacy.keys import DeidKey
@@ -15,7 +17,7 @@ from osler.privacy.keys import DeidKey
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
 
-__all__ = ["PROFILES", "DeidentifiedText", "deidentify_text", "replace_phi"]
+__all__ = ["DeidentifiedText", "PROFILES", "deidentify_notes", "deidentify_text", "replace_phi"]
 
 PROFILES = ("surrogate", "tag")
 
@@ -53,10 +55,56 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
     >>> deidentify_text("Seen by Dr. Osler.", DeidKey(b"k" * 32), profile="tag").text
     'Seen by Dr. [NAME].'
     """
-    if profile not in PROFILES:
-        raise DataError(f"The 'profile' parameter must be one of {set(PROFILES)}; got {profile!r}")
+    _check_profile(profile)
     return replace_phi(text, detect_phi(text, tagger=tagger), key, patient=patient,
                        profile=profile)
+
+
+def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None = None,
+                     profile: str = "surrogate",
+                     tagger: PhiTagger | str | Path | None = "bundled"
+                     ) -> list[DeidentifiedText]:
+    """Replace every PHI span of the notes of ONE patient, found together.
+
+    A name or place found in one note is replaced at every mention in all of them (see
+    :func:`~osler.privacy.deid.patient.detect_phi_notes`); otherwise as
+    :func:`deidentify_text`, note by note, in the order given. Memory: the notes and their
+    spans.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The patient's notes.
+    key : DeidKey
+        The de-identification key (surrogates and date shift, as for one note).
+    patient : str, optional
+        The patient's source id: dates move by this patient's offset.
+    profile : {'surrogate', 'tag'}
+        Realistic stand-ins of the same type, or ``[TYPE]`` tags.
+    tagger : PhiTagger, path, 'bundled' or None
+        The learned tagger used with the rules; ``None``: rules only.
+
+    Returns
+    -------
+    list of DeidentifiedText
+        One per note, in order, with offsets into that note's original text.
+
+    Examples
+    --------
+    >>> from osler.privacy.keys import DeidKey
+    >>> notes = ["Seen by Dr. Quimby today.", "Quimby aware of K 3.1."]
+    >>> [d.text for d in deidentify_notes(notes, DeidKey(b"k" * 32), profile="tag",
+    ...                                   tagger=None)]
+    ['Seen by Dr. [NAME] today.', '[NAME] aware of K 3.1.']
+    """
+    _check_profile(profile)
+    return [replace_phi(text, spans, key, patient=patient, profile=profile)
+            for text, spans in zip(texts, detect_phi_notes(texts, tagger=tagger))]
+
+
+def _check_profile(profile: str) -> None:
+    if profile not in PROFILES:
+        raise DataError(f"The 'profile' parameter must be one of {set(PROFILES)}; got {profile!r}")
 
 
 def replace_phi(text: str, spans: list[PhiSpan], key: DeidKey, *, patient: str | None = None,

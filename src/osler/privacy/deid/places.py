@@ -1,0 +1,209 @@
+"""Place detectors: institutions, wards, towns and streets, from dictionaries and context.
+
+They share the tokeniser and word tests of :mod:`osler.privacy.deid.names` ("Lochmoor" after
+"transferred from", "Quartermain 2" after "transfer to", "Glen Burnie", "Lansdowne, MA").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from osler.privacy.deid.lexicons import (common_words, name_stopwords, place_names, us_places,
+                                         us_states)
+from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES, _any_in,
+                                      _capital_signal, _gap, _inflected, _known, _mixed_case,
+                                      _title, _tokens)
+from osler.privacy.deid.spans import PhiSpan
+
+__all__ = ["context_words", "find_places"]
+
+_INSTITUTION = re.compile(r"(?<![\w.])(?P<p>[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?)\s+(?:Center|Centre|"
+                          r"House|Manor|Gardens|Commons|Pavilion|Building|Bldg|ICU|MICU|SICU|CCU|"
+                          r"CSRU|ED|EW|ER)\b")
+_PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|clinic|nursing home|rehab|"
+                          r"rehab center|manor|county|memorial hospital|university|church|"
+                          r"street|avenue|ave|road|blvd|boulevard|nh|nursing facility|hospice|vna|"
+                          r"health ?care|assisted living|senior center|village|heights)\b", re.I)
+_PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|admitted|adm|admit|"
+                            r"sent|came|returned|discharged?|d/c'?d?|c/o|"
+                            r"moved|lives|living|live|resides|home|house|job|works?|trip|flown|"
+                            r"flew|visit(?:ing)?|born|->|i'm|"
+                            r"located|housing|center|hospital|ed|er|ew)\s+(?:back\s+)?"
+                            r"(?:to|from|in|at)(?:\s+the)?|\bosh)\s*$", re.I)
+_BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
+                          r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
+# A lone town name needs a preposition before it ("lives in Towson", "from Dundalk").
+_TOWN_BEFORE = re.compile(r"(?:\b(?:in|from|to|at|near|of|outside|around)|->|@)\s+$", re.I)
+# Without capitals, "to"/"in" are too often followed by a verb or a common noun ("TO PUSH").
+_TOWN_BEFORE_UNCASED = re.compile(r"\b(?:from|near|outside|(?:lives?|living|resides|home|"
+                                  r"house|born|raised|moved|moving)\s+(?:in|to))\s+$", re.I)
+# Hospitals written as initials: "at GH", "from BWH", "to UMMC" (Hospital, Medical Center).
+_ABBREVIATED_HOSPITAL = re.compile(r"(?:\b(?:at|from|to|in)\s+|->\s*|@\s*)(?:the\s+)?"
+                                   r"(?P<p>[A-Za-z]{1,2}H|[A-Za-z]{2,3}MC)\b", re.I)
+_NOT_HOSPITALS = frozenset("""with each both much such high rich path bath math ugh nah bah huh ooh
+aah ah oh eh uh sh th dh bh ph ch nh wh cath arch cvvh mech osh""".split())
+# "at Seymour Black's house": the home of a named person is a location.
+_SOMEONES_HOME = re.compile(r"\b(?:at|to|from)\s+(?P<p>(?:[A-Za-z]+\s+)?[A-Za-z]+'s)\s+"
+                            r"(?:house|home|"
+                            r"apartment|apt|place|farm)\b", re.I)
+# A building or ward named with a floor number after a move ("transfer to Farr 2", "on Hale 5").
+_WARD = re.compile(r"\b(?:to|from|on|onto)\s+(?:the\s+)?(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
+                   r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
+                   r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\(|team|nurse|"
+                   r"nursing|staff|"
+                   r"rn\b|unit|floor|service))", re.I | re.M)
+# Common words that often make up a hospital's name ("Sacred Heart", "Good Samaritan").
+_HOSPITAL_WORDS = frozenset("""st saint holy mercy sacred heart good samaritan memorial children's
+childrens shriners""".split())
+# Words before "hospital" or "rehab" that describe it without naming it ("the local hospital").
+_NOT_PLACES = frozenset("""other local outside previous prior another basic same this that nearby
+community their his her your rehab continue for begin acute inpatient pt's pts patient's pt
+patient cool nitro home multiple several many numerous frequent recent two three rehabilitation
+unit floor tcu icu ward stable good fair critical serious satisfactory guarded medical surgical
+cardiac neuro trauma coronary care pediatric main cancer dialysis wound infusion imaging
+emergency step down cardiothoracic thoracic vascular transplant burn white micu sicu ccu csru
+pacu nicu picu ctic cvicu ct mri or ir ep cath lab ed er ew radiology dialysis hd surgery endoscopy
+echo xray x-ray ultrasound us ekg eeg tee egd ercp bronch pre-op preop post-op postop holding
+bedside room bed chair commode bathroom shower home hospice morgue""".split())
+# "Lansdowne, MA", "hampton,ma", "Quincy, Massachusetts": a town named with its state.
+_STATE_AFTER = re.compile(r"[ \t]?,[ \t]?(?:(?P<code>[A-Za-z]{2})(?![A-Za-z])|"
+                          r"(?P<name>[A-Za-z]+(?:[ \t][A-Za-z]+)?))")
+_POSTAL = frozenset("""al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms
+mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy""".split())
+# Postal codes that are also ward words ("MD", "PA", "OR", "ME", "MS" ...): a town only if listed.
+_AMBIGUOUS_POSTAL = frozenset("al co de hi id in la md me mo ms mt ne oh ok or pa".split())
+_STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
+                     r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
+
+
+def find_places(text: str) -> Iterator[PhiSpan]:
+    """Spans of places smaller than a state: named institutions, towns and streets."""
+    stop = name_stopwords()
+    places = place_names()
+    toks = _tokens(text)
+    cased = _capital_signal(text)
+    for m in _STREET.finditer(text):
+        yield PhiSpan(m.start(), m.end(), "LOCATION")
+    yield from _gazetteer(text, toks, stop, cased)
+    yield from _town_with_state(text, toks, stop)
+    if _mixed_case(text):
+        yield from _capitalised_institutions(text, stop)
+    for regex in (_ABBREVIATED_HOSPITAL, _SOMEONES_HOME):
+        for m in regex.finditer(text):
+            if m.group("p").lower() not in _NOT_HOSPITALS:
+                yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    for m in _WARD.finditer(text):
+        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _TITLES, _RELATIONS):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    for m in _BEFORE_UNIT.finditer(text):
+        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    for i, (start, end, word) in enumerate(toks):
+        low = word.lower()
+        capital = word[:1].isupper() if cased else True
+        if low in places:
+            yield PhiSpan(start, end, "LOCATION")
+        elif _names_a_place(low, stop) and _PLACE_HEADS.match(text, end):
+            yield PhiSpan(start, end, "LOCATION")
+            for j in (i - 1, i - 2):
+                if (j < 0 or not _names_a_place(toks[j][2].lower(), stop)
+                        or text[toks[j][1]:toks[j + 1][0]].strip()):
+                    break
+                yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+        elif (low not in stop and capital and not _any_in(low, _NOT_NAMES, _NOT_PLACES, us_states())
+              and _PLACE_CONTEXT.search(text[max(0, start - 30):start])):
+            yield PhiSpan(start, end, "LOCATION")
+            for j in (i + 1, i + 2):  # "Bel Air", "Glen Burnie": the rest of a town's name
+                if (j >= len(toks) or _gap(text, toks[j - 1][1], toks, j - 1) or not cased
+                        or not _title(toks[j][2]) or toks[j][2].lower() in stop
+                        or text[toks[j - 1][1]:toks[j][0]].strip()  # "Springfield, Illinois"
+                        or toks[j][2].lower() in us_states()):
+                    break
+                yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+
+
+def _capitalised_institutions(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Capitalised names before "Center", "House", "ICU" ... ("Ferncliff Manor", "Finard ICU")."""
+    for m in _INSTITUTION.finditer(text):
+        words = [w for w in re.findall(r"[A-Za-z']+", m.group("p"))]
+        if all(_names_a_place(w.lower(), stop) and w.lower() not in common_words()
+               for w in words):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+
+
+def _names_a_place(low: str, stop: frozenset[str]) -> bool:
+    """Whether a word before "Hospital", "Rehab" ... can be part of the place's name."""
+    if low in _HOSPITAL_WORDS:
+        return True
+    return not (_any_in(low, _NOT_NAMES, _NOT_PLACES, stop) or _inflected(low))
+
+
+def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str], cased: bool
+               ) -> Iterator[PhiSpan]:
+    """US towns: "Glen Burnie", "lives in Towson"; in all-capital or all-lower notes only after
+    a preposition ("FROM DUNDALK")."""
+    towns = us_places()
+    shaped = _title if cased else str.isalpha
+    for i, (start, _end, word) in enumerate(toks):
+        low = word.lower()
+        if not shaped(word) or _any_in(low, _NOT_NAMES, _TITLES, _RELATIONS, _NOT_PLACES):
+            continue
+        before = _TOWN_BEFORE if cased else _TOWN_BEFORE_UNCASED
+        context = bool(before.search(text, max(0, start - 20), start))
+        for n in (3, 2, 1):
+            window = toks[i:i + n]
+            if (len(window) < n or any(not shaped(w) for _s, _e, w in window)
+                    or any(_gap(text, window[k][1], toks, i + k) for k in range(n - 1))):
+                continue
+            name = " ".join(w.lower() for _s, _e, w in window)
+            if name in towns and (n > 1 and cased or context and low not in stop
+                                  and len(word) > (3 if cased else 4) and not _inflected(low)):
+                yield PhiSpan(start, window[-1][1], "LOCATION")
+                break
+
+
+def _town_with_state(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
+                     ) -> Iterator[PhiSpan]:
+    """One to three words before ", <state>": a listed US town, or (state written
+    unambiguously, capitals used as in prose) any capitalised name ("Quellmoor, MA")."""
+    towns, mixed = us_places(), _mixed_case(text)
+    for i in range(len(toks)):
+        for n in (3, 2, 1):
+            window = toks[i:i + n]
+            if len(window) < n or any(_gap(text, window[k][1], toks, i + k) for k in range(n - 1)):
+                continue
+            state = _state_after(text, window[-1][1])
+            if state is None:
+                continue
+            words = [w for _s, _e, w in window]
+            listed = " ".join(w.lower() for w in words) in towns
+            named = mixed and state == "clear" and all(
+                _title(w) and not _any_in(w.lower(), stop, common_words(), _NOT_NAMES,
+                                          _NOT_PLACES, _TITLES, _RELATIONS) for w in words)
+            if (listed and (state == "clear" or not _known(words[0]))) or named:
+                yield PhiSpan(window[0][0], window[-1][1], "LOCATION")
+                break
+
+
+def _state_after(text: str, end: int) -> str | None:
+    """"clear" when a US state follows ``end`` after a comma, "ambiguous" for a postal code
+    that is also a ward word written in capitals ("MD"), else None."""
+    m = _STATE_AFTER.match(text, end)
+    if m is None:
+        return None
+    if m.group("code"):
+        code = m.group("code")
+        if code.lower() not in _POSTAL:
+            return None
+        if code.lower() in _AMBIGUOUS_POSTAL:
+            return "ambiguous" if code.isupper() else None
+        return "clear"
+    name = m.group("name").lower()
+    return "clear" if name in us_states() or name.split()[0] in us_states() else None
+
+
+def context_words() -> frozenset[str]:
+    """The titles, relation words and not-a-name/not-a-place words the rules above rely on."""
+    return frozenset(_TITLES | _RELATIONS | _WEAK_TITLES | _NOT_NAMES | _NOT_PLACES
+                     | _HOSPITAL_WORDS | _NOT_HOSPITALS)
