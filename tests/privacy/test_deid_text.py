@@ -94,3 +94,18 @@ def test_vehicle_device_and_zip_identifiers():
     assert _found(text) >= {("01605", "LOCATION"), ("PX12345-B", "ID"),
                             ("1HGCM82633A004352", "ID")}
     assert not any(value == "remains" for value, _ in _found(text))
+
+
+def test_a_first_name_surrogate_keeps_the_names_gender():
+    import importlib
+
+    from osler.privacy.deid.surrogates import surrogate
+
+    person = importlib.import_module("faker.providers.person.en_US").Provider
+    female, male = set(person.first_names_female), set(person.first_names_male)
+    key = DeidKey(b"k" * 32)
+    for original, own, other in (("John", male, female), ("Mary", female, male),
+                                 ("Robert", male, female), ("Linda", female, male)):
+        replaced = surrogate(key, "NAME", original, timedelta(0))
+        assert replaced in own and replaced not in other
+        assert surrogate(key, "NAME", original, timedelta(0)) == replaced  # keyed, stable

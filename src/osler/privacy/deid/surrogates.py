@@ -25,10 +25,24 @@ def tag(phi_type: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _name_lists() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _name_lists() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """First names by gender ('female', 'male', 'any') and last names, from Faker's en_US lists.
+
+    A first name keeps its gender where the list gives it only one ("Son John" stays a son's
+    name); names the list gives both genders, or none, draw from every first name.
+    """
     require("faker", "nlp")
     person = importlib.import_module("faker.providers.person.en_US").Provider
-    return tuple(sorted(person.first_names)), tuple(sorted(person.last_names))
+    female, male = set(person.first_names_female), set(person.first_names_male)
+    firsts = {"female": tuple(sorted(female - male)), "male": tuple(sorted(male - female)),
+              "any": tuple(sorted(person.first_names))}
+    return firsts, tuple(sorted(person.last_names))
+
+
+@lru_cache(maxsize=1)
+def _first_name_gender() -> dict[str, str]:
+    firsts, _ = _name_lists()
+    return {n.lower(): g for g in ("female", "male") for n in firsts[g]}
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +87,7 @@ def _name(key: DeidKey, value: str) -> str:
             continue
         first = (len(words) > 1 and w is words[0]) or (len(words) == 1
                                                          and bare.lower() in first_names())
-        pool = firsts if first else lasts
+        pool = firsts[_first_name_gender().get(bare.lower(), "any")] if first else lasts
         out.append(_like(bare, pool[key.choice("name", bare.lower(), len(pool))]) + w[len(bare):])
     return " ".join(out)
 
