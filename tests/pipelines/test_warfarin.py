@@ -69,6 +69,31 @@ def test_train_predict_evaluate(tmp_path: Path) -> None:
     # the data follow the IWPC algorithm, so it must beat the clinical one here
     overall = {r["model"]: r for r in table if r["group"] == "overall"}
     assert overall["IWPC pharmacogenetic"]["mae_mg_week"] < overall["IWPC clinical"]["mae_mg_week"]
+    paired = next(s["table"] for s in card["sections"] if s["heading"].startswith("Learned against"))
+    assert [r["learned vs"] for r in paired] == ["IWPC pharmacogenetic", "IWPC clinical"]
+    learned_mae = overall["learned (LightGBM + linear)"]["mae_mg_week"]
+    for row in paired:  # the paired difference is exactly the difference of the two MAEs
+        assert row["MAE difference (mg/week)"] == pytest.approx(
+            learned_mae - overall[row["learned vs"]]["mae_mg_week"], abs=1e-3)
+    assert "paired bootstrap by patient" in text
+
+
+def test_paired_difference_by_hand() -> None:
+    from osler.pipelines._warfarin_metrics import paired_difference
+    actual = pd.Series([20.0, 30.0, 40.0, 50.0])
+    better = pd.Series([21.0, 30.0, 40.0, 50.0])     # errors 1, 0, 0, 0; within 20%: all four
+    worse = pd.Series([26.0, 33.0, 40.0, 70.0])      # errors 6, 3, 0, 20; within 20%: 2 of 4
+    diff = paired_difference(actual, better, worse, n_boot=500)
+    assert diff["n"] == 4
+    assert diff["mae_difference"] == pytest.approx((1 - 29) / 4)
+    assert diff["within_20pct_difference"] == pytest.approx(0.5)
+    assert diff["mae_difference_low"] <= diff["mae_difference"] <= diff["mae_difference_high"]
+    assert diff["mae_difference_high"] < 0  # no patient is worse, three are better
+    same = paired_difference(actual, better, better, n_boot=200)
+    assert same["mae_difference_low"] == same["mae_difference_high"] == 0.0
+    with pytest.raises(ValueError, match="no patient"):
+        paired_difference(pd.Series([], dtype=float), pd.Series([], dtype=float),
+                          pd.Series([], dtype=float))
 
 
 def test_bad_inputs(tmp_path: Path) -> None:

@@ -7,8 +7,27 @@ from pathlib import Path
 import pandas as pd
 
 from osler.evaluate.card import ModelCard, Section
+from osler.pipelines._warfarin_metrics import paired_difference
 
-__all__ = ["write_card"]
+__all__ = ["comparisons", "write_card"]
+
+_REFERENCES = (("IWPC pharmacogenetic", "iwpc_pharmacogenetic_mg_week"),
+               ("IWPC clinical", "iwpc_clinical_mg_week"))
+
+
+def comparisons(actual: pd.Series, scored: pd.DataFrame) -> pd.DataFrame:
+    """Learned minus each IWPC algorithm on the same patients, with paired bootstrap 95% CIs."""
+    rows = []
+    for name, column in _REFERENCES:
+        diff = paired_difference(actual, scored["dose_mg_week"], scored[column])
+        rows.append({"learned vs": name, "n": diff["n"],
+                     "MAE difference (mg/week)": round(diff["mae_difference"], 3),
+                     "95% CI": f"{diff['mae_difference_low']:.2f} to "
+                               f"{diff['mae_difference_high']:.2f}",
+                     "within-20% difference": f"{diff['within_20pct_difference']:+.1%}",
+                     "95% CI ": f"{diff['within_20pct_difference_low']:+.1%} to "
+                                f"{diff['within_20pct_difference_high']:+.1%}"})
+    return pd.DataFrame(rows)
 
 
 def _figure(actual: pd.Series, scored: pd.DataFrame):  # noqa: ANN202 - matplotlib Figure
@@ -29,8 +48,9 @@ def _figure(actual: pd.Series, scored: pd.DataFrame):  # noqa: ANN202 - matplotl
 
 
 def write_card(table: pd.DataFrame, actual: pd.Series, scored: pd.DataFrame, meta: dict,
-               report: Path) -> Path:
+               report: Path, paired: pd.DataFrame | None = None) -> Path:
     """Write the HTML card (and its JSON) for a held-out evaluation."""
+    paired = comparisons(actual, scored) if paired is None else paired
     overall = table[table["group"] == "overall"].set_index("model")
     learned = overall.iloc[0]
     summary = {"patients evaluated": int(learned["n"]),
@@ -49,6 +69,10 @@ def write_card(table: pd.DataFrame, actual: pd.Series, scored: pd.DataFrame, met
             "weight are filled with training medians for all three models; VKORC1 -1639 is "
             "imputed from linked VKORC1 SNPs by race as IWPC did, else counted as unknown.")),
         Section("All three models: overall, by dose band and by race", table=table),
+        Section("Learned against each IWPC algorithm on the same patients", table=paired, note=(
+            "Paired bootstrap by patient (2,000 resamples): both models are scored on every "
+            "resample, so the interval is for the difference itself. A negative MAE difference "
+            "and a positive within-20% difference favour the learned model.")),
         Section("Predicted against actual dose", figure=_figure(actual, scored)),
         Section("Models", note=(
             "IWPC pharmacogenetic and clinical algorithms: NEJM 2009;360:753-64 appendix "

@@ -114,7 +114,7 @@ class WarfarinDoseTask:
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None, report: Path,
                  split: str | None = None) -> str:
-        from osler.pipelines._warfarin_card import write_card
+        from osler.pipelines._warfarin_card import comparisons, write_card
 
         model, meta = self._load(model_dir)
         frame = pd.concat([read_iwpc(p) for p in data], ignore_index=True)
@@ -130,11 +130,16 @@ class WarfarinDoseTask:
             "learned (LightGBM + linear)": scored["dose_mg_week"],
             "IWPC pharmacogenetic": scored["iwpc_pharmacogenetic_mg_week"],
             "IWPC clinical": scored["iwpc_clinical_mg_week"]}, dosing_inputs(test)["race"])
-        write_card(table, actual, scored, meta, Path(report))
+        paired = comparisons(actual, scored)
+        write_card(table, actual, scored, meta, Path(report), paired)
         overall = table[table["group"] == "overall"].set_index("model")
         parts = [f"{m}: MAE {r.mae_mg_week:.2f} mg/week, within 20% {r.within_20pct:.1%}"
                  for m, r in overall.iterrows()]
-        return f"warfarin-dose on {len(test)} unseen patients; " + "; ".join(parts)
+        versus = [f"learned - {r['learned vs']}: MAE {r['MAE difference (mg/week)']:+.2f} "
+                  f"({r['95% CI']}), within 20% {r['within-20% difference']} ({r['95% CI ']})"
+                  for _, r in paired.iterrows()]
+        return (f"warfarin-dose on {len(test)} unseen patients; " + "; ".join(parts)
+                + "\npaired bootstrap by patient, 95% CI: " + "; ".join(versus))
 
 
 TASK = WarfarinDoseTask()
