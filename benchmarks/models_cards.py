@@ -7,6 +7,11 @@ development stays only (the held-out fifth is removed first and never read), eve
 the same folds (seeds 0-2), then last round's model and the chosen one again on fresh folds
 (seeds 3-5); figures to benchmarks/results/icu_mortality_cv.json (about 20 min at load ~3).
 
+``--score-gap`` reads only the outcomes file: AUROC of the fixed SAPS-I and SOFA scores on the
+development stays and on the held-out fifth (bootstrap 95% CIs), to tell a harder held-out draw
+from an over-fitted model. Neither score is fitted, so reading them on held-out stays chooses
+nothing.
+
 Uses the same task objects as ``osler train`` / ``osler evaluate``. Cards go to docs/cards/,
 figures to benchmarks/results/models_cards.json. The sepsis card is written by
 benchmarks/models_sepsis.py. Heart disease is cross-site: Cleveland -> Hungarian (the card)
@@ -180,6 +185,35 @@ def _cv_line(y, oofs) -> str:
     return f"fold mean {np.mean(f):.4f} (sd {np.std(f, ddof=1):.4f})"
 
 
+def score_gap(outcomes: Path, n_boot: int = 2000) -> dict:
+    """AUROC of SAPS-I and SOFA (as recorded) on development vs held-out icu-mortality stays."""
+    import numpy as np
+    import pandas as pd
+
+    from osler.evaluate import roc_auc
+
+    frame = pd.read_csv(outcomes)
+    develop = get_task("icu-mortality").develop_mask(frame["RecordID"].astype(str).to_numpy())
+    y = frame["In-hospital_death"].to_numpy()
+    rng = np.random.default_rng(0)
+    out = {}
+    for score in ("SAPS-I", "SOFA"):
+        value = frame[score].astype(float).where(frame[score] >= 0)  # -1 marks not recorded
+        for part, mask in (("development", develop), ("held-out", ~develop)):
+            known = mask & value.notna().to_numpy()
+            yy, ss = y[known], value.to_numpy()[known]
+            boots = []
+            for _ in range(n_boot):
+                i = rng.integers(0, len(yy), len(yy))
+                if 0 < yy[i].sum() < len(i):
+                    boots.append(roc_auc(yy[i], ss[i]))
+            out[f"{score} {part}"] = {
+                "stays": int(mask.sum()), "scored": int(known.sum()),
+                "deaths": int(yy.sum()), "auroc": round(float(roc_auc(yy, ss)), 3),
+                "ci": [round(float(np.quantile(boots, q)), 3) for q in (0.025, 0.975)]}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", nargs="*", default=["icu-mortality", "readmission",
@@ -187,7 +221,12 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/models_cards.json"))
     ap.add_argument("--cv", action="store_true",
                     help="icu-mortality candidates by repeated CV on development stays only")
+    ap.add_argument("--score-gap", action="store_true",
+                    help="SAPS-I and SOFA AUROC on development vs held-out icu-mortality stays")
     args = ap.parse_args()
+    if args.score_gap:
+        print(json.dumps(score_gap(SHARED / "icu-mortality-2012" / "Outcomes-a.txt"), indent=2))
+        return
     if args.cv:
         out = Path("benchmarks/results/icu_mortality_cv.json")
         out.parent.mkdir(parents=True, exist_ok=True)

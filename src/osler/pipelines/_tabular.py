@@ -86,9 +86,14 @@ class TabularTask:
         return d
 
     def _develop_mask(self, d: TabularData) -> np.ndarray:
+        return self.develop_mask(d.patients)
+
+    def develop_mask(self, patients: np.ndarray) -> np.ndarray:
+        """True for each patient the task may train on; False for its held-out share."""
+        patients = np.asarray(patients)
         if not self.held_out:
-            return np.ones(len(d.ids), dtype=bool)
-        part = patient_split(d.patients, {"develop": 1 - self.held_out, "test": self.held_out},
+            return np.ones(len(patients), dtype=bool)
+        part = patient_split(patients, {"develop": 1 - self.held_out, "test": self.held_out},
                              salt=f"{self.name}-final-test")
         return part == "develop"
 
