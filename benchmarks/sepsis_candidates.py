@@ -16,7 +16,10 @@ and one LightGBM with the threshold chosen on a 20% split of the training stays;
 ``crossfit`` uses every feature and five cross-fitted models with the threshold on their
 out-of-fold scores (the logic of ``fit_sepsis``, run here with bare LightGBM, the members'
 log-odds averaged as in production; before 2026-11-30 the script averaged probabilities).
-Prints one JSON line per fold and the means; docs/benchmarks.md quotes them.
+Prints one JSON line per fold and the means; docs/benchmarks.md quotes them. ``--save FILE``
+also writes every score to a ``.npz`` (labels, stays, hours, folds, each fold's test scores,
+threshold and its inner out-of-fold scores on its training stays), so that alarm policies can
+be compared by ``benchmarks/sepsis_policies.py`` without training again.
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ def fit_predict(X, y, s, X_test, params, trees, shift, crossfit):
         fit, th = part == "fit", part == "th"
         booster = lgb.train(params, lgb.Dataset(X[fit], target[fit]), trees)
         threshold, _ = choose_threshold(y[th], booster.predict(X[th]), s[th])
-        return booster.predict(X_test), threshold
+        return booster.predict(X_test), threshold, None
     n = 5 if crossfit is True else int(crossfit)
     inner = patient_folds(s, n, seed=1)
     oof, p = np.zeros(len(y)), np.zeros(len(X_test))
@@ -106,13 +109,15 @@ def fit_predict(X, y, s, X_test, params, trees, shift, crossfit):
         # log-odds, averaged as the production ensemble (CrossFittedRiskModel) averages them
         oof[~fit] = booster.predict(X[~fit], raw_score=True)
         p += booster.predict(X_test, raw_score=True) / n
-    return p, choose_threshold(y, oof, s)[0]
+    return p, choose_threshold(y, oof, s)[0], oof
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("candidate", choices=sorted(CANDIDATES))
     ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--save", type=Path, default=None,
+                    help="write every fold's scores and inner out-of-fold scores to this .npz")
     args = ap.parse_args()
     old, extra, trees, shift, crossfit = CANDIDATES[args.candidate]
     cohort = load_cohort([args.data])
@@ -122,15 +127,23 @@ def main() -> None:
     y, s = labels_of(dev), dev.meta["stay"].to_numpy()
     folds = patient_folds(s, 5, seed=0)
     rows = []
+    test_scores, thresholds, inner = np.full(len(y), np.nan), [], np.full((5, len(y)), np.nan)
     for k in range(5):
         t0 = time.perf_counter()
         tr, te = folds != k, folds == k
-        p, threshold = fit_predict(X[tr], y[tr], s[tr], X[te], {**BASE, **extra}, trees, shift,
+        p, threshold, oof = fit_predict(X[tr], y[tr], s[tr], X[te], {**BASE, **extra}, trees, shift,
                                    crossfit)
         rows.append({"fold": k, "AUROC": roc_auc(y[te], p), "threshold": threshold,
                      "utility": normalized_utility(y[te], p >= threshold, s[te]),
                      "seconds": time.perf_counter() - t0})
         print(json.dumps(rows[-1]), flush=True)
+        test_scores[te], thresholds = p, thresholds + [threshold]
+        if oof is not None:
+            inner[k, tr] = oof
+    if args.save:
+        np.savez_compressed(args.save, y=y, stays=s, hours=dev.meta["hour"].to_numpy(),
+                            folds=folds, test_scores=test_scores,
+                            thresholds=np.array(thresholds), inner_oof=inner)
     print(json.dumps({"candidate": args.candidate, "features": X.shape[1],
                       "AUROC": float(np.mean([r["AUROC"] for r in rows])),
                       "utility": float(np.mean([r["utility"] for r in rows]))}))

@@ -69,7 +69,8 @@ def test_train_predict_evaluate(tmp_path: Path) -> None:
     # the data follow the IWPC algorithm, so it must beat the clinical one here
     overall = {r["model"]: r for r in table if r["group"] == "overall"}
     assert overall["IWPC pharmacogenetic"]["mae_mg_week"] < overall["IWPC clinical"]["mae_mg_week"]
-    paired = next(s["table"] for s in card["sections"] if s["heading"].startswith("Learned against"))
+    paired = next(s["table"] for s in card["sections"]
+                  if s["heading"].startswith("Learned against"))
     assert [r["learned vs"] for r in paired] == ["IWPC pharmacogenetic", "IWPC clinical"]
     learned_mae = overall["learned (LightGBM + linear)"]["mae_mg_week"]
     for row in paired:  # the paired difference is exactly the difference of the two MAEs
