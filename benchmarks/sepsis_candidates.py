@@ -141,7 +141,7 @@ def main() -> None:
         if oof is not None:
             inner[k, tr] = oof
     if args.save:
-        np.savez_compressed(args.save, y=y, stays=s, hours=dev.meta["hour"].to_numpy(),
+        np.savez_compressed(args.save, y=y, stays=s.astype(str), hours=dev.meta["hour"].to_numpy(),
                             folds=folds, test_scores=test_scores,
                             thresholds=np.array(thresholds), inner_oof=inner)
     print(json.dumps({"candidate": args.candidate, "features": X.shape[1],
