@@ -60,7 +60,9 @@ def write_card(table: pd.DataFrame, actual: pd.Series, scored: pd.DataFrame, met
                "MAE IWPC pharmacogenetic": float(overall.iloc[1]["mae_mg_week"]),
                "within 20% IWPC pharmacogenetic": float(overall.iloc[1]["within_20pct"]),
                "MAE IWPC clinical": float(overall.iloc[2]["mae_mg_week"]),
-               "within 20% IWPC clinical": float(overall.iloc[2]["within_20pct"])}
+               "within 20% IWPC clinical": float(overall.iloc[2]["within_20pct"]),
+               "MAE learned minus IWPC pharmacogenetic (95% CI)":
+                   f"{paired.iloc[0]['MAE difference (mg/week)']:+.2f} ({paired.iloc[0]['95% CI']})"}
     sections = [
         Section("Data and split", note=(
             "IWPC data (PharmGKB, CC BY-SA 4.0). Patients are split by a hash of the PharmGKB "
