@@ -2,6 +2,8 @@
 
 import csv
 
+import pandas as pd
+
 import pytest
 from tabular_synth import write_heart, write_readmission
 
@@ -46,9 +48,53 @@ def test_readmission_flow_holds_out_patients(tmp_path):
 def test_malformed_tables_fail_with_the_file_named(tmp_path):
     bad = tmp_path / "processed.bad.data"
     bad.write_text("1,2,3\n4,5,6\n")
-    with pytest.raises(DataError, match="processed.bad.data: rows must have 14"):
+    with pytest.raises(DataError, match="processed.bad.data: no usable row .2 skipped"):
         HEART.load([bad], None)
     csvfile = tmp_path / "enc.csv"
     csvfile.write_text("encounter_id,patient_nbr\n1,2\n")
     with pytest.raises(DataError, match="missing columns"):
         READMISSION.load([csvfile], None)
+
+
+def test_heart_rows_that_are_not_13_or_14_numbers_are_skipped_by_line(tmp_path):
+    good = write_heart(tmp_path / "g", n=30, seed=3)
+    lines = good.read_text().splitlines()
+    lines[4] = "1,2,3"                         # too few values
+    lines[7] = lines[7].replace("1", "x", 1) if "1" in lines[7] else "x" + lines[7]
+    mixed = tmp_path / "processed.mixed.data"
+    mixed.write_text("\n".join(lines) + "\n")
+    d = HEART.load([mixed], None)
+    assert len(d.ids) == 28 and 4 not in d.ids and 7 not in d.ids and 8 in d.ids
+    reasons = [r for _, r in d.skipped]
+    assert any("line 5: 3 values" in r for r in reasons)
+    assert any("line 8: a value is not a number" in r for r in reasons)
+
+
+@pytest.mark.slow
+def test_predict_needs_no_outcome(tmp_path):
+    heart_model, readm_model = tmp_path / "h", tmp_path / "r"
+    HEART.train([write_heart(tmp_path / "a", seed=1)], outcomes=None, model_dir=heart_model)
+    data = write_readmission(tmp_path / "d")
+    READMISSION.train([data], outcomes=None, model_dir=readm_model)
+    # heart: one patient, 13 attributes and no 'num'; and a one-class labelled batch
+    one = tmp_path / "processed.one.data"
+    one.write_text(",".join(write_heart(tmp_path / "b", n=5).read_text().splitlines()[0]
+                            .split(",")[:13]) + "\n")
+    HEART.predict(heart_model, one, tmp_path / "one.csv")
+    assert (tmp_path / "one.csv").read_text().splitlines()[1].startswith("0,")
+    # readmission: no 'readmitted' column, an empty id and a non-numeric count
+    frame = pd.read_csv(data).head(6).drop(columns="readmitted")
+    frame["discharge_disposition_id"] = 1
+    frame["encounter_id"] = frame["encounter_id"].astype(object)
+    frame.loc[2, "encounter_id"] = None
+    frame["time_in_hospital"] = frame["time_in_hospital"].astype(object)
+    frame.loc[4, "time_in_hospital"] = "seven"
+    unlabelled = tmp_path / "unlabelled.csv"
+    frame.to_csv(unlabelled, index=False)
+    summary = READMISSION.predict(readm_model, unlabelled, tmp_path / "r.csv")
+    rows = list(csv.reader((tmp_path / "r.csv").read_text().splitlines()))
+    assert [r[0] for r in rows[1:]] == [str(e) for e in frame["encounter_id"][[0, 1, 3, 5]]]
+    assert "2 skipped" in summary and "line 4: no encounter_id" in summary
+    assert "seven" not in summary
+    with pytest.raises(DataError, match="evaluation needs outcomes"):
+        READMISSION.evaluate(readm_model, [unlabelled], report=tmp_path / "x.html")

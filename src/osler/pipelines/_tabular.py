@@ -81,9 +81,13 @@ class TabularTask:
              vocabulary: dict | None = None) -> TabularData:
         d = self.loader(data, outcomes, vocabulary=vocabulary)
         check_no_leakage(self.name, [str(i) for i in d.ids], d.prediction_times, d.source_times)
-        if d.y is not None and len(d.y) and len(np.unique(d.y)) < 2:
-            raise DataError(f"task {self.name}: the outcome has one class only in {data}")
         return d
+
+    def _need_both_classes(self, d: TabularData, data: list[Path], doing: str) -> None:
+        """Training and evaluating need both outcomes; predicting needs none."""
+        if d.y is not None and len(d.y) and len(np.unique(d.y)) < 2:
+            raise DataError(f"task {self.name}: the outcome has one class only in "
+                            f"{[str(p) for p in data]}; {doing} needs both")
 
     def _develop_mask(self, d: TabularData) -> np.ndarray:
         return self.develop_mask(d.patients)
@@ -125,6 +129,7 @@ class TabularTask:
     def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,
               seed: int = 0) -> str:
         d = self.load(data, outcomes)
+        self._need_both_classes(d, data, "training")
         dev = d.take(self._develop_mask(d))
         if dev.y is None or len(dev.ids) < 20:
             raise DataError(f"task {self.name} needs at least 20 labelled development rows; got "
@@ -159,6 +164,7 @@ class TabularTask:
                             "to train this model; evaluate on patients it has not seen")
         if test.y is None:
             raise DataError(f"task {self.name}: evaluation needs outcomes")
+        self._need_both_classes(test, data, "evaluation")
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
         result.notes.append(f"{len(d.ids) - len(test.ids)} rows of patients used in training "
                             f"were left out; {skipped_note(d.skipped)}.")

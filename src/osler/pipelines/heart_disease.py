@@ -15,7 +15,7 @@ import pandas as pd
 
 from osler.errors import DataError
 from osler.evaluate import age_bands
-from osler.pipelines._tabular import TabularData, TabularTask, frame_or_error
+from osler.pipelines._tabular import TabularData, TabularTask
 
 __all__ = ["COLUMNS", "TASK", "load_heart_disease"]
 
@@ -25,8 +25,34 @@ FEATURES = COLUMNS[:-1]
 _CATEGORICAL = {"cp": (1, 2, 3, 4), "restecg": (0, 1, 2), "slope": (1, 2, 3), "thal": (3, 6, 7)}
 
 
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, header=None, na_values=["?", "-9", "-9.0"], dtype=float)
+_MISSING = {"?", "-9", "-9.0", ""}
+
+
+def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Rows of a processed UCI file, 13 attributes with or without ``num``; a row that is not
+    13 or 14 numbers (``?`` for missing) is skipped, counted and named by its line."""
+    rows, lines, skipped = [], [], []
+    with path.open(encoding="utf-8", errors="strict", newline="") as fh:
+        for number, line in enumerate(fh):
+            fields = [f.strip() for f in line.strip().split(",")]
+            if fields == [""]:
+                continue  # a blank line (the UCI files end with one)
+            if len(fields) not in (len(FEATURES), len(COLUMNS)):
+                skipped.append((str(path), f"file {path} line {number + 1}: {len(fields)} "
+                                           f"values, expected {len(FEATURES)} or {len(COLUMNS)}; "
+                                           "row skipped"))
+                continue
+            try:
+                values = [np.nan if f in _MISSING else float(f) for f in fields]
+            except ValueError:
+                skipped.append((str(path), f"file {path} line {number + 1}: a value is not a "
+                                           "number; row skipped"))
+                continue
+            rows.append(values + [np.nan] * (len(COLUMNS) - len(values)))
+            lines.append(number)
+    frame = pd.DataFrame(rows, columns=COLUMNS, dtype=float)
+    frame["row"] = np.array(lines, dtype=int)
+    return frame, skipped
 
 
 def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
@@ -39,25 +65,35 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
     if outcomes is not None:
         raise DataError("task heart-disease keeps its label in the 'num' column; --outcomes is "
                         f"not used (got {outcomes})")
-    parts = []
+    parts, skipped = [], []
     for path in map(Path, data):
-        df = frame_or_error(path, _read, "a processed UCI heart-disease file")
-        if df.shape[1] != len(COLUMNS):
-            raise DataError(f"file {path}: rows must have {len(COLUMNS)} comma-separated values "
-                            f"({', '.join(COLUMNS)}); got {df.shape[1]}")
-        df.columns = COLUMNS
-        df["row"] = np.arange(len(df))
+        try:
+            df, bad = _read(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(f"file {path}: cannot read a processed UCI heart-disease file: "
+                            f"{type(exc).__name__}") from exc
+        skipped += bad
+        if df.empty:
+            raise DataError(f"file {path}: no usable row ({len(bad)} skipped; rows must hold "
+                            f"{len(FEATURES)} or {len(COLUMNS)} comma-separated values: "
+                            f"{', '.join(COLUMNS)})")
         df["site"] = path.name.split(".")[1] if path.name.count(".") >= 2 else path.stem
         parts.append(df)
     df = pd.concat(parts, ignore_index=True)
     X, names = _features(df)
-    y = None if df["num"].isna().all() else (df["num"] > 0).astype(float).to_numpy()
+    unlabelled = df["num"].isna()
+    if unlabelled.any() and not unlabelled.all():
+        first = df[unlabelled].iloc[0]
+        raise DataError(f"file {data[0]}: some rows carry 'num' and some do not (first without: "
+                        f"site {first['site']} line {int(first['row']) + 1}); give all or none")
+    y = None if unlabelled.all() else (df["num"] > 0).astype(float).to_numpy()
     zeros = np.zeros(len(df))  # one visit: every attribute is known at the prediction
     return TabularData(X, y, df["row"].to_numpy(), (df["site"] + ":" + df["row"].astype(str))
                        .to_numpy(), names, zeros, zeros,
                        attributes={"sex": df["sex"].map({1.0: "male", 0.0: "female"})
                                    .fillna("unknown").to_numpy(),
-                                   "age band": age_bands(df["age"].to_numpy())})
+                                   "age band": age_bands(df["age"].to_numpy())},
+                       skipped=skipped)
 
 
 def _features(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:

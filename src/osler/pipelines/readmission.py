@@ -27,8 +27,8 @@ _CATEGORIES = {"race": None, "gender": None, "admission_type_id": None,
                "medical_specialty": 12, "max_glu_serum": None, "A1Cresult": None,
                "change": None, "diabetesMed": None, "insulin": None, "metformin": None}
 _NO_READMISSION = {11, 13, 14, 19, 20, 21}
-_REQUIRED = {"encounter_id", "patient_nbr", "readmitted", "age", "diag_1", *_NUMERIC,
-             *_CATEGORIES}
+# ``readmitted`` (the label) is needed to train and evaluate, not to predict.
+_REQUIRED = {"encounter_id", "patient_nbr", "age", "diag_1", *_NUMERIC, *_CATEGORIES}
 _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocrine"),
              (280, 290, "blood"), (290, 320, "mental"), (320, 390, "nervous"),
              (390, 460, "circulatory"), (460, 520, "respiratory"), (520, 580, "digestive"),
@@ -38,7 +38,25 @@ _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocri
 
 
 def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, na_values=["?"], low_memory=False)
+    frame = pd.read_csv(path, na_values=["?"], low_memory=False,
+                        dtype={"encounter_id": str, "patient_nbr": str})
+    frame["_line"] = np.arange(len(frame)) + 2  # the header is line 1
+    frame["_file"] = str(path)
+    return frame
+
+
+def _unusable(df: pd.DataFrame) -> pd.Series:
+    """Per row, why it cannot be scored ('' when it can): a missing id or a non-numeric count.
+    The reason names the column, never the value."""
+    reason = pd.Series("", index=df.index)
+    for column in ("encounter_id", "patient_nbr"):
+        reason = reason.where(reason != "", np.where(df[column].isna(), f"no {column}", ""))
+    for column in _NUMERIC:
+        number = pd.to_numeric(df[column], errors="coerce")
+        bad = number.isna() & df[column].notna()
+        reason = reason.where(reason != "", np.where(bad, f"'{column}' is not a number", ""))
+        df[column] = number
+    return reason
 
 
 def load_readmission(data: list[Path], outcomes: Path | None = None, *,
@@ -56,9 +74,16 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
     missing = _REQUIRED - set(df.columns)
     if missing:
         raise DataError(f"file {data[0]}: missing columns {sorted(missing)}")
+    if "readmitted" not in df:
+        df["readmitted"] = np.nan  # predicting only
+    reason = _unusable(df)
+    bad = reason != ""
+    skipped = [(f, f"file {f} line {line}: {why}; row skipped")
+               for f, line, why in zip(df.loc[bad, "_file"], df.loc[bad, "_line"], reason[bad])]
+    df = df[~bad]
     dead = df["discharge_disposition_id"].isin(_NO_READMISSION)
-    skipped = [(str(data[0]), f"encounter {e}: discharged to death or hospice; cannot be "
-                              "readmitted") for e in df.loc[dead, "encounter_id"]]
+    skipped += [(f, f"encounter {e}: discharged to death or hospice; cannot be readmitted")
+                for f, e in zip(df.loc[dead, "_file"], df.loc[dead, "encounter_id"])]
     df = df[~dead].reset_index(drop=True)
     vocabulary = vocabulary or _vocabulary(df)
     X, names = _features(df, vocabulary)
@@ -66,10 +91,11 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
     if df["readmitted"].notna().any():
         bad = ~df["readmitted"].isin(["<30", ">30", "NO"])
         if bad.any():
-            raise DataError(f"file {data[0]}: 'readmitted' must be one of '<30', '>30', 'NO'; got "
-                            f"{df.loc[bad, 'readmitted'].iloc[0]!r}")
+            raise DataError(f"file {df.loc[bad, '_file'].iloc[0]} line "
+                            f"{df.loc[bad, '_line'].iloc[0]}: 'readmitted' must be one of "
+                            f"'<30', '>30', 'NO'; got {df.loc[bad, 'readmitted'].iloc[0]!r}")
         y = (df["readmitted"] == "<30").astype(float).to_numpy()
-    age = df["age"].str.extract(r"\[(\d+)-")[0].astype(float).to_numpy()
+    age = df["age"].astype(str).str.extract(r"\[(\d+)-")[0].astype(float).to_numpy()
     at_discharge = np.zeros(len(df))  # every column is recorded by the end of the stay
     return TabularData(X, y, df["encounter_id"].to_numpy(), df["patient_nbr"].astype(str)
                        .to_numpy(), names, at_discharge, at_discharge,
@@ -89,7 +115,7 @@ def _vocabulary(df: pd.DataFrame) -> dict[str, list[str]]:
 
 def _features(df: pd.DataFrame, vocabulary: dict[str, list[str]]) -> tuple[np.ndarray, list[str]]:
     cols = {c: df[c].astype(float) for c in _NUMERIC}
-    cols["age_decade"] = df["age"].str.extract(r"\[(\d+)-")[0].astype(float)
+    cols["age_decade"] = df["age"].astype(str).str.extract(r"\[(\d+)-")[0].astype(float)
     for c in _CATEGORIES:
         values = df[c].astype(str).where(df[c].notna(), "missing")
         for level in vocabulary[c]:
