@@ -104,7 +104,7 @@ def test_monitor_replays_with_the_batch_features(trained):
         assert e.source.record == stay.stem and e.offset is not None
 
 
-def test_hours_without_any_value_are_reported_not_misaligned(tmp_path):
+def test_hours_without_any_value_keep_their_line(tmp_path):
     from _sepsis_synth import write_stays
 
     from osler.pipelines._sepsis_data import load_cohort
@@ -116,5 +116,41 @@ def test_hours_without_any_value_are_reported_not_misaligned(tmp_path):
     lines[3] = "|".join(cells)
     f.write_text("\n".join(lines) + "\n")
     cohort = load_cohort([d], n_jobs=1)
-    assert cohort.n_stays == 2 and len(cohort.skipped) == 1
-    assert "carry no value and no SepsisLabel" in cohort.skipped[0][1]
+    assert cohort.n_stays == 3 and not cohort.skipped
+    rows = cohort.meta[cohort.meta["stay"] == f.stem]
+    assert len(rows) == len(lines) - 1 and rows["line"].tolist() == list(range(2, len(lines) + 1))
+    # that hour's label is unknown: training and evaluation skip the stay, and say so
+    labelled = cohort.labelled("training")
+    assert labelled.n_stays == 2 and "1 hours have no SepsisLabel" in labelled.skipped[0][1]
+
+
+def test_unlabelled_and_repeated_stays_and_named_header_problems(trained, tmp_path):
+    from _sepsis_synth import write_stays
+
+    from osler.pipelines._sepsis_data import load_cohort
+    from osler.pipelines.sepsis import TASK
+    d = write_stays(tmp_path / "s", n_stays=3, seed=11)
+    files = sorted(d.glob("*.psv"))
+    # the challenge's scorer feeds 40 columns: no SepsisLabel
+    unlabelled = [line.rsplit("|", 1)[0] for line in files[0].read_text().splitlines()]
+    files[0].write_text("\n".join(unlabelled) + "\n")
+    # another folder holds a different stay under the same name
+    (tmp_path / "s" / "zz").mkdir()  # walked after the top level
+    (tmp_path / "s" / "zz" / files[1].name).write_text(files[2].read_text())
+    out = tmp_path / "out"
+    summary = TASK.predict(trained[2], d, out)
+    assert "wrote 3 prediction files" in summary and "1 skipped" in summary
+    assert "same stay id" in summary
+    predicted = (out / files[0].name).read_text().splitlines()
+    assert predicted[0] == "PredictedProbability|PredictedLabel"
+    assert len(predicted) == len(unlabelled)
+    assert len((out / files[1].name).read_text().splitlines()) == \
+        len(files[1].read_text().splitlines())
+    # a header with an unknown column names it
+    bad = tmp_path / "b"
+    bad.mkdir()
+    text = files[2].read_text().splitlines()
+    (bad / "p000001.psv").write_text("\n".join([text[0] + "|Foo"] + [t + "|1" for t in text[1:]]))
+    (bad / "p000002.psv").write_text(files[2].read_text())
+    cohort = load_cohort([bad], n_jobs=1)
+    assert cohort.n_stays == 1 and "unknown column(s) ['Foo']" in cohort.skipped[0][1]

@@ -3,7 +3,6 @@
 import csv
 
 import pandas as pd
-
 import pytest
 from tabular_synth import write_heart, write_readmission
 

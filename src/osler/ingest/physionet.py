@@ -116,14 +116,29 @@ def _parse_float(cell: str, member: Member, line: int, column: str) -> float:
                           file=member.name, record=member.stem, line=line) from None
 
 
+def _header_problem(header: list[str]) -> str:
+    """Why a .psv header is not PhysioNet 2019's, naming the columns (never cell values)."""
+    if not header or header == [""]:
+        return ("header must be the PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); got an "
+                "empty file")
+    unknown = [c for c in header if c not in PSV_COLUMNS]
+    missing = [c for c in PSV_COLUMNS[:-1] if c not in header]
+    parts = ([f"unknown column(s) {unknown[:5]}"] if unknown else []) + \
+            ([f"missing column(s) {missing[:5]}"] if missing else [])
+    if not parts:
+        parts = ["the columns are PhysioNet 2019's but in another order or repeated"]
+    return ("header must be the 40 PhysioNet 2019 columns, optionally followed by SepsisLabel, "
+            "in the challenge's order: " + "; ".join(parts))
+
+
 def _read_psv(member: Member) -> PatientRecord:
     text = member.open_bytes().decode("utf-8", errors="strict")
     lines = text.splitlines()
     stay = member.stem
-    if not lines or lines[0].strip().split("|") != PSV_COLUMNS:
-        got = lines[0][:80] if lines else "an empty file"
-        raise IngestError(f"header must be the 41 PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); "
-                          f"got {got!r}", file=member.name, record=stay, line=1)
+    header = lines[0].strip().split("|") if lines else []
+    if header not in (PSV_COLUMNS, PSV_COLUMNS[:-1]):
+        raise IngestError(_header_problem(header), file=member.name, record=stay, line=1)
+    columns = header  # without SepsisLabel: an unlabelled stay, as the challenge's scorer feeds
     if len(lines) < 2:
         raise IngestError("stay has no rows", file=member.name, record=stay, line=2)
     codings = _codings("2019")
@@ -134,10 +149,11 @@ def _read_psv(member: Member) -> PatientRecord:
     last_hour = -math.inf
     for lineno, line in enumerate(lines[1:], start=2):
         cells = line.split("|")
-        if len(cells) != len(PSV_COLUMNS):
-            raise IngestError(f"row has {len(cells)} cells; expected {len(PSV_COLUMNS)}",
+        if len(cells) != len(columns):
+            raise IngestError(f"row has {len(cells)} cells; expected {len(columns)}",
                               file=member.name, record=stay, line=lineno)
-        row = {c: _parse_float(v, member, lineno, c) for c, v in zip(PSV_COLUMNS, cells)}
+        row = {c: _parse_float(v, member, lineno, c) for c, v in zip(columns, cells)}
+        row.setdefault("SepsisLabel", _NAN)
         hour = row["ICULOS"]
         if math.isnan(hour) or hour <= last_hour:
             raise IngestError(f"ICULOS must increase row by row; got {hour:g} after {last_hour:g}",
@@ -156,9 +172,10 @@ def _read_psv(member: Member) -> PatientRecord:
             obs.append(Observation(id=event_id("physionet2019", stay, lineno, col), coding=coding,
                                    provenance=prov, offset=offset, encounter_id=enc_id,
                                    category=category, value=Quantity(value, unit)))
-        if not math.isnan(row["SepsisLabel"]):
-            labels.append(Label(name="SepsisLabel", value=row["SepsisLabel"], provenance=prov,
-                                offset=offset, encounter_id=enc_id))
+        # Every input hour keeps a label row, NaN where the label is unknown, so that an hour
+        # holding no measurement still gets its prediction line.
+        labels.append(Label(name="SepsisLabel", value=row["SepsisLabel"], provenance=prov,
+                            offset=offset, encounter_id=enc_id))
     return _assemble_2019(member, stay, enc_id, lines, first, obs, labels)
 
 

@@ -46,6 +46,23 @@ class SepsisCohort:
         mask = self.meta["stay"].isin(set(stays)).to_numpy()
         return SepsisCohort(self.X[mask], self.meta[mask].reset_index(drop=True), self.skipped)
 
+    def labelled(self, doing: str) -> SepsisCohort:
+        """The stays with a SepsisLabel at every hour; the others are skipped and counted
+        (``doing``, e.g. "training", says what needs the labels)."""
+        unknown = self.meta["label"].isna()
+        if not unknown.any():
+            return self
+        counts = self.meta.loc[unknown].groupby("stay", sort=True)
+        files = self.meta.loc[unknown].groupby("stay", sort=True)["file"].first()
+        skipped = [(files[stay], f"file {files[stay]}, stay {stay}: {len(rows)} hours have no "
+                                 f"SepsisLabel; {doing} needs labelled stays")
+                   for stay, rows in counts]
+        kept = self.subset(set(self.meta["stay"]) - set(files.index))
+        if not len(kept.meta):
+            raise DataError(f"no stay has a SepsisLabel at every hour ({len(skipped)} without); "
+                            f"{doing} needs labelled stays; first: {skipped[0][1]}")
+        return SepsisCohort(kept.X, kept.meta, self.skipped + skipped)
+
 
 def stay_files(paths: Iterable[Path], workdir: Path) -> list[Path]:
     """Every ``.psv`` under ``paths`` (files, directories or zips), zips unpacked in ``workdir``."""
@@ -73,6 +90,7 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None) -> SepsisCo
         files = stay_files(paths, Path(tmp))
         if not files:
             raise DataError(f"no .psv stays found under {[str(p) for p in paths]}")
+        files, repeated = _unique_stays(files)
         n_jobs = n_jobs or min(2, os.cpu_count() or 1)
         if n_jobs > 1 and len(files) >= _PARALLEL_FROM:
             chunks = [files[i::n_jobs] for i in range(n_jobs)]
@@ -90,7 +108,7 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None) -> SepsisCo
     for part in parts:
         X[destination[start:start + len(part[0])]] = part[0]
         start += len(part[0])
-    skipped = [s for p in parts for s in p[2]]
+    skipped = repeated + [s for p in parts for s in p[2]]
     del parts
     cohort = SepsisCohort(X, meta.iloc[order].reset_index(drop=True), skipped)
     check_no_leakage("sepsis", cohort.meta["stay"].tolist(), cohort.meta["hour"].to_numpy(),
@@ -99,6 +117,22 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None) -> SepsisCo
         raise DataError(f"none of {len(files)} stays could be used; first problem: "
                         f"{cohort.skipped[0][1] if cohort.skipped else 'unknown'}")
     return cohort
+
+
+def _unique_stays(files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The first file of each stay id (the file name's stem); a later file with the same id
+    is skipped and named, never merged into the first: predictions are written per stay id."""
+    first: dict[str, Path] = {}
+    kept, skipped = [], []
+    for f in files:
+        if f.stem in first:
+            skipped.append((f.name, f"file {f.name}, stay {f.stem}: another file of the input "
+                                    "has the same stay id; only the first is used (output "
+                                    "files are named by stay id)"))
+        else:
+            first[f.stem] = f
+            kept.append(f)
+    return kept, skipped
 
 
 def _featurize_files(files: list[Path]) -> tuple[np.ndarray, pd.DataFrame, list]:

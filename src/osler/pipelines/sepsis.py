@@ -44,7 +44,7 @@ class SepsisTask:
         if outcomes is not None:
             raise DataError("task sepsis takes its labels from the SepsisLabel column; "
                             f"--outcomes is not used (got {outcomes})")
-        cohort = load_cohort(data, n_jobs=n_jobs)
+        cohort = load_cohort(data, n_jobs=n_jobs).labelled("training")
         develop = cohort.subset(cohort.meta["stay"][~held_out_mask(cohort.meta["stay"])].unique())
         n_stays, skipped = cohort.n_stays, cohort.skipped
         del cohort  # the development copy is all that training needs: halve the peak memory
@@ -72,7 +72,7 @@ class SepsisTask:
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
         bundle = load_bundle(self.name, model_dir)
-        cohort = load_cohort(data)
+        cohort = load_cohort(data).labelled("evaluation")
         seen = set(bundle.extra.get("train_stays", []))
         unseen = cohort.subset(s for s in cohort.meta["stay"].unique() if s not in seen)
         if not len(unseen.meta):
@@ -86,7 +86,8 @@ class SepsisTask:
         card.write(report)
         tm = result.task_metrics
         return (f"sepsis: {unseen.n_stays} stays, AUROC {result.metric('AUROC'):.3f}, utility "
-                f"{tm['utility']:.3f} at threshold {tm['threshold']:.3f}; card {report}")
+                f"{tm['utility']:.3f} at threshold {tm['threshold']:.3f}; "
+                f"{skipped_note(cohort.skipped)}; card {report}")
 
 
 def _write_predictions(cohort: SepsisCohort, p: np.ndarray, threshold: float, out: Path) -> int:
