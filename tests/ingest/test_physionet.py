@@ -81,7 +81,19 @@ def test_2012_stay_with_outcomes(tmp_path):
 
 
 def test_2012_stay_missing_from_outcomes_is_named(tmp_path):
-    (tmp_path / "900002.txt").write_text("Time,Parameter,Value\n00:00,RecordID,900002\n")
-    (tmp_path / "Outcomes.txt").write_text("RecordID,SAPS-I\n1,2\n")
+    (tmp_path / "900002.txt").write_text("Time,Parameter,Value\n00:00,RecordID,900002\n"
+                                         "00:30,HR,80\n")
+    (tmp_path / "Outcomes.txt").write_text("RecordID,In-hospital_death\n1,0\n")
     with pytest.raises(IngestError, match="no row in the outcomes file"):
         list(read_physionet2012(tmp_path / "900002.txt", outcomes=tmp_path / "Outcomes.txt"))
+
+
+def test_2012_outcomes_without_the_label_and_stays_without_measurements(tmp_path):
+    (tmp_path / "900003.txt").write_text("Time,Parameter,Value\n00:00,RecordID,900003\n"
+                                         "00:00,Age,70\n00:00,Weight,80\n")
+    with pytest.raises(IngestError, match="no measurement") as err:
+        list(read_physionet2012(tmp_path / "900003.txt"))
+    assert err.value.file == "900003.txt"
+    (tmp_path / "Outcomes.txt").write_text("RecordID,SAPS-I\n900003,2\n")
+    with pytest.raises(IngestError, match="In-hospital_death column"):
+        list(read_physionet2012(tmp_path / "900003.txt", outcomes=tmp_path / "Outcomes.txt"))

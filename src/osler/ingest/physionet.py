@@ -208,6 +208,9 @@ def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
         reader = csv.DictReader(fh)
         if not reader.fieldnames or "RecordID" not in reader.fieldnames:
             raise IngestError("outcomes file must have a RecordID column", file=path.name, line=1)
+        if "In-hospital_death" not in reader.fieldnames:
+            raise IngestError("outcomes file must have an In-hospital_death column (the label)",
+                              file=path.name, line=1)
         out = {}
         for lineno, row in enumerate(reader, start=2):
             try:
@@ -244,7 +247,7 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
     if not rows or rows[0] != ["Time", "Parameter", "Value"]:
         raise IngestError("header must be 'Time,Parameter,Value'", file=member.name, line=1)
     codings = _codings("2012")
-    record_id, sex, icu_type, obs = member.stem, None, None, []
+    record_id, sex, icu_type, obs, measured = member.stem, None, None, [], False
     for lineno, row in enumerate(rows[1:], start=2):
         if len(row) != 3:
             raise IngestError(f"row must have 3 cells; got {len(row)}", file=member.name, line=lineno)
@@ -270,10 +273,15 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
             raise IngestError(f"unknown parameter {param!r}", file=member.name, record=record_id,
                               line=lineno)
         coding, unit, category = codings[param]
+        measured = measured or param not in {"Age", "Height", "Weight"}
         obs.append(Observation(id=event_id("physionet2012", record_id, lineno), coding=coding,
                                provenance=Provenance(member.name, record_id, lineno), offset=offset,
                                encounter_id=event_id("physionet2012", record_id, "stay"),
                                category=category, value=Quantity(value, unit)))
+    if not measured:
+        raise IngestError("stay has no measurement (only a header or general descriptors); "
+                          "nothing to predict from", file=member.name, record=record_id,
+                          line=len(rows) + 1)
     return _assemble_2012(member, record_id, sex, icu_type, obs, outcome_rows, outcomes)
 
 

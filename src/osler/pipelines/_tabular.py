@@ -170,7 +170,8 @@ class TabularTask:
                             f"were left out; {skipped_note(d.skipped)}.")
         self.card(result, bundle, test).write(report)
         return (f"{self.name}: {len(test.ids)} rows, AUROC {result.metric('AUROC'):.3f} "
-                f"(logistic {self._baseline_auroc(result):.3f}); card {report}")
+                f"(logistic {self._baseline_auroc(result):.3f}); {skipped_note(d.skipped)}; "
+                f"card {report}")
 
     def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None):
         bundle = load_model(model_dir, self.name)
