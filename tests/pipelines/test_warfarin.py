@@ -107,6 +107,40 @@ def test_bad_inputs(tmp_path: Path) -> None:
         TASK.predict(tmp_path, bad, tmp_path / "o.csv")
 
 
+@pytest.mark.slow
+def test_rows_that_cannot_be_dosed_are_skipped_and_named(tmp_path: Path) -> None:
+    from osler.pipelines.warfarin import TASK
+    frame = _synthetic_iwpc(n=200, seed=3)
+    train = tmp_path / "train.csv"
+    frame.to_csv(train, index=False)
+    model = tmp_path / "model"
+    TASK.train([train], outcomes=None, model_dir=model, seed=0)
+    odd = frame.head(8).copy().astype(object)
+    odd.loc[1, "PharmGKB Subject ID"] = None
+    odd.loc[2, "Age"] = "banana"
+    odd.loc[3, "Cyp2C9 genotypes"] = "*99/*zz"
+    odd.loc[4, "VKORC1 -1639 consensus"] = "X/Y"
+    odd.loc[5, "Weight (kg)"] = "heavy"
+    data = tmp_path / "odd.csv"
+    odd.to_csv(data, index=False)
+    with data.open("a") as fh:
+        fh.write("SHORT1,male\n")  # a line with two fields: pandas would pad it silently
+    out = tmp_path / "o.csv"
+    summary = TASK.predict(model, data, out)
+    written = pd.read_csv(out)
+    assert written["subject_id"].tolist() == [frame.loc[i, "PharmGKB Subject ID"]
+                                              for i in (0, 6, 7)]
+    assert "6 rows skipped" in summary and "line 3: no PharmGKB Subject ID" in summary
+    for value in ("banana", "*99/*zz", "X/Y", "heavy", "SHORT1"):
+        assert value not in summary
+    from osler.pipelines._warfarin_input import read_checked
+    from osler.pipelines.warfarin import read_iwpc
+    _, skipped = read_checked([data], read_iwpc)
+    assert [s.split(": ", 1)[0] for s in skipped] == [f"file odd.csv line {n}"
+                                                     for n in (3, 4, 5, 6, 7, 10)]
+    assert "another number of fields" in skipped[-1]
+
+
 def test_regressor_follows_the_sklearn_contract() -> None:
     from sklearn.base import clone
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from osler.errors import DataError, ModelError
 from osler.genomics.dosing import DOSE_COLUMN, SUBJECT_COLUMN, dosing_inputs, iwpc_dose
+from osler.pipelines._warfarin_input import read_checked, skipped_line
 from osler.pipelines._warfarin_metrics import dose_metrics
 from osler.pipelines._warfarin_model import WarfarinDoseRegressor, warfarin_features
 
@@ -65,9 +66,14 @@ class WarfarinDoseTask:
 
     def train(self, data: list[Path], *, outcomes: Path | None, model_dir: Path,
               seed: int = 0) -> str:
-        frame = pd.concat([read_iwpc(p) for p in data], ignore_index=True)
+        frame, skipped = read_checked(data, read_iwpc)
+        if DOSE_COLUMN not in frame:
+            raise DataError(f"training needs the {DOSE_COLUMN!r} column")
         dose = pd.to_numeric(frame[DOSE_COLUMN], errors="coerce")
         usable = dose.notna() & (dose > 0) & ~held_out(frame[SUBJECT_COLUMN])
+        if usable.sum() < 20:
+            raise DataError(f"warfarin-dose needs at least 20 training patients with a dose; got "
+                            f"{int(usable.sum())}")
         train = frame[usable].reset_index(drop=True)
         x = dosing_inputs(train)
         fill = {c: float(x[c].median()) for c in ("age_decades", "height_cm", "weight_kg")}
@@ -83,7 +89,8 @@ class WarfarinDoseTask:
         (model_dir / _META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
         return (f"warfarin-dose: trained on {meta['n_train']} patients "
                 f"({int(held_out(frame[SUBJECT_COLUMN]).sum())} held out, "
-                f"{int(dose.isna().sum())} without a dose); saved to {model_dir}")
+                f"{int(dose.isna().sum())} without a dose; {skipped_line(skipped)}); saved "
+                f"to {model_dir}")
 
     def _load(self, model_dir: Path) -> tuple[WarfarinDoseRegressor, dict]:
         meta_path = Path(model_dir) / _META_FILE
@@ -106,18 +113,22 @@ class WarfarinDoseTask:
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
         model, meta = self._load(model_dir)
-        frame = read_iwpc(data)
+        frame, skipped = read_checked([data], read_iwpc)
+        if frame.empty:
+            raise DataError(f"file {Path(data).name}: no row can be dosed; {skipped_line(skipped)}")
         scored = self._score(frame, model, meta)
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         scored[PREDICTION_COLUMNS].to_csv(out, index=False, float_format="%.3f")
-        return f"warfarin-dose: wrote {len(scored)} predictions to {out}"
+        return f"warfarin-dose: wrote {len(scored)} predictions to {out}; {skipped_line(skipped)}"
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None, report: Path,
                  split: str | None = None) -> str:
         from osler.pipelines._warfarin_card import comparisons, write_card
 
         model, meta = self._load(model_dir)
-        frame = pd.concat([read_iwpc(p) for p in data], ignore_index=True)
+        frame, skipped = read_checked(data, read_iwpc)
+        if DOSE_COLUMN not in frame:
+            raise DataError(f"evaluation needs the {DOSE_COLUMN!r} column")
         dose = pd.to_numeric(frame[DOSE_COLUMN], errors="coerce")
         unseen = ~frame[SUBJECT_COLUMN].astype(str).isin(set(meta["train_subjects"]))
         keep = unseen & dose.notna() & (dose > 0)
@@ -138,7 +149,8 @@ class WarfarinDoseTask:
         versus = [f"learned - {r['learned vs']}: MAE {r['MAE difference (mg/week)']:+.2f} "
                   f"({r['95% CI']}), within 20% {r['within-20% difference']} ({r['95% CI ']})"
                   for _, r in paired.iterrows()]
-        return (f"warfarin-dose on {len(test)} unseen patients; " + "; ".join(parts)
+        return (f"warfarin-dose on {len(test)} unseen patients ({skipped_line(skipped)}); "
+                + "; ".join(parts)
                 + "\npaired bootstrap by patient, 95% CI: " + "; ".join(versus))
 
 
