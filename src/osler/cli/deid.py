@@ -12,19 +12,26 @@ from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL
 __all__ = ["deid"]
 
 _KEY_HELP = ("Key file (JSON with a hex 'secret'); created when absent. Use the same file for "
-             "notes, FHIR and DICOM so pseudonyms and date shifts match.")
+             "notes, FHIR and DICOM so pseudonyms and date shifts match. Without it, a random "
+             "key is used for this run only.")
 
 
-def _key(path: Path):
-    from osler.privacy.keys import load_key, write_key
+def _key(path: Path | None):
+    import os
 
+    from osler.privacy.keys import DeidKey, load_key, write_key
+
+    if path is None:
+        click.echo("no --key-file: using a random key for this run only; pseudonyms and date "
+                   "shifts are consistent within this run but not across runs", err=True)
+        return DeidKey(os.urandom(32))
     if path.exists():
         return load_key(path)
     click.echo(f"created a new key file {path}; keep it secret and out of the output", err=True)
     return write_key(path)
 
 
-key_option = click.option("--key-file", required=True, type=click.Path(dir_okay=False,
+key_option = click.option("--key-file", default=None, type=click.Path(dir_okay=False,
                                                                      path_type=Path),
                           help=_KEY_HELP)
 
@@ -52,7 +59,7 @@ def deid() -> None:
                    "(higher precision, lower recall: see docs/benchmarks.md).")
 @key_option
 def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_only: bool,
-         notes_alone: bool, key_file: Path) -> None:
+         notes_alone: bool, key_file: Path | None) -> None:
     """De-identify notes; output {"id", "text", "phi": [{start, end, type}]} per line, in input
     order, with offsets into the ORIGINAL text.
 
@@ -144,7 +151,7 @@ def train(data: Path, out_file: Path) -> None:
 @click.argument("in_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("out_path", type=click.Path(dir_okay=False, path_type=Path))
 @key_option
-def fhir(in_path: Path, out_path: Path, key_file: Path) -> None:
+def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
     """De-identify a FHIR JSON resource or Bundle (.json or .ndjson, one resource per line)."""
     from osler.errors import DataError
     from osler.privacy.deid import deidentify_bundle
@@ -167,7 +174,7 @@ def fhir(in_path: Path, out_path: Path, key_file: Path) -> None:
 @click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @key_option
-def dicom(in_dir: Path, out_dir: Path, key_file: Path) -> None:
+def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
     """De-identify every DICOM file under IN_DIR into OUT_DIR (PS3.15 Basic Profile)."""
     from osler.privacy.deid import deidentify_dicom_dir
 
