@@ -64,3 +64,65 @@ def test_deid_dicom_without_a_key_file(tmp_path, write_dicom):
     assert result.exit_code == 0, result.output
     assert "random key for this run only" in result.stderr
     assert len(list((tmp_path / "out").rglob("*.dcm"))) == 1
+
+
+def test_deid_fhir_reads_gzip_json_and_ndjson(tmp_path):
+    import gzip
+
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"fullUrl": "urn:uuid:0b7c8f3e-5d7e-4f7a-9a53-1f0e6c2a9d11",
+                         "resource": {"resourceType": "Patient", "id": "synthetic-1",
+                                      "name": [{"family": "Quimby", "given": ["Harold"]}]}}]}
+    src = tmp_path / "b.json.gz"
+    src.write_bytes(gzip.compress(json.dumps(bundle).encode("utf-8")))
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(tmp_path / "o.json")])
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "o.json").read_text(encoding="utf-8")
+    assert json.loads(out)["resourceType"] == "Bundle" and "Quimby" not in out
+
+    nd = tmp_path / "r.ndjson.gz"
+    nd.write_bytes(gzip.compress(b'{"resourceType": "Patient", "id": "synthetic-2"}\n'))
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(nd), str(tmp_path / "o.ndjson.gz")])
+    assert result.exit_code == 0, result.output
+    (row,) = gzip.decompress((tmp_path / "o.ndjson.gz").read_bytes()).decode().splitlines()
+    assert json.loads(row)["resourceType"] == "Patient"
+
+
+def test_deid_fhir_rejects_arrays_and_non_resources_with_a_clear_error(tmp_path, capsys):
+    for name, body, reason in [("arr.json", "[1, 2]", "a JSON array"),
+                               ("foo.json", '{"foo": 1}', "not a FHIR resource"),
+                               ("cut.json", '{"resourceType": "Patient",\n "id": "x"',
+                                "line 2: not valid JSON")]:
+        src = tmp_path / name
+        src.write_text(body, encoding="utf-8")
+        out = tmp_path / f"out-{name}"
+        code, err = _run(["deid", "fhir", str(src), str(out)], capsys)
+        assert code == 2 and not out.exists()
+        assert f"osler: error: file {src}" in err and reason in err
+        assert "Traceback" not in err
+
+
+def test_deid_fhir_ndjson_reports_bad_lines_by_number_and_keeps_good_ones(tmp_path, capsys):
+    src = tmp_path / "r.ndjson"
+    src.write_text('{"resourceType": "Patient", "id": "synthetic-3"}\n'
+                   '{"resourceType": "Patient", "name": [{"family": "Zorvathi"\n'
+                   '{"foo": 1}\n'
+                   '[1]\n'
+                   '{"resourceType": "Bundle", "entry": ["oops"]}\n'
+                   '{"resourceType": "Patient", "id": "synthetic-4"}\n', encoding="utf-8")
+    out = tmp_path / "o.ndjson"
+    code, err = _run(["deid", "fhir", str(src), str(out)], capsys)
+    assert code == 3
+    for n in (2, 3, 4, 5):
+        assert f"line {n}:" in err
+    assert "2 resources de-identified, 4 skipped" in err
+    assert "Zorvathi" not in err and "Traceback" not in err
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_deid_fhir_names_the_line_of_a_non_utf8_byte(tmp_path, capsys):
+    src = tmp_path / "r.ndjson"
+    src.write_bytes(b'{"resourceType": "Patient", "id": "a"}\n'
+                    b'{"resourceType": "Patient", "id": "Qu\xefmby"}\n')
+    code, err = _run(["deid", "fhir", str(src), str(tmp_path / "o.ndjson")], capsys)
+    assert code == 2 and f"file {src}, line 2: not UTF-8" in err and "Traceback" not in err

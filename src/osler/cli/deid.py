@@ -152,22 +152,115 @@ def train(data: Path, out_file: Path) -> None:
 @click.argument("out_path", type=click.Path(dir_okay=False, path_type=Path))
 @key_option
 def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
-    """De-identify a FHIR JSON resource or Bundle (.json or .ndjson, one resource per line)."""
-    from osler.errors import DataError
-    from osler.privacy.deid import deidentify_bundle
+    """De-identify a FHIR JSON resource or Bundle (.json or .ndjson, one resource per line).
+
+    Gzip input (.json.gz, .ndjson.gz, as Synthea ships) is read; an OUT_PATH ending in .gz is
+    written gzip-compressed. In .ndjson, a line that is not a FHIR resource is reported with
+    its line number and skipped (exit 3 when some lines were written, 2 when none).
+    """
+    from osler.errors import IngestError
 
     key = _key(key_file)
-    raw = in_path.read_text(encoding="utf-8")
+    name = in_path.name.lower()
+    ndjson = name.removesuffix(".gz").endswith((".ndjson", ".jsonl"))
+    raw = _read_text(in_path)
+    if not ndjson:
+        resource = _fhir_resource(raw, in_path, None)
+        try:
+            out = json.dumps(_deid_fhir(resource, key), indent=1)
+        except _FHIR_SHAPE_ERRORS as exc:
+            raise IngestError(f"malformed FHIR resource ({type(exc).__name__})",
+                              file=str(in_path)) from exc
+        _write_text(out_path, out)
+        click.echo(f"de-identified -> {out_path}", err=True)
+        return
+    done = skipped = 0
+    parts = []
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            resource = _fhir_resource(line, in_path, n)
+            try:
+                parts.append(json.dumps(_deid_fhir(resource, key)) + "\n")
+            except _FHIR_SHAPE_ERRORS as exc:
+                raise IngestError(f"malformed FHIR resource ({type(exc).__name__})",
+                                  file=str(in_path), line=n) from exc
+        except IngestError as exc:
+            click.echo(f"skipped: {exc}", err=True)
+            skipped += 1
+            continue
+        done += 1
+    _write_text(out_path, "".join(parts))
+    click.echo(f"{done} resources de-identified, {skipped} skipped -> {out_path}", err=True)
+    raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
+
+
+#: What a FHIR resource of the wrong shape inside (a string where an object belongs ...) raises.
+_FHIR_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, ValueError)
+
+
+def _deid_fhir(resource: dict, key) -> dict:
+    from osler.privacy.deid import deidentify_bundle
+
+    return deidentify_bundle(resource, key)
+
+
+def _fhir_resource(text: str, path: Path, line: int | None) -> dict:
+    """The JSON object in ``text`` if it is a FHIR resource; else IngestError (no content)."""
+    from osler.errors import IngestError
+
     try:
-        if in_path.suffix.lower() in (".ndjson", ".jsonl"):
-            out = "".join(json.dumps(deidentify_bundle(json.loads(ln), key)) + "\n"
-                          for ln in raw.splitlines() if ln.strip())
-        else:
-            out = json.dumps(deidentify_bundle(json.loads(raw), key), indent=1)
+        obj = json.loads(text)
     except ValueError as exc:
-        raise DataError(f"{in_path}: not FHIR JSON ({type(exc).__name__})") from exc
-    out_path.write_text(out, encoding="utf-8")
-    click.echo(f"de-identified -> {out_path}", err=True)
+        at = line if line is not None else getattr(exc, "lineno", None)
+        raise IngestError("not valid JSON", file=str(path), line=at) from None
+    if isinstance(obj, list):
+        hint = "" if line is not None else "; use .ndjson for one resource per line"
+        raise IngestError(f"a JSON array, not a FHIR resource or Bundle{hint}",
+                          file=str(path), line=line)
+    if not isinstance(obj, dict) or not isinstance(obj.get("resourceType"), str):
+        raise IngestError("not a FHIR resource: needs an object with a string 'resourceType'",
+                          file=str(path), line=line)
+    return obj
+
+
+def _read_text(path: Path) -> str:
+    """The UTF-8 text of ``path``, gunzipped when it starts with the gzip magic bytes.
+
+    Undecodable bytes raise IngestError naming the file, line and byte offset (never the bytes).
+    """
+    import gzip
+
+    from osler.errors import IngestError
+
+    try:
+        with path.open("rb") as fh:
+            data = fh.read()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, data, exc) from None
+
+
+def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError):
+    from osler.errors import IngestError
+
+    line = data.count(b"\n", 0, exc.start) + 1
+    return IngestError(f"not UTF-8 (undecodable byte at offset {exc.start}); re-encode the "
+                       "file as UTF-8", file=str(path), line=line)
+
+
+def _write_text(path: Path, text: str) -> None:
+    import gzip
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.name.lower().endswith(".gz") else data)
 
 
 @deid.command()
