@@ -126,3 +126,22 @@ def test_deid_fhir_names_the_line_of_a_non_utf8_byte(tmp_path, capsys):
                     b'{"resourceType": "Patient", "id": "Qu\xefmby"}\n')
     code, err = _run(["deid", "fhir", str(src), str(tmp_path / "o.ndjson")], capsys)
     assert code == 2 and f"file {src}, line 2: not UTF-8" in err and "Traceback" not in err
+
+
+def test_deid_dicom_files_sharing_a_sop_instance_uid_do_not_overwrite_each_other(
+        tmp_path, write_dicom):
+    src = tmp_path / "in"
+    (src / "a").mkdir(parents=True)
+    study, sop = "1.2.826.0.1.3680043.8.498.9", "1.2.826.0.1.3680043.8.498.9.1"
+    for name in ("x.dcm", "y.dcm", "a/z.dcm"):
+        write_dicom(src / name, "CT", study, sop)
+    write_dicom(src / "w.dcm", "CT", study, sop + "1")
+    write_dicom(src / "v.dcm", "CT", study, sop)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["deid", "dicom", str(src), str(out)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.dcm"))
+    assert len(written) == 5
+    assert "5 files de-identified, 0 skipped" in result.stderr
+    assert result.stderr.count("shares its SOPInstanceUID") == 2  # y and v after x; z is in a/
+    assert sop not in " ".join(written)

@@ -279,7 +279,11 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
                    err=True)
     for r in failed:
         click.echo(f"skipped {r.source}: {r.error}", err=True)
-    click.echo(f"{len(results) - len(failed)} files de-identified, {len(failed)} skipped, "
+    for r in results:
+        if r.duplicate_uid:
+            click.echo(f"{r.source} shares its SOPInstanceUID with an earlier file; written as "
+                       f"{Path(r.output).name}", err=True)
+    ok = len({r.output for r in results if r.output and not r.error})
+    click.echo(f"{ok} files de-identified, {len(failed)} skipped, "
                f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
-    ok = len(results) - len(failed)
     raise SystemExit(EXIT_PARTIAL if failed and ok else EXIT_FAILURE if failed else EXIT_OK)
