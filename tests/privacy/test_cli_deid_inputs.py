@@ -120,12 +120,28 @@ def test_deid_fhir_ndjson_reports_bad_lines_by_number_and_keeps_good_ones(tmp_pa
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
 
 
-def test_deid_fhir_names_the_line_of_a_non_utf8_byte(tmp_path, capsys):
+def test_deid_fhir_skips_a_non_utf8_ndjson_line_naming_it(tmp_path, capsys):
     src = tmp_path / "r.ndjson"
     src.write_bytes(b'{"resourceType": "Patient", "id": "a"}\n'
                     b'{"resourceType": "Patient", "id": "Qu\xefmby"}\n')
     code, err = _run(["deid", "fhir", str(src), str(tmp_path / "o.ndjson")], capsys)
-    assert code == 2 and f"file {src}, line 2: not UTF-8" in err and "Traceback" not in err
+    assert code == 3 and f"file {src}, line 2: not UTF-8" in err and "Traceback" not in err
+    assert "mby" not in err and "\ufffd" not in err
+    assert len((tmp_path / "o.ndjson").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_deid_text_skips_a_non_utf8_line_naming_file_and_line(tmp_path, capsys):
+    src = tmp_path / "notes.jsonl"
+    src.write_bytes(b'{"id": "n1", "text": "Seen today."}\n'
+                    b'{"id": "n2", "text": "Seen by Dr. Qu\xefmby."}\n'
+                    b'{"id": "n3", "text": "Stable."}\n')
+    out = tmp_path / "sub" / "out.jsonl"
+    code, err = _run(["deid", "text", "--in", str(src), "--out", str(out), "--rules-only"],
+                     capsys)
+    assert code == 3 and "notes.jsonl line 2: skipped (not UTF-8" in err
+    assert "mby" not in err and "Traceback" not in err and "2 notes de-identified, 1 skipped" in err
+    assert [json.loads(ln)["id"] for ln in out.read_text(encoding="utf-8").splitlines()] == [
+        "n1", "n3"]
 
 
 def test_deid_dicom_files_sharing_a_sop_instance_uid_do_not_overwrite_each_other(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL
+from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, read_text, text_lines
 
 __all__ = ["deid"]
 
@@ -75,8 +75,9 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
     tagger = None if rules_only else PhiTagger.load(model) if model else "bundled"
     key = _key(key_file)
     counts = {"done": 0, "skipped": 0, "split": 0}
-    with in_file.open(encoding="utf-8") as fin, out_file.open("w", encoding="utf-8") as fout:
-        notes = _notes(fin, in_file.name, counts)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    with out_file.open("w", encoding="utf-8") as fout:
+        notes = _notes(text_lines(in_file), in_file.name, counts)
         runs = ([note] for note in notes) if notes_alone else _patient_runs(notes, counts)
         for run in runs:
             _write_run(run, fout, key, profile, tagger)
@@ -90,8 +91,13 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
 
 
 def _notes(lines, name: str, counts: dict[str, int]):
-    """(id, text, patient) of each valid JSON line; invalid lines are reported and counted."""
-    for n, line in enumerate(lines, 1):
+    """(id, text, patient) of each valid JSON line of ``(n, text, error)`` from
+    :func:`text_lines`; invalid lines (bad JSON, not UTF-8) are reported and counted."""
+    for n, line, bad in lines:
+        if bad is not None:
+            click.echo(f"{name} line {n}: skipped ({bad.reason})", err=True)
+            counts["skipped"] += 1
+            continue
         if not line.strip():
             continue
         try:
@@ -163,9 +169,8 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
     key = _key(key_file)
     name = in_path.name.lower()
     ndjson = name.removesuffix(".gz").endswith((".ndjson", ".jsonl"))
-    raw = _read_text(in_path)
     if not ndjson:
-        resource = _fhir_resource(raw, in_path, None)
+        resource = _fhir_resource(read_text(in_path), in_path, None)
         try:
             out = json.dumps(_deid_fhir(resource, key), indent=1)
         except _FHIR_SHAPE_ERRORS as exc:
@@ -176,10 +181,12 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
         return
     done = skipped = 0
     parts = []
-    for n, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
+    for n, line, bad in text_lines(in_path):
+        if bad is None and not line.strip():
             continue
         try:
+            if bad is not None:
+                raise bad
             resource = _fhir_resource(line, in_path, n)
             try:
                 parts.append(json.dumps(_deid_fhir(resource, key)) + "\n")
@@ -223,36 +230,6 @@ def _fhir_resource(text: str, path: Path, line: int | None) -> dict:
         raise IngestError("not a FHIR resource: needs an object with a string 'resourceType'",
                           file=str(path), line=line)
     return obj
-
-
-def _read_text(path: Path) -> str:
-    """The UTF-8 text of ``path``, gunzipped when it starts with the gzip magic bytes.
-
-    Undecodable bytes raise IngestError naming the file, line and byte offset (never the bytes).
-    """
-    import gzip
-
-    from osler.errors import IngestError
-
-    try:
-        with path.open("rb") as fh:
-            data = fh.read()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-    except (OSError, EOFError) as exc:
-        raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(path, data, exc) from None
-
-
-def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError):
-    from osler.errors import IngestError
-
-    line = data.count(b"\n", 0, exc.start) + 1
-    return IngestError(f"not UTF-8 (undecodable byte at offset {exc.start}); re-encode the "
-                       "file as UTF-8", file=str(path), line=line)
 
 
 def _write_text(path: Path, text: str) -> None:
