@@ -59,7 +59,8 @@ def test_deid_fhir_without_a_key_file_is_consistent_within_a_run_only(tmp_path):
 def test_deid_dicom_without_a_key_file(tmp_path, write_dicom):
     src = tmp_path / "in"
     src.mkdir()
-    write_dicom(src / "ct.dcm", "CT", "1.2.826.0.1.3680043.8.498.7", "1.2.826.0.1.3680043.8.498.7.1")
+    write_dicom(src / "ct.dcm", "CT", "1.2.826.0.1.3680043.8.498.7",
+                "1.2.826.0.1.3680043.8.498.7.1")
     result = CliRunner().invoke(cli, ["deid", "dicom", str(src), str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "random key for this run only" in result.stderr
