@@ -162,3 +162,13 @@ def test_deid_dicom_files_sharing_a_sop_instance_uid_do_not_overwrite_each_other
     assert "5 files de-identified, 0 skipped" in result.stderr
     assert result.stderr.count("shares its SOPInstanceUID") == 2  # y and v after x; z is in a/
     assert sop not in " ".join(written)
+
+
+def test_deid_fhir_single_json_that_is_not_utf8_is_a_clear_error(tmp_path, capsys):
+    src = tmp_path / "p.json"
+    src.write_bytes(b'{"resourceType": "Patient",\n "name": [{"family": "Qu\xefmby"}]}')
+    out = tmp_path / "o.json"
+    code, err = _run(["deid", "fhir", str(src), str(out)], capsys)
+    assert code == 2 and not out.exists()
+    assert f"osler: error: file {src}, line 2: not UTF-8" in err
+    assert "mby" not in err and "Traceback" not in err
