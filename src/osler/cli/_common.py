@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
-__all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option", "resolve_db"]
+from osler.errors import IngestError
+
+__all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option", "read_text",
+           "resolve_db", "text_lines"]
 
 DEFAULT_DB = "osler.duckdb"
 
@@ -24,3 +29,52 @@ def resolve_db(db: str | None) -> str:
 db_option = click.option(
     "--db", "db", default=None, metavar="URL",
     help="DuckDB file path or postgresql:// URL (default: $OSLER_DB, else ./osler.duckdb).")
+
+
+def _open_bytes(path: Path):
+    """``path`` opened for binary reading, gunzipped when it starts with the gzip magic."""
+    import gzip
+
+    fh = path.open("rb")
+    if fh.read(2) == b"\x1f\x8b":
+        fh.close()
+        return gzip.open(path, "rb")
+    fh.seek(0)
+    return fh
+
+
+def _not_utf8(path: Path, line: int | None, offset: int) -> IngestError:
+    return IngestError(f"not UTF-8 (undecodable byte at byte offset {offset}); re-encode the "
+                       "file as UTF-8", file=str(path), line=line)
+
+
+def read_text(path: Path) -> str:
+    """The whole UTF-8 text of ``path`` (gunzipped if gzip); IngestError names file, line and
+    byte offset of an undecodable byte and never shows the file's content."""
+    try:
+        with _open_bytes(path) as fh:
+            data = fh.read()
+    except (OSError, EOFError) as exc:
+        raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, data.count(b"\n", 0, exc.start) + 1, exc.start) from None
+
+
+def text_lines(path: Path) -> Iterator[tuple[int, str | None, IngestError | None]]:
+    """``(line number, text, None)`` per line of ``path`` (gunzipped if gzip), without the line
+    end; ``(n, None, error)`` for a line that is not UTF-8, so callers can skip it and go on."""
+    offset = 0
+    try:
+        with _open_bytes(path) as fh:
+            for n, raw in enumerate(fh, 1):
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    yield n, None, _not_utf8(path, n, offset + exc.start)
+                else:
+                    yield n, text.rstrip("\r\n"), None
+                offset += len(raw)
+    except (OSError, EOFError) as exc:
+        raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None

@@ -7,24 +7,31 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL
+from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, read_text, text_lines
 
 __all__ = ["deid"]
 
 _KEY_HELP = ("Key file (JSON with a hex 'secret'); created when absent. Use the same file for "
-             "notes, FHIR and DICOM so pseudonyms and date shifts match.")
+             "notes, FHIR and DICOM so pseudonyms and date shifts match. Without it, a random "
+             "key is used for this run only.")
 
 
-def _key(path: Path):
-    from osler.privacy.keys import load_key, write_key
+def _key(path: Path | None):
+    import os
 
+    from osler.privacy.keys import DeidKey, load_key, write_key
+
+    if path is None:
+        click.echo("no --key-file: using a random key for this run only; pseudonyms and date "
+                   "shifts are consistent within this run but not across runs", err=True)
+        return DeidKey(os.urandom(32))
     if path.exists():
         return load_key(path)
     click.echo(f"created a new key file {path}; keep it secret and out of the output", err=True)
     return write_key(path)
 
 
-key_option = click.option("--key-file", required=True, type=click.Path(dir_okay=False,
+key_option = click.option("--key-file", default=None, type=click.Path(dir_okay=False,
                                                                      path_type=Path),
                           help=_KEY_HELP)
 
@@ -52,7 +59,7 @@ def deid() -> None:
                    "(higher precision, lower recall: see docs/benchmarks.md).")
 @key_option
 def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_only: bool,
-         notes_alone: bool, key_file: Path) -> None:
+         notes_alone: bool, key_file: Path | None) -> None:
     """De-identify notes; output {"id", "text", "phi": [{start, end, type}]} per line, in input
     order, with offsets into the ORIGINAL text.
 
@@ -68,8 +75,9 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
     tagger = None if rules_only else PhiTagger.load(model) if model else "bundled"
     key = _key(key_file)
     counts = {"done": 0, "skipped": 0, "split": 0}
-    with in_file.open(encoding="utf-8") as fin, out_file.open("w", encoding="utf-8") as fout:
-        notes = _notes(fin, in_file.name, counts)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    with out_file.open("w", encoding="utf-8") as fout:
+        notes = _notes(text_lines(in_file), in_file.name, counts)
         runs = ([note] for note in notes) if notes_alone else _patient_runs(notes, counts)
         for run in runs:
             _write_run(run, fout, key, profile, tagger)
@@ -83,8 +91,13 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
 
 
 def _notes(lines, name: str, counts: dict[str, int]):
-    """(id, text, patient) of each valid JSON line; invalid lines are reported and counted."""
-    for n, line in enumerate(lines, 1):
+    """(id, text, patient) of each valid JSON line of ``(n, text, error)`` from
+    :func:`text_lines`; invalid lines (bad JSON, not UTF-8) are reported and counted."""
+    for n, line, bad in lines:
+        if bad is not None:
+            click.echo(f"{name} line {n}: skipped ({bad.reason})", err=True)
+            counts["skipped"] += 1
+            continue
         if not line.strip():
             continue
         try:
@@ -144,30 +157,94 @@ def train(data: Path, out_file: Path) -> None:
 @click.argument("in_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("out_path", type=click.Path(dir_okay=False, path_type=Path))
 @key_option
-def fhir(in_path: Path, out_path: Path, key_file: Path) -> None:
-    """De-identify a FHIR JSON resource or Bundle (.json or .ndjson, one resource per line)."""
-    from osler.errors import DataError
-    from osler.privacy.deid import deidentify_bundle
+def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
+    """De-identify a FHIR JSON resource or Bundle (.json or .ndjson, one resource per line).
+
+    Gzip input (.json.gz, .ndjson.gz, as Synthea ships) is read; an OUT_PATH ending in .gz is
+    written gzip-compressed. In .ndjson, a line that is not a FHIR resource is reported with
+    its line number and skipped (exit 3 when some lines were written, 2 when none).
+    """
+    from osler.errors import IngestError
 
     key = _key(key_file)
-    raw = in_path.read_text(encoding="utf-8")
+    name = in_path.name.lower()
+    ndjson = name.removesuffix(".gz").endswith((".ndjson", ".jsonl"))
+    if not ndjson:
+        resource = _fhir_resource(read_text(in_path), in_path, None)
+        try:
+            out = json.dumps(_deid_fhir(resource, key), indent=1)
+        except _FHIR_SHAPE_ERRORS as exc:
+            raise IngestError(f"malformed FHIR resource ({type(exc).__name__})",
+                              file=str(in_path)) from exc
+        _write_text(out_path, out)
+        click.echo(f"de-identified -> {out_path}", err=True)
+        return
+    done = skipped = 0
+    parts = []
+    for n, line, bad in text_lines(in_path):
+        if bad is None and not line.strip():
+            continue
+        try:
+            if bad is not None:
+                raise bad
+            resource = _fhir_resource(line, in_path, n)
+            try:
+                parts.append(json.dumps(_deid_fhir(resource, key)) + "\n")
+            except _FHIR_SHAPE_ERRORS as exc:
+                raise IngestError(f"malformed FHIR resource ({type(exc).__name__})",
+                                  file=str(in_path), line=n) from exc
+        except IngestError as exc:
+            click.echo(f"skipped: {exc}", err=True)
+            skipped += 1
+            continue
+        done += 1
+    _write_text(out_path, "".join(parts))
+    click.echo(f"{done} resources de-identified, {skipped} skipped -> {out_path}", err=True)
+    raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
+
+
+#: What a FHIR resource of the wrong shape inside (a string where an object belongs ...) raises.
+_FHIR_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, ValueError)
+
+
+def _deid_fhir(resource: dict, key) -> dict:
+    from osler.privacy.deid import deidentify_bundle
+
+    return deidentify_bundle(resource, key)
+
+
+def _fhir_resource(text: str, path: Path, line: int | None) -> dict:
+    """The JSON object in ``text`` if it is a FHIR resource; else IngestError (no content)."""
+    from osler.errors import IngestError
+
     try:
-        if in_path.suffix.lower() in (".ndjson", ".jsonl"):
-            out = "".join(json.dumps(deidentify_bundle(json.loads(ln), key)) + "\n"
-                          for ln in raw.splitlines() if ln.strip())
-        else:
-            out = json.dumps(deidentify_bundle(json.loads(raw), key), indent=1)
+        obj = json.loads(text)
     except ValueError as exc:
-        raise DataError(f"{in_path}: not FHIR JSON ({type(exc).__name__})") from exc
-    out_path.write_text(out, encoding="utf-8")
-    click.echo(f"de-identified -> {out_path}", err=True)
+        at = line if line is not None else getattr(exc, "lineno", None)
+        raise IngestError("not valid JSON", file=str(path), line=at) from None
+    if isinstance(obj, list):
+        hint = "" if line is not None else "; use .ndjson for one resource per line"
+        raise IngestError(f"a JSON array, not a FHIR resource or Bundle{hint}",
+                          file=str(path), line=line)
+    if not isinstance(obj, dict) or not isinstance(obj.get("resourceType"), str):
+        raise IngestError("not a FHIR resource: needs an object with a string 'resourceType'",
+                          file=str(path), line=line)
+    return obj
+
+
+def _write_text(path: Path, text: str) -> None:
+    import gzip
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.name.lower().endswith(".gz") else data)
 
 
 @deid.command()
 @click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @key_option
-def dicom(in_dir: Path, out_dir: Path, key_file: Path) -> None:
+def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
     """De-identify every DICOM file under IN_DIR into OUT_DIR (PS3.15 Basic Profile)."""
     from osler.privacy.deid import deidentify_dicom_dir
 
@@ -179,7 +256,11 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path) -> None:
                    err=True)
     for r in failed:
         click.echo(f"skipped {r.source}: {r.error}", err=True)
-    click.echo(f"{len(results) - len(failed)} files de-identified, {len(failed)} skipped, "
+    for r in results:
+        if r.duplicate_uid:
+            click.echo(f"{r.source} shares its SOPInstanceUID with an earlier file; written as "
+                       f"{Path(r.output).name}", err=True)
+    ok = len({r.output for r in results if r.output and not r.error})
+    click.echo(f"{ok} files de-identified, {len(failed)} skipped, "
                f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
-    ok = len(results) - len(failed)
     raise SystemExit(EXIT_PARTIAL if failed and ok else EXIT_FAILURE if failed else EXIT_OK)

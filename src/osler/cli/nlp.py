@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from osler.cli._common import db_option, resolve_db
+from osler.cli._common import (EXIT_FAILURE, EXIT_PARTIAL, db_option, read_text, resolve_db,
+                               text_lines)
 
 __all__ = ["nlp"]
 
@@ -29,26 +29,47 @@ def nlp() -> None:
               type=click.Choice(["osler", "medspacy"]), help="ConText rule set.")
 def context(in_file: Path, out_file: Path, rules: str) -> None:
     """Negation, temporality and experiencer of each concept in its sentence."""
-    from osler.errors import DataError
+    from osler.errors import DataError, IngestError
     from osler.nlp.context import ContextAttributor
 
-    with in_file.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        fields = reader.fieldnames or []
-        missing = {"concept", "sentence"} - set(fields)
-        if missing:
-            raise DataError(f"{in_file}: columns {sorted(missing)} are missing; "
-                            f"got {fields}")
-        rows = list(reader)
+    lines = text_lines(in_file)
+    header = next(((n, t, bad) for n, t, bad in lines if bad is not None or t.strip()), None)
+    if header is None:
+        raise DataError(f"{in_file}: empty; needs a header with 'concept' and 'sentence'")
+    if header[2] is not None:
+        raise header[2]
+    fields = header[1].split("\t")
+    missing = {"concept", "sentence"} - set(fields)
+    if missing:
+        raise DataError(f"{in_file}: columns {sorted(missing)} are missing; got {fields}")
+    rows, skipped = [], 0
+    for n, line, bad in lines:
+        if bad is None and not line.strip():
+            continue
+        values = line.split("\t") if bad is None else []
+        if bad is None and len(values) != len(fields):
+            bad = IngestError(f"{len(values)} tab-separated fields, the header has "
+                              f"{len(fields)}", file=str(in_file), line=n)
+        if bad is not None:
+            click.echo(f"skipped: {bad}", err=True)
+            skipped += 1
+            continue
+        rows.append(dict(zip(fields, values)))
     assertions = ContextAttributor(rules).attribute((r["concept"], r["sentence"]) for r in rows)
-    out_fields = fields + [c for c in ("negation", "temporality", "experiencer") if c not in fields]
+    added = [c for c in ("negation", "temporality", "experiencer") if c not in fields]
+    out_fields = fields + added
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    # Written by hand, not by csv: input fields hold no tab or newline (it is TSV), and csv's
+    # escaping would rewrite the text (a quote gained a backslash); fields go out as they came.
     with out_file.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, out_fields, delimiter="\t", quoting=csv.QUOTE_NONE,
-                                escapechar="\\", lineterminator="\n")
-        writer.writeheader()
+        fh.write("\t".join(out_fields) + "\n")
         for row, a in zip(rows, assertions):
-            writer.writerow({**row, **a.to_dict()})
-    click.echo(f"{len(rows)} concepts attributed -> {out_file}", err=True)
+            row = {**row, **a.to_dict()}
+            fh.write("\t".join(str(row[c]) for c in out_fields) + "\n")
+    click.echo(f"{len(rows)} concepts attributed, {skipped} rows skipped -> {out_file}",
+               err=True)
+    if skipped:
+        raise SystemExit(EXIT_PARTIAL if rows else EXIT_FAILURE)
 
 
 @nlp.command()
@@ -66,7 +87,7 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
     if (note_file is None) == (patient_id is None):
         raise click.UsageError("give exactly one of NOTE_FILE and --patient")
     if note_file is not None:
-        notes = [(note_file.name, note_file.read_text(encoding="utf-8"))]
+        notes = [(note_file.name, read_text(note_file))]
     else:
         from osler.store import open_store
 

@@ -53,6 +53,9 @@ class DicomResult:
     modality: str | None
     burned_in_risk: bool
     error: str | None = None
+    #: True when an earlier file in the run had the same SOP Instance UID, so this one was
+    #: written under a suffixed name instead of overwriting it.
+    duplicate_uid: bool = False
 
 
 def _shift_da(value: str, shift: timedelta) -> str:
@@ -127,12 +130,15 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
                          ) -> list[DicomResult]:
     """De-identify every DICOM file under ``in_dir`` into ``out_dir`` (same relative layout).
 
-    Output files are named by their new SOP Instance UID. A file that cannot be read is
+    Output files are named by their new SOP Instance UID. Files that share a SOP Instance UID
+    never overwrite each other: the second and later are named ``<uid>_2.dcm``, ``<uid>_3.dcm``
+    ... (in sorted input order) and marked ``duplicate_uid``. A file that cannot be read is
     reported with its error and skipped; the others continue.
     """
     pydicom = require("pydicom", "imaging")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     results = []
+    taken: set[Path] = set()
     for path in sorted(p for p in in_dir.rglob("*") if p.is_file()):
         rel = str(path.relative_to(in_dir))
         try:
@@ -142,10 +148,15 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
                 ds.get("BurnedInAnnotation", "")).upper() == "YES"
             deidentify_dataset(ds, key)
             name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else key.uid(rel)
-            target = out_dir / path.relative_to(in_dir).parent / f"{name}.dcm"
+            folder = out_dir / path.relative_to(in_dir).parent
+            target, n = folder / f"{name}.dcm", 1
+            while target in taken:
+                n += 1
+                target = folder / f"{name}_{n}.dcm"
             target.parent.mkdir(parents=True, exist_ok=True)
             ds.save_as(target)
-            results.append(DicomResult(rel, str(target), modality, burned))
+            taken.add(target)
+            results.append(DicomResult(rel, str(target), modality, burned, duplicate_uid=n > 1))
         except Exception as exc:  # pydicom raises many types for malformed files
             results.append(DicomResult(rel, None, None, False, f"{type(exc).__name__}"))
     return results

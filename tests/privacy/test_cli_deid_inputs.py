@@ -1,0 +1,174 @@
+"""``osler deid`` on awkward inputs: no key file, gzip, bad lines, colliding DICOM UIDs.
+
+All inputs are made up here; none come from real data.
+"""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from osler.cli import cli, main
+
+
+def _run(argv, capsys):
+    """Run the console entry point as a user would; return (exit code, stderr)."""
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    return code, capsys.readouterr().err
+
+
+def test_deid_text_works_without_a_key_file_and_says_the_key_is_for_this_run(tmp_path):
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(json.dumps({"id": "n1", "patient": "p1",
+                                 "text": "Seen by Dr. Osler on 3/14/2019."}) + "\n",
+                     encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["deid", "text", "--in", str(notes), "--out", str(out),
+                                      "--profile", "tag", "--rules-only"])
+    assert result.exit_code == 0, result.output
+    assert "random key for this run only" in result.stderr
+    (row,) = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert row["text"] == "Seen by Dr. [NAME] on [DATE]."
+    assert not list(tmp_path.glob("*.key")) and sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.jsonl", "out.jsonl"]
+
+
+def test_deid_fhir_without_a_key_file_is_consistent_within_a_run_only(tmp_path):
+    src = tmp_path / "b.ndjson"
+    src.write_text(json.dumps({"resourceType": "Patient", "id": "p1"}) + "\n"
+                   + json.dumps({"resourceType": "Observation", "id": "o1",
+                                 "subject": {"reference": "Patient/p1"}}) + "\n",
+                   encoding="utf-8")
+    ids = []
+    for run in ("a", "b"):
+        out = tmp_path / f"{run}.ndjson"
+        result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(out)])
+        assert result.exit_code == 0, result.output
+        assert "random key for this run only" in result.stderr
+        patient, obs = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+        assert obs["subject"]["reference"] == f"Patient/{patient['id']}"
+        ids.append(patient["id"])
+    assert ids[0] != ids[1] and "p1" not in ids
+
+
+def test_deid_dicom_without_a_key_file(tmp_path, write_dicom):
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "ct.dcm", "CT", "1.2.826.0.1.3680043.8.498.7",
+                "1.2.826.0.1.3680043.8.498.7.1")
+    result = CliRunner().invoke(cli, ["deid", "dicom", str(src), str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "random key for this run only" in result.stderr
+    assert len(list((tmp_path / "out").rglob("*.dcm"))) == 1
+
+
+def test_deid_fhir_reads_gzip_json_and_ndjson(tmp_path):
+    import gzip
+
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"fullUrl": "urn:uuid:0b7c8f3e-5d7e-4f7a-9a53-1f0e6c2a9d11",
+                         "resource": {"resourceType": "Patient", "id": "synthetic-1",
+                                      "name": [{"family": "Quimby", "given": ["Harold"]}]}}]}
+    src = tmp_path / "b.json.gz"
+    src.write_bytes(gzip.compress(json.dumps(bundle).encode("utf-8")))
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(tmp_path / "o.json")])
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "o.json").read_text(encoding="utf-8")
+    assert json.loads(out)["resourceType"] == "Bundle" and "Quimby" not in out
+
+    nd = tmp_path / "r.ndjson.gz"
+    nd.write_bytes(gzip.compress(b'{"resourceType": "Patient", "id": "synthetic-2"}\n'))
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(nd), str(tmp_path / "o.ndjson.gz")])
+    assert result.exit_code == 0, result.output
+    (row,) = gzip.decompress((tmp_path / "o.ndjson.gz").read_bytes()).decode().splitlines()
+    assert json.loads(row)["resourceType"] == "Patient"
+
+
+def test_deid_fhir_rejects_arrays_and_non_resources_with_a_clear_error(tmp_path, capsys):
+    for name, body, reason in [("arr.json", "[1, 2]", "a JSON array"),
+                               ("foo.json", '{"foo": 1}', "not a FHIR resource"),
+                               ("cut.json", '{"resourceType": "Patient",\n "id": "x"',
+                                "line 2: not valid JSON")]:
+        src = tmp_path / name
+        src.write_text(body, encoding="utf-8")
+        out = tmp_path / f"out-{name}"
+        code, err = _run(["deid", "fhir", str(src), str(out)], capsys)
+        assert code == 2 and not out.exists()
+        assert f"osler: error: file {src}" in err and reason in err
+        assert "Traceback" not in err
+
+
+def test_deid_fhir_ndjson_reports_bad_lines_by_number_and_keeps_good_ones(tmp_path, capsys):
+    src = tmp_path / "r.ndjson"
+    src.write_text('{"resourceType": "Patient", "id": "synthetic-3"}\n'
+                   '{"resourceType": "Patient", "name": [{"family": "Zorvathi"\n'
+                   '{"foo": 1}\n'
+                   '[1]\n'
+                   '{"resourceType": "Bundle", "entry": ["oops"]}\n'
+                   '{"resourceType": "Patient", "id": "synthetic-4"}\n', encoding="utf-8")
+    out = tmp_path / "o.ndjson"
+    code, err = _run(["deid", "fhir", str(src), str(out)], capsys)
+    assert code == 3
+    for n in (2, 3, 4, 5):
+        assert f"line {n}:" in err
+    assert "2 resources de-identified, 4 skipped" in err
+    assert "Zorvathi" not in err and "Traceback" not in err
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_deid_fhir_skips_a_non_utf8_ndjson_line_naming_it(tmp_path, capsys):
+    src = tmp_path / "r.ndjson"
+    src.write_bytes(b'{"resourceType": "Patient", "id": "a"}\n'
+                    b'{"resourceType": "Patient", "id": "Qu\xefmby"}\n')
+    code, err = _run(["deid", "fhir", str(src), str(tmp_path / "o.ndjson")], capsys)
+    assert code == 3 and f"file {src}, line 2: not UTF-8" in err and "Traceback" not in err
+    assert "mby" not in err and "\ufffd" not in err
+    assert len((tmp_path / "o.ndjson").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_deid_text_skips_a_non_utf8_line_naming_file_and_line(tmp_path, capsys):
+    src = tmp_path / "notes.jsonl"
+    src.write_bytes(b'{"id": "n1", "text": "Seen today."}\n'
+                    b'{"id": "n2", "text": "Seen by Dr. Qu\xefmby."}\n'
+                    b'{"id": "n3", "text": "Stable."}\n')
+    out = tmp_path / "sub" / "out.jsonl"
+    code, err = _run(["deid", "text", "--in", str(src), "--out", str(out), "--rules-only"],
+                     capsys)
+    assert code == 3 and "notes.jsonl line 2: skipped (not UTF-8" in err
+    assert "mby" not in err and "Traceback" not in err and "2 notes de-identified, 1 skipped" in err
+    assert [json.loads(ln)["id"] for ln in out.read_text(encoding="utf-8").splitlines()] == [
+        "n1", "n3"]
+
+
+def test_deid_dicom_files_sharing_a_sop_instance_uid_do_not_overwrite_each_other(
+        tmp_path, write_dicom):
+    src = tmp_path / "in"
+    (src / "a").mkdir(parents=True)
+    study, sop = "1.2.826.0.1.3680043.8.498.9", "1.2.826.0.1.3680043.8.498.9.1"
+    for name in ("x.dcm", "y.dcm", "a/z.dcm"):
+        write_dicom(src / name, "CT", study, sop)
+    write_dicom(src / "w.dcm", "CT", study, sop + "1")
+    write_dicom(src / "v.dcm", "CT", study, sop)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["deid", "dicom", str(src), str(out)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.dcm"))
+    assert len(written) == 5
+    assert "5 files de-identified, 0 skipped" in result.stderr
+    assert result.stderr.count("shares its SOPInstanceUID") == 2  # y and v after x; z is in a/
+    assert sop not in " ".join(written)
+
+
+def test_deid_fhir_single_json_that_is_not_utf8_is_a_clear_error(tmp_path, capsys):
+    src = tmp_path / "p.json"
+    src.write_bytes(b'{"resourceType": "Patient",\n "name": [{"family": "Qu\xefmby"}]}')
+    out = tmp_path / "o.json"
+    code, err = _run(["deid", "fhir", str(src), str(out)], capsys)
+    assert code == 2 and not out.exists()
+    assert f"osler: error: file {src}, line 2: not UTF-8" in err
+    assert "mby" not in err and "Traceback" not in err
