@@ -72,6 +72,26 @@ def test_positions_all_keeps_other_records(tmp_path: Path, toy: Path) -> None:
     assert set(_by_pos(next(read_vcf(vcf, definitions=toy)))) == {1000}
 
 
+def test_pharmcat_positions_of_interest_are_kept(tmp_path: Path, toy: Path) -> None:
+    # PharmCAT flags positions that no allele uses but guidelines read (rs12777823) as POI
+    (toy / "pharmcat_positions.vcf").write_text(
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP\n"
+        "chr10\t7777\trs7777\tG\tA\t.\tPASS\tPOI\tGT\t0/0\n")
+    from osler.ingest._vcf_reference import _positions_of_interest
+    _positions_of_interest.cache_clear()
+    rows = ["chr10\t1000\trs1000\tC\tT\t.\tPASS\t.\tGT\t0/1",
+            "chr10\t7777\trs7777\tG\tA\t.\tPASS\t.\tGT\t0/1",
+            "chr10\t8000\t.\tA\tG\t.\tPASS\t.\tGT\t0/1"]
+    vcf = write_vcf(tmp_path / "poi.vcf", {"S": {}}, rows=rows)
+    calls = _by_pos(next(read_vcf(vcf, definitions=toy)))
+    assert set(calls) == {1000, 7777} and calls[7777].gene is None
+    assert calls[7777].rsid == "rs7777"
+    bad = write_vcf(tmp_path / "poi_bad.vcf", {"S": {}},
+                    rows=["chr10\t7777\trs7777\tC\tA\t.\tPASS\t.\tGT\t0/1"])
+    with pytest.raises(IngestError, match="PharmCAT positions"):
+        list(read_vcf(bad, definitions=toy))
+
+
 @pytest.mark.parametrize(("rows", "header", "reason"), [
     (["chr10\t1000\trs1000\tG\tT\t.\tPASS\t.\tGT\t0/1"], "", "disagrees with the GRCh38"),
     (["chr10\t2000\t.\tA\tG\t.\tPASS\t.\tGT\t0/1", "chr10\t1000\t.\tC\tT\t.\tPASS\t.\tGT\t0/1"],

@@ -29,12 +29,14 @@ _GRCH38 = ("grch38", "hg38", "b38", "hs38", "assembly38")
 
 @dataclass(frozen=True, slots=True)
 class PgxPosition:
-    """A position some allele definition uses, with the GRCh38 reference allele it expects."""
+    """A position some allele definition uses (or one of PharmCAT's positions of interest,
+    which no allele uses but guidelines read, such as rs12777823 for warfarin), with the GRCh38
+    reference allele it expects. ``gene`` is None for a position of interest."""
 
     chrom: str
     pos: int
     ref: str
-    gene: str
+    gene: str | None
     rsid: str | None
 
 
@@ -72,8 +74,28 @@ def _positions(alleles_dir: str) -> dict[tuple[str, int], PgxPosition]:
 
 
 def pgx_positions(definitions: str | Path | None = None) -> dict[tuple[str, int], PgxPosition]:
-    """Every definition position, keyed by (chromosome without ``chr``, 1-based position)."""
-    return _positions(str(pharmcat_dir(definitions) / "definition" / "alleles"))
+    """Every definition position, keyed by (chromosome without ``chr``, 1-based position), and
+    the positions of interest that PharmCAT's ``pharmcat_positions.vcf`` flags ``POI``."""
+    folder = pharmcat_dir(definitions)
+    return {**_positions_of_interest(str(folder / "pharmcat_positions.vcf")),
+            **_positions(str(folder / "definition" / "alleles"))}
+
+
+@lru_cache(maxsize=4)
+def _positions_of_interest(positions_vcf: str) -> dict[tuple[str, int], PgxPosition]:
+    out: dict[tuple[str, int], PgxPosition] = {}
+    path = Path(positions_vcf)
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            chrom, pos, rsid, ref, _alt, _qual, _filter, info = line.split("\t")[:8]
+            if "POI" in info.split(";"):
+                key = (_bare(chrom), int(pos))
+                out[key] = PgxPosition(key[0], key[1], ref, None, rsid if rsid != "." else None)
+    return out
 
 
 def _bare(chrom: str) -> str:

@@ -230,8 +230,9 @@ def _read_records(vcf, path: Path, header_lines: int, pgx: dict | None, position
             if site is not None and not (ref.startswith(site.ref) or site.ref.startswith(ref)):
                 raise IngestError(
                     f"REF {ref!r} at {variant.CHROM}:{variant.POS} disagrees with the GRCh38 "
-                    f"reference {site.ref!r} of the {site.gene} allele definitions (wrong build "
-                    "or a corrupt file)", file=path.name, line=line)
+                    f"reference {site.ref!r} of "
+                    f"{f'the {site.gene} allele definitions' if site.gene else 'PharmCAT positions'}"
+                    " (wrong build or a corrupt file)", file=path.name, line=line)
             _add_calls(variant, key, line, site, index, state)
     except IngestError:
         raise
