@@ -78,6 +78,11 @@ def test_model_from_another_task_or_schema_fails_clearly(trained, tmp_path):
         TASK.predict(broken, stays, tmp_path / "y")
     with pytest.raises(ModelError, match="no manifest.json"):
         TASK.predict(tmp_path, stays, tmp_path / "z")
+    warfarin = tmp_path / "warfarin"  # warfarin-dose saves model.json, not a manifest
+    warfarin.mkdir()
+    (warfarin / "model.json").write_text(json.dumps({"task": "warfarin-dose"}))
+    with pytest.raises(ModelError, match="holds a 'warfarin-dose' model, not 'sepsis'"):
+        TASK.predict(warfarin, stays, tmp_path / "w")
     manifest = json.loads((model / "manifest.json").read_text())
     manifest["versions"]["lightgbm"] = "1.0.0"
     (broken / "manifest.json").write_text(json.dumps(manifest))

@@ -17,12 +17,15 @@ __all__ = ["ingest"]
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
 @click.option("--patient", default=None, help="Patient id for sources that carry none (a VCF).")
+@click.option("--sample", default=None,
+              help="VCF sample to read (needed with --patient for a multi-sample VCF).")
 @click.option("--validation", type=click.Choice(["fast", "strict"]), default="fast",
               show_default=True, help="FHIR: 'strict' also validates with fhir.resources.")
 @click.option("--patient-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="CSV stay_id,patient_id linking PhysioNet stays to patients.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, validation: str,
+def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample: str | None,
+           validation: str,
            patient_map: Path | None, as_json: bool) -> None:
     """Read files, directories and zips (formats detected by content) into the store.
 
@@ -37,8 +40,8 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, validat
     from osler.store import open_store
 
     options = {"fhir-bundle": {"validation": validation}, "fhir-ndjson": {"validation": validation}}
-    if patient:
-        options["vcf"] = {"patient": patient}
+    if patient or sample:
+        options["vcf"] = {k: v for k, v in (("patient", patient), ("sample", sample)) if v}
     if patient_map:
         options["physionet2019"] = {"patient_map": patient_map}
     url = resolve_db(db)

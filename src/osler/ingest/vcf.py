@@ -104,12 +104,14 @@ def read_vcf(source: Path, *, on_error: OnError = None, patient: str | None = No
 
 @lru_cache(maxsize=1)
 def _quiet_htslib() -> None:
-    """Keep htslib to errors: header-less contigs would otherwise warn once per record."""
+    """Silence htslib's own stderr lines: header-less contigs would warn once per record, and
+    a parse failure prints "[E::vcf_parse...]" noise; Osler names every problem itself (file,
+    line and reason) through the IngestError that follows."""
     import ctypes
 
     try:
         cyvcf2 = require("cyvcf2.cyvcf2", "genomics")
-        ctypes.CDLL(cyvcf2.__file__).hts_set_log_level(1)  # HTS_LOG_ERROR
+        ctypes.CDLL(cyvcf2.__file__).hts_set_log_level(0)  # HTS_LOG_OFF
     except (OSError, AttributeError):  # a build without exported symbols: stay verbose
         pass
 
@@ -210,7 +212,7 @@ def _samples(vcf, path: Path, sample: str | None, patient: str | None) -> list[s
         return [sample]
     if patient is not None and len(names) > 1:
         raise IngestError(f"a patient id was given but the file has {len(names)} samples; "
-                          "choose one with the 'sample' option", file=path.name)
+                          "choose one with --sample", file=path.name)
     return names
 
 

@@ -80,11 +80,22 @@ def save_model(bundle: ModelBundle, model_dir: Path) -> Path:
     return model_dir
 
 
+def _task_of_other_layout(model_dir: Path) -> str | None:
+    """The task of a model saved without a manifest (warfarin-dose keeps ``model.json``)."""
+    try:
+        return json.loads((model_dir / "model.json").read_text(encoding="utf-8")).get("task")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def load_model(model_dir: Path, task: str, feature_names: list[str] | None = None) -> ModelBundle:
     """Load a model saved for ``task``; refuse another task, schema or library version."""
     model_dir = Path(model_dir)
     path = model_dir / "manifest.json"
     if not path.is_file():
+        other = _task_of_other_layout(model_dir)
+        if other:
+            raise ModelError(f"model directory {model_dir} holds a {other!r} model, not {task!r}")
         raise ModelError(f"model directory {model_dir}: no manifest.json; not an Osler model")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
