@@ -78,3 +78,7 @@ def test_a_signature_line_is_a_name_in_any_casing(text, names):
 ])
 def test_a_role_before_aware_and_a_second_doctor_are_names(text, names):
     assert _rule_names(text) == names
+
+
+def test_a_listed_name_after_contacts_is_a_name():
+    assert "MARGARET" in _rule_names("SW CONTACTS MARGARET RE: PLACEMENT.")

@@ -26,7 +26,7 @@ _RELATIONS = {"wife", "husband", "son", "sons", "daughter", "daughters", "dtr", 
               "grandaughter", "aunt", "uncle", "cousin", "fiance", "fiancee", "spouse", "partner",
               "neighbor", "priest", "proxy", "hcp", "guardian", "sil", "dil", "stepson",
               "stepdaughter", "grandchildren", "children", "kids", "family", "nephews", "nieces",
-              "granddaughters", "grandsons", "siblings", "contact", "named", "name", "called",
+              "granddaughters", "grandsons", "siblings", "contact", "contacts", "named", "name", "called",
               "lawyer", "attorney", "poa", "roommate", "companion", "caregiver",
               "spoke", "per", "with", "by", "and", "&", "ask"}
 # Words that follow "Dr." or "wife" without being a name: function words and ward jargon.
@@ -44,7 +44,8 @@ _INITIAL_NAME = re.compile(r"(?<![A-Za-z.'\d/])(?P<i>[A-Za-z])(?:\.\s?|\s)(?P<n>
 _AFTER_INITIAL = re.compile(r"(?:(?<![A-Za-z])(?:per|by|with|nsg|to|dr)\.?\s+|w/\s*)\(?\s*"
                             r"(?P<i>[A-Za-z])\.\s?(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)", re.I)
 # Relation words too common to vouch for an unknown capitalised word after them.
-_WEAK_RELATIONS = {"with", "by", "and", "&", "per", "spoke", "called", "contact", "ask", "name",
+_WEAK_RELATIONS = {"with", "by", "and", "&", "per", "spoke", "called", "contact", "contacts",
+                   "ask", "name",
                    "named", "family", "children", "kids"}
 _WEAK_TITLES = {"md", "np", "rn", "pa", "resident", "intern", "fellow", "attending", "nurse"}
 _BEFORE_VERB = re.compile(r"(?<![\w.])(?P<n>[A-Z][a-z']+)\s+(?:made\s+)?(?:aware|paged|notified|"
