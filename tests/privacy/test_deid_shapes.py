@@ -12,7 +12,7 @@ def _typed(text: str) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("text", [
-    "SVR 900-1300 on neo, TV 250-1000 overnight.",
+    "SVR 900-1300 on neo, TV 250-1000 overnight, svr 874-1352 on milrinone.",
     "Hx stage 4 decubitus; rate 20 decreased to 16.",
     "c/o 5/10 incisional pain, then 8/10 pain scale.",
     "Paced about 3/4 of the time; lt 1/2 dull.",

@@ -107,10 +107,18 @@ def find_patterns(text: str) -> Iterator[PhiSpan]:
                          None)
             start, end = m.span(group) if group else m.span()
             if end > start and not (phi_type == "DATE" and _is_ratio(text, start, end)
-                                    or phi_type == "PHONE" and _RANGE.fullmatch(text, start, end)
+                                    or phi_type == "PHONE" and _is_value_range(text, start, end)
                                     or phi_type == "DATE" and text[end:end + 1] == "%"
                                     or phi_type == "DATE" and _is_measure(text, start, end)):
                 yield PhiSpan(start, end, phi_type)
+
+
+def _is_value_range(text: str, start: int, end: int) -> bool:
+    """A range of values shaped like a local phone number: round numbers ("TV 250-1000"), or
+    any after a haemodynamic or volume word ("SVR 882-1326")."""
+    return bool(_RANGE.fullmatch(text, start, end)
+                or (re.fullmatch(r"\d{3}-\d{4}", text[start:end])
+                    and _NOT_YEAR_BEFORE.search(text[max(0, start - 16):start])))
 
 
 def _is_measure(text: str, start: int, end: int) -> bool:
