@@ -26,7 +26,8 @@ _RELATIONS = {"wife", "husband", "son", "sons", "daughter", "daughters", "dtr", 
               "grandaughter", "aunt", "uncle", "cousin", "fiance", "fiancee", "spouse", "partner",
               "neighbor", "priest", "proxy", "hcp", "guardian", "sil", "dil", "stepson",
               "stepdaughter", "grandchildren", "children", "kids", "family", "nephews", "nieces",
-              "granddaughters", "grandsons", "siblings", "contact", "contacts", "named", "name", "called",
+              "granddaughters", "grandsons", "siblings", "contact", "contacts", "named", "name",
+              "called",
               "lawyer", "attorney", "poa", "roommate", "companion", "caregiver",
               "spoke", "per", "with", "by", "and", "&", "ask"}
 # Words that follow "Dr." or "wife" without being a name: function words and ward jargon.
