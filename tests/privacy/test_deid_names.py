@@ -56,3 +56,29 @@ def test_a_name_found_once_is_removed_everywhere_in_the_note():
 def test_without_capitals_only_english_list_names_stand_alone():
     # "Rust" is a surname in a non-English Faker locale; in an all-capital note it is a colour.
     assert _names("THICK RUST COLORED SPUTUM. VISITED BY MARGARET.") == ["MARGARET"]
+
+
+def _rule_names(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in detect_phi(text, tagger=None) if s.type == "NAME"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Pt resting, plan unchanged.\nirena quolby, rn\n", ["irena quolby"]),
+    ("PT RESTING.\nMARIELLA TROWBIN RN\n", ["MARIELLA TROWBIN"]),
+    ("Pt resting.\nPlan: continue per RN\n", []),
+])
+def test_a_signature_line_is_a_name_in_any_casing(text, names):
+    assert _rule_names(text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("BP 88/40, NP QUILLAN AWARE.", ["QUILLAN"]),
+    ("BP 88/40, MD made aware, bolus given.", []),
+    ("HR 140s, Drs Vorlund and Tessaby in to see pt.", ["Vorlund", "Tessaby"]),
+])
+def test_a_role_before_aware_and_a_second_doctor_are_names(text, names):
+    assert _rule_names(text) == names
+
+
+def test_a_listed_name_after_contacts_is_a_name():
+    assert "MARGARET" in _rule_names("SW CONTACTS MARGARET RE: PLACEMENT.")

@@ -83,3 +83,12 @@ def test_units_and_rooms_after_transfer_words_are_not_places():
     text = "TRANSFERRED TO MICU, THEN SENT TO CT. RETURNED FROM CATH LAB TO ROOM."
     for tagger in (None, "bundled"):
         assert not [s for s in detect_phi(text, tagger=tagger) if s.type == "LOCATION"]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("MedFlight from Vantorry Med Ctr for w/u of GI bleed.", "Vantorry"),
+    ("received intubated from er quellbrook campus overnight.", "quellbrook"),
+    ("PLAN: AMBULATE, TRANSFER QUARVELL 2 IF STABLE.", "QUARVELL"),
+])
+def test_med_ctr_campus_and_a_ward_right_after_transfer_are_places(text, place):
+    assert (place, "LOCATION") in _found(text)

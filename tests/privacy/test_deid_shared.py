@@ -7,7 +7,8 @@ from functools import partial
 import pytest
 
 from osler.privacy.deid import detect_phi
-from osler.privacy.deid.evaluate import read_physionet_deid, score_spans, split_of
+from osler.privacy.deid.evaluate import (heldout_part, read_physionet_deid, score_spans,
+                                         split_of)
 
 pytestmark = pytest.mark.shared_data
 
@@ -19,6 +20,18 @@ def test_corpus_offsets_and_patient_split(shared_data):
     heldout = {n.patient for n in notes if split_of(n.patient) == "heldout"}
     assert tune and heldout and not tune & heldout
     assert all(0 <= s.start < s.end <= len(n.text) for n in notes for s in n.phi)
+
+
+def test_held_out_half_splits_into_a_read_and_a_score_part(shared_data):
+    from osler.privacy.deid.learn import rules_not_written_from
+
+    notes = read_physionet_deid(shared_data / "deid-physionet", "heldout")
+    parts = {part: {n.patient for n in notes if heldout_part(n.patient) == part}
+             for part in ("read", "score")}
+    assert (len(parts["read"]), len(parts["score"])) == (20, 30)
+    # The threshold choice never scores on notes the rules were written from.
+    chosen_on = {n.patient for n in notes if rules_not_written_from(n)}
+    assert chosen_on == parts["score"]
 
 
 def test_detector_recall_on_a_tuning_subset(shared_data):

@@ -18,8 +18,8 @@ from pathlib import Path
 from osler.errors import DataError
 from osler.privacy.deid.spans import PhiSpan
 
-__all__ = ["NAME_TYPES", "GoldNote", "SpanScores", "read_physionet_deid", "residual_phi",
-           "score_spans", "split_of"]
+__all__ = ["NAME_TYPES", "GoldNote", "SpanScores", "heldout_part", "read_physionet_deid",
+           "residual_phi", "score_spans", "split_of"]
 
 _RECORD = re.compile(r"START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n(.*?)\|\|\|\|END_OF_RECORD",
                      re.S)
@@ -42,6 +42,17 @@ def split_of(patient: str, heldout_share: float = 0.5) -> str:
     h = int.from_bytes(hashlib.blake2b(f"deid-split:{patient}".encode(), digest_size=8).digest(),
                        "big")
     return "heldout" if (h % 1000) < heldout_share * 1000 else "tune"
+
+
+def heldout_part(patient: str) -> str:
+    """``'read'`` (about 2/5) or ``'score'`` for a held-out patient, from a hash of the id.
+
+    From round 4 on, errors are read on the "read" part only, to write rules from notes they
+    were not fitted to; the "score" part is only ever scored (``deid_physionet.py --part``).
+    """
+    h = int.from_bytes(hashlib.blake2b(f"deid-read-score:{patient}".encode(),
+                                       digest_size=8).digest(), "big")
+    return "read" if h % 5 < 2 else "score"
 
 
 def read_physionet_deid(folder: str | Path, split: str | None = None) -> list[GoldNote]:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from osler.errors import DataError
 from osler.privacy.deid.detect import combine, rule_layers, tagged_phi, with_rules
-from osler.privacy.deid.evaluate import (NAME_TYPES, GoldNote, SpanScores, read_physionet_deid,
-                                         score_spans, split_of)
+from osler.privacy.deid.evaluate import (NAME_TYPES, GoldNote, SpanScores, heldout_part,
+                                         read_physionet_deid, score_spans, split_of)
 from osler.privacy.deid.patient import consistent_phi
 from osler.privacy.deid.spans import PhiSpan
 from osler.privacy.deid.tagger import PhiTagger
@@ -54,9 +54,11 @@ def _fit(notes: Sequence[GoldNote], layers: list[Layers], **params) -> PhiTagger
 
 def rules_not_written_from(note: GoldNote) -> bool:
     """Whether the rules were written without reading ``note``: Osler's rules were fitted to
-    the errors of the PhysioNet tuning half, so only the other notes show how they do on new
-    notes (there they look nearly perfect, and a choice scored there trusts them too much)."""
-    return split_of(note.patient) != "tune"
+    the errors of the PhysioNet tuning half, and from round 4 on to those of the held-out
+    half's "read" part (:func:`~osler.privacy.deid.evaluate.heldout_part`), so only the other
+    notes show how they do on new notes (there they look nearly perfect, and a choice scored
+    there trusts them too much)."""
+    return split_of(note.patient) != "tune" and heldout_part(note.patient) != "read"
 
 
 def train_tagger(notes: Sequence[GoldNote], *, layers: dict[tuple[str, str], Layers] | None = None,

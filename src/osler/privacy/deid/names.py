@@ -26,7 +26,8 @@ _RELATIONS = {"wife", "husband", "son", "sons", "daughter", "daughters", "dtr", 
               "grandaughter", "aunt", "uncle", "cousin", "fiance", "fiancee", "spouse", "partner",
               "neighbor", "priest", "proxy", "hcp", "guardian", "sil", "dil", "stepson",
               "stepdaughter", "grandchildren", "children", "kids", "family", "nephews", "nieces",
-              "granddaughters", "grandsons", "siblings", "contact", "named", "name", "called",
+              "granddaughters", "grandsons", "siblings", "contact", "contacts", "named", "name",
+              "called",
               "lawyer", "attorney", "poa", "roommate", "companion", "caregiver",
               "spoke", "per", "with", "by", "and", "&", "ask"}
 # Words that follow "Dr." or "wife" without being a name: function words and ward jargon.
@@ -44,7 +45,8 @@ _INITIAL_NAME = re.compile(r"(?<![A-Za-z.'\d/])(?P<i>[A-Za-z])(?:\.\s?|\s)(?P<n>
 _AFTER_INITIAL = re.compile(r"(?:(?<![A-Za-z])(?:per|by|with|nsg|to|dr)\.?\s+|w/\s*)\(?\s*"
                             r"(?P<i>[A-Za-z])\.\s?(?P<n>[A-Za-z][A-Za-z']+(?:-[A-Za-z]+)?)", re.I)
 # Relation words too common to vouch for an unknown capitalised word after them.
-_WEAK_RELATIONS = {"with", "by", "and", "&", "per", "spoke", "called", "contact", "ask", "name",
+_WEAK_RELATIONS = {"with", "by", "and", "&", "per", "spoke", "called", "contact", "contacts",
+                   "ask", "name",
                    "named", "family", "children", "kids"}
 _WEAK_TITLES = {"md", "np", "rn", "pa", "resident", "intern", "fellow", "attending", "nurse"}
 _BEFORE_VERB = re.compile(r"(?<![\w.])(?P<n>[A-Z][a-z']+)\s+(?:made\s+)?(?:aware|paged|notified|"
@@ -54,6 +56,18 @@ _BEFORE_RELATION = re.compile(
     r"pt'?s\s+|patient'?s\s+)?(?:wife|husband|daughter|son|sister|brother|mother|father|niece|"
     r"nephew|granddaughter|grandson|friend|fiancee?|partner|girlfriend|boyfriend|hcp|"
     r"health care proxy|proxy)\b", re.I)
+# A signature: a line holding only a short name and a credential ("Jo Quimby, RN", "jo
+# quimby rn"), whatever the note's casing.
+_SIGNATURE = re.compile(r"^[ \t]*(?P<n>[A-Za-z][A-Za-z'-]+(?:[ \t]+[A-Za-z]\.?)?(?:[ \t]+"
+                        r"[A-Za-z][A-Za-z'-]+){0,2})[ \t]*,?[ \t]*(?:RN|R\.N\.|RRT|LPN|BSN|"
+                        r"SN)(?:[ \t]*[,/][ \t]*[A-Za-z]{2,4})?[ \t.]*$", re.I | re.M)
+# A role before a word and a verb of being told ("NP Jen aware", "MD KOWAL MADE AWARE").
+_ROLE_BEFORE_VERB = re.compile(r"\b(?:NP|MD|RN|PA|Dr|Drs|resident|fellow|intern)\.?\s+"
+                               r"(?P<n>[A-Za-z][A-Za-z'-]+)\s+(?:made\s+)?(?:aware|paged|"
+                               r"notified|informed|updated)\b", re.I)
+# "Drs Kowal and Quimby": the second clinician after "and".
+_SECOND_DOCTOR = re.compile(r"\bDrs\.?\s+[A-Za-z][A-Za-z'-]+\s*(?:,|and|&)\s*"
+                            r"(?P<n>[A-Za-z][A-Za-z'-]+)", re.I)
 _CREDENTIALS = re.compile(r"\s*,?\s*(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW|MSW|SW|"
                           r"PhD|RPh|CRNA|BSN|CCRN)\b")
 
@@ -142,6 +156,7 @@ def find_names(text: str) -> Iterator[PhiSpan]:
     if mixed:
         yield from _named_before_verb(text, stop)
     yield from _named_before_relation(text, stop, cased)
+    yield from _signed_or_told(text, stop)
     for regex in (_INITIAL_NAME, _AFTER_INITIAL):
         for m in regex.finditer(text):
             name = m.group("n")
@@ -159,6 +174,22 @@ def _named_before_relation(text: str, stop: frozenset[str], cased: bool) -> Iter
             continue
         if (_title(word) if cased else _known_in_context(word)):
             yield PhiSpan(m.start("n"), m.end("n"), "NAME")
+
+
+def _signed_or_told(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Signature lines, a role before a word and "aware", and a second doctor after "Drs"."""
+    for m in _SIGNATURE.finditer(text):
+        words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
+        if all(not _any_in(w.group().lower(), stop, common_words(), _NOT_NAMES, _RELATIONS,
+                           _TITLES, _WEAK_TITLES) for w in words if len(w.group()) > 1):
+            for w in words:
+                yield PhiSpan(m.start("n") + w.start(), m.start("n") + w.end(), "NAME")
+    for regex in (_ROLE_BEFORE_VERB, _SECOND_DOCTOR):
+        for m in regex.finditer(text):
+            low = m.group("n").lower()
+            if low != "made" and not _any_in(low, stop, common_words(), _NOT_NAMES, _RELATIONS,
+                                             _TITLES, _WEAK_TITLES):
+                yield PhiSpan(m.start("n"), m.end("n"), "NAME")
 
 
 def _named_before_verb(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:

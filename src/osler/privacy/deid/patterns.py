@@ -30,11 +30,15 @@ _YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|un
 _NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|ratio|i:e|ie|x|cpap|"
                               r"\b(?:pain|cp|c/o|scale|ci|co|lt|rt|left|right|about|approx)|~|"
                               r"psv?|peep|ventilation|ac|simv|bipap|crackles|(?<!\S)\d|/|"
-                              r"pupils?|perrla?|perl|gcs|pulses?|i/e|level|rated?|rates|\+)\s*-?\s*$",
-                              re.I)
+                              r"pupils?|perrla?|perl|gcs|pulses?|i/e|level|rated?|rates|\+|"
+                              # ventilator settings: "CPAP of 12/5", "pressure support at 10/5"
+                              r"(?:cpap|psv?|peep|ips|bipap|simv|support)\s+(?:of|at|on|to))"
+                              r"\s*-?\s*$", re.I)
 _NOT_DATE_AFTER = re.compile(r"\s*(?:ns\b|strength|str\b|murmur|sem\b|motor|mg|ml|cc\b|tab|amp|l\b|lpm|"
                    r"liters?|bilat|b/l|ue|le\b|x\b|times|pushes|peep|ps\b|hours|hrs|up\b|-\s*\d|"
-                             r"cpap|ventilation|pain|scale|of\b|-\s*\.\d|way\b)", re.I)
+                             r"cpap|ventilation|pain|scale|of\b|-\s*\.\d|way\b|"
+                             # "5/5 IPS", "1/2 dose of", "1/2 NPH", "1/4 blood cultures (+)"
+                             r"ips\b|psv\b|doses?\b|nph\b|blood cultures?|bottles?\b)", re.I)
 # A pain score next to the word pain ("pain at 7/10", "6/10 incisional pain", not "3/10 had pain").
 _PAIN_BEFORE = re.compile(r"(?:pain|discomfort)\b[^.;\n]{0,10}$", re.I)
 _PAIN_AFTER = re.compile(r"\s+(?:(?!(?:had|has|have|no|and|with|denies|without|for)\b)[a-z]+\s+)?"
@@ -103,10 +107,18 @@ def find_patterns(text: str) -> Iterator[PhiSpan]:
                          None)
             start, end = m.span(group) if group else m.span()
             if end > start and not (phi_type == "DATE" and _is_ratio(text, start, end)
-                                    or phi_type == "PHONE" and _RANGE.fullmatch(text, start, end)
+                                    or phi_type == "PHONE" and _is_value_range(text, start, end)
                                     or phi_type == "DATE" and text[end:end + 1] == "%"
                                     or phi_type == "DATE" and _is_measure(text, start, end)):
                 yield PhiSpan(start, end, phi_type)
+
+
+def _is_value_range(text: str, start: int, end: int) -> bool:
+    """A range of values shaped like a local phone number: round numbers ("TV 250-1000"), or
+    any after a haemodynamic or volume word ("SVR 882-1326")."""
+    return bool(_RANGE.fullmatch(text, start, end)
+                or (re.fullmatch(r"\d{3}-\d{4}", text[start:end])
+                    and _NOT_YEAR_BEFORE.search(text[max(0, start - 16):start])))
 
 
 def _is_measure(text: str, start: int, end: int) -> bool:

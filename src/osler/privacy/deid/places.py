@@ -21,7 +21,8 @@ __all__ = ["context_words", "find_places"]
 _INSTITUTION = re.compile(r"(?<![\w.])(?P<p>[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?)\s+(?:Center|Centre|"
                           r"House|Manor|Gardens|Commons|Pavilion|Building|Bldg|ICU|MICU|SICU|CCU|"
                           r"CSRU|ED|EW|ER)\b")
-_PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|clinic|nursing home|rehab|"
+_PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|medical ctr|med ctr|"
+                          r"campus|clinic|nursing home|rehab|"
                           r"rehab center|manor|county|memorial hospital|university|church|"
                           r"street|avenue|ave|road|blvd|boulevard|nh|nursing facility|hospice|vna|"
                           r"health ?care|assisted living|senior center|village|heights)\b", re.I)
@@ -48,7 +49,8 @@ _SOMEONES_HOME = re.compile(r"\b(?:at|to|from)\s+(?P<p>(?:[A-Za-z]+\s+)?[A-Za-z]
                             r"(?:house|home|"
                             r"apartment|apt|place|farm)\b", re.I)
 # A building or ward named with a floor number after a move ("transfer to Farr 2", "on Hale 5").
-_WARD = re.compile(r"\b(?:to|from|on|onto)\s+(?:the\s+)?(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
+_WARD = re.compile(r"\b(?:to|from|on|onto|transfer|transferred|xfer|xfered)\s+(?:the\s+)?"
+                   r"(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
                    r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
                    r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\(|team|nurse|"
                    r"nursing|staff|"
