@@ -6,20 +6,10 @@ All inputs are made up here.
 from __future__ import annotations
 
 import pytest
-
-from osler.cli import main
+from cli_run import run_osler
 
 pytestmark = pytest.mark.slow
 
-
-def _run(argv, capsys):
-    """Run the console entry point as a user would; return (exit code, stderr)."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    return code, capsys.readouterr().err
 
 
 def test_nlp_context_writes_sentences_back_byte_for_byte_into_a_new_folder(
@@ -32,7 +22,7 @@ def test_nlp_context_writes_sentences_back_byte_for_byte_into_a_new_folder(
     src = tmp_path / "pairs.tsv"
     src.write_bytes(body.encode("utf-8"))
     out = tmp_path / "new" / "deeper" / "out.tsv"
-    code, err = _run(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
+    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
     assert code == 0, err
     rows = [ln.split("\t") for ln in out.read_bytes().decode("utf-8").split("\n")[:-1]]
     assert rows[0] == ["id", "concept", "sentence", "negation", "temporality", "experiencer"]
@@ -45,7 +35,7 @@ def test_nlp_context_skips_short_rows_naming_the_line(tmp_path, capsys, attribut
     src.write_text("id\tconcept\tsentence\n1\tedema\tNo edema.\n2\tcough\n\n"
                    "3\tfever\tFever to 39.\textra\n4\trash\tNo rash.\n", encoding="utf-8")
     out = tmp_path / "out.tsv"
-    code, err = _run(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
+    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
     assert code == 3, err
     assert f"file {src}, line 3: 2 tab-separated fields, the header has 3" in err
     assert f"file {src}, line 5: 4 tab-separated fields" in err
@@ -61,7 +51,7 @@ def test_nlp_context_names_file_line_and_offset_of_a_non_utf8_byte(tmp_path, cap
     src.write_bytes(b"id\tconcept\tsentence\n1\tedema\tNo edema.\n"
                     b"2\tfever\tSeen by Dr. Qu\xefmby.\n3\trash\tNo rash.\n")
     out = tmp_path / "out.tsv"
-    code, err = _run(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
+    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
     assert code == 3, err
     offset = len(b"id\tconcept\tsentence\n1\tedema\tNo edema.\n2\tfever\tSeen by Dr. Qu")
     assert f"file {src}, line 3: not UTF-8 (undecodable byte at byte offset {offset})" in err
@@ -72,7 +62,7 @@ def test_nlp_context_names_file_line_and_offset_of_a_non_utf8_byte(tmp_path, cap
 def test_nlp_context_non_utf8_header_is_a_clear_error(tmp_path, capsys):
     src = tmp_path / "pairs.tsv"
     src.write_bytes(b"id\tconc\xe9pt\tsentence\n")
-    code, err = _run(["nlp", "context", "--in", str(src), "--out", str(tmp_path / "o.tsv")],
+    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(tmp_path / "o.tsv")],
                      capsys)
     assert code == 2 and f"osler: error: file {src}, line 1: not UTF-8" in err
     assert "Traceback" not in err
@@ -81,7 +71,7 @@ def test_nlp_context_non_utf8_header_is_a_clear_error(tmp_path, capsys):
 def test_nlp_extract_non_utf8_note_is_a_clear_error(tmp_path, capsys):
     note = tmp_path / "note.txt"
     note.write_bytes(b"Denies chest pain.\nSeen by Dr. Qu\xefmby.\n")
-    code, err = _run(["nlp", "extract", str(note)], capsys)
+    code, err = run_osler(["nlp", "extract", str(note)], capsys)
     assert code == 2
     assert f"osler: error: file {note}, line 2: not UTF-8 (undecodable byte at byte offset " \
            f"{len(b'Denies chest pain.' + bytes([10]) + b'Seen by Dr. Qu')})" in err

@@ -8,21 +8,13 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from cli_run import run_osler
 
-from osler.cli import cli, main
-
-
-def _run(argv, capsys):
-    """Run the console entry point as a user would; return (exit code, stderr)."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    return code, capsys.readouterr().err
+from osler.cli import cli
 
 
-def test_deid_text_works_without_a_key_file_and_says_the_key_is_for_this_run(tmp_path):
+
+def test_deid_text_works_without_a_key_file_and_says_the_key_is_for_thisrun_osler(tmp_path):
     notes = tmp_path / "notes.jsonl"
     notes.write_text(json.dumps({"id": "n1", "patient": "p1",
                                  "text": "Seen by Dr. Osler on 3/14/2019."}) + "\n",
@@ -97,7 +89,7 @@ def test_deid_fhir_rejects_arrays_and_non_resources_with_a_clear_error(tmp_path,
         src = tmp_path / name
         src.write_text(body, encoding="utf-8")
         out = tmp_path / f"out-{name}"
-        code, err = _run(["deid", "fhir", str(src), str(out)], capsys)
+        code, err = run_osler(["deid", "fhir", str(src), str(out)], capsys)
         assert code == 2 and not out.exists()
         assert f"osler: error: file {src}" in err and reason in err
         assert "Traceback" not in err
@@ -112,7 +104,7 @@ def test_deid_fhir_ndjson_reports_bad_lines_by_number_and_keeps_good_ones(tmp_pa
                    '{"resourceType": "Bundle", "entry": ["oops"]}\n'
                    '{"resourceType": "Patient", "id": "synthetic-4"}\n', encoding="utf-8")
     out = tmp_path / "o.ndjson"
-    code, err = _run(["deid", "fhir", str(src), str(out)], capsys)
+    code, err = run_osler(["deid", "fhir", str(src), str(out)], capsys)
     assert code == 3
     for n in (2, 3, 4, 5):
         assert f"line {n}:" in err
@@ -125,7 +117,7 @@ def test_deid_fhir_skips_a_non_utf8_ndjson_line_naming_it(tmp_path, capsys):
     src = tmp_path / "r.ndjson"
     src.write_bytes(b'{"resourceType": "Patient", "id": "a"}\n'
                     b'{"resourceType": "Patient", "id": "Qu\xefmby"}\n')
-    code, err = _run(["deid", "fhir", str(src), str(tmp_path / "o.ndjson")], capsys)
+    code, err = run_osler(["deid", "fhir", str(src), str(tmp_path / "o.ndjson")], capsys)
     assert code == 3 and f"file {src}, line 2: not UTF-8" in err and "Traceback" not in err
     assert "mby" not in err and "\ufffd" not in err
     assert len((tmp_path / "o.ndjson").read_text(encoding="utf-8").splitlines()) == 1
@@ -137,7 +129,7 @@ def test_deid_text_skips_a_non_utf8_line_naming_file_and_line(tmp_path, capsys):
                     b'{"id": "n2", "text": "Seen by Dr. Qu\xefmby."}\n'
                     b'{"id": "n3", "text": "Stable."}\n')
     out = tmp_path / "sub" / "out.jsonl"
-    code, err = _run(["deid", "text", "--in", str(src), "--out", str(out), "--rules-only"],
+    code, err = run_osler(["deid", "text", "--in", str(src), "--out", str(out), "--rules-only"],
                      capsys)
     assert code == 3 and "notes.jsonl line 2: skipped (not UTF-8" in err
     assert "mby" not in err and "Traceback" not in err and "2 notes de-identified, 1 skipped" in err
@@ -168,7 +160,7 @@ def test_deid_fhir_single_json_that_is_not_utf8_is_a_clear_error(tmp_path, capsy
     src = tmp_path / "p.json"
     src.write_bytes(b'{"resourceType": "Patient",\n "name": [{"family": "Qu\xefmby"}]}')
     out = tmp_path / "o.json"
-    code, err = _run(["deid", "fhir", str(src), str(out)], capsys)
+    code, err = run_osler(["deid", "fhir", str(src), str(out)], capsys)
     assert code == 2 and not out.exists()
     assert f"osler: error: file {src}, line 2: not UTF-8" in err
     assert "mby" not in err and "Traceback" not in err
