@@ -187,30 +187,25 @@ def _cv_line(y, oofs) -> str:
 
 def score_gap(outcomes: Path, n_boot: int = 2000) -> dict:
     """AUROC of SAPS-I and SOFA (as recorded) on development vs held-out icu-mortality stays."""
-    import numpy as np
     import pandas as pd
 
     from osler.evaluate import roc_auc
+    from osler.evaluate.metrics import bootstrap_metrics
 
     frame = pd.read_csv(outcomes)
     develop = get_task("icu-mortality").develop_mask(frame["RecordID"].astype(str).to_numpy())
     y = frame["In-hospital_death"].to_numpy()
-    rng = np.random.default_rng(0)
     out = {}
     for score in ("SAPS-I", "SOFA"):
         value = frame[score].astype(float).where(frame[score] >= 0)  # -1 marks not recorded
         for part, mask in (("development", develop), ("held-out", ~develop)):
             known = mask & value.notna().to_numpy()
             yy, ss = y[known], value.to_numpy()[known]
-            boots = []
-            for _ in range(n_boot):
-                i = rng.integers(0, len(yy), len(yy))
-                if 0 < yy[i].sum() < len(i):
-                    boots.append(roc_auc(yy[i], ss[i]))
+            auc = bootstrap_metrics(yy, ss, metrics={"AUROC": roc_auc}, n_boot=n_boot).iloc[0]
             out[f"{score} {part}"] = {
                 "stays": int(mask.sum()), "scored": int(known.sum()),
-                "deaths": int(yy.sum()), "auroc": round(float(roc_auc(yy, ss)), 3),
-                "ci": [round(float(np.quantile(boots, q)), 3) for q in (0.025, 0.975)]}
+                "deaths": int(yy.sum()), "auroc": round(float(auc["estimate"]), 3),
+                "ci": [round(float(auc["ci_low"]), 3), round(float(auc["ci_high"]), 3)]}
     return out
 
 

@@ -17,14 +17,12 @@ _KEY_HELP = ("Key file (JSON with a hex 'secret'); created when absent. Use the 
 
 
 def _key(path: Path | None):
-    import os
-
-    from osler.privacy.keys import DeidKey, load_key, write_key
+    from osler.privacy.keys import load_key, new_key, write_key
 
     if path is None:
         click.echo("no --key-file: using a random key for this run only; pseudonyms and date "
                    "shifts are consistent within this run but not across runs", err=True)
-        return DeidKey(os.urandom(32))
+        return new_key()
     if path.exists():
         return load_key(path)
     click.echo(f"created a new key file {path}; keep it secret and out of the output", err=True)
@@ -171,11 +169,7 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
     ndjson = name.removesuffix(".gz").endswith((".ndjson", ".jsonl"))
     if not ndjson:
         resource = _fhir_resource(read_text(in_path), in_path, None)
-        try:
-            out = json.dumps(_deid_fhir(resource, key), indent=1)
-        except _FHIR_SHAPE_ERRORS as exc:
-            raise IngestError(f"malformed FHIR resource ({type(exc).__name__})",
-                              file=str(in_path)) from exc
+        out = json.dumps(_deid_fhir(resource, key, in_path, None), indent=1)
         _write_text(out_path, out)
         click.echo(f"de-identified -> {out_path}", err=True)
         return
@@ -188,11 +182,7 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
             if bad is not None:
                 raise bad
             resource = _fhir_resource(line, in_path, n)
-            try:
-                parts.append(json.dumps(_deid_fhir(resource, key)) + "\n")
-            except _FHIR_SHAPE_ERRORS as exc:
-                raise IngestError(f"malformed FHIR resource ({type(exc).__name__})",
-                                  file=str(in_path), line=n) from exc
+            parts.append(json.dumps(_deid_fhir(resource, key, in_path, n)) + "\n")
         except IngestError as exc:
             click.echo(f"skipped: {exc}", err=True)
             skipped += 1
@@ -207,10 +197,17 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
 _FHIR_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, ValueError)
 
 
-def _deid_fhir(resource: dict, key) -> dict:
+def _deid_fhir(resource: dict, key, path: Path, line: int | None) -> dict:
+    """``resource`` de-identified; a resource of the wrong shape inside is an IngestError
+    naming the file and line (never the content)."""
+    from osler.errors import IngestError
     from osler.privacy.deid import deidentify_bundle
 
-    return deidentify_bundle(resource, key)
+    try:
+        return deidentify_bundle(resource, key)
+    except _FHIR_SHAPE_ERRORS as exc:
+        raise IngestError(f"malformed FHIR resource ({type(exc).__name__})", file=str(path),
+                          line=line) from exc
 
 
 def _fhir_resource(text: str, path: Path, line: int | None) -> dict:

@@ -52,12 +52,11 @@ class SepsisCohort:
         unknown = self.meta["label"].isna()
         if not unknown.any():
             return self
-        counts = self.meta.loc[unknown].groupby("stay", sort=True)
-        files = self.meta.loc[unknown].groupby("stay", sort=True)["file"].first()
-        skipped = [(files[stay], f"file {files[stay]}, stay {stay}: {len(rows)} hours have no "
-                                 f"SepsisLabel; {doing} needs labelled stays")
-                   for stay, rows in counts]
-        kept = self.subset(set(self.meta["stay"]) - set(files.index))
+        per_stay = self.meta.loc[unknown].groupby("stay", sort=True)["file"].agg(["first", "size"])
+        skipped = [(file, f"file {file}, stay {stay}: {n} hours have no SepsisLabel; {doing} "
+                          "needs labelled stays")
+                   for stay, file, n in per_stay.itertuples()]
+        kept = self.subset(set(self.meta["stay"]) - set(per_stay.index))
         if not len(kept.meta):
             raise DataError(f"no stay has a SepsisLabel at every hour ({len(skipped)} without); "
                             f"{doing} needs labelled stays; first: {skipped[0][1]}")
@@ -122,15 +121,15 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None) -> SepsisCo
 def _unique_stays(files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """The first file of each stay id (the file name's stem); a later file with the same id
     is skipped and named, never merged into the first: predictions are written per stay id."""
-    first: dict[str, Path] = {}
+    seen: set[str] = set()
     kept, skipped = [], []
     for f in files:
-        if f.stem in first:
+        if f.stem in seen:
             skipped.append((f.name, f"file {f.name}, stay {f.stem}: another file of the input "
                                     "has the same stay id; only the first is used (output "
                                     "files are named by stay id)"))
         else:
-            first[f.stem] = f
+            seen.add(f.stem)
             kept.append(f)
     return kept, skipped
 
@@ -143,8 +142,9 @@ def _featurize_files(files: list[Path]) -> tuple[np.ndarray, pd.DataFrame, list]
         errors: list[IngestError] = []
         for record in read_physionet2019(path, on_error=errors.append):
             try:
+                # one row per input hour: the reader keeps a label row (NaN if unknown) for
+                # every hour, so prediction files always line up with their input
                 frame = stay_frame(record)
-                _check_every_hour(path, frame)
             except OslerError as err:
                 skipped.append((path.name, str(err)))
                 continue
@@ -157,15 +157,6 @@ def _featurize_files(files: list[Path]) -> tuple[np.ndarray, pd.DataFrame, list]
     meta = pd.concat(metas, ignore_index=True) if metas else _meta_empty()
     return X, meta, skipped
 
-
-def _check_every_hour(path: Path, frame) -> None:
-    """Every input hour must have a row: prediction files need one line per input hour."""
-    with path.open("rb") as fh:
-        n_input = sum(1 for line in fh if line.strip()) - 1
-    if n_input != len(frame):
-        raise DataError(f"file {path.name}, stay {frame.stay_id}: {n_input - len(frame)} of "
-                        f"{n_input} hours carry no value and no SepsisLabel, so predictions "
-                        "cannot be aligned to every input hour")
 
 
 def _meta(frame, block, file: str) -> pd.DataFrame:

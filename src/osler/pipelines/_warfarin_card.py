@@ -48,11 +48,11 @@ def _figure(actual: pd.Series, scored: pd.DataFrame):  # noqa: ANN202 - matplotl
 
 
 def write_card(table: pd.DataFrame, actual: pd.Series, scored: pd.DataFrame, meta: dict,
-               report: Path, paired: pd.DataFrame | None = None) -> Path:
-    """Write the HTML card (and its JSON) for a held-out evaluation."""
-    paired = comparisons(actual, scored) if paired is None else paired
+               report: Path, paired: pd.DataFrame) -> Path:
+    """Write the HTML card (and its JSON) for a held-out evaluation; ``paired`` is
+    :func:`comparisons` of the same patients."""
     overall = table[table["group"] == "overall"].set_index("model")
-    learned = overall.iloc[0]
+    learned, versus_pg = overall.iloc[0], paired.iloc[0]
     summary = {"patients evaluated": int(learned["n"]),
                "patients trained on": meta["n_train"],
                "MAE learned (mg/week)": float(learned["mae_mg_week"]),
@@ -62,7 +62,7 @@ def write_card(table: pd.DataFrame, actual: pd.Series, scored: pd.DataFrame, met
                "MAE IWPC clinical": float(overall.iloc[2]["mae_mg_week"]),
                "within 20% IWPC clinical": float(overall.iloc[2]["within_20pct"]),
                "MAE learned minus IWPC pharmacogenetic (95% CI)":
-                   f"{paired.iloc[0]['MAE difference (mg/week)']:+.2f} ({paired.iloc[0]['95% CI']})"}
+                   f"{versus_pg['MAE difference (mg/week)']:+.2f} ({versus_pg['95% CI']})"}
     sections = [
         Section("Data and split", note=(
             "IWPC data (PharmGKB, CC BY-SA 4.0). Patients are split by a hash of the PharmGKB "

@@ -47,7 +47,7 @@ def _read(path: Path) -> pd.DataFrame:
 
 def _unusable(df: pd.DataFrame) -> pd.Series:
     """Per row, why it cannot be scored ('' when it can): a missing id or a non-numeric count.
-    The reason names the column, never the value."""
+    The reason names the column, never the value. ``df`` is left as it is."""
     reason = pd.Series("", index=df.index)
     for column in ("encounter_id", "patient_nbr"):
         reason = reason.where(reason != "", np.where(df[column].isna(), f"no {column}", ""))
@@ -55,7 +55,6 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
         number = pd.to_numeric(df[column], errors="coerce")
         bad = number.isna() & df[column].notna()
         reason = reason.where(reason != "", np.where(bad, f"'{column}' is not a number", ""))
-        df[column] = number
     return reason
 
 
@@ -95,7 +94,7 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                             f"{df.loc[bad, '_line'].iloc[0]}: 'readmitted' must be one of "
                             f"'<30', '>30', 'NO'; got {df.loc[bad, 'readmitted'].iloc[0]!r}")
         y = (df["readmitted"] == "<30").astype(float).to_numpy()
-    age = df["age"].astype(str).str.extract(r"\[(\d+)-")[0].astype(float).to_numpy()
+    age = _age_decade(df).to_numpy()
     at_discharge = np.zeros(len(df))  # every column is recorded by the end of the stay
     return TabularData(X, y, df["encounter_id"].to_numpy(), df["patient_nbr"].astype(str)
                        .to_numpy(), names, at_discharge, at_discharge,
@@ -103,6 +102,11 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                                    "sex": df["gender"].fillna("unknown").to_numpy(),
                                    "age band": df["age"].fillna("unknown").to_numpy()},
                        skipped=skipped, vocabulary=vocabulary)
+
+
+def _age_decade(df: pd.DataFrame) -> pd.Series:
+    """The lower bound of the ``age`` band ('[60-70)' -> 60), NaN where there is none."""
+    return df["age"].astype(str).str.extract(r"\[(\d+)-")[0].astype(float)
 
 
 def _vocabulary(df: pd.DataFrame) -> dict[str, list[str]]:
@@ -115,7 +119,7 @@ def _vocabulary(df: pd.DataFrame) -> dict[str, list[str]]:
 
 def _features(df: pd.DataFrame, vocabulary: dict[str, list[str]]) -> tuple[np.ndarray, list[str]]:
     cols = {c: df[c].astype(float) for c in _NUMERIC}
-    cols["age_decade"] = df["age"].astype(str).str.extract(r"\[(\d+)-")[0].astype(float)
+    cols["age_decade"] = _age_decade(df)
     for c in _CATEGORIES:
         values = df[c].astype(str).where(df[c].notna(), "missing")
         for level in vocabulary[c]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from osler.errors import DataError
 
-__all__ = ["DeidKey", "load_key", "write_key"]
+__all__ = ["DeidKey", "load_key", "new_key", "write_key"]
 
 _MIN_SECRET_BYTES = 16
 
@@ -81,6 +81,11 @@ class DeidKey:
         return int.from_bytes(self.digest(kind, value)[:8], "big") % n
 
 
+def new_key(*, max_shift_days: int = 365) -> DeidKey:
+    """A fresh random key (32 bytes from the OS), kept in memory only."""
+    return DeidKey(os.urandom(32), max_shift_days)
+
+
 def load_key(path: str | Path) -> DeidKey:
     """Read a key file written by :func:`write_key` (JSON with a hex ``secret``)."""
     path = Path(path)
@@ -99,7 +104,7 @@ def load_key(path: str | Path) -> DeidKey:
 def write_key(path: str | Path, *, max_shift_days: int = 365) -> DeidKey:
     """Create a new random key file, readable by its owner only, and return the key."""
     path = Path(path)
-    key = DeidKey(os.urandom(32), max_shift_days)
+    key = new_key(max_shift_days=max_shift_days)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump({"secret": key.secret.hex(), "max_shift_days": max_shift_days}, fh)
