@@ -119,3 +119,11 @@ def test_unknown_patient_is_none(store_url):
     with open_store(store_url) as store:
         assert store.patient("nobody") is None
         assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_an_event_id_leads_to_its_patient(store_url):
+    with open_store(store_url) as store:
+        store.write([_record("p1"), _record("p2")])
+        assert store.patient_of_event("p2-hr1") == "p2"
+        assert store.patient_of_event("p1-g") == "p1"     # genotype table too
+        assert store.patient_of_event("no-such-event") is None

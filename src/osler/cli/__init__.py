@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "deid": "osler.cli.deid:deid",
     "imaging": "osler.cli.imaging:imaging",
     "serve": "osler.cli.serve:serve",
+    "users": "osler.cli.serve:users",
 }
 
 

@@ -16,7 +16,9 @@ __all__ = ["demo"]
               help="How many synthetic patients to generate.")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--no-train", is_flag=True, help="Stop after ingest.")
-@click.option("--no-serve", is_flag=True, help="Do not start the service afterwards.")
+@click.option("--no-serve", is_flag=True,
+              help="Do not keep the service running afterwards (it still answers the demo's "
+                   "own CDS Hooks calls).")
 def demo(out: str, n_patients: int, seed: int, no_train: bool, no_serve: bool) -> None:
     """Generate SYNTHETIC patients, ingest them, train and evaluate sepsis early warning."""
     from rich.console import Console
@@ -39,9 +41,45 @@ def demo(out: str, n_patients: int, seed: int, no_train: bool, no_serve: bool) -
     console.print(f"try:    .venv/bin/osler stats --db {result.db}\n"
                   f"        .venv/bin/osler show {result.stats and _first_patient(result.db)} "
                   f"--db {result.db}")
+    if no_train or not _serve_installed():
+        return
+    from osler.serve.walkthrough import walk_through
+
+    console.print("[cyan]→[/cyan] asking the web service about a few synthetic ICU patients, "
+                  "as an EHR would (CDS Hooks patient-view)")
+    for line in walk_through(Path(out), _icu_patients(result.cohort.labels)):
+        console.print(line, markup=False, highlight=False)
     if not no_serve:
-        console.print("[dim]The web service is not part of this build yet; nothing to serve "
-                      "(--no-serve is implied).[/dim]")
+        _serve_forever(Path(out))
+
+
+def _serve_installed() -> bool:
+    import importlib.util
+    return all(importlib.util.find_spec(m) for m in ("fastapi", "uvicorn", "httpx"))
+
+
+def _icu_patients(labels: Path, n: int = 4) -> list[str]:
+    """Two septic and two non-septic synthetic patients with an ICU stay."""
+    import csv
+    with labels.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return ([r["patient_id"] for r in rows if r["septic"] == "1"][: n // 2]
+            + [r["patient_id"] for r in rows if r["septic"] == "0"][: n - n // 2])
+
+
+def _serve_forever(out: Path) -> None:
+    import uvicorn
+
+    from osler.serve import create_app
+    from osler.serve.walkthrough import demo_config
+
+    config, token = demo_config(out)
+    click.echo(f"\nServing the demo at http://127.0.0.1:8000 until Ctrl-C. A clinician token "
+               f"for this run only:\n  {token}\nTry:\n  curl -H 'Authorization: Bearer "
+               f"{token}' 'http://127.0.0.1:8000/fhir/RiskAssessment?patient="
+               f"{_icu_patients(out / 'synthetic' / 'labels.csv', 1)[0]}'")
+    uvicorn.run(create_app(config), host="127.0.0.1", port=8000, access_log=False,
+                log_level="warning")
 
 
 def _first_patient(db: Path) -> str:

@@ -13,9 +13,9 @@ from functools import lru_cache
 import numpy as np
 
 from osler.errors import DataError
-from osler.record import EventKind, PatientRecord
+from osler.record import EventKind, PatientRecord, Provenance
 
-__all__ = ["DYNAMIC_VARIABLES", "STATIC_VARIABLES", "StayFrame", "stay_frame"]
+__all__ = ["DYNAMIC_VARIABLES", "STATIC_VARIABLES", "StayFrame", "icu_stays", "stay_frame"]
 
 #: Hourly variables of the PhysioNet 2019 challenge, in its column order.
 DYNAMIC_VARIABLES = (
@@ -131,6 +131,30 @@ def _assemble(record: PatientRecord, cells: list, label_rows: list,
               "Unit2": float(unit == "SICU") if unit else np.nan}
     return StayFrame(record.patient_id, source, hours, values, static, lines, labels, unit,
                      record.sex, event_ids)
+
+
+def icu_stays(record: PatientRecord) -> list[PatientRecord]:
+    """The hourly ICU stays in a patient's timeline, one record each, in the order stored.
+
+    A stored patient may hold FHIR events with absolute times beside one or more PhysioNet-style
+    stays whose events carry offsets from the start of their ICU encounter. Each stay becomes a
+    record of its own (id: the stay's source record id, e.g. ``p000123``) holding that
+    encounter and the events in it, with the patient's demographics, so that
+    :func:`stay_frame` sees one stay and nothing with an absolute time.
+    """
+    from dataclasses import replace
+
+    stays = [e for e in record.events if e.kind is EventKind.ENCOUNTER
+             and getattr(e, "encounter_class", None) == "ICU" and e.offset is not None]
+    out = []
+    for enc in stays:
+        events = (enc, *(e for e in record.events
+                         if e.encounter_id == enc.id and e.available_offset is not None))
+        stay_id = enc.provenance.record or enc.id
+        out.append(replace(record, patient_id=stay_id,
+                           provenance=Provenance(enc.provenance.source, stay_id),
+                           events=events, labels=()))
+    return out
 
 
 def _unit(record: PatientRecord) -> str | None:

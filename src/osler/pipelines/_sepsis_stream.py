@@ -14,8 +14,10 @@ import numpy as np
 
 from osler.errors import DataError
 from osler.explain import Evidence, hourly_source, top_evidence
-from osler.features import IncrementalFeaturizer, feature_names, stay_frame
+from osler.features import (FeatureBlock, IncrementalFeaturizer, StayFrame, feature_names,
+                            featurize, icu_stays, stay_frame)
 from osler.pipelines._shared import load_bundle
+from osler.record import PatientRecord
 
 __all__ = ["HourlyRisk", "SepsisMonitor"]
 
@@ -64,16 +66,42 @@ class SepsisMonitor:
         for i, hour in enumerate(frame.hours):
             yield self.score_hour(stream, hour, frame.values[i], int(frame.lines[i]))
 
+    def assess(self, record: PatientRecord, *, stay: str | None = None) -> HourlyRisk:
+        """Score the latest hour of one ICU stay in a stored patient's timeline.
+
+        ``stay`` picks the stay by its id or its encounter id; without it the patient must have
+        exactly one hourly ICU stay, or the last stored one is scored. The features are the
+        batch features of that hour, which equal the streaming ones (tested).
+
+        Raises
+        ------
+        DataError
+            When the patient has no hourly ICU stay, or none with the given id.
+        """
+        stays = icu_stays(record)
+        if stay is not None:
+            stays = [s for s in stays if stay in (s.patient_id, s.events[0].id)]
+        if not stays:
+            raise DataError("the patient has no hourly ICU stay" + (
+                f" with id {stay!r}" if stay is not None else "") + " in the store")
+        frame = stay_frame(stays[-1], keep_event_ids=True)
+        row = len(frame) - 1
+        block = featurize(frame, np.array([row]))
+        return self._scored(frame, block, row)
+
     def score_hour(self, stream: IncrementalFeaturizer, hour: float, values: np.ndarray,
                    line: int = 0) -> HourlyRisk:
         """Add one hour to ``stream`` and score it."""
         block = stream.update(hour, values, line)
+        return self._scored(stream.frame, block, int(block.rows[0]))
+
+    def _scored(self, frame: StayFrame, block: FeatureBlock, row: int) -> HourlyRisk:
         model = self.bundle.estimator
         p = float(model.predict_proba(block.X)[0, 1])
         evidence = []
         if self.top_k:
             contrib = model.contributions(block.X)[0]
-            evidence = top_evidence(self.names, block.X[0], contrib,
-                                    hourly_source(stream.frame, int(block.rows[0])), self.top_k)
-        return HourlyRisk(stream.frame.stay_id, float(hour), p, p >= self.bundle.threshold,
+            evidence = top_evidence(self.names, block.X[0], contrib, hourly_source(frame, row),
+                                    self.top_k)
+        return HourlyRisk(frame.stay_id, float(frame.hours[row]), p, p >= self.bundle.threshold,
                           evidence)

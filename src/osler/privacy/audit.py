@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -39,19 +40,27 @@ class AuditLog:
 
     path: Path
     key: DeidKey
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _prev: str | None = field(default=None, init=False, repr=False)
 
     def record(self, *, actor: str, role: str, action: str, patient: str | None = None,
                purpose: str | None = None, outcome: str = "allowed") -> dict[str, object]:
-        """Append one entry and return it."""
-        entry: dict[str, object] = {
-            "time": datetime.now(timezone.utc).isoformat(), "actor": actor, "role": role,
-            "action": action, "purpose": purpose, "outcome": outcome,
-            "patient": self.key.pseudonym(patient) if patient else None,
-            "prev": self._last_hash()}
-        entry["hash"] = _digest(entry)
-        with Path(self.path).open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry, sort_keys=True) + "\n")
-        return entry
+        """Append one entry and return it.
+
+        Safe from several threads of one process; the chain head is read from the file once and
+        then kept, so one process should own the file while it writes.
+        """
+        with self._lock:
+            entry: dict[str, object] = {
+                "time": datetime.now(timezone.utc).isoformat(), "actor": actor, "role": role,
+                "action": action, "purpose": purpose, "outcome": outcome,
+                "patient": self.key.pseudonym(patient) if patient else None,
+                "prev": self._prev if self._prev is not None else self._last_hash()}
+            entry["hash"] = _digest(entry)
+            with Path(self.path).open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(entry, sort_keys=True) + "\n")
+            self._prev = str(entry["hash"])
+            return entry
 
     def entries(self) -> list[dict[str, object]]:
         """All entries, oldest first."""

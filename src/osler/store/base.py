@@ -167,6 +167,14 @@ class Store(abc.ABC):
             (patient_id,))]
         return person_from_row(person[0], events, labels)
 
+    def patient_of_event(self, event_id: str) -> str | None:
+        """The patient whose timeline holds the event ``event_id``, or ``None``."""
+        for table in EVENT_TABLES:
+            rows = self._query(f"SELECT person_id FROM {table} WHERE event_id = ?", (event_id,))
+            if rows:
+                return rows[0][0]
+        return None
+
     def quarantined(self) -> list[dict[str, Any]]:
         return self._query_dicts("SELECT source_file, record, line, reason FROM quarantine "
                                  "ORDER BY source_file, record, line")

@@ -1,0 +1,77 @@
+"""``osler serve`` (the web service) and ``osler users add`` (its bearer tokens)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from osler.cli._common import db_option, resolve_db
+from osler.serve.users import ROLES
+
+__all__ = ["serve", "users"]
+
+
+def _model_pairs(values: tuple[str, ...]) -> dict[str, Path]:
+    out = {}
+    for value in values:
+        task, sep, directory = value.partition("=")
+        if not sep or not task or not directory:
+            raise click.BadParameter(f"expected TASK=DIR, got {value!r}", param_hint="--model")
+        out[task] = Path(directory)
+    return out
+
+
+@click.command()
+@db_option
+@click.option("--model", "models", multiple=True, required=True, metavar="TASK=DIR",
+              help="A saved model to serve, e.g. sepsis=models/sepsis (repeatable).")
+@click.option("--users", "users_file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Users file with hashed bearer tokens (`osler users add` writes it).")
+@click.option("--audit", "audit_file", default="osler-audit.jsonl", show_default=True,
+              type=click.Path(dir_okay=False), help="Hash-chained audit log, appended to.")
+@click.option("--key-file", type=click.Path(dir_okay=False),
+              help="Key for patient pseudonyms in the audit log (default: AUDIT.key, created "
+                   "owner-only if absent).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+def serve(db: str | None, models: tuple[str, ...], users_file: str, audit_file: str,
+          key_file: str | None, host: str, port: int) -> None:
+    """Serve CDS Hooks and the FHIR-shaped API over the store (needs the serve extra).
+
+    With a DuckDB store the service opens it read-only; for ingest while serving use
+    PostgreSQL. URLs can carry patient ids, so no access log is written: the audit log records
+    every patient-level request with a keyed pseudonym instead.
+    """
+    from osler._extras import require
+
+    uvicorn = require("uvicorn", "serve")
+    require("fastapi", "serve")
+    from osler.serve import ServeConfig, create_app
+
+    config = ServeConfig(db=resolve_db(db), models=_model_pairs(models), users=Path(users_file),
+                         audit=Path(audit_file), key_file=Path(key_file) if key_file else None)
+    app = create_app(config)
+    click.echo(f"Osler serving {sorted(config.models)} on http://{host}:{port} "
+               f"(CDS Hooks: /cds-services, FHIR: /fhir/metadata)", err=True)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+
+
+@click.group()
+def users() -> None:
+    """Manage the service's users (bearer tokens with a role)."""
+
+
+@users.command("add")
+@click.option("--users", "users_file", default="osler-users.json", show_default=True,
+              type=click.Path(dir_okay=False))
+@click.option("--actor", required=True, help="Who holds the token (a staff id, not a patient).")
+@click.option("--role", required=True, type=click.Choice(list(ROLES)))
+def add(users_file: str, actor: str, role: str) -> None:
+    """Add a user and print their new token once (only its hash is stored)."""
+    from osler.serve.users import add_user
+
+    token = add_user(Path(users_file), actor, role)
+    click.echo(token)
+    click.echo(f"added {actor} ({role}) to {users_file}; the token above is shown only now",
+               err=True)

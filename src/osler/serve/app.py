@@ -1,0 +1,78 @@
+"""The Osler web service: CDS Hooks, a FHIR-shaped API, model listings and the audit check.
+
+Every patient-level request is authenticated (bearer token), allowed by role, checked against
+the patient's consent and written to the hash-chained audit trail (see :mod:`.service`). Run it
+with ``osler serve``; uvicorn's access log is off because URLs can carry patient ids.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from osler import __version__
+from osler.errors import AccessDenied, ConsentError, DataError
+from osler.serve import cds_hooks, fhir_api
+from osler.serve.deps import caller, service
+from osler.serve.resources import operation_outcome
+from osler.serve.service import NotFound, ServeConfig, Service
+from osler.serve.users import Principal
+
+__all__ = ["create_app"]
+
+
+def create_app(config: ServeConfig) -> FastAPI:
+    """Build the app; the store, models and users are loaded now, so errors show at start."""
+    svc = Service(config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        svc.close()
+
+    app = FastAPI(title="Osler", version=__version__, lifespan=lifespan)
+    app.state.service = svc
+    app.include_router(cds_hooks.router)
+    app.include_router(fhir_api.router)
+    for exc_type, status, code in ((AccessDenied, 403, "forbidden"),
+                                   (ConsentError, 403, "suppressed"),
+                                   (NotFound, 404, "not-found"),
+                                   (DataError, 422, "invalid")):
+        app.add_exception_handler(exc_type, _handler(status, code))
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "tasks": sorted(svc.monitors)}
+
+    @app.get("/models", tags=["service"])
+    def models(who: Principal = Depends(caller), s: Service = Depends(service)) -> dict:
+        s.allow(who, "models", audit_as="models")
+        return {"models": [{"task": t, "fingerprint": m.bundle.fingerprint,
+                            "threshold": m.bundle.threshold, "features": len(m.names),
+                            "versions": m.bundle.versions} for t, m in s.monitors.items()]}
+
+    @app.get("/audit/verify", tags=["service"])
+    def audit_verify(who: Principal = Depends(caller), s: Service = Depends(service)) -> dict:
+        s.allow(who, "audit", audit_as="audit-verify")
+        try:
+            result: dict[str, Any] = {"entries": s.audit.verify(), "intact": True}
+        except DataError as exc:
+            result = {"intact": False, "problem": str(exc)}
+        s.audit.record(actor=who.actor, role=who.role, action="audit-verify",
+                       outcome="intact" if result["intact"] else "broken")
+        return result
+
+    return app
+
+
+def _handler(status: int, code: str):
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        text = str(exc)
+        if request.url.path.startswith("/fhir/"):
+            return JSONResponse(operation_outcome(code, text), status_code=status,
+                                media_type="application/fhir+json")
+        return JSONResponse({"detail": text}, status_code=status)
+    return handle

@@ -1,0 +1,142 @@
+"""CDS Hooks 2.0: discovery, the sepsis early-warning service on ``patient-view``, feedback.
+
+The EHR calls ``POST /cds-services/osler-sepsis`` when a clinician opens a chart. Osler scores
+the latest hour of the patient's ICU stay from its own store (fed by ``osler ingest``; no
+prefetch is needed) and answers with one card when the risk is above the model's alert
+threshold, and no card otherwise. A chart whose patient has opted out gets an info card saying
+that no assessment was made, so that silence is never read as low risk.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field
+
+from osler.errors import ConsentError, DataError
+from osler.serve.deps import caller, service
+from osler.serve.resources import TASK_SYSTEM, evidence_display
+from osler.serve.service import NotFound, Service
+from osler.serve.users import Principal
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/cds-services", tags=["CDS Hooks"])
+
+_SERVICES = {
+    "osler-sepsis": {
+        "task": "sepsis",
+        "hook": "patient-view",
+        "title": "Osler sepsis early warning",
+        "description": "Risk of sepsis onset within 6 hours for a patient in the ICU, from the "
+                       "latest hour of the stay, with the measurements behind it.",
+    },
+}
+
+
+class HookRequest(BaseModel):
+    hook: str
+    hookInstance: str  # noqa: N815 (the CDS Hooks field name)
+    context: dict[str, Any]
+    fhirServer: str | None = None  # noqa: N815
+    prefetch: dict[str, Any] | None = None
+
+
+class Feedback(BaseModel):
+    feedback: list[dict[str, Any]] = Field(min_length=1)
+
+
+@router.get("")
+def discovery(svc: Service = Depends(service)) -> dict[str, Any]:
+    """The services this deployment offers (one per loaded model)."""
+    return {"services": [
+        {"id": sid, "hook": s["hook"], "title": s["title"], "description": s["description"],
+         "prefetch": {}, "usageRequirements": "Patients must be ingested into the Osler store."}
+        for sid, s in _SERVICES.items() if s["task"] in svc.monitors]}
+
+
+def _spec(service_id: str, svc: Service) -> dict[str, Any]:
+    spec = _SERVICES.get(service_id)
+    if spec is None or spec["task"] not in svc.monitors:
+        raise HTTPException(404, f"no CDS service {service_id!r} here; see GET /cds-services")
+    return spec
+
+
+@router.post("/{service_id}")
+def call(service_id: str, request: HookRequest, svc: Service = Depends(service),
+         who: Principal = Depends(caller)) -> dict[str, Any]:
+    """Answer one hook call with zero or one card."""
+    spec = _spec(service_id, svc)
+    if request.hook != spec["hook"]:
+        raise HTTPException(400, f"service {service_id!r} answers the {spec['hook']!r} hook; "
+                                 f"got {request.hook!r}")
+    patient_id = request.context.get("patientId")
+    if not isinstance(patient_id, str) or not patient_id:
+        raise HTTPException(400, "context.patientId is required")
+    task = spec["task"]
+    try:
+        record = svc.patient_for(who, patient_id, action=f"cds:{service_id}")
+    except ConsentError:
+        return {"cards": [_card(spec, "info", "No sepsis assessment: the patient has not "
+                                "consented to decision support from Osler.", None)]}
+    except NotFound:
+        return {"cards": []}   # not an Osler patient: nothing to say
+    monitor = svc.monitors[task]
+    encounter = request.context.get("encounterId")
+    try:
+        risk = monitor.assess(record, stay=encounter if isinstance(encounter, str) else None)
+    except DataError:          # no ICU stay, or one without any measurement yet
+        return {"cards": []}
+    if not risk.alarm:
+        return {"cards": []}
+    bundle = monitor.bundle
+    summary = (f"Sepsis risk {_percent(risk.probability)} at ICU hour {risk.hour:g}: "
+               "above the alert threshold")
+    return {"cards": [_card(spec, "warning", summary, _detail(risk, bundle))]}
+
+
+@router.post("/{service_id}/feedback")
+def feedback(service_id: str, body: Feedback, svc: Service = Depends(service),
+             who: Principal = Depends(caller)) -> dict[str, Any]:
+    """Record what the clinician did with a card (accepted / overridden) in the audit trail."""
+    _spec(service_id, svc)
+    svc.allow(who, "patient-risk", audit_as=f"cds-feedback:{service_id}")
+    for item in body.feedback:
+        outcome = str(item.get("outcome", "unknown"))
+        reason = (item.get("overrideReason") or {}).get("reason", {}).get("code") \
+            if isinstance(item.get("overrideReason"), dict) else None
+        svc.audit.record(actor=who.actor, role=who.role, action=f"cds-feedback:{service_id}",
+                         purpose="treatment", outcome=f"card-{outcome}"
+                         + (f":{reason}" if reason else ""))
+    return {"recorded": len(body.feedback)}
+
+
+def _percent(p: float) -> str:
+    """A probability as a clinician reads it; never "100%" or "0%" from a model."""
+    return ">99%" if p > 0.99 else "<1%" if p < 0.01 else f"{p:.0%}"
+
+
+def _card(spec: dict[str, Any], indicator: str, summary: str, detail: str | None) -> dict:
+    card: dict[str, Any] = {"uuid": str(uuid.uuid4()), "summary": summary[:140],
+                            "indicator": indicator,
+                            "source": {"label": spec["title"],
+                                       "topic": {"system": TASK_SYSTEM, "code": spec["task"]}}}
+    if detail:
+        card["detail"] = detail
+    return card
+
+
+def _detail(risk, bundle) -> str:
+    lines = [f"Calibrated probability **{_percent(risk.probability)}** of sepsis onset within "
+             f"6 hours (alert threshold {bundle.threshold:.1%}), ICU stay `{risk.stay_id}`, "
+             f"hour {risk.hour:g}.", "", "What raised or lowered it (latest values the model saw):"]
+    for e in risk.evidence:
+        where = f" (hour {e.offset.total_seconds() / 3600:g}, {e.source})" \
+            if e.offset is not None else ""
+        arrow = "raises" if e.contribution > 0 else "lowers"
+        lines.append(f"- {evidence_display(e)}{where}, {arrow} the risk")
+    lines += ["", f"Model `{bundle.fingerprint[:12]}`; see its model card for hold-out, "
+              "calibration and subgroup figures."]
+    return "\n".join(lines)

@@ -1,0 +1,29 @@
+"""FastAPI dependencies: the running :class:`Service` and the authenticated caller."""
+
+from __future__ import annotations
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from osler.serve.service import Service
+from osler.serve.users import Principal
+
+__all__ = ["caller", "service"]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def caller(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+           svc: Service = Depends(service)) -> Principal:
+    """The caller named by the bearer token; 401 without a valid one (audited)."""
+    principal = svc.authenticate(credentials.credentials if credentials else None)
+    if principal is None:
+        svc.audit.record(actor="unknown", role="none", action="authenticate",
+                         outcome="denied-token")
+        raise HTTPException(401, "a valid bearer token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return principal

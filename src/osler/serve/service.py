@@ -1,0 +1,138 @@
+"""What the web service holds while it runs: the store, the models, the users and the audit.
+
+Every patient-level answer goes through :meth:`Service.patient_for`: it checks the caller's role,
+loads the patient, checks the patient's consent for the purpose, and writes one audit entry
+whatever the outcome. Patients appear in the audit trail only as keyed pseudonyms.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from dataclasses import dataclass
+from pathlib import Path
+
+from osler.errors import AccessDenied, ConsentError, DataError
+from osler.privacy import AuditLog, DeidKey, load_key, require_consent, write_key
+from osler.record import PatientRecord
+from osler.serve.users import Principal, Users
+
+__all__ = ["SERVED_TASKS", "NotFound", "ServeConfig", "Service"]
+
+#: Tasks the service scores from a stored patient's timeline.
+SERVED_TASKS = ("sepsis",)
+
+#: What each action is, in words for error messages.
+_ACTIONS = {"patient-risk": "see a patient's risk", "patient-read": "read patient data",
+            "models": "list the models", "audit": "check the audit trail"}
+#: Who may do what. Patient-level reads are for care (purpose ``treatment``).
+_ALLOWED = {
+    "patient-risk": {"clinician"},
+    "patient-read": {"clinician"},
+    "models": {"clinician", "researcher", "admin"},
+    "audit": {"admin"},
+}
+
+
+class NotFound(DataError):
+    """The patient, stay or record asked for is not in the store."""
+
+
+@dataclass
+class ServeConfig:
+    """How to run the service.
+
+    Parameters
+    ----------
+    db : str
+        The store: a DuckDB file (opened read-only) or a ``postgresql://`` URL.
+    models : dict
+        Task name -> saved model directory (tasks in :data:`SERVED_TASKS`).
+    users : Path
+        The users file (:func:`osler.serve.users.add_user` writes it).
+    audit : Path
+        The audit log (JSON lines, hash-chained), appended to.
+    key_file : Path, optional
+        The key that turns patient ids into audit pseudonyms; default ``<audit>.key``, created
+        owner-only when absent so that pseudonyms stay the same across restarts.
+    top_k : int
+        Evidence items per assessment.
+    """
+
+    db: str
+    models: dict[str, Path]
+    users: Path
+    audit: Path
+    key_file: Path | None = None
+    top_k: int = 3
+
+
+class Service:
+    """The running service's state; one per app."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        from osler.pipelines._sepsis_stream import SepsisMonitor
+        from osler.store import open_store
+
+        unknown = sorted(set(config.models) - set(SERVED_TASKS))
+        if unknown:
+            raise DataError(f"the service scores stored patients for {list(SERVED_TASKS)} only; "
+                            f"got model(s) for {unknown} (use `osler predict` for those)")
+        if not config.models:
+            raise DataError(f"give at least one model (TASK=DIR) of {list(SERVED_TASKS)}")
+        self.config = config
+        self.users = Users(config.users)
+        self.monitors = {task: SepsisMonitor(Path(d), top_k=config.top_k)
+                         for task, d in config.models.items()}
+        key_file = Path(config.key_file or Path(str(config.audit) + ".key"))
+        key: DeidKey = load_key(key_file) if key_file.exists() else write_key(key_file)
+        self.audit = AuditLog(Path(config.audit), key)
+        db = str(config.db)
+        self.store = open_store(db, read_only=not db.startswith(("postgresql://", "postgres://")))
+        self._store_lock = threading.Lock()
+        self.started = datetime.now(timezone.utc)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- access ---------------------------------------------------------------------------------
+    def authenticate(self, token: str | None) -> Principal | None:
+        return self.users.authenticate(token) if token else None
+
+    def allow(self, principal: Principal, action: str, *, audit_as: str) -> None:
+        """Raise :class:`AccessDenied` (and audit it) unless the role may do ``action``."""
+        if principal.role not in _ALLOWED[action]:
+            self.audit.record(actor=principal.actor, role=principal.role, action=audit_as,
+                              outcome="denied-role")
+            raise AccessDenied(f"role {principal.role!r} may not {_ACTIONS[action]}; roles that "
+                               f"may: {sorted(_ALLOWED[action])}")
+
+    def patient_for(self, principal: Principal, patient_id: str, *, action: str,
+                    purpose: str = "treatment") -> PatientRecord:
+        """The stored record of ``patient_id`` for ``principal``, checked and audited.
+
+        Raises :class:`AccessDenied`, :class:`NotFound` or :class:`ConsentError`; each outcome
+        is written to the audit trail before it is raised.
+        """
+        self.allow(principal, "patient-read", audit_as=action)
+
+        def log(outcome: str) -> None:
+            self.audit.record(actor=principal.actor, role=principal.role, action=action,
+                              patient=patient_id, purpose=purpose, outcome=outcome)
+
+        with self._store_lock:
+            record = self.store.patient(patient_id)
+        if record is None:
+            log("not-found")
+            raise NotFound("no such patient in the store")
+        try:
+            require_consent(record, purpose, pseudonym=self.audit.key.pseudonym(patient_id))
+        except ConsentError:
+            log("denied-consent")
+            raise
+        log("allowed")
+        return record
+
+    def patient_of_event(self, event_id: str) -> str | None:
+        with self._store_lock:
+            return self.store.patient_of_event(event_id)

@@ -1,0 +1,169 @@
+"""The service end to end over HTTP: CDS Hooks, the FHIR-shaped API, roles, consent, audit."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from osler.errors import DataError
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _hook(url, token, patient, **context):
+    body = {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+            "context": {"patientId": patient, "userId": "Practitioner/example", **context}}
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.post(f"{url}/cds-services/osler-sepsis", json=body, headers=headers)
+
+
+def _get(url, path, token, **params):
+    return httpx.get(f"{url}{path}", params=params, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_discovery_lists_the_sepsis_service(server):
+    services = httpx.get(f"{server}/cds-services").json()["services"]
+    assert [(s["id"], s["hook"]) for s in services] == [("osler-sepsis", "patient-view")]
+    assert httpx.get(f"{server}/health").json()["tasks"] == ["sepsis"]
+
+
+def test_a_septic_patient_gets_one_warning_card_equal_to_the_live_replay(
+        server, tokens, patients, demo_dir):
+    from osler.pipelines._sepsis_stream import SepsisMonitor
+
+    r = _hook(server, tokens["clinician"], patients["septic"])
+    assert r.status_code == 200
+    (card,) = r.json()["cards"]
+    assert card["indicator"] == "warning" and len(card["summary"]) <= 140
+    assert card["source"]["topic"] == {"system": "urn:osler:task", "code": "sepsis"}
+    assert card["detail"].count("\n- ") == 3          # three evidence items, each with its source
+    assert f"{patients['septic_stay']}.psv" in card["detail"]
+    # the service's batch features of the latest hour == the hour-by-hour stream of the stay
+    mon = SepsisMonitor(demo_dir / "models" / "sepsis")
+    last = list(mon.replay(demo_dir / "synthetic" / "icu" / f"{patients['septic_stay']}.psv"))[-1]
+    bundle = _get(server, "/fhir/RiskAssessment", tokens["clinician"],
+                  patient=patients["septic"]).json()
+    ra = bundle["entry"][0]["resource"]
+    assert ra["prediction"][0]["probabilityDecimal"] == pytest.approx(last.probability, abs=1e-4)
+    assert ra["extension"][0]["valueDecimal"] == last.hour
+    assert last.alarm
+
+
+def test_every_basis_reference_resolves_to_an_observation_known_by_then(server, tokens, patients):
+    ra = _get(server, "/fhir/RiskAssessment", tokens["clinician"],
+              patient=f"Patient/{patients['septic']}", method="sepsis").json()["entry"][0]["resource"]
+    assert ra["subject"] == {"reference": f"Patient/{patients['septic']}"}
+    assert ra["encounter"]["reference"].startswith("Encounter/")
+    refs = [b["reference"] for b in ra["basis"] if "reference" in b]
+    assert refs, "the evidence should point at stored observations"
+    for ref in refs:
+        r = _get(server, f"/fhir/{ref}", tokens["clinician"])
+        assert r.status_code == 200 and r.headers["content-type"] == "application/fhir+json"
+        obs = r.json()
+        assert obs["resourceType"] == "Observation" and f"Observation/{obs['id']}" == ref
+        assert obs["subject"] == ra["subject"]
+        assert obs["extension"][0]["valueDecimal"] <= ra["extension"][0]["valueDecimal"]
+        assert "valueQuantity" in obs and obs["code"]["coding"][0]["system"] == "http://loinc.org"
+
+
+def test_below_the_threshold_there_is_no_card(server, tokens, patients):
+    quiet = []
+    for pid in patients["quiet"]:
+        ra = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient=pid)
+        if ra.json()["entry"][0]["resource"]["note"][0]["text"].startswith("below"):
+            quiet.append(pid)
+    assert quiet, "the synthetic cohort should hold stays below the alert threshold"
+    for pid in quiet[:3]:
+        assert _hook(server, tokens["clinician"], pid).json() == {"cards": []}
+
+
+def test_patients_without_an_icu_stay_or_unknown_get_no_card_and_a_named_404(
+        server, tokens, patients):
+    for pid in (patients["no_icu"], "no-such-patient"):
+        assert _hook(server, tokens["clinician"], pid).json() == {"cards": []}
+    r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient=patients["no_icu"])
+    assert r.status_code == 404 and "no hourly ICU stay" in r.text
+    r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient="no-such-patient")
+    assert r.status_code == 404 and r.json()["resourceType"] == "OperationOutcome"
+    assert _get(server, "/fhir/Observation/nope", tokens["clinician"]).status_code == 404
+    r = _hook(server, tokens["clinician"], patients["septic"], encounterId="no-such-stay")
+    assert r.json() == {"cards": []}
+
+
+def test_a_patient_who_opted_out_gets_an_info_card_and_no_risk(server, tokens, patients):
+    (card,) = _hook(server, tokens["clinician"], patients["opted_out"]).json()["cards"]
+    assert card["indicator"] == "info" and "not consented" in card["summary"]
+    assert "detail" not in card and "%" not in card["summary"]
+    r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient=patients["opted_out"])
+    assert r.status_code == 403 and r.json()["issue"][0]["code"] == "suppressed"
+    assert patients["opted_out"] not in r.text
+
+
+def test_tokens_and_roles(server, tokens, patients):
+    r = _hook(server, None, patients["septic"])
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert _hook(server, "not-a-token", patients["septic"]).status_code == 401
+    for role in ("researcher", "admin"):
+        r = _hook(server, tokens[role], patients["septic"])
+        assert r.status_code == 403 and "may not read patient data" in r.json()["detail"]
+        r = _get(server, "/fhir/RiskAssessment", tokens[role], patient=patients["septic"])
+        assert r.status_code == 403 and r.json()["issue"][0]["code"] == "forbidden"
+        assert _get(server, "/models", tokens[role]).json()["models"][0]["task"] == "sepsis"
+    assert _get(server, "/audit/verify", tokens["clinician"]).status_code == 403
+
+
+def test_bad_hook_calls_are_named(server, tokens, patients):
+    body = {"hook": "order-select", "hookInstance": "x", "context": {"patientId": "p"}}
+    auth = {"Authorization": f"Bearer {tokens['clinician']}"}
+    r = httpx.post(f"{server}/cds-services/osler-sepsis", json=body, headers=auth)
+    assert r.status_code == 400 and "patient-view" in r.json()["detail"]
+    body = {"hook": "patient-view", "hookInstance": "x", "context": {}}
+    r = httpx.post(f"{server}/cds-services/osler-sepsis", json=body, headers=auth)
+    assert r.status_code == 400 and "patientId" in r.json()["detail"]
+    r = httpx.post(f"{server}/cds-services/no-such-service", json=body, headers=auth)
+    assert r.status_code == 404
+    r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient="x", method="readmission")
+    assert r.status_code == 400 and "readmission" in r.text
+
+
+def test_the_audit_trail_holds_every_request_under_pseudonyms_and_verifies(
+        server, tokens, patients, demo_dir):
+    from osler.privacy import AuditLog, load_key
+
+    before = len((demo_dir / "audit.jsonl").read_text().splitlines())
+    _hook(server, tokens["clinician"], patients["septic"])
+    _hook(server, tokens["researcher"], patients["septic"])
+    fb = {"feedback": [{"card": "c1", "outcome": "overridden",
+                        "overrideReason": {"reason": {"code": "already-treated"}},
+                        "outcomeTimestamp": "2026-11-30T10:00:00Z"}]}
+    r = httpx.post(f"{server}/cds-services/osler-sepsis/feedback", json=fb,
+                   headers={"Authorization": f"Bearer {tokens['clinician']}"})
+    assert r.json() == {"recorded": 1}
+    text = (demo_dir / "audit.jsonl").read_text()
+    new = [json.loads(line) for line in text.splitlines()[before:]]
+    assert [(e["actor"], e["action"], e["outcome"]) for e in new] == [
+        ("clinician-1", "cds:osler-sepsis", "allowed"),
+        ("researcher-1", "cds:osler-sepsis", "denied-role"),
+        ("clinician-1", "cds-feedback:osler-sepsis", "card-overridden:already-treated")]
+    key = load_key(demo_dir / "audit.jsonl.key")
+    assert new[0]["patient"] == key.pseudonym(patients["septic"])
+    for pid in (patients["septic"], patients["opted_out"], "no-such-patient"):
+        assert pid not in text
+    r = _get(server, "/audit/verify", tokens["admin"]).json()
+    assert r["intact"] is True and r["entries"] >= before + 3
+    assert AuditLog(demo_dir / "audit.jsonl", key).verify() == r["entries"] + 1  # + its own
+
+
+def test_configuration_errors_are_named(demo_dir, tmp_path):
+    from osler.serve import ServeConfig, Service
+
+    users = tmp_path / "users.json"
+    users.write_text('{"users": [{"actor": "a", "role": "nurse", "token_sha256": "00"}]}')
+    base = dict(db=str(demo_dir / "osler.duckdb"), audit=tmp_path / "a.jsonl")
+    with pytest.raises(DataError, match="readmission"):
+        Service(ServeConfig(models={"readmission": tmp_path}, users=users, **base))
+    with pytest.raises(DataError, match=r"unknown role\(s\) \['nurse'\]"):
+        Service(ServeConfig(models={"sepsis": demo_dir / "models" / "sepsis"}, users=users,
+                            **base))
