@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["ROLES", "SERVED_TASKS", "Principal", "ServeConfig", "Service", "Users", "add_user",
+__all__ = ["Principal", "ROLES", "SERVED_TASKS", "ServeConfig", "Service", "Users", "add_user",
            "create_app"]
 
 _WHERE = {"create_app": "app", "SERVED_TASKS": "service", "ServeConfig": "service",

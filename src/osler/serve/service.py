@@ -17,7 +17,7 @@ from osler.privacy import AuditLog, DeidKey, load_key, require_consent, write_ke
 from osler.record import PatientRecord
 from osler.serve.users import Principal, Users
 
-__all__ = ["SERVED_TASKS", "NotFound", "ServeConfig", "Service"]
+__all__ = ["NotFound", "SERVED_TASKS", "ServeConfig", "Service"]
 
 #: Tasks the service scores from a stored patient's timeline.
 SERVED_TASKS = ("sepsis",)

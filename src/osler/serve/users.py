@@ -17,7 +17,7 @@ from pathlib import Path
 
 from osler.errors import DataError
 
-__all__ = ["ROLES", "Principal", "Users", "add_user"]
+__all__ = ["Principal", "ROLES", "Users", "add_user"]
 
 #: Roles and what each is for. Patient-level reads are for clinicians (purpose: treatment).
 ROLES = {
