@@ -60,6 +60,8 @@ def test_bad_stays_are_skipped_and_counted(trained, tmp_path):
     (bad / "allnan.psv").write_text(header + "\n" + nan_row + "\n")
     summary = TASK.predict(model, bad, tmp_path / "out")
     assert "wrote 4 prediction files" in summary and "4 skipped" in summary
+    for name in ("empty", "unknown", "backwards", "allnan"):   # each named with its reason
+        assert f"{name}.psv" in summary, name
     assert not (tmp_path / "out" / "empty.psv").exists()
 
 

@@ -41,9 +41,11 @@ def _feature_names(task: str) -> list[str]:
     raise ModelError(f"task {task!r} must pass its feature names explicitly")
 
 
-def skipped_note(skipped: list[tuple[str, str]]) -> str:
-    """``'0 stays skipped'`` or ``'2 stays skipped (first: file: reason)'``."""
+def skipped_note(skipped: list[tuple[str, str]], shown: int = 5) -> str:
+    """``'0 skipped'``, or the count with the first ``shown`` reasons, each naming its file and
+    record: a skipped stay is never only a number."""
     if not skipped:
         return "0 skipped"
-    file, reason = skipped[0]
-    return f"{len(skipped)} skipped (first: {reason})"
+    reasons = "; ".join(reason for _file, reason in skipped[:shown])
+    more = f"; and {len(skipped) - shown} more" if len(skipped) > shown else ""
+    return f"{len(skipped)} skipped ({reasons}{more})"

@@ -84,5 +84,8 @@ def read_checked(paths: list[Path], reader) -> tuple[pd.DataFrame, list[str]]:
 
 
 def skipped_line(skipped: list[str]) -> str:
-    """``'0 rows skipped'`` or ``'2 rows skipped (first: ...)'``."""
-    return f"{len(skipped)} rows skipped" + (f" (first: {skipped[0]})" if skipped else "")
+    """``'0 rows skipped'`` or ``'2 rows skipped (reason; reason)'`` (at most five reasons)."""
+    if not skipped:
+        return "0 rows skipped"
+    more = f"; and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+    return f"{len(skipped)} rows skipped ({'; '.join(map(str, skipped[:5]))}{more})"
