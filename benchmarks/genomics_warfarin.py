@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from osler.genomics.dosing import DOSE_COLUMN, SUBJECT_COLUMN, dosing_inputs  # noqa: E402
 from osler.pipelines._warfarin_model import (WarfarinDoseRegressor,  # noqa: E402
                                              warfarin_features)
-from osler.pipelines.warfarin import TASK, held_out, read_iwpc  # noqa: E402
+from osler.pipelines.warfarin import TASK, held_out_mask, read_iwpc  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "warfarin-iwpc" / "warfarin_dev.csv"
 REPEATS = (0, 1, 2)
@@ -53,7 +53,7 @@ def _features(frame: pd.DataFrame, fill: dict, feature_set: str) -> pd.DataFrame
 
 def _training_patients(frame: pd.DataFrame) -> pd.DataFrame:
     dose = pd.to_numeric(frame[DOSE_COLUMN], errors="coerce")
-    usable = dose.notna() & (dose > 0) & ~held_out(frame[SUBJECT_COLUMN])
+    usable = dose.notna() & (dose > 0) & ~held_out_mask(frame[SUBJECT_COLUMN])
     return frame[usable].reset_index(drop=True)
 
 

@@ -74,7 +74,7 @@ def icu_cv(seeds: tuple[int, ...] = (0, 1, 2), confirm: tuple[int, ...] = (3, 4,
     t = get_task("icu-mortality")
     icu = SHARED / "icu-mortality-2012"
     d = t.load([icu / "set-a.zip"], icu / "Outcomes-a.txt")
-    dev = d.take(t._develop_mask(d))
+    dev = d.take(t.develop_mask(d.patients))
     y = dev.y.astype(int)
     params = dict(t.model_params, n_jobs=1)
     fixed = dict(params, n_estimators=500, validation_fraction=0.0, calibration=None)

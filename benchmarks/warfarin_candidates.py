@@ -35,7 +35,7 @@ from genomics_warfarin import DATA, REPEATS, _training_patients  # noqa: E402
 from osler.genomics.dosing import DOSE_COLUMN, SUBJECT_COLUMN, dosing_inputs  # noqa: E402
 from osler.pipelines._warfarin_metrics import dose_band  # noqa: E402
 from osler.pipelines._warfarin_model import warfarin_features  # noqa: E402
-from osler.pipelines.warfarin import held_out, read_iwpc  # noqa: E402
+from osler.pipelines.warfarin import held_out_mask, read_iwpc  # noqa: E402
 
 BLEND = 0.7  # the current LightGBM / linear weight
 LGB = {"objective": "huber", "alpha": 1.5, "n_estimators": 600, "learning_rate": 0.02,
@@ -170,7 +170,7 @@ def gap(frame: pd.DataFrame, train: pd.DataFrame, y: np.ndarray, oof: dict) -> p
     """Current model's CV MAE per dose band / race, and re-weighted to the held-out mix."""
     error = np.mean([np.abs(p - y) for p in oof.values()], axis=0)
     dose = pd.to_numeric(frame[DOSE_COLUMN], errors="coerce")
-    test = frame[held_out(frame[SUBJECT_COLUMN]) & dose.notna() & (dose > 0)]
+    test = frame[held_out_mask(frame[SUBJECT_COLUMN]) & dose.notna() & (dose > 0)]
     groups = {"dose band": (dose_band(pd.Series(y)), dose_band(pd.to_numeric(test[DOSE_COLUMN]))),
               "race": (dosing_inputs(train)["race"].reset_index(drop=True),
                        dosing_inputs(test)["race"])}

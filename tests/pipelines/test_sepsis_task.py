@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from osler.errors import ModelError
+from osler.errors import DataError, ModelError
 from osler.pipelines.sepsis import TASK
 from _sepsis_synth import write_stays
 
@@ -59,10 +59,15 @@ def test_bad_stays_are_skipped_and_counted(trained, tmp_path):
     nan_row = "|".join(["NaN"] * 39 + ["1", "0"])
     (bad / "allnan.psv").write_text(header + "\n" + nan_row + "\n")
     summary = TASK.predict(model, bad, tmp_path / "out")
-    assert "wrote 4 prediction files" in summary and "4 skipped" in summary
+    assert "wrote 5 prediction files" in summary and "3 skipped" in summary
     for name in ("empty", "unknown", "backwards", "allnan"):   # each named with its reason
         assert f"{name}.psv" in summary, name
     assert not (tmp_path / "out" / "empty.psv").exists()
+    # a stay whose hours hold no measured value still gets its file (the official scorer reads
+    # one per stay), and the summary says it was scored from the time in the ICU alone
+    assert "1 of them with no measured value" in summary
+    lines = (tmp_path / "out" / "allnan.psv").read_text().splitlines()
+    assert lines[0] == "PredictedProbability|PredictedLabel" and len(lines) == 2
 
 
 @pytest.mark.slow
@@ -161,3 +166,13 @@ def test_unlabelled_and_repeated_stays_and_named_header_problems(trained, tmp_pa
     (bad / "p000002.psv").write_text(files[2].read_text())
     cohort = load_cohort([bad], n_jobs=1)
     assert cohort.n_stays == 1 and "unknown column(s) ['Foo']" in cohort.skipped[0][1]
+
+
+def test_a_final_model_trains_on_every_stay(trained, tmp_path):
+    root, stays, _, _ = trained
+    summary = TASK.train([stays], model_dir=tmp_path / "final", held_out=0.0, n_jobs=1)
+    assert "trained on 90 stays" in summary and "0 stays held out" in summary
+    manifest = json.loads((tmp_path / "final" / "manifest.json").read_text())
+    assert manifest["extra"]["held_out"]["fraction"] == 0.0
+    with pytest.raises(DataError, match="were used to train this model"):
+        TASK.evaluate(tmp_path / "final", [stays], report=tmp_path / "c.html", n_boot=5)

@@ -97,3 +97,21 @@ def test_predict_needs_no_outcome(tmp_path):
     assert "seven" not in summary
     with pytest.raises(DataError, match="evaluation needs outcomes"):
         READMISSION.evaluate(readm_model, [unlabelled], report=tmp_path / "x.html")
+
+
+def test_held_out_share_is_a_training_option(tmp_path, capsys):
+    from osler.cli import main
+
+    data = write_readmission(tmp_path / "d")
+    model = tmp_path / "final"
+    main(["train", "readmission", "--data", str(data), "--model", str(model), "--held-out", "0"])
+    summary = capsys.readouterr().out
+    assert "; 0 rows held out;" in summary
+    with pytest.raises(DataError, match="every row .* was used to train"):
+        READMISSION.evaluate(model, [data], report=tmp_path / "x.html", n_boot=5)
+    half = READMISSION.train([data], outcomes=None, model_dir=tmp_path / "half", held_out=0.5)
+    default = READMISSION.train([data], outcomes=None, model_dir=tmp_path / "default")
+    held = [int(s.split(" rows held out")[0].rsplit(" ", 1)[1]) for s in (half, default)]
+    assert held[0] > held[1] > 0
+    with pytest.raises(DataError, match="from 0 to 0.9"):
+        READMISSION.train([data], outcomes=None, model_dir=tmp_path / "x", held_out=1.0)

@@ -39,7 +39,7 @@ def _synthetic_iwpc(n: int = 400, seed: int = 0) -> pd.DataFrame:
 
 
 def test_train_predict_evaluate(tmp_path: Path) -> None:
-    from osler.pipelines.warfarin import TASK, held_out
+    from osler.pipelines.warfarin import TASK, held_out_mask
     data = tmp_path / "iwpc.csv"
     frame = _synthetic_iwpc()
     frame.to_csv(data, index=False)
@@ -47,7 +47,7 @@ def test_train_predict_evaluate(tmp_path: Path) -> None:
     summary = TASK.train([data], outcomes=None, model_dir=model, seed=0)
     assert "trained on" in summary
     meta = json.loads((model / "model.json").read_text())
-    assert not set(meta["train_subjects"]) & set(frame.loc[held_out(frame["PharmGKB Subject ID"]),
+    assert not set(meta["train_subjects"]) & set(frame.loc[held_out_mask(frame["PharmGKB Subject ID"]),
                                                            "PharmGKB Subject ID"])
     out = tmp_path / "pred.csv"
     TASK.predict(model, data, out)
@@ -65,7 +65,7 @@ def test_train_predict_evaluate(tmp_path: Path) -> None:
     groups = {r["group"] for r in table}
     assert {"overall", "dose low (<=21)", "dose high (>=49)", "race Asian"} <= groups
     n_eval = card["summary"]["patients evaluated"]
-    assert n_eval == int(held_out(frame["PharmGKB Subject ID"]).sum()) and "unseen" in text
+    assert n_eval == int(held_out_mask(frame["PharmGKB Subject ID"]).sum()) and "unseen" in text
     # the data follow the IWPC algorithm, so it must beat the clinical one here
     overall = {r["model"]: r for r in table if r["group"] == "overall"}
     assert overall["IWPC pharmacogenetic"]["mae_mg_week"] < overall["IWPC clinical"]["mae_mg_week"]

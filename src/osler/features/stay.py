@@ -70,11 +70,13 @@ class StayFrame:
                          self.lines[:n], self.labels[:n], self.unit, self.sex, self.event_ids)
 
 
-def stay_frame(record: PatientRecord, *, keep_event_ids: bool = False) -> StayFrame:
+def stay_frame(record: PatientRecord, *, keep_event_ids: bool = False,
+               allow_unmeasured: bool = False) -> StayFrame:
     """Build the hourly view of a PhysioNet-2019-style stay from its record's events.
 
     ``keep_event_ids`` keeps the event id of every cell, for evidence that points at the
-    store; batch training leaves it off to save memory.
+    store; batch training leaves it off to save memory. ``allow_unmeasured`` accepts a stay
+    whose hours hold no measured value at all (a prediction file still needs a row per hour).
 
     Raises
     ------
@@ -98,16 +100,17 @@ def stay_frame(record: PatientRecord, *, keep_event_ids: bool = False) -> StayFr
             static[var] = e.value.value
     label_rows = [(lb.offset.total_seconds() / 3600.0, lb.value, lb.provenance.line or 0)
                   for lb in record.labels if lb.name == "SepsisLabel" and lb.offset is not None]
-    return _assemble(record, cells, label_rows, static, keep_event_ids)
+    return _assemble(record, cells, label_rows, static, keep_event_ids, allow_unmeasured)
 
 
 def _assemble(record: PatientRecord, cells: list, label_rows: list,
-              static: dict[str, float], keep_event_ids: bool) -> StayFrame:
+              static: dict[str, float], keep_event_ids: bool,
+              allow_unmeasured: bool = False) -> StayFrame:
     source = str(record.provenance.source)
     hour_set = sorted({c[0] for c in cells} | {r[0] for r in label_rows})
     if not hour_set:
         raise DataError(f"file {source}, stay {record.patient_id}: stay has no rows")
-    if not cells:
+    if not cells and not allow_unmeasured:
         raise DataError(f"file {source}, stay {record.patient_id}: every column is NaN in every "
                         f"row; at least one measured value is needed")
     hours = np.asarray(hour_set, dtype=float)

@@ -31,12 +31,14 @@ class SepsisCohort:
     """Hourly samples of many stays: ``X`` rows align with ``meta`` rows.
 
     ``meta`` columns: stay, file, hour, row, line, label, source_hour, unit, sex, age.
-    ``skipped``: (file, reason) of every stay that could not be used.
+    ``skipped``: (file, reason) of every stay that could not be used. ``unmeasured``:
+    (file, note) of every stay kept although no hour holds a measured value (prediction only).
     """
 
     X: np.ndarray
     meta: pd.DataFrame
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    unmeasured: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def n_stays(self) -> int:
@@ -83,8 +85,14 @@ def stay_files(paths: Iterable[Path], workdir: Path) -> list[Path]:
     return files
 
 
-def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None) -> SepsisCohort:
-    """Read, check and featurise every stay under ``paths``; skipped stays are reported."""
+def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
+                unmeasured: bool = False) -> SepsisCohort:
+    """Read, check and featurise every stay under ``paths``; skipped stays are reported.
+
+    ``unmeasured`` keeps stays whose hours hold no measured value (their features are the time
+    in the ICU and missingness alone), for prediction files that need a row per input hour;
+    they are listed in ``SepsisCohort.unmeasured``. Training and evaluation skip them.
+    """
     with tempfile.TemporaryDirectory(prefix="osler-sepsis-") as tmp:
         files = stay_files(paths, Path(tmp))
         if not files:
@@ -94,9 +102,9 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None) -> SepsisCo
         if n_jobs > 1 and len(files) >= _PARALLEL_FROM:
             chunks = [files[i::n_jobs] for i in range(n_jobs)]
             with ProcessPoolExecutor(n_jobs) as pool:
-                parts = list(pool.map(_featurize_files, chunks))
+                parts = list(pool.map(_featurize_files, chunks, [unmeasured] * n_jobs))
         else:
-            parts = [_featurize_files(files)]
+            parts = [_featurize_files(files, unmeasured)]
     meta = pd.concat([p[1] for p in parts], ignore_index=True)
     order = np.lexsort((meta["row"].to_numpy(), meta["stay"].to_numpy()))
     # Each part's rows go straight to their sorted place: no unsorted copy of the whole matrix.
@@ -108,8 +116,9 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None) -> SepsisCo
         X[destination[start:start + len(part[0])]] = part[0]
         start += len(part[0])
     skipped = repeated + [s for p in parts for s in p[2]]
+    kept_unmeasured = [s for p in parts for s in p[3]]
     del parts
-    cohort = SepsisCohort(X, meta.iloc[order].reset_index(drop=True), skipped)
+    cohort = SepsisCohort(X, meta.iloc[order].reset_index(drop=True), skipped, kept_unmeasured)
     check_no_leakage("sepsis", cohort.meta["stay"].tolist(), cohort.meta["hour"].to_numpy(),
                      cohort.meta["source_hour"].to_numpy())
     if not len(cohort.meta):
@@ -134,20 +143,25 @@ def _unique_stays(files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]
     return kept, skipped
 
 
-def _featurize_files(files: list[Path]) -> tuple[np.ndarray, pd.DataFrame, list]:
+def _featurize_files(files: list[Path], unmeasured: bool = False
+                     ) -> tuple[np.ndarray, pd.DataFrame, list, list]:
     from osler.ingest.physionet import read_physionet2019
 
-    blocks, metas, skipped = [], [], []
+    blocks, metas, skipped, kept_unmeasured = [], [], [], []
     for path in files:
         errors: list[IngestError] = []
         for record in read_physionet2019(path, on_error=errors.append):
             try:
                 # one row per input hour: the reader keeps a label row (NaN if unknown) for
                 # every hour, so prediction files always line up with their input
-                frame = stay_frame(record)
+                frame = stay_frame(record, allow_unmeasured=unmeasured)
             except OslerError as err:
                 skipped.append((path.name, str(err)))
                 continue
+            if unmeasured and np.isnan(frame.values).all():
+                kept_unmeasured.append((path.name, f"file {path.name}, stay {frame.stay_id}: no "
+                                        "hour holds a measured value; scored from the time in "
+                                        "the ICU and missingness alone"))
             block = featurize(frame)
             blocks.append(block.X)
             metas.append(_meta(frame, block, path.name))
@@ -155,7 +169,7 @@ def _featurize_files(files: list[Path]) -> tuple[np.ndarray, pd.DataFrame, list]
     width = len(feature_names())
     X = np.vstack(blocks) if blocks else np.empty((0, width), dtype=np.float32)
     meta = pd.concat(metas, ignore_index=True) if metas else _meta_empty()
-    return X, meta, skipped
+    return X, meta, skipped, kept_unmeasured
 
 
 

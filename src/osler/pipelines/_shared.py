@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from osler.errors import ModelError
+from osler.errors import DataError, ModelError
 from osler.models.persist import ModelBundle, data_fingerprint, load_model, save_model
 
-__all__ = ["load_bundle", "save_bundle", "skipped_note"]
+__all__ = ["check_held_out", "load_bundle", "save_bundle", "skipped_note"]
 
 
 def save_bundle(task: str, estimator, data, model_dir: Path, *, threshold: float = 0.5,
@@ -39,6 +39,15 @@ def _feature_names(task: str) -> list[str]:
         from osler.features import feature_names
         return list(feature_names())
     raise ModelError(f"task {task!r} must pass its feature names explicitly")
+
+
+def check_held_out(held_out: float | None, default: float) -> float:
+    """The held-out share to use: ``default`` when ``None``; refused outside ``[0, 0.9]``."""
+    if held_out is None:
+        return default
+    if not 0.0 <= held_out <= 0.9:
+        raise DataError(f"--held-out must be a share of patients from 0 to 0.9; got {held_out:g}")
+    return float(held_out)
 
 
 def skipped_note(skipped: list[tuple[str, str]], shown: int = 5) -> str:

@@ -19,7 +19,7 @@ from osler.explain import mean_abs_contributions
 from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, load_model
-from osler.pipelines._shared import save_bundle, skipped_note
+from osler.pipelines._shared import check_held_out, save_bundle, skipped_note
 
 __all__ = ["TabularData", "TabularTask"]
 
@@ -89,15 +89,14 @@ class TabularTask:
             raise DataError(f"task {self.name}: the outcome has one class only in "
                             f"{[str(p) for p in data]}; {doing} needs both")
 
-    def _develop_mask(self, d: TabularData) -> np.ndarray:
-        return self.develop_mask(d.patients)
-
-    def develop_mask(self, patients: np.ndarray) -> np.ndarray:
-        """True for each patient the task may train on; False for its held-out share."""
+    def develop_mask(self, patients: np.ndarray, fraction: float | None = None) -> np.ndarray:
+        """True for each patient the task may train on; False for its held-out share
+        (``fraction``, default the task's own)."""
         patients = np.asarray(patients)
-        if not self.held_out:
+        fraction = self.held_out if fraction is None else fraction
+        if not fraction:
             return np.ones(len(patients), dtype=bool)
-        part = patient_split(patients, {"develop": 1 - self.held_out, "test": self.held_out},
+        part = patient_split(patients, {"develop": 1 - fraction, "test": fraction},
                              salt=f"{self.name}-final-test")
         return part == "develop"
 
@@ -127,17 +126,18 @@ class TabularTask:
                                    if n not in skip and n.rpartition("__")[2] not in skip]}
 
     def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,
-              seed: int = 0) -> str:
+              seed: int = 0, held_out: float | None = None) -> str:
+        fraction = check_held_out(held_out, self.held_out)
         d = self.load(data, outcomes)
         self._need_both_classes(d, data, "training")
-        dev = d.take(self._develop_mask(d))
+        dev = d.take(self.develop_mask(d.patients, fraction))
         if dev.y is None or len(dev.ids) < 20:
             raise DataError(f"task {self.name} needs at least 20 labelled development rows; got "
                             f"{len(dev.ids)}")
         model, logistic = self.fit(dev, seed)
         save_bundle(self.name, model, dev, model_dir, feature_names=dev.names,
                     extra={"train_patients": sorted(map(str, set(dev.patients))),
-                           "held_out_fraction": self.held_out, "vocabulary": d.vocabulary},
+                           "held_out_fraction": fraction, "vocabulary": d.vocabulary},
                     baselines={"logistic regression": logistic})
         return (f"{self.name}: trained on {len(dev.ids)} rows of {len(set(dev.patients))} "
                 f"patients; {len(d.ids) - len(dev.ids)} rows held out; "

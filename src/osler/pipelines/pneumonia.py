@@ -31,9 +31,13 @@ class PneumoniaTask:
     name = "pneumonia"
 
     def train(self, data: list[Path], *, outcomes: Path | None, model_dir: Path,
-              seed: int = 0, **params: object) -> str:
+              seed: int = 0, held_out: float | None = None, **params: object) -> str:
         from osler.imaging import XrayClassifier, save_classifier
         from osler.imaging.persistence import file_fingerprint
+        if held_out is not None:
+            raise DataError("pneumonia trains on the NPZ's train_* images and is judged on its "
+                            "val_*/test_* images, which it never trains on; --held-out does not "
+                            "apply")
         if len(data) != 1:
             raise DataError(f"pneumonia trains on one NPZ file; got {len(data)} inputs")
         images, labels, _ = load_split(data[0], "train")

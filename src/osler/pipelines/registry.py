@@ -26,12 +26,17 @@ TASKS: dict[str, str] = {
 
 @runtime_checkable
 class Task(Protocol):
-    """What every task offers. Each method returns a short human summary (str)."""
+    """What every task offers. Each method returns a short human summary (str).
+
+    ``held_out`` in ``train``: the share of patients kept out of training (by a hash of the
+    patient id) so that ``evaluate`` on the same data sees patients the model has not; ``None``
+    is the task's default, ``0`` trains on every patient (a final model, evaluated elsewhere).
+    """
 
     name: str
 
     def train(self, data: list[Path], *, outcomes: Path | None, model_dir: Path,
-              seed: int = 0) -> str: ...
+              seed: int = 0, held_out: float | None = None) -> str: ...
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str: ...
 

@@ -19,7 +19,7 @@ from osler.evaluate import patient_split
 from osler.pipelines._sepsis_data import SepsisCohort, load_cohort
 from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis
 from osler.pipelines._sepsis_report import sepsis_card
-from osler.pipelines._shared import load_bundle, save_bundle, skipped_note
+from osler.pipelines._shared import check_held_out, load_bundle, save_bundle, skipped_note
 
 __all__ = ["TASK", "SepsisTask"]
 
@@ -27,10 +27,9 @@ HELD_OUT_SALT = "sepsis-final-test"
 HELD_OUT_FRACTION = 0.2
 
 
-def held_out_mask(stays: np.ndarray) -> np.ndarray:
+def held_out_mask(stays: np.ndarray, fraction: float = HELD_OUT_FRACTION) -> np.ndarray:
     """True for stays in the task's final held-out part."""
-    part = patient_split(stays, {"develop": 1 - HELD_OUT_FRACTION, "test": HELD_OUT_FRACTION},
-                         salt=HELD_OUT_SALT)
+    part = patient_split(stays, {"develop": 1 - fraction, "test": fraction}, salt=HELD_OUT_SALT)
     return part == "test"
 
 
@@ -40,12 +39,14 @@ class SepsisTask:
     name = "sepsis"
 
     def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,
-              seed: int = 0, n_jobs: int = 2) -> str:
+              seed: int = 0, held_out: float | None = None, n_jobs: int = 2) -> str:
         if outcomes is not None:
             raise DataError("task sepsis takes its labels from the SepsisLabel column; "
                             f"--outcomes is not used (got {outcomes})")
+        fraction = check_held_out(held_out, HELD_OUT_FRACTION)
         cohort = load_cohort(data, n_jobs=n_jobs).labelled("training")
-        develop = cohort.subset(cohort.meta["stay"][~held_out_mask(cohort.meta["stay"])].unique())
+        develop = cohort.subset(
+            cohort.meta["stay"][~held_out_mask(cohort.meta["stay"], fraction)].unique())
         n_stays, skipped = cohort.n_stays, cohort.skipped
         del cohort  # the development copy is all that training needs: halve the peak memory
         if develop.n_stays < 10:
@@ -55,7 +56,7 @@ class SepsisTask:
         save_bundle(self.name, fit.estimator, develop, model_dir, threshold=fit.threshold,
                     extra={"validation_utility": fit.validation_utility,
                            "train_stays": fit.train_stays,
-                           "held_out": {"salt": HELD_OUT_SALT, "fraction": HELD_OUT_FRACTION}})
+                           "held_out": {"salt": HELD_OUT_SALT, "fraction": fraction}})
         return (f"sepsis: trained on {len(fit.train_stays)} stays, threshold "
                 f"{fit.threshold:.3f} chosen on their out-of-fold scores (utility "
                 f"{fit.validation_utility:.3f}); {n_stays - develop.n_stays} stays held "
@@ -63,10 +64,16 @@ class SepsisTask:
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
         bundle = load_bundle(self.name, model_dir)
-        cohort = load_cohort([data])
+        # every stay with hours gets its file, as the official scorer reads one per stay
+        cohort = load_cohort([data], unmeasured=True)
         p = bundle.estimator.predict_proba(cohort.X)[:, 1]
         written = _write_predictions(cohort, p, bundle.threshold, Path(out))
-        return (f"sepsis: wrote {written} prediction files to {out}; "
+        note = ""
+        if cohort.unmeasured:
+            note = (f"; {len(cohort.unmeasured)} of them with no measured value in any hour "
+                    f"({'; '.join(r for _f, r in cohort.unmeasured[:5])}"
+                    f"{'; ...' if len(cohort.unmeasured) > 5 else ''})")
+        return (f"sepsis: wrote {written} prediction files to {out}{note}; "
                 f"{skipped_note(cohort.skipped)}")
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,

@@ -16,11 +16,12 @@ import pandas as pd
 
 from osler.errors import DataError, ModelError
 from osler.genomics.dosing import DOSE_COLUMN, SUBJECT_COLUMN, dosing_inputs, iwpc_dose
+from osler.pipelines._shared import check_held_out
 from osler.pipelines._warfarin_input import read_checked, skipped_line
 from osler.pipelines._warfarin_metrics import dose_metrics
 from osler.pipelines._warfarin_model import WarfarinDoseRegressor, warfarin_features
 
-__all__ = ["HELD_OUT_FRACTION", "TASK", "WarfarinDoseTask", "held_out", "read_iwpc"]
+__all__ = ["HELD_OUT_FRACTION", "TASK", "WarfarinDoseTask", "held_out_mask", "read_iwpc"]
 
 HELD_OUT_FRACTION = 0.2
 _MODEL_FILE = "model.pkl"
@@ -48,11 +49,11 @@ def read_iwpc(path: Path) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def held_out(subject_ids: pd.Series) -> pd.Series:
+def held_out_mask(subject_ids: pd.Series, fraction: float = HELD_OUT_FRACTION) -> pd.Series:
     """True for the patients of the held-out split (stable: a hash of the subject id)."""
     def bucket(s: str) -> float:
         return int(hashlib.sha256(str(s).encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-    return subject_ids.map(bucket) < HELD_OUT_FRACTION
+    return subject_ids.map(bucket) < fraction
 
 
 def _fingerprint(ids: pd.Series) -> str:
@@ -65,12 +66,14 @@ class WarfarinDoseTask:
     name = "warfarin-dose"
 
     def train(self, data: list[Path], *, outcomes: Path | None, model_dir: Path,
-              seed: int = 0) -> str:
+              seed: int = 0, held_out: float | None = None) -> str:
+        fraction = check_held_out(held_out, HELD_OUT_FRACTION)
         frame, skipped = read_checked(data, read_iwpc)
         if DOSE_COLUMN not in frame:
             raise DataError(f"training needs the {DOSE_COLUMN!r} column")
         dose = pd.to_numeric(frame[DOSE_COLUMN], errors="coerce")
-        usable = dose.notna() & (dose > 0) & ~held_out(frame[SUBJECT_COLUMN])
+        kept_out = held_out_mask(frame[SUBJECT_COLUMN], fraction)
+        usable = dose.notna() & (dose > 0) & ~kept_out
         if usable.sum() < 20:
             raise DataError(f"warfarin-dose needs at least 20 training patients with a dose; got "
                             f"{int(usable.sum())}")
@@ -88,7 +91,7 @@ class WarfarinDoseTask:
                 "train_subjects": sorted(map(str, train[SUBJECT_COLUMN])), "seed": seed}
         (model_dir / _META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
         return (f"warfarin-dose: trained on {meta['n_train']} patients "
-                f"({int(held_out(frame[SUBJECT_COLUMN]).sum())} held out, "
+                f"({int(kept_out.sum())} held out, "
                 f"{int(dose.isna().sum())} without a dose; {skipped_line(skipped)}); saved "
                 f"to {model_dir}")
 
