@@ -30,7 +30,7 @@ def test_each_stay_keeps_its_own_hours_and_no_clock_timed_event(tmp_path):
     clinic = Observation(id="clinic-hr", coding=Coding(LOINC, "8867-4", "Heart rate"),
                          provenance=Provenance("bundle.json", "Observation/1"),
                          time=datetime(2020, 5, 1, 9, tzinfo=UTC), value=Quantity(64.0, "/min"))
-    merged = stays["s1"].with_events(stays["s2"].events + (clinic,))
+    merged = stays["s1"].with_events(stays["s2"].events + (clinic,), stays["s2"].labels)
     split = icu_stays(merged)
     assert [s.patient_id for s in split] == ["s1", "s2"]
     assert all("clinic-hr" not in {e.id for e in s.events} for s in split)
@@ -40,3 +40,13 @@ def test_each_stay_keeps_its_own_hours_and_no_clock_timed_event(tmp_path):
     assert len(frames[0]) == 3 and frames[0].static["Age"] == 70
     outpatient = PatientRecord(patient_id="x", provenance=clinic.provenance, events=(clinic,))
     assert icu_stays(outpatient) == []
+
+
+def test_a_physionet_2012_stay_is_not_an_hourly_stay(tmp_path):
+    from osler.ingest.physionet import read_physionet2012
+
+    (tmp_path / "132539.txt").write_text(
+        "Time,Parameter,Value\n00:00,RecordID,132539\n00:00,Age,54\n00:00,Gender,0\n"
+        "00:00,Height,-1\n00:00,ICUType,4\n00:00,Weight,-1\n00:07,GCS,15\n00:37,HR,72\n")
+    (record,) = read_physionet2012(tmp_path)
+    assert icu_stays(record) == []

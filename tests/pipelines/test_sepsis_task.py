@@ -176,3 +176,34 @@ def test_a_final_model_trains_on_every_stay(trained, tmp_path):
     assert manifest["extra"]["held_out"]["fraction"] == 0.0
     with pytest.raises(DataError, match="were used to train this model"):
         TASK.evaluate(tmp_path / "final", [stays], report=tmp_path / "c.html", n_boot=5)
+
+
+def test_a_stored_stay_scores_like_its_replay_even_with_an_empty_hour(trained, tmp_path):
+    """The service scores a stay read back from the store; an hour without any measurement
+    must still count as an hour (ICULOS, hours observed), as in the replay."""
+    from osler.features import featurize, icu_stays, stay_frame
+    from osler.ingest.physionet import read_physionet2019
+    from osler.pipelines._sepsis_stream import SepsisMonitor
+    from osler.pipelines.ingest_job import ingest_paths
+    from osler.store import open_store
+
+    _, stays, model, _ = trained
+    lines = sorted(stays.glob("*.psv"))[0].read_text().splitlines()
+    cells = lines[3].split("|")
+    keep = {"ICULOS", "SepsisLabel"}
+    lines[3] = "|".join(v if c in keep else "NaN" for c, v in zip(lines[0].split("|"), cells))
+    (tmp_path / "gap").mkdir()
+    gap = tmp_path / "gap" / "gapstay.psv"
+    gap.write_text("\n".join(lines) + "\n")
+    monitor = SepsisMonitor(model, top_k=3)
+    replay = list(monitor.replay(gap))[-1]
+    with open_store(tmp_path / "s.duckdb") as store:
+        ingest_paths([gap.parent], store, options={"physionet2019": {"patient_map": {
+            "gapstay": "patient-1"}}})
+        (stay,) = icu_stays(store.patient("patient-1"))
+    assessed = monitor.assess(stay)
+    direct, stored = stay_frame(next(read_physionet2019(gap))), stay_frame(stay)
+    assert len(stored) == len(direct) == len(lines) - 1          # the empty hour is an hour
+    np.testing.assert_array_equal(featurize(stored).X, featurize(direct).X)
+    assert (assessed.hour, assessed.probability) == pytest.approx((replay.hour, replay.probability))
+    assert [e.label for e in assessed.evidence] == [e.label for e in replay.evidence]

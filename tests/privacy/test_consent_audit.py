@@ -56,3 +56,16 @@ def test_audit_chain_detects_edits_and_stores_pseudonyms_only(tmp_path):
                                          encoding="utf-8")
     with pytest.raises(DataError, match="line 1"):
         log.verify()
+
+
+def test_audit_chain_needs_the_key_and_keeps_who_acted_for_whom(tmp_path):
+    from osler.privacy.keys import new_key
+
+    log = AuditLog(tmp_path / "audit.jsonl", KEY)
+    entry = log.record(actor="ehr", role="clinician", action="cds", patient="p1",
+                       user="Practitioner/7", ref="card-1")
+    assert (entry["user"], entry["ref"]) == ("Practitioner/7", "card-1")
+    assert log.verify() == 1
+    # a chain rewritten by someone without the key does not verify
+    with pytest.raises(DataError, match="line 1"):
+        AuditLog(tmp_path / "audit.jsonl", new_key()).verify()

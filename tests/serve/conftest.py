@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ pytest.importorskip("fastapi", reason="the serve extra is not installed")
 @pytest.fixture(scope="package")
 def demo_dir(tmp_path_factory) -> Path:
     from osler.pipelines.demo import run_demo
+    from osler.pipelines.ingest_job import ingest_paths
     from osler.record import Consent, Provenance
     from osler.store import open_store
 
@@ -27,6 +29,13 @@ def demo_dir(tmp_path_factory) -> Path:
         store.write([record.with_events([Consent(
             id="consent-optout", coding=None, provenance=Provenance("test-consent"),
             time=datetime(2020, 1, 1, tzinfo=UTC), provision="deny", purposes=("treatment",))])])
+        # one more patient with two ICU stays (copies of two septic stays)
+        two = out / "two-stays"
+        two.mkdir()
+        for name, row in (("twoA", septic[2]), ("twoB", septic[3])):
+            shutil.copy(out / "synthetic" / "icu" / f"{row['stay_id']}.psv", two / f"{name}.psv")
+        ingest_paths([two], store, options={"physionet2019": {"patient_map": {
+            "twoA": "synp-two-stays", "twoB": "synp-two-stays"}}})
     return out
 
 
@@ -44,7 +53,7 @@ def patients(demo_dir) -> dict[str, str]:
         stays = list(csv.DictReader(fh))
     with open_store(demo_dir / "osler.duckdb", read_only=True) as store:
         everyone = store.patient_ids()
-    no_icu = sorted(set(everyone) - {r["patient_id"] for r in stays})[0]
+    no_icu = sorted(set(everyone) - {r["patient_id"] for r in stays} - {"synp-two-stays"})[0]
     return {"septic": septic[0]["patient_id"], "septic_stay": septic[0]["stay_id"],
             "opted_out": septic[1]["patient_id"], "no_icu": no_icu,
             "quiet": [r["patient_id"] for r in stays if r["septic"] == "0"][:15]}

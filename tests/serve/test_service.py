@@ -79,17 +79,45 @@ def test_below_the_threshold_there_is_no_card(server, tokens, patients):
         assert _hook(server, tokens["clinician"], pid).json() == {"cards": []}
 
 
-def test_patients_without_an_icu_stay_or_unknown_get_no_card_and_a_named_404(
+def test_patients_without_an_icu_stay_or_unknown_get_no_card_and_an_empty_searchset(
         server, tokens, patients):
     for pid in (patients["no_icu"], "no-such-patient"):
         assert _hook(server, tokens["clinician"], pid).json() == {"cards": []}
-    r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient=patients["no_icu"])
-    assert r.status_code == 404 and "no hourly ICU stay" in r.text
-    r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient="no-such-patient")
+    for pid, why in ((patients["no_icu"], "no hourly ICU stay"),
+                     ("no-such-patient", "no such patient")):
+        r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient=pid)
+        bundle = r.json()
+        assert r.status_code == 200 and bundle["total"] == 0
+        (entry,) = bundle["entry"]
+        assert entry["search"]["mode"] == "outcome" and why in entry["resource"]["issue"][0][
+            "diagnostics"]
+    r = _get(server, "/fhir/Observation/nope", tokens["clinician"])
     assert r.status_code == 404 and r.json()["resourceType"] == "OperationOutcome"
-    assert _get(server, "/fhir/Observation/nope", tokens["clinician"]).status_code == 404
-    r = _hook(server, tokens["clinician"], patients["septic"], encounterId="no-such-stay")
-    assert r.json() == {"cards": []}
+
+
+def test_an_encounter_id_unknown_to_osler_scores_the_only_stay_and_says_so(
+        server, tokens, patients):
+    (card,) = _hook(server, tokens["clinician"], patients["septic"],
+                    encounterId="Encounter/ehr-123").json()["cards"]
+    assert card["indicator"] == "warning"
+    assert "this is the only ICU stay on record" in card["detail"]
+
+
+def test_with_several_stays_the_ehr_must_name_one(server, tokens):
+    (card,) = _hook(server, tokens["clinician"], "synp-two-stays").json()["cards"]
+    assert card["indicator"] == "info" and "several ICU stays" in card["summary"]
+    (card,) = _hook(server, tokens["clinician"], "synp-two-stays",
+                    encounterId="twoB").json()["cards"]
+    assert card["indicator"] == "warning" and "`twoB`" in card["detail"]
+    bundle = _get(server, "/fhir/RiskAssessment", tokens["clinician"],
+                  patient="synp-two-stays").json()
+    assert bundle["total"] == 2
+    stays = [e["resource"]["note"][0]["text"] for e in bundle["entry"]]
+    assert "twoA" in stays[0] and "twoB" in stays[1]          # ordered by stay id
+    assert len({e["resource"]["encounter"]["reference"] for e in bundle["entry"]}) == 2
+    one = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient="synp-two-stays",
+               encounter="twoA").json()
+    assert one["total"] == 1 and "twoA" in one["entry"][0]["resource"]["note"][0]["text"]
 
 
 def test_a_patient_who_opted_out_gets_an_info_card_and_no_risk(server, tokens, patients):
@@ -98,7 +126,7 @@ def test_a_patient_who_opted_out_gets_an_info_card_and_no_risk(server, tokens, p
     assert "detail" not in card and "%" not in card["summary"]
     r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient=patients["opted_out"])
     assert r.status_code == 403 and r.json()["issue"][0]["code"] == "suppressed"
-    assert patients["opted_out"] not in r.text
+    assert patients["opted_out"] not in r.text and "patient " not in r.text   # no pseudonym
 
 
 def test_tokens_and_roles(server, tokens, patients):
@@ -112,6 +140,11 @@ def test_tokens_and_roles(server, tokens, patients):
         assert r.status_code == 403 and r.json()["issue"][0]["code"] == "forbidden"
         assert _get(server, "/models", tokens[role]).json()["models"][0]["task"] == "sepsis"
     assert _get(server, "/audit/verify", tokens["clinician"]).status_code == 403
+    r = _get(server, "/fhir/Observation/x", tokens["researcher"])
+    assert r.status_code == 403 and r.json()["issue"][0]["code"] == "forbidden"
+    r = httpx.get(f"{server}/fhir/RiskAssessment", params={"patient": patients["septic"]})
+    assert r.status_code == 401 and r.json()["issue"][0]["code"] == "login"
+    assert httpx.get(f"{server}/docs").status_code == 404      # no CDN-loaded pages
 
 
 def test_bad_hook_calls_are_named(server, tokens, patients):
@@ -133,7 +166,7 @@ def test_the_audit_trail_holds_every_request_under_pseudonyms_and_verifies(
     from osler.privacy import AuditLog, load_key
 
     before = len((demo_dir / "audit.jsonl").read_text().splitlines())
-    _hook(server, tokens["clinician"], patients["septic"])
+    (card,) = _hook(server, tokens["clinician"], patients["septic"]).json()["cards"]
     _hook(server, tokens["researcher"], patients["septic"])
     fb = {"feedback": [{"card": "c1", "outcome": "overridden",
                         "overrideReason": {"reason": {"code": "already-treated"}},
@@ -145,8 +178,11 @@ def test_the_audit_trail_holds_every_request_under_pseudonyms_and_verifies(
     new = [json.loads(line) for line in text.splitlines()[before:]]
     assert [(e["actor"], e["action"], e["outcome"]) for e in new] == [
         ("clinician-1", "cds:osler-sepsis", "allowed"),
+        ("clinician-1", "cds-card:sepsis", "card-warning"),
         ("researcher-1", "cds:osler-sepsis", "denied-role"),
         ("clinician-1", "cds-feedback:osler-sepsis", "card-overridden:already-treated")]
+    assert new[0]["user"] == new[1]["user"] == "Practitioner/example"   # who the EHR acts for
+    assert new[1]["ref"] == card["uuid"] and new[1]["patient"] == new[0]["patient"]
     key = load_key(demo_dir / "audit.jsonl.key")
     assert new[0]["patient"] == key.pseudonym(patients["septic"])
     for pid in (patients["septic"], patients["opted_out"], "no-such-patient"):
@@ -167,3 +203,57 @@ def test_configuration_errors_are_named(demo_dir, tmp_path):
     with pytest.raises(DataError, match=r"unknown role\(s\) \['nurse'\]"):
         Service(ServeConfig(models={"sepsis": demo_dir / "models" / "sepsis"}, users=users,
                             **base))
+
+
+def test_malformed_feedback_is_a_named_422_not_a_crash(server, tokens):
+    auth = {"Authorization": f"Bearer {tokens['clinician']}"}
+    for body in ({"feedback": [{"card": "c", "outcome": "overridden",
+                                "outcomeTimestamp": "2026-11-30T10:00:00Z",
+                                "overrideReason": {"reason": None}}]},
+                 {"feedback": [{"card": "c", "outcome": "ignored", "outcomeTimestamp": "t"}]},
+                 {"feedback": []}, {"feedback": "x"}):
+        r = httpx.post(f"{server}/cds-services/osler-sepsis/feedback", json=body, headers=auth)
+        expected = 200 if body["feedback"] and body["feedback"] != "x" and \
+            body["feedback"][0]["outcome"] == "overridden" else 422
+        assert r.status_code == expected, body
+
+
+def test_capability_statement(server):
+    cap = httpx.get(f"{server}/fhir/metadata").json()
+    assert cap["resourceType"] == "CapabilityStatement" and cap["fhirVersion"] == "4.0.1"
+    assert cap["kind"] == "instance" and cap["implementation"]["description"]
+    types = {r["type"] for r in cap["rest"][0]["resource"]}
+    assert types == {"RiskAssessment", "Observation"}
+
+
+def test_concurrent_calls_keep_the_audit_chain_whole(server, tokens, patients, demo_dir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from osler.privacy import AuditLog, load_key
+
+    ids = [patients["septic"], patients["no_icu"], patients["opted_out"], "nobody"] * 6
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(lambda p: _hook(server, tokens["clinician"], p).status_code, ids))
+    assert codes == [200] * len(ids)
+    key = load_key(demo_dir / "audit.jsonl.key")
+    assert AuditLog(demo_dir / "audit.jsonl", key).verify() > len(ids)
+
+
+def test_one_service_per_audit_log(server, demo_dir):
+    from osler.serve import ServeConfig, Service
+
+    with pytest.raises(DataError, match="held by another process"):
+        Service(ServeConfig(db=str(demo_dir / "osler.duckdb"),
+                            models={"sepsis": demo_dir / "models" / "sepsis"},
+                            users=demo_dir / "users.json", audit=demo_dir / "audit.jsonl"))
+
+
+def test_a_broken_audit_chain_stops_the_service_at_start(demo_dir, tmp_path):
+    from osler.serve import ServeConfig, Service
+
+    audit = tmp_path / "audit.jsonl"
+    audit.write_text('{"prev": "0", "hash": "1"}\n')
+    with pytest.raises(DataError, match="line 1 was altered"):
+        Service(ServeConfig(db=str(demo_dir / "osler.duckdb"),
+                            models={"sepsis": demo_dir / "models" / "sepsis"},
+                            users=demo_dir / "users.json", audit=audit))

@@ -77,7 +77,7 @@ def _serve_forever(out: Path) -> None:
     click.echo(f"\nServing the demo at http://127.0.0.1:8000 until Ctrl-C. A clinician token "
                f"for this run only:\n  {token}\nTry:\n  curl -H 'Authorization: Bearer "
                f"{token}' 'http://127.0.0.1:8000/fhir/RiskAssessment?patient="
-               f"{_icu_patients(out / 'synthetic' / 'labels.csv', 1)[0]}'")
+               f"{_icu_patients(out / 'synthetic' / 'labels.csv', 2)[0]}'")
     uvicorn.run(create_app(config), host="127.0.0.1", port=8000, access_log=False,
                 log_level="warning")
 

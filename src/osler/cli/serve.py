@@ -52,6 +52,9 @@ def serve(db: str | None, models: tuple[str, ...], users_file: str, audit_file: 
     config = ServeConfig(db=resolve_db(db), models=_model_pairs(models), users=Path(users_file),
                          audit=Path(audit_file), key_file=Path(key_file) if key_file else None)
     app = create_app(config)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host} over plain HTTP: bearer tokens and patient data "
+                   "cross the network unencrypted; put a TLS proxy in front", err=True)
     click.echo(f"Osler serving {sorted(config.models)} on http://{host}:{port} "
                f"(CDS Hooks: /cds-services, FHIR: /fhir/metadata)", err=True)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")

@@ -137,27 +137,32 @@ def _assemble(record: PatientRecord, cells: list, label_rows: list,
 
 
 def icu_stays(record: PatientRecord) -> list[PatientRecord]:
-    """The hourly ICU stays in a patient's timeline, one record each, in the order stored.
+    """The hourly ICU stays in a patient's timeline, one record each, ordered by stay id.
 
-    A stored patient may hold FHIR events with absolute times beside one or more PhysioNet-style
-    stays whose events carry offsets from the start of their ICU encounter. Each stay becomes a
-    record of its own (id: the stay's source record id, e.g. ``p000123``) holding that
-    encounter and the events in it, with the patient's demographics, so that
-    :func:`stay_frame` sees one stay and nothing with an absolute time.
+    A stored patient may hold FHIR events with clock times beside one or more PhysioNet-2019
+    stays, whose events carry offsets from the start of their ICU encounter and whose every
+    input hour keeps a ``SepsisLabel`` row (NaN when unknown): that hourly grid is what marks a
+    stay as hourly (a PhysioNet 2012 stay, with minute offsets and no such rows, is not one).
+    Each stay becomes a record of its own (id: the stay's source record id, e.g. ``p000123``)
+    holding that encounter, its events and its hour rows, with the patient's demographics, so
+    that :func:`stay_frame` sees one stay, every input hour, and nothing with a clock time.
     """
     from dataclasses import replace
 
-    stays = [e for e in record.events if e.kind is EventKind.ENCOUNTER
+    hourly = {lb.encounter_id for lb in record.labels
+              if lb.name == "SepsisLabel" and lb.encounter_id and lb.offset is not None}
+    stays = [e for e in record.events if e.kind is EventKind.ENCOUNTER and e.id in hourly
              and getattr(e, "encounter_class", None) == "ICU" and e.offset is not None]
     out = []
     for enc in stays:
         events = (enc, *(e for e in record.events
                          if e.encounter_id == enc.id and e.available_offset is not None))
+        labels = tuple(lb for lb in record.labels if lb.encounter_id == enc.id)
         stay_id = enc.provenance.record or enc.id
         out.append(replace(record, patient_id=stay_id,
                            provenance=Provenance(enc.provenance.source, stay_id),
-                           events=events, labels=()))
-    return out
+                           events=events, labels=labels))
+    return sorted(out, key=lambda r: r.patient_id)
 
 
 def _unit(record: PatientRecord) -> str | None:

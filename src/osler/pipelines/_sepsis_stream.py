@@ -15,7 +15,7 @@ import numpy as np
 from osler.errors import DataError
 from osler.explain import Evidence, hourly_source, top_evidence
 from osler.features import (FeatureBlock, IncrementalFeaturizer, StayFrame, feature_names,
-                            featurize, icu_stays, stay_frame)
+                            featurize, stay_frame)
 from osler.pipelines._shared import load_bundle
 from osler.record import PatientRecord
 
@@ -66,28 +66,19 @@ class SepsisMonitor:
         for i, hour in enumerate(frame.hours):
             yield self.score_hour(stream, hour, frame.values[i], int(frame.lines[i]))
 
-    def assess(self, record: PatientRecord, *, stay: str | None = None) -> HourlyRisk:
-        """Score the latest hour of one ICU stay in a stored patient's timeline.
-
-        ``stay`` picks the stay by its id or its encounter id; without it the patient must have
-        exactly one hourly ICU stay, or the last stored one is scored. The features are the
-        batch features of that hour, which equal the streaming ones (tested).
+    def assess(self, stay: PatientRecord) -> HourlyRisk:
+        """Score the latest hour of one stored ICU stay (a record from
+        :func:`~osler.features.icu_stays`), with the batch features of that hour: the same
+        values the hour-by-hour replay gives (tested).
 
         Raises
         ------
         DataError
-            When the patient has no hourly ICU stay, or none with the given id.
+            When the stay holds no hour or no measured value.
         """
-        stays = icu_stays(record)
-        if stay is not None:
-            stays = [s for s in stays if stay in (s.patient_id, s.events[0].id)]
-        if not stays:
-            raise DataError("the patient has no hourly ICU stay" + (
-                f" with id {stay!r}" if stay is not None else "") + " in the store")
-        frame = stay_frame(stays[-1], keep_event_ids=True)
+        frame = stay_frame(stay, keep_event_ids=True)
         row = len(frame) - 1
-        block = featurize(frame, np.array([row]))
-        return self._scored(frame, block, row)
+        return self._scored(frame, featurize(frame, np.array([row])), row)
 
     def score_hour(self, stream: IncrementalFeaturizer, hour: float, values: np.ndarray,
                    line: int = 0) -> HourlyRisk:

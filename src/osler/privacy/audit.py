@@ -1,12 +1,14 @@
 """A tamper-evident audit trail: one JSON line per access, each chained to the one before.
 
-Each entry stores the SHA-256 of the previous entry, so editing or deleting a line breaks
-:meth:`AuditLog.verify`. Patients appear only as keyed pseudonyms.
+Each entry stores a keyed hash (HMAC-SHA256 under the log's key) of itself and the hash of the
+entry before it, so editing, inserting or deleting a line breaks :meth:`AuditLog.verify`, and
+without the key nobody can write a chain that verifies. Cutting lines off the end leaves a
+shorter valid chain: compare the count with one kept elsewhere to catch that. Patients appear
+only as keyed pseudonyms; keep the key file away from the log.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -21,9 +23,9 @@ __all__ = ["AuditLog"]
 _GENESIS = "0" * 64
 
 
-def _digest(entry: dict[str, object]) -> str:
+def _digest(entry: dict[str, object], key: DeidKey) -> str:
     body = {k: v for k, v in entry.items() if k != "hash"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+    return key.digest("audit-chain", json.dumps(body, sort_keys=True)).hex()
 
 
 @dataclass
@@ -44,8 +46,12 @@ class AuditLog:
     _prev: str | None = field(default=None, init=False, repr=False)
 
     def record(self, *, actor: str, role: str, action: str, patient: str | None = None,
-               purpose: str | None = None, outcome: str = "allowed") -> dict[str, object]:
+               purpose: str | None = None, outcome: str = "allowed", user: str | None = None,
+               ref: str | None = None) -> dict[str, object]:
         """Append one entry and return it.
+
+        ``user`` is the person the actor acts for, when they differ (an EHR calling for a
+        clinician: CDS Hooks' ``userId``); ``ref`` names what the entry is about (a card id).
 
         Safe from several threads of one process; the chain head is read from the file once and
         then kept, so one process should own the file while it writes.
@@ -56,7 +62,8 @@ class AuditLog:
                 "action": action, "purpose": purpose, "outcome": outcome,
                 "patient": self.key.pseudonym(patient) if patient else None,
                 "prev": self._prev if self._prev is not None else self._last_hash()}
-            entry["hash"] = _digest(entry)
+            entry.update({k: v for k, v in (("user", user), ("ref", ref)) if v is not None})
+            entry["hash"] = _digest(entry, self.key)
             with Path(self.path).open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(entry, sort_keys=True) + "\n")
             self._prev = str(entry["hash"])
@@ -78,7 +85,7 @@ class AuditLog:
         prev = _GENESIS
         entries = self.entries()
         for n, entry in enumerate(entries, 1):
-            if entry.get("prev") != prev or entry.get("hash") != _digest(entry):
+            if entry.get("prev") != prev or entry.get("hash") != _digest(entry, self.key):
                 raise DataError(f"audit log {self.path}: line {n} was altered or a line "
                                 "before it was removed")
             prev = str(entry["hash"])

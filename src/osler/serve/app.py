@@ -11,7 +11,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from osler import __version__
 from osler.errors import AccessDenied, ConsentError, DataError
@@ -33,7 +35,9 @@ def create_app(config: ServeConfig) -> FastAPI:
         yield
         svc.close()
 
-    app = FastAPI(title="Osler", version=__version__, lifespan=lifespan)
+    # no /docs or /redoc: their pages load scripts from a CDN; /openapi.json stays for integrators
+    app = FastAPI(title="Osler", version=__version__, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
     app.state.service = svc
     app.include_router(cds_hooks.router)
     app.include_router(fhir_api.router)
@@ -42,6 +46,9 @@ def create_app(config: ServeConfig) -> FastAPI:
                                    (NotFound, 404, "not-found"),
                                    (DataError, 422, "invalid")):
         app.add_exception_handler(exc_type, _handler(status, code))
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(Exception, _unexpected)
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, Any]:
@@ -68,11 +75,39 @@ def create_app(config: ServeConfig) -> FastAPI:
     return app
 
 
+def _error(request: Request, status: int, code: str, text: str,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    """An OperationOutcome under /fhir, FastAPI's ``{"detail": ...}`` elsewhere."""
+    if request.url.path.startswith("/fhir/"):
+        return JSONResponse(operation_outcome(code, text), status_code=status,
+                            media_type="application/fhir+json", headers=headers)
+    return JSONResponse({"detail": text}, status_code=status, headers=headers)
+
+
 def _handler(status: int, code: str):
     async def handle(request: Request, exc: Exception) -> JSONResponse:
-        text = str(exc)
-        if request.url.path.startswith("/fhir/"):
-            return JSONResponse(operation_outcome(code, text), status_code=status,
-                                media_type="application/fhir+json")
-        return JSONResponse({"detail": text}, status_code=status)
+        return _error(request, status, code, str(exc))
     return handle
+
+
+_HTTP_CODES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found",
+               405: "not-supported"}
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return _error(request, exc.status_code, _HTTP_CODES.get(exc.status_code, "processing"),
+                  str(exc.detail), getattr(exc, "headers", None))
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    where = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg', '')}"
+                      for e in exc.errors()[:5])
+    return _error(request, 422, "invalid", f"request does not fit: {where}")
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """Anything else: a bare 500 that tells the caller nothing of the data (details stay in
+    the server's own error output, which carries no request data)."""
+    import logging
+    logging.getLogger("osler.serve").error("internal error: %s", type(exc).__name__)
+    return _error(request, 500, "exception", "internal error")

@@ -10,7 +10,7 @@ that no assessment was made, so that silence is never read as low risk.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from osler.errors import ConsentError, DataError
 from osler.serve.deps import caller, service
 from osler.serve.resources import TASK_SYSTEM, evidence_display
-from osler.serve.service import NotFound, Service
+from osler.serve.service import NotFound, Service, stays_of
 from osler.serve.users import Principal
 
 __all__ = ["router"]
@@ -44,8 +44,21 @@ class HookRequest(BaseModel):
     prefetch: dict[str, Any] | None = None
 
 
+class OverrideReason(BaseModel):
+    reason: dict[str, Any] | None = None      # a Coding
+    userComment: str | None = Field(None, max_length=1000)  # noqa: N815
+
+
+class FeedbackItem(BaseModel):
+    card: str = Field(min_length=1, max_length=100)
+    outcome: Literal["accepted", "overridden"]
+    outcomeTimestamp: str = Field(min_length=1, max_length=40)  # noqa: N815
+    overrideReason: OverrideReason | None = None  # noqa: N815
+    acceptedSuggestions: list[dict[str, Any]] | None = None  # noqa: N815
+
+
 class Feedback(BaseModel):
-    feedback: list[dict[str, Any]] = Field(min_length=1)
+    feedback: list[FeedbackItem] = Field(min_length=1, max_length=100)
 
 
 @router.get("")
@@ -75,26 +88,53 @@ def call(service_id: str, request: HookRequest, svc: Service = Depends(service),
     patient_id = request.context.get("patientId")
     if not isinstance(patient_id, str) or not patient_id:
         raise HTTPException(400, "context.patientId is required")
-    task = spec["task"]
+    user = request.context.get("userId")
+    user = user[:200] if isinstance(user, str) else None
+    encounter = request.context.get("encounterId")
+    encounter = encounter if isinstance(encounter, str) and encounter else None
+    action = f"cds:{service_id}"
     try:
-        record = svc.patient_for(who, patient_id, action=f"cds:{service_id}")
+        record = svc.patient_for(who, patient_id, action=action, user=user)
     except ConsentError:
-        return {"cards": [_card(spec, "info", "No sepsis assessment: the patient has not "
-                                "consented to decision support from Osler.", None)]}
+        return _answer(svc, who, spec, patient_id, user, "info",
+                       "No sepsis assessment: the patient has not consented to decision "
+                       "support from Osler.")
     except NotFound:
         return {"cards": []}   # not an Osler patient: nothing to say
+    stays, named = stays_of(record, encounter)
+    note = None
+    if not stays:
+        return {"cards": []}   # no ICU stay: the service does not apply
+    if len(named) != 1:
+        if len(stays) > 1 or named:
+            return _answer(svc, who, spec, patient_id, user, "info",
+                           "No sepsis assessment: several ICU stays are on record and the "
+                           "EHR did not name one of them as current.")
+        named = stays       # one stay, and the EHR's encounter id is not one Osler knows
+        note = ("The EHR's encounter is not known to Osler; this is the only ICU stay on "
+                "record.")
+    task = spec["task"]
     monitor = svc.monitors[task]
-    encounter = request.context.get("encounterId")
     try:
-        risk = monitor.assess(record, stay=encounter if isinstance(encounter, str) else None)
-    except DataError:          # no ICU stay, or one without any measurement yet
+        risk = monitor.assess(named[0])
+    except DataError:          # a stay without any measurement yet
         return {"cards": []}
     if not risk.alarm:
         return {"cards": []}
-    bundle = monitor.bundle
     summary = (f"Sepsis risk {_percent(risk.probability)} at ICU hour {risk.hour:g}: "
                "above the alert threshold")
-    return {"cards": [_card(spec, "warning", summary, _detail(risk, bundle))]}
+    return _answer(svc, who, spec, patient_id, user, "warning", summary,
+                   _detail(risk, monitor.bundle, note))
+
+
+def _answer(svc: Service, who: Principal, spec: dict[str, Any], patient_id: str,
+            user: str | None, indicator: str, summary: str, detail: str | None = None) -> dict:
+    """One card, its id written to the audit trail so that feedback can be traced to it."""
+    card = _card(spec, indicator, summary, detail)
+    svc.audit.record(actor=who.actor, role=who.role, action=f"cds-card:{spec['task']}",
+                     patient=patient_id, purpose="treatment", outcome=f"card-{indicator}",
+                     user=user, ref=card["uuid"])
+    return {"cards": [card]}
 
 
 @router.post("/{service_id}/feedback")
@@ -104,12 +144,11 @@ def feedback(service_id: str, body: Feedback, svc: Service = Depends(service),
     _spec(service_id, svc)
     svc.allow(who, "patient-risk", audit_as=f"cds-feedback:{service_id}")
     for item in body.feedback:
-        outcome = str(item.get("outcome", "unknown"))
-        reason = (item.get("overrideReason") or {}).get("reason", {}).get("code") \
-            if isinstance(item.get("overrideReason"), dict) else None
+        reason = item.overrideReason.reason if item.overrideReason else None
+        code = reason.get("code") if isinstance(reason, dict) else None
+        outcome = f"card-{item.outcome}" + (f":{str(code)[:64]}" if code else "")
         svc.audit.record(actor=who.actor, role=who.role, action=f"cds-feedback:{service_id}",
-                         purpose="treatment", outcome=f"card-{outcome}"
-                         + (f":{reason}" if reason else ""))
+                         purpose="treatment", outcome=outcome, ref=item.card)
     return {"recorded": len(body.feedback)}
 
 
@@ -119,7 +158,7 @@ def _percent(p: float) -> str:
 
 
 def _card(spec: dict[str, Any], indicator: str, summary: str, detail: str | None) -> dict:
-    card: dict[str, Any] = {"uuid": str(uuid.uuid4()), "summary": summary[:140],
+    card: dict[str, Any] = {"uuid": str(uuid.uuid4()), "summary": summary[:139],
                             "indicator": indicator,
                             "source": {"label": spec["title"],
                                        "topic": {"system": TASK_SYSTEM, "code": spec["task"]}}}
@@ -128,7 +167,7 @@ def _card(spec: dict[str, Any], indicator: str, summary: str, detail: str | None
     return card
 
 
-def _detail(risk, bundle) -> str:
+def _detail(risk, bundle, note: str | None = None) -> str:
     lines = [f"Calibrated probability **{_percent(risk.probability)}** of sepsis onset within "
              f"6 hours (alert threshold {bundle.threshold:.1%}), ICU stay `{risk.stay_id}`, "
              f"hour {risk.hour:g}.", "", "What raised or lowered it (latest values the model saw):"]
@@ -137,6 +176,8 @@ def _detail(risk, bundle) -> str:
             if e.offset is not None else ""
         arrow = "raises" if e.contribution > 0 else "lowers"
         lines.append(f"- {evidence_display(e)}{where}, {arrow} the risk")
+    if note:
+        lines += ["", note]
     lines += ["", f"Model `{bundle.fingerprint[:12]}`; see its model card for hold-out, "
               "calibration and subgroup figures."]
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from osler.record import EventKind
 from osler.serve.deps import caller, service
 from osler.serve.resources import TASK_SYSTEM, observation, operation_outcome, risk_assessment, \
     searchset
-from osler.serve.service import NotFound, Service
+from osler.serve.service import NotFound, Service, stays_of
 from osler.serve.users import Principal
 
 __all__ = ["FHIR_JSON", "router"]
@@ -40,7 +40,8 @@ def metadata(svc: Service = Depends(service)) -> JSONResponse:
     from osler import __version__
     return _fhir({
         "resourceType": "CapabilityStatement", "status": "active", "kind": "instance",
-        "fhirVersion": "4.0.1", "format": ["json"], "date": svc.started.date().isoformat(),
+        "fhirVersion": "4.0.1", "format": ["json"],
+        "implementation": {"description": "Osler risk models over the Osler store"}, "date": svc.started.date().isoformat(),
         "software": {"name": "Osler", "version": __version__},
         "rest": [{"mode": "server", "security": {"description": "Bearer token; role clinician "
                                                                 "for patient data"},
@@ -66,19 +67,28 @@ def search_risk(patient: str = Query(..., description="Patient id (or Patient/id
     if task not in svc.monitors:
         return _fhir(operation_outcome("not-supported", f"no model for method {task!r}; served: "
                                        f"{sorted(svc.monitors)}"), 400)
-    record = svc.patient_for(who, patient_id, action=f"fhir:RiskAssessment:{task}")
-    monitor = svc.monitors[task]
     try:
-        risk = monitor.assess(record, stay=encounter.removeprefix("Encounter/")
-                              if encounter else None)
-    except DataError as exc:
-        return _fhir(operation_outcome("not-found", str(exc)), 404)
-    stay_encounter = next((e.id for e in record.events if e.kind is EventKind.ENCOUNTER
-                           and (e.provenance.record or e.id) == risk.stay_id), None)
-    return _fhir(searchset([risk_assessment(task, patient_id, risk,
-                                            fingerprint=monitor.bundle.fingerprint,
-                                            threshold=monitor.bundle.threshold,
-                                            encounter_id=stay_encounter)]))
+        record = svc.patient_for(who, patient_id, action=f"fhir:RiskAssessment:{task}")
+    except NotFound:
+        return _fhir(searchset([], outcome="no such patient in the store"))
+    stays, named = stays_of(record, encounter)
+    if not named:
+        return _fhir(searchset([], outcome="no ICU stay of the patient has that encounter id"
+                               if stays else "the patient has no hourly ICU stay in the store"))
+    monitor = svc.monitors[task]
+    found, unscored = [], 0
+    for stay in named:          # one assessment per stay: the latest hour of each
+        try:
+            risk = monitor.assess(stay)
+        except DataError:
+            unscored += 1       # a stay without any measured value yet
+            continue
+        found.append(risk_assessment(task, patient_id, risk,
+                                     fingerprint=monitor.bundle.fingerprint,
+                                     threshold=monitor.bundle.threshold,
+                                     encounter_id=stay.events[0].id))
+    return _fhir(searchset(found, outcome=f"{unscored} ICU stay(s) hold no measured value yet"
+                           if unscored else None))
 
 
 @router.get("/Observation/{event_id}")

@@ -69,7 +69,7 @@ def risk_assessment(task: str, patient_id: str, risk, *, fingerprint: str, thres
     }
     if encounter_id:
         resource["encounter"] = {"reference": f"Encounter/{encounter_id}"}
-    return resource
+    return {k: v for k, v in resource.items() if v != []}   # FHIR JSON has no empty arrays
 
 
 def observation(event: Event, patient_id: str) -> dict[str, Any]:
@@ -78,6 +78,7 @@ def observation(event: Event, patient_id: str) -> dict[str, Any]:
                            "status": event.status or "final",
                            "subject": {"reference": f"Patient/{patient_id}"},
                            "meta": {"source": str(event.provenance)}}
+    out["code"] = {"text": "unknown"}          # required (1..1)
     if event.coding is not None:
         coding = {"system": event.coding.system, "code": event.coding.code}
         if event.coding.display:
@@ -105,9 +106,19 @@ def observation(event: Event, patient_id: str) -> dict[str, Any]:
     return out
 
 
-def searchset(resources: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"resourceType": "Bundle", "type": "searchset", "total": len(resources),
-            "entry": [{"resource": r, "search": {"mode": "match"}} for r in resources]}
+def searchset(resources: list[dict[str, Any]], outcome: str | None = None) -> dict[str, Any]:
+    """A searchset Bundle of ``resources``; ``outcome`` adds an informational OperationOutcome
+    entry saying why fewer (or no) resources matched."""
+    entries = [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r, "search": {"mode": "match"}}
+               for r in resources]
+    if outcome:
+        entries.append({"resource": operation_outcome("not-found", outcome, "information"),
+                        "search": {"mode": "outcome"}})
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset",
+                              "total": len(resources)}
+    if entries:
+        bundle["entry"] = entries
+    return bundle
 
 
 def operation_outcome(code: str, text: str, severity: str = "error") -> dict[str, Any]:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from osler.errors import AccessDenied, ConsentError, DataError
+from osler.features import icu_stays
 from osler.privacy import AuditLog, DeidKey, load_key, require_consent, write_key
 from osler.record import PatientRecord
 from osler.serve.users import Principal, Users
 
-__all__ = ["NotFound", "SERVED_TASKS", "ServeConfig", "Service"]
+__all__ = ["NotFound", "SERVED_TASKS", "ServeConfig", "Service", "stays_of"]
 
 #: Tasks the service scores from a stored patient's timeline.
 SERVED_TASKS = ("sepsis",)
@@ -36,6 +37,17 @@ _ALLOWED = {
 
 class NotFound(DataError):
     """The patient, stay or record asked for is not in the store."""
+
+
+def stays_of(record: PatientRecord, encounter: str | None = None
+             ) -> tuple[list[PatientRecord], list[PatientRecord]]:
+    """A patient's hourly ICU stays, and those ``encounter`` names (its stay id or Osler's
+    encounter id; every stay when ``None``)."""
+    stays = icu_stays(record)
+    if encounter is None:
+        return stays, stays
+    encounter = encounter.removeprefix("Encounter/")
+    return stays, [s for s in stays if encounter in (s.patient_id, s.events[0].id)]
 
 
 @dataclass
@@ -86,14 +98,22 @@ class Service:
                          for task, d in config.models.items()}
         key_file = Path(config.key_file or Path(str(config.audit) + ".key"))
         key: DeidKey = load_key(key_file) if key_file.exists() else write_key(key_file)
+        self._audit_lock = _own(Path(str(config.audit) + ".lock"))
         self.audit = AuditLog(Path(config.audit), key)
+        try:
+            self.audit.verify()       # a broken chain is found now, not by the first caller
+        except DataError:
+            self._audit_lock.close()
+            raise
         db = str(config.db)
         self.store = open_store(db, read_only=not db.startswith(("postgresql://", "postgres://")))
         self._store_lock = threading.Lock()
         self.started = datetime.now(timezone.utc)
 
     def close(self) -> None:
-        self.store.close()
+        with self._store_lock:
+            self.store.close()
+        self._audit_lock.close()
 
     # -- access ---------------------------------------------------------------------------------
     def authenticate(self, token: str | None) -> Principal | None:
@@ -108,7 +128,7 @@ class Service:
                                f"may: {sorted(_ALLOWED[action])}")
 
     def patient_for(self, principal: Principal, patient_id: str, *, action: str,
-                    purpose: str = "treatment") -> PatientRecord:
+                    purpose: str = "treatment", user: str | None = None) -> PatientRecord:
         """The stored record of ``patient_id`` for ``principal``, checked and audited.
 
         Raises :class:`AccessDenied`, :class:`NotFound` or :class:`ConsentError`; each outcome
@@ -118,7 +138,7 @@ class Service:
 
         def log(outcome: str) -> None:
             self.audit.record(actor=principal.actor, role=principal.role, action=action,
-                              patient=patient_id, purpose=purpose, outcome=outcome)
+                              patient=patient_id, purpose=purpose, outcome=outcome, user=user)
 
         with self._store_lock:
             record = self.store.patient(patient_id)
@@ -126,13 +146,29 @@ class Service:
             log("not-found")
             raise NotFound("no such patient in the store")
         try:
-            require_consent(record, purpose, pseudonym=self.audit.key.pseudonym(patient_id))
+            require_consent(record, purpose)   # the message names no patient, not even a pseudonym
         except ConsentError:
             log("denied-consent")
-            raise
+            raise ConsentError(f"the patient's consent does not permit use for {purpose!r}; "
+                               "no assessment was made") from None
         log("allowed")
         return record
 
     def patient_of_event(self, event_id: str) -> str | None:
         with self._store_lock:
             return self.store.patient_of_event(event_id)
+
+
+def _own(lock_path: Path):
+    """Hold an exclusive lock beside the audit log while the service runs: the chain's head is
+    kept in memory, so a second writer would fork it."""
+    import fcntl
+
+    fh = lock_path.open("a")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise DataError(f"audit log lock {lock_path} is held by another process: one service "
+                        "per audit log") from None
+    return fh
