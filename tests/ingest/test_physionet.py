@@ -97,3 +97,36 @@ def test_2012_outcomes_without_the_label_and_stays_without_measurements(tmp_path
     (tmp_path / "Outcomes.txt").write_text("RecordID,SAPS-I\n900003,2\n")
     with pytest.raises(IngestError, match="In-hospital_death column"):
         list(read_physionet2012(tmp_path / "900003.txt", outcomes=tmp_path / "Outcomes.txt"))
+
+
+def _content(rec):
+    return (sorted((e.coding.code, e.offset, e.value.value) for e in rec.events
+                   if isinstance(e, Observation)),
+            [(lab.offset, lab.value) for lab in rec.labels], rec.sex,
+            rec.of_kind("encounter")[0].unit)
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "blank-last", "blank-middle", "spaces-last",
+                                     "empty-cells", "trailing-bar", "float-flags"])
+def test_common_writer_habits_cost_no_stay(tmp_path, variant):
+    """Files as spreadsheet tools and pandas write them read as the clean file does."""
+    clean = [HEADER, _row(1), _row(2), _row(3, label=1)]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "s1.psv").write_text("\n".join(clean) + "\n")
+    lines = list(clean)
+    if variant == "empty-cells":
+        lines = [lines[0]] + [ln.replace("NaN", "") for ln in lines[1:]]
+    elif variant == "trailing-bar":
+        lines = [ln + "|" for ln in lines]
+    elif variant == "float-flags":
+        lines = [lines[0]] + [ln.replace("|1|1|0|", "|1.0|1.0|0.0|") for ln in lines[1:]]
+    elif variant == "blank-middle":
+        lines.insert(2, "")
+    text = "\n".join(lines) + "\n"
+    text = {"bom": "\ufeff" + text, "crlf": text.replace("\n", "\r\n"),
+            "blank-last": text + "\n", "spaces-last": text + "   \n"}.get(variant, text)
+    (tmp_path / "b" / "s1.psv").write_bytes(text.encode("utf-8"))
+    (good,) = read_physionet2019(tmp_path / "a")
+    (odd,) = read_physionet2019(tmp_path / "b")
+    assert _content(odd) == _content(good)

@@ -207,3 +207,40 @@ def test_a_stored_stay_scores_like_its_replay_even_with_an_empty_hour(trained, t
     np.testing.assert_array_equal(featurize(stored).X, featurize(direct).X)
     assert (assessed.hour, assessed.probability) == pytest.approx((replay.hour, replay.probability))
     assert [e.label for e in assessed.evidence] == [e.label for e in replay.evidence]
+
+
+def test_predict_guards_its_output_folder(trained, tmp_path):
+    import shutil
+    import zipfile
+
+    from osler.pipelines._sepsis_data import load_cohort
+
+    _, stays, model, _ = trained
+    data = tmp_path / "in"
+    data.mkdir()
+    for f in sorted(stays.glob("*.psv"))[:3]:
+        shutil.copy(f, data / f.name)
+    (data / "p900002.psv").rename(data / "UPPER.PSV")           # any case of the suffix
+    for out in (data, data / "preds"):
+        with pytest.raises(DataError, match="input folder"):
+            TASK.predict(model, data, out)
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(DataError, match="is a file"):
+        TASK.predict(model, data, tmp_path / "afile")
+    out = tmp_path / "out"
+    assert "wrote 3 prediction files" in TASK.predict(model, data, out)
+    assert (out / "UPPER.PSV").is_file()
+    # the stay turns bad: its old prediction file must not be left for the scorer
+    (data / "p900000.psv").write_text("HR|Bogus\n1|2\n")
+    summary = TASK.predict(model, data, out)
+    assert "wrote 2 prediction files" in summary and "removed 1 prediction file" in summary
+    assert not (out / "p900000.psv").exists()
+    # two zips of the same name hold different stays: neither hides the other
+    for name, files in (("za", sorted(stays.glob("*.psv"))[:4]),
+                        ("zb", sorted(stays.glob("*.psv"))[4:9])):
+        (tmp_path / name).mkdir()
+        with zipfile.ZipFile(tmp_path / name / "set.zip", "w") as zf:
+            for f in files:
+                zf.write(f, f"set/{f.name}")
+    cohort = load_cohort([tmp_path / "za" / "set.zip", tmp_path / "zb" / "set.zip"], n_jobs=1)
+    assert cohort.n_stays == 9 and not cohort.skipped

@@ -37,3 +37,22 @@ def test_serve_names_a_malformed_model_option(tmp_path, capsys):
     users.write_text('{"users": []}')
     code, _, err = _run(["serve", "--model", "sepsis", "--users", str(users)], capsys)
     assert code == 2 and "TASK=DIR" in err
+
+
+def test_users_are_checked_and_removable(tmp_path, capsys):
+    users = tmp_path / "users.json"
+    code, _, err = _run(["users", "add", "--users", str(users), "--actor", "  ",
+                         "--role", "admin"], capsys)
+    assert code == 2 and "staff id" in err
+    code, _, _ = _run(["users", "add", "--users", str(users), "--actor", " dr.a ",
+                       "--role", "admin"], capsys)
+    assert code == 0 and json.loads(users.read_text())["users"][0]["actor"] == "dr.a"
+    code, _, err = _run(["users", "add", "--users", str(users), "--actor", "dr.a",
+                         "--role", "clinician"], capsys)
+    assert code == 2 and "exists already" in err
+    code, _, _ = _run(["users", "remove", "--users", str(users), "--actor", "dr.a"], capsys)
+    assert code == 0 and json.loads(users.read_text())["users"] == []
+    users.write_text('{"users": [')
+    code, _, err = _run(["users", "add", "--users", str(users), "--actor", "b",
+                         "--role", "admin"], capsys)
+    assert code == 2 and "expected JSON" in err and "Traceback" not in err

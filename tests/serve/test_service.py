@@ -248,12 +248,43 @@ def test_one_service_per_audit_log(server, demo_dir):
                             users=demo_dir / "users.json", audit=demo_dir / "audit.jsonl"))
 
 
-def test_a_broken_audit_chain_stops_the_service_at_start(demo_dir, tmp_path):
+def test_a_broken_audit_chain_or_a_missing_key_stops_the_service_at_start(demo_dir, tmp_path):
+    from osler.privacy import write_key
     from osler.serve import ServeConfig, Service
 
     audit = tmp_path / "audit.jsonl"
     audit.write_text('{"prev": "0", "hash": "1"}\n')
+
+    def start(**extra):
+        return Service(ServeConfig(db=str(demo_dir / "osler.duckdb"),
+                                   models={"sepsis": demo_dir / "models" / "sepsis"},
+                                   users=demo_dir / "users.json", audit=audit, **extra))
+    with pytest.raises(DataError, match="key file .* is missing"):
+        start()
+    assert not (tmp_path / "audit.jsonl.key").exists()      # no key made for an old log
+    write_key(tmp_path / "k.json")
     with pytest.raises(DataError, match="line 1 was altered"):
+        start(key_file=tmp_path / "k.json")
+    audit.write_text("")
+    svc = start(key_file=tmp_path / "k.json")
+    svc.audit.record(actor="a", role="admin", action="x")
+    svc.close()
+    with pytest.raises(DataError, match="line 1 does not verify under this key"):
+        start(key_file=write_key(tmp_path / "other.json") and tmp_path / "other.json")
+    with pytest.raises(DataError, match="folder .* does not exist"):
         Service(ServeConfig(db=str(demo_dir / "osler.duckdb"),
                             models={"sepsis": demo_dir / "models" / "sepsis"},
-                            users=demo_dir / "users.json", audit=audit))
+                            users=demo_dir / "users.json", audit=tmp_path / "no" / "a.jsonl"))
+
+
+def test_a_user_added_while_serving_works_at_once_and_patient_ids_are_tolerant(
+        server, demo_dir, patients):
+    from osler.serve import add_user
+    from osler.serve.users import remove_user
+
+    token = add_user(demo_dir / "users.json", "late-clinician", "clinician")
+    for pid in (f"Patient/{patients['septic']}", f" {patients['septic']} "):
+        r = _hook(server, token, pid)
+        assert r.status_code == 200 and r.json()["cards"][0]["indicator"] == "warning"
+    remove_user(demo_dir / "users.json", "late-clinician")
+    assert _hook(server, token, patients["septic"]).status_code == 401

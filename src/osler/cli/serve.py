@@ -76,5 +76,17 @@ def add(users_file: str, actor: str, role: str) -> None:
 
     token = add_user(Path(users_file), actor, role)
     click.echo(token)
-    click.echo(f"added {actor} ({role}) to {users_file}; the token above is shown only now",
-               err=True)
+    click.echo(f"added {actor.strip()} ({role}) to {users_file}; the token above is shown only "
+               "now", err=True)
+
+
+@users.command("remove")
+@click.option("--users", "users_file", default="osler-users.json", show_default=True,
+              type=click.Path(dir_okay=False, exists=True))
+@click.option("--actor", required=True)
+def remove(users_file: str, actor: str) -> None:
+    """Remove a user; a running service refuses their token from its next request."""
+    from osler.serve.users import remove_user
+
+    remove_user(Path(users_file), actor)
+    click.echo(f"removed {actor.strip()} from {users_file}", err=True)

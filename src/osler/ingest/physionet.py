@@ -112,6 +112,8 @@ def _parse_float(cell: str, member: Member, line: int, column: str) -> float:
     try:
         return float(cell)
     except ValueError:
+        if not cell.strip():   # an empty cell, as pandas writes NaN: missing, not an error
+            return _NAN
         raise IngestError(f"column {column!r} must be numeric or NaN; got a non-numeric cell",
                           file=member.name, record=member.stem, line=line) from None
 
@@ -132,14 +134,17 @@ def _header_problem(header: list[str]) -> str:
 
 
 def _read_psv(member: Member) -> PatientRecord:
-    text = member.open_bytes().decode("utf-8", errors="strict")
+    text = member.open_bytes().decode("utf-8-sig", errors="strict")   # a BOM is not a column
     lines = text.splitlines()
     stay = member.stem
-    header = lines[0].strip().split("|") if lines else []
+    header = [c.strip() for c in lines[0].strip().split("|")] if lines else []
+    trailing = len(header) > 1 and header[-1] == ""   # "HR|...|SepsisLabel|": a closing bar
+    if trailing:
+        header = header[:-1]
     if header not in (PSV_COLUMNS, PSV_COLUMNS[:-1]):
         raise IngestError(_header_problem(header), file=member.name, record=stay, line=1)
     columns = header  # without SepsisLabel: an unlabelled stay, as the challenge's scorer feeds
-    if len(lines) < 2:
+    if not any(line.strip() for line in lines[1:]):
         raise IngestError("stay has no rows", file=member.name, record=stay, line=2)
     codings = _codings("2019")
     enc_id = event_id("physionet2019", stay, "stay")
@@ -147,13 +152,19 @@ def _read_psv(member: Member) -> PatientRecord:
     labels: list[Label] = []
     first: dict[str, float] = {}
     last_hour = -math.inf
+    head: dict[str, float] = {}
     for lineno, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue   # a blank line (often the last) holds no hour; line numbers stay true
         cells = line.split("|")
+        if trailing and len(cells) == len(columns) + 1 and not cells[-1].strip():
+            cells.pop()
         if len(cells) != len(columns):
             raise IngestError(f"row has {len(cells)} cells; expected {len(columns)}",
                               file=member.name, record=stay, line=lineno)
         row = {c: _parse_float(v, member, lineno, c) for c, v in zip(columns, cells)}
         row.setdefault("SepsisLabel", _NAN)
+        head = head or row
         hour = row["ICULOS"]
         if math.isnan(hour) or hour <= last_hour:
             raise IngestError(f"ICULOS must increase row by row; got {hour:g} after {last_hour:g}",
@@ -176,21 +187,21 @@ def _read_psv(member: Member) -> PatientRecord:
         # holding no measurement still gets its prediction line.
         labels.append(Label(name="SepsisLabel", value=row["SepsisLabel"], provenance=prov,
                             offset=offset, encounter_id=enc_id))
-    return _assemble_2019(member, stay, enc_id, lines, first, obs, labels)
+    return _assemble_2019(member, stay, enc_id, head, first, obs, labels)
 
 
-def _assemble_2019(member: Member, stay: str, enc_id: str, lines: list[str],
+def _assemble_2019(member: Member, stay: str, enc_id: str, head: dict[str, float],
                    first: dict[str, float], obs: list[Observation],
                    labels: list[Label]) -> PatientRecord:
-    head = dict(zip(PSV_COLUMNS, lines[1].split("|")))
+    """``head``: the first row, parsed (unit and sex are read from it)."""
     prov = Provenance(member.name, stay, 2)
     codings = _codings("2019")
     once = [Observation(id=event_id("physionet2019", stay, col), coding=codings[col][0],
                         provenance=prov, offset=timedelta(0), encounter_id=enc_id,
                         category=codings[col][2], value=Quantity(v, codings[col][1]))
             for col, v in first.items()]
-    unit = "MICU" if head["Unit1"] == "1" else "SICU" if head["Unit2"] == "1" else None
-    sex = {"0": "female", "1": "male"}.get(head["Gender"].split(".")[0])
+    unit = "MICU" if head["Unit1"] == 1 else "SICU" if head["Unit2"] == 1 else None
+    sex = {0.0: "female", 1.0: "male"}.get(head["Gender"])
     site = Path(member.inner).parent.name if member.inner else member.path.parent.name
     encounter = Encounter(id=enc_id, coding=Coding(OSLER + ":encounter-class", "ICU", "ICU stay"),
                           provenance=prov, offset=timedelta(0), encounter_class="ICU", unit=unit,

@@ -68,21 +68,27 @@ class SepsisCohort:
 def stay_files(paths: Iterable[Path], workdir: Path) -> list[Path]:
     """Every ``.psv`` under ``paths`` (files, directories or zips), zips unpacked in ``workdir``."""
     files: list[Path] = []
-    for p in map(Path, paths):
+    for k, p in enumerate(map(Path, paths)):
         if p.is_file() and p.suffix.lower() == ".zip":
             # Unpacked once so the stays can be split into per-process file lists (the reader
-            # itself reads zips directly).
-            target = workdir / p.stem
+            # itself reads zips directly); one folder per input, so two set.zip never mix.
+            target = workdir / f"{k}-{p.stem}"
             with zipfile.ZipFile(p) as zf:
                 zf.extractall(target)
-            files += sorted(q for q in target.rglob("*.psv") if not q.name.startswith("."))
+            files += _psv_under(target)
         elif p.is_dir():
-            files += sorted(q for q in p.rglob("*.psv") if not q.name.startswith("."))
+            files += _psv_under(p)
         elif p.is_file():
             files.append(p)
         else:
             raise DataError(f"no such file or directory: {p}")
     return files
+
+
+def _psv_under(folder: Path) -> list[Path]:
+    """Every ``.psv`` file under ``folder`` (any case of the suffix), hidden files aside."""
+    return sorted(q for q in folder.rglob("*") if q.suffix.lower() == ".psv" and q.is_file()
+                  and not q.name.startswith("."))
 
 
 def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,

@@ -64,15 +64,20 @@ class SepsisTask:
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
         bundle = load_bundle(self.name, model_dir)
+        out = _output_folder(Path(data), Path(out))
         # every stay with hours gets its file, as the official scorer reads one per stay
         cohort = load_cohort([data], unmeasured=True)
         p = bundle.estimator.predict_proba(cohort.X)[:, 1]
-        written = _write_predictions(cohort, p, bundle.threshold, Path(out))
+        written = _write_predictions(cohort, p, bundle.threshold, out)
+        stale = _remove_stale(out, cohort)
         note = ""
         if cohort.unmeasured:
             note = (f"; {len(cohort.unmeasured)} of them with no measured value in any hour "
                     f"({'; '.join(r for _f, r in cohort.unmeasured[:5])}"
                     f"{'; ...' if len(cohort.unmeasured) > 5 else ''})")
+        if stale:
+            note += (f"; removed {stale} prediction file(s) left in {out} by an earlier run for "
+                     "stays skipped now")
         return (f"sepsis: wrote {written} prediction files to {out}{note}; "
                 f"{skipped_note(cohort.skipped)}")
 
@@ -97,13 +102,47 @@ class SepsisTask:
                 f"{skipped_note(cohort.skipped)}; card {report}")
 
 
+_HEADER = "PredictedProbability|PredictedLabel"
+
+
+def _output_folder(data: Path, out: Path) -> Path:
+    """``out``, refused where writing there would touch the input stays."""
+    if out.exists() and not out.is_dir():
+        raise DataError(f"--out {out} is a file; sepsis writes a folder with one prediction "
+                        "file per stay")
+    source = data.resolve()
+    folder = source if source.is_dir() else source.parent
+    target = out.resolve()
+    if target == folder or (source.is_dir() and folder in target.parents):
+        raise DataError(f"--out {out} is (inside) the input folder {data}: prediction files "
+                        "would overwrite or mix with the stays; choose another folder")
+    return out
+
+
+def _remove_stale(out: Path, cohort: SepsisCohort) -> int:
+    """Delete prediction files an earlier run wrote for stays that this run skipped, so that
+    the scorer never reads an old model's predictions. Only files that start with the
+    prediction header are touched."""
+    written = set(cohort.meta["file"].unique())
+    removed = 0
+    for name in {f for f, _why in cohort.skipped} - written:
+        path = out / name
+        if path.is_file():
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                is_ours = fh.readline().strip() == _HEADER
+            if is_ours:
+                path.unlink()
+                removed += 1
+    return removed
+
+
 def _write_predictions(cohort: SepsisCohort, p: np.ndarray, threshold: float, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     meta = cohort.meta
     bounds = np.flatnonzero(np.r_[True, meta["stay"].to_numpy()[1:] != meta["stay"].to_numpy()[:-1],
                                   True])
     for a, b in zip(bounds[:-1], bounds[1:]):
-        lines = ["PredictedProbability|PredictedLabel"]
+        lines = [_HEADER]
         lines += [f"{q:.6f}|{int(q >= threshold)}" for q in p[a:b]]
         (out / meta["file"].iloc[a]).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(bounds) - 1

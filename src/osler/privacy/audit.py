@@ -74,10 +74,18 @@ class AuditLog:
         if not Path(self.path).exists():
             return []
         lines = Path(self.path).read_text(encoding="utf-8").splitlines()
-        try:
-            return [json.loads(ln) for ln in lines if ln.strip()]
-        except ValueError as exc:
-            raise DataError(f"audit log {self.path}: a line is not JSON") from exc
+        out = []
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                last = n == len(lines)
+                raise DataError(f"audit log {self.path}: line {n} is not JSON" + (
+                    " (the last line: a write cut off? keep a copy of the log, then remove "
+                    "that line)" if last else "")) from None
+        return out
 
     def verify(self) -> int:
         """Check the chain; return the number of entries or raise :class:`DataError` naming
@@ -86,6 +94,10 @@ class AuditLog:
         entries = self.entries()
         for n, entry in enumerate(entries, 1):
             if entry.get("prev") != prev or entry.get("hash") != _digest(entry, self.key):
+                if n == 1 and entry.get("prev") == _GENESIS:
+                    raise DataError(f"audit log {self.path}: line 1 does not verify under this "
+                                    "key: the key is not the one the log was written under, "
+                                    "or line 1 was altered")
                 raise DataError(f"audit log {self.path}: line {n} was altered or a line "
                                 "before it was removed")
             prev = str(entry["hash"])

@@ -86,6 +86,8 @@ def call(service_id: str, request: HookRequest, svc: Service = Depends(service),
         raise HTTPException(400, f"service {service_id!r} answers the {spec['hook']!r} hook; "
                                  f"got {request.hook!r}")
     patient_id = request.context.get("patientId")
+    if isinstance(patient_id, str):   # the FHIR id; tolerate a reference form and padding
+        patient_id = patient_id.strip().removeprefix("Patient/")
     if not isinstance(patient_id, str) or not patient_id:
         raise HTTPException(400, "context.patientId is required")
     user = request.context.get("userId")

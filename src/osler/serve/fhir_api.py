@@ -62,7 +62,7 @@ def search_risk(patient: str = Query(..., description="Patient id (or Patient/id
                 encounter: str | None = Query(None, description="ICU stay or encounter id"),
                 svc: Service = Depends(service),
                 who: Principal = Depends(caller)) -> JSONResponse:
-    patient_id = patient.removeprefix("Patient/")
+    patient_id = patient.strip().removeprefix("Patient/")
     task = (method or next(iter(svc.monitors))).removeprefix(f"{TASK_SYSTEM}|")
     if task not in svc.monitors:
         return _fhir(operation_outcome("not-supported", f"no model for method {task!r}; served: "

@@ -96,17 +96,13 @@ class Service:
         self.users = Users(config.users)
         self.monitors = {task: SepsisMonitor(Path(d), top_k=config.top_k)
                          for task, d in config.models.items()}
-        key_file = Path(config.key_file or Path(str(config.audit) + ".key"))
-        key: DeidKey = load_key(key_file) if key_file.exists() else write_key(key_file)
-        self._audit_lock = _own(Path(str(config.audit) + ".lock"))
-        self.audit = AuditLog(Path(config.audit), key)
-        try:
-            self.audit.verify()       # a broken chain is found now, not by the first caller
-        except DataError:
-            self._audit_lock.close()
-            raise
         db = str(config.db)
         self.store = open_store(db, read_only=not db.startswith(("postgresql://", "postgres://")))
+        try:
+            self.audit, self._audit_lock = _open_audit(Path(config.audit), config.key_file)
+        except BaseException:
+            self.store.close()
+            raise
         self._store_lock = threading.Lock()
         self.started = datetime.now(timezone.utc)
 
@@ -157,6 +153,33 @@ class Service:
     def patient_of_event(self, event_id: str) -> str | None:
         with self._store_lock:
             return self.store.patient_of_event(event_id)
+
+
+def _open_audit(audit: Path, key_file: Path | None) -> tuple[AuditLog, object]:
+    """The audit log under its key, verified, with the one-writer lock held.
+
+    A new key is made only for a new log: a log written under a key that is not at hand can
+    never verify again, so that is refused with the reason rather than read as tampering.
+    """
+    if not audit.parent.is_dir():
+        raise DataError(f"audit log folder {audit.parent} does not exist")
+    key_file = Path(key_file or Path(str(audit) + ".key"))
+    has_entries = audit.exists() and audit.stat().st_size > 0
+    if key_file.exists():
+        key: DeidKey = load_key(key_file)
+    elif has_entries:
+        raise DataError(f"audit log {audit} has entries but its key file {key_file} is missing; "
+                        "give the key it was written under (--key-file)")
+    else:
+        key = write_key(key_file)
+    lock = _own(Path(str(audit) + ".lock"))
+    log = AuditLog(audit, key)
+    try:
+        log.verify()       # a broken chain is found now, not by the first caller
+    except DataError:
+        lock.close()
+        raise
+    return log, lock
 
 
 def _own(lock_path: Path):
