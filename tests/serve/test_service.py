@@ -288,3 +288,26 @@ def test_a_user_added_while_serving_works_at_once_and_patient_ids_are_tolerant(
         assert r.status_code == 200 and r.json()["cards"][0]["indicator"] == "warning"
     remove_user(demo_dir / "users.json", "late-clinician")
     assert _hook(server, token, patients["septic"]).status_code == 401
+
+
+@pytest.mark.postgres
+def test_the_service_runs_on_postgresql_too(demo_dir, tokens, patients, postgres_url):
+    """The many-user store: the same hook answer from a PostgreSQL store."""
+    from osler.pipelines.ingest_job import ingest_paths
+    from osler.serve import ServeConfig, create_app
+    from osler.serve.background import BackgroundServer
+    from osler.store import open_store
+
+    icu = demo_dir / "synthetic" / "icu"
+    with open_store(postgres_url) as store:
+        ingest_paths([icu / f"{patients['septic_stay']}.psv"], store, options={
+            "physionet2019": {"patient_map": {patients["septic_stay"]: patients["septic"]}}})
+    config = ServeConfig(db=postgres_url, models={"sepsis": demo_dir / "models" / "sepsis"},
+                         users=demo_dir / "users.json", audit=demo_dir / "pg-audit.jsonl")
+    with BackgroundServer(create_app(config)) as url:
+        (card,) = _hook(url, tokens["clinician"], patients["septic"]).json()["cards"]
+        ra = _get(url, "/fhir/RiskAssessment", tokens["clinician"],
+                  patient=patients["septic"]).json()["entry"][0]["resource"]
+        ref = next(b["reference"] for b in ra["basis"] if "reference" in b)
+        obs = _get(url, f"/fhir/{ref}", tokens["clinician"])
+    assert card["indicator"] == "warning" and obs.status_code == 200
