@@ -115,3 +115,15 @@ def test_held_out_share_is_a_training_option(tmp_path, capsys):
     assert held[0] > held[1] > 0
     with pytest.raises(DataError, match="from 0 to 0.9"):
         READMISSION.train([data], outcomes=None, model_dir=tmp_path / "x", held_out=1.0)
+
+
+def test_predict_never_overwrites_its_input(tmp_path):
+    data = write_readmission(tmp_path / "d")
+    model = tmp_path / "model"
+    READMISSION.train([data], outcomes=None, model_dir=model)
+    before = data.read_bytes()
+    with pytest.raises(DataError, match="is the input file"):
+        READMISSION.predict(model, data, data)
+    with pytest.raises(DataError, match="is a folder"):
+        READMISSION.predict(model, data, tmp_path)
+    assert data.read_bytes() == before

@@ -9,7 +9,7 @@ import numpy as np
 from osler.errors import DataError, ModelError
 from osler.models.persist import ModelBundle, data_fingerprint, load_model, save_model
 
-__all__ = ["check_held_out", "load_bundle", "save_bundle", "skipped_note"]
+__all__ = ["check_held_out", "load_bundle", "output_file", "save_bundle", "skipped_note"]
 
 
 def save_bundle(task: str, estimator, data, model_dir: Path, *, threshold: float = 0.5,
@@ -48,6 +48,17 @@ def check_held_out(held_out: float | None, default: float) -> float:
     if not 0.0 <= held_out <= 0.9:
         raise DataError(f"--held-out must be a share of patients from 0 to 0.9; got {held_out:g}")
     return float(held_out)
+
+
+def output_file(data: Path, out: Path) -> Path:
+    """``out`` for a predictions file, refused when it is the input or a folder."""
+    out = Path(out)
+    if out.is_dir():
+        raise DataError(f"--out {out} is a folder; this task writes one CSV file")
+    if out.exists() and Path(data).exists() and out.resolve() == Path(data).resolve():
+        raise DataError(f"--out {out} is the input file: its data would be overwritten; "
+                        "choose another file")
+    return out
 
 
 def skipped_note(skipped: list[tuple[str, str]], shown: int = 5) -> str:

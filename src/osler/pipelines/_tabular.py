@@ -19,7 +19,7 @@ from osler.explain import mean_abs_contributions
 from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, load_model
-from osler.pipelines._shared import check_held_out, save_bundle, skipped_note
+from osler.pipelines._shared import check_held_out, output_file, save_bundle, skipped_note
 
 __all__ = ["TabularData", "TabularTask"]
 
@@ -144,9 +144,9 @@ class TabularTask:
                 f"{skipped_note(d.skipped)}; model saved to {model_dir}")
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
+        out = output_file(data, out)
         bundle, d = self._bundle_and_data(model_dir, [data], None)
         p = bundle.estimator.predict_proba(d.X)[:, 1]
-        out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)

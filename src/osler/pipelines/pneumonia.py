@@ -16,6 +16,7 @@ import numpy as np
 
 from osler.errors import DataError, IngestError
 from osler.pipelines._pneumonia_data import load_split
+from osler.pipelines._shared import output_file
 
 __all__ = ["DEFAULT_PARAMS", "TASK", "PneumoniaTask"]
 
@@ -57,6 +58,7 @@ class PneumoniaTask:
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
         from osler.imaging import load_classifier
+        out = output_file(data, out)
         model, _ = load_classifier(model_dir, task=self.name)
         out.parent.mkdir(parents=True, exist_ok=True)
         if data.is_dir() or not data.name.lower().endswith(".npz"):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from osler.errors import DataError, ModelError
 from osler.genomics.dosing import DOSE_COLUMN, SUBJECT_COLUMN, dosing_inputs, iwpc_dose
-from osler.pipelines._shared import check_held_out
+from osler.pipelines._shared import check_held_out, output_file
 from osler.pipelines._warfarin_input import read_checked, skipped_line
 from osler.pipelines._warfarin_metrics import dose_metrics
 from osler.pipelines._warfarin_model import WarfarinDoseRegressor, warfarin_features
@@ -115,6 +115,7 @@ class WarfarinDoseTask:
         return out
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
+        out = output_file(data, out)
         model, meta = self._load(model_dir)
         frame, skipped = read_checked([data], read_iwpc)
         if frame.empty:
