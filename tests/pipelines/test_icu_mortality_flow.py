@@ -60,3 +60,39 @@ def test_train_predict_evaluate_keep_the_cli_contract(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "AUROC" in text and "logistic" in text
     assert card.is_file() and card.with_suffix(".json").is_file()
+
+
+@pytest.mark.slow
+def test_every_prediction_explained_back_to_its_measurements(tmp_path, capsys):
+    import json
+
+    stays, outcomes = _write_stays(tmp_path)
+    model, out, ev = tmp_path / "model", tmp_path / "pred.csv", tmp_path / "evidence.jsonl"
+    assert run("train", "icu-mortality", "--data", stays, "--outcomes", outcomes,
+               "--model", model) == 0
+    assert run("predict", "icu-mortality", "--model", model, "--data", stays, "--out", out,
+               "--explain", ev) == 0
+    lines = [json.loads(x) for x in ev.read_text().splitlines()]
+    preds = list(csv.reader(out.read_text().splitlines()))[1:]
+    assert [x["id"] for x in lines] == [r[0] for r in preds] and len(lines) == 160
+    assert [round(x["probability"], 6) for x in lines] == [float(r[1]) for r in preds]
+    pointed = 0
+    for x in lines:
+        ev_items = x["evidence"]
+        assert len(ev_items) == 5
+        sizes = [abs(e["contribution"]) for e in ev_items]
+        assert sizes == sorted(sizes, reverse=True)
+        for e in ev_items:
+            assert f"{x['id']}.txt#{x['id']}" in e["source"]   # the stay's own file
+            if e["event_ids"]:          # one measurement: its line, hour and value
+                pointed += 1
+                hour, line = e["offset_hours"], int(e["source"].rsplit(":", 1)[1])
+                assert hour <= 48
+                text = (stays / f"{x['id']}.txt").read_text().splitlines()[line - 1]
+                if e["detail"].endswith(("__last", "__first", "__min", "__max")):
+                    assert float(text.split(",")[2]) == pytest.approx(e["value"])
+    assert pointed > 0
+    capsys.readouterr()
+    assert run("predict", "sepsis", "--model", model, "--data", stays, "--out", tmp_path / "s",
+               "--explain", ev) == 2
+    assert "--explain is not available for sepsis" in capsys.readouterr().err

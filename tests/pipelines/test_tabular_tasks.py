@@ -127,3 +127,36 @@ def test_predict_never_overwrites_its_input(tmp_path):
     with pytest.raises(DataError, match="is a folder"):
         READMISSION.predict(model, data, tmp_path)
     assert data.read_bytes() == before
+
+
+def test_heart_and_readmission_predictions_explained_with_their_rows(tmp_path):
+    import json
+
+    site_a = write_heart(tmp_path / "a", seed=1, site="alpha")
+    site_b = write_heart(tmp_path / "b", seed=2, site="beta")
+    HEART.train([site_a], outcomes=None, model_dir=tmp_path / "m")
+    ev = tmp_path / "ev.jsonl"
+    summary = HEART.predict(tmp_path / "m", site_b, tmp_path / "p.csv", explain=ev)
+    assert "and their evidence" in summary
+    lines = [json.loads(x) for x in ev.read_text().splitlines()]
+    rows = site_b.read_text().splitlines()
+    assert len(lines) == 150
+    for x in lines:
+        for e in x["evidence"]:
+            # "processed.beta.data#row 7:8": the file, the row id, its 1-based line
+            assert e["source"] == f"{site_b.name}#row {x['id']}:{int(x['id']) + 1}"
+            column = e["detail"]
+            if column in ("chol", "trestbps", "thalach", "age"):
+                index = ["age", "sex", "cp", "trestbps", "chol"].index(column) \
+                    if column != "thalach" else 7
+                assert float(rows[int(x["id"])].split(",")[index]) == e["value"]
+                assert e["unit"] in ("mg/dL", "mm[Hg]", "/min", "a")
+    card = HEART.evaluate(tmp_path / "m", [site_b], report=tmp_path / "c.html", n_boot=5)
+    assert "AUROC" in card
+    html = (tmp_path / "c.html").read_text()
+    assert "Explanations of three predictions" in html and "outcome, lowest risk" in html
+    data = write_readmission(tmp_path / "d")
+    READMISSION.train([data], outcomes=None, model_dir=tmp_path / "r")
+    (first,) = READMISSION.explain(tmp_path / "r", [data], top_k=3)[:1]
+    assert len(first.evidence) == 3 and first.evidence[0].source.source == data.name
+    assert first.evidence[0].source.record == first.id

@@ -55,9 +55,25 @@ def train(task: str, data: tuple[str, ...], outcomes: str | None, model_dir: str
 @click.option("--out", required=True, type=click.Path())
 @click.option("--split", default=None,
               help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
-def predict(task: str, model_dir: str, data: str, out: str, split: str | None) -> None:
+@click.option("--explain", "explain", default=None, type=click.Path(dir_okay=False),
+              help="icu-mortality, readmission, heart-disease: also write each prediction's top "
+                   "evidence (tree SHAP, with values, units and sources) as JSON lines. Sepsis "
+                   "explains each hour in `osler monitor sepsis` and the service.")
+def predict(task: str, model_dir: str, data: str, out: str, split: str | None,
+            explain: str | None) -> None:
     """Score DATA with a saved TASK model and write OUT in the task's documented format."""
-    summary = get_task(task).predict(Path(model_dir), Path(data), Path(out), split=split)
+    from osler.errors import DataError
+
+    implementation = get_task(task)
+    options = {}
+    if explain is not None:
+        if not hasattr(implementation, "explain"):
+            raise DataError(f"--explain is not available for {task}; it is for icu-mortality, "
+                            "readmission and heart-disease (sepsis: `osler monitor sepsis` or "
+                            "the service)")
+        options["explain"] = Path(explain)
+    summary = implementation.predict(Path(model_dir), Path(data), Path(out), split=split,
+                                     **options)
     click.echo(summary)
 
 

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, load_model
 from osler.pipelines._shared import check_held_out, output_file, save_bundle, skipped_note
+from osler.pipelines._tabular_explain import (PredictionExplanation, example_section,
+                                              explain_rows)
 
 __all__ = ["TabularData", "TabularTask"]
 
@@ -43,6 +46,9 @@ class TabularData:
     scores: dict[str, np.ndarray] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     vocabulary: dict | None = None
+    #: per row, where it came from: a Provenance, or for a stay a dict of per-variable sources
+    #: (see :func:`osler.pipelines._tabular_explain.describer`)
+    sources: np.ndarray | None = None
 
     def take(self, mask: np.ndarray) -> TabularData:
         sub = {k: v[mask] for k, v in self.attributes.items()}
@@ -50,7 +56,8 @@ class TabularData:
                            self.patients[mask], self.names, self.prediction_times[mask],
                            self.source_times[mask], sub,
                            {k: v[mask] for k, v in self.scores.items()}, self.skipped,
-                           self.vocabulary)
+                           self.vocabulary,
+                           None if self.sources is None else self.sources[mask])
 
 
 @dataclass
@@ -76,6 +83,8 @@ class TabularTask:
     linear: str = "logistic"
     linear_C: float = 0.2
     linear_exclude: tuple[str, ...] = ()
+    #: feature (or variable before ``__``) -> (words, UCUM unit), for explanations
+    feature_labels: Callable[[], Mapping[str, tuple[str, str | None]]] = dict
 
     def load(self, data: list[Path], outcomes: Path | None,
              vocabulary: dict | None = None) -> TabularData:
@@ -143,8 +152,13 @@ class TabularTask:
                 f"patients; {len(d.ids) - len(dev.ids)} rows held out; "
                 f"{skipped_note(d.skipped)}; model saved to {model_dir}")
 
-    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
+    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None,
+                explain: Path | None = None, top_k: int = 5) -> str:
+        """Write ``out`` (``id_column,probability``); with ``explain``, also a JSON line per
+        prediction with its top ``top_k`` evidence items."""
         out = output_file(data, out)
+        if explain is not None:
+            output_file(data, explain)
         bundle, d = self._bundle_and_data(model_dir, [data], None)
         p = bundle.estimator.predict_proba(d.X)[:, 1]
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +166,26 @@ class TabularTask:
             w = csv.writer(fh)
             w.writerow([self.id_column, "probability"])
             w.writerows((i, f"{q:.6f}") for i, q in zip(d.ids, p))
-        return f"{self.name}: wrote {len(p)} predictions to {out}; {skipped_note(d.skipped)}"
+        also = ""
+        if explain is not None:
+            self._write_explanations(bundle, d, Path(explain), top_k)
+            also = f" and their evidence to {explain}"
+        return (f"{self.name}: wrote {len(p)} predictions to {out}{also}; "
+                f"{skipped_note(d.skipped)}")
+
+    def explain(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
+                top_k: int = 5) -> list[PredictionExplanation]:
+        """Every prediction on ``data`` with its top ``top_k`` evidence items (tree SHAP)."""
+        bundle, d = self._bundle_and_data(model_dir, list(data), outcomes)
+        return explain_rows(bundle, d, np.arange(len(d.ids)), self.feature_labels(), top_k)
+
+    def _write_explanations(self, bundle, d: TabularData, path: Path, top_k: int) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as fh:
+            for start in range(0, len(d.ids), 2000):   # SHAP in blocks: bounded memory
+                rows = np.arange(start, min(start + 2000, len(d.ids)))
+                for exp in explain_rows(bundle, d, rows, self.feature_labels(), top_k):
+                    fh.write(json.dumps(exp.to_dict()) + "\n")
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
@@ -190,7 +223,9 @@ class TabularTask:
         top = mean_abs_contributions(d.names, bundle.estimator.contributions(d.X))
         return report_card(result, title=self.title, top_features=top, about=self.about,
                            summary={"Sensitivity at 90% specificity": result.metric(
-                               "Sensitivity at 90% specificity")})
+                               "Sensitivity at 90% specificity")},
+                           extra_sections=[example_section(bundle, d, self.feature_labels(),
+                                                           self.id_column)])
 
     @staticmethod
     def _baseline_auroc(result: EvaluationReport) -> float:

@@ -16,6 +16,7 @@ import pandas as pd
 from osler.errors import DataError
 from osler.evaluate import age_bands
 from osler.pipelines._tabular import TabularData, TabularTask
+from osler.record import Provenance
 
 __all__ = ["COLUMNS", "TASK", "load_heart_disease"]
 
@@ -78,6 +79,7 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                             f"{len(FEATURES)} or {len(COLUMNS)} comma-separated values: "
                             f"{', '.join(COLUMNS)})")
         df["site"] = path.name.split(".")[1] if path.name.count(".") >= 2 else path.stem
+        df["_file"] = path.name
         parts.append(df)
     df = pd.concat(parts, ignore_index=True)
     X, names = _features(df)
@@ -93,7 +95,22 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                        attributes={"sex": df["sex"].map({1.0: "male", 0.0: "female"})
                                    .fillna("unknown").to_numpy(),
                                    "age band": age_bands(df["age"].to_numpy())},
-                       skipped=skipped)
+                       skipped=skipped,
+                       sources=np.array([Provenance(f, f"row {r}", r + 1)
+                                         for f, r in zip(df["_file"], df["row"])], dtype=object))
+
+
+#: The 13 UCI attributes in words, with UCUM units (UCI heart-disease documentation).
+LABELS = {
+    "age": ("Age", "a"), "sex": ("Sex (1 = male)", None), "cp": ("Chest pain type", None),
+    "trestbps": ("Resting blood pressure", "mm[Hg]"), "chol": ("Serum cholesterol", "mg/dL"),
+    "fbs": ("Fasting blood sugar > 120 mg/dL", None), "restecg": ("Resting ECG result", None),
+    "thalach": ("Maximum heart rate on exercise", "/min"),
+    "exang": ("Exercise-induced angina", None),
+    "oldpeak": ("ST depression on exercise, relative to rest", "mm"),
+    "slope": ("Slope of the peak exercise ST segment", None),
+    "ca": ("Major vessels coloured by fluoroscopy", None), "thal": ("Thallium scan", None),
+}
 
 
 def _features(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
@@ -109,7 +126,7 @@ def _features(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
 
 TASK = TabularTask(
     name="heart-disease", title="Coronary artery disease (UCI heart disease, cross-site)",
-    id_column="row", loader=load_heart_disease, held_out=0.0,
+    id_column="row", loader=load_heart_disease, held_out=0.0, feature_labels=lambda: LABELS,
     model_params={"n_estimators": 300, "learning_rate": 0.03, "num_leaves": 7,
                   "min_child_samples": 10, "colsample_bytree": 0.7, "reg_lambda": 1.0,
                   "calibration": "sigmoid", "validation_fraction": 0.2,

@@ -16,6 +16,7 @@ features. A fifth of the stays (hashed RecordID) is held out and never trained o
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from osler.features import ClinicalScore
 from osler.features.summary import (EXTREME_STATS, extreme_names, stay_series, summarize_extremes,
                                     summarize_series, summary_names)
 from osler.pipelines._tabular import TabularData, TabularTask
+from osler.record import EventKind, Provenance
 
 __all__ = ["PREDICTION_HOUR", "TASK", "load_icu_mortality"]
 
@@ -68,10 +70,11 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
     from osler.ingest.physionet import read_physionet2012, read_outcomes_2012
 
     errors: list[IngestError] = []
-    rows, ids, meta = [], [], []
+    rows, ids, meta, sources = [], [], [], []
     for source in data:  # the reader takes files, directories and zips alike
         for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
             x, pred, src = _featurize(record)
+            sources.append(_sources(record))
             rows.append(x)
             ids.append(record.patient_id)
             meta.append((pred, src, record.sex or "unknown", _unit(record), x[0],
@@ -82,7 +85,33 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
     skipped = [(e.file or "", str(e)) for e in errors]
     if outcomes is not None:
         _check_outcomes(outcomes, set(ids), skipped, read_outcomes_2012)
-    return _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
+    d = _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
+    d.sources = np.empty(len(sources), dtype=object)
+    d.sources[:] = sources
+    return d
+
+
+def _sources(record) -> dict:
+    """Where a stay's summaries came from: per variable, the first, last, lowest and highest
+    reading within the 48 h as (Provenance, hour, event id); ``"_stay"``: the stay itself."""
+    mapping, _ = _variables()
+    picks: dict[str, dict[str, tuple]] = {}
+    for e in record.known_at(offset=timedelta(hours=PREDICTION_HOUR)):
+        if e.kind is not EventKind.OBSERVATION or e.value is None or e.coding is None:
+            continue
+        var = mapping.get((e.coding.system, e.coding.code, e.coding.display))
+        if var is None:
+            continue
+        item = (e.provenance, e.available_offset.total_seconds() / 3600.0, e.id,
+                float(e.value.value))
+        p = picks.setdefault(var, {"first": item, "last": item, "min": item, "max": item})
+        p["first"] = min(p["first"], item, key=lambda t: t[1])
+        p["last"] = item if item[1] >= p["last"][1] else p["last"]
+        p["min"] = min(p["min"], item, key=lambda t: t[3])
+        p["max"] = max(p["max"], item, key=lambda t: t[3])
+    out: dict = {var: {k: t[:3] for k, t in p.items()} for var, p in picks.items()}
+    out["_stay"] = Provenance(record.provenance.source, record.patient_id)
+    return out
 
 
 def _featurize(record) -> tuple[np.ndarray, float, float]:
@@ -263,9 +292,43 @@ def _min(points: np.ndarray) -> float:
     return float(points[:, 1].min()) if len(points) else np.nan
 
 
+_DERIVED_WORDS = {
+    "saps_first24": ("SAPS-I-like score, first 24 h", None),
+    "saps_last24": ("SAPS-I-like score, last 24 h", None),
+    "saps_change": ("SAPS-I-like score, change over the stay", None),
+    "pf_ratio_min": ("PaO2/FiO2 ratio, lowest", "mm[Hg]"),
+    "pf_ratio_last": ("PaO2/FiO2 ratio, last", "mm[Hg]"),
+    "urine_ml_per_kg_h": ("Urine output per kg per hour", "mL/kg/h"),
+    "urine_first24": ("Urine output, first 24 h", "mL"),
+    "urine_last24": ("Urine output, last 24 h", "mL"),
+    "sbp_min": ("Systolic blood pressure, lowest (invasive or cuff)", "mm[Hg]"),
+    "sbp_last": ("Systolic blood pressure, last (invasive or cuff)", "mm[Hg]"),
+    "map_min": ("Mean arterial pressure, lowest (invasive or cuff)", "mm[Hg]"),
+    "map_last": ("Mean arterial pressure, last (invasive or cuff)", "mm[Hg]"),
+    "shock_index_last": ("Shock index (heart rate / systolic pressure), last", None),
+    "bun_creatinine_last": ("BUN/creatinine ratio, last", None),
+    "weight_change": ("Weight change over the stay", "kg"),
+    "mechvent_hours": ("Hours on mechanical ventilation", "h"),
+    "measurements": ("Measurements recorded", None),
+    "variables_measured": ("Variables measured", None),
+    "male": ("Sex male", None), "icu_ccu": ("Coronary care unit", None),
+    "icu_csru": ("Cardiac surgery recovery unit", None), "icu_micu": ("Medical ICU", None),
+    "icu_sicu": ("Surgical ICU", None),
+}
+
+
+@lru_cache(maxsize=1)
+def feature_labels() -> dict[str, tuple[str, str | None]]:
+    """Variables and derived features in words, with UCUM units, for explanations."""
+    from osler.resources import load_tsv
+    out = {r["variable"]: (r["display"], r["ucum"] or None)
+           for r in load_tsv("physionet/variables.tsv") if r["challenge"] == "2012"}
+    return {**out, **_DERIVED_WORDS}
+
+
 TASK = TabularTask(
     name="icu-mortality", title="In-hospital mortality at 48 h (PhysioNet/CinC 2012)",
-    id_column="RecordID", loader=load_icu_mortality, held_out=0.2,
+    id_column="RecordID", loader=load_icu_mortality, held_out=0.2, feature_labels=feature_labels,
     model_params={"n_estimators": 1500, "learning_rate": 0.02, "num_leaves": 15,
                   "min_child_samples": 30, "subsample": 0.8, "colsample_bytree": 0.3,
                   "reg_lambda": 2.0, "calibration": "sigmoid", "validation_fraction": 0.2,

@@ -17,6 +17,7 @@ import pandas as pd
 
 from osler.errors import DataError
 from osler.pipelines._tabular import TabularData, TabularTask, frame_or_error
+from osler.record import Provenance
 
 __all__ = ["TASK", "load_readmission"]
 
@@ -101,7 +102,23 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                        attributes={"race": df["race"].fillna("unknown").to_numpy(),
                                    "sex": df["gender"].fillna("unknown").to_numpy(),
                                    "age band": df["age"].fillna("unknown").to_numpy()},
-                       skipped=skipped, vocabulary=vocabulary)
+                       skipped=skipped, vocabulary=vocabulary,
+                       sources=np.array([Provenance(Path(f).name, e, int(n)) for f, e, n in
+                                         zip(df["_file"], df["encounter_id"], df["_line"])],
+                                        dtype=object))
+
+
+#: Columns of the encounter table in words, with UCUM units (Strack et al. 2014, Table 1).
+LABELS = {
+    "time_in_hospital": ("Days in hospital", "d"),
+    "num_lab_procedures": ("Lab tests during the stay", None),
+    "num_procedures": ("Procedures (other than lab tests) during the stay", None),
+    "num_medications": ("Distinct medications given", None),
+    "number_outpatient": ("Outpatient visits in the year before", None),
+    "number_emergency": ("Emergency visits in the year before", None),
+    "number_inpatient": ("Inpatient stays in the year before", None),
+    "number_diagnoses": ("Diagnoses entered", None), "age_decade": ("Age band, lower bound", "a"),
+}
 
 
 def _age_decade(df: pd.DataFrame) -> pd.Series:
@@ -146,7 +163,7 @@ def _chapter(codes: pd.Series) -> pd.Series:
 
 TASK = TabularTask(
     name="readmission", title="30-day readmission (Diabetes 130-US hospitals)",
-    id_column="encounter_id", loader=load_readmission, held_out=0.2,
+    id_column="encounter_id", loader=load_readmission, held_out=0.2, feature_labels=lambda: LABELS,
     model_params={"n_estimators": 800, "learning_rate": 0.03, "num_leaves": 31,
                   "min_child_samples": 100, "subsample": 0.8, "colsample_bytree": 0.5,
                   "reg_lambda": 5.0, "calibration": "isotonic", "validation_fraction": 0.15,

@@ -1,0 +1,117 @@
+"""Per-prediction explanations of the one-shot tasks (icu-mortality, readmission,
+heart-disease): tree SHAP contributions as :class:`~osler.explain.Evidence`, each naming the
+source row, or for a stay the measurement a summary came from (its line and hour).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from osler.evaluate.card import Section
+from osler.explain import Evidence, FeatureSource, top_evidence
+
+__all__ = ["PredictionExplanation", "describer", "example_section", "explain_rows"]
+
+#: Words for the statistic after ``__`` in ``variable__statistic`` feature names.
+_STAT_WORDS = {"first": "first value", "last": "last value", "min": "lowest", "max": "highest",
+               "mean": "mean", "count": "number of measurements",
+               "change": "change, last minus first", "hours_since": "hours since last measured",
+               "time_mean": "time-weighted mean"}
+#: Statistics that are one measurement: their evidence points at it; others at the latest.
+_POINT_STATS = ("first", "last", "min", "max")
+
+
+@dataclass(frozen=True)
+class PredictionExplanation:
+    """One prediction and the evidence behind it."""
+
+    id: str
+    probability: float
+    evidence: list[Evidence]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "probability": self.probability,
+                "evidence": [e.to_dict() for e in self.evidence]}
+
+
+def describer(labels: Mapping[str, tuple[str, str | None]], source: Any
+              ) -> Callable[[str], FeatureSource]:
+    """What each feature of one row means and where it came from.
+
+    ``labels`` maps a feature (or the variable before ``__``) to (words, UCUM unit).
+    ``source`` is the row's :class:`Provenance`, or for a stay a dict: ``"_stay"`` -> its
+    Provenance and variable -> {statistic: (Provenance, hour, event id)}.
+    """
+    def describe(name: str) -> FeatureSource:
+        variable, _, stat = name.partition("__")
+        if name in labels:
+            label, unit = labels[name]
+        elif variable in labels and stat:
+            words, unit = labels[variable]
+            label = f"{words}, {_STAT_WORDS.get(stat, stat.replace('_', ' '))}"
+            unit = None if stat in ("count",) else "h" if stat == "hours_since" else unit
+        else:
+            label, unit = name.replace("_", " ").replace("==", " = "), None
+        if not isinstance(source, dict):
+            return FeatureSource(label=label, unit=unit, source=source)
+        picks = source.get(variable)
+        if not picks or not stat:
+            return FeatureSource(label=label, unit=unit, source=source.get("_stay"))
+        if stat not in _POINT_STATS:   # a summary of several readings: the stay, up to when
+            return FeatureSource(label=label, unit=unit, source=source.get("_stay"),
+                                 offset=timedelta(hours=float(picks["last"][1])))
+        prov, hour, event = picks[stat]
+        return FeatureSource(label=label, unit=unit, source=prov,
+                             offset=timedelta(hours=float(hour)), event_ids=(event,))
+    return describe
+
+
+def explain_rows(bundle, d, rows: np.ndarray, labels: Mapping[str, tuple[str, str | None]],
+                 top_k: int = 5) -> list[PredictionExplanation]:
+    """The top ``top_k`` contributions of each of ``rows`` of ``d`` (a TabularData)."""
+    rows = np.asarray(rows, dtype=int)
+    if not len(rows):
+        return []
+    p = bundle.estimator.predict_proba(d.X[rows])[:, 1]
+    contrib = bundle.estimator.contributions(d.X[rows])
+    sources = d.sources if d.sources is not None else [None] * len(d.ids)
+    return [PredictionExplanation(str(d.ids[r]), float(p[k]),
+                                  top_evidence(d.names, d.X[r], contrib[k],
+                                               describer(labels, sources[r]), top_k))
+            for k, r in enumerate(rows)]
+
+
+def example_section(bundle, d, labels: Mapping[str, tuple[str, str | None]],
+                    id_column: str) -> Section:
+    """Three predictions explained on the card: the highest risk, the lowest, and the missed
+    case with the lowest risk among those with the outcome (when labels are known)."""
+    p = bundle.estimator.predict_proba(d.X)[:, 1]
+    picks = {"highest risk": int(np.argmax(p)), "lowest risk": int(np.argmin(p))}
+    if d.y is not None and (d.y == 1).any():
+        positives = np.flatnonzero(d.y == 1)
+        picks["outcome, lowest risk"] = int(positives[np.argmin(p[positives])])
+    rows = []
+    for why, r in picks.items():
+        (exp,) = explain_rows(bundle, d, np.array([r]), labels)
+        for e in exp.evidence:
+            value = e.to_dict()["value"]
+            rows.append({"example": why, id_column: exp.id,
+                         "probability": round(exp.probability, 3),
+                         "outcome": None if d.y is None else int(d.y[r]), "feature": e.label,
+                         "value": None if value is None else round(float(value), 3)
+                         if isinstance(value, float) else value,
+                         "unit": e.unit or "", "contribution": round(e.contribution, 3),
+                         "source": str(e.source) if e.source else "",
+                         "hour": None if e.offset is None else e.offset.total_seconds() / 3600})
+    return Section("Explanations of three predictions", table=pd.DataFrame(rows),
+                   note="Tree SHAP contributions (log-odds) of the five largest features per "
+                        "prediction, with the value the model saw and where it came from (file, "
+                        "record, line; for a stay the measurement and its hour). `osler predict "
+                        "--explain FILE.jsonl` writes these for every prediction.")
+
