@@ -48,32 +48,32 @@ def run(*args):
 def test_train_predict_evaluate_keep_the_cli_contract(tmp_path, capsys):
     stays, outcomes = _write_stays(tmp_path)
     model, out, card = tmp_path / "model", tmp_path / "pred.csv", tmp_path / "card.html"
+    ev = tmp_path / "evidence.jsonl"
     assert run("train", "icu-mortality", "--data", stays, "--outcomes", outcomes,
                "--model", model) == 0
     assert "held out" in capsys.readouterr().out
-    assert run("predict", "icu-mortality", "--model", model, "--data", stays, "--out", out) == 0
+    assert run("predict", "icu-mortality", "--model", model, "--data", stays, "--out", out,
+               "--explain", ev) == 0
     rows = list(csv.reader(out.read_text().splitlines()))
     assert rows[0] == ["RecordID", "probability"] and len(rows) == 161
     assert all(0 <= float(p) <= 1 for _, p in rows[1:])
+    _check_explanations(ev, rows[1:], stays)
     assert run("evaluate", "icu-mortality", "--model", model, "--data", stays,
                "--outcomes", outcomes, "--report", card) == 0
     text = capsys.readouterr().out
     assert "AUROC" in text and "logistic" in text
     assert card.is_file() and card.with_suffix(".json").is_file()
+    capsys.readouterr()
+    assert run("predict", "sepsis", "--model", model, "--data", stays, "--out", tmp_path / "s",
+               "--explain", ev) == 2
+    assert "--explain is not available for sepsis" in capsys.readouterr().err
 
 
-@pytest.mark.slow
-def test_every_prediction_explained_back_to_its_measurements(tmp_path, capsys):
+def _check_explanations(ev, preds, stays):
+    """Every prediction explained, each evidence item pointing back into its own stay file."""
     import json
 
-    stays, outcomes = _write_stays(tmp_path)
-    model, out, ev = tmp_path / "model", tmp_path / "pred.csv", tmp_path / "evidence.jsonl"
-    assert run("train", "icu-mortality", "--data", stays, "--outcomes", outcomes,
-               "--model", model) == 0
-    assert run("predict", "icu-mortality", "--model", model, "--data", stays, "--out", out,
-               "--explain", ev) == 0
     lines = [json.loads(x) for x in ev.read_text().splitlines()]
-    preds = list(csv.reader(out.read_text().splitlines()))[1:]
     assert [x["id"] for x in lines] == [r[0] for r in preds] and len(lines) == 160
     assert [round(x["probability"], 6) for x in lines] == [float(r[1]) for r in preds]
     pointed = 0
@@ -92,7 +92,3 @@ def test_every_prediction_explained_back_to_its_measurements(tmp_path, capsys):
                 if e["detail"].endswith(("__last", "__first", "__min", "__max")):
                     assert float(text.split(",")[2]) == pytest.approx(e["value"])
     assert pointed > 0
-    capsys.readouterr()
-    assert run("predict", "sepsis", "--model", model, "--data", stays, "--out", tmp_path / "s",
-               "--explain", ev) == 2
-    assert "--explain is not available for sepsis" in capsys.readouterr().err
