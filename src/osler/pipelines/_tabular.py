@@ -21,8 +21,7 @@ from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, load_model
 from osler.pipelines._shared import check_held_out, output_file, save_bundle, skipped_note
-from osler.pipelines._tabular_explain import (PredictionExplanation, example_section,
-                                              explain_rows)
+from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
 __all__ = ["TabularData", "TabularTask"]
 
@@ -223,9 +222,7 @@ class TabularTask:
         top = mean_abs_contributions(d.names, bundle.estimator.contributions(d.X))
         return report_card(result, title=self.title, top_features=top, about=self.about,
                            summary={"Sensitivity at 90% specificity": result.metric(
-                               "Sensitivity at 90% specificity")},
-                           extra_sections=[example_section(bundle, d, self.feature_labels(),
-                                                           self.id_column)])
+                               "Sensitivity at 90% specificity")})
 
     @staticmethod
     def _baseline_auroc(result: EvaluationReport) -> float:

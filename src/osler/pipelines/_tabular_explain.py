@@ -11,12 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from osler.evaluate.card import Section
 from osler.explain import Evidence, FeatureSource, top_evidence
 
-__all__ = ["PredictionExplanation", "describer", "example_section", "explain_rows"]
+__all__ = ["PredictionExplanation", "describer", "explain_rows"]
 
 #: Words for the statistic after ``__`` in ``variable__statistic`` feature names.
 _STAT_WORDS = {"first": "first value", "last": "last value", "min": "lowest", "max": "highest",
@@ -85,33 +83,3 @@ def explain_rows(bundle, d, rows: np.ndarray, labels: Mapping[str, tuple[str, st
                                   top_evidence(d.names, d.X[r], contrib[k],
                                                describer(labels, sources[r]), top_k))
             for k, r in enumerate(rows)]
-
-
-def example_section(bundle, d, labels: Mapping[str, tuple[str, str | None]],
-                    id_column: str) -> Section:
-    """Three predictions explained on the card: the highest risk, the lowest, and the missed
-    case with the lowest risk among those with the outcome (when labels are known)."""
-    p = bundle.estimator.predict_proba(d.X)[:, 1]
-    picks = {"highest risk": int(np.argmax(p)), "lowest risk": int(np.argmin(p))}
-    if d.y is not None and (d.y == 1).any():
-        positives = np.flatnonzero(d.y == 1)
-        picks["outcome, lowest risk"] = int(positives[np.argmin(p[positives])])
-    rows = []
-    for why, r in picks.items():
-        (exp,) = explain_rows(bundle, d, np.array([r]), labels)
-        for e in exp.evidence:
-            value = e.to_dict()["value"]
-            rows.append({"example": why, id_column: exp.id,
-                         "probability": round(exp.probability, 3),
-                         "outcome": None if d.y is None else int(d.y[r]), "feature": e.label,
-                         "value": None if value is None else round(float(value), 3)
-                         if isinstance(value, float) else value,
-                         "unit": e.unit or "", "contribution": round(e.contribution, 3),
-                         "source": str(e.source) if e.source else "",
-                         "hour": None if e.offset is None else e.offset.total_seconds() / 3600})
-    return Section("Explanations of three predictions", table=pd.DataFrame(rows),
-                   note="Tree SHAP contributions (log-odds) of the five largest features per "
-                        "prediction, with the value the model saw and where it came from (file, "
-                        "record, line; for a stay the measurement and its hour). `osler predict "
-                        "--explain FILE.jsonl` writes these for every prediction.")
-
