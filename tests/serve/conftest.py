@@ -14,7 +14,10 @@ pytest.importorskip("fastapi", reason="the serve extra is not installed")
 
 @pytest.fixture(scope="package")
 def demo_dir(tmp_path_factory) -> Path:
+    from icu2012_factory import write_stays_2012
+
     from osler.pipelines.demo import run_demo
+    from osler.pipelines.registry import get_task
     from osler.pipelines.ingest_job import ingest_paths
     from osler.record import Consent, Provenance
     from osler.store import open_store
@@ -36,6 +39,15 @@ def demo_dir(tmp_path_factory) -> Path:
             shutil.copy(out / "synthetic" / "icu" / f"{row['stay_id']}.psv", two / f"{name}.psv")
         ingest_paths([two], store, options={"physionet2019": {"patient_map": {
             "twoA": "synp-two-stays", "twoB": "synp-two-stays"}}})
+        # PhysioNet 2012-shaped stays for the mortality model: trained on all, five stored
+        stays_2012, outcomes = write_stays_2012(out / "icu2012")
+        get_task("icu-mortality").train([stays_2012], outcomes=outcomes,
+                                        model_dir=out / "models" / "icu-mortality")
+        few = out / "icu2012-stored"
+        few.mkdir()
+        for rid in range(140000, 140005):
+            shutil.copy(stays_2012 / f"{rid}.txt", few / f"{rid}.txt")
+        ingest_paths([few], store)
     return out
 
 
@@ -53,7 +65,8 @@ def patients(demo_dir) -> dict[str, str]:
         stays = list(csv.DictReader(fh))
     with open_store(demo_dir / "osler.duckdb", read_only=True) as store:
         everyone = store.patient_ids()
-    no_icu = sorted(set(everyone) - {r["patient_id"] for r in stays} - {"synp-two-stays"})[0]
+    no_icu = sorted(p for p in set(everyone) - {r["patient_id"] for r in stays}
+                    if p.startswith("synp0"))[0]
     return {"septic": septic[0]["patient_id"], "septic_stay": septic[0]["stay_id"],
             "opted_out": septic[1]["patient_id"], "no_icu": no_icu,
             "quiet": [r["patient_id"] for r in stays if r["septic"] == "0"][:15]}
@@ -74,7 +87,8 @@ def server(demo_dir, tokens):
     from osler.serve.background import BackgroundServer
 
     config = ServeConfig(db=str(demo_dir / "osler.duckdb"),
-                         models={"sepsis": demo_dir / "models" / "sepsis"},
+                         models={"sepsis": demo_dir / "models" / "sepsis",
+                                 "icu-mortality": demo_dir / "models" / "icu-mortality"},
                          users=demo_dir / "users.json", audit=demo_dir / "audit.jsonl")
     with BackgroundServer(create_app(config)) as url:
         yield url

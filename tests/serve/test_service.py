@@ -26,7 +26,7 @@ def _get(url, path, token, **params):
 def test_discovery_lists_the_sepsis_service(server):
     services = httpx.get(f"{server}/cds-services").json()["services"]
     assert [(s["id"], s["hook"]) for s in services] == [("osler-sepsis", "patient-view")]
-    assert httpx.get(f"{server}/health").json()["tasks"] == ["sepsis"]
+    assert httpx.get(f"{server}/health").json()["tasks"] == ["icu-mortality", "sepsis"]
 
 
 def test_a_septic_patient_gets_one_warning_card_equal_to_the_live_replay(
@@ -83,7 +83,7 @@ def test_patients_without_an_icu_stay_or_unknown_get_no_card_and_an_empty_search
         server, tokens, patients):
     for pid in (patients["no_icu"], "no-such-patient"):
         assert _hook(server, tokens["clinician"], pid).json() == {"cards": []}
-    for pid, why in ((patients["no_icu"], "no hourly ICU stay"),
+    for pid, why in ((patients["no_icu"], "no ICU stay that sepsis reads"),
                      ("no-such-patient", "no such patient")):
         r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient=pid)
         bundle = r.json()
@@ -311,3 +311,31 @@ def test_the_service_runs_on_postgresql_too(demo_dir, tokens, patients, postgres
         ref = next(b["reference"] for b in ra["basis"] if "reference" in b)
         obs = _get(url, f"/fhir/{ref}", tokens["clinician"])
     assert card["indicator"] == "warning" and obs.status_code == 200
+
+
+def test_icu_mortality_from_a_stored_2012_stay_with_its_measurements(server, tokens, demo_dir):
+    from osler.pipelines.registry import get_task
+
+    bundle = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient="140003",
+                  method="icu-mortality").json()
+    (entry,) = bundle["entry"]
+    ra = entry["resource"]
+    assert ra["method"]["coding"][0]["code"] == "icu-mortality"
+    assert "In-hospital death" in ra["prediction"][0]["outcome"]["text"]
+    assert "no alert threshold" in ra["note"][0]["text"]
+    # the same probability as `osler predict icu-mortality` on the stay's file
+    out = demo_dir / "icu-pred.csv"
+    get_task("icu-mortality").predict(demo_dir / "models" / "icu-mortality",
+                                      demo_dir / "icu2012-stored", out)
+    rows = dict(line.split(",") for line in out.read_text().splitlines()[1:])
+    assert ra["prediction"][0]["probabilityDecimal"] == pytest.approx(float(rows["140003"]),
+                                                                      abs=1e-4)
+    refs = [b["reference"] for b in ra["basis"] if "reference" in b]
+    for ref in refs:
+        obs = _get(server, f"/fhir/{ref}", tokens["clinician"]).json()
+        assert obs["subject"] == {"reference": "Patient/140003"}
+        assert obs["extension"][0]["valueDecimal"] <= 48
+    # the sepsis model does not read a 2012 stay, and there is no mortality card
+    sepsis = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient="140003").json()
+    assert sepsis["total"] == 0 and "sepsis reads" in json.dumps(sepsis)
+    assert _hook(server, tokens["clinician"], "140003").json() == {"cards": []}

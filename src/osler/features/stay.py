@@ -136,8 +136,10 @@ def _assemble(record: PatientRecord, cells: list, label_rows: list,
                      record.sex, event_ids)
 
 
-def icu_stays(record: PatientRecord) -> list[PatientRecord]:
-    """The hourly ICU stays in a patient's timeline, one record each, ordered by stay id.
+def icu_stays(record: PatientRecord, *, hourly: bool = True) -> list[PatientRecord]:
+    """The hourly ICU stays in a patient's timeline, one record each, ordered by stay id;
+    with ``hourly=False`` the other ICU stays with admission-relative times instead (PhysioNet
+    2012's first 48 h, timed to the minute).
 
     A stored patient may hold FHIR events with clock times beside one or more PhysioNet-2019
     stays, whose events carry offsets from the start of their ICU encounter and whose every
@@ -149,9 +151,10 @@ def icu_stays(record: PatientRecord) -> list[PatientRecord]:
     """
     from dataclasses import replace
 
-    hourly = {lb.encounter_id for lb in record.labels
-              if lb.name == "SepsisLabel" and lb.encounter_id and lb.offset is not None}
-    stays = [e for e in record.events if e.kind is EventKind.ENCOUNTER and e.id in hourly
+    grids = {lb.encounter_id for lb in record.labels
+             if lb.name == "SepsisLabel" and lb.encounter_id and lb.offset is not None}
+    stays = [e for e in record.events if e.kind is EventKind.ENCOUNTER
+             and (e.id in grids) == hourly
              and getattr(e, "encounter_class", None) == "ICU" and e.offset is not None]
     out = []
     for enc in stays:

@@ -66,6 +66,11 @@ class SepsisMonitor:
         for i, hour in enumerate(frame.hours):
             yield self.score_hour(stream, hour, frame.values[i], int(frame.lines[i]))
 
+    @property
+    def threshold(self) -> float:
+        """The alert threshold chosen for the model (on out-of-fold training scores)."""
+        return self.bundle.threshold
+
     def assess(self, stay: PatientRecord) -> HourlyRisk:
         """Score the latest hour of one stored ICU stay (a record from
         :func:`~osler.features.icu_stays`), with the batch features of that hour: the same

@@ -343,3 +343,37 @@ TASK = TabularTask(
           "time-weighted mean and first/last-24-hour extremes. SAPS-I and SOFA (from the "
           "outcomes file; missing scores set to the median) and a plain logistic regression "
           "on every feature are scored on the same stays.")
+
+
+class MortalityAssessor:
+    """Scores a stored PhysioNet-2012-style ICU stay (a record from
+    ``icu_stays(record, hourly=False)``) as ``osler predict icu-mortality`` would score its file,
+    with the evidence behind it pointing at the stay's measurements. Used by the service.
+    """
+
+    #: no alert threshold was chosen for this task: the service reports the risk only
+    threshold = None
+
+    def __init__(self, model_dir: Path, top_k: int = 3) -> None:
+        from osler.models.persist import check_features, load_model
+        self.bundle = load_model(model_dir, TASK.name)
+        check_features(model_dir, TASK.name, self.bundle.feature_names, feature_names_2012())
+        self.top_k = top_k
+        self.names = feature_names_2012()
+
+    def assess(self, stay):
+        """The stay's risk at 48 h (``HourlyRisk``; ``hour`` is the latest hour of data read,
+        which is below 48 while the stay is young: the model expects 48 h)."""
+        from osler.explain import top_evidence
+        from osler.pipelines._sepsis_stream import HourlyRisk
+        from osler.pipelines._tabular_explain import describer
+
+        x, _, latest = _featurize(stay)
+        if not latest:
+            raise DataError("the ICU stay holds no measurement in its first 48 h")
+        X = x[None, :]
+        p = float(self.bundle.estimator.predict_proba(X)[0, 1])
+        contrib = self.bundle.estimator.contributions(X)[0]
+        evidence = top_evidence(self.names, x, contrib, describer(feature_labels(),
+                                                                  _sources(stay)), self.top_k)
+        return HourlyRisk(stay.patient_id, float(latest), p, False, evidence)

@@ -58,7 +58,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     def models(who: Principal = Depends(caller), s: Service = Depends(service)) -> dict:
         s.allow(who, "models", audit_as="models")
         return {"models": [{"task": t, "fingerprint": m.bundle.fingerprint,
-                            "threshold": m.bundle.threshold, "features": len(m.names),
+                            "threshold": m.threshold, "features": len(m.names),
                             "versions": m.bundle.versions} for t, m in s.monitors.items()]}
 
     @app.get("/audit/verify", tags=["service"])

@@ -71,10 +71,11 @@ def search_risk(patient: str = Query(..., description="Patient id (or Patient/id
         record = svc.patient_for(who, patient_id, action=f"fhir:RiskAssessment:{task}")
     except NotFound:
         return _fhir(searchset([], outcome="no such patient in the store"))
-    stays, named = stays_of(record, encounter)
+    stays, named = stays_of(record, encounter, task=task)
     if not named:
         return _fhir(searchset([], outcome="no ICU stay of the patient has that encounter id"
-                               if stays else "the patient has no hourly ICU stay in the store"))
+                               if stays else f"the patient has no ICU stay that {task} reads "
+                               "in the store"))
     monitor = svc.monitors[task]
     found, unscored = [], 0
     for stay in named:          # one assessment per stay: the latest hour of each
@@ -85,7 +86,7 @@ def search_risk(patient: str = Query(..., description="Patient id (or Patient/id
             continue
         found.append(risk_assessment(task, patient_id, risk,
                                      fingerprint=monitor.bundle.fingerprint,
-                                     threshold=monitor.bundle.threshold,
+                                     threshold=monitor.threshold,
                                      encounter_id=stay.events[0].id))
     return _fhir(searchset(found, outcome=f"{unscored} ICU stay(s) hold no measured value yet"
                            if unscored else None))

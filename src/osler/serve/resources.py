@@ -24,6 +24,8 @@ TASK_SYSTEM = "urn:osler:task"
 
 _OUTCOMES = {
     "sepsis": "Sepsis (Sepsis-3) onset within the next 6 hours (PhysioNet 2019 label)",
+    "icu-mortality": "In-hospital death, predicted from the first 48 h of the ICU stay "
+                     "(PhysioNet 2012 label)",
 }
 
 
@@ -40,8 +42,8 @@ def evidence_display(e: Evidence) -> str:
     return f"{e.label}: {shown}{unit}"
 
 
-def risk_assessment(task: str, patient_id: str, risk, *, fingerprint: str, threshold: float,
-                    encounter_id: str | None = None) -> dict[str, Any]:
+def risk_assessment(task: str, patient_id: str, risk, *, fingerprint: str,
+                    threshold: float | None, encounter_id: str | None = None) -> dict[str, Any]:
     """A RiskAssessment for one scored hour (``risk``: :class:`HourlyRisk`).
 
     ``basis`` lists the evidence: a reference to the Observation it came from where the store
@@ -64,12 +66,20 @@ def risk_assessment(task: str, patient_id: str, risk, *, fingerprint: str, thres
         "prediction": [{"outcome": {"text": _OUTCOMES.get(task, task)},
                         "probabilityDecimal": round(risk.probability, 4)}],
         "basis": basis,
-        "note": [{"text": ("above" if risk.alarm else "below")
-                  + f" the model's alert threshold {threshold:.3f} (ICU stay {risk.stay_id})"}],
+        "note": [{"text": _note(task, risk, threshold)}],
     }
     if encounter_id:
         resource["encounter"] = {"reference": f"Encounter/{encounter_id}"}
     return {k: v for k, v in resource.items() if v != []}   # FHIR JSON has no empty arrays
+
+
+def _note(task: str, risk, threshold: float | None) -> str:
+    if threshold is not None:
+        return (("above" if risk.alarm else "below")
+                + f" the model's alert threshold {threshold:.3f} (ICU stay {risk.stay_id})")
+    young = (f"; the stay holds data to hour {risk.hour:g} only, and the model expects 48"
+             if task == "icu-mortality" and risk.hour < 47 else "")
+    return f"no alert threshold for this task (ICU stay {risk.stay_id}){young}"
 
 
 def observation(event: Event, patient_id: str) -> dict[str, Any]:

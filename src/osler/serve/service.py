@@ -20,8 +20,10 @@ from osler.serve.users import Principal, Users
 
 __all__ = ["NotFound", "SERVED_TASKS", "ServeConfig", "Service", "stays_of"]
 
-#: Tasks the service scores from a stored patient's timeline.
-SERVED_TASKS = ("sepsis",)
+#: Tasks the service scores from a stored patient's timeline, and the stays each reads:
+#: hourly PhysioNet-2019 grids for sepsis, the first 48 h of a 2012-style stay for mortality.
+SERVED_TASKS = ("sepsis", "icu-mortality")
+_HOURLY = {"sepsis": True, "icu-mortality": False}
 
 #: What each action is, in words for error messages.
 _ACTIONS = {"patient-risk": "see a patient's risk", "patient-read": "read patient data",
@@ -39,11 +41,11 @@ class NotFound(DataError):
     """The patient, stay or record asked for is not in the store."""
 
 
-def stays_of(record: PatientRecord, encounter: str | None = None
+def stays_of(record: PatientRecord, encounter: str | None = None, *, task: str = "sepsis"
              ) -> tuple[list[PatientRecord], list[PatientRecord]]:
-    """A patient's hourly ICU stays, and those ``encounter`` names (its stay id or Osler's
-    encounter id; every stay when ``None``)."""
-    stays = icu_stays(record)
+    """A patient's ICU stays of the kind ``task`` reads, and those ``encounter`` names (its
+    stay id or Osler's encounter id; every stay when ``None``)."""
+    stays = icu_stays(record, hourly=_HOURLY[task])
     if encounter is None:
         return stays, stays
     encounter = encounter.removeprefix("Encounter/")
@@ -84,6 +86,7 @@ class Service:
 
     def __init__(self, config: ServeConfig) -> None:
         from osler.pipelines._sepsis_stream import SepsisMonitor
+        from osler.pipelines.icu_mortality import MortalityAssessor
         from osler.store import open_store
 
         unknown = sorted(set(config.models) - set(SERVED_TASKS))
@@ -94,7 +97,8 @@ class Service:
             raise DataError(f"give at least one model (TASK=DIR) of {list(SERVED_TASKS)}")
         self.config = config
         self.users = Users(config.users)
-        self.monitors = {task: SepsisMonitor(Path(d), top_k=config.top_k)
+        kinds = {"sepsis": SepsisMonitor, "icu-mortality": MortalityAssessor}
+        self.monitors = {task: kinds[task](Path(d), top_k=config.top_k)
                          for task, d in config.models.items()}
         db = str(config.db)
         self.store = open_store(db, read_only=not db.startswith(("postgresql://", "postgres://")))
