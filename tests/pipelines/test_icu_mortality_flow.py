@@ -41,9 +41,9 @@ def test_train_predict_evaluate_keep_the_cli_contract(tmp_path, capsys):
     assert "AUROC" in text and "logistic" in text
     assert card.is_file() and card.with_suffix(".json").is_file()
     capsys.readouterr()
-    assert run("predict", "sepsis", "--model", model, "--data", stays, "--out", tmp_path / "s",
-               "--explain", ev) == 2
-    assert "--explain is not available for sepsis" in capsys.readouterr().err
+    assert run("predict", "pneumonia", "--model", model, "--data", stays, "--out",
+               tmp_path / "s.csv", "--explain", ev) == 2
+    assert "--explain is not available for pneumonia" in capsys.readouterr().err
 
 
 def _check_explanations(ev, preds, stays):

@@ -244,3 +244,24 @@ def test_predict_guards_its_output_folder(trained, tmp_path):
                 zf.write(f, f"set/{f.name}")
     cohort = load_cohort([tmp_path / "za" / "set.zip", tmp_path / "zb" / "set.zip"], n_jobs=1)
     assert cohort.n_stays == 9 and not cohort.skipped
+
+
+def test_predict_explains_every_stay_hour_like_the_prediction_files(trained, tmp_path):
+    _, stays, model, _ = trained
+    data = tmp_path / "in"
+    data.mkdir()
+    for f in sorted(stays.glob("*.psv"))[:4]:
+        data.joinpath(f.name).write_text(f.read_text())
+    ev = tmp_path / "ev.jsonl"
+    summary = TASK.predict(model, data, tmp_path / "out", explain=ev)
+    lines = [json.loads(x) for x in ev.read_text().splitlines()]
+    written = {f.stem: [float(r.split("|")[0]) for r in f.read_text().splitlines()[1:]]
+               for f in sorted((tmp_path / "out").glob("*.psv"))}
+    assert f"evidence of {len(lines)} stay-hours" in summary
+    assert sum(map(len, written.values())) == len(lines)
+    for x in lines:
+        assert round(x["probability"], 6) == pytest.approx(written[x["stay"]].pop(0), abs=1e-6)
+        assert len(x["evidence"]) == 5
+        for e in x["evidence"]:
+            if e["offset_hours"] is not None:       # a measurement: at or before this hour
+                assert e["offset_hours"] <= x["hour"] and f"{x['stay']}.psv" in e["source"]

@@ -56,21 +56,22 @@ def train(task: str, data: tuple[str, ...], outcomes: str | None, model_dir: str
 @click.option("--split", default=None,
               help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
 @click.option("--explain", "explain", default=None, type=click.Path(dir_okay=False),
-              help="icu-mortality, readmission, heart-disease: also write each prediction's top "
-                   "evidence (tree SHAP, with values, units and sources) as JSON lines. Sepsis "
-                   "explains each hour in `osler monitor sepsis` and the service.")
+              help="Also write each prediction's top evidence (tree SHAP: value, unit, source "
+                   "record and time) as JSON lines; for sepsis one per stay-hour. Risk tasks "
+                   "(sepsis, icu-mortality, readmission, heart-disease).")
 def predict(task: str, model_dir: str, data: str, out: str, split: str | None,
             explain: str | None) -> None:
     """Score DATA with a saved TASK model and write OUT in the task's documented format."""
+    import inspect
+
     from osler.errors import DataError
 
     implementation = get_task(task)
     options = {}
     if explain is not None:
-        if not hasattr(implementation, "explain"):
-            raise DataError(f"--explain is not available for {task}; it is for icu-mortality, "
-                            "readmission and heart-disease (sepsis: `osler monitor sepsis` or "
-                            "the service)")
+        if "explain" not in inspect.signature(implementation.predict).parameters:
+            raise DataError(f"--explain is not available for {task}; it is for sepsis, "
+                            "icu-mortality, readmission and heart-disease")
         options["explain"] = Path(explain)
     summary = implementation.predict(Path(model_dir), Path(data), Path(out), split=split,
                                      **options)

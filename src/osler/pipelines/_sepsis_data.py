@@ -21,7 +21,7 @@ import pandas as pd
 from osler.errors import DataError, IngestError, OslerError
 from osler.features import check_no_leakage, feature_names, featurize, stay_frame
 
-__all__ = ["SepsisCohort", "load_cohort", "stay_files"]
+__all__ = ["SepsisCohort", "load_cohort", "stay_files", "unique_stays"]
 
 _PARALLEL_FROM = 400  # below this many stays, a second process costs more than it saves
 
@@ -103,7 +103,7 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
         files = stay_files(paths, Path(tmp))
         if not files:
             raise DataError(f"no .psv stays found under {[str(p) for p in paths]}")
-        files, repeated = _unique_stays(files)
+        files, repeated = unique_stays(files)
         n_jobs = n_jobs or min(2, os.cpu_count() or 1)
         if n_jobs > 1 and len(files) >= _PARALLEL_FROM:
             chunks = [files[i::n_jobs] for i in range(n_jobs)]
@@ -133,7 +133,7 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
     return cohort
 
 
-def _unique_stays(files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+def unique_stays(files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """The first file of each stay id (the file name's stem); a later file with the same id
     is skipped and named, never merged into the first: predictions are written per stay id."""
     seen: set[str] = set()

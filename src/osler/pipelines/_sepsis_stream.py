@@ -66,6 +66,34 @@ class SepsisMonitor:
         for i, hour in enumerate(frame.hours):
             yield self.score_hour(stream, hour, frame.values[i], int(frame.lines[i]))
 
+    def explain_stays(self, paths: list[Path]) -> Iterator[HourlyRisk]:
+        """Every hour of every stay under ``paths`` with its evidence, from the batch features
+        (the rows ``osler predict sepsis`` scores, in the same order of files). Stays that
+        prediction skips are skipped here too; prediction reports them."""
+        import tempfile
+
+        from osler.ingest.physionet import read_physionet2019
+        from osler.pipelines._sepsis_data import stay_files, unique_stays
+
+        model = self.bundle.estimator
+        with tempfile.TemporaryDirectory(prefix="osler-explain-") as tmp:
+            files, _ = unique_stays(stay_files(paths, Path(tmp)))
+            for path in files:
+                for record in read_physionet2019(path, on_error=lambda _e: None):
+                    try:
+                        frame = stay_frame(record, keep_event_ids=True, allow_unmeasured=True)
+                    except DataError:
+                        continue
+                    block = featurize(frame)
+                    p = model.predict_proba(block.X)[:, 1]
+                    contrib = model.contributions(block.X)
+                    for k, row in enumerate(block.rows):
+                        yield HourlyRisk(frame.stay_id, float(frame.hours[row]), float(p[k]),
+                                         bool(p[k] >= self.threshold),
+                                         top_evidence(self.names, block.X[k], contrib[k],
+                                                      hourly_source(frame, int(row)),
+                                                      self.top_k))
+
     @property
     def threshold(self) -> float:
         """The alert threshold chosen for the model (on out-of-fold training scores)."""

@@ -10,6 +10,7 @@ never uses it, and ``evaluate`` leaves out every stay the model was trained on a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,8 @@ from osler.evaluate import patient_split
 from osler.pipelines._sepsis_data import SepsisCohort, load_cohort
 from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis
 from osler.pipelines._sepsis_report import sepsis_card
-from osler.pipelines._shared import check_held_out, load_bundle, save_bundle, skipped_note
+from osler.pipelines._shared import (check_held_out, load_bundle, output_file, save_bundle,
+                                     skipped_note)
 
 __all__ = ["TASK", "SepsisTask"]
 
@@ -62,9 +64,14 @@ class SepsisTask:
                 f"{fit.validation_utility:.3f}); {n_stays - develop.n_stays} stays held "
                 f"out; {skipped_note(skipped)}; model saved to {model_dir}")
 
-    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
+    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None,
+                explain: Path | None = None, top_k: int = 5) -> str:
+        """One prediction file per stay in OUT; with ``explain``, also a JSON line per
+        stay-hour with its top ``top_k`` evidence items (value, unit, hour, source line)."""
         bundle = load_bundle(self.name, model_dir)
         out = _output_folder(Path(data), Path(out))
+        if explain is not None:
+            output_file(data, explain)
         # every stay with hours gets its file, as the official scorer reads one per stay
         cohort = load_cohort([data], unmeasured=True)
         p = bundle.estimator.predict_proba(cohort.X)[:, 1]
@@ -78,6 +85,9 @@ class SepsisTask:
         if stale:
             note += (f"; removed {stale} prediction file(s) left in {out} by an earlier run for "
                      "stays skipped now")
+        if explain is not None:
+            note += f"; evidence of {_write_evidence(model_dir, data, Path(explain), top_k)} "
+            note += f"stay-hours to {explain}"
         return (f"sepsis: wrote {written} prediction files to {out}{note}; "
                 f"{skipped_note(cohort.skipped)}")
 
@@ -103,6 +113,18 @@ class SepsisTask:
 
 
 _HEADER = "PredictedProbability|PredictedLabel"
+
+
+def _write_evidence(model_dir: Path, data: Path, path: Path, top_k: int) -> int:
+    from osler.pipelines._sepsis_stream import SepsisMonitor
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for hour in SepsisMonitor(model_dir, top_k=top_k).explain_stays([data]):
+            fh.write(json.dumps(hour.to_dict()) + "\n")
+            n += 1
+    return n
 
 
 def _output_folder(data: Path, out: Path) -> Path:
