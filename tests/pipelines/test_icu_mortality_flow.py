@@ -69,3 +69,25 @@ def _check_explanations(ev, preds, stays):
                 if e["detail"].endswith(("__last", "__first", "__min", "__max")):
                     assert float(text.split(",")[2]) == pytest.approx(e["value"])
     assert pointed > 0
+
+
+def test_evidence_sources_choose_readings_as_the_features_do(tmp_path):
+    """Ties at one time resolve as the features sort (hour, then value); the 24-h extremes
+    point at a valid reading inside their window."""
+    from osler.ingest import read_physionet2012
+    from osler.pipelines.icu_mortality import _sources
+
+    lines = ["Time,Parameter,Value", "00:00,RecordID,1", "00:00,Age,60", "00:00,Gender,1",
+             "00:00,Height,-1", "00:00,Weight,80", "01:00,Urine,453", "01:00,Urine,100",
+             "10:00,HR,0", "10:30,HR,70", "30:00,HR,120", "47:00,Urine,20", "47:00,Urine,300"]
+    (tmp_path / "1.txt").write_text("\n".join(lines) + "\n")
+    (record,) = read_physionet2012(tmp_path)
+    src = _sources(record)
+
+    def value(pick):
+        return float(lines[pick[0].line - 1].split(",")[2])
+    assert value(src["Urine"]["first"]) == 100 and value(src["Urine"]["last"]) == 300
+    assert value(src["HR"]["min"]) == 0                      # plain min reads every value
+    assert value(src["HR"]["first_window_min"]) == 70        # the failed 0 is not valid
+    assert value(src["HR"]["last_window_max"]) == 120
+    assert src["HR"]["first_window_max"][1] <= 24

@@ -253,6 +253,8 @@ def test_predict_explains_every_stay_hour_like_the_prediction_files(trained, tmp
     for f in sorted(stays.glob("*.psv"))[:4]:
         data.joinpath(f.name).write_text(f.read_text())
     ev = tmp_path / "ev.jsonl"
+    with pytest.raises(DataError, match="inside the --out folder"):
+        TASK.predict(model, data, tmp_path / "out", explain=tmp_path / "out" / "ev.jsonl")
     summary = TASK.predict(model, data, tmp_path / "out", explain=ev)
     lines = [json.loads(x) for x in ev.read_text().splitlines()]
     written = {f.stem: [float(r.split("|")[0]) for r in f.read_text().splitlines()[1:]]

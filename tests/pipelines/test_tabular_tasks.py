@@ -136,6 +136,8 @@ def test_heart_and_readmission_predictions_explained_with_their_rows(tmp_path):
     site_b = write_heart(tmp_path / "b", seed=2, site="beta")
     HEART.train([site_a], outcomes=None, model_dir=tmp_path / "m")
     ev = tmp_path / "ev.jsonl"
+    with pytest.raises(DataError, match="is the --out file"):
+        HEART.predict(tmp_path / "m", site_b, tmp_path / "p.csv", explain=tmp_path / "p.csv")
     summary = HEART.predict(tmp_path / "m", site_b, tmp_path / "p.csv", explain=ev)
     assert "and their evidence" in summary
     lines = [json.loads(x) for x in ev.read_text().splitlines()]

@@ -165,7 +165,8 @@ def test_the_audit_trail_holds_every_request_under_pseudonyms_and_verifies(
         server, tokens, patients, demo_dir):
     from osler.privacy import AuditLog, load_key
 
-    before = len((demo_dir / "audit.jsonl").read_text().splitlines())
+    log = demo_dir / "audit.jsonl"
+    before = len(log.read_text().splitlines()) if log.exists() else 0
     (card,) = _hook(server, tokens["clinician"], patients["septic"]).json()["cards"]
     _hook(server, tokens["researcher"], patients["septic"])
     fb = {"feedback": [{"card": "c1", "outcome": "overridden",
@@ -323,6 +324,8 @@ def test_icu_mortality_from_a_stored_2012_stay_with_its_measurements(server, tok
     assert ra["method"]["coding"][0]["code"] == "icu-mortality"
     assert "In-hospital death" in ra["prediction"][0]["outcome"]["text"]
     assert "no alert threshold" in ra["note"][0]["text"]
+    # the synthetic stays hold data to hour 44 of the 48 the model expects: not final
+    assert ra["status"] == "preliminary" and "model expects 48" in ra["note"][0]["text"]
     # the same probability as `osler predict icu-mortality` on the stay's file
     out = demo_dir / "icu-pred.csv"
     get_task("icu-mortality").predict(demo_dir / "models" / "icu-mortality",

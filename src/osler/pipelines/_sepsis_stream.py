@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from osler.errors import DataError
+from osler.errors import DataError, OslerError
 from osler.explain import Evidence, hourly_source, top_evidence
 from osler.features import (FeatureBlock, IncrementalFeaturizer, StayFrame, feature_names,
                             featurize, stay_frame)
@@ -82,7 +82,7 @@ class SepsisMonitor:
                 for record in read_physionet2019(path, on_error=lambda _e: None):
                     try:
                         frame = stay_frame(record, keep_event_ids=True, allow_unmeasured=True)
-                    except DataError:
+                    except OslerError:
                         continue
                     block = featurize(frame)
                     p = model.predict_proba(block.X)[:, 1]

@@ -86,8 +86,10 @@ class TabularTask:
     feature_labels: Callable[[], Mapping[str, tuple[str, str | None]]] = dict
 
     def load(self, data: list[Path], outcomes: Path | None,
-             vocabulary: dict | None = None) -> TabularData:
-        d = self.loader(data, outcomes, vocabulary=vocabulary)
+             vocabulary: dict | None = None, sources: bool = False) -> TabularData:
+        """``sources``: also keep where each row (or each summary of a stay) came from, for
+        explanations; off for training and evaluation, which do not need it."""
+        d = self.loader(data, outcomes, vocabulary=vocabulary, sources=sources)
         check_no_leakage(self.name, [str(i) for i in d.ids], d.prediction_times, d.source_times)
         return d
 
@@ -158,7 +160,9 @@ class TabularTask:
         out = output_file(data, out)
         if explain is not None:
             output_file(data, explain)
-        bundle, d = self._bundle_and_data(model_dir, [data], None)
+            if Path(explain).resolve() == out.resolve():
+                raise DataError(f"--explain {explain} is the --out file; give it its own name")
+        bundle, d = self._bundle_and_data(model_dir, [data], None, sources=explain is not None)
         p = bundle.estimator.predict_proba(d.X)[:, 1]
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as fh:
@@ -175,7 +179,7 @@ class TabularTask:
     def explain(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                 top_k: int = 5) -> list[PredictionExplanation]:
         """Every prediction on ``data`` with its top ``top_k`` evidence items (tree SHAP)."""
-        bundle, d = self._bundle_and_data(model_dir, list(data), outcomes)
+        bundle, d = self._bundle_and_data(model_dir, list(data), outcomes, sources=True)
         return explain_rows(bundle, d, np.arange(len(d.ids)), self.feature_labels(), top_k)
 
     def _write_explanations(self, bundle, d: TabularData, path: Path, top_k: int) -> None:
@@ -184,7 +188,7 @@ class TabularTask:
             for start in range(0, len(d.ids), 2000):   # SHAP in blocks: bounded memory
                 rows = np.arange(start, min(start + 2000, len(d.ids)))
                 for exp in explain_rows(bundle, d, rows, self.feature_labels(), top_k):
-                    fh.write(json.dumps(exp.to_dict()) + "\n")
+                    fh.write(json.dumps(exp.to_dict(), allow_nan=False) + "\n")
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
@@ -205,9 +209,11 @@ class TabularTask:
                 f"(logistic {self._baseline_auroc(result):.3f}); {skipped_note(d.skipped)}; "
                 f"card {report}")
 
-    def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None):
+    def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None,
+                         sources: bool = False):
         bundle = load_model(model_dir, self.name)
-        d = self.load(data, outcomes, vocabulary=bundle.extra.get("vocabulary"))
+        d = self.load(data, outcomes, vocabulary=bundle.extra.get("vocabulary"),
+                      sources=sources)
         check_features(model_dir, self.name, bundle.feature_names, d.names)
         return bundle, d
 

@@ -20,9 +20,15 @@ __all__ = ["PredictionExplanation", "describer", "explain_rows"]
 _STAT_WORDS = {"first": "first value", "last": "last value", "min": "lowest", "max": "highest",
                "mean": "mean", "count": "number of measurements",
                "change": "change, last minus first", "hours_since": "hours since last measured",
-               "time_mean": "time-weighted mean"}
-#: Statistics that are one measurement: their evidence points at it; others at the latest.
-_POINT_STATS = ("first", "last", "min", "max")
+               "time_mean": "time-weighted mean",
+               "first_window_min": "lowest in the first 24 h",
+               "first_window_max": "highest in the first 24 h",
+               "last_window_min": "lowest in the last 24 h",
+               "last_window_max": "highest in the last 24 h"}
+#: Statistics that are one measurement: their evidence points at it; the others name the
+#: stay and the hour of its latest reading used.
+_POINT_STATS = ("first", "last", "min", "max", "first_window_min", "first_window_max",
+                "last_window_min", "last_window_max")
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ def describer(labels: Mapping[str, tuple[str, str | None]], source: Any
         if stat not in _POINT_STATS:   # a summary of several readings: the stay, up to when
             return FeatureSource(label=label, unit=unit, source=source.get("_stay"),
                                  offset=timedelta(hours=float(picks["last"][1])))
+        if stat not in picks:           # no reading in that window
+            return FeatureSource(label=label, unit=unit, source=source.get("_stay"))
         prov, hour, event = picks[stat]
         return FeatureSource(label=label, unit=unit, source=prov,
                              offset=timedelta(hours=float(hour)), event_ids=(event,))

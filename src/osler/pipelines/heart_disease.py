@@ -57,7 +57,7 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 
 
 def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
-                       vocabulary: dict | None = None) -> TabularData:
+                       vocabulary: dict | None = None, sources: bool = False) -> TabularData:
     """Rows of one or more processed UCI files; ids are 0-based line numbers per file.
 
     The attributes and their categories are fixed by the UCI description, so ``vocabulary``
@@ -97,7 +97,8 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                                    "age band": age_bands(df["age"].to_numpy())},
                        skipped=skipped,
                        sources=np.array([Provenance(f, f"row {r}", r + 1)
-                                         for f, r in zip(df["_file"], df["row"])], dtype=object))
+                                         for f, r in zip(df["_file"], df["row"])], dtype=object)
+                       if sources else None)
 
 
 #: The 13 UCI attributes in words, with UCUM units (UCI heart-disease documentation).

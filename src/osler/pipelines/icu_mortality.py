@@ -65,16 +65,17 @@ def feature_names_2012() -> list[str]:
 
 
 def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
-                       vocabulary: dict | None = None) -> TabularData:
-    """Features at 48 h of every stay under ``data``; labels and scores from ``outcomes``."""
+                       vocabulary: dict | None = None, sources: bool = False) -> TabularData:
+    """Features at 48 h of every stay under ``data``; labels and scores from ``outcomes``;
+    with ``sources``, where each summary came from (:func:`_sources`), for explanations."""
     from osler.ingest.physionet import read_physionet2012, read_outcomes_2012
 
     errors: list[IngestError] = []
-    rows, ids, meta, sources = [], [], [], []
+    rows, ids, meta, kept_sources = [], [], [], []
     for source in data:  # the reader takes files, directories and zips alike
         for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
             x, pred, src = _featurize(record)
-            sources.append(_sources(record))
+            kept_sources.append(_sources(record) if sources else None)
             rows.append(x)
             ids.append(record.patient_id)
             meta.append((pred, src, record.sex or "unknown", _unit(record), x[0],
@@ -86,31 +87,46 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
     if outcomes is not None:
         _check_outcomes(outcomes, set(ids), skipped, read_outcomes_2012)
     d = _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
-    d.sources = np.empty(len(sources), dtype=object)
-    d.sources[:] = sources
+    if sources:
+        d.sources = np.empty(len(kept_sources), dtype=object)
+        d.sources[:] = kept_sources
     return d
 
 
 def _sources(record) -> dict:
-    """Where a stay's summaries came from: per variable, the first, last, lowest and highest
-    reading within the 48 h as (Provenance, hour, event id); ``"_stay"``: the stay itself."""
+    """Where a stay's summaries came from, chosen as the features choose them: per variable
+    the first, last, lowest and highest reading within the 48 h (readings ordered by hour,
+    then value, as :func:`stay_series` sorts them), and the lowest and highest valid reading
+    of the first and of the last 24 h, each as (Provenance, hour, event id); ``"_stay"``:
+    the stay itself."""
     mapping, _ = _variables()
-    picks: dict[str, dict[str, tuple]] = {}
+    readings: dict[str, list[tuple]] = {}
     for e in record.known_at(offset=timedelta(hours=PREDICTION_HOUR)):
         if e.kind is not EventKind.OBSERVATION or e.value is None or e.coding is None:
             continue
         var = mapping.get((e.coding.system, e.coding.code, e.coding.display))
-        if var is None:
-            continue
-        item = (e.provenance, e.available_offset.total_seconds() / 3600.0, e.id,
-                float(e.value.value))
-        p = picks.setdefault(var, {"first": item, "last": item, "min": item, "max": item})
-        p["first"] = min(p["first"], item, key=lambda t: t[1])
-        p["last"] = item if item[1] >= p["last"][1] else p["last"]
-        p["min"] = min(p["min"], item, key=lambda t: t[3])
-        p["max"] = max(p["max"], item, key=lambda t: t[3])
-    out: dict = {var: {k: t[:3] for k, t in p.items()} for var, p in picks.items()}
-    out["_stay"] = Provenance(record.provenance.source, record.patient_id)
+        if var is not None:
+            readings.setdefault(var, []).append(
+                (e.available_offset.total_seconds() / 3600.0, float(e.value.value),
+                 e.provenance, e.id))
+    out: dict = {"_stay": Provenance(record.provenance.source, record.patient_id)}
+    windows = {"first_window": (0.0, 24.0),
+               "last_window": (PREDICTION_HOUR - 24.0, PREDICTION_HOUR)}
+    for var, items in readings.items():
+        items.sort(key=lambda t: (t[0], t[1]))
+
+        def pick(t: tuple) -> tuple:
+            return t[2], t[0], t[3]
+        picks = {"first": pick(items[0]), "last": pick(items[-1]),
+                 "min": pick(min(items, key=lambda t: t[1])),
+                 "max": pick(max(items, key=lambda t: t[1]))}
+        kept = [t for t in items if t[1] > _valid_floor(var)]
+        for name, (start, end) in windows.items():
+            inside = [t for t in kept if start <= t[0] <= end]
+            if inside:
+                picks[f"{name}_min"] = pick(min(inside, key=lambda t: t[1]))
+                picks[f"{name}_max"] = pick(max(inside, key=lambda t: t[1]))
+        out[var] = picks
     return out
 
 
@@ -133,10 +149,15 @@ def _featurize(record) -> tuple[np.ndarray, float, float]:
     return x, PREDICTION_HOUR, latest
 
 
+def _valid_floor(variable: str) -> float:
+    """Readings at or below this failed: 0 (or below) marks them in these files; a body
+    temperature below 25 C is one too."""
+    return 25.0 if variable == "Temp" else 0.0
+
+
 def _valid_readings(points: np.ndarray, variable: str) -> np.ndarray:
-    """Drop failed readings: 0 (or below) marks them in these files; a body temperature
-    below 25 C is one too."""
-    return points[points[:, 1] > (25.0 if variable == "Temp" else 0.0)]
+    """Drop failed readings (see :func:`_valid_floor`)."""
+    return points[points[:, 1] > _valid_floor(variable)]
 
 
 def _unit(record) -> str:
@@ -369,8 +390,6 @@ class MortalityAssessor:
         from osler.pipelines._tabular_explain import describer
 
         x, _, latest = _featurize(stay)
-        if not latest:
-            raise DataError("the ICU stay holds no measurement in its first 48 h")
         X = x[None, :]
         p = float(self.bundle.estimator.predict_proba(X)[0, 1])
         contrib = self.bundle.estimator.contributions(X)[0]

@@ -60,7 +60,7 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
 
 
 def load_readmission(data: list[Path], outcomes: Path | None = None, *,
-                     vocabulary: dict | None = None) -> TabularData:
+                     vocabulary: dict | None = None, sources: bool = False) -> TabularData:
     """Encounters of the diabetes-130 table(s) as features at discharge.
 
     ``vocabulary`` fixes the category levels (those of the training data, saved with the
@@ -105,7 +105,7 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                        skipped=skipped, vocabulary=vocabulary,
                        sources=np.array([Provenance(Path(f).name, e, int(n)) for f, e, n in
                                          zip(df["_file"], df["encounter_id"], df["_line"])],
-                                        dtype=object))
+                                        dtype=object) if sources else None)
 
 
 #: Columns of the encounter table in words, with UCUM units (Strack et al. 2014, Table 1).

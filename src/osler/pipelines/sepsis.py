@@ -72,6 +72,9 @@ class SepsisTask:
         out = _output_folder(Path(data), Path(out))
         if explain is not None:
             output_file(data, explain)
+            if out.resolve() in Path(explain).resolve().parents:
+                raise DataError(f"--explain {explain} is inside the --out folder, which holds "
+                                "one prediction file per stay only; put it elsewhere")
         # every stay with hours gets its file, as the official scorer reads one per stay
         cohort = load_cohort([data], unmeasured=True)
         p = bundle.estimator.predict_proba(cohort.X)[:, 1]
@@ -122,7 +125,7 @@ def _write_evidence(model_dir: Path, data: Path, path: Path, top_k: int) -> int:
     n = 0
     with path.open("w", encoding="utf-8") as fh:
         for hour in SepsisMonitor(model_dir, top_k=top_k).explain_stays([data]):
-            fh.write(json.dumps(hour.to_dict()) + "\n")
+            fh.write(json.dumps(hour.to_dict(), allow_nan=False) + "\n")
             n += 1
     return n
 

@@ -63,7 +63,8 @@ def search_risk(patient: str = Query(..., description="Patient id (or Patient/id
                 svc: Service = Depends(service),
                 who: Principal = Depends(caller)) -> JSONResponse:
     patient_id = patient.strip().removeprefix("Patient/")
-    task = (method or next(iter(svc.monitors))).removeprefix(f"{TASK_SYSTEM}|")
+    default = "sepsis" if "sepsis" in svc.monitors else next(iter(svc.monitors))
+    task = (method or default).removeprefix(f"{TASK_SYSTEM}|")
     if task not in svc.monitors:
         return _fhir(operation_outcome("not-supported", f"no model for method {task!r}; served: "
                                        f"{sorted(svc.monitors)}"), 400)

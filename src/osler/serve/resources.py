@@ -58,7 +58,9 @@ def risk_assessment(task: str, patient_id: str, risk, *, fingerprint: str,
             ref["reference"] = f"Observation/{e.event_ids[0]}"
         basis.append(ref)
     resource: dict[str, Any] = {
-        "resourceType": "RiskAssessment", "id": str(uuid.uuid4()), "status": "final",
+        "resourceType": "RiskAssessment", "id": str(uuid.uuid4()),
+        # a mortality risk from fewer than the 48 h the model expects is not final
+        "status": "preliminary" if task == "icu-mortality" and risk.hour < 47 else "final",
         "extension": _hour(risk.hour),
         "subject": {"reference": f"Patient/{patient_id}"},
         "method": {"coding": [{"system": TASK_SYSTEM, "code": task}],
