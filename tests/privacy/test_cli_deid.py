@@ -20,6 +20,7 @@ def test_deid_text_and_fhir_share_one_key_file(tmp_path):
                                  "--profile", "tag", "--key-file", str(key_file)])
     assert result.exit_code == 3  # one note done, one bad line skipped
     (row,) = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    pseudonym = row.pop("patient")   # the note joins the patient's de-identified record
     assert row == {"id": "n1", "text": "Seen by Dr. [NAME] on [DATE].",
                    "phi": [{"start": 12, "end": 17, "type": "NAME"},
                            {"start": 21, "end": 30, "type": "DATE"}]}
@@ -30,7 +31,7 @@ def test_deid_text_and_fhir_share_one_key_file(tmp_path):
                                  "--key-file", str(key_file)])
     assert result.exit_code == 0, result.output
     patient = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
-    assert patient["id"] == load_key(key_file).pseudonym("p1")
+    assert patient["id"] == load_key(key_file).pseudonym("p1") == pseudonym
 
 
 def test_deid_dicom_cli_flags_burned_in_modalities(tmp_path, write_dicom):
@@ -60,7 +61,9 @@ def test_deid_text_shares_what_one_note_reveals_with_the_patients_next_notes(tmp
     rows = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a1", "a2", "b1", "c1", "a3"]  # input order
     assert rows[1] == {"id": "a2", "text": "[NAME] aware of K 3.1.",
-                       "phi": [{"start": 0, "end": 8, "type": "NAME"}]}
+                       "phi": [{"start": 0, "end": 8, "type": "NAME"}],
+                       "patient": rows[0]["patient"]}
+    assert "patient" not in rows[3]      # c1 came without a patient
     # Another patient, a note without one, and a later run of p1 learn nothing from a1.
     assert [r["text"] for r in rows[2:]] == ["Zorvathi aware of K 3.1."] * 3
 

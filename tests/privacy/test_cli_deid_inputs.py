@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from click.testing import CliRunner
 from cli_run import run_osler
 
@@ -164,3 +166,37 @@ def test_deid_fhir_single_json_that_is_not_utf8_is_a_clear_error(tmp_path, capsy
     assert code == 2 and not out.exists()
     assert f"osler: error: file {src}, line 2: not UTF-8" in err
     assert "mby" not in err and "Traceback" not in err
+
+
+@pytest.mark.filterwarnings("ignore:Importing 'parser.split_arg_string':DeprecationWarning")
+def test_deid_and_context_inputs_as_spreadsheets_and_users_write_them(tmp_path, capsys):
+    """A byte-order mark, a numeric patient id, --out on --in, a key in a missing folder,
+    DICOM output inside the input, a repeated TSV column: each handled or named, no traceback."""
+    notes = tmp_path / "n.jsonl"
+    notes.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": 1, "text": "Seen by Dr. Smith.",
+                                                    "patient": 7}).encode() + b"\n")
+    out = tmp_path / "o.jsonl"
+    code, err = run_osler(["deid", "text", "--in", str(notes), "--out", str(out),
+                           "--profile", "tag"], capsys)
+    assert code == 0, err
+    row = json.loads(out.read_text())
+    assert row["text"] == "Seen by Dr. [NAME]." and row["patient"]
+    code, err = run_osler(["deid", "text", "--in", str(notes), "--out", str(notes)], capsys)
+    assert code == 2 and "is the --in file" in err and notes.stat().st_size > 0
+    code, err = run_osler(["deid", "text", "--in", str(notes), "--out", str(out),
+                           "--key-file", str(tmp_path / "no" / "k.json")], capsys)
+    assert code == 2 and "does not exist" in err and "Traceback" not in err
+    (tmp_path / "dcm").mkdir()
+    code, err = run_osler(["deid", "dicom", str(tmp_path / "dcm"), str(tmp_path / "dcm" / "o")],
+                          capsys)
+    assert code == 2 and "inside" in err
+    tsv = tmp_path / "c.tsv"
+    tsv.write_bytes(b"\xef\xbb\xbfconcept\tsentence\npneumonia\tNo pneumonia seen.\n")
+    code, err = run_osler(["nlp", "context", "--in", str(tsv), "--out",
+                           str(tmp_path / "c.out.tsv")], capsys)
+    assert code == 0, err
+    assert (tmp_path / "c.out.tsv").read_text().splitlines()[1].endswith("Negated\tRecent\tPatient")
+    tsv.write_text("concept\tsentence\tsentence\npneumonia\tNo pneumonia\tx\n")
+    code, err = run_osler(["nlp", "context", "--in", str(tsv), "--out", str(tmp_path / "d.tsv")],
+                          capsys)
+    assert code == 2 and "repeats column" in err

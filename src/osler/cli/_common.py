@@ -57,7 +57,7 @@ def read_text(path: Path) -> str:
     except (OSError, EOFError) as exc:
         raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")   # a byte-order mark is not content
     except UnicodeDecodeError as exc:
         raise _not_utf8(path, data.count(b"\n", 0, exc.start) + 1, exc.start) from None
 
@@ -70,7 +70,7 @@ def text_lines(path: Path) -> Iterator[tuple[int, str | None, IngestError | None
         with _open_bytes(path) as fh:
             for n, raw in enumerate(fh, 1):
                 try:
-                    text = raw.decode("utf-8")
+                    text = raw.decode("utf-8-sig" if n == 1 else "utf-8")   # BOM: not content
                 except UnicodeDecodeError as exc:
                     yield n, None, _not_utf8(path, n, offset + exc.start)
                 else:

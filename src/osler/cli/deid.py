@@ -25,8 +25,12 @@ def _key(path: Path | None):
         return new_key()
     if path.exists():
         return load_key(path)
+    if not path.parent.is_dir():
+        from osler.errors import DataError
+        raise DataError(f"--key-file {path}: folder {path.parent} does not exist")
+    key = write_key(path)
     click.echo(f"created a new key file {path}; keep it secret and out of the output", err=True)
-    return write_key(path)
+    return key
 
 
 key_option = click.option("--key-file", default=None, type=click.Path(dir_okay=False,
@@ -71,6 +75,9 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
     if model is not None and rules_only:
         raise click.UsageError("--model and --rules-only exclude each other")
     tagger = None if rules_only else PhiTagger.load(model) if model else "bundled"
+    if out_file.exists() and out_file.resolve() == in_file.resolve():
+        raise click.UsageError(f"--out {out_file} is the --in file: it would be emptied before "
+                               "it is read; write elsewhere")
     key = _key(key_file)
     counts = {"done": 0, "skipped": 0, "split": 0}
     out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +115,8 @@ def _notes(lines, name: str, counts: dict[str, int]):
                        "'id' and string 'text')", err=True)
             counts["skipped"] += 1
             continue
-        yield note_id, note_text, obj.get("patient")
+        patient = obj.get("patient")
+        yield note_id, note_text, None if patient is None else str(patient)
 
 
 def _patient_runs(notes, counts: dict[str, int]):
@@ -133,9 +141,13 @@ def _write_run(run, fout, key, profile: str, tagger) -> None:
 
     results = deidentify_notes([t for _i, t, _p in run], key, patient=run[0][2], profile=profile,
                                tagger=tagger)
+    # the patient's pseudonym (as FHIR Patient.id and DICOM PatientID get it under the same
+    # key) lets the notes join the rest of the patient's de-identified record
+    patient = run[0][2]
+    extra = {} if patient is None else {"patient": key.pseudonym(patient, "patient")}
     for (note_id, _text, _patient), result in zip(run, results):
         fout.write(json.dumps({"id": note_id, "text": result.text,
-                               "phi": [s.to_dict() for s in result.phi]}) + "\n")
+                               "phi": [s.to_dict() for s in result.phi], **extra}) + "\n")
 
 
 @deid.command()
@@ -245,6 +257,11 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
     """De-identify every DICOM file under IN_DIR into OUT_DIR (PS3.15 Basic Profile)."""
     from osler.privacy.deid import deidentify_dicom_dir
 
+    source, target = in_dir.resolve(), out_dir.resolve()
+    if target == source or source in target.parents:
+        raise click.UsageError(f"OUT_DIR {out_dir} is (inside) IN_DIR {in_dir}: de-identified "
+                               "files would sit beside the originals or be read again; write "
+                               "elsewhere")
     results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file))
     failed = [r for r in results if r.error]
     flagged = [r for r in results if r.burned_in_risk]

@@ -42,6 +42,10 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
     missing = {"concept", "sentence"} - set(fields)
     if missing:
         raise DataError(f"{in_file}: columns {sorted(missing)} are missing; got {fields}")
+    repeated = sorted({f for f in fields if fields.count(f) > 1})
+    if repeated:
+        raise DataError(f"{in_file}: header line {header[0]} repeats column(s) {repeated}; each "
+                        "column must be named once")
     rows, skipped = [], 0
     for n, line, bad in lines:
         if bad is None and not line.strip():
@@ -54,7 +58,11 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
             click.echo(f"skipped: {bad}", err=True)
             skipped += 1
             continue
-        rows.append(dict(zip(fields, values)))
+        row = dict(zip(fields, values))
+        if not row["concept"].strip() or row["concept"].lower() not in row["sentence"].lower():
+            click.echo(f"{in_file.name} line {n}: the concept is not in its sentence; its "
+                       "attributes are the defaults (Affirmed, Recent, Patient)", err=True)
+        rows.append(row)
     assertions = ContextAttributor(rules).attribute((r["concept"], r["sentence"]) for r in rows)
     added = [c for c in ("negation", "temporality", "experiencer") if c not in fields]
     out_fields = fields + added

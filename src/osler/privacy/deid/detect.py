@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.privacy.deid.features import public_vocabulary
+from osler.privacy.deid.fold import fold, over_marks
 from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.names import find_names
 from osler.privacy.deid.places import find_places
@@ -53,7 +54,9 @@ def detect_phi(text: str, *, tagger: PhiTagger | str | Path | None = "bundled"
     ...  for s in detect_phi(text, tagger=None)]
     [('Osler', 'NAME'), ('3/14/2019', 'DATE')]
     """
-    return phi_of(text, rule_layers(text), None if tagger is None else resolve_tagger(tagger))
+    folded = fold(text)   # same length: offsets found in it are offsets into ``text``
+    model = None if tagger is None else resolve_tagger(tagger)
+    return over_marks(text, phi_of(folded, rule_layers(folded), model))
 
 
 def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None, *,

@@ -1,0 +1,60 @@
+"""Same-length ASCII folding for detection: the dictionaries, patterns and tagger were written
+for ASCII, so "Zoë Núñez" is looked at as "Zoe Nunez", while every offset found stays an offset
+into the original text (one character in, one character out).
+
+Latin letters lose their marks ("ễ" -> "e"; "ß", "ø", "æ", "ł" ... by table), typographic quotes,
+dashes and spaces become their ASCII forms, letters of other scripts become "x" (so a word stays
+one word), other symbols a space. ASCII text is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from osler.privacy.deid.spans import PhiSpan
+
+__all__ = ["fold", "over_marks"]
+
+_TABLE = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"',
+          "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+          "\u2014": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "ß": "s", "ø": "o",
+          "Ø": "O", "æ": "a", "Æ": "A", "œ": "o", "Œ": "O", "đ": "d", "Đ": "D", "ð": "d",
+          "Ð": "D", "ł": "l", "Ł": "L", "þ": "t", "Þ": "T", "ı": "i", "ħ": "h", "Ħ": "H"}
+
+
+@lru_cache(maxsize=8192)
+def _char(c: str) -> str:
+    if c in _TABLE:
+        return _TABLE[c]
+    base = unicodedata.normalize("NFKD", c)[:1]
+    if base.isascii() and (base.isalpha() or base.isdigit()):
+        return base
+    if c.isalpha():
+        return "X" if c.isupper() else "x"
+    if c.isdigit():
+        return str(unicodedata.digit(c, 0))
+    if c.isspace():
+        return "\n" if c in "\u2028\u2029\x85" else " "
+    return " "
+
+
+def fold(text: str) -> str:
+    """``text`` with every non-ASCII character replaced by one ASCII character."""
+    if text.isascii():
+        return text
+    return "".join(c if c < "\x80" else _char(c) for c in text)
+
+
+def over_marks(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """Spans extended over combining marks that follow them in ``text`` (a decomposed "é" is an
+    "e" and a mark: the mark belongs to the name)."""
+    if text.isascii():
+        return spans
+    out = []
+    for s in spans:
+        end = s.end
+        while end < len(text) and unicodedata.combining(text[end]):
+            end += 1
+        out.append(s if end == s.end else PhiSpan(s.start, end, s.type))
+    return out
