@@ -52,3 +52,19 @@ def test_dates_move_by_the_patients_shift():
     moved = datetime.fromisoformat(doc["date"].replace("Z", "+00:00"))
     assert moved - datetime.fromisoformat("2020-06-01T10:00:00+00:00") == shift
     assert doc["date"].endswith("Z")
+
+
+def test_a_bundles_own_names_are_found_in_its_free_text():
+    """A name no dictionary holds is still PHI in a note of the Bundle whose Patient bears it."""
+    from osler.privacy.deid.fhir import deidentify_bundle
+    from osler.privacy.keys import DeidKey
+
+    note = "Discussed plan with Quorbelle Vantrixon and her son."
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p9",
+                      "name": [{"family": "Vantrixon", "given": ["Quorbelle"]}]}},
+        {"resource": {"resourceType": "Observation", "id": "o1", "status": "final",
+                      "subject": {"reference": "Patient/p9"}, "note": [{"text": note}]}}]}
+    out = deidentify_bundle(bundle, DeidKey(b"k" * 32))
+    text = out["entry"][1]["resource"]["note"][0]["text"]
+    assert "Quorbelle" not in text and "Vantrixon" not in text and "her son" in text

@@ -36,8 +36,8 @@ _PRIORITY = {"EMAIL": 0, "URL": 1, "IP": 2, "PHONE": 3, "ID": 4, "DATE": 5, "AGE
              "NAME": 7, "LOCATION": 8}
 
 
-def detect_phi(text: str, *, tagger: PhiTagger | str | Path | None = "bundled"
-               ) -> list[PhiSpan]:
+def detect_phi(text: str, *, tagger: PhiTagger | str | Path | None = "bundled",
+               known: Mapping[str, str] | None = None) -> list[PhiSpan]:
     """Non-overlapping PHI spans of ``text``, in order, with offsets into ``text``.
 
     Parameters
@@ -47,6 +47,9 @@ def detect_phi(text: str, *, tagger: PhiTagger | str | Path | None = "bundled"
     tagger : PhiTagger, path, 'bundled' or None
         The learned tagger that decides with the rules: Osler's own (``'bundled'``), a model
         file written by :meth:`PhiTagger.save`, a fitted instance, or ``None`` for rules only.
+    known : mapping, optional
+        Words known to be PHI of this patient (lower case -> "NAME" or "LOCATION"), e.g. the
+        names of a FHIR Bundle's Patient: every mention of them is PHI.
 
     Examples
     --------
@@ -56,7 +59,8 @@ def detect_phi(text: str, *, tagger: PhiTagger | str | Path | None = "bundled"
     """
     folded = fold(text)   # same length: offsets found in it are offsets into ``text``
     model = None if tagger is None else resolve_tagger(tagger)
-    return over_marks(text, phi_of(folded, rule_layers(folded), model))
+    known = {fold(w).lower(): t for w, t in known.items()} if known else None
+    return over_marks(text, phi_of(folded, rule_layers(folded), model, known=known))
 
 
 def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None, *,

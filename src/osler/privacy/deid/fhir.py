@@ -70,12 +70,14 @@ def _shift_value(value: str, shift: timedelta) -> str:
 
 
 class _Walker:
-    def __init__(self, key: DeidKey, patient: str | None, uuid_types: dict[str, str]) -> None:
+    def __init__(self, key: DeidKey, patient: str | None, uuid_types: dict[str, str],
+                 known: dict[str, str] | None = None) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
         self.shift = key.date_shift(patient)
+        self.known = known
 
     def text(self, value: str) -> str:
-        return deidentify_text(value, self.key, patient=self.patient).text
+        return deidentify_text(value, self.key, patient=self.patient, known=self.known).text
 
     def reference(self, ref: str) -> str:
         m = _REFERENCE.match(ref)
@@ -144,6 +146,25 @@ class _Walker:
         return base64.b64encode(self.text(text).encode("utf-8")).decode("ascii")
 
 
+def known_names(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """The words of every person's name in a Bundle (patient, relatives, practitioners), as
+    :func:`~osler.privacy.deid.detect.detect_phi` takes them: a note in the Bundle that
+    mentions one is naming that person, even where no rule would have found it."""
+    words: dict[str, str] = {}
+    for e in entries:
+        res = e.get("resource") or {}
+        if res.get("resourceType") not in ("Patient", "RelatedPerson", "Practitioner", "Person"):
+            continue
+        for name in res.get("name") or []:
+            if not isinstance(name, dict):
+                continue
+            parts = [name.get("family"), *(name.get("given") or []), name.get("text")]
+            for part in parts:
+                for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", str(part or "")):
+                    words[w.lower()] = "NAME"
+    return words
+
+
 def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str | None = None,
                         uuid_types: dict[str, str] | None = None) -> dict[str, Any]:
     """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`."""
@@ -169,7 +190,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey) -> dict[str, Any]:
             uuid_types[m["id"]] = res.get("resourceType")
         if res.get("resourceType") == "Patient" and patient is None:
             patient = res.get("id") or (m["id"] if m else None)
-    walker = _Walker(key, patient, uuid_types)
+    walker = _Walker(key, patient, uuid_types, known_names(entries))
     out = {k: v for k, v in bundle.items() if k != "entry"}
     out["id"] = key.pseudonym(str(bundle.get("id")), "fhir-id") if "id" in bundle else None
     out = {k: v for k, v in out.items() if v is not None}

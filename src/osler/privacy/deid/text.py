@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,8 +31,8 @@ class DeidentifiedText:
 
 
 def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
-                    profile: str = "surrogate", tagger: PhiTagger | str | Path | None = "bundled"
-                    ) -> DeidentifiedText:
+                    profile: str = "surrogate", tagger: PhiTagger | str | Path | None = "bundled",
+                    known: Mapping[str, str] | None = None) -> DeidentifiedText:
     """Replace every PHI span of ``text``.
 
     Parameters
@@ -48,6 +48,8 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
         Realistic stand-ins of the same type, or ``[TYPE]`` tags.
     tagger : PhiTagger, path, 'bundled' or None
         The learned tagger used with the rules (see :func:`detect_phi`); ``None``: rules only.
+    known : mapping, optional
+        Words known to be this patient's PHI (see :func:`detect_phi`).
 
     Examples
     --------
@@ -56,7 +58,7 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
     'Seen by Dr. [NAME].'
     """
     _check_profile(profile)
-    return replace_phi(text, detect_phi(text, tagger=tagger), key, patient=patient,
+    return replace_phi(text, detect_phi(text, tagger=tagger, known=known), key, patient=patient,
                        profile=profile)
 
 
