@@ -76,29 +76,38 @@ def _keyed_digits(key: DeidKey, kind: str, value: str) -> str:
     return "".join(out)
 
 
-def _name(key: DeidKey, value: str) -> str:
+def _name(key: DeidKey, value: str, within: str = "") -> str:
     firsts, lasts = _name_lists()
     words = value.split()
     out = []
     for w in words:
         bare = w.rstrip(".,")
         if len(bare) <= 1:
-            out.append(chr(ord("A") + key.choice("initial", bare.lower(), 26)) + w[len(bare):])
+            out.append(chr(ord("A") + key.choice("initial", within + bare.lower(), 26))
+                       + w[len(bare):])
             continue
         first = (len(words) > 1 and w is words[0]) or (len(words) == 1
                                                          and bare.lower() in first_names())
         pool = firsts[_first_name_gender().get(bare.lower(), "any")] if first else lasts
-        out.append(_like(bare, pool[key.choice("name", bare.lower(), len(pool))]) + w[len(bare):])
+        out.append(_like(bare, pool[key.choice("name", within + bare.lower(), len(pool))])
+                   + w[len(bare):])
     return " ".join(out)
 
 
-def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta) -> str:
-    """A realistic replacement for ``value`` of ``phi_type``; dates move by ``shift``."""
+def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
+              scope: str | None = None) -> str:
+    """A realistic replacement for ``value`` of ``phi_type``; dates move by ``shift``.
+
+    ``scope`` (the patient) makes name and place surrogates that patient's own: "Smith" keeps
+    one stand-in across a patient's notes, but two patients named Smith get different ones,
+    so a surrogate's frequency does not betray a common name across the output.
+    """
+    within = "" if scope is None else f"{scope}\x1f"
     if phi_type == "NAME":
-        return _name(key, value)
+        return _name(key, value, within)
     if phi_type == "LOCATION":
         cities = _cities()
-        return _like(value, cities[key.choice("place", value.lower(), len(cities))])
+        return _like(value, cities[key.choice("place", within + value.lower(), len(cities))])
     if phi_type == "DATE":
         return shift_date_text(value, shift) or tag(phi_type)
     if phi_type in ("PHONE", "ID"):

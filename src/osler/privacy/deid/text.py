@@ -118,7 +118,7 @@ def replace_phi(text: str, spans: list[PhiSpan], key: DeidKey, *, patient: str |
         parts.append(text[pos:span.start])
         value = text[span.start:span.end]
         parts.append(tag(span.type) if profile == "tag"
-                     else surrogate(key, span.type, value, shift))
+                     else surrogate(key, span.type, value, shift, scope=patient))
         pos = span.end
     parts.append(text[pos:])
     return DeidentifiedText("".join(parts), tuple(spans))
