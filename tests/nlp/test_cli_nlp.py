@@ -54,3 +54,4 @@ def test_nlp_extract_from_file_and_from_store(tmp_path, extractor):
     assert result.exit_code == 0, result.output
     (row,) = [json.loads(ln) for ln in result.output.splitlines()]
     assert (row["text"], row["negation"]) == ("fever", "Negated")
+    assert "notes.jsonl" in row["source"] and "n1" in row["source"]   # the note's own id

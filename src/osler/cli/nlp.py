@@ -95,7 +95,7 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
     if (note_file is None) == (patient_id is None):
         raise click.UsageError("give exactly one of NOTE_FILE and --patient")
     if note_file is not None:
-        notes = [(note_file.name, read_text(note_file))]
+        notes = [(note_file.name, read_text(note_file), note_file.name)]
     else:
         from osler.store import open_store
 
@@ -103,8 +103,12 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
             record = store.patient(patient_id)
         if record is None:
             raise OslerError(f"no patient with id {patient_id!r} in the store")
-        notes = [(e.id, e.text) for e in record.events if isinstance(e, Note) and e.text]
+        # "source": where the note came from (file, FHIR DocumentReference ...), beside Osler's id
+        notes = [(e.id, e.text, str(e.provenance)) for e in record.events
+                 if isinstance(e, Note) and e.text]
     extractor = ConceptExtractor()
-    for (note_id, _), mentions in zip(notes, extractor.extract_many(t for _, t in notes)):
+    for (note_id, _, source), mentions in zip(notes,
+                                              extractor.extract_many(t for _, t, _ in notes)):
         for m in mentions:
-            sys.stdout.write(json.dumps({"note": note_id, **m.to_dict()}) + "\n")
+            sys.stdout.write(json.dumps({"note": note_id, "source": source, **m.to_dict()})
+                             + "\n")
