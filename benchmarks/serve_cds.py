@@ -7,7 +7,7 @@ Builds the SYNTHETIC demo (store + sepsis model) in DIR (a temporary one by defa
 given concurrency, cycling over every synthetic patient with an ICU stay (cards and no cards).
 Peers in the same run:
   health      GET /health at the same concurrency: the HTTP + framework floor
-  in-process  store.patient + SepsisMonitor.assess called directly, one patient at a time:
+  in-process  store.patient + icu_stays + SepsisMonitor.assess called directly, one at a time:
               the work a hook call cannot avoid, without HTTP or concurrency
 The ANCHORS goal (CDS Hooks): p99 <= 100 ms at 50 concurrent requests on this machine.
 """
@@ -78,6 +78,7 @@ async def _load(url: str, token: str, patients: list[str], n: int, concurrency: 
 
 
 def _in_process(out: Path, patients: list[str], n: int) -> np.ndarray:
+    from osler.features import icu_stays
     from osler.pipelines._sepsis_stream import SepsisMonitor
     from osler.store import open_store
 
@@ -86,7 +87,7 @@ def _in_process(out: Path, patients: list[str], n: int) -> np.ndarray:
     with open_store(out / "osler.duckdb", read_only=True) as store:
         for i in range(n):
             t = time.perf_counter()
-            monitor.assess(store.patient(patients[i % len(patients)]))
+            monitor.assess(icu_stays(store.patient(patients[i % len(patients)]))[-1])
             times.append(time.perf_counter() - t)
     return np.array(times) * 1000
 
@@ -113,14 +114,19 @@ def main() -> None:
     from osler.serve.walkthrough import demo_config
     config, token = demo_config(out)
     port = _free_port()
+    audit = out / "bench-audit.jsonl"   # a fresh log (and key) per run
+    for stale in (audit, Path(f"{audit}.key"), Path(f"{audit}.lock")):
+        stale.unlink(missing_ok=True)
     proc = subprocess.Popen([OSLER, "serve", "--db", config.db, "--model",
                              f"sepsis={config.models['sepsis']}", "--users", str(config.users),
-                             "--audit", str(out / "bench-audit.jsonl"), "--port", str(port)],
+                             "--audit", str(audit), "--port", str(port)],
                             stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         import httpx
         for _ in range(200):
+            if proc.poll() is not None:
+                raise SystemExit(f"osler serve did not start:\n{proc.stderr.read()}")
             try:
                 httpx.get(f"{url}/health", timeout=1)
                 break
@@ -141,7 +147,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     print(_row(f"CDS Hooks patient-view, {args.concurrency} concurrent", hook, k_wall))
     print(_row(f"GET /health, {args.concurrency} concurrent (peer: HTTP floor)", health, h_wall))
-    print(_row("in-process store.patient + assess, sequential (peer: the work)", inproc, None))
+    print(_row("in-process store.patient + icu_stays + assess, sequential (peer: the work)",
+               inproc, None))
     print(f"\nhook throughput / in-process rate: "
           f"{(len(hook) / k_wall) / (1000 / np.mean(inproc)):.2f}x; hook p99 / 100 ms goal: "
           f"{np.percentile(hook, 99) / 100:.1f}x")

@@ -91,8 +91,8 @@ def stay_frame(record: PatientRecord, *, keep_event_ids: bool = False,
         if e.kind is not EventKind.OBSERVATION or e.coding is None or e.value is None:
             continue
         var = code_map.get((e.coding.system, e.coding.code))
-        if var is None:
-            continue
+        if var is None or e.available_offset is None:
+            continue   # not of the stay's grid: a clock-timed event (see icu_stays)
         if var in col:
             hour = e.available_offset.total_seconds() / 3600.0
             cells.append((hour, col[var], e.value.value, e.provenance.line or 0, e.id))
