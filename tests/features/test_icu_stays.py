@@ -40,6 +40,9 @@ def test_each_stay_keeps_its_own_hours_and_no_clock_timed_event(tmp_path):
     assert len(frames[0]) == 3 and frames[0].static["Age"] == 70
     outpatient = PatientRecord(patient_id="x", provenance=clinic.provenance, events=(clinic,))
     assert icu_stays(outpatient) == []
+    # a clock-timed event handed to stay_frame is not of the stay's grid: skipped, no crash
+    with_clinic = stay_frame(stays["s1"].with_events((clinic,)))
+    np.testing.assert_array_equal(with_clinic.values, stay_frame(stays["s1"]).values)
 
 
 def test_a_physionet_2012_stay_is_not_an_hourly_stay(tmp_path):
