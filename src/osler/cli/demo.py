@@ -43,11 +43,11 @@ def demo(out: str, n_patients: int, seed: int, no_train: bool, no_serve: bool) -
                   f"--db {result.db}")
     if no_train or not _serve_installed():
         return
-    from osler.serve.walkthrough import walk_through
+    from osler.serve.walkthrough import icu_patients, walk_through
 
     console.print("[cyan]→[/cyan] asking the web service about a few synthetic ICU patients, "
                   "as an EHR would (CDS Hooks patient-view)")
-    for line in walk_through(Path(out), _icu_patients(result.cohort.labels)):
+    for line in walk_through(Path(out), icu_patients(result.cohort.labels)):
         console.print(line, markup=False, highlight=False)
     if not no_serve:
         _serve_forever(Path(out))
@@ -58,26 +58,17 @@ def _serve_installed() -> bool:
     return all(importlib.util.find_spec(m) for m in ("fastapi", "uvicorn", "httpx"))
 
 
-def _icu_patients(labels: Path, n: int = 4) -> list[str]:
-    """Two septic and two non-septic synthetic patients with an ICU stay."""
-    import csv
-    with labels.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return ([r["patient_id"] for r in rows if r["septic"] == "1"][: n // 2]
-            + [r["patient_id"] for r in rows if r["septic"] == "0"][: n - n // 2])
-
-
 def _serve_forever(out: Path) -> None:
     import uvicorn
 
     from osler.serve import create_app
-    from osler.serve.walkthrough import demo_config
+    from osler.serve.walkthrough import demo_config, icu_patients
 
     config, token = demo_config(out)
     click.echo(f"\nServing the demo at http://127.0.0.1:8000 until Ctrl-C. A clinician token "
                f"for this run only:\n  {token}\nTry:\n  curl -H 'Authorization: Bearer "
                f"{token}' 'http://127.0.0.1:8000/fhir/RiskAssessment?patient="
-               f"{_icu_patients(out / 'synthetic' / 'labels.csv', 2)[0]}'")
+               f"{icu_patients(out / 'synthetic' / 'labels.csv', 2)[0]}'")
     uvicorn.run(create_app(config), host="127.0.0.1", port=8000, access_log=False,
                 log_level="warning")
 

@@ -127,5 +127,5 @@ class SepsisMonitor:
             contrib = model.contributions(block.X)[0]
             evidence = top_evidence(self.names, block.X[0], contrib, hourly_source(frame, row),
                                     self.top_k)
-        return HourlyRisk(frame.stay_id, float(frame.hours[row]), p, p >= self.bundle.threshold,
+        return HourlyRisk(frame.stay_id, float(frame.hours[row]), p, p >= self.threshold,
                           evidence)

@@ -9,7 +9,8 @@ import numpy as np
 from osler.errors import DataError, ModelError
 from osler.models.persist import ModelBundle, data_fingerprint, load_model, save_model
 
-__all__ = ["check_held_out", "load_bundle", "output_file", "save_bundle", "skipped_note"]
+__all__ = ["check_held_out", "counted_reasons", "load_bundle", "output_file", "save_bundle",
+           "skipped_note"]
 
 
 def save_bundle(task: str, estimator, data, model_dir: Path, *, threshold: float = 0.5,
@@ -64,8 +65,12 @@ def output_file(data: Path, out: Path) -> Path:
 def skipped_note(skipped: list[tuple[str, str]], shown: int = 5) -> str:
     """``'0 skipped'``, or the count with the first ``shown`` reasons, each naming its file and
     record: a skipped stay is never only a number."""
-    if not skipped:
-        return "0 skipped"
-    reasons = "; ".join(reason for _file, reason in skipped[:shown])
-    more = f"; and {len(skipped) - shown} more" if len(skipped) > shown else ""
-    return f"{len(skipped)} skipped ({reasons}{more})"
+    return counted_reasons("skipped", [reason for _file, reason in skipped], shown)
+
+
+def counted_reasons(what: str, reasons: list[str], shown: int = 5) -> str:
+    """``'0 WHAT'``, or ``'N WHAT (reason; reason; and M more)'`` with the first ``shown``."""
+    if not reasons:
+        return f"0 {what}"
+    more = f"; and {len(reasons) - shown} more" if len(reasons) > shown else ""
+    return f"{len(reasons)} {what} ({'; '.join(map(str, reasons[:shown]))}{more})"

@@ -85,7 +85,5 @@ def read_checked(paths: list[Path], reader) -> tuple[pd.DataFrame, list[str]]:
 
 def skipped_line(skipped: list[str]) -> str:
     """``'0 rows skipped'`` or ``'2 rows skipped (reason; reason)'`` (at most five reasons)."""
-    if not skipped:
-        return "0 rows skipped"
-    more = f"; and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-    return f"{len(skipped)} rows skipped ({'; '.join(map(str, skipped[:5]))}{more})"
+    from osler.pipelines._shared import counted_reasons
+    return counted_reasons("rows skipped", skipped)

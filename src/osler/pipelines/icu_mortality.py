@@ -112,11 +112,11 @@ def _sources(record) -> dict:
     out: dict = {"_stay": Provenance(record.provenance.source, record.patient_id)}
     windows = {"first_window": (0.0, 24.0),
                "last_window": (PREDICTION_HOUR - 24.0, PREDICTION_HOUR)}
+    def pick(t: tuple) -> tuple:   # (hour, value, provenance, id) -> (provenance, hour, id)
+        return t[2], t[0], t[3]
+
     for var, items in readings.items():
         items.sort(key=lambda t: (t[0], t[1]))
-
-        def pick(t: tuple) -> tuple:
-            return t[2], t[0], t[3]
         picks = {"first": pick(items[0]), "last": pick(items[-1]),
                  "min": pick(min(items, key=lambda t: t[1])),
                  "max": pick(max(items, key=lambda t: t[1]))}

@@ -7,6 +7,7 @@ whatever the outcome. Patients appear in the audit trail only as keyed pseudonym
 
 from __future__ import annotations
 
+import importlib
 import threading
 from datetime import datetime, timezone
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ __all__ = ["NotFound", "SERVED_TASKS", "ServeConfig", "Service", "stays_of"]
 
 #: Tasks the service scores from a stored patient's timeline, and the stays each reads:
 #: hourly PhysioNet-2019 grids for sepsis, the first 48 h of a 2012-style stay for mortality.
-SERVED_TASKS = ("sepsis", "icu-mortality")
-_HOURLY = {"sepsis": True, "icu-mortality": False}
+_SERVED = {"sepsis": ("osler.pipelines._sepsis_stream", "SepsisMonitor", True),
+           "icu-mortality": ("osler.pipelines.icu_mortality", "MortalityAssessor", False)}
+SERVED_TASKS = tuple(_SERVED)
 
 #: What each action is, in words for error messages.
 _ACTIONS = {"patient-risk": "see a patient's risk", "patient-read": "read patient data",
@@ -45,7 +47,7 @@ def stays_of(record: PatientRecord, encounter: str | None = None, *, task: str =
              ) -> tuple[list[PatientRecord], list[PatientRecord]]:
     """A patient's ICU stays of the kind ``task`` reads, and those ``encounter`` names (its
     stay id or Osler's encounter id; every stay when ``None``)."""
-    stays = icu_stays(record, hourly=_HOURLY[task])
+    stays = icu_stays(record, hourly=_SERVED[task][2])
     if encounter is None:
         return stays, stays
     encounter = encounter.removeprefix("Encounter/")
@@ -85,8 +87,6 @@ class Service:
     """The running service's state; one per app."""
 
     def __init__(self, config: ServeConfig) -> None:
-        from osler.pipelines._sepsis_stream import SepsisMonitor
-        from osler.pipelines.icu_mortality import MortalityAssessor
         from osler.store import open_store
 
         unknown = sorted(set(config.models) - set(SERVED_TASKS))
@@ -97,9 +97,11 @@ class Service:
             raise DataError(f"give at least one model (TASK=DIR) of {list(SERVED_TASKS)}")
         self.config = config
         self.users = Users(config.users)
-        kinds = {"sepsis": SepsisMonitor, "icu-mortality": MortalityAssessor}
-        self.monitors = {task: kinds[task](Path(d), top_k=config.top_k)
-                         for task, d in config.models.items()}
+        self.monitors = {}
+        for task, directory in config.models.items():
+            module, name, _hourly = _SERVED[task]
+            kind = getattr(importlib.import_module(module), name)
+            self.monitors[task] = kind(Path(directory), top_k=config.top_k)
         db = str(config.db)
         self.store = open_store(db, read_only=not db.startswith(("postgresql://", "postgres://")))
         try:

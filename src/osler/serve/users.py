@@ -42,8 +42,8 @@ def _digest(token: str) -> str:
 def _read(path: Path) -> list[dict]:
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))["users"]
-        for r in rows:
-            str(r["actor"]), str(r["role"]), str(r["token_sha256"])
+        if not all({"actor", "role", "token_sha256"} <= set(r) for r in rows):
+            raise KeyError("actor/role/token_sha256")
         return rows
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataError(f"users file {path}: expected JSON with a 'users' list of "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from osler.serve.users import add_user
 
-__all__ = ["demo_config", "walk_through"]
+__all__ = ["demo_config", "icu_patients", "walk_through"]
 
 
 def demo_config(out: Path):
@@ -52,3 +52,13 @@ def walk_through(out: Path, patients: Iterable[str]) -> list[str]:
                                                      if ln.startswith("- ")]
     lines.append(f"  audit trail: {config.audit} (patients as keyed pseudonyms)")
     return lines
+
+
+def icu_patients(labels: Path, n: int = 4) -> list[str]:
+    """Synthetic patients with an ICU stay from the cohort's ``labels.csv``: the first
+    ``n // 2`` septic ones, then non-septic ones."""
+    import csv
+    with labels.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return ([r["patient_id"] for r in rows if r["septic"] == "1"][: n // 2]
+            + [r["patient_id"] for r in rows if r["septic"] == "0"][: n - n // 2])
