@@ -158,3 +158,26 @@ def test_heart_and_readmission_predictions_explained_with_their_rows(tmp_path):
     (first,) = READMISSION.explain(tmp_path / "r", [data], top_k=3)[:1]
     assert len(first.evidence) == 3 and first.evidence[0].source.source == data.name
     assert first.evidence[0].source.record == first.id
+
+
+def test_readmission_rows_are_named_by_their_line_in_the_file(tmp_path):
+    """A blank line and a quoted field spanning two lines move every later row down the file:
+    skipped rows and evidence name the line a row starts on, not its position."""
+    from osler.pipelines.readmission import load_readmission
+
+    data = write_readmission(tmp_path / "d")
+    frame = pd.read_csv(data).head(8)
+    frame["encounter_id"] = frame["encounter_id"].astype(object)
+    frame.loc[6, "encounter_id"] = None                      # skipped: no id
+    frame["medical_specialty"] = frame["medical_specialty"].astype(object)
+    frame.loc[2, "medical_specialty"] = "Surgery-\nGeneral"  # one row over two lines
+    text = frame.to_csv(index=False).splitlines(keepends=True)
+    text.insert(2, "\n")                                     # a blank line after row 0
+    odd = tmp_path / "odd.csv"
+    odd.write_text("".join(text))
+    lines = odd.read_text().splitlines()
+    got = load_readmission([odd], sources=True)
+    # row 6 (no id) starts on line 10: header, row 0, blank, rows 1-5 (row 2 on two lines)
+    assert any("line 10: no encounter_id" in why for _, why in got.skipped)
+    for source in got.sources:
+        assert lines[source.line - 1].startswith(f"{source.record},")

@@ -41,9 +41,33 @@ _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocri
 def _read(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, na_values=["?"], low_memory=False,
                         dtype={"encounter_id": str, "patient_nbr": str})
-    frame["_line"] = np.arange(len(frame)) + 2  # the header is line 1
+    lines = _record_lines(path)
+    # each row's first line in the file (the header is line 1); pandas skips blank lines and a
+    # quoted field may span lines, so a row's position alone would name the wrong line
+    frame["_line"] = lines if len(lines) == len(frame) else np.arange(len(frame)) + 2
     frame["_file"] = str(path)
     return frame
+
+
+def _record_lines(path: Path) -> list[int]:
+    """The line on which each data row of the CSV ``path`` starts, as pandas reads its rows
+    (blank and space-only lines are no rows); empty when the file's compression is not gzip
+    or none (the caller then counts rows)."""
+    import csv
+    import gzip
+
+    name = path.name.lower()
+    if name.endswith((".zip", ".bz2", ".xz", ".zst", ".tar")):
+        return []
+    opener = gzip.open if name.endswith(".gz") else open
+    starts, previous = [], 0
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh)
+        for row in reader:
+            if len(row) > 1 or (row and row[0].strip()):
+                starts.append(previous + 1)
+            previous = reader.line_num
+    return starts[1:]
 
 
 def _unusable(df: pd.DataFrame) -> pd.Series:
