@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import subprocess
+import sys
+
 import pytest
 
 from osler.errors import StoreError
@@ -127,3 +130,38 @@ def test_an_event_id_leads_to_its_patient(store_url):
         assert store.patient_of_event("p2-hr1") == "p2"
         assert store.patient_of_event("p1-g") == "p1"     # genotype table too
         assert store.patient_of_event("no-such-event") is None
+
+
+def test_a_revision_changes_with_every_write_of_the_patient(store_url):
+    """Readers (the service) keep what they derived from a record while its revision stands."""
+    postgres = store_url.startswith("postgresql")
+    with open_store(store_url) as store:
+        store.write([_record("p1"), _record("p2")])
+        if not postgres:     # a writable DuckDB connection can change under a reader: no token
+            assert store.revision("p1") is None
+            assert store.patient_with_revision("p1")[1] is None
+            return
+        first, other = store.revision("p1"), store.revision("p2")
+        record, revision = store.patient_with_revision("p1")
+        assert revision == first is not None and record.patient_id == "p1"
+        store.write([_record("p1", n_obs=5)])
+        assert store.revision("p1") != first          # rewritten: a new revision
+        assert store.revision("p2") == other          # untouched
+        assert len(store.patient_with_revision("p1")[0].events) == len(record.events) + 2
+        assert store.revision("nobody") is None
+        assert store.patient_with_revision("nobody") == (None, None)
+
+
+def test_a_read_only_duckdb_store_keeps_one_revision(tmp_path):
+    path = tmp_path / "store.duckdb"
+    with open_store(path) as store:
+        store.write([_record("p1")])
+    with open_store(path, read_only=True) as store:
+        record, revision = store.patient_with_revision("p1")
+        assert revision is not None and revision == store.revision("p1")
+        assert record.patient_id == "p1"
+        # and no other process can write it while it is open (DuckDB's file lock)
+        writer = subprocess.run([sys.executable, "-c", "import duckdb, sys; "
+                                 "duckdb.connect(sys.argv[1])", str(path)],
+                                capture_output=True, text=True)
+        assert writer.returncode != 0 and "lock" in writer.stderr.lower()

@@ -167,6 +167,24 @@ class Store(abc.ABC):
             (patient_id,))]
         return person_from_row(person[0], events, labels)
 
+    def revision(self, patient_id: str) -> str | None:
+        """A token that changes whenever the stored record of ``patient_id`` changes, so that a
+        reader may keep what it derived from the record until then; ``None`` when this store
+        cannot tell: then nothing derived may be kept. For a patient not stored, the token
+        may be ``None`` or any value (nothing is kept of an absent patient).
+
+        Every write of a patient rewrites its ``person`` row in the same transaction
+        (:meth:`write`), so the row's version is the record's.
+        """
+        return None
+
+    def patient_with_revision(self, patient_id: str) -> tuple[PatientRecord | None, str | None]:
+        """:meth:`patient` and its :meth:`revision`. The revision is read first, so a write
+        between the two can only make it older than the record: a reader then reloads once
+        more, and never keeps an old record under a new revision."""
+        revision = self.revision(patient_id)
+        return self.patient(patient_id), revision
+
     def patient_of_event(self, event_id: str) -> str | None:
         """The patient whose timeline holds the event ``event_id``, or ``None``."""
         for table in EVENT_TABLES:

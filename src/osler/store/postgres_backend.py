@@ -8,6 +8,7 @@ from typing import Any
 
 from osler._extras import require
 from osler.errors import StoreError
+from osler.record import PatientRecord
 from osler.store.base import Store
 from osler.store.schema import Table
 
@@ -60,6 +61,21 @@ class PostgresStore(Store):
                         f"WHERE t.{table.key} = s.{table.key}")
             cur.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {tmp}")
             cur.execute(f"TRUNCATE {tmp}")
+
+    def revision(self, patient_id: str) -> str | None:
+        # A write deletes and inserts the person row, so its row version (xmin, the id of the
+        # writing transaction) changes with every write of the patient.
+        rows = self._query("SELECT xmin::text FROM person WHERE person_id = ?", (patient_id,))
+        return rows[0][0] if rows else None
+
+    def patient_with_revision(self, patient_id: str) -> tuple[PatientRecord | None, str | None]:
+        """Both from one snapshot: a patient written meanwhile is read whole, before or after."""
+        if self._txn is not None:
+            return super().patient_with_revision(patient_id)
+        with self._con.transaction():
+            self._con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            revision = self.revision(patient_id)
+            return self.patient(patient_id), revision
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
