@@ -342,3 +342,84 @@ def test_icu_mortality_from_a_stored_2012_stay_with_its_measurements(server, tok
     sepsis = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient="140003").json()
     assert sepsis["total"] == 0 and "sepsis reads" in json.dumps(sepsis)
     assert _hook(server, tokens["clinician"], "140003").json() == {"cards": []}
+
+
+def _icu_hour(bundle: dict) -> float:
+    from osler.serve.resources import ICU_HOUR
+
+    (entry,) = bundle["entry"]
+    return next(x["valueDecimal"] for x in entry["resource"]["extension"] if x["url"] == ICU_HOUR)
+
+
+@pytest.mark.postgres
+def test_what_is_written_while_serving_is_seen_by_the_next_request(
+        demo_dir, tokens, patients, postgres_url, tmp_path):
+    """The service keeps a patient's record and risk between requests; on PostgreSQL, where
+    ingest runs while it serves, new hours and a withdrawn consent count from the next call."""
+    from datetime import UTC, datetime
+
+    from osler.pipelines.ingest_job import ingest_paths
+    from osler.record import Consent, Provenance
+    from osler.serve import ServeConfig, create_app
+    from osler.serve.background import BackgroundServer
+    from osler.store import open_store
+
+    stay, patient = patients["septic_stay"], patients["septic"]
+    full = demo_dir / "synthetic" / "icu" / f"{stay}.psv"
+    rows = full.read_text().splitlines(keepends=True)
+    early = tmp_path / "early" / f"{stay}.psv"
+    early.parent.mkdir()
+    early.write_text("".join(rows[:11]))                 # the header and the first 10 hours
+    options = {"physionet2019": {"patient_map": {stay: patient}}}
+    with open_store(postgres_url) as store:
+        ingest_paths([early], store, options=options)
+    config = ServeConfig(db=postgres_url, models={"sepsis": demo_dir / "models" / "sepsis"},
+                         users=demo_dir / "users.json", audit=tmp_path / "audit.jsonl")
+    app = create_app(config)
+    token = tokens["clinician"]
+    with BackgroundServer(app) as url:
+        first = _get(url, "/fhir/RiskAssessment", token, patient=patient).json()
+        again = _get(url, "/fhir/RiskAssessment", token, patient=patient).json()
+        cache = app.state.service.cache
+        assert (cache.hits, cache.misses) == (1, 1)      # the second call read no timeline
+        with open_store(postgres_url) as store:           # more hours arrive
+            ingest_paths([full], store, options=options)
+        later = _get(url, "/fhir/RiskAssessment", token, patient=patient).json()
+        iculos = rows[0].strip().split("|").index("ICULOS")
+        hour_of = lambda row: float(row.split("|")[iculos])   # noqa: E731
+        assert (_icu_hour(first), _icu_hour(again), _icu_hour(later)) == (
+            hour_of(rows[10]), hour_of(rows[10]), hour_of(rows[-1]))
+        assert hour_of(rows[-1]) > hour_of(rows[10])
+        with open_store(postgres_url) as store:           # the patient opts out
+            record = store.patient(patient)
+            store.write([record.with_events([Consent(
+                id="consent-late-optout", coding=None, provenance=Provenance("test-consent"),
+                time=datetime(2020, 1, 1, tzinfo=UTC), provision="deny",
+                purposes=("treatment",))])])
+        (card,) = _hook(url, token, patient).json()["cards"]
+        assert card["indicator"] == "info" and "consented" in card["summary"]
+        assert _get(url, "/fhir/RiskAssessment", token, patient=patient).status_code == 403
+
+
+def test_a_repeat_view_is_scored_once_and_nothing_is_kept_when_asked(demo_dir, tokens, patients,
+                                                                     tmp_path):
+    from osler.serve import ServeConfig, create_app
+    from osler.serve.background import BackgroundServer
+
+    for capacity, scored in ((2000, 1), (0, 3)):
+        config = ServeConfig(db=str(demo_dir / "osler.duckdb"),
+                             models={"sepsis": demo_dir / "models" / "sepsis"},
+                             users=demo_dir / "users.json", audit=tmp_path / f"a{capacity}.jsonl",
+                             cache_patients=capacity)
+        app = create_app(config)
+        monitor = app.state.service.monitors["sepsis"]
+        calls = []
+        assess = monitor.assess
+        monitor.assess = lambda stay: calls.append(stay) or assess(stay)
+        with BackgroundServer(app) as url:
+            cards = [_hook(url, tokens["clinician"], patients["septic"]).json()["cards"]
+                     for _ in range(3)]
+        assert len(calls) == scored
+        assert all(c[0]["indicator"] == "warning" for c in cards)
+        assert cards[0][0]["detail"] == cards[2][0]["detail"]    # the same answer, new card ids
+        assert cards[0][0]["uuid"] != cards[2][0]["uuid"]

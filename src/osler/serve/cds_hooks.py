@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from osler.errors import ConsentError, DataError
 from osler.serve.deps import caller, service
 from osler.serve.resources import TASK_SYSTEM, evidence_display
-from osler.serve.service import NotFound, Service, stays_of
+from osler.serve.service import NotFound, Service
 from osler.serve.users import Principal
 
 __all__ = ["router"]
@@ -103,7 +103,8 @@ def call(service_id: str, request: HookRequest, svc: Service = Depends(service),
                        "support from Osler.")
     except NotFound:
         return {"cards": []}   # not an Osler patient: nothing to say
-    stays, named = stays_of(record, encounter)
+    task = spec["task"]
+    stays, named = svc.stays(record, encounter, task)
     note = None
     if not stays:
         return {"cards": []}   # no ICU stay: the service does not apply
@@ -115,10 +116,9 @@ def call(service_id: str, request: HookRequest, svc: Service = Depends(service),
         named = stays       # one stay, and the EHR's encounter id is not one Osler knows
         note = ("The EHR's encounter is not known to Osler; this is the only ICU stay on "
                 "record.")
-    task = spec["task"]
     monitor = svc.monitors[task]
     try:
-        risk = monitor.assess(named[0])
+        risk = svc.assess(task, record, named[0])
     except DataError:          # a stay without any measurement yet
         return {"cards": []}
     if not risk.alarm:

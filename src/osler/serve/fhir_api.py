@@ -22,7 +22,7 @@ from osler.record import EventKind
 from osler.serve.deps import caller, service
 from osler.serve.resources import TASK_SYSTEM, observation, operation_outcome, risk_assessment, \
     searchset
-from osler.serve.service import NotFound, Service, stays_of
+from osler.serve.service import NotFound, Service
 from osler.serve.users import Principal
 
 __all__ = ["FHIR_JSON", "router"]
@@ -72,7 +72,7 @@ def search_risk(patient: str = Query(..., description="Patient id (or Patient/id
         record = svc.patient_for(who, patient_id, action=f"fhir:RiskAssessment:{task}")
     except NotFound:
         return _fhir(searchset([], outcome="no such patient in the store"))
-    stays, named = stays_of(record, encounter, task=task)
+    stays, named = svc.stays(record, encounter, task)
     if not named:
         return _fhir(searchset([], outcome="no ICU stay of the patient has that encounter id"
                                if stays else f"the patient has no ICU stay that {task} reads "
@@ -81,7 +81,7 @@ def search_risk(patient: str = Query(..., description="Patient id (or Patient/id
     found, unscored = [], 0
     for stay in named:          # one assessment per stay: the latest hour of each
         try:
-            risk = monitor.assess(stay)
+            risk = svc.assess(task, record, stay)
         except DataError:
             unscored += 1       # a stay without any measured value yet
             continue

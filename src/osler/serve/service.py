@@ -17,9 +17,10 @@ from osler.errors import AccessDenied, ConsentError, DataError
 from osler.features import icu_stays
 from osler.privacy import AuditLog, DeidKey, load_key, require_consent, write_key
 from osler.record import PatientRecord
+from osler.serve.cache import PatientCache
 from osler.serve.users import Principal, Users
 
-__all__ = ["NotFound", "SERVED_TASKS", "ServeConfig", "Service", "stays_of"]
+__all__ = ["NotFound", "SERVED_TASKS", "ServeConfig", "Service"]
 
 #: Tasks the service scores from a stored patient's timeline, and the stays each reads:
 #: hourly PhysioNet-2019 grids for sepsis, the first 48 h of a 2012-style stay for mortality.
@@ -43,15 +44,11 @@ class NotFound(DataError):
     """The patient, stay or record asked for is not in the store."""
 
 
-def stays_of(record: PatientRecord, encounter: str | None = None, *, task: str = "sepsis"
-             ) -> tuple[list[PatientRecord], list[PatientRecord]]:
-    """A patient's ICU stays of the kind ``task`` reads, and those ``encounter`` names (its
-    stay id or Osler's encounter id; every stay when ``None``)."""
-    stays = icu_stays(record, hourly=_SERVED[task][2])
+def _named(stays: list[PatientRecord], encounter: str | None) -> list[PatientRecord]:
     if encounter is None:
-        return stays, stays
+        return stays
     encounter = encounter.removeprefix("Encounter/")
-    return stays, [s for s in stays if encounter in (s.patient_id, s.events[0].id)]
+    return [s for s in stays if encounter in (s.patient_id, s.events[0].id)]
 
 
 @dataclass
@@ -73,6 +70,9 @@ class ServeConfig:
         owner-only when absent so that pseudonyms stay the same across restarts.
     top_k : int
         Evidence items per assessment.
+    cache_patients : int
+        Patients whose record and assessments are kept between requests until the store's
+        revision of them changes (:mod:`osler.serve.cache`); 0 reads and scores every time.
     """
 
     db: str
@@ -81,6 +81,7 @@ class ServeConfig:
     audit: Path
     key_file: Path | None = None
     top_k: int = 3
+    cache_patients: int = 2000
 
 
 class Service:
@@ -110,6 +111,7 @@ class Service:
             self.store.close()
             raise
         self._store_lock = threading.Lock()
+        self.cache = PatientCache(config.cache_patients)
         self.started = datetime.now(timezone.utc)
 
     def close(self) -> None:
@@ -142,8 +144,7 @@ class Service:
             self.audit.record(actor=principal.actor, role=principal.role, action=action,
                               patient=patient_id, purpose=purpose, outcome=outcome, user=user)
 
-        with self._store_lock:
-            record = self.store.patient(patient_id)
+        record = self._record(patient_id)
         if record is None:
             log("not-found")
             raise NotFound("no such patient in the store")
@@ -155,6 +156,31 @@ class Service:
                                "no assessment was made") from None
         log("allowed")
         return record
+
+    def _record(self, patient_id: str) -> PatientRecord | None:
+        """The stored record, the kept one while the store's revision of it stands."""
+        with self._store_lock:
+            record = self.cache.get(patient_id, self.store.revision(patient_id))
+            if record is None:
+                record, revision = self.store.patient_with_revision(patient_id)
+                if record is not None:
+                    self.cache.put(record, revision)
+        return record
+
+    def stays(self, record: PatientRecord, encounter: str | None, task: str
+              ) -> tuple[list[PatientRecord], list[PatientRecord]]:
+        """The patient's ICU stays of the kind ``task`` reads (hourly PhysioNet-2019 grids for
+        sepsis, 2012-style stays for mortality), kept with the record, and those ``encounter``
+        names (its stay id or Osler's encounter id; every stay when ``None``)."""
+        stays = self.cache.derived(record, ("stays", task), lambda: icu_stays(
+            record, hourly=_SERVED[task][2]))
+        return stays, _named(stays, encounter)
+
+    def assess(self, task: str, record: PatientRecord, stay: PatientRecord):
+        """The task's assessment of ``stay`` (one of ``record``'s), kept with the record;
+        :class:`DataError` when the stay holds no measured value yet."""
+        return self.cache.derived(record, ("assess", task, stay.patient_id, stay.events[0].id),
+                                  lambda: self.monitors[task].assess(stay))
 
     def patient_of_event(self, event_id: str) -> str | None:
         with self._store_lock:
