@@ -13,11 +13,13 @@ __all__ = ["caller", "service"]
 _bearer = HTTPBearer(auto_error=False)
 
 
-def service(request: Request) -> Service:
+# Both are ``async``: they do no blocking work (a hash and a stat of the users file), and a
+# plain ``def`` dependency costs a worker-thread hop on every request.
+async def service(request: Request) -> Service:
     return request.app.state.service
 
 
-def caller(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+async def caller(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
            svc: Service = Depends(service)) -> Principal:
     """The caller named by the bearer token; 401 without a valid one (audited)."""
     principal = svc.authenticate(credentials.credentials if credentials else None)
