@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.privacy.deid.features import public_vocabulary
-from osler.privacy.deid.fold import fold, over_marks
+from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.names import find_names
 from osler.privacy.deid.places import find_places
@@ -60,7 +60,8 @@ def detect_phi(text: str, *, tagger: PhiTagger | str | Path | None = "bundled",
     folded = fold(text)   # same length: offsets found in it are offsets into ``text``
     model = None if tagger is None else resolve_tagger(tagger)
     known = {fold(w).lower(): t for w, t in known.items()} if known else None
-    return over_marks(text, phi_of(folded, rule_layers(folded), model, known=known))
+    spans = phi_of(folded, rule_layers(folded), model, known=known)
+    return over_marks(text, other_script_words(text, spans))
 
 
 def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None, *,

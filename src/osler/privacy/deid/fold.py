@@ -12,9 +12,9 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.spans import PhiSpan, merge_spans
 
-__all__ = ["fold", "over_marks"]
+__all__ = ["fold", "other_script_words", "over_marks"]
 
 _TABLE = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"',
           "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
@@ -58,3 +58,40 @@ def over_marks(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
             end += 1
         out.append(s if end == s.end else PhiSpan(s.start, end, s.type))
     return out
+
+
+def other_script_words(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """``spans`` with every word written in a non-Latin script added as a NAME.
+
+    The dictionaries, patterns and tagger read Latin script only, so in a note written in it,
+    a word in Cyrillic, Arabic, Han, Devanagari ... is one they cannot judge, and in such notes
+    it is most often a name (the patient's, a relative's) or a place written as its owner
+    writes it: a missed name costs more than a redacted word. A word that mixes scripts
+    ("Ivаn" with a Cyrillic "а") counts too. Greek letters stand for units and receptors
+    ("µg", "β-blocker", "αβ T cells"), so a Greek word needs three Greek letters.
+    """
+    if text.isascii():
+        return spans
+    found = []
+    start = None
+    for i, c in enumerate([*text, " "]):
+        if c.isalpha() or (start is not None and unicodedata.category(c).startswith("M")):
+            if start is None:
+                start = i
+            continue
+        if start is not None and _other_script(text[start:i]):
+            found.append(PhiSpan(start, i, "NAME"))
+        start = None
+    return merge_spans([*spans, *found], text) if found else spans
+
+
+def _other_script(word: str) -> bool:
+    greek = other = 0
+    for c in word:
+        if c.isascii() or not c.isalpha() or _char(c) not in ("x", "X"):
+            continue   # ASCII, a mark, or a Latin letter with marks ("é" folds to "e")
+        if unicodedata.name(c, "").startswith(("GREEK", "MICRO")):
+            greek += 1
+        else:
+            other += 1
+    return other > 0 or greek >= 3

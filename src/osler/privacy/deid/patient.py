@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.privacy.deid.detect import phi_of, resolve_tagger, rule_layers, spreading_words
-from osler.privacy.deid.fold import fold, over_marks
+from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.lexicons import (census_names, first_names, last_names, place_names,
                                          us_places)
 from osler.privacy.deid.spans import PhiSpan
@@ -59,7 +59,7 @@ def detect_phi_notes(texts: Sequence[str], *, tagger: PhiTagger | str | Path | N
     """
     model = None if tagger is None else resolve_tagger(tagger)
     folded = [fold(t) for t in texts]   # same lengths: offsets carry over to ``texts``
-    return [over_marks(t, spans) for t, spans in
+    return [over_marks(t, other_script_words(t, spans)) for t, spans in
             zip(texts, consistent_phi(folded, [rule_layers(t) for t in folded], model))]
 
 
