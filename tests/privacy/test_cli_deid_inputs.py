@@ -200,3 +200,54 @@ def test_deid_and_context_inputs_as_spreadsheets_and_users_write_them(tmp_path, 
     code, err = run_osler(["nlp", "context", "--in", str(tsv), "--out", str(tmp_path / "d.tsv")],
                           capsys)
     assert code == 2 and "repeats column" in err
+
+
+def _ndjson(path, resources):
+    path.write_text("".join(json.dumps(r) + "\n" for r in resources), encoding="utf-8")
+    return path
+
+
+def test_bulk_ndjson_names_reach_the_notes_of_their_patient_in_any_file(tmp_path):
+    """Bulk export keeps Patient.ndjson beside DocumentReference.ndjson: the notes are checked
+    with their patient's and their author's names, read from both (made-up names that no
+    dictionary holds)."""
+    import base64
+
+    people = [
+        {"resourceType": "Patient", "id": "p1",
+         "name": [{"family": "Vantrixon", "given": ["Quorbelle"]}]},
+        {"resourceType": "RelatedPerson", "id": "r1", "patient": {"reference": "Patient/p1"},
+         "name": [{"given": ["Zeldrith"]}]},
+        {"resourceType": "Practitioner", "id": "d1", "name": [{"family": "Plimmerton"}]},
+        {"resourceType": "Practitioner", "id": "d2", "name": [{"family": "Young"}]},
+        {"resourceType": "Patient", "id": "p2", "name": [{"family": "Stable"}]},
+    ]
+    text = ("quorbelle seen with zeldrith; plimmerton reviewed. "
+            "young adult, stable overnight.")
+    doc = {"resourceType": "DocumentReference", "id": "n1", "status": "current",
+           "subject": {"reference": "Patient/p1"}, "author": [{"reference": "Practitioner/d1"}],
+           "content": [{"attachment": {"contentType": "text/plain",
+                                       "data": base64.b64encode(text.encode()).decode()}}]}
+
+    def note_of(out):
+        (row,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()
+                  if '"DocumentReference"' in x]
+        return base64.b64decode(row["content"][0]["attachment"]["data"]).decode()
+
+    one = _ndjson(tmp_path / "all.ndjson", [*people, doc])        # one file, people first
+    assert CliRunner().invoke(cli, ["deid", "fhir", str(one), str(tmp_path / "a.ndjson")]
+                              ).exit_code == 0
+    notes = _ndjson(tmp_path / "DocumentReference.ndjson", [doc])  # bulk: separate files
+    patients = _ndjson(tmp_path / "Patient.ndjson", people)
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(notes), str(tmp_path / "b.ndjson"),
+                                      "--names-from", str(patients)])
+    assert result.exit_code == 0, result.output
+    for out in (tmp_path / "a.ndjson", tmp_path / "b.ndjson"):
+        note = note_of(out)
+        for name in ("quorbelle", "zeldrith", "plimmerton"):
+            assert name not in note.lower(), name
+        # another patient's name and an unreferenced practitioner's are no PHI of this note
+        assert "young adult, stable overnight" in note
+    # the control: without the names file, no rule finds the lower-case author name
+    alone = CliRunner().invoke(cli, ["deid", "fhir", str(notes), str(tmp_path / "c.ndjson")])
+    assert alone.exit_code == 0 and "plimmerton" in note_of(tmp_path / "c.ndjson").lower()

@@ -167,21 +167,33 @@ def train(data: Path, out_file: Path) -> None:
 @click.argument("in_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("out_path", type=click.Path(dir_okay=False, path_type=Path))
 @key_option
-def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
+@click.option("--names-from", "names_from", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Another .ndjson (or .json) of the same export whose Patient, "
+                   "RelatedPerson and Practitioner names the free text may mention, e.g. "
+                   "Patient.ndjson beside DocumentReference.ndjson (repeatable).")
+def fhir(in_path: Path, out_path: Path, key_file: Path | None,
+         names_from: tuple[Path, ...]) -> None:
     """De-identify a FHIR JSON resource or Bundle (.json or .ndjson, one resource per line).
 
     Gzip input (.json.gz, .ndjson.gz, as Synthea ships) is read; an OUT_PATH ending in .gz is
     written gzip-compressed. In .ndjson, a line that is not a FHIR resource is reported with
     its line number and skipped (exit 3 when some lines were written, 2 when none).
+
+    People's names are PHI wherever the text mentions them, even where no rule would find
+    them: a Bundle's own people are used for its notes; in .ndjson, each resource's text is
+    checked with the names of its patient (Patient and RelatedPerson lines) and of the people
+    it references, read from IN_PATH and every --names-from file first.
     """
     from osler.errors import IngestError
 
     key = _key(key_file)
     name = in_path.name.lower()
     ndjson = name.removesuffix(".gz").endswith((".ndjson", ".jsonl"))
+    names = _known_names([in_path, *names_from] if ndjson else list(names_from))
     if not ndjson:
         resource = _fhir_resource(read_text(in_path), in_path, None)
-        out = json.dumps(_deid_fhir(resource, key, in_path, None), indent=1)
+        out = json.dumps(_deid_fhir(resource, key, in_path, None, names), indent=1)
         _write_text(out_path, out)
         click.echo(f"de-identified -> {out_path}", err=True)
         return
@@ -194,7 +206,7 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
             if bad is not None:
                 raise bad
             resource = _fhir_resource(line, in_path, n)
-            parts.append(json.dumps(_deid_fhir(resource, key, in_path, n)) + "\n")
+            parts.append(json.dumps(_deid_fhir(resource, key, in_path, n, names)) + "\n")
         except IngestError as exc:
             click.echo(f"skipped: {exc}", err=True)
             skipped += 1
@@ -209,14 +221,38 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None) -> None:
 _FHIR_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, ValueError)
 
 
-def _deid_fhir(resource: dict, key, path: Path, line: int | None) -> dict:
+def _known_names(paths: list[Path]):
+    """People's names in ``paths`` (.ndjson lines or one JSON resource / Bundle each); lines
+    that are not resources are passed over here (the de-id pass reports them)."""
+    from osler.privacy.deid.fhir import KnownNames
+
+    names = KnownNames()
+    for path in paths:
+        if path.name.lower().removesuffix(".gz").endswith((".ndjson", ".jsonl")):
+            lines = (line for _, line, bad in text_lines(path) if bad is None and line.strip())
+        else:
+            lines = iter([read_text(path)])
+        for line in lines:
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            entries = obj.get("entry") if isinstance(obj, dict) else None
+            for res in ([e.get("resource") for e in entries if isinstance(e, dict)]
+                        if isinstance(entries, list) else [obj]):
+                if isinstance(res, dict):
+                    names.add(res)
+    return names
+
+
+def _deid_fhir(resource: dict, key, path: Path, line: int | None, names=None) -> dict:
     """``resource`` de-identified; a resource of the wrong shape inside is an IngestError
     naming the file and line (never the content)."""
     from osler.errors import IngestError
     from osler.privacy.deid import deidentify_bundle
 
     try:
-        return deidentify_bundle(resource, key)
+        return deidentify_bundle(resource, key, names=names)
     except _FHIR_SHAPE_ERRORS as exc:
         raise IngestError(f"malformed FHIR resource ({type(exc).__name__})", file=str(path),
                           line=line) from exc

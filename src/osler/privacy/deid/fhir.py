@@ -18,7 +18,7 @@ from typing import Any
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 
-__all__ = ["deidentify_bundle", "deidentify_resource", "patient_of"]
+__all__ = ["KnownNames", "deidentify_bundle", "deidentify_resource", "name_words", "patient_of"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?$")
@@ -152,34 +152,102 @@ def known_names(entries: list[dict[str, Any]]) -> dict[str, str]:
     mentions one is naming that person, even where no rule would have found it."""
     words: dict[str, str] = {}
     for e in entries:
-        res = e.get("resource") or {}
-        if res.get("resourceType") not in ("Patient", "RelatedPerson", "Practitioner", "Person"):
-            continue
-        for name in res.get("name") or []:
-            if not isinstance(name, dict):
-                continue
-            parts = [name.get("family"), *(name.get("given") or []), name.get("text")]
-            for part in parts:
-                for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", str(part or "")):
-                    words[w.lower()] = "NAME"
+        words.update(name_words(e.get("resource") or {}))
     return words
 
 
+_PEOPLE = ("Patient", "RelatedPerson", "Practitioner", "Person")
+
+
+def name_words(resource: dict[str, Any]) -> dict[str, str]:
+    """Lower-case words of a person resource's names -> "NAME" (empty for other resources)."""
+    words: dict[str, str] = {}
+    if not isinstance(resource, dict) or resource.get("resourceType") not in _PEOPLE:
+        return words
+    for name in resource.get("name") or []:
+        if not isinstance(name, dict):
+            continue
+        parts = [name.get("family"), *(name.get("given") or []), name.get("text")]
+        for part in parts:
+            for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", str(part or "")):
+                words[w.lower()] = "NAME"
+    return words
+
+
+class KnownNames:
+    """People's names met in FHIR resources outside a Bundle (bulk NDJSON: ``Patient.ndjson``
+    beside ``DocumentReference.ndjson``), for the resources that concern them.
+
+    A resource's free text is checked with the names of its patient (the Patient's own and
+    its RelatedPersons') and of every person it references (``author``, ``performer``, ...).
+    A practitioner's name is not applied to every note of a hospital's export: thousands of
+    surnames ("White", "Young") would redact everyday words everywhere.
+    """
+
+    def __init__(self) -> None:
+        self._of_patient: dict[str, dict[str, str]] = {}
+        self._of_reference: dict[str, dict[str, str]] = {}
+
+    def add(self, resource: dict[str, Any]) -> None:
+        words = name_words(resource)
+        if not words:
+            return
+        rtype, rid = resource.get("resourceType"), resource.get("id")
+        if rtype in ("Patient", "RelatedPerson"):
+            patient = patient_of(resource)
+            if patient:
+                self._of_patient.setdefault(patient, {}).update(words)
+        if isinstance(rid, str) and rid:
+            self._of_reference.setdefault(f"{rtype}/{rid}", {}).update(words)
+
+    def for_resource(self, resource: dict[str, Any]) -> dict[str, str]:
+        """The name words that ``resource``'s free text may mention."""
+        out = dict(self._of_patient.get(patient_of(resource) or "", {}))
+        for ref in _references(resource):
+            out.update(self._of_reference.get(ref, {}))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._of_reference)
+
+
+def _references(node: Any) -> set[str]:
+    """Every ``Type/id`` reference inside ``node``."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("reference")
+            if isinstance(ref, str) and _REFERENCE.match(ref):
+                found.add(ref)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str | None = None,
-                        uuid_types: dict[str, str] | None = None) -> dict[str, Any]:
-    """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`."""
+                        uuid_types: dict[str, str] | None = None,
+                        known: dict[str, str] | None = None) -> dict[str, Any]:
+    """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`;
+    ``known``: name words its free text may mention (:meth:`KnownNames.for_resource`)."""
     patient = patient if patient is not None else patient_of(resource)
-    return _Walker(key, patient, uuid_types or {}).walk(copy.deepcopy(resource))
+    return _Walker(key, patient, uuid_types or {}, known or None).walk(copy.deepcopy(resource))
 
 
-def deidentify_bundle(bundle: dict[str, Any], key: DeidKey) -> dict[str, Any]:
+def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *,
+                      names: KnownNames | None = None) -> dict[str, Any]:
     """A de-identified copy of a Bundle (or a single resource).
 
     All entries use the date shift of the Bundle's Patient, so one patient's timeline keeps its
     intervals; ``urn:uuid`` references are remapped consistently with entry ``fullUrl``s.
+    Free text is checked with the names of every person in the Bundle and, for a single
+    resource, with those ``names`` holds for it.
     """
     if bundle.get("resourceType") != "Bundle":
-        return deidentify_resource(bundle, key)
+        return deidentify_resource(bundle, key,
+                                   known=names.for_resource(bundle) if names else None)
     entries = bundle.get("entry") or []
     uuid_types = {}
     patient = None
@@ -190,7 +258,10 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey) -> dict[str, Any]:
             uuid_types[m["id"]] = res.get("resourceType")
         if res.get("resourceType") == "Patient" and patient is None:
             patient = res.get("id") or (m["id"] if m else None)
-    walker = _Walker(key, patient, uuid_types, known_names(entries))
+    known = known_names(entries)
+    if names is not None and patient is not None:
+        known = {**names.for_resource({"resourceType": "Patient", "id": patient}), **known}
+    walker = _Walker(key, patient, uuid_types, known)
     out = {k: v for k, v in bundle.items() if k != "entry"}
     out["id"] = key.pseudonym(str(bundle.get("id")), "fhir-id") if "id" in bundle else None
     out = {k: v for k, v in out.items() if v is not None}
