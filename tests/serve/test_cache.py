@@ -50,3 +50,19 @@ def test_derived_values_and_errors_live_and_die_with_their_record():
     assert cache.derived(a, "k", lambda: 8) == 8   # a record no longer kept: computed, not kept
     with pytest.raises(ValueError):
         PatientCache(-1)
+
+
+def test_kept_records_are_frozen_out_of_the_collector_every_n_puts():
+    import gc
+
+    gc.unfreeze()
+    try:
+        cache = PatientCache(10, freeze_every=3)
+        for i in range(2):
+            cache.put(_rec(f"p{i}"), "1")
+        assert gc.get_freeze_count() == 0
+        cache.put(_rec("p2"), "1")                 # the third put freezes
+        assert gc.get_freeze_count() > 0
+        assert not PatientCache(10).freeze_every   # off unless asked (a process-wide act)
+    finally:
+        gc.unfreeze()

@@ -423,3 +423,83 @@ def test_a_repeat_view_is_scored_once_and_nothing_is_kept_when_asked(demo_dir, t
         assert all(c[0]["indicator"] == "warning" for c in cards)
         assert cards[0][0]["detail"] == cards[2][0]["detail"]    # the same answer, new card ids
         assert cards[0][0]["uuid"] != cards[2][0]["uuid"]
+
+
+def _wait_for(url, check, seconds=60.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{url}/health").json()["cache"]
+        if check(status):
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"cache status never reached: {status}")
+
+
+def test_warming_scores_icu_patients_before_their_first_view_but_not_the_opted_out(
+        demo_dir, tokens, patients, tmp_path):
+    from osler.serve import ServeConfig, create_app
+    from osler.serve.background import BackgroundServer
+
+    config = ServeConfig(db=str(demo_dir / "osler.duckdb"),
+                         models={"sepsis": demo_dir / "models" / "sepsis"},
+                         users=demo_dir / "users.json", audit=tmp_path / "audit.jsonl",
+                         warm=True, refresh_seconds=0)
+    app = create_app(config)
+    svc = app.state.service
+    scored = []
+    assess = svc.monitors["sepsis"].assess
+    svc.monitors["sepsis"].assess = lambda stay: scored.append(stay) or assess(stay)
+    with BackgroundServer(app) as url:
+        status = _wait_for(url, lambda s: s["warm"] == "done")
+        # every ICU patient read; all but the one who opted out scored
+        assert status["patients"] == len(svc.warm_ids()) == status["warmed"] + 1
+        before = len(scored)
+        (card,) = _hook(url, tokens["clinician"], patients["septic"]).json()["cards"]
+        assert card["indicator"] == "warning"
+        assert len(scored) == before and svc.cache.hits == 1   # found ready, not scored now
+        (info,) = _hook(url, tokens["clinician"], patients["opted_out"]).json()["cards"]
+        assert info["indicator"] == "info"
+    from osler.features import icu_stays
+    from osler.store import open_store
+
+    with open_store(demo_dir / "osler.duckdb", read_only=True) as store:
+        theirs = {s.patient_id for s in icu_stays(store.patient(patients["opted_out"]))}
+    assert theirs and not theirs & {s.patient_id for s in scored}
+
+
+@pytest.mark.postgres
+def test_hours_written_while_serving_are_scored_on_arrival(demo_dir, tokens, patients,
+                                                          postgres_url, tmp_path):
+    from osler.pipelines.ingest_job import ingest_paths
+    from osler.serve import ServeConfig, create_app
+    from osler.serve.background import BackgroundServer
+    from osler.store import open_store
+
+    stay, patient = patients["septic_stay"], patients["septic"]
+    full = demo_dir / "synthetic" / "icu" / f"{stay}.psv"
+    rows = full.read_text().splitlines(keepends=True)
+    early = tmp_path / "early" / f"{stay}.psv"
+    early.parent.mkdir()
+    early.write_text("".join(rows[:6]))
+    options = {"physionet2019": {"patient_map": {stay: patient}}}
+    with open_store(postgres_url) as store:
+        ingest_paths([early], store, options=options)
+    config = ServeConfig(db=postgres_url, models={"sepsis": demo_dir / "models" / "sepsis"},
+                         users=demo_dir / "users.json", audit=tmp_path / "audit.jsonl",
+                         refresh_seconds=0.2)
+    app = create_app(config)
+    cache = app.state.service.cache
+    token = tokens["clinician"]
+    with BackgroundServer(app) as url:
+        first = _get(url, "/fhir/RiskAssessment", token, patient=patient).json()
+        with open_store(postgres_url) as store:
+            ingest_paths([full], store, options=options)
+        _wait_for(url, lambda s: s["refreshed"] >= 1)
+        misses = cache.misses
+        later = _get(url, "/fhir/RiskAssessment", token, patient=patient).json()
+        assert cache.misses == misses            # scored when the hours arrived, not now
+    iculos = rows[0].strip().split("|").index("ICULOS")
+    assert _icu_hour(first) == float(rows[5].split("|")[iculos])
+    assert _icu_hour(later) == float(rows[-1].split("|")[iculos])

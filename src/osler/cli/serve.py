@@ -36,10 +36,18 @@ def _model_pairs(values: tuple[str, ...]) -> dict[str, Path]:
 @click.option("--cache-patients", default=2000, show_default=True, type=click.IntRange(min=0),
               help="Patients whose record and assessments are kept in memory until the store "
                    "holds a newer version of them (0: read and score on every request).")
+@click.option("--warm", is_flag=True,
+              help="At start, score every patient with an ICU encounter in the background (as "
+                   "many as --cache-patients), so that first views find their risk ready.")
+@click.option("--refresh-seconds", default=60.0, show_default=True,
+              type=click.FloatRange(min=0),
+              help="How often kept patients are checked against the store and those written "
+                   "since are scored again (0: only when viewed).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 def serve(db: str | None, models: tuple[str, ...], users_file: str, audit_file: str,
-          key_file: str | None, cache_patients: int, host: str, port: int) -> None:
+          key_file: str | None, cache_patients: int, warm: bool, refresh_seconds: float,
+          host: str, port: int) -> None:
     """Serve CDS Hooks and the FHIR-shaped API over the store (needs the serve extra).
 
     With a DuckDB store the service opens it read-only; for ingest while serving use
@@ -56,7 +64,8 @@ def serve(db: str | None, models: tuple[str, ...], users_file: str, audit_file: 
 
     config = ServeConfig(db=resolve_db(db), models=_model_pairs(models), users=Path(users_file),
                          audit=Path(audit_file), key_file=Path(key_file) if key_file else None,
-                         cache_patients=cache_patients)
+                         cache_patients=cache_patients, warm=warm,
+                         refresh_seconds=refresh_seconds, freeze_kept=True)
     app = create_app(config)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: serving on {host} over plain HTTP: bearer tokens and patient data "

@@ -19,6 +19,7 @@ from osler import __version__
 from osler.errors import AccessDenied, ConsentError, DataError
 from osler.serve import cds_hooks, fhir_api
 from osler.serve.deps import caller, service
+from osler.serve.refresh import Refresher
 from osler.serve.resources import operation_outcome
 from osler.serve.service import NotFound, ServeConfig, Service
 from osler.serve.users import Principal
@@ -29,16 +30,20 @@ __all__ = ["create_app"]
 def create_app(config: ServeConfig) -> FastAPI:
     """Build the app; the store, models and users are loaded now, so errors show at start."""
     svc = Service(config)
+    refresher = Refresher(svc)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        refresher.start()
         yield
+        refresher.stop()
         svc.close()
 
     # no /docs or /redoc: their pages load scripts from a CDN; /openapi.json stays for integrators
     app = FastAPI(title="Osler", version=__version__, lifespan=lifespan, docs_url=None,
                   redoc_url=None)
     app.state.service = svc
+    app.state.refresher = refresher
     app.include_router(cds_hooks.router)
     app.include_router(fhir_api.router)
     for exc_type, status, code in ((AccessDenied, 403, "forbidden"),
@@ -52,7 +57,8 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, Any]:
-        return {"status": "ok", "version": __version__, "tasks": sorted(svc.monitors)}
+        return {"status": "ok", "version": __version__, "tasks": sorted(svc.monitors),
+                "cache": {"patients": len(svc.cache), **refresher.status}}
 
     @app.get("/models", tags=["service"])
     def models(who: Principal = Depends(caller), s: Service = Depends(service)) -> dict:

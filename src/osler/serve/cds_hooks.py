@@ -13,9 +13,11 @@ import uuid
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from osler.errors import ConsentError, DataError
+from osler.record import PatientRecord
 from osler.serve.deps import caller, service
 from osler.serve.resources import TASK_SYSTEM, evidence_display
 from osler.serve.service import NotFound, Service
@@ -27,6 +29,7 @@ router = APIRouter(prefix="/cds-services", tags=["CDS Hooks"])
 
 _SERVICES = {
     "osler-sepsis": {
+        "id": "osler-sepsis",
         "task": "sepsis",
         "hook": "patient-view",
         "title": "Osler sepsis early warning",
@@ -78,9 +81,14 @@ def _spec(service_id: str, svc: Service) -> dict[str, Any]:
 
 
 @router.post("/{service_id}")
-def call(service_id: str, request: HookRequest, svc: Service = Depends(service),
-         who: Principal = Depends(caller)) -> dict[str, Any]:
-    """Answer one hook call with zero or one card."""
+async def call(service_id: str, request: HookRequest, svc: Service = Depends(service),
+               who: Principal = Depends(caller)) -> dict[str, Any]:
+    """Answer one hook call with zero or one card.
+
+    A chart whose assessment is ready (kept and current: :meth:`Service.ready_record`) is
+    answered here on the event loop, in about a tenth of a millisecond; any other is read and
+    scored in a worker thread (tens of milliseconds), so that it never holds up the others.
+    """
     spec = _spec(service_id, svc)
     if request.hook != spec["hook"]:
         raise HTTPException(400, f"service {service_id!r} answers the {spec['hook']!r} hook; "
@@ -94,9 +102,18 @@ def call(service_id: str, request: HookRequest, svc: Service = Depends(service),
     user = user[:200] if isinstance(user, str) else None
     encounter = request.context.get("encounterId")
     encounter = encounter if isinstance(encounter, str) and encounter else None
-    action = f"cds:{service_id}"
+    ready = svc.ready_record(patient_id, spec["task"], encounter)
+    if ready is not None:
+        return _respond(svc, who, spec, patient_id, user, encounter, ready)
+    return await run_in_threadpool(_respond, svc, who, spec, patient_id, user, encounter, None)
+
+
+def _respond(svc: Service, who: Principal, spec: dict[str, Any], patient_id: str,
+             user: str | None, encounter: str | None, ready: PatientRecord | None
+             ) -> dict[str, Any]:
     try:
-        record = svc.patient_for(who, patient_id, action=action, user=user)
+        record = svc.patient_for(who, patient_id, action=f"cds:{spec['id']}", user=user,
+                                 record=ready)
     except ConsentError:
         return _answer(svc, who, spec, patient_id, user, "info",
                        "No sepsis assessment: the patient has not consented to decision "

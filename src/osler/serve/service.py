@@ -44,6 +44,10 @@ class NotFound(DataError):
     """The patient, stay or record asked for is not in the store."""
 
 
+def _assess_key(task: str, stay: PatientRecord) -> tuple:
+    return ("assess", task, stay.patient_id, stay.events[0].id)
+
+
 def _named(stays: list[PatientRecord], encounter: str | None) -> list[PatientRecord]:
     if encounter is None:
         return stays
@@ -73,6 +77,16 @@ class ServeConfig:
     cache_patients : int
         Patients whose record and assessments are kept between requests until the store's
         revision of them changes (:mod:`osler.serve.cache`); 0 reads and scores every time.
+    warm : bool
+        At start, read and score every patient with an ICU encounter (as many as the cache
+        holds), in the background, so that a chart's first view finds its assessment ready.
+    refresh_seconds : float
+        How often the kept patients are checked against the store, and those written since
+        read and scored again (score on arrival, for PostgreSQL stores fed while serving);
+        0 checks only when a chart is viewed.
+    freeze_kept : bool
+        Keep kept records out of the cyclic garbage collector (``gc.freeze`` every 32 new
+        records): a process-wide setting, so ``osler serve``, which owns its process, sets it.
     """
 
     db: str
@@ -82,6 +96,9 @@ class ServeConfig:
     key_file: Path | None = None
     top_k: int = 3
     cache_patients: int = 2000
+    warm: bool = False
+    refresh_seconds: float = 60.0
+    freeze_kept: bool = False
 
 
 class Service:
@@ -111,7 +128,8 @@ class Service:
             self.store.close()
             raise
         self._store_lock = threading.Lock()
-        self.cache = PatientCache(config.cache_patients)
+        self.cache = PatientCache(config.cache_patients,
+                                  freeze_every=32 if config.freeze_kept else 0)
         self.started = datetime.now(timezone.utc)
 
     def close(self) -> None:
@@ -132,9 +150,11 @@ class Service:
                                f"may: {sorted(_ALLOWED[action])}")
 
     def patient_for(self, principal: Principal, patient_id: str, *, action: str,
-                    purpose: str = "treatment", user: str | None = None) -> PatientRecord:
+                    purpose: str = "treatment", user: str | None = None,
+                    record: PatientRecord | None = None) -> PatientRecord:
         """The stored record of ``patient_id`` for ``principal``, checked and audited.
 
+        ``record``: the current record when the caller has it already (:meth:`ready_record`).
         Raises :class:`AccessDenied`, :class:`NotFound` or :class:`ConsentError`; each outcome
         is written to the audit trail before it is raised.
         """
@@ -144,7 +164,7 @@ class Service:
             self.audit.record(actor=principal.actor, role=principal.role, action=action,
                               patient=patient_id, purpose=purpose, outcome=outcome, user=user)
 
-        record = self._record(patient_id)
+        record = record if record is not None else self._record(patient_id)
         if record is None:
             log("not-found")
             raise NotFound("no such patient in the store")
@@ -167,6 +187,26 @@ class Service:
                     self.cache.put(record, revision)
         return record
 
+    def ready_record(self, patient_id: str, task: str, encounter: str | None
+                     ) -> PatientRecord | None:
+        """The kept record of ``patient_id`` if it is current and ``task``'s assessments of
+        the stays ``encounter`` names are kept with it; ``None`` otherwise, or when the store
+        is busy. Never waits: the event loop asks it, and only a ready chart is answered there.
+        """
+        if not self._store_lock.acquire(blocking=False):
+            return None
+        try:
+            record = self.cache.get(patient_id, self.store.revision(patient_id), count=False)
+        finally:
+            self._store_lock.release()
+        if record is None or not self.cache.has(record, ("stays", task)):
+            return None
+        _, named = self.stays(record, encounter, task)
+        if all(self.cache.has(record, _assess_key(task, s)) for s in named):
+            self.cache.count_hit()
+            return record
+        return None
+
     def stays(self, record: PatientRecord, encounter: str | None, task: str
               ) -> tuple[list[PatientRecord], list[PatientRecord]]:
         """The patient's ICU stays of the kind ``task`` reads (hourly PhysioNet-2019 grids for
@@ -179,8 +219,47 @@ class Service:
     def assess(self, task: str, record: PatientRecord, stay: PatientRecord):
         """The task's assessment of ``stay`` (one of ``record``'s), kept with the record;
         :class:`DataError` when the stay holds no measured value yet."""
-        return self.cache.derived(record, ("assess", task, stay.patient_id, stay.events[0].id),
+        return self.cache.derived(record, _assess_key(task, stay),
                                   lambda: self.monitors[task].assess(stay))
+
+    # -- score on arrival ------------------------------------------------------------------------
+    def warm_ids(self) -> list[str]:
+        """The patients :attr:`ServeConfig.warm` scores at start."""
+        with self._store_lock:
+            ids = self.store.patient_ids(encounter_class="ICU")
+        return ids[:self.config.cache_patients]
+
+    def keep_current(self, patient_ids: list[str] | None = None,
+                     stop: threading.Event | None = None) -> int:
+        """Read and score again each patient (default: every kept one) whose stored record is
+        not the kept one, so that the next view of the chart finds its assessment ready; stop
+        early when ``stop`` is set. Patients whose consent does not permit treatment use are
+        not scored. Nothing is audited: no one is shown anything. Returns how many were
+        scored."""
+        done = 0
+        for pid in self.cache.patient_ids() if patient_ids is None else patient_ids:
+            if stop is not None and stop.is_set():
+                break
+            with self._store_lock:
+                revision = self.store.revision(pid)
+            if revision is None or self.cache.capacity == 0 or self.cache.current(pid, revision):
+                continue      # the store cannot tell (nothing is kept), or nothing changed
+            record = self._record(pid)
+            if record is None:
+                continue
+            try:
+                require_consent(record, "treatment")
+            except ConsentError:
+                continue
+            for task in self.monitors:
+                stays, _ = self.stays(record, None, task)
+                for stay in stays:
+                    try:
+                        self.assess(task, record, stay)
+                    except DataError:
+                        pass      # a stay without a measured value yet: kept as such
+            done += 1
+        return done
 
     def patient_of_event(self, event_id: str) -> str | None:
         with self._store_lock:

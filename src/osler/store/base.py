@@ -149,8 +149,14 @@ class Store(abc.ABC):
                                     for qid, (f, rec, line, reason) in unique.items()])
 
     # -- reading -----------------------------------------------------------------------------
-    def patient_ids(self) -> list[str]:
-        return [r[0] for r in self._query("SELECT person_id FROM person ORDER BY person_id")]
+    def patient_ids(self, *, encounter_class: str | None = None) -> list[str]:
+        """Every stored patient's id, in order; with ``encounter_class`` (e.g. ``"ICU"``),
+        those with an encounter of that class."""
+        if encounter_class is None:
+            return [r[0] for r in self._query("SELECT person_id FROM person ORDER BY person_id")]
+        return [r[0] for r in self._query(
+            "SELECT DISTINCT person_id FROM visit_occurrence WHERE encounter_class = ? "
+            "ORDER BY person_id", (encounter_class,))]
 
     def patient(self, patient_id: str) -> PatientRecord | None:
         """The stored record of one patient, or ``None``."""
