@@ -33,9 +33,10 @@ def _model_pairs(values: tuple[str, ...]) -> dict[str, Path]:
 @click.option("--key-file", type=click.Path(dir_okay=False),
               help="Key for patient pseudonyms in the audit log (default: AUDIT.key, created "
                    "owner-only if absent).")
-@click.option("--cache-patients", default=2000, show_default=True, type=click.IntRange(min=0),
+@click.option("--cache-patients", default=500, show_default=True, type=click.IntRange(min=0),
               help="Patients whose record and assessments are kept in memory until the store "
-                   "holds a newer version of them (0: read and score on every request).")
+                   "holds a newer version of them, about 0.5-1 MB each (a record of ~500 "
+                   "events took 0.52 MB); 0: read and score on every request.")
 @click.option("--warm", is_flag=True,
               help="At start, score every patient with an ICU encounter in the background (as "
                    "many as --cache-patients), so that first views find their risk ready.")

@@ -77,6 +77,7 @@ class ServeConfig:
     cache_patients : int
         Patients whose record and assessments are kept between requests until the store's
         revision of them changes (:mod:`osler.serve.cache`); 0 reads and scores every time.
+        Each takes about 0.5-1 MB (a synthetic record of ~500 events: 0.52 MB).
     warm : bool
         At start, read and score every patient with an ICU encounter (as many as the cache
         holds), in the background, so that a chart's first view finds its assessment ready.
@@ -95,7 +96,7 @@ class ServeConfig:
     audit: Path
     key_file: Path | None = None
     top_k: int = 3
-    cache_patients: int = 2000
+    cache_patients: int = 500
     warm: bool = False
     refresh_seconds: float = 60.0
     freeze_kept: bool = False
