@@ -37,6 +37,6 @@ def sepsis(model_dir: str, stay: str, top: int, as_json: bool) -> None:
 
 
 def _evidence_text(e) -> str:
-    value = "missing" if e.value is None else f"{e.value:g}{' ' + e.unit if e.unit else ''}"
+    value = e.value_text()
     where = f" @h{e.offset.total_seconds() / 3600:g}" if e.offset is not None else ""
     return f"{e.label} {value}{where} ({e.contribution:+.2f})"

@@ -45,6 +45,14 @@ class Evidence:
     offset: timedelta | None = None
     detail: str | None = None
 
+    def value_text(self) -> str:
+        """The value as a reader sees it: ``"7.31"``, ``"98 mm[Hg]"``, or ``"missing"``."""
+        value = self.to_dict()["value"]
+        if value is None or (isinstance(value, float) and value != value):
+            return "missing"
+        shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+        return f"{shown} {self.unit}" if self.unit else shown
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (times as ISO 8601, offsets in hours)."""
         value = self.value

@@ -35,11 +35,7 @@ def _hour(hour: float | None) -> list[dict[str, Any]]:
 
 def evidence_display(e: Evidence) -> str:
     """``label: value unit`` of one evidence item."""
-    value = e.to_dict()["value"]
-    shown = "missing" if value is None else (f"{value:.4g}" if isinstance(value, float)
-                                             else str(value))
-    unit = f" {e.unit}" if e.unit and value is not None else ""
-    return f"{e.label}: {shown}{unit}"
+    return f"{e.label}: {e.value_text()}"
 
 
 def risk_assessment(task: str, patient_id: str, risk, *, fingerprint: str,
