@@ -165,3 +165,29 @@ def test_a_read_only_duckdb_store_keeps_one_revision(tmp_path):
                                  "duckdb.connect(sys.argv[1])", str(path)],
                                 capture_output=True, text=True)
         assert writer.returncode != 0 and "lock" in writer.stderr.lower()
+
+
+@pytest.mark.postgres
+def test_a_row_moved_to_another_patient_changes_both_revisions(postgres_url, tmp_path):
+    """Event ids do not name the patient: a resource re-filed under the right patient leaves
+    the first patient's person row alone unless the store rewrites it too (and DuckDB moves
+    the row the same way)."""
+    from dataclasses import replace
+
+    for url in (str(tmp_path / "s.duckdb"), postgres_url):
+        _moved_between_patients(url, replace)
+
+
+def _moved_between_patients(url, replace):
+    postgres = url.startswith("postgresql")
+    with open_store(url) as store:
+        a, b = _record("pa"), _record("pb")
+        store.write([a, b])
+        before_a, before_b = store.revision("pa"), store.revision("pb")
+        moved = a.events[0]                       # one of A's observations, filed under B
+        store.write([replace(b, events=(*b.events, moved))])
+        assert moved.id not in {e.id for e in store.patient("pa").events}
+        assert moved.id in {e.id for e in store.patient("pb").events}
+        if postgres:
+            assert store.revision("pb") != before_b
+            assert store.revision("pa") != before_a   # A lost an event: a new revision

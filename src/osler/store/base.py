@@ -116,8 +116,16 @@ class Store(abc.ABC):
         summary.patient_ids = set(persons)
         with self.transaction():
             self._replace_rows(_PERSON, list(persons.values()))
+            earlier: set[str] = set()
             for table, rows in by_table.items():
-                self._replace_rows(TABLES[table], list(rows.values()))
+                earlier |= self._replace_rows(TABLES[table], list(rows.values()))
+            # A row that moved here from another patient (a resource re-filed under the right
+            # patient) changed that patient's record too: rewrite its person row, so that its
+            # revision moves as well.
+            moved = sorted(earlier - set(persons))
+            if moved:
+                self._execute("UPDATE person SET person_id = person_id WHERE person_id = ANY(?)",
+                              (moved,))
         return summary
 
     def _merged_persons(self, batch: list[PatientRecord]) -> dict[str, tuple]:
@@ -172,6 +180,10 @@ class Store(abc.ABC):
             "SELECT * FROM label WHERE person_id = ? ORDER BY label_offset_s, label_time",
             (patient_id,))]
         return person_from_row(person[0], events, labels)
+
+    #: Whether :meth:`revision` answers without asking the database (a store that cannot
+    #: change while open), so that a caller that must not wait may ask it.
+    static_revisions = False
 
     def revision(self, patient_id: str) -> str | None:
         """A token that changes whenever the stored record of ``patient_id`` changes, so that a
@@ -233,8 +245,9 @@ class Store(abc.ABC):
     def _query_dicts(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]: ...
 
     @abc.abstractmethod
-    def _replace_rows(self, table: Table, rows: list[tuple]) -> None:
-        """Delete rows whose key is among ``rows``' keys, then insert ``rows`` (in a txn)."""
+    def _replace_rows(self, table: Table, rows: list[tuple]) -> set[str]:
+        """Delete rows whose key is among ``rows``' keys, then insert ``rows`` (in a txn);
+        return the ``person_id`` of every deleted row (empty for tables without one)."""
 
     @abc.abstractmethod
     def transaction(self) -> AbstractContextManager[None]: ...

@@ -34,6 +34,7 @@ class DuckDBStore(Store):
         self._con.execute("SET TimeZone = 'UTC'")
         self._in_txn = False
         self._read_only = read_only
+        self.static_revisions = read_only
 
     def revision(self, patient_id: str) -> str | None:
         # Read-only, the file cannot change while it is open: DuckDB lets no other process
@@ -51,17 +52,20 @@ class DuckDBStore(Store):
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
-    def _replace_rows(self, table: Table, rows: list[tuple]) -> None:
+    def _replace_rows(self, table: Table, rows: list[tuple]) -> set[str]:
         if not rows:
-            return
+            return set()
         columns = list(zip(*rows))
         staged = pa.table({name: pa.array(col, type=_ARROW[typ])
                            for (name, typ), col in zip(table.columns, columns)})
         self._con.register("osler_staged", staged)
         try:
-            self._con.execute(f"DELETE FROM {table.name} WHERE {table.key} IN "
-                              f"(SELECT {table.key} FROM osler_staged)")
+            owner = "person_id" if "person_id" in table.column_names else "NULL"
+            replaced = self._con.execute(f"DELETE FROM {table.name} WHERE {table.key} IN "
+                                         f"(SELECT {table.key} FROM osler_staged) "
+                                         f"RETURNING {owner}").fetchall()
             self._con.execute(f"INSERT INTO {table.name} SELECT * FROM osler_staged")
+            return {r[0] for r in replaced if r[0] is not None}
         finally:
             self._con.unregister("osler_staged")
 

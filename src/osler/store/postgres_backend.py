@@ -46,9 +46,9 @@ class PostgresStore(Store):
             cur.execute(self._sql(sql), params)
             return list(cur.fetchall())
 
-    def _replace_rows(self, table: Table, rows: list[tuple]) -> None:
+    def _replace_rows(self, table: Table, rows: list[tuple]) -> set[str]:
         if not rows:
-            return
+            return set()
         cols = ", ".join(table.column_names)
         tmp = f"staged_{table.name}"
         with self._con.cursor() as cur:
@@ -57,10 +57,14 @@ class PostgresStore(Store):
             with cur.copy(f"COPY {tmp} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cur.execute(f"DELETE FROM {table.name} t USING {tmp} s "
-                        f"WHERE t.{table.key} = s.{table.key}")
+            owner = "t.person_id" if "person_id" in table.column_names else "NULL"
+            cur.execute(f"WITH gone AS (DELETE FROM {table.name} t USING {tmp} s "
+                        f"WHERE t.{table.key} = s.{table.key} RETURNING {owner} AS pid) "
+                        "SELECT DISTINCT pid FROM gone")
+            replaced = {r[0] for r in cur.fetchall() if r[0] is not None}
             cur.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {tmp}")
             cur.execute(f"TRUNCATE {tmp}")
+            return replaced
 
     def revision(self, patient_id: str) -> str | None:
         # A write deletes and inserts the person row, so its row version (xmin, the id of the
