@@ -66,3 +66,34 @@ def test_kept_records_are_frozen_out_of_the_collector_every_n_puts():
         assert not PatientCache(10).freeze_every   # off unless asked (a process-wide act)
     finally:
         gc.unfreeze()
+
+
+def test_a_kept_error_is_a_fresh_copy_without_the_frame_that_raised_it():
+    import gc
+
+    cache = PatientCache(4)
+    a = _rec("a")
+    cache.put(a, "1")
+
+    def fails():
+        raise DataError("no measured value yet")
+
+    raised = []
+    for _ in range(2):
+        try:
+            cache.derived(a, "e", fails)
+        except DataError as exc:
+            raised.append(exc)
+    assert raised[0] is not raised[1] and str(raised[0]) == str(raised[1])
+    kept = cache.derived_now(a, ["e"])["e"]
+    assert kept.error.__traceback__ is None          # nothing ties the entry to a frame
+    calls = []
+
+    def other():
+        calls.append(1)
+        raise KeyError("a bug, not a data condition")
+
+    for _ in range(2):                                 # other errors are never kept
+        with pytest.raises(KeyError):
+            cache.derived(a, "k", other)
+    assert len(calls) == 2

@@ -11,15 +11,17 @@ stored one: a new consent is a write, so it gives a new revision.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from osler.errors import DataError
 from osler.record import PatientRecord
 
-__all__ = ["PatientCache"]
+__all__ = ["PatientCache", "raise_or_return"]
 
 
 @dataclass
@@ -84,31 +86,33 @@ class PatientCache:
         if freeze:
             _freeze()
 
-    def has(self, record: PatientRecord, key: Hashable) -> bool:
-        """Whether ``record`` is the kept one and ``key`` is derived from it already."""
+    def derived_now(self, record: PatientRecord, keys: list[Hashable]) -> dict | None:
+        """The values of ``keys`` derived from ``record`` if it is the kept one and all are
+        there (taken at once, so a later put cannot swap the record between them), else
+        ``None``; an error kept for a key is its value (see :func:`raise_or_return`)."""
         with self._lock:
             kept = self._kept.get(record.patient_id)
-            return kept is not None and kept.record is record and key in kept.derived
+            if kept is None or kept.record is not record or \
+                    any(k not in kept.derived for k in keys):
+                return None
+            return {k: kept.derived[k] for k in keys}
 
     def derived(self, record: PatientRecord, key: Hashable, compute: Callable[[], Any]) -> Any:
         """``compute()``, kept with ``record`` under ``key`` while ``record`` is the kept one.
 
-        An exception raised by ``compute`` is kept too and raised again: a stay that cannot be
-        scored now cannot be scored until its record changes."""
+        A :class:`DataError` raised by ``compute`` is kept too and raised again (a copy each
+        time): a stay that cannot be scored now cannot be scored until its record changes."""
         with self._lock:
             kept = self._kept.get(record.patient_id)
             mine = kept is not None and kept.record is record
             if mine and key in kept.derived:
-                value = kept.derived[key]
-                if isinstance(value, _Raised):
-                    raise value.error.with_traceback(None)
-                return value
+                return _value(kept.derived[key])
         try:
             value = compute()
-        except Exception as exc:
-            if mine:
+        except DataError as exc:
+            if mine:   # a copy: the raised one holds its traceback, and so this frame
                 with self._lock:
-                    kept.derived[key] = _Raised(exc)
+                    kept.derived[key] = _Raised(copy.copy(exc))
             raise
         if mine:
             with self._lock:
@@ -121,7 +125,18 @@ class PatientCache:
 
 @dataclass(frozen=True)
 class _Raised:
-    error: Exception
+    error: DataError
+
+
+def raise_or_return(value: Any) -> Any:
+    """A kept value, or its kept error raised (a fresh copy: threads may raise it at once)."""
+    return _value(value)
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, _Raised):
+        raise copy.copy(value.error)
+    return value
 
 
 def _freeze() -> None:
@@ -129,10 +144,12 @@ def _freeze() -> None:
 
     Kept records are many small objects that live for hours; every full collection walked
     them all while requests waited (pauses of a few hundred ms at 50 concurrent calls).
-    Frozen, they are still freed by reference counting when evicted (records hold no
-    reference cycles); only cyclic garbage alive at the moment of freezing is never
-    collected, a few objects each time, and freezing happens once per ``freeze_every`` puts.
+    Frozen, they are still freed by reference counting when evicted (records and what is
+    derived from them hold no reference cycles: a kept error is a copy without its
+    traceback); only cyclic garbage older than the youngest generation at the moment of
+    freezing is never collected, and freezing happens once per ``freeze_every`` puts.
     """
     import gc
 
+    gc.collect(0)   # the youngest garbage first (cheap), so that little of it is pinned
     gc.freeze()

@@ -17,7 +17,7 @@ from osler.errors import AccessDenied, ConsentError, DataError
 from osler.features import icu_stays
 from osler.privacy import AuditLog, DeidKey, load_key, require_consent, write_key
 from osler.record import PatientRecord
-from osler.serve.cache import PatientCache
+from osler.serve.cache import PatientCache, raise_or_return
 from osler.serve.users import Principal, Users
 
 __all__ = ["NotFound", "SERVED_TASKS", "ServeConfig", "Service"]
@@ -42,6 +42,21 @@ _ALLOWED = {
 
 class NotFound(DataError):
     """The patient, stay or record asked for is not in the store."""
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A chart answerable from the cache alone (see :meth:`Service.ready`)."""
+
+    record: PatientRecord
+    stays: list[PatientRecord]
+    named: list[PatientRecord]
+    task: str
+    assessments: dict
+
+    def assess(self, stay: PatientRecord):
+        """The kept assessment of ``stay``, or its kept :class:`DataError` raised."""
+        return raise_or_return(self.assessments[_assess_key(self.task, stay)])
 
 
 def _assess_key(task: str, stay: PatientRecord) -> tuple:
@@ -155,7 +170,7 @@ class Service:
                     record: PatientRecord | None = None) -> PatientRecord:
         """The stored record of ``patient_id`` for ``principal``, checked and audited.
 
-        ``record``: the current record when the caller has it already (:meth:`ready_record`).
+        ``record``: the current record when the caller has it already (:meth:`ready`).
         Raises :class:`AccessDenied`, :class:`NotFound` or :class:`ConsentError`; each outcome
         is written to the audit trail before it is raised.
         """
@@ -188,26 +203,28 @@ class Service:
                     self.cache.put(record, revision)
         return record
 
-    def ready_record(self, patient_id: str, task: str, encounter: str | None
-                     ) -> PatientRecord | None:
-        """The kept record of ``patient_id`` if it is current and ``task``'s assessments of
-        the stays ``encounter`` names are kept with it; ``None`` otherwise, or when the store
-        is busy. Never waits: the event loop asks it, and only a ready chart is answered there.
-        """
-        if not self._store_lock.acquire(blocking=False):
+    def ready(self, patient_id: str, task: str, encounter: str | None) -> Ready | None:
+        """What answers a chart view with no reading or scoring: the kept record, its stays of
+        ``task`` and their kept assessments, taken from the cache at once; ``None`` when any is
+        missing or the store's revisions can change (then the store must be asked, which the
+        event loop that calls this must not wait for)."""
+        if not self.store.static_revisions:
             return None
-        try:
-            record = self.cache.get(patient_id, self.store.revision(patient_id), count=False)
-        finally:
-            self._store_lock.release()
-        if record is None or not self.cache.has(record, ("stays", task)):
+        record = self.cache.get(patient_id, self.store.revision(patient_id), count=False)
+        if record is None:
             return None
-        stays, named = self.stays(record, encounter, task)
+        kept = self.cache.derived_now(record, [("stays", task)])
+        if kept is None:
+            return None
+        stays = kept[("stays", task)]
+        named = _named(stays, encounter)
         # an encounter Osler does not know falls back to the only stay: that one must be ready
-        if all(self.cache.has(record, _assess_key(task, s)) for s in named or stays):
-            self.cache.count_hit()
-            return record
-        return None
+        keys = [_assess_key(task, s) for s in named or stays]
+        assessments = self.cache.derived_now(record, keys)
+        if assessments is None:
+            return None
+        self.cache.count_hit()
+        return Ready(record, stays, named, task, assessments)
 
     def stays(self, record: PatientRecord, encounter: str | None, task: str
               ) -> tuple[list[PatientRecord], list[PatientRecord]]:
