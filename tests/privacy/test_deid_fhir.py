@@ -68,3 +68,20 @@ def test_a_bundles_own_names_are_found_in_its_free_text():
     out = deidentify_bundle(bundle, DeidKey(b"k" * 32))
     text = out["entry"][1]["resource"]["note"][0]["text"]
     assert "Quorbelle" not in text and "Vantrixon" not in text and "her son" in text
+
+
+def test_people_are_found_by_every_form_of_reference_to_them():
+    from osler.privacy.deid.fhir import KnownNames
+
+    names = KnownNames()
+    names.add({"resourceType": "Practitioner", "id": "d1", "name": [{"family": "Plimmerton"}],
+               "identifier": [{"system": "http://hl7.org/fhir/sid/us-npi", "value": "9999"}]},
+              "urn:uuid:5b3c7a2e-0000-4000-8000-000000000001")
+    for ref in ("Practitioner/d1", "https://ehr.example.org/fhir/Practitioner/d1",
+                "Practitioner/d1/_history/3", "urn:uuid:5b3c7a2e-0000-4000-8000-000000000001",
+                "Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999",
+                "Practitioner?identifier=http://hl7.org/fhir/sid/us-npi%7C9999"):
+        note = {"resourceType": "DocumentReference", "author": [{"reference": ref}]}
+        assert names.for_resource(note) == {"plimmerton": "NAME"}, ref
+    assert names.for_resource({"resourceType": "DocumentReference",
+                               "author": [{"reference": "Practitioner/d2"}]}) == {}

@@ -38,6 +38,7 @@ def test_folding_keeps_length_and_ascii_text_and_takes_marks_along():
     ("Lives with sister प्रिया in town.", ["प्रिया"]),            # vowel signs are marks
     ("Brother Γιώργος Παπαδόπουλος aware.", ["Γιώργος Παπαδόπουλος"]),
     ("Called Ivаn today.", ["Ivаn"]),                               # a Cyrillic "а" inside
+    ("Seen with son jοhn.", ["jοhn"]),                              # a Greek omicron inside
 ])
 def test_words_in_other_scripts_are_redacted_as_names(text, words):
     for spans in (detect_phi(text), detect_phi_notes([text, "No names here."])[0]):
@@ -47,7 +48,8 @@ def test_words_in_other_scripts_are_redacted_as_names(text, words):
 
 
 def test_greek_units_and_receptor_names_are_kept():
-    text = "Vanc 15 µg/mL, digoxin 0.5 μg; on a β-blocker; αβ T cells normal."
+    text = ("Vanc 15 µg/mL, digoxin 0.5 μg; on a β-blocker; αβ T cells normal; "
+            "impedance 520 Ω; TNFα and IFNγ raised.")
     assert [text[s.start:s.end] for s in detect_phi(text)] == []
 
 

@@ -238,10 +238,11 @@ def _known_names(paths: list[Path]):
             except ValueError:
                 continue
             entries = obj.get("entry") if isinstance(obj, dict) else None
-            for res in ([e.get("resource") for e in entries if isinstance(e, dict)]
-                        if isinstance(entries, list) else [obj]):
+            for res, url in ([(e.get("resource"), e.get("fullUrl")) for e in entries
+                              if isinstance(e, dict)] if isinstance(entries, list)
+                             else [(obj, None)]):
                 if isinstance(res, dict):
-                    names.add(res)
+                    names.add(res, url if isinstance(url, str) else None)
     return names
 
 

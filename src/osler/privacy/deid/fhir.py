@@ -188,7 +188,9 @@ class KnownNames:
         self._of_patient: dict[str, dict[str, str]] = {}
         self._of_reference: dict[str, dict[str, str]] = {}
 
-    def add(self, resource: dict[str, Any]) -> None:
+    def add(self, resource: dict[str, Any], full_url: str | None = None) -> None:
+        """Take the names of ``resource`` (a person) under every form a reference to it may
+        take: ``Type/id``, its Bundle ``fullUrl``, and ``Type?identifier=[system|]value``."""
         words = name_words(resource)
         if not words:
             return
@@ -197,8 +199,16 @@ class KnownNames:
             patient = patient_of(resource)
             if patient:
                 self._of_patient.setdefault(patient, {}).update(words)
-        if isinstance(rid, str) and rid:
-            self._of_reference.setdefault(f"{rtype}/{rid}", {}).update(words)
+        keys = [f"{rtype}/{rid}"] if isinstance(rid, str) and rid else []
+        if full_url:
+            keys.append(full_url)
+        for ident in resource.get("identifier") or []:
+            if isinstance(ident, dict) and ident.get("value"):
+                keys.append(f"{rtype}?identifier={ident['value']}")
+                if ident.get("system"):
+                    keys.append(f"{rtype}?identifier={ident['system']}|{ident['value']}")
+        for key in keys:
+            self._of_reference.setdefault(key, {}).update(words)
 
     def for_resource(self, resource: dict[str, Any]) -> dict[str, str]:
         """The name words that ``resource``'s free text may mention."""
@@ -211,16 +221,28 @@ class KnownNames:
         return len(self._of_reference)
 
 
+_ABSOLUTE_REFERENCE = re.compile(r"(?:^|/)(?P<ref>[A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64})"
+                                 r"(?:/_history/[^/]+)?$")
+
+
 def _references(node: Any) -> set[str]:
-    """Every ``Type/id`` reference inside ``node``."""
+    """Every reference inside ``node``, as :meth:`KnownNames.add` keys them: ``Type/id`` (also
+    from an absolute URL or a versioned one), ``urn:uuid:...``, ``Type?identifier=...``."""
+    from urllib.parse import unquote
+
     found: set[str] = set()
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             ref = item.get("reference")
-            if isinstance(ref, str) and _REFERENCE.match(ref):
-                found.add(ref)
+            if isinstance(ref, str) and ref:
+                if ref.startswith("urn:uuid:") or "?identifier=" in ref:
+                    found.add(unquote(ref))
+                else:
+                    m = _ABSOLUTE_REFERENCE.search(ref)
+                    if m:
+                        found.add(m["ref"])
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

@@ -67,8 +67,9 @@ def other_script_words(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     a word in Cyrillic, Arabic, Han, Devanagari ... is one they cannot judge, and in such notes
     it is most often a name (the patient's, a relative's) or a place written as its owner
     writes it: a missed name costs more than a redacted word. A word that mixes scripts
-    ("Ivаn" with a Cyrillic "а") counts too. Greek letters stand for units and receptors
-    ("µg", "β-blocker", "αβ T cells"), so a Greek word needs three Greek letters.
+    ("Ivаn" with a Cyrillic "а", "jοhn" with a Greek omicron) counts too. Greek letters
+    stand for units and receptors ("µg", "β-blocker", "αβ T cells", "TNFα"), so a Greek word
+    needs three Greek letters, and a Latin word only a Greek letter that passes for Latin.
     """
     if text.isascii():
         return spans
@@ -86,12 +87,25 @@ def other_script_words(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
 
 
 def _other_script(word: str) -> bool:
-    greek = other = 0
+    greek = other = latin = lookalike = 0
     for c in word:
-        if c.isascii() or not c.isalpha() or _char(c) not in ("x", "X"):
-            continue   # ASCII, a mark, or a Latin letter with marks ("é" folds to "e")
-        if unicodedata.name(c, "").startswith(("GREEK", "MICRO")):
+        if not c.isalpha():
+            continue   # a mark
+        if c.isascii() or _char(c) not in ("x", "X"):
+            latin += 1  # ASCII, or a Latin letter with marks ("é" folds to "e")
+            continue
+        name = unicodedata.name(c, "")
+        if name.startswith(("MICRO", "OHM", "ANGSTROM", "KELVIN")):
+            continue   # unit signs: "µg", "520 Ω"
+        if name.startswith("GREEK"):
             greek += 1
+            lookalike += c in _GREEK_LOOKALIKES
         else:
             other += 1
-    return other > 0 or greek >= 3
+    # a Latin word with a Greek letter that looks Latin ("jοhn" with an omicron) hides a
+    # name; "TNFα" or "IFNγ" are not that
+    return other > 0 or greek >= 3 or (latin > 0 and lookalike > 0)
+
+
+#: Greek letters that pass for Latin ones in most fonts.
+_GREEK_LOOKALIKES = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοιν")
