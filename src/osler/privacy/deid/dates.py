@@ -13,8 +13,12 @@ _MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
 # A year is assumed where the text gives none: 2000 is a leap year, so "2/29" stays valid.
 _NO_YEAR = 2000
 _NUMERIC = re.compile(r"(?P<m>\d{1,2})(?P<sep>[/.-])(?P<d>\d{1,2})(?:(?P=sep)(?P<y>\d{2,4}))?")
-_ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
-_MONTH_YEAR = re.compile(r"(?P<m>\d{1,2})/(?P<y>\d{2})")
+_ISO = re.compile(r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+                  r"(?P<time>[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?")
+_MONTH_YEAR = re.compile(r"(?P<m>\d{1,2})/(?P<y>\d{2}|\d{4})")
+_HYPHENED = re.compile(r"(?P<d>\d{1,2})-(?P<mon>[A-Za-z]{3,9})-(?P<y>\d{2,4})"
+                       r"|(?P<mon2>[A-Za-z]{3,9})-(?P<d2>\d{1,2})-(?P<y2>\d{2,4})")
+_ORDINAL = re.compile(r"(?P<d>\d{1,2})(?P<suffix>st|nd|rd|th)", re.I)
 _WORDY = re.compile(r"(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*,?\s*(?P<y>\d{2,4}))?"
                     r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>[A-Za-z]+)\.?"
                     r"(?:\s*,?\s*(?P<y2>\d{2,4}))?", re.I)
@@ -49,8 +53,8 @@ def shift_date_text(value: str, shift: timedelta) -> str | None:
     >>> shift_date_text("March 1", timedelta(days=-1))
     'February 29'
     """
-    for fn in (_shift_iso, _shift_numeric, _shift_month_year, _shift_mon_year, _shift_wordy,
-               _shift_year, _shift_month):
+    for fn in (_shift_iso, _shift_hyphened, _shift_numeric, _shift_month_year, _shift_mon_year,
+               _shift_wordy, _shift_year, _shift_month, _shift_ordinal):
         try:
             out = fn(value.strip(), shift)
         except (ValueError, OverflowError):
@@ -61,11 +65,44 @@ def shift_date_text(value: str, shift: timedelta) -> str | None:
 
 
 def _shift_iso(v: str, shift: timedelta) -> str | None:
+    """``2019-03-04``, ``2019/3/4``, ``2019-03-04T10:00Z``: the date moves, the time of day
+    stays (shifts are whole days)."""
     m = _ISO.fullmatch(v)
     if not m:
         return None
     d = date(int(m["y"]), int(m["m"]), int(m["d"])) + shift
-    return d.isoformat()
+    sep = m["sep"]
+    month = f"{d.month:02d}" if len(m["m"]) == 2 else str(d.month)
+    day = f"{d.day:02d}" if len(m["d"]) == 2 else str(d.day)
+    return f"{d.year}{sep}{month}{sep}{day}{m['time'] or ''}"
+
+
+def _shift_hyphened(v: str, shift: timedelta) -> str | None:
+    """``04-MAR-2019`` and ``Mar-04-2019``, in the case and widths they were written in."""
+    m = _HYPHENED.fullmatch(v)
+    if not m:
+        return None
+    mon, day, y = (m["mon"], m["d"], m["y"]) if m["mon"] else (m["mon2"], m["d2"], m["y2"])
+    month = _month_number(mon)
+    if month is None:
+        return None
+    d = date(_full_year(y), month, int(day)) + shift
+    name = _case_like(mon, _MONTHS[d.month - 1] if len(mon) > 3 else _MONTHS[d.month - 1][:3])
+    new_day = f"{d.day:02d}" if len(day) == 2 else str(d.day)
+    year = _fmt_year(y, d.year)
+    return f"{new_day}-{name}-{year}" if m["mon"] else f"{name}-{new_day}-{year}"
+
+
+def _shift_ordinal(v: str, shift: timedelta) -> str | None:
+    """``4th`` (a day of an unnamed month): moved within a 31-day month."""
+    m = _ORDINAL.fullmatch(v)
+    if not m or not 1 <= int(m["d"]) <= 31:
+        return None
+    day = date(_NO_YEAR, 1, int(m["d"])) + timedelta(days=shift.days % 31)
+    day_number = (day - date(_NO_YEAR, 1, 1)).days % 31 + 1
+    suffix = "th" if 10 <= day_number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        day_number % 10, "th")
+    return f"{day_number}{suffix if m['suffix'].islower() else suffix.upper()}"
 
 
 def _shift_numeric(v: str, shift: timedelta) -> str | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.lexicons import common_words, name_stopwords
-from osler.privacy.deid.names import find_names
+from osler.privacy.deid.names import find_names, find_sure_names
 from osler.privacy.deid.places import find_places
 from osler.privacy.deid.patterns import find_patterns
 from osler.privacy.deid.spans import PhiSpan, merge_spans
@@ -159,9 +159,11 @@ def rule_layers(text: str) -> dict[str, list[PhiSpan]]:
 
 def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan], *,
             known: Mapping[str, str] | None = None) -> list[PhiSpan]:
-    """The tagger's spans plus every pattern match, merged, trimmed and propagated (to every
-    mention of a name or place of the note, or of ``known``: see :func:`phi_of`)."""
-    return _merge(text, layers["patterns"], learned, known)
+    """The tagger's spans plus every pattern match and every name context alone vouches for
+    (:func:`~osler.privacy.deid.names.find_sure_names`), merged, trimmed and propagated (to
+    every mention of a name or place of the note, or of ``known``: see :func:`phi_of`)."""
+    # not a layer: the tagger's features are the layers', and this is no feature of it
+    return _merge(text, layers["patterns"], [*learned, *find_sure_names(text)], known)
 
 
 def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan],

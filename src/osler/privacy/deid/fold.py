@@ -40,10 +40,30 @@ def _char(c: str) -> str:
 
 
 def fold(text: str) -> str:
-    """``text`` with every non-ASCII character replaced by one ASCII character."""
+    """``text`` with every non-ASCII character replaced by one ASCII character.
+
+    A combining mark or an invisible format character (zero-width space or joiner, soft
+    hyphen) right after a letter repeats that letter, so that "Lefe\u0300vre" and
+    "Blen\u200bkinsop" stay one word each ("Lefeevre", "Blennkinsop").
+    """
     if text.isascii():
         return text
-    return "".join(c if c < "\x80" else _char(c) for c in text)
+    out: list[str] = []
+    for c in text:
+        if c < "\x80":
+            out.append(c)
+        elif out and out[-1].isalpha() and _joins(c):
+            out.append(out[-1])
+        else:
+            out.append(_char(c))
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def _joins(c: str) -> bool:
+    """A character that belongs inside the word it is written in: a combining mark, or an
+    invisible format character (category Cf: zero-width space, joiners, soft hyphen)."""
+    return unicodedata.category(c) in ("Mn", "Mc", "Me", "Cf")
 
 
 def over_marks(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:

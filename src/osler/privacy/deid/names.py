@@ -15,7 +15,7 @@ from osler.privacy.deid.lexicons import (census_names, common_words, english_fir
                                          english_names, first_names, last_names, name_stopwords)
 from osler.privacy.deid.spans import PhiSpan
 
-__all__ = ["find_names"]
+__all__ = ["find_names", "find_sure_names"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)?\.?")
 _TITLES = {"dr", "doctor", "mr", "mrs", "ms", "miss", "mister", "rabbi", "father", "rev",
@@ -281,3 +281,53 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
 def _inflected(low: str) -> bool:
     """Verbs and adverbs ("prolonged", "continuing", "recently") do not name a place."""
     return low.endswith(("ed", "ing", "ly")) and len(low) > 5
+
+
+#: Titles that always introduce a person ("MS" and "MR" only as "Ms", "Mr.").
+_SURE_TITLES = {"mr", "mrs", "ms", "miss", "mister", "dr", "drs", "doctor"}
+#: The name that opens a history: "Zebulon Quackenbush is a 67 year old man".
+_NAME_BEFORE_AGE = re.compile(r"(?P<n>\b[A-Z][a-z'-]+(?:[ \t]+[A-Z][a-z'-]+){1,2})[ \t]+(?:is|was)"
+                              r"[ \t]+an?[ \t]+\d{1,3}[ \t-]*(?:y/?o\b|yr|years?\b|-year)")
+
+
+def find_sure_names(text: str) -> Iterator[PhiSpan]:
+    """Names that context alone vouches for, kept whatever the learned tagger says.
+
+    The words after a personal title ("Mrs. mirabel ostrowska-fenwick", "Dr. Pemberton"), a
+    full name of two capitalised words outside every vocabulary after "pt" or "patient" ("Pt
+    Zebulon Quackenbush seen"), and the capitalised words that open a history ("Zebulon
+    Quackenbush is a 67 year old man"). A name no dictionary holds is found by these
+    contexts or not at all, and the tagger, trained on notes where most names are listed
+    ones, drops many of them.
+    """
+    toks = _tokens(text)
+    stop = name_stopwords()
+    cased = _capital_signal(text)
+    for i, (_start, end, word) in enumerate(toks):
+        if _gap(text, end, toks, i):
+            continue
+        low = word.lower().rstrip(".")
+        if (low in _SURE_TITLES and _title_here(text, word, end, cased)
+                and toks[i + 1][2].lower() != "contin"):      # "MS Contin": morphine
+            yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
+        elif low in ("pt", "patient") and cased and i + 2 < len(toks):
+            pair = toks[i + 1:i + 3]
+            if (not _gap(text, pair[0][1], toks, i + 1)
+                    and not text[pair[0][1]:pair[1][0]].strip()
+                    and all(_title(w) and _outside_vocabulary(w, stop) for _, _, w in pair)):
+                yield PhiSpan(pair[0][0], pair[1][1], "NAME")
+    if cased:
+        for m in _NAME_BEFORE_AGE.finditer(text):
+            words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
+            keep = [w for w in words if w.group().lower() not in _SURE_TITLES]
+            if keep and all(_outside_vocabulary(w.group(), stop) or _known(w.group())
+                            for w in keep):
+                base = m.start("n")
+                yield PhiSpan(base + keep[0].start(), base + keep[-1].end(), "NAME")
+
+
+def _outside_vocabulary(word: str, stop: frozenset[str]) -> bool:
+    """Not a function, clinical or everyday word, a title or a relation."""
+    low = word.lower().rstrip(".")
+    return not _any_in(low, stop, common_words(), _NOT_NAMES, _TITLES, _WEAK_TITLES,
+                       _RELATIONS) and not _inflected(low)

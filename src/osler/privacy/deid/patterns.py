@@ -80,6 +80,17 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             re.I)),
     ("DATE", re.compile(rf"\b{_M}/{_D}/{_Y}\b|\b{_M}-{_D}-(?:19|20)?\d\d\b|\b(?:19|20)\d\d-"
                         rf"{_M}-{_D}\b|\b{_M}\.{_D}\.(?:19|20)\d\d\b")),
+    # ISO date-times ("2019-03-04T10:00", "2019-03-04 10:00:00Z"), year-first with slashes,
+    # day-month-year and month-day-year with a month name between hyphens ("04-MAR-2019")
+    ("DATE", re.compile(rf"\b(?:19|20)\d\d-{_M}-{_D}(?:[T ](?:[01]\d|2[0-3]):[0-5]\d"
+                        r"(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?(?![\d:])"
+                        rf"|\b(?:19|20)\d\d/{_M}/{_D}\b(?!/)")),
+    ("DATE", re.compile(rf"\b{_D}-(?:{MONTHS})-{_Y}\b|\b(?:{MONTHS})-{_D}-{_Y}\b", re.I)),
+    # month/year with a four-digit year ("since 3/2019")
+    ("DATE", re.compile(r"(?<![\d/.])\b(?:1[0-2]|0?[1-9])/(?:19|20)\d\d\b(?!/)")),
+    # a day of the month alone ("seen on the 4th")
+    ("DATE", re.compile(rf"\b(?:on|since|until|by|from) the (?P<phi>{_D}(?:st|nd|rd|th))\b",
+                        re.I)),
     ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/{_D}\b(?!/|\.\d|\d)")),
     ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/(?:3[2-9]|[4-9]\d)\b(?!/|\.\d|\d|%)")),
     ("DATE", re.compile(rf"\b(?:in|during|since|early|late|mid|last|next|until)\s+(?P<phi>{MONTHS})\b",
@@ -96,6 +107,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         r"gm|kg|k?cal|calories|ml/hr|cc/hr|cc's|mls|x\b|/))", re.I)),
     ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[0-1]\d)(?:\s*|-)(?:y/?o|yrs?|years?)(?:[\s-]*old)?)",
                        re.I)),
+    # "age 92", "Age: 91", "aged 97", "age of 93", "he is 90" (Safe Harbor: over 89)
+    ("AGE", re.compile(r"\b(?:age[ds]?|aged|age of)\s*:?\s*(?P<phi>9\d|1[0-1]\d)\b(?![.,]\d|\s*%)"
+                       r"|\b(?:he|she|pt|patient)\s+is\s+(?P<phi2>9\d|1[0-1]\d)\b"
+                       r"(?![.,]\d|\s*(?:%|/|mg|kg|lbs?|cm|mm|bpm|beats))", re.I)),
+    ("AGE", re.compile(r"\b(?P<phi>(?:ninety|one hundred(?: and)?)(?:[- ](?:one|two|three|four|five"
+                       r"|six|seven|eight|nine|ten))?)(?=[- ]*(?:years?|y/?o|yrs?)\b)"
+                       r"|\b(?:age[ds]?|aged)\s+(?P<phi2>ninety(?:[- ](?:one|two|three|four|"
+                       r"five|six|seven|eight|nine))?)\b", re.I)),
 ]
 
 

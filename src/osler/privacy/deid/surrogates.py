@@ -8,6 +8,7 @@ surrogate in every note of every patient under one key.
 from __future__ import annotations
 
 import importlib
+import re
 from datetime import timedelta
 from functools import lru_cache
 
@@ -86,8 +87,9 @@ def _name(key: DeidKey, value: str, within: str = "") -> str:
             out.append(chr(ord("A") + key.choice("initial", within + bare.lower(), 26))
                        + w[len(bare):])
             continue
-        first = (len(words) > 1 and w is words[0]) or (len(words) == 1
-                                                         and bare.lower() in first_names())
+        # the word alone decides (a known first name or not), never its place in the span:
+        # "Zebulon" must get one stand-in whether it is found alone or before a surname
+        first = bare.lower() in first_names()
         pool = firsts[_first_name_gender().get(bare.lower(), "any")] if first else lasts
         out.append(_like(bare, pool[key.choice("name", within + bare.lower(), len(pool))])
                    + w[len(bare):])
@@ -119,5 +121,6 @@ def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
     if phi_type == "IP":
         return f"192.0.2.{key.choice('ip', value, 254) + 1}"  # TEST-NET-1, RFC 5737
     if phi_type == "AGE":
-        return "90+ years"  # Safe Harbor: ages over 89 are aggregated into one category
+        # Safe Harbor: ages over 89 are aggregated into one category; "aged 92" -> "aged 90+"
+        return "90+ years" if re.search(r"y/?o|yrs?|years?|old", value, re.I) else "90+"
     return tag(phi_type)
