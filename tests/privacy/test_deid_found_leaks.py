@@ -91,3 +91,20 @@ def test_one_name_keeps_one_stand_in_across_a_patients_notes():
          "Pt Zebulon Quackenbush seen today."], KEY, patient="q1")]
     stand_ins = {outs[0].split()[1], outs[1].split()[0], outs[2].split()[1]}
     assert len(stand_ins) == 1 and "Zebulon" not in " ".join(outs)
+
+
+@pytest.mark.parametrize("text, value, phi_type", [
+    ("SSN 123 45 6789", "123 45 6789", "ID"),
+    ("MRN#A-4451-22", "A-4451-22", "ID"),
+    ("IPv6 fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a", "IP"),
+    ("PO Box 1234, Anytown", "PO Box 1234", "LOCATION"),
+    ("pager 4-3321", "4-3321", "PHONE"),
+])
+def test_more_identifier_shapes_are_found(text, value, phi_type):
+    assert (value, phi_type) in _found(text)
+
+
+@pytest.mark.parametrize("text", ["Time 10:00:00 given", "ratio 1:2:3", "I:E 1:2",
+                                  "Pressure 1:10:100:1000"])
+def test_clock_times_and_ratios_are_not_ip_addresses(text):
+    assert _found(text) == []

@@ -62,10 +62,21 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PHONE", re.compile(r"(?<![\w/.-])\d{3}[.-]\d{4}(?![\w/-])")),
     ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b|(?<![\d/])\d{3}/\d{3}/\d{4}(?![\d/])")),
     ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|phone|tel|fax|ext)\.?\s*(?:#|no\.?|number"
-                         r"|:)?\s*(?P<phi>\d{4,}(?:[\s-]\d{3,})*)", re.I)),
+                         r"|:)?\s*(?P<phi>\d{4,}(?:[\s-]\d{3,})*|\d{1,3}-\d{4}\b)", re.I)),
     ("ID", re.compile(r"(?:\b(?:mrn|mr|medical record(?: number)?|acct|account|ssn|license|"
                       r"policy|id)|#)\s*(?:#|no\.?|number|:)?\s*(?P<phi>[a-z]{0,3}\d{4,}[a-z\d-]*)",
                       re.I)),
+    # record numbers with letters and hyphens ("MRN#A-4451-22"), social security numbers
+    # written with spaces ("SSN 123 45 6789")
+    ("ID", re.compile(r"\b(?:mrn|medical record(?: number)?|acct|account)\s*(?:#|no\.?|number|:)?"
+                      r"\s*(?P<phi>[a-z]{0,3}-?\d[\da-z]*(?:-[\da-z]+)+)\b", re.I)),
+    ("ID", re.compile(r"\b(?:ssn|social security(?: number)?|ss#)\s*(?:#|no\.?|number|:)?\s*"
+                      r"(?P<phi>\d{3}[\s.]\d{2}[\s.]\d{4})\b", re.I)),
+    # IPv6, full or compressed ("fe80::1ff:fe23:4567:890a"): hex groups, three colons or "::"
+    ("IP", re.compile(r"(?<![\w:])(?=[0-9a-f:]*(?:[a-f]|::))(?=(?:[0-9a-f]*:){3})"
+                      r"(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])", re.I)),
+    # a post office box (Safe Harbor (B): street address)
+    ("LOCATION", re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post Office Box)\s*#?\s*\d+\b", re.I)),
     ("ID", re.compile(r"(?<![\d.,/:-])\d{7,}(?![\d.,/:-]\d)")),
     # Safe Harbor (L)-(M): vehicle (VIN, plates) and device identifiers and serial numbers.
     ("ID", re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])"
