@@ -251,3 +251,20 @@ def test_bulk_ndjson_names_reach_the_notes_of_their_patient_in_any_file(tmp_path
     # the control: without the names file, no rule finds the lower-case author name
     alone = CliRunner().invoke(cli, ["deid", "fhir", str(notes), str(tmp_path / "c.ndjson")])
     assert alone.exit_code == 0 and "plimmerton" in note_of(tmp_path / "c.ndjson").lower()
+
+
+def test_deid_text_names_why_a_line_is_no_note_and_warns_of_a_repeated_id(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join([
+        '{"id": "a", "text": "Seen by Dr. Osler."}', '{"id": "b", "text": NaN}',
+        '{"id": null, "text": "x"}', '{"x": 1}', "not json", "[1, 2]",
+        '{"id": "a", "text": "again"}']) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["deid", "text", "--in", str(src), "--out",
+                                      str(tmp_path / "o.jsonl"), "--profile", "tag"])
+    assert result.exit_code == 3
+    err = result.stderr
+    for line, why in [(2, "not valid JSON: NaN is not JSON"), (3, "needs an 'id'"),
+                      (4, "needs an 'id'"), (5, "not valid JSON"), (6, "not a JSON object")]:
+        assert f"in.jsonl line {line}: skipped ({why}" in err
+    assert "line 7: warning: the same 'id' as line 1" in err
+    assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 2

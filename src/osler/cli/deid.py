@@ -98,6 +98,7 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
 def _notes(lines, name: str, counts: dict[str, int]):
     """(id, text, patient) of each valid JSON line of ``(n, text, error)`` from
     :func:`text_lines`; invalid lines (bad JSON, not UTF-8) are reported and counted."""
+    first_line: dict[str, int] = {}
     for n, line, bad in lines:
         if bad is not None:
             click.echo(f"{name} line {n}: skipped ({bad.reason})", err=True)
@@ -105,18 +106,37 @@ def _notes(lines, name: str, counts: dict[str, int]):
             continue
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-            note_text, note_id = obj["text"], obj["id"]
-            if not isinstance(note_text, str):
-                raise TypeError("'text' is not a string")
-        except (ValueError, KeyError, TypeError) as exc:
-            click.echo(f"{name} line {n}: skipped ({type(exc).__name__}: needs "
-                       "'id' and string 'text')", err=True)
+        why = _note_problem(line)
+        if why:
+            click.echo(f"{name} line {n}: skipped ({why})", err=True)
             counts["skipped"] += 1
             continue
+        obj = json.loads(line)
+        note_text, note_id = obj["text"], obj["id"]
+        seen = first_line.setdefault(str(note_id), n)
+        if seen != n:   # kept, but output ids no longer name one note each (no id printed)
+            click.echo(f"{name} line {n}: warning: the same 'id' as line {seen}", err=True)
         patient = obj.get("patient")
         yield note_id, note_text, None if patient is None else str(patient)
+
+
+def _note_problem(line: str) -> str | None:
+    """Why a JSON line is no note (``None`` when it is one); never quotes the line."""
+    try:
+        obj = json.loads(line, parse_constant=_no_constant)
+    except ValueError as exc:
+        return f"not valid JSON: {str(exc).split(':')[0]}"
+    if not isinstance(obj, dict):
+        return "not a JSON object"
+    if obj.get("id") is None or isinstance(obj.get("id"), (dict, list, bool)):
+        return "needs an 'id' (a string or a number)"
+    if not isinstance(obj.get("text"), str):
+        return "needs a string 'text'"
+    return None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
 def _patient_runs(notes, counts: dict[str, int]):
