@@ -24,6 +24,7 @@ QUICK = [
     ("ingest_fhir.py", []), ("ingest_sepsis.py", []), ("ingest_synthea_csv.py", []),
     ("imaging_ingest.py", []), ("genomics_pgx.py", []), ("pharmcat_assertions.py", []),
     ("nlp_context.py", ["--split", "heldout"]), ("synth_cohort.py", []), ("serve_cds.py", []),
+    ("deid_sure_names.py", []),
 ]
 #: Long: tens of minutes to hours each (cross-validation, training on every dev set).
 LONG = [
