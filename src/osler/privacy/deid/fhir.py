@@ -12,16 +12,14 @@ from __future__ import annotations
 import base64
 import copy
 import re
-from datetime import date, datetime, timedelta
 from typing import Any
 
+from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 
 __all__ = ["KnownNames", "deidentify_bundle", "deidentify_resource", "name_words", "patient_of"]
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?$")
 _REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
 _UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
 # Element names whose string value is free text written by people.
@@ -59,14 +57,9 @@ def _pseudo_id(key: DeidKey, resource_type: str | None, rid: str) -> str:
     return key.pseudonym(f"{resource_type}/{rid}", "fhir-id")
 
 
-def _shift_value(value: str, shift: timedelta) -> str:
-    if _DATE.match(value):
-        return (date.fromisoformat(value) + shift).isoformat()
-    if _DATETIME.match(value):
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        out = (parsed + shift).isoformat()
-        return out.replace("+00:00", "Z") if value.endswith("Z") else out
-    return value
+#: The day of a partial date's span that moves: a period's start its first day, its end its
+#: last, so that the period stays ordered (see :mod:`osler.privacy.deid.fhir_dates`).
+_BOUND = {"start": "lower", "end": "upper"}
 
 
 class _Walker:
@@ -98,7 +91,12 @@ class _Walker:
                 return self.reference(node)
             if name in _FREE_TEXT:
                 return self.text(node)
-            return _shift_value(node, self.shift)
+            if is_date_element(name):
+                # a date element holding anything but a date is someone's free text
+                moved = shift_date(node, self.shift, _BOUND.get(name, "middle"))
+                return self.text(node) if moved is None else moved
+            moved = shift_full_date(node, self.shift)
+            return node if moved is None else moved
         return node
 
     def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
