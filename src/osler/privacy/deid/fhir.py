@@ -9,11 +9,12 @@
 
 from __future__ import annotations
 
-import base64
 import copy
 import re
+from collections import Counter
 from typing import Any
 
+from osler.privacy.deid.fhir_attachments import scrub_attachment_data
 from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
@@ -23,7 +24,14 @@ __all__ = ["KnownNames", "deidentify_bundle", "deidentify_resource", "name_words
 _REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
 _UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
 # Element names whose string value is free text written by people.
-_FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text"}
+_FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text",
+              "title"}
+# Choice elements of type string or markdown (valueString, onsetString, abatementString, an
+# answer's valueString ...) hold whatever a person typed.
+_FREE_TEXT_CHOICE = re.compile(r"^[a-z][A-Za-z]*(?:String|Markdown)$")
+# Elements of type Attachment (DocumentReference.content.attachment, Observation's
+# valueAttachment, DiagnosticReport.presentedForm, Communication's contentAttachment ...).
+_ATTACHMENTS = re.compile(r"^(?:attachment|presentedForm|photo|[a-z][A-Za-z]*Attachment)$")
 _DROP = {"photo", "contact"}  # Patient.photo and Patient.contact carry direct identifiers
 # Extensions that name or place the patient's family (US Core / FHIR core patient extensions).
 _IDENTIFYING_EXTENSIONS = ("mothersMaidenName", "birthPlace", "patient-nationality",
@@ -62,24 +70,39 @@ def _pseudo_id(key: DeidKey, resource_type: str | None, rid: str) -> str:
 _BOUND = {"start": "lower", "end": "upper"}
 
 
+def _is_attachment(name: str, node: dict[str, Any]) -> bool:
+    # Media.content is an Attachment too; DocumentReference.content is not (it holds one)
+    return bool(_ATTACHMENTS.match(name)) or (
+        name == "content" and "attachment" not in node and ("data" in node
+                                                            or "contentType" in node))
+
+
 class _Walker:
     def __init__(self, key: DeidKey, patient: str | None, uuid_types: dict[str, str],
-                 known: dict[str, str] | None = None) -> None:
+                 known: dict[str, str] | None = None, dropped: Counter | None = None) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
         self.shift = key.date_shift(patient)
         self.known = known
+        #: What was dropped from attachments because it could not be checked for PHI, by
+        #: reason ("data: not text (application/pdf)", "url: not a FHIR reference" ...).
+        self.dropped: Counter = Counter() if dropped is None else dropped
 
     def text(self, value: str) -> str:
         return deidentify_text(value, self.key, patient=self.patient, known=self.known).text
 
     def reference(self, ref: str) -> str:
+        mapped = self.fhir_reference(ref)
+        return "[REFERENCE]" if mapped is None else mapped
+
+    def fhir_reference(self, ref: str) -> str | None:
+        """``ref`` pseudonymised, or None when it is not a reference to a FHIR resource."""
         m = _REFERENCE.match(ref)
         if m:
             return f"{m['type']}/{_pseudo_id(self.key, m['type'], m['id'])}"
         m = _UUID_REF.match(ref)
         if m:
             return "urn:uuid:" + _pseudo_id(self.key, self.uuid_types.get(m["id"]), m["id"])
-        return "[REFERENCE]"
+        return None
 
     def walk(self, node: Any, name: str = "") -> Any:
         if isinstance(node, dict):
@@ -89,7 +112,7 @@ class _Walker:
         if isinstance(node, str):
             if name in ("reference", "fullUrl"):
                 return self.reference(node)
-            if name in _FREE_TEXT:
+            if name in _FREE_TEXT or _FREE_TEXT_CHOICE.match(name):
                 return self.text(node)
             if is_date_element(name):
                 # a date element holding anything but a date is someone's free text
@@ -100,6 +123,8 @@ class _Walker:
         return node
 
     def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
+        if _is_attachment(name, node):
+            return self.attachment(node)
         out: dict[str, Any] = {}
         for k, v in node.items():
             if k in _DROP and node.get("resourceType") == "Patient":
@@ -128,20 +153,32 @@ class _Walker:
                     f"{i.get('system')}|{i.get('value')}", "identifier")} for i in v]
             elif k == "address":
                 out[k] = [{kk: a[kk] for kk in ("state", "country") if kk in a} for a in v]
-            elif k == "attachment" or (k == "content" and isinstance(v, list)):
-                out[k] = self.walk(v, k)
-            elif k == "data" and name == "attachment":
-                out[k] = self.attachment_data(v)
             else:
                 out[k] = self.walk(v, k)
         return out
 
-    def attachment_data(self, data: str) -> str:
-        try:
-            text = base64.b64decode(data, validate=True).decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
-            return ""  # binary attachments (images, PDFs) cannot be checked: drop them
-        return base64.b64encode(self.text(text).encode("utf-8")).decode("ascii")
+    def attachment(self, node: dict[str, Any]) -> dict[str, Any]:
+        """An Attachment: its text de-identified in its own charset; data that cannot be read
+        as text, and a url that is not a FHIR reference, dropped and counted."""
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            if k in ("hash", "size"):
+                continue  # they describe the original content, which is changed or gone
+            if k == "data" and isinstance(v, str):
+                data, reason = scrub_attachment_data(v, node.get("contentType"), self.text)
+                if data is None:
+                    self.dropped[f"data: {reason}"] += 1
+                    continue
+                out[k] = data
+            elif k == "url" and isinstance(v, str):
+                url = self.fhir_reference(v)
+                if url is None:  # a link elsewhere may name the patient and cannot be followed
+                    self.dropped["url: not a FHIR reference"] += 1
+                    continue
+                out[k] = url
+            else:
+                out[k] = self.walk(v, k)
+        return out
 
 
 def known_names(entries: list[dict[str, Any]]) -> dict[str, str]:
@@ -249,24 +286,39 @@ def _references(node: Any) -> set[str]:
 
 def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str | None = None,
                         uuid_types: dict[str, str] | None = None,
-                        known: dict[str, str] | None = None) -> dict[str, Any]:
+                        known: dict[str, str] | None = None,
+                        dropped: Counter | None = None) -> dict[str, Any]:
     """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`;
-    ``known``: name words its free text may mention (:meth:`KnownNames.for_resource`)."""
+    ``known``: name words its free text may mention (:meth:`KnownNames.for_resource`);
+    ``dropped``: a Counter that counts, by reason, what was dropped from attachments."""
     patient = patient if patient is not None else patient_of(resource)
-    return _Walker(key, patient, uuid_types or {}, known or None).walk(copy.deepcopy(resource))
+    walker = _Walker(key, patient, uuid_types or {}, known or None, dropped)
+    return walker.walk(copy.deepcopy(resource))
 
 
-def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *,
-                      names: KnownNames | None = None) -> dict[str, Any]:
+def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames | None = None,
+                      dropped: Counter | None = None) -> dict[str, Any]:
     """A de-identified copy of a Bundle (or a single resource).
 
     All entries use the date shift of the Bundle's Patient, so one patient's timeline keeps its
     intervals; ``urn:uuid`` references are remapped consistently with entry ``fullUrl``s.
     Free text is checked with the names of every person in the Bundle and, for a single
     resource, with those ``names`` holds for it.
+
+    Parameters
+    ----------
+    bundle : dict
+        A FHIR R4 Bundle or any single resource, as parsed JSON.
+    key : DeidKey
+        The shared de-identification key.
+    names : KnownNames, optional
+        People's names from elsewhere in the export (bulk NDJSON).
+    dropped : collections.Counter, optional
+        Counts, by reason (never content), the attachment data and urls that were dropped
+        because they could not be checked for PHI (PDFs, images, invalid base64 ...).
     """
     if bundle.get("resourceType") != "Bundle":
-        return deidentify_resource(bundle, key,
+        return deidentify_resource(bundle, key, dropped=dropped,
                                    known=names.for_resource(bundle) if names else None)
     entries = bundle.get("entry") or []
     uuid_types = {}
@@ -281,7 +333,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *,
     known = known_names(entries)
     if names is not None and patient is not None:
         known = {**names.for_resource({"resourceType": "Patient", "id": patient}), **known}
-    walker = _Walker(key, patient, uuid_types, known)
+    walker = _Walker(key, patient, uuid_types, known, dropped)
     out = {k: v for k, v in bundle.items() if k != "entry"}
     out["id"] = key.pseudonym(str(bundle.get("id")), "fhir-id") if "id" in bundle else None
     out = {k: v for k, v in out.items() if v is not None}
