@@ -85,3 +85,30 @@ def test_people_are_found_by_every_form_of_reference_to_them():
         assert names.for_resource(note) == {"plimmerton": "NAME"}, ref
     assert names.for_resource({"resourceType": "DocumentReference",
                                "author": [{"reference": "Practitioner/d2"}]}) == {}
+
+
+def test_non_uuid_full_urls_become_the_pseudonymised_type_and_id_references_resolve():
+    base = "http://example.org/fhir"
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": f"{base}/Patient/123", "resource": {"resourceType": "Patient", "id": "123"}},
+        {"fullUrl": f"{base}/Observation/9", "resource": {
+            "resourceType": "Observation", "id": "9", "subject": {"reference": "Patient/123"},
+            "hasMember": [{"reference": f"{base}/Observation/9/_history/2"}]}},
+        {"fullUrl": "urn:uuid:1", "resource": {
+            "resourceType": "Encounter", "id": "e1", "subject": {
+                "reference": f"{base}/Patient/123"}}},
+        {"fullUrl": "urn:uuid:2", "resource": {
+            "resourceType": "Encounter", "id": "e2", "partOf": {"reference": "urn:uuid:1"}}}]}
+    out = deidentify_bundle(bundle, KEY)
+    urls = [e["fullUrl"] for e in out["entry"]]
+    assert len(set(urls)) == 4 and "example.org" not in json.dumps(out)
+    resources = [e["resource"] for e in out["entry"]]
+    for url, res in zip(urls, resources):
+        assert url == f"{res['resourceType']}/{res['id']}"
+    assert resources[1]["subject"]["reference"] == urls[0]
+    assert resources[2]["subject"]["reference"] == urls[0]
+    assert resources[1]["hasMember"][0]["reference"] == urls[1] + "/_history/2"
+    assert resources[3]["partOf"]["reference"] == urls[2]
+    # an absolute reference to the patient still gives the patient's date shift
+    from osler.privacy.deid.fhir import patient_of
+    assert patient_of(bundle["entry"][2]["resource"]) == "123"

@@ -22,6 +22,11 @@ from osler.privacy.keys import DeidKey
 __all__ = ["KnownNames", "deidentify_bundle", "deidentify_resource", "name_words", "patient_of"]
 
 _REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
+# A literal reference as a URL: relative or absolute (the server's base kept out of the
+# output), optionally versioned.
+_URL_REFERENCE = re.compile(r"^(?:https?://[^\s?#]+/)?(?P<type>[A-Z][A-Za-z]+)/"
+                            r"(?P<id>[A-Za-z0-9\-.]{1,64})"
+                            r"(?:/_history/(?P<version>[A-Za-z0-9\-.]{1,64}))?$")
 _UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
 # Element names whose string value is free text written by people.
 _FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text",
@@ -48,7 +53,7 @@ def patient_of(resource: dict[str, Any]) -> str | None:
     for field in ("subject", "patient", "beneficiary"):
         ref = (resource.get(field) or {}).get("reference", "") if isinstance(
             resource.get(field), dict) else ""
-        m = _REFERENCE.match(ref)
+        m = _URL_REFERENCE.match(ref)
         if m and m["type"] == "Patient":
             return m["id"]
         m = _UUID_REF.match(ref)
@@ -79,8 +84,11 @@ def _is_attachment(name: str, node: dict[str, Any]) -> bool:
 
 class _Walker:
     def __init__(self, key: DeidKey, patient: str | None, uuid_types: dict[str, str],
-                 known: dict[str, str] | None = None, dropped: Counter | None = None) -> None:
+                 known: dict[str, str] | None = None, dropped: Counter | None = None,
+                 full_urls: dict[str, str] | None = None) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        #: Bundle fullUrls of no standard form ('urn:uuid:1') -> what their entry became.
+        self.full_urls = full_urls or {}
         self.shift = key.date_shift(patient)
         self.known = known
         #: What was dropped from attachments because it could not be checked for PHI, by
@@ -92,13 +100,14 @@ class _Walker:
 
     def reference(self, ref: str) -> str:
         mapped = self.fhir_reference(ref)
-        return "[REFERENCE]" if mapped is None else mapped
+        return self.full_urls.get(ref, "[REFERENCE]") if mapped is None else mapped
 
     def fhir_reference(self, ref: str) -> str | None:
         """``ref`` pseudonymised, or None when it is not a reference to a FHIR resource."""
-        m = _REFERENCE.match(ref)
+        m = _URL_REFERENCE.match(ref)
         if m:
-            return f"{m['type']}/{_pseudo_id(self.key, m['type'], m['id'])}"
+            version = f"/_history/{m['version']}" if m["version"] else ""
+            return f"{m['type']}/{_pseudo_id(self.key, m['type'], m['id'])}{version}"
         m = _UUID_REF.match(ref)
         if m:
             return "urn:uuid:" + _pseudo_id(self.key, self.uuid_types.get(m["id"]), m["id"])
@@ -110,7 +119,7 @@ class _Walker:
         if isinstance(node, list):
             return [self.walk(v, name) for v in node]
         if isinstance(node, str):
-            if name in ("reference", "fullUrl"):
+            if name == "reference":
                 return self.reference(node)
             if name in _FREE_TEXT or _FREE_TEXT_CHOICE.match(name):
                 return self.text(node)
@@ -128,6 +137,9 @@ class _Walker:
         out: dict[str, Any] = {}
         for k, v in node.items():
             if k in _DROP and node.get("resourceType") == "Patient":
+                continue
+            if k == "fullUrl" and isinstance(v, str):
+                out[k] = self.full_url(v, node.get("resource"))
                 continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
@@ -157,6 +169,14 @@ class _Walker:
                 out[k] = self.walk(v, k)
         return out
 
+    def full_url(self, url: str, resource: Any) -> str:
+        """An entry's fullUrl as its resource's pseudonymised ``Type/id`` (as references to it
+        become), or ``urn:uuid:`` with the pseudonym its uuid gets."""
+        mapped = self.fhir_reference(url)
+        if mapped is not None:
+            return mapped
+        return _entry_url(self.key, url, resource)
+
     def attachment(self, node: dict[str, Any]) -> dict[str, Any]:
         """An Attachment: its text de-identified in its own charset; data that cannot be read
         as text, and a url that is not a FHIR reference, dropped and counted."""
@@ -179,6 +199,16 @@ class _Walker:
             else:
                 out[k] = self.walk(v, k)
         return out
+
+
+def _entry_url(key: DeidKey, url: str, resource: Any) -> str:
+    """What a Bundle entry's fullUrl of no standard form ('urn:uuid:1', 'urn:oid:...')
+    becomes: its resource's pseudonymised ``Type/id``, else a keyed pseudonym of the url."""
+    rtype = resource.get("resourceType") if isinstance(resource, dict) else None
+    rid = resource.get("id") if isinstance(resource, dict) else None
+    if isinstance(rtype, str) and isinstance(rid, str) and rid:
+        return f"{rtype}/{_pseudo_id(key, rtype, rid)}"
+    return "urn:uuid:" + key.pseudonym(url, "fhir-url")
 
 
 def known_names(entries: list[dict[str, Any]]) -> dict[str, str]:
@@ -321,19 +351,23 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         return deidentify_resource(bundle, key, dropped=dropped,
                                    known=names.for_resource(bundle) if names else None)
     entries = bundle.get("entry") or []
-    uuid_types = {}
+    uuid_types: dict[str, str] = {}
+    full_urls: dict[str, str] = {}
     patient = None
     for e in entries:
         res = e.get("resource") or {}
-        m = _UUID_REF.match(e.get("fullUrl", ""))
+        url = e.get("fullUrl", "")
+        m = _UUID_REF.match(url)
         if m:
             uuid_types[m["id"]] = res.get("resourceType")
+        elif isinstance(url, str) and url and not _URL_REFERENCE.match(url):
+            full_urls.setdefault(url, _entry_url(key, url, res))
         if res.get("resourceType") == "Patient" and patient is None:
             patient = res.get("id") or (m["id"] if m else None)
     known = known_names(entries)
     if names is not None and patient is not None:
         known = {**names.for_resource({"resourceType": "Patient", "id": patient}), **known}
-    walker = _Walker(key, patient, uuid_types, known, dropped)
+    walker = _Walker(key, patient, uuid_types, known, dropped, full_urls)
     out = {k: v for k, v in bundle.items() if k != "entry"}
     out["id"] = key.pseudonym(str(bundle.get("id")), "fhir-id") if "id" in bundle else None
     out = {k: v for k, v in out.items() if v is not None}
