@@ -112,3 +112,24 @@ def test_non_uuid_full_urls_become_the_pseudonymised_type_and_id_references_reso
     # an absolute reference to the patient still gives the patient's date shift
     from osler.privacy.deid.fhir import patient_of
     assert patient_of(bundle["entry"][2]["resource"]) == "123"
+
+
+def test_ages_over_89_become_90_or_older():
+    from osler.privacy.deid import deidentify_resource
+
+    condition = {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/p1"},
+                 "onsetAge": {"value": 92, "unit": "a", "system": "http://unitsofmeasure.org",
+                              "code": "a"},
+                 "abatementAge": {"value": 33000, "unit": "d"}}
+    out = deidentify_resource(condition, KEY)
+    assert out["onsetAge"] == {"value": 90, "comparator": ">=", "unit": "a",
+                               "system": "http://unitsofmeasure.org", "code": "a"}
+    assert out["abatementAge"]["value"] == 90 and out["abatementAge"]["unit"] == "a"
+    observation = {"resourceType": "Observation", "id": "o1", "code": {"text": "Age"},
+                   "valueQuantity": {"value": 95, "code": "a"},
+                   "component": [{"valueQuantity": {"value": 89, "unit": "a"}},
+                                 {"valueQuantity": {"value": 120, "unit": "kg"}},
+                                 {"valueQuantity": {"value": 200, "unit": "d"}}]}
+    out = deidentify_resource(observation, KEY)
+    assert out["valueQuantity"] == {"value": 90, "code": "a", "comparator": ">="}
+    assert [c["valueQuantity"]["value"] for c in out["component"]] == [89, 120, 200]

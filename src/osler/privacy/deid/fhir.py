@@ -4,7 +4,9 @@
   pseudonym its notes and DICOM studies get.
 - Names, telecoms and identifiers are replaced; addresses keep only state and country.
 - Dates and date-times move by the patient's offset, so intervals are kept.
-- Free text (narrative, notes, descriptions, attachments' text) goes through text de-id.
+- Free text (narrative, notes, descriptions, string choices, attachments' text in their own
+  charset) goes through text de-id; attachment data that cannot be read as text is dropped.
+- Ages over 89 become "90 or older" (HIPAA Safe Harbor).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import scrub_attachment_data
 from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
 from osler.privacy.deid.text import deidentify_text
@@ -134,6 +137,7 @@ class _Walker:
     def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
         if _is_attachment(name, node):
             return self.attachment(node)
+        node = cap_age(node, name)
         out: dict[str, Any] = {}
         for k, v in node.items():
             if k in _DROP and node.get("resourceType") == "Patient":
