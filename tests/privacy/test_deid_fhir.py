@@ -133,3 +133,21 @@ def test_ages_over_89_become_90_or_older():
     out = deidentify_resource(observation, KEY)
     assert out["valueQuantity"] == {"value": 90, "code": "a", "comparator": ">="}
     assert [c["valueQuantity"]["value"] for c in out["component"]] == [89, 120, 200]
+
+
+def test_transaction_request_urls_do_not_keep_source_ids_or_searches():
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "123"},
+         "request": {"method": "PUT", "url": "Patient/123"},
+         "response": {"location": "Patient/123/_history/1"}},
+        {"resource": {"resourceType": "Observation", "id": "9"},
+         "request": {"method": "POST", "url": "Observation",
+                     "ifNoneExist": "identifier=urn:mrn|MRN-77"}},
+        {"resource": {"resourceType": "Patient", "id": "124"},
+         "request": {"method": "PUT", "url": "Patient?identifier=urn:mrn|MRN-78"}}]}
+    out = deidentify_bundle(bundle, KEY)
+    first, second, third = out["entry"]
+    assert first["request"] == {"method": "PUT", "url": f"Patient/{first['resource']['id']}"}
+    assert first["response"]["location"] == f"Patient/{first['resource']['id']}/_history/1"
+    assert second["request"] == {"method": "POST", "url": "Observation"}
+    assert third["request"]["url"] == "Patient" and "MRN-7" not in json.dumps(out)

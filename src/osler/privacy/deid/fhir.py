@@ -145,6 +145,10 @@ class _Walker:
             if k == "fullUrl" and isinstance(v, str):
                 out[k] = self.full_url(v, node.get("resource"))
                 continue
+            if name in ("request", "response") and k in ("url", "location", "ifNoneExist"):
+                if k != "ifNoneExist" and isinstance(v, str):  # its search names identifiers
+                    out[k] = self.request_url(v)
+                continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
             elif k == "extension" and isinstance(v, list):
@@ -180,6 +184,15 @@ class _Walker:
         if mapped is not None:
             return mapped
         return _entry_url(self.key, url, resource)
+
+    def request_url(self, url: str) -> str:
+        """A transaction entry's request url or response location without the source id, nor
+        a conditional search (``Patient?identifier=...``): ``Type`` or ``Type/pseudo-id``."""
+        mapped = self.fhir_reference(url)
+        if mapped is not None:
+            return mapped
+        rtype = url.split("?", 1)[0]
+        return rtype if re.fullmatch(r"[A-Z][A-Za-z]+", rtype) else "[REFERENCE]"
 
     def attachment(self, node: dict[str, Any]) -> dict[str, Any]:
         """An Attachment: its text de-identified in its own charset; data that cannot be read
