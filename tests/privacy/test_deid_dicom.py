@@ -30,3 +30,20 @@ def test_directory_is_deidentified_with_consistent_uids(tmp_path, write_dicom):
         assert not any(elem.tag.is_private for elem in ds)
         assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID
         assert ds.SOPClassUID == "1.2.840.10008.5.1.4.1.1.2"
+
+
+def test_patient_age_over_89_is_aggregated_to_90_and_other_ages_are_kept(tmp_path,
+                                                                         write_dicom):
+    src = tmp_path / "in"
+    src.mkdir()
+    ages = {"a.dcm": "092Y", "b.dcm": "089Y", "c.dcm": "011M", "d.dcm": "101Y"}
+    for n, name in enumerate(ages):
+        study = "1.2.826.0.1.3680043.8.498.5"
+        write_dicom(src / name, "CT", study, f"{study}.{n}")
+        ds = pydicom.dcmread(src / name)
+        ds.PatientAge = ages[name]
+        ds.save_as(src / name)
+    results = {r.source: pydicom.dcmread(r.output) for r in deidentify_dicom_dir(
+        src, tmp_path / "out", KEY)}
+    assert {name: str(ds.PatientAge) for name, ds in results.items()} == {
+        "a.dcm": "090Y", "b.dcm": "089Y", "c.dcm": "011M", "d.dcm": "090Y"}

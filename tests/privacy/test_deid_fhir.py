@@ -85,3 +85,69 @@ def test_people_are_found_by_every_form_of_reference_to_them():
         assert names.for_resource(note) == {"plimmerton": "NAME"}, ref
     assert names.for_resource({"resourceType": "DocumentReference",
                                "author": [{"reference": "Practitioner/d2"}]}) == {}
+
+
+def test_non_uuid_full_urls_become_the_pseudonymised_type_and_id_references_resolve():
+    base = "http://example.org/fhir"
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": f"{base}/Patient/123", "resource": {"resourceType": "Patient", "id": "123"}},
+        {"fullUrl": f"{base}/Observation/9", "resource": {
+            "resourceType": "Observation", "id": "9", "subject": {"reference": "Patient/123"},
+            "hasMember": [{"reference": f"{base}/Observation/9/_history/2"}]}},
+        {"fullUrl": "urn:uuid:1", "resource": {
+            "resourceType": "Encounter", "id": "e1", "subject": {
+                "reference": f"{base}/Patient/123"}}},
+        {"fullUrl": "urn:uuid:2", "resource": {
+            "resourceType": "Encounter", "id": "e2", "partOf": {"reference": "urn:uuid:1"}}}]}
+    out = deidentify_bundle(bundle, KEY)
+    urls = [e["fullUrl"] for e in out["entry"]]
+    assert len(set(urls)) == 4 and "example.org" not in json.dumps(out)
+    resources = [e["resource"] for e in out["entry"]]
+    for url, res in zip(urls, resources):
+        assert url == f"{res['resourceType']}/{res['id']}"
+    assert resources[1]["subject"]["reference"] == urls[0]
+    assert resources[2]["subject"]["reference"] == urls[0]
+    assert resources[1]["hasMember"][0]["reference"] == urls[1] + "/_history/2"
+    assert resources[3]["partOf"]["reference"] == urls[2]
+    # an absolute reference to the patient still gives the patient's date shift
+    from osler.privacy.deid.fhir import patient_of
+    assert patient_of(bundle["entry"][2]["resource"]) == "123"
+
+
+def test_ages_over_89_become_90_or_older():
+    from osler.privacy.deid import deidentify_resource
+
+    condition = {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/p1"},
+                 "onsetAge": {"value": 92, "unit": "a", "system": "http://unitsofmeasure.org",
+                              "code": "a"},
+                 "abatementAge": {"value": 33000, "unit": "d"}}
+    out = deidentify_resource(condition, KEY)
+    assert out["onsetAge"] == {"value": 90, "comparator": ">=", "unit": "a",
+                               "system": "http://unitsofmeasure.org", "code": "a"}
+    assert out["abatementAge"]["value"] == 90 and out["abatementAge"]["unit"] == "a"
+    observation = {"resourceType": "Observation", "id": "o1", "code": {"text": "Age"},
+                   "valueQuantity": {"value": 95, "code": "a"},
+                   "component": [{"valueQuantity": {"value": 89, "unit": "a"}},
+                                 {"valueQuantity": {"value": 120, "unit": "kg"}},
+                                 {"valueQuantity": {"value": 200, "unit": "d"}}]}
+    out = deidentify_resource(observation, KEY)
+    assert out["valueQuantity"] == {"value": 90, "code": "a", "comparator": ">="}
+    assert [c["valueQuantity"]["value"] for c in out["component"]] == [89, 120, 200]
+
+
+def test_transaction_request_urls_do_not_keep_source_ids_or_searches():
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "123"},
+         "request": {"method": "PUT", "url": "Patient/123"},
+         "response": {"location": "Patient/123/_history/1"}},
+        {"resource": {"resourceType": "Observation", "id": "9"},
+         "request": {"method": "POST", "url": "Observation",
+                     "ifNoneExist": "identifier=urn:mrn|MRN-77"}},
+        {"resource": {"resourceType": "Patient", "id": "124"},
+         "request": {"method": "PUT", "url": "Patient?identifier=urn:mrn|MRN-78"}}]}
+    out = deidentify_bundle(bundle, KEY)
+    first, second, third = out["entry"]
+    assert first["request"] == {"method": "PUT", "url": f"Patient/{first['resource']['id']}"}
+    assert first["response"]["location"] == f"Patient/{first['resource']['id']}/_history/1"
+    assert second["request"] == {"method": "POST", "url": "Observation"}
+    assert third["request"]["url"] == "Patient" and "MRN-7" not in json.dumps(out)

@@ -205,16 +205,20 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     checked with the names of its patient (Patient and RelatedPerson lines) and of the people
     it references, read from IN_PATH and every --names-from file first.
     """
+    from collections import Counter
+
     from osler.errors import IngestError
 
     key = _key(key_file)
+    dropped: Counter = Counter()
     name = in_path.name.lower()
     ndjson = name.removesuffix(".gz").endswith((".ndjson", ".jsonl"))
     names = _known_names([in_path, *names_from] if ndjson else list(names_from))
     if not ndjson:
         resource = _fhir_resource(read_text(in_path), in_path, None)
-        out = json.dumps(_deid_fhir(resource, key, in_path, None, names), indent=1)
+        out = json.dumps(_deid_fhir(resource, key, in_path, None, names, dropped), indent=1)
         _write_text(out_path, out)
+        _report_dropped(dropped)
         click.echo(f"de-identified -> {out_path}", err=True)
         return
     done = skipped = 0
@@ -226,13 +230,15 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
             if bad is not None:
                 raise bad
             resource = _fhir_resource(line, in_path, n)
-            parts.append(json.dumps(_deid_fhir(resource, key, in_path, n, names)) + "\n")
+            parts.append(json.dumps(_deid_fhir(resource, key, in_path, n, names, dropped))
+                         + "\n")
         except IngestError as exc:
             click.echo(f"skipped: {exc}", err=True)
             skipped += 1
             continue
         done += 1
     _write_text(out_path, "".join(parts))
+    _report_dropped(dropped)
     click.echo(f"{done} resources de-identified, {skipped} skipped -> {out_path}", err=True)
     raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
 
@@ -266,14 +272,23 @@ def _known_names(paths: list[Path]):
     return names
 
 
-def _deid_fhir(resource: dict, key, path: Path, line: int | None, names=None) -> dict:
+def _report_dropped(dropped) -> None:
+    """Say on stderr what was dropped from attachments and why (reasons hold no PHI)."""
+    if dropped:
+        reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(dropped.items()))
+        click.echo(f"{sum(dropped.values())} attachment parts dropped, as they could not be "
+                   f"checked for PHI: {reasons}", err=True)
+
+
+def _deid_fhir(resource: dict, key, path: Path, line: int | None, names=None,
+               dropped=None) -> dict:
     """``resource`` de-identified; a resource of the wrong shape inside is an IngestError
-    naming the file and line (never the content)."""
+    naming the file and line (never the content). ``dropped`` counts what attachments lost."""
     from osler.errors import IngestError
     from osler.privacy.deid import deidentify_bundle
 
     try:
-        return deidentify_bundle(resource, key, names=names)
+        return deidentify_bundle(resource, key, names=names, dropped=dropped)
     except _FHIR_SHAPE_ERRORS as exc:
         raise IngestError(f"malformed FHIR resource ({type(exc).__name__})", file=str(path),
                           line=line) from exc

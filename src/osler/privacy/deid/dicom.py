@@ -9,6 +9,7 @@ modalities where burned-in text is common are flagged instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -29,6 +30,8 @@ __all__ = ["BURNED_IN_MODALITIES", "DicomResult", "deidentify_dataset", "deident
 BURNED_IN_MODALITIES = frozenset({"US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC", "IVUS",
                                   "OP", "XA", "RF", "ECG"})
 _ACTIONS = frozenset("DZXKUSC")
+_PATIENT_AGE = 0x00101010
+_AGE_STRING = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?P<unit>[DWMY]?)\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -65,8 +68,28 @@ def _shift_da(value: str, shift: timedelta) -> str:
     return ""
 
 
+def _safe_harbor_age(value: str) -> str:
+    """A DICOM Age String (``nnnD/W/M/Y``) with ages over 89 years aggregated to ``090Y``
+    (HIPAA Safe Harbor); a value that is not an Age String is emptied, being unchecked text.
+
+    Examples
+    --------
+    >>> _safe_harbor_age("092Y"), _safe_harbor_age("089Y"), _safe_harbor_age("011M")
+    ('090Y', '089Y', '011M')
+    """
+    m = _AGE_STRING.match(value)
+    if not m:
+        return ""
+    # a bare number is read as years; D, W and M cannot reach 90 years in three digits
+    if m["unit"] in ("", "Y") and int(m["n"]) > 89:
+        return "090Y"
+    return value
+
+
 def _apply(ds: Any, elem: Any, action: str, key: DeidKey, patient: str, shift: timedelta) -> None:
-    if action == "X":
+    if action == "K" and int(elem.tag) == _PATIENT_AGE and elem.value:
+        elem.value = _safe_harbor_age(str(elem.value))
+    elif action == "X":
         del ds[elem.tag]
     elif action == "Z":
         elem.value = ""

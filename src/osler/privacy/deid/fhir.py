@@ -4,28 +4,42 @@
   pseudonym its notes and DICOM studies get.
 - Names, telecoms and identifiers are replaced; addresses keep only state and country.
 - Dates and date-times move by the patient's offset, so intervals are kept.
-- Free text (narrative, notes, descriptions, attachments' text) goes through text de-id.
+- Free text (narrative, notes, descriptions, string choices, attachments' text in their own
+  charset) goes through text de-id; attachment data that cannot be read as text is dropped.
+- Ages over 89 become "90 or older" (HIPAA Safe Harbor).
 """
 
 from __future__ import annotations
 
-import base64
 import copy
 import re
-from datetime import date, datetime, timedelta
+from collections import Counter
 from typing import Any
 
+from osler.privacy.deid.fhir_ages import cap_age
+from osler.privacy.deid.fhir_attachments import scrub_attachment_data
+from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 
 __all__ = ["KnownNames", "deidentify_bundle", "deidentify_resource", "name_words", "patient_of"]
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?$")
 _REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
+# A literal reference as a URL: relative or absolute (the server's base kept out of the
+# output), optionally versioned.
+_URL_REFERENCE = re.compile(r"^(?:https?://[^\s?#]+/)?(?P<type>[A-Z][A-Za-z]+)/"
+                            r"(?P<id>[A-Za-z0-9\-.]{1,64})"
+                            r"(?:/_history/(?P<version>[A-Za-z0-9\-.]{1,64}))?$")
 _UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
 # Element names whose string value is free text written by people.
-_FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text"}
+_FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text",
+              "title"}
+# Choice elements of type string or markdown (valueString, onsetString, abatementString, an
+# answer's valueString ...) hold whatever a person typed.
+_FREE_TEXT_CHOICE = re.compile(r"^[a-z][A-Za-z]*(?:String|Markdown)$")
+# Elements of type Attachment (DocumentReference.content.attachment, Observation's
+# valueAttachment, DiagnosticReport.presentedForm, Communication's contentAttachment ...).
+_ATTACHMENTS = re.compile(r"^(?:attachment|presentedForm|photo|[a-z][A-Za-z]*Attachment)$")
 _DROP = {"photo", "contact"}  # Patient.photo and Patient.contact carry direct identifiers
 # Extensions that name or place the patient's family (US Core / FHIR core patient extensions).
 _IDENTIFYING_EXTENSIONS = ("mothersMaidenName", "birthPlace", "patient-nationality",
@@ -42,7 +56,7 @@ def patient_of(resource: dict[str, Any]) -> str | None:
     for field in ("subject", "patient", "beneficiary"):
         ref = (resource.get(field) or {}).get("reference", "") if isinstance(
             resource.get(field), dict) else ""
-        m = _REFERENCE.match(ref)
+        m = _URL_REFERENCE.match(ref)
         if m and m["type"] == "Patient":
             return m["id"]
         m = _UUID_REF.match(ref)
@@ -59,34 +73,48 @@ def _pseudo_id(key: DeidKey, resource_type: str | None, rid: str) -> str:
     return key.pseudonym(f"{resource_type}/{rid}", "fhir-id")
 
 
-def _shift_value(value: str, shift: timedelta) -> str:
-    if _DATE.match(value):
-        return (date.fromisoformat(value) + shift).isoformat()
-    if _DATETIME.match(value):
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        out = (parsed + shift).isoformat()
-        return out.replace("+00:00", "Z") if value.endswith("Z") else out
-    return value
+#: The day of a partial date's span that moves: a period's start its first day, its end its
+#: last, so that the period stays ordered (see :mod:`osler.privacy.deid.fhir_dates`).
+_BOUND = {"start": "lower", "end": "upper"}
+
+
+def _is_attachment(name: str, node: dict[str, Any]) -> bool:
+    # Media.content is an Attachment too; DocumentReference.content is not (it holds one)
+    return bool(_ATTACHMENTS.match(name)) or (
+        name == "content" and "attachment" not in node and ("data" in node
+                                                            or "contentType" in node))
 
 
 class _Walker:
     def __init__(self, key: DeidKey, patient: str | None, uuid_types: dict[str, str],
-                 known: dict[str, str] | None = None) -> None:
+                 known: dict[str, str] | None = None, dropped: Counter | None = None,
+                 full_urls: dict[str, str] | None = None) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        #: Bundle fullUrls of no standard form ('urn:uuid:1') -> what their entry became.
+        self.full_urls = full_urls or {}
         self.shift = key.date_shift(patient)
         self.known = known
+        #: What was dropped from attachments because it could not be checked for PHI, by
+        #: reason ("data: not text (application/pdf)", "url: not a FHIR reference" ...).
+        self.dropped: Counter = Counter() if dropped is None else dropped
 
     def text(self, value: str) -> str:
         return deidentify_text(value, self.key, patient=self.patient, known=self.known).text
 
     def reference(self, ref: str) -> str:
-        m = _REFERENCE.match(ref)
+        mapped = self.fhir_reference(ref)
+        return self.full_urls.get(ref, "[REFERENCE]") if mapped is None else mapped
+
+    def fhir_reference(self, ref: str) -> str | None:
+        """``ref`` pseudonymised, or None when it is not a reference to a FHIR resource."""
+        m = _URL_REFERENCE.match(ref)
         if m:
-            return f"{m['type']}/{_pseudo_id(self.key, m['type'], m['id'])}"
+            version = f"/_history/{m['version']}" if m["version"] else ""
+            return f"{m['type']}/{_pseudo_id(self.key, m['type'], m['id'])}{version}"
         m = _UUID_REF.match(ref)
         if m:
             return "urn:uuid:" + _pseudo_id(self.key, self.uuid_types.get(m["id"]), m["id"])
-        return "[REFERENCE]"
+        return None
 
     def walk(self, node: Any, name: str = "") -> Any:
         if isinstance(node, dict):
@@ -94,17 +122,32 @@ class _Walker:
         if isinstance(node, list):
             return [self.walk(v, name) for v in node]
         if isinstance(node, str):
-            if name in ("reference", "fullUrl"):
+            if name == "reference":
                 return self.reference(node)
-            if name in _FREE_TEXT:
+            if name in _FREE_TEXT or _FREE_TEXT_CHOICE.match(name):
                 return self.text(node)
-            return _shift_value(node, self.shift)
+            if is_date_element(name):
+                # a date element holding anything but a date is someone's free text
+                moved = shift_date(node, self.shift, _BOUND.get(name, "middle"))
+                return self.text(node) if moved is None else moved
+            moved = shift_full_date(node, self.shift)
+            return node if moved is None else moved
         return node
 
     def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
+        if _is_attachment(name, node):
+            return self.attachment(node)
+        node = cap_age(node, name)
         out: dict[str, Any] = {}
         for k, v in node.items():
             if k in _DROP and node.get("resourceType") == "Patient":
+                continue
+            if k == "fullUrl" and isinstance(v, str):
+                out[k] = self.full_url(v, node.get("resource"))
+                continue
+            if name in ("request", "response") and k in ("url", "location", "ifNoneExist"):
+                if k != "ifNoneExist" and isinstance(v, str):  # its search names identifiers
+                    out[k] = self.request_url(v)
                 continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
@@ -130,20 +173,59 @@ class _Walker:
                     f"{i.get('system')}|{i.get('value')}", "identifier")} for i in v]
             elif k == "address":
                 out[k] = [{kk: a[kk] for kk in ("state", "country") if kk in a} for a in v]
-            elif k == "attachment" or (k == "content" and isinstance(v, list)):
-                out[k] = self.walk(v, k)
-            elif k == "data" and name == "attachment":
-                out[k] = self.attachment_data(v)
             else:
                 out[k] = self.walk(v, k)
         return out
 
-    def attachment_data(self, data: str) -> str:
-        try:
-            text = base64.b64decode(data, validate=True).decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
-            return ""  # binary attachments (images, PDFs) cannot be checked: drop them
-        return base64.b64encode(self.text(text).encode("utf-8")).decode("ascii")
+    def full_url(self, url: str, resource: Any) -> str:
+        """An entry's fullUrl as its resource's pseudonymised ``Type/id`` (as references to it
+        become), or ``urn:uuid:`` with the pseudonym its uuid gets."""
+        mapped = self.fhir_reference(url)
+        if mapped is not None:
+            return mapped
+        return _entry_url(self.key, url, resource)
+
+    def request_url(self, url: str) -> str:
+        """A transaction entry's request url or response location without the source id, nor
+        a conditional search (``Patient?identifier=...``): ``Type`` or ``Type/pseudo-id``."""
+        mapped = self.fhir_reference(url)
+        if mapped is not None:
+            return mapped
+        rtype = url.split("?", 1)[0]
+        return rtype if re.fullmatch(r"[A-Z][A-Za-z]+", rtype) else "[REFERENCE]"
+
+    def attachment(self, node: dict[str, Any]) -> dict[str, Any]:
+        """An Attachment: its text de-identified in its own charset; data that cannot be read
+        as text, and a url that is not a FHIR reference, dropped and counted."""
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            if k in ("hash", "size"):
+                continue  # they describe the original content, which is changed or gone
+            if k == "data" and isinstance(v, str):
+                data, reason = scrub_attachment_data(v, node.get("contentType"), self.text)
+                if data is None:
+                    self.dropped[f"data: {reason}"] += 1
+                    continue
+                out[k] = data
+            elif k == "url" and isinstance(v, str):
+                url = self.fhir_reference(v)
+                if url is None:  # a link elsewhere may name the patient and cannot be followed
+                    self.dropped["url: not a FHIR reference"] += 1
+                    continue
+                out[k] = url
+            else:
+                out[k] = self.walk(v, k)
+        return out
+
+
+def _entry_url(key: DeidKey, url: str, resource: Any) -> str:
+    """What a Bundle entry's fullUrl of no standard form ('urn:uuid:1', 'urn:oid:...')
+    becomes: its resource's pseudonymised ``Type/id``, else a keyed pseudonym of the url."""
+    rtype = resource.get("resourceType") if isinstance(resource, dict) else None
+    rid = resource.get("id") if isinstance(resource, dict) else None
+    if isinstance(rtype, str) and isinstance(rid, str) and rid:
+        return f"{rtype}/{_pseudo_id(key, rtype, rid)}"
+    return "urn:uuid:" + key.pseudonym(url, "fhir-url")
 
 
 def known_names(entries: list[dict[str, Any]]) -> dict[str, str]:
@@ -251,39 +333,58 @@ def _references(node: Any) -> set[str]:
 
 def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str | None = None,
                         uuid_types: dict[str, str] | None = None,
-                        known: dict[str, str] | None = None) -> dict[str, Any]:
+                        known: dict[str, str] | None = None,
+                        dropped: Counter | None = None) -> dict[str, Any]:
     """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`;
-    ``known``: name words its free text may mention (:meth:`KnownNames.for_resource`)."""
+    ``known``: name words its free text may mention (:meth:`KnownNames.for_resource`);
+    ``dropped``: a Counter that counts, by reason, what was dropped from attachments."""
     patient = patient if patient is not None else patient_of(resource)
-    return _Walker(key, patient, uuid_types or {}, known or None).walk(copy.deepcopy(resource))
+    walker = _Walker(key, patient, uuid_types or {}, known or None, dropped)
+    return walker.walk(copy.deepcopy(resource))
 
 
-def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *,
-                      names: KnownNames | None = None) -> dict[str, Any]:
+def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames | None = None,
+                      dropped: Counter | None = None) -> dict[str, Any]:
     """A de-identified copy of a Bundle (or a single resource).
 
     All entries use the date shift of the Bundle's Patient, so one patient's timeline keeps its
     intervals; ``urn:uuid`` references are remapped consistently with entry ``fullUrl``s.
     Free text is checked with the names of every person in the Bundle and, for a single
     resource, with those ``names`` holds for it.
+
+    Parameters
+    ----------
+    bundle : dict
+        A FHIR R4 Bundle or any single resource, as parsed JSON.
+    key : DeidKey
+        The shared de-identification key.
+    names : KnownNames, optional
+        People's names from elsewhere in the export (bulk NDJSON).
+    dropped : collections.Counter, optional
+        Counts, by reason (never content), the attachment data and urls that were dropped
+        because they could not be checked for PHI (PDFs, images, invalid base64 ...).
     """
     if bundle.get("resourceType") != "Bundle":
-        return deidentify_resource(bundle, key,
+        return deidentify_resource(bundle, key, dropped=dropped,
                                    known=names.for_resource(bundle) if names else None)
     entries = bundle.get("entry") or []
-    uuid_types = {}
+    uuid_types: dict[str, str] = {}
+    full_urls: dict[str, str] = {}
     patient = None
     for e in entries:
         res = e.get("resource") or {}
-        m = _UUID_REF.match(e.get("fullUrl", ""))
+        url = e.get("fullUrl", "")
+        m = _UUID_REF.match(url)
         if m:
             uuid_types[m["id"]] = res.get("resourceType")
+        elif isinstance(url, str) and url and not _URL_REFERENCE.match(url):
+            full_urls.setdefault(url, _entry_url(key, url, res))
         if res.get("resourceType") == "Patient" and patient is None:
             patient = res.get("id") or (m["id"] if m else None)
     known = known_names(entries)
     if names is not None and patient is not None:
         known = {**names.for_resource({"resourceType": "Patient", "id": patient}), **known}
-    walker = _Walker(key, patient, uuid_types, known)
+    walker = _Walker(key, patient, uuid_types, known, dropped, full_urls)
     out = {k: v for k, v in bundle.items() if k != "entry"}
     out["id"] = key.pseudonym(str(bundle.get("id")), "fhir-id") if "id" in bundle else None
     out = {k: v for k, v in out.items() if v is not None}
