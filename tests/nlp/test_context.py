@@ -40,3 +40,24 @@ def test_every_bundled_rule_maps_to_an_attribute():
         assert rule["category"] in CATEGORY_ATTRIBUTE or rule["direction"] in ("TERMINATE",
                                                                                "PSEUDO")
     assert any(r["origin"] == "osler" for r in rule_dicts())
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("No cough. Has fever.", "Affirmed"),       # the full stop ends the scope of 'No'
+    ("No cough! Fever since Monday.", "Affirmed"),
+    ("No cough. 😀 fever since Monday.", "Affirmed"),  # a symbol after the stop: still a new one
+    ("No cough, no fever.", "Negated"),
+    ("Pt. has no fever.", "Negated"),             # an abbreviation's stop does not split
+])
+def test_a_sentence_boundary_inside_a_row_ends_the_scope(attributor, sentence, expected):
+    (a,) = attributor.attribute([("fever", sentence)])
+    assert a.negation == expected
+
+
+def test_sentence_starts_skip_abbreviations_and_symbols():
+    pytest.importorskip("medspacy")
+    from osler.nlp.context import build_pipeline, sentence_starts
+
+    nlp = build_pipeline(sentences=False)
+    doc = nlp.make_doc("Given 5 mg p.o. daily. Seen today :) then left. 2 days ago")
+    assert [doc[i].text for i in sentence_starts(doc)] == ["Seen", "2"]
