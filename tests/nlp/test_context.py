@@ -61,3 +61,23 @@ def test_sentence_starts_skip_abbreviations_and_symbols():
     nlp = build_pipeline(sentences=False)
     doc = nlp.make_doc("Given 5 mg p.o. daily. Seen today :) then left. 2 days ago")
     assert [doc[i].text for i in sentence_starts(doc)] == ["Seen", "2"]
+
+
+@pytest.mark.parametrize(("concept", "sentence"), [
+    ("pneumonia", "Cannot rule out pneumonia."),
+    ("pneumonia", "We can't rule out pneumonia."),
+    ("PE", "Cannot exclude PE."),
+    ("PE", "PE is not excluded."),
+    ("PE", "PE cannot be excluded."),
+    ("abscess", "An abscess could not be ruled out."),
+])
+def test_a_diagnosis_not_ruled_out_is_possible_not_negated(attributor, concept, sentence):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert a.negation == "Possible"
+
+
+def test_rules_carry_their_version():
+    from osler.resources import load_json
+
+    assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
+        "version"] == "osler-context-2"
