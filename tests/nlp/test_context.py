@@ -81,3 +81,18 @@ def test_rules_carry_their_version():
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
         "version"] == "osler-context-2"
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    ("MI", "MI ruled out.", "Negated"),
+    ("MI", "MI was ruled out.", "Negated"),
+    ("MI", "Ruled out for MI.", "Negated"),
+    ("MRSA", "MRSA negative.", "Negated"),
+    ("MRSA", "Nasal swab: MRSA-negative.", "Negated"),
+    ("influenza", "Influenza is negative.", "Negated"),
+    ("bacteremia", "Bacteremia with gram-negative rods.", "Affirmed"),  # a pseudo-trigger
+    ("cultures", "Cultures grew gram negative rods.", "Affirmed"),
+])
+def test_negation_triggers_after_the_concept(attributor, concept, sentence, expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert a.negation == expected
