@@ -96,3 +96,15 @@ def test_rules_carry_their_version():
 def test_negation_triggers_after_the_concept(attributor, concept, sentence, expected):
     (a,) = attributor.attribute([(concept, sentence)])
     assert a.negation == expected
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    ("tumor", "No change in tumor size.", "Affirmed"),
+    ("effusion", "No interval change in the left effusion.", "Affirmed"),
+    ("headache", "No increase in headache since yesterday.", "Affirmed"),
+    ("nodules", "No significant change in the mass, no new nodules.", "Negated"),
+    ("tumor", "No tumor seen.", "Negated"),
+])
+def test_no_change_is_a_pseudo_negation(attributor, concept, sentence, expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert a.negation == expected
