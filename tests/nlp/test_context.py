@@ -108,3 +108,17 @@ def test_negation_triggers_after_the_concept(attributor, concept, sentence, expe
 def test_no_change_is_a_pseudo_negation(attributor, concept, sentence, expected):
     (a,) = attributor.attribute([(concept, sentence)])
     assert a.negation == expected
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    ("seizure", "Seizure 3 years ago.", "Historical"),
+    ("seizure", "Several years ago she had a seizure.", "Historical"),
+    ("stroke", "Stroke 6 months ago, no deficits.", "Historical"),
+    ("appendectomy", "Appendectomy in 2010.", "Historical"),
+    ("asthma", "Asthma since March 1998.", "Historical"),
+    ("fever", "Fever 3 days ago.", "Recent"),              # days are this episode
+    ("hypotension", "Hypotension after fluids in 2000 mL.", "Recent"),  # an amount, not a year
+])
+def test_time_ago_and_a_past_year_are_historical(attributor, concept, sentence, expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert a.temporality == expected
