@@ -156,34 +156,42 @@ class ContextAttributor:
         sentence case-insensitively (its first occurrence), else its first word, else the
         sentence's last word stands for it. A row holding more than one sentence is split by
         :func:`sentence_starts`: a trigger in one does not reach the concept in another."""
+        return [a for a, _ in self.attribute_explained(pairs)]
+
+    def attribute_explained(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[Assertion, str]]:
+        """As :meth:`attribute`, each with what stood for the concept: ``'concept'``,
+        ``'first word'`` (of the concept), ``'last word'`` (of the sentence) or ``'nothing'``
+        (an empty sentence: the defaults, Affirmed, Recent, Patient)."""
         return [self._one(concept, sentence) for concept, sentence in pairs]
 
-    def _one(self, concept: str, sentence: str) -> Assertion:
+    def _one(self, concept: str, sentence: str) -> tuple[Assertion, str]:
         # Runs of spaces become one: the tokenizer keeps them as tokens, which breaks triggers.
         sentence, concept = " ".join(sentence.split()), " ".join(concept.split())
         doc = self._nlp.make_doc(sentence)
         if len(doc) == 0:
-            return Assertion()
+            return Assertion(), "nothing"
         starts = {0, *sentence_starts(doc)}
         for i, tok in enumerate(doc):
             tok.is_sent_start = i in starts
-        span = self._concept_span(doc, sentence, concept)
+        span, found = self._concept_span(doc, sentence, concept)
         doc.ents = [span]
         doc = self._context(doc)
-        return assertion_of(doc.ents[0])
+        return assertion_of(doc.ents[0]), found
 
     @staticmethod
     def _concept_span(doc, sentence: str, concept: str):
-        """The concept's first occurrence; else its first word; else the last word."""
+        """The concept's first occurrence; else its first word; else the last word: the span
+        and which of the three it is."""
         from spacy.tokens import Span
 
         low = sentence.lower()
-        for needle in (concept.lower(), (concept.lower().split() or [""])[0]):
+        for needle, found in ((concept.lower(), "concept"),
+                              ((concept.lower().split() or [""])[0], "first word")):
             start = low.find(needle) if needle else -1
             if start >= 0:
                 span = doc.char_span(start, start + len(needle), label="CONCEPT",
                                      alignment_mode="expand")
                 if span is not None:
-                    return span
+                    return span, found
         words = [t.i for t in doc if t.is_alpha] or [len(doc) - 1]
-        return Span(doc, words[-1], words[-1] + 1, label="CONCEPT")
+        return Span(doc, words[-1], words[-1] + 1, label="CONCEPT"), "last word"
