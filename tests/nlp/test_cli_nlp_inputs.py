@@ -76,3 +76,23 @@ def test_nlp_extract_non_utf8_note_is_a_clear_error(tmp_path, capsys):
     assert f"osler: error: file {note}, line 2: not UTF-8 (undecodable byte at byte offset " \
            f"{len(b'Denies chest pain.' + bytes([10]) + b'Seen by Dr. Qu')})" in err
     assert "mby" not in err and "Traceback" not in err
+
+
+def test_nlp_context_says_what_a_missing_concept_got(tmp_path, capsys, attributor):
+    # The stand-in's attributes are kept (the NegEx set's convention) and the warning names
+    # them; it used to claim the defaults while the row came out Negated / Other.
+    src = tmp_path / "pairs.tsv"
+    src.write_text("concept\tsentence\nxyz\tMother denies fever.\nchest pains\tNo chest pain.\n"
+                   "rash\tNo rash.\n", encoding="utf-8")
+    out = tmp_path / "out.tsv"
+    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
+    assert code == 0, err
+    rows = [ln.split("\t") for ln in out.read_text(encoding="utf-8").splitlines()[1:]]
+    assert rows[0][2:] == ["Negated", "Recent", "Other"]
+    assert ("pairs.tsv line 2: the concept is not in its sentence; its attributes are those of "
+            "the sentence's last word, which stands for it; the row got Negated, Recent, Other"
+            ) in err
+    assert rows[1][2:] == ["Negated", "Recent", "Patient"]
+    assert "line 3: the concept is not in its sentence; its attributes are those of its first " \
+           "word there; the row got Negated, Recent, Patient" in err
+    assert "line 4" not in err and "defaults" not in err

@@ -35,3 +35,13 @@ def test_attributes_codes_and_sections(extractor):
 
 def test_empty_note_has_no_mentions(extractor):
     assert extractor.extract("") == []
+
+
+@pytest.mark.parametrize("symbol", ["😀", ":)"])
+@pytest.mark.parametrize("before", ["", "HPI: seen today.\n"])
+def test_a_symbol_after_a_full_stop_does_not_join_two_sentences(extractor, symbol, before):
+    # PyRuSH kept both as one sentence, so 'Mother' made pneumonia's experiencer Other.
+    note = f"{before}Mother had breast cancer. {symbol} No evidence of pneumonia."
+    got = {m.text.lower(): m.assertion for m in extractor.extract(note)}
+    assert got["cancer"].experiencer == "Other"
+    assert (got["pneumonia"].negation, got["pneumonia"].experiencer) == ("Negated", "Patient")

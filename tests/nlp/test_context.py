@@ -40,3 +40,85 @@ def test_every_bundled_rule_maps_to_an_attribute():
         assert rule["category"] in CATEGORY_ATTRIBUTE or rule["direction"] in ("TERMINATE",
                                                                                "PSEUDO")
     assert any(r["origin"] == "osler" for r in rule_dicts())
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("No cough. Has fever.", "Affirmed"),       # the full stop ends the scope of 'No'
+    ("No cough! Fever since Monday.", "Affirmed"),
+    ("No cough. 😀 fever since Monday.", "Affirmed"),  # a symbol after the stop: still a new one
+    ("No cough, no fever.", "Negated"),
+    ("Pt. has no fever.", "Negated"),             # an abbreviation's stop does not split
+])
+def test_a_sentence_boundary_inside_a_row_ends_the_scope(attributor, sentence, expected):
+    (a,) = attributor.attribute([("fever", sentence)])
+    assert a.negation == expected
+
+
+def test_sentence_starts_skip_abbreviations_and_symbols():
+    pytest.importorskip("medspacy")
+    from osler.nlp.context import build_pipeline, sentence_starts
+
+    nlp = build_pipeline(sentences=False)
+    doc = nlp.make_doc("Given 5 mg p.o. daily. Seen today :) then left. 2 days ago")
+    assert [doc[i].text for i in sentence_starts(doc)] == ["Seen", "2"]
+
+
+@pytest.mark.parametrize(("concept", "sentence"), [
+    ("pneumonia", "Cannot rule out pneumonia."),
+    ("pneumonia", "We can't rule out pneumonia."),
+    ("PE", "Cannot exclude PE."),
+    ("PE", "PE is not excluded."),
+    ("PE", "PE cannot be excluded."),
+    ("abscess", "An abscess could not be ruled out."),
+])
+def test_a_diagnosis_not_ruled_out_is_possible_not_negated(attributor, concept, sentence):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert a.negation == "Possible"
+
+
+def test_rules_carry_their_version():
+    from osler.resources import load_json
+
+    assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
+        "version"] == "osler-context-2"
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    ("MI", "MI ruled out.", "Negated"),
+    ("MI", "MI was ruled out.", "Negated"),
+    ("MI", "Ruled out for MI.", "Negated"),
+    ("MRSA", "MRSA negative.", "Negated"),
+    ("MRSA", "Nasal swab: MRSA-negative.", "Negated"),
+    ("influenza", "Influenza is negative.", "Negated"),
+    ("bacteremia", "Bacteremia with gram-negative rods.", "Affirmed"),  # a pseudo-trigger
+    ("cultures", "Cultures grew gram negative rods.", "Affirmed"),
+])
+def test_negation_triggers_after_the_concept(attributor, concept, sentence, expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert a.negation == expected
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    ("tumor", "No change in tumor size.", "Affirmed"),
+    ("effusion", "No interval change in the left effusion.", "Affirmed"),
+    ("headache", "No increase in headache since yesterday.", "Affirmed"),
+    ("nodules", "No significant change in the mass, no new nodules.", "Negated"),
+    ("tumor", "No tumor seen.", "Negated"),
+])
+def test_no_change_is_a_pseudo_negation(attributor, concept, sentence, expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert a.negation == expected
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    ("seizure", "Seizure 3 years ago.", "Historical"),
+    ("seizure", "Several years ago she had a seizure.", "Historical"),
+    ("stroke", "Stroke 6 months ago, no deficits.", "Historical"),
+    ("appendectomy", "Appendectomy in 2010.", "Historical"),
+    ("asthma", "Asthma since March 1998.", "Historical"),
+    ("fever", "Fever 3 days ago.", "Recent"),              # days are this episode
+    ("hypotension", "Hypotension after fluids in 2000 mL.", "Recent"),  # an amount, not a year
+])
+def test_time_ago_and_a_past_year_are_historical(attributor, concept, sentence, expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert a.temporality == expected

@@ -13,6 +13,15 @@ from osler.cli._common import (EXIT_FAILURE, EXIT_PARTIAL, db_option, read_text,
 
 __all__ = ["nlp"]
 
+# Words of the row are not echoed: a sentence's last word may be a name.
+_STAND_IN = {
+    "first word": "the concept is not in its sentence; its attributes are those of its first "
+                  "word there",
+    "last word": "the concept is not in its sentence; its attributes are those of the "
+                 "sentence's last word, which stands for it",
+    "nothing": "the sentence is empty; its attributes are the defaults",
+}
+
 
 @click.group()
 def nlp() -> None:
@@ -28,7 +37,14 @@ def nlp() -> None:
 @click.option("--rules", default="osler", show_default=True,
               type=click.Choice(["osler", "medspacy"]), help="ConText rule set.")
 def context(in_file: Path, out_file: Path, rules: str) -> None:
-    """Negation, temporality and experiencer of each concept in its sentence."""
+    """Negation, temporality and experiencer of each concept in its sentence.
+
+    A concept not found in its sentence is attributed through a stand-in, as in the NegEx
+    evaluation set, where the concept is often a normalised form of the words: its first word
+    if that is there ("chest pains" in "No chest pain."), else the sentence's last word, so
+    the row gets the sentence's attributes. Each such row is named on stderr with the
+    attributes it got; an empty sentence gets Affirmed, Recent, Patient.
+    """
     from osler.errors import DataError, IngestError
     from osler.nlp.context import ContextAttributor
 
@@ -46,7 +62,7 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
     if repeated:
         raise DataError(f"{in_file}: header line {header[0]} repeats column(s) {repeated}; each "
                         "column must be named once")
-    rows, skipped = [], 0
+    rows, lines_of, skipped = [], [], 0
     for n, line, bad in lines:
         if bad is None and not line.strip():
             continue
@@ -58,12 +74,15 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
             click.echo(f"skipped: {bad}", err=True)
             skipped += 1
             continue
-        row = dict(zip(fields, values))
-        if not row["concept"].strip() or row["concept"].lower() not in row["sentence"].lower():
-            click.echo(f"{in_file.name} line {n}: the concept is not in its sentence; its "
-                       "attributes are the defaults (Affirmed, Recent, Patient)", err=True)
-        rows.append(row)
-    assertions = ContextAttributor(rules).attribute((r["concept"], r["sentence"]) for r in rows)
+        rows.append(dict(zip(fields, values)))
+        lines_of.append(n)
+    explained = ContextAttributor(rules).attribute_explained(
+        (r["concept"], r["sentence"]) for r in rows)
+    for n, (a, found) in zip(lines_of, explained):
+        if found != "concept":
+            click.echo(f"{in_file.name} line {n}: {_STAND_IN[found]}; the row got {a.negation}, "
+                       f"{a.temporality}, {a.experiencer}", err=True)
+    assertions = [a for a, _ in explained]
     added = [c for c in ("negation", "temporality", "experiencer") if c not in fields]
     out_fields = fields + added
     out_file.parent.mkdir(parents=True, exist_ok=True)

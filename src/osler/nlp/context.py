@@ -14,9 +14,10 @@ from osler._extras import require
 from osler.errors import DataError
 from osler.nlp.rules import CATEGORY_ATTRIBUTE, context_rules, section_rules
 
-__all__ = ["Assertion", "ContextAttributor", "assertion_of", "build_pipeline"]
+__all__ = ["Assertion", "ContextAttributor", "assertion_of", "build_pipeline", "sentence_starts"]
 
 RULE_SETS = ("osler", "medspacy")
+_SENTENCE_END = {".", "!", "?"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,36 @@ def assertion_of(ent: object) -> Assertion:
     return Assertion(neg, temp, exp)
 
 
+def sentence_starts(doc) -> list[int]:
+    """Indices of tokens that start a sentence after a full stop, '!' or '?' inside one text.
+
+    The word after the mark starts a sentence if it begins with a capital letter or a digit
+    ("No cough. Has fever."), so that ConText's scope, which is the sentence, ends there; a
+    lower-case word does not ("pt. denies"), as abbreviations are tokenised like full stops.
+    Symbols between the mark and the word (an emoji, ':)') are skipped, and then any word starts
+    a sentence: PyRuSH keeps "cancer. \U0001F600 No evidence of ..." as one sentence.
+    """
+    starts = []
+    for i, tok in enumerate(doc):
+        if tok.text not in _SENTENCE_END:
+            continue
+        j = i + 1
+        while j < len(doc) and not any(ch.isalnum() for ch in doc[j].text) and (
+                doc[j].text not in _SENTENCE_END):
+            j += 1
+        if j < len(doc) and any(ch.isalnum() for ch in doc[j].text) and (
+                j > i + 1 or doc[j].text[0].isupper() or doc[j].text[0].isdigit()):
+            starts.append(j)
+    return starts
+
+
+def _split_sentences(doc):
+    """spaCy component: add :func:`sentence_starts` to the boundaries PyRuSH found."""
+    for j in sentence_starts(doc):
+        doc[j].is_sent_start = True
+    return doc
+
+
 def _quiet_pyrush() -> None:
     """PyRuSH logs every sentence boundary at DEBUG, through loguru or logging."""
     logging.getLogger("PyRuSH").setLevel(logging.WARNING)
@@ -72,7 +103,8 @@ def build_pipeline(rules: str = "osler", *, sentences: bool = True, sections: bo
     rules : {'osler', 'medspacy'}
         Osler's versioned rules, or medspaCy's default English rules.
     sentences : bool
-        Add the PyRuSH sentence splitter (notes); without it each text is one sentence.
+        Add the PyRuSH sentence splitter (notes), helped by :func:`sentence_starts`; without it
+        the caller sets the sentences.
     sections : bool
         Add medspaCy's sectionizer with its default English section patterns.
     """
@@ -82,6 +114,12 @@ def build_pipeline(rules: str = "osler", *, sentences: bool = True, sections: bo
     _quiet_pyrush()
     enable = ["medspacy_tokenizer"] + (["medspacy_pyrush"] if sentences else [])
     nlp = medspacy.load(medspacy_enable=enable)
+    if sentences:
+        from spacy.language import Language
+
+        if "osler_sentence_starts" not in Language.factories:
+            Language.component("osler_sentence_starts", func=_split_sentences)
+        nlp.add_pipe("osler_sentence_starts", after="medspacy_pyrush")
     if sections:
         sectionizer = nlp.add_pipe("medspacy_sectionizer")
         sectionizer.add(section_rules())
@@ -116,34 +154,44 @@ class ContextAttributor:
     def attribute(self, pairs: Iterable[tuple[str, str]]) -> list[Assertion]:
         """One :class:`Assertion` per ``(concept, sentence)``; the concept is found in the
         sentence case-insensitively (its first occurrence), else its first word, else the
-        sentence's last word stands for it."""
+        sentence's last word stands for it. A row holding more than one sentence is split by
+        :func:`sentence_starts`: a trigger in one does not reach the concept in another."""
+        return [a for a, _ in self.attribute_explained(pairs)]
+
+    def attribute_explained(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[Assertion, str]]:
+        """As :meth:`attribute`, each with what stood for the concept: ``'concept'``,
+        ``'first word'`` (of the concept), ``'last word'`` (of the sentence) or ``'nothing'``
+        (an empty sentence: the defaults, Affirmed, Recent, Patient)."""
         return [self._one(concept, sentence) for concept, sentence in pairs]
 
-    def _one(self, concept: str, sentence: str) -> Assertion:
+    def _one(self, concept: str, sentence: str) -> tuple[Assertion, str]:
         # Runs of spaces become one: the tokenizer keeps them as tokens, which breaks triggers.
         sentence, concept = " ".join(sentence.split()), " ".join(concept.split())
         doc = self._nlp.make_doc(sentence)
         if len(doc) == 0:
-            return Assertion()
+            return Assertion(), "nothing"
+        starts = {0, *sentence_starts(doc)}
         for i, tok in enumerate(doc):
-            tok.is_sent_start = i == 0
-        span = self._concept_span(doc, sentence, concept)
+            tok.is_sent_start = i in starts
+        span, found = self._concept_span(doc, sentence, concept)
         doc.ents = [span]
         doc = self._context(doc)
-        return assertion_of(doc.ents[0])
+        return assertion_of(doc.ents[0]), found
 
     @staticmethod
     def _concept_span(doc, sentence: str, concept: str):
-        """The concept's first occurrence; else its first word; else the last word."""
+        """The concept's first occurrence; else its first word; else the last word: the span
+        and which of the three it is."""
         from spacy.tokens import Span
 
         low = sentence.lower()
-        for needle in (concept.lower(), (concept.lower().split() or [""])[0]):
+        for needle, found in ((concept.lower(), "concept"),
+                              ((concept.lower().split() or [""])[0], "first word")):
             start = low.find(needle) if needle else -1
             if start >= 0:
                 span = doc.char_span(start, start + len(needle), label="CONCEPT",
                                      alignment_mode="expand")
                 if span is not None:
-                    return span
+                    return span, found
         words = [t.i for t in doc if t.is_alpha] or [len(doc) - 1]
-        return Span(doc, words[-1], words[-1] + 1, label="CONCEPT")
+        return Span(doc, words[-1], words[-1] + 1, label="CONCEPT"), "last word"
