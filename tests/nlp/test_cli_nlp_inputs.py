@@ -12,6 +12,15 @@ pytestmark = pytest.mark.slow
 
 
 
+
+def _context(tmp_path, capsys, body: bytes, out: str = "out.tsv"):
+    """``osler nlp context`` on ``body`` written to pairs.tsv: (code, stderr, input, output)."""
+    src, dst = tmp_path / "pairs.tsv", tmp_path / out
+    src.write_bytes(body)
+    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(dst)], capsys)
+    return code, err, src, dst
+
+
 def test_nlp_context_writes_sentences_back_byte_for_byte_into_a_new_folder(
         tmp_path, capsys, attributor):
     sentences = ['No "acute" distress.', "Pt's mother: \\ no 'rash', \"fever\" x2",
@@ -31,11 +40,9 @@ def test_nlp_context_writes_sentences_back_byte_for_byte_into_a_new_folder(
 
 
 def test_nlp_context_skips_short_rows_naming_the_line(tmp_path, capsys, attributor):
-    src = tmp_path / "pairs.tsv"
-    src.write_text("id\tconcept\tsentence\n1\tedema\tNo edema.\n2\tcough\n\n"
-                   "3\tfever\tFever to 39.\textra\n4\trash\tNo rash.\n", encoding="utf-8")
-    out = tmp_path / "out.tsv"
-    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
+    code, err, src, out = _context(tmp_path, capsys, (
+        "id\tconcept\tsentence\n1\tedema\tNo edema.\n2\tcough\n\n"
+        "3\tfever\tFever to 39.\textra\n4\trash\tNo rash.\n").encode("utf-8"))
     assert code == 3, err
     assert f"file {src}, line 3: 2 tab-separated fields, the header has 3" in err
     assert f"file {src}, line 5: 4 tab-separated fields" in err
@@ -47,11 +54,9 @@ def test_nlp_context_skips_short_rows_naming_the_line(tmp_path, capsys, attribut
 
 def test_nlp_context_names_file_line_and_offset_of_a_non_utf8_byte(tmp_path, capsys,
                                                                      attributor):
-    src = tmp_path / "pairs.tsv"
-    src.write_bytes(b"id\tconcept\tsentence\n1\tedema\tNo edema.\n"
-                    b"2\tfever\tSeen by Dr. Qu\xefmby.\n3\trash\tNo rash.\n")
-    out = tmp_path / "out.tsv"
-    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
+    code, err, src, out = _context(tmp_path, capsys, (
+        b"id\tconcept\tsentence\n1\tedema\tNo edema.\n"
+        b"2\tfever\tSeen by Dr. Qu\xefmby.\n3\trash\tNo rash.\n"))
     assert code == 3, err
     offset = len(b"id\tconcept\tsentence\n1\tedema\tNo edema.\n2\tfever\tSeen by Dr. Qu")
     assert f"file {src}, line 3: not UTF-8 (undecodable byte at byte offset {offset})" in err
@@ -81,11 +86,9 @@ def test_nlp_extract_non_utf8_note_is_a_clear_error(tmp_path, capsys):
 def test_nlp_context_says_what_a_missing_concept_got(tmp_path, capsys, attributor):
     # The stand-in's attributes are kept (the NegEx set's convention) and the warning names
     # them; it used to claim the defaults while the row came out Negated / Other.
-    src = tmp_path / "pairs.tsv"
-    src.write_text("concept\tsentence\nxyz\tMother denies fever.\nchest pains\tNo chest pain.\n"
-                   "rash\tNo rash.\n", encoding="utf-8")
-    out = tmp_path / "out.tsv"
-    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
+    code, err, _src, out = _context(tmp_path, capsys, (
+        "concept\tsentence\nxyz\tMother denies fever.\nchest pains\tNo chest pain.\n"
+        "rash\tNo rash.\n").encode("utf-8"))
     assert code == 0, err
     rows = [ln.split("\t") for ln in out.read_text(encoding="utf-8").splitlines()[1:]]
     assert rows[0][2:] == ["Negated", "Recent", "Other"]
