@@ -47,3 +47,24 @@ def test_patient_age_over_89_is_aggregated_to_90_and_other_ages_are_kept(tmp_pat
         src, tmp_path / "out", KEY)}
     assert {name: str(ds.PatientAge) for name, ds in results.items()} == {
         "a.dcm": "090Y", "b.dcm": "089Y", "c.dcm": "011M", "d.dcm": "090Y"}
+
+
+def test_a_birth_date_over_89_years_ago_becomes_the_year_for_90_or_older(tmp_path,
+                                                                         write_dicom):
+    from datetime import date
+
+    src = tmp_path / "in"
+    src.mkdir()
+    study = "1.2.826.0.1.3680043.8.498.6"
+    born = {"old.dcm": "19250506", "young.dcm": f"{date.today().year - 40}0506"}
+    for n, name in enumerate(born):
+        write_dicom(src / name, "CT", study, f"{study}.{n}")
+        ds = pydicom.dcmread(src / name)
+        ds.PatientBirthDate = born[name]
+        ds.save_as(src / name)
+    results = {r.source: pydicom.dcmread(r.output) for r in deidentify_dicom_dir(
+        src, tmp_path / "out", KEY)}
+    assert str(results["old.dcm"].PatientBirthDate) == f"{date.today().year - 90}0101"
+    assert str(results["young.dcm"].PatientBirthDate) != born["young.dcm"]     # shifted
+    assert str(results["young.dcm"].PatientBirthDate)[:4] in {
+        str(date.today().year - 41), str(date.today().year - 40), str(date.today().year - 39)}

@@ -29,10 +29,10 @@ def _observation(patient: str, start: str, end: str) -> dict:
 
 
 def test_partial_dates_keep_their_precision_and_move():
-    out = deidentify_resource({"resourceType": "Patient", "id": "p1", "birthDate": "1931-07",
+    out = deidentify_resource({"resourceType": "Patient", "id": "p1", "birthDate": "1961-07",
                                "deceasedDateTime": "2020"}, KEY)
     shift = KEY.date_shift("p1")
-    assert out["birthDate"] == (date(1931, 7, 15) + shift).strftime("%Y-%m")
+    assert out["birthDate"] == (date(1961, 7, 15) + shift).strftime("%Y-%m")
     assert out["deceasedDateTime"] == str((date(2020, 7, 1) + shift).year)
 
 
@@ -74,3 +74,20 @@ def test_shift_date_returns_none_for_what_is_not_a_date():
 
     for value in ("2019-13", "2019-00", "March", "", "20190304"):
         assert shift_date(value, timedelta(days=-3)) is None, value
+
+
+def test_a_birth_date_of_someone_over_89_becomes_one_year_for_90_or_older():
+    """Safe Harbor: a date indicative of an age over 89, year included, is an identifier."""
+    from osler.privacy.deid.fhir_ages import over_89_birth_year
+
+    today = date.today()
+    oldest = str(today.year - 90)
+    for born in ("1920-05-06", "1931-07", "1925", f"{today.year - 91}-01-01"):
+        out = deidentify_resource({"resourceType": "Patient", "id": "p1", "birthDate": born},
+                                  KEY)
+        assert out["birthDate"] == oldest, born
+    young = f"{today.year - 60}-05-06"
+    out = deidentify_resource({"resourceType": "Patient", "id": "p1", "birthDate": young}, KEY)
+    assert out["birthDate"] == (date.fromisoformat(young) + KEY.date_shift("p1")).isoformat()
+    assert over_89_birth_year(f"{today.year - 90}", today) is None   # may still be 89
+    assert over_89_birth_year("not a date", today) is None

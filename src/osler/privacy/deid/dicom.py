@@ -18,6 +18,7 @@ from typing import Any
 
 from osler._extras import require
 from osler.errors import DataError
+from osler.privacy.deid.fhir_ages import over_89_birth_year
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
@@ -31,6 +32,7 @@ BURNED_IN_MODALITIES = frozenset({"US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC
                                   "OP", "XA", "RF", "ECG"})
 _ACTIONS = frozenset("DZXKUSC")
 _PATIENT_AGE = 0x00101010
+_BIRTH_DATE = 0x00100030
 _AGE_STRING = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?P<unit>[DWMY]?)\s*$")
 
 
@@ -100,7 +102,9 @@ def _apply(ds: Any, elem: Any, action: str, key: DeidKey, patient: str, shift: t
         mapped = [key.uid(str(v)) for v in values]
         elem.value = mapped if elem.VM > 1 else mapped[0]
     elif action == "S" and elem.value:
-        elem.value = _shift_da(str(elem.value), shift)
+        aggregated = (over_89_birth_year(str(elem.value)) if int(elem.tag) == _BIRTH_DATE
+                      else None)   # Safe Harbor: one birth year for "90 or older"
+        elem.value = f"{aggregated}0101" if aggregated else _shift_da(str(elem.value), shift)
     elif action == "C" and elem.value:
         elem.value = deidentify_text(str(elem.value), key, patient=patient, profile="tag").text
 

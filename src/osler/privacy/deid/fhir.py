@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from osler.privacy.deid.fhir_ages import cap_age
+from osler.privacy.deid.fhir_ages import cap_age, over_89_birth_year
 from osler.privacy.deid.fhir_attachments import scrub_attachment_data
 from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
 from osler.privacy.deid.text import deidentify_text
@@ -126,6 +126,8 @@ class _Walker:
                 return self.reference(node)
             if name in _FREE_TEXT or _FREE_TEXT_CHOICE.match(name):
                 return self.text(node)
+            if name == "birthDate" and over_89_birth_year(node):
+                return over_89_birth_year(node)   # Safe Harbor: one year for "90 or older"
             if is_date_element(name):
                 # a date element holding anything but a date is someone's free text
                 moved = shift_date(node, self.shift, _BOUND.get(name, "middle"))
