@@ -36,7 +36,7 @@ def _model_pairs(values: tuple[str, ...]) -> dict[str, Path]:
 @click.option("--cache-patients", default=500, show_default=True, type=click.IntRange(min=0),
               help="Patients whose record and assessments are kept in memory until the store "
                    "holds a newer version of them, about 0.5-1 MB each (a record of ~500 "
-                   "events took 0.52 MB); 0: read and score on every request.")
+                   "events took 0.51 MB); 0: read and score on every request.")
 @click.option("--warm", is_flag=True,
               help="At start, score every patient with an ICU encounter in the background (as "
                    "many as --cache-patients), so that first views find their risk ready.")

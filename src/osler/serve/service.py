@@ -92,7 +92,8 @@ class ServeConfig:
     cache_patients : int
         Patients whose record and assessments are kept between requests until the store's
         revision of them changes (:mod:`osler.serve.cache`); 0 reads and scores every time.
-        Each takes about 0.5-1 MB (a synthetic record of ~500 events: 0.52 MB).
+        Each takes about 0.5-1 MB (a synthetic record of ~500 events: 0.51 MB,
+        `benchmarks/serve_cache_memory.py`).
     warm : bool
         At start, read and score every patient with an ICU encounter (as many as the cache
         holds), in the background, so that a chart's first view finds its assessment ready.
