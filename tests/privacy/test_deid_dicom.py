@@ -32,19 +32,25 @@ def test_directory_is_deidentified_with_consistent_uids(tmp_path, write_dicom):
         assert ds.SOPClassUID == "1.2.840.10008.5.1.4.1.1.2"
 
 
-def test_patient_age_over_89_is_aggregated_to_90_and_other_ages_are_kept(tmp_path,
-                                                                         write_dicom):
+def _deidentified(tmp_path, write_dicom, attribute: str, values: dict[str, str]) -> dict:
+    """One CT file per name with ``attribute`` set to its value, de-identified: name ->
+    the output dataset."""
     src = tmp_path / "in"
     src.mkdir()
-    ages = {"a.dcm": "092Y", "b.dcm": "089Y", "c.dcm": "011M", "d.dcm": "101Y"}
-    for n, name in enumerate(ages):
-        study = "1.2.826.0.1.3680043.8.498.5"
+    study = "1.2.826.0.1.3680043.8.498.5"
+    for n, name in enumerate(values):
         write_dicom(src / name, "CT", study, f"{study}.{n}")
         ds = pydicom.dcmread(src / name)
-        ds.PatientAge = ages[name]
+        setattr(ds, attribute, values[name])
         ds.save_as(src / name)
-    results = {r.source: pydicom.dcmread(r.output) for r in deidentify_dicom_dir(
+    return {r.source: pydicom.dcmread(r.output) for r in deidentify_dicom_dir(
         src, tmp_path / "out", KEY)}
+
+
+def test_patient_age_over_89_is_aggregated_to_90_and_other_ages_are_kept(tmp_path,
+                                                                         write_dicom):
+    results = _deidentified(tmp_path, write_dicom, "PatientAge", {
+        "a.dcm": "092Y", "b.dcm": "089Y", "c.dcm": "011M", "d.dcm": "101Y"})
     assert {name: str(ds.PatientAge) for name, ds in results.items()} == {
         "a.dcm": "090Y", "b.dcm": "089Y", "c.dcm": "011M", "d.dcm": "090Y"}
 
@@ -53,17 +59,8 @@ def test_a_birth_date_over_89_years_ago_becomes_the_year_for_90_or_older(tmp_pat
                                                                          write_dicom):
     from datetime import date
 
-    src = tmp_path / "in"
-    src.mkdir()
-    study = "1.2.826.0.1.3680043.8.498.6"
     born = {"old.dcm": "19250506", "young.dcm": f"{date.today().year - 40}0506"}
-    for n, name in enumerate(born):
-        write_dicom(src / name, "CT", study, f"{study}.{n}")
-        ds = pydicom.dcmread(src / name)
-        ds.PatientBirthDate = born[name]
-        ds.save_as(src / name)
-    results = {r.source: pydicom.dcmread(r.output) for r in deidentify_dicom_dir(
-        src, tmp_path / "out", KEY)}
+    results = _deidentified(tmp_path, write_dicom, "PatientBirthDate", born)
     assert str(results["old.dcm"].PatientBirthDate) == f"{date.today().year - 90}0101"
     assert str(results["young.dcm"].PatientBirthDate) != born["young.dcm"]     # shifted
     assert str(results["young.dcm"].PatientBirthDate)[:4] in {
