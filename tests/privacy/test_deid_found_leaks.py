@@ -108,3 +108,18 @@ def test_more_identifier_shapes_are_found(text, value, phi_type):
                                   "Pressure 1:10:100:1000"])
 def test_clock_times_and_ratios_are_not_ip_addresses(text):
     assert _found(text) == []
+
+
+@pytest.mark.parametrize("text, value", [("age 95, DOB 1924", "1924"),
+                                         ("DOB: 3/14/1930", "3/14/1930"),
+                                         ("Date of birth March 4, 1925.", "March 4, 1925")])
+def test_a_birth_date_of_someone_over_89_is_an_age_not_a_shifted_date(text, value):
+    assert (value, "AGE") in _found(text)
+    out = deidentify_text(text, KEY, patient="p1").text
+    assert value not in out and "90+" in out
+
+
+def test_a_younger_birth_date_is_a_date_and_moves_with_the_patient():
+    assert ("1970-01-02", "DATE") in _found("DOB 1970-01-02")
+    moved = date(1970, 1, 2) + KEY.date_shift("p1")
+    assert moved.isoformat() in deidentify_text("DOB 1970-01-02", KEY, patient="p1").text

@@ -129,8 +129,31 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+#: A birth date or year after "DOB", "date of birth", "born (on|in)".
+_BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on| in)?)\s*[:#-]?\s*"
+                    rf"(?P<phi>{_M}[/.-]{_D}[/.-](?:19|20|18)?\d\d|(?:18|19|20)\d\d-\d\d-\d\d"
+                    rf"|{_MON}\s+{_D}{_ORD},?\s+(?:18|19|20)\d\d|(?:18|19|20)\d\d)\b", re.I)
+
+
+def _birth_dates(text: str) -> Iterator[PhiSpan]:
+    """Birth dates; one that makes its holder older than 89 today is an AGE (Safe Harbor: a
+    date indicative of such an age is removed, year included, not shifted)."""
+    from datetime import date
+
+    for m in _BIRTH.finditer(text):
+        years = re.findall(r"(?:18|19|20)\d\d", m.group("phi"))
+        if years:
+            year = int(years[-1])
+        else:   # a two-digit year ("3/14/29"): the older reading when it is in the future
+            two = int(m.group("phi")[-2:])
+            year = 2000 + two if 2000 + two <= date.today().year else 1900 + two
+        old = date.today().year - year > 90   # surely over 89, whatever the day
+        yield PhiSpan(m.start("phi"), m.end("phi"), "AGE" if old else "DATE")
+
+
 def find_patterns(text: str) -> Iterator[PhiSpan]:
     """Spans of ``text`` matched by :data:`PATTERNS` (possibly overlapping)."""
+    yield from _birth_dates(text)
     for phi_type, regex in PATTERNS:
         for m in regex.finditer(text):
             group = next((g for g in ("phi", "phi2") if g in regex.groupindex and m.group(g)),
