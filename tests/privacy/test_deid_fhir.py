@@ -151,3 +151,15 @@ def test_transaction_request_urls_do_not_keep_source_ids_or_searches():
     assert first["response"]["location"] == f"Patient/{first['resource']['id']}/_history/1"
     assert second["request"] == {"method": "POST", "url": "Observation"}
     assert third["request"]["url"] == "Patient" and "MRN-7" not in json.dumps(out)
+
+
+def test_a_reference_to_a_contained_resource_follows_its_new_id():
+    from osler.privacy.deid.fhir import deidentify_resource
+
+    out = deidentify_resource({
+        "resourceType": "MedicationRequest", "id": "mr1", "status": "active", "intent": "order",
+        "subject": {"reference": "Patient/p1"},
+        "contained": [{"resourceType": "Medication", "id": "med1", "code": {"text": "aspirin"}}],
+        "medicationReference": {"reference": "#med1"}}, KEY)
+    assert out["medicationReference"]["reference"] == "#" + out["contained"][0]["id"]
+    assert out["contained"][0]["id"] != "med1"

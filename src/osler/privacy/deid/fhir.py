@@ -97,11 +97,16 @@ class _Walker:
         #: What was dropped from attachments because it could not be checked for PHI, by
         #: reason ("data: not text (application/pdf)", "url: not a FHIR reference" ...).
         self.dropped: Counter = Counter() if dropped is None else dropped
+        #: Contained resources' ids -> their type, for "#id" references.
+        self.contained: dict[str, str | None] = {}
 
     def text(self, value: str) -> str:
         return deidentify_text(value, self.key, patient=self.patient, known=self.known).text
 
     def reference(self, ref: str) -> str:
+        if ref.startswith("#"):   # a contained resource: its id was pseudonymised by its type
+            local = ref[1:]
+            return "#" + _pseudo_id(self.key, self.contained.get(local), local) if local else ref
         mapped = self.fhir_reference(ref)
         return self.full_urls.get(ref, "[REFERENCE]") if mapped is None else mapped
 
@@ -140,6 +145,9 @@ class _Walker:
         if _is_attachment(name, node):
             return self.attachment(node)
         node = cap_age(node, name)
+        for inner in node.get("contained") or []:   # before "#id" references to them are met
+            if isinstance(inner, dict) and isinstance(inner.get("id"), str):
+                self.contained[inner["id"]] = inner.get("resourceType")
         out: dict[str, Any] = {}
         for k, v in node.items():
             if k in _DROP and node.get("resourceType") == "Patient":
