@@ -31,6 +31,8 @@ _URL_REFERENCE = re.compile(r"^(?:https?://[^\s?#]+/)?(?P<type>[A-Z][A-Za-z]+)/"
                             r"(?P<id>[A-Za-z0-9\-.]{1,64})"
                             r"(?:/_history/(?P<version>[A-Za-z0-9\-.]{1,64}))?$")
 _UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
+#: The base of de-identified fullUrls: no server's (the ``.invalid`` domain is reserved).
+DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
 _FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text",
               "title"}
@@ -188,11 +190,13 @@ class _Walker:
         return out
 
     def full_url(self, url: str, resource: Any) -> str:
-        """An entry's fullUrl as its resource's pseudonymised ``Type/id`` (as references to it
-        become), or ``urn:uuid:`` with the pseudonym its uuid gets."""
+        """An entry's fullUrl: its resource's pseudonymised ``Type/id`` on Osler's neutral
+        base (:data:`DEID_BASE`: a fullUrl must be absolute, and the relative references to
+        it, ``Type/id``, resolve against that base), or ``urn:uuid:`` with the pseudonym its
+        uuid gets."""
         mapped = self.fhir_reference(url)
         if mapped is not None:
-            return mapped
+            return mapped if mapped.startswith("urn:") else DEID_BASE + mapped
         return _entry_url(self.key, url, resource)
 
     def request_url(self, url: str) -> str:
