@@ -503,3 +503,42 @@ def test_hours_written_while_serving_are_scored_on_arrival(demo_dir, tokens, pat
     iculos = rows[0].strip().split("|").index("ICULOS")
     assert _icu_hour(first) == float(rows[5].split("|")[iculos])
     assert _icu_hour(later) == float(rows[-1].split("|")[iculos])
+
+
+@pytest.mark.postgres
+def test_the_service_reconnects_to_postgresql_and_says_when_it_cannot(
+        demo_dir, tokens, patients, postgres_url, postgres_server, tmp_path):
+    """A dropped connection (restart, failover, idle timeout) is re-made on the next call; a
+    store that cannot be reached turns /health to 503, and the failed calls are audited."""
+    import psycopg
+
+    from osler.pipelines.ingest_job import ingest_paths
+    from osler.serve import ServeConfig, create_app
+    from osler.serve.background import BackgroundServer
+    from osler.store import open_store
+
+    stay, patient = patients["septic_stay"], patients["septic"]
+    with open_store(postgres_url) as store:
+        ingest_paths([demo_dir / "synthetic" / "icu" / f"{stay}.psv"], store,
+                     options={"physionet2019": {"patient_map": {stay: patient}}})
+    audit = tmp_path / "audit.jsonl"
+    config = ServeConfig(db=postgres_url, models={"sepsis": demo_dir / "models" / "sepsis"},
+                         users=demo_dir / "users.json", audit=audit, refresh_seconds=0,
+                         cache_patients=0)
+    app = create_app(config)
+    token = tokens["clinician"]
+    name = postgres_url.rsplit("/", 1)[1]
+    with BackgroundServer(app) as url:
+        assert _get(url, "/fhir/RiskAssessment", token, patient=patient).status_code == 200
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+        assert _get(url, "/fhir/RiskAssessment", token, patient=patient).status_code == 200
+        assert httpx.get(f"{url}/health").status_code == 200
+        with psycopg.connect(postgres_server, autocommit=True) as admin:   # the store is gone
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        assert _get(url, "/fhir/RiskAssessment", token, patient=patient).status_code == 500
+        health = httpx.get(f"{url}/health")
+        assert health.status_code == 503 and health.json()["status"] == "store unavailable"
+    outcomes = [json.loads(line)["outcome"] for line in audit.read_text().splitlines()]
+    assert outcomes[-1] == "error" and outcomes.count("allowed") == 2

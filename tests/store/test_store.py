@@ -191,3 +191,23 @@ def _moved_between_patients(url, replace):
         if postgres:
             assert store.revision("pb") != before_b
             assert store.revision("pa") != before_a   # A lost an event: a new revision
+
+
+@pytest.mark.postgres
+def test_reads_carry_on_after_the_server_drops_the_connection(postgres_url):
+    """A PostgreSQL restart, failover or idle timeout ends the store's connection: the next
+    read reconnects instead of failing for as long as the process lives."""
+    import psycopg
+
+    with open_store(postgres_url) as store:
+        store.write([_record("p1")])
+        pid = store._con.info.backend_pid
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        assert store.patient("p1").patient_id == "p1"           # reconnected
+        assert store._con.info.backend_pid != pid
+        pid = store._con.info.backend_pid
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        record, revision = store.patient_with_revision("p1")     # the snapshot read too
+        assert record.patient_id == "p1" and revision is not None

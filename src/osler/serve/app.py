@@ -56,9 +56,14 @@ def create_app(config: ServeConfig) -> FastAPI:
     app.add_exception_handler(Exception, _unexpected)
 
     @app.get("/health", tags=["service"])
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "version": __version__, "tasks": sorted(svc.monitors),
-                "cache": {"patients": len(svc.cache), **refresher.status}}
+    def health() -> JSONResponse:
+        """Up and able to answer: 503 while the store cannot be reached, so that whatever
+        watches the service sees decision support is off."""
+        reachable = svc.store_reachable()
+        return JSONResponse({"status": "ok" if reachable else "store unavailable",
+                             "version": __version__, "tasks": sorted(svc.monitors),
+                             "cache": {"patients": len(svc.cache), **refresher.status}},
+                            status_code=200 if reachable else 503)
 
     @app.get("/models", tags=["service"])
     def models(who: Principal = Depends(caller), s: Service = Depends(service)) -> dict:

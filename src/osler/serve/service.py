@@ -181,7 +181,11 @@ class Service:
             self.audit.record(actor=principal.actor, role=principal.role, action=action,
                               patient=patient_id, purpose=purpose, outcome=outcome, user=user)
 
-        record = record if record is not None else self._record(patient_id)
+        try:
+            record = record if record is not None else self._record(patient_id)
+        except Exception:
+            log("error")      # a failed attempt is an access attempt too (the store is down)
+            raise
         if record is None:
             log("not-found")
             raise NotFound("no such patient in the store")
@@ -193,6 +197,17 @@ class Service:
                                "no assessment was made") from None
         log("allowed")
         return record
+
+    def store_reachable(self) -> bool:
+        """Whether the store answers now (a read-only DuckDB file always does)."""
+        if self.store.static_revisions:
+            return True
+        with self._store_lock:
+            try:
+                self.store.query("SELECT 1")
+            except Exception:
+                return False
+        return True
 
     def _record(self, patient_id: str) -> PatientRecord | None:
         """The stored record, the kept one while the store's revision of it stands."""

@@ -20,15 +20,34 @@ class PostgresStore(Store):
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
+        self._con = self._connect()
+        self._txn = None
+
+    def _connect(self):
         psycopg = require("psycopg", "postgres")
+        url = self.url
         try:
-            self._con = psycopg.connect(url, autocommit=True)
+            con = psycopg.connect(url, autocommit=True)
+            con.execute("SET TIME ZONE 'UTC'")
         except psycopg.Error as exc:
             # the URL may hold a password: name only the host part
             raise StoreError(f"cannot connect to PostgreSQL at {url.split('@')[-1]}: "
                              f"{type(exc).__name__}") from exc
-        self._con.execute("SET TIME ZONE 'UTC'")
-        self._txn = None
+        return con
+
+    def _read(self, read):
+        """``read()``, once more on a new connection if the server dropped this one (a
+        restart, a failover, an idle timeout). Only reads outside a transaction are retried:
+        a write may have happened before the connection went."""
+        import psycopg
+
+        try:
+            return read()
+        except psycopg.OperationalError:
+            if self._txn is not None or not (self._con.closed or self._con.broken):
+                raise
+        self._con = self._connect()
+        return read()
 
     @staticmethod
     def _sql(sql: str) -> str:
@@ -38,13 +57,16 @@ class PostgresStore(Store):
         self._con.execute(self._sql(sql), params)
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        return self._con.execute(self._sql(sql), params).fetchall()
+        return self._read(lambda: self._con.execute(self._sql(sql), params).fetchall())
 
     def _query_dicts(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
         from psycopg.rows import dict_row
-        with self._con.cursor(row_factory=dict_row) as cur:
-            cur.execute(self._sql(sql), params)
-            return list(cur.fetchall())
+
+        def read() -> list[dict[str, Any]]:
+            with self._con.cursor(row_factory=dict_row) as cur:
+                cur.execute(self._sql(sql), params)
+                return list(cur.fetchall())
+        return self._read(read)
 
     def _replace_rows(self, table: Table, rows: list[tuple]) -> set[str]:
         if not rows:
@@ -76,10 +98,18 @@ class PostgresStore(Store):
         """Both from one snapshot: a patient written meanwhile is read whole, before or after."""
         if self._txn is not None:
             return super().patient_with_revision(patient_id)
-        with self._con.transaction():
-            self._con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            revision = self.revision(patient_id)
-            return self.patient(patient_id), revision
+
+        def read() -> tuple[PatientRecord | None, str | None]:
+            with self._con.transaction() as txn:
+                self._txn = txn     # the queries inside are not retried one by one
+                try:
+                    self._con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, "
+                                      "READ ONLY")
+                    revision = self.revision(patient_id)
+                    return self.patient(patient_id), revision
+                finally:
+                    self._txn = None
+        return self._read(read)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
