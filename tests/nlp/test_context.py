@@ -80,7 +80,7 @@ def test_rules_carry_their_version():
     from osler.resources import load_json
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
-        "version"] == "osler-context-2"
+        "version"] == "osler-context-3"
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -92,6 +92,11 @@ def test_rules_carry_their_version():
     ("influenza", "Influenza is negative.", "Negated"),
     ("bacteremia", "Bacteremia with gram-negative rods.", "Affirmed"),  # a pseudo-trigger
     ("cultures", "Cultures grew gram negative rods.", "Affirmed"),
+    # looking back, "negative" reaches the concept right before it only
+    ("pneumonia", "Pneumonia with MRSA negative.", "Affirmed"),
+    ("cultures", "Blood cultures negative.", "Negated"),
+    ("fever", "No cough; fever present.", "Affirmed"),    # a semicolon ends the scope
+    ("cough", "No cough; fever present.", "Negated"),
 ])
 def test_negation_triggers_after_the_concept(attributor, concept, sentence, expected):
     (a,) = attributor.attribute([(concept, sentence)])
