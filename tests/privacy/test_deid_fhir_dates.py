@@ -78,7 +78,7 @@ def test_shift_date_returns_none_for_what_is_not_a_date():
 
 def test_a_birth_date_of_someone_over_89_becomes_one_year_for_90_or_older():
     """Safe Harbor: a date indicative of an age over 89, year included, is an identifier."""
-    from osler.privacy.deid.fhir_ages import over_89_birth_year
+    from osler.privacy.deid.ages import over_89_birth_year
 
     today = date.today()
     oldest = str(today.year - 90)

@@ -87,8 +87,9 @@ def _quiet_collector() -> None:
     """
     import gc
 
-    gc.collect()
-    gc.freeze()
+    from osler.serve.cache import freeze_heap
+
+    freeze_heap()
     gc.set_threshold(20_000, 20, 20)
 
 

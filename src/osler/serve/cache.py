@@ -21,7 +21,7 @@ from typing import Any
 from osler.errors import DataError
 from osler.record import PatientRecord
 
-__all__ = ["PatientCache", "raise_or_return"]
+__all__ = ["PatientCache", "freeze_heap", "raise_or_return"]
 
 
 @dataclass
@@ -84,7 +84,7 @@ class PatientCache:
             self._puts += 1
             freeze = self.freeze_every and self._puts % self.freeze_every == 0
         if freeze:
-            _freeze()
+            freeze_heap(0)   # the youngest garbage only: cheap, and little of it is pinned
 
     def derived_now(self, record: PatientRecord, keys: list[Hashable]) -> dict | None:
         """The values of ``keys`` derived from ``record`` if it is the kept one and all are
@@ -139,17 +139,19 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _freeze() -> None:
-    """Move every object alive now out of the cyclic collector's reach (``gc.freeze``).
+def freeze_heap(generation: int = 2) -> None:
+    """Collect ``generation`` (0: the youngest, cheap; 2: everything) and move every object
+    still alive out of the cyclic collector's reach (``gc.freeze``).
 
     Kept records are many small objects that live for hours; every full collection walked
     them all while requests waited (pauses of a few hundred ms at 50 concurrent calls).
     Frozen, they are still freed by reference counting when evicted (records and what is
     derived from them hold no reference cycles: a kept error is a copy without its
-    traceback); only cyclic garbage older than the youngest generation at the moment of
-    freezing is never collected, and freezing happens once per ``freeze_every`` puts.
+    traceback); only cyclic garbage the collection left at the moment of freezing is never
+    collected. Used at start (``osler serve``), when warming ends, and every
+    ``freeze_every`` puts.
     """
     import gc
 
-    gc.collect(0)   # the youngest garbage first (cheap), so that little of it is pinned
+    gc.collect(generation)
     gc.freeze()

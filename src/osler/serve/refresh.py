@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from osler.serve.cache import freeze_heap
 from osler.serve.service import Service
 
 __all__ = ["Refresher"]
@@ -44,7 +45,9 @@ class Refresher:
             try:
                 self.status["warmed"] = self.svc.keep_current(self.svc.warm_ids(), self._stop)
                 if config.freeze_kept:
-                    _settle()
+                    # one full pass over the warm-up's garbage, then freeze what it kept: the
+                    # first full collection under load would walk the whole warmed cache
+                    freeze_heap()
                 self.status["warm"] = "done"
             except Exception as exc:   # requests still read and score on their own
                 self.status["warm"] = "failed"
@@ -55,12 +58,3 @@ class Refresher:
             except Exception as exc:   # a store that went away: try again next round
                 _log.error("refreshing the patient cache failed: %s", type(exc).__name__)
 
-
-def _settle() -> None:
-    """Collect the warm-up's garbage once and freeze what it kept, so that the first full
-    collection under load does not walk a whole warmed cache (a pause every call in flight
-    waits for). One full pass, before the service reports itself warm."""
-    import gc
-
-    gc.collect()
-    gc.freeze()

@@ -33,13 +33,12 @@ class DuckDBStore(Store):
             raise StoreError(f"cannot open DuckDB store {path}: {exc}") from exc
         self._con.execute("SET TimeZone = 'UTC'")
         self._in_txn = False
-        self._read_only = read_only
         self.static_revisions = read_only
 
     def revision(self, patient_id: str) -> str | None:
         # Read-only, the file cannot change while it is open: DuckDB lets no other process
         # write it then. Writable, this connection could change it at any moment.
-        return "read-only" if self._read_only else None
+        return "read-only" if self.static_revisions else None
 
     def _execute(self, sql: str, params: tuple = ()) -> None:
         self._con.execute(sql, params)

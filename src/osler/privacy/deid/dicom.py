@@ -18,7 +18,7 @@ from typing import Any
 
 from osler._extras import require
 from osler.errors import DataError
-from osler.privacy.deid.fhir_ages import over_89_birth_year
+from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv

@@ -16,7 +16,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from osler.privacy.deid.fhir_ages import cap_age, over_89_birth_year
+from osler.privacy.deid.ages import over_89_birth_year
+from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import scrub_attachment_data
 from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
 from osler.privacy.deid.text import deidentify_text
@@ -317,10 +318,6 @@ class KnownNames:
         return len(self._of_reference)
 
 
-_ABSOLUTE_REFERENCE = re.compile(r"(?:^|/)(?P<ref>[A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64})"
-                                 r"(?:/_history/[^/]+)?$")
-
-
 def _references(node: Any) -> set[str]:
     """Every reference inside ``node``, as :meth:`KnownNames.add` keys them: ``Type/id`` (also
     from an absolute URL or a versioned one), ``urn:uuid:...``, ``Type?identifier=...``."""
@@ -336,9 +333,9 @@ def _references(node: Any) -> set[str]:
                 if ref.startswith("urn:uuid:") or "?identifier=" in ref:
                     found.add(unquote(ref))
                 else:
-                    m = _ABSOLUTE_REFERENCE.search(ref)
+                    m = _URL_REFERENCE.match(ref)
                     if m:
-                        found.add(m["ref"])
+                        found.add(f"{m['type']}/{m['id']}")
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

@@ -72,7 +72,10 @@ _CREDENTIALS = re.compile(r"\s*,?\s*(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW
                           r"PhD|RPh|CRNA|BSN|CCRN)\b")
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=8)
+def _tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Word tokens of ``text`` (start, end, word); names, places and context-vouched names
+    all read them, so a note is tokenised once per pass."""
     out = []
     for m in _WORD.finditer(text):
         start, end = m.span()
@@ -87,7 +90,7 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
             out += [(start, start + len(head), head), (end - len(tail), end, tail)]
             continue
         out.append((start, end, word))
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)

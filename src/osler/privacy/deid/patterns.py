@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["MONTHS", "PATTERNS", "find_patterns"]
@@ -147,7 +148,8 @@ def _birth_dates(text: str) -> Iterator[PhiSpan]:
         else:   # a two-digit year ("3/14/29"): the older reading when it is in the future
             two = int(m.group("phi")[-2:])
             year = 2000 + two if 2000 + two <= date.today().year else 1900 + two
-        old = date.today().year - year > 90   # surely over 89, whatever the day
+        # the year alone (read at its last day, so nobody is called older than they are)
+        old = over_89_birth_year(f"{year:04d}") is not None
         yield PhiSpan(m.start("phi"), m.end("phi"), "AGE" if old else "DATE")
 
 

@@ -1,0 +1,48 @@
+"""HIPAA Safe Harbor's one rule for ages, shared by text, FHIR and DICOM: ages over 89, and
+dates that tell one, are aggregated into a single "90 or older" category."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+__all__ = ["OLDEST", "over_89_birth_year"]
+
+#: The oldest age Safe Harbor lets through as it is.
+OLDEST = 89
+
+_BIRTH = re.compile(r"^(?P<y>\d{4})(?:-?(?P<m>\d{2})(?:-?(?P<d>\d{2}))?)?")
+
+
+def over_89_birth_year(value: str, today: date | None = None) -> str | None:
+    """The birth year that stands for "90 or older" if ``value`` (a birth date: ``YYYY``,
+    ``YYYY-MM``, ``YYYY-MM-DD``, DICOM ``YYYYMMDD``) makes its holder older than 89 today,
+    else ``None``.
+
+    Safe Harbor counts a date "indicative of" an age over 89 as an identifier, year
+    included: such a birth date becomes the year ``today.year - 90``, one value for everyone
+    that old. The age is taken today, the date of de-identification: a record of someone who
+    was younger when it was written is aggregated too (more is removed, never less). A
+    partial date is read at its latest day, so a patient is never called older than they are.
+
+    Examples
+    --------
+    >>> over_89_birth_year("1931-07-02", date(2026, 11, 30))
+    '1936'
+    >>> over_89_birth_year("1950-01-01", date(2026, 11, 30)) is None
+    True
+    """
+    today = today or date.today()
+    m = _BIRTH.match(value.strip())
+    if not m:
+        return None
+    try:
+        year = int(m["y"])
+        month = int(m["m"]) if m["m"] else 12
+        day = int(m["d"]) if m["d"] else calendar.monthrange(year, month)[1]
+        born = date(year, month, day)
+    except ValueError:
+        return None
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return f"{today.year - 90:04d}" if age > OLDEST else None
