@@ -1,10 +1,11 @@
 """How often the context-vouched names (``names.find_sure_names``) land on gold PHI.
 
-    .venv/bin/python benchmarks/deid_sure_names.py [--data DIR]
+    .venv/bin/python benchmarks/deid_sure_names.py [--split tune|heldout|all] [--data DIR]
 
-A development check, not a score: it runs over every note of the PhysioNet deid corpus (both
-halves; earlier rules were written from errors of both), counting the spans the detector
-yields and how many overlap a gold PHI span. Prints counts only, never a note's words.
+A development check, not a score: it runs over the notes of the PhysioNet deid corpus (all of
+them by default: earlier rules were written from errors of both halves; ``--split tune`` for
+the tuning half alone), counting the spans the detector yields and how many overlap a gold
+PHI span. Prints counts only, never a note's words.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "deid-physio
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
+    ap.add_argument("--split", default="all", choices=["all", "tune", "heldout"])
     args = ap.parse_args()
-    notes = read_physionet_deid(args.data)
+    notes = read_physionet_deid(args.data, None if args.split == "all" else args.split)
     spans = on_gold = 0
     for note in notes:
         gold = [(g.start, g.end) for g in note.phi]

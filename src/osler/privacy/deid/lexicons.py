@@ -18,7 +18,7 @@ from functools import lru_cache
 from osler._extras import require
 from osler.resources import path as resource_path
 
-__all__ = ["census_names", "common_words", "english_first_names", "english_names",
+__all__ = ["census_first_names", "census_names", "common_words", "english_first_names", "english_names",
            "first_names", "last_names", "name_stopwords", "place_names", "us_places", "us_states"]
 
 # Latin-script locales whose names appear in US clinical notes.
@@ -69,6 +69,12 @@ def _resource_words(name: str) -> list[str]:
     opener = gzip.open if file.suffix == ".gz" else open
     with opener(file, "rt", encoding="utf-8") as handle:
         return [ln.strip() for ln in handle if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def census_first_names() -> frozenset[str]:
+    """The US Census 1990 first names alone (5,494), minus the stop list."""
+    return frozenset(_resource_words("deid/census_first_names.txt")) - name_stopwords()
 
 
 @lru_cache(maxsize=1)

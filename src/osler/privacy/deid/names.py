@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.lexicons import (census_names, common_words, english_first_names,
-                                         english_names, first_names, last_names, name_stopwords)
+from osler.privacy.deid.lexicons import (census_first_names, census_names, common_words,
+                                         english_first_names, english_names, first_names,
+                                         last_names, name_stopwords)
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["find_names", "find_sure_names"]
@@ -68,6 +69,7 @@ _ROLE_BEFORE_VERB = re.compile(r"\b(?:NP|MD|RN|PA|Dr|Drs|resident|fellow|intern)
 # "Drs Kowal and Quimby": the second clinician after "and".
 _SECOND_DOCTOR = re.compile(r"\bDrs\.?\s+[A-Za-z][A-Za-z'-]+\s*(?:,|and|&)\s*"
                             r"(?P<n>[A-Za-z][A-Za-z'-]+)", re.I)
+_VOWEL = re.compile(r"[aeiouy]")
 _CREDENTIALS = re.compile(r"\s*,?\s*(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW|MSW|SW|"
                           r"PhD|RPh|CRNA|BSN|CCRN)\b")
 
@@ -260,8 +262,14 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
     while j < len(toks) and taken < 3:
         start, end, word = toks[j]
         low = word.lower().rstrip(".")
+        # "daughter ZENOBIA KRATZ" in a note with meaningful capitals: the upper-case word
+        # after an upper-case name carries it on, unless it is a vocabulary word ("ICU").
+        caps_run = (taken and cased and toks[j - 1][2].isupper() and word.isupper()
+                    and len(low) >= 3 and bool(_VOWEL.search(low))
+                    and _outside_vocabulary(word, stop))
         if require_known:
-            capital = cased and _title(word) and not _any_in(low, _NOT_NAMES, _RELATIONS, _TITLES)
+            capital = (cased and (_title(word) or caps_run)
+                       and not _any_in(low, _NOT_NAMES, _RELATIONS, _TITLES))
             known = _known_in_context(word) if wide else _known(word)
             if (low in stop and not capital or not (known or capital)
                     or _any_in(low, _RELATIONS, _NOT_NAMES)
@@ -270,7 +278,7 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         elif (low in _NOT_NAMES or (len(low) < 2 and not word[:1].isalpha())
               or (not cased and _inflected(low) and not _known(word))):
             break
-        if taken and not ((cased and _title(word)) or _known(word)):
+        if taken and not ((cased and _title(word)) or _known(word) or caps_run):
             break
         yield PhiSpan(start, end, "NAME")
         taken += 1
@@ -293,13 +301,87 @@ _NAME_BEFORE_AGE = re.compile(r"(?P<n>\b[A-Z][a-z'-]+(?:[ \t]+[A-Z][a-z'-]+){1,2
                               r"[ \t]+an?[ \t]+\d{1,3}[ \t-]*(?:y/?o\b|yr|years?\b|-year)")
 
 
+#: A form field whose value is a person ("Patient Name: SMITH, JOHN A", "Signed by: jo kim"):
+#: at a line start, or after a run of spaces, a bar or a semicolon (the next field on a line).
+_PERSON_FIELD = re.compile(
+    r"(?:^|(?<=[ \t]{2})|(?<=[|;]))[ \t]*(?:"
+    r"(?:(?:patient|pt|client|resident)'?s?[ \t]+)?(?:full[ \t]+|legal[ \t]+|last[ \t]+|"
+    r"first[ \t]+)?name|patient|pt|"
+    r"(?:attending|referring|ordering|admitting|consulting|primary[ \t]+care|covering)"
+    r"(?:[ \t]+(?:physician|provider|md|doctor|clinician|surgeon|nurse))?|"
+    r"physician|surgeon|pcp|"
+    r"(?:electronically[ \t]+)?(?:signed|dictated|transcribed|reviewed|verified|authored)[ \t]+by|"
+    r"author|emergency[ \t]+contact(?:[ \t]+name)?|next[ \t]+of[ \t]+kin|nok|guardian|"
+    r"(?:health[ \t]+care[ \t]+)?proxy|hcp|cc)"
+    r"[ \t]*:[ \t]*", re.I | re.M)
+#: Values of such a field that are not a person.
+_FIELD_NOT_NAMES = frozenset("""unknown none na n a self same pending declined refused not no
+yes on call team service services medicine surgery cardiology oncology neurology nephrology
+icu micu sicu ccu nicu er ed emergency department dept staff resident fellow attending nursing
+nurse physician provider doctor patient family male female man woman boy girl see above below
+chart record unit floor ward clinic hospital admitted admission discharge discharged transfer
+alert awake asleep stable resting sleeping comfortable oriented confused sedated intubated
+calm""".split())
+
+
+def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
+                 stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """The value of a person field, in any casing: up to four name-shaped words on the
+    label's line, "Last, First M." included, ending at a digit, a vocabulary word, a
+    credential, a wide gap or the next "Label:"."""
+    starts = {start: i for i, (start, _end, _word) in enumerate(toks)}
+    for m in _PERSON_FIELD.finditer(text):
+        i = starts.get(m.end())
+        taken: list[tuple[int, int]] = []
+        commas = 0
+        while i is not None and i < len(toks) and len(taken) < 4:
+            start, end, word = toks[i]
+            low = word.lower().rstrip(".")
+            initial = len(low) == 1
+            if (text[end:end + 1] == ":" or _CREDENTIALS.match(text, start)
+                    or not initial and (low in _FIELD_NOT_NAMES or low in stop
+                                        or not _outside_vocabulary(word, stop))):
+                break
+            taken.append((start, end))
+            if i + 1 >= len(toks):
+                break
+            between = text[end:toks[i + 1][0]]
+            if between.strip(" \t") == "," and commas == 0 and "\n" not in between:
+                commas += 1
+            elif "\n" in between or between.strip(" \t.") or len(between) > 2:
+                break
+            i += 1
+        for start, end in taken:
+            yield PhiSpan(start, end, "NAME")
+
+
+def _comma_first_name(text: str, toks: tuple[tuple[int, int, str], ...], end: int,
+                      stop: frozenset[str], cased: bool) -> Iterator[PhiSpan]:
+    """"Dr. Quimby, Rosalind": the first name after a surname a title vouched for, when it
+    is a listed first name (an unlisted capitalised word there is as often a drug: "reported
+    to Dr. X, Esmolol stopped"; never a credential: "Dr. Quimby, PhD")."""
+    nxt = next((k for k, t in enumerate(toks) if t[0] >= end), None)
+    if nxt is None or text[end:toks[nxt][0]].strip(" \t") != ",":
+        return
+    start, stop_at, word = toks[nxt]
+    low = word.lower().rstrip(".")
+    if _CREDENTIALS.match(text, start) or len(low) < 2 or low in stop:
+        return
+    if (low in first_names() or low in census_first_names()) and not _any_in(
+            low, common_words(), _NOT_NAMES) and (
+            _title(word) or not cased or word.isupper()):
+        yield PhiSpan(start, stop_at, "NAME")
+
+
 def find_sure_names(text: str) -> Iterator[PhiSpan]:
     """Names that context alone vouches for, kept whatever the learned tagger says.
 
     The words after a personal title ("Mrs. mirabel ostrowska-fenwick", "Dr. Pemberton"), a
     full name of two capitalised words outside every vocabulary after "pt" or "patient" ("Pt
     Zebulon Quackenbush seen"), and the capitalised words that open a history ("Zebulon
-    Quackenbush is a 67 year old man"). A name no dictionary holds is found by these
+    Quackenbush is a 67 year old man"), the value of a person field ("Patient Name: SMITH,
+    JOHN"), and a first name after a title's "Surname," ("Dr. Quimby, Rosalind"). A name no
+    dictionary holds is found by these
     contexts or not at all, and the tagger, trained on notes where most names are listed
     ones, drops many of them.
     """
@@ -312,13 +394,17 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
         low = word.lower().rstrip(".")
         if (low in _SURE_TITLES and _title_here(text, word, end, cased)
                 and toks[i + 1][2].lower() != "contin"):      # "MS Contin": morphine
-            yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
+            found = list(_after_trigger(text, toks, i + 1, stop, cased, require_known=False))
+            yield from found
+            if found:
+                yield from _comma_first_name(text, toks, found[-1].end, stop, cased)
         elif low in ("pt", "patient") and cased and i + 2 < len(toks):
             pair = toks[i + 1:i + 3]
             if (not _gap(text, pair[0][1], toks, i + 1)
                     and not text[pair[0][1]:pair[1][0]].strip()
                     and all(_title(w) and _outside_vocabulary(w, stop) for _, _, w in pair)):
                 yield PhiSpan(pair[0][0], pair[1][1], "NAME")
+    yield from _field_names(text, toks, stop)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
