@@ -55,9 +55,11 @@ def test_tag_profile_and_bad_profile():
 
 words = st.sampled_from(["pt", "stable", "no", "fever", "seen", "by", "Dr.", "Osler", "wife",
                          "Janet", "call", "617-555-0142", "on", "3/14/2019", "12/2", "at",
-                         "Quimby", "email", "a.b@example.org", "MRN", "1234567", ",", "."])
+                         "Quimby", "email", "a.b@example.org", "MRN", "1234567", ",", ".",
+                         "\nPatient:", "\nName:", "daughter", "ZENOBIA", "KRATZ", "Rosalind",
+                         "\n"])
 notes = st.lists(words, min_size=1, max_size=25).map(" ".join)
-prop = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+prop = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @prop
