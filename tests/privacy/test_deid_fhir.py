@@ -166,3 +166,30 @@ def test_a_reference_to_a_contained_resource_follows_its_new_id():
         "medicationReference": {"reference": "#med1"}}, KEY)
     assert out["medicationReference"]["reference"] == "#" + out["contained"][0]["id"]
     assert out["contained"][0]["id"] != "med1"
+
+
+def test_a_locations_single_address_is_cut_to_the_state_and_its_geocode_dropped():
+    from osler.privacy.deid import deidentify_resource
+
+    loc = {"resourceType": "Location", "id": "L3", "name": "Lochmoor Clinic",
+           "address": {"line": ["1 Main St"], "city": "Toledo", "postalCode": "43604",
+                       "state": "OH"},
+           "position": {"longitude": -83.5379, "latitude": 41.6528}}
+    out = deidentify_resource(loc, KEY)
+    assert out["address"] == {"state": "OH"}
+    assert "position" not in out and "Lochmoor" not in json.dumps(out)
+
+
+def test_a_references_display_is_dropped_with_or_without_a_reference_codings_are_kept():
+    from osler.privacy.deid import deidentify_resource
+
+    patient = {"resourceType": "Patient", "id": "H2",
+               "generalPractitioner": [{"display": "Dr. Felix Abernathy"}],
+               "managingOrganization": {"display": "Saint Brigid Hospital of Toledo"},
+               "maritalStatus": {"coding": [{"system": "http://terminology.hl7.org/"
+                                             "CodeSystem/v3-MaritalStatus", "code": "M",
+                                             "display": "Married"}]}}
+    out = json.dumps(deidentify_resource(patient, KEY))
+    for secret in ("Abernathy", "Brigid", "Toledo"):
+        assert secret not in out
+    assert "Married" in out

@@ -43,7 +43,10 @@ _FREE_TEXT_CHOICE = re.compile(r"^[a-z][A-Za-z]*(?:String|Markdown)$")
 # Elements of type Attachment (DocumentReference.content.attachment, Observation's
 # valueAttachment, DiagnosticReport.presentedForm, Communication's contentAttachment ...).
 _ATTACHMENTS = re.compile(r"^(?:attachment|presentedForm|photo|[a-z][A-Za-z]*Attachment)$")
-_DROP = {"photo", "contact"}  # Patient.photo and Patient.contact carry direct identifiers
+# Elements dropped, by resource type: Patient.photo and Patient.contact carry direct
+# identifiers; Location.position is a geocode (Safe Harbor: smaller than a state).
+_DROP = {"Patient": frozenset({"photo", "contact"}), "Location": frozenset({"position"})}
+_NO_DROP: frozenset[str] = frozenset()
 # Extensions that name or place the patient's family (US Core / FHIR core patient extensions).
 _IDENTIFYING_EXTENSIONS = ("mothersMaidenName", "birthPlace", "patient-nationality",
                            "us-core-genderIdentity")
@@ -153,7 +156,7 @@ class _Walker:
                 self.contained[inner["id"]] = inner.get("resourceType")
         out: dict[str, Any] = {}
         for k, v in node.items():
-            if k in _DROP and node.get("resourceType") == "Patient":
+            if k in _DROP.get(node.get("resourceType"), _NO_DROP):
                 continue
             if k == "fullUrl" and isinstance(v, str):
                 out[k] = self.full_url(v, node.get("resource"))
@@ -169,8 +172,10 @@ class _Walker:
                     tag in str(x.get("url", "")) for tag in _IDENTIFYING_EXTENSIONS)]
             elif k == "div":
                 out[k] = _NARRATIVE  # narratives repeat the resource's data, PHI included
-            elif k == "display" and "reference" in node:
-                continue  # a reference's display repeats the target's name
+            elif k == "display" and ("reference" in node or not {"code", "system"} & node.keys()):
+                # A Reference's display names its target (a practitioner, a hospital), with a
+                # reference beside it or alone; a Coding's display (with a code) is kept.
+                continue
             elif k in ("name", "alias") and node.get("resourceType") in _NAMED_RESOURCES and (
                     not isinstance(v, list) or (v and isinstance(v[0], str))):
                 out[k] = f"{node['resourceType']} {self.key.pseudonym(str(v), 'name')[:8]}"
@@ -184,8 +189,12 @@ class _Walker:
             elif k == "identifier":
                 out[k] = [{"system": "urn:osler:pseudonym", "value": self.key.pseudonym(
                     f"{i.get('system')}|{i.get('value')}", "identifier")} for i in v]
-            elif k == "address":
-                out[k] = [{kk: a[kk] for kk in ("state", "country") if kk in a} for a in v]
+            elif k == "address":   # a list (Patient, Organization) or one (Location)
+                out[k] = ([_state_only(a) for a in v if isinstance(a, dict)]
+                          if isinstance(v, list) else _state_only(v) if isinstance(v, dict)
+                          else None)
+                if out[k] is None:
+                    del out[k]
             else:
                 out[k] = self.walk(v, k)
         return out
@@ -231,6 +240,11 @@ class _Walker:
             else:
                 out[k] = self.walk(v, k)
         return out
+
+
+def _state_only(address: dict[str, Any]) -> dict[str, Any]:
+    """An Address down to its state and country (Safe Harbor)."""
+    return {k: address[k] for k in ("state", "country") if k in address}
 
 
 def _entry_url(key: DeidKey, url: str, resource: Any) -> str:
