@@ -258,13 +258,16 @@ def test_deid_text_names_why_a_line_is_no_note_and_warns_of_a_repeated_id(tmp_pa
     src.write_text("\n".join([
         '{"id": "a", "text": "Seen by Dr. Osler."}', '{"id": "b", "text": NaN}',
         '{"id": null, "text": "x"}', '{"x": 1}', "not json", "[1, 2]",
-        '{"id": "a", "text": "again"}']) + "\n", encoding="utf-8")
+        '{"id": "a", "text": "again"}', '{"id": "c", "text": "x", "patient": {"a": 1}}',
+        '{"id": "d", "text": "x", "patient": true}']) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["deid", "text", "--in", str(src), "--out",
                                       str(tmp_path / "o.jsonl"), "--profile", "tag"])
     assert result.exit_code == 3
     err = result.stderr
     for line, why in [(2, "not valid JSON: NaN is not JSON"), (3, "needs an 'id'"),
-                      (4, "needs an 'id'"), (5, "not valid JSON"), (6, "not a JSON object")]:
+                      (4, "needs an 'id'"), (5, "not valid JSON"), (6, "not a JSON object"),
+                      (8, "'patient', when given, must be a string or an integer"),
+                      (9, "'patient', when given, must be")]:
         assert f"in.jsonl line {line}: skipped ({why}" in err
     assert "line 7: warning: the same 'id' as line 1" in err
     assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 2

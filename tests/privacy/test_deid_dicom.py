@@ -65,3 +65,14 @@ def test_a_birth_date_over_89_years_ago_becomes_the_year_for_90_or_older(tmp_pat
     assert str(results["young.dcm"].PatientBirthDate) != born["young.dcm"]     # shifted
     assert str(results["young.dcm"].PatientBirthDate)[:4] in {
         str(date.today().year - 41), str(date.today().year - 40), str(date.today().year - 39)}
+
+
+def test_a_truncated_file_is_skipped_with_its_reason_not_written(tmp_path, write_dicom):
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "a.dcm", "CT", "1.2.826.0.1.3680043.8.498.9", "1.2.826.0.1.3680043.8.498.9.1")
+    (src / "cut.dcm").write_bytes(b"\0" * 128 + b"DICM" + b"\x02\x00")
+    results = {r.source: r for r in deidentify_dicom_dir(src, tmp_path / "out", KEY)}
+    assert results["a.dcm"].error is None
+    assert results["cut.dcm"].output is None and "SOP Class" in results["cut.dcm"].error
+    assert len(list((tmp_path / "out").rglob("*.dcm"))) == 1

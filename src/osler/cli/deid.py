@@ -132,6 +132,9 @@ def _note_problem(line: str) -> str | None:
         return "needs an 'id' (a string or a number)"
     if not isinstance(obj.get("text"), str):
         return "needs a string 'text'"
+    patient = obj.get("patient")
+    if patient is not None and (isinstance(patient, bool) or not isinstance(patient, (str, int))):
+        return "'patient', when given, must be a string or an integer (it keys the date shift)"
     return None
 
 

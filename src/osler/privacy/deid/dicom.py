@@ -170,6 +170,12 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
         rel = str(path.relative_to(in_dir))
         try:
             ds = pydicom.dcmread(path)
+            meta = getattr(ds, "file_meta", None)
+            if "SOPClassUID" not in ds and not (meta and "MediaStorageSOPClassUID" in meta):
+                # pydicom reads a truncated file or a bare preamble as a near-empty dataset
+                results.append(DicomResult(rel, None, None, False,
+                                           "no SOP Class UID: truncated or not a DICOM object"))
+                continue
             modality = str(ds.get("Modality", "") or "") or None
             burned = modality in BURNED_IN_MODALITIES or str(
                 ds.get("BurnedInAnnotation", "")).upper() == "YES"
