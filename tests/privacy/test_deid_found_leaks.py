@@ -123,3 +123,69 @@ def test_a_younger_birth_date_is_a_date_and_moves_with_the_patient():
     assert ("1970-01-02", "DATE") in _found("DOB 1970-01-02")
     moved = date(1970, 1, 2) + KEY.date_shift("p1")
     assert moved.isoformat() in deidentify_text("DOB 1970-01-02", KEY, patient="p1").text
+
+
+@pytest.mark.parametrize("text, value, phi_type", [
+    ("92 y.o. female with CHF.", "92 y.o.", "AGE"),
+    ("The pt is a 101 y. o. man.", "101 y. o.", "AGE"),
+    ("She is in her 90s.", "90s", "AGE"),
+    ("A nonagenarian with CHF.", "nonagenarian", "AGE"),
+    ("MRN: AB-123456", "AB-123456", "ID"),
+    ("Medical Record #: AB-123456", "AB-123456", "ID"),
+    ("Medicare ID 1EG4-TE5-MK73 on file", "1EG4-TE5-MK73", "ID"),
+    ("Health plan beneficiary number HPN-99812345", "HPN-99812345", "ID"),
+    ("Biometric ID: FP-2231", "FP-2231", "ID"),
+    ("DEA number AB1234563", "AB1234563", "ID"),
+    ("Call +44 20 7946 0958 today", "+44 20 7946 0958", "PHONE"),
+    ("Mobile 07700 900123.", "07700 900123", "PHONE"),
+    ("Scan dated 14.03.2023.", "14.03.2023", "DATE"),
+    ("Surgery on Monday the 3rd.", "3rd", "DATE"),
+    ("Lives with wife at 3817 Kettering Pike.", "3817 Kettering Pike", "LOCATION"),
+    ("Home: 4500 W Broadway Blvd Apt 12", "4500 W Broadway Blvd Apt 12", "LOCATION"),
+    ("Moved to 12 Elm St., Apt 4B last year", "12 Elm St., Apt 4B", "LOCATION"),
+])
+def test_shapes_a_second_acceptance_test_found_are_found_whole(text, value, phi_type):
+    assert (value, phi_type) in _found(text)
+
+
+@pytest.mark.parametrize("text", ["SBP in the 90's overnight", "+2801 LOS since midnight",
+                                  "Sats in the 90s on 2L", "pt is 45 y.o.",
+                                  "BP maintained < 120 per Dr kenney"])
+def test_vital_signs_and_fluid_balances_are_not_those_shapes(text):
+    assert not [v for v, t in _found(text) if t in ("AGE", "PHONE", "LOCATION")]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("DOB 14-Feb-1932", "14-Feb-1932"), ("Date of Birth: 14 Feb 1932", "14 Feb 1932"),
+    ("DOB: 14 February 1932", "14 February 1932"), ("Born on 3rd March 1930.", "3rd March 1930"),
+    ("DOB: 1932/02/14", "1932/02/14"),
+])
+def test_birth_dates_of_people_over_89_in_every_shape_become_an_age(text, value):
+    assert (value, "AGE") in _found(text)
+    assert "1932" not in deidentify_text(text, KEY).text and "1930" not in deidentify_text(
+        text, KEY).text
+
+
+def test_a_dotted_day_first_date_moves_by_the_patients_shift():
+    moved = date(2023, 3, 14) + KEY.date_shift("p1")
+    out = deidentify_text("Scan dated 14.03.2023.", KEY, patient="p1").text
+    assert f"{moved.day:02d}.{moved.month:02d}.{moved.year}" in out
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Daughter-in-law Fumiko is here.", "Fumiko"),
+    ("Case manager Rosalind arranging VNA.", "Rosalind"),
+    ("Social worker Jedediah met with family.", "Jedediah"),
+    ("Seen by Dr. van der Berg today.", "van der Berg"),
+    ("Mrs. de la Cruz called.", "de la Cruz"),
+    ("Emergency contact: Tom Martinez (brother)", "Tom Martinez"),
+    ("Name: Will Turner", "Will Turner"),
+])
+def test_names_after_roles_in_laws_and_with_particles_are_found(text, name):
+    assert (name, "NAME") in _found(text)
+
+
+@pytest.mark.parametrize("text", ["Son Will call tomorrow.", "Patient: Alert and oriented",
+                                  "Next of kin: brother"])
+def test_months_and_words_after_relations_and_labels_are_kept(text):
+    assert not [v for v, t in _found(text) if t == "NAME"]

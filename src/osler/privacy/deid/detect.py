@@ -8,8 +8,10 @@ e-mail, ids ...) is kept whatever the tagger says.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -169,10 +171,13 @@ def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan],
 def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan],
            known: Mapping[str, str] | None = None) -> list[PhiSpan]:
     spans = list(patterns)
-    taken = [(s.start, s.end) for s in spans]
+    taken = sorted((s.start, s.end) for s in spans)
+    starts = [a for a, _ in taken]
+    reach = list(accumulate((b for _, b in taken), max))  # furthest end so far, by start
     for span in words:
         # Names inside an e-mail address or URL are already covered by the pattern span.
-        if not any(a <= span.start and span.end <= b for a, b in taken):
+        k = bisect_right(starts, span.start) - 1
+        if k < 0 or reach[k] < span.end:
             spans.append(span)
     merged = merge_spans(sorted(spans, key=lambda s: (s.start, _PRIORITY[s.type])), text)
     return _propagate(text, [_trim(text, s) for s in merged if text[s.start:s.end].strip()],

@@ -10,6 +10,7 @@ flags, rule outputs and public words, and can be committed and audited (``tests/
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,10 +45,12 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Words, numbers (with their ``/.:-`` separators) and single punctuation marks."""
-    tags = [(m.start(), m.end()) for m in _TAG.finditer(text)]
+    tags = [(m.start(), m.end()) for m in _TAG.finditer(text)]   # sorted, disjoint
+    starts = [a for a, _ in tags]
     out, line, pos = [], 0, 0
     for m in _TOKEN.finditer(text):
-        if tags and any(a <= m.start() < b for a, b in tags):
+        k = bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < tags[k][1]:
             continue
         line += text.count("\n", pos, m.start())
         pos = m.start()

@@ -71,10 +71,12 @@ def _resource_words(name: str) -> list[str]:
         return [ln.strip() for ln in handle if ln.strip() and not ln.startswith("#")]
 
 
-@lru_cache(maxsize=1)
-def census_first_names() -> frozenset[str]:
-    """The US Census 1990 first names alone (5,494), minus the stop list."""
-    return frozenset(_resource_words("deid/census_first_names.txt")) - name_stopwords()
+@lru_cache(maxsize=2)
+def census_first_names(*, with_stopwords: bool = False) -> frozenset[str]:
+    """The US Census 1990 first names alone (5,494), minus the stop list unless
+    ``with_stopwords`` ("Tom", "Will": names only where a form field says so)."""
+    words = frozenset(_resource_words("deid/census_first_names.txt"))
+    return words if with_stopwords else words - name_stopwords()
 
 
 @lru_cache(maxsize=1)

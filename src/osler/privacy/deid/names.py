@@ -8,6 +8,7 @@ are only ever flagged by context.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -30,6 +31,7 @@ _RELATIONS = {"wife", "husband", "son", "sons", "daughter", "daughters", "dtr", 
               "granddaughters", "grandsons", "siblings", "contact", "contacts", "named", "name",
               "called",
               "lawyer", "attorney", "poa", "roommate", "companion", "caregiver",
+              "law", "manager", "worker", "chaplain",   # "daughter-in-law X", "case manager X"
               "spoke", "per", "with", "by", "and", "&", "ask"}
 # Words that follow "Dr." or "wife" without being a name: function words and ward jargon.
 _NOT_NAMES = frozenset("""a an and are as at be but by can for from had has have he her here him
@@ -50,6 +52,11 @@ _WEAK_RELATIONS = {"with", "by", "and", "&", "per", "spoke", "called", "contact"
                    "ask", "name",
                    "named", "family", "children", "kids"}
 _WEAK_TITLES = {"md", "np", "rn", "pa", "resident", "intern", "fellow", "attending", "nurse"}
+_MONTH_NAMES = frozenset("""january february march april may june july august september october
+november december""".split())
+# Lower-case parts of surnames ("Dr. van der Berg", "Mrs. de la Cruz").
+_PARTICLES = {"van", "der", "den", "von", "de", "la", "le", "du", "del", "della", "di", "da",
+              "dos", "das", "ter", "ten", "bin", "ibn", "al", "el"}
 _BEFORE_VERB = re.compile(r"(?<![\w.])(?P<n>[A-Z][a-z']+)\s+(?:made\s+)?(?:aware|paged|notified|"
                           r"informed|updated|called back|returned call|at bedside|to bedside)\b")
 _BEFORE_RELATION = re.compile(
@@ -278,7 +285,9 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         elif (low in _NOT_NAMES or (len(low) < 2 and not word[:1].isalpha())
               or (not cased and _inflected(low) and not _known(word))):
             break
-        if taken and not ((cased and _title(word)) or _known(word) or caps_run):
+        particle = (low in _PARTICLES and j + 1 < len(toks) and not _gap(text, end, toks, j)
+                    and (_title(toks[j + 1][2]) or toks[j + 1][2].lower() in _PARTICLES))
+        if taken and not ((cased and _title(word)) or _known(word) or caps_run or particle):
             break
         yield PhiSpan(start, end, "NAME")
         taken += 1
@@ -338,9 +347,13 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
             start, end, word = toks[i]
             low = word.lower().rstrip(".")
             initial = len(low) == 1
+            # "Tom", "Will" open a name field; "Turner" carries one on (stop-listed words)
+            listed = ((_known(word) or low in census_first_names(with_stopwords=True)
+                       or taken and low in stop and (_title(word) or word.isupper()))
+                      and low not in _FIELD_NOT_NAMES)
             if (text[end:end + 1] == ":" or _CREDENTIALS.match(text, start)
-                    or not initial and (low in _FIELD_NOT_NAMES or low in stop
-                                        or not _outside_vocabulary(word, stop))):
+                    or not initial and (low in _FIELD_NOT_NAMES or not listed and (
+                        low in stop or not _outside_vocabulary(word, stop)))):
                 break
             taken.append((start, end))
             if i + 1 >= len(toks):
@@ -360,8 +373,8 @@ def _comma_first_name(text: str, toks: tuple[tuple[int, int, str], ...], end: in
     """"Dr. Quimby, Rosalind": the first name after a surname a title vouched for, when it
     is a listed first name (an unlisted capitalised word there is as often a drug: "reported
     to Dr. X, Esmolol stopped"; never a credential: "Dr. Quimby, PhD")."""
-    nxt = next((k for k, t in enumerate(toks) if t[0] >= end), None)
-    if nxt is None or text[end:toks[nxt][0]].strip(" \t") != ",":
+    nxt = bisect_left(toks, (end,))   # tokens are in text order: the first at or after end
+    if nxt >= len(toks) or text[end:toks[nxt][0]].strip(" \t") != ",":
         return
     start, stop_at, word = toks[nxt]
     low = word.lower().rstrip(".")
@@ -398,6 +411,12 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
             yield from found
             if found:
                 yield from _comma_first_name(text, toks, found[-1].end, stop, cased)
+        elif (low in _RELATIONS and low not in _WEAK_RELATIONS and cased
+              and _listed_first_name(toks[i + 1][2], stop)
+              and not text[end:toks[i + 1][0]].strip(" \t:,-")):
+            # "granddaughter Priyanka", "case manager Rosalind": a listed first name, written
+            # as a name, right after a relation or a role that introduces a person
+            yield PhiSpan(toks[i + 1][0], toks[i + 1][1], "NAME")
         elif low in ("pt", "patient") and cased and i + 2 < len(toks):
             pair = toks[i + 1:i + 3]
             if (not _gap(text, pair[0][1], toks, i + 1)
@@ -413,6 +432,15 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                             for w in keep):
                 base = m.start("n")
                 yield PhiSpan(base + keep[0].start(), base + keep[-1].end(), "NAME")
+
+
+def _listed_first_name(word: str, stop: frozenset[str]) -> bool:
+    """A first name of Faker's or the Census lists, capitalised as a name, and no vocabulary
+    word ("Will", "Hope" stay)."""
+    low = word.lower()
+    return (_title(word) and (low in first_names() or low in census_first_names())
+            and not _any_in(low, stop, common_words(), _NOT_NAMES, _RELATIONS, _TITLES,
+                            _MONTH_NAMES))
 
 
 def _outside_vocabulary(word: str, stop: frozenset[str]) -> bool:

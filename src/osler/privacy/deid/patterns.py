@@ -62,20 +62,40 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                          r"\d{3}[\s.-]{0,2}\d{4}(?![\w/])")),
     ("PHONE", re.compile(r"(?<![\w/.-])\d{3}[.-]\d{4}(?![\w/-])")),
     ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b|(?<![\d/])\d{3}/\d{3}/\d{4}(?![\d/])")),
-    ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|phone|tel|fax|ext)\.?\s*(?:#|no\.?|number"
+    # international numbers: "+44 20 7946 0958", "+1 (617) 555-0199", "+49-30-1234567"
+    # (separated groups, 8-15 digits: "+2801" is a fluid balance)
+    ("PHONE", re.compile(r"(?<![\w+])(?=\+(?:[\s.()-]{0,2}\d){8,15}(?!\d))"
+                         r"\+\d{1,3}(?:[\s.-]\(?\d{1,5}\)?){2,5}(?![\w/])")),
+    ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|mobile|telephone|phone|tel|fax|ext)\.?\s*(?:#|no\.?|number"
                          r"|:)?\s*(?P<phi>\d{4,}(?:[\s-]\d{3,})*|\d{1,3}-\d{4}\b)", re.I)),
     ("ID", re.compile(r"(?:\b(?:mrn|mr|medical record(?: number)?|acct|account|ssn|license|"
                       r"policy|id)|#)\s*(?:#|no\.?|number|:)?\s*(?P<phi>[a-z]{0,3}\d{4,}[a-z\d-]*)",
                       re.I)),
     # record numbers with letters and hyphens ("MRN#A-4451-22"), social security numbers
     # written with spaces ("SSN 123 45 6789")
-    ("ID", re.compile(r"\b(?:mrn|medical record(?: number)?|acct|account)\s*(?:#|no\.?|number|:)?"
-                      r"\s*(?P<phi>[a-z]{0,3}-?\d[\da-z]*(?:-[\da-z]+)+)\b", re.I)),
+    ("ID", re.compile(r"\b(?:mrn|medical record(?: number)?|acct|account)\s*(?:#|no\.?|number)?"
+                      r"\s*:?\s*(?P<phi>(?=[a-z-]*\d{3})[a-z]{0,3}-?\d[\da-z]*(?:-[\da-z]+)*)\b",
+                      re.I)),
+    # Safe Harbor (I)-(K): health plan beneficiary, account, certificate and licence numbers,
+    # and (P) biometric identifiers, after the label that names them
+    ("ID", re.compile(r"\b(?:medicare|medicaid|health\s+plan(?:\s+beneficiary)?|beneficiary|"
+                      r"member|subscriber|insurance|policy|dea|npi|biometric|passport|"
+                      r"(?:driver'?s\s+)?licen[cs]e|certificate)(?:\s+(?:id|number|no\.?|#))?"
+                      r"\s*[:#]?\s*(?P<phi>(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,}[a-z0-9])\b", re.I)),
     ("ID", re.compile(r"\b(?:ssn|social security(?: number)?|ss#)\s*(?:#|no\.?|number|:)?\s*"
                       r"(?P<phi>\d{3}[\s.]\d{2}[\s.]\d{4})\b", re.I)),
     # IPv6, full or compressed ("fe80::1ff:fe23:4567:890a"): hex groups, three colons or "::"
     ("IP", re.compile(r"(?<![\w:])(?=[0-9a-f:]*(?:[a-f]|::))(?=(?:[0-9a-f]*:){3})"
                       r"(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])", re.I)),
+    # a street address: a house number, up to three capitalised words and a street type, with
+    # the flat ("55 Fruit Street", "3817 Kettering Pike", "12 Elm St., Apt 4B"); "Dr" only
+    # where no name follows ("2 Percocet Dr. Smith ok'd" is no address)
+    ("LOCATION", re.compile(
+        r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][a-z'-]+\s+){1,3}(?:(?i:street|avenue|road|"
+        r"boulevard|lane|way|court|place|terrace|highway|parkway|circle|pike|square|trail|"
+        r"turnpike|broadway)\b|(?i:st|ave|rd|blvd|ln|ct|pl|ter|hwy|pkwy|cir|sq|trl|tpke)\b\.?"
+        r"|(?i:drive|dr)\b(?!\.?\s+[A-Za-z])\.?)(?:,?\s*(?i:apt|apartment|unit|suite|ste|flat)\.?\s*#?\s*"
+        r"[A-Za-z0-9-]+|\s*#\s*[A-Za-z0-9-]+)?")),
     # a post office box (Safe Harbor (B): street address)
     ("LOCATION", re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post Office Box)\s*#?\s*\d+\b", re.I)),
     ("ID", re.compile(r"(?<![\d.,/:-])\d{7,}(?![\d.,/:-]\d)")),
@@ -91,7 +111,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("LOCATION", re.compile(r"\b(?:zip|zip code|postal code)\s*:?\s*(?P<phi>\d{5}(?:-\d{4})?)\b",
                             re.I)),
     ("DATE", re.compile(rf"\b{_M}/{_D}/{_Y}\b|\b{_M}-{_D}-(?:19|20)?\d\d\b|\b(?:19|20)\d\d-"
-                        rf"{_M}-{_D}\b|\b{_M}\.{_D}\.(?:19|20)\d\d\b")),
+                        rf"{_M}-{_D}\b|\b{_M}\.{_D}\.(?:19|20)\d\d\b"
+                        # day first with dots, unambiguous ("14.03.2023")
+                        r"|\b(?:3[01]|2\d|1[3-9])\.(?:1[0-2]|0?[1-9])\.(?:19|20)\d\d\b")),
     # ISO date-times ("2019-03-04T10:00", "2019-03-04 10:00:00Z"), year-first with slashes,
     # day-month-year and month-day-year with a month name between hyphens ("04-MAR-2019")
     ("DATE", re.compile(rf"\b(?:19|20)\d\d-{_M}-{_D}(?:[T ](?:[01]\d|2[0-3]):[0-5]\d"
@@ -101,8 +123,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # month/year with a four-digit year ("since 3/2019")
     ("DATE", re.compile(r"(?<![\d/.])\b(?:1[0-2]|0?[1-9])/(?:19|20)\d\d\b(?!/)")),
     # a day of the month alone ("seen on the 4th")
-    ("DATE", re.compile(rf"\b(?:on|since|until|by|from) the (?P<phi>{_D}(?:st|nd|rd|th))\b",
-                        re.I)),
+    ("DATE", re.compile(rf"\b(?:on|since|until|by|from|(?:mon|tues|wednes|thurs|fri|satur|sun)"
+                        rf"day,?) the (?P<phi>{_D}(?:st|nd|rd|th))\b", re.I)),
     ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/{_D}\b(?!/|\.\d|\d)")),
     ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/(?:3[2-9]|[4-9]\d)\b(?!/|\.\d|\d|%)")),
     ("DATE", re.compile(rf"\b(?:in|during|since|early|late|mid|last|next|until)\s+(?P<phi>{MONTHS})\b",
@@ -117,7 +139,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 1960-1999 cannot be a 24-hour clock time (minutes < 60), so alone it is a year.
     ("DATE", re.compile(r"(?<![\d.,/:#-])19[6-9]\d(?![\d.,/:%-]|\s*(?:mg|mcg|ml|cc|units?|u\b|g\b|"
                         r"gm|kg|k?cal|calories|ml/hr|cc/hr|cc's|mls|x\b|/))", re.I)),
-    ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[0-1]\d)(?:\s*|-)(?:y/?o|yrs?|years?)(?:[\s-]*old)?)",
+    ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[0-1]\d)(?:\s*|-)(?:y\.\s?o\b\.?|y/?o\b|yrs?|years?)"
+                       r"(?:[\s-]*old)?)", re.I)),
+    # "in her 90s", "a nonagenarian", "centenarian" (Safe Harbor: ages over 89; "in the 90's"
+    # is a blood pressure)
+    ("AGE", re.compile(r"\b(?:in\s+(?:his|her|their)\s+(?:late\s+|early\s+|mid[\s-])?"
+                       r"(?P<phi>(?:9|10)0'?s)\b|(?P<phi2>(?:non|nona)agenarian|centenarian)s?\b)",
                        re.I)),
     # "age 92", "Age: 91", "aged 97", "age of 93", "he is 90" (Safe Harbor: over 89)
     ("AGE", re.compile(r"\b(?:age[ds]?|aged|age of)\s*:?\s*(?P<phi>9\d|1[0-1]\d)\b(?![.,]\d|\s*%)"
@@ -133,7 +160,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 #: A birth date or year after "DOB", "date of birth", "born (on|in)".
 _BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on| in)?)\s*[:#-]?\s*"
                     rf"(?P<phi>{_M}[/.-]{_D}[/.-](?:19|20|18)?\d\d|(?:18|19|20)\d\d-\d\d-\d\d"
-                    rf"|{_MON}\s+{_D}{_ORD},?\s+(?:18|19|20)\d\d|(?:18|19|20)\d\d)\b", re.I)
+                    rf"|{_MON}\s+{_D}{_ORD},?\s+(?:18|19|20)\d\d|(?:18|19|20)\d\d/\d\d?/\d\d?"
+                    rf"|{_D}{_ORD}[\s-]+(?:of\s+)?(?:{MONTHS})\.?[\s-]+,?\s*(?:18|19|20)\d\d"
+                    r"|(?:18|19|20)\d\d)\b", re.I)
 
 
 def _birth_dates(text: str) -> Iterator[PhiSpan]:
