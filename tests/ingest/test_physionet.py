@@ -39,6 +39,10 @@ def test_psv_stay_becomes_relative_observations_and_labels(tmp_path):
     ([_row(1), _row(2, hr="fast")], "must be numeric"),
     ([_row(2), _row(1)], "ICULOS must increase"),
     ([], "no rows"),
+    ([_row(1), _row(2, hr="inf")], "must be a finite number"),
+    ([_row(1), _row(2, hr="1e300")], "must be a finite number"),
+    ([_row(1), _row(2, label=2)], "SepsisLabel must be 0, 1 or NaN"),
+    ([_row(1), _row("NaN")], "ICULOS (the hour of the stay) is missing"),
 ])
 def test_bad_stays_are_rejected_whole_with_line(tmp_path, rows, reason):
     _stay(tmp_path / "bad.psv", rows)
@@ -130,3 +134,50 @@ def test_common_writer_habits_cost_no_stay(tmp_path, variant):
     (good,) = read_physionet2019(tmp_path / "a")
     (odd,) = read_physionet2019(tmp_path / "b")
     assert _content(odd) == _content(good)
+
+
+def test_a_stay_not_in_utf8_is_rejected_naming_its_line_and_the_others_are_read(tmp_path):
+    _stay(tmp_path / "good.psv", [_row(1)])
+    (tmp_path / "latin.psv").write_bytes(("\n".join([HEADER, _row(1)]) + "\n").encode()
+                                         + b"\xe9\n")
+    errors: list[IngestError] = []
+    assert [r.patient_id for r in read_physionet2019(tmp_path, on_error=errors.append)] == [
+        "good"]
+    assert "not UTF-8" in errors[0].reason and errors[0].line == 3
+
+
+def test_the_stay_id_is_the_file_name_without_psv_so_dotted_names_stay_apart(tmp_path):
+    import gzip
+
+    _stay(tmp_path / "p9.psv", [_row(1)])
+    _stay(tmp_path / "p9.v2.psv", [_row(1), _row(2)])
+    (tmp_path / "p10.psv.gz").write_bytes(gzip.compress(
+        ("\n".join([HEADER, _row(1)]) + "\n").encode()))
+    assert sorted(r.patient_id for r in read_physionet2019(tmp_path)) == ["p10", "p9", "p9.v2"]
+
+
+def test_2012_blank_lines_a_bom_and_bad_values(tmp_path):
+    stay = "\ufeffTime,Parameter,Value\n00:00,RecordID,900004\n00:30,HR,80\n\n"
+    (tmp_path / "900004.txt").write_text(stay, encoding="utf-8")
+    (rec,) = read_physionet2012(tmp_path / "900004.txt")
+    assert rec.patient_id == "900004"
+    (tmp_path / "900005.txt").write_text("Time,Parameter,Value\n00:00,RecordID,900005\n"
+                                         "00:30,HR,inf\n")
+    with pytest.raises(IngestError, match="finite number") as err:
+        list(read_physionet2012(tmp_path / "900005.txt"))
+    assert err.value.line == 3
+
+
+@pytest.mark.parametrize("rows, reason", [
+    ("900004,0\n900004,1\n", "RecordID repeated"),
+    ("900004,7\n", "must be 0 or 1"),
+])
+def test_2012_outcomes_with_a_repeated_stay_or_a_label_not_0_or_1_are_refused(tmp_path, rows,
+                                                                              reason):
+    (tmp_path / "900004.txt").write_text("Time,Parameter,Value\n00:00,RecordID,900004\n"
+                                         "00:30,HR,80\n")
+    (tmp_path / "Outcomes.txt").write_text("\ufeffRecordID,In-hospital_death\n" + rows,
+                                           encoding="utf-8")
+    with pytest.raises(IngestError, match=reason) as err:
+        list(read_physionet2012(tmp_path / "900004.txt", outcomes=tmp_path / "Outcomes.txt"))
+    assert err.value.line in (2, 3)

@@ -91,3 +91,14 @@ def test_evidence_sources_choose_readings_as_the_features_do(tmp_path):
     assert value(src["HR"]["first_window_min"]) == 70        # the failed 0 is not valid
     assert value(src["HR"]["last_window_max"]) == 120
     assert src["HR"]["first_window_max"][1] <= 24
+
+
+def test_two_stay_files_with_one_record_id_give_one_row_and_a_named_skip(tmp_path):
+    from osler.pipelines.icu_mortality import load_icu_mortality
+
+    stays, outcomes = _write_stays(tmp_path, n=6)
+    first = sorted(stays.glob("*.txt"))[0]
+    (stays / "zz-copy.txt").write_text(first.read_text() + "\n\n")   # and blank lines
+    d = load_icu_mortality([stays], outcomes)
+    assert len(d.ids) == 6 and len(set(d.ids)) == 6
+    assert any(f"RecordID {first.stem}: another stay file" in r for _, r in d.skipped)

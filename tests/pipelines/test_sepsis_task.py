@@ -267,3 +267,47 @@ def test_predict_explains_every_stay_hour_like_the_prediction_files(trained, tmp
         for e in x["evidence"]:
             if e["offset_hours"] is not None:       # a measurement: at or before this hour
                 assert e["offset_hours"] <= x["hour"] and f"{x['stay']}.psv" in e["source"]
+
+
+@pytest.mark.slow
+def test_dotted_gzipped_and_zipped_stays_each_get_their_own_prediction_file(trained, tmp_path):
+    import gzip
+    import zipfile
+
+    d = write_stays(tmp_path / "s", n_stays=4, seed=12)
+    files = sorted(d.glob("*.psv"))
+    # "p9.psv" beside "p9.v2.psv": two stays, never one file of both
+    files[1].rename(d / f"{files[0].stem}.v2.psv")
+    gz = d / f"{files[2].stem}.psv.gz"
+    gz.write_bytes(gzip.compress(files[2].read_bytes()))
+    files[2].unlink()
+    with zipfile.ZipFile(d / "more.zip", "w") as zf:
+        zf.write(files[3], f"inner/{files[3].name}")
+    files[3].unlink()
+    out = tmp_path / "out"
+    summary = TASK.predict(trained[2], d, out)
+    assert "wrote 4 prediction files" in summary and "0 skipped" in summary
+    written = {p.name for p in out.iterdir()}
+    assert written == {files[0].name, f"{files[0].stem}.v2.psv", f"{files[2].stem}.psv",
+                       files[3].name}
+    for name in (files[0].name, f"{files[0].stem}.v2.psv"):   # a row per input hour each
+        assert len((out / name).read_text().splitlines()) == len(
+            (d / name).read_text().splitlines())
+
+
+def test_a_broken_zip_an_outcomes_file_and_an_infinite_cell_get_clear_errors(trained, tmp_path):
+    _root, stays, model, _ = trained
+    (tmp_path / "cut.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(DataError, match="cut.zip: not a valid zip archive"):
+        TASK.predict(model, tmp_path / "cut.zip", tmp_path / "o1")
+    with pytest.raises(DataError, match="--outcomes is not used"):
+        TASK.evaluate(model, [stays], outcomes=tmp_path / "Outcomes-a.txt",
+                      report=tmp_path / "c.html")
+    d = write_stays(tmp_path / "inf", n_stays=2, seed=13)
+    first = sorted(d.glob("*.psv"))[0]
+    lines = first.read_text().splitlines()
+    lines[2] = "inf|" + lines[2].split("|", 1)[1]
+    first.write_text("\n".join(lines) + "\n")
+    summary = TASK.predict(model, d, tmp_path / "o2")
+    assert "wrote 1 prediction files" in summary and "1 skipped" in summary
+    assert f"{first.name}" in summary and "line 3" in summary and "finite" in summary

@@ -181,3 +181,37 @@ def test_readmission_rows_are_named_by_their_line_in_the_file(tmp_path):
     assert any("line 10: no encounter_id" in why for _, why in got.skipped)
     for source in got.sources:
         assert lines[source.line - 1].startswith(f"{source.record},")
+
+
+def test_infinite_values_repeated_ids_and_odd_labels_skip_their_row_by_line(tmp_path):
+    heart = write_heart(tmp_path / "h", n=20, seed=4)
+    lines = heart.read_text().splitlines()
+    cells = lines[3].split(",")
+    cells[4] = "inf"
+    lines[3] = ",".join(cells)
+    heart.write_text("\n".join(lines) + "\n")
+    d = HEART.load([heart], None)
+    assert len(d.ids) == 19 and any("line 4: a value is infinite" in r for _, r in d.skipped)
+
+    data = write_readmission(tmp_path / "d", n=60)
+    df = pd.read_csv(data, dtype=str)
+    df.loc[5, "num_medications"] = "inf"
+    df.loc[9, "encounter_id"] = df.loc[8, "encounter_id"]
+    df.loc[12, "readmitted"] = "YES"
+    df.to_csv(data, index=False)
+    d = READMISSION.load([data], None)
+    reasons = " ".join(r for _, r in d.skipped)
+    assert "line 7: 'num_medications' is not finite" in reasons
+    assert "line 11: encounter_id repeats an earlier row's" in reasons
+    assert "line 14: 'readmitted' is not one of" in reasons and "YES" not in reasons
+    assert len(set(d.ids)) == len(d.ids)
+
+
+def test_a_report_named_json_keeps_the_html_card_beside_it(tmp_path):
+    from osler.evaluate.card import ModelCard
+
+    card = ModelCard(title="t", task="x", summary={"AUROC": 0.5})
+    written = card.write(tmp_path / "card.json")
+    assert written == tmp_path / "card.html"
+    assert (tmp_path / "card.html").read_text().lower().startswith("<!doctype html")
+    assert (tmp_path / "card.json").read_text().lstrip().startswith("{")

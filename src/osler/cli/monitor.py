@@ -18,7 +18,8 @@ def monitor() -> None:
 @click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--stay", required=True, type=click.Path(exists=True, dir_okay=False),
               help="One PhysioNet 2019 .psv stay.")
-@click.option("--top", default=3, show_default=True, help="Evidence items per hour.")
+@click.option("--top", default=3, show_default=True, type=click.IntRange(min=0),
+              help="Evidence items per hour.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hour.")
 def sepsis(model_dir: str, stay: str, top: int, as_json: bool) -> None:
     """Print risk, alarm state and top evidence for each hour of STAY."""

@@ -86,12 +86,17 @@ class ModelCard:
         return "".join(parts)
 
     def write(self, path: str | Path) -> Path:
-        """Write the HTML card to ``path`` and its JSON beside it; return the HTML path."""
+        """Write the HTML card to ``path`` and its JSON beside it; return the HTML path.
+        Given ``card.json``, the JSON goes there and the HTML beside it as ``card.html``
+        (the two never overwrite each other)."""
         path = Path(path)
+        json_path = path.with_suffix(".json")
+        if path.suffix.lower() == ".json":
+            path = path.with_suffix(".html")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.to_html(), encoding="utf-8")
-        path.with_suffix(".json").write_text(
-            json.dumps(self.to_dict(), indent=2, allow_nan=False), encoding="utf-8")
+        json_path.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False),
+                             encoding="utf-8")
         return path
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from dataclasses import replace
@@ -61,13 +62,13 @@ def sniff_physionet2019(path: Path, head: bytes) -> bool:
 
 
 def sniff_physionet2012(path: Path, head: bytes) -> bool:
-    return head.startswith(b"Time,Parameter,Value")
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"Time,Parameter,Value")
 
 
 def read_patient_map(path: Path) -> dict[str, str]:
     """``stay_id,patient_id`` CSV -> mapping (how a site links ICU stays to its patients)."""
     path = Path(path)
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:   # a BOM is not part of the first column
         reader = csv.DictReader(fh)
         if not reader.fieldnames or not {"stay_id", "patient_id"} <= set(reader.fieldnames):
             raise IngestError("patient map must have columns stay_id and patient_id",
@@ -92,7 +93,8 @@ def read_physionet2019(source: Path, *, on_error: OnError = None,
     whole (named by file and line): Osler never stores half a stay.
     """
     mapping = _mapping(patient_map)
-    for member in iter_members(Path(source), lambda n: n.endswith(".psv"), on_error):
+    for member in iter_members(Path(source), lambda n: n.endswith((".psv", ".psv.gz")),
+                               on_error):
         try:
             record = _read_psv(member)
         except IngestError as err:
@@ -104,18 +106,51 @@ def read_physionet2019(source: Path, *, on_error: OnError = None,
 
 
 _NAN = float("nan")
+#: Larger than any physiological value in any unit; beyond it a cell is a corrupt export (and
+#: float32 features, as the models read them, would overflow to infinity).
+_LARGEST = 1e9
+
+
+def psv_stay_id(name: str) -> str:
+    """The stay id of a PhysioNet 2019 file: its name without ``.psv`` (or ``.psv.gz``), so
+    that ``p9.psv`` and ``p9.v2.psv`` stay two stays with two prediction files."""
+    base = Path(name).name
+    for suffix in (".gz", ".psv"):
+        if base.lower().endswith(suffix):
+            base = base[:-len(suffix)]
+    return base
 
 
 def _parse_float(cell: str, member: Member, line: int, column: str) -> float:
     if cell == "NaN":  # most cells: skip the float() call
         return _NAN
     try:
-        return float(cell)
+        value = float(cell)
     except ValueError:
         if not cell.strip():   # an empty cell, as pandas writes NaN: missing, not an error
             return _NAN
         raise IngestError(f"column {column!r} must be numeric or NaN; got a non-numeric cell",
-                          file=member.name, record=member.stem, line=line) from None
+                          file=member.name, record=psv_stay_id(member.name),
+                          line=line) from None
+    if not abs(value) <= _LARGEST and not math.isnan(value):
+        raise IngestError(f"column {column!r} must be a finite number (|x| <= {_LARGEST:g}) or "
+                          "NaN; got an infinite or overflowing cell", file=member.name,
+                          record=psv_stay_id(member.name), line=line)
+    return value
+
+
+def _text(member: Member) -> str:
+    """A member's text (UTF-8, a BOM dropped); another encoding is an error naming it."""
+    data = member.open_bytes()
+    try:
+        return data.decode("utf-8-sig", errors="strict")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise IngestError(f"not UTF-8 text (byte {exc.start} cannot be decoded)",
+                          file=member.name, line=line) from None
+
+
+_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_ .-]{0,39}")
 
 
 def _header_problem(header: list[str]) -> str:
@@ -125,6 +160,10 @@ def _header_problem(header: list[str]) -> str:
                 "empty file")
     unknown = [c for c in header if c not in PSV_COLUMNS]
     missing = [c for c in PSV_COLUMNS[:-1] if c not in header]
+    if any(not _COLUMN_NAME.fullmatch(c) for c in unknown):
+        # values or binary, not a header: never echoed (they may be a patient's data)
+        return (f"header must be the PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); the "
+                f"first line holds {len(header)} cell(s) that are not column names")
     parts = ([f"unknown column(s) {unknown[:5]}"] if unknown else []) + \
             ([f"missing column(s) {missing[:5]}"] if missing else [])
     if not parts:
@@ -134,9 +173,8 @@ def _header_problem(header: list[str]) -> str:
 
 
 def _read_psv(member: Member) -> PatientRecord:
-    text = member.open_bytes().decode("utf-8-sig", errors="strict")   # a BOM is not a column
-    lines = text.splitlines()
-    stay = member.stem
+    lines = _text(member).splitlines()   # a BOM is not a column
+    stay = psv_stay_id(member.name)
     header = [c.strip() for c in lines[0].strip().split("|")] if lines else []
     trailing = len(header) > 1 and header[-1] == ""   # "HR|...|SepsisLabel|": a closing bar
     if trailing:
@@ -164,9 +202,15 @@ def _read_psv(member: Member) -> PatientRecord:
                               file=member.name, record=stay, line=lineno)
         row = {c: _parse_float(v, member, lineno, c) for c, v in zip(columns, cells)}
         row.setdefault("SepsisLabel", _NAN)
+        if row["SepsisLabel"] not in (0.0, 1.0) and not math.isnan(row["SepsisLabel"]):
+            raise IngestError("SepsisLabel must be 0, 1 or NaN", file=member.name, record=stay,
+                              line=lineno)
         head = head or row
         hour = row["ICULOS"]
-        if math.isnan(hour) or hour <= last_hour:
+        if math.isnan(hour):
+            raise IngestError("ICULOS (the hour of the stay) is missing", file=member.name,
+                              record=stay, line=lineno)
+        if hour <= last_hour:
             raise IngestError(f"ICULOS must increase row by row; got {hour:g} after {last_hour:g}",
                               file=member.name, record=stay, line=lineno)
         last_hour = hour
@@ -215,20 +259,30 @@ def _assemble_2019(member: Member, stay: str, enc_id: str, head: dict[str, float
 def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
     """``RecordID -> {SAPS-I, SOFA, Length_of_stay, Survival, In-hospital_death}``."""
     path = Path(path)
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:   # a BOM is not part of the first column
         reader = csv.DictReader(fh)
         if not reader.fieldnames or "RecordID" not in reader.fieldnames:
             raise IngestError("outcomes file must have a RecordID column", file=path.name, line=1)
         if "In-hospital_death" not in reader.fieldnames:
             raise IngestError("outcomes file must have an In-hospital_death column (the label)",
                               file=path.name, line=1)
-        out = {}
+        out: dict[str, dict[str, float]] = {}
+        first: dict[str, int] = {}
         for lineno, row in enumerate(reader, start=2):
             try:
-                out[row["RecordID"]] = {k: float(v) for k, v in row.items() if k != "RecordID"}
+                values = {k: float(v) for k, v in row.items() if k != "RecordID"}
             except (TypeError, ValueError):
                 raise IngestError("outcome values must be numeric", file=path.name,
                                   record=row.get("RecordID"), line=lineno) from None
+            if values["In-hospital_death"] not in (0.0, 1.0):
+                raise IngestError("In-hospital_death must be 0 or 1", file=path.name,
+                                  record=row.get("RecordID"), line=lineno)
+            if row["RecordID"] in first:
+                raise IngestError(f"RecordID repeated (first on line {first[row['RecordID']]}); "
+                                  "one outcome row per stay", file=path.name,
+                                  record=row["RecordID"], line=lineno)
+            first[row["RecordID"]] = lineno
+            out[row["RecordID"]] = values
     return out
 
 
@@ -254,12 +308,14 @@ def _offset_2012(text: str, member: Member, lineno: int) -> timedelta:
 
 
 def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> PatientRecord:
-    rows = list(csv.reader(io.StringIO(member.open_bytes().decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(_text(member))))
     if not rows or rows[0] != ["Time", "Parameter", "Value"]:
         raise IngestError("header must be 'Time,Parameter,Value'", file=member.name, line=1)
     codings = _codings("2012")
     record_id, sex, icu_type, obs, measured = member.stem, None, None, [], False
     for lineno, row in enumerate(rows[1:], start=2):
+        if not row or not "".join(row).strip():
+            continue   # a blank line (often the last) holds no measurement
         if len(row) != 3:
             raise IngestError(f"row must have 3 cells; got {len(row)}", file=member.name, line=lineno)
         time_text, param, value_text = row
@@ -269,6 +325,9 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
         except ValueError:
             raise IngestError(f"Value of {param!r} must be numeric", file=member.name,
                               record=record_id, line=lineno) from None
+        if not abs(value) <= _LARGEST:
+            raise IngestError(f"Value of {param!r} must be a finite number (|x| <= "
+                              f"{_LARGEST:g})", file=member.name, record=record_id, line=lineno)
         if param == "RecordID":
             record_id = str(int(value))
             continue

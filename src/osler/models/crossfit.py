@@ -64,11 +64,20 @@ class CrossFittedRiskModel(ClassifierMixin, BaseEstimator):
                             f"{len(np.unique(groups))}")
         params = {**(self.gbm_params or {}), "calibration": None, "validation_fraction": 0.0,
                   "n_jobs": self.n_jobs}
+        classes = np.unique(y)
+        with_outcome = len(np.unique(groups[y == classes[-1]])) if len(classes) > 1 else 0
+        if with_outcome < 2:
+            raise DataError(f"training needs patients with and without the outcome; got "
+                            f"{with_outcome} patient(s) with it among {len(np.unique(groups))} "
+                            f"(at least 2, for {self.n_folds} cross-fitted members, and far more "
+                            "for a useful model)")
         self.members_, oof = [], np.zeros(len(y))
         for k in range(self.n_folds):
             train = folds != k
             if len(np.unique(y[train])) < 2:
-                raise DataError(f"fold {k}: the other folds hold only one outcome class")
+                raise DataError(f"fold {k} of {self.n_folds}: all {with_outcome} patients with "
+                                "the outcome fell in this fold, so the others hold one outcome "
+                                "class; more patients with the outcome are needed")
             member = GradientBoostedRiskModel(**params, random_state=self.random_state + k)
             self.members_.append(member.fit(X[train], y[train]))
             oof[~train] = member.decision_function(X[~train])

@@ -66,18 +66,14 @@ class SepsisCohort:
 
 
 def stay_files(paths: Iterable[Path], workdir: Path) -> list[Path]:
-    """Every ``.psv`` under ``paths`` (files, directories or zips), zips unpacked in ``workdir``."""
+    """Every ``.psv`` (or ``.psv.gz``) under ``paths`` (files, directories or zips, zips
+    inside either), zips unpacked in ``workdir``."""
     files: list[Path] = []
     for k, p in enumerate(map(Path, paths)):
         if p.is_file() and p.suffix.lower() == ".zip":
-            # Unpacked once so the stays can be split into per-process file lists (the reader
-            # itself reads zips directly); one folder per input, so two set.zip never mix.
-            target = workdir / f"{k}-{p.stem}"
-            with zipfile.ZipFile(p) as zf:
-                zf.extractall(target)
-            files += _psv_under(target)
+            files += _unzipped(p, workdir / f"{k}-{p.stem}")
         elif p.is_dir():
-            files += _psv_under(p)
+            files += _psv_under(p, workdir / f"{k}-{p.name}")
         elif p.is_file():
             files.append(p)
         else:
@@ -85,10 +81,32 @@ def stay_files(paths: Iterable[Path], workdir: Path) -> list[Path]:
     return files
 
 
-def _psv_under(folder: Path) -> list[Path]:
-    """Every ``.psv`` file under ``folder`` (any case of the suffix), hidden files aside."""
-    return sorted(q for q in folder.rglob("*") if q.suffix.lower() == ".psv" and q.is_file()
-                  and not q.name.startswith("."))
+def _unzipped(archive: Path, target: Path) -> list[Path]:
+    """The stays of a zip, unpacked once into ``target`` so that they can be split into
+    per-process file lists (the reader itself reads zips directly); one folder per archive,
+    so that two set.zip never mix."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(target)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise DataError(f"{archive.name}: not a valid zip archive ({exc})") from None
+    return _psv_under(target, target.with_name(target.name + "-inner"))
+
+
+def _is_stay(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".psv", ".psv.gz")) and not name.startswith(".")
+
+
+def _psv_under(folder: Path, workdir: Path) -> list[Path]:
+    """Every stay file under ``folder`` (any case of the suffix, gzipped or not, hidden files
+    aside), and those of the zips it holds (unpacked under ``workdir``)."""
+    found = sorted(q for q in folder.rglob("*") if q.is_file())
+    files = [q for q in found if _is_stay(q)]
+    for n, inner in enumerate(q for q in found if q.suffix.lower() == ".zip"
+                              and not q.name.startswith(".")):
+        files += _unzipped(inner, workdir / f"{n}-{inner.stem}")
+    return files
 
 
 def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
@@ -134,17 +152,21 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
 
 
 def unique_stays(files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """The first file of each stay id (the file name's stem); a later file with the same id
-    is skipped and named, never merged into the first: predictions are written per stay id."""
+    """The first file of each stay id (the reader's: :func:`psv_stay_id`); a later file with
+    the same id (``p1.psv`` beside ``p1.psv.gz``, or in another folder) is skipped and named,
+    never merged into the first: predictions are written per stay id."""
+    from osler.ingest.physionet import psv_stay_id
+
     seen: set[str] = set()
     kept, skipped = [], []
     for f in files:
-        if f.stem in seen:
-            skipped.append((f.name, f"file {f.name}, stay {f.stem}: another file of the input "
+        stay = psv_stay_id(f.name)
+        if stay in seen:
+            skipped.append((f.name, f"file {f.name}, stay {stay}: another file of the input "
                                     "has the same stay id; only the first is used (output "
                                     "files are named by stay id)"))
         else:
-            seen.add(f.stem)
+            seen.add(stay)
             kept.append(f)
     return kept, skipped
 

@@ -60,7 +60,9 @@ class SepsisMonitor:
         records = list(read_physionet2019(Path(stay_file)))
         if len(records) != 1:
             raise DataError(f"file {stay_file}: a monitor replays one stay; got {len(records)}")
-        frame = stay_frame(records[0], keep_event_ids=True)
+        # as prediction does: a stay whose hours hold no measured value is scored from the
+        # time in the ICU and missingness alone (never refused as if it had no hours)
+        frame = stay_frame(records[0], keep_event_ids=True, allow_unmeasured=True)
         stream = IncrementalFeaturizer(frame.stay_id, frame.source, frame.static)
         stream.frame.event_ids = frame.event_ids
         for i, hour in enumerate(frame.hours):

@@ -166,7 +166,7 @@ class TabularTask:
         p = bundle.estimator.predict_proba(d.X)[:, 1]
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
+            w = csv.writer(fh, lineterminator="\n")   # as the sepsis files and pandas write
             w.writerow([self.id_column, "probability"])
             w.writerows((i, f"{q:.6f}") for i, q in zip(d.ids, p))
         also = ""
@@ -204,10 +204,10 @@ class TabularTask:
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
         result.notes.append(f"{len(d.ids) - len(test.ids)} rows of patients used in training "
                             f"were left out; {skipped_note(d.skipped)}.")
-        self.card(result, bundle, test).write(report)
+        written = self.card(result, bundle, test).write(report)
         return (f"{self.name}: {len(test.ids)} rows, AUROC {result.metric('AUROC'):.3f} "
                 f"(logistic {self._baseline_auroc(result):.3f}); {skipped_note(d.skipped)}; "
-                f"card {report}")
+                f"card {written}")
 
     def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None,
                          sources: bool = False):

@@ -49,6 +49,10 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
                 skipped.append((str(path), f"file {path} line {number + 1}: a value is not a "
                                            "number; row skipped"))
                 continue
+            if any(abs(v) > 1e9 for v in values):   # inf (NaN compares False: missing)
+                skipped.append((str(path), f"file {path} line {number + 1}: a value is "
+                                           "infinite; row skipped"))
+                continue
             rows.append(values + [np.nan] * (len(COLUMNS) - len(values)))
             lines.append(number)
     frame = pd.DataFrame(rows, columns=COLUMNS, dtype=float)

@@ -72,8 +72,15 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
 
     errors: list[IngestError] = []
     rows, ids, meta, kept_sources = [], [], [], []
+    repeated: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for source in data:  # the reader takes files, directories and zips alike
         for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
+            if record.patient_id in seen:   # one output row per RecordID: never two, or a mix
+                repeated.append((str(source), f"RecordID {record.patient_id}: another stay file "
+                                              "has the same RecordID; only the first is used"))
+                continue
+            seen.add(record.patient_id)
             x, pred, src = _featurize(record)
             kept_sources.append(_sources(record) if sources else None)
             rows.append(x)
@@ -83,7 +90,7 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
     if not rows:
         raise DataError(f"no usable stays under {[str(p) for p in data]}; first problem: "
                         f"{errors[0] if errors else 'no .txt stays found'}")
-    skipped = [(e.file or "", str(e)) for e in errors]
+    skipped = [(e.file or "", str(e)) for e in errors] + repeated
     if outcomes is not None:
         _check_outcomes(outcomes, set(ids), skipped, read_outcomes_2012)
     d = _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)

@@ -84,9 +84,9 @@ class PneumoniaTask:
         peer = peer_scores(train_images, train_labels, images, meta["params"])
         card, auc, acc = pneumonia_card(model, meta, images, labels,
                                         source=f"{data[0].name}:{used}", peer=peer)
-        card.write(report)
+        written = card.write(report)
         return (f"pneumonia: {data[0].name}:{used} ({len(labels)} images) AUC {auc:.3f}, "
-                f"accuracy {acc:.3f}; card -> {report}")
+                f"accuracy {acc:.3f}; card -> {written}")
 
 
 def _predict_dicom(model, data: Path, out: Path) -> str:  # noqa: ANN001

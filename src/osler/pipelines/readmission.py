@@ -71,15 +71,29 @@ def _record_lines(path: Path) -> list[int]:
 
 
 def _unusable(df: pd.DataFrame) -> pd.Series:
-    """Per row, why it cannot be scored ('' when it can): a missing id or a non-numeric count.
-    The reason names the column, never the value. ``df`` is left as it is."""
+    """Per row, why it cannot be used ('' when it can): a missing or repeated id, a label that
+    is none of the three, a non-numeric or infinite count. The reason names the column, never
+    the value. ``df`` is left as it is."""
     reason = pd.Series("", index=df.index)
     for column in ("encounter_id", "patient_nbr"):
         reason = reason.where(reason != "", np.where(df[column].isna(), f"no {column}", ""))
+    if "readmitted" in df:
+        label = df["readmitted"]
+        odd = label.notna() & ~label.isin(["<30", ">30", "NO"])
+        reason = reason.where(reason != "", np.where(
+            odd, "'readmitted' is not one of '<30', '>30', 'NO'", ""))
+        if label.notna().any():   # a labelled file: an empty label is unknown, never "NO"
+            reason = reason.where(reason != "", np.where(
+                label.isna(), "'readmitted' is empty where other rows hold it", ""))
+    repeat = df["encounter_id"].notna() & df["encounter_id"].duplicated()
+    reason = reason.where(reason != "", np.where(
+        repeat, "encounter_id repeats an earlier row's; only the first is used", ""))
     for column in _NUMERIC:
         number = pd.to_numeric(df[column], errors="coerce")
         bad = number.isna() & df[column].notna()
         reason = reason.where(reason != "", np.where(bad, f"'{column}' is not a number", ""))
+        huge = ~(number.abs() <= 1e9) & number.notna()   # inf, or beyond float32 features
+        reason = reason.where(reason != "", np.where(huge, f"'{column}' is not finite", ""))
     return reason
 
 
@@ -113,11 +127,6 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
     X, names = _features(df, vocabulary)
     y = None
     if df["readmitted"].notna().any():
-        bad = ~df["readmitted"].isin(["<30", ">30", "NO"])
-        if bad.any():
-            raise DataError(f"file {df.loc[bad, '_file'].iloc[0]} line "
-                            f"{df.loc[bad, '_line'].iloc[0]}: 'readmitted' must be one of "
-                            f"'<30', '>30', 'NO'; got {df.loc[bad, 'readmitted'].iloc[0]!r}")
         y = (df["readmitted"] == "<30").astype(float).to_numpy()
     age = _age_decade(df).to_numpy()
     at_discharge = np.zeros(len(df))  # every column is recorded by the end of the stay

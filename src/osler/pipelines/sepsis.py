@@ -96,6 +96,9 @@ class SepsisTask:
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
+        if outcomes is not None:
+            raise DataError("task sepsis takes its labels from the SepsisLabel column; "
+                            f"--outcomes is not used (got {outcomes})")
         bundle = load_bundle(self.name, model_dir)
         cohort = load_cohort(data).labelled("evaluation")
         seen = set(bundle.extra.get("train_stays", []))
@@ -108,14 +111,20 @@ class SepsisTask:
         result.notes.append(f"{cohort.n_stays - unseen.n_stays} stays used in training were "
                             f"left out; {skipped_note(cohort.skipped)}.")
         card = sepsis_card(result, bundle, unseen)
-        card.write(report)
+        written = card.write(report)
         tm = result.task_metrics
         return (f"sepsis: {unseen.n_stays} stays, AUROC {result.metric('AUROC'):.3f}, utility "
                 f"{tm['utility']:.3f} at threshold {tm['threshold']:.3f}; "
-                f"{skipped_note(cohort.skipped)}; card {report}")
+                f"{skipped_note(cohort.skipped)}; card {written}")
 
 
 _HEADER = "PredictedProbability|PredictedLabel"
+
+
+def prediction_name(stay_file: str) -> str:
+    """The prediction file of a stay file: the same name (PhysioNet's scorer pairs them by
+    name), plain text, so ``p1.psv.gz`` gives ``p1.psv``."""
+    return stay_file[:-3] if stay_file.lower().endswith(".psv.gz") else stay_file
 
 
 def _write_evidence(model_dir: Path, data: Path, path: Path, top_k: int) -> int:
@@ -148,9 +157,9 @@ def _remove_stale(out: Path, cohort: SepsisCohort) -> int:
     """Delete prediction files an earlier run wrote for stays that this run skipped, so that
     the scorer never reads an old model's predictions. Only files that start with the
     prediction header are touched."""
-    written = set(cohort.meta["file"].unique())
+    written = {prediction_name(f) for f in cohort.meta["file"].unique()}
     removed = 0
-    for name in {f for f, _why in cohort.skipped} - written:
+    for name in {prediction_name(f) for f, _why in cohort.skipped} - written:
         path = out / name
         if path.is_file():
             with path.open(encoding="utf-8", errors="replace") as fh:
@@ -169,7 +178,8 @@ def _write_predictions(cohort: SepsisCohort, p: np.ndarray, threshold: float, ou
     for a, b in zip(bounds[:-1], bounds[1:]):
         lines = [_HEADER]
         lines += [f"{q:.6f}|{int(q >= threshold)}" for q in p[a:b]]
-        (out / meta["file"].iloc[a]).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (out / prediction_name(meta["file"].iloc[a])).write_text("\n".join(lines) + "\n",
+                                                                 encoding="utf-8")
     return len(bounds) - 1
 
 
