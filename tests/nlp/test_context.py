@@ -80,7 +80,7 @@ def test_rules_carry_their_version():
     from osler.resources import load_json
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
-        "version"] == "osler-context-3"
+        "version"] == "osler-context-4"
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -127,3 +127,44 @@ def test_no_change_is_a_pseudo_negation(attributor, concept, sentence, expected)
 def test_time_ago_and_a_past_year_are_historical(attributor, concept, sentence, expected):
     (a,) = attributor.attribute([(concept, sentence)])
     assert a.temporality == expected
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    # negations clinicians write after the concept, or as a form answer
+    ("fever", "ROS: Negative for fever, chills.", ("Negated", "Recent", "Patient")),
+    ("pneumonia", "Pneumonia was not seen on CXR.", ("Negated", "Recent", "Patient")),
+    ("pneumonia", "Pneumonia absent.", ("Negated", "Recent", "Patient")),
+    ("edema", "Edema: absent", ("Negated", "Recent", "Patient")),
+    ("pneumonia", "Pneumonia was excluded.", ("Negated", "Recent", "Patient")),
+    ("fever", "Fever - denies.", ("Negated", "Recent", "Patient")),
+    ("fever", "(-) fever", ("Negated", "Recent", "Patient")),
+    ("infection", "Infection not likely.", ("Negated", "Recent", "Patient")),
+    ("tobacco", "ENT: Denies any alcohol, tobacco use.", ("Negated", "Recent", "Patient")),
+    # uncertainty
+    ("pneumonia", "Suspected pneumonia.", ("Possible", "Recent", "Patient")),
+    ("infection", "Probable infection.", ("Possible", "Recent", "Patient")),
+    ("infection", "Infection is possible.", ("Possible", "Recent", "Patient")),
+    ("pneumonia", "Pneumonia vs. atelectasis.", ("Possible", "Recent", "Patient")),
+    ("pneumonia", "Pneumonia?", ("Possible", "Recent", "Patient")),
+    ("sepsis", "There is concern for sepsis.", ("Possible", "Recent", "Patient")),
+    ("altered mental status", "Altered mental status was likely secondary to opioids.",
+     ("Affirmed", "Recent", "Patient")),
+    # hypothetical, family, history
+    ("pneumonia", "At risk for pneumonia.", ("Affirmed", "Hypothetical", "Patient")),
+    ("colon cancer", "Screening for colon cancer.", ("Affirmed", "Hypothetical", "Patient")),
+    ("colon cancer", "Colon cancer in mom.", ("Affirmed", "Recent", "Other")),
+    ("breast cancer", "FH: breast cancer (maternal aunt).", ("Affirmed", "Recent", "Other")),
+    ("diabetes", "Diabetes runs in the family.", ("Affirmed", "Recent", "Other")),
+    ("chest pain", "Chest pain 3 weeks ago.", ("Affirmed", "Historical", "Patient")),
+    ("chest pain", "Chest pain 2 weeks ago.", ("Affirmed", "Recent", "Patient")),
+])
+def test_phrasing_a_second_acceptance_test_found(attributor, concept, sentence, expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert (a.negation, a.temporality, a.experiencer) == expected
+
+
+def test_a_concept_is_found_as_whole_words_before_inside_another_word(attributor):
+    (a,) = attributor.attribute([("MI", "Patient denies vomiting; mother had MI.")])
+    assert (a.negation, a.experiencer) == ("Affirmed", "Other")
+    (b,) = attributor.attribute([("pneumonia", "No pneumonias seen.")])   # no whole word
+    assert b.negation == "Negated"

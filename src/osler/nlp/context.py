@@ -180,14 +180,17 @@ class ContextAttributor:
 
     @staticmethod
     def _concept_span(doc, sentence: str, concept: str):
-        """The concept's first occurrence; else its first word; else the last word: the span
-        and which of the three it is."""
+        """The concept's first occurrence as whole words (else inside a word: "MI" is not the
+        "mi" of "vomiting" while a whole "MI" follows); else its first word; else the last
+        word: the span and which of the three it is."""
         from spacy.tokens import Span
 
         low = sentence.lower()
         for needle, found in ((concept.lower(), "concept"),
                               ((concept.lower().split() or [""])[0], "first word")):
-            start = low.find(needle) if needle else -1
+            start = _whole_word(low, needle) if needle else -1
+            if start < 0 and needle:
+                start = low.find(needle)   # inside a longer word ("pneumonias"): as before
             if start >= 0:
                 span = doc.char_span(start, start + len(needle), label="CONCEPT",
                                      alignment_mode="expand")
@@ -195,3 +198,11 @@ class ContextAttributor:
                     return span, found
         words = [t.i for t in doc if t.is_alpha] or [len(doc) - 1]
         return Span(doc, words[-1], words[-1] + 1, label="CONCEPT"), "last word"
+
+
+def _whole_word(text: str, needle: str) -> int:
+    """Where ``needle`` first occurs in ``text`` with no letter or digit on either side."""
+    import re
+
+    m = re.search(rf"(?<![^\W_]){re.escape(needle)}(?![^\W_])", text)
+    return m.start() if m else -1
