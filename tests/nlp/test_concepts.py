@@ -25,7 +25,8 @@ def test_attributes_codes_and_sections(extractor):
     assert got["cough"].assertion.negation == "Negated"
     assert got["hypertension"].assertion.temporality == "Historical"
     assert got["hypertension"].section == "past_medical_history"
-    assert got["cancer"].assertion.experiencer == "Other"
+    assert got["breast cancer"].assertion.experiencer == "Other"
+    assert got["breast cancer"].coding.code == "254837009"   # the site, not "cancer" alone
     assert got["pneumonia"].assertion.negation == "Possible"
     assert got["coumadin"].category == "medication" and got["coumadin"].coding.code == "11289"
     fevers = [m for (t, _), m in by_text.items() if t == "fever"]
@@ -43,5 +44,12 @@ def test_a_symbol_after_a_full_stop_does_not_join_two_sentences(extractor, symbo
     # PyRuSH kept both as one sentence, so 'Mother' made pneumonia's experiencer Other.
     note = f"{before}Mother had breast cancer. {symbol} No evidence of pneumonia."
     got = {m.text.lower(): m.assertion for m in extractor.extract(note)}
-    assert got["cancer"].experiencer == "Other"
+    assert got["breast cancer"].experiencer == "Other"
     assert (got["pneumonia"].negation, got["pneumonia"].experiencer) == ("Negated", "Patient")
+
+
+def test_abbreviations_in_capitals_and_plurals_are_coded(extractor):
+    text = "History of MI and DM, CKD stage 3. Fevers and two seizures. Walked 5 mi today."
+    got = {m.text: m.coding.code for m in extractor.extract(text)}
+    assert got == {"MI": "22298006", "DM": "73211009", "CKD": "709044004",
+                   "Fevers": "386661006", "seizures": "91175000"}

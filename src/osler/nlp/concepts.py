@@ -93,7 +93,7 @@ class ConceptExtractor:
         matcher = self._nlp.add_pipe("medspacy_target_matcher", before="medspacy_context")
         self._entries = {}
         for entry in lexicon():
-            pattern = [{"LOWER": w} for w in entry.literal.split()]
+            pattern = _pattern(entry.literal)
             matcher.add([TargetRule(entry.literal, entry.category.upper(), pattern=pattern)])
             self._entries[(entry.literal, entry.category.upper())] = entry
 
@@ -113,7 +113,9 @@ class ConceptExtractor:
         for (norm, index), doc in zip(squeezed, docs):
             mentions = []
             for ent in doc.ents:
-                entry = self._entries.get((ent.text.lower(), ent.label_)) or next(
+                literal = ent._.literal if ent.has_extension("literal") else None
+                entry = self._entries.get((literal, ent.label_)) or self._entries.get(
+                    (ent.text.lower(), ent.label_)) or next(
                     (e for (lit, lab), e in self._entries.items()
                      if lab == ent.label_ and lit == " ".join(ent.text.lower().split())), None)
                 section = ent._.section_category if ent.has_extension("section_category") else None
@@ -123,3 +125,15 @@ class ConceptExtractor:
                     _section_fix(assertion_of(ent), section), section))
             out.append(mentions)
         return out
+
+
+def _pattern(literal: str) -> list[dict]:
+    """Token pattern of a lexicon literal: any case, the last word also in the plural
+    ("fevers", "seizures"); an abbreviation of two letters only in capitals ("MI", never the
+    "mi" of "5 mi walk")."""
+    words = literal.split()
+    if len(words) == 1 and len(literal) <= 2:
+        return [{"ORTH": literal.upper()}]
+    *head, last = words
+    forms = [last] if len(last) <= 3 or last.endswith("s") else [last, last + "s", last + "es"]
+    return [{"LOWER": w} for w in head] + [{"LOWER": {"IN": forms}}]
