@@ -98,6 +98,24 @@ def test_model_from_another_task_or_schema_fails_clearly(trained, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_changed_or_truncated_model_file_is_refused_before_it_is_unpickled(trained, tmp_path):
+    import shutil
+
+    _root, stays, model, _ = trained
+    copy = tmp_path / "m"
+    shutil.copytree(model, copy)
+    data = (copy / "model.joblib").read_bytes()
+    (copy / "model.joblib").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match="model.joblib is not the file its manifest recorded"):
+        TASK.predict(copy, stays, tmp_path / "o")
+    manifest = json.loads((copy / "manifest.json").read_text())
+    del manifest["files"]   # a model saved before the manifest kept its files' digests
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="model.joblib cannot be read .* is it complete"):
+        TASK.predict(copy, stays, tmp_path / "o")
+
+
+@pytest.mark.slow
 def test_monitor_replays_with_the_batch_features(trained):
     from osler.features import featurize, stay_frame
     from osler.ingest.physionet import read_physionet2019

@@ -75,6 +75,9 @@ def save_model(bundle: ModelBundle, model_dir: Path) -> Path:
     if bundle.baselines:
         joblib.dump(bundle.baselines, model_dir / "baselines.joblib")
     manifest = {k: v for k, v in asdict(bundle).items() if k not in ("estimator", "baselines")}
+    # what was written, so that a changed or truncated file is refused before it is unpickled
+    manifest["files"] = {name: _sha256(model_dir / name) for name in _PICKLES
+                         if (model_dir / name).is_file()}
     (model_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=float),
                                              encoding="utf-8")
     return model_dir
@@ -102,14 +105,39 @@ def load_model(model_dir: Path, task: str, feature_names: list[str] | None = Non
     except json.JSONDecodeError as exc:
         raise ModelError(f"model directory {model_dir}: manifest.json is not valid JSON ({exc})")
     _check_manifest(model_dir, manifest, task, feature_names)
-    import joblib
-
+    files = manifest.pop("files", None) or {}   # absent in models saved before it was kept
     if not (model_dir / "model.joblib").is_file():
         raise ModelError(f"model directory {model_dir}: model.joblib is missing")
-    estimator = joblib.load(model_dir / "model.joblib")
+    for name, digest in files.items():
+        if name in _PICKLES and (not (model_dir / name).is_file()
+                                 or _sha256(model_dir / name) != digest):
+            raise ModelError(f"model directory {model_dir}: {name} is not the file its "
+                             "manifest recorded (changed, truncated or missing); not loaded")
+    estimator = _unpickle(model_dir / "model.joblib")
     baselines_path = model_dir / "baselines.joblib"
-    baselines = joblib.load(baselines_path) if baselines_path.is_file() else {}
+    baselines = _unpickle(baselines_path) if baselines_path.is_file() else {}
     return ModelBundle(estimator=estimator, baselines=baselines, **manifest)
+
+
+_PICKLES = ("model.joblib", "baselines.joblib")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _unpickle(path: Path) -> Any:
+    import joblib
+
+    try:
+        return joblib.load(path)
+    except Exception as exc:  # pickle, EOF, zlib and version errors of a damaged file alike
+        raise ModelError(f"model directory {path.parent}: {path.name} cannot be read "
+                         f"({type(exc).__name__}); is it complete?") from None
 
 
 def _check_manifest(model_dir: Path, manifest: dict, task: str,
