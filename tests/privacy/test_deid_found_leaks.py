@@ -189,3 +189,16 @@ def test_names_after_roles_in_laws_and_with_particles_are_found(text, name):
                                   "Next of kin: brother"])
 def test_months_and_words_after_relations_and_labels_are_kept(text):
     assert not [v for v, t in _found(text) if t == "NAME"]
+
+
+def test_surrogates_keep_the_shape_of_zip_codes_addresses_and_possessives():
+    import re
+
+    out = deidentify_text("Ms. Brown's daughter called from 55 Fruit Street, Boston MA 02114.",
+                          KEY, patient="p1").text
+    assert "Brown" not in out and "Fruit" not in out and "02114" not in out
+    assert re.search(r"Ms\. [A-Z][a-z]+'s daughter", out)
+    assert re.search(r"\b\d{2} [A-Z][a-z]+ Street\b", out)
+    assert re.search(r"MA \d{5}\.", out)
+    flat = deidentify_text("Lives at 4500 W Broadway Blvd Apt 12.", KEY, patient="p1").text
+    assert re.fullmatch(r"Lives at \d{4} W [A-Z][a-z]+ Blvd Apt \d{2}\.", flat), flat

@@ -68,3 +68,14 @@ def test_another_key_gives_other_pseudonyms():
     a = DeidKey(b"first secret of thirty-two bytes")
     b = DeidKey(b"other secret of thirty-two bytes")
     assert a.pseudonym(PATIENT) != b.pseudonym(PATIENT)
+
+
+def test_the_patients_name_gets_one_stand_in_in_notes_fhir_and_dicom():
+    key = DeidKey(b"a test secret, 32 bytes long!!!!")
+    note = deidentify_text("Harold Quimby seen after a fall.", key, patient=PATIENT).text
+    name = deidentify_bundle(_bundle(), key)["entry"][0]["resource"]["name"][0]
+    ds = deidentify_dataset(_dataset(), key)
+    given, family = name["given"][0], name["family"]
+    assert f"{given} {family}" in note
+    assert str(ds.PatientName) == f"{family}^{given}"
+    assert "Quimby" not in note + family + given + str(ds.PatientName)

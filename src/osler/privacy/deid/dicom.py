@@ -19,6 +19,7 @@ from typing import Any
 from osler._extras import require
 from osler.errors import DataError
 from osler.privacy.deid.ages import over_89_birth_year
+from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
@@ -33,6 +34,7 @@ BURNED_IN_MODALITIES = frozenset({"US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC
 _ACTIONS = frozenset("DZXKUSC")
 _PATIENT_AGE = 0x00101010
 _BIRTH_DATE = 0x00100030
+_PATIENT_NAME = 0x00100010
 _AGE_STRING = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?P<unit>[DWMY]?)\s*$")
 
 
@@ -95,6 +97,10 @@ def _apply(ds: Any, elem: Any, action: str, key: DeidKey, patient: str, shift: t
         del ds[elem.tag]
     elif action == "Z":
         elem.value = ""
+    elif action == "D" and int(elem.tag) == _PATIENT_NAME:
+        # family^given^middle as the notes' stand-ins for the same words (prefix, suffix gone)
+        parts = str(elem.value or "").split("^")[:3]
+        elem.value = "^".join(surrogate_name(key, p, patient) for p in parts).rstrip("^")
     elif action == "D":
         elem.value = key.pseudonym(patient, "patient")
     elif action == "U" and elem.value:

@@ -20,6 +20,7 @@ from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import scrub_attachment_data
 from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
+from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 
@@ -182,8 +183,7 @@ class _Walker:
             elif k == "valueAddress" and isinstance(v, dict):
                 out[k] = {kk: v[kk] for kk in ("state", "country") if kk in v}
             elif k == "name" and isinstance(v, list):
-                out[k] = [{"use": n.get("use", "official"), "family": self.key.pseudonym(
-                    str(n), "name")[:8], "given": ["Anon"]} for n in v if isinstance(n, dict)]
+                out[k] = [self.human_name(n) for n in v if isinstance(n, dict)]
             elif k == "telecom":
                 out[k] = [{"system": t.get("system"), "value": "[REDACTED]"} for t in v]
             elif k == "identifier":
@@ -197,6 +197,21 @@ class _Walker:
                     del out[k]
             else:
                 out[k] = self.walk(v, k)
+        return out
+
+    def human_name(self, name: dict[str, Any]) -> dict[str, Any]:
+        """A HumanName with the keyed stand-ins the patient's notes use for the same words
+        (prefix, suffix and text dropped); a name with neither part becomes "Anon"."""
+        family = surrogate_name(self.key, str(name.get("family") or ""), self.patient)
+        given = [surrogate_name(self.key, str(g), self.patient)
+                 for g in name.get("given") or [] if str(g).strip()]
+        if not family and not given:
+            given = ["Anon"]
+        out: dict[str, Any] = {"use": name.get("use", "official")}
+        if family:
+            out["family"] = family
+        if given:
+            out["given"] = given
         return out
 
     def full_url(self, url: str, resource: Any) -> str:

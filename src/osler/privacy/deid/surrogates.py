@@ -17,7 +17,7 @@ from osler.privacy.deid.dates import shift_date_text
 from osler.privacy.deid.lexicons import first_names
 from osler.privacy.keys import DeidKey
 
-__all__ = ["surrogate", "tag"]
+__all__ = ["surrogate", "surrogate_name", "tag"]
 
 
 def tag(phi_type: str) -> str:
@@ -61,9 +61,10 @@ def _like(original: str, new: str) -> str:
     return new
 
 
-def _keyed_digits(key: DeidKey, kind: str, value: str) -> str:
-    """Same shape as ``value``: digits become keyed digits, letters keyed letters."""
-    digest = key.digest(kind, value)
+def _keyed_digits(key: DeidKey, kind: str, value: str, within: str = "") -> str:
+    """Same shape as ``value``: digits become keyed digits, letters keyed letters (``within``
+    scopes the choice to a patient without entering the output)."""
+    digest = key.digest(kind, within + value)
     out = []
     for i, ch in enumerate(value):
         byte = digest[i % len(digest)]
@@ -83,6 +84,10 @@ def _name(key: DeidKey, value: str, within: str = "") -> str:
     out = []
     for w in words:
         bare = w.rstrip(".,")
+        for possessive in ("'s", "\u2019s"):   # "Brown's" keeps its possessive
+            if bare.lower().endswith(possessive) and len(bare) > 3:
+                bare = bare[:-2]
+                break
         if len(bare) <= 1:
             out.append(chr(ord("A") + key.choice("initial", within + bare.lower(), 26))
                        + w[len(bare):])
@@ -94,6 +99,43 @@ def _name(key: DeidKey, value: str, within: str = "") -> str:
         out.append(_like(bare, pool[key.choice("name", within + bare.lower(), len(pool))])
                    + w[len(bare):])
     return " ".join(out)
+
+
+# Words of a street address kept as they are: directions, street types, flat words.
+_ADDRESS_WORDS = frozenset("""n s e w ne nw se sw north south east west street st avenue ave
+road rd boulevard blvd lane ln way court ct place pl terrace ter highway hwy parkway pkwy circle
+cir pike square sq trail trl turnpike tpke drive dr apt apartment unit suite ste flat box po
+p.o p.o. post office # and of the""".split())
+
+
+def _place(key: DeidKey, value: str, within: str) -> str:
+    """A ZIP code keeps its shape with keyed digits; a street address keeps its shape, its
+    directions and street and flat words, with keyed numbers and names ("55 Fruit Street" ->
+    "83 Dillon Street"); any other place becomes a US city."""
+    if re.fullmatch(r"\d{5}(?:-\d{4})?", value.strip()):
+        return _keyed_digits(key, "zip", value, within)
+    if re.match(r"\s*\d|(?i:\s*(?:p\.?\s?o\.?|post\s+office)\s*box)", value):
+        _, lasts = _name_lists()
+        out = []
+        for w in re.split(r"(\s+)", value):
+            core = w.strip(".,")
+            if not core or core.lower() in _ADDRESS_WORDS or len(core) == 1:
+                out.append(w)
+            elif any(ch.isdigit() for ch in core):
+                out.append(_keyed_digits(key, "house", w, within))
+            else:
+                pick = lasts[key.choice("street", within + core.lower(), len(lasts))]
+                out.append(w.replace(core, _like(core, pick)))
+        return "".join(out)
+    cities = _cities()
+    return _like(value, cities[key.choice("place", within + value.lower(), len(cities))])
+
+
+def surrogate_name(key: DeidKey, name: str, scope: str | None = None) -> str:
+    """The stand-in of a person's name, word by word as in notes: the family and given names
+    of a FHIR ``HumanName`` or a DICOM ``PatientName`` get the same stand-ins as the words of
+    the patient's notes (one pseudonymous patient in every modality)."""
+    return surrogate(key, "NAME", name, timedelta(0), scope=scope) if name.strip() else ""
 
 
 def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
@@ -108,8 +150,7 @@ def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
     if phi_type == "NAME":
         return _name(key, value, within)
     if phi_type == "LOCATION":
-        cities = _cities()
-        return _like(value, cities[key.choice("place", within + value.lower(), len(cities))])
+        return _place(key, value, within)
     if phi_type == "DATE":
         return shift_date_text(value, shift) or tag(phi_type)
     if phi_type in ("PHONE", "ID"):
