@@ -92,3 +92,12 @@ def test_units_and_rooms_after_transfer_words_are_not_places():
 ])
 def test_med_ctr_campus_and_a_ward_right_after_transfer_are_places(text, place):
     assert (place, "LOCATION") in _found(text)
+
+
+def test_a_department_before_clinic_is_a_service_not_a_place():
+    from osler.privacy.deid import detect_phi
+
+    text = "Seen in cardiology clinic. Follow up in Lochmoor clinic."
+    found = [(text[s.start:s.end], s.type) for s in detect_phi(text)]
+    assert ("Lochmoor", "LOCATION") in found
+    assert not [v for v, _ in found if v.lower() == "cardiology"]

@@ -34,6 +34,14 @@ _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|adm
                             r"(?:to|from|in|at)(?:\s+the)?|\bosh)\s*$", re.I)
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
+# Departments before "clinic" ("seen in cardiology clinic"): a service, not a place.
+_SPECIALTIES = frozenset("""cardiology oncology neurology nephrology pulmonary pulmonology
+gastroenterology gi hepatology surgery surgical orthopedics orthopaedics ortho urology
+dermatology rheumatology endocrinology endocrine hematology heme ophthalmology eye ent
+psychiatry psych pediatrics obstetrics ob gynecology gyn obgyn radiology infectious id primary
+urgent pain wound transplant anticoagulation coumadin diabetes heart lung kidney liver allergy
+sleep geriatrics geriatric medicine podiatry audiology nutrition vascular thoracic spine
+fertility prenatal""".split())
 # A lone town name needs a preposition before it ("lives in Towson", "from Dundalk").
 _TOWN_BEFORE = re.compile(r"(?:\b(?:in|from|to|at|near|of|outside|around)|->|@)\s+$", re.I)
 # Without capitals, "to"/"in" are too often followed by a verb or a common noun ("TO PUSH").
@@ -99,7 +107,7 @@ def find_places(text: str) -> Iterator[PhiSpan]:
         if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _TITLES, _RELATIONS):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _BEFORE_UNIT.finditer(text):
-        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES):
+        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES, _SPECIALTIES):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for i, (start, end, word) in enumerate(toks):
         low = word.lower()
