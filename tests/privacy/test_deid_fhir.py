@@ -193,3 +193,54 @@ def test_a_references_display_is_dropped_with_or_without_a_reference_codings_are
     for secret in ("Abernathy", "Brigid", "Toledo"):
         assert secret not in out
     assert "Married" in out
+
+
+def test_identifiers_names_phones_and_addresses_are_found_wherever_they_sit():
+    from osler.privacy.deid import deidentify_resource
+
+    made_up = "5523190"
+    resources = [
+        {"resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "x"},
+         "subject": {"identifier": {"system": "urn:mrn", "value": made_up}},
+         "note": [{"authorString": "Ophelia Brandywine", "text": "ok"}]},
+        {"resourceType": "Patient", "id": "p1", "extension": [
+            {"url": "http://example.org/alt", "valueHumanName": {"family": "Quixwell",
+                                                                 "given": ["Thaddeus"]}},
+            {"url": "http://example.org/phone", "valueContactPoint": {
+                "system": "phone", "value": "617-555-0199"}},
+            {"url": "http://example.org/mrn", "valueIdentifier": {"value": made_up}}]},
+        {"resourceType": "Specimen", "id": "s1", "accessionIdentifier": {"value": made_up}},
+        {"resourceType": "Device", "id": "d1", "serialNumber": made_up, "lotNumber": made_up,
+         "udiCarrier": [{"deviceIdentifier": made_up, "carrierHRF": made_up}]},
+        {"resourceType": "Coverage", "id": "c1", "subscriberId": made_up},
+        {"resourceType": "AuditEvent", "id": "a1", "agent": [{"name": "Ophelia Brandywine",
+                                                             "altId": made_up}],
+         "source": {"site": "Lochmoor General"}, "entity": [{"query": "UXVpeHdlbGw="}]},
+        {"resourceType": "Provenance", "id": "pv1",
+         "signature": [{"data": "UXVpeHdlbGw=", "who": {"reference": "Practitioner/x"}}]},
+        {"resourceType": "Organization", "id": "org1", "contact": [{"name": {
+            "family": "Quixwell", "given": ["Thaddeus"]}}]},
+        {"resourceType": "Claim", "id": "cl1", "accident": {"locationAddress": {
+            "line": ["1 Elm St"], "city": "Lochmoor", "postalCode": "02139", "state": "MA"}}},
+        {"resourceType": "ServiceRequest", "id": "sr1", "requisition": {"value": made_up},
+         "patientInstruction": "Call Dr. Quixwell at 617-555-0199"},
+    ]
+    for res in resources:
+        out = json.dumps(deidentify_resource(res, KEY))
+        for secret in (made_up, "Brandywine", "Quixwell", "Thaddeus", "617-555-0199",
+                       "Lochmoor", "02139", "UXVpeHdlbGw="):
+            assert secret not in out, (res["resourceType"], secret)
+    claim = deidentify_resource(resources[8], KEY)
+    assert claim["accident"]["locationAddress"] == {"state": "MA"}
+
+
+def test_a_bundles_own_identifier_timestamp_and_links_are_de_identified():
+    bundle = {"resourceType": "Bundle", "id": "b9", "type": "searchset",
+              "identifier": {"system": "urn:x", "value": "BNDL-5523190"},
+              "timestamp": "2021-03-04T10:00:00Z",
+              "link": [{"relation": "self", "url": "Patient?identifier=5523190"}],
+              "entry": [{"resource": {"resourceType": "Patient", "id": "p9"}}]}
+    out = deidentify_bundle(bundle, KEY)
+    assert "5523190" not in json.dumps(out)
+    assert out["timestamp"] != bundle["timestamp"] and out["timestamp"].endswith("T10:00:00Z")
+    assert out["link"][0]["url"] == "Patient"

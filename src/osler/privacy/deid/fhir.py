@@ -37,7 +37,14 @@ _UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
 DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
 _FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text",
-              "title"}
+              "title", "patientInstruction", "contentString"}
+# Elements of type Identifier (or a business id) under names other than "identifier".
+_IDENTIFIER = re.compile(r"^(?:[a-z][A-Za-z]*Identifier|requisition|preAuthRef|subscriberId|"
+                         r"serialNumber|lotNumber|deviceIdentifier|carrierHRF|carrierAIDC|altId|"
+                         r"accession|valueIdentifier)$")
+# Elements dropped wherever they are: a signature (its data), an audit query (base64 of a
+# search that names the patient).
+_DROP_ANYWHERE = {"signature", "query"}
 # Choice elements of type string or markdown (valueString, onsetString, abatementString, an
 # answer's valueString ...) hold whatever a person typed.
 _FREE_TEXT_CHOICE = re.compile(r"^[a-z][A-Za-z]*(?:String|Markdown)$")
@@ -180,16 +187,28 @@ class _Walker:
             elif k in ("name", "alias") and node.get("resourceType") in _NAMED_RESOURCES and (
                     not isinstance(v, list) or (v and isinstance(v[0], str))):
                 out[k] = f"{node['resourceType']} {self.key.pseudonym(str(v), 'name')[:8]}"
-            elif k == "valueAddress" and isinstance(v, dict):
-                out[k] = {kk: v[kk] for kk in ("state", "country") if kk in v}
+            elif k in _DROP_ANYWHERE or (k == "site" and name == "source"):
+                continue   # Provenance.signature, AuditEvent.entity.query and source.site
             elif k == "name" and isinstance(v, list):
                 out[k] = [self.human_name(n) for n in v if isinstance(n, dict)]
-            elif k == "telecom":
-                out[k] = [{"system": t.get("system"), "value": "[REDACTED]"} for t in v]
-            elif k == "identifier":
-                out[k] = [{"system": "urn:osler:pseudonym", "value": self.key.pseudonym(
-                    f"{i.get('system')}|{i.get('value')}", "identifier")} for i in v]
-            elif k == "address":   # a list (Patient, Organization) or one (Location)
+            elif (k in ("name", "valueHumanName") and isinstance(v, dict)
+                  and {"family", "given", "text"} & v.keys()):
+                out[k] = self.human_name(v)   # Organization.contact.name, an extension's name
+            elif isinstance(v, str) and (k == "authorString" or (
+                    k == "name" and name in ("agent", "entity", "participant"))):
+                # a person's name as a bare string (Annotation.authorString, AuditEvent's
+                # agent.name): the whole value is a name, found or not by the text rules
+                out[k] = surrogate_name(self.key, v, self.patient)
+            elif k in ("telecom", "valueContactPoint"):
+                points = v if isinstance(v, list) else [v]
+                redacted = [{"system": t.get("system"), "value": "[REDACTED]"}
+                            for t in points if isinstance(t, dict)]
+                out[k] = redacted if isinstance(v, list) else (redacted or [None])[0]
+            elif k == "identifier" or _IDENTIFIER.match(k):
+                out[k] = self.identifier(v)
+            elif k.endswith(("Address", "address")) and isinstance(v, dict | list):
+                # a list (Patient, Organization) or one (Location, Claim.accident's
+                # locationAddress, an extension's valueAddress)
                 out[k] = ([_state_only(a) for a in v if isinstance(a, dict)]
                           if isinstance(v, list) else _state_only(v) if isinstance(v, dict)
                           else None)
@@ -198,6 +217,16 @@ class _Walker:
             else:
                 out[k] = self.walk(v, k)
         return out
+
+    def identifier(self, value: Any) -> Any:
+        """An Identifier (or a list of them, or a bare business id string) as a keyed
+        pseudonym: the value never leaves, the same value always maps the same way."""
+        if isinstance(value, list):
+            return [self.identifier(v) for v in value]
+        if isinstance(value, dict):
+            return {"system": "urn:osler:pseudonym", "value": self.key.pseudonym(
+                f"{value.get('system')}|{value.get('value')}", "identifier")}
+        return self.key.pseudonym(f"None|{value}", "identifier")
 
     def human_name(self, name: dict[str, Any]) -> dict[str, Any]:
         """A HumanName with the keyed stand-ins the patient's notes use for the same words
@@ -425,8 +454,14 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     if names is not None and patient is not None:
         known = {**names.for_resource({"resourceType": "Patient", "id": patient}), **known}
     walker = _Walker(key, patient, uuid_types, known, dropped, full_urls)
-    out = {k: v for k, v in bundle.items() if k != "entry"}
-    out["id"] = key.pseudonym(str(bundle.get("id")), "fhir-id") if "id" in bundle else None
-    out = {k: v for k, v in out.items() if v is not None}
+    # the Bundle's own elements (identifier, timestamp, link ...) as any element's
+    own = {k: v for k, v in bundle.items() if k not in ("entry", "id", "resourceType")}
+    out: dict[str, Any] = {"resourceType": "Bundle"}
+    if "id" in bundle:
+        out["id"] = key.pseudonym(str(bundle["id"]), "fhir-id")
+    out.update(walker.element(copy.deepcopy(own), ""))
+    for link in out.get("link") or []:
+        if isinstance(link, dict) and isinstance(link.get("url"), str):
+            link["url"] = walker.request_url(link["url"])   # a search may name the patient
     out["entry"] = [walker.walk(copy.deepcopy(e)) for e in entries]
     return out
