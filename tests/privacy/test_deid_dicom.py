@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from osler.privacy import DeidKey
@@ -76,3 +78,25 @@ def test_a_truncated_file_is_skipped_with_its_reason_not_written(tmp_path, write
     assert results["a.dcm"].error is None
     assert results["cut.dcm"].output is None and "SOP Class" in results["cut.dcm"].error
     assert len(list((tmp_path / "out").rglob("*.dcm"))) == 1
+
+
+def test_urls_documents_overlays_and_unlisted_instance_uids_do_not_survive(tmp_path, write_dicom):
+    import numpy as np
+
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "a.dcm", "CT", "1.2.826.0.1.3680043.8.498.7", "1.2.826.0.1.3680043.8.498.7.1")
+    ds = pydicom.dcmread(src / "a.dcm")
+    ds.RetrieveURL = "https://pacs.example.org/wado?patientID=5523190"
+    ds.add_new(0x00420011, "OB", b"%PDF-1.4 Patient: Thaddeus Quixwell MRN 5523190")
+    ds.add_new(0x60003000, "OW", np.ones(64, dtype=np.uint8).tobytes())
+    ds.add_new(0x00181002, "UI", "1.2.3.4.5523190")          # DeviceUID: an instance
+    ds.save_as(src / "a.dcm")
+    (result,) = deidentify_dicom_dir(src, tmp_path / "out", KEY)
+    assert result.error is None and result.burned_in_risk   # the overlay may hold text
+    raw = Path(result.output).read_bytes()
+    for secret in (b"5523190", b"Quixwell", b"%PDF", b"pacs.example.org"):
+        assert secret not in raw, secret
+    out = pydicom.dcmread(result.output)
+    assert out.SOPClassUID == "1.2.840.10008.5.1.4.1.1.2"    # a class UID is kept
+    assert out[0x00181002].value == KEY.uid("1.2.3.4.5523190")

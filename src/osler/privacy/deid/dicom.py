@@ -130,10 +130,7 @@ def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
             for item in elem.value:
                 _clean_item(item, key, patient, shift, actions)
             continue
-        action = actions.get(int(elem.tag), (None, None))[1]
-        if action is None:
-            action = "K" if int(elem.tag) >> 16 in (0x0002, 0x0028, 0x7FE0) or elem.VR not in (
-                "PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT", "AE") else "X"
+        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem, True)
         _apply(ds, elem, action, key, patient, shift)
     ds.PatientIdentityRemoved = "YES"
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
@@ -146,6 +143,33 @@ def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
     return ds
 
 
+# UIDs that name a kind of thing (an SOP class, a transfer syntax), never an instance.
+_CLASS_UIDS = ("ClassUID", "TransferSyntaxUID", "CodingSchemeUID", "MappingResourceUID",
+               "ContextGroupExtensionCreatorUID")
+
+
+def _default_action(elem: Any, top: bool) -> str:
+    """The action for an attribute the profile table does not list: text that could name or
+    place someone is removed, an instance UID remapped, a URL, an unknown value, an overlay
+    (burned-in text) or an encapsulated document (a PDF of the report) removed, the rest kept.
+    Groups 0002, 0028 and 7FE0 (file meta, pixel description, pixels) are kept."""
+    group = int(elem.tag) >> 16
+    if group in (0x0002, 0x0028, 0x7FE0):
+        return "K"
+    if 0x6000 <= group <= 0x60FF or group == 0x0042 or elem.VR in ("UR", "UC", "UN"):
+        return "X"
+    if elem.VR == "UI":
+        return "K" if (elem.keyword or "").endswith(_CLASS_UIDS) else "U"
+    text = ("PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT") + (("AE",) if top else ())
+    return "X" if elem.VR in text else "K"
+
+
+def has_overlay(ds: Any) -> bool:
+    """Whether ``ds`` holds overlay data (60xx,3000): graphics often carry burned-in text."""
+    return any(0x6000 <= (int(e.tag) >> 16) <= 0x60FF and (int(e.tag) & 0xFFFF) == 0x3000
+               for e in ds)
+
+
 def _clean_item(item: Any, key: DeidKey, patient: str, shift: timedelta,
                 actions: dict[int, tuple[str, str]]) -> None:
     for elem in list(item):
@@ -153,9 +177,7 @@ def _clean_item(item: Any, key: DeidKey, patient: str, shift: timedelta,
             for sub in elem.value:
                 _clean_item(sub, key, patient, shift, actions)
             continue
-        action = actions.get(int(elem.tag), (None, None))[1]
-        if action is None:
-            action = "X" if elem.VR in ("PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT") else "K"
+        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem, False)
         _apply(item, elem, action, key, patient, shift)
 
 
@@ -184,7 +206,7 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
                 continue
             modality = str(ds.get("Modality", "") or "") or None
             burned = modality in BURNED_IN_MODALITIES or str(
-                ds.get("BurnedInAnnotation", "")).upper() == "YES"
+                ds.get("BurnedInAnnotation", "")).upper() == "YES" or has_overlay(ds)
             deidentify_dataset(ds, key)
             name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else key.uid(rel)
             folder = out_dir / path.relative_to(in_dir).parent
