@@ -75,3 +75,12 @@ def test_evaluation_report_is_json_ready(scored):
     assert data["n_samples"] == y.size
     assert {r["model"] for r in data["baselines"]} == {"score", "this model"}
     assert report.metric("AUROC") == pytest.approx(roc_auc_score(y, p))
+
+
+def test_a_group_whose_patients_all_have_the_outcome_still_gets_hourly_figures():
+    # two patients, both septic in their last hours: hours of both classes, one patient class
+    y = np.array([0, 0, 1, 0, 0, 1])
+    s = np.array([0.1, 0.2, 0.9, 0.1, 0.3, 0.8])
+    clusters = np.array(["a", "a", "a", "b", "b", "b"])
+    row = subgroup_table(y, s, clusters, {"g": np.array(["X"] * 6)}, n_boot=50).iloc[0]
+    assert row["patients_with_event"] == 2 and row["AUROC"] == 1.0

@@ -40,3 +40,30 @@ def test_global_importance_is_sorted():
     table = mean_abs_contributions(["a", "b"], np.array([[0.1, -2.0, 0.5], [0.3, 1.0, 0.5]]))
     assert table["feature"].tolist() == ["b", "a"]
     assert table["mean_abs_contribution"].iloc[0] == 1.5
+
+
+def _peaked_frame():
+    """HR peaks at hour 2 (line 3), then falls; hours 1..30."""
+    n = 30
+    values = np.full((n, len(DYNAMIC_VARIABLES)), np.nan)
+    hr = DYNAMIC_VARIABLES.index("HR")
+    values[:, hr] = 80.0
+    values[1, hr] = 130.0
+    values[20, hr] = 60.0
+    return StayFrame("p2", "p2.psv", np.arange(1.0, n + 1), values, {"Age": 70.0},
+                     np.arange(2, n + 2), np.zeros(n)), hr
+
+
+def test_a_maximum_or_minimum_cites_the_measurement_that_holds_it():
+    frame, hr = _peaked_frame()
+    names = feature_names()
+    row = 25
+    x = featurize(frame).X[row]
+    describe = hourly_source(frame, row)
+    for feature in ("HR__running_max", "HR__max_24h", "HR__min_6h", "HR__running_min",
+                    "HR__max_6h"):
+        src = describe(feature)
+        cited = frame.values[src.source.line - 2, hr]   # lines start at 2 in this frame
+        assert cited == x[names.index(feature)], feature
+    assert describe("HR__running_max").offset == timedelta(hours=2)
+    assert describe("HR__slope_6h").unit == "/min/h"

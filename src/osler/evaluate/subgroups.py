@@ -51,7 +51,7 @@ def _group_row(attribute: str, group: str, y: np.ndarray, s: np.ndarray, cluster
     row = {"attribute": attribute, "group": group, "patients": len(patients),
            "samples": int(y.size), "patients_with_event": len(positive),
            "prevalence": float(y.mean()) if y.size else np.nan}
-    if 0 < len(positive) < len(patients) and len(set(y)) == 2:
+    if len(set(y)) == 2:   # both classes among the samples (hours), whatever the patients
         boot = bootstrap_metrics(y, s, clusters, n_boot=n_boot, seed=seed,
                                  metrics={"AUROC": roc_auc, "AUPRC": average_precision})
         for _, r in boot.iterrows():

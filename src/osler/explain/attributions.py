@@ -8,6 +8,8 @@ recorded and the source line, so a clinician can check it in the chart.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -81,13 +83,33 @@ def hourly_source(frame: StayFrame, row: int) -> Callable[[str], FeatureSource]:
         j = DYNAMIC_VARIABLES.index(variable)
         seen = np.flatnonzero(~np.isnan(frame.values[: row + 1, j]))
         word = _KIND_WORDS.get(kind, kind.replace("_", " "))
-        unit = None if kind in ("count", "measured") else "h" if kind == "hours_since" else unit
+        unit = (None if kind in ("count", "measured") else "h" if kind == "hours_since"
+                else f"{unit}/h" if kind.startswith("slope_") and unit else unit)
         if not seen.size:
             return FeatureSource(label=f"{display}, {word}", unit=unit)
-        i = int(seen[-1])
+        i = _source_row(frame, row, j, kind, seen)
         eid = frame.event_ids.get((i, j))
         return FeatureSource(label=f"{display}, {word}", unit=unit,
                              source=Provenance(frame.source, frame.stay_id, int(frame.lines[i])),
                              offset=timedelta(hours=float(frame.hours[i])),
                              event_ids=(eid,) if eid else ())
     return describe
+
+
+def _source_row(frame: StayFrame, row: int, j: int, kind: str, seen: np.ndarray) -> int:
+    """The measurement a feature's value came from: for a maximum or minimum (running or over
+    a window) the row that holds it (the latest such), else the latest measurement."""
+    m = re.fullmatch(r"(running|max|min)_?(max|min|\d+h)", kind)
+    if not m:
+        return int(seen[-1])
+    if m.group(1) == "running":
+        rows, pick = seen, m.group(2)
+    else:
+        width = float(m.group(2)[:-1])
+        rows = seen[frame.hours[row] - frame.hours[seen] < width]
+        pick = m.group(1)
+    if not rows.size:
+        return int(seen[-1])
+    values = frame.values[rows, j]
+    best = values.max() if pick == "max" else values.min()
+    return int(rows[np.flatnonzero(values == best)[-1]])
