@@ -165,7 +165,12 @@ def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan],
     (:func:`~osler.privacy.deid.names.find_sure_names`), merged, trimmed and propagated (to
     every mention of a name or place of the note, or of ``known``: see :func:`phi_of`)."""
     # not a layer: the tagger's features are the layers', and this is no feature of it
-    return _merge(text, layers["patterns"], [*learned, *find_sure_names(text)], known)
+    sure = list(find_sure_names(text))
+    # where context vouches for a name, the tagger's type for the same words ("Patient:
+    # Zebulon Quackenbush" read as a place) does not decide
+    learned = [PhiSpan(s.start, s.end, "NAME")
+               if any(a.start < s.end and s.start < a.end for a in sure) else s for s in learned]
+    return _merge(text, layers["patterns"], [*learned, *sure], known)
 
 
 def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan],
@@ -217,16 +222,41 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
     words = spreading_words([text], [spans])
     for low, phi_type in (known or {}).items():
         words.setdefault(low, phi_type)
-    if not words:
-        return spans
-    pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(words, key=len,
-                                                                          reverse=True)))
-                         + r")(?![\w])", re.I)
-    extra = [PhiSpan(m.start(1), m.end(1), words[m.group(1).lower()])
-             for m in pattern.finditer(text)]
+    extra = []
+    if words:
+        pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(
+            words, key=len, reverse=True))) + r")(?![\w])", re.I)
+        extra = [PhiSpan(m.start(1), m.end(1), words[m.group(1).lower()])
+                 for m in pattern.finditer(text)]
+    extra += _word_names_again(text, spans)
     if not extra:
         return spans
     return merge_spans(sorted([*spans, *extra], key=lambda s: (s.start, _PRIORITY[s.type])))
+
+
+def _word_names_again(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """Later mentions of a name found in the note that is also a word ("Mrs. Rose Pennington
+    ... Rose said"): written as a name (capitalised, in a note with meaningful capitals), and
+    not where a sentence starts when the word often opens one ("Will do."); "rose" stays."""
+    letters = sum(map(str.isalpha, text))
+    if not letters or sum(map(str.isupper, text)) >= 0.6 * letters:
+        return []
+    skip = _skipped()
+    cased = {m.group() for s in spans if s.type == "NAME"
+             for m in _WORD.finditer(text, s.start, s.end)
+             if len(m.group()) >= 3 and m.group()[0].isupper() and m.group()[1:].islower()
+             and m.group().lower() in skip}
+    if not cased:
+        return []
+    pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(cased))) + r")(?![\w'])")
+    return [PhiSpan(m.start(1), m.end(1), "NAME") for m in pattern.finditer(text)
+            if m.group(1).lower() not in _SENTENCE_OPENERS
+            or not re.search(r"(?:^|[.!?:;\n])\s*$", text[max(0, m.start() - 40):m.start()])]
+
+
+# Names that also open sentences as words ("Will do.", "Hope this helps", "Mark the site").
+_SENTENCE_OPENERS = frozenset("""will may hope mark bill pat sue grant rich art june april
+august faith joy frank chase drew miles page dawn sunny summer max""".split())
 
 
 def spreading_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) -> dict[str, str]:

@@ -138,6 +138,9 @@ def _known_in_context(word: str) -> bool:
 
 def _known(word: str) -> bool:
     low = word.lower().rstrip(".").removesuffix("'s")
+    if "-" in low:   # "Hans-Peter", "Anne-Marie": every part a listed name
+        parts = low.split("-")
+        return all(p in first_names() or p in last_names() for p in parts if p)
     return low in first_names() or low in last_names()
 
 
@@ -282,12 +285,16 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
                     or _any_in(low, _RELATIONS, _NOT_NAMES)
                     or (not cased and _inflected(low))):
                 break
-        elif (low in _NOT_NAMES or (len(low) < 2 and not word[:1].isalpha())
+        elif ((low in _NOT_NAMES and not (word[:1].isupper() and word.endswith(".")
+                                           and len(low) == 1))   # "Dr. A. J. Forsythe"
+              or (len(low) < 2 and not word[:1].isalpha())
               or (not cased and _inflected(low) and not _known(word))):
             break
         particle = (low in _PARTICLES and j + 1 < len(toks) and not _gap(text, end, toks, j)
                     and (_title(toks[j + 1][2]) or toks[j + 1][2].lower() in _PARTICLES))
-        if taken and not ((cased and _title(word)) or _known(word) or caps_run or particle):
+        initial = len(low) == 1 and word[:1].isupper()   # "Dr. A. J. Forsythe"
+        if taken and not ((cased and _title(word)) or _known(word) or caps_run or particle
+                          or initial):
             break
         yield PhiSpan(start, end, "NAME")
         taken += 1
@@ -331,6 +338,59 @@ nurse physician provider doctor patient family male female man woman boy girl se
 chart record unit floor ward clinic hospital admitted admission discharge discharged transfer
 alert awake asleep stable resting sleeping comfortable oriented confused sedated intubated
 calm""".split())
+
+
+# Capitalised words right before a birth date ("Re: Thaddeus Quixwell, DOB 02/03/1950").
+_NAME_BEFORE_DOB = re.compile(r"(?P<n>\b[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.?)?(?:[ \t]+[A-Z][a-z'-]+){0,2})"
+                              r"[ \t]*[,(][ \t]*(?i:dob|d\.o\.b\.?|date of birth|born)\b")
+# A letter's salutation ("Dear Imogen,", "Dear Mr. Quixwell:").
+_SALUTATION = re.compile(r"^[ \t]*Dear[ \t]+(?:(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?[ \t]+)?"
+                         r"(?P<n>[A-Z][a-z'-]+(?:[ \t]+[A-Z][a-z'-]+){0,2})[ \t]*[,:]", re.M)
+_NOT_ADDRESSEES = frozenset("""colleague colleagues sir madam doctor doctors team all patient
+family friend friends provider physician parent parents guardian caregiver nurse""".split())
+# A role, or "patient", and a first name that is also a word, written as a name ("Nurse Will
+# Rose", "RN Hope Young", "Patient Mark Hamill").
+_ROLE_WORDS = frozenset("""nurse np rn pa lpn cna therapist pharmacist dietitian dietician
+physician provider surgeon midwife chaplain interpreter aide attending resident fellow intern
+manager worker coordinator pt patient""".split())
+# "Kowalski, Stanislaw": a surname, a comma and a listed first name.
+_SURNAME_FIRST = re.compile(r"\b(?P<s>[A-Z][a-z'-]{2,})[ \t]*,[ \t]*(?P<f>[A-Z][a-z'-]+)\b")
+
+
+def _more_sure_names(text: str, toks: tuple[tuple[int, int, str], ...],
+                     stop: frozenset[str], cased: bool) -> Iterator[PhiSpan]:
+    """Names before a birth date, after "Dear", after a role word, and "Surname, First"."""
+    for regex, skip in ((_NAME_BEFORE_DOB, _NOT_ADDRESSEES), (_SALUTATION, _NOT_ADDRESSEES)):
+        for m in regex.finditer(text):
+            words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
+            if words and all((_outside_vocabulary(w.group(), stop) or _known(w.group()))
+                             and w.group().lower() not in skip for w in words):
+                yield PhiSpan(m.start("n") + words[0].start(), m.start("n") + words[-1].end(),
+                              "NAME")
+    if not cased:
+        return
+    for i, (_start, end, word) in enumerate(toks[:-1]):
+        if word.lower() not in _ROLE_WORDS or _gap(text, end, toks, i):
+            continue
+        first = toks[i + 1]
+        if not (_title(first[2]) and first[2].lower() in census_first_names(with_stopwords=True)
+                and first[2].lower() not in _MONTH_NAMES
+                and text[end:first[0]].strip(" \t:") == ""):
+            continue
+        yield PhiSpan(first[0], first[1], "NAME")
+        if i + 2 < len(toks) and not _gap(text, first[1], toks, i + 1):
+            last = toks[i + 2]
+            if (_title(last[2]) and not text[first[1]:last[0]].strip()
+                    and not _any_in(last[2].lower(), _NOT_NAMES, _TITLES, _RELATIONS,
+                                    _WEAK_TITLES) and not _inflected(last[2].lower())):
+                yield PhiSpan(last[0], last[1], "NAME")
+    for m in _SURNAME_FIRST.finditer(text):
+        surname, first = m.group("s"), m.group("f")
+        if (_listed_first_name(first, stop) and (_known(surname) or _outside_vocabulary(
+                surname, stop)) and surname.lower() not in _MONTH_NAMES
+                and not _CREDENTIALS.match(text, m.start("f"))):
+            yield PhiSpan(m.start("s"), m.end("s"), "NAME")
+            yield PhiSpan(m.start("f"), m.end("f"), "NAME")
 
 
 def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
@@ -412,7 +472,9 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
             if found:
                 yield from _comma_first_name(text, toks, found[-1].end, stop, cased)
         elif (low in _RELATIONS and low not in _WEAK_RELATIONS and cased
-              and _listed_first_name(toks[i + 1][2], stop)
+              and (_listed_first_name(toks[i + 1][2], stop) or (
+                  _title(toks[i + 1][2]) and toks[i + 1][2].lower() not in _MONTH_NAMES
+                  and toks[i + 1][2].lower() in census_first_names(with_stopwords=True)))
               and not text[end:toks[i + 1][0]].strip(" \t:,-")):
             # "granddaughter Priyanka", "case manager Rosalind": a listed first name, written
             # as a name, right after a relation or a role that introduces a person
@@ -424,6 +486,7 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                     and all(_title(w) and _outside_vocabulary(w, stop) for _, _, w in pair)):
                 yield PhiSpan(pair[0][0], pair[1][1], "NAME")
     yield from _field_names(text, toks, stop)
+    yield from _more_sure_names(text, toks, stop, cased)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))

@@ -21,6 +21,10 @@ _D = r"(?:3[01]|[12]\d|0?[1-9])"
 _Y = r"(?:19\d\d|20\d\d|\d\d)"
 _MON = rf"(?:{MONTHS})\b\.?"
 _ORD = r"(?:st|nd|rd|th)?"
+_ORDINAL_WORDS = (r"(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fifth|sixth|seventh|"
+                  r"eighth|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|"
+                  r"sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth")
+_ORDINAL_WORDS = rf"(?:{_ORDINAL_WORDS})"
 # Words after which a bare 2-4 digit number is a year (clinical history style: "s/p MI 1992").
 _YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|until|from|"
                  r"to|stopped\s+\w+|quit\s+\w+|diagnosed|born|repair|placed|removed|fall|"
@@ -56,6 +60,14 @@ _RANGE = re.compile(r"\d{2}0-\d{2}00")
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     ("URL", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.I)),
+    # a web address without a scheme ("dropbox.com/s/abc", "facebook.com/jane.doe")
+    ("URL", re.compile(r"(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:com|org|net|edu|gov|io|co|us|uk|ca|de|"
+                       r"fr|info|me|ly|app|health)(?:/[^\s<>\"']*)?(?![\w@-])", re.I)),
+    # a social media handle or user name after its label ("Twitter @ThadQuix", "username: jq7")
+    ("ID", re.compile(r"\b(?:twitter|instagram|tiktok|facebook|snapchat|telegram|skype|handle|"
+                      r"user ?name|user ?id|login)\s*:?\s*(?P<phi>@?[A-Za-z0-9_][A-Za-z0-9_.]{2,})",
+                      re.I)),
+
     ("IP", re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")),
     ("ID", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),  # SSN
     ("PHONE", re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s*|\d{3}[\s.-]{0,2})"
@@ -79,7 +91,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # Safe Harbor (I)-(K): health plan beneficiary, account, certificate and licence numbers,
     # and (P) biometric identifiers, after the label that names them
     ("ID", re.compile(r"\b(?:medicare|medicaid|health\s+plan(?:\s+beneficiary)?|beneficiary|"
-                      r"member|subscriber|insurance|policy|dea|npi|biometric|passport|"
+                      r"member|subscriber|insurance|policy|dea|npi|biometric|passport|accession|"
+                      r"fingerprint|finger print|voiceprint|voice print|retinal(?: scan)?|iris|"
+                      r"palm ?print|"
                       r"(?:driver'?s\s+)?licen[cs]e|certificate)(?:\s+(?:id|number|no\.?|#))?"
                       r"\s*[:#]?\s*(?P<phi>(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,}[a-z0-9])\b", re.I)),
     ("ID", re.compile(r"\b(?:ssn|social security(?: number)?|ss#)\s*(?:#|no\.?|number|:)?\s*"
@@ -95,7 +109,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"boulevard|lane|way|court|place|terrace|highway|parkway|circle|pike|square|trail|"
         r"turnpike|broadway)\b|(?i:st|ave|rd|blvd|ln|ct|pl|ter|hwy|pkwy|cir|sq|trl|tpke)\b\.?"
         r"|(?i:drive|dr)\b(?!\.?\s+[A-Za-z])\.?)(?:,?\s*(?i:apt|apartment|unit|suite|ste|flat)\.?\s*#?\s*"
-        r"[A-Za-z0-9-]+|\s*#\s*[A-Za-z0-9-]+)?")),
+        r"[A-Za-z0-9-]+|\s*#\s*[A-Za-z0-9-]+)?"
+        # and the town after it ("5 Main St, Braintree with his wife")
+        r"(?:,[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?(?=[ \t]*(?:[,.;]|$|[A-Z]{2}\b|\d{5}|"
+        r"with\b|and\b)))?", re.M)),
     # a post office box (Safe Harbor (B): street address)
     ("LOCATION", re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post Office Box)\s*#?\s*\d+\b", re.I)),
     ("ID", re.compile(r"(?<![\d.,/:-])\d{7,}(?![\d.,/:-]\d)")),
@@ -110,6 +127,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             r"(?P<phi>\d{5}(?:-\d{4})?)\b")),
     ("LOCATION", re.compile(r"\b(?:zip|zip code|postal code)\s*:?\s*(?P<phi>\d{5}(?:-\d{4})?)\b",
                             re.I)),
+    # a UK postcode ("RG1 5AN", "NW1 6XE"; the inward letters never include C I K M O V, so
+    # "MS04 2MG" is a dose)
+    ("LOCATION", re.compile(r"\b[A-Z]{1,2}[1-9][A-Z\d]?\s\d[ABD-HJLNP-UW-Z]{2}\b")),
     ("DATE", re.compile(rf"\b{_M}/{_D}/{_Y}\b|\b{_M}-{_D}-(?:19|20)?\d\d\b|\b(?:19|20)\d\d-"
                         rf"{_M}-{_D}\b|\b{_M}\.{_D}\.(?:19|20)\d\d\b"
                         # day first with dots, unambiguous ("14.03.2023")
@@ -134,7 +154,18 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("DATE", re.compile(rf"(?:\b(?:{_YEAR_CONTEXT})\s*)(?P<phi>(?:19[3-9]\d|20[0-2]\d)s?)\b",
                         re.I)),
     ("DATE", re.compile(r"(?P<phi>\b(?:19[3-9]\d|20[0-2]\d)s)\b|'(?P<phi2>\d\d)(?![\d'])", re.I)),
-    ("DATE", re.compile(r"\b(?:christmas|thanksgiving|easter|new year'?s?)(?: day| eve)?\b", re.I)),
+    ("DATE", re.compile(r"\b(?:christmas|thanksgiving|easter|new year'?s?|halloween)(?: day| eve)?\b"
+                        r"|\b(?:memorial|labor|labour|independence|veterans|mother'?s|father'?s|"
+                        r"valentine'?s|presidents'?|martin luther king(?: jr\.?)?|mlk) day\b"
+                        r"|\bfourth of july\b", re.I)),
+    # "04MAR2021", "4mar21"
+    ("DATE", re.compile(rf"\b{_D}(?:{MONTHS})(?:19|20)?\d\d\b", re.I)),
+    # dotted with a two-digit year ("3.4.21", "12.11.20"), not a version or a decimal
+    ("DATE", re.compile(rf"(?<![\d.])(?:1[0-2]|0?[1-9])\.{_D}\.\d\d(?!\d|\.\d)")),
+    # a month and a day in words ("March fifth, 2021", "the fifth of March")
+    ("DATE", re.compile(rf"\b(?:{MONTHS})\.?\s+(?:the\s+)?{_ORDINAL_WORDS}(?:\s*,?\s*{_Y}\b)?"
+                        rf"|\b(?:the\s+)?{_ORDINAL_WORDS}\s+of\s+(?:{MONTHS})\b\.?(?:\s*,?\s*{_Y}\b)?",
+                        re.I)),
     ("DATE", re.compile(r"\((?P<phi>19[3-9]\d|20[0-2]\d)\)")),  # "CABG (2004)"
     # 1960-1999 cannot be a 24-hour clock time (minutes < 60), so alone it is a year.
     ("DATE", re.compile(r"(?<![\d.,/:#-])19[6-9]\d(?![\d.,/:%-]|\s*(?:mg|mcg|ml|cc|units?|u\b|g\b|"
@@ -147,13 +178,25 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"(?P<phi>(?:9|10)0'?s)\b|(?P<phi2>(?:non|nona)agenarian|centenarian)s?\b)",
                        re.I)),
     # "age 92", "Age: 91", "aged 97", "age of 93", "he is 90" (Safe Harbor: over 89)
-    ("AGE", re.compile(r"\b(?:age[ds]?|aged|age of)\s*:?\s*(?P<phi>9\d|1[0-1]\d)\b(?![.,]\d|\s*%)"
-                       r"|\b(?:he|she|pt|patient)\s+is\s+(?P<phi2>9\d|1[0-1]\d)\b"
+    ("AGE", re.compile(r"\b(?:age[ds]?|aged|age of)(?:\s*\((?:yrs?|years)\))?\s*:?\s*"
+                       r"(?P<phi>9\d|1[0-1]\d)\b(?![.,]\d|\s*%)"
+                       r"|\b(?:he|she|pt|patient|mother|father|mom|dad|wife|husband|sister|"
+                       r"brother|grandmother|grandfather|aunt|uncle)\s+(?:is|was|turned|"
+                       r"died at(?: age)?|passed away at(?: age)?)\s+(?P<phi2>9\d|1[0-1]\d)\b"
                        r"(?![.,]\d|\s*(?:%|/|mg|kg|lbs?|cm|mm|bpm|beats))", re.I)),
     ("AGE", re.compile(r"\b(?P<phi>(?:ninety|one hundred(?: and)?)(?:[- ](?:one|two|three|four|five"
                        r"|six|seven|eight|nine|ten))?)(?=[- ]*(?:years?|y/?o|yrs?)\b)"
-                       r"|\b(?:age[ds]?|aged)\s+(?P<phi2>ninety(?:[- ](?:one|two|three|four|"
-                       r"five|six|seven|eight|nine))?)\b", re.I)),
+                       r"|\b(?:age[ds]?|aged)\s*:?\s+(?P<phi2>(?:ninety|one hundred(?: and)?)"
+                       r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b"
+                       # "The patient, ninety-four, lives alone"
+                       r"|(?<=, )(?P<phi3>ninety[- ](?:one|two|three|four|five|six|seven|eight|"
+                       r"nine))(?=,)", re.I)),
+    # "93yF", "90M", "101 yo M": an age and a sex, in the shorthand of a note's first line
+    # (a bare "90M" only where a note's first line or a sentence starts, or after "a", "is")
+    ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[01]\d)\s?(?:yo?|y/o|yr))\s?[MF]\b(?![\w/-])"
+                       r"|(?:(?<![^\n])|(?<=[.:;] )|(?<=\ba )|(?<=\bis )|(?<=\bpt ))"
+                       r"(?P<phi2>9\d|1[01]\d)[MF]\b(?![\w/-])")),
+    ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[01]\d)(?:st|nd|rd|th)) birthday\b", re.I)),
 ]
 
 
@@ -161,6 +204,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on| in)?)\s*[:#-]?\s*"
                     rf"(?P<phi>{_M}[/.-]{_D}[/.-](?:19|20|18)?\d\d|(?:18|19|20)\d\d-\d\d-\d\d"
                     rf"|{_MON}\s+{_D}{_ORD},?\s+(?:18|19|20)\d\d|(?:18|19|20)\d\d/\d\d?/\d\d?"
+                    rf"|{_MON}\s*,?\s*(?:18|19|20)\d\d"
                     rf"|{_D}{_ORD}[\s-]+(?:of\s+)?(?:{MONTHS})\.?[\s-]+,?\s*(?:18|19|20)\d\d"
                     r"|(?:18|19|20)\d\d)\b", re.I)
 
@@ -187,7 +231,7 @@ def find_patterns(text: str) -> Iterator[PhiSpan]:
     yield from _birth_dates(text)
     for phi_type, regex in PATTERNS:
         for m in regex.finditer(text):
-            group = next((g for g in ("phi", "phi2") if g in regex.groupindex and m.group(g)),
+            group = next((g for g in ("phi", "phi2", "phi3") if g in regex.groupindex and m.group(g)),
                          None)
             start, end = m.span(group) if group else m.span()
             if end > start and not (phi_type == "DATE" and _is_ratio(text, start, end)
