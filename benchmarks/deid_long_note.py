@@ -1,0 +1,62 @@
+"""De-identification time against note length: one made-up discharge summary repeated.
+
+    .venv/bin/python benchmarks/deid_long_note.py [--copies 25 50 100]
+
+Times ``osler.privacy.deid.deidentify_text`` (rules + bundled tagger, tag profile) on one note
+made of N copies of a made-up summary (no real data), and Presidio's pattern analyzer on the
+same note in the same run as the peer. Time that grows with the square of the length shows as
+seconds per 10 KB rising with N; linear work keeps it flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# Made up: no person, place or number here belongs to anyone.
+SUMMARY = """DISCHARGE SUMMARY
+Patient: Quackenbush, Zebulon   MRN: 4455667   DOB: 03/14/1951
+Attending: Dr. Hallgrimsdottir   Admitted 3/2/2021, discharged 3/9/2021.
+Mr. Quackenbush is a 70 year old man admitted with community acquired pneumonia. His wife
+Ottoline (617-555-0142) was at the bedside. He lives at 55 Fruit Street, Lochmoor MA 02114.
+Hospital course: ceftriaxone and azithromycin, afebrile by day 3. No chest pain, no edema.
+Follow up with Dr. Pemberton at Lochmoor Clinic on 3/23/2021. Email: zq@example.org.
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--copies", type=int, nargs="+", default=[25, 50, 100])
+    args = ap.parse_args()
+    from deid_physionet import presidio_pattern_analyzer
+
+    from osler.privacy import DeidKey
+    from osler.privacy.deid import deidentify_text
+
+    key = DeidKey(b"benchmark key, not a secret ....")
+    presidio = presidio_pattern_analyzer()
+    deidentify_text(SUMMARY, key, profile="tag")   # load the tagger and the lexicons
+    presidio(SUMMARY)
+    print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
+          f"{len(SUMMARY)} chars per copy")
+    print("copies | chars | osler s | osler s per 10 KB | presidio s | osler / presidio")
+    for n in args.copies:
+        note = SUMMARY * n
+        t0 = time.perf_counter()
+        deidentify_text(note, key, profile="tag")
+        osler = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        presidio(note)
+        peer = time.perf_counter() - t0
+        print(f"{n} | {len(note)} | {osler:.2f} | {osler / len(note) * 10_000:.2f} | "
+              f"{peer:.2f} | x{osler / peer:.1f}")
+
+
+if __name__ == "__main__":
+    main()
