@@ -80,7 +80,7 @@ def test_rules_carry_their_version():
     from osler.resources import load_json
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
-        "version"] == "osler-context-4"
+        "version"] == "osler-context-5"
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -168,3 +168,16 @@ def test_a_concept_is_found_as_whole_words_before_inside_another_word(attributor
     assert (a.negation, a.experiencer) == ("Affirmed", "Other")
     (b,) = attributor.attribute([("pneumonia", "No pneumonias seen.")])   # no whole word
     assert b.negation == "Negated"
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    ("fever", "Pneumonia 3 weeks ago, now with fever.", ("Affirmed", "Recent", "Patient")),
+    ("pneumonia", "At risk for falls; has pneumonia.", ("Affirmed", "Recent", "Patient")),
+    ("pneumonia", "At risk for community acquired pneumonia.",
+     ("Affirmed", "Hypothetical", "Patient")),
+    ("pneumonia", "Suspected community acquired pneumonia.", ("Possible", "Recent", "Patient")),
+])
+def test_the_new_triggers_reach_no_further_than_their_scope(attributor, concept, sentence,
+                                                            expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert (a.negation, a.temporality, a.experiencer) == expected

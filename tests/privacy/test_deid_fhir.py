@@ -244,3 +244,16 @@ def test_a_bundles_own_identifier_timestamp_and_links_are_de_identified():
     assert "5523190" not in json.dumps(out)
     assert out["timestamp"] != bundle["timestamp"] and out["timestamp"].endswith("T10:00:00Z")
     assert out["link"][0]["url"] == "Patient"
+
+
+def test_an_address_or_a_name_written_as_one_string_does_not_survive():
+    from osler.privacy.deid import deidentify_resource
+
+    out = deidentify_resource({"resourceType": "Patient", "id": "p1",
+                               "address": "55 Fruit Street, Boston MA 02114",
+                               "name": "Thaddeus Quixwell",
+                               "extension": ["not an extension", {"url": "u", "valueString": "ok"}]},
+                              KEY)
+    dumped = json.dumps(out)
+    assert "Fruit" not in dumped and "Quixwell" not in dumped and "address" not in out
+    assert out["extension"] == [{"url": "u", "valueString": "ok"}]

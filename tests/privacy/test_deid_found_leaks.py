@@ -259,3 +259,17 @@ def test_names_that_are_words_or_unlisted_in_strong_contexts(text, names):
 def test_words_around_those_contexts_are_kept(text):
     found = [v for v, t in _found(text) if t == "NAME"]
     assert found in ([], ["Will"])
+
+
+@pytest.mark.parametrize("text", ["Lantus 20 Units SQ qHS.", "Hospital Day 2 Head CT negative.",
+                                  "12 Lead ST elevation", "Given 4 Zofran Dr.",
+                                  "Temperature: 99F.", "pt 99F at night", "Na 135.com",
+                                  "Pt: Doing well, no complaints.",
+                                  "Patient: Afebrile overnight, tolerating diet.",
+                                  "Patient Will Return If Symptoms Worsen."])
+def test_doses_imaging_temperatures_and_statuses_are_not_phi(text):
+    assert _found(text) == []
+
+
+def test_a_birth_date_over_89_with_a_comma_is_an_age():
+    assert ("4th of March, 1930", "AGE") in _found("Born 4th of March, 1930.")

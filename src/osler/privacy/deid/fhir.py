@@ -176,7 +176,7 @@ class _Walker:
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
             elif k == "extension" and isinstance(v, list):
-                out[k] = [self.walk(x, k) for x in v if not any(
+                out[k] = [self.walk(x, k) for x in v if isinstance(x, dict) and not any(
                     tag in str(x.get("url", "")) for tag in _IDENTIFYING_EXTENSIONS)]
             elif k == "div":
                 out[k] = _NARRATIVE  # narratives repeat the resource's data, PHI included
@@ -206,6 +206,12 @@ class _Walker:
                 out[k] = redacted if isinstance(v, list) else (redacted or [None])[0]
             elif k == "identifier" or _IDENTIFIER.match(k):
                 out[k] = self.identifier(v)
+            elif k.endswith(("Address", "address")) and isinstance(v, str):
+                continue   # an address written as one string: nothing of it can be kept
+            elif (k == "name" and isinstance(v, str)
+                  and node.get("resourceType") in ("Patient", "RelatedPerson", "Practitioner",
+                                                   "Person")):
+                out[k] = surrogate_name(self.key, v, self.patient)   # a name as one string
             elif k.endswith(("Address", "address")) and isinstance(v, dict | list):
                 # a list (Patient, Organization) or one (Location, Claim.accident's
                 # locationAddress, an extension's valueAddress)

@@ -353,6 +353,10 @@ family friend friends provider physician parent parents guardian caregiver nurse
 _ROLE_WORDS = frozenset("""nurse np rn pa lpn cna therapist pharmacist dietitian dietician
 physician provider surgeon midwife chaplain interpreter aide attending resident fellow intern
 manager worker coordinator pt patient""".split())
+_MODALS = frozenset({"will", "may", "can", "shall", "must"})
+_VERBS_AFTER_MODALS = frozenset("""need needs return follow be have go see call take get come
+continue require receive undergo start stop review check discuss monitor remain stay be
+benefit require""".split())
 # "Kowalski, Stanislaw": a surname, a comma and a listed first name.
 _SURNAME_FIRST = re.compile(r"\b(?P<s>[A-Z][a-z'-]{2,})[ \t]*,[ \t]*(?P<f>[A-Z][a-z'-]+)\b")
 
@@ -377,6 +381,9 @@ def _more_sure_names(text: str, toks: tuple[tuple[int, int, str], ...],
                 and first[2].lower() not in _MONTH_NAMES
                 and text[end:first[0]].strip(" \t:") == ""):
             continue
+        nxt = toks[i + 2][2].lower() if i + 2 < len(toks) else ""
+        if first[2].lower() in _MODALS and nxt in _VERBS_AFTER_MODALS:
+            continue   # "Patient Will Need To Follow Up" (a sentence in title case)
         yield PhiSpan(first[0], first[1], "NAME")
         if i + 2 < len(toks) and not _gap(text, first[1], toks, i + 1):
             last = toks[i + 2]
@@ -399,22 +406,28 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
     label's line, "Last, First M." included, ending at a digit, a vocabulary word, a
     credential, a wide gap or the next "Label:"."""
     starts = {start: i for i, (start, _end, _word) in enumerate(toks)}
+    cased = _capital_signal(text)
     for m in _PERSON_FIELD.finditer(text):
         i = starts.get(m.end())
         taken: list[tuple[int, int]] = []
+        listed_any = False
+        weak = m.group().strip(" \t:").lower() in ("pt", "patient")   # may head a status
         commas = 0
         while i is not None and i < len(toks) and len(taken) < 4:
             start, end, word = toks[i]
             low = word.lower().rstrip(".")
             initial = len(low) == 1
             # "Tom", "Will" open a name field; "Turner" carries one on (stop-listed words)
-            listed = ((_known(word) or low in census_first_names(with_stopwords=True)
-                       or taken and low in stop and (_title(word) or word.isupper()))
-                      and low not in _FIELD_NOT_NAMES)
+            listed = bool((_known(word) or low in census_first_names(with_stopwords=True)
+                           or bool(taken) and low in stop and (_title(word) or word.isupper()))
+                          and low not in _FIELD_NOT_NAMES)
             if (text[end:end + 1] == ":" or _CREDENTIALS.match(text, start)
-                    or not initial and (low in _FIELD_NOT_NAMES or not listed and (
+                    or (cased and weak and not word[:1].isupper())   # "Pt: afebrile": prose
+                    or not initial and (low in _FIELD_NOT_NAMES or _inflected(low)
+                                        or low.endswith("ing") or not listed and (
                         low in stop or not _outside_vocabulary(word, stop)))):
                 break
+            listed_any = listed_any or listed
             taken.append((start, end))
             if i + 1 >= len(toks):
                 break
@@ -424,6 +437,8 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
             elif "\n" in between or between.strip(" \t.") or len(between) > 2:
                 break
             i += 1
+        if weak and len(taken) == 1 and not listed_any:
+            continue   # "Pt: Doing well": a status, unless the word is a listed name
         for start, end in taken:
             yield PhiSpan(start, end, "NAME")
 

@@ -61,11 +61,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     ("URL", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.I)),
     # a web address without a scheme ("dropbox.com/s/abc", "facebook.com/jane.doe")
-    ("URL", re.compile(r"(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:com|org|net|edu|gov|io|co|us|uk|ca|de|"
-                       r"fr|info|me|ly|app|health)(?:/[^\s<>\"']*)?(?![\w@-])", re.I)),
+    ("URL", re.compile(r"(?<![\w@.-])(?:[a-z][a-z0-9-]{2,}\.)+(?:com|org|net|edu|gov|us|uk|ca|de|"
+                       r"fr|info)(?:/[^\s<>\"']*)?(?![\w@-])", re.I)),
     # a social media handle or user name after its label ("Twitter @ThadQuix", "username: jq7")
     ("ID", re.compile(r"\b(?:twitter|instagram|tiktok|facebook|snapchat|telegram|skype|handle|"
-                      r"user ?name|user ?id|login)\s*:?\s*(?P<phi>@?[A-Za-z0-9_][A-Za-z0-9_.]{2,})",
+                      r"user ?name|user ?id|login)\s*(?::\s*)?(?P<phi>@?[A-Za-z0-9_][A-Za-z0-9_.]{2,})",
                       re.I)),
 
     ("IP", re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")),
@@ -78,15 +78,17 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # (separated groups, 8-15 digits: "+2801" is a fluid balance)
     ("PHONE", re.compile(r"(?<![\w+])(?=\+(?:[\s.()-]{0,2}\d){8,15}(?!\d))"
                          r"\+\d{1,3}(?:[\s.-]\(?\d{1,5}\)?){2,5}(?![\w/])")),
-    ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|mobile|telephone|phone|tel|fax|ext)\.?\s*(?:#|no\.?|number"
-                         r"|:)?\s*(?P<phi>\d{4,}(?:[\s-]\d{3,})*|\d{1,3}-\d{4}\b)", re.I)),
+    ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|mobile|telephone|phone|tel|fax|ext)\.?\s*(?:(?:#|no\.?|number"
+                         r"|:)\s*)?(?P<phi>\d{4,}(?:[\s-]\d{3,})*|\d{1,3}-\d{4}\b)", re.I)),
     ("ID", re.compile(r"(?:\b(?:mrn|mr|medical record(?: number)?|acct|account|ssn|license|"
-                      r"policy|id)|#)\s*(?:#|no\.?|number|:)?\s*(?P<phi>[a-z]{0,3}\d{4,}[a-z\d-]*)",
+                      r"policy|id)|#)\s*(?:(?:#|no\.?|number|:)\s*)?(?P<phi>[a-z]{0,3}\d{4,}[a-z\d-]*)",
                       re.I)),
     # record numbers with letters and hyphens ("MRN#A-4451-22"), social security numbers
     # written with spaces ("SSN 123 45 6789")
-    ("ID", re.compile(r"\b(?:mrn|medical record(?: number)?|acct|account)\s*(?:#|no\.?|number)?"
-                      r"\s*:?\s*(?P<phi>(?=[a-z-]*\d{3})[a-z]{0,3}-?\d[\da-z]*(?:-[\da-z]+)*)\b",
+    # (each run of spaces is followed by a required mark: no two runs can trade spaces, which
+    # made "MRN" + 800 spaces take 13 s)
+    ("ID", re.compile(r"\b(?:mrn|medical record(?: number)?|acct|account)\s*(?:(?:#|no\.?|number)"
+                      r"\s*)?(?::\s*)?(?P<phi>(?=[a-z-]*\d{3})[a-z]{0,3}-?\d[\da-z]*(?:-[\da-z]+)*)\b",
                       re.I)),
     # Safe Harbor (I)-(K): health plan beneficiary, account, certificate and licence numbers,
     # and (P) biometric identifiers, after the label that names them
@@ -95,20 +97,21 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"fingerprint|finger print|voiceprint|voice print|retinal(?: scan)?|iris|"
                       r"palm ?print|"
                       r"(?:driver'?s\s+)?licen[cs]e|certificate)(?:\s+(?:id|number|no\.?|#))?"
-                      r"\s*[:#]?\s*(?P<phi>(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,}[a-z0-9])\b", re.I)),
-    ("ID", re.compile(r"\b(?:ssn|social security(?: number)?|ss#)\s*(?:#|no\.?|number|:)?\s*"
+                      r"\s*(?:[:#]\s*)?(?P<phi>(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,}[a-z0-9])\b", re.I)),
+    ("ID", re.compile(r"\b(?:ssn|social security(?: number)?|ss#)\s*(?:(?:#|no\.?|number|:)\s*)?"
                       r"(?P<phi>\d{3}[\s.]\d{2}[\s.]\d{4})\b", re.I)),
     # IPv6, full or compressed ("fe80::1ff:fe23:4567:890a"): hex groups, three colons or "::"
     ("IP", re.compile(r"(?<![\w:])(?=[0-9a-f:]*(?:[a-f]|::))(?=(?:[0-9a-f]*:){3})"
                       r"(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])", re.I)),
     # a street address: a house number, up to three capitalised words and a street type, with
-    # the flat ("55 Fruit Street", "3817 Kettering Pike", "12 Elm St., Apt 4B"); "Dr" only
-    # where no name follows ("2 Percocet Dr. Smith ok'd" is no address)
+    # the flat ("55 Fruit Street", "3817 Kettering Pike", "12 Elm St., Apt 4B"); abbreviated
+    # types only as written in addresses ("20 Units SQ", "Head CT", "12 Lead ST" are not), and
+    # no "Dr" ("4 Zofran Dr.")
     ("LOCATION", re.compile(
         r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][a-z'-]+\s+){1,3}(?:(?i:street|avenue|road|"
         r"boulevard|lane|way|court|place|terrace|highway|parkway|circle|pike|square|trail|"
-        r"turnpike|broadway)\b|(?i:st|ave|rd|blvd|ln|ct|pl|ter|hwy|pkwy|cir|sq|trl|tpke)\b\.?"
-        r"|(?i:drive|dr)\b(?!\.?\s+[A-Za-z])\.?)(?:,?\s*(?i:apt|apartment|unit|suite|ste|flat)\.?\s*#?\s*"
+        r"turnpike|broadway|drive)\b|(?:St|Ave|Rd|Blvd|Ln|Ct|Pl|Ter|Hwy|Pkwy|Cir|Sq|Trl|Tpke)"
+        r"\b\.?)(?:,?\s*(?i:apt|apartment|unit|suite|ste|flat)\.?\s*#?\s*"
         r"[A-Za-z0-9-]+|\s*#\s*[A-Za-z0-9-]+)?"
         # and the town after it ("5 Main St, Braintree with his wife")
         r"(?:,[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?(?=[ \t]*(?:[,.;]|$|[A-Z]{2}\b|\d{5}|"
@@ -125,7 +128,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("LOCATION", re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
                             r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\.?,?\s+"
                             r"(?P<phi>\d{5}(?:-\d{4})?)\b")),
-    ("LOCATION", re.compile(r"\b(?:zip|zip code|postal code)\s*:?\s*(?P<phi>\d{5}(?:-\d{4})?)\b",
+    ("LOCATION", re.compile(r"\b(?:zip|zip code|postal code)\s*(?::\s*)?(?P<phi>\d{5}(?:-\d{4})?)\b",
                             re.I)),
     # a UK postcode ("RG1 5AN", "NW1 6XE"; the inward letters never include C I K M O V, so
     # "MS04 2MG" is a dose)
@@ -192,9 +195,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"|(?<=, )(?P<phi3>ninety[- ](?:one|two|three|four|five|six|seven|eight|"
                        r"nine))(?=,)", re.I)),
     # "93yF", "90M", "101 yo M": an age and a sex, in the shorthand of a note's first line
-    # (a bare "90M" only where a note's first line or a sentence starts, or after "a", "is")
+    # (a bare "90M" only where a line starts or after "a": "Temp: 99F" is a temperature)
     ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[01]\d)\s?(?:yo?|y/o|yr))\s?[MF]\b(?![\w/-])"
-                       r"|(?:(?<![^\n])|(?<=[.:;] )|(?<=\ba )|(?<=\bis )|(?<=\bpt ))"
+                       r"|(?:(?<![^\n])|(?<=\ba ))"
                        r"(?P<phi2>9\d|1[01]\d)[MF]\b(?![\w/-])")),
     ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[01]\d)(?:st|nd|rd|th)) birthday\b", re.I)),
 ]
@@ -205,7 +208,7 @@ _BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on| 
                     rf"(?P<phi>{_M}[/.-]{_D}[/.-](?:19|20|18)?\d\d|(?:18|19|20)\d\d-\d\d-\d\d"
                     rf"|{_MON}\s+{_D}{_ORD},?\s+(?:18|19|20)\d\d|(?:18|19|20)\d\d/\d\d?/\d\d?"
                     rf"|{_MON}\s*,?\s*(?:18|19|20)\d\d"
-                    rf"|{_D}{_ORD}[\s-]+(?:of\s+)?(?:{MONTHS})\.?[\s-]+,?\s*(?:18|19|20)\d\d"
+                    rf"|{_D}{_ORD}[\s-]+(?:of\s+)?(?:{MONTHS})\.?[\s,-]+(?:18|19|20)\d\d"
                     r"|(?:18|19|20)\d\d)\b", re.I)
 
 
