@@ -111,13 +111,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][a-z'-]+\s+){1,3}(?:(?i:street|avenue|road|"
         r"boulevard|lane|way|court|place|terrace|highway|parkway|circle|pike|square|trail|"
         r"turnpike|broadway|drive)\b|(?:St|Ave|Rd|Blvd|Ln|Ct|Pl|Ter|Hwy|Pkwy|Cir|Sq|Trl|Tpke)"
-        r"\b\.?)(?:,?\s*(?i:apt|apartment|unit|suite|ste|flat)\.?\s*#?\s*"
+        r"\b\.?)(?:,?\s*(?i:apt|apartment|unit|suite|ste|flat)\.?\s*(?:#\s*)?"
         r"[A-Za-z0-9-]+|\s*#\s*[A-Za-z0-9-]+)?"
         # and the town after it ("5 Main St, Braintree with his wife")
         r"(?:,[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?(?=[ \t]*(?:[,.;]|$|[A-Z]{2}\b|\d{5}|"
         r"with\b|and\b)))?", re.M)),
     # a post office box (Safe Harbor (B): street address)
-    ("LOCATION", re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post Office Box)\s*#?\s*\d+\b", re.I)),
+    ("LOCATION", re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post Office Box)\s*(?:#\s*)?\d+\b", re.I)),
     ("ID", re.compile(r"(?<![\d.,/:-])\d{7,}(?![\d.,/:-]\d)")),
     # Safe Harbor (L)-(M): vehicle (VIN, plates) and device identifiers and serial numbers.
     ("ID", re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])"
@@ -152,8 +152,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/(?:3[2-9]|[4-9]\d)\b(?!/|\.\d|\d|%)")),
     ("DATE", re.compile(rf"\b(?:in|during|since|early|late|mid|last|next|until)\s+(?P<phi>{MONTHS})\b",
                         re.I)),
-    ("DATE", re.compile(rf"\b{_MON}\s+{_D}{_ORD}(?:\s*,?\s*{_Y}\b)?(?![\d:])|\b{_D}{_ORD}\s+(?:of\s+)?"
-                        rf"{_MON}(?:\s*,?\s*{_Y}\b)?|\b{_MON}\s*,?\s*(?:19|20)\d\d\b", re.I)),
+    ("DATE", re.compile(rf"\b{_MON}\s+{_D}{_ORD}(?:\s*(?:,\s*)?{_Y}\b)?(?![\d:])|\b{_D}{_ORD}\s+(?:of\s+)?"
+                        rf"{_MON}(?:\s*(?:,\s*)?{_Y}\b)?|\b{_MON}\s*(?:,\s*)?(?:19|20)\d\d\b", re.I)),
     ("DATE", re.compile(rf"(?:\b(?:{_YEAR_CONTEXT})\s*)(?P<phi>(?:19[3-9]\d|20[0-2]\d)s?)\b",
                         re.I)),
     ("DATE", re.compile(r"(?P<phi>\b(?:19[3-9]\d|20[0-2]\d)s)\b|'(?P<phi2>\d\d)(?![\d'])", re.I)),
@@ -166,8 +166,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # dotted with a two-digit year ("3.4.21", "12.11.20"), not a version or a decimal
     ("DATE", re.compile(rf"(?<![\d.])(?:1[0-2]|0?[1-9])\.{_D}\.\d\d(?!\d|\.\d)")),
     # a month and a day in words ("March fifth, 2021", "the fifth of March")
-    ("DATE", re.compile(rf"\b(?:{MONTHS})\.?\s+(?:the\s+)?{_ORDINAL_WORDS}(?:\s*,?\s*{_Y}\b)?"
-                        rf"|\b(?:the\s+)?{_ORDINAL_WORDS}\s+of\s+(?:{MONTHS})\b\.?(?:\s*,?\s*{_Y}\b)?",
+    ("DATE", re.compile(rf"\b(?:{MONTHS})\.?\s+(?:the\s+)?{_ORDINAL_WORDS}(?:\s*(?:,\s*)?{_Y}\b)?"
+                        rf"|\b(?:the\s+)?{_ORDINAL_WORDS}\s+of\s+(?:{MONTHS})\b\.?(?:\s*(?:,\s*)?{_Y}\b)?",
                         re.I)),
     ("DATE", re.compile(r"\((?P<phi>19[3-9]\d|20[0-2]\d)\)")),  # "CABG (2004)"
     # 1960-1999 cannot be a 24-hour clock time (minutes < 60), so alone it is a year.
@@ -181,7 +181,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"(?P<phi>(?:9|10)0'?s)\b|(?P<phi2>(?:non|nona)agenarian|centenarian)s?\b)",
                        re.I)),
     # "age 92", "Age: 91", "aged 97", "age of 93", "he is 90" (Safe Harbor: over 89)
-    ("AGE", re.compile(r"\b(?:age[ds]?|aged|age of)(?:\s*\((?:yrs?|years)\))?\s*:?\s*"
+    ("AGE", re.compile(r"\b(?:age[ds]?|aged|age of)(?:\s*\((?:yrs?|years)\))?\s*(?::\s*)?"
                        r"(?P<phi>9\d|1[0-1]\d)\b(?![.,]\d|\s*%)"
                        r"|\b(?:he|she|pt|patient|mother|father|mom|dad|wife|husband|sister|"
                        r"brother|grandmother|grandfather|aunt|uncle)\s+(?:is|was|turned|"
@@ -189,7 +189,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"(?![.,]\d|\s*(?:%|/|mg|kg|lbs?|cm|mm|bpm|beats))", re.I)),
     ("AGE", re.compile(r"\b(?P<phi>(?:ninety|one hundred(?: and)?)(?:[- ](?:one|two|three|four|five"
                        r"|six|seven|eight|nine|ten))?)(?=[- ]*(?:years?|y/?o|yrs?)\b)"
-                       r"|\b(?:age[ds]?|aged)\s*:?\s+(?P<phi2>(?:ninety|one hundred(?: and)?)"
+                       r"|\b(?:age[ds]?|aged)(?:\s*:)?\s+(?P<phi2>(?:ninety|one hundred(?: and)?)"
                        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b"
                        # "The patient, ninety-four, lives alone"
                        r"|(?<=, )(?P<phi3>ninety[- ](?:one|two|three|four|five|six|seven|eight|"
@@ -204,10 +204,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 #: A birth date or year after "DOB", "date of birth", "born (on|in)".
-_BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on| in)?)\s*[:#-]?\s*"
+_BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on| in)?)\s*(?:[:#-]\s*)?"
                     rf"(?P<phi>{_M}[/.-]{_D}[/.-](?:19|20|18)?\d\d|(?:18|19|20)\d\d-\d\d-\d\d"
                     rf"|{_MON}\s+{_D}{_ORD},?\s+(?:18|19|20)\d\d|(?:18|19|20)\d\d/\d\d?/\d\d?"
-                    rf"|{_MON}\s*,?\s*(?:18|19|20)\d\d"
+                    rf"|{_MON}\s*(?:,\s*)?(?:18|19|20)\d\d"
                     rf"|{_D}{_ORD}[\s-]+(?:of\s+)?(?:{MONTHS})\.?[\s,-]+(?:18|19|20)\d\d"
                     r"|(?:18|19|20)\d\d)\b", re.I)
 
