@@ -185,7 +185,8 @@ def test_names_after_roles_in_laws_and_with_particles_are_found(text, name):
     assert (name, "NAME") in _found(text)
 
 
-@pytest.mark.parametrize("text", ["Patient: Alert and oriented", "Next of kin: brother"])
+@pytest.mark.parametrize("text", ["Patient: Alert and oriented", "Next of kin: brother",
+                                  "Son Will call tomorrow.", "Nurse Will Check vitals"])
 def test_months_and_words_after_relations_and_labels_are_kept(text):
     assert not [v for v, t in _found(text) if t == "NAME"]
 

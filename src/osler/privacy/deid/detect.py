@@ -8,7 +8,7 @@ e-mail, ids ...) is kept whatever the tagger says.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import accumulate
@@ -168,9 +168,21 @@ def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan],
     sure = list(find_sure_names(text))
     # where context vouches for a name, the tagger's type for the same words ("Patient:
     # Zebulon Quackenbush" read as a place) does not decide
-    learned = [PhiSpan(s.start, s.end, "NAME")
-               if any(a.start < s.end and s.start < a.end for a in sure) else s for s in learned]
+    vouched = _overlap_test(sure)
+    learned = [PhiSpan(s.start, s.end, "NAME") if vouched(s) else s for s in learned]
     return _merge(text, layers["patterns"], [*learned, *sure], known)
+
+
+def _overlap_test(spans: list[PhiSpan]):
+    """A function telling whether a span overlaps one of ``spans`` (in log time)."""
+    ordered = sorted((s.start, s.end) for s in spans)
+    starts = [a for a, _ in ordered]
+    reach = list(accumulate((b for _, b in ordered), max))   # furthest end so far, by start
+
+    def overlaps(span: PhiSpan) -> bool:
+        k = bisect_left(starts, span.end) - 1   # the spans that start before its end
+        return k >= 0 and reach[k] > span.start
+    return overlaps
 
 
 def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan],

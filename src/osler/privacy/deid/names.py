@@ -355,8 +355,8 @@ physician provider surgeon midwife chaplain interpreter aide attending resident 
 manager worker coordinator pt patient""".split())
 _MODALS = frozenset({"will", "may", "can", "shall", "must"})
 _VERBS_AFTER_MODALS = frozenset("""need needs return follow be have go see call take get come
-continue require receive undergo start stop review check discuss monitor remain stay be
-benefit require""".split())
+continue require receive undergo start stop review check discuss monitor remain stay
+benefit bring visit""".split())
 # "Kowalski, Stanislaw": a surname, a comma and a listed first name.
 _SURNAME_FIRST = re.compile(r"\b(?P<s>[A-Z][a-z'-]{2,})[ \t]*,[ \t]*(?P<f>[A-Z][a-z'-]+)\b")
 
@@ -492,8 +492,11 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                   and toks[i + 1][2].lower() in census_first_names(with_stopwords=True)))
               and not text[end:toks[i + 1][0]].strip(" \t:,-")):
             # "granddaughter Priyanka", "case manager Rosalind": a listed first name, written
-            # as a name, right after a relation or a role that introduces a person
-            yield PhiSpan(toks[i + 1][0], toks[i + 1][1], "NAME")
+            # as a name, right after a relation or a role that introduces a person ("Son Will
+            # call tomorrow" is a modal and a verb)
+            after = toks[i + 2][2].lower() if i + 2 < len(toks) else ""
+            if not (toks[i + 1][2].lower() in _MODALS and after in _VERBS_AFTER_MODALS):
+                yield PhiSpan(toks[i + 1][0], toks[i + 1][1], "NAME")
         elif low in ("pt", "patient") and cased and i + 2 < len(toks):
             pair = toks[i + 1:i + 3]
             if (not _gap(text, pair[0][1], toks, i + 1)
