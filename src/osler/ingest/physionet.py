@@ -22,9 +22,9 @@ from osler.ingest._files import Member, iter_members
 from osler.record import (LOINC, OSLER, Coding, Encounter, Label, Observation, PatientRecord,
                           Provenance, Quantity, event_id)
 
-__all__ = ["PSV_COLUMNS", "read_outcomes_2012", "read_patient_map", "read_physionet2012",
-           "read_physionet2019",
-           "sniff_physionet2012", "sniff_physionet2019"]
+__all__ = ["LARGEST_VALUE", "PSV_COLUMNS", "read_outcomes_2012", "read_patient_map",
+           "read_physionet2012", "read_physionet2019", "sniff_physionet2012",
+           "sniff_physionet2019"]
 
 OnError = Callable[[IngestError], None] | None
 
@@ -108,7 +108,7 @@ def read_physionet2019(source: Path, *, on_error: OnError = None,
 _NAN = float("nan")
 #: Larger than any physiological value in any unit; beyond it a cell is a corrupt export (and
 #: float32 features, as the models read them, would overflow to infinity).
-_LARGEST = 1e9
+LARGEST_VALUE = 1e9
 
 
 def psv_stay_id(name: str) -> str:
@@ -132,10 +132,10 @@ def _parse_float(cell: str, member: Member, line: int, column: str) -> float:
         raise IngestError(f"column {column!r} must be numeric or NaN; got a non-numeric cell",
                           file=member.name, record=psv_stay_id(member.name),
                           line=line) from None
-    if not abs(value) <= _LARGEST and not math.isnan(value):
-        raise IngestError(f"column {column!r} must be a finite number (|x| <= {_LARGEST:g}) or "
-                          "NaN; got an infinite or overflowing cell", file=member.name,
-                          record=psv_stay_id(member.name), line=line)
+    if not abs(value) <= LARGEST_VALUE and not math.isnan(value):
+        raise IngestError(f"column {column!r} must be a finite number (|x| <= "
+                          f"{LARGEST_VALUE:g}) or NaN; got an infinite or overflowing cell",
+                          file=member.name, record=psv_stay_id(member.name), line=line)
     return value
 
 
@@ -325,9 +325,10 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
         except ValueError:
             raise IngestError(f"Value of {param!r} must be numeric", file=member.name,
                               record=record_id, line=lineno) from None
-        if not abs(value) <= _LARGEST:
+        if not abs(value) <= LARGEST_VALUE:
             raise IngestError(f"Value of {param!r} must be a finite number (|x| <= "
-                              f"{_LARGEST:g})", file=member.name, record=record_id, line=lineno)
+                              f"{LARGEST_VALUE:g})", file=member.name, record=record_id,
+                              line=lineno)
         if param == "RecordID":
             record_id = str(int(value))
             continue

@@ -15,6 +15,7 @@ import pandas as pd
 
 from osler.errors import DataError
 from osler.evaluate import age_bands
+from osler.ingest.physionet import LARGEST_VALUE
 from osler.pipelines._tabular import TabularData, TabularTask
 from osler.record import Provenance
 
@@ -49,7 +50,7 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
                 skipped.append((str(path), f"file {path} line {number + 1}: a value is not a "
                                            "number; row skipped"))
                 continue
-            if any(abs(v) > 1e9 for v in values):   # inf (NaN compares False: missing)
+            if any(abs(v) > LARGEST_VALUE for v in values):   # inf (NaN compares False)
                 skipped.append((str(path), f"file {path} line {number + 1}: a value is "
                                            "infinite; row skipped"))
                 continue

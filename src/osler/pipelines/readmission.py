@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from osler.errors import DataError
+from osler.ingest.physionet import LARGEST_VALUE
 from osler.pipelines._tabular import TabularData, TabularTask, frame_or_error
 from osler.record import Provenance
 
@@ -92,7 +93,7 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
         number = pd.to_numeric(df[column], errors="coerce")
         bad = number.isna() & df[column].notna()
         reason = reason.where(reason != "", np.where(bad, f"'{column}' is not a number", ""))
-        huge = ~(number.abs() <= 1e9) & number.notna()   # inf, or beyond float32 features
+        huge = ~(number.abs() <= LARGEST_VALUE) & number.notna()   # inf, or overflowing
         reason = reason.where(reason != "", np.where(huge, f"'{column}' is not finite", ""))
     return reason
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.lexicons import common_words, name_stopwords
-from osler.privacy.deid.names import find_names, find_sure_names
+from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import find_places
 from osler.privacy.deid.patterns import find_patterns
 from osler.privacy.deid.spans import PhiSpan, merge_spans
@@ -173,11 +173,16 @@ def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan],
     return _merge(text, layers["patterns"], [*learned, *sure], known)
 
 
+def _interval_index(spans: list[PhiSpan]) -> tuple[list[int], list[int]]:
+    """The spans' starts in order, and the furthest end reached by the spans up to each: a
+    span starting before index k+1 can only reach ``reach[k]`` (for log-time overlap tests)."""
+    ordered = sorted((s.start, s.end) for s in spans)
+    return [a for a, _ in ordered], list(accumulate((b for _, b in ordered), max))
+
+
 def _overlap_test(spans: list[PhiSpan]):
     """A function telling whether a span overlaps one of ``spans`` (in log time)."""
-    ordered = sorted((s.start, s.end) for s in spans)
-    starts = [a for a, _ in ordered]
-    reach = list(accumulate((b for _, b in ordered), max))   # furthest end so far, by start
+    starts, reach = _interval_index(spans)
 
     def overlaps(span: PhiSpan) -> bool:
         k = bisect_left(starts, span.end) - 1   # the spans that start before its end
@@ -188,9 +193,7 @@ def _overlap_test(spans: list[PhiSpan]):
 def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan],
            known: Mapping[str, str] | None = None) -> list[PhiSpan]:
     spans = list(patterns)
-    taken = sorted((s.start, s.end) for s in spans)
-    starts = [a for a, _ in taken]
-    reach = list(accumulate((b for _, b in taken), max))  # furthest end so far, by start
+    starts, reach = _interval_index(spans)
     for span in words:
         # Names inside an e-mail address or URL are already covered by the pattern span.
         k = bisect_right(starts, span.start) - 1
@@ -250,8 +253,7 @@ def _word_names_again(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     """Later mentions of a name found in the note that is also a word ("Mrs. Rose Pennington
     ... Rose said"): written as a name (capitalised, in a note with meaningful capitals), and
     not where a sentence starts when the word often opens one ("Will do."); "rose" stays."""
-    letters = sum(map(str.isalpha, text))
-    if not letters or sum(map(str.isupper, text)) >= 0.6 * letters:
+    if not _capital_signal(text):
         return []
     skip = _skipped()
     cased = {m.group() for s in spans if s.type == "NAME"

@@ -209,8 +209,7 @@ class _Walker:
             elif k.endswith(("Address", "address")) and isinstance(v, str):
                 continue   # an address written as one string: nothing of it can be kept
             elif (k == "name" and isinstance(v, str)
-                  and node.get("resourceType") in ("Patient", "RelatedPerson", "Practitioner",
-                                                   "Person")):
+                  and node.get("resourceType") in _PEOPLE):
                 out[k] = surrogate_name(self.key, v, self.patient)   # a name as one string
             elif k.endswith(("Address", "address")) and isinstance(v, dict | list):
                 # a list (Patient, Organization) or one (Location, Claim.accident's

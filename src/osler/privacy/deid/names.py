@@ -341,7 +341,8 @@ calm""".split())
 
 
 # Capitalised words right before a birth date ("Re: Thaddeus Quixwell, DOB 02/03/1950").
-_NAME_BEFORE_DOB = re.compile(r"(?P<n>\b[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.?)?(?:[ \t]+[A-Z][a-z'-]+){0,2})"
+_NAME_BEFORE_DOB = re.compile(r"(?P<n>\b[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.?)?"
+                              r"(?:[ \t]+[A-Z][a-z'-]+){0,2})"
                               r"[ \t]*[,(][ \t]*(?i:dob|d\.o\.b\.?|date of birth|born)\b")
 # A letter's salutation ("Dear Imogen,", "Dear Mr. Quixwell:").
 _SALUTATION = re.compile(r"^[ \t]*Dear[ \t]+(?:(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?[ \t]+)?"
@@ -401,12 +402,11 @@ def _more_sure_names(text: str, toks: tuple[tuple[int, int, str], ...],
 
 
 def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
-                 stop: frozenset[str]) -> Iterator[PhiSpan]:
+                 stop: frozenset[str], cased: bool) -> Iterator[PhiSpan]:
     """The value of a person field, in any casing: up to four name-shaped words on the
     label's line, "Last, First M." included, ending at a digit, a vocabulary word, a
     credential, a wide gap or the next "Label:"."""
     starts = {start: i for i, (start, _end, _word) in enumerate(toks)}
-    cased = _capital_signal(text)
     for m in _PERSON_FIELD.finditer(text):
         i = starts.get(m.end())
         taken: list[tuple[int, int]] = []
@@ -503,7 +503,7 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                     and not text[pair[0][1]:pair[1][0]].strip()
                     and all(_title(w) and _outside_vocabulary(w, stop) for _, _, w in pair)):
                 yield PhiSpan(pair[0][0], pair[1][1], "NAME")
-    yield from _field_names(text, toks, stop)
+    yield from _field_names(text, toks, stop, cased)
     yield from _more_sure_names(text, toks, stop, cased)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
