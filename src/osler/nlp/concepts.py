@@ -15,11 +15,19 @@ from dataclasses import dataclass
 from osler._extras import require
 from osler.nlp.context import Assertion, assertion_of, build_pipeline
 from osler.nlp.lexicon import lexicon
+from osler.nlp.rules import FLAG_CATEGORIES
 from osler.record import Coding
 
 __all__ = ["ConceptExtractor", "Mention"]
 
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+# Runs of spaces, tabs and the Unicode spaces of pasted text (no-break, thin, figure spaces).
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+#: Notes longer than this many characters are read in pieces cut at blank lines (else line
+#: breaks, else sentence ends): ConText compares every modifier with every concept of a text,
+#: so a whole long note costs the square of its length.
+CHUNK_CHARS = 4000
+_CUTS = (re.compile(r"\n[ \t\r\f\v]*\n"), re.compile(r"\n"), re.compile(r"[.!?][ \t]+(?=[A-Z])"))
+_ALLERGY_SECTIONS = {"allergies", "allergy"}
 _HISTORY_SECTIONS = {"past_medical_history", "past_surgical_history", "history_of_present_illness"}
 _FAMILY_SECTIONS = {"family_history"}
 
@@ -35,6 +43,8 @@ class Mention:
     coding: Coding | None
     assertion: Assertion
     section: str | None = None
+    #: a drug named as an allergy ("Allergic to aspirin", an allergies section), not taken
+    allergen: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {"start": self.start, "end": self.end, "text": self.text,
@@ -42,7 +52,8 @@ class Mention:
                 "system": self.coding.system if self.coding else None,
                 "code": self.coding.code if self.coding else None,
                 "display": self.coding.display if self.coding else None,
-                "section": self.section, **self.assertion.to_dict()}
+                "section": self.section, **self.assertion.to_dict(),
+                "allergen": self.allergen}
 
 
 def _squeeze(text: str) -> tuple[str, list[int]]:
@@ -93,7 +104,8 @@ class ConceptExtractor:
         matcher = self._nlp.add_pipe("medspacy_target_matcher", before="medspacy_context")
         self._entries = {}
         for entry in lexicon():
-            pattern = _pattern(entry.literal)
+            pattern = _pattern([t.text for t in self._nlp.make_doc(entry.literal)
+                                if not t.is_space])
             matcher.add([TargetRule(entry.literal, entry.category.upper(), pattern=pattern)])
             self._entries[(entry.literal, entry.category.upper())] = entry
 
@@ -103,37 +115,77 @@ class ConceptExtractor:
 
     def extract_many(self, texts: Iterable[str]) -> list[list[Mention]]:
         """Mentions for each text (batched through spaCy's ``pipe``)."""
-        squeezed = [_squeeze(t) for t in texts]
+        texts = list(texts)
+        pieces = [(n, start, _squeeze(text[start:end])) for n, text in enumerate(texts)
+                  for start, end in _chunks(text)]
         with warnings.catch_warnings():
             # medspaCy's matchers warn (spaCy W036) when one of their internal matchers has no
             # patterns of its kind (e.g. no literal-only section rule); harmless here.
             warnings.filterwarnings("ignore", message=r".*\[W036\]")
-            docs = list(self._nlp.pipe(s for s, _ in squeezed))
-        out = []
-        for (norm, index), doc in zip(squeezed, docs):
-            mentions = []
-            for ent in doc.ents:
-                literal = ent._.literal if ent.has_extension("literal") else None
-                entry = self._entries.get((literal, ent.label_)) or self._entries.get(
-                    (ent.text.lower(), ent.label_)) or next(
-                    (e for (lit, lab), e in self._entries.items()
-                     if lab == ent.label_ and lit == " ".join(ent.text.lower().split())), None)
-                section = ent._.section_category if ent.has_extension("section_category") else None
-                start, end = index[ent.start_char], index[ent.end_char - 1] + 1
-                mentions.append(Mention(
-                    start, end, ent.text, ent.label_.lower(), entry.coding if entry else None,
-                    _section_fix(assertion_of(ent), section), section))
-            out.append(mentions)
+            # A closing line break lets a templated answer end the text ("Fever: no").
+            docs = self._nlp.pipe(norm + "\n" for _, _, (norm, _) in pieces)
+            out: list[list[Mention]] = [[] for _ in texts]
+            carried: dict[int, str | None] = {}
+            for (n, offset, (_, index)), doc in zip(pieces, docs):
+                carried[n] = self._mentions(doc, texts[n], offset, index, carried.get(n), out[n])
         return out
 
+    def _mentions(self, doc, text: str, offset: int, index: list[int], section: str | None,
+                  out: list[Mention]) -> str | None:
+        """Append the mentions of one piece of ``text`` (starting at ``offset``) to ``out``;
+        return the section the piece ends in. A piece that opens without a header goes on in
+        ``section``, where the piece before it ended."""
+        for ent in doc.ents:
+            literal = ent._.literal if ent.has_extension("literal") else None
+            entry = self._entries.get((literal, ent.label_)) or self._entries.get(
+                (ent.text.lower(), ent.label_)) or next(
+                (e for (lit, lab), e in self._entries.items()
+                 if lab == ent.label_ and lit == " ".join(ent.text.lower().split())), None)
+            own = ent._.section_category if ent.has_extension("section_category") else None
+            where = own or (section if not _under_header(doc, ent) else None)
+            start = offset + index[ent.start_char]
+            end = offset + index[ent.end_char - 1] + 1
+            allergen = ent.label_ == "MEDICATION" and (where in _ALLERGY_SECTIONS or any(
+                m.category in FLAG_CATEGORIES for m in ent._.modifiers))
+            out.append(Mention(start, end, text[start:end], ent.label_.lower(),
+                               entry.coding if entry else None,
+                               _section_fix(assertion_of(ent), where), where, allergen))
+        sections = getattr(doc._, "sections", None) or []
+        last = next((sec.category for sec in reversed(sections) if sec.category), None)
+        return last or section
 
-def _pattern(literal: str) -> list[dict]:
-    """Token pattern of a lexicon literal: any case, the last word also in the plural
-    ("fevers", "seizures"); an abbreviation of two letters only in capitals ("MI", never the
-    "mi" of "5 mi walk")."""
-    words = literal.split()
-    if len(words) == 1 and len(literal) <= 2:
-        return [{"ORTH": literal.upper()}]
+
+def _under_header(doc, ent) -> bool:
+    """Whether a section header comes before ``ent`` in its piece."""
+    return any(sec.category and sec.title_end is not None and sec.title_end <= ent.start
+               for sec in (getattr(doc._, "sections", None) or []))
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """``text`` as consecutive (start, end) pieces of about :data:`CHUNK_CHARS` characters."""
+    return _cut(text, 0, len(text), 0)
+
+
+def _cut(text: str, start: int, end: int, level: int) -> list[tuple[int, int]]:
+    if end - start <= CHUNK_CHARS or level >= len(_CUTS):
+        return [(start, end)]
+    points = [m.end() for m in _CUTS[level].finditer(text, start, end) if m.end() < end]
+    pieces, begin, last = [], start, start
+    for point in points + [end]:
+        if point - begin > CHUNK_CHARS and last > begin:
+            pieces.append((begin, last))
+            begin = last
+        last = point
+    pieces.append((begin, end))
+    return [p for a, b in pieces for p in _cut(text, a, b, level + 1)]
+
+
+def _pattern(words: list[str]) -> list[dict]:
+    """Token pattern of a lexicon literal, given as the pipeline's tokens of it ("n/v" and
+    "x-ray" are three): any case, the last word also in the plural ("fevers", "seizures");
+    an abbreviation of two letters only in capitals ("MI", never the "mi" of "5 mi walk")."""
+    if len(words) == 1 and len(words[0]) <= 2:
+        return [{"ORTH": words[0].upper()}]
     *head, last = words
     forms = [last] if len(last) <= 3 or last.endswith("s") else [last, last + "s", last + "es"]
     return [{"LOWER": w} for w in head] + [{"LOWER": {"IN": forms}}]

@@ -18,6 +18,9 @@ __all__ = ["Assertion", "ContextAttributor", "assertion_of", "build_pipeline", "
 
 RULE_SETS = ("osler", "medspacy")
 _SENTENCE_END = {".", "!", "?"}
+#: A line shorter than this many characters ends its sentence at the line break.
+SHORT_LINE = 40
+_BULLETS = {"-", "*", "\u2022"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +66,21 @@ def sentence_starts(doc) -> list[int]:
     lower-case word does not ("pt. denies"), as abbreviations are tokenised like full stops.
     Symbols between the mark and the word (an emoji, ':)') are skipped, and then any word starts
     a sentence: PyRuSH keeps "cancer. \U0001F600 No evidence of ..." as one sentence.
+
+    A line break ends a sentence after a short line (under :data:`SHORT_LINE` characters:
+    "no fever\ncough x3 days", "Pt denies cp\nc/o sob"), where a note is a list of short
+    statements; a long line is prose wrapped at a fixed width and runs on.
     """
     starts = []
+    line_start = 0
     for i, tok in enumerate(doc):
+        if "\n" in tok.text:
+            nxt = i + 1
+            if (nxt < len(doc) and tok.idx - line_start < SHORT_LINE
+                    and any(ch.isalnum() for ch in doc[nxt].text)):
+                starts.append(nxt)
+            line_start = tok.idx + tok.text.rindex("\n") + 1
+            continue
         if tok.text not in _SENTENCE_END:
             continue
         j = i + 1
@@ -79,7 +94,12 @@ def sentence_starts(doc) -> list[int]:
 
 
 def _split_sentences(doc):
-    """spaCy component: add :func:`sentence_starts` to the boundaries PyRuSH found."""
+    """spaCy component: add :func:`sentence_starts` to the boundaries PyRuSH found, and take
+    back PyRuSH's boundary before a dash inside a line ("father - MI at 60" is one sentence; a
+    dash that opens a line is a bullet)."""
+    for tok in doc[1:]:
+        if tok.is_sent_start and tok.text in _BULLETS and "\n" not in doc[tok.i - 1].text:
+            tok.is_sent_start = False
     for j in sentence_starts(doc):
         doc[j].is_sent_start = True
     return doc
@@ -167,7 +187,8 @@ class ContextAttributor:
     def _one(self, concept: str, sentence: str) -> tuple[Assertion, str]:
         # Runs of spaces become one: the tokenizer keeps them as tokens, which breaks triggers.
         sentence, concept = " ".join(sentence.split()), " ".join(concept.split())
-        doc = self._nlp.make_doc(sentence)
+        # A closing line break lets a templated answer end the text ("Fever: no").
+        doc = self._nlp.make_doc(sentence + "\n" if sentence else sentence)
         if len(doc) == 0:
             return Assertion(), "nothing"
         starts = {0, *sentence_starts(doc)}
@@ -196,7 +217,7 @@ class ContextAttributor:
                                      alignment_mode="expand")
                 if span is not None:
                     return span, found
-        words = [t.i for t in doc if t.is_alpha] or [len(doc) - 1]
+        words = [t.i for t in doc if t.is_alpha] or [t.i for t in doc if not t.is_space][-1:] or [0]
         return Span(doc, words[-1], words[-1] + 1, label="CONCEPT"), "last word"
 
 

@@ -13,7 +13,7 @@ from osler._extras import require
 from osler.errors import DataError
 from osler.resources import load_json
 
-__all__ = ["CATEGORY_ATTRIBUTE", "context_rules", "rule_dicts", "section_rules"]
+__all__ = ["CATEGORY_ATTRIBUTE", "FLAG_CATEGORIES", "context_rules", "rule_dicts", "section_rules"]
 
 #: ConText category -> (attribute, value) of the concept it modifies.
 CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
@@ -24,6 +24,11 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
     "FAMILY": ("experiencer", "Other"),
     "OTHER_EXPERIENCER": ("experiencer", "Other"),
 }
+#: ConText categories that set no assertion attribute. ``ALLERGY`` flags an allergen (a drug
+#: the patient reacts to, never one the patient takes); ``AFFIRMED`` ("pt has") and
+#: ``PATIENT`` ("he has") end the reach of the negation and family rules that name them in
+#: ``terminated_by``, and modify no concept themselves.
+FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "PATIENT"})
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
               "terminated_by", "allowed_types"}
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
@@ -42,10 +47,11 @@ def rule_dicts(name: str = "nlp/context_rules.json") -> tuple[dict[str, Any], ..
         if rule.get("direction", "BIDIRECTIONAL") not in _DIRECTIONS:
             raise DataError(f"{name}: rule {i} direction must be one of {sorted(_DIRECTIONS)}; "
                             f"got {rule.get('direction')!r}")
-        if rule["category"] not in CATEGORY_ATTRIBUTE and rule.get("direction") not in (
-                "TERMINATE", "PSEUDO"):
+        if rule["category"] not in CATEGORY_ATTRIBUTE.keys() | FLAG_CATEGORIES and rule.get(
+                "direction") not in ("TERMINATE", "PSEUDO"):
             raise DataError(f"{name}: rule {i} category must be one of "
-                            f"{sorted(CATEGORY_ATTRIBUTE)}; got {rule['category']!r}")
+                            f"{sorted(CATEGORY_ATTRIBUTE.keys() | FLAG_CATEGORIES)}; "
+                            f"got {rule['category']!r}")
         out.append(rule)
     return tuple(out)
 

@@ -2,7 +2,8 @@
 
 A negated finding becomes a Condition with verification ``refuted`` (FHIR
 verificationStatus), never a present one; a possible one is ``provisional``. Mentions about
-someone else or about a hypothetical future are not events of this patient's timeline.
+someone else or about a hypothetical future are not events of this patient's timeline, nor is
+a drug named as an allergy.
 Every event is known when its note was written, so features stay leakage-safe.
 """
 
@@ -42,7 +43,7 @@ def mention_events(note: Note, mentions: Iterable[Mention]) -> list[Event]:
             events.append(Condition(**common, verification=_VERIFICATION[a.negation],
                                     clinical_status="resolved" if a.temporality == "Historical"
                                     else None, category="note-mention"))
-        elif m.category == "medication" and a.negation == "Affirmed":
+        elif m.category == "medication" and a.negation == "Affirmed" and not m.allergen:
             events.append(Medication(**common, action="statement"))
         elif m.category == "procedure":
             events.append(Procedure(**common, status="not-done" if a.negation == "Negated"
