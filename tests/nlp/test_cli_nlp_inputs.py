@@ -99,3 +99,18 @@ def test_nlp_context_says_what_a_missing_concept_got(tmp_path, capsys, attributo
     assert "line 3: the concept is not in its sentence; its attributes are those of its first " \
            "word there; the row got Negated, Recent, Patient" in err
     assert "line 4" not in err and "defaults" not in err
+
+
+def test_nlp_context_an_unwritable_out_is_a_clear_error(tmp_path, capsys, attributor):
+    (tmp_path / "a_file").write_text("x")
+    code, err, _, dst = _context(tmp_path, capsys, b"concept\tsentence\nfever\tNo fever.\n",
+                                 out="a_file/out.tsv")
+    assert code == 2 and "cannot write --out" in err and "Traceback" not in err
+
+
+def test_nlp_context_says_when_it_replaces_an_input_column(tmp_path, capsys, attributor):
+    code, err, _, dst = _context(tmp_path, capsys,
+                                 b"concept\tsentence\tnegation\nfever\tNo fever.\tAffirmed\n")
+    assert code == 0 and "['negation'] are replaced" in err
+    assert dst.read_text().splitlines()[1].split("\t") == ["fever", "No fever.", "Negated",
+                                                            "Recent", "Patient"]

@@ -83,16 +83,25 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
             click.echo(f"{in_file.name} line {n}: {_STAND_IN[found]}; the row got {a.negation}, "
                        f"{a.temporality}, {a.experiencer}", err=True)
     assertions = [a for a, _ in explained]
-    added = [c for c in ("negation", "temporality", "experiencer") if c not in fields]
-    out_fields = fields + added
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    # Written by hand, not by csv: input fields hold no tab or newline (it is TSV), and csv's
-    # escaping would rewrite the text (a quote gained a backslash); fields go out as they came.
-    with out_file.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("\t".join(out_fields) + "\n")
-        for row, a in zip(rows, assertions):
-            row = {**row, **a.to_dict()}
-            fh.write("\t".join(str(row[c]) for c in out_fields) + "\n")
+    ours = ("negation", "temporality", "experiencer")
+    replaced = [c for c in ours if c in fields]
+    if replaced:
+        click.echo(f"{in_file.name}: input column(s) {replaced} are replaced by Osler's "
+                   "attributes in the output (rename them, e.g. gold_negation, to keep them)",
+                   err=True)
+    out_fields = fields + [c for c in ours if c not in fields]
+    try:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        # Written by hand, not by csv: input fields hold no tab or newline (it is TSV), and
+        # csv's escaping would rewrite the text (a quote gained a backslash); fields go out as
+        # they came.
+        with out_file.open("w", encoding="utf-8", newline="") as fh:
+            fh.write("\t".join(out_fields) + "\n")
+            for row, a in zip(rows, assertions):
+                row = {**row, **a.to_dict()}
+                fh.write("\t".join(str(row[c]) for c in out_fields) + "\n")
+    except OSError as exc:
+        raise DataError(f"cannot write --out {out_file}: {exc.strerror or exc}") from exc
     click.echo(f"{len(rows)} concepts attributed, {skipped} rows skipped -> {out_file}",
                err=True)
     if skipped:
