@@ -129,3 +129,13 @@ def test_the_mention_text_is_the_original_text(extractor):
     note = "Has   cough   and\t\tchest    pain."
     m = [m for m in extractor.extract(note) if m.category == "symptom"][-1]
     assert m.text == note[m.start:m.end] == "chest    pain"
+
+
+def test_markdown_headings_as_synthea_writes_them_are_sections(extractor):
+    note = ("# Allergies\nAllergy to aspirin.\n\n# Medications\nmetformin 500 mg\n\n"
+            "# Assessment and Plan\nPatient is presenting with pneumonia.\n\n"
+            "# Past Medical History\nhypertension\n")
+    got = {m.text: m for m in extractor.extract(note)}
+    assert [got[w].section for w in ("aspirin", "metformin", "pneumonia", "hypertension")] == [
+        "allergies", "medications", "observation_and_plan", "past_medical_history"]
+    assert got["aspirin"].allergen and got["hypertension"].assertion.temporality == "Historical"
