@@ -140,3 +140,28 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
         for m in mentions:
             sys.stdout.write(json.dumps({"note": note_id, "source": source, **m.to_dict()})
                              + "\n")
+
+
+@nlp.command()
+@click.option("--patient", "patient_ids", multiple=True,
+              help="Only this patient's notes (repeatable); default: every patient with a note.")
+@db_option
+def annotate(patient_ids: tuple[str, ...], db: str | None) -> None:
+    """Store the concepts of stored notes as coded events of each patient's timeline.
+
+    A negated finding is stored as a refuted Condition, a possible one as provisional, a
+    procedure not done as not-done; mentions about someone else, hypothetical ones and drugs
+    named as allergies are not stored. Re-running replaces a patient's NLP events whole.
+    """
+    from osler.pipelines.notes_nlp import annotate_store
+    from osler.store import open_store
+
+    with open_store(resolve_db(db)) as store:
+        report = annotate_store(store, patient_ids or None)
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.events.items())) or "no events"
+    click.echo(f"{report.notes} notes of {report.patients} patients annotated: {kinds}",
+               err=True)
+    for pid in report.missing:
+        click.echo(f"no patient with id {pid!r} in the store", err=True)
+    if report.missing:
+        raise SystemExit(EXIT_PARTIAL if report.patients else EXIT_FAILURE)

@@ -128,6 +128,21 @@ class Store(abc.ABC):
                               (moved,))
         return summary
 
+    def replace_derived(self, records: list[PatientRecord], source_prefix: str) -> WriteSummary:
+        """Store ``records`` after deleting, in the same transaction, every stored event of
+        their patients whose ``source_record`` starts with ``source_prefix``: events derived
+        from other events (NLP mentions of notes) are re-derived whole, so one that a newer
+        derivation no longer finds does not stay behind."""
+        if not source_prefix or any(ch in source_prefix for ch in "%_\\"):
+            raise StoreError("The 'source_prefix' parameter must be a non-empty prefix without "
+                             f"'%', '_' or backslash; got {source_prefix!r}")
+        ids = sorted({r.patient_id for r in records})
+        with self.transaction():
+            for table in EVENT_TABLES:
+                self._execute(f"DELETE FROM {table} WHERE person_id = ANY(?) AND "
+                              "source_record LIKE ?", (ids, source_prefix + "%"))
+            return self.write(records)
+
     def _merged_persons(self, batch: list[PatientRecord]) -> dict[str, tuple]:
         """Person rows, new values over old: a VCF without demographics keeps the FHIR ones."""
         new: dict[str, tuple] = {}

@@ -1,0 +1,69 @@
+"""``osler nlp annotate``: concepts of stored notes into the stored timeline, on DuckDB and on
+the real PostgreSQL server. Notes are made up here."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cli_run import run_osler
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request, tmp_path):
+    if request.param == "duckdb":
+        return str(tmp_path / "osler.duckdb")
+    return request.getfixturevalue("postgres_url")
+
+
+def _ingest(db, tmp_path, notes):
+    from osler.ingest.notes import read_notes
+    from osler.store import open_store
+
+    path = tmp_path / "notes.jsonl"
+    path.write_text("".join(json.dumps(n) + "\n" for n in notes), encoding="utf-8")
+    with open_store(db) as store:
+        store.write(read_notes(path))
+
+
+def _conditions(db):
+    from osler.store import open_store
+
+    with open_store(db, read_only=True) if db.endswith(".duckdb") else open_store(db) as store:
+        return sorted((r["person_id"], r["display"], r["verification"]) for r in store.query(
+            "SELECT person_id, display, verification FROM condition_occurrence"))
+
+
+def test_annotate_stores_refuted_and_confirmed_findings_and_replaces_them_on_rerun(
+        db, tmp_path, capsys, extractor):
+    _ingest(db, tmp_path, [
+        {"id": "n1", "patient": "p1", "time": "2024-03-01T10:00:00Z",
+         "text": "Fever: no\nc/o cough x3 days. Allergic to aspirin."},
+        {"id": "n2", "patient": "p2", "time": "2024-03-02T10:00:00Z",
+         "text": "Mother had stroke. Pneumonia ruled out."}])
+    code, err = run_osler(["nlp", "annotate", "--db", db], capsys)
+    assert code == 0, err
+    assert "2 notes of 2 patients annotated" in err
+    assert _conditions(db) == [("p1", "Cough", "confirmed"), ("p1", "Fever", "refuted"),
+                               ("p2", "Pneumonia", "refuted")]
+    from osler.store import open_store
+
+    with open_store(db) as store:   # no aspirin taken: it is an allergen
+        assert store.query("SELECT count(*) AS n FROM drug_exposure")[0]["n"] == 0
+    # a second run, and a run after the note changed, leave one copy of what the note says now
+    assert run_osler(["nlp", "annotate", "--db", db], capsys)[0] == 0
+    assert len(_conditions(db)) == 3
+    _ingest(db, tmp_path, [{"id": "n1", "patient": "p1", "time": "2024-03-01T10:00:00Z",
+                            "text": "Fever today."}])
+    assert run_osler(["nlp", "annotate", "--db", db, "--patient", "p1"], capsys)[0] == 0
+    assert _conditions(db) == [("p1", "Fever", "confirmed"), ("p2", "Pneumonia", "refuted")]
+
+
+def test_annotate_names_a_patient_not_in_the_store(db, tmp_path, capsys, extractor):
+    _ingest(db, tmp_path, [{"id": "n1", "patient": "p1", "text": "No fever."}])
+    code, err = run_osler(["nlp", "annotate", "--db", db, "--patient", "p1", "--patient",
+                           "nobody"], capsys)
+    assert code == 3 and "no patient with id 'nobody'" in err
+    assert _conditions(db) == [("p1", "Fever", "refuted")]
