@@ -125,3 +125,14 @@ def test_killed_ingest_then_rerun_equals_a_clean_run(tmp_path):
         assert store.stats() == expected
         for pid in store.patient_ids()[:5]:
             assert set(store.patient(pid).events) == set(ref.patient(pid).events)
+
+
+@pytest.mark.parametrize("first_line", ["Seen today, alert, oriented.",
+                                        "HPI: 67 yo M with h/o CHF, COPD, HTN, here for review."])
+def test_a_note_whose_first_line_has_commas_is_ingested(tmp_path, capsys, first_line):
+    note = tmp_path / "p1.txt"
+    note.write_text(f"{first_line}\nNo fever.\n", encoding="utf-8")
+    db = str(tmp_path / "s.duckdb")
+    assert run("ingest", str(note), "--db", db) == 0
+    with open_store(db) as store:
+        assert store.patient("p1").events[0].text == f"{first_line}\nNo fever.\n"

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import csv
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -28,6 +30,11 @@ _TEXT_TYPES = ("text/plain", "text/markdown", "text/html", "text/")
 # Text files that travel with data sets and are never clinical notes.
 _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", "authors",
               "requirements", "citation", "manifest", "sha256sums", "md5sums"}
+# Headers of data files that travel as .txt (PhysioNet 2012 outcomes), even with no rows yet.
+_DATA_HEADERS = (b"RecordID,",)
+# A column name has no spaces: "Seen today, alert" is prose, "RecordID,SOFA" a header.
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.%/()-]*")
+_BOM = b"\xef\xbb\xbf"
 _NOTE_FIELDS = {"id", "patient", "text", "time", "author_role", "type", "encounter"}
 
 
@@ -54,15 +61,12 @@ def attachment_text(attachment: dict[str, Any]) -> str | None:
 
 
 def sniff_notes(path: Path, head: bytes) -> bool:
-    """Whether ``path`` looks like notes: ``.txt``, or JSON Lines with ``text`` and ``patient``."""
+    """Whether ``path`` looks like notes: JSON Lines with ``text`` and ``patient``, or a
+    ``.txt`` file that is not a table (prose with commas is a note)."""
     name = path.name.lower()
     if name.endswith(".txt"):
-        if name.split(".")[0] in _NOT_NOTES:
-            return False
-        first = head.split(b"\n", 1)[0]
-        # Delimited data (PhysioNet outcomes, trigger lists) is not prose.
-        return b"\x00" not in head and max(first.count(b","), first.count(b"|"),
-                                            first.count(b"\t")) < 2
+        return name.split(".")[0] not in _NOT_NOTES and b"\x00" not in head \
+            and not _is_table(head.removeprefix(_BOM))
     if name.endswith((".jsonl", ".ndjson")):
         first = head.split(b"\n", 1)[0]
         try:
@@ -70,6 +74,23 @@ def sniff_notes(path: Path, head: bytes) -> bool:
         except ValueError:
             return False
         return isinstance(obj, dict) and "text" in obj and "patient" in obj
+    return False
+
+
+def _is_table(head: bytes) -> bool:
+    """A known data header (PhysioNet outcomes), or a header of column names followed by rows
+    with as many columns. Commas alone prove nothing: prose has them too."""
+    if head.startswith(_DATA_HEADERS):
+        return True
+    lines = head.decode("utf-8", errors="replace").splitlines()
+    if not head.endswith(b"\n"):
+        lines = lines[:-1] or lines  # the head may end inside a line
+    rows = [line for line in lines[1:] if line.strip()]
+    for delimiter in (",", "|", "\t"):
+        header = next(csv.reader(lines[:1], delimiter=delimiter), [])
+        if len(header) >= 3 and all(_COLUMN_NAME.fullmatch(col) for col in header) and rows \
+                and all(len(r) == len(header) for r in csv.reader(rows, delimiter=delimiter)):
+            return True
     return False
 
 
