@@ -6,6 +6,9 @@
 - ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``),
   used by the FHIR reader for DocumentReference and DiagnosticReport.presentedForm.
 Times must carry a time zone; a note without one has ``time=None`` rather than a guess.
+
+Character offsets into a note (NLP spans, de-identification) count characters of the stored
+``Note.text``: the decoded file without its byte-order mark, which is dropped once, here.
 """
 
 from __future__ import annotations
@@ -111,7 +114,7 @@ def _time(value: Any, where: dict[str, Any]) -> datetime | None:
 
 def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None
                  ) -> Iterator[tuple[str, Note]]:
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:  # a BOM would make the first line not JSON
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -170,7 +173,7 @@ def read_notes(source: Path, *, on_error: Callable[[IngestError], None] | None =
                 by_patient[pid].append(note)
         elif f.suffix.lower() == ".txt":
             try:
-                text = f.read_text(encoding="utf-8")
+                text = f.read_text(encoding="utf-8-sig")  # a BOM is not part of the note
             except (OSError, UnicodeDecodeError) as exc:
                 _fail(IngestError(f"cannot read text: {type(exc).__name__}", file=f.name), on_error)
                 continue
