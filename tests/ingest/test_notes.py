@@ -83,3 +83,15 @@ def test_a_jsonl_file_with_a_byte_order_mark_keeps_its_first_note(tmp_path):
     (record,) = read_notes(path)
     assert record.events[0].text == "Ok."
     assert sniff_notes(path, path.read_bytes())
+
+
+def test_no_break_spaces_in_text_notes_become_spaces_one_for_one(tmp_path):
+    path = tmp_path / "p1.txt"
+    path.write_text("BP\u00a0120/80. HR\u202f88.", encoding="utf-8")
+    (record,) = read_notes(path)
+    assert record.events[0].text == "BP 120/80. HR 88."
+
+
+def test_html_attachment_text_is_plain_text():
+    data = base64.b64encode(b"<p>No&nbsp;fever.</p><p>Cough.</p>").decode()
+    assert attachment_text({"contentType": "text/html", "data": data}) == "No fever.\n\nCough."

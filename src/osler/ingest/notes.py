@@ -3,8 +3,8 @@
 - ``read_notes(path)``: a ``.txt`` file (or a folder of them) is one note each; a ``.jsonl``
   file holds one note per line: ``{"id", "patient", "text", "time"?, "author_role"?, "type"?,
   "encounter"?}``. Notes are grouped into one :class:`PatientRecord` per patient.
-- ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``),
-  used by the FHIR reader for DocumentReference and DiagnosticReport.presentedForm.
+- ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``;
+  HTML and XHTML converted to plain text).
 Times must carry a time zone; a note without one has ``time=None`` rather than a guess.
 
 Character offsets into a note (NLP spans, de-identification) count characters of the stored
@@ -13,8 +13,6 @@ Character offsets into a note (NLP spans, de-identification) count characters of
 
 from __future__ import annotations
 
-import base64
-import binascii
 import csv
 import json
 import re
@@ -25,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from osler.errors import IngestError
+from osler.ingest._note_text import decode_attachment, normalise_spaces
 from osler.record import OSLER, Coding, Note, PatientRecord, Provenance, event_id
 
 __all__ = ["attachment_text", "read_notes", "sniff_notes"]
 
-_TEXT_TYPES = ("text/plain", "text/markdown", "text/html", "text/")
 # Text files that travel with data sets and are never clinical notes.
 _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", "authors",
               "requirements", "citation", "manifest", "sha256sums", "md5sums"}
@@ -42,25 +40,19 @@ _NOTE_FIELDS = {"id", "patient", "text", "time", "author_role", "type", "encount
 
 
 def attachment_text(attachment: dict[str, Any]) -> str | None:
-    """Decoded text of a FHIR Attachment, or ``None`` (no inline data, or not text).
+    """Decoded text of a FHIR Attachment's inline ``data``, HTML converted to plain text; or
+    ``None`` (no inline data, not a text type Osler reads, or not decodable).
 
-    >>> attachment_text({"contentType": "text/plain", "data": "Tm8gZmV2ZXIu"})
+    >>> attachment_text({"contentType": "text/html", "data": "PHA+Tm8mbmJzcDtmZXZlci48L3A+"})
     'No fever.'
     """
     data = attachment.get("data")
-    content_type = (attachment.get("contentType") or "text/plain").split(";")[0].strip().lower()
-    if not data or not content_type.startswith(_TEXT_TYPES):
+    if not data:
         return None
     try:
-        raw = base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
+        return decode_attachment(data, attachment.get("contentType")).text
+    except ValueError:
         return None
-    for encoding in ("utf-8", "latin-1"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None  # pragma: no cover - latin-1 decodes every byte string
 
 
 def sniff_notes(path: Path, head: bytes) -> bool:
@@ -140,7 +132,7 @@ def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | No
     return Note(id=event_id("note", path.name, obj["id"]),
                 coding=Coding(OSLER + ":note-type", str(note_type)) if note_type else None,
                 provenance=Provenance(path.name, str(obj["id"]), line), time=time,
-                encounter_id=obj.get("encounter"), text=str(obj["text"]),
+                encounter_id=obj.get("encounter"), text=normalise_spaces(str(obj["text"])),
                 title=str(note_type) if note_type else None, author_role=obj.get("author_role"))
 
 
