@@ -1,4 +1,4 @@
-"""FHIR notes: DocumentReference and DiagnosticReport attachments and Binary urls."""
+"""FHIR notes: DocumentReference and DiagnosticReport attachments, Binary urls, author roles."""
 
 from __future__ import annotations
 
@@ -106,3 +106,28 @@ def test_an_html_diagnostic_report_is_a_plain_text_note(tmp_path):
     assert errors == []
     report = next(n for n in notes if n.provenance.record == "DiagnosticReport/dr1")
     assert (report.text, report.content_type) == ("No effusion.", "text/plain")
+
+
+_NURSE = {"resourceType": "PractitionerRole", "id": "role1",
+          "code": [{"coding": [{"system": "http://snomed.info/sct", "code": "224535009",
+                                "display": "Registered nurse"}]}]}
+
+
+@pytest.mark.parametrize("author, contained, bundled, role", [
+    ("PractitionerRole/role1", [], [_NURSE], "Registered nurse"),
+    ("#r", [{**_NURSE, "id": "r", "code": [{"text": "Charge nurse"}]}], [], "Charge nurse"),
+    ("PractitionerRole/role1", [], [{**_NURSE, "code": [{"coding": [{"code": "doctor"}]}]}],
+     "doctor"),
+    ("Practitioner/pr1", [], [{"resourceType": "Practitioner", "id": "pr1"}], None),
+    ("PractitionerRole/elsewhere", [], [], None),
+    ("urn:uuid:1234", [], [], None),
+])
+def test_author_role_is_a_role_never_a_resource_type(tmp_path, author, contained, bundled, role):
+    bundle = patient_bundle(3)
+    doc = _document(bundle)
+    doc["author"] = [{"reference": author}]
+    if contained:
+        doc["contained"] = contained
+    bundle["entry"] += [{"resource": r} for r in bundled]
+    (note,), errors = _read(tmp_path, bundle)
+    assert errors == [] and note.author_role == role

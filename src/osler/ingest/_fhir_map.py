@@ -228,14 +228,36 @@ def diagnostic_report(r: dict[str, Any], ctx: MapContext) -> list[Event]:
                         value_text=r.get("conclusion"))]
 
 
+def _role(codes: list[dict[str, Any]] | None) -> str | None:
+    """A PractitionerRole.code as words: its text, else its first coding's display or code."""
+    for concept in codes or ():
+        if concept.get("text"):
+            return concept["text"]
+        for c in concept.get("coding") or ():
+            if c.get("display") or c.get("code"):
+                return c.get("display") or c.get("code")
+    return None
+
+
+def _author_role(r: dict[str, Any], ctx: MapContext) -> str | None:
+    """The role of the first author that is a PractitionerRole with a code, else ``None``: a
+    Practitioner or Organization reference says who wrote the note, not in which role."""
+    for author in r.get("author") or ():
+        ref = author.get("reference") if isinstance(author, dict) else None
+        target = _target(r, ref, ctx) if isinstance(ref, str) and ref else None
+        if target and target.get("resourceType") == "PractitionerRole":
+            role = _role(target.get("code"))
+            if role:
+                return role
+    return None
+
+
 def document_reference(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     doc = _document_text(r, [c.get("attachment") or {} for c in r.get("content") or ()], ctx)
-    author = next(((a.get("reference") or "").split("/")[0].split(":")[0]
-                   for a in r.get("author") or ()), None)
     time = _time(r.get("date")) or _period_start(r.get("context") or {}, "period")[0]
     return [Note(**_base(r, ctx), coding=coding_of(r.get("type")), time=time,
                  text=doc.text, content_type=doc.content_type, title=r.get("description"),
-                 author_role=author.lower() if author and not author.startswith("urn") else None)]
+                 author_role=_author_role(r, ctx))]
 
 
 def imaging_study(r: dict[str, Any], ctx: MapContext) -> list[Event]:
