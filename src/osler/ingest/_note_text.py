@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-__all__ = ["READ_TYPES", "NoteText", "decode_attachment", "html_to_text", "normalise_spaces"]
+__all__ = ["NoteText", "READ_TYPES", "decode_attachment", "html_to_text", "normalise_spaces"]
 
 #: Content types read as notes, most plain first: when a document comes in several formats,
 #: the first of these is the one kept.
