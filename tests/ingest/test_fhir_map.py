@@ -11,7 +11,7 @@ import pytest
 from fhir_factory import patient_bundle
 from osler.errors import IngestError
 from osler.ingest import read_fhir
-from osler.record import Note
+from osler.record import Note, Observation
 
 
 def _b64(raw: bytes) -> str:
@@ -106,6 +106,31 @@ def test_an_html_diagnostic_report_is_a_plain_text_note(tmp_path):
     assert errors == []
     report = next(n for n in notes if n.provenance.record == "DiagnosticReport/dr1")
     assert (report.text, report.content_type) == ("No effusion.", "text/plain")
+
+
+@pytest.mark.parametrize("form, kind, reason", [
+    ({"contentType": "application/pdf", "url": "https://ehr.example.org/Binary/r1"},
+     Observation, None),
+    ({"contentType": "application/pdf", "data": _b64(b"%PDF-1.4")}, None,
+     "'application/pdf', which is not text"),
+])
+def test_a_diagnostic_report_whose_form_is_elsewhere_is_kept_as_a_result(tmp_path, form, kind,
+                                                                          reason):
+    bundle = patient_bundle(2)
+    bundle["entry"].append({"resource": {
+        "resourceType": "DiagnosticReport", "id": "dr2", "status": "final",
+        "subject": _document(bundle)["subject"], "code": {"text": "Chest X-ray"},
+        "conclusion": "Clear lungs.", "presentedForm": [form]}})
+    path = tmp_path / "b.json"
+    path.write_bytes(orjson.dumps(bundle))
+    errors: list[IngestError] = []
+    (rec,) = read_fhir(path, on_error=errors.append)
+    reports = [e for e in rec.events if e.provenance.record == "DiagnosticReport/dr2"]
+    if kind is None:
+        assert reports == [] and len(errors) == 1 and reason in errors[0].reason
+    else:
+        assert errors == [] and [type(e) for e in reports] == [kind]
+        assert reports[0].value_text == "Clear lungs."
 
 
 _NURSE = {"resourceType": "PractitionerRole", "id": "role1",

@@ -172,6 +172,10 @@ def procedure(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     return [Procedure(**_base(r, ctx), coding=coding_of(r.get("code")), time=start, end_time=end)]
 
 
+class _NoContent(ValueError):
+    """No attachment content in this source (only urls elsewhere, or nothing at all)."""
+
+
 def _reference_kind(url: str) -> str:
     if url.startswith("urn:"):
         return "a urn reference"
@@ -181,7 +185,7 @@ def _reference_kind(url: str) -> str:
 def _binary(r: dict[str, Any], url: str, ctx: MapContext) -> dict[str, Any]:
     target = _target(r, url, ctx)
     if target is None or target.get("resourceType") != "Binary" or not target.get("data"):
-        raise ValueError(f"attachment url ({_reference_kind(url)}) does not resolve to a Binary "
+        raise _NoContent(f"attachment url ({_reference_kind(url)}) does not resolve to a Binary "
                          "with data in this source; only inline data and Binary resources in "
                          "the same Bundle or export are read")
     return target
@@ -194,7 +198,7 @@ def _attachment(r: dict[str, Any], att: dict[str, Any], ctx: MapContext) -> Note
         binary = _binary(r, att["url"], ctx)
         data, content_type = binary["data"], binary.get("contentType") or content_type
     if not data:
-        raise ValueError("attachment has neither data nor a url")
+        raise _NoContent("attachment has neither data nor a url")
     return decode_attachment(data, content_type)
 
 
@@ -203,14 +207,16 @@ def _document_text(r: dict[str, Any], attachments: list[dict[str, Any]],
     """One text for a document. Several attachments are the same document in other formats
     (FHIR R4), so the plainest readable one is kept rather than all of them joined."""
     found: list[NoteText] = []
-    problems: list[str] = []
+    problems: list[ValueError] = []
     for att in attachments:
         try:
             found.append(_attachment(r, att, ctx))
         except ValueError as exc:
-            problems.append(str(exc))
+            problems.append(exc)
     if not found:
-        raise ValueError("; ".join(dict.fromkeys(problems)) or "no attachment to read")
+        reason = "; ".join(dict.fromkeys(map(str, problems))) or "no attachment to read"
+        only_absent = all(isinstance(p, _NoContent) for p in problems)
+        raise _NoContent(reason) if only_absent else ValueError(reason)
     return min(found, key=lambda t: READ_TYPES.index(t.source_type))
 
 
@@ -218,8 +224,11 @@ def diagnostic_report(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     time, _ = _period_start(r, "effective")
     issued = _time(r.get("issued"))
     known = issued if issued and issued != time else None
-    if r.get("presentedForm"):
-        doc = _document_text(r, r["presentedForm"], ctx)
+    try:
+        doc = _document_text(r, r.get("presentedForm") or [], ctx)
+    except _NoContent:  # the report itself is still a result: kept as before, without its form
+        doc = None
+    if doc is not None:
         return [Note(**_base(r, ctx), coding=coding_of(r.get("code")), time=time,
                      known_time=known, text=doc.text, content_type=doc.content_type,
                      title=(r.get("code") or {}).get("text"))]
