@@ -125,3 +125,31 @@ def test_killed_ingest_then_rerun_equals_a_clean_run(tmp_path):
         assert store.stats() == expected
         for pid in store.patient_ids()[:5]:
             assert set(store.patient(pid).events) == set(ref.patient(pid).events)
+
+
+@pytest.mark.parametrize("first_line", ["Seen today, alert, oriented.",
+                                        "HPI: 67 yo M with h/o CHF, COPD, HTN, here for review."])
+def test_a_note_whose_first_line_has_commas_is_ingested(tmp_path, capsys, first_line):
+    note = tmp_path / "p1.txt"
+    note.write_text(f"{first_line}\nNo fever.\n", encoding="utf-8")
+    db = str(tmp_path / "s.duckdb")
+    assert run("ingest", str(note), "--db", db) == 0
+    with open_store(db) as store:
+        assert store.patient("p1").events[0].text == f"{first_line}\nNo fever.\n"
+
+
+def test_a_lone_document_reference_joins_its_patient_without_erasing_demographics(tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    bundle = patient_bundle(0)
+    patient = bundle["entry"][0]["resource"]
+    assert run("ingest", str(_bundles(tmp_path / "in", 1)), "--db", db) == 0
+    doc = {"resourceType": "DocumentReference", "id": "lone", "status": "current",
+           "subject": {"reference": f"Patient/{patient['id']}"},
+           "content": [{"attachment": {"contentType": "text/html",
+                                       "data": "PHA+Tm8mbmJzcDtmZXZlci48L3A+"}}]}
+    (tmp_path / "doc.json").write_text(json.dumps(doc, indent=2))
+    assert run("ingest", str(tmp_path / "doc.json"), "--db", db) == 0
+    with open_store(db) as store:
+        rec = store.patient(patient["id"])
+    assert rec.birth_date.isoformat() == patient["birthDate"]
+    assert "No fever." in [getattr(e, "text", None) for e in rec.events]

@@ -72,7 +72,7 @@ def test_ndjson_export_assembles_patients_across_files(tmp_path):
 @pytest.mark.parametrize("content, reason", [
     (b'{"resourceType": "Bundle", "entry": [', "not valid JSON"),
     ('{"resourceType": "Bundle", "entry": [], "x": "caf\u00e9"}'.encode("latin-1"), "UTF-8"),
-    (b'{"resourceType": "Patient", "id": "x"}', "expected a FHIR Bundle"),
+    (b'{"resourceType": "Organization", "id": "x"}', "expected a FHIR Bundle, a Patient or"),
     (b"\x89PNG\r\n\x1a\n", "not valid JSON"),
 ])
 def test_bad_files_are_reported_with_file_and_reason(tmp_path, content, reason):
@@ -166,3 +166,42 @@ def test_mutated_bundles_never_crash_and_keep_valid_patients(tmp_path, mutations
     assert damaged_events + len(errors) >= 1 or not by_id.keys() - {good_id}
     assert damaged_events <= sum(expected_counts(patient_bundle(8)).values())
     assert all(isinstance(e, IngestError) and e.file for e in errors)
+
+
+def _lone_document(subject: dict | None) -> dict:
+    doc = {"resourceType": "DocumentReference", "id": "d1", "status": "current",
+           "date": "2020-01-02T12:00:00+00:00",
+           "content": [{"attachment": {"contentType": "text/plain", "data": "Tm8gZmV2ZXIu"}}]}
+    return {**doc, "subject": subject} if subject else doc
+
+
+@pytest.mark.parametrize("reference", ["Patient/p9", "https://ehr.example.org/fhir/Patient/p9"])
+def test_a_document_reference_on_its_own_is_read_under_the_patient_it_names(tmp_path, reference):
+    from osler.ingest.registry import detect
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(_lone_document({"reference": reference}), indent=2))
+    assert detect(path).name == "fhir-resource"
+    (rec,), errors = _read(path)
+    assert errors == [] and rec.patient_id == "p9" and rec.birth_date is None
+    assert [e.text for e in rec.events] == ["No fever."]
+
+
+@pytest.mark.parametrize("subject, reason", [
+    ({"reference": "urn:uuid:5b1c"}, "must name its patient as subject 'Patient/<id>'"),
+    (None, "DocumentReference is missing required element subject"),
+])
+def test_a_lone_resource_whose_patient_cannot_be_named_is_quarantined_saying_why(
+        tmp_path, subject, reason):
+    path = tmp_path / "doc.json"
+    path.write_bytes(orjson.dumps(_lone_document(subject)))
+    records, (error,) = _read(path)
+    assert records == [] and reason in error.reason
+    assert (error.file, error.record) == ("doc.json", "DocumentReference/d1")
+    assert "expected a FHIR Bundle" not in error.reason
+
+
+def test_a_patient_on_its_own_is_a_patient(tmp_path):
+    path = tmp_path / "patient.json"
+    path.write_bytes(orjson.dumps({"resourceType": "Patient", "id": "p9", "gender": "female"}))
+    (rec,), errors = _read(path)
+    assert errors == [] and (rec.patient_id, rec.sex) == ("p9", "female")

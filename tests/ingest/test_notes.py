@@ -62,3 +62,36 @@ def test_attachment_text():
     assert attachment_text({"contentType": "application/pdf", "data": data}) is None
     assert attachment_text({"contentType": "text/plain", "data": "%%%"}) is None
     assert attachment_text({"url": "http://example.org/x"}) is None
+
+
+def test_a_byte_order_mark_is_dropped_once_and_offsets_count_the_text_without_it(tmp_path):
+    """Offsets into a note count characters of ``Note.text``: the file's text decoded as UTF-8
+    without its byte-order mark, as any BOM-aware reader (``utf-8-sig``) shows it."""
+    path = tmp_path / "p1.txt"
+    path.write_bytes("\ufeffSeen today. Cough, no fever.".encode())
+    (record,) = read_notes(path)
+    text = record.events[0].text
+    as_read = path.read_text(encoding="utf-8-sig")
+    assert text == as_read == "Seen today. Cough, no fever."
+    assert text.index("Cough") == as_read.index("Cough") == 12
+
+
+def test_a_jsonl_file_with_a_byte_order_mark_keeps_its_first_note(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "n1", "patient": "p1", "text": "Ok."}
+                                                   ).encode() + b"\n")
+    (record,) = read_notes(path)
+    assert record.events[0].text == "Ok."
+    assert sniff_notes(path, path.read_bytes())
+
+
+def test_no_break_spaces_in_text_notes_become_spaces_one_for_one(tmp_path):
+    path = tmp_path / "p1.txt"
+    path.write_text("BP\u00a0120/80. HR\u202f88.", encoding="utf-8")
+    (record,) = read_notes(path)
+    assert record.events[0].text == "BP 120/80. HR 88."
+
+
+def test_html_attachment_text_is_plain_text():
+    data = base64.b64encode(b"<p>No&nbsp;fever.</p><p>Cough.</p>").decode()
+    assert attachment_text({"contentType": "text/html", "data": data}) == "No fever.\n\nCough."

@@ -39,7 +39,8 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
     from osler.pipelines.ingest_job import ingest_paths
     from osler.store import open_store
 
-    options = {"fhir-bundle": {"validation": validation}, "fhir-ndjson": {"validation": validation}}
+    options = {fmt: {"validation": validation}
+               for fmt in ("fhir-bundle", "fhir-ndjson", "fhir-resource")}
     if patient or sample:
         options["vcf"] = {k: v for k, v in (("patient", patient), ("sample", sample)) if v}
     if patient_map:

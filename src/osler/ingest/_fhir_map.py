@@ -17,7 +17,7 @@ from osler.record import (Coding, Condition, Consent, Encounter, Event, ImagingS
                           Note, Observation, Procedure, Provenance, Quantity, event_id)
 
 from osler.ingest._fhir_time import parse_datetime
-from osler.ingest.notes import attachment_text
+from osler.ingest._note_text import READ_TYPES, NoteText, decode_attachment
 
 __all__ = ["MAPPERS", "MapContext", "coding_of"]
 
@@ -130,14 +130,18 @@ def observation(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     return out
 
 
+def _target(r: dict[str, Any], ref: str, ctx: MapContext) -> dict[str, Any] | None:
+    """The resource ``ref`` points at: contained in ``r`` (``#id``) or in the same source."""
+    if ref.startswith("#"):
+        return next((c for c in r.get("contained") or () if c.get("id") == ref[1:]), None)
+    return ctx.resolve(ref)
+
+
 def _medication_coding(r: dict[str, Any], ctx: MapContext) -> Coding | None:
     if r.get("medicationCodeableConcept"):
         return coding_of(r["medicationCodeableConcept"])
     ref = (r.get("medicationReference") or {}).get("reference", "")
-    target = ctx.resolve(ref) if ref else None
-    if ref.startswith("#"):
-        target = next((c for c in r.get("contained", []) if c.get("id") == ref[1:]), None)
-    return coding_of((target or {}).get("code"))
+    return coding_of(((_target(r, ref, ctx) if ref else None) or {}).get("code"))
 
 
 def medication_request(r: dict[str, Any], ctx: MapContext) -> list[Event]:
@@ -168,36 +172,101 @@ def procedure(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     return [Procedure(**_base(r, ctx), coding=coding_of(r.get("code")), time=start, end_time=end)]
 
 
-def _attachment_text(att: dict[str, Any]) -> str | None:
-    """Inline text of an attachment; inline data Osler cannot read as text is an error."""
-    text = attachment_text(att)
-    if text is None and att.get("data"):
-        raise ValueError("attachment data is not base64-encoded text")
-    return text
+class _NoContent(ValueError):
+    """No attachment content in this source (only urls elsewhere, or nothing at all)."""
+
+
+def _reference_kind(url: str) -> str:
+    if url.startswith("urn:"):
+        return "a urn reference"
+    return "an absolute URL" if "://" in url else "a relative reference"
+
+
+def _binary(r: dict[str, Any], url: str, ctx: MapContext) -> dict[str, Any]:
+    target = _target(r, url, ctx)
+    if target is None or target.get("resourceType") != "Binary" or not target.get("data"):
+        raise _NoContent(f"attachment url ({_reference_kind(url)}) does not resolve to a Binary "
+                         "with data in this source; only inline data and Binary resources in "
+                         "the same Bundle or export are read")
+    return target
+
+
+def _attachment(r: dict[str, Any], att: dict[str, Any], ctx: MapContext) -> NoteText:
+    """Text of one Attachment: its inline data, or the Binary its url names in this source."""
+    data, content_type = att.get("data"), att.get("contentType")
+    if not data and att.get("url"):
+        binary = _binary(r, att["url"], ctx)
+        data, content_type = binary["data"], binary.get("contentType") or content_type
+    if not data:
+        raise _NoContent("attachment has neither data nor a url")
+    return decode_attachment(data, content_type)
+
+
+def _document_text(r: dict[str, Any], attachments: list[dict[str, Any]],
+                   ctx: MapContext) -> NoteText:
+    """One text for a document. Several attachments are the same document in other formats
+    (FHIR R4), so the plainest readable one is kept rather than all of them joined."""
+    found: list[NoteText] = []
+    problems: list[ValueError] = []
+    for att in attachments:
+        try:
+            found.append(_attachment(r, att, ctx))
+        except ValueError as exc:
+            problems.append(exc)
+    if not found:
+        reason = "; ".join(dict.fromkeys(map(str, problems))) or "no attachment to read"
+        only_absent = all(isinstance(p, _NoContent) for p in problems)
+        raise _NoContent(reason) if only_absent else ValueError(reason)
+    return min(found, key=lambda t: READ_TYPES.index(t.source_type))
 
 
 def diagnostic_report(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     time, _ = _period_start(r, "effective")
     issued = _time(r.get("issued"))
     known = issued if issued and issued != time else None
-    texts = [t for t in (_attachment_text(a) for a in r.get("presentedForm") or ()) if t]
-    if texts:
+    try:
+        doc = _document_text(r, r.get("presentedForm") or [], ctx)
+    except _NoContent:  # the report itself is still a result: kept as before, without its form
+        doc = None
+    if doc is not None:
         return [Note(**_base(r, ctx), coding=coding_of(r.get("code")), time=time,
-                     known_time=known, text="\n\n".join(texts), title=(r.get("code") or {}).get("text"))]
+                     known_time=known, text=doc.text, content_type=doc.content_type,
+                     title=(r.get("code") or {}).get("text"))]
     return [Observation(**_base(r, ctx), coding=coding_of(r.get("code")), time=time,
                         known_time=known, category="diagnostic-report",
                         value_text=r.get("conclusion"))]
 
 
+def _role(codes: list[dict[str, Any]] | None) -> str | None:
+    """A PractitionerRole.code as words: its text, else its first coding's display or code."""
+    for concept in codes or ():
+        if concept.get("text"):
+            return concept["text"]
+        for c in concept.get("coding") or ():
+            if c.get("display") or c.get("code"):
+                return c.get("display") or c.get("code")
+    return None
+
+
+def _author_role(r: dict[str, Any], ctx: MapContext) -> str | None:
+    """The role of the first author that is a PractitionerRole with a code, else ``None``: a
+    Practitioner or Organization reference says who wrote the note, not in which role."""
+    for author in r.get("author") or ():
+        ref = author.get("reference") if isinstance(author, dict) else None
+        target = _target(r, ref, ctx) if isinstance(ref, str) and ref else None
+        if target and target.get("resourceType") == "PractitionerRole":
+            role = _role(target.get("code"))
+            if role:
+                return role
+    return None
+
+
 def document_reference(r: dict[str, Any], ctx: MapContext) -> list[Event]:
-    texts = [t for t in (_attachment_text(c.get("attachment") or {})
-                         for c in r.get("content") or ()) if t]
-    author = next(((a.get("reference") or "").split("/")[0].split(":")[0]
-                   for a in r.get("author") or ()), None)
+    doc = _document_text(r, [c.get("attachment") or {} for c in r.get("content") or ()], ctx)
     time = _time(r.get("date")) or _period_start(r.get("context") or {}, "period")[0]
     return [Note(**_base(r, ctx), coding=coding_of(r.get("type")), time=time,
-                 text="\n\n".join(texts), title=r.get("description"),
-                 author_role=author.lower() if author and not author.startswith("urn") else None)]
+                 text=doc.text, content_type=doc.content_type, title=r.get("description"),
+                 author_role=_author_role(r, ctx))]
 
 
 def imaging_study(r: dict[str, Any], ctx: MapContext) -> list[Event]:

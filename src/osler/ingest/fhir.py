@@ -1,4 +1,5 @@
-"""FHIR R4 reader: Bundles (``.json``, ``.json.gz``) and bulk-export NDJSON (``.ndjson[.gz]``).
+"""FHIR R4 reader: Bundles (``.json``, ``.json.gz``), bulk-export NDJSON (``.ndjson[.gz]``), and
+a single resource in a ``.json`` file.
 
 Resources are grouped into one :class:`PatientRecord` per Patient. References are resolved
 within the source: ``urn:uuid:`` full URLs, relative ``Type/id`` and absolute URLs ending in
@@ -8,10 +9,16 @@ writes one resource type per file), so a patient is assembled across files.
 A resource that fails validation or whose subject does not resolve is quarantined alone; the
 patient is stored with the rest. A Patient resource that fails is quarantined with everything
 that hangs on it: Osler never stores half a patient under a broken identity.
+
+A resource on its own (a DocumentReference posted by itself, say) has no Patient beside it, so
+its subject must name the patient as ``Patient/<id>``: the events are stored under that id with
+no demographics, and a later or earlier Bundle for the same id keeps its own. A subject that
+names no id (``urn:uuid:``, contained) is quarantined saying so.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,11 +34,15 @@ from osler.ingest._fhir_validate import validate_fast, validate_strict
 from osler.ingest._files import Member, iter_members
 from osler.record import Event, PatientRecord, Provenance, event_id
 
-__all__ = ["read_fhir", "sniff_fhir_bundle", "sniff_fhir_ndjson"]
+__all__ = ["read_fhir", "sniff_fhir_bundle", "sniff_fhir_ndjson", "sniff_fhir_resource"]
 
 OnError = Callable[[IngestError], None] | None
 _SUBJECT = ("subject", "patient")
 _US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-"
+_FHIR_ID = re.compile(r"[A-Za-z0-9.-]{1,64}")
+_LONE_SUBJECT = ("a {} on its own (not in a Bundle) must name its patient as subject "
+                 "'Patient/<id>' (relative or absolute URL); a urn:uuid or contained reference "
+                 "resolves only inside a Bundle")
 
 
 @dataclass
@@ -47,11 +58,18 @@ class _Source:
 
     name: str
     entries: list[_Entry] = field(default_factory=list)
+    standalone: bool = False  # one resource on its own: its patient is named, not included
 
 
 def sniff_fhir_bundle(path: Path, head: bytes) -> bool:
     text = head.lstrip()[:4096]
     return text.startswith(b"{") and b'"resourceType"' in text and b'"Bundle"' in text
+
+
+def sniff_fhir_resource(path: Path, head: bytes) -> bool:
+    """One FHIR resource as a JSON document (checked after NDJSON, which it also resembles)."""
+    text = head.lstrip()[:4096]
+    return text.startswith(b"{") and b'"resourceType"' in text
 
 
 def sniff_fhir_ndjson(path: Path, head: bytes) -> bool:
@@ -122,9 +140,12 @@ def _load_json(member: Member, data: bytes) -> Any:
 def _bundle_source(member: Member, report: Callable[[IngestError], None]) -> _Source | None:
     try:
         doc = _load_json(member, member.open_bytes())
+        if isinstance(doc, dict) and _readable_alone(doc.get("resourceType")):
+            return _standalone_source(member, doc)
         if not isinstance(doc, dict) or doc.get("resourceType") != "Bundle":
             got = doc.get("resourceType") if isinstance(doc, dict) else type(doc).__name__
-            raise IngestError(f"expected a FHIR Bundle; got {got!r}", file=member.name)
+            raise IngestError(f"expected a FHIR Bundle, a Patient or one clinical resource "
+                              f"({', '.join(sorted(MAPPERS))}); got {got!r}", file=member.name)
         if not isinstance(doc.get("entry", []), list):
             raise IngestError("Bundle.entry must be a list", file=member.name)
     except IngestError as err:
@@ -140,6 +161,16 @@ def _bundle_source(member: Member, report: Callable[[IngestError], None]) -> _So
         src.entries.append(_Entry(resource, entry.get("fullUrl"),
                                   Provenance(member.name, f"{resource.get('resourceType')}/{rid}")))
     return src
+
+
+def _readable_alone(rtype: object) -> bool:
+    return rtype == "Patient" or rtype in MAPPERS
+
+
+def _standalone_source(member: Member, resource: dict[str, Any]) -> _Source:
+    rid = str(resource.get("id") or member.stem)
+    return _Source(name=member.name, standalone=True, entries=[_Entry(
+        resource, None, Provenance(member.name, f"{resource['resourceType']}/{rid}"))])
 
 
 def _ndjson_entries(member: Member, report: Callable[[IngestError], None]) -> Iterable[_Entry]:
@@ -204,21 +235,27 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
         if rtype == "Patient":
             patients[r.get("id") or e.full_url or e.provenance.record] = e
             continue
-        pid = _subject(r, index)
+        pid = _named_patient(r) if src.standalone else _subject(r, index)
         if pid is None:
             orphans += 1
-            report(IngestError("subject reference does not resolve to a Patient in this source",
+            report(IngestError(_LONE_SUBJECT.format(rtype) if src.standalone else
+                               "subject reference does not resolve to a Patient in this source",
                                file=e.provenance.source, record=e.provenance.record,
                                line=e.provenance.line))
             continue
-        mapped = _map(e, index, report)
+        mapped = _map(e, index, report, src.standalone)
         if mapped is not None:
             events[pid].extend(mapped)
     for pid, entry in patients.items():
         record = _patient(entry, pid, events.pop(pid, []), report)
         if record is not None:
             yield record
-    for pid, evs in events.items():  # a subject that resolved to a Patient that was rejected
+    for pid, evs in events.items():
+        if src.standalone:  # the patient is named, not given: an id with no demographics
+            yield PatientRecord(patient_id=pid, provenance=Provenance(src.name, f"Patient/{pid}"),
+                                events=tuple(evs))
+            continue
+        # a subject that resolved to a Patient that was rejected
         report(IngestError(f"{len(evs)} events belong to a Patient that was rejected",
                            file=src.name, record=f"Patient/{pid}"))
 
@@ -234,18 +271,41 @@ def _subject(r: dict[str, Any], index: dict[str, dict[str, Any]]) -> str | None:
     return None
 
 
-def _map(e: _Entry, index: dict[str, dict[str, Any]],
-         report: Callable[[IngestError], None]) -> list[Event] | None:
+def _named_id(ref: object, rtype: str) -> str | None:
+    """The id in a reference ``<rtype>/<id>``, relative or an absolute URL; else ``None``."""
+    if not isinstance(ref, str) or ref.startswith(("urn:", "#")):
+        return None
+    parts = ref.rstrip("/").split("/")
+    ok = len(parts) >= 2 and parts[-2] == rtype and _FHIR_ID.fullmatch(parts[-1])
+    return parts[-1] if ok else None
+
+
+def _named_patient(r: dict[str, Any]) -> str | None:
+    """The patient a resource on its own names: its subject (or patient) ``Patient/<id>``."""
+    ref = next((r[n].get("reference") for n in _SUBJECT if isinstance(r.get(n), dict)), None)
+    return _named_id(ref, "Patient")
+
+
+def _encounter_id(r: dict[str, Any], index: dict[str, dict[str, Any]],
+                  standalone: bool) -> str | None:
+    holder = r.get("encounter") or r.get("context")
+    enc_ref = holder.get("reference") if isinstance(holder, dict) else None
+    if not enc_ref:
+        return None
+    target = _resolve(index, enc_ref)
+    if target is not None and target.get("resourceType") == "Encounter":
+        return event_id("fhir", "Encounter", target.get("id"))
+    named = _named_id(enc_ref, "Encounter") if standalone else None
+    if named is None:
+        raise ValueError("encounter reference does not resolve in this source")
+    return event_id("fhir", "Encounter", named)
+
+
+def _map(e: _Entry, index: dict[str, dict[str, Any]], report: Callable[[IngestError], None],
+         standalone: bool = False) -> list[Event] | None:
     r = e.resource
-    enc_id = None
-    enc_ref = (r.get("encounter") or r.get("context") or {}).get("reference") \
-        if isinstance(r.get("encounter") or r.get("context"), dict) else None
     try:
-        if enc_ref:
-            target = _resolve(index, enc_ref)
-            if target is None or target.get("resourceType") != "Encounter":
-                raise ValueError("encounter reference does not resolve in this source")
-            enc_id = event_id("fhir", "Encounter", target.get("id"))
+        enc_id = _encounter_id(r, index, standalone)
         ctx = MapContext(e.provenance, enc_id, str(r.get("id") or e.full_url or e.provenance.record),
                          lambda ref: _resolve(index, ref))
         return MAPPERS[r["resourceType"]](r, ctx)

@@ -3,16 +3,19 @@
 - ``read_notes(path)``: a ``.txt`` file (or a folder of them) is one note each; a ``.jsonl``
   file holds one note per line: ``{"id", "patient", "text", "time"?, "author_role"?, "type"?,
   "encounter"?}``. Notes are grouped into one :class:`PatientRecord` per patient.
-- ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``),
-  used by the FHIR reader for DocumentReference and DiagnosticReport.presentedForm.
+- ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``;
+  HTML and XHTML converted to plain text).
 Times must carry a time zone; a note without one has ``time=None`` rather than a guess.
+
+Character offsets into a note (NLP spans, de-identification) count characters of the stored
+``Note.text``: the decoded file without its byte-order mark, which is dropped once, here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
+import csv
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -20,49 +23,45 @@ from pathlib import Path
 from typing import Any
 
 from osler.errors import IngestError
+from osler.ingest._note_text import decode_attachment, normalise_spaces
 from osler.record import OSLER, Coding, Note, PatientRecord, Provenance, event_id
 
 __all__ = ["attachment_text", "read_notes", "sniff_notes"]
 
-_TEXT_TYPES = ("text/plain", "text/markdown", "text/html", "text/")
 # Text files that travel with data sets and are never clinical notes.
 _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", "authors",
               "requirements", "citation", "manifest", "sha256sums", "md5sums"}
+# Headers of data files that travel as .txt (PhysioNet 2012 outcomes), even with no rows yet.
+_DATA_HEADERS = (b"RecordID,",)
+# A column name has no spaces: "Seen today, alert" is prose, "RecordID,SOFA" a header.
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.%/()-]*")
+_BOM = b"\xef\xbb\xbf"
 _NOTE_FIELDS = {"id", "patient", "text", "time", "author_role", "type", "encounter"}
 
 
 def attachment_text(attachment: dict[str, Any]) -> str | None:
-    """Decoded text of a FHIR Attachment, or ``None`` (no inline data, or not text).
+    """Decoded text of a FHIR Attachment's inline ``data``, HTML converted to plain text; or
+    ``None`` (no inline data, not a text type Osler reads, or not decodable).
 
-    >>> attachment_text({"contentType": "text/plain", "data": "Tm8gZmV2ZXIu"})
+    >>> attachment_text({"contentType": "text/html", "data": "PHA+Tm8mbmJzcDtmZXZlci48L3A+"})
     'No fever.'
     """
     data = attachment.get("data")
-    content_type = (attachment.get("contentType") or "text/plain").split(";")[0].strip().lower()
-    if not data or not content_type.startswith(_TEXT_TYPES):
+    if not data:
         return None
     try:
-        raw = base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
+        return decode_attachment(data, attachment.get("contentType")).text
+    except ValueError:
         return None
-    for encoding in ("utf-8", "latin-1"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None  # pragma: no cover - latin-1 decodes every byte string
 
 
 def sniff_notes(path: Path, head: bytes) -> bool:
-    """Whether ``path`` looks like notes: ``.txt``, or JSON Lines with ``text`` and ``patient``."""
+    """Whether ``path`` looks like notes: JSON Lines with ``text`` and ``patient``, or a
+    ``.txt`` file that is not a table (prose with commas is a note)."""
     name = path.name.lower()
     if name.endswith(".txt"):
-        if name.split(".")[0] in _NOT_NOTES:
-            return False
-        first = head.split(b"\n", 1)[0]
-        # Delimited data (PhysioNet outcomes, trigger lists) is not prose.
-        return b"\x00" not in head and max(first.count(b","), first.count(b"|"),
-                                            first.count(b"\t")) < 2
+        return name.split(".")[0] not in _NOT_NOTES and b"\x00" not in head \
+            and not _is_table(head.removeprefix(_BOM))
     if name.endswith((".jsonl", ".ndjson")):
         first = head.split(b"\n", 1)[0]
         try:
@@ -70,6 +69,23 @@ def sniff_notes(path: Path, head: bytes) -> bool:
         except ValueError:
             return False
         return isinstance(obj, dict) and "text" in obj and "patient" in obj
+    return False
+
+
+def _is_table(head: bytes) -> bool:
+    """A known data header (PhysioNet outcomes), or a header of column names followed by rows
+    with as many columns. Commas alone prove nothing: prose has them too."""
+    if head.startswith(_DATA_HEADERS):
+        return True
+    lines = head.decode("utf-8", errors="replace").splitlines()
+    if not head.endswith(b"\n"):
+        lines = lines[:-1] or lines  # the head may end inside a line
+    rows = [line for line in lines[1:] if line.strip()]
+    for delimiter in (",", "|", "\t"):
+        header = next(csv.reader(lines[:1], delimiter=delimiter), [])
+        if len(header) >= 3 and all(_COLUMN_NAME.fullmatch(col) for col in header) and rows \
+                and all(len(r) == len(header) for r in csv.reader(rows, delimiter=delimiter)):
+            return True
     return False
 
 
@@ -90,7 +106,7 @@ def _time(value: Any, where: dict[str, Any]) -> datetime | None:
 
 def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None
                  ) -> Iterator[tuple[str, Note]]:
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:  # a BOM would make the first line not JSON
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -116,7 +132,7 @@ def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | No
     return Note(id=event_id("note", path.name, obj["id"]),
                 coding=Coding(OSLER + ":note-type", str(note_type)) if note_type else None,
                 provenance=Provenance(path.name, str(obj["id"]), line), time=time,
-                encounter_id=obj.get("encounter"), text=str(obj["text"]),
+                encounter_id=obj.get("encounter"), text=normalise_spaces(str(obj["text"])),
                 title=str(note_type) if note_type else None, author_role=obj.get("author_role"))
 
 
@@ -149,7 +165,7 @@ def read_notes(source: Path, *, on_error: Callable[[IngestError], None] | None =
                 by_patient[pid].append(note)
         elif f.suffix.lower() == ".txt":
             try:
-                text = f.read_text(encoding="utf-8")
+                text = f.read_text(encoding="utf-8-sig")  # a BOM is not part of the note
             except (OSError, UnicodeDecodeError) as exc:
                 _fail(IngestError(f"cannot read text: {type(exc).__name__}", file=f.name), on_error)
                 continue

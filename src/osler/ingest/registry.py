@@ -39,6 +39,7 @@ FORMATS: tuple[Format, ...] = (
            "osler.ingest.synthea_csv:sniff_synthea_csv", dir_sniffer="osler.ingest.synthea_csv:sniff_synthea_csv_dir"),
     Format("fhir-bundle", "osler.ingest.fhir:read_fhir", "osler.ingest.fhir:sniff_fhir_bundle"),
     Format("fhir-ndjson", "osler.ingest.fhir:read_fhir", "osler.ingest.fhir:sniff_fhir_ndjson"),
+    Format("fhir-resource", "osler.ingest.fhir:read_fhir", "osler.ingest.fhir:sniff_fhir_resource"),
     Format("physionet2019", "osler.ingest.physionet:read_physionet2019",
            "osler.ingest.physionet:sniff_physionet2019"),
     Format("physionet2012", "osler.ingest.physionet:read_physionet2012",
