@@ -60,7 +60,7 @@ _PARTICLES = {"van", "der", "den", "von", "de", "la", "le", "du", "del", "della"
 _BEFORE_VERB = re.compile(r"(?<![\w.])(?P<n>[A-Z][a-z']+)\s+(?:made\s+)?(?:aware|paged|notified|"
                           r"informed|updated|called back|returned call|at bedside|to bedside)\b")
 _BEFORE_RELATION = re.compile(
-    r"(?<![\w.])(?P<n>[A-Za-z][a-z']+|[A-Z][A-Z']+)\s*(?:,|\(|-)\s*(?:the\s+|her\s+|his\s+|"
+    r"(?<![\w.])(?P<n>[A-Za-z][a-z']++|[A-Z][A-Z']++)\s*+(?:,|\(|-)\s*+(?:the\s+|her\s+|his\s+|"
     r"pt'?s\s+|patient'?s\s+)?(?:wife|husband|daughter|son|sister|brother|mother|father|niece|"
     r"nephew|granddaughter|grandson|friend|fiancee?|partner|girlfriend|boyfriend|hcp|"
     r"health care proxy|proxy)\b", re.I)
@@ -77,7 +77,7 @@ _ROLE_BEFORE_VERB = re.compile(r"\b(?:NP|MD|RN|PA|Dr|Drs|resident|fellow|intern)
 _SECOND_DOCTOR = re.compile(r"\bDrs\.?\s+[A-Za-z][A-Za-z'-]+\s*(?:,|and|&)\s*"
                             r"(?P<n>[A-Za-z][A-Za-z'-]+)", re.I)
 _VOWEL = re.compile(r"[aeiouy]")
-_CREDENTIALS = re.compile(r"\s*,?\s*(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW|MSW|SW|"
+_CREDENTIALS = re.compile(r"\s*+(?:,\s*+)?(?:RN|RRT|MD|M\.D\.|NP|PA|PA-C|LPN|CNA|LICSW|MSW|SW|"
                           r"PhD|RPh|CRNA|BSN|CCRN)\b")
 
 
@@ -320,7 +320,7 @@ _NAME_BEFORE_AGE = re.compile(r"(?P<n>\b[A-Z][a-z'-]+(?:[ \t]+[A-Z][a-z'-]+){1,2
 #: A form field whose value is a person ("Patient Name: SMITH, JOHN A", "Signed by: jo kim"):
 #: at a line start, or after a run of spaces, a bar or a semicolon (the next field on a line).
 _PERSON_FIELD = re.compile(
-    r"(?:^|(?<=[ \t]{2})|(?<=[|;]))[ \t]*(?:"
+    r"(?:^[ \t]*+|(?<=[ \t]{2})(?![ \t])|(?<=[|;])[ \t]*+)(?:"
     r"(?:(?:patient|pt|client|resident)'?s?[ \t]+)?(?:full[ \t]+|legal[ \t]+|last[ \t]+|"
     r"first[ \t]+)?name|patient|pt|"
     r"(?:attending|referring|ordering|admitting|consulting|primary[ \t]+care|covering)"

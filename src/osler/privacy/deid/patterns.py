@@ -58,7 +58,7 @@ _RATIO = re.compile(r"\d{1,2}/\d{1,2}")
 _RANGE = re.compile(r"\d{2}0-\d{2}00")
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    ("EMAIL", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+\b")),
     ("URL", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.I)),
     # a web address without a scheme ("dropbox.com/s/abc", "facebook.com/jane.doe")
     ("URL", re.compile(r"(?<![\w@.-])(?:[a-z][a-z0-9-]{2,}\.)+(?:com|org|net|edu|gov|us|uk|ca|de|"
