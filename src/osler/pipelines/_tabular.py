@@ -90,6 +90,9 @@ class TabularTask:
         """``sources``: also keep where each row (or each summary of a stay) came from, for
         explanations; off for training and evaluation, which do not need it."""
         d = self.loader(data, outcomes, vocabulary=vocabulary, sources=sources)
+        if not len(d.ids):   # loaders name the file and reason; this is the last line of defence
+            raise DataError(f"task {self.name}: no usable row in {[str(p) for p in data]} "
+                            f"({skipped_note(d.skipped)})")
         check_no_leakage(self.name, [str(i) for i in d.ids], d.prediction_times, d.source_times)
         return d
 

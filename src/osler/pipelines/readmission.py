@@ -17,6 +17,7 @@ import pandas as pd
 
 from osler.errors import DataError
 from osler.ingest.physionet import LARGEST_VALUE
+from osler.pipelines._shared import counted_reasons
 from osler.pipelines._tabular import TabularData, TabularTask, frame_or_error
 from osler.record import Provenance
 
@@ -124,6 +125,7 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
     skipped += [(f, f"encounter {e}: discharged to death or hospice; cannot be readmitted")
                 for f, e in zip(df.loc[dead, "_file"], df.loc[dead, "encounter_id"])]
     df = df[~dead].reset_index(drop=True)
+    _each_file_has_a_row(data, frames, set(df["_file"]), skipped)
     vocabulary = vocabulary or _vocabulary(df)
     X, names = _features(df, vocabulary)
     y = None
@@ -140,6 +142,21 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                        sources=np.array([Provenance(Path(f).name, e, int(n)) for f, e, n in
                                          zip(df["_file"], df["encounter_id"], df["_line"])],
                                         dtype=object) if sources else None)
+
+
+def _each_file_has_a_row(data: list[Path], frames: list[pd.DataFrame], kept: set[str],
+                         skipped: list[tuple[str, str]]) -> None:
+    """Refuse a file none of whose rows can be used, saying why (a header only, or every row
+    skipped, with the first reasons): an empty input is a mistake, never an empty result."""
+    for path, frame in zip(map(str, data), frames):
+        if path in kept:
+            continue
+        if frame.empty:
+            why = "it holds a header and no data row"
+        else:
+            why = counted_reasons(f"of {len(frame)} rows skipped",
+                                  [reason for f, reason in skipped if f == path], shown=3)
+        raise DataError(f"file {path}: no usable row; {why}")
 
 
 #: Columns of the encounter table in words, with UCUM units (Strack et al. 2014, Table 1).

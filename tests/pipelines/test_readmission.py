@@ -1,0 +1,69 @@
+"""Task readmission on small made-up encounter tables: inputs with no usable row."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from tabular_synth import write_readmission
+
+from osler.errors import DataError
+from osler.pipelines.readmission import TASK
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:X does not have valid feature names:UserWarning")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A readmission model on 400 made-up encounters, and its data file."""
+    folder = tmp_path_factory.mktemp("readmission")
+    data = write_readmission(folder / "d")
+    TASK.train([data], outcomes=None, model_dir=folder / "model")
+    return folder / "model", data
+
+
+def _header_only(data, path):
+    pd.read_csv(data).head(0).to_csv(path, index=False)
+    return path
+
+
+def _only_death_or_hospice(data, path):
+    rows = pd.read_csv(data).head(4)
+    rows["discharge_disposition_id"] = [11, 13, 19, 21]
+    rows.to_csv(path, index=False)
+    return path
+
+
+def _each_command(model, path, tmp_path):
+    yield lambda: TASK.predict(model, path, tmp_path / "p.csv")
+    yield lambda: TASK.evaluate(model, [path], report=tmp_path / "c.html", n_boot=5)
+    yield lambda: TASK.train([path], outcomes=None, model_dir=tmp_path / "m")
+
+
+def test_a_header_only_file_is_refused_by_name_in_every_command(trained, tmp_path):
+    model, data = trained
+    empty = _header_only(data, tmp_path / "empty.csv")
+    for command in _each_command(model, empty, tmp_path):
+        with pytest.raises(DataError, match=r"file \S*empty.csv: no usable row; it holds a "
+                                            "header and no data row"):
+            command()
+    assert not (tmp_path / "p.csv").exists() and not (tmp_path / "c.html").exists()
+
+
+def test_a_file_of_deaths_and_hospice_only_says_why_each_row_went(trained, tmp_path):
+    model, data = trained
+    dead = _only_death_or_hospice(data, tmp_path / "dead.csv")
+    for command in _each_command(model, dead, tmp_path):
+        with pytest.raises(DataError) as caught:
+            command()
+        message = str(caught.value)
+        assert "dead.csv: no usable row; 4 of 4 rows skipped" in message
+        assert "discharged to death or hospice" in message and "and 1 more" in message
+        assert "was used to train" not in message
+
+
+def test_an_unusable_file_beside_a_good_one_is_still_named(trained, tmp_path):
+    model, data = trained
+    empty = _header_only(data, tmp_path / "empty.csv")
+    with pytest.raises(DataError, match="empty.csv: no usable row"):
+        TASK.load([data, empty], None)
