@@ -1,6 +1,9 @@
-"""Task readmission on small made-up encounter tables: inputs with no usable row."""
+"""Task readmission on small made-up encounter tables: inputs with no usable row, and
+category levels chosen from the training patients only."""
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
@@ -67,3 +70,23 @@ def test_an_unusable_file_beside_a_good_one_is_still_named(trained, tmp_path):
     empty = _header_only(data, tmp_path / "empty.csv")
     with pytest.raises(DataError, match="empty.csv: no usable row"):
         TASK.load([data, empty], None)
+
+
+def test_category_levels_come_from_the_training_patients_only(tmp_path):
+    """A level seen only among held-out patients must not become a feature: choosing the
+    levels from every row would let the held-out fifth shape the model."""
+    data = write_readmission(tmp_path / "d")
+    frame = pd.read_csv(data)
+    held_out = ~TASK.develop_mask(frame["patient_nbr"].astype(str).to_numpy())
+    assert held_out.sum() > 20
+    frame.loc[held_out, "medical_specialty"] = "OnlyInHeldOut"
+    frame.to_csv(data, index=False)
+    TASK.train([data], outcomes=None, model_dir=tmp_path / "model")
+    manifest = json.loads((tmp_path / "model" / "manifest.json").read_text())
+    assert manifest["extra"]["vocabulary"]["medical_specialty"] == ["a", "b", "c"]
+    assert not any("OnlyInHeldOut" in name for name in manifest["feature_names"])
+    assert "AUROC" in TASK.evaluate(tmp_path / "model", [data], report=tmp_path / "card.html",
+                                    n_boot=5)
+    TASK.train([data], outcomes=None, model_dir=tmp_path / "final", held_out=0)
+    final = json.loads((tmp_path / "final" / "manifest.json").read_text())
+    assert "OnlyInHeldOut" in final["extra"]["vocabulary"]["medical_specialty"]

@@ -89,11 +89,14 @@ class TabularTask:
     #: feature (or variable before ``__``) -> (words, UCUM unit), for explanations
     feature_labels: Callable[[], Mapping[str, tuple[str, str | None]]] = dict
 
-    def load(self, data: list[Path], outcomes: Path | None,
-             vocabulary: dict | None = None, sources: bool = False) -> TabularData:
+    def load(self, data: list[Path], outcomes: Path | None, vocabulary: dict | None = None,
+             sources: bool = False, trains_on: Callable | None = None) -> TabularData:
         """``sources``: also keep where each row (or each summary of a stay) came from, for
-        explanations; off for training and evaluation, which do not need it."""
-        d = self.loader(data, outcomes, vocabulary=vocabulary, sources=sources)
+        explanations; off for training and evaluation, which do not need it. ``trains_on``
+        (patient ids -> mask): the rows whose patients are trained on, the only rows a loader
+        may choose category levels from."""
+        d = self.loader(data, outcomes, vocabulary=vocabulary, sources=sources,
+                        trains_on=trains_on)
         if not len(d.ids):   # loaders name the file and reason; this is the last line of defence
             raise DataError(f"task {self.name}: no usable row in {[str(p) for p in data]} "
                             f"({skipped_note(d.skipped)})")
@@ -145,7 +148,7 @@ class TabularTask:
     def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,
               seed: int = 0, held_out: float | None = None) -> str:
         fraction = check_held_out(held_out, self.held_out)
-        d = self.load(data, outcomes)
+        d = self.load(data, outcomes, trains_on=lambda ids: self.develop_mask(ids, fraction))
         self._need_both_classes(d, data, "training")
         dev = d.take(self.develop_mask(d.patients, fraction))
         if dev.y is None or len(dev.ids) < 20:

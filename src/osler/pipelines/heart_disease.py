@@ -65,11 +65,12 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 
 
 def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
-                       vocabulary: dict | None = None, sources: bool = False) -> TabularData:
+                       vocabulary: dict | None = None, sources: bool = False,
+                       trains_on: object = None) -> TabularData:
     """Rows of one or more processed UCI files; ids are 0-based line numbers per file.
 
     The attributes and their categories are fixed by the UCI description, so ``vocabulary``
-    (used by tasks whose categories come from the training data) is ignored.
+    and ``trains_on`` (used by tasks whose categories come from the training rows) are ignored.
     """
     if outcomes is not None:
         raise DataError("task heart-disease keeps its label in the 'num' column; --outcomes is "
