@@ -124,3 +124,14 @@ def test_a_renamed_copy_of_cleveland_is_refused(shared_data, tmp_path):
 def _card_section(card_json, heading):
     return next(s for s in json.loads(card_json.read_text())["sections"]
                 if s["heading"] == heading)
+
+
+def test_explained_missing_values_are_null_in_json_and_missing_in_words(trained, tmp_path):
+    model, _, beta = trained
+    evidence = tmp_path / "evidence.jsonl"
+    TASK.predict(model, beta, tmp_path / "p.csv", explain=evidence, top_k=30)
+    items = [e for line in evidence.read_text().splitlines()
+             for e in json.loads(line)["evidence"] if e["detail"] == "ca"]
+    missing = [e for e in items if e["value"] is None]
+    assert missing and all(e["value_text"] == "missing" for e in missing)
+    assert all(e["value_text"] == f"{e['value']:.4g}" for e in items if e["value"] is not None)
