@@ -60,6 +60,14 @@ def test_training_rows_pasted_into_another_file_are_left_out_and_counted(trained
     assert summary.startswith("heart-disease: 150 rows (11 left out: seen in training)")
     notes = _card_section(tmp_path / "card.json", "Notes")["note"]
     assert "0 rows of patients used in training and 11 rows identical to a training row" in notes
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    assert provenance["training data"]["files"] == ["processed.alpha.data"]
+    assert provenance["evaluation data"]["files"] == ["processed.gamma.data"]
+    assert provenance["evaluation data"]["rows evaluated"] == 150
+    assert provenance["left out as seen in training"] == {
+        "rows of patients trained on": 0, "rows identical to a training row": 11,
+        "rows compared by content": "yes"}
+    assert "<h2>Provenance</h2>" in (tmp_path / "card.html").read_text()
     assert TASK.load([mixed], None).content[150] == TASK.load([alpha], None).content[1]
     label_free = tmp_path / "processed.delta.data"
     label_free.write_text(pasted[0] + "\n")
@@ -101,11 +109,17 @@ def test_a_model_saved_before_digests_still_loads_and_says_so(trained, tmp_path)
     (old / TRAINING_ROWS).unlink()
     manifest = json.loads((old / "manifest.json").read_text())
     del manifest["files"][TRAINING_ROWS]
+    for kept_later in ("training_data", "threshold_rule"):
+        del manifest["extra"][kept_later]
     (old / "manifest.json").write_text(json.dumps(manifest))
     assert load_model(old, "heart-disease").training_rows is None
     TASK.evaluate(old, [beta], report=tmp_path / "card.html", n_boot=5)
     notes = _card_section(tmp_path / "card.json", "Notes")["note"]
     assert "saved without digests of its training rows" in notes
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    assert provenance["training data"].startswith("not recorded")
+    assert provenance["decision threshold"]["rule"].startswith("not recorded")
+    assert provenance["left out as seen in training"]["rows compared by content"] == "no"
 
 
 @pytest.mark.shared_data

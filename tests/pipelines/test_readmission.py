@@ -90,3 +90,23 @@ def test_category_levels_come_from_the_training_patients_only(tmp_path):
     TASK.train([data], outcomes=None, model_dir=tmp_path / "final", held_out=0)
     final = json.loads((tmp_path / "final" / "manifest.json").read_text())
     assert "OnlyInHeldOut" in final["extra"]["vocabulary"]["medical_specialty"]
+
+
+def test_the_card_says_what_the_model_was_trained_and_evaluated_on(trained, tmp_path):
+    model, data = trained
+    manifest = json.loads((model / "manifest.json").read_text())
+    TASK.evaluate(model, [data], report=tmp_path / "card.html", n_boot=5)
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    trained_on = provenance["training data"]
+    assert trained_on["files"] == [data.name] and "/" not in str(provenance["evaluation data"])
+    assert trained_on["patients trained on"] == len(manifest["extra"]["train_patients"])
+    evaluated = provenance["evaluation data"]
+    assert trained_on["rows trained on"] + trained_on["rows held out"] == evaluated["rows usable"]
+    left_out = provenance["left out as seen in training"]
+    assert left_out["rows of patients trained on"] == trained_on["rows trained on"]
+    assert evaluated["rows evaluated"] == trained_on["rows held out"]
+    assert left_out["rows compared by content"] == "no"      # ids are the patients' own
+    assert provenance["training data fingerprint (SHA-256)"] == manifest["fingerprint"]
+    assert provenance["decision threshold"]["value"] == 0.5
+    assert "not tuned" in provenance["decision threshold"]["rule"]
+    assert provenance["library versions"] == manifest["versions"]

@@ -20,6 +20,7 @@ from osler.explain import mean_abs_contributions
 from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, load_model
+from osler.pipelines._provenance import THRESHOLD_RULE, card_provenance, training_record
 from osler.pipelines._shared import check_held_out, output_file, save_bundle, skipped_note
 from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
@@ -157,7 +158,9 @@ class TabularTask:
         model, logistic = self.fit(dev, seed)
         save_bundle(self.name, model, dev, model_dir, feature_names=dev.names,
                     extra={"train_patients": sorted(map(str, set(dev.patients))),
-                           "held_out_fraction": fraction, "vocabulary": d.vocabulary},
+                           "held_out_fraction": fraction, "vocabulary": d.vocabulary,
+                           "training_data": training_record(data, d, dev),
+                           "threshold_rule": THRESHOLD_RULE},
                     baselines={"logistic regression": logistic},
                     training_rows=None if dev.content is None else set(dev.content))
         return (f"{self.name}: trained on {len(dev.ids)} rows of {len(set(dev.patients))} "
@@ -219,7 +222,8 @@ class TabularTask:
         result.notes.append(f"{left_out} (the same attributes, under any file name or id) "
                             f"were left out{_no_digests_note(bundle, d)}; "
                             f"{skipped_note(d.skipped)}.")
-        written = self.card(result, bundle, test).write(report)
+        provenance = card_provenance(self.name, bundle, data, d, test, by_patient, by_content)
+        written = self.card(result, bundle, test, provenance).write(report)
         seen = f" ({len(d.ids) - len(test.ids)} left out: seen in training)" \
             if len(test.ids) < len(d.ids) else ""
         return (f"{self.name}: {len(test.ids)} rows{seen}, AUROC {result.metric('AUROC'):.3f} "
@@ -241,9 +245,11 @@ class TabularTask:
         return evaluate_binary(self.name, d.y, p, d.patients, subgroups=d.attributes,
                                baselines=baselines, n_boot=n_boot)
 
-    def card(self, result: EvaluationReport, bundle, d: TabularData):
+    def card(self, result: EvaluationReport, bundle, d: TabularData,
+             provenance: dict | None = None):
         top = mean_abs_contributions(d.names, bundle.estimator.contributions(d.X))
         return report_card(result, title=self.title, top_features=top, about=self.about,
+                           provenance=provenance,
                            summary={"Sensitivity at 90% specificity": result.metric(
                                "Sensitivity at 90% specificity")})
 
