@@ -102,3 +102,20 @@ def test_two_stay_files_with_one_record_id_give_one_row_and_a_named_skip(tmp_pat
     d = load_icu_mortality([stays], outcomes)
     assert len(d.ids) == 6 and len(set(d.ids)) == 6
     assert any(f"RecordID {first.stem}: another stay file" in r for _, r in d.skipped)
+
+
+def test_inputs_without_a_usable_stay_are_refused_by_name(tmp_path):
+    """As readmission and heart-disease: an empty input is a named error in every command
+    (each loads through ``TASK.load``), never an empty file of predictions."""
+    from osler.errors import DataError
+    from osler.pipelines.icu_mortality import TASK
+
+    (tmp_path / "none").mkdir()
+    (tmp_path / "header").mkdir()
+    (tmp_path / "header" / "140001.txt").write_text("Time,Parameter,Value\n")
+    with pytest.raises(DataError, match=r"no usable stays under \['\S*none'\]; first problem: "
+                                        "no .txt stays found"):
+        TASK.load([tmp_path / "none"], None)
+    with pytest.raises(DataError, match=r"header'\]; first problem: file \S*140001.txt, record "
+                                        "140001, line 2: stay has no measurement"):
+        TASK.load([tmp_path / "header"], None)

@@ -215,3 +215,19 @@ def test_a_report_named_json_keeps_the_html_card_beside_it(tmp_path):
     assert written == tmp_path / "card.html"
     assert (tmp_path / "card.html").read_text().lower().startswith("<!doctype html")
     assert (tmp_path / "card.json").read_text().lstrip().startswith("{")
+
+
+def test_a_loader_that_returns_no_row_is_refused_with_its_inputs_named(tmp_path):
+    import numpy as np
+
+    from osler.pipelines._tabular import TabularData, TabularTask
+
+    def nothing(data, outcomes, **_):
+        empty = np.zeros(0)
+        return TabularData(np.zeros((0, 1)), None, empty, empty, ["x"], empty, empty,
+                           skipped=[("in.csv", "file in.csv line 2: no id; row skipped")])
+
+    task = TabularTask(name="toy", title="toy", id_column="id", loader=nothing, model_params={})
+    with pytest.raises(DataError, match=r"task toy: no usable row in \['\S*in.csv'\] "
+                                        r"\(1 skipped \(file in.csv line 2: no id"):
+        task.load([tmp_path / "in.csv"], None)

@@ -51,7 +51,9 @@ def train(task: str, data: tuple[str, ...], outcomes: str | None, model_dir: str
 @click.command()
 @click.argument("task", type=_TaskName())
 @click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--data", required=True, type=click.Path(exists=True))
+# multiple=True only to see a repeat: click keeps the last of a repeated option silently
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True),
+              help="The one input to score (a file or folder, as the task reads it).")
 @click.option("--out", required=True, type=click.Path())
 @click.option("--split", default=None,
               help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
@@ -59,13 +61,16 @@ def train(task: str, data: tuple[str, ...], outcomes: str | None, model_dir: str
               help="Also write each prediction's top evidence (tree SHAP: value, unit, source "
                    "record and time) as JSON lines; for sepsis one per stay-hour. Risk tasks "
                    "(sepsis, icu-mortality, readmission, heart-disease).")
-def predict(task: str, model_dir: str, data: str, out: str, split: str | None,
+def predict(task: str, model_dir: str, data: tuple[str, ...], out: str, split: str | None,
             explain: str | None) -> None:
     """Score DATA with a saved TASK model and write OUT in the task's documented format."""
     import inspect
 
     from osler.errors import DataError
 
+    if len(data) > 1:
+        raise click.UsageError(f"option '--data' was given {len(data)} times; predict takes one "
+                               "--data PATH (a file or folder) per run: run it once per input")
     implementation = get_task(task)
     options = {}
     if explain is not None:
@@ -73,7 +78,7 @@ def predict(task: str, model_dir: str, data: str, out: str, split: str | None,
             raise DataError(f"--explain is not available for {task}; it is for sepsis, "
                             "icu-mortality, readmission and heart-disease")
         options["explain"] = Path(explain)
-    summary = implementation.predict(Path(model_dir), Path(data), Path(out), split=split,
+    summary = implementation.predict(Path(model_dir), Path(data[0]), Path(out), split=split,
                                      **options)
     click.echo(summary)
 

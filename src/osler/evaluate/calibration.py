@@ -5,11 +5,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["expected_calibration_error", "reliability_curve"]
+__all__ = ["N_BINS", "STRATEGY", "ece_definition", "expected_calibration_error",
+           "reliability_curve"]
+
+#: The binning every report and card uses (the defaults below).
+N_BINS = 10
+STRATEGY = "quantile"
 
 
-def reliability_curve(y: np.ndarray, p: np.ndarray, n_bins: int = 10,
-                      strategy: str = "quantile") -> pd.DataFrame:
+def ece_definition(n_bins: int = N_BINS, strategy: str = STRATEGY) -> str:
+    """One line, in words, of what :func:`expected_calibration_error` computes."""
+    bins = (f"{n_bins} bins of equal count (by quantiles of predicted risk; bins whose edges "
+            "tie are merged)" if strategy == "quantile"
+            else f"{n_bins} equal-width bins of predicted risk from 0 to 1")
+    return (f"ECE (expected calibration error): the predictions are sorted into {bins}; in each "
+            "bin, the gap between the observed rate of the outcome and the mean predicted risk, "
+            "averaged over bins weighted by their share of samples. 0 is perfect.")
+
+
+def reliability_curve(y: np.ndarray, p: np.ndarray, n_bins: int = N_BINS,
+                      strategy: str = STRATEGY) -> pd.DataFrame:
     """Observed event rate against mean predicted probability per bin.
 
     ``strategy`` is ``quantile`` (equal-count bins, stable when risks are skewed) or
@@ -33,8 +48,8 @@ def reliability_curve(y: np.ndarray, p: np.ndarray, n_bins: int = 10,
                          "observed": observed, "count": counts[keep]})
 
 
-def expected_calibration_error(y: np.ndarray, p: np.ndarray, n_bins: int = 10,
-                               strategy: str = "quantile") -> float:
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, n_bins: int = N_BINS,
+                               strategy: str = STRATEGY) -> float:
     """Count-weighted mean absolute gap between observed rate and mean prediction per bin."""
     curve = reliability_curve(y, p, n_bins, strategy)
     weights = curve["count"] / curve["count"].sum()

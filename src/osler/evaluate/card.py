@@ -1,5 +1,9 @@
 """Model cards: one self-contained HTML file (figures inlined as SVG, no CDN) plus its JSON.
 
+A card may carry ``provenance`` (what it was trained and evaluated on, threshold, versions),
+shown right after the summary. Table columns keep their machine names in the JSON and read as
+plain words in the HTML (:func:`column_heading`).
+
 >>> card = ModelCard(title="Sepsis early warning", task="sepsis", summary={"AUROC": 0.87},
 ...                  sections=[Section("Notes", note="Synthetic data.")])
 >>> "<html" in card.to_html()
@@ -19,7 +23,7 @@ from typing import Any
 
 from osler import __version__
 
-__all__ = ["ModelCard", "Section"]
+__all__ = ["ModelCard", "Section", "column_heading"]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2433;
@@ -38,7 +42,28 @@ th,td{border-bottom:1px solid #e8eaef;padding:5px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left} th{background:#f0f3f7}
 .note{color:#414b5c;font-size:14px;line-height:1.5} .warn{color:#8a4b00}
 figure{margin:8px 0} svg{max-width:100%;height:auto}
+.scroll{overflow-x:auto;max-width:100%} .scroll th,.scroll td{white-space:nowrap}
+.scroll table.provenance td{text-align:left;white-space:normal;overflow-wrap:anywhere}
+table.provenance th{text-align:left;width:16em;background:none}
 """
+
+#: Machine column names -> what a reader calls them (others: underscores become spaces).
+HEADINGS = {
+    "ci_low": "95% CI low", "ci_high": "95% CI high", "mean_predicted": "mean predicted risk",
+    "observed": "observed rate", "count": "samples", "bin": "risk bin",
+    "patients_with_event": "patients with the outcome",
+    "mean_abs_contribution": "mean |SHAP contribution|",
+    "AUROC low": "AUROC 95% CI low", "AUROC high": "AUROC 95% CI high",
+    "AUPRC low": "AUPRC 95% CI low", "AUPRC high": "AUPRC 95% CI high",
+    "mae_mg_week": "MAE (mg/week)", "within_20pct": "within 20% of the actual dose",
+    "n": "patients", "n_boot": "bootstrap resamples",
+}
+
+
+def column_heading(name: object) -> str:
+    """The words a card shows for the table column ``name``."""
+    return HEADINGS.get(str(name), str(name).replace("_", " "))
+
 
 
 @dataclass
@@ -60,6 +85,8 @@ class ModelCard:
     task: str
     summary: dict[str, Any]
     sections: list[Section] = field(default_factory=list)
+    #: what the figures rest on: label -> text, number, list or a dict of those
+    provenance: dict[str, Any] = field(default_factory=dict)
     created: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +96,7 @@ class ModelCard:
             "osler_version": __version__,
             "created": self.created,
             "summary": {k: _jsonable(v) for k, v in self.summary.items()},
+            "provenance": _jsonable(self.provenance),
             "sections": [_section_dict(s) for s in self.sections],
         }
 
@@ -81,6 +109,8 @@ class ModelCard:
         parts += [f"<div><b>{_e(k)}</b><span>{_e(_fmt(v))}</span></div>"
                   for k, v in self.summary.items()]
         parts.append("</div></section>")
+        if self.provenance:
+            parts.append(_provenance_html(self.provenance))
         parts += [_section_html(s) for s in self.sections]
         parts.append("</main></body></html>")
         return "".join(parts)
@@ -127,8 +157,9 @@ def _section_dict(s: Section) -> dict[str, Any]:
     if s.note:
         out["note"] = s.note
     if s.table is not None:
-        out["table"] = _jsonable(s.table.reset_index().to_dict(orient="records")
-                                 if s.table.index.name else s.table.to_dict(orient="records"))
+        table = s.table.reset_index() if s.table.index.name else s.table
+        out["table"] = _jsonable(table.to_dict(orient="records"))
+        out["column_headings"] = {str(c): column_heading(c) for c in table.columns}
     return out
 
 
@@ -141,10 +172,30 @@ def _section_html(s: Section) -> str:
     if s.figure is not None:
         parts.append(f"<figure>{_svg(s.figure)}</figure>")
     if s.table is not None:
-        parts.append(s.table.to_html(index=bool(s.table.index.name), border=0,
-                                     float_format=lambda v: f"{v:.3f}", na_rep="–"))
+        table = s.table.rename(columns=column_heading).rename_axis(
+            column_heading(s.table.index.name) if s.table.index.name else None)
+        # a wide table (subgroups) scrolls inside its box instead of running off the page
+        parts.append("<div class='scroll'>" + table.to_html(
+            index=bool(s.table.index.name), border=0, float_format=lambda v: f"{v:.3f}",
+            na_rep="–") + "</div>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _provenance_html(provenance: dict[str, Any]) -> str:
+    rows = "".join(f"<tr><th scope='row'>{_e(k)}</th><td>{_e(_plain(v))}</td></tr>"
+                   for k, v in provenance.items())
+    return (f"<section><h2>Provenance</h2><div class='scroll'><table class='provenance'>"
+            f"{rows}</table></div></section>")
+
+
+def _plain(value: Any) -> str:
+    """A provenance value in one line: ``key: value; key: value`` for a dict, commas for a list."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(_plain, value)) or "none"
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 def _svg(figure: Any) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from osler.evaluate.calibration import ece_definition
 from osler.evaluate.card import ModelCard, Section
 from osler.evaluate.plots import bar_figure, calibration_figure, pr_figure, roc_figure
 from osler.evaluate.report import EvaluationReport
@@ -17,11 +18,13 @@ __all__ = ["report_card"]
 def report_card(report: EvaluationReport, *, title: str, summary: dict[str, Any] | None = None,
                 top_features: pd.DataFrame | None = None,
                 extra_sections: list[Section] | None = None,
-                about: str | None = None) -> ModelCard:
+                about: str | None = None,
+                provenance: dict[str, Any] | None = None) -> ModelCard:
     """Build the model card of ``report``.
 
     ``top_features`` has columns ``feature, mean_abs_contribution``; ``extra_sections`` go
-    after the headline sections (task metrics such as utility vs threshold).
+    after the headline sections (task metrics such as utility vs threshold); ``provenance``
+    (training and evaluation data, threshold, versions) is shown after the summary.
     """
     disc = report.discrimination.set_index("metric")
     head = {"patients": report.n_patients, "samples": report.n_samples,
@@ -40,7 +43,7 @@ def report_card(report: EvaluationReport, *, title: str, summary: dict[str, Any]
         Section("Precision-recall curve",
                 figure=pr_figure(report.curves, disc.loc["AUPRC"].estimate, report.prevalence)),
         Section("Calibration", figure=calibration_figure(report.calibration, report.ece),
-                table=report.calibration),
+                table=report.calibration, note=_calibration_words(report.prevalence)),
     ]
     sections += extra_sections or []
     if len(report.baselines):
@@ -58,7 +61,17 @@ def report_card(report: EvaluationReport, *, title: str, summary: dict[str, Any]
                                                   title="Top features"), table=tf))
     if report.notes:
         sections.append(Section("Notes", note=" ".join(report.notes)))
-    return ModelCard(title=title, task=report.task, summary=head, sections=sections)
+    return ModelCard(title=title, task=report.task, summary=head, sections=sections,
+                     provenance=provenance or {})
+
+
+def _calibration_words(prevalence: float) -> str:
+    """What ECE and the Brier score are, with the Brier score of always predicting the
+    prevalence, the figure to beat."""
+    return (f"{ece_definition()} Brier score: the mean of (predicted risk - outcome)^2 over "
+            "samples, the outcome counted as 1 or 0; 0 is perfect, and predicting the "
+            f"prevalence for everyone scores {prevalence * (1 - prevalence):.3f} here. "
+            "Each point on the curve is one bin: mean predicted risk against the observed rate.")
 
 
 def _baseline_section(baselines: pd.DataFrame) -> Section:

@@ -47,20 +47,26 @@ class Evidence:
 
     def value_text(self) -> str:
         """The value as a reader sees it: ``"7.31"``, ``"98 mm[Hg]"``, or ``"missing"``."""
-        value = self.to_dict()["value"]
-        if value is None or (isinstance(value, float) and value != value):
+        value = self._plain_value()
+        if value is None:
             return "missing"
         shown = f"{value:.4g}" if isinstance(value, float) else str(value)
         return f"{shown} {self.unit}" if self.unit else shown
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (times as ISO 8601, offsets in hours)."""
+    def _plain_value(self) -> Any:
+        """``value`` as a Python scalar; ``None`` when missing (NaN included)."""
         value = self.value
         if hasattr(value, "item"):  # numpy scalar
             value = value.item()
+        return None if isinstance(value, float) and value != value else value
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (times as ISO 8601, offsets in hours). A missing value is ``null``
+        in ``value``; ``value_text`` is the value as a reader sees it (``"missing"``)."""
         return {
             "label": self.label,
-            "value": value,
+            "value": self._plain_value(),
+            "value_text": self.value_text(),
             "unit": self.unit,
             "contribution": float(self.contribution),
             "kind": self.kind,

@@ -1,8 +1,10 @@
 """Saving and loading models with what they were trained on.
 
 A model directory holds ``model.joblib`` (and ``baselines.joblib`` when baseline models were
-trained beside it) and ``manifest.json``: the task, the feature list, a
-fingerprint of the training data, the decision threshold and the library versions. Loading
+trained beside it), ``training_rows.json`` when the task keeps content digests of its
+training rows (:data:`TRAINING_ROWS`), and ``manifest.json``: the task, the feature list, a
+fingerprint of the training data, the decision threshold, the library versions and the SHA-256
+of every other file. Loading
 checks the task, the feature schema and the library versions, and fails with
 :class:`~osler.errors.ModelError` naming the mismatch.
 """
@@ -20,8 +22,8 @@ import numpy as np
 
 from osler.errors import ModelError
 
-__all__ = ["MANIFEST_VERSION", "ModelBundle", "check_features", "data_fingerprint", "library_versions",
-           "load_model", "save_model"]
+__all__ = ["MANIFEST_VERSION", "ModelBundle", "TRAINING_ROWS", "check_features",
+           "data_fingerprint", "library_versions", "load_model", "save_model"]
 
 MANIFEST_VERSION = 1
 _LIBRARIES = ("osler", "numpy", "scikit-learn", "lightgbm")
@@ -63,6 +65,9 @@ class ModelBundle:
     baselines: dict[str, Any] = field(default_factory=dict, repr=False)
     versions: dict[str, str] = field(default_factory=library_versions)
     manifest_version: int = MANIFEST_VERSION
+    #: content digests of the training rows (see :data:`TRAINING_ROWS`); ``None`` when the task
+    #: keeps none, or the model was saved before they were kept
+    training_rows: frozenset[str] | None = field(default=None, repr=False)
 
 
 def save_model(bundle: ModelBundle, model_dir: Path) -> Path:
@@ -74,9 +79,12 @@ def save_model(bundle: ModelBundle, model_dir: Path) -> Path:
     joblib.dump(bundle.estimator, model_dir / "model.joblib")
     if bundle.baselines:
         joblib.dump(bundle.baselines, model_dir / "baselines.joblib")
-    manifest = {k: v for k, v in asdict(bundle).items() if k not in ("estimator", "baselines")}
-    # what was written, so that a changed or truncated file is refused before it is unpickled
-    manifest["files"] = {name: _sha256(model_dir / name) for name in _PICKLES
+    if bundle.training_rows is not None:
+        _write_training_rows(model_dir / TRAINING_ROWS, bundle.training_rows)
+    manifest = {k: v for k, v in asdict(bundle).items()
+                if k not in ("estimator", "baselines", "training_rows")}
+    # what was written, so that a changed or truncated file is refused before it is read
+    manifest["files"] = {name: _sha256(model_dir / name) for name in _RECORDED
                          if (model_dir / name).is_file()}
     (model_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=float),
                                              encoding="utf-8")
@@ -109,17 +117,41 @@ def load_model(model_dir: Path, task: str, feature_names: list[str] | None = Non
     if not (model_dir / "model.joblib").is_file():
         raise ModelError(f"model directory {model_dir}: model.joblib is missing")
     for name, digest in files.items():
-        if name in _PICKLES and (not (model_dir / name).is_file()
-                                 or _sha256(model_dir / name) != digest):
+        if name in _RECORDED and (not (model_dir / name).is_file()
+                                  or _sha256(model_dir / name) != digest):
             raise ModelError(f"model directory {model_dir}: {name} is not the file its "
                              "manifest recorded (changed, truncated or missing); not loaded")
     estimator = _unpickle(model_dir / "model.joblib")
     baselines_path = model_dir / "baselines.joblib"
     baselines = _unpickle(baselines_path) if baselines_path.is_file() else {}
-    return ModelBundle(estimator=estimator, baselines=baselines, **manifest)
+    return ModelBundle(estimator=estimator, baselines=baselines,
+                       training_rows=_read_training_rows(model_dir, TRAINING_ROWS in files),
+                       **manifest)
 
 
 _PICKLES = ("model.joblib", "baselines.joblib")
+#: Content digests of the rows a model was trained on (a JSON list of short hex strings, no
+#: values), so that evaluation can recognise those rows under any file name or patient id.
+TRAINING_ROWS = "training_rows.json"
+_RECORDED = (*_PICKLES, TRAINING_ROWS)
+
+
+def _write_training_rows(path: Path, digests: frozenset[str]) -> None:
+    path.write_text(json.dumps({"digests": sorted(digests)}, indent=0), encoding="utf-8")
+
+
+def _read_training_rows(model_dir: Path, recorded: bool) -> frozenset[str] | None:
+    """The saved digests; ``None`` for a model saved before they were kept (or one whose
+    manifest does not vouch for the file: an unrecorded file is not trusted)."""
+    path = model_dir / TRAINING_ROWS
+    if not recorded or not path.is_file():
+        return None
+    try:
+        digests = json.loads(path.read_text(encoding="utf-8"))["digests"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"model directory {model_dir}: {TRAINING_ROWS} cannot be read "
+                         f"({type(exc).__name__})") from None
+    return frozenset(map(str, digests))
 
 
 def _sha256(path: Path) -> str:

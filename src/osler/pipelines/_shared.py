@@ -15,13 +15,15 @@ __all__ = ["check_held_out", "counted_reasons", "load_bundle", "output_file", "s
 
 def save_bundle(task: str, estimator, data, model_dir: Path, *, threshold: float = 0.5,
                 extra: dict | None = None, feature_names: list[str] | None = None,
-                baselines: dict | None = None) -> Path:
-    """Save ``estimator`` trained on ``data`` (anything with ``X`` and ``meta``/``ids``)."""
+                baselines: dict | None = None, training_rows: set[str] | None = None) -> Path:
+    """Save ``estimator`` trained on ``data`` (anything with ``X`` and ``meta``/``ids``);
+    ``training_rows``: content digests of the rows, for tasks that keep them."""
     names = feature_names if feature_names is not None else _feature_names(task)
     ids = data.meta["stay"].to_numpy() if hasattr(data, "meta") else np.asarray(data.ids)
     bundle = ModelBundle(task=task, estimator=estimator, feature_names=list(names),
                          fingerprint=data_fingerprint(data.X, ids), threshold=float(threshold),
-                         extra=extra or {}, baselines=baselines or {})
+                         extra=extra or {}, baselines=baselines or {},
+                         training_rows=None if training_rows is None else frozenset(training_rows))
     return save_model(bundle, model_dir)
 
 

@@ -20,10 +20,11 @@ from osler.explain import mean_abs_contributions
 from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, load_model
+from osler.pipelines._provenance import THRESHOLD_RULE, card_provenance, training_record
 from osler.pipelines._shared import check_held_out, output_file, save_bundle, skipped_note
 from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
-__all__ = ["TabularData", "TabularTask"]
+__all__ = ["TabularData", "TabularTask", "seen_in_training"]
 
 
 @dataclass
@@ -48,6 +49,9 @@ class TabularData:
     #: per row, where it came from: a Provenance, or for a stay a dict of per-variable sources
     #: (see :func:`osler.pipelines._tabular_explain.describer`)
     sources: np.ndarray | None = None
+    #: per row, a short digest of its content (for tasks whose patient ids come from the file
+    #: name, so that a training row is recognised in any file); ``None`` where ids suffice
+    content: np.ndarray | None = None
 
     def take(self, mask: np.ndarray) -> TabularData:
         sub = {k: v[mask] for k, v in self.attributes.items()}
@@ -56,7 +60,8 @@ class TabularData:
                            self.source_times[mask], sub,
                            {k: v[mask] for k, v in self.scores.items()}, self.skipped,
                            self.vocabulary,
-                           None if self.sources is None else self.sources[mask])
+                           None if self.sources is None else self.sources[mask],
+                           None if self.content is None else self.content[mask])
 
 
 @dataclass
@@ -85,11 +90,17 @@ class TabularTask:
     #: feature (or variable before ``__``) -> (words, UCUM unit), for explanations
     feature_labels: Callable[[], Mapping[str, tuple[str, str | None]]] = dict
 
-    def load(self, data: list[Path], outcomes: Path | None,
-             vocabulary: dict | None = None, sources: bool = False) -> TabularData:
+    def load(self, data: list[Path], outcomes: Path | None, vocabulary: dict | None = None,
+             sources: bool = False, trains_on: Callable | None = None) -> TabularData:
         """``sources``: also keep where each row (or each summary of a stay) came from, for
-        explanations; off for training and evaluation, which do not need it."""
-        d = self.loader(data, outcomes, vocabulary=vocabulary, sources=sources)
+        explanations; off for training and evaluation, which do not need it. ``trains_on``
+        (patient ids -> mask): the rows whose patients are trained on, the only rows a loader
+        may choose category levels from."""
+        d = self.loader(data, outcomes, vocabulary=vocabulary, sources=sources,
+                        trains_on=trains_on)
+        if not len(d.ids):   # loaders name the file and reason; this is the last line of defence
+            raise DataError(f"task {self.name}: no usable row in {[str(p) for p in data]} "
+                            f"({skipped_note(d.skipped)})")
         check_no_leakage(self.name, [str(i) for i in d.ids], d.prediction_times, d.source_times)
         return d
 
@@ -138,7 +149,7 @@ class TabularTask:
     def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,
               seed: int = 0, held_out: float | None = None) -> str:
         fraction = check_held_out(held_out, self.held_out)
-        d = self.load(data, outcomes)
+        d = self.load(data, outcomes, trains_on=lambda ids: self.develop_mask(ids, fraction))
         self._need_both_classes(d, data, "training")
         dev = d.take(self.develop_mask(d.patients, fraction))
         if dev.y is None or len(dev.ids) < 20:
@@ -147,8 +158,11 @@ class TabularTask:
         model, logistic = self.fit(dev, seed)
         save_bundle(self.name, model, dev, model_dir, feature_names=dev.names,
                     extra={"train_patients": sorted(map(str, set(dev.patients))),
-                           "held_out_fraction": fraction, "vocabulary": d.vocabulary},
-                    baselines={"logistic regression": logistic})
+                           "held_out_fraction": fraction, "vocabulary": d.vocabulary,
+                           "training_data": training_record(data, d, dev),
+                           "threshold_rule": THRESHOLD_RULE},
+                    baselines={"logistic regression": logistic},
+                    training_rows=None if dev.content is None else set(dev.content))
         return (f"{self.name}: trained on {len(dev.ids)} rows of {len(set(dev.patients))} "
                 f"patients; {len(d.ids) - len(dev.ids)} rows held out; "
                 f"{skipped_note(d.skipped)}; model saved to {model_dir}")
@@ -193,19 +207,26 @@ class TabularTask:
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
         bundle, d = self._bundle_and_data(model_dir, data, outcomes)
-        seen = set(bundle.extra.get("train_patients", []))
-        test = d.take(~np.isin(d.patients.astype(str), list(seen)))
+        by_patient, by_content = seen_in_training(bundle, d)
+        test = d.take(~(by_patient | by_content))
+        left_out = (f"{by_patient.sum()} rows of patients used in training and "
+                    f"{by_content.sum()} rows identical to a training row")
         if not len(test.ids):
             raise DataError(f"task {self.name}: every row of {[str(p) for p in data]} was used "
-                            "to train this model; evaluate on patients it has not seen")
+                            f"to train this model ({left_out}); evaluate on patients it has "
+                            "not seen")
         if test.y is None:
             raise DataError(f"task {self.name}: evaluation needs outcomes")
         self._need_both_classes(test, data, "evaluation")
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
-        result.notes.append(f"{len(d.ids) - len(test.ids)} rows of patients used in training "
-                            f"were left out; {skipped_note(d.skipped)}.")
-        written = self.card(result, bundle, test).write(report)
-        return (f"{self.name}: {len(test.ids)} rows, AUROC {result.metric('AUROC'):.3f} "
+        result.notes.append(f"{left_out} (the same attributes, under any file name or id) "
+                            f"were left out{_no_digests_note(bundle, d)}; "
+                            f"{skipped_note(d.skipped)}.")
+        provenance = card_provenance(self.name, bundle, data, d, test, by_patient, by_content)
+        written = self.card(result, bundle, test, provenance).write(report)
+        seen = f" ({len(d.ids) - len(test.ids)} left out: seen in training)" \
+            if len(test.ids) < len(d.ids) else ""
+        return (f"{self.name}: {len(test.ids)} rows{seen}, AUROC {result.metric('AUROC'):.3f} "
                 f"(logistic {self._baseline_auroc(result):.3f}); {skipped_note(d.skipped)}; "
                 f"card {written}")
 
@@ -224,9 +245,11 @@ class TabularTask:
         return evaluate_binary(self.name, d.y, p, d.patients, subgroups=d.attributes,
                                baselines=baselines, n_boot=n_boot)
 
-    def card(self, result: EvaluationReport, bundle, d: TabularData):
+    def card(self, result: EvaluationReport, bundle, d: TabularData,
+             provenance: dict | None = None):
         top = mean_abs_contributions(d.names, bundle.estimator.contributions(d.X))
         return report_card(result, title=self.title, top_features=top, about=self.about,
+                           provenance=provenance,
                            summary={"Sensitivity at 90% specificity": result.metric(
                                "Sensitivity at 90% specificity")})
 
@@ -235,6 +258,23 @@ class TabularTask:
         b = result.baselines
         row = b[(b["model"] == "logistic regression") & (b["metric"] == "AUROC")]
         return float(row["estimate"].iloc[0]) if len(row) else float("nan")
+
+
+def seen_in_training(bundle, d: TabularData) -> tuple[np.ndarray, np.ndarray]:
+    """Two masks over the rows of ``d``: of a patient the model was trained on, and (of the
+    others) identical in content to a training row, which catches a training file copied or
+    renamed, or its rows pasted into another file, where patient ids come from file names."""
+    by_patient = np.isin(d.patients.astype(str), list(bundle.extra.get("train_patients", [])))
+    if d.content is None or not bundle.training_rows:
+        return by_patient, np.zeros(len(d.ids), dtype=bool)
+    return by_patient, np.isin(d.content, list(bundle.training_rows)) & ~by_patient
+
+
+def _no_digests_note(bundle, d: TabularData) -> str:
+    if d.content is None or bundle.training_rows is not None:
+        return ""
+    return (" (this model was saved without digests of its training rows, so a copy of them "
+            "under another file name is not recognised)")
 
 
 def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str) -> pd.DataFrame:

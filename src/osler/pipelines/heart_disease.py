@@ -1,6 +1,9 @@
 """Task ``heart-disease``: angiographic coronary disease (``num`` > 0) from the 13 processed UCI
 attributes, predicted once per patient. Evaluation is cross-site: train on one hospital's file
 (Cleveland or Hungarian) and evaluate on the other's; no rows are held out inside a site.
+Patient ids are ``<site>:<row>`` with the site from the file name, so the model also keeps a
+content digest of each training row (:func:`content_digests`), and evaluation leaves out a row
+identical to a training row whatever file it is in.
 
 Input: a ``processed.<site>.data`` file (comma-separated, no header, ``?`` = missing).
 ``row`` in prediction files is the 0-based line number in the input file.
@@ -19,7 +22,7 @@ from osler.ingest.physionet import LARGEST_VALUE
 from osler.pipelines._tabular import TabularData, TabularTask
 from osler.record import Provenance
 
-__all__ = ["COLUMNS", "TASK", "load_heart_disease"]
+__all__ = ["COLUMNS", "TASK", "content_digests", "load_heart_disease"]
 
 COLUMNS = ["age", "sex", "cp", "trestbps", "chol", "fbs", "restecg", "thalach", "exang",
            "oldpeak", "slope", "ca", "thal", "num"]
@@ -62,11 +65,12 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 
 
 def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
-                       vocabulary: dict | None = None, sources: bool = False) -> TabularData:
+                       vocabulary: dict | None = None, sources: bool = False,
+                       trains_on: object = None) -> TabularData:
     """Rows of one or more processed UCI files; ids are 0-based line numbers per file.
 
     The attributes and their categories are fixed by the UCI description, so ``vocabulary``
-    (used by tasks whose categories come from the training data) is ignored.
+    and ``trains_on`` (used by tasks whose categories come from the training rows) are ignored.
     """
     if outcomes is not None:
         raise DataError("task heart-disease keeps its label in the 'num' column; --outcomes is "
@@ -103,7 +107,21 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                        skipped=skipped,
                        sources=np.array([Provenance(f, f"row {r}", r + 1)
                                          for f, r in zip(df["_file"], df["row"])], dtype=object)
-                       if sources else None)
+                       if sources else None, content=content_digests(df))
+
+
+def content_digests(df: pd.DataFrame) -> np.ndarray:
+    """Per row, the first 16 hex digits of SHA-256 over its 13 attributes written one way
+    (``63.0`` for ``63``, ``?`` for any missing mark), without ``num``: the same patient's row
+    in any file, labelled or not, has the same digest. Ids here come from the file name, so
+    this is how a training row is recognised under another name; the digest holds no value."""
+    import hashlib
+
+    def digest(values: np.ndarray) -> str:
+        text = ",".join("?" if np.isnan(v) else repr(float(v)) for v in values)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    return np.array([digest(row) for row in df[FEATURES].to_numpy(dtype=float)], dtype=object)
 
 
 #: The 13 UCI attributes in words, with UCUM units (UCI heart-disease documentation).

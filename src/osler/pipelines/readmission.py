@@ -5,11 +5,13 @@ Everything used is known at discharge: demographics, admission and discharge det
 of labs, procedures, medications and prior visits, diagnoses (as ICD-9 chapters) and diabetes
 medications. Encounters that ended in death or hospice (discharge dispositions 11, 13, 14, 19,
 20, 21) cannot be readmitted and are skipped, counted. A fifth of the patients
-(``patient_nbr``, hashed) is held out and never trained on.
+(``patient_nbr``, hashed) is held out and never trained on, nor used to choose the category
+levels kept as features.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,7 @@ import pandas as pd
 
 from osler.errors import DataError
 from osler.ingest.physionet import LARGEST_VALUE
+from osler.pipelines._shared import counted_reasons
 from osler.pipelines._tabular import TabularData, TabularTask, frame_or_error
 from osler.record import Provenance
 
@@ -99,11 +102,14 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
 
 
 def load_readmission(data: list[Path], outcomes: Path | None = None, *,
-                     vocabulary: dict | None = None, sources: bool = False) -> TabularData:
+                     vocabulary: dict | None = None, sources: bool = False,
+                     trains_on: Callable[[np.ndarray], np.ndarray] | None = None) -> TabularData:
     """Encounters of the diabetes-130 table(s) as features at discharge.
 
     ``vocabulary`` fixes the category levels (those of the training data, saved with the
-    model); without it the levels are taken from ``data``.
+    model); without it the levels are the commonest among the rows of the patients for which
+    ``trains_on(patient ids)`` is True (every row without it), so that held-out patients
+    never shape the model.
     """
     if outcomes is not None:
         raise DataError("task readmission keeps its label in 'readmitted'; --outcomes is not "
@@ -124,7 +130,10 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
     skipped += [(f, f"encounter {e}: discharged to death or hospice; cannot be readmitted")
                 for f, e in zip(df.loc[dead, "_file"], df.loc[dead, "encounter_id"])]
     df = df[~dead].reset_index(drop=True)
-    vocabulary = vocabulary or _vocabulary(df)
+    _each_file_has_a_row(data, frames, set(df["_file"]), skipped)
+    if not vocabulary:
+        training = trains_on(df["patient_nbr"].astype(str).to_numpy()) if trains_on else None
+        vocabulary = _vocabulary(df if training is None else df[training])
     X, names = _features(df, vocabulary)
     y = None
     if df["readmitted"].notna().any():
@@ -140,6 +149,21 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                        sources=np.array([Provenance(Path(f).name, e, int(n)) for f, e, n in
                                          zip(df["_file"], df["encounter_id"], df["_line"])],
                                         dtype=object) if sources else None)
+
+
+def _each_file_has_a_row(data: list[Path], frames: list[pd.DataFrame], kept: set[str],
+                         skipped: list[tuple[str, str]]) -> None:
+    """Refuse a file none of whose rows can be used, saying why (a header only, or every row
+    skipped, with the first reasons): an empty input is a mistake, never an empty result."""
+    for path, frame in zip(map(str, data), frames):
+        if path in kept:
+            continue
+        if frame.empty:
+            why = "it holds a header and no data row"
+        else:
+            why = counted_reasons(f"of {len(frame)} rows skipped",
+                                  [reason for f, reason in skipped if f == path], shown=3)
+        raise DataError(f"file {path}: no usable row; {why}")
 
 
 #: Columns of the encounter table in words, with UCUM units (Strack et al. 2014, Table 1).

@@ -1,0 +1,22 @@
+"""``osler train|predict|evaluate TASK``: the option contract shared by every task."""
+
+from __future__ import annotations
+
+import pytest
+
+from cli_run import run_osler
+from osler.pipelines.registry import task_names
+
+
+@pytest.mark.parametrize("task", task_names())
+def test_predict_refuses_a_second_data_option_for_every_task(task, tmp_path, capsys):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("x\n")
+    second.write_text("y\n")
+    model = tmp_path / "model"
+    model.mkdir()
+    code, err = run_osler(["predict", task, "--model", str(model), "--data", str(first),
+                           "--data", str(second), "--out", str(tmp_path / "out.csv")], capsys)
+    assert code == 2
+    assert "--data" in err and "2 times" in err and "one --data PATH" in err
+    assert not (tmp_path / "out.csv").exists()

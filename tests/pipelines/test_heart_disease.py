@@ -1,0 +1,151 @@
+"""Task heart-disease on small made-up site files."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from tabular_synth import write_heart
+
+from osler.errors import DataError, ModelError
+from osler.models.persist import TRAINING_ROWS, load_model
+from osler.pipelines.heart_disease import TASK
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:X does not have valid feature names:UserWarning")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n"])
+def test_an_empty_file_is_refused_by_name_as_readmission_does(tmp_path, text):
+    empty = tmp_path / "processed.empty.data"
+    empty.write_text(text)
+    with pytest.raises(DataError, match=r"processed.empty.data: no usable row \(0 skipped; rows "
+                                        "must hold 13 or 14 comma-separated values"):
+        TASK.load([empty], None)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A model trained on made-up site 'alpha'; a made-up site 'beta' to evaluate on."""
+    folder = tmp_path_factory.mktemp("heart")
+    alpha = write_heart(folder / "a", seed=1, site="alpha")
+    beta = write_heart(folder / "b", seed=2, site="beta")
+    TASK.train([alpha], outcomes=None, model_dir=folder / "model")
+    return folder / "model", alpha, beta
+
+
+def test_the_training_file_under_another_name_is_refused(trained, tmp_path):
+    model, alpha, _ = trained
+    copy = tmp_path / "copy.csv"          # site 'copy': every id differs from training's
+    shutil.copy(alpha, copy)
+    with pytest.raises(DataError, match=r"every row of \['\S*copy.csv'\] was used to train this "
+                                        r"model \(0 rows of patients used in training and 150 "
+                                        r"rows identical to a training row\)"):
+        TASK.evaluate(model, [copy], report=tmp_path / "card.html", n_boot=5)
+    assert not (tmp_path / "card.html").exists()
+
+
+def test_training_rows_pasted_into_another_file_are_left_out_and_counted(trained, tmp_path):
+    model, alpha, beta = trained
+    mixed = tmp_path / "processed.gamma.data"
+    pasted = alpha.read_text().splitlines()[:12]
+    # the same rows written another way: '?' as '-9', '63.0' as '63', no 'num' column ...
+    pasted[0] = ",".join(v.replace("?", "-9") for v in pasted[0].split(",")[:13])
+    pasted[1] = ",".join(str(int(float(v))) if v.endswith(".0") else v
+                         for v in pasted[1].split(","))
+    mixed.write_text(beta.read_text() + "\n".join(pasted[1:]) + "\n")
+    summary = TASK.evaluate(model, [mixed], report=tmp_path / "card.html", n_boot=5)
+    assert summary.startswith("heart-disease: 150 rows (11 left out: seen in training)")
+    notes = _card_section(tmp_path / "card.json", "Notes")["note"]
+    assert "0 rows of patients used in training and 11 rows identical to a training row" in notes
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    assert provenance["training data"]["files"] == ["processed.alpha.data"]
+    assert provenance["evaluation data"]["files"] == ["processed.gamma.data"]
+    assert provenance["evaluation data"]["rows evaluated"] == 150
+    assert provenance["left out as seen in training"] == {
+        "rows of patients trained on": 0, "rows identical to a training row": 11,
+        "rows compared by content": "yes"}
+    assert "<h2>Provenance</h2>" in (tmp_path / "card.html").read_text()
+    assert TASK.load([mixed], None).content[150] == TASK.load([alpha], None).content[1]
+    label_free = tmp_path / "processed.delta.data"
+    label_free.write_text(pasted[0] + "\n")
+    assert TASK.load([label_free], None).content[0] == TASK.load([alpha], None).content[0]
+
+
+def test_content_digests_hold_no_value_and_differ_with_any_attribute(trained, tmp_path):
+    model, alpha, _ = trained
+    saved = json.loads((model / TRAINING_ROWS).read_text())
+    rows = TASK.load([alpha], None)
+    assert set(saved) == {"digests"} and set(saved["digests"]) == set(rows.content)
+    assert all(re.fullmatch("[0-9a-f]{16}", d) for d in saved["digests"])
+    line = alpha.read_text().splitlines()[0].split(",")
+    line[4] = str(float(line[4]) + 1)                 # cholesterol one higher
+    other = tmp_path / "processed.other.data"
+    other.write_text(",".join(line) + "\n")
+    assert TASK.load([other], None).content[0] not in saved["digests"]
+
+
+def test_the_manifest_vouches_for_the_digests_file(trained, tmp_path):
+    model, _, beta = trained
+    manifest = json.loads((model / "manifest.json").read_text())
+    assert TRAINING_ROWS in manifest["files"]
+    changed = tmp_path / "changed"
+    shutil.copytree(model, changed)
+    (changed / TRAINING_ROWS).write_text('{"digests": []}')
+    with pytest.raises(ModelError, match=f"{TRAINING_ROWS} is not the file its manifest "
+                                         "recorded"):
+        TASK.evaluate(changed, [beta], report=tmp_path / "x.html", n_boot=5)
+    (changed / TRAINING_ROWS).unlink()
+    with pytest.raises(ModelError, match="changed, truncated or missing"):
+        TASK.evaluate(changed, [beta], report=tmp_path / "x.html", n_boot=5)
+
+
+def test_a_model_saved_before_digests_still_loads_and_says_so(trained, tmp_path):
+    model, _, beta = trained
+    old = tmp_path / "old"
+    shutil.copytree(model, old)
+    (old / TRAINING_ROWS).unlink()
+    manifest = json.loads((old / "manifest.json").read_text())
+    del manifest["files"][TRAINING_ROWS]
+    for kept_later in ("training_data", "threshold_rule"):
+        del manifest["extra"][kept_later]
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    assert load_model(old, "heart-disease").training_rows is None
+    TASK.evaluate(old, [beta], report=tmp_path / "card.html", n_boot=5)
+    notes = _card_section(tmp_path / "card.json", "Notes")["note"]
+    assert "saved without digests of its training rows" in notes
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    assert provenance["training data"].startswith("not recorded")
+    assert provenance["decision threshold"]["rule"].startswith("not recorded")
+    assert provenance["left out as seen in training"]["rows compared by content"] == "no"
+
+
+@pytest.mark.shared_data
+def test_a_renamed_copy_of_cleveland_is_refused(shared_data, tmp_path):
+    cleveland = shared_data / "heart-disease" / "processed.cleveland.data"
+    TASK.train([cleveland], outcomes=None, model_dir=tmp_path / "m")
+    shutil.copy(cleveland, tmp_path / "copy.csv")
+    with pytest.raises(DataError, match="303 rows identical to a training row"):
+        TASK.evaluate(tmp_path / "m", [tmp_path / "copy.csv"], report=tmp_path / "r.html",
+                      n_boot=5)
+    hungarian = shared_data / "heart-disease" / "processed.hungarian.data"
+    assert "294 rows, AUROC" in TASK.evaluate(tmp_path / "m", [hungarian],
+                                              report=tmp_path / "r.html", n_boot=5)
+
+
+def _card_section(card_json, heading):
+    return next(s for s in json.loads(card_json.read_text())["sections"]
+                if s["heading"] == heading)
+
+
+def test_explained_missing_values_are_null_in_json_and_missing_in_words(trained, tmp_path):
+    model, _, beta = trained
+    evidence = tmp_path / "evidence.jsonl"
+    TASK.predict(model, beta, tmp_path / "p.csv", explain=evidence, top_k=30)
+    items = [e for line in evidence.read_text().splitlines()
+             for e in json.loads(line)["evidence"] if e["detail"] == "ca"]
+    missing = [e for e in items if e["value"] is None]
+    assert missing and all(e["value_text"] == "missing" for e in missing)
+    assert all(e["value_text"] == f"{e['value']:.4g}" for e in items if e["value"] is not None)

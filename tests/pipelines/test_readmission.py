@@ -1,0 +1,112 @@
+"""Task readmission on small made-up encounter tables: inputs with no usable row, and
+category levels chosen from the training patients only."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from tabular_synth import write_readmission
+
+from osler.errors import DataError
+from osler.pipelines.readmission import TASK
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:X does not have valid feature names:UserWarning")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A readmission model on 400 made-up encounters, and its data file."""
+    folder = tmp_path_factory.mktemp("readmission")
+    data = write_readmission(folder / "d")
+    TASK.train([data], outcomes=None, model_dir=folder / "model")
+    return folder / "model", data
+
+
+def _header_only(data, path):
+    pd.read_csv(data).head(0).to_csv(path, index=False)
+    return path
+
+
+def _only_death_or_hospice(data, path):
+    rows = pd.read_csv(data).head(4)
+    rows["discharge_disposition_id"] = [11, 13, 19, 21]
+    rows.to_csv(path, index=False)
+    return path
+
+
+def _each_command(model, path, tmp_path):
+    yield lambda: TASK.predict(model, path, tmp_path / "p.csv")
+    yield lambda: TASK.evaluate(model, [path], report=tmp_path / "c.html", n_boot=5)
+    yield lambda: TASK.train([path], outcomes=None, model_dir=tmp_path / "m")
+
+
+def test_a_header_only_file_is_refused_by_name_in_every_command(trained, tmp_path):
+    model, data = trained
+    empty = _header_only(data, tmp_path / "empty.csv")
+    for command in _each_command(model, empty, tmp_path):
+        with pytest.raises(DataError, match=r"file \S*empty.csv: no usable row; it holds a "
+                                            "header and no data row"):
+            command()
+    assert not (tmp_path / "p.csv").exists() and not (tmp_path / "c.html").exists()
+
+
+def test_a_file_of_deaths_and_hospice_only_says_why_each_row_went(trained, tmp_path):
+    model, data = trained
+    dead = _only_death_or_hospice(data, tmp_path / "dead.csv")
+    for command in _each_command(model, dead, tmp_path):
+        with pytest.raises(DataError) as caught:
+            command()
+        message = str(caught.value)
+        assert "dead.csv: no usable row; 4 of 4 rows skipped" in message
+        assert "discharged to death or hospice" in message and "and 1 more" in message
+        assert "was used to train" not in message
+
+
+def test_an_unusable_file_beside_a_good_one_is_still_named(trained, tmp_path):
+    model, data = trained
+    empty = _header_only(data, tmp_path / "empty.csv")
+    with pytest.raises(DataError, match="empty.csv: no usable row"):
+        TASK.load([data, empty], None)
+
+
+def test_category_levels_come_from_the_training_patients_only(tmp_path):
+    """A level seen only among held-out patients must not become a feature: choosing the
+    levels from every row would let the held-out fifth shape the model."""
+    data = write_readmission(tmp_path / "d")
+    frame = pd.read_csv(data)
+    held_out = ~TASK.develop_mask(frame["patient_nbr"].astype(str).to_numpy())
+    assert held_out.sum() > 20
+    frame.loc[held_out, "medical_specialty"] = "OnlyInHeldOut"
+    frame.to_csv(data, index=False)
+    TASK.train([data], outcomes=None, model_dir=tmp_path / "model")
+    manifest = json.loads((tmp_path / "model" / "manifest.json").read_text())
+    assert manifest["extra"]["vocabulary"]["medical_specialty"] == ["a", "b", "c"]
+    assert not any("OnlyInHeldOut" in name for name in manifest["feature_names"])
+    assert "AUROC" in TASK.evaluate(tmp_path / "model", [data], report=tmp_path / "card.html",
+                                    n_boot=5)
+    TASK.train([data], outcomes=None, model_dir=tmp_path / "final", held_out=0)
+    final = json.loads((tmp_path / "final" / "manifest.json").read_text())
+    assert "OnlyInHeldOut" in final["extra"]["vocabulary"]["medical_specialty"]
+
+
+def test_the_card_says_what_the_model_was_trained_and_evaluated_on(trained, tmp_path):
+    model, data = trained
+    manifest = json.loads((model / "manifest.json").read_text())
+    TASK.evaluate(model, [data], report=tmp_path / "card.html", n_boot=5)
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    trained_on = provenance["training data"]
+    assert trained_on["files"] == [data.name] and "/" not in str(provenance["evaluation data"])
+    assert trained_on["patients trained on"] == len(manifest["extra"]["train_patients"])
+    evaluated = provenance["evaluation data"]
+    assert trained_on["rows trained on"] + trained_on["rows held out"] == evaluated["rows usable"]
+    left_out = provenance["left out as seen in training"]
+    assert left_out["rows of patients trained on"] == trained_on["rows trained on"]
+    assert evaluated["rows evaluated"] == trained_on["rows held out"]
+    assert left_out["rows compared by content"] == "no"      # ids are the patients' own
+    assert provenance["training data fingerprint (SHA-256)"] == manifest["fingerprint"]
+    assert provenance["decision threshold"]["value"] == 0.5
+    assert "not tuned" in provenance["decision threshold"]["rule"]
+    assert provenance["library versions"] == manifest["versions"]
