@@ -153,3 +153,12 @@ def test_a_lone_document_reference_joins_its_patient_without_erasing_demographic
         rec = store.patient(patient["id"])
     assert rec.birth_date.isoformat() == patient["birthDate"]
     assert "No fever." in [getattr(e, "text", None) for e in rec.events]
+
+
+def test_python_dash_m_osler_is_the_osler_command():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "osler", "--help"], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.startswith("Usage: osler")
