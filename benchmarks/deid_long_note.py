@@ -1,11 +1,15 @@
 """De-identification time against note length: one made-up discharge summary repeated.
 
     .venv/bin/python benchmarks/deid_long_note.py [--copies 25 50 100]
+    .venv/bin/python benchmarks/deid_long_note.py --runs 5000 10000 20000
+
 
 Times ``osler.privacy.deid.deidentify_text`` (rules + bundled tagger, tag profile) on one note
 made of N copies of a made-up summary (no real data), and Presidio's pattern analyzer on the
 same note in the same run as the peer. Time that grows with the square of the length shows as
-seconds per 10 KB rising with N; linear work keeps it flat.
+seconds per 10 KB rising with N; linear work keeps it flat. ``--runs`` times degenerate text
+instead (one shape repeated: spaces, '-1', dots, capitals, base64), where a regex that lets
+two runs trade characters grows with the square of the run.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ Follow up with Dr. Pemberton at Lochmoor Clinic on 3/23/2021. Email: zq@example.
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--copies", type=int, nargs="+", default=[25, 50, 100])
+    ap.add_argument("--runs", type=int, nargs="+", default=None,
+                    help="time degenerate runs of these lengths instead")
     args = ap.parse_args()
     from deid_physionet import presidio_pattern_analyzer
 
@@ -43,6 +49,8 @@ def main() -> None:
     presidio = presidio_pattern_analyzer()
     deidentify_text(SUMMARY, key, profile="tag")   # load the tagger and the lexicons
     presidio(SUMMARY)
+    if args.runs:
+        return _degenerate(args.runs, key, presidio)
     print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
           f"{len(SUMMARY)} chars per copy")
     print("copies | chars | osler s | osler s per 10 KB | presidio s | osler / presidio")
@@ -56,6 +64,27 @@ def main() -> None:
         peer = time.perf_counter() - t0
         print(f"{n} | {len(note)} | {osler:.2f} | {osler / len(note) * 10_000:.2f} | "
               f"{peer:.2f} | x{osler / peer:.1f}")
+
+
+_SHAPES = {"spaces": " ", "-1": "-1", "dots": ".", "capitals": "AB ", "word, ": "Smith, ",
+           "base64": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODkrLw=="}
+
+
+def _degenerate(lengths: list[int], key, presidio) -> None:
+    from osler.privacy.deid import deidentify_text
+
+    print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, degenerate runs")
+    print("shape | chars | osler s | presidio s")
+    for name, unit in _SHAPES.items():
+        for n in lengths:
+            text = "x" + (unit * (n // len(unit) + 1))[:n]   # a word first: labels look back
+            t0 = time.perf_counter()
+            deidentify_text(text, key, profile="tag")
+            osler = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            presidio(text)
+            peer = time.perf_counter() - t0
+            print(f"{name} | {n} | {osler:.2f} | {peer:.2f}", flush=True)
 
 
 if __name__ == "__main__":
