@@ -162,3 +162,14 @@ def test_python_dash_m_osler_is_the_osler_command():
     out = subprocess.run([sys.executable, "-m", "osler", "--help"], capture_output=True,
                          text=True, check=True).stdout
     assert out.startswith("Usage: osler")
+
+
+def test_task_commands_name_their_tasks_in_help():
+    from click.testing import CliRunner
+
+    from osler.cli import cli
+    from osler.pipelines.registry import task_names
+
+    for command in ("train", "predict", "evaluate"):
+        compact = "".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert "{" + "|".join(task_names()) + "}" in compact

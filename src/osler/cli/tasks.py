@@ -18,6 +18,9 @@ __all__ = ["evaluate", "predict", "train"]
 class _TaskName(click.ParamType):
     name = "task"
 
+    def get_metavar(self, param, ctx=None):  # noqa: ANN001 - click's signature (ctx: 8.2+)
+        return "{" + "|".join(task_names()) + "}"
+
     def convert(self, value, param, ctx):  # noqa: ANN001 - click's signature
         names = task_names()
         if value not in names:
