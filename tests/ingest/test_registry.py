@@ -49,3 +49,15 @@ def test_prose_without_an_extension_is_not_claimed(tmp_path):
     path = tmp_path / "p1"
     path.write_text("Seen today, alert, oriented.\n", encoding="utf-8")
     assert detect(path) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Patient ID,Age,Sex,Outcome\n1,63,M,0\n2,70,F,1\n",            # names with spaces
+    "Report No.\tConcept\tSentence\tNegation\n1\tfever\tNo fever.\tNegated\n",
+    "no\t\t[PREN]\nnot\t\t[PREN]\n",                                 # an empty column
+])
+def test_a_table_with_unusual_column_names_is_not_a_note(tmp_path, text):
+    # Stored as one note, a table would put many people's rows in one made-up patient.
+    path = tmp_path / "outcomes.txt"
+    path.write_text(text, encoding="utf-8")
+    assert detect(path) is None

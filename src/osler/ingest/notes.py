@@ -34,7 +34,6 @@ _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", 
 # Headers of data files that travel as .txt (PhysioNet 2012 outcomes), even with no rows yet.
 _DATA_HEADERS = (b"RecordID,",)
 # A column name has no spaces: "Seen today, alert" is prose, "RecordID,SOFA" a header.
-_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.%/()-]*")
 _BOM = b"\xef\xbb\xbf"
 _NOTE_FIELDS = {"id", "patient", "text", "time", "author_role", "type", "encounter"}
 
@@ -72,9 +71,21 @@ def sniff_notes(path: Path, head: bytes) -> bool:
     return False
 
 
+_NUMBER_WORD = re.compile(r"(?<![\w.])\d+(?:[.,/:]\d+)*(?![\w.])")
+
+
+def _header(fields: list[str]) -> bool:
+    """Whether ``fields`` can be a header: at least two short names without a number among
+    their words ("HR 88" is a value), the line not ending as a sentence does."""
+    return (len(fields) >= 2 and all(len(f.strip()) <= 40 and not _NUMBER_WORD.search(f)
+                                     for f in fields)
+            and not fields[-1].strip().endswith((".", "!", "?")))
+
+
 def _is_table(head: bytes) -> bool:
-    """A known data header (PhysioNet outcomes), or a header of column names followed by rows
-    with as many columns. Commas alone prove nothing: prose has them too."""
+    """A known data header (PhysioNet outcomes), or a header of short column names (any
+    characters, empty ones too; the line not ending as a sentence) followed by rows with as
+    many columns. Commas alone prove nothing: prose has them too."""
     if head.startswith(_DATA_HEADERS):
         return True
     lines = head.decode("utf-8", errors="replace").splitlines()
@@ -83,7 +94,7 @@ def _is_table(head: bytes) -> bool:
     rows = [line for line in lines[1:] if line.strip()]
     for delimiter in (",", "|", "\t"):
         header = next(csv.reader(lines[:1], delimiter=delimiter), [])
-        if len(header) >= 3 and all(_COLUMN_NAME.fullmatch(col) for col in header) and rows \
+        if _header(header) and rows \
                 and all(len(r) == len(header) for r in csv.reader(rows, delimiter=delimiter)):
             return True
     return False
