@@ -67,3 +67,29 @@ def test_annotate_names_a_patient_not_in_the_store(db, tmp_path, capsys, extract
                            "nobody"], capsys)
     assert code == 3 and "no patient with id 'nobody'" in err
     assert _conditions(db) == [("p1", "Fever", "refuted")]
+
+
+def test_annotate_never_removes_a_source_row_whose_record_starts_with_nlp(db, tmp_path, capsys,
+                                                                          extractor):
+    from osler.store import open_store
+
+    # a note whose own id starts with "nlp:" (found in review: it was deleted with the
+    # derived events)
+    _ingest(db, tmp_path, [{"id": "nlp:7", "patient": "p1", "text": "No fever. Has cough."}])
+    for _ in range(2):
+        code, err = run_osler(["nlp", "annotate", "--db", db], capsys)
+        assert code == 0, err
+    with open_store(db) as store:
+        assert store.query("SELECT count(*) AS n FROM note")[0]["n"] == 1
+    assert _conditions(db) == [("p1", "Cough", "confirmed"), ("p1", "Fever", "refuted")]
+
+
+def test_derived_rows_are_recognised_by_their_remade_id():
+    from osler.nlp.timeline import derived_by_nlp
+    from osler.record import event_id
+
+    good = event_id("nlp", "n:1", 3, 8, "386661006")
+    assert derived_by_nlp(good, "nlp:n:1:3-8", "386661006")
+    assert not derived_by_nlp("Condition/abc", "nlp:n:1:3-8", "386661006")
+    assert not derived_by_nlp(good, "nlp:7", "386661006")
+    assert not derived_by_nlp(good, None, "386661006")

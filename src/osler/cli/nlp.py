@@ -159,8 +159,8 @@ def annotate(patient_ids: tuple[str, ...], db: str | None) -> None:
     with open_store(resolve_db(db)) as store:
         report = annotate_store(store, patient_ids or None)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.events.items())) or "no events"
-    click.echo(f"{report.notes} notes of {report.patients} patients annotated: {kinds}",
-               err=True)
+    click.echo(f"{report.notes} notes of {report.patients} patients annotated: {kinds}; "
+               f"{report.removed} earlier NLP events the notes no longer give removed", err=True)
     for pid in report.missing:
         click.echo(f"no patient with id {pid!r} in the store", err=True)
     if report.missing:

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from osler.nlp.concepts import Mention
 from osler.record import Condition, Event, Medication, Note, Procedure, Provenance, event_id
 
-__all__ = ["NLP_SOURCE", "annotate_record", "concept_features", "mention_events"]
+__all__ = ["NLP_SOURCE", "annotate_record", "concept_features", "derived_by_nlp",
+           "mention_events", "note_events"]
 
 #: ``Provenance.record`` prefix of events derived from notes by NLP.
 NLP_SOURCE = "nlp"
@@ -81,6 +82,27 @@ def concept_features(events: Iterable[Event], *, at: datetime,
     return dict(sorted(counts.items()))
 
 
+def note_events(notes: list[Note], extractor) -> list[Event]:
+    """The coded events of the mentions that ``extractor`` finds in ``notes``."""
+    notes = [n for n in notes if n.text]
+    found = extractor.extract_many(n.text for n in notes)
+    return [ev for note, mentions in zip(notes, found) for ev in mention_events(note, mentions)]
+
+
+def derived_by_nlp(row_id: str, source_record: str | None, code: str | None) -> bool:
+    """Whether a stored event row is one that :func:`mention_events` made: its source record
+    names a note and a span, and its id is the one made from them (a source's own record that
+    merely starts with ``nlp:`` is not)."""
+    if not source_record or not source_record.startswith(NLP_SOURCE + ":"):
+        return False
+    head, _, span = source_record.rpartition(":")
+    start, _, end = span.partition("-")
+    if not (start.isdigit() and end.isdigit()):
+        return False
+    note_id = head[len(NLP_SOURCE) + 1:]
+    return row_id == event_id("nlp", note_id, int(start), int(end), code)
+
+
 def annotate_record(record, extractor) -> object:
     """``record`` with the coded events of all its notes appended (a new, frozen record).
 
@@ -91,8 +113,6 @@ def annotate_record(record, extractor) -> object:
     extractor : ConceptExtractor
         The NLP pipeline to run over the notes.
     """
-    notes = [e for e in record.events if isinstance(e, Note) and e.text]
-    found = extractor.extract_many([n.text for n in notes])
-    events = [ev for note, mentions in zip(notes, found) for ev in mention_events(note, mentions)]
+    events = note_events([e for e in record.events if isinstance(e, Note)], extractor)
     known = {e.id for e in record.events}
     return record.with_events(e for e in events if e.id not in known)

@@ -4,7 +4,8 @@ Each patient's notes are read from the store, run through the concept extractor 
 coded mentions written back as events (a negated finding as a refuted Condition, a stopped
 drug never as a medication taken; see :mod:`osler.nlp.timeline`). A patient's NLP events are
 replaced whole on every run, in one transaction with the write, so that re-running after a
-rule change leaves no mention the new rules no longer find.
+rule change, or after a note was removed, leaves no mention the notes no longer give. Only rows
+that NLP made are removed: their ids are re-made from their source record and checked.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from osler.nlp.timeline import NLP_SOURCE, mention_events
+from osler.nlp.timeline import NLP_SOURCE, derived_by_nlp, note_events
 from osler.record import Note, PatientRecord
 
 __all__ = ["AnnotateReport", "annotate_store"]
+
+#: The tables :func:`osler.nlp.timeline.mention_events` writes to.
+_DERIVED_TABLES = ("condition_occurrence", "drug_exposure", "procedure_occurrence")
 
 
 @dataclass
@@ -26,40 +30,63 @@ class AnnotateReport:
     patients: int = 0
     notes: int = 0
     events: Counter[str] = field(default_factory=Counter)
+    removed: int = 0                                    # NLP events the notes no longer give
     missing: list[str] = field(default_factory=list)   # asked-for ids not in the store
 
 
 def annotate_store(store, patient_ids: Iterable[str] | None = None, *, extractor=None,
                    batch: int = 50) -> AnnotateReport:
     """Extract the concepts of every stored note (or of ``patient_ids``' notes) and store
-    them as events of their patients' timelines; return what was done."""
+    them as events of their patients' timelines; return what was done. Without
+    ``patient_ids``, patients whose notes are gone but whose NLP events remain are visited
+    too."""
     if extractor is None:
         from osler.nlp.concepts import ConceptExtractor
 
         extractor = ConceptExtractor()
-    wanted = list(patient_ids) if patient_ids is not None else _patients_with_notes(store)
+    derived = _derived_rows(store, None if patient_ids is None else list(patient_ids))
+    wanted = (list(patient_ids) if patient_ids is not None
+              else sorted(set(_patients_with_notes(store)) | set(derived)))
     report = AnnotateReport()
-    pending: list[PatientRecord] = []
+    pending: list[tuple[PatientRecord, set[str]]] = []
     for pid in wanted:
         record = store.patient(pid)
         if record is None:
             report.missing.append(pid)
             continue
         notes = [e for e in record.events if isinstance(e, Note) and e.text]
-        found = extractor.extract_many(n.text for n in notes)
-        events = [ev for note, mentions in zip(notes, found)
-                  for ev in mention_events(note, mentions)]
+        events = note_events(notes, extractor)
         report.patients += 1
         report.notes += len(notes)
         report.events.update(getattr(e.kind, "value", e.kind) for e in events)
-        pending.append(PatientRecord(patient_id=pid, provenance=record.provenance,
-                                     events=tuple(events)))
+        stale = derived.get(pid, set()) - {e.id for e in events}
+        report.removed += len(stale)
+        pending.append((PatientRecord(patient_id=pid, provenance=record.provenance,
+                                      events=tuple(events)), stale))
         if len(pending) >= batch:
-            store.replace_derived(pending, NLP_SOURCE + ":")
+            _flush(store, pending)
             pending = []
-    if pending:
-        store.replace_derived(pending, NLP_SOURCE + ":")
+    _flush(store, pending)
     return report
+
+
+def _flush(store, pending: list[tuple[PatientRecord, set[str]]]) -> None:
+    if pending:
+        store.write_replacing([r for r, _ in pending],
+                              [i for _, stale in pending for i in stale])
+
+
+def _derived_rows(store, patient_ids: list[str] | None) -> dict[str, set[str]]:
+    """Ids of the stored rows NLP made, by patient (all patients, or ``patient_ids``)."""
+    out: dict[str, set[str]] = {}
+    where = "source_record LIKE ?" + ("" if patient_ids is None else " AND person_id = ANY(?)")
+    params = (NLP_SOURCE + ":%",) + (() if patient_ids is None else (patient_ids,))
+    for table in _DERIVED_TABLES:
+        for row in store.query(f"SELECT event_id, person_id, source_record, code FROM {table} "
+                               f"WHERE {where}", params):
+            if derived_by_nlp(row["event_id"], row["source_record"], row["code"]):
+                out.setdefault(row["person_id"], set()).add(row["event_id"])
+    return out
 
 
 def _patients_with_notes(store) -> list[str]:

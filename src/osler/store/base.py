@@ -128,19 +128,15 @@ class Store(abc.ABC):
                               (moved,))
         return summary
 
-    def replace_derived(self, records: list[PatientRecord], source_prefix: str) -> WriteSummary:
-        """Store ``records`` after deleting, in the same transaction, every stored event of
-        their patients whose ``source_record`` starts with ``source_prefix``: events derived
-        from other events (NLP mentions of notes) are re-derived whole, so one that a newer
-        derivation no longer finds does not stay behind."""
-        if not source_prefix or any(ch in source_prefix for ch in "%_\\"):
-            raise StoreError("The 'source_prefix' parameter must be a non-empty prefix without "
-                             f"'%', '_' or backslash; got {source_prefix!r}")
-        ids = sorted({r.patient_id for r in records})
+    def write_replacing(self, records: list[PatientRecord], remove: Iterable[str]) -> WriteSummary:
+        """Delete the event rows whose ids are in ``remove``, then store ``records``, in one
+        transaction: events derived from others (NLP mentions of notes) are re-derived whole,
+        so one that a newer derivation no longer finds does not stay behind."""
+        remove = sorted(set(remove))
         with self.transaction():
-            for table in EVENT_TABLES:
-                self._execute(f"DELETE FROM {table} WHERE person_id = ANY(?) AND "
-                              "source_record LIKE ?", (ids, source_prefix + "%"))
+            if remove:
+                for table in EVENT_TABLES:
+                    self._execute(f"DELETE FROM {table} WHERE event_id = ANY(?)", (remove,))
             return self.write(records)
 
     def _merged_persons(self, batch: list[PatientRecord]) -> dict[str, tuple]:
