@@ -41,7 +41,9 @@ CASES = [
     ("Pt refused heparin.", "heparin", "Negated", "Recent", "Patient"),
     ("Metformin discontinued.", "metformin", "Negated", "Recent", "Patient"),
     ("Stopped warfarin due to bleeding.", "warfarin", "Negated", "Recent", "Patient"),
-    ("Hold lisinopril for low BP.", "lisinopril", "Negated", "Recent", "Patient"),
+    # found in review: a hold parameter and a continued drug are given
+    ("Hold metoprolol for SBP < 90", "metoprolol", "Affirmed", "Recent", "Patient"),
+    ("Continues to receive heparin", "heparin", "Affirmed", "Recent", "Patient"),
     ("Heparin held, warfarin started.", "warfarin", "Affirmed", "Recent", "Patient"),
     ("Unable to stop vomiting.", "vomiting", "Affirmed", "Recent", "Patient"),
     ("His fever has resolved after tylenol.", "tylenol", "Affirmed", "Recent", "Patient"),
@@ -63,6 +65,16 @@ CASES = [
     ("Wife reports patient had seizure.", "seizure", "Affirmed", "Recent", "Patient"),
     ("father - MI age 60", "mi", "Affirmed", "Recent", "Other"),
     ("Several years ago she had a seizure.", "seizure", "Affirmed", "Historical", "Patient"),
+    ("His mother reports she had breast cancer.", "breast cancer", "Affirmed", "Recent",
+     "Other"),
+    ("Maternal aunt, she had breast cancer at 40.", "breast cancer", "Affirmed", "Recent",
+     "Other"),
+    # a line break after an open line runs on (found in review)
+    ("Pt denies any\nchest pain.", "chest pain", "Negated", "Recent", "Patient"),
+    ("No evidence of\npneumonia.", "pneumonia", "Negated", "Recent", "Patient"),
+    ("Patient denies fever\nand chills", "chills", "Negated", "Recent", "Patient"),
+    ("Possible\npneumonia on CXR.", "pneumonia", "Possible", "Recent", "Patient"),
+    ("Mother with history of\ndiabetes", "diabetes", "Affirmed", "Historical", "Other"),
     # history
     ("s/p appendectomy.", "appendectomy", "Affirmed", "Historical", "Patient"),
     ("pt s/p cholecystectomy 2019.", "cholecystectomy", "Affirmed", "Historical", "Patient"),
@@ -97,6 +109,30 @@ def test_an_allergen_is_flagged_and_never_a_medication_taken(extractor):
     taken = [e.coding.display for e in mention_events(note, mentions.values())
              if isinstance(e, Medication)]
     assert taken == ["metformin"]
+
+
+@pytest.mark.parametrize("note", ["Pt has seasonal allergies. Takes aspirin daily.",
+                                  "No allergies. On aspirin.",
+                                  "Patient is allergic to penicillin and takes aspirin daily",
+                                  "Intolerant to statins, on aspirin",
+                                  "ALLERGIES: heparin\n\nHe takes aspirin."])
+def test_a_drug_taken_near_an_allergy_is_not_an_allergen(extractor, note):
+    (aspirin,) = [m for m in extractor.extract(note) if m.text == "aspirin"]
+    assert not aspirin.allergen
+
+
+def test_a_wrapped_sentence_in_a_long_paragraph_is_not_cut_at_a_line_break(extractor,
+                                                                            monkeypatch):
+    import osler.nlp.concepts as concepts
+
+    line = "The patient was seen on the ward this morning and examined in detail by the team.\n"
+    note = (line * 48 + "He firmly denies any chest pain or\nfever and is comfortable.\n"
+            + line * 10)
+    assert len(note) > concepts.CHUNK_CHARS
+    pieces = [(m.text, m.assertion.negation) for m in extractor.extract(note)]
+    monkeypatch.setattr(concepts, "CHUNK_CHARS", 10**9)
+    assert pieces == [(m.text, m.assertion.negation) for m in extractor.extract(note)]
+    assert pieces == [("chest pain", "Negated"), ("fever", "Negated")]
 
 
 def test_a_long_note_read_in_pieces_gives_what_the_whole_note_gives(extractor, monkeypatch):

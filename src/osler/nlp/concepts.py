@@ -22,12 +22,15 @@ __all__ = ["ConceptExtractor", "Mention"]
 
 # Runs of spaces, tabs and the Unicode spaces of pasted text (no-break, thin, figure spaces).
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-#: Notes longer than this many characters are read in pieces cut at blank lines (else line
-#: breaks, else sentence ends): ConText compares every modifier with every concept of a text,
-#: so a whole long note costs the square of its length.
+#: Notes longer than this many characters are read in pieces cut at blank lines, else at a
+#: sentence's end (at a line end first), else at line breaks: ConText compares every modifier
+#: with every concept of a text, so a whole long note costs the square of its length. A
+#: wrapped sentence is cut at a bare line break only when nothing better is in reach.
 CHUNK_CHARS = 4000
-_CUTS = (re.compile(r"\n[ \t\r\f\v]*\n"), re.compile(r"\n"), re.compile(r"[.!?][ \t]+(?=[A-Z])"))
+_CUTS = (re.compile(r"\n[ \t\r\f\v]*\n"), re.compile(r"[.!?][ \t\r\f\v]*\n"),
+         re.compile(r"[.!?][ \t]+(?=[A-Z])"), re.compile(r"\n"))
 _ALLERGY_SECTIONS = {"allergies", "allergy"}
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _HISTORY_SECTIONS = {"past_medical_history", "past_surgical_history", "history_of_present_illness"}
 _FAMILY_SECTIONS = {"family_history"}
 
@@ -145,7 +148,7 @@ class ConceptExtractor:
             where = own or (section if not _under_header(doc, ent) else None)
             start = offset + index[ent.start_char]
             end = offset + index[ent.end_char - 1] + 1
-            allergen = ent.label_ == "MEDICATION" and (where in _ALLERGY_SECTIONS or any(
+            allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent) or any(
                 m.category in FLAG_CATEGORIES for m in ent._.modifiers))
             out.append(Mention(start, end, text[start:end], ent.label_.lower(),
                                entry.coding if entry else None,
@@ -153,6 +156,18 @@ class ConceptExtractor:
         sections = getattr(doc._, "sections", None) or []
         last = next((sec.category for sec in reversed(sections) if sec.category), None)
         return last or section
+
+
+def _in_allergy_list(doc, ent) -> bool:
+    """Whether ``ent`` is in the paragraph under an allergies header ("ALLERGIES: aspirin,
+    heparin"); a blank line ends the list, whatever section the sectionizer runs on."""
+    header = next((sec for sec in reversed(getattr(doc._, "sections", None) or [])
+                   if sec.category and sec.title_end is not None and sec.title_end <= ent.start),
+                  None)
+    if header is None or header.category not in _ALLERGY_SECTIONS:
+        return False
+    between = doc.text[doc[header.title_end - 1].idx:ent.start_char] if header.title_end else ""
+    return _BLANK_LINE.search(between) is None
 
 
 def _under_header(doc, ent) -> bool:

@@ -21,6 +21,15 @@ _SENTENCE_END = {".", "!", "?"}
 #: A line shorter than this many characters ends its sentence at the line break.
 SHORT_LINE = 40
 _BULLETS = {"-", "*", "\u2022"}
+#: Words (and marks) that leave a line open: the sentence runs on to the next line.
+_ENDS_OPEN = frozenset(""", : ; - / & + of for with without w/ w/o to in on at by from and or nor
+any the a an his her their its no not denies denied deny denying negative positive possible
+possibly probable probably likely suspected suspicious concern concerning history h/o hx
+evidence r/o rule ruled versus vs than as is are was were be been being has have had who which
+that including includes include consistent signs symptoms free status post s/p""".split())
+#: Words that open a line as the continuation of the one before.
+_OPENS_AS_CONTINUATION = frozenset("""and or nor with without of for to in on at by from as than
+versus vs which who that including""".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +78,9 @@ def sentence_starts(doc) -> list[int]:
 
     A line break ends a sentence after a short line (under :data:`SHORT_LINE` characters:
     "no fever\ncough x3 days", "Pt denies cp\nc/o sob"), where a note is a list of short
-    statements; a long line is prose wrapped at a fixed width and runs on.
+    statements, unless the line ends open (a comma, a colon, "of", "any", "denies",
+    "possible" ...) or the next one opens as a continuation ("and", "with" ...): "No evidence
+    of\npneumonia" runs on. A long line is prose wrapped at a fixed width and runs on.
     """
     starts = []
     line_start = 0
@@ -77,7 +88,9 @@ def sentence_starts(doc) -> list[int]:
         if "\n" in tok.text:
             nxt = i + 1
             if (nxt < len(doc) and tok.idx - line_start < SHORT_LINE
-                    and any(ch.isalnum() for ch in doc[nxt].text)):
+                    and any(ch.isalnum() for ch in doc[nxt].text)
+                    and not (i and doc[i - 1].lower_ in _ENDS_OPEN)
+                    and doc[nxt].lower_ not in _OPENS_AS_CONTINUATION):
                 starts.append(nxt)
             line_start = tok.idx + tok.text.rindex("\n") + 1
             continue
@@ -141,7 +154,9 @@ def build_pipeline(rules: str = "osler", *, sentences: bool = True, sections: bo
             Language.component("osler_sentence_starts", func=_split_sentences)
         nlp.add_pipe("osler_sentence_starts", after="medspacy_pyrush")
     if sections:
-        sectionizer = nlp.add_pipe("medspacy_sectionizer")
+        # A header opens a line: "seasonal allergies" or "past medical history of" mid-sentence
+        # is prose, and a section it opened would run to the next header.
+        sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"require_start_line": True})
         sectionizer.add(section_rules())
     if rules == "medspacy":
         nlp.add_pipe("medspacy_context")
