@@ -77,7 +77,7 @@ def _degenerate(lengths: list[int], key, presidio) -> None:
     print("shape | chars | osler s | presidio s")
     for name, unit in _SHAPES.items():
         for n in lengths:
-            text = "x" + (unit * (n // len(unit) + 1))[:n]   # a word first: labels look back
+            text = "Jo" + (unit * (n // len(unit) + 1))[:n]   # a word first: names look back
             t0 = time.perf_counter()
             deidentify_text(text, key, profile="tag")
             osler = time.perf_counter() - t0

@@ -66,9 +66,9 @@ _BEFORE_RELATION = re.compile(
     r"health care proxy|proxy)\b", re.I)
 # A signature: a line holding only a short name and a credential ("Jo Quimby, RN", "jo
 # quimby rn"), whatever the note's casing.
-_SIGNATURE = re.compile(r"^[ \t]*(?P<n>[A-Za-z][A-Za-z'-]+(?:[ \t]+[A-Za-z]\.?)?(?:[ \t]+"
-                        r"[A-Za-z][A-Za-z'-]+){0,2})[ \t]*,?[ \t]*(?:RN|R\.N\.|RRT|LPN|BSN|"
-                        r"SN)(?:[ \t]*[,/][ \t]*[A-Za-z]{2,4})?[ \t.]*$", re.I | re.M)
+_SIGNATURE = re.compile(r"^[ \t]*+(?P<n>[A-Za-z][A-Za-z'-]++(?:[ \t]++[A-Za-z]\.?)?(?:[ \t]++"
+                        r"[A-Za-z][A-Za-z'-]++){0,2})[ \t]*+(?:,[ \t]*+)?(?:RN|R\.N\.|RRT|LPN|"
+                        r"BSN|SN)(?:[ \t]*+[,/][ \t]*+[A-Za-z]{2,4})?[ \t.]*$", re.I | re.M)
 # A role before a word and a verb of being told ("NP Jen aware", "MD KOWAL MADE AWARE").
 _ROLE_BEFORE_VERB = re.compile(r"\b(?:NP|MD|RN|PA|Dr|Drs|resident|fellow|intern)\.?\s+"
                                r"(?P<n>[A-Za-z][A-Za-z'-]+)\s+(?:made\s+)?(?:aware|paged|"
