@@ -41,8 +41,9 @@ _SUBJECT = ("subject", "patient")
 _US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-"
 _FHIR_ID = re.compile(r"[A-Za-z0-9.-]{1,64}")
 _LONE_SUBJECT = ("a {} on its own (not in a Bundle) must name its patient as subject "
-                 "'Patient/<id>' (relative or absolute URL); a urn:uuid or contained reference "
-                 "resolves only inside a Bundle")
+                 "'Patient/<id>' (a relative reference: an absolute URL may name another "
+                 "server's patient of the same id); a urn:uuid or contained reference resolves "
+                 "only inside a Bundle")
 
 
 @dataclass
@@ -283,6 +284,8 @@ def _named_id(ref: object, rtype: str) -> str | None:
 def _named_patient(r: dict[str, Any]) -> str | None:
     """The patient a resource on its own names: its subject (or patient) ``Patient/<id>``."""
     ref = next((r[n].get("reference") for n in _SUBJECT if isinstance(r.get(n), dict)), None)
+    if isinstance(ref, str) and "://" in ref:
+        return None   # another server's Patient/<id> is not this store's
     return _named_id(ref, "Patient")
 
 
