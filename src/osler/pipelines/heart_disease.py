@@ -114,7 +114,10 @@ def content_digests(df: pd.DataFrame) -> np.ndarray:
     """Per row, the first 16 hex digits of SHA-256 over its 13 attributes written one way
     (``63.0`` for ``63``, ``?`` for any missing mark), without ``num``: the same patient's row
     in any file, labelled or not, has the same digest. Ids here come from the file name, so
-    this is how a training row is recognised under another name; the digest holds no value."""
+    this is how a training row is recognised under another name. The digests store no value
+    as such, but 13 attributes of few values each can be tried one row at a time: whoever holds
+    the model directory can tell whether a given row was trained on, so keep the directory as
+    confidential as its training data."""
     import hashlib
 
     def digest(values: np.ndarray) -> str:
