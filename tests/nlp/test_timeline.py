@@ -42,3 +42,10 @@ def test_features_count_affirmed_mentions_known_before_the_prediction_time():
     features = concept_features(events, at=at, windows=(timedelta(days=1), timedelta(days=30)))
     # n1 (affirmed only) and n2 within 30 days; n2 alone within a day; n3 is in the future.
     assert features == {"nlp:233604007:1d": 1, "nlp:233604007:30d": 2}
+
+
+def test_a_history_is_not_a_resolution():
+    (past,) = mention_events(_note("n1", T0), [_mention(temporality="Historical")])
+    (now,) = mention_events(_note("n2", T0), [_mention()])
+    assert past.verification == "confirmed" and past.clinical_status is None
+    assert (past.category, now.category) == ("note-mention-history", "note-mention")

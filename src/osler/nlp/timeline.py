@@ -1,7 +1,9 @@
 """Concept mentions into the patient timeline, and mention counts as model features.
 
 A negated finding becomes a Condition with verification ``refuted`` (FHIR
-verificationStatus), never a present one; a possible one is ``provisional``. Mentions about
+verificationStatus), never a present one; a possible one is ``provisional``. A finding told as
+history keeps an unknown clinical status (it is not thereby resolved) and the category
+``note-mention-history``; others are ``note-mention``. Mentions about
 someone else or about a hypothetical future are not events of this patient's timeline, nor is
 a drug named as an allergy.
 Every event is known when its note was written, so features stay leakage-safe.
@@ -41,9 +43,12 @@ def mention_events(note: Note, mentions: Iterable[Mention]) -> list[Event]:
                       known_time=note.available_time, offset=note.offset,
                       known_offset=note.available_offset, encounter_id=note.encounter_id)
         if m.category in ("problem", "symptom", "finding"):
+            # A history is not a resolution: "History: hypertension" is still hypertension.
+            # Its clinical status is unknown; the category says the note told it as history.
             events.append(Condition(**common, verification=_VERIFICATION[a.negation],
-                                    clinical_status="resolved" if a.temporality == "Historical"
-                                    else None, category="note-mention"))
+                                    clinical_status=None,
+                                    category="note-mention-history"
+                                    if a.temporality == "Historical" else "note-mention"))
         elif m.category == "medication" and a.negation == "Affirmed" and not m.allergen:
             events.append(Medication(**common, action="statement"))
         elif m.category == "procedure":

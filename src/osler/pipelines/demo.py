@@ -42,8 +42,11 @@ def run_demo(out: Path, *, n_patients: int = 1500, seed: int = 0, train: bool = 
         # labels.csv links each synthetic stay to its patient, so the stay joins that timeline
         report = ingest_paths([cohort.fhir_dir, cohort.icu_dir], store,
                               options={"physionet2019": {"patient_map": cohort.labels}})
+        notes = _annotate_notes(store, step)
         stats = store.stats()
     result = DemoResult(out=out, db=db, cohort=cohort, ingest=report, stats=stats)
+    if notes:
+        result.steps.append(notes)
     if train:
         from osler.pipelines.registry import get_task
         sepsis = get_task("sepsis")
@@ -56,3 +59,18 @@ def run_demo(out: Path, *, n_patients: int = 1500, seed: int = 0, train: bool = 
                                             report=card))
         result.card = card
     return result
+
+
+def _annotate_notes(store, step: Callable[[str], None]) -> str | None:
+    """The concepts of the synthetic notes into the timeline (``osler nlp annotate``); skipped,
+    and said, without the ``nlp`` extra."""
+    import importlib.util
+
+    if importlib.util.find_spec("medspacy") is None:
+        return "notes: concepts not extracted (pip install 'osler[nlp]')"
+    from osler.pipelines.notes_nlp import annotate_store
+
+    step("extracting concepts (with negation, history, experiencer) from the synthetic notes")
+    done = annotate_store(store)
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(done.events.items())) or "no events"
+    return f"notes: {done.notes} synthetic notes -> {kinds} in the timeline"

@@ -88,7 +88,7 @@ def synthesize_patient(number: int, seed: int) -> SyntheticPatient:
                            events=tuple(tl.events))
     last = max((e for e in tl.events if e.end_time is not None), key=lambda e: e.end_time)
     tl.add(Note, _PROGRESS_NOTE, time=last.end_time, encounter_id=last.id, status="current",
-           title="Synthetic progress note", author_role="practitioner",
+           title="Synthetic progress note", author_role="physician",
            text=clinical_note(rng, record, label, int(age), stay))
     record = record.with_events(tl.events[len(record.events):])
     return SyntheticPatient(patient_id=patient_id, label=label, record=record, icu=stay)
