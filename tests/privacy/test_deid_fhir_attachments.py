@@ -102,3 +102,27 @@ def test_cli_reports_dropped_attachments_without_phi(tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 attachment parts dropped" in result.output
     assert "not text (application/pdf)" in result.output and "Vantrixon" not in result.output
+
+
+def test_a_binary_resource_is_scrubbed_like_an_attachment():
+    # Found while checking notes kept in Binary resources: their base64 data passed through.
+    dropped: Counter = Counter()
+    binary = {"resourceType": "Binary", "id": "b1", "contentType": "text/plain",
+              "data": _b64(NOTE.encode())}
+    pdf = {"resourceType": "Binary", "id": "b2", "contentType": "application/pdf",
+           "data": _b64(b"%PDF-1.4 Vantrixon")}
+    bundle = _bundle({"contentType": "text/plain", "url": "urn:uuid:1"})
+    bundle["entry"][1]["fullUrl"] = "urn:uuid:2"
+    bundle["entry"] += [{"fullUrl": "urn:uuid:1", "resource": binary}, {"resource": pdf}]
+    out = deidentify_bundle(bundle, KEY, dropped=dropped)
+    scrubbed = base64.b64decode(out["entry"][2]["resource"]["data"]).decode()
+    for phi in ("Quorbelle", "Vantrixon", "12/30/2019", "617-555-0100"):
+        assert phi not in scrubbed
+    assert "data" not in out["entry"][3]["resource"]
+    assert sum(n for reason, n in dropped.items() if reason.startswith("Binary data")) == 1
+    # the attachment's url to the Binary entry follows the entry, not dropped
+    url = out["entry"][1]["resource"]["content"][0]["attachment"]["url"]
+    assert url == out["entry"][2]["fullUrl"]
+    # as one resource (bulk NDJSON's Binary.ndjson) too
+    alone = deidentify_resource(binary, KEY, patient="p1")
+    assert "Vantrixon" not in base64.b64decode(alone["data"]).decode()

@@ -173,6 +173,15 @@ class _Walker:
                 if k != "ifNoneExist" and isinstance(v, str):  # its search names identifiers
                     out[k] = self.request_url(v)
                 continue
+            if k == "data" and node.get("resourceType") == "Binary":
+                # A Binary's content is an attachment's: a note's text, PHI and all
+                data, reason = (scrub_attachment_data(v, node.get("contentType"), self.text)
+                                if isinstance(v, str) else (None, "not base64 text"))
+                if data is None:
+                    self.dropped[f"Binary data: {reason}"] += 1
+                else:
+                    out[k] = data
+                continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
             elif k == "extension" and isinstance(v, list):
@@ -281,7 +290,7 @@ class _Walker:
                     continue
                 out[k] = data
             elif k == "url" and isinstance(v, str):
-                url = self.fhir_reference(v)
+                url = self.fhir_reference(v) or self.full_urls.get(v)   # or a bundle entry
                 if url is None:  # a link elsewhere may name the patient and cannot be followed
                     self.dropped["url: not a FHIR reference"] += 1
                     continue
