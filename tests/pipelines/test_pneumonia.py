@@ -85,3 +85,41 @@ def test_nan_in_npz_is_refused_naming_the_image(trained, tmp_path):
     np.savez(tmp_path / "bad.npz", val_images=bad, val_labels=np.zeros((3, 1)))
     with pytest.raises(DataError, match="image 1"):
         TASK.predict(root / "model", tmp_path / "bad.npz", tmp_path / "x.csv", split="val")
+
+
+def test_the_card_says_what_the_model_was_trained_and_evaluated_on(trained, tmp_path):
+    import shutil
+
+    from osler.imaging.persistence import file_fingerprint
+    root, npz = trained
+    meta = json.loads((root / "model" / "model.json").read_text())
+    TASK.evaluate(root / "model", [npz], outcomes=None, report=tmp_path / "card.html")
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    trained_on, evaluated = provenance["training data"], provenance["evaluation data"]
+    assert trained_on["files"] == evaluated["files"] == ["synthetic.npz"]
+    assert trained_on["images trained on"] + trained_on[
+        "images for early stopping and calibration"] == 120
+    assert trained_on["how those were chosen"] == "20% of the train split, by image index (seed 0)"
+    assert evaluated["split"] == "val" and evaluated["images evaluated"] == 40
+    assert evaluated["same file as trained on (by SHA-256)"] == "yes"
+    assert provenance["left out as seen in training"]["images"].startswith("none needed")
+    assert provenance["training data fingerprint (SHA-256)"] == file_fingerprint(npz)
+    assert provenance["decision threshold"]["value"] == 0.5
+    assert "not tuned" in provenance["decision threshold"]["rule"]
+    assert provenance["library versions"] == meta["versions"]
+    assert "<h2>Provenance</h2>" in (tmp_path / "card.html").read_text()
+    # judged on its own training images, the card says so instead of calling them held out
+    TASK.evaluate(root / "model", [npz], outcomes=None, report=tmp_path / "t.html", split="train")
+    on_train = json.loads((tmp_path / "t.json").read_text())["provenance"]
+    assert "so these images were trained on" in on_train["left out as seen in training"]["images"]
+    old = tmp_path / "old"          # a model.json without what the card reads: 'not recorded'
+    shutil.copytree(root / "model", old)
+    for key in ("data", "data_sha256", "n_train_images", "n_validation_images", "versions"):
+        del meta[key]
+    (old / "model.json").write_text(json.dumps(meta))
+    TASK.evaluate(old, [npz], outcomes=None, report=tmp_path / "old.html")
+    bare = json.loads((tmp_path / "old.json").read_text())["provenance"]
+    for label in ("training data", "training data fingerprint (SHA-256)", "library versions"):
+        assert bare[label].startswith("not recorded"), label
+    assert bare["evaluation data"]["same file as trained on (by SHA-256)"].startswith(
+        "not recorded")

@@ -116,6 +116,58 @@ def test_a_changed_or_truncated_model_file_is_refused_before_it_is_unpickled(tra
 
 
 @pytest.mark.slow
+def test_the_card_says_what_the_model_was_trained_and_evaluated_on(trained, tmp_path):
+    _root, stays, model, _ = trained
+    manifest = json.loads((model / "manifest.json").read_text())
+    TASK.evaluate(model, [stays], report=tmp_path / "card.html", n_boot=5)
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    trained_on, evaluated = provenance["training data"], provenance["evaluation data"]
+    assert trained_on["files"] == evaluated["files"] == ["stays"]     # names, never folders
+    assert "/" not in json.dumps(provenance["training data"]) + json.dumps(evaluated)
+    assert trained_on["stays trained on"] == len(manifest["extra"]["train_stays"]) \
+        == trained_on["patients trained on (one stay each)"]
+    assert trained_on["stays trained on"] + trained_on["stays held out"] \
+        == evaluated["stays usable"] == 90
+    assert trained_on["held-out share"] == 0.2 and "sepsis-final-test" in trained_on[
+        "held-out rule"]
+    left_out = provenance["left out as seen in training"]
+    assert left_out["stays trained on (by stay id)"] == trained_on["stays trained on"]
+    assert left_out["hours of those stays"] == trained_on["hours trained on"]
+    assert evaluated["stays evaluated"] == trained_on["stays held out"] > 0
+    assert "not one of the model's training stays" in evaluated["stays chosen"]
+    threshold = provenance["decision threshold"]
+    assert threshold["value"] == manifest["threshold"]
+    assert threshold["normalized utility where it was chosen"] \
+        == manifest["extra"]["validation_utility"]
+    assert f"out-of-fold risks of the {trained_on['stays trained on']} training stays" \
+        in threshold["rule"] and "5 cross-fitted members" in threshold["rule"]
+    assert provenance["training data fingerprint (SHA-256)"] == manifest["fingerprint"]
+    assert provenance["library versions"] == manifest["versions"]
+    html = (tmp_path / "card.html").read_text()
+    assert html.index("<h2>Summary</h2>") < html.index("<h2>Provenance</h2>") \
+        < html.index("<h2>About this model</h2>")
+
+
+@pytest.mark.slow
+def test_a_model_saved_before_provenance_was_kept_says_not_recorded(trained, tmp_path):
+    import shutil
+
+    _root, stays, model, _ = trained
+    old = tmp_path / "old"
+    shutil.copytree(model, old)
+    manifest = json.loads((old / "manifest.json").read_text())
+    for kept_later in ("training_data", "threshold_rule"):
+        del manifest["extra"][kept_later]
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    TASK.evaluate(old, [stays], report=tmp_path / "card.html", n_boot=5)
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    assert provenance["training data"].startswith("not recorded")
+    assert provenance["decision threshold"]["rule"].startswith("not recorded")
+    assert provenance["decision threshold"]["value"] == manifest["threshold"]
+    assert provenance["evaluation data"]["stays evaluated"] > 0
+
+
+@pytest.mark.slow
 def test_monitor_replays_with_the_batch_features(trained):
     from osler.features import featurize, stay_frame
     from osler.ingest.physionet import read_physionet2019

@@ -79,6 +79,48 @@ def test_train_predict_evaluate(tmp_path: Path) -> None:
     assert "paired bootstrap by patient" in text
 
 
+@pytest.mark.slow
+def test_the_card_says_what_the_model_was_trained_and_evaluated_on(tmp_path: Path) -> None:
+    from osler.pipelines.warfarin import TASK, held_out_mask
+    frame = _synthetic_iwpc(n=200, seed=3)
+    frame.loc[frame.index[-4:], "Therapeutic Dose of Warfarin"] = np.nan   # neither trained on
+    data = tmp_path / "iwpc.csv"                                           # nor evaluated
+    frame.to_csv(data, index=False)
+    model = tmp_path / "model"
+    TASK.train([data], outcomes=None, model_dir=model, seed=0)
+    meta = json.loads((model / "model.json").read_text())
+    TASK.evaluate(model, [data], outcomes=None, report=tmp_path / "card.html")
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    trained_on, evaluated = provenance["training data"], provenance["evaluation data"]
+    assert trained_on["files"] == evaluated["files"] == ["iwpc.csv"]
+    assert trained_on["patients trained on"] == meta["n_train"] == len(meta["train_subjects"])
+    held_out = int(held_out_mask(frame["PharmGKB Subject ID"]).sum())
+    assert trained_on["patients held out"] == held_out and trained_on["held-out share"] == 0.2
+    assert trained_on["patients trained on"] + trained_on["patients held out"] \
+        + trained_on["patients without a dose (not trained on)"] == evaluated["rows usable"] \
+        == 200
+    assert provenance["left out as seen in training"][
+        "patients trained on (by PharmGKB subject id)"] == meta["n_train"]
+    assert evaluated["patients evaluated"] + evaluated["patients without a dose (not evaluated)"] \
+        == 200 - meta["n_train"] and evaluated["patients without a dose (not evaluated)"] == 4
+    card = json.loads((tmp_path / "card.json").read_text())
+    assert evaluated["patients evaluated"] == card["summary"]["patients evaluated"]
+    assert provenance["training data fingerprint (SHA-256)"] == meta["train_fingerprint"]
+    assert provenance["decision threshold"]["value"] == "none"
+    assert "regression" in provenance["decision threshold"]["rule"]
+    assert provenance["library versions"] == meta["versions"]
+    assert {"lightgbm", "scikit-learn", "numpy", "osler"} <= set(meta["versions"])
+    assert "<h2>Provenance</h2>" in (tmp_path / "card.html").read_text()
+    for kept_later in ("training_data", "versions"):       # a model saved before they were kept
+        del meta[kept_later]
+    (model / "model.json").write_text(json.dumps(meta))
+    TASK.evaluate(model, [data], outcomes=None, report=tmp_path / "old.html")
+    old = json.loads((tmp_path / "old.json").read_text())["provenance"]
+    assert old["training data"].startswith("not recorded")
+    assert old["library versions"].startswith("not recorded")
+    assert old["evaluation data"] == evaluated
+
+
 def test_paired_difference_by_hand() -> None:
     from osler.pipelines._warfarin_metrics import paired_difference
     actual = pd.Series([20.0, 30.0, 40.0, 50.0])

@@ -1,11 +1,22 @@
-"""The pneumonia model card: held-out figures beside the MedMNIST v2 table, said honestly."""
+"""The pneumonia model card: held-out figures beside the MedMNIST v2 table, said honestly, and
+its Provenance block (:func:`pneumonia_provenance`, from what ``model.json`` has kept since the
+task began)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from osler.pipelines._provenance import NOT_RECORDED, provenance_block
+
+#: Probabilities at or above this count as pneumonia in the card's accuracy.
+THRESHOLD = 0.5
+THRESHOLD_RULE = ("the default 0.5 on the temperature-scaled probabilities, not tuned on data: "
+                  "the card's accuracy counts p >= 0.5 as pneumonia, and its AUROC needs no "
+                  "threshold")
 
 #: MedMNIST v2 (Yang et al., Sci Data 2023), PneumoniaMNIST test set (../shared/ANCHORS.md).
 MEDMNIST_ANCHORS = [("ResNet-18 (28 px)", 0.944, 0.854), ("ResNet-18 (224 px)", 0.956, 0.864),
@@ -82,14 +93,58 @@ def peer_scores(train_images: np.ndarray, train_labels: np.ndarray, images: np.n
 def _peer_table(y: np.ndarray, ours: np.ndarray, peer: np.ndarray) -> pd.DataFrame:
     from osler.evaluate import roc_auc
     rows = [{"model": name, "AUC": roc_auc(y, p, np.ones_like(y)),
-             "accuracy": float(np.mean((p >= 0.5) == (y == 1)))}
+             "accuracy": float(np.mean((p >= THRESHOLD) == (y == 1)))}
             for name, p in (("Osler network", ours), ("logistic regression, raw pixels", peer))]
     return pd.DataFrame(rows).set_index("model")
 
 
+def pneumonia_provenance(meta: dict[str, Any], data: Path, split: str,
+                         n_images: int) -> dict[str, Any]:
+    """The card's Provenance block for ``n_images`` of ``split`` read from ``data``; the
+    training side comes from ``model.json`` (``meta``)."""
+    from osler.imaging.persistence import file_fingerprint
+
+    def kept(key: str) -> Any:
+        return meta.get(key, NOT_RECORDED)
+
+    trained_sha = meta.get("data_sha256")
+    training = None if "data" not in meta else {
+        "files": [meta["data"]], "split": "train",
+        "images trained on": kept("n_train_images"),
+        "images for early stopping and calibration": kept("n_validation_images"),
+        "how those were chosen": _internal_validation(meta.get("params", {})),
+        "patients": "not known: the data carry no patient ids"}
+    same_file = None if trained_sha is None else file_fingerprint(data) == trained_sha
+    if split != "train":
+        left_out = f"none needed: training reads only the train split, and these are {split}"
+    elif same_file:
+        left_out = ("none: the evaluated split is the training split of the file trained on, "
+                    "so these images were trained on")
+    else:
+        left_out = "not known: the train split of a file that is not known to be the one trained on"
+    return provenance_block(
+        "pneumonia", training=training, fingerprint=trained_sha,
+        fingerprint_of="the whole NPZ file trained on (all its splits)",
+        evaluation={"files": [Path(data).name], "split": split, "images evaluated": n_images,
+                    "same file as trained on (by SHA-256)": NOT_RECORDED if same_file is None
+                    else "yes" if same_file else "no",
+                    "patients": "not known: the data carry no patient ids"},
+        left_out={"images": left_out,
+                  "images compared by content": "no (no image or patient ids to compare)"},
+        threshold=THRESHOLD, rule=THRESHOLD_RULE, versions=meta.get("versions"))
+
+
+def _internal_validation(params: dict[str, Any]) -> str:
+    fraction = params.get("validation_fraction")
+    share = NOT_RECORDED if fraction is None else f"{fraction:.0%} of the train split"
+    return f"{share}, by image index (seed {params.get('random_state', NOT_RECORDED)})"
+
+
 def pneumonia_card(model: Any, meta: dict[str, Any], images: np.ndarray, labels: np.ndarray,
-                   *, source: str, peer: np.ndarray | None = None) -> tuple[Any, float, float]:
-    """Model card on a held-out split; returns (card, AUC, accuracy)."""
+                   *, source: str, peer: np.ndarray | None = None,
+                   provenance: dict[str, Any] | None = None) -> tuple[Any, float, float]:
+    """Model card on a held-out split, with ``provenance`` (:func:`pneumonia_provenance`)
+    after the summary; returns (card, AUC, accuracy)."""
     from osler.evaluate import Section, evaluate_binary
     from osler.evaluate.cards import report_card
     logits = model.decision_function(images) * model.temperature_  # raw, before calibration
@@ -100,7 +155,8 @@ def pneumonia_card(model: Any, meta: dict[str, Any], images: np.ndarray, labels:
     # in their own table below), so the baseline section would only repeat this model's AUROC
     report.baselines = report.baselines.iloc[0:0]
     disc = report.discrimination.set_index("metric")
-    auc, acc = float(disc.loc["AUROC", "estimate"]), float(np.mean((p >= 0.5) == (y == 1)))
+    auc = float(disc.loc["AUROC", "estimate"])
+    acc = float(np.mean((p >= THRESHOLD) == (y == 1)))
     ci = (float(disc.loc["AUROC", "ci_low"]), float(disc.loc["AUROC", "ci_high"]))
     extra = [
         Section("Against published figures (MedMNIST v2, PneumoniaMNIST)",
@@ -121,8 +177,8 @@ def pneumonia_card(model: Any, meta: dict[str, Any], images: np.ndarray, labels:
                  "this balanced re-sample a linear model is already strong: the network's "
                  "margin over it is the honest measure of what the CNN adds."))
     card = report_card(report, title="Pneumonia on chest X-ray (PneumoniaMNIST, 28 px)",
-                       summary={"accuracy (p >= 0.5)": acc, "evaluated on": source},
-                       extra_sections=extra,
+                       summary={f"accuracy (p >= {THRESHOLD:g})": acc, "evaluated on": source},
+                       extra_sections=extra, provenance=provenance,
                        about="Predicts pneumonia vs normal from one frontal chest X-ray. "
                              "Each image is its own unit: no patient ids exist in this data.")
     return card, auc, acc

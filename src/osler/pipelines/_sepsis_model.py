@@ -16,7 +16,8 @@ from osler.features import feature_names, load_score
 from osler.features.scores import SCORE_NAMES
 from osler.pipelines._sepsis_data import SepsisCohort
 
-__all__ = ["MODEL_PARAMS", "SepsisFit", "choose_threshold", "evaluate_sepsis", "fit_sepsis"]
+__all__ = ["MODEL_PARAMS", "SepsisFit", "choose_threshold", "evaluate_sepsis", "fit_sepsis",
+           "threshold_rule"]
 
 #: LightGBM settings of each cross-fitted member of the hourly sepsis model: 150 trees at a
 #: learning rate of 0.02. In 5-fold CV by patient on the development stays (docs/benchmarks.md,
@@ -27,6 +28,8 @@ MODEL_PARAMS = {"n_estimators": 150, "learning_rate": 0.02, "num_leaves": 63,
                 "reg_lambda": 1.0, "max_bin": 63}
 N_FOLDS = 5
 _THRESHOLD_GRID = np.r_[np.linspace(0.005, 0.1, 20), np.linspace(0.11, 0.5, 40)]
+#: Quantiles of the scores tried as thresholds beside the fixed grid.
+_THRESHOLD_QUANTILES = np.linspace(0.5, 0.999, 400)
 
 
 @dataclass
@@ -74,10 +77,22 @@ def fit_sepsis(cohort: SepsisCohort, *, seed: int = 0, n_jobs: int = 2,
 
 def choose_threshold(y: np.ndarray, p: np.ndarray, stays: np.ndarray) -> tuple[float, float]:
     """The alarm threshold with the highest normalized utility on these stays."""
-    grid = np.unique(np.r_[_THRESHOLD_GRID, np.quantile(p, np.linspace(0.5, 0.999, 400))])
+    grid = np.unique(np.r_[_THRESHOLD_GRID, np.quantile(p, _THRESHOLD_QUANTILES)])
     utilities = utility_curve(y, p, stays, grid)
     k = int(np.argmax(utilities))
     return float(grid[k]), float(utilities[k])
+
+
+def threshold_rule(n_stays: int, n_folds: int = N_FOLDS) -> str:
+    """In words, how :func:`fit_sepsis` chose the alarm threshold of a model trained on
+    ``n_stays`` stays (kept in its manifest, shown on its card)."""
+    q = _THRESHOLD_QUANTILES
+    return (f"the highest normalized utility (PhysioNet 2019) on the out-of-fold risks of the "
+            f"{n_stays} training stays, each stay scored by the one of {n_folds} cross-fitted "
+            f"members that never saw it; tried: {len(_THRESHOLD_GRID)} fixed values from "
+            f"{_THRESHOLD_GRID[0]:g} to {_THRESHOLD_GRID[-1]:g} and {len(q)} quantiles of those "
+            f"risks, from the {q[0] * 100:g}th to the {q[-1] * 100:g}th percentile. No "
+            "held-out stay was used")
 
 
 def baseline_scores(cohort: SepsisCohort) -> dict[str, np.ndarray]:

@@ -1,6 +1,11 @@
-"""The sepsis model card: the shared card plus utility, alert burden, lead time and evidence."""
+"""The sepsis model card: the shared card plus utility, alert burden, lead time and evidence,
+and its Provenance block (what :func:`sepsis_training_record` kept at training time, joined with
+the evaluation by :func:`sepsis_provenance`)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,9 +16,10 @@ from osler.evaluate.plots import curve_figure
 from osler.evaluate.report import EvaluationReport
 from osler.explain import mean_abs_contributions
 from osler.features import feature_names
+from osler.pipelines._provenance import file_names, provenance_block
 from osler.pipelines._sepsis_data import SepsisCohort
 
-__all__ = ["sepsis_card"]
+__all__ = ["sepsis_card", "sepsis_provenance", "sepsis_training_record"]
 
 _ABOUT = ("Hourly early warning of sepsis (PhysioNet/CinC 2019 definition: onset = first "
           "SepsisLabel hour + 6 h). Five cross-fitted LightGBM models (each trained without one "
@@ -25,9 +31,52 @@ _ABOUT = ("Hourly early warning of sepsis (PhysioNet/CinC 2019 definition: onset
           "of the training stays. Every figure below is on stays the model was not trained on.")
 
 
+def sepsis_training_record(data: list[Path], n_stays: int, develop: SepsisCohort,
+                           skipped: list, held_out: dict[str, Any]) -> dict[str, Any]:
+    """What to keep in the manifest about the training data: file names, the ``n_stays``
+    labelled stays read, the ``develop`` part trained on, the held-out share and its rule
+    (``held_out``: salt and fraction) and the stays skipped."""
+    return {"files": file_names(data),
+            "stays trained on": develop.n_stays,
+            "hours trained on": len(develop.meta),
+            # PhysioNet 2019 has one file per patient; the stay id is the patient's
+            "patients trained on (one stay each)": develop.n_stays,
+            "stays held out": n_stays - develop.n_stays,
+            "held-out share": held_out["fraction"],
+            "held-out rule": f"a share of the stays chosen by a hash of the stay id (salt "
+                             f"{held_out['salt']!r}), never trained on",
+            "skipped": len(skipped)}
+
+
+def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort,
+                      evaluated: SepsisCohort) -> dict[str, Any]:
+    """The card's Provenance block: ``read`` is the labelled cohort read for evaluation,
+    ``evaluated`` the part whose stays the model was not trained on."""
+    chosen_on = bundle.extra.get("validation_utility")
+    return provenance_block(
+        "sepsis", training=bundle.extra.get("training_data"), fingerprint=bundle.fingerprint,
+        fingerprint_of="the training feature matrix (one row per stay-hour) and stay ids",
+        evaluation={"files": file_names(data),
+                    "stays usable": read.n_stays,
+                    "skipped (see Notes)": len(read.skipped),
+                    "stays evaluated": evaluated.n_stays,
+                    "hours evaluated": len(evaluated.meta),
+                    "stays chosen": "every labelled stay whose id is not one of the model's "
+                                    "training stays (their ids are kept with the model)"},
+        left_out={"stays trained on (by stay id)": read.n_stays - evaluated.n_stays,
+                  "hours of those stays": len(read.meta) - len(evaluated.meta),
+                  "stays compared by content": "no (by stay id only)"},
+        threshold=bundle.threshold, rule=bundle.extra.get("threshold_rule"),
+        threshold_notes=None if chosen_on is None else
+        {"normalized utility where it was chosen": chosen_on},
+        versions=bundle.versions)
+
+
 def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,
-                max_explained: int = 5000) -> ModelCard:
-    """Card with the sepsis-specific sections (utility, burden, lead time, baselines' utility)."""
+                max_explained: int = 5000, provenance: dict[str, Any] | None = None
+                ) -> ModelCard:
+    """Card with the sepsis-specific sections (utility, burden, lead time, baselines' utility)
+    and ``provenance`` (:func:`sepsis_provenance`) after the summary."""
     tm = report.task_metrics
     summary = {"normalized utility": tm["utility"],
                "utility 95% CI (stay bootstrap)":
@@ -57,4 +106,5 @@ def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,
     contrib = bundle.estimator.contributions(cohort.X[rows])
     top = mean_abs_contributions(feature_names(), contrib)
     return report_card(report, title="Sepsis early warning (PhysioNet 2019)", summary=summary,
-                       top_features=top, extra_sections=extra, about=_ABOUT)
+                       top_features=top, extra_sections=extra, about=_ABOUT,
+                       provenance=provenance)

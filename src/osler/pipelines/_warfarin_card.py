@@ -1,15 +1,60 @@
-"""The warfarin-dose model card: all three models in one table, by dose band and race."""
+"""The warfarin-dose model card: all three models in one table, by dose band and race, and its
+Provenance block (:func:`training_record` kept in ``model.json`` at training time, joined with
+the evaluation by :func:`warfarin_provenance`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from osler.evaluate.card import ModelCard, Section
+from osler.pipelines._provenance import file_names, provenance_block
 from osler.pipelines._warfarin_metrics import paired_difference
 
-__all__ = ["comparisons", "write_card"]
+__all__ = ["THRESHOLD_RULE", "comparisons", "training_record", "warfarin_provenance",
+           "write_card"]
+
+#: A dose regression has no decision threshold; what the card judges it by instead.
+THRESHOLD_RULE = ("none: a regression of the weekly dose; the card reports the mean absolute "
+                  "error and the share of patients within 20% of their actual dose")
+
+
+def training_record(data: list[Path], rows: int, trained: int, held_out: int, fraction: float,
+                    skipped: list[str]) -> dict[str, Any]:
+    """What ``model.json`` keeps about the training data: file names, the ``rows`` (one per
+    patient) read, patients trained on and held out (``fraction``, by subject id), and the
+    rows skipped."""
+    return {"files": file_names(data),
+            "patients trained on": trained,
+            "patients held out": held_out,
+            "held-out share": fraction,
+            "held-out rule": "a share of the patients chosen by a hash of the PharmGKB subject "
+                             "id, never trained on",
+            "patients without a dose (not trained on)": rows - trained - held_out,
+            "rows skipped": len(skipped)}
+
+
+def warfarin_provenance(meta: dict[str, Any], data: list[Path], rows: int, skipped: list[str],
+                        trained_on: int, without_dose: int, evaluated: int) -> dict[str, Any]:
+    """The card's Provenance block: of the ``rows`` read for evaluation, ``trained_on`` are
+    patients the model was trained on and ``without_dose`` others with no usable dose; the
+    remaining ``evaluated`` patients are scored."""
+    return provenance_block(
+        "warfarin-dose", training=meta.get("training_data"),
+        fingerprint=meta.get("train_fingerprint"),
+        fingerprint_of="the sorted PharmGKB subject ids of the training patients (the first 16 "
+                       "hex digits)",
+        evaluation={"files": file_names(data), "rows usable": rows,
+                    "rows skipped": len(skipped),
+                    "patients without a dose (not evaluated)": without_dose,
+                    "patients evaluated": evaluated,
+                    "patients chosen": "every patient with a dose whose PharmGKB subject id is "
+                                       "not one of the model's training patients"},
+        left_out={"patients trained on (by PharmGKB subject id)": trained_on,
+                  "rows compared by content": "no (by subject id only)"},
+        threshold="none", rule=THRESHOLD_RULE, versions=meta.get("versions"))
 
 _REFERENCES = (("IWPC pharmacogenetic", "iwpc_pharmacogenetic_mg_week"),
                ("IWPC clinical", "iwpc_clinical_mg_week"))
@@ -48,9 +93,10 @@ def _figure(actual: pd.Series, scored: pd.DataFrame):  # noqa: ANN202 - matplotl
 
 
 def write_card(table: pd.DataFrame, actual: pd.Series, scored: pd.DataFrame, meta: dict,
-               report: Path, paired: pd.DataFrame) -> Path:
+               report: Path, paired: pd.DataFrame,
+               provenance: dict[str, Any] | None = None) -> Path:
     """Write the HTML card (and its JSON) for a held-out evaluation; ``paired`` is
-    :func:`comparisons` of the same patients."""
+    :func:`comparisons` of the same patients, ``provenance`` :func:`warfarin_provenance`."""
     overall = table[table["group"] == "overall"].set_index("model")
     learned, versus_pg = overall.iloc[0], paired.iloc[0]
     summary = {"patients evaluated": int(learned["n"]),
@@ -86,5 +132,5 @@ def write_card(table: pd.DataFrame, actual: pd.Series, scored: pd.DataFrame, met
             "the project site (known only after dosing, or a proxy for the site).")),
     ]
     card = ModelCard(title="Warfarin weekly dose", task="warfarin-dose", summary=summary,
-                     sections=sections)
+                     sections=sections, provenance=provenance or {})
     return card.write(report)

@@ -74,7 +74,7 @@ class PneumoniaTask:
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None, report: Path,
                  split: str | None = None) -> str:
         from osler.imaging import load_classifier
-        from osler.pipelines._pneumonia_card import pneumonia_card
+        from osler.pipelines._pneumonia_card import pneumonia_card, pneumonia_provenance
         if len(data) != 1:
             raise DataError(f"pneumonia evaluates one NPZ file; got {len(data)} inputs")
         model, meta = load_classifier(model_dir, task=self.name)
@@ -82,8 +82,9 @@ class PneumoniaTask:
         images, labels, used = load_split(data[0], split or "test")
         train_images, train_labels, _ = load_split(data[0], "train")
         peer = peer_scores(train_images, train_labels, images, meta["params"])
-        card, auc, acc = pneumonia_card(model, meta, images, labels,
-                                        source=f"{data[0].name}:{used}", peer=peer)
+        card, auc, acc = pneumonia_card(
+            model, meta, images, labels, source=f"{data[0].name}:{used}", peer=peer,
+            provenance=pneumonia_provenance(meta, data[0], used, len(labels)))
         written = card.write(report)
         return (f"pneumonia: {data[0].name}:{used} ({len(labels)} images) AUC {auc:.3f}, "
                 f"accuracy {acc:.3f}; card -> {written}")

@@ -18,8 +18,8 @@ import numpy as np
 from osler.errors import DataError
 from osler.evaluate import patient_split
 from osler.pipelines._sepsis_data import SepsisCohort, load_cohort
-from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis
-from osler.pipelines._sepsis_report import sepsis_card
+from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis, threshold_rule
+from osler.pipelines._sepsis_report import sepsis_card, sepsis_provenance, sepsis_training_record
 from osler.pipelines._shared import (check_held_out, load_bundle, output_file, save_bundle,
                                      skipped_note)
 
@@ -55,10 +55,13 @@ class SepsisTask:
             raise DataError(f"task sepsis needs at least 10 development stays; got "
                             f"{develop.n_stays} of {n_stays}")
         fit = fit_sepsis(develop, seed=seed, n_jobs=n_jobs)
+        held_out_rule = {"salt": HELD_OUT_SALT, "fraction": fraction}
         save_bundle(self.name, fit.estimator, develop, model_dir, threshold=fit.threshold,
                     extra={"validation_utility": fit.validation_utility,
-                           "train_stays": fit.train_stays,
-                           "held_out": {"salt": HELD_OUT_SALT, "fraction": fraction}})
+                           "train_stays": fit.train_stays, "held_out": held_out_rule,
+                           "training_data": sepsis_training_record(data, n_stays, develop,
+                                                                   skipped, held_out_rule),
+                           "threshold_rule": threshold_rule(len(fit.threshold_stays))})
         return (f"sepsis: trained on {len(fit.train_stays)} stays, threshold "
                 f"{fit.threshold:.3f} chosen on their out-of-fold scores (utility "
                 f"{fit.validation_utility:.3f}); {n_stays - develop.n_stays} stays held "
@@ -110,7 +113,8 @@ class SepsisTask:
         result = evaluate_sepsis(unseen, p, bundle.threshold, n_boot=n_boot)
         result.notes.append(f"{cohort.n_stays - unseen.n_stays} stays used in training were "
                             f"left out; {skipped_note(cohort.skipped)}.")
-        card = sepsis_card(result, bundle, unseen)
+        card = sepsis_card(result, bundle, unseen,
+                           provenance=sepsis_provenance(bundle, data, cohort, unseen))
         written = card.write(report)
         tm = result.task_metrics
         return (f"sepsis: {unseen.n_stays} stays, AUROC {result.metric('AUROC'):.3f}, utility "

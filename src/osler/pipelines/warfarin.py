@@ -16,6 +16,7 @@ import pandas as pd
 
 from osler.errors import DataError, ModelError
 from osler.genomics.dosing import DOSE_COLUMN, SUBJECT_COLUMN, dosing_inputs, iwpc_dose
+from osler.models.persist import library_versions
 from osler.pipelines._shared import check_held_out, output_file
 from osler.pipelines._warfarin_input import read_checked, skipped_line
 from osler.pipelines._warfarin_metrics import dose_metrics
@@ -67,6 +68,8 @@ class WarfarinDoseTask:
 
     def train(self, data: list[Path], *, outcomes: Path | None, model_dir: Path,
               seed: int = 0, held_out: float | None = None) -> str:
+        from osler.pipelines._warfarin_card import training_record
+
         fraction = check_held_out(held_out, HELD_OUT_FRACTION)
         frame, skipped = read_checked(data, read_iwpc)
         if DOSE_COLUMN not in frame:
@@ -88,7 +91,10 @@ class WarfarinDoseTask:
             pickle.dump(model, fh)
         meta = {"task": self.name, "fill": fill, "features": list(model.feature_names_in_),
                 "n_train": int(usable.sum()), "train_fingerprint": _fingerprint(train[SUBJECT_COLUMN]),
-                "train_subjects": sorted(map(str, train[SUBJECT_COLUMN])), "seed": seed}
+                "train_subjects": sorted(map(str, train[SUBJECT_COLUMN])), "seed": seed,
+                "training_data": training_record(data, len(frame), int(usable.sum()),
+                                                 int(kept_out.sum()), fraction, skipped),
+                "versions": library_versions()}
         (model_dir / _META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
         return (f"warfarin-dose: trained on {meta['n_train']} patients "
                 f"({int(kept_out.sum())} held out, "
@@ -127,7 +133,7 @@ class WarfarinDoseTask:
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None, report: Path,
                  split: str | None = None) -> str:
-        from osler.pipelines._warfarin_card import comparisons, write_card
+        from osler.pipelines._warfarin_card import comparisons, warfarin_provenance, write_card
 
         model, meta = self._load(model_dir)
         frame, skipped = read_checked(data, read_iwpc)
@@ -135,7 +141,8 @@ class WarfarinDoseTask:
             raise DataError(f"evaluation needs the {DOSE_COLUMN!r} column")
         dose = pd.to_numeric(frame[DOSE_COLUMN], errors="coerce")
         unseen = ~frame[SUBJECT_COLUMN].astype(str).isin(set(meta["train_subjects"]))
-        keep = unseen & dose.notna() & (dose > 0)
+        has_dose = dose.notna() & (dose > 0)
+        keep = unseen & has_dose
         if not keep.any():
             raise DataError("no patient with a dose that the model was not trained on")
         test = frame[keep].reset_index(drop=True)
@@ -146,7 +153,10 @@ class WarfarinDoseTask:
             "IWPC pharmacogenetic": scored["iwpc_pharmacogenetic_mg_week"],
             "IWPC clinical": scored["iwpc_clinical_mg_week"]}, dosing_inputs(test)["race"])
         paired = comparisons(actual, scored)
-        write_card(table, actual, scored, meta, Path(report), paired)
+        provenance = warfarin_provenance(
+            meta, data, len(frame), skipped, trained_on=int((~unseen).sum()),
+            without_dose=int((unseen & ~has_dose).sum()), evaluated=len(test))
+        write_card(table, actual, scored, meta, Path(report), paired, provenance)
         overall = table[table["group"] == "overall"].set_index("model")
         parts = [f"{m}: MAE {r.mae_mg_week:.2f} mg/week, within 20% {r.within_20pct:.1%}"
                  for m, r in overall.iterrows()]
