@@ -78,6 +78,51 @@ CASES = [
     # history
     ("s/p appendectomy.", "appendectomy", "Affirmed", "Historical", "Patient"),
     ("pt s/p cholecystectomy 2019.", "cholecystectomy", "Affirmed", "Historical", "Patient"),
+    # a second acceptance test of whole notes
+    ("ROS:\n[x] fever        [ ] chills\n[ ] chest pain   [x] cough", "chills", "Negated",
+     "Recent", "Patient"),
+    ("ROS:\n[x] fever        [ ] chills\n[ ] chest pain   [x] cough", "cough", "Affirmed",
+     "Recent", "Patient"),
+    ("Fever: yes   Chills: no   Cough: yes   Chest pain: no", "cough", "Affirmed", "Recent",
+     "Patient"),
+    ("Fever: yes   Chills: no   Cough: yes   Chest pain: no", "chills", "Negated", "Recent",
+     "Patient"),
+    ("Problem list:\n# Sepsis - resolved\n# COPD - stable", "copd", "Affirmed", "Recent",
+     "Patient"),
+    ("Secondary diagnoses: Acute kidney injury (resolved), type 2 diabetes mellitus,\n"
+     "hypertension, delirium (resolved)", "hypertension", "Affirmed", "Recent", "Patient"),
+    ("Dialysis was not required.", "dialysis", "Negated", "Recent", "Patient"),
+    ("He was never intubated.", "intubated", "Negated", "Recent", "Patient"),
+    ("Cardiac catheterization in AM if troponin continues to rise.", "cardiac catheterization",
+     "Affirmed", "Hypothetical", "Patient"),
+    ("Recommend cardiac catheterization only if troponin rises.", "cardiac catheterization",
+     "Affirmed", "Hypothetical", "Patient"),
+    ("Colonoscopy due next year for screening.", "colonoscopy", "Affirmed", "Hypothetical",
+     "Patient"),
+    ("No evidence of pneumothorax on repeat chest x-ray.", "chest x-ray", "Affirmed", "Recent",
+     "Patient"),
+    ("Metoprolol held for soft pressures.", "metoprolol", "Negated", "Recent", "Patient"),
+    ("Metformin on hold.", "metformin", "Negated", "Recent", "Patient"),
+    ("HOLD: Furosemide until follow up with PCP", "furosemide", "Negated", "Recent", "Patient"),
+    ("Lisinopril was not restarted at discharge.", "lisinopril", "Negated", "Recent", "Patient"),
+    ("Metoprolol tartrate 50 mg BID (not taking)", "metoprolol", "Negated", "Recent", "Patient"),
+    ("Off norepinephrine since day 4; no hypotension.", "norepinephrine", "Negated", "Recent",
+     "Patient"),
+    ("Levophed weaned off at 0100.", "levophed", "Negated", "Recent", "Patient"),
+    ("Prophylaxis: heparin subcutaneous for DVT prophylaxis.", "heparin", "Affirmed", "Recent",
+     "Patient"),
+    ("Morphine was not given due to allergy; fentanyl 50 mcg IV given for pain.", "morphine",
+     "Negated", "Recent", "Patient"),
+    ("58 yo F with asthma, no known coronary artery disease, referred for an episode of "
+     "syncope.", "syncope", "Affirmed", "Recent", "Patient"),
+    ("He declined a colonoscopy for anemia work-up.", "anemia", "Affirmed", "Recent", "Patient"),
+    ("Pulmonary embolism: less likely, Wells low.", "pulmonary embolism", "Possible", "Recent",
+     "Patient"),
+    ("No prior history of pulmonary\nembolism or DVT.", "dvt", "Negated", "Historical",
+     "Patient"),
+    ("He has congestive heart\nfailure.", "congestive heart failure", "Affirmed", "Recent",
+     "Patient"),
+    ("no n/v. no diarrhea", "n/v.", "Negated", "Recent", "Patient"),
     # pasted text: a no-break space inside a concept
     ("Denies chest\u00a0pain.", "chest pain", "Negated", "Recent", "Patient"),
 ]
@@ -165,6 +210,22 @@ def test_the_mention_text_is_the_original_text(extractor):
     note = "Has   cough   and\t\tchest    pain."
     m = [m for m in extractor.extract(note) if m.category == "symptom"][-1]
     assert m.text == note[m.start:m.end] == "chest    pain"
+
+
+def test_st_depression_is_an_ecg_finding_not_depression(extractor):
+    assert [m.text for m in extractor.extract("1-2 mm ST depressions in V4-V6. Depression.")] \
+        == ["Depression"]
+
+
+@pytest.mark.parametrize(("note", "allergen"), [
+    ("Allergies: NKDA.\nHe takes aspirin daily.", False),
+    ("Allergies: morphine. Given aspirin in the ED.", False),
+    ("ALLERGIES:\n- aspirin (rash)\n- heparin", True),
+    ("Aspirin allergy.", True),
+])
+def test_what_an_allergy_list_holds(extractor, note, allergen):
+    (aspirin,) = [m for m in extractor.extract(note) if m.text.lower() == "aspirin"]
+    assert aspirin.allergen is allergen
 
 
 def test_markdown_headings_as_synthea_writes_them_are_sections(extractor):

@@ -29,8 +29,13 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 CHUNK_CHARS = 4000
 _CUTS = (re.compile(r"\n[ \t\r\f\v]*\n"), re.compile(r"[.!?][ \t\r\f\v]*\n"),
          re.compile(r"[.!?][ \t]+(?=[A-Z])"), re.compile(r"\n"))
+_FIELD_START = re.compile(r"\[[ xX]?\]|\([ xX]?\)|[A-Za-z][A-Za-z /-]{0,30}:(?![/\d])")
 _ALLERGY_SECTIONS = {"allergies", "allergy"}
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_NO_ALLERGIES = re.compile(r"\b(?:nkda|nka|nkma|no known|none|no allergies)\b", re.I)
+_SENTENCE_END = re.compile(r"[.;!?][ \t]+\S")
+#: Words that make a lexicon match something else when they come right before it.
+_NOT_AFTER = {w: frozenset({"st", "pr", "st-segment", "segment"})
+              for w in ("depression", "depressions")}
 _HISTORY_SECTIONS = {"past_medical_history", "past_surgical_history", "history_of_present_illness"}
 _FAMILY_SECTIONS = {"family_history"}
 
@@ -60,12 +65,16 @@ class Mention:
 
 
 def _squeeze(text: str) -> tuple[str, list[int]]:
-    """Text with runs of spaces made single, and the original offset of each kept character."""
+    """Text with runs of spaces made single, and the original offset of each kept character.
+
+    A wide gap before a form field ("Fever: yes   Chills: no") or a tick box ("[x] fever
+    [ ] chills") is a line break: each field is its own statement."""
     out, index, pos = [], [], 0
     for m in _SPACES.finditer(text):
         out.append(text[pos:m.start()])
         index.extend(range(pos, m.start()))
-        out.append(" ")
+        out.append("\n" if m.end() - m.start() >= 2 and "\n" not in m.group()
+                   and _FIELD_START.match(text, m.end()) else " ")
         index.append(m.start())
         pos = m.end()
     out.append(text[pos:])
@@ -139,6 +148,8 @@ class ConceptExtractor:
         return the section the piece ends in. A piece that opens without a header goes on in
         ``section``, where the piece before it ended."""
         for ent in doc.ents:
+            if ent.start and doc[ent.start - 1].lower_ in _NOT_AFTER.get(ent.text.lower(), ()):
+                continue   # "ST depression" is an ECG finding, not depression
             literal = ent._.literal if ent.has_extension("literal") else None
             entry = self._entries.get((literal, ent.label_)) or self._entries.get(
                 (ent.text.lower(), ent.label_)) or next(
@@ -150,24 +161,47 @@ class ConceptExtractor:
             end = offset + index[ent.end_char - 1] + 1
             allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent) or any(
                 m.category in FLAG_CATEGORIES for m in ent._.modifiers))
+            assertion = _section_fix(assertion_of(ent), where)
+            if ent.label_ == "PROCEDURE" and _instrument(doc, ent):
+                # "no pneumothorax on chest x-ray": the x-ray was done; the finding is negated
+                assertion = Assertion("Affirmed", "Recent" if assertion.temporality ==
+                                      "Hypothetical" else assertion.temporality,
+                                      assertion.experiencer)
             out.append(Mention(start, end, text[start:end], ent.label_.lower(),
-                               entry.coding if entry else None,
-                               _section_fix(assertion_of(ent), where), where, allergen))
+                               entry.coding if entry else None, assertion, where, allergen))
         sections = getattr(doc._, "sections", None) or []
         last = next((sec.category for sec in reversed(sections) if sec.category), None)
         return last or section
 
 
 def _in_allergy_list(doc, ent) -> bool:
-    """Whether ``ent`` is in the paragraph under an allergies header ("ALLERGIES: aspirin,
-    heparin"); a blank line ends the list, whatever section the sectionizer runs on."""
+    """Whether ``ent`` is in the list under an allergies header ("ALLERGIES: aspirin,
+    heparin"): the header's first sentence, then lines of a few words; "NKDA" lists none. The
+    section the sectionizer runs on may go further: prose after the list is not the list."""
     header = next((sec for sec in reversed(getattr(doc._, "sections", None) or [])
                    if sec.category and sec.title_end is not None and sec.title_end <= ent.start),
                   None)
     if header is None or header.category not in _ALLERGY_SECTIONS:
         return False
-    between = doc.text[doc[header.title_end - 1].idx:ent.start_char] if header.title_end else ""
-    return _BLANK_LINE.search(between) is None
+    start = doc[header.title_end - 1].idx if header.title_end else 0
+    line_end = doc.text.find("\n", ent.end_char)
+    lines = doc.text[start:ent.start_char if line_end < 0 else line_end].split("\n")
+    if _NO_ALLERGIES.search(lines[0]):
+        return False   # "Allergies: NKDA." lists none
+    if len(lines) == 1:   # on the header's line: up to its first sentence's end
+        return not _SENTENCE_END.search(doc.text[start:ent.start_char])
+    # on the lines after it: a list of short items ("- aspirin (rash)"), not prose
+    # and a blank line ends the list
+    return all(0 < len(line.split()) <= 3 for line in lines[1:])
+
+
+def _instrument(doc, ent) -> bool:
+    """Whether a procedure is named as the means of a finding ("on chest x-ray", "per
+    echocardiogram", "by CXR"): it was done, whatever the finding."""
+    i = ent.start - 1
+    while i >= 0 and doc[i].lower_ in ("repeat", "the", "a", "an", "today's", "prior", "recent"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in ("on", "per", "by", "via")
 
 
 def _under_header(doc, ent) -> bool:
@@ -203,4 +237,7 @@ def _pattern(words: list[str]) -> list[dict]:
         return [{"ORTH": words[0].upper()}]
     *head, last = words
     forms = [last] if len(last) <= 3 or last.endswith("s") else [last, last + "s", last + "es"]
-    return [{"LOWER": w} for w in head] + [{"LOWER": {"IN": forms}}]
+    forms += [f + "." for f in forms]   # an abbreviation keeps its full stop ("n/v.")
+    # A line break may fall between the words ("congestive heart\nfailure").
+    gap = {"IS_SPACE": True, "OP": "?"}
+    return [t for w in head for t in ({"LOWER": w}, gap)] + [{"LOWER": {"IN": forms}}]

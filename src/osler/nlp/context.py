@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import lru_cache
 from dataclasses import dataclass
 
 from osler._extras import require
@@ -89,7 +90,8 @@ def sentence_starts(doc) -> list[int]:
             nxt = i + 1
             if (nxt < len(doc) and tok.idx - line_start < SHORT_LINE
                     and any(ch.isalnum() for ch in doc[nxt].text)
-                    and not (i and doc[i - 1].lower_ in _ENDS_OPEN)
+                    and not (i and (doc[i - 1].lower_ in _ENDS_OPEN
+                                    or doc[i - 1].lower_ in _concept_heads()))
                     and doc[nxt].lower_ not in _OPENS_AS_CONTINUATION):
                 starts.append(nxt)
             line_start = tok.idx + tok.text.rindex("\n") + 1
@@ -104,6 +106,15 @@ def sentence_starts(doc) -> list[int]:
                 j > i + 1 or doc[j].text[0].isupper() or doc[j].text[0].isdigit()):
             starts.append(j)
     return starts
+
+
+@lru_cache(maxsize=1)
+def _concept_heads() -> frozenset[str]:
+    """Every word of a lexicon concept but its last ("pulmonary", "congestive heart"): a line
+    ending in one runs on ("No prior history of pulmonary\nembolism")."""
+    from osler.nlp.lexicon import lexicon
+
+    return frozenset(w for e in lexicon() for w in e.literal.lower().split()[:-1])
 
 
 def _split_sentences(doc):
