@@ -100,3 +100,33 @@ def test_urls_documents_overlays_and_unlisted_instance_uids_do_not_survive(tmp_p
     out = pydicom.dcmread(result.output)
     assert out.SOPClassUID == "1.2.840.10008.5.1.4.1.1.2"    # a class UID is kept
     assert out[0x00181002].value == KEY.uid("1.2.3.4.5523190")
+
+
+def _with_identifying_meta(path) -> None:
+    """Plant a name and MRN in the preamble and in the file meta's optional elements."""
+    ds = pydicom.dcmread(path)
+    ds.preamble = b"QUIMBY HAROLD MRN-1234".ljust(128, b"\0")
+    ds.file_meta.SourceApplicationEntityTitle = "QUIMBY_PC"
+    ds.file_meta.ImplementationVersionName = "LOCHMOOR_1"
+    ds.file_meta.add_new(0x00020100, "UI", "1.2.826.0.1.3680043.8.498.555")
+    ds.file_meta.add_new(0x00020102, "OB", b"Harold Quimby MRN-1234")
+    ds.save_as(path)
+
+
+def test_preamble_is_zeroed_and_file_meta_keeps_only_required_elements(tmp_path, write_dicom):
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "a.dcm", "CT", "1.2.826.0.1.3680043.8.498.11",
+                "1.2.826.0.1.3680043.8.498.11.1")
+    _with_identifying_meta(src / "a.dcm")
+    (result,) = deidentify_dicom_dir(src, tmp_path / "out", KEY)
+    raw = Path(result.output).read_bytes()
+    assert raw[:128] == b"\0" * 128 and raw[128:132] == b"DICM"
+    for secret in (b"QUIMBY", b"Quimby", b"MRN-1234", b"LOCHMOOR", b"8.498.555"):
+        assert secret not in raw, secret
+    meta = pydicom.dcmread(result.output).file_meta
+    assert {e.keyword for e in meta} - {"FileMetaInformationGroupLength"} == {
+        "FileMetaInformationVersion", "MediaStorageSOPClassUID", "MediaStorageSOPInstanceUID",
+        "TransferSyntaxUID", "ImplementationClassUID", "ImplementationVersionName"}
+    assert meta.MediaStorageSOPClassUID == "1.2.840.10008.5.1.4.1.1.2"
+    assert meta.MediaStorageSOPInstanceUID == KEY.uid("1.2.826.0.1.3680043.8.498.11.1")

@@ -136,11 +136,34 @@ def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
     ds.DeidentificationMethod = "Osler PS3.15 Basic Profile; Retain Longitudinal Modified Dates"
     meta = getattr(ds, "file_meta", None)
-    if meta is not None and "MediaStorageSOPInstanceUID" in meta:
+    if meta is not None:
+        _clean_file_meta(ds, meta, key)
+    if getattr(ds, "preamble", None) is not None:
+        ds.preamble = b"\0" * 128     # free for any use, so it can hold a name or an MRN
+    return ds
+
+
+# File meta elements PS3.10 7.1 requires, the only ones written; the others name the sending
+# application and its site (SourceApplicationEntityTitle, Sending/Receiving AE titles and
+# presentation addresses) or carry private bytes (PrivateInformation and its creator UID).
+_REQUIRED_META = frozenset({0x00020001, 0x00020002, 0x00020003, 0x00020010, 0x00020012,
+                            0x00020013})
+# Written as the implementation that created the file (PS3.7 D.3.3.2): Osler, not the source.
+_IMPLEMENTATION_VERSION = "OSLER_DEID"
+
+
+def _clean_file_meta(ds: Any, meta: Any, key: DeidKey) -> None:
+    from pydicom.uid import PYDICOM_IMPLEMENTATION_UID
+
+    for elem in list(meta):
+        if int(elem.tag) not in _REQUIRED_META:
+            del meta[elem.tag]
+    if "MediaStorageSOPInstanceUID" in meta:
         # The file meta header repeats the instance UID; remap it the same way.
         meta.MediaStorageSOPInstanceUID = (ds.SOPInstanceUID if "SOPInstanceUID" in ds
                                            else key.uid(str(meta.MediaStorageSOPInstanceUID)))
-    return ds
+    meta.ImplementationClassUID = PYDICOM_IMPLEMENTATION_UID
+    meta.ImplementationVersionName = _IMPLEMENTATION_VERSION
 
 
 # UIDs that name a kind of thing (an SOP class, a transfer syntax), never an instance.
