@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,3 +131,54 @@ def test_preamble_is_zeroed_and_file_meta_keeps_only_required_elements(tmp_path,
         "TransferSyntaxUID", "ImplementationClassUID", "ImplementationVersionName"}
     assert meta.MediaStorageSOPClassUID == "1.2.840.10008.5.1.4.1.1.2"
     assert meta.MediaStorageSOPInstanceUID == KEY.uid("1.2.826.0.1.3680043.8.498.11.1")
+
+
+def _one_deidentified(tmp_path, write_dicom, plant) -> tuple[Any, bytes]:
+    """One CT file changed by ``plant(ds)``, de-identified: the output dataset and bytes."""
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "a.dcm", "CT", "1.2.826.0.1.3680043.8.498.12",
+                "1.2.826.0.1.3680043.8.498.12.1")
+    ds = pydicom.dcmread(src / "a.dcm")
+    plant(ds)
+    ds.save_as(src / "a.dcm")
+    (result,) = deidentify_dicom_dir(src, tmp_path / "out", KEY)
+    return pydicom.dcmread(result.output), Path(result.output).read_bytes()
+
+
+def test_cleaned_text_loses_the_files_own_names_even_joined_by_underscores(tmp_path,
+                                                                           write_dicom):
+    from pydicom.dataset import Dataset
+
+    def plant(ds):
+        ds.PatientName = "ZORBLATT^HAROLD^WENDELL"
+        ds.PatientMotherBirthName = "FENWICKE^MAUD"
+        ds.StudyDescription = "CT HEAD for ZORBLATT HAROLD"
+        ds.SeriesDescription = "Fenwicke present"
+        ds.ProtocolName = "ZORBLATT_HEAD"
+        ds.PerformedProcedureStepDescription = "WENDELL^HAROLD protocol"
+        request = Dataset()
+        request.RequestedProcedureDescription = "CT for Harold Zorblatt"
+        request.RetrieveAETitle = "ZORBLATT_AE"
+        ds.RequestAttributesSequence = [request]
+
+    out, raw = _one_deidentified(tmp_path, write_dicom, plant)
+    for secret in (b"ZORBLATT", b"Zorblatt", b"HAROLD", b"Harold", b"WENDELL", b"FENWICKE",
+                   b"Fenwicke"):
+        assert secret not in raw, secret
+    assert out.ProtocolName == "[NAME]_HEAD" and out.StudyDescription.startswith("CT HEAD")
+    assert "RetrieveAETitle" not in out.RequestAttributesSequence[0]
+
+
+def test_other_patient_ids_sequence_is_removed_as_the_profile_lists_it(tmp_path, write_dicom):
+    from pydicom.dataset import Dataset
+
+    def plant(ds):
+        other = Dataset()
+        other.PatientID = "MRN-OLD-9931"
+        other.IssuerOfPatientID = "Lochmoor Hospital"
+        ds.OtherPatientIDsSequence = [other]
+
+    out, raw = _one_deidentified(tmp_path, write_dicom, plant)
+    assert "OtherPatientIDsSequence" not in out
+    assert b"9931" not in raw and b"Lochmoor" not in raw

@@ -20,7 +20,8 @@ from osler._extras import require
 from osler.errors import DataError
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.surrogates import surrogate_name
-from osler.privacy.deid.text import deidentify_text
+from osler.privacy.deid.detect import detect_phi
+from osler.privacy.deid.text import replace_phi
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
 
@@ -90,7 +91,19 @@ def _safe_harbor_age(value: str) -> str:
     return value
 
 
-def _apply(ds: Any, elem: Any, action: str, key: DeidKey, patient: str, shift: timedelta) -> None:
+@dataclass(frozen=True)
+class _Patient:
+    """Whose file it is, as each action needs it: pseudonym, surrogates, date shift, and the
+    words of the names in its headers (which its free-text headers may repeat)."""
+
+    key: DeidKey
+    id: str
+    shift: timedelta
+    known: dict[str, str]
+
+
+def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
+    key, patient, shift = run.key, run.id, run.shift
     if action == "K" and int(elem.tag) == _PATIENT_AGE and elem.value:
         elem.value = _safe_harbor_age(str(elem.value))
     elif action == "X":
@@ -112,7 +125,38 @@ def _apply(ds: Any, elem: Any, action: str, key: DeidKey, patient: str, shift: t
                       else None)   # Safe Harbor: one birth year for "90 or older"
         elem.value = f"{aggregated}0101" if aggregated else _shift_da(str(elem.value), shift)
     elif action == "C" and elem.value:
-        elem.value = deidentify_text(str(elem.value), key, patient=patient, profile="tag").text
+        elem.value = _clean_text(str(elem.value), run)
+
+
+# Words a name is joined to in codes and labels ("QUIXMOOR_HEAD", "QUIXMOOR^ZEBULON").
+_JOINERS = re.compile(r"[_^]")
+# The words of a person name component, as osler.privacy.deid.fhir reads a HumanName.
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]+")
+
+
+def _clean_text(value: str, run: _Patient) -> str:
+    """``value`` with its PHI tagged, the file's own names included wherever they appear."""
+    # The detector reads "_" and "^" as word characters or nothing: it reads a copy with them
+    # as spaces (same offsets), and the tags go into the original.
+    spans = detect_phi(_JOINERS.sub(" ", value), known=run.known or None)
+    return replace_phi(value, spans, run.key, patient=run.id, profile="tag").text
+
+
+def _name_words(ds: Any) -> dict[str, str]:
+    """Lower-case words of every person name in ``ds`` (the patient, other names, mother's
+    birth name, physicians, observers ...) -> "NAME", for :func:`detect_phi`'s ``known``.
+
+    Each of a name's groups (alphabetic, ideographic, phonetic) counts; of its components,
+    family, given and middle (a prefix such as "Dr" or a suffix is no one's name)."""
+    words: dict[str, str] = {}
+    for elem in ds.iterall():
+        if elem.VR != "PN" or not elem.value:
+            continue
+        for value in (elem.value if elem.VM > 1 else [elem.value]):
+            for group in str(value).split("="):
+                for part in group.split("^")[:3]:
+                    words.update((w.lower(), "NAME") for w in _NAME_WORD.findall(part))
+    return words
 
 
 def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
@@ -122,16 +166,9 @@ def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
     notes (``patient``) and its FHIR ``Patient.id``.
     """
     patient = str(ds.get("PatientID", "") or "")
-    shift = key.date_shift(patient)
-    actions = profile_actions()
+    run = _Patient(key, patient, key.date_shift(patient), _name_words(ds))
     ds.remove_private_tags()
-    for elem in list(ds):
-        if elem.VR == "SQ":
-            for item in elem.value:
-                _clean_item(item, key, patient, shift, actions)
-            continue
-        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem, True)
-        _apply(ds, elem, action, key, patient, shift)
+    _clean_item(ds, run, profile_actions())
     ds.PatientIdentityRemoved = "YES"
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
     ds.DeidentificationMethod = "Osler PS3.15 Basic Profile; Retain Longitudinal Modified Dates"
@@ -171,10 +208,11 @@ _CLASS_UIDS = ("ClassUID", "TransferSyntaxUID", "CodingSchemeUID", "MappingResou
                "ContextGroupExtensionCreatorUID")
 
 
-def _default_action(elem: Any, top: bool) -> str:
+def _default_action(elem: Any) -> str:
     """The action for an attribute the profile table does not list: text that could name or
-    place someone is removed, an instance UID remapped, a URL, an unknown value, an overlay
-    (burned-in text) or an encapsulated document (a PDF of the report) removed, the rest kept.
+    place someone, or an AE title (a site's machine, at any depth), is removed, an instance
+    UID remapped, a URL, an unknown value, an overlay (burned-in text) or an encapsulated
+    document (a PDF of the report) removed, the rest kept.
     Groups 0002, 0028 and 7FE0 (file meta, pixel description, pixels) are kept."""
     group = int(elem.tag) >> 16
     if group in (0x0002, 0x0028, 0x7FE0):
@@ -183,7 +221,7 @@ def _default_action(elem: Any, top: bool) -> str:
         return "X"
     if elem.VR == "UI":
         return "K" if (elem.keyword or "").endswith(_CLASS_UIDS) else "U"
-    text = ("PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT") + (("AE",) if top else ())
+    text = ("PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT", "AE")
     return "X" if elem.VR in text else "K"
 
 
@@ -193,15 +231,16 @@ def has_overlay(ds: Any) -> bool:
                for e in ds)
 
 
-def _clean_item(item: Any, key: DeidKey, patient: str, shift: timedelta,
-                actions: dict[int, tuple[str, str]]) -> None:
+def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]]) -> None:
     for elem in list(item):
-        if elem.VR == "SQ":
+        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem)
+        # a sequence the table lists as X (OtherPatientIDsSequence) goes whole; others are
+        # cleaned item by item
+        if elem.VR == "SQ" and action != "X":
             for sub in elem.value:
-                _clean_item(sub, key, patient, shift, actions)
-            continue
-        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem, False)
-        _apply(item, elem, action, key, patient, shift)
+                _clean_item(sub, run, actions)
+        else:
+            _apply(item, elem, action, run)
 
 
 def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
