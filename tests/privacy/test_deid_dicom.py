@@ -182,3 +182,58 @@ def test_other_patient_ids_sequence_is_removed_as_the_profile_lists_it(tmp_path,
     out, raw = _one_deidentified(tmp_path, write_dicom, plant)
     assert "OtherPatientIDsSequence" not in out
     assert b"9931" not in raw and b"Lochmoor" not in raw
+
+
+def _write_dicomdir(path, image_uid: str) -> None:
+    """A DICOMDIR-like file: one patient (MRN-1234, as write_dicom's), study, series, image."""
+    from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian
+
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.1.3.10"
+    meta.MediaStorageSOPInstanceUID = "1.2.826.0.1.3680043.8.498.100"
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    dd = FileDataset(str(path), {}, file_meta=meta, preamble=b"\0" * 128)
+    dd.FileSetID = "QUIMBY_CD"
+    dd.FileSetDescriptorFileID = ["QUIMBY", "README"]
+    records = []
+    for kind, values in [
+            ("PATIENT", {"PatientName": "Quimby^Harold", "PatientID": "MRN-1234",
+                         "PatientBirthDate": "19500314"}),
+            ("STUDY", {"StudyDate": "20200601", "StudyDescription": "CT HEAD QUIMBY",
+                       "StudyInstanceUID": "1.2.826.0.1.3680043.8.498.13"}),
+            ("IMAGE", {"ReferencedFileID": ["QUIMBY", "HAROLD", "CT1"],
+                       "ReferencedSOPClassUIDInFile": CTImageStorage,
+                       "ReferencedSOPInstanceUIDInFile": image_uid,
+                       "ReferencedTransferSyntaxUIDInFile": ExplicitVRLittleEndian})]:
+        record = Dataset()
+        record.DirectoryRecordType = kind
+        for keyword, value in values.items():
+            setattr(record, keyword, value)
+        records.append(record)
+    dd.DirectoryRecordSequence = records
+    dd.save_as(path, enforce_file_format=True)
+
+
+def test_dicomdir_records_follow_their_patient_and_keep_class_uids(tmp_path, write_dicom):
+    src = tmp_path / "in"
+    src.mkdir()
+    image_uid = "1.2.826.0.1.3680043.8.498.13.1"
+    write_dicom(src / "a.dcm", "CT", "1.2.826.0.1.3680043.8.498.13", image_uid)
+    _write_dicomdir(src / "DICOMDIR", image_uid)
+    results = {r.source: r for r in deidentify_dicom_dir(src, tmp_path / "out", KEY)}
+    image = pydicom.dcmread(results["a.dcm"].output)
+    raw = Path(results["DICOMDIR"].output).read_bytes()
+    for secret in (b"QUIMBY", b"Quimby", b"HAROLD", b"MRN-1234"):
+        assert secret not in raw, secret
+    directory = pydicom.dcmread(results["DICOMDIR"].output)
+    assert directory.FileSetID == "" and "FileSetDescriptorFileID" not in directory
+    patient, study, instance = directory.DirectoryRecordSequence
+    assert patient.PatientID == image.PatientID and patient.PatientName == image.PatientName
+    assert patient.PatientBirthDate == image.PatientBirthDate
+    assert study.StudyDate == image.StudyDate
+    assert study.StudyInstanceUID == image.StudyInstanceUID
+    assert "ReferencedFileID" not in instance
+    assert instance.ReferencedSOPClassUIDInFile == "1.2.840.10008.5.1.4.1.1.2"
+    assert instance.ReferencedTransferSyntaxUIDInFile == "1.2.840.10008.1.2.1"
+    assert instance.ReferencedSOPInstanceUIDInFile == image.SOPInstanceUID

@@ -168,7 +168,11 @@ def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
     patient = str(ds.get("PatientID", "") or "")
     run = _Patient(key, patient, key.date_shift(patient), _name_words(ds))
     ds.remove_private_tags()
+    records = ds.pop(_DIRECTORY_RECORDS, None)
     _clean_item(ds, run, profile_actions())
+    if records is not None:
+        ds[_DIRECTORY_RECORDS] = records
+        _clean_directory_records(records.value, run)
     ds.PatientIdentityRemoved = "YES"
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
     ds.DeidentificationMethod = "Osler PS3.15 Basic Profile; Retain Longitudinal Modified Dates"
@@ -203,9 +207,28 @@ def _clean_file_meta(ds: Any, meta: Any, key: DeidKey) -> None:
     meta.ImplementationVersionName = _IMPLEMENTATION_VERSION
 
 
-# UIDs that name a kind of thing (an SOP class, a transfer syntax), never an instance.
+# UIDs that name a kind of thing (an SOP class, a transfer syntax), never an instance; a
+# DICOMDIR record names them "...InFile" (ReferencedSOPClassUIDInFile).
 _CLASS_UIDS = ("ClassUID", "TransferSyntaxUID", "CodingSchemeUID", "MappingResourceUID",
-               "ContextGroupExtensionCreatorUID")
+               "ContextGroupExtensionCreatorUID", "ClassUIDInFile", "TransferSyntaxUIDInFile")
+_DIRECTORY_RECORDS = 0x00041220
+# DICOMDIR (PS3.3 F.5) attributes naming the file-set or its files: a disc labelled, or
+# folders named, after the patient. FileSetID is type 2, so emptied. A file ID would not find
+# its file anyway: outputs are named by their new SOP Instance UID.
+_FILE_SET_ACTIONS = {0x00041130: "Z", 0x00041141: "X", 0x00041500: "X"}
+
+
+def _clean_directory_records(records: Any, run: _Patient) -> None:
+    """Clean a DICOMDIR's records, each as its patient's: a PATIENT record's PatientID and
+    the records after it (its studies, series and images, in the depth-first order media
+    creators write) get that patient's pseudonym, surrogate name and date shift, as in the
+    patient's own images."""
+    actions = profile_actions()
+    for record in records:
+        if str(record.get("DirectoryRecordType", "")).strip() == "PATIENT":
+            patient = str(record.get("PatientID", "") or "")
+            run = _Patient(run.key, patient, run.key.date_shift(patient), run.known)
+        _clean_item(record, run, actions)
 
 
 def _default_action(elem: Any) -> str:
@@ -215,6 +238,8 @@ def _default_action(elem: Any) -> str:
     document (a PDF of the report) removed, the rest kept.
     Groups 0002, 0028 and 7FE0 (file meta, pixel description, pixels) are kept."""
     group = int(elem.tag) >> 16
+    if int(elem.tag) in _FILE_SET_ACTIONS:
+        return _FILE_SET_ACTIONS[int(elem.tag)]
     if group in (0x0002, 0x0028, 0x7FE0):
         return "K"
     if 0x6000 <= group <= 0x60FF or group == 0x0042 or elem.VR in ("UR", "UC", "UN"):
