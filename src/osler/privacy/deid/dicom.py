@@ -189,7 +189,7 @@ def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
 # presentation addresses) or carry private bytes (PrivateInformation and its creator UID).
 _REQUIRED_META = frozenset({0x00020001, 0x00020002, 0x00020003, 0x00020010, 0x00020012,
                             0x00020013})
-# Written as the implementation that created the file (PS3.7 D.3.3.2): Osler, not the source.
+# Written as the implementation that wrote the file (PS3.10 7.1): Osler, not the source.
 _IMPLEMENTATION_VERSION = "OSLER_DEID"
 
 
