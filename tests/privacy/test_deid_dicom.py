@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,139 @@ def test_urls_documents_overlays_and_unlisted_instance_uids_do_not_survive(tmp_p
     out = pydicom.dcmread(result.output)
     assert out.SOPClassUID == "1.2.840.10008.5.1.4.1.1.2"    # a class UID is kept
     assert out[0x00181002].value == KEY.uid("1.2.3.4.5523190")
+
+
+def _with_identifying_meta(path) -> None:
+    """Plant a name and MRN in the preamble and in the file meta's optional elements."""
+    ds = pydicom.dcmread(path)
+    ds.preamble = b"QUIMBY HAROLD MRN-1234".ljust(128, b"\0")
+    ds.file_meta.SourceApplicationEntityTitle = "QUIMBY_PC"
+    ds.file_meta.ImplementationVersionName = "LOCHMOOR_1"
+    ds.file_meta.add_new(0x00020100, "UI", "1.2.826.0.1.3680043.8.498.555")
+    ds.file_meta.add_new(0x00020102, "OB", b"Harold Quimby MRN-1234")
+    ds.save_as(path)
+
+
+def test_preamble_is_zeroed_and_file_meta_keeps_only_required_elements(tmp_path, write_dicom):
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "a.dcm", "CT", "1.2.826.0.1.3680043.8.498.11",
+                "1.2.826.0.1.3680043.8.498.11.1")
+    _with_identifying_meta(src / "a.dcm")
+    (result,) = deidentify_dicom_dir(src, tmp_path / "out", KEY)
+    raw = Path(result.output).read_bytes()
+    assert raw[:128] == b"\0" * 128 and raw[128:132] == b"DICM"
+    for secret in (b"QUIMBY", b"Quimby", b"MRN-1234", b"LOCHMOOR", b"8.498.555"):
+        assert secret not in raw, secret
+    meta = pydicom.dcmread(result.output).file_meta
+    assert {e.keyword for e in meta} - {"FileMetaInformationGroupLength"} == {
+        "FileMetaInformationVersion", "MediaStorageSOPClassUID", "MediaStorageSOPInstanceUID",
+        "TransferSyntaxUID", "ImplementationClassUID", "ImplementationVersionName"}
+    assert meta.MediaStorageSOPClassUID == "1.2.840.10008.5.1.4.1.1.2"
+    assert meta.MediaStorageSOPInstanceUID == KEY.uid("1.2.826.0.1.3680043.8.498.11.1")
+
+
+def _one_deidentified(tmp_path, write_dicom, plant) -> tuple[Any, bytes]:
+    """One CT file changed by ``plant(ds)``, de-identified: the output dataset and bytes."""
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "a.dcm", "CT", "1.2.826.0.1.3680043.8.498.12",
+                "1.2.826.0.1.3680043.8.498.12.1")
+    ds = pydicom.dcmread(src / "a.dcm")
+    plant(ds)
+    ds.save_as(src / "a.dcm")
+    (result,) = deidentify_dicom_dir(src, tmp_path / "out", KEY)
+    return pydicom.dcmread(result.output), Path(result.output).read_bytes()
+
+
+def test_cleaned_text_loses_the_files_own_names_even_joined_by_underscores(tmp_path,
+                                                                           write_dicom):
+    from pydicom.dataset import Dataset
+
+    def plant(ds):
+        ds.PatientName = "ZORBLATT^HAROLD^WENDELL"
+        ds.PatientMotherBirthName = "FENWICKE^MAUD"
+        ds.StudyDescription = "CT HEAD for ZORBLATT HAROLD"
+        ds.SeriesDescription = "Fenwicke present"
+        ds.ProtocolName = "ZORBLATT_HEAD"
+        ds.PerformedProcedureStepDescription = "WENDELL^HAROLD protocol"
+        request = Dataset()
+        request.RequestedProcedureDescription = "CT for Harold Zorblatt"
+        request.RetrieveAETitle = "ZORBLATT_AE"
+        ds.RequestAttributesSequence = [request]
+
+    out, raw = _one_deidentified(tmp_path, write_dicom, plant)
+    for secret in (b"ZORBLATT", b"Zorblatt", b"HAROLD", b"Harold", b"WENDELL", b"FENWICKE",
+                   b"Fenwicke"):
+        assert secret not in raw, secret
+    assert out.ProtocolName == "[NAME]_HEAD" and out.StudyDescription.startswith("CT HEAD")
+    assert "RetrieveAETitle" not in out.RequestAttributesSequence[0]
+
+
+def test_other_patient_ids_sequence_is_removed_as_the_profile_lists_it(tmp_path, write_dicom):
+    from pydicom.dataset import Dataset
+
+    def plant(ds):
+        other = Dataset()
+        other.PatientID = "MRN-OLD-9931"
+        other.IssuerOfPatientID = "Lochmoor Hospital"
+        ds.OtherPatientIDsSequence = [other]
+
+    out, raw = _one_deidentified(tmp_path, write_dicom, plant)
+    assert "OtherPatientIDsSequence" not in out
+    assert b"9931" not in raw and b"Lochmoor" not in raw
+
+
+def _write_dicomdir(path, image_uid: str) -> None:
+    """A DICOMDIR-like file: one patient (MRN-1234, as write_dicom's), study, series, image."""
+    from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian
+
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.1.3.10"
+    meta.MediaStorageSOPInstanceUID = "1.2.826.0.1.3680043.8.498.100"
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    dd = FileDataset(str(path), {}, file_meta=meta, preamble=b"\0" * 128)
+    dd.FileSetID = "QUIMBY_CD"
+    dd.FileSetDescriptorFileID = ["QUIMBY", "README"]
+    records = []
+    for kind, values in [
+            ("PATIENT", {"PatientName": "Quimby^Harold", "PatientID": "MRN-1234",
+                         "PatientBirthDate": "19500314"}),
+            ("STUDY", {"StudyDate": "20200601", "StudyDescription": "CT HEAD QUIMBY",
+                       "StudyInstanceUID": "1.2.826.0.1.3680043.8.498.13"}),
+            ("IMAGE", {"ReferencedFileID": ["QUIMBY", "HAROLD", "CT1"],
+                       "ReferencedSOPClassUIDInFile": CTImageStorage,
+                       "ReferencedSOPInstanceUIDInFile": image_uid,
+                       "ReferencedTransferSyntaxUIDInFile": ExplicitVRLittleEndian})]:
+        record = Dataset()
+        record.DirectoryRecordType = kind
+        for keyword, value in values.items():
+            setattr(record, keyword, value)
+        records.append(record)
+    dd.DirectoryRecordSequence = records
+    dd.save_as(path, enforce_file_format=True)
+
+
+def test_dicomdir_records_follow_their_patient_and_keep_class_uids(tmp_path, write_dicom):
+    src = tmp_path / "in"
+    src.mkdir()
+    image_uid = "1.2.826.0.1.3680043.8.498.13.1"
+    write_dicom(src / "a.dcm", "CT", "1.2.826.0.1.3680043.8.498.13", image_uid)
+    _write_dicomdir(src / "DICOMDIR", image_uid)
+    results = {r.source: r for r in deidentify_dicom_dir(src, tmp_path / "out", KEY)}
+    image = pydicom.dcmread(results["a.dcm"].output)
+    raw = Path(results["DICOMDIR"].output).read_bytes()
+    for secret in (b"QUIMBY", b"Quimby", b"HAROLD", b"MRN-1234"):
+        assert secret not in raw, secret
+    directory = pydicom.dcmread(results["DICOMDIR"].output)
+    assert directory.FileSetID == "" and "FileSetDescriptorFileID" not in directory
+    patient, study, instance = directory.DirectoryRecordSequence
+    assert patient.PatientID == image.PatientID and patient.PatientName == image.PatientName
+    assert patient.PatientBirthDate == image.PatientBirthDate
+    assert study.StudyDate == image.StudyDate
+    assert study.StudyInstanceUID == image.StudyInstanceUID
+    assert "ReferencedFileID" not in instance
+    assert instance.ReferencedSOPClassUIDInFile == "1.2.840.10008.5.1.4.1.1.2"
+    assert instance.ReferencedTransferSyntaxUIDInFile == "1.2.840.10008.1.2.1"
+    assert instance.ReferencedSOPInstanceUIDInFile == image.SOPInstanceUID

@@ -20,7 +20,8 @@ from osler._extras import require
 from osler.errors import DataError
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.surrogates import surrogate_name
-from osler.privacy.deid.text import deidentify_text
+from osler.privacy.deid.detect import detect_phi
+from osler.privacy.deid.text import replace_phi
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
 
@@ -90,7 +91,19 @@ def _safe_harbor_age(value: str) -> str:
     return value
 
 
-def _apply(ds: Any, elem: Any, action: str, key: DeidKey, patient: str, shift: timedelta) -> None:
+@dataclass(frozen=True)
+class _Patient:
+    """Whose file it is, as each action needs it: pseudonym, surrogates, date shift, and the
+    words of the names in its headers (which its free-text headers may repeat)."""
+
+    key: DeidKey
+    id: str
+    shift: timedelta
+    known: dict[str, str]
+
+
+def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
+    key, patient, shift = run.key, run.id, run.shift
     if action == "K" and int(elem.tag) == _PATIENT_AGE and elem.value:
         elem.value = _safe_harbor_age(str(elem.value))
     elif action == "X":
@@ -112,7 +125,38 @@ def _apply(ds: Any, elem: Any, action: str, key: DeidKey, patient: str, shift: t
                       else None)   # Safe Harbor: one birth year for "90 or older"
         elem.value = f"{aggregated}0101" if aggregated else _shift_da(str(elem.value), shift)
     elif action == "C" and elem.value:
-        elem.value = deidentify_text(str(elem.value), key, patient=patient, profile="tag").text
+        elem.value = _clean_text(str(elem.value), run)
+
+
+# Words a name is joined to in codes and labels ("QUIXMOOR_HEAD", "QUIXMOOR^ZEBULON").
+_JOINERS = re.compile(r"[_^]")
+# The words of a person name component, as osler.privacy.deid.fhir reads a HumanName.
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]+")
+
+
+def _clean_text(value: str, run: _Patient) -> str:
+    """``value`` with its PHI tagged, the file's own names included wherever they appear."""
+    # The detector reads "_" and "^" as word characters or nothing: it reads a copy with them
+    # as spaces (same offsets), and the tags go into the original.
+    spans = detect_phi(_JOINERS.sub(" ", value), known=run.known or None)
+    return replace_phi(value, spans, run.key, patient=run.id, profile="tag").text
+
+
+def _name_words(ds: Any) -> dict[str, str]:
+    """Lower-case words of every person name in ``ds`` (the patient, other names, mother's
+    birth name, physicians, observers ...) -> "NAME", for :func:`detect_phi`'s ``known``.
+
+    Each of a name's groups (alphabetic, ideographic, phonetic) counts; of its components,
+    family, given and middle (a prefix such as "Dr" or a suffix is no one's name)."""
+    words: dict[str, str] = {}
+    for elem in ds.iterall():
+        if elem.VR != "PN" or not elem.value:
+            continue
+        for value in (elem.value if elem.VM > 1 else [elem.value]):
+            for group in str(value).split("="):
+                for part in group.split("^")[:3]:
+                    words.update((w.lower(), "NAME") for w in _NAME_WORD.findall(part))
+    return words
 
 
 def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
@@ -122,45 +166,87 @@ def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
     notes (``patient``) and its FHIR ``Patient.id``.
     """
     patient = str(ds.get("PatientID", "") or "")
-    shift = key.date_shift(patient)
-    actions = profile_actions()
+    run = _Patient(key, patient, key.date_shift(patient), _name_words(ds))
     ds.remove_private_tags()
-    for elem in list(ds):
-        if elem.VR == "SQ":
-            for item in elem.value:
-                _clean_item(item, key, patient, shift, actions)
-            continue
-        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem, True)
-        _apply(ds, elem, action, key, patient, shift)
+    records = ds.pop(_DIRECTORY_RECORDS, None)
+    _clean_item(ds, run, profile_actions())
+    if records is not None:
+        ds[_DIRECTORY_RECORDS] = records
+        _clean_directory_records(records.value, run)
     ds.PatientIdentityRemoved = "YES"
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
     ds.DeidentificationMethod = "Osler PS3.15 Basic Profile; Retain Longitudinal Modified Dates"
     meta = getattr(ds, "file_meta", None)
-    if meta is not None and "MediaStorageSOPInstanceUID" in meta:
-        # The file meta header repeats the instance UID; remap it the same way.
-        meta.MediaStorageSOPInstanceUID = (ds.SOPInstanceUID if "SOPInstanceUID" in ds
-                                           else key.uid(str(meta.MediaStorageSOPInstanceUID)))
+    if meta is not None:
+        _clean_file_meta(ds, meta, key)
+    if getattr(ds, "preamble", None) is not None:
+        ds.preamble = b"\0" * 128     # free for any use, so it can hold a name or an MRN
     return ds
 
 
-# UIDs that name a kind of thing (an SOP class, a transfer syntax), never an instance.
+# File meta elements PS3.10 7.1 requires, the only ones written; the others name the sending
+# application and its site (SourceApplicationEntityTitle, Sending/Receiving AE titles and
+# presentation addresses) or carry private bytes (PrivateInformation and its creator UID).
+_REQUIRED_META = frozenset({0x00020001, 0x00020002, 0x00020003, 0x00020010, 0x00020012,
+                            0x00020013})
+# Written as the implementation that wrote the file (PS3.10 7.1): Osler, not the source.
+_IMPLEMENTATION_VERSION = "OSLER_DEID"
+
+
+def _clean_file_meta(ds: Any, meta: Any, key: DeidKey) -> None:
+    from pydicom.uid import PYDICOM_IMPLEMENTATION_UID
+
+    for elem in list(meta):
+        if int(elem.tag) not in _REQUIRED_META:
+            del meta[elem.tag]
+    if "MediaStorageSOPInstanceUID" in meta:
+        # The file meta header repeats the instance UID; remap it the same way.
+        meta.MediaStorageSOPInstanceUID = (ds.SOPInstanceUID if "SOPInstanceUID" in ds
+                                           else key.uid(str(meta.MediaStorageSOPInstanceUID)))
+    meta.ImplementationClassUID = PYDICOM_IMPLEMENTATION_UID
+    meta.ImplementationVersionName = _IMPLEMENTATION_VERSION
+
+
+# UIDs that name a kind of thing (an SOP class, a transfer syntax), never an instance; a
+# DICOMDIR record names them "...InFile" (ReferencedSOPClassUIDInFile).
 _CLASS_UIDS = ("ClassUID", "TransferSyntaxUID", "CodingSchemeUID", "MappingResourceUID",
-               "ContextGroupExtensionCreatorUID")
+               "ContextGroupExtensionCreatorUID", "ClassUIDInFile", "TransferSyntaxUIDInFile")
+_DIRECTORY_RECORDS = 0x00041220
+# DICOMDIR (PS3.3 F.5) attributes naming the file-set or its files: a disc labelled, or
+# folders named, after the patient. FileSetID is type 2, so emptied. A file ID would not find
+# its file anyway: outputs are named by their new SOP Instance UID.
+_FILE_SET_ACTIONS = {0x00041130: "Z", 0x00041141: "X", 0x00041500: "X"}
 
 
-def _default_action(elem: Any, top: bool) -> str:
+def _clean_directory_records(records: Any, run: _Patient) -> None:
+    """Clean a DICOMDIR's records, each as its patient's: a PATIENT record's PatientID and
+    the records after it (its studies, series and images, in the depth-first order media
+    creators write) get that patient's pseudonym, surrogate name and date shift, as in the
+    patient's own images."""
+    actions = profile_actions()
+    for record in records:
+        if str(record.get("DirectoryRecordType", "")).strip() == "PATIENT":
+            patient = str(record.get("PatientID", "") or "")
+            run = _Patient(run.key, patient, run.key.date_shift(patient), run.known)
+        _clean_item(record, run, actions)
+
+
+def _default_action(elem: Any) -> str:
     """The action for an attribute the profile table does not list: text that could name or
-    place someone is removed, an instance UID remapped, a URL, an unknown value, an overlay
-    (burned-in text) or an encapsulated document (a PDF of the report) removed, the rest kept.
+    place someone, or an AE title (a site's machine, at any depth), is removed, an instance
+    UID remapped, a URL, an unknown value, an overlay (burned-in text) or an encapsulated
+    document (a PDF of the report) removed, the rest kept.
     Groups 0002, 0028 and 7FE0 (file meta, pixel description, pixels) are kept."""
     group = int(elem.tag) >> 16
+    if int(elem.tag) in _FILE_SET_ACTIONS:
+        return _FILE_SET_ACTIONS[int(elem.tag)]
     if group in (0x0002, 0x0028, 0x7FE0):
         return "K"
     if 0x6000 <= group <= 0x60FF or group == 0x0042 or elem.VR in ("UR", "UC", "UN"):
         return "X"
     if elem.VR == "UI":
         return "K" if (elem.keyword or "").endswith(_CLASS_UIDS) else "U"
-    text = ("PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT") + (("AE",) if top else ())
+    text = ("PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT", "AE")
     return "X" if elem.VR in text else "K"
 
 
@@ -170,15 +256,16 @@ def has_overlay(ds: Any) -> bool:
                for e in ds)
 
 
-def _clean_item(item: Any, key: DeidKey, patient: str, shift: timedelta,
-                actions: dict[int, tuple[str, str]]) -> None:
+def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]]) -> None:
     for elem in list(item):
-        if elem.VR == "SQ":
+        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem)
+        # a sequence the table lists as X (OtherPatientIDsSequence) goes whole; others are
+        # cleaned item by item
+        if elem.VR == "SQ" and action != "X":
             for sub in elem.value:
-                _clean_item(sub, key, patient, shift, actions)
-            continue
-        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem, False)
-        _apply(item, elem, action, key, patient, shift)
+                _clean_item(sub, run, actions)
+        else:
+            _apply(item, elem, action, run)
 
 
 def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
