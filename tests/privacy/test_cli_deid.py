@@ -41,7 +41,7 @@ def test_deid_dicom_cli_flags_burned_in_modalities(tmp_path, write_dicom):
     result = CliRunner().invoke(cli, ["deid", "dicom", str(src), str(tmp_path / "out"),
                                       "--key-file", str(tmp_path / "k.json")])
     assert result.exit_code == 0, result.output
-    assert "burned-in" in result.output and len(list((tmp_path / "out").glob("*.dcm"))) == 1
+    assert "burned-in" in result.output and len(list((tmp_path / "out").rglob("*.dcm"))) == 1
 
 
 def test_deid_text_shares_what_one_note_reveals_with_the_patients_next_notes(tmp_path):

@@ -154,7 +154,8 @@ def test_deid_dicom_files_sharing_a_sop_instance_uid_do_not_overwrite_each_other
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.dcm"))
     assert len(written) == 5
     assert "5 files de-identified, 0 skipped" in result.stderr
-    assert result.stderr.count("shares its SOPInstanceUID") == 2  # y and v after x; z is in a/
+    # one study and series folder now (input folders are not kept): a/z, v, y after x
+    assert result.stderr.count("shares its SOPInstanceUID") == 3
     assert sop not in " ".join(written)
 
 

@@ -237,3 +237,15 @@ def test_dicomdir_records_follow_their_patient_and_keep_class_uids(tmp_path, wri
     assert instance.ReferencedSOPClassUIDInFile == "1.2.840.10008.5.1.4.1.1.2"
     assert instance.ReferencedTransferSyntaxUIDInFile == "1.2.840.10008.1.2.1"
     assert instance.ReferencedSOPInstanceUIDInFile == image.SOPInstanceUID
+
+
+def test_output_folders_are_named_by_new_uids_not_by_the_input_folders(tmp_path, write_dicom):
+    # Found by a tester: QUIXMOOR/ZEBULON/ under the input came out under OUT_DIR as it was.
+    src = tmp_path / "in" / "QUIXMOOR" / "ZEBULON"
+    src.mkdir(parents=True)
+    study = "1.2.826.0.1.3680043.8.498.7"
+    write_dicom(src / "image1.dcm", "CT", study, study + ".1")
+    (result,) = deidentify_dicom_dir(tmp_path / "in", tmp_path / "out", KEY)
+    written = Path(result.output).relative_to(tmp_path / "out")
+    assert "QUIXMOOR" not in str(written) and "ZEBULON" not in str(written)
+    assert written.parts[0] == KEY.uid(study) and len(written.parts) == 3

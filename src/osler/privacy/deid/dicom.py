@@ -270,9 +270,11 @@ def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]]) -
 
 def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
                          ) -> list[DicomResult]:
-    """De-identify every DICOM file under ``in_dir`` into ``out_dir`` (same relative layout).
+    """De-identify every DICOM file under ``in_dir`` into ``out_dir``.
 
-    Output files are named by their new SOP Instance UID. Files that share a SOP Instance UID
+    Output files are named by their new SOP Instance UID, in folders named by their new Study
+    and Series Instance UIDs: the input's folder names are not kept (they are often the
+    patient's name or MRN). Files that share a SOP Instance UID
     never overwrite each other: the second and later are named ``<uid>_2.dcm``, ``<uid>_3.dcm``
     ... (in sorted input order) and marked ``duplicate_uid``. A file that cannot be read is
     reported with its error and skipped; the others continue.
@@ -296,7 +298,8 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
                 ds.get("BurnedInAnnotation", "")).upper() == "YES" or has_overlay(ds)
             deidentify_dataset(ds, key)
             name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else key.uid(rel)
-            folder = out_dir / path.relative_to(in_dir).parent
+            folder = out_dir.joinpath(*(str(ds.get(tag, "") or "unknown") for tag in
+                                        ("StudyInstanceUID", "SeriesInstanceUID")))
             target, n = folder / f"{name}.dcm", 1
             while target in taken:
                 n += 1
