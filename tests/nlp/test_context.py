@@ -80,7 +80,7 @@ def test_rules_carry_their_version():
     from osler.resources import load_json
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
-        "version"] == "osler-context-8"
+        "version"] == "osler-context-9"
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -181,3 +181,26 @@ def test_the_new_triggers_reach_no_further_than_their_scope(attributor, concept,
                                                             expected):
     (a,) = attributor.attribute([(concept, sentence)])
     assert (a.negation, a.temporality, a.experiencer) == expected
+
+
+def _one_token_words(rule) -> set[str]:
+    """Words a rule can match as a single token (its only required token), else empty."""
+    pattern = rule.get("pattern")
+    if pattern is None:
+        return {rule["literal"].lower()} if " " not in rule["literal"] else set()
+    required = [t for t in pattern if t.get("OP") != "?"]
+    if len(required) != 1 or len(pattern) != 1:
+        return set()
+    low = required[0].get("LOWER")
+    return set(low["IN"]) if isinstance(low, dict) else {low} if isinstance(low, str) else set()
+
+
+def test_no_rule_for_some_concept_types_shares_a_one_token_span_with_a_general_rule():
+    # medspaCy keeps one of two modifiers on the very same tokens: a typed one-token 'if'
+    # (procedures only) once pruned the general hypothetical 'if' for every other concept.
+    general = [r for r in rule_dicts() if not r.get("allowed_types")
+               and r["direction"] not in ("TERMINATE", "PSEUDO")]
+    for typed in (r for r in rule_dicts() if r.get("allowed_types")):
+        for rule in general:
+            assert not (_one_token_words(typed) & _one_token_words(rule)), (
+                typed["literal"], rule["literal"])
