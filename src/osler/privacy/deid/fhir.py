@@ -24,7 +24,8 @@ from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 
-__all__ = ["KnownNames", "deidentify_bundle", "deidentify_resource", "name_words", "patient_of"]
+__all__ = ["NO_PATIENT", "KnownNames", "deidentify_bundle", "deidentify_resource", "name_words",
+           "patient_links", "patient_of"]
 
 _REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
 # A literal reference as a URL: relative or absolute (the server's base kept out of the
@@ -63,20 +64,82 @@ _NAMED_RESOURCES = {"Organization", "Location", "HealthcareService", "Endpoint",
                     "Practitioner", "PractitionerRole", "RelatedPerson", "Device"}
 
 
-def patient_of(resource: dict[str, Any]) -> str | None:
-    """The source id of the patient a resource belongs to (``Patient.id`` or its reference)."""
+#: Elements that link a resource to its patient: a Reference, a list of them (Account.subject,
+#: Provenance.target) or, in Appointment.participant, their ``actor``.
+_PATIENT_LINKS = ("subject", "patient", "beneficiary", "for", "target", "participant")
+
+
+def patient_of(resource: dict[str, Any], links: dict[str, str] | None = None) -> str | None:
+    """The source id of the patient a resource belongs to (``Patient.id`` or its reference).
+
+    ``links`` maps ``urn:uuid`` ids and ``identifier:system|value`` keys to Patient ids (see
+    :func:`patient_links`); a reference by identifier that it does not resolve keys the
+    patient by that identifier, which is still that one patient's."""
     if resource.get("resourceType") == "Patient":
         return resource.get("id")
-    for field in ("subject", "patient", "beneficiary"):
-        ref = (resource.get(field) or {}).get("reference", "") if isinstance(
-            resource.get(field), dict) else ""
-        m = _URL_REFERENCE.match(ref)
-        if m and m["type"] == "Patient":
-            return m["id"]
-        m = _UUID_REF.match(ref)
-        if m:
-            return m["id"]
+    for field in _PATIENT_LINKS:
+        value = resource.get(field)
+        refs = value if isinstance(value, list) else [value]
+        for ref in refs:
+            if isinstance(ref, dict) and field == "participant":
+                ref = ref.get("actor")
+            found = _patient_reference(ref, links) if isinstance(ref, dict) else None
+            if found:
+                return found
     return None
+
+
+def _patient_reference(ref: dict[str, Any], links: dict[str, str] | None) -> str | None:
+    """The patient a Reference points to, if it points to one."""
+    text = ref.get("reference", "")
+    m = _URL_REFERENCE.match(text) if isinstance(text, str) else None
+    if m and m["type"] == "Patient":
+        return m["id"]
+    m = _UUID_REF.match(text) if isinstance(text, str) else None
+    if m:
+        if links is None or (ref.get("type") in (None, "Patient") and m["id"] in links):
+            return (links or {}).get(m["id"], m["id"])
+    ident = ref.get("identifier")
+    if isinstance(ident, dict) and ident.get("value") and ref.get("type") in (None, "Patient"):
+        key = _identifier_key(ident)
+        return (links or {}).get(key, key)
+    return None
+
+
+def _identifier_key(ident: dict[str, Any]) -> str:
+    return f"identifier:{ident.get('system') or ''}|{ident.get('value')}"
+
+
+def patient_links(patient: dict[str, Any], full_url: str | None = None) -> dict[str, str]:
+    """What references to ``patient`` may name instead of its id -> its id: the uuid of its
+    ``urn:uuid`` fullUrl and its identifiers (as :func:`patient_of` keys them)."""
+    pid = patient.get("id")
+    m = _UUID_REF.match(full_url or "")
+    pid = pid if isinstance(pid, str) and pid else (m["id"] if m else None)
+    if pid is None:
+        return {}
+    out = {m["id"]: pid} if m else {}
+    for ident in patient.get("identifier") or []:
+        if isinstance(ident, dict) and ident.get("value"):
+            out[_identifier_key(ident)] = pid
+    return out
+
+
+def _own_key(resource: dict[str, Any]) -> str:
+    """The date-shift key of a resource whose patient cannot be told: its own ``Type/id``, so
+    that unlinked resources do not all share the one offset of the empty patient id."""
+    rid = resource.get("id")
+    if not isinstance(rid, str) or not rid:   # no id: its content tells it from the others
+        import hashlib
+        import json
+
+        rid = "#" + hashlib.sha256(json.dumps(resource, sort_keys=True, default=str)
+                                   .encode()).hexdigest()[:16]
+    return f"{resource.get('resourceType')}/{rid}"
+
+
+#: The reason under which resources of no known patient are counted.
+NO_PATIENT = "resources of no known patient (each shifted by its own offset)"
 
 
 def _pseudo_id(key: DeidKey, resource_type: str | None, rid: str) -> str:
@@ -356,10 +419,15 @@ class KnownNames:
     def __init__(self) -> None:
         self._of_patient: dict[str, dict[str, str]] = {}
         self._of_reference: dict[str, dict[str, str]] = {}
+        #: Patients' uuids and identifiers -> their ids (:func:`patient_links`).
+        self.patient_links: dict[str, str] = {}
 
     def add(self, resource: dict[str, Any], full_url: str | None = None) -> None:
         """Take the names of ``resource`` (a person) under every form a reference to it may
-        take: ``Type/id``, its Bundle ``fullUrl``, and ``Type?identifier=[system|]value``."""
+        take: ``Type/id``, its Bundle ``fullUrl``, and ``Type?identifier=[system|]value``;
+        a Patient's identifiers also link resources that reference it by identifier."""
+        if resource.get("resourceType") == "Patient":
+            self.patient_links.update(patient_links(resource, full_url))
         words = name_words(resource)
         if not words:
             return
@@ -381,7 +449,7 @@ class KnownNames:
 
     def for_resource(self, resource: dict[str, Any]) -> dict[str, str]:
         """The name words that ``resource``'s free text may mention."""
-        out = dict(self._of_patient.get(patient_of(resource) or "", {}))
+        out = dict(self._of_patient.get(patient_of(resource, self.patient_links) or "", {}))
         for ref in _references(resource):
             out.update(self._of_reference.get(ref, {}))
         return out
@@ -417,23 +485,40 @@ def _references(node: Any) -> set[str]:
 def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str | None = None,
                         uuid_types: dict[str, str] | None = None,
                         known: dict[str, str] | None = None,
-                        dropped: Counter | None = None) -> dict[str, Any]:
-    """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`;
-    ``known``: name words its free text may mention (:meth:`KnownNames.for_resource`);
-    ``dropped``: a Counter that counts, by reason, what was dropped from attachments."""
-    patient = patient if patient is not None else patient_of(resource)
+                        dropped: Counter | None = None,
+                        links: dict[str, str] | None = None) -> dict[str, Any]:
+    """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`
+    (with ``links``); a resource of no patient is shifted by its own offset and counted in
+    ``dropped`` under :data:`NO_PATIENT`; ``known``: name words its free text may mention
+    (:meth:`KnownNames.for_resource`); ``dropped``: a Counter that counts, by reason, what
+    was dropped from attachments."""
+    dropped = Counter() if dropped is None else dropped
+    patient = patient if patient is not None else _patient_or_own(resource, links, dropped)
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped)
     return walker.walk(copy.deepcopy(resource))
+
+
+def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
+                    dropped: Counter, default: str | None = None) -> str:
+    """The patient of ``resource``, else ``default``, else its own key (counted)."""
+    patient = patient_of(resource, links) or default
+    if patient is None:
+        dropped[NO_PATIENT] += 1
+        return _own_key(resource)
+    return patient
 
 
 def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames | None = None,
                       dropped: Counter | None = None) -> dict[str, Any]:
     """A de-identified copy of a Bundle (or a single resource).
 
-    All entries use the date shift of the Bundle's Patient, so one patient's timeline keeps its
-    intervals; ``urn:uuid`` references are remapped consistently with entry ``fullUrl``s.
-    Free text is checked with the names of every person in the Bundle and, for a single
-    resource, with those ``names`` holds for it.
+    Each entry uses the date shift (and pseudonyms) of the patient it belongs to
+    (:func:`patient_of`: by reference, ``urn:uuid`` or identifier), so each patient's timeline
+    keeps its intervals; an entry linked to no patient takes the Bundle's only Patient, or,
+    when the Bundle has none or several, its own offset (counted under :data:`NO_PATIENT`).
+    ``urn:uuid`` references are remapped consistently with entry ``fullUrl``s. Free text is
+    checked with the names of every person in the Bundle and, for a single resource, with
+    those ``names`` holds for it.
 
     Parameters
     ----------
@@ -442,18 +527,22 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     key : DeidKey
         The shared de-identification key.
     names : KnownNames, optional
-        People's names from elsewhere in the export (bulk NDJSON).
+        People's names (and patients' identifiers) from elsewhere in the export (bulk NDJSON).
     dropped : collections.Counter, optional
         Counts, by reason (never content), the attachment data and urls that were dropped
-        because they could not be checked for PHI (PDFs, images, invalid base64 ...).
+        because they could not be checked for PHI (PDFs, images, invalid base64 ...), and the
+        resources of no known patient.
     """
+    dropped = Counter() if dropped is None else dropped
     if bundle.get("resourceType") != "Bundle":
-        return deidentify_resource(bundle, key, dropped=dropped,
-                                   known=names.for_resource(bundle) if names else None)
+        links = names.patient_links if names is not None else None
+        known = names.for_resource(bundle) if names is not None else None
+        return deidentify_resource(bundle, key, dropped=dropped, links=links, known=known)
     entries = bundle.get("entry") or []
     uuid_types: dict[str, str] = {}
     full_urls: dict[str, str] = {}
-    patient = None
+    links: dict[str, str] = dict(names.patient_links) if names is not None else {}
+    patients: list[str] = []
     for e in entries:
         res = e.get("resource") or {}
         url = e.get("fullUrl", "")
@@ -462,20 +551,35 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             uuid_types[m["id"]] = res.get("resourceType")
         elif isinstance(url, str) and url and not _URL_REFERENCE.match(url):
             full_urls.setdefault(url, _entry_url(key, url, res))
-        if res.get("resourceType") == "Patient" and patient is None:
-            patient = res.get("id") or (m["id"] if m else None)
+        if res.get("resourceType") == "Patient":
+            own = patient_links(res, url if isinstance(url, str) else None)
+            links.update(own)
+            pid = res.get("id") or (m["id"] if m else None)
+            if pid and pid not in patients:
+                patients.append(pid)
+    only = patients[0] if len(patients) == 1 else None
     known = known_names(entries)
-    if names is not None and patient is not None:
-        known = {**names.for_resource({"resourceType": "Patient", "id": patient}), **known}
-    walker = _Walker(key, patient, uuid_types, known, dropped, full_urls)
+    if names is not None:
+        for pid in patients:
+            known = {**names.for_resource({"resourceType": "Patient", "id": pid}), **known}
+
+    def walker(patient: str) -> _Walker:
+        return _Walker(key, patient, uuid_types, known, dropped, full_urls)
+
     # the Bundle's own elements (identifier, timestamp, link ...) as any element's
     own = {k: v for k, v in bundle.items() if k not in ("entry", "id", "resourceType")}
+    bundle_walker = walker(only or _own_key(bundle))
     out: dict[str, Any] = {"resourceType": "Bundle"}
     if "id" in bundle:
         out["id"] = key.pseudonym(str(bundle["id"]), "fhir-id")
-    out.update(walker.element(copy.deepcopy(own), ""))
+    out.update(bundle_walker.element(copy.deepcopy(own), ""))
     for link in out.get("link") or []:
         if isinstance(link, dict) and isinstance(link.get("url"), str):
-            link["url"] = walker.request_url(link["url"])   # a search may name the patient
-    out["entry"] = [walker.walk(copy.deepcopy(e)) for e in entries]
+            link["url"] = bundle_walker.request_url(link["url"])   # a search may name the patient
+    out["entry"] = []
+    for e in entries:
+        res = e.get("resource") if isinstance(e, dict) else None
+        patient = (_patient_or_own(res, links, dropped, only) if isinstance(res, dict)
+                   else only or _own_key(bundle))
+        out["entry"].append(walker(patient).walk(copy.deepcopy(e)))
     return out
