@@ -98,3 +98,29 @@ def test_an_ndjson_resource_linked_by_identifier_finds_its_patient():
                "identifier": [{"system": "urn:mrn", "value": "MRN-1"}]})
     obs = LINKED[-1]
     assert deidentify_bundle(obs, KEY, names=names)["effectiveDateTime"] == _moved(DAY, "p1")
+
+
+def test_every_name_a_bundle_holds_is_scrubbed_from_its_free_text():
+    patient = {"resourceType": "Patient", "id": "p1",
+               "name": [{"family": "Quixmoor", "given": ["Zebulon"]}],
+               "contact": [{"name": {"family": "Brackwater", "given": ["Ophelia"]}}],
+               "extension": [{"url": "urn:x", "valueHumanName": {"family": "Vandergriff",
+                                                                 "given": ["Hortensia"]}}]}
+    org = {"resourceType": "Organization", "id": "org1",
+           "contact": [{"name": {"family": "Plimpton", "given": ["Thaddeus"]}}]}
+    related = {"resourceType": "RelatedPerson", "id": "rp1", "patient": P,
+               "name": [{"family": "Ashcombe", "given": ["Winifred"]}]}
+    obs = {"resourceType": "Observation", "id": "o1", "subject": P,
+           "contained": [{"resourceType": "RelatedPerson", "id": "rp", "patient": P,
+                          "name": [{"family": "Fairweather", "given": ["Ignatius"]}]}],
+           "note": [{"text": "Left voicemail for Ophelia Brackwater. Ignatius Fairweather "
+                             "called. Hortensia Vandergriff and Thaddeus Plimpton aware; "
+                             "Winifred Ashcombe visited. Set up by Barnaby Quixmoor."}]}
+    out = deidentify_bundle(_bundle(patient, org, related, obs), KEY)
+    text = out["entry"][3]["resource"]["note"][0]["text"]
+    for word in ("Ophelia", "Brackwater", "Ignatius", "Fairweather", "Hortensia",
+                 "Vandergriff", "Thaddeus", "Plimpton", "Winifred", "Ashcombe", "Barnaby",
+                 "Quixmoor"):
+        assert word not in text
+    alone = deidentify_bundle(obs, KEY)["note"][0]["text"]
+    assert "Ignatius" not in alone and "Fairweather" not in alone

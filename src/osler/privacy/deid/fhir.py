@@ -392,18 +392,38 @@ _PEOPLE = ("Patient", "RelatedPerson", "Practitioner", "Person")
 
 
 def name_words(resource: dict[str, Any]) -> dict[str, str]:
-    """Lower-case words of a person resource's names -> "NAME" (empty for other resources)."""
+    """Lower-case words of the people's names a resource holds -> "NAME".
+
+    A person resource's own names, and every HumanName inside any resource: a Patient's or
+    an Organization's contacts, contained resources (a RelatedPerson), extensions'
+    ``valueHumanName``; empty for a resource that names no one."""
     words: dict[str, str] = {}
-    if not isinstance(resource, dict) or resource.get("resourceType") not in _PEOPLE:
+    if not isinstance(resource, dict):
         return words
-    for name in resource.get("name") or []:
-        if not isinstance(name, dict):
-            continue
-        parts = [name.get("family"), *(name.get("given") or []), name.get("text")]
-        for part in parts:
-            for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", str(part or "")):
-                words[w.lower()] = "NAME"
+    if resource.get("resourceType") in _PEOPLE:
+        for name in resource.get("name") or []:
+            _add_name_words(name, words)
+    stack: list[Any] = [resource]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                for name in (v if isinstance(v, list) else [v]):
+                    if (k in ("name", "valueHumanName") and isinstance(name, dict)
+                            and {"family", "given"} & name.keys()):
+                        _add_name_words(name, words)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
     return words
+
+
+def _add_name_words(name: Any, words: dict[str, str]) -> None:
+    if not isinstance(name, dict):
+        return
+    for part in [name.get("family"), *(name.get("given") or []), name.get("text")]:
+        for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", str(part or "")):
+            words[w.lower()] = "NAME"
 
 
 class KnownNames:
@@ -536,7 +556,8 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     dropped = Counter() if dropped is None else dropped
     if bundle.get("resourceType") != "Bundle":
         links = names.patient_links if names is not None else None
-        known = names.for_resource(bundle) if names is not None else None
+        known = {**(names.for_resource(bundle) if names is not None else {}),
+                 **name_words(bundle)}
         return deidentify_resource(bundle, key, dropped=dropped, links=links, known=known)
     entries = bundle.get("entry") or []
     uuid_types: dict[str, str] = {}
