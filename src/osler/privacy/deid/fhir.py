@@ -38,11 +38,23 @@ _UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
 DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
 _FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text",
-              "title", "patientInstruction", "contentString"}
+              "title", "patientInstruction", "contentString", "disposition", "instruction",
+              "administrationInstruction", "statusReason", "summary", "mitigation",
+              "diagnostics"}
+# URIs that are data, not structure (extension.url, system, profile and canonicals stay): by
+# element name, or (parent, name); a FHIR reference among them is pseudonymised, any other
+# dropped and counted (a link elsewhere may name the patient and cannot be followed).
+_DATA_URIS = {"valueUri", "valueUrl"}
+_DATA_URIS_IN = {("meta", "source"), ("policy", "uri")}
+_DATA_URIS_OF = {("Device", "url")}
+# Values that cannot be checked for PHI, dropped and counted: base64 of anything.
+_UNCHECKABLE = {"valueBase64Binary"}
+# A ContactPoint wherever it sits (Device.contact, an extension ...), told by its system.
+_CONTACT_SYSTEMS = frozenset({"phone", "email", "fax", "pager", "url", "sms"})
 # Elements of type Identifier (or a business id) under names other than "identifier".
 _IDENTIFIER = re.compile(r"^(?:[a-z][A-Za-z]*Identifier|requisition|preAuthRef|subscriberId|"
                          r"serialNumber|lotNumber|deviceIdentifier|carrierHRF|carrierAIDC|altId|"
-                         r"accession|valueIdentifier)$")
+                         r"accession|valueIdentifier|businessArrangement)$")
 # Elements dropped wherever they are: a signature (its data), an audit query (base64 of a
 # search that names the patient).
 _DROP_ANYWHERE = {"signature", "query"}
@@ -61,7 +73,8 @@ _IDENTIFYING_EXTENSIONS = ("mothersMaidenName", "birthPlace", "patient-nationali
                            "us-core-genderIdentity")
 _NARRATIVE = '<div xmlns="http://www.w3.org/1999/xhtml">[de-identified]</div>'
 _NAMED_RESOURCES = {"Organization", "Location", "HealthcareService", "Endpoint", "Group",
-                    "Practitioner", "PractitionerRole", "RelatedPerson", "Device"}
+                    "Practitioner", "PractitionerRole", "RelatedPerson", "Device", "Account",
+                    "CareTeam"}
 
 
 #: Elements that link a resource to its patient: a Reference, a list of them (Account.subject,
@@ -158,8 +171,8 @@ _BOUND = {"start": "lower", "end": "upper"}
 def _is_attachment(name: str, node: dict[str, Any]) -> bool:
     # Media.content is an Attachment too; DocumentReference.content is not (it holds one)
     return bool(_ATTACHMENTS.match(name)) or (
-        name == "content" and "attachment" not in node and ("data" in node
-                                                            or "contentType" in node))
+        name == "content" and "attachment" not in node
+        and bool({"data", "contentType", "url"} & node.keys()))
 
 
 class _Walker:
@@ -221,6 +234,10 @@ class _Walker:
     def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
         if _is_attachment(name, node):
             return self.attachment(node)
+        if (node.get("system") in _CONTACT_SYSTEMS and isinstance(node.get("value"), str)
+                and "code" not in node):   # a ContactPoint outside ``telecom``
+            return {**{k: v for k, v in node.items() if k in ("system", "use", "rank")},
+                    "value": "[REDACTED]"}
         node = cap_age(node, name)
         for inner in node.get("contained") or []:   # before "#id" references to them are met
             if isinstance(inner, dict) and isinstance(inner.get("id"), str):
@@ -245,6 +262,17 @@ class _Walker:
                 else:
                     out[k] = data
                 continue
+            if k in _UNCHECKABLE or (k == "data" and name == "valueSignature"):
+                self.dropped[f"{name if k == 'data' else k}: cannot be checked"] += 1
+                continue
+            if isinstance(v, str) and (k in _DATA_URIS or (name, k) in _DATA_URIS_IN
+                                       or (node.get("resourceType"), k) in _DATA_URIS_OF):
+                mapped = self.fhir_reference(v)
+                if mapped is None:
+                    self.dropped[f"{k}: not a FHIR reference"] += 1
+                else:
+                    out[k] = mapped
+                continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
             elif k == "extension" and isinstance(v, list):
@@ -266,8 +294,16 @@ class _Walker:
             elif (k in ("name", "valueHumanName") and isinstance(v, dict)
                   and {"family", "given", "text"} & v.keys()):
                 out[k] = self.human_name(v)   # Organization.contact.name, an extension's name
+            elif isinstance(v, str) and k == "name" and name == "deviceName":
+                out[k] = f"Device {self.key.pseudonym(v, 'name')[:8]}"   # "<patient>'s pump"
+            elif isinstance(v, str) and name == "class" and "code" not in node and k in (
+                    "value", "name"):   # Coverage.class: a group number and its plan's name
+                out[k] = (self.identifier(v) if k == "value"
+                          else f"Plan {self.key.pseudonym(v, 'name')[:8]}")
             elif isinstance(v, str) and (k == "authorString" or (
-                    k == "name" and name in ("agent", "entity", "participant"))):
+                    k == "name" and name in ("agent", "entity", "participant", "contact",
+                                             "valueContactDetail"))
+                    or (k == "name" and node.get("resourceType") == "FamilyMemberHistory")):
                 # a person's name as a bare string (Annotation.authorString, AuditEvent's
                 # agent.name): the whole value is a name, found or not by the text rules
                 out[k] = surrogate_name(self.key, v, self.patient)
