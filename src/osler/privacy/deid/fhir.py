@@ -18,7 +18,7 @@ from typing import Any
 
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_ages import cap_age
-from osler.privacy.deid.fhir_attachments import scrub_attachment_data
+from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
 from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
@@ -191,7 +191,9 @@ class _Walker:
         self.contained: dict[str, str | None] = {}
 
     def text(self, value: str) -> str:
-        return deidentify_text(value, self.key, patient=self.patient, known=self.known).text
+        # character references ("Zeb&#117;lon") would hide a name from the rules
+        return deidentify_text(decode_plain_references(value), self.key, patient=self.patient,
+                               known=self.known).text
 
     def reference(self, ref: str) -> str:
         if ref.startswith("#"):   # a contained resource: its id was pseudonymised by its type
