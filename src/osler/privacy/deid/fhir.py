@@ -275,6 +275,10 @@ class _Walker:
                 else:
                     out[k] = mapped
                 continue
+            if (k in ("valueDate", "valueDateTime") and isinstance(v, str)
+                    and "birth" in str(node.get("url", "")).lower() and over_89_birth_year(v)):
+                out[k] = over_89_birth_year(v)   # birthTime, a relative's birth date: 90+
+                continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
             elif k == "extension" and isinstance(v, list):
