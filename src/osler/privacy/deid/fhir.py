@@ -318,8 +318,10 @@ class _Walker:
                 redacted = [{"system": t.get("system"), "value": "[REDACTED]"}
                             for t in points if isinstance(t, dict)]
                 out[k] = redacted if isinstance(v, list) else (redacted or [None])[0]
+            elif k == "uid" and isinstance(v, str):
+                out[k] = self.key.uid(v)   # ImagingStudy's series and instances: as DICOM de-id
             elif k == "identifier" or _IDENTIFIER.match(k):
-                out[k] = self.identifier(v)
+                out[k] = self.identifier(v, dicom=node.get("resourceType") == "ImagingStudy")
             elif k.endswith(("Address", "address")) and isinstance(v, str):
                 continue   # an address written as one string: nothing of it can be kept
             elif (k == "name" and isinstance(v, str)
@@ -337,11 +339,18 @@ class _Walker:
                 out[k] = self.walk(v, k)
         return out
 
-    def identifier(self, value: Any) -> Any:
+    def identifier(self, value: Any, dicom: bool = False) -> Any:
         """An Identifier (or a list of them, or a bare business id string) as a keyed
-        pseudonym: the value never leaves, the same value always maps the same way."""
+        pseudonym: the value never leaves, the same value always maps the same way. A DICOM
+        UID (``urn:dicom:uid``, or an ImagingStudy's ``urn:oid:``) becomes the ``2.25.`` UID
+        DICOM de-id gives it with the same key, so the study is found in both."""
         if isinstance(value, list):
-            return [self.identifier(v) for v in value]
+            return [self.identifier(v, dicom) for v in value]
+        text = value.get("value") if isinstance(value, dict) else None
+        if isinstance(text, str) and (value.get("system") == "urn:dicom:uid" or (
+                dicom and text.startswith("urn:oid:"))):
+            oid = text.removeprefix("urn:oid:")
+            return {"system": value.get("system"), "value": "urn:oid:" + self.key.uid(oid)}
         if isinstance(value, dict):
             return {"system": "urn:osler:pseudonym", "value": self.key.pseudonym(
                 f"{value.get('system')}|{value.get('value')}", "identifier")}
