@@ -8,6 +8,7 @@ from collections import Counter
 
 from osler.privacy import DeidKey
 from osler.privacy.deid import deidentify_bundle
+from osler.privacy.deid.ages import over_89_birth_year
 
 KEY = DeidKey(b"fhir test secret, 32 bytes long!")
 P = {"reference": "Patient/p1"}
@@ -107,3 +108,18 @@ def test_a_contact_point_anywhere_has_its_value_redacted():
     assert "zeb.quixmoor" not in json.dumps(out)
     assert out["custom"][0]["value"] != "978-555-0123"
     assert out["code"]["coding"][0]["code"] == "555-0123"   # a code, not a ContactPoint
+
+
+def test_identifiers_kept_as_extension_codes_or_ids_are_pseudonymised():
+    res = {"resourceType": "Patient", "id": "p1", "extension": [
+        {"url": "urn:legacy-id", "valueId": "LEGID99120444"},
+        {"url": "urn:legacy-code", "valueCode": "SSN-078-05-1120"},
+        {"url": "urn:status", "valueCode": "active"},
+        {"url": "urn:nested", "extension": [{"url": "born", "valueDate": "1901-02-17"}]}]}
+    deid = _deid(res)
+    born = deid["extension"][3]["extension"][0]["valueDate"]
+    assert born == over_89_birth_year("1901-02-17")   # 90 or older, like birthDate
+    out = json.dumps(deid)
+    for leak in ("99120444", "078-05-1120"):
+        assert leak not in out
+    assert '"valueCode": "active"' in out

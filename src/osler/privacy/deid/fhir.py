@@ -276,8 +276,12 @@ class _Walker:
                     out[k] = mapped
                 continue
             if (k in ("valueDate", "valueDateTime") and isinstance(v, str)
-                    and "birth" in str(node.get("url", "")).lower() and over_89_birth_year(v)):
+                    and _BIRTH_URL.search(str(node.get("url", ""))) and over_89_birth_year(v)):
                 out[k] = over_89_birth_year(v)   # birthTime, a relative's birth date: 90+
+                continue
+            if (k in ("valueId", "valueCode") and name == "extension" and isinstance(v, str)
+                    and _holds_identifier(v)):
+                out[k] = self.identifier(v)   # a legacy id or an SSN kept as a code
                 continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
@@ -412,6 +416,18 @@ class _Walker:
             else:
                 out[k] = self.walk(v, k)
         return out
+
+
+_BIRTH_URL = re.compile(r"birth|born", re.I)
+_IDENTIFYING_TYPES = frozenset({"EMAIL", "URL", "IP", "PHONE", "ID"})
+
+
+def _holds_identifier(value: str) -> bool:
+    """Whether a code or id found in an extension is shaped like an identifier (SSN, phone,
+    medical record number ...), by the text rules' patterns alone."""
+    from osler.privacy.deid.detect import detect_phi
+
+    return any(s.type in _IDENTIFYING_TYPES for s in detect_phi(value, tagger=None))
 
 
 def _state_only(address: dict[str, Any]) -> dict[str, Any]:
