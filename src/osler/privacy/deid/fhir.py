@@ -24,7 +24,7 @@ from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 
-__all__ = ["NO_PATIENT", "KnownNames", "deidentify_bundle", "deidentify_resource", "name_words",
+__all__ = ["KnownNames", "NO_PATIENT", "deidentify_bundle", "deidentify_resource", "name_words",
            "patient_links", "patient_of"]
 
 _REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
