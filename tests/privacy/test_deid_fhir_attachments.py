@@ -126,3 +126,30 @@ def test_a_binary_resource_is_scrubbed_like_an_attachment():
     # as one resource (bulk NDJSON's Binary.ndjson) too
     alone = deidentify_resource(binary, KEY, patient="p1")
     assert "Vantrixon" not in base64.b64decode(alone["data"]).decode()
+
+
+def test_character_references_do_not_hide_names_in_html_or_xml_or_strings():
+    from osler.privacy.deid.fhir_attachments import decode_plain_references
+
+    html = "<p>Patient: Zeb&#117;lon Qu&#x69;xmoor, 14&nbsp;Larkspur&nbsp;Lane &lt;b&gt;</p>"
+    names = {"resourceType": "Patient", "id": "p1",
+             "name": [{"family": "Quixmoor", "given": ["Zebulon"]}]}
+    for ctype in ("text/html", "application/xhtml+xml", "text/xml"):
+        report = {"resourceType": "DiagnosticReport", "id": "dr1",
+                  "subject": {"reference": "Patient/p1"},
+                  "presentedForm": [{"contentType": ctype,
+                                     "data": base64.b64encode(html.encode()).decode()}]}
+        bundle = {"resourceType": "Bundle", "type": "collection",
+                  "entry": [{"resource": names}, {"resource": report}]}
+        out = deidentify_bundle(bundle, KEY)["entry"][1]["resource"]
+        text = base64.b64decode(out["presentedForm"][0]["data"]).decode()
+        for hidden in ("Zebulon", "Quixmoor", "Larkspur", "&#117;", "&#x69;"):
+            assert hidden not in text, (ctype, text)
+        assert "&lt;b&gt;" in text and text.startswith("<p>")
+    note = {"resourceType": "Observation", "id": "o1", "subject": {"reference": "Patient/p1"},
+            "note": [{"text": "Seen with Mr. Zeb&#117;lon Qu&#105;xmoor."}]}
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": names}, {"resource": note}]}
+    text = deidentify_bundle(bundle, KEY)["entry"][1]["resource"]["note"][0]["text"]
+    assert "Zebulon" not in decode_plain_references(text)
+    assert "Quixmoor" not in decode_plain_references(text)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import date
 
 from osler.privacy import DeidKey
-from osler.privacy.deid import deidentify_resource
+from osler.privacy.deid import deidentify_bundle, deidentify_resource
+from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_dates import shift_date
 
 KEY = DeidKey(b"fhir dates secret, 32 bytes long")
@@ -91,3 +93,36 @@ def test_a_birth_date_of_someone_over_89_becomes_one_year_for_90_or_older():
     assert out["birthDate"] == (date.fromisoformat(young) + KEY.date_shift("p1")).isoformat()
     assert over_89_birth_year(f"{today.year - 90}", today) is None   # may still be 89
     assert over_89_birth_year("not a date", today) is None
+
+
+def test_year_months_in_every_date_element_move_and_ages_over_89_are_grouped():
+    key = DeidKey(b"fhir dates secret, 32 bytes long")
+    p = {"reference": "Patient/p1"}
+    resources = [
+        {"resourceType": "MedicationRequest", "id": "m1", "subject": p,
+         "dosageInstruction": [{"timing": {"event": ["2019-03"]}}]},
+        {"resourceType": "ImagingStudy", "id": "i1", "subject": p,
+         "series": [{"uid": "1.2.3", "started": "2019-03"}]},
+        {"resourceType": "Task", "id": "t1", "for": p, "lastModified": "2019-03"},
+        {"resourceType": "Consent", "id": "c1", "patient": p, "dateTime": "2019-03"},
+        {"resourceType": "AllergyIntolerance", "id": "a1", "patient": p,
+         "lastOccurrence": "2019-03"},
+    ]
+    for res in resources:
+        assert "2019-03" not in json.dumps(deidentify_bundle(res, key)), res["resourceType"]
+    old = {"resourceType": "Patient", "id": "p1", "birthDate": "1931-02-17",
+           "_birthDate": {"extension": [{
+               "url": "http://hl7.org/fhir/StructureDefinition/patient-birthTime",
+               "valueDateTime": "1931-02-17T06:42:00-05:00"}]},
+           "extension": [{"url": "urn:x:mother-birthDate", "valueDate": "1901-05-05"}]}
+    out = deidentify_bundle(old, key)
+    year = over_89_birth_year("1931-02-17", date.today())
+    assert out["birthDate"] == year
+    assert out["_birthDate"]["extension"][0]["valueDateTime"] == year
+    assert out["extension"][0]["valueDate"] == over_89_birth_year("1901-05-05")
+    obs = {"resourceType": "Observation", "id": "o1", "subject": p,
+           "component": [{"code": {"text": "age"}, "valueQuantity": {"value": 95, "unit": unit}}
+                         for unit in ("yrs", "years", "a")]}
+    for comp in deidentify_bundle(obs, key)["component"]:
+        assert comp["valueQuantity"]["value"] == 90
+        assert comp["valueQuantity"]["comparator"] == ">="

@@ -277,6 +277,12 @@ def _known_names(paths: list[Path]):
 
 def _report_dropped(dropped) -> None:
     """Say on stderr what was dropped from attachments and why (reasons hold no PHI)."""
+    from osler.privacy.deid.fhir import NO_PATIENT
+
+    if dropped.get(NO_PATIENT):
+        click.echo(f"{dropped[NO_PATIENT]} {NO_PATIENT}: their dates do not keep their "
+                   "intervals with any patient's", err=True)
+    dropped = {reason: n for reason, n in dropped.items() if reason != NO_PATIENT}
     if dropped:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(dropped.items()))
         click.echo(f"{sum(dropped.values())} attachment parts dropped, as they could not be "

@@ -243,10 +243,32 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
             words, key=len, reverse=True))) + r")(?![\w])", re.I)
         extra = [PhiSpan(m.start(1), m.end(1), words[m.group(1).lower()])
                  for m in pattern.finditer(text)]
+    extra += _first_names_before(text, extra, known)
     extra += _word_names_again(text, spans)
     if not extra:
         return spans
     return merge_spans(sorted([*spans, *extra], key=lambda s: (s.start, _PRIORITY[s.type])))
+
+
+_BEFORE = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+$")
+
+
+def _first_names_before(text: str, found: list[PhiSpan], known: Mapping[str, str] | None
+                        ) -> list[PhiSpan]:
+    """The capitalised word just before a mention of a known name ("Barnaby Quixmoor", a
+    relative who shares the patient's surname): a first name the record does not list, and
+    not a stop or everyday word ("Called Quixmoor" keeps "Called")."""
+    if not known:
+        return []
+    skip = _skipped()
+    out = []
+    for span in found:
+        if span.type != "NAME" or text[span.start:span.end].lower() not in known:
+            continue
+        m = _BEFORE.search(text, max(0, span.start - 40), span.start)
+        if m and m.group(1).lower() not in skip:
+            out.append(PhiSpan(m.start(1), m.end(1), "NAME"))
+    return out
 
 
 def _word_names_again(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:

@@ -18,30 +18,40 @@ from typing import Any
 
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_ages import cap_age
-from osler.privacy.deid.fhir_attachments import scrub_attachment_data
+from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
 from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
+from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
+                                              KnownNames, _own_key, known_names, name_words,
+                                              patient_links, patient_of)
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
 
-__all__ = ["KnownNames", "deidentify_bundle", "deidentify_resource", "name_words", "patient_of"]
+__all__ = ["KnownNames", "NO_PATIENT", "deidentify_bundle", "deidentify_resource", "name_words",
+           "patient_links", "patient_of"]
 
 _REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
-# A literal reference as a URL: relative or absolute (the server's base kept out of the
-# output), optionally versioned.
-_URL_REFERENCE = re.compile(r"^(?:https?://[^\s?#]+/)?(?P<type>[A-Z][A-Za-z]+)/"
-                            r"(?P<id>[A-Za-z0-9\-.]{1,64})"
-                            r"(?:/_history/(?P<version>[A-Za-z0-9\-.]{1,64}))?$")
-_UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
 #: The base of de-identified fullUrls: no server's (the ``.invalid`` domain is reserved).
 DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
 _FREE_TEXT = {"text", "div", "comment", "note", "description", "conclusion", "display_text",
-              "title", "patientInstruction", "contentString"}
+              "title", "patientInstruction", "contentString", "disposition", "instruction",
+              "administrationInstruction", "statusReason", "summary", "mitigation",
+              "diagnostics"}
+# URIs that are data, not structure (extension.url, system, profile and canonicals stay): by
+# element name, or (parent, name); a FHIR reference among them is pseudonymised, any other
+# dropped and counted (a link elsewhere may name the patient and cannot be followed).
+_DATA_URIS = {"valueUri", "valueUrl"}
+_DATA_URIS_IN = {("meta", "source"), ("policy", "uri")}
+_DATA_URIS_OF = {("Device", "url")}
+# Values that cannot be checked for PHI, dropped and counted: base64 of anything.
+_UNCHECKABLE = {"valueBase64Binary"}
+# A ContactPoint wherever it sits (Device.contact, an extension ...), told by its system.
+_CONTACT_SYSTEMS = frozenset({"phone", "email", "fax", "pager", "url", "sms"})
 # Elements of type Identifier (or a business id) under names other than "identifier".
 _IDENTIFIER = re.compile(r"^(?:[a-z][A-Za-z]*Identifier|requisition|preAuthRef|subscriberId|"
                          r"serialNumber|lotNumber|deviceIdentifier|carrierHRF|carrierAIDC|altId|"
-                         r"accession|valueIdentifier)$")
+                         r"accession|valueIdentifier|businessArrangement)$")
 # Elements dropped wherever they are: a signature (its data), an audit query (base64 of a
 # search that names the patient).
 _DROP_ANYWHERE = {"signature", "query"}
@@ -60,23 +70,8 @@ _IDENTIFYING_EXTENSIONS = ("mothersMaidenName", "birthPlace", "patient-nationali
                            "us-core-genderIdentity")
 _NARRATIVE = '<div xmlns="http://www.w3.org/1999/xhtml">[de-identified]</div>'
 _NAMED_RESOURCES = {"Organization", "Location", "HealthcareService", "Endpoint", "Group",
-                    "Practitioner", "PractitionerRole", "RelatedPerson", "Device"}
-
-
-def patient_of(resource: dict[str, Any]) -> str | None:
-    """The source id of the patient a resource belongs to (``Patient.id`` or its reference)."""
-    if resource.get("resourceType") == "Patient":
-        return resource.get("id")
-    for field in ("subject", "patient", "beneficiary"):
-        ref = (resource.get(field) or {}).get("reference", "") if isinstance(
-            resource.get(field), dict) else ""
-        m = _URL_REFERENCE.match(ref)
-        if m and m["type"] == "Patient":
-            return m["id"]
-        m = _UUID_REF.match(ref)
-        if m:
-            return m["id"]
-    return None
+                    "Practitioner", "PractitionerRole", "RelatedPerson", "Device", "Account",
+                    "CareTeam"}
 
 
 def _pseudo_id(key: DeidKey, resource_type: str | None, rid: str) -> str:
@@ -95,8 +90,8 @@ _BOUND = {"start": "lower", "end": "upper"}
 def _is_attachment(name: str, node: dict[str, Any]) -> bool:
     # Media.content is an Attachment too; DocumentReference.content is not (it holds one)
     return bool(_ATTACHMENTS.match(name)) or (
-        name == "content" and "attachment" not in node and ("data" in node
-                                                            or "contentType" in node))
+        name == "content" and "attachment" not in node
+        and bool({"data", "contentType", "url"} & node.keys()))
 
 
 class _Walker:
@@ -115,7 +110,9 @@ class _Walker:
         self.contained: dict[str, str | None] = {}
 
     def text(self, value: str) -> str:
-        return deidentify_text(value, self.key, patient=self.patient, known=self.known).text
+        # character references ("Zeb&#117;lon") would hide a name from the rules
+        return deidentify_text(decode_plain_references(value), self.key, patient=self.patient,
+                               known=self.known).text
 
     def reference(self, ref: str) -> str:
         if ref.startswith("#"):   # a contained resource: its id was pseudonymised by its type
@@ -158,6 +155,10 @@ class _Walker:
     def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
         if _is_attachment(name, node):
             return self.attachment(node)
+        if (node.get("system") in _CONTACT_SYSTEMS and isinstance(node.get("value"), str)
+                and "code" not in node):   # a ContactPoint outside ``telecom``
+            return {**{k: v for k, v in node.items() if k in ("system", "use", "rank")},
+                    "value": "[REDACTED]"}
         node = cap_age(node, name)
         for inner in node.get("contained") or []:   # before "#id" references to them are met
             if isinstance(inner, dict) and isinstance(inner.get("id"), str):
@@ -182,6 +183,25 @@ class _Walker:
                 else:
                     out[k] = data
                 continue
+            if k in _UNCHECKABLE or (k == "data" and name == "valueSignature"):
+                self.dropped[f"{name if k == 'data' else k}: cannot be checked"] += 1
+                continue
+            if isinstance(v, str) and (k in _DATA_URIS or (name, k) in _DATA_URIS_IN
+                                       or (node.get("resourceType"), k) in _DATA_URIS_OF):
+                mapped = self.fhir_reference(v)
+                if mapped is None:
+                    self.dropped[f"{k}: not a FHIR reference"] += 1
+                else:
+                    out[k] = mapped
+                continue
+            if (k in ("valueDate", "valueDateTime") and isinstance(v, str)
+                    and _BIRTH_URL.search(str(node.get("url", ""))) and over_89_birth_year(v)):
+                out[k] = over_89_birth_year(v)   # birthTime, a relative's birth date: 90+
+                continue
+            if (k in ("valueId", "valueCode") and name == "extension" and isinstance(v, str)
+                    and _holds_identifier(v)):
+                out[k] = self.identifier(v)   # a legacy id or an SSN kept as a code
+                continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
             elif k == "extension" and isinstance(v, list):
@@ -203,8 +223,16 @@ class _Walker:
             elif (k in ("name", "valueHumanName") and isinstance(v, dict)
                   and {"family", "given", "text"} & v.keys()):
                 out[k] = self.human_name(v)   # Organization.contact.name, an extension's name
+            elif isinstance(v, str) and k == "name" and name == "deviceName":
+                out[k] = f"Device {self.key.pseudonym(v, 'name')[:8]}"   # "<patient>'s pump"
+            elif isinstance(v, str) and name == "class" and "code" not in node and k in (
+                    "value", "name"):   # Coverage.class: a group number and its plan's name
+                out[k] = (self.identifier(v) if k == "value"
+                          else f"Plan {self.key.pseudonym(v, 'name')[:8]}")
             elif isinstance(v, str) and (k == "authorString" or (
-                    k == "name" and name in ("agent", "entity", "participant"))):
+                    k == "name" and name in ("agent", "entity", "participant", "contact",
+                                             "valueContactDetail"))
+                    or (k == "name" and node.get("resourceType") == "FamilyMemberHistory")):
                 # a person's name as a bare string (Annotation.authorString, AuditEvent's
                 # agent.name): the whole value is a name, found or not by the text rules
                 out[k] = surrogate_name(self.key, v, self.patient)
@@ -213,8 +241,10 @@ class _Walker:
                 redacted = [{"system": t.get("system"), "value": "[REDACTED]"}
                             for t in points if isinstance(t, dict)]
                 out[k] = redacted if isinstance(v, list) else (redacted or [None])[0]
+            elif k == "uid" and isinstance(v, str):
+                out[k] = self.key.uid(v)   # ImagingStudy's series and instances: as DICOM de-id
             elif k == "identifier" or _IDENTIFIER.match(k):
-                out[k] = self.identifier(v)
+                out[k] = self.identifier(v, dicom=node.get("resourceType") == "ImagingStudy")
             elif k.endswith(("Address", "address")) and isinstance(v, str):
                 continue   # an address written as one string: nothing of it can be kept
             elif (k == "name" and isinstance(v, str)
@@ -232,11 +262,18 @@ class _Walker:
                 out[k] = self.walk(v, k)
         return out
 
-    def identifier(self, value: Any) -> Any:
+    def identifier(self, value: Any, dicom: bool = False) -> Any:
         """An Identifier (or a list of them, or a bare business id string) as a keyed
-        pseudonym: the value never leaves, the same value always maps the same way."""
+        pseudonym: the value never leaves, the same value always maps the same way. A DICOM
+        UID (``urn:dicom:uid``, or an ImagingStudy's ``urn:oid:``) becomes the ``2.25.`` UID
+        DICOM de-id gives it with the same key, so the study is found in both."""
         if isinstance(value, list):
-            return [self.identifier(v) for v in value]
+            return [self.identifier(v, dicom) for v in value]
+        text = value.get("value") if isinstance(value, dict) else None
+        if isinstance(text, str) and (value.get("system") == "urn:dicom:uid" or (
+                dicom and text.startswith("urn:oid:"))):
+            oid = text.removeprefix("urn:oid:")
+            return {"system": value.get("system"), "value": "urn:oid:" + self.key.uid(oid)}
         if isinstance(value, dict):
             return {"system": "urn:osler:pseudonym", "value": self.key.pseudonym(
                 f"{value.get('system')}|{value.get('value')}", "identifier")}
@@ -300,6 +337,18 @@ class _Walker:
         return out
 
 
+_BIRTH_URL = re.compile(r"birth|born", re.I)
+_IDENTIFYING_TYPES = frozenset({"EMAIL", "URL", "IP", "PHONE", "ID"})
+
+
+def _holds_identifier(value: str) -> bool:
+    """Whether a code or id found in an extension is shaped like an identifier (SSN, phone,
+    medical record number ...), by the text rules' patterns alone."""
+    from osler.privacy.deid.detect import detect_phi
+
+    return any(s.type in _IDENTIFYING_TYPES for s in detect_phi(value, tagger=None))
+
+
 def _state_only(address: dict[str, Any]) -> dict[str, Any]:
     """An Address down to its state and country (Safe Harbor)."""
     return {k: address[k] for k in ("state", "country") if k in address}
@@ -315,125 +364,43 @@ def _entry_url(key: DeidKey, url: str, resource: Any) -> str:
     return "urn:uuid:" + key.pseudonym(url, "fhir-url")
 
 
-def known_names(entries: list[dict[str, Any]]) -> dict[str, str]:
-    """The words of every person's name in a Bundle (patient, relatives, practitioners), as
-    :func:`~osler.privacy.deid.detect.detect_phi` takes them: a note in the Bundle that
-    mentions one is naming that person, even where no rule would have found it."""
-    words: dict[str, str] = {}
-    for e in entries:
-        words.update(name_words(e.get("resource") or {}))
-    return words
-
-
-_PEOPLE = ("Patient", "RelatedPerson", "Practitioner", "Person")
-
-
-def name_words(resource: dict[str, Any]) -> dict[str, str]:
-    """Lower-case words of a person resource's names -> "NAME" (empty for other resources)."""
-    words: dict[str, str] = {}
-    if not isinstance(resource, dict) or resource.get("resourceType") not in _PEOPLE:
-        return words
-    for name in resource.get("name") or []:
-        if not isinstance(name, dict):
-            continue
-        parts = [name.get("family"), *(name.get("given") or []), name.get("text")]
-        for part in parts:
-            for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", str(part or "")):
-                words[w.lower()] = "NAME"
-    return words
-
-
-class KnownNames:
-    """People's names met in FHIR resources outside a Bundle (bulk NDJSON: ``Patient.ndjson``
-    beside ``DocumentReference.ndjson``), for the resources that concern them.
-
-    A resource's free text is checked with the names of its patient (the Patient's own and
-    its RelatedPersons') and of every person it references (``author``, ``performer``, ...).
-    A practitioner's name is not applied to every note of a hospital's export: thousands of
-    surnames ("White", "Young") would redact everyday words everywhere.
-    """
-
-    def __init__(self) -> None:
-        self._of_patient: dict[str, dict[str, str]] = {}
-        self._of_reference: dict[str, dict[str, str]] = {}
-
-    def add(self, resource: dict[str, Any], full_url: str | None = None) -> None:
-        """Take the names of ``resource`` (a person) under every form a reference to it may
-        take: ``Type/id``, its Bundle ``fullUrl``, and ``Type?identifier=[system|]value``."""
-        words = name_words(resource)
-        if not words:
-            return
-        rtype, rid = resource.get("resourceType"), resource.get("id")
-        if rtype in ("Patient", "RelatedPerson"):
-            patient = patient_of(resource)
-            if patient:
-                self._of_patient.setdefault(patient, {}).update(words)
-        keys = [f"{rtype}/{rid}"] if isinstance(rid, str) and rid else []
-        if full_url:
-            keys.append(full_url)
-        for ident in resource.get("identifier") or []:
-            if isinstance(ident, dict) and ident.get("value"):
-                keys.append(f"{rtype}?identifier={ident['value']}")
-                if ident.get("system"):
-                    keys.append(f"{rtype}?identifier={ident['system']}|{ident['value']}")
-        for key in keys:
-            self._of_reference.setdefault(key, {}).update(words)
-
-    def for_resource(self, resource: dict[str, Any]) -> dict[str, str]:
-        """The name words that ``resource``'s free text may mention."""
-        out = dict(self._of_patient.get(patient_of(resource) or "", {}))
-        for ref in _references(resource):
-            out.update(self._of_reference.get(ref, {}))
-        return out
-
-    def __len__(self) -> int:
-        return len(self._of_reference)
-
-
-def _references(node: Any) -> set[str]:
-    """Every reference inside ``node``, as :meth:`KnownNames.add` keys them: ``Type/id`` (also
-    from an absolute URL or a versioned one), ``urn:uuid:...``, ``Type?identifier=...``."""
-    from urllib.parse import unquote
-
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("reference")
-            if isinstance(ref, str) and ref:
-                if ref.startswith("urn:uuid:") or "?identifier=" in ref:
-                    found.add(unquote(ref))
-                else:
-                    m = _URL_REFERENCE.match(ref)
-                    if m:
-                        found.add(f"{m['type']}/{m['id']}")
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
-
-
 def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str | None = None,
                         uuid_types: dict[str, str] | None = None,
                         known: dict[str, str] | None = None,
-                        dropped: Counter | None = None) -> dict[str, Any]:
-    """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`;
-    ``known``: name words its free text may mention (:meth:`KnownNames.for_resource`);
-    ``dropped``: a Counter that counts, by reason, what was dropped from attachments."""
-    patient = patient if patient is not None else patient_of(resource)
+                        dropped: Counter | None = None,
+                        links: dict[str, str] | None = None) -> dict[str, Any]:
+    """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`
+    (with ``links``); a resource of no patient is shifted by its own offset and counted in
+    ``dropped`` under :data:`NO_PATIENT`; ``known``: name words its free text may mention
+    (:meth:`KnownNames.for_resource`); ``dropped``: a Counter that counts, by reason, what
+    was dropped from attachments."""
+    dropped = Counter() if dropped is None else dropped
+    patient = patient if patient is not None else _patient_or_own(resource, links, dropped)
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped)
     return walker.walk(copy.deepcopy(resource))
+
+
+def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
+                    dropped: Counter, default: str | None = None) -> str:
+    """The patient of ``resource``, else ``default``, else its own key (counted)."""
+    patient = patient_of(resource, links) or default
+    if patient is None:
+        dropped[NO_PATIENT] += 1
+        return _own_key(resource)
+    return patient
 
 
 def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames | None = None,
                       dropped: Counter | None = None) -> dict[str, Any]:
     """A de-identified copy of a Bundle (or a single resource).
 
-    All entries use the date shift of the Bundle's Patient, so one patient's timeline keeps its
-    intervals; ``urn:uuid`` references are remapped consistently with entry ``fullUrl``s.
-    Free text is checked with the names of every person in the Bundle and, for a single
-    resource, with those ``names`` holds for it.
+    Each entry uses the date shift (and pseudonyms) of the patient it belongs to
+    (:func:`patient_of`: by reference, ``urn:uuid`` or identifier), so each patient's timeline
+    keeps its intervals; an entry linked to no patient takes the Bundle's only Patient, or,
+    when the Bundle has none or several, its own offset (counted under :data:`NO_PATIENT`).
+    ``urn:uuid`` references are remapped consistently with entry ``fullUrl``s. Free text is
+    checked with the names of every person in the Bundle and, for a single resource, with
+    those ``names`` holds for it.
 
     Parameters
     ----------
@@ -442,18 +409,23 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     key : DeidKey
         The shared de-identification key.
     names : KnownNames, optional
-        People's names from elsewhere in the export (bulk NDJSON).
+        People's names (and patients' identifiers) from elsewhere in the export (bulk NDJSON).
     dropped : collections.Counter, optional
         Counts, by reason (never content), the attachment data and urls that were dropped
-        because they could not be checked for PHI (PDFs, images, invalid base64 ...).
+        because they could not be checked for PHI (PDFs, images, invalid base64 ...), and the
+        resources of no known patient.
     """
+    dropped = Counter() if dropped is None else dropped
     if bundle.get("resourceType") != "Bundle":
-        return deidentify_resource(bundle, key, dropped=dropped,
-                                   known=names.for_resource(bundle) if names else None)
+        links = names.patient_links if names is not None else None
+        known = {**(names.for_resource(bundle) if names is not None else {}),
+                 **name_words(bundle)}
+        return deidentify_resource(bundle, key, dropped=dropped, links=links, known=known)
     entries = bundle.get("entry") or []
     uuid_types: dict[str, str] = {}
     full_urls: dict[str, str] = {}
-    patient = None
+    links: dict[str, str] = dict(names.patient_links) if names is not None else {}
+    patients: list[str] = []
     for e in entries:
         res = e.get("resource") or {}
         url = e.get("fullUrl", "")
@@ -462,20 +434,35 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             uuid_types[m["id"]] = res.get("resourceType")
         elif isinstance(url, str) and url and not _URL_REFERENCE.match(url):
             full_urls.setdefault(url, _entry_url(key, url, res))
-        if res.get("resourceType") == "Patient" and patient is None:
-            patient = res.get("id") or (m["id"] if m else None)
+        if res.get("resourceType") == "Patient":
+            own = patient_links(res, url if isinstance(url, str) else None)
+            links.update(own)
+            pid = res.get("id") or (m["id"] if m else None)
+            if pid and pid not in patients:
+                patients.append(pid)
+    only = patients[0] if len(patients) == 1 else None
     known = known_names(entries)
-    if names is not None and patient is not None:
-        known = {**names.for_resource({"resourceType": "Patient", "id": patient}), **known}
-    walker = _Walker(key, patient, uuid_types, known, dropped, full_urls)
+    if names is not None:
+        for pid in patients:
+            known = {**names.for_resource({"resourceType": "Patient", "id": pid}), **known}
+
+    def walker(patient: str) -> _Walker:
+        return _Walker(key, patient, uuid_types, known, dropped, full_urls)
+
     # the Bundle's own elements (identifier, timestamp, link ...) as any element's
     own = {k: v for k, v in bundle.items() if k not in ("entry", "id", "resourceType")}
+    bundle_walker = walker(only or _own_key(bundle))
     out: dict[str, Any] = {"resourceType": "Bundle"}
     if "id" in bundle:
         out["id"] = key.pseudonym(str(bundle["id"]), "fhir-id")
-    out.update(walker.element(copy.deepcopy(own), ""))
+    out.update(bundle_walker.element(copy.deepcopy(own), ""))
     for link in out.get("link") or []:
         if isinstance(link, dict) and isinstance(link.get("url"), str):
-            link["url"] = walker.request_url(link["url"])   # a search may name the patient
-    out["entry"] = [walker.walk(copy.deepcopy(e)) for e in entries]
+            link["url"] = bundle_walker.request_url(link["url"])   # a search may name the patient
+    out["entry"] = []
+    for e in entries:
+        res = e.get("resource") if isinstance(e, dict) else None
+        patient = (_patient_or_own(res, links, dropped, only) if isinstance(res, dict)
+                   else only or _own_key(bundle))
+        out["entry"].append(walker(patient).walk(copy.deepcopy(e)))
     return out

@@ -14,7 +14,7 @@ from osler.privacy.deid.ages import OLDEST
 __all__ = ["cap_age"]
 
 #: Years per unit, by UCUM code and by the units people write.
-_YEARS_PER_UNIT = {"a": 1.0, "yr": 1.0, "y": 1.0, "year": 1.0, "years": 1.0,
+_YEARS_PER_UNIT = {"a": 1.0, "yr": 1.0, "yrs": 1.0, "y": 1.0, "year": 1.0, "years": 1.0,
                    "mo": 1 / 12, "month": 1 / 12, "months": 1 / 12,
                    "wk": 7 / 365.25, "week": 7 / 365.25, "weeks": 7 / 365.25,
                    "d": 1 / 365.25, "day": 1 / 365.25, "days": 1 / 365.25}

@@ -15,7 +15,7 @@ import codecs
 import re
 from collections.abc import Callable
 
-__all__ = ["scrub_attachment_data"]
+__all__ = ["decode_plain_references", "scrub_attachment_data"]
 
 _MIME = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$")
 _CHARSET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,39}$")
@@ -28,6 +28,35 @@ _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+# A numeric character reference, or the one named reference that hides a space.
+_CHAR_REF = re.compile(r"&#(?:[xX](?P<hex>[0-9a-fA-F]{1,6})|(?P<dec>[0-9]{1,7}));|&nbsp;")
+
+
+def decode_plain_references(text: str) -> str:
+    """``text`` with the character references of letters, digits and spaces decoded
+    (``Zeb&#117;lon`` -> ``Zebulon``, ``&nbsp;`` -> a space), which hide words from the PHI
+    rules; markup-significant ones (``&lt;``, ``&amp;``, ``&#60;``) are kept, so the markup
+    stays as it was.
+
+    Examples
+    --------
+    >>> decode_plain_references("Zeb&#117;lon&nbsp;Q &lt;b&gt; &#60;")
+    'Zebulon Q &lt;b&gt; &#60;'
+    """
+    def plain(m: re.Match[str]) -> str:
+        if m.group() == "&nbsp;":
+            return " "
+        code = int(m["hex"], 16) if m["hex"] else int(m["dec"])
+        if code > 0x10FFFF:
+            return m.group()
+        char = chr(code)
+        if char.isspace():
+            return " "
+        return char if char.isalnum() else m.group()
+
+    return _CHAR_REF.sub(plain, text) if "&" in text else text
 
 
 def _content_type(value: object) -> tuple[str | None, str | None]:
@@ -87,6 +116,8 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
         return None, f"not valid {codec}"
     if "\x00" in text:
         return None, "binary content under a text type"
+    if mime is None or "html" in mime or "xml" in mime:
+        text = decode_plain_references(text)   # "Zeb&#117;lon" is Zebulon to a reader
     # a stand-in the charset cannot hold (a surrogate name outside Latin-1) becomes '?'
     encoded = bom + scrub(text).encode(codec, errors="replace")
     return base64.b64encode(encoded).decode("ascii"), None

@@ -26,7 +26,9 @@ _DATE_SUFFIX = re.compile(r"(?:Date|DateTime|Instant)$")
 _DATE_NAMES = frozenset({"date", "start", "end", "issued", "recorded", "created",
                          "lastUpdated", "timestamp", "authoredOn", "sent", "received",
                          "occurred", "dateWritten", "whenHandedOver", "whenPrepared",
-                         "availabilityStartTime"})
+                         "availabilityStartTime", "event", "started", "lastModified",
+                         "dateTime", "lastOccurrence", "onset", "dateAsserted", "time",
+                         "dateOfBirth"})
 
 
 def is_date_element(name: str) -> bool:

@@ -1,0 +1,222 @@
+"""Which patient a FHIR resource belongs to, and whose names its free text may mention.
+
+The date shift and pseudonyms of a resource are its patient's (:func:`patient_of`); the names
+its text is checked with are those of the people its Bundle or export holds
+(:func:`known_names`, :class:`KnownNames`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["KnownNames", "NO_PATIENT", "known_names", "name_words", "patient_links",
+           "patient_of"]
+
+# A literal reference as a URL: relative or absolute (the server's base kept out of the
+# output), optionally versioned.
+_URL_REFERENCE = re.compile(r"^(?:https?://[^\s?#]+/)?(?P<type>[A-Z][A-Za-z]+)/"
+                            r"(?P<id>[A-Za-z0-9\-.]{1,64})"
+                            r"(?:/_history/(?P<version>[A-Za-z0-9\-.]{1,64}))?$")
+_UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
+
+#: Elements that link a resource to its patient: a Reference, a list of them (Account.subject,
+#: Provenance.target) or, in Appointment.participant, their ``actor``.
+_PATIENT_LINKS = ("subject", "patient", "beneficiary", "for", "target", "participant")
+
+
+def patient_of(resource: dict[str, Any], links: dict[str, str] | None = None) -> str | None:
+    """The source id of the patient a resource belongs to (``Patient.id`` or its reference).
+
+    ``links`` maps ``urn:uuid`` ids and ``identifier:system|value`` keys to Patient ids (see
+    :func:`patient_links`); a reference by identifier that it does not resolve keys the
+    patient by that identifier, which is still that one patient's."""
+    if resource.get("resourceType") == "Patient":
+        return resource.get("id")
+    for field in _PATIENT_LINKS:
+        value = resource.get(field)
+        refs = value if isinstance(value, list) else [value]
+        for ref in refs:
+            if isinstance(ref, dict) and field == "participant":
+                ref = ref.get("actor")
+            found = _patient_reference(ref, links) if isinstance(ref, dict) else None
+            if found:
+                return found
+    return None
+
+
+def _patient_reference(ref: dict[str, Any], links: dict[str, str] | None) -> str | None:
+    """The patient a Reference points to, if it points to one."""
+    text = ref.get("reference", "")
+    m = _URL_REFERENCE.match(text) if isinstance(text, str) else None
+    if m and m["type"] == "Patient":
+        return m["id"]
+    m = _UUID_REF.match(text) if isinstance(text, str) else None
+    if m:
+        if links is None or (ref.get("type") in (None, "Patient") and m["id"] in links):
+            return (links or {}).get(m["id"], m["id"])
+    ident = ref.get("identifier")
+    if isinstance(ident, dict) and ident.get("value") and ref.get("type") in (None, "Patient"):
+        key = _identifier_key(ident)
+        return (links or {}).get(key, key)
+    return None
+
+
+def _identifier_key(ident: dict[str, Any]) -> str:
+    return f"identifier:{ident.get('system') or ''}|{ident.get('value')}"
+
+
+def patient_links(patient: dict[str, Any], full_url: str | None = None) -> dict[str, str]:
+    """What references to ``patient`` may name instead of its id -> its id: the uuid of its
+    ``urn:uuid`` fullUrl and its identifiers (as :func:`patient_of` keys them)."""
+    pid = patient.get("id")
+    m = _UUID_REF.match(full_url or "")
+    pid = pid if isinstance(pid, str) and pid else (m["id"] if m else None)
+    if pid is None:
+        return {}
+    out = {m["id"]: pid} if m else {}
+    for ident in patient.get("identifier") or []:
+        if isinstance(ident, dict) and ident.get("value"):
+            out[_identifier_key(ident)] = pid
+    return out
+
+
+def _own_key(resource: dict[str, Any]) -> str:
+    """The date-shift key of a resource whose patient cannot be told: its own ``Type/id``, so
+    that unlinked resources do not all share the one offset of the empty patient id."""
+    rid = resource.get("id")
+    if not isinstance(rid, str) or not rid:   # no id: its content tells it from the others
+        import hashlib
+        import json
+
+        rid = "#" + hashlib.sha256(json.dumps(resource, sort_keys=True, default=str)
+                                   .encode()).hexdigest()[:16]
+    return f"{resource.get('resourceType')}/{rid}"
+
+
+#: The reason under which resources of no known patient are counted.
+NO_PATIENT = "resources of no known patient (each shifted by its own offset)"
+
+
+def known_names(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """The words of every person's name in a Bundle (patient, relatives, practitioners), as
+    :func:`~osler.privacy.deid.detect.detect_phi` takes them: a note in the Bundle that
+    mentions one is naming that person, even where no rule would have found it."""
+    words: dict[str, str] = {}
+    for e in entries:
+        words.update(name_words(e.get("resource") or {}))
+    return words
+
+
+_PEOPLE = ("Patient", "RelatedPerson", "Practitioner", "Person")
+
+
+def name_words(resource: dict[str, Any]) -> dict[str, str]:
+    """Lower-case words of the people's names a resource holds -> "NAME".
+
+    A person resource's own names, and every HumanName inside any resource: a Patient's or
+    an Organization's contacts, contained resources (a RelatedPerson), extensions'
+    ``valueHumanName``; empty for a resource that names no one."""
+    words: dict[str, str] = {}
+    if not isinstance(resource, dict):
+        return words
+    if resource.get("resourceType") in _PEOPLE:
+        for name in resource.get("name") or []:
+            _add_name_words(name, words)
+    stack: list[Any] = [resource]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                for name in (v if isinstance(v, list) else [v]):
+                    if (k in ("name", "valueHumanName") and isinstance(name, dict)
+                            and {"family", "given"} & name.keys()):
+                        _add_name_words(name, words)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return words
+
+
+def _add_name_words(name: Any, words: dict[str, str]) -> None:
+    if not isinstance(name, dict):
+        return
+    for part in [name.get("family"), *(name.get("given") or []), name.get("text")]:
+        for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", str(part or "")):
+            words[w.lower()] = "NAME"
+
+
+class KnownNames:
+    """People's names met in FHIR resources outside a Bundle (bulk NDJSON: ``Patient.ndjson``
+    beside ``DocumentReference.ndjson``), for the resources that concern them.
+
+    A resource's free text is checked with the names of its patient (the Patient's own and
+    its RelatedPersons') and of every person it references (``author``, ``performer``, ...).
+    A practitioner's name is not applied to every note of a hospital's export: thousands of
+    surnames ("White", "Young") would redact everyday words everywhere.
+    """
+
+    def __init__(self) -> None:
+        self._of_patient: dict[str, dict[str, str]] = {}
+        self._of_reference: dict[str, dict[str, str]] = {}
+        #: Patients' uuids and identifiers -> their ids (:func:`patient_links`).
+        self.patient_links: dict[str, str] = {}
+
+    def add(self, resource: dict[str, Any], full_url: str | None = None) -> None:
+        """Take the names of ``resource`` (a person) under every form a reference to it may
+        take: ``Type/id``, its Bundle ``fullUrl``, and ``Type?identifier=[system|]value``;
+        a Patient's identifiers also link resources that reference it by identifier."""
+        if resource.get("resourceType") == "Patient":
+            self.patient_links.update(patient_links(resource, full_url))
+        words = name_words(resource)
+        if not words:
+            return
+        rtype, rid = resource.get("resourceType"), resource.get("id")
+        if rtype in ("Patient", "RelatedPerson"):
+            patient = patient_of(resource)
+            if patient:
+                self._of_patient.setdefault(patient, {}).update(words)
+        keys = [f"{rtype}/{rid}"] if isinstance(rid, str) and rid else []
+        if full_url:
+            keys.append(full_url)
+        for ident in resource.get("identifier") or []:
+            if isinstance(ident, dict) and ident.get("value"):
+                keys.append(f"{rtype}?identifier={ident['value']}")
+                if ident.get("system"):
+                    keys.append(f"{rtype}?identifier={ident['system']}|{ident['value']}")
+        for key in keys:
+            self._of_reference.setdefault(key, {}).update(words)
+
+    def for_resource(self, resource: dict[str, Any]) -> dict[str, str]:
+        """The name words that ``resource``'s free text may mention."""
+        out = dict(self._of_patient.get(patient_of(resource, self.patient_links) or "", {}))
+        for ref in _references(resource):
+            out.update(self._of_reference.get(ref, {}))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._of_reference)
+
+
+def _references(node: Any) -> set[str]:
+    """Every reference inside ``node``, as :meth:`KnownNames.add` keys them: ``Type/id`` (also
+    from an absolute URL or a versioned one), ``urn:uuid:...``, ``Type?identifier=...``."""
+    from urllib.parse import unquote
+
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("reference")
+            if isinstance(ref, str) and ref:
+                if ref.startswith("urn:uuid:") or "?identifier=" in ref:
+                    found.add(unquote(ref))
+                else:
+                    m = _URL_REFERENCE.match(ref)
+                    if m:
+                        found.add(f"{m['type']}/{m['id']}")
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
