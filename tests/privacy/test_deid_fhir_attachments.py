@@ -100,7 +100,7 @@ def test_cli_reports_dropped_attachments_without_phi(tmp_path):
     result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(tmp_path / "o.json"),
                                       "--key-file", str(tmp_path / "k.json")])
     assert result.exit_code == 0, result.output
-    assert "1 attachment parts dropped" in result.output
+    assert "1 values dropped (attachments, URIs, base64)" in result.output
     assert "not text (application/pdf)" in result.output and "Vantrixon" not in result.output
 
 

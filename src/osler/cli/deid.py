@@ -285,8 +285,8 @@ def _report_dropped(dropped) -> None:
     dropped = {reason: n for reason, n in dropped.items() if reason != NO_PATIENT}
     if dropped:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(dropped.items()))
-        click.echo(f"{sum(dropped.values())} attachment parts dropped, as they could not be "
-                   f"checked for PHI: {reasons}", err=True)
+        click.echo(f"{sum(dropped.values())} values dropped (attachments, URIs, base64), as "
+                   f"they could not be checked for PHI: {reasons}", err=True)
 
 
 def _deid_fhir(resource: dict, key, path: Path, line: int | None, names=None,
