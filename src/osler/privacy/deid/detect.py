@@ -26,8 +26,9 @@ from osler.privacy.deid.spans import PhiSpan, merge_spans
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
 
-__all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "phi_of",
-           "resolve_tagger", "rule_layers", "spreading_words", "tagged_phi", "with_rules"]
+__all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "everyday_words",
+           "phi_of", "resolve_tagger", "rule_layers", "spreading_words", "tagged_phi",
+           "with_rules"]
 
 #: The tagger shipped with Osler, trained on the PhysioNet deid development notes (see
 #: ``benchmarks/deid_physionet.py --cv`` for its cross-validated figures).
@@ -241,8 +242,12 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
     if words:
         pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(
             words, key=len, reverse=True))) + r")(?![\w])", re.I)
+        skip = _skipped()
+        # a known name that is also a word counts in lower case only where it is no word:
+        # a practitioner Amy Brown does not make "vomited brown fluid" a name
         extra = [PhiSpan(m.start(1), m.end(1), words[m.group(1).lower()])
-                 for m in pattern.finditer(text)]
+                 for m in pattern.finditer(text)
+                 if not (m.group(1).islower() and m.group(1) in skip)]
     extra += _first_names_before(text, extra, known)
     extra += _word_names_again(text, spans)
     if not extra:
@@ -250,25 +255,46 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
     return merge_spans(sorted([*spans, *extra], key=lambda s: (s.start, _PRIORITY[s.type])))
 
 
-_BEFORE = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+$")
+_BEFORE = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+$")
 
 
 def _first_names_before(text: str, found: list[PhiSpan], known: Mapping[str, str] | None
                         ) -> list[PhiSpan]:
-    """The capitalised word just before a mention of a known name ("Barnaby Quixmoor", a
-    relative who shares the patient's surname): a first name the record does not list, and
-    not a stop or everyday word ("Called Quixmoor" keeps "Called")."""
+    """The listed first name just before a capitalised mention of a known name, on its line
+    ("Barnaby Quixmoor", a relative who shares the patient's surname): a first name the record
+    does not list. Only a listed first name that is no everyday word ("Called Quixmoor",
+    "Hodgkin\nQuixmoor", "Vomited brown fluid" keep their words)."""
     if not known:
         return []
+    from osler.privacy.deid.lexicons import census_first_names, first_names
+
     skip = _skipped()
     out = []
     for span in found:
-        if span.type != "NAME" or text[span.start:span.end].lower() not in known:
+        mention = text[span.start:span.end]
+        if span.type != "NAME" or mention.lower() not in known or not mention[:1].isupper():
             continue
         m = _BEFORE.search(text, max(0, span.start - 40), span.start)
-        if m and m.group(1).lower() not in skip:
+        word = m.group(1).lower() if m else ""
+        if m and "\n" not in text[m.end(1):span.start] and (
+                word in first_names() or word in census_first_names() or _unlisted_first(word)
+                and word not in skip):
             out.append(PhiSpan(m.start(1), m.end(1), "NAME"))
     return out
+
+
+#: Words before a surname that are not its first name: relations, titles, roles, greetings.
+_NOT_FIRST = frozenset("""grandmother grandfather grandma grandpa infant baby newborn prof
+professor nephew niece cousin aunt uncle brother sister mother father son daughter wife husband
+hello hi thanks thank dear patient pt resident nurse doctor dr mr mrs ms miss""".split())
+
+
+def _unlisted_first(word: str) -> bool:
+    """Whether a capitalised word no first-name list holds may still be one ("Barnaby"): not
+    a relation, title or greeting, and not shaped like a verb or an adverb ("Contacted",
+    "Examined", "Reviewing", "Recently")."""
+    return (len(word) > 2 and word not in _NOT_FIRST
+            and not word.endswith(("ed", "ing", "ly", "ic", "oid", "al")))
 
 
 def _word_names_again(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
@@ -323,6 +349,11 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 @lru_cache(maxsize=1)
 def _skipped() -> frozenset[str]:
     return name_stopwords() | common_words() | public_vocabulary()
+
+
+def everyday_words() -> frozenset[str]:
+    """Lower-case words of everyday and clinical use that no rule takes for a name alone."""
+    return _skipped()
 
 
 def _trim(text: str, span: PhiSpan) -> PhiSpan:

@@ -147,15 +147,22 @@ def _name_words(ds: Any) -> dict[str, str]:
     birth name, physicians, observers ...) -> "NAME", for :func:`detect_phi`'s ``known``.
 
     Each of a name's groups (alphabetic, ideographic, phonetic) counts; of its components,
-    family, given and middle (a prefix such as "Dr" or a suffix is no one's name)."""
+    family, given and middle (a prefix such as "Dr" or a suffix is no one's name). Words of
+    two letters, and everyday words in names other than the patient's, do not count: an
+    operator 'CT^TECH' or a referrer 'EMERGENCY^DEPARTMENT' would wipe 'CT HEAD EMERGENCY'."""
+    from osler.privacy.deid.detect import everyday_words
+
+    everyday = everyday_words()
     words: dict[str, str] = {}
     for elem in ds.iterall():
         if elem.VR != "PN" or not elem.value:
             continue
+        own = elem.keyword in ("PatientName", "OtherPatientNames", "PatientBirthName")
         for value in (elem.value if elem.VM > 1 else [elem.value]):
             for group in str(value).split("="):
                 for part in group.split("^")[:3]:
-                    words.update((w.lower(), "NAME") for w in _NAME_WORD.findall(part))
+                    words.update((w.lower(), "NAME") for w in _NAME_WORD.findall(part)
+                                 if len(w) > 2 and (own or w.lower() not in everyday))
     return words
 
 

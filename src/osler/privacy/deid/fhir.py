@@ -21,8 +21,8 @@ from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
 from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
-                                              KnownNames, _own_key, known_names, name_words,
-                                              patient_links, patient_of)
+                                              KnownNames, _own_key, entry_patient_id, known_names,
+                                              name_words, patient_links, patient_of)
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
@@ -339,6 +339,8 @@ class _Walker:
 
 _BIRTH_URL = re.compile(r"birth|born", re.I)
 _IDENTIFYING_TYPES = frozenset({"EMAIL", "URL", "IP", "PHONE", "ID"})
+#: What codes look like: digits (and dots), or one letter before digits (a UMLS CUI).
+_CODE_SHAPE = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*")
 
 
 def _holds_identifier(value: str) -> bool:
@@ -346,6 +348,8 @@ def _holds_identifier(value: str) -> bool:
     medical record number ...), by the text rules' patterns alone."""
     from osler.privacy.deid.detect import detect_phi
 
+    if _CODE_SHAPE.fullmatch(value):
+        return False   # a clinical code or OID (SNOMED 248152002, CUI C0011849, 1.2.840...)
     return any(s.type in _IDENTIFYING_TYPES for s in detect_phi(value, tagger=None))
 
 
@@ -437,7 +441,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         if res.get("resourceType") == "Patient":
             own = patient_links(res, url if isinstance(url, str) else None)
             links.update(own)
-            pid = res.get("id") or (m["id"] if m else None)
+            pid = entry_patient_id(res, url if isinstance(url, str) else None)
             if pid and pid not in patients:
                 patients.append(pid)
     only = patients[0] if len(patients) == 1 else None
@@ -462,7 +466,10 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     out["entry"] = []
     for e in entries:
         res = e.get("resource") if isinstance(e, dict) else None
-        patient = (_patient_or_own(res, links, dropped, only) if isinstance(res, dict)
+        url = e.get("fullUrl") if isinstance(e, dict) else None
+        own_id = (entry_patient_id(res, url if isinstance(url, str) else None)
+                  if isinstance(res, dict) and res.get("resourceType") == "Patient" else None)
+        patient = (own_id or _patient_or_own(res, links, dropped, only) if isinstance(res, dict)
                    else only or _own_key(bundle))
         out["entry"].append(walker(patient).walk(copy.deepcopy(e)))
     return out

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["KnownNames", "NO_PATIENT", "known_names", "name_words", "patient_links",
-           "patient_of"]
+__all__ = ["KnownNames", "NO_PATIENT", "entry_patient_id", "known_names", "name_words",
+           "patient_links", "patient_of"]
 
 # A literal reference as a URL: relative or absolute (the server's base kept out of the
 # output), optionally versioned.
@@ -52,9 +52,10 @@ def _patient_reference(ref: dict[str, Any], links: dict[str, str] | None) -> str
     if m and m["type"] == "Patient":
         return m["id"]
     m = _UUID_REF.match(text) if isinstance(text, str) else None
-    if m:
-        if links is None or (ref.get("type") in (None, "Patient") and m["id"] in links):
-            return (links or {}).get(m["id"], m["id"])
+    if m and (links and m["id"] in links or ref.get("type") in (None, "Patient")):
+        # a patient linked by its uuid; outside a Bundle (separate files of one export)
+        # the uuid itself keys the patient, so that its resources share one shift
+        return (links or {}).get(m["id"], m["id"])
     ident = ref.get("identifier")
     if isinstance(ident, dict) and ident.get("value") and ref.get("type") in (None, "Patient"):
         key = _identifier_key(ident)
@@ -69,9 +70,8 @@ def _identifier_key(ident: dict[str, Any]) -> str:
 def patient_links(patient: dict[str, Any], full_url: str | None = None) -> dict[str, str]:
     """What references to ``patient`` may name instead of its id -> its id: the uuid of its
     ``urn:uuid`` fullUrl and its identifiers (as :func:`patient_of` keys them)."""
-    pid = patient.get("id")
+    pid = entry_patient_id(patient, full_url)
     m = _UUID_REF.match(full_url or "")
-    pid = pid if isinstance(pid, str) and pid else (m["id"] if m else None)
     if pid is None:
         return {}
     out = {m["id"]: pid} if m else {}
@@ -79,6 +79,20 @@ def patient_links(patient: dict[str, Any], full_url: str | None = None) -> dict[
         if isinstance(ident, dict) and ident.get("value"):
             out[_identifier_key(ident)] = pid
     return out
+
+
+def entry_patient_id(patient: dict[str, Any], full_url: str | None = None) -> str | None:
+    """The id that keys a Patient entry: its ``id``, else the uuid of its ``urn:uuid``
+    fullUrl, else the id at the end of an absolute fullUrl (``.../Patient/123``): what the
+    references of its resources resolve to."""
+    pid = patient.get("id")
+    if isinstance(pid, str) and pid:
+        return pid
+    m = _UUID_REF.match(full_url or "")
+    if m:
+        return m["id"]
+    m = _URL_REFERENCE.match(full_url or "")
+    return m["id"] if m and m["type"] == "Patient" else None
 
 
 def _own_key(resource: dict[str, Any]) -> str:
