@@ -123,6 +123,13 @@ CASES = [
     ("He has congestive heart\nfailure.", "congestive heart failure", "Affirmed", "Recent",
      "Patient"),
     ("no n/v. no diarrhea", "n/v.", "Negated", "Recent", "Patient"),
+    # found in review: 'on' after a negation, a plan, and line joins that must not happen
+    ("Patient is not on dialysis.", "dialysis", "Negated", "Recent", "Patient"),
+    ("Consider starting on hemodialysis if creatinine rises.", "hemodialysis", "Possible",
+     "Recent", "Patient"),
+    ("no diabetes\nhypertension on lisinopril", "hypertension", "Affirmed", "Recent",
+     "Patient"),
+    ("Denies nausea x 2\nfever since yesterday", "fever", "Affirmed", "Recent", "Patient"),
     # pasted text: a no-break space inside a concept
     ("Denies chest\u00a0pain.", "chest pain", "Negated", "Recent", "Patient"),
 ]

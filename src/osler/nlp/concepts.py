@@ -196,12 +196,16 @@ def _in_allergy_list(doc, ent) -> bool:
 
 
 def _instrument(doc, ent) -> bool:
-    """Whether a procedure is named as the means of a finding ("on chest x-ray", "per
-    echocardiogram", "by CXR"): it was done, whatever the finding."""
+    """Whether a procedure is named as the means of a finding ("pneumothorax on chest
+    x-ray", "effusion per echocardiogram"): it was done, whatever the finding. The word
+    before the preposition must end a concept found in the note ("not on dialysis",
+    "starting on hemodialysis" are not)."""
     i = ent.start - 1
     while i >= 0 and doc[i].lower_ in ("repeat", "the", "a", "an", "today's", "prior", "recent"):
         i -= 1
-    return i >= 0 and doc[i].lower_ in ("on", "per", "by", "via")
+    if i < 1 or doc[i].lower_ not in ("on", "per", "by", "via"):
+        return False
+    return any(other.end == i for other in doc.ents if other.label_ != "PROCEDURE")
 
 
 def _under_header(doc, ent) -> bool:

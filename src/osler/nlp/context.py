@@ -91,7 +91,7 @@ def sentence_starts(doc) -> list[int]:
             if (nxt < len(doc) and tok.idx - line_start < SHORT_LINE
                     and any(ch.isalnum() for ch in doc[nxt].text)
                     and not (i and (doc[i - 1].lower_ in _ENDS_OPEN
-                                    or doc[i - 1].lower_ in _concept_heads()))
+                                    or (doc[i - 1].lower_, doc[nxt].lower_) in _concept_joins()))
                     and doc[nxt].lower_ not in _OPENS_AS_CONTINUATION):
                 starts.append(nxt)
             line_start = tok.idx + tok.text.rindex("\n") + 1
@@ -109,12 +109,18 @@ def sentence_starts(doc) -> list[int]:
 
 
 @lru_cache(maxsize=1)
-def _concept_heads() -> frozenset[str]:
-    """Every word of a lexicon concept but its last ("pulmonary", "congestive heart"): a line
-    ending in one runs on ("No prior history of pulmonary\nembolism")."""
+def _concept_joins() -> frozenset[tuple[str, str]]:
+    """Pairs of words that follow each other inside a lexicon concept ("pulmonary",
+    "embolism"): a line that ends with the first and a line that opens with the second are
+    one concept wrapped ("No prior history of pulmonary\nembolism"), and run on; "no
+    diabetes\nhypertension" does not."""
     from osler.nlp.lexicon import lexicon
 
-    return frozenset(w for e in lexicon() for w in e.literal.lower().split()[:-1])
+    pairs = set()
+    for e in lexicon():
+        words = e.literal.lower().split()
+        pairs |= set(zip(words, words[1:]))
+    return frozenset(pairs)
 
 
 def _split_sentences(doc):
