@@ -56,12 +56,7 @@ def main() -> None:
     print("copies | chars | osler s | osler s per 10 KB | presidio s | osler / presidio")
     for n in args.copies:
         note = SUMMARY * n
-        t0 = time.perf_counter()
-        deidentify_text(note, key, profile="tag")
-        osler = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        presidio(note)
-        peer = time.perf_counter() - t0
+        osler, peer = _both(note, key, presidio)
         print(f"{n} | {len(note)} | {osler:.2f} | {osler / len(note) * 10_000:.2f} | "
               f"{peer:.2f} | x{osler / peer:.1f}")
 
@@ -70,20 +65,25 @@ _SHAPES = {"spaces": " ", "-1": "-1", "dots": ".", "capitals": "AB ", "word, ": 
            "base64": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODkrLw=="}
 
 
-def _degenerate(lengths: list[int], key, presidio) -> None:
+def _both(text: str, key, presidio) -> tuple[float, float]:
+    """Seconds Osler (rules + bundled tagger, tag profile) and the peer take on ``text``."""
     from osler.privacy.deid import deidentify_text
 
+    t0 = time.perf_counter()
+    deidentify_text(text, key, profile="tag")
+    osler = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    presidio(text)
+    return osler, time.perf_counter() - t0
+
+
+def _degenerate(lengths: list[int], key, presidio) -> None:
     print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, degenerate runs")
     print("shape | chars | osler s | presidio s")
     for name, unit in _SHAPES.items():
         for n in lengths:
             text = "Jo" + (unit * (n // len(unit) + 1))[:n]   # a word first: names look back
-            t0 = time.perf_counter()
-            deidentify_text(text, key, profile="tag")
-            osler = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            presidio(text)
-            peer = time.perf_counter() - t0
+            osler, peer = _both(text, key, presidio)
             print(f"{name} | {n} | {osler:.2f} | {peer:.2f}", flush=True)
 
 
