@@ -75,3 +75,12 @@ def test_everyday_words_in_staff_names_do_not_wipe_dicom_descriptions(write_dico
     deidentify_dataset(ds, KEY)
     assert ds.StudyDescription == "CT HEAD EMERGENCY WITHOUT CONTRAST"
     assert "Quixmoor" not in ds.SeriesDescription
+
+
+def test_an_extension_whose_value_is_dropped_goes_whole():
+    res = {"resourceType": "Patient", "id": "p1", "extension": [
+        {"url": "http://example.org/a", "valueUri": "https://ehr.example.org/p?name=Quixmoor"},
+        {"url": "http://example.org/b", "valueBase64Binary": "UXVpeG1vb3I="},
+        {"url": "http://example.org/c", "valueString": "kept"}]}
+    out = deidentify_bundle(res, KEY)
+    assert [x["url"] for x in out["extension"]] == ["http://example.org/c"]

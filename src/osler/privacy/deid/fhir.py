@@ -204,9 +204,15 @@ class _Walker:
                 continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
-            elif k == "extension" and isinstance(v, list):
-                out[k] = [self.walk(x, k) for x in v if isinstance(x, dict) and not any(
+            elif k in ("extension", "modifierExtension") and isinstance(v, list):
+                kept = [self.walk(x, k) for x in v if isinstance(x, dict) and not any(
                     tag in str(x.get("url", "")) for tag in _IDENTIFYING_EXTENSIONS)]
+                # an extension whose value was dropped (a URI, base64) goes whole: FHIR's
+                # ext-1 wants a value or nested extensions
+                kept = [x for x in kept if any(f.startswith("value") or f == "extension"
+                                               for f in x)]
+                if kept:
+                    out[k] = kept
             elif k == "div":
                 out[k] = _NARRATIVE  # narratives repeat the resource's data, PHI included
             elif k == "display" and ("reference" in node or not {"code", "system"} & node.keys()):
