@@ -243,3 +243,12 @@ def test_markdown_headings_as_synthea_writes_them_are_sections(extractor):
     assert [got[w].section for w in ("aspirin", "metformin", "pneumonia", "hypertension")] == [
         "allergies", "medications", "observation_and_plan", "past_medical_history"]
     assert got["aspirin"].allergen and got["hypertension"].assertion.temporality == "Historical"
+
+
+def test_a_reports_clinical_history_is_the_present_illness(extractor):
+    # medspaCy files "CLINICAL HISTORY:" under past medical history; it is why the exam is done
+    note = "CLINICAL HISTORY: cough and fever.\nIMPRESSION: No pneumothorax."
+    got = {m.text: m for m in extractor.extract(note)}
+    assert got["cough"].section == "history_of_present_illness"
+    assert got["cough"].assertion.temporality == "Recent"
+    assert got["pneumothorax"].assertion.negation == "Negated"

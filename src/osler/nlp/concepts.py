@@ -31,6 +31,10 @@ _CUTS = (re.compile(r"\n[ \t\r\f\v]*\n"), re.compile(r"[.!?][ \t\r\f\v]*\n"),
          re.compile(r"[.!?][ \t]+(?=[A-Z])"), re.compile(r"\n"))
 _FIELD_START = re.compile(r"\[[ xX]?\]|\([ xX]?\)|[A-Za-z][A-Za-z /-]{0,30}:(?![/\d])")
 _ALLERGY_SECTIONS = {"allergies", "allergy"}
+#: Headers of a report's reason for the exam: medspaCy files "CLINICAL HISTORY:" under past
+#: medical history, but it is why the patient is imaged now.
+_REASON_HEADERS = {"clinical history", "indication", "indications", "reason for exam",
+                   "reason for study", "clinical indication"}
 _NO_ALLERGIES = re.compile(r"\b(?:nkda|nka|nkma|no known|none|no allergies)\b", re.I)
 _SENTENCE_END = re.compile(r"[.;!?][ \t]+\S")
 #: Words that make a lexicon match something else when they come right before it.
@@ -156,6 +160,8 @@ class ConceptExtractor:
                 (e for (lit, lab), e in self._entries.items()
                  if lab == ent.label_ and lit == " ".join(ent.text.lower().split())), None)
             own = ent._.section_category if ent.has_extension("section_category") else None
+            if own and _header_title(doc, ent) in _REASON_HEADERS:
+                own = "history_of_present_illness"   # why the exam was done: the present
             where = own or (section if not _under_header(doc, ent) else None)
             start = offset + index[ent.start_char]
             end = offset + index[ent.end_char - 1] + 1
@@ -206,6 +212,16 @@ def _instrument(doc, ent) -> bool:
     if i < 1 or doc[i].lower_ not in ("on", "per", "by", "via"):
         return False
     return any(other.end == i for other in doc.ents if other.label_ != "PROCEDURE")
+
+
+def _header_title(doc, ent) -> str:
+    """The words of the last section header before ``ent`` in its piece, lower case."""
+    header = next((sec for sec in reversed(getattr(doc._, "sections", None) or [])
+                   if sec.category and sec.title_end is not None and sec.title_end <= ent.start),
+                  None)
+    if header is None:
+        return ""
+    return " ".join(t.lower_ for t in doc[header.title_start:header.title_end] if t.is_alpha)
 
 
 def _under_header(doc, ent) -> bool:
