@@ -84,3 +84,82 @@ def test_an_extension_whose_value_is_dropped_goes_whole():
         {"url": "http://example.org/c", "valueString": "kept"}]}
     out = deidentify_bundle(res, KEY)
     assert [x["url"] for x in out["extension"]] == ["http://example.org/c"]
+
+
+def _bundle_with(*resources):
+    patient = {"resourceType": "Patient", "id": "p1",
+               "name": [{"family": "Quixmoor", "given": ["Zebulon"]}]}
+    return {"resourceType": "Bundle", "type": "collection",
+            "entry": [{"resource": patient}] + [{"resource": r} for r in resources]}
+
+
+def test_a_codes_display_that_names_the_patient_is_scrubbed_and_others_are_kept():
+    obs = {"resourceType": "Observation", "id": "o1", "subject": {"reference": "Patient/p1"},
+           "meta": {"tag": [{"system": "urn:x", "code": "vip", "display": "Zebulon Quixmoor"}]},
+           "code": {"coding": [{"system": "http://loinc.org", "code": "8310-5",
+                                "display": "Body temperature"}]}}
+    out = deidentify_bundle(_bundle_with(obs), KEY)["entry"][1]["resource"]
+    assert "Quixmoor" not in out["meta"]["tag"][0]["display"]
+    assert out["code"]["coding"][0]["display"] == "Body temperature"
+
+
+def test_a_searched_identifier_in_an_operation_outcome_is_scrubbed():
+    outcome = {"resourceType": "OperationOutcome", "issue": [
+        {"severity": "information", "code": "informational",
+         "expression": ["Patient.where(identifier.value='MRN4471902')"]}]}
+    out = deidentify_bundle(outcome, KEY)
+    assert "MRN4471902" not in out["issue"][0]["expression"][0]
+
+
+def test_names_from_the_export_reach_a_bundle_without_its_patient():
+    from osler.privacy.deid.fhir import KnownNames
+
+    names = KnownNames()
+    names.add({"resourceType": "Patient", "id": "p1",
+               "name": [{"family": "Quixmoor", "given": ["Zebulon"]}]})
+    obs = {"resourceType": "Observation", "id": "o1", "subject": {"reference": "Patient/p1"},
+           "note": [{"text": "Zebulon Quixmoor stable."}]}
+    bundle = {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": obs}]}
+    out = deidentify_bundle(bundle, KEY, names=names)
+    assert "Quixmoor" not in out["entry"][0]["resource"]["note"][0]["text"]
+
+
+def test_notes_and_dicom_files_of_no_patient_do_not_share_one_date_shift(tmp_path, write_dicom):
+    import json
+
+    import pydicom
+    from click.testing import CliRunner
+
+    from osler.cli import cli
+    from osler.privacy.deid.dicom import deidentify_dataset
+
+    notes = tmp_path / "n.jsonl"
+    notes.write_text("".join(json.dumps({"id": i, "text": "Seen 3/4/2019."}) + "\n"
+                             for i in ("x1", "x2", "x3")), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    result = CliRunner().invoke(cli, ["deid", "text", "--in", str(notes), "--out", str(out),
+                                      "--rules-only", "--key-file", str(tmp_path / "k.json")])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(ln) for ln in out.read_text().splitlines()]
+    assert len({r["text"] for r in rows}) > 1 and not any("patient" in r for r in rows)
+    dates = []
+    for n in (1, 2):
+        study = f"1.2.826.0.1.3680043.8.498.{n}"
+        write_dicom(tmp_path / f"{n}.dcm", "CT", study, study + ".1")
+        ds = pydicom.dcmread(tmp_path / f"{n}.dcm")
+        del ds.PatientID
+        dates.append(deidentify_dataset(ds, KEY).StudyDate)
+    assert dates[0] != dates[1]
+
+
+def test_a_resource_nested_too_deep_is_a_clear_error_not_a_traceback(tmp_path, capsys):
+    from cli_run import run_osler
+
+    depth = 600   # the walker recurses per level; json.dumps could not write this as a dict
+    text = ('{"resourceType": "Patient", "id": "p1", "extension": ['
+            + '{"url": "urn:n", "extension": [' * depth + '{"url": "urn:leaf", "valueString": "x"}'
+            + "]}" * depth + "]}")
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    code, err = run_osler(["deid", "fhir", str(path), str(tmp_path / "o.json")], capsys)
+    assert code == 2 and "nested too deep" in err and "Traceback" not in err

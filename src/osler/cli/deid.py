@@ -117,7 +117,10 @@ def _notes(lines, name: str, counts: dict[str, int]):
         if seen != n:   # kept, but output ids no longer name one note each (no id printed)
             click.echo(f"{name} line {n}: warning: the same 'id' as line {seen}", err=True)
         patient = obj.get("patient")
-        yield note_id, note_text, None if patient is None else str(patient)
+        # a note of no patient keys its own date shift: notes of unknown patients must not
+        # share one offset (one known date would reveal it for all of them)
+        yield note_id, note_text, (_NO_PATIENT + f"{note_id}:{n}" if patient in (None, "")
+                                   else str(patient))
 
 
 def _note_problem(line: str) -> str | None:
@@ -140,6 +143,11 @@ def _note_problem(line: str) -> str | None:
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
+
+
+#: The date-shift key of a note that names no patient starts with this (a control character:
+#: no patient id holds one); the rest is its id and line, so it shares no offset with others.
+_NO_PATIENT = "\x00note:"
 
 
 def _patient_runs(notes, counts: dict[str, int]):
@@ -167,7 +175,8 @@ def _write_run(run, fout, key, profile: str, tagger) -> None:
     # the patient's pseudonym (as FHIR Patient.id and DICOM PatientID get it under the same
     # key) lets the notes join the rest of the patient's de-identified record
     patient = run[0][2]
-    extra = {} if patient is None else {"patient": key.pseudonym(patient, "patient")}
+    extra = ({} if patient is None or patient.startswith(_NO_PATIENT)
+             else {"patient": key.pseudonym(patient, "patient")})
     for (note_id, _text, _patient), result in zip(run, results):
         fout.write(json.dumps({"id": note_id, "text": result.text,
                                "phi": [s.to_dict() for s in result.phi], **extra}) + "\n")
@@ -298,6 +307,9 @@ def _deid_fhir(resource: dict, key, path: Path, line: int | None, names=None,
 
     try:
         return deidentify_bundle(resource, key, names=names, dropped=dropped)
+    except RecursionError:
+        raise IngestError("FHIR resource nested too deep to walk (hundreds of levels)",
+                          file=str(path), line=line) from None
     except _FHIR_SHAPE_ERRORS as exc:
         raise IngestError(f"malformed FHIR resource ({type(exc).__name__})", file=str(path),
                           line=line) from exc
@@ -309,6 +321,9 @@ def _fhir_resource(text: str, path: Path, line: int | None) -> dict:
 
     try:
         obj = json.loads(text)
+    except RecursionError:
+        raise IngestError("JSON nested too deep to read (hundreds of levels)", file=str(path),
+                          line=line) from None
     except ValueError as exc:
         at = line if line is not None else getattr(exc, "lineno", None)
         raise IngestError("not valid JSON", file=str(path), line=at) from None

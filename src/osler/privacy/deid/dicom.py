@@ -173,6 +173,8 @@ def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
     notes (``patient``) and its FHIR ``Patient.id``.
     """
     patient = str(ds.get("PatientID", "") or "")
+    if not patient:   # no patient: its study keys the shift, not one offset for every such file
+        patient = f"study:{ds.get('StudyInstanceUID', '') or ds.get('SOPInstanceUID', '')}"
     run = _Patient(key, patient, key.date_shift(patient), _name_words(ds))
     ds.remove_private_tags()
     records = ds.pop(_DIRECTORY_RECORDS, None)

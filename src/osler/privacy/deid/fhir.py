@@ -114,6 +114,12 @@ class _Walker:
         return deidentify_text(decode_plain_references(value), self.key, patient=self.patient,
                                known=self.known).text
 
+    def _names_someone(self, value: str) -> bool:
+        """Whether ``value`` holds a capitalised word of a person's name in the record (a
+        coding's display is a code's meaning and is kept unless it names one)."""
+        return bool(self.known) and any(
+            w.lower() in self.known for w in re.findall(r"[A-Z][A-Za-z'-]+", value))
+
     def reference(self, ref: str) -> str:
         if ref.startswith("#"):   # a contained resource: its id was pseudonymised by its type
             local = ref[1:]
@@ -201,6 +207,13 @@ class _Walker:
             if (k in ("valueId", "valueCode") and name == "extension" and isinstance(v, str)
                     and _holds_identifier(v)):
                 out[k] = self.identifier(v)   # a legacy id or an SSN kept as a code
+                continue
+            if k == "display" and isinstance(v, str) and self._names_someone(v):
+                out[k] = self.text(v)   # a code's display that names a person of the record
+                continue
+            if name == "issue" and k in ("expression", "location") and isinstance(v, list):
+                # OperationOutcome: a FHIRPath can hold a searched identifier or name
+                out[k] = [self.text(x) if isinstance(x, str) else x for x in v]
                 continue
             if k == "id" and "resourceType" in node:
                 out[k] = _pseudo_id(self.key, node["resourceType"], v)
@@ -456,8 +469,11 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         for pid in patients:
             known = {**names.for_resource({"resourceType": "Patient", "id": pid}), **known}
 
-    def walker(patient: str) -> _Walker:
-        return _Walker(key, patient, uuid_types, known, dropped, full_urls)
+    def walker(patient: str, res: Any = None) -> _Walker:
+        # the export's names for this entry too (--names-from), Patient in the Bundle or not
+        extra = names.for_resource(res) if names is not None and isinstance(res, dict) else {}
+        return _Walker(key, patient, uuid_types, {**extra, **known} if extra else known,
+                       dropped, full_urls)
 
     # the Bundle's own elements (identifier, timestamp, link ...) as any element's
     own = {k: v for k, v in bundle.items() if k not in ("entry", "id", "resourceType")}
@@ -477,5 +493,5 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
                   if isinstance(res, dict) and res.get("resourceType") == "Patient" else None)
         patient = (own_id or _patient_or_own(res, links, dropped, only) if isinstance(res, dict)
                    else only or _own_key(bundle))
-        out["entry"].append(walker(patient).walk(copy.deepcopy(e)))
+        out["entry"].append(walker(patient, res).walk(copy.deepcopy(e)))
     return out
