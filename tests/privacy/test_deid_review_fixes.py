@@ -163,3 +163,23 @@ def test_a_resource_nested_too_deep_is_a_clear_error_not_a_traceback(tmp_path, c
     path.write_text(text)
     code, err = run_osler(["deid", "fhir", str(path), str(tmp_path / "o.json")], capsys)
     assert code == 2 and "nested too deep" in err and "Traceback" not in err
+
+
+def test_a_resource_linked_only_through_its_encounter_takes_its_patients_shift_and_names():
+    patient2 = {"resourceType": "Patient", "id": "p2", "name": [{"family": "Pemberly"}]}
+    encounter = {"resourceType": "Encounter", "id": "e1", "subject": {"reference": "Patient/p1"},
+                 "period": {"start": "2019-03-04"}}
+    obs = {"resourceType": "Observation", "id": "o1", "encounter": {"reference": "Encounter/e1"},
+           "effectiveDateTime": "2019-03-04", "valueString": "Zebulon Quixmoor seen"}
+    dropped: Counter = Counter()
+    out = deidentify_bundle(_bundle_with(patient2, encounter, obs), KEY, dropped=dropped)
+    _, _, enc_out, obs_out = (e["resource"] for e in out["entry"])
+    assert obs_out["effectiveDateTime"] == enc_out["period"]["start"]
+    assert "Quixmoor" not in obs_out["valueString"] and not dropped
+    # bulk NDJSON: the Encounter and Patient files given as --names-from
+    names = KnownNames()
+    names.add(_bundle_with()["entry"][0]["resource"])
+    names.add(encounter)
+    alone = deidentify_bundle(obs, KEY, names=names)
+    assert alone["effectiveDateTime"] == enc_out["period"]["start"]
+    assert "Quixmoor" not in alone["valueString"]

@@ -21,8 +21,9 @@ from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
 from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
-                                              KnownNames, _own_key, entry_patient_id, known_names,
-                                              name_words, patient_links, patient_of)
+                                              KnownNames, _own_key, encounter_links,
+                                              entry_patient_id, known_names, name_words,
+                                              patient_links, patient_of)
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.keys import DeidKey
@@ -463,6 +464,11 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             pid = entry_patient_id(res, url if isinstance(url, str) else None)
             if pid and pid not in patients:
                 patients.append(pid)
+    for e in entries:   # then each Encounter's patient, for what names only its encounter
+        res = e.get("resource") if isinstance(e, dict) else None
+        if isinstance(res, dict) and res.get("resourceType") == "Encounter":
+            url = e.get("fullUrl")
+            links.update(encounter_links(res, links, url if isinstance(url, str) else None))
     only = patients[0] if len(patients) == 1 else None
     known = known_names(entries)
     if names is not None:

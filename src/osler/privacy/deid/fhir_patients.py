@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["KnownNames", "NO_PATIENT", "entry_patient_id", "known_names", "name_words",
-           "patient_links", "patient_of"]
+__all__ = ["KnownNames", "NO_PATIENT", "encounter_key", "encounter_links", "entry_patient_id",
+           "known_names", "name_words", "patient_links", "patient_of"]
 
 # A literal reference as a URL: relative or absolute (the server's base kept out of the
 # output), optionally versioned.
@@ -42,6 +42,48 @@ def patient_of(resource: dict[str, Any], links: dict[str, str] | None = None) ->
             found = _patient_reference(ref, links) if isinstance(ref, dict) else None
             if found:
                 return found
+    return _patient_by_encounter(resource, links or {})
+
+
+def encounter_key(ref: object) -> str | None:
+    """``Encounter/<id>`` for a reference to an Encounter (relative, absolute or by its
+    ``urn:uuid``), the key :func:`encounter_links` files its patient under."""
+    text = ref.get("reference") if isinstance(ref, dict) else None
+    if not isinstance(text, str):
+        return None
+    m = _URL_REFERENCE.match(text)
+    if m and m["type"] == "Encounter":
+        return f"Encounter/{m['id']}"
+    m = _UUID_REF.match(text)
+    return f"Encounter/{m['id']}" if m else None
+
+
+def encounter_links(encounter: dict[str, Any], links: dict[str, str],
+                    full_url: str | None = None) -> dict[str, str]:
+    """``Encounter/<id>`` (and its ``urn:uuid``) -> the patient of ``encounter``, so that a
+    resource linked to its patient only through its encounter finds that patient."""
+    patient = patient_of(encounter, links)
+    if not patient or encounter.get("resourceType") != "Encounter":
+        return {}
+    out = {}
+    if isinstance(encounter.get("id"), str) and encounter["id"]:
+        out[f"Encounter/{encounter['id']}"] = patient
+    m = _UUID_REF.match(full_url or "")
+    if m:
+        out[f"Encounter/{m['id']}"] = patient
+    return out
+
+
+def _patient_by_encounter(resource: dict[str, Any], links: dict[str, str]) -> str | None:
+    """The patient of the encounter ``resource`` names (``encounter``, or a
+    DocumentReference's ``context.encounter``), when ``links`` knows it."""
+    holder = resource.get("context")
+    refs = [resource.get("encounter")] + (holder.get("encounter") or [] if isinstance(
+        holder, dict) and isinstance(holder.get("encounter"), list) else [holder])
+    for ref in refs:
+        key = encounter_key(ref)
+        if key and key in links:
+            return links[key]
     return None
 
 
@@ -182,6 +224,8 @@ class KnownNames:
         a Patient's identifiers also link resources that reference it by identifier."""
         if resource.get("resourceType") == "Patient":
             self.patient_links.update(patient_links(resource, full_url))
+        elif resource.get("resourceType") == "Encounter":
+            self.patient_links.update(encounter_links(resource, self.patient_links, full_url))
         words = name_words(resource)
         if not words:
             return
