@@ -183,3 +183,20 @@ def test_a_resource_linked_only_through_its_encounter_takes_its_patients_shift_a
     alone = deidentify_bundle(obs, KEY, names=names)
     assert alone["effectiveDateTime"] == enc_out["period"]["start"]
     assert "Quixmoor" not in alone["valueString"]
+
+
+def test_conditional_transaction_urls_keep_their_identifier_pseudonymised_or_refuse_to_write():
+    patient = {"resourceType": "Patient", "identifier": [{"system": "urn:mrn", "value": "MRN1"}]}
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"resource": patient, "request": {"method": "PUT",
+                                          "url": "Patient?identifier=urn:mrn|MRN1"}},
+        {"request": {"method": "POST", "url": "Observation",
+                     "ifNoneExist": "identifier=urn:mrn|MRN1&name=Quixmoor"}},
+        {"request": {"method": "DELETE", "url": "Patient?name=Quixmoor&birthdate=1951-02-17"}}]}
+    put, post, delete = (e["request"] for e in deidentify_bundle(bundle, KEY)["entry"])
+    pseudo = deidentify_bundle(bundle, KEY)["entry"][0]["resource"]["identifier"][0]
+    assert put["url"] == f"Patient?identifier={pseudo['system']}|{pseudo['value']}"
+    assert post["ifNoneExist"] == f"identifier={pseudo['system']}|{pseudo['value']}"
+    # its criteria cannot be kept: a bare 'DELETE Patient' would delete every patient
+    assert delete["url"] == "[REFERENCE]"
+    assert "MRN1" not in str(put) + str(post) and "Quixmoor" not in str(delete)

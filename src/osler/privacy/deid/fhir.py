@@ -125,7 +125,7 @@ class _Walker:
         if ref.startswith("#"):   # a contained resource: its id was pseudonymised by its type
             local = ref[1:]
             return "#" + _pseudo_id(self.key, self.contained.get(local), local) if local else ref
-        mapped = self.fhir_reference(ref)
+        mapped = self.fhir_reference(ref) or self.conditional(ref)
         return self.full_urls.get(ref, "[REFERENCE]") if mapped is None else mapped
 
     def fhir_reference(self, ref: str) -> str | None:
@@ -178,8 +178,20 @@ class _Walker:
                 out[k] = self.full_url(v, node.get("resource"))
                 continue
             if name in ("request", "response") and k in ("url", "location", "ifNoneExist"):
-                if k != "ifNoneExist" and isinstance(v, str):  # its search names identifiers
-                    out[k] = self.request_url(v)
+                if not isinstance(v, str):
+                    continue
+                if k == "ifNoneExist":   # kept by its identifier only, pseudonymised
+                    kept = self.conditional(f"Resource?{v}")
+                    if kept:
+                        out[k] = kept.partition("?")[2]
+                    continue
+                url = self.request_url(v)
+                if ("?" in v and "?" not in url
+                        and str(node.get("method", "")).upper() in ("PUT", "PATCH", "DELETE")):
+                    # its criteria could not be kept: without them a conditional write or
+                    # delete would reach every resource of the type
+                    url = "[REFERENCE]"
+                out[k] = url
                 continue
             if k == "data" and node.get("resourceType") == "Binary":
                 # A Binary's content is an attachment's: a note's text, PHI and all
@@ -327,11 +339,28 @@ class _Walker:
     def request_url(self, url: str) -> str:
         """A transaction entry's request url or response location without the source id, nor
         a conditional search (``Patient?identifier=...``): ``Type`` or ``Type/pseudo-id``."""
-        mapped = self.fhir_reference(url)
+        mapped = self.fhir_reference(url) or self.conditional(url)
         if mapped is not None:
             return mapped
         rtype = url.split("?", 1)[0]
         return rtype if re.fullmatch(r"[A-Z][A-Za-z]+", rtype) else "[REFERENCE]"
+
+    def conditional(self, url: str) -> str | None:
+        """A conditional url or reference by identifier (``Patient?identifier=sys|MRN``) with
+        the identifier as :meth:`identifier` pseudonymises it, so that it still finds the
+        de-identified resource; its other search criteria are dropped. None otherwise."""
+        from urllib.parse import parse_qsl, quote
+
+        rtype, _, query = url.partition("?")
+        if not query or not re.fullmatch(r"[A-Z][A-Za-z]+", rtype):
+            return None
+        idents = [v for k, v in parse_qsl(query) if k == "identifier" and v]
+        if not idents:
+            return None
+        system, bar, value = idents[0].rpartition("|")
+        pseudo = self.identifier({"system": system or None, "value": value} if bar
+                                 else {"system": None, "value": idents[0]})
+        return f"{rtype}?identifier={quote(pseudo['system'] + '|' + pseudo['value'], safe='|:')}"
 
     def attachment(self, node: dict[str, Any]) -> dict[str, Any]:
         """An Attachment: its text de-identified in its own charset; data that cannot be read
