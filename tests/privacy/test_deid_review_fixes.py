@@ -200,3 +200,19 @@ def test_conditional_transaction_urls_keep_their_identifier_pseudonymised_or_ref
     # its criteria cannot be kept: a bare 'DELETE Patient' would delete every patient
     assert delete["url"] == "[REFERENCE]"
     assert "MRN1" not in str(put) + str(post) and "Quixmoor" not in str(delete)
+
+
+@pytest.mark.parametrize("resource", [
+    {"resourceType": "Schedule", "id": "s1", "actor": [{"reference": "Patient/p1"}],
+     "planningHorizon": {"start": "2019-03-04"}},
+    {"resourceType": "Communication", "id": "c1", "recipient": [
+        {"reference": "Practitioner/d1"}, {"reference": "Patient/p1"}], "sent": "2019-03-04"},
+    {"resourceType": "Observation", "id": "o2", "focus": [{"reference": "Patient/p1"}],
+     "effectiveDateTime": "2019-03-04"},
+])
+def test_schedules_communications_and_focus_find_their_patient(resource):
+    from datetime import date
+
+    out = deidentify_bundle(_bundle_with(resource), KEY)["entry"][1]["resource"]
+    moved = (date(2019, 3, 4) + KEY.date_shift("p1")).isoformat()
+    assert moved in str(out)

@@ -21,8 +21,10 @@ _URL_REFERENCE = re.compile(r"^(?:https?://[^\s?#]+/)?(?P<type>[A-Z][A-Za-z]+)/"
 _UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
 
 #: Elements that link a resource to its patient: a Reference, a list of them (Account.subject,
-#: Provenance.target) or, in Appointment.participant, their ``actor``.
-_PATIENT_LINKS = ("subject", "patient", "beneficiary", "for", "target", "participant")
+#: Provenance.target, Schedule.actor, Communication.recipient, Observation.focus) or, in
+#: Appointment.participant, their ``actor``. Only a reference to a Patient counts.
+_PATIENT_LINKS = ("subject", "patient", "beneficiary", "for", "target", "participant",
+                  "focus", "actor", "recipient", "sender", "individual")
 
 
 def patient_of(resource: dict[str, Any], links: dict[str, str] | None = None) -> str | None:
