@@ -160,9 +160,10 @@ class ConceptExtractor:
                 (e for (lit, lab), e in self._entries.items()
                  if lab == ent.label_ and lit == " ".join(ent.text.lower().split())), None)
             own = ent._.section_category if ent.has_extension("section_category") else None
-            if own and _header_title(doc, ent) in _REASON_HEADERS:
+            header = _header_before(doc, ent)
+            if own and _header_title(header, doc) in _REASON_HEADERS:
                 own = "history_of_present_illness"   # why the exam was done: the present
-            where = own or (section if not _under_header(doc, ent) else None)
+            where = own or (section if header is None else None)
             start = offset + index[ent.start_char]
             end = offset + index[ent.end_char - 1] + 1
             allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent) or any(
@@ -184,9 +185,7 @@ def _in_allergy_list(doc, ent) -> bool:
     """Whether ``ent`` is in the list under an allergies header ("ALLERGIES: aspirin,
     heparin"): the header's first sentence, then lines of a few words; "NKDA" lists none. The
     section the sectionizer runs on may go further: prose after the list is not the list."""
-    header = next((sec for sec in reversed(getattr(doc._, "sections", None) or [])
-                   if sec.category and sec.title_end is not None and sec.title_end <= ent.start),
-                  None)
+    header = _header_before(doc, ent)
     if header is None or header.category not in _ALLERGY_SECTIONS:
         return False
     start = doc[header.title_end - 1].idx if header.title_end else 0
@@ -214,20 +213,18 @@ def _instrument(doc, ent) -> bool:
     return any(other.end == i for other in doc.ents if other.label_ != "PROCEDURE")
 
 
-def _header_title(doc, ent) -> str:
-    """The words of the last section header before ``ent`` in its piece, lower case."""
-    header = next((sec for sec in reversed(getattr(doc._, "sections", None) or [])
-                   if sec.category and sec.title_end is not None and sec.title_end <= ent.start),
-                  None)
+def _header_before(doc, ent):
+    """The last section whose header ends before ``ent`` in its piece, or None."""
+    return next((sec for sec in reversed(getattr(doc._, "sections", None) or [])
+                 if sec.category and sec.title_end is not None and sec.title_end <= ent.start),
+                None)
+
+
+def _header_title(header, doc) -> str:
+    """The words of a section's header, lower case ("" without one)."""
     if header is None:
         return ""
     return " ".join(t.lower_ for t in doc[header.title_start:header.title_end] if t.is_alpha)
-
-
-def _under_header(doc, ent) -> bool:
-    """Whether a section header comes before ``ent`` in its piece."""
-    return any(sec.category and sec.title_end is not None and sec.title_end <= ent.start
-               for sec in (getattr(doc._, "sections", None) or []))
 
 
 def _chunks(text: str) -> list[tuple[int, int]]:

@@ -26,6 +26,11 @@ NLP_SOURCE = "nlp"
 _VERIFICATION = {"Affirmed": "confirmed", "Negated": "refuted", "Possible": "provisional"}
 
 
+def _mention_id(note_id: str, start: int, end: int, code: str | None) -> str:
+    """The id of the event a mention becomes (remade by :func:`derived_by_nlp`)."""
+    return event_id("nlp", note_id, start, end, code)
+
+
 def _provenance(note: Note, mention: Mention) -> Provenance:
     return Provenance(note.provenance.source, f"{NLP_SOURCE}:{note.id}:{mention.start}-"
                                               f"{mention.end}", note.provenance.line)
@@ -38,7 +43,7 @@ def mention_events(note: Note, mentions: Iterable[Mention]) -> list[Event]:
         a = m.assertion
         if m.coding is None or a.experiencer != "Patient" or a.temporality == "Hypothetical":
             continue
-        common = dict(id=event_id("nlp", note.id, m.start, m.end, m.coding.code),
+        common = dict(id=_mention_id(note.id, m.start, m.end, m.coding.code),
                       coding=m.coding, provenance=_provenance(note, m), time=note.time,
                       known_time=note.available_time, offset=note.offset,
                       known_offset=note.available_offset, encounter_id=note.encounter_id)
@@ -105,7 +110,7 @@ def derived_by_nlp(row_id: str, source_record: str | None, code: str | None) -> 
     if not (start.isdigit() and end.isdigit()):
         return False
     note_id = head[len(NLP_SOURCE) + 1:]
-    return row_id == event_id("nlp", note_id, int(start), int(end), code)
+    return row_id == _mention_id(note_id, int(start), int(end), code)
 
 
 def annotate_record(record, extractor) -> object:

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 
 from osler.nlp.timeline import NLP_SOURCE, derived_by_nlp, note_events
 from osler.record import Note, PatientRecord
+from osler.store.rows import KIND_TABLES
 
 __all__ = ["AnnotateReport", "annotate_store"]
 
-#: The tables :func:`osler.nlp.timeline.mention_events` writes to.
-_DERIVED_TABLES = ("condition_occurrence", "drug_exposure", "procedure_occurrence")
+#: The tables of the kinds :func:`osler.nlp.timeline.mention_events` makes.
+_DERIVED_TABLES = tuple(t for kind in ("condition", "medication", "procedure")
+                        for t in KIND_TABLES[kind])
 
 
 @dataclass

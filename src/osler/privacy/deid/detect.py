@@ -242,7 +242,7 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
     if words:
         pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(
             words, key=len, reverse=True))) + r")(?![\w])", re.I)
-        skip = _skipped()
+        skip = everyday_words()
         # a known name that is also a word counts in lower case only where it is no word:
         # a practitioner Amy Brown does not make "vomited brown fluid" a name
         extra = [PhiSpan(m.start(1), m.end(1), words[m.group(1).lower()])
@@ -268,7 +268,7 @@ def _first_names_before(text: str, found: list[PhiSpan], known: Mapping[str, str
         return []
     from osler.privacy.deid.lexicons import census_first_names, first_names
 
-    skip = _skipped()
+    skip = everyday_words()
     out = []
     for span in found:
         mention = text[span.start:span.end]
@@ -303,7 +303,7 @@ def _word_names_again(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     not where a sentence starts when the word often opens one ("Will do."); "rose" stays."""
     if not _capital_signal(text):
         return []
-    skip = _skipped()
+    skip = everyday_words()
     cased = {m.group() for s in spans if s.type == "NAME"
              for m in _WORD.finditer(text, s.start, s.end)
              if len(m.group()) >= 3 and m.group()[0].isupper() and m.group()[1:].islower()
@@ -329,7 +329,7 @@ def spreading_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) ->
     is an all-capital abbreviation of two ("GH"). Its type is that of the first span holding
     it, in note order.
     """
-    skip = _skipped()
+    skip = everyday_words()
     words: dict[str, str] = {}
     for text, note_spans in zip(texts, spans):
         for span in note_spans:
@@ -347,13 +347,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 
 
 @lru_cache(maxsize=1)
-def _skipped() -> frozenset[str]:
-    return name_stopwords() | common_words() | public_vocabulary()
-
-
 def everyday_words() -> frozenset[str]:
     """Lower-case words of everyday and clinical use that no rule takes for a name alone."""
-    return _skipped()
+    return name_stopwords() | common_words() | public_vocabulary()
 
 
 def _trim(text: str, span: PhiSpan) -> PhiSpan:

@@ -20,7 +20,7 @@ from osler._extras import require
 from osler.errors import DataError
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.surrogates import surrogate_name
-from osler.privacy.deid.detect import detect_phi
+from osler.privacy.deid.detect import detect_phi, everyday_words
 from osler.privacy.deid.text import replace_phi
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
@@ -150,8 +150,6 @@ def _name_words(ds: Any) -> dict[str, str]:
     family, given and middle (a prefix such as "Dr" or a suffix is no one's name). Words of
     two letters, and everyday words in names other than the patient's, do not count: an
     operator 'CT^TECH' or a referrer 'EMERGENCY^DEPARTMENT' would wipe 'CT HEAD EMERGENCY'."""
-    from osler.privacy.deid.detect import everyday_words
-
     everyday = everyday_words()
     words: dict[str, str] = {}
     for elem in ds.iterall():
