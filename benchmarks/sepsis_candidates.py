@@ -4,6 +4,7 @@ Run: ``.venv/bin/python benchmarks/sepsis_candidates.py CANDIDATE [--data ZIP]``
 with CANDIDATE one of ``first-round``, ``300-trees``, ``300-trees-shift6``, ``crossfit``,
 ``crossfit-slower`` (learning rate 0.025, 80 trees), ``crossfit-10`` (ten members),
 ``crossfit-60`` (60 trees), ``crossfit-lr02-150`` (learning rate 0.02, 150 trees),
+``crossfit-lr02-400`` (learning rate 0.02, 400 trees), ``crossfit-lr01-300`` (0.01, 300 trees),
 ``crossfit-leaf1000`` (1,000 rows per leaf, 150 trees),
 ``crossfit-utility`` (trained for the utility: target "alarming pays" and weight |gain| per hour,
 after Hammoud et al., CinC 2019) and ``crossfit-utility-floor`` (the same with weight
@@ -19,7 +20,10 @@ log-odds averaged as in production; before 2026-11-30 the script averaged probab
 Prints one JSON line per fold and the means; docs/benchmarks.md quotes them. ``--save FILE``
 also writes every score to a ``.npz`` (labels, stays, hours, folds, each fold's test scores,
 threshold and its inner out-of-fold scores on its training stays), so that alarm policies can
-be compared by ``benchmarks/sepsis_policies.py`` without training again.
+be compared by ``benchmarks/sepsis_policies.py`` without training again. ``--also-at K [K ...]``
+(cross-fitted candidates) also scores the same members cut at their first K trees, each cut with
+its own threshold chosen on its own inner out-of-fold scores, so that one run compares several
+tree counts on the same folds.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ CANDIDATES = {  # name: (first-round features only, extra params, trees, label s
     "crossfit-10": (False, {}, 40, 0, 10),
     "crossfit-60": (False, {}, 60, 0, True),
     "crossfit-lr02-150": (False, {"learning_rate": 0.02}, 150, 0, True),
+    "crossfit-lr02-400": (False, {"learning_rate": 0.02}, 400, 0, True),
+    "crossfit-lr01-300": (False, {"learning_rate": 0.01}, 300, 0, True),
     "crossfit-leaf1000": (False, {"min_data_in_leaf": 1000}, 150, 0, True),
     "crossfit-utility": (False, {}, 40, "utility", True),
     "crossfit-utility-floor": (False, {}, 40, "utility-floor", True),
@@ -86,7 +92,7 @@ def shifted(y: np.ndarray, stays: np.ndarray, k: int) -> np.ndarray:
     return t
 
 
-def fit_predict(X, y, s, X_test, params, trees, shift, crossfit):
+def fit_predict(X, y, s, X_test, params, trees, shift, crossfit, also_at=()):
     import lightgbm as lgb
     weight = None
     if isinstance(shift, str):
@@ -101,15 +107,20 @@ def fit_predict(X, y, s, X_test, params, trees, shift, crossfit):
         return booster.predict(X_test), threshold, None
     n = 5 if crossfit is True else int(crossfit)
     inner = patient_folds(s, n, seed=1)
-    oof, p = np.zeros(len(y)), np.zeros(len(X_test))
+    cuts = [trees, *[k for k in also_at if k < trees]]
+    oof = {k: np.zeros(len(y)) for k in cuts}
+    p = {k: np.zeros(len(X_test)) for k in cuts}
     for j in range(n):
         fit = inner != j
         data = lgb.Dataset(X[fit], target[fit], weight=None if weight is None else weight[fit])
         booster = lgb.train({**params, "seed": j}, data, trees)
         # log-odds, averaged as the production ensemble (CrossFittedRiskModel) averages them
-        oof[~fit] = booster.predict(X[~fit], raw_score=True)
-        p += booster.predict(X_test, raw_score=True) / n
-    return p, choose_threshold(y, oof, s)[0], oof
+        for k in cuts:
+            oof[k][~fit] = booster.predict(X[~fit], raw_score=True, num_iteration=k)
+            p[k] += booster.predict(X_test, raw_score=True, num_iteration=k) / n
+    if not also_at:
+        return p[trees], choose_threshold(y, oof[trees], s)[0], oof[trees]
+    return {k: (p[k], choose_threshold(y, oof[k], s)[0], oof[k]) for k in cuts}
 
 
 def main() -> None:
@@ -118,6 +129,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--save", type=Path, default=None,
                     help="write every fold's scores and inner out-of-fold scores to this .npz")
+    ap.add_argument("--also-at", type=int, nargs="+", default=[],
+                    help="also score the members cut at these tree counts (cross-fitted only)")
     args = ap.parse_args()
     old, extra, trees, shift, crossfit = CANDIDATES[args.candidate]
     cohort = load_cohort([args.data])
@@ -131,8 +144,19 @@ def main() -> None:
     for k in range(5):
         t0 = time.perf_counter()
         tr, te = folds != k, folds == k
-        p, threshold, oof = fit_predict(X[tr], y[tr], s[tr], X[te], {**BASE, **extra}, trees, shift,
-                                   crossfit)
+        if args.also_at:
+            by_cut = fit_predict(X[tr], y[tr], s[tr], X[te], {**BASE, **extra}, trees, shift,
+                                 crossfit, args.also_at)
+            for cut, (pc, thc, _) in sorted(by_cut.items()):
+                if cut != trees:
+                    print(json.dumps({"fold": k, "trees": cut, "AUROC": roc_auc(y[te], pc),
+                                      "threshold": thc,
+                                      "utility": normalized_utility(y[te], pc >= thc, s[te])}),
+                          flush=True)
+            p, threshold, oof = by_cut[trees]
+        else:
+            p, threshold, oof = fit_predict(X[tr], y[tr], s[tr], X[te], {**BASE, **extra}, trees,
+                                            shift, crossfit)
         rows.append({"fold": k, "AUROC": roc_auc(y[te], p), "threshold": threshold,
                      "utility": normalized_utility(y[te], p >= threshold, s[te]),
                      "seconds": time.perf_counter() - t0})
