@@ -49,3 +49,15 @@ def test_a_history_is_not_a_resolution():
     (now,) = mention_events(_note("n2", T0), [_mention()])
     assert past.verification == "confirmed" and past.clinical_status is None
     assert (past.category, now.category) == ("note-mention-history", "note-mention")
+
+
+def test_a_resolved_finding_is_confirmed_and_resolved_never_refuted():
+    resolved = Mention(0, 9, "pneumonia", "problem", PNEUMONIA, Assertion("Negated"),
+                       resolved=True)
+    past = Mention(20, 29, "pneumonia", "problem", PNEUMONIA,
+                   Assertion("Negated", "Historical"), resolved=True)
+    now, before = mention_events(_note("n1", T0), [resolved, past])
+    assert (now.verification, now.clinical_status, now.category) == (
+        "confirmed", "resolved", "note-mention")
+    assert (before.verification, before.clinical_status, before.category) == (
+        "confirmed", "resolved", "note-mention-history")

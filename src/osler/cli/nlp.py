@@ -115,7 +115,12 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
                                                               "the store instead of a file.")
 @db_option
 def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> None:
-    """Concepts with attributes and character spans, one JSON object per line."""
+    """Concepts with attributes and character spans, one JSON object per line.
+
+    "allergen" is true for a drug named as an allergy. "resolved" is true for a condition
+    told as resolved ("AKI (resolved)"): its negation is Negated, as NegEx counts it, yet the
+    patient had it, and ``osler nlp annotate`` stores it as confirmed and resolved.
+    """
     from osler.errors import OslerError
     from osler.nlp.concepts import ConceptExtractor
     from osler.record import Note
@@ -149,8 +154,8 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
 def annotate(patient_ids: tuple[str, ...], db: str | None) -> None:
     """Store the concepts of stored notes as coded events of each patient's timeline.
 
-    A negated finding is stored as a refuted Condition, a possible one as provisional, a
-    procedure not done as not-done; mentions about someone else, hypothetical ones and drugs
+    A negated finding is stored as a refuted Condition, a resolved one as confirmed with
+    clinical status resolved, a possible one as provisional, a procedure not done as not-done; mentions about someone else, hypothetical ones and drugs
     named as allergies are not stored. Re-running replaces a patient's NLP events whole.
     """
     from osler.pipelines.notes_nlp import annotate_store

@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from osler._extras import require
-from osler.nlp.context import Assertion, assertion_of, build_pipeline
+from osler.nlp.context import Assertion, assertion_of, build_pipeline, flags_of
 from osler.nlp.lexicon import lexicon
-from osler.nlp.rules import FLAG_CATEGORIES
 from osler.record import Coding
 
 __all__ = ["ConceptExtractor", "Mention"]
@@ -57,6 +56,9 @@ class Mention:
     section: str | None = None
     #: a drug named as an allergy ("Allergic to aspirin", an allergies section), not taken
     allergen: bool = False
+    #: told as resolved ("Pneumonia resolved with antibiotics", "AKI (resolved)"): negated as
+    #: NegEx has it, yet the patient had it (the timeline keeps a resolved condition)
+    resolved: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {"start": self.start, "end": self.end, "text": self.text,
@@ -65,7 +67,7 @@ class Mention:
                 "code": self.coding.code if self.coding else None,
                 "display": self.coding.display if self.coding else None,
                 "section": self.section, **self.assertion.to_dict(),
-                "allergen": self.allergen}
+                "allergen": self.allergen, "resolved": self.resolved}
 
 
 def _squeeze(text: str) -> tuple[str, list[int]]:
@@ -166,8 +168,9 @@ class ConceptExtractor:
             where = own or (section if header is None else None)
             start = offset + index[ent.start_char]
             end = offset + index[ent.end_char - 1] + 1
-            allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent) or any(
-                m.category in FLAG_CATEGORIES for m in ent._.modifiers))
+            flags = flags_of(ent)
+            allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent)
+                                                       or "allergen" in flags)
             assertion = _section_fix(assertion_of(ent), where)
             if ent.label_ == "PROCEDURE" and _instrument(doc, ent):
                 # "no pneumothorax on chest x-ray": the x-ray was done; the finding is negated
@@ -175,7 +178,8 @@ class ConceptExtractor:
                                       "Hypothetical" else assertion.temporality,
                                       assertion.experiencer)
             out.append(Mention(start, end, text[start:end], ent.label_.lower(),
-                               entry.coding if entry else None, assertion, where, allergen))
+                               entry.coding if entry else None, assertion, where, allergen,
+                               "resolved" in flags))
         sections = getattr(doc._, "sections", None) or []
         last = next((sec.category for sec in reversed(sections) if sec.category), None)
         return last or section

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from osler._extras import require
 from osler.errors import DataError
-from osler.nlp.rules import CATEGORY_ATTRIBUTE, context_rules, section_rules
+from osler.nlp.rules import CATEGORY_ATTRIBUTE, MENTION_FLAGS, context_rules, section_rules
 
-__all__ = ["Assertion", "ContextAttributor", "assertion_of", "build_pipeline", "sentence_starts"]
+__all__ = ["Assertion", "ContextAttributor", "assertion_of", "build_pipeline", "flags_of",
+           "sentence_starts"]
 
 RULE_SETS = ("osler", "medspacy")
 _SENTENCE_END = {".", "!", "?"}
@@ -53,10 +54,7 @@ def assertion_of(ent: object) -> Assertion:
     Negation outranks possibility when both modify the concept ("no evidence of possible ...").
     """
     values: dict[str, set[str]] = {"negation": set(), "temporality": set(), "experiencer": set()}
-    for mod in ent._.modifiers:
-        start, end = mod.modifier_span
-        if ent.start <= start and end <= ent.end:
-            continue  # a trigger inside the concept's own words ("no rebound") is not about it
+    for mod in _about(ent):
         attr = CATEGORY_ATTRIBUTE.get(mod.category)
         if attr:
             values[attr[0]].add(attr[1])
@@ -66,6 +64,37 @@ def assertion_of(ent: object) -> Assertion:
         "Historical" if values["temporality"] else "Recent")
     exp = "Other" if values["experiencer"] else "Patient"
     return Assertion(neg, temp, exp)
+
+
+def flags_of(ent) -> frozenset[str]:
+    """The :data:`~osler.nlp.rules.MENTION_FLAGS` attributes the entity's modifiers raise:
+    ``'allergen'``, ``'resolved'``.
+
+    ``'resolved'`` only when the resolution is the trigger nearest the concept of those that
+    set its negation ("AKI (resolved)"; "No fever, rash resolved": the rash). Where another
+    negation or an uncertainty is as near or nearer (the fever), it stays a plain negation.
+    """
+    about = _about(ent)
+    flags = {MENTION_FLAGS[m.category] for m in about if m.category in MENTION_FLAGS}
+    negating = [(_gap(m, ent), m.category) for m in about
+                if CATEGORY_ATTRIBUTE.get(m.category, ("",))[0] == "negation"]
+    nearest = min((gap for gap, _ in negating), default=None)
+    if {category for gap, category in negating if gap == nearest} != {"RESOLVED"}:
+        flags.discard("resolved")
+    return frozenset(flags)
+
+
+def _gap(mod, ent) -> int:
+    """Tokens between a modifier's trigger and the entity."""
+    start, end = mod.modifier_span
+    return ent.start - end if end <= ent.start else max(start - ent.end, 0)
+
+
+def _about(ent) -> list:
+    """The ConText modifiers of an entity, less those inside its own words: a trigger there
+    ("no rebound" in "tenderness with no rebound") is not about it."""
+    return [mod for mod in ent._.modifiers
+            if not (ent.start <= mod.modifier_span[0] and mod.modifier_span[1] <= ent.end)]
 
 
 def sentence_starts(doc) -> list[int]:

@@ -13,11 +13,13 @@ from osler._extras import require
 from osler.errors import DataError
 from osler.resources import load_json
 
-__all__ = ["CATEGORY_ATTRIBUTE", "FLAG_CATEGORIES", "context_rules", "rule_dicts", "section_rules"]
+__all__ = ["CATEGORY_ATTRIBUTE", "FLAG_CATEGORIES", "MENTION_FLAGS", "context_rules", "rule_dicts",
+           "section_rules"]
 
 #: ConText category -> (attribute, value) of the concept it modifies.
 CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
     "NEGATED_EXISTENCE": ("negation", "Negated"),
+    "RESOLVED": ("negation", "Negated"),
     "POSSIBLE_EXISTENCE": ("negation", "Possible"),
     "HISTORICAL": ("temporality", "Historical"),
     "HYPOTHETICAL": ("temporality", "Hypothetical"),
@@ -29,6 +31,10 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
 #: ``PATIENT`` ("he has") end the reach of the negation and family rules that name them in
 #: ``terminated_by``, and modify no concept themselves.
 FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "PATIENT"})
+#: ConText categories that flag the mention they modify, and the :class:`Mention` attribute
+#: set. ``RESOLVED`` ("pneumonia resolved with antibiotics") also negates, as NegEx has it, but
+#: the patient had the condition: the timeline keeps it as resolved, not refuted.
+MENTION_FLAGS: dict[str, str] = {"ALLERGY": "allergen", "RESOLVED": "resolved"}
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
               "terminated_by", "allowed_types"}
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}

@@ -2,6 +2,8 @@
 
 A negated finding becomes a Condition with verification ``refuted`` (FHIR
 verificationStatus), never a present one; a possible one is ``provisional``. A finding told as
+resolved ("pneumonia resolved with antibiotics") is negated for NegEx, but the patient had it:
+it is ``confirmed`` with clinical status ``resolved``. A finding told as
 history keeps an unknown clinical status (it is not thereby resolved) and the category
 ``note-mention-history``; others are ``note-mention``. Mentions about
 someone else or about a hypothetical future are not events of this patient's timeline, nor is
@@ -50,8 +52,10 @@ def mention_events(note: Note, mentions: Iterable[Mention]) -> list[Event]:
         if m.category in ("problem", "symptom", "finding"):
             # A history is not a resolution: "History: hypertension" is still hypertension.
             # Its clinical status is unknown; the category says the note told it as history.
-            events.append(Condition(**common, verification=_VERIFICATION[a.negation],
-                                    clinical_status=None,
+            # A resolution is no refutation: "AKI (resolved)" says the patient had it.
+            events.append(Condition(**common, verification="confirmed" if m.resolved
+                                    else _VERIFICATION[a.negation],
+                                    clinical_status="resolved" if m.resolved else None,
                                     category="note-mention-history"
                                     if a.temporality == "Historical" else "note-mention"))
         elif m.category == "medication" and a.negation == "Affirmed" and not m.allergen:
