@@ -61,3 +61,12 @@ def test_a_resolved_finding_is_confirmed_and_resolved_never_refuted():
         "confirmed", "resolved", "note-mention")
     assert (before.verification, before.clinical_status, before.category) == (
         "confirmed", "resolved", "note-mention-history")
+
+
+def test_a_resolved_finding_counts_as_a_mention_the_patient_had():
+    resolved = Mention(0, 9, "pneumonia", "problem", PNEUMONIA, Assertion("Negated"),
+                       resolved=True)
+    refuted = _mention("Negated", start=20)
+    events = mention_events(_note("n1", T0), [resolved, refuted])
+    assert concept_features(events, at=T0, windows=(timedelta(days=1),)) == {
+        "nlp:233604007:1d": 1}

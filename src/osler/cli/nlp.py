@@ -155,8 +155,9 @@ def annotate(patient_ids: tuple[str, ...], db: str | None) -> None:
     """Store the concepts of stored notes as coded events of each patient's timeline.
 
     A negated finding is stored as a refuted Condition, a resolved one as confirmed with
-    clinical status resolved, a possible one as provisional, a procedure not done as not-done; mentions about someone else, hypothetical ones and drugs
-    named as allergies are not stored. Re-running replaces a patient's NLP events whole.
+    clinical status resolved, a possible one as provisional, a procedure not done as
+    not-done; mentions about someone else, hypothetical ones and drugs named as allergies are
+    not stored. Re-running replaces a patient's NLP events whole.
     """
     from osler.pipelines.notes_nlp import annotate_store
     from osler.store import open_store

@@ -71,7 +71,8 @@ def concept_features(events: Iterable[Event], *, at: datetime,
                                                      timedelta(days=365))) -> dict[str, int]:
     """Affirmed NLP mentions by concept and time window, known at or before ``at``.
 
-    Keys are ``nlp:<code>:<days>d``. Refuted and provisional mentions never count as present.
+    Keys are ``nlp:<code>:<days>d``. Refuted and provisional mentions never count as present;
+    a condition told as resolved counts, as one told as history does: the patient had it.
 
     Examples
     --------
