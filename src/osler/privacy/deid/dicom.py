@@ -22,6 +22,7 @@ from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.detect import detect_phi, everyday_words
 from osler.privacy.deid.text import replace_phi
+from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
 
@@ -158,7 +159,7 @@ def _name_words(ds: Any) -> dict[str, str]:
         own = elem.keyword in ("PatientName", "OtherPatientNames", "PatientBirthName")
         for value in (elem.value if elem.VM > 1 else [elem.value]):
             for group in str(value).split("="):
-                for part in group.split("^")[:3]:
+                for part in visible(group).split("^")[:3]:   # "JO\u200bHN" is one word
                     words.update((w.lower(), "NAME") for w in _NAME_WORD.findall(part)
                                  if len(w) > 2 and (own or w.lower() not in everyday))
     return words

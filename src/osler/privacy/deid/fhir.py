@@ -26,6 +26,7 @@ from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF
                                               patient_links, patient_of)
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
+from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 
 __all__ = ["KnownNames", "NO_PATIENT", "deidentify_bundle", "deidentify_resource", "name_words",
@@ -119,7 +120,7 @@ class _Walker:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
         coding's display is a code's meaning and is kept unless it names one)."""
         return bool(self.known) and any(
-            w.lower() in self.known for w in re.findall(r"[A-Z][A-Za-z'-]+", value))
+            w.lower() in self.known for w in re.findall(r"[A-Z][A-Za-z'-]+", visible(value)))
 
     def reference(self, ref: str) -> str:
         if ref.startswith("#"):   # a contained resource: its id was pseudonymised by its type
