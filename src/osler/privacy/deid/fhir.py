@@ -3,7 +3,8 @@
 - Resource ids and references become keyed pseudonyms; a Patient's id becomes the same
   pseudonym its notes and DICOM studies get.
 - Names, telecoms and identifiers are replaced; addresses keep only state and country.
-- Dates and date-times move by the patient's offset, so intervals are kept.
+- Dates and date-times move by the patient's offset, so intervals are kept; a value shaped
+  like a date that is not one ("2021-02-30") keeps the day, month or year that is valid.
 - Free text (narrative, notes, descriptions, string choices, attachments' text in their own
   charset) goes through text de-id; attachment data that cannot be read as text is dropped.
 - Ages over 89 become "90 or older" (HIPAA Safe Harbor).
@@ -19,7 +20,7 @@ from typing import Any
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
-from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
+from osler.privacy.deid.fhir_dates import INVALID_DATE, is_date_element, shift_date, valid_part
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
                                               KnownNames, _own_key, encounter_links,
                                               entry_patient_id, known_names, name_words,
@@ -152,13 +153,24 @@ class _Walker:
                 return self.text(node)
             if name == "birthDate" and over_89_birth_year(node):
                 return over_89_birth_year(node)   # Safe Harbor: one year for "90 or older"
-            if is_date_element(name):
-                # a date element holding anything but a date is someone's free text
-                moved = shift_date(node, self.shift, _BOUND.get(name, "middle"))
-                return self.text(node) if moved is None else moved
-            moved = shift_full_date(node, self.shift)
-            return node if moved is None else moved
+            return self.date(node, name)
         return node
+
+    def date(self, value: str, name: str) -> str:
+        """A string moved by the patient's shift if it is a date (any element's full date or
+        date-time, a date element's partial date); one shaped like a date that is not one
+        ("2021-02-30") kept to its valid month or year and counted (see
+        :func:`~osler.privacy.deid.fhir_dates.valid_part`)."""
+        date_element = is_date_element(name)
+        valid = valid_part(value, date_element=date_element)
+        moved = None if valid is None else shift_date(valid, self.shift,
+                                                      _BOUND.get(name, "middle"))
+        if moved is None:
+            # a date element holding anything but a date is someone's free text
+            return self.text(value) if date_element else value
+        if valid != value:
+            self.dropped[INVALID_DATE] += 1
+        return moved
 
     def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
         if _is_attachment(name, node):
