@@ -1,7 +1,7 @@
 """A value shaped like a date that is not one (a 30 February, a month 13) cannot be shifted;
 it must not come out as it went in. FHIR keeps it to the day, month or year that is valid
 (shifted as a partial date, counted), DICOM empties a DA and cuts a DT to its valid precision
-(counted). All values are made up."""
+(counted), text tags it or, written day first, shifts it. All values are made up."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from osler.cli import cli
 from osler.privacy import DeidKey
-from osler.privacy.deid import deidentify_bundle
+from osler.privacy.deid import deidentify_bundle, deidentify_text
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_dates import INVALID_DATE, shift_date, valid_part
 
@@ -136,3 +136,24 @@ def test_dicom_directory_counts_invalid_dates_per_file(tmp_path, write_dicom):
         (result,) = deidentify_dicom_dir(src, tmp_path / "out", KEY)
     assert result.error is None and result.invalid_dates == 1
     assert pydicom.dcmread(result.output).StudyDate == ""
+
+
+@pytest.mark.parametrize("value", [
+    "2021-02-30", "2021-13-01", "2021/13/01", "12/32/2021", "13/45/2021", "00/12/2021",
+    "32.01.2021", "2021-1-32", "02-30-2021", "Feb 30, 2021",
+], ids=lambda v: "shape-" + "".join("9" if c.isdigit() else c for c in v))
+@pytest.mark.parametrize("tagger", [None, "bundled"], ids=["rules", "bundled"])
+def test_text_date_shapes_that_are_no_dates_are_tagged(value, tagger):
+    text = f"Seen on {value} in clinic."
+    for profile in ("surrogate", "tag"):
+        out = deidentify_text(text, KEY, patient="p1", profile=profile, tagger=tagger).text
+        assert out == "Seen on [DATE] in clinic."
+
+
+@pytest.mark.parametrize("value, moved", [
+    ("13/01/2021", lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}"),
+    ("13-01-2021", lambda d: f"{d.day:02d}-{d.month:02d}-{d.year}"),
+], ids=["slashes", "hyphens"])
+def test_text_day_first_dates_shift_in_their_own_format(value, moved):
+    out = deidentify_text(f"Seen on {value}.", KEY, patient="p1", tagger=None).text
+    assert out == f"Seen on {moved(date(2021, 1, 13) + SHIFT)}."
