@@ -190,7 +190,8 @@ class _Walker:
             if k == "fullUrl" and isinstance(v, str):
                 out[k] = self.full_url(v, node.get("resource"))
                 continue
-            if name in ("request", "response") and k in ("url", "location", "ifNoneExist"):
+            if (name in ("request", "response") and k in ("url", "location", "ifNoneExist")
+                    or name == "link" and k == "url"):   # Bundle and entry links: searches
                 if not isinstance(v, str):
                     continue
                 if k == "ifNoneExist":   # kept by its identifier only, pseudonymised
@@ -530,9 +531,6 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     if "id" in bundle:
         out["id"] = key.pseudonym(str(bundle["id"]), "fhir-id")
     out.update(bundle_walker.element(copy.deepcopy(own), ""))
-    for link in out.get("link") or []:
-        if isinstance(link, dict) and isinstance(link.get("url"), str):
-            link["url"] = bundle_walker.request_url(link["url"])   # a search may name the patient
     out["entry"] = []
     for e in entries:
         res = e.get("resource") if isinstance(e, dict) else None
