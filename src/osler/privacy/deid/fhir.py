@@ -33,7 +33,7 @@ from osler.privacy.keys import DeidKey
 __all__ = ["KnownNames", "NO_PATIENT", "deidentify_bundle", "deidentify_resource", "name_words",
            "patient_links", "patient_of"]
 
-_REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
+_RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]+")
 #: The base of de-identified fullUrls: no server's (the ``.invalid`` domain is reserved).
 DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
@@ -127,8 +127,13 @@ class _Walker:
         if ref.startswith("#"):   # a contained resource: its id was pseudonymised by its type
             local = ref[1:]
             return "#" + _pseudo_id(self.key, self.contained.get(local), local) if local else ref
-        mapped = self.fhir_reference(ref) or self.conditional(ref)
-        return self.full_urls.get(ref, "[REFERENCE]") if mapped is None else mapped
+        return self.resolvable(ref) or self.full_urls.get(ref, "[REFERENCE]")
+
+    def resolvable(self, ref: str) -> str | None:
+        """``ref`` pseudonymised so that it still resolves in the output, when it is a
+        literal reference (:meth:`fhir_reference`) or a conditional one by identifier
+        (:meth:`conditional`); None otherwise."""
+        return self.fhir_reference(ref) or self.conditional(ref)
 
     def fhir_reference(self, ref: str) -> str | None:
         """``ref`` pseudonymised, or None when it is not a reference to a FHIR resource."""
@@ -353,11 +358,9 @@ class _Walker:
     def request_url(self, url: str) -> str:
         """A transaction entry's request url or response location without the source id, nor
         a conditional search (``Patient?identifier=...``): ``Type`` or ``Type/pseudo-id``."""
-        mapped = self.fhir_reference(url) or self.conditional(url)
-        if mapped is not None:
-            return mapped
         rtype = url.split("?", 1)[0]
-        return rtype if re.fullmatch(r"[A-Z][A-Za-z]+", rtype) else "[REFERENCE]"
+        return self.resolvable(url) or (rtype if _RESOURCE_TYPE.fullmatch(rtype)
+                                        else "[REFERENCE]")
 
     def conditional(self, url: str) -> str | None:
         """A conditional url or reference by identifier (``Patient?identifier=sys|MRN``) with
@@ -366,7 +369,7 @@ class _Walker:
         from urllib.parse import parse_qsl, quote
 
         rtype, _, query = url.partition("?")
-        if not query or not re.fullmatch(r"[A-Z][A-Za-z]+", rtype):
+        if not query or not _RESOURCE_TYPE.fullmatch(rtype):
             return None
         idents = [v for k, v in parse_qsl(query) if k == "identifier" and v]
         if not idents:
