@@ -249,6 +249,20 @@ def test_a_bundles_own_identifier_timestamp_and_links_are_de_identified():
     assert out["link"][0]["url"].startswith("Patient?identifier=urn:osler:pseudonym|")
 
 
+def test_an_entrys_own_links_are_de_identified_as_the_bundles():
+    search = "https://h.example/fhir/Patient?identifier=urn:mrn|5523190&name=Quixmoor"
+    bundle = {"resourceType": "Bundle", "type": "searchset", "entry": [
+        {"link": [{"relation": "self", "url": search},
+                  {"relation": "alternate", "url": "Patient?identifier=urn:mrn|5523190"}],
+         "resource": {"resourceType": "Patient", "id": "p9"}}]}
+    out = deidentify_bundle(bundle, KEY)
+    dumped = json.dumps(out)
+    assert "5523190" not in dumped and "Quixmoor" not in dumped and "h.example" not in dumped
+    links = out["entry"][0]["link"]
+    assert links[0] == {"relation": "self", "url": "[REFERENCE]"}
+    assert links[1]["url"].startswith("Patient?identifier=urn:osler:pseudonym|")
+
+
 def test_an_address_or_a_name_written_as_one_string_does_not_survive():
     from osler.privacy.deid import deidentify_resource
 

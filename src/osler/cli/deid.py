@@ -287,11 +287,15 @@ def _known_names(paths: list[Path]):
 def _report_dropped(dropped) -> None:
     """Say on stderr what was dropped from attachments and why (reasons hold no PHI)."""
     from osler.privacy.deid.fhir import NO_PATIENT
+    from osler.privacy.deid.fhir_dates import INVALID_DATE
 
     if dropped.get(NO_PATIENT):
         click.echo(f"{dropped[NO_PATIENT]} {NO_PATIENT}: their dates do not keep their "
                    "intervals with any patient's", err=True)
-    dropped = {reason: n for reason, n in dropped.items() if reason != NO_PATIENT}
+    if dropped.get(INVALID_DATE):
+        click.echo(f"{dropped[INVALID_DATE]} {INVALID_DATE}", err=True)
+    dropped = {reason: n for reason, n in dropped.items()
+               if reason not in (NO_PATIENT, INVALID_DATE)}
     if dropped:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(dropped.items()))
         click.echo(f"{sum(dropped.values())} values dropped (attachments, URIs, base64), as "
@@ -370,6 +374,11 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
         if r.duplicate_uid:
             click.echo(f"{r.source} shares its SOPInstanceUID with an earlier file; written as "
                        f"{Path(r.output).name}", err=True)
+    invalid = sum(r.invalid_dates for r in results)
+    if invalid:
+        from osler.privacy.deid.dicom import INVALID_DATE
+
+        click.echo(f"{invalid} {INVALID_DATE}", err=True)
     ok = len({r.output for r in results if r.output and not r.error})
     click.echo(f"{ok} files de-identified, {len(failed)} skipped, "
                f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)

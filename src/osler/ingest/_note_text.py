@@ -7,12 +7,12 @@ and the markup is not kept: offsets then count characters of the converted text.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import codecs
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from osler.privacy.attachment_text import (UnreadableAttachment, attachment_bytes, decode_text,
+                                           is_media_type, media_type)
 
 __all__ = ["NoteText", "READ_TYPES", "decode_attachment", "html_to_text", "normalise_spaces"]
 
@@ -21,13 +21,6 @@ __all__ = ["NoteText", "READ_TYPES", "decode_attachment", "html_to_text", "norma
 READ_TYPES = ("text/plain", "text/markdown", "text/html", "application/xhtml+xml")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
-_MIME = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*")
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
-# Binary formats that can pass for text (a PDF is mostly ASCII), named for the message.
-_BINARY = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
-           b"GIF8": "a GIF image", b"PK\x03\x04": "a zip archive", b"II*\x00": "a TIFF image",
-           b"MM\x00*": "a TIFF image"}
 
 
 @dataclass(frozen=True)
@@ -111,29 +104,21 @@ def html_to_text(markup: str) -> str:
     return normalise_spaces("".join(parser.parts)).strip(" ")
 
 
-def _media_type(content_type: str | None) -> tuple[str, str | None]:
-    """(media type, charset) of a contentType; none given means text/plain."""
-    mime, *params = (p.strip() for p in (content_type or "text/plain").split(";"))
-    charset = next((value.strip().strip('"') for name, _, value in
-                    (p.partition("=") for p in params) if name.strip().lower() == "charset"), None)
-    return mime.lower(), charset or None
-
-
-def _decode(raw: bytes, mime: str, charset: str | None) -> str:
-    binary = next((what for magic, what in _BINARY.items() if raw.startswith(magic)), None)
-    if binary or b"\x00" in raw and not raw.startswith(tuple(b for b, _ in _BOMS[1:])):
-        raise ValueError(f"attachment says {mime} but holds {binary or 'binary data'}")
-    bom, codec = next(((b, c) for b, c in _BOMS if raw.startswith(b)), (b"", charset))
+def _decode(data: str, mime: str, charset: str | None) -> str:
     try:
-        return raw[len(bom):].decode(codec or "utf-8")
-    except LookupError:
-        raise ValueError("attachment charset is not a known text encoding; use e.g. utf-8 or "
-                         "iso-8859-1") from None
-    except UnicodeDecodeError:
-        if codec:
-            raise ValueError(f"attachment data is not valid {codec} text, the charset it "
-                             "names") from None
-        return raw.decode("latin-1")  # no charset named: bytes that are not UTF-8 are Latin-1
+        # no charset named: bytes that are not UTF-8 are Latin-1
+        return decode_text(attachment_bytes(data), charset, guess_latin1=True).text
+    except UnreadableAttachment as exc:
+        if exc.reason == "base64":
+            raise ValueError("attachment data is not valid base64") from None
+        if exc.reason == "binary":
+            raise ValueError(f"attachment says {mime} but holds {exc.binary or 'binary data'}"
+                             ) from None
+        if exc.reason == "charset":
+            raise ValueError("attachment charset is not a known text encoding; use e.g. utf-8 "
+                             "or iso-8859-1") from None
+        raise ValueError(f"attachment data is not valid {exc.codec} text, the "
+                         "charset it names") from None
 
 
 def decode_attachment(data: str, content_type: str | None) -> NoteText:
@@ -145,16 +130,13 @@ def decode_attachment(data: str, content_type: str | None) -> NoteText:
     >>> decode_attachment("Tm8gZmV2ZXIu", "text/plain").text
     'No fever.'
     """
-    mime, charset = _media_type(content_type)
+    mime, charset = media_type(content_type)
+    mime = mime or "text/plain"   # none given means text/plain
     if mime not in READ_TYPES:
-        shown = repr(mime) if _MIME.fullmatch(mime) else "not a media type"
+        shown = repr(mime) if is_media_type(mime) else "not a media type"
         raise ValueError(f"attachment content type is {shown}, which is not text; only "
                          f"{', '.join(READ_TYPES)} are read")
-    try:
-        raw = base64.b64decode("".join(data.split()), validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("attachment data is not valid base64") from None
-    text = _decode(raw, mime, charset)
+    text = _decode(data, mime, charset)
     if mime in _HTML_TYPES:
         return NoteText(html_to_text(text), mime, "text/plain")
     return NoteText(normalise_spaces(text), mime, mime)

@@ -222,7 +222,6 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
     index = _index(src)
     patients: dict[str, _Entry] = {}
     events: dict[str, list[Event]] = defaultdict(list)
-    orphans = 0
     for e in src.entries:
         r = e.resource
         rtype = r.get("resourceType")
@@ -238,7 +237,6 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
             continue
         pid = _named_patient(r) if src.standalone else _subject(r, index)
         if pid is None:
-            orphans += 1
             report(IngestError(_LONE_SUBJECT.format(rtype) if src.standalone else
                                "subject reference does not resolve to a Patient in this source",
                                file=e.provenance.source, record=e.provenance.record,

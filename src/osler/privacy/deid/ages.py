@@ -24,7 +24,8 @@ def over_89_birth_year(value: str, today: date | None = None) -> str | None:
     included: such a birth date becomes the year ``today.year - 90``, one value for everyone
     that old. The age is taken today, the date of de-identification: a record of someone who
     was younger when it was written is aggregated too (more is removed, never less). A
-    partial date is read at its latest day, so a patient is never called older than they are.
+    partial date is read at its latest day, so a patient is never called older than they are;
+    a date that is no date (a 30 February, a month 13) as the month or year that is valid.
 
     Examples
     --------
@@ -37,12 +38,20 @@ def over_89_birth_year(value: str, today: date | None = None) -> str | None:
     m = _BIRTH.match(value.strip())
     if not m:
         return None
-    try:
-        year = int(m["y"])
-        month = int(m["m"]) if m["m"] else 12
-        day = int(m["d"]) if m["d"] else calendar.monthrange(year, month)[1]
-        born = date(year, month, day)
-    except ValueError:
+    born = _latest_birth(int(m["y"]), int(m["m"] or 0), int(m["d"] or 0))
+    if born is None:
         return None
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     return f"{today.year - 90:04d}" if age > OLDEST else None
+
+
+def _latest_birth(year: int, month: int, day: int) -> date | None:
+    """The birth date, or the last day of its month or year when its day or month is not
+    valid (or not given); None when the year is no year."""
+    if 1 <= month <= 12:
+        last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 0
+        if 1 <= day <= last:
+            return date(year, month, day)
+        if last:
+            return date(year, month, last)
+    return date(year, 12, 31) if 1 <= year <= 9999 else None

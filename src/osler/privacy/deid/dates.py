@@ -109,10 +109,10 @@ def _shift_numeric(v: str, shift: timedelta) -> str | None:
     m = _NUMERIC.fullmatch(v)
     if not m:
         return None
-    if m["sep"] == "." and m["y"] and int(m["m"]) > 12:   # day first: "14.03.2023"
+    if m["y"] and int(m["m"]) > 12:   # day first: "14.03.2023", "31/12/2021"
         d = date(_full_year(m["y"]), int(m["d"]), int(m["m"])) + shift
         day, month = (f"{d.day:0{len(m['m'])}d}", f"{d.month:0{len(m['d'])}d}")
-        return f"{day}.{month}.{_fmt_year(m['y'], d.year)}"
+        return f"{day}{m['sep']}{month}{m['sep']}{_fmt_year(m['y'], d.year)}"
     year = _full_year(m["y"]) if m["y"] else _NO_YEAR
     d = date(year, int(m["m"]), int(m["d"])) + shift
     out = f"{d.month}{m['sep']}{d.day}"

@@ -22,6 +22,7 @@ from osler.privacy.deid.names import _capital_signal, find_names, find_sure_name
 from osler.privacy.deid.places import find_places
 from osler.privacy.deid.patterns import find_patterns
 from osler.privacy.deid.spans import PhiSpan, merge_spans
+from osler.privacy.deid.visible import VisibleText, visible
 
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
@@ -60,11 +61,20 @@ def detect_phi(text: str, *, tagger: PhiTagger | str | Path | None = "bundled",
     ...  for s in detect_phi(text, tagger=None)]
     [('Osler', 'NAME'), ('3/14/2019', 'DATE')]
     """
-    folded = fold(text)   # same length: offsets found in it are offsets into ``text``
+    # read as a reader sees it (no zero-width characters inside a name), with offsets mapped
+    # back to ``text``; folding keeps the length, so its offsets are the visible text's
+    view = VisibleText.of(text)
+    folded = fold(view.text)
     model = None if tagger is None else resolve_tagger(tagger)
-    known = {fold(w).lower(): t for w, t in known.items()} if known else None
+    known = _known_words(known) if known else None
     spans = phi_of(folded, rule_layers(folded), model, known=known)
-    return over_marks(text, other_script_words(text, spans))
+    return view.to_original(over_marks(view.text, other_script_words(view.text, spans)))
+
+
+def _known_words(known: Mapping[str, str]) -> dict[str, str]:
+    """``known`` (see :func:`detect_phi`) as the detector reads words: visible, folded, lower
+    case ("Jo\u200bhn" is "john")."""
+    return {fold(visible(w)).lower(): t for w, t in known.items()}
 
 
 def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None, *,

@@ -10,7 +10,8 @@ modalities where burned-in text is common are flagged instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -21,12 +22,14 @@ from osler.errors import DataError
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.detect import detect_phi, everyday_words
+from osler.privacy.deid.fhir_dates import shift_date, valid_part
 from osler.privacy.deid.text import replace_phi
+from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
 
-__all__ = ["BURNED_IN_MODALITIES", "DicomResult", "deidentify_dataset", "deidentify_dicom_dir",
-           "profile_actions"]
+__all__ = ["BURNED_IN_MODALITIES", "DicomResult", "INVALID_DATE", "deidentify_dataset",
+           "deidentify_dicom_dir", "profile_actions"]
 
 #: Modalities whose pixels often carry burned-in identifying text (ultrasound, secondary
 #: capture, other, endoscopy, photography, scanned documents, ...).
@@ -64,13 +67,45 @@ class DicomResult:
     #: True when an earlier file in the run had the same SOP Instance UID, so this one was
     #: written under a suffixed name instead of overwriting it.
     duplicate_uid: bool = False
+    #: How many DA/DT values were not valid dates (emptied or cut to a valid DT precision).
+    invalid_dates: int = 0
 
 
-def _shift_da(value: str, shift: timedelta) -> str:
-    if len(value) >= 8 and value[:8].isdigit():
-        d = date(int(value[:4]), int(value[4:6]), int(value[6:8])) + shift
-        return d.strftime("%Y%m%d") + value[8:]
-    return ""
+#: The reason under which DA and DT values that are not valid dates are counted.
+INVALID_DATE = ("DICOM dates that are not valid dates (a 30 February, a month 13): a DA "
+                "emptied, a DT kept to the month or year that is valid")
+_DICOM_DATE = re.compile(r"^(?P<y>\d{4})(?:(?P<m>\d{2})(?P<d>\d{2})?)?")
+
+
+def _shift_da(value: str, shift: timedelta, vr: str = "DA") -> tuple[str, bool]:
+    """A DA or DT value moved by ``shift``, and whether it was not a valid date.
+
+    A whole date moves (a DT keeps its time of day). A DA that is not a whole valid date is
+    emptied (PS3.15's zero-length value: a DA has no shorter form); a DT keeps the month or
+    year that is valid ("20210230101500" -> "202102", moved as a FHIR partial date is), and
+    is emptied when not even its year is one. A date that could not move never stays.
+
+    Examples
+    --------
+    >>> from datetime import timedelta
+    >>> _shift_da("20210228", timedelta(days=1)), _shift_da("20210230", timedelta(days=1))
+    (('20210301', False), ('', True))
+    >>> _shift_da("20210230101500", timedelta(days=1), "DT")
+    ('202102', True)
+    """
+    m = _DICOM_DATE.match(value)
+    if m and m["d"]:
+        try:
+            moved = date(int(m["y"]), int(m["m"]), int(m["d"])) + shift
+            return moved.strftime("%Y%m%d") + value[8:], False
+        except (ValueError, OverflowError):
+            pass
+    if vr != "DT" or not m:
+        return "", True
+    written = "-".join(part for part in m.groups() if part)
+    valid = valid_part(written)
+    moved = None if valid is None else shift_date(valid, shift)
+    return ("", True) if moved is None else (moved.replace("-", ""), valid != written)
 
 
 def _safe_harbor_age(value: str) -> str:
@@ -100,6 +135,8 @@ class _Patient:
     id: str
     shift: timedelta
     known: dict[str, str]
+    #: What could not be kept as it was, by reason (:data:`INVALID_DATE`).
+    dropped: Counter = field(default_factory=Counter)
 
 
 def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
@@ -123,7 +160,11 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
     elif action == "S" and elem.value:
         aggregated = (over_89_birth_year(str(elem.value)) if int(elem.tag) == _BIRTH_DATE
                       else None)   # Safe Harbor: one birth year for "90 or older"
-        elem.value = f"{aggregated}0101" if aggregated else _shift_da(str(elem.value), shift)
+        if aggregated:
+            elem.value = f"{aggregated}0101"
+        else:
+            elem.value, invalid = _shift_da(str(elem.value), shift, elem.VR)
+            run.dropped[INVALID_DATE] += invalid
     elif action == "C" and elem.value:
         elem.value = _clean_text(str(elem.value), run)
 
@@ -158,22 +199,24 @@ def _name_words(ds: Any) -> dict[str, str]:
         own = elem.keyword in ("PatientName", "OtherPatientNames", "PatientBirthName")
         for value in (elem.value if elem.VM > 1 else [elem.value]):
             for group in str(value).split("="):
-                for part in group.split("^")[:3]:
+                for part in visible(group).split("^")[:3]:   # "JO\u200bHN" is one word
                     words.update((w.lower(), "NAME") for w in _NAME_WORD.findall(part)
                                  if len(w) > 2 and (own or w.lower() not in everyday))
     return words
 
 
-def deidentify_dataset(ds: Any, key: DeidKey) -> Any:
+def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None) -> Any:
     """De-identify a pydicom ``Dataset`` in place (and nested sequences); returns it.
 
     The patient is ``PatientID``: the same id gets the same pseudonym and date shift as its
-    notes (``patient``) and its FHIR ``Patient.id``.
+    notes (``patient``) and its FHIR ``Patient.id``. ``dropped``: a Counter that counts, by
+    reason, what could not be kept as it was (dates that are not dates: :data:`INVALID_DATE`).
     """
     patient = str(ds.get("PatientID", "") or "")
     if not patient:   # no patient: its study keys the shift, not one offset for every such file
         patient = f"study:{ds.get('StudyInstanceUID', '') or ds.get('SOPInstanceUID', '')}"
-    run = _Patient(key, patient, key.date_shift(patient), _name_words(ds))
+    run = _Patient(key, patient, key.date_shift(patient), _name_words(ds),
+                   Counter() if dropped is None else dropped)
     ds.remove_private_tags()
     records = ds.pop(_DIRECTORY_RECORDS, None)
     _clean_item(ds, run, profile_actions())
@@ -303,7 +346,8 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
             modality = str(ds.get("Modality", "") or "") or None
             burned = modality in BURNED_IN_MODALITIES or str(
                 ds.get("BurnedInAnnotation", "")).upper() == "YES" or has_overlay(ds)
-            deidentify_dataset(ds, key)
+            dropped: Counter = Counter()
+            deidentify_dataset(ds, key, dropped=dropped)
             name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else key.uid(rel)
             folder = out_dir.joinpath(*(str(ds.get(tag, "") or "unknown") for tag in
                                         ("StudyInstanceUID", "SeriesInstanceUID")))
@@ -314,7 +358,8 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
             target.parent.mkdir(parents=True, exist_ok=True)
             ds.save_as(target)
             taken.add(target)
-            results.append(DicomResult(rel, str(target), modality, burned, duplicate_uid=n > 1))
+            results.append(DicomResult(rel, str(target), modality, burned, duplicate_uid=n > 1,
+                                       invalid_dates=dropped[INVALID_DATE]))
         except Exception as exc:  # pydicom raises many types for malformed files
             results.append(DicomResult(rel, None, None, False, f"{type(exc).__name__}"))
     return results

@@ -3,7 +3,8 @@
 - Resource ids and references become keyed pseudonyms; a Patient's id becomes the same
   pseudonym its notes and DICOM studies get.
 - Names, telecoms and identifiers are replaced; addresses keep only state and country.
-- Dates and date-times move by the patient's offset, so intervals are kept.
+- Dates and date-times move by the patient's offset, so intervals are kept; a value shaped
+  like a date that is not one ("2021-02-30") keeps the day, month or year that is valid.
 - Free text (narrative, notes, descriptions, string choices, attachments' text in their own
   charset) goes through text de-id; attachment data that cannot be read as text is dropped.
 - Ages over 89 become "90 or older" (HIPAA Safe Harbor).
@@ -19,19 +20,20 @@ from typing import Any
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
-from osler.privacy.deid.fhir_dates import is_date_element, shift_date, shift_full_date
+from osler.privacy.deid.fhir_dates import INVALID_DATE, is_date_element, shift_date, valid_part
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
                                               KnownNames, _own_key, encounter_links,
                                               entry_patient_id, known_names, name_words,
                                               patient_links, patient_of)
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
+from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 
 __all__ = ["KnownNames", "NO_PATIENT", "deidentify_bundle", "deidentify_resource", "name_words",
            "patient_links", "patient_of"]
 
-_REFERENCE = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})$")
+_RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]+")
 #: The base of de-identified fullUrls: no server's (the ``.invalid`` domain is reserved).
 DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
@@ -119,14 +121,19 @@ class _Walker:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
         coding's display is a code's meaning and is kept unless it names one)."""
         return bool(self.known) and any(
-            w.lower() in self.known for w in re.findall(r"[A-Z][A-Za-z'-]+", value))
+            w.lower() in self.known for w in re.findall(r"[A-Z][A-Za-z'-]+", visible(value)))
 
     def reference(self, ref: str) -> str:
         if ref.startswith("#"):   # a contained resource: its id was pseudonymised by its type
             local = ref[1:]
             return "#" + _pseudo_id(self.key, self.contained.get(local), local) if local else ref
-        mapped = self.fhir_reference(ref) or self.conditional(ref)
-        return self.full_urls.get(ref, "[REFERENCE]") if mapped is None else mapped
+        return self.resolvable(ref) or self.full_urls.get(ref, "[REFERENCE]")
+
+    def resolvable(self, ref: str) -> str | None:
+        """``ref`` pseudonymised so that it still resolves in the output, when it is a
+        literal reference (:meth:`fhir_reference`) or a conditional one by identifier
+        (:meth:`conditional`); None otherwise."""
+        return self.fhir_reference(ref) or self.conditional(ref)
 
     def fhir_reference(self, ref: str) -> str | None:
         """``ref`` pseudonymised, or None when it is not a reference to a FHIR resource."""
@@ -151,13 +158,24 @@ class _Walker:
                 return self.text(node)
             if name == "birthDate" and over_89_birth_year(node):
                 return over_89_birth_year(node)   # Safe Harbor: one year for "90 or older"
-            if is_date_element(name):
-                # a date element holding anything but a date is someone's free text
-                moved = shift_date(node, self.shift, _BOUND.get(name, "middle"))
-                return self.text(node) if moved is None else moved
-            moved = shift_full_date(node, self.shift)
-            return node if moved is None else moved
+            return self.date(node, name)
         return node
+
+    def date(self, value: str, name: str) -> str:
+        """A string moved by the patient's shift if it is a date (any element's full date or
+        date-time, a date element's partial date); one shaped like a date that is not one
+        ("2021-02-30") kept to its valid month or year and counted (see
+        :func:`~osler.privacy.deid.fhir_dates.valid_part`)."""
+        date_element = is_date_element(name)
+        valid = valid_part(value, date_element=date_element)
+        moved = None if valid is None else shift_date(valid, self.shift,
+                                                      _BOUND.get(name, "middle"))
+        if moved is None:
+            # a date element holding anything but a date is someone's free text
+            return self.text(value) if date_element else value
+        if valid != value:
+            self.dropped[INVALID_DATE] += 1
+        return moved
 
     def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
         if _is_attachment(name, node):
@@ -177,7 +195,8 @@ class _Walker:
             if k == "fullUrl" and isinstance(v, str):
                 out[k] = self.full_url(v, node.get("resource"))
                 continue
-            if name in ("request", "response") and k in ("url", "location", "ifNoneExist"):
+            if (name in ("request", "response") and k in ("url", "location", "ifNoneExist")
+                    or name == "link" and k == "url"):   # Bundle and entry links: searches
                 if not isinstance(v, str):
                     continue
                 if k == "ifNoneExist":   # kept by its identifier only, pseudonymised
@@ -339,11 +358,9 @@ class _Walker:
     def request_url(self, url: str) -> str:
         """A transaction entry's request url or response location without the source id, nor
         a conditional search (``Patient?identifier=...``): ``Type`` or ``Type/pseudo-id``."""
-        mapped = self.fhir_reference(url) or self.conditional(url)
-        if mapped is not None:
-            return mapped
         rtype = url.split("?", 1)[0]
-        return rtype if re.fullmatch(r"[A-Z][A-Za-z]+", rtype) else "[REFERENCE]"
+        return self.resolvable(url) or (rtype if _RESOURCE_TYPE.fullmatch(rtype)
+                                        else "[REFERENCE]")
 
     def conditional(self, url: str) -> str | None:
         """A conditional url or reference by identifier (``Patient?identifier=sys|MRN``) with
@@ -352,7 +369,7 @@ class _Walker:
         from urllib.parse import parse_qsl, quote
 
         rtype, _, query = url.partition("?")
-        if not query or not re.fullmatch(r"[A-Z][A-Za-z]+", rtype):
+        if not query or not _RESOURCE_TYPE.fullmatch(rtype):
             return None
         idents = [v for k, v in parse_qsl(query) if k == "identifier" and v]
         if not idents:
@@ -517,9 +534,6 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     if "id" in bundle:
         out["id"] = key.pseudonym(str(bundle["id"]), "fhir-id")
     out.update(bundle_walker.element(copy.deepcopy(own), ""))
-    for link in out.get("link") or []:
-        if isinstance(link, dict) and isinstance(link.get("url"), str):
-            link["url"] = bundle_walker.request_url(link["url"])   # a search may name the patient
     out["entry"] = []
     for e in entries:
         res = e.get("resource") if isinstance(e, dict) else None

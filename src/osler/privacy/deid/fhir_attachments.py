@@ -10,25 +10,16 @@ caller can count and report it.
 from __future__ import annotations
 
 import base64
-import binascii
-import codecs
 import re
 from collections.abc import Callable
 
+from osler.privacy.attachment_text import (UnreadableAttachment, attachment_bytes, decode_text,
+                                           is_media_type, media_type)
+
 __all__ = ["decode_plain_references", "scrub_attachment_data"]
 
-_MIME = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$")
 _CHARSET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,39}$")
 _TEXT_APPLICATIONS = re.compile(r"^application/(?:[a-z0-9.-]+\+)?(?:json|xml)$")
-# Signatures of binary formats that may still decode as text (a PDF is mostly ASCII).
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"II*\x00",
-                 b"MM\x00*")
-# Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark), and the codec
-# that reads what follows them.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
-
 
 # A numeric character reference, or the one named reference that hides a space.
 _CHAR_REF = re.compile(r"&#(?:[xX](?P<hex>[0-9a-fA-F]{1,6})|(?P<dec>[0-9]{1,7}));|&nbsp;")
@@ -59,19 +50,6 @@ def decode_plain_references(text: str) -> str:
     return _CHAR_REF.sub(plain, text) if "&" in text else text
 
 
-def _content_type(value: object) -> tuple[str | None, str | None]:
-    """(mime type, charset) of a ``contentType`` such as ``text/plain; charset=ISO-8859-1``."""
-    if not isinstance(value, str) or not value.strip():
-        return None, None
-    mime, *params = (p.strip() for p in value.split(";"))
-    charset = None
-    for param in params:
-        name, _, val = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = val.strip().strip('"') or None
-    return mime.lower(), charset
-
-
 def _is_text(mime: str | None) -> bool:
     # no contentType: try it as text, as before; the binary signatures still stop a PDF
     return mime is None or mime.startswith("text/") or bool(_TEXT_APPLICATIONS.match(mime))
@@ -96,28 +74,22 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
     (str, None) or (None, str)
         The new base64 data, or None and why the data was dropped (no PHI in the reason).
     """
-    mime, charset = _content_type(content_type)
+    mime, charset = media_type(content_type)
     if not _is_text(mime):
-        return None, f"not text ({mime if _MIME.match(mime or '') else 'unknown type'})"
+        return None, f"not text ({mime if is_media_type(mime) else 'unknown type'})"
     try:
-        raw = base64.b64decode("".join(data.split()), validate=True)
-    except (binascii.Error, ValueError):
-        return None, "not valid base64"
-    if raw.startswith(_BINARY_MAGIC):
-        return None, "binary content under a text type"
-    bom, codec = next(((b, c) for b, c in _BOMS if raw.startswith(b)), (b"", charset or "utf-8"))
-    try:
-        codec = codecs.lookup(codec).name
-        text = raw[len(bom):].decode(codec)
-    except LookupError:
-        label = charset if _CHARSET.match(charset or "") else "unknown"
-        return None, f"unknown charset ({label})"
-    except UnicodeDecodeError:
-        return None, f"not valid {codec}"
-    if "\x00" in text:
-        return None, "binary content under a text type"
+        read = decode_text(attachment_bytes(data), charset)
+    except UnreadableAttachment as exc:
+        return None, _REASONS[exc.reason].format(
+            codec=exc.codec, charset=charset if _CHARSET.match(charset or "") else "unknown")
+    text = read.text
     if mime is None or "html" in mime or "xml" in mime:
         text = decode_plain_references(text)   # "Zeb&#117;lon" is Zebulon to a reader
     # a stand-in the charset cannot hold (a surrogate name outside Latin-1) becomes '?'
-    encoded = bom + scrub(text).encode(codec, errors="replace")
+    encoded = read.bom + scrub(text).encode(read.codec, errors="replace")
     return base64.b64encode(encoded).decode("ascii"), None
+
+
+#: Why data was dropped, by :class:`UnreadableAttachment` reason (what is counted).
+_REASONS = {"base64": "not valid base64", "binary": "binary content under a text type",
+            "charset": "unknown charset ({charset})", "decode": "not valid {codec}"}

@@ -6,6 +6,11 @@ precision. Which day is chosen (the ``bound``) decides how far the value can dri
 full dates near it: the middle of the span (the 15th, 1 July) by default, so it drifts by at
 most half a span either way; a ``Period.start`` uses its first day and a ``Period.end`` its
 last, so that a period never comes out inverted.
+
+A value shaped like a date that is not one ("2021-02-30", "2021-13-01", "20210230") cannot be
+shifted, and kept as it is it would leave the record unshifted: it is kept to the finest
+precision that is valid ("2021-02", "2021"), which moves as a partial date does, and counted
+under :data:`INVALID_DATE` (:func:`valid_part`).
 """
 
 from __future__ import annotations
@@ -14,12 +19,22 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
-__all__ = ["is_date_element", "shift_date", "shift_full_date"]
+__all__ = ["INVALID_DATE", "is_date_element", "shift_date", "shift_full_date", "valid_part"]
+
+#: The reason under which values shaped like a date that are not one are counted.
+INVALID_DATE = ("dates that are not valid dates (a 30 February, a month 13), kept to the "
+                "day, month or year that is valid")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?$")
 _YEAR_MONTH = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})$")
 _YEAR = re.compile(r"^(?P<y>\d{4})$")
+# Shaped like a full date or date-time, valid or not ("2021-02-30", "2021-13-01T10:00:00Z")
+_FULL_SHAPE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+                         r"(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)?$")
+# and, in an element of a date type, a year and month ("2021-13") or a compact date
+_PARTIAL_SHAPE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"
+                            r"|^(?P<y2>(?:1[89]|2[01])\d\d)(?P<m2>\d{2})(?P<d2>\d{2})$")
 # Elements of type date, dateTime or instant (FHIR R4), by name: the choice types' suffixes
 # and the plain names that hold nothing but a date.
 _DATE_SUFFIX = re.compile(r"(?:Date|DateTime|Instant)$")
@@ -85,4 +100,33 @@ def shift_date(value: str, shift: timedelta, bound: str = "middle") -> str | Non
             return f"{(date(int(m['y']), *anchor) + shift).year:04d}"
     except (ValueError, OverflowError, calendar.IllegalMonthError):  # month 13, year 0
         return None
+    return None
+
+
+def valid_part(value: str, *, date_element: bool = True) -> str | None:
+    """``value`` if it is a valid FHIR date, dateTime or instant; else, if it is shaped like a
+    date, its date at the finest precision that is valid (``YYYY-MM-DD``, ``YYYY-MM`` or
+    ``YYYY``); None when it is neither (free text) or not even its year is one.
+
+    Outside an element of a date type (``date_element=False``) only a full date or date-time
+    counts as shaped like a date: "2021-13" or "20210230" there may be a code or an id.
+
+    Examples
+    --------
+    >>> valid_part("2021-02-30"), valid_part("2021-13-01T10:00:00Z"), valid_part("20210228")
+    ('2021-02', '2021', '2021-02-28')
+    >>> valid_part("2021-02-28T10:00:00Z"), valid_part("last spring")
+    ('2021-02-28T10:00:00Z', None)
+    """
+    if shift_date(value, timedelta(0)) is not None:
+        return value
+    m = _FULL_SHAPE.match(value) or (_PARTIAL_SHAPE.match(value) if date_element else None)
+    if not m:
+        return None
+    parts = {k.rstrip("2"): v for k, v in m.groupdict().items() if v}
+    year, month, day = parts["y"], parts.get("m"), parts.get("d")
+    for candidate in (f"{year}-{int(month):02d}-{int(day):02d}" if day else None,
+                      f"{year}-{int(month):02d}" if month else None, year):
+        if candidate and shift_date(candidate, timedelta(0)) is not None:
+            return candidate
     return None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from osler.privacy.deid.visible import visible
+
 __all__ = ["KnownNames", "NO_PATIENT", "encounter_key", "encounter_links", "entry_patient_id",
            "known_names", "name_words", "patient_links", "patient_of"]
 
@@ -200,7 +202,8 @@ def _add_name_words(name: Any, words: dict[str, str]) -> None:
     if not isinstance(name, dict):
         return
     for part in [name.get("family"), *(name.get("given") or []), name.get("text")]:
-        for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", str(part or "")):
+        # as a reader sees it: a zero-width character does not split "Jo\u200bhn" in two
+        for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", visible(str(part or ""))):
             words[w.lower()] = "NAME"
 
 

@@ -44,7 +44,8 @@ def fold(text: str) -> str:
 
     A combining mark or an invisible format character (zero-width space or joiner, soft
     hyphen) right after a letter repeats that letter, so that "Lefe\u0300vre" and
-    "Blen\u200bkinsop" stay one word each ("Lefeevre", "Blennkinsop").
+    "Blen\u200bkinsop" stay one word each ("Lefeevre", "Blennkinsop"). The detectors fold
+    the visible text (:mod:`osler.privacy.deid.visible`), where no invisible character is left.
     """
     if text.isascii():
         return text

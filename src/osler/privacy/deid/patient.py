@@ -21,6 +21,7 @@ from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.lexicons import (census_names, first_names, last_names, place_names,
                                          us_places)
 from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.visible import VisibleText
 
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
@@ -58,9 +59,10 @@ def detect_phi_notes(texts: Sequence[str], *, tagger: PhiTagger | str | Path | N
     [['Quimby'], ['Quimby']]
     """
     model = None if tagger is None else resolve_tagger(tagger)
-    folded = [fold(t) for t in texts]   # same lengths: offsets carry over to ``texts``
-    return [over_marks(t, other_script_words(t, spans)) for t, spans in
-            zip(texts, consistent_phi(folded, [rule_layers(t) for t in folded], model))]
+    views = [VisibleText.of(t) for t in texts]   # as for detect_phi: visible, then folded
+    folded = [fold(v.text) for v in views]
+    return [v.to_original(over_marks(v.text, other_script_words(v.text, spans))) for v, spans
+            in zip(views, consistent_phi(folded, [rule_layers(t) for t in folded], model))]
 
 
 def consistent_phi(texts: Sequence[str], layers: Sequence[dict[str, list[PhiSpan]]],

@@ -143,6 +143,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         r"(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?(?![\d:])"
                         rf"|\b(?:19|20)\d\d/{_M}/{_D}\b(?!/)")),
     ("DATE", re.compile(rf"\b{_D}-(?:{MONTHS})-{_Y}\b|\b(?:{MONTHS})-{_D}-{_Y}\b", re.I)),
+    # three numbers around one separator with a four-digit year first or last that no pattern
+    # above reads: a day-first date ("31/12/2021") or a date mistyped or impossible
+    # ("2021-13-01", "12/32/2021"): still the patient's date (no year-first dots: versions)
+    ("DATE", re.compile(r"(?<![\d./-])(?:(?:19|20)\d\d(?P<sep>[-/])\d{1,2}(?P=sep)\d{1,2}"
+                        r"|\d{1,2}(?P<sep2>[-/.])\d{1,2}(?P=sep2)(?:19|20)\d\d)(?![\d]|[./-]\d)")),
     # month/year with a four-digit year ("since 3/2019")
     ("DATE", re.compile(r"(?<![\d/.])\b(?:1[0-2]|0?[1-9])/(?:19|20)\d\d\b(?!/)")),
     # a day of the month alone ("seen on the 4th")

@@ -15,6 +15,7 @@ from functools import lru_cache
 from osler._extras import require
 from osler.privacy.deid.dates import shift_date_text
 from osler.privacy.deid.lexicons import first_names
+from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 
 __all__ = ["surrogate", "surrogate_name", "tag"]
@@ -135,7 +136,8 @@ def surrogate_name(key: DeidKey, name: str, scope: str | None = None) -> str:
     """The stand-in of a person's name, word by word as in notes: the family and given names
     of a FHIR ``HumanName`` or a DICOM ``PatientName`` get the same stand-ins as the words of
     the patient's notes (one pseudonymous patient in every modality)."""
-    return surrogate(key, "NAME", name, timedelta(0), scope=scope) if name.strip() else ""
+    return (surrogate(key, "NAME", name, timedelta(0), scope=scope) if visible(name).strip()
+            else "")
 
 
 def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
@@ -147,6 +149,9 @@ def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
     so a surrogate's frequency does not betray a common name across the output.
     """
     within = "" if scope is None else f"{scope}\x1f"
+    # chosen from what a reader sees: "Jo\u200bhn" gets John's stand-in, and no invisible
+    # character of the original is carried into the output
+    value = visible(value)
     if phi_type == "NAME":
         return _name(key, value, within)
     if phi_type == "LOCATION":
