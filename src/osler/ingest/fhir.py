@@ -409,16 +409,19 @@ def _extension_text(r: dict[str, Any], name: str) -> str | None:
 def _patient(e: _Entry, pid: str, events: list[Event],
              report: Callable[[IngestError], None]) -> PatientRecord | None:
     r = e.resource
+    element = "birthDate"
     try:
-        return PatientRecord(
-            patient_id=pid, provenance=e.provenance,
-            birth_date=parse_date(r["birthDate"]) if r.get("birthDate") else None,
-            sex=r.get("gender"), race=_extension_text(r, "race"),
-            ethnicity=_extension_text(r, "ethnicity"),
-            deceased_time=parse_datetime(r["deceasedDateTime"]) if r.get("deceasedDateTime") else None,
-            events=tuple(events))
-    except (ValueError, TypeError) as exc:
-        report(IngestError(f"Patient cannot be read ({exc}); its {len(events)} events are not "
-                           f"stored", file=e.provenance.source, record=e.provenance.record,
-                           line=e.provenance.line))
+        birth = parse_date(r["birthDate"]) if r.get("birthDate") else None
+        element = "deceasedDateTime"
+        deceased = parse_datetime(r["deceasedDateTime"]) if r.get("deceasedDateTime") else None
+    except (ValueError, TypeError):
+        # the element, not its value: a birth date is PHI even when mistyped
+        report(IngestError(f"Patient cannot be read (Patient.{element} is not a FHIR "
+                           f"{'date' if element == 'birthDate' else 'dateTime'}); its "
+                           f"{len(events)} events are not stored", file=e.provenance.source,
+                           record=e.provenance.record, line=e.provenance.line))
         return None
+    return PatientRecord(patient_id=pid, provenance=e.provenance, birth_date=birth,
+                         sex=r.get("gender"), race=_extension_text(r, "race"),
+                         ethnicity=_extension_text(r, "ethnicity"), deceased_time=deceased,
+                         events=tuple(events))
