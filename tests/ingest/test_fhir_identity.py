@@ -144,8 +144,12 @@ def _two_registrations(second: dict) -> dict:
     return first
 
 
-def test_two_patient_resources_of_one_mrn_that_agree_are_one_patient(tmp_path):
-    bundle = _two_registrations({"gender": "female", "birthDate": "1951"})
+@pytest.mark.parametrize("first_birth, second_birth", [("1951-02-03", "1951"),
+                                                       ("1951", "1951-02-03")])
+def test_two_patient_resources_of_one_mrn_that_agree_are_one_patient(tmp_path, first_birth,
+                                                                      second_birth):
+    bundle = _two_registrations({"gender": "female", "birthDate": second_birth})
+    bundle["entry"][0]["resource"]["birthDate"] = first_birth
     (rec,), errors = _read(_write(tmp_path / "b.json", bundle), patient_identifier=MRN_SYSTEM)
     assert errors == [] and rec.patient_id == "MRN-TEST-1"
     assert sum(rec.counts().values()) == 2 * sum(expected_counts(patient_bundle(1)).values())

@@ -306,6 +306,8 @@ def _keyed(src: _Source, patients: dict[str, _Entry], events: dict[str, list[Eve
             continue
         groups[value].append((pid, entry, system))
     for key, members in groups.items():
+        # the most precise birth date first: merged, '1951' must not win over '1951-02-03'
+        members.sort(key=lambda m: -len(str(m[1].resource.get("birthDate") or "")))
         owned = {pid: events.pop(pid, []) for pid, _, _ in members}
         described = [(e.resource, system, _where(e)) for _, e, system in members]
         problem = ledger.conflict(key, described)
