@@ -173,3 +173,35 @@ def test_task_commands_name_their_tasks_in_help():
     for command in ("train", "predict", "evaluate"):
         compact = "".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
         assert "{" + "|".join(task_names()) + "}" in compact
+
+
+def _mrn_bundle(folder: Path, mrn: str) -> Path:
+    """A bundle whose Patient.id is a UUID and whose MRN is typed MR, as Synthea writes it."""
+    bundle = patient_bundle(3)
+    bundle["entry"][0]["resource"]["identifier"] = [{
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203",
+                             "code": "MR"}]},
+        "system": "http://hospital.smarthealthit.org", "value": mrn}]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "export.json").write_bytes(orjson.dumps(bundle))
+    return folder / "export.json"
+
+
+def test_ingest_patient_identifier_joins_fhir_to_a_note_of_the_same_mrn(tmp_path, capsys):
+    db = str(tmp_path / "s.duckdb")
+    note = tmp_path / "notes.jsonl"
+    note.write_text(json.dumps({"id": "n1", "patient": "MRN-TEST-3", "text": "Stable."}) + "\n")
+    bundle = _mrn_bundle(tmp_path / "in", "MRN-TEST-3")
+    assert run("ingest", "--patient-identifier", "MR", str(bundle), str(note), "--db", db) == 0
+    assert "Stored 1 patients" in capsys.readouterr().out
+    with open_store(db) as store:
+        assert store.patient_ids() == ["MRN-TEST-3"]
+        assert store.patient("MRN-TEST-3").counts()["note"] == 2
+
+
+def test_ingest_refuses_a_bad_patient_identifier_before_opening_the_store(tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    assert run("ingest", "--patient-identifier", "not a uri", str(_mrn_bundle(tmp_path, "M")),
+               "--db", str(db)) == 2
+    assert "Invalid value for '--patient-identifier'" in capsys.readouterr().err
+    assert not db.exists()

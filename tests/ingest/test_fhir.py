@@ -112,6 +112,8 @@ def test_a_bad_patient_takes_its_events_with_it(tmp_path):
     records, errors = _read(tmp_path)
     assert len(records) == 1 and len(errors) == 1
     assert "events are not stored" in errors[0].reason
+    assert "Patient.birthDate is not a FHIR date" in errors[0].reason
+    assert "not-a-date" not in str(errors[0])  # a birth date is PHI: named, never echoed
 
 
 def test_empty_zip_is_an_error_not_a_crash(tmp_path):

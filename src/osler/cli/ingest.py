@@ -23,11 +23,25 @@ __all__ = ["ingest"]
               show_default=True, help="FHIR: 'strict' also validates with fhir.resources.")
 @click.option("--patient-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="CSV stay_id,patient_id linking PhysioNet stays to patients.")
+@click.option("--patient-identifier", "patient_identifier", metavar="SYSTEM", default=None,
+              help="FHIR: key each patient by its identifier of this Identifier.system URI "
+                   "(e.g. http://hospital.example.org/mrn) or HL7 v2-0203 type code (MR, as "
+                   "Synthea writes its MRN) instead of Patient.id, so that it joins the DICOM "
+                   "PatientID and notes of the same MRN. A Patient without it is quarantined "
+                   "with its events; Patients sharing one value are merged, or quarantined "
+                   "when their birth date or sex differ.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample: str | None,
-           validation: str,
-           patient_map: Path | None, as_json: bool) -> None:
+           validation: str, patient_map: Path | None, patient_identifier: str | None,
+           as_json: bool) -> None:
     """Read files, directories and zips (formats detected by content) into the store.
+
+    \b
+    One person's FHIR, DICOM and notes join when they carry one id. By
+    default FHIR is keyed by Patient.id, DICOM by PatientID and a note by its
+    'patient'. When images and notes carry the MRN, key FHIR by it too:
+      osler ingest --patient-identifier http://hospital.example.org/mrn \\
+          fhir/ pacs/ notes.jsonl
 
     Exit status: 0 when everything was stored, 3 when some records were quarantined,
     2 when nothing could be stored.
@@ -36,8 +50,14 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from osler.cli._render import ingest_summary
+    from osler.ingest import PatientIdentifier
     from osler.pipelines.ingest_job import ingest_paths
     from osler.store import open_store
+
+    try:  # a bad value fails here, before the store is opened or anything read
+        rule = PatientIdentifier.parse(patient_identifier) if patient_identifier else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--patient-identifier'") from None
 
     options = {fmt: {"validation": validation}
                for fmt in ("fhir-bundle", "fhir-ndjson", "fhir-resource")}
@@ -54,7 +74,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
             console=console, transient=True, disable=as_json or not console.is_terminal) as bar:
         task = bar.add_task("reading", total=None)
-        report = ingest_paths(list(paths), store, options=options,
+        report = ingest_paths(list(paths), store, options=options, patient_identifier=rule,
                               progress=lambda name, n: bar.update(
                                   task, description=f"{n} patients · {name}"))
     if as_json:

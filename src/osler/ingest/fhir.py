@@ -14,6 +14,14 @@ A resource on its own (a DocumentReference posted by itself, say) has no Patient
 its subject must name the patient as ``Patient/<id>``: the events are stored under that id with
 no demographics, and a later or earlier Bundle for the same id keeps its own. A subject that
 names no id (``urn:uuid:``, contained) is quarantined saying so.
+
+With ``patient_identifier`` (``osler ingest --patient-identifier``) a patient is keyed by the
+value of one of its identifiers (the MRN a PACS writes as DICOM ``PatientID``) instead of its
+``Patient.id``, so FHIR, images and notes of one person join into one record. Every resource
+that references the Patient (``Patient/<id>``, ``urn:uuid:``, across the NDJSON files of one
+export) lands under that value; what is refused and what is merged is told in
+:mod:`osler.ingest._fhir_identity`. A resource on its own names its patient by server id
+only, which no identifier maps here, so under this option it is quarantined saying so.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from typing import Any
 import orjson
 
 from osler.errors import IngestError
+from osler.ingest._fhir_identity import IdentityLedger, PatientIdentifier, merge_records
 from osler.ingest._fhir_map import MAPPERS, MapContext
 from osler.ingest._fhir_time import parse_date, parse_datetime
 from osler.ingest._fhir_validate import validate_fast, validate_strict
@@ -44,6 +53,9 @@ _LONE_SUBJECT = ("a {} on its own (not in a Bundle) must name its patient as sub
                  "'Patient/<id>' (a relative reference: an absolute URL may name another "
                  "server's patient of the same id); a urn:uuid or contained reference resolves "
                  "only inside a Bundle")
+_LONE_UNKEYED = ("a {} on its own (not in a Bundle) names its patient by server id, and the "
+                 "patient is keyed by {} here: read it together with its Patient (in its "
+                 "Bundle, or in the directory of its NDJSON export)")
 
 
 @dataclass
@@ -78,8 +90,9 @@ def sniff_fhir_ndjson(path: Path, head: bytes) -> bool:
     return first.startswith(b"{") and b'"resourceType"' in first and b'"Bundle"' not in first[:200]
 
 
-def read_fhir(source: Path, *, on_error: OnError = None,
-              validation: str = "fast") -> Iterator[PatientRecord]:
+def read_fhir(source: Path, *, on_error: OnError = None, validation: str = "fast",
+              patient_identifier: str | PatientIdentifier | None = None
+              ) -> Iterator[PatientRecord]:
     """Patient records from FHIR Bundles and NDJSON files in a file, directory or zip.
 
     Parameters
@@ -92,10 +105,21 @@ def read_fhir(source: Path, *, on_error: OnError = None,
     validation : {'fast', 'strict'}
         ``fast`` checks what Osler relies on; ``strict`` also validates every resource against
         the full R4 model with fhir.resources (slower; see docs/benchmarks.md).
+    patient_identifier : str or PatientIdentifier, optional
+        Key each patient by the value of its identifier of this ``Identifier.system`` URI
+        (``'http://hospital.example.org/mrn'``) or HL7 v2-0203 type code (``'MR'``) instead
+        of by ``Patient.id``. A Patient without it is quarantined with its events; Patients
+        sharing one value are merged unless their birth date or sex disagree.
+
+    Examples
+    --------
+    >>> records = read_fhir(Path("export/"), patient_identifier="MR")  # doctest: +SKIP
     """
     if validation not in ("fast", "strict"):
         raise ValueError(f"The 'validation' parameter must be one of {{'fast', 'strict'}}; "
                          f"got {validation!r}")
+    ledger = (IdentityLedger(PatientIdentifier.parse(patient_identifier))
+              if patient_identifier is not None else None)
     report = _reporter(on_error)
     members = list(iter_members(Path(source), lambda n: n.endswith((".json", ".json.gz", ".ndjson",
                                                                      ".ndjson.gz")), on_error))
@@ -106,9 +130,9 @@ def read_fhir(source: Path, *, on_error: OnError = None,
             continue
         bundle = _bundle_source(member, report)
         if bundle is not None:
-            yield from _assemble(bundle, report, validation)
+            yield from _assemble(bundle, report, validation, ledger)
     if ndjson.entries:
-        yield from _assemble(ndjson, report, validation)
+        yield from _assemble(ndjson, report, validation, ledger)
 
 
 def _reporter(on_error: OnError) -> Callable[[IngestError], None]:
@@ -218,7 +242,7 @@ def _resolve(index: dict[str, dict[str, Any]], ref: str) -> dict[str, Any] | Non
 
 
 def _assemble(src: _Source, report: Callable[[IngestError], None],
-              validation: str) -> Iterator[PatientRecord]:
+              validation: str, ledger: IdentityLedger | None = None) -> Iterator[PatientRecord]:
     index = _index(src)
     patients: dict[str, _Entry] = {}
     events: dict[str, list[Event]] = defaultdict(list)
@@ -235,6 +259,10 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
         if rtype == "Patient":
             patients[r.get("id") or e.full_url or e.provenance.record] = e
             continue
+        if src.standalone and ledger is not None:
+            report(IngestError(_LONE_UNKEYED.format(rtype, ledger.rule), file=e.provenance.source,
+                               record=e.provenance.record, line=e.provenance.line))
+            continue
         pid = _named_patient(r) if src.standalone else _subject(r, index)
         if pid is None:
             report(IngestError(_LONE_SUBJECT.format(rtype) if src.standalone else
@@ -245,6 +273,9 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
         mapped = _map(e, index, report, src.standalone)
         if mapped is not None:
             events[pid].extend(mapped)
+    if ledger is not None:
+        yield from _keyed(src, patients, events, ledger, report)
+        return
     for pid, entry in patients.items():
         record = _patient(entry, pid, events.pop(pid, []), report)
         if record is not None:
@@ -257,6 +288,54 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
         # a subject that resolved to a Patient that was rejected
         report(IngestError(f"{len(evs)} events belong to a Patient that was rejected",
                            file=src.name, record=f"Patient/{pid}"))
+
+
+def _keyed(src: _Source, patients: dict[str, _Entry], events: dict[str, list[Event]],
+           ledger: IdentityLedger, report: Callable[[IngestError], None]
+           ) -> Iterator[PatientRecord]:
+    """Records keyed by identifier value, the Patients of one value merged into one. A value
+    that cannot be stored whole is not stored at all (see :mod:`._fhir_identity`)."""
+    groups: dict[str, list[tuple[str, _Entry, str | None]]] = defaultdict(list)
+    for pid, entry in patients.items():
+        try:
+            value, system = ledger.rule.value_of(entry.resource)
+        except ValueError as exc:
+            _refuse(entry, str(exc), len(events.pop(pid, [])), report)
+            continue
+        groups[value].append((pid, entry, system))
+    for key, members in groups.items():
+        # the most precise birth date first: merged, '1951' must not win over '1951-02-03'
+        members.sort(key=lambda m: -len(str(m[1].resource.get("birthDate") or "")))
+        owned = {pid: events.pop(pid, []) for pid, _, _ in members}
+        described = [(e.resource, system, _where(e)) for _, e, system in members]
+        problem = ledger.conflict(key, described)
+        if problem:
+            for pid, e, _ in members:
+                _refuse(e, problem, len(owned[pid]), report)
+            continue
+        records = [_patient(e, key, owned[pid], report) for pid, e, _ in members]
+        if any(r is None for r in records):  # that one said why; the others are not half of it
+            for (pid, e, _), record in zip(members, records, strict=True):
+                if record is not None:
+                    _refuse(e, "another Patient resource of the same identifier value could "
+                            "not be read", len(owned[pid]), report)
+            continue
+        ledger.remember(key, described)
+        yield merge_records(records)
+    for pid, evs in events.items():  # a subject that resolved to a Patient that was rejected
+        report(IngestError(f"{len(evs)} events belong to a Patient that was rejected",
+                           file=src.name, record=f"Patient/{pid}"))
+
+
+def _where(e: _Entry) -> str:
+    line = f" line {e.provenance.line}" if e.provenance.line is not None else ""
+    return f"{e.provenance.source} {e.provenance.record}{line}"
+
+
+def _refuse(e: _Entry, reason: str, n_events: int, report: Callable[[IngestError], None]) -> None:
+    report(IngestError(f"{reason}; the Patient and its {n_events} events are not stored",
+                       file=e.provenance.source, record=e.provenance.record,
+                       line=e.provenance.line))
 
 
 def _subject(r: dict[str, Any], index: dict[str, dict[str, Any]]) -> str | None:
@@ -330,16 +409,19 @@ def _extension_text(r: dict[str, Any], name: str) -> str | None:
 def _patient(e: _Entry, pid: str, events: list[Event],
              report: Callable[[IngestError], None]) -> PatientRecord | None:
     r = e.resource
+    element = "birthDate"
     try:
-        return PatientRecord(
-            patient_id=pid, provenance=e.provenance,
-            birth_date=parse_date(r["birthDate"]) if r.get("birthDate") else None,
-            sex=r.get("gender"), race=_extension_text(r, "race"),
-            ethnicity=_extension_text(r, "ethnicity"),
-            deceased_time=parse_datetime(r["deceasedDateTime"]) if r.get("deceasedDateTime") else None,
-            events=tuple(events))
-    except (ValueError, TypeError) as exc:
-        report(IngestError(f"Patient cannot be read ({exc}); its {len(events)} events are not "
-                           f"stored", file=e.provenance.source, record=e.provenance.record,
-                           line=e.provenance.line))
+        birth = parse_date(r["birthDate"]) if r.get("birthDate") else None
+        element = "deceasedDateTime"
+        deceased = parse_datetime(r["deceasedDateTime"]) if r.get("deceasedDateTime") else None
+    except (ValueError, TypeError):
+        # the element, not its value: a birth date is PHI even when mistyped
+        report(IngestError(f"Patient cannot be read (Patient.{element} is not a FHIR "
+                           f"{'date' if element == 'birthDate' else 'dateTime'}); its "
+                           f"{len(events)} events are not stored", file=e.provenance.source,
+                           record=e.provenance.record, line=e.provenance.line))
         return None
+    return PatientRecord(patient_id=pid, provenance=e.provenance, birth_date=birth,
+                         sex=r.get("gender"), race=_extension_text(r, "race"),
+                         ethnicity=_extension_text(r, "ethnicity"), deceased_time=deceased,
+                         events=tuple(events))

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from osler.errors import IngestError, MissingExtra
+from osler.ingest import PatientIdentifier
 from osler.ingest.registry import FORMATS, Format, detect, sniff
 from osler.store import Store, WriteSummary
 
 __all__ = ["IngestReport", "ingest_paths", "plan_sources"]
 
 _BY_NAME = {f.name: f for f in FORMATS}
+_FHIR_FORMATS = ("fhir-bundle", "fhir-ndjson", "fhir-resource")
 
 
 @dataclass
@@ -108,7 +110,8 @@ def _reader_options(fmt: Format, outcomes: list[Path], options: dict[str, Any]) 
 
 
 def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | None = None,
-                 progress: Callable[[str, int], None] | None = None) -> IngestReport:
+                 progress: Callable[[str, int], None] | None = None,
+                 patient_identifier: str | PatientIdentifier | None = None) -> IngestReport:
     """Read every source under ``paths`` into ``store``.
 
     All sources stream through one ``store.write``, so a write batch (one transaction of whole
@@ -120,10 +123,24 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
         Reader options by format name, e.g. ``{"vcf": {"patient": "p1"}}``.
     progress : callable, optional
         Called with (source name, records read so far) as patients are read.
+    patient_identifier : str or PatientIdentifier, optional
+        Key FHIR patients by their identifier of this ``Identifier.system`` URI or HL7 v2-0203
+        type code (``'MR'``) instead of ``Patient.id``, so that they join the DICOM files
+        (``PatientID``) and notes that carry the same MRN. Checked before anything is read.
+
+    Examples
+    --------
+    >>> ingest_paths([Path("fhir/"), Path("pacs/"), Path("notes.jsonl")], store,
+    ...              patient_identifier="http://hospital.example.org/mrn")  # doctest: +SKIP
     """
+    options = dict(options or {})
+    if patient_identifier is not None:
+        rule = PatientIdentifier.parse(patient_identifier)
+        for fmt in _FHIR_FORMATS:
+            options[fmt] = {**options.get(fmt, {}), "patient_identifier": rule}
     report = IngestReport()
     plan, report.unrecognised, outcomes = plan_sources(paths)
-    records = _read_all(plan, outcomes, options or {}, report, progress)
+    records = _read_all(plan, outcomes, options, report, progress)
     report.stored.add(store.write(records))
     rows = [(name.split(":")[0], None, None, name.split(": ", 1)[-1])
             for name in report.unrecognised]
