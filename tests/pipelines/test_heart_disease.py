@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 
+import pandas as pd
 import pytest
 from tabular_synth import write_heart
 
@@ -149,3 +150,13 @@ def test_explained_missing_values_are_null_in_json_and_missing_in_words(trained,
     missing = [e for e in items if e["value"] is None]
     assert missing and all(e["value_text"] == "missing" for e in missing)
     assert all(e["value_text"] == f"{e['value']:.4g}" for e in items if e["value"] is not None)
+
+
+def test_a_byte_order_mark_does_not_cost_row_0_its_prediction(tmp_path):
+    """As the other tasks' readers do: a UTF-8 BOM (as some editors save) is not content."""
+    plain = write_heart(tmp_path / "p", n=30, seed=4, site="bom")
+    marked = tmp_path / "processed.marked.data"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    d = TASK.load([marked], None)
+    assert d.skipped == [] and list(d.ids[:2]) == [0, 1] and len(d.ids) == 30
+    assert (d.X == TASK.load([plain], None).X)[~pd.isna(d.X)].all()

@@ -37,7 +37,8 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """Rows of a processed UCI file, 13 attributes with or without ``num``; a row that is not
     13 or 14 numbers (``?`` for missing) is skipped, counted and named by its line."""
     rows, lines, skipped = [], [], []
-    with path.open(encoding="utf-8", errors="strict", newline="") as fh:
+    # utf-8-sig: a byte-order mark (as some editors save) is not part of row 0's first value
+    with path.open(encoding="utf-8-sig", errors="strict", newline="") as fh:
         for number, line in enumerate(fh):
             fields = [f.strip() for f in line.strip().split(",")]
             if fields == [""]:
