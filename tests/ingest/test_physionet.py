@@ -181,3 +181,38 @@ def test_2012_outcomes_with_a_repeated_stay_or_a_label_not_0_or_1_are_refused(tm
     with pytest.raises(IngestError, match=reason) as err:
         list(read_physionet2012(tmp_path / "900004.txt", outcomes=tmp_path / "Outcomes.txt"))
     assert err.value.line in (2, 3)
+
+
+_PHI = "John Smith DOB 1950-01-01"
+
+
+@pytest.mark.parametrize("row, reason", [
+    (f"{_PHI},HR,80", "Time must be HH:MM"),
+    (f"00:30,HR,{_PHI}", "Value of 'HR' must be numeric"),
+    (f"00:30,{_PHI},80", "Parameter must be one of the PhysioNet 2012 variables"),
+    (f"00:30,{_PHI},x", "Value of a Parameter that is not a PhysioNet 2012 variable must be"),
+    (f"00:30,{_PHI},inf", "Value of a Parameter that is not a PhysioNet 2012 variable must be"),
+], ids=["time", "value", "parameter", "value-of-no-variable", "infinite-of-no-variable"])
+def test_2012_errors_never_repeat_a_cell(tmp_path, row, reason):
+    """A misplaced cell may hold a name or a date of birth: the error says where (file,
+    record, line) and what is allowed, never what the cell holds."""
+    (tmp_path / "900006.txt").write_text("Time,Parameter,Value\n00:00,RecordID,900006\n"
+                                         f"{row}\n")
+    with pytest.raises(IngestError) as err:
+        list(read_physionet2012(tmp_path / "900006.txt"))
+    message = str(err.value)
+    assert reason in message and "line 3" in message and "record 900006" in message
+    assert not any(part in message for part in ("John", "Smith", "1950", "inf"))
+
+
+def test_2019_errors_never_repeat_a_cell(tmp_path):
+    _stay(tmp_path / "back.psv", [_row(17), _row(15)])
+    (tmp_path / "named.psv").write_text(HEADER.replace("O2Sat", _PHI) + "\n" + _row(1) + "\n")
+    errors: list[IngestError] = []
+    assert list(read_physionet2019(tmp_path, on_error=errors.append)) == []
+    back, named = sorted(errors, key=lambda e: e.file)
+    assert str(back).endswith("line 3: ICULOS must increase row by row; this row's is not "
+                              "above that of line 2")
+    assert "17" not in str(back) and "15" not in str(back)
+    assert "cell(s) that are not column names" in str(named)
+    assert "John" not in str(named) and "1950" not in str(named)

@@ -150,7 +150,9 @@ def _text(member: Member) -> str:
                           file=member.name, line=line) from None
 
 
-_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_ .-]{0,39}")
+# PhysioNet's column names are one word; a cell with spaces, dots or dashes (a name, a date)
+# is not echoed as a column name
+_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 
 
 def _header_problem(header: list[str]) -> str:
@@ -189,7 +191,7 @@ def _read_psv(member: Member) -> PatientRecord:
     obs: list[Observation] = []
     labels: list[Label] = []
     first: dict[str, float] = {}
-    last_hour = -math.inf
+    last_hour, last_line = -math.inf, 1
     head: dict[str, float] = {}
     for lineno, line in enumerate(lines[1:], start=2):
         if not line.strip():
@@ -210,10 +212,10 @@ def _read_psv(member: Member) -> PatientRecord:
         if math.isnan(hour):
             raise IngestError("ICULOS (the hour of the stay) is missing", file=member.name,
                               record=stay, line=lineno)
-        if hour <= last_hour:
-            raise IngestError(f"ICULOS must increase row by row; got {hour:g} after {last_hour:g}",
-                              file=member.name, record=stay, line=lineno)
-        last_hour = hour
+        if hour <= last_hour:   # the hours are not echoed: the line numbers find them
+            raise IngestError(f"ICULOS must increase row by row; this row's is not above that "
+                              f"of line {last_line}", file=member.name, record=stay, line=lineno)
+        last_hour, last_line = hour, lineno
         offset = timedelta(hours=hour)
         prov = Provenance(member.name, stay, lineno)
         for col in PSV_COLUMNS:
@@ -298,13 +300,27 @@ def read_physionet2012(source: Path, *, outcomes: Path | None = None,
             _report(err, on_error)
 
 
-def _offset_2012(text: str, member: Member, lineno: int) -> timedelta:
+def _offset_2012(text: str, member: Member, lineno: int, record_id: str) -> timedelta:
     try:
         hh, mm = text.split(":")
         return timedelta(hours=int(hh), minutes=int(mm))
     except ValueError:
-        raise IngestError(f"Time must be HH:MM; got {text!r}", file=member.name,
+        # never the cell itself: a misplaced cell may hold a name or a date of birth
+        raise IngestError("Time must be HH:MM (hours and minutes since ICU admission); got a "
+                          "cell that is not", file=member.name, record=record_id,
                           line=lineno) from None
+
+
+#: Parameters of a 2012 stay that are not measurements (read into the record's header).
+_DESCRIPTORS_2012 = {"RecordID", "Gender", "ICUType"}
+
+
+def _parameter_name(param: str, codings: dict) -> str:
+    """``param`` quoted when it is a 2012 variable; otherwise a description that does not
+    repeat the cell (it is no variable name, so it may be anything a file holds)."""
+    if param in codings or param in _DESCRIPTORS_2012:
+        return repr(param)
+    return "a Parameter that is not a PhysioNet 2012 variable"
 
 
 def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> PatientRecord:
@@ -319,16 +335,16 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
         if len(row) != 3:
             raise IngestError(f"row must have 3 cells; got {len(row)}", file=member.name, line=lineno)
         time_text, param, value_text = row
-        offset = _offset_2012(time_text, member, lineno)
+        offset = _offset_2012(time_text, member, lineno, record_id)
         try:
             value = float(value_text)
         except ValueError:
-            raise IngestError(f"Value of {param!r} must be numeric", file=member.name,
-                              record=record_id, line=lineno) from None
+            raise IngestError(f"Value of {_parameter_name(param, codings)} must be numeric",
+                              file=member.name, record=record_id, line=lineno) from None
         if not abs(value) <= LARGEST_VALUE:
-            raise IngestError(f"Value of {param!r} must be a finite number (|x| <= "
-                              f"{LARGEST_VALUE:g})", file=member.name, record=record_id,
-                              line=lineno)
+            raise IngestError(f"Value of {_parameter_name(param, codings)} must be a finite "
+                              f"number (|x| <= {LARGEST_VALUE:g})", file=member.name,
+                              record=record_id, line=lineno)
         if param == "RecordID":
             record_id = str(int(value))
             continue
@@ -341,8 +357,9 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
         if value < 0 and param in {"Age", "Height", "Weight"}:
             continue  # -1 marks "not recorded" in the general descriptors
         if param not in codings:
-            raise IngestError(f"unknown parameter {param!r}", file=member.name, record=record_id,
-                              line=lineno)
+            raise IngestError("Parameter must be one of the PhysioNet 2012 variables (listed "
+                              "in osler/resources/physionet/variables.tsv); got another",
+                              file=member.name, record=record_id, line=lineno)
         coding, unit, category = codings[param]
         measured = measured or param not in {"Age", "Height", "Weight"}
         obs.append(Observation(id=event_id("physionet2012", record_id, lineno), coding=coding,
