@@ -3,14 +3,17 @@ resource gets which key, what is refused, and that messages hold no identifier v
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from urllib.parse import unquote
 
 import pytest
+from click.testing import CliRunner
 
+from osler.cli import cli
 from osler.errors import IngestError
-from osler.privacy import DeidKey
+from osler.privacy import DeidKey, load_key
 from osler.privacy.deid import deidentify_bundle
 from osler.privacy.deid.fhir import KnownNames
 from osler.record import PatientIdentifier
@@ -118,7 +121,7 @@ def test_ndjson_resources_take_their_patients_mrn_from_the_names_read_first():
     names.add(_patient())   # Patient.ndjson, read through --names-from
     out = deidentify_bundle(obs, KEY, names=names, patient_identifier=MRN_SYSTEM)
     assert out["effectiveDateTime"].startswith(_moved(date(2021, 3, 5), MRN))
-    with pytest.raises(IngestError, match="was not read with it") as err:
+    with pytest.raises(IngestError, match="was not read") as err:
         deidentify_bundle(obs, KEY, patient_identifier=MRN_SYSTEM)
     assert err.value.record == "Observation/o1"
 
@@ -149,3 +152,73 @@ def test_a_resource_of_no_patient_is_not_refused():
 def test_a_bad_rule_is_refused_before_anything_is_read():
     with pytest.raises(ValueError, match="'patient_identifier' parameter must be"):
         deidentify_bundle(_patient(), KEY, patient_identifier="MRN SYSTEM")
+
+
+def _ndjson(path, resources) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in resources), encoding="utf-8")
+    return str(path)
+
+
+def test_cli_bulk_ndjson_keys_each_file_by_the_patients_mrn_and_refuses_the_unkeyed(tmp_path):
+    lacking = _patient("p-no-mrn", identifier=[{"system": "urn:other-hospital",
+                                                "value": "OTHER-5"}])
+    patients = _ndjson(tmp_path / "Patient.ndjson", [_patient(), lacking])
+    observations = _ndjson(tmp_path / "Observation.ndjson", [
+        _observation("o1", {"reference": f"Patient/{SERVER_ID}"}),
+        _observation("o2", {"reference": "Patient/p-no-mrn"})])
+    key_file = tmp_path / "deid.key"
+    rule = ["--patient-identifier", MRN_SYSTEM, "--key-file", str(key_file)]
+    runner = CliRunner()
+    result = runner.invoke(cli, ["deid", "fhir", observations, str(tmp_path / "o.ndjson"),
+                                 "--names-from", patients, *rule])
+    assert result.exit_code == 3, result.output
+    key = load_key(key_file)
+    [obs] = [json.loads(x) for x in (tmp_path / "o.ndjson").read_text().splitlines()]
+    moved = (date(2021, 3, 5) + key.date_shift(MRN)).isoformat()
+    assert obs["effectiveDateTime"].startswith(moved)
+    assert "record Observation/o2, line 2: its patient Patient/p-no-mrn" in result.output
+    assert "1 resources de-identified, 1 skipped" in result.output
+
+    result = runner.invoke(cli, ["deid", "fhir", patients, str(tmp_path / "p.ndjson"), *rule])
+    assert result.exit_code == 3, result.output
+    [patient] = [json.loads(x) for x in (tmp_path / "p.ndjson").read_text().splitlines()]
+    assert PatientIdentifier(system=MRN_SYSTEM).value_of(patient)[0] == key.pseudonym(MRN)
+    assert "record Patient/p-no-mrn, line 2: Patient has no identifier system" in result.output
+
+    # the Observation file alone: its patients' MRNs cannot be known, nothing is written
+    result = runner.invoke(cli, ["deid", "fhir", observations, str(tmp_path / "x.ndjson"),
+                                 *rule])
+    assert result.exit_code == 2 and "--names-from" in result.output
+    assert (tmp_path / "x.ndjson").read_text() == ""
+    for output in (result.output, runner.invoke(cli, ["deid", "fhir", observations, str(
+            tmp_path / "o.ndjson"), "--names-from", patients, *rule]).output):
+        assert not any(phi in output for phi in ("OTHER-5", "OTHER-9", MRN, "Quixmoor"))
+
+
+def test_cli_bundle_is_written_without_the_unkeyed_patient(tmp_path):
+    lacking = _patient("p-no-mrn", identifier=[])
+    src = tmp_path / "bundle.json"
+    src.write_text(json.dumps(_bundle(_patient(), lacking)), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(tmp_path / "out.json"),
+                                      "--patient-identifier", "MR"])
+    assert result.exit_code == 3, result.output
+    assert f"file {src}, record Patient/p-no-mrn:" in result.output
+    out = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert len(out["entry"]) == 1
+
+    alone = tmp_path / "alone.json"
+    alone.write_text(json.dumps(lacking), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(alone), str(tmp_path / "a.json"),
+                                      "--patient-identifier", "MR"])
+    assert result.exit_code == 2 and "nothing written" in result.output
+    assert not (tmp_path / "a.json").exists()
+
+
+def test_cli_refuses_a_bad_patient_identifier_before_creating_a_key(tmp_path):
+    src = tmp_path / "p.json"
+    src.write_text(json.dumps(_patient()), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(tmp_path / "o.json"),
+                                      "--patient-identifier", "not a system",
+                                      "--key-file", str(tmp_path / "k.json")])
+    assert result.exit_code == 2 and "--patient-identifier" in result.output
+    assert not (tmp_path / "k.json").exists() and not (tmp_path / "o.json").exists()

@@ -91,10 +91,9 @@ class PatientKeys:
             raise ValueError(f"its patient is referenced by another identifier than the "
                              f"{self.rule} patients are keyed by, and its Patient resource was "
                              "not read with it")
-        raise ValueError(f"its patient Patient/{pid} was not read with it, and keyed by "
-                         f"{self.rule} a patient's pseudonyms and date shift come from its "
-                         "Patient resource (de-identify NDJSON with the Patient file as "
-                         "--names-from)")
+        raise ValueError(f"its patient Patient/{pid} was not read: a patient's pseudonyms "
+                         f"and date shift come from the {self.rule} of its Patient resource "
+                         "(de-identify NDJSON with the Patient file as --names-from)")
 
     def refusal(self, resource: dict[str, Any], why: str) -> IngestError:
         """The error that refuses ``resource`` for ``why`` (from :meth:`key` or :meth:`own`),
