@@ -12,8 +12,9 @@ from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, read_text, te
 __all__ = ["deid"]
 
 _KEY_HELP = ("Key file (JSON with a hex 'secret'); created when absent. Use the same file for "
-             "notes, FHIR and DICOM so pseudonyms and date shifts match. Without it, a random "
-             "key is used for this run only.")
+             "notes, FHIR and DICOM so pseudonyms and date shifts match (when FHIR's "
+             "Patient.id is not the DICOM PatientID, see `deid fhir --patient-identifier`). "
+             "Without it, a random key is used for this run only.")
 
 
 def _key(path: Path | None):
