@@ -12,8 +12,9 @@ from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, read_text, te
 __all__ = ["deid"]
 
 _KEY_HELP = ("Key file (JSON with a hex 'secret'); created when absent. Use the same file for "
-             "notes, FHIR and DICOM so pseudonyms and date shifts match. Without it, a random "
-             "key is used for this run only.")
+             "notes, FHIR and DICOM so pseudonyms and date shifts match (when FHIR's "
+             "Patient.id is not the DICOM PatientID, see `deid fhir --patient-identifier`). "
+             "Without it, a random key is used for this run only.")
 
 
 def _key(path: Path | None):
@@ -203,9 +204,19 @@ def train(data: Path, out_file: Path) -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Another .ndjson (or .json) of the same export whose Patient, "
                    "RelatedPerson and Practitioner names the free text may mention, e.g. "
-                   "Patient.ndjson beside DocumentReference.ndjson (repeatable).")
+                   "Patient.ndjson beside DocumentReference.ndjson (repeatable); with "
+                   "--patient-identifier, also where each resource's Patient (its MRN) is "
+                   "read from.")
+@click.option("--patient-identifier", "patient_identifier", metavar="SYSTEM", default=None,
+              help="Key each patient's pseudonyms and date shift by its identifier of this "
+                   "Identifier.system URI (e.g. http://hospital.example.org/mrn) or HL7 "
+                   "v2-0203 type code (MR) instead of Patient.id: use it when the DICOM "
+                   "PatientID and the notes' 'patient' are the MRN. That identifier keeps its "
+                   "system, with the pseudonym `deid dicom` gives a PatientID of its value, so "
+                   "`osler ingest --patient-identifier SYSTEM` joins them. A Patient without "
+                   "it (or with two values) is not written, nor are its resources.")
 def fhir(in_path: Path, out_path: Path, key_file: Path | None,
-         names_from: tuple[Path, ...]) -> None:
+         names_from: tuple[Path, ...], patient_identifier: str | None) -> None:
     """De-identify a FHIR JSON resource or Bundle (.json or .ndjson, one resource per line).
 
     Gzip input (.json.gz, .ndjson.gz, as Synthea ships) is read; an OUT_PATH ending in .gz is
@@ -216,22 +227,42 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     them: a Bundle's own people are used for its notes; in .ndjson, each resource's text is
     checked with the names of its patient (Patient and RelatedPerson lines) and of the people
     it references, read from IN_PATH and every --names-from file first.
+
+    \b
+    When the images and notes carry the MRN, key by it here too, with one key:
+      osler deid fhir --patient-identifier http://hospital.example.org/mrn \\
+          --key-file KEY export.json out.json
+      osler deid dicom --key-file KEY pacs/ pacs-deid/
     """
     from collections import Counter
 
     from osler.errors import IngestError
+    from osler.record import PatientIdentifier
 
+    try:  # a bad value fails here, before anything is read or written
+        rule = PatientIdentifier.parse(patient_identifier) if patient_identifier else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--patient-identifier'") from None
     key = _key(key_file)
     dropped: Counter = Counter()
+    refused: list[IngestError] = []   # Bundle entries of a patient that cannot be keyed
     name = in_path.name.lower()
     ndjson = name.removesuffix(".gz").endswith((".ndjson", ".jsonl"))
     names = _known_names([in_path, *names_from] if ndjson else list(names_from))
     if not ndjson:
         resource = _fhir_resource(read_text(in_path), in_path, None)
-        out = json.dumps(_deid_fhir(resource, key, in_path, None, names, dropped), indent=1)
+        try:
+            out = json.dumps(_deid_fhir(resource, key, in_path, None, names, dropped, rule,
+                                        refused), indent=1)
+        except IngestError as exc:   # a single resource of a patient that cannot be keyed
+            click.echo(f"skipped: {exc}; nothing written", err=True)
+            raise SystemExit(EXIT_FAILURE) from None
         _write_text(out_path, out)
         _report_dropped(dropped)
+        _report_refused(refused)
         click.echo(f"de-identified -> {out_path}", err=True)
+        if refused:
+            raise SystemExit(EXIT_PARTIAL)
         return
     done = skipped = 0
     parts = []
@@ -242,8 +273,8 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
             if bad is not None:
                 raise bad
             resource = _fhir_resource(line, in_path, n)
-            parts.append(json.dumps(_deid_fhir(resource, key, in_path, n, names, dropped))
-                         + "\n")
+            parts.append(json.dumps(_deid_fhir(resource, key, in_path, n, names, dropped,
+                                               rule, refused)) + "\n")
         except IngestError as exc:
             click.echo(f"skipped: {exc}", err=True)
             skipped += 1
@@ -251,8 +282,16 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
         done += 1
     _write_text(out_path, "".join(parts))
     _report_dropped(dropped)
+    _report_refused(refused)
+    skipped += len(refused)
     click.echo(f"{done} resources de-identified, {skipped} skipped -> {out_path}", err=True)
     raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
+
+
+def _report_refused(refused) -> None:
+    """Say on stderr which Bundle entries were left out, and why (no values, no names)."""
+    for exc in refused:
+        click.echo(f"skipped: {exc}", err=True)
 
 
 #: What a FHIR resource of the wrong shape inside (a string where an object belongs ...) raises.
@@ -303,14 +342,23 @@ def _report_dropped(dropped) -> None:
 
 
 def _deid_fhir(resource: dict, key, path: Path, line: int | None, names=None,
-               dropped=None) -> dict:
+               dropped=None, rule=None, refused: list | None = None) -> dict:
     """``resource`` de-identified; a resource of the wrong shape inside is an IngestError
-    naming the file and line (never the content). ``dropped`` counts what attachments lost."""
+    naming the file and line (never the content). ``dropped`` counts what attachments lost;
+    ``refused`` receives, with file and line, the Bundle entries ``rule`` cannot key (a
+    resource alone that it cannot key raises)."""
     from osler.errors import IngestError
     from osler.privacy.deid import deidentify_bundle
 
+    def located(exc: IngestError) -> IngestError:
+        return IngestError(exc.reason, file=str(path), record=exc.record, line=line)
+
     try:
-        return deidentify_bundle(resource, key, names=names, dropped=dropped)
+        return deidentify_bundle(
+            resource, key, names=names, dropped=dropped, patient_identifier=rule,
+            on_refused=None if refused is None else lambda exc: refused.append(located(exc)))
+    except IngestError as exc:
+        raise located(exc) from None
     except RecursionError:
         raise IngestError("FHIR resource nested too deep to walk (hundreds of levels)",
                           file=str(path), line=line) from None
@@ -354,7 +402,12 @@ def _write_text(path: Path, text: str) -> None:
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @key_option
 def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
-    """De-identify every DICOM file under IN_DIR into OUT_DIR (PS3.15 Basic Profile)."""
+    """De-identify every DICOM file under IN_DIR into OUT_DIR (PS3.15 Basic Profile).
+
+    PatientID keys each file's pseudonym and date shift, as a note's "patient" does: the same
+    key gives a FHIR patient the same when its Patient.id is that id, or, with
+    `deid fhir --patient-identifier`, when its MRN is.
+    """
     from osler.privacy.deid import deidentify_dicom_dir
 
     source, target = in_dir.resolve(), out_dir.resolve()

@@ -1,11 +1,8 @@
 """Keying FHIR patients by one of their identifiers (an MRN) instead of ``Patient.id``.
 
-A FHIR server's ``Patient.id`` is its own (often a UUID); a PACS keys images by the MRN in
-``PatientID`` and notes carry the MRN too. :class:`PatientIdentifier` names the identifier that
-joins them: an ``Identifier.system`` URI, or an HL7 v2-0203 identifier type code such as ``MR``
-(Synthea writes its MRN with that type, under ``http://hospital.smarthealthit.org``).
-
-Rules, chosen so that a wrong join is refused rather than stored:
+Which identifier keys a patient is :class:`osler.record.PatientIdentifier` (shared with FHIR
+de-identification, which keys pseudonyms and date shifts by the same value). What ingest does
+with it, chosen so that a wrong join is refused rather than stored:
 
 - An identifier with ``use: old`` is a superseded number and never keys a patient.
 - A Patient with no such identifier, or with two different values of it, cannot be keyed: it
@@ -22,83 +19,12 @@ Messages name resource ids and fields, never identifier values, names or birth d
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from osler.record import PatientRecord
+from osler.record import PatientIdentifier, PatientRecord
 
-__all__ = ["IdentityLedger", "PatientIdentifier", "merge_records"]
-
-_V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
-_TYPE_CODE = re.compile(r"[A-Za-z]{1,10}")
-_SPEC_HELP = ("an Identifier.system URI (e.g. 'http://hospital.example.org/mrn') or an HL7 "
-              "v2-0203 identifier type code (e.g. 'MR')")
-
-
-@dataclass(frozen=True)
-class PatientIdentifier:
-    """Which ``Patient.identifier`` keys a patient: by ``system`` URI or by ``type_code``.
-
-    Examples
-    --------
-    >>> PatientIdentifier.parse("http://hospital.example.org/mrn").system
-    'http://hospital.example.org/mrn'
-    >>> PatientIdentifier.parse("MR").type_code
-    'MR'
-    """
-
-    system: str | None = None
-    type_code: str | None = None
-
-    @classmethod
-    def parse(cls, spec: str | PatientIdentifier) -> PatientIdentifier:
-        """A URI (it has a ``:``) is a system; letters alone are a v2-0203 type code."""
-        if isinstance(spec, PatientIdentifier):
-            return spec
-        if isinstance(spec, str) and spec and not any(c.isspace() for c in spec):
-            if ":" in spec and not spec.startswith(":"):
-                return cls(system=spec)
-            if _TYPE_CODE.fullmatch(spec):
-                return cls(type_code=spec)
-        raise ValueError(f"The 'patient_identifier' parameter must be {_SPEC_HELP}; "
-                         f"got {str(spec)[:80]!r}")
-
-    def __str__(self) -> str:
-        return (f"identifier system {self.system!r}" if self.system else
-                f"identifier of type {self.type_code!r} (HL7 v2-0203)")
-
-    def _matches(self, ident: dict[str, Any]) -> bool:
-        if self.system is not None:
-            return ident.get("system") == self.system
-        concept = ident.get("type")
-        codings = concept.get("coding") if isinstance(concept, dict) else None
-        return any(isinstance(c, dict) and c.get("code") == self.type_code
-                   and c.get("system") in (None, _V2_0203) for c in codings or ())
-
-    def value_of(self, patient: dict[str, Any]) -> tuple[str, str | None]:
-        """``(value, system)`` of the identifier that keys ``patient``.
-
-        Raises
-        ------
-        ValueError
-            None or several different values; the message holds no value.
-        """
-        found: dict[str, str | None] = {}
-        for ident in patient.get("identifier") or ():
-            if not isinstance(ident, dict) or ident.get("use") == "old" or not self._matches(ident):
-                continue
-            value = ident.get("value")
-            if isinstance(value, str) and value.strip():
-                found.setdefault(value.strip(), ident.get("system"))
-        if not found:
-            raise ValueError(f"Patient has no {self}, which patients are keyed by here (an "
-                             "identifier with use 'old' does not count)")
-        if len(found) > 1:
-            raise ValueError(f"Patient has {len(found)} different values of {self}; which one "
-                             "keys the patient cannot be told")
-        [(value, system)] = found.items()
-        return value, system
+__all__ = ["IdentityLedger", "merge_records"]
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,12 @@ from typing import Any
 import orjson
 
 from osler.errors import IngestError
-from osler.ingest._fhir_identity import IdentityLedger, PatientIdentifier, merge_records
+from osler.ingest._fhir_identity import IdentityLedger, merge_records
 from osler.ingest._fhir_map import MAPPERS, MapContext
 from osler.ingest._fhir_time import parse_date, parse_datetime
 from osler.ingest._fhir_validate import validate_fast, validate_strict
 from osler.ingest._files import Member, iter_members
-from osler.record import Event, PatientRecord, Provenance, event_id
+from osler.record import Event, PatientIdentifier, PatientRecord, Provenance, event_id
 
 __all__ = ["read_fhir", "sniff_fhir_bundle", "sniff_fhir_ndjson", "sniff_fhir_resource"]
 

@@ -1,9 +1,10 @@
 """One de-identification key for every modality: pseudonyms, date shifts and UIDs.
 
 The same key gives the same patient the same pseudonym and the same date shift in notes, FHIR
-resources and DICOM headers. Everything is derived with HMAC-SHA256 from a secret kept in a key
-file, never from a plain hash: without the secret, a pseudonym cannot be recomputed from a
-guessed identifier.
+resources and DICOM headers, derived from the id each carries (``patient``, ``Patient.id`` or,
+with ``patient_identifier``, the MRN; ``PatientID``). Everything is derived with HMAC-SHA256
+from a secret kept in a key file, never from a plain hash: without the secret, a pseudonym
+cannot be recomputed from a guessed identifier.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from osler.record.codes import (CVX, ICD9CM, ICD10CM, LOINC, OSLER, RXNORM, SNOM
 from osler.record.events import (Condition, Consent, Encounter, Event, EventKind, Genotype,
                                  ImagingStudy, Label, Medication, Note, Observation, Procedure,
                                  Provenance, event_id)
+from osler.record.identity import PatientIdentifier
 from osler.record.patient import PatientRecord
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Note",
     "OSLER",
     "Observation",
+    "PatientIdentifier",
     "PatientRecord",
     "Procedure",
     "Provenance",

@@ -209,7 +209,9 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     """De-identify a pydicom ``Dataset`` in place (and nested sequences); returns it.
 
     The patient is ``PatientID``: the same id gets the same pseudonym and date shift as its
-    notes (``patient``) and its FHIR ``Patient.id``. ``dropped``: a Counter that counts, by
+    notes (``patient``) and its FHIR ``Patient.id``, or, when FHIR is de-identified with
+    ``patient_identifier``, the FHIR patient whose MRN it is (whose MRN then becomes this
+    PatientID's pseudonym). ``dropped``: a Counter that counts, by
     reason, what could not be kept as it was (dates that are not dates: :data:`INVALID_DATE`).
     """
     patient = str(ds.get("PatientID", "") or "")

@@ -1,7 +1,10 @@
 """De-identify FHIR R4 resources and Bundles (JSON dicts) with the shared key.
 
 - Resource ids and references become keyed pseudonyms; a Patient's id becomes the same
-  pseudonym its notes and DICOM studies get.
+  pseudonym its notes and DICOM studies get when they carry that id. When they carry the MRN
+  instead, ``patient_identifier`` keys each patient's pseudonyms and date shift by that
+  identifier's value, and its pseudonymised MRN keeps its system: the DICOM PatientID's
+  pseudonym (:mod:`.fhir_keys`).
 - Names, telecoms and identifiers are replaced; addresses keep only state and country.
 - Dates and date-times move by the patient's offset, so intervals are kept; a value shaped
   like a date that is not one ("2021-02-30") keeps the day, month or year that is valid.
@@ -15,12 +18,15 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from osler.errors import IngestError
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
 from osler.privacy.deid.fhir_dates import INVALID_DATE, is_date_element, shift_date, valid_part
+from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
                                               KnownNames, _own_key, encounter_links,
                                               entry_patient_id, known_names, name_words,
@@ -29,9 +35,10 @@ from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
+from osler.record import PatientIdentifier
 
-__all__ = ["KnownNames", "NO_PATIENT", "deidentify_bundle", "deidentify_resource", "name_words",
-           "patient_links", "patient_of"]
+__all__ = ["KnownNames", "NO_PATIENT", "PatientKeys", "deidentify_bundle", "deidentify_resource",
+           "name_words", "patient_links", "patient_of"]
 
 _RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]+")
 #: The base of de-identified fullUrls: no server's (the ``.invalid`` domain is reserved).
@@ -100,8 +107,11 @@ def _is_attachment(name: str, node: dict[str, Any]) -> bool:
 class _Walker:
     def __init__(self, key: DeidKey, patient: str | None, uuid_types: dict[str, str],
                  known: dict[str, str] | None = None, dropped: Counter | None = None,
-                 full_urls: dict[str, str] | None = None) -> None:
+                 full_urls: dict[str, str] | None = None,
+                 rule: PatientIdentifier | None = None) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        #: The identifier that keys patients (``patient_identifier``): it keeps its system.
+        self.rule = rule
         #: Bundle fullUrls of no standard form ('urn:uuid:1') -> what their entry became.
         self.full_urls = full_urls or {}
         self.shift = key.date_shift(patient)
@@ -317,7 +327,9 @@ class _Walker:
         """An Identifier (or a list of them, or a bare business id string) as a keyed
         pseudonym: the value never leaves, the same value always maps the same way. A DICOM
         UID (``urn:dicom:uid``, or an ImagingStudy's ``urn:oid:``) becomes the ``2.25.`` UID
-        DICOM de-id gives it with the same key, so the study is found in both."""
+        DICOM de-id gives it with the same key, so the study is found in both. Under
+        ``patient_identifier``, the identifier that keys patients keeps its system and becomes
+        the pseudonym DICOM de-id gives a PatientID of its value."""
         if isinstance(value, list):
             return [self.identifier(v, dicom) for v in value]
         text = value.get("value") if isinstance(value, dict) else None
@@ -325,6 +337,10 @@ class _Walker:
                 dicom and text.startswith("urn:oid:"))):
             oid = text.removeprefix("urn:oid:")
             return {"system": value.get("system"), "value": "urn:oid:" + self.key.uid(oid)}
+        if isinstance(value, dict) and self.rule is not None and self.rule.keys(value):
+            # the MRN: as DICOM de-id pseudonymises a PatientID, under its own system
+            return mrn_identifier(value, self.rule,
+                                  self.key.pseudonym(value["value"].strip(), "patient"))
         if isinstance(value, dict):
             return {"system": "urn:osler:pseudonym", "value": self.key.pseudonym(
                 f"{value.get('system')}|{value.get('value')}", "identifier")}
@@ -438,30 +454,60 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
                         uuid_types: dict[str, str] | None = None,
                         known: dict[str, str] | None = None,
                         dropped: Counter | None = None,
-                        links: dict[str, str] | None = None) -> dict[str, Any]:
-    """A de-identified copy of one resource; ``patient`` defaults to :func:`patient_of`
-    (with ``links``); a resource of no patient is shifted by its own offset and counted in
-    ``dropped`` under :data:`NO_PATIENT`; ``known``: name words its free text may mention
-    (:meth:`KnownNames.for_resource`); ``dropped``: a Counter that counts, by reason, what
-    was dropped from attachments."""
+                        links: dict[str, str] | None = None,
+                        patient_identifier: str | PatientIdentifier | None = None,
+                        identifiers: Mapping[str, list[Any]] | None = None) -> dict[str, Any]:
+    """A de-identified copy of one resource; ``patient`` (the key of its date shift and
+    surrogates) defaults to :func:`patient_of` (with ``links``), or under
+    ``patient_identifier`` to that patient's identifier value (:class:`PatientKeys`, with
+    ``identifiers``: Patient id -> its ``identifier`` list, as
+    :attr:`KnownNames.patient_identifiers`); a resource of no patient is shifted by its own
+    offset and counted in ``dropped`` under :data:`NO_PATIENT`; ``known``: name words its free
+    text may mention (:meth:`KnownNames.for_resource`); ``dropped``: a Counter that counts, by
+    reason, what was dropped from attachments.
+
+    Raises
+    ------
+    IngestError
+        Under ``patient_identifier``, its patient's key cannot be told (see
+        :mod:`~osler.privacy.deid.fhir_keys`); the message names the resource, never a value.
+    """
     dropped = Counter() if dropped is None else dropped
-    patient = patient if patient is not None else _patient_or_own(resource, links, dropped)
-    walker = _Walker(key, patient, uuid_types or {}, known or None, dropped)
+    keys = (PatientKeys(patient_identifier, identifiers) if patient_identifier is not None
+            else None)
+    if patient is None:
+        patient = _patient_or_own(resource, links, dropped, keys=keys)
+    walker = _Walker(key, patient, uuid_types or {}, known or None, dropped,
+                     rule=keys.rule if keys else None)
     return walker.walk(copy.deepcopy(resource))
 
 
 def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
-                    dropped: Counter, default: str | None = None) -> str:
-    """The patient of ``resource``, else ``default``, else its own key (counted)."""
-    patient = patient_of(resource, links) or default
-    if patient is None:
+                    dropped: Counter, default: str | None = None,
+                    keys: PatientKeys | None = None, full_url: str | None = None) -> str:
+    """The patient of ``resource`` (its key, under ``keys``), else ``default``, else its own
+    key (counted). Under ``keys``, IngestError when its patient's key cannot be told."""
+    try:
+        if keys is not None and resource.get("resourceType") == "Patient":
+            return keys.own(resource, full_url)
+        pid = patient_of(resource, links)
+        if pid is not None:
+            return pid if keys is None else keys.key(pid)
+    except ValueError as exc:
+        if keys is None:
+            raise
+        raise keys.refusal(resource, str(exc)) from None
+    if default is None:
         dropped[NO_PATIENT] += 1
         return _own_key(resource)
-    return patient
+    return default
 
 
 def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames | None = None,
-                      dropped: Counter | None = None) -> dict[str, Any]:
+                      dropped: Counter | None = None,
+                      patient_identifier: str | PatientIdentifier | None = None,
+                      on_refused: Callable[[IngestError], None] | None = None
+                      ) -> dict[str, Any]:
     """A de-identified copy of a Bundle (or a single resource).
 
     Each entry uses the date shift (and pseudonyms) of the patient it belongs to
@@ -484,13 +530,43 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         Counts, by reason (never content), the attachment data and urls that were dropped
         because they could not be checked for PHI (PDFs, images, invalid base64 ...), and the
         resources of no known patient.
+    patient_identifier : str or PatientIdentifier, optional
+        Key each patient's pseudonyms and date shift by the value of its identifier of this
+        ``Identifier.system`` URI or HL7 v2-0203 type code (``'MR'``), as DICOM de-id keys
+        them by ``PatientID`` and notes by their ``patient``, instead of by ``Patient.id``;
+        that identifier keeps its system, with the pseudonym a DICOM PatientID of its value
+        gets (:mod:`~osler.privacy.deid.fhir_keys`). Resource ids stay pseudonyms of their
+        own. A patient read from another file of the export comes from ``names``.
+    on_refused : callable, optional
+        Under ``patient_identifier``, receives an :class:`~osler.errors.IngestError` (naming
+        the resource, never a value) for each entry left out because its patient's key
+        cannot be told: a Patient without that identifier or with two values of it, and every
+        resource of such a patient or of a Patient not read. Without it, the first is raised.
+        A single resource so refused always raises.
+
+    Examples
+    --------
+    >>> from osler.privacy.keys import DeidKey
+    >>> key = DeidKey(b"k" * 32)
+    >>> mrn = {"system": "http://hospital.example.org/mrn", "value": "MRN-0001"}
+    >>> patient = {"resourceType": "Patient", "id": "f81d4fae", "identifier": [mrn]}
+    >>> out = deidentify_bundle(patient, key, patient_identifier=mrn["system"])
+    >>> out["identifier"][0]["value"] == key.pseudonym("MRN-0001", "patient")  # = PatientID's
+    True
+    >>> out["id"] == key.pseudonym("f81d4fae", "patient")   # the resource id: its own
+    True
     """
     dropped = Counter() if dropped is None else dropped
     if bundle.get("resourceType") != "Bundle":
         links = names.patient_links if names is not None else None
         known = {**(names.for_resource(bundle) if names is not None else {}),
                  **name_words(bundle)}
-        return deidentify_resource(bundle, key, dropped=dropped, links=links, known=known)
+        return deidentify_resource(
+            bundle, key, dropped=dropped, links=links, known=known,
+            patient_identifier=patient_identifier,
+            identifiers=names.patient_identifiers if names is not None else None)
+    keys = (PatientKeys(patient_identifier, names.patient_identifiers if names else None)
+            if patient_identifier is not None else None)
     entries = bundle.get("entry") or []
     uuid_types: dict[str, str] = {}
     full_urls: dict[str, str] = {}
@@ -510,12 +586,14 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             pid = entry_patient_id(res, url if isinstance(url, str) else None)
             if pid and pid not in patients:
                 patients.append(pid)
+            if keys is not None:
+                keys.add(res, url if isinstance(url, str) else None)
     for e in entries:   # then each Encounter's patient, for what names only its encounter
         res = e.get("resource") if isinstance(e, dict) else None
         if isinstance(res, dict) and res.get("resourceType") == "Encounter":
             url = e.get("fullUrl")
             links.update(encounter_links(res, links, url if isinstance(url, str) else None))
-    only = patients[0] if len(patients) == 1 else None
+    only = _only_patient(patients, keys)
     known = known_names(entries)
     if names is not None:
         for pid in patients:
@@ -525,7 +603,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         # the export's names for this entry too (--names-from), Patient in the Bundle or not
         extra = names.for_resource(res) if names is not None and isinstance(res, dict) else {}
         return _Walker(key, patient, uuid_types, {**extra, **known} if extra else known,
-                       dropped, full_urls)
+                       dropped, full_urls, rule=keys.rule if keys else None)
 
     # the Bundle's own elements (identifier, timestamp, link ...) as any element's
     own = {k: v for k, v in bundle.items() if k not in ("entry", "id", "resourceType")}
@@ -538,9 +616,36 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     for e in entries:
         res = e.get("resource") if isinstance(e, dict) else None
         url = e.get("fullUrl") if isinstance(e, dict) else None
-        own_id = (entry_patient_id(res, url if isinstance(url, str) else None)
-                  if isinstance(res, dict) and res.get("resourceType") == "Patient" else None)
-        patient = (own_id or _patient_or_own(res, links, dropped, only) if isinstance(res, dict)
-                   else only or _own_key(bundle))
+        try:
+            patient = _entry_patient(res, url, bundle, links, dropped, only, keys)
+        except IngestError as exc:
+            if on_refused is None:
+                raise
+            on_refused(exc)
+            continue
         out["entry"].append(walker(patient, res).walk(copy.deepcopy(e)))
     return out
+
+
+def _only_patient(patients: list[str], keys: PatientKeys | None) -> str | None:
+    """The key of a Bundle's only Patient, which its entries of no patient take; None when
+    it has none or several, or (under ``keys``) when that one's key cannot be told."""
+    if len(patients) != 1:
+        return None
+    try:
+        return patients[0] if keys is None else keys.key(patients[0])
+    except ValueError:
+        return None   # it is refused; an entry that does not name it is not
+
+
+def _entry_patient(res: Any, url: Any, bundle: dict[str, Any], links: dict[str, str],
+                   dropped: Counter, only: str | None, keys: PatientKeys | None) -> str:
+    """The key of the patient a Bundle entry belongs to (see :func:`deidentify_bundle`)."""
+    url = url if isinstance(url, str) else None
+    if not isinstance(res, dict):
+        return only or _own_key(bundle)
+    if res.get("resourceType") == "Patient" and keys is None:
+        own_id = entry_patient_id(res, url)
+        if own_id:
+            return own_id
+    return _patient_or_own(res, links, dropped, only, keys=keys, full_url=url)

@@ -222,6 +222,9 @@ class KnownNames:
         self._of_reference: dict[str, dict[str, str]] = {}
         #: Patients' uuids and identifiers -> their ids (:func:`patient_links`).
         self.patient_links: dict[str, str] = {}
+        #: Patients' ids -> their ``identifier`` lists, whose MRN keys the patient's
+        #: de-identification under ``patient_identifier`` (:mod:`.fhir_keys`).
+        self.patient_identifiers: dict[str, list[Any]] = {}
 
     def add(self, resource: dict[str, Any], full_url: str | None = None) -> None:
         """Take the names of ``resource`` (a person) under every form a reference to it may
@@ -229,6 +232,9 @@ class KnownNames:
         a Patient's identifiers also link resources that reference it by identifier."""
         if resource.get("resourceType") == "Patient":
             self.patient_links.update(patient_links(resource, full_url))
+            pid, idents = entry_patient_id(resource, full_url), resource.get("identifier")
+            if pid is not None:
+                self.patient_identifiers[pid] = idents if isinstance(idents, list) else []
         elif resource.get("resourceType") == "Encounter":
             self.patient_links.update(encounter_links(resource, self.patient_links, full_url))
         words = name_words(resource)
