@@ -238,6 +238,25 @@ def test_unlabelled_and_repeated_stays_and_named_header_problems(trained, tmp_pa
     assert cohort.n_stays == 1 and "unknown column(s) ['Foo']" in cohort.skipped[0][1]
 
 
+
+def test_predict_exits_3_and_names_a_skipped_stay_on_stderr(trained, tmp_path, capsys):
+    """The PhysioNet scorer expects one file per input stay: a caller can tell one is missing
+    from the exit status alone (0 all, 3 some, 2 none), and stderr says which and why."""
+    from cli_run import run_osler
+
+    d = write_stays(tmp_path / "s", n_stays=3, seed=12)
+    rows = sorted(d.glob("*.psv"))[0].read_text().splitlines()
+    (d / "backwards.psv").write_text("\n".join([rows[0], rows[2], rows[1]]) + "\n")
+    out = tmp_path / "out"
+    code, err = run_osler(["predict", "sepsis", "--model", str(trained[2]), "--data", str(d),
+                           "--out", str(out)], capsys)
+    assert code == 3 and len(list(out.iterdir())) == 3 and not (out / "backwards.psv").exists()
+    assert err.startswith("osler: 1 of 4 stays skipped, without a prediction: file ")
+    assert "backwards.psv" in err and "ICULOS must increase" in err
+    (d / "backwards.psv").unlink()
+    assert run_osler(["predict", "sepsis", "--model", str(trained[2]), "--data", str(d),
+                      "--out", str(out)], capsys) == (0, "")
+
 def test_a_final_model_trains_on_every_stay(trained, tmp_path):
     root, stays, _, _ = trained
     summary = TASK.train([stays], model_dir=tmp_path / "final", held_out=0.0, n_jobs=1)

@@ -21,7 +21,8 @@ from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, load_model
 from osler.pipelines._provenance import THRESHOLD_RULE, card_provenance, training_record
-from osler.pipelines._shared import check_held_out, output_file, save_bundle, skipped_note
+from osler.pipelines._shared import (PredictionSummary, check_held_out, output_file, save_bundle,
+                                     skipped_note)
 from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
 __all__ = ["TabularData", "TabularTask", "seen_in_training"]
@@ -89,6 +90,8 @@ class TabularTask:
     linear_exclude: tuple[str, ...] = ()
     #: feature (or variable before ``__``) -> (words, UCUM unit), for explanations
     feature_labels: Callable[[], Mapping[str, tuple[str, str | None]]] = dict
+    #: what one input is, in the words of skip counts ("3 of 50 rows skipped")
+    inputs: str = "rows"
 
     def load(self, data: list[Path], outcomes: Path | None, vocabulary: dict | None = None,
              sources: bool = False, trains_on: Callable | None = None) -> TabularData:
@@ -187,8 +190,10 @@ class TabularTask:
         if explain is not None:
             self._write_explanations(bundle, d, Path(explain), top_k)
             also = f" and their evidence to {explain}"
-        return (f"{self.name}: wrote {len(p)} predictions to {out}{also}; "
-                f"{skipped_note(d.skipped)}")
+        return PredictionSummary(f"{self.name}: wrote {len(p)} predictions to {out}{also}; "
+                                 f"{skipped_note(d.skipped)}", scored=len(p),
+                                 skipped=[reason for _file, reason in d.skipped],
+                                 inputs=self.inputs)
 
     def explain(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                 top_k: int = 5) -> list[PredictionExplanation]:

@@ -363,7 +363,7 @@ TASK = TabularTask(
                   "min_child_samples": 30, "subsample": 0.8, "colsample_bytree": 0.3,
                   "reg_lambda": 2.0, "calibration": "sigmoid", "validation_fraction": 0.2,
                   "early_stopping_rounds": 150, "n_jobs": 1},
-    n_seeds=5, logistic_weight=0.2, linear="quantile-logistic", linear_C=0.2,
+    inputs="stays", n_seeds=5, logistic_weight=0.2, linear="quantile-logistic", linear_C=0.2,
     linear_exclude=EXTREME_STATS,
     about="Five LightGBM models (each early-stopped and calibrated on a different fifth of the "
           "training stays) averaged, blended on the log-odds scale (weight 0.2) with a "

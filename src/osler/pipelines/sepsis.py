@@ -20,8 +20,8 @@ from osler.evaluate import patient_split
 from osler.pipelines._sepsis_data import SepsisCohort, load_cohort
 from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis, threshold_rule
 from osler.pipelines._sepsis_report import sepsis_card, sepsis_provenance, sepsis_training_record
-from osler.pipelines._shared import (check_held_out, load_bundle, output_file, save_bundle,
-                                     skipped_note)
+from osler.pipelines._shared import (PredictionSummary, check_held_out, load_bundle,
+                                     output_file, save_bundle, skipped_note)
 
 __all__ = ["TASK", "SepsisTask"]
 
@@ -94,8 +94,10 @@ class SepsisTask:
         if explain is not None:
             note += f"; evidence of {_write_evidence(model_dir, data, Path(explain), top_k)} "
             note += f"stay-hours to {explain}"
-        return (f"sepsis: wrote {written} prediction files to {out}{note}; "
-                f"{skipped_note(cohort.skipped)}")
+        return PredictionSummary(f"sepsis: wrote {written} prediction files to {out}{note}; "
+                                 f"{skipped_note(cohort.skipped)}", scored=written,
+                                 skipped=[reason for _file, reason in cohort.skipped],
+                                 inputs="stays")
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
