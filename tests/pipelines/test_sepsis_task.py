@@ -257,6 +257,26 @@ def test_predict_exits_3_and_names_a_skipped_stay_on_stderr(trained, tmp_path, c
     assert run_osler(["predict", "sepsis", "--model", str(trained[2]), "--data", str(d),
                       "--out", str(out)], capsys) == (0, "")
 
+
+def test_a_stay_with_an_invalid_label_is_scored_but_not_trained_or_evaluated_on(trained,
+                                                                               tmp_path):
+    from osler.pipelines._sepsis_data import load_cohort
+    from osler.pipelines._sepsis_stream import SepsisMonitor
+
+    d = write_stays(tmp_path / "s", n_stays=3, seed=13)
+    stay = sorted(d.glob("*.psv"))[0]
+    rows = stay.read_text().splitlines()
+    rows[2] = rows[2].rsplit("|", 1)[0] + "|2"        # SepsisLabel=2 on line 3
+    stay.write_text("\n".join(rows) + "\n")
+    summary = TASK.predict(trained[2], d, tmp_path / "out")
+    assert "wrote 3 prediction files" in summary and summary.skipped == ()
+    assert len((tmp_path / "out" / stay.name).read_text().splitlines()) == len(rows)
+    assert len(list(SepsisMonitor(trained[2]).replay(stay))) == len(rows) - 1
+    cohort = load_cohort([d], n_jobs=1)
+    assert cohort.n_stays == 2
+    assert f"file {stay.name}, record {stay.stem}, line 3: SepsisLabel must be 0, 1 or NaN" \
+        in cohort.skipped[0][1]
+
 def test_a_final_model_trains_on_every_stay(trained, tmp_path):
     root, stays, _, _ = trained
     summary = TASK.train([stays], model_dir=tmp_path / "final", held_out=0.0, n_jobs=1)

@@ -83,20 +83,22 @@ def _mapping(patient_map: Path | dict[str, str] | None) -> dict[str, str]:
 
 
 def read_physionet2019(source: Path, *, on_error: OnError = None,
-                       patient_map: Path | dict[str, str] | None = None
-                       ) -> Iterator[PatientRecord]:
+                       patient_map: Path | dict[str, str] | None = None,
+                       labels: bool = True) -> Iterator[PatientRecord]:
     """One :class:`PatientRecord` per ``.psv`` stay in a file, directory or zip.
 
     The stay id (file name) is the patient id unless ``patient_map`` (a ``stay_id,patient_id``
     CSV or dict) links the stay to a patient, whose timeline it then joins as an ICU encounter.
     A stay with a wrong header, a non-numeric cell or hours that do not increase is rejected
-    whole (named by file and line): Osler never stores half a stay.
+    whole (named by file and line): Osler never stores half a stay. ``labels=False`` leaves
+    the SepsisLabel column unread (every hour's label unknown), for prediction, which needs
+    no label: a label that is not 0, 1 or NaN then costs no stay.
     """
     mapping = _mapping(patient_map)
     for member in iter_members(Path(source), lambda n: n.endswith((".psv", ".psv.gz")),
                                on_error):
         try:
-            record = _read_psv(member)
+            record = _read_psv(member, labels)
         except IngestError as err:
             _report(err, on_error)
             continue
@@ -174,7 +176,7 @@ def _header_problem(header: list[str]) -> str:
             "in the challenge's order: " + "; ".join(parts))
 
 
-def _read_psv(member: Member) -> PatientRecord:
+def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
     lines = _text(member).splitlines()   # a BOM is not a column
     stay = psv_stay_id(member.name)
     header = [c.strip() for c in lines[0].strip().split("|")] if lines else []
@@ -202,7 +204,8 @@ def _read_psv(member: Member) -> PatientRecord:
         if len(cells) != len(columns):
             raise IngestError(f"row has {len(cells)} cells; expected {len(columns)}",
                               file=member.name, record=stay, line=lineno)
-        row = {c: _parse_float(v, member, lineno, c) for c, v in zip(columns, cells)}
+        row = {c: _parse_float(v, member, lineno, c) for c, v in zip(columns, cells)
+               if read_labels or c != "SepsisLabel"}
         row.setdefault("SepsisLabel", _NAN)
         if row["SepsisLabel"] not in (0.0, 1.0) and not math.isnan(row["SepsisLabel"]):
             raise IngestError("SepsisLabel must be 0, 1 or NaN", file=member.name, record=stay,

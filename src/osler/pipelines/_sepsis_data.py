@@ -110,12 +110,14 @@ def _psv_under(folder: Path, workdir: Path) -> list[Path]:
 
 
 def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
-                unmeasured: bool = False) -> SepsisCohort:
+                unmeasured: bool = False, labels: bool = True) -> SepsisCohort:
     """Read, check and featurise every stay under ``paths``; skipped stays are reported.
 
     ``unmeasured`` keeps stays whose hours hold no measured value (their features are the time
     in the ICU and missingness alone), for prediction files that need a row per input hour;
     they are listed in ``SepsisCohort.unmeasured``. Training and evaluation skip them.
+    ``labels=False`` does not read SepsisLabel (prediction needs none), so a stay with an
+    invalid label is still scored; training and evaluation skip it, naming file and line.
     """
     with tempfile.TemporaryDirectory(prefix="osler-sepsis-") as tmp:
         files = stay_files(paths, Path(tmp))
@@ -126,9 +128,10 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
         if n_jobs > 1 and len(files) >= _PARALLEL_FROM:
             chunks = [files[i::n_jobs] for i in range(n_jobs)]
             with ProcessPoolExecutor(n_jobs) as pool:
-                parts = list(pool.map(_featurize_files, chunks, [unmeasured] * n_jobs))
+                parts = list(pool.map(_featurize_files, chunks, [unmeasured] * n_jobs,
+                                      [labels] * n_jobs))
         else:
-            parts = [_featurize_files(files, unmeasured)]
+            parts = [_featurize_files(files, unmeasured, labels)]
     meta = pd.concat([p[1] for p in parts], ignore_index=True)
     order = np.lexsort((meta["row"].to_numpy(), meta["stay"].to_numpy()))
     # Each part's rows go straight to their sorted place: no unsorted copy of the whole matrix.
@@ -171,14 +174,14 @@ def unique_stays(files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     return kept, skipped
 
 
-def _featurize_files(files: list[Path], unmeasured: bool = False
+def _featurize_files(files: list[Path], unmeasured: bool = False, labels: bool = True
                      ) -> tuple[np.ndarray, pd.DataFrame, list, list]:
     from osler.ingest.physionet import read_physionet2019
 
     blocks, metas, skipped, kept_unmeasured = [], [], [], []
     for path in files:
         errors: list[IngestError] = []
-        for record in read_physionet2019(path, on_error=errors.append):
+        for record in read_physionet2019(path, on_error=errors.append, labels=labels):
             try:
                 # one row per input hour: the reader keeps a label row (NaN if unknown) for
                 # every hour, so prediction files always line up with their input

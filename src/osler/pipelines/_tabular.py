@@ -94,13 +94,15 @@ class TabularTask:
     inputs: str = "rows"
 
     def load(self, data: list[Path], outcomes: Path | None, vocabulary: dict | None = None,
-             sources: bool = False, trains_on: Callable | None = None) -> TabularData:
+             sources: bool = False, trains_on: Callable | None = None,
+             labels: bool = True) -> TabularData:
         """``sources``: also keep where each row (or each summary of a stay) came from, for
         explanations; off for training and evaluation, which do not need it. ``trains_on``
         (patient ids -> mask): the rows whose patients are trained on, the only rows a loader
-        may choose category levels from."""
+        may choose category levels from. ``labels=False`` (prediction) leaves the label
+        unread, so that a row is never skipped for its label alone."""
         d = self.loader(data, outcomes, vocabulary=vocabulary, sources=sources,
-                        trains_on=trains_on)
+                        trains_on=trains_on, labels=labels)
         if not len(d.ids):   # loaders name the file and reason; this is the last line of defence
             raise DataError(f"task {self.name}: no usable row in {[str(p) for p in data]} "
                             f"({skipped_note(d.skipped)})")
@@ -179,7 +181,8 @@ class TabularTask:
             output_file(data, explain)
             if Path(explain).resolve() == out.resolve():
                 raise DataError(f"--explain {explain} is the --out file; give it its own name")
-        bundle, d = self._bundle_and_data(model_dir, [data], None, sources=explain is not None)
+        bundle, d = self._bundle_and_data(model_dir, [data], None, sources=explain is not None,
+                                          labels=False)
         p = bundle.estimator.predict_proba(d.X)[:, 1]
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as fh:
@@ -236,10 +239,10 @@ class TabularTask:
                 f"card {written}")
 
     def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None,
-                         sources: bool = False):
+                         sources: bool = False, labels: bool = True):
         bundle = load_model(model_dir, self.name)
         d = self.load(data, outcomes, vocabulary=bundle.extra.get("vocabulary"),
-                      sources=sources)
+                      sources=sources, labels=labels)
         check_features(model_dir, self.name, bundle.feature_names, d.names)
         return bundle, d
 

@@ -66,10 +66,11 @@ def feature_names_2012() -> list[str]:
 
 def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
                        vocabulary: dict | None = None, sources: bool = False,
-                       trains_on: object = None) -> TabularData:
+                       trains_on: object = None, labels: bool = True) -> TabularData:
     """Features at 48 h of every stay under ``data``; labels and scores from ``outcomes``;
     with ``sources``, where each summary came from (:func:`_sources`), for explanations.
-    No feature is chosen from the data, so ``vocabulary`` and ``trains_on`` are ignored."""
+    No feature is chosen from the data, so ``vocabulary`` and ``trains_on`` are ignored, and
+    the labels are in ``outcomes`` only, so ``labels`` is too."""
     from osler.ingest.physionet import read_physionet2012, read_outcomes_2012
 
     errors: list[IngestError] = []

@@ -103,13 +103,15 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
 
 def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                      vocabulary: dict | None = None, sources: bool = False,
-                     trains_on: Callable[[np.ndarray], np.ndarray] | None = None) -> TabularData:
+                     trains_on: Callable[[np.ndarray], np.ndarray] | None = None,
+                     labels: bool = True) -> TabularData:
     """Encounters of the diabetes-130 table(s) as features at discharge.
 
     ``vocabulary`` fixes the category levels (those of the training data, saved with the
     model); without it the levels are the commonest among the rows of the patients for which
     ``trains_on(patient ids)`` is True (every row without it), so that held-out patients
-    never shape the model.
+    never shape the model. ``labels=False`` (prediction) leaves ``readmitted`` unread, so
+    that no row is skipped for its label.
     """
     if outcomes is not None:
         raise DataError("task readmission keeps its label in 'readmitted'; --outcomes is not "
@@ -119,8 +121,8 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
     missing = _REQUIRED - set(df.columns)
     if missing:
         raise DataError(f"file {data[0]}: missing columns {sorted(missing)}")
-    if "readmitted" not in df:
-        df["readmitted"] = np.nan  # predicting only
+    if "readmitted" not in df or not labels:
+        df["readmitted"] = np.nan  # predicting: the label plays no part
     reason = _unusable(df)
     bad = reason != ""
     skipped = [(f, f"file {f} line {line}: {why}; row skipped")

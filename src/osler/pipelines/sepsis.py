@@ -79,7 +79,7 @@ class SepsisTask:
                 raise DataError(f"--explain {explain} is inside the --out folder, which holds "
                                 "one prediction file per stay only; put it elsewhere")
         # every stay with hours gets its file, as the official scorer reads one per stay
-        cohort = load_cohort([data], unmeasured=True)
+        cohort = load_cohort([data], unmeasured=True, labels=False)
         p = bundle.estimator.predict_proba(cohort.X)[:, 1]
         written = _write_predictions(cohort, p, bundle.threshold, out)
         stale = _remove_stale(out, cohort)
