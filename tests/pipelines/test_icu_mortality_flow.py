@@ -119,3 +119,18 @@ def test_inputs_without_a_usable_stay_are_refused_by_name(tmp_path):
     with pytest.raises(DataError, match=r"header'\]; first problem: file \S*140001.txt, record "
                                         "140001, line 2: stay has no measurement"):
         TASK.load([tmp_path / "header"], None)
+
+
+def test_a_stay_whose_times_go_back_is_skipped_and_counted_by_every_command(tmp_path):
+    from osler.pipelines.icu_mortality import load_icu_mortality
+
+    stays, outcomes = _write_stays(tmp_path, n=6)
+    first = sorted(stays.glob("*.txt"))[0]
+    lines = first.read_text().splitlines()
+    lines[6], lines[9] = lines[9], lines[6]             # 04:10 HR on line 7, then 00:10
+    first.write_text("\n".join(lines) + "\n")
+    for labelled in (None, outcomes):
+        d = load_icu_mortality([stays], labelled)
+        assert len(d.ids) == 5 and first.stem not in d.ids
+        assert any(f"record {first.stem}, line 8: Time must not decrease" in r
+                   for _, r in d.skipped)

@@ -306,7 +306,10 @@ def read_physionet2012(source: Path, *, outcomes: Path | None = None,
 def _offset_2012(text: str, member: Member, lineno: int, record_id: str) -> timedelta:
     try:
         hh, mm = text.split(":")
-        return timedelta(hours=int(hh), minutes=int(mm))
+        hours, minutes = int(hh), int(mm)
+        if hours < 0 or not 0 <= minutes < 60:
+            raise ValueError
+        return timedelta(hours=hours, minutes=minutes)
     except ValueError:
         # never the cell itself: a misplaced cell may hold a name or a date of birth
         raise IngestError("Time must be HH:MM (hours and minutes since ICU admission); got a "
@@ -332,6 +335,7 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
         raise IngestError("header must be 'Time,Parameter,Value'", file=member.name, line=1)
     codings = _codings("2012")
     record_id, sex, icu_type, obs, measured = member.stem, None, None, [], False
+    latest, latest_line = timedelta(0), 1
     for lineno, row in enumerate(rows[1:], start=2):
         if not row or not "".join(row).strip():
             continue   # a blank line (often the last) holds no measurement
@@ -339,6 +343,12 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
             raise IngestError(f"row must have 3 cells; got {len(row)}", file=member.name, line=lineno)
         time_text, param, value_text = row
         offset = _offset_2012(time_text, member, lineno, record_id)
+        if offset < latest:   # the challenge's files never go back (set-a: none of 3996 does)
+            raise IngestError(f"Time must not decrease within a stay (rows are in time order); "
+                              f"this row's is before that of line {latest_line}",
+                              file=member.name, record=record_id, line=lineno)
+        if offset > latest:
+            latest, latest_line = offset, lineno
         try:
             value = float(value_text)
         except ValueError:
