@@ -134,3 +134,17 @@ def test_a_stay_whose_times_go_back_is_skipped_and_counted_by_every_command(tmp_
         assert len(d.ids) == 5 and first.stem not in d.ids
         assert any(f"record {first.stem}, line 8: Time must not decrease" in r
                    for _, r in d.skipped)
+
+
+def test_training_or_evaluating_without_outcomes_asks_for_them(tmp_path):
+    """The 2012 labels live in a separate file: without --outcomes no stay has one, and the
+    error says so rather than counting 'labelled rows' that are not."""
+    from osler.errors import DataError
+    from osler.pipelines.icu_mortality import TASK
+
+    stays, _ = _write_stays(tmp_path, n=30)
+    with pytest.raises(DataError, match=r"task icu-mortality: none of the 30 stays read has an "
+                                        r"outcome; training takes them from a separate outcomes "
+                                        r"file .*which --outcomes is required to give"):
+        TASK.train([stays], outcomes=None, model_dir=tmp_path / "m")
+    assert not (tmp_path / "m").exists()

@@ -95,7 +95,8 @@ def test_predict_needs_no_outcome(tmp_path):
     assert [r[0] for r in rows[1:]] == [str(e) for e in frame["encounter_id"][[0, 1, 3, 5]]]
     assert "2 skipped" in summary and "line 4: no encounter_id" in summary
     assert "seven" not in summary
-    with pytest.raises(DataError, match="evaluation needs outcomes"):
+    with pytest.raises(DataError, match=r"none of the 4 rows read has an outcome; evaluation "
+                                        r"takes them from the 'readmitted' column"):
         READMISSION.evaluate(readm_model, [unlabelled], report=tmp_path / "x.html")
 
 

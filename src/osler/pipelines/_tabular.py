@@ -92,6 +92,8 @@ class TabularTask:
     feature_labels: Callable[[], Mapping[str, tuple[str, str | None]]] = dict
     #: what one input is, in the words of skip counts ("3 of 50 rows skipped")
     inputs: str = "rows"
+    #: where the outcome comes from, for the error when none has one
+    label_source: str = "the data"
 
     def load(self, data: list[Path], outcomes: Path | None, vocabulary: dict | None = None,
              sources: bool = False, trains_on: Callable | None = None,
@@ -108,6 +110,12 @@ class TabularTask:
                             f"({skipped_note(d.skipped)})")
         check_no_leakage(self.name, [str(i) for i in d.ids], d.prediction_times, d.source_times)
         return d
+
+    def _need_labels(self, d: TabularData, doing: str) -> None:
+        """Training and evaluating need an outcome for every input; predicting needs none."""
+        if d.y is None:
+            raise DataError(f"task {self.name}: none of the {len(d.ids)} {self.inputs} read has "
+                            f"an outcome; {doing} takes them from {self.label_source}")
 
     def _need_both_classes(self, d: TabularData, data: list[Path], doing: str) -> None:
         """Training and evaluating need both outcomes; predicting needs none."""
@@ -155,11 +163,13 @@ class TabularTask:
               seed: int = 0, held_out: float | None = None) -> str:
         fraction = check_held_out(held_out, self.held_out)
         d = self.load(data, outcomes, trains_on=lambda ids: self.develop_mask(ids, fraction))
+        self._need_labels(d, "training")
         self._need_both_classes(d, data, "training")
         dev = d.take(self.develop_mask(d.patients, fraction))
-        if dev.y is None or len(dev.ids) < 20:
-            raise DataError(f"task {self.name} needs at least 20 labelled development rows; got "
-                            f"{len(dev.ids)}")
+        if len(dev.ids) < 20:
+            raise DataError(f"task {self.name} needs at least 20 labelled development "
+                            f"{self.inputs}; got {len(dev.ids)} ({len(d.ids) - len(dev.ids)} "
+                            "held out)")
         model, logistic = self.fit(dev, seed)
         save_bundle(self.name, model, dev, model_dir, feature_names=dev.names,
                     extra={"train_patients": sorted(map(str, set(dev.patients))),
@@ -215,6 +225,7 @@ class TabularTask:
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
         bundle, d = self._bundle_and_data(model_dir, data, outcomes)
+        self._need_labels(d, "evaluation")
         by_patient, by_content = seen_in_training(bundle, d)
         test = d.take(~(by_patient | by_content))
         left_out = (f"{by_patient.sum()} rows of patients used in training and "
@@ -223,8 +234,6 @@ class TabularTask:
             raise DataError(f"task {self.name}: every row of {[str(p) for p in data]} was used "
                             f"to train this model ({left_out}); evaluate on patients it has "
                             "not seen")
-        if test.y is None:
-            raise DataError(f"task {self.name}: evaluation needs outcomes")
         self._need_both_classes(test, data, "evaluation")
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
         result.notes.append(f"{left_out} (the same attributes, under any file name or id) "

@@ -159,6 +159,7 @@ def _features(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
 TASK = TabularTask(
     name="heart-disease", title="Coronary artery disease (UCI heart disease, cross-site)",
     id_column="row", loader=load_heart_disease, held_out=0.0, feature_labels=lambda: LABELS,
+    label_source="the 14th value of each row ('num', 0-4)",
     model_params={"n_estimators": 300, "learning_rate": 0.03, "num_leaves": 7,
                   "min_child_samples": 10, "colsample_bytree": 0.7, "reg_lambda": 1.0,
                   "calibration": "sigmoid", "validation_fraction": 0.2,

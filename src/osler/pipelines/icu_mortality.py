@@ -366,6 +366,8 @@ TASK = TabularTask(
                   "early_stopping_rounds": 150, "n_jobs": 1},
     inputs="stays", n_seeds=5, logistic_weight=0.2, linear="quantile-logistic", linear_C=0.2,
     linear_exclude=EXTREME_STATS,
+    label_source="a separate outcomes file (RecordID, In-hospital_death; Outcomes-a.txt in "
+                 "the challenge), which --outcomes is required to give",
     about="Five LightGBM models (each early-stopped and calibrated on a different fifth of the "
           "training stays) averaged, blended on the log-odds scale (weight 0.2) with a "
           "logistic regression on rank-based normal scores of the features, on 48-hour "

@@ -224,6 +224,7 @@ def _chapter(codes: pd.Series) -> pd.Series:
 TASK = TabularTask(
     name="readmission", title="30-day readmission (Diabetes 130-US hospitals)",
     id_column="encounter_id", loader=load_readmission, held_out=0.2, feature_labels=lambda: LABELS,
+    label_source="the 'readmitted' column ('<30', '>30' or 'NO')",
     model_params={"n_estimators": 800, "learning_rate": 0.03, "num_leaves": 31,
                   "min_child_samples": 100, "subsample": 0.8, "colsample_bytree": 0.5,
                   "reg_lambda": 5.0, "calibration": "isotonic", "validation_fraction": 0.15,
