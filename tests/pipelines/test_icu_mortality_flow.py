@@ -101,7 +101,9 @@ def test_two_stay_files_with_one_record_id_give_one_row_and_a_named_skip(tmp_pat
     (stays / "zz-copy.txt").write_text(first.read_text() + "\n\n")   # and blank lines
     d = load_icu_mortality([stays], outcomes)
     assert len(d.ids) == 6 and len(set(d.ids)) == 6
-    assert any(f"RecordID {first.stem}: another stay file" in r for _, r in d.skipped)
+    # both files named, as the input shows them
+    assert (str(stays), f"file set-x/zz-copy.txt, RecordID {first.stem}: set-x/{first.name} "
+                        "has the same RecordID; only that first file is used") in d.skipped
 
 
 def test_inputs_without_a_usable_stay_are_refused_by_name(tmp_path):

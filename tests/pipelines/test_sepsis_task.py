@@ -277,6 +277,22 @@ def test_a_stay_with_an_invalid_label_is_scored_but_not_trained_or_evaluated_on(
     assert f"file {stay.name}, record {stay.stem}, line 3: SepsisLabel must be 0, 1 or NaN" \
         in cohort.skipped[0][1]
 
+
+def test_two_stays_of_one_name_in_a_zip_are_named_by_both_paths(tmp_path):
+    import zipfile
+
+    from osler.pipelines._sepsis_data import load_cohort
+
+    d = write_stays(tmp_path / "s", n_stays=2, seed=14)
+    one, two = sorted(d.glob("*.psv"))
+    with zipfile.ZipFile(tmp_path / "set.zip", "w") as zf:
+        zf.write(one, "A/p1.psv")
+        zf.write(two, "B/p1.psv")
+    cohort = load_cohort([tmp_path / "set.zip"], n_jobs=1)
+    assert cohort.n_stays == 1 and cohort.skipped == [(
+        "p1.psv", "file set.zip!B/p1.psv, stay p1: set.zip!A/p1.psv has the same stay id; only "
+                  "that first file is used (output files are named by stay id)")]
+
 def test_a_final_model_trains_on_every_stay(trained, tmp_path):
     root, stays, _, _ = trained
     summary = TASK.train([stays], model_dir=tmp_path / "final", held_out=0.0, n_jobs=1)

@@ -21,7 +21,7 @@ import pandas as pd
 from osler.errors import DataError, IngestError, OslerError
 from osler.features import check_no_leakage, feature_names, featurize, stay_frame
 
-__all__ = ["SepsisCohort", "load_cohort", "stay_files", "unique_stays"]
+__all__ = ["SepsisCohort", "load_cohort", "named_stay_files", "stay_files", "unique_stays"]
 
 _PARALLEL_FROM = 400  # below this many stays, a second process costs more than it saves
 
@@ -68,29 +68,36 @@ class SepsisCohort:
 def stay_files(paths: Iterable[Path], workdir: Path) -> list[Path]:
     """Every ``.psv`` (or ``.psv.gz``) under ``paths`` (files, directories or zips, zips
     inside either), zips unpacked in ``workdir``."""
-    files: list[Path] = []
+    return [path for path, _name in named_stay_files(paths, workdir)]
+
+
+def named_stay_files(paths: Iterable[Path], workdir: Path) -> list[tuple[Path, str]]:
+    """:func:`stay_files` with the name each file has in the input, as the ingest layer
+    names members: ``stays/A/p1.psv`` in a folder, ``set.zip!A/p1.psv`` in a zip (never where
+    a zip was unpacked), so that two stays of one name in two folders are told apart."""
+    files: list[tuple[Path, str]] = []
     for k, p in enumerate(map(Path, paths)):
         if p.is_file() and p.suffix.lower() == ".zip":
-            files += _unzipped(p, workdir / f"{k}-{p.stem}")
+            files += _unzipped(p, workdir / f"{k}-{p.stem}", p.name)
         elif p.is_dir():
-            files += _psv_under(p, workdir / f"{k}-{p.name}")
+            files += _psv_under(p, workdir / f"{k}-{p.name}", f"{p.name}/")
         elif p.is_file():
-            files.append(p)
+            files.append((p, p.name))
         else:
             raise DataError(f"no such file or directory: {p}")
     return files
 
 
-def _unzipped(archive: Path, target: Path) -> list[Path]:
-    """The stays of a zip, unpacked once into ``target`` so that they can be split into
-    per-process file lists (the reader itself reads zips directly); one folder per archive,
-    so that two set.zip never mix."""
+def _unzipped(archive: Path, target: Path, name: str) -> list[tuple[Path, str]]:
+    """The stays of a zip (``name`` as the input shows it), unpacked once into ``target`` so
+    that they can be split into per-process file lists (the reader itself reads zips
+    directly); one folder per archive, so that two set.zip never mix."""
     try:
         with zipfile.ZipFile(archive) as zf:
             zf.extractall(target)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise DataError(f"{archive.name}: not a valid zip archive ({exc})") from None
-    return _psv_under(target, target.with_name(target.name + "-inner"))
+    return _psv_under(target, target.with_name(target.name + "-inner"), f"{name}!")
 
 
 def _is_stay(path: Path) -> bool:
@@ -98,14 +105,16 @@ def _is_stay(path: Path) -> bool:
     return name.endswith((".psv", ".psv.gz")) and not name.startswith(".")
 
 
-def _psv_under(folder: Path, workdir: Path) -> list[Path]:
+def _psv_under(folder: Path, workdir: Path, prefix: str) -> list[tuple[Path, str]]:
     """Every stay file under ``folder`` (any case of the suffix, gzipped or not, hidden files
-    aside), and those of the zips it holds (unpacked under ``workdir``)."""
+    aside), and those of the zips it holds (unpacked under ``workdir``), each with its name
+    in the input: ``prefix`` and its path inside ``folder``."""
     found = sorted(q for q in folder.rglob("*") if q.is_file())
-    files = [q for q in found if _is_stay(q)]
+    files = [(q, prefix + q.relative_to(folder).as_posix()) for q in found if _is_stay(q)]
     for n, inner in enumerate(q for q in found if q.suffix.lower() == ".zip"
                               and not q.name.startswith(".")):
-        files += _unzipped(inner, workdir / f"{n}-{inner.stem}")
+        files += _unzipped(inner, workdir / f"{n}-{inner.stem}",
+                           prefix + inner.relative_to(folder).as_posix())
     return files
 
 
@@ -120,7 +129,7 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
     invalid label is still scored; training and evaluation skip it, naming file and line.
     """
     with tempfile.TemporaryDirectory(prefix="osler-sepsis-") as tmp:
-        files = stay_files(paths, Path(tmp))
+        files = named_stay_files(paths, Path(tmp))
         if not files:
             raise DataError(f"no .psv stays found under {[str(p) for p in paths]}")
         files, repeated = unique_stays(files)
@@ -154,22 +163,23 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
     return cohort
 
 
-def unique_stays(files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """The first file of each stay id (the reader's: :func:`psv_stay_id`); a later file with
-    the same id (``p1.psv`` beside ``p1.psv.gz``, or in another folder) is skipped and named,
+def unique_stays(files: list[tuple[Path, str]]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The first file of each stay id (the reader's: :func:`psv_stay_id`) among ``(path, name
+    in the input)`` pairs (:func:`named_stay_files`); a later file with the same id
+    (``p1.psv`` beside ``p1.psv.gz``, or in another folder) is skipped, naming both files,
     never merged into the first: predictions are written per stay id."""
     from osler.ingest.physionet import psv_stay_id
 
-    seen: set[str] = set()
+    first: dict[str, str] = {}
     kept, skipped = [], []
-    for f in files:
+    for f, name in files:
         stay = psv_stay_id(f.name)
-        if stay in seen:
-            skipped.append((f.name, f"file {f.name}, stay {stay}: another file of the input "
-                                    "has the same stay id; only the first is used (output "
-                                    "files are named by stay id)"))
+        if stay in first:
+            skipped.append((f.name, f"file {name}, stay {stay}: {first[stay]} has the same stay "
+                                    "id; only that first file is used (output files are named "
+                                    "by stay id)"))
         else:
-            seen.add(stay)
+            first[stay] = name
             kept.append(f)
     return kept, skipped
 

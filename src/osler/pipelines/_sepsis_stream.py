@@ -75,11 +75,11 @@ class SepsisMonitor:
         import tempfile
 
         from osler.ingest.physionet import read_physionet2019
-        from osler.pipelines._sepsis_data import stay_files, unique_stays
+        from osler.pipelines._sepsis_data import named_stay_files, unique_stays
 
         model = self.bundle.estimator
         with tempfile.TemporaryDirectory(prefix="osler-explain-") as tmp:
-            files, _ = unique_stays(stay_files(paths, Path(tmp)))
+            files, _ = unique_stays(named_stay_files(paths, Path(tmp)))
             for path in files:
                 # as prediction reads them: labels unread, so the same stays are scored
                 for record in read_physionet2019(path, on_error=lambda _e: None, labels=False):

@@ -76,14 +76,16 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
     errors: list[IngestError] = []
     rows, ids, meta, kept_sources = [], [], [], []
     repeated: list[tuple[str, str]] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}   # RecordID -> the stay file it was first read from
     for source in data:  # the reader takes files, directories and zips alike
         for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
+            file = record.provenance.source
             if record.patient_id in seen:   # one output row per RecordID: never two, or a mix
-                repeated.append((str(source), f"RecordID {record.patient_id}: another stay file "
-                                              "has the same RecordID; only the first is used"))
+                repeated.append((str(source), f"file {file}, RecordID {record.patient_id}: "
+                                              f"{seen[record.patient_id]} has the same "
+                                              "RecordID; only that first file is used"))
                 continue
-            seen.add(record.patient_id)
+            seen[record.patient_id] = file
             x, pred, src = _featurize(record)
             kept_sources.append(_sources(record) if sources else None)
             rows.append(x)
