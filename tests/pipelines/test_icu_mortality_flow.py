@@ -1,6 +1,7 @@
 """icu-mortality through the CLI contract on synthetic PhysioNet 2012-shaped stays."""
 
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -150,3 +151,30 @@ def test_training_or_evaluating_without_outcomes_asks_for_them(tmp_path):
                                         r"file .*which --outcomes is required to give"):
         TASK.train([stays], outcomes=None, model_dir=tmp_path / "m")
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.slow
+def test_stays_without_outcomes_and_outcomes_without_stays_are_counted_apart(tmp_path):
+    """A partial outcomes file: the stays it lacks are skipped, its rows for stays not given
+    are not (no input was skipped for them); the two are counted and named apart."""
+    from osler.pipelines.icu_mortality import TASK
+
+    stays, outcomes = _write_stays(tmp_path, n=120)
+    TASK.train([stays], outcomes=outcomes, model_dir=tmp_path / "m")
+    rows = outcomes.read_text().splitlines()
+    partial = tmp_path / "Outcomes-partial.txt"
+    partial.write_text("\n".join(rows[:111] + ["150001,10,3,8,-1,0", "150002,10,3,8,-1,1"])
+                       + "\n")                       # 10 stays lack one; 2 rows have no stay
+    d = TASK.load([stays], partial)
+    assert len(d.ids) == 110 and len(d.skipped) == 10
+    assert all("stay has no row in the outcomes file" in r for _, r in d.skipped)
+    assert d.unmatched_outcomes == [
+        "file Outcomes-partial.txt, RecordID 150001: outcome row has no stay",
+        "file Outcomes-partial.txt, RecordID 150002: outcome row has no stay"]
+    summary = TASK.evaluate(tmp_path / "m", [stays], outcomes=partial,
+                            report=tmp_path / "card.html", n_boot=5)
+    assert re.search(r"icu-mortality: \d+ stays \(\d+ left out: seen in training\), AUROC "
+                     r".*; 10 skipped \(file set-x/\d+\.txt, record \d+: stay has no row in the "
+                     r"outcomes file; .*\); 2 outcome rows with no stay \(file "
+                     r"Outcomes-partial.txt, RecordID 150001: outcome row has no stay; ",
+                     summary), summary

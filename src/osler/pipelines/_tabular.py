@@ -21,8 +21,8 @@ from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, load_model
 from osler.pipelines._provenance import THRESHOLD_RULE, card_provenance, training_record
-from osler.pipelines._shared import (PredictionSummary, check_held_out, output_file, save_bundle,
-                                     skipped_note)
+from osler.pipelines._shared import (PredictionSummary, check_held_out, counted_reasons,
+                                     output_file, save_bundle, skipped_note)
 from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
 __all__ = ["TabularData", "TabularTask", "seen_in_training"]
@@ -53,6 +53,17 @@ class TabularData:
     #: per row, a short digest of its content (for tasks whose patient ids come from the file
     #: name, so that a training row is recognised in any file); ``None`` where ids suffice
     content: np.ndarray | None = None
+    #: reasons naming the outcome rows that match no input (icu-mortality keeps its outcomes
+    #: in a separate file): no input was skipped for them, so they are counted apart
+    unmatched_outcomes: list[str] = field(default_factory=list)
+
+    def skipped_text(self) -> str:
+        """The inputs skipped (``'N skipped (reasons)'``), then apart from them the outcome
+        rows that match no input, if any."""
+        note = skipped_note(self.skipped)
+        if self.unmatched_outcomes:
+            note += "; " + counted_reasons("outcome rows with no stay", self.unmatched_outcomes)
+        return note
 
     def take(self, mask: np.ndarray) -> TabularData:
         sub = {k: v[mask] for k, v in self.attributes.items()}
@@ -62,7 +73,8 @@ class TabularData:
                            {k: v[mask] for k, v in self.scores.items()}, self.skipped,
                            self.vocabulary,
                            None if self.sources is None else self.sources[mask],
-                           None if self.content is None else self.content[mask])
+                           None if self.content is None else self.content[mask],
+                           self.unmatched_outcomes)
 
 
 @dataclass
@@ -178,9 +190,9 @@ class TabularTask:
                            "threshold_rule": THRESHOLD_RULE},
                     baselines={"logistic regression": logistic},
                     training_rows=None if dev.content is None else set(dev.content))
-        return (f"{self.name}: trained on {len(dev.ids)} rows of {len(set(dev.patients))} "
-                f"patients; {len(d.ids) - len(dev.ids)} rows held out; "
-                f"{skipped_note(d.skipped)}; model saved to {model_dir}")
+        return (f"{self.name}: trained on {len(dev.ids)} {self.inputs} of "
+                f"{len(set(dev.patients))} patients; {len(d.ids) - len(dev.ids)} {self.inputs} "
+                f"held out; {d.skipped_text()}; model saved to {model_dir}")
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None,
                 explain: Path | None = None, top_k: int = 5) -> str:
@@ -238,13 +250,14 @@ class TabularTask:
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
         result.notes.append(f"{left_out} (the same attributes, under any file name or id) "
                             f"were left out{_no_digests_note(bundle, d)}; "
-                            f"{skipped_note(d.skipped)}.")
+                            f"{d.skipped_text()}.")
         provenance = card_provenance(self.name, bundle, data, d, test, by_patient, by_content)
         written = self.card(result, bundle, test, provenance).write(report)
         seen = f" ({len(d.ids) - len(test.ids)} left out: seen in training)" \
             if len(test.ids) < len(d.ids) else ""
-        return (f"{self.name}: {len(test.ids)} rows{seen}, AUROC {result.metric('AUROC'):.3f} "
-                f"(logistic {self._baseline_auroc(result):.3f}); {skipped_note(d.skipped)}; "
+        return (f"{self.name}: {len(test.ids)} {self.inputs}{seen}, AUROC "
+                f"{result.metric('AUROC'):.3f} "
+                f"(logistic {self._baseline_auroc(result):.3f}); {d.skipped_text()}; "
                 f"card {written}")
 
     def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None,

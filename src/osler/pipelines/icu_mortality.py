@@ -96,9 +96,9 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
         raise DataError(f"no usable stays under {[str(p) for p in data]}; first problem: "
                         f"{errors[0] if errors else 'no .txt stays found'}")
     skipped = [(e.file or "", str(e)) for e in errors] + repeated
-    if outcomes is not None:
-        _check_outcomes(outcomes, set(ids), skipped, read_outcomes_2012)
     d = _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
+    if outcomes is not None:   # not stays skipped: counted apart from those
+        d.unmatched_outcomes = _unmatched_outcomes(outcomes, set(ids), read_outcomes_2012)
     if sources:
         d.sources = np.empty(len(kept_sources), dtype=object)
         d.sources[:] = kept_sources
@@ -179,13 +179,14 @@ def _unit(record) -> str:
     return "unknown"
 
 
-def _check_outcomes(outcomes: Path, stay_ids: set[str], skipped: list, reader) -> None:
+def _unmatched_outcomes(outcomes: Path, stay_ids: set[str], reader) -> list[str]:
+    """The outcome rows whose RecordID is no stay read, each named; refused when none is."""
     rows = reader(outcomes)
-    extra = sorted(set(rows) - stay_ids)
     if not set(rows) & stay_ids:
         raise DataError(f"file {outcomes}: none of its {len(rows)} RecordIDs match the "
                         f"{len(stay_ids)} stays given")
-    skipped += [(str(outcomes), f"RecordID {r}: outcome row has no stay") for r in extra]
+    return [f"file {Path(outcomes).name}, RecordID {r}: outcome row has no stay"
+            for r in sorted(set(rows) - stay_ids)]
 
 
 def _assemble(X, ids, meta, outcomes, skipped) -> TabularData:
