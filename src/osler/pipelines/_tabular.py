@@ -56,13 +56,22 @@ class TabularData:
     #: reasons naming the outcome rows that match no input (icu-mortality keeps its outcomes
     #: in a separate file): no input was skipped for them, so they are counted apart
     unmatched_outcomes: list[str] = field(default_factory=list)
+    #: category column -> how many rows hold a value the model has no level for (not seen in
+    #: training; readmission): such a row reads as none of the column's levels
+    unseen_categories: dict[str, int] = field(default_factory=dict)
 
-    def skipped_text(self) -> str:
-        """The inputs skipped (``'N skipped (reasons)'``), then apart from them the outcome
-        rows that match no input, if any."""
+    def read_note(self) -> str:
+        """What reading the data left aside: the inputs skipped (``'N skipped (reasons)'``),
+        then, apart from them, outcome rows that match no input and category values not seen
+        in training, counted by column (never the values)."""
         note = skipped_note(self.skipped)
         if self.unmatched_outcomes:
             note += "; " + counted_reasons("outcome rows with no stay", self.unmatched_outcomes)
+        if self.unseen_categories:
+            counts = ", ".join(f"{column} in {n} row{'s' if n > 1 else ''}"
+                               for column, n in self.unseen_categories.items())
+            note += (f"; category values not seen in training: {counts} (read as none of "
+                     "the column's levels)")
         return note
 
     def take(self, mask: np.ndarray) -> TabularData:
@@ -74,7 +83,7 @@ class TabularData:
                            self.vocabulary,
                            None if self.sources is None else self.sources[mask],
                            None if self.content is None else self.content[mask],
-                           self.unmatched_outcomes)
+                           self.unmatched_outcomes, self.unseen_categories)
 
 
 @dataclass
@@ -192,7 +201,7 @@ class TabularTask:
                     training_rows=None if dev.content is None else set(dev.content))
         return (f"{self.name}: trained on {len(dev.ids)} {self.inputs} of "
                 f"{len(set(dev.patients))} patients; {len(d.ids) - len(dev.ids)} {self.inputs} "
-                f"held out; {d.skipped_text()}; model saved to {model_dir}")
+                f"held out; {d.read_note()}; model saved to {model_dir}")
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None,
                 explain: Path | None = None, top_k: int = 5) -> str:
@@ -216,7 +225,7 @@ class TabularTask:
             self._write_explanations(bundle, d, Path(explain), top_k)
             also = f" and their evidence to {explain}"
         return PredictionSummary(f"{self.name}: wrote {len(p)} predictions to {out}{also}; "
-                                 f"{skipped_note(d.skipped)}", scored=len(p),
+                                 f"{d.read_note()}", scored=len(p),
                                  skipped=[reason for _file, reason in d.skipped],
                                  inputs=self.inputs)
 
@@ -250,14 +259,14 @@ class TabularTask:
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
         result.notes.append(f"{left_out} (the same attributes, under any file name or id) "
                             f"were left out{_no_digests_note(bundle, d)}; "
-                            f"{d.skipped_text()}.")
+                            f"{d.read_note()}.")
         provenance = card_provenance(self.name, bundle, data, d, test, by_patient, by_content)
         written = self.card(result, bundle, test, provenance).write(report)
         seen = f" ({len(d.ids) - len(test.ids)} left out: seen in training)" \
             if len(test.ids) < len(d.ids) else ""
         return (f"{self.name}: {len(test.ids)} {self.inputs}{seen}, AUROC "
                 f"{result.metric('AUROC'):.3f} "
-                f"(logistic {self._baseline_auroc(result):.3f}); {d.skipped_text()}; "
+                f"(logistic {self._baseline_auroc(result):.3f}); {d.read_note()}; "
                 f"card {written}")
 
     def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None,
