@@ -1,5 +1,6 @@
 """The sepsis task end to end on synthetic stays: train, predict files, card, bad input."""
 
+import gzip
 import json
 
 import numpy as np
@@ -132,6 +133,8 @@ def test_the_card_says_what_the_model_was_trained_and_evaluated_on(trained, tmp_
         "held-out rule"]
     left_out = provenance["left out as seen in training"]
     assert left_out["stays trained on (by stay id)"] == trained_on["stays trained on"]
+    assert left_out["stays identical to a training stay (by content)"] == 0
+    assert left_out["stays compared by content"].startswith("yes")
     assert left_out["hours of those stays"] == trained_on["hours trained on"]
     assert evaluated["stays evaluated"] == trained_on["stays held out"] > 0
     assert "not one of the model's training stays" in evaluated["stays chosen"]
@@ -292,6 +295,47 @@ def test_two_stays_of_one_name_in_a_zip_are_named_by_both_paths(tmp_path):
     assert cohort.n_stays == 1 and cohort.skipped == [(
         "p1.psv", "file set.zip!B/p1.psv, stay p1: set.zip!A/p1.psv has the same stay id; only "
                   "that first file is used (output files are named by stay id)")]
+
+
+@pytest.mark.slow
+def test_training_stays_under_other_names_are_left_out_by_content(trained, tmp_path):
+    """Stay ids are file names: a renamed copy of a training stay is still a training stay.
+    The console summary counts what was left out, as the table tasks' do."""
+    import shutil
+
+    _root, stays, model, _ = trained
+    manifest = json.loads((model / "manifest.json").read_text())
+    trained_on = manifest["extra"]["train_stays"]
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    held_out = [f for f in sorted(stays.glob("*.psv")) if f.stem not in set(trained_on)]
+    for f in held_out:
+        shutil.copy(f, mixed / f.name)
+    for k, stay in enumerate(trained_on[:7]):                  # renamed, one gzipped
+        target = mixed / (f"renamed{k}.psv.gz" if k == 0 else f"renamed{k}.psv")
+        data = (stays / f"{stay}.psv").read_bytes()
+        target.write_bytes(gzip.compress(data) if k == 0 else data)
+    summary = TASK.evaluate(model, [mixed], report=tmp_path / "card.html", n_boot=5)
+    assert summary.startswith(f"sepsis: {len(held_out)} stays (7 left out: seen in training)")
+    card = json.loads((tmp_path / "card.json").read_text())
+    left_out = card["provenance"]["left out as seen in training"]
+    assert left_out["stays trained on (by stay id)"] == 0
+    assert left_out["stays identical to a training stay (by content)"] == 7
+    notes = " ".join(s.get("note") or "" for s in card["sections"])
+    assert "0 stays used in training (by stay id) and 7 stays identical to a training stay" \
+        in notes
+    # a model saved before digests were kept still evaluates, by id, and says so
+    old = tmp_path / "old"
+    shutil.copytree(model, old)
+    (old / "training_rows.json").unlink()
+    manifest["files"].pop("training_rows.json")
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    summary = TASK.evaluate(old, [mixed], report=tmp_path / "old.html", n_boot=5)
+    assert summary.startswith(f"sepsis: {len(held_out) + 7} stays, AUROC")
+    card = json.loads((tmp_path / "old.json").read_text())
+    assert card["provenance"]["left out as seen in training"]["stays compared by content"] \
+        .startswith("no (by stay id only")
+    assert "saved without digests of its training stays" in json.dumps(card)
 
 def test_a_final_model_trains_on_every_stay(trained, tmp_path):
     root, stays, _, _ = trained

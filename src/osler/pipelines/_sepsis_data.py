@@ -48,6 +48,23 @@ class SepsisCohort:
         mask = self.meta["stay"].isin(set(stays)).to_numpy()
         return SepsisCohort(self.X[mask], self.meta[mask].reset_index(drop=True), self.skipped)
 
+    def content_digests(self) -> dict[str, str]:
+        """Per stay, the first 16 hex digits of SHA-256 over its hourly feature rows: what the
+        stay holds (values, hours, age, sex, unit), never its id, file name or labels, so a
+        training stay is recognised under another name or unlabelled. Like heart-disease's row
+        digests they store no value as such, but whoever holds the model directory can tell
+        whether a given stay was trained on: keep it as confidential as the training data."""
+        import hashlib
+
+        stays = self.meta["stay"].to_numpy()
+        bounds = np.flatnonzero(np.r_[True, stays[1:] != stays[:-1], True])
+        out = {}
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            block = np.ascontiguousarray(self.X[a:b], dtype=np.float32)
+            block = np.where(np.isnan(block), np.float32(np.nan), block)   # one NaN pattern
+            out[str(stays[a])] = hashlib.sha256(block.tobytes()).hexdigest()[:16]
+        return out
+
     def labelled(self, doing: str) -> SepsisCohort:
         """The stays with a SepsisLabel at every hour; the others are skipped and counted
         (``doing``, e.g. "training", says what needs the labels)."""
