@@ -337,6 +337,23 @@ def test_training_stays_under_other_names_are_left_out_by_content(trained, tmp_p
         .startswith("no (by stay id only")
     assert "saved without digests of its training stays" in json.dumps(card)
 
+
+def test_monitor_prints_what_its_risks_are_read_against_and_readable_units(trained, tmp_path,
+                                                                           capsys):
+    from osler.cli import main
+
+    _root, stays, model, _ = trained
+    stay = sorted(stays.glob("*.psv"))[0]
+    threshold = json.loads((model / "manifest.json").read_text())["threshold"]
+    main(["monitor", "sepsis", "--model", str(model), "--stay", str(stay), "--top", "40"])
+    header, *hours = capsys.readouterr().out.splitlines()
+    assert header == (f"stay {stay.name}  model sepsis ({model})  alert threshold "
+                      f"{threshold:.4g}: ALARM when the risk is at or above it")
+    assert len(hours) == len(stay.read_text().splitlines()) - 1
+    assert hours[0].startswith("hour     1  risk ")
+    text = "\n".join(hours)
+    assert "mmHg" in text and "mm[Hg]" not in text and " Cel" not in text
+
 def test_a_final_model_trains_on_every_stay(trained, tmp_path):
     root, stays, _, _ = trained
     summary = TASK.train([stays], model_dir=tmp_path / "final", held_out=0.0, n_jobs=1)
