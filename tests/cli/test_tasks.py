@@ -20,3 +20,14 @@ def test_predict_refuses_a_second_data_option_for_every_task(task, tmp_path, cap
     assert code == 2
     assert "--data" in err and "2 times" in err and "one --data PATH" in err
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_task_commands_document_their_exit_status():
+    from click.testing import CliRunner
+
+    from osler.cli import cli
+
+    for command, codes in (("predict", ("0 ", "3 ", "2 ")), ("train", ("0 ", "2 ")),
+                           ("evaluate", ("0 ", "2 "))):
+        text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert "Exit status" in text and all(c in text for c in codes), command

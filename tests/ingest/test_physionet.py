@@ -216,3 +216,20 @@ def test_2019_errors_never_repeat_a_cell(tmp_path):
     assert "17" not in str(back) and "15" not in str(back)
     assert "cell(s) that are not column names" in str(named)
     assert "John" not in str(named) and "1950" not in str(named)
+
+
+def test_2012_times_that_go_back_within_a_stay_reject_it_by_line(tmp_path):
+    """The challenge's files are in time order (several rows may share a time); a stay whose
+    times go back is refused whole, as a 2019 stay whose hours do not increase is."""
+    head = "Time,Parameter,Value\n00:00,RecordID,{}\n"
+    (tmp_path / "900007.txt").write_text(head.format(900007) + "00:30,HR,80\n00:30,Temp,37\n"
+                                         "05:00,HR,90\n02:00,HR,85\n")
+    (tmp_path / "900008.txt").write_text(head.format(900008) + "00:30,HR,80\n00:30,Temp,37\n")
+    (tmp_path / "900009.txt").write_text(head.format(900009) + "-1:30,HR,80\n")
+    errors: list[IngestError] = []
+    records = list(read_physionet2012(tmp_path, on_error=errors.append))
+    assert [r.patient_id for r in records] == ["900008"]
+    back, negative = errors
+    assert str(back).endswith("record 900007, line 6: Time must not decrease within a stay "
+                              "(rows are in time order); this row's is before that of line 5")
+    assert "line 3: Time must be HH:MM" in str(negative)

@@ -160,3 +160,30 @@ def test_a_byte_order_mark_does_not_cost_row_0_its_prediction(tmp_path):
     d = TASK.load([marked], None)
     assert d.skipped == [] and list(d.ids[:2]) == [0, 1] and len(d.ids) == 30
     assert (d.X == TASK.load([plain], None).X)[~pd.isna(d.X)].all()
+
+
+@pytest.mark.parametrize("swapped_in", ["another model", "not a model", "baselines"])
+def test_a_swapped_model_file_with_its_digest_updated_is_refused_by_name(trained, tmp_path,
+                                                                         swapped_in):
+    """Digests catch a changed file, not a deliberate swap with the manifest updated: such a
+    file must fail as a named ModelError (exit 2), never a traceback mid-prediction."""
+    import hashlib
+
+    import joblib
+    from sklearn.linear_model import LogisticRegression
+
+    model, _, beta = trained
+    swapped = tmp_path / "swapped"
+    shutil.copytree(model, swapped)
+    name = "baselines.joblib" if swapped_in == "baselines" else "model.joblib"
+    other = LogisticRegression().fit([[0.0, 1.0], [1.0, 0.0]], [0, 1])   # reads 2 features
+    joblib.dump({"logistic regression": other} if swapped_in == "baselines"
+                else other if swapped_in == "another model" else {"a": 1}, swapped / name)
+    manifest = json.loads((swapped / "manifest.json").read_text())
+    manifest["files"][name] = hashlib.sha256((swapped / name).read_bytes()).hexdigest()
+    (swapped / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=rf"model directory \S*swapped: {name} does not score "
+                                         r"the 26 features its manifest lists \(\w+Error\); it "
+                                         "is not the model saved with this manifest"):
+        TASK.predict(swapped, beta, tmp_path / "p.csv")
+    assert not (tmp_path / "p.csv").exists()

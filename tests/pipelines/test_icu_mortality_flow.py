@@ -1,6 +1,7 @@
 """icu-mortality through the CLI contract on synthetic PhysioNet 2012-shaped stays."""
 
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -101,7 +102,9 @@ def test_two_stay_files_with_one_record_id_give_one_row_and_a_named_skip(tmp_pat
     (stays / "zz-copy.txt").write_text(first.read_text() + "\n\n")   # and blank lines
     d = load_icu_mortality([stays], outcomes)
     assert len(d.ids) == 6 and len(set(d.ids)) == 6
-    assert any(f"RecordID {first.stem}: another stay file" in r for _, r in d.skipped)
+    # both files named, as the input shows them
+    assert (str(stays), f"file set-x/zz-copy.txt, RecordID {first.stem}: set-x/{first.name} "
+                        "has the same RecordID; only that first file is used") in d.skipped
 
 
 def test_inputs_without_a_usable_stay_are_refused_by_name(tmp_path):
@@ -119,3 +122,59 @@ def test_inputs_without_a_usable_stay_are_refused_by_name(tmp_path):
     with pytest.raises(DataError, match=r"header'\]; first problem: file \S*140001.txt, record "
                                         "140001, line 2: stay has no measurement"):
         TASK.load([tmp_path / "header"], None)
+
+
+def test_a_stay_whose_times_go_back_is_skipped_and_counted_by_every_command(tmp_path):
+    from osler.pipelines.icu_mortality import load_icu_mortality
+
+    stays, outcomes = _write_stays(tmp_path, n=6)
+    first = sorted(stays.glob("*.txt"))[0]
+    lines = first.read_text().splitlines()
+    lines[6], lines[9] = lines[9], lines[6]             # 04:10 HR on line 7, then 00:10
+    first.write_text("\n".join(lines) + "\n")
+    for labelled in (None, outcomes):
+        d = load_icu_mortality([stays], labelled)
+        assert len(d.ids) == 5 and first.stem not in d.ids
+        assert any(f"record {first.stem}, line 8: Time must not decrease" in r
+                   for _, r in d.skipped)
+
+
+def test_training_or_evaluating_without_outcomes_asks_for_them(tmp_path):
+    """The 2012 labels live in a separate file: without --outcomes no stay has one, and the
+    error says so rather than counting 'labelled rows' that are not."""
+    from osler.errors import DataError
+    from osler.pipelines.icu_mortality import TASK
+
+    stays, _ = _write_stays(tmp_path, n=30)
+    with pytest.raises(DataError, match=r"task icu-mortality: none of the 30 stays read has an "
+                                        r"outcome; training takes them from a separate outcomes "
+                                        r"file .*which --outcomes is required to give"):
+        TASK.train([stays], outcomes=None, model_dir=tmp_path / "m")
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.slow
+def test_stays_without_outcomes_and_outcomes_without_stays_are_counted_apart(tmp_path):
+    """A partial outcomes file: the stays it lacks are skipped, its rows for stays not given
+    are not (no input was skipped for them); the two are counted and named apart."""
+    from osler.pipelines.icu_mortality import TASK
+
+    stays, outcomes = _write_stays(tmp_path, n=120)
+    TASK.train([stays], outcomes=outcomes, model_dir=tmp_path / "m")
+    rows = outcomes.read_text().splitlines()
+    partial = tmp_path / "Outcomes-partial.txt"
+    partial.write_text("\n".join(rows[:111] + ["150001,10,3,8,-1,0", "150002,10,3,8,-1,1"])
+                       + "\n")                       # 10 stays lack one; 2 rows have no stay
+    d = TASK.load([stays], partial)
+    assert len(d.ids) == 110 and len(d.skipped) == 10
+    assert all("stay has no row in the outcomes file" in r for _, r in d.skipped)
+    assert d.unmatched_outcomes == [
+        "file Outcomes-partial.txt, RecordID 150001: outcome row has no stay",
+        "file Outcomes-partial.txt, RecordID 150002: outcome row has no stay"]
+    summary = TASK.evaluate(tmp_path / "m", [stays], outcomes=partial,
+                            report=tmp_path / "card.html", n_boot=5)
+    assert re.search(r"icu-mortality: \d+ stays \(\d+ left out: seen in training\), AUROC "
+                     r".*; 10 skipped \(file set-x/\d+\.txt, record \d+: stay has no row in the "
+                     r"outcomes file; .*\); 2 outcome rows with no stay \(file "
+                     r"Outcomes-partial.txt, RecordID 150001: outcome row has no stay; ",
+                     summary), summary

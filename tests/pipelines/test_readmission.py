@@ -110,3 +110,36 @@ def test_the_card_says_what_the_model_was_trained_and_evaluated_on(trained, tmp_
     assert provenance["decision threshold"]["value"] == 0.5
     assert "not tuned" in provenance["decision threshold"]["rule"]
     assert provenance["library versions"] == manifest["versions"]
+
+
+def test_a_cut_row_is_named_by_its_field_count_in_every_command(trained, tmp_path):
+    """pandas fills a short row with empty values; the reason is the cut, not an empty
+    label, and predict does not score the row as if its values were missing."""
+    model, data = trained
+    lines = data.read_text().splitlines()
+    width = len(lines[0].split(","))
+    lines[3] = ",".join(lines[3].split(",")[:10])
+    cut = tmp_path / "cut.csv"
+    cut.write_text("\n".join(lines) + "\n")
+    reason = f"file {cut} line 4: row has 10 fields where the header has {width}; row skipped"
+    for labels in (True, False):
+        assert reason in [why for _, why in TASK.load([cut], None, labels=labels).skipped]
+    summary = TASK.predict(model, cut, tmp_path / "p.csv")
+    assert reason in summary.skipped
+
+
+def test_category_values_not_seen_in_training_are_counted_never_shown(trained, tmp_path):
+    model, data = trained
+    frame = pd.read_csv(data, dtype=str).head(30)
+    frame["discharge_disposition_id"] = "1"
+    frame.loc[[2, 5], "race"] = "Zorblax"
+    frame.loc[7, "payer_code"] = "QQ"
+    frame.loc[8, "medical_specialty"] = "Astrology"   # keeps its commonest levels: expected
+    odd = tmp_path / "odd.csv"
+    frame.to_csv(odd, index=False)
+    summary = TASK.predict(model, odd, tmp_path / "p.csv")
+    assert ("category values not seen in training: race in 2 rows, payer_code in 1 row (read "
+            "as none of the column's levels)") in summary
+    assert not any(v in summary for v in ("Zorblax", "QQ", "Astrology", "medical_specialty"))
+    assert summary.skipped == () and summary.scored == 30
+    assert "not seen in training" not in TASK.predict(model, data, tmp_path / "q.csv")

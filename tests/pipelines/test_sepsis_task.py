@@ -1,5 +1,6 @@
 """The sepsis task end to end on synthetic stays: train, predict files, card, bad input."""
 
+import gzip
 import json
 
 import numpy as np
@@ -132,6 +133,8 @@ def test_the_card_says_what_the_model_was_trained_and_evaluated_on(trained, tmp_
         "held-out rule"]
     left_out = provenance["left out as seen in training"]
     assert left_out["stays trained on (by stay id)"] == trained_on["stays trained on"]
+    assert left_out["stays identical to a training stay (by content)"] == 0
+    assert left_out["stays compared by content"].startswith("yes")
     assert left_out["hours of those stays"] == trained_on["hours trained on"]
     assert evaluated["stays evaluated"] == trained_on["stays held out"] > 0
     assert "not one of the model's training stays" in evaluated["stays chosen"]
@@ -237,6 +240,119 @@ def test_unlabelled_and_repeated_stays_and_named_header_problems(trained, tmp_pa
     cohort = load_cohort([bad], n_jobs=1)
     assert cohort.n_stays == 1 and "unknown column(s) ['Foo']" in cohort.skipped[0][1]
 
+
+
+def test_predict_exits_3_and_names_a_skipped_stay_on_stderr(trained, tmp_path, capsys):
+    """The PhysioNet scorer expects one file per input stay: a caller can tell one is missing
+    from the exit status alone (0 all, 3 some, 2 none), and stderr says which and why."""
+    from cli_run import run_osler
+
+    d = write_stays(tmp_path / "s", n_stays=3, seed=12)
+    rows = sorted(d.glob("*.psv"))[0].read_text().splitlines()
+    (d / "backwards.psv").write_text("\n".join([rows[0], rows[2], rows[1]]) + "\n")
+    out = tmp_path / "out"
+    code, err = run_osler(["predict", "sepsis", "--model", str(trained[2]), "--data", str(d),
+                           "--out", str(out)], capsys)
+    assert code == 3 and len(list(out.iterdir())) == 3 and not (out / "backwards.psv").exists()
+    assert err.startswith("osler: 1 of 4 stays skipped, without a prediction: file ")
+    assert "backwards.psv" in err and "ICULOS must increase" in err
+    (d / "backwards.psv").unlink()
+    assert run_osler(["predict", "sepsis", "--model", str(trained[2]), "--data", str(d),
+                      "--out", str(out)], capsys) == (0, "")
+
+
+def test_a_stay_with_an_invalid_label_is_scored_but_not_trained_or_evaluated_on(trained,
+                                                                               tmp_path):
+    from osler.pipelines._sepsis_data import load_cohort
+    from osler.pipelines._sepsis_stream import SepsisMonitor
+
+    d = write_stays(tmp_path / "s", n_stays=3, seed=13)
+    stay = sorted(d.glob("*.psv"))[0]
+    rows = stay.read_text().splitlines()
+    rows[2] = rows[2].rsplit("|", 1)[0] + "|2"        # SepsisLabel=2 on line 3
+    stay.write_text("\n".join(rows) + "\n")
+    summary = TASK.predict(trained[2], d, tmp_path / "out")
+    assert "wrote 3 prediction files" in summary and summary.skipped == ()
+    assert len((tmp_path / "out" / stay.name).read_text().splitlines()) == len(rows)
+    assert len(list(SepsisMonitor(trained[2]).replay(stay))) == len(rows) - 1
+    cohort = load_cohort([d], n_jobs=1)
+    assert cohort.n_stays == 2
+    assert f"file {stay.name}, record {stay.stem}, line 3: SepsisLabel must be 0, 1 or NaN" \
+        in cohort.skipped[0][1]
+
+
+def test_two_stays_of_one_name_in_a_zip_are_named_by_both_paths(tmp_path):
+    import zipfile
+
+    from osler.pipelines._sepsis_data import load_cohort
+
+    d = write_stays(tmp_path / "s", n_stays=2, seed=14)
+    one, two = sorted(d.glob("*.psv"))
+    with zipfile.ZipFile(tmp_path / "set.zip", "w") as zf:
+        zf.write(one, "A/p1.psv")
+        zf.write(two, "B/p1.psv")
+    cohort = load_cohort([tmp_path / "set.zip"], n_jobs=1)
+    assert cohort.n_stays == 1 and cohort.skipped == [(
+        "p1.psv", "file set.zip!B/p1.psv, stay p1: set.zip!A/p1.psv has the same stay id; only "
+                  "that first file is used (output files are named by stay id)")]
+
+
+@pytest.mark.slow
+def test_training_stays_under_other_names_are_left_out_by_content(trained, tmp_path):
+    """Stay ids are file names: a renamed copy of a training stay is still a training stay.
+    The console summary counts what was left out, as the table tasks' do."""
+    import shutil
+
+    _root, stays, model, _ = trained
+    manifest = json.loads((model / "manifest.json").read_text())
+    trained_on = manifest["extra"]["train_stays"]
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    held_out = [f for f in sorted(stays.glob("*.psv")) if f.stem not in set(trained_on)]
+    for f in held_out:
+        shutil.copy(f, mixed / f.name)
+    for k, stay in enumerate(trained_on[:7]):                  # renamed, one gzipped
+        target = mixed / (f"renamed{k}.psv.gz" if k == 0 else f"renamed{k}.psv")
+        data = (stays / f"{stay}.psv").read_bytes()
+        target.write_bytes(gzip.compress(data) if k == 0 else data)
+    summary = TASK.evaluate(model, [mixed], report=tmp_path / "card.html", n_boot=5)
+    assert summary.startswith(f"sepsis: {len(held_out)} stays (7 left out: seen in training)")
+    card = json.loads((tmp_path / "card.json").read_text())
+    left_out = card["provenance"]["left out as seen in training"]
+    assert left_out["stays trained on (by stay id)"] == 0
+    assert left_out["stays identical to a training stay (by content)"] == 7
+    notes = " ".join(s.get("note") or "" for s in card["sections"])
+    assert "0 stays used in training (by stay id) and 7 stays identical to a training stay" \
+        in notes
+    # a model saved before digests were kept still evaluates, by id, and says so
+    old = tmp_path / "old"
+    shutil.copytree(model, old)
+    (old / "training_rows.json").unlink()
+    manifest["files"].pop("training_rows.json")
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    summary = TASK.evaluate(old, [mixed], report=tmp_path / "old.html", n_boot=5)
+    assert summary.startswith(f"sepsis: {len(held_out) + 7} stays, AUROC")
+    card = json.loads((tmp_path / "old.json").read_text())
+    assert card["provenance"]["left out as seen in training"]["stays compared by content"] \
+        .startswith("no (by stay id only")
+    assert "saved without digests of its training stays" in json.dumps(card)
+
+
+def test_monitor_prints_what_its_risks_are_read_against_and_readable_units(trained, tmp_path,
+                                                                           capsys):
+    from osler.cli import main
+
+    _root, stays, model, _ = trained
+    stay = sorted(stays.glob("*.psv"))[0]
+    threshold = json.loads((model / "manifest.json").read_text())["threshold"]
+    main(["monitor", "sepsis", "--model", str(model), "--stay", str(stay), "--top", "40"])
+    header, *hours = capsys.readouterr().out.splitlines()
+    assert header == (f"stay {stay.name}  model sepsis ({model})  alert threshold "
+                      f"{threshold:.4g}: ALARM when the risk is at or above it")
+    assert len(hours) == len(stay.read_text().splitlines()) - 1
+    assert hours[0].startswith("hour     1  risk ")
+    text = "\n".join(hours)
+    assert "mmHg" in text and "mm[Hg]" not in text and " Cel" not in text
 
 def test_a_final_model_trains_on_every_stay(trained, tmp_path):
     root, stays, _, _ = trained

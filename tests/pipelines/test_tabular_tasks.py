@@ -95,7 +95,8 @@ def test_predict_needs_no_outcome(tmp_path):
     assert [r[0] for r in rows[1:]] == [str(e) for e in frame["encounter_id"][[0, 1, 3, 5]]]
     assert "2 skipped" in summary and "line 4: no encounter_id" in summary
     assert "seven" not in summary
-    with pytest.raises(DataError, match="evaluation needs outcomes"):
+    with pytest.raises(DataError, match=r"none of the 4 rows read has an outcome; evaluation "
+                                        r"takes them from the 'readmitted' column"):
         READMISSION.evaluate(readm_model, [unlabelled], report=tmp_path / "x.html")
 
 
@@ -231,3 +232,29 @@ def test_a_loader_that_returns_no_row_is_refused_with_its_inputs_named(tmp_path)
     with pytest.raises(DataError, match=r"task toy: no usable row in \['\S*in.csv'\] "
                                         r"\(1 skipped \(file in.csv line 2: no id"):
         task.load([tmp_path / "in.csv"], None)
+
+
+def test_an_invalid_label_costs_no_prediction_but_is_refused_by_training(tmp_path):
+    """Labels play no part in prediction: a row with an odd label is scored; training and
+    evaluation still skip it, naming file, line and reason."""
+    data = write_readmission(tmp_path / "d", n=60)
+    df = pd.read_csv(data, dtype=str)
+    df.loc[3, "readmitted"] = "maybe"
+    df.loc[4, "readmitted"] = None
+    df.to_csv(data, index=False)
+    predicting = READMISSION.load([data], None, labels=False)
+    training = READMISSION.load([data], None)
+    ids = {df.loc[3, "encounter_id"], df.loc[4, "encounter_id"]}
+    assert ids <= set(predicting.ids) and not ids & set(training.ids)
+    assert predicting.y is None and not any("'readmitted'" in r for _, r in predicting.skipped)
+    reasons = " ".join(r for _, r in training.skipped)
+    assert f"file {data} line 5: 'readmitted' is not one of" in reasons
+    assert f"file {data} line 6: 'readmitted' is empty" in reasons
+
+    heart = write_heart(tmp_path / "h", n=20, seed=4)
+    lines = heart.read_text().splitlines()
+    lines[2] = lines[2].rsplit(",", 1)[0] + ",maybe"
+    heart.write_text("\n".join(lines) + "\n")
+    assert len(HEART.load([heart], None, labels=False).ids) == 20
+    training = HEART.load([heart], None)
+    assert len(training.ids) == 19 and "line 3: a value is not a number" in training.skipped[0][1]

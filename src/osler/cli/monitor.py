@@ -22,12 +22,19 @@ def monitor() -> None:
               help="Evidence items per hour.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hour.")
 def sepsis(model_dir: str, stay: str, top: int, as_json: bool) -> None:
-    """Print risk, alarm state and top evidence for each hour of STAY."""
+    """Print risk, alarm state and top evidence for each hour of STAY.
+
+    The first line names the stay file, the model's task and its alert threshold, which
+    each hour's risk is read against (not with --json: one JSON object per hour only).
+    """
     import json
 
     from osler.pipelines._sepsis_stream import SepsisMonitor
 
     mon = SepsisMonitor(Path(model_dir), top_k=top)
+    if not as_json:   # what each hour's risk is read against (JSON lines stay one per hour)
+        click.echo(f"stay {Path(stay).name}  model {mon.bundle.task} ({model_dir})  alert "
+                   f"threshold {mon.threshold:.4g}: ALARM when the risk is at or above it")
     for hour in mon.replay(Path(stay)):
         if as_json:
             click.echo(json.dumps(hour.to_dict()))
@@ -38,6 +45,6 @@ def sepsis(model_dir: str, stay: str, top: int, as_json: bool) -> None:
 
 
 def _evidence_text(e) -> str:
-    value = e.value_text()
+    value = e.readable_text()   # °C, mmHg, bpm: not the UCUM codes the JSON keeps
     where = f" @h{e.offset.total_seconds() / 3600:g}" if e.offset is not None else ""
     return f"{e.label} {value}{where} ({e.contribution:+.2f})"

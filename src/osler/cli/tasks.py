@@ -6,10 +6,12 @@ A task is implemented once in ``osler.pipelines.<module>`` as an object with ``t
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL
 from osler.pipelines.registry import get_task, task_names
 
 __all__ = ["evaluate", "predict", "train"]
@@ -44,7 +46,11 @@ class _TaskName(click.ParamType):
                    "every patient: a final model, to be evaluated on other data.")
 def train(task: str, data: tuple[str, ...], outcomes: str | None, model_dir: str, seed: int,
           held_out: float | None) -> None:
-    """Train TASK's model and save it with its task, features and data fingerprint."""
+    """Train TASK's model and save it with its task, features and data fingerprint.
+
+    Exit status: 0 when the model was saved (inputs that could not be used are counted and
+    named in the summary), 2 on an error (nothing saved).
+    """
     options = {} if held_out is None else {"held_out": held_out}
     summary = get_task(task).train([Path(d) for d in data], outcomes=outcomes and Path(outcomes),
                                    model_dir=Path(model_dir), seed=seed, **options)
@@ -66,7 +72,17 @@ def train(task: str, data: tuple[str, ...], outcomes: str | None, model_dir: str
                    "(sepsis, icu-mortality, readmission, heart-disease).")
 def predict(task: str, model_dir: str, data: tuple[str, ...], out: str, split: str | None,
             explain: str | None) -> None:
-    """Score DATA with a saved TASK model and write OUT in the task's documented format."""
+    """Score DATA with a saved TASK model and write OUT in the task's documented format.
+
+    \b
+    Exit status, as for `osler ingest`:
+      0  every stay or row of DATA was scored;
+      3  some were skipped (bad input, a repeated id, ...): OUT holds the
+         predictions of the others, and stderr counts the skipped and
+         names the first reasons (file, record, line), so a caller that
+         expects one prediction per input can tell;
+      2  nothing could be scored, or an error (bad model, bad options).
+    """
     import inspect
 
     from osler.errors import DataError
@@ -84,6 +100,21 @@ def predict(task: str, model_dir: str, data: tuple[str, ...], out: str, split: s
     summary = implementation.predict(Path(model_dir), Path(data[0]), Path(out), split=split,
                                      **options)
     click.echo(summary)
+    sys.exit(_prediction_status(summary))
+
+
+def _prediction_status(summary: str) -> int:
+    """0, 3 or 2 (see ``predict``'s help) from the counts a task's summary carries; the skips
+    are reported on stderr. A task that skips nothing returns a plain ``str``: 0."""
+    skipped = getattr(summary, "skipped", ())
+    if not skipped:
+        return EXIT_OK
+    scored, inputs = summary.scored, summary.inputs
+    shown = "; ".join(skipped[:5]) + (f"; and {len(skipped) - 5} more" if len(skipped) > 5
+                                      else "")
+    click.echo(f"osler: {len(skipped)} of {scored + len(skipped)} {inputs} skipped, "
+               f"without a prediction: {shown}", err=True)
+    return EXIT_PARTIAL if scored else EXIT_FAILURE
 
 
 @click.command()
@@ -97,7 +128,11 @@ def predict(task: str, model_dir: str, data: tuple[str, ...], out: str, split: s
               help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
 def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: str | None, report: str,
              split: str | None) -> None:
-    """Evaluate a saved TASK model on DATA and write its model card."""
+    """Evaluate a saved TASK model on DATA and write its model card.
+
+    Exit status: 0 when the card was written (inputs that could not be used are counted and
+    named in the summary and the card), 2 on an error (no card).
+    """
     summary = get_task(task).evaluate(Path(model_dir), [Path(d) for d in data],
                                       outcomes=outcomes and Path(outcomes), report=Path(report),
                                       split=split)

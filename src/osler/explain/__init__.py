@@ -2,6 +2,7 @@
 
 from osler.explain.attributions import (FeatureSource, hourly_source, mean_abs_contributions,
                                         top_evidence)
-from osler.explain.evidence import Evidence
+from osler.explain.evidence import Evidence, readable_unit
 
-__all__ = ["Evidence", "FeatureSource", "hourly_source", "mean_abs_contributions", "top_evidence"]
+__all__ = ["Evidence", "FeatureSource", "hourly_source", "mean_abs_contributions",
+           "readable_unit", "top_evidence"]

@@ -8,7 +8,30 @@ from typing import Any
 
 from osler.record import Provenance
 
-__all__ = ["Evidence"]
+__all__ = ["Evidence", "readable_unit"]
+
+#: UCUM codes as a clinician writes them; a code not here is shown as it is ("mg/dL").
+_READABLE_UNITS = {"Cel": "°C", "mm[Hg]": "mmHg", "10*3/uL": "×10³/µL", "ug/L": "µg/L",
+                   "a": "years", "[pH]": "", "1": "", "{score}": ""}
+#: "/min" by what is counted (the label's start), else as it is
+_PER_MINUTE = {"Heart rate": "bpm", "Maximum heart rate": "bpm", "Respiratory rate": "breaths/min"}
+
+
+def readable_unit(unit: str | None, label: str = "") -> str:
+    """A UCUM ``unit`` for a reader: ``"Cel"`` -> ``"°C"``, ``"mm[Hg]"`` -> ``"mmHg"``, a heart
+    rate's ``"/min"`` -> ``"bpm"`` (``label`` says what was counted); ``""`` for none or a
+    unitless one (pH, a fraction, a score).
+
+    >>> readable_unit("Cel"), readable_unit("/min", "Heart rate, last value")
+    ('°C', 'bpm')
+    """
+    if not unit:
+        return ""
+    if unit.endswith("/h") and len(unit) > 2:   # a slope: the per-hour change of a value
+        return f"{readable_unit(unit[:-2], label) or '1'}/h"
+    if unit == "/min":
+        return next((v for k, v in _PER_MINUTE.items() if label.startswith(k)), unit)
+    return _READABLE_UNITS.get(unit, unit)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +75,16 @@ class Evidence:
             return "missing"
         shown = f"{value:.4g}" if isinstance(value, float) else str(value)
         return f"{shown} {self.unit}" if self.unit else shown
+
+    def readable_text(self) -> str:
+        """:meth:`value_text` with the unit as a clinician writes it (``"38.2 °C"``,
+        ``"98 mmHg"``, ``"112 bpm"``; see :func:`readable_unit`), for people reading a console."""
+        value = self._plain_value()
+        if value is None:
+            return "missing"
+        shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+        unit = readable_unit(self.unit, self.label)
+        return f"{shown} {unit}" if unit else shown
 
     def _plain_value(self) -> Any:
         """``value`` as a Python scalar; ``None`` when missing (NaN included)."""

@@ -83,20 +83,22 @@ def _mapping(patient_map: Path | dict[str, str] | None) -> dict[str, str]:
 
 
 def read_physionet2019(source: Path, *, on_error: OnError = None,
-                       patient_map: Path | dict[str, str] | None = None
-                       ) -> Iterator[PatientRecord]:
+                       patient_map: Path | dict[str, str] | None = None,
+                       labels: bool = True) -> Iterator[PatientRecord]:
     """One :class:`PatientRecord` per ``.psv`` stay in a file, directory or zip.
 
     The stay id (file name) is the patient id unless ``patient_map`` (a ``stay_id,patient_id``
     CSV or dict) links the stay to a patient, whose timeline it then joins as an ICU encounter.
     A stay with a wrong header, a non-numeric cell or hours that do not increase is rejected
-    whole (named by file and line): Osler never stores half a stay.
+    whole (named by file and line): Osler never stores half a stay. ``labels=False`` leaves
+    the SepsisLabel column unread (every hour's label unknown), for prediction, which needs
+    no label: a label that is not 0, 1 or NaN then costs no stay.
     """
     mapping = _mapping(patient_map)
     for member in iter_members(Path(source), lambda n: n.endswith((".psv", ".psv.gz")),
                                on_error):
         try:
-            record = _read_psv(member)
+            record = _read_psv(member, labels)
         except IngestError as err:
             _report(err, on_error)
             continue
@@ -174,7 +176,7 @@ def _header_problem(header: list[str]) -> str:
             "in the challenge's order: " + "; ".join(parts))
 
 
-def _read_psv(member: Member) -> PatientRecord:
+def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
     lines = _text(member).splitlines()   # a BOM is not a column
     stay = psv_stay_id(member.name)
     header = [c.strip() for c in lines[0].strip().split("|")] if lines else []
@@ -202,7 +204,8 @@ def _read_psv(member: Member) -> PatientRecord:
         if len(cells) != len(columns):
             raise IngestError(f"row has {len(cells)} cells; expected {len(columns)}",
                               file=member.name, record=stay, line=lineno)
-        row = {c: _parse_float(v, member, lineno, c) for c, v in zip(columns, cells)}
+        row = {c: _parse_float(v, member, lineno, c) for c, v in zip(columns, cells)
+               if read_labels or c != "SepsisLabel"}
         row.setdefault("SepsisLabel", _NAN)
         if row["SepsisLabel"] not in (0.0, 1.0) and not math.isnan(row["SepsisLabel"]):
             raise IngestError("SepsisLabel must be 0, 1 or NaN", file=member.name, record=stay,
@@ -303,7 +306,10 @@ def read_physionet2012(source: Path, *, outcomes: Path | None = None,
 def _offset_2012(text: str, member: Member, lineno: int, record_id: str) -> timedelta:
     try:
         hh, mm = text.split(":")
-        return timedelta(hours=int(hh), minutes=int(mm))
+        hours, minutes = int(hh), int(mm)
+        if hours < 0 or not 0 <= minutes < 60:
+            raise ValueError
+        return timedelta(hours=hours, minutes=minutes)
     except ValueError:
         # never the cell itself: a misplaced cell may hold a name or a date of birth
         raise IngestError("Time must be HH:MM (hours and minutes since ICU admission); got a "
@@ -329,6 +335,7 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
         raise IngestError("header must be 'Time,Parameter,Value'", file=member.name, line=1)
     codings = _codings("2012")
     record_id, sex, icu_type, obs, measured = member.stem, None, None, [], False
+    latest, latest_line = timedelta(0), 1
     for lineno, row in enumerate(rows[1:], start=2):
         if not row or not "".join(row).strip():
             continue   # a blank line (often the last) holds no measurement
@@ -336,6 +343,12 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
             raise IngestError(f"row must have 3 cells; got {len(row)}", file=member.name, line=lineno)
         time_text, param, value_text = row
         offset = _offset_2012(time_text, member, lineno, record_id)
+        if offset < latest:   # the challenge's files never go back (set-a: none of 3996 does)
+            raise IngestError(f"Time must not decrease within a stay (rows are in time order); "
+                              f"this row's is before that of line {latest_line}",
+                              file=member.name, record=record_id, line=lineno)
+        if offset > latest:
+            latest, latest_line = offset, lineno
         try:
             value = float(value_text)
         except ValueError:

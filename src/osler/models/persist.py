@@ -124,6 +124,13 @@ def load_model(model_dir: Path, task: str, feature_names: list[str] | None = Non
     estimator = _unpickle(model_dir / "model.joblib")
     baselines_path = model_dir / "baselines.joblib"
     baselines = _unpickle(baselines_path) if baselines_path.is_file() else {}
+    width = len(manifest.get("feature_names", []))
+    _check_scores(model_dir / "model.joblib", estimator, width)
+    if not isinstance(baselines, dict):
+        raise ModelError(f"model directory {model_dir}: baselines.joblib must hold the baseline "
+                         f"models by name; got a {type(baselines).__name__}; not loaded")
+    for baseline in baselines.values():
+        _check_scores(baselines_path, baseline, width)
     return ModelBundle(estimator=estimator, baselines=baselines,
                        training_rows=_read_training_rows(model_dir, TRAINING_ROWS in files),
                        **manifest)
@@ -170,6 +177,26 @@ def _unpickle(path: Path) -> Any:
     except Exception as exc:  # pickle, EOF, zlib and version errors of a damaged file alike
         raise ModelError(f"model directory {path.parent}: {path.name} cannot be read "
                          f"({type(exc).__name__}); is it complete?") from None
+
+
+def _check_scores(path: Path, estimator: Any, width: int) -> None:
+    """Refuse a pickle that does not score one row of the ``width`` features its manifest
+    lists as two class probabilities: another task's model, or any other object, swapped in
+    (with its digest updated) would otherwise fail mid-prediction with a traceback."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():   # a probe, not the user's data: no warning to act on
+            warnings.simplefilter("ignore")
+            shape = np.shape(estimator.predict_proba(np.zeros((1, width), dtype=np.float32)))
+    except Exception as exc:  # any failure here means: not the model this manifest describes
+        raise ModelError(f"model directory {path.parent}: {path.name} does not score the "
+                         f"{width} features its manifest lists ({type(exc).__name__}); it is "
+                         "not the model saved with this manifest; not loaded") from None
+    if shape != (1, 2):
+        raise ModelError(f"model directory {path.parent}: {path.name} does not give two class "
+                         f"probabilities per row (got shape {shape}); it is not the model "
+                         "saved with this manifest; not loaded")
 
 
 def _check_manifest(model_dir: Path, manifest: dict, task: str,

@@ -21,7 +21,7 @@ import pandas as pd
 from osler.errors import DataError, IngestError, OslerError
 from osler.features import check_no_leakage, feature_names, featurize, stay_frame
 
-__all__ = ["SepsisCohort", "load_cohort", "stay_files", "unique_stays"]
+__all__ = ["SepsisCohort", "load_cohort", "named_stay_files", "stay_files", "unique_stays"]
 
 _PARALLEL_FROM = 400  # below this many stays, a second process costs more than it saves
 
@@ -48,6 +48,23 @@ class SepsisCohort:
         mask = self.meta["stay"].isin(set(stays)).to_numpy()
         return SepsisCohort(self.X[mask], self.meta[mask].reset_index(drop=True), self.skipped)
 
+    def content_digests(self) -> dict[str, str]:
+        """Per stay, the first 16 hex digits of SHA-256 over its hourly feature rows: what the
+        stay holds (values, hours, age, sex, unit), never its id, file name or labels, so a
+        training stay is recognised under another name or unlabelled. Like heart-disease's row
+        digests they store no value as such, but whoever holds the model directory can tell
+        whether a given stay was trained on: keep it as confidential as the training data."""
+        import hashlib
+
+        stays = self.meta["stay"].to_numpy()
+        bounds = np.flatnonzero(np.r_[True, stays[1:] != stays[:-1], True])
+        out = {}
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            block = np.ascontiguousarray(self.X[a:b], dtype=np.float32)
+            block = np.where(np.isnan(block), np.float32(np.nan), block)   # one NaN pattern
+            out[str(stays[a])] = hashlib.sha256(block.tobytes()).hexdigest()[:16]
+        return out
+
     def labelled(self, doing: str) -> SepsisCohort:
         """The stays with a SepsisLabel at every hour; the others are skipped and counted
         (``doing``, e.g. "training", says what needs the labels)."""
@@ -68,29 +85,36 @@ class SepsisCohort:
 def stay_files(paths: Iterable[Path], workdir: Path) -> list[Path]:
     """Every ``.psv`` (or ``.psv.gz``) under ``paths`` (files, directories or zips, zips
     inside either), zips unpacked in ``workdir``."""
-    files: list[Path] = []
+    return [path for path, _name in named_stay_files(paths, workdir)]
+
+
+def named_stay_files(paths: Iterable[Path], workdir: Path) -> list[tuple[Path, str]]:
+    """:func:`stay_files` with the name each file has in the input, as the ingest layer
+    names members: ``stays/A/p1.psv`` in a folder, ``set.zip!A/p1.psv`` in a zip (never where
+    a zip was unpacked), so that two stays of one name in two folders are told apart."""
+    files: list[tuple[Path, str]] = []
     for k, p in enumerate(map(Path, paths)):
         if p.is_file() and p.suffix.lower() == ".zip":
-            files += _unzipped(p, workdir / f"{k}-{p.stem}")
+            files += _unzipped(p, workdir / f"{k}-{p.stem}", p.name)
         elif p.is_dir():
-            files += _psv_under(p, workdir / f"{k}-{p.name}")
+            files += _psv_under(p, workdir / f"{k}-{p.name}", f"{p.name}/")
         elif p.is_file():
-            files.append(p)
+            files.append((p, p.name))
         else:
             raise DataError(f"no such file or directory: {p}")
     return files
 
 
-def _unzipped(archive: Path, target: Path) -> list[Path]:
-    """The stays of a zip, unpacked once into ``target`` so that they can be split into
-    per-process file lists (the reader itself reads zips directly); one folder per archive,
-    so that two set.zip never mix."""
+def _unzipped(archive: Path, target: Path, name: str) -> list[tuple[Path, str]]:
+    """The stays of a zip (``name`` as the input shows it), unpacked once into ``target`` so
+    that they can be split into per-process file lists (the reader itself reads zips
+    directly); one folder per archive, so that two set.zip never mix."""
     try:
         with zipfile.ZipFile(archive) as zf:
             zf.extractall(target)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise DataError(f"{archive.name}: not a valid zip archive ({exc})") from None
-    return _psv_under(target, target.with_name(target.name + "-inner"))
+    return _psv_under(target, target.with_name(target.name + "-inner"), f"{name}!")
 
 
 def _is_stay(path: Path) -> bool:
@@ -98,27 +122,31 @@ def _is_stay(path: Path) -> bool:
     return name.endswith((".psv", ".psv.gz")) and not name.startswith(".")
 
 
-def _psv_under(folder: Path, workdir: Path) -> list[Path]:
+def _psv_under(folder: Path, workdir: Path, prefix: str) -> list[tuple[Path, str]]:
     """Every stay file under ``folder`` (any case of the suffix, gzipped or not, hidden files
-    aside), and those of the zips it holds (unpacked under ``workdir``)."""
+    aside), and those of the zips it holds (unpacked under ``workdir``), each with its name
+    in the input: ``prefix`` and its path inside ``folder``."""
     found = sorted(q for q in folder.rglob("*") if q.is_file())
-    files = [q for q in found if _is_stay(q)]
+    files = [(q, prefix + q.relative_to(folder).as_posix()) for q in found if _is_stay(q)]
     for n, inner in enumerate(q for q in found if q.suffix.lower() == ".zip"
                               and not q.name.startswith(".")):
-        files += _unzipped(inner, workdir / f"{n}-{inner.stem}")
+        files += _unzipped(inner, workdir / f"{n}-{inner.stem}",
+                           prefix + inner.relative_to(folder).as_posix())
     return files
 
 
 def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
-                unmeasured: bool = False) -> SepsisCohort:
+                unmeasured: bool = False, labels: bool = True) -> SepsisCohort:
     """Read, check and featurise every stay under ``paths``; skipped stays are reported.
 
     ``unmeasured`` keeps stays whose hours hold no measured value (their features are the time
     in the ICU and missingness alone), for prediction files that need a row per input hour;
     they are listed in ``SepsisCohort.unmeasured``. Training and evaluation skip them.
+    ``labels=False`` does not read SepsisLabel (prediction needs none), so a stay with an
+    invalid label is still scored; training and evaluation skip it, naming file and line.
     """
     with tempfile.TemporaryDirectory(prefix="osler-sepsis-") as tmp:
-        files = stay_files(paths, Path(tmp))
+        files = named_stay_files(paths, Path(tmp))
         if not files:
             raise DataError(f"no .psv stays found under {[str(p) for p in paths]}")
         files, repeated = unique_stays(files)
@@ -126,9 +154,10 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
         if n_jobs > 1 and len(files) >= _PARALLEL_FROM:
             chunks = [files[i::n_jobs] for i in range(n_jobs)]
             with ProcessPoolExecutor(n_jobs) as pool:
-                parts = list(pool.map(_featurize_files, chunks, [unmeasured] * n_jobs))
+                parts = list(pool.map(_featurize_files, chunks, [unmeasured] * n_jobs,
+                                      [labels] * n_jobs))
         else:
-            parts = [_featurize_files(files, unmeasured)]
+            parts = [_featurize_files(files, unmeasured, labels)]
     meta = pd.concat([p[1] for p in parts], ignore_index=True)
     order = np.lexsort((meta["row"].to_numpy(), meta["stay"].to_numpy()))
     # Each part's rows go straight to their sorted place: no unsorted copy of the whole matrix.
@@ -151,34 +180,35 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
     return cohort
 
 
-def unique_stays(files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """The first file of each stay id (the reader's: :func:`psv_stay_id`); a later file with
-    the same id (``p1.psv`` beside ``p1.psv.gz``, or in another folder) is skipped and named,
+def unique_stays(files: list[tuple[Path, str]]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The first file of each stay id (the reader's: :func:`psv_stay_id`) among ``(path, name
+    in the input)`` pairs (:func:`named_stay_files`); a later file with the same id
+    (``p1.psv`` beside ``p1.psv.gz``, or in another folder) is skipped, naming both files,
     never merged into the first: predictions are written per stay id."""
     from osler.ingest.physionet import psv_stay_id
 
-    seen: set[str] = set()
+    first: dict[str, str] = {}
     kept, skipped = [], []
-    for f in files:
+    for f, name in files:
         stay = psv_stay_id(f.name)
-        if stay in seen:
-            skipped.append((f.name, f"file {f.name}, stay {stay}: another file of the input "
-                                    "has the same stay id; only the first is used (output "
-                                    "files are named by stay id)"))
+        if stay in first:
+            skipped.append((f.name, f"file {name}, stay {stay}: {first[stay]} has the same stay "
+                                    "id; only that first file is used (output files are named "
+                                    "by stay id)"))
         else:
-            seen.add(stay)
+            first[stay] = name
             kept.append(f)
     return kept, skipped
 
 
-def _featurize_files(files: list[Path], unmeasured: bool = False
+def _featurize_files(files: list[Path], unmeasured: bool = False, labels: bool = True
                      ) -> tuple[np.ndarray, pd.DataFrame, list, list]:
     from osler.ingest.physionet import read_physionet2019
 
     blocks, metas, skipped, kept_unmeasured = [], [], [], []
     for path in files:
         errors: list[IngestError] = []
-        for record in read_physionet2019(path, on_error=errors.append):
+        for record in read_physionet2019(path, on_error=errors.append, labels=labels):
             try:
                 # one row per input hour: the reader keeps a label row (NaN if unknown) for
                 # every hour, so prediction files always line up with their input

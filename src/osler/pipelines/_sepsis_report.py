@@ -48,10 +48,16 @@ def sepsis_training_record(data: list[Path], n_stays: int, develop: SepsisCohort
             "skipped": len(skipped)}
 
 
-def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort,
-                      evaluated: SepsisCohort) -> dict[str, Any]:
+def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort, evaluated: SepsisCohort,
+                      *, by_id: int | None = None, by_content: int = 0) -> dict[str, Any]:
     """The card's Provenance block: ``read`` is the labelled cohort read for evaluation,
-    ``evaluated`` the part whose stays the model was not trained on."""
+    ``evaluated`` the part whose stays the model was not trained on; ``by_id`` and
+    ``by_content`` count the stays left out as trained on by stay id and by content."""
+    if by_id is None:
+        by_id = read.n_stays - evaluated.n_stays - by_content
+    compared = ("yes (a digest of each training stay's hourly rows is kept with the model)"
+                if bundle.training_rows is not None else
+                "no (by stay id only: the model was saved before stay digests were kept)")
     chosen_on = bundle.extra.get("validation_utility")
     return provenance_block(
         "sepsis", training=bundle.extra.get("training_data"), fingerprint=bundle.fingerprint,
@@ -61,11 +67,13 @@ def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort,
                     "skipped (see Notes)": len(read.skipped),
                     "stays evaluated": evaluated.n_stays,
                     "hours evaluated": len(evaluated.meta),
-                    "stays chosen": "every labelled stay whose id is not one of the model's "
-                                    "training stays (their ids are kept with the model)"},
-        left_out={"stays trained on (by stay id)": read.n_stays - evaluated.n_stays,
+                    "stays chosen": "every labelled stay that is not one of the model's "
+                                    "training stays, by id or by content (kept with the "
+                                    "model)"},
+        left_out={"stays trained on (by stay id)": by_id,
+                  "stays identical to a training stay (by content)": by_content,
                   "hours of those stays": len(read.meta) - len(evaluated.meta),
-                  "stays compared by content": "no (by stay id only)"},
+                  "stays compared by content": compared},
         threshold=bundle.threshold, rule=bundle.extra.get("threshold_rule"),
         threshold_notes=None if chosen_on is None else
         {"normalized utility where it was chosen": chosen_on},

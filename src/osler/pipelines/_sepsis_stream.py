@@ -57,7 +57,7 @@ class SepsisMonitor:
         """Replay a ``.psv`` stay hour by hour, as if each row were arriving live."""
         from osler.ingest.physionet import read_physionet2019
 
-        records = list(read_physionet2019(Path(stay_file)))
+        records = list(read_physionet2019(Path(stay_file), labels=False))   # scored, not judged
         if len(records) != 1:
             raise DataError(f"file {stay_file}: a monitor replays one stay; got {len(records)}")
         # as prediction does: a stay whose hours hold no measured value is scored from the
@@ -75,13 +75,14 @@ class SepsisMonitor:
         import tempfile
 
         from osler.ingest.physionet import read_physionet2019
-        from osler.pipelines._sepsis_data import stay_files, unique_stays
+        from osler.pipelines._sepsis_data import named_stay_files, unique_stays
 
         model = self.bundle.estimator
         with tempfile.TemporaryDirectory(prefix="osler-explain-") as tmp:
-            files, _ = unique_stays(stay_files(paths, Path(tmp)))
+            files, _ = unique_stays(named_stay_files(paths, Path(tmp)))
             for path in files:
-                for record in read_physionet2019(path, on_error=lambda _e: None):
+                # as prediction reads them: labels unread, so the same stays are scored
+                for record in read_physionet2019(path, on_error=lambda _e: None, labels=False):
                     try:
                         frame = stay_frame(record, keep_event_ids=True, allow_unmeasured=True)
                     except OslerError:

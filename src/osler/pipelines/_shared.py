@@ -9,8 +9,28 @@ import numpy as np
 from osler.errors import DataError, ModelError
 from osler.models.persist import ModelBundle, data_fingerprint, load_model, save_model
 
-__all__ = ["check_held_out", "counted_reasons", "load_bundle", "output_file", "save_bundle",
-           "skipped_note"]
+__all__ = ["PredictionSummary", "check_held_out", "counted_reasons", "load_bundle",
+           "output_file", "save_bundle", "skipped_note"]
+
+
+class PredictionSummary(str):
+    """The summary line of a prediction run (a ``str``, as every task method returns), which
+    also says how many inputs were scored and why the others were skipped, so that a caller
+    (``osler predict``'s exit status) can tell a complete run from a partial one.
+
+    ``inputs`` names what was scored: "stays" or "rows".
+    """
+
+    scored: int
+    skipped: tuple[str, ...]
+    inputs: str
+
+    def __new__(cls, text: str, *, scored: int, skipped: list[str], inputs: str
+                ) -> PredictionSummary:
+        summary = super().__new__(cls, text)
+        summary.scored, summary.skipped, summary.inputs = int(scored), tuple(skipped), inputs
+        return summary
+
 
 
 def save_bundle(task: str, estimator, data, model_dir: Path, *, threshold: float = 0.5,

@@ -21,7 +21,8 @@ from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, load_model
 from osler.pipelines._provenance import THRESHOLD_RULE, card_provenance, training_record
-from osler.pipelines._shared import check_held_out, output_file, save_bundle, skipped_note
+from osler.pipelines._shared import (PredictionSummary, check_held_out, counted_reasons,
+                                     output_file, save_bundle, skipped_note)
 from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
 __all__ = ["TabularData", "TabularTask", "seen_in_training"]
@@ -52,6 +53,26 @@ class TabularData:
     #: per row, a short digest of its content (for tasks whose patient ids come from the file
     #: name, so that a training row is recognised in any file); ``None`` where ids suffice
     content: np.ndarray | None = None
+    #: reasons naming the outcome rows that match no input (icu-mortality keeps its outcomes
+    #: in a separate file): no input was skipped for them, so they are counted apart
+    unmatched_outcomes: list[str] = field(default_factory=list)
+    #: category column -> how many rows hold a value the model has no level for (not seen in
+    #: training; readmission): such a row reads as none of the column's levels
+    unseen_categories: dict[str, int] = field(default_factory=dict)
+
+    def read_note(self) -> str:
+        """What reading the data left aside: the inputs skipped (``'N skipped (reasons)'``),
+        then, apart from them, outcome rows that match no input and category values not seen
+        in training, counted by column (never the values)."""
+        note = skipped_note(self.skipped)
+        if self.unmatched_outcomes:
+            note += "; " + counted_reasons("outcome rows with no stay", self.unmatched_outcomes)
+        if self.unseen_categories:
+            counts = ", ".join(f"{column} in {n} row{'s' if n > 1 else ''}"
+                               for column, n in self.unseen_categories.items())
+            note += (f"; category values not seen in training: {counts} (read as none of "
+                     "the column's levels)")
+        return note
 
     def take(self, mask: np.ndarray) -> TabularData:
         sub = {k: v[mask] for k, v in self.attributes.items()}
@@ -61,7 +82,8 @@ class TabularData:
                            {k: v[mask] for k, v in self.scores.items()}, self.skipped,
                            self.vocabulary,
                            None if self.sources is None else self.sources[mask],
-                           None if self.content is None else self.content[mask])
+                           None if self.content is None else self.content[mask],
+                           self.unmatched_outcomes, self.unseen_categories)
 
 
 @dataclass
@@ -89,20 +111,32 @@ class TabularTask:
     linear_exclude: tuple[str, ...] = ()
     #: feature (or variable before ``__``) -> (words, UCUM unit), for explanations
     feature_labels: Callable[[], Mapping[str, tuple[str, str | None]]] = dict
+    #: what one input is, in the words of skip counts ("3 of 50 rows skipped")
+    inputs: str = "rows"
+    #: where the outcome comes from, for the error when none has one
+    label_source: str = "the data"
 
     def load(self, data: list[Path], outcomes: Path | None, vocabulary: dict | None = None,
-             sources: bool = False, trains_on: Callable | None = None) -> TabularData:
+             sources: bool = False, trains_on: Callable | None = None,
+             labels: bool = True) -> TabularData:
         """``sources``: also keep where each row (or each summary of a stay) came from, for
         explanations; off for training and evaluation, which do not need it. ``trains_on``
         (patient ids -> mask): the rows whose patients are trained on, the only rows a loader
-        may choose category levels from."""
+        may choose category levels from. ``labels=False`` (prediction) leaves the label
+        unread, so that a row is never skipped for its label alone."""
         d = self.loader(data, outcomes, vocabulary=vocabulary, sources=sources,
-                        trains_on=trains_on)
+                        trains_on=trains_on, labels=labels)
         if not len(d.ids):   # loaders name the file and reason; this is the last line of defence
             raise DataError(f"task {self.name}: no usable row in {[str(p) for p in data]} "
                             f"({skipped_note(d.skipped)})")
         check_no_leakage(self.name, [str(i) for i in d.ids], d.prediction_times, d.source_times)
         return d
+
+    def _need_labels(self, d: TabularData, doing: str) -> None:
+        """Training and evaluating need an outcome for every input; predicting needs none."""
+        if d.y is None:
+            raise DataError(f"task {self.name}: none of the {len(d.ids)} {self.inputs} read has "
+                            f"an outcome; {doing} takes them from {self.label_source}")
 
     def _need_both_classes(self, d: TabularData, data: list[Path], doing: str) -> None:
         """Training and evaluating need both outcomes; predicting needs none."""
@@ -150,11 +184,13 @@ class TabularTask:
               seed: int = 0, held_out: float | None = None) -> str:
         fraction = check_held_out(held_out, self.held_out)
         d = self.load(data, outcomes, trains_on=lambda ids: self.develop_mask(ids, fraction))
+        self._need_labels(d, "training")
         self._need_both_classes(d, data, "training")
         dev = d.take(self.develop_mask(d.patients, fraction))
-        if dev.y is None or len(dev.ids) < 20:
-            raise DataError(f"task {self.name} needs at least 20 labelled development rows; got "
-                            f"{len(dev.ids)}")
+        if len(dev.ids) < 20:
+            raise DataError(f"task {self.name} needs at least 20 labelled development "
+                            f"{self.inputs}; got {len(dev.ids)} ({len(d.ids) - len(dev.ids)} "
+                            "held out)")
         model, logistic = self.fit(dev, seed)
         save_bundle(self.name, model, dev, model_dir, feature_names=dev.names,
                     extra={"train_patients": sorted(map(str, set(dev.patients))),
@@ -163,9 +199,9 @@ class TabularTask:
                            "threshold_rule": THRESHOLD_RULE},
                     baselines={"logistic regression": logistic},
                     training_rows=None if dev.content is None else set(dev.content))
-        return (f"{self.name}: trained on {len(dev.ids)} rows of {len(set(dev.patients))} "
-                f"patients; {len(d.ids) - len(dev.ids)} rows held out; "
-                f"{skipped_note(d.skipped)}; model saved to {model_dir}")
+        return (f"{self.name}: trained on {len(dev.ids)} {self.inputs} of "
+                f"{len(set(dev.patients))} patients; {len(d.ids) - len(dev.ids)} {self.inputs} "
+                f"held out; {d.read_note()}; model saved to {model_dir}")
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None,
                 explain: Path | None = None, top_k: int = 5) -> str:
@@ -176,7 +212,8 @@ class TabularTask:
             output_file(data, explain)
             if Path(explain).resolve() == out.resolve():
                 raise DataError(f"--explain {explain} is the --out file; give it its own name")
-        bundle, d = self._bundle_and_data(model_dir, [data], None, sources=explain is not None)
+        bundle, d = self._bundle_and_data(model_dir, [data], None, sources=explain is not None,
+                                          labels=False)
         p = bundle.estimator.predict_proba(d.X)[:, 1]
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as fh:
@@ -187,8 +224,10 @@ class TabularTask:
         if explain is not None:
             self._write_explanations(bundle, d, Path(explain), top_k)
             also = f" and their evidence to {explain}"
-        return (f"{self.name}: wrote {len(p)} predictions to {out}{also}; "
-                f"{skipped_note(d.skipped)}")
+        return PredictionSummary(f"{self.name}: wrote {len(p)} predictions to {out}{also}; "
+                                 f"{d.read_note()}", scored=len(p),
+                                 skipped=[reason for _file, reason in d.skipped],
+                                 inputs=self.inputs)
 
     def explain(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                 top_k: int = 5) -> list[PredictionExplanation]:
@@ -207,6 +246,7 @@ class TabularTask:
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
         bundle, d = self._bundle_and_data(model_dir, data, outcomes)
+        self._need_labels(d, "evaluation")
         by_patient, by_content = seen_in_training(bundle, d)
         test = d.take(~(by_patient | by_content))
         left_out = (f"{by_patient.sum()} rows of patients used in training and "
@@ -215,26 +255,25 @@ class TabularTask:
             raise DataError(f"task {self.name}: every row of {[str(p) for p in data]} was used "
                             f"to train this model ({left_out}); evaluate on patients it has "
                             "not seen")
-        if test.y is None:
-            raise DataError(f"task {self.name}: evaluation needs outcomes")
         self._need_both_classes(test, data, "evaluation")
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
         result.notes.append(f"{left_out} (the same attributes, under any file name or id) "
                             f"were left out{_no_digests_note(bundle, d)}; "
-                            f"{skipped_note(d.skipped)}.")
+                            f"{d.read_note()}.")
         provenance = card_provenance(self.name, bundle, data, d, test, by_patient, by_content)
         written = self.card(result, bundle, test, provenance).write(report)
         seen = f" ({len(d.ids) - len(test.ids)} left out: seen in training)" \
             if len(test.ids) < len(d.ids) else ""
-        return (f"{self.name}: {len(test.ids)} rows{seen}, AUROC {result.metric('AUROC'):.3f} "
-                f"(logistic {self._baseline_auroc(result):.3f}); {skipped_note(d.skipped)}; "
+        return (f"{self.name}: {len(test.ids)} {self.inputs}{seen}, AUROC "
+                f"{result.metric('AUROC'):.3f} "
+                f"(logistic {self._baseline_auroc(result):.3f}); {d.read_note()}; "
                 f"card {written}")
 
     def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None,
-                         sources: bool = False):
+                         sources: bool = False, labels: bool = True):
         bundle = load_model(model_dir, self.name)
         d = self.load(data, outcomes, vocabulary=bundle.extra.get("vocabulary"),
-                      sources=sources)
+                      sources=sources, labels=labels)
         check_features(model_dir, self.name, bundle.feature_names, d.names)
         return bundle, d
 

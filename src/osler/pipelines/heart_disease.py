@@ -33,9 +33,10 @@ _CATEGORICAL = {"cp": (1, 2, 3, 4), "restecg": (0, 1, 2), "slope": (1, 2, 3), "t
 _MISSING = {"?", "-9", "-9.0", ""}
 
 
-def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+def _read(path: Path, labels: bool = True) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """Rows of a processed UCI file, 13 attributes with or without ``num``; a row that is not
-    13 or 14 numbers (``?`` for missing) is skipped, counted and named by its line."""
+    13 or 14 numbers (``?`` for missing) is skipped, counted and named by its line.
+    ``labels=False``: ``num`` is not read (prediction needs none), so it costs no row."""
     rows, lines, skipped = [], [], []
     # utf-8-sig: a byte-order mark (as some editors save) is not part of row 0's first value
     with path.open(encoding="utf-8-sig", errors="strict", newline="") as fh:
@@ -48,6 +49,8 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
                                            f"values, expected {len(FEATURES)} or {len(COLUMNS)}; "
                                            "row skipped"))
                 continue
+            if not labels:
+                fields = fields[:len(FEATURES)]
             try:
                 values = [np.nan if f in _MISSING else float(f) for f in fields]
             except ValueError:
@@ -67,11 +70,12 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 
 def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                        vocabulary: dict | None = None, sources: bool = False,
-                       trains_on: object = None) -> TabularData:
+                       trains_on: object = None, labels: bool = True) -> TabularData:
     """Rows of one or more processed UCI files; ids are 0-based line numbers per file.
 
     The attributes and their categories are fixed by the UCI description, so ``vocabulary``
     and ``trains_on`` (used by tasks whose categories come from the training rows) are ignored.
+    ``labels=False`` (prediction) leaves ``num`` unread.
     """
     if outcomes is not None:
         raise DataError("task heart-disease keeps its label in the 'num' column; --outcomes is "
@@ -79,7 +83,7 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
     parts, skipped = [], []
     for path in map(Path, data):
         try:
-            df, bad = _read(path)
+            df, bad = _read(path, labels)
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"file {path}: cannot read a processed UCI heart-disease file: "
                             f"{type(exc).__name__}") from exc
@@ -155,6 +159,7 @@ def _features(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
 TASK = TabularTask(
     name="heart-disease", title="Coronary artery disease (UCI heart disease, cross-site)",
     id_column="row", loader=load_heart_disease, held_out=0.0, feature_labels=lambda: LABELS,
+    label_source="the 14th value of each row ('num', 0-4)",
     model_params={"n_estimators": 300, "learning_rate": 0.03, "num_leaves": 7,
                   "min_child_samples": 10, "colsample_bytree": 0.7, "reg_lambda": 1.0,
                   "calibration": "sigmoid", "validation_fraction": 0.2,

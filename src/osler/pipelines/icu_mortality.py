@@ -66,23 +66,26 @@ def feature_names_2012() -> list[str]:
 
 def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
                        vocabulary: dict | None = None, sources: bool = False,
-                       trains_on: object = None) -> TabularData:
+                       trains_on: object = None, labels: bool = True) -> TabularData:
     """Features at 48 h of every stay under ``data``; labels and scores from ``outcomes``;
     with ``sources``, where each summary came from (:func:`_sources`), for explanations.
-    No feature is chosen from the data, so ``vocabulary`` and ``trains_on`` are ignored."""
+    No feature is chosen from the data, so ``vocabulary`` and ``trains_on`` are ignored, and
+    the labels are in ``outcomes`` only, so ``labels`` is too."""
     from osler.ingest.physionet import read_physionet2012, read_outcomes_2012
 
     errors: list[IngestError] = []
     rows, ids, meta, kept_sources = [], [], [], []
     repeated: list[tuple[str, str]] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}   # RecordID -> the stay file it was first read from
     for source in data:  # the reader takes files, directories and zips alike
         for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
+            file = record.provenance.source
             if record.patient_id in seen:   # one output row per RecordID: never two, or a mix
-                repeated.append((str(source), f"RecordID {record.patient_id}: another stay file "
-                                              "has the same RecordID; only the first is used"))
+                repeated.append((str(source), f"file {file}, RecordID {record.patient_id}: "
+                                              f"{seen[record.patient_id]} has the same "
+                                              "RecordID; only that first file is used"))
                 continue
-            seen.add(record.patient_id)
+            seen[record.patient_id] = file
             x, pred, src = _featurize(record)
             kept_sources.append(_sources(record) if sources else None)
             rows.append(x)
@@ -93,9 +96,9 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
         raise DataError(f"no usable stays under {[str(p) for p in data]}; first problem: "
                         f"{errors[0] if errors else 'no .txt stays found'}")
     skipped = [(e.file or "", str(e)) for e in errors] + repeated
-    if outcomes is not None:
-        _check_outcomes(outcomes, set(ids), skipped, read_outcomes_2012)
     d = _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
+    if outcomes is not None:   # not stays skipped: counted apart from those
+        d.unmatched_outcomes = _unmatched_outcomes(outcomes, set(ids), read_outcomes_2012)
     if sources:
         d.sources = np.empty(len(kept_sources), dtype=object)
         d.sources[:] = kept_sources
@@ -176,13 +179,14 @@ def _unit(record) -> str:
     return "unknown"
 
 
-def _check_outcomes(outcomes: Path, stay_ids: set[str], skipped: list, reader) -> None:
+def _unmatched_outcomes(outcomes: Path, stay_ids: set[str], reader) -> list[str]:
+    """The outcome rows whose RecordID is no stay read, each named; refused when none is."""
     rows = reader(outcomes)
-    extra = sorted(set(rows) - stay_ids)
     if not set(rows) & stay_ids:
         raise DataError(f"file {outcomes}: none of its {len(rows)} RecordIDs match the "
                         f"{len(stay_ids)} stays given")
-    skipped += [(str(outcomes), f"RecordID {r}: outcome row has no stay") for r in extra]
+    return [f"file {Path(outcomes).name}, RecordID {r}: outcome row has no stay"
+            for r in sorted(set(rows) - stay_ids)]
 
 
 def _assemble(X, ids, meta, outcomes, skipped) -> TabularData:
@@ -363,8 +367,10 @@ TASK = TabularTask(
                   "min_child_samples": 30, "subsample": 0.8, "colsample_bytree": 0.3,
                   "reg_lambda": 2.0, "calibration": "sigmoid", "validation_fraction": 0.2,
                   "early_stopping_rounds": 150, "n_jobs": 1},
-    n_seeds=5, logistic_weight=0.2, linear="quantile-logistic", linear_C=0.2,
+    inputs="stays", n_seeds=5, logistic_weight=0.2, linear="quantile-logistic", linear_C=0.2,
     linear_exclude=EXTREME_STATS,
+    label_source="a separate outcomes file (RecordID, In-hospital_death; Outcomes-a.txt in "
+                 "the challenge), which --outcomes is required to give",
     about="Five LightGBM models (each early-stopped and calibrated on a different fifth of the "
           "training stays) averaged, blended on the log-odds scale (weight 0.2) with a "
           "logistic regression on rank-based normal scores of the features, on 48-hour "

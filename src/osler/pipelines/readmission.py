@@ -45,33 +45,40 @@ _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocri
 def _read(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, na_values=["?"], low_memory=False,
                         dtype={"encounter_id": str, "patient_nbr": str})
-    lines = _record_lines(path)
+    header = len(frame.columns)
+    lines, widths = _record_layout(path)
     # each row's first line in the file (the header is line 1); pandas skips blank lines and a
     # quoted field may span lines, so a row's position alone would name the wrong line
-    frame["_line"] = lines if len(lines) == len(frame) else np.arange(len(frame)) + 2
+    known = len(lines) == len(frame)
+    frame["_line"] = lines if known else np.arange(len(frame)) + 2
+    # pandas fills a short row's missing fields with NaN: without its width, a truncated row
+    # would read as one with empty values
+    frame["_fields"] = widths if known else header
+    frame["_header_fields"] = header
     frame["_file"] = str(path)
     return frame
 
 
-def _record_lines(path: Path) -> list[int]:
+def _record_layout(path: Path) -> tuple[list[int], list[int]]:
     """The line on which each data row of the CSV ``path`` starts, as pandas reads its rows
-    (blank and space-only lines are no rows); empty when the file's compression is not gzip
-    or none (the caller then counts rows)."""
+    (blank and space-only lines are no rows), and how many fields it holds; empty when the
+    file's compression is not gzip or none (the caller then counts rows)."""
     import csv
     import gzip
 
     name = path.name.lower()
     if name.endswith((".zip", ".bz2", ".xz", ".zst", ".tar")):
-        return []
+        return [], []
     opener = gzip.open if name.endswith(".gz") else open
-    starts, previous = [], 0
+    starts, widths, previous = [], [], 0
     with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
         reader = csv.reader(fh)
         for row in reader:
             if len(row) > 1 or (row and row[0].strip()):
                 starts.append(previous + 1)
+                widths.append(len(row))
             previous = reader.line_num
-    return starts[1:]
+    return starts[1:], widths[1:]
 
 
 def _unusable(df: pd.DataFrame) -> pd.Series:
@@ -79,6 +86,10 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
     is none of the three, a non-numeric or infinite count. The reason names the column, never
     the value. ``df`` is left as it is."""
     reason = pd.Series("", index=df.index)
+    if "_fields" in df:   # first: a cut row's other reasons would only follow from the cut
+        width, header = df["_fields"].astype(int), df["_header_fields"].astype(int)
+        reason = reason.where(width == header, "row has " + width.astype(str) + " fields where "
+                              "the header has " + header.astype(str))
     for column in ("encounter_id", "patient_nbr"):
         reason = reason.where(reason != "", np.where(df[column].isna(), f"no {column}", ""))
     if "readmitted" in df:
@@ -103,13 +114,15 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
 
 def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                      vocabulary: dict | None = None, sources: bool = False,
-                     trains_on: Callable[[np.ndarray], np.ndarray] | None = None) -> TabularData:
+                     trains_on: Callable[[np.ndarray], np.ndarray] | None = None,
+                     labels: bool = True) -> TabularData:
     """Encounters of the diabetes-130 table(s) as features at discharge.
 
     ``vocabulary`` fixes the category levels (those of the training data, saved with the
     model); without it the levels are the commonest among the rows of the patients for which
     ``trains_on(patient ids)`` is True (every row without it), so that held-out patients
-    never shape the model.
+    never shape the model. ``labels=False`` (prediction) leaves ``readmitted`` unread, so
+    that no row is skipped for its label.
     """
     if outcomes is not None:
         raise DataError("task readmission keeps its label in 'readmitted'; --outcomes is not "
@@ -119,8 +132,8 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
     missing = _REQUIRED - set(df.columns)
     if missing:
         raise DataError(f"file {data[0]}: missing columns {sorted(missing)}")
-    if "readmitted" not in df:
-        df["readmitted"] = np.nan  # predicting only
+    if "readmitted" not in df or not labels:
+        df["readmitted"] = np.nan  # predicting: the label plays no part
     reason = _unusable(df)
     bad = reason != ""
     skipped = [(f, f"file {f} line {line}: {why}; row skipped")
@@ -135,6 +148,7 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
         training = trains_on(df["patient_nbr"].astype(str).to_numpy()) if trains_on else None
         vocabulary = _vocabulary(df if training is None else df[training])
     X, names = _features(df, vocabulary)
+    unseen = _unseen_categories(df, vocabulary)
     y = None
     if df["readmitted"].notna().any():
         y = (df["readmitted"] == "<30").astype(float).to_numpy()
@@ -145,7 +159,7 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                        attributes={"race": df["race"].fillna("unknown").to_numpy(),
                                    "sex": df["gender"].fillna("unknown").to_numpy(),
                                    "age band": df["age"].fillna("unknown").to_numpy()},
-                       skipped=skipped, vocabulary=vocabulary,
+                       skipped=skipped, vocabulary=vocabulary, unseen_categories=unseen,
                        sources=np.array([Provenance(Path(f).name, e, int(n)) for f, e, n in
                                          zip(df["_file"], df["encounter_id"], df["_line"])],
                                         dtype=object) if sources else None)
@@ -192,6 +206,24 @@ def _vocabulary(df: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
+def _category_values(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column].astype(str).where(df[column].notna(), "missing")
+
+
+def _unseen_categories(df: pd.DataFrame, vocabulary: dict[str, list[str]]) -> dict[str, int]:
+    """Per category column, the rows whose value is none of the model's levels: a value not
+    seen in training (nor missing, where training had no gap). medical_specialty is left out:
+    it keeps its commonest levels only, by design, so the others are expected there."""
+    out = {}
+    for column, top in _CATEGORIES.items():
+        if top is not None:
+            continue
+        n = int((~_category_values(df, column).isin(vocabulary[column])).sum())
+        if n:
+            out[column] = n
+    return out
+
+
 def _features(df: pd.DataFrame, vocabulary: dict[str, list[str]]) -> tuple[np.ndarray, list[str]]:
     cols = {c: df[c].astype(float) for c in _NUMERIC}
     cols["age_decade"] = _age_decade(df)
@@ -222,6 +254,7 @@ def _chapter(codes: pd.Series) -> pd.Series:
 TASK = TabularTask(
     name="readmission", title="30-day readmission (Diabetes 130-US hospitals)",
     id_column="encounter_id", loader=load_readmission, held_out=0.2, feature_labels=lambda: LABELS,
+    label_source="the 'readmitted' column ('<30', '>30' or 'NO')",
     model_params={"n_estimators": 800, "learning_rate": 0.03, "num_leaves": 31,
                   "min_child_samples": 100, "subsample": 0.8, "colsample_bytree": 0.5,
                   "reg_lambda": 5.0, "calibration": "isotonic", "validation_fraction": 0.15,

@@ -26,7 +26,9 @@ TASKS: dict[str, str] = {
 
 @runtime_checkable
 class Task(Protocol):
-    """What every task offers. Each method returns a short human summary (str).
+    """What every task offers. Each method returns a short human summary (str); a ``predict``
+    that can skip inputs returns a :class:`~osler.pipelines._shared.PredictionSummary`, a str
+    that also counts what was scored and skipped (``osler predict``'s exit status reads it).
 
     ``held_out`` in ``train``: the share of patients kept out of training (by a hash of the
     patient id) so that ``evaluate`` on the same data sees patients the model has not; ``None``

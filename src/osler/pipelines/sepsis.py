@@ -5,7 +5,9 @@ to and including that hour; the label is the hourly ``SepsisLabel`` (1 from 6 h 
 and the challenge's normalized utility decides the alarm threshold.
 
 A fifth of the stays (by a hash of the stay id) is the task's final held-out part: ``train``
-never uses it, and ``evaluate`` leaves out every stay the model was trained on and says so.
+never uses it, and ``evaluate`` leaves out every stay the model was trained on and says so:
+by stay id, and by a digest of each training stay's rows kept with the model, so a training
+stay renamed or copied into another folder is recognised too.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from osler.evaluate import patient_split
 from osler.pipelines._sepsis_data import SepsisCohort, load_cohort
 from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis, threshold_rule
 from osler.pipelines._sepsis_report import sepsis_card, sepsis_provenance, sepsis_training_record
-from osler.pipelines._shared import (check_held_out, load_bundle, output_file, save_bundle,
-                                     skipped_note)
+from osler.pipelines._shared import (PredictionSummary, check_held_out, load_bundle,
+                                     output_file, save_bundle, skipped_note)
 
-__all__ = ["TASK", "SepsisTask"]
+__all__ = ["TASK", "SepsisTask", "seen_in_training"]
 
 HELD_OUT_SALT = "sepsis-final-test"
 HELD_OUT_FRACTION = 0.2
@@ -61,7 +63,9 @@ class SepsisTask:
                            "train_stays": fit.train_stays, "held_out": held_out_rule,
                            "training_data": sepsis_training_record(data, n_stays, develop,
                                                                    skipped, held_out_rule),
-                           "threshold_rule": threshold_rule(len(fit.threshold_stays))})
+                           "threshold_rule": threshold_rule(len(fit.threshold_stays))},
+                    # stays are recognised by content too: a renamed copy is no unseen stay
+                    training_rows=set(develop.content_digests().values()))
         return (f"sepsis: trained on {len(fit.train_stays)} stays, threshold "
                 f"{fit.threshold:.3f} chosen on their out-of-fold scores (utility "
                 f"{fit.validation_utility:.3f}); {n_stays - develop.n_stays} stays held "
@@ -79,7 +83,7 @@ class SepsisTask:
                 raise DataError(f"--explain {explain} is inside the --out folder, which holds "
                                 "one prediction file per stay only; put it elsewhere")
         # every stay with hours gets its file, as the official scorer reads one per stay
-        cohort = load_cohort([data], unmeasured=True)
+        cohort = load_cohort([data], unmeasured=True, labels=False)
         p = bundle.estimator.predict_proba(cohort.X)[:, 1]
         written = _write_predictions(cohort, p, bundle.threshold, out)
         stale = _remove_stale(out, cohort)
@@ -94,8 +98,10 @@ class SepsisTask:
         if explain is not None:
             note += f"; evidence of {_write_evidence(model_dir, data, Path(explain), top_k)} "
             note += f"stay-hours to {explain}"
-        return (f"sepsis: wrote {written} prediction files to {out}{note}; "
-                f"{skipped_note(cohort.skipped)}")
+        return PredictionSummary(f"sepsis: wrote {written} prediction files to {out}{note}; "
+                                 f"{skipped_note(cohort.skipped)}", scored=written,
+                                 skipped=[reason for _file, reason in cohort.skipped],
+                                 inputs="stays")
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
@@ -104,22 +110,48 @@ class SepsisTask:
                             f"--outcomes is not used (got {outcomes})")
         bundle = load_bundle(self.name, model_dir)
         cohort = load_cohort(data).labelled("evaluation")
-        seen = set(bundle.extra.get("train_stays", []))
-        unseen = cohort.subset(s for s in cohort.meta["stay"].unique() if s not in seen)
+        by_id, by_content = seen_in_training(bundle, cohort)
+        unseen = cohort.subset(set(cohort.meta["stay"]) - by_id - by_content)
+        left_out = (f"{len(by_id)} stays used in training (by stay id) and {len(by_content)} "
+                    "stays identical to a training stay (under another name)")
         if not len(unseen.meta):
             raise DataError(f"all {cohort.n_stays} stays in the data were used to train this "
-                            "model; evaluate on stays it has not seen")
+                            f"model ({left_out}); evaluate on stays it has not seen")
         p = bundle.estimator.predict_proba(unseen.X)[:, 1]
         result = evaluate_sepsis(unseen, p, bundle.threshold, n_boot=n_boot)
-        result.notes.append(f"{cohort.n_stays - unseen.n_stays} stays used in training were "
-                            f"left out; {skipped_note(cohort.skipped)}.")
-        card = sepsis_card(result, bundle, unseen,
-                           provenance=sepsis_provenance(bundle, data, cohort, unseen))
+        result.notes.append(f"{left_out} were left out{_no_digests_note(bundle)}; "
+                            f"{skipped_note(cohort.skipped)}.")
+        card = sepsis_card(result, bundle, unseen, provenance=sepsis_provenance(
+            bundle, data, cohort, unseen, by_id=len(by_id), by_content=len(by_content)))
         written = card.write(report)
         tm = result.task_metrics
-        return (f"sepsis: {unseen.n_stays} stays, AUROC {result.metric('AUROC'):.3f}, utility "
-                f"{tm['utility']:.3f} at threshold {tm['threshold']:.3f}; "
+        seen = f" ({len(by_id) + len(by_content)} left out: seen in training)" \
+            if by_id or by_content else ""
+        return (f"sepsis: {unseen.n_stays} stays{seen}, AUROC {result.metric('AUROC'):.3f}, "
+                f"utility {tm['utility']:.3f} at threshold {tm['threshold']:.3f}; "
                 f"{skipped_note(cohort.skipped)}; card {written}")
+
+
+def seen_in_training(bundle, cohort: SepsisCohort) -> tuple[set[str], set[str]]:
+    """The stays of ``cohort`` the model was trained on: by stay id, and (of the others) by
+    content, which catches a training stay renamed or copied (see
+    :meth:`SepsisCohort.content_digests`). A model saved before it kept digests compares ids
+    only."""
+    trained_ids = set(bundle.extra.get("train_stays", []))
+    stays = set(cohort.meta["stay"])
+    by_id = stays & trained_ids
+    if bundle.training_rows is None:
+        return by_id, set()
+    by_content = {s for s, digest in cohort.content_digests().items()
+                  if s not in by_id and digest in bundle.training_rows}
+    return by_id, by_content
+
+
+def _no_digests_note(bundle) -> str:
+    if bundle.training_rows is not None:
+        return ""
+    return (" (this model was saved without digests of its training stays, so a training "
+            "stay under another name is not recognised: retrain to compare by content)")
 
 
 _HEADER = "PredictedProbability|PredictedLabel"

@@ -17,7 +17,7 @@ import pandas as pd
 from osler.errors import DataError, ModelError
 from osler.genomics.dosing import DOSE_COLUMN, SUBJECT_COLUMN, dosing_inputs, iwpc_dose
 from osler.models.persist import library_versions
-from osler.pipelines._shared import check_held_out, output_file
+from osler.pipelines._shared import PredictionSummary, check_held_out, output_file
 from osler.pipelines._warfarin_input import read_checked, skipped_line
 from osler.pipelines._warfarin_metrics import dose_metrics
 from osler.pipelines._warfarin_model import WarfarinDoseRegressor, warfarin_features
@@ -129,7 +129,9 @@ class WarfarinDoseTask:
         scored = self._score(frame, model, meta)
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         scored[PREDICTION_COLUMNS].to_csv(out, index=False, float_format="%.3f")
-        return f"warfarin-dose: wrote {len(scored)} predictions to {out}; {skipped_line(skipped)}"
+        return PredictionSummary(f"warfarin-dose: wrote {len(scored)} predictions to {out}; "
+                                 f"{skipped_line(skipped)}", scored=len(scored),
+                                 skipped=list(skipped), inputs="rows")
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None, report: Path,
                  split: str | None = None) -> str:
