@@ -11,7 +11,7 @@ import pytest
 from fhir_factory import patient_bundle
 from osler.errors import IngestError
 from osler.ingest import read_fhir
-from osler.record import Note, Observation
+from osler.record import Encounter, Note, Observation
 
 
 def _b64(raw: bytes) -> str:
@@ -156,3 +156,24 @@ def test_author_role_is_a_role_never_a_resource_type(tmp_path, author, contained
     bundle["entry"] += [{"resource": r} for r in bundled]
     (note,), errors = _read(tmp_path, bundle)
     assert errors == [] and note.author_role == role
+
+
+def _events(tmp_path, bundle: dict[str, Any]) -> list:
+    path = tmp_path / "b.json"
+    path.write_bytes(orjson.dumps(bundle))
+    return [e for r in read_fhir(path) for e in r.events]
+
+
+def test_an_encounter_keeps_its_period_as_start_and_end_time(tmp_path):
+    (encounter,) = [e for e in _events(tmp_path, patient_bundle(1)) if isinstance(e, Encounter)]
+    assert (encounter.time.isoformat(), encounter.end_time.isoformat()) == (
+        "2020-01-01T08:00:00+00:00", "2020-01-03T08:00:00+00:00")
+
+
+def test_a_document_without_a_date_takes_the_start_of_its_context_period(tmp_path):
+    bundle = patient_bundle(1)
+    doc = _document(bundle)
+    del doc["date"]
+    doc["context"] = {"period": {"start": "2020-01-02T09:30:00+00:00"}}
+    (note,) = [e for e in _events(tmp_path, bundle) if isinstance(e, Note)]
+    assert note.time.isoformat() == "2020-01-02T09:30:00+00:00"

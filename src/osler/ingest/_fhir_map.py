@@ -55,7 +55,12 @@ def _time(value: str | None) -> datetime | None:
 def _period_start(r: dict[str, Any], prefix: str) -> tuple[datetime | None, datetime | None]:
     if r.get(f"{prefix}DateTime"):
         return _time(r[f"{prefix}DateTime"]), None
-    period = r.get(f"{prefix}Period") or {}
+    return _period(r.get(f"{prefix}Period"))
+
+
+def _period(period: dict[str, Any] | None) -> tuple[datetime | None, datetime | None]:
+    """Start and end of a FHIR Period (an element typed Period, not a choice[x])."""
+    period = period if isinstance(period, dict) else {}
     return _time(period.get("start")), _time(period.get("end"))
 
 
@@ -79,7 +84,7 @@ def _category(r: dict[str, Any]) -> str | None:
 
 
 def encounter(r: dict[str, Any], ctx: MapContext) -> list[Event]:
-    start, end = _period_start(r, "period") if r.get("period") else (None, None)
+    start, end = _period(r.get("period"))
     klass = r.get("class") or {}
     types = r.get("type") or [None]
     hosp = r.get("hospitalization") or {}
@@ -263,7 +268,7 @@ def _author_role(r: dict[str, Any], ctx: MapContext) -> str | None:
 
 def document_reference(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     doc = _document_text(r, [c.get("attachment") or {} for c in r.get("content") or ()], ctx)
-    time = _time(r.get("date")) or _period_start(r.get("context") or {}, "period")[0]
+    time = _time(r.get("date")) or _period((r.get("context") or {}).get("period"))[0]
     return [Note(**_base(r, ctx), coding=coding_of(r.get("type")), time=time,
                  text=doc.text, content_type=doc.content_type, title=r.get("description"),
                  author_role=_author_role(r, ctx))]
