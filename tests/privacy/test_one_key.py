@@ -55,6 +55,18 @@ def _dataset(patient_id: str = PATIENT) -> "pydicom.Dataset":
     return ds
 
 
+def _assert_shifted_alike(shift, note_text: str, patient_res: dict, encounter: dict, ds) -> None:
+    """The 6/1/2020 admission and the 1950-03-14 birth date moved by `shift` in the note,
+    the FHIR Patient and Encounter, and the DICOM header."""
+    moved = date(2020, 6, 1) + shift
+    birth = date(1950, 3, 14) + shift
+    assert f"{moved.month}/{moved.day}/{moved.year}" in note_text
+    assert encounter["period"]["start"].startswith(moved.isoformat())
+    assert ds.StudyDate == moved.strftime("%Y%m%d")
+    assert patient_res["birthDate"] == birth.isoformat()
+    assert ds.PatientBirthDate == birth.strftime("%Y%m%d")
+
+
 def test_same_patient_same_pseudonym_and_shift_in_notes_fhir_and_dicom():
     key = DeidKey(b"a test secret, 32 bytes long!!!!")
     note = deidentify_text("Admitted 6/1/2020 after a fall.", key, patient=PATIENT)
@@ -67,13 +79,7 @@ def test_same_patient_same_pseudonym_and_shift_in_notes_fhir_and_dicom():
     assert patient_res["id"] == ds.PatientID == key.pseudonym(PATIENT)
     assert encounter["subject"]["reference"] == f"Patient/{ds.PatientID}"
     # Same shift: the admission date moved by the same number of days in all three.
-    shift = key.date_shift(PATIENT)
-    moved = date(2020, 6, 1) + shift
-    assert f"{moved.month}/{moved.day}/{moved.year}" in note.text
-    assert encounter["period"]["start"].startswith(moved.isoformat())
-    assert ds.StudyDate == moved.strftime("%Y%m%d")
-    assert patient_res["birthDate"] == (date(1950, 3, 14) + shift).isoformat()
-    assert ds.PatientBirthDate == (date(1950, 3, 14) + shift).strftime("%Y%m%d")
+    _assert_shifted_alike(key.date_shift(PATIENT), note.text, patient_res, encounter, ds)
     assert "Quimby" not in str(patient_res) and "Quimby" not in str(ds.PatientName)
 
 
@@ -111,12 +117,7 @@ def test_a_server_uuid_patient_keyed_by_its_mrn_matches_its_images_and_notes():
     # Same shift in all three: the MRN's.
     shift = key.date_shift(MRN)
     assert shift != key.date_shift(SERVER_ID)   # else this test could not tell the keys apart
-    moved = date(2020, 6, 1) + shift
-    assert f"{moved.month}/{moved.day}/{moved.year}" in note.text
-    assert encounter["period"]["start"].startswith(moved.isoformat())
-    assert ds.StudyDate == moved.strftime("%Y%m%d")
-    assert patient_res["birthDate"] == (date(1950, 3, 14) + shift).isoformat()
-    assert ds.PatientBirthDate == (date(1950, 3, 14) + shift).strftime("%Y%m%d")
+    _assert_shifted_alike(shift, note.text, patient_res, encounter, ds)
     # Same stand-in name.
     given, family = patient_res["name"][0]["given"][0], patient_res["name"][0]["family"]
     assert f"{given} {family}" in note.text and str(ds.PatientName) == f"{family}^{given}"
