@@ -283,22 +283,55 @@ def _clean_directory_records(records: Any, run: _Patient) -> None:
         _clean_item(record, run, actions)
 
 
-def _default_action(elem: Any) -> str:
+# Attributes of a code item (PS3.3 Table 8.8-1): the coded concept, its scheme and context,
+# never a person. Kept, so that a structured report's concept names and units, and every code
+# sequence (procedure, anatomy, view), survive de-identification.
+_CODE_ITEM = frozenset({"CodeValue", "CodingSchemeDesignator", "CodingSchemeVersion",
+                        "LongCodeValue", "URNCodeValue", "ContextIdentifier",
+                        "ContextGroupVersion", "ContextGroupLocalVersion",
+                        "ContextGroupExtensionFlag", "MappingResource", "MappingResourceName",
+                        "MappingResourceUID", "ContextUID"})
+# Coding schemes whose code meanings are published terms (PS3.16 Table 8-1), kept as written;
+# a local scheme's meaning is free text a site wrote, so it is cleaned as text.
+_PUBLISHED_SCHEMES = frozenset({"DCM", "SCT", "SRT", "LN", "UCUM", "FMA", "RADLEX", "NCIt",
+                                "UMLS", "I10", "I9C", "ICD10", "ICD10CM", "RXNORM", "MSH",
+                                "99SDM", "BI", "ACR", "NEU", "UBERON"})
+# Structured-report content (PS3.3 C.17.3): a TEXT item's value is cleaned as free text, as
+# PS3.15's Clean Structured Content option does, rather than the whole report being lost.
+_TEXT_VALUE = 0x0040A160
+
+
+def _default_action(elem: Any, item: Any = None) -> str:
     """The action for an attribute the profile table does not list: text that could name or
     place someone, or an AE title (a site's machine, at any depth), is removed, an instance
     UID remapped, a URL, an unknown value, an overlay (burned-in text) or an encapsulated
     document (a PDF of the report) removed, the rest kept.
+
+    Under the Retain Longitudinal Temporal Information with Modified Dates option every date
+    moves, at any depth (a multi-frame image's FrameAcquisitionDateTime, a report item's
+    DateTime), rather than being removed. A code item (``item``) keeps its code, and its
+    meaning when the scheme is a published one; a report's TEXT value is cleaned.
     Groups 0002, 0028 and 7FE0 (file meta, pixel description, pixels) are kept."""
     group = int(elem.tag) >> 16
+    keyword = elem.keyword or ""
     if int(elem.tag) in _FILE_SET_ACTIONS:
         return _FILE_SET_ACTIONS[int(elem.tag)]
     if group in (0x0002, 0x0028, 0x7FE0):
         return "K"
     if 0x6000 <= group <= 0x60FF or group == 0x0042 or elem.VR in ("UR", "UC", "UN"):
         return "X"
+    if keyword in _CODE_ITEM:
+        return "K"
+    if keyword == "CodeMeaning":
+        scheme = str(item.get("CodingSchemeDesignator", "") if item is not None else "")
+        return "K" if scheme.strip() in _PUBLISHED_SCHEMES else "C"
     if elem.VR == "UI":
-        return "K" if (elem.keyword or "").endswith(_CLASS_UIDS) else "U"
-    text = ("PN", "LO", "SH", "DA", "DT", "LT", "ST", "UT", "AE")
+        return "K" if keyword.endswith(_CLASS_UIDS) else "U"
+    if elem.VR in ("DA", "DT"):
+        return "S"
+    if int(elem.tag) == _TEXT_VALUE:
+        return "C"
+    text = ("PN", "LO", "SH", "LT", "ST", "UT", "AE")
     return "X" if elem.VR in text else "K"
 
 
@@ -310,7 +343,7 @@ def has_overlay(ds: Any) -> bool:
 
 def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]]) -> None:
     for elem in list(item):
-        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem)
+        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem, item)
         # a sequence the table lists as X (OtherPatientIDsSequence) goes whole; others are
         # cleaned item by item
         if elem.VR == "SQ" and action != "X":
