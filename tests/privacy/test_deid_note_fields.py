@@ -71,3 +71,13 @@ def test_fields_of_a_note_without_patient_name_no_pseudonym():
     fields, dropped = deidentify_note_fields({"encounter": "e9", "type": "x"},
                                              DeidKey(b"s" * 32), None)
     assert "patient" not in fields and fields["type"] == "x" and dropped is None
+
+
+def test_the_notes_own_patient_id_is_replaced_wherever_the_text_repeats_it(tmp_path, capsys):
+    lines = [{"id": "n1", "patient": "MRN-TEST-0099", "text": "MRN mrn-test-0099, stable."},
+             {"id": "n2", "patient": "p1", "text": "K p1 3.1, stable."}]
+    code, err, rows = _deid(tmp_path, capsys, lines, "--profile", "tag")
+    assert code == 0, err
+    assert rows[0]["text"] == "MRN [ID], stable."
+    assert rows[0]["phi"] == [{"start": 4, "end": 17, "type": "ID"}]
+    assert rows[1]["text"] == "K p1 3.1, stable."   # too short to look for safely

@@ -196,12 +196,14 @@ def _write_run(run, fout, key, profile: str, tagger, counts, pseudonymise_ids: b
     from osler.privacy.deid import deidentify_notes
     from osler.privacy.deid.note_fields import deidentify_note_fields, note_id_pseudonym
 
-    results = deidentify_notes([note[1] for note in run], key, patient=run[0][2],
-                               profile=profile, tagger=tagger)
-    # the patient's pseudonym, shifted time and encounter pseudonym (as FHIR and DICOM get
-    # them under the same key) let the notes join the rest of the patient's record
     patient = run[0][2]
     patient = None if patient is None or patient.startswith(_NO_PATIENT) else patient
+    # the patient's own id (often the MRN) is PHI wherever its notes repeat it, in any shape
+    results = deidentify_notes([note[1] for note in run], key, patient=run[0][2],
+                               profile=profile, tagger=tagger,
+                               identifiers=() if patient is None else (patient,))
+    # the patient's pseudonym, shifted time and encounter pseudonym (as FHIR and DICOM get
+    # them under the same key) let the notes join the rest of the patient's record
     for (note_id, _text, _patient, obj), result in zip(run, results):
         fields, dropped = deidentify_note_fields(obj, key, patient)
         if dropped:
