@@ -114,3 +114,11 @@ def test_a_phi_field_of_another_shape_is_refused(tmp_path, phi):
     path = _jsonl(tmp_path / "deid.jsonl", [{"id": "n1", "text": "t", "patient": "p", "phi": phi}])
     with pytest.raises(IngestError, match="'phi', when given, must be a list"):
         list(read_notes(path))
+
+
+def test_a_note_read_from_deid_text_output_is_kept_as_deidentified(tmp_path):
+    path = _jsonl(tmp_path / "deid.jsonl", [
+        {"id": "n1", "text": "Seen by Dr. [NAME].", "patient": "0b6f", "phi": []},
+        {"id": "n2", "text": "Stable.", "patient": "0b6f"}])
+    (record,) = read_notes(path)
+    assert [e.deidentified for e in record.events] == [True, False]

@@ -105,3 +105,4 @@ def test_fhir_note_and_image_deidentified_with_one_key_join_as_one_patient(tmp_p
     assert note.encounter_id == encounter_pseudonym(key, encounter) and encounters == [
         note.encounter_id]
     assert not any(phi in repr(record) for phi in (MRN, FAMILY, GIVEN))
+    assert note.deidentified   # stored as read from de-identified text

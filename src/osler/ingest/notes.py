@@ -5,7 +5,8 @@
   "encounter"?, "phi"?}``. Notes are grouped into one :class:`PatientRecord` per patient.
   ``phi`` is what ``osler deid text`` writes beside a de-identified text: the spans it
   replaced, as offsets into the ORIGINAL text, so they are checked for shape and not kept
-  as spans (they would point at the wrong characters of the stored text).
+  as spans (they would point at the wrong characters of the stored text); the note is kept
+  as ``deidentified``.
 - ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``;
   HTML and XHTML converted to plain text).
 Times must carry a time zone; a note without one has ``time=None`` rather than a guess.
@@ -136,7 +137,8 @@ def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None
                                       f"{sorted(_NOTE_FIELDS)}", **where, record=str(obj["id"]))
                 where["record"] = str(obj["id"])
                 _check_phi(obj.get("phi"), where)
-                yield str(obj["patient"]), _note(obj, path, n, _time(obj.get("time"), where))
+                yield str(obj["patient"]), _note(obj, path, n, _time(obj.get("time"), where),
+                                                 deidentified="phi" in obj)
             except json.JSONDecodeError as exc:
                 _fail(IngestError(f"not JSON: {exc.msg}", **where), on_error)
             except IngestError as exc:
@@ -156,13 +158,15 @@ def _check_phi(phi: Any, where: dict[str, Any]) -> None:
                           "integer offsets, as `osler deid text` writes it", **where)
 
 
-def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | None) -> Note:
+def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | None,
+          deidentified: bool = False) -> Note:
     note_type = obj.get("type")
     return Note(id=event_id("note", path.name, obj["id"]),
                 coding=Coding(OSLER + ":note-type", str(note_type)) if note_type else None,
                 provenance=Provenance(path.name, str(obj["id"]), line), time=time,
                 encounter_id=obj.get("encounter"), text=normalise_spaces(str(obj["text"])),
-                title=str(note_type) if note_type else None, author_role=obj.get("author_role"))
+                title=str(note_type) if note_type else None, author_role=obj.get("author_role"),
+                deidentified=deidentified)
 
 
 def _fail(exc: IngestError, on_error: Callable[[IngestError], None] | None) -> None:
