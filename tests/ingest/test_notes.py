@@ -95,3 +95,30 @@ def test_no_break_spaces_in_text_notes_become_spaces_one_for_one(tmp_path):
 def test_html_attachment_text_is_plain_text():
     data = base64.b64encode(b"<p>No&nbsp;fever.</p><p>Cough.</p>").decode()
     assert attachment_text({"contentType": "text/html", "data": data}) == "No fever.\n\nCough."
+
+
+def test_deid_text_output_with_its_phi_spans_is_read_as_notes(tmp_path):
+    # what `osler deid text` writes: "phi" offsets point into the original text, not this one
+    path = _jsonl(tmp_path / "deid.jsonl", [
+        {"id": "n1", "text": "Seen by Dr. [NAME].", "patient": "0b6f",
+         "time": "2019-12-30T10:00:00Z", "phi": [{"start": 12, "end": 17, "type": "NAME"}]},
+        {"id": "n2", "text": "Stable.", "patient": "0b6f", "phi": []},
+    ])
+    (record,) = read_notes(path)
+    assert [e.text for e in record.events] == ["Seen by Dr. [NAME].", "Stable."]
+
+
+@pytest.mark.parametrize("phi", ["NAME", [{"start": "12", "end": 17, "type": "NAME"}],
+                                 [{"start": 1, "end": 2, "type": "NAME", "value": "x"}]])
+def test_a_phi_field_of_another_shape_is_refused(tmp_path, phi):
+    path = _jsonl(tmp_path / "deid.jsonl", [{"id": "n1", "text": "t", "patient": "p", "phi": phi}])
+    with pytest.raises(IngestError, match="'phi', when given, must be a list"):
+        list(read_notes(path))
+
+
+def test_a_note_read_from_deid_text_output_is_kept_as_deidentified(tmp_path):
+    path = _jsonl(tmp_path / "deid.jsonl", [
+        {"id": "n1", "text": "Seen by Dr. [NAME].", "patient": "0b6f", "phi": []},
+        {"id": "n2", "text": "Stable.", "patient": "0b6f"}])
+    (record,) = read_notes(path)
+    assert [e.deidentified for e in record.events] == [True, False]

@@ -249,3 +249,23 @@ def test_output_folders_are_named_by_new_uids_not_by_the_input_folders(tmp_path,
     written = Path(result.output).relative_to(tmp_path / "out")
     assert "QUIXMOOR" not in str(written) and "ZEBULON" not in str(written)
     assert written.parts[0] == KEY.uid(study) and len(written.parts) == 3
+
+
+def test_a_well_formed_timezone_offset_is_kept_and_anything_else_removed(tmp_path,
+                                                                         write_dicom):
+    # PS3.15 E.1-1: C under Retain Longitudinal Temporal Information with Modified Dates,
+    # which Osler applies; whole-day shifts leave the offset true
+    results = _deidentified(tmp_path, write_dicom, "TimezoneOffsetFromUTC", {
+        "a.dcm": "+0100", "b.dcm": "-0500", "c.dcm": "Lochmoor", "d.dcm": "+2500"})
+    kept = {name: ds.get("TimezoneOffsetFromUTC") for name, ds in results.items()}
+    assert kept == {"a.dcm": "+0100", "b.dcm": "-0500", "c.dcm": None, "d.dcm": None}
+
+
+def test_the_deidentification_method_is_coded_as_cid_7050(tmp_path, write_dicom):
+    (ds,) = _deidentified(tmp_path, write_dicom, "PatientAge", {"a.dcm": "040Y"}).values()
+    assert ds.PatientIdentityRemoved == "YES" and ds.DeidentificationMethod
+    codes = [(c.CodeValue, c.CodingSchemeDesignator, c.CodeMeaning)
+             for c in ds.DeidentificationMethodCodeSequence]
+    assert codes == [
+        ("113100", "DCM", "Basic Application Confidentiality Profile"),
+        ("113107", "DCM", "Retain Longitudinal Temporal Information Modified Dates Option")]

@@ -184,8 +184,8 @@ def test_deidentified_fhir_and_dicom_ingested_by_the_mrn_are_one_patient(tmp_pat
     fhir = expected_counts(patient_bundle(1))
     assert counts["imaging_study"] == 1
     assert all(counts[kind] == n for kind, n in fhir.items())
-    # one shift: the FHIR condition's onset and the image's study date moved alike (ingest
-    # keeps a DICOM time only with its zone, which de-id removes, so the header is read here)
+    # one shift: the FHIR condition's onset and the image's study date moved alike (read
+    # from the header; see tests/pipelines/test_deid_patient_join.py for the stored times)
     moved = date(2020, 1, 1) + key.date_shift(MRN)
     [condition] = [e for e in record.events if e.kind.value == "condition"]
     assert condition.time.date() == moved

@@ -211,3 +211,14 @@ def test_reads_carry_on_after_the_server_drops_the_connection(postgres_url):
             admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
         record, revision = store.patient_with_revision("p1")     # the snapshot read too
         assert record.patient_id == "p1" and revision is not None
+
+
+def test_a_version_1_store_gains_the_note_deidentified_column_and_keeps_its_notes(store_url):
+    with open_store(store_url) as store:   # made a version 1 store: no column, version 1
+        store._execute("ALTER TABLE note DROP COLUMN deidentified")
+        store._execute("DELETE FROM osler_schema WHERE version > 1")
+    with open_store(store_url) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        store.write([_record("p1")])
+        (note,) = [e for e in store.patient("p1").events if isinstance(e, Note)]
+        assert note.deidentified is False

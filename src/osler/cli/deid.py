@@ -47,8 +47,9 @@ def deid() -> None:
 @deid.command()
 @click.option("--in", "in_file", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help='JSON Lines: {"id", "text", "patient"?} per line; consecutive lines of one '
-                   'patient are de-identified together.')
+              help='JSON Lines: {"id", "text", "patient"?, "time"?, "encounter"?, "type"?, '
+                   '"author_role"?} per line; consecutive lines of one patient are '
+                   'de-identified together.')
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--profile", default="surrogate", show_default=True,
               type=click.Choice(["surrogate", "tag"]))
@@ -60,9 +61,15 @@ def deid() -> None:
 @click.option("--notes-alone", is_flag=True,
               help="De-identify each note alone, even beside notes of the same patient "
                    "(higher precision, lower recall: see docs/benchmarks.md).")
+@click.option("--pseudonymise-ids", "pseudonymise_ids", is_flag=True,
+              help="Write each note's 'id' as a keyed pseudonym instead of as it came (an id "
+                   "can itself be an identifier, e.g. an accession number). Lines stay in "
+                   "input order, so line N of the output is still line N of the input; but "
+                   "joining the output back to the input by 'id' (to read 'phi' offsets "
+                   "against the original text) then needs the key file.")
 @key_option
 def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_only: bool,
-         notes_alone: bool, key_file: Path | None) -> None:
+         notes_alone: bool, pseudonymise_ids: bool, key_file: Path | None) -> None:
     """De-identify notes; output {"id", "text", "phi": [{start, end, type}]} per line, in input
     order, with offsets into the ORIGINAL text.
 
@@ -70,8 +77,22 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
     in one of them is replaced in all (memory: one such run of notes). Sort the input by
     patient to share across all of a patient's notes; lines without "patient" stand alone, and
     so does every line with --notes-alone. "patient" also keys the date shift.
+
+    \b
+    So that the output joins the patient's de-identified FHIR and DICOM under the same key:
+      "patient"    becomes the pseudonym `deid fhir` and `deid dicom` give that patient
+      "time"       moves by the patient's date shift (dropped, and counted, when the line
+                   has no "patient": no shift is shared with anything else)
+      "encounter"  becomes the pseudonym `deid fhir` gives that Encounter's id
+      "type", "author_role" are kept; any other field is left out.
+    "id" is kept as it came, so callers can join the output back to their input on it; it
+    may itself identify (an accession number): see --pseudonymise-ids.
+    The output is read by `osler ingest` as notes ("phi" is accepted there).
     """
+    from collections import Counter
+
     from osler.privacy.deid import PhiTagger
+    from osler.privacy.deid.note_fields import NOT_A_TIME, TIME_WITHOUT_PATIENT
 
     if model is not None and rules_only:
         raise click.UsageError("--model and --rules-only exclude each other")
@@ -80,24 +101,27 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
         raise click.UsageError(f"--out {out_file} is the --in file: it would be emptied before "
                                "it is read; write elsewhere")
     key = _key(key_file)
-    counts = {"done": 0, "skipped": 0, "split": 0}
+    counts: Counter = Counter()
     out_file.parent.mkdir(parents=True, exist_ok=True)
     with out_file.open("w", encoding="utf-8") as fout:
         notes = _notes(text_lines(in_file), in_file.name, counts)
         runs = ([note] for note in notes) if notes_alone else _patient_runs(notes, counts)
         for run in runs:
-            _write_run(run, fout, key, profile, tagger)
+            _write_run(run, fout, key, profile, tagger, counts, pseudonymise_ids)
             counts["done"] += len(run)
     done, skipped = counts["done"], counts["skipped"]
     if counts["split"]:
         click.echo(f"{counts['split']} patients' notes were not on consecutive lines; each run "
                    "was de-identified on its own (sort the input by patient)", err=True)
+    for reason in (TIME_WITHOUT_PATIENT, NOT_A_TIME):
+        if counts[reason]:
+            click.echo(f"{counts[reason]} {reason}", err=True)
     click.echo(f"{done} notes de-identified, {skipped} skipped -> {out_file}", err=True)
     raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
 
 
-def _notes(lines, name: str, counts: dict[str, int]):
-    """(id, text, patient) of each valid JSON line of ``(n, text, error)`` from
+def _notes(lines, name: str, counts):
+    """(id, text, patient, line object) of each valid JSON line of ``(n, text, error)`` from
     :func:`text_lines`; invalid lines (bad JSON, not UTF-8) are reported and counted."""
     first_line: dict[str, int] = {}
     for n, line, bad in lines:
@@ -121,7 +145,7 @@ def _notes(lines, name: str, counts: dict[str, int]):
         # a note of no patient keys its own date shift: notes of unknown patients must not
         # share one offset (one known date would reveal it for all of them)
         yield note_id, note_text, (_NO_PATIENT + f"{note_id}:{n}" if patient in (None, "")
-                                   else str(patient))
+                                   else str(patient)), obj
 
 
 def _note_problem(line: str) -> str | None:
@@ -151,7 +175,7 @@ def _no_constant(name: str):
 _NO_PATIENT = "\x00note:"
 
 
-def _patient_runs(notes, counts: dict[str, int]):
+def _patient_runs(notes, counts):
     """Runs of consecutive notes of one patient (a note without a patient is a run alone)."""
     run: list[tuple] = []
     seen: set[str] = set()
@@ -168,19 +192,25 @@ def _patient_runs(notes, counts: dict[str, int]):
         yield run
 
 
-def _write_run(run, fout, key, profile: str, tagger) -> None:
+def _write_run(run, fout, key, profile: str, tagger, counts, pseudonymise_ids: bool) -> None:
     from osler.privacy.deid import deidentify_notes
+    from osler.privacy.deid.note_fields import deidentify_note_fields, note_id_pseudonym
 
-    results = deidentify_notes([t for _i, t, _p in run], key, patient=run[0][2], profile=profile,
-                               tagger=tagger)
-    # the patient's pseudonym (as FHIR Patient.id and DICOM PatientID get it under the same
-    # key) lets the notes join the rest of the patient's de-identified record
     patient = run[0][2]
-    extra = ({} if patient is None or patient.startswith(_NO_PATIENT)
-             else {"patient": key.pseudonym(patient, "patient")})
-    for (note_id, _text, _patient), result in zip(run, results):
-        fout.write(json.dumps({"id": note_id, "text": result.text,
-                               "phi": [s.to_dict() for s in result.phi], **extra}) + "\n")
+    patient = None if patient is None or patient.startswith(_NO_PATIENT) else patient
+    # the patient's own id (often the MRN) is PHI wherever its notes repeat it, in any shape
+    results = deidentify_notes([note[1] for note in run], key, patient=run[0][2],
+                               profile=profile, tagger=tagger,
+                               identifiers=() if patient is None else (patient,))
+    # the patient's pseudonym, shifted time and encounter pseudonym (as FHIR and DICOM get
+    # them under the same key) let the notes join the rest of the patient's record
+    for (note_id, _text, _patient, obj), result in zip(run, results):
+        fields, dropped = deidentify_note_fields(obj, key, patient)
+        if dropped:
+            counts[dropped] += 1
+        out_id = note_id_pseudonym(key, note_id) if pseudonymise_ids else note_id
+        fout.write(json.dumps({"id": out_id, "text": result.text,
+                               "phi": [s.to_dict() for s in result.phi], **fields}) + "\n")
 
 
 @deid.command()

@@ -2,7 +2,11 @@
 
 - ``read_notes(path)``: a ``.txt`` file (or a folder of them) is one note each; a ``.jsonl``
   file holds one note per line: ``{"id", "patient", "text", "time"?, "author_role"?, "type"?,
-  "encounter"?}``. Notes are grouped into one :class:`PatientRecord` per patient.
+  "encounter"?, "phi"?}``. Notes are grouped into one :class:`PatientRecord` per patient.
+  ``phi`` is what ``osler deid text`` writes beside a de-identified text: the spans it
+  replaced, as offsets into the ORIGINAL text, so they are checked for shape and not kept
+  as spans (they would point at the wrong characters of the stored text); the note is kept
+  as ``deidentified``.
 - ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``;
   HTML and XHTML converted to plain text).
 Times must carry a time zone; a note without one has ``time=None`` rather than a guess.
@@ -35,7 +39,8 @@ _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", 
 _DATA_HEADERS = (b"RecordID,",)
 # A column name has no spaces: "Seen today, alert" is prose, "RecordID,SOFA" a header.
 _BOM = b"\xef\xbb\xbf"
-_NOTE_FIELDS = {"id", "patient", "text", "time", "author_role", "type", "encounter"}
+_NOTE_FIELDS = {"id", "patient", "text", "time", "author_role", "type", "encounter", "phi"}
+_PHI_SPAN_FIELDS = {"start", "end", "type"}
 
 
 def attachment_text(attachment: dict[str, Any]) -> str | None:
@@ -131,20 +136,37 @@ def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None
                     raise IngestError(f"unknown fields {sorted(unknown)}; allowed "
                                       f"{sorted(_NOTE_FIELDS)}", **where, record=str(obj["id"]))
                 where["record"] = str(obj["id"])
-                yield str(obj["patient"]), _note(obj, path, n, _time(obj.get("time"), where))
+                _check_phi(obj.get("phi"), where)
+                yield str(obj["patient"]), _note(obj, path, n, _time(obj.get("time"), where),
+                                                 deidentified="phi" in obj)
             except json.JSONDecodeError as exc:
                 _fail(IngestError(f"not JSON: {exc.msg}", **where), on_error)
             except IngestError as exc:
                 _fail(exc, on_error)
 
 
-def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | None) -> Note:
+def _check_phi(phi: Any, where: dict[str, Any]) -> None:
+    """Refuse a ``phi`` that is not what ``osler deid text`` writes (a list of
+    ``{"start", "end", "type"}``); the message names no value."""
+    if phi is None:
+        return
+    if not isinstance(phi, list) or not all(
+            isinstance(s, dict) and set(s) == _PHI_SPAN_FIELDS
+            and all(isinstance(s[k], int) and not isinstance(s[k], bool) for k in ("start", "end"))
+            and isinstance(s["type"], str) for s in phi):
+        raise IngestError("'phi', when given, must be a list of {'start', 'end', 'type'} with "
+                          "integer offsets, as `osler deid text` writes it", **where)
+
+
+def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | None,
+          deidentified: bool = False) -> Note:
     note_type = obj.get("type")
     return Note(id=event_id("note", path.name, obj["id"]),
                 coding=Coding(OSLER + ":note-type", str(note_type)) if note_type else None,
                 provenance=Provenance(path.name, str(obj["id"]), line), time=time,
                 encounter_id=obj.get("encounter"), text=normalise_spaces(str(obj["text"])),
-                title=str(note_type) if note_type else None, author_role=obj.get("author_role"))
+                title=str(note_type) if note_type else None, author_role=obj.get("author_role"),
+                deidentified=deidentified)
 
 
 def _fail(exc: IngestError, on_error: Callable[[IngestError], None] | None) -> None:

@@ -152,6 +152,8 @@ class Note(Event):
     title: str | None = None
     author_role: str | None = None
     content_type: str = "text/plain"
+    #: The text was de-identified before Osler read it (``osler deid text`` output).
+    deidentified: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -28,8 +28,8 @@ from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
 
-__all__ = ["BURNED_IN_MODALITIES", "DicomResult", "INVALID_DATE", "deidentify_dataset",
-           "deidentify_dicom_dir", "profile_actions"]
+__all__ = ["BURNED_IN_MODALITIES", "DEID_METHOD_CODES", "DicomResult", "INVALID_DATE",
+           "deidentify_dataset", "deidentify_dicom_dir", "profile_actions"]
 
 #: Modalities whose pixels often carry burned-in identifying text (ultrasound, secondary
 #: capture, other, endoscopy, photography, scanned documents, ...).
@@ -39,6 +39,13 @@ _ACTIONS = frozenset("DZXKUSC")
 _PATIENT_AGE = 0x00101010
 _BIRTH_DATE = 0x00100030
 _PATIENT_NAME = 0x00100010
+_TIMEZONE_OFFSET = 0x00080201
+# PS3.3 C.12.1.1.8: "&ZZXX", an offset from -1200 to +1400 hours and minutes
+_OFFSET_FROM_UTC = re.compile(r"^(?P<sign>[+-])(?P<h>\d{2})(?P<m>[0-5]\d)$")
+#: PS3.16 CID 7050 "De-identification Method" codes (scheme DCM) for what Osler applies:
+#: the Basic Profile with the Retain Longitudinal Temporal Information Modified Dates Option.
+DEID_METHOD_CODES = (("113100", "Basic Application Confidentiality Profile"),
+                     ("113107", "Retain Longitudinal Temporal Information Modified Dates Option"))
 _AGE_STRING = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?P<unit>[DWMY]?)\s*$")
 
 
@@ -165,8 +172,24 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
         else:
             elem.value, invalid = _shift_da(str(elem.value), shift, elem.VR)
             run.dropped[INVALID_DATE] += invalid
+    elif action == "C" and int(elem.tag) == _TIMEZONE_OFFSET:
+        if elem.value and not _is_offset_from_utc(str(elem.value)):
+            del ds[elem.tag]   # not an offset: free text, which could say where or who
     elif action == "C" and elem.value:
         elem.value = _clean_text(str(elem.value), run)
+
+
+def _is_offset_from_utc(value: str) -> bool:
+    """Whether ``value`` is a well-formed TimezoneOffsetFromUTC (``+0100``, ``-0500``).
+
+    >>> [_is_offset_from_utc(v) for v in ("+0100", "-1200", "+1400", "+1500", "CET", "0100")]
+    [True, True, True, False, False, False]
+    """
+    m = _OFFSET_FROM_UTC.match(value.strip())
+    if not m:
+        return False
+    minutes = (int(m["h"]) * 60 + int(m["m"])) * (-1 if m["sign"] == "-" else 1)
+    return -12 * 60 <= minutes <= 14 * 60
 
 
 # Words a name is joined to in codes and labels ("QUIXMOOR_HEAD", "QUIXMOOR^ZEBULON").
@@ -228,12 +251,25 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     ds.PatientIdentityRemoved = "YES"
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
     ds.DeidentificationMethod = "Osler PS3.15 Basic Profile; Retain Longitudinal Modified Dates"
+    ds.DeidentificationMethodCodeSequence = _method_codes()
     meta = getattr(ds, "file_meta", None)
     if meta is not None:
         _clean_file_meta(ds, meta, key)
     if getattr(ds, "preamble", None) is not None:
         ds.preamble = b"\0" * 128     # free for any use, so it can hold a name or an MRN
     return ds
+
+
+def _method_codes() -> list[Any]:
+    """Items of DeidentificationMethodCodeSequence (0012,0064): :data:`DEID_METHOD_CODES`."""
+    from pydicom.dataset import Dataset
+
+    items = []
+    for value, meaning in DEID_METHOD_CODES:
+        item = Dataset()
+        item.CodeValue, item.CodingSchemeDesignator, item.CodeMeaning = value, "DCM", meaning
+        items.append(item)
+    return items
 
 
 # File meta elements PS3.10 7.1 requires, the only ones written; the others name the sending

@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING
 from osler.errors import DataError
 from osler.privacy.deid.detect import detect_phi
 from osler.privacy.deid.patient import detect_phi_notes
-from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.spans import PhiSpan, merge_spans
 from osler.privacy.deid.surrogates import surrogate, tag
 from osler.privacy.keys import DeidKey
 
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
 
-__all__ = ["DeidentifiedText", "PROFILES", "deidentify_notes", "deidentify_text", "replace_phi"]
+__all__ = ["DeidentifiedText", "PROFILES", "deidentify_notes", "deidentify_text",
+           "identifier_mentions", "replace_phi"]
 
 PROFILES = ("surrogate", "tag")
 
@@ -64,8 +65,8 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
 
 def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None = None,
                      profile: str = "surrogate",
-                     tagger: PhiTagger | str | Path | None = "bundled"
-                     ) -> list[DeidentifiedText]:
+                     tagger: PhiTagger | str | Path | None = "bundled",
+                     identifiers: Sequence[str] = ()) -> list[DeidentifiedText]:
     """Replace every PHI span of the notes of ONE patient, found together.
 
     A name or place found in one note is replaced at every mention in all of them (see
@@ -85,6 +86,10 @@ def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None 
         Realistic stand-ins of the same type, or ``[TYPE]`` tags.
     tagger : PhiTagger, path, 'bundled' or None
         The learned tagger used with the rules; ``None``: rules only.
+    identifiers : sequence of str
+        Identifiers known to be the patient's (the MRN its notes are keyed by): every mention
+        is PHI of type ID, whatever its shape. Ones shorter than 4 characters are not looked
+        for ("p1" would match inside "K p1 ..."; "1" inside "3.1").
 
     Returns
     -------
@@ -100,8 +105,35 @@ def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None 
     ['Seen by Dr. [NAME] today.', '[NAME] aware of K 3.1.']
     """
     _check_profile(profile)
+    found = detect_phi_notes(texts, tagger=tagger)
+    if identifiers:
+        found = [merge_spans([*spans, *identifier_mentions(text, identifiers)])
+                 for text, spans in zip(texts, found)]
     return [replace_phi(text, spans, key, patient=patient, profile=profile)
-            for text, spans in zip(texts, detect_phi_notes(texts, tagger=tagger))]
+            for text, spans in zip(texts, found)]
+
+
+_MIN_IDENTIFIER = 4
+
+
+def identifier_mentions(text: str, identifiers: Sequence[str]) -> list[PhiSpan]:
+    """Spans (type ID) of each mention of one of ``identifiers`` in ``text``, in any case,
+    not inside a longer word or number; identifiers shorter than 4 characters are skipped.
+
+    >>> identifier_mentions("MRN mrn-7731; not XMRN-77310.", ["MRN-7731"])
+    [PhiSpan(start=4, end=12, type='ID')]
+    """
+    low = text.lower()
+    spans = []
+    for ident in {i.strip().lower() for i in identifiers if len(i.strip()) >= _MIN_IDENTIFIER}:
+        start = low.find(ident)
+        while start >= 0:
+            end = start + len(ident)
+            if not (start and low[start - 1].isalnum()) and not (end < len(low)
+                                                                  and low[end].isalnum()):
+                spans.append(PhiSpan(start, end, "ID"))
+            start = low.find(ident, start + 1)
+    return spans
 
 
 def _check_profile(profile: str) -> None:
