@@ -268,4 +268,5 @@ def test_the_deidentification_method_is_coded_as_cid_7050(tmp_path, write_dicom)
              for c in ds.DeidentificationMethodCodeSequence]
     assert codes == [
         ("113100", "DCM", "Basic Application Confidentiality Profile"),
+        ("113104", "DCM", "Clean Structured Content Option"),   # a report's TEXT is cleaned
         ("113107", "DCM", "Retain Longitudinal Temporal Information Modified Dates Option")]

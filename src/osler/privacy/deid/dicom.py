@@ -45,6 +45,7 @@ _OFFSET_FROM_UTC = re.compile(r"^(?P<sign>[+-])(?P<h>\d{2})(?P<m>[0-5]\d)$")
 #: PS3.16 CID 7050 "De-identification Method" codes (scheme DCM) for what Osler applies:
 #: the Basic Profile with the Retain Longitudinal Temporal Information Modified Dates Option.
 DEID_METHOD_CODES = (("113100", "Basic Application Confidentiality Profile"),
+                     ("113104", "Clean Structured Content Option"),
                      ("113107", "Retain Longitudinal Temporal Information Modified Dates Option"))
 _AGE_STRING = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?P<unit>[DWMY]?)\s*$")
 
@@ -250,7 +251,8 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
         _clean_directory_records(records.value, run)
     ds.PatientIdentityRemoved = "YES"
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
-    ds.DeidentificationMethod = "Osler PS3.15 Basic Profile; Retain Longitudinal Modified Dates"
+    ds.DeidentificationMethod = ("Osler PS3.15 Basic Profile; Clean Structured Content; "
+                                 "Retain Longitudinal Modified Dates")
     ds.DeidentificationMethodCodeSequence = _method_codes()
     meta = getattr(ds, "file_meta", None)
     if meta is not None:
