@@ -251,8 +251,9 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
         _clean_directory_records(records.value, run)
     ds.PatientIdentityRemoved = "YES"
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
-    ds.DeidentificationMethod = ("Osler PS3.15 Basic Profile; Clean Structured Content; "
-                                 "Retain Longitudinal Modified Dates")
+    # LO, 64 characters a value: one value per profile and option (VM 1-n)
+    ds.DeidentificationMethod = ["Osler PS3.15 Basic Profile", "Clean Structured Content",
+                                 "Retain Longitudinal Modified Dates"]
     ds.DeidentificationMethodCodeSequence = _method_codes()
     meta = getattr(ds, "file_meta", None)
     if meta is not None:
