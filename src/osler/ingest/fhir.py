@@ -2,8 +2,10 @@
 a single resource in a ``.json`` file.
 
 Resources are grouped into one :class:`PatientRecord` per Patient. References are resolved
-within the source: ``urn:uuid:`` full URLs, relative ``Type/id`` and absolute URLs ending in
-``Type/id``. For NDJSON, the source is every NDJSON file under the given path (a bulk export
+within the source: ``urn:uuid:`` full URLs, relative ``Type/id``, absolute URLs ending in
+``Type/id``, and conditional references by identifier (``Patient?identifier=SYSTEM|VALUE``, as
+transaction Bundles write them), which resolve when exactly one resource of the source has
+that identifier (:func:`osler.record.conditional_identifiers`, shared with de-identification). For NDJSON, the source is every NDJSON file under the given path (a bulk export
 writes one resource type per file), so a patient is assembled across files.
 
 A resource that fails validation or whose subject does not resolve is quarantined alone; the
@@ -41,7 +43,8 @@ from osler.ingest._fhir_map import MAPPERS, MapContext
 from osler.ingest._fhir_time import parse_date, parse_datetime
 from osler.ingest._fhir_validate import validate_fast, validate_strict
 from osler.ingest._files import Member, iter_members
-from osler.record import Event, PatientIdentifier, PatientRecord, Provenance, event_id
+from osler.record import (Event, IdentifierIndex, PatientIdentifier, PatientRecord, Provenance,
+                          conditional_identifiers, event_id)
 
 __all__ = ["read_fhir", "sniff_fhir_bundle", "sniff_fhir_ndjson", "sniff_fhir_resource"]
 
@@ -223,18 +226,34 @@ def _key(resource: dict[str, Any]) -> str:
     return f"{resource.get('resourceType')}/{resource.get('id')}"
 
 
-def _index(src: _Source) -> dict[str, dict[str, Any]]:
-    """Every way a resource of this source can be referenced -> the resource."""
-    index: dict[str, dict[str, Any]] = {}
+class _Index(dict[str, dict[str, Any]]):
+    """Every way a resource of this source can be referenced -> the resource; and the
+    resources by identifier, for conditional references (``Patient?identifier=sys|value``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.identifiers = IdentifierIndex()
+
+
+def _index(src: _Source) -> _Index:
+    index = _Index()
     for e in src.entries:
+        key = _key(e.resource) if e.resource.get("id") else e.full_url
         if e.resource.get("id"):
             index[_key(e.resource)] = e.resource
         if e.full_url:
             index[e.full_url] = e.resource
+        if key:
+            index.identifiers.add(key, e.resource)
     return index
 
 
-def _resolve(index: dict[str, dict[str, Any]], ref: str) -> dict[str, Any] | None:
+def _resolve(index: _Index, ref: str) -> dict[str, Any] | None:
+    """The resource ``ref`` names in this source, or None. ValueError (no PHI in it) for a
+    conditional reference that finds no resource, or several."""
+    conditional = conditional_identifiers(ref)
+    if conditional is not None:
+        return index[index.identifiers.resolve(conditional)]
     hit = index.get(ref)
     if hit is None and "/" in ref and not ref.startswith("urn:"):
         hit = index.get("/".join(ref.rstrip("/").split("/")[-2:]))  # absolute URL
@@ -263,7 +282,12 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
             report(IngestError(_LONE_UNKEYED.format(rtype, ledger.rule), file=e.provenance.source,
                                record=e.provenance.record, line=e.provenance.line))
             continue
-        pid = _named_patient(r) if src.standalone else _subject(r, index)
+        try:
+            pid = _named_patient(r) if src.standalone else _subject(r, index)
+        except ValueError as exc:   # a conditional reference that finds no one Patient
+            report(IngestError(f"subject: {exc}", file=e.provenance.source,
+                               record=e.provenance.record, line=e.provenance.line))
+            continue
         if pid is None:
             report(IngestError(_LONE_SUBJECT.format(rtype) if src.standalone else
                                "subject reference does not resolve to a Patient in this source",
@@ -338,10 +362,15 @@ def _refuse(e: _Entry, reason: str, n_events: int, report: Callable[[IngestError
                        line=e.provenance.line))
 
 
-def _subject(r: dict[str, Any], index: dict[str, dict[str, Any]]) -> str | None:
+def _subject(r: dict[str, Any], index: _Index) -> str | None:
+    """The id of the Patient ``r`` belongs to; ValueError for a conditional reference that
+    finds no one Patient."""
     for name in _SUBJECT:
         ref = (r.get(name) or {}).get("reference")
         if ref:
+            conditional = conditional_identifiers(ref)
+            if conditional is not None:   # Patient/<id>, or the fullUrl of one without an id
+                ref = index.identifiers.resolve(conditional)
             target = _resolve(index, ref)
             if target is not None and target.get("resourceType") == "Patient":
                 return target.get("id") or ref
@@ -366,7 +395,7 @@ def _named_patient(r: dict[str, Any]) -> str | None:
     return _named_id(ref, "Patient")
 
 
-def _encounter_id(r: dict[str, Any], index: dict[str, dict[str, Any]],
+def _encounter_id(r: dict[str, Any], index: _Index,
                   standalone: bool) -> str | None:
     holder = r.get("encounter") or r.get("context")
     enc_ref = holder.get("reference") if isinstance(holder, dict) else None
@@ -381,7 +410,7 @@ def _encounter_id(r: dict[str, Any], index: dict[str, dict[str, Any]],
     return event_id("fhir", "Encounter", named)
 
 
-def _map(e: _Entry, index: dict[str, dict[str, Any]], report: Callable[[IngestError], None],
+def _map(e: _Entry, index: _Index, report: Callable[[IngestError], None],
          standalone: bool = False) -> list[Event] | None:
     r = e.resource
     try:
