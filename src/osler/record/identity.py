@@ -193,6 +193,11 @@ class IdentifierIndex:
             self._by_key[(rtype, None, value.strip())].add(key)
             self._by_key[(rtype, system, value.strip())].add(key)
 
+    def copy(self) -> IdentifierIndex:
+        out = IdentifierIndex()
+        out._by_key.update((k, set(v)) for k, v in self._by_key.items())
+        return out
+
     def resolve(self, reference: ConditionalReference) -> str:
         """The key of the one resource ``reference`` finds.
 
