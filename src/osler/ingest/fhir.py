@@ -5,8 +5,10 @@ Resources are grouped into one :class:`PatientRecord` per Patient. References ar
 within the source: ``urn:uuid:`` full URLs, relative ``Type/id``, absolute URLs ending in
 ``Type/id``, and conditional references by identifier (``Patient?identifier=SYSTEM|VALUE``, as
 transaction Bundles write them), which resolve when exactly one resource of the source has
-that identifier (:func:`osler.record.conditional_identifiers`, shared with de-identification). For NDJSON, the source is every NDJSON file under the given path (a bulk export
-writes one resource type per file), so a patient is assembled across files.
+that identifier (:func:`osler.record.conditional_identifiers`, shared with de-identification).
+For NDJSON, the source is every NDJSON file under the given path, or paths (a bulk export
+writes one resource type per file, which may be named one by one), so a patient is assembled
+across files.
 
 A resource that fails validation or whose subject does not resolve is quarantined alone; the
 patient is stored with the rest. A Patient resource that fails is quarantined with everything
@@ -30,8 +32,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -93,15 +96,19 @@ def sniff_fhir_ndjson(path: Path, head: bytes) -> bool:
     return first.startswith(b"{") and b'"resourceType"' in first and b'"Bundle"' not in first[:200]
 
 
-def read_fhir(source: Path, *, on_error: OnError = None, validation: str = "fast",
+def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = None,
+              validation: str = "fast",
               patient_identifier: str | PatientIdentifier | None = None
               ) -> Iterator[PatientRecord]:
     """Patient records from FHIR Bundles and NDJSON files in a file, directory or zip.
 
     Parameters
     ----------
-    source : Path
-        A bundle, an NDJSON file, or a directory / zip holding them.
+    source : Path or list of Path
+        A bundle, an NDJSON file, or a directory / zip holding them; or several, read as one
+        export: the NDJSON files of all of them (``Patient.ndjson`` and
+        ``Observation.ndjson`` named one by one) are one source, so a resource in one file
+        resolves its patient in another.
     on_error : callable, optional
         Receives an :class:`IngestError` per rejected file or resource; without it the first
         error is raised.
@@ -117,16 +124,17 @@ def read_fhir(source: Path, *, on_error: OnError = None, validation: str = "fast
     Examples
     --------
     >>> records = read_fhir(Path("export/"), patient_identifier="MR")  # doctest: +SKIP
+    >>> records = read_fhir([Path("Patient.ndjson"), Path("Observation.ndjson")])  # doctest: +SKIP
     """
     if validation not in ("fast", "strict"):
         raise ValueError(f"The 'validation' parameter must be one of {{'fast', 'strict'}}; "
                          f"got {validation!r}")
+    sources = _paths(source)
     ledger = (IdentityLedger(PatientIdentifier.parse(patient_identifier))
               if patient_identifier is not None else None)
     report = _reporter(on_error)
-    members = list(iter_members(Path(source), lambda n: n.endswith((".json", ".json.gz", ".ndjson",
-                                                                     ".ndjson.gz")), on_error))
-    ndjson = _Source(name=Path(source).name)
+    members = _members(sources, on_error)
+    ndjson = _Source(name=", ".join(p.name for p in sources))
     for member in members:
         if ".ndjson" in member.suffixes:
             ndjson.entries.extend(_ndjson_entries(member, report))
@@ -136,6 +144,31 @@ def read_fhir(source: Path, *, on_error: OnError = None, validation: str = "fast
             yield from _assemble(bundle, report, validation, ledger)
     if ndjson.entries:
         yield from _assemble(ndjson, report, validation, ledger)
+
+
+def _paths(source: Path | str | Sequence[Path | str]) -> list[Path]:
+    if isinstance(source, str | PathLike):
+        return [Path(source)]
+    if isinstance(source, Iterable):
+        paths = [Path(p) for p in source]
+        if paths:
+            return paths
+    raise ValueError("The 'source' parameter must be a path or a non-empty list of paths; "
+                     f"got {type(source).__name__}")
+
+
+def _members(sources: list[Path], on_error: OnError) -> list[Member]:
+    """The FHIR files under ``sources``, each once (a file named beside its directory)."""
+    seen: set[tuple[Path, str | None]] = set()
+    out = []
+    for path in sources:
+        for member in iter_members(path, lambda n: n.endswith(
+                (".json", ".json.gz", ".ndjson", ".ndjson.gz")), on_error):
+            where = (member.path.resolve(), member.inner)
+            if where not in seen:
+                seen.add(where)
+                out.append(member)
+    return out
 
 
 def _reporter(on_error: OnError) -> Callable[[IngestError], None]:
