@@ -145,3 +145,13 @@ def test_conditional_identifiers_reads_system_and_value():
     assert ref.criteria == ((MRN_SYSTEM, "M1"), ("", "M2"))
     assert conditional_identifiers("Patient/123") is None
     assert conditional_identifiers("urn:uuid:1") is None
+
+
+def test_keyed_by_the_mrn_two_registrations_of_it_are_one_patient_to_refer_to(tmp_path):
+    a, b = _bundle(1, "MRN-COND-1"), _bundle(2, "MRN-COND-1")
+    b["entry"][0]["resource"].update(gender=a["entry"][0]["resource"]["gender"],
+                                     birthDate=a["entry"][0]["resource"]["birthDate"])
+    _conditional(a, f"Patient?identifier={MRN_SYSTEM}|MRN-COND-1")
+    both = {"resourceType": "Bundle", "type": "transaction", "entry": a["entry"] + b["entry"]}
+    (rec,), errors = _read(_write(tmp_path / "both.json", both), patient_identifier=MRN_SYSTEM)
+    assert errors == [] and rec.patient_id == "MRN-COND-1"

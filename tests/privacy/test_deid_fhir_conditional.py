@@ -127,3 +127,13 @@ def test_keyed_by_the_mrn_a_conditional_reference_by_it_keys_its_patient_unread(
     with pytest.raises(IngestError, match="matches no Patient"):
         deidentify_bundle(_observation("o1", "Patient?identifier=urn:other|MRN-COND-1"), KEY,
                           patient_identifier=MRN_SYSTEM)
+
+
+def test_keyed_by_the_mrn_two_registrations_of_it_are_one_key():
+    second = {**_patient(1), "id": _pid(3)}
+    bundle = _bundle(_patient(1), second, _observation("o1", "Patient?identifier=MRN-COND-1"))
+    with pytest.raises(IngestError, match="matches 2 Patient resources"):
+        deidentify_bundle(bundle, KEY)
+    obs = deidentify_bundle(bundle, KEY, patient_identifier=MRN_SYSTEM)["entry"][2]["resource"]
+    moved = (date(2021, 3, 5) + KEY.date_shift("MRN-COND-1")).isoformat()
+    assert obs["effectiveDateTime"].startswith(moved)

@@ -46,8 +46,8 @@ from osler.ingest._fhir_map import MAPPERS, MapContext
 from osler.ingest._fhir_time import parse_date, parse_datetime
 from osler.ingest._fhir_validate import validate_fast, validate_strict
 from osler.ingest._files import Member, iter_members
-from osler.record import (Event, IdentifierIndex, PatientIdentifier, PatientRecord, Provenance,
-                          conditional_identifiers, event_id)
+from osler.record import (ConditionalReference, Event, IdentifierIndex, PatientIdentifier,
+                          PatientRecord, Provenance, conditional_identifiers, event_id)
 
 __all__ = ["read_fhir", "sniff_fhir_bundle", "sniff_fhir_ndjson", "sniff_fhir_resource"]
 
@@ -316,7 +316,8 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
                                record=e.provenance.record, line=e.provenance.line))
             continue
         try:
-            pid = _named_patient(r) if src.standalone else _subject(r, index)
+            pid = (_named_patient(r) if src.standalone else
+                   _subject(r, index, ledger.rule if ledger is not None else None))
         except ValueError as exc:   # a conditional reference that finds no one Patient
             report(IngestError(f"subject: {exc}", file=e.provenance.source,
                                record=e.provenance.record, line=e.provenance.line))
@@ -395,20 +396,44 @@ def _refuse(e: _Entry, reason: str, n_events: int, report: Callable[[IngestError
                        line=e.provenance.line))
 
 
-def _subject(r: dict[str, Any], index: _Index) -> str | None:
+def _subject(r: dict[str, Any], index: _Index, rule: PatientIdentifier | None = None
+             ) -> str | None:
     """The id of the Patient ``r`` belongs to; ValueError for a conditional reference that
-    finds no one Patient."""
+    finds no one Patient (under ``rule``, no one patient key)."""
     for name in _SUBJECT:
         ref = (r.get(name) or {}).get("reference")
         if ref:
             conditional = conditional_identifiers(ref)
             if conditional is not None:   # Patient/<id>, or the fullUrl of one without an id
-                ref = index.identifiers.resolve(conditional)
+                ref = _conditional_patient(index, conditional, rule)
             target = _resolve(index, ref)
             if target is not None and target.get("resourceType") == "Patient":
                 return target.get("id") or ref
             return None
     return None
+
+
+def _conditional_patient(index: _Index, conditional: ConditionalReference,
+                         rule: PatientIdentifier | None) -> str:
+    """The one Patient ``conditional`` finds; keyed by ``rule``, the first of several that
+    share one key (registrations of one MRN, merged as one patient, or refused together)."""
+    try:
+        return index.identifiers.resolve(conditional)
+    except ValueError:
+        found = sorted(index.identifiers.matches(conditional))
+        if rule is None or len(found) < 2:
+            raise
+        keys = {_value_or_none(rule, index[k]) for k in found}
+        if len(keys) != 1 or None in keys:
+            raise
+        return found[0]
+
+
+def _value_or_none(rule: PatientIdentifier, patient: dict[str, Any]) -> str | None:
+    try:
+        return rule.value_of(patient)[0]
+    except ValueError:
+        return None
 
 
 def _named_id(ref: object, rtype: str) -> str | None:

@@ -198,6 +198,14 @@ class IdentifierIndex:
         out._by_key.update((k, set(v)) for k, v in self._by_key.items())
         return out
 
+    def matches(self, reference: ConditionalReference) -> set[str]:
+        """The keys of every resource ``reference`` finds."""
+        found: set[str] | None = None
+        for system, value in reference.criteria:
+            hits = self._by_key.get((reference.resource_type, system, value), set())
+            found = set(hits) if found is None else found & hits
+        return found or set()
+
     def resolve(self, reference: ConditionalReference) -> str:
         """The key of the one resource ``reference`` finds.
 
@@ -206,10 +214,7 @@ class IdentifierIndex:
         ValueError
             None or several match; the message holds no identifier value.
         """
-        found: set[str] | None = None
-        for system, value in reference.criteria:
-            hits = self._by_key.get((reference.resource_type, system, value), set())
-            found = set(hits) if found is None else found & hits
+        found = self.matches(reference)
         what = f"a conditional reference to a {reference.resource_type} by identifier"
         if not found:
             raise ValueError(f"{what} matches no {reference.resource_type} in this source "

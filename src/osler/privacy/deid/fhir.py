@@ -497,7 +497,8 @@ def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
         pid = patient_of(resource, links)
         why = unresolved_reason(pid)
         if why is not None:
-            by_mrn = keys.conditional_key(pid.criteria) if keys is not None else None
+            by_mrn = (keys.conditional_key(pid.criteria, pid.candidates) if keys is not None
+                      else None)
             if by_mrn is None:
                 raise refusal(resource, f"its patient cannot be told: {why}")
             return by_mrn

@@ -95,10 +95,20 @@ class PatientKeys:
                          f"and date shift come from the {self.rule} of its Patient resource "
                          "(de-identify NDJSON with the Patient file as --names-from)")
 
-    def conditional_key(self, criteria: tuple[tuple[str | None, str], ...]) -> str | None:
-        """The key a conditional reference whose Patient was not read names by its criteria
-        (``Patient?identifier=SYSTEM|VALUE``): the value of an identifier of the rule's
-        system, which keys the patient whatever its ``Patient.id``; else None."""
+    def conditional_key(self, criteria: tuple[tuple[str | None, str], ...],
+                        candidates: tuple[str, ...] = ()) -> str | None:
+        """The key of a conditional reference (``Patient?identifier=SYSTEM|VALUE``) that finds
+        no one Patient: the one key of the several Patients it found (registrations of one
+        MRN), or, its Patient not read, the value of an identifier of the rule's system among
+        its criteria, which keys the patient whatever its ``Patient.id``; else None."""
+        keys = set()
+        for pid in candidates:
+            try:
+                keys.add(self.key(pid))
+            except ValueError:
+                return None
+        if keys:
+            return keys.pop() if len(keys) == 1 else None
         for system, value in criteria:
             if system and self.rule.keys({"system": system, "value": value}):
                 return value.strip()

@@ -41,11 +41,13 @@ class Unresolved(str):
 
     reason: str
     criteria: tuple[tuple[str | None, str], ...]
+    #: The ids of the Patients it found, when it found several.
+    candidates: tuple[str, ...]
 
-    def __new__(cls, reason: str, criteria: tuple[tuple[str | None, str], ...] = ()
-                ) -> Unresolved:
+    def __new__(cls, reason: str, criteria: tuple[tuple[str | None, str], ...] = (),
+                candidates: tuple[str, ...] = ()) -> Unresolved:
         self = super().__new__(cls, "\x00unresolved")
-        self.reason, self.criteria = reason, criteria
+        self.reason, self.criteria, self.candidates = reason, criteria, candidates
         return self
 
 
@@ -156,7 +158,8 @@ def _patient_reference(ref: dict[str, Any], links: dict[str, str] | None) -> str
         try:
             return index.resolve(conditional)
         except ValueError as exc:
-            return Unresolved(str(exc), conditional.criteria)
+            return Unresolved(str(exc), conditional.criteria,
+                              tuple(sorted(index.matches(conditional))))
     m = _URL_REFERENCE.match(text) if isinstance(text, str) else None
     if m and m["type"] == "Patient":
         return m["id"]
