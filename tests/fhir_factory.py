@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 
@@ -88,3 +90,23 @@ def expected_counts(bundle: dict[str, Any]) -> dict[str, int]:
 
 def mutate(bundle: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(bundle)
+
+
+def ndjson_export(folder: Path, n_patients: int = 2) -> dict[str, Path]:
+    """A bulk export of synthetic patients: one file per resource type, ``Type/id``
+    references. Returns resource type -> file."""
+    by_type: dict[str, list[dict]] = {}
+    for n in range(n_patients):
+        for e in patient_bundle(n)["entry"]:
+            r = json.loads(json.dumps(e["resource"]))
+            for name in ("subject", "encounter"):
+                if name in r:
+                    target = r[name]["reference"].removeprefix("urn:uuid:")
+                    r[name]["reference"] = f"{'Encounter' if name == 'encounter' else 'Patient'}/{target}"
+            by_type.setdefault(r["resourceType"], []).append(r)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for rtype, rows in by_type.items():
+        files[rtype] = folder / f"{rtype}.ndjson"
+        files[rtype].write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return files

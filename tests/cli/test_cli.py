@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from fhir_factory import expected_counts, patient_bundle
+from fhir_factory import expected_counts, ndjson_export, patient_bundle
 from osler.cli import main
 from osler.store import open_store
 
@@ -205,3 +205,15 @@ def test_ingest_refuses_a_bad_patient_identifier_before_opening_the_store(tmp_pa
                "--db", str(db)) == 2
     assert "Invalid value for '--patient-identifier'" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_ingest_reads_ndjson_files_named_one_by_one_as_one_export(tmp_path, capsys):
+    files = ndjson_export(tmp_path / "export")
+    db = str(tmp_path / "s.duckdb")
+    named = [str(files[t]) for t in sorted(files, key=lambda t: t != "Observation")]
+    assert run("ingest", *named, "--db", db) == 0
+    assert "Stored 2 patients" in capsys.readouterr().out
+    with open_store(db) as store:
+        assert store.stats()["quarantined"] == 0
+        for pid in store.patient_ids():
+            assert store.patient(pid).counts() == expected_counts(patient_bundle(0))

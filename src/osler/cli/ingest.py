@@ -36,6 +36,10 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
            as_json: bool) -> None:
     """Read files, directories and zips (formats detected by content) into the store.
 
+    NDJSON files named one by one are read as one bulk export, as their
+    directory would be: a resource in Observation.ndjson finds its patient in
+    Patient.ndjson.
+
     \b
     One person's FHIR, DICOM and notes join when they carry one id. By
     default FHIR is keyed by Patient.id, DICOM by PatientID and a note by its

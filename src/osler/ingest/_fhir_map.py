@@ -182,6 +182,8 @@ class _NoContent(ValueError):
 
 
 def _reference_kind(url: str) -> str:
+    if "?" in url:
+        return "a conditional reference"   # its search holds identifier values: never shown
     if url.startswith("urn:"):
         return "a urn reference"
     return "an absolute URL" if "://" in url else "a relative reference"

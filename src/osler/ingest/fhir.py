@@ -2,9 +2,13 @@
 a single resource in a ``.json`` file.
 
 Resources are grouped into one :class:`PatientRecord` per Patient. References are resolved
-within the source: ``urn:uuid:`` full URLs, relative ``Type/id`` and absolute URLs ending in
-``Type/id``. For NDJSON, the source is every NDJSON file under the given path (a bulk export
-writes one resource type per file), so a patient is assembled across files.
+within the source: ``urn:uuid:`` full URLs, relative ``Type/id``, absolute URLs ending in
+``Type/id``, and conditional references by identifier (``Patient?identifier=SYSTEM|VALUE``, as
+transaction Bundles write them), which resolve when exactly one resource of the source has
+that identifier (:func:`osler.record.conditional_identifiers`, shared with de-identification).
+For NDJSON, the source is every NDJSON file under the given path, or paths (a bulk export
+writes one resource type per file, which may be named one by one), so a patient is assembled
+across files.
 
 A resource that fails validation or whose subject does not resolve is quarantined alone; the
 patient is stored with the rest. A Patient resource that fails is quarantined with everything
@@ -28,8 +32,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +46,8 @@ from osler.ingest._fhir_map import MAPPERS, MapContext
 from osler.ingest._fhir_time import parse_date, parse_datetime
 from osler.ingest._fhir_validate import validate_fast, validate_strict
 from osler.ingest._files import Member, iter_members
-from osler.record import Event, PatientIdentifier, PatientRecord, Provenance, event_id
+from osler.record import (ConditionalReference, Event, IdentifierIndex, PatientIdentifier,
+                          PatientRecord, Provenance, conditional_identifiers, event_id)
 
 __all__ = ["read_fhir", "sniff_fhir_bundle", "sniff_fhir_ndjson", "sniff_fhir_resource"]
 
@@ -90,15 +96,19 @@ def sniff_fhir_ndjson(path: Path, head: bytes) -> bool:
     return first.startswith(b"{") and b'"resourceType"' in first and b'"Bundle"' not in first[:200]
 
 
-def read_fhir(source: Path, *, on_error: OnError = None, validation: str = "fast",
+def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = None,
+              validation: str = "fast",
               patient_identifier: str | PatientIdentifier | None = None
               ) -> Iterator[PatientRecord]:
     """Patient records from FHIR Bundles and NDJSON files in a file, directory or zip.
 
     Parameters
     ----------
-    source : Path
-        A bundle, an NDJSON file, or a directory / zip holding them.
+    source : Path or list of Path
+        A bundle, an NDJSON file, or a directory / zip holding them; or several, read as one
+        export: the NDJSON files of all of them (``Patient.ndjson`` and
+        ``Observation.ndjson`` named one by one) are one source, so a resource in one file
+        resolves its patient in another.
     on_error : callable, optional
         Receives an :class:`IngestError` per rejected file or resource; without it the first
         error is raised.
@@ -114,16 +124,17 @@ def read_fhir(source: Path, *, on_error: OnError = None, validation: str = "fast
     Examples
     --------
     >>> records = read_fhir(Path("export/"), patient_identifier="MR")  # doctest: +SKIP
+    >>> records = read_fhir([Path("Patient.ndjson"), Path("Observation.ndjson")])  # doctest: +SKIP
     """
     if validation not in ("fast", "strict"):
         raise ValueError(f"The 'validation' parameter must be one of {{'fast', 'strict'}}; "
                          f"got {validation!r}")
+    sources = _paths(source)
     ledger = (IdentityLedger(PatientIdentifier.parse(patient_identifier))
               if patient_identifier is not None else None)
     report = _reporter(on_error)
-    members = list(iter_members(Path(source), lambda n: n.endswith((".json", ".json.gz", ".ndjson",
-                                                                     ".ndjson.gz")), on_error))
-    ndjson = _Source(name=Path(source).name)
+    members = _members(sources, on_error)
+    ndjson = _Source(name=", ".join(p.name for p in sources))
     for member in members:
         if ".ndjson" in member.suffixes:
             ndjson.entries.extend(_ndjson_entries(member, report))
@@ -133,6 +144,31 @@ def read_fhir(source: Path, *, on_error: OnError = None, validation: str = "fast
             yield from _assemble(bundle, report, validation, ledger)
     if ndjson.entries:
         yield from _assemble(ndjson, report, validation, ledger)
+
+
+def _paths(source: Path | str | Sequence[Path | str]) -> list[Path]:
+    if isinstance(source, str | PathLike):
+        return [Path(source)]
+    if isinstance(source, Iterable):
+        paths = [Path(p) for p in source]
+        if paths:
+            return paths
+    raise ValueError("The 'source' parameter must be a path or a non-empty list of paths; "
+                     f"got {type(source).__name__}")
+
+
+def _members(sources: list[Path], on_error: OnError) -> list[Member]:
+    """The FHIR files under ``sources``, each once (a file named beside its directory)."""
+    seen: set[tuple[Path, str | None]] = set()
+    out = []
+    for path in sources:
+        for member in iter_members(path, lambda n: n.endswith(
+                (".json", ".json.gz", ".ndjson", ".ndjson.gz")), on_error):
+            where = (member.path.resolve(), member.inner)
+            if where not in seen:
+                seen.add(where)
+                out.append(member)
+    return out
 
 
 def _reporter(on_error: OnError) -> Callable[[IngestError], None]:
@@ -223,18 +259,34 @@ def _key(resource: dict[str, Any]) -> str:
     return f"{resource.get('resourceType')}/{resource.get('id')}"
 
 
-def _index(src: _Source) -> dict[str, dict[str, Any]]:
-    """Every way a resource of this source can be referenced -> the resource."""
-    index: dict[str, dict[str, Any]] = {}
+class _Index(dict[str, dict[str, Any]]):
+    """Every way a resource of this source can be referenced -> the resource; and the
+    resources by identifier, for conditional references (``Patient?identifier=sys|value``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.identifiers = IdentifierIndex()
+
+
+def _index(src: _Source) -> _Index:
+    index = _Index()
     for e in src.entries:
+        key = _key(e.resource) if e.resource.get("id") else e.full_url
         if e.resource.get("id"):
             index[_key(e.resource)] = e.resource
         if e.full_url:
             index[e.full_url] = e.resource
+        if key:
+            index.identifiers.add(key, e.resource)
     return index
 
 
-def _resolve(index: dict[str, dict[str, Any]], ref: str) -> dict[str, Any] | None:
+def _resolve(index: _Index, ref: str) -> dict[str, Any] | None:
+    """The resource ``ref`` names in this source, or None. ValueError (no PHI in it) for a
+    conditional reference that finds no resource, or several."""
+    conditional = conditional_identifiers(ref)
+    if conditional is not None:
+        return index[index.identifiers.resolve(conditional)]
     hit = index.get(ref)
     if hit is None and "/" in ref and not ref.startswith("urn:"):
         hit = index.get("/".join(ref.rstrip("/").split("/")[-2:]))  # absolute URL
@@ -263,7 +315,13 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
             report(IngestError(_LONE_UNKEYED.format(rtype, ledger.rule), file=e.provenance.source,
                                record=e.provenance.record, line=e.provenance.line))
             continue
-        pid = _named_patient(r) if src.standalone else _subject(r, index)
+        try:
+            pid = (_named_patient(r) if src.standalone else
+                   _subject(r, index, ledger.rule if ledger is not None else None))
+        except ValueError as exc:   # a conditional reference that finds no one Patient
+            report(IngestError(f"subject: {exc}", file=e.provenance.source,
+                               record=e.provenance.record, line=e.provenance.line))
+            continue
         if pid is None:
             report(IngestError(_LONE_SUBJECT.format(rtype) if src.standalone else
                                "subject reference does not resolve to a Patient in this source",
@@ -338,15 +396,44 @@ def _refuse(e: _Entry, reason: str, n_events: int, report: Callable[[IngestError
                        line=e.provenance.line))
 
 
-def _subject(r: dict[str, Any], index: dict[str, dict[str, Any]]) -> str | None:
+def _subject(r: dict[str, Any], index: _Index, rule: PatientIdentifier | None = None
+             ) -> str | None:
+    """The id of the Patient ``r`` belongs to; ValueError for a conditional reference that
+    finds no one Patient (under ``rule``, no one patient key)."""
     for name in _SUBJECT:
         ref = (r.get(name) or {}).get("reference")
         if ref:
+            conditional = conditional_identifiers(ref)
+            if conditional is not None:   # Patient/<id>, or the fullUrl of one without an id
+                ref = _conditional_patient(index, conditional, rule)
             target = _resolve(index, ref)
             if target is not None and target.get("resourceType") == "Patient":
                 return target.get("id") or ref
             return None
     return None
+
+
+def _conditional_patient(index: _Index, conditional: ConditionalReference,
+                         rule: PatientIdentifier | None) -> str:
+    """The one Patient ``conditional`` finds; keyed by ``rule``, the first of several that
+    share one key (registrations of one MRN, merged as one patient, or refused together)."""
+    try:
+        return index.identifiers.resolve(conditional)
+    except ValueError:
+        found = sorted(index.identifiers.matches(conditional))
+        if rule is None or len(found) < 2:
+            raise
+        keys = {_value_or_none(rule, index[k]) for k in found}
+        if len(keys) != 1 or None in keys:
+            raise
+        return found[0]
+
+
+def _value_or_none(rule: PatientIdentifier, patient: dict[str, Any]) -> str | None:
+    try:
+        return rule.value_of(patient)[0]
+    except ValueError:
+        return None
 
 
 def _named_id(ref: object, rtype: str) -> str | None:
@@ -366,7 +453,7 @@ def _named_patient(r: dict[str, Any]) -> str | None:
     return _named_id(ref, "Patient")
 
 
-def _encounter_id(r: dict[str, Any], index: dict[str, dict[str, Any]],
+def _encounter_id(r: dict[str, Any], index: _Index,
                   standalone: bool) -> str | None:
     holder = r.get("encounter") or r.get("context")
     enc_ref = holder.get("reference") if isinstance(holder, dict) else None
@@ -381,7 +468,7 @@ def _encounter_id(r: dict[str, Any], index: dict[str, dict[str, Any]],
     return event_id("fhir", "Encounter", named)
 
 
-def _map(e: _Entry, index: dict[str, dict[str, Any]], report: Callable[[IngestError], None],
+def _map(e: _Entry, index: _Index, report: Callable[[IngestError], None],
          standalone: bool = False) -> list[Event] | None:
     r = e.resource
     try:

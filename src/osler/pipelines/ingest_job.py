@@ -1,7 +1,8 @@
 """The ingest job: paths in, whole patients into the store, every rejection quarantined.
 
 Used by ``osler ingest``, ``osler demo`` and the service. Formats are detected by content;
-NDJSON files of one directory are read together (a bulk export spreads a patient over files).
+NDJSON files of one directory, or named one by one, are read together (a bulk export spreads a
+patient over files).
 """
 
 from __future__ import annotations
@@ -67,8 +68,10 @@ def _zip_format(path: Path) -> Format | None:
     return None
 
 
-def plan_sources(paths: list[Path]) -> tuple[list[tuple[Path, Format]], list[str], list[Path]]:
-    """(source, format) pairs to read, unrecognised names, and 2012 outcomes files."""
+def plan_sources(paths: list[Path]
+                 ) -> tuple[list[tuple[Path | list[Path], Format]], list[str], list[Path]]:
+    """(source, format) pairs to read, unrecognised names, and 2012 outcomes files. A source
+    is a path, or the list of NDJSON files named one by one, read as one export."""
     plan: list[tuple[Path, Format]] = []
     unknown: list[str] = []
     outcomes: list[Path] = []
@@ -99,7 +102,28 @@ def plan_sources(paths: list[Path]) -> tuple[list[tuple[Path, Format]], list[str
                 f"{path.name}: not a format Osler reads (judged by content, not extension)"))
         else:
             unknown.append(f"{path}: no such file or directory")
-    return plan, unknown, outcomes
+    return _one_export(plan), unknown, outcomes
+
+
+def _one_export(plan: list[tuple[Path, Format]]) -> list[tuple[Path | list[Path], Format]]:
+    """``plan`` with the NDJSON files named one by one (``Patient.ndjson Observation.ndjson``)
+    read together, as one export: a bulk export writes one resource type per file, so an
+    Observation's patient is in another file. A directory or zip stays an export of its own."""
+    files = [p for p, fmt in plan if fmt.name == "fhir-ndjson" and p.is_file()
+             and not zipfile.is_zipfile(p)]
+    if len(files) < 2:
+        return list(plan)
+    out: list[tuple[Path | list[Path], Format]] = []
+    for path, fmt in plan:
+        if path not in files:
+            out.append((path, fmt))
+        elif path == files[0]:
+            out.append((files, fmt))
+    return out
+
+
+def _name(source: Path | list[Path]) -> str:
+    return ", ".join(p.name for p in source) if isinstance(source, list) else source.name
 
 
 def _reader_options(fmt: Format, outcomes: list[Path], options: dict[str, Any]) -> dict[str, Any]:
@@ -149,7 +173,7 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
     return report
 
 
-def _read_all(plan: list[tuple[Path, Format]], outcomes: list[Path], options: dict[str, dict],
+def _read_all(plan: list[tuple[Path | list[Path], Format]], outcomes: list[Path], options: dict[str, dict],
               report: IngestReport, progress: Callable[[str, int], None] | None) -> Iterator:
     total = 0
     for source, fmt in plan:
@@ -160,7 +184,7 @@ def _read_all(plan: list[tuple[Path, Format]], outcomes: list[Path], options: di
             reader = fmt.load()
         except (ImportError, MissingExtra) as exc:
             errors.append(IngestError(f"the {fmt.name} reader needs an extra: {exc}",
-                                      file=source.name))
+                                      file=_name(source)))
             reader = None
         if reader is not None:
             for rec in reader(source, on_error=errors.append,
@@ -168,8 +192,8 @@ def _read_all(plan: list[tuple[Path, Format]], outcomes: list[Path], options: di
                 read += 1
                 total += 1
                 if progress is not None:
-                    progress(source.name, total)
+                    progress(_name(source), total)
                 yield rec
         report.quarantined.extend(errors)
         if read == 0 and not errors:
-            report.no_patient_data.append(source.name)
+            report.no_patient_data.append(_name(source))

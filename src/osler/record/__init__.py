@@ -5,13 +5,15 @@ from osler.record.codes import (CVX, ICD9CM, ICD10CM, LOINC, OSLER, RXNORM, SNOM
 from osler.record.events import (Condition, Consent, Encounter, Event, EventKind, Genotype,
                                  ImagingStudy, Label, Medication, Note, Observation, Procedure,
                                  Provenance, event_id)
-from osler.record.identity import PatientIdentifier
+from osler.record.identity import (ConditionalReference, IdentifierIndex, PatientIdentifier,
+                                   conditional_identifiers)
 from osler.record.patient import PatientRecord
 
 __all__ = [
     "CVX",
     "Coding",
     "Condition",
+    "ConditionalReference",
     "Consent",
     "Encounter",
     "Event",
@@ -19,6 +21,7 @@ __all__ = [
     "Genotype",
     "ICD10CM",
     "ICD9CM",
+    "IdentifierIndex",
     "ImagingStudy",
     "LOINC",
     "Label",
@@ -34,6 +37,7 @@ __all__ = [
     "RXNORM",
     "SNOMED",
     "UCUM",
+    "conditional_identifiers",
     "event_id",
     "system_name",
 ]

@@ -10,15 +10,23 @@ de-identification keys the patient's pseudonym and date shift by it
 (:mod:`osler.privacy.deid.fhir`), so both choose it here, one way. An identifier with
 ``use: old`` is a superseded number and never keys a patient; none, or two different values,
 cannot key one. Messages name the rule, never an identifier's value (PHI).
+
+A reference may also name its patient by a search, ``Patient?identifier=SYSTEM|VALUE`` (a
+*conditional reference*, as FHIR transaction Bundles and Synthea write them).
+:func:`conditional_identifiers` reads one and :class:`IdentifierIndex` finds the Patient it
+names, so that ingest and de-identification resolve it the same way.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
-__all__ = ["PatientIdentifier"]
+__all__ = ["ConditionalReference", "IdentifierIndex", "PatientIdentifier",
+           "conditional_identifiers"]
 
 _V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
 _TYPE_CODE = re.compile(r"[A-Za-z]{1,10}")
@@ -94,3 +102,124 @@ class PatientIdentifier:
                              "keys the patient cannot be told")
         [(value, system)] = found.items()
         return value, system
+
+
+@dataclass(frozen=True)
+class ConditionalReference:
+    """A reference by search, ``Type?identifier=[system|]value[&identifier=...]``.
+
+    ``criteria`` holds one ``(system, value)`` per ``identifier`` parameter, all of which a
+    resource must match: ``system`` None matches any system, ``''`` an identifier without one
+    (FHIR token search). Its text holds identifier values (PHI): never put it in a message.
+    """
+
+    resource_type: str
+    criteria: tuple[tuple[str | None, str], ...]
+
+
+_RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]+")
+
+
+def conditional_identifiers(reference: object) -> ConditionalReference | None:
+    """The identifiers a conditional reference searches by, or None when ``reference`` is no
+    conditional reference (``Patient/123``, ``urn:uuid:...``, not a string).
+
+    Only ``identifier`` criteria resolve: a search by anything else (``name``, ``birthdate``)
+    cannot be told apart from a guess.
+
+    Raises
+    ------
+    ValueError
+        A conditional reference that searches by other criteria, or by no identifier value;
+        the message names the criteria, never their values.
+
+    Examples
+    --------
+    >>> conditional_identifiers("Patient?identifier=http://hospital.example.org/mrn|M1")
+    ConditionalReference(resource_type='Patient', criteria=(('http://hospital.example.org/mrn', 'M1'),))
+    >>> conditional_identifiers("Patient/123") is None
+    True
+    """
+    if not isinstance(reference, str) or "?" not in reference or reference.startswith("#"):
+        return None
+    path, _, query = reference.partition("?")
+    rtype = path.rstrip("/").rsplit("/", 1)[-1]   # relative, or on a server's base URL
+    if not _RESOURCE_TYPE.fullmatch(rtype):
+        return None
+    params = parse_qsl(query, keep_blank_values=True)
+    other = sorted({name for name, _ in params if name != "identifier"})
+    if other:
+        raise ValueError(f"a conditional reference to a {rtype} resolves by 'identifier' "
+                         f"criteria only; got {', '.join(repr(o[:40]) for o in other)}")
+    criteria = []
+    for _, token in params:
+        system, bar, value = token.partition("|")   # parse_qsl decoded %7C already
+        if not bar:   # a value alone: of any system
+            system, value = None, token
+        if not value.strip():
+            raise ValueError(f"a conditional reference to a {rtype} has an identifier "
+                             "criterion without a value")
+        criteria.append((system, value.strip()))
+    if not criteria:
+        raise ValueError(f"a conditional reference to a {rtype} names no identifier")
+    return ConditionalReference(rtype, tuple(criteria))
+
+
+class IdentifierIndex:
+    """The resources of one source (a Bundle, an export) by their identifiers, to resolve
+    conditional references to them as a FHIR server would: a reference resolves when exactly
+    one resource of its type matches every criterion.
+
+    Examples
+    --------
+    >>> index = IdentifierIndex()
+    >>> index.add("p1", {"resourceType": "Patient", "identifier": [
+    ...     {"system": "http://hospital.example.org/mrn", "value": "M1"}]})
+    >>> index.resolve(conditional_identifiers("Patient?identifier=M1"))
+    'p1'
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str | None, str], set[str]] = defaultdict(set)
+
+    def add(self, key: str, resource: dict[str, Any]) -> None:
+        """Index ``resource`` (its identifiers) under ``key`` (what a reference resolves to)."""
+        rtype = resource.get("resourceType")
+        for ident in resource.get("identifier") or ():
+            value = ident.get("value") if isinstance(ident, dict) else None
+            if not isinstance(rtype, str) or not isinstance(value, str) or not value.strip():
+                continue
+            system = ident.get("system") if isinstance(ident.get("system"), str) else ""
+            self._by_key[(rtype, None, value.strip())].add(key)
+            self._by_key[(rtype, system, value.strip())].add(key)
+
+    def copy(self) -> IdentifierIndex:
+        out = IdentifierIndex()
+        out._by_key.update((k, set(v)) for k, v in self._by_key.items())
+        return out
+
+    def matches(self, reference: ConditionalReference) -> set[str]:
+        """The keys of every resource ``reference`` finds."""
+        found: set[str] | None = None
+        for system, value in reference.criteria:
+            hits = self._by_key.get((reference.resource_type, system, value), set())
+            found = set(hits) if found is None else found & hits
+        return found or set()
+
+    def resolve(self, reference: ConditionalReference) -> str:
+        """The key of the one resource ``reference`` finds.
+
+        Raises
+        ------
+        ValueError
+            None or several match; the message holds no identifier value.
+        """
+        found = self.matches(reference)
+        what = f"a conditional reference to a {reference.resource_type} by identifier"
+        if not found:
+            raise ValueError(f"{what} matches no {reference.resource_type} in this source "
+                             f"(read it together with the {reference.resource_type} it names)")
+        if len(found) > 1:
+            raise ValueError(f"{what} matches {len(found)} {reference.resource_type} resources "
+                             "in this source; which one it names cannot be told")
+        return next(iter(found))

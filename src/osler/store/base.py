@@ -3,6 +3,9 @@
 Writes are batched: each batch of whole patients is one transaction, so a patient is stored
 whole or not at all, and a killed ingest leaves only whole batches behind. Rows carry
 deterministic ids; a write replaces rows with the same id, so re-ingest changes no counts.
+Re-ingest keyed another way (by the MRN after ``Patient.id``, or back) finds the earlier
+patient by its source identity, the FHIR Patient resource its person row names, and re-files
+it under the new key in the same transaction, so no one is stored twice.
 """
 
 from __future__ import annotations
@@ -119,14 +122,56 @@ class Store(abc.ABC):
             earlier: set[str] = set()
             for table, rows in by_table.items():
                 earlier |= self._replace_rows(TABLES[table], list(rows.values()))
+            rekeyed = self._refile_rekeyed(persons)
             # A row that moved here from another patient (a resource re-filed under the right
             # patient) changed that patient's record too: rewrite its person row, so that its
-            # revision moves as well.
-            moved = sorted(earlier - set(persons))
+            # revision moves as well; one left with nothing was re-filed whole.
+            moved = sorted(earlier - set(persons) - rekeyed)
             if moved:
+                self._drop_refiled(moved)
                 self._execute("UPDATE person SET person_id = person_id WHERE person_id = ANY(?)",
                               (moved,))
         return summary
+
+    def _refile_rekeyed(self, persons: dict[str, tuple]) -> set[str]:
+        """Patients stored before from the same source Patient resource as one of
+        ``persons`` under another key (ingested by ``Patient.id``, now by the MRN with
+        ``--patient-identifier``, or back): each is the same person, so its remaining rows
+        (events this read did not give again, a DICOM study joined by the old key) are
+        re-filed under the new key and its person row goes, in the caller's transaction.
+        A FHIR Patient's person row names it as ``source_file`` and ``Patient/<id>``;
+        other sources' rows are not matched (a notes file's would match every patient).
+        Returns the old keys."""
+        wanted = {(row[7], row[8]): pid for pid, row in persons.items()
+                  if isinstance(row[8], str) and row[8].startswith("Patient/")}
+        if not wanted:
+            return set()
+        rows = self._query("SELECT person_id, source_file, source_record FROM person "
+                           "WHERE source_record = ANY(?)", (sorted({r for _, r in wanted}),))
+        old = {pid: wanted[(f, r)] for pid, f, r in rows
+               if (f, r) in wanted and pid != wanted[(f, r)] and pid not in persons}
+        owned = [t.name for t in TABLES.values() if t.name != "person"
+                 and "person_id" in t.column_names]
+        for pid, new in old.items():
+            for table in owned:
+                self._execute(f"UPDATE {table} SET person_id = ? WHERE person_id = ?", (new, pid))
+            self._execute("DELETE FROM person WHERE person_id = ?", (pid,))
+        return set(old)
+
+    def _drop_refiled(self, pids: list[str]) -> None:
+        """Delete the person rows of FHIR patients among ``pids`` whose every row moved to
+        another patient in this write (a second registration of one MRN, merged into the
+        first when re-read keyed by it): an empty person left behind would be the patient
+        twice."""
+        owned = [t.name for t in TABLES.values() if t.name != "person"
+                 and "person_id" in t.column_names]
+        left = {r[0] for table in owned for r in self._query(
+            f"SELECT DISTINCT person_id FROM {table} WHERE person_id = ANY(?)", (pids,))}
+        empty = [p for p in pids if p not in left]
+        if empty:
+            # the pattern as a parameter: psycopg would read a literal '%' as a placeholder
+            self._execute("DELETE FROM person WHERE person_id = ANY(?) AND source_record "
+                          "LIKE ?", (empty, "Patient/%"))
 
     def write_replacing(self, records: list[PatientRecord], remove: Iterable[str]) -> WriteSummary:
         """Delete the event rows whose ids are in ``remove``, then store ``records``, in one

@@ -26,11 +26,12 @@ from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
 from osler.privacy.deid.fhir_dates import INVALID_DATE, is_date_element, shift_date, valid_part
-from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier
+from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier, refusal
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
-                                              KnownNames, _own_key, encounter_links,
-                                              entry_patient_id, known_names, name_words,
-                                              patient_links, patient_of)
+                                              KnownNames, PatientLinks, _own_key,
+                                              encounter_links, entry_patient_id, known_names,
+                                              name_words, patient_links, patient_of,
+                                              unresolved_reason)
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.text import deidentify_text
 from osler.privacy.deid.visible import visible
@@ -469,7 +470,9 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
     Raises
     ------
     IngestError
-        Under ``patient_identifier``, its patient's key cannot be told (see
+        Its conditional reference to its patient finds no one Patient in ``links`` (a
+        :class:`~.fhir_patients.PatientLinks`); under ``patient_identifier``, its patient's
+        key cannot be told (see
         :mod:`~osler.privacy.deid.fhir_keys`); the message names the resource, never a value.
     """
     dropped = Counter() if dropped is None else dropped
@@ -486,11 +489,19 @@ def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
                     dropped: Counter, default: str | None = None,
                     keys: PatientKeys | None = None, full_url: str | None = None) -> str:
     """The patient of ``resource`` (its key, under ``keys``), else ``default``, else its own
-    key (counted). Under ``keys``, IngestError when its patient's key cannot be told."""
+    key (counted). IngestError when it references its patient conditionally (by identifier)
+    and that finds no one Patient, and under ``keys`` when its patient's key cannot be told."""
     try:
         if keys is not None and resource.get("resourceType") == "Patient":
             return keys.own(resource, full_url)
         pid = patient_of(resource, links)
+        why = unresolved_reason(pid)
+        if why is not None:
+            by_mrn = (keys.conditional_key(pid.criteria, pid.candidates) if keys is not None
+                      else None)
+            if by_mrn is None:
+                raise refusal(resource, f"its patient cannot be told: {why}")
+            return by_mrn
         if pid is not None:
             return pid if keys is None else keys.key(pid)
     except ValueError as exc:
@@ -511,7 +522,8 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     """A de-identified copy of a Bundle (or a single resource).
 
     Each entry uses the date shift (and pseudonyms) of the patient it belongs to
-    (:func:`patient_of`: by reference, ``urn:uuid`` or identifier), so each patient's timeline
+    (:func:`patient_of`: by reference, ``urn:uuid``, identifier or a conditional reference
+    ``Patient?identifier=SYSTEM|VALUE``, resolved as ingest resolves it), so each patient's timeline
     keeps its intervals; an entry linked to no patient takes the Bundle's only Patient, or,
     when the Bundle has none or several, its own offset (counted under :data:`NO_PATIENT`).
     ``urn:uuid`` references are remapped consistently with entry ``fullUrl``s. Free text is
@@ -538,11 +550,14 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         gets (:mod:`~osler.privacy.deid.fhir_keys`). Resource ids stay pseudonyms of their
         own. A patient read from another file of the export comes from ``names``.
     on_refused : callable, optional
-        Under ``patient_identifier``, receives an :class:`~osler.errors.IngestError` (naming
-        the resource, never a value) for each entry left out because its patient's key
-        cannot be told: a Patient without that identifier or with two values of it, and every
-        resource of such a patient or of a Patient not read. Without it, the first is raised.
-        A single resource so refused always raises.
+        Receives an :class:`~osler.errors.IngestError` (naming the resource, never a value)
+        for each entry left out because its patient cannot be told: one that references its
+        patient conditionally (``Patient?identifier=SYSTEM|VALUE``) when no Patient, or
+        several, of the Bundle or ``names`` has that identifier (ingest quarantines it too);
+        and under ``patient_identifier``, one whose patient's key cannot be told: a Patient
+        without that identifier or with two values of it, and every resource of such a
+        patient or of a Patient not read. Without it, the first is raised. A single resource
+        so refused always raises.
 
     Examples
     --------
@@ -570,7 +585,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     entries = bundle.get("entry") or []
     uuid_types: dict[str, str] = {}
     full_urls: dict[str, str] = {}
-    links: dict[str, str] = dict(names.patient_links) if names is not None else {}
+    links = names.patient_links.copy() if names is not None else PatientLinks()
     patients: list[str] = []
     for e in entries:
         res = e.get("resource") or {}
@@ -581,8 +596,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         elif isinstance(url, str) and url and not _URL_REFERENCE.match(url):
             full_urls.setdefault(url, _entry_url(key, url, res))
         if res.get("resourceType") == "Patient":
-            own = patient_links(res, url if isinstance(url, str) else None)
-            links.update(own)
+            links.add_patient(res, url if isinstance(url, str) else None)
             pid = entry_patient_id(res, url if isinstance(url, str) else None)
             if pid and pid not in patients:
                 patients.append(pid)

@@ -22,7 +22,7 @@ from osler.errors import IngestError
 from osler.privacy.deid.fhir_patients import entry_patient_id
 from osler.record import PatientIdentifier
 
-__all__ = ["PatientKeys", "mrn_identifier"]
+__all__ = ["PatientKeys", "mrn_identifier", "refusal"]
 
 _IDENTIFIER_KEY = "identifier:"   # how fhir_patients keys a patient referenced by identifier
 
@@ -95,12 +95,37 @@ class PatientKeys:
                          f"and date shift come from the {self.rule} of its Patient resource "
                          "(de-identify NDJSON with the Patient file as --names-from)")
 
+    def conditional_key(self, criteria: tuple[tuple[str | None, str], ...],
+                        candidates: tuple[str, ...] = ()) -> str | None:
+        """The key of a conditional reference (``Patient?identifier=SYSTEM|VALUE``) that finds
+        no one Patient: the one key of the several Patients it found (registrations of one
+        MRN), or, its Patient not read, the value of an identifier of the rule's system among
+        its criteria, which keys the patient whatever its ``Patient.id``; else None."""
+        keys = set()
+        for pid in candidates:
+            try:
+                keys.add(self.key(pid))
+            except ValueError:
+                return None
+        if keys:
+            return keys.pop() if len(keys) == 1 else None
+        for system, value in criteria:
+            if system and self.rule.keys({"system": system, "value": value}):
+                return value.strip()
+        return None
+
     def refusal(self, resource: dict[str, Any], why: str) -> IngestError:
         """The error that refuses ``resource`` for ``why`` (from :meth:`key` or :meth:`own`),
         naming it by its source ``Type/id``."""
-        rtype, rid = resource.get("resourceType"), resource.get("id")
-        record = f"{rtype}/{rid}" if isinstance(rid, str) and rid else None
-        return IngestError(f"{why}; it is not written", record=record)
+        return refusal(resource, why)
+
+
+def refusal(resource: dict[str, Any], why: str) -> IngestError:
+    """The error that refuses ``resource`` for ``why`` (which holds no PHI), naming it by its
+    source ``Type/id``."""
+    rtype, rid = resource.get("resourceType"), resource.get("id")
+    record = f"{rtype}/{rid}" if isinstance(rid, str) and rid else None
+    return IngestError(f"{why}; it is not written", record=record)
 
 
 def mrn_identifier(ident: dict[str, Any], rule: PatientIdentifier, pseudonym: str

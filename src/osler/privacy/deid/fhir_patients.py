@@ -11,9 +11,11 @@ import re
 from typing import Any
 
 from osler.privacy.deid.visible import visible
+from osler.record import IdentifierIndex, conditional_identifiers
 
-__all__ = ["KnownNames", "NO_PATIENT", "encounter_key", "encounter_links", "entry_patient_id",
-           "known_names", "name_words", "patient_links", "patient_of"]
+__all__ = ["KnownNames", "NO_PATIENT", "PatientLinks", "Unresolved", "encounter_key",
+           "encounter_links", "entry_patient_id", "known_names", "name_words", "patient_links",
+           "patient_of", "unresolved_reason"]
 
 # A literal reference as a URL: relative or absolute (the server's base kept out of the
 # output), optionally versioned.
@@ -29,12 +31,63 @@ _PATIENT_LINKS = ("subject", "patient", "beneficiary", "for", "target", "partici
                   "focus", "actor", "recipient", "sender", "individual")
 
 
+class Unresolved(str):
+    """What :func:`patient_of` gives for a conditional reference
+    (``Patient?identifier=SYSTEM|VALUE``) that finds no one Patient: no patient's id, but
+    why (``reason``, no PHI) and the ``criteria`` it searched by. Such a resource is refused,
+    as ingest quarantines it, since any other key would shift its dates by another patient's
+    offset, or by one of its own, silently; keyed by the MRN, criteria naming the MRN key it
+    (:meth:`~.fhir_keys.PatientKeys.conditional_key`)."""
+
+    reason: str
+    criteria: tuple[tuple[str | None, str], ...]
+    #: The ids of the Patients it found, when it found several.
+    candidates: tuple[str, ...]
+
+    def __new__(cls, reason: str, criteria: tuple[tuple[str | None, str], ...] = (),
+                candidates: tuple[str, ...] = ()) -> Unresolved:
+        self = super().__new__(cls, "\x00unresolved")
+        self.reason, self.criteria, self.candidates = reason, criteria, candidates
+        return self
+
+
+def unresolved_reason(pid: str | None) -> str | None:
+    """Why :func:`patient_of`'s answer ``pid`` names no patient, or None when it names one."""
+    return pid.reason if isinstance(pid, Unresolved) else None
+
+
+class PatientLinks(dict[str, str]):
+    """What references to patients may name instead of their ids -> their ids (see
+    :func:`patient_links`), and the patients by identifier, so that a conditional reference
+    (``Patient?identifier=SYSTEM|VALUE``) finds its Patient as ingest finds it
+    (:class:`osler.record.IdentifierIndex`)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.identifiers = IdentifierIndex()
+
+    def add_patient(self, patient: dict[str, Any], full_url: str | None = None) -> None:
+        """Take the links of the Patient resource ``patient``."""
+        self.update(patient_links(patient, full_url))
+        pid = entry_patient_id(patient, full_url)
+        if pid is not None:
+            self.identifiers.add(pid, patient)
+
+    def copy(self) -> PatientLinks:
+        out = PatientLinks(self)
+        out.identifiers = self.identifiers.copy()
+        return out
+
+
 def patient_of(resource: dict[str, Any], links: dict[str, str] | None = None) -> str | None:
     """The source id of the patient a resource belongs to (``Patient.id`` or its reference).
 
     ``links`` maps ``urn:uuid`` ids and ``identifier:system|value`` keys to Patient ids (see
     :func:`patient_links`); a reference by identifier that it does not resolve keys the
-    patient by that identifier, which is still that one patient's."""
+    patient by that identifier, which is still that one patient's. A conditional reference
+    (``Patient?identifier=SYSTEM|VALUE``) resolves through a :class:`PatientLinks` to the one
+    Patient with that identifier, as ``Patient/<id>`` would; when it finds none or several,
+    the answer is an :class:`Unresolved` that says why (:func:`unresolved_reason`)."""
     if resource.get("resourceType") == "Patient":
         return resource.get("id")
     for field in _PATIENT_LINKS:
@@ -94,6 +147,19 @@ def _patient_by_encounter(resource: dict[str, Any], links: dict[str, str]) -> st
 def _patient_reference(ref: dict[str, Any], links: dict[str, str] | None) -> str | None:
     """The patient a Reference points to, if it points to one."""
     text = ref.get("reference", "")
+    try:
+        conditional = conditional_identifiers(text)
+    except ValueError as exc:
+        return Unresolved(str(exc)) if text.split("?")[0].endswith("Patient") else None
+    if conditional is not None:
+        if conditional.resource_type != "Patient":
+            return None
+        index = links.identifiers if isinstance(links, PatientLinks) else IdentifierIndex()
+        try:
+            return index.resolve(conditional)
+        except ValueError as exc:
+            return Unresolved(str(exc), conditional.criteria,
+                              tuple(sorted(index.matches(conditional))))
     m = _URL_REFERENCE.match(text) if isinstance(text, str) else None
     if m and m["type"] == "Patient":
         return m["id"]
@@ -221,7 +287,7 @@ class KnownNames:
         self._of_patient: dict[str, dict[str, str]] = {}
         self._of_reference: dict[str, dict[str, str]] = {}
         #: Patients' uuids and identifiers -> their ids (:func:`patient_links`).
-        self.patient_links: dict[str, str] = {}
+        self.patient_links = PatientLinks()
         #: Patients' ids -> their ``identifier`` lists, whose MRN keys the patient's
         #: de-identification under ``patient_identifier`` (:mod:`.fhir_keys`).
         self.patient_identifiers: dict[str, list[Any]] = {}
@@ -231,7 +297,7 @@ class KnownNames:
         take: ``Type/id``, its Bundle ``fullUrl``, and ``Type?identifier=[system|]value``;
         a Patient's identifiers also link resources that reference it by identifier."""
         if resource.get("resourceType") == "Patient":
-            self.patient_links.update(patient_links(resource, full_url))
+            self.patient_links.add_patient(resource, full_url)
             pid, idents = entry_patient_id(resource, full_url), resource.get("identifier")
             if pid is not None:
                 self.patient_identifiers[pid] = idents if isinstance(idents, list) else []
