@@ -170,10 +170,23 @@ def test_an_encounter_keeps_its_period_as_start_and_end_time(tmp_path):
         "2020-01-01T08:00:00+00:00", "2020-01-03T08:00:00+00:00")
 
 
-def test_a_document_without_a_date_takes_the_start_of_its_context_period(tmp_path):
+def test_a_document_without_a_date_is_about_its_context_period_and_known_at_its_end(tmp_path):
+    bundle = patient_bundle(1)
+    doc = _document(bundle)
+    del doc["date"]
+    doc["context"] = {"period": {"start": "2020-01-02T09:30:00+00:00",
+                                 "end": "2020-01-05T12:00:00+00:00"}}
+    (note,) = [e for e in _events(tmp_path, bundle) if isinstance(e, Note)]
+    assert note.time.isoformat() == "2020-01-02T09:30:00+00:00"
+    # written no earlier than the service it documents ended: a discharge summary without a
+    # date must not be read at admission
+    assert note.available_time.isoformat() == "2020-01-05T12:00:00+00:00"
+
+
+def test_a_document_without_a_date_or_a_period_end_has_no_known_time(tmp_path):
     bundle = patient_bundle(1)
     doc = _document(bundle)
     del doc["date"]
     doc["context"] = {"period": {"start": "2020-01-02T09:30:00+00:00"}}
     (note,) = [e for e in _events(tmp_path, bundle) if isinstance(e, Note)]
-    assert note.time.isoformat() == "2020-01-02T09:30:00+00:00"
+    assert note.available_time is None     # when it was written cannot be told: never read

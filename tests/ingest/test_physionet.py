@@ -233,3 +233,12 @@ def test_2012_times_that_go_back_within_a_stay_reject_it_by_line(tmp_path):
     assert str(back).endswith("record 900007, line 6: Time must not decrease within a stay "
                               "(rows are in time order); this row's is before that of line 5")
     assert "line 3: Time must be HH:MM" in str(negative)
+
+
+@pytest.mark.parametrize("cell", ["-0:30", "+1:00", "1_0:00", "00:60", "0x1:00", "1:5"])
+def test_2012_a_time_is_digits_hours_and_minutes_only(tmp_path, cell):
+    """int() reads "-0" as 0 (so "-0:30" was half an hour after admission), "+1" and "1_0"."""
+    (tmp_path / "900010.txt").write_text(f"Time,Parameter,Value\n00:00,RecordID,900010\n"
+                                         f"{cell},HR,80\n")
+    with pytest.raises(IngestError, match="line 3: Time must be HH:MM"):
+        list(read_physionet2012(tmp_path / "900010.txt"))

@@ -51,6 +51,26 @@ def test_predict_dicom_scores_radiographs_and_skips_the_rest(trained):
     assert "skipped 2" in summary
 
 
+def test_predict_dicom_exit_status_counts_skipped_files(trained, tmp_path):
+    """As for every task: 3 when some files were skipped, 2 when none could be scored."""
+    from click.testing import CliRunner
+
+    from osler.cli import cli
+    root, _ = trained
+    images, _ = synthetic_xrays(1, seed=4)
+    write_radiograph(tmp_path / "some" / "a.dcm", images[0], patient_id="P1")
+    (tmp_path / "some" / "junk.dcm").write_bytes(b"not dicom")
+    (tmp_path / "none").mkdir()
+    (tmp_path / "none" / "junk.dcm").write_bytes(b"not dicom")
+    runner = CliRunner()
+    for folder, status in (("some", 3), ("none", 2)):
+        res = runner.invoke(cli, ["predict", "pneumonia", "--model", str(root / "model"),
+                                  "--data", str(tmp_path / folder),
+                                  "--out", str(tmp_path / f"{folder}.csv")])
+        assert res.exit_code == status, res.output
+        assert "1 of " in res.output and "files skipped" in res.output
+
+
 def test_evaluate_writes_card_and_cli_commands_work(trained):
     from click.testing import CliRunner
 

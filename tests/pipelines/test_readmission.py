@@ -128,6 +128,25 @@ def test_a_cut_row_is_named_by_its_field_count_in_every_command(trained, tmp_pat
     assert reason in summary.skipped
 
 
+def test_a_cut_row_leaves_the_other_rows_predictions_as_they_were(trained, tmp_path):
+    """A row cut before the code columns made pandas read them as floats ("1.0"), which no
+    level the model learnt ("1") matched: every other row lost its category features."""
+    model, data = trained
+    lines = data.read_text().splitlines()
+    whole = tmp_path / "whole.csv"
+    whole.write_text("\n".join(lines[:3] + lines[4:40]) + "\n")
+    lines[3] = ",".join(lines[3].split(",")[:5])
+    cut = tmp_path / "cut.csv"
+    cut.write_text("\n".join(lines[:40]) + "\n")
+    before = TASK.predict(model, whole, tmp_path / "whole_p.csv")
+    summary = TASK.predict(model, cut, tmp_path / "cut_p.csv")
+    assert len(summary.skipped) == len(before.skipped) + 1     # the cut row, named
+    expected = pd.read_csv(tmp_path / "whole_p.csv")
+    got = pd.read_csv(tmp_path / "cut_p.csv")
+    pd.testing.assert_frame_equal(got, expected)
+    assert "not seen in training" not in str(summary)
+
+
 def test_category_values_not_seen_in_training_are_counted_never_shown(trained, tmp_path):
     model, data = trained
     frame = pd.read_csv(data, dtype=str).head(30)

@@ -270,8 +270,14 @@ def _author_role(r: dict[str, Any], ctx: MapContext) -> str | None:
 
 def document_reference(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     doc = _document_text(r, [c.get("attachment") or {} for c in r.get("content") or ()], ctx)
-    time = _time(r.get("date")) or _period((r.get("context") or {}).get("period"))[0]
-    return [Note(**_base(r, ctx), coding=coding_of(r.get("type")), time=time,
+    time, known = _time(r.get("date")), None
+    if time is None:
+        # Undated: about its context's period, and written no earlier than that period ended
+        # (an undated discharge summary is not known at admission). With no end, when it was
+        # written cannot be told, so no time at all: a note of unknown time is never read.
+        start, end = _period((r.get("context") or {}).get("period"))
+        time, known = (start, end) if end is not None else (None, None)
+    return [Note(**_base(r, ctx), coding=coding_of(r.get("type")), time=time, known_time=known,
                  text=doc.text, content_type=doc.content_type, title=r.get("description"),
                  author_role=_author_role(r, ctx))]
 

@@ -303,18 +303,17 @@ def read_physionet2012(source: Path, *, outcomes: Path | None = None,
             _report(err, on_error)
 
 
+_HOURS_MINUTES = re.compile(r"(?P<h>[0-9]+):(?P<m>[0-5][0-9])")
+
+
 def _offset_2012(text: str, member: Member, lineno: int, record_id: str) -> timedelta:
-    try:
-        hh, mm = text.split(":")
-        hours, minutes = int(hh), int(mm)
-        if hours < 0 or not 0 <= minutes < 60:
-            raise ValueError
-        return timedelta(hours=hours, minutes=minutes)
-    except ValueError:
-        # never the cell itself: a misplaced cell may hold a name or a date of birth
-        raise IngestError("Time must be HH:MM (hours and minutes since ICU admission); got a "
-                          "cell that is not", file=member.name, record=record_id,
-                          line=lineno) from None
+    # digits only: int() would read "-0:30" as +30 minutes, and take "+1:00" or "1_0:00"
+    m = _HOURS_MINUTES.fullmatch(text.strip())
+    if m:
+        return timedelta(hours=int(m["h"]), minutes=int(m["m"]))
+    # never the cell itself: a misplaced cell may hold a name or a date of birth
+    raise IngestError("Time must be HH:MM (hours and minutes since ICU admission); got a "
+                      "cell that is not", file=member.name, record=record_id, line=lineno)
 
 
 #: Parameters of a 2012 stay that are not measurements (read into the record's header).

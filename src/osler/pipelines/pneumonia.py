@@ -16,7 +16,7 @@ import numpy as np
 
 from osler.errors import DataError, IngestError
 from osler.pipelines._pneumonia_data import load_split
-from osler.pipelines._shared import output_file
+from osler.pipelines._shared import PredictionSummary, output_file
 
 __all__ = ["DEFAULT_PARAMS", "TASK", "PneumoniaTask"]
 
@@ -90,10 +90,14 @@ class PneumoniaTask:
                 f"accuracy {acc:.3f}; card -> {written}")
 
 
-def _predict_dicom(model, data: Path, out: Path) -> str:  # noqa: ANN001
+def _predict_dicom(model, data: Path, out: Path) -> PredictionSummary:  # noqa: ANN001
+    """Score every radiograph under ``data``; a file that is no radiograph is skipped and
+    counted (``osler predict`` then exits 3, or 2 when none could be scored)."""
     from osler.imaging.radiograph import read_radiographs
     skipped: list[IngestError] = []
     radiographs = read_radiographs(data, on_error=skipped.append)
+    if not radiographs and not skipped:
+        raise DataError(f"{data}: no DICOM files to score")
     for err in skipped:
         log.warning("skipped %s", err)
     probabilities = (model.predict_proba([r.image for r in radiographs])[:, 1]
@@ -102,8 +106,10 @@ def _predict_dicom(model, data: Path, out: Path) -> str:  # noqa: ANN001
         w = csv.writer(fh)
         w.writerow(["file", "probability"])
         w.writerows((r.file, f"{v:.6f}") for r, v in zip(radiographs, probabilities))
-    return (f"pneumonia: scored {len(radiographs)} radiographs under {data.name}, skipped "
-            f"{len(skipped)} file(s) (see log) -> {out}")
+    return PredictionSummary(
+        f"pneumonia: scored {len(radiographs)} radiographs under {data.name}, skipped "
+        f"{len(skipped)} file(s) (see log) -> {out}",
+        scored=len(radiographs), skipped=[str(err) for err in skipped], inputs="files")
 
 
 TASK = PneumoniaTask()

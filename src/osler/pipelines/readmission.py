@@ -31,7 +31,7 @@ _CATEGORIES = {"race": None, "gender": None, "admission_type_id": None,
                "discharge_disposition_id": None, "admission_source_id": None, "payer_code": None,
                "medical_specialty": 12, "max_glu_serum": None, "A1Cresult": None,
                "change": None, "diabetesMed": None, "insulin": None, "metformin": None}
-_NO_READMISSION = {11, 13, 14, 19, 20, 21}
+_NO_READMISSION = {"11", "13", "14", "19", "20", "21"}   # as read: text
 # ``readmitted`` (the label) is needed to train and evaluate, not to predict.
 _REQUIRED = {"encounter_id", "patient_nbr", "age", "diag_1", *_NUMERIC, *_CATEGORIES}
 _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocrine"),
@@ -43,8 +43,11 @@ _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocri
 
 
 def _read(path: Path) -> pd.DataFrame:
+    # codes as text: one cut or odd row would otherwise turn an id column into floats, and
+    # "1.0" is none of the levels "1" the model learnt, so every row would lose its categories
     frame = pd.read_csv(path, na_values=["?"], low_memory=False,
-                        dtype={"encounter_id": str, "patient_nbr": str})
+                        dtype={"encounter_id": str, "patient_nbr": str,
+                               **{column: str for column in _CATEGORIES}})
     header = len(frame.columns)
     lines, widths = _record_layout(path)
     # each row's first line in the file (the header is line 1); pandas skips blank lines and a
@@ -201,7 +204,7 @@ def _age_decade(df: pd.DataFrame) -> pd.Series:
 def _vocabulary(df: pd.DataFrame) -> dict[str, list[str]]:
     out = {}
     for c, top in _CATEGORIES.items():
-        values = df[c].astype(str).where(df[c].notna(), "missing")
+        values = _category_values(df, c)
         out[c] = sorted(values.value_counts().index[: top or 30])
     return out
 
@@ -228,7 +231,7 @@ def _features(df: pd.DataFrame, vocabulary: dict[str, list[str]]) -> tuple[np.nd
     cols = {c: df[c].astype(float) for c in _NUMERIC}
     cols["age_decade"] = _age_decade(df)
     for c in _CATEGORIES:
-        values = df[c].astype(str).where(df[c].notna(), "missing")
+        values = _category_values(df, c)
         for level in vocabulary[c]:
             cols[f"{c}=={level}"] = (values == level).astype(float)
     for k in (1, 2, 3):

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import ClassVar
 
 from osler.record.codes import Coding, Quantity
 
@@ -73,6 +74,9 @@ class Event:
     """
 
     KIND = EventKind.OBSERVATION  # overridden per subclass; a ClassVar, not a field
+    #: Fields known only once the event has ended (``end_time``): before then the care team
+    #: could not have read them. A ClassVar too; subclasses add their own.
+    KNOWN_AT_END: ClassVar[tuple[str, ...]] = ("end_time",)
 
     id: str
     coding: Coding | None
@@ -104,10 +108,21 @@ class Event:
     def available_offset(self) -> timedelta | None:
         return self.known_offset if self.known_offset is not None else self.offset
 
+    def as_known_at(self, time: datetime | None) -> Event:
+        """This event as it could be read at ``time``: an event that has not ended by then
+        (or whose end cannot be placed against it: ``time`` None) loses the fields known
+        only at its end (:attr:`KNOWN_AT_END`), such as an encounter's end and discharge
+        disposition, so that no feature can read them early."""
+        if self.end_time is None or (time is not None and self.end_time <= time):
+            return self
+        from dataclasses import replace
+        return replace(self, **{name: None for name in type(self).KNOWN_AT_END})
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Encounter(Event):
     KIND = EventKind.ENCOUNTER
+    KNOWN_AT_END = ("end_time", "discharge_disposition")
     encounter_class: str | None = None  # AMB, EMER, IMP, ICU ...
     care_site: str | None = None        # hospital or site, for cross-site evaluation
     unit: str | None = None             # e.g. MICU, SICU
@@ -117,6 +132,7 @@ class Encounter(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Condition(Event):
     KIND = EventKind.CONDITION
+    KNOWN_AT_END = ("end_time", "clinical_status")   # "resolved" is told at its abatement
     verification: str = "confirmed"     # FHIR verificationStatus: confirmed, refuted, provisional...
     clinical_status: str | None = None  # active, resolved ...
     category: str | None = None         # problem-list-item, encounter-diagnosis, allergy

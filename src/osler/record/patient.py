@@ -58,6 +58,8 @@ class PatientRecord:
 
         Give ``time`` for absolute timelines or ``offset`` for admission-relative ones. Events
         whose availability is unknown are excluded: they cannot be proven to precede it.
+        An event still going on at that time comes without what is known only at its end
+        (:meth:`Event.as_known_at`: an encounter's end and discharge disposition).
         """
         if (time is None) == (offset is None):
             raise ValueError("give exactly one of 'time' and 'offset'")
@@ -65,11 +67,11 @@ class PatientRecord:
             if time is not None:
                 t = e.available_time
                 if t is not None and t <= time:
-                    yield e
+                    yield e.as_known_at(time)
             else:
                 o = e.available_offset
                 if o is not None and o <= offset:
-                    yield e
+                    yield e.as_known_at(None)   # an absolute end cannot be placed on offsets
 
     def with_events(self, events: Iterable[Event], labels: Iterable[Label] = ()) -> PatientRecord:
         """A copy with more events (and labels) appended: records stay immutable."""
