@@ -15,6 +15,7 @@ ids and the rule, never an identifier's value.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,7 +51,9 @@ class PatientKeys:
     def __init__(self, rule: str | PatientIdentifier,
                  identifiers: Mapping[str, list[Any]] | None = None) -> None:
         self.rule = PatientIdentifier.parse(rule)
-        self._identifiers: dict[str, list[Any]] = dict(identifiers or {})
+        # the export's map is read through, never copied: NDJSON de-id builds one of these
+        # per line, and a copy per line cost lines x patients
+        self._identifiers: ChainMap[str, list[Any]] = ChainMap({}, identifiers or {})
 
     def add(self, patient: dict[str, Any], full_url: str | None = None) -> None:
         """Take the identifiers of the Patient resource ``patient``."""
