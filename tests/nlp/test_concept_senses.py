@@ -1,5 +1,6 @@
 """PE as pulmonary embolism and CT as computed tomography (osler-concepts-4), their other
-senses set aside: the physical exam ("PE: HEENT normal") and a chest tube ("CT to suction").
+senses set aside: the physical exam ("PE: HEENT normal"), a chest tube ("CT to suction") and
+cardiothoracic ("CT surgery").
 A test negative in its result ("Head CT negative") was still done. All sentences are made up."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def test_the_lexicon_and_its_senses_load():
     literals = {e.literal: e.coding.code for e in lexicon()}
     assert literals["pe"] == PE and literals["ct"] == CT
     assert set(other_senses()) == {"pe", "ct"}
+    assert {s.sense for s in other_senses()["ct"]} == {"chest tube", "cardiothoracic (surgery)"}
 
 
 @pytest.mark.parametrize("text", [
@@ -58,6 +60,7 @@ def test_ct_is_computed_tomography(extractor, text):
     "Left CT removed this morning.",
     "CT to water seal since noon.",
     "CT site clean and dry.",
+    "CT surgery consulted for the valve.",
 ])
 def test_ct_as_a_chest_tube_is_set_aside(extractor, text):
     assert all(code != CT for _, code in _codes(extractor, text))

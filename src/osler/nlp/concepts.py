@@ -223,17 +223,16 @@ def _other_sense(doc, ent) -> bool:
     """Whether the words around ``ent`` show its abbreviation names something else
     (:func:`~osler.nlp.lexicon.other_senses`): a word right before it, words right after
     it, or the piece spelling it out so ("chest tube (CT)")."""
-    sense = other_senses().get(ent.text.lower())
-    if sense is None:
-        return False
-    if ent.start and doc[ent.start - 1].lower_ in sense.before:
-        return True
-    following = [t.lower_ for t in doc[ent.end:ent.end + 4] if not t.is_space]
-    if any(tuple(following[:len(words)]) == words for words in sense.after):
-        return True
+    senses = other_senses().get(ent.text.lower(), ())
+    before = doc[ent.start - 1].lower_ if ent.start else ""
+    following = tuple(t.lower_ for t in doc[ent.end:ent.end + 4] if not t.is_space)
     low = doc.text.lower()
-    return any(re.search(rf"\b{re.escape(words)}\s*\(\s*{re.escape(sense.literal)}s?\s*\)", low)
-               for words in sense.defined_by)
+    return any(
+        before in sense.before
+        or any(following[:len(words)] == words for words in sense.after)
+        or any(re.search(rf"\b{re.escape(words)}\s*\(\s*{re.escape(sense.literal)}s?\s*\)",
+                         low) for words in sense.defined_by)
+        for sense in senses)
 
 
 #: Words after a test that give its result, not its absence ("Head CT negative").

@@ -56,18 +56,18 @@ _SENSE_KEYS = {"literal", "sense", "before", "after", "defined_by"}
 
 
 @lru_cache(maxsize=1)
-def other_senses() -> dict[str, OtherSense]:
+def other_senses() -> dict[str, tuple[OtherSense, ...]]:
     """The other senses of ``resources/nlp/concept_senses.json`` by literal, validated."""
     data = load_json("nlp/concept_senses.json", keys={"source", "version", "other_senses"})
     known = {e.literal for e in lexicon()}
-    out = {}
+    out: dict[str, tuple[OtherSense, ...]] = {}
     for i, row in enumerate(data["other_senses"]):
         if set(row) != _SENSE_KEYS or row["literal"] not in known:
             raise DataError(f"concept_senses.json entry {i}: keys must be {sorted(_SENSE_KEYS)} "
                             f"and literal a lexicon literal; got {sorted(row)}, "
                             f"{row.get('literal')!r}")
-        out[row["literal"]] = OtherSense(
+        out[row["literal"]] = out.get(row["literal"], ()) + (OtherSense(
             row["literal"], row["sense"], frozenset(w.lower() for w in row["before"]),
             tuple(tuple(words.lower().split()) for words in row["after"]),
-            tuple(d.lower() for d in row["defined_by"]))
+            tuple(d.lower() for d in row["defined_by"])),)
     return out
