@@ -157,3 +157,63 @@ def test_text_date_shapes_that_are_no_dates_are_tagged(value, tagger):
 def test_text_day_first_dates_shift_in_their_own_format(value, moved):
     out = deidentify_text(f"Seen on {value}.", KEY, patient="p1", tagger=None).text
     assert out == f"Seen on {moved(date(2021, 1, 13) + SHIFT)}."
+
+
+@pytest.mark.parametrize("value", ["13/45", "02/30", "12/45", "02/31/2024", "29/40"],
+                         ids=lambda v: "shape-" + "".join("9" if c.isdigit() else c for c in v))
+@pytest.mark.parametrize("tagger", [None, "bundled"], ids=["rules", "bundled"])
+def test_text_impossible_short_dates_are_tagged_never_shifted(value, tagger):
+    for profile in ("surrogate", "tag"):
+        out = deidentify_text(f"Seen on {value} in clinic.", KEY, patient="p1", profile=profile,
+                              tagger=tagger).text
+        assert out == "Seen on [DATE] in clinic."
+
+
+@pytest.mark.parametrize("value", ["13/45", "02/30", "12/45", "2/29/2023", "2021-02-30"])
+def test_shift_date_text_reads_no_real_date_into_an_impossible_one(value):
+    from datetime import timedelta
+
+    from osler.privacy.deid.dates import shift_date_text
+
+    assert shift_date_text(value, timedelta(days=-40)) is None
+
+
+@pytest.mark.parametrize("value, moved", [
+    ("2019-03", lambda d: f"{d.year}-{d.month:02d}"),
+    ("2019/03", lambda d: f"{d.year}/{d.month:02d}"),
+    ("03/2019", lambda d: f"{d.month}/{d.year}"),
+    ("31/03", lambda d: f"{d.day:02d}/{d.month:02d}"),
+], ids=["year-month", "year-month-slash", "month-year", "day-first-short"])
+def test_text_partial_and_day_first_dates_shift_by_the_patients_offset(value, moved):
+    day = 31 if value == "31/03" else 15
+    year = 2000 if value == "31/03" else 2019
+    text = f"Seen on {value}. Seen again on {value}."
+    out = deidentify_text(text, KEY, patient="p1", tagger=None).text
+    shifted = moved(date(year, 3, day) + SHIFT)
+    assert out == f"Seen on {shifted}. Seen again on {shifted}."
+    other = deidentify_text(text, KEY, patient="p2", tagger=None).text
+    assert value not in other
+
+
+def test_text_date_shift_keeps_intervals_across_formats():
+    import re
+    from datetime import datetime
+
+    text = "Admitted 2021-03-04, CT 3/14/2021, seen 31/03/2021 and 13/04/2021."
+    out = deidentify_text(text, KEY, patient="p1", tagger=None).text
+    iso, us, day_first, day_first2 = re.findall(r"[\d/-]{8,10}", out)
+    got = [datetime.strptime(iso, "%Y-%m-%d").date(), datetime.strptime(us, "%m/%d/%Y").date(),
+           datetime.strptime(day_first, "%d/%m/%Y").date(),
+           datetime.strptime(day_first2, "%d/%m/%Y").date()]
+    want = [date(2021, 3, 4), date(2021, 3, 14), date(2021, 3, 31), date(2021, 4, 13)]
+    assert got == [d + SHIFT for d in want]
+    assert [b - a for a, b in zip(got, got[1:])] == [b - a for a, b in zip(want, want[1:])]
+
+
+@pytest.mark.parametrize("text", [
+    "Weaned to pressure support 15/5 overnight.", "Vent at 40% 15/10 this morning.",
+    "PA pressures 32/15 to 28/11 after diuresis.", "Nurse line open 24/7.",
+    "Vision 20/40 on the left.",
+])
+def test_text_pressures_and_ratios_are_no_day_first_dates(text):
+    assert deidentify_text(text, KEY, patient="p1", tagger=None).text == text

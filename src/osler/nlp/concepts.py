@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from osler._extras import require
 from osler.nlp.context import Assertion, assertion_of, build_pipeline, flags_of
-from osler.nlp.lexicon import lexicon
+from osler.nlp.lexicon import lexicon, other_senses
 from osler.record import Coding
 
 __all__ = ["ConceptExtractor", "Mention"]
@@ -156,6 +156,8 @@ class ConceptExtractor:
         for ent in doc.ents:
             if ent.start and doc[ent.start - 1].lower_ in _NOT_AFTER.get(ent.text.lower(), ()):
                 continue   # "ST depression" is an ECG finding, not depression
+            if _other_sense(doc, ent):
+                continue   # "PE: HEENT normal" is the exam, "CT to suction" a chest tube
             literal = ent._.literal if ent.has_extension("literal") else None
             entry = self._entries.get((literal, ent.label_)) or self._entries.get(
                 (ent.text.lower(), ent.label_)) or next(
@@ -172,7 +174,7 @@ class ConceptExtractor:
             allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent)
                                                        or "allergen" in flags)
             assertion = _section_fix(assertion_of(ent), where)
-            if ent.label_ == "PROCEDURE" and _instrument(doc, ent):
+            if ent.label_ == "PROCEDURE" and (_instrument(doc, ent) or _result_of(ent)):
                 # "no pneumothorax on chest x-ray": the x-ray was done; the finding is negated
                 assertion = Assertion("Affirmed", "Recent" if assertion.temporality ==
                                       "Hypothetical" else assertion.temporality,
@@ -215,6 +217,36 @@ def _instrument(doc, ent) -> bool:
     if i < 1 or doc[i].lower_ not in ("on", "per", "by", "via"):
         return False
     return any(other.end == i for other in doc.ents if other.label_ != "PROCEDURE")
+
+
+def _other_sense(doc, ent) -> bool:
+    """Whether the words around ``ent`` show its abbreviation names something else
+    (:func:`~osler.nlp.lexicon.other_senses`): a word right before it, words right after
+    it, or the piece spelling it out so ("chest tube (CT)")."""
+    senses = other_senses().get(ent.text.lower(), ())
+    before = doc[ent.start - 1].lower_ if ent.start else ""
+    following = tuple(t.lower_ for t in doc[ent.end:ent.end + 4] if not t.is_space)
+    low = doc.text.lower()
+    return any(
+        before in sense.before
+        or any(following[:len(words)] == words for words in sense.after)
+        or any(re.search(rf"\b{re.escape(words)}\s*\(\s*{re.escape(sense.literal)}s?\s*\)",
+                         low) for words in sense.defined_by)
+        for sense in senses)
+
+
+#: Words after a test that give its result, not its absence ("Head CT negative").
+_RESULT_WORDS = frozenset({"negative", "neg", "unremarkable", "normal", "nondiagnostic",
+                           "non-diagnostic", "clear", "wnl"})
+
+
+def _result_of(ent) -> bool:
+    """Whether a procedure is negated only by words after it that give its result ("Head CT
+    negative", "CXR unremarkable"): the test was done, its finding is what is negative."""
+    negating = [m.modifier_span for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
+    return bool(negating) and all(
+        start >= ent.end and any(t.lower_ in _RESULT_WORDS for t in ent.doc[start:end])
+        for start, end in negating)
 
 
 def _header_before(doc, ent):

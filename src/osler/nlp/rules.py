@@ -29,8 +29,11 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
 #: ConText categories that set no assertion attribute. ``ALLERGY`` flags an allergen (a drug
 #: the patient reacts to, never one the patient takes); ``AFFIRMED`` ("pt has") and
 #: ``PATIENT`` ("he has") end the reach of the negation and family rules that name them in
-#: ``terminated_by``, and modify no concept themselves.
-FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "PATIENT"})
+#: ``terminated_by``, and modify no concept themselves. ``PRESENT`` (", edema is present") ends
+#: the reach of those negations and of every history rule; ``NOTED`` (", edema noted",
+#: ", now with") ends only a history's reach: a finding after a history clause is now.
+FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "PATIENT",
+                                             "PRESENT"})
 #: ConText categories that flag the mention they modify, and the :class:`Mention` attribute
 #: set. ``RESOLVED`` ("pneumonia resolved with antibiotics") also negates, as NegEx has it, but
 #: the patient had the condition: the timeline keeps it as resolved, not refuted.

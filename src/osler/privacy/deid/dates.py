@@ -15,7 +15,10 @@ _NO_YEAR = 2000
 _NUMERIC = re.compile(r"(?P<m>\d{1,2})(?P<sep>[/.-])(?P<d>\d{1,2})(?:(?P=sep)(?P<y>\d{2,4}))?")
 _ISO = re.compile(r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
                   r"(?P<time>[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?")
-_MONTH_YEAR = re.compile(r"(?P<m>\d{1,2})/(?P<y>\d{2}|\d{4})")
+# Four-digit years only: "2/30" or "12/45" is an impossible month and day, never February
+# 2030 or December 2045 (a wrong real date); it is tagged instead.
+_MONTH_YEAR = re.compile(r"(?P<m>\d{1,2})/(?P<y>\d{4})")
+_YEAR_MONTH = re.compile(r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})")
 _HYPHENED = re.compile(r"(?P<d>\d{1,2})-(?P<mon>[A-Za-z]{3,9})-(?P<y>\d{2,4})"
                        r"|(?P<mon2>[A-Za-z]{3,9})-(?P<d2>\d{1,2})-(?P<y2>\d{2,4})")
 _ORDINAL = re.compile(r"(?P<d>\d{1,2})(?P<suffix>st|nd|rd|th)", re.I)
@@ -46,14 +49,17 @@ def _case_like(word: str, new: str) -> str:
 
 
 def shift_date_text(value: str, shift: timedelta) -> str | None:
-    """``value`` moved by ``shift`` in the same format, or ``None`` when it cannot be parsed.
+    """``value`` moved by ``shift`` in the same format, or ``None`` when it cannot be parsed
+    or is no real date ("02/31/2024", "13/45"): the caller tags it, never shifting it into a
+    wrong real date.
 
     >>> shift_date_text("3/14/2019", timedelta(days=-10))
     '3/4/2019'
     >>> shift_date_text("March 1", timedelta(days=-1))
     'February 29'
     """
-    for fn in (_shift_iso, _shift_hyphened, _shift_numeric, _shift_month_year, _shift_mon_year,
+    for fn in (_shift_iso, _shift_hyphened, _shift_numeric, _shift_month_year, _shift_year_month,
+               _shift_mon_year,
                _shift_wordy, _shift_year, _shift_month, _shift_ordinal):
         try:
             out = fn(value.strip(), shift)
@@ -109,10 +115,12 @@ def _shift_numeric(v: str, shift: timedelta) -> str | None:
     m = _NUMERIC.fullmatch(v)
     if not m:
         return None
-    if m["y"] and int(m["m"]) > 12:   # day first: "14.03.2023", "31/12/2021"
-        d = date(_full_year(m["y"]), int(m["d"]), int(m["m"])) + shift
+    if int(m["m"]) > 12:   # day first: "14.03.2023", "31/12/2021", "31/03"
+        year = _full_year(m["y"]) if m["y"] else _NO_YEAR
+        d = date(year, int(m["d"]), int(m["m"])) + shift
         day, month = (f"{d.day:0{len(m['m'])}d}", f"{d.month:0{len(m['d'])}d}")
-        return f"{day}{m['sep']}{month}{m['sep']}{_fmt_year(m['y'], d.year)}"
+        out = f"{day}{m['sep']}{month}"
+        return out + f"{m['sep']}{_fmt_year(m['y'], d.year)}" if m["y"] else out
     year = _full_year(m["y"]) if m["y"] else _NO_YEAR
     d = date(year, int(m["m"]), int(m["d"])) + shift
     out = f"{d.month}{m['sep']}{d.day}"
@@ -125,6 +133,15 @@ def _shift_month_year(v: str, shift: timedelta) -> str | None:
         return None
     d = date(_full_year(m["y"]), int(m["m"]), 15) + shift
     return f"{d.month}/{_fmt_year(m['y'], d.year)}"
+
+
+def _shift_year_month(v: str, shift: timedelta) -> str | None:
+    """``2019-03``, ``2019/3``: the 15th of the month moves, written as it came."""
+    m = _YEAR_MONTH.fullmatch(v)
+    if not m:
+        return None
+    d = date(int(m["y"]), int(m["m"]), 15) + shift
+    return f"{d.year}{m['sep']}{d.month:0{len(m['m'])}d}"
 
 
 def _shift_wordy(v: str, shift: timedelta) -> str | None:

@@ -144,6 +144,36 @@ def _known(word: str) -> bool:
     return low in first_names() or low in last_names()
 
 
+_CAMEL_PARTS = re.compile(r"[A-Z][a-z']+")
+
+
+@lru_cache(maxsize=1)
+def _joinable_first_names() -> frozenset[str]:
+    """First names that may form part of a joined one, stop-listed ones included: "Ann",
+    "Jo" or "Jean" alone are too common as words, joined ("Jo-Ann", "JeanLuc") they are not."""
+    return first_names() | census_first_names(with_stopwords=True) | english_first_names()
+
+
+def _joined_first_names(word: str, mixed: bool) -> bool:
+    """A first name joined from two first names, by a hyphen ("Mary-Ann", "Jean-Luc") or in
+    capitals ("MaryAnn", "JoBeth"); each part written as a name in a note with meaningful
+    capitals. Eponyms join surnames ("Stevens-Johnson"), not first names."""
+    word = word.rstrip(".").removesuffix("'s")
+    if "-" in word:
+        parts = word.split("-")
+    else:
+        parts = _CAMEL_PARTS.findall(word)
+        if "".join(parts) != word:
+            return False
+    if len(parts) != 2 or any(len(p) < 2 for p in parts):
+        return False
+    if mixed and not all(_title(p) or (len(p) == 2 and p[0].isupper() and p[1].islower())
+                         for p in parts):
+        return False
+    names = _joinable_first_names() if mixed else english_first_names()
+    return all(p.lower() in names and p.lower() not in _NOT_NAMES for p in parts)
+
+
 def find_names(text: str) -> Iterator[PhiSpan]:
     """Spans of person names in ``text`` (patients, relatives, clinicians)."""
     toks = _tokens(text)
@@ -157,6 +187,8 @@ def find_names(text: str) -> Iterator[PhiSpan]:
         elif (_known(word) and not _any_in(low, stop, common_words())
               and (len(low) > 3 or low in english_first_names())
               and (_title(word) if mixed else low in english_names())):
+            yield PhiSpan(start, end, "NAME")
+        if _joined_first_names(word, mixed):
             yield PhiSpan(start, end, "NAME")
         m = _CREDENTIALS.match(text, end)
         if (m and len(low) > 1 and (_title(word) if mixed else word[:1].isupper() or not cased)
@@ -468,7 +500,8 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     full name of two capitalised words outside every vocabulary after "pt" or "patient" ("Pt
     Zebulon Quackenbush seen"), and the capitalised words that open a history ("Zebulon
     Quackenbush is a 67 year old man"), the value of a person field ("Patient Name: SMITH,
-    JOHN"), and a first name after a title's "Surname," ("Dr. Quimby, Rosalind"). A name no
+    JOHN"), a first name after a title's "Surname," ("Dr. Quimby, Rosalind"), and a first name
+    joined from two ("Mary-Ann", "JeanLuc"). A name no
     dictionary holds is found by these
     contexts or not at all, and the tagger, trained on notes where most names are listed
     ones, drops many of them.
@@ -476,7 +509,10 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     toks = _tokens(text)
     stop = name_stopwords()
     cased = _capital_signal(text)
-    for i, (_start, end, word) in enumerate(toks):
+    mixed = _mixed_case(text)
+    for i, (start, end, word) in enumerate(toks):
+        if _joined_first_names(word, mixed):   # "Mary-Ann", "JeanLuc": the join vouches
+            yield PhiSpan(start, end, "NAME")
         if _gap(text, end, toks, i):
             continue
         low = word.lower().rstrip(".")

@@ -36,6 +36,9 @@ _NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|rati
                               r"\b(?:pain|cp|c/o|scale|ci|co|lt|rt|left|right|about|approx)|~|"
                               r"psv?|peep|ventilation|ac|simv|bipap|crackles|(?<!\S)\d|/|"
                               r"pupils?|perrla?|perl|gcs|pulses?|i/e|level|rated?|rates|\+|"
+                              # pressures and ventilator settings ("PA 32/15", "60% 15/10",
+                              # "pressure support 15/5")
+                              r"%|\b(?:pa|pap|pas|cvp|imv|bp|nbp|abp|support|settings?)|"
                               # ventilator settings: "CPAP of 12/5", "pressure support at 10/5"
                               r"(?:cpap|psv?|peep|ips|bipap|simv|support)\s+(?:of|at|on|to))"
                               r"\s*-?\s*$", re.I)
@@ -155,6 +158,16 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         rf"day,?) the (?P<phi>{_D}(?:st|nd|rd|th))\b", re.I)),
     ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/{_D}\b(?!/|\.\d|\d)")),
     ("DATE", re.compile(rf"(?<![\d/.])\b{_M}/(?:3[2-9]|[4-9]\d)\b(?!/|\.\d|\d|%)")),
+    # day first without a year ("31/03"), and a day and month impossible either way round
+    # ("13/45"; not 20/x, how visual acuity is written, nor the end of a range of
+    # pressures, "32/15 to 28/11"): still the patient's date
+    ("DATE", re.compile(r"(?<![\d/.])(?<!\d to )\b(?!24/7\b)(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])\b"
+                        r"(?!/|\.\d|\d|%)|(?<![\d/.])(?<!\d to )\b(?!20/)(?:1[3-9]|2\d|3[01])/(?:3[2-9]|[4-9]\d)"
+                        r"\b(?!/|\.\d|\d|%)")),
+    # year and month ("2019-03", "2019/3"), not a range of years ("2008-09" is read as one too:
+    # either way it is the patient's date)
+    ("DATE", re.compile(r"(?<![\d/.-])\b(?:19|20)\d\d(?P<ymsep>[-/])(?:0[1-9]|1[0-2]|(?<=/)[1-9])\b"
+                        r"(?!(?P=ymsep)\d|\.\d|[\d%])")),
     ("DATE", re.compile(rf"\b(?:in|during|since|early|late|mid|last|next|until)\s+(?P<phi>{MONTHS})\b",
                         re.I)),
     ("DATE", re.compile(rf"\b{_MON}\s+{_D}{_ORD}(?:\s*(?:,\s*)?{_Y}\b)?(?![\d:])|\b{_D}{_ORD}\s+(?:of\s+)?"
