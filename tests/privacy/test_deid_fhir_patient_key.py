@@ -214,6 +214,16 @@ def test_cli_bundle_is_written_without_the_unkeyed_patient(tmp_path):
     assert not (tmp_path / "a.json").exists()
 
 
+def test_cli_bundle_whose_every_entry_is_refused_exits_2(tmp_path):
+    src = tmp_path / "bundle.json"
+    src.write_text(json.dumps(_bundle(_patient("p-no-mrn", identifier=[]))), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(tmp_path / "out.json"),
+                                      "--patient-identifier", "MR"])
+    assert result.exit_code == 2, result.output        # it wrote an empty Bundle: no use
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")).get("entry") in (
+        None, [])
+
+
 def test_cli_refuses_a_bad_patient_identifier_before_creating_a_key(tmp_path):
     src = tmp_path / "p.json"
     src.write_text(json.dumps(_patient()), encoding="utf-8")

@@ -10,8 +10,8 @@ import click
 
 from osler.errors import IngestError
 
-__all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option", "read_text",
-           "resolve_db", "text_lines"]
+__all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option", "exit_status",
+           "read_text", "resolve_db", "text_lines"]
 
 DEFAULT_DB = "osler.duckdb"
 
@@ -19,6 +19,14 @@ DEFAULT_DB = "osler.duckdb"
 EXIT_OK = 0
 EXIT_PARTIAL = 3
 EXIT_FAILURE = 2
+
+
+def exit_status(done: int, skipped: int) -> int:
+    """:data:`EXIT_OK` when nothing was skipped, :data:`EXIT_PARTIAL` when some items were
+    done and some skipped, :data:`EXIT_FAILURE` when every item was skipped."""
+    if not skipped:
+        return EXIT_OK
+    return EXIT_PARTIAL if done else EXIT_FAILURE
 
 
 def resolve_db(db: str | None) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, read_text, text_lines
+from osler.cli._common import EXIT_FAILURE, exit_status, read_text, text_lines
 
 __all__ = ["deid"]
 
@@ -117,7 +117,7 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
         if counts[reason]:
             click.echo(f"{counts[reason]} {reason}", err=True)
     click.echo(f"{done} notes de-identified, {skipped} skipped -> {out_file}", err=True)
-    raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
+    raise SystemExit(exit_status(done, skipped))
 
 
 def _notes(lines, name: str, counts):
@@ -251,7 +251,9 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
 
     Gzip input (.json.gz, .ndjson.gz, as Synthea ships) is read; an OUT_PATH ending in .gz is
     written gzip-compressed. In .ndjson, a line that is not a FHIR resource is reported with
-    its line number and skipped (exit 3 when some lines were written, 2 when none).
+    its line number and skipped; in a Bundle, an entry whose patient cannot be keyed (see
+    --patient-identifier) is reported and left out. Exit status: 0 when everything was
+    written, 3 when some lines or entries were skipped, 2 when none was written.
 
     People's names are PHI wherever the text mentions them, even where no rule would find
     them: a Bundle's own people are used for its notes; in .ndjson, each resource's text is
@@ -282,18 +284,18 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     if not ndjson:
         resource = _fhir_resource(read_text(in_path), in_path, None)
         try:
-            out = json.dumps(_deid_fhir(resource, key, in_path, None, names, dropped, rule,
-                                        refused), indent=1)
+            result = _deid_fhir(resource, key, in_path, None, names, dropped, rule, refused)
         except IngestError as exc:   # a single resource of a patient that cannot be keyed
             click.echo(f"skipped: {exc}; nothing written", err=True)
             raise SystemExit(EXIT_FAILURE) from None
-        _write_text(out_path, out)
+        _write_text(out_path, json.dumps(result, indent=1))
         _report_dropped(dropped)
         _report_refused(refused)
+        # a Bundle counts its entries: every one refused is a run that wrote nothing usable
+        written = (len(result.get("entry") or []) if result.get("resourceType") == "Bundle"
+                   else 1)
         click.echo(f"de-identified -> {out_path}", err=True)
-        if refused:
-            raise SystemExit(EXIT_PARTIAL)
-        return
+        raise SystemExit(exit_status(written, len(refused)))
     done = skipped = 0
     parts = []
     for n, line, bad in text_lines(in_path):
@@ -315,7 +317,7 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     _report_refused(refused)
     skipped += len(refused)
     click.echo(f"{done} resources de-identified, {skipped} skipped -> {out_path}", err=True)
-    raise SystemExit(EXIT_PARTIAL if skipped and done else EXIT_FAILURE if skipped else EXIT_OK)
+    raise SystemExit(exit_status(done, skipped))
 
 
 def _report_refused(refused) -> None:
@@ -465,4 +467,4 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
     ok = len({r.output for r in results if r.output and not r.error})
     click.echo(f"{ok} files de-identified, {len(failed)} skipped, "
                f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
-    raise SystemExit(EXIT_PARTIAL if failed and ok else EXIT_FAILURE if failed else EXIT_OK)
+    raise SystemExit(exit_status(ok, failed))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL
+from osler.cli._common import EXIT_OK, exit_status
 from osler.pipelines.registry import get_task, task_names
 
 __all__ = ["evaluate", "predict", "train"]
@@ -114,7 +114,7 @@ def _prediction_status(summary: str) -> int:
                                       else "")
     click.echo(f"osler: {len(skipped)} of {scored + len(skipped)} {inputs} skipped, "
                f"without a prediction: {shown}", err=True)
-    return EXIT_PARTIAL if scored else EXIT_FAILURE
+    return exit_status(scored, len(skipped))
 
 
 @click.command()
