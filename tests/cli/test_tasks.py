@@ -27,7 +27,12 @@ def test_task_commands_document_their_exit_status():
 
     from osler.cli import cli
 
-    for command, codes in (("predict", ("0 ", "3 ", "2 ")), ("train", ("0 ", "2 ")),
-                           ("evaluate", ("0 ", "2 "))):
+    # each code with what it means, as callers outside Osler read them
+    for command, codes in (
+            ("predict", ("0 every stay or row of DATA was scored", "3 some were skipped",
+                         "2 nothing could be scored")),
+            ("train", ("0 when the model was saved", "2 on an error (nothing saved)")),
+            ("evaluate", ("0 when the card was written", "2 on an error (no card)"))):
         text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
-        assert "Exit status" in text and all(c in text for c in codes), command
+        assert "Exit status" in text, command
+        assert [c for c in codes if c not in text] == [], command
