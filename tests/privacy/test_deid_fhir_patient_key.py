@@ -143,6 +143,13 @@ def test_a_reference_by_the_mrn_keys_the_patient_and_still_resolves():
     assert "OTHER-9" not in str(err.value)
 
 
+def test_a_reference_by_identifier_under_a_type_code_rule_says_why_it_cannot_be_keyed():
+    by_identifier = {"identifier": {"system": MRN_SYSTEM, "value": MRN}}
+    with pytest.raises(IngestError, match="cannot say whether it is of type MR") as err:
+        deidentify_bundle(_observation("o4", by_identifier), KEY, patient_identifier="MR")
+    assert MRN not in str(err.value)
+
+
 def test_a_resource_of_no_patient_is_not_refused():
     org = {"resourceType": "Organization", "id": "org1", "name": "Lochmoor Clinic"}
     out = deidentify_bundle(org, KEY, patient_identifier=MRN_SYSTEM)

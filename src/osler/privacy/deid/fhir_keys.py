@@ -91,6 +91,10 @@ class PatientKeys:
             system, _, value = pid.removeprefix(_IDENTIFIER_KEY).partition("|")
             if self.rule.keys({"system": system or None, "value": value}):
                 return value.strip()
+            if self.rule.type_code is not None:   # a reference's identifier has no type
+                raise ValueError(f"its patient is referenced by identifier, which cannot say "
+                                 f"whether it is of type {self.rule.type_code}; its Patient "
+                                 "resource was not read with it (give it with --names-from)")
             raise ValueError(f"its patient is referenced by another identifier than the "
                              f"{self.rule} patients are keyed by, and its Patient resource was "
                              "not read with it")
