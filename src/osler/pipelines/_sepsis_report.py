@@ -49,12 +49,10 @@ def sepsis_training_record(data: list[Path], n_stays: int, develop: SepsisCohort
 
 
 def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort, evaluated: SepsisCohort,
-                      *, by_id: int | None = None, by_content: int = 0) -> dict[str, Any]:
+                      *, by_id: int, by_content: int) -> dict[str, Any]:
     """The card's Provenance block: ``read`` is the labelled cohort read for evaluation,
     ``evaluated`` the part whose stays the model was not trained on; ``by_id`` and
     ``by_content`` count the stays left out as trained on by stay id and by content."""
-    if by_id is None:
-        by_id = read.n_stays - evaluated.n_stays - by_content
     compared = ("yes (a digest of each training stay's hourly rows is kept with the model)"
                 if bundle.training_rows is not None else
                 "no (by stay id only: the model was saved before stay digests were kept)")
