@@ -20,12 +20,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from osler.errors import IngestError
-from osler.privacy.deid.fhir_patients import entry_patient_id
+from osler.privacy.deid.fhir_patients import entry_patient_id, identifier_of_key
 from osler.record import PatientIdentifier
 
 __all__ = ["PatientKeys", "mrn_identifier", "refusal"]
-
-_IDENTIFIER_KEY = "identifier:"   # how fhir_patients keys a patient referenced by identifier
 
 
 class PatientKeys:
@@ -87,9 +85,10 @@ class PatientKeys:
                 return self.rule.value_of({"identifier": self._identifiers[pid]})[0]
             except ValueError as exc:
                 raise ValueError(f"its patient Patient/{pid} cannot be keyed: {exc}") from None
-        if pid.startswith(_IDENTIFIER_KEY):   # referenced by identifier, its Patient not read
-            system, _, value = pid.removeprefix(_IDENTIFIER_KEY).partition("|")
-            if self.rule.keys({"system": system or None, "value": value}):
+        by_identifier = identifier_of_key(pid)
+        if by_identifier is not None:   # referenced by identifier, its Patient not read
+            system, value = by_identifier
+            if self.rule.keys({"system": system, "value": value}):
                 return value.strip()
             if self.rule.type_code is not None:   # a reference's identifier has no type
                 raise ValueError(f"its patient is referenced by identifier, which cannot say "

@@ -14,8 +14,8 @@ from osler.privacy.deid.visible import visible
 from osler.record import IdentifierIndex, conditional_identifiers
 
 __all__ = ["KnownNames", "NO_PATIENT", "PatientLinks", "Unresolved", "encounter_key",
-           "encounter_links", "entry_patient_id", "known_names", "name_words", "patient_links",
-           "patient_of", "unresolved_reason"]
+           "encounter_links", "entry_patient_id", "identifier_of_key", "known_names",
+           "name_words", "patient_links", "patient_of", "unresolved_reason"]
 
 # A literal reference as a URL: relative or absolute (the server's base kept out of the
 # output), optionally versioned.
@@ -175,8 +175,24 @@ def _patient_reference(ref: dict[str, Any], links: dict[str, str] | None) -> str
     return None
 
 
+_IDENTIFIER_KEY = "identifier:"
+
+
 def _identifier_key(ident: dict[str, Any]) -> str:
-    return f"identifier:{ident.get('system') or ''}|{ident.get('value')}"
+    return f"{_IDENTIFIER_KEY}{ident.get('system') or ''}|{ident.get('value')}"
+
+
+def identifier_of_key(key: str) -> tuple[str | None, str] | None:
+    """``(system, value)`` of a patient key that :func:`patient_of` made from a reference by
+    identifier (its Patient not read), else None.
+
+    >>> identifier_of_key("identifier:urn:mrn|A-1"), identifier_of_key("p1")
+    (('urn:mrn', 'A-1'), None)
+    """
+    if not key.startswith(_IDENTIFIER_KEY):
+        return None
+    system, _, value = key.removeprefix(_IDENTIFIER_KEY).partition("|")
+    return system or None, value
 
 
 def patient_links(patient: dict[str, Any], full_url: str | None = None) -> dict[str, str]:
