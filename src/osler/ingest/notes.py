@@ -2,7 +2,8 @@
 
 - ``read_notes(path)``: a ``.txt`` file (or a folder of them) is one note each; a ``.jsonl``
   file holds one note per line: ``{"id", "patient", "text", "time"?, "author_role"?, "type"?,
-  "encounter"?, "phi"?}``. Notes are grouped into one :class:`PatientRecord` per patient.
+  "encounter"?, "phi"?}``. Notes are grouped into one :class:`PatientRecord` per patient;
+  ``encounter`` is the id of the FHIR Encounter the note was written in, and joins it.
   ``phi`` is what ``osler deid text`` writes beside a de-identified text: the spans it
   replaced, as offsets into the ORIGINAL text, so they are checked for shape and not kept
   as spans (they would point at the wrong characters of the stored text); the note is kept
@@ -164,9 +165,20 @@ def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | No
     return Note(id=event_id("note", path.name, obj["id"]),
                 coding=Coding(OSLER + ":note-type", str(note_type)) if note_type else None,
                 provenance=Provenance(path.name, str(obj["id"]), line), time=time,
-                encounter_id=obj.get("encounter"), text=normalise_spaces(str(obj["text"])),
+                encounter_id=_encounter_id(obj.get("encounter")),
+                text=normalise_spaces(str(obj["text"])),
                 title=str(note_type) if note_type else None, author_role=obj.get("author_role"),
                 deidentified=deidentified)
+
+
+def _encounter_id(value: Any) -> str | None:
+    """The stored id of a note's ``encounter``: the id of the FHIR Encounter it was written
+    in (``Encounter/ID`` or ``ID``), named as FHIR ingest names that Encounter, so that the
+    note joins its encounter in the store (before, the id was kept as written and matched no
+    encounter)."""
+    if value is None or str(value).strip() == "":
+        return None
+    return event_id("fhir", "Encounter", str(value).strip().removeprefix("Encounter/"))
 
 
 def _fail(exc: IngestError, on_error: Callable[[IngestError], None] | None) -> None:
