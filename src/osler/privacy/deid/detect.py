@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
+from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import find_places
@@ -85,9 +86,9 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     another note of the same patient) to their type: every mention of them here is PHI too.
     """
     if model is None:
-        if not known:
-            return layers["rules"]
-        return _merge(text, layers["patterns"], [*layers["names"], *layers["places"]], known)
+        spans = (layers["rules"] if not known else
+                 _merge(text, layers["patterns"], [*layers["names"], *layers["places"]], known))
+        return without_eponyms(text, spans)
     return tagged_phi(text, layers, model, known=known)
 
 
@@ -108,7 +109,7 @@ def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger, *,
         if not more:
             break
         spans = _merge(text, [], [*spans, *(_to_original(s, pieces) for s in more)], known)
-    return spans
+    return without_eponyms(text, spans)   # medical eponyms are no one's name
 
 
 # Each pass can only add spans; the bound keeps a pathological note from looping long (after
