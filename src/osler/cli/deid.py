@@ -255,6 +255,11 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     --patient-identifier) is reported and left out. Exit status: 0 when everything was
     written, 3 when some lines or entries were skipped, 2 when none was written.
 
+    A conditional reference (Patient?identifier=SYSTEM|VALUE, as transaction Bundles write
+    it) is resolved to the Patient with that identifier, read from IN_PATH or --names-from,
+    and keyed like a Patient/ID reference; one that finds no Patient, or two, is refused,
+    unless --patient-identifier keys by the identifier it names (then its value keys it).
+
     People's names are PHI wherever the text mentions them, even where no rule would find
     them: a Bundle's own people are used for its notes; in .ndjson, each resource's text is
     checked with the names of its patient (Patient and RelatedPerson lines) and of the people
