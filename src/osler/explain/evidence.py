@@ -70,20 +70,18 @@ class Evidence:
 
     def value_text(self) -> str:
         """The value as a reader sees it: ``"7.31"``, ``"98 mm[Hg]"``, or ``"missing"``."""
-        value = self._plain_value()
-        if value is None:
-            return "missing"
-        shown = f"{value:.4g}" if isinstance(value, float) else str(value)
-        return f"{shown} {self.unit}" if self.unit else shown
+        return self._with_unit(self.unit)
 
     def readable_text(self) -> str:
         """:meth:`value_text` with the unit as a clinician writes it (``"38.2 °C"``,
         ``"98 mmHg"``, ``"112 bpm"``; see :func:`readable_unit`), for people reading a console."""
+        return self._with_unit(readable_unit(self.unit, self.label))
+
+    def _with_unit(self, unit: str | None) -> str:
         value = self._plain_value()
         if value is None:
             return "missing"
         shown = f"{value:.4g}" if isinstance(value, float) else str(value)
-        unit = readable_unit(self.unit, self.label)
         return f"{shown} {unit}" if unit else shown
 
     def _plain_value(self) -> Any:
