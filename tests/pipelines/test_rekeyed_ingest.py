@@ -114,3 +114,44 @@ def test_patients_of_other_files_are_not_touched(store_url, tmp_path):
         _ingest(store, b)
         _ingest(store, a, MRN_SYSTEM)
         assert store.patient_ids() == sorted(["MRN-REKEY-1", _server_id(other)])
+
+
+def _site(folder, n: int, mrn: str, birth: str, patient_id: str | None = None):
+    """A bulk export of one synthetic patient whose Patient.id may be another site's."""
+    from fhir_factory import ndjson_export
+
+    files = ndjson_export(folder, n_patients=n + 1)
+    old = None
+    for path in files.values():
+        rows = [orjson.loads(x) for x in path.read_text().splitlines() if x.strip()]
+        if path.name == "Patient.ndjson":
+            old = rows[n]["id"]
+    for path in files.values():
+        rows = [orjson.loads(x) for x in path.read_text().splitlines() if x.strip()]
+        keep = []
+        for r in rows:
+            text = orjson.dumps(r).decode()
+            if old not in text:
+                continue                       # another patient of the factory: not this site's
+            r = orjson.loads(text.replace(old, patient_id or old))
+            if r["resourceType"] == "Patient":
+                r["identifier"] = [{"system": MRN_SYSTEM, "value": mrn}]
+                r["birthDate"] = birth
+            keep.append(r)
+        path.write_text("".join(orjson.dumps(r).decode() + "\n" for r in keep))
+    return files
+
+
+def test_two_sites_patients_of_one_id_and_file_name_stay_two_people(store_url, tmp_path):
+    """siteA/Patient.ndjson and siteB/Patient.ndjson both hold Patient/<one id>: two exports,
+    two people, whether named one by one in one run or ingested one after the other."""
+    a = _site(tmp_path / "siteA", 0, "MRN-SITE-A", "1950-01-01")
+    shared_id = orjson.loads(a["Patient"].read_text().splitlines()[0])["id"]
+    b = _site(tmp_path / "siteB", 1, "MRN-SITE-B", "1980-06-30", patient_id=shared_id)
+    with open_store(store_url) as store:
+        ingest_paths([*a.values(), *b.values()], store, patient_identifier=MRN_SYSTEM)
+        assert store.patient_ids() == ["MRN-SITE-A", "MRN-SITE-B"]
+        counts = {pid: store.patient(pid).counts() for pid in store.patient_ids()}
+        assert counts["MRN-SITE-A"] == counts["MRN-SITE-B"]
+        ingest_paths(list(b.values()), store, patient_identifier=MRN_SYSTEM)
+        assert store.patient_ids() == ["MRN-SITE-A", "MRN-SITE-B"]

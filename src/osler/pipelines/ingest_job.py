@@ -108,17 +108,21 @@ def plan_sources(paths: list[Path]
 def _one_export(plan: list[tuple[Path, Format]]) -> list[tuple[Path | list[Path], Format]]:
     """``plan`` with the NDJSON files named one by one (``Patient.ndjson Observation.ndjson``)
     read together, as one export: a bulk export writes one resource type per file, so an
-    Observation's patient is in another file. A directory or zip stays an export of its own."""
-    files = [p for p, fmt in plan if fmt.name == "fhir-ndjson" and p.is_file()
-             and not zipfile.is_zipfile(p)]
-    if len(files) < 2:
-        return list(plan)
+    Observation's patient is in another file. Only files of one folder are one export
+    (``siteA/Patient.ndjson siteB/Patient.ndjson`` are two, whose ``Patient/1`` are two
+    people). A directory or zip stays an export of its own."""
+    folders: dict[Path, list[Path]] = {}
+    for p, fmt in plan:
+        if fmt.name == "fhir-ndjson" and p.is_file() and not zipfile.is_zipfile(p):
+            folders.setdefault(p.resolve().parent, []).append(p)
+    exports = {files[0]: files for files in folders.values() if len(files) > 1}
+    joined = {p for files in exports.values() for p in files}
     out: list[tuple[Path | list[Path], Format]] = []
     for path, fmt in plan:
-        if path not in files:
+        if path in exports:
+            out.append((exports[path], fmt))
+        elif path not in joined:
             out.append((path, fmt))
-        elif path == files[0]:
-            out.append((files, fmt))
     return out
 
 

@@ -139,17 +139,33 @@ class Store(abc.ABC):
         ``--patient-identifier``, or back): each is the same person, so its remaining rows
         (events this read did not give again, a DICOM study joined by the old key) are
         re-filed under the new key and its person row goes, in the caller's transaction.
-        A FHIR Patient's person row names it as ``source_file`` and ``Patient/<id>``;
-        other sources' rows are not matched (a notes file's would match every patient).
-        Returns the old keys."""
-        wanted = {(row[7], row[8]): pid for pid, row in persons.items()
-                  if isinstance(row[8], str) and row[8].startswith("Patient/")}
+
+        A FHIR Patient's person row names it as ``source_file`` and ``Patient/<id>``; other
+        sources' rows are not matched (a notes file's would match every patient). A file
+        name and a ``Patient.id`` alone do not prove one person (two sites' ``Patient.ndjson``
+        may both hold ``Patient/1``): one of the two keys must be that ``Patient.id`` (the
+        patient was keyed by it before, or is now), and birth date and sex, where both rows
+        have them, must agree. Returns the old keys."""
+        cols = TABLES["person"].column_names
+        file_at, record_at = cols.index("source_file"), cols.index("source_record")
+        same_at = (cols.index("birth_date"), cols.index("sex"))
+        wanted = {(row[file_at], row[record_at]): pid for pid, row in persons.items()
+                  if isinstance(row[record_at], str) and row[record_at].startswith("Patient/")}
         if not wanted:
             return set()
-        rows = self._query("SELECT person_id, source_file, source_record FROM person "
-                           "WHERE source_record = ANY(?)", (sorted({r for _, r in wanted}),))
-        old = {pid: wanted[(f, r)] for pid, f, r in rows
-               if (f, r) in wanted and pid != wanted[(f, r)] and pid not in persons}
+        rows = self._query("SELECT * FROM person WHERE source_record = ANY(?)",
+                           (sorted({r for _, r in wanted}),))
+        old = {}
+        for row in rows:
+            pid, where = row[0], (row[file_at], row[record_at])
+            new = wanted.get(where)
+            if new is None or pid == new or pid in persons:
+                continue
+            resource_id = where[1].removeprefix("Patient/")
+            agree = all(row[i] is None or persons[new][i] is None
+                        or str(row[i]) == str(persons[new][i]) for i in same_at)
+            if resource_id in (pid, new) and agree:
+                old[pid] = new
         owned = [t.name for t in TABLES.values() if t.name != "person"
                  and "person_id" in t.column_names]
         for pid, new in old.items():
