@@ -29,6 +29,12 @@ def test_an_eponym_is_not_phi(text):
     ("Seen by Dr. Stevens with her daughter.", "Stevens"),
     ("Mr. Graves disease course reviewed with family.", "Graves"),
     ("Called Mary Johnson, the patient's sister.", "Mary Johnson"),
+    # eponym words written as people's names: no hyphen, no clinical word after them
+    ("Family meeting with Austin Flint today.", "Austin Flint"),
+    ("Discussed with Dr. Glanzmann.", "Glanzmann"),
+    ("Daughter Mallory Weiss at bedside.", "Mallory Weiss"),
+    ("Spoke with Dr. Lambert Eaton about the plan.", "Lambert Eaton"),
+    ("Dr. Stevens-Johnson called back.", "Stevens"),
 ])
 def test_the_same_words_as_a_persons_name_stay_phi(text, name):
     assert any(name in w for w in _found(text))
@@ -41,3 +47,9 @@ def test_a_name_beside_an_eponym_is_still_found_and_the_eponym_kept():
     assert any(text[s.start:s.end].startswith("Quimby") for s in found)
     eponym = text.index("Stevens")
     assert all(s.end <= eponym for s in found)
+
+
+def test_the_patients_own_name_stays_phi_inside_an_eponym():
+    text = "Graves disease explained to Mr. Graves."
+    found = detect_phi(text, known={"Graves": "NAME"})
+    assert [text[x.start:x.end] for x in found].count("Graves") == 2

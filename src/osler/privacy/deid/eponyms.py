@@ -11,6 +11,7 @@ are matched whole; a single surname only before a clinical head word ("Graves di
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from osler.privacy.deid.spans import PhiSpan
@@ -20,6 +21,7 @@ __all__ = ["eponym_spans", "without_eponyms"]
 
 # only these types can be an eponym read as PHI; dates, numbers and ids never are
 _NAMELIKE = frozenset({"NAME", "LOCATION"})
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -38,11 +40,10 @@ def _sections() -> dict[str, list[str]]:
 
 
 def _alternatives(phrases: list[str]) -> str:
-    # longest first, so "Child-Turcotte-Pugh" wins over "Child"; a hyphen or a space inside a
-    # phrase matches either, as notes write both ("Guillain Barre")
+    # longest first, so "Child-Turcotte-Pugh" wins over "Child-Pugh"; spaces match any run
+    # of spaces. A hyphen is matched as written: "Mallory Weiss" may be a person, not a tear.
     ordered = sorted(phrases, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\-", r"[-\s]").replace(r"\ ", r"[-\s]")
-                    for p in ordered)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
 
 
 @lru_cache(maxsize=1)
@@ -67,20 +68,25 @@ def eponym_spans(text: str) -> list[tuple[int, int]]:
     ['Stevens-Johnson', 'Foley catheter']
     """
     return [m.span() for m in _pattern().finditer(text)
-            if m["joined"] or not _TITLE_BEFORE.search(text, max(0, m.start() - 8), m.start())]
+            if not _TITLE_BEFORE.search(text, max(0, m.start() - 8), m.start())]
 
 
-def without_eponyms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+def without_eponyms(text: str, spans: list[PhiSpan],
+                    known: Mapping[str, str] | None = None) -> list[PhiSpan]:
     """``spans`` with no name or place inside a medical eponym: a span wholly inside one is
     dropped, one that runs into one (a tagger's "Quimby diagnosed Stevens" before
-    "-Johnson syndrome") is cut back to the words outside it."""
+    "-Johnson syndrome") is cut back to the words outside it. A span holding a word of
+    ``known`` (this patient's own names) is kept whole: a patient called Graves is PHI in
+    "Graves disease" too."""
     found = eponym_spans(text)
     if not found:
         return spans
     out = []
     for span in spans:
         start, end = span.start, span.end
-        for a, b in found if span.type in _NAMELIKE else ():
+        own = bool(known) and any(w.lower() in known
+                                  for w in _WORD.findall(text[span.start:span.end]))
+        for a, b in found if span.type in _NAMELIKE and not own else ():
             if a <= start and end <= b:
                 start = end   # wholly inside: dropped
             elif start < a < end:
