@@ -108,3 +108,42 @@ def test_per_frame_acquisition_times_move_and_are_not_removed():
                for g in out.PerFrameFunctionalGroupsSequence]
     assert written == [f"{day}101500.000000", f"{day}101600.000000"]
     assert out.AcquisitionDateTime == f"{day}101500"
+
+
+def _coded(keyword: str, value: str, scheme: str, meaning: str):
+    from pydicom.sequence import Sequence
+
+    return keyword, Sequence([_code(value, scheme, meaning)])
+
+
+def test_codes_that_name_people_or_institutions_do_not_survive():
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+
+    ds = _report()
+    operator = Dataset()
+    operator.PersonIdentificationCodeSequence = Sequence([_code("EMP12345", "99STAFF", "Op")])
+    ds.OperatorIdentificationSequence = Sequence([operator])
+    ds.InstitutionCodeSequence = Sequence([_code("H-042", "99SITES", "Lochmoor General")])
+    observer = Dataset()
+    observer.VerifyingObserverIdentificationCodeSequence = Sequence(
+        [_code("121008", "DCM", "Quimby^Rosalind")])
+    ds.VerifyingObserverSequence = Sequence([observer])
+    ds.IssuerOfAdmissionIDSequence = Sequence([_code("ADM-77", "99LOCAL", "Ward 7 desk")])
+    out = deidentify_dataset(ds, KEY)
+    text = repr(out)
+    for secret in ("EMP12345", "H-042", "Lochmoor", "Quimby", "Rosalind", "ADM-77", "Ward 7"):
+        assert secret not in text, secret
+    assert out.ContentSequence[0].ConceptNameCodeSequence[0].CodeValue == "121071"
+
+
+def test_each_value_of_a_multi_valued_date_moves():
+    from pydicom.dataset import Dataset
+
+    ds = Dataset()
+    ds.PatientID = PATIENT
+    ds.add_new(0x00181200, "DA", ["20200601", "20200715"])   # DateOfLastCalibration, VM 1-n
+    out = deidentify_dataset(ds, KEY)
+    shift = KEY.date_shift(PATIENT)
+    assert list(out[0x00181200].value) == [
+        (date(2020, 6, 1) + shift).strftime("%Y%m%d"), (date(2020, 7, 15) + shift).strftime("%Y%m%d")]

@@ -170,9 +170,11 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
                       else None)   # Safe Harbor: one birth year for "90 or older"
         if aggregated:
             elem.value = f"{aggregated}0101"
-        else:
-            elem.value, invalid = _shift_da(str(elem.value), shift, elem.VR)
-            run.dropped[INVALID_DATE] += invalid
+        else:   # each value of a multi-valued date moves on its own
+            values = list(elem.value) if elem.VM > 1 else [elem.value]
+            moved = [_shift_da(str(v), shift, elem.VR) for v in values]
+            run.dropped[INVALID_DATE] += sum(invalid for _, invalid in moved)
+            elem.value = [v for v, _ in moved] if elem.VM > 1 else moved[0][0]
     elif action == "C" and int(elem.tag) == _TIMEZONE_OFFSET:
         if elem.value and not _is_offset_from_utc(str(elem.value)):
             del ds[elem.tag]   # not an offset: free text, which could say where or who
@@ -323,8 +325,8 @@ def _clean_directory_records(records: Any, run: _Patient) -> None:
 
 
 # Attributes of a code item (PS3.3 Table 8.8-1): the coded concept, its scheme and context,
-# never a person. Kept, so that a structured report's concept names and units, and every code
-# sequence (procedure, anatomy, view), survive de-identification.
+# never a person. Kept inside a concept sequence (_CONCEPT_SEQUENCES), so that a structured
+# report's concept names and units, and procedure, anatomy and view codes, survive.
 _CODE_ITEM = frozenset({"CodeValue", "CodingSchemeDesignator", "CodingSchemeVersion",
                         "LongCodeValue", "URNCodeValue", "ContextIdentifier",
                         "ContextGroupVersion", "ContextGroupLocalVersion",
@@ -340,7 +342,26 @@ _PUBLISHED_SCHEMES = frozenset({"DCM", "SCT", "SRT", "LN", "UCUM", "FMA", "RADLE
 _TEXT_VALUE = 0x0040A160
 
 
-def _default_action(elem: Any, item: Any = None) -> str:
+# Sequences whose items are coded concepts (what was measured or seen, its unit, anatomy,
+# procedure, view), never a person or a place: only there is a code item kept. A code in any
+# other sequence may identify someone (a staff member's id, an institution's code).
+_CONCEPT_SEQUENCES = frozenset({
+    "ConceptNameCodeSequence", "ConceptCodeSequence", "MeasurementUnitsCodeSequence",
+    "AnatomicRegionSequence", "AnatomicRegionModifierSequence",
+    "PrimaryAnatomicStructureSequence", "PrimaryAnatomicStructureModifierSequence",
+    "ProcedureCodeSequence", "RequestedProcedureCodeSequence", "PerformedProtocolCodeSequence",
+    "ScheduledProtocolCodeSequence", "ViewCodeSequence", "ViewModifierCodeSequence",
+    "ModifierCodeSequence", "DerivationCodeSequence", "PurposeOfReferenceCodeSequence",
+    "QuantitySequence", "MeasurementMethodCodeSequence", "FindingSiteSequence",
+    "ContentTemplateSequence", "ReasonForPerformedProcedureCodeSequence",
+    "ReasonForRequestedProcedureCodeSequence", "PatientOrientationCodeSequence",
+    "PatientGantryRelationshipCodeSequence", "InterventionDrugCodeSequence",
+    "ContrastBolusAgentSequence", "AcquisitionContextSequence", "CodingSchemeIdentificationSequence",
+    "DeidentificationMethodCodeSequence", "SegmentedPropertyCategoryCodeSequence",
+    "SegmentedPropertyTypeCodeSequence"})
+
+
+def _default_action(elem: Any, item: Any = None, parent: str = "") -> str:
     """The action for an attribute the profile table does not list: text that could name or
     place someone, or an AE title (a site's machine, at any depth), is removed, an instance
     UID remapped, a URL, an unknown value, an overlay (burned-in text) or an encapsulated
@@ -359,9 +380,9 @@ def _default_action(elem: Any, item: Any = None) -> str:
         return "K"
     if 0x6000 <= group <= 0x60FF or group == 0x0042 or elem.VR in ("UR", "UC", "UN"):
         return "X"
-    if keyword in _CODE_ITEM:
+    if keyword in _CODE_ITEM and parent in _CONCEPT_SEQUENCES:
         return "K"
-    if keyword == "CodeMeaning":
+    if keyword == "CodeMeaning" and parent in _CONCEPT_SEQUENCES:
         scheme = str(item.get("CodingSchemeDesignator", "") if item is not None else "")
         return "K" if scheme.strip() in _PUBLISHED_SCHEMES else "C"
     if elem.VR == "UI":
@@ -380,14 +401,17 @@ def has_overlay(ds: Any) -> bool:
                for e in ds)
 
 
-def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]]) -> None:
+def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]],
+                parent: str = "") -> None:
+    """Clean ``item`` in place; ``parent``: the keyword of the sequence holding it."""
     for elem in list(item):
-        action = actions.get(int(elem.tag), (None, None))[1] or _default_action(elem, item)
+        action = (actions.get(int(elem.tag), (None, None))[1]
+                  or _default_action(elem, item, parent))
         # a sequence the table lists as X (OtherPatientIDsSequence) goes whole; others are
         # cleaned item by item
         if elem.VR == "SQ" and action != "X":
             for sub in elem.value:
-                _clean_item(sub, run, actions)
+                _clean_item(sub, run, actions, elem.keyword or "")
         else:
             _apply(item, elem, action, run)
 
