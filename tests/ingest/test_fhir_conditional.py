@@ -155,3 +155,11 @@ def test_keyed_by_the_mrn_two_registrations_of_it_are_one_patient_to_refer_to(tm
     both = {"resourceType": "Bundle", "type": "transaction", "entry": a["entry"] + b["entry"]}
     (rec,), errors = _read(_write(tmp_path / "both.json", both), patient_identifier=MRN_SYSTEM)
     assert errors == [] and rec.patient_id == "MRN-COND-1"
+
+
+@pytest.mark.parametrize("reference", ["Patient?identifier|MRN-SECRET-7", "Patient?quixmoor",
+                                       "Patient?name:quixmoor=x"])
+def test_a_malformed_conditional_reference_is_refused_without_its_text(reference):
+    with pytest.raises(ValueError) as err:
+        conditional_identifiers(reference)
+    assert "SECRET" not in str(err.value) and "quixmoor" not in str(err.value).lower()

@@ -118,6 +118,15 @@ class ConditionalReference:
 
 
 _RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]+")
+# FHIR search parameters a conditional reference may use instead of identifier, named in
+# messages; any other text is only counted (a malformed "identifier|M123" or a bare "smith"
+# could be a value)
+_SEARCH_PARAMETERS = frozenset({
+    "_id", "_lastUpdated", "active", "address", "address-city", "address-country",
+    "address-postalcode", "address-state", "birthdate", "death-date", "deceased", "email",
+    "family", "gender", "general-practitioner", "given", "language", "link", "name",
+    "organization", "phone", "phonetic", "telecom", "code", "subject", "patient", "status",
+    "date", "category", "type", "url", "version"})
 
 
 def conditional_identifiers(reference: object) -> ConditionalReference | None:
@@ -149,8 +158,16 @@ def conditional_identifiers(reference: object) -> ConditionalReference | None:
     params = parse_qsl(query, keep_blank_values=True)
     other = sorted({name for name, _ in params if name != "identifier"})
     if other:
+        # a search parameter's name, never text that could be a value ("identifier|M123"):
+        # those are only counted
+        bases = [o.partition(":")[0] for o in other]   # a modifier is not shown either
+        named = sorted({b for b in bases if b in _SEARCH_PARAMETERS})
+        unnamed = sum(b not in _SEARCH_PARAMETERS for b in bases)
+        got = ", ".join([repr(o) for o in named]
+                        + ([f"{unnamed} criteria that are no search parameter name"]
+                           if unnamed else []))
         raise ValueError(f"a conditional reference to a {rtype} resolves by 'identifier' "
-                         f"criteria only; got {', '.join(repr(o[:40]) for o in other)}")
+                         f"criteria only; got {got}")
     criteria = []
     for _, token in params:
         system, bar, value = token.partition("|")   # parse_qsl decoded %7C already
