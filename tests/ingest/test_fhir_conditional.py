@@ -163,3 +163,20 @@ def test_a_malformed_conditional_reference_is_refused_without_its_text(reference
     with pytest.raises(ValueError) as err:
         conditional_identifiers(reference)
     assert "SECRET" not in str(err.value) and "quixmoor" not in str(err.value).lower()
+
+
+def test_an_unresolved_conditional_author_costs_the_note_nothing(tmp_path):
+    """Only the patient must resolve: a note whose author is a Practitioner searched by NPI
+    that the Bundle does not hold is stored, its author's role unknown, as with a plain
+    reference that finds nothing."""
+    bundle = _bundle(1, "MRN-COND-9")
+    for e in bundle["entry"]:
+        if e["resource"]["resourceType"] == "DocumentReference":
+            e["resource"]["author"] = [
+                {"reference": "Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999"}]
+    path = tmp_path / "b.json"
+    path.write_bytes(orjson.dumps(bundle))
+    records, errors = _read(path)
+    assert errors == []
+    [note] = [e for r in records for e in r.events if e.kind.value == "note"]
+    assert note.author_role is None

@@ -293,6 +293,16 @@ def _resolve(index: _Index, ref: str) -> dict[str, Any] | None:
     return hit
 
 
+def _resolve_or_none(index: _Index, ref: str) -> dict[str, Any] | None:
+    """:func:`_resolve` for what a mapper looks up (an author, a medication, an attachment):
+    a conditional reference that finds nothing is as unknown as a plain one that finds
+    nothing, and costs the resource nothing; only the patient's must resolve."""
+    try:
+        return _resolve(index, ref)
+    except ValueError:
+        return None
+
+
 def _assemble(src: _Source, report: Callable[[IngestError], None],
               validation: str, ledger: IdentityLedger | None = None) -> Iterator[PatientRecord]:
     index = _index(src)
@@ -474,7 +484,7 @@ def _map(e: _Entry, index: _Index, report: Callable[[IngestError], None],
     try:
         enc_id = _encounter_id(r, index, standalone)
         ctx = MapContext(e.provenance, enc_id, str(r.get("id") or e.full_url or e.provenance.record),
-                         lambda ref: _resolve(index, ref))
+                         lambda ref: _resolve_or_none(index, ref))
         return MAPPERS[r["resourceType"]](r, ctx)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         report(IngestError(f"cannot map {r['resourceType']}: {exc}", file=e.provenance.source,
