@@ -81,3 +81,11 @@ def test_the_finding_a_test_rules_out_stays_negated(extractor):
 def test_a_test_not_done_stays_negated(extractor):
     (ct,) = [m for m in extractor.extract("Head CT not done.") if m.text == "CT"]
     assert ct.assertion.negation == "Negated"
+
+
+def test_a_chest_tube_defined_in_one_paragraph_leaves_a_later_ct_scan_alone(extractor):
+    text = ("Lines: chest tube (CT) to suction, CT output 40 mL.\n\n"
+            "Imaging: CT head without contrast obtained.")
+    codes = _codes(extractor, text)
+    assert ("CT", CT) in codes
+    assert sum(code == CT for _, code in codes) == 1   # the scan; the tube's CT set aside

@@ -63,12 +63,13 @@ def test_an_encounter_under_way_hides_its_end_and_discharge_disposition():
     start = datetime(2020, 1, 1, 8, tzinfo=UTC)
     stay = Encounter(id="enc", coding=Coding(None, "IMP"), provenance=PROV, time=start,
                      end_time=start + timedelta(days=3), discharge_disposition="expired",
-                     encounter_class="IMP")
+                     encounter_class="IMP", status="finished")
     problem = Condition(id="c", coding=Coding(None, "x"), provenance=PROV, time=start,
                         end_time=start + timedelta(days=2), clinical_status="resolved")
     rec = PatientRecord(patient_id="p", provenance=PROV, events=(stay, problem))
     during = {e.id: e for e in rec.known_at(time=start + timedelta(days=1))}
     assert during["enc"].end_time is None and during["enc"].discharge_disposition is None
+    assert during["enc"].status is None                    # "finished" is told at the end
     assert during["enc"].encounter_class == "IMP"          # known from the start
     assert during["c"].end_time is None and during["c"].clinical_status is None
     after = {e.id: e for e in rec.known_at(time=start + timedelta(days=3))}

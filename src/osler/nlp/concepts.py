@@ -219,6 +219,9 @@ def _instrument(doc, ent) -> bool:
     return any(other.end == i for other in doc.ents if other.label_ != "PROCEDURE")
 
 
+_DEFINED_REACH = 400
+
+
 def _other_sense(doc, ent) -> bool:
     """Whether the words around ``ent`` show its abbreviation names something else
     (:func:`~osler.nlp.lexicon.other_senses`): a word right before it, words right after
@@ -226,7 +229,11 @@ def _other_sense(doc, ent) -> bool:
     senses = other_senses().get(ent.text.lower(), ())
     before = doc[ent.start - 1].lower_ if ent.start else ""
     following = tuple(t.lower_ for t in doc[ent.end:ent.end + 4] if not t.is_space)
-    low = doc.text.lower()
+    # a definition counts from where it is made to the end of its paragraph (a blank line),
+    # and within _DEFINED_REACH characters: "chest tube (CT)" in the lines section does not
+    # make the imaging section's "CT head" a chest tube
+    low = doc.text[max(0, ent.start_char - _DEFINED_REACH):ent.end_char + 4].lower()
+    low = re.split(r"\n\s*\n", low)[-1]
     return any(
         before in sense.before
         or any(following[:len(words)] == words for words in sense.after)

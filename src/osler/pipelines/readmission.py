@@ -142,7 +142,7 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
     skipped = [(f, f"file {f} line {line}: {why}; row skipped")
                for f, line, why in zip(df.loc[bad, "_file"], df.loc[bad, "_line"], reason[bad])]
     df = df[~bad]
-    dead = df["discharge_disposition_id"].isin(_NO_READMISSION)
+    dead = _category_values(df, "discharge_disposition_id").isin(_NO_READMISSION)
     skipped += [(f, f"encounter {e}: discharged to death or hospice; cannot be readmitted")
                 for f, e in zip(df.loc[dead, "_file"], df.loc[dead, "encounter_id"])]
     df = df[~dead].reset_index(drop=True)
@@ -210,7 +210,10 @@ def _vocabulary(df: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def _category_values(df: pd.DataFrame, column: str) -> pd.Series:
-    return df[column].astype(str).where(df[column].notna(), "missing")
+    """A code column as levels: text, "missing" for none, and an id a spreadsheet wrote as
+    a float ("3.0") read as the integer it is ("3")."""
+    values = df[column].astype(str).str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    return values.where(df[column].notna(), "missing")
 
 
 def _unseen_categories(df: pd.DataFrame, vocabulary: dict[str, list[str]]) -> dict[str, int]:

@@ -76,7 +76,7 @@ class Event:
     KIND = EventKind.OBSERVATION  # overridden per subclass; a ClassVar, not a field
     #: Fields known only once the event has ended (``end_time``): before then the care team
     #: could not have read them. A ClassVar too; subclasses add their own.
-    KNOWN_AT_END: ClassVar[tuple[str, ...]] = ("end_time",)
+    KNOWN_AT_END: ClassVar[tuple[str, ...]] = ("end_time", "status")   # "finished", "completed"
 
     id: str
     coding: Coding | None
@@ -122,7 +122,7 @@ class Event:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Encounter(Event):
     KIND = EventKind.ENCOUNTER
-    KNOWN_AT_END = ("end_time", "discharge_disposition")
+    KNOWN_AT_END = ("end_time", "status", "discharge_disposition")
     encounter_class: str | None = None  # AMB, EMER, IMP, ICU ...
     care_site: str | None = None        # hospital or site, for cross-site evaluation
     unit: str | None = None             # e.g. MICU, SICU
@@ -132,7 +132,7 @@ class Encounter(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Condition(Event):
     KIND = EventKind.CONDITION
-    KNOWN_AT_END = ("end_time", "clinical_status")   # "resolved" is told at its abatement
+    KNOWN_AT_END = ("end_time", "status", "clinical_status")   # "resolved": at its abatement
     verification: str = "confirmed"     # FHIR verificationStatus: confirmed, refuted, provisional...
     clinical_status: str | None = None  # active, resolved ...
     category: str | None = None         # problem-list-item, encounter-diagnosis, allergy
