@@ -81,3 +81,14 @@ def test_the_notes_own_patient_id_is_replaced_wherever_the_text_repeats_it(tmp_p
     assert rows[0]["text"] == "MRN [ID], stable."
     assert rows[0]["phi"] == [{"start": 4, "end": 17, "type": "ID"}]
     assert rows[1]["text"] == "K p1 3.1, stable."   # too short to look for safely
+
+
+def test_a_kind_of_note_or_author_that_names_someone_is_tagged():
+    from osler.privacy import DeidKey
+    from osler.privacy.deid.note_fields import deidentify_note_fields
+
+    key = DeidKey(b"note fields secret of 32 bytes!!")
+    out, _ = deidentify_note_fields({"type": "Dr Quixmoor's clinic letter",
+                                     "author_role": "physician"}, key, "p1")
+    assert "Quixmoor" not in out["type"] and "clinic letter" in out["type"]
+    assert out["author_role"] == "physician"

@@ -20,12 +20,14 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from osler.privacy.deid.detect import detect_phi
+from osler.privacy.deid.text import replace_phi
 from osler.privacy.keys import DeidKey
 
 __all__ = ["KEPT_FIELDS", "NOT_A_TIME", "TIME_WITHOUT_PATIENT", "deidentify_note_fields",
            "encounter_pseudonym", "note_id_pseudonym", "shift_time"]
 
-#: Fields kept as they are: kinds of note and of author, not identifiers.
+#: Fields kept: kinds of note and of author, not identifiers (checked for PHI all the same).
 KEPT_FIELDS = ("type", "author_role")
 
 #: Why a note's time was dropped (summary reasons; they hold no value).
@@ -106,5 +108,12 @@ def deidentify_note_fields(note: dict[str, Any], key: DeidKey, patient: str | No
         out["encounter"] = encounter_pseudonym(key, encounter)
     for name in KEPT_FIELDS:
         if isinstance(note.get(name), str):
-            out[name] = note[name]
+            out[name] = _checked(note[name], key, patient)
     return out, dropped
+
+
+def _checked(value: str, key: DeidKey, patient: str | None) -> str:
+    """A kind of note or author as written, unless it names someone or something PHI ("Dr
+    Quimby's note"): then with that part tagged, as text de-identification tags it."""
+    spans = detect_phi(value, tagger=None)
+    return replace_phi(value, spans, key, patient=patient, profile="tag").text if spans else value
