@@ -76,8 +76,7 @@ def test_rows_joined_under_the_old_key_follow_the_patient(store_url, tmp_path):
         _ingest(store, folder)
         store.write([PatientRecord(patient_id=old, provenance=Provenance("notes.jsonl", "n1"),
                                    events=(note,))])
-        # the person row now names the notes file: the FHIR Patient is read again first
-        _ingest(store, folder)
+        # the person row keeps naming the FHIR Patient, so the re-key finds it directly
         _ingest(store, folder, MRN_SYSTEM)
         assert store.patient_ids() == ["MRN-REKEY-1"]
         record = store.patient("MRN-REKEY-1")

@@ -211,7 +211,8 @@ class Store(abc.ABC):
             new[rec.patient_id] = _coalesce(row, new.get(rec.patient_id))
         old = {r[0]: r for r in self._query(
             "SELECT * FROM person WHERE person_id = ANY(?)", (list(new),))}
-        return {pid: _coalesce(row, old.get(pid)) for pid, row in new.items()}
+        return {pid: _kept_fhir_source(_coalesce(row, old.get(pid)), old.get(pid))
+                for pid, row in new.items()}
 
     def add_quarantine(self, file: str | None, record: str | None, reason: str,
                        line: int | None = None) -> None:
@@ -326,6 +327,21 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+
+def _kept_fhir_source(row: tuple, old: tuple | None) -> tuple:
+    """``row`` keeping the FHIR Patient its person came from (``source_file`` and
+    ``Patient/<id>``) when a later source (a notes file, a DICOM study) would overwrite it:
+    a re-keyed re-ingest recognises the patient by it (see ``_refile_rekeyed``)."""
+    cols = TABLES["person"].column_names
+    at = cols.index("source_file"), cols.index("source_record")
+    if old is None or not str(old[at[1]] or "").startswith("Patient/") \
+            or str(row[at[1]] or "").startswith("Patient/"):
+        return row
+    kept = list(row)
+    for i in at:
+        kept[i] = old[i]
+    return tuple(kept)
 
 
 def _coalesce(new: tuple, old: tuple | None) -> tuple:
