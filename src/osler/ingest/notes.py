@@ -7,7 +7,8 @@
   ``phi`` is what ``osler deid text`` writes beside a de-identified text: the spans it
   replaced, as offsets into the ORIGINAL text, so they are checked for shape and not kept
   as spans (they would point at the wrong characters of the stored text); the note is kept
-  as ``deidentified``.
+  as ``deidentified``. That flag records what the file declares, not a check: access control
+  must never rely on it.
 - ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``;
   HTML and XHTML converted to plain text).
 Times must carry a time zone; a note without one has ``time=None`` rather than a guess.
