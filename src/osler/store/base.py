@@ -166,12 +166,17 @@ class Store(abc.ABC):
                         or str(row[i]) == str(persons[new][i]) for i in same_at)
             if resource_id in (pid, new) and agree:
                 old[pid] = new
-        owned = [t.name for t in TABLES.values() if t.name != "person"
-                 and "person_id" in t.column_names]
-        for pid, new in old.items():
-            for table in owned:
-                self._execute(f"UPDATE {table} SET person_id = ? WHERE person_id = ?", (new, pid))
-            self._execute("DELETE FROM person WHERE person_id = ?", (pid,))
+        if old:
+            # one statement a table for every moved patient: a statement a patient would scan
+            # each table once per patient of the batch
+            pairs = (list(old), list(old.values()))
+            for table in (t.name for t in TABLES.values() if t.name != "person"
+                          and "person_id" in t.column_names):
+                self._execute(f"UPDATE {table} SET person_id = moved.new FROM (SELECT "
+                              "unnest(CAST(? AS TEXT[])) AS old, "
+                              "unnest(CAST(? AS TEXT[])) AS new) AS moved "
+                              f"WHERE {table}.person_id = moved.old", pairs)
+            self._execute("DELETE FROM person WHERE person_id = ANY(?)", (list(old),))
         return set(old)
 
     def _drop_refiled(self, pids: list[str]) -> None:
