@@ -115,8 +115,10 @@ def _v1(dialect: str) -> list[str]:
 def _v2(dialect: str) -> list[str]:
     # notes read from `osler deid text` output say so (a store of version 1 lacks the column;
     # one created at version 2 has it from _v1, which builds the current tables)
-    return ["ALTER TABLE note ADD COLUMN IF NOT EXISTS deidentified "
-            + _TYPES[dialect]["bool"]]
+    out = ["ALTER TABLE note ADD COLUMN IF NOT EXISTS deidentified " + _TYPES[dialect]["bool"]]
+    if dialect == "postgres":   # a re-keyed re-ingest looks patients up by their FHIR Patient
+        out.append("CREATE INDEX IF NOT EXISTS ix_person_source_record ON person (source_record)")
+    return out
 
 
 #: version -> function(dialect) -> statements. Append; never edit an applied migration.
