@@ -58,7 +58,7 @@ def test_training_rows_pasted_into_another_file_are_left_out_and_counted(trained
                          for v in pasted[1].split(","))
     mixed.write_text(beta.read_text() + "\n".join(pasted[1:]) + "\n")
     summary = TASK.evaluate(model, [mixed], report=tmp_path / "card.html", n_boot=5)
-    assert summary.startswith("heart-disease: 150 rows (11 left out: seen in training)")
+    assert str(summary).startswith("heart-disease: 150 rows (11 left out: seen in training)")
     notes = _card_section(tmp_path / "card.json", "Notes")["note"]
     assert "0 rows of patients used in training and 11 rows identical to a training row" in notes
     provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]

@@ -103,10 +103,10 @@ def predict(task: str, model_dir: str, data: tuple[str, ...], out: str, split: s
     sys.exit(_prediction_status(summary))
 
 
-def _prediction_status(summary: str) -> int:
-    """0, 3 or 2 (see ``predict``'s help) from the counts a task's summary carries; the skips
-    are reported on stderr. A task that skips nothing returns a plain ``str``: 0."""
-    skipped = getattr(summary, "skipped", ())
+def _prediction_status(summary) -> int:
+    """0, 3 or 2 (see ``predict``'s help) from the counts a task's
+    :class:`~osler.pipelines.PredictionSummary` carries; the skips are reported on stderr."""
+    skipped = summary.skipped
     if not skipped:
         return EXIT_OK
     scored, inputs = summary.scored, summary.inputs

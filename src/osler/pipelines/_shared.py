@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,23 +15,30 @@ __all__ = ["PredictionSummary", "check_held_out", "counted_reasons", "load_bundl
            "output_file", "save_bundle", "skipped_note"]
 
 
-class PredictionSummary(str):
-    """The summary line of a prediction run (a ``str``, as every task method returns), which
-    also says how many inputs were scored and why the others were skipped, so that a caller
-    (``osler predict``'s exit status) can tell a complete run from a partial one.
+@dataclass(frozen=True)
+class PredictionSummary:
+    """What a prediction run did: its summary line (``str(summary)``), how many inputs were
+    scored, and why the others were skipped, so that a caller (``osler predict``'s exit
+    status) can tell a complete run from a partial one. Not a ``str``: text operations would
+    drop the counts.
 
-    ``inputs`` names what was scored: "stays" or "rows".
+    ``inputs`` names what was scored: "stays", "rows", "files" or "images".
     """
 
+    text: str
     scored: int
-    skipped: tuple[str, ...]
-    inputs: str
+    skipped: tuple[str, ...] = ()
+    inputs: str = "rows"
 
-    def __new__(cls, text: str, *, scored: int, skipped: list[str], inputs: str
-                ) -> PredictionSummary:
-        summary = super().__new__(cls, text)
-        summary.scored, summary.skipped, summary.inputs = int(scored), tuple(skipped), inputs
-        return summary
+    def __init__(self, text: str, *, scored: int, skipped: Sequence[str] = (),
+                 inputs: str = "rows") -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "scored", int(scored))
+        object.__setattr__(self, "skipped", tuple(skipped))
+        object.__setattr__(self, "inputs", inputs)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 

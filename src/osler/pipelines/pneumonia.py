@@ -56,7 +56,8 @@ class PneumoniaTask:
                 f"(epoch {best['epoch']}), temperature {model.temperature_:.2f}; "
                 f"saved to {model_dir}")
 
-    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str:
+    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None
+                ) -> PredictionSummary:
         from osler.imaging import load_classifier
         out = output_file(data, out)
         model, _ = load_classifier(model_dir, task=self.name)
@@ -69,7 +70,9 @@ class PneumoniaTask:
             w = csv.writer(fh)
             w.writerow(["index", "probability"])
             w.writerows((i, f"{v:.6f}") for i, v in enumerate(p))
-        return f"pneumonia: scored {len(p)} images of {data.name}:{used}_images -> {out}"
+        return PredictionSummary(
+            f"pneumonia: scored {len(p)} images of {data.name}:{used}_images -> {out}",
+            scored=len(p), inputs="images")
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None, report: Path,
                  split: str | None = None) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from osler.pipelines._shared import PredictionSummary
 
 __all__ = ["TASKS", "Task", "get_task", "task_names"]
 
@@ -26,9 +29,10 @@ TASKS: dict[str, str] = {
 
 @runtime_checkable
 class Task(Protocol):
-    """What every task offers. Each method returns a short human summary (str); a ``predict``
-    that can skip inputs returns a :class:`~osler.pipelines._shared.PredictionSummary`, a str
-    that also counts what was scored and skipped (``osler predict``'s exit status reads it).
+    """What every task offers. ``train`` and ``evaluate`` return a short human summary (str);
+    ``predict`` returns a :class:`~osler.pipelines._shared.PredictionSummary`, its summary
+    (``str()``) with the counts of what was scored and skipped (``osler predict``'s exit
+    status reads them).
 
     ``held_out`` in ``train``: the share of patients kept out of training (by a hash of the
     patient id) so that ``evaluate`` on the same data sees patients the model has not; ``None``
@@ -40,7 +44,8 @@ class Task(Protocol):
     def train(self, data: list[Path], *, outcomes: Path | None, model_dir: Path,
               seed: int = 0, held_out: float | None = None) -> str: ...
 
-    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None) -> str: ...
+    def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None
+                ) -> PredictionSummary: ...
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None, report: Path,
                  split: str | None = None) -> str: ...
