@@ -43,3 +43,15 @@ def test_a_history_list_stays_historical(attributor, concept, sentence):
 def test_negation_reach_is_as_before(attributor, concept, sentence, expected):
     (a,) = attributor.attribute([(concept, sentence)])
     assert a.negation == expected
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    ("cough", "No fever, now with cough.", "Affirmed"),
+    ("fever", "No fever, now with cough.", "Negated"),
+    ("dyspnea", "Denies chest pain, now c/o dyspnea.", "Affirmed"),
+    ("rash", "Possible cellulitis, now with rash.", "Affirmed"),
+])
+def test_now_with_ends_a_negation_or_a_possibility_too(attributor, concept, sentence,
+                                                       expected):
+    (a,) = attributor.attribute([(concept, sentence)])
+    assert a.negation == expected

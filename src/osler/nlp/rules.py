@@ -30,9 +30,10 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
 #: the patient reacts to, never one the patient takes); ``AFFIRMED`` ("pt has") and
 #: ``PATIENT`` ("he has") end the reach of the negation and family rules that name them in
 #: ``terminated_by``, and modify no concept themselves. ``PRESENT`` (", edema is present") ends
-#: the reach of those negations and of every history rule; ``NOTED`` (", edema noted",
-#: ", now with") ends only a history's reach: a finding after a history clause is now.
-FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "PATIENT",
+#: the reach of those negations and of every history rule; ``NOTED`` (", edema noted") ends
+#: only a history's reach: a finding after a history clause is now. ``NOW`` (", now with")
+#: ends a negation's, a possibility's and a history's reach: "No fever, now with cough".
+FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NOW", "PATIENT",
                                              "PRESENT"})
 #: ConText categories that flag the mention they modify, and the :class:`Mention` attribute
 #: set. ``RESOLVED`` ("pneumonia resolved with antibiotics") also negates, as NegEx has it, but
