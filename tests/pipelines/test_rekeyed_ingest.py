@@ -84,6 +84,18 @@ def test_rows_joined_under_the_old_key_follow_the_patient(store_url, tmp_path):
         assert store.patient_of_event("joined-note") == "MRN-REKEY-1"
 
 
+def test_what_only_the_old_row_knew_stays_with_the_patient(store_url, tmp_path):
+    bundle = _bundle(1, "MRN-REKEY-1")
+    folder = _export(tmp_path, bundle)
+    with open_store(store_url) as store:
+        _ingest(store, folder)
+        store.write([PatientRecord(patient_id=_server_id(bundle), site="site-lochmoor",
+                                   provenance=Provenance("sites.csv", "row 1"))])
+        _ingest(store, folder, MRN_SYSTEM)
+        assert store.patient_ids() == ["MRN-REKEY-1"]
+        assert store.patient("MRN-REKEY-1").site == "site-lochmoor"
+
+
 def test_two_registrations_merged_by_their_mrn_leave_no_empty_patient(store_url, tmp_path):
     first, second = _bundle(1, "MRN-REKEY-1"), _bundle(2, "MRN-REKEY-1")
     second["entry"][0]["resource"]["gender"] = first["entry"][0]["resource"]["gender"]

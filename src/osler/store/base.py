@@ -155,7 +155,7 @@ class Store(abc.ABC):
             return set()
         rows = self._query("SELECT * FROM person WHERE source_record = ANY(?)",
                            (sorted({r for _, r in wanted}),))
-        old = {}
+        old, merged = {}, {}
         for row in rows:
             pid, where = row[0], (row[file_at], row[record_at])
             new = wanted.get(where)
@@ -166,6 +166,10 @@ class Store(abc.ABC):
                         or str(row[i]) == str(persons[new][i]) for i in same_at)
             if resource_id in (pid, new) and agree:
                 old[pid] = new
+                # what the earlier row knew and this read does not say (a site, a race) stays
+                merged[new] = _coalesce(merged.get(new, persons[new]), row)
+        if merged:
+            self._replace_rows(_PERSON, list(merged.values()))
         if old:
             # one statement a table for every moved patient: a statement a patient would scan
             # each table once per patient of the batch
