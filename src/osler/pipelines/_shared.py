@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,16 +26,13 @@ class PredictionSummary:
     """
 
     text: str
+    _: KW_ONLY
     scored: int
-    skipped: tuple[str, ...] = ()
+    skipped: Sequence[str] = ()
     inputs: str = "rows"
 
-    def __init__(self, text: str, *, scored: int, skipped: Sequence[str] = (),
-                 inputs: str = "rows") -> None:
-        object.__setattr__(self, "text", text)
-        object.__setattr__(self, "scored", int(scored))
-        object.__setattr__(self, "skipped", tuple(skipped))
-        object.__setattr__(self, "inputs", inputs)
+    def __post_init__(self) -> None:   # a list of reasons is kept as a tuple: frozen
+        object.__setattr__(self, "skipped", tuple(self.skipped))
 
     def __str__(self) -> str:
         return self.text

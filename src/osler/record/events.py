@@ -9,7 +9,7 @@ encounter. Osler never invents an absolute time: unknown is ``None``.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar
@@ -115,7 +115,6 @@ class Event:
         disposition, so that no feature can read them early."""
         if self.end_time is None or (time is not None and self.end_time <= time):
             return self
-        from dataclasses import replace
         return replace(self, **{name: None for name in type(self).KNOWN_AT_END})
 
 

@@ -26,6 +26,13 @@ from osler.store.schema import EVENT_TABLES, MIGRATIONS, SCHEMA_VERSION, TABLES,
 __all__ = ["Store", "WriteSummary"]
 
 _PERSON = TABLES["person"]
+# where a person row holds what re-keying reads: its FHIR source and its demographics
+_AT = {name: i for i, name in enumerate(_PERSON.column_names)}
+_FILE_AT, _RECORD_AT, _SAME_AT = _AT["source_file"], _AT["source_record"], (_AT["birth_date"],
+                                                                             _AT["sex"])
+# tables whose rows belong to a person (re-filed with it)
+_OWNED = tuple(t.name for t in TABLES.values() if t.name != "person"
+               and "person_id" in t.column_names)
 
 
 @dataclass
@@ -146,24 +153,21 @@ class Store(abc.ABC):
         may both hold ``Patient/1``): one of the two keys must be that ``Patient.id`` (the
         patient was keyed by it before, or is now), and birth date and sex, where both rows
         have them, must agree. Returns the old keys."""
-        cols = TABLES["person"].column_names
-        file_at, record_at = cols.index("source_file"), cols.index("source_record")
-        same_at = (cols.index("birth_date"), cols.index("sex"))
-        wanted = {(row[file_at], row[record_at]): pid for pid, row in persons.items()
-                  if isinstance(row[record_at], str) and row[record_at].startswith("Patient/")}
+        wanted = {(row[_FILE_AT], row[_RECORD_AT]): pid for pid, row in persons.items()
+                  if isinstance(row[_RECORD_AT], str) and row[_RECORD_AT].startswith("Patient/")}
         if not wanted:
             return set()
         rows = self._query("SELECT * FROM person WHERE source_record = ANY(?)",
                            (sorted({r for _, r in wanted}),))
         old, merged = {}, {}
         for row in rows:
-            pid, where = row[0], (row[file_at], row[record_at])
+            pid, where = row[0], (row[_FILE_AT], row[_RECORD_AT])
             new = wanted.get(where)
             if new is None or pid == new or pid in persons:
                 continue
             resource_id = where[1].removeprefix("Patient/")
             agree = all(row[i] is None or persons[new][i] is None
-                        or str(row[i]) == str(persons[new][i]) for i in same_at)
+                        or str(row[i]) == str(persons[new][i]) for i in _SAME_AT)
             if resource_id in (pid, new) and agree:
                 old[pid] = new
                 # what the earlier row knew and this read does not say (a site, a race) stays
@@ -174,8 +178,7 @@ class Store(abc.ABC):
             # one statement a table for every moved patient: a statement a patient would scan
             # each table once per patient of the batch
             pairs = (list(old), list(old.values()))
-            for table in (t.name for t in TABLES.values() if t.name != "person"
-                          and "person_id" in t.column_names):
+            for table in _OWNED:
                 self._execute(f"UPDATE {table} SET person_id = moved.new FROM (SELECT "
                               "unnest(CAST(? AS TEXT[])) AS old, "
                               "unnest(CAST(? AS TEXT[])) AS new) AS moved "
@@ -188,9 +191,7 @@ class Store(abc.ABC):
         another patient in this write (a second registration of one MRN, merged into the
         first when re-read keyed by it): an empty person left behind would be the patient
         twice."""
-        owned = [t.name for t in TABLES.values() if t.name != "person"
-                 and "person_id" in t.column_names]
-        left = {r[0] for table in owned for r in self._query(
+        left = {r[0] for table in _OWNED for r in self._query(
             f"SELECT DISTINCT person_id FROM {table} WHERE person_id = ANY(?)", (pids,))}
         empty = [p for p in pids if p not in left]
         if empty:
@@ -342,14 +343,11 @@ def _kept_fhir_source(row: tuple, old: tuple | None) -> tuple:
     """``row`` keeping the FHIR Patient its person came from (``source_file`` and
     ``Patient/<id>``) when a later source (a notes file, a DICOM study) would overwrite it:
     a re-keyed re-ingest recognises the patient by it (see ``_refile_rekeyed``)."""
-    cols = TABLES["person"].column_names
-    at = cols.index("source_file"), cols.index("source_record")
-    if old is None or not str(old[at[1]] or "").startswith("Patient/") \
-            or str(row[at[1]] or "").startswith("Patient/"):
+    if old is None or not str(old[_RECORD_AT] or "").startswith("Patient/") \
+            or str(row[_RECORD_AT] or "").startswith("Patient/"):
         return row
     kept = list(row)
-    for i in at:
-        kept[i] = old[i]
+    kept[_FILE_AT], kept[_RECORD_AT] = old[_FILE_AT], old[_RECORD_AT]
     return tuple(kept)
 
 
