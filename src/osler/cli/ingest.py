@@ -30,10 +30,16 @@ __all__ = ["ingest"]
                    "PatientID and notes of the same MRN. A Patient without it is quarantined "
                    "with its events; Patients sharing one value are merged, or quarantined "
                    "when their birth date or sex differ.")
+@click.option("--fhir-server", "fhir_server", metavar="URL|NAME", default=None,
+              help="FHIR: the server these resources come from (its base URL or a stable "
+                   "name). Resource ids are unique per server only: give each server's "
+                   "exports their own name, the same at every read, so that two servers' "
+                   "Observation/1 stay two. Notes' 'encounter' ids name that server's "
+                   "Encounters.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample: str | None,
            validation: str, patient_map: Path | None, patient_identifier: str | None,
-           as_json: bool) -> None:
+           fhir_server: str | None, as_json: bool) -> None:
     """Read files, directories and zips (formats detected by content) into the store.
 
     NDJSON files named one by one are read as one bulk export, as their
@@ -47,6 +53,12 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
       osler ingest --patient-identifier http://hospital.example.org/mrn \\
           fhir/ pacs/ notes.jsonl
 
+    \b
+    Two FHIR servers (two sites) reuse resource ids. Name each, and key
+    patients by an identifier so that their Patient/1 stay two people too:
+      osler ingest --patient-identifier MR --fhir-server site-a export-a/
+      osler ingest --patient-identifier MR --fhir-server site-b export-b/
+
     Exit status: 0 when everything was stored, 3 when some records were quarantined,
     2 when nothing could be stored.
     """
@@ -54,7 +66,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from osler.cli._render import ingest_summary
-    from osler.ingest import PatientIdentifier
+    from osler.ingest import PatientIdentifier, fhir_server_name
     from osler.pipelines.ingest_job import ingest_paths
     from osler.store import open_store
 
@@ -62,6 +74,10 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
         rule = PatientIdentifier.parse(patient_identifier) if patient_identifier else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--patient-identifier'") from None
+    try:
+        fhir_server = fhir_server_name(fhir_server)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--fhir-server'") from None
 
     options = {fmt: {"validation": validation}
                for fmt in ("fhir-bundle", "fhir-ndjson", "fhir-resource")}
@@ -79,6 +95,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
             console=console, transient=True, disable=as_json or not console.is_terminal) as bar:
         task = bar.add_task("reading", total=None)
         report = ingest_paths(list(paths), store, options=options, patient_identifier=rule,
+                              fhir_server=fhir_server,
                               progress=lambda name, n: bar.update(
                                   task, description=f"{n} patients · {name}"))
     if as_json:

@@ -4,11 +4,12 @@ Formats are detected by content (:func:`osler.ingest.registry.detect`). Readers 
 input through ``on_error`` and keep going; without it, they raise :class:`IngestError`.
 """
 
+from osler.ingest._fhir_map import fhir_server_name
 from osler.ingest.fhir import read_fhir
 from osler.ingest.physionet import read_outcomes_2012, read_physionet2012, read_physionet2019
 from osler.ingest.registry import FORMATS, Format, detect
 from osler.ingest.synthea_csv import read_synthea_csv
 from osler.record import PatientIdentifier  # re-exported: the ingest option's type
 
-__all__ = ["FORMATS", "Format", "PatientIdentifier", "detect", "read_fhir", "read_outcomes_2012",
-           "read_physionet2012", "read_physionet2019", "read_synthea_csv"]
+__all__ = ["FORMATS", "Format", "PatientIdentifier", "detect", "fhir_server_name", "read_fhir",
+           "read_outcomes_2012", "read_physionet2012", "read_physionet2019", "read_synthea_csv"]

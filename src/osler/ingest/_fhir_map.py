@@ -19,7 +19,31 @@ from osler.record import (Coding, Condition, Consent, Encounter, Event, ImagingS
 from osler.ingest._fhir_time import parse_datetime
 from osler.ingest._note_text import READ_TYPES, NoteText, decode_attachment
 
-__all__ = ["MAPPERS", "MapContext", "coding_of"]
+__all__ = ["MAPPERS", "MapContext", "coding_of", "fhir_event_id", "fhir_server_name"]
+
+
+def fhir_event_id(server: str | None, rtype: str, resource_id: object, *parts: object) -> str:
+    """The stored id of an event read from FHIR resource ``rtype/resource_id``.
+
+    A resource id is unique on its server only: two servers' ``Observation/1`` are two
+    observations. ``server`` (``osler ingest --fhir-server``) names the server, so that they
+    get two ids; without it the id is the one Osler has always given, so a store filled before
+    re-reads the same source onto the same rows."""
+    if server:
+        return event_id("fhir", server, rtype, resource_id, *parts)
+    return event_id("fhir", rtype, resource_id, *parts)
+
+
+def fhir_server_name(server: object) -> str | None:
+    """``server`` as part of an id: stripped of a trailing slash, so that
+    ``https://ehr.example/fhir/`` and ``https://ehr.example/fhir`` name one server."""
+    if server is None:
+        return None
+    name = server.strip().rstrip("/") if isinstance(server, str) else ""
+    if not name or any(ch.isspace() or not ch.isprintable() for ch in name):
+        raise ValueError("a FHIR server is named by its base URL or by a name without spaces "
+                         f"('https://ehr.example.org/fhir', 'site-a'); got {server!r}")
+    return name
 
 
 @dataclass
@@ -30,6 +54,7 @@ class MapContext:
     encounter_id: str | None
     resource_id: str
     resolve: Callable[[str], dict[str, Any] | None]  # reference -> resource in the same source
+    server: str | None = None                        # the FHIR server it came from, if named
 
 
 def coding_of(concept: dict[str, Any] | None) -> Coding | None:
@@ -65,7 +90,7 @@ def _period(period: dict[str, Any] | None) -> tuple[datetime | None, datetime | 
 
 
 def _base(r: dict[str, Any], ctx: MapContext, *parts: object) -> dict[str, Any]:
-    return {"id": event_id("fhir", r["resourceType"], ctx.resource_id, *parts),
+    return {"id": fhir_event_id(ctx.server, r["resourceType"], ctx.resource_id, *parts),
             "provenance": ctx.provenance, "encounter_id": ctx.encounter_id,
             "status": r.get("status")}
 

@@ -42,12 +42,12 @@ import orjson
 
 from osler.errors import IngestError
 from osler.ingest._fhir_identity import IdentityLedger, merge_records
-from osler.ingest._fhir_map import MAPPERS, MapContext
+from osler.ingest._fhir_map import MAPPERS, MapContext, fhir_event_id, fhir_server_name
 from osler.ingest._fhir_time import parse_date, parse_datetime
 from osler.ingest._fhir_validate import validate_fast, validate_strict
 from osler.ingest._files import Member, iter_members
 from osler.record import (ConditionalReference, Event, IdentifierIndex, PatientIdentifier,
-                          PatientRecord, Provenance, conditional_identifiers, event_id)
+                          PatientRecord, Provenance, conditional_identifiers)
 
 __all__ = ["read_fhir", "sniff_fhir_bundle", "sniff_fhir_ndjson", "sniff_fhir_resource"]
 
@@ -98,8 +98,8 @@ def sniff_fhir_ndjson(path: Path, head: bytes) -> bool:
 
 def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = None,
               validation: str = "fast",
-              patient_identifier: str | PatientIdentifier | None = None
-              ) -> Iterator[PatientRecord]:
+              patient_identifier: str | PatientIdentifier | None = None,
+              server: str | None = None) -> Iterator[PatientRecord]:
     """Patient records from FHIR Bundles and NDJSON files in a file, directory or zip.
 
     Parameters
@@ -120,6 +120,13 @@ def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = 
         (``'http://hospital.example.org/mrn'``) or HL7 v2-0203 type code (``'MR'``) instead
         of by ``Patient.id``. A Patient without it is quarantined with its events; Patients
         sharing one value are merged unless their birth date or sex disagree.
+    server : str, optional
+        The FHIR server the source came from (its base URL, or any stable name for it:
+        ``osler ingest --fhir-server``). A resource id is unique on its server only, so two
+        servers' ``Observation/1`` would otherwise be one event, and the second read would
+        move it to its own patient. Give each server's sources the same name at every read:
+        it is part of every event id. Patients are still keyed by ``Patient.id`` or by
+        ``patient_identifier``; two servers' ``Patient/1`` need the identifier to stay two.
 
     Examples
     --------
@@ -130,6 +137,7 @@ def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = 
         raise ValueError(f"The 'validation' parameter must be one of {{'fast', 'strict'}}; "
                          f"got {validation!r}")
     sources = _paths(source)
+    server = fhir_server_name(server)
     ledger = (IdentityLedger(PatientIdentifier.parse(patient_identifier))
               if patient_identifier is not None else None)
     report = _reporter(on_error)
@@ -141,9 +149,10 @@ def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = 
             continue
         bundle = _bundle_source(member, report)
         if bundle is not None:
-            yield from _assemble(bundle, report, validation, ledger)
+            yield from _assemble(bundle, report, validation, ledger, server)
     if ndjson.entries:
-        yield from _assemble(ndjson, report, validation, ledger)
+        yield from _assemble(ndjson, report, validation, ledger, server)
+
 
 
 def _paths(source: Path | str | Sequence[Path | str]) -> list[Path]:
@@ -303,8 +312,9 @@ def _resolve_or_none(index: _Index, ref: str) -> dict[str, Any] | None:
         return None
 
 
-def _assemble(src: _Source, report: Callable[[IngestError], None],
-              validation: str, ledger: IdentityLedger | None = None) -> Iterator[PatientRecord]:
+def _assemble(src: _Source, report: Callable[[IngestError], None], validation: str,
+              ledger: IdentityLedger | None = None, server: str | None = None
+              ) -> Iterator[PatientRecord]:
     index = _index(src)
     patients: dict[str, _Entry] = {}
     events: dict[str, list[Event]] = defaultdict(list)
@@ -338,7 +348,7 @@ def _assemble(src: _Source, report: Callable[[IngestError], None],
                                file=e.provenance.source, record=e.provenance.record,
                                line=e.provenance.line))
             continue
-        mapped = _map(e, index, report, src.standalone)
+        mapped = _map(e, index, report, src.standalone, server)
         if mapped is not None:
             events[pid].extend(mapped)
     if ledger is not None:
@@ -463,28 +473,28 @@ def _named_patient(r: dict[str, Any]) -> str | None:
     return _named_id(ref, "Patient")
 
 
-def _encounter_id(r: dict[str, Any], index: _Index,
-                  standalone: bool) -> str | None:
+def _encounter_id(r: dict[str, Any], index: _Index, standalone: bool,
+                  server: str | None = None) -> str | None:
     holder = r.get("encounter") or r.get("context")
     enc_ref = holder.get("reference") if isinstance(holder, dict) else None
     if not enc_ref:
         return None
     target = _resolve(index, enc_ref)
     if target is not None and target.get("resourceType") == "Encounter":
-        return event_id("fhir", "Encounter", target.get("id"))
+        return fhir_event_id(server, "Encounter", target.get("id"))
     named = _named_id(enc_ref, "Encounter") if standalone else None
     if named is None:
         raise ValueError("encounter reference does not resolve in this source")
-    return event_id("fhir", "Encounter", named)
+    return fhir_event_id(server, "Encounter", named)
 
 
 def _map(e: _Entry, index: _Index, report: Callable[[IngestError], None],
-         standalone: bool = False) -> list[Event] | None:
+         standalone: bool = False, server: str | None = None) -> list[Event] | None:
     r = e.resource
     try:
-        enc_id = _encounter_id(r, index, standalone)
+        enc_id = _encounter_id(r, index, standalone, server)
         ctx = MapContext(e.provenance, enc_id, str(r.get("id") or e.full_url or e.provenance.record),
-                         lambda ref: _resolve_or_none(index, ref))
+                         lambda ref: _resolve_or_none(index, ref), server)
         return MAPPERS[r["resourceType"]](r, ctx)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         report(IngestError(f"cannot map {r['resourceType']}: {exc}", file=e.provenance.source,

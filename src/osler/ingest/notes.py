@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from osler.errors import IngestError
+from osler.ingest._fhir_map import fhir_event_id, fhir_server_name
 from osler.ingest._note_text import decode_attachment, normalise_spaces
 from osler.record import OSLER, Coding, Note, PatientRecord, Provenance, event_id
 
@@ -122,8 +123,8 @@ def _time(value: Any, where: dict[str, Any]) -> datetime | None:
     return t
 
 
-def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None
-                 ) -> Iterator[tuple[str, Note]]:
+def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None,
+                 server: str | None = None) -> Iterator[tuple[str, Note]]:
     with path.open(encoding="utf-8-sig") as fh:  # a BOM would make the first line not JSON
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -140,7 +141,7 @@ def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None
                 where["record"] = str(obj["id"])
                 _check_phi(obj.get("phi"), where)
                 yield str(obj["patient"]), _note(obj, path, n, _time(obj.get("time"), where),
-                                                 deidentified="phi" in obj)
+                                                 deidentified="phi" in obj, server=server)
             except json.JSONDecodeError as exc:
                 _fail(IngestError(f"not JSON: {exc.msg}", **where), on_error)
             except IngestError as exc:
@@ -161,25 +162,25 @@ def _check_phi(phi: Any, where: dict[str, Any]) -> None:
 
 
 def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | None,
-          deidentified: bool = False) -> Note:
+          deidentified: bool = False, server: str | None = None) -> Note:
     note_type = obj.get("type")
     return Note(id=event_id("note", path.name, obj["id"]),
                 coding=Coding(OSLER + ":note-type", str(note_type)) if note_type else None,
                 provenance=Provenance(path.name, str(obj["id"]), line), time=time,
-                encounter_id=_encounter_id(obj.get("encounter")),
+                encounter_id=_encounter_id(obj.get("encounter"), server),
                 text=normalise_spaces(str(obj["text"])),
                 title=str(note_type) if note_type else None, author_role=obj.get("author_role"),
                 deidentified=deidentified)
 
 
-def _encounter_id(value: Any) -> str | None:
+def _encounter_id(value: Any, server: str | None = None) -> str | None:
     """The stored id of a note's ``encounter``: the id of the FHIR Encounter it was written
     in (``Encounter/ID`` or ``ID``), named as FHIR ingest names that Encounter, so that the
     note joins its encounter in the store (before, the id was kept as written and matched no
-    encounter)."""
+    encounter). With ``server`` (``osler ingest --fhir-server``), that server's Encounter."""
     if value is None or str(value).strip() == "":
         return None
-    return event_id("fhir", "Encounter", str(value).strip().removeprefix("Encounter/"))
+    return fhir_event_id(server, "Encounter", str(value).strip().removeprefix("Encounter/"))
 
 
 def _fail(exc: IngestError, on_error: Callable[[IngestError], None] | None) -> None:
@@ -189,7 +190,8 @@ def _fail(exc: IngestError, on_error: Callable[[IngestError], None] | None) -> N
 
 
 def read_notes(source: Path, *, on_error: Callable[[IngestError], None] | None = None,
-               patient: str | None = None, **options: Any) -> Iterator[PatientRecord]:
+               patient: str | None = None, fhir_server: str | None = None,
+               **options: Any) -> Iterator[PatientRecord]:
     """One :class:`PatientRecord` per patient with its :class:`Note` events.
 
     Parameters
@@ -201,13 +203,17 @@ def read_notes(source: Path, *, on_error: Callable[[IngestError], None] | None =
         Without it the first error is raised.
     patient : str, optional
         Patient id for ``.txt`` notes; by default the file's stem (``p001.txt`` -> ``p001``).
+    fhir_server : str, optional
+        The FHIR server whose Encounter ids the notes' ``encounter`` fields name (as given to
+        :func:`osler.ingest.fhir.read_fhir` ``server``), so that they join those encounters.
     """
     source = Path(source)
+    fhir_server = fhir_server_name(fhir_server)
     files = sorted(source.rglob("*")) if source.is_dir() else [source]
     by_patient: dict[str, list[Note]] = defaultdict(list)
     for f in files:
         if f.suffix.lower() in (".jsonl", ".ndjson"):
-            for pid, note in _jsonl_notes(f, on_error):
+            for pid, note in _jsonl_notes(f, on_error, fhir_server):
                 by_patient[pid].append(note)
         elif f.suffix.lower() == ".txt":
             try:

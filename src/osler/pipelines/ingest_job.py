@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from osler.errors import IngestError, MissingExtra
-from osler.ingest import PatientIdentifier
+from osler.ingest import PatientIdentifier, fhir_server_name
 from osler.ingest.registry import FORMATS, Format, detect, sniff
 from osler.store import Store, WriteSummary
 
@@ -41,11 +41,28 @@ class IngestReport:
             return 2
         return 3 if self.quarantined or self.unrecognised else 0
 
+    @property
+    def refiled_warning(self) -> str | None:
+        """Said when this read gave rows of patients stored before to other patients: right
+        for a resource whose subject was corrected on its server, a collision when two servers
+        reuse resource ids. Counts only: a patient key may be an MRN."""
+        moved, emptied = len(self.stored.refiled_from), len(self.stored.emptied)
+        if not moved:
+            return None
+        return (f"{moved} patients stored before gave records to patients of this read (the "
+                f"same resource ids came back under another patient), and {emptied} of them "
+                "were left with none and removed. Right when a resource's subject was "
+                "corrected on its server; if these sources come from another FHIR server than "
+                "the stored ones, its resource ids collide with theirs: read each server with "
+                "its own --fhir-server into a fresh store.")
+
     def to_dict(self) -> dict[str, Any]:
         return {"sources": dict(self.sources), "patients": self.stored.patients,
                 "events": dict(self.stored.events), "labels": self.stored.labels,
                 "quarantined": [str(e) for e in self.quarantined],
-                "unrecognised": self.unrecognised, "no_patient_data": self.no_patient_data}
+                "unrecognised": self.unrecognised, "no_patient_data": self.no_patient_data,
+                "refiled_from_patients": len(self.stored.refiled_from),
+                "patients_emptied": len(self.stored.emptied)}
 
 
 def _zip_format(path: Path) -> Format | None:
@@ -139,7 +156,8 @@ def _reader_options(fmt: Format, outcomes: list[Path], options: dict[str, Any]) 
 
 def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | None = None,
                  progress: Callable[[str, int], None] | None = None,
-                 patient_identifier: str | PatientIdentifier | None = None) -> IngestReport:
+                 patient_identifier: str | PatientIdentifier | None = None,
+                 fhir_server: str | None = None) -> IngestReport:
     """Read every source under ``paths`` into ``store``.
 
     All sources stream through one ``store.write``, so a write batch (one transaction of whole
@@ -155,6 +173,10 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
         Key FHIR patients by their identifier of this ``Identifier.system`` URI or HL7 v2-0203
         type code (``'MR'``) instead of ``Patient.id``, so that they join the DICOM files
         (``PatientID``) and notes that carry the same MRN. Checked before anything is read.
+    fhir_server : str, optional
+        The FHIR server these FHIR sources (and the Encounters that notes name) come from: its
+        base URL or a stable name. Resource ids are unique per server only; naming the server
+        keeps two servers' ``Observation/1`` apart (:func:`osler.ingest.fhir.read_fhir`).
 
     Examples
     --------
@@ -166,6 +188,11 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
         rule = PatientIdentifier.parse(patient_identifier)
         for fmt in _FHIR_FORMATS:
             options[fmt] = {**options.get(fmt, {}), "patient_identifier": rule}
+    if fhir_server is not None:
+        server = fhir_server_name(fhir_server)
+        for fmt in _FHIR_FORMATS:
+            options[fmt] = {**options.get(fmt, {}), "server": server}
+        options["notes"] = {**options.get("notes", {}), "fhir_server": server}
     report = IngestReport()
     plan, report.unrecognised, outcomes = plan_sources(paths)
     records = _read_all(plan, outcomes, options, report, progress)

@@ -37,11 +37,17 @@ _OWNED = tuple(t.name for t in TABLES.values() if t.name != "person"
 
 @dataclass
 class WriteSummary:
-    """What a write stored: distinct patients, events by kind, labels."""
+    """What a write stored: distinct patients, events by kind, labels; and the patients stored
+    before whose rows this write gave to another patient (``refiled_from``: an event id they
+    held came back under another patient), of which ``emptied`` were left with nothing and
+    removed. Within one FHIR server that is a resource re-filed under its right patient; from
+    two servers that reuse resource ids it is a collision, which the caller must report."""
 
     patient_ids: set[str] = field(default_factory=set)
     events: Counter[str] = field(default_factory=Counter)
     labels: int = 0
+    refiled_from: set[str] = field(default_factory=set)
+    emptied: set[str] = field(default_factory=set)
 
     @property
     def patients(self) -> int:
@@ -51,6 +57,8 @@ class WriteSummary:
         self.patient_ids |= other.patient_ids
         self.events.update(other.events)
         self.labels += other.labels
+        self.refiled_from |= other.refiled_from
+        self.emptied |= other.emptied
 
 
 class Store(abc.ABC):
@@ -135,7 +143,8 @@ class Store(abc.ABC):
             # revision moves as well; one left with nothing was re-filed whole.
             moved = sorted(earlier - set(persons) - rekeyed)
             if moved:
-                self._drop_refiled(moved)
+                summary.refiled_from.update(moved)
+                summary.emptied.update(self._drop_refiled(moved))
                 self._execute("UPDATE person SET person_id = person_id WHERE person_id = ANY(?)",
                               (moved,))
         return summary
@@ -186,18 +195,22 @@ class Store(abc.ABC):
             self._execute("DELETE FROM person WHERE person_id = ANY(?)", (list(old),))
         return set(old)
 
-    def _drop_refiled(self, pids: list[str]) -> None:
+    def _drop_refiled(self, pids: list[str]) -> list[str]:
         """Delete the person rows of FHIR patients among ``pids`` whose every row moved to
         another patient in this write (a second registration of one MRN, merged into the
         first when re-read keyed by it): an empty person left behind would be the patient
-        twice."""
+        twice. Returns the ids of the person rows deleted."""
         left = {r[0] for table in _OWNED for r in self._query(
             f"SELECT DISTINCT person_id FROM {table} WHERE person_id = ANY(?)", (pids,))}
         empty = [p for p in pids if p not in left]
-        if empty:
-            # the pattern as a parameter: psycopg would read a literal '%' as a placeholder
-            self._execute("DELETE FROM person WHERE person_id = ANY(?) AND source_record "
-                          "LIKE ?", (empty, "Patient/%"))
+        if not empty:
+            return []
+        # the pattern as a parameter: psycopg would read a literal '%' as a placeholder
+        gone = [r[0] for r in self._query("SELECT person_id FROM person WHERE person_id = ANY(?) "
+                                          "AND source_record LIKE ?", (empty, "Patient/%"))]
+        if gone:
+            self._execute("DELETE FROM person WHERE person_id = ANY(?)", (gone,))
+        return gone
 
     def write_replacing(self, records: list[PatientRecord], remove: Iterable[str]) -> WriteSummary:
         """Delete the event rows whose ids are in ``remove``, then store ``records``, in one

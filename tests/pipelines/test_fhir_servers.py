@@ -1,0 +1,119 @@
+"""Two FHIR servers reuse resource ids (``Patient/1``, ``Observation/1`` at both sites).
+Named with ``--fhir-server``, their resources stay apart in one store, on DuckDB and on
+PostgreSQL; not named, the collision is reported, never silent."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli_run import run_osler
+from osler.ingest import read_fhir
+from osler.ingest.notes import read_notes
+from osler.pipelines.ingest_job import ingest_paths
+from osler.record import event_id
+from osler.store import open_store
+
+_MR = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]}
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    if request.param == "duckdb":
+        return str(tmp_path / "store.duckdb")
+    return request.getfixturevalue("postgres_url")
+
+
+def _site(tmp_path, site: str, mrn: str, value: float):
+    """A bulk export whose ids are the ones every server starts with: 1."""
+    folder = tmp_path / site
+    folder.mkdir()
+    patient = {"resourceType": "Patient", "id": "1", "gender": "female",
+               "birthDate": "1970-01-01",
+               "identifier": [{"system": f"http://{site}.example/mrn", "type": _MR,
+                               "value": mrn}]}
+    encounter = {"resourceType": "Encounter", "id": "1", "status": "finished",
+                 "class": {"code": "IMP"}, "subject": {"reference": "Patient/1"},
+                 "period": {"start": "2020-01-01T00:00:00Z", "end": "2020-01-03T00:00:00Z"}}
+    observation = {"resourceType": "Observation", "id": "1", "status": "final",
+                   "subject": {"reference": "Patient/1"},
+                   "encounter": {"reference": "Encounter/1"},
+                   "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7"}]},
+                   "effectiveDateTime": "2020-01-01T06:00:00Z",
+                   "valueQuantity": {"value": value, "unit": "mmol/L"}}
+    for name, resource in (("Patient", patient), ("Encounter", encounter),
+                           ("Observation", observation)):
+        (folder / f"{name}.ndjson").write_text(json.dumps(resource) + "\n", encoding="utf-8")
+    return folder
+
+
+def _glucose(record):
+    return [e.value.value for e in record.events if getattr(e, "value", None) is not None]
+
+
+def test_two_servers_named_keep_their_reused_ids_apart(store_url, tmp_path):
+    a, b = _site(tmp_path, "a", "111", 7.1), _site(tmp_path, "b", "222", 9.9)
+    with open_store(store_url) as store:
+        for folder, server in ((a, "site-a"), (b, "https://b.example/fhir/")):
+            report = ingest_paths([folder], store, patient_identifier="MR", fhir_server=server)
+            assert report.quarantined == [] and report.refiled_warning is None
+        assert store.patient_ids() == ["111", "222"]
+        for pid, value in (("111", 7.1), ("222", 9.9)):
+            record = store.patient(pid)
+            assert _glucose(record) == [value]
+            encounters = {e.id for e in record.events if e.kind == "encounter"}
+            observation = next(e for e in record.events if e.kind == "observation")
+            assert observation.encounter_id in encounters   # each joins its own site's stay
+        # re-reading a site under the same name changes nothing
+        before = store.stats()
+        ingest_paths([b], store, patient_identifier="MR", fhir_server="https://b.example/fhir")
+        assert store.stats() == before
+
+
+def test_unnamed_servers_colliding_ids_are_reported(store_url, tmp_path):
+    a, b = _site(tmp_path, "a", "111", 7.1), _site(tmp_path, "b", "222", 9.9)
+    with open_store(store_url) as store:
+        ingest_paths([a], store, patient_identifier="MR")
+        report = ingest_paths([b], store, patient_identifier="MR")
+        # site b's Observation/1 and Encounter/1 took site a's rows: the store cannot tell a
+        # collision from a corrected subject, so it says so, by count (an MRN is PHI)
+        assert (len(report.stored.refiled_from), len(report.stored.emptied)) == (1, 1)
+        assert "--fhir-server" in report.refiled_warning
+        assert "111" not in report.refiled_warning
+        assert report.to_dict()["refiled_from_patients"] == 1
+        assert store.patient_ids() == ["222"]
+
+
+def test_without_a_server_event_ids_are_unchanged(tmp_path):
+    folder = _site(tmp_path, "a", "111", 7.1)
+    plain = next(read_fhir(folder))
+    observation = next(e for e in plain.events if e.kind == "observation")
+    assert observation.id == event_id("fhir", "Observation", "1")   # stores filled before
+    named = [next(read_fhir(folder, server=s)) for s in ("https://a.example/fhir",
+                                                         "https://a.example/fhir/ ")]
+    ids = [{e.id for e in r.events} for r in named]
+    assert ids[0] == ids[1] and not ids[0] & {e.id for e in plain.events}
+
+
+def test_notes_join_the_encounter_of_their_server(tmp_path):
+    folder = _site(tmp_path, "a", "111", 7.1)
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(json.dumps({"id": "n1", "patient": "1", "text": "Synthetic note.",
+                                 "encounter": "Encounter/1"}) + "\n", encoding="utf-8")
+    encounter = next(e for e in next(read_fhir(folder, server="site-a")).events
+                     if e.kind == "encounter")
+    note = next(read_notes(notes, fhir_server="site-a")).events[0]
+    assert note.encounter_id == encounter.id
+    assert next(read_notes(notes)).events[0].encounter_id != encounter.id
+
+
+@pytest.mark.parametrize("bad", [" ", "site a", "bad\tname"])
+def test_a_blank_or_spaced_server_name_is_refused_before_reading(tmp_path, capsys, bad):
+    folder = _site(tmp_path, "a", "111", 7.1)
+    db = tmp_path / "s.duckdb"
+    code, err = run_osler(["ingest", "--db", str(db), "--fhir-server", bad, str(folder)], capsys)
+    assert code == 2 and "--fhir-server" in err and "base URL" in err
+    assert not db.exists()
+    with pytest.raises(ValueError, match="base URL"):
+        next(read_fhir(folder, server=bad))
