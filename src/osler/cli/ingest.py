@@ -54,10 +54,11 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
           fhir/ pacs/ notes.jsonl
 
     \b
-    Two FHIR servers (two sites) reuse resource ids. Name each, and key
-    patients by an identifier so that their Patient/1 stay two people too:
-      osler ingest --patient-identifier MR --fhir-server site-a export-a/
-      osler ingest --patient-identifier MR --fhir-server site-b export-b/
+    Two FHIR servers (two sites) reuse resource ids: name each. The name does
+    not enter the patient key, so key patients by an identifier unique across
+    the sites (Patient/1, or local MRN 111, at two sites is one patient):
+      osler ingest --patient-identifier EMPI-SYSTEM --fhir-server site-a a/
+      osler ingest --patient-identifier EMPI-SYSTEM --fhir-server site-b b/
 
     Exit status: 0 when everything was stored, 3 when some records were quarantined,
     2 when nothing could be stored.

@@ -125,8 +125,9 @@ def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = 
         ``osler ingest --fhir-server``). A resource id is unique on its server only, so two
         servers' ``Observation/1`` would otherwise be one event, and the second read would
         move it to its own patient. Give each server's sources the same name at every read:
-        it is part of every event id. Patients are still keyed by ``Patient.id`` or by
-        ``patient_identifier``; two servers' ``Patient/1`` need the identifier to stay two.
+        it is part of every event id, not of the patient key: patients are keyed by
+        ``Patient.id`` or ``patient_identifier`` whatever their server, so several servers'
+        patients need an identifier whose values are unique across them to stay apart.
 
     Examples
     --------
