@@ -511,11 +511,17 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     cased = _capital_signal(text)
     mixed = _mixed_case(text)
     for i, (start, end, word) in enumerate(toks):
-        if _joined_first_names(word, mixed):   # "Mary-Ann", "JeanLuc": the join vouches
-            yield PhiSpan(start, end, "NAME")
+        if _joined_first_names(word, mixed) or _joined_in_capitals(word):
+            # "Mary-Ann", "JeanLuc", "MARY-ANN": the join vouches, and for the surname after
+            # it ("Mary-Ann Quimby")
+            yield PhiSpan(start, _surname_after(text, toks, i, stop), "NAME")
         if _gap(text, end, toks, i):
             continue
         low = word.lower().rstrip(".")
+        if _capitals_name_pair(word, toks[i + 1][2], stop) and not text[end:toks[i + 1][0]].strip():
+            # "spoke with MARY QUIMBY": a listed English first name in capitals, then a word
+            # in capitals that no vocabulary holds, in a note whose capitals mean something
+            yield PhiSpan(start, toks[i + 1][1], "NAME")
         if (low in _SURE_TITLES and _title_here(text, word, end, cased)
                 and toks[i + 1][2].lower() != "contin"):      # "MS Contin": morphine
             found = list(_after_trigger(text, toks, i + 1, stop, cased, require_known=False))
@@ -524,7 +530,9 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                 yield from _comma_first_name(text, toks, found[-1].end, stop, cased)
         elif (low in _RELATIONS and low not in _WEAK_RELATIONS and cased
               and (_listed_first_name(toks[i + 1][2], stop) or (
-                  _title(toks[i + 1][2]) and toks[i + 1][2].lower() not in _MONTH_NAMES
+                  (_title(toks[i + 1][2]) or (_capitals_in_prose(toks[i + 1][2], mixed)
+                                               and toks[i + 1][2].lower() not in _NOT_NAMES))
+                  and toks[i + 1][2].lower() not in _MONTH_NAMES
                   and toks[i + 1][2].lower() in census_first_names(with_stopwords=True)))
               and not text[end:toks[i + 1][0]].strip(" \t:,-")):
             # "granddaughter Priyanka", "case manager Rosalind": a listed first name, written
@@ -549,6 +557,58 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                             for w in keep):
                 base = m.start("n")
                 yield PhiSpan(base + keep[0].start(), base + keep[-1].end(), "NAME")
+
+
+def _joined_in_capitals(word: str) -> bool:
+    """A first name joined from two by a hyphen and typed in capitals ("MARY-ANN",
+    "JEAN-LUC"), in any note: both parts first names, neither a function word."""
+    word = word.rstrip(".").removesuffix("'S")
+    parts = word.split("-")
+    return (word.isupper() and len(parts) == 2 and all(len(p) >= 2 for p in parts)
+            and all(p.lower() in _joinable_first_names() and p.lower() not in _NOT_NAMES
+                    and p.lower() not in _MONTH_NAMES for p in parts))
+
+
+def _surname_after(text: str, toks: tuple[tuple[int, int, str], ...], i: int,
+                   stop: frozenset[str]) -> int:
+    """The end of the name that starts with the first name at token ``i``: the next word too
+    when it is written as the first name is (a capital, or all capitals after all capitals)
+    and is no vocabulary word ("Mary-Ann Quimby", "MARY-ANN QUIMBY"; not "Mary-Ann called")."""
+    end, word = toks[i][1], toks[i][2]
+    if _gap(text, end, toks, i) or text[end:toks[i + 1][0]].strip():
+        return end
+    nxt = toks[i + 1][2]
+    written = nxt.isupper() and len(nxt) >= 2 if word.isupper() else _title(nxt)
+    if (written and _outside_vocabulary(nxt, stop) and nxt.lower() not in _MONTH_NAMES
+            and (_known_in_context(nxt) or bool(_VOWEL.search(nxt.lower())))):
+        return toks[i + 1][1]
+    return end
+
+
+#: Clinical abbreviations that are also first names, never a name's first word in capitals:
+#: moves all extremities, TED hose, PEG tube, arterial line, CAT scan, paroxysmal atrial
+#: tachycardia, lower oesophageal sphincter, systolic anterior motion.
+_CLINICAL_FIRST_WORDS = frozenset({"mae", "ted", "peg", "art", "cat", "pat", "les", "sam"})
+
+
+def _capitals_in_prose(word: str, mixed: bool) -> bool:
+    """A word of three or more letters typed in capitals in a note written in mixed case
+    ("Daughter JEAN at bedside")."""
+    return mixed and len(word) >= 3 and word.isalpha() and word.isupper()
+
+
+def _capitals_name_pair(word: str, nxt: str, stop: frozenset[str]) -> bool:
+    """"MARY QUIMBY": an English first name and a word, both in capitals, the first no
+    vocabulary word or clinical abbreviation ("MAX DOSE", "TED HOSE" are not names), the
+    second a listed surname outside every vocabulary, at least four letters."""
+    low = word.lower()
+    return (len(word) >= 3 and word.isalpha() and word.isupper()
+            and (low in english_first_names() or low in census_first_names())
+            and not _any_in(low, stop, common_words(), _NOT_NAMES, _MONTH_NAMES, _RELATIONS,
+                            _TITLES, _WEAK_TITLES, _CLINICAL_FIRST_WORDS)
+            and len(nxt) >= 4 and nxt.isalpha() and nxt.isupper()
+            and _outside_vocabulary(nxt, stop) and nxt.lower() not in _MONTH_NAMES
+            and (nxt.lower() in last_names() or nxt.lower() in census_names()))
 
 
 def _listed_first_name(word: str, stop: frozenset[str]) -> bool:
