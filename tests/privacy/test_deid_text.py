@@ -98,6 +98,12 @@ def test_vehicle_device_and_zip_identifiers():
     assert not any(value == "remains" for value, _ in _found(text))
 
 
+def test_a_licence_plate_after_its_state_is_an_identifier():
+    text = "Car plate MA 4AB123 in lot B; plate: NY ABC1234 towed. Plate is ready 4 pm."
+    assert _found(text) >= {("4AB123", "ID"), ("ABC1234", "ID")}
+    assert not any(value in ("is", "ready") for value, _ in _found(text))
+
+
 def test_a_first_name_surrogate_keeps_the_names_gender():
     import importlib
 

@@ -127,6 +127,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"[A-HJ-NPR-Z0-9]{17}\b")),
     ("ID", re.compile(r"(?:serial|s/n|sn|vin|plate|licen[cs]e|certificate|device id|udi)"
                       r"\s*(?:number|no\.?|#|:)?\s*(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,})", re.I)),
+    # a plate after its state ("plate MA 4AB123", "plate: NY ABC1234")
+    ("ID", re.compile(r"\bplate\s*(?:number|no\.?|#|:)?\s*[A-Z]{2}\s+"
+                      r"(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})\b", re.I)),
     # ZIP codes after a state abbreviation (Safe Harbor (B): geographic units below a state).
     ("LOCATION", re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
                             r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\.?,?\s+"
