@@ -122,3 +122,12 @@ def test_a_note_read_from_deid_text_output_is_kept_as_deidentified(tmp_path):
         {"id": "n2", "text": "Stable.", "patient": "0b6f"}])
     (record,) = read_notes(path)
     assert [e.deidentified for e in record.events] == [True, False]
+
+
+def test_a_text_note_keeps_its_line_ends(tmp_path):
+    # CRLF stays CRLF: the stored note's offsets are the file's (``nlp extract FILE`` and
+    # ``nlp extract --patient`` give the same spans)
+    note = tmp_path / "p9.txt"
+    note.write_bytes(b"\xef\xbb\xbfLine one.\r\nNo fever.\r\nCough.\r\n")
+    (record,) = read_notes(note)
+    assert record.events[0].text == "Line one.\r\nNo fever.\r\nCough.\r\n"

@@ -114,3 +114,21 @@ def test_nlp_context_says_when_it_replaces_an_input_column(tmp_path, capsys, att
     assert code == 0 and "['negation'] are replaced" in err
     assert dst.read_text().splitlines()[1].split("\t") == ["fever", "No fever.", "Negated",
                                                             "Recent", "Patient"]
+
+
+def test_nlp_context_reads_and_writes_quoted_tsv_fields(tmp_path, capsys, attributor):
+    # as pandas and spreadsheets write TSV: a field with a tab or opening with a quote is quoted
+    src, out = tmp_path / "q.tsv", tmp_path / "q.out.tsv"
+    src.write_text('concept\tsentence\n"chest pain"\t"Pt said ""no chest pain"" today."\n'
+                   'fever\t"No fever\tnoted."\ncough\tDenies cough; he said "no" to all.\n',
+                   encoding="utf-8")
+    code, err = run_osler(["nlp", "context", "--in", str(src), "--out", str(out)], capsys)
+    assert code == 0 and "not in its sentence" not in err
+    import csv
+
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert [(r["concept"], r["negation"]) for r in rows] == [
+        ("chest pain", "Negated"), ("fever", "Negated"), ("cough", "Negated")]
+    assert rows[0]["sentence"] == 'Pt said "no chest pain" today.'
+    assert rows[1]["sentence"] == "No fever\tnoted."

@@ -80,7 +80,7 @@ def test_rules_carry_their_version():
     from osler.resources import load_json
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
-        "version"] == "osler-context-13"
+        "version"] == "osler-context-14"
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -204,3 +204,18 @@ def test_no_rule_for_some_concept_types_shares_a_one_token_span_with_a_general_r
         for rule in general:
             assert not (_one_token_words(typed) & _one_token_words(rule)), (
                 typed["literal"], rule["literal"])
+
+
+@pytest.mark.parametrize("concept, sentence, expected", [
+    # the lexicon's type lets the rules for drugs and procedures apply, as in `nlp extract`
+    ("heparin", "Was not given heparin.", "Negated"),
+    ("aspirin", "Not taking aspirin.", "Negated"),
+    ("intubation", "Intubation was not performed.", "Negated"),
+    ("aspirin", "Heparin was not given, aspirin was started.", "Affirmed"),
+    ("pneumothorax", "Pneumothorax not present.", "Negated"),
+    # a character whose lower case is longer ("İ") does not move the concept onto other words
+    ("cough", "\u0130" * 15 + " Cough; denies fever.", "Affirmed"),
+    ("fever", "\u0130" * 15 + " Cough; denies fever.", "Negated"),
+])
+def test_typed_rules_and_offsets_in_the_pair_interface(attributor, concept, sentence, expected):
+    assert attributor.attribute([(concept, sentence)])[0].negation == expected

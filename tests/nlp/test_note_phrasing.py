@@ -41,6 +41,19 @@ CASES = [
     ("Pt refused heparin.", "heparin", "Negated", "Recent", "Patient"),
     ("Metformin discontinued.", "metformin", "Negated", "Recent", "Patient"),
     ("Stopped warfarin due to bleeding.", "warfarin", "Negated", "Recent", "Patient"),
+    # found in a review (osler-context-14): the typed rule pruned the forward 'not'
+    ("Not taking aspirin.", "aspirin", "Negated", "Recent", "Patient"),
+    ("Was not given heparin.", "heparin", "Negated", "Recent", "Patient"),
+    ("Not started on metformin.", "metformin", "Negated", "Recent", "Patient"),
+    ("Not performed colonoscopy.", "colonoscopy", "Negated", "Recent", "Patient"),
+    ("Heparin was not given, aspirin was started.", "aspirin", "Affirmed", "Recent", "Patient"),
+    ("Heparin was not given, aspirin was started.", "heparin", "Negated", "Recent", "Patient"),
+    # absent findings said after them, or with 'never' and 'nothing'
+    ("Pneumothorax not present.", "pneumothorax", "Negated", "Recent", "Patient"),
+    ("Pleural effusion is not present.", "pleural effusion", "Negated", "Recent", "Patient"),
+    ("Never experienced chest pain.", "chest pain", "Negated", "Recent", "Patient"),
+    ("Nothing to suggest pneumonia.", "pneumonia", "Negated", "Recent", "Patient"),
+    ("Edema is present, effusion not seen.", "edema", "Affirmed", "Recent", "Patient"),
     # found in review: a hold parameter and a continued drug are given
     ("Hold metoprolol for SBP < 90", "metoprolol", "Affirmed", "Recent", "Patient"),
     ("Continues to receive heparin", "heparin", "Affirmed", "Recent", "Patient"),

@@ -54,7 +54,7 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
         raise DataError(f"{in_file}: empty; needs a header with 'concept' and 'sentence'")
     if header[2] is not None:
         raise header[2]
-    fields = header[1].split("\t")
+    fields = _tsv_fields(header[1])
     missing = {"concept", "sentence"} - set(fields)
     if missing:
         raise DataError(f"{in_file}: columns {sorted(missing)} are missing; got {fields}")
@@ -66,7 +66,7 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
     for n, line, bad in lines:
         if bad is None and not line.strip():
             continue
-        values = line.split("\t") if bad is None else []
+        values = _tsv_fields(line) if bad is None else []
         if bad is None and len(values) != len(fields):
             bad = IngestError(f"{len(values)} tab-separated fields, the header has "
                               f"{len(fields)}", file=str(in_file), line=n)
@@ -92,20 +92,38 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
     out_fields = fields + [c for c in ours if c not in fields]
     try:
         out_file.parent.mkdir(parents=True, exist_ok=True)
-        # Written by hand, not by csv: input fields hold no tab or newline (it is TSV), and
-        # csv's escaping would rewrite the text (a quote gained a backslash); fields go out as
-        # they came.
+        # Written by hand, not by csv: csv's escaping would rewrite the text (a quote gained
+        # a backslash); fields go out as they came, quoted only where they must be.
         with out_file.open("w", encoding="utf-8", newline="") as fh:
             fh.write("\t".join(out_fields) + "\n")
             for row, a in zip(rows, assertions):
                 row = {**row, **a.to_dict()}
-                fh.write("\t".join(str(row[c]) for c in out_fields) + "\n")
+                fh.write("\t".join(_tsv_value(str(row[c])) for c in out_fields) + "\n")
     except OSError as exc:
         raise DataError(f"cannot write --out {out_file}: {exc.strerror or exc}") from exc
     click.echo(f"{len(rows)} concepts attributed, {skipped} rows skipped -> {out_file}",
                err=True)
     if skipped:
         raise SystemExit(EXIT_PARTIAL if rows else EXIT_FAILURE)
+
+
+def _tsv_fields(line: str) -> list[str]:
+    """The fields of a TSV line. A field that opens with a double quote is quoted as
+    spreadsheet and pandas TSV writers quote (``"a<TAB>b"``, ``""`` for a quote inside):
+    unquoted. Elsewhere a quote is text (``He said "no"``), as in plain TSV."""
+    if '"' not in line:
+        return line.split("\t")
+    import csv
+
+    return next(csv.reader([line], delimiter="\t", quotechar='"', strict=False))
+
+
+def _tsv_value(value: str) -> str:
+    """``value`` as a TSV field: as it is, or quoted (as :func:`_tsv_fields` reads it) when it
+    holds a tab or a line break or opens with a quote."""
+    if "\t" in value or "\n" in value or "\r" in value or value.startswith('"'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 @nlp.command()

@@ -217,7 +217,9 @@ def read_notes(source: Path, *, on_error: Callable[[IngestError], None] | None =
                 by_patient[pid].append(note)
         elif f.suffix.lower() == ".txt":
             try:
-                text = f.read_text(encoding="utf-8-sig")  # a BOM is not part of the note
+                # a BOM is not part of the note; line ends are (read_text would turn CRLF into
+                # LF, and the stored note's offsets would no longer be the file's)
+                text = f.read_bytes().decode("utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
                 _fail(IngestError(f"cannot read text: {type(exc).__name__}", file=f.name), on_error)
                 continue

@@ -264,22 +264,41 @@ class ContextAttributor:
     def _concept_span(doc, sentence: str, concept: str):
         """The concept's first occurrence as whole words (else inside a word: "MI" is not the
         "mi" of "vomiting" while a whole "MI" follows); else its first word; else the last
-        word: the span and which of the three it is."""
+        word: the span and which of the three it is. The span is labelled with the concept's
+        lexicon category when the lexicon knows it ("MEDICATION": the rules restricted to
+        drugs and procedures apply as in ``osler nlp extract``), else ``CONCEPT``."""
         from spacy.tokens import Span
 
-        low = sentence.lower()
-        for needle, found in ((concept.lower(), "concept"),
-                              ((concept.lower().split() or [""])[0], "first word")):
+        label = _lexicon_label(concept)
+        low = _lower_in_place(sentence)   # offsets of the original ("İ" lowers to two)
+        for needle, found in ((_lower_in_place(concept), "concept"),
+                              ((_lower_in_place(concept).split() or [""])[0], "first word")):
             start = _whole_word(low, needle) if needle else -1
             if start < 0 and needle:
                 start = low.find(needle)   # inside a longer word ("pneumonias"): as before
             if start >= 0:
-                span = doc.char_span(start, start + len(needle), label="CONCEPT",
+                span = doc.char_span(start, start + len(needle), label=label,
                                      alignment_mode="expand")
                 if span is not None:
                     return span, found
         words = [t.i for t in doc if t.is_alpha] or [t.i for t in doc if not t.is_space][-1:] or [0]
-        return Span(doc, words[-1], words[-1] + 1, label="CONCEPT"), "last word"
+        return Span(doc, words[-1], words[-1] + 1, label=label), "last word"
+
+
+def _lower_in_place(text: str) -> str:
+    """``text`` lower-cased character by character, each keeping its length, so that an
+    offset in the result is one in ``text`` (``"İ".lower()`` is two characters)."""
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+
+def _lexicon_label(concept: str) -> str:
+    """The upper-case lexicon category of ``concept`` (as ``osler nlp extract`` labels its
+    mentions), or ``CONCEPT`` when the lexicon does not know it or knows it as several."""
+    from osler.nlp.lexicon import lexicon
+
+    wanted = " ".join(concept.lower().split())
+    categories = {e.category for e in lexicon() if e.literal == wanted}
+    return categories.pop().upper() if len(categories) == 1 else "CONCEPT"
 
 
 def _whole_word(text: str, needle: str) -> int:

@@ -40,7 +40,7 @@ FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NO
 #: the patient had the condition: the timeline keeps it as resolved, not refuted.
 MENTION_FLAGS: dict[str, str] = {"ALLERGY": "allergen", "RESOLVED": "resolved"}
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
-              "terminated_by", "allowed_types"}
+              "terminated_by", "allowed_types", "forward_stops_at"}
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -66,12 +66,24 @@ def rule_dicts(name: str = "nlp/context_rules.json") -> tuple[dict[str, Any], ..
     return tuple(out)
 
 
+def _forward_stops_at(marks: frozenset[str]):
+    """An ``on_modifies`` callback: a target after the trigger is out of its reach once one of
+    ``marks`` stands between them ("Heparin was not given, aspirin was started": the comma
+    ends the forward reach); a target before it is reached as the rule says."""
+    def modifies(target, trigger, between) -> bool:
+        return target.start < trigger.start or not any(t.text in marks for t in between)
+    return modifies
+
+
 def context_rules(name: str = "nlp/context_rules.json") -> list[Any]:
     """medspaCy ``ConTextRule`` objects for the rules of ``name``."""
     context = require("medspacy.context", "nlp")
     rules = []
     for rule in rule_dicts(name):
-        kwargs = {k: v for k, v in rule.items() if k not in ("origin",) and v is not None}
+        kwargs = {k: v for k, v in rule.items()
+                  if k not in ("origin", "forward_stops_at") and v is not None}
+        if rule.get("forward_stops_at"):
+            kwargs["on_modifies"] = _forward_stops_at(frozenset(rule["forward_stops_at"]))
         if "terminated_by" in kwargs:
             kwargs["terminated_by"] = set(kwargs["terminated_by"])
         if "allowed_types" in kwargs:
