@@ -213,6 +213,8 @@ def test_no_rule_for_some_concept_types_shares_a_one_token_span_with_a_general_r
     ("intubation", "Intubation was not performed.", "Negated"),
     ("aspirin", "Heparin was not given, aspirin was started.", "Affirmed"),
     ("pneumothorax", "Pneumothorax not present.", "Negated"),
+    ("pneumonia", "Pneumonia, likely.", "Possible"),
+    ("pneumonia", "Pneumonia, likely viral, treat.", "Affirmed"),
     # a character whose lower case is longer ("İ") does not move the concept onto other words
     ("cough", "\u0130" * 15 + " Cough; denies fever.", "Affirmed"),
     ("fever", "\u0130" * 15 + " Cough; denies fever.", "Negated"),
