@@ -217,3 +217,4 @@ def test_ingest_reads_ndjson_files_named_one_by_one_as_one_export(tmp_path, caps
         assert store.stats()["quarantined"] == 0
         for pid in store.patient_ids():
             assert store.patient(pid).counts() == expected_counts(patient_bundle(0))
+

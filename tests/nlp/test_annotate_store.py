@@ -93,3 +93,20 @@ def test_derived_rows_are_recognised_by_their_remade_id():
     assert not derived_by_nlp("Condition/abc", "nlp:n:1:3-8", "386661006")
     assert not derived_by_nlp(good, "nlp:7", "386661006")
     assert not derived_by_nlp(good, None, "386661006")
+
+
+def test_show_says_when_a_procedure_did_not_happen(db, tmp_path, capsys, extractor):
+    # "Not performed colonoscopy" is a procedure with status not-done: `osler show` must not
+    # read as a colonoscopy done
+    _ingest(db, tmp_path, [{"id": "n1", "patient": "p7", "time": "2024-03-01T10:00:00Z",
+                            "text": "Not performed colonoscopy. Cough."}])
+    assert run_osler(["nlp", "annotate", "--db", db], capsys)[0] == 0
+    capsys.readouterr()
+    from osler.cli import main
+
+    try:
+        main(["show", "p7", "--db", db, "--limit", "0"])
+    except SystemExit as exc:   # click's standalone mode ends with SystemExit(0)
+        assert exc.code in (0, None)
+    row = next(ln for ln in capsys.readouterr().out.splitlines() if "Colonoscopy" in ln)
+    assert "not-done" in row

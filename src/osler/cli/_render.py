@@ -59,7 +59,16 @@ def _when(event: Any) -> str:
     return "unknown"
 
 
+#: FHIR statuses that say the event did not happen (or no longer stands): shown before any
+#: value, so that "Colonoscopy" not done never reads as a colonoscopy.
+_NOT_HAPPENED = frozenset({"not-done", "not-taken", "entered-in-error", "cancelled", "stopped",
+                           "on-hold", "revoked", "rejected"})
+
+
 def _value(event: Any) -> str:
+    status = getattr(event, "status", None)
+    if status in _NOT_HAPPENED:
+        return str(status)
     for attr in ("value", "dose"):
         v = getattr(event, attr, None)
         if v is not None:
