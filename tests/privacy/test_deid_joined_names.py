@@ -86,3 +86,24 @@ def test_clinical_words_in_capitals_are_no_names(text):
     from osler.privacy.deid.names import find_sure_names
 
     assert list(find_sure_names(text)) == []
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Orin Smith, MD", ["Orin", "Smith"]),
+    ("Signed: Orin Thistlewood, MD", ["Orin", "Thistlewood"]),
+    ("Patient: DOE, JOHN A.", ["DOE", "JOHN"]),
+    ("Electronically signed by THISTLEWOOD, ORIN on 03/04/2020", ["THISTLEWOOD", "ORIN"]),
+    ("Dictated by: Quimby, Rosalind NP", ["Quimby", "Rosalind"]),
+])
+def test_signers_credentialed_and_last_comma_first_names_are_found_whole(text, names):
+    out = deidentify_text(text, KEY, patient="p1").text
+    assert not any(name in out for name in names), out
+
+
+@pytest.mark.parametrize("text", ["LUNGS COARSE, RN TO SUCTION.", "NONSENSE WORDS MD ASSESSED.",
+                                  "Discussed with cardiology fellow, MD aware.",
+                                  "Signed consent on chart."])
+def test_vocabulary_before_a_credential_or_after_signed_is_no_name(text):
+    from osler.privacy.deid.names import find_sure_names
+
+    assert [text[s.start:s.end] for s in find_sure_names(text)] == []

@@ -451,7 +451,8 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
             initial = len(low) == 1
             # "Tom", "Will" open a name field; "Turner" carries one on (stop-listed words)
             listed = bool((_known(word) or low in census_first_names(with_stopwords=True)
-                           or bool(taken) and low in stop and (_title(word) or word.isupper()))
+                           or bool(taken) and low in stop and (_title(word) or word.isupper())
+                           or not taken and _last_comma_first(text, toks, i))
                           and low not in _FIELD_NOT_NAMES)
             if (text[end:end + 1] == ":" or _CREDENTIALS.match(text, start)
                     or (cased and weak and not word[:1].isupper())   # "Pt: afebrile": prose
@@ -473,6 +474,18 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
             continue   # "Pt: Doing well": a status, unless the word is a listed name
         for start, end in taken:
             yield PhiSpan(start, end, "NAME")
+
+
+def _last_comma_first(text: str, toks: tuple[tuple[int, int, str], ...], i: int) -> bool:
+    """Token ``i`` is a surname written as one, then a comma and a listed first name ("DOE,
+    JOHN A.", "Rose, Mary"): the order vouches for a surname that is also a word."""
+    word = toks[i][2]
+    if i + 1 >= len(toks) or not (_title(word) or word.isupper() and len(word) >= 2):
+        return False
+    nxt = toks[i + 1][2]
+    return (text[toks[i][1]:toks[i + 1][0]].strip(" \t") == ","
+            and (_title(nxt) or nxt.isupper()) and nxt.lower() not in _FIELD_NOT_NAMES
+            and (nxt.lower() in first_names() or nxt.lower() in census_first_names()))
 
 
 def _comma_first_name(text: str, toks: tuple[tuple[int, int, str], ...], end: int,
@@ -549,6 +562,7 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                 yield PhiSpan(pair[0][0], pair[1][1], "NAME")
     yield from _field_names(text, toks, stop, cased)
     yield from _more_sure_names(text, toks, stop, cased)
+    yield from _signed_or_credentialed(text, toks, stop)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
@@ -557,6 +571,64 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                             for w in keep):
                 base = m.start("n")
                 yield PhiSpan(base + keep[0].start(), base + keep[-1].end(), "NAME")
+
+
+_SIGNED_BY = re.compile(r"\b(?:(?:electronically\s+)?(?:co-?)?signed|dictated|transcribed|"
+                        r"authenticated|attested|verified)(?:\s+by\b|\s*:)", re.I)
+
+
+def _name_shaped(word: str, stop: frozenset[str]) -> bool:
+    """Written as a name ("Orin", "THISTLEWOOD", an initial "A.") and no vocabulary word."""
+    core = word.rstrip(".")
+    if len(core) == 1:
+        return core.isupper()
+    return ((_title(core) or (core.isupper() and core.isalpha() and len(core) >= 2))
+            and (_outside_vocabulary(core, stop) or _known(core))
+            and core.lower() not in _MONTH_NAMES)
+
+
+def _signed_or_credentialed(text: str, toks: tuple[tuple[int, int, str], ...],
+                            stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """The signer after "(electronically) signed by", "dictated by" ... ("THISTLEWOOD, ORIN
+    on 03/04"), and the first name before a surname that carries a credential ("Orin Smith,
+    MD"): name-shaped words outside every vocabulary, the signer's in "Last, First" order too."""
+    starts = {start: i for i, (start, _end, _word) in enumerate(toks)}
+    for m in _SIGNED_BY.finditer(text):
+        i = next((starts[p] for p in range(m.end(), min(m.end() + 4, len(text) + 1))
+                  if p in starts), None)
+        taken, commas = [], 0
+        while i is not None and i < len(toks) and len(taken) < 4:
+            start, end, word = toks[i]
+            if not _name_shaped(word, stop) or _CREDENTIALS.match(text, start):
+                break
+            taken.append((start, end))
+            if _gap(text, end, toks, i):
+                break
+            between = text[end:toks[i + 1][0]]
+            if between.strip(" \t") == "," and commas == 0:
+                commas += 1
+            elif between.strip(" \t."):
+                break
+            i += 1
+        for start, end in taken:
+            yield PhiSpan(start, end, "NAME")
+    for i, (start, end, word) in enumerate(toks):
+        if i == 0 or not _CREDENTIALS.match(text, end) or not _name_shaped(word, stop):
+            continue
+        if word.isupper() and not _known_in_context(word):
+            continue   # "ICU, RN", "LUNGS COARSE, RN TO SUCTION": in capitals, a listed name only
+        j = i
+        while j > 0 and i - j < 2 and not text[toks[j - 1][1]:toks[j][0]].strip(" \t") \
+                and "\n" not in text[toks[j - 1][1]:toks[j][0]] \
+                and _name_shaped(toks[j - 1][2], stop) \
+                and (not toks[j - 1][2].isupper() or len(toks[j - 1][2].rstrip(".")) == 1
+                     or _known_in_context(toks[j - 1][2])) \
+                and not _any_in(toks[j - 1][2].lower().rstrip("."), _TITLES, _WEAK_TITLES,
+                                _RELATIONS, _SURE_TITLES):
+            j -= 1
+        if j < i:   # a first name (or initial) before the surname: both are the name
+            for k in range(j, i + 1):
+                yield PhiSpan(toks[k][0], toks[k][1], "NAME")
 
 
 def _joined_in_capitals(word: str) -> bool:
