@@ -123,9 +123,10 @@ def identifier_mentions(text: str, identifiers: Sequence[str]) -> list[PhiSpan]:
     >>> identifier_mentions("MRN mrn-7731; not XMRN-77310.", ["MRN-7731"])
     [PhiSpan(start=4, end=12, type='ID')]
     """
-    low = text.lower()
+    low = _lower_keeping_length(text)
     spans = []
-    for ident in {i.strip().lower() for i in identifiers if len(i.strip()) >= _MIN_IDENTIFIER}:
+    for ident in {_lower_keeping_length(i.strip()) for i in identifiers
+                  if len(i.strip()) >= _MIN_IDENTIFIER}:
         start = low.find(ident)
         while start >= 0:
             end = start + len(ident)
@@ -134,6 +135,13 @@ def identifier_mentions(text: str, identifiers: Sequence[str]) -> list[PhiSpan]:
                 spans.append(PhiSpan(start, end, "ID"))
             start = low.find(ident, start + 1)
     return spans
+
+
+def _lower_keeping_length(text: str) -> str:
+    """``text`` in lower case, one character out for each character in, so offsets into it are
+    offsets into ``text`` ("İ".lower() is two code points, "i" and a combining dot; it becomes
+    "i" here)."""
+    return "".join(low if len(low := c.lower()) == 1 else low[0] for c in text)
 
 
 def _check_profile(profile: str) -> None:
