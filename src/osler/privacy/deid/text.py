@@ -33,7 +33,8 @@ class DeidentifiedText:
 
 def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
                     profile: str = "surrogate", tagger: PhiTagger | str | Path | None = "bundled",
-                    known: Mapping[str, str] | None = None) -> DeidentifiedText:
+                    known: Mapping[str, str] | None = None,
+                    identifiers: Sequence[str] = ()) -> DeidentifiedText:
     """Replace every PHI span of ``text``.
 
     Parameters
@@ -51,6 +52,9 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
         The learned tagger used with the rules (see :func:`detect_phi`); ``None``: rules only.
     known : mapping, optional
         Words known to be this patient's PHI (see :func:`detect_phi`).
+    identifiers : sequence of str, optional
+        Identifiers known to be the patient's (MRN, FHIR ``Patient.identifier`` values, DICOM
+        ``PatientID``): every mention is PHI of type ID, as in :func:`deidentify_notes`.
 
     Examples
     --------
@@ -59,8 +63,10 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
     'Seen by Dr. [NAME].'
     """
     _check_profile(profile)
-    return replace_phi(text, detect_phi(text, tagger=tagger, known=known), key, patient=patient,
-                       profile=profile)
+    spans = detect_phi(text, tagger=tagger, known=known)
+    if identifiers:
+        spans = merge_spans([*spans, *identifier_mentions(text, identifiers)])
+    return replace_phi(text, spans, key, patient=patient, profile=profile)
 
 
 def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None = None,
