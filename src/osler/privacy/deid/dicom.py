@@ -160,9 +160,7 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
     elif action == "Z":
         elem.value = ""
     elif action == "D" and int(elem.tag) == _PATIENT_NAME:
-        # family^given^middle as the notes' stand-ins for the same words (prefix, suffix gone)
-        parts = str(elem.value or "").split("^")[:3]
-        elem.value = "^".join(surrogate_name(key, p, patient) for p in parts).rstrip("^")
+        elem.value = _surrogate_person_name(key, str(elem.value or ""), patient)
     elif action == "D":
         elem.value = key.pseudonym(patient, "patient")
     elif action == "U" and elem.value:
@@ -184,6 +182,22 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
             del ds[elem.tag]   # not an offset: free text, which could say where or who
     elif action == "C" and elem.value:
         elem.value = _clean_text(str(elem.value), run)
+
+
+def _surrogate_person_name(key: DeidKey, value: str, patient: str) -> str:
+    """A PN value's stand-in: family^given^middle as the notes' and FHIR's stand-ins for the
+    same words (prefix and suffix gone), in one alphabetic group. The ideographic and
+    phonetic groups after "=" ("Yamada^Tarou=山田^太郎=やまだ^たろう") spell the same person
+    and are dropped; when the alphabetic group is empty, the first group written stands in.
+
+    >>> k = DeidKey(b"k" * 32)
+    >>> _surrogate_person_name(k, "Yamada^Tarou=山田^太郎=やまだ^たろう", "p") == (
+    ...     _surrogate_person_name(k, "Yamada^Tarou", "p"))
+    True
+    """
+    group = next((g for g in value.split("=") if g.strip(" ^")), "")
+    parts = group.split("^")[:3]
+    return "^".join(surrogate_name(key, p, patient) for p in parts).rstrip("^")
 
 
 def _is_offset_from_utc(value: str) -> bool:
