@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.errors import DataError
+from osler.privacy.deid.dates import date_text_year
 from osler.privacy.deid.detect import detect_phi
 from osler.privacy.deid.patient import detect_phi_notes
 from osler.privacy.deid.spans import PhiSpan, merge_spans
@@ -150,6 +151,26 @@ def _lower_keeping_length(text: str) -> str:
     return "".join(low if len(low := c.lower()) == 1 else low[0] for c in text)
 
 
+def _note_years(text: str, spans: list[PhiSpan]) -> list[tuple[int, int]]:
+    """(offset, year) of each full date (day, month, year) among the DATE ``spans``."""
+    found = []
+    for span in spans:
+        if span.type == "DATE":
+            year = date_text_year(text[span.start:span.end])
+            if year is not None:
+                found.append((span.start, year))
+    return found
+
+
+def _year_near(years: list[tuple[int, int]], start: int) -> int | None:
+    """The year of the nearest full date before ``start``, else of the first after it: the
+    year a date written without one ("On 3/5 ...") is read in."""
+    before = [y for pos, y in years if pos < start]
+    if before:
+        return before[-1]
+    return years[0][1] if years else None
+
+
 def _check_profile(profile: str) -> None:
     if profile not in PROFILES:
         raise DataError(f"The 'profile' parameter must be one of {set(PROFILES)}; got {profile!r}")
@@ -159,12 +180,14 @@ def replace_phi(text: str, spans: list[PhiSpan], key: DeidKey, *, patient: str |
                 profile: str = "surrogate") -> DeidentifiedText:
     """Replace the given non-overlapping ``spans`` of ``text`` (see :func:`deidentify_text`)."""
     shift = key.date_shift(patient)
+    years = _note_years(text, spans) if profile != "tag" else []
     parts, pos = [], 0
     for span in spans:
         parts.append(text[pos:span.start])
         value = text[span.start:span.end]
         parts.append(tag(span.type) if profile == "tag"
-                     else surrogate(key, span.type, value, shift, scope=patient))
+                     else surrogate(key, span.type, value, shift, scope=patient,
+                                    year=_year_near(years, span.start)))
         pos = span.end
     parts.append(text[pos:])
     return DeidentifiedText("".join(parts), tuple(spans))
