@@ -131,6 +131,21 @@ class _Walker:
         return deidentify_text(decode_plain_references(value), self.key, patient=self.patient,
                                known=self.known, identifiers=self.identifiers).text
 
+    def markup(self, value: str) -> str:
+        """XML or HTML (a CDA document, an HTML report) de-identified in what a reader sees,
+        its markup kept (:mod:`osler.privacy.deid.markup`)."""
+        from osler.privacy.deid.detect import detect_phi
+        from osler.privacy.deid.markup import markup_phi
+        from osler.privacy.deid.spans import merge_spans
+        from osler.privacy.deid.text import identifier_mentions, replace_phi
+
+        def find(view: str) -> list:
+            return merge_spans([*detect_phi(view, known=self.known),
+                                *identifier_mentions(view, self.identifiers)])
+
+        value = decode_plain_references(value)
+        return replace_phi(value, markup_phi(value, find), self.key, patient=self.patient).text
+
     def _names_someone(self, value: str) -> bool:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
         coding's display is a code's meaning and is kept unless it names one)."""
@@ -228,7 +243,8 @@ class _Walker:
                 continue
             if k == "data" and node.get("resourceType") == "Binary":
                 # A Binary's content is an attachment's: a note's text, PHI and all
-                data, reason = (scrub_attachment_data(v, node.get("contentType"), self.text)
+                data, reason = (scrub_attachment_data(v, node.get("contentType"), self.text,
+                                                    self.markup)
                                 if isinstance(v, str) else (None, "not base64 text"))
                 if data is None:
                     self.dropped[f"Binary data: {reason}"] += 1
@@ -407,7 +423,8 @@ class _Walker:
             if k in ("hash", "size"):
                 continue  # they describe the original content, which is changed or gone
             if k == "data" and isinstance(v, str):
-                data, reason = scrub_attachment_data(v, node.get("contentType"), self.text)
+                data, reason = scrub_attachment_data(v, node.get("contentType"), self.text,
+                                                    self.markup)
                 if data is None:
                     self.dropped[f"data: {reason}"] += 1
                     continue
