@@ -80,3 +80,25 @@ def test_the_patient_id_and_other_ids_are_removed_from_dicom_text_elements(write
     assert "7730418" not in ds.StudyDescription and "CT head" in ds.StudyDescription
     assert "99120" not in ds.SeriesDescription and "axial 2.5" in ds.SeriesDescription
     assert "Q7731" not in ds.ProtocolName and "old id" in ds.ProtocolName
+
+
+def test_each_dicomdir_study_record_loses_its_own_patients_id():
+    pydicom = pytest.importorskip("pydicom")
+    from pydicom.dataset import Dataset
+
+    ds = Dataset()
+    records = []
+    for kind, values in [("PATIENT", {"PatientID": "8810023"}),
+                         ("STUDY", {"StudyDescription": "CT 8810023 9920017"}),
+                         ("PATIENT", {"PatientID": "9920017"}),
+                         ("STUDY", {"StudyDescription": "MR 9920017 8810023"})]:
+        record = Dataset()
+        record.DirectoryRecordType = kind
+        for keyword, value in values.items():
+            setattr(record, keyword, value)
+        records.append(record)
+    ds.DirectoryRecordSequence = pydicom.sequence.Sequence(records)
+    deidentify_dataset(ds, KEY)
+    first, second = (r.StudyDescription for r in ds.DirectoryRecordSequence[1::2])
+    assert "8810023" not in first and first.startswith("CT ")
+    assert "9920017" not in second and second.startswith("MR ")

@@ -353,11 +353,14 @@ def _clean_directory_records(records: Any, run: _Patient) -> None:
     creators write) get that patient's pseudonym, surrogate name and date shift, as in the
     patient's own images."""
     actions = profile_actions()
+    base = run
     for record in records:
         if str(record.get("DirectoryRecordType", "")).strip() == "PATIENT":
             patient = str(record.get("PatientID", "") or "")
-            run = _Patient(run.key, patient, run.key.date_shift(patient), run.known,
-                           run.dropped, tuple(sorted({*run.identifiers, patient} - {""})))
+            # its own ids (and the file-set's), not those of the patient before it
+            idents = tuple(sorted({*base.identifiers, *_patient_ids(record)}))
+            run = _Patient(base.key, patient, base.key.date_shift(patient), base.known,
+                           base.dropped, idents)
         _clean_item(record, run, actions)
 
 
