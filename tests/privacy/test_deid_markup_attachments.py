@@ -77,3 +77,18 @@ def test_markup_is_told_by_its_type_or_how_it_starts():
     assert is_markup('<?xml version="1.0"?><a/>', None)
     assert not is_markup("<3 chest pain, seen today", None)
     assert not is_markup("<b>bold</b>", "text/plain")
+
+
+def test_cda_timestamps_move_by_the_patients_shift_and_an_old_birth_time_is_aggregated():
+    from datetime import date
+
+    cda = ('<ClinicalDocument xmlns="urn:hl7-org:v3"><effectiveTime value="20210305120000-0500"/>'
+           '<recordTarget><patientRole><patient><birthTime value="19200101"/></patient>'
+           '</patientRole></recordTarget></ClinicalDocument>')
+    text = _scrubbed(cda, "application/xml")
+    root = ET.fromstring(text)
+    ns = {"h": "urn:hl7-org:v3"}
+    moved = date(2021, 3, 5) + KEY.date_shift("p1")
+    assert root.find("h:effectiveTime", ns).get("value") == (
+        f"{moved:%Y%m%d}120000-0500")
+    assert "19200101" not in text and "1920" not in text

@@ -29,6 +29,10 @@ _WORDY = re.compile(r"(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\
                     r"(?:\s*,?\s*(?P<y2>\d{2,4}))?", re.I)
 _MON_YEAR = re.compile(r"(?P<mon>[A-Za-z]+)\.?\s*,?\s*(?P<y>\d{4})")
 _YEAR = re.compile(r"'?(?P<y>\d{2}|\d{4})(?P<s>s?)", re.I)
+# HL7 and DICOM timestamps: YYYYMMDD, then a time of day and a UTC offset ("20210305",
+# "20210305120000-0500", a CDA ``effectiveTime``'s value)
+_STAMP = re.compile(r"(?P<y>\d{4})(?P<m>\d\d)(?P<d>\d\d)(?P<time>(?:[01]\d|2[0-3])(?:[0-5]\d"
+                    r"(?:[0-5]\d(?:\.\d+)?)?)?)?(?P<tz>[+-]\d{4})?")
 
 
 def _full_year(y: str) -> int:
@@ -77,8 +81,10 @@ def shift_date_text(value: str, shift: timedelta, year: int | None = None) -> st
     'February 29'
     >>> shift_date_text("2/29", timedelta(days=1))
     '3/1'
+    >>> shift_date_text("20210305120000-0500", timedelta(days=-5))
+    '20210228120000-0500'
     """
-    for fn in (_shift_iso, _shift_hyphened, _shift_numeric, _shift_month_year, _shift_year_month,
+    for fn in (_shift_iso, _shift_stamp, _shift_hyphened, _shift_numeric, _shift_month_year, _shift_year_month,
                _shift_mon_year,
                _shift_wordy, _shift_year, _shift_month, _shift_ordinal):
         try:
@@ -133,6 +139,15 @@ def _shift_iso(v: str, shift: timedelta, year: int | None = None) -> str | None:
     month = f"{d.month:02d}" if len(m["m"]) == 2 else str(d.month)
     day = f"{d.day:02d}" if len(m["d"]) == 2 else str(d.day)
     return f"{d.year}{sep}{month}{sep}{day}{m['time'] or ''}"
+
+
+def _shift_stamp(v: str, shift: timedelta, year: int | None = None) -> str | None:
+    """``20210305``, ``20210305120000-0500``: the date moves, the time of day stays."""
+    m = _STAMP.fullmatch(v)
+    if not m:
+        return None
+    d = date(int(m["y"]), int(m["m"]), int(m["d"])) + shift
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}{m['time'] or ''}{m['tz'] or ''}"
 
 
 def _shift_hyphened(v: str, shift: timedelta, year: int | None = None) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.spans import PhiSpan, merge_spans
 
 __all__ = ["is_markup", "markup_phi", "markup_view"]
@@ -52,6 +53,10 @@ _LABELS = {"city": "LOCATION", "town": "LOCATION", "address": "LOCATION",
            "phone": "PHONE", "telephone": "PHONE", "tel": "PHONE", "mobile": "PHONE",
            "fax": "PHONE", "email": "EMAIL", "e-mail": "EMAIL", "dob": "DATE",
            "date of birth": "DATE", "birth date": "DATE"}
+# Elements whose ``value`` is a timestamp (HL7 TS, IVL_TS): a date of the patient's care.
+_TIME_ELEMENTS = frozenset({"birthTime", "effectiveTime", "time", "low", "high", "center",
+                            "deceasedTime"})
+_STAMP = re.compile(r"\d{8}(?:\d{2,6}(?:\.\d+)?)?(?:[+-]\d{4})?")
 _TELECOM_TYPES = (("tel:", "PHONE"), ("fax:", "PHONE"), ("mailto:", "EMAIL"),
                   ("http://", "URL"), ("https://", "URL"))
 
@@ -154,10 +159,14 @@ def _cell(text: str, start: int, end: int, label: str | None,
 
 def _attribute_value(text: str, start: int, end: int, element: str, attr: str,
                      sure: list[PhiSpan]) -> None:
-    """A ``telecom``'s value and an ``id``'s extension as PHI."""
+    """A ``telecom``'s value, an ``id``'s extension and a timestamp as PHI."""
     value = text[start:end]
     if element == "id" and attr == "extension" and value.strip():
         sure.append(PhiSpan(start, end, "ID"))
+    elif element in _TIME_ELEMENTS and attr == "value" and _STAMP.fullmatch(value):
+        # a birth date of someone over 89 is an age (Safe Harbor), not a date to move
+        old = element == "birthTime" and over_89_birth_year(value[:8]) is not None
+        sure.append(PhiSpan(start, end, "AGE" if old else "DATE"))
     elif element == "telecom" and attr == "value" and value.strip():
         low = value.lower()
         for scheme, phi_type in _TELECOM_TYPES:
@@ -175,7 +184,10 @@ def markup_phi(text: str, find: Callable[[str], list[PhiSpan]]) -> list[PhiSpan]
     :func:`markup_view`, and what is PHI by its element, cut at the markup (offsets into
     ``text``, never covering a character of a tag)."""
     view, content, sure = markup_view(text)
-    spans = merge_spans([*find(view), *sure])
+    # what an element says it is wins over what its text looks like ("20210305" an id)
+    found = [s for s in find(view)
+             if not any(s.start < t.end and t.start < s.end for t in sure)]
+    spans = merge_spans([*found, *sure])
     out: list[PhiSpan] = []
     for span in spans:
         i = span.start
