@@ -35,5 +35,7 @@ def test_the_same_shapes_as_dates_are_still_dates(text, date):
     assert date in _dates(text, tagger="bundled")
 
 
-def test_scores_are_not_dates_for_the_bundled_tagger_either():
-    assert _dates("Apgars 8/9. 2/2 sets of blood cultures positive.", tagger="bundled") == []
+@pytest.mark.parametrize("text", ["Apgars 8/9. 2/2 sets of blood cultures positive.",
+                                  "GCS 3/15 on arrival.", "Power 4/5 in the LUE."])
+def test_scores_are_not_dates_for_the_bundled_tagger_either(text):
+    assert _dates(text, tagger="bundled") == []

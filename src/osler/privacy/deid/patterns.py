@@ -286,6 +286,14 @@ def _is_measure(text: str, start: int, end: int) -> bool:
                 and _NOT_YEAR_BEFORE.search(text[max(0, start - 16):start]))
 
 
+def is_score(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a fraction that a score word or a count goes with
+    ("GCS 3/15", "Apgars 8/9", "2/2 sets"), not a date, whoever read it as one."""
+    return bool(_RATIO.fullmatch(text, start, end)
+                and (_SCORE_BEFORE.search(text[max(0, start - 24):start])
+                     or _COUNT_AFTER.match(text, end)))
+
+
 def _is_ratio(text: str, start: int, end: int) -> bool:
     """An m/d shape used as a ratio, a strength or a score ("motor 5/5", "1/2 NS", "pupils
     3/2", "pain at 7/10"), or a year inside a range of shift times ("1930-2000"), not a date."""
