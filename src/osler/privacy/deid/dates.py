@@ -84,7 +84,8 @@ def shift_date_text(value: str, shift: timedelta, year: int | None = None) -> st
     >>> shift_date_text("20210305120000-0500", timedelta(days=-5))
     '20210228120000-0500'
     """
-    for fn in (_shift_iso, _shift_stamp, _shift_hyphened, _shift_numeric, _shift_month_year, _shift_year_month,
+    for fn in (_shift_iso, _shift_stamp, _shift_hyphened, _shift_numeric, _shift_month_year,
+               _shift_year_month,
                _shift_mon_year,
                _shift_wordy, _shift_year, _shift_month, _shift_ordinal):
         try:
