@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-__all__ = ["shift_date_text"]
+__all__ = ["date_text_year", "shift_date_text"]
 
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december"]
 _MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
-# A year is assumed where the text gives none: 2000 is a leap year, so "2/29" stays valid.
-_NO_YEAR = 2000
+# A year is assumed where the text gives none (and no full date of the note gives one): a
+# common year, as most years are, so "3/5" moves as "3/5/2021" does; "2/29" needs a leap one.
+_NO_YEAR = 2001
+_LEAP_YEAR = 2000
 _NUMERIC = re.compile(r"(?P<m>\d{1,2})(?P<sep>[/.-])(?P<d>\d{1,2})(?:(?P=sep)(?P<y>\d{2,4}))?")
 _ISO = re.compile(r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
                   r"(?P<time>[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?")
@@ -27,6 +29,10 @@ _WORDY = re.compile(r"(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\
                     r"(?:\s*,?\s*(?P<y2>\d{2,4}))?", re.I)
 _MON_YEAR = re.compile(r"(?P<mon>[A-Za-z]+)\.?\s*,?\s*(?P<y>\d{4})")
 _YEAR = re.compile(r"'?(?P<y>\d{2}|\d{4})(?P<s>s?)", re.I)
+# HL7 and DICOM timestamps: YYYYMMDD, then a time of day and a UTC offset ("20210305",
+# "20210305120000-0500", a CDA ``effectiveTime``'s value)
+_STAMP = re.compile(r"(?P<y>\d{4})(?P<m>\d\d)(?P<d>\d\d)(?P<time>(?:[01]\d|2[0-3])(?:[0-5]\d"
+                    r"(?:[0-5]\d(?:\.\d+)?)?)?)?(?P<tz>[+-]\d{4})?")
 
 
 def _full_year(y: str) -> int:
@@ -48,21 +54,42 @@ def _case_like(word: str, new: str) -> str:
     return new.lower()
 
 
-def shift_date_text(value: str, shift: timedelta) -> str | None:
+def _year_for(year: int | None, month: int, day: int) -> int:
+    """The year a date written without one is taken in: ``year`` (a full date's of the same
+    note) when the day exists in it, else a common year, or a leap year for February 29."""
+    if year is not None and 1 <= year <= 9999:
+        try:
+            date(year, month, day)
+            return year
+        except ValueError:
+            pass
+    return _LEAP_YEAR if (month, day) == (2, 29) else _NO_YEAR
+
+
+def shift_date_text(value: str, shift: timedelta, year: int | None = None) -> str | None:
     """``value`` moved by ``shift`` in the same format, or ``None`` when it cannot be parsed
     or is no real date ("02/31/2024", "13/45"): the caller tags it, never shifting it into a
-    wrong real date.
+    wrong real date. A date without its year ("3/5", "March 1") is taken in ``year`` (that of
+    a full date of the same note, :func:`date_text_year`), else in a common year, so that it
+    moves as the same day written with its year does.
 
     >>> shift_date_text("3/14/2019", timedelta(days=-10))
     '3/4/2019'
     >>> shift_date_text("March 1", timedelta(days=-1))
+    'February 28'
+    >>> shift_date_text("March 1", timedelta(days=-1), year=2020)
     'February 29'
+    >>> shift_date_text("2/29", timedelta(days=1))
+    '3/1'
+    >>> shift_date_text("20210305120000-0500", timedelta(days=-5))
+    '20210228120000-0500'
     """
-    for fn in (_shift_iso, _shift_hyphened, _shift_numeric, _shift_month_year, _shift_year_month,
+    for fn in (_shift_iso, _shift_stamp, _shift_hyphened, _shift_numeric, _shift_month_year,
+               _shift_year_month,
                _shift_mon_year,
                _shift_wordy, _shift_year, _shift_month, _shift_ordinal):
         try:
-            out = fn(value.strip(), shift)
+            out = fn(value.strip(), shift, year)
         except (ValueError, OverflowError):
             out = None
         if out is not None:
@@ -70,7 +97,39 @@ def shift_date_text(value: str, shift: timedelta) -> str | None:
     return None
 
 
-def _shift_iso(v: str, shift: timedelta) -> str | None:
+def date_text_year(value: str) -> int | None:
+    """The year of a full date (day, month and year) written as ``value``, else None.
+
+    >>> [date_text_year(v) for v in ("3/5/2021", "2021-03-05", "5 March 21", "3/5", "2021")]
+    [2021, 2021, 2021, None, None]
+    """
+    v = value.strip()
+    try:
+        m = _ISO.fullmatch(v)
+        if m:
+            return date(int(m["y"]), int(m["m"]), int(m["d"])).year
+        m = _NUMERIC.fullmatch(v)
+        if m and m["y"]:
+            first, second = int(m["m"]), int(m["d"])
+            month, day = (second, first) if first > 12 else (first, second)
+            return date(_full_year(m["y"]), month, day).year
+        m = _HYPHENED.fullmatch(v)
+        if m:
+            mon, day, y = ((m["mon"], m["d"], m["y"]) if m["mon"]
+                           else (m["mon2"], m["d2"], m["y2"]))
+            month = _month_number(mon)
+            return date(_full_year(y), month, int(day)).year if month else None
+        m = _WORDY.fullmatch(v)
+        if m and (m["y"] or m["y2"]):
+            month = _month_number(m["mon"] or m["mon2"])
+            return (date(_full_year(m["y"] or m["y2"]), month, int(m["d"] or m["d2"])).year
+                    if month else None)
+    except ValueError:
+        return None
+    return None
+
+
+def _shift_iso(v: str, shift: timedelta, year: int | None = None) -> str | None:
     """``2019-03-04``, ``2019/3/4``, ``2019-03-04T10:00Z``: the date moves, the time of day
     stays (shifts are whole days)."""
     m = _ISO.fullmatch(v)
@@ -83,7 +142,16 @@ def _shift_iso(v: str, shift: timedelta) -> str | None:
     return f"{d.year}{sep}{month}{sep}{day}{m['time'] or ''}"
 
 
-def _shift_hyphened(v: str, shift: timedelta) -> str | None:
+def _shift_stamp(v: str, shift: timedelta, year: int | None = None) -> str | None:
+    """``20210305``, ``20210305120000-0500``: the date moves, the time of day stays."""
+    m = _STAMP.fullmatch(v)
+    if not m:
+        return None
+    d = date(int(m["y"]), int(m["m"]), int(m["d"])) + shift
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}{m['time'] or ''}{m['tz'] or ''}"
+
+
+def _shift_hyphened(v: str, shift: timedelta, year: int | None = None) -> str | None:
     """``04-MAR-2019`` and ``Mar-04-2019``, in the case and widths they were written in."""
     m = _HYPHENED.fullmatch(v)
     if not m:
@@ -99,7 +167,7 @@ def _shift_hyphened(v: str, shift: timedelta) -> str | None:
     return f"{new_day}-{name}-{year}" if m["mon"] else f"{name}-{new_day}-{year}"
 
 
-def _shift_ordinal(v: str, shift: timedelta) -> str | None:
+def _shift_ordinal(v: str, shift: timedelta, year: int | None = None) -> str | None:
     """``4th`` (a day of an unnamed month): moved within a 31-day month."""
     m = _ORDINAL.fullmatch(v)
     if not m or not 1 <= int(m["d"]) <= 31:
@@ -111,23 +179,24 @@ def _shift_ordinal(v: str, shift: timedelta) -> str | None:
     return f"{day_number}{suffix if m['suffix'].islower() else suffix.upper()}"
 
 
-def _shift_numeric(v: str, shift: timedelta) -> str | None:
+def _shift_numeric(v: str, shift: timedelta, year: int | None = None) -> str | None:
     m = _NUMERIC.fullmatch(v)
     if not m:
         return None
     if int(m["m"]) > 12:   # day first: "14.03.2023", "31/12/2021", "31/03"
-        year = _full_year(m["y"]) if m["y"] else _NO_YEAR
+        year = (_full_year(m["y"]) if m["y"]
+                else _year_for(year, int(m["d"]), int(m["m"])))
         d = date(year, int(m["d"]), int(m["m"])) + shift
         day, month = (f"{d.day:0{len(m['m'])}d}", f"{d.month:0{len(m['d'])}d}")
         out = f"{day}{m['sep']}{month}"
         return out + f"{m['sep']}{_fmt_year(m['y'], d.year)}" if m["y"] else out
-    year = _full_year(m["y"]) if m["y"] else _NO_YEAR
+    year = _full_year(m["y"]) if m["y"] else _year_for(year, int(m["m"]), int(m["d"]))
     d = date(year, int(m["m"]), int(m["d"])) + shift
     out = f"{d.month}{m['sep']}{d.day}"
     return out + f"{m['sep']}{_fmt_year(m['y'], d.year)}" if m["y"] else out
 
 
-def _shift_month_year(v: str, shift: timedelta) -> str | None:
+def _shift_month_year(v: str, shift: timedelta, year: int | None = None) -> str | None:
     m = _MONTH_YEAR.fullmatch(v)
     if not m:
         return None
@@ -135,7 +204,7 @@ def _shift_month_year(v: str, shift: timedelta) -> str | None:
     return f"{d.month}/{_fmt_year(m['y'], d.year)}"
 
 
-def _shift_year_month(v: str, shift: timedelta) -> str | None:
+def _shift_year_month(v: str, shift: timedelta, year: int | None = None) -> str | None:
     """``2019-03``, ``2019/3``: the 15th of the month moves, written as it came."""
     m = _YEAR_MONTH.fullmatch(v)
     if not m:
@@ -144,7 +213,7 @@ def _shift_year_month(v: str, shift: timedelta) -> str | None:
     return f"{d.year}{m['sep']}{d.month:0{len(m['m'])}d}"
 
 
-def _shift_wordy(v: str, shift: timedelta) -> str | None:
+def _shift_wordy(v: str, shift: timedelta, year: int | None = None) -> str | None:
     m = _WORDY.fullmatch(v)
     if not m:
         return None
@@ -152,8 +221,8 @@ def _shift_wordy(v: str, shift: timedelta) -> str | None:
     month = _month_number(mon)
     if month is None:
         return None
-    y = m["y"] or m["y2"]
-    d = date(_full_year(y) if y else _NO_YEAR, month, int(m["d"] or m["d2"])) + shift
+    y, day = m["y"] or m["y2"], int(m["d"] or m["d2"])
+    d = date(_full_year(y) if y else _year_for(year, month, day), month, day) + shift
     name = _case_like(mon, _MONTHS[d.month - 1] if len(mon) > 3 else _MONTHS[d.month - 1][:3])
     out = f"{name} {d.day}" if m["mon"] else f"{d.day} {name}"
     return out + f", {_fmt_year(y, d.year)}" if y else out
@@ -164,7 +233,7 @@ def _month_number(word: str) -> int | None:
     return _MONTH_NUM.get("sept" if low.startswith("sept") else low[:3])
 
 
-def _shift_mon_year(v: str, shift: timedelta) -> str | None:
+def _shift_mon_year(v: str, shift: timedelta, year: int | None = None) -> str | None:
     m = _MON_YEAR.fullmatch(v)
     month = _month_number(m["mon"]) if m else None
     if month is None:
@@ -174,7 +243,7 @@ def _shift_mon_year(v: str, shift: timedelta) -> str | None:
     return f"{_case_like(m['mon'], name)} {d.year}"
 
 
-def _shift_year(v: str, shift: timedelta) -> str | None:
+def _shift_year(v: str, shift: timedelta, year: int | None = None) -> str | None:
     m = _YEAR.fullmatch(v)
     if not m:
         return None
@@ -182,9 +251,9 @@ def _shift_year(v: str, shift: timedelta) -> str | None:
     return ("'" if v.startswith("'") else "") + _fmt_year(m["y"], d.year) + m["s"]
 
 
-def _shift_month(v: str, shift: timedelta) -> str | None:
+def _shift_month(v: str, shift: timedelta, year: int | None = None) -> str | None:
     month = _MONTH_NUM.get(v.lower()[:3]) if v.lower() in _MONTHS or len(v) == 3 else None
     if month is None:
         return None
-    d = date(_NO_YEAR, month, 15) + shift
+    d = date(_year_for(year, month, 15), month, 15) + shift
     return _case_like(v, _MONTHS[d.month - 1] if len(v) > 3 else _MONTHS[d.month - 1][:3])

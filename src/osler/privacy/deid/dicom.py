@@ -23,7 +23,8 @@ from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.detect import detect_phi, everyday_words
 from osler.privacy.deid.fhir_dates import shift_date, valid_part
-from osler.privacy.deid.text import replace_phi
+from osler.privacy.deid.spans import merge_spans
+from osler.privacy.deid.text import identifier_mentions, replace_phi
 from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
@@ -145,6 +146,9 @@ class _Patient:
     known: dict[str, str]
     #: What could not be kept as it was, by reason (:data:`INVALID_DATE`).
     dropped: Counter = field(default_factory=Counter)
+    #: The patient's identifiers in the headers (PatientID, OtherPatientIDs ...): free text
+    #: that repeats one, labelled or not, names the patient.
+    identifiers: tuple[str, ...] = ()
 
 
 def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
@@ -156,9 +160,7 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
     elif action == "Z":
         elem.value = ""
     elif action == "D" and int(elem.tag) == _PATIENT_NAME:
-        # family^given^middle as the notes' stand-ins for the same words (prefix, suffix gone)
-        parts = str(elem.value or "").split("^")[:3]
-        elem.value = "^".join(surrogate_name(key, p, patient) for p in parts).rstrip("^")
+        elem.value = _surrogate_person_name(key, str(elem.value or ""), patient)
     elif action == "D":
         elem.value = key.pseudonym(patient, "patient")
     elif action == "U" and elem.value:
@@ -180,6 +182,22 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
             del ds[elem.tag]   # not an offset: free text, which could say where or who
     elif action == "C" and elem.value:
         elem.value = _clean_text(str(elem.value), run)
+
+
+def _surrogate_person_name(key: DeidKey, value: str, patient: str) -> str:
+    """A PN value's stand-in: family^given^middle as the notes' and FHIR's stand-ins for the
+    same words (prefix and suffix gone), in one alphabetic group. The ideographic and
+    phonetic groups after "=" ("Yamada^Tarou=山田^太郎=やまだ^たろう") spell the same person
+    and are dropped; when the alphabetic group is empty, the first group written stands in.
+
+    >>> k = DeidKey(b"k" * 32)
+    >>> _surrogate_person_name(k, "Yamada^Tarou=山田^太郎=やまだ^たろう", "p") == (
+    ...     _surrogate_person_name(k, "Yamada^Tarou", "p"))
+    True
+    """
+    group = next((g for g in value.split("=") if g.strip(" ^")), "")
+    parts = group.split("^")[:3]
+    return "^".join(surrogate_name(key, p, patient) for p in parts).rstrip("^")
 
 
 def _is_offset_from_utc(value: str) -> bool:
@@ -206,7 +224,25 @@ def _clean_text(value: str, run: _Patient) -> str:
     # The detector reads "_" and "^" as word characters or nothing: it reads a copy with them
     # as spaces (same offsets), and the tags go into the original.
     spans = detect_phi(_JOINERS.sub(" ", value), known=run.known or None)
+    if run.identifiers:
+        spans = merge_spans([*spans, *identifier_mentions(value, run.identifiers)])
     return replace_phi(value, spans, run.key, patient=run.id, profile="tag").text
+
+
+# Elements that hold an identifier of the patient (also inside OtherPatientIDsSequence).
+_PATIENT_ID_KEYWORDS = ("PatientID", "OtherPatientIDs")
+
+
+def _patient_ids(ds: Any) -> tuple[str, ...]:
+    """The values of every patient identifier in ``ds`` (PatientID, OtherPatientIDs, the
+    OtherPatientIDsSequence's), for :func:`~osler.privacy.deid.text.identifier_mentions`."""
+    values: set[str] = set()
+    for elem in ds.iterall():
+        if elem.keyword in _PATIENT_ID_KEYWORDS and elem.value:
+            for v in (elem.value if elem.VM > 1 else [elem.value]):
+                if str(v).strip():
+                    values.add(str(v).strip())
+    return tuple(sorted(values))
 
 
 def _name_words(ds: Any) -> dict[str, str]:
@@ -244,7 +280,7 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     if not patient:   # no patient: its study keys the shift, not one offset for every such file
         patient = f"study:{ds.get('StudyInstanceUID', '') or ds.get('SOPInstanceUID', '')}"
     run = _Patient(key, patient, key.date_shift(patient), _name_words(ds),
-                   Counter() if dropped is None else dropped)
+                   Counter() if dropped is None else dropped, _patient_ids(ds))
     ds.remove_private_tags()
     records = ds.pop(_DIRECTORY_RECORDS, None)
     _clean_item(ds, run, profile_actions())
@@ -317,10 +353,14 @@ def _clean_directory_records(records: Any, run: _Patient) -> None:
     creators write) get that patient's pseudonym, surrogate name and date shift, as in the
     patient's own images."""
     actions = profile_actions()
+    base = run
     for record in records:
         if str(record.get("DirectoryRecordType", "")).strip() == "PATIENT":
             patient = str(record.get("PatientID", "") or "")
-            run = _Patient(run.key, patient, run.key.date_shift(patient), run.known)
+            # its own ids (and the file-set's), not those of the patient before it
+            idents = tuple(sorted({*base.identifiers, *_patient_ids(record)}))
+            run = _Patient(base.key, patient, base.key.date_shift(patient), base.known,
+                           base.dropped, idents)
         _clean_item(record, run, actions)
 
 

@@ -109,8 +109,11 @@ class _Walker:
     def __init__(self, key: DeidKey, patient: str | None, uuid_types: dict[str, str],
                  known: dict[str, str] | None = None, dropped: Counter | None = None,
                  full_urls: dict[str, str] | None = None,
-                 rule: PatientIdentifier | None = None) -> None:
+                 rule: PatientIdentifier | None = None,
+                 identifiers: tuple[str, ...] = ()) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        #: The patients' own identifier values (MRN ...): every mention in free text is PHI.
+        self.identifiers = identifiers
         #: The identifier that keys patients (``patient_identifier``): it keeps its system.
         self.rule = rule
         #: Bundle fullUrls of no standard form ('urn:uuid:1') -> what their entry became.
@@ -126,7 +129,22 @@ class _Walker:
     def text(self, value: str) -> str:
         # character references ("Zeb&#117;lon") would hide a name from the rules
         return deidentify_text(decode_plain_references(value), self.key, patient=self.patient,
-                               known=self.known).text
+                               known=self.known, identifiers=self.identifiers).text
+
+    def markup(self, value: str) -> str:
+        """XML or HTML (a CDA document, an HTML report) de-identified in what a reader sees,
+        its markup kept (:mod:`osler.privacy.deid.markup`)."""
+        from osler.privacy.deid.detect import detect_phi
+        from osler.privacy.deid.markup import markup_phi
+        from osler.privacy.deid.spans import merge_spans
+        from osler.privacy.deid.text import identifier_mentions, replace_phi
+
+        def find(view: str) -> list:
+            return merge_spans([*detect_phi(view, known=self.known),
+                                *identifier_mentions(view, self.identifiers)])
+
+        value = decode_plain_references(value)
+        return replace_phi(value, markup_phi(value, find), self.key, patient=self.patient).text
 
     def _names_someone(self, value: str) -> bool:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
@@ -225,7 +243,8 @@ class _Walker:
                 continue
             if k == "data" and node.get("resourceType") == "Binary":
                 # A Binary's content is an attachment's: a note's text, PHI and all
-                data, reason = (scrub_attachment_data(v, node.get("contentType"), self.text)
+                data, reason = (scrub_attachment_data(v, node.get("contentType"), self.text,
+                                                    self.markup)
                                 if isinstance(v, str) else (None, "not base64 text"))
                 if data is None:
                     self.dropped[f"Binary data: {reason}"] += 1
@@ -404,7 +423,8 @@ class _Walker:
             if k in ("hash", "size"):
                 continue  # they describe the original content, which is changed or gone
             if k == "data" and isinstance(v, str):
-                data, reason = scrub_attachment_data(v, node.get("contentType"), self.text)
+                data, reason = scrub_attachment_data(v, node.get("contentType"), self.text,
+                                                    self.markup)
                 if data is None:
                     self.dropped[f"data: {reason}"] += 1
                     continue
@@ -434,6 +454,33 @@ def _holds_identifier(value: str) -> bool:
     if _CODE_SHAPE.fullmatch(value):
         return False   # a clinical code or OID (SNOMED 248152002, CUI C0011849, 1.2.840...)
     return any(s.type in _IDENTIFYING_TYPES for s in detect_phi(value, tagger=None))
+
+
+def _identifier_values(*lists: Any) -> tuple[str, ...]:
+    """The string values of FHIR ``identifier`` lists (a patient's MRN, SSN ...), which its
+    free text may repeat without a label."""
+    values = {str(i["value"]).strip() for idents in lists if isinstance(idents, list)
+              for i in idents if isinstance(i, dict) and isinstance(i.get("value"), (str, int))}
+    return tuple(sorted(v for v in values if v))
+
+
+def _patient_identifier_values(resource: Any, links: Mapping[str, str] | None,
+                               identifiers: Mapping[str, list[Any]] | None) -> tuple[str, ...]:
+    """The identifier values of ``resource``'s patient: its own when it is a Patient, else
+    those ``identifiers`` (Patient id -> ``identifier`` list) holds for its patient."""
+    if not isinstance(resource, dict):
+        return ()
+    if resource.get("resourceType") == "Patient":
+        own = resource.get("identifier")
+        pid = resource.get("id")
+    else:
+        own = None
+        try:
+            pid = patient_of(resource, links)
+        except ValueError:
+            pid = None
+    other = identifiers.get(pid) if identifiers and isinstance(pid, str) else None
+    return _identifier_values(own, other)
 
 
 def _state_only(address: dict[str, Any]) -> dict[str, Any]:
@@ -481,7 +528,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
     if patient is None:
         patient = _patient_or_own(resource, links, dropped, keys=keys)
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped,
-                     rule=keys.rule if keys else None)
+                     rule=keys.rule if keys else None,
+                     identifiers=_patient_identifier_values(resource, links, identifiers))
     return walker.walk(copy.deepcopy(resource))
 
 
@@ -609,6 +657,12 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             links.update(encounter_links(res, links, url if isinstance(url, str) else None))
     only = _only_patient(patients, keys)
     known = known_names(entries)
+    # every Patient's identifier values in the Bundle, as its names: free text that repeats
+    # one (an MRN with no "MRN" before it) is naming that patient
+    bundle_idents = _identifier_values(*(
+        e["resource"].get("identifier") for e in entries
+        if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+        and e["resource"].get("resourceType") == "Patient"))
     if names is not None:
         for pid in patients:
             known = {**names.for_resource({"resourceType": "Patient", "id": pid}), **known}
@@ -616,8 +670,13 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     def walker(patient: str, res: Any = None) -> _Walker:
         # the export's names for this entry too (--names-from), Patient in the Bundle or not
         extra = names.for_resource(res) if names is not None and isinstance(res, dict) else {}
+        idents = bundle_idents
+        if names is not None and names.patient_identifiers:
+            idents = tuple(sorted({*idents, *_patient_identifier_values(
+                res, links, names.patient_identifiers)}))
         return _Walker(key, patient, uuid_types, {**extra, **known} if extra else known,
-                       dropped, full_urls, rule=keys.rule if keys else None)
+                       dropped, full_urls, rule=keys.rule if keys else None,
+                       identifiers=idents)
 
     # the Bundle's own elements (identifier, timestamp, link ...) as any element's
     own = {k: v for k, v in bundle.items() if k not in ("entry", "id", "resourceType")}

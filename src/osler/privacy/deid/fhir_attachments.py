@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from osler.privacy.attachment_text import (UnreadableAttachment, attachment_bytes, decode_text,
                                            is_media_type, media_type)
+from osler.privacy.deid.markup import is_markup
 
 __all__ = ["decode_plain_references", "scrub_attachment_data"]
 
@@ -55,7 +56,8 @@ def _is_text(mime: str | None) -> bool:
     return mime is None or mime.startswith("text/") or bool(_TEXT_APPLICATIONS.match(mime))
 
 
-def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str], str]
+def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str], str],
+                          scrub_markup: Callable[[str], str] | None = None
                           ) -> tuple[str | None, str | None]:
     """De-identify base64 ``data`` of an Attachment whose contentType is ``content_type``.
 
@@ -68,6 +70,9 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
         byte-order mark's, else UTF-8.
     scrub : callable
         De-identifies the decoded text.
+    scrub_markup : callable, optional
+        De-identifies XML or HTML (by its type, or when it has none by how it starts) keeping
+        its markup (:mod:`osler.privacy.deid.markup`); without it, ``scrub`` reads markup too.
 
     Returns
     -------
@@ -86,7 +91,9 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
     if mime is None or "html" in mime or "xml" in mime:
         text = decode_plain_references(text)   # "Zeb&#117;lon" is Zebulon to a reader
     # a stand-in the charset cannot hold (a surrogate name outside Latin-1) becomes '?'
-    encoded = read.bom + scrub(text).encode(read.codec, errors="replace")
+    scrubbed = (scrub_markup(text) if scrub_markup is not None and is_markup(text, mime)
+                else scrub(text))
+    encoded = read.bom + scrubbed.encode(read.codec, errors="replace")
     return base64.b64encode(encoded).decode("ascii"), None
 
 

@@ -57,6 +57,13 @@ _TIME_RANGE = re.compile(r"(?<![\d/.-])(?:[01]\d|2[0-3])(?:00|15|30|45)\s*-\s*"
 _NOT_YEAR_BEFORE = re.compile(r"(?:\b(?:svri?|pvri?|total|i/o|out|intake|output|u/?o|ivf|"
                               r"plt|plts|wbc|vt|tv|ve|bs|fs|glucose|weight|wt)\b|[=:+~])\s*$", re.I)
 _RATIO = re.compile(r"\d{1,2}/\d{1,2}")
+# Scores and counts written as fractions: "Apgars 8/9", "Apgar scores of 8/9", "GCS 3/15",
+# "power 4/5", "sets 2/2"; "2/2 sets of blood cultures", "1/4 bottles", "4/5 power". Not after
+# "cultures" ("blood cultures 3/5 pending" may be the day they were drawn), and "seen 8/9" and
+# "on 2/2" stay dates.
+_SCORE_BEFORE = re.compile(r"\b(?:apgars?(?:\s+scores?)?|gcs|power|sets|bottles)"
+                           r"(?:\s+(?:of|were|was|at))?\s*[:=]?\s*$", re.I)
+_COUNT_AFTER = re.compile(r"\s*(?:sets?|bottles?|cultures?|power)\b", re.I)
 # A range of round numbers written like a local phone number ("SVR 900-1300", "TV 250-1000").
 _RANGE = re.compile(r"\d{2}0-\d{2}00")
 
@@ -279,6 +286,14 @@ def _is_measure(text: str, start: int, end: int) -> bool:
                 and _NOT_YEAR_BEFORE.search(text[max(0, start - 16):start]))
 
 
+def is_score(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a fraction that a score word or a count goes with
+    ("GCS 3/15", "Apgars 8/9", "2/2 sets"), not a date, whoever read it as one."""
+    return bool(_RATIO.fullmatch(text, start, end)
+                and (_SCORE_BEFORE.search(text[max(0, start - 24):start])
+                     or _COUNT_AFTER.match(text, end)))
+
+
 def _is_ratio(text: str, start: int, end: int) -> bool:
     """An m/d shape used as a ratio, a strength or a score ("motor 5/5", "1/2 NS", "pupils
     3/2", "pain at 7/10"), or a year inside a range of shift times ("1930-2000"), not a date."""
@@ -288,6 +303,8 @@ def _is_ratio(text: str, start: int, end: int) -> bool:
     return bool(_RATIO.fullmatch(text, start, end)
                 and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
                      or _NOT_DATE_AFTER.match(text, end)
+                     or _SCORE_BEFORE.search(text[max(0, start - 24):start])
+                     or _COUNT_AFTER.match(text, end)
                      or (text[end - 3:end] == "/10"
                          and (_PAIN_BEFORE.search(text[max(0, start - 20):start])
                               or _PAIN_AFTER.match(text, end)))))

@@ -141,12 +141,13 @@ def surrogate_name(key: DeidKey, name: str, scope: str | None = None) -> str:
 
 
 def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
-              scope: str | None = None) -> str:
+              scope: str | None = None, year: int | None = None) -> str:
     """A realistic replacement for ``value`` of ``phi_type``; dates move by ``shift``.
 
     ``scope`` (the patient) makes name and place surrogates that patient's own: "Smith" keeps
     one stand-in across a patient's notes, but two patients named Smith get different ones,
-    so a surrogate's frequency does not betray a common name across the output.
+    so a surrogate's frequency does not betray a common name across the output. ``year``:
+    the year a date written without one is in (see :func:`shift_date_text`).
     """
     within = "" if scope is None else f"{scope}\x1f"
     # chosen from what a reader sees: "Jo\u200bhn" gets John's stand-in, and no invisible
@@ -157,7 +158,7 @@ def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
     if phi_type == "LOCATION":
         return _place(key, value, within)
     if phi_type == "DATE":
-        return shift_date_text(value, shift) or tag(phi_type)
+        return shift_date_text(value, shift, year) or tag(phi_type)
     if phi_type in ("PHONE", "ID"):
         return _keyed_digits(key, phi_type, value)
     if phi_type == "EMAIL":

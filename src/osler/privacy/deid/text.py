@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.errors import DataError
+from osler.privacy.deid.dates import date_text_year
 from osler.privacy.deid.detect import detect_phi
 from osler.privacy.deid.patient import detect_phi_notes
 from osler.privacy.deid.spans import PhiSpan, merge_spans
@@ -33,7 +34,8 @@ class DeidentifiedText:
 
 def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
                     profile: str = "surrogate", tagger: PhiTagger | str | Path | None = "bundled",
-                    known: Mapping[str, str] | None = None) -> DeidentifiedText:
+                    known: Mapping[str, str] | None = None,
+                    identifiers: Sequence[str] = ()) -> DeidentifiedText:
     """Replace every PHI span of ``text``.
 
     Parameters
@@ -51,6 +53,9 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
         The learned tagger used with the rules (see :func:`detect_phi`); ``None``: rules only.
     known : mapping, optional
         Words known to be this patient's PHI (see :func:`detect_phi`).
+    identifiers : sequence of str, optional
+        Identifiers known to be the patient's (MRN, FHIR ``Patient.identifier`` values, DICOM
+        ``PatientID``): every mention is PHI of type ID, as in :func:`deidentify_notes`.
 
     Examples
     --------
@@ -59,8 +64,10 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
     'Seen by Dr. [NAME].'
     """
     _check_profile(profile)
-    return replace_phi(text, detect_phi(text, tagger=tagger, known=known), key, patient=patient,
-                       profile=profile)
+    spans = detect_phi(text, tagger=tagger, known=known)
+    if identifiers:
+        spans = merge_spans([*spans, *identifier_mentions(text, identifiers)])
+    return replace_phi(text, spans, key, patient=patient, profile=profile)
 
 
 def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None = None,
@@ -123,9 +130,10 @@ def identifier_mentions(text: str, identifiers: Sequence[str]) -> list[PhiSpan]:
     >>> identifier_mentions("MRN mrn-7731; not XMRN-77310.", ["MRN-7731"])
     [PhiSpan(start=4, end=12, type='ID')]
     """
-    low = text.lower()
+    low = _lower_keeping_length(text)
     spans = []
-    for ident in {i.strip().lower() for i in identifiers if len(i.strip()) >= _MIN_IDENTIFIER}:
+    for ident in {_lower_keeping_length(i.strip()) for i in identifiers
+                  if len(i.strip()) >= _MIN_IDENTIFIER}:
         start = low.find(ident)
         while start >= 0:
             end = start + len(ident)
@@ -134,6 +142,33 @@ def identifier_mentions(text: str, identifiers: Sequence[str]) -> list[PhiSpan]:
                 spans.append(PhiSpan(start, end, "ID"))
             start = low.find(ident, start + 1)
     return spans
+
+
+def _lower_keeping_length(text: str) -> str:
+    """``text`` in lower case, one character out for each character in, so offsets into it are
+    offsets into ``text`` ("İ".lower() is two code points, "i" and a combining dot; it becomes
+    "i" here)."""
+    return "".join(low if len(low := c.lower()) == 1 else low[0] for c in text)
+
+
+def _note_years(text: str, spans: list[PhiSpan]) -> list[tuple[int, int]]:
+    """(offset, year) of each full date (day, month, year) among the DATE ``spans``."""
+    found = []
+    for span in spans:
+        if span.type == "DATE":
+            year = date_text_year(text[span.start:span.end])
+            if year is not None:
+                found.append((span.start, year))
+    return found
+
+
+def _year_near(years: list[tuple[int, int]], start: int) -> int | None:
+    """The year of the nearest full date before ``start``, else of the first after it: the
+    year a date written without one ("On 3/5 ...") is read in."""
+    before = [y for pos, y in years if pos < start]
+    if before:
+        return before[-1]
+    return years[0][1] if years else None
 
 
 def _check_profile(profile: str) -> None:
@@ -145,12 +180,14 @@ def replace_phi(text: str, spans: list[PhiSpan], key: DeidKey, *, patient: str |
                 profile: str = "surrogate") -> DeidentifiedText:
     """Replace the given non-overlapping ``spans`` of ``text`` (see :func:`deidentify_text`)."""
     shift = key.date_shift(patient)
+    years = _note_years(text, spans) if profile != "tag" else []
     parts, pos = [], 0
     for span in spans:
         parts.append(text[pos:span.start])
         value = text[span.start:span.end]
         parts.append(tag(span.type) if profile == "tag"
-                     else surrogate(key, span.type, value, shift, scope=patient))
+                     else surrogate(key, span.type, value, shift, scope=patient,
+                                    year=_year_near(years, span.start)))
         pos = span.end
     parts.append(text[pos:])
     return DeidentifiedText("".join(parts), tuple(spans))
