@@ -117,3 +117,20 @@ def test_a_first_name_surrogate_keeps_the_names_gender():
         replaced = surrogate(key, "NAME", original, timedelta(0))
         assert replaced in own and replaced not in other
         assert surrogate(key, "NAME", original, timedelta(0)) == replaced  # keyed, stable
+
+
+@pytest.mark.parametrize("text, found", [
+    ("92 F presents with cough.", ("92", "AGE")),
+    ("Pt, 91, lives alone.", ("91", "AGE")),
+    ("Account no. 12-3456-78 on file.", ("12-3456-78", "ID")),
+    ("Cert #: MA-1234567 issued.", ("MA-1234567", "ID")),
+    ("Lives in 02115 area.", ("02115", "LOCATION")),
+])
+def test_shapes_a_review_found_missed(text, found):
+    assert found in _found(text)
+
+
+@pytest.mark.parametrize("text", ["45 F presents with cough.", "BP 92/60, HR 91, T 37.",
+                                  "Temp 99 F at noon.", "Pt, 45, lives alone."])
+def test_values_like_those_shapes_are_not_phi(text):
+    assert _found(text) == set()

@@ -98,7 +98,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # (each run of spaces is followed by a required mark: no two runs can trade spaces, which
     # made "MRN" + 800 spaces take 13 s)
     ("ID", re.compile(r"\b(?:mrn|medical record(?: number)?|acct|account)\s*(?:(?:#|no\.?|number)"
-                      r"\s*)?(?::\s*)?(?P<phi>(?=[a-z-]*\d{3})[a-z]{0,3}-?\d[\da-z]*(?:-[\da-z]+)*)\b",
+                      r"\s*)?(?::\s*)?(?P<phi>(?=(?:[a-z-]*\d){3})[a-z]{0,3}-?\d[\da-z]*(?:-[\da-z]+)*)\b",
                       re.I)),
     # Safe Harbor (I)-(K): health plan beneficiary, account, certificate and licence numbers,
     # and (P) biometric identifiers, after the label that names them
@@ -106,7 +106,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"member|subscriber|insurance|policy|dea|npi|biometric|passport|accession|"
                       r"fingerprint|finger print|voiceprint|voice print|retinal(?: scan)?|iris|"
                       r"palm ?print|"
-                      r"(?:driver'?s\s+)?licen[cs]e|certificate)(?:\s+(?:id|number|no\.?|#))?"
+                      r"(?:driver'?s\s+)?licen[cs]e|cert(?:ificate)?)(?:\s+(?:id|number|no\.?|#))?"
                       r"\s*(?:[:#]\s*)?(?P<phi>(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,}[a-z0-9])\b", re.I)),
     ("ID", re.compile(r"\b(?:ssn|social security(?: number)?|ss#)\s*(?:(?:#|no\.?|number|:)\s*)?"
                       r"(?P<phi>\d{3}[\s.]\d{2}[\s.]\d{4})\b", re.I)),
@@ -142,6 +142,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\.?,?\s+"
                             r"(?P<phi>\d{5}(?:-\d{4})?)\b")),
     ("LOCATION", re.compile(r"\b(?:zip|zip code|postal code)\s*(?::\s*)?(?P<phi>\d{5}(?:-\d{4})?)\b",
+                            re.I)),
+    # a ZIP code where the patient lives ("lives in 02115", "moved to 01605 area")
+    ("LOCATION", re.compile(r"\b(?:lives|living|resides|residing|moved|relocated|home)[ \t]+"
+                            r"(?:in|at|near|to)[ \t]+(?:the[ \t]+)?(?P<phi>\d{5}(?:-\d{4})?)\b",
                             re.I)),
     # a UK postcode ("RG1 5AN", "NW1 6XE"; the inward letters never include C I K M O V, so
     # "MS04 2MG" is a dose)
@@ -226,7 +230,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # (a bare "90M" only where a line starts or after "a": "Temp: 99F" is a temperature)
     ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[01]\d)\s?(?:yo?|y/o|yr))\s?[MF]\b(?![\w/-])"
                        r"|(?:(?<![^\n])|(?<=\ba ))"
-                       r"(?P<phi2>9\d|1[01]\d)[MF]\b(?![\w/-])")),
+                       r"(?P<phi2>9\d|1[01]\d) ?[MF]\b(?![\w/-])")),
+    # "Pt, 91, lives alone": an age set off by commas after the patient
+    ("AGE", re.compile(r"\b(?:pt|patient|he|she),[ \t]+(?P<phi>9\d|1[01]\d)(?=[ \t]*,)", re.I)),
     ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[01]\d)(?:st|nd|rd|th)) birthday\b", re.I)),
 ]
 
