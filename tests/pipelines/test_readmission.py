@@ -162,3 +162,31 @@ def test_category_values_not_seen_in_training_are_counted_never_shown(trained, t
     assert not any(v in str(summary) for v in ("Zorblax", "QQ", "Astrology", "medical_specialty"))
     assert summary.skipped == () and summary.scored == 30
     assert "not seen in training" not in str(TASK.predict(model, data, tmp_path / "q.csv"))
+
+
+@pytest.mark.parametrize("spoil", ["num_medications", "discharge_disposition_id"])
+def test_a_good_copy_after_an_unusable_first_copy_is_scored(trained, tmp_path, spoil):
+    """A repeat is judged against an earlier row that was used: when the first copy of an
+    encounter is skipped (a bad count, or discharged to death), the good copy after it is the
+    encounter's row, never skipped as a repeat."""
+    model, data = trained
+    frame = pd.read_csv(data, dtype=str).head(6)
+    frame["discharge_disposition_id"] = "1"
+    spoilt = frame.iloc[[2]].copy()
+    spoilt[spoil] = "not a count" if spoil == "num_medications" else "11"
+    rows = pd.concat([frame.iloc[:2], spoilt, frame.iloc[2:]], ignore_index=True)
+    path = tmp_path / "dup_after_bad.csv"
+    rows.to_csv(path, index=False)
+    summary = TASK.predict(model, path, tmp_path / "p.csv")
+    assert summary.scored == 6 and len(summary.skipped) == 1
+    assert "repeats" not in summary.skipped[0]
+    if spoil == "num_medications":
+        assert summary.skipped[0].startswith(f"file {path} line 4: 'num_medications' is not")
+    got = pd.read_csv(tmp_path / "p.csv", dtype={"encounter_id": str})
+    assert got["encounter_id"].tolist() == frame["encounter_id"].tolist()
+
+    again = pd.concat([rows, frame.iloc[[2]]], ignore_index=True)   # a third copy: a repeat
+    again.to_csv(path, index=False)
+    reasons = [why for _, why in TASK.load([path], None).skipped]
+    assert f"file {path} line 9: encounter_id repeats an earlier row's; only the first is " \
+           "used; row skipped" in reasons
