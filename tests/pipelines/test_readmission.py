@@ -190,3 +190,51 @@ def test_a_good_copy_after_an_unusable_first_copy_is_scored(trained, tmp_path, s
     reasons = [why for _, why in TASK.load([path], None).skipped]
     assert f"file {path} line 9: encounter_id repeats an earlier row's; only the first is " \
            "used; row skipped" in reasons
+
+
+def _compressed(path, kind):
+    """``path`` written as ``kind`` (the name says which, as pandas reads it)."""
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    raw = path.read_bytes()
+    if kind == "csv":
+        return path
+    out = path.with_name(path.name + "." + kind) if kind != "zip" else path.with_suffix(".zip")
+    if kind == "zip":
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(path.name, raw)
+    else:
+        out.write_bytes({"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[kind](raw))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["csv", "gz", "bz2", "xz", "zip"])
+def test_every_compression_gives_the_same_rows_skips_and_lines(trained, tmp_path, kind):
+    """A zip or xz table was read without its layout: a cut row was scored with its missing
+    fields as empty, and blank lines moved every skip reason's line."""
+    model, data = trained
+    lines = data.read_text().splitlines()[:16]
+    width = len(lines[0].split(","))
+    lines[3] = ",".join(lines[3].split(",")[:12])             # cut: line 4
+    cells = lines[9].split(",")
+    cells[2] = "abc"                     # time_in_hospital, not a count: line 10 + 2 blanks
+    lines[9] = ",".join(cells)
+    lines[5:5] = ["", ""]
+    plain = tmp_path / "t.csv"
+    plain.write_text("\n".join(lines) + "\n")
+    path = _compressed(plain, kind)
+    d = TASK.load([path], None, labels=False, sources=True)
+    reasons = [why for _, why in d.skipped]
+    assert f"file {path} line 4: row has 12 fields where the header has {width}; row " \
+           "skipped" in reasons
+    assert f"file {path} line 12: 'time_in_hospital' is not a number; row skipped" in reasons
+    reference = TASK.load([plain], None, labels=False, sources=True)
+    assert [r.replace(str(path), "F") for r in reasons] == \
+        [r.replace(str(plain), "F") for _, r in reference.skipped]
+    assert d.ids.tolist() == reference.ids.tolist()
+    assert [s.line for s in d.sources] == [s.line for s in reference.sources]
+    assert (d.X[~pd.isna(d.X)] == reference.X[~pd.isna(reference.X)]).all()
+

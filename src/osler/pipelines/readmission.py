@@ -64,23 +64,26 @@ def _read(path: Path) -> pd.DataFrame:
 
 def _record_layout(path: Path) -> tuple[list[int], list[int]]:
     """The line on which each data row of the CSV ``path`` starts, as pandas reads its rows
-    (blank and space-only lines are no rows), and how many fields it holds; empty when the
-    file's compression is not gzip or none (the caller then counts rows)."""
+    (blank and space-only lines are no rows) and how many fields it holds. The file is opened as pandas opens it (compression from the name: gzip,
+    bz2, xz, zip, zstd, tar), so that every compression gives the same rows, skips and lines."""
     import csv
-    import gzip
+    import io
 
-    name = path.name.lower()
-    if name.endswith((".zip", ".bz2", ".xz", ".zst", ".tar")):
-        return [], []
-    opener = gzip.open if name.endswith(".gz") else open
+    from pandas.io.common import get_handle
+
     starts, widths, previous = [], [], 0
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
-        reader = csv.reader(fh)
-        for row in reader:
-            if len(row) > 1 or (row and row[0].strip()):
-                starts.append(previous + 1)
-                widths.append(len(row))
-            previous = reader.line_num
+    with get_handle(path, "rb", compression="infer", is_text=False) as handles:
+        text = io.TextIOWrapper(handles.handle, encoding="utf-8-sig", errors="replace",
+                                newline="")
+        reader = csv.reader(text)
+        try:
+            for row in reader:
+                if len(row) > 1 or (row and row[0].strip()):
+                    starts.append(previous + 1)
+                    widths.append(len(row))
+                previous = reader.line_num
+        finally:
+            text.detach()
     return starts[1:], widths[1:]
 
 
