@@ -238,3 +238,27 @@ def test_every_compression_gives_the_same_rows_skips_and_lines(trained, tmp_path
     assert [s.line for s in d.sources] == [s.line for s in reference.sources]
     assert (d.X[~pd.isna(d.X)] == reference.X[~pd.isna(reference.X)]).all()
 
+
+@pytest.mark.parametrize("kind", ["csv", "zip"])
+def test_an_over_long_cell_skips_its_row_by_line_never_a_traceback(trained, tmp_path, kind):
+    """A cell over 131,072 characters made the csv module raise: the whole run failed."""
+    model, data = trained
+    lines = data.read_text().splitlines()[:10]
+    cells = lines[4].split(",")
+    cells[11] = '"' + "x" * 140_000 + "\n" + "y" * 10 + '"'   # quoted, over two lines
+    lines[4] = ",".join(cells)
+    plain = tmp_path / "big.csv"
+    plain.write_text("\n".join(lines) + "\n")
+    path = _compressed(plain, kind)
+    summary = TASK.predict(model, path, tmp_path / "p.csv")
+    assert f"file {path} line 5: a field holds more than 131072 characters; row skipped" in \
+        summary.skipped
+    assert "xxx" not in str(summary)
+    frame = pd.read_csv(data, dtype=str).head(9)
+    kept = frame.drop(index=3)
+    kept = kept[~kept["discharge_disposition_id"].isin(["11"])]
+    got = pd.read_csv(tmp_path / "p.csv", dtype={"encounter_id": str})
+    assert got["encounter_id"].tolist() == kept["encounter_id"].tolist()
+    assert summary.scored == len(kept)
+    import csv
+    assert csv.field_size_limit() == 131_072   # the module's limit is put back

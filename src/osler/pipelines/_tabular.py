@@ -320,6 +320,8 @@ def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str
     """Read ``path`` with ``reader``; wrap parser errors in a :class:`DataError` naming the file."""
     try:
         return reader(path)
+    except DataError:   # the reader's own, naming the file and line
+        raise
     except pd.errors.ParserError as exc:   # the layout (fields per line), never a cell
         raise DataError(f"file {path}: cannot read {what}: {exc}") from exc
     except (OSError, ValueError) as exc:   # others may quote what they could not read

@@ -42,6 +42,11 @@ _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocri
              (800, 1000, "injury")]
 
 
+#: the longest cell read (the csv module's default limit): a longer one is no code or count,
+#: and its row is skipped, named by its line
+_LONGEST_CELL = 131_072
+
+
 def _read(path: Path) -> pd.DataFrame:
     # codes as text: one cut or odd row would otherwise turn an id column into floats, and
     # "1.0" is none of the levels "1" the model learnt, so every row would lose its categories
@@ -49,7 +54,7 @@ def _read(path: Path) -> pd.DataFrame:
                         dtype={"encounter_id": str, "patient_nbr": str,
                                **{column: str for column in _CATEGORIES}})
     header = len(frame.columns)
-    lines, widths = _record_layout(path)
+    lines, widths, longest = _record_layout(path)
     # each row's first line in the file (the header is line 1); pandas skips blank lines and a
     # quoted field may span lines, so a row's position alone would name the wrong line
     known = len(lines) == len(frame)
@@ -57,34 +62,46 @@ def _read(path: Path) -> pd.DataFrame:
     # pandas fills a short row's missing fields with NaN: without its width, a truncated row
     # would read as one with empty values
     frame["_fields"] = widths if known else header
+    frame["_longest"] = longest if known else 0
     frame["_header_fields"] = header
     frame["_file"] = str(path)
     return frame
 
 
-def _record_layout(path: Path) -> tuple[list[int], list[int]]:
+def _record_layout(path: Path) -> tuple[list[int], list[int], list[int]]:
     """The line on which each data row of the CSV ``path`` starts, as pandas reads its rows
-    (blank and space-only lines are no rows) and how many fields it holds. The file is opened as pandas opens it (compression from the name: gzip,
+    (blank and space-only lines are no rows), how many fields it holds and the length of its
+    longest field. The file is opened as pandas opens it (compression from the name: gzip,
     bz2, xz, zip, zstd, tar), so that every compression gives the same rows, skips and lines."""
     import csv
     import io
 
     from pandas.io.common import get_handle
 
-    starts, widths, previous = [], [], 0
-    with get_handle(path, "rb", compression="infer", is_text=False) as handles:
-        text = io.TextIOWrapper(handles.handle, encoding="utf-8-sig", errors="replace",
-                                newline="")
-        reader = csv.reader(text)
-        try:
-            for row in reader:
-                if len(row) > 1 or (row and row[0].strip()):
-                    starts.append(previous + 1)
-                    widths.append(len(row))
-                previous = reader.line_num
-        finally:
-            text.detach()
-    return starts[1:], widths[1:]
+    starts, widths, longest, previous = [], [], [], 0
+    limit = csv.field_size_limit()
+    # no cell aborts the reading: a row with an over-long one is skipped, named by its line
+    csv.field_size_limit(2 ** 31 - 1)
+    try:
+        with get_handle(path, "rb", compression="infer", is_text=False) as handles:
+            text = io.TextIOWrapper(handles.handle, encoding="utf-8-sig", errors="replace",
+                                    newline="")
+            reader = csv.reader(text)
+            try:
+                for row in reader:
+                    if len(row) > 1 or (row and row[0].strip()):
+                        starts.append(previous + 1)
+                        widths.append(len(row))
+                        longest.append(max(map(len, row)))
+                    previous = reader.line_num
+            except csv.Error as exc:   # the layout (quotes, NUL), never a cell's value
+                raise DataError(f"file {path} line {reader.line_num}: cannot read the "
+                                f"diabetes-130 encounter table ({exc})") from exc
+            finally:
+                text.detach()
+    finally:
+        csv.field_size_limit(limit)
+    return starts[1:], widths[1:], longest[1:]
 
 
 def _unusable(df: pd.DataFrame) -> pd.Series:
@@ -96,6 +113,9 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
         width, header = df["_fields"].astype(int), df["_header_fields"].astype(int)
         reason = reason.where(width == header, "row has " + width.astype(str) + " fields where "
                               "the header has " + header.astype(str))
+    if "_longest" in df:
+        reason = reason.where((reason != "") | (df["_longest"].astype(int) <= _LONGEST_CELL),
+                              f"a field holds more than {_LONGEST_CELL} characters")
     for column in ("encounter_id", "patient_nbr"):
         reason = reason.where(reason != "", np.where(df[column].isna(), f"no {column}", ""))
     if "readmitted" in df:
