@@ -262,3 +262,17 @@ def test_an_over_long_cell_skips_its_row_by_line_never_a_traceback(trained, tmp_
     assert summary.scored == len(kept)
     import csv
     assert csv.field_size_limit() == 131_072   # the module's limit is put back
+
+
+@pytest.mark.parametrize("kind", ["gz", "xz", "bz2", "zip"])
+def test_a_compressed_file_cut_short_is_refused_by_name(trained, tmp_path, kind):
+    """A truncated .gz or .xz raised EOFError, which the CLI shows as 'Aborted.' (exit 130);
+    a damaged zip raised a traceback."""
+    model, data = trained
+    whole = _compressed(data, kind)
+    cut = tmp_path / ("cut." + whole.name.split(".", 1)[1])
+    cut.write_bytes(whole.read_bytes()[:len(whole.read_bytes()) // 3])
+    with pytest.raises(DataError, match=rf"file {cut}: cannot read the diabetes-130 encounter "
+                                        "table"):
+        TASK.predict(model, cut, tmp_path / "p.csv")
+    assert not (tmp_path / "p.csv").exists()

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
+import lzma
+import tarfile
+import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -326,3 +330,8 @@ def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str
         raise DataError(f"file {path}: cannot read {what}: {exc}") from exc
     except (OSError, ValueError) as exc:   # others may quote what they could not read
         raise DataError(f"file {path}: cannot read {what} ({type(exc).__name__})") from exc
+    except (EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, tarfile.TarError) as exc:
+        # a compressed file cut short or damaged: EOFError would otherwise reach the CLI as
+        # "Aborted." (exit 130), the others as a traceback
+        raise DataError(f"file {path}: cannot read {what}: the compressed file is cut short or "
+                        f"damaged ({type(exc).__name__})") from exc
