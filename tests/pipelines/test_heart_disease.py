@@ -187,3 +187,25 @@ def test_a_swapped_model_file_with_its_digest_updated_is_refused_by_name(trained
                                          "is not the model saved with this manifest"):
         TASK.predict(swapped, beta, tmp_path / "p.csv")
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_a_file_given_twice_or_copied_is_read_once_and_its_repeat_counted(trained, tmp_path):
+    """Ids are line numbers, so the same file read twice was twice the patients; the other
+    tasks skip repeated stays or encounters and say so."""
+    model, _, beta = trained
+    copy = tmp_path / "processed.copy.data"
+    shutil.copy(beta, copy)
+    once = TASK.load([beta], None)
+    for again, why in [(beta, "the file is given twice; only its first reading is used"),
+                       (copy, f"the file has the same content as {beta}; only that one is "
+                              "used")]:
+        d = TASK.load([beta, again], None)
+        assert d.ids.tolist() == once.ids.tolist() and len(d.patients) == len(once.patients)
+        reasons = [r for _, r in d.skipped]
+        assert len(reasons) == len(once.ids)
+        assert reasons[0] == f"file {again} line 1: {why}; row skipped"
+    summary = TASK.evaluate(model, [beta, copy], report=tmp_path / "card.html", n_boot=5)
+    card = json.loads((tmp_path / "card.json").read_text())["summary"]
+    assert card["samples"] == card["patients"] == len(once.ids)
+    assert "150 skipped" in summary and "same content" in summary
+

@@ -81,12 +81,23 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
         raise DataError("task heart-disease keeps its label in the 'num' column; --outcomes is "
                         f"not used (got {outcomes})")
     parts, skipped = [], []
+    seen: dict[object, Path] = {}   # resolved path, and content digest -> the first file
     for path in map(Path, data):
         try:
             df, bad = _read(path, labels)
+            where, content = path.resolve(), _file_digest(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"file {path}: cannot read a processed UCI heart-disease file: "
                             f"{type(exc).__name__}") from exc
+        first = seen.get(where) or seen.get(content)
+        if first is not None:
+            # ids are line numbers, so a file read twice would be twice the patients
+            why = ("the file is given twice; only its first reading is used" if where in seen
+                   else f"the file has the same content as {first}; only that one is used")
+            skipped += bad + [(str(path), f"file {path} line {r + 1}: {why}; row skipped")
+                              for r in df["row"]]
+            continue
+        seen[where], seen[content] = path, path
         skipped += bad
         if df.empty:
             raise DataError(f"file {path}: no usable row ({len(bad)} skipped; rows must hold "
@@ -113,6 +124,17 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                        sources=np.array([Provenance(f, f"row {r}", r + 1)
                                          for f, r in zip(df["_file"], df["row"])], dtype=object)
                        if sources else None, content=content_digests(df))
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of the file's bytes: a copy of an input under another name is the same input."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def content_digests(df: pd.DataFrame) -> np.ndarray:
