@@ -209,3 +209,23 @@ def test_a_file_given_twice_or_copied_is_read_once_and_its_repeat_counted(traine
     assert card["samples"] == card["patients"] == len(once.ids)
     assert "150 skipped" in summary and "same content" in summary
 
+
+def test_mixed_labels_name_the_files_concerned(tmp_path):
+    """The error named the first --data file whatever file was concerned."""
+    labelled = write_heart(tmp_path / "a", seed=3, site="alpha")
+    unlabelled = tmp_path / "processed.beta.data"
+    unlabelled.write_text("".join(",".join(line.split(",")[:13]) + "\n"
+                                  for line in write_heart(tmp_path / "b", seed=4, site="beta")
+                                  .read_text().splitlines()))
+    with pytest.raises(DataError) as caught:
+        TASK.load([labelled, unlabelled], None)
+    assert str(caught.value) == (f"file {labelled} carries 'num' and file {unlabelled} does not "
+                                 f"(first without: file {unlabelled} line 1); give all or none")
+    mixed = tmp_path / "processed.gamma.data"
+    lines = labelled.read_text().splitlines()
+    lines[4] = ",".join(lines[4].split(",")[:13])
+    mixed.write_text("\n".join(lines) + "\n")
+    other = write_heart(tmp_path / "c", seed=5, site="delta")
+    with pytest.raises(DataError, match=rf"^file {mixed}: some rows carry 'num' and some do not "
+                                        rf"\(first without: file {mixed} line 5\)"):
+        TASK.load([other, mixed], None)

@@ -105,14 +105,21 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                             f"{', '.join(COLUMNS)})")
         df["site"] = path.name.split(".")[1] if path.name.count(".") >= 2 else path.stem
         df["_file"] = path.name
+        df["_path"] = str(path)
         parts.append(df)
     df = pd.concat(parts, ignore_index=True)
     X, names = _features(df)
     unlabelled = df["num"].isna()
     if unlabelled.any() and not unlabelled.all():
         first = df[unlabelled].iloc[0]
-        raise DataError(f"file {data[0]}: some rows carry 'num' and some do not (first without: "
-                        f"site {first['site']} line {int(first['row']) + 1}); give all or none")
+        without = list(dict.fromkeys(df.loc[unlabelled, "_path"]))
+        with_ = list(dict.fromkeys(df.loc[~unlabelled, "_path"]))
+        mixed = [f for f in without if f in with_]
+        which = (f"{_files(mixed)}: some rows carry 'num' and some do not" if mixed else
+                 f"{_files(with_)} {'carries' if len(with_) == 1 else 'carry'} 'num' and "
+                 f"{_files(without)} {'does' if len(without) == 1 else 'do'} not")
+        raise DataError(f"{which} (first without: file {first['_path']} line "
+                        f"{int(first['row']) + 1}); give all or none")
     y = None if unlabelled.all() else (df["num"] > 0).astype(float).to_numpy()
     zeros = np.zeros(len(df))  # one visit: every attribute is known at the prediction
     return TabularData(X, y, df["row"].to_numpy(), (df["site"] + ":" + df["row"].astype(str))
@@ -124,6 +131,10 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                        sources=np.array([Provenance(f, f"row {r}", r + 1)
                                          for f, r in zip(df["_file"], df["row"])], dtype=object)
                        if sources else None, content=content_digests(df))
+
+
+def _files(paths: list[str]) -> str:
+    return ("file " if len(paths) == 1 else "files ") + ", ".join(paths)
 
 
 def _file_digest(path: Path) -> str:
