@@ -187,3 +187,45 @@ def test_a_swapped_model_file_with_its_digest_updated_is_refused_by_name(trained
                                          "is not the model saved with this manifest"):
         TASK.predict(swapped, beta, tmp_path / "p.csv")
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_a_file_given_twice_or_copied_is_read_once_and_its_repeat_counted(trained, tmp_path):
+    """Ids are line numbers, so the same file read twice was twice the patients; the other
+    tasks skip repeated stays or encounters and say so."""
+    model, _, beta = trained
+    copy = tmp_path / "processed.copy.data"
+    shutil.copy(beta, copy)
+    once = TASK.load([beta], None)
+    for again, why in [(beta, "the file is given twice; only its first reading is used"),
+                       (copy, f"the file has the same content as {beta}; only that one is "
+                              "used")]:
+        d = TASK.load([beta, again], None)
+        assert d.ids.tolist() == once.ids.tolist() and len(d.patients) == len(once.patients)
+        reasons = [r for _, r in d.skipped]
+        assert len(reasons) == len(once.ids)
+        assert reasons[0] == f"file {again} line 1: {why}; row skipped"
+    summary = TASK.evaluate(model, [beta, copy], report=tmp_path / "card.html", n_boot=5)
+    card = json.loads((tmp_path / "card.json").read_text())["summary"]
+    assert card["samples"] == card["patients"] == len(once.ids)
+    assert "150 skipped" in summary and "same content" in summary
+
+
+def test_mixed_labels_name_the_files_concerned(tmp_path):
+    """The error named the first --data file whatever file was concerned."""
+    labelled = write_heart(tmp_path / "a", seed=3, site="alpha")
+    unlabelled = tmp_path / "processed.beta.data"
+    unlabelled.write_text("".join(",".join(line.split(",")[:13]) + "\n"
+                                  for line in write_heart(tmp_path / "b", seed=4, site="beta")
+                                  .read_text().splitlines()))
+    with pytest.raises(DataError) as caught:
+        TASK.load([labelled, unlabelled], None)
+    assert str(caught.value) == (f"file {labelled} carries 'num' and file {unlabelled} does not "
+                                 f"(first without: file {unlabelled} line 1); give all or none")
+    mixed = tmp_path / "processed.gamma.data"
+    lines = labelled.read_text().splitlines()
+    lines[4] = ",".join(lines[4].split(",")[:13])
+    mixed.write_text("\n".join(lines) + "\n")
+    other = write_heart(tmp_path / "c", seed=5, site="delta")
+    with pytest.raises(DataError, match=rf"^file {mixed}: some rows carry 'num' and some do not "
+                                        rf"\(first without: file {mixed} line 5\)"):
+        TASK.load([other, mixed], None)

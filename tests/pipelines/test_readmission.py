@@ -162,3 +162,117 @@ def test_category_values_not_seen_in_training_are_counted_never_shown(trained, t
     assert not any(v in str(summary) for v in ("Zorblax", "QQ", "Astrology", "medical_specialty"))
     assert summary.skipped == () and summary.scored == 30
     assert "not seen in training" not in str(TASK.predict(model, data, tmp_path / "q.csv"))
+
+
+@pytest.mark.parametrize("spoil", ["num_medications", "discharge_disposition_id"])
+def test_a_good_copy_after_an_unusable_first_copy_is_scored(trained, tmp_path, spoil):
+    """A repeat is judged against an earlier row that was used: when the first copy of an
+    encounter is skipped (a bad count, or discharged to death), the good copy after it is the
+    encounter's row, never skipped as a repeat."""
+    model, data = trained
+    frame = pd.read_csv(data, dtype=str).head(6)
+    frame["discharge_disposition_id"] = "1"
+    spoilt = frame.iloc[[2]].copy()
+    spoilt[spoil] = "not a count" if spoil == "num_medications" else "11"
+    rows = pd.concat([frame.iloc[:2], spoilt, frame.iloc[2:]], ignore_index=True)
+    path = tmp_path / "dup_after_bad.csv"
+    rows.to_csv(path, index=False)
+    summary = TASK.predict(model, path, tmp_path / "p.csv")
+    assert summary.scored == 6 and len(summary.skipped) == 1
+    assert "repeats" not in summary.skipped[0]
+    if spoil == "num_medications":
+        assert summary.skipped[0].startswith(f"file {path} line 4: 'num_medications' is not")
+    got = pd.read_csv(tmp_path / "p.csv", dtype={"encounter_id": str})
+    assert got["encounter_id"].tolist() == frame["encounter_id"].tolist()
+
+    again = pd.concat([rows, frame.iloc[[2]]], ignore_index=True)   # a third copy: a repeat
+    again.to_csv(path, index=False)
+    reasons = [why for _, why in TASK.load([path], None).skipped]
+    assert f"file {path} line 9: encounter_id repeats an earlier row's; only the first is " \
+           "used; row skipped" in reasons
+
+
+def _compressed(path, kind):
+    """``path`` written as ``kind`` (the name says which, as pandas reads it)."""
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    raw = path.read_bytes()
+    if kind == "csv":
+        return path
+    out = path.with_name(path.name + "." + kind) if kind != "zip" else path.with_suffix(".zip")
+    if kind == "zip":
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(path.name, raw)
+    else:
+        out.write_bytes({"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[kind](raw))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["csv", "gz", "bz2", "xz", "zip"])
+def test_every_compression_gives_the_same_rows_skips_and_lines(trained, tmp_path, kind):
+    """A zip or xz table was read without its layout: a cut row was scored with its missing
+    fields as empty, and blank lines moved every skip reason's line."""
+    model, data = trained
+    lines = data.read_text().splitlines()[:16]
+    width = len(lines[0].split(","))
+    lines[3] = ",".join(lines[3].split(",")[:12])             # cut: line 4
+    cells = lines[9].split(",")
+    cells[2] = "abc"                     # time_in_hospital, not a count: line 10 + 2 blanks
+    lines[9] = ",".join(cells)
+    lines[5:5] = ["", ""]
+    plain = tmp_path / "t.csv"
+    plain.write_text("\n".join(lines) + "\n")
+    path = _compressed(plain, kind)
+    d = TASK.load([path], None, labels=False, sources=True)
+    reasons = [why for _, why in d.skipped]
+    assert f"file {path} line 4: row has 12 fields where the header has {width}; row " \
+           "skipped" in reasons
+    assert f"file {path} line 12: 'time_in_hospital' is not a number; row skipped" in reasons
+    reference = TASK.load([plain], None, labels=False, sources=True)
+    assert [r.replace(str(path), "F") for r in reasons] == \
+        [r.replace(str(plain), "F") for _, r in reference.skipped]
+    assert d.ids.tolist() == reference.ids.tolist()
+    assert [s.line for s in d.sources] == [s.line for s in reference.sources]
+    assert (d.X[~pd.isna(d.X)] == reference.X[~pd.isna(reference.X)]).all()
+
+
+@pytest.mark.parametrize("kind", ["csv", "zip"])
+def test_an_over_long_cell_skips_its_row_by_line_never_a_traceback(trained, tmp_path, kind):
+    """A cell over 131,072 characters made the csv module raise: the whole run failed."""
+    model, data = trained
+    lines = data.read_text().splitlines()[:10]
+    cells = lines[4].split(",")
+    cells[11] = '"' + "x" * 140_000 + "\n" + "y" * 10 + '"'   # quoted, over two lines
+    lines[4] = ",".join(cells)
+    plain = tmp_path / "big.csv"
+    plain.write_text("\n".join(lines) + "\n")
+    path = _compressed(plain, kind)
+    summary = TASK.predict(model, path, tmp_path / "p.csv")
+    assert f"file {path} line 5: a field holds more than 131072 characters; row skipped" in \
+        summary.skipped
+    assert "xxx" not in str(summary)
+    frame = pd.read_csv(data, dtype=str).head(9)
+    kept = frame.drop(index=3)
+    kept = kept[~kept["discharge_disposition_id"].isin(["11"])]
+    got = pd.read_csv(tmp_path / "p.csv", dtype={"encounter_id": str})
+    assert got["encounter_id"].tolist() == kept["encounter_id"].tolist()
+    assert summary.scored == len(kept)
+    import csv
+    assert csv.field_size_limit() == 131_072   # the module's limit is put back
+
+
+@pytest.mark.parametrize("kind", ["gz", "xz", "bz2", "zip"])
+def test_a_compressed_file_cut_short_is_refused_by_name(trained, tmp_path, kind):
+    """A truncated .gz or .xz raised EOFError, which the CLI shows as 'Aborted.' (exit 130);
+    a damaged zip raised a traceback."""
+    model, data = trained
+    whole = _compressed(data, kind)
+    cut = tmp_path / ("cut." + whole.name.split(".", 1)[1])
+    cut.write_bytes(whole.read_bytes()[:len(whole.read_bytes()) // 3])
+    with pytest.raises(DataError, match=rf"file {cut}: cannot read the diabetes-130 encounter "
+                                        "table"):
+        TASK.predict(model, cut, tmp_path / "p.csv")
+    assert not (tmp_path / "p.csv").exists()

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
+import lzma
+import tarfile
+import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -320,7 +324,14 @@ def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str
     """Read ``path`` with ``reader``; wrap parser errors in a :class:`DataError` naming the file."""
     try:
         return reader(path)
+    except DataError:   # the reader's own, naming the file and line
+        raise
     except pd.errors.ParserError as exc:   # the layout (fields per line), never a cell
         raise DataError(f"file {path}: cannot read {what}: {exc}") from exc
     except (OSError, ValueError) as exc:   # others may quote what they could not read
         raise DataError(f"file {path}: cannot read {what} ({type(exc).__name__})") from exc
+    except (EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, tarfile.TarError) as exc:
+        # a compressed file cut short or damaged: EOFError would otherwise reach the CLI as
+        # "Aborted." (exit 130), the others as a traceback
+        raise DataError(f"file {path}: cannot read {what}: the compressed file is cut short or "
+                        f"damaged ({type(exc).__name__})") from exc

@@ -81,12 +81,23 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
         raise DataError("task heart-disease keeps its label in the 'num' column; --outcomes is "
                         f"not used (got {outcomes})")
     parts, skipped = [], []
+    seen: dict[object, Path] = {}   # resolved path, and content digest -> the first file
     for path in map(Path, data):
         try:
             df, bad = _read(path, labels)
+            where, content = path.resolve(), _file_digest(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"file {path}: cannot read a processed UCI heart-disease file: "
                             f"{type(exc).__name__}") from exc
+        first = seen.get(where) or seen.get(content)
+        if first is not None:
+            # ids are line numbers, so a file read twice would be twice the patients
+            why = ("the file is given twice; only its first reading is used" if where in seen
+                   else f"the file has the same content as {first}; only that one is used")
+            skipped += bad + [(str(path), f"file {path} line {r + 1}: {why}; row skipped")
+                              for r in df["row"]]
+            continue
+        seen[where], seen[content] = path, path
         skipped += bad
         if df.empty:
             raise DataError(f"file {path}: no usable row ({len(bad)} skipped; rows must hold "
@@ -94,14 +105,21 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                             f"{', '.join(COLUMNS)})")
         df["site"] = path.name.split(".")[1] if path.name.count(".") >= 2 else path.stem
         df["_file"] = path.name
+        df["_path"] = str(path)
         parts.append(df)
     df = pd.concat(parts, ignore_index=True)
     X, names = _features(df)
     unlabelled = df["num"].isna()
     if unlabelled.any() and not unlabelled.all():
         first = df[unlabelled].iloc[0]
-        raise DataError(f"file {data[0]}: some rows carry 'num' and some do not (first without: "
-                        f"site {first['site']} line {int(first['row']) + 1}); give all or none")
+        without = list(dict.fromkeys(df.loc[unlabelled, "_path"]))
+        with_ = list(dict.fromkeys(df.loc[~unlabelled, "_path"]))
+        mixed = [f for f in without if f in with_]
+        which = (f"{_files(mixed)}: some rows carry 'num' and some do not" if mixed else
+                 f"{_files(with_)} {'carries' if len(with_) == 1 else 'carry'} 'num' and "
+                 f"{_files(without)} {'does' if len(without) == 1 else 'do'} not")
+        raise DataError(f"{which} (first without: file {first['_path']} line "
+                        f"{int(first['row']) + 1}); give all or none")
     y = None if unlabelled.all() else (df["num"] > 0).astype(float).to_numpy()
     zeros = np.zeros(len(df))  # one visit: every attribute is known at the prediction
     return TabularData(X, y, df["row"].to_numpy(), (df["site"] + ":" + df["row"].astype(str))
@@ -113,6 +131,21 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                        sources=np.array([Provenance(f, f"row {r}", r + 1)
                                          for f, r in zip(df["_file"], df["row"])], dtype=object)
                        if sources else None, content=content_digests(df))
+
+
+def _files(paths: list[str]) -> str:
+    return ("file " if len(paths) == 1 else "files ") + ", ".join(paths)
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of the file's bytes: a copy of an input under another name is the same input."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def content_digests(df: pd.DataFrame) -> np.ndarray:

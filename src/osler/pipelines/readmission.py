@@ -42,6 +42,11 @@ _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocri
              (800, 1000, "injury")]
 
 
+#: the longest cell read (the csv module's default limit): a longer one is no code or count,
+#: and its row is skipped, named by its line
+_LONGEST_CELL = 131_072
+
+
 def _read(path: Path) -> pd.DataFrame:
     # codes as text: one cut or odd row would otherwise turn an id column into floats, and
     # "1.0" is none of the levels "1" the model learnt, so every row would lose its categories
@@ -49,7 +54,7 @@ def _read(path: Path) -> pd.DataFrame:
                         dtype={"encounter_id": str, "patient_nbr": str,
                                **{column: str for column in _CATEGORIES}})
     header = len(frame.columns)
-    lines, widths = _record_layout(path)
+    lines, widths, longest = _record_layout(path)
     # each row's first line in the file (the header is line 1); pandas skips blank lines and a
     # quoted field may span lines, so a row's position alone would name the wrong line
     known = len(lines) == len(frame)
@@ -57,42 +62,60 @@ def _read(path: Path) -> pd.DataFrame:
     # pandas fills a short row's missing fields with NaN: without its width, a truncated row
     # would read as one with empty values
     frame["_fields"] = widths if known else header
+    frame["_longest"] = longest if known else 0
     frame["_header_fields"] = header
     frame["_file"] = str(path)
     return frame
 
 
-def _record_layout(path: Path) -> tuple[list[int], list[int]]:
+def _record_layout(path: Path) -> tuple[list[int], list[int], list[int]]:
     """The line on which each data row of the CSV ``path`` starts, as pandas reads its rows
-    (blank and space-only lines are no rows), and how many fields it holds; empty when the
-    file's compression is not gzip or none (the caller then counts rows)."""
+    (blank and space-only lines are no rows), how many fields it holds and the length of its
+    longest field. The file is opened as pandas opens it (compression from the name: gzip,
+    bz2, xz, zip, zstd, tar), so that every compression gives the same rows, skips and lines."""
     import csv
-    import gzip
+    import io
 
-    name = path.name.lower()
-    if name.endswith((".zip", ".bz2", ".xz", ".zst", ".tar")):
-        return [], []
-    opener = gzip.open if name.endswith(".gz") else open
-    starts, widths, previous = [], [], 0
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
-        reader = csv.reader(fh)
-        for row in reader:
-            if len(row) > 1 or (row and row[0].strip()):
-                starts.append(previous + 1)
-                widths.append(len(row))
-            previous = reader.line_num
-    return starts[1:], widths[1:]
+    from pandas.io.common import get_handle
+
+    starts, widths, longest, previous = [], [], [], 0
+    limit = csv.field_size_limit()
+    # no cell aborts the reading: a row with an over-long one is skipped, named by its line
+    csv.field_size_limit(2 ** 31 - 1)
+    try:
+        with get_handle(path, "rb", compression="infer", is_text=False) as handles:
+            text = io.TextIOWrapper(handles.handle, encoding="utf-8-sig", errors="replace",
+                                    newline="")
+            reader = csv.reader(text)
+            try:
+                for row in reader:
+                    if len(row) > 1 or (row and row[0].strip()):
+                        starts.append(previous + 1)
+                        widths.append(len(row))
+                        longest.append(max(map(len, row)))
+                    previous = reader.line_num
+            except csv.Error as exc:   # the layout (quotes, NUL), never a cell's value
+                raise DataError(f"file {path} line {reader.line_num}: cannot read the "
+                                f"diabetes-130 encounter table ({exc})") from exc
+            finally:
+                text.detach()
+    finally:
+        csv.field_size_limit(limit)
+    return starts[1:], widths[1:], longest[1:]
 
 
 def _unusable(df: pd.DataFrame) -> pd.Series:
-    """Per row, why it cannot be used ('' when it can): a missing or repeated id, a label that
-    is none of the three, a non-numeric or infinite count. The reason names the column, never
-    the value. ``df`` is left as it is."""
+    """Per row, why it cannot be used ('' when it can): a missing id, a label that is none of
+    the three, a non-numeric or infinite count, or an id repeating that of an earlier row that
+    is used. The reason names the column, never the value. ``df`` is left as it is."""
     reason = pd.Series("", index=df.index)
     if "_fields" in df:   # first: a cut row's other reasons would only follow from the cut
         width, header = df["_fields"].astype(int), df["_header_fields"].astype(int)
         reason = reason.where(width == header, "row has " + width.astype(str) + " fields where "
                               "the header has " + header.astype(str))
+    if "_longest" in df:
+        reason = reason.where((reason != "") | (df["_longest"].astype(int) <= _LONGEST_CELL),
+                              f"a field holds more than {_LONGEST_CELL} characters")
     for column in ("encounter_id", "patient_nbr"):
         reason = reason.where(reason != "", np.where(df[column].isna(), f"no {column}", ""))
     if "readmitted" in df:
@@ -103,15 +126,19 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
         if label.notna().any():   # a labelled file: an empty label is unknown, never "NO"
             reason = reason.where(reason != "", np.where(
                 label.isna(), "'readmitted' is empty where other rows hold it", ""))
-    repeat = df["encounter_id"].notna() & df["encounter_id"].duplicated()
-    reason = reason.where(reason != "", np.where(
-        repeat, "encounter_id repeats an earlier row's; only the first is used", ""))
     for column in _NUMERIC:
         number = pd.to_numeric(df[column], errors="coerce")
         bad = number.isna() & df[column].notna()
         reason = reason.where(reason != "", np.where(bad, f"'{column}' is not a number", ""))
         huge = ~(number.abs() <= LARGEST_VALUE) & number.notna()   # inf, or overflowing
         reason = reason.where(reason != "", np.where(huge, f"'{column}' is not finite", ""))
+    # last, and only against rows actually used: a copy after an unusable first one (or after
+    # one discharged to death or hospice, skipped later) is the encounter's only usable row
+    used = (reason == "") & ~_category_values(df, "discharge_disposition_id").isin(
+        _NO_READMISSION)
+    repeat = used & df["encounter_id"].where(used).duplicated() & df["encounter_id"].notna()
+    reason = reason.where(reason != "", np.where(
+        repeat, "encounter_id repeats an earlier row's; only the first is used", ""))
     return reason
 
 
