@@ -133,6 +133,12 @@ def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: str | N
     Exit status: 0 when the card was written (inputs that could not be used are counted and
     named in the summary and the card), 2 on an error (no card).
     """
+    from osler.evaluate.card import check_card_target
+
+    # before any work: the card (HTML and its JSON) must never overwrite an input
+    check_card_target(report, {"--data": [Path(d) for d in data],
+                               "--outcomes": [Path(outcomes)] if outcomes else [],
+                               "--model": [Path(model_dir)]})
     summary = get_task(task).evaluate(Path(model_dir), [Path(d) for d in data],
                                       outcomes=outcomes and Path(outcomes), report=Path(report),
                                       split=split)
