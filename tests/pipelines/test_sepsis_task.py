@@ -497,3 +497,43 @@ def test_a_broken_zip_an_outcomes_file_and_an_infinite_cell_get_clear_errors(tra
     summary = TASK.predict(model, d, tmp_path / "o2")
     assert "wrote 1 prediction files" in str(summary) and "1 skipped" in str(summary)
     assert f"{first.name}" in str(summary) and "line 3" in str(summary) and "finite" in str(summary)
+
+
+def _with_cells(path, row, **cells):
+    """Rewrite data row ``row`` (0-based, after the header) of a .psv with ``cells``."""
+    from osler.ingest.physionet import PSV_COLUMNS
+
+    lines = path.read_text().splitlines()
+    parts = lines[row + 1].split("|")
+    for name, value in cells.items():
+        parts[PSV_COLUMNS.index(name)] = value
+    lines[row + 1] = "|".join(parts)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_accepted_extreme_values_never_overflow_a_feature(trained, tmp_path, capsys):
+    """BUN 1e9 over creatinine 1e-30 is 1e39: finite in float64 but inf in the float32
+    matrix. The ratio is missing instead: predict and monitor complete."""
+    from cli_run import run_osler
+    from osler.features import feature_names, featurize, stay_frame
+    from osler.ingest.physionet import read_physionet2019
+
+    model = trained[2]
+    d = write_stays(tmp_path / "s", n_stays=3, seed=21)
+    odd = sorted(d.glob("*.psv"))[0]
+    _with_cells(odd, 1, BUN="1000000000", Creatinine="1e-30", O2Sat="1000000000",
+                FiO2="1e-30")
+    X = featurize(stay_frame(next(read_physionet2019(odd)))).X
+    assert not np.isinf(X).any()
+    # the ratio is missing from the odd hour on (the next creatinine is a normal one)
+    assert np.isnan(X[1:8, feature_names().index("bun_creatinine")]).all()
+    assert np.isnan(X[1, feature_names().index("spo2_fio2")])
+    out = tmp_path / "out"
+    code, err = run_osler(["predict", "sepsis", "--model", str(model), "--data", str(d),
+                           "--out", str(out)], capsys)
+    assert (code, err) == (0, "")
+    lines = (out / odd.name).read_text().splitlines()
+    assert len(lines) == len(odd.read_text().splitlines())
+    code, err = run_osler(["monitor", "sepsis", "--model", str(model), "--stay", str(odd)],
+                          capsys)
+    assert (code, err) == (0, "")

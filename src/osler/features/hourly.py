@@ -103,6 +103,7 @@ def featurize(frame: StayFrame, rows: np.ndarray | None = None) -> FeatureBlock:
     organ = _organ_scores(hours, values, last_idx, rows)
     X = np.hstack(per_var + windows + [derived, scores, static, tail] + course + lab24
                   + [activity, organ]).astype(np.float32)
+    X[~np.isfinite(X)] = np.nan     # never inf: no feature may overflow float32 (see _derived)
     # The latest row any feature read: the newest last-measured row, or the row itself (ICULOS).
     latest = np.maximum(li.max(axis=1, initial=-1), rows)
     return FeatureBlock(X, rows, hours[rows], hours[latest])
@@ -192,5 +193,10 @@ def _derived(last: dict[str, np.ndarray]) -> np.ndarray:
         bun_cr = last["BUN"] / last["Creatinine"]
         spo2_fio2 = last["O2Sat"] / last["FiO2"]
     out = np.column_stack([shock, pulse, bun_cr, spo2_fio2])
-    out[~np.isfinite(out)] = np.nan
+    # a ratio of accepted extremes (BUN 1e9 / creatinine 1e-30) is finite here but not in the
+    # float32 matrix: beyond float32's range it is no measurement, so missing like inf
+    out[~(np.abs(out) <= _FLOAT32_MAX)] = np.nan
     return out
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)

@@ -158,7 +158,13 @@ def _featurize(record) -> tuple[np.ndarray, float, float]:
     x = np.r_[static, flags, per_var[: len(dynamic)].ravel(), values[n_stats:],
               derived_features(series, PREDICTION_HOUR),
               summarize_extremes(valid, _extreme_variables(), PREDICTION_HOUR)]
+    # a ratio of accepted extremes (BUN 1e9 / creatinine 1e-30) overflows the float32 matrix:
+    # beyond float32's range a feature is no measurement, so missing
+    x[~(np.abs(x) <= _FLOAT32_MAX)] = np.nan
     return x, PREDICTION_HOUR, latest
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _valid_floor(variable: str) -> float:
