@@ -43,6 +43,8 @@ def test_psv_stay_becomes_relative_observations_and_labels(tmp_path):
     ([_row(1), _row(2, hr="1e300")], "must be a finite number"),
     ([_row(1), _row(2, label=2)], "SepsisLabel must be 0, 1 or NaN"),
     ([_row(1), _row("NaN")], "ICULOS (the hour of the stay) is missing"),
+    ([_row(0.5), _row(1), _row(1.5)], "ICULOS must be a whole number of hours"),
+    ([_row(1), _row("1.0000000001"), _row(2)], "ICULOS must be a whole number of hours"),
 ])
 def test_bad_stays_are_rejected_whole_with_line(tmp_path, rows, reason):
     _stay(tmp_path / "bad.psv", rows)
@@ -242,3 +244,17 @@ def test_2012_a_time_is_digits_hours_and_minutes_only(tmp_path, cell):
                                          f"{cell},HR,80\n")
     with pytest.raises(IngestError, match="line 3: Time must be HH:MM"):
         list(read_physionet2012(tmp_path / "900010.txt"))
+
+
+def test_iculos_is_a_whole_hour_written_as_an_integer_or_a_float(tmp_path):
+    """One row per ICU hour: "3.0" is hour 3; a half hour, or 1.0000000001 beside 1 (which
+    would share hour 1 with it and lose a prediction row), rejects the stay by line, and
+    never echoes the cell."""
+    _stay(tmp_path / "float.psv", [_row("1.0"), _row("2.0"), _row("3e0")])
+    (rec,) = read_physionet2019(tmp_path / "float.psv")
+    assert [lab.offset.total_seconds() / 3600 for lab in rec.labels] == [1, 2, 3]
+    _stay(tmp_path / "close.psv", [_row(1), _row("1.0000000001"), _row(2)])
+    with pytest.raises(IngestError) as err:
+        list(read_physionet2019(tmp_path / "close.psv"))
+    assert err.value.line == 3 and err.value.record == "close"
+    assert "1.0000000001" not in str(err.value)

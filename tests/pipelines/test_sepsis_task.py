@@ -537,3 +537,26 @@ def test_accepted_extreme_values_never_overflow_a_feature(trained, tmp_path, cap
     code, err = run_osler(["monitor", "sepsis", "--model", str(model), "--stay", str(odd)],
                           capsys)
     assert (code, err) == (0, "")
+
+
+def test_a_stay_whose_iculos_is_not_a_whole_hour_is_skipped_and_counted(trained, tmp_path,
+                                                                        capsys):
+    """Half-hourly rows made the "6 h" windows cover 3 h, and 1 beside 1.0000000001 merged two
+    rows (one prediction row lost): such a stay is skipped, named by line; others are scored."""
+    from cli_run import run_osler
+
+    d = write_stays(tmp_path / "s", n_stays=3, seed=22)
+    half, close, good = sorted(d.glob("*.psv"))
+    lines = half.read_text().splitlines()
+    for i in range(1, len(lines)):
+        _with_cells(half, i - 1, ICULOS=f"{i * 0.5:g}")
+    _with_cells(close, 1, ICULOS="1.0000000001")
+    _with_cells(good, 2, ICULOS="3.0")                  # a whole hour written as a float
+    out = tmp_path / "out"
+    code, err = run_osler(["predict", "sepsis", "--model", str(trained[2]), "--data", str(d),
+                           "--out", str(out)], capsys)
+    assert code == 3 and sorted(p.name for p in out.iterdir()) == [good.name]
+    assert err.startswith("osler: 2 of 3 stays skipped")
+    assert f"{half.name}, record {half.stem}, line 2: ICULOS must be a whole number" in err
+    assert f"{close.name}, record {close.stem}, line 3: ICULOS must be a whole number" in err
+    assert len((out / good.name).read_text().splitlines()) == len(good.read_text().splitlines())

@@ -176,7 +176,8 @@ def _window_stats(hours: np.ndarray, vitals: np.ndarray, rows: np.ndarray, w: in
 def _window_block(hours: np.ndarray, vitals: np.ndarray, rows: np.ndarray,
                   w: int) -> tuple[np.ndarray, np.ndarray]:
     """Values in each row's window (rows x span x vitals, NaN outside) and their ages in hours."""
-    # Hours are strictly increasing, so at most ``w`` rows fall in a window of ``w`` hours.
+    # Hours are whole (the reader refuses others) and strictly increasing, so at most ``w``
+    # rows fall in a window of ``w`` hours.
     span = min(w, len(hours))
     pad = np.vstack([np.full((span - 1, vitals.shape[1]), np.nan), vitals])
     hpad = np.concatenate([np.full(span - 1, -np.inf), hours])

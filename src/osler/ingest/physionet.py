@@ -215,6 +215,10 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         if math.isnan(hour):
             raise IngestError("ICULOS (the hour of the stay) is missing", file=member.name,
                               record=stay, line=lineno)
+        if hour != math.floor(hour):   # "3.0" is 3; "2.5" or "1.0000000001" is no ICU hour
+            raise IngestError("ICULOS must be a whole number of hours: a PhysioNet 2019 stay "
+                              "has one row per ICU hour; this row's is not", file=member.name,
+                              record=stay, line=lineno)
         if hour <= last_hour:   # the hours are not echoed: the line numbers find them
             raise IngestError(f"ICULOS must increase row by row; this row's is not above that "
                               f"of line {last_line}", file=member.name, record=stay, line=lineno)
