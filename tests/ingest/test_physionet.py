@@ -258,3 +258,17 @@ def test_iculos_is_a_whole_hour_written_as_an_integer_or_a_float(tmp_path):
         list(read_physionet2019(tmp_path / "close.psv"))
     assert err.value.line == 3 and err.value.record == "close"
     assert "1.0000000001" not in str(err.value)
+
+
+@pytest.mark.parametrize("first_line", ["Smithson", "MRN0012345|Smithson|Alice",
+                                        HEADER + "|Smithson", HEADER.replace("HR", "MRN0012345")])
+def test_a_header_never_echoes_a_cell_that_is_no_physionet_column(tmp_path, first_line):
+    """A first line of names or identifiers is named by position only; the PhysioNet columns
+    it lacks may be named (they are the format's, not the file's)."""
+    (tmp_path / "b.psv").write_text(first_line + "\n" + _row(1) + "\n")
+    with pytest.raises(IngestError) as err:
+        list(read_physionet2019(tmp_path / "b.psv"))
+    message = str(err.value)
+    assert err.value.line == 1 and "header must be" in message
+    assert "Smithson" not in message and "MRN" not in message and "Alice" not in message
+    assert "unknown column(s) at position(s)" in message or "not column names" in message

@@ -162,13 +162,17 @@ def _header_problem(header: list[str]) -> str:
     if not header or header == [""]:
         return ("header must be the PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); got an "
                 "empty file")
-    unknown = [c for c in header if c not in PSV_COLUMNS]
+    # An unknown cell is never echoed, even when it looks like a column name: a first line
+    # may hold an MRN or a surname. Its position is named; PhysioNet's own names are safe.
+    unknown = [i for i, c in enumerate(header, 1) if c not in PSV_COLUMNS]
     missing = [c for c in PSV_COLUMNS[:-1] if c not in header]
-    if any(not _COLUMN_NAME.fullmatch(c) for c in unknown):
-        # values or binary, not a header: never echoed (they may be a patient's data)
+    if any(not _COLUMN_NAME.fullmatch(header[i - 1]) for i in unknown):
+        # values or binary, not a header
         return (f"header must be the PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); the "
                 f"first line holds {len(header)} cell(s) that are not column names")
-    parts = ([f"unknown column(s) {unknown[:5]}"] if unknown else []) + \
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    parts = ([f"unknown column(s) at position(s) {', '.join(map(str, unknown[:5]))}{more} "
+              "(names not shown)"] if unknown else []) + \
             ([f"missing column(s) {missing[:5]}"] if missing else [])
     if not parts:
         parts = ["the columns are PhysioNet 2019's but in another order or repeated"]
