@@ -272,3 +272,27 @@ def test_a_header_never_echoes_a_cell_that_is_no_physionet_column(tmp_path, firs
     assert err.value.line == 1 and "header must be" in message
     assert "Smithson" not in message and "MRN" not in message and "Alice" not in message
     assert "unknown column(s) at position(s)" in message or "not column names" in message
+
+
+def test_files_in_hidden_folders_are_not_stays(tmp_path):
+    """A notebook's .ipynb_checkpoints (or .git) holds stale copies: never read, in a folder
+    or a zip, for 2019 and 2012 alike."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _stay(data / "p1.psv", [_row(1), _row(2)])
+    (data / ".ipynb_checkpoints").mkdir()
+    _stay(data / ".ipynb_checkpoints" / "p1.psv", [_row(1)])
+    _stay(data / ".hidden.psv", [_row(1)])
+    with zipfile.ZipFile(data / "more.zip", "w") as zf:
+        zf.writestr("set/p2.psv", "\n".join([HEADER, _row(1)]))
+        zf.writestr("set/.ipynb_checkpoints/p2.psv", "\n".join([HEADER, _row(1), _row(2)]))
+        zf.writestr("./set/p3.psv", "\n".join([HEADER, _row(1)]))
+    records = list(read_physionet2019(data))
+    assert sorted(r.patient_id for r in records) == ["p1", "p2", "p3"]
+    assert [len(r.labels) for r in records if r.patient_id == "p1"] == [2]
+    old = tmp_path / "set-a"
+    (old / ".git").mkdir(parents=True)
+    stay = "Time,Parameter,Value\n00:00,RecordID,{}\n00:30,HR,80\n"
+    (old / "900010.txt").write_text(stay.format(900010))
+    (old / ".git" / "900011.txt").write_text(stay.format(900011))
+    assert [r.patient_id for r in read_physionet2012(old)] == ["900010"]

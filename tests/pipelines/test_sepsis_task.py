@@ -561,3 +561,25 @@ def test_a_stay_whose_iculos_is_not_a_whole_hour_is_skipped_and_counted(trained,
     assert f"{half.name}, record {half.stem}, line 2: ICULOS must be a whole number" in err
     assert f"{close.name}, record {close.stem}, line 3: ICULOS must be a whole number" in err
     assert len((out / good.name).read_text().splitlines()) == len(good.read_text().splitlines())
+
+
+def test_a_stale_copy_in_a_hidden_folder_never_replaces_the_stay(trained, tmp_path, capsys):
+    """.ipynb_checkpoints/p1.psv (a notebook's old copy) was read as a stay and could win over
+    the real p1.psv: hidden folders are skipped, in folders and in zips."""
+    import zipfile
+
+    from cli_run import run_osler
+
+    d = write_stays(tmp_path / "s", n_stays=2, seed=23)
+    real = sorted(d.glob("*.psv"))[0]
+    (d / ".ipynb_checkpoints").mkdir()
+    lines = real.read_text().splitlines()
+    (d / ".ipynb_checkpoints" / real.name).write_text("\n".join(lines[:4]) + "\n")
+    with zipfile.ZipFile(d / "extra.zip", "w") as zf:
+        zf.writestr(f".git/{real.name}", "\n".join(lines[:3]) + "\n")
+    out = tmp_path / "out"
+    code, err = run_osler(["predict", "sepsis", "--model", str(trained[2]), "--data", str(d),
+                           "--out", str(out)], capsys)
+    assert (code, err) == (0, "")
+    assert len(list(out.iterdir())) == 2
+    assert len((out / real.name).read_text().splitlines()) == len(lines)

@@ -124,12 +124,14 @@ def _is_stay(path: Path) -> bool:
 
 def _psv_under(folder: Path, workdir: Path, prefix: str) -> list[tuple[Path, str]]:
     """Every stay file under ``folder`` (any case of the suffix, gzipped or not, hidden files
-    aside), and those of the zips it holds (unpacked under ``workdir``), each with its name
+    and files in hidden folders aside), and those of the zips it holds (unpacked under ``workdir``), each with its name
     in the input: ``prefix`` and its path inside ``folder``."""
-    found = sorted(q for q in folder.rglob("*") if q.is_file())
+    # a hidden folder (.ipynb_checkpoints, .git) holds copies, not stays: a stale copy must
+    # never be read as (or instead of) the real stay
+    found = sorted(q for q in folder.rglob("*") if q.is_file()
+                   and not any(part.startswith(".") for part in q.relative_to(folder).parts))
     files = [(q, prefix + q.relative_to(folder).as_posix()) for q in found if _is_stay(q)]
-    for n, inner in enumerate(q for q in found if q.suffix.lower() == ".zip"
-                              and not q.name.startswith(".")):
+    for n, inner in enumerate(q for q in found if q.suffix.lower() == ".zip"):
         files += _unzipped(inner, workdir / f"{n}-{inner.stem}",
                            prefix + inner.relative_to(folder).as_posix())
     return files
