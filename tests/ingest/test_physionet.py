@@ -296,3 +296,18 @@ def test_files_in_hidden_folders_are_not_stays(tmp_path):
     (old / "900010.txt").write_text(stay.format(900010))
     (old / ".git" / "900011.txt").write_text(stay.format(900011))
     assert [r.patient_id for r in read_physionet2012(old)] == ["900010"]
+
+
+def test_2012_outcomes_errors_name_the_files_own_line_past_blank_lines(tmp_path):
+    (tmp_path / "900012.txt").write_text("Time,Parameter,Value\n00:00,RecordID,900012\n"
+                                         "00:30,HR,80\n")
+    (tmp_path / "Outcomes.txt").write_text("RecordID,In-hospital_death\n900011,0\n\n\n"
+                                           "900012,0\n900013,7\n")
+    with pytest.raises(IngestError, match="must be 0 or 1") as err:
+        list(read_physionet2012(tmp_path / "900012.txt", outcomes=tmp_path / "Outcomes.txt"))
+    assert err.value.line == 6 and err.value.record == "900013"
+    (tmp_path / "Outcomes.txt").write_text("RecordID,In-hospital_death\n\n900012,0\n\n"
+                                           "900012,1\n")
+    with pytest.raises(IngestError, match=r"RecordID repeated \(first on line 3\)") as err:
+        list(read_physionet2012(tmp_path / "900012.txt", outcomes=tmp_path / "Outcomes.txt"))
+    assert err.value.line == 5

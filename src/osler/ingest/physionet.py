@@ -281,7 +281,8 @@ def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
                               file=path.name, line=1)
         out: dict[str, dict[str, float]] = {}
         first: dict[str, int] = {}
-        for lineno, row in enumerate(reader, start=2):
+        for row in reader:
+            lineno = reader.line_num   # the file's own line: DictReader skips blank lines
             try:
                 values = {k: float(v) for k, v in row.items() if k != "RecordID"}
             except (TypeError, ValueError):
