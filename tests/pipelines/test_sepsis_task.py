@@ -583,3 +583,22 @@ def test_a_stale_copy_in_a_hidden_folder_never_replaces_the_stay(trained, tmp_pa
     assert (code, err) == (0, "")
     assert len(list(out.iterdir())) == 2
     assert len((out / real.name).read_text().splitlines()) == len(lines)
+
+
+def test_a_run_that_scores_nothing_leaves_no_earlier_prediction_behind(trained, tmp_path,
+                                                                       capsys):
+    """Exit 2 (every stay skipped) used to keep the previous run's prediction files: a scorer
+    reading --out then took an old model's predictions for this run's."""
+    from cli_run import run_osler
+
+    d = write_stays(tmp_path / "s", n_stays=1, seed=24)
+    (stay,) = d.glob("*.psv")
+    out = tmp_path / "out"
+    argv = ["predict", "sepsis", "--model", str(trained[2]), "--data", str(d), "--out", str(out)]
+    assert run_osler(argv, capsys) == (0, "")
+    (out / "notes.psv").write_text("not a prediction file\n")     # not ours: left alone
+    stay.write_text(stay.read_text().splitlines()[0] + "\n")       # the stay has no rows now
+    code, err = run_osler(argv, capsys)
+    assert code == 2 and "none of 1 stays could be used" in err
+    assert "removed 1 prediction file(s)" in err
+    assert sorted(p.name for p in out.iterdir()) == ["notes.psv"]

@@ -21,7 +21,17 @@ import pandas as pd
 from osler.errors import DataError, IngestError, OslerError
 from osler.features import check_no_leakage, feature_names, featurize, stay_frame
 
-__all__ = ["SepsisCohort", "load_cohort", "named_stay_files", "stay_files", "unique_stays"]
+__all__ = ["NoUsableStay", "SepsisCohort", "load_cohort", "named_stay_files", "stay_files",
+           "unique_stays"]
+
+
+class NoUsableStay(DataError):
+    """No stay of the input could be used; ``skipped``: (file, reason) of each, so that a
+    prediction run can still clear what an earlier run wrote for them."""
+
+    def __init__(self, message: str, skipped: list[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.skipped = skipped
 
 _PARALLEL_FROM = 400  # below this many stays, a second process costs more than it saves
 
@@ -177,8 +187,9 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
     check_no_leakage("sepsis", cohort.meta["stay"].tolist(), cohort.meta["hour"].to_numpy(),
                      cohort.meta["source_hour"].to_numpy())
     if not len(cohort.meta):
-        raise DataError(f"none of {len(files)} stays could be used; first problem: "
-                        f"{cohort.skipped[0][1] if cohort.skipped else 'unknown'}")
+        raise NoUsableStay(f"none of {len(files)} stays could be used; first problem: "
+                           f"{cohort.skipped[0][1] if cohort.skipped else 'unknown'}",
+                           cohort.skipped)
     return cohort
 
 
