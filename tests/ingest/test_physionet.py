@@ -311,3 +311,24 @@ def test_2012_outcomes_errors_name_the_files_own_line_past_blank_lines(tmp_path)
     with pytest.raises(IngestError, match=r"RecordID repeated \(first on line 3\)") as err:
         list(read_physionet2012(tmp_path / "900012.txt", outcomes=tmp_path / "Outcomes.txt"))
     assert err.value.line == 5
+
+
+def test_2012_a_cell_over_the_csv_limit_skips_its_stay_by_line(tmp_path):
+    """csv refuses a cell over 131,072 characters with _csv.Error: that was a traceback for
+    the whole run; now the stay is skipped naming file and line, never the cell."""
+    head = "Time,Parameter,Value\n00:00,RecordID,{}\n"
+    (tmp_path / "900014.txt").write_text(head.format(900014) + "00:30,HR,80\n"
+                                         '00:40,HR,"' + "x" * 140_000 + '"\n00:50,HR,81\n')
+    (tmp_path / "900015.txt").write_text(head.format(900015) + "00:30,HR,80\n")
+    (tmp_path / "900016.txt").write_text(head.format(900016) + "00:30,HR,8\x000\n")
+    errors: list[IngestError] = []
+    records = list(read_physionet2012(tmp_path, on_error=errors.append))
+    assert [r.patient_id for r in records] == ["900015"]
+    big, nul = errors
+    assert big.line == 4 and "not readable CSV" in big.reason and "xxx" not in str(big)
+    assert nul.line == 3 and nul.file.endswith("900016.txt")
+    (tmp_path / "Outcomes.txt").write_text("RecordID,In-hospital_death\n\n900015,0\n"
+                                           '900016,"' + "1" * 140_000 + '"\n')
+    with pytest.raises(IngestError, match="not readable CSV") as err:
+        list(read_physionet2012(tmp_path / "900015.txt", outcomes=tmp_path / "Outcomes.txt"))
+    assert err.value.line == 4 and "111" not in str(err.value)

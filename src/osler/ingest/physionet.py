@@ -274,6 +274,11 @@ def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
     path = Path(path)
     with path.open(encoding="utf-8-sig") as fh:   # a BOM is not part of the first column
         reader = csv.DictReader(fh)
+        try:
+            reader.fieldnames   # noqa: B018 - reads the header line
+        except csv.Error as exc:
+            raise IngestError(f"header is not readable CSV ({exc})", file=path.name,
+                              line=1) from None
         if not reader.fieldnames or "RecordID" not in reader.fieldnames:
             raise IngestError("outcomes file must have a RecordID column", file=path.name, line=1)
         if "In-hospital_death" not in reader.fieldnames:
@@ -281,7 +286,15 @@ def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
                               file=path.name, line=1)
         out: dict[str, dict[str, float]] = {}
         first: dict[str, int] = {}
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:   # a cell over the csv module's limit, a NUL, ...
+                # the csv reader's count: DictReader's own is only set after a good row
+                raise IngestError(f"row is not readable CSV ({exc})", file=path.name,
+                                  line=reader.reader.line_num) from None
             lineno = reader.line_num   # the file's own line: DictReader skips blank lines
             try:
                 values = {k: float(v) for k, v in row.items() if k != "RecordID"}
@@ -337,14 +350,33 @@ def _parameter_name(param: str, codings: dict) -> str:
     return "a Parameter that is not a PhysioNet 2012 variable"
 
 
+def _csv_rows(text: str, file: str, record: str | None = None) -> Iterator[tuple[int, list[str]]]:
+    """``(line, cells)`` of each CSV row of ``text``, the line where the row starts; a row the
+    csv module cannot read (a cell over its 131,072-character limit, a NUL) is an
+    :class:`IngestError` naming file and line, never a ``_csv.Error`` traceback."""
+    reader = csv.reader(io.StringIO(text))
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise IngestError(f"row is not readable CSV ({exc})", file=file, record=record,
+                              line=reader.line_num) from None
+        yield start, row
+        start = reader.line_num + 1
+
+
 def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> PatientRecord:
-    rows = list(csv.reader(io.StringIO(_text(member))))
-    if not rows or rows[0] != ["Time", "Parameter", "Value"]:
+    rows = _csv_rows(_text(member), member.name, member.stem)
+    lineno, header = next(rows, (1, None))
+    if header != ["Time", "Parameter", "Value"]:
         raise IngestError("header must be 'Time,Parameter,Value'", file=member.name, line=1)
     codings = _codings("2012")
     record_id, sex, icu_type, obs, measured = member.stem, None, None, [], False
     latest, latest_line = timedelta(0), 1
-    for lineno, row in enumerate(rows[1:], start=2):
+    for lineno, row in rows:
         if not row or not "".join(row).strip():
             continue   # a blank line (often the last) holds no measurement
         if len(row) != 3:
@@ -390,7 +422,7 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
     if not measured:
         raise IngestError("stay has no measurement (only a header or general descriptors); "
                           "nothing to predict from", file=member.name, record=record_id,
-                          line=len(rows) + 1)
+                          line=lineno + 1)
     return _assemble_2012(member, record_id, sex, icu_type, obs, outcome_rows, outcomes)
 
 
