@@ -123,7 +123,8 @@ def _prediction_status(summary) -> int:
 @click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True))
 @click.option("--outcomes", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--report", required=True, type=click.Path(dir_okay=False),
-              help="Model card to write (HTML); the JSON form is written beside it.")
+              help="Model card to write (HTML); the JSON form is written beside it. Refused "
+                   "when either would overwrite an input (--data, --outcomes, --model).")
 @click.option("--split", default=None,
               help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
 def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: str | None, report: str,
