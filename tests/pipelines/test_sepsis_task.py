@@ -238,7 +238,8 @@ def test_unlabelled_and_repeated_stays_and_named_header_problems(trained, tmp_pa
     (bad / "p000001.psv").write_text("\n".join([text[0] + "|Foo"] + [t + "|1" for t in text[1:]]))
     (bad / "p000002.psv").write_text(files[2].read_text())
     cohort = load_cohort([bad], n_jobs=1)
-    assert cohort.n_stays == 1 and "unknown column(s) at position(s) 42 (names not shown)" in cohort.skipped[0][1]
+    assert cohort.n_stays == 1
+    assert "unknown column(s) at position(s) 42 (names not shown)" in cohort.skipped[0][1]
     assert "Foo" not in cohort.skipped[0][1]
 
 

@@ -350,7 +350,8 @@ def _parameter_name(param: str, codings: dict) -> str:
     return "a Parameter that is not a PhysioNet 2012 variable"
 
 
-def _csv_rows(text: str, file: str, record: str | None = None) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str, file: str,
+              record: str | None = None) -> Iterator[tuple[int, list[str]]]:
     """``(line, cells)`` of each CSV row of ``text``, the line where the row starts; a row the
     csv module cannot read (a cell over its 131,072-character limit, a NUL) is an
     :class:`IngestError` naming file and line, never a ``_csv.Error`` traceback."""

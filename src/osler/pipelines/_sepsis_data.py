@@ -134,8 +134,9 @@ def _is_stay(path: Path) -> bool:
 
 def _psv_under(folder: Path, workdir: Path, prefix: str) -> list[tuple[Path, str]]:
     """Every stay file under ``folder`` (any case of the suffix, gzipped or not, hidden files
-    and files in hidden folders aside), and those of the zips it holds (unpacked under ``workdir``), each with its name
-    in the input: ``prefix`` and its path inside ``folder``."""
+    and files in hidden folders aside), and those of the zips it holds (unpacked under
+    ``workdir``), each with its name in the input: ``prefix`` and its path inside
+    ``folder``."""
     # a hidden folder (.ipynb_checkpoints, .git) holds copies, not stays: a stale copy must
     # never be read as (or instead of) the real stay
     found = sorted(q for q in folder.rglob("*") if q.is_file()
