@@ -36,3 +36,47 @@ def test_task_commands_document_their_exit_status():
         text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
         assert "Exit status" in text, command
         assert [c for c in codes if c not in text] == [], command
+
+
+@pytest.mark.parametrize("task", task_names())
+def test_evaluate_never_writes_its_card_over_an_input(task, tmp_path, capsys):
+    data, outcomes = tmp_path / "data.csv", tmp_path / "outcomes.txt"
+    folder = tmp_path / "stays"
+    folder.mkdir()
+    (folder / "s1.txt").write_text("stay\n")
+    as_json = tmp_path / "cohort.json"          # an input the card's JSON sibling would replace
+    for path in (data, outcomes, as_json):
+        path.write_text("synthetic input\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(data)
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.joblib").write_text("not a model\n")
+    cases = [([data], data), ([data], link), ([data], outcomes),
+             ([as_json], tmp_path / "cohort.html"),
+             ([folder], folder / "s1.txt"), ([data], model / "model.joblib")]
+    for inputs, report in cases:
+        argv = ["evaluate", task, "--model", str(model), "--report", str(report),
+                "--outcomes", str(outcomes)]
+        for d in inputs:
+            argv += ["--data", str(d)]
+        code, err = run_osler(argv, capsys)
+        assert code == 2, (report, err)
+        assert "--report" in err and "overwrite" in err, err
+        assert "synthetic input" not in err
+    for path in (data, outcomes, as_json):
+        assert path.read_text() == "synthetic input\n"
+    assert (folder / "s1.txt").read_text() == "stay\n"
+    assert not (tmp_path / "cohort.html").exists()
+
+
+def test_an_earlier_card_in_the_data_folder_may_be_replaced(tmp_path):
+    from osler.evaluate.card import ModelCard, check_card_target
+
+    folder = tmp_path / "stays"
+    folder.mkdir()
+    ModelCard(title="t", task="sepsis", summary={}).write(folder / "card.html")
+    check_card_target(folder / "card.html", {"--data": [folder]})   # no error
+    (folder / "notes.json").write_text("{}")
+    with pytest.raises(Exception, match="--report"):
+        check_card_target(folder / "notes.html", {"--data": [folder]})

@@ -43,6 +43,8 @@ def test_psv_stay_becomes_relative_observations_and_labels(tmp_path):
     ([_row(1), _row(2, hr="1e300")], "must be a finite number"),
     ([_row(1), _row(2, label=2)], "SepsisLabel must be 0, 1 or NaN"),
     ([_row(1), _row("NaN")], "ICULOS (the hour of the stay) is missing"),
+    ([_row(0.5), _row(1), _row(1.5)], "ICULOS must be a whole number of hours"),
+    ([_row(1), _row("1.0000000001"), _row(2)], "ICULOS must be a whole number of hours"),
 ])
 def test_bad_stays_are_rejected_whole_with_line(tmp_path, rows, reason):
     _stay(tmp_path / "bad.psv", rows)
@@ -242,3 +244,91 @@ def test_2012_a_time_is_digits_hours_and_minutes_only(tmp_path, cell):
                                          f"{cell},HR,80\n")
     with pytest.raises(IngestError, match="line 3: Time must be HH:MM"):
         list(read_physionet2012(tmp_path / "900010.txt"))
+
+
+def test_iculos_is_a_whole_hour_written_as_an_integer_or_a_float(tmp_path):
+    """One row per ICU hour: "3.0" is hour 3; a half hour, or 1.0000000001 beside 1 (which
+    would share hour 1 with it and lose a prediction row), rejects the stay by line, and
+    never echoes the cell."""
+    _stay(tmp_path / "float.psv", [_row("1.0"), _row("2.0"), _row("3e0")])
+    (rec,) = read_physionet2019(tmp_path / "float.psv")
+    assert [lab.offset.total_seconds() / 3600 for lab in rec.labels] == [1, 2, 3]
+    _stay(tmp_path / "close.psv", [_row(1), _row("1.0000000001"), _row(2)])
+    with pytest.raises(IngestError) as err:
+        list(read_physionet2019(tmp_path / "close.psv"))
+    assert err.value.line == 3 and err.value.record == "close"
+    assert "1.0000000001" not in str(err.value)
+
+
+@pytest.mark.parametrize("first_line", ["Smithson", "MRN0012345|Smithson|Alice",
+                                        HEADER + "|Smithson", HEADER.replace("HR", "MRN0012345")])
+def test_a_header_never_echoes_a_cell_that_is_no_physionet_column(tmp_path, first_line):
+    """A first line of names or identifiers is named by position only; the PhysioNet columns
+    it lacks may be named (they are the format's, not the file's)."""
+    (tmp_path / "b.psv").write_text(first_line + "\n" + _row(1) + "\n")
+    with pytest.raises(IngestError) as err:
+        list(read_physionet2019(tmp_path / "b.psv"))
+    message = str(err.value)
+    assert err.value.line == 1 and "header must be" in message
+    assert "Smithson" not in message and "MRN" not in message and "Alice" not in message
+    assert "unknown column(s) at position(s)" in message or "not column names" in message
+
+
+def test_files_in_hidden_folders_are_not_stays(tmp_path):
+    """A notebook's .ipynb_checkpoints (or .git) holds stale copies: never read, in a folder
+    or a zip, for 2019 and 2012 alike."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _stay(data / "p1.psv", [_row(1), _row(2)])
+    (data / ".ipynb_checkpoints").mkdir()
+    _stay(data / ".ipynb_checkpoints" / "p1.psv", [_row(1)])
+    _stay(data / ".hidden.psv", [_row(1)])
+    with zipfile.ZipFile(data / "more.zip", "w") as zf:
+        zf.writestr("set/p2.psv", "\n".join([HEADER, _row(1)]))
+        zf.writestr("set/.ipynb_checkpoints/p2.psv", "\n".join([HEADER, _row(1), _row(2)]))
+        zf.writestr("./set/p3.psv", "\n".join([HEADER, _row(1)]))
+    records = list(read_physionet2019(data))
+    assert sorted(r.patient_id for r in records) == ["p1", "p2", "p3"]
+    assert [len(r.labels) for r in records if r.patient_id == "p1"] == [2]
+    old = tmp_path / "set-a"
+    (old / ".git").mkdir(parents=True)
+    stay = "Time,Parameter,Value\n00:00,RecordID,{}\n00:30,HR,80\n"
+    (old / "900010.txt").write_text(stay.format(900010))
+    (old / ".git" / "900011.txt").write_text(stay.format(900011))
+    assert [r.patient_id for r in read_physionet2012(old)] == ["900010"]
+
+
+def test_2012_outcomes_errors_name_the_files_own_line_past_blank_lines(tmp_path):
+    (tmp_path / "900012.txt").write_text("Time,Parameter,Value\n00:00,RecordID,900012\n"
+                                         "00:30,HR,80\n")
+    (tmp_path / "Outcomes.txt").write_text("RecordID,In-hospital_death\n900011,0\n\n\n"
+                                           "900012,0\n900013,7\n")
+    with pytest.raises(IngestError, match="must be 0 or 1") as err:
+        list(read_physionet2012(tmp_path / "900012.txt", outcomes=tmp_path / "Outcomes.txt"))
+    assert err.value.line == 6 and err.value.record == "900013"
+    (tmp_path / "Outcomes.txt").write_text("RecordID,In-hospital_death\n\n900012,0\n\n"
+                                           "900012,1\n")
+    with pytest.raises(IngestError, match=r"RecordID repeated \(first on line 3\)") as err:
+        list(read_physionet2012(tmp_path / "900012.txt", outcomes=tmp_path / "Outcomes.txt"))
+    assert err.value.line == 5
+
+
+def test_2012_a_cell_over_the_csv_limit_skips_its_stay_by_line(tmp_path):
+    """csv refuses a cell over 131,072 characters with _csv.Error: that was a traceback for
+    the whole run; now the stay is skipped naming file and line, never the cell."""
+    head = "Time,Parameter,Value\n00:00,RecordID,{}\n"
+    (tmp_path / "900014.txt").write_text(head.format(900014) + "00:30,HR,80\n"
+                                         '00:40,HR,"' + "x" * 140_000 + '"\n00:50,HR,81\n')
+    (tmp_path / "900015.txt").write_text(head.format(900015) + "00:30,HR,80\n")
+    (tmp_path / "900016.txt").write_text(head.format(900016) + "00:30,HR,8\x000\n")
+    errors: list[IngestError] = []
+    records = list(read_physionet2012(tmp_path, on_error=errors.append))
+    assert [r.patient_id for r in records] == ["900015"]
+    big, nul = errors
+    assert big.line == 4 and "not readable CSV" in big.reason and "xxx" not in str(big)
+    assert nul.line == 3 and nul.file.endswith("900016.txt")
+    (tmp_path / "Outcomes.txt").write_text("RecordID,In-hospital_death\n\n900015,0\n"
+                                           '900016,"' + "1" * 140_000 + '"\n')
+    with pytest.raises(IngestError, match="not readable CSV") as err:
+        list(read_physionet2012(tmp_path / "900015.txt", outcomes=tmp_path / "Outcomes.txt"))
+    assert err.value.line == 4 and "111" not in str(err.value)

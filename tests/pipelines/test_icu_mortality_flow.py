@@ -178,3 +178,56 @@ def test_stays_without_outcomes_and_outcomes_without_stays_are_counted_apart(tmp
                      r"outcomes file; .*\); 2 outcome rows with no stay \(file "
                      r"Outcomes-partial.txt, RecordID 150001: outcome row has no stay; ",
                      summary), summary
+
+
+def test_accepted_extreme_values_never_overflow_a_feature_and_the_run_completes(tmp_path,
+                                                                              capsys):
+    """BUN 1e9 over creatinine 1e-30 is 1e39: finite in float64, inf in float32. The ratio is
+    missing instead, and predict scores every stay."""
+    from osler.pipelines.icu_mortality import TASK, feature_names_2012
+
+    stays, outcomes = _write_stays(tmp_path, n=40)
+    model = tmp_path / "m"
+    assert run("train", "icu-mortality", "--data", stays, "--outcomes", outcomes,
+               "--model", model) == 0
+    odd = sorted(stays.glob("*.txt"))[0]
+    lines = odd.read_text().splitlines()     # before the last line (50:00, after 48 h)
+    odd.write_text("\n".join(lines[:-1] + ["47:00,BUN,1000000000", "47:00,Creatinine,1e-30",
+                                           "47:00,PaO2,1000000000", "47:00,FiO2,1e-30",
+                                           lines[-1]]) + "\n")
+    d = TASK.load([stays], None)
+    X = np.asarray(d.X, dtype=np.float32)
+    assert not np.isinf(X).any()
+    row = list(d.ids).index(odd.stem)
+    assert np.isnan(X[row, feature_names_2012().index("bun_creatinine_last")])
+    out = tmp_path / "pred.csv"
+    capsys.readouterr()
+    assert run("predict", "icu-mortality", "--model", model, "--data", stays, "--out", out) == 0
+    rows = out.read_text().splitlines()
+    assert len(rows) == 41 and all(0 <= float(r.split(",")[1]) <= 1 for r in rows[1:])
+
+
+def test_outcomes_without_saps_and_sofa_leave_those_baselines_out_and_say_so(tmp_path):
+    """RecordID and In-hospital_death are all the outcomes file must hold: evaluation used to
+    fail with "scores contain NaN" (the median of no score)."""
+    from osler.models.persist import load_model
+    from osler.pipelines.icu_mortality import TASK
+
+    stays, outcomes = _write_stays(tmp_path, n=60)
+    TASK.train([stays], outcomes=outcomes, model_dir=tmp_path / "m", held_out=0.0)
+    rows = [r.split(",") for r in outcomes.read_text().splitlines()]
+    minimal = tmp_path / "Outcomes-min.txt"
+    minimal.write_text("\n".join(f"{r[0]},{r[5]}" for r in rows) + "\n")
+    only_sofa = tmp_path / "Outcomes-sofa.txt"   # SAPS-I there but never computed (-1)
+    only_sofa.write_text("\n".join([",".join(rows[0])] + [",".join([r[0], "-1", *r[2:]])
+                                                          for r in rows[1:]]) + "\n")
+    bundle = load_model(tmp_path / "m", TASK.name)
+    for path, absent, kept in ((minimal, "SAPS-I and SOFA", []), (only_sofa, "SAPS-I", ["SOFA"])):
+        d = TASK.load([stays], path)
+        result = TASK.evaluate_data(bundle, d, n_boot=5)
+        models = set(result.baselines["model"])
+        assert "SAPS-I" not in models and all(k in models for k in kept), models
+        assert any(n.startswith(f"{absent} left out of the baselines") for n in result.notes)
+    d = TASK.load([stays], outcomes)
+    assert not any("left out of the baselines" in n
+                   for n in TASK.evaluate_data(bundle, d, n_boot=5).notes)

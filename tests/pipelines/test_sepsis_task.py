@@ -231,14 +231,16 @@ def test_unlabelled_and_repeated_stays_and_named_header_problems(trained, tmp_pa
     assert len(predicted) == len(unlabelled)
     assert len((out / files[1].name).read_text().splitlines()) == \
         len(files[1].read_text().splitlines())
-    # a header with an unknown column names it
+    # a header with an unknown column names its position, never its text
     bad = tmp_path / "b"
     bad.mkdir()
     text = files[2].read_text().splitlines()
     (bad / "p000001.psv").write_text("\n".join([text[0] + "|Foo"] + [t + "|1" for t in text[1:]]))
     (bad / "p000002.psv").write_text(files[2].read_text())
     cohort = load_cohort([bad], n_jobs=1)
-    assert cohort.n_stays == 1 and "unknown column(s) ['Foo']" in cohort.skipped[0][1]
+    assert cohort.n_stays == 1
+    assert "unknown column(s) at position(s) 42 (names not shown)" in cohort.skipped[0][1]
+    assert "Foo" not in cohort.skipped[0][1]
 
 
 
@@ -497,3 +499,107 @@ def test_a_broken_zip_an_outcomes_file_and_an_infinite_cell_get_clear_errors(tra
     summary = TASK.predict(model, d, tmp_path / "o2")
     assert "wrote 1 prediction files" in str(summary) and "1 skipped" in str(summary)
     assert f"{first.name}" in str(summary) and "line 3" in str(summary) and "finite" in str(summary)
+
+
+def _with_cells(path, row, **cells):
+    """Rewrite data row ``row`` (0-based, after the header) of a .psv with ``cells``."""
+    from osler.ingest.physionet import PSV_COLUMNS
+
+    lines = path.read_text().splitlines()
+    parts = lines[row + 1].split("|")
+    for name, value in cells.items():
+        parts[PSV_COLUMNS.index(name)] = value
+    lines[row + 1] = "|".join(parts)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_accepted_extreme_values_never_overflow_a_feature(trained, tmp_path, capsys):
+    """BUN 1e9 over creatinine 1e-30 is 1e39: finite in float64 but inf in the float32
+    matrix. The ratio is missing instead: predict and monitor complete."""
+    from cli_run import run_osler
+    from osler.features import feature_names, featurize, stay_frame
+    from osler.ingest.physionet import read_physionet2019
+
+    model = trained[2]
+    d = write_stays(tmp_path / "s", n_stays=3, seed=21)
+    odd = sorted(d.glob("*.psv"))[0]
+    _with_cells(odd, 1, BUN="1000000000", Creatinine="1e-30", O2Sat="1000000000",
+                FiO2="1e-30")
+    X = featurize(stay_frame(next(read_physionet2019(odd)))).X
+    assert not np.isinf(X).any()
+    # the ratio is missing from the odd hour on (the next creatinine is a normal one)
+    assert np.isnan(X[1:8, feature_names().index("bun_creatinine")]).all()
+    assert np.isnan(X[1, feature_names().index("spo2_fio2")])
+    out = tmp_path / "out"
+    code, err = run_osler(["predict", "sepsis", "--model", str(model), "--data", str(d),
+                           "--out", str(out)], capsys)
+    assert (code, err) == (0, "")
+    lines = (out / odd.name).read_text().splitlines()
+    assert len(lines) == len(odd.read_text().splitlines())
+    code, err = run_osler(["monitor", "sepsis", "--model", str(model), "--stay", str(odd)],
+                          capsys)
+    assert (code, err) == (0, "")
+
+
+def test_a_stay_whose_iculos_is_not_a_whole_hour_is_skipped_and_counted(trained, tmp_path,
+                                                                        capsys):
+    """Half-hourly rows made the "6 h" windows cover 3 h, and 1 beside 1.0000000001 merged two
+    rows (one prediction row lost): such a stay is skipped, named by line; others are scored."""
+    from cli_run import run_osler
+
+    d = write_stays(tmp_path / "s", n_stays=3, seed=22)
+    half, close, good = sorted(d.glob("*.psv"))
+    lines = half.read_text().splitlines()
+    for i in range(1, len(lines)):
+        _with_cells(half, i - 1, ICULOS=f"{i * 0.5:g}")
+    _with_cells(close, 1, ICULOS="1.0000000001")
+    _with_cells(good, 2, ICULOS="3.0")                  # a whole hour written as a float
+    out = tmp_path / "out"
+    code, err = run_osler(["predict", "sepsis", "--model", str(trained[2]), "--data", str(d),
+                           "--out", str(out)], capsys)
+    assert code == 3 and sorted(p.name for p in out.iterdir()) == [good.name]
+    assert err.startswith("osler: 2 of 3 stays skipped")
+    assert f"{half.name}, record {half.stem}, line 2: ICULOS must be a whole number" in err
+    assert f"{close.name}, record {close.stem}, line 3: ICULOS must be a whole number" in err
+    assert len((out / good.name).read_text().splitlines()) == len(good.read_text().splitlines())
+
+
+def test_a_stale_copy_in_a_hidden_folder_never_replaces_the_stay(trained, tmp_path, capsys):
+    """.ipynb_checkpoints/p1.psv (a notebook's old copy) was read as a stay and could win over
+    the real p1.psv: hidden folders are skipped, in folders and in zips."""
+    import zipfile
+
+    from cli_run import run_osler
+
+    d = write_stays(tmp_path / "s", n_stays=2, seed=23)
+    real = sorted(d.glob("*.psv"))[0]
+    (d / ".ipynb_checkpoints").mkdir()
+    lines = real.read_text().splitlines()
+    (d / ".ipynb_checkpoints" / real.name).write_text("\n".join(lines[:4]) + "\n")
+    with zipfile.ZipFile(d / "extra.zip", "w") as zf:
+        zf.writestr(f".git/{real.name}", "\n".join(lines[:3]) + "\n")
+    out = tmp_path / "out"
+    code, err = run_osler(["predict", "sepsis", "--model", str(trained[2]), "--data", str(d),
+                           "--out", str(out)], capsys)
+    assert (code, err) == (0, "")
+    assert len(list(out.iterdir())) == 2
+    assert len((out / real.name).read_text().splitlines()) == len(lines)
+
+
+def test_a_run_that_scores_nothing_leaves_no_earlier_prediction_behind(trained, tmp_path,
+                                                                       capsys):
+    """Exit 2 (every stay skipped) used to keep the previous run's prediction files: a scorer
+    reading --out then took an old model's predictions for this run's."""
+    from cli_run import run_osler
+
+    d = write_stays(tmp_path / "s", n_stays=1, seed=24)
+    (stay,) = d.glob("*.psv")
+    out = tmp_path / "out"
+    argv = ["predict", "sepsis", "--model", str(trained[2]), "--data", str(d), "--out", str(out)]
+    assert run_osler(argv, capsys) == (0, "")
+    (out / "notes.psv").write_text("not a prediction file\n")     # not ours: left alone
+    stay.write_text(stay.read_text().splitlines()[0] + "\n")       # the stay has no rows now
+    code, err = run_osler(argv, capsys)
+    assert code == 2 and "none of 1 stays could be used" in err
+    assert "removed 1 prediction file(s)" in err
+    assert sorted(p.name for p in out.iterdir()) == ["notes.psv"]

@@ -123,7 +123,8 @@ def _prediction_status(summary) -> int:
 @click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True))
 @click.option("--outcomes", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--report", required=True, type=click.Path(dir_okay=False),
-              help="Model card to write (HTML); the JSON form is written beside it.")
+              help="Model card to write (HTML); the JSON form is written beside it. Refused "
+                   "when either would overwrite an input (--data, --outcomes, --model).")
 @click.option("--split", default=None,
               help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
 def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: str | None, report: str,
@@ -133,6 +134,12 @@ def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: str | N
     Exit status: 0 when the card was written (inputs that could not be used are counted and
     named in the summary and the card), 2 on an error (no card).
     """
+    from osler.evaluate.card import check_card_target
+
+    # before any work: the card (HTML and its JSON) must never overwrite an input
+    check_card_target(report, {"--data": [Path(d) for d in data],
+                               "--outcomes": [Path(outcomes)] if outcomes else [],
+                               "--model": [Path(model_dir)]})
     summary = get_task(task).evaluate(Path(model_dir), [Path(d) for d in data],
                                       outcomes=outcomes and Path(outcomes), report=Path(report),
                                       split=split)

@@ -23,7 +23,7 @@ from typing import Any
 
 from osler import __version__
 
-__all__ = ["ModelCard", "Section", "column_heading"]
+__all__ = ["ModelCard", "Section", "card_paths", "check_card_target", "column_heading"]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2433;
@@ -119,15 +119,68 @@ class ModelCard:
         """Write the HTML card to ``path`` and its JSON beside it; return the HTML path.
         Given ``card.json``, the JSON goes there and the HTML beside it as ``card.html``
         (the two never overwrite each other)."""
-        path = Path(path)
-        json_path = path.with_suffix(".json")
-        if path.suffix.lower() == ".json":
-            path = path.with_suffix(".html")
+        path, json_path = card_paths(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.to_html(), encoding="utf-8")
         json_path.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False),
                              encoding="utf-8")
         return path
+
+
+def card_paths(path: str | Path) -> tuple[Path, Path]:
+    """The (HTML, JSON) files :meth:`ModelCard.write` writes for ``path``."""
+    path = Path(path)
+    json_path = path.with_suffix(".json")
+    if path.suffix.lower() == ".json":
+        path = path.with_suffix(".html")
+    return path, json_path
+
+
+def check_card_target(report: str | Path, inputs: dict[str, list[Path]],
+                      option: str = "--report") -> None:
+    """Refuse (:class:`~osler.errors.DataError`) a card path whose HTML or JSON file would
+    overwrite an input: ``inputs`` maps an option name (``--data``) to its paths. A file that
+    is an input, or an existing file inside an input folder other than an earlier card
+    (``.html``, or ``.json`` written by Osler), is refused; the message names the option
+    and both paths, never the content."""
+    from osler.errors import DataError
+
+    for target in card_paths(report):
+        for name, paths in inputs.items():
+            for given in paths:
+                given = Path(given)
+                if _same_file(target, given):
+                    raise DataError(f"{option} {report}: the card would overwrite the "
+                                    f"{name} input {given} (as {target.name}); choose "
+                                    "another file")
+                if (given.is_dir() and target.exists() and not _is_card(target)
+                        and given.resolve() in target.resolve().parents):
+                    raise DataError(f"{option} {report}: the card would overwrite {target}, a "
+                                    f"file inside the {name} input folder {given}; choose "
+                                    "another file")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)      # symbolic and hard links too
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def _is_card(path: Path) -> bool:
+    """An earlier card may be overwritten: HTML, or JSON that Osler wrote as a card."""
+    if path.suffix.lower() in (".html", ".htm"):
+        return True
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        with path.open(encoding="utf-8") as fh:
+            card = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    return isinstance(card, dict) and "osler_version" in card and "sections" in card
 
 
 def _e(text: object) -> str:

@@ -103,6 +103,7 @@ def featurize(frame: StayFrame, rows: np.ndarray | None = None) -> FeatureBlock:
     organ = _organ_scores(hours, values, last_idx, rows)
     X = np.hstack(per_var + windows + [derived, scores, static, tail] + course + lab24
                   + [activity, organ]).astype(np.float32)
+    X[~np.isfinite(X)] = np.nan     # never inf: no feature may overflow float32 (see _derived)
     # The latest row any feature read: the newest last-measured row, or the row itself (ICULOS).
     latest = np.maximum(li.max(axis=1, initial=-1), rows)
     return FeatureBlock(X, rows, hours[rows], hours[latest])
@@ -175,7 +176,8 @@ def _window_stats(hours: np.ndarray, vitals: np.ndarray, rows: np.ndarray, w: in
 def _window_block(hours: np.ndarray, vitals: np.ndarray, rows: np.ndarray,
                   w: int) -> tuple[np.ndarray, np.ndarray]:
     """Values in each row's window (rows x span x vitals, NaN outside) and their ages in hours."""
-    # Hours are strictly increasing, so at most ``w`` rows fall in a window of ``w`` hours.
+    # Hours are whole (the reader refuses others) and strictly increasing, so at most ``w``
+    # rows fall in a window of ``w`` hours.
     span = min(w, len(hours))
     pad = np.vstack([np.full((span - 1, vitals.shape[1]), np.nan), vitals])
     hpad = np.concatenate([np.full(span - 1, -np.inf), hours])
@@ -192,5 +194,10 @@ def _derived(last: dict[str, np.ndarray]) -> np.ndarray:
         bun_cr = last["BUN"] / last["Creatinine"]
         spo2_fio2 = last["O2Sat"] / last["FiO2"]
     out = np.column_stack([shock, pulse, bun_cr, spo2_fio2])
-    out[~np.isfinite(out)] = np.nan
+    # a ratio of accepted extremes (BUN 1e9 / creatinine 1e-30) is finite here but not in the
+    # float32 matrix: beyond float32's range it is no measurement, so missing like inf
+    out[~(np.abs(out) <= _FLOAT32_MAX)] = np.nan
     return out
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)

@@ -57,12 +57,20 @@ def read_bytes(member: Member) -> bytes:
         raise IngestError(f"cannot read: {type(exc).__name__}: {exc}", file=member.name) from exc
 
 
+def _hidden(relative: str) -> bool:
+    """Whether a path (relative to the input, ``/``-separated) is or lies in a hidden one."""
+    return any(part.startswith(".") and part != "." for part in relative.split("/"))
+
+
 def iter_members(path: Path, accept: Callable[[str], bool],
                  on_error: Callable[[IngestError], None] | None = None) -> Iterator[Member]:
-    """Members under ``path`` (file, directory or zip) whose name ``accept`` admits, sorted."""
+    """Members under ``path`` (file, directory or zip) whose name ``accept`` admits, sorted.
+    Hidden files and anything in a hidden folder (``.ipynb_checkpoints/``, ``.git/``) under
+    ``path`` are skipped: copies there are not the data."""
     path = Path(path)
     if path.is_dir():
-        for p in sorted(q for q in path.rglob("*") if q.is_file()):
+        for p in sorted(q for q in path.rglob("*") if q.is_file()
+                        and not _hidden(q.relative_to(path).as_posix())):
             if zipfile.is_zipfile(p) and p.suffix.lower() == ".zip":
                 yield from iter_members(p, accept, on_error)
             elif accept(p.name.lower()):
@@ -79,7 +87,7 @@ def iter_members(path: Path, accept: Callable[[str], bool],
         with zf:  # one open archive for all members: reopening re-reads the directory each time
             names = sorted(n for n in zf.namelist() if not n.endswith("/"))
             for n in names:
-                if accept(n.lower()) and not Path(n).name.startswith("."):
+                if accept(n.lower()) and not _hidden(n):
                     yield Member(name=f"{path.name}!{n}", path=path, inner=n, archive=zf)
     elif path.is_file():
         yield Member(name=path.name, path=path)

@@ -162,13 +162,17 @@ def _header_problem(header: list[str]) -> str:
     if not header or header == [""]:
         return ("header must be the PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); got an "
                 "empty file")
-    unknown = [c for c in header if c not in PSV_COLUMNS]
+    # An unknown cell is never echoed, even when it looks like a column name: a first line
+    # may hold an MRN or a surname. Its position is named; PhysioNet's own names are safe.
+    unknown = [i for i, c in enumerate(header, 1) if c not in PSV_COLUMNS]
     missing = [c for c in PSV_COLUMNS[:-1] if c not in header]
-    if any(not _COLUMN_NAME.fullmatch(c) for c in unknown):
-        # values or binary, not a header: never echoed (they may be a patient's data)
+    if any(not _COLUMN_NAME.fullmatch(header[i - 1]) for i in unknown):
+        # values or binary, not a header
         return (f"header must be the PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); the "
                 f"first line holds {len(header)} cell(s) that are not column names")
-    parts = ([f"unknown column(s) {unknown[:5]}"] if unknown else []) + \
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    parts = ([f"unknown column(s) at position(s) {', '.join(map(str, unknown[:5]))}{more} "
+              "(names not shown)"] if unknown else []) + \
             ([f"missing column(s) {missing[:5]}"] if missing else [])
     if not parts:
         parts = ["the columns are PhysioNet 2019's but in another order or repeated"]
@@ -214,6 +218,10 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         hour = row["ICULOS"]
         if math.isnan(hour):
             raise IngestError("ICULOS (the hour of the stay) is missing", file=member.name,
+                              record=stay, line=lineno)
+        if hour != math.floor(hour):   # "3.0" is 3; "2.5" or "1.0000000001" is no ICU hour
+            raise IngestError("ICULOS must be a whole number of hours: a PhysioNet 2019 stay "
+                              "has one row per ICU hour; this row's is not", file=member.name,
                               record=stay, line=lineno)
         if hour <= last_hour:   # the hours are not echoed: the line numbers find them
             raise IngestError(f"ICULOS must increase row by row; this row's is not above that "
@@ -266,6 +274,11 @@ def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
     path = Path(path)
     with path.open(encoding="utf-8-sig") as fh:   # a BOM is not part of the first column
         reader = csv.DictReader(fh)
+        try:
+            reader.fieldnames   # noqa: B018 - reads the header line
+        except csv.Error as exc:
+            raise IngestError(f"header is not readable CSV ({exc})", file=path.name,
+                              line=1) from None
         if not reader.fieldnames or "RecordID" not in reader.fieldnames:
             raise IngestError("outcomes file must have a RecordID column", file=path.name, line=1)
         if "In-hospital_death" not in reader.fieldnames:
@@ -273,7 +286,16 @@ def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
                               file=path.name, line=1)
         out: dict[str, dict[str, float]] = {}
         first: dict[str, int] = {}
-        for lineno, row in enumerate(reader, start=2):
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:   # a cell over the csv module's limit, a NUL, ...
+                # the csv reader's count: DictReader's own is only set after a good row
+                raise IngestError(f"row is not readable CSV ({exc})", file=path.name,
+                                  line=reader.reader.line_num) from None
+            lineno = reader.line_num   # the file's own line: DictReader skips blank lines
             try:
                 values = {k: float(v) for k, v in row.items() if k != "RecordID"}
             except (TypeError, ValueError):
@@ -328,14 +350,34 @@ def _parameter_name(param: str, codings: dict) -> str:
     return "a Parameter that is not a PhysioNet 2012 variable"
 
 
+def _csv_rows(text: str, file: str,
+              record: str | None = None) -> Iterator[tuple[int, list[str]]]:
+    """``(line, cells)`` of each CSV row of ``text``, the line where the row starts; a row the
+    csv module cannot read (a cell over its 131,072-character limit, a NUL) is an
+    :class:`IngestError` naming file and line, never a ``_csv.Error`` traceback."""
+    reader = csv.reader(io.StringIO(text))
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise IngestError(f"row is not readable CSV ({exc})", file=file, record=record,
+                              line=reader.line_num) from None
+        yield start, row
+        start = reader.line_num + 1
+
+
 def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> PatientRecord:
-    rows = list(csv.reader(io.StringIO(_text(member))))
-    if not rows or rows[0] != ["Time", "Parameter", "Value"]:
+    rows = _csv_rows(_text(member), member.name, member.stem)
+    lineno, header = next(rows, (1, None))
+    if header != ["Time", "Parameter", "Value"]:
         raise IngestError("header must be 'Time,Parameter,Value'", file=member.name, line=1)
     codings = _codings("2012")
     record_id, sex, icu_type, obs, measured = member.stem, None, None, [], False
     latest, latest_line = timedelta(0), 1
-    for lineno, row in enumerate(rows[1:], start=2):
+    for lineno, row in rows:
         if not row or not "".join(row).strip():
             continue   # a blank line (often the last) holds no measurement
         if len(row) != 3:
@@ -381,7 +423,7 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
     if not measured:
         raise IngestError("stay has no measurement (only a header or general descriptors); "
                           "nothing to predict from", file=member.name, record=record_id,
-                          line=len(rows) + 1)
+                          line=lineno + 1)
     return _assemble_2012(member, record_id, sex, icu_type, obs, outcome_rows, outcomes)
 
 

@@ -4,9 +4,10 @@ A model directory holds ``model.joblib`` (and ``baselines.joblib`` when baseline
 trained beside it), ``training_rows.json`` when the task keeps content digests of its
 training rows (:data:`TRAINING_ROWS`), and ``manifest.json``: the task, the feature list, a
 fingerprint of the training data, the decision threshold, the library versions and the SHA-256
-of every other file. Loading
+of every other file it wrote. Loading
 checks the task, the feature schema and the library versions, and fails with
-:class:`~osler.errors.ModelError` naming the mismatch.
+:class:`~osler.errors.ModelError` naming the mismatch; it reads only the files the manifest
+records, so a file left in the folder by another model is never loaded.
 """
 
 from __future__ import annotations
@@ -76,19 +77,38 @@ def save_model(bundle: ModelBundle, model_dir: Path) -> Path:
 
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
+    written = ["model.joblib"]
+    earlier = _recorded_files(model_dir)
     joblib.dump(bundle.estimator, model_dir / "model.joblib")
     if bundle.baselines:
         joblib.dump(bundle.baselines, model_dir / "baselines.joblib")
+        written.append("baselines.joblib")
     if bundle.training_rows is not None:
         _write_training_rows(model_dir / TRAINING_ROWS, bundle.training_rows)
+        written.append(TRAINING_ROWS)
+    # files of an earlier Osler model in this folder that this one does not have: its own
+    # manifest recorded them, so they are ours to remove; any other file is left alone, and
+    # is not recorded, so loading never reads it
+    for name in earlier - set(written):
+        (model_dir / name).unlink(missing_ok=True)
     manifest = {k: v for k, v in asdict(bundle).items()
                 if k not in ("estimator", "baselines", "training_rows")}
-    # what was written, so that a changed or truncated file is refused before it is read
-    manifest["files"] = {name: _sha256(model_dir / name) for name in _RECORDED
-                         if (model_dir / name).is_file()}
+    # what was written (only that), so that a changed or truncated file is refused before
+    # it is read
+    manifest["files"] = {name: _sha256(model_dir / name) for name in written}
     (model_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=float),
                                              encoding="utf-8")
     return model_dir
+
+
+def _recorded_files(model_dir: Path) -> set[str]:
+    """The model files an earlier Osler manifest in ``model_dir`` recorded (none when there is
+    no readable manifest)."""
+    try:
+        files = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    return set(files) & set(_RECORDED) if isinstance(files, dict) else set()
 
 
 def _task_of_other_layout(model_dir: Path) -> str | None:
@@ -113,9 +133,17 @@ def load_model(model_dir: Path, task: str, feature_names: list[str] | None = Non
     except json.JSONDecodeError as exc:
         raise ModelError(f"model directory {model_dir}: manifest.json is not valid JSON ({exc})")
     _check_manifest(model_dir, manifest, task, feature_names)
-    files = manifest.pop("files", None) or {}   # absent in models saved before it was kept
+    files = manifest.pop("files", None)
+    legacy = files is None       # saved before the manifest recorded its files: trusted as is
+    files = files or {}
+    if not isinstance(files, dict):
+        raise ModelError(f"model directory {model_dir}: manifest.json lists its files in an "
+                         "unknown form; not loaded")
     if not (model_dir / "model.joblib").is_file():
         raise ModelError(f"model directory {model_dir}: model.joblib is missing")
+    if not legacy and "model.joblib" not in files:
+        raise ModelError(f"model directory {model_dir}: manifest.json does not record "
+                         "model.joblib; not loaded")
     for name, digest in files.items():
         if name in _RECORDED and (not (model_dir / name).is_file()
                                   or _sha256(model_dir / name) != digest):
@@ -123,7 +151,9 @@ def load_model(model_dir: Path, task: str, feature_names: list[str] | None = Non
                              "manifest recorded (changed, truncated or missing); not loaded")
     estimator = _unpickle(model_dir / "model.joblib")
     baselines_path = model_dir / "baselines.joblib"
-    baselines = _unpickle(baselines_path) if baselines_path.is_file() else {}
+    # a file the manifest does not record is not this model's (e.g. left by another model)
+    wanted = baselines_path.is_file() and (legacy or "baselines.joblib" in files)
+    baselines = _unpickle(baselines_path) if wanted else {}
     width = len(manifest.get("feature_names", []))
     _check_scores(model_dir / "model.joblib", estimator, width)
     if not isinstance(baselines, dict):

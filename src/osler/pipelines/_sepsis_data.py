@@ -21,7 +21,17 @@ import pandas as pd
 from osler.errors import DataError, IngestError, OslerError
 from osler.features import check_no_leakage, feature_names, featurize, stay_frame
 
-__all__ = ["SepsisCohort", "load_cohort", "named_stay_files", "stay_files", "unique_stays"]
+__all__ = ["NoUsableStay", "SepsisCohort", "load_cohort", "named_stay_files", "stay_files",
+           "unique_stays"]
+
+
+class NoUsableStay(DataError):
+    """No stay of the input could be used; ``skipped``: (file, reason) of each, so that a
+    prediction run can still clear what an earlier run wrote for them."""
+
+    def __init__(self, message: str, skipped: list[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.skipped = skipped
 
 _PARALLEL_FROM = 400  # below this many stays, a second process costs more than it saves
 
@@ -124,12 +134,15 @@ def _is_stay(path: Path) -> bool:
 
 def _psv_under(folder: Path, workdir: Path, prefix: str) -> list[tuple[Path, str]]:
     """Every stay file under ``folder`` (any case of the suffix, gzipped or not, hidden files
-    aside), and those of the zips it holds (unpacked under ``workdir``), each with its name
-    in the input: ``prefix`` and its path inside ``folder``."""
-    found = sorted(q for q in folder.rglob("*") if q.is_file())
+    and files in hidden folders aside), and those of the zips it holds (unpacked under
+    ``workdir``), each with its name in the input: ``prefix`` and its path inside
+    ``folder``."""
+    # a hidden folder (.ipynb_checkpoints, .git) holds copies, not stays: a stale copy must
+    # never be read as (or instead of) the real stay
+    found = sorted(q for q in folder.rglob("*") if q.is_file()
+                   and not any(part.startswith(".") for part in q.relative_to(folder).parts))
     files = [(q, prefix + q.relative_to(folder).as_posix()) for q in found if _is_stay(q)]
-    for n, inner in enumerate(q for q in found if q.suffix.lower() == ".zip"
-                              and not q.name.startswith(".")):
+    for n, inner in enumerate(q for q in found if q.suffix.lower() == ".zip"):
         files += _unzipped(inner, workdir / f"{n}-{inner.stem}",
                            prefix + inner.relative_to(folder).as_posix())
     return files
@@ -175,8 +188,9 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
     check_no_leakage("sepsis", cohort.meta["stay"].tolist(), cohort.meta["hour"].to_numpy(),
                      cohort.meta["source_hour"].to_numpy())
     if not len(cohort.meta):
-        raise DataError(f"none of {len(files)} stays could be used; first problem: "
-                        f"{cohort.skipped[0][1] if cohort.skipped else 'unknown'}")
+        raise NoUsableStay(f"none of {len(files)} stays could be used; first problem: "
+                           f"{cohort.skipped[0][1] if cohort.skipped else 'unknown'}",
+                           cohort.skipped)
     return cohort
 
 

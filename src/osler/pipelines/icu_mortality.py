@@ -158,7 +158,13 @@ def _featurize(record) -> tuple[np.ndarray, float, float]:
     x = np.r_[static, flags, per_var[: len(dynamic)].ravel(), values[n_stats:],
               derived_features(series, PREDICTION_HOUR),
               summarize_extremes(valid, _extreme_variables(), PREDICTION_HOUR)]
+    # a ratio of accepted extremes (BUN 1e9 / creatinine 1e-30) overflows the float32 matrix:
+    # beyond float32's range a feature is no measurement, so missing
+    x[~(np.abs(x) <= _FLOAT32_MAX)] = np.nan
     return x, PREDICTION_HOUR, latest
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _valid_floor(variable: str) -> float:
@@ -195,9 +201,11 @@ def _assemble(X, ids, meta, outcomes, skipped) -> TabularData:
     scores = {}
     if outcomes is not None:
         y = np.array([lb["In-hospital_death"] for lb in labels], dtype=float)
-        for name in ("SAPS-I", "SOFA"):
+        for name in BASELINE_SCORES:
             s = np.array([lb.get(name, -1.0) for lb in labels], dtype=float)
             s[s < 0] = np.nan  # -1 marks a score the challenge could not compute
+            if np.isnan(s).all():   # not in the outcomes file (only RecordID and the label)
+                continue            # no baseline: the card says so (see _MortalityTask)
             scores[name] = np.where(np.isnan(s), np.nanmedian(s), s)
     return TabularData(X, y, ids, ids.astype(str), feature_names_2012(),
                        np.array([m[0] for m in meta]), np.array([m[1] for m in meta]),
@@ -360,7 +368,24 @@ def feature_labels() -> dict[str, tuple[str, str | None]]:
     return {**out, **_DERIVED_WORDS}
 
 
-TASK = TabularTask(
+#: Scores the outcomes file may carry, evaluated beside the model as baselines.
+BASELINE_SCORES = ("SAPS-I", "SOFA")
+
+
+class _MortalityTask(TabularTask):
+    """The tabular task, with a card that says which outcome-file baselines were absent."""
+
+    def evaluate_data(self, bundle, d: TabularData, n_boot: int = 200):
+        result = super().evaluate_data(bundle, d, n_boot=n_boot)
+        absent = [name for name in BASELINE_SCORES if name not in d.scores]
+        if absent and d.y is not None:
+            result.notes.append(f"{' and '.join(absent)} left out of the baselines: the "
+                                "outcomes file gives no such score for any stay read (no "
+                                "column, or only -1).")
+        return result
+
+
+TASK = _MortalityTask(
     name="icu-mortality", title="In-hospital mortality at 48 h (PhysioNet/CinC 2012)",
     id_column="RecordID", loader=load_icu_mortality, held_out=0.2, feature_labels=feature_labels,
     model_params={"n_estimators": 1500, "learning_rate": 0.02, "num_leaves": 15,

@@ -19,7 +19,7 @@ import numpy as np
 
 from osler.errors import DataError
 from osler.evaluate import patient_split
-from osler.pipelines._sepsis_data import SepsisCohort, load_cohort
+from osler.pipelines._sepsis_data import NoUsableStay, SepsisCohort, load_cohort
 from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis, threshold_rule
 from osler.pipelines._sepsis_report import sepsis_card, sepsis_provenance, sepsis_training_record
 from osler.pipelines._shared import (PredictionSummary, check_held_out, load_bundle,
@@ -83,10 +83,18 @@ class SepsisTask:
                 raise DataError(f"--explain {explain} is inside the --out folder, which holds "
                                 "one prediction file per stay only; put it elsewhere")
         # every stay with hours gets its file, as the official scorer reads one per stay
-        cohort = load_cohort([data], unmeasured=True, labels=False)
+        try:
+            cohort = load_cohort([data], unmeasured=True, labels=False)
+        except NoUsableStay as err:
+            # a failed run leaves no earlier run's prediction for the stays it could not score
+            stale = _remove_stale(out, err.skipped, written=set())
+            if stale:
+                raise DataError(f"{err}; removed {stale} prediction file(s) left in {out} by "
+                                "an earlier run for these stays") from None
+            raise
         p = bundle.estimator.predict_proba(cohort.X)[:, 1]
         written = _write_predictions(cohort, p, bundle.threshold, out)
-        stale = _remove_stale(out, cohort)
+        stale = _remove_stale(out, cohort.skipped, set(cohort.meta["file"].unique()))
         note = ""
         if cohort.unmeasured:
             note = (f"; {len(cohort.unmeasured)} of them with no measured value in any hour "
@@ -189,13 +197,16 @@ def _output_folder(data: Path, out: Path) -> Path:
     return out
 
 
-def _remove_stale(out: Path, cohort: SepsisCohort) -> int:
-    """Delete prediction files an earlier run wrote for stays that this run skipped, so that
-    the scorer never reads an old model's predictions. Only files that start with the
+def _remove_stale(out: Path, skipped: list[tuple[str, str]], written: set[str]) -> int:
+    """Delete prediction files an earlier run wrote for stays that this run skipped
+    (``(file, reason)`` pairs; ``written``: the stay files this run scored), so that the
+    scorer never reads an old model's predictions. Only files that start with the
     prediction header are touched."""
-    written = {prediction_name(f) for f in cohort.meta["file"].unique()}
+    written = {prediction_name(f) for f in written}
     removed = 0
-    for name in {prediction_name(f) for f, _why in cohort.skipped} - written:
+    if not out.is_dir():
+        return 0
+    for name in {prediction_name(f) for f, _why in skipped} - written:
         path = out / name
         if path.is_file():
             with path.open(encoding="utf-8", errors="replace") as fh:

@@ -1,0 +1,64 @@
+"""Model folders: a manifest records exactly the files its save wrote, and loading reads only
+those (synthetic estimators)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from osler.errors import ModelError
+from osler.models.persist import ModelBundle, load_model, save_model
+
+NAMES = ["a", "b"]
+
+
+def _bundle(task: str, *, baselines: bool = False, rows: bool = False) -> ModelBundle:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    model = LogisticRegression().fit(X, y)
+    return ModelBundle(task=task, estimator=model, feature_names=NAMES, fingerprint="f",
+                       baselines={"logistic": LogisticRegression().fit(X, y)} if baselines
+                       else {},
+                       training_rows=frozenset({"d1", "d2"}) if rows else None)
+
+
+def test_saving_over_another_model_records_and_keeps_only_its_own_files(tmp_path):
+    folder = tmp_path / "m"
+    save_model(_bundle("heart-disease", baselines=True, rows=True), folder)
+    assert (folder / "baselines.joblib").is_file()
+    save_model(_bundle("sepsis"), folder)
+    files = json.loads((folder / "manifest.json").read_text())["files"]
+    assert set(files) == {"model.joblib"}
+    # the earlier model's files, which its manifest recorded, are gone
+    assert not (folder / "baselines.joblib").exists()
+    assert not (folder / "training_rows.json").exists()
+    bundle = load_model(folder, "sepsis", NAMES)
+    assert bundle.baselines == {} and bundle.training_rows is None
+
+
+def test_a_file_no_manifest_recorded_is_left_alone_and_never_loaded(tmp_path):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "baselines.joblib").write_bytes(b"not ours: not a pickle")
+    (folder / "notes.txt").write_text("user file\n")
+    save_model(_bundle("sepsis"), folder)
+    assert (folder / "baselines.joblib").read_bytes() == b"not ours: not a pickle"
+    assert (folder / "notes.txt").read_text() == "user file\n"
+    assert set(json.loads((folder / "manifest.json").read_text())["files"]) == {"model.joblib"}
+    assert load_model(folder, "sepsis", NAMES).baselines == {}
+
+
+def test_a_manifest_without_its_model_file_recorded_is_refused(tmp_path):
+    folder = tmp_path / "m"
+    save_model(_bundle("sepsis", baselines=True), folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"model.joblib", "baselines.joblib"}
+    assert load_model(folder, "sepsis", NAMES).baselines
+    del manifest["files"]["model.joblib"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="does not record model.joblib"):
+        load_model(folder, "sepsis", NAMES)
