@@ -132,3 +132,12 @@ def test_nlp_context_reads_and_writes_quoted_tsv_fields(tmp_path, capsys, attrib
         ("chest pain", "Negated"), ("fever", "Negated"), ("cough", "Negated")]
     assert rows[0]["sentence"] == 'Pt said "no chest pain" today.'
     assert rows[1]["sentence"] == "No fever\tnoted."
+
+
+def test_only_a_field_quoted_whole_is_unquoted():
+    from osler.cli.nlp import _tsv_fields
+
+    assert _tsv_fields('chest pain\t"I have chest pain," pt says') == [
+        "chest pain", '"I have chest pain," pt says']
+    assert _tsv_fields('fever\t"no fever\tx') == ["fever", '"no fever', "x"]
+    assert _tsv_fields('a\t"b\tc"\td') == ["a", "b\tc", "d"]

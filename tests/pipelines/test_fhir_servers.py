@@ -117,3 +117,22 @@ def test_a_blank_or_spaced_server_name_is_refused_before_reading(tmp_path, capsy
     assert not db.exists()
     with pytest.raises(ValueError, match="base URL"):
         next(read_fhir(folder, server=bad))
+
+
+def test_a_hidden_folders_stale_copy_is_not_read(tmp_path):
+    # a notebook's checkpoint copy of the export, read after it, replaced its rows
+    folder = _site(tmp_path, "a", "111", 7.1)
+    stale = folder / ".ipynb_checkpoints"
+    stale.mkdir()
+    (stale / "Observation-checkpoint.ndjson").write_text(
+        (folder / "Observation.ndjson").read_text(encoding="utf-8").replace("7.1", "7.9"),
+        encoding="utf-8")
+    notes = tmp_path / "notes" / ".ipynb_checkpoints"
+    notes.mkdir(parents=True)
+    (notes / "notes.jsonl").write_text(json.dumps({"id": "n1", "patient": "1",
+                                                   "text": "Synthetic."}) + "\n",
+                                       encoding="utf-8")
+    from osler.pipelines.ingest_job import plan_sources
+
+    assert all(".ipynb" not in str(source) for source, _fmt in plan_sources([folder])[0])
+    assert list(read_notes(tmp_path / "notes")) == []

@@ -107,3 +107,12 @@ def test_vocabulary_before_a_credential_or_after_signed_is_no_name(text):
     from osler.privacy.deid.names import find_sure_names
 
     assert [text[s.start:s.end] for s in find_sure_names(text)] == []
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Heparin Drip, RN aware of PTT.", "Heparin"),
+    ("Insulin Drip, RN at bedside.", "Insulin"),
+    ("Order verified by Pharmacist on 1/7/2021.", "Pharmacist"),
+])
+def test_drug_and_role_words_before_a_credential_or_after_verified_stay(text, kept):
+    assert kept in deidentify_text(text, KEY, patient="p1").text

@@ -92,3 +92,13 @@ def test_cda_timestamps_move_by_the_patients_shift_and_an_old_birth_time_is_aggr
     assert root.find("h:effectiveTime", ns).get("value") == (
         f"{moved:%Y%m%d}120000-0500")
     assert "19200101" not in text and "1920" not in text
+
+
+def test_text_in_any_non_structural_attribute_is_read():
+    from osler.privacy.deid.markup import markup_view
+
+    html = ('<div aria-label="Patient: Zebulon Quackenbush, MRN 99887766" data-dob="DOB '
+            '03/05/1950" class="hdr" title=x value=99887766>x</div>')
+    view = markup_view(html)[0]
+    assert "Zebulon Quackenbush" in view and "03/05/1950" in view and "99887766" in view
+    assert "hdr" not in view

@@ -39,3 +39,13 @@ def test_the_same_shapes_as_dates_are_still_dates(text, date):
                                   "GCS 3/15 on arrival.", "Power 4/5 in the LUE."])
 def test_scores_are_not_dates_for_the_bundled_tagger_either(text):
     assert _dates(text, tagger="bundled") == []
+
+
+@pytest.mark.parametrize("text", ["Admitted 3/1/2021. On 3/5 cultures grew GPC.",
+                                  "Admitted 3/1/2021. Seen on 3/5 power was 4/5."])
+def test_a_date_cue_before_a_fraction_keeps_it_a_date(text):
+    from osler.privacy import DeidKey
+    from osler.privacy.deid import deidentify_text
+
+    out = deidentify_text(text, DeidKey(b"score fraction secret, 32 bytes!"), patient="p1").text
+    assert "3/5" not in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -108,14 +109,30 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
 
 
 def _tsv_fields(line: str) -> list[str]:
-    """The fields of a TSV line. A field that opens with a double quote is quoted as
-    spreadsheet and pandas TSV writers quote (``"a<TAB>b"``, ``""`` for a quote inside):
-    unquoted. Elsewhere a quote is text (``He said "no"``), as in plain TSV."""
+    """The fields of a TSV line. A field that is quoted whole, as spreadsheet and pandas TSV
+    writers quote (``"a<TAB>b"``, ``""`` for a quote inside), is unquoted; any other field is
+    text as it stands (``"I have pain," pt says`` keeps its quotes, an unclosed quote ends at
+    the tab), as in plain TSV."""
     if '"' not in line:
         return line.split("\t")
-    import csv
+    fields, pos = [], 0
+    while True:
+        quoted = _QUOTED_FIELD.match(line, pos)
+        if quoted:
+            fields.append(quoted.group(1).replace('""', '"'))
+            pos = quoted.end()
+        else:
+            tab = line.find("\t", pos)
+            fields.append(line[pos:] if tab < 0 else line[pos:tab])
+            pos = len(line) if tab < 0 else tab
+        if pos >= len(line):
+            return fields
+        pos += 1   # the tab
+        if pos == len(line):
+            return [*fields, ""]
 
-    return next(csv.reader([line], delimiter="\t", quotechar='"', strict=False))
+
+_QUOTED_FIELD = re.compile(r'"((?:[^"]|"")*)"(?=\t|$)')
 
 
 def _tsv_value(value: str) -> str:

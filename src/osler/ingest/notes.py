@@ -209,7 +209,10 @@ def read_notes(source: Path, *, on_error: Callable[[IngestError], None] | None =
     """
     source = Path(source)
     fhir_server = fhir_server_name(fhir_server)
-    files = sorted(source.rglob("*")) if source.is_dir() else [source]
+    # nothing hidden (.ipynb_checkpoints/ copies would be the notes twice)
+    files = sorted(f for f in source.rglob("*")
+                   if not any(p.startswith(".") for p in f.relative_to(source).parts)
+                   ) if source.is_dir() else [source]
     by_patient: dict[str, list[Note]] = defaultdict(list)
     for f in files:
         if f.suffix.lower() in (".jsonl", ".ndjson"):

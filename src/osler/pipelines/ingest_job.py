@@ -68,7 +68,8 @@ class IngestReport:
 def _zip_format(path: Path) -> Format | None:
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
-            if name.endswith("/") or Path(name).name.startswith("."):
+            if name.endswith("/") or any(part.startswith(".") and part != "."
+                                         for part in name.split("/")):
                 continue
             with zf.open(name) as member:
                 head = member.read(8192)
@@ -100,7 +101,9 @@ def plan_sources(paths: list[Path]
             if fmt is not None:
                 plan.append((path, fmt))
                 continue
-            children = sorted(path.iterdir())
+            # hidden entries (.ipynb_checkpoints/, .git/, .DS_Store) are no one's data: a
+            # notebook's stale copy read after the real file would replace its rows
+            children = sorted(c for c in path.iterdir() if not c.name.startswith("."))
             if any(".ndjson" in c.name.lower() for c in children):
                 plan.append((path, _BY_NAME["fhir-ndjson"]))
                 children = [c for c in children if ".ndjson" not in c.name.lower()]

@@ -25,10 +25,20 @@ __all__ = ["is_markup", "markup_phi", "markup_view"]
 _TOKEN = re.compile(r"<!--(?P<comment>.*?)(?:-->|\Z)|<!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
                     r"|<[?!][^>]*>?|<(?P<close>/)?(?P<name>[A-Za-z_][\w.:-]*)(?P<attrs>[^>]*)>?",
                     re.S)
-_ATTR = re.compile(r"(?P<name>[A-Za-z_][\w.:-]*)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')")
-# Attributes whose value is data a person or a system wrote, read as text; the others
-# (codes, code systems, OIDs, classes, styles) are structure.
-_DATA_ATTRS = frozenset({"value", "extension", "alt", "title", "href", "src", "content"})
+_ATTR = re.compile(r"(?P<name>[A-Za-z_][\w.:-]*)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'"
+                   r"|(?P<uq>[^\s\"'>/=`<]+))")
+# Attributes whose value is structure (codes, code systems, OIDs, classes, styles, layout):
+# not read. Every other value (value, extension, alt, title, aria-label, data-*, placeholder,
+# an unknown one) is data a person or a system wrote and is read as text: a name in an
+# aria-label is a name.
+_STRUCTURE_ATTRS = frozenset({
+    "code", "codesystem", "codesystemname", "codesystemversion", "classcode", "moodcode",
+    "typecode", "determinercode", "contextcontrolcode", "contextconductionind", "inversionind",
+    "negationind", "nullflavor", "root", "assigningauthorityname", "use", "unit", "mediatype",
+    "representation", "operator", "schemalocation", "type", "class", "style", "lang", "dir",
+    "width", "height", "colspan", "rowspan", "align", "valign", "border", "cellpadding",
+    "cellspacing", "rel", "charset", "http-equiv", "version", "encoding", "standalone",
+    "xmlns", "xsi", "displayname"})
 # Tags that end a line for a reader: the detectors must not join a row to the next.
 _BLOCKS = frozenset({"br", "p", "div", "tr", "li", "table", "thead", "tbody", "ul", "ol", "h1",
                      "h2", "h3", "h4", "h5", "h6", "section", "paragraph", "item", "list",
@@ -113,10 +123,11 @@ def markup_view(text: str) -> tuple[str, list[bool], list[PhiSpan]]:
         blank(start, end, newline=local.lower() in _BLOCKS - _BLOCK_ENDS)
         attrs_at = m.start("attrs")
         for a in _ATTR.finditer(m["attrs"]):
-            group = "dq" if a["dq"] is not None else "sq"
+            group = next(g for g in ("dq", "sq", "uq") if a[g] is not None)
             v_start, v_end = attrs_at + a.start(group), attrs_at + a.end(group)
             attr = a["name"].rpartition(":")[2]
-            if attr.lower() not in _DATA_ATTRS or v_start == v_end:
+            if (attr.lower() in _STRUCTURE_ATTRS or a["name"].lower().startswith("xmlns")
+                    or v_start == v_end):
                 continue
             for i in range(v_start, v_end):
                 view[i], content[i] = text[i], True

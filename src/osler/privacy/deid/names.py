@@ -369,7 +369,7 @@ icu micu sicu ccu nicu er ed emergency department dept staff resident fellow att
 nurse physician provider doctor patient family male female man woman boy girl see above below
 chart record unit floor ward clinic hospital admitted admission discharge discharged transfer
 alert awake asleep stable resting sleeping comfortable oriented confused sedated intubated
-calm""".split())
+calm mrn dob ssn id acct account age sex gender room bed""".split())
 
 
 # Capitalised words right before a birth date ("Re: Thaddeus Quixwell, DOB 02/03/1950").
@@ -610,8 +610,12 @@ def _signed_or_credentialed(text: str, toks: tuple[tuple[int, int, str], ...],
             elif between.strip(" \t."):
                 break
             i += 1
-        for start, end in taken:
-            yield PhiSpan(start, end, "NAME")
+        # a listed name among them, or "Last, First" order vouches ("verified by Pharmacist",
+        # "signed by Pyxis" are no names)
+        if (commas and len(taken) >= 2) or any(
+                _known_in_context(text[a:b]) for a, b in taken if b - a > 1):
+            for start, end in taken:
+                yield PhiSpan(start, end, "NAME")
     for i, (start, end, word) in enumerate(toks):
         if i == 0 or not _CREDENTIALS.match(text, end) or not _name_shaped(word, stop):
             continue
@@ -626,7 +630,10 @@ def _signed_or_credentialed(text: str, toks: tuple[tuple[int, int, str], ...],
                 and not _any_in(toks[j - 1][2].lower().rstrip("."), _TITLES, _WEAK_TITLES,
                                 _RELATIONS, _SURE_TITLES):
             j -= 1
-        if j < i:   # a first name (or initial) before the surname: both are the name
+        # a first name (or initial) before the surname: both are the name, when one of them is
+        # a listed name ("Heparin Drip, RN aware" is a drug and its form)
+        if j < i and any(_known_in_context(toks[k][2]) for k in range(j, i + 1)
+                         if len(toks[k][2].rstrip(".")) > 1):
             for k in range(j, i + 1):
                 yield PhiSpan(toks[k][0], toks[k][1], "NAME")
 

@@ -64,6 +64,9 @@ _RATIO = re.compile(r"\d{1,2}/\d{1,2}")
 _SCORE_BEFORE = re.compile(r"\b(?:apgars?(?:\s+scores?)?|gcs|power|sets|bottles)"
                            r"(?:\s+(?:of|were|was|at))?\s*[:=]?\s*$", re.I)
 _COUNT_AFTER = re.compile(r"\s*(?:sets?|bottles?|cultures?|power)\b", re.I)
+# A date cue before the fraction: "On 3/5 cultures grew GPC" is a date, whatever follows.
+_DATE_CUE_BEFORE = re.compile(r"\b(?:on|seen|drawn|sent|since|from|until|dated|of|by|since|"
+                              r"collected|obtained|admitted|started|through|thru|to)\s*$", re.I)
 # A range of round numbers written like a local phone number ("SVR 900-1300", "TV 250-1000").
 _RANGE = re.compile(r"\d{2}0-\d{2}00")
 
@@ -292,12 +295,19 @@ def _is_measure(text: str, start: int, end: int) -> bool:
                 and _NOT_YEAR_BEFORE.search(text[max(0, start - 16):start]))
 
 
+def _count_after(text: str, start: int, end: int) -> bool:
+    """A count's noun after the fraction ("2/2 sets", "4/5 power"), with no date cue before
+    it ("on 3/5 cultures grew" is a date)."""
+    return bool(_COUNT_AFTER.match(text, end)
+                and not _DATE_CUE_BEFORE.search(text[max(0, start - 16):start]))
+
+
 def is_score(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is a fraction that a score word or a count goes with
     ("GCS 3/15", "Apgars 8/9", "2/2 sets"), not a date, whoever read it as one."""
     return bool(_RATIO.fullmatch(text, start, end)
                 and (_SCORE_BEFORE.search(text[max(0, start - 24):start])
-                     or _COUNT_AFTER.match(text, end)))
+                     or _count_after(text, start, end)))
 
 
 def _is_ratio(text: str, start: int, end: int) -> bool:
@@ -310,7 +320,7 @@ def _is_ratio(text: str, start: int, end: int) -> bool:
                 and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
                      or _NOT_DATE_AFTER.match(text, end)
                      or _SCORE_BEFORE.search(text[max(0, start - 24):start])
-                     or _COUNT_AFTER.match(text, end)
+                     or _count_after(text, start, end)
                      or (text[end - 3:end] == "/10"
                          and (_PAIN_BEFORE.search(text[max(0, start - 20):start])
                               or _PAIN_AFTER.match(text, end)))))
