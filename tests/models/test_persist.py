@@ -62,3 +62,19 @@ def test_a_manifest_without_its_model_file_recorded_is_refused(tmp_path):
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ModelError, match="does not record model.joblib"):
         load_model(folder, "sepsis", NAMES)
+
+
+@pytest.mark.parametrize("damage", ["no versions", "no lightgbm"])
+def test_a_manifest_without_library_versions_is_refused(tmp_path, damage):
+    # missing versions used to default to the installed ones: an old or hand-made manifest
+    # passed the version check it was never given
+    folder = tmp_path / "m"
+    save_model(_bundle("sepsis"), folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    if damage == "no versions":
+        del manifest["versions"]
+    else:
+        del manifest["versions"]["lightgbm"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="records no"):
+        load_model(folder, "sepsis", NAMES)

@@ -240,9 +240,14 @@ def _check_manifest(model_dir: Path, manifest: dict, task: str,
     if feature_names is not None:
         check_features(model_dir, task, manifest.get("feature_names", []), feature_names)
     now = library_versions()
+    versions = manifest.get("versions")
     for lib in ("scikit-learn", "lightgbm", "osler"):
-        saved = manifest.get("versions", {}).get(lib)
-        if saved and _minor(saved) != _minor(now[lib]):
+        saved = versions.get(lib) if isinstance(versions, dict) else None
+        if not saved:   # every save records all three ("absent" for one not installed)
+            raise ModelError(f"model directory {model_dir}: the manifest records no {lib} "
+                             "version, so whether this model runs here cannot be checked; "
+                             "retrain the model")
+        if _minor(saved) != _minor(now[lib]):
             raise ModelError(f"model directory {model_dir}: saved with {lib} {saved}, but "
                              f"{now[lib]} is installed; retrain the model")
 
