@@ -164,11 +164,28 @@ def test_category_values_not_seen_in_training_are_counted_never_shown(trained, t
     assert "not seen in training" not in str(TASK.predict(model, data, tmp_path / "q.csv"))
 
 
-@pytest.mark.parametrize("spoil", ["num_medications", "discharge_disposition_id"])
+def test_a_copy_after_a_first_copy_discharged_to_death_is_a_repeat(trained, tmp_path):
+    """The first readable row is the encounter's: one that says the patient died is skipped
+    as such, and a later copy that says otherwise is a repeat, not the encounter's row."""
+    model, data = trained
+    frame = pd.read_csv(data, dtype=str).head(6)
+    frame["discharge_disposition_id"] = "1"
+    dead = frame.iloc[[2]].copy()
+    dead["discharge_disposition_id"] = "11"
+    rows = pd.concat([frame.iloc[:2], dead, frame.iloc[2:]], ignore_index=True)
+    path = tmp_path / "dup_after_death.csv"
+    rows.to_csv(path, index=False)
+    summary = TASK.predict(model, path, tmp_path / "p.csv")
+    assert summary.scored == 5 and len(summary.skipped) == 2
+    assert any("repeats" in why for why in summary.skipped)
+    assert any("death or hospice" in why for why in summary.skipped)
+
+
+@pytest.mark.parametrize("spoil", ["num_medications"])
 def test_a_good_copy_after_an_unusable_first_copy_is_scored(trained, tmp_path, spoil):
-    """A repeat is judged against an earlier row that was used: when the first copy of an
-    encounter is skipped (a bad count, or discharged to death), the good copy after it is the
-    encounter's row, never skipped as a repeat."""
+    """A repeat is judged against an earlier readable row: when the first copy of an
+    encounter cannot be read (a bad count), the good copy after it is the encounter's row,
+    never skipped as a repeat."""
     model, data = trained
     frame = pd.read_csv(data, dtype=str).head(6)
     frame["discharge_disposition_id"] = "1"

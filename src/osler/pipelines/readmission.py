@@ -106,8 +106,8 @@ def _record_layout(path: Path) -> tuple[list[int], list[int], list[int]]:
 
 def _unusable(df: pd.DataFrame) -> pd.Series:
     """Per row, why it cannot be used ('' when it can): a missing id, a label that is none of
-    the three, a non-numeric or infinite count, or an id repeating that of an earlier row that
-    is used. The reason names the column, never the value. ``df`` is left as it is."""
+    the three, a non-numeric or infinite count, or an id repeating that of an earlier readable
+    row. The reason names the column, never the value. ``df`` is left as it is."""
     reason = pd.Series("", index=df.index)
     if "_fields" in df:   # first: a cut row's other reasons would only follow from the cut
         width, header = df["_fields"].astype(int), df["_header_fields"].astype(int)
@@ -132,11 +132,12 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
         reason = reason.where(reason != "", np.where(bad, f"'{column}' is not a number", ""))
         huge = ~(number.abs() <= LARGEST_VALUE) & number.notna()   # inf, or overflowing
         reason = reason.where(reason != "", np.where(huge, f"'{column}' is not finite", ""))
-    # last, and only against rows actually used: a copy after an unusable first one (or after
-    # one discharged to death or hospice, skipped later) is the encounter's only usable row
-    used = (reason == "") & ~_category_values(df, "discharge_disposition_id").isin(
-        _NO_READMISSION)
-    repeat = used & df["encounter_id"].where(used).duplicated() & df["encounter_id"].notna()
+    # last, and only against rows that can be read: a copy after an unreadable first one is
+    # the encounter's only usable row; a copy after one discharged to death or hospice (a
+    # readable row, skipped later) is a repeat, so the encounter is not scored on a copy that
+    # contradicts it
+    valid = reason == ""
+    repeat = valid & df["encounter_id"].where(valid).duplicated() & df["encounter_id"].notna()
     reason = reason.where(reason != "", np.where(
         repeat, "encounter_id repeats an earlier row's; only the first is used", ""))
     return reason
