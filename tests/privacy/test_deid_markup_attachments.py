@@ -102,3 +102,16 @@ def test_text_in_any_non_structural_attribute_is_read():
     view = markup_view(html)[0]
     assert "Zebulon Quackenbush" in view and "03/05/1950" in view and "99887766" in view
     assert "hdr" not in view
+
+
+def test_a_cda_name_is_phi_by_whose_name_it_is():
+    from osler.privacy.deid.markup import markup_view
+
+    cda = ("<ClinicalDocument><recordTarget><patientRole><patient><name>Zebulon Quackenbush"
+           "</name></patient></patientRole></recordTarget><author><assignedAuthor>"
+           "<representedOrganization><name>Quimby Clinic</name></representedOrganization>"
+           "</assignedAuthor></author><consumable><manufacturedProduct><manufacturedMaterial>"
+           "<name>Lisinopril</name></manufacturedMaterial></manufacturedProduct></consumable>"
+           "</ClinicalDocument>")
+    sure = {(cda[s.start:s.end], s.type) for s in markup_view(cda)[2]}
+    assert sure == {("Zebulon Quackenbush", "NAME"), ("Quimby Clinic", "LOCATION")}

@@ -112,7 +112,8 @@ def markup_view(text: str) -> tuple[str, list[bool], list[PhiSpan]]:
             if local in open_elements:
                 while open_elements.pop() != local:
                     pass
-                _element_text(text, text_start, start, local, sure)
+                parent = open_elements[-1] if open_elements else ""
+                _element_text(text, text_start, start, _named(local, parent), sure)
                 if local.lower() in ("td", "th"):
                     label = _cell(text, text_start, start, label, sure)
             if local.lower() == "tr":
@@ -137,6 +138,24 @@ def markup_view(text: str) -> tuple[str, list[bool], list[PhiSpan]]:
             open_elements.append(local)
         text_start = end
     return "".join(view), content, sure
+
+
+# CDA elements whose <name> is a person's, and those whose <name> is an institution's; a
+# <name> elsewhere (a drug's manufacturedMaterial, a code system's) is no PHI by what it is.
+_PERSONS = frozenset({"patient", "assignedPerson", "guardianPerson", "relatedPerson",
+                      "associatedPerson", "person", "informationRecipient", "maintainingPerson"})
+_INSTITUTIONS = frozenset({"representedOrganization", "serviceProviderOrganization",
+                           "providerOrganization", "wholeOrganization", "scopingOrganization",
+                           "receivedOrganization", "representedCustodianOrganization",
+                           "healthCareFacility", "location"})
+
+
+def _named(element: str, parent: str) -> str:
+    """A CDA ``<name>`` as what it names: ``given`` (a person's, plain text) under a person,
+    ``city`` (a place smaller than a state) under an institution; any other element as it is."""
+    if element != "name":
+        return element
+    return "given" if parent in _PERSONS else "city" if parent in _INSTITUTIONS else element
 
 
 def _element_text(text: str, start: int, end: int, element: str,
