@@ -24,7 +24,7 @@ import numpy as np
 from osler.errors import ModelError
 
 __all__ = ["MANIFEST_VERSION", "ModelBundle", "TRAINING_ROWS", "check_features",
-           "data_fingerprint", "library_versions", "load_model", "save_model"]
+           "data_fingerprint", "file_sha256", "library_versions", "load_model", "save_model"]
 
 MANIFEST_VERSION = 1
 _LIBRARIES = ("osler", "numpy", "scikit-learn", "lightgbm")
@@ -95,7 +95,7 @@ def save_model(bundle: ModelBundle, model_dir: Path) -> Path:
                 if k not in ("estimator", "baselines", "training_rows")}
     # what was written (only that), so that a changed or truncated file is refused before
     # it is read
-    manifest["files"] = {name: _sha256(model_dir / name) for name in written}
+    manifest["files"] = {name: file_sha256(model_dir / name) for name in written}
     (model_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=float),
                                              encoding="utf-8")
     return model_dir
@@ -146,7 +146,7 @@ def load_model(model_dir: Path, task: str, feature_names: list[str] | None = Non
                          "model.joblib; not loaded")
     for name, digest in files.items():
         if name in _RECORDED and (not (model_dir / name).is_file()
-                                  or _sha256(model_dir / name) != digest):
+                                  or file_sha256(model_dir / name) != digest):
             raise ModelError(f"model directory {model_dir}: {name} is not the file its "
                              "manifest recorded (changed, truncated or missing); not loaded")
     estimator = _unpickle(model_dir / "model.joblib")
@@ -191,7 +191,8 @@ def _read_training_rows(model_dir: Path, recorded: bool) -> frozenset[str] | Non
     return frozenset(map(str, digests))
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -139,13 +139,9 @@ def _files(paths: list[str]) -> str:
 
 def _file_digest(path: Path) -> str:
     """SHA-256 of the file's bytes: a copy of an input under another name is the same input."""
-    import hashlib
+    from osler.models.persist import file_sha256
 
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return file_sha256(path)
 
 
 def content_digests(df: pd.DataFrame) -> np.ndarray:
