@@ -101,3 +101,23 @@ def test_a_department_before_clinic_is_a_service_not_a_place():
     found = [(text[s.start:s.end], s.type) for s in detect_phi(text)]
     assert ("Lochmoor", "LOCATION") in found
     assert not [v for v, _ in found if v.lower() == "cardiology"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Seen at Brigham and Women's Hospital ED 2 days ago.", "Brigham and Women's"),
+    ("PCP is at Newton-Wellesley since May.", "Newton-Wellesley"),
+    ("Moved from Wilkes-Barre last year.", "Wilkes-Barre"),
+])
+def test_joined_institutions_and_hyphenated_towns_are_places(text, place):
+    from osler.privacy.deid import detect_phi
+
+    assert place in [text[s.start:s.end] for s in detect_phi(text) if s.type == "LOCATION"]
+
+
+@pytest.mark.parametrize("text", ["Hematology and Oncology Clinic follow up.",
+                                  "Pain and Palliative Care Clinic consulted.",
+                                  "Cheyne-Stokes breathing at night."])
+def test_departments_and_eponyms_are_no_places(text):
+    from osler.privacy.deid.places import find_sure_places
+
+    assert list(find_sure_places(text)) == []

@@ -20,7 +20,7 @@ from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
-from osler.privacy.deid.places import find_places
+from osler.privacy.deid.places import find_places, find_sure_places
 from osler.privacy.deid.patterns import find_patterns, is_score
 from osler.privacy.deid.spans import PhiSpan, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
@@ -178,13 +178,14 @@ def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan],
     every mention of a name or place of the note, or of ``known``: see :func:`phi_of`)."""
     # not a layer: the tagger's features are the layers', and this is no feature of it
     sure = list(find_sure_names(text))
+    places = list(find_sure_places(text))
     # where context vouches for a name, the tagger's type for the same words ("Patient:
     # Zebulon Quackenbush" read as a place) does not decide
     vouched = _overlap_test(sure)
     learned = [PhiSpan(s.start, s.end, "NAME") if vouched(s) else s for s in learned
                # a score the patterns know is none ("GCS 3/15", "Apgars 8/9") is no date either
                if not (s.type == "DATE" and is_score(text, s.start, s.end))]
-    return _merge(text, layers["patterns"], [*learned, *sure], known)
+    return _merge(text, layers["patterns"], [*learned, *sure, *places], known)
 
 
 def _interval_index(spans: list[PhiSpan]) -> tuple[list[int], list[int]]:

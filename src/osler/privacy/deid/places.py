@@ -16,7 +16,7 @@ from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TIT
                                       _title, _tokens)
 from osler.privacy.deid.spans import PhiSpan
 
-__all__ = ["context_words", "find_places"]
+__all__ = ["context_words", "find_places", "find_sure_places"]
 
 _INSTITUTION = re.compile(r"(?<![\w.])(?P<p>[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?)\s+(?:Center|Centre|"
                           r"House|Manor|Gardens|Commons|Pavilion|Building|Bldg|ICU|MICU|SICU|CCU|"
@@ -217,3 +217,45 @@ def context_words() -> frozenset[str]:
     """The titles, relation words and not-a-name/not-a-place words the rules above rely on."""
     return frozenset(_TITLES | _RELATIONS | _WEAK_TITLES | _NOT_NAMES | _NOT_PLACES
                      | _HOSPITAL_WORDS | _NOT_HOSPITALS)
+
+
+# "Brigham and Women's Hospital", "Beth Israel Deaconess Medical Center": capitalised words,
+# joined by "and" / "&" at most once, right before an institution's head word.
+_JOINED_INSTITUTION = re.compile(
+    r"(?<![\w.'])(?P<p>[A-Z][a-z']+(?:[ \t]+[A-Z][a-z']+)?[ \t]+(?:and|&)[ \t]+"
+    r"[A-Z][a-z']+(?:[ \t]+[A-Z][a-z']+)?)[ \t]+(?:Hospital|Medical[ \t]+Center|Clinic|"
+    r"Health(?:care)?|Rehab(?:ilitation)?|Nursing[ \t]+Home|Hospice|Infirmary)\b")
+# "at Newton-Wellesley", "from Wilkes-Barre": a hyphenated pair of US places after a preposition
+_HYPHENATED_TOWN = re.compile(r"\b(?:at|from|to|in|near)[ \t]+(?:the[ \t]+)?"
+                              r"(?P<p>[A-Z][a-z]+-[A-Z][a-z]+)\b")
+
+
+_DEPARTMENT_WORDS = frozenset("""medicine surgery care pain palliative internal family general
+primary urgent emergency critical intensive physical occupational speech respiratory sleep
+wound vascular plastic orthopedic orthopaedic spine sports travel behavioral mental health
+women children adolescent adult geriatric infectious diseases disease transplant stroke heart
+lung kidney liver diabetes endocrine rehabilitation rehab""".split())
+
+
+def _department(word: str) -> bool:
+    """A word of a clinical department's name ("Hematology and Oncology Clinic", "Pain and
+    Palliative Care"), which names no place."""
+    low = word.lower().removesuffix("'s")
+    return (low in _DEPARTMENT_WORDS and low != "women"
+            or low.endswith(("ology", "iatry", "iatrics", "ics", "ery")))
+
+
+def find_sure_places(text: str) -> Iterator[PhiSpan]:
+    """Places that their shape alone vouches for, kept whatever the learned tagger says (not a
+    rule layer, so not a tagger feature): an institution's name joined by "and" before its head
+    word, and a hyphenated pair of US place names after a preposition."""
+    stop = name_stopwords()
+    for m in _JOINED_INSTITUTION.finditer(text):
+        words = re.findall(r"[A-Za-z']+", m.group("p"))
+        if all(w.lower() in ("and",) or w.lower().removesuffix("'s") not in common_words()
+               for w in words) and not any(_department(w) for w in words):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    for m in _HYPHENATED_TOWN.finditer(text):
+        parts = m.group("p").lower().split("-")
+        if all(p in us_places() and p not in stop for p in parts):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
