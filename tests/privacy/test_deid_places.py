@@ -121,3 +121,19 @@ def test_departments_and_eponyms_are_no_places(text):
     from osler.privacy.deid.places import find_sure_places
 
     assert list(find_sure_places(text)) == []
+
+
+@pytest.mark.parametrize("text, city", [
+    ("Patient is a 45 y/o F, born in 1979 in Guadalajara, Mexico.", "Guadalajara"),
+    ("Emigrated from Kyiv, Ukraine in 2015.", "Kyiv"),
+])
+def test_a_foreign_city_before_its_country_is_a_place(text, city):
+    from osler.privacy.deid.places import find_sure_places
+
+    assert [text[s.start:s.end] for s in find_sure_places(text)] == [city]
+
+
+def test_a_unit_before_a_country_is_no_city():
+    from osler.privacy.deid.places import find_sure_places
+
+    assert list(find_sure_places("Seen in Clinic, Mexico trip planned.")) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from osler.privacy.deid.lexicons import (common_words, name_stopwords, place_names, us_places,
                                          us_states)
@@ -245,6 +246,28 @@ def _department(word: str) -> bool:
             or low.endswith(("ology", "iatry", "iatrics", "ics", "ery")))
 
 
+_CITY_COUNTRY = re.compile(r"\b(?:in|from|to|near|of)[ \t]+(?P<p>[A-Z][a-z'-]+(?:[ \t]+[A-Z][a-z'-]+)?)"
+                           r",[ \t]*(?P<c>[A-Z][A-Za-z]+(?:[ \t]+[A-Z][A-Za-z]+){0,2})\b")
+
+
+_NOT_CITIES = frozenset("""clinic hospital center centre icu er ed rehab home house school church
+university college office unit floor ward department dept service team nursing facility
+hospice shelter""".split())
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """Country names (Faker's en_US list), lower case; the United States is no country of a
+    foreign city here (its places have states)."""
+    from importlib import import_module
+
+    from osler._extras import require
+
+    require("faker", "nlp")
+    provider = import_module("faker.providers.address.en_US").Provider
+    return frozenset(c.lower() for c in provider.countries) - {"united states of america"}
+
+
 def find_sure_places(text: str) -> Iterator[PhiSpan]:
     """Places that their shape alone vouches for, kept whatever the learned tagger says (not a
     rule layer, so not a tagger feature): an institution's name joined by "and" before its head
@@ -254,6 +277,16 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
         words = re.findall(r"[A-Za-z']+", m.group("p"))
         if all(w.lower() in ("and",) or w.lower().removesuffix("'s") not in common_words()
                for w in words) and not any(_department(w) for w in words):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    for m in _CITY_COUNTRY.finditer(text):   # "born in Guadalajara, Mexico": a foreign city
+        country = m.group("c")
+        words = country.split()
+        named = next((" ".join(words[:k]) for k in range(len(words), 0, -1)
+                      if " ".join(words[:k]).lower() in _countries()), None)
+        city = m.group("p")
+        if named and all(w.lower() not in common_words() and w.lower() not in stop
+                         and w.lower() not in _NOT_CITIES and not _department(w)
+                         for w in city.split()):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _HYPHENATED_TOWN.finditer(text):
         parts = m.group("p").lower().split("-")
