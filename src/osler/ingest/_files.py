@@ -14,7 +14,7 @@ from pathlib import Path
 
 from osler.errors import IngestError
 
-__all__ = ["Member", "iter_members", "read_bytes"]
+__all__ = ["Member", "is_hidden", "iter_members", "read_bytes"]
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,11 @@ def read_bytes(member: Member) -> bytes:
         raise IngestError(f"cannot read: {type(exc).__name__}: {exc}", file=member.name) from exc
 
 
-def _hidden(relative: str) -> bool:
-    """Whether a path (relative to the input, ``/``-separated) is or lies in a hidden one."""
-    return any(part.startswith(".") and part != "." for part in relative.split("/"))
+def is_hidden(relative: str | Path) -> bool:
+    """Whether a path (relative to the input; ``/``-separated text or a Path) is or lies in a
+    hidden one (``.ipynb_checkpoints/``, ``.git/``, ``.DS_Store``): copies, not the data."""
+    parts = relative.parts if isinstance(relative, Path) else relative.split("/")
+    return any(part.startswith(".") and part != "." for part in parts)
 
 
 def iter_members(path: Path, accept: Callable[[str], bool],
@@ -70,7 +72,7 @@ def iter_members(path: Path, accept: Callable[[str], bool],
     path = Path(path)
     if path.is_dir():
         for p in sorted(q for q in path.rglob("*") if q.is_file()
-                        and not _hidden(q.relative_to(path).as_posix())):
+                        and not is_hidden(q.relative_to(path))):
             if zipfile.is_zipfile(p) and p.suffix.lower() == ".zip":
                 yield from iter_members(p, accept, on_error)
             elif accept(p.name.lower()):
@@ -87,7 +89,7 @@ def iter_members(path: Path, accept: Callable[[str], bool],
         with zf:  # one open archive for all members: reopening re-reads the directory each time
             names = sorted(n for n in zf.namelist() if not n.endswith("/"))
             for n in names:
-                if accept(n.lower()) and not _hidden(n):
+                if accept(n.lower()) and not is_hidden(n):
                     yield Member(name=f"{path.name}!{n}", path=path, inner=n, archive=zf)
     elif path.is_file():
         yield Member(name=path.name, path=path)

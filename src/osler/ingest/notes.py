@@ -30,6 +30,7 @@ from typing import Any
 
 from osler.errors import IngestError
 from osler.ingest._fhir_map import fhir_event_id, fhir_server_name
+from osler.ingest._files import is_hidden
 from osler.ingest._note_text import decode_attachment, normalise_spaces
 from osler.record import OSLER, Coding, Note, PatientRecord, Provenance, event_id
 
@@ -210,8 +211,7 @@ def read_notes(source: Path, *, on_error: Callable[[IngestError], None] | None =
     source = Path(source)
     fhir_server = fhir_server_name(fhir_server)
     # nothing hidden (.ipynb_checkpoints/ copies would be the notes twice)
-    files = sorted(f for f in source.rglob("*")
-                   if not any(p.startswith(".") for p in f.relative_to(source).parts)
+    files = sorted(f for f in source.rglob("*") if not is_hidden(f.relative_to(source))
                    ) if source.is_dir() else [source]
     by_patient: dict[str, list[Note]] = defaultdict(list)
     for f in files:

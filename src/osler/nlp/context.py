@@ -269,10 +269,13 @@ class ContextAttributor:
         drugs and procedures apply as in ``osler nlp extract``), else ``CONCEPT``."""
         from spacy.tokens import Span
 
+        from osler.privacy.deid.fold import lower_keeping_length
+
         label = _lexicon_label(concept)
-        low = _lower_in_place(sentence)   # offsets of the original ("İ" lowers to two)
-        for needle, found in ((_lower_in_place(concept), "concept"),
-                              ((_lower_in_place(concept).split() or [""])[0], "first word")):
+        low = lower_keeping_length(sentence)   # offsets of the original ("İ" lowers to two)
+        needle_low = lower_keeping_length(concept)
+        for needle, found in ((needle_low, "concept"),
+                              ((needle_low.split() or [""])[0], "first word")):
             start = _whole_word(low, needle) if needle else -1
             if start < 0 and needle:
                 start = low.find(needle)   # inside a longer word ("pneumonias"): as before
@@ -285,20 +288,21 @@ class ContextAttributor:
         return Span(doc, words[-1], words[-1] + 1, label=label), "last word"
 
 
-def _lower_in_place(text: str) -> str:
-    """``text`` lower-cased character by character, each keeping its length, so that an
-    offset in the result is one in ``text`` (``"İ".lower()`` is two characters)."""
-    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
-
-
 def _lexicon_label(concept: str) -> str:
     """The upper-case lexicon category of ``concept`` (as ``osler nlp extract`` labels its
     mentions), or ``CONCEPT`` when the lexicon does not know it or knows it as several."""
+    return _lexicon_labels().get(" ".join(concept.lower().split()), "CONCEPT")
+
+
+@lru_cache(maxsize=1)
+def _lexicon_labels() -> dict[str, str]:
+    """Lexicon literal -> its one category, upper case; literals of several categories left out."""
     from osler.nlp.lexicon import lexicon
 
-    wanted = " ".join(concept.lower().split())
-    categories = {e.category for e in lexicon() if e.literal == wanted}
-    return categories.pop().upper() if len(categories) == 1 else "CONCEPT"
+    categories: dict[str, set[str]] = {}
+    for e in lexicon():
+        categories.setdefault(e.literal, set()).add(e.category)
+    return {lit: cats.pop().upper() for lit, cats in categories.items() if len(cats) == 1}
 
 
 def _whole_word(text: str, needle: str) -> int:

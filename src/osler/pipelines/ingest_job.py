@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from osler.errors import IngestError, MissingExtra
-from osler.ingest import PatientIdentifier, fhir_server_name
+from osler.ingest import PatientIdentifier, fhir_server_name, is_hidden
 from osler.ingest.registry import FORMATS, Format, detect, sniff
 from osler.store import Store, WriteSummary
 
@@ -68,8 +68,7 @@ class IngestReport:
 def _zip_format(path: Path) -> Format | None:
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
-            if name.endswith("/") or any(part.startswith(".") and part != "."
-                                         for part in name.split("/")):
+            if name.endswith("/") or is_hidden(name):
                 continue
             with zf.open(name) as member:
                 head = member.read(8192)
@@ -103,7 +102,7 @@ def plan_sources(paths: list[Path]
                 continue
             # hidden entries (.ipynb_checkpoints/, .git/, .DS_Store) are no one's data: a
             # notebook's stale copy read after the real file would replace its rows
-            children = sorted(c for c in path.iterdir() if not c.name.startswith("."))
+            children = sorted(c for c in path.iterdir() if not is_hidden(c.name))
             if any(".ndjson" in c.name.lower() for c in children):
                 plan.append((path, _BY_NAME["fhir-ndjson"]))
                 children = [c for c in children if ".ndjson" not in c.name.lower()]
@@ -187,15 +186,14 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
     ...              patient_identifier="http://hospital.example.org/mrn")  # doctest: +SKIP
     """
     options = dict(options or {})
+    fhir: dict[str, Any] = {}
     if patient_identifier is not None:
-        rule = PatientIdentifier.parse(patient_identifier)
-        for fmt in _FHIR_FORMATS:
-            options[fmt] = {**options.get(fmt, {}), "patient_identifier": rule}
+        fhir["patient_identifier"] = PatientIdentifier.parse(patient_identifier)
     if fhir_server is not None:
-        server = fhir_server_name(fhir_server)
-        for fmt in _FHIR_FORMATS:
-            options[fmt] = {**options.get(fmt, {}), "server": server}
-        options["notes"] = {**options.get("notes", {}), "fhir_server": server}
+        fhir["server"] = fhir_server_name(fhir_server)
+        options["notes"] = {**options.get("notes", {}), "fhir_server": fhir["server"]}
+    for fmt in _FHIR_FORMATS if fhir else ():
+        options[fmt] = {**options.get(fmt, {}), **fhir}
     report = IngestReport()
     plan, report.unrecognised, outcomes = plan_sources(paths)
     records = _read_all(plan, outcomes, options, report, progress)

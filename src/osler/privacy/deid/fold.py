@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from osler.privacy.deid.spans import PhiSpan, merge_spans
 
-__all__ = ["fold", "other_script_words", "over_marks"]
+__all__ = ["fold", "lower_keeping_length", "other_script_words", "over_marks"]
 
 _TABLE = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"',
           "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
@@ -130,3 +130,14 @@ def _other_script(word: str) -> bool:
 
 #: Greek letters that pass for Latin ones in most fonts.
 _GREEK_LOOKALIKES = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοιν")
+
+
+def lower_keeping_length(text: str) -> str:
+    """``text`` in lower case, one character out for each character in, so offsets into it are
+    offsets into ``text`` ("İ".lower() is two code points, "i" and a combining dot; it becomes
+    "i" here).
+
+    >>> lower_keeping_length("\u0130D 77")
+    'id 77'
+    """
+    return "".join(low if len(low := c.lower()) == 1 else low[0] for c in text)

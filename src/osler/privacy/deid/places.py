@@ -279,10 +279,8 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
                for w in words) and not any(_department(w) for w in words):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _CITY_COUNTRY.finditer(text):   # "born in Guadalajara, Mexico": a foreign city
-        country = m.group("c")
-        words = country.split()
-        named = next((" ".join(words[:k]) for k in range(len(words), 0, -1)
-                      if " ".join(words[:k]).lower() in _countries()), None)
+        words = m.group("c").lower().split()
+        named = any(" ".join(words[:k]) in _countries() for k in range(1, len(words) + 1))
         city = m.group("p")
         if named and all(w.lower() not in common_words() and w.lower() not in stop
                          and w.lower() not in _NOT_CITIES and not _department(w)

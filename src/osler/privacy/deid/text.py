@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from osler.errors import DataError
 from osler.privacy.deid.dates import date_text_year
 from osler.privacy.deid.detect import detect_phi
+from osler.privacy.deid.fold import lower_keeping_length
 from osler.privacy.deid.patient import detect_phi_notes
 from osler.privacy.deid.spans import PhiSpan, merge_spans
 from osler.privacy.deid.surrogates import surrogate, tag
@@ -130,9 +131,9 @@ def identifier_mentions(text: str, identifiers: Sequence[str]) -> list[PhiSpan]:
     >>> identifier_mentions("MRN mrn-7731; not XMRN-77310.", ["MRN-7731"])
     [PhiSpan(start=4, end=12, type='ID')]
     """
-    low = _lower_keeping_length(text)
+    low = lower_keeping_length(text)
     spans = []
-    for ident in {_lower_keeping_length(i.strip()) for i in identifiers
+    for ident in {lower_keeping_length(i.strip()) for i in identifiers
                   if len(i.strip()) >= _MIN_IDENTIFIER}:
         start = low.find(ident)
         while start >= 0:
@@ -142,13 +143,6 @@ def identifier_mentions(text: str, identifiers: Sequence[str]) -> list[PhiSpan]:
                 spans.append(PhiSpan(start, end, "ID"))
             start = low.find(ident, start + 1)
     return spans
-
-
-def _lower_keeping_length(text: str) -> str:
-    """``text`` in lower case, one character out for each character in, so offsets into it are
-    offsets into ``text`` ("İ".lower() is two code points, "i" and a combining dot; it becomes
-    "i" here)."""
-    return "".join(low if len(low := c.lower()) == 1 else low[0] for c in text)
 
 
 def _note_years(text: str, spans: list[PhiSpan]) -> list[tuple[int, int]]:
