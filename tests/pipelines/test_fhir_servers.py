@@ -136,3 +136,51 @@ def test_a_hidden_folders_stale_copy_is_not_read(tmp_path):
 
     assert all(".ipynb" not in str(source) for source, _fmt in plan_sources([folder])[0])
     assert list(read_notes(tmp_path / "notes")) == []
+
+
+def _person(tmp_path, site: str, sex: str, birth: str, value: float, mrn: str = "1"):
+    """A site's Patient/1 (and its MRN) with one glucose result."""
+    folder = _site(tmp_path, site, mrn, value)
+    patient = json.loads((folder / "Patient.ndjson").read_text(encoding="utf-8"))
+    patient.update(gender=sex, birthDate=birth)
+    (folder / "Patient.ndjson").write_text(json.dumps(patient) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_two_servers_people_under_one_key_are_not_merged(store_url, tmp_path):
+    """Keyed by Patient.id, both sites' Patient/1 land on key '1': different birth dates mean
+    two people, so the second is quarantined whole and the first keeps its timeline."""
+    a = _person(tmp_path, "a", "female", "1970-01-01", 7.1)
+    b = _person(tmp_path, "b", "male", "1950-05-05", 9.9)
+    with open_store(store_url) as store:
+        assert ingest_paths([a], store, fhir_server="site-a").quarantined == []
+        report = ingest_paths([b], store, fhir_server="site-b")
+        assert report.exit_code == 2 and report.stored.patients == 0
+        (error,) = report.quarantined
+        assert error.record == "Patient/1" and "site-a" in str(error)
+        assert "1950" not in str(error) and "male" not in str(error)   # no demographics
+        record = store.patient("1")
+        assert (record.sex, record.site, _glucose(record)) == ("female", "site-a", [7.1])
+        assert [q["record"] for q in store.quarantined()] == ["Patient/1"]
+
+
+def test_one_person_at_two_servers_is_merged(store_url, tmp_path):
+    """An enterprise id shared by two sites with the same demographics is one person."""
+    a = _person(tmp_path, "a", "female", "1970-01-01", 7.1, mrn="E-1")
+    b = _person(tmp_path, "b", "female", "1970-01-01", 9.9, mrn="E-1")
+    with open_store(store_url) as store:
+        for folder, server in ((a, "site-a"), (b, "site-b")):
+            assert ingest_paths([folder], store, patient_identifier="MR",
+                                fhir_server=server).quarantined == []
+        assert sorted(_glucose(store.patient("E-1"))) == [7.1, 9.9]
+
+
+def test_a_correction_from_the_same_server_is_stored(store_url, tmp_path):
+    """The same server sending a corrected birth date updates the patient: no conflict."""
+    a = _person(tmp_path, "a", "female", "1970-01-01", 7.1)
+    with open_store(store_url) as store:
+        ingest_paths([a], store, fhir_server="site-a")
+        (tmp_path / "fixed").mkdir()
+        fixed = _person(tmp_path / "fixed", "a", "female", "1971-02-02", 7.1)
+        assert ingest_paths([fixed], store, fhir_server="site-a/").quarantined == []
+        assert str(store.patient("1").birth_date) == "1971-02-02"

@@ -56,7 +56,8 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
     \b
     Two FHIR servers (two sites) reuse resource ids: name each. The name does
     not enter the patient key, so key patients by an identifier unique across
-    the sites (Patient/1, or local MRN 111, at two sites is one patient):
+    the sites (Patient/1, or local MRN 111, at two sites is one patient; when
+    birth date or sex differ, the second site's is quarantined, not merged):
       osler ingest --patient-identifier EMPI-SYSTEM --fhir-server site-a a/
       osler ingest --patient-identifier EMPI-SYSTEM --fhir-server site-b b/
 

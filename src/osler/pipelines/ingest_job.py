@@ -17,6 +17,7 @@ from typing import Any
 from osler.errors import IngestError, MissingExtra
 from osler.ingest import PatientIdentifier, fhir_server_name, is_hidden
 from osler.ingest.registry import FORMATS, Format, detect, sniff
+from osler.pipelines._cross_site import keep_sites_apart
 from osler.store import Store, WriteSummary
 
 __all__ = ["IngestReport", "ingest_paths", "plan_sources"]
@@ -197,6 +198,8 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
     report = IngestReport()
     plan, report.unrecognised, outcomes = plan_sources(paths)
     records = _read_all(plan, outcomes, options, report, progress)
+    if fhir_server is not None:
+        records = keep_sites_apart(records, store, report.quarantined.append)
     report.stored.add(store.write(records))
     rows = [(name.split(":")[0], None, None, name.split(": ", 1)[-1])
             for name in report.unrecognised]

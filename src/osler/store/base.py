@@ -277,6 +277,15 @@ class Store(abc.ABC):
             (patient_id,))]
         return person_from_row(person[0], events, labels)
 
+    def persons(self, patient_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The stored ``person`` rows of ``patient_ids`` (those stored), by id: demographics,
+        ``site`` and the source of each, without their events."""
+        ids = sorted(set(patient_ids))
+        if not ids:
+            return {}
+        return {row["person_id"]: row for row in self._query_dicts(
+            "SELECT * FROM person WHERE person_id = ANY(?)", (ids,))}
+
     #: Whether :meth:`revision` answers without asking the database (a store that cannot
     #: change while open), so that a caller that must not wait may ask it.
     static_revisions = False
