@@ -160,7 +160,7 @@ def test_two_servers_people_under_one_key_are_not_merged(store_url, tmp_path):
         assert error.record == "Patient/1" and "site-a" in str(error)
         assert "1950" not in str(error) and "male" not in str(error)   # no demographics
         record = store.patient("1")
-        assert (record.sex, record.site, _glucose(record)) == ("female", "site-a", [7.1])
+        assert (record.sex, record.fhir_server, _glucose(record)) == ("female", "site-a", [7.1])
         assert [q["record"] for q in store.quarantined()] == ["Patient/1"]
 
 
@@ -184,3 +184,69 @@ def test_a_correction_from_the_same_server_is_stored(store_url, tmp_path):
         fixed = _person(tmp_path / "fixed", "a", "female", "1971-02-02", 7.1)
         assert ingest_paths([fixed], store, fhir_server="site-a/").quarantined == []
         assert str(store.patient("1").birth_date) == "1971-02-02"
+
+
+@pytest.mark.parametrize("spelling", ["HTTPS://EHR.Example.org/fhir",
+                                      "https://ehr.example.org:443/fhir/"])
+def test_one_server_spelled_two_ways_is_one_server(tmp_path, spelling):
+    a = _site(tmp_path, "a", "111", 7.1)
+    with open_store(str(tmp_path / "s.duckdb")) as store:
+        ingest_paths([a], store, fhir_server="https://ehr.example.org/fhir")
+        before = store.stats()
+        assert ingest_paths([a], store, fhir_server=spelling).quarantined == []
+        assert store.stats() == before
+
+
+@pytest.mark.parametrize("first, second", [("site-a", None), (None, "site-a")])
+def test_named_then_unnamed_server_is_quarantined_not_doubled(store_url, tmp_path, first,
+                                                              second):
+    """The event ids depend on the server's name: the same export read once with it and once
+    without would store every resource twice."""
+    a = _site(tmp_path, "a", "111", 7.1)
+    with open_store(store_url) as store:
+        ingest_paths([a], store, fhir_server=first)
+        report = ingest_paths([a], store, fhir_server=second)
+        (error,) = report.quarantined
+        assert error.record == "Patient/1" and "site-a" in str(error)
+        assert _glucose(store.patient("1")) == [7.1]
+
+
+def test_rekeying_does_not_cross_servers(store_url, tmp_path):
+    """Site b's export written where site a's was (same file, same Patient/1), keyed by MRN:
+    site a's patient 111 is not site b's 222 and keeps its rows."""
+    with open_store(store_url) as store:
+        ingest_paths([_site(tmp_path, "a", "111", 7.1)], store, patient_identifier="MR",
+                     fhir_server="site-a")
+        (tmp_path / "b").mkdir()
+        again = _site(tmp_path / "b", "a", "222", 9.9)    # the same folder name, "a"
+        assert again.name == "a"
+        ingest_paths([again], store, patient_identifier="MR", fhir_server="site-b")
+        assert store.patient_ids() == ["111", "222"]
+        assert _glucose(store.patient("111")) == [7.1]
+        assert _glucose(store.patient("222")) == [9.9]
+
+
+def test_a_corrected_subject_keeps_the_first_patient(store_url, tmp_path):
+    """A delta export re-files Observation/1 from Patient/1 to Patient/2: patient 1 is still
+    registered, so its person row stays although it has no results left."""
+    folder = tmp_path / "x"
+    folder.mkdir()
+    def write(patients, subject):
+        rows = [{"resourceType": "Patient", "id": p, "gender": "female",
+                 "birthDate": "1970-01-01"} for p in patients]
+        (folder / "Patient.ndjson").write_text("\n".join(map(json.dumps, rows)) + "\n")
+        obs = {"resourceType": "Observation", "id": "1", "status": "final",
+               "subject": {"reference": f"Patient/{subject}"},
+               "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7"}]},
+               "effectiveDateTime": "2020-01-01T06:00:00Z",
+               "valueQuantity": {"value": 5.0, "unit": "mmol/L"}}
+        (folder / "Observation.ndjson").write_text(json.dumps(obs) + "\n")
+    with open_store(store_url) as store:
+        write(["1", "2"], "1")
+        ingest_paths([folder], store, fhir_server="site-a")
+        write(["2"], "2")
+        report = ingest_paths([folder], store, fhir_server="site-a")
+        assert report.stored.emptied == set() and report.refiled_warning is not None
+        assert store.patient_ids() == ["1", "2"]
+        assert store.patient("1").birth_date is not None and _glucose(store.patient("1")) == []
+        assert _glucose(store.patient("2")) == [5.0]

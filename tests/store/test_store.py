@@ -222,3 +222,17 @@ def test_a_version_1_store_gains_the_note_deidentified_column_and_keeps_its_note
         store.write([_record("p1")])
         (note,) = [e for e in store.patient("p1").events if isinstance(e, Note)]
         assert note.deidentified is False
+
+
+def test_a_version_2_store_gains_the_person_fhir_server_column_and_keeps_its_patients(
+        store_url):
+    with open_store(store_url) as store:   # made a version 2 store: no column, version 2
+        store.write([_record("p1")])
+        store._execute("ALTER TABLE person DROP COLUMN fhir_server")
+        store._execute("DELETE FROM osler_schema WHERE version > 2")
+    with open_store(store_url) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.patient("p1").fhir_server is None
+        store.write([_record("p2", fhir_server="site-a")])
+        assert store.patient("p2").fhir_server == "site-a"
+        assert store.patient("p1").events

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from osler.record import (Coding, Condition, Consent, Encounter, Event, ImagingStudy, Medication,
                           Note, Observation, Procedure, Provenance, Quantity, event_id)
@@ -35,15 +36,36 @@ def fhir_event_id(server: str | None, rtype: str, resource_id: object, *parts: o
 
 
 def fhir_server_name(server: object) -> str | None:
-    """``server`` as part of an id: stripped of a trailing slash, so that
-    ``https://ehr.example/fhir/`` and ``https://ehr.example/fhir`` name one server."""
+    """``server`` as part of an id, one spelling per server: a base URL's scheme and host in
+    lower case, without the scheme's default port or a trailing slash, so that
+    ``HTTPS://EHR.example:443/fhir/`` and ``https://ehr.example/fhir`` name one server (the
+    path keeps its case: servers may tell it apart)."""
     if server is None:
         return None
     name = server.strip().rstrip("/") if isinstance(server, str) else ""
     if not name or any(ch.isspace() or not ch.isprintable() for ch in name):
         raise ValueError("a FHIR server is named by its base URL or by a name without spaces "
                          f"('https://ehr.example.org/fhir', 'site-a'); got {server!r}")
-    return name
+    return _canonical_url(name)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _canonical_url(name: str) -> str:
+    parts = urlsplit(name)
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+        return name                  # a name, not a web address: kept as given
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return name
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    netloc = host + (f":{port}" if port not in (None, _DEFAULT_PORTS[scheme]) else "")
+    if parts.username or parts.password:
+        raise ValueError("a FHIR server's name must not carry a user name or password")
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), parts.query, ""))
 
 
 @dataclass

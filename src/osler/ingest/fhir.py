@@ -128,7 +128,7 @@ def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = 
         it is part of every event id, not of the patient key: patients are keyed by
         ``Patient.id`` or ``patient_identifier`` whatever their server, so several servers'
         patients need an identifier whose values are unique across them to stay apart.
-        Each record's ``site`` is the server's name.
+        Each record's ``fhir_server`` is the server's name.
 
     Examples
     --------
@@ -151,16 +151,17 @@ def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = 
             continue
         bundle = _bundle_source(member, report)
         if bundle is not None:
-            yield from _at_site(_assemble(bundle, report, validation, ledger, server), server)
+            yield from _at_server(_assemble(bundle, report, validation, ledger, server), server)
     if ndjson.entries:
-        yield from _at_site(_assemble(ndjson, report, validation, ledger, server), server)
+        yield from _at_server(_assemble(ndjson, report, validation, ledger, server), server)
 
 
-def _at_site(records: Iterable[PatientRecord], server: str | None) -> Iterator[PatientRecord]:
-    """A named server's patients carry it as their site: the site of cross-site evaluation,
-    and what tells two servers' ``Patient/1`` apart when both are stored under one key."""
+def _at_server(records: Iterable[PatientRecord], server: str | None
+               ) -> Iterator[PatientRecord]:
+    """A named server's patients carry its name: what tells two servers' ``Patient/1`` apart
+    when both are stored under one key."""
     for record in records:
-        yield record if server is None else replace(record, site=server)
+        yield record if server is None else replace(record, fhir_server=server)
 
 
 

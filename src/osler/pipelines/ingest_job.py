@@ -198,8 +198,7 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
     report = IngestReport()
     plan, report.unrecognised, outcomes = plan_sources(paths)
     records = _read_all(plan, outcomes, options, report, progress)
-    if fhir_server is not None:
-        records = keep_sites_apart(records, store, report.quarantined.append)
+    records = keep_sites_apart(records, store, report.quarantined.append)
     report.stored.add(store.write(records))
     rows = [(name.split(":")[0], None, None, name.split(": ", 1)[-1])
             for name in report.unrecognised]

@@ -30,6 +30,7 @@ class PatientRecord:
     ethnicity: str | None = None
     deceased_time: datetime | None = None
     site: str | None = None             # care site / hospital, for cross-site evaluation
+    fhir_server: str | None = None      # the named FHIR server of its Patient (--fhir-server)
     events: tuple[Event, ...] = field(default_factory=tuple)
     labels: tuple[Label, ...] = field(default_factory=tuple)
 

@@ -30,6 +30,7 @@ _PERSON = TABLES["person"]
 _AT = {name: i for i, name in enumerate(_PERSON.column_names)}
 _FILE_AT, _RECORD_AT, _SAME_AT = _AT["source_file"], _AT["source_record"], (_AT["birth_date"],
                                                                              _AT["sex"])
+_SERVER_AT = _AT["fhir_server"]
 # tables whose rows belong to a person (re-filed with it)
 _OWNED = tuple(t.name for t in TABLES.values() if t.name != "person"
                and "person_id" in t.column_names)
@@ -144,7 +145,8 @@ class Store(abc.ABC):
             moved = sorted(earlier - set(persons) - rekeyed)
             if moved:
                 summary.refiled_from.update(moved)
-                summary.emptied.update(self._drop_refiled(moved))
+                if any(_keyed_by_identifier(pid, row) for pid, row in persons.items()):
+                    summary.emptied.update(self._drop_refiled(moved))
                 self._execute("UPDATE person SET person_id = person_id WHERE person_id = ANY(?)",
                               (moved,))
         return summary
@@ -175,8 +177,10 @@ class Store(abc.ABC):
             if new is None or pid == new or pid in persons:
                 continue
             resource_id = where[1].removeprefix("Patient/")
-            agree = all(row[i] is None or persons[new][i] is None
-                        or str(row[i]) == str(persons[new][i]) for i in _SAME_AT)
+            # one server's Patient/1 is not another's, whatever file name both exports used
+            agree = row[_SERVER_AT] == persons[new][_SERVER_AT] and all(
+                row[i] is None or persons[new][i] is None
+                or str(row[i]) == str(persons[new][i]) for i in _SAME_AT)
             if resource_id in (pid, new) and agree:
                 old[pid] = new
                 # what the earlier row knew and this read does not say (a site, a race) stays
@@ -199,7 +203,9 @@ class Store(abc.ABC):
         """Delete the person rows of FHIR patients among ``pids`` whose every row moved to
         another patient in this write (a second registration of one MRN, merged into the
         first when re-read keyed by it): an empty person left behind would be the patient
-        twice. Returns the ids of the person rows deleted."""
+        twice. Called only for a write keyed by an identifier: keyed by ``Patient.id``, a
+        patient whose results were all re-filed under another (a corrected subject) is still
+        a registered patient. Returns the ids of the person rows deleted."""
         left = {r[0] for table in _OWNED for r in self._query(
             f"SELECT DISTINCT person_id FROM {table} WHERE person_id = ANY(?)", (pids,))}
         empty = [p for p in pids if p not in left]
@@ -230,7 +236,8 @@ class Store(abc.ABC):
             row = record_rows(PatientRecord(
                 patient_id=rec.patient_id, provenance=rec.provenance, birth_date=rec.birth_date,
                 sex=rec.sex, race=rec.race, ethnicity=rec.ethnicity,
-                deceased_time=rec.deceased_time, site=rec.site))["person"][0]
+                deceased_time=rec.deceased_time, site=rec.site,
+                fhir_server=rec.fhir_server))["person"][0]
             new[rec.patient_id] = _coalesce(row, new.get(rec.patient_id))
         old = {r[0]: r for r in self._query(
             "SELECT * FROM person WHERE person_id = ANY(?)", (list(new),))}
@@ -371,6 +378,12 @@ def _kept_fhir_source(row: tuple, old: tuple | None) -> tuple:
     kept = list(row)
     kept[_FILE_AT], kept[_RECORD_AT] = old[_FILE_AT], old[_RECORD_AT]
     return tuple(kept)
+
+
+def _keyed_by_identifier(pid: str, row: tuple) -> bool:
+    """Whether a FHIR patient's person row is keyed by an identifier, not by its Patient.id."""
+    record = row[_RECORD_AT]
+    return isinstance(record, str) and record.startswith("Patient/") and record != f"Patient/{pid}"
 
 
 def _coalesce(new: tuple, old: tuple | None) -> tuple:

@@ -73,7 +73,8 @@ def record_rows(record: PatientRecord) -> dict[str, list[tuple]]:
     rows: dict[str, list[tuple]] = defaultdict(list)
     pid, p = record.patient_id, record.provenance
     rows["person"].append((pid, record.birth_date, record.sex, record.race, record.ethnicity,
-                           record.deceased_time, record.site, p.source, p.record))
+                           record.deceased_time, record.site, p.source, p.record,
+                           record.fhir_server))
     for e in record.events:
         table = table_for(e)
         rows[table].append(tuple(_base(e, pid) + _extra(e, table)))
@@ -131,5 +132,6 @@ def person_from_row(row: dict[str, Any], events: list[Event], labels: list[Label
     return PatientRecord(patient_id=row["person_id"], birth_date=birth, sex=row["sex"],
                          race=row["race"], ethnicity=row["ethnicity"],
                          deceased_time=row["deceased_time"], site=row["site"],
+                         fhir_server=row.get("fhir_server"),
                          provenance=Provenance(row["source_file"], row["source_record"]),
                          events=tuple(events), labels=tuple(labels))

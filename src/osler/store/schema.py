@@ -70,7 +70,8 @@ TABLES: dict[str, Table] = {
     "person": Table("person", (
         ("person_id", "text"), ("birth_date", "date"), ("sex", "text"), ("race", "text"),
         ("ethnicity", "text"), ("deceased_time", "timestamptz"), ("site", "text"),
-        ("source_file", "text"), ("source_record", "text")), "person_id"),
+        ("source_file", "text"), ("source_record", "text"), ("fhir_server", "text")),
+        "person_id"),
     "label": Table("label", (
         ("label_id", "text"), ("person_id", "text"), ("visit_id", "text"), ("name", "text"),
         ("value", "float"), ("label_time", "timestamptz"), ("label_offset_s", "float"),
@@ -86,7 +87,7 @@ TABLES: dict[str, Table] = {
         ("line", "int"), ("reason", "text")), "quarantine_id"),
 }
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _TYPES = {
     "duckdb": {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN",
@@ -121,5 +122,11 @@ def _v2(dialect: str) -> list[str]:
     return out
 
 
+def _v3(dialect: str) -> list[str]:
+    # the named FHIR server a patient's Patient resource came from: two servers' Patient/1
+    # under one key are told apart by it (appended last, where _v1 now creates it)
+    return ["ALTER TABLE person ADD COLUMN IF NOT EXISTS fhir_server " + _TYPES[dialect]["text"]]
+
+
 #: version -> function(dialect) -> statements. Append; never edit an applied migration.
-MIGRATIONS = {1: _v1, 2: _v2}
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}
