@@ -80,7 +80,7 @@ def test_rules_carry_their_version():
     from osler.resources import load_json
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
-        "version"] == "osler-context-14"
+        "version"] == "osler-context-15"
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -221,3 +221,33 @@ def test_no_rule_for_some_concept_types_shares_a_one_token_span_with_a_general_r
 ])
 def test_typed_rules_and_offsets_in_the_pair_interface(attributor, concept, sentence, expected):
     assert attributor.attribute([(concept, sentence)])[0].negation == expected
+
+
+@pytest.mark.parametrize("concept, sentence, expected", [
+    # osler-context-15, a review: a conjunction right after the two-way typed rule starts
+    # another clause; the trigger's object was on its left
+    ("aspirin", "Heparin was not given and aspirin was started.", "Affirmed"),
+    ("heparin", "Heparin was not given and aspirin was started.", "Negated"),
+    ("metformin", "Lisinopril was not restarted because metformin was changed.", "Affirmed"),
+    ("warfarin", "Intubation was not performed but warfarin was continued.", "Affirmed"),
+    ("aspirin", "Heparin was not given due to aspirin use.", "Affirmed"),
+    # the object after the trigger, one or several, is still negated
+    ("heparin", "Patient was not given heparin and aspirin.", "Negated"),
+    ("aspirin", "Patient was not given heparin and aspirin.", "Negated"),
+    ("aspirin", "Not taking aspirin or warfarin.", "Negated"),
+    ("warfarin", "Not taking aspirin or warfarin.", "Negated"),
+    # a second verb of the rule after the conjunction: one object, on the right
+    ("aspirin", "Patient was not given or prescribed aspirin.", "Negated"),
+])
+def test_no_forward_reach_when_a_conjunction_follows_the_trigger(attributor, extractor, concept,
+                                                                 sentence, expected):
+    assert attributor.attribute([(concept, sentence)])[0].negation == expected
+    found = [m for m in extractor.extract(sentence) if m.text.lower() == concept]
+    assert found, f"{concept!r} is not found"
+    assert found[0].assertion.negation == expected
+
+
+def test_no_forward_after_is_read_from_the_rules():
+    rules = [r for r in rule_dicts() if r.get("no_forward_after")]
+    assert rules and all(r["direction"] == "BIDIRECTIONAL" for r in rules)
+    assert {"and", "but", "because", "due"} <= set(rules[0]["no_forward_after"])
