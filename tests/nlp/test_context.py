@@ -251,3 +251,28 @@ def test_no_forward_after_is_read_from_the_rules():
     rules = [r for r in rule_dicts() if r.get("no_forward_after")]
     assert rules and all(r["direction"] == "BIDIRECTIONAL" for r in rules)
     assert {"and", "but", "because", "due"} <= set(rules[0]["no_forward_after"])
+
+
+@pytest.mark.parametrize("concept, sentence, expected", [
+    # osler-context-15, a review: NegEx's pseudo-negation; what may be given is not negated
+    ("heparin", "No contraindication to heparin.", "Affirmed"),
+    ("heparin", "No contraindications for heparin.", "Affirmed"),
+    ("heparin", "No known contraindications to heparin.", "Affirmed"),
+    ("heparin", "Patient without any contraindication to heparin.", "Affirmed"),
+    ("heparin", "No contra-indication to heparin.", "Affirmed"),
+    ("heparin", "Not contraindicated: heparin.", "Affirmed"),
+    ("heparin", "Heparin: no contraindication.", "Affirmed"),
+    ("intubation", "No contraindication to intubation.", "Affirmed"),
+    # a negation before it ends there; one after it, or in the next sentence, still negates
+    ("heparin", "No GI bleed or contraindication to heparin.", "Affirmed"),
+    ("gi bleed", "No GI bleed or contraindication to heparin.", "Negated"),
+    ("gi bleed", "No contraindication to heparin, no GI bleed.", "Negated"),
+    ("heparin", "No contraindication. No heparin given.", "Negated"),
+    ("heparin", "Possible contraindication to heparin.", "Possible"),
+])
+def test_no_contraindication_is_a_pseudo_negation(attributor, extractor, concept, sentence,
+                                                  expected):
+    assert attributor.attribute([(concept, sentence)])[0].negation == expected
+    found = [m for m in extractor.extract(sentence) if m.text.lower() == concept]
+    assert found, f"{concept!r} is not found"
+    assert found[0].assertion.negation == expected
