@@ -276,3 +276,12 @@ def test_no_contraindication_is_a_pseudo_negation(attributor, extractor, concept
     found = [m for m in extractor.extract(sentence) if m.text.lower() == concept]
     assert found, f"{concept!r} is not found"
     assert found[0].assertion.negation == expected
+
+
+@pytest.mark.parametrize("sentence", ["No heparin; aspirin given.", "No heparin. Aspirin given.",
+                                      "No heparin, but aspirin given."])
+def test_a_drug_given_after_a_negated_one_when_the_writing_says_so(attributor, sentence):
+    # "No heparin, aspirin given" is left Negated on purpose: after a negation a comma list is
+    # a list of negatives ("No heparin, aspirin given" as "neither was given"; as with "No
+    # effusion, pneumothorax is seen"); a semicolon, a full stop or "but" says otherwise
+    assert attributor.attribute([("aspirin", sentence)])[0].negation == "Affirmed"
