@@ -40,7 +40,9 @@ FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NO
 #: the patient had the condition: the timeline keeps it as resolved, not refuted.
 MENTION_FLAGS: dict[str, str] = {"ALLERGY": "allergen", "RESOLVED": "resolved"}
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
-              "terminated_by", "allowed_types", "forward_stops_at"}
+              "terminated_by", "allowed_types", "forward_stops_at", "no_forward_after"}
+#: Rule keys Osler reads itself (into an ``on_modifies`` callback); medspaCy never sees them.
+_OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after")
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -66,13 +68,38 @@ def rule_dicts(name: str = "nlp/context_rules.json") -> tuple[dict[str, Any], ..
     return tuple(out)
 
 
-def _forward_stops_at(marks: frozenset[str]):
-    """An ``on_modifies`` callback: a target after the trigger is out of its reach once one of
-    ``marks`` stands between them ("Heparin was not given, aspirin was started": the comma
-    ends the forward reach); a target before it is reached as the rule says."""
+def _forward_reach(marks: frozenset[str], openers: frozenset[str], verbs: frozenset[str]):
+    """An ``on_modifies`` callback for a two-way rule's forward reach; a target before the
+    trigger is reached as the rule says.
+
+    A target after the trigger is out of reach once one of ``marks`` (``forward_stops_at``)
+    stands between them ("Heparin was not given, aspirin was started": the comma), or when the
+    word right after the trigger is one of ``openers`` (``no_forward_after``): a conjunction or
+    subordinator there starts another clause, the trigger's object was on its left ("Heparin
+    was not given and aspirin was started"; "Patient was not given heparin and aspirin" keeps
+    both). A conjunction followed by another of the rule's own verbs joins two verbs of one
+    object on the right ("was not given or prescribed aspirin"), and reaches on."""
     def modifies(target, trigger, between) -> bool:
-        return target.start < trigger.start or not any(t.text in marks for t in between)
+        if target.start < trigger.start:
+            return True
+        if any(t.text in marks for t in between):
+            return False
+        doc = target.doc
+        nxt = doc[trigger.end] if trigger.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in openers:
+            after = doc[trigger.end + 1] if trigger.end + 1 < len(doc) else None
+            return after is not None and after.lower_ in verbs
+        return True
     return modifies
+
+
+def _last_words(pattern) -> frozenset[str]:
+    """The words the last token of a rule's pattern may be (its ``LOWER`` / ``IN`` list)."""
+    last = pattern[-1] if isinstance(pattern, list) and pattern else {}
+    low = last.get("LOWER") if isinstance(last, dict) else None
+    if isinstance(low, str):
+        return frozenset({low})
+    return frozenset(low.get("IN", ())) if isinstance(low, dict) else frozenset()
 
 
 def context_rules(name: str = "nlp/context_rules.json") -> list[Any]:
@@ -80,10 +107,12 @@ def context_rules(name: str = "nlp/context_rules.json") -> list[Any]:
     context = require("medspacy.context", "nlp")
     rules = []
     for rule in rule_dicts(name):
-        kwargs = {k: v for k, v in rule.items()
-                  if k not in ("origin", "forward_stops_at") and v is not None}
-        if rule.get("forward_stops_at"):
-            kwargs["on_modifies"] = _forward_stops_at(frozenset(rule["forward_stops_at"]))
+        kwargs = {k: v for k, v in rule.items() if k not in _OSLER_KEYS and v is not None}
+        if rule.get("forward_stops_at") or rule.get("no_forward_after"):
+            kwargs["on_modifies"] = _forward_reach(
+                frozenset(rule.get("forward_stops_at") or ()),
+                frozenset(w.lower() for w in rule.get("no_forward_after") or ()),
+                _last_words(rule.get("pattern")))
         if "terminated_by" in kwargs:
             kwargs["terminated_by"] = set(kwargs["terminated_by"])
         if "allowed_types" in kwargs:
