@@ -563,6 +563,7 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     yield from _field_names(text, toks, stop, cased)
     yield from _more_sure_names(text, toks, stop, cased)
     yield from _signed_or_credentialed(text, toks, stop)
+    yield from _last_first_in_prose(text, toks, stop)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
@@ -571,6 +572,47 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                             for w in keep):
                 base = m.start("n")
                 yield PhiSpan(base + keep[0].start(), base + keep[-1].end(), "NAME")
+
+
+#: Words that introduce a person in "Last, First" order ("Patient SMITH, JOHN seen").
+_PERSON_WORDS = frozenset({"patient", "pt", "mr", "mrs", "ms", "miss", "mister", "dr",
+                           "doctor", "client"})
+
+
+def _last_first_in_prose(text: str, toks: tuple[tuple[int, int, str], ...],
+                         stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """"Last, First [I]" outside a form field ("Patient SMITH, JOHN seen", "Pt GREEN, MARY A
+    seen"), every word: after a word that introduces a person (the surname may then be a word:
+    "GREEN"), or when both are listed names that are no word ("SMITH, JOHN")."""
+    for i in range(len(toks) - 1):
+        if not _last_comma_first(text, toks, i):
+            continue
+        (start, _end, last), (_s, end, first) = toks[i], toks[i + 1]
+        low, first_low = last.lower(), first.lower()
+        if (_any_in(low, _NOT_NAMES, _FIELD_NOT_NAMES, _MONTH_NAMES, _TITLES, _WEAK_TITLES,
+                    _RELATIONS)
+                or _any_in(first_low, _NOT_NAMES, _MONTH_NAMES, _TITLES, _RELATIONS,
+                           _CLINICAL_FIRST_WORDS)   # "PERL, MAE": pupils, moves all limbs
+                or _inflected(low) or _CREDENTIALS.match(text, toks[i + 1][0])):
+            continue
+        before = toks[i - 1] if i else None
+        introduced = (before is not None and before[2].lower().rstrip(".") in _PERSON_WORDS
+                      and not text[before[1]:start].strip(" \t.:")
+                      and _title_here(text, before[2], before[1]))
+        listed = (_known_in_context(last) and _known_in_context(first)
+                  and not _any_in(low, stop, common_words())
+                  and not _any_in(first_low, stop, common_words()))
+        if not (introduced or listed):
+            continue
+        # a capital initial right after the first name is the name's too ("MARY A"); each
+        # part a span, as in a person field ("[NAME], [NAME]")
+        if (i + 2 < len(toks) and len(toks[i + 2][2].rstrip(".")) == 1
+                and toks[i + 2][2][:1].isupper()
+                and not text[end:toks[i + 2][0]].strip(" \t")
+                and "\n" not in text[end:toks[i + 2][0]]):
+            end = toks[i + 2][1]
+        yield PhiSpan(start, toks[i][1], "NAME")
+        yield PhiSpan(toks[i + 1][0], end, "NAME")
 
 
 _SIGNED_BY = re.compile(r"\b(?:(?:electronically\s+)?(?:co-?)?signed|dictated|transcribed|"
