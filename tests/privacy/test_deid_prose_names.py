@@ -40,3 +40,14 @@ def test_last_comma_first_in_prose_is_a_name_whole(text, name):
 ])
 def test_clinical_lists_with_commas_are_no_names(text):
     assert [text[s.start:s.end] for s in detect_phi(text) if s.type == "NAME"] == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Patient John B. Carter was seen.", "John B. Carter"),
+    ("Alice B. Carter, RN", "Alice B. Carter"),
+    ("Discussed with Rosalind K Foley at the bedside.", "Rosalind K Foley"),
+])
+def test_a_middle_initial_keeps_the_surname_in_the_name(text, name):
+    spans = detect_phi(text)
+    assert name in [text[s.start:s.end] for s in spans if s.type == "NAME"]
+    assert _tagged(text) == text.replace(name, "[NAME]")

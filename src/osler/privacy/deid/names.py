@@ -565,6 +565,8 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     yield from _signed_or_credentialed(text, toks, stop)
     yield from _last_first_in_prose(text, toks, stop)
     if cased:
+        yield from _first_initial_last(text, toks)
+    if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
             keep = [w for w in words if w.group().lower() not in _SURE_TITLES]
@@ -613,6 +615,27 @@ def _last_first_in_prose(text: str, toks: tuple[tuple[int, int, str], ...],
             end = toks[i + 2][1]
         yield PhiSpan(start, toks[i][1], "NAME")
         yield PhiSpan(toks[i + 1][0], end, "NAME")
+
+
+def _first_initial_last(text: str, toks: tuple[tuple[int, int, str], ...]
+                        ) -> Iterator[PhiSpan]:
+    """A listed first name, a middle initial and a surname written as one ("John B. Carter",
+    "Alice B. Carter, RN"), whole: the shape vouches for a surname that is also a word."""
+    for i in range(len(toks) - 2):
+        (start, end, first), (_a, i_end, initial), (_b, last_end, last) = toks[i:i + 3]
+        if not (_title(first) and (first.lower() in first_names()
+                                   or first.lower() in census_first_names())
+                and len(initial.rstrip(".")) == 1 and initial[:1].isupper()
+                and _title(last) and len(last) >= 2):
+            continue
+        if text[end:toks[i + 1][0]] != " " or text[i_end:toks[i + 2][0]] != " ":
+            continue
+        low, first_low = last.lower().removesuffix("'s"), first.lower()
+        if (_any_in(first_low, _NOT_NAMES, _MONTH_NAMES, _TITLES, _RELATIONS, _MODALS)
+                or _any_in(low, common_words(), _NOT_NAMES, _MONTH_NAMES, _TITLES,
+                           _WEAK_TITLES, _RELATIONS) or _inflected(low)):
+            continue
+        yield PhiSpan(start, last_end, "NAME")
 
 
 _SIGNED_BY = re.compile(r"\b(?:(?:electronically\s+)?(?:co-?)?signed|dictated|transcribed|"
