@@ -51,3 +51,54 @@ def test_a_middle_initial_keeps_the_surname_in_the_name(text, name):
     spans = detect_phi(text)
     assert name in [text[s.start:s.end] for s in spans if s.type == "NAME"]
     assert _tagged(text) == text.replace(name, "[NAME]")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Nurse Foley saw pt.", "Foley"),
+    ("RN Graves updated the family.", "Graves"),
+])
+def test_an_eponyms_surname_after_a_role_is_a_name(text, name):
+    assert _tagged(text) == text.replace(name, "[NAME]")
+
+
+@pytest.mark.parametrize("text", [
+    "Pt Foley draining clear urine.",
+    "Nurse Foley catheter care done.",
+])
+def test_an_eponym_after_a_role_word_before_its_head_is_no_name(text):
+    assert [text[s.start:s.end] for s in detect_phi(text) if s.type == "NAME"] == []
+
+
+def test_a_hyphenated_institution_is_redacted_whole():
+    text = "Seen at Dana-Farber Cancer Institute last week."
+    out = _tagged(text)
+    assert "Farber" not in out and "Dana" not in out and "-" not in out
+
+
+@pytest.mark.parametrize(("span", "whole"), [((9, 17), (9, 24)), ((18, 24), (9, 24))])
+def test_half_a_capitalised_compound_widens_to_the_whole(span, whole):
+    from osler.privacy.deid.eponyms import without_eponyms
+    from osler.privacy.deid.spans import PhiSpan
+
+    text = "Moved to Lochmoor-Quimby in May; Non-Hodgkin lymphoma."
+    got = without_eponyms(text, [PhiSpan(*span, "LOCATION")])
+    assert [(s.start, s.end) for s in got] == [whole]
+
+
+def test_a_compound_is_not_widened_into_an_eponym():
+    from osler.privacy.deid.eponyms import without_eponyms
+    from osler.privacy.deid.spans import PhiSpan
+
+    text = "Hx of Non-Hodgkin lymphoma."
+    start = text.index("Hodgkin")
+    assert without_eponyms(text, [PhiSpan(start, start + 7, "NAME")]) == []
+
+
+def test_a_compound_is_not_widened_across_a_relation_word():
+    from osler.privacy.deid.eponyms import without_eponyms
+    from osler.privacy.deid.spans import PhiSpan
+
+    text = "SOCIAL: DAUGHTER-QUILLA CALLED."
+    start = text.index("QUILLA")
+    span = PhiSpan(start, start + 6, "NAME")
+    assert without_eponyms(text, [span]) == [span]

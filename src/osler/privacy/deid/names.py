@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 
+from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.lexicons import (census_first_names, census_names, common_words,
                                          english_first_names, english_names, first_names,
                                          last_names, name_stopwords)
@@ -566,6 +567,7 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     yield from _last_first_in_prose(text, toks, stop)
     if cased:
         yield from _first_initial_last(text, toks)
+        yield from _role_before_eponym(text, toks)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
@@ -636,6 +638,29 @@ def _first_initial_last(text: str, toks: tuple[tuple[int, int, str], ...]
                            _WEAK_TITLES, _RELATIONS) or _inflected(low)):
             continue
         yield PhiSpan(start, last_end, "NAME")
+
+
+#: Roles whose next capitalised word is a person's name, an eponym's surname included
+#: ("Nurse Foley saw pt"); not "pt" ("Pt Foley draining").
+_ROLES_BEFORE_NAMES = frozenset("""nurse rn np lpn cna therapist pharmacist dietitian
+dietician physician surgeon midwife chaplain interpreter aide resident fellow intern
+attending""".split())
+
+
+def _role_before_eponym(text: str, toks: tuple[tuple[int, int, str], ...]
+                        ) -> Iterator[PhiSpan]:
+    """An eponym's surname written as a name right after a role ("Nurse Foley saw pt"): a
+    person, unless a clinical head word follows ("nurse Foley catheter care")."""
+    for i in range(len(toks) - 1):
+        word, (start, end, nxt) = toks[i][2], toks[i + 1]
+        if (word.lower().rstrip(".") not in _ROLES_BEFORE_NAMES
+                or text[toks[i][1]:start].strip(" \t.:") or "\n" in text[toks[i][1]:start]
+                or not _title(nxt) or nxt.lower().removesuffix("'s") not in eponym_surnames()):
+            continue
+        after = toks[i + 2][2].lower() if i + 2 < len(toks) else ""
+        if after in eponym_heads():
+            continue
+        yield PhiSpan(start, end, "NAME")
 
 
 _SIGNED_BY = re.compile(r"\b(?:(?:electronically\s+)?(?:co-?)?signed|dictated|transcribed|"
