@@ -21,7 +21,6 @@ __all__ = ["eponym_heads", "eponym_spans", "eponym_surnames", "without_eponyms"]
 
 # only these types can be an eponym read as PHI; dates, numbers and ids never are
 _NAMELIKE = frozenset({"NAME", "LOCATION"})
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -88,9 +87,10 @@ def without_eponyms(text: str, spans: list[PhiSpan],
                     known: Mapping[str, str] | None = None) -> list[PhiSpan]:
     """``spans`` with no name or place inside a medical eponym: a span wholly inside one is
     dropped, one that runs into one (a tagger's "Quimby diagnosed Stevens" before
-    "-Johnson syndrome") is cut back to the words outside it. A span holding a word of
-    ``known`` (this patient's own names) is kept whole: a patient called Graves is PHI in
-    "Graves disease" too. A name or place that stops at the hyphen of a capitalised compound
+    "-Johnson syndrome") is cut back to the words outside it. ``known`` (names found in the
+    patient's other notes, or a record's people) does not make an eponym a name: a "Dr.
+    Parkinson" of one note must not turn "Parkinson disease" of the next into another real
+    disease; after a title an eponym is not matched at all ("Mr. Graves"). A name or place that stops at the hyphen of a capitalised compound
     ("Dana" of "Dana-Farber") is first widened to the whole compound."""
     found = eponym_spans(text)
     spans = _whole_compounds(text, spans, found)
@@ -99,9 +99,7 @@ def without_eponyms(text: str, spans: list[PhiSpan],
     out = []
     for span in spans:
         start, end = span.start, span.end
-        own = bool(known) and any(w.lower() in known
-                                  for w in _WORD.findall(text[span.start:span.end]))
-        for a, b in found if span.type in _NAMELIKE and not own else ():
+        for a, b in found if span.type in _NAMELIKE else ():
             if a <= start and end <= b:
                 start = end   # wholly inside: dropped
             elif start < a < end:
