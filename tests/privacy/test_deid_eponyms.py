@@ -69,3 +69,33 @@ def test_a_name_found_in_an_earlier_note_leaves_the_eponym_of_a_later_one(profil
                                             patient="p1", profile=profile)]
     assert "Parkinson" not in out[0] and "Parkinson" not in out[2]
     assert out[1] == notes[1]
+
+
+@pytest.mark.parametrize("text", [
+    "Hoffmann sign positive on the left.",
+    "Brisk Hoffmann reflex bilaterally.",
+    "Tanner stage 3 breast development.",
+    "Bishop score 8 before induction.",
+    "Meets modified Duke criteria for endocarditis.",
+    "Allen test normal before the radial line.",
+    "Jackson-Pratt drain with serosanguinous output.",
+    "Kerley B lines on the chest film.",
+    "Levine sign while describing the pain.",
+    "Beck triad on arrival.",
+    "Reynolds pentad concerning for cholangitis.",
+    "Sheehan syndrome after postpartum hemorrhage.",
+    "Nelson syndrome after adrenalectomy.",
+    "Smith fracture of the distal radius.",
+    "Beck's triad and Reynolds' pentad reviewed.",
+])
+def test_more_eponyms_are_not_phi(text):
+    assert [w for w in _found(text) if not w.isdigit()] == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Discussed with Dr. Bishop today.", "Bishop"),
+    ("Mr. Nelson syndrome workup discussed.", "Nelson"),
+    ("Nurse Smith saw the patient.", "Smith"),
+])
+def test_the_new_eponyms_surnames_stay_names_after_a_title(text, name):
+    assert any(name in w for w in _found(text))
