@@ -49,7 +49,53 @@ def test_a_name_beside_an_eponym_is_still_found_and_the_eponym_kept():
     assert all(s.end <= eponym for s in found)
 
 
-def test_the_patients_own_name_stays_phi_inside_an_eponym():
+def test_a_known_name_is_phi_after_a_title_and_an_eponym_before_its_head_word():
+    # a known name (the record's people, or another note's) does not make the disease a name:
+    # replacing it would name another real disease ("Berger disease")
     text = "Graves disease explained to Mr. Graves."
     found = detect_phi(text, known={"Graves": "NAME"})
-    assert [text[x.start:x.end] for x in found].count("Graves") == 2
+    assert [text[x.start:x.end] for x in found] == ["Graves"]
+    assert found[0].start == text.rindex("Graves")
+
+
+@pytest.mark.parametrize("profile", ["surrogate", "tag"])
+def test_a_name_found_in_an_earlier_note_leaves_the_eponym_of_a_later_one(profile):
+    from osler.privacy import DeidKey
+    from osler.privacy.deid import deidentify_notes
+
+    notes = ["Seen by Dr. Parkinson today.", "History of Parkinson disease, on levodopa.",
+             "Parkinson aware of the plan."]
+    out = [d.text for d in deidentify_notes(notes, DeidKey(b"eponym notes secret, 32 bytes!!!"),
+                                            patient="p1", profile=profile)]
+    assert "Parkinson" not in out[0] and "Parkinson" not in out[2]
+    assert out[1] == notes[1]
+
+
+@pytest.mark.parametrize("text", [
+    "Hoffmann sign positive on the left.",
+    "Brisk Hoffmann reflex bilaterally.",
+    "Tanner stage 3 breast development.",
+    "Bishop score 8 before induction.",
+    "Meets modified Duke criteria for endocarditis.",
+    "Allen test normal before the radial line.",
+    "Jackson-Pratt drain with serosanguinous output.",
+    "Kerley B lines on the chest film.",
+    "Levine sign while describing the pain.",
+    "Beck triad on arrival.",
+    "Reynolds pentad concerning for cholangitis.",
+    "Sheehan syndrome after postpartum hemorrhage.",
+    "Nelson syndrome after adrenalectomy.",
+    "Smith fracture of the distal radius.",
+    "Beck's triad and Reynolds' pentad reviewed.",
+])
+def test_more_eponyms_are_not_phi(text):
+    assert [w for w in _found(text) if not w.isdigit()] == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Discussed with Dr. Bishop today.", "Bishop"),
+    ("Mr. Nelson syndrome workup discussed.", "Nelson"),
+    ("Nurse Smith saw the patient.", "Smith"),
+])
+def test_the_new_eponyms_surnames_stay_names_after_a_title(text, name):
+    assert any(name in w for w in _found(text))

@@ -14,14 +14,13 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.spans import PhiSpan, merge_spans
 from osler.resources import path as resource_path
 
-__all__ = ["eponym_spans", "without_eponyms"]
+__all__ = ["eponym_heads", "eponym_spans", "eponym_surnames", "without_eponyms"]
 
 # only these types can be an eponym read as PHI; dates, numbers and ids never are
 _NAMELIKE = frozenset({"NAME", "LOCATION"})
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +55,19 @@ def _pattern() -> re.Pattern[str]:
                       rf"|(?:{before})(?:['’]s?)?\s+(?:{heads})\b)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def eponym_surnames() -> frozenset[str]:
+    """Lower-case one-word surnames of section "before" ("foley", "graves"): written after a
+    title or a role ("Nurse Foley") they are a person's name, not an eponym."""
+    return frozenset(p.lower() for p in _sections().get("before", []) if " " not in p)
+
+
+@lru_cache(maxsize=1)
+def eponym_heads() -> frozenset[str]:
+    """Lower-case one-word clinical head words ("disease", "catheter")."""
+    return frozenset(p.lower() for p in _sections().get("heads", []) if " " not in p)
+
+
 # "Mr. Wilson disease ..." reads as a person before anything else
 _TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|pt)\.?\s+$", re.IGNORECASE)
 
@@ -75,18 +87,19 @@ def without_eponyms(text: str, spans: list[PhiSpan],
                     known: Mapping[str, str] | None = None) -> list[PhiSpan]:
     """``spans`` with no name or place inside a medical eponym: a span wholly inside one is
     dropped, one that runs into one (a tagger's "Quimby diagnosed Stevens" before
-    "-Johnson syndrome") is cut back to the words outside it. A span holding a word of
-    ``known`` (this patient's own names) is kept whole: a patient called Graves is PHI in
-    "Graves disease" too."""
+    "-Johnson syndrome") is cut back to the words outside it. ``known`` (names found in the
+    patient's other notes, or a record's people) does not make an eponym a name: a "Dr.
+    Parkinson" of one note must not turn "Parkinson disease" of the next into another real
+    disease; after a title an eponym is not matched at all ("Mr. Graves"). A name or place that stops at the hyphen of a capitalised compound
+    ("Dana" of "Dana-Farber") is first widened to the whole compound."""
     found = eponym_spans(text)
+    spans = _whole_compounds(text, spans, found)
     if not found:
         return spans
     out = []
     for span in spans:
         start, end = span.start, span.end
-        own = bool(known) and any(w.lower() in known
-                                  for w in _WORD.findall(text[span.start:span.end]))
-        for a, b in found if span.type in _NAMELIKE and not own else ():
+        for a, b in found if span.type in _NAMELIKE else ():
             if a <= start and end <= b:
                 start = end   # wholly inside: dropped
             elif start < a < end:
@@ -101,3 +114,39 @@ def without_eponyms(text: str, spans: list[PhiSpan],
             out.append(span if (start, end) == (span.start, span.end)
                        else PhiSpan(start, end, span.type))
     return out
+
+
+# a capitalised word joined by a hyphen to the end or start of a span: "Dana|-Farber"
+_JOINED_AFTER = re.compile(r"-[A-Z][A-Za-z']*(?:-[A-Z][A-Za-z']*)*")
+_JOINED_BEFORE = re.compile(r"(?<![\w'-])[A-Z][A-Za-z']*(?:-[A-Z][A-Za-z']*)*-$")
+
+
+def _whole_compounds(text: str, spans: list[PhiSpan],
+                     eponyms: list[tuple[int, int]]) -> list[PhiSpan]:
+    """``spans`` with each name or place that ends or starts at the hyphen of a compound of
+    capitalised words ("Dana-Farber", "Newton-Wellesley") widened to the whole compound: a
+    hyphenated institution or name is redacted whole, never left half ("[LOCATION]-Farber").
+    Never across an everyday word ("DAUGHTER-TREVA") or into one of ``eponyms`` ("Non-Hodgkin
+    lymphoma")."""
+    from osler.privacy.deid.detect import everyday_words   # detect imports this module
+
+    def named(part: str) -> bool:   # "DAUGHTER-TREVA": a relation joined to a name stays out
+        return all(w.lower() not in everyday_words() for w in part.split("-") if w)
+
+    out, changed = [], False
+    for span in spans:
+        start, end = span.start, span.end
+        if span.type in _NAMELIKE and text[start:end][:1].isupper():
+            m = _JOINED_AFTER.match(text, end)
+            if m and named(m.group()) and not (m.end() < len(text) and (
+                    text[m.end()].isalnum() or text[m.end()] == "_")):
+                end = m.end()
+            m = _JOINED_BEFORE.search(text, max(0, start - 40), start)
+            if m and named(m.group()):
+                start = m.start()
+        if any(a < end and start < b for a, b in eponyms):
+            start, end = span.start, span.end
+        changed = changed or (start, end) != (span.start, span.end)
+        out.append(PhiSpan(start, end, span.type) if (start, end) != (span.start, span.end)
+                   else span)
+    return merge_spans(out) if changed else spans

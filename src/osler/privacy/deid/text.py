@@ -179,9 +179,14 @@ def replace_phi(text: str, spans: list[PhiSpan], key: DeidKey, *, patient: str |
     for span in spans:
         parts.append(text[pos:span.start])
         value = text[span.start:span.end]
-        parts.append(tag(span.type) if profile == "tag"
-                     else surrogate(key, span.type, value, shift, scope=patient,
-                                    year=_year_near(years, span.start)))
+        new = (tag(span.type) if profile == "tag"
+               else surrogate(key, span.type, value, shift, scope=patient,
+                              year=_year_near(years, span.start)))
+        if span.type == "AGE" and profile != "tag" and text.startswith("+", span.end):
+            # "90+" already says "or older" (this function's own output read again): the
+            # age alone is the span, and its stand-in "90+" must not become "90++"
+            new = new.replace("+", "", 1)
+        parts.append(new)
         pos = span.end
     parts.append(text[pos:])
     return DeidentifiedText("".join(parts), tuple(spans))
