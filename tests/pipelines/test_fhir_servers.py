@@ -77,12 +77,13 @@ def test_unnamed_servers_colliding_ids_are_reported(store_url, tmp_path):
         ingest_paths([a], store, patient_identifier="MR")
         report = ingest_paths([b], store, patient_identifier="MR")
         # site b's Observation/1 and Encounter/1 took site a's rows: the store cannot tell a
-        # collision from a corrected subject, so it says so, by count (an MRN is PHI)
-        assert (len(report.stored.refiled_from), len(report.stored.emptied)) == (1, 1)
+        # collision from a corrected subject, so it says so, by count (an MRN is PHI); the
+        # patient left without rows is still registered, so it stays
+        assert (len(report.stored.refiled_from), len(report.stored.emptied)) == (1, 0)
         assert "--fhir-server" in report.refiled_warning
         assert "111" not in report.refiled_warning
         assert report.to_dict()["refiled_from_patients"] == 1
-        assert store.patient_ids() == ["222"]
+        assert store.patient_ids() == ["111", "222"] and not store.patient("111").events
 
 
 def test_without_a_server_event_ids_are_unchanged(tmp_path):
@@ -197,18 +198,58 @@ def test_one_server_spelled_two_ways_is_one_server(tmp_path, spelling):
         assert store.stats() == before
 
 
-@pytest.mark.parametrize("first, second", [("site-a", None), (None, "site-a")])
-def test_named_then_unnamed_server_is_quarantined_not_doubled(store_url, tmp_path, first,
-                                                              second):
+@pytest.mark.parametrize("identifier", [None, "MR"])
+def test_named_then_unnamed_server_is_quarantined_not_doubled(store_url, tmp_path, identifier):
     """The event ids depend on the server's name: the same export read once with it and once
-    without would store every resource twice."""
+    without would store every resource twice, whether or not the key changed too."""
     a = _site(tmp_path, "a", "111", 7.1)
     with open_store(store_url) as store:
-        ingest_paths([a], store, fhir_server=first)
-        report = ingest_paths([a], store, fhir_server=second)
+        ingest_paths([a], store, fhir_server="site-a", patient_identifier=identifier)
+        before = store.stats()
+        report = ingest_paths([a], store)
         (error,) = report.quarantined
         assert error.record == "Patient/1" and "site-a" in str(error)
+        assert "111" not in str(error)
+        assert store.patient_ids() == ["111" if identifier else "1"]
+        assert store.table_counts() == {**before["tables"], "quarantine": 1}
+
+
+def test_a_store_older_than_the_server_column_reads_its_server_again(store_url, tmp_path):
+    """Stores of schema 2 hold no server: a patient without one is not known to be unnamed,
+    so the usual re-read under the name stores nothing new and refuses nothing."""
+    a = _site(tmp_path, "a", "111", 7.1)
+    with open_store(store_url) as store:
+        ingest_paths([a], store, fhir_server="site-a")
+        store._execute("UPDATE person SET fhir_server = NULL")
+        before = store.stats()
+        assert ingest_paths([a], store, fhir_server="site-a").quarantined == []
+        assert store.stats() == before
+
+
+def test_a_refused_patients_notes_in_the_same_read_are_refused_too(store_url, tmp_path):
+    """Site b's patient is another person under site a's key: its note read after its
+    export in the same command does not go into site a's patient's timeline either."""
+    a = _person(tmp_path, "a", "female", "1970-01-01", 7.1)
+    b = _person(tmp_path, "b", "male", "1950-05-05", 9.9)
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(json.dumps({"patient": "1", "id": "n1", "time": "2020-01-02T00:00:00Z",
+                                 "text": "Synthetic note."}) + "\n", encoding="utf-8")
+    with open_store(store_url) as store:
+        ingest_paths([a], store, fhir_server="site-a")
+        report = ingest_paths([b, notes], store, fhir_server="site-b")
+        assert len(report.quarantined) == 2 and report.stored.patients == 0
         assert _glucose(store.patient("1")) == [7.1]
+        assert not [e for e in store.patient("1").events if e.kind.value == "note"]
+
+
+def test_one_person_with_a_partial_birth_date_or_unknown_sex_is_not_two(store_url, tmp_path):
+    a = _person(tmp_path, "a", "female", "1970-03-15", 7.1, mrn="E-1")
+    b = _person(tmp_path, "b", "unknown", "1970-03", 9.9, mrn="E-1")
+    with open_store(store_url) as store:
+        for folder, server in ((a, "site-a"), (b, "site-b")):
+            assert ingest_paths([folder], store, patient_identifier="MR",
+                                fhir_server=server).quarantined == []
+        assert sorted(_glucose(store.patient("E-1"))) == [7.1, 9.9]
 
 
 def test_rekeying_does_not_cross_servers(store_url, tmp_path):
@@ -224,6 +265,32 @@ def test_rekeying_does_not_cross_servers(store_url, tmp_path):
         assert store.patient_ids() == ["111", "222"]
         assert _glucose(store.patient("111")) == [7.1]
         assert _glucose(store.patient("222")) == [9.9]
+
+
+def test_a_registration_keyed_by_its_own_identifier_is_kept_when_emptied(store_url, tmp_path):
+    """Keyed by MRN, Observation/1 moves from MRN 222's patient to MRN 111's: 222 is still
+    a registered patient (only a Patient.id-keyed row merged by an identifier goes)."""
+    folder = tmp_path / "x"
+    folder.mkdir()
+    def write(mrns, subject):
+        rows = [{"resourceType": "Patient", "id": str(i), "gender": "female",
+                 "birthDate": "1970-01-01", "identifier": [
+                     {"system": "http://x.example/mrn", "type": _MR, "value": m}]}
+                for i, m in enumerate(mrns, start=1)]
+        (folder / "Patient.ndjson").write_text("\n".join(map(json.dumps, rows)) + "\n")
+        obs = {"resourceType": "Observation", "id": "1", "status": "final",
+               "subject": {"reference": f"Patient/{subject}"},
+               "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7"}]},
+               "effectiveDateTime": "2020-01-01T06:00:00Z",
+               "valueQuantity": {"value": 5.0, "unit": "mmol/L"}}
+        (folder / "Observation.ndjson").write_text(json.dumps(obs) + "\n")
+    with open_store(store_url) as store:
+        write(["111", "222"], "2")
+        ingest_paths([folder], store, patient_identifier="MR")
+        write(["111"], "1")
+        ingest_paths([folder], store, patient_identifier="MR")
+        assert store.patient_ids() == ["111", "222"]
+        assert _glucose(store.patient("111")) == [5.0]
 
 
 def test_a_corrected_subject_keeps_the_first_patient(store_url, tmp_path):
@@ -250,3 +317,12 @@ def test_a_corrected_subject_keeps_the_first_patient(store_url, tmp_path):
         assert store.patient_ids() == ["1", "2"]
         assert store.patient("1").birth_date is not None and _glucose(store.patient("1")) == []
         assert _glucose(store.patient("2")) == [5.0]
+
+
+@pytest.mark.parametrize("name", ["https://u:secret@ehr.example:99999/fhir",
+                                  "sftp://u:secret@ehr.example/fhir"])
+def test_a_server_name_with_a_password_is_refused(name):
+    from osler.ingest import fhir_server_name
+    with pytest.raises(ValueError) as err:
+        fhir_server_name(name)
+    assert "secret" not in str(err.value)

@@ -54,6 +54,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def _canonical_url(name: str) -> str:
     parts = urlsplit(name)
+    if "@" in parts.netloc:
+        raise ValueError("a FHIR server's name must not carry a user name or password")
     if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
         return name                  # a name, not a web address: kept as given
     scheme = parts.scheme.lower()
@@ -63,8 +65,6 @@ def _canonical_url(name: str) -> str:
         return name
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     netloc = host + (f":{port}" if port not in (None, _DEFAULT_PORTS[scheme]) else "")
-    if parts.username or parts.password:
-        raise ValueError("a FHIR server's name must not carry a user name or password")
     return urlunsplit((scheme, netloc, parts.path.rstrip("/"), parts.query, ""))
 
 

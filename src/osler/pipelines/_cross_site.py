@@ -1,18 +1,23 @@
-"""Two FHIR servers' patients under one key: one person only when their demographics agree.
+"""FHIR patients of several servers in one store: one person per key, stored once.
 
 A ``Patient.id`` (or a local MRN) is unique on its own server only. Read with
-``--fhir-server``, each server's patients carry its name (``fhir_server``); a patient whose key is
-already stored from another named server is stored with it (one person, e.g. by an enterprise
-identifier) unless birth date or sex, where both are known, disagree: then they are two
-people, and the newcomer is quarantined whole rather than merged into the other's timeline.
-A FHIR patient stored from a named server and read again without the name (or the reverse)
-is quarantined too: its resources' event ids depend on the name, so it would be stored twice.
+``--fhir-server``, each patient carries its server's name (``fhir_server``). A patient whose
+key is already stored from another named server is the same person (an enterprise
+identifier) unless birth date or sex disagree: then the newcomer is quarantined whole, with
+the notes and images of its key in the same read, rather than merged into the other's
+timeline (notes and images named after its FHIR export in the command; those read before
+it are not held back). A patient stored from a named server and read again without the name is
+quarantined too: its resources' event ids depend on the name, so it would be stored twice.
+(A person row without a server is not known to be unnamed: stores older than schema 3 hold
+none.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
 from itertools import islice
+from typing import Any
 
 from osler.errors import IngestError
 from osler.record import PatientRecord
@@ -21,50 +26,89 @@ from osler.store import Store
 __all__ = ["keep_sites_apart"]
 
 _CHUNK = 500   # patients looked up in the store at once
-_ADVICE = "Key patients by an identifier unique across servers (--patient-identifier)"
+_SEXES = frozenset({"female", "male"})
 
 
 def keep_sites_apart(records: Iterable[PatientRecord], store: Store,
                      report: Callable[[IngestError], None]) -> Iterator[PatientRecord]:
-    """``records``, less the FHIR patients whose key is stored from another FHIR server for
-    someone else, or from the same source under another naming (reported, never stored)."""
+    """``records``, less the FHIR patients that would join another server's person or be
+    stored twice, and the other records of their keys (reported, never stored)."""
+    rejected: set[str] = set()
     it = iter(records)
     while chunk := list(islice(it, _CHUNK)):
-        stored = store.persons(r.patient_id for r in chunk if _fhir_patient(r.provenance.record))
+        fhir = [r for r in chunk if _is_fhir(r.provenance.record)]
+        rows = store.persons((r.patient_id for r in fhir), source_records=(
+            r.provenance.record for r in fhir if r.fhir_server is None))
+        by_key = {row["person_id"]: row for row in rows}
+        by_source = {(row["source_file"], row["source_record"]): row for row in rows
+                     if row["fhir_server"] is not None}
         for record in chunk:
-            other = stored.get(record.patient_id)
-            problem = _conflict(record, other) if other is not None else None
-            if problem is not None:
-                events = len(record.events)
-                report(IngestError(f"{problem}; not merged, its "
-                                   f"{'1 event is' if events == 1 else f'{events} events are'} "
-                                   "not stored", file=record.provenance.source,
-                                   record=record.provenance.record))
+            if not _is_fhir(record.provenance.record):
+                problem = (None if record.patient_id not in rejected else
+                           "the FHIR Patient of this record's patient key was quarantined in "
+                           "this read")
+            else:
+                problem = _conflict(record, by_key.get(record.patient_id),
+                                    by_source.get((record.provenance.source,
+                                                   record.provenance.record)))
+            if problem is None:
+                yield record
                 continue
-            yield record
+            if _is_fhir(record.provenance.record):
+                rejected.add(record.patient_id)
+            n = len(record.events)
+            report(IngestError(f"{problem}; not stored, nor its "
+                               f"{'1 event' if n == 1 else f'{n} events'}",
+                               file=record.provenance.source, record=record.provenance.record))
 
 
-def _fhir_patient(source_record: object) -> bool:
+def _is_fhir(source_record: object) -> bool:
     return isinstance(source_record, str) and source_record.startswith("Patient/")
 
 
-def _conflict(record: PatientRecord, stored: dict) -> str | None:
-    """Why ``record`` may not join the stored person row of its key, or None."""
-    if not (_fhir_patient(record.provenance.record) and _fhir_patient(stored["source_record"])):
-        return None
-    theirs, ours = stored["fhir_server"], record.fhir_server
-    if theirs == ours:
-        return None                  # the same server again: a re-read or a correction
+def _conflict(record: PatientRecord, by_key: dict[str, Any] | None,
+              by_source: dict[str, Any] | None) -> str | None:
+    """Why a FHIR patient may not be stored, or None."""
+    ours = record.fhir_server
     if ours is None:
-        return (f"this patient is stored from FHIR server {theirs!r}; read without "
-                "--fhir-server, its resources would be stored a second time under other ids. "
-                f"Read that server's exports with --fhir-server {theirs}")
-    if theirs is None:
-        return (f"this patient is stored from a FHIR read without --fhir-server; read as "
-                f"server {ours!r}, its resources would be stored a second time under other "
-                "ids. Give each server one name at every read, or read it into a fresh store")
-    pairs = ((record.birth_date, stored["birth_date"]), (record.sex, stored["sex"]))
-    if any(a is not None and b is not None and str(a) != str(b) for a, b in pairs):
+        stored = by_key if by_key is not None and by_key["fhir_server"] else by_source
+        if stored is not None and _is_fhir(stored["source_record"]):
+            theirs = stored["fhir_server"]
+            return (f"this patient is stored from FHIR server {theirs!r}; read without "
+                    "--fhir-server its resources would be stored a second time under other "
+                    f"ids. Read that server's exports with --fhir-server {theirs}")
+        return None
+    if by_key is None or not _is_fhir(by_key["source_record"]):
+        return None
+    theirs = by_key["fhir_server"]
+    if theirs is None or theirs == ours:
+        return None      # the same server again (a re-read, a correction), or not known
+    if _other_person(record, by_key):
         return (f"another person from FHIR server {theirs!r} is stored under this patient's "
-                f"key (birth date or sex differ). {_ADVICE}")
+                "key (birth date or sex differ). Key patients by an identifier unique "
+                "across servers (--patient-identifier)")
     return None
+
+
+def _other_person(record: PatientRecord, stored: dict[str, Any]) -> bool:
+    """Whether birth date or sex tell two people apart. A partial birth date ('1970-03', read
+    as 1970-03-01) agrees with every day it may stand for; 'unknown' or 'other' agree with
+    any sex."""
+    sexes = {record.sex, stored["sex"]}
+    if sexes <= _SEXES and len(sexes) == 2:
+        return True
+    born, theirs = record.birth_date, stored["birth_date"]
+    if born is None or theirs is None:
+        return False
+    if isinstance(theirs, datetime):
+        theirs = theirs.date()
+    return not (_could_be(born, theirs) or _could_be(theirs, born))
+
+
+def _could_be(short: date, full: date) -> bool:
+    """Whether ``short`` may be ``full`` written to the month (day 1) or the year (1 January)."""
+    if short == full:
+        return True
+    if short.year != full.year or short.day != 1:
+        return False
+    return short.month == full.month or short.month == 1

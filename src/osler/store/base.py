@@ -178,7 +178,8 @@ class Store(abc.ABC):
                 continue
             resource_id = where[1].removeprefix("Patient/")
             # one server's Patient/1 is not another's, whatever file name both exports used
-            agree = row[_SERVER_AT] == persons[new][_SERVER_AT] and all(
+            # (a row without a server is older than the column, or unnamed: not known)
+            agree = row[_SERVER_AT] in (None, persons[new][_SERVER_AT]) and all(
                 row[i] is None or persons[new][i] is None
                 or str(row[i]) == str(persons[new][i]) for i in _SAME_AT)
             if resource_id in (pid, new) and agree:
@@ -203,17 +204,19 @@ class Store(abc.ABC):
         """Delete the person rows of FHIR patients among ``pids`` whose every row moved to
         another patient in this write (a second registration of one MRN, merged into the
         first when re-read keyed by it): an empty person left behind would be the patient
-        twice. Called only for a write keyed by an identifier: keyed by ``Patient.id``, a
-        patient whose results were all re-filed under another (a corrected subject) is still
-        a registered patient. Returns the ids of the person rows deleted."""
+        twice. Called only for a write keyed by an identifier, and only a person keyed by its
+        own ``Patient.id`` goes (the registration the identifier merged): keyed by
+        ``Patient.id`` throughout, or by its own identifier, a patient whose results were all
+        re-filed under another (a corrected subject) is still a registered patient. Returns
+        the ids of the person rows deleted."""
         left = {r[0] for table in _OWNED for r in self._query(
             f"SELECT DISTINCT person_id FROM {table} WHERE person_id = ANY(?)", (pids,))}
         empty = [p for p in pids if p not in left]
         if not empty:
             return []
-        # the pattern as a parameter: psycopg would read a literal '%' as a placeholder
         gone = [r[0] for r in self._query("SELECT person_id FROM person WHERE person_id = ANY(?) "
-                                          "AND source_record LIKE ?", (empty, "Patient/%"))]
+                                          "AND source_record = 'Patient/' || person_id",
+                                          (empty,))]
         if gone:
             self._execute("DELETE FROM person WHERE person_id = ANY(?)", (gone,))
         return gone
@@ -284,14 +287,18 @@ class Store(abc.ABC):
             (patient_id,))]
         return person_from_row(person[0], events, labels)
 
-    def persons(self, patient_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """The stored ``person`` rows of ``patient_ids`` (those stored), by id: demographics,
-        ``site`` and the source of each, without their events."""
-        ids = sorted(set(patient_ids))
-        if not ids:
-            return {}
-        return {row["person_id"]: row for row in self._query_dicts(
-            "SELECT * FROM person WHERE person_id = ANY(?)", (ids,))}
+    def persons(self, patient_ids: Iterable[str] = (), *, source_records: Iterable[str] = ()
+                ) -> list[dict[str, Any]]:
+        """The stored ``person`` rows (demographics, site, FHIR server and source, without
+        events) of ``patient_ids``, and of the persons whose source record (``Patient/1``) is
+        one of ``source_records``."""
+        ids, records = sorted(set(patient_ids)), sorted(set(source_records))
+        if not ids and not records:
+            return []
+        where = [(column, values) for column, values in (("person_id", ids),
+                                                         ("source_record", records)) if values]
+        return self._query_dicts("SELECT * FROM person WHERE " + " OR ".join(
+            f"{column} = ANY(?)" for column, _ in where), tuple(v for _, v in where))
 
     #: Whether :meth:`revision` answers without asking the database (a store that cannot
     #: change while open), so that a caller that must not wait may ask it.
