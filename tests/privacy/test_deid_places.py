@@ -107,6 +107,7 @@ def test_a_department_before_clinic_is_a_service_not_a_place():
     ("Seen at Brigham and Women's Hospital ED 2 days ago.", "Brigham and Women's"),
     ("PCP is at Newton-Wellesley since May.", "Newton-Wellesley"),
     ("Moved from Wilkes-Barre last year.", "Wilkes-Barre"),
+    ("Referred to Dana-Farber for chemo.", "Dana-Farber"),
 ])
 def test_joined_institutions_and_hyphenated_towns_are_places(text, place):
     from osler.privacy.deid import detect_phi
@@ -137,3 +138,13 @@ def test_a_unit_before_a_country_is_no_city():
     from osler.privacy.deid.places import find_sure_places
 
     assert list(find_sure_places("Seen in Clinic, Mexico trip planned.")) == []
+
+
+@pytest.mark.parametrize("text", ["Breathing changed to Cheyne-Stokes overnight.",
+                                  "Transferred to Step-Down unit.", "Sent to Sub-Acute rehab.",
+                                  "Placed on Bi-Pap at night.", "Drain changed to Jackson-Pratt.",
+                                  "Switched to Swan-Ganz monitoring."])
+def test_hyphenated_clinical_words_and_eponyms_after_to_are_kept(text):
+    from osler.privacy.deid import detect_phi
+
+    assert detect_phi(text) == []

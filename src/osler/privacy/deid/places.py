@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.lexicons import (common_words, name_stopwords, place_names, us_places,
-                                         us_states)
+from osler.privacy.deid.lexicons import (census_names, common_words, name_stopwords,
+                                         place_names, us_places, us_states)
 from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES, _any_in,
                                       _capital_signal, _gap, _inflected, _known, _mixed_case,
                                       _title, _tokens)
@@ -271,7 +271,8 @@ def _countries() -> frozenset[str]:
 def find_sure_places(text: str) -> Iterator[PhiSpan]:
     """Places that their shape alone vouches for, kept whatever the learned tagger says (not a
     rule layer, so not a tagger feature): an institution's name joined by "and" before its head
-    word, and a hyphenated pair of US place names after a preposition."""
+    word, a foreign city before its country, and after a preposition a hyphenated pair of US
+    place names or of listed names ("referred to Dana-Farber")."""
     stop = name_stopwords()
     for m in _JOINED_INSTITUTION.finditer(text):
         words = re.findall(r"[A-Za-z']+", m.group("p"))
@@ -288,5 +289,14 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _HYPHENATED_TOWN.finditer(text):
         parts = m.group("p").lower().split("-")
-        if all(p in us_places() and p not in stop for p in parts):
+        if all(p in us_places() and p not in stop for p in parts) or all(
+                _named_part(p, stop) for p in parts):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+
+
+def _named_part(word: str, stop: frozenset[str]) -> bool:
+    """A part of a hyphenated institution's name ("Dana-Farber", "Johns-Hopkins"): a listed
+    name or place, and no everyday or clinical word ("Step-Down", "Sub-Acute", "Bi-Pap");
+    hyphenated eponyms ("Cheyne-Stokes") are taken out later, by the eponym list."""
+    return ((word in census_names() or word in us_places() or word in place_names())
+            and not _any_in(word, stop, common_words(), context_words()))
