@@ -229,3 +229,45 @@ def test_mixed_labels_name_the_files_concerned(tmp_path):
     with pytest.raises(DataError, match=rf"^file {mixed}: some rows carry 'num' and some do not "
                                         rf"\(first without: file {mixed} line 5\)"):
         TASK.load([other, mixed], None)
+
+
+def test_a_new_file_of_the_training_file_name_is_evaluated_in_full(trained, tmp_path):
+    """Rows were known by site (from the file name) and line, so new rows in a file named as
+    the training file were left out as trained on, all of them or those on matching lines."""
+    model, alpha, _ = trained
+    fresh = write_heart(tmp_path / "fresh", n=60, seed=7, site="alpha")
+    assert fresh.name == alpha.name and fresh.read_text() != alpha.read_text()
+    summary = TASK.evaluate(model, [fresh], report=tmp_path / "card.html", n_boot=5)
+    assert str(summary).startswith("heart-disease: 60 rows, AUROC")
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    assert provenance["left out as seen in training"]["rows of patients trained on"] == 0
+    assert provenance["left out as seen in training"]["rows identical to a training row"] == 0
+    # the same name with three training rows pasted in: exactly those three are left out
+    fresh.write_text(fresh.read_text() + "".join(
+        line + "\n" for line in alpha.read_text().splitlines()[40:43]))
+    summary = TASK.evaluate(model, [fresh], report=tmp_path / "card.html", n_boot=5)
+    assert str(summary).startswith("heart-disease: 60 rows (3 left out: seen in training)")
+
+
+def test_two_folders_files_of_one_name_are_two_sets_of_patients(tmp_path):
+    first = write_heart(tmp_path / "one", n=40, seed=8, site="alpha")
+    second = write_heart(tmp_path / "two", n=40, seed=9, site="alpha")
+    d = TASK.load([first, second], None)
+    assert len(d.ids) == 80 and len(set(d.patients)) == 80
+    assert d.ids.tolist() == list(range(40)) * 2          # the output contract: line numbers
+    summary = TASK.train([first, second], outcomes=None, model_dir=tmp_path / "m")
+    assert "trained on 80 rows of 80 patients" in summary
+
+
+def test_a_model_saved_before_digests_matches_by_file_name_and_line_as_then(trained,
+                                                                            tmp_path):
+    model, alpha, _ = trained
+    old = tmp_path / "old"
+    shutil.copytree(model, old)
+    (old / TRAINING_ROWS).unlink()
+    manifest = json.loads((old / "manifest.json").read_text())
+    del manifest["files"][TRAINING_ROWS]
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(DataError, match=r"150 rows of patients used in training and 0 rows "
+                                        "identical"):
+        TASK.evaluate(old, [alpha], report=tmp_path / "card.html", n_boot=5)

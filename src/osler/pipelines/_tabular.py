@@ -304,20 +304,27 @@ class TabularTask:
 
 
 def seen_in_training(bundle, d: TabularData) -> tuple[np.ndarray, np.ndarray]:
-    """Two masks over the rows of ``d``: of a patient the model was trained on, and (of the
-    others) identical in content to a training row, which catches a training file copied or
-    renamed, or its rows pasted into another file, where patient ids come from file names."""
+    """Two masks over the rows of ``d``: of a patient the model was trained on, and identical
+    in content to a training row. A task that keeps content digests does so because its
+    patient ids come from file names and line numbers (heart-disease), which name no patient
+    across files: a new file of the training file's name would be taken for it, and a renamed
+    copy would not. For such a task, with a model that kept the digests, content alone decides
+    and the first mask is empty; otherwise (other tasks, or a model saved before digests) ids
+    decide."""
+    if d.content is not None and bundle.training_rows:
+        return (np.zeros(len(d.ids), dtype=bool),
+                np.isin(d.content, list(bundle.training_rows)))
     by_patient = np.isin(d.patients.astype(str), list(bundle.extra.get("train_patients", [])))
-    if d.content is None or not bundle.training_rows:
-        return by_patient, np.zeros(len(d.ids), dtype=bool)
-    return by_patient, np.isin(d.content, list(bundle.training_rows)) & ~by_patient
+    return by_patient, np.zeros(len(d.ids), dtype=bool)
 
 
 def _no_digests_note(bundle, d: TabularData) -> str:
     if d.content is None or bundle.training_rows is not None:
         return ""
-    return (" (this model was saved without digests of its training rows, so a copy of them "
-            "under another file name is not recognised)")
+    return (" (this model was saved without digests of its training rows, so rows were "
+            "matched to them by file name and line only: a copy under another file name is "
+            "not recognised, and a new file of the training file's name is taken for it; "
+            "retrain to compare by content)")
 
 
 def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str) -> pd.DataFrame:

@@ -1,9 +1,16 @@
 """Task ``heart-disease``: angiographic coronary disease (``num`` > 0) from the 13 processed UCI
 attributes, predicted once per patient. Evaluation is cross-site: train on one hospital's file
 (Cleveland or Hungarian) and evaluate on the other's; no rows are held out inside a site.
-Patient ids are ``<site>:<row>`` with the site from the file name, so the model also keeps a
-content digest of each training row (:func:`content_digests`), and evaluation leaves out a row
-identical to a training row whatever file it is in.
+
+The UCI files carry no patient identifier, so a row is known by its content: the model keeps a
+digest of each training row's 13 attributes (:func:`content_digests`), and evaluation leaves out
+exactly the rows identical to a training row, whatever file they are in or however the file is
+named. File names decide nothing about "seen in training": a new file of the training file's
+name is evaluated in full, and a renamed copy of the training file is left out in full. (A model
+saved before the digests were kept is matched by file name and line, as then, and its card says
+so.) Within one reading, each row is its own patient, ``<site>:<line>`` with the site from the
+file name (``processed.cleveland.data`` -> ``cleveland``), made unique if two files share it;
+these ids group rows for training's early-stopping split and the evaluation bootstrap only.
 
 Input: a ``processed.<site>.data`` file (comma-separated, no header, ``?`` = missing).
 ``row`` in prediction files is the 0-based line number in the input file.
@@ -82,6 +89,7 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                         f"not used (got {outcomes})")
     parts, skipped = [], []
     seen: dict[object, Path] = {}   # resolved path, and content digest -> the first file
+    sites: set[str] = set()         # site labels given so far: two files never share one
     for path in map(Path, data):
         try:
             df, bad = _read(path, labels)
@@ -103,7 +111,7 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
             raise DataError(f"file {path}: no usable row ({len(bad)} skipped; rows must hold "
                             f"{len(FEATURES)} or {len(COLUMNS)} comma-separated values: "
                             f"{', '.join(COLUMNS)})")
-        df["site"] = path.name.split(".")[1] if path.name.count(".") >= 2 else path.stem
+        df["site"] = _site_label(path, sites)
         df["_file"] = path.name
         df["_path"] = str(path)
         parts.append(df)
@@ -133,6 +141,19 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                        if sources else None, content=content_digests(df))
 
 
+def _site_label(path: Path, taken: set[str]) -> str:
+    """``cleveland`` for ``processed.cleveland.data`` (the stem for other names); a label an
+    earlier file of this reading has is numbered (``cleveland~2``), so that two folders' files
+    of the same name are two sets of patients, not one. Adds the label to ``taken``."""
+    site = path.name.split(".")[1] if path.name.count(".") >= 2 else path.stem
+    label, k = site, 1
+    while label in taken:
+        k += 1
+        label = f"{site}~{k}"
+    taken.add(label)
+    return label
+
+
 def _files(paths: list[str]) -> str:
     return ("file " if len(paths) == 1 else "files ") + ", ".join(paths)
 
@@ -147,8 +168,10 @@ def _file_digest(path: Path) -> str:
 def content_digests(df: pd.DataFrame) -> np.ndarray:
     """Per row, the first 16 hex digits of SHA-256 over its 13 attributes written one way
     (``63.0`` for ``63``, ``?`` for any missing mark), without ``num``: the same patient's row
-    in any file, labelled or not, has the same digest. Ids here come from the file name, so
-    this is how a training row is recognised under another name. The digests store no value
+    in any file, labelled or not, has the same digest. This is the identity evaluation uses for
+    "trained on": the files have no patient id, and a file name says nothing about its rows.
+    Two patients with identical attributes cannot be told apart; the second is left out too,
+    which errs on the side of never scoring a training row. The digests store no value
     as such, but 13 attributes of few values each can be tried one row at a time: whoever holds
     the model directory can tell whether a given row was trained on, so keep the directory as
     confidential as its training data."""
