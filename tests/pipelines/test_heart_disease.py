@@ -271,3 +271,18 @@ def test_a_model_saved_before_digests_matches_by_file_name_and_line_as_then(trai
     with pytest.raises(DataError, match=r"150 rows of patients used in training and 0 rows "
                                         "identical"):
         TASK.evaluate(old, [alpha], report=tmp_path / "card.html", n_boot=5)
+
+
+@pytest.mark.parametrize("label", ["7", "-1", "0.5", "5"])
+def test_a_label_outside_0_to_4_skips_its_row_by_line_and_costs_prediction_nothing(tmp_path,
+                                                                                   label):
+    """(num > 0) made -1 healthy and 7 or 0.5 diseased, silently."""
+    heart = write_heart(tmp_path / "h", n=30, seed=4)
+    lines = heart.read_text().splitlines()
+    lines[5] = lines[5].rsplit(",", 1)[0] + "," + label
+    heart.write_text("\n".join(lines) + "\n")
+    d = TASK.load([heart], None)
+    assert len(d.ids) == 29 and 5 not in d.ids and 6 in d.ids
+    assert [r for _, r in d.skipped] == [
+        f"file {heart} line 6: 'num' is not one of 0, 1, 2, 3, 4; row skipped"]
+    assert len(TASK.load([heart], None, labels=False).ids) == 30

@@ -38,12 +38,15 @@ _CATEGORICAL = {"cp": (1, 2, 3, 4), "restecg": (0, 1, 2), "slope": (1, 2, 3), "t
 
 
 _MISSING = {"?", "-9", "-9.0", ""}
+#: the label's values in the UCI codebook: 0 no disease, 1-4 diseased (> 50% narrowing)
+_NUM = (0.0, 1.0, 2.0, 3.0, 4.0)
 
 
 def _read(path: Path, labels: bool = True) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """Rows of a processed UCI file, 13 attributes with or without ``num``; a row that is not
-    13 or 14 numbers (``?`` for missing) is skipped, counted and named by its line.
-    ``labels=False``: ``num`` is not read (prediction needs none), so it costs no row."""
+    13 or 14 numbers (``?`` for missing), or whose ``num`` is not one of 0-4, is skipped,
+    counted and named by its line. ``labels=False``: ``num`` is not read (prediction needs
+    none), so it costs no row."""
     rows, lines, skipped = [], [], []
     # utf-8-sig: a byte-order mark (as some editors save) is not part of row 0's first value
     with path.open(encoding="utf-8-sig", errors="strict", newline="") as fh:
@@ -67,6 +70,13 @@ def _read(path: Path, labels: bool = True) -> tuple[pd.DataFrame, list[tuple[str
             if any(abs(v) > LARGEST_VALUE for v in values):   # inf (NaN compares False)
                 skipped.append((str(path), f"file {path} line {number + 1}: a value is "
                                            "infinite; row skipped"))
+                continue
+            if len(values) == len(COLUMNS) and not (np.isnan(values[-1])
+                                                    or values[-1] in _NUM):
+                # (num > 0) would make -1 healthy and 7 or 0.5 diseased: a label outside the
+                # codebook's is a damaged row, skipped as the other damaged rows are
+                skipped.append((str(path), f"file {path} line {number + 1}: 'num' is not "
+                                           "one of 0, 1, 2, 3, 4; row skipped"))
                 continue
             rows.append(values + [np.nan] * (len(COLUMNS) - len(values)))
             lines.append(number)
