@@ -203,7 +203,7 @@ def test_a_file_given_twice_or_copied_is_read_once_and_its_repeat_counted(traine
         assert d.ids.tolist() == once.ids.tolist() and len(d.patients) == len(once.patients)
         reasons = [r for _, r in d.skipped]
         assert len(reasons) == len(once.ids)
-        assert reasons[0] == f"file {again} line 1: {why}; row skipped"
+        assert reasons[0] == f"file {again} line 1 (row 0): {why}; row skipped"
     summary = TASK.evaluate(model, [beta, copy], report=tmp_path / "card.html", n_boot=5)
     card = json.loads((tmp_path / "card.json").read_text())["summary"]
     assert card["samples"] == card["patients"] == len(once.ids)
@@ -220,14 +220,14 @@ def test_mixed_labels_name_the_files_concerned(tmp_path):
     with pytest.raises(DataError) as caught:
         TASK.load([labelled, unlabelled], None)
     assert str(caught.value) == (f"file {labelled} carries 'num' and file {unlabelled} does not "
-                                 f"(first without: file {unlabelled} line 1); give all or none")
+                                 f"(first without: file {unlabelled} line 1 (row 0)); give all or none")
     mixed = tmp_path / "processed.gamma.data"
     lines = labelled.read_text().splitlines()
     lines[4] = ",".join(lines[4].split(",")[:13])
     mixed.write_text("\n".join(lines) + "\n")
     other = write_heart(tmp_path / "c", seed=5, site="delta")
     with pytest.raises(DataError, match=rf"^file {mixed}: some rows carry 'num' and some do not "
-                                        rf"\(first without: file {mixed} line 5\)"):
+                                        rf"\(first without: file {mixed} line 5 \(row 4\)\)"):
         TASK.load([other, mixed], None)
 
 
@@ -284,5 +284,5 @@ def test_a_label_outside_0_to_4_skips_its_row_by_line_and_costs_prediction_nothi
     d = TASK.load([heart], None)
     assert len(d.ids) == 29 and 5 not in d.ids and 6 in d.ids
     assert [r for _, r in d.skipped] == [
-        f"file {heart} line 6: 'num' is not one of 0, 1, 2, 3, 4; row skipped"]
+        f"file {heart} line 6 (row 5): 'num' is not one of 0, 1, 2, 3, 4; row skipped"]
     assert len(TASK.load([heart], None, labels=False).ids) == 30

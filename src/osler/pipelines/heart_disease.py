@@ -55,7 +55,7 @@ def _read(path: Path, labels: bool = True) -> tuple[pd.DataFrame, list[tuple[str
             if fields == [""]:
                 continue  # a blank line (the UCI files end with one)
             if len(fields) not in (len(FEATURES), len(COLUMNS)):
-                skipped.append((str(path), f"file {path} line {number + 1}: {len(fields)} "
+                skipped.append((str(path), f"{_at(path, number)}: {len(fields)} "
                                            f"values, expected {len(FEATURES)} or {len(COLUMNS)}; "
                                            "row skipped"))
                 continue
@@ -64,18 +64,18 @@ def _read(path: Path, labels: bool = True) -> tuple[pd.DataFrame, list[tuple[str
             try:
                 values = [np.nan if f in _MISSING else float(f) for f in fields]
             except ValueError:
-                skipped.append((str(path), f"file {path} line {number + 1}: a value is not a "
+                skipped.append((str(path), f"{_at(path, number)}: a value is not a "
                                            "number; row skipped"))
                 continue
             if any(abs(v) > LARGEST_VALUE for v in values):   # inf (NaN compares False)
-                skipped.append((str(path), f"file {path} line {number + 1}: a value is "
+                skipped.append((str(path), f"{_at(path, number)}: a value is "
                                            "infinite; row skipped"))
                 continue
             if len(values) == len(COLUMNS) and not (np.isnan(values[-1])
                                                     or values[-1] in _NUM):
                 # (num > 0) would make -1 healthy and 7 or 0.5 diseased: a label outside the
                 # codebook's is a damaged row, skipped as the other damaged rows are
-                skipped.append((str(path), f"file {path} line {number + 1}: 'num' is not "
+                skipped.append((str(path), f"{_at(path, number)}: 'num' is not "
                                            "one of 0, 1, 2, 3, 4; row skipped"))
                 continue
             rows.append(values + [np.nan] * (len(COLUMNS) - len(values)))
@@ -112,7 +112,7 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
             # ids are line numbers, so a file read twice would be twice the patients
             why = ("the file is given twice; only its first reading is used" if where in seen
                    else f"the file has the same content as {first}; only that one is used")
-            skipped += bad + [(str(path), f"file {path} line {r + 1}: {why}; row skipped")
+            skipped += bad + [(str(path), f"{_at(path, r)}: {why}; row skipped")
                               for r in df["row"]]
             continue
         seen[where], seen[content] = path, path
@@ -136,8 +136,8 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
         which = (f"{_files(mixed)}: some rows carry 'num' and some do not" if mixed else
                  f"{_files(with_)} {'carries' if len(with_) == 1 else 'carry'} 'num' and "
                  f"{_files(without)} {'does' if len(without) == 1 else 'do'} not")
-        raise DataError(f"{which} (first without: file {first['_path']} line "
-                        f"{int(first['row']) + 1}); give all or none")
+        raise DataError(f"{which} (first without: {_at(first['_path'], int(first['row']))}); "
+                        "give all or none")
     y = None if unlabelled.all() else (df["num"] > 0).astype(float).to_numpy()
     zeros = np.zeros(len(df))  # one visit: every attribute is known at the prediction
     return TabularData(X, y, df["row"].to_numpy(), (df["site"] + ":" + df["row"].astype(str))
@@ -149,6 +149,12 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
                        sources=np.array([Provenance(f, f"row {r}", r + 1)
                                          for f, r in zip(df["_file"], df["row"])], dtype=object)
                        if sources else None, content=content_digests(df))
+
+
+def _at(path: Path | str, row: int) -> str:
+    """Where a row is, in the words of both conventions: ``file F line 5 (row 4)``, the
+    1-based line an editor shows and the 0-based ``row`` of the prediction file."""
+    return f"file {path} line {row + 1} (row {row})"
 
 
 def _site_label(path: Path, taken: set[str]) -> str:
