@@ -286,3 +286,54 @@ def test_a_label_outside_0_to_4_skips_its_row_by_line_and_costs_prediction_nothi
     assert [r for _, r in d.skipped] == [
         f"file {heart} line 6 (row 5): 'num' is not one of 0, 1, 2, 3, 4; row skipped"]
     assert len(TASK.load([heart], None, labels=False).ids) == 30
+
+
+def test_impossible_values_are_read_as_missing_and_named_by_line_row_and_column(tmp_path):
+    heart = write_heart(tmp_path / "h", n=30, seed=4)
+    lines = heart.read_text().splitlines()
+    cells = lines[4].split(",")
+    cells[0], cells[1], cells[2], cells[4] = "999", "2", "9", "-233"   # age, sex, cp, chol
+    lines[4] = ",".join(cells)
+    heart.write_text("\n".join(lines) + "\n")
+    d = TASK.load([heart], None)
+    assert len(d.ids) == 30 and d.skipped == []
+    row = d.X[d.ids.tolist().index(4)]
+    for column in ("age", "sex", "cp", "chol", "cp==1", "cp==4"):
+        assert pd.isna(row[d.names.index(column)]), column
+    assert d.impossible == [f"file {heart} line 5 (row 4): age not in 1 to 120",
+                            f"file {heart} line 5 (row 4): sex not in 0, 1",
+                            f"file {heart} line 5 (row 4): cp not in 1, 2, 3, 4",
+                            f"file {heart} line 5 (row 4): chol not in 30 to 1500"]
+    assert "999" not in " ".join(d.impossible) and "233" not in " ".join(d.impossible)
+    assert "4 impossible values read as missing (file" in d.read_note()
+    assert row[d.names.index("trestbps")] == float(cells[3])   # the rest of the row is kept
+    cells[0], cells[1], cells[2], cells[4] = "63", "1", "2.5", "250"  # codes are exact
+    lines[4] = ",".join(cells)
+    heart.write_text("\n".join(lines) + "\n")
+    assert TASK.load([heart], None).impossible == [
+        f"file {heart} line 5 (row 4): cp not in 1, 2, 3, 4"]
+
+
+def test_a_row_with_no_attribute_left_is_skipped_and_named_not_scored(trained, tmp_path,
+                                                                      capsys):
+    """An all-'?' row was scored (the training prevalence, as if it were the patient's)."""
+    from cli_run import run_osler
+
+    model, _, beta = trained
+    lines = beta.read_text().splitlines()[:6]
+    lines[2] = ",".join(["?"] * 13)
+    lines[3] = ",".join(["-9"] * 12 + ["5"])               # thal 5 is no thallium code
+    data = tmp_path / "processed.x.data"
+    data.write_text("\n".join(lines) + "\n")
+    code, err = run_osler(["predict", "heart-disease", "--model", str(model), "--data",
+                           str(data), "--out", str(tmp_path / "p.csv")], capsys)
+    rows = (tmp_path / "p.csv").read_text().splitlines()
+    assert code == 3 and [r.split(",")[0] for r in rows[1:]] == ["0", "1", "4", "5"]
+    assert f"file {data} line 3 (row 2): no attribute is recorded; row skipped" in err
+    assert (f"file {data} line 4 (row 3): no attribute is recorded or possible (thal "
+            "impossible); row skipped") in err
+    everything_missing = tmp_path / "processed.y.data"
+    everything_missing.write_text("?,?,?,?,?,?,?,?,?,?,?,?,?\n")
+    with pytest.raises(DataError, match=r"no usable row \(1 skipped \(file \S+ line 1 \(row 0\): "
+                                        r"no attribute is recorded; row skipped\)"):
+        TASK.load([everything_missing], None, labels=False)

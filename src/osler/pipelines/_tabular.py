@@ -63,11 +63,15 @@ class TabularData:
     #: category column -> how many rows hold a value the model has no level for (not seen in
     #: training; readmission): such a row reads as none of the column's levels
     unseen_categories: dict[str, int] = field(default_factory=dict)
+    #: one note per value read as missing because no patient can have it (heart-disease: age
+    #: 500, sex 2), naming file, line and column, never the value; the row is still used
+    impossible: list[str] = field(default_factory=list)
 
     def read_note(self) -> str:
         """What reading the data left aside: the inputs skipped (``'N skipped (reasons)'``),
-        then, apart from them, outcome rows that match no input and category values not seen
-        in training, counted by column (never the values)."""
+        then, apart from them, outcome rows that match no input, category values not seen
+        in training, counted by column (never the values), and values read as missing because
+        no patient can have them."""
         note = skipped_note(self.skipped)
         if self.unmatched_outcomes:
             note += "; " + counted_reasons("outcome rows with no stay", self.unmatched_outcomes)
@@ -76,6 +80,8 @@ class TabularData:
                                for column, n in self.unseen_categories.items())
             note += (f"; category values not seen in training: {counts} (read as none of "
                      "the column's levels)")
+        if self.impossible:
+            note += "; " + counted_reasons("impossible values read as missing", self.impossible)
         return note
 
     def take(self, mask: np.ndarray) -> TabularData:
@@ -87,7 +93,7 @@ class TabularData:
                            self.vocabulary,
                            None if self.sources is None else self.sources[mask],
                            None if self.content is None else self.content[mask],
-                           self.unmatched_outcomes, self.unseen_categories)
+                           self.unmatched_outcomes, self.unseen_categories, self.impossible)
 
 
 @dataclass
