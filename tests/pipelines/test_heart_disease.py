@@ -203,7 +203,7 @@ def test_a_file_given_twice_or_copied_is_read_once_and_its_repeat_counted(traine
         assert d.ids.tolist() == once.ids.tolist() and len(d.patients) == len(once.patients)
         reasons = [r for _, r in d.skipped]
         assert len(reasons) == len(once.ids)
-        assert reasons[0] == f"file {again} line 1: {why}; row skipped"
+        assert reasons[0] == f"file {again} line 1 (row 0): {why}; row skipped"
     summary = TASK.evaluate(model, [beta, copy], report=tmp_path / "card.html", n_boot=5)
     card = json.loads((tmp_path / "card.json").read_text())["summary"]
     assert card["samples"] == card["patients"] == len(once.ids)
@@ -220,12 +220,120 @@ def test_mixed_labels_name_the_files_concerned(tmp_path):
     with pytest.raises(DataError) as caught:
         TASK.load([labelled, unlabelled], None)
     assert str(caught.value) == (f"file {labelled} carries 'num' and file {unlabelled} does not "
-                                 f"(first without: file {unlabelled} line 1); give all or none")
+                                 f"(first without: file {unlabelled} line 1 (row 0)); give all or none")
     mixed = tmp_path / "processed.gamma.data"
     lines = labelled.read_text().splitlines()
     lines[4] = ",".join(lines[4].split(",")[:13])
     mixed.write_text("\n".join(lines) + "\n")
     other = write_heart(tmp_path / "c", seed=5, site="delta")
     with pytest.raises(DataError, match=rf"^file {mixed}: some rows carry 'num' and some do not "
-                                        rf"\(first without: file {mixed} line 5\)"):
+                                        rf"\(first without: file {mixed} line 5 \(row 4\)\)"):
         TASK.load([other, mixed], None)
+
+
+def test_a_new_file_of_the_training_file_name_is_evaluated_in_full(trained, tmp_path):
+    """Rows were known by site (from the file name) and line, so new rows in a file named as
+    the training file were left out as trained on, all of them or those on matching lines."""
+    model, alpha, _ = trained
+    fresh = write_heart(tmp_path / "fresh", n=60, seed=7, site="alpha")
+    assert fresh.name == alpha.name and fresh.read_text() != alpha.read_text()
+    summary = TASK.evaluate(model, [fresh], report=tmp_path / "card.html", n_boot=5)
+    assert str(summary).startswith("heart-disease: 60 rows, AUROC")
+    provenance = json.loads((tmp_path / "card.json").read_text())["provenance"]
+    assert provenance["left out as seen in training"]["rows of patients trained on"] == 0
+    assert provenance["left out as seen in training"]["rows identical to a training row"] == 0
+    # the same name with three training rows pasted in: exactly those three are left out
+    fresh.write_text(fresh.read_text() + "".join(
+        line + "\n" for line in alpha.read_text().splitlines()[40:43]))
+    summary = TASK.evaluate(model, [fresh], report=tmp_path / "card.html", n_boot=5)
+    assert str(summary).startswith("heart-disease: 60 rows (3 left out: seen in training)")
+
+
+def test_two_folders_files_of_one_name_are_two_sets_of_patients(tmp_path):
+    first = write_heart(tmp_path / "one", n=40, seed=8, site="alpha")
+    second = write_heart(tmp_path / "two", n=40, seed=9, site="alpha")
+    d = TASK.load([first, second], None)
+    assert len(d.ids) == 80 and len(set(d.patients)) == 80
+    assert d.ids.tolist() == list(range(40)) * 2          # the output contract: line numbers
+    summary = TASK.train([first, second], outcomes=None, model_dir=tmp_path / "m")
+    assert "trained on 80 rows of 80 patients" in summary
+
+
+def test_a_model_saved_before_digests_matches_by_file_name_and_line_as_then(trained,
+                                                                            tmp_path):
+    model, alpha, _ = trained
+    old = tmp_path / "old"
+    shutil.copytree(model, old)
+    (old / TRAINING_ROWS).unlink()
+    manifest = json.loads((old / "manifest.json").read_text())
+    del manifest["files"][TRAINING_ROWS]
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(DataError, match=r"150 rows of patients used in training and 0 rows "
+                                        "identical"):
+        TASK.evaluate(old, [alpha], report=tmp_path / "card.html", n_boot=5)
+
+
+@pytest.mark.parametrize("label", ["7", "-1", "0.5", "5"])
+def test_a_label_outside_0_to_4_skips_its_row_by_line_and_costs_prediction_nothing(tmp_path,
+                                                                                   label):
+    """(num > 0) made -1 healthy and 7 or 0.5 diseased, silently."""
+    heart = write_heart(tmp_path / "h", n=30, seed=4)
+    lines = heart.read_text().splitlines()
+    lines[5] = lines[5].rsplit(",", 1)[0] + "," + label
+    heart.write_text("\n".join(lines) + "\n")
+    d = TASK.load([heart], None)
+    assert len(d.ids) == 29 and 5 not in d.ids and 6 in d.ids
+    assert [r for _, r in d.skipped] == [
+        f"file {heart} line 6 (row 5): 'num' is not one of 0, 1, 2, 3, 4; row skipped"]
+    assert len(TASK.load([heart], None, labels=False).ids) == 30
+
+
+def test_impossible_values_are_read_as_missing_and_named_by_line_row_and_column(tmp_path):
+    heart = write_heart(tmp_path / "h", n=30, seed=4)
+    lines = heart.read_text().splitlines()
+    cells = lines[4].split(",")
+    cells[0], cells[1], cells[2], cells[4] = "999", "2", "9", "-233"   # age, sex, cp, chol
+    lines[4] = ",".join(cells)
+    heart.write_text("\n".join(lines) + "\n")
+    d = TASK.load([heart], None)
+    assert len(d.ids) == 30 and d.skipped == []
+    row = d.X[d.ids.tolist().index(4)]
+    for column in ("age", "sex", "cp", "chol", "cp==1", "cp==4"):
+        assert pd.isna(row[d.names.index(column)]), column
+    assert d.impossible == [f"file {heart} line 5 (row 4): age not in 1 to 120",
+                            f"file {heart} line 5 (row 4): sex not in 0, 1",
+                            f"file {heart} line 5 (row 4): cp not in 1, 2, 3, 4",
+                            f"file {heart} line 5 (row 4): chol not in 30 to 1500"]
+    assert "999" not in " ".join(d.impossible) and "233" not in " ".join(d.impossible)
+    assert "4 impossible values read as missing (file" in d.read_note()
+    assert row[d.names.index("trestbps")] == float(cells[3])   # the rest of the row is kept
+    cells[0], cells[1], cells[2], cells[4] = "63", "1", "2.5", "250"  # codes are exact
+    lines[4] = ",".join(cells)
+    heart.write_text("\n".join(lines) + "\n")
+    assert TASK.load([heart], None).impossible == [
+        f"file {heart} line 5 (row 4): cp not in 1, 2, 3, 4"]
+
+
+def test_a_row_with_no_attribute_left_is_skipped_and_named_not_scored(trained, tmp_path,
+                                                                      capsys):
+    """An all-'?' row was scored (the training prevalence, as if it were the patient's)."""
+    from cli_run import run_osler
+
+    model, _, beta = trained
+    lines = beta.read_text().splitlines()[:6]
+    lines[2] = ",".join(["?"] * 13)
+    lines[3] = ",".join(["-9"] * 12 + ["5"])               # thal 5 is no thallium code
+    data = tmp_path / "processed.x.data"
+    data.write_text("\n".join(lines) + "\n")
+    code, err = run_osler(["predict", "heart-disease", "--model", str(model), "--data",
+                           str(data), "--out", str(tmp_path / "p.csv")], capsys)
+    rows = (tmp_path / "p.csv").read_text().splitlines()
+    assert code == 3 and [r.split(",")[0] for r in rows[1:]] == ["0", "1", "4", "5"]
+    assert f"file {data} line 3 (row 2): no attribute is recorded; row skipped" in err
+    assert (f"file {data} line 4 (row 3): no attribute is recorded or possible (thal "
+            "impossible); row skipped") in err
+    everything_missing = tmp_path / "processed.y.data"
+    everything_missing.write_text("?,?,?,?,?,?,?,?,?,?,?,?,?\n")
+    with pytest.raises(DataError, match=r"no usable row \(1 skipped \(file \S+ line 1 \(row 0\): "
+                                        r"no attribute is recorded; row skipped\)"):
+        TASK.load([everything_missing], None, labels=False)

@@ -38,7 +38,7 @@ def test_predict_exits_0_when_all_scored_3_when_some_skipped_2_when_none(heart_m
     code, err, rows = predict("\n".join(lines[:3] + ["1,2,3"] + lines[4:]) + "\n")
     assert code == 3 and len(rows) == 20 and [r.split(",")[0] for r in rows[3:5]] == ["2", "4"]
     assert err.startswith("osler: 1 of 20 rows skipped, without a prediction: file ")
-    assert "line 4: 3 values, expected 13 or 14" in err
+    assert "line 4 (row 3): 3 values, expected 13 or 14" in err
     code, err, rows = predict("1,2,3\n4,5,6\n")
     assert code == 2 and rows == [] and "no usable row (2 skipped" in err
 

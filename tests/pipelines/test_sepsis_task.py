@@ -603,3 +603,22 @@ def test_a_run_that_scores_nothing_leaves_no_earlier_prediction_behind(trained, 
     assert code == 2 and "none of 1 stays could be used" in err
     assert "removed 1 prediction file(s)" in err
     assert sorted(p.name for p in out.iterdir()) == ["notes.psv"]
+
+
+@pytest.mark.slow
+def test_held_out_stays_without_sepsis_are_refused_in_the_data_s_words(trained, tmp_path):
+    """The utility's own error said "no stay can be scored", as if none had been read."""
+    import shutil
+
+    _root, stays, model, _ = trained
+    fresh = write_stays(tmp_path / "fresh", n_stays=6, seed=7)
+    data = tmp_path / "data"
+    data.mkdir()
+    for k in (1, 2, 4, 5):                 # stays 0 and 3 of write_stays develop sepsis
+        (fresh / f"p{900000 + k}.psv").rename(data / f"p{800000 + k}.psv")
+    shutil.copy(stays / "p900000.psv", data / "p900000.psv")   # a training stay, septic
+    with pytest.raises(DataError, match=r"^no septic stay \(SepsisLabel 1 in any hour\) among "
+                                        r"the 4 stays to evaluate; 1 stay left out as seen in "
+                                        r"training \(1 stays used in training \(by stay id\)"):
+        TASK.evaluate(model, [data], report=tmp_path / "card.html", n_boot=5)
+    assert not (tmp_path / "card.html").exists()

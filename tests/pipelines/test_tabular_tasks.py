@@ -65,8 +65,8 @@ def test_heart_rows_that_are_not_13_or_14_numbers_are_skipped_by_line(tmp_path):
     d = HEART.load([mixed], None)
     assert len(d.ids) == 28 and 4 not in d.ids and 7 not in d.ids and 8 in d.ids
     reasons = [r for _, r in d.skipped]
-    assert any("line 5: 3 values" in r for r in reasons)
-    assert any("line 8: a value is not a number" in r for r in reasons)
+    assert any("line 5 (row 4): 3 values" in r for r in reasons)
+    assert any("line 8 (row 7): a value is not a number" in r for r in reasons)
 
 
 @pytest.mark.slow
@@ -192,7 +192,7 @@ def test_infinite_values_repeated_ids_and_odd_labels_skip_their_row_by_line(tmp_
     lines[3] = ",".join(cells)
     heart.write_text("\n".join(lines) + "\n")
     d = HEART.load([heart], None)
-    assert len(d.ids) == 19 and any("line 4: a value is infinite" in r for _, r in d.skipped)
+    assert len(d.ids) == 19 and any("line 4 (row 3): a value is infinite" in r for _, r in d.skipped)
 
     data = write_readmission(tmp_path / "d", n=60)
     df = pd.read_csv(data, dtype=str)
@@ -257,4 +257,4 @@ def test_an_invalid_label_costs_no_prediction_but_is_refused_by_training(tmp_pat
     heart.write_text("\n".join(lines) + "\n")
     assert len(HEART.load([heart], None, labels=False).ids) == 20
     training = HEART.load([heart], None)
-    assert len(training.ids) == 19 and "line 3: a value is not a number" in training.skipped[0][1]
+    assert len(training.ids) == 19 and "line 3 (row 2): a value is not a number" in training.skipped[0][1]

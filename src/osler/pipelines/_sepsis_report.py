@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from osler.errors import DataError
 from osler.evaluate.card import ModelCard, Section
 from osler.evaluate.cards import report_card
 from osler.evaluate.plots import curve_figure
@@ -19,7 +20,7 @@ from osler.features import feature_names
 from osler.pipelines._provenance import file_names, provenance_block
 from osler.pipelines._sepsis_data import SepsisCohort
 
-__all__ = ["sepsis_card", "sepsis_provenance", "sepsis_training_record"]
+__all__ = ["need_a_septic_stay", "sepsis_card", "sepsis_provenance", "sepsis_training_record"]
 
 _ABOUT = ("Hourly early warning of sepsis (PhysioNet/CinC 2019 definition: onset = first "
           "SepsisLabel hour + 6 h). Five cross-fitted LightGBM models (each trained without one "
@@ -76,6 +77,22 @@ def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort, evaluated: S
         threshold_notes=None if chosen_on is None else
         {"normalized utility where it was chosen": chosen_on},
         versions=bundle.versions)
+
+
+def need_a_septic_stay(evaluated: SepsisCohort, left_out: int, why: str) -> None:
+    """Refuse, in the data's words, an evaluation whose stays hold no septic one: the utility
+    (the challenge's normalization has nothing to gain), AUROC and lead time are undefined
+    without one, and the utility's own error ("no stay can be scored") read as if no stay had
+    been read. ``left_out``: stays left out as seen in training, ``why`` how (by id, by
+    content)."""
+    if (evaluated.meta["label"].to_numpy(dtype=float) > 0).any():
+        return
+    n = evaluated.n_stays
+    raise DataError(f"no septic stay (SepsisLabel 1 in any hour) among the {n} "
+                    f"stay{'s' if n != 1 else ''} to evaluate; {left_out} "
+                    f"stay{'s' if left_out != 1 else ''} left out as seen in training "
+                    f"({why}). Utility, AUROC and lead time need at least one septic stay: "
+                    "evaluate on stays that include sepsis")
 
 
 def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,

@@ -63,11 +63,15 @@ class TabularData:
     #: category column -> how many rows hold a value the model has no level for (not seen in
     #: training; readmission): such a row reads as none of the column's levels
     unseen_categories: dict[str, int] = field(default_factory=dict)
+    #: one note per value read as missing because no patient can have it (heart-disease: age
+    #: 500, sex 2), naming file, line and column, never the value; the row is still used
+    impossible: list[str] = field(default_factory=list)
 
     def read_note(self) -> str:
         """What reading the data left aside: the inputs skipped (``'N skipped (reasons)'``),
-        then, apart from them, outcome rows that match no input and category values not seen
-        in training, counted by column (never the values)."""
+        then, apart from them, outcome rows that match no input, category values not seen
+        in training, counted by column (never the values), and values read as missing because
+        no patient can have them."""
         note = skipped_note(self.skipped)
         if self.unmatched_outcomes:
             note += "; " + counted_reasons("outcome rows with no stay", self.unmatched_outcomes)
@@ -76,6 +80,8 @@ class TabularData:
                                for column, n in self.unseen_categories.items())
             note += (f"; category values not seen in training: {counts} (read as none of "
                      "the column's levels)")
+        if self.impossible:
+            note += "; " + counted_reasons("impossible values read as missing", self.impossible)
         return note
 
     def take(self, mask: np.ndarray) -> TabularData:
@@ -87,7 +93,7 @@ class TabularData:
                            self.vocabulary,
                            None if self.sources is None else self.sources[mask],
                            None if self.content is None else self.content[mask],
-                           self.unmatched_outcomes, self.unseen_categories)
+                           self.unmatched_outcomes, self.unseen_categories, self.impossible)
 
 
 @dataclass
@@ -304,20 +310,27 @@ class TabularTask:
 
 
 def seen_in_training(bundle, d: TabularData) -> tuple[np.ndarray, np.ndarray]:
-    """Two masks over the rows of ``d``: of a patient the model was trained on, and (of the
-    others) identical in content to a training row, which catches a training file copied or
-    renamed, or its rows pasted into another file, where patient ids come from file names."""
+    """Two masks over the rows of ``d``: of a patient the model was trained on, and identical
+    in content to a training row. A task that keeps content digests does so because its
+    patient ids come from file names and line numbers (heart-disease), which name no patient
+    across files: a new file of the training file's name would be taken for it, and a renamed
+    copy would not. For such a task, with a model that kept the digests, content alone decides
+    and the first mask is empty; otherwise (other tasks, or a model saved before digests) ids
+    decide."""
+    if d.content is not None and bundle.training_rows:
+        return (np.zeros(len(d.ids), dtype=bool),
+                np.isin(d.content, list(bundle.training_rows)))
     by_patient = np.isin(d.patients.astype(str), list(bundle.extra.get("train_patients", [])))
-    if d.content is None or not bundle.training_rows:
-        return by_patient, np.zeros(len(d.ids), dtype=bool)
-    return by_patient, np.isin(d.content, list(bundle.training_rows)) & ~by_patient
+    return by_patient, np.zeros(len(d.ids), dtype=bool)
 
 
 def _no_digests_note(bundle, d: TabularData) -> str:
     if d.content is None or bundle.training_rows is not None:
         return ""
-    return (" (this model was saved without digests of its training rows, so a copy of them "
-            "under another file name is not recognised)")
+    return (" (this model was saved without digests of its training rows, so rows were "
+            "matched to them by file name and line only: a copy under another file name is "
+            "not recognised, and a new file of the training file's name is taken for it; "
+            "retrain to compare by content)")
 
 
 def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str) -> pd.DataFrame:

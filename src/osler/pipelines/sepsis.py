@@ -21,7 +21,8 @@ from osler.errors import DataError
 from osler.evaluate import patient_split
 from osler.pipelines._sepsis_data import NoUsableStay, SepsisCohort, load_cohort
 from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis, threshold_rule
-from osler.pipelines._sepsis_report import sepsis_card, sepsis_provenance, sepsis_training_record
+from osler.pipelines._sepsis_report import (need_a_septic_stay, sepsis_card, sepsis_provenance,
+                                            sepsis_training_record)
 from osler.pipelines._shared import (PredictionSummary, check_held_out, load_bundle,
                                      output_file, save_bundle, skipped_note)
 
@@ -125,6 +126,7 @@ class SepsisTask:
         if not len(unseen.meta):
             raise DataError(f"all {cohort.n_stays} stays in the data were used to train this "
                             f"model ({left_out}); evaluate on stays it has not seen")
+        need_a_septic_stay(unseen, len(by_id) + len(by_content), left_out)
         p = bundle.estimator.predict_proba(unseen.X)[:, 1]
         result = evaluate_sepsis(unseen, p, bundle.threshold, n_boot=n_boot)
         result.notes.append(f"{left_out} were left out{_no_digests_note(bundle)}; "
