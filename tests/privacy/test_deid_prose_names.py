@@ -45,6 +45,8 @@ def test_clinical_lists_with_commas_are_no_names(text):
 @pytest.mark.parametrize(("text", "name"), [
     ("Patient John B. Carter was seen.", "John B. Carter"),
     ("Alice B. Carter, RN", "Alice B. Carter"),
+    ("Patient states Grace B. Jones visited.", "Grace B. Jones"),   # first names that are words
+    ("Seen by Rose B. Hill today.", "Rose B. Hill"),
     ("Discussed with Rosalind K Foley at the bedside.", "Rosalind K Foley"),
 ])
 def test_a_middle_initial_keeps_the_surname_in_the_name(text, name):

@@ -625,8 +625,9 @@ def _first_initial_last(text: str, toks: tuple[tuple[int, int, str], ...]
     "Alice B. Carter, RN"), whole: the shape vouches for a surname that is also a word."""
     for i in range(len(toks) - 2):
         (start, end, first), (_a, i_end, initial), (_b, last_end, last) = toks[i:i + 3]
+        # a first name that is also a word ("Grace", "Rose") counts: the initial vouches
         if not (_title(first) and (first.lower() in first_names()
-                                   or first.lower() in census_first_names())
+                                   or first.lower() in census_first_names(with_stopwords=True))
                 and len(initial.rstrip(".")) == 1 and initial[:1].isupper()
                 and _title(last) and len(last) >= 2):
             continue
