@@ -103,16 +103,22 @@ def test_the_manifest_vouches_for_the_digests_file(trained, tmp_path):
         TASK.evaluate(changed, [beta], report=tmp_path / "x.html", n_boot=5)
 
 
-def test_a_model_saved_before_digests_still_loads_and_says_so(trained, tmp_path):
-    model, _, beta = trained
+def _without_digests(model, tmp_path, *drop_extra: str):
+    """A copy of ``model`` as saved before training rows were kept as digests."""
     old = tmp_path / "old"
     shutil.copytree(model, old)
     (old / TRAINING_ROWS).unlink()
     manifest = json.loads((old / "manifest.json").read_text())
     del manifest["files"][TRAINING_ROWS]
-    for kept_later in ("training_data", "threshold_rule"):
+    for kept_later in drop_extra:
         del manifest["extra"][kept_later]
     (old / "manifest.json").write_text(json.dumps(manifest))
+    return old
+
+
+def test_a_model_saved_before_digests_still_loads_and_says_so(trained, tmp_path):
+    model, _, beta = trained
+    old = _without_digests(model, tmp_path, "training_data", "threshold_rule")
     assert load_model(old, "heart-disease").training_rows is None
     TASK.evaluate(old, [beta], report=tmp_path / "card.html", n_boot=5)
     notes = _card_section(tmp_path / "card.json", "Notes")["note"]
@@ -262,12 +268,7 @@ def test_two_folders_files_of_one_name_are_two_sets_of_patients(tmp_path):
 def test_a_model_saved_before_digests_matches_by_file_name_and_line_as_then(trained,
                                                                             tmp_path):
     model, alpha, _ = trained
-    old = tmp_path / "old"
-    shutil.copytree(model, old)
-    (old / TRAINING_ROWS).unlink()
-    manifest = json.loads((old / "manifest.json").read_text())
-    del manifest["files"][TRAINING_ROWS]
-    (old / "manifest.json").write_text(json.dumps(manifest))
+    old = _without_digests(model, tmp_path)
     with pytest.raises(DataError, match=r"150 rows of patients used in training and 0 rows "
                                         "identical"):
         TASK.evaluate(old, [alpha], report=tmp_path / "card.html", n_boot=5)
