@@ -8,7 +8,9 @@ with CANDIDATE one of ``first-round``, ``300-trees``, ``300-trees-shift6``, ``cr
 ``crossfit-leaf1000`` (1,000 rows per leaf, 150 trees),
 ``crossfit-utility`` (trained for the utility: target "alarming pays" and weight |gain| per hour,
 after Hammoud et al., CinC 2019) and ``crossfit-utility-floor`` (the same with weight
-0.05 + |gain|).
+0.05 + |gain|), ``crossfit-lr02-150-shift3`` (production's members trained on a target that
+starts 3 hours before the first SepsisLabel hour; the threshold is still chosen on the true
+label).
 
 The held-out fifth (``held_out_mask``) is removed first; the folds are the benchmark's
 (``patient_folds(stays, 5, seed=0)``). ``first-round*`` candidates use the first round's 255
@@ -60,6 +62,7 @@ CANDIDATES = {  # name: (first-round features only, extra params, trees, label s
     "crossfit-leaf1000": (False, {"min_data_in_leaf": 1000}, 150, 0, True),
     "crossfit-utility": (False, {}, 40, "utility", True),
     "crossfit-utility-floor": (False, {}, 40, "utility-floor", True),
+    "crossfit-lr02-150-shift3": (False, {"learning_rate": 0.02}, 150, 3, True),
 }
 _NEW = ("_12h", "__change_from_first", "__minus_running_mean", "__running_max",
         "__running_min", "labs_drawn_8h", "vitals_recorded", "labs_drawn_48h", "sofa_partial")
