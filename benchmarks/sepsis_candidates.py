@@ -10,7 +10,10 @@ with CANDIDATE one of ``first-round``, ``300-trees``, ``300-trees-shift6``, ``cr
 after Hammoud et al., CinC 2019) and ``crossfit-utility-floor`` (the same with weight
 0.05 + |gain|), ``crossfit-lr02-150-shift3`` (production's members trained on a target that
 starts 3 hours before the first SepsisLabel hour; the threshold is still chosen on the true
-label).
+label) and ``crossfit-lr02-150-baseline`` (production's members with 54 patient-normalised
+columns added by ``patient_normalised`` here: each tracked variable against the stay's own
+baseline of its first 12 hours and as a z-score against its running mean and spread, each row
+reading only rows at or before it).
 
 The held-out fifth (``held_out_mask``) is removed first; the folds are the benchmark's
 (``patient_folds(stays, 5, seed=0)``). ``first-round*`` candidates use the first round's 255
@@ -63,6 +66,7 @@ CANDIDATES = {  # name: (first-round features only, extra params, trees, label s
     "crossfit-utility": (False, {}, 40, "utility", True),
     "crossfit-utility-floor": (False, {}, 40, "utility-floor", True),
     "crossfit-lr02-150-shift3": (False, {"learning_rate": 0.02}, 150, 3, True),
+    "crossfit-lr02-150-baseline": (False, {"learning_rate": 0.02}, 150, 0, True),
 }
 _NEW = ("_12h", "__change_from_first", "__minus_running_mean", "__running_max",
         "__running_min", "labs_drawn_8h", "vitals_recorded", "labs_drawn_48h", "sofa_partial")
@@ -93,6 +97,78 @@ def shifted(y: np.ndarray, stays: np.ndarray, k: int) -> np.ndarray:
             if pos.size:
                 t[a + max(pos[0] - k, 0):b] = 1
     return t
+
+
+BASELINE_HOURS = 12
+_NORMALISED_VITALS = ("HR", "O2Sat", "Temp", "SBP", "MAP", "Resp")
+
+
+def patient_normalised(X: np.ndarray, stays: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Each tracked variable relative to the stay's own early baseline and its running spread.
+
+    Per ``TRACKED`` variable: the last value minus the baseline (the median of its values in
+    the stay's first ``BASELINE_HOURS`` rows, over the rows seen so far while inside them, then
+    fixed), the last value as a z-score against the running mean and standard deviation of the
+    stay's values so far (NaN under two values or no spread), and the baseline distance in units
+    of that standard deviation; per vital, the 6-hour mean minus the baseline. The raw values are
+    the feature matrix's ``last`` where ``measured`` is 1, so every feature of row t reads only
+    rows <= t of its own stay. Rows must be grouped by stay in hour order (``load_cohort``'s).
+    """
+    from osler.features.hourly import TRACKED
+
+    names = feature_names()
+    col = {n: i for i, n in enumerate(names)}
+    last = X[:, [col[f"{v}__last"] for v in TRACKED]].astype(np.float64)
+    measured = X[:, [col[f"{v}__measured"] for v in TRACKED]] == 1
+    raw = np.where(measured, last, np.nan)
+    n_rows = len(stays)
+    bounds = np.r_[0, np.flatnonzero(stays[1:] != stays[:-1]) + 1, n_rows]
+    starts = np.repeat(bounds[:-1], np.diff(bounds))
+    pos = np.arange(n_rows) - starts                       # row within the stay
+    # baseline: expanding median over the first BASELINE_HOURS rows, then held
+    k = BASELINE_HOURS
+    first_rows = bounds[:-1]
+    block = np.full((len(first_rows), k, raw.shape[1]), np.nan)
+    for r in range(k):
+        idx = first_rows + r
+        ok = idx < bounds[1:]
+        block[ok, r] = raw[idx[ok]]
+    baseline = np.full_like(raw, np.nan)
+    stay_no = np.repeat(np.arange(len(first_rows)), np.diff(bounds))
+    with np.errstate(all="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            prefix_median = np.stack([np.nanmedian(block[:, :r + 1], axis=1) for r in range(k)],
+                                     axis=1)                # stays x k x variables
+        baseline = prefix_median[stay_no, np.minimum(pos, k - 1)]
+        # running mean and std of the measured values (sums restart at each stay)
+        v0 = np.where(measured, raw, 0.0)
+
+        def running(a: np.ndarray) -> np.ndarray:
+            c = np.cumsum(a, axis=0)
+            before = np.where(first_rows[:, None] > 0, c[np.maximum(first_rows - 1, 0)], 0.0)
+            return c - before[stay_no]
+
+        n = running(measured.astype(np.float64))
+        mean = running(v0) / n
+        var = running(v0 * v0) / n - mean * mean
+        std = np.where((n >= 2) & (var > 1e-12), np.sqrt(np.maximum(var, 0.0)), np.nan)
+        z = (last - mean) / std
+        from_base = last - baseline
+        base_z = from_base / std
+        vit = [TRACKED.index(v) for v in _NORMALISED_VITALS]
+        mean6 = X[:, [col[f"{v}__mean_6h"] for v in _NORMALISED_VITALS]] - baseline[:, vit]
+    out = np.hstack([from_base, z, base_z, mean6]).astype(np.float32)
+    out[~np.isfinite(out)] = np.nan
+    new = ([f"{v}__minus_baseline" for v in TRACKED] + [f"{v}__running_z" for v in TRACKED]
+           + [f"{v}__baseline_z" for v in TRACKED]
+           + [f"{v}__mean_6h_minus_baseline" for v in _NORMALISED_VITALS])
+    return out, new
+
+
+#: candidates that add columns to the feature matrix: name -> function(X, stays)
+EXTRA_FEATURES = {"crossfit-lr02-150-baseline": patient_normalised}
 
 
 def fit_predict(X, y, s, X_test, params, trees, shift, crossfit, also_at=()):
@@ -141,6 +217,8 @@ def main() -> None:
     del cohort
     X = dev.X[:, first_round_columns()] if old else dev.X
     y, s = labels_of(dev), dev.meta["stay"].to_numpy()
+    if args.candidate in EXTRA_FEATURES:
+        X = np.hstack([X, EXTRA_FEATURES[args.candidate](X, s)[0]])
     folds = patient_folds(s, 5, seed=0)
     rows = []
     test_scores, thresholds, inner = np.full(len(y), np.nan), [], np.full((5, len(y)), np.nan)
