@@ -8,7 +8,16 @@ with CANDIDATE one of ``first-round``, ``300-trees``, ``300-trees-shift6``, ``cr
 ``crossfit-leaf1000`` (1,000 rows per leaf, 150 trees),
 ``crossfit-utility`` (trained for the utility: target "alarming pays" and weight |gain| per hour,
 after Hammoud et al., CinC 2019) and ``crossfit-utility-floor`` (the same with weight
-0.05 + |gain|).
+0.05 + |gain|), ``crossfit-lr02-150-shift3`` (production's members trained on a target that
+starts 3 hours before the first SepsisLabel hour; the threshold is still chosen on the true
+label) and ``crossfit-lr02-150-baseline`` (production's members with 54 patient-normalised
+columns added by ``patient_normalised`` here: each tracked variable against the stay's own
+baseline of its first 12 hours and as a z-score against its running mean and spread, each row
+reading only rows at or before it) and ``crossfit-lr02-150-xt`` (each of production's five
+members paired with a LightGBM of the same settings but ``extra_trees`` (random split
+thresholds) on the same stays, the two log-odds averaged: a more diverse ensemble at about twice
+the training cost), ``crossfit-lr02-150-shift-2`` (target from 2 hours after the first
+SepsisLabel hour).
 
 The held-out fifth (``held_out_mask``) is removed first; the folds are the benchmark's
 (``patient_folds(stays, 5, seed=0)``). ``first-round*`` candidates use the first round's 255
@@ -60,6 +69,10 @@ CANDIDATES = {  # name: (first-round features only, extra params, trees, label s
     "crossfit-leaf1000": (False, {"min_data_in_leaf": 1000}, 150, 0, True),
     "crossfit-utility": (False, {}, 40, "utility", True),
     "crossfit-utility-floor": (False, {}, 40, "utility-floor", True),
+    "crossfit-lr02-150-shift3": (False, {"learning_rate": 0.02}, 150, 3, True),
+    "crossfit-lr02-150-baseline": (False, {"learning_rate": 0.02}, 150, 0, True),
+    "crossfit-lr02-150-xt": (False, {"learning_rate": 0.02}, 150, 0, True),
+    "crossfit-lr02-150-shift-2": (False, {"learning_rate": 0.02}, 150, -2, True),
 }
 _NEW = ("_12h", "__change_from_first", "__minus_running_mean", "__running_max",
         "__running_min", "labs_drawn_8h", "vitals_recorded", "labs_drawn_48h", "sofa_partial")
@@ -81,18 +94,97 @@ def utility_target(y: np.ndarray, stays: np.ndarray, floor: float) -> tuple[np.n
 
 
 def shifted(y: np.ndarray, stays: np.ndarray, k: int) -> np.ndarray:
-    """Training target 1 from ``k`` hours before a stay's first SepsisLabel hour."""
+    """Training target 1 from ``k`` hours before a stay's first SepsisLabel hour (``k`` < 0:
+    from ``-k`` hours after it, the first ``-k`` labelled hours set to 0)."""
     t = y.copy()
     if k:
         bounds = np.r_[0, np.flatnonzero(stays[1:] != stays[:-1]) + 1, len(stays)]
         for a, b in zip(bounds[:-1], bounds[1:]):
             pos = np.flatnonzero(y[a:b] == 1)
-            if pos.size:
+            if pos.size and k > 0:
                 t[a + max(pos[0] - k, 0):b] = 1
+            elif pos.size:
+                t[a + pos[0]:min(a + pos[0] - k, b)] = 0
     return t
 
 
-def fit_predict(X, y, s, X_test, params, trees, shift, crossfit, also_at=()):
+BASELINE_HOURS = 12
+_NORMALISED_VITALS = ("HR", "O2Sat", "Temp", "SBP", "MAP", "Resp")
+
+
+def patient_normalised(X: np.ndarray, stays: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Each tracked variable relative to the stay's own early baseline and its running spread.
+
+    Per ``TRACKED`` variable: the last value minus the baseline (the median of its values in
+    the stay's first ``BASELINE_HOURS`` rows, over the rows seen so far while inside them, then
+    fixed), the last value as a z-score against the running mean and standard deviation of the
+    stay's values so far (NaN under two values or no spread), and the baseline distance in units
+    of that standard deviation; per vital, the 6-hour mean minus the baseline. The raw values are
+    the feature matrix's ``last`` where ``measured`` is 1, so every feature of row t reads only
+    rows <= t of its own stay. Rows must be grouped by stay in hour order (``load_cohort``'s).
+    """
+    from osler.features.hourly import TRACKED
+
+    names = feature_names()
+    col = {n: i for i, n in enumerate(names)}
+    last = X[:, [col[f"{v}__last"] for v in TRACKED]].astype(np.float64)
+    measured = X[:, [col[f"{v}__measured"] for v in TRACKED]] == 1
+    raw = np.where(measured, last, np.nan)
+    n_rows = len(stays)
+    bounds = np.r_[0, np.flatnonzero(stays[1:] != stays[:-1]) + 1, n_rows]
+    starts = np.repeat(bounds[:-1], np.diff(bounds))
+    pos = np.arange(n_rows) - starts                       # row within the stay
+    # baseline: expanding median over the first BASELINE_HOURS rows, then held
+    k = BASELINE_HOURS
+    first_rows = bounds[:-1]
+    block = np.full((len(first_rows), k, raw.shape[1]), np.nan)
+    for r in range(k):
+        idx = first_rows + r
+        ok = idx < bounds[1:]
+        block[ok, r] = raw[idx[ok]]
+    baseline = np.full_like(raw, np.nan)
+    stay_no = np.repeat(np.arange(len(first_rows)), np.diff(bounds))
+    with np.errstate(all="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            prefix_median = np.stack([np.nanmedian(block[:, :r + 1], axis=1) for r in range(k)],
+                                     axis=1)                # stays x k x variables
+        baseline = prefix_median[stay_no, np.minimum(pos, k - 1)]
+        # running mean and std of the measured values (sums restart at each stay)
+        v0 = np.where(measured, raw, 0.0)
+
+        def running(a: np.ndarray) -> np.ndarray:
+            c = np.cumsum(a, axis=0)
+            before = np.where(first_rows[:, None] > 0, c[np.maximum(first_rows - 1, 0)], 0.0)
+            return c - before[stay_no]
+
+        n = running(measured.astype(np.float64))
+        mean = running(v0) / n
+        var = running(v0 * v0) / n - mean * mean
+        std = np.where((n >= 2) & (var > 1e-12), np.sqrt(np.maximum(var, 0.0)), np.nan)
+        z = (last - mean) / std
+        from_base = last - baseline
+        base_z = from_base / std
+        vit = [TRACKED.index(v) for v in _NORMALISED_VITALS]
+        mean6 = X[:, [col[f"{v}__mean_6h"] for v in _NORMALISED_VITALS]] - baseline[:, vit]
+    out = np.hstack([from_base, z, base_z, mean6]).astype(np.float32)
+    out[~np.isfinite(out)] = np.nan
+    new = ([f"{v}__minus_baseline" for v in TRACKED] + [f"{v}__running_z" for v in TRACKED]
+           + [f"{v}__baseline_z" for v in TRACKED]
+           + [f"{v}__mean_6h_minus_baseline" for v in _NORMALISED_VITALS])
+    return out, new
+
+
+#: cross-fitted candidates whose every member is a pair of boosters on the same stays, the
+#: second with these parameters changed: name -> changed parameters
+PAIRED = {"crossfit-lr02-150-xt": {"extra_trees": True}}
+
+#: candidates that add columns to the feature matrix: name -> function(X, stays)
+EXTRA_FEATURES = {"crossfit-lr02-150-baseline": patient_normalised}
+
+
+def fit_predict(X, y, s, X_test, params, trees, shift, crossfit, also_at=(), second=None):
     import lightgbm as lgb
     weight = None
     if isinstance(shift, str):
@@ -113,11 +205,15 @@ def fit_predict(X, y, s, X_test, params, trees, shift, crossfit, also_at=()):
     for j in range(n):
         fit = inner != j
         data = lgb.Dataset(X[fit], target[fit], weight=None if weight is None else weight[fit])
-        booster = lgb.train({**params, "seed": j}, data, trees)
+        boosters = [lgb.train({**params, "seed": j}, data, trees)]
+        if second is not None:      # a second booster on the same stays, its log-odds averaged
+            boosters.append(lgb.train({**params, **second, "seed": 100 + j}, data, trees))
         # log-odds, averaged as the production ensemble (CrossFittedRiskModel) averages them
         for k in cuts:
-            oof[k][~fit] = booster.predict(X[~fit], raw_score=True, num_iteration=k)
-            p[k] += booster.predict(X_test, raw_score=True, num_iteration=k) / n
+            oof[k][~fit] = np.mean([b.predict(X[~fit], raw_score=True, num_iteration=k)
+                                    for b in boosters], axis=0)
+            p[k] += np.mean([b.predict(X_test, raw_score=True, num_iteration=k)
+                             for b in boosters], axis=0) / n
     if not also_at:
         return p[trees], choose_threshold(y, oof[trees], s)[0], oof[trees]
     return {k: (p[k], choose_threshold(y, oof[k], s)[0], oof[k]) for k in cuts}
@@ -138,6 +234,8 @@ def main() -> None:
     del cohort
     X = dev.X[:, first_round_columns()] if old else dev.X
     y, s = labels_of(dev), dev.meta["stay"].to_numpy()
+    if args.candidate in EXTRA_FEATURES:
+        X = np.hstack([X, EXTRA_FEATURES[args.candidate](X, s)[0]])
     folds = patient_folds(s, 5, seed=0)
     rows = []
     test_scores, thresholds, inner = np.full(len(y), np.nan), [], np.full((5, len(y)), np.nan)
@@ -156,7 +254,8 @@ def main() -> None:
             p, threshold, oof = by_cut[trees]
         else:
             p, threshold, oof = fit_predict(X[tr], y[tr], s[tr], X[te], {**BASE, **extra}, trees,
-                                            shift, crossfit)
+                                            shift, crossfit,
+                                            second=PAIRED.get(args.candidate))
         rows.append({"fold": k, "AUROC": roc_auc(y[te], p), "threshold": threshold,
                      "utility": normalized_utility(y[te], p >= threshold, s[te]),
                      "seconds": time.perf_counter() - t0})
