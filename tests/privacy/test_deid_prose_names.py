@@ -104,3 +104,20 @@ def test_a_compound_is_not_widened_across_a_relation_word():
     start = text.index("QUILLA")
     span = PhiSpan(start, start + 6, "NAME")
     assert without_eponyms(text, [span]) == [span]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("FAMILY: PT'S HUSBAND FRANK AND DAUGHTERS UPDATED.", "FRANK"),
+    ("PT SEEN. SON BILL IN TO VISIT.", "BILL"),
+    ("SISTER HOPE CALLED FOR UPDATE.", "HOPE"),
+])
+def test_a_first_name_that_is_a_word_after_a_relation_in_capitals_is_a_name(text, name):
+    """In a note typed in capitals, case cannot tell "BILL" the son from a bill: the relation
+    right before it does."""
+    assert name in [text[s.start:s.end] for s in detect_phi(text) if s.type == "NAME"]
+
+
+@pytest.mark.parametrize("text", ["SON WILL CALL TOMORROW. WIFE AT BEDSIDE.",
+                                  "DAUGHTER MAY VISIT TONIGHT.", "WIFE, SON AND SISTER IN."])
+def test_modals_and_relations_after_a_relation_in_capitals_stay(text):
+    assert [s for s in detect_phi(text) if s.type == "NAME"] == []

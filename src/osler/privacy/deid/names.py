@@ -542,8 +542,10 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
             yield from found
             if found:
                 yield from _comma_first_name(text, toks, found[-1].end, stop, cased)
-        elif (low in _RELATIONS and low not in _WEAK_RELATIONS and cased
-              and (_listed_first_name(toks[i + 1][2], stop) or (
+        elif (low in _RELATIONS and low not in _WEAK_RELATIONS
+              and (cased or _capitals_after_capital_relation(word, toks[i + 1][2]))
+              and (_listed_first_name(toks[i + 1][2], stop) or (_capitals_after_capital_relation(
+                  word, toks[i + 1][2]) and toks[i + 1][2].lower() not in _NOT_NAMES) or (
                   (_title(toks[i + 1][2]) or (_capitals_in_prose(toks[i + 1][2], mixed)
                                                and toks[i + 1][2].lower() not in _NOT_NAMES))
                   and toks[i + 1][2].lower() not in _MONTH_NAMES
@@ -759,6 +761,16 @@ def _surname_after(text: str, toks: tuple[tuple[int, int, str], ...], i: int,
 #: moves all extremities, TED hose, PEG tube, arterial line, CAT scan, paroxysmal atrial
 #: tachycardia, lower oesophageal sphincter, systolic anterior motion.
 _CLINICAL_FIRST_WORDS = frozenset({"mae", "ted", "peg", "art", "cat", "pat", "les", "sam"})
+
+
+def _capitals_after_capital_relation(relation: str, word: str) -> bool:
+    """In a note typed in capitals, a first name that is also a word right after a relation
+    typed so too ("HUSBAND FRANK", "SON BILL"): listed as a first name, three letters or more,
+    not a month, a relation ("WIFE, SON AND SISTER") or a title; a modal before a verb ("SON
+    WILL CALL") is left out by the caller."""
+    return (relation.isupper() and len(word) >= 3 and word.isalpha() and word.isupper()
+            and word.lower() in census_first_names(with_stopwords=True)
+            and not _any_in(word.lower(), _MONTH_NAMES, _RELATIONS, _TITLES))
 
 
 def _capitals_in_prose(word: str, mixed: bool) -> bool:
