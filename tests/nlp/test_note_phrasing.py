@@ -265,33 +265,3 @@ def test_a_reports_clinical_history_is_the_present_illness(extractor):
     assert got["cough"].section == "history_of_present_illness"
     assert got["cough"].assertion.temporality == "Recent"
     assert got["pneumothorax"].assertion.negation == "Negated"
-
-
-_FAMILY_NOTE = ("FAMILY HISTORY:\nMother had breast cancer. She also had diabetes.\n"
-                "Patient was not given heparin.\n- Pt takes metformin.\n"
-                "The patient underwent colonoscopy.\nPatient reports asthma.\n"
-                "Patient's father had MI.\nPatient has a brother with hypertension.\n"
-                "Patient has COPD on the maternal side.\n\nMEDICATIONS: aspirin\n")
-
-
-@pytest.mark.parametrize(("concept", "experiencer"), [
-    # a review: a sentence whose subject is the patient is the patient's, in any section
-    ("heparin", "Patient"),
-    ("metformin", "Patient"),
-    ("colonoscopy", "Patient"),
-    # the family's: a relative named before ('She'), the patient as the one who tells, a
-    # possessive, or a relative or family word anywhere in the sentence
-    ("breast cancer", "Other"),
-    ("diabetes", "Other"),
-    ("asthma", "Other"),
-    ("MI", "Other"),
-    ("hypertension", "Other"),
-    ("COPD", "Other"),
-    ("aspirin", "Patient"),
-])
-def test_the_patient_as_subject_inside_a_family_history(extractor, concept, experiencer):
-    found = [m for m in extractor.extract(_FAMILY_NOTE) if m.text == concept]
-    assert found, f"{concept!r} is not found"
-    assert found[0].assertion.experiencer == experiencer
-    if concept != "aspirin":
-        assert found[0].section == "family_history"

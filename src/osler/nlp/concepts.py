@@ -2,8 +2,7 @@
 
 A mention carries character offsets into the ORIGINAL note text, its section, a code where the
 lexicon knows one, and negation / temporality / experiencer from ConText, corrected by the
-section it sits in (past history is Historical, family history is about someone else, save a
-sentence whose subject is the patient: "Patient was not given heparin").
+section it sits in (past history is Historical, family history is about someone else).
 """
 
 from __future__ import annotations
@@ -90,60 +89,13 @@ def _squeeze(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-def _section_fix(assertion: Assertion, section: str | None, *, own_subject: bool = False
-                 ) -> Assertion:
-    """The assertion corrected by its section: past history is Historical, family history is
-    about someone else, unless the sentence is explicitly the patient's (``own_subject``,
-    :func:`_patient_subject`): "Patient was not given heparin" under a family history."""
+def _section_fix(assertion: Assertion, section: str | None) -> Assertion:
     if section in _HISTORY_SECTIONS - {"history_of_present_illness"} and (
             assertion.temporality == "Recent"):
         assertion = Assertion(assertion.negation, "Historical", assertion.experiencer)
-    if section in _FAMILY_SECTIONS and not own_subject:
+    if section in _FAMILY_SECTIONS:
         assertion = Assertion(assertion.negation, assertion.temporality, "Other")
     return assertion
-
-
-#: Words that open a sentence as the patient ("Patient ...", "Pt ...", "The patient ...").
-#: Not "he" / "she": in a family history they are mostly the relative just named ("Mother had
-#: breast cancer. She died at 60").
-_PATIENT_WORDS = frozenset({"patient", "pt", "pt."})
-_DETERMINERS = frozenset({"the", "this", "our"})
-#: Words that make the patient the one who tells, not the one who has ("Patient reports
-#: diabetes", "Pt denies colon cancer", "Patient is unsure ...", "Patient is adopted"):
-#: under a family history that is the family's.
-_TELLING = frozenset("""report reports reported reporting state states stated says said tells
-told deny denies denied denying endorse endorses endorsed endorsing note notes noted relate
-relates related recall recalls recalled believe believes believed think thinks thought
-describe describes described mention mentions mentioned indicate indicates indicated admit
-admits admitted confirm confirms confirmed know knows knew unsure unaware uncertain unknown
-adopted aware""".split())
-#: Words that name family besides ConText's family triggers ("diabetes in several family
-#: members", "on the maternal side", "in first-degree relatives").
-_FAMILY_WORDS = frozenset("""relative relatives member members side familial hereditary
-inherited kindred genetic twin twins sib sibs first-degree second-degree""".split())
-_FAMILY_CATEGORIES = frozenset({"FAMILY", "OTHER_EXPERIENCER"})
-
-
-def _patient_subject(doc, ent) -> bool:
-    """Whether ``ent``'s sentence opens with the patient as its subject ("Patient was not
-    given heparin", "Pt has asthma", "The patient underwent a colonoscopy"; after a header on
-    its line and a bullet) and names no relative, no family, and no telling verb. Possessives
-    ("Patient's mother") are not the patient."""
-    sent = ent.sent
-    header = _header_before(doc, ent)
-    start = max(sent.start, header.title_end) if header is not None and (
-        header.title_end is not None and header.title_end <= ent.start) else sent.start
-    words = [t for t in doc[start:sent.end] if not (t.is_punct or t.is_space)]
-    if words and words[0].lower_ in _DETERMINERS:
-        words = words[1:]
-    if len(words) < 2 or words[0].lower_ not in _PATIENT_WORDS or (
-            words[1].lower_ in ("'s", "’s", "s")):
-        return False
-    if any(t.lower_ in _TELLING or t.lower_ in _FAMILY_WORDS for t in words):
-        return False
-    graph = getattr(doc._, "context_graph", None)
-    return not any(m.category in _FAMILY_CATEGORIES and start <= m.modifier_span[0] < sent.end
-                   for m in (graph.modifiers if graph is not None else ()))
 
 
 class ConceptExtractor:
@@ -221,9 +173,7 @@ class ConceptExtractor:
             flags = flags_of(ent)
             allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent)
                                                        or "allergen" in flags)
-            assertion = _section_fix(
-                assertion_of(ent), where,
-                own_subject=where in _FAMILY_SECTIONS and _patient_subject(doc, ent))
+            assertion = _section_fix(assertion_of(ent), where)
             if ent.label_ == "PROCEDURE" and (_instrument(doc, ent) or _result_of(ent)):
                 # "no pneumothorax on chest x-ray": the x-ray was done; the finding is negated
                 assertion = Assertion("Affirmed", "Recent" if assertion.temporality ==
