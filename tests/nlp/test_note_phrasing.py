@@ -145,6 +145,12 @@ CASES = [
     ("Denies nausea x 2\nfever since yesterday", "fever", "Affirmed", "Recent", "Patient"),
     # pasted text: a no-break space inside a concept
     ("Denies chest\u00a0pain.", "chest pain", "Negated", "Recent", "Patient"),
+    # under a family history header a sentence that opens with "Pt" is still the family's:
+    # relatives are written too many ways to tell it apart ("MGM", "bro", "maternal")
+    ("Family History:\nPt MGM with breast cancer.", "breast cancer", "Affirmed", "Recent",
+     "Other"),
+    ("Family History:\nPt with maternal history of diabetes.", "diabetes", "Affirmed",
+     "Historical", "Other"),
 ]
 
 
