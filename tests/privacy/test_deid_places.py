@@ -143,7 +143,9 @@ def test_a_unit_before_a_country_is_no_city():
 @pytest.mark.parametrize("text", ["Breathing changed to Cheyne-Stokes overnight.",
                                   "Transferred to Step-Down unit.", "Sent to Sub-Acute rehab.",
                                   "Placed on Bi-Pap at night.", "Drain changed to Jackson-Pratt.",
-                                  "Switched to Swan-Ganz monitoring."])
+                                  "Switched to Swan-Ganz monitoring.",
+                                  "NGT connected to Salem-Sump, draining bilious.",
+                                  "Warmed in Bair-Hugger overnight."])
 def test_hyphenated_clinical_words_and_eponyms_after_to_are_kept(text):
     from osler.privacy.deid import detect_phi
 

@@ -121,3 +121,22 @@ def test_a_first_name_that_is_a_word_after_a_relation_in_capitals_is_a_name(text
                                   "DAUGHTER MAY VISIT TONIGHT.", "WIFE, SON AND SISTER IN."])
 def test_modals_and_relations_after_a_relation_in_capitals_stay(text):
     assert [s for s in detect_phi(text) if s.type == "NAME"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "NEURO: A+OX3, CONVERSING WITH WIFE, MAE, PERRLA.",   # moves all extremities
+    "UPDATED SON, ART LINE REMOVED.",
+    "PT eval: Therapist Trendelenburg gait noted.",
+    "Per RN Foley output 20 ml/hr.",
+    "PT LETHARGIC, MARY (DTR) NOTIFIED.",                 # an adjective is no surname
+])
+def test_clinical_words_near_relations_and_roles_are_no_names(text):
+    found = [text[s.start:s.end] for s in detect_phi(text) if s.type == "NAME"]
+    assert not {"MAE", "ART", "Trendelenburg", "Foley", "LETHARGIC"} & set(found)
+
+
+def test_a_word_wrongly_vouched_for_would_spread_so_mae_stays_in_every_note():
+    from osler.privacy.deid import detect_phi_notes
+    notes = ["NEURO: A+OX3, CONVERSING WITH WIFE, MAE, PERRLA.", "NEURO: A+OX3, MAE."]
+    assert [[n[s.start:s.end] for s in spans]
+            for n, spans in zip(notes, detect_phi_notes(notes))] == [[], []]

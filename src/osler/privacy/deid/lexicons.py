@@ -80,6 +80,14 @@ def census_first_names(*, with_stopwords: bool = False) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def census_surnames_with_stopwords() -> frozenset[str]:
+    """The US Census 1990 surnames (88,799) with those that are also words ("Green", "Hill"):
+    for a context that already says "surname" ("Patient GREEN, MARY"), where an adjective
+    ("LETHARGIC") must still not pass."""
+    return frozenset(_resource_words("deid/census_last_names.txt.gz"))
+
+
+@lru_cache(maxsize=1)
 def census_names() -> frozenset[str]:
     """The US Census 1990 first names (5,494) and surnames (88,799), minus the stop list.
 

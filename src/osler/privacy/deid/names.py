@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
-from osler.privacy.deid.lexicons import (census_first_names, census_names, common_words,
+from osler.privacy.deid.lexicons import (census_first_names, census_names,
+                                         census_surnames_with_stopwords, common_words,
                                          english_first_names, english_names, first_names,
                                          last_names, name_stopwords)
 from osler.privacy.deid.spans import PhiSpan
@@ -532,6 +533,9 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
         if _gap(text, end, toks, i):
             continue
         low = word.lower().rstrip(".")
+        # "SON BILL", "DAUGHTER-KRISSY" in a note typed in capitals
+        capitals_relation = (not cased and _capitals_after_capital_relation(word,
+                                                                            toks[i + 1][2]))
         if _capitals_name_pair(word, toks[i + 1][2], stop) and not text[end:toks[i + 1][0]].strip():
             # "spoke with MARY QUIMBY": a listed English first name in capitals, then a word
             # in capitals that no vocabulary holds, in a note whose capitals mean something
@@ -543,9 +547,8 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
             if found:
                 yield from _comma_first_name(text, toks, found[-1].end, stop, cased)
         elif (low in _RELATIONS and low not in _WEAK_RELATIONS
-              and (cased or _capitals_after_capital_relation(word, toks[i + 1][2]))
-              and (_listed_first_name(toks[i + 1][2], stop) or (_capitals_after_capital_relation(
-                  word, toks[i + 1][2]) and toks[i + 1][2].lower() not in _NOT_NAMES) or (
+              and (cased or capitals_relation)
+              and (_listed_first_name(toks[i + 1][2], stop) or capitals_relation or (
                   (_title(toks[i + 1][2]) or (_capitals_in_prose(toks[i + 1][2], mixed)
                                                and toks[i + 1][2].lower() not in _NOT_NAMES))
                   and toks[i + 1][2].lower() not in _MONTH_NAMES
@@ -604,7 +607,9 @@ def _last_first_in_prose(text: str, toks: tuple[tuple[int, int, str], ...],
         before = toks[i - 1] if i else None
         introduced = (before is not None and before[2].lower().rstrip(".") in _PERSON_WORDS
                       and not text[before[1]:start].strip(" \t.:")
-                      and _title_here(text, before[2], before[1]))
+                      and _title_here(text, before[2], before[1])
+                      # a surname that is a word ("GREEN"), never an adjective ("LETHARGIC")
+                      and low in census_surnames_with_stopwords())
         listed = (_known_in_context(last) and _known_in_context(first)
                   and not _any_in(low, stop, common_words())
                   and not _any_in(first_low, stop, common_words()))
@@ -650,6 +655,12 @@ dietician physician surgeon midwife chaplain interpreter aide resident fellow in
 attending""".split())
 
 
+#: Words that say what a person named after a role did or is ("Nurse Foley saw pt").
+_PERSON_DOINGS = frozenset("""saw sees seen called calls paged notified aware updated
+informed spoke speaks said says states stated reports reported gave gives placed is was will
+came comes here at to in and with who has had did does checked assessed discussed""".split())
+
+
 def _role_before_eponym(text: str, toks: tuple[tuple[int, int, str], ...]
                         ) -> Iterator[PhiSpan]:
     """An eponym's surname written as a name right after a role ("Nurse Foley saw pt"): a
@@ -661,7 +672,11 @@ def _role_before_eponym(text: str, toks: tuple[tuple[int, int, str], ...]
                 or not _title(nxt) or nxt.lower().removesuffix("'s") not in eponym_surnames()):
             continue
         after = toks[i + 2][2].lower() if i + 2 < len(toks) else ""
-        if after in eponym_heads():
+        gap = text[end:toks[i + 2][0]] if i + 2 < len(toks) else ""
+        # "Nurse Foley saw pt", "RN Graves, aware": a person's doing, the sentence's end or
+        # a comma; not "Therapist Trendelenburg gait", "RN Foley output" (a thing's word)
+        if after in eponym_heads() or not (after in _PERSON_DOINGS or after == ""
+                                           or gap.strip() in (",", ".", ";", ":")):
             continue
         yield PhiSpan(start, end, "NAME")
 
@@ -766,11 +781,13 @@ _CLINICAL_FIRST_WORDS = frozenset({"mae", "ted", "peg", "art", "cat", "pat", "le
 def _capitals_after_capital_relation(relation: str, word: str) -> bool:
     """In a note typed in capitals, a first name that is also a word right after a relation
     typed so too ("HUSBAND FRANK", "SON BILL"): listed as a first name, three letters or more,
-    not a month, a relation ("WIFE, SON AND SISTER") or a title; a modal before a verb ("SON
-    WILL CALL") is left out by the caller."""
+    not a month, a relation ("WIFE, SON AND SISTER"), a title or a clinical abbreviation
+    ("WIFE, MAE, PERRLA": moves all extremities; "SON, ART LINE"); the caller leaves out a
+    modal before a verb ("SON WILL CALL")."""
     return (relation.isupper() and len(word) >= 3 and word.isalpha() and word.isupper()
             and word.lower() in census_first_names(with_stopwords=True)
-            and not _any_in(word.lower(), _MONTH_NAMES, _RELATIONS, _TITLES))
+            and not _any_in(word.lower(), _MONTH_NAMES, _RELATIONS, _TITLES, _NOT_NAMES,
+                            _CLINICAL_FIRST_WORDS))
 
 
 def _capitals_in_prose(word: str, mixed: bool) -> bool:

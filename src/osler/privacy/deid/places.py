@@ -289,9 +289,18 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _HYPHENATED_TOWN.finditer(text):
         parts = m.group("p").lower().split("-")
-        if all(p in us_places() and p not in stop for p in parts) or all(
-                _named_part(p, stop) for p in parts):
+        if all(p in us_places() and p not in stop for p in parts) or (
+                all(_named_part(p, stop) for p in parts)
+                and _MOVED.search(text, max(0, m.start() - 30), m.start("p"))):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+
+
+# A hyphenated pair of names is a place only after a word that moves a patient to or from one
+# ("referred to Dana-Farber"), never after one that attaches a device ("connected to
+# Salem-Sump", "warmed in Bair-Hugger").
+_MOVED = re.compile(r"\b(?:referred|transferred|transfer|admitted|sent|came|returned|"
+                    r"discharged|moved|lives|living|followed|seen|treated|born|works?|went|"
+                    r"going|go)[ \t]+(?:back[ \t]+)?(?:to|from|at|in)[ \t]+(?:the[ \t]+)?$", re.I)
 
 
 def _named_part(word: str, stop: frozenset[str]) -> bool:
