@@ -140,3 +140,14 @@ def test_a_word_wrongly_vouched_for_would_spread_so_mae_stays_in_every_note():
     notes = ["NEURO: A+OX3, CONVERSING WITH WIFE, MAE, PERRLA.", "NEURO: A+OX3, MAE."]
     assert [[n[s.start:s.end] for s in spans]
             for n, spans in zip(notes, detect_phi_notes(notes))] == [[], []]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("DAUGHTER MARY ANN AT BEDSIDE.", "MARY ANN"),
+    ("WIFE MARY LOU CALLED.", "MARY LOU"),
+    ("Daughter Jean Marie called.", "Jean Marie"),
+    ("DAUGHTER MARY WILL CALL.", "MARY"),          # a modal is not the second name
+])
+def test_a_double_first_name_after_a_relation_is_one_name(text, name):
+    assert name in [text[s.start:s.end] for s in detect_phi(text) if s.type == "NAME"]
+    assert _tagged(text) == text.replace(name, "[NAME]")

@@ -559,7 +559,7 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
             # call tomorrow" is a modal and a verb)
             after = toks[i + 2][2].lower() if i + 2 < len(toks) else ""
             if not (toks[i + 1][2].lower() in _MODALS and after in _VERBS_AFTER_MODALS):
-                yield PhiSpan(toks[i + 1][0], toks[i + 1][1], "NAME")
+                yield PhiSpan(toks[i + 1][0], _second_first_name(text, toks, i + 1), "NAME")
         elif low in ("pt", "patient") and cased and i + 2 < len(toks):
             pair = toks[i + 1:i + 3]
             if (not _gap(text, pair[0][1], toks, i + 1)
@@ -776,6 +776,23 @@ def _surname_after(text: str, toks: tuple[tuple[int, int, str], ...], i: int,
 #: moves all extremities, TED hose, PEG tube, arterial line, CAT scan, paroxysmal atrial
 #: tachycardia, lower oesophageal sphincter, systolic anterior motion.
 _CLINICAL_FIRST_WORDS = frozenset({"mae", "ted", "peg", "art", "cat", "pat", "les", "sam"})
+
+
+def _second_first_name(text: str, toks: tuple[tuple[int, int, str], ...], k: int) -> int:
+    """Where a first name at token ``k`` ends, with a second first name written the same way
+    right after it ("daughter MARY ANN", "wife Mary Lou"), which is part of it."""
+    end, word = toks[k][1], toks[k][2]
+    if k + 1 >= len(toks) or text[end:toks[k + 1][0]] != " ":
+        return end
+    nxt = toks[k + 1][2]
+    low = nxt.lower()
+    same_shape = nxt.isupper() if word.isupper() else _title(nxt)
+    if (same_shape and len(nxt) >= 2 and nxt.isalpha()
+            and low in census_first_names(with_stopwords=True)
+            and not _any_in(low, _MODALS, _NOT_NAMES, _MONTH_NAMES, _RELATIONS, _TITLES,
+                            _CLINICAL_FIRST_WORDS)):
+        return toks[k + 1][1]
+    return end
 
 
 def _capitals_after_capital_relation(relation: str, word: str) -> bool:
