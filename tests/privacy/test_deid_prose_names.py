@@ -151,3 +151,12 @@ def test_a_word_wrongly_vouched_for_would_spread_so_mae_stays_in_every_note():
 def test_a_double_first_name_after_a_relation_is_one_name(text, name):
     assert name in [text[s.start:s.end] for s in detect_phi(text) if s.type == "NAME"]
     assert _tagged(text) == text.replace(name, "[NAME]")
+
+
+def test_a_service_joined_to_a_doctors_name_does_not_spread():
+    """"Dr. Nguyen-ENT": the surname spreads to the patient's other notes, the service not."""
+    from osler.privacy.deid import detect_phi_notes
+    notes = ["Seen by Dr. Nguyen-ENT today.", "ENT consult placed. Cards following.",
+             "Dr. Kowalski-Cards aware. Nguyen to call."]
+    found = [[n[s.start:s.end] for s in spans] for n, spans in zip(notes, detect_phi_notes(notes))]
+    assert found == [["Nguyen-ENT"], [], ["Kowalski-Cards", "Nguyen"]]

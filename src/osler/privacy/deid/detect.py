@@ -20,7 +20,7 @@ from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
-from osler.privacy.deid.places import find_places, find_sure_places
+from osler.privacy.deid.places import SPECIALTIES, find_places, find_sure_places
 from osler.privacy.deid.patterns import find_patterns, is_score
 from osler.privacy.deid.spans import PhiSpan, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
@@ -339,11 +339,12 @@ def spreading_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) ->
     """Lower-case words of the notes' name and place spans that spread to other mentions.
 
     A word spreads when it is not a stop, everyday or public clinical word (public
-    vocabulary: "hospital" in "Lochmoor Hospital" does not), and has three letters or more, or
-    is an all-capital abbreviation of two ("GH"). Its type is that of the first span holding
-    it, in note order.
+    vocabulary: "hospital" in "Lochmoor Hospital" does not) nor a clinical service ("ENT" of
+    "Dr. Nguyen-ENT", "Cards" of "Dr. Kowalski-Cards": "ENT consult placed" stays), and has
+    three letters or more, or is an all-capital abbreviation of two ("GH"). Its type is that
+    of the first span holding it, in note order.
     """
-    skip = everyday_words()
+    skip = everyday_words() | _SERVICES
     words: dict[str, str] = {}
     for text, note_spans in zip(texts, spans):
         for span in note_spans:
@@ -358,6 +359,10 @@ def spreading_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) ->
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+# Clinical services, often joined to a doctor's name ("Dr. Nguyen-ENT"): they name no one.
+_SERVICES = SPECIALTIES | frozenset("""ent cards renal pulm onc heme neuro ortho psych surg
+nsurg gi vasc uro derm rheum endo gyn peds plastics trauma anesthesia anes rad ir cts csurg
+ctsurg""".split())
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TIT
                                       _title, _tokens)
 from osler.privacy.deid.spans import PhiSpan
 
-__all__ = ["context_words", "find_places", "find_sure_places"]
+__all__ = ["SPECIALTIES", "context_words", "find_places", "find_sure_places"]
 
 _INSTITUTION = re.compile(r"(?<![\w.])(?P<p>[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?)\s+(?:Center|Centre|"
                           r"House|Manor|Gardens|Commons|Pavilion|Building|Bldg|ICU|MICU|SICU|CCU|"
@@ -36,7 +36,7 @@ _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|adm
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
 # Departments before "clinic" ("seen in cardiology clinic"): a service, not a place.
-_SPECIALTIES = frozenset("""cardiology oncology neurology nephrology pulmonary pulmonology
+SPECIALTIES = frozenset("""cardiology oncology neurology nephrology pulmonary pulmonology
 gastroenterology gi hepatology surgery surgical orthopedics orthopaedics ortho urology
 dermatology rheumatology endocrinology endocrine hematology heme ophthalmology eye ent
 psychiatry psych pediatrics obstetrics ob gynecology gyn obgyn radiology infectious id primary
@@ -108,7 +108,7 @@ def find_places(text: str) -> Iterator[PhiSpan]:
         if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _TITLES, _RELATIONS):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _BEFORE_UNIT.finditer(text):
-        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES, _SPECIALTIES):
+        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES, SPECIALTIES):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for i, (start, end, word) in enumerate(toks):
         low = word.lower()
