@@ -43,7 +43,8 @@ def keep_sites_apart(records: Iterable[PatientRecord], store: Store,
         by_source = {(row["source_file"], row["source_record"]): row for row in rows
                      if row["fhir_server"] is not None}
         for record in chunk:
-            if not _is_fhir(record.provenance.record):
+            is_fhir = _is_fhir(record.provenance.record)
+            if not is_fhir:
                 problem = (None if record.patient_id not in rejected else
                            "the FHIR Patient of this record's patient key was quarantined in "
                            "this read")
@@ -54,7 +55,7 @@ def keep_sites_apart(records: Iterable[PatientRecord], store: Store,
             if problem is None:
                 yield record
                 continue
-            if _is_fhir(record.provenance.record):
+            if is_fhir:
                 rejected.add(record.patient_id)
             n = len(record.events)
             report(IngestError(f"{problem}; not stored, nor its "

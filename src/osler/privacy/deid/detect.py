@@ -88,7 +88,7 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     if model is None:
         spans = (layers["rules"] if not known else
                  _merge(text, layers["patterns"], [*layers["names"], *layers["places"]], known))
-        return without_eponyms(text, spans, known)
+        return without_eponyms(text, spans)
     return tagged_phi(text, layers, model, known=known)
 
 
@@ -109,7 +109,7 @@ def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger, *,
         if not more:
             break
         spans = _merge(text, [], [*spans, *(_to_original(s, pieces) for s in more)], known)
-    return without_eponyms(text, spans, known)   # medical eponyms are no one's name
+    return without_eponyms(text, spans)   # medical eponyms are no one's name
 
 
 # Each pass can only add spans; the bound keeps a pathological note from looping long (after
@@ -360,9 +360,8 @@ def spreading_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) ->
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 # Clinical services, often joined to a doctor's name ("Dr. Nguyen-ENT"): they name no one.
-_SERVICES = SPECIALTIES | frozenset("""ent cards renal pulm onc heme neuro ortho psych surg
-nsurg gi vasc uro derm rheum endo gyn peds plastics trauma anesthesia anes rad ir cts csurg
-ctsurg""".split())
+_SERVICES = SPECIALTIES | frozenset("""cards renal pulm onc neuro surg nsurg vasc uro derm
+rheum endo peds plastics trauma anesthesia anes rad ir cts csurg ctsurg""".split())
 
 
 @lru_cache(maxsize=1)

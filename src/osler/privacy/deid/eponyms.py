@@ -11,7 +11,6 @@ are matched whole; a single surname only before a clinical head word ("Graves di
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from functools import lru_cache
 
 from osler.privacy.deid.spans import PhiSpan, merge_spans
@@ -83,15 +82,15 @@ def eponym_spans(text: str) -> list[tuple[int, int]]:
             if not _TITLE_BEFORE.search(text, max(0, m.start() - 8), m.start())]
 
 
-def without_eponyms(text: str, spans: list[PhiSpan],
-                    known: Mapping[str, str] | None = None) -> list[PhiSpan]:
+def without_eponyms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     """``spans`` with no name or place inside a medical eponym: a span wholly inside one is
     dropped, one that runs into one (a tagger's "Quimby diagnosed Stevens" before
-    "-Johnson syndrome") is cut back to the words outside it. ``known`` (names found in the
-    patient's other notes, or a record's people) does not make an eponym a name: a "Dr.
-    Parkinson" of one note must not turn "Parkinson disease" of the next into another real
-    disease; after a title an eponym is not matched at all ("Mr. Graves"). A name or place that stops at the hyphen of a capitalised compound
-    ("Dana" of "Dana-Farber") is first widened to the whole compound."""
+    "-Johnson syndrome") is cut back to the words outside it. Names known from elsewhere (the
+    patient's other notes, a record's people) do not make an eponym a name: a "Dr. Parkinson"
+    of one note must not turn "Parkinson disease" of the next into another real disease;
+    after a title an eponym is not matched at all ("Mr. Graves"). A name or place that stops
+    at the hyphen of a capitalised compound ("Dana" of "Dana-Farber") is first widened to the
+    whole compound."""
     found = eponym_spans(text)
     spans = _whole_compounds(text, spans, found)
     if not found:

@@ -12,9 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
-from osler.privacy.deid.lexicons import (census_first_names, census_names,
-                                         census_surnames_with_stopwords, common_words,
+from osler.privacy.deid.lexicons import (census_first_names, census_names, common_words,
                                          english_first_names, english_names, first_names,
                                          last_names, name_stopwords)
 from osler.privacy.deid.spans import PhiSpan
@@ -534,8 +532,8 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
             continue
         low = word.lower().rstrip(".")
         # "SON BILL", "DAUGHTER-KRISSY" in a note typed in capitals
-        capitals_relation = (not cased and _capitals_after_capital_relation(word,
-                                                                            toks[i + 1][2]))
+        capitals_relation = (not cased and low in _RELATIONS
+                             and _capitals_after_capital_relation(word, toks[i + 1][2]))
         if _capitals_name_pair(word, toks[i + 1][2], stop) and not text[end:toks[i + 1][0]].strip():
             # "spoke with MARY QUIMBY": a listed English first name in capitals, then a word
             # in capitals that no vocabulary holds, in a note whose capitals mean something
@@ -569,10 +567,10 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     yield from _field_names(text, toks, stop, cased)
     yield from _more_sure_names(text, toks, stop, cased)
     yield from _signed_or_credentialed(text, toks, stop)
-    yield from _last_first_in_prose(text, toks, stop)
-    if cased:
-        yield from _first_initial_last(text, toks)
-        yield from _role_before_eponym(text, toks)
+    # the rules of names in prose ("Patient SMITH, JOHN", "John B. Carter", "Nurse Foley")
+    # live in their own module, which reads this one's word lists (hence imported here)
+    from osler.privacy.deid.prose_names import find_prose_names
+    yield from find_prose_names(text, toks, stop, cased)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
@@ -581,104 +579,6 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                             for w in keep):
                 base = m.start("n")
                 yield PhiSpan(base + keep[0].start(), base + keep[-1].end(), "NAME")
-
-
-#: Words that introduce a person in "Last, First" order ("Patient SMITH, JOHN seen").
-_PERSON_WORDS = frozenset({"patient", "pt", "mr", "mrs", "ms", "miss", "mister", "dr",
-                           "doctor", "client"})
-
-
-def _last_first_in_prose(text: str, toks: tuple[tuple[int, int, str], ...],
-                         stop: frozenset[str]) -> Iterator[PhiSpan]:
-    """"Last, First [I]" outside a form field ("Patient SMITH, JOHN seen", "Pt GREEN, MARY A
-    seen"), every word: after a word that introduces a person (the surname may then be a word:
-    "GREEN"), or when both are listed names that are no word ("SMITH, JOHN")."""
-    for i in range(len(toks) - 1):
-        if not _last_comma_first(text, toks, i):
-            continue
-        (start, _end, last), (_s, end, first) = toks[i], toks[i + 1]
-        low, first_low = last.lower(), first.lower()
-        if (_any_in(low, _NOT_NAMES, _FIELD_NOT_NAMES, _MONTH_NAMES, _TITLES, _WEAK_TITLES,
-                    _RELATIONS)
-                or _any_in(first_low, _NOT_NAMES, _MONTH_NAMES, _TITLES, _RELATIONS,
-                           _CLINICAL_FIRST_WORDS)   # "PERL, MAE": pupils, moves all limbs
-                or _inflected(low) or _CREDENTIALS.match(text, toks[i + 1][0])):
-            continue
-        before = toks[i - 1] if i else None
-        introduced = (before is not None and before[2].lower().rstrip(".") in _PERSON_WORDS
-                      and not text[before[1]:start].strip(" \t.:")
-                      and _title_here(text, before[2], before[1])
-                      # a surname that is a word ("GREEN"), never an adjective ("LETHARGIC")
-                      and low in census_surnames_with_stopwords())
-        listed = (_known_in_context(last) and _known_in_context(first)
-                  and not _any_in(low, stop, common_words())
-                  and not _any_in(first_low, stop, common_words()))
-        if not (introduced or listed):
-            continue
-        # a capital initial right after the first name is the name's too ("MARY A"); each
-        # part a span, as in a person field ("[NAME], [NAME]")
-        if (i + 2 < len(toks) and len(toks[i + 2][2].rstrip(".")) == 1
-                and toks[i + 2][2][:1].isupper()
-                and not text[end:toks[i + 2][0]].strip(" \t")
-                and "\n" not in text[end:toks[i + 2][0]]):
-            end = toks[i + 2][1]
-        yield PhiSpan(start, toks[i][1], "NAME")
-        yield PhiSpan(toks[i + 1][0], end, "NAME")
-
-
-def _first_initial_last(text: str, toks: tuple[tuple[int, int, str], ...]
-                        ) -> Iterator[PhiSpan]:
-    """A listed first name, a middle initial and a surname written as one ("John B. Carter",
-    "Alice B. Carter, RN"), whole: the shape vouches for a surname that is also a word."""
-    for i in range(len(toks) - 2):
-        (start, end, first), (_a, i_end, initial), (_b, last_end, last) = toks[i:i + 3]
-        # a first name that is also a word ("Grace", "Rose") counts: the initial vouches
-        if not (_title(first) and (first.lower() in first_names()
-                                   or first.lower() in census_first_names(with_stopwords=True))
-                and len(initial.rstrip(".")) == 1 and initial[:1].isupper()
-                and _title(last) and len(last) >= 2):
-            continue
-        if text[end:toks[i + 1][0]] != " " or text[i_end:toks[i + 2][0]] != " ":
-            continue
-        low, first_low = last.lower().removesuffix("'s"), first.lower()
-        if (_any_in(first_low, _NOT_NAMES, _MONTH_NAMES, _TITLES, _RELATIONS, _MODALS)
-                or _any_in(low, common_words(), _NOT_NAMES, _MONTH_NAMES, _TITLES,
-                           _WEAK_TITLES, _RELATIONS) or _inflected(low)):
-            continue
-        yield PhiSpan(start, last_end, "NAME")
-
-
-#: Roles whose next capitalised word is a person's name, an eponym's surname included
-#: ("Nurse Foley saw pt"); not "pt" ("Pt Foley draining").
-_ROLES_BEFORE_NAMES = frozenset("""nurse rn np lpn cna therapist pharmacist dietitian
-dietician physician surgeon midwife chaplain interpreter aide resident fellow intern
-attending""".split())
-
-
-#: Words that say what a person named after a role did or is ("Nurse Foley saw pt").
-_PERSON_DOINGS = frozenset("""saw sees seen called calls paged notified aware updated
-informed spoke speaks said says states stated reports reported gave gives placed is was will
-came comes here at to in and with who has had did does checked assessed discussed""".split())
-
-
-def _role_before_eponym(text: str, toks: tuple[tuple[int, int, str], ...]
-                        ) -> Iterator[PhiSpan]:
-    """An eponym's surname written as a name right after a role ("Nurse Foley saw pt"): a
-    person, unless a clinical head word follows ("nurse Foley catheter care")."""
-    for i in range(len(toks) - 1):
-        word, (start, end, nxt) = toks[i][2], toks[i + 1]
-        if (word.lower().rstrip(".") not in _ROLES_BEFORE_NAMES
-                or text[toks[i][1]:start].strip(" \t.:") or "\n" in text[toks[i][1]:start]
-                or not _title(nxt) or nxt.lower().removesuffix("'s") not in eponym_surnames()):
-            continue
-        after = toks[i + 2][2].lower() if i + 2 < len(toks) else ""
-        gap = text[end:toks[i + 2][0]] if i + 2 < len(toks) else ""
-        # "Nurse Foley saw pt", "RN Graves, aware": a person's doing, the sentence's end or
-        # a comma; not "Therapist Trendelenburg gait", "RN Foley output" (a thing's word)
-        if after in eponym_heads() or not (after in _PERSON_DOINGS or after == ""
-                                           or gap.strip() in (",", ".", ";", ":")):
-            continue
-        yield PhiSpan(start, end, "NAME")
 
 
 _SIGNED_BY = re.compile(r"\b(?:(?:electronically\s+)?(?:co-?)?signed|dictated|transcribed|"
