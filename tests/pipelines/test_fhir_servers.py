@@ -228,9 +228,11 @@ def test_a_store_older_than_the_server_column_reads_its_server_again(store_url, 
         assert store.stats() == before
 
 
-def test_a_refused_patients_notes_in_the_same_read_are_refused_too(store_url, tmp_path):
-    """Site b's patient is another person under site a's key: its note read after its
-    export in the same command does not go into site a's patient's timeline either."""
+@pytest.mark.parametrize("notes_first", [False, True], ids=["export-first", "notes-first"])
+def test_a_refused_patients_notes_in_the_same_read_are_refused_too(store_url, tmp_path,
+                                                                  notes_first):
+    """Site b's patient is another person under site a's key: its note, named before or
+    after its export in the same command, does not go into site a's patient's timeline."""
     a = _person(tmp_path, "a", "female", "1970-01-01", 7.1)
     b = _person(tmp_path, "b", "male", "1950-05-05", 9.9)
     notes = tmp_path / "notes.jsonl"
@@ -238,7 +240,8 @@ def test_a_refused_patients_notes_in_the_same_read_are_refused_too(store_url, tm
                                  "text": "Synthetic note."}) + "\n", encoding="utf-8")
     with open_store(store_url) as store:
         ingest_paths([a], store, fhir_server="site-a")
-        report = ingest_paths([b, notes], store, fhir_server="site-b")
+        report = ingest_paths([notes, b] if notes_first else [b, notes], store,
+                              fhir_server="site-b")
         assert len(report.quarantined) == 2 and report.stored.patients == 0
         assert _glucose(store.patient("1")) == [7.1]
         assert not [e for e in store.patient("1").events if e.kind.value == "note"]

@@ -146,6 +146,14 @@ def _one_export(plan: list[tuple[Path, Format]]) -> list[tuple[Path | list[Path]
     return out
 
 
+def _fhir_first(plan: list[tuple[Path | list[Path], Format]]
+                ) -> list[tuple[Path | list[Path], Format]]:
+    """``plan`` with the FHIR sources first, in their order, then the rest in theirs: a FHIR
+    patient refused in this read (:func:`keep_sites_apart`) then also holds back the notes and
+    images of its key named before its export on the command line."""
+    return sorted(plan, key=lambda step: step[1].name not in _FHIR_FORMATS)
+
+
 def _name(source: Path | list[Path]) -> str:
     return ", ".join(p.name for p in source) if isinstance(source, list) else source.name
 
@@ -197,7 +205,7 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
         options[fmt] = {**options.get(fmt, {}), **fhir}
     report = IngestReport()
     plan, report.unrecognised, outcomes = plan_sources(paths)
-    records = _read_all(plan, outcomes, options, report, progress)
+    records = _read_all(_fhir_first(plan), outcomes, options, report, progress)
     records = keep_sites_apart(records, store, report.quarantined.append)
     report.stored.add(store.write(records))
     rows = [(name.split(":")[0], None, None, name.split(": ", 1)[-1])
