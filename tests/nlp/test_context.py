@@ -80,7 +80,7 @@ def test_rules_carry_their_version():
     from osler.resources import load_json
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
-        "version"] == "osler-context-15"
+        "version"] == "osler-context-16"
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -238,6 +238,15 @@ def test_typed_rules_and_offsets_in_the_pair_interface(attributor, concept, sent
     ("warfarin", "Not taking aspirin or warfarin.", "Negated"),
     # a second verb of the rule after the conjunction: one object, on the right
     ("aspirin", "Patient was not given or prescribed aspirin.", "Negated"),
+    # osler-context-16: words of time before the conjunction; the conjunction after a second
+    # verb of the rule
+    ("aspirin", "Heparin was not given today and aspirin was started.", "Affirmed"),
+    ("aspirin", "Heparin was not given this morning but aspirin was started.", "Affirmed"),
+    ("heparin", "Heparin was not given today and aspirin was started.", "Negated"),
+    ("aspirin", "Heparin was not given or restarted and aspirin was started.", "Affirmed"),
+    ("heparin", "Heparin was not given or restarted and aspirin was started.", "Negated"),
+    ("aspirin", "Patient was not given today or prescribed aspirin.", "Negated"),
+    ("aspirin", "Patient was not given today aspirin.", "Negated"),
 ])
 def test_no_forward_reach_when_a_conjunction_follows_the_trigger(attributor, extractor, concept,
                                                                  sentence, expected):

@@ -40,9 +40,10 @@ FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NO
 #: the patient had the condition: the timeline keeps it as resolved, not refuted.
 MENTION_FLAGS: dict[str, str] = {"ALLERGY": "allergen", "RESOLVED": "resolved"}
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
-              "terminated_by", "allowed_types", "forward_stops_at", "no_forward_after"}
+              "terminated_by", "allowed_types", "forward_stops_at", "no_forward_after",
+              "forward_skips"}
 #: Rule keys Osler reads itself (into an ``on_modifies`` callback); medspaCy never sees them.
-_OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after")
+_OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after", "forward_skips")
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -68,27 +69,35 @@ def rule_dicts(name: str = "nlp/context_rules.json") -> tuple[dict[str, Any], ..
     return tuple(out)
 
 
-def _forward_reach(marks: frozenset[str], openers: frozenset[str], verbs: frozenset[str]):
+def _forward_reach(marks: frozenset[str], openers: frozenset[str], verbs: frozenset[str],
+                   skips: frozenset[str] = frozenset()):
     """An ``on_modifies`` callback for a two-way rule's forward reach; a target before the
     trigger is reached as the rule says.
 
     A target after the trigger is out of reach once one of ``marks`` (``forward_stops_at``)
     stands between them ("Heparin was not given, aspirin was started": the comma), or when the
-    word right after the trigger is one of ``openers`` (``no_forward_after``): a conjunction or
-    subordinator there starts another clause, the trigger's object was on its left ("Heparin
-    was not given and aspirin was started"; "Patient was not given heparin and aspirin" keeps
-    both). A conjunction followed by another of the rule's own verbs joins two verbs of one
-    object on the right ("was not given or prescribed aspirin"), and reaches on."""
+    word right after the trigger, past any of ``skips`` (``forward_skips``: words of time,
+    "today"), is one of ``openers`` (``no_forward_after``): a conjunction or subordinator
+    there starts another clause, the trigger's object was on its left ("Heparin was not given
+    (today) and aspirin was started"; "Patient was not given heparin and aspirin" keeps both).
+    A conjunction followed by another of the rule's own verbs joins two verbs of one object on
+    the right ("was not given or prescribed aspirin") and reaches on, tested again after that
+    verb ("was not given or restarted and aspirin was started" does not)."""
     def modifies(target, trigger, between) -> bool:
         if target.start < trigger.start:
             return True
         if any(t.text in marks for t in between):
             return False
         doc = target.doc
-        nxt = doc[trigger.end] if trigger.end < len(doc) else None
-        if nxt is not None and nxt.lower_ in openers:
-            after = doc[trigger.end + 1] if trigger.end + 1 < len(doc) else None
-            return after is not None and after.lower_ in verbs
+        i = trigger.end
+        while i < target.start:
+            while i < target.start and doc[i].lower_ in skips:
+                i += 1
+            if i >= target.start or doc[i].lower_ not in openers:
+                return True
+            if i + 1 >= len(doc) or doc[i + 1].lower_ not in verbs:
+                return False
+            i += 2
         return True
     return modifies
 
@@ -112,7 +121,8 @@ def context_rules(name: str = "nlp/context_rules.json") -> list[Any]:
             kwargs["on_modifies"] = _forward_reach(
                 frozenset(rule.get("forward_stops_at") or ()),
                 frozenset(w.lower() for w in rule.get("no_forward_after") or ()),
-                _last_words(rule.get("pattern")))
+                _last_words(rule.get("pattern")),
+                frozenset(w.lower() for w in rule.get("forward_skips") or ()))
         if "terminated_by" in kwargs:
             kwargs["terminated_by"] = set(kwargs["terminated_by"])
         if "allowed_types" in kwargs:
