@@ -70,3 +70,26 @@ def test_the_review_rules_reach_no_further_than_their_scope(attributor, concept,
 def test_the_review_rules_in_notes(extractor, note, concept, expected):
     (m,) = [m for m in extractor.extract(note) if m.text.lower() == concept]
     assert (m.assertion.negation, m.assertion.temporality, m.assertion.experiencer) == expected
+
+
+@pytest.mark.parametrize(("note", "allergens"), [
+    # osler-concepts-5: the commonest drug allergies are in the lexicon, so they are flagged
+    ("ALLERGIES: penicillin, sulfa\n\nMEDICATIONS: aspirin\n", {"penicillin", "sulfa"}),
+    ("Allergic to penicillin.", {"penicillin"}),
+    ("PCN allergy (hives).", {"pcn"}),
+    ("Allergies: sulfa drugs, codeine, NSAIDs.", {"sulfa", "codeine", "nsaids"}),
+    ("Allergies: amoxicillin (rash), cephalosporins, ibuprofen\n",
+     {"amoxicillin", "cephalosporins", "ibuprofen"}),
+    ("Started amoxicillin for otitis.", set()),
+])
+def test_common_drug_allergens_are_found_and_flagged(extractor, note, allergens):
+    drugs = [m for m in extractor.extract(note) if m.category == "medication"]
+    assert {m.text.lower() for m in drugs if m.allergen} == allergens
+    assert all(m.assertion.negation == "Affirmed" for m in drugs)
+
+
+def test_a_drug_class_carries_no_code_and_an_ingredient_its_rxnorm_code(extractor):
+    codes = {m.text.lower(): m.coding and m.coding.code
+             for m in extractor.extract("Allergies: penicillin, codeine, amoxicillin, ibuprofen")}
+    assert codes == {"penicillin": None, "codeine": "2670", "amoxicillin": "723",
+                     "ibuprofen": "5640"}
