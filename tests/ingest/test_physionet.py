@@ -332,3 +332,28 @@ def test_2012_a_cell_over_the_csv_limit_skips_its_stay_by_line(tmp_path):
     with pytest.raises(IngestError, match="not readable CSV") as err:
         list(read_physionet2012(tmp_path / "900015.txt", outcomes=tmp_path / "Outcomes.txt"))
     assert err.value.line == 4 and "111" not in str(err.value)
+
+
+def test_stays_in_a_symlinked_folder_are_read_and_a_link_cycle_ends(tmp_path):
+    """A site's stays linked into a data folder are stays (Path.rglob skips linked folders);
+    a link back to a folder already walked adds nothing and never loops."""
+    site = tmp_path / "site"
+    site.mkdir()
+    _stay(site / "p2.psv", [_row(1)])
+    _stay(site / "p3.psv", [_row(1), _row(2)])
+    data = tmp_path / "data"
+    (data / "top").mkdir(parents=True)
+    _stay(data / "top" / "p1.psv", [_row(1)])
+    (data / "top" / "linked").symlink_to(site, target_is_directory=True)
+    (site / "back").symlink_to(data, target_is_directory=True)   # a cycle through the link
+    (data / "top" / ".hidden").symlink_to(site, target_is_directory=True)
+    records = list(read_physionet2019(data))
+    assert [r.provenance.source for r in records] == [   # sorted by the path shown
+        "data/top/linked/p2.psv", "data/top/linked/p3.psv", "data/top/p1.psv"]
+    icu = tmp_path / "icu"
+    (icu / "real").mkdir(parents=True)
+    (icu / "real" / "140001.txt").write_text("Time,Parameter,Value\n00:00,RecordID,140001\n"
+                                             "00:30,HR,80\n")
+    (icu / "sub").mkdir()
+    (icu / "sub" / "linked").symlink_to(icu / "real", target_is_directory=True)
+    assert [r.patient_id for r in read_physionet2012(icu / "sub")] == ["140001"]

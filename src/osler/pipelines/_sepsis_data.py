@@ -20,7 +20,7 @@ import pandas as pd
 
 from osler.errors import DataError, IngestError, OslerError
 from osler.features import check_no_leakage, feature_names, featurize, stay_frame
-from osler.ingest import is_hidden
+from osler.ingest import files_under
 
 __all__ = ["NoUsableStay", "SepsisCohort", "load_cohort", "named_stay_files", "stay_files",
            "unique_stays"]
@@ -140,8 +140,7 @@ def _psv_under(folder: Path, workdir: Path, prefix: str) -> list[tuple[Path, str
     ``folder``."""
     # a hidden folder (.ipynb_checkpoints, .git) holds copies, not stays: a stale copy must
     # never be read as (or instead of) the real stay
-    found = sorted(q for q in folder.rglob("*")
-                   if q.is_file() and not is_hidden(q.relative_to(folder)))
+    found = files_under(folder)   # symlinked folders followed, each real folder once
     files = [(q, prefix + q.relative_to(folder).as_posix()) for q in found if _is_stay(q)]
     for n, inner in enumerate(q for q in found if q.suffix.lower() == ".zip"):
         files += _unzipped(inner, workdir / f"{n}-{inner.stem}",
