@@ -22,7 +22,8 @@ from osler.ingest._files import Member, iter_members
 from osler.record import (LOINC, OSLER, Coding, Encounter, Label, Observation, PatientRecord,
                           Provenance, Quantity, event_id)
 
-__all__ = ["LARGEST_VALUE", "PSV_COLUMNS", "read_outcomes_2012", "read_patient_map",
+__all__ = ["LARGEST_VALUE", "PREDICTION_FILE", "PSV_COLUMNS", "read_outcomes_2012",
+           "read_patient_map",
            "read_physionet2012", "read_physionet2019", "sniff_physionet2012",
            "sniff_physionet2019"]
 
@@ -157,8 +158,16 @@ def _text(member: Member) -> str:
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 
 
+#: The reason a .psv file written by ``osler predict sepsis`` is refused as a stay (an earlier
+#: run's output folder inside a data folder holds them, named as the stays).
+PREDICTION_FILE = ("an Osler prediction file (header PredictedProbability|PredictedLabel), not "
+                   "a stay")
+
+
 def _header_problem(header: list[str]) -> str:
     """Why a .psv header is not PhysioNet 2019's, naming the columns (never cell values)."""
+    if header[:1] == ["PredictedProbability"]:
+        return PREDICTION_FILE
     if not header or header == [""]:
         return ("header must be the PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); got an "
                 "empty file")
