@@ -13,5 +13,6 @@ from osler.ingest.synthea_csv import read_synthea_csv
 from osler.record import PatientIdentifier  # re-exported: the ingest option's type
 
 __all__ = ["FORMATS", "Format", "PatientIdentifier", "detect", "fhir_server_name", "files_under",
-           "is_hidden", "read_fhir", "read_outcomes_2012", "read_physionet2012", "read_physionet2019",
+           "is_hidden", "read_fhir", "read_outcomes_2012", "read_physionet2012",
+           "read_physionet2019",
            "read_synthea_csv"]

@@ -41,8 +41,13 @@ class Member:
         return read_bytes(self)
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
 def read_bytes(member: Member) -> bytes:
-    """Content of a member, gunzipped when its name ends in ``.gz``."""
+    """Content of a member, gunzipped when it is gzip: its name ends in ``.gz`` or it starts
+    with gzip's magic bytes (``p1.psv`` gzipped under its plain name), as the CLI's text
+    readers judge by content too."""
     try:
         if member.inner is None:
             data = member.path.read_bytes()
@@ -51,7 +56,7 @@ def read_bytes(member: Member) -> bytes:
         else:
             with zipfile.ZipFile(member.path) as zf:
                 data = zf.read(member.inner)
-        if member.suffixes.endswith(".gz"):
+        if member.suffixes.endswith(".gz") or data[:2] == _GZIP_MAGIC:
             data = gzip.decompress(data)
         return data
     except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:

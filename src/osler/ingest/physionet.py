@@ -279,47 +279,80 @@ def _assemble_2019(member: Member, stay: str, enc_id: str, head: dict[str, float
 # ---------------------------------------------------------------------------- 2012
 
 def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
-    """``RecordID -> {SAPS-I, SOFA, Length_of_stay, Survival, In-hospital_death}``."""
+    """``RecordID -> {SAPS-I, SOFA, Length_of_stay, Survival, In-hospital_death}``.
+
+    The file is UTF-8 CSV, gzipped or not (judged by content). RecordIDs are read as the stay
+    files' are (``140000.0`` or `` 140000`` is stay 140000); an empty cell other than the
+    label is missing, as the challenge's -1; an empty or bad label is an error for its line.
+    """
     path = Path(path)
-    with path.open(encoding="utf-8-sig") as fh:   # a BOM is not part of the first column
-        reader = csv.DictReader(fh)
+    reader = csv.DictReader(io.StringIO(_text(Member(name=path.name, path=path))))
+    try:
+        reader.fieldnames   # noqa: B018 - reads the header line
+    except csv.Error as exc:
+        raise IngestError(f"header is not readable CSV ({exc})", file=path.name,
+                          line=1) from None
+    if not reader.fieldnames or "RecordID" not in reader.fieldnames:
+        raise IngestError("outcomes file must have a RecordID column", file=path.name, line=1)
+    if "In-hospital_death" not in reader.fieldnames:
+        raise IngestError("outcomes file must have an In-hospital_death column (the label)",
+                          file=path.name, line=1)
+    out: dict[str, dict[str, float]] = {}
+    first: dict[str, int] = {}
+    while True:
         try:
-            reader.fieldnames   # noqa: B018 - reads the header line
-        except csv.Error as exc:
-            raise IngestError(f"header is not readable CSV ({exc})", file=path.name,
-                              line=1) from None
-        if not reader.fieldnames or "RecordID" not in reader.fieldnames:
-            raise IngestError("outcomes file must have a RecordID column", file=path.name, line=1)
-        if "In-hospital_death" not in reader.fieldnames:
-            raise IngestError("outcomes file must have an In-hospital_death column (the label)",
-                              file=path.name, line=1)
-        out: dict[str, dict[str, float]] = {}
-        first: dict[str, int] = {}
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:   # a cell over the csv module's limit, a NUL, ...
-                # the csv reader's count: DictReader's own is only set after a good row
-                raise IngestError(f"row is not readable CSV ({exc})", file=path.name,
-                                  line=reader.reader.line_num) from None
-            lineno = reader.line_num   # the file's own line: DictReader skips blank lines
-            try:
-                values = {k: float(v) for k, v in row.items() if k != "RecordID"}
-            except (TypeError, ValueError):
-                raise IngestError("outcome values must be numeric", file=path.name,
-                                  record=row.get("RecordID"), line=lineno) from None
-            if values["In-hospital_death"] not in (0.0, 1.0):
-                raise IngestError("In-hospital_death must be 0 or 1", file=path.name,
-                                  record=row.get("RecordID"), line=lineno)
-            if row["RecordID"] in first:
-                raise IngestError(f"RecordID repeated (first on line {first[row['RecordID']]}); "
-                                  "one outcome row per stay", file=path.name,
-                                  record=row["RecordID"], line=lineno)
-            first[row["RecordID"]] = lineno
-            out[row["RecordID"]] = values
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:   # a cell over the csv module's limit, a NUL, ...
+            # the csv reader's count: DictReader's own is only set after a good row
+            raise IngestError(f"row is not readable CSV ({exc})", file=path.name,
+                              line=reader.reader.line_num) from None
+        lineno = reader.line_num   # the file's own line: DictReader skips blank lines
+        record = _outcome_record_id(row["RecordID"])
+        values = _outcome_values(row, path.name, record, lineno)
+        if record in first:
+            raise IngestError(f"RecordID repeated (first on line {first[record]}); one "
+                              "outcome row per stay", file=path.name, record=record,
+                              line=lineno)
+        first[record] = lineno
+        out[record] = values
     return out
+
+
+def _outcome_record_id(cell: str | None) -> str:
+    """A RecordID as the stay files give it (``str(int(value))``): a spreadsheet's
+    ``140000.0`` or a padded `` 140000`` is 140000; anything else is kept as written."""
+    text = (cell or "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if value.is_integer() and abs(value) <= LARGEST_VALUE else text
+
+
+def _outcome_values(row: dict, file: str, record: str, lineno: int) -> dict[str, float]:
+    values = {}
+    for column, cell in row.items():
+        if column == "RecordID":
+            continue
+        if column is None:   # csv's key for cells past the header's
+            raise IngestError(f"row has more cells than the header's {len(row) - 1}",
+                              file=file, record=record, line=lineno)
+        if column != "In-hospital_death" and (cell is None or not cell.strip()):
+            values[column] = -1.0   # an empty SAPS-I or SOFA: not computed, as the -1 marks
+            continue
+        try:
+            values[column] = float(cell)
+        except (TypeError, ValueError):
+            which = "In-hospital_death (the label)" if column == "In-hospital_death" else \
+                "outcome values"
+            raise IngestError(f"{which} must be numeric", file=file, record=record,
+                              line=lineno) from None
+    if values["In-hospital_death"] not in (0.0, 1.0):
+        raise IngestError("In-hospital_death must be 0 or 1", file=file, record=record,
+                          line=lineno)
+    return values
 
 
 def read_physionet2012(source: Path, *, outcomes: Path | None = None,
