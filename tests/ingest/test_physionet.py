@@ -407,3 +407,34 @@ def test_2012_outcome_record_ids_are_read_as_the_stays_and_empty_scores_are_miss
     (tmp_path / "Outcomes.txt").write_text("RecordID,In-hospital_death\n140000,0\n140000.0,1\n")
     with pytest.raises(IngestError, match=r"line 3: RecordID repeated \(first on line 2\)"):
         read_outcomes_2012(tmp_path / "Outcomes.txt")
+
+
+def test_a_blank_line_above_the_header_is_no_header_and_lines_stay_true(tmp_path):
+    (tmp_path / "p1.psv").write_text("\n  \n" + "\n".join([HEADER, _row(1), _row(2)]) + "\n")
+    (rec,) = read_physionet2019(tmp_path / "p1.psv")
+    assert [lb.provenance.line for lb in rec.labels] == [4, 5]
+    (tmp_path / "p2.psv").write_text("\n" + "\n".join([HEADER, _row(2), _row(1)]) + "\n")
+    with pytest.raises(IngestError, match="ICULOS must increase") as err:
+        list(read_physionet2019(tmp_path / "p2.psv"))
+    assert err.value.line == 4
+    (tmp_path / "p3.psv").write_text("\n\n")
+    with pytest.raises(IngestError, match="got an empty file"):
+        list(read_physionet2019(tmp_path / "p3.psv"))
+
+
+def test_a_gzipped_stay_under_a_plain_psv_name_is_read(tmp_path):
+    import gzip
+
+    (tmp_path / "p1.psv").write_bytes(gzip.compress("\n".join([HEADER, _row(1)]).encode()))
+    (rec,) = read_physionet2019(tmp_path)
+    assert rec.patient_id == "p1" and len(rec.labels) == 1
+
+
+def test_a_negative_iculos_hour_is_refused_by_line_and_hour_0_is_admission(tmp_path):
+    _stay(tmp_path / "neg.psv", [_row(-2), _row(1)])
+    with pytest.raises(IngestError, match="ICULOS must be 0 or more") as err:
+        list(read_physionet2019(tmp_path / "neg.psv"))
+    assert err.value.line == 2 and err.value.file == "neg.psv"
+    _stay(tmp_path / "zero.psv", [_row(0), _row(1)])     # an export counting from 0
+    (rec,) = read_physionet2019(tmp_path / "zero.psv")
+    assert [lb.offset.total_seconds() / 3600 for lb in rec.labels] == [0, 1]

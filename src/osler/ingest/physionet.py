@@ -192,15 +192,18 @@ def _header_problem(header: list[str]) -> str:
 def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
     lines = _text(member).splitlines()   # a BOM is not a column
     stay = psv_stay_id(member.name)
-    header = [c.strip() for c in lines[0].strip().split("|")] if lines else []
+    # the header is the first line holding anything: a blank line above it is no header
+    top = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    header = [c.strip() for c in lines[top].strip().split("|")] if top < len(lines) else []
     trailing = len(header) > 1 and header[-1] == ""   # "HR|...|SepsisLabel|": a closing bar
     if trailing:
         header = header[:-1]
     if header not in (PSV_COLUMNS, PSV_COLUMNS[:-1]):
-        raise IngestError(_header_problem(header), file=member.name, record=stay, line=1)
+        raise IngestError(_header_problem(header), file=member.name, record=stay,
+                          line=top + 1 if top < len(lines) else 1)
     columns = header  # without SepsisLabel: an unlabelled stay, as the challenge's scorer feeds
-    if not any(line.strip() for line in lines[1:]):
-        raise IngestError("stay has no rows", file=member.name, record=stay, line=2)
+    if not any(line.strip() for line in lines[top + 1:]):
+        raise IngestError("stay has no rows", file=member.name, record=stay, line=top + 2)
     codings = _codings("2019")
     enc_id = event_id("physionet2019", stay, "stay")
     obs: list[Observation] = []
@@ -208,7 +211,8 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
     first: dict[str, float] = {}
     last_hour, last_line = -math.inf, 1
     head: dict[str, float] = {}
-    for lineno, line in enumerate(lines[1:], start=2):
+    head_line = top + 2
+    for lineno, line in enumerate(lines[top + 1:], start=top + 2):
         if not line.strip():
             continue   # a blank line (often the last) holds no hour; line numbers stay true
         cells = line.split("|")
@@ -223,7 +227,8 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         if row["SepsisLabel"] not in (0.0, 1.0) and not math.isnan(row["SepsisLabel"]):
             raise IngestError("SepsisLabel must be 0, 1 or NaN", file=member.name, record=stay,
                               line=lineno)
-        head = head or row
+        if not head:
+            head, head_line = row, lineno
         hour = row["ICULOS"]
         if math.isnan(hour):
             raise IngestError("ICULOS (the hour of the stay) is missing", file=member.name,
@@ -231,6 +236,12 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         if hour != math.floor(hour):   # "3.0" is 3; "2.5" or "1.0000000001" is no ICU hour
             raise IngestError("ICULOS must be a whole number of hours: a PhysioNet 2019 stay "
                               "has one row per ICU hour; this row's is not", file=member.name,
+                              record=stay, line=lineno)
+        # PhysioNet counts hours from 1; some exports count from 0 (admission), which is
+        # still a time in the stay. A negative hour is before the ICU admission: no ICU hour.
+        if hour < 0:
+            raise IngestError("ICULOS must be 0 or more (hours since ICU admission; PhysioNet "
+                              "counts from 1); this row's is negative", file=member.name,
                               record=stay, line=lineno)
         if hour <= last_hour:   # the hours are not echoed: the line numbers find them
             raise IngestError(f"ICULOS must increase row by row; this row's is not above that "
@@ -253,14 +264,14 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         # holding no measurement still gets its prediction line.
         labels.append(Label(name="SepsisLabel", value=row["SepsisLabel"], provenance=prov,
                             offset=offset, encounter_id=enc_id))
-    return _assemble_2019(member, stay, enc_id, head, first, obs, labels)
+    return _assemble_2019(member, stay, enc_id, head, head_line, first, obs, labels)
 
 
 def _assemble_2019(member: Member, stay: str, enc_id: str, head: dict[str, float],
-                   first: dict[str, float], obs: list[Observation],
+                   head_line: int, first: dict[str, float], obs: list[Observation],
                    labels: list[Label]) -> PatientRecord:
-    """``head``: the first row, parsed (unit and sex are read from it)."""
-    prov = Provenance(member.name, stay, 2)
+    """``head``: the first row, parsed (unit and sex are read from it), on ``head_line``."""
+    prov = Provenance(member.name, stay, head_line)
     codings = _codings("2019")
     once = [Observation(id=event_id("physionet2019", stay, col), coding=codings[col][0],
                         provenance=prov, offset=timedelta(0), encounter_id=enc_id,
