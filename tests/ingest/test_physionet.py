@@ -332,3 +332,109 @@ def test_2012_a_cell_over_the_csv_limit_skips_its_stay_by_line(tmp_path):
     with pytest.raises(IngestError, match="not readable CSV") as err:
         list(read_physionet2012(tmp_path / "900015.txt", outcomes=tmp_path / "Outcomes.txt"))
     assert err.value.line == 4 and "111" not in str(err.value)
+
+
+def test_stays_in_a_symlinked_folder_are_read_and_a_link_cycle_ends(tmp_path):
+    """A site's stays linked into a data folder are stays (Path.rglob skips linked folders);
+    a link back to a folder already walked adds nothing and never loops."""
+    site = tmp_path / "site"
+    site.mkdir()
+    _stay(site / "p2.psv", [_row(1)])
+    _stay(site / "p3.psv", [_row(1), _row(2)])
+    data = tmp_path / "data"
+    (data / "top").mkdir(parents=True)
+    _stay(data / "top" / "p1.psv", [_row(1)])
+    (data / "top" / "linked").symlink_to(site, target_is_directory=True)
+    (site / "back").symlink_to(data, target_is_directory=True)   # a cycle through the link
+    (data / "top" / ".hidden").symlink_to(site, target_is_directory=True)
+    records = list(read_physionet2019(data))
+    assert [r.provenance.source for r in records] == [   # sorted by the path shown
+        "data/top/linked/p2.psv", "data/top/linked/p3.psv", "data/top/p1.psv"]
+    icu = tmp_path / "icu"
+    (icu / "real").mkdir(parents=True)
+    (icu / "real" / "140001.txt").write_text("Time,Parameter,Value\n00:00,RecordID,140001\n"
+                                             "00:30,HR,80\n")
+    (icu / "sub").mkdir()
+    (icu / "sub" / "linked").symlink_to(icu / "real", target_is_directory=True)
+    assert [r.patient_id for r in read_physionet2012(icu / "sub")] == ["140001"]
+
+
+_STAY_2012 = "Time,Parameter,Value\n00:00,RecordID,{}\n00:30,HR,80\n"
+
+
+@pytest.mark.parametrize("encode", [
+    lambda text: text.encode("utf-16"),
+    lambda text: text.encode("latin-1") + "Smith,é\n".encode("latin-1"),
+], ids=["utf-16", "latin-1"])
+def test_2012_outcomes_not_in_utf8_are_refused_naming_the_file(tmp_path, encode):
+    (tmp_path / "900020.txt").write_text(_STAY_2012.format(900020))
+    (tmp_path / "Outcomes.txt").write_bytes(encode("RecordID,In-hospital_death\n900020,0\n"))
+    with pytest.raises(IngestError, match="not UTF-8 text") as err:
+        list(read_physionet2012(tmp_path / "900020.txt", outcomes=tmp_path / "Outcomes.txt"))
+    assert err.value.file == "Outcomes.txt" and "Smith" not in str(err.value)
+
+
+def test_2012_outcomes_gzipped_under_any_name_are_read(tmp_path):
+    import gzip
+
+    (tmp_path / "900021.txt").write_text(_STAY_2012.format(900021))
+    (tmp_path / "Outcomes.txt").write_bytes(gzip.compress(b"RecordID,In-hospital_death\n"
+                                                          b"900021,1\n"))
+    (rec,) = read_physionet2012(tmp_path / "900021.txt", outcomes=tmp_path / "Outcomes.txt")
+    assert {lb.name: lb.value for lb in rec.labels} == {"In-hospital_death": 1.0}
+
+
+def test_2012_outcome_record_ids_are_read_as_the_stays_and_empty_scores_are_missing(tmp_path):
+    from osler.ingest import read_outcomes_2012
+
+    (tmp_path / "Outcomes.txt").write_text(
+        "RecordID,SAPS-I,SOFA,In-hospital_death\n140000.0,12,,0\n 140001 ,,3,1\n140002,-1,4,0\n")
+    rows = read_outcomes_2012(tmp_path / "Outcomes.txt")
+    assert rows == {"140000": {"SAPS-I": 12.0, "SOFA": -1.0, "In-hospital_death": 0.0},
+                    "140001": {"SAPS-I": -1.0, "SOFA": 3.0, "In-hospital_death": 1.0},
+                    "140002": {"SAPS-I": -1.0, "SOFA": 4.0, "In-hospital_death": 0.0}}
+    (tmp_path / "900022.txt").write_text(_STAY_2012.format(140000))
+    (rec,) = read_physionet2012(tmp_path / "900022.txt", outcomes=tmp_path / "Outcomes.txt")
+    assert rec.patient_id == "140000" and len(rec.labels) == 3
+    (tmp_path / "Outcomes.txt").write_text("RecordID,SOFA,In-hospital_death\n140000,,\n")
+    with pytest.raises(IngestError, match=r"line 2: In-hospital_death \(the label\) must be "
+                                          "numeric"):
+        read_outcomes_2012(tmp_path / "Outcomes.txt")
+    (tmp_path / "Outcomes.txt").write_text("RecordID,SOFA,In-hospital_death\n140000,x,0\n"
+                                           "140000.0,1,0\n")
+    with pytest.raises(IngestError, match="line 2: outcome values must be numeric"):
+        read_outcomes_2012(tmp_path / "Outcomes.txt")
+    (tmp_path / "Outcomes.txt").write_text("RecordID,In-hospital_death\n140000,0\n140000.0,1\n")
+    with pytest.raises(IngestError, match=r"line 3: RecordID repeated \(first on line 2\)"):
+        read_outcomes_2012(tmp_path / "Outcomes.txt")
+
+
+def test_a_blank_line_above_the_header_is_no_header_and_lines_stay_true(tmp_path):
+    (tmp_path / "p1.psv").write_text("\n  \n" + "\n".join([HEADER, _row(1), _row(2)]) + "\n")
+    (rec,) = read_physionet2019(tmp_path / "p1.psv")
+    assert [lb.provenance.line for lb in rec.labels] == [4, 5]
+    (tmp_path / "p2.psv").write_text("\n" + "\n".join([HEADER, _row(2), _row(1)]) + "\n")
+    with pytest.raises(IngestError, match="ICULOS must increase") as err:
+        list(read_physionet2019(tmp_path / "p2.psv"))
+    assert err.value.line == 4
+    (tmp_path / "p3.psv").write_text("\n\n")
+    with pytest.raises(IngestError, match="got an empty file"):
+        list(read_physionet2019(tmp_path / "p3.psv"))
+
+
+def test_a_gzipped_stay_under_a_plain_psv_name_is_read(tmp_path):
+    import gzip
+
+    (tmp_path / "p1.psv").write_bytes(gzip.compress("\n".join([HEADER, _row(1)]).encode()))
+    (rec,) = read_physionet2019(tmp_path)
+    assert rec.patient_id == "p1" and len(rec.labels) == 1
+
+
+def test_a_negative_iculos_hour_is_refused_by_line_and_hour_0_is_admission(tmp_path):
+    _stay(tmp_path / "neg.psv", [_row(-2), _row(1)])
+    with pytest.raises(IngestError, match="ICULOS must be 0 or more") as err:
+        list(read_physionet2019(tmp_path / "neg.psv"))
+    assert err.value.line == 2 and err.value.file == "neg.psv"
+    _stay(tmp_path / "zero.psv", [_row(0), _row(1)])     # an export counting from 0
+    (rec,) = read_physionet2019(tmp_path / "zero.psv")
+    assert [lb.offset.total_seconds() / 3600 for lb in rec.labels] == [0, 1]

@@ -7,6 +7,7 @@ are what provenance and quarantine rows show, so they are relative and stable ac
 from __future__ import annotations
 
 import gzip
+import os
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from osler.errors import IngestError
 
-__all__ = ["Member", "is_hidden", "iter_members", "read_bytes"]
+__all__ = ["Member", "files_under", "is_hidden", "iter_members", "read_bytes"]
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,13 @@ class Member:
         return read_bytes(self)
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
 def read_bytes(member: Member) -> bytes:
-    """Content of a member, gunzipped when its name ends in ``.gz``."""
+    """Content of a member, gunzipped when it is gzip: its name ends in ``.gz`` or it starts
+    with gzip's magic bytes (``p1.psv`` gzipped under its plain name), as the CLI's text
+    readers judge by content too."""
     try:
         if member.inner is None:
             data = member.path.read_bytes()
@@ -50,7 +56,7 @@ def read_bytes(member: Member) -> bytes:
         else:
             with zipfile.ZipFile(member.path) as zf:
                 data = zf.read(member.inner)
-        if member.suffixes.endswith(".gz"):
+        if member.suffixes.endswith(".gz") or data[:2] == _GZIP_MAGIC:
             data = gzip.decompress(data)
         return data
     except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
@@ -64,6 +70,29 @@ def is_hidden(relative: str | Path) -> bool:
     return any(part.startswith(".") and part != "." for part in parts)
 
 
+def files_under(folder: Path) -> list[Path]:
+    """Every file under ``folder``, sorted, hidden files and anything in a hidden folder aside
+    (:func:`is_hidden`). Symlinked folders are followed, as a user who links a site's stays
+    into a data folder expects (``Path.rglob`` does not follow them before Python 3.13), each
+    real folder once: a link back to a folder already walked (a cycle, or a second link to
+    it) adds nothing. Paths are as seen through the links, so names stay those of the input."""
+    folder = Path(folder)
+    seen = {os.path.realpath(folder)}
+    found = []
+    for top, dirs, files in os.walk(folder, followlinks=True):
+        # sorted, so which of two links to one folder is walked is the same on every run
+        dirs.sort()
+        keep = []
+        for d in dirs:
+            real = os.path.realpath(os.path.join(top, d))
+            if not d.startswith(".") and real not in seen:
+                seen.add(real)
+                keep.append(d)
+        dirs[:] = keep
+        found += [Path(top, f) for f in files if not f.startswith(".")]
+    return sorted(p for p in found if p.is_file() and not is_hidden(p.relative_to(folder)))
+
+
 def iter_members(path: Path, accept: Callable[[str], bool],
                  on_error: Callable[[IngestError], None] | None = None) -> Iterator[Member]:
     """Members under ``path`` (file, directory or zip) whose name ``accept`` admits, sorted.
@@ -71,8 +100,7 @@ def iter_members(path: Path, accept: Callable[[str], bool],
     ``path`` are skipped: copies there are not the data."""
     path = Path(path)
     if path.is_dir():
-        for p in sorted(q for q in path.rglob("*") if q.is_file()
-                        and not is_hidden(q.relative_to(path))):
+        for p in files_under(path):
             if zipfile.is_zipfile(p) and p.suffix.lower() == ".zip":
                 yield from iter_members(p, accept, on_error)
             elif accept(p.name.lower()):

@@ -22,7 +22,8 @@ from osler.ingest._files import Member, iter_members
 from osler.record import (LOINC, OSLER, Coding, Encounter, Label, Observation, PatientRecord,
                           Provenance, Quantity, event_id)
 
-__all__ = ["LARGEST_VALUE", "PSV_COLUMNS", "read_outcomes_2012", "read_patient_map",
+__all__ = ["LARGEST_VALUE", "PREDICTION_FILE", "PSV_COLUMNS", "read_outcomes_2012",
+           "read_patient_map",
            "read_physionet2012", "read_physionet2019", "sniff_physionet2012",
            "sniff_physionet2019"]
 
@@ -157,8 +158,16 @@ def _text(member: Member) -> str:
 _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 
 
+#: The reason a .psv file written by ``osler predict sepsis`` is refused as a stay (an earlier
+#: run's output folder inside a data folder holds them, named as the stays).
+PREDICTION_FILE = ("an Osler prediction file (header PredictedProbability|PredictedLabel), not "
+                   "a stay")
+
+
 def _header_problem(header: list[str]) -> str:
     """Why a .psv header is not PhysioNet 2019's, naming the columns (never cell values)."""
+    if header[:1] == ["PredictedProbability"]:
+        return PREDICTION_FILE
     if not header or header == [""]:
         return ("header must be the PhysioNet 2019 columns (HR|O2Sat|...|SepsisLabel); got an "
                 "empty file")
@@ -183,15 +192,18 @@ def _header_problem(header: list[str]) -> str:
 def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
     lines = _text(member).splitlines()   # a BOM is not a column
     stay = psv_stay_id(member.name)
-    header = [c.strip() for c in lines[0].strip().split("|")] if lines else []
+    # the header is the first line holding anything: a blank line above it is no header
+    top = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    header = [c.strip() for c in lines[top].strip().split("|")] if top < len(lines) else []
     trailing = len(header) > 1 and header[-1] == ""   # "HR|...|SepsisLabel|": a closing bar
     if trailing:
         header = header[:-1]
     if header not in (PSV_COLUMNS, PSV_COLUMNS[:-1]):
-        raise IngestError(_header_problem(header), file=member.name, record=stay, line=1)
+        raise IngestError(_header_problem(header), file=member.name, record=stay,
+                          line=top + 1 if top < len(lines) else 1)
     columns = header  # without SepsisLabel: an unlabelled stay, as the challenge's scorer feeds
-    if not any(line.strip() for line in lines[1:]):
-        raise IngestError("stay has no rows", file=member.name, record=stay, line=2)
+    if not any(line.strip() for line in lines[top + 1:]):
+        raise IngestError("stay has no rows", file=member.name, record=stay, line=top + 2)
     codings = _codings("2019")
     enc_id = event_id("physionet2019", stay, "stay")
     obs: list[Observation] = []
@@ -199,7 +211,8 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
     first: dict[str, float] = {}
     last_hour, last_line = -math.inf, 1
     head: dict[str, float] = {}
-    for lineno, line in enumerate(lines[1:], start=2):
+    head_line = top + 2
+    for lineno, line in enumerate(lines[top + 1:], start=top + 2):
         if not line.strip():
             continue   # a blank line (often the last) holds no hour; line numbers stay true
         cells = line.split("|")
@@ -214,7 +227,8 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         if row["SepsisLabel"] not in (0.0, 1.0) and not math.isnan(row["SepsisLabel"]):
             raise IngestError("SepsisLabel must be 0, 1 or NaN", file=member.name, record=stay,
                               line=lineno)
-        head = head or row
+        if not head:
+            head, head_line = row, lineno
         hour = row["ICULOS"]
         if math.isnan(hour):
             raise IngestError("ICULOS (the hour of the stay) is missing", file=member.name,
@@ -222,6 +236,12 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         if hour != math.floor(hour):   # "3.0" is 3; "2.5" or "1.0000000001" is no ICU hour
             raise IngestError("ICULOS must be a whole number of hours: a PhysioNet 2019 stay "
                               "has one row per ICU hour; this row's is not", file=member.name,
+                              record=stay, line=lineno)
+        # PhysioNet counts hours from 1; some exports count from 0 (admission), which is
+        # still a time in the stay. A negative hour is before the ICU admission: no ICU hour.
+        if hour < 0:
+            raise IngestError("ICULOS must be 0 or more (hours since ICU admission; PhysioNet "
+                              "counts from 1); this row's is negative", file=member.name,
                               record=stay, line=lineno)
         if hour <= last_hour:   # the hours are not echoed: the line numbers find them
             raise IngestError(f"ICULOS must increase row by row; this row's is not above that "
@@ -244,14 +264,14 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         # holding no measurement still gets its prediction line.
         labels.append(Label(name="SepsisLabel", value=row["SepsisLabel"], provenance=prov,
                             offset=offset, encounter_id=enc_id))
-    return _assemble_2019(member, stay, enc_id, head, first, obs, labels)
+    return _assemble_2019(member, stay, enc_id, head, head_line, first, obs, labels)
 
 
 def _assemble_2019(member: Member, stay: str, enc_id: str, head: dict[str, float],
-                   first: dict[str, float], obs: list[Observation],
+                   head_line: int, first: dict[str, float], obs: list[Observation],
                    labels: list[Label]) -> PatientRecord:
-    """``head``: the first row, parsed (unit and sex are read from it)."""
-    prov = Provenance(member.name, stay, 2)
+    """``head``: the first row, parsed (unit and sex are read from it), on ``head_line``."""
+    prov = Provenance(member.name, stay, head_line)
     codings = _codings("2019")
     once = [Observation(id=event_id("physionet2019", stay, col), coding=codings[col][0],
                         provenance=prov, offset=timedelta(0), encounter_id=enc_id,
@@ -270,47 +290,80 @@ def _assemble_2019(member: Member, stay: str, enc_id: str, head: dict[str, float
 # ---------------------------------------------------------------------------- 2012
 
 def read_outcomes_2012(path: Path) -> dict[str, dict[str, float]]:
-    """``RecordID -> {SAPS-I, SOFA, Length_of_stay, Survival, In-hospital_death}``."""
+    """``RecordID -> {SAPS-I, SOFA, Length_of_stay, Survival, In-hospital_death}``.
+
+    The file is UTF-8 CSV, gzipped or not (judged by content). RecordIDs are read as the stay
+    files' are (``140000.0`` or `` 140000`` is stay 140000); an empty cell other than the
+    label is missing, as the challenge's -1; an empty or bad label is an error for its line.
+    """
     path = Path(path)
-    with path.open(encoding="utf-8-sig") as fh:   # a BOM is not part of the first column
-        reader = csv.DictReader(fh)
+    reader = csv.DictReader(io.StringIO(_text(Member(name=path.name, path=path))))
+    try:
+        reader.fieldnames   # noqa: B018 - reads the header line
+    except csv.Error as exc:
+        raise IngestError(f"header is not readable CSV ({exc})", file=path.name,
+                          line=1) from None
+    if not reader.fieldnames or "RecordID" not in reader.fieldnames:
+        raise IngestError("outcomes file must have a RecordID column", file=path.name, line=1)
+    if "In-hospital_death" not in reader.fieldnames:
+        raise IngestError("outcomes file must have an In-hospital_death column (the label)",
+                          file=path.name, line=1)
+    out: dict[str, dict[str, float]] = {}
+    first: dict[str, int] = {}
+    while True:
         try:
-            reader.fieldnames   # noqa: B018 - reads the header line
-        except csv.Error as exc:
-            raise IngestError(f"header is not readable CSV ({exc})", file=path.name,
-                              line=1) from None
-        if not reader.fieldnames or "RecordID" not in reader.fieldnames:
-            raise IngestError("outcomes file must have a RecordID column", file=path.name, line=1)
-        if "In-hospital_death" not in reader.fieldnames:
-            raise IngestError("outcomes file must have an In-hospital_death column (the label)",
-                              file=path.name, line=1)
-        out: dict[str, dict[str, float]] = {}
-        first: dict[str, int] = {}
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:   # a cell over the csv module's limit, a NUL, ...
-                # the csv reader's count: DictReader's own is only set after a good row
-                raise IngestError(f"row is not readable CSV ({exc})", file=path.name,
-                                  line=reader.reader.line_num) from None
-            lineno = reader.line_num   # the file's own line: DictReader skips blank lines
-            try:
-                values = {k: float(v) for k, v in row.items() if k != "RecordID"}
-            except (TypeError, ValueError):
-                raise IngestError("outcome values must be numeric", file=path.name,
-                                  record=row.get("RecordID"), line=lineno) from None
-            if values["In-hospital_death"] not in (0.0, 1.0):
-                raise IngestError("In-hospital_death must be 0 or 1", file=path.name,
-                                  record=row.get("RecordID"), line=lineno)
-            if row["RecordID"] in first:
-                raise IngestError(f"RecordID repeated (first on line {first[row['RecordID']]}); "
-                                  "one outcome row per stay", file=path.name,
-                                  record=row["RecordID"], line=lineno)
-            first[row["RecordID"]] = lineno
-            out[row["RecordID"]] = values
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:   # a cell over the csv module's limit, a NUL, ...
+            # the csv reader's count: DictReader's own is only set after a good row
+            raise IngestError(f"row is not readable CSV ({exc})", file=path.name,
+                              line=reader.reader.line_num) from None
+        lineno = reader.line_num   # the file's own line: DictReader skips blank lines
+        record = _outcome_record_id(row["RecordID"])
+        values = _outcome_values(row, path.name, record, lineno)
+        if record in first:
+            raise IngestError(f"RecordID repeated (first on line {first[record]}); one "
+                              "outcome row per stay", file=path.name, record=record,
+                              line=lineno)
+        first[record] = lineno
+        out[record] = values
     return out
+
+
+def _outcome_record_id(cell: str | None) -> str:
+    """A RecordID as the stay files give it (``str(int(value))``): a spreadsheet's
+    ``140000.0`` or a padded `` 140000`` is 140000; anything else is kept as written."""
+    text = (cell or "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if value.is_integer() and abs(value) <= LARGEST_VALUE else text
+
+
+def _outcome_values(row: dict, file: str, record: str, lineno: int) -> dict[str, float]:
+    values = {}
+    for column, cell in row.items():
+        if column == "RecordID":
+            continue
+        if column is None:   # csv's key for cells past the header's
+            raise IngestError(f"row has more cells than the header's {len(row) - 1}",
+                              file=file, record=record, line=lineno)
+        if column != "In-hospital_death" and (cell is None or not cell.strip()):
+            values[column] = -1.0   # an empty SAPS-I or SOFA: not computed, as the -1 marks
+            continue
+        try:
+            values[column] = float(cell)
+        except (TypeError, ValueError):
+            which = "In-hospital_death (the label)" if column == "In-hospital_death" else \
+                "outcome values"
+            raise IngestError(f"{which} must be numeric", file=file, record=record,
+                              line=lineno) from None
+    if values["In-hospital_death"] not in (0.0, 1.0):
+        raise IngestError("In-hospital_death must be 0 or 1", file=file, record=record,
+                          line=lineno)
+    return values
 
 
 def read_physionet2012(source: Path, *, outcomes: Path | None = None,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from osler.errors import DataError, IngestError, OslerError
 from osler.features import check_no_leakage, feature_names, featurize, stay_frame
-from osler.ingest import is_hidden
+from osler.ingest import files_under
 
 __all__ = ["NoUsableStay", "SepsisCohort", "load_cohort", "named_stay_files", "stay_files",
            "unique_stays"]
@@ -50,6 +50,12 @@ class SepsisCohort:
     meta: pd.DataFrame
     skipped: list[tuple[str, str]] = field(default_factory=list)
     unmeasured: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def not_stays(self) -> list[tuple[str, str]]:
+        """The skipped .psv files that are an earlier run's prediction files, not stays (the
+        input name and why), for a summary that counts them apart from skipped stays."""
+        return [s for s in self.skipped if _is_prediction_file(s)]
 
     @property
     def n_stays(self) -> int:
@@ -140,8 +146,7 @@ def _psv_under(folder: Path, workdir: Path, prefix: str) -> list[tuple[Path, str
     ``folder``."""
     # a hidden folder (.ipynb_checkpoints, .git) holds copies, not stays: a stale copy must
     # never be read as (or instead of) the real stay
-    found = sorted(q for q in folder.rglob("*")
-                   if q.is_file() and not is_hidden(q.relative_to(folder)))
+    found = files_under(folder)   # symlinked folders followed, each real folder once
     files = [(q, prefix + q.relative_to(folder).as_posix()) for q in found if _is_stay(q)]
     for n, inner in enumerate(q for q in found if q.suffix.lower() == ".zip"):
         files += _unzipped(inner, workdir / f"{n}-{inner.stem}",
@@ -163,15 +168,17 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
         files = named_stay_files(paths, Path(tmp))
         if not files:
             raise DataError(f"no .psv stays found under {[str(p) for p in paths]}")
-        files, repeated = unique_stays(files)
+        names = dict(files)
+        kept, repeated = unique_stays(files, labels)
+        pairs = [(f, names[f]) for f in kept]
         n_jobs = n_jobs or min(2, os.cpu_count() or 1)
-        if n_jobs > 1 and len(files) >= _PARALLEL_FROM:
-            chunks = [files[i::n_jobs] for i in range(n_jobs)]
+        if n_jobs > 1 and len(pairs) >= _PARALLEL_FROM:
+            chunks = [pairs[i::n_jobs] for i in range(n_jobs)]
             with ProcessPoolExecutor(n_jobs) as pool:
                 parts = list(pool.map(_featurize_files, chunks, [unmeasured] * n_jobs,
                                       [labels] * n_jobs))
         else:
-            parts = [_featurize_files(files, unmeasured, labels)]
+            parts = [_featurize_files(pairs, unmeasured, labels)]
     meta = pd.concat([p[1] for p in parts], ignore_index=True)
     order = np.lexsort((meta["row"].to_numpy(), meta["stay"].to_numpy()))
     # Each part's rows go straight to their sorted place: no unsorted copy of the whole matrix.
@@ -182,46 +189,114 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
     for part in parts:
         X[destination[start:start + len(part[0])]] = part[0]
         start += len(part[0])
-    skipped = repeated + [s for p in parts for s in p[2]]
+    skipped = [s for p in parts for s in p[2]] + repeated
+    # an earlier run's prediction files are named last: they are no stay, and the first
+    # problem a refusal names should be a stay's
+    skipped.sort(key=_is_prediction_file)
     kept_unmeasured = [s for p in parts for s in p[3]]
     del parts
     cohort = SepsisCohort(X, meta.iloc[order].reset_index(drop=True), skipped, kept_unmeasured)
     check_no_leakage("sepsis", cohort.meta["stay"].tolist(), cohort.meta["hour"].to_numpy(),
                      cohort.meta["source_hour"].to_numpy())
     if not len(cohort.meta):
-        raise NoUsableStay(f"none of {len(files)} stays could be used; first problem: "
-                           f"{cohort.skipped[0][1] if cohort.skipped else 'unknown'}",
-                           cohort.skipped)
+        raise NoUsableStay(_none_usable(files, cohort.skipped), cohort.skipped)
     return cohort
 
 
-def unique_stays(files: list[tuple[Path, str]]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """The first file of each stay id (the reader's: :func:`psv_stay_id`) among ``(path, name
-    in the input)`` pairs (:func:`named_stay_files`); a later file with the same id
-    (``p1.psv`` beside ``p1.psv.gz``, or in another folder) is skipped, naming both files,
-    never merged into the first: predictions are written per stay id."""
+def _is_prediction_file(skip: tuple[str, str]) -> bool:
+    from osler.ingest.physionet import PREDICTION_FILE
+
+    return f": {PREDICTION_FILE}" in skip[1]
+
+
+def _none_usable(files: list[tuple[Path, str]], skipped: list[tuple[str, str]]) -> str:
+    """Why no stay could be used, counting stays (ids of files that are not an earlier run's
+    prediction files) apart from those prediction files."""
     from osler.ingest.physionet import psv_stay_id
 
-    first: dict[str, str] = {}
+    not_stays = {name for name, why in skipped if _is_prediction_file((name, why))}
+    stays = {psv_stay_id(f.name) for f, name in files if name not in not_stays}
+    if not stays:
+        return (f"no stays found: all {len(not_stays)} .psv file(s) are Osler prediction files "
+                "(header PredictedProbability|PredictedLabel), not stays; first: "
+                f"{skipped[0][1]}")
+    beside = (f" ({len(not_stays)} .psv file(s) beside them are Osler prediction files, not "
+              "stays)") if not_stays else ""
+    return (f"none of {len(stays)} stays could be used{beside}; first problem: "
+            f"{skipped[0][1] if skipped else 'unknown'}")
+
+
+def unique_stays(files: list[tuple[Path, str]], labels: bool = False
+                 ) -> tuple[list[Path], list[tuple[str, str]]]:
+    """One file per stay id (the reader's: :func:`psv_stay_id`) among ``(path, name in the
+    input)`` pairs (:func:`named_stay_files`): a later file with the same id (``p1.psv`` beside
+    ``p1.psv.gz``, or in another folder) is skipped, naming both files, never merged into the
+    first: predictions are written per stay id. Only files that read as a stay (``labels``:
+    whether SepsisLabel is read, as the caller will read it) compete for an id, so an empty
+    backup copy or an earlier run's prediction file never costs the stay its id: the first
+    file that reads wins, and one that does not is skipped, saying why. When no file of an id
+    reads, all are kept, for the reader to report each."""
+    from osler.ingest.physionet import psv_stay_id
+
+    by_id: dict[str, list[int]] = {}
+    for i, (f, _name) in enumerate(files):
+        by_id.setdefault(psv_stay_id(f.name), []).append(i)
+    problems: dict[int, IngestError | None] = {}   # only files whose id repeats are read here
+
+    def problem(i: int) -> IngestError | None:
+        if i not in problems:
+            problems[i] = _read_problem(files[i][0], labels)
+        return problems[i]
+
+    winner = {stay: next((i for i in idx if problem(i) is None), None)
+              for stay, idx in by_id.items() if len(idx) > 1}
     kept, skipped = [], []
-    for f, name in files:
+    for i, (f, name) in enumerate(files):
         stay = psv_stay_id(f.name)
-        if stay in first:
-            skipped.append((f.name, f"file {name}, stay {stay}: {first[stay]} has the same stay "
-                                    "id; only that first file is used (output files are named "
-                                    "by stay id)"))
-        else:
-            first[stay] = name
+        w = winner.get(stay, i)
+        if w is None or w == i:
             kept.append(f)
+        elif problem(i) is None:
+            which = "first" if w == by_id[stay][0] else "first readable"
+            skipped.append((f.name, f"file {name}, stay {stay}: {files[w][1]} has the same stay "
+                                    f"id; only that {which} file is used (output files are "
+                                    "named by stay id)"))
+        else:
+            skipped.append(_unread(f, name, problem(i), f"; the stay is read from {files[w][1]}, "
+                                                        "which has the same stay id"))
     return kept, skipped
 
 
-def _featurize_files(files: list[Path], unmeasured: bool = False, labels: bool = True
-                     ) -> tuple[np.ndarray, pd.DataFrame, list, list]:
+def _read_problem(path: Path, labels: bool) -> IngestError | None:
+    """Why the file at ``path`` does not read as one stay (None: it does)."""
     from osler.ingest.physionet import read_physionet2019
 
+    errors: list[IngestError] = []
+    records = list(read_physionet2019(path, on_error=errors.append, labels=labels))
+    if errors:
+        return errors[0]
+    return None if len(records) == 1 else IngestError("not one stay", file=path.name)
+
+
+def _unread(path: Path, name: str, err: IngestError, note: str = "") -> tuple[str, str]:
+    """A (file, reason) skip for a file the reader refused, named as the input names it. An
+    Osler prediction file is named as no stay; its entry is the input name (with its folders),
+    so that prediction never takes it for a stay whose earlier output is stale."""
+    from osler.ingest.physionet import PREDICTION_FILE, psv_stay_id
+
+    if err.reason == PREDICTION_FILE:
+        return name, f"file {name}: {PREDICTION_FILE}{note}"
+    where = f", line {err.line}" if err.line else ""
+    return path.name, f"file {name}, stay {psv_stay_id(path.name)}{where}: {err.reason}{note}"
+
+
+def _featurize_files(files: list[tuple[Path, str]], unmeasured: bool = False,
+                     labels: bool = True) -> tuple[np.ndarray, pd.DataFrame, list, list]:
+    """Features of the stays of ``(path, name in the input)`` pairs."""
+    from osler.ingest.physionet import PREDICTION_FILE, read_physionet2019
+
     blocks, metas, skipped, kept_unmeasured = [], [], [], []
-    for path in files:
+    for path, name in files:
         errors: list[IngestError] = []
         for record in read_physionet2019(path, on_error=errors.append, labels=labels):
             try:
@@ -238,7 +313,8 @@ def _featurize_files(files: list[Path], unmeasured: bool = False, labels: bool =
             block = featurize(frame)
             blocks.append(block.X)
             metas.append(_meta(frame, block, path.name))
-        skipped += [(path.name, str(e)) for e in errors]
+        skipped += [_unread(path, name, e) if e.reason == PREDICTION_FILE else (path.name, str(e))
+                    for e in errors]
     width = len(feature_names())
     X = np.vstack(blocks) if blocks else np.empty((0, width), dtype=np.float32)
     meta = pd.concat(metas, ignore_index=True) if metas else _meta_empty()
