@@ -363,15 +363,16 @@ def _known_names(paths: list[Path]):
 def _report_dropped(dropped) -> None:
     """Say on stderr what was dropped from attachments and why (reasons hold no PHI)."""
     from osler.privacy.deid.fhir import NO_PATIENT
-    from osler.privacy.deid.fhir_dates import INVALID_DATE
+    from osler.privacy.deid.fhir_dates import INVALID_DATE, NOT_A_DATE
 
     if dropped.get(NO_PATIENT):
         click.echo(f"{dropped[NO_PATIENT]} {NO_PATIENT}: their dates do not keep their "
                    "intervals with any patient's", err=True)
-    if dropped.get(INVALID_DATE):
-        click.echo(f"{dropped[INVALID_DATE]} {INVALID_DATE}", err=True)
+    for reason in (INVALID_DATE, NOT_A_DATE):
+        if dropped.get(reason):
+            click.echo(f"{dropped[reason]} {reason}", err=True)
     dropped = {reason: n for reason, n in dropped.items()
-               if reason not in (NO_PATIENT, INVALID_DATE)}
+               if reason not in (NO_PATIENT, INVALID_DATE, NOT_A_DATE)}
     if dropped:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(dropped.items()))
         click.echo(f"{sum(dropped.values())} values dropped (attachments, URIs, base64), as "

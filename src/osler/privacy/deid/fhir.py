@@ -7,7 +7,8 @@
   pseudonym (:mod:`.fhir_keys`).
 - Names, telecoms and identifiers are replaced; addresses keep only state and country.
 - Dates and date-times move by the patient's offset, so intervals are kept; a value shaped
-  like a date that is not one ("2021-02-30") keeps the day, month or year that is valid.
+  like a date that is not one ("2021-02-30") keeps the day, month or year that is valid; a
+  date element holding anything else ("14/03/2021 Marigold") is dropped and counted.
 - Free text (narrative, notes, descriptions, string choices, attachments' text in their own
   charset) goes through text de-id; attachment data that cannot be read as text is dropped.
 - Ages over 89 become "90 or older" (HIPAA Safe Harbor).
@@ -25,7 +26,8 @@ from osler.errors import IngestError
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
-from osler.privacy.deid.fhir_dates import INVALID_DATE, is_date_element, shift_date, valid_part
+from osler.privacy.deid.fhir_dates import (INVALID_DATE, NOT_A_DATE, is_date_element, shift_date,
+                                           valid_part)
 from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier, refusal
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
                                               KnownNames, PatientLinks, _own_key,
@@ -79,6 +81,8 @@ _NO_DROP: frozenset[str] = frozenset()
 # Extensions that name or place the patient's family (US Core / FHIR core patient extensions).
 _IDENTIFYING_EXTENSIONS = ("mothersMaidenName", "birthPlace", "patient-nationality",
                            "us-core-genderIdentity")
+#: What :meth:`_Walker.walk` gives for a value that is left out of the output.
+_DROPPED = object()
 _NARRATIVE = '<div xmlns="http://www.w3.org/1999/xhtml">[de-identified]</div>'
 _NAMED_RESOURCES = {"Organization", "Location", "HealthcareService", "Endpoint", "Group",
                     "Practitioner", "PractitionerRole", "RelatedPerson", "Device", "Account",
@@ -179,7 +183,7 @@ class _Walker:
         if isinstance(node, dict):
             return self.element(node, name)
         if isinstance(node, list):
-            return [self.walk(v, name) for v in node]
+            return [w for w in (self.walk(v, name) for v in node) if w is not _DROPPED]
         if isinstance(node, str):
             if name == "reference":
                 return self.reference(node)
@@ -200,8 +204,12 @@ class _Walker:
         moved = None if valid is None else shift_date(valid, self.shift,
                                                       _BOUND.get(name, "middle"))
         if moved is None:
-            # a date element holding anything but a date is someone's free text
-            return self.text(value) if date_element else value
+            if not date_element:
+                return value
+            # a date element holding anything but a date is someone's free text ("14/03/2021
+            # Marigold"): no rule can tell what in it is a name, so none of it is written
+            self.dropped[NOT_A_DATE] += 1
+            return _DROPPED
         if valid != value:
             self.dropped[INVALID_DATE] += 1
         return moved
@@ -340,7 +348,9 @@ class _Walker:
                 if out[k] is None:
                     del out[k]
             else:
-                out[k] = self.walk(v, k)
+                walked = self.walk(v, k)
+                if walked is not _DROPPED:
+                    out[k] = walked
         return out
 
     def identifier(self, value: Any, dicom: bool = False) -> Any:
@@ -436,7 +446,9 @@ class _Walker:
                     continue
                 out[k] = url
             else:
-                out[k] = self.walk(v, k)
+                walked = self.walk(v, k)
+                if walked is not _DROPPED:
+                    out[k] = walked
         return out
 
 
