@@ -532,13 +532,17 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
         Its conditional reference to its patient finds no one Patient in ``links`` (a
         :class:`~.fhir_patients.PatientLinks`); under ``patient_identifier``, its patient's
         key cannot be told (see
-        :mod:`~osler.privacy.deid.fhir_keys`); the message names the resource, never a value.
+        :mod:`~osler.privacy.deid.fhir_keys`); the message names the resource by the pseudonym
+        its id gets (:func:`record_name`), never by its id nor a value.
     """
     dropped = Counter() if dropped is None else dropped
-    keys = (PatientKeys(patient_identifier, identifiers) if patient_identifier is not None
-            else None)
+    keys = (PatientKeys(patient_identifier, identifiers, shown=_shown_patient(key))
+            if patient_identifier is not None else None)
     if patient is None:
-        patient = _patient_or_own(resource, links, dropped, keys=keys)
+        try:
+            patient = _patient_or_own(resource, links, dropped, keys=keys)
+        except IngestError as exc:
+            raise IngestError(exc.reason, record=record_name(key, resource)) from None
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped,
                      rule=keys.rule if keys else None,
                      identifiers=_patient_identifier_values(resource, links, identifiers))
@@ -610,7 +614,8 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         gets (:mod:`~osler.privacy.deid.fhir_keys`). Resource ids stay pseudonyms of their
         own. A patient read from another file of the export comes from ``names``.
     on_refused : callable, optional
-        Receives an :class:`~osler.errors.IngestError` (naming the resource, never a value)
+        Receives an :class:`~osler.errors.IngestError` (naming the entry by position and
+        pseudonym, :func:`record_name`, never by its id nor a value)
         for each entry left out because its patient cannot be told: one that references its
         patient conditionally (``Patient?identifier=SYSTEM|VALUE``) when no Patient, or
         several, of the Bundle or ``names`` has that identifier (ingest quarantines it too);
@@ -640,7 +645,8 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             bundle, key, dropped=dropped, links=links, known=known,
             patient_identifier=patient_identifier,
             identifiers=names.patient_identifiers if names is not None else None)
-    keys = (PatientKeys(patient_identifier, names.patient_identifiers if names else None)
+    keys = (PatientKeys(patient_identifier, names.patient_identifiers if names else None,
+                        shown=_shown_patient(key))
             if patient_identifier is not None else None)
     entries = bundle.get("entry") or []
     uuid_types: dict[str, str] = {}
@@ -698,18 +704,36 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         out["id"] = key.pseudonym(str(bundle["id"]), "fhir-id")
     out.update(bundle_walker.element(copy.deepcopy(own), ""))
     out["entry"] = []
-    for e in entries:
+    for index, e in enumerate(entries):
         res = e.get("resource") if isinstance(e, dict) else None
         url = e.get("fullUrl") if isinstance(e, dict) else None
         try:
             patient = _entry_patient(res, url, bundle, links, dropped, only, keys)
         except IngestError as exc:
+            exc = IngestError(exc.reason, record=record_name(key, res, index))
             if on_refused is None:
-                raise
+                raise exc from None
             on_refused(exc)
             continue
         out["entry"].append(walker(patient, res).walk(copy.deepcopy(e)))
     return out
+
+
+def record_name(key: DeidKey, resource: Any, entry: int | None = None) -> str:
+    """How messages name ``resource``: by its position in the Bundle (``Bundle.entry[2]``, as
+    FHIRPath counts) and its ``Type/id`` with the pseudonym its output id gets, never its
+    source id (often an MRN or a name)."""
+    rtype = resource.get("resourceType") if isinstance(resource, dict) else None
+    rid = resource.get("id") if isinstance(resource, dict) else None
+    name = str(rtype) if isinstance(rtype, str) else "entry of no resource"
+    if isinstance(rtype, str) and isinstance(rid, str) and rid:
+        name = f"{rtype}/{_pseudo_id(key, rtype, rid)}"
+    return name if entry is None else f"Bundle.entry[{entry}] {name}"
+
+
+def _shown_patient(key: DeidKey) -> Callable[[str], str]:
+    """How messages name a patient of source id ``pid``: the pseudonym of its output id."""
+    return lambda pid: f"Patient/{_pseudo_id(key, 'Patient', pid)}"
 
 
 def _only_patient(patients: list[str], keys: PatientKeys | None) -> str | None:
