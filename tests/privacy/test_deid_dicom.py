@@ -312,3 +312,17 @@ def test_a_file_cut_short_is_unreadable_not_de_identified(tmp_path, write_dicom,
     assert "skipped b.dcm: unreadable" in result.output
     assert "1 files de-identified, 1 skipped" in result.output
     assert not (tmp_path / "out2" / "unknown").exists()   # no study: nothing of b.dcm
+
+
+def test_a_deflated_file_is_not_taken_for_a_truncated_one(tmp_path, write_dicom):
+    from pydicom.uid import DeflatedExplicitVRLittleEndian
+
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "d.dcm", "CT", "1.2.826.0.1.3680043.8.498.8", "1.2.826.0.1.3680043.8.498.8.1")
+    _with_pixels(src / "d.dcm")
+    ds = pydicom.dcmread(src / "d.dcm")
+    ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+    ds.save_as(src / "d.dcm")
+    [result] = deidentify_dicom_dir(src, tmp_path / "out", KEY)
+    assert result.error is None and result.output

@@ -456,6 +456,9 @@ def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]],
             _apply(item, elem, action, run)
 
 
+_DEFLATED = "1.2.840.10008.1.2.1.99"   # Deflated Explicit VR Little Endian
+
+
 def _truncation(ds: Any, size: int) -> str | None:
     """Why the file of ``size`` bytes that pydicom read as ``ds`` (just read, its elements
     still raw) is cut short, or None when its data set ends where the file does. pydicom
@@ -464,6 +467,9 @@ def _truncation(ds: Any, size: int) -> str | None:
     tags = list(ds.keys())
     if not tags:
         return "file meta only, no data set (truncated?)"
+    meta = getattr(ds, "file_meta", None)
+    if meta is not None and meta.get("TransferSyntaxUID") == _DEFLATED:
+        return None   # positions are in the inflated data set, not the file
     last = ds.get_item(tags[-1])
     start, length = getattr(last, "value_tell", None), getattr(last, "length", None)
     if start is None or length is None:
