@@ -52,6 +52,21 @@ def test_nlp_context_skips_short_rows_naming_the_line(tmp_path, capsys, attribut
         "id", "1", "4"]
 
 
+@pytest.mark.parametrize("row", ["\tNo edema.", "edema\t", "  \tNo edema."],
+                         ids=["no-concept", "no-sentence", "blank-concept"])
+def test_nlp_context_skips_a_row_with_an_empty_cell_naming_the_line(tmp_path, capsys,
+                                                                     attributor, row):
+    code, err, src, out = _context(tmp_path, capsys, (
+        f"concept\tsentence\nrash\tNo rash.\n{row}\ncough\tCough since May.\n"
+    ).encode("utf-8"))
+    assert code == 3, err
+    assert f"file {src}, line 3: empty " in err and "cell; each row needs a concept" in err
+    assert "2 concepts attributed, 1 rows skipped" in err
+    assert "edema" not in err and "line 3: the concept is not in its sentence" not in err
+    assert [ln.split("\t")[0] for ln in out.read_text(encoding="utf-8").splitlines()] == [
+        "concept", "rash", "cough"]
+
+
 def test_nlp_context_names_file_line_and_offset_of_a_non_utf8_byte(tmp_path, capsys,
                                                                      attributor):
     code, err, src, out = _context(tmp_path, capsys, (

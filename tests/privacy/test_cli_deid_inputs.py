@@ -272,3 +272,23 @@ def test_deid_text_names_why_a_line_is_no_note_and_warns_of_a_repeated_id(tmp_pa
         assert f"in.jsonl line {line}: skipped ({why}" in err
     assert "line 7: warning: the same 'id' as line 1" in err
     assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 2
+
+
+def test_deid_text_skips_a_line_that_repeats_a_key_naming_the_line_not_the_text(
+        tmp_path, capsys):
+    src = tmp_path / "notes.jsonl"
+    src.write_text('{"id": "n1", "text": "Seen today."}\n'
+                   '{"id": "n2", "text": "Seen by Dr. Quimby.", "text": "Stable."}\n'
+                   '{"id": "n3", "text": "Stable.", "Zebulon Quaxworth": 1, '
+                   '"Zebulon Quaxworth": 2}\n'
+                   '{"id": "n4", "text": "Stable."}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, err = run_osler(["deid", "text", "--in", str(src), "--out", str(out), "--rules-only"],
+                          capsys)
+    assert code == 3, err
+    assert "notes.jsonl line 2: skipped (a JSON object repeats the key 'text'" in err
+    assert "notes.jsonl line 3: skipped (a JSON object repeats the key of a field" in err
+    assert not any(w in err for w in ("Quimby", "Stable", "Zebulon", "Traceback"))
+    assert "2 notes de-identified, 2 skipped" in err
+    assert [json.loads(ln)["id"] for ln in out.read_text(encoding="utf-8").splitlines()] == [
+        "n1", "n4"]

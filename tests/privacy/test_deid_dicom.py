@@ -270,3 +270,59 @@ def test_the_deidentification_method_is_coded_as_cid_7050(tmp_path, write_dicom)
         ("113100", "DCM", "Basic Application Confidentiality Profile"),
         ("113104", "DCM", "Clean Structured Content Option"),   # a report's TEXT is cleaned
         ("113107", "DCM", "Retain Longitudinal Temporal Information Modified Dates Option")]
+
+
+def _with_pixels(path) -> None:
+    """Give the tiny file 16x16 pixels (made up), written with their length."""
+    import numpy as np
+
+    ds = pydicom.dcmread(path)
+    ds.Rows = ds.Columns = 16
+    ds.BitsAllocated = ds.BitsStored = 16
+    ds.HighBit, ds.SamplesPerPixel, ds.PixelRepresentation = 15, 1, 0
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    ds.PixelData = np.arange(256, dtype=np.uint16).tobytes()
+    ds["PixelData"].VR = "OW"
+    ds.save_as(path)
+
+
+@pytest.mark.parametrize("cut", ["meta-only", "pixels-cut", "header-cut"])
+def test_a_file_cut_short_is_unreadable_not_de_identified(tmp_path, write_dicom, cut):
+    from click.testing import CliRunner
+
+    from osler.cli import cli
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, uid in (("a.dcm", "1.2.826.0.1.3680043.8.498.7.1"),
+                      ("b.dcm", "1.2.826.0.1.3680043.8.498.7.2")):
+        write_dicom(src / name, "CT", "1.2.826.0.1.3680043.8.498.7", uid)
+        _with_pixels(src / name)
+    data = (src / "b.dcm").read_bytes()
+    meta_end = 132 + 12 + int.from_bytes(data[140:144], "little")   # preamble, group length
+    keep = {"meta-only": meta_end, "pixels-cut": len(data) - 100, "header-cut": len(data) - 3}
+    (src / "b.dcm").write_bytes(data[:keep[cut]])
+    results = {r.source: r for r in deidentify_dicom_dir(src, tmp_path / "out", KEY)}
+    assert results["a.dcm"].error is None and results["a.dcm"].output
+    assert results["b.dcm"].output is None and "unreadable" in results["b.dcm"].error
+    assert [p.name for p in (tmp_path / "out").rglob("*.dcm")] == [
+        Path(results["a.dcm"].output).name]
+    result = CliRunner().invoke(cli, ["deid", "dicom", str(src), str(tmp_path / "out2")])
+    assert result.exit_code == 3, result.output
+    assert "skipped b.dcm: unreadable" in result.output
+    assert "1 files de-identified, 1 skipped" in result.output
+    assert not (tmp_path / "out2" / "unknown").exists()   # no study: nothing of b.dcm
+
+
+def test_a_deflated_file_is_not_taken_for_a_truncated_one(tmp_path, write_dicom):
+    from pydicom.uid import DeflatedExplicitVRLittleEndian
+
+    src = tmp_path / "in"
+    src.mkdir()
+    write_dicom(src / "d.dcm", "CT", "1.2.826.0.1.3680043.8.498.8", "1.2.826.0.1.3680043.8.498.8.1")
+    _with_pixels(src / "d.dcm")
+    ds = pydicom.dcmread(src / "d.dcm")
+    ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+    ds.save_as(src / "d.dcm")
+    [result] = deidentify_dicom_dir(src, tmp_path / "out", KEY)
+    assert result.error is None and result.output

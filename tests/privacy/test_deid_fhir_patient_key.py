@@ -46,6 +46,13 @@ def _bundle(*resources: dict) -> dict:
                        "resource": r} for r in resources]}
 
 
+def _named(rtype: str, rid: str, key: DeidKey = KEY) -> str:
+    """How messages name a resource: by the pseudonym its output id gets, never its id."""
+    if rtype == "Patient":
+        return f"Patient/{key.pseudonym(rid, 'patient')}"
+    return f"{rtype}/{key.pseudonym(f'{rtype}/{rid}', 'fhir-id')}"
+
+
 def _moved(day: date, patient: str) -> str:
     return (day + KEY.date_shift(patient)).isoformat()
 
@@ -98,12 +105,14 @@ def test_a_patient_without_the_mrn_is_refused_with_its_resources_naming_no_value
                             on_refused=refused.append)
     kept = [e["resource"]["resourceType"] for e in out["entry"]]
     assert kept == ["Patient", "Observation", "Organization"]
-    assert [e.record for e in refused] == ["Patient/p-no-mrn", "Observation/o2"]
+    assert [e.record for e in refused] == [f"Bundle.entry[2] {_named('Patient', 'p-no-mrn')}",
+                                           f"Bundle.entry[3] {_named('Observation', 'o2')}"]
     assert MRN_SYSTEM in refused[0].reason and "not written" in refused[0].reason
-    assert "Patient/p-no-mrn" in refused[1].reason
-    for e in refused:
-        assert not any(phi in str(e) for phi in ("OTHER-5", MRN, "Quixmoor", "Zebulon"))
-    with pytest.raises(IngestError, match="Patient/p-no-mrn"):
+    assert _named("Patient", "p-no-mrn") in refused[1].reason
+    for e in refused:   # a source id is often the MRN or a name: only its pseudonym is shown
+        assert not any(phi in str(e) for phi in ("OTHER-5", MRN, "Quixmoor", "Zebulon",
+                                                 "p-no-mrn", "o2"))
+    with pytest.raises(IngestError, match=_named("Patient", "p-no-mrn")):
         deidentify_bundle(bundle, KEY, patient_identifier=MRN_SYSTEM)
 
 
@@ -112,7 +121,8 @@ def test_two_values_of_the_mrn_refuse_the_patient():
     patient["identifier"].append({"system": MRN_SYSTEM, "value": "MRN-TEST-78"})
     with pytest.raises(IngestError, match="2 different values") as err:
         deidentify_bundle(patient, KEY, patient_identifier=MRN_SYSTEM)
-    assert err.value.record == f"Patient/{SERVER_ID}" and "MRN-TEST-7" not in str(err.value)
+    assert err.value.record == _named("Patient", SERVER_ID) and "MRN-TEST-7" not in str(err.value)
+    assert SERVER_ID not in str(err.value)
 
 
 def test_ndjson_resources_take_their_patients_mrn_from_the_names_read_first():
@@ -123,7 +133,8 @@ def test_ndjson_resources_take_their_patients_mrn_from_the_names_read_first():
     assert out["effectiveDateTime"].startswith(_moved(date(2021, 3, 5), MRN))
     with pytest.raises(IngestError, match="was not read") as err:
         deidentify_bundle(obs, KEY, patient_identifier=MRN_SYSTEM)
-    assert err.value.record == "Observation/o1"
+    assert err.value.record == _named("Observation", "o1")
+    assert SERVER_ID not in str(err.value) and _named("Patient", SERVER_ID) in str(err.value)
 
 
 def test_a_reference_by_the_mrn_keys_the_patient_and_still_resolves():
@@ -183,14 +194,16 @@ def test_cli_bulk_ndjson_keys_each_file_by_the_patients_mrn_and_refuses_the_unke
     [obs] = [json.loads(x) for x in (tmp_path / "o.ndjson").read_text().splitlines()]
     moved = (date(2021, 3, 5) + key.date_shift(MRN)).isoformat()
     assert obs["effectiveDateTime"].startswith(moved)
-    assert "record Observation/o2, line 2: its patient Patient/p-no-mrn" in result.output
+    assert (f"record {_named('Observation', 'o2', key)}, line 2: its patient "
+            f"{_named('Patient', 'p-no-mrn', key)}") in result.output
     assert "1 resources de-identified, 1 skipped" in result.output
 
     result = runner.invoke(cli, ["deid", "fhir", patients, str(tmp_path / "p.ndjson"), *rule])
     assert result.exit_code == 3, result.output
     [patient] = [json.loads(x) for x in (tmp_path / "p.ndjson").read_text().splitlines()]
     assert PatientIdentifier(system=MRN_SYSTEM).value_of(patient)[0] == key.pseudonym(MRN)
-    assert "record Patient/p-no-mrn, line 2: Patient has no identifier system" in result.output
+    assert (f"record {_named('Patient', 'p-no-mrn', key)}, line 2: Patient has no identifier "
+            "system") in result.output
 
     # the Observation file alone: its patients' MRNs cannot be known, nothing is written
     result = runner.invoke(cli, ["deid", "fhir", observations, str(tmp_path / "x.ndjson"),
@@ -199,7 +212,8 @@ def test_cli_bulk_ndjson_keys_each_file_by_the_patients_mrn_and_refuses_the_unke
     assert (tmp_path / "x.ndjson").read_text() == ""
     for output in (result.output, runner.invoke(cli, ["deid", "fhir", observations, str(
             tmp_path / "o.ndjson"), "--names-from", patients, *rule]).output):
-        assert not any(phi in output for phi in ("OTHER-5", "OTHER-9", MRN, "Quixmoor"))
+        assert not any(phi in output for phi in ("OTHER-5", "OTHER-9", MRN, "Quixmoor",
+                                                 "p-no-mrn"))
 
 
 def test_cli_bundle_is_written_without_the_unkeyed_patient(tmp_path):
@@ -209,7 +223,8 @@ def test_cli_bundle_is_written_without_the_unkeyed_patient(tmp_path):
     result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(tmp_path / "out.json"),
                                       "--patient-identifier", "MR"])
     assert result.exit_code == 3, result.output
-    assert f"file {src}, record Patient/p-no-mrn:" in result.output
+    assert f"file {src}, record Bundle.entry[1] Patient/" in result.output   # a random key
+    assert "p-no-mrn" not in result.output
     out = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert len(out["entry"]) == 1
 
@@ -239,3 +254,24 @@ def test_cli_refuses_a_bad_patient_identifier_before_creating_a_key(tmp_path):
                                       "--key-file", str(tmp_path / "k.json")])
     assert result.exit_code == 2 and "--patient-identifier" in result.output
     assert not (tmp_path / "k.json").exists() and not (tmp_path / "o.json").exists()
+
+
+def test_cli_messages_name_records_by_position_and_pseudonym_never_by_source_id(tmp_path):
+    # made-up ids that are a name and birth year, as some exports' ids are
+    named_id = "Quixmoor-Zebulon-1961"
+    observations = _ndjson(tmp_path / "Observation.ndjson", [
+        _observation("Zebulon-obs-1", {"reference": f"Patient/{named_id}"})])
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(json.dumps(_bundle(_patient(named_id, identifier=[]))), encoding="utf-8")
+    key_file = tmp_path / "deid.key"
+    rule = ["--patient-identifier", MRN_SYSTEM, "--key-file", str(key_file)]
+    runner = CliRunner()
+    outputs = [runner.invoke(cli, ["deid", "fhir", src, str(tmp_path / f"out{n}.json"), *rule])
+               for n, src in enumerate((observations, str(bundle)))]
+    key = load_key(key_file)
+    assert outputs[0].exit_code == 2 and outputs[1].exit_code == 2
+    assert (f"record {_named('Observation', 'Zebulon-obs-1', key)}, line 1: its patient "
+            f"{_named('Patient', named_id, key)} was not read") in outputs[0].output
+    assert f"record Bundle.entry[0] {_named('Patient', named_id, key)}:" in outputs[1].output
+    for result in outputs:
+        assert "Zebulon" not in result.output and "Quixmoor" not in result.output

@@ -17,7 +17,7 @@ from osler.cli import cli
 from osler.privacy import DeidKey
 from osler.privacy.deid import deidentify_bundle, deidentify_text
 from osler.privacy.deid.ages import over_89_birth_year
-from osler.privacy.deid.fhir_dates import INVALID_DATE, shift_date, valid_part
+from osler.privacy.deid.fhir_dates import INVALID_DATE, NOT_A_DATE, shift_date, valid_part
 
 KEY = DeidKey(b"invalid dates secret, 32 bytes!!")
 SHIFT = KEY.date_shift("p1")
@@ -61,8 +61,28 @@ def test_fhir_text_in_a_date_element_and_codes_elsewhere_are_as_before():
                 "created": "unknown", "code": {"coding": [{"code": "20210230"}]}}
     dropped: Counter = Counter()
     out = deidentify_bundle(resource, KEY, dropped=dropped)
-    assert out["created"] == "unknown" and out["code"]["coding"][0]["code"] == "20210230"
+    # text in a date element is no date: dropped (see the test below); a code stays
+    assert "created" not in out and out["code"]["coding"][0]["code"] == "20210230"
     assert not dropped[INVALID_DATE]
+
+
+@pytest.mark.parametrize("value", ["14/03/2021 Marigold", "03/14/2021", "unknown"],
+                         ids=["day-first-and-a-word", "month-first", "a-word"])
+def test_fhir_a_date_element_holding_no_date_is_dropped_and_counted(value, tmp_path):
+    dropped: Counter = Counter()
+    resource = {**_observation(value), "effectiveTiming": {"event": ["2021-03-14", value]}}
+    out = deidentify_bundle(resource, KEY, dropped=dropped)
+    text = json.dumps(out)
+    assert "Marigold" not in text and "/2021" not in text and "unknown" not in text
+    assert not {"effectiveDateTime", "issued"} & out.keys() and out["effectivePeriod"] == {}
+    assert "extension" not in out   # an extension left with no value goes whole (ext-1)
+    assert out["effectiveTiming"]["event"] == [shift_date("2021-03-14", SHIFT)]
+    assert dropped[NOT_A_DATE] == 7
+    src = tmp_path / "o.json"
+    src.write_text(json.dumps(_observation(value)))
+    result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(tmp_path / "out.json")])
+    assert result.exit_code == 0, result.output
+    assert f"6 {NOT_A_DATE}" in result.output and value not in result.output
 
 
 @pytest.mark.parametrize("value", ["1920-02-30", "1920-13-01", "19200230"],

@@ -151,7 +151,9 @@ def _notes(lines, name: str, counts):
 def _note_problem(line: str) -> str | None:
     """Why a JSON line is no note (``None`` when it is one); never quotes the line."""
     try:
-        obj = json.loads(line, parse_constant=_no_constant)
+        obj = json.loads(line, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        return str(exc)
     except ValueError as exc:
         return f"not valid JSON: {str(exc).split(':')[0]}"
     if not isinstance(obj, dict):
@@ -168,6 +170,28 @@ def _note_problem(line: str) -> str | None:
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names one key twice: which value is meant cannot be told."""
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """The object of ``pairs``; json.loads would keep the last of two values of one key
+    silently (a second "text" would replace the note that was checked)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        keys = [k for k, _ in pairs]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        # key names only when they are the note's fields: any other key may itself be text
+        shown = [repr(k) for k in repeated if k in _NOTE_KEYS]
+        raise _DuplicateKey("a JSON object repeats the key "
+                            + (", ".join(shown) if shown else "of a field")
+                            + "; which value is meant cannot be told")
+    return obj
+
+
+_NOTE_KEYS = frozenset({"id", "text", "patient", "time", "encounter", "type", "author_role"})
 
 
 #: The date-shift key of a note that names no patient starts with this (a control character:
@@ -363,15 +387,16 @@ def _known_names(paths: list[Path]):
 def _report_dropped(dropped) -> None:
     """Say on stderr what was dropped from attachments and why (reasons hold no PHI)."""
     from osler.privacy.deid.fhir import NO_PATIENT
-    from osler.privacy.deid.fhir_dates import INVALID_DATE
+    from osler.privacy.deid.fhir_dates import INVALID_DATE, NOT_A_DATE
 
     if dropped.get(NO_PATIENT):
         click.echo(f"{dropped[NO_PATIENT]} {NO_PATIENT}: their dates do not keep their "
                    "intervals with any patient's", err=True)
-    if dropped.get(INVALID_DATE):
-        click.echo(f"{dropped[INVALID_DATE]} {INVALID_DATE}", err=True)
+    for reason in (INVALID_DATE, NOT_A_DATE):
+        if dropped.get(reason):
+            click.echo(f"{dropped[reason]} {reason}", err=True)
     dropped = {reason: n for reason, n in dropped.items()
-               if reason not in (NO_PATIENT, INVALID_DATE)}
+               if reason not in (NO_PATIENT, INVALID_DATE, NOT_A_DATE)}
     if dropped:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(dropped.items()))
         click.echo(f"{sum(dropped.values())} values dropped (attachments, URIs, base64), as "

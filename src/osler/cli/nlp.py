@@ -44,7 +44,8 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
     evaluation set, where the concept is often a normalised form of the words: its first word
     if that is there ("chest pains" in "No chest pain."), else the sentence's last word, so
     the row gets the sentence's attributes. Each such row is named on stderr with the
-    attributes it got; an empty sentence gets Affirmed, Recent, Patient.
+    attributes it got. A row with an empty concept or sentence cell is skipped and named on
+    stderr by its line, as a row of the wrong number of fields is.
     """
     from osler.errors import DataError, IngestError
     from osler.nlp.context import ContextAttributor
@@ -71,6 +72,12 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
         if bad is None and len(values) != len(fields):
             bad = IngestError(f"{len(values)} tab-separated fields, the header has "
                               f"{len(fields)}", file=str(in_file), line=n)
+        if bad is None:
+            empty = [c for c in ("concept", "sentence") if not values[fields.index(c)].strip()]
+            if empty:   # nothing to attribute: a blank concept is no concept
+                bad = IngestError(f"empty {' and '.join(repr(c) for c in empty)} cell; each "
+                                  "row needs a concept and its sentence", file=str(in_file),
+                                  line=n)
         if bad is not None:
             click.echo(f"skipped: {bad}", err=True)
             skipped += 1

@@ -456,6 +456,37 @@ def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]],
             _apply(item, elem, action, run)
 
 
+_DEFLATED = "1.2.840.10008.1.2.1.99"   # Deflated Explicit VR Little Endian
+
+
+def _truncation(ds: Any, size: int) -> str | None:
+    """Why the file of ``size`` bytes that pydicom read as ``ds`` (just read, its elements
+    still raw) is cut short, or None when its data set ends where the file does. pydicom
+    reads what is there and keeps quiet: a file of its meta alone reads as an empty data set,
+    and a value cut short (pixel data) as a shorter value."""
+    tags = list(ds.keys())
+    if not tags:
+        return "file meta only, no data set (truncated?)"
+    meta = getattr(ds, "file_meta", None)
+    if meta is not None and meta.get("TransferSyntaxUID") == _DEFLATED:
+        return None   # positions are in the inflated data set, not the file
+    last = ds.get_item(tags[-1])
+    start, length = getattr(last, "value_tell", None), getattr(last, "length", None)
+    if start is None or length is None:
+        return None
+    if length == 0xFFFFFFFF:   # undefined length: its value runs to an 8-byte delimiter
+        if not isinstance(last.value, bytes):
+            return None   # a sequence pydicom parsed itself: no end to compare
+        end = start + len(last.value) + 8
+    else:
+        end = start + length
+    if end > size:
+        return f"truncated: its last element {tags[-1]} ends past the end of the file"
+    if end < size:
+        return f"truncated: {size - end} bytes after element {tags[-1]} are no whole element"
+    return None
+
+
 def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
                          ) -> list[DicomResult]:
     """De-identify every DICOM file under ``in_dir`` into ``out_dir``.
@@ -464,8 +495,9 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
     and Series Instance UIDs: the input's folder names are not kept (they are often the
     patient's name or MRN). Files that share a SOP Instance UID
     never overwrite each other: the second and later are named ``<uid>_2.dcm``, ``<uid>_3.dcm``
-    ... (in sorted input order) and marked ``duplicate_uid``. A file that cannot be read is
-    reported with its error and skipped; the others continue.
+    ... (in sorted input order) and marked ``duplicate_uid``. A file that cannot be read, or
+    that is cut short (its meta alone, pixel data truncated), is reported with its error and
+    skipped, nothing written for it; the others continue.
     """
     pydicom = require("pydicom", "imaging")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
@@ -476,10 +508,13 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
         try:
             ds = pydicom.dcmread(path)
             meta = getattr(ds, "file_meta", None)
-            if "SOPClassUID" not in ds and not (meta and "MediaStorageSOPClassUID" in meta):
-                # pydicom reads a truncated file or a bare preamble as a near-empty dataset
-                results.append(DicomResult(rel, None, None, False,
-                                           "no SOP Class UID: truncated or not a DICOM object"))
+            cut = (_truncation(ds, path.stat().st_size)
+                   if "SOPClassUID" in ds or (meta and "MediaStorageSOPClassUID" in meta)
+                   else "no SOP Class UID: truncated or not a DICOM object")
+            if cut is not None:
+                # pydicom reads a truncated file or a bare preamble as a near-empty dataset,
+                # without a word: written out, it would count as de-identified
+                results.append(DicomResult(rel, None, None, False, f"unreadable: {cut}"))
                 continue
             modality = str(ds.get("Modality", "") or "") or None
             burned = modality in BURNED_IN_MODALITIES or str(
@@ -499,5 +534,7 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
             results.append(DicomResult(rel, str(target), modality, burned, duplicate_uid=n > 1,
                                        invalid_dates=dropped[INVALID_DATE]))
         except Exception as exc:  # pydicom raises many types for malformed files
-            results.append(DicomResult(rel, None, None, False, f"{type(exc).__name__}"))
+            results.append(DicomResult(rel, None, None, False,
+                                       f"unreadable ({type(exc).__name__}): truncated or "
+                                       "not a DICOM file"))
     return results

@@ -7,7 +7,8 @@
   pseudonym (:mod:`.fhir_keys`).
 - Names, telecoms and identifiers are replaced; addresses keep only state and country.
 - Dates and date-times move by the patient's offset, so intervals are kept; a value shaped
-  like a date that is not one ("2021-02-30") keeps the day, month or year that is valid.
+  like a date that is not one ("2021-02-30") keeps the day, month or year that is valid; a
+  date element holding anything else ("14/03/2021 Marigold") is dropped and counted.
 - Free text (narrative, notes, descriptions, string choices, attachments' text in their own
   charset) goes through text de-id; attachment data that cannot be read as text is dropped.
 - Ages over 89 become "90 or older" (HIPAA Safe Harbor).
@@ -25,7 +26,8 @@ from osler.errors import IngestError
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
-from osler.privacy.deid.fhir_dates import INVALID_DATE, is_date_element, shift_date, valid_part
+from osler.privacy.deid.fhir_dates import (INVALID_DATE, NOT_A_DATE, is_date_element, shift_date,
+                                           valid_part)
 from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier, refusal
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
                                               KnownNames, PatientLinks, _own_key,
@@ -79,6 +81,8 @@ _NO_DROP: frozenset[str] = frozenset()
 # Extensions that name or place the patient's family (US Core / FHIR core patient extensions).
 _IDENTIFYING_EXTENSIONS = ("mothersMaidenName", "birthPlace", "patient-nationality",
                            "us-core-genderIdentity")
+#: What :meth:`_Walker.walk` gives for a value that is left out of the output.
+_DROPPED = object()
 _NARRATIVE = '<div xmlns="http://www.w3.org/1999/xhtml">[de-identified]</div>'
 _NAMED_RESOURCES = {"Organization", "Location", "HealthcareService", "Endpoint", "Group",
                     "Practitioner", "PractitionerRole", "RelatedPerson", "Device", "Account",
@@ -179,7 +183,7 @@ class _Walker:
         if isinstance(node, dict):
             return self.element(node, name)
         if isinstance(node, list):
-            return [self.walk(v, name) for v in node]
+            return [w for w in (self.walk(v, name) for v in node) if w is not _DROPPED]
         if isinstance(node, str):
             if name == "reference":
                 return self.reference(node)
@@ -200,8 +204,12 @@ class _Walker:
         moved = None if valid is None else shift_date(valid, self.shift,
                                                       _BOUND.get(name, "middle"))
         if moved is None:
-            # a date element holding anything but a date is someone's free text
-            return self.text(value) if date_element else value
+            if not date_element:
+                return value
+            # a date element holding anything but a date is someone's free text ("14/03/2021
+            # Marigold"): no rule can tell what in it is a name, so none of it is written
+            self.dropped[NOT_A_DATE] += 1
+            return _DROPPED
         if valid != value:
             self.dropped[INVALID_DATE] += 1
         return moved
@@ -340,7 +348,9 @@ class _Walker:
                 if out[k] is None:
                     del out[k]
             else:
-                out[k] = self.walk(v, k)
+                walked = self.walk(v, k)
+                if walked is not _DROPPED:
+                    out[k] = walked
         return out
 
     def identifier(self, value: Any, dicom: bool = False) -> Any:
@@ -436,7 +446,9 @@ class _Walker:
                     continue
                 out[k] = url
             else:
-                out[k] = self.walk(v, k)
+                walked = self.walk(v, k)
+                if walked is not _DROPPED:
+                    out[k] = walked
         return out
 
 
@@ -520,13 +532,17 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
         Its conditional reference to its patient finds no one Patient in ``links`` (a
         :class:`~.fhir_patients.PatientLinks`); under ``patient_identifier``, its patient's
         key cannot be told (see
-        :mod:`~osler.privacy.deid.fhir_keys`); the message names the resource, never a value.
+        :mod:`~osler.privacy.deid.fhir_keys`); the message names the resource by the pseudonym
+        its id gets (:func:`record_name`), never by its id nor a value.
     """
     dropped = Counter() if dropped is None else dropped
-    keys = (PatientKeys(patient_identifier, identifiers) if patient_identifier is not None
-            else None)
+    keys = (PatientKeys(patient_identifier, identifiers, shown=_shown_patient(key))
+            if patient_identifier is not None else None)
     if patient is None:
-        patient = _patient_or_own(resource, links, dropped, keys=keys)
+        try:
+            patient = _patient_or_own(resource, links, dropped, keys=keys)
+        except IngestError as exc:
+            raise IngestError(exc.reason, record=record_name(key, resource)) from None
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped,
                      rule=keys.rule if keys else None,
                      identifiers=_patient_identifier_values(resource, links, identifiers))
@@ -598,7 +614,8 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         gets (:mod:`~osler.privacy.deid.fhir_keys`). Resource ids stay pseudonyms of their
         own. A patient read from another file of the export comes from ``names``.
     on_refused : callable, optional
-        Receives an :class:`~osler.errors.IngestError` (naming the resource, never a value)
+        Receives an :class:`~osler.errors.IngestError` (naming the entry by position and
+        pseudonym, :func:`record_name`, never by its id nor a value)
         for each entry left out because its patient cannot be told: one that references its
         patient conditionally (``Patient?identifier=SYSTEM|VALUE``) when no Patient, or
         several, of the Bundle or ``names`` has that identifier (ingest quarantines it too);
@@ -628,7 +645,8 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             bundle, key, dropped=dropped, links=links, known=known,
             patient_identifier=patient_identifier,
             identifiers=names.patient_identifiers if names is not None else None)
-    keys = (PatientKeys(patient_identifier, names.patient_identifiers if names else None)
+    keys = (PatientKeys(patient_identifier, names.patient_identifiers if names else None,
+                        shown=_shown_patient(key))
             if patient_identifier is not None else None)
     entries = bundle.get("entry") or []
     uuid_types: dict[str, str] = {}
@@ -686,18 +704,36 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         out["id"] = key.pseudonym(str(bundle["id"]), "fhir-id")
     out.update(bundle_walker.element(copy.deepcopy(own), ""))
     out["entry"] = []
-    for e in entries:
+    for index, e in enumerate(entries):
         res = e.get("resource") if isinstance(e, dict) else None
         url = e.get("fullUrl") if isinstance(e, dict) else None
         try:
             patient = _entry_patient(res, url, bundle, links, dropped, only, keys)
         except IngestError as exc:
+            exc = IngestError(exc.reason, record=record_name(key, res, index))
             if on_refused is None:
-                raise
+                raise exc from None
             on_refused(exc)
             continue
         out["entry"].append(walker(patient, res).walk(copy.deepcopy(e)))
     return out
+
+
+def record_name(key: DeidKey, resource: Any, entry: int | None = None) -> str:
+    """How messages name ``resource``: by its position in the Bundle (``Bundle.entry[2]``, as
+    FHIRPath counts) and its ``Type/id`` with the pseudonym its output id gets, never its
+    source id (often an MRN or a name)."""
+    rtype = resource.get("resourceType") if isinstance(resource, dict) else None
+    rid = resource.get("id") if isinstance(resource, dict) else None
+    name = str(rtype) if isinstance(rtype, str) else "entry of no resource"
+    if isinstance(rtype, str) and isinstance(rid, str) and rid:
+        name = f"{rtype}/{_pseudo_id(key, rtype, rid)}"
+    return name if entry is None else f"Bundle.entry[{entry}] {name}"
+
+
+def _shown_patient(key: DeidKey) -> Callable[[str], str]:
+    """How messages name a patient of source id ``pid``: the pseudonym of its output id."""
+    return lambda pid: f"Patient/{_pseudo_id(key, 'Patient', pid)}"
 
 
 def _only_patient(patients: list[str], keys: PatientKeys | None) -> str | None:

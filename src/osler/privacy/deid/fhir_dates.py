@@ -19,11 +19,15 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
-__all__ = ["INVALID_DATE", "is_date_element", "shift_date", "shift_full_date", "valid_part"]
+__all__ = ["INVALID_DATE", "NOT_A_DATE", "is_date_element", "shift_date", "shift_full_date",
+           "valid_part"]
 
 #: The reason under which values shaped like a date that are not one are counted.
 INVALID_DATE = ("dates that are not valid dates (a 30 February, a month 13), kept to the "
                 "day, month or year that is valid")
+#: The reason under which date elements holding no date at all are counted (and dropped).
+NOT_A_DATE = ("date elements that held no valid FHIR date (free text, a day-first date), "
+              "dropped")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?$")

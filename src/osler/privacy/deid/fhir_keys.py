@@ -9,14 +9,15 @@ person gets one pseudonym and one date shift in all three.
 
 A patient whose key cannot be told (no such identifier, two values of it, or its Patient
 resource not read) is refused with every resource of it: keyed by anything else, its dates
-would move by another shift than its images' and nothing would say so. Messages name resource
-ids and the rule, never an identifier's value.
+would move by another shift than its images' and nothing would say so. Messages name the rule
+and, when given a way to (``shown``), the patient by the pseudonym its output id gets; never a
+source id (often the MRN or a name) nor an identifier's value.
 """
 
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from osler.errors import IngestError
@@ -36,6 +37,9 @@ class PatientKeys:
     identifiers : mapping, optional
         Patient source id -> its ``Patient.identifier`` list, read elsewhere in the export
         (:attr:`~osler.privacy.deid.fhir_patients.KnownNames.patient_identifiers`).
+    shown : callable, optional
+        A patient's source id -> how messages name it (its pseudonym); without it they
+        say "its patient" alone. Never the source id itself: it is often the MRN or a name.
 
     Examples
     --------
@@ -47,8 +51,10 @@ class PatientKeys:
     """
 
     def __init__(self, rule: str | PatientIdentifier,
-                 identifiers: Mapping[str, list[Any]] | None = None) -> None:
+                 identifiers: Mapping[str, list[Any]] | None = None,
+                 shown: Callable[[str], str] | None = None) -> None:
         self.rule = PatientIdentifier.parse(rule)
+        self._shown = shown
         # the export's map is read through, never copied: NDJSON de-id builds one of these
         # per line, and a copy per line cost lines x patients
         self._identifiers: ChainMap[str, list[Any]] = ChainMap({}, identifiers or {})
@@ -77,14 +83,14 @@ class PatientKeys:
         Raises
         ------
         ValueError
-            Its key cannot be told; the message names the patient by source id, never by
-            identifier value.
+            Its key cannot be told; the message names the patient as ``shown`` does, never
+            by source id nor identifier value.
         """
         if pid in self._identifiers:
             try:
                 return self.rule.value_of({"identifier": self._identifiers[pid]})[0]
             except ValueError as exc:
-                raise ValueError(f"its patient Patient/{pid} cannot be keyed: {exc}") from None
+                raise ValueError(f"{self._patient(pid)} cannot be keyed: {exc}") from None
         by_identifier = identifier_of_key(pid)
         if by_identifier is not None:   # referenced by identifier, its Patient not read
             system, value = by_identifier
@@ -97,9 +103,12 @@ class PatientKeys:
             raise ValueError(f"its patient is referenced by another identifier than the "
                              f"{self.rule} patients are keyed by, and its Patient resource was "
                              "not read with it")
-        raise ValueError(f"its patient Patient/{pid} was not read: a patient's pseudonyms "
+        raise ValueError(f"{self._patient(pid)} was not read: a patient's pseudonyms "
                          f"and date shift come from the {self.rule} of its Patient resource "
                          "(de-identify NDJSON with the Patient file as --names-from)")
+
+    def _patient(self, pid: str) -> str:
+        return "its patient" if self._shown is None else f"its patient {self._shown(pid)}"
 
     def conditional_key(self, criteria: tuple[tuple[str | None, str], ...],
                         candidates: tuple[str, ...] = ()) -> str | None:
@@ -122,16 +131,17 @@ class PatientKeys:
 
     def refusal(self, resource: dict[str, Any], why: str) -> IngestError:
         """The error that refuses ``resource`` for ``why`` (from :meth:`key` or :meth:`own`),
-        naming it by its source ``Type/id``."""
+        naming it by its type alone (see :func:`refusal`)."""
         return refusal(resource, why)
 
 
 def refusal(resource: dict[str, Any], why: str) -> IngestError:
     """The error that refuses ``resource`` for ``why`` (which holds no PHI), naming it by its
-    source ``Type/id``."""
-    rtype, rid = resource.get("resourceType"), resource.get("id")
-    record = f"{rtype}/{rid}" if isinstance(rid, str) and rid else None
-    return IngestError(f"{why}; it is not written", record=record)
+    ``resourceType`` alone: its source id is often an MRN or a name, and only the caller
+    knows its position and the key of its pseudonym."""
+    rtype = resource.get("resourceType")
+    return IngestError(f"{why}; it is not written",
+                       record=rtype if isinstance(rtype, str) else None)
 
 
 def mrn_identifier(ident: dict[str, Any], rule: PatientIdentifier, pseudonym: str
