@@ -82,3 +82,13 @@ def test_predictions_are_written_whole_or_not_at_all(heart_model, tmp_path, monk
     monkeypatch.undo()
     TASK.predict(heart_model, good, out)
     assert out.read_text() == before
+
+
+def test_an_out_that_is_a_link_is_written_through(heart_model, tmp_path):
+    good = write_heart(tmp_path / "b", n=20, seed=2, site="beta")
+    target, link = tmp_path / "kept" / "p.csv", tmp_path / "p.csv"
+    target.parent.mkdir()
+    target.write_text("row,probability\n")
+    link.symlink_to(target)
+    TASK.predict(heart_model, good, link)
+    assert link.is_symlink() and len(target.read_text().splitlines()) == 21

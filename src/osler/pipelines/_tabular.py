@@ -285,6 +285,9 @@ class TabularTask:
                        explain: Path | None, top_k: int) -> None:
         """The predictions CSV (and the evidence) to temporary files, renamed when all is
         written: an error half-way leaves no half file."""
+        # a link is written through, as before, not replaced by a file
+        out, explain = (None if path is None else path.resolve() if path.is_symlink() else path
+                        for path in (out, explain))
         written = {out: _partial(out)}
         if explain is not None:
             written[explain] = _partial(explain)
