@@ -80,3 +80,28 @@ def test_an_earlier_card_in_the_data_folder_may_be_replaced(tmp_path):
     (folder / "notes.json").write_text("{}")
     with pytest.raises(Exception, match="--report"):
         check_card_target(folder / "notes.html", {"--data": [folder]})
+
+
+@pytest.mark.parametrize("task", task_names())
+def test_an_output_under_a_file_is_an_error_line_before_any_work(task, tmp_path, capsys):
+    """Every output option, every task: exit 2 with the path and the reason, never a
+    traceback after the work (training on real data took minutes before it was lost)."""
+    data, model, afile = tmp_path / "data.csv", tmp_path / "model", tmp_path / "afile"
+    data.write_text("made-up input\n")
+    model.mkdir()
+    afile.write_text("made-up file\n")
+    commands = [
+        ["train", task, "--data", str(data), "--model", str(afile / "m")],
+        ["predict", task, "--model", str(model), "--data", str(data),
+         "--out", str(afile / "x")],
+        ["predict", task, "--model", str(model), "--data", str(data),
+         "--out", str(tmp_path / "p.csv"), "--explain", str(afile / "e.jsonl")],
+        ["evaluate", task, "--model", str(model), "--data", str(data),
+         "--report", str(afile / "c.html")]]
+    for argv in commands:
+        code, err = run_osler(argv, capsys)
+        assert code == 2, (argv, err)
+        assert err.startswith(f"osler: error: {argv[-2]} {argv[-1]}: cannot be written: "
+                              f"{afile} is a file, not a folder"), err
+    assert afile.read_text() == "made-up file\n" and list(model.iterdir()) == []
+    assert not (tmp_path / "p.csv").exists()

@@ -4,6 +4,7 @@ those (synthetic estimators)."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -78,3 +79,26 @@ def test_a_manifest_without_library_versions_is_refused(tmp_path, damage):
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ModelError, match="records no"):
         load_model(folder, "sepsis", NAMES)
+
+
+def test_an_output_path_that_cannot_be_written_is_refused_by_option_path_and_reason(tmp_path):
+    from osler.errors import DataError
+    from osler.models.persist import check_output_path
+
+    afile = tmp_path / "afile"
+    afile.write_text("made-up\n")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    refused = [(afile / "m", "--model", True, f"{afile} is a file, not a folder"),
+               (afile / "deeper" / "x.csv", "--out", False, f"{afile} is a file, not a folder"),
+               (afile, "--model", True, "it is a file, and a folder is written there"),
+               (folder, "--report", False, "it is a folder, and a file is written there")]
+    for path, option, folder_wanted, reason in refused:
+        with pytest.raises(DataError, match=re.escape(f"{option} {path}: cannot be written: "
+                                                      f"{reason}; choose another path")):
+            check_output_path(path, option, folder=folder_wanted)
+    # missing folders are made by the writer; an existing output of the right kind is fine
+    for path, folder_wanted in ((tmp_path / "new" / "m", True), (tmp_path / "n" / "p.csv", False),
+                                (folder, True), (afile, False), (folder, None), (afile, None)):
+        assert check_output_path(path, "--out", folder=folder_wanted) == path
+    assert not (tmp_path / "new").exists()

@@ -12,6 +12,7 @@ from tabular_synth import write_heart
 
 from osler.errors import DataError, ModelError
 from osler.models.persist import TRAINING_ROWS, load_model
+from osler.pipelines.heart_disease import COLUMNS as COLUMN_NAMES
 from osler.pipelines.heart_disease import TASK
 
 pytestmark = pytest.mark.filterwarnings(
@@ -338,3 +339,35 @@ def test_a_row_with_no_attribute_left_is_skipped_and_named_not_scored(trained, t
     with pytest.raises(DataError, match=r"no usable row \(1 skipped \(file \S+ line 1 \(row 0\): "
                                         r"no attribute is recorded; row skipped\)"):
         TASK.load([everything_missing], None, labels=False)
+
+
+@pytest.mark.parametrize("header", [",".join(COLUMN_NAMES), ",".join(COLUMN_NAMES[:13]),
+                                    ",".join(COLUMN_NAMES).upper(),
+                                    ",".join(f'"{c}"' for c in COLUMN_NAMES)],
+                         ids=["with num", "without num", "capitals", "quoted"])
+def test_a_header_of_the_column_names_is_no_skipped_patient(trained, tmp_path, header):
+    """A header line used to count as a skipped row: exit 3 for a complete file."""
+    model, _, beta = trained
+    plain = beta.read_text()
+    headed = tmp_path / "processed.headed.data"
+    headed.write_text(header + "\n" + plain)
+    d = TASK.load([headed], None)
+    assert d.skipped == [] and len(d.ids) == 150
+    assert list(d.ids[:2]) == [1, 2]    # the line number in the file, as without a header
+    assert (d.X == TASK.load([beta], None).X)[~pd.isna(d.X)].all()
+    summary = TASK.predict(model, headed, tmp_path / "p.csv")
+    assert summary.skipped == () and summary.scored == 150
+    assert (tmp_path / "p.csv").read_text().splitlines()[1].startswith("1,")
+
+
+def test_a_header_in_another_order_is_refused_and_a_later_one_is_a_bad_row(tmp_path):
+    plain = write_heart(tmp_path / "p", n=30, seed=4, site="h").read_text()
+    swapped = tmp_path / "processed.swapped.data"
+    swapped.write_text("sex,age," + ",".join(COLUMN_NAMES[2:]) + "\n" + plain)
+    with pytest.raises(DataError, match=r"processed.swapped.data line 1 \(row 0\): a header must "
+                                        r"name the columns in the UCI order"):
+        TASK.load([swapped], None)
+    later = tmp_path / "processed.later.data"
+    later.write_text(plain + ",".join(COLUMN_NAMES) + "\n")
+    d = TASK.load([later], None)
+    assert len(d.ids) == 30 and len(d.skipped) == 1 and "line 31 (row 30)" in d.skipped[0][1]

@@ -622,3 +622,28 @@ def test_held_out_stays_without_sepsis_are_refused_in_the_data_s_words(trained, 
                                         r"training \(1 stays used in training \(by stay id\)"):
         TASK.evaluate(model, [data], report=tmp_path / "card.html", n_boot=5)
     assert not (tmp_path / "card.html").exists()
+
+
+def test_outputs_that_cannot_be_written_are_refused_before_the_stays_are_read(
+        trained, tmp_path, monkeypatch):
+    """Training on real stays takes minutes: a --model under a file used to fail only when
+    the model was saved, with a traceback."""
+    import osler.pipelines.sepsis as sepsis
+
+    _, stays, model, _ = trained
+    afile = tmp_path / "afile"
+    afile.write_text("made-up\n")
+
+    def never(*args, **kwargs):
+        raise AssertionError("the stays were read before the output was checked")
+
+    monkeypatch.setattr(sepsis, "load_cohort", never)
+    calls = [lambda: TASK.train([stays], model_dir=afile / "m", n_jobs=1),
+             lambda: TASK.predict(model, stays, afile / "x"),
+             lambda: TASK.predict(model, stays, tmp_path / "p", explain=afile / "e.jsonl"),
+             lambda: TASK.evaluate(model, [stays], report=afile / "c.html", n_boot=5)]
+    for call in calls:
+        with pytest.raises(DataError, match=f"cannot be written: {afile} is a file, not a "
+                                            "folder; choose another path"):
+            call()
+    assert not (tmp_path / "p").exists()

@@ -51,6 +51,9 @@ def train(task: str, data: tuple[str, ...], outcomes: str | None, model_dir: str
     Exit status: 0 when the model was saved (inputs that could not be used are counted and
     named in the summary), 2 on an error (nothing saved).
     """
+    from osler.models.persist import check_output_path
+
+    check_output_path(model_dir, "--model", folder=True)   # every task: before the training
     options = {} if held_out is None else {"held_out": held_out}
     summary = get_task(task).train([Path(d) for d in data], outcomes=outcomes and Path(outcomes),
                                    model_dir=Path(model_dir), seed=seed, **options)
@@ -86,13 +89,17 @@ def predict(task: str, model_dir: str, data: tuple[str, ...], out: str, split: s
     import inspect
 
     from osler.errors import DataError
+    from osler.models.persist import check_output_path
 
     if len(data) > 1:
         raise click.UsageError(f"option '--data' was given {len(data)} times; predict takes one "
                                "--data PATH (a file or folder) per run: run it once per input")
+    # every task, before the work: a file or a folder, as the task writes (it checks which)
+    check_output_path(out, "--out", folder=None)
     implementation = get_task(task)
     options = {}
     if explain is not None:
+        check_output_path(explain, "--explain")
         if "explain" not in inspect.signature(implementation.predict).parameters:
             raise DataError(f"--explain is not available for {task}; it is for sepsis, "
                             "icu-mortality, readmission and heart-disease")

@@ -142,10 +142,13 @@ def check_card_target(report: str | Path, inputs: dict[str, list[Path]],
     overwrite an input: ``inputs`` maps an option name (``--data``) to its paths. A file that
     is an input, or an existing file inside an input folder other than an earlier card
     (``.html``, or ``.json`` written by Osler), is refused; the message names the option
-    and both paths, never the content."""
+    and both paths, never the content. A path that cannot be written (a file where a folder
+    is needed) is refused too, naming the reason."""
     from osler.errors import DataError
+    from osler.models.persist import check_output_path
 
     for target in card_paths(report):
+        check_output_path(target, option)
         for name, paths in inputs.items():
             for given in paths:
                 given = Path(given)

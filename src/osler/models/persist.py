@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -21,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from osler.errors import ModelError
+from osler.errors import DataError, ModelError
 
 __all__ = ["MANIFEST_VERSION", "ModelBundle", "TRAINING_ROWS", "check_features",
-           "data_fingerprint", "file_sha256", "library_versions", "load_model", "save_model"]
+           "check_output_path", "data_fingerprint", "file_sha256", "library_versions", "load_model", "save_model"]
 
 MANIFEST_VERSION = 1
 _LIBRARIES = ("osler", "numpy", "scikit-learn", "lightgbm")
@@ -39,6 +40,34 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[lib] = "absent"
     return out
+
+
+def check_output_path(path: str | Path, option: str, *, folder: bool | None = False) -> Path:
+    """``path``, refused (:class:`~osler.errors.DataError`) where an output cannot be written,
+    so that a run fails before its work, not after it: a file where a folder is needed (the
+    path itself, or a folder above it), a folder where a file is (``folder=False``; ``None``
+    accepts either) or a folder that cannot be written in. Missing folders are fine: the
+    writer makes them. The message names ``option``, the path and the reason."""
+    path = Path(path)
+
+    def refuse(reason: str) -> DataError:
+        return DataError(f"{option} {path}: cannot be written: {reason}; choose another path")
+
+    if path.exists():
+        if folder and not path.is_dir():
+            raise refuse("it is a file, and a folder is written there")
+        if folder is False and path.is_dir():
+            raise refuse("it is a folder, and a file is written there")
+        if not os.access(path, os.W_OK):
+            raise refuse("no permission to write it")
+    above = path if path.is_dir() else path.parent
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if not above.is_dir():
+        raise refuse(f"{above} is a file, not a folder")
+    if not os.access(above, os.W_OK | os.X_OK):
+        raise refuse(f"no permission to write in the folder {above}")
+    return path
 
 
 def data_fingerprint(X: np.ndarray, ids: Any = ()) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import lzma
+import os
 import tarfile
 import zipfile
 import zlib
@@ -16,20 +17,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from osler.errors import DataError
+from osler.errors import DataError, OslerError
 from osler.evaluate import evaluate_binary, patient_split
+from osler.evaluate.card import check_card_target
 from osler.evaluate.cards import report_card
 from osler.evaluate.report import EvaluationReport
 from osler.explain import mean_abs_contributions
 from osler.features import check_no_leakage
 from osler.models import logistic_baseline
-from osler.models.persist import check_features, load_model
+from osler.models.persist import check_features, check_output_path, load_model
 from osler.pipelines._provenance import THRESHOLD_RULE, card_provenance, training_record
 from osler.pipelines._shared import (PredictionSummary, check_held_out, counted_reasons,
                                      output_file, save_bundle, skipped_note)
 from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
-__all__ = ["TabularData", "TabularTask", "seen_in_training"]
+__all__ = ["SMALLEST_LEAF", "TabularData", "TabularTask", "seen_in_training"]
+
+#: the smallest leaf (LightGBM ``min_child_samples``) a small training set may shrink it to
+SMALLEST_LEAF = 5
 
 
 @dataclass
@@ -166,21 +171,50 @@ class TabularTask:
         return part == "develop"
 
     def fit(self, d: TabularData, seed: int = 0):
-        """The task's model and its logistic baseline, fitted on ``d``."""
+        """The task's model and its logistic baseline, fitted on ``d``. On a small training
+        set the trees' smallest leaf shrinks (:meth:`tree_params`); a model that still gives
+        every training row the same risk is refused, not saved."""
         from osler.models.gbm import GradientBoostedRiskModel
 
+        params = self.tree_params(len(d.ids))
         if self.n_seeds == 1 and not self.logistic_weight:
-            model = GradientBoostedRiskModel(**self.model_params, random_state=seed)
+            model = GradientBoostedRiskModel(**params, random_state=seed)
         else:
             from osler.models.seed_stack import SeedAveragedStack
-            model = SeedAveragedStack(self.model_params, n_seeds=self.n_seeds,
+            model = SeedAveragedStack(params, n_seeds=self.n_seeds,
                                       logistic_weight=self.logistic_weight, random_state=seed,
                                       **self._linear_params(d.names))
         model.fit(d.X, d.y, groups=d.patients)
+        self._need_a_ranking(model, d, params)
         logistic = getattr(model, "logistic_", None)  # the blend's own, fitted on the same rows
         if logistic is None or self.linear != "logistic" or self.linear_exclude:
             logistic = logistic_baseline().fit(d.X, d.y)
         return model, logistic
+
+    def tree_params(self, n_rows: int) -> dict:
+        """``model_params`` for ``n_rows`` training rows: the smallest leaf
+        (``min_child_samples``) is at most a twentieth of them, and at least
+        :data:`SMALLEST_LEAF`. A leaf of 100 rows on 238 (a small readmission extract, less
+        the rows held out for early stopping and calibration) left no split to make: a
+        constant model. Every task's full data keeps its own setting (readmission 63,182 rows,
+        icu-mortality 3,223, heart-disease 294 or 303: a twentieth is above each)."""
+        params = dict(self.model_params)
+        if "min_child_samples" in params:
+            params["min_child_samples"] = min(params["min_child_samples"],
+                                              max(SMALLEST_LEAF, n_rows // 20))
+        return params
+
+    def _need_a_ranking(self, model, d: TabularData, params: dict) -> None:
+        """Refuse a model that gives every training row one risk: it cannot rank patients
+        (AUROC 0.5 on any data), and saved it would score every patient alike without a word."""
+        p = model.predict_proba(d.X)[:, 1]
+        if len(p) and np.ptp(p) == 0:
+            raise DataError(
+                f"task {self.name}: the model fitted on {len(d.ids)} training {self.inputs} "
+                f"gives every one the same risk ({p[0]:.3f}); its trees found no split "
+                f"(smallest leaf {params.get('min_child_samples', 'default')} rows), so it "
+                "cannot rank patients and was not saved; train on more rows, or rows whose "
+                "features differ with the outcome")
 
     def _linear_params(self, names: list[str]) -> dict:
         if self.linear == "logistic" and not self.linear_exclude:
@@ -193,6 +227,7 @@ class TabularTask:
     def train(self, data: list[Path], *, outcomes: Path | None = None, model_dir: Path,
               seed: int = 0, held_out: float | None = None) -> str:
         fraction = check_held_out(held_out, self.held_out)
+        check_output_path(model_dir, "--model", folder=True)   # before the work, not after
         d = self.load(data, outcomes, trains_on=lambda ids: self.develop_mask(ids, fraction))
         self._need_labels(d, "training")
         self._need_both_classes(d, data, "training")
@@ -216,28 +251,71 @@ class TabularTask:
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None,
                 explain: Path | None = None, top_k: int = 5) -> str:
         """Write ``out`` (``id_column,probability``); with ``explain``, also a JSON line per
-        prediction with its top ``top_k`` evidence items."""
-        out = output_file(data, out)
+        prediction with its top ``top_k`` evidence items. Both are written whole or not at all
+        (to a temporary file beside each, renamed at the end); a run that fails once the model
+        is loaded (data with no usable row, ...) removes the files an earlier run left at
+        ``out`` and ``explain``, as sepsis does, so that no caller reads an old prediction."""
+        out = check_output_path(output_file(data, out), "--out")
         if explain is not None:
-            output_file(data, explain)
-            if Path(explain).resolve() == out.resolve():
+            explain = check_output_path(output_file(data, explain), "--explain")
+            if explain.resolve() == out.resolve():
                 raise DataError(f"--explain {explain} is the --out file; give it its own name")
-        bundle, d = self._bundle_and_data(model_dir, [data], None, sources=explain is not None,
-                                          labels=False)
-        p = bundle.estimator.predict_proba(d.X)[:, 1]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh, lineterminator="\n")   # as the sepsis files and pandas write
-            w.writerow([self.id_column, "probability"])
-            w.writerows((i, f"{q:.6f}") for i, q in zip(d.ids, p))
-        also = ""
-        if explain is not None:
-            self._write_explanations(bundle, d, Path(explain), top_k)
-            also = f" and their evidence to {explain}"
+        bundle = load_model(model_dir, self.name)
+        try:
+            d = self._data_for(bundle, model_dir, [data], None, sources=explain is not None,
+                               labels=False)
+            p = bundle.estimator.predict_proba(d.X)[:, 1]
+            self._write_outputs(bundle, d, p, out, explain, top_k)
+        except (OslerError, OSError) as err:
+            stale = self._remove_stale(out, explain)
+            why = str(err) if isinstance(err, OslerError) else \
+                f"cannot write {err.filename or out} ({err.strerror or type(err).__name__})"
+            if stale:
+                why += f"; removed {' and '.join(stale)}, left by an earlier run"
+            elif isinstance(err, OslerError):
+                raise
+            raise DataError(why) from None
+        also = "" if explain is None else f" and their evidence to {explain}"
         return PredictionSummary(f"{self.name}: wrote {len(p)} predictions to {out}{also}; "
                                  f"{d.read_note()}", scored=len(p),
                                  skipped=[reason for _file, reason in d.skipped],
                                  inputs=self.inputs)
+
+    def _write_outputs(self, bundle, d: TabularData, p: np.ndarray, out: Path,
+                       explain: Path | None, top_k: int) -> None:
+        """The predictions CSV (and the evidence) to temporary files, renamed when all is
+        written: an error half-way leaves no half file."""
+        # a link is written through, as before, not replaced by a file
+        out, explain = (None if path is None else path.resolve() if path.is_symlink() else path
+                        for path in (out, explain))
+        written = {out: _partial(out)}
+        if explain is not None:
+            written[explain] = _partial(explain)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with written[out].open("w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh, lineterminator="\n")   # as the sepsis files and pandas write
+                w.writerow([self.id_column, "probability"])
+                w.writerows((i, f"{q:.6f}") for i, q in zip(d.ids, p))
+            if explain is not None:
+                self._write_explanations(bundle, d, written[explain], top_k)
+            for target, partial in written.items():
+                partial.replace(target)
+        finally:
+            for partial in written.values():
+                partial.unlink(missing_ok=True)
+
+    def _remove_stale(self, out: Path, explain: Path | None) -> list[str]:
+        """Delete what an earlier prediction run wrote at ``out`` and ``explain``: only a file
+        that starts as this task's predictions (or evidence) do; any other file is left."""
+        removed = []
+        if _first_line(out) == f"{self.id_column},probability":
+            out.unlink()
+            removed.append(f"the predictions at {out}")
+        if explain is not None and _is_evidence(_first_line(explain)):
+            explain.unlink()
+            removed.append(f"the evidence at {explain}")
+        return removed
 
     def explain(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                 top_k: int = 5) -> list[PredictionExplanation]:
@@ -255,6 +333,7 @@ class TabularTask:
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
                  report: Path, split: str | None = None, n_boot: int = 200) -> str:
+        check_card_target(report, {})   # the card can be written: checked before the work
         bundle, d = self._bundle_and_data(model_dir, data, outcomes)
         self._need_labels(d, "evaluation")
         by_patient, by_content = seen_in_training(bundle, d)
@@ -282,10 +361,15 @@ class TabularTask:
     def _bundle_and_data(self, model_dir: Path, data: list[Path], outcomes: Path | None,
                          sources: bool = False, labels: bool = True):
         bundle = load_model(model_dir, self.name)
+        return bundle, self._data_for(bundle, model_dir, data, outcomes, sources, labels)
+
+    def _data_for(self, bundle, model_dir: Path, data: list[Path], outcomes: Path | None,
+                  sources: bool = False, labels: bool = True) -> TabularData:
+        """``data`` read as ``bundle`` (the model in ``model_dir``) was trained to read it."""
         d = self.load(data, outcomes, vocabulary=bundle.extra.get("vocabulary"),
                       sources=sources, labels=labels)
         check_features(model_dir, self.name, bundle.feature_names, d.names)
-        return bundle, d
+        return d
 
     def evaluate_data(self, bundle, d: TabularData, n_boot: int = 200) -> EvaluationReport:
         p = bundle.estimator.predict_proba(d.X)[:, 1]
@@ -331,6 +415,29 @@ def _no_digests_note(bundle, d: TabularData) -> str:
             "matched to them by file name and line only: a copy under another file name is "
             "not recognised, and a new file of the training file's name is taken for it; "
             "retrain to compare by content)")
+
+
+def _partial(path: Path) -> Path:
+    """Where ``path`` is written before it is complete: beside it, hidden, named by process."""
+    return path.with_name(f".{path.name}.{os.getpid()}.partial")
+
+
+def _first_line(path: Path) -> str | None:
+    """The first line of the file ``path`` (without its end), ``None`` when there is none."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            return fh.readline(65536).rstrip("\r\n")
+    except OSError:   # no file (or a folder): nothing an earlier run left
+        return None
+
+
+def _is_evidence(line: str | None) -> bool:
+    """A line as :meth:`TabularTask._write_explanations` writes them."""
+    try:
+        entry = json.loads(line or "")
+    except ValueError:
+        return False
+    return isinstance(entry, dict) and {"id", "probability", "evidence"} <= set(entry)
 
 
 def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str) -> pd.DataFrame:

@@ -12,9 +12,11 @@ so.) Within one reading, each row is its own patient, ``<site>:<line>`` with the
 file name (``processed.cleveland.data`` -> ``cleveland``), made unique if two files share it;
 these ids group rows for training's early-stopping split and the evaluation bootstrap only.
 
-Input: a ``processed.<site>.data`` file (comma-separated, no header, ``?`` = missing).
-``row`` in prediction files is the 0-based line number in the input file; messages name a row
-by both, ``file F line 5 (row 4)``.
+Input: a ``processed.<site>.data`` file (comma-separated, ``?`` = missing). The UCI files have
+no header; a first line of the column names (:data:`COLUMNS` in their order, any case, with or
+without ``num``) is read as one, and is neither scored nor counted as skipped.
+``row`` in prediction files is the 0-based line number in the input file (so after a header the
+first patient is row 1); messages name a row by both, ``file F line 5 (row 4)``.
 
 Values a patient cannot have (:data:`PLAUSIBLE`) are read as missing, each named by file, line
 and column in the run's summary, and the row is still scored. The codes come from the UCI
@@ -94,6 +96,8 @@ def _read(path: Path, labels: bool = True
             fields = [f.strip() for f in line.strip().split(",")]
             if fields == [""]:
                 continue  # a blank line (the UCI files end with one)
+            if number == 0 and _is_header(path, fields):
+                continue  # column names, as a spreadsheet saves them: no patient
             if len(fields) not in (len(FEATURES), len(COLUMNS)):
                 skipped.append((str(path), f"{_at(path, number)}: {len(fields)} "
                                            f"values, expected {len(FEATURES)} or {len(COLUMNS)}; "
@@ -133,6 +137,20 @@ def _read(path: Path, labels: bool = True
     frame = pd.DataFrame(rows, columns=COLUMNS, dtype=float)
     frame["row"] = np.array(lines, dtype=int)
     return frame, skipped, impossible
+
+
+def _is_header(path: Path, fields: list[str]) -> bool:
+    """Whether the first line's ``fields`` are column names: every one a UCI column name (any
+    case, quotes stripped). Names in another order are refused (a
+    :class:`~osler.errors.DataError`): the values are read by position, so they would be
+    read as the wrong attributes."""
+    names = [f.strip('"').lower() for f in fields]
+    if not all(name in COLUMNS for name in names):
+        return False
+    if names not in (FEATURES, COLUMNS):
+        raise DataError(f"{_at(path, 0)}: a header must name the columns in the UCI order, "
+                        f"with or without num ({', '.join(COLUMNS)}); got {', '.join(names)}")
+    return True
 
 
 def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,

@@ -19,6 +19,8 @@ import numpy as np
 
 from osler.errors import DataError
 from osler.evaluate import patient_split
+from osler.evaluate.card import check_card_target
+from osler.models.persist import check_output_path
 from osler.pipelines._sepsis_data import NoUsableStay, SepsisCohort, load_cohort
 from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis, threshold_rule
 from osler.pipelines._sepsis_report import (need_a_septic_stay, sepsis_card, sepsis_provenance,
@@ -49,6 +51,7 @@ class SepsisTask:
             raise DataError("task sepsis takes its labels from the SepsisLabel column; "
                             f"--outcomes is not used (got {outcomes})")
         fraction = check_held_out(held_out, HELD_OUT_FRACTION)
+        check_output_path(model_dir, "--model", folder=True)   # before minutes of training
         cohort = load_cohort(data, n_jobs=n_jobs).labelled("training")
         develop = cohort.subset(
             cohort.meta["stay"][~held_out_mask(cohort.meta["stay"], fraction)].unique())
@@ -79,7 +82,7 @@ class SepsisTask:
         bundle = load_bundle(self.name, model_dir)
         out = _output_folder(Path(data), Path(out))
         if explain is not None:
-            output_file(data, explain)
+            check_output_path(output_file(data, explain), "--explain")
             if out.resolve() in Path(explain).resolve().parents:
                 raise DataError(f"--explain {explain} is inside the --out folder, which holds "
                                 "one prediction file per stay only; put it elsewhere")
@@ -117,6 +120,7 @@ class SepsisTask:
         if outcomes is not None:
             raise DataError("task sepsis takes its labels from the SepsisLabel column; "
                             f"--outcomes is not used (got {outcomes})")
+        check_card_target(report, {})   # the card can be written: checked before the work
         bundle = load_bundle(self.name, model_dir)
         cohort = load_cohort(data).labelled("evaluation")
         by_id, by_content = seen_in_training(bundle, cohort)
@@ -196,7 +200,7 @@ def _output_folder(data: Path, out: Path) -> Path:
     if target == folder or (source.is_dir() and folder in target.parents):
         raise DataError(f"--out {out} is (inside) the input folder {data}: prediction files "
                         "would overwrite or mix with the stays; choose another folder")
-    return out
+    return check_output_path(out, "--out", folder=True)
 
 
 def _remove_stale(out: Path, skipped: list[tuple[str, str]], written: set[str]) -> int:
