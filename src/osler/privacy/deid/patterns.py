@@ -200,6 +200,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("DATE", re.compile(rf"\b{_D}(?:{MONTHS})(?:19|20)?\d\d\b", re.I)),
     # dotted with a two-digit year ("3.4.21", "12.11.20"), not a version or a decimal
     ("DATE", re.compile(rf"(?<![\d.])(?:1[0-2]|0?[1-9])\.{_D}\.\d\d(?!\d|\.\d)")),
+    # day first with a two-digit year, only where the day cannot be a month ("14/3/21",
+    # "31.1.21"): "3/2/15" stays a month-first date above, and scores and settings with a
+    # first number over 31 or a last one of three digits ("CO/CI/SVR 3/2/1500") are none
+    ("DATE", re.compile(r"(?<![\d/.])(?:1[3-9]|2\d|3[01])(?P<dsep>[/.])(?:1[0-2]|0?[1-9])"
+                        r"(?P=dsep)\d\d(?![\d%]|[/.-]\d)")),
+    # year first with dots ("2021.03.14", "2021.3.14"): a four-digit year of this century or
+    # the last and a real month and day, which no version number is
+    ("DATE", re.compile(r"(?<![\d.])(?:19|20)\d\d\.(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9])"
+                        r"(?![\d%]|\.\d)")),
+    # separated by single spaces, with a four-digit year and two-digit day and month
+    # ("2021 03 14", "14 03 2021", "03 14 2021")
+    ("DATE", re.compile(r"(?<![\d.,/:-])(?:(?:19|20)\d\d (?:0[1-9]|1[0-2]) (?:0[1-9]|[12]\d|3[01])"
+                        r"|(?:0[1-9]|[12]\d|3[01]) (?:0[1-9]|1[0-2]) (?:19|20)\d\d"
+                        r"|(?:0[1-9]|1[0-2]) (?:1[3-9]|2\d|3[01]) (?:19|20)\d\d)(?![\d%]|[.,/:-]\d)")),
     # a month and a day in words ("March fifth, 2021", "the fifth of March")
     ("DATE", re.compile(rf"\b(?:{MONTHS})\.?\s+(?:the\s+)?{_ORDINAL_WORDS}(?:\s*(?:,\s*)?{_Y}\b)?"
                         rf"|\b(?:the\s+)?{_ORDINAL_WORDS}\s+of\s+(?:{MONTHS})\b\.?(?:\s*(?:,\s*)?{_Y}\b)?",
@@ -243,6 +257,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 #: A birth date or year after "DOB", "date of birth", "born (on|in)".
 _BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on| in)?)\s*(?:[:#-]\s*)?"
                     rf"(?P<phi>{_M}[/.-]{_D}[/.-](?:19|20|18)?\d\d|(?:18|19|20)\d\d-\d\d-\d\d"
+                    # day first, where the day cannot be a month ("14/3/61")
+                    rf"|(?:1[3-9]|2\d|3[01])[/.-]{_M}[/.-](?:19|20|18)?\d\d"
                     rf"|{_MON}\s+{_D}{_ORD},?\s+(?:18|19|20)\d\d|(?:18|19|20)\d\d/\d\d?/\d\d?"
                     rf"|{_MON}\s*(?:,\s*)?(?:18|19|20)\d\d"
                     rf"|{_D}{_ORD}[\s-]+(?:of\s+)?(?:{MONTHS})\.?[\s,-]+(?:18|19|20)\d\d"

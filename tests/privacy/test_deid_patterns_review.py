@@ -1,0 +1,72 @@
+"""Identifier shapes a review of the text patterns found passing through (all made up)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from osler.privacy import DeidKey
+from osler.privacy.deid import deidentify_text, detect_phi
+from osler.privacy.deid.dates import date_text_year, shift_date_text
+
+KEY = DeidKey(b"patterns review secret, 32 bytes")
+
+
+def _found(text):
+    return [(text[s.start:s.end], s.type) for s in detect_phi(text)]
+
+
+def _tagged(text):
+    return deidentify_text(text, KEY, patient="p1", profile="tag").text
+
+
+@pytest.mark.parametrize("text, date_text", [
+    ("Admitted 14/3/21 with SOB.", "14/3/21"),
+    ("Seen 25/12/20 in clinic.", "25/12/20"),
+    ("Seen 14.03.21.", "14.03.21"),
+    ("Seen 31.1.21 today.", "31.1.21"),
+    ("Seen 2021.03.14.", "2021.03.14"),
+    ("Seen 2021.3.14 today.", "2021.3.14"),
+    ("Seen 2021 03 14 today.", "2021 03 14"),
+    ("Seen 14 03 2021 today.", "14 03 2021"),
+])
+def test_day_first_and_dotted_or_spaced_dates_are_found_whole(text, date_text):
+    assert (date_text, "DATE") in _found(text)
+    assert date_text not in _tagged(text)
+
+
+def test_a_day_first_birth_date_with_a_two_digit_year_is_found():
+    assert ("14/3/61", "DATE") in _found("DOB: 14/3/61")
+    assert ("14/3/31", "AGE") in _found("DOB: 14/3/31")   # born 1931: over 89
+
+
+@pytest.mark.parametrize("text", ["CO/CI/SVR 3/2/1500", "BP 120/80", "ABG 7.35/45/80",
+                                  "vent 14/5/40%", "version 2.13.4", "Na 135 14 1000 ml",
+                                  "lytes 2021.55.14", "I/O 1500 10 20"])
+def test_ratios_settings_and_numbers_are_not_these_dates(text):
+    assert not [t for _, t in _found(text) if t == "DATE"]
+
+
+@pytest.mark.parametrize("value, moved", [
+    ("14/3/21", "24/2/21"), ("31.1.21", "11.1.21"), ("2021.03.14", "2021.02.22"),
+    ("2021.3.14", "2021.2.22"), ("2021 03 14", "2021 02 22"), ("14 03 2021", "22 02 2021"),
+    ("03 14 2021", "02 22 2021"), ("01APR2021", "12MAR2021"), ("4mar21", "12feb21"),
+])
+def test_these_dates_move_in_the_format_they_were_written_in(value, moved):
+    shift = timedelta(days=-20)
+    if value == "14/3/21":
+        shift = timedelta(days=-18)
+    assert shift_date_text(value, shift) == moved
+    assert date_text_year(value) == 2021
+
+
+def test_impossible_spaced_and_compact_dates_are_not_moved():
+    assert shift_date_text("31FEB2021", timedelta(days=1)) is None
+    assert shift_date_text("12 10", timedelta(days=1)) is None
+
+
+def test_a_compact_date_is_shifted_not_tagged_in_surrogate_mode():
+    out = deidentify_text("Seen 01APR2021 ok", KEY, patient="p1").text
+    moved = date(2021, 4, 1) + KEY.date_shift("p1")
+    assert out == f"Seen {moved.strftime('%d%b%Y').upper()} ok"
