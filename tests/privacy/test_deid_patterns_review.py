@@ -70,3 +70,21 @@ def test_a_compact_date_is_shifted_not_tagged_in_surrogate_mode():
     out = deidentify_text("Seen 01APR2021 ok", KEY, patient="p1").text
     moved = date(2021, 4, 1) + KEY.date_shift("p1")
     assert out == f"Seen {moved.strftime('%d%b%Y').upper()} ok"
+
+
+@pytest.mark.parametrize("text, value, phi_type", [
+    ("Phone: 614/555-0198", "614/555-0198", "PHONE"),
+    ("Patient ID: 88-2231-7", "88-2231-7", "ID"),
+    ("Specimen #: S21-3345", "S21-3345", "ID"),
+    ("Accession no. 21-0045", "21-0045", "ID"),
+    ("ID: AB-12345", "AB-12345", "ID"),
+])
+def test_slashed_phones_and_hyphenated_ids_after_a_label_are_found(text, value, phi_type):
+    assert (value, phi_type) in _found(text)
+    assert value not in _tagged(text)
+
+
+@pytest.mark.parametrize("text", ["order # 2-1000 cc given", "ID consult 2-3 weeks",
+                                  "Lab 2021-0045 pending"])
+def test_list_items_ranges_and_ratios_are_not_ids_or_phones(text):
+    assert not [t for _, t in _found(text) if t in ("ID", "PHONE")]

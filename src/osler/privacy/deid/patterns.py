@@ -86,7 +86,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PHONE", re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s*|\d{3}[\s.-]{0,2})"
                          r"\d{3}[\s.-]{0,2}\d{4}(?![\w/])")),
     ("PHONE", re.compile(r"(?<![\w/.-])\d{3}[.-]\d{4}(?![\w/-])")),
-    ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b|(?<![\d/])\d{3}/\d{3}/\d{4}(?![\d/])")),
+    # "614/555-0198" too: an area code cannot end a ratio of three slashed numbers
+    ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b|(?<![\d/.])\d{3}/\d{3}[/-]\d{4}(?![\d/]|[.-]\d)")),
     # international numbers: "+44 20 7946 0958", "+1 (617) 555-0199", "+49-30-1234567"
     # (separated groups, 8-15 digits: "+2801" is a fluid balance)
     ("PHONE", re.compile(r"(?<![\w+])(?=\+(?:[\s.()-]{0,2}\d){8,15}(?!\d))"
@@ -103,6 +104,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ID", re.compile(r"\b(?:mrn|medical record(?: number)?|acct|account)\s*(?:(?:#|no\.?|number)"
                       r"\s*)?(?::\s*)?(?P<phi>(?=(?:[a-z-]*\d){3})[a-z]{0,3}-?\d[\da-z]*(?:-[\da-z]+)*)\b",
                       re.I)),
+    # a number with hyphens after a record's label ("Patient ID: 88-2231-7", "Specimen #:
+    # S21-3345", "Accession no. 21-0045"): four digits or more, up to three letters first
+    # (not "order # 2-1000" or "pt # 1-2000": an item of a list)
+    ("ID", re.compile(r"(?:\b(?:patient|specimen|sample|accession|encounter|visit|case|lab|"
+                      r"requisition)\s+(?:id\b|#|no\.|number\b)|\bpt\s+(?:id\b|no\.)|\b(?:mrn|acct|account|"
+                      r"specimen|accession|requisition)\b|\bID(?=\s*[:#]))\s*(?:#|no\.|number\b)?"
+                      r"\s*:?\s*(?P<phi>(?=(?:[a-z-]*\d){4})(?=[a-z\d]*-[a-z\d])[a-z]{0,3}-?\d+(?:-[a-z\d]+)*)"
+                      r"\b(?!-)", re.I)),
     # Safe Harbor (I)-(K): health plan beneficiary, account, certificate and licence numbers,
     # and (P) biometric identifiers, after the label that names them
     ("ID", re.compile(r"\b(?:medicare|medicaid|health\s+plan(?:\s+beneficiary)?|beneficiary|"
