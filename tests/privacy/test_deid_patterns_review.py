@@ -17,6 +17,13 @@ def _found(text):
     return [(text[s.start:s.end], s.type) for s in detect_phi(text)]
 
 
+def _covered(text, value, phi_type):
+    """Whether a span of ``phi_type`` covers ``value`` (the tagger may take in a state too)."""
+    start = text.index(value)
+    return any(s.type == phi_type and s.start <= start and start + len(value) <= s.end
+               for s in detect_phi(text))
+
+
 def _tagged(text):
     return deidentify_text(text, KEY, patient="p1", profile="tag").text
 
@@ -88,3 +95,25 @@ def test_slashed_phones_and_hyphenated_ids_after_a_label_are_found(text, value, 
                                   "Lab 2021-0045 pending"])
 def test_list_items_ranges_and_ratios_are_not_ids_or_phones(text):
     assert not [t for _, t in _found(text) if t in ("ID", "PHONE")]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Home: 23 Old Mill Road, Ashby Falls, Vermont 05123", "05123"),
+    ("Quellbrook, Massachusetts 01103", "01103"),
+    ("Vermont 05123-4455", "05123-4455"),
+    ("Moved to Quellbrook, New Hampshire 03301.", "03301"),
+    ("Mail to PO Box 4411, Bozeman MT 59771", "Bozeman"),
+    ("Lives in Ashby Falls VT 05123.", "Ashby Falls"),
+    ("lat/long 45.6770,-111.0429", "45.6770,-111.0429"),
+    ("gps 45.6770 -111.0429 at the scene", "45.6770 -111.0429"),
+    ("found at 1.2345, -5.1234", "1.2345, -5.1234"),
+])
+def test_zips_after_a_state_name_towns_before_a_zip_and_coordinates_are_found(text, place):
+    assert _covered(text, place, "LOCATION")
+    assert place not in _tagged(text)
+
+
+@pytest.mark.parametrize("text", ["SG 1.0150 1.0200", "pH 7.3512 7.4011", "Texas 12345.5 mg",
+                                  "at 95.1234, 10.1234"])
+def test_decimals_that_are_no_coordinates_and_numbers_after_a_state_are_kept(text):
+    assert not [t for _, t in _found(text) if t == "LOCATION"]

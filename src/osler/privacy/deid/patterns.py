@@ -67,6 +67,14 @@ _COUNT_AFTER = re.compile(r"\s*(?:sets?|bottles?|cultures?|power)\b", re.I)
 # A date cue before the fraction: "On 3/5 cultures grew GPC" is a date, whatever follows.
 _DATE_CUE_BEFORE = re.compile(r"\b(?:on|seen|drawn|sent|since|from|until|dated|of|by|since|"
                               r"collected|obtained|admitted|started|through|thru|to)\s*$", re.I)
+# The states by name: a ZIP code after one is a place smaller than the state.
+_STATES = ("alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|"
+           "georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|"
+           "massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|"
+           r"new\s+hampshire|new\s+jersey|new\s+mexico|new\s+york|north\s+carolina|"
+           r"north\s+dakota|ohio|oklahoma|oregon|pennsylvania|rhode\s+island|south\s+carolina|"
+           r"south\s+dakota|tennessee|texas|utah|vermont|virginia|washington|west\s+virginia|"
+           "wisconsin|wyoming")
 # A range of round numbers written like a local phone number ("SVR 900-1300", "TV 250-1000").
 _RANGE = re.compile(r"\d{2}0-\d{2}00")
 
@@ -153,6 +161,19 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("LOCATION", re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
                             r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\.?,?\s+"
                             r"(?P<phi>\d{5}(?:-\d{4})?)\b")),
+    # and after a state's full name ("Vermont 05123", "New Hampshire 03301-4455")
+    ("LOCATION", re.compile(rf"\b(?:{_STATES}),?[ \t]+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b(?![.,]\d|[-/]\d)",
+                            re.I)),
+    # the town before a state code and ZIP with no comma between ("Bozeman MT 59771")
+    ("LOCATION", re.compile(r"(?<![\w.-])(?P<phi>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2})[ \t]+"
+                            r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
+                            r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?[ \t]+"
+                            r"\d{5}(?:-\d{4})?\b")),
+    # a latitude and a longitude, four decimals or more each ("45.6770,-111.0429"), one of
+    # them signed or of two digits or more (a urine specific gravity "1.0150 1.0200" is none)
+    ("LOCATION", re.compile(r"(?<![\w.,-])(?=-|\d\d|[\d.]+(?:,[ \t]?|[ \t])(?:-|\d\d))"
+                            r"-?(?:[1-8]?\d|90)\.\d{4,}(?:,[ \t]?|[ \t])"
+                            r"-?(?:1[0-7]\d|0?\d?\d|180)\.\d{4,}(?![\w.]|,\d)")),
     ("LOCATION", re.compile(r"\b(?:zip|zip code|postal code)\s*(?::\s*)?(?P<phi>\d{5}(?:-\d{4})?)\b",
                             re.I)),
     # a ZIP code where the patient lives ("lives in 02115", "moved to 01605 area")
