@@ -117,3 +117,24 @@ def test_zips_after_a_state_name_towns_before_a_zip_and_coordinates_are_found(te
                                   "at 95.1234, 10.1234"])
 def test_decimals_that_are_no_coordinates_and_numbers_after_a_state_are_kept(text):
     assert not [t for _, t in _found(text) if t == "LOCATION"]
+
+
+@pytest.mark.parametrize("text, age", [
+    ("PT STATES HE IS NINETY TWO.", "NINETY TWO"),
+    ("She is now ninety-six.", "ninety-six"),
+    ("Pt is 96M with CHF.", "96"),
+    ("She is 91F with CHF.", "91"),
+    ("He is now 96.", "96"),
+    ("Patient age: 92y", "92"),
+    ("Pt (92) seen in clinic.", "92"),
+])
+def test_more_ways_of_telling_an_age_over_89_are_found(text, age):
+    assert (age, "AGE") in _found(text)
+    assert "90+" in deidentify_text(text, KEY, patient="p1").text
+
+
+@pytest.mark.parametrize("text", ["HR (92) and regular", "PT (92) sec", "Pt is 101F, tylenol given",
+                                  "pt is ninety percent on RA", "Pt is 96 mm", "He is 92 kg",
+                                  "BP is ninety over fifty"])
+def test_values_told_like_these_ages_are_kept(text):
+    assert not [t for _, t in _found(text) if t == "AGE"]

@@ -67,6 +67,9 @@ _COUNT_AFTER = re.compile(r"\s*(?:sets?|bottles?|cultures?|power)\b", re.I)
 # A date cue before the fraction: "On 3/5 cultures grew GPC" is a date, whatever follows.
 _DATE_CUE_BEFORE = re.compile(r"\b(?:on|seen|drawn|sent|since|from|until|dated|of|by|since|"
                               r"collected|obtained|admitted|started|through|thru|to)\s*$", re.I)
+# Who an age over 89 is told of ("he is 92", "Pt is 96M").
+_ELDERS = (r"he|she|pt|patient|mother|father|mom|dad|wife|husband|sister|brother|grandmother|"
+           r"grandfather|aunt|uncle")
 # The states by name: a ZIP code after one is a place smaller than the state.
 _STATES = ("alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|"
            "georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|"
@@ -260,12 +263,22 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"(?P<phi>(?:9|10)0'?s)\b|(?P<phi2>(?:non|nona)agenarian|centenarian)s?\b)",
                        re.I)),
     # "age 92", "Age: 91", "aged 97", "age of 93", "he is 90" (Safe Harbor: over 89)
+    # ("age: 92y"; "Pt is now 96", "Pt is 96M", "she is 91F with CHF": not "pt is 101F,
+    # tylenol given", a temperature)
     ("AGE", re.compile(r"\b(?:age[ds]?|aged|age of)(?:\s*\((?:yrs?|years)\))?\s*(?::\s*)?"
-                       r"(?P<phi>9\d|1[0-1]\d)\b(?![.,]\d|\s*%)"
-                       r"|\b(?:he|she|pt|patient|mother|father|mom|dad|wife|husband|sister|"
-                       r"brother|grandmother|grandfather|aunt|uncle)\s+(?:is|was|turned|"
-                       r"died at(?: age)?|passed away at(?: age)?)\s+(?P<phi2>9\d|1[0-1]\d)\b"
+                       r"(?P<phi>9\d|1[0-1]\d)(?:y|yo|yrs?)?\b(?![.,]\d|\s*%)"
+                       rf"|\b(?:{_ELDERS})\s+(?:is|was|turned|"
+                       r"died at(?: age)?|passed away at(?: age)?)\s+(?:now\s+)?(?P<phi2>9\d|1[0-1]\d)"
+                       r"(?:\b|(?=M\b)|(?=F\s+(?:with|w/|who|s/p|h/o|hx|pmh|presenting|admitted)\b))"
                        r"(?![.,]\d|\s*(?:%|/|mg|kg|lbs?|cm|mm|bpm|beats))", re.I)),
+    # in words, in any case ("HE IS NINETY TWO", "She is now ninety-six."), not a value
+    ("AGE", re.compile(rf"\b(?:{_ELDERS})\s+(?:is|was|turned)\s+(?:now\s+)?"
+                       r"(?P<phi>(?:ninety|one hundred(?: and)?)(?:[- ](?:one|two|three|four|five"
+                       r"|six|seven|eight|nine|ten))?)\b(?![- ]*(?:%|percent|/|over|mg|kg|lbs?|pounds|"
+                       r"beats|bpm|breaths|degrees|cc|ml|minutes|mins?|seconds|points|mmhg)\b)", re.I)),
+    # "Pt (92) seen": in brackets right after the patient, written in mixed or lower case
+    # ("PT (92)" may be a prothrombin time)
+    ("AGE", re.compile(r"\b(?:Pt|pt|Patient|patient)[ \t]+\((?P<phi>9\d|1[01]\d)\)")),
     ("AGE", re.compile(r"\b(?P<phi>(?:ninety|one hundred(?: and)?)(?:[- ](?:one|two|three|four|five"
                        r"|six|seven|eight|nine|ten))?)(?=[- ]*(?:years?|y/?o|yrs?)\b)"
                        r"|\b(?:age[ds]?|aged)(?:\s*:)?\s+(?P<phi2>(?:ninety|one hundred(?: and)?)"
