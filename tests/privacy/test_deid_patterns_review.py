@@ -138,3 +138,16 @@ def test_more_ways_of_telling_an_age_over_89_are_found(text, age):
                                   "BP is ninety over fifty"])
 def test_values_told_like_these_ages_are_kept(text):
     assert not [t for _, t in _found(text) if t == "AGE"]
+
+
+@pytest.mark.parametrize("text, url, tagged", [
+    ("see http://bit.ly/abc; then", "http://bit.ly/abc", "see [URL]; then"),
+    ("get ftp://files.example.com/x now", "ftp://files.example.com/x", "get [URL] now"),
+    ("at https://quellbrook.example.com/a?b=1.", "https://quellbrook.example.com/a?b=1",
+     "at [URL]."),
+    ("(www.quellbrook-clinic.org/jq)", "www.quellbrook-clinic.org/jq", "([URL])"),
+])
+def test_a_web_address_is_found_with_its_scheme_and_without_the_punctuation_after_it(
+        text, url, tagged):
+    assert (url, "URL") in _found(text)
+    assert _tagged(text) == tagged

@@ -83,10 +83,13 @@ _RANGE = re.compile(r"\d{2}0-\d{2}00")
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+\b")),
-    ("URL", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.I)),
+    # any scheme a note names ("ftp://", "sftp://"), and not the punctuation that ends the
+    # sentence after the address ("http://bit.ly/abc;")
+    ("URL", re.compile(r"\b(?:(?:https?|s?ftp|ftps)://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}]",
+                       re.I)),
     # a web address without a scheme ("dropbox.com/s/abc", "facebook.com/jane.doe")
     ("URL", re.compile(r"(?<![\w@.-])(?:[a-z][a-z0-9-]{2,}\.)+(?:com|org|net|edu|gov|us|uk|ca|de|"
-                       r"fr|info)(?:/[^\s<>\"']*)?(?![\w@-])", re.I)),
+                       r"fr|info)(?:/(?:[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])?)?(?![\w@-])", re.I)),
     # a social media handle or user name after its label ("Twitter @ThadQuix", "username: jq7")
     ("ID", re.compile(r"\b(?:twitter|instagram|tiktok|facebook|snapchat|telegram|skype|handle|"
                       r"user ?name|user ?id|login)\s*(?::\s*)?(?P<phi>@?[A-Za-z0-9_][A-Za-z0-9_.]{2,})",
