@@ -151,3 +151,16 @@ def test_a_web_address_is_found_with_its_scheme_and_without_the_punctuation_afte
         text, url, tagged):
     assert (url, "URL") in _found(text)
     assert _tagged(text) == tagged
+
+
+@pytest.mark.parametrize("text", ["PT/PTT 14/32 INR 1.2", "1/4 ST BETADINE to wound",
+                                  "4/4 extremities warm", "MAE, 2/3 rales bilat"])
+def test_clotting_times_strengths_and_shares_of_the_body_are_not_dates(text):
+    assert not [t for _, t in _found(text) if t == "DATE"]
+
+
+@pytest.mark.parametrize("text, date_text", [("1/4 ST elevations noted", "1/4"),
+                                             ("On 1/4 ST betadine started", "1/4"),
+                                             ("seen 2/3 crackles at bases", "2/3")])
+def test_a_date_before_an_st_segment_or_after_a_date_cue_stays_a_date(text, date_text):
+    assert (date_text, "DATE") in _found(text)

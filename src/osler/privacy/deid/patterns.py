@@ -35,6 +35,8 @@ _YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|un
 _NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|ratio|i:e|ie|x|cpap|"
                               r"\b(?:pain|cp|c/o|scale|ci|co|lt|rt|left|right|about|approx)|~|"
                               r"psv?|peep|ventilation|ac|simv|bipap|crackles|(?<!\S)\d|/|"
+                              # clotting times ("PT/PTT 14/32")
+                              r"\bptt|"
                               r"pupils?|perrla?|perl|gcs|pulses?|i/e|level|rated?|rates|\+|"
                               # pressures and ventilator settings ("PA 32/15", "60% 15/10",
                               # "pressure support 15/5")
@@ -47,6 +49,11 @@ _NOT_DATE_AFTER = re.compile(r"\s*(?:ns\b|strength|str\b|murmur|sem\b|motor|mg|m
                              r"cpap|ventilation|pain|scale|of\b|-\s*\.\d|way\b|"
                              # "5/5 IPS", "1/2 dose of", "1/2 NPH", "1/4 blood cultures (+)"
                              r"ips\b|psv\b|doses?\b|nph\b|blood cultures?|bottles?\b)", re.I)
+# A strength or a share of the body after the fraction ("1/4 ST BETADINE", "4/4 extremities",
+# "2/3 rales"), unless a date cue comes first ("on 1/4 ST elevations", "seen 2/3 crackles")
+_SHARE_AFTER = re.compile(r"\s*(?:st\b(?!\.|\s*(?:elev|depr|chang|seg|wave|abn|t\b|-t\b))|"
+                          r"extremities\b|extrems?\b|rales\b|crackles\b|lobes\b|"
+                          r"lung fields\b|quadrants\b)", re.I)
 # A pain score next to the word pain ("pain at 7/10", "6/10 incisional pain", not "3/10 had pain").
 _PAIN_BEFORE = re.compile(r"(?:pain|discomfort)\b[^.;\n]{0,10}$", re.I)
 _PAIN_AFTER = re.compile(r"\s+(?:(?!(?:had|has|have|no|and|with|denies|without|for)\b)[a-z]+\s+)?"
@@ -383,6 +390,8 @@ def _is_ratio(text: str, start: int, end: int) -> bool:
                      or _NOT_DATE_AFTER.match(text, end)
                      or _SCORE_BEFORE.search(text[max(0, start - 24):start])
                      or _count_after(text, start, end)
+                     or (_SHARE_AFTER.match(text, end)
+                         and not _DATE_CUE_BEFORE.search(text[max(0, start - 16):start]))
                      or (text[end - 3:end] == "/10"
                          and (_PAIN_BEFORE.search(text[max(0, start - 20):start])
                               or _PAIN_AFTER.match(text, end)))))
