@@ -164,3 +164,9 @@ def test_clotting_times_strengths_and_shares_of_the_body_are_not_dates(text):
                                              ("seen 2/3 crackles at bases", "2/3")])
 def test_a_date_before_an_st_segment_or_after_a_date_cue_stays_a_date(text, date_text):
     assert (date_text, "DATE") in _found(text)
+
+
+@pytest.mark.parametrize("text", ["vent 14/5/40 weaning", "AC 18/5/40 overnight",
+                                  "settings: 18/5/40"])
+def test_ventilator_settings_shaped_like_a_day_first_date_are_not_dates(text):
+    assert not [t for _, t in _found(text) if t == "DATE"]

@@ -64,6 +64,8 @@ _TIME_RANGE = re.compile(r"(?<![\d/.-])(?:[01]\d|2[0-3])(?:00|15|30|45)\s*-\s*"
 _NOT_YEAR_BEFORE = re.compile(r"(?:\b(?:svri?|pvri?|total|i/o|out|intake|output|u/?o|ivf|"
                               r"plt|plts|wbc|vt|tv|ve|bs|fs|glucose|weight|wt)\b|[=:+~])\s*$", re.I)
 _RATIO = re.compile(r"\d{1,2}/\d{1,2}")
+# three slashed numbers day first, as ventilator settings are written too ("AC 14/5/40")
+_DAY_FIRST_TRIPLE = re.compile(r"(?:1[3-9]|2\d|3[01])/\d{1,2}/\d\d")
 # Scores and counts written as fractions: "Apgars 8/9", "Apgar scores of 8/9", "GCS 3/15",
 # "power 4/5", "sets 2/2"; "2/2 sets of blood cultures", "1/4 bottles", "4/5 power". Not after
 # "cultures" ("blood cultures 3/5 pending" may be the day they were drawn), and "seen 8/9" and
@@ -384,6 +386,11 @@ def _is_ratio(text: str, start: int, end: int) -> bool:
     3/2", "pain at 7/10"), or a year inside a range of shift times ("1930-2000"), not a date."""
     if any(m.start() <= start and end <= m.end()
            for m in _TIME_RANGE.finditer(text, max(0, start - 12), end + 12)):
+        return True
+    if (_DAY_FIRST_TRIPLE.fullmatch(text, start, end)
+            and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
+                 or re.search(r"\b(?:vent|settings?|rr|fio2|tv|ps)\s*:?\s*$",
+                              text[max(0, start - 12):start], re.I))):
         return True
     return bool(_RATIO.fullmatch(text, start, end)
                 and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
