@@ -104,6 +104,7 @@ def test_list_items_ranges_and_ratios_are_not_ids_or_phones(text):
     ("Moved to Quellbrook, New Hampshire 03301.", "03301"),
     ("Mail to PO Box 4411, Bozeman MT 59771", "Bozeman"),
     ("Lives in Ashby Falls VT 05123.", "Ashby Falls"),
+    ("MAIL TO PO BOX 4411, BOZEMAN MT 59771", "BOZEMAN"),
     ("lat/long 45.6770,-111.0429", "45.6770,-111.0429"),
     ("gps 45.6770 -111.0429 at the scene", "45.6770 -111.0429"),
     ("found at 1.2345, -5.1234", "1.2345, -5.1234"),

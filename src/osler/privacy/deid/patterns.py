@@ -179,8 +179,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # and after a state's full name ("Vermont 05123", "New Hampshire 03301-4455")
     ("LOCATION", re.compile(rf"\b(?:{_STATES}),?[ \t]+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b(?![.,]\d|[-/]\d)",
                             re.I)),
-    # the town before a state code and ZIP with no comma between ("Bozeman MT 59771")
-    ("LOCATION", re.compile(r"(?<![\w.-])(?P<phi>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2})[ \t]+"
+    # the town before a state code and ZIP with no comma between ("Bozeman MT 59771",
+    # "BOZEMAN MT 59771")
+    ("LOCATION", re.compile(r"(?<![\w.-])(?P<phi>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2}"
+                            r"|[A-Z]{3,}(?:[ \t][A-Z]{3,})?)[ \t]+"
                             r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
                             r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?[ \t]+"
                             r"\d{5}(?:-\d{4})?\b")),
