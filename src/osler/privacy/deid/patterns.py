@@ -131,10 +131,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # S21-3345", "Accession no. 21-0045"): four digits or more, up to three letters first
     # (not "order # 2-1000" or "pt # 1-2000": an item of a list)
     ("ID", re.compile(r"(?:\b(?:patient|specimen|sample|accession|encounter|visit|case|lab|"
-                      r"requisition)\s+(?:id\b|#|no\.|number\b)|\bpt\s+(?:id\b|no\.)|\b(?:mrn|acct|account|"
-                      r"specimen|accession|requisition)\b|\bID(?=\s*[:#]))\s*(?:#|no\.|number\b)?"
-                      r"\s*:?\s*(?P<phi>(?=(?:[a-z-]*\d){4})(?=[a-z\d]*-[a-z\d])[a-z]{0,3}-?\d+(?:-[a-z\d]+)*)"
-                      r"\b(?!-)", re.I)),
+                      r"requisition)\s+(?:id\b|#|no\.|number\b)|\bpt\s+(?:id\b|no\.)"
+                      r"|\b(?:mrn|acct|account|specimen|accession|requisition)\b|\bID(?=\s*[:#]))"
+                      r"\s*(?:#|no\.|number\b)?\s*:?\s*(?P<phi>(?=(?:[a-z-]*\d){4})"
+                      r"(?=[a-z\d]*-[a-z\d])[a-z]{0,3}-?\d+(?:-[a-z\d]+)*)\b(?!-)", re.I)),
     # Safe Harbor (I)-(K): health plan beneficiary, account, certificate and licence numbers,
     # and (P) biometric identifiers, after the label that names them
     ("ID", re.compile(r"\b(?:medicare|medicaid|health\s+plan(?:\s+beneficiary)?|beneficiary|"
@@ -177,8 +177,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\.?,?\s+"
                             r"(?P<phi>\d{5}(?:-\d{4})?)\b")),
     # and after a state's full name ("Vermont 05123", "New Hampshire 03301-4455")
-    ("LOCATION", re.compile(rf"\b(?:{_STATES}),?[ \t]+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b(?![.,]\d|[-/]\d)",
-                            re.I)),
+    ("LOCATION", re.compile(rf"\b(?:{_STATES}),?[ \t]+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b"
+                            r"(?![.,]\d|[-/]\d)", re.I)),
     # the town before a state code and ZIP with no comma between ("Bozeman MT 59771",
     # "BOZEMAN MT 59771")
     ("LOCATION", re.compile(r"(?<![\w.-])(?P<phi>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2}"
@@ -260,7 +260,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # ("2021 03 14", "14 03 2021", "03 14 2021")
     ("DATE", re.compile(r"(?<![\d.,/:-])(?:(?:19|20)\d\d (?:0[1-9]|1[0-2]) (?:0[1-9]|[12]\d|3[01])"
                         r"|(?:0[1-9]|[12]\d|3[01]) (?:0[1-9]|1[0-2]) (?:19|20)\d\d"
-                        r"|(?:0[1-9]|1[0-2]) (?:1[3-9]|2\d|3[01]) (?:19|20)\d\d)(?![\d%]|[.,/:-]\d)")),
+                        r"|(?:0[1-9]|1[0-2]) (?:1[3-9]|2\d|3[01]) (?:19|20)\d\d)"
+                        r"(?![\d%]|[.,/:-]\d)")),
     # a month and a day in words ("March fifth, 2021", "the fifth of March")
     ("DATE", re.compile(rf"\b(?:{MONTHS})\.?\s+(?:the\s+)?{_ORDINAL_WORDS}(?:\s*(?:,\s*)?{_Y}\b)?"
                         rf"|\b(?:the\s+)?{_ORDINAL_WORDS}\s+of\s+(?:{MONTHS})\b\.?(?:\s*(?:,\s*)?{_Y}\b)?",
@@ -282,14 +283,16 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("AGE", re.compile(r"\b(?:age[ds]?|aged|age of)(?:\s*\((?:yrs?|years)\))?\s*(?::\s*)?"
                        r"(?P<phi>9\d|1[0-1]\d)(?:y|yo|yrs?)?\b(?![.,]\d|\s*%)"
                        rf"|\b(?:{_ELDERS})\s+(?:is|was|turned|"
-                       r"died at(?: age)?|passed away at(?: age)?)\s+(?:now\s+)?(?P<phi2>9\d|1[0-1]\d)"
-                       r"(?:\b|(?=M\b)|(?=F\s+(?:with|w/|who|s/p|h/o|hx|pmh|presenting|admitted)\b))"
+                       r"died at(?: age)?|passed away at(?: age)?)\s+(?:now\s+)?"
+                       r"(?P<phi2>9\d|1[0-1]\d)(?:\b|(?=M\b)"
+                       r"|(?=F\s+(?:with|w/|who|s/p|h/o|hx|pmh|presenting|admitted)\b))"
                        r"(?![.,]\d|\s*(?:%|/|mg|kg|lbs?|cm|mm|bpm|beats))", re.I)),
     # in words, in any case ("HE IS NINETY TWO", "She is now ninety-six."), not a value
     ("AGE", re.compile(rf"\b(?:{_ELDERS})\s+(?:is|was|turned)\s+(?:now\s+)?"
                        r"(?P<phi>(?:ninety|one hundred(?: and)?)(?:[- ](?:one|two|three|four|five"
-                       r"|six|seven|eight|nine|ten))?)\b(?![- ]*(?:%|percent|/|over|mg|kg|lbs?|pounds|"
-                       r"beats|bpm|breaths|degrees|cc|ml|minutes|mins?|seconds|points|mmhg)\b)", re.I)),
+                       r"|six|seven|eight|nine|ten))?)\b(?![- ]*(?:%|percent|/|over|mg|kg|lbs?|"
+                       r"pounds|beats|bpm|breaths|degrees|cc|ml|minutes|mins?|seconds|points|"
+                       r"mmhg)\b)", re.I)),
     # "Pt (92) seen": in brackets right after the patient, written in mixed or lower case
     # ("PT (92)" may be a prothrombin time)
     ("AGE", re.compile(r"\b(?:Pt|pt|Patient|patient)[ \t]+\((?P<phi>9\d|1[01]\d)\)")),
