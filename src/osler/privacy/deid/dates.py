@@ -15,12 +15,17 @@ _MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
 _NO_YEAR = 2001
 _LEAP_YEAR = 2000
 _NUMERIC = re.compile(r"(?P<m>\d{1,2})(?P<sep>[/.-])(?P<d>\d{1,2})(?:(?P=sep)(?P<y>\d{2,4}))?")
-_ISO = re.compile(r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+_ISO = re.compile(r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
                   r"(?P<time>[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?")
 # Four-digit years only: "2/30" or "12/45" is an impossible month and day, never February
 # 2030 or December 2045 (a wrong real date); it is tagged instead.
 _MONTH_YEAR = re.compile(r"(?P<m>\d{1,2})/(?P<y>\d{4})")
 _YEAR_MONTH = re.compile(r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})")
+# Separated by spaces, a four-digit year first or last ("2021 03 14", "14 03 2021"): never
+# without its year ("12 10" is no date to move)
+_SPACED = re.compile(r"(?P<y>\d{4}) (?P<m>\d\d) (?P<d>\d\d)|(?P<a>\d\d) (?P<b>\d\d) (?P<y2>\d{4})")
+# a day, a month's name and a year run together ("01APR2021", "4mar21")
+_COMPACT = re.compile(r"(?P<d>\d{1,2})(?P<mon>[A-Za-z]{3,9})(?P<y>\d\d|\d{4})")
 _HYPHENED = re.compile(r"(?P<d>\d{1,2})-(?P<mon>[A-Za-z]{3,9})-(?P<y>\d{2,4})"
                        r"|(?P<mon2>[A-Za-z]{3,9})-(?P<d2>\d{1,2})-(?P<y2>\d{2,4})")
 _ORDINAL = re.compile(r"(?P<d>\d{1,2})(?P<suffix>st|nd|rd|th)", re.I)
@@ -84,7 +89,8 @@ def shift_date_text(value: str, shift: timedelta, year: int | None = None) -> st
     >>> shift_date_text("20210305120000-0500", timedelta(days=-5))
     '20210228120000-0500'
     """
-    for fn in (_shift_iso, _shift_stamp, _shift_hyphened, _shift_numeric, _shift_month_year,
+    for fn in (_shift_iso, _shift_stamp, _shift_hyphened, _shift_compact, _shift_spaced,
+               _shift_numeric, _shift_month_year,
                _shift_year_month,
                _shift_mon_year,
                _shift_wordy, _shift_year, _shift_month, _shift_ordinal):
@@ -119,6 +125,10 @@ def date_text_year(value: str) -> int | None:
                            else (m["mon2"], m["d2"], m["y2"]))
             month = _month_number(mon)
             return date(_full_year(y), month, int(day)).year if month else None
+        m = _SPACED.fullmatch(v) or _COMPACT.fullmatch(v)
+        if m:   # the shifter reads them: a year whenever it moves the date
+            return _full_year(m["y"] or m.groupdict().get("y2")) if _shift_spaced(
+                v, timedelta(0)) or _shift_compact(v, timedelta(0)) else None
         m = _WORDY.fullmatch(v)
         if m and (m["y"] or m["y2"]):
             month = _month_number(m["mon"] or m["mon2"])
@@ -257,3 +267,31 @@ def _shift_month(v: str, shift: timedelta, year: int | None = None) -> str | Non
         return None
     d = date(_year_for(year, month, 15), month, 15) + shift
     return _case_like(v, _MONTHS[d.month - 1] if len(v) > 3 else _MONTHS[d.month - 1][:3])
+
+
+def _shift_compact(v: str, shift: timedelta, year: int | None = None) -> str | None:
+    """``01APR2021``, ``4mar21``: day, month name and year run together, in the case and
+    widths they were written in."""
+    m = _COMPACT.fullmatch(v)
+    month = _month_number(m["mon"]) if m else None
+    if month is None:
+        return None
+    d = date(_full_year(m["y"]), month, int(m["d"])) + shift
+    name = _MONTHS[d.month - 1] if len(m["mon"]) > 3 else _MONTHS[d.month - 1][:3]
+    return f"{d.day:0{len(m['d'])}d}{_case_like(m['mon'], name)}{_fmt_year(m['y'], d.year)}"
+
+
+def _shift_spaced(v: str, shift: timedelta, year: int | None = None) -> str | None:
+    """``2021 03 14``, ``14 03 2021`` (day first when the first number cannot be a month),
+    ``03 14 2021``: two-digit day and month, as written."""
+    m = _SPACED.fullmatch(v)
+    if not m:
+        return None
+    if m["y"]:
+        d = date(int(m["y"]), int(m["m"]), int(m["d"])) + shift
+        return f"{d.year} {d.month:02d} {d.day:02d}"
+    first, second = int(m["a"]), int(m["b"])
+    day_first = first > 12
+    d = date(int(m["y2"]), *((second, first) if day_first else (first, second))) + shift
+    pair = (d.day, d.month) if day_first else (d.month, d.day)
+    return f"{pair[0]:02d} {pair[1]:02d} {d.year}"

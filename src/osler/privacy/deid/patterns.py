@@ -35,6 +35,8 @@ _YEAR_CONTEXT = (r"in|since|of|s/p|sp|hx|dx|mi|cabg|cva|chole|surgery|year|yr|un
 _NOT_DATE_BEFORE = re.compile(r"(?:strength|str|motor|grip|grade|murmur|sem|ratio|i:e|ie|x|cpap|"
                               r"\b(?:pain|cp|c/o|scale|ci|co|lt|rt|left|right|about|approx)|~|"
                               r"psv?|peep|ventilation|ac|simv|bipap|crackles|(?<!\S)\d|/|"
+                              # clotting times ("PT/PTT 14/32")
+                              r"\bptt|"
                               r"pupils?|perrla?|perl|gcs|pulses?|i/e|level|rated?|rates|\+|"
                               # pressures and ventilator settings ("PA 32/15", "60% 15/10",
                               # "pressure support 15/5")
@@ -47,6 +49,11 @@ _NOT_DATE_AFTER = re.compile(r"\s*(?:ns\b|strength|str\b|murmur|sem\b|motor|mg|m
                              r"cpap|ventilation|pain|scale|of\b|-\s*\.\d|way\b|"
                              # "5/5 IPS", "1/2 dose of", "1/2 NPH", "1/4 blood cultures (+)"
                              r"ips\b|psv\b|doses?\b|nph\b|blood cultures?|bottles?\b)", re.I)
+# A strength or a share of the body after the fraction ("1/4 ST BETADINE", "4/4 extremities",
+# "2/3 rales"), unless a date cue comes first ("on 1/4 ST elevations", "seen 2/3 crackles")
+_SHARE_AFTER = re.compile(r"\s*(?:st\b(?!\.|\s*(?:elev|depr|chang|seg|wave|abn|t\b|-t\b))|"
+                          r"extremities\b|extrems?\b|rales\b|crackles\b|lobes\b|"
+                          r"lung fields\b|quadrants\b)", re.I)
 # A pain score next to the word pain ("pain at 7/10", "6/10 incisional pain", not "3/10 had pain").
 _PAIN_BEFORE = re.compile(r"(?:pain|discomfort)\b[^.;\n]{0,10}$", re.I)
 _PAIN_AFTER = re.compile(r"\s+(?:(?!(?:had|has|have|no|and|with|denies|without|for)\b)[a-z]+\s+)?"
@@ -57,6 +64,8 @@ _TIME_RANGE = re.compile(r"(?<![\d/.-])(?:[01]\d|2[0-3])(?:00|15|30|45)\s*-\s*"
 _NOT_YEAR_BEFORE = re.compile(r"(?:\b(?:svri?|pvri?|total|i/o|out|intake|output|u/?o|ivf|"
                               r"plt|plts|wbc|vt|tv|ve|bs|fs|glucose|weight|wt)\b|[=:+~])\s*$", re.I)
 _RATIO = re.compile(r"\d{1,2}/\d{1,2}")
+# three slashed numbers day first, as ventilator settings are written too ("AC 14/5/40")
+_DAY_FIRST_TRIPLE = re.compile(r"(?:1[3-9]|2\d|3[01])/\d{1,2}/\d\d")
 # Scores and counts written as fractions: "Apgars 8/9", "Apgar scores of 8/9", "GCS 3/15",
 # "power 4/5", "sets 2/2"; "2/2 sets of blood cultures", "1/4 bottles", "4/5 power". Not after
 # "cultures" ("blood cultures 3/5 pending" may be the day they were drawn), and "seen 8/9" and
@@ -67,15 +76,29 @@ _COUNT_AFTER = re.compile(r"\s*(?:sets?|bottles?|cultures?|power)\b", re.I)
 # A date cue before the fraction: "On 3/5 cultures grew GPC" is a date, whatever follows.
 _DATE_CUE_BEFORE = re.compile(r"\b(?:on|seen|drawn|sent|since|from|until|dated|of|by|since|"
                               r"collected|obtained|admitted|started|through|thru|to)\s*$", re.I)
+# Who an age over 89 is told of ("he is 92", "Pt is 96M").
+_ELDERS = (r"he|she|pt|patient|mother|father|mom|dad|wife|husband|sister|brother|grandmother|"
+           r"grandfather|aunt|uncle")
+# The states by name: a ZIP code after one is a place smaller than the state.
+_STATES = ("alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|"
+           "georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|"
+           "massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|"
+           r"new\s+hampshire|new\s+jersey|new\s+mexico|new\s+york|north\s+carolina|"
+           r"north\s+dakota|ohio|oklahoma|oregon|pennsylvania|rhode\s+island|south\s+carolina|"
+           r"south\s+dakota|tennessee|texas|utah|vermont|virginia|washington|west\s+virginia|"
+           "wisconsin|wyoming")
 # A range of round numbers written like a local phone number ("SVR 900-1300", "TV 250-1000").
 _RANGE = re.compile(r"\d{2}0-\d{2}00")
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+\b")),
-    ("URL", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.I)),
+    # any scheme a note names ("ftp://", "sftp://"), and not the punctuation that ends the
+    # sentence after the address ("http://bit.ly/abc;")
+    ("URL", re.compile(r"\b(?:(?:https?|s?ftp|ftps)://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}]",
+                       re.I)),
     # a web address without a scheme ("dropbox.com/s/abc", "facebook.com/jane.doe")
     ("URL", re.compile(r"(?<![\w@.-])(?:[a-z][a-z0-9-]{2,}\.)+(?:com|org|net|edu|gov|us|uk|ca|de|"
-                       r"fr|info)(?:/[^\s<>\"']*)?(?![\w@-])", re.I)),
+                       r"fr|info)(?:/(?:[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])?)?(?![\w@-])", re.I)),
     # a social media handle or user name after its label ("Twitter @ThadQuix", "username: jq7")
     ("ID", re.compile(r"\b(?:twitter|instagram|tiktok|facebook|snapchat|telegram|skype|handle|"
                       r"user ?name|user ?id|login)\s*(?::\s*)?(?P<phi>@?[A-Za-z0-9_][A-Za-z0-9_.]{2,})",
@@ -86,7 +109,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PHONE", re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s*|\d{3}[\s.-]{0,2})"
                          r"\d{3}[\s.-]{0,2}\d{4}(?![\w/])")),
     ("PHONE", re.compile(r"(?<![\w/.-])\d{3}[.-]\d{4}(?![\w/-])")),
-    ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b|(?<![\d/])\d{3}/\d{3}/\d{4}(?![\d/])")),
+    # "614/555-0198" too: an area code cannot end a ratio of three slashed numbers
+    ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b|(?<![\d/.])\d{3}/\d{3}[/-]\d{4}(?![\d/]|[.-]\d)")),
     # international numbers: "+44 20 7946 0958", "+1 (617) 555-0199", "+49-30-1234567"
     # (separated groups, 8-15 digits: "+2801" is a fluid balance)
     ("PHONE", re.compile(r"(?<![\w+])(?=\+(?:[\s.()-]{0,2}\d){8,15}(?!\d))"
@@ -103,6 +127,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ID", re.compile(r"\b(?:mrn|medical record(?: number)?|acct|account)\s*(?:(?:#|no\.?|number)"
                       r"\s*)?(?::\s*)?(?P<phi>(?=(?:[a-z-]*\d){3})[a-z]{0,3}-?\d[\da-z]*(?:-[\da-z]+)*)\b",
                       re.I)),
+    # a number with hyphens after a record's label ("Patient ID: 88-2231-7", "Specimen #:
+    # S21-3345", "Accession no. 21-0045"): four digits or more, up to three letters first
+    # (not "order # 2-1000" or "pt # 1-2000": an item of a list)
+    ("ID", re.compile(r"(?:\b(?:patient|specimen|sample|accession|encounter|visit|case|lab|"
+                      r"requisition)\s+(?:id\b|#|no\.|number\b)|\bpt\s+(?:id\b|no\.)"
+                      r"|\b(?:mrn|acct|account|specimen|accession|requisition)\b|\bID(?=\s*[:#]))"
+                      r"\s*(?:#|no\.|number\b)?\s*:?\s*(?P<phi>(?=(?:[a-z-]*\d){4})"
+                      r"(?=[a-z\d]*-[a-z\d])[a-z]{0,3}-?\d+(?:-[a-z\d]+)*)\b(?!-)", re.I)),
     # Safe Harbor (I)-(K): health plan beneficiary, account, certificate and licence numbers,
     # and (P) biometric identifiers, after the label that names them
     ("ID", re.compile(r"\b(?:medicare|medicaid|health\s+plan(?:\s+beneficiary)?|beneficiary|"
@@ -144,6 +176,21 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("LOCATION", re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
                             r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\.?,?\s+"
                             r"(?P<phi>\d{5}(?:-\d{4})?)\b")),
+    # and after a state's full name ("Vermont 05123", "New Hampshire 03301-4455")
+    ("LOCATION", re.compile(rf"\b(?:{_STATES}),?[ \t]+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b"
+                            r"(?![.,]\d|[-/]\d)", re.I)),
+    # the town before a state code and ZIP with no comma between ("Bozeman MT 59771",
+    # "BOZEMAN MT 59771")
+    ("LOCATION", re.compile(r"(?<![\w.-])(?P<phi>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2}"
+                            r"|[A-Z]{3,}(?:[ \t][A-Z]{3,})?)[ \t]+"
+                            r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
+                            r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?[ \t]+"
+                            r"\d{5}(?:-\d{4})?\b")),
+    # a latitude and a longitude, four decimals or more each ("45.6770,-111.0429"), one of
+    # them signed or of two digits or more (a urine specific gravity "1.0150 1.0200" is none)
+    ("LOCATION", re.compile(r"(?<![\w.,-])(?=-|\d\d|[\d.]+(?:,[ \t]?|[ \t])(?:-|\d\d))"
+                            r"-?(?:[1-8]?\d|90)\.\d{4,}(?:,[ \t]?|[ \t])"
+                            r"-?(?:1[0-7]\d|0?\d?\d|180)\.\d{4,}(?![\w.]|,\d)")),
     ("LOCATION", re.compile(r"\b(?:zip|zip code|postal code)\s*(?::\s*)?(?P<phi>\d{5}(?:-\d{4})?)\b",
                             re.I)),
     # a ZIP code where the patient lives ("lives in 02115", "moved to 01605 area")
@@ -200,6 +247,21 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("DATE", re.compile(rf"\b{_D}(?:{MONTHS})(?:19|20)?\d\d\b", re.I)),
     # dotted with a two-digit year ("3.4.21", "12.11.20"), not a version or a decimal
     ("DATE", re.compile(rf"(?<![\d.])(?:1[0-2]|0?[1-9])\.{_D}\.\d\d(?!\d|\.\d)")),
+    # day first with a two-digit year, only where the day cannot be a month ("14/3/21",
+    # "31.1.21"): "3/2/15" stays a month-first date above, and scores and settings with a
+    # first number over 31 or a last one of three digits ("CO/CI/SVR 3/2/1500") are none
+    ("DATE", re.compile(r"(?<![\d/.])(?:1[3-9]|2\d|3[01])(?P<dsep>[/.])(?:1[0-2]|0?[1-9])"
+                        r"(?P=dsep)\d\d(?![\d%]|[/.-]\d)")),
+    # year first with dots ("2021.03.14", "2021.3.14"): a four-digit year of this century or
+    # the last and a real month and day, which no version number is
+    ("DATE", re.compile(r"(?<![\d.])(?:19|20)\d\d\.(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9])"
+                        r"(?![\d%]|\.\d)")),
+    # separated by single spaces, with a four-digit year and two-digit day and month
+    # ("2021 03 14", "14 03 2021", "03 14 2021")
+    ("DATE", re.compile(r"(?<![\d.,/:-])(?:(?:19|20)\d\d (?:0[1-9]|1[0-2]) (?:0[1-9]|[12]\d|3[01])"
+                        r"|(?:0[1-9]|[12]\d|3[01]) (?:0[1-9]|1[0-2]) (?:19|20)\d\d"
+                        r"|(?:0[1-9]|1[0-2]) (?:1[3-9]|2\d|3[01]) (?:19|20)\d\d)"
+                        r"(?![\d%]|[.,/:-]\d)")),
     # a month and a day in words ("March fifth, 2021", "the fifth of March")
     ("DATE", re.compile(rf"\b(?:{MONTHS})\.?\s+(?:the\s+)?{_ORDINAL_WORDS}(?:\s*(?:,\s*)?{_Y}\b)?"
                         rf"|\b(?:the\s+)?{_ORDINAL_WORDS}\s+of\s+(?:{MONTHS})\b\.?(?:\s*(?:,\s*)?{_Y}\b)?",
@@ -216,12 +278,24 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        r"(?P<phi>(?:9|10)0'?s)\b|(?P<phi2>(?:non|nona)agenarian|centenarian)s?\b)",
                        re.I)),
     # "age 92", "Age: 91", "aged 97", "age of 93", "he is 90" (Safe Harbor: over 89)
+    # ("age: 92y"; "Pt is now 96", "Pt is 96M", "she is 91F with CHF": not "pt is 101F,
+    # tylenol given", a temperature)
     ("AGE", re.compile(r"\b(?:age[ds]?|aged|age of)(?:\s*\((?:yrs?|years)\))?\s*(?::\s*)?"
-                       r"(?P<phi>9\d|1[0-1]\d)\b(?![.,]\d|\s*%)"
-                       r"|\b(?:he|she|pt|patient|mother|father|mom|dad|wife|husband|sister|"
-                       r"brother|grandmother|grandfather|aunt|uncle)\s+(?:is|was|turned|"
-                       r"died at(?: age)?|passed away at(?: age)?)\s+(?P<phi2>9\d|1[0-1]\d)\b"
+                       r"(?P<phi>9\d|1[0-1]\d)(?:y|yo|yrs?)?\b(?![.,]\d|\s*%)"
+                       rf"|\b(?:{_ELDERS})\s+(?:is|was|turned|"
+                       r"died at(?: age)?|passed away at(?: age)?)\s+(?:now\s+)?"
+                       r"(?P<phi2>9\d|1[0-1]\d)(?:\b|(?=M\b)"
+                       r"|(?=F\s+(?:with|w/|who|s/p|h/o|hx|pmh|presenting|admitted)\b))"
                        r"(?![.,]\d|\s*(?:%|/|mg|kg|lbs?|cm|mm|bpm|beats))", re.I)),
+    # in words, in any case ("HE IS NINETY TWO", "She is now ninety-six."), not a value
+    ("AGE", re.compile(rf"\b(?:{_ELDERS})\s+(?:is|was|turned)\s+(?:now\s+)?"
+                       r"(?P<phi>(?:ninety|one hundred(?: and)?)(?:[- ](?:one|two|three|four|five"
+                       r"|six|seven|eight|nine|ten))?)\b(?![- ]*(?:%|percent|/|over|mg|kg|lbs?|"
+                       r"pounds|beats|bpm|breaths|degrees|cc|ml|minutes|mins?|seconds|points|"
+                       r"mmhg)\b)", re.I)),
+    # "Pt (92) seen": in brackets right after the patient, written in mixed or lower case
+    # ("PT (92)" may be a prothrombin time)
+    ("AGE", re.compile(r"\b(?:Pt|pt|Patient|patient)[ \t]+\((?P<phi>9\d|1[01]\d)\)")),
     ("AGE", re.compile(r"\b(?P<phi>(?:ninety|one hundred(?: and)?)(?:[- ](?:one|two|three|four|five"
                        r"|six|seven|eight|nine|ten))?)(?=[- ]*(?:years?|y/?o|yrs?)\b)"
                        r"|\b(?:age[ds]?|aged)(?:\s*:)?\s+(?P<phi2>(?:ninety|one hundred(?: and)?)"
@@ -243,6 +317,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 #: A birth date or year after "DOB", "date of birth", "born (on|in)".
 _BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on| in)?)\s*(?:[:#-]\s*)?"
                     rf"(?P<phi>{_M}[/.-]{_D}[/.-](?:19|20|18)?\d\d|(?:18|19|20)\d\d-\d\d-\d\d"
+                    # day first, where the day cannot be a month ("14/3/61")
+                    rf"|(?:1[3-9]|2\d|3[01])[/.-]{_M}[/.-](?:19|20|18)?\d\d"
                     rf"|{_MON}\s+{_D}{_ORD},?\s+(?:18|19|20)\d\d|(?:18|19|20)\d\d/\d\d?/\d\d?"
                     rf"|{_MON}\s*(?:,\s*)?(?:18|19|20)\d\d"
                     rf"|{_D}{_ORD}[\s-]+(?:of\s+)?(?:{MONTHS})\.?[\s,-]+(?:18|19|20)\d\d"
@@ -316,11 +392,18 @@ def _is_ratio(text: str, start: int, end: int) -> bool:
     if any(m.start() <= start and end <= m.end()
            for m in _TIME_RANGE.finditer(text, max(0, start - 12), end + 12)):
         return True
+    if (_DAY_FIRST_TRIPLE.fullmatch(text, start, end)
+            and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
+                 or re.search(r"\b(?:vent|settings?|rr|fio2|tv|ps)\s*:?\s*$",
+                              text[max(0, start - 12):start], re.I))):
+        return True
     return bool(_RATIO.fullmatch(text, start, end)
                 and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
                      or _NOT_DATE_AFTER.match(text, end)
                      or _SCORE_BEFORE.search(text[max(0, start - 24):start])
                      or _count_after(text, start, end)
+                     or (_SHARE_AFTER.match(text, end)
+                         and not _DATE_CUE_BEFORE.search(text[max(0, start - 16):start]))
                      or (text[end - 3:end] == "/10"
                          and (_PAIN_BEFORE.search(text[max(0, start - 20):start])
                               or _PAIN_AFTER.match(text, end)))))
