@@ -28,7 +28,10 @@ def find_prose_names(text: str, toks: Tokens, stop: frozenset[str], cased: bool
                      ) -> Iterator[PhiSpan]:
     """The prose names of ``text`` (tokens ``toks``; ``cased``: its capitals mean something)."""
     yield from _last_first_in_prose(text, toks, stop)
-    if cased:
+    if not cased:   # "RN WINSLOW KEMBER AWARE": in capitals, a name after a role
+        from osler.privacy.deid.capital_roles import find_role_names_in_capitals
+        yield from find_role_names_in_capitals(text, toks, stop)
+    else:
         yield from _first_initial_last(text, toks)
         yield from _role_before_eponym(text, toks)
 

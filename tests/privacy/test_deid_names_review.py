@@ -1,0 +1,66 @@
+"""Names a review of ``osler deid text`` found left or wrongly taken: a rare name after a role
+in a note typed in capitals, a known name joined by underscores or digits, and words taken for
+names. All sentences and names are made up."""
+
+from __future__ import annotations
+
+import pytest
+
+from osler.privacy import DeidKey
+from osler.privacy.deid import deidentify_text
+
+KEY = DeidKey(b"names review secret, 32 bytes!!!")
+
+
+def _tagged(text: str) -> str:
+    return deidentify_text(text, KEY, patient="p1", profile="tag").text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("VS STABLE. RN WINSLOW KEMBER.", "VS STABLE. RN [NAME]."),
+    ("NURSE WINSLOW KEMBER AT BEDSIDE.", "NURSE [NAME] AT BEDSIDE."),
+    ("NP WINSLOW KEMBER AWARE.", "NP [NAME] AWARE."),
+    ("PER RN WINSLOW KEMBER, PT TOLERATING TF.", "PER RN [NAME], PT TOLERATING TF."),
+    ("CHARGE RN WINSLOW KEMBER AWARE", "CHARGE RN [NAME] AWARE"),
+    ("RN W. KEMBER", "RN [NAME]"),
+    ("PT RESTING. RN KEMBER", "PT RESTING. RN [NAME]"),
+    ("NEURO INTACT.\nRN BARNABY OKONKWO-FLETT", "NEURO INTACT.\nRN [NAME]"),
+])
+def test_a_rare_name_after_a_role_in_capitals_is_redacted(text, expected):
+    assert _tagged(text) == expected
+
+
+#: Made-up sentences of an ICU nursing note typed in capitals: no name in any of them.
+CAPITALS_NOTE = """\
+RN AWARE OF K 3.2, REPLETED WITH 40 MEQ KCL PO.
+MD PAGED RE: HYPOTENSION, SBP 80S, 500 CC NS BOLUS GIVEN.
+RT SUCTIONED FOR THICK TAN SECRETIONS, LS COARSE.
+FAMILY IN TO VISIT, UPDATED BY RN AND MD AT BEDSIDE.
+PT TOLERATING TF AT GOAL 60 CC/HR, RESIDUALS MINIMAL.
+HOFFMANN SIGN NEG, BABINSKI NEG, RN HOFFMANN SIGN NEG.
+RN NOTIFIED OF CRITICAL LAB. MD AWARE. NP ORDERS NOTED.
+RN TO FOLLOW UP AM LABS. RN ROSE AT 0400 TO CHECK LINES.
+NP SWAB SENT FOR VIRAL PANEL. NP AIRWAY PLACED.
+RT ARM SWOLLEN, RT IJ CVL DSG C/D/I. PA CATH PULLED BACK 2 CM.
+PA PRESSURES 40/20, PA SYST DOWN AFTER LASIX.
+MD AT BEDSIDE FOR LINE PLACEMENT. RN ASSISTING.
+RN GIVEN REPORT. CHARGE RN AWARE OF BED REQUEST.
+MD UPDATED RE: UO 20 CC/HR X 2 HRS, NO NEW ORDERS.
+RN SPOKE WITH WIFE BY PHONE, QUESTIONS ANSWERED.
+RESP: ON VENT PRVC 500 X 14, PEEP 5, FIO2 40%. RT AWARE.
+GI: ABD SOFT, +BS, NO STOOL THIS SHIFT. NP AWARE, BOWEL REGIMEN ORDERED.
+SKIN: STAGE II ON COCCYX, DSG CHANGED. RN REPOSITIONED Q2H.
+MD IN TO SEE PT, PLAN TO EXTUBATE IN AM. RN WILL MONITOR.
+SOCIAL: SW CONSULTED, NURSE MANAGER AWARE. RN CARE PLAN UPDATED.
+PER MD, HOLD TF FOR OR IN AM. RN DRESSING CHANGED. MD CALLED BACK.
+RN FLOAT FROM 7 NORTH. NURSE PRACTITIONER AWARE.
+"""
+
+
+@pytest.mark.parametrize("line", CAPITALS_NOTE.splitlines())
+def test_clinical_words_after_a_role_in_capitals_stay(line):
+    assert "[NAME]" not in _tagged(line)
+
+
+def test_a_capitals_note_of_clinical_words_keeps_every_word():
+    assert "[NAME]" not in _tagged(CAPITALS_NOTE)
