@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from osler.privacy import DeidKey
-from osler.privacy.deid import deidentify_text
+from osler.privacy.deid import deidentify_notes, deidentify_text
 
 KEY = DeidKey(b"names review secret, 32 bytes!!!")
 
@@ -64,3 +64,26 @@ def test_clinical_words_after_a_role_in_capitals_stay(line):
 
 def test_a_capitals_note_of_clinical_words_keeps_every_word():
     assert "[NAME]" not in _tagged(CAPITALS_NOTE)
+
+
+def _notes(*texts: str) -> list[str]:
+    return [d.text for d in deidentify_notes(list(texts), KEY, patient="p1", profile="tag")]
+
+
+def test_a_known_name_joined_by_underscores_is_redacted_in_another_note():
+    _, second = _notes("Patient: Zebulon Quaxworth. MRN 00483921.",
+                       "Scanned consent saved as Quaxworth_Zebulon_consent.pdf.")
+    assert "Quaxworth" not in second and "Zebulon" not in second
+    assert second.endswith("_consent.pdf.")
+
+
+@pytest.mark.parametrize("mention", ["Quaxworth2", "2Quaxworth", "ZQuaxworth"])
+def test_a_known_name_joined_by_a_digit_or_after_an_initial_is_redacted(mention):
+    _, second = _notes("Patient: Zebulon Quaxworth.", f"File {mention} reviewed.")
+    assert "Quaxworth" not in second
+
+
+def test_a_known_name_inside_a_longer_word_stays():
+    # letters still bound a word: "Quaxworthy" is another word, "ABQuaxworth" no initial
+    _, second = _notes("Patient: Zebulon Quaxworth.", "Quaxworthy ABQuaxworth noted.")
+    assert second == "Quaxworthy ABQuaxworth noted."

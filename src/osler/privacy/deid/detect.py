@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
 
 __all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "everyday_words",
-           "phi_of", "resolve_tagger", "rule_layers", "spreading_words", "tagged_phi",
-           "with_rules"]
+           "known_word_at", "phi_of", "resolve_tagger", "rule_layers", "spreading_words",
+           "tagged_phi", "with_rules"]
 
 #: The tagger shipped with Osler, trained on the PhysioNet deid development notes (see
 #: ``benchmarks/deid_physionet.py --cv`` for its cross-validated figures).
@@ -254,19 +254,39 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
         words.setdefault(low, phi_type)
     extra = []
     if words:
-        pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(
-            words, key=len, reverse=True))) + r")(?![\w])", re.I)
+        # letters bound a word; an underscore or a digit does not ("Quaxworth_Zebulon.pdf",
+        # "Quaxworth2"); one capital before a capitalised word is an initial ("ZQuaxworth")
+        pattern = re.compile(r"(?:(?<![^\W\d_])(?<!')|(?<=(?<![^\W\d_])[A-Z]))(" + "|".join(
+            map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![^\W\d_])", re.I)
         skip = everyday_words()
         # a known name that is also a word counts in lower case only where it is no word:
         # a practitioner Amy Brown does not make "vomited brown fluid" a name
         extra = [PhiSpan(m.start(1), m.end(1), words[m.group(1).lower()])
                  for m in pattern.finditer(text)
-                 if not (m.group(1).islower() and m.group(1) in skip)]
+                 if not (m.group(1).islower() and m.group(1) in skip)
+                 and known_word_at(text, m.start(1), m.end(1))]
     extra += _first_names_before(text, extra, known)
     extra += _word_names_again(text, spans)
     if not extra:
         return spans
     return merge_spans(sorted([*spans, *extra], key=lambda s: (s.start, _PRIORITY[s.type])))
+
+
+def known_word_at(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands as a word for a known name: no letter (nor an
+    apostrophe) touches it, an underscore or a digit may ("Quaxworth_Zebulon_consent.pdf"),
+    and a word of two letters ("GH") is not read inside a code ("GH3", "X_GH"); or it is
+    written as a name after a single capital, an initial ("ZQuaxworth")."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before.isalpha():
+        word = text[start:end]
+        return (before.isupper() and word[:1].isupper() and word[1:2].islower()
+                and not (start > 1 and text[start - 2].isalpha()))
+    if before == "'" or after.isalpha():
+        return False
+    return end - start >= 3 or not (before.isalnum() or before == "_"
+                                    or after.isalnum() or after == "_")
 
 
 _BEFORE = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+$")
