@@ -87,3 +87,29 @@ def test_a_known_name_inside_a_longer_word_stays():
     # letters still bound a word: "Quaxworthy" is another word, "ABQuaxworth" no initial
     _, second = _notes("Patient: Zebulon Quaxworth.", "Quaxworthy ABQuaxworth noted.")
     assert second == "Quaxworthy ABQuaxworth noted."
+
+
+@pytest.mark.parametrize("text", [
+    "Pt has Parkinson's. Parkinson disease stable.",
+    "Hx of Crohn's and Graves; on methimazole.",
+    "Hx: Graves.",
+    "Hx of Alzheimer's and Graves' disease.",
+    "Hx of Crohn's, Hashimoto's, Raynaud's.",
+    "Blake drain in place. Osborn waves on ECG.",
+])
+def test_a_disease_eponym_without_a_head_word_is_no_name(text):
+    assert _tagged(text) == text
+
+
+def test_an_eponym_phrase_wins_over_the_same_word_as_a_name():
+    assert _tagged("Ms. Down seen. Down syndrome noted.") == (
+        "Ms. [NAME] seen. Down syndrome noted.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mr. Parkinson's wife called.", "Mr. [NAME] wife called."),
+    ("Spoke with Parkinson's daughter.", "Spoke with [NAME] daughter."),
+    ("Nurse Graves saw pt.", "Nurse [NAME] saw pt."),
+])
+def test_an_eponym_surname_that_is_a_person_stays_a_name(text, expected):
+    assert _tagged(text) == expected
