@@ -113,3 +113,7 @@ def test_an_eponym_phrase_wins_over_the_same_word_as_a_name():
 ])
 def test_an_eponym_surname_that_is_a_person_stays_a_name(text, expected):
     assert _tagged(text) == expected
+
+
+def test_a_word_after_a_sentence_end_does_not_join_a_name_field():
+    assert _tagged("Patient: Zebulon Quaxworth. Seen today.") == "Patient: [NAME]. Seen today."
