@@ -117,3 +117,12 @@ def test_an_eponym_surname_that_is_a_person_stays_a_name(text, expected):
 
 def test_a_word_after_a_sentence_end_does_not_join_a_name_field():
     assert _tagged("Patient: Zebulon Quaxworth. Seen today.") == "Patient: [NAME]. Seen today."
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Dr. Zebulon Quaxworth M.D. saw pt.", "Dr. [NAME] M.D. saw pt."),
+    ("Dr. Quaxworth M.D.", "Dr. [NAME] M.D."),
+    ("Signed by Zebulon Quaxworth, M.D.", "Signed by [NAME], M.D."),
+])
+def test_a_degree_written_with_stops_is_not_split_into_an_initial(text, expected):
+    assert _tagged(text) == expected

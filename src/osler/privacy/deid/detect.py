@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "everyday_words",
            "known_word_at", "phi_of", "resolve_tagger", "rule_layers", "spreading_words",
-           "tagged_phi", "with_rules"]
+           "tagged_phi", "with_rules", "without_credentials"]
 
 #: The tagger shipped with Osler, trained on the PhysioNet deid development notes (see
 #: ``benchmarks/deid_physionet.py --cv`` for its cross-validated figures).
@@ -88,8 +88,38 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     if model is None:
         spans = (layers["rules"] if not known else
                  _merge(text, layers["patterns"], [*layers["names"], *layers["places"]], known))
-        return without_eponyms(text, spans)
-    return tagged_phi(text, layers, model, known=known)
+        return without_credentials(text, without_eponyms(text, spans))
+    return without_credentials(text, tagged_phi(text, layers, model, known=known))
+
+
+# a degree written with stops, never a name's initials ("Quaxworth M.D." is no "M." initial)
+_CREDENTIAL = re.compile(r"(?<![A-Za-z.])(?:M\.D|D\.O|R\.N|N\.P|P\.A|Ph\.D|R\.R\.T|D\.D\.S)"
+                         r"\.?(?![A-Za-z])")
+
+
+def without_credentials(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """``spans`` with no name over a degree written with stops: "Dr. Quaxworth M.D." redacts
+    the name, never the "M." of "M.D." (which left "[NAME]D.")."""
+    found = [m.span() for m in _CREDENTIAL.finditer(text)] if "." in text else []
+    if not found:
+        return spans
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        for a, b in found if span.type == "NAME" else ():
+            if a < end and start < b:
+                if start < a:
+                    end = a
+                else:
+                    start = b
+        while start < end and not (text[end - 1].isalnum() or text[end - 1] == "."):
+            end -= 1
+        while start < end and not text[start].isalnum():
+            start += 1
+        if start < end:
+            out.append(span if (start, end) == (span.start, span.end)
+                       else PhiSpan(start, end, span.type))
+    return out
 
 
 def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger, *,
