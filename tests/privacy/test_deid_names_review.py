@@ -126,3 +126,22 @@ def test_a_word_after_a_sentence_end_does_not_join_a_name_field():
 ])
 def test_a_degree_written_with_stops_is_not_split_into_an_initial(text, expected):
     assert _tagged(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("/s/ D. Ashcombe", "/s/ [NAME]"),
+    ("Note completed.\n/s/ Ashcombe, MD", "Note completed.\n/s/ [NAME], MD"),
+    ("Pemberton, Ignatius (MRN 4412312) seen today.", "[NAME], [NAME] (MRN [ID]) seen today."),
+    ("Ignatius Pemberton presents with chest pain.", "[NAME] presents with chest pain."),
+])
+def test_a_name_after_a_signature_mark_or_before_a_record_number_is_redacted(text, expected):
+    assert _tagged(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "/s/ pending",
+    "Seen today. Acute Pancreatitis presented with epigastric pain.",
+    "Chest Pain presents with diaphoresis.",
+])
+def test_clinical_words_after_those_cues_stay(text):
+    assert _tagged(text) == text
