@@ -145,3 +145,22 @@ def test_a_name_after_a_signature_mark_or_before_a_record_number_is_redacted(tex
 ])
 def test_clinical_words_after_those_cues_stay(text):
     assert _tagged(text) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Discussed plan with Ignatius Pemberton at bedside.",
+     "Discussed plan with [NAME] at bedside."),
+    ("Case reviewed with Lucinda and Bartholomew from SW.",
+     "Case reviewed with [NAME] and [NAME] from SW."),
+])
+def test_the_rest_of_a_name_found_in_part_is_redacted(text, expected):
+    assert _tagged(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Discussed with Dr. Pemberton and Lasix held.", "Discussed with Dr. [NAME] and Lasix held."),
+    ("Discussed Dr. Pemberton's plan.", "Discussed Dr. [NAME] plan."),
+    ("Seen with Dr. Pemberton and Chicago team.", "Seen with Dr. [NAME] and Chicago team."),
+])
+def test_words_next_to_a_name_that_name_no_one_stay(text, expected):
+    assert _tagged(text) == expected

@@ -19,6 +19,7 @@ from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords
+from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import SPECIALTIES, find_places, find_sure_places
 from osler.privacy.deid.patterns import find_patterns, is_score
@@ -215,7 +216,9 @@ def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan],
     learned = [PhiSpan(s.start, s.end, "NAME") if vouched(s) else s for s in learned
                # a score the patterns know is none ("GCS 3/15", "Apgars 8/9") is no date either
                if not (s.type == "DATE" and is_score(text, s.start, s.end))]
-    return _merge(text, layers["patterns"], [*learned, *sure, *places], known)
+    # "with Ignatius [Pemberton]", "[Lucinda] and Bartholomew": the rest of a name found
+    named = with_name_neighbours(text, [*learned, *sure])
+    return _merge(text, layers["patterns"], [*named, *places], known)
 
 
 def _interval_index(spans: list[PhiSpan]) -> tuple[list[int], list[int]]:
