@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
-from osler.privacy.deid.lexicons import census_names, common_words, first_names, last_names
+from osler.privacy.deid.lexicons import (census_first_names, census_names, common_words,
+                                         first_names, last_names)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _any_in, _inflected)
 from osler.privacy.deid.spans import PhiSpan
@@ -103,6 +104,32 @@ def find_role_names_in_capitals(text: str, toks: Tokens, stop: frozenset[str]
         if low in _AMBIGUOUS_ROLES and not (words[0].lower() in first_names()
                                             and len(words) > 1):
             continue             # "PA NUMBERS", "RT RADIAL": only a first name and more
-        if len(words) == 1 and len(words[0]) < 4 and not _listed(words[0].lower()):
-            continue             # "RN OKS": too short to tell from an abbreviation
-        yield PhiSpan(taken[0][0], taken[-1][1], "NAME")
+        if _vouched(words, len(taken) > len(words), toks[j] if j < len(toks) else None):
+            yield PhiSpan(taken[0][0], taken[-1][1], "NAME")
+
+
+def _vouched(words: list[str], initial: bool, nxt: tuple[int, int, str] | None) -> bool:
+    """Whether the words after a role are a name: an initial and a surname ("W. KEMBER"),
+    two or three words one of them a listed name and none shaped like an English word
+    ("WINSLOW KEMBER"), or one word that a first or last name list holds ("SMITH") or that
+    a person's doing follows ("KEMBER SPOKE"). One unlisted word at a sentence's end ("RN
+    DUTY.", "MD BUSY.", "RN SIGNOUT.") is left: it cannot be told from a word."""
+    lows = [w.lower() for w in words]
+    if any(w.endswith(_ENGLISH_ENDINGS) and not _strictly_listed(w) for w in lows):
+        return False             # "RN ANTICIPATES", "MD UNAVAILABLE"
+    if initial or len(lows) > 1:
+        return initial or any(_listed(w) for w in lows)
+    return _strictly_listed(lows[0]) or (nxt is not None and nxt[2].lower() in _DOINGS)
+
+
+def _strictly_listed(low: str) -> bool:
+    """In a first or last name list (the Census surnames hold many words: "DUTY")."""
+    return low in first_names() or low in last_names() or low in census_first_names()
+
+
+#: Endings of English verbs, adjectives and nouns, seldom of a surname.
+_ENGLISH_ENDINGS = ("s", "able", "ible", "ment", "tion", "sion", "ness", "ful", "less", "ous",
+                    "ive", "ize", "ise", "ate", "ity", "ism", "out", "off", "up")
+#: A person's doing that vouches for one unlisted word after a role ("RN KEMBER SPOKE").
+_DOINGS = frozenset("""aware notified paged called updated informed spoke said says states
+stated reports reported gave saw came""".split())
