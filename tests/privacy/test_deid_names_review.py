@@ -173,3 +173,13 @@ def test_the_rest_of_a_name_found_in_part_is_redacted(text, expected):
 ])
 def test_words_next_to_a_name_that_name_no_one_stay(text, expected):
     assert _tagged(text) == expected
+
+
+def test_a_full_name_before_a_doctors_degree_is_redacted():
+    assert _tagged("Seen by Zebulon Quaxworth, M.D. today.") == "Seen by [NAME], M.D. today."
+
+
+@pytest.mark.parametrize("text", ["Heparin Drip, M.D. aware", "Internal Medicine, M.D.",
+                                  "General Surgery, M.D."])
+def test_clinical_words_before_a_degree_stay(text):
+    assert _tagged(text) == text

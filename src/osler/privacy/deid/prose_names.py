@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
+from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import (census_first_names, census_surnames_with_stopwords,
                                          common_words, first_names)
 from osler.privacy.deid.names import (_CLINICAL_FIRST_WORDS, _CREDENTIALS, _FIELD_NOT_NAMES,
@@ -46,6 +47,10 @@ _SIGNATURE_MARK = re.compile(r"(?<!\w)/s/[ \t]*(?P<n>[A-Za-z][A-Za-z.'-]*(?:[ \t
 _LAST_FIRST_BEFORE_ID = re.compile(
     r"(?<![\w'-])(?P<s>[A-Z][a-z'-]{2,}),[ \t]*(?P<f>[A-Z][a-z'-]+)(?P<i>[ \t]+[A-Z]\.?)?"
     r"[ \t]*[(,]?[ \t]*(?i:mrn|mr#|med(?:ical)?[ \t]+rec|dob|d\.o\.b)\b")
+#: "Zebulon Quaxworth, M.D.": a full name before a doctor's degree written with stops.
+_NAME_BEFORE_DEGREE = re.compile(r"(?<![\w'.-])(?P<n>[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.)?[ \t]+"
+                                 r"[A-Z][a-z'-]+),?[ \t]+(?:M\.D|D\.O|Ph\.D)\.")
+_NOT_NAME_ENDINGS = ("al", "ic", "ed", "ing", "ly", "ous", "ive", "ine", "ology", "ery")
 #: "Ignatius Pemberton presents with chest pain": a full name opening a presentation.
 _NAME_PRESENTS = re.compile(r"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{2}))[ \t]*"
                             r"(?P<n>[A-Z][a-z'-]+[ \t]+[A-Z][a-z'-]+)[ \t]+"
@@ -53,8 +58,8 @@ _NAME_PRESENTS = re.compile(r"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{2}))[ \t]*"
 
 
 def _named_by_cue(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
-    """A signer after "/s/", "Last, First" before "(MRN", and a full name that opens a
-    presentation ("Ignatius Pemberton presents with"), every word name-shaped and outside
+    """A signer after "/s/", "Last, First" before "(MRN", a full name before "M.D." and one
+    that opens a presentation ("Ignatius Pemberton presents with"), every word name-shaped and outside
     every vocabulary (or a listed name); but the signer's, one of them a listed name."""
     for m in _SIGNATURE_MARK.finditer(text):
         words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*\.?", m.group("n")))
@@ -69,6 +74,13 @@ def _named_by_cue(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
                 and (_known_in_context(m.group("s")) or _known_in_context(m.group("f")))):
             yield PhiSpan(m.start("s"), m.end("s"), "NAME")
             yield PhiSpan(m.start("f"), m.end("i") if m.group("i") else m.end("f"), "NAME")
+    for m in _NAME_BEFORE_DEGREE.finditer(text):
+        words = m.group("n").split()
+        # "Heparin Drip, M.D. aware", "Internal Medicine, M.D." are no names
+        if all(_name_shaped(w, stop) and (len(w) == 2 or w.lower() not in public_vocabulary()
+                                          and not w.lower().endswith(_NOT_NAME_ENDINGS))
+               for w in words):
+            yield PhiSpan(m.start("n"), m.end("n"), "NAME")
     for m in _NAME_PRESENTS.finditer(text):
         words = m.group("n").split()
         if (all(_name_shaped(w, stop) for w in words)
