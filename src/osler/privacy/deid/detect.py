@@ -19,6 +19,7 @@ from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords
+from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import SPECIALTIES, find_places, find_sure_places
 from osler.privacy.deid.patterns import find_patterns, is_score
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
 
 __all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "everyday_words",
-           "phi_of", "resolve_tagger", "rule_layers", "spreading_words", "tagged_phi",
-           "with_rules"]
+           "known_word_at", "phi_of", "resolve_tagger", "rule_layers", "spreading_words",
+           "tagged_phi", "with_rules", "without_credentials"]
 
 #: The tagger shipped with Osler, trained on the PhysioNet deid development notes (see
 #: ``benchmarks/deid_physionet.py --cv`` for its cross-validated figures).
@@ -88,8 +89,38 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     if model is None:
         spans = (layers["rules"] if not known else
                  _merge(text, layers["patterns"], [*layers["names"], *layers["places"]], known))
-        return without_eponyms(text, spans)
-    return tagged_phi(text, layers, model, known=known)
+        return without_credentials(text, without_eponyms(text, spans))
+    return without_credentials(text, tagged_phi(text, layers, model, known=known))
+
+
+# a degree written with stops, never a name's initials ("Quaxworth M.D." is no "M." initial)
+_CREDENTIAL = re.compile(r"(?<![A-Za-z.])(?:M\.D|D\.O|R\.N|N\.P|P\.A|Ph\.D|R\.R\.T|D\.D\.S)"
+                         r"\.?(?![A-Za-z])")
+
+
+def without_credentials(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """``spans`` with no name over a degree written with stops: "Dr. Quaxworth M.D." redacts
+    the name, never the "M." of "M.D." (which left "[NAME]D.")."""
+    found = [m.span() for m in _CREDENTIAL.finditer(text)] if "." in text else []
+    if not found:
+        return spans
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        for a, b in found if span.type == "NAME" else ():
+            if a < end and start < b:
+                if start < a:
+                    end = a
+                else:
+                    start = b
+        while start < end and not (text[end - 1].isalnum() or text[end - 1] == "."):
+            end -= 1
+        while start < end and not text[start].isalnum():
+            start += 1
+        if start < end:
+            out.append(span if (start, end) == (span.start, span.end)
+                       else PhiSpan(start, end, span.type))
+    return out
 
 
 def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger, *,
@@ -185,7 +216,9 @@ def combine(text: str, layers: dict[str, list[PhiSpan]], learned: list[PhiSpan],
     learned = [PhiSpan(s.start, s.end, "NAME") if vouched(s) else s for s in learned
                # a score the patterns know is none ("GCS 3/15", "Apgars 8/9") is no date either
                if not (s.type == "DATE" and is_score(text, s.start, s.end))]
-    return _merge(text, layers["patterns"], [*learned, *sure, *places], known)
+    # "with Ignatius [Pemberton]", "[Lucinda] and Bartholomew": the rest of a name found
+    named = with_name_neighbours(text, [*learned, *sure])
+    return _merge(text, layers["patterns"], [*named, *places], known)
 
 
 def _interval_index(spans: list[PhiSpan]) -> tuple[list[int], list[int]]:
@@ -254,19 +287,39 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
         words.setdefault(low, phi_type)
     extra = []
     if words:
-        pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(
-            words, key=len, reverse=True))) + r")(?![\w])", re.I)
+        # letters bound a word; an underscore or a digit does not ("Quaxworth_Zebulon.pdf",
+        # "Quaxworth2"); one capital before a capitalised word is an initial ("ZQuaxworth")
+        pattern = re.compile(r"(?:(?<![^\W\d_])(?<!')|(?<=(?<![^\W\d_])[A-Z]))(" + "|".join(
+            map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![^\W\d_])", re.I)
         skip = everyday_words()
         # a known name that is also a word counts in lower case only where it is no word:
         # a practitioner Amy Brown does not make "vomited brown fluid" a name
         extra = [PhiSpan(m.start(1), m.end(1), words[m.group(1).lower()])
                  for m in pattern.finditer(text)
-                 if not (m.group(1).islower() and m.group(1) in skip)]
+                 if not (m.group(1).islower() and m.group(1) in skip)
+                 and known_word_at(text, m.start(1), m.end(1))]
     extra += _first_names_before(text, extra, known)
     extra += _word_names_again(text, spans)
     if not extra:
         return spans
     return merge_spans(sorted([*spans, *extra], key=lambda s: (s.start, _PRIORITY[s.type])))
+
+
+def known_word_at(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands as a word for a known name: no letter (nor an
+    apostrophe) touches it, an underscore or a digit may ("Quaxworth_Zebulon_consent.pdf"),
+    and a word of two letters ("GH") is not read inside a code ("GH3", "X_GH"); or it is
+    written as a name after a single capital, an initial ("ZQuaxworth")."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before.isalpha():
+        word = text[start:end]
+        return (before.isupper() and word[:1].isupper() and word[1:2].islower()
+                and not (start > 1 and text[start - 2].isalpha()))
+    if before == "'" or after.isalpha():
+        return False
+    return end - start >= 3 or not (before.isalnum() or before == "_"
+                                    or after.isalnum() or after == "_")
 
 
 _BEFORE = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+$")

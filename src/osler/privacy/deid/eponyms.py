@@ -78,8 +78,47 @@ def eponym_spans(text: str) -> list[tuple[int, int]]:
     >>> [text[a:b] for a, b in eponym_spans(text)]
     ['Stevens-Johnson', 'Foley catheter']
     """
-    return [m.span() for m in _pattern().finditer(text)
-            if not _TITLE_BEFORE.search(text, max(0, m.start() - 8), m.start())]
+    found = [m.span() for m in _pattern().finditer(text)
+             if not _TITLE_BEFORE.search(text, max(0, m.start() - 8), m.start())]
+    return sorted(found + _alone(text, found)) if _ALONE_HINT.search(text) else found
+
+
+# the cheap test first: most notes hold no disease eponym without a head word
+_ALONE_HINT = re.compile(r"['’]|\b(?:hx|h/o|pmh|dx)\b", re.IGNORECASE)
+# a history cue right before a bare eponym ("Hx: Graves", "h/o Crohn", "history of Graves")
+_CUE_BEFORE = re.compile(r"\b(?:hx|h/o|pmh|dx|history|diagnosis)\b[ \t]*(?:of\b|:)?[ \t]*$",
+                         re.IGNORECASE)
+# a list's joint after another eponym ("Crohn's and Graves", "Crohn's, Graves")
+_JOINT = re.compile(r"[ \t]*(?:,|/|&|\band\b|\bor\b)[ \t]*", re.IGNORECASE)
+# words for a person after a possessive: "Parkinson's daughter" is someone's relative
+_PERSON_AFTER = re.compile(r"\s+(?:wife|husband|son|daughter|mother|father|sister|brother|"
+                           r"family|friend|partner|spouse|children|kids|house|home|room|"
+                           r"office|phone|number|team|service|note)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _alone_pattern() -> re.Pattern[str]:
+    words = sorted((w.rstrip("'’s") if w.endswith("'s") else w.rstrip("'’"))
+                   for w in _sections().get("alone", []))
+    names = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{names})(?P<possessive>['’]s\b|(?<=s)['’](?!\w))?(?![\w'’])",
+                      re.IGNORECASE)
+
+
+def _alone(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Disease eponyms of section "alone" without a head word (see the resource's header):
+    possessive ("Pt has Parkinson's"), or bare after a history cue or another eponym."""
+    out: list[tuple[int, int]] = []
+    for m in _alone_pattern().finditer(text):
+        if (any(a <= m.start() < b for a, b in found)
+                or _TITLE_BEFORE.search(text, max(0, m.start() - 8), m.start())
+                or _PERSON_AFTER.match(text, m.end())):
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        after_eponym = any(_JOINT.fullmatch(text, b, m.start()) for _a, b in [*found, *out])
+        if m.group("possessive") or _CUE_BEFORE.search(before) or after_eponym:
+            out.append(m.span())
+    return out
 
 
 def without_eponyms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:

@@ -456,6 +456,7 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
                           and low not in _FIELD_NOT_NAMES)
             if (text[end:end + 1] == ":" or _CREDENTIALS.match(text, start)
                     or (cased and weak and not word[:1].isupper())   # "Pt: afebrile": prose
+                    or taken and low in _NOT_NAMES                   # "JOHN A. Seen"
                     or not initial and (low in _FIELD_NOT_NAMES or _inflected(low)
                                         or low.endswith("ing") or not listed and (
                         low in stop or not _outside_vocabulary(word, stop)))):
@@ -467,7 +468,8 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
             between = text[end:toks[i + 1][0]]
             if between.strip(" \t") == "," and commas == 0 and "\n" not in between:
                 commas += 1
-            elif "\n" in between or between.strip(" \t.") or len(between) > 2:
+            elif ("\n" in between or between.strip(" \t.") or len(between) > 2
+                  or "." in between and not _known(toks[i + 1][2])):   # "Quaxworth. Seen"
                 break
             i += 1
         if weak and len(taken) == 1 and not listed_any:

@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from osler.privacy.deid.detect import phi_of, resolve_tagger, rule_layers, spreading_words
+from osler.privacy.deid.detect import (known_word_at, phi_of, resolve_tagger, rule_layers,
+                                      spreading_words)
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.lexicons import (census_names, first_names, last_names, place_names,
                                          us_places)
@@ -180,9 +181,8 @@ def _uncovered(text: str, spans: Sequence[PhiSpan], words: dict[str, str]) -> bo
         start = low.find(word)
         while start >= 0:
             end = start + len(word)
-            whole = ((start == 0 or not (low[start - 1].isalnum() or low[start - 1] in "'_"))
-                     and (end == len(low) or not (low[end].isalnum() or low[end] == "_")))
-            if whole and not any(s.start <= start and end <= s.end for s in spans):
+            if known_word_at(text, start, end) and not any(
+                    s.start <= start and end <= s.end for s in spans):
                 return True
             start = low.find(word, start + 1)
     return False

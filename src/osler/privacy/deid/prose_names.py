@@ -8,15 +8,17 @@ role ("Nurse Foley saw pt"). They read the word lists and tests of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
+from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import (census_first_names, census_surnames_with_stopwords,
                                          common_words, first_names)
 from osler.privacy.deid.names import (_CLINICAL_FIRST_WORDS, _CREDENTIALS, _FIELD_NOT_NAMES,
                                       _MODALS, _MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _any_in, _inflected, _known_in_context,
-                                      _last_comma_first, _title, _title_here)
+                                      _last_comma_first, _name_shaped, _title, _title_here)
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["find_prose_names"]
@@ -28,9 +30,62 @@ def find_prose_names(text: str, toks: Tokens, stop: frozenset[str], cased: bool
                      ) -> Iterator[PhiSpan]:
     """The prose names of ``text`` (tokens ``toks``; ``cased``: its capitals mean something)."""
     yield from _last_first_in_prose(text, toks, stop)
-    if cased:
+    if not cased:   # "RN WINSLOW KEMBER AWARE": in capitals, a name after a role
+        from osler.privacy.deid.capital_roles import find_role_names_in_capitals
+        yield from find_role_names_in_capitals(text, toks, stop)
+    else:
         yield from _first_initial_last(text, toks)
         yield from _role_before_eponym(text, toks)
+        yield from _named_by_cue(text, stop)
+
+
+#: "/s/ D. Ashcombe": an electronic signature's marker, then the signer on its line.
+_SIGNATURE_MARK = re.compile(r"(?<!\w)/s/[ \t]*(?P<n>[A-Za-z][A-Za-z.'-]*(?:[ \t]+[A-Za-z]"
+                             r"[A-Za-z.'-]*){0,2})", re.I)
+#: "Pemberton, Ignatius (MRN 4412312)": "Last, First [I]" right before a record number or a
+#: birth date.
+_LAST_FIRST_BEFORE_ID = re.compile(
+    r"(?<![\w'-])(?P<s>[A-Z][a-z'-]{2,}),[ \t]*(?P<f>[A-Z][a-z'-]+)(?P<i>[ \t]+[A-Z]\.?)?"
+    r"[ \t]*[(,]?[ \t]*(?i:mrn|mr#|med(?:ical)?[ \t]+rec|dob|d\.o\.b)\b")
+#: "Zebulon Quaxworth, M.D.": a full name before a doctor's degree written with stops.
+_NAME_BEFORE_DEGREE = re.compile(r"(?<![\w'.-])(?P<n>[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.)?[ \t]+"
+                                 r"[A-Z][a-z'-]+),?[ \t]+(?:M\.D|D\.O|Ph\.D)\.")
+_NOT_NAME_ENDINGS = ("al", "ic", "ed", "ing", "ly", "ous", "ive", "ine", "ology", "ery")
+#: "Ignatius Pemberton presents with chest pain": a full name opening a presentation.
+_NAME_PRESENTS = re.compile(r"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{2}))[ \t]*"
+                            r"(?P<n>[A-Z][a-z'-]+[ \t]+[A-Z][a-z'-]+)[ \t]+"
+                            r"present(?:s|ed|ing)[ \t]+(?:with|to|for)\b", re.M)
+
+
+def _named_by_cue(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """A signer after "/s/", "Last, First" before "(MRN", a full name before "M.D." and one
+    that opens a presentation ("Ignatius Pemberton presents with"), every word name-shaped and outside
+    every vocabulary (or a listed name); but the signer's, one of them a listed name."""
+    for m in _SIGNATURE_MARK.finditer(text):
+        words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*\.?", m.group("n")))
+        while words and not _name_shaped(words[-1].group(), stop):
+            words.pop()
+        if (words and all(_name_shaped(w.group(), stop) for w in words)
+                and len(words[-1].group().rstrip(".")) > 1):
+            yield PhiSpan(m.start("n") + words[0].start(), m.start("n") + words[-1].end(),
+                          "NAME")
+    for m in _LAST_FIRST_BEFORE_ID.finditer(text):
+        if (_name_shaped(m.group("s"), stop) and _name_shaped(m.group("f"), stop)
+                and (_known_in_context(m.group("s")) or _known_in_context(m.group("f")))):
+            yield PhiSpan(m.start("s"), m.end("s"), "NAME")
+            yield PhiSpan(m.start("f"), m.end("i") if m.group("i") else m.end("f"), "NAME")
+    for m in _NAME_BEFORE_DEGREE.finditer(text):
+        words = m.group("n").split()
+        # "Heparin Drip, M.D. aware", "Internal Medicine, M.D." are no names
+        if all(_name_shaped(w, stop) and (len(w) == 2 or w.lower() not in public_vocabulary()
+                                          and not w.lower().endswith(_NOT_NAME_ENDINGS))
+               for w in words):
+            yield PhiSpan(m.start("n"), m.end("n"), "NAME")
+    for m in _NAME_PRESENTS.finditer(text):
+        words = m.group("n").split()
+        if (all(_name_shaped(w, stop) for w in words)
+                and any(_known_in_context(w) for w in words)):
+            yield PhiSpan(m.start("n"), m.end("n"), "NAME")
 
 
 #: Words that introduce a person in "Last, First" order ("Patient SMITH, JOHN seen").
