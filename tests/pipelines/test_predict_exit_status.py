@@ -4,18 +4,9 @@ import pytest
 from tabular_synth import write_heart
 
 from cli_run import run_osler
-from osler.pipelines.heart_disease import TASK
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:X does not have valid feature names:UserWarning")
-
-
-@pytest.fixture(scope="module")
-def heart_model(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("heart-cli")
-    TASK.train([write_heart(folder / "a", n=60, seed=1, site="alpha")], outcomes=None,
-               model_dir=folder / "model")
-    return folder / "model"
 
 
 def test_predict_exits_0_when_all_scored_3_when_some_skipped_2_when_none(heart_model, tmp_path,

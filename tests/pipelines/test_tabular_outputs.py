@@ -13,14 +13,6 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:X does not have valid feature names:UserWarning")
 
 
-@pytest.fixture(scope="module")
-def heart_model(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("heart-outputs")
-    TASK.train([write_heart(folder / "a", n=60, seed=1, site="alpha")], outcomes=None,
-               model_dir=folder / "model")
-    return folder / "model"
-
-
 def test_outputs_under_a_file_are_refused_before_the_data_is_read(heart_model, tmp_path,
                                                                   monkeypatch):
     data = write_heart(tmp_path / "b", n=20, seed=2, site="beta")

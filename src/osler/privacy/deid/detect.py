@@ -23,7 +23,7 @@ from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import SPECIALTIES, find_places, find_sure_places
 from osler.privacy.deid.patterns import find_patterns, is_score
-from osler.privacy.deid.spans import PhiSpan, merge_spans
+from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
 
 if TYPE_CHECKING:
@@ -102,25 +102,7 @@ def without_credentials(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     """``spans`` with no name over a degree written with stops: "Dr. Quaxworth M.D." redacts
     the name, never the "M." of "M.D." (which left "[NAME]D.")."""
     found = [m.span() for m in _CREDENTIAL.finditer(text)] if "." in text else []
-    if not found:
-        return spans
-    out = []
-    for span in spans:
-        start, end = span.start, span.end
-        for a, b in found if span.type == "NAME" else ():
-            if a < end and start < b:
-                if start < a:
-                    end = a
-                else:
-                    start = b
-        while start < end and not (text[end - 1].isalnum() or text[end - 1] == "."):
-            end -= 1
-        while start < end and not text[start].isalnum():
-            start += 1
-        if start < end:
-            out.append(span if (start, end) == (span.start, span.end)
-                       else PhiSpan(start, end, span.type))
-    return out
+    return cut_out(text, spans, found, frozenset({"NAME"}), end_marks=".") if found else spans
 
 
 def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger, *,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from osler.privacy.deid.spans import PhiSpan, merge_spans
+from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
 from osler.resources import path as resource_path
 
 __all__ = ["eponym_heads", "eponym_spans", "eponym_surnames", "without_eponyms"]
@@ -132,26 +132,7 @@ def without_eponyms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     whole compound."""
     found = eponym_spans(text)
     spans = _whole_compounds(text, spans, found)
-    if not found:
-        return spans
-    out = []
-    for span in spans:
-        start, end = span.start, span.end
-        for a, b in found if span.type in _NAMELIKE else ():
-            if a <= start and end <= b:
-                start = end   # wholly inside: dropped
-            elif start < a < end:
-                end = a       # runs into it: keep what comes before
-            elif start < b < end:
-                start = b     # starts inside it: keep what comes after
-        while start < end and not text[end - 1].isalnum():
-            end -= 1
-        while start < end and not text[start].isalnum():
-            start += 1
-        if start < end:
-            out.append(span if (start, end) == (span.start, span.end)
-                       else PhiSpan(start, end, span.type))
-    return out
+    return cut_out(text, spans, found, _NAMELIKE) if found else spans
 
 
 # a capitalised word joined by a hyphen to the end or start of a span: "Dana|-Farber"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["PHI_TYPES", "PhiSpan", "merge_spans"]
+__all__ = ["PHI_TYPES", "PhiSpan", "cut_out", "merge_spans"]
 
 #: Osler's PHI types, covering HIPAA Safe Harbor 45 CFR 164.514(b)(2)(i) (A)-(R).
 PHI_TYPES = ("AGE", "DATE", "EMAIL", "ID", "IP", "LOCATION", "NAME", "PHONE", "URL")
@@ -39,4 +39,29 @@ def merge_spans(spans: Iterable[PhiSpan], text: str | None = None) -> list[PhiSp
             out[-1] = PhiSpan(last.start, max(last.end, span.end), longer.type)
         else:
             out.append(span)
+    return out
+
+
+def cut_out(text: str, spans: Iterable[PhiSpan], found: list[tuple[int, int]],
+            types: frozenset[str], *, end_marks: str = "") -> list[PhiSpan]:
+    """``spans`` less the character ranges ``found`` where a span of ``types`` overlaps one: a
+    span wholly inside a range is dropped, one that runs into it keeps what comes before, one
+    that starts inside it what comes after. Each span cut is trimmed to alphanumerics at both
+    ends (its end may also be one of ``end_marks``)."""
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        for a, b in found if span.type in types else ():
+            if a < end and start < b:
+                if start < a:
+                    end = a
+                else:
+                    start = b
+        while start < end and not (text[end - 1].isalnum() or text[end - 1] in end_marks):
+            end -= 1
+        while start < end and not text[start].isalnum():
+            start += 1
+        if start < end:
+            out.append(span if (start, end) == (span.start, span.end)
+                       else PhiSpan(start, end, span.type))
     return out
