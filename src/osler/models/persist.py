@@ -25,7 +25,8 @@ import numpy as np
 from osler.errors import DataError, ModelError
 
 __all__ = ["MANIFEST_VERSION", "ModelBundle", "TRAINING_ROWS", "check_features",
-           "check_output_path", "data_fingerprint", "file_sha256", "library_versions", "load_model", "save_model"]
+           "check_output_path", "data_fingerprint", "file_sha256", "library_versions",
+           "load_model", "save_model"]
 
 MANIFEST_VERSION = 1
 _LIBRARIES = ("osler", "numpy", "scikit-learn", "lightgbm")

@@ -1,14 +1,13 @@
 """FHIR patients of several servers in one store: one person per key, stored once.
 
-A ``Patient.id`` (or a local MRN) is unique on its own server only. Read with
-``--fhir-server``, each patient carries its server's name (``fhir_server``). A patient whose
-key is already stored from another named server is the same person (an enterprise
-identifier) unless birth date or sex disagree: then the newcomer is quarantined whole, with
-the notes and images of its key in the same read (``ingest_paths`` reads FHIR sources
-first), rather than merged into the other's timeline. A patient stored from a named server and read again without the name is
-quarantined too: its resources' event ids depend on the name, so it would be stored twice.
-(A person row without a server is not known to be unnamed: stores older than schema 3 hold
-none.)
+A ``Patient.id`` (or a local MRN) is unique on its own server only. Read with ``--fhir-server``,
+each patient carries its server's name (``fhir_server``). A patient whose key is already stored
+from another named server is the same person (an enterprise identifier) unless birth date or sex
+disagree: then the newcomer is quarantined whole, with the notes and images of its key in the
+same read (``ingest_paths`` reads FHIR sources first), rather than merged into the other's
+timeline. A patient stored from a named server and read again without the name is quarantined
+too: its resources' event ids depend on the name, so it would be stored twice. (A person row
+without a server is not known to be unnamed: stores older than schema 3 hold none.)
 """
 
 from __future__ import annotations

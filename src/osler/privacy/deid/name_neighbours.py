@@ -1,7 +1,8 @@
 """The rest of a name the rules or the tagger found in part, in a note written in mixed case:
-"Discussed plan with Ignatius [Pemberton]" (a first name no list holds, right before the
-surname found) and "[Lucinda] and Bartholomew from SW" (a listed name joined to a name found). Applied to the final name spans (:func:`~osler.privacy.deid.detect.combine`), not a
-rule layer, so no tagger feature.
+"Discussed plan with Ignatius [Pemberton]" (a first name no list holds, right before the surname
+found) and "[Lucinda] and Bartholomew from SW" (a listed name joined to a name found). Applied
+to the final name spans (:func:`~osler.privacy.deid.detect.combine`), not a rule layer, so no
+tagger feature.
 
 A neighbour is taken only when it is written as a name, outside every vocabulary (stop
 lists, Faker's lorem words, the tagger's public vocabulary), no title, relation, month,

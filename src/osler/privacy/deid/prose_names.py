@@ -59,8 +59,9 @@ _NAME_PRESENTS = re.compile(r"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{2}))[ \t]*"
 
 def _named_by_cue(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
     """A signer after "/s/", "Last, First" before "(MRN", a full name before "M.D." and one
-    that opens a presentation ("Ignatius Pemberton presents with"), every word name-shaped and outside
-    every vocabulary (or a listed name); but the signer's, one of them a listed name."""
+    that opens a presentation ("Ignatius Pemberton presents with"), every word name-shaped
+    and outside every vocabulary (or a listed name); but the signer's, one of them a listed
+    name."""
     for m in _SIGNATURE_MARK.finditer(text):
         words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*\.?", m.group("n")))
         while words and not _name_shaped(words[-1].group(), stop):
