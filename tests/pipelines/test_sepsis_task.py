@@ -263,6 +263,23 @@ def test_predict_exits_3_and_names_a_skipped_stay_on_stderr(trained, tmp_path, c
                       "--out", str(out)], capsys) == (0, "")
 
 
+def test_an_earlier_runs_prediction_folder_in_the_data_is_named_not_counted(trained,
+                                                                            tmp_path, capsys):
+    """A data folder that also holds an earlier run's --out: every stay is scored (exit 0),
+    and the prediction files are named as not read instead of counted as skipped stays."""
+    from cli_run import run_osler
+
+    site = tmp_path / "site"
+    write_stays(site / "setA", n_stays=3, seed=14)
+    argv = ["predict", "sepsis", "--model", str(trained[2]), "--data"]
+    assert run_osler([*argv, str(site / "setA"), "--out", str(site / "predictions")],
+                     capsys) == (0, "")
+    summary = TASK.predict(trained[2], site, tmp_path / "again")
+    assert summary.scored == 3 and not summary.skipped
+    assert "3 .psv file(s) not read, being Osler prediction files" in str(summary)
+    assert run_osler([*argv, str(site), "--out", str(tmp_path / "third")], capsys) == (0, "")
+
+
 def test_a_stay_with_an_invalid_label_is_scored_but_not_trained_or_evaluated_on(trained,
                                                                                tmp_path):
     from osler.pipelines._sepsis_data import load_cohort

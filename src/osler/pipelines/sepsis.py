@@ -110,9 +110,16 @@ class SepsisTask:
         if explain is not None:
             note += f"; evidence of {_write_evidence(model_dir, data, Path(explain), top_k)} "
             note += f"stay-hours to {explain}"
+        # an earlier run's prediction files among the inputs are named, not counted as stays
+        not_stays = cohort.not_stays
+        skipped = [s for s in cohort.skipped if s not in not_stays]
+        if not_stays:
+            note += (f"; {len(not_stays)} .psv file(s) not read, being Osler prediction files, "
+                     f"not stays ({', '.join(f for f, _why in not_stays[:3])}"
+                     f"{', ...' if len(not_stays) > 3 else ''})")
         return PredictionSummary(f"sepsis: wrote {written} prediction files to {out}{note}; "
-                                 f"{skipped_note(cohort.skipped)}", scored=written,
-                                 skipped=[reason for _file, reason in cohort.skipped],
+                                 f"{skipped_note(skipped)}", scored=written,
+                                 skipped=[reason for _file, reason in skipped],
                                  inputs="stays")
 
     def evaluate(self, model_dir: Path, data: list[Path], *, outcomes: Path | None = None,
