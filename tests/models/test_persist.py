@@ -81,6 +81,26 @@ def test_a_manifest_without_library_versions_is_refused(tmp_path, damage):
         load_model(folder, "sepsis", NAMES)
 
 
+@pytest.mark.parametrize(("shift", "loads"), [("major", False), ("minor", True),
+                                               ("unrecorded", True)])
+def test_numpy_of_another_major_version_is_refused(tmp_path, shift, loads):
+    folder = tmp_path / "m"
+    save_model(_bundle("sepsis"), folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    major, minor = (int(x) for x in np.__version__.split(".")[:2])
+    if shift == "unrecorded":   # a manifest from before numpy was checked
+        del manifest["versions"]["numpy"]
+    else:
+        manifest["versions"]["numpy"] = (f"{major + 1}.0.0" if shift == "major"
+                                         else f"{major}.{minor + 1}.0")
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    if loads:
+        assert load_model(folder, "sepsis", NAMES).task == "sepsis"
+    else:
+        with pytest.raises(ModelError, match=r"saved with numpy .*another major version"):
+            load_model(folder, "sepsis", NAMES)
+
+
 def test_an_output_path_that_cannot_be_written_is_refused_by_option_path_and_reason(tmp_path):
     from osler.errors import DataError
     from osler.models.persist import check_output_path

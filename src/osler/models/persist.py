@@ -281,6 +281,13 @@ def _check_manifest(model_dir: Path, manifest: dict, task: str,
         if _minor(saved) != _minor(now[lib]):
             raise ModelError(f"model directory {model_dir}: saved with {lib} {saved}, but "
                              f"{now[lib]} is installed; retrain the model")
+    # numpy's pickles load across its minor versions, not across a major one (1.x -> 2.x
+    # moved numpy.core); a manifest that records none predates the check and is let be
+    saved = versions.get("numpy") if isinstance(versions, dict) else None
+    if saved and saved != "absent" and saved.split(".")[0] != now["numpy"].split(".")[0]:
+        raise ModelError(f"model directory {model_dir}: saved with numpy {saved}, but "
+                         f"{now['numpy']} is installed (another major version, whose arrays "
+                         "may not unpickle alike); retrain the model")
 
 
 def check_features(model_dir: Path, task: str, saved: list[str], now: list[str]) -> None:
