@@ -183,3 +183,17 @@ def test_a_full_name_before_a_doctors_degree_is_redacted():
                                   "General Surgery, M.D."])
 def test_clinical_words_before_a_degree_stay(text):
     assert _tagged(text) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Discussed with Dr. Pemberton Tuesday and family.",
+     "Discussed with Dr. [NAME] Tuesday and family."),
+    ("Spoke to Dr. Kowal Monday re: plan.", "Spoke to Dr. [NAME] Monday re: plan."),
+    ("DR. QUAXWORTH MONDAY.", "DR. [NAME] MONDAY."),
+    # a month or day that is the name itself stays in it
+    ("Dr. A. March saw pt.", "Dr. [NAME] saw pt."),
+    ("Seen by Dr. April Jones.", "Seen by Dr. [NAME]."),
+])
+def test_a_day_or_month_after_a_doctors_name_is_not_part_of_it(text, expected):
+    # taken into the name, "Tuesday" spread to every "Tuesday" of the patient's notes
+    assert _tagged(text) == expected

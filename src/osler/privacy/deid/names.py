@@ -328,6 +328,8 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         if taken and not ((cased and _title(word)) or _known(word) or caps_run or particle
                           or initial):
             break
+        if taken and low in _CALENDAR and len(toks[j - 1][2].rstrip(".")) > 1:
+            break   # "Dr. Pemberton Tuesday": a day or month after a name (not "Dr. A. March")
         yield PhiSpan(start, end, "NAME")
         taken += 1
         between = "" if _gap(text, end, toks, j) else text[end:toks[j + 1][0]].strip()
@@ -335,6 +337,10 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         if _gap(text, end, toks, j) or between not in ("", ".") or (between and len(low) > 1):
             break
         j += 1
+
+
+_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january
+february march april may june july august september october november december""".split())
 
 
 def _inflected(low: str) -> bool:
