@@ -339,8 +339,8 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         j += 1
 
 
-_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january
-february march april may june july august september october november december""".split())
+_CALENDAR = _MONTH_NAMES | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def _inflected(low: str) -> bool:
