@@ -197,3 +197,15 @@ def test_clinical_words_before_a_degree_stay(text):
 def test_a_day_or_month_after_a_doctors_name_is_not_part_of_it(text, expected):
     # taken into the name, "Tuesday" spread to every "Tuesday" of the patient's notes
     assert _tagged(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("PMH: HTN, Graves, DM.", "PMH: HTN, Graves, DM."),
+    ("Hx of HTN, DM, Crohn", "Hx of HTN, DM, Crohn"),
+    # the list ends at a stop or a semicolon; a title still makes a name
+    ("PMH: HTN. Seen by Graves today.", "PMH: HTN. Seen by [NAME] today."),
+    ("PMH: HTN; Graves aware.", "PMH: HTN; [NAME] aware."),
+    ("PMH: HTN, Dr. Graves following.", "PMH: HTN, Dr. [NAME] following."),
+])
+def test_a_disease_eponym_further_on_in_a_history_list_is_kept(text, expected):
+    assert _tagged(text) == expected

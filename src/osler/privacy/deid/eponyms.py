@@ -88,6 +88,9 @@ _ALONE_HINT = re.compile(r"['’]|\b(?:hx|h/o|pmh|dx)\b", re.IGNORECASE)
 # a history cue right before a bare eponym ("Hx: Graves", "h/o Crohn", "history of Graves")
 _CUE_BEFORE = re.compile(r"\b(?:hx|h/o|pmh|dx|history|diagnosis)\b[ \t]*(?:of\b|:)?[ \t]*$",
                          re.IGNORECASE)
+# further on in a list a history cue opened on the same line ("PMH: HTN, Graves, DM")
+_IN_CUED_LIST = re.compile(r"\b(?:hx|h/o|pmh|dx|history|diagnoses)\b[ \t]*(?:of\b|:)"
+                           r"[^\n.;:]*,[ \t]*$", re.IGNORECASE)
 # a list's joint after another eponym ("Crohn's and Graves", "Crohn's, Graves")
 _JOINT = re.compile(r"[ \t]*(?:,|/|&|\band\b|\bor\b)[ \t]*", re.IGNORECASE)
 # words for a person after a possessive: "Parkinson's daughter" is someone's relative
@@ -107,7 +110,8 @@ def _alone_pattern() -> re.Pattern[str]:
 
 def _alone(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Disease eponyms of section "alone" without a head word (see the resource's header):
-    possessive ("Pt has Parkinson's"), or bare after a history cue or another eponym."""
+    possessive ("Pt has Parkinson's"), or bare after a history cue or another eponym, or in a
+    list that a history cue opened on its line ("PMH: HTN, Graves, DM")."""
     out: list[tuple[int, int]] = []
     for m in _alone_pattern().finditer(text):
         if (any(a <= m.start() < b for a, b in found)
@@ -116,7 +120,8 @@ def _alone(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
             continue
         before = text[max(0, m.start() - 40):m.start()]
         after_eponym = any(_JOINT.fullmatch(text, b, m.start()) for _a, b in [*found, *out])
-        if m.group("possessive") or _CUE_BEFORE.search(before) or after_eponym:
+        if (m.group("possessive") or _CUE_BEFORE.search(before) or after_eponym
+                or _IN_CUED_LIST.search(text, max(0, m.start() - 80), m.start())):
             out.append(m.span())
     return out
 
