@@ -183,15 +183,15 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
     if len(obj) != len(pairs):
         keys = [k for k, _ in pairs]
         repeated = sorted({k for k in keys if keys.count(k) > 1})
+        from osler.ingest.notes import NOTE_FIELDS
+
         # key names only when they are the note's fields: any other key may itself be text
-        shown = [repr(k) for k in repeated if k in _NOTE_KEYS]
+        shown = [repr(k) for k in repeated if k in NOTE_FIELDS]
         raise _DuplicateKey("a JSON object repeats the key "
                             + (", ".join(shown) if shown else "of a field")
                             + "; which value is meant cannot be told")
     return obj
 
-
-_NOTE_KEYS = frozenset({"id", "text", "patient", "time", "encounter", "type", "author_role"})
 
 
 #: The date-shift key of a note that names no patient starts with this (a control character:

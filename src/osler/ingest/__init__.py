@@ -14,5 +14,4 @@ from osler.record import PatientIdentifier  # re-exported: the ingest option's t
 
 __all__ = ["FORMATS", "Format", "PatientIdentifier", "detect", "fhir_server_name", "files_under",
            "is_hidden", "read_fhir", "read_outcomes_2012", "read_physionet2012",
-           "read_physionet2019",
-           "read_synthea_csv"]
+           "read_physionet2019", "read_synthea_csv"]

@@ -34,7 +34,7 @@ from osler.ingest._files import is_hidden
 from osler.ingest._note_text import decode_attachment, normalise_spaces
 from osler.record import OSLER, Coding, Note, PatientRecord, Provenance, event_id
 
-__all__ = ["attachment_text", "read_notes", "sniff_notes"]
+__all__ = ["NOTE_FIELDS", "attachment_text", "read_notes", "sniff_notes"]
 
 # Text files that travel with data sets and are never clinical notes.
 _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", "authors",
@@ -43,7 +43,9 @@ _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", 
 _DATA_HEADERS = (b"RecordID,",)
 # A column name has no spaces: "Seen today, alert" is prose, "RecordID,SOFA" a header.
 _BOM = b"\xef\xbb\xbf"
-_NOTE_FIELDS = {"id", "patient", "text", "time", "author_role", "type", "encounter", "phi"}
+#: The fields a note line may hold.
+NOTE_FIELDS = frozenset({"id", "patient", "text", "time", "author_role", "type", "encounter",
+                         "phi"})
 _PHI_SPAN_FIELDS = {"start", "end", "type"}
 
 
@@ -135,10 +137,10 @@ def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None,
                 obj = json.loads(line)
                 if not isinstance(obj, dict) or not {"id", "patient", "text"} <= set(obj):
                     raise IngestError("each line needs 'id', 'patient' and 'text'", **where)
-                unknown = set(obj) - _NOTE_FIELDS
+                unknown = set(obj) - NOTE_FIELDS
                 if unknown:
                     raise IngestError(f"unknown fields {sorted(unknown)}; allowed "
-                                      f"{sorted(_NOTE_FIELDS)}", **where, record=str(obj["id"]))
+                                      f"{sorted(NOTE_FIELDS)}", **where, record=str(obj["id"]))
                 where["record"] = str(obj["id"])
                 _check_phi(obj.get("phi"), where)
                 yield str(obj["patient"]), _note(obj, path, n, _time(obj.get("time"), where),

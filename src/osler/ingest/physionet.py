@@ -23,8 +23,7 @@ from osler.record import (LOINC, OSLER, Coding, Encounter, Label, Observation, P
                           Provenance, Quantity, event_id)
 
 __all__ = ["LARGEST_VALUE", "PREDICTION_FILE", "PSV_COLUMNS", "read_outcomes_2012",
-           "read_patient_map",
-           "read_physionet2012", "read_physionet2019", "sniff_physionet2012",
+           "read_patient_map", "read_physionet2012", "read_physionet2019", "sniff_physionet2012",
            "sniff_physionet2019"]
 
 OnError = Callable[[IngestError], None] | None

@@ -66,6 +66,7 @@ _NOT_YEAR_BEFORE = re.compile(r"(?:\b(?:svri?|pvri?|total|i/o|out|intake|output|
 _RATIO = re.compile(r"\d{1,2}/\d{1,2}")
 # three slashed numbers day first, as ventilator settings are written too ("AC 14/5/40")
 _DAY_FIRST_TRIPLE = re.compile(r"(?:1[3-9]|2\d|3[01])/\d{1,2}/\d\d")
+_VENT_BEFORE = re.compile(r"\b(?:vent|settings?|rr|fio2|tv|ps)\s*:?\s*$", re.I)
 # Scores and counts written as fractions: "Apgars 8/9", "Apgar scores of 8/9", "GCS 3/15",
 # "power 4/5", "sets 2/2"; "2/2 sets of blood cultures", "1/4 bottles", "4/5 power". Not after
 # "cultures" ("blood cultures 3/5 pending" may be the day they were drawn), and "seen 8/9" and
@@ -79,6 +80,9 @@ _DATE_CUE_BEFORE = re.compile(r"\b(?:on|seen|drawn|sent|since|from|until|dated|o
 # Who an age over 89 is told of ("he is 92", "Pt is 96M").
 _ELDERS = (r"he|she|pt|patient|mother|father|mom|dad|wife|husband|sister|brother|grandmother|"
            r"grandfather|aunt|uncle")
+# The states' postal codes ("MT"), in capitals only.
+_STATE_CODES = (r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|"
+                r"O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])")
 # The states by name: a ZIP code after one is a place smaller than the state.
 _STATES = ("alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|"
            "georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|"
@@ -173,18 +177,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ID", re.compile(r"\bplate\s*(?:number|no\.?|#|:)?\s*[A-Z]{2}\s+"
                       r"(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})\b", re.I)),
     # ZIP codes after a state abbreviation (Safe Harbor (B): geographic units below a state).
-    ("LOCATION", re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
-                            r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\.?,?\s+"
-                            r"(?P<phi>\d{5}(?:-\d{4})?)\b")),
+    ("LOCATION", re.compile(rf"\b{_STATE_CODES}\.?,?\s+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b")),
     # and after a state's full name ("Vermont 05123", "New Hampshire 03301-4455")
     ("LOCATION", re.compile(rf"\b(?:{_STATES}),?[ \t]+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b"
                             r"(?![.,]\d|[-/]\d)", re.I)),
     # the town before a state code and ZIP with no comma between ("Bozeman MT 59771",
     # "BOZEMAN MT 59771")
     ("LOCATION", re.compile(r"(?<![\w.-])(?P<phi>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2}"
-                            r"|[A-Z]{3,}(?:[ \t][A-Z]{3,})?)[ \t]+"
-                            r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|"
-                            r"N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?[ \t]+"
+                            rf"|[A-Z]{{3,}}(?:[ \t][A-Z]{{3,}})?)[ \t]+{_STATE_CODES},?[ \t]+"
                             r"\d{5}(?:-\d{4})?\b")),
     # a latitude and a longitude, four decimals or more each ("45.6770,-111.0429"), one of
     # them signed or of two digits or more (a urine specific gravity "1.0150 1.0200" is none)
@@ -394,8 +394,7 @@ def _is_ratio(text: str, start: int, end: int) -> bool:
         return True
     if (_DAY_FIRST_TRIPLE.fullmatch(text, start, end)
             and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
-                 or re.search(r"\b(?:vent|settings?|rr|fio2|tv|ps)\s*:?\s*$",
-                              text[max(0, start - 12):start], re.I))):
+                 or _VENT_BEFORE.search(text[max(0, start - 12):start]))):
         return True
     return bool(_RATIO.fullmatch(text, start, end)
                 and (_NOT_DATE_BEFORE.search(text[max(0, start - 12):start])
