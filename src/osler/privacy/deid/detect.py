@@ -21,7 +21,8 @@ from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
-from osler.privacy.deid.places import SPECIALTIES, find_places, find_sure_places
+from osler.privacy.deid.places import (SPECIALTIES, find_places, find_sure_places,
+                                      with_zip_after_places)
 from osler.privacy.deid.patterns import find_patterns, is_score
 from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
@@ -89,8 +90,10 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     if model is None:
         spans = (layers["rules"] if not known else
                  _merge(text, layers["patterns"], [*layers["names"], *layers["places"]], known))
-        return without_credentials(text, without_eponyms(text, spans))
-    return without_credentials(text, tagged_phi(text, layers, model, known=known))
+        spans = without_eponyms(text, spans)
+    else:
+        spans = tagged_phi(text, layers, model, known=known)
+    return with_zip_after_places(text, without_credentials(text, spans))
 
 
 # a degree written with stops, never a name's initials ("Quaxworth M.D." is no "M." initial)

@@ -19,7 +19,8 @@ from osler._extras import require
 from osler.resources import path as resource_path
 
 __all__ = ["census_first_names", "census_names", "common_words", "english_first_names", "english_names",
-           "first_names", "last_names", "name_stopwords", "place_names", "us_places", "us_states"]
+           "first_names", "last_names", "medication_names", "name_stopwords", "place_names",
+           "us_places", "us_states"]
 
 # Latin-script locales whose names appear in US clinical notes.
 _LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "de_DE", "it_IT", "fr_FR", "es_ES", "es_MX",
@@ -168,3 +169,15 @@ def english_names() -> frozenset[str]:
     for loc in _ENGLISH:
         words |= _provider_words(loc, ("last_names",))
     return english_first_names() | frozenset(words - name_stopwords())
+
+
+@lru_cache(maxsize=1)
+def medication_names() -> frozenset[str]:
+    """Lower-case one-word drug names: ``deid/medication_names.txt`` and the medication terms
+    of the concept list (``nlp/concepts.tsv``, read as data)."""
+    words = {w.lower() for ln in _resource_words("deid/medication_names.txt") for w in ln.split()}
+    for line in resource_path("nlp/concepts.tsv").read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if not line.startswith("#") and len(cells) > 1 and cells[1] == "medication":
+            words.update(w for w in [cells[0].strip().lower()] if w.isalpha())
+    return frozenset(words)

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from osler.privacy.deid.lexicons import (census_first_names, census_names, common_words,
                                          english_first_names, english_names, first_names,
-                                         last_names, name_stopwords)
+                                         last_names, medication_names, name_stopwords)
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["find_names", "find_sure_names"]
@@ -328,8 +328,11 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         if taken and not ((cased and _title(word)) or _known(word) or caps_run or particle
                           or initial):
             break
-        if taken and low in _CALENDAR and len(toks[j - 1][2].rstrip(".")) > 1:
-            break   # "Dr. Pemberton Tuesday": a day or month after a name (not "Dr. A. March")
+        if (taken and (low in _CALENDAR or low in medication_names())
+                and len(toks[j - 1][2].rstrip(".")) > 1):
+            # "Dr. Pemberton Tuesday", "Dr. Kowal Coumadin was held": a day, a month or a drug
+            # after a name (not "Dr. A. March")
+            break
         yield PhiSpan(start, end, "NAME")
         taken += 1
         between = "" if _gap(text, end, toks, j) else text[end:toks[j + 1][0]].strip()

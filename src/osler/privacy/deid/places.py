@@ -15,9 +15,10 @@ from osler.privacy.deid.lexicons import (census_names, common_words, name_stopwo
 from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES, _any_in,
                                       _capital_signal, _gap, _inflected, _known, _mixed_case,
                                       _title, _tokens)
-from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.spans import PhiSpan, merge_spans
 
-__all__ = ["SPECIALTIES", "context_words", "find_places", "find_sure_places"]
+__all__ = ["SPECIALTIES", "context_words", "find_places", "find_sure_places",
+           "with_zip_after_places"]
 
 _INSTITUTION = re.compile(r"(?<![\w.])(?P<p>[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?)\s+(?:Center|Centre|"
                           r"House|Manor|Gardens|Commons|Pavilion|Building|Bldg|ICU|MICU|SICU|CCU|"
@@ -309,3 +310,21 @@ def _named_part(word: str, stop: frozenset[str]) -> bool:
     hyphenated eponyms ("Cheyne-Stokes") are taken out later, by the eponym list."""
     return ((word in census_names() or word in us_places() or word in place_names())
             and not _any_in(word, stop, common_words(), context_words()))
+
+
+# A ZIP code after a place found, with at most two capitalised words between them (the rest
+# of the town's name: "Kansas City 64105", "Quellmoor, 05123"), and no unit or decimal after
+# it ("MICU 10000 units" is a dose).
+_ZIP_AFTER = re.compile(r"(?:[ \t]+[A-Z][a-z]+){0,2},?[ \t]+\d{5}(?:-\d{4})?\b"
+                        r"(?![.,/-]?\d|[ \t]*(?i:units?|u|mg|mcg|ml|cc|g|kg|l)\b)")
+
+
+def with_zip_after_places(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """``spans`` with each place span carried on over a ZIP code right after it, and the words
+    of the town's name between them (a ZIP code is a place smaller than a state)."""
+    if not any(s.type == "LOCATION" for s in spans):
+        return spans
+    out = [PhiSpan(s.start, m.end(), "LOCATION")
+           if s.type == "LOCATION" and (m := _ZIP_AFTER.match(text, s.end)) else s
+           for s in spans]
+    return merge_spans(out) if out != spans else spans

@@ -109,12 +109,32 @@ cir pike square sq trail trl turnpike tpke drive dr apt apartment unit suite ste
 p.o p.o. post office # and of the""".split())
 
 
+# a latitude and a longitude ("45.6770,-111.0429", "40.7128 -74.0060")
+_COORDINATES = re.compile(r"(-?)(\d{1,2})\.(\d+)(,?\s*)(-?)(\d{1,3})\.(\d+)")
+
+
+def _coordinates(key: DeidKey, value: str, within: str) -> str:
+    """Keyed coordinates in range (latitude within +-90, longitude within +-180), with the
+    original's signs, separator and number of decimals."""
+    m = _COORDINATES.fullmatch(value.strip())
+    lat_sign, lat, lat_dec, sep, lon_sign, lon, lon_dec = m.groups()
+    digest = key.digest("gps", within + value)
+    lat_int = int.from_bytes(digest[:2], "big") % 90
+    lon_int = int.from_bytes(digest[2:4], "big") % 180
+    decimals = _keyed_digits(key, "gps-decimals", lat_dec + lon_dec, within)
+    text = (f"{lat_sign}{lat_int}.{decimals[:len(lat_dec)]}{sep}"
+            f"{lon_sign}{lon_int}.{decimals[len(lat_dec):]}")
+    return value.replace(value.strip(), text)
+
+
 def _place(key: DeidKey, value: str, within: str) -> str:
     """A ZIP code keeps its shape with keyed digits; a street address keeps its shape, its
     directions and street and flat words, with keyed numbers and names ("55 Fruit Street" ->
     "83 Dillon Street"); any other place becomes a US city."""
     if re.fullmatch(r"\d{5}(?:-\d{4})?", value.strip()):
         return _keyed_digits(key, "zip", value, within)
+    if _COORDINATES.fullmatch(value.strip()):
+        return _coordinates(key, value, within)
     if re.match(r"\s*\d|(?i:\s*(?:p\.?\s?o\.?|post\s+office)\s*box)", value):
         _, lasts = _name_lists()
         out = []
