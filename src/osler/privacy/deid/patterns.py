@@ -77,6 +77,17 @@ _COUNT_AFTER = re.compile(r"\s*(?:sets?|bottles?|cultures?|power)\b", re.I)
 # A date cue before the fraction: "On 3/5 cultures grew GPC" is a date, whatever follows.
 _DATE_CUE_BEFORE = re.compile(r"\b(?:on|seen|drawn|sent|since|from|until|dated|of|by|since|"
                               r"collected|obtained|admitted|started|through|thru|to)\s*$", re.I)
+# A month's name capitalised or in capitals ("Mar", "MARCH")
+_MON_CAPS = "(?:" + "|".join(f"{m.capitalize()}|{m.upper()}" for m in MONTHS.split("|")) + ")"
+# between the ends of a range of days ("3rd to 9th", "3-5")
+_RANGE_TO = r"\s*(?:-|\u2013|to|through|thru|until)\s*"
+# YYYYMMDD with a real month and day of this century or the last
+_COMPACT_DATE = r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+# a date's label or cue before a compact date ("Date of service: ", "DOS ", "on ")
+_COMPACT_CONTEXT = (r"\b(?:date|dated|on|dos|dob|d\.o\.b\.?|admitted|admission|discharged|"
+                    r"discharge|collected|received|reported|seen)\b(?:[ \t]+(?:of|date)\b"
+                    r"(?:[ \t]+(?:service|birth|admission|discharge|visit|procedure))?)?"
+                    r"[ \t]*[:#=-]?[ \t]*")
 # Who an age over 89 is told of ("he is 92", "Pt is 96M").
 _ELDERS = (r"he|she|pt|patient|mother|father|mom|dad|wife|husband|sister|brother|grandmother|"
            r"grandfather|aunt|uncle")
@@ -270,6 +281,22 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 1960-1999 cannot be a 24-hour clock time (minutes < 60), so alone it is a year.
     ("DATE", re.compile(r"(?<![\d.,/:#-])19[6-9]\d(?![\d.,/:%-]|\s*(?:mg|mcg|ml|cc|units?|u\b|g\b|"
                         r"gm|kg|k?cal|calories|ml/hr|cc/hr|cc's|mls|x\b|/))", re.I)),
+    # a day and a month's name without a year ("seen 3-Mar", "03-MAR"): the month capitalised
+    # ("3-may" is no date)
+    ("DATE", re.compile(rf"(?<![\w/.-]){_D}-{_MON_CAPS}(?![\w-])")),
+    # a month and a two-digit year after an apostrophe ("Mar '21"): one date, so the month is
+    # shifted with the year
+    ("DATE", re.compile(rf"\b{_MON}\s*'\d\d(?![\d'])", re.I)),
+    # ranges of days, the first end short ("3rd to 9th March 2021", "March 3-5, 2021",
+    # "3/3-3/9/2021"): one date, so the first day is shifted with the second
+    ("DATE", re.compile(rf"\b{_D}{_ORD}{_RANGE_TO}{_D}{_ORD}\s+(?:of\s+)?{_MON}"
+                        rf"(?:\s*(?:,\s*)?{_Y}\b)?"
+                        rf"|\b{_MON}\s+{_D}{_ORD}{_RANGE_TO}{_D}{_ORD}"
+                        rf"(?:\s*(?:,\s*)?{_Y}\b)?(?![\d:])"
+                        rf"|(?<![\d/.]){_M}/{_D}\s*-\s*{_M}/{_D}/{_Y}\b(?!/)", re.I)),
+    # a compact date, a real one, after a date's label ("DOS: 20210303", "on 20210303"): an
+    # eight-digit number elsewhere may be a record number
+    ("DATE", re.compile(rf"{_COMPACT_CONTEXT}(?P<phi>{_COMPACT_DATE})(?!\d)", re.I)),
     ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[0-1]\d)(?:\s*|-)(?:y\.\s?o\b\.?|y/?o\b|yrs?|years?)"
                        r"(?:[\s-]*old)?)", re.I)),
     # "in her 90s", "a nonagenarian", "centenarian" (Safe Harbor: ages over 89; "in the 90's"
@@ -308,20 +335,35 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[01]\d)\s?(?:yo?|y/o|yr))\s?[MF]\b(?![\w/-])"
                        r"|(?:(?<![^\n])|(?<=\ba ))"
                        r"(?P<phi2>9\d|1[01]\d) ?[MF]\b(?![\w/-])")),
+    # "HPI: 96F presenting with syncope", "96 M w/ h/o CHF": an age and a sex before what a
+    # note's first line says of the patient (not "Tmax 101F with chills": no history word)
+    ("AGE", re.compile(r"(?<![\w.])(?P<phi>9\d|1[01]\d) ?[MF](?=\s+(?:presenting|presents|"
+                       r"(?:with|w/)\s+(?:a\s+)?(?:pmh|hx|h/o|history|past)|who|s/p|h/o|pmh|"
+                       r"hx)\b)")),
+    # "Age/Sex: 93/F", "age/gender 91 M"
+    ("AGE", re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(?P<phi>9\d|1[01]\d)(?=\s*/?\s*[MF]\b)",
+                       re.I)),
+    # "The patient, who is 92, lives alone"
+    ("AGE", re.compile(r"\bwho\s+(?:is|was|turned)\s+(?:now\s+)?(?P<phi>9\d|1[01]\d)"
+                       r"(?=\s*(?:[,;)]|\.(?!\d)|$)|\s+(?:and|but|years?|yrs?|yo|y/o)\b)",
+                       re.I | re.M)),
     # "Pt, 91, lives alone": an age set off by commas after the patient
     ("AGE", re.compile(r"\b(?:pt|patient|he|she),[ \t]+(?P<phi>9\d|1[01]\d)(?=[ \t]*,)", re.I)),
     ("AGE", re.compile(r"\b(?P<phi>(?:9\d|1[01]\d)(?:st|nd|rd|th)) birthday\b", re.I)),
 ]
 
 
-#: A birth date or year after "DOB", "date of birth", "born (on|in)".
-_BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on| in)?)\s*(?:[:#-]\s*)?"
+#: A birth date or year after "DOB", "date of birth", "born (on|in)", "YOB", "b." (a year).
+_BIRTH = re.compile(r"\b(?:yob|year of birth|birth ?year|b\.(?=\s*(?:18|19|20)\d\d\b)|dob|"
+                    r"d\.o\.b\.?|date of birth|birth ?date|born(?: on| in)?)\s*(?:[:#-]\s*)?"
                     rf"(?P<phi>{_M}[/.-]{_D}[/.-](?:19|20|18)?\d\d|(?:18|19|20)\d\d-\d\d-\d\d"
                     # day first, where the day cannot be a month ("14/3/61")
                     rf"|(?:1[3-9]|2\d|3[01])[/.-]{_M}[/.-](?:19|20|18)?\d\d"
                     rf"|{_MON}\s+{_D}{_ORD},?\s+(?:18|19|20)\d\d|(?:18|19|20)\d\d/\d\d?/\d\d?"
                     rf"|{_MON}\s*(?:,\s*)?(?:18|19|20)\d\d"
                     rf"|{_D}{_ORD}[\s-]+(?:of\s+)?(?:{MONTHS})\.?[\s,-]+(?:18|19|20)\d\d"
+                    # compact ("19300303"), a real month and day
+                    r"|(?:18|19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
                     r"|(?:18|19|20)\d\d)\b", re.I)
 
 
