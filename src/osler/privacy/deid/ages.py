@@ -7,7 +7,7 @@ import calendar
 import re
 from datetime import date
 
-__all__ = ["OLDEST", "over_89_birth_year"]
+__all__ = ["OLDEST", "aggregated_birth_year", "over_89_birth_year"]
 
 #: The oldest age Safe Harbor lets through as it is.
 OLDEST = 89
@@ -43,6 +43,19 @@ def over_89_birth_year(value: str, today: date | None = None) -> str | None:
         return None
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     return f"{today.year - 90:04d}" if age > OLDEST else None
+
+
+def aggregated_birth_year(today: date | None = None) -> str:
+    """The one birth year that stands for every birth date telling an age over 89: the
+    year ``today.year - 90`` that :func:`over_89_birth_year` gives, so a note's "Born in
+    1931" reads "Born in 1936" as a FHIR ``birthDate`` or a DICOM ``PatientBirthDate`` of the
+    same patient does (and never the ungrammatical "Born in 90+").
+
+    >>> aggregated_birth_year(date(2026, 11, 30))
+    '1936'
+    """
+    today = today or date.today()
+    return f"{today.year - 90:04d}"
 
 
 def _latest_birth(year: int, month: int, day: int) -> date | None:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from osler._extras import require
+from osler.privacy.deid.ages import aggregated_birth_year
 from osler.privacy.deid.dates import shift_date_text
 from osler.privacy.deid.lexicons import first_names
 from osler.privacy.deid.visible import visible
@@ -188,6 +189,25 @@ def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
     if phi_type == "IP":
         return f"192.0.2.{key.choice('ip', value, 254) + 1}"  # TEST-NET-1, RFC 5737
     if phi_type == "AGE":
-        # Safe Harbor: ages over 89 are aggregated into one category; "aged 92" -> "aged 90+"
-        return "90+ years" if re.search(r"y/?o|yrs?|years?|old", value, re.I) else "90+"
+        return _age(value)
     return tag(phi_type)
+
+
+# A birth date or year that tells an age over 89 ("1931", "3/4/29", "March 4, 1930"); an
+# age itself never has a four-digit year or a date's separator between digits
+_BIRTH_DATE = re.compile(r"\d[/.-]\d|(?<!\d)(?:18|19|20)\d\d(?!\d)|(?<!\d)(?:18|19|20)\d{6}(?!\d)")
+# the adjective of an age, written with hyphens ("100-year-old", "92-yr-old")
+_AGE_ADJECTIVE = re.compile(r"\S+?(?P<rest>-(?:years?|yrs?)-old)", re.I)
+
+
+def _age(value: str) -> str:
+    """Safe Harbor aggregates ages over 89 into one category: "aged 92" -> "aged 90+", "a
+    100-year-old woman" -> "a 90+-year-old woman"; a birth date telling such an age ("Born in
+    1931", "DOB: 3/4/1930") becomes the one birth year that stands for "90 or older"
+    (:func:`~osler.privacy.deid.ages.aggregated_birth_year`), as in FHIR and DICOM."""
+    if _BIRTH_DATE.search(value):
+        return aggregated_birth_year()
+    adjective = _AGE_ADJECTIVE.fullmatch(value)
+    if adjective:
+        return "90+" + adjective["rest"]
+    return "90+ years" if re.search(r"y/?o|yrs?|years?|old", value, re.I) else "90+"
