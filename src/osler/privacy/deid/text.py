@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.errors import DataError
-from osler.privacy.deid.dates import date_text_year
+from osler.privacy.deid.dates import date_of_text, date_text_year
 from osler.privacy.deid.detect import detect_phi
 from osler.privacy.deid.fold import lower_keeping_length
 from osler.privacy.deid.patient import detect_phi_notes
@@ -165,6 +166,28 @@ def _year_near(years: list[tuple[int, int]], start: int) -> int | None:
     return years[0][1] if years else None
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A weekday written right before a date ("Wednesday, March 3, 2021", "Wed 3/3/2021")
+_WEEKDAY_BEFORE = re.compile(r"\b(?P<day>(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed|"
+                             r"thu(?:rs?)?|fri|sat|sun)(?P<sep>\.?,?[ \t]+)$", re.I)
+
+
+def _with_weekday(plain: str, new: str) -> str:
+    """``plain`` (the text before a date replaced by ``new``) with the weekday that ends it
+    made ``new``'s: a real date's weekday left beside the shifted one would contradict it
+    and narrow the real date down ("Wednesday, March 3, 2021" -> "Monday, February 8, 2021")."""
+    m = _WEEKDAY_BEFORE.search(plain)
+    day = date_of_text(new) if m else None
+    if day is None:
+        return plain
+    name = _WEEKDAYS[day.weekday()]
+    name = name if m["day"].lower().endswith("day") else name[:3]
+    word = m["day"]
+    name = (name.upper() if word.isupper() and len(word) > 1
+            else name.capitalize() if word[:1].isupper() else name)
+    return plain[:m.start("day")] + name + m["sep"]
+
+
 def _check_profile(profile: str) -> None:
     if profile not in PROFILES:
         raise DataError(f"The 'profile' parameter must be one of {set(PROFILES)}; got {profile!r}")
@@ -182,6 +205,8 @@ def replace_phi(text: str, spans: list[PhiSpan], key: DeidKey, *, patient: str |
         new = (tag(span.type) if profile == "tag"
                else surrogate(key, span.type, value, shift, scope=patient,
                               year=_year_near(years, span.start)))
+        if span.type == "DATE" and profile != "tag":
+            parts[-1] = _with_weekday(parts[-1], new)
         if span.type == "AGE" and profile != "tag" and text.startswith("+", span.end):
             # "90+" already says "or older" (this function's own output read again): the
             # age alone is the span, and its stand-in "90+" must not become "90++"
