@@ -23,7 +23,7 @@ from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import (SPECIALTIES, find_places, find_sure_places,
                                       with_zip_after_places)
-from osler.privacy.deid.patterns import find_patterns, is_score
+from osler.privacy.deid.patterns import MONTHS, find_patterns, is_score
 from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
 
@@ -233,8 +233,42 @@ def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan],
         if k < 0 or reach[k] < span.end:
             spans.append(span)
     merged = merge_spans(sorted(spans, key=lambda s: (s.start, _PRIORITY[s.type])), text)
+    merged = _dates_without_words(text, merged, patterns)
     return _propagate(text, [_trim(text, s) for s in merged if text[s.start:s.end].strip()],
                       known)
+
+
+# Words that may be part of a date, never cut from one ("mid March", "Christmas Eve 2020",
+# "Wednesday, 3/3/2021", "the fifth of", "spring 2020")
+_DATE_WORDS = frozenset(f"""{MONTHS.replace("|", " ")} monday tuesday wednesday thursday friday
+saturday sunday mon tue tues wed thu thur thurs fri sat sun spring summer fall autumn winter
+early mid late end beginning start the of on day eve christmas thanksgiving easter new year
+years halloween memorial labor labour independence veterans mother mothers father fathers
+valentine valentines presidents king jr mlk fourth""".split())
+_LEADING_WORDS = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*\s+")
+
+
+def _dates_without_words(text: str, spans: list[PhiSpan], patterns: list[PhiSpan]
+                         ) -> list[PhiSpan]:
+    """Date spans cut to the date a pattern reads in them, when only everyday words come
+    before it: the tagger's "Admitted 03-Mar-2021" is the date, and "Admitted" stays (as a
+    whole, the span could not be shifted and became a tag). A word that may be a name or a
+    part of the date ("mid", "Christmas", a month) is never cut."""
+    starts = sorted(p.start for p in patterns if p.type == "DATE")
+    if not starts:
+        return spans
+    out = []
+    for span in spans:
+        k = bisect_right(starts, span.start)
+        if (span.type == "DATE" and k < len(starts) and starts[k] < span.end
+                and not (k and starts[k - 1] == span.start)):   # no date where it starts
+            lead = text[span.start:starts[k]]
+            words = lead.lower().split()
+            if (_LEADING_WORDS.fullmatch(lead) and all(w in everyday_words() for w in words)
+                    and not _DATE_WORDS.intersection(words)):
+                span = PhiSpan(starts[k], span.end, span.type)
+        out.append(span)
+    return out
 
 
 def bundled_tagger() -> PhiTagger:
