@@ -142,10 +142,14 @@ def test_a_heading_or_a_service_is_no_place(text, tagger):
     ("Department of Oncology, seen at Fairview Hospital.", "Fairview"),
     ("Department of Oncology\nQuellmoor General Hospital", "Quellmoor"),
     ("Hematology and Oncology Clinic at Lochmoor Hospital.", "Lochmoor"),
-], ids=["clinic-at-hospital", "department-then-hospital", "letterhead", "joined-then-hospital"])
+    ("Seen at Quellmoor Cardiology Clinic.", "Quellmoor"),
+    ("Department of Medicine, Lochmoor University", "Lochmoor"),
+], ids=["clinic-at-hospital", "department-then-hospital", "letterhead", "joined-then-hospital",
+        "named-specialty-clinic", "department-then-university"])
 def test_a_hospital_next_to_a_service_stays_a_place(text, place, tagger):
     assert _covered(text, place, tagger)
-    assert not any(w in ("Hepatology", "Oncology", "Hematology") for w, _t in _found(text, tagger))
+    assert not any(w in ("Hepatology", "Oncology", "Hematology", "Cardiology", "Medicine")
+                   for w, _t in _found(text, tagger))
 
 
 def test_a_hospital_named_with_general_after_a_preposition_is_a_place():
