@@ -22,7 +22,7 @@ from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import (SPECIALTIES, find_places, find_sure_places,
-                                      with_zip_after_places)
+                                      with_zip_after_places, without_drugs, without_services)
 from osler.privacy.deid.patterns import MONTHS, find_patterns, is_score
 from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
@@ -93,7 +93,10 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
         spans = without_eponyms(text, spans)
     else:
         spans = tagged_phi(text, layers, model, known=known)
-    return with_zip_after_places(text, without_credentials(text, spans))
+    # cuts of the final spans, no rule layer (the tagger's features stay): a drug's name used
+    # as a drug ("Norco 10/325 mg"), a clinical service ("Hepatology Clinic") is no place
+    spans = without_services(text, without_drugs(text, without_credentials(text, spans)))
+    return with_zip_after_places(text, spans)
 
 
 # a degree written with stops, never a name's initials ("Quaxworth M.D." is no "M." initial)

@@ -37,17 +37,26 @@ def _sections() -> dict[str, list[str]]:
     return sections
 
 
-def _alternatives(phrases: list[str]) -> str:
+def _alternatives(phrases: list[str], possessive_first: bool = False) -> str:
     # longest first, so "Child-Turcotte-Pugh" wins over "Child-Pugh"; spaces match any run
     # of spaces. A hyphen is matched as written: "Mallory Weiss" may be a person, not a tear.
+    # With ``possessive_first``, the first word of a phrase of several words may be written
+    # possessive ("Hartmann pouch" matches "Hartmann's pouch").
     ordered = sorted(phrases, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    out = []
+    for phrase in ordered:
+        escaped = re.escape(phrase).replace(r"\ ", r"\s+")
+        if possessive_first and " " in phrase:
+            first, rest = escaped.split(r"\s+", 1)
+            escaped = rf"{first}(?:['’]s?)?\s+{rest}"
+        out.append(escaped)
+    return "|".join(out)
 
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     s = _sections()
-    joined = _alternatives(s.get("joined", []))
+    joined = _alternatives(s.get("joined", []), possessive_first=True)
     before = _alternatives(s.get("before", []))
     heads = _alternatives(s.get("heads", []))
     return re.compile(rf"\b(?:(?P<joined>{joined})(?:['’]s)?\b"
@@ -80,9 +89,17 @@ def eponym_spans(text: str) -> list[tuple[int, int]]:
     """
     found = [m.span() for m in _pattern().finditer(text)
              if not _TITLE_BEFORE.search(text, max(0, m.start() - 8), m.start())]
-    return sorted(found + _alone(text, found)) if _ALONE_HINT.search(text) else found
+    found += [m.span("p" if m.group("p") else "q") for m in _BRAINSTEM.finditer(text)]
+    return sorted(found + _alone(text, found)) if _ALONE_HINT.search(text) else sorted(found)
 
 
+# "Pons, medulla and midbrain", "midbrain/pons": the pons is a part of the brain, not a person
+# named Pons, in a list of the other parts of the brainstem and brain
+_BRAIN_PART = (r"(?:midbrain|medulla(?:\s+oblongata)?|cerebell(?:um|ar\s+\w+)|brain\s*stem|"
+               r"thalam(?:us|i)|basal\s+ganglia|cerebral\s+peduncles?|cortex|vermis)")
+_BRAINSTEM = re.compile(rf"(?:\b{_BRAIN_PART}[ \t]*(?:,|/|\band\b|\bor\b)[ \t]*(?:and[ \t]+)?"
+                        rf"(?P<p>pons)\b|\b(?P<q>pons)(?=[ \t]*(?:,|/|\band\b|\bor\b)[ \t]*"
+                        rf"(?:and[ \t]+)?{_BRAIN_PART}\b))", re.IGNORECASE)
 # the cheap test first: most notes hold no disease eponym without a head word
 _ALONE_HINT = re.compile(r"['’]|\b(?:hx|h/o|pmh|dx)\b", re.IGNORECASE)
 # a history cue right before a bare eponym ("Hx: Graves", "h/o Crohn", "history of Graves")
