@@ -31,7 +31,7 @@ from osler.privacy.deid.fhir_dates import (INVALID_DATE, NOT_A_DATE, is_date_ele
 from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier, refusal
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
                                               KnownNames, PatientLinks, _own_key,
-                                              encounter_links, entry_patient_id, known_names,
+                                              embedded_patients, encounter_links, entry_patient_id, known_names,
                                               name_words, patient_links, patient_of,
                                               unresolved_reason)
 from osler.privacy.deid.surrogates import surrogate_name
@@ -150,6 +150,22 @@ class _Walker:
         value = decode_plain_references(value)
         return replace_phi(value, markup_phi(value, find), self.key, patient=self.patient).text
 
+    def embedded(self, value: Any) -> Any:
+        """FHIR resources (one, or a list) found in an attachment's JSON data
+        (``application/fhir+json``), de-identified as the resource that holds them is: the
+        same key and patient (their dates move by its shift, their names get its
+        stand-ins), their own names, address words and identifiers known to their free text.
+        Read as plain text, '"city": "Kodiak"' or another patient's MRN would stay."""
+        items = value if isinstance(value, list) else [value]
+        known = {**(self.known or {})}
+        for item in items:
+            known.update(name_words(item))
+        idents = tuple(sorted({*self.identifiers, *_identifier_values(
+            *(item.get("identifier") for item in items if isinstance(item, dict)))}))
+        inner = _Walker(self.key, self.patient, self.uuid_types, known or None, self.dropped,
+                        self.full_urls, rule=self.rule, identifiers=idents)
+        return inner.walk(value)
+
     def _names_someone(self, value: str) -> bool:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
         coding's display is a code's meaning and is kept unless it names one)."""
@@ -252,7 +268,7 @@ class _Walker:
             if k == "data" and node.get("resourceType") == "Binary":
                 # A Binary's content is an attachment's: a note's text, PHI and all
                 data, reason = (scrub_attachment_data(v, node.get("contentType"), self.text,
-                                                    self.markup)
+                                                    self.markup, self.embedded)
                                 if isinstance(v, str) else (None, "not base64 text"))
                 if data is None:
                     self.dropped[f"Binary data: {reason}"] += 1
@@ -434,7 +450,7 @@ class _Walker:
                 continue  # they describe the original content, which is changed or gone
             if k == "data" and isinstance(v, str):
                 data, reason = scrub_attachment_data(v, node.get("contentType"), self.text,
-                                                    self.markup)
+                                                    self.markup, self.embedded)
                 if data is None:
                     self.dropped[f"data: {reason}"] += 1
                     continue
@@ -492,7 +508,9 @@ def _patient_identifier_values(resource: Any, links: Mapping[str, str] | None,
         except ValueError:
             pid = None
     other = identifiers.get(pid) if identifiers and isinstance(pid, str) else None
-    return _identifier_values(own, other)
+    # a Patient in its attachment's JSON: its other attachments may repeat that one's MRN
+    return _identifier_values(own, other, *(p.get("identifier")
+                                            for p in embedded_patients(resource)))
 
 
 def _state_only(address: dict[str, Any]) -> dict[str, Any]:
@@ -680,7 +698,9 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     bundle_idents = _identifier_values(*(
         e["resource"].get("identifier") for e in entries
         if isinstance(e, dict) and isinstance(e.get("resource"), dict)
-        and e["resource"].get("resourceType") == "Patient"))
+        and e["resource"].get("resourceType") == "Patient"), *(
+        p.get("identifier") for e in entries if isinstance(e, dict)
+        for p in embedded_patients(e.get("resource"))))
     if names is not None:
         for pid in patients:
             known = {**names.for_resource({"resourceType": "Patient", "id": pid}), **known}

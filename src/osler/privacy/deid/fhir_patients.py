@@ -14,7 +14,7 @@ from osler.privacy.deid.visible import visible
 from osler.record import IdentifierIndex, conditional_identifiers
 
 __all__ = ["KnownNames", "NO_PATIENT", "PatientLinks", "Unresolved", "encounter_key",
-           "encounter_links", "entry_patient_id", "identifier_of_key", "known_names",
+           "embedded_patients", "encounter_links", "entry_patient_id", "identifier_of_key", "known_names",
            "name_words", "patient_links", "patient_of", "unresolved_reason"]
 
 # A literal reference as a URL: relative or absolute (the server's base kept out of the
@@ -254,11 +254,15 @@ _PEOPLE = ("Patient", "RelatedPerson", "Practitioner", "Person")
 
 
 def name_words(resource: dict[str, Any]) -> dict[str, str]:
-    """Lower-case words of the people's names a resource holds -> "NAME".
+    """Lower-case words of the people's names a resource holds -> "NAME", and of the
+    patient's own addresses -> "LOCATION".
 
     A person resource's own names, and every HumanName inside any resource: a Patient's or
     an Organization's contacts, contained resources (a RelatedPerson), extensions'
-    ``valueHumanName``; empty for a resource that names no one."""
+    ``valueHumanName``, FHIR resources in an attachment's JSON data; a Patient's (or a
+    RelatedPerson's) address: its city, postal code and the words of its street ("12
+    Juniper Lane" -> "juniper"), which its notes may repeat ("walks to Juniper Lane",
+    "Kodiak 99615"). Empty for a resource that names no one."""
     words: dict[str, str] = {}
     if not isinstance(resource, dict):
         return words
@@ -269,15 +273,101 @@ def name_words(resource: dict[str, Any]) -> dict[str, str]:
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
+            if node.get("resourceType") in _ADDRESSED:
+                for address in _as_list(node.get("address")):
+                    _add_address_words(address, words)
             for k, v in node.items():
                 for name in (v if isinstance(v, list) else [v]):
                     if (k in ("name", "valueHumanName") and isinstance(name, dict)
                             and {"family", "given"} & name.keys()):
                         _add_name_words(name, words)
             stack.extend(node.values())
+            stack.extend(_embedded_resources(node))
         elif isinstance(node, list):
             stack.extend(node)
     return words
+
+
+#: Resources whose addresses are the patient's (its own, its family's): their words are PHI
+#: wherever the record repeats them; a practitioner's or a hospital's address is not added
+#: (its street words would be redacted from every note that references it).
+_ADDRESSED = ("Patient", "RelatedPerson")
+# Words of a street line that name no place: the street's type, a direction, a unit.
+_STREET_WORDS = frozenset("""st street ave avenue av rd road dr drive ln lane blvd boulevard way
+ct court pl place ter terrace cir circle hwy highway pkwy parkway sq square trl trail
+aly alley row loop pike route rte apt apartment unit suite ste fl floor bldg building po
+box rr n s e w ne nw se sw north south east west the of and""".split())
+# A word of an address line or city ("Juniper", "Saint-Paul"), or a postal code ("99615",
+# "99615-1234", "SW1A 1AA" as its two parts).
+_ADDRESS_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]+")
+_POSTAL_CODE = re.compile(r"[A-Za-z0-9]{2,10}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _add_address_words(address: Any, words: dict[str, str]) -> None:
+    """The city, street words and postal code of one Address -> "LOCATION" (a word of a
+    name already known stays "NAME"). Street words that are everyday words ("Main", "Park")
+    are left out: known words are redacted wherever written capitalised."""
+    if not isinstance(address, dict):
+        return
+    from osler.privacy.deid.detect import everyday_words
+
+    everyday = everyday_words()
+    for line in _as_list(address.get("line")):
+        for w in _ADDRESS_WORD.findall(visible(str(line or ""))):
+            if w.lower() not in _STREET_WORDS and w.lower() not in everyday:
+                words.setdefault(w.lower(), "LOCATION")
+    for part in (address.get("city"), address.get("district")):
+        for w in _ADDRESS_WORD.findall(visible(str(part or ""))):
+            if w.lower() not in _STREET_WORDS:
+                words.setdefault(w.lower(), "LOCATION")
+    for code in _POSTAL_CODE.findall(visible(str(address.get("postalCode") or ""))):
+        if len(code) >= 3:
+            words.setdefault(code.lower(), "LOCATION")
+
+
+# JSON media types, whose data may hold FHIR resources (application/fhir+json).
+_JSON_TYPE = re.compile(r"^\s*application/(?:[a-z0-9.-]+\+)?json\s*(?:;|$)", re.I)
+
+
+def embedded_patients(resource: Any) -> list[dict[str, Any]]:
+    """The Patients inside ``resource``'s attachments' JSON data (a DocumentReference whose
+    ``application/fhir+json`` attachment is another patient's record), whose identifiers its
+    other attachments may repeat (a CSV row "...,QX-4471-ZZ")."""
+    found: list[dict[str, Any]] = []
+    stack: list[Any] = [resource]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            inner = _embedded_resources(node)
+            found.extend(r for r in inner if r.get("resourceType") == "Patient")
+            stack.extend(node.values())
+            stack.extend(inner)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _embedded_resources(node: dict[str, Any]) -> list[Any]:
+    """The FHIR resources in an Attachment's JSON ``data`` (``application/fhir+json``), whose
+    names (and a patient's address) the record's other text may mention; none when the data
+    is not JSON that parses."""
+    import base64
+    import binascii
+    import json
+
+    data, ctype = node.get("data"), node.get("contentType")
+    if not (isinstance(data, str) and isinstance(ctype, str) and _JSON_TYPE.match(ctype)):
+        return []
+    try:
+        value = json.loads(base64.b64decode("".join(data.split()), validate=True)
+                           .decode("utf-8-sig"))
+    except (binascii.Error, ValueError, RecursionError):
+        return []
+    return [v for v in _as_list(value) if isinstance(v, dict)]
 
 
 def _add_name_words(name: Any, words: dict[str, str]) -> None:
