@@ -112,3 +112,113 @@ def test_address_words_are_typed_location_and_street_types_skipped():
     assert "lane" not in words
     # a practitioner's (hospital's) address is not the patient's
     assert "kodiak" not in name_words({**PATIENT, "resourceType": "Practitioner"})
+
+
+# --- DICOM -----------------------------------------------------------------------------
+
+def _dicom(path, write_dicom, plant=None):
+    """write_dicom's tiny CT file, changed by ``plant`` (a function of the dataset)."""
+    import pydicom
+
+    write_dicom(path, "CT", "1.2.826.0.1.3680043.8.498.51", "1.2.826.0.1.3680043.8.498.51.1")
+    if plant is not None:
+        ds = pydicom.dcmread(path)
+        plant(ds)
+        ds.save_as(path)
+    return path
+
+
+def _deid_one(tmp_path, write_dicom, plant):
+    import pydicom
+
+    from osler.privacy.deid import deidentify_dicom_dir
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _dicom(src / "a.dcm", write_dicom, plant)
+    (result,) = deidentify_dicom_dir(src, tmp_path / "out", KEY)
+    assert result.error is None
+    return result, pydicom.dcmread(result.output)
+
+
+def test_dicom_profile_departures_are_fixed(tmp_path, write_dicom):
+    from pydicom.dataset import Dataset
+
+    def plant(ds):
+        ds.ImagePresentationComments = "Quixmoor screening"
+        ds.PaletteColorLookupTableUID = "1.2.826.0.1.3680043.8.498.51.77"
+        ds.ContrastBolusAgent = "Omnipaque for Quixmoor"
+        icon = Dataset()
+        icon.Rows = icon.Columns = 1
+        ds.IconImageSequence = [icon]
+        ds.EncryptedAttributesSequence = [Dataset()]
+        ds.DigitalSignaturesSequence = [Dataset()]
+        ds.add_new(0x50003000, "OW", b"\x00\x01" * 4)   # retired Curve Data
+        ds.add_new(0x50000022, "LO", "Quixmoor curve")
+
+    _, out = _deid_one(tmp_path, write_dicom, plant)
+    for keyword in ("ImagePresentationComments", "IconImageSequence",
+                    "EncryptedAttributesSequence", "DigitalSignaturesSequence"):
+        assert keyword not in out, keyword
+    assert not any(0x5000 <= (int(e.tag) >> 16) <= 0x50FF for e in out)
+    assert out.PaletteColorLookupTableUID.startswith("2.25.")
+    assert out.ContrastBolusAgent == "ANONYMIZED"
+    assert out.PatientID != out.ContrastBolusAgent
+
+
+@pytest.mark.parametrize("plant", [
+    lambda ds: setattr(ds, "SOPClassUID", "1.2.840.10008.5.1.4.1.1.7"),
+    lambda ds: setattr(ds, "SOPClassUID", "1.2.840.10008.5.1.4.1.1.7.4"),
+    lambda ds: setattr(ds, "ImageType", ["DERIVED", "SECONDARY", "SCREEN SAVE"]),
+    lambda ds: setattr(ds, "BurnedInAnnotation", "YES"),
+], ids=["secondary-capture", "multiframe-true-color-sc", "image-type", "burned-in-yes"])
+def test_burned_in_text_is_flagged_beyond_modality(tmp_path, write_dicom, plant):
+    result, _ = _deid_one(tmp_path, write_dicom, plant)
+    assert result.burned_in_risk
+
+
+def test_a_plain_ct_is_not_flagged(tmp_path, write_dicom):
+    result, _ = _deid_one(tmp_path, write_dicom, None)
+    assert not result.burned_in_risk
+
+
+def test_class_uids_are_not_remapped(tmp_path, write_dicom):
+    classes = ["1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.5.1.4.1.1.7"]
+
+    def plant(ds):
+        ds.SOPClassesInStudy = classes
+
+    _, out = _deid_one(tmp_path, write_dicom, plant)
+    assert list(out.SOPClassesInStudy) == classes
+    assert out.SOPClassUID == "1.2.840.10008.5.1.4.1.1.2"
+    assert out.file_meta.MediaStorageSOPClassUID == "1.2.840.10008.5.1.4.1.1.2"
+    assert out.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.1"
+
+
+def test_padded_patient_id_keys_as_fhirs_mrn(tmp_path, write_dicom):
+    def plant(ds):
+        ds.PatientID = " MRN7781234 "
+
+    _, out = _deid_one(tmp_path, write_dicom, plant)
+    assert out.PatientID == KEY.pseudonym("MRN7781234", "patient")
+    patient = {**PATIENT}
+    fhir = deidentify_resource(patient, KEY, patient_identifier="urn:mrn")
+    assert fhir["identifier"][0]["value"] == out.PatientID
+    assert out.StudyDate == (KEY.date_shift("MRN7781234") + __import__("datetime").date(
+        2020, 6, 1)).strftime("%Y%m%d")
+
+
+def test_dicom_messages_do_not_print_source_folders(tmp_path, write_dicom):
+    from click.testing import CliRunner
+
+    from osler.cli import cli
+
+    src = tmp_path / "in" / "QUIXMOOR_ZEBULON" / "ser2"
+    src.mkdir(parents=True)
+    write_dicom(src / "img2.dcm", "US", "1.2.826.0.1.3680043.8.498.52",
+                "1.2.826.0.1.3680043.8.498.52.1")
+    (src / "bad.dcm").write_bytes(b"not dicom")
+    result = CliRunner().invoke(cli, ["deid", "dicom", str(tmp_path / "in"),
+                                      str(tmp_path / "out")])
+    assert "check pixels" in result.output and "skipped file" in result.output
+    assert "QUIXMOOR" not in result.output
