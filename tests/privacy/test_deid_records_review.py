@@ -222,3 +222,56 @@ def test_dicom_messages_do_not_print_source_folders(tmp_path, write_dicom):
                                       str(tmp_path / "out")])
     assert "check pixels" in result.output and "skipped file" in result.output
     assert "QUIXMOOR" not in result.output
+
+
+# --- one practitioner, one stand-in ------------------------------------------------------
+
+def test_a_practitioners_name_has_one_stand_in_across_a_bundles_patients():
+    doctor = {"resourceType": "Practitioner", "id": "pr1",
+              "name": [{"family": "Brackenridge", "given": ["Hestia"]}]}
+    second = {"resourceType": "Patient", "id": "p2",
+              "name": [{"family": "Wrenfield", "given": ["Ottoline"]}]}
+    obs = {"resourceType": "Observation", "id": "o1", "status": "final",
+           "subject": {"reference": "Patient/p1"},
+           "note": [{"authorString": "Hestia Brackenridge",
+                     "text": "Seen with Dr. Hestia Brackenridge today."}]}
+    obs2 = {**obs, "id": "o2", "subject": {"reference": "Patient/p2"}}
+    out = deidentify_bundle({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": r} for r in (PATIENT, second, doctor, obs, obs2)]}, KEY)
+    res = [e["resource"] for e in out["entry"]]
+    name = res[2]["name"][0]
+    full = f"{name['given'][0]} {name['family']}"
+    for note in (res[3]["note"][0], res[4]["note"][0]):
+        assert note["authorString"] == full
+        assert full in note["text"] and "Brackenridge" not in note["text"]
+
+
+def test_a_patients_name_keeps_its_own_stand_in():
+    # a word shared by a practitioner and a patient stays the patient's
+    from osler.privacy.deid.fhir_patients import staff_words
+
+    doctor = {"resourceType": "Practitioner", "name": [{"family": "Quixmoor",
+                                                        "given": ["Hestia"]}]}
+    assert staff_words([PATIENT, doctor]) == {"hestia"}
+
+
+@pytest.mark.parametrize("full_url,reference", [
+    ("urn:uuid:3F2A0C1E-0000-4000-8000-00000000000A",
+     "urn:uuid:3f2a0c1e-0000-4000-8000-00000000000a"),
+    ("urn:uuid:3f2a0c1e-0000-4000-8000-00000000000a",
+     "URN:UUID:3F2A0C1E-0000-4000-8000-00000000000A"),
+], ids=["upper-full-url", "upper-reference"])
+def test_uuid_full_urls_match_references_in_any_case(full_url, reference):
+    patient = {k: v for k, v in PATIENT.items() if k != "id"}
+    obs = {"resourceType": "Observation", "id": "o1", "status": "final",
+           "subject": {"reference": reference}, "effectiveDateTime": "2021-03-01"}
+    out = deidentify_bundle({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": full_url, "resource": patient}, {"resource": obs}]}, KEY)
+    entry, observation = out["entry"][0], out["entry"][1]["resource"]
+    assert observation["subject"]["reference"] == entry["fullUrl"]
+    alone = deidentify_bundle({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": full_url.lower(), "resource": patient},
+        {"resource": {**obs, "subject": {"reference": full_url.lower()}}}]}, KEY)
+    # the same patient key (shift) as when written in lower case
+    assert observation["effectiveDateTime"] == alone["entry"][1]["resource"][
+        "effectiveDateTime"]

@@ -3,10 +3,10 @@
 Text (``text/*``, JSON, XML) is decoded with the ``contentType``'s charset, or the byte-order
 mark, or UTF-8; de-identified; and encoded back in the same charset. JSON that holds FHIR
 resources (``application/fhir+json``) is de-identified as FHIR, element by element: as plain
-text its city, postal code or another person's identifier would read as no PHI. What cannot be read as
-text (PDFs, images, invalid base64, bytes that are not in the stated charset) cannot be
-checked for PHI: it is dropped, and the reason (never the content) is returned so that the
-caller can count and report it.
+text its city, postal code or another person's identifier would read as no PHI. What cannot
+be read as text (PDFs, images, invalid base64, bytes that are not in the stated charset, JSON
+of a JSON type that does not parse) cannot be checked for PHI: it is dropped, and the reason
+(never the content) is returned so that the caller can count and report it.
 """
 
 from __future__ import annotations

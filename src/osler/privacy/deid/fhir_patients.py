@@ -13,16 +13,28 @@ from typing import Any
 from osler.privacy.deid.visible import visible
 from osler.record import IdentifierIndex, conditional_identifiers
 
-__all__ = ["KnownNames", "NO_PATIENT", "PatientLinks", "Unresolved", "encounter_key",
-           "embedded_patients", "encounter_links", "entry_patient_id", "identifier_of_key", "known_names",
-           "name_words", "patient_links", "patient_of", "unresolved_reason"]
+__all__ = ["KnownNames", "NO_PATIENT", "PatientLinks", "Unresolved", "embedded_patients",
+           "encounter_key", "encounter_links", "entry_patient_id", "identifier_of_key",
+           "known_names", "name_words", "patient_links", "patient_of", "staff_words",
+           "unresolved_reason", "uuid_of"]
 
 # A literal reference as a URL: relative or absolute (the server's base kept out of the
 # output), optionally versioned.
 _URL_REFERENCE = re.compile(r"^(?:https?://[^\s?#]+/)?(?P<type>[A-Z][A-Za-z]+)/"
                             r"(?P<id>[A-Za-z0-9\-.]{1,64})"
                             r"(?:/_history/(?P<version>[A-Za-z0-9\-.]{1,64}))?$")
-_UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
+_UUID_REF = re.compile(r"^(?i:urn:uuid:)(?P<id>[0-9a-fA-F-]{36})$")
+
+
+def uuid_of(url: object) -> str | None:
+    """The uuid of a ``urn:uuid:`` url in lower case, or None: UUIDs are case-insensitive
+    (RFC 4122), so an entry's "urn:uuid:3F2A..." fullUrl is what "urn:uuid:3f2a..." names.
+
+    >>> uuid_of("urn:uuid:3F2A0C1E-0000-4000-8000-00000000000A")
+    '3f2a0c1e-0000-4000-8000-00000000000a'
+    """
+    m = _UUID_REF.match(url) if isinstance(url, str) else None
+    return m["id"].lower() if m else None
 
 #: Elements that link a resource to its patient: a Reference, a list of them (Account.subject,
 #: Provenance.target, Schedule.actor, Communication.recipient, Observation.focus) or, in
@@ -111,8 +123,8 @@ def encounter_key(ref: object) -> str | None:
     m = _URL_REFERENCE.match(text)
     if m and m["type"] == "Encounter":
         return f"Encounter/{m['id']}"
-    m = _UUID_REF.match(text)
-    return f"Encounter/{m['id']}" if m else None
+    uuid = uuid_of(text)
+    return f"Encounter/{uuid}" if uuid else None
 
 
 def encounter_links(encounter: dict[str, Any], links: dict[str, str],
@@ -125,9 +137,9 @@ def encounter_links(encounter: dict[str, Any], links: dict[str, str],
     out = {}
     if isinstance(encounter.get("id"), str) and encounter["id"]:
         out[f"Encounter/{encounter['id']}"] = patient
-    m = _UUID_REF.match(full_url or "")
-    if m:
-        out[f"Encounter/{m['id']}"] = patient
+    uuid = uuid_of(full_url)
+    if uuid:
+        out[f"Encounter/{uuid}"] = patient
     return out
 
 
@@ -163,11 +175,11 @@ def _patient_reference(ref: dict[str, Any], links: dict[str, str] | None) -> str
     m = _URL_REFERENCE.match(text) if isinstance(text, str) else None
     if m and m["type"] == "Patient":
         return m["id"]
-    m = _UUID_REF.match(text) if isinstance(text, str) else None
-    if m and (links and m["id"] in links or ref.get("type") in (None, "Patient")):
+    uuid = uuid_of(text)
+    if uuid and (links and uuid in links or ref.get("type") in (None, "Patient")):
         # a patient linked by its uuid; outside a Bundle (separate files of one export)
         # the uuid itself keys the patient, so that its resources share one shift
-        return (links or {}).get(m["id"], m["id"])
+        return (links or {}).get(uuid, uuid)
     ident = ref.get("identifier")
     if isinstance(ident, dict) and ident.get("value") and ref.get("type") in (None, "Patient"):
         key = _identifier_key(ident)
@@ -199,10 +211,10 @@ def patient_links(patient: dict[str, Any], full_url: str | None = None) -> dict[
     """What references to ``patient`` may name instead of its id -> its id: the uuid of its
     ``urn:uuid`` fullUrl and its identifiers (as :func:`patient_of` keys them)."""
     pid = entry_patient_id(patient, full_url)
-    m = _UUID_REF.match(full_url or "")
+    uuid = uuid_of(full_url)
     if pid is None:
         return {}
-    out = {m["id"]: pid} if m else {}
+    out = {uuid: pid} if uuid else {}
     for ident in patient.get("identifier") or []:
         if isinstance(ident, dict) and ident.get("value"):
             out[_identifier_key(ident)] = pid
@@ -216,9 +228,9 @@ def entry_patient_id(patient: dict[str, Any], full_url: str | None = None) -> st
     pid = patient.get("id")
     if isinstance(pid, str) and pid:
         return pid
-    m = _UUID_REF.match(full_url or "")
-    if m:
-        return m["id"]
+    uuid = uuid_of(full_url)
+    if uuid:
+        return uuid
     m = _URL_REFERENCE.match(full_url or "")
     return m["id"] if m and m["type"] == "Patient" else None
 
@@ -251,6 +263,28 @@ def known_names(entries: list[dict[str, Any]]) -> dict[str, str]:
 
 
 _PEOPLE = ("Patient", "RelatedPerson", "Practitioner", "Person")
+#: People who are no patient's: practitioners. Their names' stand-ins are the same for every
+#: patient, where patients' and relatives' are each patient's own.
+_STAFF = ("Practitioner",)
+
+
+def staff_words(resources: list[Any]) -> frozenset[str]:
+    """Lower-case words of the practitioners' names among ``resources`` (contained ones
+    too), less any word of a patient's or relative's name there ("Brown" both a doctor's
+    and a patient's name stays the patient's)."""
+    staff: dict[str, str] = {}
+    others: dict[str, str] = {}
+    stack: list[Any] = list(resources)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            rtype = node.get("resourceType")
+            for name in _as_list(node.get("name")) if rtype in _PEOPLE else []:
+                _add_name_words(name, staff if rtype in _STAFF else others)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(staff.keys() - others.keys())
 
 
 def name_words(resource: dict[str, Any]) -> dict[str, str]:
@@ -392,6 +426,8 @@ class KnownNames:
     def __init__(self) -> None:
         self._of_patient: dict[str, dict[str, str]] = {}
         self._of_reference: dict[str, dict[str, str]] = {}
+        #: Words of practitioners' names, by the keys references to them take.
+        self._staff: dict[str, frozenset[str]] = {}
         #: Patients' uuids and identifiers -> their ids (:func:`patient_links`).
         self.patient_links = PatientLinks()
         #: Patients' ids -> their ``identifier`` lists, whose MRN keys the patient's
@@ -419,14 +455,17 @@ class KnownNames:
                 self._of_patient.setdefault(patient, {}).update(words)
         keys = [f"{rtype}/{rid}"] if isinstance(rid, str) and rid else []
         if full_url:
-            keys.append(full_url)
+            keys.append(_canonical(full_url))
         for ident in resource.get("identifier") or []:
             if isinstance(ident, dict) and ident.get("value"):
                 keys.append(f"{rtype}?identifier={ident['value']}")
                 if ident.get("system"):
                     keys.append(f"{rtype}?identifier={ident['system']}|{ident['value']}")
+        staff = staff_words([resource])
         for key in keys:
             self._of_reference.setdefault(key, {}).update(words)
+            if staff:
+                self._staff[key] = self._staff.get(key, frozenset()) | staff
 
     def for_resource(self, resource: dict[str, Any]) -> dict[str, str]:
         """The name words that ``resource``'s free text may mention."""
@@ -435,8 +474,24 @@ class KnownNames:
             out.update(self._of_reference.get(ref, {}))
         return out
 
+    def staff_for(self, resource: dict[str, Any]) -> frozenset[str]:
+        """Words of the names of the practitioners ``resource`` references, less its
+        patient's: their stand-ins are no one patient's (:func:`staff_words`)."""
+        words = frozenset().union(*(self._staff.get(ref, frozenset())
+                                    for ref in _references(resource)))
+        return words - self.for_resource(
+            {"resourceType": "Patient", "id": patient_of(resource, self.patient_links) or ""}
+        ).keys() if words else words
+
     def __len__(self) -> int:
         return len(self._of_reference)
+
+
+def _canonical(url: str) -> str:
+    """A url as :class:`KnownNames` keys it: a ``urn:uuid:`` in lower case (see
+    :func:`uuid_of`)."""
+    uuid = uuid_of(url)
+    return f"urn:uuid:{uuid}" if uuid else url
 
 
 def _references(node: Any) -> set[str]:
@@ -451,7 +506,9 @@ def _references(node: Any) -> set[str]:
         if isinstance(item, dict):
             ref = item.get("reference")
             if isinstance(ref, str) and ref:
-                if ref.startswith("urn:uuid:") or "?identifier=" in ref:
+                if uuid_of(ref):
+                    found.add(_canonical(ref))
+                elif "?identifier=" in ref:
                     found.add(unquote(ref))
                 else:
                     m = _URL_REFERENCE.match(ref)
