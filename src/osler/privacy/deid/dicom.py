@@ -86,6 +86,8 @@ def profile_actions() -> dict[int, tuple[str, str]]:
 class DicomResult:
     """What happened to one file: where it went and whether pixels need a human look."""
 
+    #: The input's path under IN_DIR, for the caller's own use: its folders are often the
+    #: patient's name or MRN, so messages name the file by position and ``output`` instead.
     source: str
     output: str | None
     modality: str | None

@@ -10,7 +10,11 @@
   like a date that is not one ("2021-02-30") keeps the day, month or year that is valid; a
   date element holding anything else ("14/03/2021 Marigold") is dropped and counted.
 - Free text (narrative, notes, descriptions, string choices, attachments' text in their own
-  charset) goes through text de-id; attachment data that cannot be read as text is dropped.
+  charset) goes through text de-id, with the names of the record's people and its patients'
+  address words known; attachment data that cannot be read as text is dropped; FHIR JSON in
+  an attachment (``application/fhir+json``) is de-identified as FHIR, as its owner's patient.
+- Names get stand-ins scoped by patient (two patients' "Smith" differ), but a practitioner's
+  are the same for every patient of the record.
 - Ages over 89 become "90 or older" (HIPAA Safe Harbor).
 """
 
