@@ -275,3 +275,19 @@ def test_uuid_full_urls_match_references_in_any_case(full_url, reference):
     # the same patient key (shift) as when written in lower case
     assert observation["effectiveDateTime"] == alone["entry"][1]["resource"][
         "effectiveDateTime"]
+
+
+def test_report_person_names_get_stand_ins_and_creator_is_emptied(tmp_path, write_dicom):
+    from pydicom.dataset import Dataset
+
+    def plant(ds):
+        item = Dataset()
+        item.ValueType = "PNAME"
+        item.PersonName = "Brackenridge^Hestia"
+        ds.ContentSequence = [item]
+        ds.ContentCreatorName = "Brackenridge^Hestia"
+
+    _, out = _deid_one(tmp_path, write_dicom, plant)
+    stand_in = str(out.ContentSequence[0].PersonName)
+    assert stand_in and "Brackenridge" not in stand_in and "^" in stand_in
+    assert not out.ContentCreatorName

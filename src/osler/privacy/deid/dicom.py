@@ -39,7 +39,6 @@ BURNED_IN_MODALITIES = frozenset({"US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC
 _ACTIONS = frozenset("DZXKUSC")
 _PATIENT_AGE = 0x00101010
 _BIRTH_DATE = 0x00100030
-_PATIENT_NAME = 0x00100010
 _PATIENT_ID = 0x00100020
 # Secondary Capture Image Storage and its multi-frame kinds (1.2.840.10008.5.1.4.1.1.7.1-4):
 # screenshots and scanned pages, where a name or an MRN is often part of the pixels.
@@ -179,7 +178,7 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
         del ds[elem.tag]
     elif action == "Z":
         elem.value = ""
-    elif action == "D" and int(elem.tag) == _PATIENT_NAME:
+    elif action == "D" and elem.VR == "PN":   # PatientName, a report's PersonName
         elem.value = _surrogate_person_name(key, str(elem.value or ""), patient)
     elif action == "D" and int(elem.tag) == _PATIENT_ID:
         elem.value = key.pseudonym(patient, "patient")
