@@ -40,7 +40,6 @@ from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, NO_PATIEN
                                               patient_links, patient_of, staff_words,
                                               unresolved_reason, uuid_of)
 from osler.privacy.deid.surrogates import surrogate_name
-from osler.privacy.deid.text import deidentify_text
 from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 from osler.record import PatientIdentifier
@@ -150,10 +149,8 @@ class _Walker:
         from osler.privacy.deid.spans import merge_spans
         from osler.privacy.deid.text import identifier_mentions, replace_phi
 
+        # as deidentify_text does, a practitioner's name's stand-in scoped by no patient
         value = decode_plain_references(value)
-        if not self.staff:
-            return deidentify_text(value, self.key, patient=self.patient, known=self.known,
-                                   identifiers=self.identifiers).text
         spans = detect_phi(value, known=self.known)
         if self.identifiers:
             spans = merge_spans([*spans, *identifier_mentions(value, self.identifiers)])
