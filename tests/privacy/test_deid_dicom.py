@@ -167,7 +167,7 @@ def test_cleaned_text_loses_the_files_own_names_even_joined_by_underscores(tmp_p
                    b"Fenwicke"):
         assert secret not in raw, secret
     assert out.ProtocolName == "[NAME]_HEAD" and out.StudyDescription.startswith("CT HEAD")
-    assert "RetrieveAETitle" not in out.RequestAttributesSequence[0]
+    assert "RequestAttributesSequence" not in out   # PS3.15 E.1-1: X, the whole sequence
 
 
 def test_other_patient_ids_sequence_is_removed_as_the_profile_lists_it(tmp_path, write_dicom):
@@ -269,7 +269,9 @@ def test_the_deidentification_method_is_coded_as_cid_7050(tmp_path, write_dicom)
     assert codes == [
         ("113100", "DCM", "Basic Application Confidentiality Profile"),
         ("113104", "DCM", "Clean Structured Content Option"),   # a report's TEXT is cleaned
-        ("113107", "DCM", "Retain Longitudinal Temporal Information Modified Dates Option")]
+        ("113105", "DCM", "Clean Descriptors Option"),   # StudyDescription cleaned, not removed
+        ("113107", "DCM", "Retain Longitudinal Temporal Information Modified Dates Option"),
+        ("113108", "DCM", "Retain Patient Characteristics Option")]   # sex, age, size kept
 
 
 def _with_pixels(path) -> None:
@@ -309,7 +311,7 @@ def test_a_file_cut_short_is_unreadable_not_de_identified(tmp_path, write_dicom,
         Path(results["a.dcm"].output).name]
     result = CliRunner().invoke(cli, ["deid", "dicom", str(src), str(tmp_path / "out2")])
     assert result.exit_code == 3, result.output
-    assert "skipped b.dcm: unreadable" in result.output
+    assert "skipped file 2 (in sorted path order): unreadable" in result.output   # not its path
     assert "1 files de-identified, 1 skipped" in result.output
     assert not (tmp_path / "out2" / "unknown").exists()   # no study: nothing of b.dcm
 

@@ -480,15 +480,17 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
     results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file))
     failed = [r for r in results if r.error]
     flagged = [r for r in results if r.burned_in_risk]
-    for r in flagged:
-        click.echo(f"check pixels for burned-in text: {r.source} (modality {r.modality})",
-                   err=True)
-    for r in failed:
-        click.echo(f"skipped {r.source}: {r.error}", err=True)
-    for r in results:
+    for n, r in enumerate(results, 1):
+        if r.burned_in_risk:
+            click.echo(f"check pixels for burned-in text: {_dicom_file(n, r)} (modality "
+                       f"{r.modality})", err=True)
+    for n, r in enumerate(results, 1):
+        if r.error:
+            click.echo(f"skipped {_dicom_file(n, r)}: {r.error}", err=True)
+    for n, r in enumerate(results, 1):
         if r.duplicate_uid:
-            click.echo(f"{r.source} shares its SOPInstanceUID with an earlier file; written as "
-                       f"{Path(r.output).name}", err=True)
+            click.echo(f"{_dicom_file(n, r)} shares its SOPInstanceUID with an earlier file",
+                       err=True)
     invalid = sum(r.invalid_dates for r in results)
     if invalid:
         from osler.privacy.deid.dicom import INVALID_DATE
@@ -498,3 +500,12 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
     click.echo(f"{ok} files de-identified, {len(failed)} skipped, "
                f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
     raise SystemExit(exit_status(ok, failed))
+
+
+def _dicom_file(n: int, result) -> str:
+    """How messages name an input DICOM file: by its place among IN_DIR's files in sorted
+    path order, and its output when written ("file 3 -> OUT/2.25.../2.25....dcm"), never by
+    its source path: folders are often named after the patient ('QUIXMOOR_ZEBULON/ser2'), as
+    FHIR's messages name an entry by position and pseudonym, not by its id."""
+    return f"file {n}" + (f" -> {result.output}" if result.output else " (in sorted path order)")
+

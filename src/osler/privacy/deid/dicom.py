@@ -4,7 +4,7 @@ Actions come from ``resources/deid/dicom_basic_profile.tsv`` (Table E.1-1, cited
 the Retain Longitudinal Temporal Information with Modified Dates option: dates move by the
 same per-patient offset as the patient's notes and FHIR resources, and UIDs are remapped with
 the same key, so studies, series and references stay linked. Pixel data are not inspected:
-modalities where burned-in text is common are flagged instead.
+files where burned-in text is common are flagged instead (:func:`burned_in_risk`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
 
 __all__ = ["BURNED_IN_MODALITIES", "DEID_METHOD_CODES", "DicomResult", "INVALID_DATE",
-           "deidentify_dataset", "deidentify_dicom_dir", "profile_actions"]
+           "burned_in_risk", "deidentify_dataset", "deidentify_dicom_dir", "profile_actions"]
 
 #: Modalities whose pixels often carry burned-in identifying text (ultrasound, secondary
 #: capture, other, endoscopy, photography, scanned documents, ...).
@@ -39,15 +39,32 @@ BURNED_IN_MODALITIES = frozenset({"US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC
 _ACTIONS = frozenset("DZXKUSC")
 _PATIENT_AGE = 0x00101010
 _BIRTH_DATE = 0x00100030
-_PATIENT_NAME = 0x00100010
+_PATIENT_ID = 0x00100020
+# Secondary Capture Image Storage and its multi-frame kinds (1.2.840.10008.5.1.4.1.1.7.1-4):
+# screenshots and scanned pages, where a name or an MRN is often part of the pixels.
+_SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7"
+# ImageType values of screen captures ("DERIVED\SECONDARY", GE's "SCREEN SAVE").
+_CAPTURED_IMAGE_TYPES = frozenset({"SECONDARY", "SCREEN SAVE", "SCREENSHOT", "CAPTURE"})
+# UIDs the standard defines (SOP classes, transfer syntaxes, coding schemes, well-known
+# frames of reference): the same in every file of every patient, never remapped.
+_DICOM_DEFINED = "1.2.840.10008."
+# A D (dummy) value for an attribute the profile wants present but not as written
+# (ContrastBolusAgent 'Omnipaque for Mr Quixmoor'), by VR; other VRs get an empty value.
+_DUMMY = {"LO": "ANONYMIZED", "SH": "ANONYMIZED", "CS": "ANONYMIZED", "LT": "ANONYMIZED",
+          "ST": "ANONYMIZED", "UT": "ANONYMIZED"}
 _TIMEZONE_OFFSET = 0x00080201
 # PS3.3 C.12.1.1.8: "&ZZXX", an offset from -1200 to +1400 hours and minutes
 _OFFSET_FROM_UTC = re.compile(r"^(?P<sign>[+-])(?P<h>\d{2})(?P<m>[0-5]\d)$")
 #: PS3.16 CID 7050 "De-identification Method" codes (scheme DCM) for what Osler applies:
 #: the Basic Profile with the Retain Longitudinal Temporal Information Modified Dates Option.
+#: Descriptions (StudyDescription ...) are cleaned, not removed: the Clean Descriptors Option;
+#: PatientSex, PatientAge (90 and over aggregated), PatientSize and PatientWeight are kept:
+#: the Retain Patient Characteristics Option.
 DEID_METHOD_CODES = (("113100", "Basic Application Confidentiality Profile"),
                      ("113104", "Clean Structured Content Option"),
-                     ("113107", "Retain Longitudinal Temporal Information Modified Dates Option"))
+                     ("113105", "Clean Descriptors Option"),
+                     ("113107", "Retain Longitudinal Temporal Information Modified Dates Option"),
+                     ("113108", "Retain Patient Characteristics Option"))
 _AGE_STRING = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?P<unit>[DWMY]?)\s*$")
 
 
@@ -68,6 +85,8 @@ def profile_actions() -> dict[int, tuple[str, str]]:
 class DicomResult:
     """What happened to one file: where it went and whether pixels need a human look."""
 
+    #: The input's path under IN_DIR, for the caller's own use: its folders are often the
+    #: patient's name or MRN, so messages name the file by position and ``output`` instead.
     source: str
     output: str | None
     modality: str | None
@@ -159,13 +178,16 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
         del ds[elem.tag]
     elif action == "Z":
         elem.value = ""
-    elif action == "D" and int(elem.tag) == _PATIENT_NAME:
+    elif action == "D" and elem.VR == "PN":   # PatientName, a report's PersonName
         elem.value = _surrogate_person_name(key, str(elem.value or ""), patient)
-    elif action == "D":
+    elif action == "D" and int(elem.tag) == _PATIENT_ID:
         elem.value = key.pseudonym(patient, "patient")
+    elif action == "D":
+        elem.value = _DUMMY.get(elem.VR, "")
     elif action == "U" and elem.value:
         values = elem.value if elem.VM > 1 else [elem.value]
-        mapped = [key.uid(str(v)) for v in values]
+        mapped = [str(v) if str(v).startswith(_DICOM_DEFINED) else key.uid(str(v))
+                  for v in values]
         elem.value = mapped if elem.VM > 1 else mapped[0]
     elif action == "S" and elem.value:
         aggregated = (over_89_birth_year(str(elem.value)) if int(elem.tag) == _BIRTH_DATE
@@ -276,7 +298,8 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     PatientID's pseudonym). ``dropped``: a Counter that counts, by
     reason, what could not be kept as it was (dates that are not dates: :data:`INVALID_DATE`).
     """
-    patient = str(ds.get("PatientID", "") or "")
+    # LO pads with spaces ("MRN7781234 "): the id FHIR and notes key the patient by has none
+    patient = str(ds.get("PatientID", "") or "").strip()
     if not patient:   # no patient: its study keys the shift, not one offset for every such file
         patient = f"study:{ds.get('StudyInstanceUID', '') or ds.get('SOPInstanceUID', '')}"
     run = _Patient(key, patient, key.date_shift(patient), _name_words(ds),
@@ -291,7 +314,8 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     ds.LongitudinalTemporalInformationModified = "MODIFIED"
     # LO, 64 characters a value: one value per profile and option (VM 1-n)
     ds.DeidentificationMethod = ["Osler PS3.15 Basic Profile", "Clean Structured Content",
-                                 "Retain Longitudinal Modified Dates"]
+                                 "Clean Descriptors", "Retain Longitudinal Modified Dates",
+                                 "Retain Patient Characteristics"]
     ds.DeidentificationMethodCodeSequence = _method_codes()
     meta = getattr(ds, "file_meta", None)
     if meta is not None:
@@ -338,8 +362,10 @@ def _clean_file_meta(ds: Any, meta: Any, key: DeidKey) -> None:
 
 # UIDs that name a kind of thing (an SOP class, a transfer syntax), never an instance; a
 # DICOMDIR record names them "...InFile" (ReferencedSOPClassUIDInFile).
+# SOPClassesInStudy (0008,0062) and its kin list classes, as ContextUID names a context group.
 _CLASS_UIDS = ("ClassUID", "TransferSyntaxUID", "CodingSchemeUID", "MappingResourceUID",
-               "ContextGroupExtensionCreatorUID", "ClassUIDInFile", "TransferSyntaxUIDInFile")
+               "ContextGroupExtensionCreatorUID", "ClassUIDInFile", "TransferSyntaxUIDInFile",
+               "SOPClassesInStudy", "SOPClassesInSeries", "SOPClassesSupported", "ContextUID")
 _DIRECTORY_RECORDS = 0x00041220
 # DICOMDIR (PS3.3 F.5) attributes naming the file-set or its files: a disc labelled, or
 # folders named, after the patient. FileSetID is type 2, so emptied. A file ID would not find
@@ -356,7 +382,7 @@ def _clean_directory_records(records: Any, run: _Patient) -> None:
     base = run
     for record in records:
         if str(record.get("DirectoryRecordType", "")).strip() == "PATIENT":
-            patient = str(record.get("PatientID", "") or "")
+            patient = str(record.get("PatientID", "") or "").strip()
             # its own ids (and the file-set's), not those of the patient before it
             idents = tuple(sorted({*base.identifiers, *_patient_ids(record)}))
             run = _Patient(base.key, patient, base.key.date_shift(patient), base.known,
@@ -401,6 +427,10 @@ _CONCEPT_SEQUENCES = frozenset({
     "SegmentedPropertyTypeCodeSequence"})
 
 
+# VRs of free text: what a person typed, in whatever group (0028,4000 too).
+_FREE_TEXT = ("LT", "ST", "UT")
+
+
 def _default_action(elem: Any, item: Any = None, parent: str = "") -> str:
     """The action for an attribute the profile table does not list: text that could name or
     place someone, or an AE title (a site's machine, at any depth), is removed, an instance
@@ -411,14 +441,19 @@ def _default_action(elem: Any, item: Any = None, parent: str = "") -> str:
     moves, at any depth (a multi-frame image's FrameAcquisitionDateTime, a report item's
     DateTime), rather than being removed. A code item (``item``) keeps its code, and its
     meaning when the scheme is a published one; a report's TEXT value is cleaned.
-    Groups 0002, 0028 and 7FE0 (file meta, pixel description, pixels) are kept."""
+    Groups 0002 and 7FE0 (file meta, pixels) are kept; group 0028 (pixel description) is
+    kept but for its free text (ImagePresentationComments, listed X in Table E.1-1), URLs
+    and UIDs (PaletteColorLookupTableUID: U). Overlays (60xx) and the retired curves
+    (50xx, Curve Data: X) go."""
     group = int(elem.tag) >> 16
     keyword = elem.keyword or ""
     if int(elem.tag) in _FILE_SET_ACTIONS:
         return _FILE_SET_ACTIONS[int(elem.tag)]
-    if group in (0x0002, 0x0028, 0x7FE0):
+    if group in (0x0002, 0x7FE0) or group == 0x0028 and elem.VR not in _FREE_TEXT + (
+            "UR", "UC", "UN", "UI"):
         return "K"
-    if 0x6000 <= group <= 0x60FF or group == 0x0042 or elem.VR in ("UR", "UC", "UN"):
+    if (0x6000 <= group <= 0x60FF or 0x5000 <= group <= 0x50FF or group == 0x0042
+            or elem.VR in ("UR", "UC", "UN")):
         return "X"
     if keyword in _CODE_ITEM and parent in _CONCEPT_SEQUENCES:
         return "K"
@@ -431,8 +466,29 @@ def _default_action(elem: Any, item: Any = None, parent: str = "") -> str:
         return "S"
     if int(elem.tag) == _TEXT_VALUE:
         return "C"
-    text = ("PN", "LO", "SH", "LT", "ST", "UT", "AE")
-    return "X" if elem.VR in text else "K"
+    return "X" if elem.VR in _FREE_TEXT + ("PN", "LO", "SH", "AE") else "K"
+
+
+def burned_in_risk(ds: Any) -> bool:
+    """Whether ``ds``'s pixels may carry burned-in identifying text, read before it is
+    de-identified: a modality where it is common (ultrasound, fluoroscopy ...), a Secondary
+    Capture (a screenshot, a scanned page: SOP class 1.2.840.10008.5.1.4.1.1.7 and .7.x), an
+    ImageType of a capture ("DERIVED\\SECONDARY", "SCREEN SAVE"), BurnedInAnnotation "YES",
+    or overlay graphics."""
+    modality = str(ds.get("Modality", "") or "").strip()
+    sop_class = str(ds.get("SOPClassUID", "") or "").strip()
+    meta = getattr(ds, "file_meta", None)
+    if not sop_class and meta is not None:
+        sop_class = str(meta.get("MediaStorageSOPClassUID", "") or "").strip()
+    image_type = ds.get("ImageType", None)   # "DERIVED\\SECONDARY": a MultiValue, or one str
+    types = {str(v).strip().upper() for v in (
+        [image_type or ""] if image_type is None or isinstance(image_type, str)
+        else image_type)}
+    return (modality in BURNED_IN_MODALITIES
+            or sop_class == _SECONDARY_CAPTURE or sop_class.startswith(_SECONDARY_CAPTURE + ".")
+            or bool(types & _CAPTURED_IMAGE_TYPES)
+            or str(ds.get("BurnedInAnnotation", "") or "").strip().upper() == "YES"
+            or has_overlay(ds))
 
 
 def has_overlay(ds: Any) -> bool:
@@ -517,8 +573,7 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
                 results.append(DicomResult(rel, None, None, False, f"unreadable: {cut}"))
                 continue
             modality = str(ds.get("Modality", "") or "") or None
-            burned = modality in BURNED_IN_MODALITIES or str(
-                ds.get("BurnedInAnnotation", "")).upper() == "YES" or has_overlay(ds)
+            burned = burned_in_risk(ds)
             dropped: Counter = Counter()
             deidentify_dataset(ds, key, dropped=dropped)
             name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else key.uid(rel)

@@ -10,7 +10,11 @@
   like a date that is not one ("2021-02-30") keeps the day, month or year that is valid; a
   date element holding anything else ("14/03/2021 Marigold") is dropped and counted.
 - Free text (narrative, notes, descriptions, string choices, attachments' text in their own
-  charset) goes through text de-id; attachment data that cannot be read as text is dropped.
+  charset) goes through text de-id, with the names of the record's people and its patients'
+  address words known; attachment data that cannot be read as text is dropped; FHIR JSON in
+  an attachment (``application/fhir+json``) is de-identified as FHIR, as its owner's patient.
+- Names get stand-ins scoped by patient (two patients' "Smith" differ), but a practitioner's
+  are the same for every patient of the record.
 - Ages over 89 become "90 or older" (HIPAA Safe Harbor).
 """
 
@@ -29,13 +33,13 @@ from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_a
 from osler.privacy.deid.fhir_dates import (INVALID_DATE, NOT_A_DATE, is_date_element, shift_date,
                                            valid_part)
 from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier, refusal
-from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, _UUID_REF, NO_PATIENT,
+from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, NO_PATIENT,
                                               KnownNames, PatientLinks, _own_key,
-                                              encounter_links, entry_patient_id, known_names,
-                                              name_words, patient_links, patient_of,
-                                              unresolved_reason)
+                                              embedded_patients, encounter_links,
+                                              entry_patient_id, known_names, name_words,
+                                              patient_links, patient_of, staff_words,
+                                              unresolved_reason, uuid_of)
 from osler.privacy.deid.surrogates import surrogate_name
-from osler.privacy.deid.text import deidentify_text
 from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 from osler.record import PatientIdentifier
@@ -44,6 +48,11 @@ __all__ = ["KnownNames", "NO_PATIENT", "PatientKeys", "deidentify_bundle", "deid
            "name_words", "patient_links", "patient_of"]
 
 _RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]+")
+# The words of a name, as fhir_patients reads a HumanName ("O'Brien-Smith" is one).
+_NAME_WORDS = re.compile(r"[^\W\d_][^\W\d_'’-]+")
+#: Resources of people who are no patient's: their names' stand-ins are the same for every
+#: patient (a Practitioner.name and a note's "Dr. Brackenridge" in any patient's Bundle).
+_STAFF = ("Practitioner",)
 #: The base of de-identified fullUrls: no server's (the ``.invalid`` domain is reserved).
 DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
@@ -114,8 +123,12 @@ class _Walker:
                  known: dict[str, str] | None = None, dropped: Counter | None = None,
                  full_urls: dict[str, str] | None = None,
                  rule: PatientIdentifier | None = None,
-                 identifiers: tuple[str, ...] = ()) -> None:
+                 identifiers: tuple[str, ...] = (),
+                 staff: frozenset[str] = frozenset()) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        #: Words of practitioners' names (no patient's nor relative's): their stand-ins are
+        #: the same for every patient of the Bundle (:meth:`name_scope`).
+        self.staff = staff
         #: The patients' own identifier values (MRN ...): every mention in free text is PHI.
         self.identifiers = identifiers
         #: The identifier that keys patients (``patient_identifier``): it keeps its system.
@@ -132,8 +145,29 @@ class _Walker:
 
     def text(self, value: str) -> str:
         # character references ("Zeb&#117;lon") would hide a name from the rules
-        return deidentify_text(decode_plain_references(value), self.key, patient=self.patient,
-                               known=self.known, identifiers=self.identifiers).text
+        from osler.privacy.deid.detect import detect_phi
+        from osler.privacy.deid.spans import merge_spans
+        from osler.privacy.deid.text import identifier_mentions, replace_phi
+
+        # as deidentify_text does, a practitioner's name's stand-in scoped by no patient
+        value = decode_plain_references(value)
+        spans = detect_phi(value, known=self.known)
+        if self.identifiers:
+            spans = merge_spans([*spans, *identifier_mentions(value, self.identifiers)])
+        return replace_phi(value, spans, self.key, patient=self.patient,
+                           scope_of=self._span_scope).text
+
+    def _span_scope(self, span: Any, value: str) -> str | None:
+        """The scope of a stand-in in free text: a practitioner's name's is the Bundle's
+        ("Dr. Hestia Brackenridge" in two patients' notes), any other the patient's."""
+        return self.name_scope(value) if span.type == "NAME" else self.patient
+
+    def name_scope(self, name: str) -> str | None:
+        """None (one stand-in for every patient) when every word of ``name`` is a word of a
+        practitioner's name in the record, else the patient: a Practitioner.name, an
+        authorString and a note's mention of the same person then agree."""
+        words = [w.lower() for w in _NAME_WORDS.findall(visible(name))]
+        return None if words and all(w in self.staff for w in words) else self.patient
 
     def markup(self, value: str) -> str:
         """XML or HTML (a CDA document, an HTML report) de-identified in what a reader sees,
@@ -148,7 +182,25 @@ class _Walker:
                                 *identifier_mentions(view, self.identifiers)])
 
         value = decode_plain_references(value)
-        return replace_phi(value, markup_phi(value, find), self.key, patient=self.patient).text
+        return replace_phi(value, markup_phi(value, find), self.key, patient=self.patient,
+                           scope_of=self._span_scope).text
+
+    def embedded(self, value: Any) -> Any:
+        """FHIR resources (one, or a list) found in an attachment's JSON data
+        (``application/fhir+json``), de-identified as the resource that holds them is: the
+        same key and patient (their dates move by its shift, their names get its
+        stand-ins), their own names, address words and identifiers known to their free text.
+        Read as plain text, '"city": "Kodiak"' or another patient's MRN would stay."""
+        items = value if isinstance(value, list) else [value]
+        known = {**(self.known or {})}
+        for item in items:
+            known.update(name_words(item))
+        idents = tuple(sorted({*self.identifiers, *_identifier_values(
+            *(item.get("identifier") for item in items if isinstance(item, dict)))}))
+        inner = _Walker(self.key, self.patient, self.uuid_types, known or None, self.dropped,
+                        self.full_urls, rule=self.rule, identifiers=idents,
+                        staff=self.staff | staff_words(items))
+        return inner.walk(value)
 
     def _names_someone(self, value: str) -> bool:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
@@ -174,9 +226,9 @@ class _Walker:
         if m:
             version = f"/_history/{m['version']}" if m["version"] else ""
             return f"{m['type']}/{_pseudo_id(self.key, m['type'], m['id'])}{version}"
-        m = _UUID_REF.match(ref)
-        if m:
-            return "urn:uuid:" + _pseudo_id(self.key, self.uuid_types.get(m["id"]), m["id"])
+        uuid = uuid_of(ref)
+        if uuid:
+            return "urn:uuid:" + _pseudo_id(self.key, self.uuid_types.get(uuid), uuid)
         return None
 
     def walk(self, node: Any, name: str = "") -> Any:
@@ -252,7 +304,7 @@ class _Walker:
             if k == "data" and node.get("resourceType") == "Binary":
                 # A Binary's content is an attachment's: a note's text, PHI and all
                 data, reason = (scrub_attachment_data(v, node.get("contentType"), self.text,
-                                                    self.markup)
+                                                    self.markup, self.embedded)
                                 if isinstance(v, str) else (None, "not base64 text"))
                 if data is None:
                     self.dropped[f"Binary data: {reason}"] += 1
@@ -308,7 +360,8 @@ class _Walker:
             elif k in _DROP_ANYWHERE or (k == "site" and name == "source"):
                 continue   # Provenance.signature, AuditEvent.entity.query and source.site
             elif k == "name" and isinstance(v, list):
-                out[k] = [self.human_name(n) for n in v if isinstance(n, dict)]
+                staff = node.get("resourceType") in _STAFF
+                out[k] = [self.human_name(n, staff) for n in v if isinstance(n, dict)]
             elif (k in ("name", "valueHumanName") and isinstance(v, dict)
                   and {"family", "given", "text"} & v.keys()):
                 out[k] = self.human_name(v)   # Organization.contact.name, an extension's name
@@ -324,7 +377,7 @@ class _Walker:
                     or (k == "name" and node.get("resourceType") == "FamilyMemberHistory")):
                 # a person's name as a bare string (Annotation.authorString, AuditEvent's
                 # agent.name): the whole value is a name, found or not by the text rules
-                out[k] = surrogate_name(self.key, v, self.patient)
+                out[k] = surrogate_name(self.key, v, self.name_scope(v))
             elif k in ("telecom", "valueContactPoint"):
                 points = v if isinstance(v, list) else [v]
                 redacted = [{"system": t.get("system"), "value": "[REDACTED]"}
@@ -376,11 +429,14 @@ class _Walker:
                 f"{value.get('system')}|{value.get('value')}", "identifier")}
         return self.key.pseudonym(f"None|{value}", "identifier")
 
-    def human_name(self, name: dict[str, Any]) -> dict[str, Any]:
+    def human_name(self, name: dict[str, Any], staff: bool = False) -> dict[str, Any]:
         """A HumanName with the keyed stand-ins the patient's notes use for the same words
-        (prefix, suffix and text dropped); a name with neither part becomes "Anon"."""
-        family = surrogate_name(self.key, str(name.get("family") or ""), self.patient)
-        given = [surrogate_name(self.key, str(g), self.patient)
+        (prefix, suffix and text dropped); a name with neither part becomes "Anon". A
+        practitioner's (``staff``) has the stand-ins of no one patient, as its mentions in
+        every patient's text (:meth:`name_scope`)."""
+        scope = None if staff else self.patient
+        family = surrogate_name(self.key, str(name.get("family") or ""), scope)
+        given = [surrogate_name(self.key, str(g), scope)
                  for g in name.get("given") or [] if str(g).strip()]
         if not family and not given:
             given = ["Anon"]
@@ -434,7 +490,7 @@ class _Walker:
                 continue  # they describe the original content, which is changed or gone
             if k == "data" and isinstance(v, str):
                 data, reason = scrub_attachment_data(v, node.get("contentType"), self.text,
-                                                    self.markup)
+                                                    self.markup, self.embedded)
                 if data is None:
                     self.dropped[f"data: {reason}"] += 1
                     continue
@@ -492,7 +548,9 @@ def _patient_identifier_values(resource: Any, links: Mapping[str, str] | None,
         except ValueError:
             pid = None
     other = identifiers.get(pid) if identifiers and isinstance(pid, str) else None
-    return _identifier_values(own, other)
+    # a Patient in its attachment's JSON: its other attachments may repeat that one's MRN
+    return _identifier_values(own, other, *(p.get("identifier")
+                                            for p in embedded_patients(resource)))
 
 
 def _state_only(address: dict[str, Any]) -> dict[str, Any]:
@@ -516,7 +574,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
                         dropped: Counter | None = None,
                         links: dict[str, str] | None = None,
                         patient_identifier: str | PatientIdentifier | None = None,
-                        identifiers: Mapping[str, list[Any]] | None = None) -> dict[str, Any]:
+                        identifiers: Mapping[str, list[Any]] | None = None,
+                        staff: frozenset[str] | None = None) -> dict[str, Any]:
     """A de-identified copy of one resource; ``patient`` (the key of its date shift and
     surrogates) defaults to :func:`patient_of` (with ``links``), or under
     ``patient_identifier`` to that patient's identifier value (:class:`PatientKeys`, with
@@ -524,7 +583,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
     :attr:`KnownNames.patient_identifiers`); a resource of no patient is shifted by its own
     offset and counted in ``dropped`` under :data:`NO_PATIENT`; ``known``: name words its free
     text may mention (:meth:`KnownNames.for_resource`); ``dropped``: a Counter that counts, by
-    reason, what was dropped from attachments.
+    reason, what was dropped from attachments; ``staff``: words of practitioners' names, whose
+    stand-ins are no one patient's (:func:`staff_words`, its own by default).
 
     Raises
     ------
@@ -545,7 +605,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
             raise IngestError(exc.reason, record=record_name(key, resource)) from None
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped,
                      rule=keys.rule if keys else None,
-                     identifiers=_patient_identifier_values(resource, links, identifiers))
+                     identifiers=_patient_identifier_values(resource, links, identifiers),
+                     staff=staff_words([resource]) if staff is None else staff)
     return walker.walk(copy.deepcopy(resource))
 
 
@@ -644,7 +705,9 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         return deidentify_resource(
             bundle, key, dropped=dropped, links=links, known=known,
             patient_identifier=patient_identifier,
-            identifiers=names.patient_identifiers if names is not None else None)
+            identifiers=names.patient_identifiers if names is not None else None,
+            staff=staff_words([bundle]) | (names.staff_for(bundle) if names is not None
+                                           else frozenset()))
     keys = (PatientKeys(patient_identifier, names.patient_identifiers if names else None,
                         shown=_shown_patient(key))
             if patient_identifier is not None else None)
@@ -656,9 +719,9 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     for e in entries:
         res = e.get("resource") or {}
         url = e.get("fullUrl", "")
-        m = _UUID_REF.match(url)
-        if m:
-            uuid_types[m["id"]] = res.get("resourceType")
+        uuid = uuid_of(url)
+        if uuid:
+            uuid_types[uuid] = res.get("resourceType")
         elif isinstance(url, str) and url and not _URL_REFERENCE.match(url):
             full_urls.setdefault(url, _entry_url(key, url, res))
         if res.get("resourceType") == "Patient":
@@ -675,12 +738,15 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             links.update(encounter_links(res, links, url if isinstance(url, str) else None))
     only = _only_patient(patients, keys)
     known = known_names(entries)
+    staff = staff_words([e.get("resource") for e in entries if isinstance(e, dict)])
     # every Patient's identifier values in the Bundle, as its names: free text that repeats
     # one (an MRN with no "MRN" before it) is naming that patient
     bundle_idents = _identifier_values(*(
         e["resource"].get("identifier") for e in entries
         if isinstance(e, dict) and isinstance(e.get("resource"), dict)
-        and e["resource"].get("resourceType") == "Patient"))
+        and e["resource"].get("resourceType") == "Patient"), *(
+        p.get("identifier") for e in entries if isinstance(e, dict)
+        for p in embedded_patients(e.get("resource"))))
     if names is not None:
         for pid in patients:
             known = {**names.for_resource({"resourceType": "Patient", "id": pid}), **known}
@@ -694,7 +760,9 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
                 res, links, names.patient_identifiers)}))
         return _Walker(key, patient, uuid_types, {**extra, **known} if extra else known,
                        dropped, full_urls, rule=keys.rule if keys else None,
-                       identifiers=idents)
+                       identifiers=idents, staff=staff | (
+                           names.staff_for(res) if names is not None and isinstance(res, dict)
+                           else frozenset()))
 
     # the Bundle's own elements (identifier, timestamp, link ...) as any element's
     own = {k: v for k, v in bundle.items() if k not in ("entry", "id", "resourceType")}

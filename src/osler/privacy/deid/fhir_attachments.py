@@ -1,26 +1,34 @@
 """De-identify the text inside a FHIR ``Attachment.data``, in the charset it was written in.
 
 Text (``text/*``, JSON, XML) is decoded with the ``contentType``'s charset, or the byte-order
-mark, or UTF-8; de-identified; and encoded back in the same charset. What cannot be read as
-text (PDFs, images, invalid base64, bytes that are not in the stated charset) cannot be
-checked for PHI: it is dropped, and the reason (never the content) is returned so that the
-caller can count and report it.
+mark, or UTF-8; de-identified; and encoded back in the same charset. JSON that holds FHIR
+resources (``application/fhir+json``) is de-identified as FHIR, element by element: as plain
+text its city, postal code or another person's identifier would read as no PHI. What cannot
+be read as text (PDFs, images, invalid base64, bytes that are not in the stated charset, JSON
+of a JSON type that does not parse) cannot be checked for PHI: it is dropped, and the reason
+(never the content) is returned so that the caller can count and report it.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 from osler.privacy.attachment_text import (UnreadableAttachment, attachment_bytes, decode_text,
                                            is_media_type, media_type)
 from osler.privacy.deid.markup import is_markup
 
-__all__ = ["decode_plain_references", "scrub_attachment_data"]
+__all__ = ["NOT_JSON", "decode_plain_references", "scrub_attachment_data"]
 
 _CHARSET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,39}$")
 _TEXT_APPLICATIONS = re.compile(r"^application/(?:[a-z0-9.-]+\+)?(?:json|xml)$")
+# JSON media types ("application/json", "application/fhir+json"), read as JSON.
+_JSON = re.compile(r"^application/(?:[a-z0-9.-]+\+)?json$")
+#: Why JSON data was dropped: it cannot be parsed, so no element of it can be told apart.
+NOT_JSON = "JSON that cannot be parsed"
 
 # A numeric character reference, or the one named reference that hides a space.
 _CHAR_REF = re.compile(r"&#(?:[xX](?P<hex>[0-9a-fA-F]{1,6})|(?P<dec>[0-9]{1,7}));|&nbsp;")
@@ -56,8 +64,32 @@ def _is_text(mime: str | None) -> bool:
     return mime is None or mime.startswith("text/") or bool(_TEXT_APPLICATIONS.match(mime))
 
 
+def _is_fhir(value: Any) -> bool:
+    """Whether parsed JSON is a FHIR resource (an object with a string ``resourceType``) or
+    a list of them."""
+    items = value if isinstance(value, list) else [value]
+    return bool(items) and all(isinstance(v, dict) and isinstance(v.get("resourceType"), str)
+                               for v in items)
+
+
+def _scrub_json(text: str, mime: str | None, scrub: Callable[[str], str],
+                scrub_fhir: Callable[[Any], Any]) -> str | None:
+    """JSON ``text`` de-identified: FHIR resources by ``scrub_fhir``, other JSON as text;
+    None when a JSON type's data cannot be parsed (it is dropped: '{"city": "Kodiak"' cut
+    short would otherwise be read as prose, its city unseen). Data of no type is JSON only
+    when it parses as FHIR."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return scrub(text) if mime is None else None
+    if not _is_fhir(value):
+        return scrub(text)   # '{"note": "..."}': not FHIR, its strings as text as before
+    return json.dumps(scrub_fhir(value), ensure_ascii=False)
+
+
 def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str], str],
-                          scrub_markup: Callable[[str], str] | None = None
+                          scrub_markup: Callable[[str], str] | None = None,
+                          scrub_fhir: Callable[[Any], Any] | None = None
                           ) -> tuple[str | None, str | None]:
     """De-identify base64 ``data`` of an Attachment whose contentType is ``content_type``.
 
@@ -73,6 +105,11 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
     scrub_markup : callable, optional
         De-identifies XML or HTML (by its type, or when it has none by how it starts) keeping
         its markup (:mod:`osler.privacy.deid.markup`); without it, ``scrub`` reads markup too.
+    scrub_fhir : callable, optional
+        De-identifies a parsed FHIR resource (or a list of them) found in JSON data
+        (``application/fhir+json``, ``application/json``, or data of no type that parses as
+        one); JSON of a JSON type that cannot be parsed is then dropped (:data:`NOT_JSON`).
+        Without it, JSON is read as text.
 
     Returns
     -------
@@ -90,9 +127,16 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
     text = read.text
     if mime is None or "html" in mime or "xml" in mime:
         text = decode_plain_references(text)   # "Zeb&#117;lon" is Zebulon to a reader
+    if scrub_fhir is not None and (mime is None and text.lstrip()[:1] in ("{", "[")
+                                   or mime is not None and _JSON.match(mime)):
+        scrubbed = _scrub_json(text, mime, scrub, scrub_fhir)
+        if scrubbed is None:
+            return None, NOT_JSON
+    elif scrub_markup is not None and is_markup(text, mime):
+        scrubbed = scrub_markup(text)
+    else:
+        scrubbed = scrub(text)
     # a stand-in the charset cannot hold (a surrogate name outside Latin-1) becomes '?'
-    scrubbed = (scrub_markup(text) if scrub_markup is not None and is_markup(text, mime)
-                else scrub(text))
     encoded = read.bom + scrubbed.encode(read.codec, errors="replace")
     return base64.b64encode(encoded).decode("ascii"), None
 

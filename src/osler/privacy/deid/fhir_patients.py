@@ -13,16 +13,28 @@ from typing import Any
 from osler.privacy.deid.visible import visible
 from osler.record import IdentifierIndex, conditional_identifiers
 
-__all__ = ["KnownNames", "NO_PATIENT", "PatientLinks", "Unresolved", "encounter_key",
-           "encounter_links", "entry_patient_id", "identifier_of_key", "known_names",
-           "name_words", "patient_links", "patient_of", "unresolved_reason"]
+__all__ = ["KnownNames", "NO_PATIENT", "PatientLinks", "Unresolved", "embedded_patients",
+           "encounter_key", "encounter_links", "entry_patient_id", "identifier_of_key",
+           "known_names", "name_words", "patient_links", "patient_of", "staff_words",
+           "unresolved_reason", "uuid_of"]
 
 # A literal reference as a URL: relative or absolute (the server's base kept out of the
 # output), optionally versioned.
 _URL_REFERENCE = re.compile(r"^(?:https?://[^\s?#]+/)?(?P<type>[A-Z][A-Za-z]+)/"
                             r"(?P<id>[A-Za-z0-9\-.]{1,64})"
                             r"(?:/_history/(?P<version>[A-Za-z0-9\-.]{1,64}))?$")
-_UUID_REF = re.compile(r"^urn:uuid:(?P<id>[0-9a-fA-F-]{36})$")
+_UUID_REF = re.compile(r"^(?i:urn:uuid:)(?P<id>[0-9a-fA-F-]{36})$")
+
+
+def uuid_of(url: object) -> str | None:
+    """The uuid of a ``urn:uuid:`` url in lower case, or None: UUIDs are case-insensitive
+    (RFC 4122), so an entry's "urn:uuid:3F2A..." fullUrl is what "urn:uuid:3f2a..." names.
+
+    >>> uuid_of("urn:uuid:3F2A0C1E-0000-4000-8000-00000000000A")
+    '3f2a0c1e-0000-4000-8000-00000000000a'
+    """
+    m = _UUID_REF.match(url) if isinstance(url, str) else None
+    return m["id"].lower() if m else None
 
 #: Elements that link a resource to its patient: a Reference, a list of them (Account.subject,
 #: Provenance.target, Schedule.actor, Communication.recipient, Observation.focus) or, in
@@ -111,8 +123,8 @@ def encounter_key(ref: object) -> str | None:
     m = _URL_REFERENCE.match(text)
     if m and m["type"] == "Encounter":
         return f"Encounter/{m['id']}"
-    m = _UUID_REF.match(text)
-    return f"Encounter/{m['id']}" if m else None
+    uuid = uuid_of(text)
+    return f"Encounter/{uuid}" if uuid else None
 
 
 def encounter_links(encounter: dict[str, Any], links: dict[str, str],
@@ -125,9 +137,9 @@ def encounter_links(encounter: dict[str, Any], links: dict[str, str],
     out = {}
     if isinstance(encounter.get("id"), str) and encounter["id"]:
         out[f"Encounter/{encounter['id']}"] = patient
-    m = _UUID_REF.match(full_url or "")
-    if m:
-        out[f"Encounter/{m['id']}"] = patient
+    uuid = uuid_of(full_url)
+    if uuid:
+        out[f"Encounter/{uuid}"] = patient
     return out
 
 
@@ -163,11 +175,11 @@ def _patient_reference(ref: dict[str, Any], links: dict[str, str] | None) -> str
     m = _URL_REFERENCE.match(text) if isinstance(text, str) else None
     if m and m["type"] == "Patient":
         return m["id"]
-    m = _UUID_REF.match(text) if isinstance(text, str) else None
-    if m and (links and m["id"] in links or ref.get("type") in (None, "Patient")):
+    uuid = uuid_of(text)
+    if uuid and (links and uuid in links or ref.get("type") in (None, "Patient")):
         # a patient linked by its uuid; outside a Bundle (separate files of one export)
         # the uuid itself keys the patient, so that its resources share one shift
-        return (links or {}).get(m["id"], m["id"])
+        return (links or {}).get(uuid, uuid)
     ident = ref.get("identifier")
     if isinstance(ident, dict) and ident.get("value") and ref.get("type") in (None, "Patient"):
         key = _identifier_key(ident)
@@ -199,10 +211,10 @@ def patient_links(patient: dict[str, Any], full_url: str | None = None) -> dict[
     """What references to ``patient`` may name instead of its id -> its id: the uuid of its
     ``urn:uuid`` fullUrl and its identifiers (as :func:`patient_of` keys them)."""
     pid = entry_patient_id(patient, full_url)
-    m = _UUID_REF.match(full_url or "")
+    uuid = uuid_of(full_url)
     if pid is None:
         return {}
-    out = {m["id"]: pid} if m else {}
+    out = {uuid: pid} if uuid else {}
     for ident in patient.get("identifier") or []:
         if isinstance(ident, dict) and ident.get("value"):
             out[_identifier_key(ident)] = pid
@@ -216,9 +228,9 @@ def entry_patient_id(patient: dict[str, Any], full_url: str | None = None) -> st
     pid = patient.get("id")
     if isinstance(pid, str) and pid:
         return pid
-    m = _UUID_REF.match(full_url or "")
-    if m:
-        return m["id"]
+    uuid = uuid_of(full_url)
+    if uuid:
+        return uuid
     m = _URL_REFERENCE.match(full_url or "")
     return m["id"] if m and m["type"] == "Patient" else None
 
@@ -251,14 +263,40 @@ def known_names(entries: list[dict[str, Any]]) -> dict[str, str]:
 
 
 _PEOPLE = ("Patient", "RelatedPerson", "Practitioner", "Person")
+#: People who are no patient's: practitioners. Their names' stand-ins are the same for every
+#: patient, where patients' and relatives' are each patient's own.
+_STAFF = ("Practitioner",)
+
+
+def staff_words(resources: list[Any]) -> frozenset[str]:
+    """Lower-case words of the practitioners' names among ``resources`` (contained ones
+    too), less any word of a patient's or relative's name there ("Brown" both a doctor's
+    and a patient's name stays the patient's)."""
+    staff: dict[str, str] = {}
+    others: dict[str, str] = {}
+    stack: list[Any] = list(resources)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            rtype = node.get("resourceType")
+            for name in _as_list(node.get("name")) if rtype in _PEOPLE else []:
+                _add_name_words(name, staff if rtype in _STAFF else others)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(staff.keys() - others.keys())
 
 
 def name_words(resource: dict[str, Any]) -> dict[str, str]:
-    """Lower-case words of the people's names a resource holds -> "NAME".
+    """Lower-case words of the people's names a resource holds -> "NAME", and of the
+    patient's own addresses -> "LOCATION".
 
     A person resource's own names, and every HumanName inside any resource: a Patient's or
     an Organization's contacts, contained resources (a RelatedPerson), extensions'
-    ``valueHumanName``; empty for a resource that names no one."""
+    ``valueHumanName``, FHIR resources in an attachment's JSON data; a Patient's (or a
+    RelatedPerson's) address: its city, postal code and the words of its street ("12
+    Juniper Lane" -> "juniper"), which its notes may repeat ("walks to Juniper Lane",
+    "Kodiak 99615"). Empty for a resource that names no one."""
     words: dict[str, str] = {}
     if not isinstance(resource, dict):
         return words
@@ -269,15 +307,101 @@ def name_words(resource: dict[str, Any]) -> dict[str, str]:
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
+            if node.get("resourceType") in _ADDRESSED:
+                for address in _as_list(node.get("address")):
+                    _add_address_words(address, words)
             for k, v in node.items():
                 for name in (v if isinstance(v, list) else [v]):
                     if (k in ("name", "valueHumanName") and isinstance(name, dict)
                             and {"family", "given"} & name.keys()):
                         _add_name_words(name, words)
             stack.extend(node.values())
+            stack.extend(_embedded_resources(node))
         elif isinstance(node, list):
             stack.extend(node)
     return words
+
+
+#: Resources whose addresses are the patient's (its own, its family's): their words are PHI
+#: wherever the record repeats them; a practitioner's or a hospital's address is not added
+#: (its street words would be redacted from every note that references it).
+_ADDRESSED = ("Patient", "RelatedPerson")
+# Words of a street line that name no place: the street's type, a direction, a unit.
+_STREET_WORDS = frozenset("""st street ave avenue av rd road dr drive ln lane blvd boulevard way
+ct court pl place ter terrace cir circle hwy highway pkwy parkway sq square trl trail
+aly alley row loop pike route rte apt apartment unit suite ste fl floor bldg building po
+box rr n s e w ne nw se sw north south east west the of and""".split())
+# A word of an address line or city ("Juniper", "Saint-Paul"), or a postal code ("99615",
+# "99615-1234", "SW1A 1AA" as its two parts).
+_ADDRESS_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]+")
+_POSTAL_CODE = re.compile(r"[A-Za-z0-9]{2,10}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _add_address_words(address: Any, words: dict[str, str]) -> None:
+    """The city, street words and postal code of one Address -> "LOCATION" (a word of a
+    name already known stays "NAME"). Street words that are everyday words ("Main", "Park")
+    are left out: known words are redacted wherever written capitalised."""
+    if not isinstance(address, dict):
+        return
+    from osler.privacy.deid.detect import everyday_words
+
+    everyday = everyday_words()
+    for line in _as_list(address.get("line")):
+        for w in _ADDRESS_WORD.findall(visible(str(line or ""))):
+            if w.lower() not in _STREET_WORDS and w.lower() not in everyday:
+                words.setdefault(w.lower(), "LOCATION")
+    for part in (address.get("city"), address.get("district")):
+        for w in _ADDRESS_WORD.findall(visible(str(part or ""))):
+            if w.lower() not in _STREET_WORDS:
+                words.setdefault(w.lower(), "LOCATION")
+    for code in _POSTAL_CODE.findall(visible(str(address.get("postalCode") or ""))):
+        if len(code) >= 3:
+            words.setdefault(code.lower(), "LOCATION")
+
+
+# JSON media types, whose data may hold FHIR resources (application/fhir+json).
+_JSON_TYPE = re.compile(r"^\s*application/(?:[a-z0-9.-]+\+)?json\s*(?:;|$)", re.I)
+
+
+def embedded_patients(resource: Any) -> list[dict[str, Any]]:
+    """The Patients inside ``resource``'s attachments' JSON data (a DocumentReference whose
+    ``application/fhir+json`` attachment is another patient's record), whose identifiers its
+    other attachments may repeat (a CSV row "...,QX-4471-ZZ")."""
+    found: list[dict[str, Any]] = []
+    stack: list[Any] = [resource]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            inner = _embedded_resources(node)
+            found.extend(r for r in inner if r.get("resourceType") == "Patient")
+            stack.extend(node.values())
+            stack.extend(inner)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _embedded_resources(node: dict[str, Any]) -> list[Any]:
+    """The FHIR resources in an Attachment's JSON ``data`` (``application/fhir+json``), whose
+    names (and a patient's address) the record's other text may mention; none when the data
+    is not JSON that parses."""
+    import base64
+    import binascii
+    import json
+
+    data, ctype = node.get("data"), node.get("contentType")
+    if not (isinstance(data, str) and isinstance(ctype, str) and _JSON_TYPE.match(ctype)):
+        return []
+    try:
+        value = json.loads(base64.b64decode("".join(data.split()), validate=True)
+                           .decode("utf-8-sig"))
+    except (binascii.Error, ValueError, RecursionError):
+        return []
+    return [v for v in _as_list(value) if isinstance(v, dict)]
 
 
 def _add_name_words(name: Any, words: dict[str, str]) -> None:
@@ -302,6 +426,8 @@ class KnownNames:
     def __init__(self) -> None:
         self._of_patient: dict[str, dict[str, str]] = {}
         self._of_reference: dict[str, dict[str, str]] = {}
+        #: Words of practitioners' names, by the keys references to them take.
+        self._staff: dict[str, frozenset[str]] = {}
         #: Patients' uuids and identifiers -> their ids (:func:`patient_links`).
         self.patient_links = PatientLinks()
         #: Patients' ids -> their ``identifier`` lists, whose MRN keys the patient's
@@ -329,14 +455,17 @@ class KnownNames:
                 self._of_patient.setdefault(patient, {}).update(words)
         keys = [f"{rtype}/{rid}"] if isinstance(rid, str) and rid else []
         if full_url:
-            keys.append(full_url)
+            keys.append(_canonical(full_url))
         for ident in resource.get("identifier") or []:
             if isinstance(ident, dict) and ident.get("value"):
                 keys.append(f"{rtype}?identifier={ident['value']}")
                 if ident.get("system"):
                     keys.append(f"{rtype}?identifier={ident['system']}|{ident['value']}")
+        staff = staff_words([resource])
         for key in keys:
             self._of_reference.setdefault(key, {}).update(words)
+            if staff:
+                self._staff[key] = self._staff.get(key, frozenset()) | staff
 
     def for_resource(self, resource: dict[str, Any]) -> dict[str, str]:
         """The name words that ``resource``'s free text may mention."""
@@ -345,8 +474,24 @@ class KnownNames:
             out.update(self._of_reference.get(ref, {}))
         return out
 
+    def staff_for(self, resource: dict[str, Any]) -> frozenset[str]:
+        """Words of the names of the practitioners ``resource`` references, less its
+        patient's: their stand-ins are no one patient's (:func:`staff_words`)."""
+        words = frozenset().union(*(self._staff.get(ref, frozenset())
+                                    for ref in _references(resource)))
+        return words - self.for_resource(
+            {"resourceType": "Patient", "id": patient_of(resource, self.patient_links) or ""}
+        ).keys() if words else words
+
     def __len__(self) -> int:
         return len(self._of_reference)
+
+
+def _canonical(url: str) -> str:
+    """A url as :class:`KnownNames` keys it: a ``urn:uuid:`` in lower case (see
+    :func:`uuid_of`)."""
+    uuid = uuid_of(url)
+    return f"urn:uuid:{uuid}" if uuid else url
 
 
 def _references(node: Any) -> set[str]:
@@ -361,7 +506,9 @@ def _references(node: Any) -> set[str]:
         if isinstance(item, dict):
             ref = item.get("reference")
             if isinstance(ref, str) and ref:
-                if ref.startswith("urn:uuid:") or "?identifier=" in ref:
+                if uuid_of(ref):
+                    found.add(_canonical(ref))
+                elif "?identifier=" in ref:
                     found.add(unquote(ref))
                 else:
                     m = _URL_REFERENCE.match(ref)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -194,8 +194,14 @@ def _check_profile(profile: str) -> None:
 
 
 def replace_phi(text: str, spans: list[PhiSpan], key: DeidKey, *, patient: str | None = None,
-                profile: str = "surrogate") -> DeidentifiedText:
-    """Replace the given non-overlapping ``spans`` of ``text`` (see :func:`deidentify_text`)."""
+                profile: str = "surrogate",
+                scope_of: Callable[[PhiSpan, str], str | None] | None = None
+                ) -> DeidentifiedText:
+    """Replace the given non-overlapping ``spans`` of ``text`` (see :func:`deidentify_text`).
+
+    ``scope_of``: the scope of a span's stand-in (given the span and its text), instead of
+    ``patient``; FHIR de-id gives a practitioner's name one stand-in across every patient
+    of a Bundle (None: no patient's)."""
     shift = key.date_shift(patient)
     years = _note_years(text, spans) if profile != "tag" else []
     parts, pos = [], 0
@@ -203,7 +209,8 @@ def replace_phi(text: str, spans: list[PhiSpan], key: DeidKey, *, patient: str |
         parts.append(text[pos:span.start])
         value = text[span.start:span.end]
         new = (tag(span.type) if profile == "tag"
-               else surrogate(key, span.type, value, shift, scope=patient,
+               else surrogate(key, span.type, value, shift,
+                              scope=patient if scope_of is None else scope_of(span, value),
                               year=_year_near(years, span.start)))
         if span.type == "DATE" and profile != "tag":
             parts[-1] = _with_weekday(parts[-1], new)
