@@ -106,7 +106,11 @@ def _name(key: DeidKey, value: str, within: str = "") -> str:
 _ADDRESS_WORDS = frozenset("""n s e w ne nw se sw north south east west street st avenue ave
 road rd boulevard blvd lane ln way court ct place pl terrace ter highway hwy parkway pkwy circle
 cir pike square sq trail trl turnpike tpke drive dr apt apartment unit suite ste flat box po
-p.o p.o. post office # and of the""".split())
+p.o p.o. post office # and of the rural route rr r.r""".split())
+# a postcode: an Australian one has four digits (above), a British ("RG1 5AN") or Canadian
+# ("H3B 1A7") one keeps its shape, letters and digits keyed
+_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|[A-Z]\d[A-Z][ -]?\d[A-Z]\d")
+_TOWN_POSTCODE = re.compile(rf"(\D*?[^\W\d])(,?\s+)({_POSTCODE.pattern})")
 
 
 # a latitude and a longitude ("45.6770,-111.0429", "40.7128 -74.0060")
@@ -131,11 +135,16 @@ def _place(key: DeidKey, value: str, within: str) -> str:
     """A ZIP code keeps its shape with keyed digits; a street address keeps its shape, its
     directions and street and flat words, with keyed numbers and names ("55 Fruit Street" ->
     "83 Dillon Street"); any other place becomes a US city."""
-    if re.fullmatch(r"\d{5}(?:-\d{4})?", value.strip()):
+    if re.fullmatch(r"\d{4,5}(?:-\d{4})?", value.strip()) or _POSTCODE.fullmatch(value.strip()):
         return _keyed_digits(key, "zip", value, within)
+    town = _TOWN_POSTCODE.fullmatch(value)
+    if town:   # "Reading RG1 5AN": a town for the town, the postcode keyed
+        return (_place(key, town.group(1), within) + town.group(2)
+                + _keyed_digits(key, "zip", town.group(3), within))
     if _COORDINATES.fullmatch(value.strip()):
         return _coordinates(key, value, within)
-    if re.match(r"\s*\d|(?i:\s*(?:p\.?\s?o\.?|post\s+office)\s*box)", value):
+    if re.match(r"\s*\d|(?i:\s*(?:p\.?\s?o\.?|post\s+office)\s*box|\s*rural\s+route|\s*r\.?r\.?\s)",
+                value):
         _, lasts = _name_lists()
         out = []
         for w in re.split(r"(\s+)", value):
