@@ -135,6 +135,13 @@ def test_stages_states_and_rates_are_no_postcodes(text):
     assert not [v for v, t in _rules(text) if t == "LOCATION"]
 
 
+@pytest.mark.parametrize("text, town", [("Lives Montreal QC H3B 1A7", "Montreal"),
+                                        ("LIVES IN READING RG1 5AN", "READING RG1 5AN")])
+def test_the_word_leading_to_the_town_is_kept(text, town):
+    found = [v for v, t in _rules(text) if t == "LOCATION"]
+    assert town in found and not [v for v in found if "LIVES" in v.upper()], found
+
+
 def test_postcode_surrogates_keep_the_postcode_shape():
     out = _surrogate("Lives at Reading RG1 5AN now")
     assert re.fullmatch(r"Lives at [A-Z][A-Za-z .'-]+ [A-Z]{2}\d [A-Z\d][A-Z]{2} now", out), out

@@ -99,6 +99,9 @@ _CA_POSTCODE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]\d[ABCEGHJ-NPRSTV-Z]\
 _CA_POSTCODE_LOOSE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d"
 _PROVINCES = r"(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)"
 _AU_STATES = r"(?:NSW|VIC|QLD|TAS|ACT|SA|WA|NT)"
+# words that lead to a town, never its first word ("Lives Reading RG1 5AN")
+_TO_TOWN = (r"(?i:lives|lived|living|resides|resided|moved|relocated|from|in|at|to|near|"
+            r"address|home|of|and|or|born)")
 # a town's name before its postcode: capitalised words, or words in capitals; and the gap
 # between them (spaces, or a comma; no runs of spaces that could trade places)
 _GAP = r"(?:[ \t]*+,[ \t]*+|[ \t]++)"
@@ -271,7 +274,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # the town before a UK postcode ("Reading RG1 5AN", "READING, RG1 5AN"), before a Canadian
     # province and postal code ("Montreal QC H3B 1A7") or an Australian state and postcode
     # ("Fitzroy VIC 3065")
-    ("LOCATION", re.compile(rf"(?<![\w.-])(?P<phi>{_TOWN}){_GAP}(?:{_UK_POSTCODE}\b"
+    # (not the word that leads to the town: "Lives Montreal QC H3B 1A7" keeps "Lives")
+    ("LOCATION", re.compile(rf"(?<![\w.-])(?!{_TO_TOWN}\b)(?P<phi>{_TOWN}){_GAP}(?:{_UK_POSTCODE}\b"
                             rf"|{_PROVINCES}{_GAP}{_CA_POSTCODE}\b"
                             rf"|{_AU_STATES}{_GAP}\d{{4}}(?![\w.,/-]?\d))")),
     # a Canadian postal code after its province or its label ("QC H3B 1A7", "Postal code: M5G
