@@ -99,6 +99,13 @@ def test_identifier_and_phone_surrogates_keep_the_shape_with_keyed_characters(la
     assert out.startswith(label) and re.fullmatch(shape, new) and new != value, out
 
 
+def test_a_device_identifier_keeps_its_field_codes_in_the_surrogate():
+    out = _surrogate("UDI (01)00884521123456(17)250101(21)A1B2C3 implanted")
+    shape = r"UDI \(01\)\d{14}\(17\)\d{6}\(21\)[A-Z]\d[A-Z]\d[A-Z]\d implanted"
+    assert re.fullmatch(shape, out), out
+    assert "00884521123456" not in out and "A1B2C3" not in out
+
+
 @pytest.mark.parametrize("text", [
     "Email rowena dot blackwood at gmail dot com today",
     "Email rowena.blackwood [at] gmail.com today",

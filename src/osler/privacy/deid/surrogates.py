@@ -161,6 +161,17 @@ def _place(key: DeidKey, value: str, within: str) -> str:
     return _like(value, cities[key.choice("place", within + value.lower(), len(cities))])
 
 
+# a GS1 device identifier's fields: "(01)" and the like name the field, the rest is the value
+_GS1_FIELD = re.compile(r"(\(\d{2,4}\))([^()]*)")
+
+
+def _gs1(key: DeidKey, value: str) -> str:
+    """A GS1 device identifier with its field codes kept and each value keyed in its shape, as
+    it would be alone ("(01)00884521123456(21)A1B2C3" -> "(01)" + 14 keyed digits + "(21)" +
+    keyed letters and digits): the product number maps the same way written bare."""
+    return _GS1_FIELD.sub(lambda m: m.group(1) + _keyed_digits(key, "ID", m.group(2)), value)
+
+
 def surrogate_name(key: DeidKey, name: str, scope: str | None = None) -> str:
     """The stand-in of a person's name, word by word as in notes: the family and given names
     of a FHIR ``HumanName`` or a DICOM ``PatientName`` get the same stand-ins as the words of
@@ -188,6 +199,8 @@ def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
         return _place(key, value, within)
     if phi_type == "DATE":
         return shift_date_text(value, shift, year) or tag(phi_type)
+    if phi_type == "ID" and _GS1_FIELD.match(value):
+        return _gs1(key, value)
     if phi_type in ("PHONE", "ID"):
         return _keyed_digits(key, phi_type, value)
     if phi_type == "EMAIL":
