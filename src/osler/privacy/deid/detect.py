@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BUNDLED_TAGGER", "bundled_tagger", "combine", "detect_phi", "everyday_words",
            "known_word_at", "phi_of", "resolve_tagger", "rule_layers", "spreading_words",
-           "tagged_phi", "with_rules", "without_credentials"]
+           "tagged_phi", "with_rules", "without_credentials",
+           "without_digitless_phones"]
 
 #: The tagger shipped with Osler, trained on the PhysioNet deid development notes (see
 #: ``benchmarks/deid_physionet.py --cv`` for its cross-validated figures).
@@ -94,8 +95,10 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     else:
         spans = tagged_phi(text, layers, model, known=known)
     # cuts of the final spans, no rule layer (the tagger's features stay): a drug's name used
-    # as a drug ("Norco 10/325 mg"), a clinical service ("Hepatology Clinic") is no place
-    spans = without_services(text, without_drugs(text, without_credentials(text, spans)))
+    # as a drug ("Norco 10/325 mg"), a clinical service ("Hepatology Clinic") is no place; a
+    # phone span with no digit ("Dear" after a fax line) is no phone
+    spans = without_digitless_phones(text, without_credentials(text, spans))
+    spans = without_services(text, without_drugs(text, spans))
     return with_zip_after_places(text, spans)
 
 
@@ -109,6 +112,14 @@ def without_credentials(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     the name, never the "M." of "M.D." (which left "[NAME]D.")."""
     found = [m.span() for m in _CREDENTIAL.finditer(text)] if "." in text else []
     return cut_out(text, spans, found, frozenset({"NAME"}), end_marks=".") if found else spans
+
+
+def without_digitless_phones(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """``spans`` less any phone number with no digit: the tagger reading a fax line may take
+    the next line's first word for one ("Fax: (508) 555-0143\\nDear Dr. Quill" tagged
+    "Dear"), and a phone with no digit is no phone."""
+    return [s for s in spans
+            if s.type != "PHONE" or any(ch.isdigit() for ch in text[s.start:s.end])]
 
 
 def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger, *,

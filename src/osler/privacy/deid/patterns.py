@@ -102,11 +102,39 @@ _STATES = ("alabama|alaska|arizona|arkansas|california|colorado|connecticut|dela
            r"north\s+dakota|ohio|oklahoma|oregon|pennsylvania|rhode\s+island|south\s+carolina|"
            r"south\s+dakota|tennessee|texas|utah|vermont|virginia|washington|west\s+virginia|"
            "wisconsin|wyoming")
+# Postcodes outside the US: British ("RG1 5AN"), Canadian ("H3B 1A7", no D F I O Q U), and
+# the Canadian provinces' and Australian states' codes that come before theirs.
+_UK_POSTCODE = r"[A-Z]{1,2}[1-9][A-Z\d]?\s\d[ABD-HJLNP-UW-Z]{2}"
+# (with its space except after its label: "T2N0M0" is a tumour's stage)
+_CA_POSTCODE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]\d[ABCEGHJ-NPRSTV-Z]\d"
+_CA_POSTCODE_LOOSE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d"
+_PROVINCES = r"(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)"
+_AU_STATES = r"(?:NSW|VIC|QLD|TAS|ACT|SA|WA|NT)"
+# words that lead to a town, never its first word ("Lives Reading RG1 5AN")
+_TO_TOWN = (r"(?i:lives|lived|living|resides|resided|moved|relocated|from|in|at|to|near|"
+            r"address|home|of|and|or|born)")
+# a town's name before its postcode: capitalised words, or words in capitals; and the gap
+# between them (spaces, or a comma; no runs of spaces that could trade places)
+_GAP = r"(?:[ \t]*+,[ \t]*+|[ \t]++)"
+_TOWN = r"[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,2}|[A-Z]{3,}(?:[ \t][A-Z]{3,})?"
+# The marks of an e-mail address written out: "[at]", "(at)", " at ", "[dot]", " dot ".
+_BRACKET_AT = r"\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*"
+_WORD_AT = r"\s+at\s+"
+_SPELT_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+_DOT = rf"(?:\.|{_SPELT_DOT})"
+# the ends of the addresses written out (not any word: "seen at clinic dot" is none)
+_TLD = r"(?:com|org|net|edu|gov|mil|info|io|co|us|uk|ca|au|de|fr|ie|nz)"
 # A range of round numbers written like a local phone number ("SVR 900-1300", "TV 250-1000").
 _RANGE = re.compile(r"\d{2}0-\d{2}00")
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+\b")),
+    # an address written out to dodge harvesters: "rowena.blackwood [at] gmail.com",
+    # "rowena dot blackwood at gmail dot com" (a bare "at" only with a "dot" spelled out)
+    # (a few parts each side: no note of "dot"s is read again from every word)
+    ("EMAIL", re.compile(rf"(?<![\w.+-])[\w+-]+(?:{_DOT}[\w+-]+){{0,3}}"
+                         rf"(?:{_BRACKET_AT}[\w-]+(?:{_DOT}[\w-]+){{0,3}}{_DOT}|{_WORD_AT}[\w-]+"
+                         rf"(?:{_DOT}[\w-]+){{0,3}}{_SPELT_DOT}){_TLD}\b", re.I)),
     # any scheme a note names ("ftp://", "sftp://"), and not the punctuation that ends the
     # sentence after the address ("http://bit.ly/abc;")
     ("URL", re.compile(r"\b(?:(?:https?|s?ftp|ftps)://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}]",
@@ -114,10 +142,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # a web address without a scheme ("dropbox.com/s/abc", "facebook.com/jane.doe")
     ("URL", re.compile(r"(?<![\w@.-])(?:[a-z][a-z0-9-]{2,}\.)+(?:com|org|net|edu|gov|us|uk|ca|de|"
                        r"fr|info)(?:/(?:[^\s<>\"']*[^\s<>\"'.,;:!?)\]}])?)?(?![\w@-])", re.I)),
-    # a social media handle or user name after its label ("Twitter @ThadQuix", "username: jq7")
-    ("ID", re.compile(r"\b(?:twitter|instagram|tiktok|facebook|snapchat|telegram|skype|handle|"
-                      r"user ?name|user ?id|login)\s*(?::\s*)?(?P<phi>@?[A-Za-z0-9_][A-Za-z0-9_.]{2,})",
-                      re.I)),
+    # a social media handle or user name after its label ("Twitter @ThadQuix", "username: jq7");
+    # after a word that is also plain English ("handle", "login") only with a colon or an "@"
+    # ("Remote login from home" names no one)
+    ("ID", re.compile(r"\b(?:(?:twitter|instagram|tiktok|facebook|snapchat|telegram|skype|"
+                      r"user ?name|user ?id)\s*(?::\s*)?|(?:handle|login)(?:\s*[:=]\s*|\s+(?=@)))"
+                      r"(?P<phi>@?[A-Za-z0-9_][A-Za-z0-9_.]{2,})", re.I)),
 
     ("IP", re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")),
     ("ID", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),  # SSN
@@ -126,10 +156,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PHONE", re.compile(r"(?<![\w/.-])\d{3}[.-]\d{4}(?![\w/-])")),
     # "614/555-0198" too: an area code cannot end a ratio of three slashed numbers
     ("PHONE", re.compile(r"\b\d{3}\d{3}-\d{4}\b|(?<![\d/.])\d{3}/\d{3}[/-]\d{4}(?![\d/]|[.-]\d)")),
-    # international numbers: "+44 20 7946 0958", "+1 (617) 555-0199", "+49-30-1234567"
+    # international numbers: "+44 20 7946 0958", "+1 (617) 555-0199", "+49-30-1234567", and
+    # with the trunk zero in brackets ("+44 (0)20 7946 0958")
     # (separated groups, 8-15 digits: "+2801" is a fluid balance)
     ("PHONE", re.compile(r"(?<![\w+])(?=\+(?:[\s.()-]{0,2}\d){8,15}(?!\d))"
-                         r"\+\d{1,3}(?:[\s.-]\(?\d{1,5}\)?){2,5}(?![\w/])")),
+                         r"\+\d{1,3}(?:[\s.-]?\(0\)[\s.-]?\d{1,5}(?:[\s.-]\(?\d{1,5}\)?){1,4}"
+                         r"|(?:[\s.-]\(?\d{1,5}\)?){2,5})(?![\w/])")),
+    # a number grouped the way other countries write it, or a local one with a space, after
+    # a word that says it is a phone ("Tel: 020 7946 0321", "Contact: (02) 9876 5432",
+    # "Call 555 0134", "mobile 0412 345 678"); without the word such groups are counts
+    ("PHONE", re.compile(r"\b(?:call(?:ed)?|contact(?:ed)?|tel(?:ephone)?|phone|ph|cell|mobile|"
+                         r"mob|fax|pager)\.?(?:\s*+(?:#|no\.?|number|:))?(?:\s++(?:on|at))?\s*+"
+                         r"(?P<phi>(?:\(0?\d{1,4}\)[ .-]?|0\d{1,4}[ .-])\d{3,4}[ .-]?\d{3,4}"
+                         r"|0\d{3}[ .-]?\d{3}[ .-]?\d{3}|\d{3}[ .-]\d{4})(?![\w/]|[.,]?\d|[ -]\d)",
+                         re.I)),
     ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|mobile|telephone|phone|tel|fax|ext)\.?\s*(?:(?:#|no\.?|number"
                          r"|:)\s*)?(?P<phi>\d{4,}(?:[\s-]\d{3,})*|\d{1,3}-\d{4}\b)", re.I)),
     ("ID", re.compile(r"(?:\b(?:mrn|mr|medical record(?: number)?|acct|account|ssn|license|"
@@ -160,6 +200,21 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"\s*(?:[:#]\s*)?(?P<phi>(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,}[a-z0-9])\b", re.I)),
     ("ID", re.compile(r"\b(?:ssn|social security(?: number)?|ss#)\s*(?:(?:#|no\.?|number|:)\s*)?"
                       r"(?P<phi>\d{3}[\s.]\d{2}[\s.]\d{4})\b", re.I)),
+    # a health card or plan number written in groups after its label ("Medicare number 2123
+    # 45670 1", "PHN 9123 456 789", "RAMQ: TREJ 8502 1514", "OHIP 1234-567-890-AB"): seven
+    # digits or more, every group after the first with a digit ("PHN 2019 on gabapentin" is none)
+    ("ID", re.compile(r"\b(?:medicare|medicaid|ohip|phn|ramq|nhs|chi|hcn|health\s+(?:card|plan|"
+                      r"insurance)|personal\s+health|insurance|policy|member|subscriber|"
+                      r"beneficiary)"
+                      r"\b(?:\s++(?:id|number|no\.?|#|card))*\s*+(?:[:#]\s*+)?"
+                      r"(?P<phi>(?=(?:[a-z]{0,4}[ -]?\d){7})"
+                      r"(?:(?-i:[A-Z]{2,4})|[a-z]{0,3}\d[a-z\d]*)"
+                      r"(?:[ -][a-z]{0,3}\d[a-z\d]*)+(?:-[a-z]{1,3})?)\b", re.I)),
+    # a hospital or unit number after its label ("Hospital No: K123456", "Unit No. 998877",
+    # "Hospital number RXH-004471"): four digits or more ("unit no. 4" is a bed)
+    ("ID", re.compile(r"\b(?:hospital|hosp|unit|clinic|chart|record|case|registration|reg)\.?\s*+"
+                      r"(?:no\.?|number|num|#)\s*+[:#]?\s*+"
+                      r"(?P<phi>[a-z]{0,4}-?\d{4,}[a-z\d]*(?:-[a-z\d]+)*)\b", re.I)),
     # IPv6, full or compressed ("fe80::1ff:fe23:4567:890a"): hex groups, three colons or "::"
     ("IP", re.compile(r"(?<![\w:])(?=[0-9a-f:]*(?:[a-f]|::))(?=(?:[0-9a-f]*:){3})"
                       r"(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])", re.I)),
@@ -184,6 +239,22 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"[A-HJ-NPR-Z0-9]{17}\b")),
     ("ID", re.compile(r"(?:serial|s/n|sn|vin|plate|licen[cs]e|certificate|device id|udi)"
                       r"\s*(?:number|no\.?|#|:)?\s*(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,})", re.I)),
+    # a plate or a serial number in two groups after its label: a British plate ("Registration
+    # plate AB12 CDE"), "plate ABC 1234", "serial number BXK 445566" (in capitals: "plate is
+    # intact" names nothing)
+    ("ID", re.compile(r"\b(?i:(?:(?:number|licen[cs]e|registration|reg\.?|vehicle)\s+)?plates?|"
+                      r"registration\s+(?:number|no\.?|mark)|vrm)\b\s*+(?i:number|no\.?|#|:)?\s*+"
+                      r"(?P<phi>[A-Z]{2}\d{2}\s?[A-Z]{3}"
+                      r"|(?=[A-Z\d]*[ -]?[A-Z\d]*\d)[A-Z\d]{2,4}[ -][A-Z\d]{2,4})\b"
+                      r"|\b(?i:serial(?:\s+(?:number|no\.?|#))?|s/n|sn|device\s+id)\b\s*+:?\s*+"
+                      r"(?P<phi2>[A-Z]{1,4}[ -]\d{4,}[A-Z\d]*)\b")),
+    # a GS1 device identifier whole, with its lot and serial ("(01)00884521123456(17)250101
+    # (21)A1B2C3"); and a DICOM or other object identifier ("1.2.840.113619.2.55.3.12345"):
+    # five numbers or more under the ISO or joint arcs, one of three digits or more (a version
+    # "1.2.3.4.5" is none)
+    ("ID", re.compile(r"\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z\d./-]+)*")),
+    ("ID", re.compile(r"(?<![\w.])(?=[\d.]*\d{3})(?:1\.[23]|2\.(?:16|25))(?:\.\d+){3,}"
+                      r"(?!\w|\.\d)")),
     # a plate after its state ("plate MA 4AB123", "plate: NY ABC1234")
     ("ID", re.compile(r"\bplate\s*(?:number|no\.?|#|:)?\s*[A-Z]{2}\s+"
                       r"(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})\b", re.I)),
@@ -210,7 +281,27 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             re.I)),
     # a UK postcode ("RG1 5AN", "NW1 6XE"; the inward letters never include C I K M O V, so
     # "MS04 2MG" is a dose)
-    ("LOCATION", re.compile(r"\b[A-Z]{1,2}[1-9][A-Z\d]?\s\d[ABD-HJLNP-UW-Z]{2}\b")),
+    ("LOCATION", re.compile(rf"\b{_UK_POSTCODE}\b")),
+    # the town before a UK postcode ("Reading RG1 5AN", "READING, RG1 5AN"), before a Canadian
+    # province and postal code ("Montreal QC H3B 1A7") or an Australian state and postcode
+    # ("Fitzroy VIC 3065")
+    # (not the word that leads to the town: "Lives Montreal QC H3B 1A7" keeps "Lives")
+    ("LOCATION", re.compile(rf"(?<![\w.-])(?!{_TO_TOWN}\b)(?P<phi>{_TOWN}){_GAP}(?:{_UK_POSTCODE}\b"
+                            rf"|{_PROVINCES}{_GAP}{_CA_POSTCODE}\b"
+                            rf"|{_AU_STATES}{_GAP}\d{{4}}(?![\w.,/-]?\d))")),
+    # a Canadian postal code after its province or its label ("QC H3B 1A7", "Postal code: M5G
+    # 2C4"; alone, "T2N 1M0" may be a tumour's stage), an Australian postcode after its state
+    # ("VIC 3065"; after a town, or by a state no clinical word is spelt like: "SA 1200" may
+    # be a node), and a four-digit postcode after its label ("Postcode: 3065")
+    ("LOCATION", re.compile(rf"\b(?:{_PROVINCES}\.?{_GAP}(?P<phi>{_CA_POSTCODE})\b"
+                            rf"|(?:\b[A-Z][a-z]+{_GAP}{_AU_STATES}|\b(?:NSW|VIC|QLD|TAS))"
+                            rf"{_GAP}(?P<phi2>\d{{4}})(?![\w.,/-]?\d)"
+                            r"|(?i:post(?:al)?[ \t]?code|zip(?:[ \t]code)?)[ \t]*+(?::[ \t]*+)?"
+                            rf"(?P<phi3>{_CA_POSTCODE_LOOSE}|{_UK_POSTCODE}|\d{{4}})\b"
+                            r"(?![.,/-]\d))")),
+    # a rural route ("Rural Route 2, Box 45", "RR 3 Box 12": "RR 18" alone is a breathing rate)
+    ("LOCATION", re.compile(r"\b(?i:rural\s+route)\s*+#?\s*+\d++(?:,?\s*+(?i:box)\s*+#?\s*+\d+)?\b"
+                            r"|\b(?:RR|R\.R\.)\s*+#?\s*+\d++,?\s*+(?i:box)\s*+#?\s*+\d+\b")),
     ("DATE", re.compile(rf"\b{_M}/{_D}/{_Y}\b|\b{_M}-{_D}-(?:19|20)?\d\d\b|\b(?:19|20)\d\d-"
                         rf"{_M}-{_D}\b|\b{_M}\.{_D}\.(?:19|20)\d\d\b"
                         # day first with dots, unambiguous ("14.03.2023")

@@ -85,7 +85,9 @@ _POSTAL = frozenset("""al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la 
 mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy""".split())
 # Postal codes that are also ward words ("MD", "PA", "OR", "ME", "MS" ...): a town only if listed.
 _AMBIGUOUS_POSTAL = frozenset("al co de hi id in la md me mo ms mt ne oh ok or pa".split())
-_STREET = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
+# (on one line, and not the end of a phone number: "Fax: 555-0143\nDear Dr. Quill" is none)
+_STREET = re.compile(r"(?<!\d\d\d-)\b\d{1,5}[ \t]+(?:[A-Z][a-z]+[ \t]+){1,3}"
+                     r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
                      r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
 
 

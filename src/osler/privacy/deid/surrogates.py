@@ -107,7 +107,11 @@ def _name(key: DeidKey, value: str, within: str = "") -> str:
 _ADDRESS_WORDS = frozenset("""n s e w ne nw se sw north south east west street st avenue ave
 road rd boulevard blvd lane ln way court ct place pl terrace ter highway hwy parkway pkwy circle
 cir pike square sq trail trl turnpike tpke drive dr apt apartment unit suite ste flat box po
-p.o p.o. post office # and of the""".split())
+p.o p.o. post office # and of the rural route rr r.r""".split())
+# a postcode: an Australian one has four digits (above), a British ("RG1 5AN") or Canadian
+# ("H3B 1A7") one keeps its shape, letters and digits keyed
+_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|[A-Z]\d[A-Z][ -]?\d[A-Z]\d")
+_TOWN_POSTCODE = re.compile(rf"(\D*?[^\W\d])(,?\s+)({_POSTCODE.pattern})")
 
 
 # a latitude and a longitude ("45.6770,-111.0429", "40.7128 -74.0060")
@@ -132,11 +136,16 @@ def _place(key: DeidKey, value: str, within: str) -> str:
     """A ZIP code keeps its shape with keyed digits; a street address keeps its shape, its
     directions and street and flat words, with keyed numbers and names ("55 Fruit Street" ->
     "83 Dillon Street"); any other place becomes a US city."""
-    if re.fullmatch(r"\d{5}(?:-\d{4})?", value.strip()):
+    if re.fullmatch(r"\d{4,5}(?:-\d{4})?", value.strip()) or _POSTCODE.fullmatch(value.strip()):
         return _keyed_digits(key, "zip", value, within)
+    town = _TOWN_POSTCODE.fullmatch(value)
+    if town:   # "Reading RG1 5AN": a town for the town, the postcode keyed
+        return (_place(key, town.group(1), within) + town.group(2)
+                + _keyed_digits(key, "zip", town.group(3), within))
     if _COORDINATES.fullmatch(value.strip()):
         return _coordinates(key, value, within)
-    if re.match(r"\s*\d|(?i:\s*(?:p\.?\s?o\.?|post\s+office)\s*box)", value):
+    if re.match(r"\s*\d|(?i:\s*(?:p\.?\s?o\.?|post\s+office)\s*box|\s*rural\s+route|\s*r\.?r\.?\s)",
+                value):
         _, lasts = _name_lists()
         out = []
         for w in re.split(r"(\s+)", value):
@@ -151,6 +160,17 @@ def _place(key: DeidKey, value: str, within: str) -> str:
         return "".join(out)
     cities = _cities()
     return _like(value, cities[key.choice("place", within + value.lower(), len(cities))])
+
+
+# a GS1 device identifier's fields: "(01)" and the like name the field, the rest is the value
+_GS1_FIELD = re.compile(r"(\(\d{2,4}\))([^()]*)")
+
+
+def _gs1(key: DeidKey, value: str) -> str:
+    """A GS1 device identifier with its field codes kept and each value keyed in its shape, as
+    it would be alone ("(01)00884521123456(21)A1B2C3" -> "(01)" + 14 keyed digits + "(21)" +
+    keyed letters and digits): the product number maps the same way written bare."""
+    return _GS1_FIELD.sub(lambda m: m.group(1) + _keyed_digits(key, "ID", m.group(2)), value)
 
 
 def surrogate_name(key: DeidKey, name: str, scope: str | None = None) -> str:
@@ -180,6 +200,8 @@ def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
         return _place(key, value, within)
     if phi_type == "DATE":
         return shift_date_text(value, shift, year) or tag(phi_type)
+    if phi_type == "ID" and _GS1_FIELD.match(value):
+        return _gs1(key, value)
     if phi_type in ("PHONE", "ID"):
         return _keyed_digits(key, phi_type, value)
     if phi_type == "EMAIL":
