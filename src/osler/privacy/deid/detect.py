@@ -19,6 +19,7 @@ from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords
+from osler.privacy.deid.name_cuts import without_false_names
 from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import (SPECIALTIES, find_places, find_sure_places,
@@ -93,7 +94,9 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
         spans = without_eponyms(text, spans)
     else:
         spans = tagged_phi(text, layers, model, known=known)
-    return with_zip_after_places(text, without_credentials(text, spans))
+    # "doctor [if]", "Mom [fell]", "Nurse [Practitioner]": no names, whoever found them
+    return with_zip_after_places(text, without_false_names(text,
+                                                           without_credentials(text, spans)))
 
 
 # a degree written with stops, never a name's initials ("Quaxworth M.D." is no "M." initial)

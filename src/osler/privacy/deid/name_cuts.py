@@ -1,0 +1,105 @@
+"""Words the name rules or the tagger took for a name that are none, cut from the final spans
+(:func:`~osler.privacy.deid.detect.phi_of`; no rule layer, so no tagger feature changes).
+
+A title or a relation makes the next word a candidate name, and a capital makes it likely;
+but a function word after "doctor" ("Call your doctor if you have fever"), a verb after a
+relation ("Mom fell again"), a role, an occupation or a state of health after a relation or a
+role ("Nurse Practitioner", "Retired Carpenter", "Brother - Healthy") and a walking frame
+("Zimmer frame") name no one; and a relation between two names parts them ("Mr. Quimbleworth's
+son Barnaby" is two names, not one).
+"""
+
+from __future__ import annotations
+
+import re
+
+from osler.privacy.deid.names import _RELATIONS, _mixed_case
+from osler.privacy.deid.spans import PhiSpan
+
+__all__ = ["without_false_names"]
+
+#: Function words that are never a name, whatever the case ("doctor if", "Dr. about").
+_FUNCTION_WORDS = frozenset("""an and are as at be because been before but by can could did
+do does during for from had has have he her hers him his how i'm if in into is it its me my no
+nor not now of on or our ours please right she should since so than that the their them then
+there these they this those though to today tomorrow tonight too unless until us was we were
+what whether which while who why would yet you your yours asap immediately""".split())
+
+#: Past or present verbs a relation is the subject of ("Mom fell", "Dad died", "wife says").
+_VERBS = frozenset("""fell died went came left said told felt broke took got had saw found gave
+ran sat slept woke ate drank brought thought lost sent paid drove flew hurt kept knew lay
+made met put rode shook stood stuck threw wore wrote was is has does did says wants thinks
+feels knows lives lived passed tripped slipped fainted noticed reported reports""".split())
+
+#: Roles, degrees and states of health that are no surnames ("Nurse Practitioner", "Son -
+#: Consultant", "Brother - Healthy", "Dr. Kowal, PhD").
+_NEVER_NAMES = frozenset("""practitioner practitioners consultant navigator surgeon physician
+hospitalist intensivist specialist technician technologist therapist pharmacist assistant
+coordinator counselor counsellor paramedic student phd dds dmd psyd edd mba mph msn dnp
+healthy deceased alive living unknown""".split())
+
+#: Occupations that are also surnames ("Retired Carpenter", "Brother - Baker"): no name only
+#: after a word that introduces a job.
+_OCCUPATIONS = frozenset("""carpenter baker mason cook porter farmer fisher hunter painter
+butler plumber weaver potter gardener barber brewer miner tailor driver teacher
+banker""".split())
+_JOB_CUES = frozenset("""retired former works worked working employed occupation job
+profession trade a an""".split())
+
+_WORD_BEFORE = re.compile(r"(?P<w>[A-Za-z][A-Za-z'&]*)\.?[ \t]*(?P<sep>[-:,/]?)[ \t]*$")
+_FRAME_AFTER = re.compile(r"[ \t]+frame\b", re.I)
+_NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def without_false_names(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """``spans`` less the name spans of the module's docstring, names parted at a relation."""
+    mixed = _mixed_case(text)
+    out = []
+    for span in spans:
+        if span.type != "NAME":
+            out.append(span)
+        elif not _false_name(text, span, mixed):
+            out.extend(_parted(text, span))
+    return out
+
+
+def _false_name(text: str, span: PhiSpan, mixed: bool) -> bool:
+    """Whether the one word of ``span`` names no one (see the module's docstring)."""
+    word = text[span.start:span.end]
+    low = word.lower()
+    if not _NAME_WORD.fullmatch(word):
+        return False
+    if low in _FUNCTION_WORDS or low in _NEVER_NAMES:
+        return True
+    if _FRAME_AFTER.match(text, span.end):
+        return True   # "walks with a Zimmer frame"
+    m = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
+    before = m.group("w").lower() if m else ""
+    if low in _VERBS and word.islower() and mixed and before in _RELATIONS:
+        return True   # "Daughter reports Mom fell again yesterday"
+    if low in _OCCUPATIONS and (before in _JOB_CUES or (
+            m and m.group("sep") in ("-", ":") and before in _RELATIONS)):
+        return True   # "Retired Carpenter", "Brother - Carpenter"
+    return False
+
+
+#: Relations that part two names written around them ("Quimbleworth's son Barnaby").
+_PARTING = re.compile(r"[ \t]+(?:wife|husband|son|daughter|brother|sister|mother|father|"
+                      r"mom|dad|niece|nephew|grandson|granddaughter|friend|partner|"
+                      r"aunt|uncle|cousin|fiance|fiancee)[ \t]+")
+
+
+def _parted(text: str, span: PhiSpan) -> list[PhiSpan]:
+    """``span`` in pieces at each lower-case relation word inside it, the relation left out
+    ("Quimbleworth's son Barnaby" -> "Quimbleworth's", "Barnaby")."""
+    pieces, start = [], span.start
+    for m in _PARTING.finditer(text, span.start, span.end):
+        if m.start() > start:
+            pieces.append(PhiSpan(start, m.start(), "NAME"))
+        start = m.end()
+    if start == span.start:
+        return [span]
+    if start < span.end:
+        pieces.append(PhiSpan(start, span.end, "NAME"))
+    return pieces
+
