@@ -83,6 +83,9 @@ def test_similar_text_without_a_name_stays(text):
     pytest.param("Father - Consultant", id="relation-role"),
     pytest.param("Nurse Practitioner", id="nurse-practitioner"),
     pytest.param("Walks with a Zimmer frame.", id="walking-frame"),
+    pytest.param("DAUGHTER REPORTS MOM FELL AGAIN.", id="mom-fell-capitals"),
+    pytest.param("Mom fell again yesterday. She fell twice last week.", id="verb-again"),
+    pytest.param("Retired Carpenter. Carpenter by trade.", id="occupation-again"),
 ])
 def test_words_after_a_title_or_relation_that_name_no_one_stay(text):
     assert _tagged(text) == text
@@ -92,6 +95,10 @@ def test_words_after_a_title_or_relation_that_name_no_one_stay(text):
     pytest.param("Nurse Baker saw pt.", "Nurse [NAME] saw pt.", id="occupation-surname"),
     pytest.param("Spoke with Dr. Quimbleworth today.", "Spoke with Dr. [NAME] today.",
                  id="doctor-name"),
+    pytest.param("Spoke with Dr. Fell today.", "Spoke with Dr. [NAME] today.",
+                 id="verb-surname-after-title"),
+    pytest.param("Retired Carpenter. Dr. Carpenter called.",
+                 "Retired Carpenter. Dr. [NAME] called.", id="occupation-surname-elsewhere"),
 ])
 def test_names_after_a_role_are_still_redacted(text, expected):
     assert _tagged(text) == expected

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from osler.privacy.deid.names import _RELATIONS, _mixed_case
+from osler.privacy.deid.names import (_RELATIONS, _TITLES, _WEAK_TITLES, _capital_signal,
+                                      _mixed_case)
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["without_false_names"]
@@ -51,34 +52,55 @@ _FRAME_AFTER = re.compile(r"[ \t]+frame\b", re.I)
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
+#: Titles alone, never a name ("Dr" of "Dr. Kowal, PhD" taken before the surname).
+_TITLES_ALONE = frozenset({"dr", "drs", "mr", "mrs"})
+#: Words before a name that make it one even where the same word was found to be none
+#: elsewhere in the note ("Retired Carpenter ... Dr. Carpenter called").
+_NAMING_WORDS = _TITLES | _WEAK_TITLES | _RELATIONS | {"ms", "miss", "nurse", "per"}
+
+
 def without_false_names(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
-    """``spans`` less the name spans of the module's docstring, names parted at a relation."""
-    mixed = _mixed_case(text)
-    out = []
+    """``spans`` less the name spans of the module's docstring, names parted at a relation;
+    a word its context showed to be none is none at its other mentions either ("Mom fell
+    ... she fell twice": the second was spread from the first), unless a title or a
+    relation is right before it."""
+    mixed, cased = _mixed_case(text), _capital_signal(text)
+    out, false_words = [], set()
     for span in spans:
         if span.type != "NAME":
             out.append(span)
-        elif not _false_name(text, span, mixed):
+        elif _false_name(text, span, mixed, cased):
+            false_words.add(text[span.start:span.end])
+        else:
             out.extend(_parted(text, span))
-    return out
+    if not false_words:
+        return out
+    return [s for s in out if s.type != "NAME" or text[s.start:s.end] not in false_words
+            or _word_before(text, s.start)[0] in _NAMING_WORDS]
 
 
-def _false_name(text: str, span: PhiSpan, mixed: bool) -> bool:
+def _word_before(text: str, start: int) -> tuple[str, str]:
+    """The lower-case word before ``start`` on its line, and the mark between ("-", ":")."""
+    m = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    return (m.group("w").lower(), m.group("sep")) if m else ("", "")
+
+
+def _false_name(text: str, span: PhiSpan, mixed: bool, cased: bool) -> bool:
     """Whether the one word of ``span`` names no one (see the module's docstring)."""
     word = text[span.start:span.end]
     low = word.lower()
     if not _NAME_WORD.fullmatch(word):
         return False
-    if low in _FUNCTION_WORDS or low in _NEVER_NAMES:
+    if low in _FUNCTION_WORDS or low in _NEVER_NAMES or low in _TITLES_ALONE:
         return True
     if _FRAME_AFTER.match(text, span.end):
         return True   # "walks with a Zimmer frame"
-    m = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
-    before = m.group("w").lower() if m else ""
-    if low in _VERBS and word.islower() and mixed and before in _RELATIONS:
-        return True   # "Daughter reports Mom fell again yesterday"
-    if low in _OCCUPATIONS and (before in _JOB_CUES or (
-            m and m.group("sep") in ("-", ":") and before in _RELATIONS)):
+    before, sep = _word_before(text, span.start)
+    if (low in _VERBS and before in _RELATIONS
+            and (word.islower() and mixed or word.isupper() and not cased)):
+        return True   # "Daughter reports Mom fell again yesterday", "MOM FELL AGAIN"
+    if low in _OCCUPATIONS and (before in _JOB_CUES or (sep in ("-", ":")
+                                                       and before in _RELATIONS)):
         return True   # "Retired Carpenter", "Brother - Carpenter"
     return False
 
