@@ -48,6 +48,11 @@ def test_a_person_after_a_role_label_is_redacted(text, expected):
                  id="regards-line"),
     pytest.param("Can I get a refill? - Thaddeus", "Can I get a refill? - [NAME]",
                  id="dash-sign-off"),
+    pytest.param("Sincerely,\n\nRowena Blackwood", "Sincerely,\n\n[NAME]",
+                 id="closing-blank-line"),
+    pytest.param("Can I get a refill? Thanks, Rowena Blackwood",
+                 "Can I get a refill? Thanks, [NAME]", id="closing-same-line"),
+    pytest.param("Fwd: Quentin Abernathy labs", "Fwd: [NAME] labs", id="forward-subject"),
     pytest.param("my name is rowena blackwood and i need a refill",
                  "my name is [NAME] and i need a refill", id="my-name-is"),
     pytest.param("Subject: RE: Quentin Abernathy follow-up", "Subject: RE: [NAME] follow-up",
@@ -69,6 +74,8 @@ def test_a_name_the_wording_vouches_for_is_redacted(text, expected):
     pytest.param("Will call back tomorrow. - Nursing", id="dash-role"),
     pytest.param("Seen by Cardiology (fellow).", id="service-before-role"),
     pytest.param("my name is not important here", id="my-name-is-words"),
+    pytest.param("Thanks, Nursing", id="thanks-role-same-line"),
+    pytest.param("Thanks!\n\nNursing Staff", id="thanks-staff"),
 ])
 def test_similar_text_without_a_name_stays(text):
     assert _tagged(text) == text

@@ -1,9 +1,9 @@
 """Names that a letter's or a message's wording vouches for, kept whatever the learned tagger
 says (part of :func:`~osler.privacy.deid.names.find_sure_names`, not a rule layer, so no
 tagger feature): a name before the role it holds ("Seen by Chidi Okafor (fellow)"), a signer
-under a closing line ("Thanks,\\nRowena Blackwood") or after a dash that ends a message ("Can
-I get a refill? - Thaddeus"), the words after "my name is", and a name that opens a message's
-subject ("Subject: RE: Quentin Abernathy follow-up").
+under or after a closing ("Thanks,\\nRowena Blackwood", "Thanks, Rowena") or after a dash
+that ends a message ("Can I get a refill? - Thaddeus"), the words after "my name is", and a
+name that opens a message's subject ("Subject: RE: Quentin Abernathy follow-up").
 
 Every word must be written as a name and lie outside every vocabulary (or be a listed name),
 so "Thanks,\\nNursing" or "Subject: RE: Lab Results" keep their words.
@@ -30,12 +30,17 @@ _BEFORE_ROLE = re.compile(
     r"intern|rn|np|md|do|pa|pa-c|nurse|physician|surgeon|radiologist|pathologist|"
     r"anesthesiologist|therapist|pharmacist|consultant|hospitalist|tech|technician|"
     r"scribe|chaplain|interpreter|social[ \t]+worker|case[ \t]+manager|pcp)\)")
-#: "Thanks,\nRowena Blackwood": a closing line, then a line of one to three words.
+_CLOSING = (r"(?i:thanks|thank[ \t]+you|many[ \t]+thanks|(?:best|kind|warm|warmest)[ \t]+"
+            r"regards|regards|sincerely|yours[ \t]+truly|best|cheers|respectfully|warmly)")
+#: "Thanks,\nRowena Blackwood": a closing line, then (after at most one blank line) a line
+#: of one to three words.
 _AFTER_CLOSING = re.compile(
-    r"^[ \t]*(?i:thanks|thank[ \t]+you|many[ \t]+thanks|(?:best|kind|warm|warmest)[ \t]+"
-    r"regards|regards|sincerely|yours[ \t]+truly|best|cheers|respectfully|warmly)"
-    r"[ \t]*[,.!]?[ \t]*\r?\n[ \t]*(?P<n>[A-Za-z][A-Za-z'-]*\.?(?:[ \t]+[A-Za-z][A-Za-z'-]*\.?)"
-    r"{0,2})[ \t]*(?:,[ \t]*[A-Z]{2,5}[ \t]*)?$", re.M)
+    rf"^[ \t]*{_CLOSING}[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}(?P<n>[A-Za-z][A-Za-z'-]*\.?"
+    r"(?:[ \t]+[A-Za-z][A-Za-z'-]*\.?){0,2})[ \t]*(?:,[ \t]*[A-Z]{2,5}[ \t]*)?$", re.M)
+#: "... can I get a refill? Thanks, Rowena Blackwood": a closing and a name ending the line.
+_CLOSING_THEN_NAME = re.compile(
+    rf"(?<![\w'-]){_CLOSING}[ \t]*[,!.][ \t]*(?P<n>[A-Z][a-z'-]+(?:[ \t]+[A-Z][a-z'-]+){{0,2}})"
+    r"[ \t.!]*$", re.M)
 #: "Can I get a refill? - Thaddeus": a dash after a sentence's end, and one word ending the
 #: line.
 _DASH_SIGN_OFF = re.compile(r"[?.!][ \t]*(?:-{1,2}|\u2013|\u2014)[ \t]*(?P<n>[A-Z][a-z'-]+)"
@@ -44,7 +49,7 @@ _DASH_SIGN_OFF = re.compile(r"[?.!][ \t]*(?:-{1,2}|\u2013|\u2014)[ \t]*(?P<n>[A-
 _MY_NAME_IS = re.compile(r"\bmy[ \t]+name[ \t]+is[ \t]+(?P<n>[A-Za-z][A-Za-z'-]*"
                          r"(?:[ \t]+[A-Za-z][A-Za-z'-]*){0,2})", re.I)
 #: "Subject: RE: Quentin Abernathy follow-up": two capitalised words opening a subject.
-_SUBJECT = re.compile(r"^[ \t]*(?i:subject|subj|re)[ \t]*:[ \t]*(?:(?i:re|fw|fwd)[ \t]*:"
+_SUBJECT = re.compile(r"^[ \t]*(?i:subject|subj|re|fw|fwd)[ \t]*:[ \t]*(?:(?i:re|fw|fwd)[ \t]*:"
                       r"[ \t]*)*(?P<n>[A-Z][a-z'-]+[ \t]+[A-Z][a-z'-]+)(?![\w'])", re.M)
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*\.?")
 
@@ -55,7 +60,7 @@ def find_cued_names(text: str, stop: frozenset[str], cased: bool) -> Iterator[Ph
     yield from _my_name_is(text, stop)
     if not cased:
         return
-    for regex in (_BEFORE_ROLE, _AFTER_CLOSING, _SUBJECT):
+    for regex in (_BEFORE_ROLE, _AFTER_CLOSING, _CLOSING_THEN_NAME, _SUBJECT):
         for m in regex.finditer(text):
             yield from _name_words(m, stop, trim=regex is _BEFORE_ROLE,
                                    need_listed=regex is _SUBJECT)

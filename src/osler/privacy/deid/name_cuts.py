@@ -52,8 +52,10 @@ _FRAME_AFTER = re.compile(r"[ \t]+frame\b", re.I)
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
-#: Titles alone, never a name ("Dr" of "Dr. Kowal, PhD" taken before the surname).
-_TITLES_ALONE = frozenset({"dr", "drs", "mr", "mrs"})
+#: Titles alone, never a name ("Dr" of "Dr. Kowal, PhD" taken before the surname), and a
+#: letter's greetings and closings ("Thanks, Rowena" read as "Surname, First").
+_TITLES_ALONE = frozenset({"dr", "drs", "mr", "mrs", "thanks", "thank", "regards",
+                           "sincerely", "cheers", "hello", "hi", "dear"})
 #: Words before a name that make it one even where the same word was found to be none
 #: elsewhere in the note ("Retired Carpenter ... Dr. Carpenter called").
 _NAMING_WORDS = _TITLES | _WEAK_TITLES | _RELATIONS | {"ms", "miss", "nurse", "per"}
