@@ -93,6 +93,9 @@ def test_similar_text_without_a_name_stays(text):
     pytest.param("DAUGHTER REPORTS MOM FELL AGAIN.", id="mom-fell-capitals"),
     pytest.param("Mom fell again yesterday. She fell twice last week.", id="verb-again"),
     pytest.param("Retired Carpenter. Carpenter by trade.", id="occupation-again"),
+    pytest.param("Your doctor may change the dose.", id="doctor-modal"),
+    pytest.param("Father - Retired Engineer", id="relation-two-role-words"),
+    pytest.param("Daughter - Nurse Practitioner", id="relation-role-title"),
 ])
 def test_words_after_a_title_or_relation_that_name_no_one_stay(text):
     assert _tagged(text) == text

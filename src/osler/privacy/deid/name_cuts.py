@@ -37,7 +37,11 @@ feels knows lives lived passed tripped slipped fainted noticed reported reports"
 _NEVER_NAMES = frozenset("""practitioner practitioners consultant navigator surgeon physician
 hospitalist intensivist specialist technician technologist therapist pharmacist assistant
 coordinator counselor counsellor paramedic student phd dds dmd psyd edd mba mph msn dnp
-healthy deceased alive living unknown""".split())
+nurse engineer accountant attorney lawyer electrician mechanic firefighter clerk secretary
+retired healthy deceased alive living unknown""".split())
+#: Modal verbs that are also first names, no names in lower case in a note with capitals
+#: ("Your doctor may change the dose").
+_MODALS = frozenset({"may", "will", "can", "might", "must", "shall"})
 
 #: Occupations that are also surnames ("Retired Carpenter", "Brother - Baker"): no name only
 #: after a word that introduces a job.
@@ -92,7 +96,9 @@ def _false_name(text: str, span: PhiSpan, mixed: bool, cased: bool) -> bool:
     word = text[span.start:span.end]
     low = word.lower()
     if not _NAME_WORD.fullmatch(word):
-        return False
+        return _roles_only(word)
+    if low in _MODALS and word.islower() and mixed:
+        return True   # "Your doctor may change the dose"
     if low in _FUNCTION_WORDS or low in _NEVER_NAMES or low in _TITLES_ALONE:
         return True
     if _FRAME_AFTER.match(text, span.end):
@@ -105,6 +111,19 @@ def _false_name(text: str, span: PhiSpan, mixed: bool, cased: bool) -> bool:
                                                        and before in _RELATIONS)):
         return True   # "Retired Carpenter", "Brother - Carpenter"
     return False
+
+
+def _roles_only(value: str) -> bool:
+    """A span of words that are all roles or states ("Retired Engineer", "Nurse
+    Practitioner"), or "retired"/"former" and an occupation ("Retired Carpenter"); "Nurse
+    Baker" (a role and a surname) is a name."""
+    words = [w.lower() for w in _NAME_WORD.findall(value)]
+    if len(words) < 2:
+        return False
+    if words[0] in ("retired", "former"):
+        words = words[1:]
+        return all(w in _NEVER_NAMES or w in _OCCUPATIONS for w in words)
+    return all(w in _NEVER_NAMES for w in words)
 
 
 #: Relations that part two names written around them ("Quimbleworth's son Barnaby").
