@@ -114,6 +114,13 @@ def test_names_after_a_role_are_still_redacted(text, expected):
     assert _tagged(text) == expected
 
 
+def test_a_capitalised_function_word_that_is_a_surname_is_not_cut():
+    text = "Seen by Dr. An in clinic; Dr. in the ED."
+    found = [PhiSpan(12, 14, "NAME"), PhiSpan(text.index("in the"), text.index(" the"), "NAME")]
+    kept = [text[s.start:s.end] for s in without_false_names(text, found)]
+    assert kept == ["An"]
+
+
 def test_a_relation_inside_a_name_span_parts_two_names():
     text = "Spoke with Mr. Quimbleworth's son Barnaby."
     whole = PhiSpan(text.index("Q"), text.rindex("."), "NAME")

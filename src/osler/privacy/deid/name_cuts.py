@@ -39,6 +39,10 @@ hospitalist intensivist specialist technician technologist therapist pharmacist 
 coordinator counselor counsellor paramedic student phd dds dmd psyd edd mba mph msn dnp
 nurse engineer accountant attorney lawyer electrician mechanic firefighter clerk secretary
 retired healthy deceased alive living unknown""".split())
+#: Function words that are also surnames ("Dr. An", "Dr. To", "Mr. He"): no names only in
+#: lower case in a note with capitals.
+_SURNAME_FUNCTION_WORDS = frozenset({"an", "do", "he", "in", "on", "so", "to", "than", "who",
+                                     "us", "yet", "ha"})
 #: Modal verbs that are also first names, no names in lower case in a note with capitals
 #: ("Your doctor may change the dose").
 _MODALS = frozenset({"may", "will", "can", "might", "must", "shall"})
@@ -97,8 +101,10 @@ def _false_name(text: str, span: PhiSpan, mixed: bool, cased: bool) -> bool:
     low = word.lower()
     if not _NAME_WORD.fullmatch(word):
         return _roles_only(word)
-    if low in _MODALS and word.islower() and mixed:
-        return True   # "Your doctor may change the dose"
+    if (low in _MODALS or low in _SURNAME_FUNCTION_WORDS) and word.islower() and mixed:
+        return True   # "Your doctor may change the dose", "Dr. in the ED" (not "Dr. An")
+    if low in _SURNAME_FUNCTION_WORDS:
+        return False
     if low in _FUNCTION_WORDS or low in _NEVER_NAMES or low in _TITLES_ALONE:
         return True
     if _FRAME_AFTER.match(text, span.end):
