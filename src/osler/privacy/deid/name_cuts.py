@@ -20,11 +20,11 @@ from osler.privacy.deid.spans import PhiSpan
 __all__ = ["without_false_names"]
 
 #: Function words that are never a name, whatever the case ("doctor if", "Dr. about").
-_FUNCTION_WORDS = frozenset("""an and are as at be because been before but by can could did
-do does during for from had has have he her hers him his how i'm if in into is it its me my no
-nor not now of on or our ours please right she should since so than that the their them then
-there these they this those though to today tomorrow tonight too unless until us was we were
-what whether which while who why would yet you your yours asap immediately""".split())
+_FUNCTION_WORDS = frozenset("""and are as at be because been before but by can could did
+does during for from had has have her hers him his how i'm if into is it its me my no nor not
+now of or our ours please right she should since that the their them then there these they
+this those though today tomorrow tonight too unless until was we were what whether which
+while why would you your yours asap immediately""".split())
 
 #: Past or present verbs a relation is the subject of ("Mom fell", "Dad died", "wife says").
 _VERBS = frozenset("""fell died went came left said told felt broke took got had saw found gave
@@ -40,7 +40,7 @@ coordinator counselor counsellor paramedic student phd dds dmd psyd edd mba mph 
 nurse engineer accountant attorney lawyer electrician mechanic firefighter clerk secretary
 retired healthy deceased alive living unknown""".split())
 #: Function words that are also surnames ("Dr. An", "Dr. To", "Mr. He"): no names only in
-#: lower case in a note with capitals.
+#: lower case in a note with capitals ("doctor in the ED").
 _SURNAME_FUNCTION_WORDS = frozenset({"an", "do", "he", "in", "on", "so", "to", "than", "who",
                                      "us", "yet", "ha"})
 #: Modal verbs that are also first names, no names in lower case in a note with capitals
@@ -103,8 +103,6 @@ def _false_name(text: str, span: PhiSpan, mixed: bool, cased: bool) -> bool:
         return _roles_only(word)
     if (low in _MODALS or low in _SURNAME_FUNCTION_WORDS) and word.islower() and mixed:
         return True   # "Your doctor may change the dose", "Dr. in the ED" (not "Dr. An")
-    if low in _SURNAME_FUNCTION_WORDS:
-        return False
     if low in _FUNCTION_WORDS or low in _NEVER_NAMES or low in _TITLES_ALONE:
         return True
     if _FRAME_AFTER.match(text, span.end):
