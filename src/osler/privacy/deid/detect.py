@@ -19,6 +19,7 @@ from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords
+from osler.privacy.deid.name_cuts import without_false_names
 from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import (SPECIALTIES, find_places, find_sure_places,
@@ -96,9 +97,10 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
         spans = tagged_phi(text, layers, model, known=known)
     # cuts of the final spans, no rule layer (the tagger's features stay): a drug's name used
     # as a drug ("Norco 10/325 mg"), a clinical service ("Hepatology Clinic") is no place; a
-    # phone span with no digit ("Dear" after a fax line) is no phone
+    # phone span with no digit ("Dear" after a fax line) is no phone; "doctor [if]", "Mom
+    # [fell]", "Nurse [Practitioner]" are no names, whoever found them
     spans = without_digitless_phones(text, without_credentials(text, spans))
-    spans = without_services(text, without_drugs(text, spans))
+    spans = without_false_names(text, without_services(text, without_drugs(text, spans)))
     return with_zip_after_places(text, spans)
 
 

@@ -367,6 +367,12 @@ _PERSON_FIELD = re.compile(
     r"(?:attending|referring|ordering|admitting|consulting|primary[ \t]+care|covering)"
     r"(?:[ \t]+(?:physician|provider|md|doctor|clinician|surgeon|nurse))?|"
     r"physician|surgeon|pcp|"
+    # a role label ("Requesting physician:", "Reading radiologist:", "Scrub tech:", "Care
+    # team:"): the value after it is a person, or a word _FIELD_NOT_NAMES holds ("on call")
+    r"(?P<role>(?:[A-Za-z]+[ \t]+){0,2}?(?:physician|provider|radiologist|pathologist|"
+    r"surgeon|anesthesiologist|anesthetist|tech|technician|technologist|sonographer|nurse|"
+    r"team|clinician|therapist|pharmacist|practitioner|midwife|hospitalist|intensivist|"
+    r"scribe))|"
     r"(?:electronically[ \t]+)?(?:signed|dictated|transcribed|reviewed|verified|authored)[ \t]+by|"
     r"author|emergency[ \t]+contact(?:[ \t]+name)?|next[ \t]+of[ \t]+kin|nok|guardian|"
     r"(?:health[ \t]+care[ \t]+)?proxy|hcp|cc)"
@@ -452,7 +458,9 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
         i = starts.get(m.end())
         taken: list[tuple[int, int]] = []
         listed_any = False
-        weak = m.group().strip(" \t:").lower() in ("pt", "patient")   # may head a status
+        # "Pt:" may head a status ("Pt: Doing well"), a role label a remark ("Radiologist:
+        # Preliminary read"): one unlisted word after them is none
+        weak = m.group().strip(" \t:").lower() in ("pt", "patient") or bool(m.group("role"))
         commas = 0
         while i is not None and i < len(toks) and len(taken) < 4:
             start, end, word = toks[i]
@@ -463,6 +471,12 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
                            or bool(taken) and low in stop and (_title(word) or word.isupper())
                            or not taken and _last_comma_first(text, toks, i))
                           and low not in _FIELD_NOT_NAMES)
+            # "Pathologist: Ignatius Brown, MD": a word written as a name right before a
+            # credential carries the name on, even an everyday one
+            credentialed = (bool(taken) and _CREDENTIALS.match(text, end) is not None
+                            and (_title(word) or word.isupper() and len(word) > 1)
+                            and low not in _FIELD_NOT_NAMES and low not in _NOT_NAMES)
+            listed = listed or credentialed
             if (text[end:end + 1] == ":" or _CREDENTIALS.match(text, start)
                     or (cased and weak and not word[:1].isupper())   # "Pt: afebrile": prose
                     or taken and low in _NOT_NAMES                   # "JOHN A. Seen"
@@ -582,6 +596,9 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     # live in their own module, which reads this one's word lists (hence imported here)
     from osler.privacy.deid.prose_names import find_prose_names
     yield from find_prose_names(text, toks, stop, cased)
+    # "Seen by Chidi Okafor (fellow)", "Thanks,\nRowena Blackwood", "my name is ..."
+    from osler.privacy.deid.cued_names import find_cued_names
+    yield from find_cued_names(text, stop, cased)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))

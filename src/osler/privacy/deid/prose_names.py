@@ -51,10 +51,12 @@ _LAST_FIRST_BEFORE_ID = re.compile(
 _NAME_BEFORE_DEGREE = re.compile(r"(?<![\w'.-])(?P<n>[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.)?[ \t]+"
                                  r"[A-Z][a-z'-]+),?[ \t]+(?:M\.D|D\.O|Ph\.D)\.")
 _NOT_NAME_ENDINGS = ("al", "ic", "ed", "ing", "ly", "ous", "ive", "ine", "ology", "ery")
-#: "Ignatius Pemberton presents with chest pain": a full name opening a presentation.
+#: "Ignatius Pemberton presents with chest pain", "Ophelia Brackenridge was seen today": a
+#: full name opening a presentation.
 _NAME_PRESENTS = re.compile(r"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t]{2}))[ \t]*"
                             r"(?P<n>[A-Z][a-z'-]+[ \t]+[A-Z][a-z'-]+)[ \t]+"
-                            r"present(?:s|ed|ing)[ \t]+(?:with|to|for)\b", re.M)
+                            r"(?:present(?:s|ed|ing)[ \t]+(?:with|to|for)|(?:is|was)[ \t]+"
+                            r"(?:seen|evaluated|examined|admitted)|is[ \t]+an?)\b", re.M)
 
 
 def _named_by_cue(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:

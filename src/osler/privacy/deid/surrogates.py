@@ -84,7 +84,10 @@ def _name(key: DeidKey, value: str, within: str = "") -> str:
     firsts, lasts = _name_lists()
     words = value.split()
     out = []
-    for w in words:
+    for k, w in enumerate(words):
+        if _particle(words, k):
+            out.append(w)   # "van der Berg" -> "van der Carney": a surname's particles stay
+            continue
         bare = w.rstrip(".,")
         for possessive in ("'s", "\u2019s"):   # "Brown's" keeps its possessive
             if bare.lower().endswith(possessive) and len(bare) > 3:
@@ -101,6 +104,20 @@ def _name(key: DeidKey, value: str, within: str = "") -> str:
         out.append(_like(bare, pool[key.choice("name", within + bare.lower(), len(pool))])
                    + w[len(bare):])
     return " ".join(out)
+
+
+#: Lower-case parts of surnames ("Henrietta van der Berg", "Dr. de la Cruz").
+_PARTICLES = frozenset("""van vander der den von de la le du del della di da dos das ter ten
+bin ibn al el""".split())
+
+
+def _particle(words: list[str], k: int) -> bool:
+    """Whether word ``k`` of a name is a particle of the surname after it: listed, not the
+    last word, and written in lower case or inside the name ("van der Berg", "Ana De La
+    Cruz"; "Van Quimby" opens with a first name)."""
+    word = words[k]
+    return (word.lower() in _PARTICLES and k + 1 < len(words)
+            and (word.islower() or k > 0 or words[k + 1].lower() in _PARTICLES))
 
 
 # Words of a street address kept as they are: directions, street types, flat words.
