@@ -48,8 +48,10 @@ def test_nlp_context_skips_short_rows_naming_the_line(tmp_path, capsys, attribut
     assert f"file {src}, line 5: 4 tab-separated fields" in err
     assert "2 concepts attributed, 2 rows skipped" in err
     assert "Traceback" not in err and "cough" not in err and "Fever" not in err
-    assert [ln.split("\t")[0] for ln in out.read_text(encoding="utf-8").splitlines()] == [
-        "id", "1", "4"]
+    # skipped rows stay in their place, with empty attributes (they used to vanish)
+    rows = [ln.split("\t") for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert [r[0] for r in rows] == ["id", "1", "2", "3", "4"]
+    assert [r[3:] for r in rows[2:4]] == [["", "", ""], ["", "", ""]]
 
 
 @pytest.mark.parametrize("row", ["\tNo edema.", "edema\t", "  \tNo edema."],
@@ -63,8 +65,9 @@ def test_nlp_context_skips_a_row_with_an_empty_cell_naming_the_line(tmp_path, ca
     assert f"file {src}, line 3: empty " in err and "cell; each row needs a concept" in err
     assert "2 concepts attributed, 1 rows skipped" in err
     assert "edema" not in err and "line 3: the concept is not in its sentence" not in err
-    assert [ln.split("\t")[0] for ln in out.read_text(encoding="utf-8").splitlines()] == [
-        "concept", "rash", "cough"]
+    rows = [ln.split("\t") for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert [r[0] for r in rows[:2]] + [rows[3][0]] == ["concept", "rash", "cough"]
+    assert rows[2][2:] == ["", "", ""]   # the skipped row, in its place
 
 
 def test_nlp_context_names_file_line_and_offset_of_a_non_utf8_byte(tmp_path, capsys,
@@ -76,7 +79,8 @@ def test_nlp_context_names_file_line_and_offset_of_a_non_utf8_byte(tmp_path, cap
     offset = len(b"id\tconcept\tsentence\n1\tedema\tNo edema.\n2\tfever\tSeen by Dr. Qu")
     assert f"file {src}, line 3: not UTF-8 (undecodable byte at byte offset {offset})" in err
     assert "mby" not in err and "Traceback" not in err
-    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4 and lines[2] == "\t".join([""] * 6)   # kept in place, blank
 
 
 def test_nlp_context_non_utf8_header_is_a_clear_error(tmp_path, capsys):

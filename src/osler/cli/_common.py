@@ -70,9 +70,11 @@ def read_text(path: Path) -> str:
         raise _not_utf8(path, data.count(b"\n", 0, exc.start) + 1, exc.start) from None
 
 
-def text_lines(path: Path) -> Iterator[tuple[int, str | None, IngestError | None]]:
+def text_lines(path: Path, keep_ends: bool = False
+               ) -> Iterator[tuple[int, str | None, IngestError | None]]:
     """``(line number, text, None)`` per line of ``path`` (gunzipped if gzip), without the line
-    end; ``(n, None, error)`` for a line that is not UTF-8, so callers can skip it and go on."""
+    end (with it, ``keep_ends``: a quoted table cell may hold a CRLF that must stay one);
+    ``(n, None, error)`` for a line that is not UTF-8, so callers can skip it and go on."""
     offset = 0
     try:
         with _open_bytes(path) as fh:
@@ -82,7 +84,7 @@ def text_lines(path: Path) -> Iterator[tuple[int, str | None, IngestError | None
                 except UnicodeDecodeError as exc:
                     yield n, None, _not_utf8(path, n, offset + exc.start)
                 else:
-                    yield n, text.rstrip("\r\n"), None
+                    yield n, text if keep_ends else text.rstrip("\r\n"), None
                 offset += len(raw)
     except (OSError, EOFError) as exc:
         raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None

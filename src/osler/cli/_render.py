@@ -24,6 +24,8 @@ def ingest_summary(console: Any, report: Any) -> None:
     console.print(table)
     for name in report.no_patient_data:
         console.print(f"[dim]no patient data in {name} (nothing to store)[/dim]")
+    if report.merged_notice:
+        console.print(f"[dim]{report.merged_notice}[/dim]", highlight=False)
     if report.refiled_warning:
         console.print(f"[yellow]{report.refiled_warning}[/yellow]", highlight=False)
     if report.quarantined or report.unrecognised:

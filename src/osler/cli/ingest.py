@@ -16,7 +16,10 @@ __all__ = ["ingest"]
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
-@click.option("--patient", default=None, help="Patient id for sources that carry none (a VCF).")
+@click.option("--patient", default=None,
+              help="Patient id for sources that carry none: a VCF, and plain-text notes (.txt; "
+                   "by default a note's patient is its file name). Refused when no source "
+                   "takes it (JSON Lines notes and FHIR name their own patients).")
 @click.option("--sample", default=None,
               help="VCF sample to read (needed with --patient for a multi-sample VCF).")
 @click.option("--validation", type=click.Choice(["fast", "strict"]), default="fast",
@@ -69,7 +72,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
 
     from osler.cli._render import ingest_summary
     from osler.ingest import PatientIdentifier, fhir_server_name
-    from osler.pipelines.ingest_job import ingest_paths
+    from osler.pipelines.ingest_job import ingest_paths, takes_patient
     from osler.store import open_store
 
     try:  # a bad value fails here, before the store is opened or anything read
@@ -81,10 +84,18 @@ def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--fhir-server'") from None
 
+    if patient and not takes_patient(list(paths)):
+        # "osler ingest --patient p5 notes.jsonl": every line names its patient; p5 would be
+        # ignored without a word
+        raise click.BadParameter("no source here takes it: only a VCF and plain-text notes "
+                                 "(.txt) carry no patient id; JSON Lines notes, FHIR, DICOM "
+                                 "and the others name their own", param_hint="'--patient'")
     options = {fmt: {"validation": validation}
                for fmt in ("fhir-bundle", "fhir-ndjson", "fhir-resource")}
     if patient or sample:
         options["vcf"] = {k: v for k, v in (("patient", patient), ("sample", sample)) if v}
+    if patient:
+        options["notes"] = {"patient": patient}   # "visit1.txt" is p5's note, not visit1's
     if patient_map:
         options["physionet2019"] = {"patient_map": patient_map}
     url = resolve_db(db)

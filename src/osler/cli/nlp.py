@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -14,6 +16,9 @@ from osler.cli._common import (EXIT_FAILURE, EXIT_PARTIAL, db_option, read_text,
 
 __all__ = ["nlp"]
 
+#: How many stored notes were not read because their status withdraws them.
+_WITHDRAWN = ("{} notes withdrawn by their status (entered in error, superseded, a cancelled "
+              "report) were not read")
 # Words of the row are not echoed: a sentence's last word may be a name.
 _STAND_IN = {
     "first word": "the concept is not in its sentence; its attributes are those of its first "
@@ -32,9 +37,12 @@ def nlp() -> None:
 @nlp.command()
 @click.option("--in", "in_file", required=True, type=click.Path(exists=True, dir_okay=False,
                                                                   path_type=Path),
-              help="Tab-separated file with a header and columns 'concept' and 'sentence'.")
+              help="Tab-separated file with a header and columns 'concept' and 'sentence' "
+                   "(any case). Cells may be quoted as spreadsheets and pandas write them, "
+                   "line breaks inside quotes too.")
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output TSV: the input columns plus negation, temporality, experiencer.")
+              help="Output TSV: the input columns plus negation, temporality, experiencer; "
+                   "one row per input row, in order (a skipped row with empty attributes).")
 @click.option("--rules", default="osler", show_default=True,
               type=click.Choice(["osler", "medspacy"]), help="ConText rule set.")
 def context(in_file: Path, out_file: Path, rules: str) -> None:
@@ -45,74 +53,157 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
     if that is there ("chest pains" in "No chest pain."), else the sentence's last word, so
     the row gets the sentence's attributes. Each such row is named on stderr with the
     attributes it got. A row with an empty concept or sentence cell is skipped and named on
-    stderr by its line, as a row of the wrong number of fields is.
+    stderr by its line, as a row of the wrong number of fields is; it stays in the output,
+    in its place, with empty attribute cells, so that output row N is input row N.
     """
-    from osler.errors import DataError, IngestError
+    from osler.errors import DataError
     from osler.nlp.context import ContextAttributor
 
-    lines = text_lines(in_file)
-    header = next(((n, t, bad) for n, t, bad in lines if bad is not None or t.strip()), None)
-    if header is None:
+    records = list(_tsv_records(text_lines(in_file, keep_ends=True)))
+    at = next((i for i, (_, cells, bad) in enumerate(records)
+               if bad is not None or "".join(cells or ()).strip()), None)
+    if at is None:
         raise DataError(f"{in_file}: empty; needs a header with 'concept' and 'sentence'")
-    if header[2] is not None:
-        raise header[2]
-    fields = _tsv_fields(header[1])
-    missing = {"concept", "sentence"} - set(fields)
-    if missing:
-        raise DataError(f"{in_file}: columns {sorted(missing)} are missing; got {fields}")
-    repeated = sorted({f for f in fields if fields.count(f) > 1})
-    if repeated:
-        raise DataError(f"{in_file}: header line {header[0]} repeats column(s) {repeated}; each "
-                        "column must be named once")
-    rows, lines_of, skipped = [], [], 0
-    for n, line, bad in lines:
-        if bad is None and not line.strip():
-            continue
-        values = _tsv_fields(line) if bad is None else []
-        if bad is None and len(values) != len(fields):
-            bad = IngestError(f"{len(values)} tab-separated fields, the header has "
-                              f"{len(fields)}", file=str(in_file), line=n)
-        if bad is None:
-            empty = [c for c in ("concept", "sentence") if not values[fields.index(c)].strip()]
-            if empty:   # nothing to attribute: a blank concept is no concept
-                bad = IngestError(f"empty {' and '.join(repr(c) for c in empty)} cell; each "
-                                  "row needs a concept and its sentence", file=str(in_file),
-                                  line=n)
-        if bad is not None:
-            click.echo(f"skipped: {bad}", err=True)
-            skipped += 1
-            continue
-        rows.append(dict(zip(fields, values)))
-        lines_of.append(n)
+    line, fields, bad = records[at]
+    if bad is not None or fields is None:
+        raise bad or DataError(f"{in_file}: no header")
+    columns = _columns(fields, in_file, line)
+    rows = [row for row in (_row(n, values, bad, fields, columns, in_file)
+                            for n, values, bad in records[at + 1:])
+            if row is not None]
+    for row in rows:
+        if row.problem is not None:
+            click.echo(f"skipped: {row.problem}", err=True)
+    todo = [r for r in rows if r.problem is None]
     explained = ContextAttributor(rules).attribute_explained(
-        (r["concept"], r["sentence"]) for r in rows)
-    for n, (a, found) in zip(lines_of, explained):
+        (r.values[columns["concept"]], r.values[columns["sentence"]]) for r in todo)
+    for row, (a, found) in zip(todo, explained):
+        row.attributes = a.to_dict()
         if found != "concept":
-            click.echo(f"{in_file.name} line {n}: {_STAND_IN[found]}; the row got {a.negation}, "
-                       f"{a.temporality}, {a.experiencer}", err=True)
-    assertions = [a for a, _ in explained]
-    ours = ("negation", "temporality", "experiencer")
-    replaced = [c for c in ours if c in fields]
+            click.echo(f"{in_file.name} line {row.line}: {_STAND_IN[found]}; the row got "
+                       f"{a.negation}, {a.temporality}, {a.experiencer}", err=True)
+    out_fields = _out_fields(fields, in_file)
+    _write_tsv(out_file, out_fields, rows, len(fields))
+    skipped = len(rows) - len(todo)
+    click.echo(f"{len(todo)} concepts attributed, {skipped} rows skipped -> {out_file}",
+               err=True)
+    if skipped:
+        raise SystemExit(EXIT_PARTIAL if todo else EXIT_FAILURE)
+
+
+#: The attributes ``osler nlp context`` adds, as its output names them.
+_OURS = ("negation", "temporality", "experiencer")
+
+
+@dataclass
+class _Row:
+    """One input row: its first line, its cells (as many as the header names, "" where it
+    has none), why it is skipped (None: attributed) and the attributes it got."""
+
+    line: int
+    values: list[str]
+    problem: Exception | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+def _columns(fields: list[str], in_file: Path, line: int) -> dict[str, int]:
+    """Where 'concept' and 'sentence' are in the header, named in any case ("Concept",
+    "SENTENCE"); DataError when one is missing or a name is given twice."""
+    from osler.errors import DataError
+
+    names = [f.strip().lower() for f in fields]
+    missing = sorted({"concept", "sentence"} - set(names))
+    if missing:
+        raise DataError(f"{in_file}: columns {missing} are missing (any case); got {fields}")
+    repeated = sorted({f for f in names if names.count(f) > 1})
+    if repeated:
+        raise DataError(f"{in_file}: header line {line} repeats column(s) {repeated}; each "
+                        "column must be named once (in any case)")
+    return {c: names.index(c) for c in ("concept", "sentence")}
+
+
+def _row(n: int, values: list[str] | None, bad: Exception | None, fields: list[str],
+         columns: dict[str, int], in_file: Path) -> _Row | None:
+    """The row of one record, or None for a blank line (no row at all). A row that cannot
+    be attributed keeps the cells that line up with the header (a short row's padded, a
+    long row's first ones: its id stays to match it by) and says why it is skipped."""
+    from osler.errors import IngestError
+
+    if bad is None and not "".join(values or ()).strip():
+        return None
+    if bad is not None:
+        return _Row(n, [""] * len(fields), bad)
+    values = list(values or ())
+    if len(values) != len(fields):
+        problem = IngestError(f"{len(values)} tab-separated fields, the header has "
+                              f"{len(fields)}", file=str(in_file), line=n)
+        return _Row(n, (values + [""] * len(fields))[:len(fields)], problem)
+    empty = [c for c in ("concept", "sentence") if not values[columns[c]].strip()]
+    if empty:   # nothing to attribute: a blank concept is no concept
+        return _Row(n, values, IngestError(
+            f"empty {' and '.join(repr(c) for c in empty)} cell; each row needs a concept and "
+            "its sentence", file=str(in_file), line=n))
+    return _Row(n, values)
+
+
+def _out_fields(fields: list[str], in_file: Path) -> list[str]:
+    """The output header: the input's columns as named there, then negation, temporality and
+    experiencer. An input column of one of those names (any case) is replaced, and named as
+    Osler names it, so that the output always holds the three by their names."""
+    replaced = [f for f in fields if f.strip().lower() in _OURS]
     if replaced:
         click.echo(f"{in_file.name}: input column(s) {replaced} are replaced by Osler's "
                    "attributes in the output (rename them, e.g. gold_negation, to keep them)",
                    err=True)
-    out_fields = fields + [c for c in ours if c not in fields]
+    out = [f.strip().lower() if f.strip().lower() in _OURS else f for f in fields]
+    return out + [c for c in _OURS if c not in out]
+
+
+def _write_tsv(out_file: Path, out_fields: list[str], rows: list[_Row], width: int) -> None:
+    """Write the output table; DataError when it cannot be written."""
+    from osler.errors import DataError
+
     try:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         # Written by hand, not by csv: csv's escaping would rewrite the text (a quote gained
         # a backslash); fields go out as they came, quoted only where they must be.
         with out_file.open("w", encoding="utf-8", newline="") as fh:
             fh.write("\t".join(out_fields) + "\n")
-            for row, a in zip(rows, assertions):
-                row = {**row, **a.to_dict()}
-                fh.write("\t".join(_tsv_value(str(row[c])) for c in out_fields) + "\n")
+            for row in rows:
+                cells = dict(zip(out_fields[:width], row.values))
+                cells.update(row.attributes if row.problem is None
+                             else dict.fromkeys(_OURS, ""))
+                fh.write("\t".join(_tsv_value(cells[c]) for c in out_fields) + "\n")
     except OSError as exc:
         raise DataError(f"cannot write --out {out_file}: {exc.strerror or exc}") from exc
-    click.echo(f"{len(rows)} concepts attributed, {skipped} rows skipped -> {out_file}",
-               err=True)
-    if skipped:
-        raise SystemExit(EXIT_PARTIAL if rows else EXIT_FAILURE)
+
+
+def _tsv_records(lines: Iterable[tuple[int, str | None, Exception | None]]
+                 ) -> Iterator[tuple[int, list[str] | None, Exception | None]]:
+    """``(first line number, fields, None)`` per record of a TSV given as ``text_lines(path,
+    keep_ends=True)``; ``(n, None, error)`` for a line that is not UTF-8. A record is one
+    line, or more when a cell quoted whole holds line breaks, as pandas and spreadsheets write
+    it (``2<TAB>"Pt denies<CRLF>chest pain."``): the cell keeps them as they were. A quote
+    that closes nowhere is text as it stands (:func:`_tsv_fields`), its line a record."""
+    lines = list(lines)
+    i = 0
+    while i < len(lines):
+        n, text, bad = lines[i]
+        if bad is not None or text is None:
+            yield n, None, bad
+            i += 1
+            continue
+        record, j = text, i
+        fields = _parse_fields(_LINE_END.sub("", record), final=False)
+        while fields is None and j + 1 < len(lines) and lines[j + 1][2] is None:
+            j += 1
+            record += lines[j][1] or ""
+            fields = _parse_fields(_LINE_END.sub("", record), final=False)
+        if fields is None:   # the quote closes nowhere: the line alone, as plain TSV
+            record, j = text, i
+            fields = _parse_fields(_LINE_END.sub("", record), final=True)
+        yield n, fields, None
+        i = j + 1
 
 
 def _tsv_fields(line: str) -> list[str]:
@@ -120,26 +211,40 @@ def _tsv_fields(line: str) -> list[str]:
     writers quote (``"a<TAB>b"``, ``""`` for a quote inside), is unquoted; any other field is
     text as it stands (``"I have pain," pt says`` keeps its quotes, an unclosed quote ends at
     the tab), as in plain TSV."""
-    if '"' not in line:
-        return line.split("\t")
+    return _parse_fields(line, final=True) or [""]
+
+
+def _parse_fields(record: str, final: bool) -> list[str] | None:
+    """The fields of ``record`` (:func:`_tsv_fields`); None when ``final`` is false and a cell
+    opened with a quote is still open at its end, with no lone quote after the opening one
+    (``"Pt denies`` may close on the next line; ``"I have pain," pt says`` cannot)."""
+    if '"' not in record:
+        return record.split("\t")
     fields, pos = [], 0
     while True:
-        quoted = _QUOTED_FIELD.match(line, pos)
+        quoted = _QUOTED_FIELD.match(record, pos)
         if quoted:
             fields.append(quoted.group(1).replace('""', '"'))
             pos = quoted.end()
+        elif not final and _OPEN_FIELD.match(record, pos):
+            return None
         else:
-            tab = line.find("\t", pos)
-            fields.append(line[pos:] if tab < 0 else line[pos:tab])
-            pos = len(line) if tab < 0 else tab
-        if pos >= len(line):
+            tab = record.find("\t", pos)
+            fields.append(record[pos:] if tab < 0 else record[pos:tab])
+            pos = len(record) if tab < 0 else tab
+        if pos >= len(record):
             return fields
         pos += 1   # the tab
-        if pos == len(line):
+        if pos == len(record):
             return [*fields, ""]
 
 
-_QUOTED_FIELD = re.compile(r'"((?:[^"]|"")*)"(?=\t|$)')
+# A cell quoted whole: "..." with "" for a quote inside, line breaks allowed, then a tab or
+# the record's end.
+_QUOTED_FIELD = re.compile(r'"((?:[^"]|"")*)"(?=\t|\Z)')
+# A cell that opens a quote and holds no lone quote up to the record's end: it may go on.
+_OPEN_FIELD = re.compile(r'"(?:[^"]|"")*\Z')
+_LINE_END = re.compile(r"[\r\n]+\Z")
 
 
 def _tsv_value(value: str) -> str:
@@ -163,14 +268,18 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
     told as resolved ("AKI (resolved)"): its negation is Negated, as NegEx counts it, yet the
     patient had it, and ``osler nlp annotate`` stores it as confirmed and resolved.
     """
-    from osler.errors import OslerError
+    from osler.errors import DataError, OslerError
     from osler.nlp.concepts import ConceptExtractor
+    from osler.nlp.timeline import readable_notes
     from osler.record import Note
 
     if (note_file is None) == (patient_id is None):
         raise click.UsageError("give exactly one of NOTE_FILE and --patient")
     if note_file is not None:
         notes = [(note_file.name, read_text(note_file), note_file.name)]
+        if not notes[0][1].strip():   # as `nlp context` refuses an empty table
+            raise DataError(f"{note_file}: no text (empty, or only white space); nothing to "
+                            "extract")
     else:
         from osler.store import open_store
 
@@ -179,8 +288,13 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
         if record is None:
             raise OslerError(f"no patient with id {patient_id!r} in the store")
         # "source": where the note came from (file, FHIR DocumentReference ...), beside Osler's id
-        notes = [(e.id, e.text, str(e.provenance)) for e in record.events
-                 if isinstance(e, Note) and e.text]
+        stored = [e for e in record.events if isinstance(e, Note) and e.text]
+        notes = [(e.id, e.text, str(e.provenance)) for e in readable_notes(stored)]
+        if len(notes) < len(stored):
+            click.echo(_WITHDRAWN.format(len(stored) - len(notes)), err=True)
+        if not notes:
+            raise DataError(f"patient {patient_id!r} has no note with text to read in the "
+                            "store")
     extractor = ConceptExtractor()
     for (note_id, _, source), mentions in zip(notes,
                                               extractor.extract_many(t for _, t, _ in notes)):
@@ -199,7 +313,8 @@ def annotate(patient_ids: tuple[str, ...], db: str | None) -> None:
     A negated finding is stored as a refuted Condition, a resolved one as confirmed with
     clinical status resolved, a possible one as provisional, a procedure not done as
     not-done; mentions about someone else, hypothetical ones and drugs named as allergies are
-    not stored. Re-running replaces a patient's NLP events whole.
+    not stored. Notes entered in error or superseded (their FHIR status) are not read, and
+    are counted. Re-running replaces a patient's NLP events whole.
     """
     from osler.pipelines.notes_nlp import annotate_store
     from osler.store import open_store
@@ -209,6 +324,9 @@ def annotate(patient_ids: tuple[str, ...], db: str | None) -> None:
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.events.items())) or "no events"
     click.echo(f"{report.notes} notes of {report.patients} patients annotated: {kinds}; "
                f"{report.removed} earlier NLP events the notes no longer give removed", err=True)
+    if report.withdrawn:
+        click.echo(f"{_WITHDRAWN.format(report.withdrawn)}; their concepts are not on the "
+                   "timeline", err=True)
     for pid in report.missing:
         click.echo(f"no patient with id {pid!r} in the store", err=True)
     if report.missing:

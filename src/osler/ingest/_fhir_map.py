@@ -324,9 +324,20 @@ def document_reference(r: dict[str, Any], ctx: MapContext) -> list[Event]:
         # written cannot be told, so no time at all: a note of unknown time is never read.
         start, end = _period((r.get("context") or {}).get("period"))
         time, known = (start, end) if end is not None else (None, None)
-    return [Note(**_base(r, ctx), coding=coding_of(r.get("type")), time=time, known_time=known,
+    return [Note(**{**_base(r, ctx), "status": _document_status(r)},
+                 coding=coding_of(r.get("type")), time=time, known_time=known,
                  text=doc.text, content_type=doc.content_type, title=r.get("description"),
                  author_role=_author_role(r, ctx))]
+
+
+def _document_status(r: dict[str, Any]) -> str | None:
+    """The status a DocumentReference's note is stored with: its ``status`` (current,
+    superseded, entered-in-error), unless ``docStatus`` says the document itself was entered
+    in error (``{"status": "current", "docStatus": "entered-in-error"}``): the one column
+    then says so, so that its text gives no finding (:attr:`osler.record.Note.withdrawn`)."""
+    if r.get("docStatus") == "entered-in-error":
+        return "entered-in-error"
+    return r.get("status")
 
 
 def imaging_study(r: dict[str, Any], ctx: MapContext) -> list[Event]:

@@ -43,10 +43,11 @@ import orjson
 from osler.errors import IngestError
 from osler.ingest._fhir_identity import IdentityLedger, merge_records
 from osler.ingest._fhir_map import MAPPERS, MapContext, fhir_event_id, fhir_server_name
+from osler.ingest._fhir_notes import merge_pairs
 from osler.ingest._fhir_time import parse_date, parse_datetime
 from osler.ingest._fhir_validate import validate_fast, validate_strict
 from osler.ingest._files import Member, iter_members
-from osler.record import (ConditionalReference, Event, IdentifierIndex, PatientIdentifier,
+from osler.record import (ConditionalReference, Event, IdentifierIndex, Note, PatientIdentifier,
                           PatientRecord, Provenance, conditional_identifiers)
 
 __all__ = ["read_fhir", "sniff_fhir_bundle", "sniff_fhir_ndjson", "sniff_fhir_resource"]
@@ -99,7 +100,8 @@ def sniff_fhir_ndjson(path: Path, head: bytes) -> bool:
 def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = None,
               validation: str = "fast",
               patient_identifier: str | PatientIdentifier | None = None,
-              server: str | None = None) -> Iterator[PatientRecord]:
+              server: str | None = None,
+              on_note_merged: Callable[[Note], None] | None = None) -> Iterator[PatientRecord]:
     """Patient records from FHIR Bundles and NDJSON files in a file, directory or zip.
 
     Parameters
@@ -129,6 +131,11 @@ def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = 
         ``Patient.id`` or ``patient_identifier`` whatever their server, so several servers'
         patients need an identifier whose values are unique across them to stay apart.
         Each record's ``fhir_server`` is the server's name.
+    on_note_merged : callable, optional
+        Called with each note not stored because it is another's twin: a DiagnosticReport's
+        ``presentedForm`` and a DocumentReference of the same patient, encounter, time and
+        text are one note (Synthea writes every note both ways), stored once
+        (:mod:`osler.ingest._fhir_notes`).
 
     Examples
     --------
@@ -151,9 +158,11 @@ def read_fhir(source: Path | str | Sequence[Path | str], *, on_error: OnError = 
             continue
         bundle = _bundle_source(member, report)
         if bundle is not None:
-            yield from _at_server(_assemble(bundle, report, validation, ledger, server), server)
+            yield from _at_server(_assemble(bundle, report, validation, ledger, server,
+                                            on_note_merged), server)
     if ndjson.entries:
-        yield from _at_server(_assemble(ndjson, report, validation, ledger, server), server)
+        yield from _at_server(_assemble(ndjson, report, validation, ledger, server,
+                                        on_note_merged), server)
 
 
 def _at_server(records: Iterable[PatientRecord], server: str | None
@@ -323,7 +332,8 @@ def _resolve_or_none(index: _Index, ref: str) -> dict[str, Any] | None:
 
 
 def _assemble(src: _Source, report: Callable[[IngestError], None], validation: str,
-              ledger: IdentityLedger | None = None, server: str | None = None
+              ledger: IdentityLedger | None = None, server: str | None = None,
+              on_note_merged: Callable[[Note], None] | None = None
               ) -> Iterator[PatientRecord]:
     index = _index(src)
     patients: dict[str, _Entry] = {}
@@ -361,6 +371,8 @@ def _assemble(src: _Source, report: Callable[[IngestError], None], validation: s
         mapped = _map(e, index, report, src.standalone, server)
         if mapped is not None:
             events[pid].extend(mapped)
+    for pid in events:   # one note as a DiagnosticReport and a DocumentReference: stored once
+        events[pid] = merge_pairs(events[pid], on_note_merged)
     if ledger is not None:
         yield from _keyed(src, patients, events, ledger, report)
         return
@@ -483,19 +495,50 @@ def _named_patient(r: dict[str, Any]) -> str | None:
     return _named_id(ref, "Patient")
 
 
+def _encounter_refs(r: dict[str, Any]) -> list[str]:
+    """The references of the encounter(s) ``r`` was made in, in every shape FHIR gives them:
+    ``encounter`` (R4 Observation, DiagnosticReport ...), ``context`` as one Reference (STU3
+    Observation), ``context.encounter`` as a list (R4 DocumentReference:
+    ``{"context": {"encounter": [{"reference": "urn:uuid:enc1"}]}}``) or as one Reference
+    (STU3 DocumentReference), and ``context`` as a list (R5 DocumentReference)."""
+    holder = r.get("encounter") or r.get("context")
+    if isinstance(holder, dict) and "reference" not in holder:
+        holder = holder.get("encounter")
+    refs = holder if isinstance(holder, list) else [holder]
+    return [h["reference"] for h in refs
+            if isinstance(h, dict) and isinstance(h.get("reference"), str) and h["reference"]]
+
+
 def _encounter_id(r: dict[str, Any], index: _Index, standalone: bool,
                   server: str | None = None) -> str | None:
-    holder = r.get("encounter") or r.get("context")
-    enc_ref = holder.get("reference") if isinstance(holder, dict) else None
-    if not enc_ref:
-        return None
-    target = _resolve(index, enc_ref)
-    if target is not None and target.get("resourceType") == "Encounter":
-        return fhir_event_id(server, "Encounter", target.get("id"))
-    named = _named_id(enc_ref, "Encounter") if standalone else None
-    if named is None:
-        raise ValueError("encounter reference does not resolve in this source")
-    return fhir_event_id(server, "Encounter", named)
+    """The stored id of the Encounter ``r`` was made in: the first of its references
+    (:func:`_encounter_refs`) that is not plainly of another type (a DocumentReference's
+    context may also name an EpisodeOfCare or an Appointment); ValueError when that one does
+    not resolve in this source (on its own, a resource may name ``Encounter/<id>``). An
+    ``encounter`` element names an Encounter only: one that names anything else is wrong."""
+    in_context = not r.get("encounter")
+    for enc_ref in _encounter_refs(r):
+        target = _resolve(index, enc_ref)
+        if target is not None and target.get("resourceType") == "Encounter":
+            return fhir_event_id(server, "Encounter", target.get("id"))
+        if in_context and _other_type(target, enc_ref):
+            continue
+        named = _named_id(enc_ref, "Encounter") if standalone else None
+        if named is None:
+            raise ValueError("encounter reference does not resolve in this source")
+        return fhir_event_id(server, "Encounter", named)
+    return None
+
+
+def _other_type(target: dict[str, Any] | None, ref: str) -> bool:
+    """Whether a context reference names something other than an Encounter: it resolves to
+    another resource type, or reads ``EpisodeOfCare/7`` (not ``Encounter/7``, nor a
+    ``urn:uuid:`` that names no type)."""
+    if target is not None:
+        return True
+    parts = ref.rstrip("/").split("/")
+    return not ref.startswith(("urn:", "#")) and len(parts) >= 2 and parts[-2] != "Encounter" \
+        and parts[-2][:1].isupper()
 
 
 def _map(e: _Entry, index: _Index, report: Callable[[IngestError], None],

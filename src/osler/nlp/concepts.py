@@ -169,7 +169,8 @@ class ConceptExtractor:
                 own = "history_of_present_illness"   # why the exam was done: the present
             where = own or (section if header is None else None)
             start = offset + index[ent.start_char]
-            end = offset + index[ent.end_char - 1] + 1
+            end = _without_stop(text, start, offset + index[ent.end_char - 1] + 1,
+                                entry.literal if entry else literal)
             flags = flags_of(ent)
             allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent)
                                                        or "allergen" in flags)
@@ -185,6 +186,16 @@ class ConceptExtractor:
         sections = getattr(doc._, "sections", None) or []
         last = next((sec.category for sec in reversed(sections) if sec.category), None)
         return last or section
+
+
+def _without_stop(text: str, start: int, end: int, literal: str | None) -> int:
+    """The end of a mention without the full stop the tokenizer glued to its last word
+    ("Pt with N/V. Denies pain": spaCy reads "V." as one word, and the match took it): the
+    stop ends the sentence (or an abbreviation), it is no part of the concept "n/v". A
+    literal that itself ends with a stop keeps it."""
+    if end - start > 1 and text[end - 1] == "." and not (literal or "").endswith("."):
+        return end - 1
+    return end
 
 
 def _in_allergy_list(doc, ent) -> bool:
@@ -297,7 +308,8 @@ def _pattern(words: list[str]) -> list[dict]:
         return [{"ORTH": words[0].upper()}]
     *head, last = words
     forms = [last] if len(last) <= 3 or last.endswith("s") else [last, last + "s", last + "es"]
-    forms += [f + "." for f in forms]   # an abbreviation keeps its full stop ("n/v.")
+    # spaCy keeps a stop on an abbreviation ("N/V." is one word); the span drops it again
+    forms += [f + "." for f in forms]
     # A line break may fall between the words ("congestive heart\nfailure").
     gap = {"IS_SPACE": True, "OP": "?"}
     return [t for w in head for t in ({"LOWER": w}, gap)] + [{"LOWER": {"IN": forms}}]

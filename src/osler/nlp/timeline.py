@@ -21,7 +21,7 @@ from osler.nlp.concepts import Mention
 from osler.record import Condition, Event, Medication, Note, Procedure, Provenance, event_id
 
 __all__ = ["NLP_SOURCE", "annotate_record", "concept_features", "derived_by_nlp",
-           "mention_events", "note_events"]
+           "mention_events", "note_events", "readable_notes"]
 
 #: ``Provenance.record`` prefix of events derived from notes by NLP.
 NLP_SOURCE = "nlp"
@@ -97,9 +97,17 @@ def concept_features(events: Iterable[Event], *, at: datetime,
     return dict(sorted(counts.items()))
 
 
+def readable_notes(notes: Iterable[Note]) -> list[Note]:
+    """The notes whose words stand: with text, and not withdrawn (:attr:`Note.withdrawn`:
+    entered in error, superseded, a cancelled report). "Assessment: pneumonia and sepsis."
+    in a note entered in error is no pneumonia of the patient's."""
+    return [n for n in notes if n.text and not n.withdrawn]
+
+
 def note_events(notes: list[Note], extractor) -> list[Event]:
-    """The coded events of the mentions that ``extractor`` finds in ``notes``."""
-    notes = [n for n in notes if n.text]
+    """The coded events of the mentions that ``extractor`` finds in ``notes``; a withdrawn
+    note gives none (:func:`readable_notes`)."""
+    notes = readable_notes(notes)
     found = extractor.extract_many(n.text for n in notes)
     return [ev for note, mentions in zip(notes, found) for ev in mention_events(note, mentions)]
 

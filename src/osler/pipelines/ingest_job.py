@@ -20,7 +20,7 @@ from osler.ingest.registry import FORMATS, Format, detect, sniff
 from osler.pipelines._cross_site import keep_sites_apart
 from osler.store import Store, WriteSummary
 
-__all__ = ["IngestReport", "ingest_paths", "plan_sources"]
+__all__ = ["IngestReport", "ingest_paths", "plan_sources", "takes_patient"]
 
 _BY_NAME = {f.name: f for f in FORMATS}
 _FHIR_FORMATS = ("fhir-bundle", "fhir-ndjson", "fhir-resource")
@@ -35,6 +35,9 @@ class IngestReport:
     quarantined: list[IngestError] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
     no_patient_data: list[str] = field(default_factory=list)
+    #: notes read twice in one FHIR source (a DiagnosticReport's presentedForm and a
+    #: DocumentReference of one text, as Synthea writes every note) and stored once
+    notes_merged: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -63,7 +66,19 @@ class IngestReport:
                 "quarantined": [str(e) for e in self.quarantined],
                 "unrecognised": self.unrecognised, "no_patient_data": self.no_patient_data,
                 "refiled_from_patients": len(self.stored.refiled_from),
-                "patients_emptied": len(self.stored.emptied)}
+                "patients_emptied": len(self.stored.emptied), "notes_merged": self.notes_merged}
+
+    @property
+    def merged_notice(self) -> str | None:
+        """Said when notes written twice were stored once, so that the note count is not
+        taken for the source's count of resources."""
+        if not self.notes_merged:
+            return None
+        return (f"{self.notes_merged} notes given both as a DiagnosticReport and as a "
+                "DocumentReference (same patient, encounter, time and text) were stored once")
+
+    def _count_merged(self, _note: object) -> None:
+        self.notes_merged += 1
 
 
 def _zip_format(path: Path) -> Format | None:
@@ -123,6 +138,25 @@ def plan_sources(paths: list[Path]
         else:
             unknown.append(f"{path}: no such file or directory")
     return _one_export(plan), unknown, outcomes
+
+
+#: Formats whose sources may carry no patient id, so that ``osler ingest --patient`` names it.
+_GIVEN_PATIENT = ("vcf", "notes")
+
+
+def takes_patient(paths: list[Path]) -> bool:
+    """Whether a source under ``paths`` takes a patient id from ``osler ingest --patient``: a
+    VCF, or a plain-text note (``visit1.txt``, whose patient is otherwise its file name). Notes
+    in JSON Lines, FHIR, DICOM ... name their own patients, and would ignore it."""
+    plan, _, _ = plan_sources(paths)
+    return any(fmt.name == "vcf" or (fmt.name == "notes" and _has_text_note(source))
+               for source, fmt in plan if fmt.name in _GIVEN_PATIENT)
+
+
+def _has_text_note(source: Path | list[Path]) -> bool:
+    paths = source if isinstance(source, list) else [source]
+    return any(p.suffix.lower() == ".txt" or (p.is_dir() and any(
+        not is_hidden(f.relative_to(p)) for f in p.rglob("*.txt"))) for p in paths)
 
 
 def _one_export(plan: list[tuple[Path, Format]]) -> list[tuple[Path | list[Path], Format]]:
@@ -201,9 +235,10 @@ def ingest_paths(paths: list[Path], store: Store, *, options: dict[str, dict] | 
     if fhir_server is not None:
         fhir["server"] = fhir_server_name(fhir_server)
         options["notes"] = {**options.get("notes", {}), "fhir_server": fhir["server"]}
-    for fmt in _FHIR_FORMATS if fhir else ():
-        options[fmt] = {**options.get(fmt, {}), **fhir}
     report = IngestReport()
+    fhir["on_note_merged"] = report._count_merged
+    for fmt in _FHIR_FORMATS:
+        options[fmt] = {**options.get(fmt, {}), **fhir}
     plan, report.unrecognised, outcomes = plan_sources(paths)
     records = _read_all(_fhir_first(plan), outcomes, options, report, progress)
     records = keep_sites_apart(records, store, report.quarantined.append)

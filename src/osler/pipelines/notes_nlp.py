@@ -2,7 +2,8 @@
 
 Each patient's notes are read from the store, run through the concept extractor and their
 coded mentions written back as events (a negated finding as a refuted Condition, a stopped
-drug never as a medication taken; see :mod:`osler.nlp.timeline`). A patient's NLP events are
+drug never as a medication taken; see :mod:`osler.nlp.timeline`). A note whose status
+withdraws it (entered in error, superseded) is not read, and is counted. A patient's NLP events are
 replaced whole on every run, in one transaction with the write, so that re-running after a
 rule change, or after a note was removed, leaves no mention the notes no longer give. Only rows
 that NLP made are removed: their ids are re-made from their source record and checked.
@@ -14,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from osler.nlp.timeline import NLP_SOURCE, derived_by_nlp, note_events
+from osler.nlp.timeline import NLP_SOURCE, derived_by_nlp, note_events, readable_notes
 from osler.record import Note, PatientRecord
 from osler.store.rows import KIND_TABLES
 
@@ -33,6 +34,7 @@ class AnnotateReport:
     notes: int = 0
     events: Counter[str] = field(default_factory=Counter)
     removed: int = 0                                    # NLP events the notes no longer give
+    withdrawn: int = 0      # notes not read: entered in error, superseded, a cancelled report
     missing: list[str] = field(default_factory=list)   # asked-for ids not in the store
 
 
@@ -57,9 +59,11 @@ def annotate_store(store, patient_ids: Iterable[str] | None = None, *, extractor
             report.missing.append(pid)
             continue
         notes = [e for e in record.events if isinstance(e, Note) and e.text]
-        events = note_events(notes, extractor)
+        readable = readable_notes(notes)
+        events = note_events(readable, extractor)
         report.patients += 1
-        report.notes += len(notes)
+        report.notes += len(readable)
+        report.withdrawn += len(notes) - len(readable)
         report.events.update(getattr(e.kind, "value", e.kind) for e in events)
         stale = derived.get(pid, set()) - {e.id for e in events}
         report.removed += len(stale)

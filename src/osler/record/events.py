@@ -163,12 +163,24 @@ class Procedure(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Note(Event):
     KIND = EventKind.NOTE
+    #: Statuses of a note whose words no longer stand: entered in error (a DocumentReference's
+    #: status or docStatus, a DiagnosticReport's status), replaced by a later version (a
+    #: superseded DocumentReference) or a report cancelled before it was done. The note is
+    #: kept as the source gave it, but "Assessment: pneumonia" in it is no finding.
+    WITHDRAWN: ClassVar[frozenset[str]] = frozenset({"entered-in-error", "superseded",
+                                                     "cancelled"})
     text: str = ""
     title: str | None = None
     author_role: str | None = None
     content_type: str = "text/plain"
     #: The text was de-identified before Osler read it (``osler deid text`` output).
     deidentified: bool = False
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether the note's status says its text no longer stands (:attr:`WITHDRAWN`):
+        its concepts must not reach the timeline."""
+        return self.status in self.WITHDRAWN
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
