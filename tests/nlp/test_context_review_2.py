@@ -171,3 +171,60 @@ def test_a_rule_reaching_back_stops_at_its_limits():
     assert not reaches(doc[0:2], doc[3:4])       # 'and' between
     assert reaches(doc[2:3], doc[3:4])
     assert not _backward_reach(1, frozenset())(doc[0:1], doc[3:4])   # too far back
+
+
+def _by_text(extractor, note):
+    return {m.text.lower(): m for m in extractor.extract(note)}
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    # 8. a header the section rules did not know had left the family history open
+    ("Family History: noncontributory.\nMeds: metoprolol, aspirin.\nExam: wheezing, edema.\n",
+     {"metoprolol": ("medications", PAT), "aspirin": ("medications", PAT),
+      "wheezing": ("physical_exam", PAT), "edema": ("physical_exam", PAT)}),
+    ("FHx: diabetes in mother.\nPSH: appendectomy.\n",
+     {"diabetes": ("family_history", OTH), "appendectomy": ("past_surgical_history", PAT)}),
+    ("Family Hx: breast cancer.\nAssessment: pneumonia.\n",
+     {"breast cancer": ("family_history", OTH), "pneumonia": ("observation_and_plan", PAT)}),
+    # a header no rule knows, naming another part of the note, ends the family history
+    ("Family History: mother with diabetes.\nDiet: regular, edema noted.\n",
+     {"diabetes": ("family_history", OTH), "edema": (None, PAT)}),
+    # ... while a line naming a relative, or an unknown one, stays in it (the safe default)
+    ("Family History:\nMother: breast cancer\nFather: MI, diabetes\nBro: asthma\n",
+     {"breast cancer": ("family_history", OTH), "mi": ("family_history", OTH),
+      "diabetes": ("family_history", OTH), "asthma": ("family_history", OTH)}),
+])
+def test_a_family_history_ends_at_the_next_part_of_the_note(extractor, note, expected):
+    got = _by_text(extractor, note)
+    assert {w: (got[w].section, got[w].assertion.experiencer) for w in expected} == expected
+
+
+def test_a_family_history_carried_into_the_next_piece_ends_there_too(extractor, monkeypatch):
+    import osler.nlp.concepts as concepts
+
+    note = ("Family History: mother with diabetes.\n\nVitals: stable.\n\n"
+            "Plan of care discussed.\n\nEdema in both legs.\n")
+    monkeypatch.setattr(concepts, "CHUNK_CHARS", 30)
+    got = _by_text(extractor, note)
+    assert (got["diabetes"].section, got["diabetes"].assertion.experiencer) == (
+        "family_history", OTH)
+    assert (got["edema"].section, got["edema"].assertion.experiencer) == (None, PAT)
+
+
+@pytest.mark.parametrize(("note", "word", "temporality"), [
+    # 9. a reaction in an allergy list happened in the past
+    ("Allergies: penicillin (rash)\nMedications: aspirin\n", "rash", HIST),
+    ("Allergies:\n- aspirin (hives)\n- sulfa (rash)\n", "rash", HIST),
+    # not after the list, nor after 'NKDA'
+    ("Allergies: amoxicillin (hives), sulfa\nAssessment: rash on arms.\n", "rash", REC),
+    ("Allergies: NKDA. Rash on arms.\n", "rash", REC),
+])
+def test_a_reaction_in_an_allergy_list_is_historical(extractor, note, word, temporality):
+    m = _by_text(extractor, note)[word]
+    assert (m.assertion.negation, m.assertion.temporality, m.allergen) == (A, temporality, False)
+
+
+def test_the_allergens_of_an_allergy_list_are_unchanged(extractor):
+    got = _by_text(extractor, "Allergies: penicillin (rash)\nMedications: aspirin\n")
+    assert (got["penicillin"].allergen, got["aspirin"].allergen) == (True, False)
+    assert got["penicillin"].assertion.temporality == REC
