@@ -64,6 +64,7 @@ def _three(attributor, concept, sentence):
     ("fever", "Return to clinic, should fever recur.", (A, HYP, PAT)),
     ("fever", "In the event of fever, call", (A, HYP, PAT)),
     ("chest pain", "Seek care for worsening chest pain", (A, HYP, PAT)),
+    ("chest pain", "Advised to seek care for chest pain.", (A, HYP, PAT)),
     # 7. a finding present after a negation
     ("cough", "Although she denies fever, she has a cough.", (A, REC, PAT)),
     ("headache", "Denies chills, also has headache.", (A, REC, PAT)),
@@ -113,6 +114,12 @@ def test_phrasing_the_second_review_found(attributor, concept, sentence, expecte
     ("fevers", "Denies sick contacts or fevers.", (N, REC, PAT)),
     ("cough", "No sick contacts, has cough.", (A, REC, PAT)),
     ("preeclampsia", "Followed by maternal-fetal medicine for preeclampsia.", (A, REC, PAT)),
+    # ... nor a relative who brought or found the patient, with a colon before or not
+    ("fever", "HPI: Mother brought her in for fever and cough.", (A, REC, PAT)),
+    ("fever", "Mother brought her in for fever.", (A, REC, PAT)),
+    ("confused", "Wife found him down, confused.", (A, REC, PAT)),
+    ("diabetes", "Family history: mother and sister with diabetes.", (A, HIST, OTH)),
+    ("breast cancer", "His mother reports she had breast cancer.", (A, REC, OTH)),
     # 4. the forward reach of 'unlikely' and 'excluded' stops at a mark or a preposition
     ("cellulitis", "Pneumonia unlikely, will treat cellulitis.", (A, REC, PAT)),
     ("pneumonia", "Pneumonia unlikely, will treat cellulitis.", (N, REC, PAT)),
@@ -139,6 +146,8 @@ def test_phrasing_the_second_review_found(attributor, concept, sentence, expecte
     ("fever", "Should be fine; fever resolved.", (N, REC, PAT)),
     ("fever", "Call, should he develop fever.", (A, HYP, PAT)),
     ("chest pain", "She sought care for chest pain.", (A, REC, PAT)),
+    ("chest pain", "She did not seek care for chest pain.", (N, REC, PAT)),
+    ("colon cancer", "Colon cancer surveillance.", (A, REC, PAT)),
     # 7. lists of negatives stay negated; a history stays a history after a comma
     ("cough", "No fever, chills, cough.", (N, REC, PAT)),
     ("cough", "Denies fever, chills, or cough.", (N, REC, PAT)),
