@@ -31,8 +31,9 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
 #: ``PATIENT`` ("he has") end the reach of the negation and family rules that name them in
 #: ``terminated_by``, and modify no concept themselves. ``PRESENT`` (", edema is present") ends
 #: the reach of those negations and of every history rule; ``NOTED`` (", edema noted") ends
-#: only a history's reach: a finding after a history clause is now. ``NOW`` (", now with")
-#: ends a negation's, a possibility's and a history's reach: "No fever, now with cough".
+#: only a history's reach: a finding after a history clause is now. ``NOW`` (", now with",
+#: "positive for", ", admitted with") ends a negation's, a possibility's and a history's reach,
+#: not a relative's: "No fever, now with cough", "Family history positive for diabetes".
 FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NOW", "PATIENT",
                                              "PRESENT"})
 #: ConText categories that flag the mention they modify, and the :class:`Mention` attribute
@@ -104,8 +105,8 @@ def _reach(rule: dict[str, Any]):
 
 def _forward_reach(marks: frozenset[str], openers: frozenset[str], verbs: frozenset[str],
                    skips: frozenset[str] = frozenset()):
-    """An ``on_modifies`` callback for a two-way rule's forward reach; a target before the
-    trigger is reached as the rule says.
+    """An ``on_modifies`` test of a rule's forward reach (two-way or forward rules); it passes
+    a target before the trigger, which :func:`_reach` tests with :func:`_backward_reach`.
 
     A target after the trigger is out of reach once one of ``marks`` (``forward_stops_at``)
     stands between them ("Heparin was not given, aspirin was started": the comma), or when the
