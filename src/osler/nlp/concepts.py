@@ -34,6 +34,20 @@ _ALLERGY_SECTIONS = {"allergies", "allergy"}
 #: medical history, but it is why the patient is imaged now.
 _REASON_HEADERS = {"clinical history", "indication", "indications", "reason for exam",
                    "reason for study", "clinical indication"}
+#: Headers medspaCy's defaults file elsewhere, by their words: "PSH:" is past surgical history,
+#: not social history.
+_HEADER_CATEGORIES = {"psh": "past_surgical_history", "pshx": "past_surgical_history"}
+#: A line that opens with a header no section rule knows ("Vitals: BP 120/80"): the words
+#: before its colon.
+_HEADER_LINE = re.compile(r"(?m)^[ \t]*([A-Za-z][A-Za-z/& ]{0,30}?)[ \t]*:(?![/\d])")
+#: First words of such a header that open another part of the note, not a line of the family
+#: history ("Mother: breast cancer" stays in it): only these end a family history section, since
+#: no word list covers every way of writing a relative and the safe default is the family's.
+_NOTE_PART_WORDS = frozenset("""meds medications medication rx exam examination pe physical
+vitals vital vs labs lab laboratory imaging radiology studies data results assessment
+impression plan a/p ap ros review social sh shx habits allergies allergy hpi cc chief pmh pmhx
+past psh pshx surgical hospital course procedures disposition diet activity instructions code
+objective subjective diagnosis diagnoses dx problems problem""".split())
 _NO_ALLERGIES = re.compile(r"\b(?:nkda|nka|nkma|no known|none|no allergies)\b", re.I)
 _SENTENCE_END = re.compile(r"[.;!?][ \t]+\S")
 #: Words that make a lexicon match something else when they come right before it.
@@ -167,7 +181,12 @@ class ConceptExtractor:
             header = _header_before(doc, ent)
             if own and _header_title(header, doc) in _REASON_HEADERS:
                 own = "history_of_present_illness"   # why the exam was done: the present
+            if own:   # "PSH: appendectomy" is past surgical history
+                own = _HEADER_CATEGORIES.get(_header_title(header, doc), own)
             where = own or (section if header is None else None)
+            if where in _FAMILY_SECTIONS and _family_ended(
+                    doc.text, doc[header.title_end - 1].idx if header else 0, ent.start_char):
+                where = None   # "Family History: none.\nVitals: BP 120/80, edema": the patient
             start = offset + index[ent.start_char]
             end = _without_stop(text, start, offset + index[ent.end_char - 1] + 1,
                                 entry.literal if entry else literal)
@@ -175,6 +194,9 @@ class ConceptExtractor:
             allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent)
                                                        or "allergen" in flags)
             assertion = _section_fix(assertion_of(ent), where)
+            if ent.label_ != "MEDICATION" and _in_allergy_list(doc, ent):
+                # "Allergies: penicillin (rash)": the reaction the drug caused, in the past
+                assertion = Assertion(assertion.negation, "Historical", assertion.experiencer)
             if ent.label_ == "PROCEDURE" and (_instrument(doc, ent) or _result_of(ent)):
                 # "no pneumothorax on chest x-ray": the x-ray was done; the finding is negated
                 assertion = Assertion("Affirmed", "Recent" if assertion.temporality ==
@@ -184,8 +206,22 @@ class ConceptExtractor:
                                entry.coding if entry else None, assertion, where, allergen,
                                "resolved" in flags))
         sections = getattr(doc._, "sections", None) or []
-        last = next((sec.category for sec in reversed(sections) if sec.category), None)
-        return last or section
+        last = next((sec for sec in reversed(sections) if sec.category), None)
+        carried = _HEADER_CATEGORIES.get(_header_title(last, doc), last.category) if last else (
+            section)
+        since = doc[last.title_end - 1].idx if last and last.title_end else 0
+        if carried in _FAMILY_SECTIONS and _family_ended(doc.text, since, len(doc.text)):
+            return None
+        return carried
+
+
+def _family_ended(text: str, since: int, until: int) -> bool:
+    """Whether a line between ``since`` and ``until`` opens with a header of another part of
+    the note that no section rule knows ("Vitals:", "Diet:"; :data:`_NOTE_PART_WORDS`): the
+    family history ended there. A line naming a relative ("Mother: breast cancer") does not
+    end it, nor does any header-shaped line the word list does not know."""
+    return any(m.group(1).split()[0].lower() in _NOTE_PART_WORDS
+               for m in _HEADER_LINE.finditer(text, since, until))
 
 
 def _without_stop(text: str, start: int, end: int, literal: str | None) -> int:

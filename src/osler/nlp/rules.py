@@ -31,8 +31,9 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
 #: ``PATIENT`` ("he has") end the reach of the negation and family rules that name them in
 #: ``terminated_by``, and modify no concept themselves. ``PRESENT`` (", edema is present") ends
 #: the reach of those negations and of every history rule; ``NOTED`` (", edema noted") ends
-#: only a history's reach: a finding after a history clause is now. ``NOW`` (", now with")
-#: ends a negation's, a possibility's and a history's reach: "No fever, now with cough".
+#: only a history's reach: a finding after a history clause is now. ``NOW`` (", now with",
+#: "positive for", ", admitted with") ends a negation's, a possibility's and a history's reach,
+#: not a relative's: "No fever, now with cough", "Family history positive for diabetes".
 FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NOW", "PATIENT",
                                              "PRESENT"})
 #: ConText categories that flag the mention they modify, and the :class:`Mention` attribute
@@ -41,9 +42,10 @@ FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NO
 MENTION_FLAGS: dict[str, str] = {"ALLERGY": "allergen", "RESOLVED": "resolved"}
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
               "terminated_by", "allowed_types", "forward_stops_at", "no_forward_after",
-              "forward_skips"}
+              "forward_skips", "backward_max_scope", "backward_stops_at"}
 #: Rule keys Osler reads itself (into an ``on_modifies`` callback); medspaCy never sees them.
-_OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after", "forward_skips")
+_OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after", "forward_skips",
+               "backward_max_scope", "backward_stops_at")
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -69,10 +71,42 @@ def rule_dicts(name: str = "nlp/context_rules.json") -> tuple[dict[str, Any], ..
     return tuple(out)
 
 
+def _backward_reach(max_scope: int | None, stops: frozenset[str]):
+    """An ``on_modifies`` test for a target before the trigger (``backward_max_scope``,
+    ``backward_stops_at``): within ``max_scope`` tokens of it (a two-way rule whose forward
+    reach is the sentence: ": mother has diabetes" reaches on, "Diabetes: mother" five tokens
+    back), and with none of ``stops`` (lower-case words or marks) between them ("colon polyps
+    and screening": the polyps are no screening target; "colon cancer screening" is)."""
+    def reaches(target, trigger) -> bool:
+        if max_scope is not None and trigger.start - target.end >= max_scope:
+            return False
+        return not any(t.lower_ in stops for t in target.doc[target.end:trigger.start])
+    return reaches
+
+
+def _reach(rule: dict[str, Any]):
+    """The ``on_modifies`` callback of a rule with Osler's reach keys, or None without them."""
+    if not any(rule.get(k) for k in _OSLER_KEYS[1:]):
+        return None
+    forward = _forward_reach(
+        frozenset(rule.get("forward_stops_at") or ()),
+        frozenset(w.lower() for w in rule.get("no_forward_after") or ()),
+        _last_words(rule.get("pattern")),
+        frozenset(w.lower() for w in rule.get("forward_skips") or ()))
+    backward = _backward_reach(rule.get("backward_max_scope"),
+                               frozenset(w.lower() for w in rule.get("backward_stops_at") or ()))
+
+    def modifies(target, trigger, between) -> bool:
+        if target.start < trigger.start:
+            return backward(target, trigger)
+        return forward(target, trigger, between)
+    return modifies
+
+
 def _forward_reach(marks: frozenset[str], openers: frozenset[str], verbs: frozenset[str],
                    skips: frozenset[str] = frozenset()):
-    """An ``on_modifies`` callback for a two-way rule's forward reach; a target before the
-    trigger is reached as the rule says.
+    """An ``on_modifies`` test of a rule's forward reach (two-way or forward rules); it passes
+    a target before the trigger, which :func:`_reach` tests with :func:`_backward_reach`.
 
     A target after the trigger is out of reach once one of ``marks`` (``forward_stops_at``)
     stands between them ("Heparin was not given, aspirin was started": the comma), or when the
@@ -117,12 +151,9 @@ def context_rules(name: str = "nlp/context_rules.json") -> list[Any]:
     rules = []
     for rule in rule_dicts(name):
         kwargs = {k: v for k, v in rule.items() if k not in _OSLER_KEYS and v is not None}
-        if rule.get("forward_stops_at") or rule.get("no_forward_after"):
-            kwargs["on_modifies"] = _forward_reach(
-                frozenset(rule.get("forward_stops_at") or ()),
-                frozenset(w.lower() for w in rule.get("no_forward_after") or ()),
-                _last_words(rule.get("pattern")),
-                frozenset(w.lower() for w in rule.get("forward_skips") or ()))
+        on_modifies = _reach(rule)
+        if on_modifies is not None:
+            kwargs["on_modifies"] = on_modifies
         if "terminated_by" in kwargs:
             kwargs["terminated_by"] = set(kwargs["terminated_by"])
         if "allowed_types" in kwargs:
