@@ -460,10 +460,11 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
             record_id = str(int(value))
             continue
         if param == "Gender":
-            sex = {0.0: "female", 1.0: "male"}.get(value)
+            sex = sex or _descriptor(offset, {0.0: "female", 1.0: "male"}.get(value))
             continue
         if param == "ICUType":
-            icu_type = {1.0: "CCU", 2.0: "CSRU", 3.0: "MICU", 4.0: "SICU"}.get(value)
+            icu_type = icu_type or _descriptor(
+                offset, {1.0: "CCU", 2.0: "CSRU", 3.0: "MICU", 4.0: "SICU"}.get(value))
             continue
         if value < 0 and param in {"Age", "Height", "Weight"}:
             continue  # -1 marks "not recorded" in the general descriptors
@@ -482,6 +483,18 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
                           "nothing to predict from", file=member.name, record=record_id,
                           line=lineno + 1)
     return _assemble_2012(member, record_id, sex, icu_type, obs, outcome_rows, outcomes)
+
+
+#: The challenge's stays are its first 48 h; its task predicts at their end. A descriptor
+#: written later ("50:00,Gender,1") is no part of them: a record's sex or unit read from it
+#: would tell the features at 48 h of a later time.
+_DESCRIPTOR_HORIZON = timedelta(hours=48)
+
+
+def _descriptor(offset: timedelta, value: str | None) -> str | None:
+    """A Gender or ICUType row's value if it counts: written within the first 48 h, and known
+    (-1 marks "not recorded"); the first such row of a stay is the stay's, as for Age."""
+    return value if offset <= _DESCRIPTOR_HORIZON else None
 
 
 def _assemble_2012(member: Member, record_id: str, sex: str | None, icu_type: str | None,
