@@ -18,7 +18,7 @@ from osler.evaluate.report import EvaluationReport
 from osler.explain import mean_abs_contributions
 from osler.features import feature_names
 from osler.pipelines._provenance import file_names, provenance_block
-from osler.pipelines._sepsis_data import SepsisCohort
+from osler.pipelines._sepsis_data import START_HOURS, SepsisCohort
 
 __all__ = ["need_a_septic_stay", "sepsis_card", "sepsis_provenance", "sepsis_training_record"]
 
@@ -50,13 +50,17 @@ def sepsis_training_record(data: list[Path], n_stays: int, develop: SepsisCohort
 
 
 def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort, evaluated: SepsisCohort,
-                      *, by_id: int, by_content: int) -> dict[str, Any]:
+                      *, by_id: int, by_content: int, by_start: int = 0) -> dict[str, Any]:
     """The card's Provenance block: ``read`` is the labelled cohort read for evaluation,
-    ``evaluated`` the part whose stays the model was not trained on; ``by_id`` and
-    ``by_content`` count the stays left out as trained on by stay id and by content."""
+    ``evaluated`` the part whose stays the model was not trained on; ``by_id``,
+    ``by_content`` and ``by_start`` count the stays left out as trained on by stay id, by
+    content and by their first hours' content (a training stay cut short)."""
     compared = ("yes (a digest of each training stay's hourly rows is kept with the model)"
                 if bundle.training_rows is not None else
                 "no (by stay id only: the model was saved before stay digests were kept)")
+    if bundle.training_rows and any(d.startswith("first") for d in bundle.training_rows):
+        compared = (f"yes (a digest of each training stay's hourly rows, and one of its first "
+                    f"{START_HOURS} hours, are kept with the model)")
     chosen_on = bundle.extra.get("validation_utility")
     return provenance_block(
         "sepsis", training=bundle.extra.get("training_data"), fingerprint=bundle.fingerprint,
@@ -71,6 +75,8 @@ def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort, evaluated: S
                                     "model)"},
         left_out={"stays trained on (by stay id)": by_id,
                   "stays identical to a training stay (by content)": by_content,
+                  f"stays starting as a training stay (their first {START_HOURS} hours, by "
+                  "content: a copy cut short)": by_start,
                   "hours of those stays": len(read.meta) - len(evaluated.meta),
                   "stays compared by content": compared},
         threshold=bundle.threshold, rule=bundle.extra.get("threshold_rule"),
