@@ -29,6 +29,12 @@ _KIND_WORDS = {"last": "last value", "hours_since": "hours since last measured",
                "measured": "measured this hour"}
 
 
+#: A feature kind over the last hours ("max_6h", "slope_24h"): its window's width in hours.
+_WINDOW_KIND = re.compile(r"[a-z]+_(\d+)h")
+#: A running or windowed extreme ("running_max", "min_24h"): which, and over what.
+_EXTREME_KIND = re.compile(r"(running|max|min)_?(max|min|\d+h)")
+
+
 @dataclass(frozen=True)
 class FeatureSource:
     """What a feature means and where its value came from."""
@@ -49,6 +55,10 @@ def top_evidence(names: Sequence[str], x: np.ndarray, contributions: np.ndarray,
     for j in order:
         src = describe(names[j])
         value = float(x[j])
+        if np.isnan(value):
+            # a missing value came from no measurement: it cites none (a 6-hour maximum with
+            # nothing in its window once cited the latest reading before it)
+            src = FeatureSource(label=src.label, unit=src.unit)
         out.append(Evidence(label=src.label, value=None if np.isnan(value) else value,
                             unit=src.unit, contribution=float(contributions[j]), kind="feature",
                             source=src.source, offset=src.offset, event_ids=src.event_ids,
@@ -88,6 +98,9 @@ def hourly_source(frame: StayFrame, row: int) -> Callable[[str], FeatureSource]:
         if not seen.size:
             return FeatureSource(label=f"{display}, {word}", unit=unit)
         i = _source_row(frame, row, j, kind, seen)
+        if i is None:
+            return FeatureSource(label=f"{display}, {word}, not measured in the window",
+                                 unit=unit)
         eid = frame.event_ids.get((i, j))
         return FeatureSource(label=f"{display}, {word}", unit=unit,
                              source=Provenance(frame.source, frame.stay_id, int(frame.lines[i])),
@@ -96,10 +109,14 @@ def hourly_source(frame: StayFrame, row: int) -> Callable[[str], FeatureSource]:
     return describe
 
 
-def _source_row(frame: StayFrame, row: int, j: int, kind: str, seen: np.ndarray) -> int:
+def _source_row(frame: StayFrame, row: int, j: int, kind: str, seen: np.ndarray) -> int | None:
     """The measurement a feature's value came from: for a maximum or minimum (running or over
-    a window) the row that holds it (the latest such), else the latest measurement."""
-    m = re.fullmatch(r"(running|max|min)_?(max|min|\d+h)", kind)
+    a window) the row that holds it (the latest such), else the latest measurement; ``None``
+    for a statistic over a window that holds no measurement (its value is missing)."""
+    window = _WINDOW_KIND.fullmatch(kind)   # "mean_6h", "slope_24h"
+    if window and not (frame.hours[row] - frame.hours[seen] < float(window.group(1))).any():
+        return None
+    m = _EXTREME_KIND.fullmatch(kind)
     if not m:
         return int(seen[-1])
     if m.group(1) == "running":
@@ -109,7 +126,7 @@ def _source_row(frame: StayFrame, row: int, j: int, kind: str, seen: np.ndarray)
         rows = seen[frame.hours[row] - frame.hours[seen] < width]
         pick = m.group(1)
     if not rows.size:
-        return int(seen[-1])
+        return None
     values = frame.values[rows, j]
     best = values.max() if pick == "max" else values.min()
     return int(rows[np.flatnonzero(values == best)[-1]])
