@@ -101,6 +101,37 @@ def need_a_septic_stay(evaluated: SepsisCohort, left_out: int, why: str) -> None
                     "evaluate on stays that include sepsis")
 
 
+#: The task metrics in words, for the card's readers; the keys stay as the JSON names them.
+_TASK_METRIC_WORDS = {
+    "threshold": "alarm threshold (probability)",
+    "utility": "normalized utility (PhysioNet 2019)",
+    "utility_ci_low": "normalized utility, 95% CI low (stay bootstrap)",
+    "utility_ci_high": "normalized utility, 95% CI high (stay bootstrap)",
+    "alert_burden_per_100_patient_days": "alerts per 100 patient-days",
+    "median_lead_time_h": "median hours from the first alarm to onset",
+    "septic_stays_alerted_in_window": "share of septic stays alerted from 12 h before to 3 h "
+                                      "after onset",
+    "septic_stays": "septic stays (count)",
+    "stays": "stays (count)",
+}
+
+
+def _task_metrics_table(tm: dict[str, Any]) -> pd.DataFrame:
+    """One row per task metric: its JSON key, what it is in words, and its value; the share of
+    septic stays alerted in the window as a percentage with its count ("75.0% (3 of 4)"), not
+    a bare 0.750 among counts."""
+    rows = []
+    for key, value in tm.items():
+        if isinstance(value, dict):
+            continue
+        if key == "septic_stays_alerted_in_window" and value is not None:
+            septic = int(tm.get("septic_stays", 0))
+            value = f"{value:.1%} ({round(value * septic)} of {septic})"
+        rows.append({"metric": key, "what it is": _TASK_METRIC_WORDS.get(key, ""),
+                     "value": value})
+    return pd.DataFrame(rows)
+
+
 def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,
                 max_explained: int = 5000, provenance: dict[str, Any] | None = None
                 ) -> ModelCard:
@@ -124,8 +155,7 @@ def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,
             ylabel="normalized utility", title="PhysioNet 2019 utility", marker_x=tm["threshold"]),
             note="The threshold was chosen on out-of-fold scores of the training stays; this curve is on the evaluation "
                  "stays, so its peak may sit elsewhere."),
-        Section("Task metrics", table=pd.DataFrame(
-            [{"metric": k, "value": v} for k, v in tm.items() if not isinstance(v, dict)])),
+        Section("Task metrics", table=_task_metrics_table(tm)),
         Section("Utility of the bedside scores", table=base,
                 note="qSOFA >= 2, SIRS >= 2 and NEWS2 >= 5 as alarms, from the latest known "
                      "values; GCS/consciousness is not in the data."),
