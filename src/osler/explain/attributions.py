@@ -37,13 +37,16 @@ _EXTREME_KIND = re.compile(r"(running|max|min)_?(max|min|\d+h)")
 
 @dataclass(frozen=True)
 class FeatureSource:
-    """What a feature means and where its value came from."""
+    """What a feature means and where its value came from. ``cite_when_missing``: whether
+    evidence of a missing value still cites ``source`` (a table row whose cell is empty is
+    still that row; an hourly feature's missing value came from no measurement)."""
 
     label: str
     unit: str | None = None
     source: Provenance | None = None
     offset: timedelta | None = None
     event_ids: tuple[str, ...] = ()
+    cite_when_missing: bool = True
 
 
 def top_evidence(names: Sequence[str], x: np.ndarray, contributions: np.ndarray,
@@ -55,9 +58,9 @@ def top_evidence(names: Sequence[str], x: np.ndarray, contributions: np.ndarray,
     for j in order:
         src = describe(names[j])
         value = float(x[j])
-        if np.isnan(value):
-            # a missing value came from no measurement: it cites none (a 6-hour maximum with
-            # nothing in its window once cited the latest reading before it)
+        if np.isnan(value) and not src.cite_when_missing:
+            # an hourly feature's missing value came from no measurement: it cites none (a
+            # 6-hour maximum with nothing in its window once cited the latest reading before it)
             src = FeatureSource(label=src.label, unit=src.unit)
         out.append(Evidence(label=src.label, value=None if np.isnan(value) else value,
                             unit=src.unit, contribution=float(contributions[j]), kind="feature",
@@ -89,7 +92,8 @@ def hourly_source(frame: StayFrame, row: int) -> Callable[[str], FeatureSource]:
         display, unit = info.get(variable, (variable.replace("_", " "), None))
         if variable not in DYNAMIC_VARIABLES:
             return FeatureSource(label=display if not kind else f"{display}, {kind}", unit=unit,
-                                 source=Provenance(frame.source, frame.stay_id))
+                                 source=Provenance(frame.source, frame.stay_id),
+                                 cite_when_missing=False)
         j = DYNAMIC_VARIABLES.index(variable)
         seen = np.flatnonzero(~np.isnan(frame.values[: row + 1, j]))
         word = _KIND_WORDS.get(kind, kind.replace("_", " "))
@@ -105,7 +109,7 @@ def hourly_source(frame: StayFrame, row: int) -> Callable[[str], FeatureSource]:
         return FeatureSource(label=f"{display}, {word}", unit=unit,
                              source=Provenance(frame.source, frame.stay_id, int(frame.lines[i])),
                              offset=timedelta(hours=float(frame.hours[i])),
-                             event_ids=(eid,) if eid else ())
+                             event_ids=(eid,) if eid else (), cite_when_missing=False)
     return describe
 
 
