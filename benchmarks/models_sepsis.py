@@ -48,7 +48,7 @@ def time_scoring(files: list[Path], estimator) -> dict:
     batch = (time.perf_counter() - t0) / hours * 1000
     t0 = time.perf_counter()
     for f in frames:
-        stream = IncrementalFeaturizer(f.stay_id, f.source, f.static)
+        stream = IncrementalFeaturizer(f.stay_id, f.source, f.static, f.static_hours)
         for i, h in enumerate(f.hours):
             estimator.predict_proba(stream.update(h, f.values[i]).X)
     incremental = (time.perf_counter() - t0) / hours * 1000

@@ -44,3 +44,20 @@ def test_one_shot_tasks_do_not_read_their_label(task, tmp_path):
     assert not np.array_equal(da.y, db.y)
     assert all("readmitted" not in n and n != "num" for n in da.names)
     assert (da.source_times <= da.prediction_times).all()
+
+
+@pytest.mark.parametrize("late", ["50:00,Gender,1", "50:00,ICUType,4", "49:00,Age,30",
+                                  "60:00,Weight,150"])
+def test_icu_mortality_static_fields_after_48h_change_no_feature(tmp_path, late):
+    """The descriptors too (sex, ICU unit, age, weight): a made-up stay's row written after
+    48 h leaves every feature as it was."""
+    from osler.ingest.physionet import read_physionet2012
+    from osler.pipelines.icu_mortality import _featurize
+    head = ("Time,Parameter,Value\n00:00,RecordID,140501\n00:00,Age,58\n00:00,Gender,0\n"
+            "00:00,ICUType,2\n00:00,Weight,70\n01:00,HR,92\n30:00,HR,101\n")
+    (tmp_path / "a.txt").write_text(head)
+    (tmp_path / "b.txt").write_text(head + late + "\n")
+    before, after = (_featurize(next(read_physionet2012(tmp_path / name)))
+                     for name in ("a.txt", "b.txt"))
+    np.testing.assert_array_equal(before[0], after[0])
+    assert after[2] <= after[1] == 48

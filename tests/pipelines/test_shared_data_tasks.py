@@ -32,7 +32,7 @@ def test_real_stays_featurise_without_leakage(real_stays):
 def test_real_stay_streams_exactly_like_batch(real_stays):
     from osler.ingest.physionet import read_physionet2019
     frame = stay_frame(next(read_physionet2019(sorted(real_stays.glob("*.psv"))[3])))
-    stream = IncrementalFeaturizer(frame.stay_id, frame.source, frame.static)
+    stream = IncrementalFeaturizer(frame.stay_id, frame.source, frame.static, frame.static_hours)
     rows = [stream.update(h, frame.values[i]).X[0] for i, h in enumerate(frame.hours)]
     np.testing.assert_array_equal(np.vstack(rows), featurize(frame).X)
 

@@ -29,15 +29,24 @@ _KIND_WORDS = {"last": "last value", "hours_since": "hours since last measured",
                "measured": "measured this hour"}
 
 
+#: A feature kind over the last hours ("max_6h", "slope_24h"): its window's width in hours.
+_WINDOW_KIND = re.compile(r"[a-z]+_(\d+)h")
+#: A running or windowed extreme ("running_max", "min_24h"): which, and over what.
+_EXTREME_KIND = re.compile(r"(running|max|min)_?(max|min|\d+h)")
+
+
 @dataclass(frozen=True)
 class FeatureSource:
-    """What a feature means and where its value came from."""
+    """What a feature means and where its value came from. ``cite_when_missing``: whether
+    evidence of a missing value still cites ``source`` (a table row whose cell is empty is
+    still that row; an hourly feature's missing value came from no measurement)."""
 
     label: str
     unit: str | None = None
     source: Provenance | None = None
     offset: timedelta | None = None
     event_ids: tuple[str, ...] = ()
+    cite_when_missing: bool = True
 
 
 def top_evidence(names: Sequence[str], x: np.ndarray, contributions: np.ndarray,
@@ -49,6 +58,10 @@ def top_evidence(names: Sequence[str], x: np.ndarray, contributions: np.ndarray,
     for j in order:
         src = describe(names[j])
         value = float(x[j])
+        if np.isnan(value) and not src.cite_when_missing:
+            # an hourly feature's missing value came from no measurement: it cites none (a
+            # 6-hour maximum with nothing in its window once cited the latest reading before it)
+            src = FeatureSource(label=src.label, unit=src.unit)
         out.append(Evidence(label=src.label, value=None if np.isnan(value) else value,
                             unit=src.unit, contribution=float(contributions[j]), kind="feature",
                             source=src.source, offset=src.offset, event_ids=src.event_ids,
@@ -79,7 +92,8 @@ def hourly_source(frame: StayFrame, row: int) -> Callable[[str], FeatureSource]:
         display, unit = info.get(variable, (variable.replace("_", " "), None))
         if variable not in DYNAMIC_VARIABLES:
             return FeatureSource(label=display if not kind else f"{display}, {kind}", unit=unit,
-                                 source=Provenance(frame.source, frame.stay_id))
+                                 source=Provenance(frame.source, frame.stay_id),
+                                 cite_when_missing=False)
         j = DYNAMIC_VARIABLES.index(variable)
         seen = np.flatnonzero(~np.isnan(frame.values[: row + 1, j]))
         word = _KIND_WORDS.get(kind, kind.replace("_", " "))
@@ -88,18 +102,25 @@ def hourly_source(frame: StayFrame, row: int) -> Callable[[str], FeatureSource]:
         if not seen.size:
             return FeatureSource(label=f"{display}, {word}", unit=unit)
         i = _source_row(frame, row, j, kind, seen)
+        if i is None:
+            return FeatureSource(label=f"{display}, {word}, not measured in the window",
+                                 unit=unit)
         eid = frame.event_ids.get((i, j))
         return FeatureSource(label=f"{display}, {word}", unit=unit,
                              source=Provenance(frame.source, frame.stay_id, int(frame.lines[i])),
                              offset=timedelta(hours=float(frame.hours[i])),
-                             event_ids=(eid,) if eid else ())
+                             event_ids=(eid,) if eid else (), cite_when_missing=False)
     return describe
 
 
-def _source_row(frame: StayFrame, row: int, j: int, kind: str, seen: np.ndarray) -> int:
+def _source_row(frame: StayFrame, row: int, j: int, kind: str, seen: np.ndarray) -> int | None:
     """The measurement a feature's value came from: for a maximum or minimum (running or over
-    a window) the row that holds it (the latest such), else the latest measurement."""
-    m = re.fullmatch(r"(running|max|min)_?(max|min|\d+h)", kind)
+    a window) the row that holds it (the latest such), else the latest measurement; ``None``
+    for a statistic over a window that holds no measurement (its value is missing)."""
+    window = _WINDOW_KIND.fullmatch(kind)   # "mean_6h", "slope_24h"
+    if window and not (frame.hours[row] - frame.hours[seen] < float(window.group(1))).any():
+        return None
+    m = _EXTREME_KIND.fullmatch(kind)
     if not m:
         return int(seen[-1])
     if m.group(1) == "running":
@@ -109,7 +130,7 @@ def _source_row(frame: StayFrame, row: int, j: int, kind: str, seen: np.ndarray)
         rows = seen[frame.hours[row] - frame.hours[seen] < width]
         pick = m.group(1)
     if not rows.size:
-        return int(seen[-1])
+        return None
     values = frame.values[rows, j]
     best = values.max() if pick == "max" else values.min()
     return int(rows[np.flatnonzero(values == best)[-1]])

@@ -91,7 +91,7 @@ def featurize(frame: StayFrame, rows: np.ndarray | None = None) -> FeatureBlock:
     lastd = dict(zip(DYNAMIC_VARIABLES, last.T))
     derived = _derived(lastd)
     scores = np.column_stack([load_score(s).score(lastd) for s in SCORE_NAMES])
-    static = np.tile([frame.static.get(v, np.nan) for v in STATIC_VARIABLES], (len(rows), 1))
+    static, static_source = _static(frame, rows)
     lab_counts = np.cumsum(measured[:, _LAB_MASK].sum(axis=1))
     vital_counts = np.cumsum(measured[:, _VITAL_COLS].sum(axis=1))
     tail = np.column_stack([hours[rows], rows + 1.0, _in_window(hours, lab_counts, rows, 24)])
@@ -104,9 +104,22 @@ def featurize(frame: StayFrame, rows: np.ndarray | None = None) -> FeatureBlock:
     X = np.hstack(per_var + windows + [derived, scores, static, tail] + course + lab24
                   + [activity, organ]).astype(np.float32)
     X[~np.isfinite(X)] = np.nan     # never inf: no feature may overflow float32 (see _derived)
-    # The latest row any feature read: the newest last-measured row, or the row itself (ICULOS).
+    # The latest row any feature read: the newest last-measured row, or the row itself (ICULOS);
+    # and the hour any static it holds was first written.
     latest = np.maximum(li.max(axis=1, initial=-1), rows)
-    return FeatureBlock(X, rows, hours[rows], hours[latest])
+    return FeatureBlock(X, rows, hours[rows], np.maximum(hours[latest], static_source))
+
+
+def _static(frame: StayFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The static values each row may read (NaN before the hour a static is first written:
+    Age written from hour 6 on is missing at hours 1-5) and the latest such hour each row
+    read, for the leakage guard (-inf when none)."""
+    values = np.array([frame.static.get(v, np.nan) for v in STATIC_VARIABLES], dtype=float)
+    known_from = np.array([frame.static_hours.get(v, -np.inf) for v in STATIC_VARIABLES])
+    known = known_from[None, :] <= frame.hours[rows, None]
+    static = np.where(known, values[None, :], np.nan)
+    read = np.where(~np.isnan(static), known_from[None, :], -np.inf)
+    return static, read.max(axis=1, initial=-np.inf)
 
 
 def _in_window(hours: np.ndarray, cumulative: np.ndarray, rows: np.ndarray, w: int) -> np.ndarray:

@@ -47,7 +47,8 @@ class StayFrame:
 
     ``values[i, j]`` is variable ``DYNAMIC_VARIABLES[j]`` measured at that hour (NaN if not).
     ``lines[i]`` is the 1-based source line of the hour; ``labels[i]`` the hourly SepsisLabel
-    (NaN when the source has none).
+    (NaN when the source has none). ``static_hours[v]`` is the hour from which static ``v`` is
+    known (the row that first held it); a static not named there is known from the start.
     """
 
     stay_id: str
@@ -60,6 +61,7 @@ class StayFrame:
     unit: str | None = None
     sex: str | None = None
     event_ids: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    static_hours: dict[str, float] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.hours)
@@ -67,7 +69,8 @@ class StayFrame:
     def head(self, n: int) -> StayFrame:
         """The stay as it was known after its first ``n`` hours (for streaming replay)."""
         return StayFrame(self.stay_id, self.source, self.hours[:n], self.values[:n], self.static,
-                         self.lines[:n], self.labels[:n], self.unit, self.sex, self.event_ids)
+                         self.lines[:n], self.labels[:n], self.unit, self.sex, self.event_ids,
+                         self.static_hours)
 
 
 def stay_frame(record: PatientRecord, *, keep_event_ids: bool = False,
@@ -87,20 +90,25 @@ def stay_frame(record: PatientRecord, *, keep_event_ids: bool = False,
     col = {v: j for j, v in enumerate(DYNAMIC_VARIABLES)}
     cells: list[tuple[float, int, float, int, str]] = []
     static: dict[str, float] = {}
+    static_hours: dict[str, float] = {}
     for e in record.events:
         if e.kind is not EventKind.OBSERVATION or e.coding is None or e.value is None:
             continue
         var = code_map.get((e.coding.system, e.coding.code))
         if var is None or e.available_offset is None:
             continue   # not of the stay's grid: a clock-timed event (see icu_stays)
+        hour = e.available_offset.total_seconds() / 3600.0
         if var in col:
-            hour = e.available_offset.total_seconds() / 3600.0
             cells.append((hour, col[var], e.value.value, e.provenance.line or 0, e.id))
         elif var in ("Age", "HospAdmTime"):
-            static[var] = e.value.value
+            # known from the row that first held it (an Age first written on hour 6 is no
+            # feature of hours 1-5), though it describes the admission
+            static[var], static_hours[var] = e.value.value, hour
     label_rows = [(lb.offset.total_seconds() / 3600.0, lb.value, lb.provenance.line or 0)
                   for lb in record.labels if lb.name == "SepsisLabel" and lb.offset is not None]
-    return _assemble(record, cells, label_rows, static, keep_event_ids, allow_unmeasured)
+    frame = _assemble(record, cells, label_rows, static, keep_event_ids, allow_unmeasured)
+    frame.static_hours = static_hours
+    return frame
 
 
 def _assemble(record: PatientRecord, cells: list, label_rows: list,

@@ -26,11 +26,16 @@ class IncrementalFeaturizer:
         Names for evidence and errors.
     static : dict
         Once-per-stay values (``Age``, ``Gender``, ``Unit1``, ``Unit2``, ``HospAdmTime``).
+    static_hours : dict, optional
+        The hour from which each static is known (:attr:`StayFrame.static_hours`): an hour
+        before it gets no value for it, as in batch.
     """
 
-    def __init__(self, stay_id: str, source: str, static: dict[str, float]) -> None:
+    def __init__(self, stay_id: str, source: str, static: dict[str, float],
+                 static_hours: dict[str, float] | None = None) -> None:
         self.frame = StayFrame(stay_id, source, np.empty(0), np.empty((0, len(DYNAMIC_VARIABLES))),
-                               dict(static), np.empty(0, dtype=np.int64), np.empty(0))
+                               dict(static), np.empty(0, dtype=np.int64), np.empty(0),
+                               static_hours=dict(static_hours or {}))
 
     def update(self, hour: float, values: np.ndarray, line: int = 0) -> FeatureBlock:
         """Add the measurements of ``hour`` (NaN where none) and return that hour's features."""

@@ -34,7 +34,10 @@ PSV_COLUMNS = ("HR|O2Sat|Temp|SBP|MAP|DBP|Resp|EtCO2|BaseExcess|HCO3|FiO2|pH|PaC
                "Fibrinogen|Platelets|Age|Gender|Unit1|Unit2|HospAdmTime|ICULOS|SepsisLabel"
                ).split("|")
 _NON_OBS = {"Gender", "Unit1", "Unit2", "ICULOS", "SepsisLabel"}
-_ONCE = {"Age", "HospAdmTime"}  # constant over a stay: stored once, at admission
+#: Constant over a stay, so stored once: dated at admission (``offset`` 0) but known only from
+#: the first row that holds it (``known_offset``): a stay whose Age is NaN in its first five
+#: rows gives no Age to the features of those hours.
+_ONCE = {"Age", "HospAdmTime"}
 
 
 @lru_cache(maxsize=2)
@@ -207,7 +210,7 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
     enc_id = event_id("physionet2019", stay, "stay")
     obs: list[Observation] = []
     labels: list[Label] = []
-    first: dict[str, float] = {}
+    first: dict[str, tuple[float, float, int]] = {}   # column -> (value, hour, line) first seen
     last_hour, last_line = -math.inf, 1
     head: dict[str, float] = {}
     head_line = top + 2
@@ -253,7 +256,7 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
             if col in _NON_OBS or math.isnan(value):
                 continue
             if col in _ONCE:
-                first.setdefault(col, value)
+                first.setdefault(col, (value, hour, lineno))
                 continue
             coding, unit, category = codings[col]
             obs.append(Observation(id=event_id("physionet2019", stay, lineno, col), coding=coding,
@@ -267,15 +270,17 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
 
 
 def _assemble_2019(member: Member, stay: str, enc_id: str, head: dict[str, float],
-                   head_line: int, first: dict[str, float], obs: list[Observation],
-                   labels: list[Label]) -> PatientRecord:
-    """``head``: the first row, parsed (unit and sex are read from it), on ``head_line``."""
+                   head_line: int, first: dict[str, tuple[float, float, int]],
+                   obs: list[Observation], labels: list[Label]) -> PatientRecord:
+    """``head``: the first row, parsed (unit and sex are read from it), on ``head_line``.
+    ``first``: each once-per-stay column's first value with the hour and line of its row."""
     prov = Provenance(member.name, stay, head_line)
     codings = _codings("2019")
     once = [Observation(id=event_id("physionet2019", stay, col), coding=codings[col][0],
-                        provenance=prov, offset=timedelta(0), encounter_id=enc_id,
+                        provenance=Provenance(member.name, stay, line), offset=timedelta(0),
+                        known_offset=timedelta(hours=hour), encounter_id=enc_id,
                         category=codings[col][2], value=Quantity(v, codings[col][1]))
-            for col, v in first.items()]
+            for col, (v, hour, line) in first.items()]
     unit = "MICU" if head["Unit1"] == 1 else "SICU" if head["Unit2"] == 1 else None
     sex = {0.0: "female", 1.0: "male"}.get(head["Gender"])
     site = Path(member.inner).parent.name if member.inner else member.path.parent.name
@@ -455,10 +460,11 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
             record_id = str(int(value))
             continue
         if param == "Gender":
-            sex = {0.0: "female", 1.0: "male"}.get(value)
+            sex = sex or _descriptor(offset, {0.0: "female", 1.0: "male"}.get(value))
             continue
         if param == "ICUType":
-            icu_type = {1.0: "CCU", 2.0: "CSRU", 3.0: "MICU", 4.0: "SICU"}.get(value)
+            icu_type = icu_type or _descriptor(
+                offset, {1.0: "CCU", 2.0: "CSRU", 3.0: "MICU", 4.0: "SICU"}.get(value))
             continue
         if value < 0 and param in {"Age", "Height", "Weight"}:
             continue  # -1 marks "not recorded" in the general descriptors
@@ -477,6 +483,18 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
                           "nothing to predict from", file=member.name, record=record_id,
                           line=lineno + 1)
     return _assemble_2012(member, record_id, sex, icu_type, obs, outcome_rows, outcomes)
+
+
+#: The challenge's stays are its first 48 h; its task predicts at their end. A descriptor
+#: written later ("50:00,Gender,1") is no part of them: a record's sex or unit read from it
+#: would tell the features at 48 h of a later time.
+_DESCRIPTOR_HORIZON = timedelta(hours=48)
+
+
+def _descriptor(offset: timedelta, value: str | None) -> str | None:
+    """A Gender or ICUType row's value if it counts: written within the first 48 h, and known
+    (-1 marks "not recorded"); the first such row of a stay is the stay's, as for Age."""
+    return value if offset <= _DESCRIPTOR_HORIZON else None
 
 
 def _assemble_2012(member: Member, record_id: str, sex: str | None, icu_type: str | None,

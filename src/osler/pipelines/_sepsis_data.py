@@ -22,8 +22,8 @@ from osler.errors import DataError, IngestError, OslerError
 from osler.features import check_no_leakage, feature_names, featurize, stay_frame
 from osler.ingest import files_under
 
-__all__ = ["NoUsableStay", "SepsisCohort", "load_cohort", "named_stay_files", "stay_files",
-           "unique_stays"]
+__all__ = ["START_HOURS", "NoUsableStay", "SepsisCohort", "load_cohort", "named_stay_files",
+           "stay_files", "unique_stays"]
 
 
 class NoUsableStay(DataError):
@@ -33,6 +33,22 @@ class NoUsableStay(DataError):
     def __init__(self, message: str, skipped: list[tuple[str, str]]) -> None:
         super().__init__(message)
         self.skipped = skipped
+
+
+#: How many first hours of a stay are digested to recognise a training stay cut short: few
+#: enough that a copy keeping a quarter of a day is caught, enough that two stays rarely share
+#: them (they hold the stay's age, unit, admission time and first measurements).
+START_HOURS = 6
+
+
+def _digest(block: np.ndarray) -> str:
+    """First 16 hex digits of SHA-256 over feature rows (float32, one NaN pattern)."""
+    import hashlib
+
+    block = np.ascontiguousarray(block, dtype=np.float32)
+    block = np.where(np.isnan(block), np.float32(np.nan), block)
+    return hashlib.sha256(block.tobytes()).hexdigest()[:16]
+
 
 _PARALLEL_FROM = 400  # below this many stays, a second process costs more than it saves
 
@@ -68,19 +84,27 @@ class SepsisCohort:
     def content_digests(self) -> dict[str, str]:
         """Per stay, the first 16 hex digits of SHA-256 over its hourly feature rows: what the
         stay holds (values, hours, age, sex, unit), never its id, file name or labels, so a
-        training stay is recognised under another name or unlabelled. Like heart-disease's row
-        digests they store no value as such, but whoever holds the model directory can tell
-        whether a given stay was trained on: keep it as confidential as the training data."""
-        import hashlib
+        training stay is recognised under another name or unlabelled. The rows are parsed
+        values, so a copy with other line endings or trailing blank lines has the same digest.
+        Like heart-disease's row digests they store no value as such, but whoever holds the
+        model directory can tell whether a given stay was trained on: keep it as confidential
+        as the training data."""
+        return {stay: _digest(block) for stay, block in self._stay_blocks()}
 
+    def start_digests(self, hours: int = START_HOURS) -> dict[str, str]:
+        """Per stay of at least ``hours`` rows, a digest of the feature rows of its first
+        ``hours`` hours, tagged ``first6:`` (for 6): a training stay cut short (its last hours
+        dropped) has a whole-stay digest of its own, but the same start. Features read no later
+        row, so these rows are the same in the whole stay and in any shorter copy of it."""
+        return {stay: f"first{hours}:{_digest(block[:hours])}"
+                for stay, block in self._stay_blocks() if len(block) >= hours}
+
+    def _stay_blocks(self):
+        """``(stay, its feature rows)`` per stay, in the cohort's order."""
         stays = self.meta["stay"].to_numpy()
         bounds = np.flatnonzero(np.r_[True, stays[1:] != stays[:-1], True])
-        out = {}
         for a, b in zip(bounds[:-1], bounds[1:]):
-            block = np.ascontiguousarray(self.X[a:b], dtype=np.float32)
-            block = np.where(np.isnan(block), np.float32(np.nan), block)   # one NaN pattern
-            out[str(stays[a])] = hashlib.sha256(block.tobytes()).hexdigest()[:16]
-        return out
+            yield str(stays[a]), self.X[a:b]
 
     def labelled(self, doing: str) -> SepsisCohort:
         """The stays with a SepsisLabel at every hour; the others are skipped and counted

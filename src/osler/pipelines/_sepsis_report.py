@@ -18,7 +18,7 @@ from osler.evaluate.report import EvaluationReport
 from osler.explain import mean_abs_contributions
 from osler.features import feature_names
 from osler.pipelines._provenance import file_names, provenance_block
-from osler.pipelines._sepsis_data import SepsisCohort
+from osler.pipelines._sepsis_data import START_HOURS, SepsisCohort
 
 __all__ = ["need_a_septic_stay", "sepsis_card", "sepsis_provenance", "sepsis_training_record"]
 
@@ -50,13 +50,17 @@ def sepsis_training_record(data: list[Path], n_stays: int, develop: SepsisCohort
 
 
 def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort, evaluated: SepsisCohort,
-                      *, by_id: int, by_content: int) -> dict[str, Any]:
+                      *, by_id: int, by_content: int, by_start: int = 0) -> dict[str, Any]:
     """The card's Provenance block: ``read`` is the labelled cohort read for evaluation,
-    ``evaluated`` the part whose stays the model was not trained on; ``by_id`` and
-    ``by_content`` count the stays left out as trained on by stay id and by content."""
+    ``evaluated`` the part whose stays the model was not trained on; ``by_id``,
+    ``by_content`` and ``by_start`` count the stays left out as trained on by stay id, by
+    content and by their first hours' content (a training stay cut short)."""
     compared = ("yes (a digest of each training stay's hourly rows is kept with the model)"
                 if bundle.training_rows is not None else
                 "no (by stay id only: the model was saved before stay digests were kept)")
+    if bundle.training_rows and any(d.startswith("first") for d in bundle.training_rows):
+        compared = (f"yes (a digest of each training stay's hourly rows, and one of its first "
+                    f"{START_HOURS} hours, are kept with the model)")
     chosen_on = bundle.extra.get("validation_utility")
     return provenance_block(
         "sepsis", training=bundle.extra.get("training_data"), fingerprint=bundle.fingerprint,
@@ -71,6 +75,8 @@ def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort, evaluated: S
                                     "model)"},
         left_out={"stays trained on (by stay id)": by_id,
                   "stays identical to a training stay (by content)": by_content,
+                  f"stays starting as a training stay (their first {START_HOURS} hours, by "
+                  "content: a copy cut short)": by_start,
                   "hours of those stays": len(read.meta) - len(evaluated.meta),
                   "stays compared by content": compared},
         threshold=bundle.threshold, rule=bundle.extra.get("threshold_rule"),
@@ -93,6 +99,37 @@ def need_a_septic_stay(evaluated: SepsisCohort, left_out: int, why: str) -> None
                     f"stay{'s' if left_out != 1 else ''} left out as seen in training "
                     f"({why}). Utility, AUROC and lead time need at least one septic stay: "
                     "evaluate on stays that include sepsis")
+
+
+#: The task metrics in words, for the card's readers; the keys stay as the JSON names them.
+_TASK_METRIC_WORDS = {
+    "threshold": "alarm threshold (probability)",
+    "utility": "normalized utility (PhysioNet 2019)",
+    "utility_ci_low": "normalized utility, 95% CI low (stay bootstrap)",
+    "utility_ci_high": "normalized utility, 95% CI high (stay bootstrap)",
+    "alert_burden_per_100_patient_days": "alerts per 100 patient-days",
+    "median_lead_time_h": "median hours from the first alarm to onset",
+    "septic_stays_alerted_in_window": "share of septic stays alerted from 12 h before to 3 h "
+                                      "after onset",
+    "septic_stays": "septic stays (count)",
+    "stays": "stays (count)",
+}
+
+
+def _task_metrics_table(tm: dict[str, Any]) -> pd.DataFrame:
+    """One row per task metric: its JSON key, what it is in words, and its value; the share of
+    septic stays alerted in the window as a percentage with its count ("75.0% (3 of 4)"), not
+    a bare 0.750 among counts."""
+    rows = []
+    for key, value in tm.items():
+        if isinstance(value, dict):
+            continue
+        if key == "septic_stays_alerted_in_window" and value is not None:
+            septic = int(tm.get("septic_stays", 0))
+            value = f"{value:.1%} ({round(value * septic)} of {septic})"
+        rows.append({"metric": key, "what it is": _TASK_METRIC_WORDS.get(key, ""),
+                     "value": value})
+    return pd.DataFrame(rows)
 
 
 def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,
@@ -118,8 +155,7 @@ def sepsis_card(report: EvaluationReport, bundle, cohort: SepsisCohort,
             ylabel="normalized utility", title="PhysioNet 2019 utility", marker_x=tm["threshold"]),
             note="The threshold was chosen on out-of-fold scores of the training stays; this curve is on the evaluation "
                  "stays, so its peak may sit elsewhere."),
-        Section("Task metrics", table=pd.DataFrame(
-            [{"metric": k, "value": v} for k, v in tm.items() if not isinstance(v, dict)])),
+        Section("Task metrics", table=_task_metrics_table(tm)),
         Section("Utility of the bedside scores", table=base,
                 note="qSOFA >= 2, SIRS >= 2 and NEWS2 >= 5 as alarms, from the latest known "
                      "values; GCS/consciousness is not in the data."),

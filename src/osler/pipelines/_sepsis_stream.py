@@ -63,7 +63,8 @@ class SepsisMonitor:
         # as prediction does: a stay whose hours hold no measured value is scored from the
         # time in the ICU and missingness alone (never refused as if it had no hours)
         frame = stay_frame(records[0], keep_event_ids=True, allow_unmeasured=True)
-        stream = IncrementalFeaturizer(frame.stay_id, frame.source, frame.static)
+        stream = IncrementalFeaturizer(frame.stay_id, frame.source, frame.static,
+                                       frame.static_hours)
         stream.frame.event_ids = frame.event_ids
         for i, hour in enumerate(frame.hours):
             yield self.score_hour(stream, hour, frame.values[i], int(frame.lines[i]))

@@ -206,7 +206,9 @@ def _assemble(X, ids, meta, outcomes, skipped) -> TabularData:
             s[s < 0] = np.nan  # -1 marks a score the challenge could not compute
             if np.isnan(s).all():   # not in the outcomes file (only RecordID and the label)
                 continue            # no baseline: the card says so (see _MortalityTask)
-            scores[name] = np.where(np.isnan(s), np.nanmedian(s), s)
+            # missing stays NaN here: filled from the stays evaluated (_evaluated_scores), so
+            # that stays read but left out (training stays) never move the figures
+            scores[name] = s
     return TabularData(X, y, ids, ids.astype(str), feature_names_2012(),
                        np.array([m[0] for m in meta]), np.array([m[1] for m in meta]),
                        attributes={"sex": np.array([m[2] for m in meta]),
@@ -376,13 +378,26 @@ class _MortalityTask(TabularTask):
     """The tabular task, with a card that says which outcome-file baselines were absent."""
 
     def evaluate_data(self, bundle, d: TabularData, n_boot: int = 200):
+        d = _evaluated_scores(d)
         result = super().evaluate_data(bundle, d, n_boot=n_boot)
         absent = [name for name in BASELINE_SCORES if name not in d.scores]
         if absent and d.y is not None:
             result.notes.append(f"{' and '.join(absent)} left out of the baselines: the "
-                                "outcomes file gives no such score for any stay read (no "
-                                "column, or only -1).")
+                                "outcomes file gives no such score for any stay evaluated "
+                                "(no column, or only -1).")
         return result
+
+
+def _evaluated_scores(d: TabularData) -> TabularData:
+    """``d`` (the stays evaluated) with each missing SAPS-I or SOFA set to the median of its
+    stays, so that the baselines of the same stays do not depend on which other stays were
+    read: a SOFA of -1 is the median of the evaluated stays' SOFA, not of every stay under
+    --data (training stays included). A score no evaluated stay has is left out."""
+    from dataclasses import replace
+
+    scores = {name: np.where(np.isnan(s), np.nanmedian(s), s)
+              for name, s in d.scores.items() if (~np.isnan(s)).any()}
+    return replace(d, scores=scores)
 
 
 TASK = _MortalityTask(
@@ -402,8 +417,8 @@ TASK = _MortalityTask(
           "summaries of every variable plus SAPS-I-like points, PaO2/FiO2 and urine output "
           "per kg per hour derived from the same series; the trees also read each variable's "
           "time-weighted mean and first/last-24-hour extremes. SAPS-I and SOFA (from the "
-          "outcomes file; missing scores set to the median) and a plain logistic regression "
-          "on every feature are scored on the same stays.")
+          "outcomes file; a missing score set to the median of the stays evaluated) and a "
+          "plain logistic regression on every feature are scored on the same stays.")
 
 
 class MortalityAssessor:

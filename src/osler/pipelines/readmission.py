@@ -65,7 +65,29 @@ def _read(path: Path) -> pd.DataFrame:
     frame["_longest"] = longest if known else 0
     frame["_header_fields"] = header
     frame["_file"] = str(path)
+    for column in _ID_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].map(_normal_id, na_action="ignore")
     return frame
+
+
+#: The id columns: one encounter or patient whichever way a spreadsheet wrote its number.
+_ID_COLUMNS = ("encounter_id", "patient_nbr")
+
+
+def _normal_id(cell: str) -> str | float:
+    """An id as the table gives it (``str(int(value))``), as icu-mortality reads RecordIDs: a
+    spreadsheet's ``54772425.0`` or a padded `` 54772425`` is patient 54772425, so a training
+    patient is not taken for an unseen one, nor one encounter scored twice; an id that is no
+    whole number is kept as written (stripped); a blank one is missing."""
+    text = cell.strip()
+    if not text:
+        return np.nan
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if value.is_integer() and abs(value) <= LARGEST_VALUE else text
 
 
 def _record_layout(path: Path) -> tuple[list[int], list[int], list[int]]:
@@ -116,8 +138,9 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
     if "_longest" in df:
         reason = reason.where((reason != "") | (df["_longest"].astype(int) <= _LONGEST_CELL),
                               f"a field holds more than {_LONGEST_CELL} characters")
-    for column in ("encounter_id", "patient_nbr"):
-        reason = reason.where(reason != "", np.where(df[column].isna(), f"no {column}", ""))
+    ids = {column: df[column].map(_normal_id, na_action="ignore") for column in _ID_COLUMNS}
+    for column in _ID_COLUMNS:
+        reason = reason.where(reason != "", np.where(ids[column].isna(), f"no {column}", ""))
     if "readmitted" in df:
         label = df["readmitted"]
         odd = label.notna() & ~label.isin(["<30", ">30", "NO"])
@@ -137,7 +160,8 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
     # readable row, skipped later) is a repeat, so the encounter is not scored on a copy that
     # contradicts it
     valid = reason == ""
-    repeat = valid & df["encounter_id"].where(valid).duplicated() & df["encounter_id"].notna()
+    encounter = ids["encounter_id"]   # "31310520.0" repeats "31310520"
+    repeat = valid & encounter.where(valid).duplicated() & encounter.notna()
     reason = reason.where(reason != "", np.where(
         repeat, "encounter_id repeats an earlier row's; only the first is used", ""))
     return reason

@@ -7,7 +7,8 @@ and the challenge's normalized utility decides the alarm threshold.
 A fifth of the stays (by a hash of the stay id) is the task's final held-out part: ``train``
 never uses it, and ``evaluate`` leaves out every stay the model was trained on and says so:
 by stay id, and by a digest of each training stay's rows kept with the model, so a training
-stay renamed or copied into another folder is recognised too.
+stay renamed or copied into another folder is recognised too; and by a digest of its first
+hours, so a training stay cut short (its last hours dropped) is too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from osler.errors import DataError
 from osler.evaluate import patient_split
 from osler.evaluate.card import check_card_target
 from osler.models.persist import check_output_path
-from osler.pipelines._sepsis_data import NoUsableStay, SepsisCohort, load_cohort
+from osler.pipelines._sepsis_data import START_HOURS, NoUsableStay, SepsisCohort, load_cohort
 from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis, threshold_rule
 from osler.pipelines._sepsis_report import (need_a_septic_stay, sepsis_card, sepsis_provenance,
                                             sepsis_training_record)
@@ -68,8 +69,10 @@ class SepsisTask:
                            "training_data": sepsis_training_record(data, n_stays, develop,
                                                                    skipped, held_out_rule),
                            "threshold_rule": threshold_rule(len(fit.threshold_stays))},
-                    # stays are recognised by content too: a renamed copy is no unseen stay
-                    training_rows=set(develop.content_digests().values()))
+                    # stays are recognised by content too: a renamed copy is no unseen stay,
+                    # nor a copy cut short (by its first hours)
+                    training_rows={*develop.content_digests().values(),
+                                   *develop.start_digests().values()})
         return (f"sepsis: trained on {len(fit.train_stays)} stays, threshold "
                 f"{fit.threshold:.3f} chosen on their out-of-fold scores (utility "
                 f"{fit.validation_utility:.3f}); {n_stays - develop.n_stays} stays held "
@@ -130,42 +133,50 @@ class SepsisTask:
         check_card_target(report, {})   # the card can be written: checked before the work
         bundle = load_bundle(self.name, model_dir)
         cohort = load_cohort(data).labelled("evaluation")
-        by_id, by_content = seen_in_training(bundle, cohort)
-        unseen = cohort.subset(set(cohort.meta["stay"]) - by_id - by_content)
+        by_id, by_content, by_start = seen_in_training(bundle, cohort)
+        seen_stays = by_id | by_content | by_start
+        unseen = cohort.subset(set(cohort.meta["stay"]) - seen_stays)
         left_out = (f"{len(by_id)} stays used in training (by stay id) and {len(by_content)} "
                     "stays identical to a training stay (under another name)")
+        if by_start:
+            left_out += (f", and {len(by_start)} stays whose first {START_HOURS} hours are a "
+                         "training stay's (a copy cut short)")
         if not len(unseen.meta):
             raise DataError(f"all {cohort.n_stays} stays in the data were used to train this "
                             f"model ({left_out}); evaluate on stays it has not seen")
-        need_a_septic_stay(unseen, len(by_id) + len(by_content), left_out)
+        need_a_septic_stay(unseen, len(seen_stays), left_out)
         p = bundle.estimator.predict_proba(unseen.X)[:, 1]
         result = evaluate_sepsis(unseen, p, bundle.threshold, n_boot=n_boot)
         result.notes.append(f"{left_out} were left out{_no_digests_note(bundle)}; "
                             f"{skipped_note(cohort.skipped)}.")
         card = sepsis_card(result, bundle, unseen, provenance=sepsis_provenance(
-            bundle, data, cohort, unseen, by_id=len(by_id), by_content=len(by_content)))
+            bundle, data, cohort, unseen, by_id=len(by_id), by_content=len(by_content),
+            by_start=len(by_start)))
         written = card.write(report)
         tm = result.task_metrics
-        seen = f" ({len(by_id) + len(by_content)} left out: seen in training)" \
-            if by_id or by_content else ""
+        seen = f" ({len(seen_stays)} left out: seen in training)" if seen_stays else ""
         return (f"sepsis: {unseen.n_stays} stays{seen}, AUROC {result.metric('AUROC'):.3f}, "
                 f"utility {tm['utility']:.3f} at threshold {tm['threshold']:.3f}; "
                 f"{skipped_note(cohort.skipped)}; card {written}")
 
 
-def seen_in_training(bundle, cohort: SepsisCohort) -> tuple[set[str], set[str]]:
-    """The stays of ``cohort`` the model was trained on: by stay id, and (of the others) by
+def seen_in_training(bundle, cohort: SepsisCohort) -> tuple[set[str], set[str], set[str]]:
+    """The stays of ``cohort`` the model was trained on: by stay id; (of the others) by
     content, which catches a training stay renamed or copied (see
-    :meth:`SepsisCohort.content_digests`). A model saved before it kept digests compares ids
-    only."""
+    :meth:`SepsisCohort.content_digests`); and (of the rest) by their first hours, which
+    catches a training stay cut short (:meth:`SepsisCohort.start_digests`). A model saved
+    before it kept digests compares ids only; one saved before it kept start digests, ids
+    and whole stays."""
     trained_ids = set(bundle.extra.get("train_stays", []))
     stays = set(cohort.meta["stay"])
     by_id = stays & trained_ids
     if bundle.training_rows is None:
-        return by_id, set()
+        return by_id, set(), set()
     by_content = {s for s, digest in cohort.content_digests().items()
                   if s not in by_id and digest in bundle.training_rows}
-    return by_id, by_content
+    by_start = {s for s, digest in cohort.start_digests().items()
+                if s not in by_id | by_content and digest in bundle.training_rows}
+    return by_id, by_content, by_start
 
 
 def _no_digests_note(bundle) -> str:
