@@ -190,3 +190,16 @@ def test_a_spaced_device_identifier_keeps_its_field_codes():
     out = _surrogate("(01) 00884521123456 (17) 250101 (21) A1B2C3")
     assert re.fullmatch(r"\(01\) \d{14} \(17\) \d{6} \(21\) [A-Z\d]{6}", out), out
     assert "00884521123456" not in out and "A1B2C3" not in out
+
+
+@pytest.mark.parametrize("text", ["He may 2 more doses", "wbc dec 2 points", "march 3 steps"])
+def test_a_lower_case_month_word_before_a_number_is_no_month(text):
+    assert not _kinds(text, "DATE")
+
+
+@pytest.mark.parametrize("text, value", [("Seen May 3", "May 3"),
+                                         ("seen may 3, 2021", "may 3, 2021"),
+                                         ("March 3-5, 2021", "March 3-5, 2021"),
+                                         ("jan 3", "jan 3")])
+def test_a_month_before_a_day_capitalised_or_with_a_year_is_still_a_date(text, value):
+    assert (value, "DATE") in _rules(text)

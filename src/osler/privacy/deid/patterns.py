@@ -27,6 +27,10 @@ _WORD_MONTHS = "may|march|mar|dec"
 _MON_AFTER_DAY = (rf"(?:(?!(?i:{_WORD_MONTHS})\b)(?:{MONTHS})\b\.?"
                   r"|(?-i:May|MAY|March|MARCH|Mar|MAR|Dec|DEC)\b\.?"
                   rf"|(?:{_WORD_MONTHS})\b\.?(?=\s*,?\s*(?:19|20)\d\d\b))")
+# and before a day ("He may 2 more doses", "wbc dec 2 points"; "seen may 3, 2021" is a date)
+_MON_BEFORE_DAY = (rf"(?:(?!(?i:{_WORD_MONTHS})\b)(?:{MONTHS})\b\.?"
+                   r"|(?-i:May|MAY|March|MARCH|Mar|MAR|Dec|DEC)\b\.?"
+                   rf"|(?:{_WORD_MONTHS})\b\.?(?=\s+\d\d?(?:st|nd|rd|th)?\s*,?\s*(?:19|20)\d\d\b))")
 _ORD = r"(?:st|nd|rd|th)?"
 _ORDINAL_WORDS = (r"(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fifth|sixth|seventh|"
                   r"eighth|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|"
@@ -403,7 +407,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         r"(?!(?P=ymsep)\d|\.\d|[\d%])")),
     ("DATE", re.compile(rf"\b(?:in|during|since|early|late|mid|last|next|until)\s+(?P<phi>{MONTHS})\b",
                         re.I)),
-    ("DATE", re.compile(rf"\b{_MON}\s+{_D}{_ORD}(?:\s*(?:,\s*)?{_Y}\b)?(?![\d:])|\b{_D}{_ORD}\s+(?:of\s+)?"
+    ("DATE", re.compile(rf"\b{_MON_BEFORE_DAY}\s+{_D}{_ORD}(?:\s*(?:,\s*)?{_Y}\b)?(?![\d:])"
+                        rf"|\b{_D}{_ORD}\s+(?:of\s+)?"
                         rf"{_MON_AFTER_DAY}(?:\s*(?:,\s*)?{_Y}\b)?"
                         rf"|\b{_MON}\s*(?:,\s*)?(?:19|20)\d\d\b", re.I)),
     ("DATE", re.compile(rf"(?:\b(?:{_YEAR_CONTEXT})\s*)(?P<phi>(?:19[3-9]\d|20[0-2]\d)s?)\b",
@@ -450,7 +455,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "3/3-3/9/2021"): one date, so the first day is shifted with the second
     ("DATE", re.compile(rf"\b{_D}{_ORD}{_RANGE_TO}{_D}{_ORD}\s+(?:of\s+)?{_MON_AFTER_DAY}"
                         rf"(?:\s*(?:,\s*)?{_Y}\b)?"
-                        rf"|\b{_MON}\s+{_D}{_ORD}{_RANGE_TO}{_D}{_ORD}"
+                        rf"|\b{_MON_BEFORE_DAY}\s+{_D}{_ORD}{_RANGE_TO}{_D}{_ORD}"
                         rf"(?:\s*(?:,\s*)?{_Y}\b)?(?![\d:])"
                         rf"|(?<![\d/.]){_M}/{_D}\s*-\s*{_M}/{_D}/{_Y}\b(?!/)", re.I)),
     # a compact date, a real one, after a date's label ("DOS: 20210303", "on 20210303"): an
