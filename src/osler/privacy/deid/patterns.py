@@ -20,6 +20,17 @@ _M = r"(?:1[0-2]|0?[1-9])"
 _D = r"(?:3[01]|[12]\d|0?[1-9])"
 _Y = r"(?:19\d\d|20\d\d|\d\d)"
 _MON = rf"(?:{MONTHS})\b\.?"
+# A month after a day ("3 May", "4th of March"): the month words that are ordinary words
+# ("may", "march", "mar", "dec" for decrease) only capitalised or before a year ("NTG 1 to 2
+# may be given" and "Pain 3-4 may need PRN" are doses; "seen 3 may 2021" is a date)
+_WORD_MONTHS = "may|march|mar|dec"
+_MON_AFTER_DAY = (rf"(?:(?!(?i:{_WORD_MONTHS})\b)(?:{MONTHS})\b\.?"
+                  r"|(?-i:May|MAY|March|MARCH|Mar|MAR|Dec|DEC)\b\.?"
+                  rf"|(?:{_WORD_MONTHS})\b\.?(?=\s*,?\s*(?:19|20)\d\d\b))")
+# and before a day ("He may 2 more doses", "wbc dec 2 points"; "seen may 3, 2021" is a date)
+_MON_BEFORE_DAY = (rf"(?:(?!(?i:{_WORD_MONTHS})\b)(?:{MONTHS})\b\.?"
+                   r"|(?-i:May|MAY|March|MARCH|Mar|MAR|Dec|DEC)\b\.?"
+                   rf"|(?:{_WORD_MONTHS})\b\.?(?=\s+\d\d?(?:st|nd|rd|th)?\s*,?\s*(?:19|20)\d\d\b))")
 _ORD = r"(?:st|nd|rd|th)?"
 _ORDINAL_WORDS = (r"(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fifth|sixth|seventh|"
                   r"eighth|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|"
@@ -91,6 +102,10 @@ _COMPACT_CONTEXT = (r"\b(?:date|dated|on|dos|dob|d\.o\.b\.?|admitted|admission|d
 # Who an age over 89 is told of ("he is 92", "Pt is 96M").
 _ELDERS = (r"he|she|pt|patient|mother|father|mom|dad|wife|husband|sister|brother|grandmother|"
            r"grandfather|aunt|uncle")
+# A temperature's cue right before a number ("Temp 95F s/p rewarming", "T 92F hx of sepsis",
+# "Tmax: 96F"): the number and its F are degrees, never an age and a sex
+_TEMP_BEFORE = re.compile(r"\b(?:t|temp|tmax|tmx|tcurrent|tcur|tc|tm|temperature|temps?)\.?"
+                          r"(?:\s+(?:of|was|is|at|up\s+to|to))?\s*[:=]?\s*$", re.I)
 # The states' postal codes ("MT"), in capitals only.
 _STATE_CODES = (r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|"
                 r"O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])")
@@ -124,17 +139,52 @@ _SPELT_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
 _DOT = rf"(?:\.|{_SPELT_DOT})"
 # the ends of the addresses written out (not any word: "seen at clinic dot" is none)
 _TLD = r"(?:com|org|net|edu|gov|mil|info|io|co|us|uk|ca|au|de|fr|ie|nz)"
+# A vertebral level is never a plate ("end plates L4-L5", "Plate C5 C6 with 4 screws")
+_NOT_LEVEL = r"(?![CTLS]\d{1,2}\b)"
+# "plate" names a vehicle's only with a qualifier before it or a label after it ("licence
+# plate", "registration plate", "plate number", "plate #"): a bone's or a growth plate and a
+# fixation plate ("Plate DCP 10 hole") are clinical
+_VEHICLE_PLATE = (r"(?:(?:number|licen[cs]e|registration|reg\.?|vehicle)\s+plates?"
+                  r"(?:\s*(?:number|no\.?|#|:))?|plates?\s*(?:number|no\.?|#|:))")
+# An address with a bare "at": "rowena dot blackwood at gmail dot com", "rowena.blackwood at
+# gmail.com", "Email rowena at gmail dot com"; see _word_at_emails for what makes it one
+_WORD_AT_EMAIL = re.compile(rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+){{0,3}})"
+                            rf"{_WORD_AT}(?P<domain>[\w-]+(?:{_DOT}[\w-]+){{0,3}}){_DOT}{_TLD}\b",
+                            re.I)
+# what tells a plain word before "at" is an address's ("Email rowena at ...", "write to ...")
+_EMAIL_CUE_BEFORE = re.compile(r"\b(?:e-?mail(?:ed)?|mail|address|contact|write\s+to|reach)\b"
+                               r"[^.\n]{0,30}$", re.I)
+_MAIL_HOSTS = re.compile(r"(?:gmail|googlemail|yahoo|hotmail|outlook|aol|icloud|live|msn|"
+                         r"protonmail|proton|comcast|verizon|att|btinternet|bigpond|me)\b", re.I)
+# An Australian state and postcode, with the town before them ("Fitzroy VIC 3065", "VIC
+# 3065"); _au_postcodes keeps those on an address ("SA 1200" may be a node, "Repeat ACT 1150"
+# a clotting time, "Body WA 2300 mL" a volume)
+_AU_POSTCODE = re.compile(rf"(?<![\w.-])(?:(?!{_TO_TOWN}\b)(?P<town>{_TOWN})(?P<gap>{_GAP}))?"
+                          rf"(?<![\w.-])(?P<state>{_AU_STATES}){_GAP}(?P<code>\d{{4}})"
+                          r"(?![\w.,/-]?\d)")
+# what leads to an address ("lives in", "moved to", "Address:", "from")
+_ADDRESS_BEFORE = re.compile(r"\b(?:lives|lived|living|resides|resided|residing|moved|"
+                             r"relocated|home|born|from|address|addr)\b\.?(?:[ \t]+(?:in|at|near|"
+                             r"to))?[ \t]*:?[ \t]*$", re.I)
+# an address's line, or a street before the town ("12 Smith St, Fitzroy VIC 3065"; not a
+# list of values: "K 4.1, Intake NSW 2000")
+_ADDRESS_LINE = re.compile(r"\b(?i:address|addr)\b[^\n]*$|\b(?:St|Street|Rd|Road|Ave|Avenue|"
+                           r"Dr|Drive|Ln|Lane|Ct|Court|Cres|Crescent|Pde|Parade|Hwy|Highway|Tce|"
+                           r"Terrace|Pl|Place|Way|Blvd|Boulevard)\.?,?[ \t]*$")
+# a unit after the number ("Serum NT 2400 pg/mL", "Lesion SA 1200 mm2")
+_UNIT_AFTER = re.compile(r"[ \t]*(?:%|/|(?:mg|mcg|ug|ng|pg|g|kg|ml|l|dl|cc|mm|cm|m|mm2|cm2|"
+                         r"mmol|umol|iu|u|units?|sec|secs|seconds|s|min|mins|hrs?|x|kcal|cal|"
+                         r"cells|copies)\b)", re.I)
 # A range of round numbers written like a local phone number ("SVR 900-1300", "TV 250-1000").
 _RANGE = re.compile(r"\d{2}0-\d{2}00")
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+\b")),
     # an address written out to dodge harvesters: "rowena.blackwood [at] gmail.com",
-    # "rowena dot blackwood at gmail dot com" (a bare "at" only with a "dot" spelled out)
+    # "rowena (at) gmail (dot) com" (with a bare "at": _word_at_emails)
     # (a few parts each side: no note of "dot"s is read again from every word)
     ("EMAIL", re.compile(rf"(?<![\w.+-])[\w+-]+(?:{_DOT}[\w+-]+){{0,3}}"
-                         rf"(?:{_BRACKET_AT}[\w-]+(?:{_DOT}[\w-]+){{0,3}}{_DOT}|{_WORD_AT}[\w-]+"
-                         rf"(?:{_DOT}[\w-]+){{0,3}}{_SPELT_DOT}){_TLD}\b", re.I)),
+                         rf"{_BRACKET_AT}[\w-]+(?:{_DOT}[\w-]+){{0,3}}{_DOT}{_TLD}\b", re.I)),
     # any scheme a note names ("ftp://", "sftp://"), and not the punctuation that ends the
     # sentence after the address ("http://bit.ly/abc;")
     ("URL", re.compile(r"\b(?:(?:https?|s?ftp|ftps)://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]}]",
@@ -164,10 +214,19 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                          r"|(?:[\s.-]\(?\d{1,5}\)?){2,5})(?![\w/])")),
     # a number grouped the way other countries write it, or a local one with a space, after
     # a word that says it is a phone ("Tel: 020 7946 0321", "Contact: (02) 9876 5432",
-    # "Call 555 0134", "mobile 0412 345 678"); without the word such groups are counts
-    ("PHONE", re.compile(r"\b(?:call(?:ed)?|contact(?:ed)?|tel(?:ephone)?|phone|ph|cell|mobile|"
-                         r"mob|fax|pager)\.?(?:\s*+(?:#|no\.?|number|:))?(?:\s++(?:on|at))?\s*+"
-                         r"(?P<phi>(?:\(0?\d{1,4}\)[ .-]?|0\d{1,4}[ .-])\d{3,4}[ .-]?\d{3,4}"
+    # "Call 555 0134", "mobile 0412 345 678", "Phone no.: 555 0134"), or a verb and up to two
+    # words ("Called pharmacy at 555 0134", "You can reach me at 555 0134", "Ring 020 7946
+    # 0321"); without the word such groups are counts
+    # (a trunk-zero number has 10 or 11 digits and does not start with two clock times:
+    # "Called at 0300 0330 0400" are the times of three calls)
+    ("PHONE", re.compile(r"(?:\b(?:call(?:ed|ing)?|contact(?:ed)?|reach|ring)\b:?"
+                         r"(?:\s++(?!(?:on|at)\b)[a-z]{2,}+){0,2}+"
+                         r"|\b(?:tel(?:ephone)?|phone|ph|cell|mobile|mob|fax|pager)\.?"
+                         r"(?:\s*+(?:#|no\.?|number))?(?:\s*+:)?)(?:\s++(?:on|at))?\s*+"
+                         r"(?P<phi>(?:\(0?\d{1,4}\)[ .-]?"
+                         r"|(?=(?:[ .-]?\d){10,11}(?![ .-]?\d))"
+                         r"(?!(?:(?:[01]\d|2[0-3])[0-5]\d[ .-]?){2})0\d{1,4}[ .-])"
+                         r"\d{3,4}[ .-]?\d{3,4}"
                          r"|0\d{3}[ .-]?\d{3}[ .-]?\d{3}|\d{3}[ .-]\d{4})(?![\w/]|[.,]?\d|[ -]\d)",
                          re.I)),
     ("PHONE", re.compile(r"(?:pager|beeper|page|pgr|cell|mobile|telephone|phone|tel|fax|ext)\.?\s*(?:(?:#|no\.?|number"
@@ -198,6 +257,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"palm ?print|"
                       r"(?:driver'?s\s+)?licen[cs]e|cert(?:ificate)?)(?:\s+(?:id|number|no\.?|#))?"
                       r"\s*(?:[:#]\s*)?(?P<phi>(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,}[a-z0-9])\b", re.I)),
+    # a Medicare Beneficiary Identifier in its three groups ("Medicare # 1EG4 TE5 MK73"): its
+    # letters never S L O I B Z
+    ("ID", re.compile(r"\b(?i:medicare|mbi)\b(?:\s++(?i:id|number|no\.?|#|card))*\s*+(?:[:#]\s*+)?"
+                      r"(?P<phi>[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d[ -]?[AC-HJKMNP-RT-Y]"
+                      r"[AC-HJKMNP-RT-Y\d]\d[ -]?[AC-HJKMNP-RT-Y]{2}\d\d)\b")),
     ("ID", re.compile(r"\b(?:ssn|social security(?: number)?|ss#)\s*(?:(?:#|no\.?|number|:)\s*)?"
                       r"(?P<phi>\d{3}[\s.]\d{2}[\s.]\d{4})\b", re.I)),
     # a health card or plan number written in groups after its label ("Medicare number 2123
@@ -209,7 +273,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"\b(?:\s++(?:id|number|no\.?|#|card))*\s*+(?:[:#]\s*+)?"
                       r"(?P<phi>(?=(?:[a-z]{0,4}[ -]?\d){7})"
                       r"(?:(?-i:[A-Z]{2,4})|[a-z]{0,3}\d[a-z\d]*)"
-                      r"(?:[ -][a-z]{0,3}\d[a-z\d]*)+(?:-[a-z]{1,3})?)\b", re.I)),
+                      r"(?:[ -][a-z]{0,3}\d[a-z\d]*)+(?:-[a-z]{1,3}|(?-i: [A-Z]{2}))?)\b", re.I)),
     # a hospital or unit number after its label ("Hospital No: K123456", "Unit No. 998877",
     # "Hospital number RXH-004471"): four digits or more ("unit no. 4" is a bed)
     ("ID", re.compile(r"\b(?:hospital|hosp|unit|clinic|chart|record|case|registration|reg)\.?\s*+"
@@ -237,27 +301,31 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # Safe Harbor (L)-(M): vehicle (VIN, plates) and device identifiers and serial numbers.
     ("ID", re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])"
                       r"[A-HJ-NPR-Z0-9]{17}\b")),
-    ("ID", re.compile(r"(?:serial|s/n|sn|vin|plate|licen[cs]e|certificate|device id|udi)"
-                      r"\s*(?:number|no\.?|#|:)?\s*(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,})", re.I)),
+    ("ID", re.compile(r"(?:(?:serial|s/n|sn|vin|licen[cs]e|certificate|device id|udi)"
+                      rf"\s*(?:number|no\.?|#|:)?|{_VEHICLE_PLATE})"
+                      rf"\s*{_NOT_LEVEL}(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{{4,}})", re.I)),
     # a plate or a serial number in two groups after its label: a British plate ("Registration
-    # plate AB12 CDE"), "plate ABC 1234", "serial number BXK 445566" (in capitals: "plate is
-    # intact" names nothing)
-    ("ID", re.compile(r"\b(?i:(?:(?:number|licen[cs]e|registration|reg\.?|vehicle)\s+)?plates?|"
-                      r"registration\s+(?:number|no\.?|mark)|vrm)\b\s*+(?i:number|no\.?|#|:)?\s*+"
-                      r"(?P<phi>[A-Z]{2}\d{2}\s?[A-Z]{3}"
+    # plate AB12 CDE"), "plate no. ABC 1234", "serial number BXK 445566" (in capitals: "plate
+    # is intact" names nothing)
+    # ("Serial CBC 0600", "Serial K 0600": serial tests at a time; a serial number has its label)
+    ("ID", re.compile(rf"\b(?i:{_VEHICLE_PLATE}|(?:registration\s+(?:number|no\.?|mark)|vrm)\b"
+                      r"(?:\s*(?:number|no\.?|#|:))?)\s*+"
+                      rf"{_NOT_LEVEL}(?P<phi>[A-Z]{{2}}\d{{2}}\s?[A-Z]{{3}}"
                       r"|(?=[A-Z\d]*[ -]?[A-Z\d]*\d)[A-Z\d]{2,4}[ -][A-Z\d]{2,4})\b"
-                      r"|\b(?i:serial(?:\s+(?:number|no\.?|#))?|s/n|sn|device\s+id)\b\s*+:?\s*+"
+                      r"|\b(?i:serial\s*(?:number|no\.?|#|:)|s/n|sn|device\s+id)\s*+:?\s*+"
                       r"(?P<phi2>[A-Z]{1,4}[ -]\d{4,}[A-Z\d]*)\b")),
     # a GS1 device identifier whole, with its lot and serial ("(01)00884521123456(17)250101
     # (21)A1B2C3"); and a DICOM or other object identifier ("1.2.840.113619.2.55.3.12345"):
     # five numbers or more under the ISO or joint arcs, one of three digits or more (a version
     # "1.2.3.4.5" is none)
-    ("ID", re.compile(r"\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z\d./-]+)*")),
-    ("ID", re.compile(r"(?<![\w.])(?=[\d.]*\d{3})(?:1\.[23]|2\.(?:16|25))(?:\.\d+){3,}"
-                      r"(?!\w|\.\d)")),
+    # (a space after each field code, or before it: "(01) 00884521123456 (17) 250101")
+    ("ID", re.compile(r"\(01\) ?\d{14}(?: ?\(\d{2,4}\) ?[A-Za-z\d./-]+)*")),
+    # (and a UUID under 2.25, one long number: "2.25.3291873429182734918273491827349182734")
+    ("ID", re.compile(r"(?<![\w.])(?:(?=[\d.]*\d{3})(?:1\.[23]|2\.(?:16|25))(?:\.\d+){3,}"
+                      r"|2\.25\.\d{16,39})(?!\w|\.\d)")),
     # a plate after its state ("plate MA 4AB123", "plate: NY ABC1234")
-    ("ID", re.compile(r"\bplate\s*(?:number|no\.?|#|:)?\s*[A-Z]{2}\s+"
-                      r"(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})\b", re.I)),
+    ("ID", re.compile(rf"\b(?i:plate)\s*(?i:number|no\.?|#|:)?\s*{_STATE_CODES}\s+"
+                      r"(?P<phi>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})\b")),
     # ZIP codes after a state abbreviation (Safe Harbor (B): geographic units below a state).
     ("LOCATION", re.compile(rf"\b{_STATE_CODES}\.?,?\s+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b")),
     # and after a state's full name ("Vermont 05123", "New Hampshire 03301-4455")
@@ -282,20 +350,23 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # a UK postcode ("RG1 5AN", "NW1 6XE"; the inward letters never include C I K M O V, so
     # "MS04 2MG" is a dose)
     ("LOCATION", re.compile(rf"\b{_UK_POSTCODE}\b")),
-    # the town before a UK postcode ("Reading RG1 5AN", "READING, RG1 5AN"), before a Canadian
-    # province and postal code ("Montreal QC H3B 1A7") or an Australian state and postcode
-    # ("Fitzroy VIC 3065")
+    # the town before a UK postcode ("Reading RG1 5AN", "READING, RG1 5AN") or a Canadian
+    # province and postal code ("Montreal QC H3B 1A7"); an Australian town: _au_postcodes
     # (not the word that leads to the town: "Lives Montreal QC H3B 1A7" keeps "Lives")
     ("LOCATION", re.compile(rf"(?<![\w.-])(?!{_TO_TOWN}\b)(?P<phi>{_TOWN}){_GAP}(?:{_UK_POSTCODE}\b"
-                            rf"|{_PROVINCES}{_GAP}{_CA_POSTCODE}\b"
-                            rf"|{_AU_STATES}{_GAP}\d{{4}}(?![\w.,/-]?\d))")),
+                            rf"|{_PROVINCES}{_GAP}{_CA_POSTCODE}\b)")),
+    # and on an address's line, before a postal code written without its space ("Address:
+    # Toronto ON M5G2C4")
+    ("LOCATION", re.compile(rf"(?<=(?i:address))[ \t]*+:?[^\n]{{0,60}}?(?<![\w.-])"
+                            rf"(?!{_TO_TOWN}\b)(?P<phi>{_TOWN}){_GAP}{_PROVINCES}\.?{_GAP}"
+                            rf"{_CA_POSTCODE_LOOSE}\b")),
     # a Canadian postal code after its province or its label ("QC H3B 1A7", "Postal code: M5G
-    # 2C4"; alone, "T2N 1M0" may be a tumour's stage), an Australian postcode after its state
-    # ("VIC 3065"; after a town, or by a state no clinical word is spelt like: "SA 1200" may
-    # be a node), and a four-digit postcode after its label ("Postcode: 3065")
+    # 2C4"; alone, "T2N 1M0" may be a tumour's stage), written without its space on an
+    # address's line ("Address: Toronto ON M5G2C4"), and a four-digit postcode after its
+    # label ("Postcode: 3065"); an Australian one after its state: _au_postcodes
     ("LOCATION", re.compile(rf"\b(?:{_PROVINCES}\.?{_GAP}(?P<phi>{_CA_POSTCODE})\b"
-                            rf"|(?:\b[A-Z][a-z]+{_GAP}{_AU_STATES}|\b(?:NSW|VIC|QLD|TAS))"
-                            rf"{_GAP}(?P<phi2>\d{{4}})(?![\w.,/-]?\d)"
+                            rf"|(?<=(?i:address))[ \t]*+:?[^\n]{{0,60}}?\b{_PROVINCES}\.?{_GAP}"
+                            rf"(?P<phi2>{_CA_POSTCODE_LOOSE})\b"
                             r"|(?i:post(?:al)?[ \t]?code|zip(?:[ \t]code)?)[ \t]*+(?::[ \t]*+)?"
                             rf"(?P<phi3>{_CA_POSTCODE_LOOSE}|{_UK_POSTCODE}|\d{{4}})\b"
                             r"(?![.,/-]\d))")),
@@ -336,8 +407,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         r"(?!(?P=ymsep)\d|\.\d|[\d%])")),
     ("DATE", re.compile(rf"\b(?:in|during|since|early|late|mid|last|next|until)\s+(?P<phi>{MONTHS})\b",
                         re.I)),
-    ("DATE", re.compile(rf"\b{_MON}\s+{_D}{_ORD}(?:\s*(?:,\s*)?{_Y}\b)?(?![\d:])|\b{_D}{_ORD}\s+(?:of\s+)?"
-                        rf"{_MON}(?:\s*(?:,\s*)?{_Y}\b)?|\b{_MON}\s*(?:,\s*)?(?:19|20)\d\d\b", re.I)),
+    ("DATE", re.compile(rf"\b{_MON_BEFORE_DAY}\s+{_D}{_ORD}(?:\s*(?:,\s*)?{_Y}\b)?(?![\d:])"
+                        rf"|\b{_D}{_ORD}\s+(?:of\s+)?"
+                        rf"{_MON_AFTER_DAY}(?:\s*(?:,\s*)?{_Y}\b)?"
+                        rf"|\b{_MON}\s*(?:,\s*)?(?:19|20)\d\d\b", re.I)),
     ("DATE", re.compile(rf"(?:\b(?:{_YEAR_CONTEXT})\s*)(?P<phi>(?:19[3-9]\d|20[0-2]\d)s?)\b",
                         re.I)),
     ("DATE", re.compile(r"(?P<phi>\b(?:19[3-9]\d|20[0-2]\d)s)\b|'(?P<phi2>\d\d)(?![\d'])", re.I)),
@@ -380,9 +453,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("DATE", re.compile(rf"\b{_MON}\s*'\d\d(?![\d'])", re.I)),
     # ranges of days, the first end short ("3rd to 9th March 2021", "March 3-5, 2021",
     # "3/3-3/9/2021"): one date, so the first day is shifted with the second
-    ("DATE", re.compile(rf"\b{_D}{_ORD}{_RANGE_TO}{_D}{_ORD}\s+(?:of\s+)?{_MON}"
+    ("DATE", re.compile(rf"\b{_D}{_ORD}{_RANGE_TO}{_D}{_ORD}\s+(?:of\s+)?{_MON_AFTER_DAY}"
                         rf"(?:\s*(?:,\s*)?{_Y}\b)?"
-                        rf"|\b{_MON}\s+{_D}{_ORD}{_RANGE_TO}{_D}{_ORD}"
+                        rf"|\b{_MON_BEFORE_DAY}\s+{_D}{_ORD}{_RANGE_TO}{_D}{_ORD}"
                         rf"(?:\s*(?:,\s*)?{_Y}\b)?(?![\d:])"
                         rf"|(?<![\d/.]){_M}/{_D}\s*-\s*{_M}/{_D}/{_Y}\b(?!/)", re.I)),
     # a compact date, a real one, after a date's label ("DOS: 20210303", "on 20210303"): an
@@ -435,8 +508,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("AGE", re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(?P<phi>9\d|1[01]\d)(?=\s*/?\s*[MF]\b)",
                        re.I)),
     # "The patient, who is 92, lives alone"
+    # (not a value that changes: "Pt who was 92 and now 88% on RA", "who is 94, 90% on 2L")
     ("AGE", re.compile(r"\bwho\s+(?:is|was|turned)\s+(?:now\s+)?(?P<phi>9\d|1[01]\d)"
-                       r"(?=\s*(?:[,;)]|\.(?!\d)|$)|\s+(?:and|but|years?|yrs?|yo|y/o)\b)",
+                       r"(?=\s*(?:[,;)]|\.(?!\d)|$)|\s+(?:years?|yrs?|yo|y/o)\b"
+                       r"|\s+(?:and|but)\s+(?!(?:now|then|later|down|up|dropped|fell|rose|"
+                       r"improved|decreased|increased)\b|\d))"
+                       r"(?![^.;\n]{0,24}?(?:%|\b(?:on\s+(?:RA|room\s+air|\d+\s*L\b|NC\b)"
+                       r"|sats?|spo2|o2)\b))",
                        re.I | re.M)),
     # "Pt, 91, lives alone": an age set off by commas after the patient
     ("AGE", re.compile(r"\b(?:pt|patient|he|she),[ \t]+(?P<phi>9\d|1[01]\d)(?=[ \t]*,)", re.I)),
@@ -475,19 +553,65 @@ def _birth_dates(text: str) -> Iterator[PhiSpan]:
         yield PhiSpan(m.start("phi"), m.end("phi"), "AGE" if old else "DATE")
 
 
+def _word_at_emails(text: str) -> Iterator[PhiSpan]:
+    """E-mail addresses written with a bare "at": a dot spelled out or written in the part
+    before it ("rowena dot blackwood at gmail dot com", "rowena.blackwood at gmail.com"), or a
+    plain word after an e-mail cue or before a mail host ("Email rowena at clinic dot com",
+    "rowena at gmail dot com"). "Seen at clinic dot com today" names no address: "Seen" is a
+    word, not the part before the "at"."""
+    for m in _WORD_AT_EMAIL.finditer(text):
+        spelt = not re.fullmatch(r"[\w+-]+", m.group("local"))
+        if (spelt or re.search(r"[\d_]", m.group("local"))
+                or _MAIL_HOSTS.match(m.group("domain"))
+                or _EMAIL_CUE_BEFORE.search(text[max(0, m.start() - 40):m.start()])):
+            yield PhiSpan(m.start(), m.end(), "EMAIL")
+
+
+def _au_postcodes(text: str) -> Iterator[PhiSpan]:
+    """An Australian town and postcode where they are an address's: after what leads to one
+    ("lives in Fitzroy VIC 3065", "Address: VIC 3065"), with a comma before the state
+    ("Fitzroy, VIC 3065"), before "Australia", or with a town that is a known place. Never
+    with a unit after the number: the states' codes are words of the lab ("Repeat ACT 1150",
+    "Serum NT 2400 pg/mL", "Intake NSW 2000")."""
+    from osler.privacy.deid.lexicons import place_names, us_places
+
+    for m in _AU_POSTCODE.finditer(text):
+        if _UNIT_AFTER.match(text, m.end()):
+            continue
+        town = m.group("town")
+        if not (_ADDRESS_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+                or _ADDRESS_LINE.search(text[max(0, m.start() - 80):m.start()])
+                or (town and "," in m.group("gap"))
+                or re.match(r",?[ \t]*(?i:australia)\b", text[m.end():])
+                or (town and (town.lower() in place_names() or town.lower() in us_places()))):
+            continue
+        if town:
+            yield PhiSpan(m.start("town"), m.end("town"), "LOCATION")
+        yield PhiSpan(m.start("code"), m.end("code"), "LOCATION")
+
+
 def find_patterns(text: str) -> Iterator[PhiSpan]:
     """Spans of ``text`` matched by :data:`PATTERNS` (possibly overlapping)."""
     yield from _birth_dates(text)
+    yield from _au_postcodes(text)
+    yield from _word_at_emails(text)
     for phi_type, regex in PATTERNS:
         for m in regex.finditer(text):
             group = next((g for g in ("phi", "phi2", "phi3") if g in regex.groupindex and m.group(g)),
                          None)
             start, end = m.span(group) if group else m.span()
             if end > start and not (phi_type == "DATE" and _is_ratio(text, start, end)
+                                    or phi_type == "AGE" and _is_temperature(text, start)
                                     or phi_type == "PHONE" and _is_value_range(text, start, end)
                                     or phi_type == "DATE" and text[end:end + 1] == "%"
                                     or phi_type == "DATE" and _is_measure(text, start, end)):
                 yield PhiSpan(start, end, phi_type)
+
+
+def _is_temperature(text: str, start: int) -> bool:
+    """A number right after a temperature's cue ("Temp 96F who is shivering"): degrees, which
+    the age rules' sex letter ("96F") would read as an age over 89."""
+    return bool(_TEMP_BEFORE.search(text, max(0, start - 24), start))
 
 
 def _is_value_range(text: str, start: int, end: int) -> bool:
