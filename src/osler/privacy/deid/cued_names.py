@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import clinical_words, service_words
-from osler.privacy.deid.names import (_NOT_NAMES, _known_in_context, _listed_first_name,
+from osler.privacy.deid.names import (_NOT_NAMES, _known, _known_in_context, _listed_first_name,
                                       _name_shaped, _outside_vocabulary, _title)
 from osler.privacy.deid.places import SPECIALTIES
 from osler.privacy.deid.spans import PhiSpan
@@ -116,8 +116,9 @@ def _listed_first(word: str, stop: frozenset[str]) -> bool:
 def _subject_name(m: re.Match[str], stop: frozenset[str], *, alone: bool) -> Iterator[PhiSpan]:
     """The name in a subject line: a listed first name, and the capitalised word after it
     when that is no clinical word ("Quentin Abernathy follow-up", "Quentin labs"); or, opening
-    the subject (``alone``), two words outside every vocabulary ("Zebulon Quaxworth"), never
-    a complaint or a test ("Knee Pain", "Dizzy Spells", "Holter Results")."""
+    the subject (``alone``), two words outside every vocabulary, one of Faker's names
+    ("Zebulon Smith"; the census lists hold "Jury Duty"), never a complaint or a test ("Knee
+    Pain", "Dizzy Spells", "Holter Results")."""
     words = list(_WORDS.finditer(m.group("n")))
     base = m.start("n")
     first = words[0].group()
@@ -127,7 +128,7 @@ def _subject_name(m: re.Match[str], stop: frozenset[str], *, alone: bool) -> Ite
                 words[1].group()):
             end = words[1].end()
         yield PhiSpan(base + words[0].start(), base + end, "NAME")
-    elif (alone and len(words) == 2
+    elif (alone and len(words) == 2 and any(_known(w.group()) for w in words)
           and all(_title(w.group()) and not _clinical_word(w.group()) for w in words)):
         yield PhiSpan(base + words[0].start(), base + words[1].end(), "NAME")
 

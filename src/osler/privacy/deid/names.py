@@ -515,11 +515,13 @@ _NOT_SURNAME_ENDINGS = ("al", "ic", "ed", "ing", "ly", "ous", "ive", "ary", "ory
 
 def _lone_surname(word: str, stop: frozenset[str]) -> bool:
     """One word after a person's role label that is a surname ("Requesting physician:
-    Quimby"): written as a name, outside every vocabulary and no service's or clinical word,
-    nor shaped as an adjective or a participle ("Radiologist: Preliminary", "Pending")."""
+    Quimby"): a listed name written as one, outside every vocabulary and no service's,
+    staffing or clinical word ("Care team: Nights"), nor shaped as an adjective or a
+    participle ("Radiologist: Preliminary", "Pending")."""
     from osler.privacy.deid.features import public_vocabulary
     low = word.lower()
-    return (_title(word) and len(low) >= 3 and _outside_vocabulary(word, stop)
+    return (_title(word) and len(low) >= 3 and _known_in_context(word)
+            and _outside_vocabulary(word, stop)
             and low not in public_vocabulary() and low not in clinical_words()
             and low not in _FIELD_NOT_NAMES and not low.endswith(_NOT_SURNAME_ENDINGS))
 
