@@ -112,6 +112,8 @@ def test_a_value_is_a_service_only_when_every_word_is_a_services(words, expected
     pytest.param("Subject: Zebulon Smith", "Subject: [NAME]", id="subject-unlisted-first"),
     pytest.param("Requesting physician: Quimby", "Requesting physician: [NAME]",
                  id="role-label-one-surname"),
+    pytest.param("Ophelia Petrovic was seen today.", "[NAME] was seen today.",
+                 id="was-seen-surname-ending-ic"),
     pytest.param("My name is Zebulon Quaxworth", "My name is [NAME]",
                  id="my-name-is-unlisted"),
     pytest.param("MY NAME IS ROWENA BLACKWOOD", "MY NAME IS [NAME]", id="my-name-capitals"),

@@ -96,8 +96,9 @@ def _clinical_pair(pair: str, second: str) -> bool:
     """Two words that name a finding, not a person ("Zenker Diverticulum was seen"): an
     eponym, or a clinical head word or a word of the clinical vocabulary second."""
     low = second.lower()
+    # no ending test: "-ic", "-ine" end surnames too ("Petrovic", "Constantine")
     return (bool(eponym_spans(pair)) or low in eponym_heads() or low in public_vocabulary()
-            or low in clinical_words() or low.endswith(_NOT_NAME_ENDINGS))
+            or low in clinical_words())
 
 
 #: Words that introduce a person in "Last, First" order ("Patient SMITH, JOHN seen").
