@@ -18,9 +18,10 @@ from functools import lru_cache
 from osler._extras import require
 from osler.resources import path as resource_path
 
-__all__ = ["census_first_names", "census_names", "common_words", "english_first_names", "english_names",
-           "first_names", "last_names", "medication_names", "name_stopwords", "place_names",
-           "us_places", "us_states"]
+__all__ = ["census_first_names", "census_names", "clinical_words", "common_words",
+           "english_first_names", "english_names", "first_names", "last_names",
+           "medication_names", "name_stopwords", "place_names", "service_words", "us_places",
+           "us_states"]
 
 # Latin-script locales whose names appear in US clinical notes.
 _LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "de_DE", "it_IT", "fr_FR", "es_ES", "es_MX",
@@ -181,3 +182,29 @@ def medication_names() -> frozenset[str]:
         if not line.startswith("#") and len(cells) > 1 and cells[1] == "medication":
             words.update(w for w in [cells[0].strip().lower()] if w.isalpha())
     return frozenset(words)
+
+
+def _sectioned_words(name: str, section: str) -> frozenset[str]:
+    """Lower-case words of ``[section]`` of a resource file written in sections."""
+    words: set[str] = set()
+    current = None
+    for line in _resource_words(name):
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif current == section:
+            words.update(w.lower() for w in line.split())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def service_words() -> frozenset[str]:
+    """Words of clinical services and departments ("palliative", "care", "vasc", "surg"):
+    a value made of them names no one ("Care team: Palliative Care")."""
+    return _sectioned_words("deid/service_words.txt", "services")
+
+
+@lru_cache(maxsize=1)
+def clinical_words() -> frozenset[str]:
+    """Words of services and of a patient's message subjects ("knee", "pain", "results"):
+    no name rule takes two of them for a name ("Subject: Knee Pain")."""
+    return service_words() | _sectioned_words("deid/service_words.txt", "clinical")

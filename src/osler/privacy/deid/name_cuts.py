@@ -73,12 +73,16 @@ def without_false_names(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     """``spans`` less the name spans of the module's docstring, names parted at a relation;
     a word its context showed to be none is none at its other mentions either ("Mom fell
     ... she fell twice": the second was spread from the first), unless a title or a
-    relation is right before it."""
+    relation is right before it. A span of a service's words only is none wherever no title
+    or relation names it ("Care team: Palliative Care")."""
     mixed, cased = _mixed_case(text), _capital_signal(text)
+    services = _services_named_nowhere(text, spans)
     out, false_words = [], set()
     for span in spans:
         if span.type != "NAME":
             out.append(span)
+        elif text[span.start:span.end] in services:
+            continue   # "Care team: Palliative Care (attending)", and its spread "Care"
         elif _false_name(text, span, mixed, cased):
             false_words.add(text[span.start:span.end])
         else:
@@ -87,6 +91,24 @@ def without_false_names(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
         return out
     return [s for s in out if s.type != "NAME" or text[s.start:s.end] not in false_words
             or _word_before(text, s.start)[0] in _NAMING_WORDS]
+
+
+def _services_named_nowhere(text: str, spans: list[PhiSpan]) -> set[str]:
+    """The name spans made of a service's words only ("Palliative Care", or "Care" of "Care
+    team" spread from it) that no title or relation puts right before any of their mentions
+    (a label's colon between does not count): a service, not a person ("Dr. Block ... Block
+    said" keeps both)."""
+    from osler.privacy.deid.cued_names import service_value   # it imports the name rules
+    values: dict[str, bool] = {}
+    for span in spans:
+        if span.type == "NAME":
+            value = text[span.start:span.end]
+            # "Dr. Block" names a person; a label does not ("Attending: Palliative Care")
+            before, sep = _word_before(text, span.start)
+            named = before in _NAMING_WORDS and sep != ":"
+            values[value] = values.get(value, False) or named
+    return {value for value, named in values.items()
+            if not named and service_value(_NAME_WORD.findall(value))}
 
 
 def _word_before(text: str, start: int) -> tuple[str, str]:

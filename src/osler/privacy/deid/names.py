@@ -12,9 +12,10 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.lexicons import (census_first_names, census_names, common_words,
-                                         english_first_names, english_names, first_names,
-                                         last_names, medication_names, name_stopwords)
+from osler.privacy.deid.lexicons import (census_first_names, census_names, clinical_words,
+                                         common_words, english_first_names, english_names,
+                                         first_names, last_names, medication_names,
+                                         name_stopwords)
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["find_names", "find_sure_names"]
@@ -495,10 +496,34 @@ def _field_names(text: str, toks: tuple[tuple[int, int, str], ...],
                   or "." in between and not _known(toks[i + 1][2])):   # "Quaxworth. Seen"
                 break
             i += 1
-        if weak and len(taken) == 1 and not listed_any:
+        if weak and len(taken) == 1 and not listed_any and not (
+                m.group("role") and _lone_surname(text[taken[0][0]:taken[0][1]], stop)):
             continue   # "Pt: Doing well": a status, unless the word is a listed name
+        # "Care team: Palliative Care", "Anesthesiologist: Regional Block": a service
+        from osler.privacy.deid.cued_names import service_value
+        if service_value([text[a:b] for a, b in taken]):
+            continue
         for start, end in taken:
             yield PhiSpan(start, end, "NAME")
+
+
+#: Endings of adjectives, participles and nouns, seldom of a surname ("Preliminary",
+#: "Pending", "Absent", "Portable").
+_NOT_SURNAME_ENDINGS = ("al", "ic", "ed", "ing", "ly", "ous", "ive", "ary", "ory", "able",
+                        "ible", "ent", "ant", "ology", "ery", "ist", "tion", "sion", "ness")
+
+
+def _lone_surname(word: str, stop: frozenset[str]) -> bool:
+    """One word after a person's role label that is a surname ("Requesting physician:
+    Quimby"): a listed name written as one, outside every vocabulary and no service's,
+    staffing or clinical word ("Care team: Nights"), nor shaped as an adjective or a
+    participle ("Radiologist: Preliminary", "Pending")."""
+    from osler.privacy.deid.features import public_vocabulary
+    low = word.lower()
+    return (_title(word) and len(low) >= 3 and _known_in_context(word)
+            and _outside_vocabulary(word, stop)
+            and low not in public_vocabulary() and low not in clinical_words()
+            and low not in _FIELD_NOT_NAMES and not low.endswith(_NOT_SURNAME_ENDINGS))
 
 
 def _last_comma_first(text: str, toks: tuple[tuple[int, int, str], ...], i: int) -> bool:

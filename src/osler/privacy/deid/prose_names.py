@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
+from osler.privacy.deid.eponyms import eponym_heads, eponym_spans, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import (census_first_names, census_surnames_with_stopwords,
-                                         common_words, first_names)
+                                         clinical_words, common_words, first_names)
 from osler.privacy.deid.names import (_CLINICAL_FIRST_WORDS, _CREDENTIALS, _FIELD_NOT_NAMES,
                                       _MODALS, _MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _any_in, _inflected, _known_in_context,
@@ -87,8 +87,18 @@ def _named_by_cue(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
     for m in _NAME_PRESENTS.finditer(text):
         words = m.group("n").split()
         if (all(_name_shaped(w, stop) for w in words)
-                and any(_known_in_context(w) for w in words)):
+                and any(_known_in_context(w) for w in words)
+                and not _clinical_pair(m.group("n"), words[1])):
             yield PhiSpan(m.start("n"), m.end("n"), "NAME")
+
+
+def _clinical_pair(pair: str, second: str) -> bool:
+    """Two words that name a finding, not a person ("Zenker Diverticulum was seen"): an
+    eponym, or a clinical head word or a word of the clinical vocabulary second."""
+    low = second.lower()
+    # no ending test: "-ic", "-ine" end surnames too ("Petrovic", "Constantine")
+    return (bool(eponym_spans(pair)) or low in eponym_heads() or low in public_vocabulary()
+            or low in clinical_words())
 
 
 #: Words that introduce a person in "Last, First" order ("Patient SMITH, JOHN seen").
