@@ -143,3 +143,17 @@ def _by_text(extractor, note):
 def test_a_family_history_ends_at_an_exam_or_habit_header(extractor, note, expected):
     got = _by_text(extractor, note)
     assert {w: got[w].assertion.experiencer for w in expected} == expected
+
+
+@pytest.mark.parametrize(("concept", "sentence", "expected"), [
+    # 'testing positive for' after a negation is negated; without one, 'positive for' still
+    # ends a negation's reach
+    ("covid", "Never tested positive for covid.", (N, REC, PAT)),
+    ("covid", "No fever, tested positive for covid.", (A, REC, PAT)),
+    ("covid", "Tested positive for covid.", (A, REC, PAT)),
+    # an informant after 'per' ends no relative's own condition
+    ("diabetes", "Per mother, grandmother had diabetes.", (A, REC, OTH)),
+    ("breast cancer", "Family history - mother at 45 with breast cancer.", (A, HIST, OTH)),
+])
+def test_lower_priority_fixes_and_their_neighbours(attributor, concept, sentence, expected):
+    assert _three(attributor, concept, sentence) == expected
