@@ -154,6 +154,10 @@ def test_a_family_history_ends_at_an_exam_or_habit_header(extractor, note, expec
     # an informant after 'per' ends no relative's own condition
     ("diabetes", "Per mother, grandmother had diabetes.", (A, REC, OTH)),
     ("breast cancer", "Family history - mother at 45 with breast cancer.", (A, HIST, OTH)),
+    # a relative who worries or tells after a dash is no experiencer of what came before
+    ("fever", "CC: fever - mother concerned.", (A, REC, PAT)),
+    ("cough", "Cough - mother reports it started Monday.", (A, REC, PAT)),
+    ("diabetes", "Diabetes - mother.", (A, REC, OTH)),
 ])
 def test_lower_priority_fixes_and_their_neighbours(attributor, concept, sentence, expected):
     assert _three(attributor, concept, sentence) == expected

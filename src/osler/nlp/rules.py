@@ -45,10 +45,11 @@ FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NO
 MENTION_FLAGS: dict[str, str] = {"ALLERGY": "allergen", "RESOLVED": "resolved"}
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
               "terminated_by", "allowed_types", "forward_stops_at", "no_forward_after",
-              "forward_skips", "forward_needs", "backward_max_scope", "backward_stops_at"}
+              "forward_skips", "forward_needs", "backward_max_scope", "backward_stops_at",
+              "no_backward_before"}
 #: Rule keys Osler reads itself (into an ``on_modifies`` callback); medspaCy never sees them.
 _OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after", "forward_skips",
-               "forward_needs", "backward_max_scope", "backward_stops_at")
+               "forward_needs", "backward_max_scope", "backward_stops_at", "no_backward_before")
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -74,14 +75,21 @@ def rule_dicts(name: str = "nlp/context_rules.json") -> tuple[dict[str, Any], ..
     return tuple(out)
 
 
-def _backward_reach(max_scope: int | None, stops: frozenset[str]):
+def _backward_reach(max_scope: int | None, stops: frozenset[str],
+                    subjects: frozenset[str] = frozenset()):
     """An ``on_modifies`` test for a target before the trigger (``backward_max_scope``,
     ``backward_stops_at``): within ``max_scope`` tokens of it (a two-way rule whose forward
     reach is the sentence: ": mother has diabetes" reaches on, "Diabetes: mother" five tokens
     back), and with none of ``stops`` (lower-case words or marks) between them ("colon polyps
-    and screening": the polyps are no screening target; "colon cancer screening" is)."""
+    and screening": the polyps are no screening target; "colon cancer screening" is). With
+    ``subjects`` (``no_backward_before``), a trigger followed by one of them is the subject of
+    a verb, not an attribute of what came before ("CC: fever - mother concerned": the mother
+    worries, the fever is the patient's; "Colon cancer: father." is the father's)."""
     def reaches(target, trigger) -> bool:
         if max_scope is not None and trigger.start - target.end >= max_scope:
+            return False
+        doc = target.doc
+        if subjects and trigger.end < len(doc) and doc[trigger.end].lower_ in subjects:
             return False
         return not any(t.lower_ in stops for t in target.doc[target.end:trigger.start])
     return reaches
@@ -98,7 +106,8 @@ def _reach(rule: dict[str, Any]):
         frozenset(w.lower() for w in rule.get("forward_skips") or ()),
         frozenset(w.lower() for w in rule.get("forward_needs") or ()))
     backward = _backward_reach(rule.get("backward_max_scope"),
-                               frozenset(w.lower() for w in rule.get("backward_stops_at") or ()))
+                               frozenset(w.lower() for w in rule.get("backward_stops_at") or ()),
+                               frozenset(w.lower() for w in rule.get("no_backward_before") or ()))
 
     def modifies(target, trigger, between) -> bool:
         if target.start < trigger.start:
