@@ -89,6 +89,8 @@ def test_phrasing_the_third_review_found(attributor, concept, sentence, expected
     ("PE", "PE excluded by CTA.", (N, REC, PAT)),
     ("cellulitis", "Cellulitis unlikely - gout.", (N, REC, PAT)),
     ("DVT", "PE and DVT unlikely.", (N, REC, PAT)),
+    ("pneumonia", "Pneumonia: excluded", (N, REC, PAT)),
+    ("pneumonia", "Unlikely sepsis or pneumonia.", (N, REC, PAT)),
     # 4
     ("aspirin", "Instead of aspirin, started clopidogrel.", (N, REC, PAT)),
     ("pneumonia", "Bronchitis instead of pneumonia.", (N, REC, PAT)),
