@@ -117,6 +117,8 @@ def test_phrasing_the_third_review_found(attributor, concept, sentence, expected
     ("diabetes", "Maternal history of diabetes.", (A, HIST, OTH)),
     ("diabetes", "MGM with diabetes.", (A, REC, OTH)),
     ("diabetes", "Diabetes on paternal side.", (A, REC, OTH)),
+    ("diabetes", "Paternal diabetes.", (A, REC, OTH)),
+    ("cough", "Lives with wife who has cough.", (A, REC, OTH)),
     # 11. a perfect tense ends only the negation; the history reaches on
     ("mi", "Denies any history of stroke, has had MI.", (A, HIST, PAT)),
     ("diabetes", "No history of diabetes, has hypertension.", (N, HIST, PAT)),
