@@ -34,7 +34,8 @@ def _three(attributor, concept, sentence):
     ("influenza", "Co-worker with influenza", (A, REC, OTH)),
     ("influenza", "Sick contact with influenza", (A, REC, OTH)),
     ("breast cancer", "MGM with breast cancer", (A, REC, OTH)),
-    ("diabetes", "Maternal diabetes", (A, REC, OTH)),
+    # osler-context-19: a bare 'maternal' is the obstetric patient herself; 'maternal history' is not
+    ("diabetes", "Maternal history of diabetes", (A, HIST, OTH)),
     # 4. unlikely, excluded (negations, as 'Pneumonia unlikely'); doubtful is possible
     ("DVT", "Unlikely DVT.", (N, REC, PAT)),
     ("pneumonia", "Pneumonia is not likely.", (N, REC, PAT)),

@@ -48,6 +48,20 @@ vitals vital vs labs lab laboratory imaging radiology studies data results asses
 impression plan a/p ap ros review social sh shx habits allergies allergy hpi cc chief pmh pmhx
 past psh pshx surgical hospital course procedures disposition diet activity instructions code
 objective subjective diagnosis diagnoses dx problems problem""".split())
+#: Whole headers (all their words) of an exam system, a habit or the patient that end a family
+#: history too ("FHx: / Mother - diabetes / Tobacco: 1 ppd, COPD": the COPD is the patient's).
+#: Whole headers only: their first word also opens a relative's line ("Lung cancer: father",
+#: "Heart disease: mother"), which stays in the family history. Relative words are never here.
+_NOTE_PART_HEADERS = frozenset(h.strip() for h in """gen, general, constitutional, appearance,
+heent, head, eyes, eye, ears, ent, nose, throat, mouth, oropharynx, neck, lymph, lymph nodes,
+chest, lungs, lung, pulm, pulmonary, resp, respiratory, cv, cvs, cardiac, cardiovascular, heart,
+abd, abdomen, abdominal, gi, gu, genitourinary, rectal, pelvic, back, spine, msk,
+musculoskeletal, ext, extremities, extremity, skin, derm, integumentary, neuro, neurologic,
+neurological, psych, psychiatric, mental status, mse, heme, endo, endocrine, breasts, pt,
+patient, tobacco, tobacco use, smoking, smoker, etoh, alcohol, alcohol use, drugs, drug use,
+illicits, illicit drugs, substance use, substances, caffeine, occupation, work, employment, job,
+marital status, lives, living situation, sexual history, exercise, social history,
+physical exam, vital signs, functional status""".split(","))
 _NO_ALLERGIES = re.compile(r"\b(?:nkda|nka|nkma|no known|none|no allergies)\b", re.I)
 _SENTENCE_END = re.compile(r"[.;!?][ \t]+\S")
 #: Words that make a lexicon match something else when they come right before it.
@@ -217,11 +231,18 @@ class ConceptExtractor:
 
 def _family_ended(text: str, since: int, until: int) -> bool:
     """Whether a line between ``since`` and ``until`` opens with a header of another part of
-    the note that no section rule knows ("Vitals:", "Diet:"; :data:`_NOTE_PART_WORDS`): the
+    the note that no section rule knows ("Vitals:", "Diet:", "Lungs:"; :func:`_note_part`): the
     family history ended there. A line naming a relative ("Mother: breast cancer") does not
     end it, nor does any header-shaped line the word list does not know."""
-    return any(m.group(1).split()[0].lower() in _NOTE_PART_WORDS
-               for m in _HEADER_LINE.finditer(text, since, until))
+    return any(_note_part(m.group(1)) for m in _HEADER_LINE.finditer(text, since, until))
+
+
+def _note_part(header: str) -> bool:
+    """Whether a header opens another part of the note: its first word is a note-part word
+    ("Vitals today:") or the whole header is an exam system, a habit or the patient ("Lungs:",
+    "Tobacco:", "Pt:"; "Lung cancer: father" is a relative's line)."""
+    words = header.lower().split()
+    return words[0] in _NOTE_PART_WORDS or " ".join(words) in _NOTE_PART_HEADERS
 
 
 def _without_stop(text: str, start: int, end: int, literal: str | None) -> int:

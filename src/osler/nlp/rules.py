@@ -33,19 +33,23 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
 #: the reach of those negations and of every history rule; ``NOTED`` (", edema noted") ends
 #: only a history's reach: a finding after a history clause is now. ``NOW`` (", now with",
 #: "positive for", ", admitted with") ends a negation's, a possibility's and a history's reach,
-#: not a relative's: "No fever, now with cough", "Family history positive for diabetes".
+#: not a relative's: "No fever, now with cough", "No history of diabetes, has hypertension".
+#: ``PATIENT_NOW`` (", patient has") ends all of these, a relative's reach too: "Family
+#: history: mother with diabetes, patient has hypertension" (the hypertension is the
+#: patient's, and now).
 FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NOW", "PATIENT",
-                                             "PRESENT"})
+                                             "PATIENT_NOW", "PRESENT"})
 #: ConText categories that flag the mention they modify, and the :class:`Mention` attribute
 #: set. ``RESOLVED`` ("pneumonia resolved with antibiotics") also negates, as NegEx has it, but
 #: the patient had the condition: the timeline keeps it as resolved, not refuted.
 MENTION_FLAGS: dict[str, str] = {"ALLERGY": "allergen", "RESOLVED": "resolved"}
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
               "terminated_by", "allowed_types", "forward_stops_at", "no_forward_after",
-              "forward_skips", "backward_max_scope", "backward_stops_at"}
+              "forward_skips", "forward_needs", "backward_max_scope", "backward_stops_at",
+              "no_backward_before"}
 #: Rule keys Osler reads itself (into an ``on_modifies`` callback); medspaCy never sees them.
 _OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after", "forward_skips",
-               "backward_max_scope", "backward_stops_at")
+               "forward_needs", "backward_max_scope", "backward_stops_at", "no_backward_before")
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -71,14 +75,21 @@ def rule_dicts(name: str = "nlp/context_rules.json") -> tuple[dict[str, Any], ..
     return tuple(out)
 
 
-def _backward_reach(max_scope: int | None, stops: frozenset[str]):
+def _backward_reach(max_scope: int | None, stops: frozenset[str],
+                    subjects: frozenset[str] = frozenset()):
     """An ``on_modifies`` test for a target before the trigger (``backward_max_scope``,
     ``backward_stops_at``): within ``max_scope`` tokens of it (a two-way rule whose forward
     reach is the sentence: ": mother has diabetes" reaches on, "Diabetes: mother" five tokens
     back), and with none of ``stops`` (lower-case words or marks) between them ("colon polyps
-    and screening": the polyps are no screening target; "colon cancer screening" is)."""
+    and screening": the polyps are no screening target; "colon cancer screening" is). With
+    ``subjects`` (``no_backward_before``), a trigger followed by one of them is the subject of
+    a verb, not an attribute of what came before ("CC: fever - mother concerned": the mother
+    worries, the fever is the patient's; "Colon cancer: father." is the father's)."""
     def reaches(target, trigger) -> bool:
         if max_scope is not None and trigger.start - target.end >= max_scope:
+            return False
+        doc = target.doc
+        if subjects and trigger.end < len(doc) and doc[trigger.end].lower_ in subjects:
             return False
         return not any(t.lower_ in stops for t in target.doc[target.end:trigger.start])
     return reaches
@@ -92,9 +103,11 @@ def _reach(rule: dict[str, Any]):
         frozenset(rule.get("forward_stops_at") or ()),
         frozenset(w.lower() for w in rule.get("no_forward_after") or ()),
         _last_words(rule.get("pattern")),
-        frozenset(w.lower() for w in rule.get("forward_skips") or ()))
+        frozenset(w.lower() for w in rule.get("forward_skips") or ()),
+        frozenset(w.lower() for w in rule.get("forward_needs") or ()))
     backward = _backward_reach(rule.get("backward_max_scope"),
-                               frozenset(w.lower() for w in rule.get("backward_stops_at") or ()))
+                               frozenset(w.lower() for w in rule.get("backward_stops_at") or ()),
+                               frozenset(w.lower() for w in rule.get("no_backward_before") or ()))
 
     def modifies(target, trigger, between) -> bool:
         if target.start < trigger.start:
@@ -104,7 +117,7 @@ def _reach(rule: dict[str, Any]):
 
 
 def _forward_reach(marks: frozenset[str], openers: frozenset[str], verbs: frozenset[str],
-                   skips: frozenset[str] = frozenset()):
+                   skips: frozenset[str] = frozenset(), needs: frozenset[str] = frozenset()):
     """An ``on_modifies`` test of a rule's forward reach (two-way or forward rules); it passes
     a target before the trigger, which :func:`_reach` tests with :func:`_backward_reach`.
 
@@ -116,13 +129,20 @@ def _forward_reach(marks: frozenset[str], openers: frozenset[str], verbs: frozen
     (today) and aspirin was started"; "Patient was not given heparin and aspirin" keeps both).
     A conjunction followed by another of the rule's own verbs joins two verbs of one object on
     the right ("was not given or prescribed aspirin") and reaches on, tested again after that
-    verb ("was not given or restarted and aspirin was started" does not)."""
+    verb ("was not given or restarted and aspirin was started" does not).
+
+    ``marks`` are matched lower-cased, so words stop the reach as marks do ("Unlikely PE given
+    pneumonia": 'given'). With ``needs`` (``forward_needs``) the word right after the trigger
+    must be one of them: "Maternal history of diabetes" reaches on, "Maternal tachycardia
+    during labor" (the obstetric patient herself) does not."""
     def modifies(target, trigger, between) -> bool:
         if target.start < trigger.start:
             return True
-        if any(t.text in marks for t in between):
+        if any(t.lower_ in marks for t in between):
             return False
         doc = target.doc
+        if needs and (trigger.end >= len(doc) or doc[trigger.end].lower_ not in needs):
+            return False
         i = trigger.end
         while i < target.start:
             while i < target.start and doc[i].lower_ in skips:
