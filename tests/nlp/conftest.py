@@ -19,3 +19,12 @@ def extractor():
     from osler.nlp.concepts import ConceptExtractor
 
     return ConceptExtractor("osler")
+
+
+@pytest.fixture(scope="session")
+def attributes(attributor):
+    """(negation, temporality, experiencer) of one concept in one sentence."""
+    def three(concept, sentence):
+        (a,) = attributor.attribute([(concept, sentence)])
+        return a.negation, a.temporality, a.experiencer
+    return three

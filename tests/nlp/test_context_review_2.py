@@ -12,11 +12,6 @@ REC, HIST, HYP = "Recent", "Historical", "Hypothetical"
 PAT, OTH = "Patient", "Other"
 
 
-def _three(attributor, concept, sentence):
-    (a,) = attributor.attribute([(concept, sentence)])
-    return a.negation, a.temporality, a.experiencer
-
-
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
     # 1. a colon or dash before a relative: the relative's condition, forward as backward
     ("diabetes", "HPI: Mother has diabetes.", (A, REC, OTH)),
@@ -92,8 +87,8 @@ def _three(attributor, concept, sentence):
     ("asthma", "No history of asthma", (N, HIST, PAT)),
     ("asthma", "No h/o asthma", (N, HIST, PAT)),
 ])
-def test_phrasing_the_second_review_found(attributor, concept, sentence, expected):
-    assert _three(attributor, concept, sentence) == expected
+def test_phrasing_the_second_review_found(attributes, concept, sentence, expected):
+    assert attributes(concept, sentence) == expected
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -166,8 +161,8 @@ def test_phrasing_the_second_review_found(attributor, concept, sentence, expecte
     ("pneumonia", "Previously admitted for pneumonia.", (A, HIST, PAT)),
     ("fever", "No fever, admitted with pneumonia.", (N, REC, PAT)),
 ])
-def test_the_second_review_rules_reach_no_further(attributor, concept, sentence, expected):
-    assert _three(attributor, concept, sentence) == expected
+def test_the_second_review_rules_reach_no_further(attributes, concept, sentence, expected):
+    assert attributes(concept, sentence) == expected
 
 
 def test_a_rule_reaching_back_stops_at_its_limits():

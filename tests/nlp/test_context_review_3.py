@@ -12,11 +12,6 @@ REC, HIST, HYP = "Recent", "Historical", "Hypothetical"
 PAT, OTH = "Patient", "Other"
 
 
-def _three(attributor, concept, sentence):
-    (a,) = attributor.attribute([(concept, sentence)])
-    return a.negation, a.temporality, a.experiencer
-
-
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
     # 1. 'but is unlikely to have' is the two-way 'unlikely to be': the finding before 'but' stays
     ("fever", "Patient has fever but is unlikely to have sepsis.", (A, REC, PAT)),
@@ -74,8 +69,8 @@ def _three(attributor, concept, sentence):
     ("asthma", "Dispo: home with mother, asthma controlled.", (A, REC, PAT)),
     ("tumor", "Lesion may not represent tumor.", (P, REC, PAT)),
 ])
-def test_phrasing_the_third_review_found(attributor, concept, sentence, expected):
-    assert _three(attributor, concept, sentence) == expected
+def test_phrasing_the_third_review_found(attributes, concept, sentence, expected):
+    assert attributes(concept, sentence) == expected
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -124,8 +119,8 @@ def test_phrasing_the_third_review_found(attributor, concept, sentence, expected
     ("diabetes", "No history of diabetes, has hypertension.", (N, HIST, PAT)),
     ("headache", "Denies chills, also has headache.", (A, REC, PAT)),
 ])
-def test_phrasing_near_the_third_review_keeps_its_answer(attributor, concept, sentence, expected):
-    assert _three(attributor, concept, sentence) == expected
+def test_phrasing_near_the_third_review_keeps_its_answer(attributes, concept, sentence, expected):
+    assert attributes(concept, sentence) == expected
 
 
 def _by_text(extractor, note):
@@ -163,5 +158,5 @@ def test_a_family_history_ends_at_an_exam_or_habit_header(extractor, note, expec
     ("cough", "Cough - mother reports it started Monday.", (A, REC, PAT)),
     ("diabetes", "Diabetes - mother.", (A, REC, OTH)),
 ])
-def test_lower_priority_fixes_and_their_neighbours(attributor, concept, sentence, expected):
-    assert _three(attributor, concept, sentence) == expected
+def test_lower_priority_fixes_and_their_neighbours(attributes, concept, sentence, expected):
+    assert attributes(concept, sentence) == expected
