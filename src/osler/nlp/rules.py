@@ -36,9 +36,11 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
 #: not a relative's: "No fever, now with cough", "No history of diabetes, has hypertension".
 #: ``PATIENT_NOW`` (", patient has") ends all of these, a relative's reach too: "Family
 #: history: mother with diabetes, patient has hypertension" (the hypertension is the
-#: patient's, and now).
-FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "NOTED", "NOW", "PATIENT",
-                                             "PATIENT_NOW", "PRESENT"})
+#: patient's, and now). ``CAUSE`` ("due to") ends only the reach of the negations of an
+#: ability that name it ("Cannot lie flat due to dyspnea": the dyspnea is there), not of a
+#: plain 'no' ("No hospitalizations due to COPD exacerbation").
+FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "CAUSE", "NOTED", "NOW",
+                                             "PATIENT", "PATIENT_NOW", "PRESENT"})
 #: ConText categories that flag the mention they modify, and the :class:`Mention` attribute
 #: set. ``RESOLVED`` ("pneumonia resolved with antibiotics") also negates, as NegEx has it, but
 #: the patient had the condition: the timeline keeps it as resolved, not refuted.
@@ -46,10 +48,11 @@ MENTION_FLAGS: dict[str, str] = {"ALLERGY": "allergen", "RESOLVED": "resolved"}
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
               "terminated_by", "allowed_types", "forward_stops_at", "no_forward_after",
               "forward_skips", "forward_needs", "backward_max_scope", "backward_stops_at",
-              "no_backward_before"}
+              "no_backward_before", "no_backward_before_open", "backward_skips"}
 #: Rule keys Osler reads itself (into an ``on_modifies`` callback); medspaCy never sees them.
 _OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after", "forward_skips",
-               "forward_needs", "backward_max_scope", "backward_stops_at", "no_backward_before")
+               "forward_needs", "backward_max_scope", "backward_stops_at", "no_backward_before",
+               "no_backward_before_open", "backward_skips")
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -76,23 +79,66 @@ def rule_dicts(name: str = "nlp/context_rules.json") -> tuple[dict[str, Any], ..
 
 
 def _backward_reach(max_scope: int | None, stops: frozenset[str],
-                    subjects: frozenset[str] = frozenset()):
+                    subjects: frozenset[str] = frozenset(),
+                    open_subjects: frozenset[str] = frozenset(),
+                    skips: frozenset[str] = frozenset(),
+                    closers: frozenset[str] = frozenset()):
     """An ``on_modifies`` test for a target before the trigger (``backward_max_scope``,
     ``backward_stops_at``): within ``max_scope`` tokens of it (a two-way rule whose forward
     reach is the sentence: ": mother has diabetes" reaches on, "Diabetes: mother" five tokens
     back), and with none of ``stops`` (lower-case words or marks) between them ("colon polyps
-    and screening": the polyps are no screening target; "colon cancer screening" is). With
-    ``subjects`` (``no_backward_before``), a trigger followed by one of them is the subject of
-    a verb, not an attribute of what came before ("CC: fever - mother concerned": the mother
-    worries, the fever is the patient's; "Colon cancer: father." is the father's)."""
+    and screening": the polyps are no screening target; "colon cancer screening" is).
+
+    With ``subjects`` (``no_backward_before``), a trigger followed by one of them is the subject
+    of a verb, not an attribute of what came before ("CC: fever - mother concerned": the mother
+    worries, the fever is the patient's; "Colon cancer: father." is the father's).
+    ``open_subjects`` (``no_backward_before_open``) do the same only when a word follows them:
+    "Cough - mother reports it started Monday" (an informant), but "Hypertension - mother
+    reports." closes a family-history line and stays the mother's.
+
+    One of ``skips`` (``backward_skips``) right before the trigger is no stop when the trigger
+    closes its clause (a mark, the end, or one of ``closers``, the rule's
+    ``no_forward_after``, after it): the trigger is a templated answer about the concept ("PE,
+    unlikely." "PE, unlikely given normal D-dimer"); a second one further back still stops
+    ("Pneumonia, PE excluded": the pneumonia stays), as does the comma before a trigger with
+    an object of its own ("Fever and cough, unlikely pneumonia")."""
     def reaches(target, trigger) -> bool:
         if max_scope is not None and trigger.start - target.end >= max_scope:
             return False
         doc = target.doc
-        if subjects and trigger.end < len(doc) and doc[trigger.end].lower_ in subjects:
+        after = doc[trigger.end] if trigger.end < len(doc) else None
+        if after is not None and after.lower_ in subjects:
             return False
-        return not any(t.lower_ in stops for t in target.doc[target.end:trigger.start])
+        if after is not None and after.lower_ in open_subjects and _word_follows(doc, after.i):
+            return False
+        end = trigger.start
+        if end > target.end and doc[end - 1].lower_ in skips and _closes_clause(
+                doc, trigger.end, closers):
+            end -= 1
+        return not any(t.lower_ in stops for t in doc[target.end:end])
     return reaches
+
+
+def _word_follows(doc, i: int) -> bool:
+    """Whether a word (letters or digits) follows token ``i`` in its sentence."""
+    return i + 1 < len(doc) and not doc[i + 1].is_sent_start and any(
+        ch.isalnum() for ch in doc[i + 1].text)
+
+
+#: Words that never close a trigger's clause, even among its ``no_forward_after``: a verb
+#: follows, and the trigger is about what may happen, not whether the concept is there
+#: ("Fever, unlikely to recur"; "Metastatic cancer, unlikely to survive").
+_OPENS_A_VERB = frozenset({"to"})
+
+
+def _closes_clause(doc, i: int, closers: frozenset[str]) -> bool:
+    """Whether token ``i`` (right after a trigger) ends the trigger's clause: the text's end, a
+    mark or line break, or one of ``closers`` ("given", "because" ...) but 'to'."""
+    if i >= len(doc) or doc[i].is_sent_start:
+        return True
+    low = doc[i].lower_
+    return (low in closers and low not in _OPENS_A_VERB) or not any(
+        ch.isalnum() for ch in doc[i].text)
 
 
 def _reach(rule: dict[str, Any]):
@@ -106,14 +152,22 @@ def _reach(rule: dict[str, Any]):
         frozenset(w.lower() for w in rule.get("forward_skips") or ()),
         frozenset(w.lower() for w in rule.get("forward_needs") or ()))
     backward = _backward_reach(rule.get("backward_max_scope"),
-                               frozenset(w.lower() for w in rule.get("backward_stops_at") or ()),
-                               frozenset(w.lower() for w in rule.get("no_backward_before") or ()))
+                               _lower_set(rule, "backward_stops_at"),
+                               _lower_set(rule, "no_backward_before"),
+                               _lower_set(rule, "no_backward_before_open"),
+                               _lower_set(rule, "backward_skips"),
+                               _lower_set(rule, "no_forward_after"))
 
     def modifies(target, trigger, between) -> bool:
         if target.start < trigger.start:
             return backward(target, trigger)
         return forward(target, trigger, between)
     return modifies
+
+
+def _lower_set(rule: dict[str, Any], key: str) -> frozenset[str]:
+    """A rule's list of words under ``key``, lower-cased (empty without it)."""
+    return frozenset(w.lower() for w in rule.get(key) or ())
 
 
 def _forward_reach(marks: frozenset[str], openers: frozenset[str], verbs: frozenset[str],
