@@ -107,6 +107,8 @@ def test_phrasing_the_fourth_review_found(attributes, concept, sentence, expecte
     ("HIV", "HIV screening results pending.", (A, HYP, PAT)),
     ("colon cancer", "Colon cancer screening recommended.", (A, HYP, PAT)),
     ("colon cancer", "Colon cancer screening and HIV positive.", (A, HYP, PAT)),
+    ("colon cancer", "Colon cancer screening colonoscopy showed polyps.", (A, HYP, PAT)),
+    ("depression", "Depression screening showed moderate symptoms.", (A, REC, PAT)),
     # 8. a risk guarded against stays hypothetical
     ("seizure", "Seizure precautions.", (A, HYP, PAT)),
     ("fall", "Fall precautions.", (A, HYP, PAT)),
