@@ -363,8 +363,10 @@ def _add_address_words(address: Any, words: dict[str, str]) -> None:
             words.setdefault(code.lower(), "LOCATION")
 
 
-# JSON media types, whose data may hold FHIR resources (application/fhir+json).
-_JSON_TYPE = re.compile(r"^\s*application/(?:[a-z0-9.-]+\+)?json\s*(?:;|$)", re.I)
+# JSON media types, whose data may hold FHIR resources (application/fhir+json, text/json).
+_JSON_TYPE = re.compile(r"^\s*[a-z]+/(?:[a-z0-9.-]+\+)?(?:x-)?json\s*(?:;|$)", re.I)
+# Other text types, whose data is read as FHIR when it parses as a resource (text/plain).
+_TEXT_TYPE = re.compile(r"^\s*text/", re.I)
 
 
 def embedded_patients(resource: Any) -> list[dict[str, Any]]:
@@ -394,14 +396,19 @@ def _embedded_resources(node: dict[str, Any]) -> list[Any]:
     import json
 
     data, ctype = node.get("data"), node.get("contentType")
-    if not (isinstance(data, str) and isinstance(ctype, str) and _JSON_TYPE.match(ctype)):
+    if not (isinstance(data, str) and isinstance(ctype, str)
+            and (_JSON_TYPE.match(ctype) or _TEXT_TYPE.match(ctype))):
         return []
     try:
         value = json.loads(base64.b64decode("".join(data.split()), validate=True)
                            .decode("utf-8-sig"))
     except (binascii.Error, ValueError, RecursionError):
         return []
-    return [v for v in _as_list(value) if isinstance(v, dict)]
+    found = [v for v in _as_list(value) if isinstance(v, dict)]
+    if _JSON_TYPE.match(ctype):
+        return found
+    # "text/plain" data: FHIR only when every item is a resource, as the attachment reads it
+    return found if found and all(isinstance(v.get("resourceType"), str) for v in found) else []
 
 
 def _add_name_words(name: Any, words: dict[str, str]) -> None:

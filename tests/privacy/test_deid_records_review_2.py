@@ -1,0 +1,70 @@
+"""Fixes from the second review of FHIR and DICOM record de-identification (made-up data)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from osler.privacy.deid.fhir import deidentify_bundle
+from osler.privacy.keys import DeidKey
+
+KEY = DeidKey(b"r" * 32)
+MRN = "QX-55821"
+
+
+def _b64(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value)
+    return base64.b64encode(text.encode()).decode()
+
+
+def _data(resource: dict[str, Any], index: int = 0) -> Any:
+    """The decoded JSON of a DocumentReference's attachment ``index``."""
+    raw = base64.b64decode(resource["content"][index]["attachment"]["data"]).decode()
+    return json.loads(raw)
+
+
+def _other_patients_bundle(birth: str = "1931-04-04") -> dict[str, Any]:
+    return {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": "urn:uuid:pat-b", "resource": {
+            "resourceType": "Patient", "id": "pat-b", "birthDate": birth,
+            "identifier": [{"system": "http://h.example.org/mrn", "value": MRN}],
+            "name": [{"family": "Wrenfield", "given": ["Ottoline"]}]}},
+        {"resource": {"resourceType": "Observation", "id": "ob1", "status": "final",
+                      "code": {"text": "x"}, "subject": {"reference": "Patient/pat-b"},
+                      "effectiveDateTime": "2021-03-01"}}]}
+
+
+def _doc(content_type: str, data: Any, doc_id: str = "d1") -> dict[str, Any]:
+    return {"resourceType": "DocumentReference", "id": doc_id, "status": "current",
+            "subject": {"reference": "Patient/pat-a"},
+            "content": [{"attachment": {"contentType": content_type, "data": _b64(data)}}]}
+
+
+_PAT_A = {"resourceType": "Patient", "id": "pat-a",
+          "name": [{"family": "Quixmoor", "given": ["Zebulon"]}]}
+
+
+def _bundle(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {"resourceType": "Bundle", "type": "collection",
+            "entry": [{"resource": r} for r in resources]}
+
+
+@pytest.mark.parametrize("content_type", ["text/json", "text/plain", "application/x-json",
+                                          "Text/JSON; charset=utf-8"])
+def test_fhir_json_of_a_text_type_is_read_as_fhir(content_type: str) -> None:
+    out = deidentify_bundle(_bundle(_PAT_A, _doc(content_type, _other_patients_bundle())), KEY)
+    inner = json.dumps(_data(out["entry"][1]["resource"]))
+    for leaked in (MRN, "pat-b", "1931-04-04", "Wrenfield"):
+        assert leaked not in inner
+    patient = _data(out["entry"][1]["resource"])["entry"][0]["resource"]
+    assert patient["birthDate"].isdigit()   # 90 or older: one aggregated year
+
+
+def test_plain_text_that_is_not_fhir_is_still_prose() -> None:
+    note = '{"note": "Zebulon Quixmoor seen"}'
+    out = deidentify_bundle(_bundle(_PAT_A, _doc("text/plain", note)), KEY)
+    raw = base64.b64decode(out["entry"][1]["resource"]["content"][0]["attachment"]["data"])
+    assert b"Quixmoor" not in raw and b'"note"' in raw
