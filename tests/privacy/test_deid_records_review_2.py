@@ -68,3 +68,34 @@ def test_plain_text_that_is_not_fhir_is_still_prose() -> None:
     out = deidentify_bundle(_bundle(_PAT_A, _doc("text/plain", note)), KEY)
     raw = base64.b64decode(out["entry"][1]["resource"]["content"][0]["attachment"]["data"])
     assert b"Quixmoor" not in raw and b'"note"' in raw
+
+
+def _obs(effective: str = "2021-03-01") -> dict[str, Any]:
+    return {"resourceType": "Observation", "id": "ob1", "status": "final",
+            "code": {"text": "x"}, "subject": {"reference": "Patient/pat-b"},
+            "effectiveDateTime": effective}
+
+
+def test_another_patients_resources_in_an_attachment_are_keyed_by_that_patient() -> None:
+    """Patient B's Observation inside patient A's attachment gets B's shift and stand-ins,
+    as B's own top-level records do."""
+    other = _other_patients_bundle(birth="1970-05-05")
+    patient_b = other["entry"][0]["resource"]
+    out = deidentify_bundle(_bundle(_PAT_A, patient_b, _obs(),
+                                    _doc("application/fhir+json", other)), KEY)
+    top_b, top_obs = out["entry"][1]["resource"], out["entry"][2]["resource"]
+    inner = _data(out["entry"][3]["resource"])["entry"]
+    assert inner[1]["resource"]["effectiveDateTime"] == top_obs["effectiveDateTime"]
+    assert inner[0]["resource"]["birthDate"] == top_b["birthDate"]
+    assert inner[0]["resource"]["name"] == top_b["name"]
+
+
+def test_an_attachment_resource_of_no_patient_takes_its_holders_key() -> None:
+    practitioner = {"resourceType": "Practitioner", "id": "pr1", "birthDate": "1970-05-05"}
+    a_resource = {"resourceType": "Observation", "id": "oa", "status": "final",
+                  "code": {"text": "x"}, "subject": {"reference": "Patient/pat-a"},
+                  "effectiveDateTime": "1970-05-05"}
+    out = deidentify_bundle(_bundle(_PAT_A, a_resource,
+                                    _doc("application/fhir+json", [practitioner])), KEY)
+    inner = _data(out["entry"][2]["resource"])
+    assert inner[0]["birthDate"] == out["entry"][1]["resource"]["effectiveDateTime"]

@@ -124,8 +124,13 @@ class _Walker:
                  full_urls: dict[str, str] | None = None,
                  rule: PatientIdentifier | None = None,
                  identifiers: tuple[str, ...] = (),
-                 staff: frozenset[str] = frozenset()) -> None:
+                 staff: frozenset[str] = frozenset(),
+                 links: Mapping[str, str] | None = None,
+                 keys: PatientKeys | None = None) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        #: How references name patients, and the keys of patients (``patient_identifier``):
+        #: a resource in an attachment's JSON is keyed by its own patient (:meth:`embedded`).
+        self.links, self.keys = links, keys
         #: Words of practitioners' names (no patient's nor relative's): their stand-ins are
         #: the same for every patient of the Bundle (:meth:`name_scope`).
         self.staff = staff
@@ -186,10 +191,13 @@ class _Walker:
                            scope_of=self._span_scope).text
 
     def embedded(self, value: Any) -> Any:
-        """FHIR resources (one, or a list) found in an attachment's JSON data
-        (``application/fhir+json``), de-identified as the resource that holds them is: the
-        same key and patient (their dates move by its shift, their names get its
-        stand-ins), their own names, address words and identifiers known to their free text.
+        """FHIR resources (one, a list, or a Bundle) found in an attachment's JSON data
+        (``application/fhir+json``), de-identified as top-level ones are: each by the key of
+        its own patient (the Patient it is, or that its subject names, resolved as a Bundle
+        entry's is), falling back to the holder's patient when it names none; their own names,
+        address words and identifiers known to their free text. Patient B's Observation in
+        patient A's attachment then gets B's date shift and stand-ins, as B's own records do
+        (A's shift would give it another date, and the gap would tell the two shifts apart).
         Read as plain text, '"city": "Kodiak"' or another patient's MRN would stay."""
         items = value if isinstance(value, list) else [value]
         known = {**(self.known or {})}
@@ -197,10 +205,64 @@ class _Walker:
             known.update(name_words(item))
         idents = tuple(sorted({*self.identifiers, *_identifier_values(
             *(item.get("identifier") for item in items if isinstance(item, dict)))}))
-        inner = _Walker(self.key, self.patient, self.uuid_types, known or None, self.dropped,
-                        self.full_urls, rule=self.rule, identifiers=idents,
-                        staff=self.staff | staff_words(items))
-        return inner.walk(value)
+        links = self._embedded_links(items)
+        staff = self.staff | staff_words(items)
+
+        def inner(patient: str | None) -> _Walker:
+            return _Walker(self.key, patient, self.uuid_types, known or None, self.dropped,
+                           self.full_urls, rule=self.rule, identifiers=idents, staff=staff,
+                           links=links, keys=self.keys)
+
+        walked = [self._embedded_item(item, links, inner) for item in items]
+        return walked if isinstance(value, list) else walked[0]
+
+    def _embedded_links(self, items: list[Any]) -> PatientLinks:
+        """The holder's patient links with those of the Patients (and Encounters) in an
+        attachment's resources, so that "Patient/pat-b" there finds the Patient pat-b."""
+        links = (self.links.copy() if isinstance(self.links, PatientLinks)
+                 else PatientLinks(self.links or {}))
+        pairs = [(item, None) for item in items if isinstance(item, dict)]
+        for item in items:
+            if isinstance(item, dict) and item.get("resourceType") == "Bundle":
+                pairs += [(e.get("resource"), e.get("fullUrl")) for e in item.get("entry") or []
+                          if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
+        for res, url in pairs:
+            if res.get("resourceType") == "Patient":
+                links.add_patient(res, url if isinstance(url, str) else None)
+        for res, url in pairs:
+            if res.get("resourceType") == "Encounter":
+                links.update(encounter_links(res, links, url if isinstance(url, str) else None))
+        return links
+
+    def _embedded_item(self, item: Any, links: PatientLinks,
+                       inner: Callable[[str | None], _Walker]) -> Any:
+        """One resource of an attachment's JSON by its own patient's walker; a Bundle's
+        own elements by the holder's patient, each of its entries by its resource's."""
+        entries = item.get("entry") if isinstance(item, dict) else None
+        if not (isinstance(item, dict) and item.get("resourceType") == "Bundle"
+                and isinstance(entries, list)):
+            return inner(self._embedded_patient(item, links)).walk(item)
+        own = inner(self.patient).walk({k: v for k, v in item.items() if k != "entry"})
+        walked = [w for w in (inner(self._embedded_patient(e.get("resource"), links,
+                                                             e.get("fullUrl"))).walk(e)
+                              if isinstance(e, dict) else inner(self.patient).walk(e)
+                              for e in entries) if w is not _DROPPED]
+        return {k: walked if k == "entry" else own[k]
+                for k in item if k == "entry" or k in own}
+
+    def _embedded_patient(self, res: Any, links: PatientLinks, url: Any = None) -> str | None:
+        """The key of the patient of a resource in an attachment's JSON; the holder's when it
+        names none, or one whose key cannot be told (it is not refused: its holder was not)."""
+        url = url if isinstance(url, str) else None
+        if not isinstance(res, dict):
+            return self.patient
+        try:
+            if res.get("resourceType") == "Patient" and self.keys is None:
+                return entry_patient_id(res, url) or self.patient
+            return _patient_or_own(res, links, Counter(), self.patient or "", keys=self.keys,
+                                   full_url=url) or self.patient
+        except (IngestError, ValueError):
+            return self.patient
 
     def _names_someone(self, value: str) -> bool:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
@@ -604,7 +666,7 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
         except IngestError as exc:
             raise IngestError(exc.reason, record=record_name(key, resource)) from None
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped,
-                     rule=keys.rule if keys else None,
+                     rule=keys.rule if keys else None, links=links, keys=keys,
                      identifiers=_patient_identifier_values(resource, links, identifiers),
                      staff=staff_words([resource]) if staff is None else staff)
     return walker.walk(copy.deepcopy(resource))
@@ -760,7 +822,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
                 res, links, names.patient_identifiers)}))
         return _Walker(key, patient, uuid_types, {**extra, **known} if extra else known,
                        dropped, full_urls, rule=keys.rule if keys else None,
-                       identifiers=idents, staff=staff | (
+                       links=links, keys=keys, identifiers=idents, staff=staff | (
                            names.staff_for(res) if names is not None and isinstance(res, dict)
                            else frozenset()))
 
