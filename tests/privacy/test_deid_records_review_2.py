@@ -99,3 +99,40 @@ def test_an_attachment_resource_of_no_patient_takes_its_holders_key() -> None:
                                     _doc("application/fhir+json", [practitioner])), KEY)
     inner = _data(out["entry"][2]["resource"])
     assert inner[0]["birthDate"] == out["entry"][1]["resource"]["effectiveDateTime"]
+
+
+def _addressed_patient(**address: Any) -> dict[str, Any]:
+    return {**_PAT_A, "address": [{"state": "AK", **address}]}
+
+
+def _note(description: str) -> dict[str, Any]:
+    return {"resourceType": "DocumentReference", "id": "d2", "status": "current",
+            "subject": {"reference": "Patient/pat-a"}, "description": description}
+
+
+@pytest.mark.parametrize("number", ["99615.2 mg", "ref 996151", "count 199615", "3,99615"])
+def test_a_known_postal_code_is_not_read_inside_a_longer_number(number: str) -> None:
+    out = deidentify_bundle(_bundle(_addressed_patient(postalCode="99615"),
+                                    _note(f"Result {number} today.")), KEY)
+    assert number in out["entry"][1]["resource"]["description"]
+
+
+def test_a_known_postal_code_standing_alone_is_still_redacted() -> None:
+    out = deidentify_bundle(_bundle(_addressed_patient(postalCode="99615"),
+                                    _note("Lives near 99615, moved.")), KEY)
+    assert "99615" not in out["entry"][1]["resource"]["description"]
+
+
+@pytest.mark.parametrize(("address", "text"), [
+    ({"line": ["12 Normal Road"], "city": "Mission"}, "Normal exam. Mission accomplished."),
+    ({"line": ["7 Hope Street"], "city": "Normal"}, "Normal findings, hope is high."),
+])
+def test_everyday_address_words_are_not_known_words(address: dict[str, Any], text: str) -> None:
+    out = deidentify_bundle(_bundle(_addressed_patient(**address), _note(text)), KEY)
+    assert out["entry"][1]["resource"]["description"] == text
+
+
+def test_a_town_of_no_everyday_word_is_still_a_known_word() -> None:
+    out = deidentify_bundle(_bundle(_addressed_patient(city="Kodiak"),
+                                    _note("Moved back to Kodiak last year.")), KEY)
+    assert "Kodiak" not in out["entry"][1]["resource"]["description"]

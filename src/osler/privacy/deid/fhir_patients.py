@@ -341,22 +341,26 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+# Town and street words that are clinical or everyday words the lexicons do not list: a
+# patient of "Normal, IL" would otherwise lose every "Normal exam" of their notes.
+_EVERYDAY_PLACE_WORDS = frozenset({"normal", "reading", "mobile", "orange"})
+
+
 def _add_address_words(address: Any, words: dict[str, str]) -> None:
     """The city, street words and postal code of one Address -> "LOCATION" (a word of a
-    name already known stays "NAME"). Street words that are everyday words ("Main", "Park")
-    are left out: known words are redacted wherever written capitalised."""
+    name already known stays "NAME"). Street, city and district words that are everyday
+    words ("Main", "Park", a town "Mission" or "Normal") are left out: known words are
+    redacted wherever written capitalised, and "Normal exam" or "Mission accomplished" are
+    no one's address. Such a town is then redacted only where its address is (the
+    structured Address keeps its state alone)."""
     if not isinstance(address, dict):
         return
     from osler.privacy.deid.detect import everyday_words
 
-    everyday = everyday_words()
-    for line in _as_list(address.get("line")):
-        for w in _ADDRESS_WORD.findall(visible(str(line or ""))):
-            if w.lower() not in _STREET_WORDS and w.lower() not in everyday:
-                words.setdefault(w.lower(), "LOCATION")
-    for part in (address.get("city"), address.get("district")):
+    everyday = everyday_words() | _EVERYDAY_PLACE_WORDS
+    for part in [*_as_list(address.get("line")), address.get("city"), address.get("district")]:
         for w in _ADDRESS_WORD.findall(visible(str(part or ""))):
-            if w.lower() not in _STREET_WORDS:
+            if w.lower() not in _STREET_WORDS and w.lower() not in everyday:
                 words.setdefault(w.lower(), "LOCATION")
     for code in _POSTAL_CODE.findall(visible(str(address.get("postalCode") or ""))):
         if len(code) >= 3:
