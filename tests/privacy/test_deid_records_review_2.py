@@ -136,3 +136,24 @@ def test_a_town_of_no_everyday_word_is_still_a_known_word() -> None:
     out = deidentify_bundle(_bundle(_addressed_patient(city="Kodiak"),
                                     _note("Moved back to Kodiak last year.")), KEY)
     assert "Kodiak" not in out["entry"][1]["resource"]["description"]
+
+
+def test_a_deidentified_dicom_run_again_is_skipped_unless_again(tmp_path, write_dicom) -> None:
+    """Output of `deid dicom` fed back in: skipped (named by number) rather than shifted a
+    second time; --again de-identifies it anyway."""
+    from click.testing import CliRunner
+
+    from osler.cli import cli
+
+    src, once = tmp_path / "in", tmp_path / "once"
+    src.mkdir()
+    study = "1.2.826.0.1.3680043.8.498.9"
+    write_dicom(src / "a.dcm", "CT", study, study + ".1")
+    key = ["--key-file", str(tmp_path / "k.json")]
+    assert CliRunner().invoke(cli, ["deid", "dicom", str(src), str(once), *key]).exit_code == 0
+    again = CliRunner().invoke(cli, ["deid", "dicom", str(once), str(tmp_path / "twice"), *key])
+    assert "skipped file 1" in again.output and "already de-identified" in again.output
+    assert not list((tmp_path / "twice").rglob("*.dcm")) and again.exit_code != 0
+    forced = CliRunner().invoke(cli, ["deid", "dicom", str(once), str(tmp_path / "forced"),
+                                      *key, "--again"])
+    assert forced.exit_code == 0 and len(list((tmp_path / "forced").rglob("*.dcm"))) == 1

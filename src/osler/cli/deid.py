@@ -463,12 +463,21 @@ def _write_text(path: Path, text: str) -> None:
 @click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @key_option
-def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
+@click.option("--again", is_flag=True,
+              help="Also de-identify files already marked de-identified (PatientIdentityRemoved "
+                   "YES), which are otherwise skipped: their dates would move a second time "
+                   "and no longer match the FHIR and notes de-identified once.")
+def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool) -> None:
     """De-identify every DICOM file under IN_DIR into OUT_DIR (PS3.15 Basic Profile).
 
     PatientID keys each file's pseudonym and date shift, as a note's "patient" does: the same
     key gives a FHIR patient the same when its Patient.id is that id, or, with
-    `deid fhir --patient-identifier`, when its MRN is.
+    `deid fhir --patient-identifier`, when its MRN is. The key is the PatientID value with
+    its surrounding spaces stripped, case-sensitive ("mrn-1" and "MRN-1" are two patients),
+    without IssuerOfPatientID: two issuers' same PatientID are one patient to it.
+
+    A file marked de-identified (PatientIdentityRemoved YES, as this command writes) is
+    skipped and reported by its number, unless --again.
     """
     from osler.privacy.deid import deidentify_dicom_dir
 
@@ -477,7 +486,7 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
         raise click.UsageError(f"OUT_DIR {out_dir} is (inside) IN_DIR {in_dir}: de-identified "
                                "files would sit beside the originals or be read again; write "
                                "elsewhere")
-    results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file))
+    results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file), again=again)
     failed = [r for r in results if r.error]
     flagged = [r for r in results if r.burned_in_risk]
     for n, r in enumerate(results, 1):

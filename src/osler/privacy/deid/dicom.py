@@ -543,8 +543,21 @@ def _truncation(ds: Any, size: int) -> str | None:
     return None
 
 
-def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
-                         ) -> list[DicomResult]:
+#: Why a file marked de-identified (PatientIdentityRemoved YES) is skipped: run again, it
+#: would be shifted and pseudonymised a second time, and no longer match its FHIR records.
+ALREADY_DEIDENTIFIED = ("already de-identified (PatientIdentityRemoved is YES): de-identifying "
+                        "it again would shift its dates and pseudonymise its ids a second time; "
+                        "use --again to do so")
+
+
+def _already_deidentified(ds: Any) -> bool:
+    """Whether ``ds`` says it is de-identified (PatientIdentityRemoved (0012,0062) "YES", as
+    :func:`deidentify_dataset` writes it)."""
+    return str(ds.get("PatientIdentityRemoved", "") or "").strip().upper() == "YES"
+
+
+def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
+                         *, again: bool = False) -> list[DicomResult]:
     """De-identify every DICOM file under ``in_dir`` into ``out_dir``.
 
     Output files are named by their new SOP Instance UID, in folders named by their new Study
@@ -553,7 +566,10 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
     never overwrite each other: the second and later are named ``<uid>_2.dcm``, ``<uid>_3.dcm``
     ... (in sorted input order) and marked ``duplicate_uid``. A file that cannot be read, or
     that is cut short (its meta alone, pixel data truncated), is reported with its error and
-    skipped, nothing written for it; the others continue.
+    skipped, nothing written for it; the others continue. A file already marked
+    de-identified (PatientIdentityRemoved "YES": this tool's output, or another tool's) is
+    skipped with :data:`ALREADY_DEIDENTIFIED`, unless ``again``: its second shift would part
+    it from the FHIR and notes of its patient, which are de-identified once.
     """
     pydicom = require("pydicom", "imaging")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
@@ -573,6 +589,9 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
                 results.append(DicomResult(rel, None, None, False, f"unreadable: {cut}"))
                 continue
             modality = str(ds.get("Modality", "") or "") or None
+            if not again and _already_deidentified(ds):
+                results.append(DicomResult(rel, None, modality, False, ALREADY_DEIDENTIFIED))
+                continue
             burned = burned_in_risk(ds)
             dropped: Counter = Counter()
             deidentify_dataset(ds, key, dropped=dropped)
