@@ -139,7 +139,7 @@ def test_a_town_of_no_everyday_word_is_still_a_known_word() -> None:
 
 
 def test_a_deidentified_dicom_run_again_is_skipped_unless_again(tmp_path, write_dicom) -> None:
-    """Output of `deid dicom` fed back in: skipped (named by number) rather than shifted a
+    """Output of `deid dicom` fed back in (its own, not another tool's): skipped (named by number) rather than shifted a
     second time; --again de-identifies it anyway."""
     from click.testing import CliRunner
 
@@ -157,3 +157,47 @@ def test_a_deidentified_dicom_run_again_is_skipped_unless_again(tmp_path, write_
     forced = CliRunner().invoke(cli, ["deid", "dicom", str(once), str(tmp_path / "forced"),
                                       *key, "--again"])
     assert forced.exit_code == 0 and len(list((tmp_path / "forced").rglob("*.dcm"))) == 1
+
+
+def test_fhir_output_is_labelled_and_not_deidentified_twice() -> None:
+    from osler.errors import IngestError
+    from osler.privacy.deid.fhir import DEID_LABEL
+
+    bundle = _bundle(_PAT_A, _obs())
+    once = deidentify_bundle(bundle, KEY)
+    assert DEID_LABEL in once["meta"]["security"]
+    assert all(DEID_LABEL in e["resource"]["meta"]["security"] for e in once["entry"])
+    with pytest.raises(IngestError, match="already de-identified"):
+        deidentify_bundle(once, KEY)
+    refused: list[IngestError] = []
+    mixed = _bundle(_PAT_A, once["entry"][1]["resource"])
+    out = deidentify_bundle(mixed, KEY, on_refused=refused.append)
+    assert len(out["entry"]) == 1 and "already de-identified" in str(refused[0])
+    twice = deidentify_bundle(once, KEY, again=True)
+    assert twice["entry"][1]["resource"]["effectiveDateTime"] != \
+        once["entry"][1]["resource"]["effectiveDateTime"]
+    assert twice["meta"]["security"].count(DEID_LABEL) == 1
+
+
+def test_a_single_labelled_resource_is_refused() -> None:
+    from osler.errors import IngestError
+
+    once = deidentify_bundle(_obs(), KEY)
+    with pytest.raises(IngestError, match="already de-identified"):
+        deidentify_bundle(once, KEY)
+
+
+def test_another_tools_deidentified_dicom_is_still_deidentified(tmp_path, write_dicom) -> None:
+    import pydicom
+
+    from osler.privacy.deid import deidentify_dicom_dir
+
+    src = tmp_path / "in"
+    src.mkdir()
+    study = "1.2.826.0.1.3680043.8.498.11"
+    write_dicom(src / "a.dcm", "CT", study, study + ".1")
+    ds = pydicom.dcmread(src / "a.dcm")
+    ds.PatientIdentityRemoved, ds.DeidentificationMethod = "YES", "Other tool 1.0"
+    ds.save_as(src / "a.dcm")
+    (result,) = deidentify_dicom_dir(src, tmp_path / "out", KEY)
+    assert result.error is None and result.output

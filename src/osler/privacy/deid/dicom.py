@@ -295,7 +295,10 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     The patient is ``PatientID``: the same id gets the same pseudonym and date shift as its
     notes (``patient``) and its FHIR ``Patient.id``, or, when FHIR is de-identified with
     ``patient_identifier``, the FHIR patient whose MRN it is (whose MRN then becomes this
-    PatientID's pseudonym). ``dropped``: a Counter that counts, by
+    PatientID's pseudonym). The key is the PatientID value with its surrounding spaces
+    stripped, case-sensitive ("mrn-1" and "MRN-1" are two patients), IssuerOfPatientID not
+    part of it (two issuers' same PatientID are one patient: the FHIR identifier's system is
+    not part of its key either). ``dropped``: a Counter that counts, by
     reason, what could not be kept as it was (dates that are not dates: :data:`INVALID_DATE`).
     """
     # LO pads with spaces ("MRN7781234 "): the id FHIR and notes key the patient by has none
@@ -545,15 +548,21 @@ def _truncation(ds: Any, size: int) -> str | None:
 
 #: Why a file marked de-identified (PatientIdentityRemoved YES) is skipped: run again, it
 #: would be shifted and pseudonymised a second time, and no longer match its FHIR records.
-ALREADY_DEIDENTIFIED = ("already de-identified (PatientIdentityRemoved is YES): de-identifying "
-                        "it again would shift its dates and pseudonymise its ids a second time; "
-                        "use --again to do so")
+ALREADY_DEIDENTIFIED = ("already de-identified by Osler (PatientIdentityRemoved YES): "
+                        "de-identifying it again would shift its dates and pseudonymise its ids "
+                        "a second time; use --again to do so")
 
 
 def _already_deidentified(ds: Any) -> bool:
-    """Whether ``ds`` says it is de-identified (PatientIdentityRemoved (0012,0062) "YES", as
-    :func:`deidentify_dataset` writes it)."""
-    return str(ds.get("PatientIdentityRemoved", "") or "").strip().upper() == "YES"
+    """Whether ``ds`` is this tool's output: PatientIdentityRemoved (0012,0062) "YES" and a
+    DeidentificationMethod (0012,0063) of Osler's, as :func:`deidentify_dataset` writes them.
+    Another tool's "YES" is de-identified as any file is: its profile may have kept what
+    this one removes, and its dates were never shifted by this key."""
+    if str(ds.get("PatientIdentityRemoved", "") or "").strip().upper() != "YES":
+        return False
+    method = ds.get("DeidentificationMethod", "") or ""
+    methods = [method] if isinstance(method, str) else list(method)   # LO, multi-valued
+    return any(str(m).startswith("Osler ") for m in methods)
 
 
 def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
@@ -566,9 +575,8 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
     never overwrite each other: the second and later are named ``<uid>_2.dcm``, ``<uid>_3.dcm``
     ... (in sorted input order) and marked ``duplicate_uid``. A file that cannot be read, or
     that is cut short (its meta alone, pixel data truncated), is reported with its error and
-    skipped, nothing written for it; the others continue. A file already marked
-    de-identified (PatientIdentityRemoved "YES": this tool's output, or another tool's) is
-    skipped with :data:`ALREADY_DEIDENTIFIED`, unless ``again``: its second shift would part
+    skipped, nothing written for it; the others continue. A file this tool de-identified
+    (PatientIdentityRemoved "YES", an Osler DeidentificationMethod) is skipped with :data:`ALREADY_DEIDENTIFIED`, unless ``again``: its second shift would part
     it from the FHIR and notes of its patient, which are de-identified once.
     """
     pydicom = require("pydicom", "imaging")

@@ -53,6 +53,38 @@ _NAME_WORDS = re.compile(r"[^\W\d_][^\W\d_'’-]+")
 #: Resources of people who are no patient's: their names' stand-ins are the same for every
 #: patient (a Practitioner.name and a note's "Dr. Brackenridge" in any patient's Bundle).
 _STAFF = ("Practitioner",)
+#: The security label every de-identified resource's ``meta.security`` gets (HL7 v3
+#: ObservationValue "PSEUDED", pseudonymised): a resource that has it is not de-identified a
+#: second time (its dates would move again, parting it from its images and notes) unless
+#: ``again``. Another tool's label is not read as this one.
+DEID_LABEL = {"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+              "code": "PSEUDED", "display": "pseudonymized"}
+#: Why a resource that carries :data:`DEID_LABEL` is refused.
+ALREADY_DEIDENTIFIED = ("already de-identified (meta.security PSEUDED): de-identifying it again "
+                        "would shift its dates and pseudonymise its ids a second time; use "
+                        "--again to do so")
+
+
+def _labelled(resource: Any) -> bool:
+    """Whether ``resource`` carries :data:`DEID_LABEL` in its ``meta.security``."""
+    meta = resource.get("meta") if isinstance(resource, dict) else None
+    labels = meta.get("security") if isinstance(meta, dict) else None
+    return isinstance(labels, list) and any(
+        isinstance(c, dict) and c.get("system") == DEID_LABEL["system"]
+        and c.get("code") == DEID_LABEL["code"] for c in labels)
+
+
+def _label(resource: Any) -> Any:
+    """``resource`` (de-identified) with :data:`DEID_LABEL` in its ``meta.security``."""
+    if isinstance(resource, dict) and not _labelled(resource):
+        meta = resource.get("meta")
+        meta = dict(meta) if isinstance(meta, dict) else {}
+        labels = meta.get("security")
+        meta["security"] = [*(labels if isinstance(labels, list) else []), dict(DEID_LABEL)]
+        resource["meta"] = meta
+    return resource
+
+
 #: The base of de-identified fullUrls: no server's (the ``.invalid`` domain is reserved).
 DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
@@ -637,7 +669,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
                         links: dict[str, str] | None = None,
                         patient_identifier: str | PatientIdentifier | None = None,
                         identifiers: Mapping[str, list[Any]] | None = None,
-                        staff: frozenset[str] | None = None) -> dict[str, Any]:
+                        staff: frozenset[str] | None = None,
+                        again: bool = False) -> dict[str, Any]:
     """A de-identified copy of one resource; ``patient`` (the key of its date shift and
     surrogates) defaults to :func:`patient_of` (with ``links``), or under
     ``patient_identifier`` to that patient's identifier value (:class:`PatientKeys`, with
@@ -646,7 +679,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
     offset and counted in ``dropped`` under :data:`NO_PATIENT`; ``known``: name words its free
     text may mention (:meth:`KnownNames.for_resource`); ``dropped``: a Counter that counts, by
     reason, what was dropped from attachments; ``staff``: words of practitioners' names, whose
-    stand-ins are no one patient's (:func:`staff_words`, its own by default).
+    stand-ins are no one patient's (:func:`staff_words`, its own by default). The copy carries
+    :data:`DEID_LABEL`; a resource that already does is refused unless ``again``.
 
     Raises
     ------
@@ -658,6 +692,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
         its id gets (:func:`record_name`), never by its id nor a value.
     """
     dropped = Counter() if dropped is None else dropped
+    if not again and _labelled(resource):
+        raise IngestError(ALREADY_DEIDENTIFIED, record=record_name(key, resource))
     keys = (PatientKeys(patient_identifier, identifiers, shown=_shown_patient(key))
             if patient_identifier is not None else None)
     if patient is None:
@@ -669,7 +705,7 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
                      rule=keys.rule if keys else None, links=links, keys=keys,
                      identifiers=_patient_identifier_values(resource, links, identifiers),
                      staff=staff_words([resource]) if staff is None else staff)
-    return walker.walk(copy.deepcopy(resource))
+    return _label(walker.walk(copy.deepcopy(resource)))
 
 
 def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
@@ -704,8 +740,8 @@ def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
 def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames | None = None,
                       dropped: Counter | None = None,
                       patient_identifier: str | PatientIdentifier | None = None,
-                      on_refused: Callable[[IngestError], None] | None = None
-                      ) -> dict[str, Any]:
+                      on_refused: Callable[[IngestError], None] | None = None,
+                      again: bool = False) -> dict[str, Any]:
     """A de-identified copy of a Bundle (or a single resource).
 
     Each entry uses the date shift (and pseudonyms) of the patient it belongs to
@@ -745,7 +781,12 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         and under ``patient_identifier``, one whose patient's key cannot be told: a Patient
         without that identifier or with two values of it, and every resource of such a
         patient or of a Patient not read. Without it, the first is raised. A single resource
-        so refused always raises.
+        so refused always raises. An entry (or a Bundle) that carries :data:`DEID_LABEL`, as
+        this function's output does, is refused the same way (:data:`ALREADY_DEIDENTIFIED`).
+    again : bool
+        De-identify resources that carry :data:`DEID_LABEL` too (a second shift).
+
+    The output Bundle and each entry's resource carry :data:`DEID_LABEL`.
 
     Examples
     --------
@@ -769,7 +810,9 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             patient_identifier=patient_identifier,
             identifiers=names.patient_identifiers if names is not None else None,
             staff=staff_words([bundle]) | (names.staff_for(bundle) if names is not None
-                                           else frozenset()))
+                                           else frozenset()), again=again)
+    if not again and _labelled(bundle):
+        raise IngestError(ALREADY_DEIDENTIFIED, record=record_name(key, bundle))
     keys = (PatientKeys(patient_identifier, names.patient_identifiers if names else None,
                         shown=_shown_patient(key))
             if patient_identifier is not None else None)
@@ -838,6 +881,8 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         res = e.get("resource") if isinstance(e, dict) else None
         url = e.get("fullUrl") if isinstance(e, dict) else None
         try:
+            if not again and _labelled(res):
+                raise IngestError(ALREADY_DEIDENTIFIED)
             patient = _entry_patient(res, url, bundle, links, dropped, only, keys)
         except IngestError as exc:
             exc = IngestError(exc.reason, record=record_name(key, res, index))
@@ -845,8 +890,11 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
                 raise exc from None
             on_refused(exc)
             continue
-        out["entry"].append(walker(patient, res).walk(copy.deepcopy(e)))
-    return out
+        entry = walker(patient, res).walk(copy.deepcopy(e))
+        if isinstance(entry, dict):
+            _label(entry.get("resource"))
+        out["entry"].append(entry)
+    return _label(out)
 
 
 def record_name(key: DeidKey, resource: Any, entry: int | None = None) -> str:
