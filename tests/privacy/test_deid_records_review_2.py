@@ -201,3 +201,19 @@ def test_another_tools_deidentified_dicom_is_still_deidentified(tmp_path, write_
     ds.save_as(src / "a.dcm")
     (result,) = deidentify_dicom_dir(src, tmp_path / "out", KEY)
     assert result.error is None and result.output
+
+
+def test_another_patients_resources_keyed_by_their_mrn_in_an_attachment() -> None:
+    """Under patient_identifier, B's Observation in A's attachment gets the shift B's MRN
+    keys, even when B appears only there."""
+    system = "http://h.example.org/mrn"
+    pat_a = {**_PAT_A, "identifier": [{"system": system, "value": "QX-10001"}]}
+    other = _other_patients_bundle(birth="1970-05-05")
+    inner_only = deidentify_bundle(_bundle(pat_a, _doc("application/fhir+json", other)), KEY,
+                                   patient_identifier=system)
+    top = deidentify_bundle(_bundle(other["entry"][0]["resource"], _obs()), KEY,
+                            patient_identifier=system)
+    inner = _data(inner_only["entry"][1]["resource"])["entry"]
+    assert inner[1]["resource"]["effectiveDateTime"] == \
+        top["entry"][1]["resource"]["effectiveDateTime"]
+    assert inner[0]["resource"]["birthDate"] == top["entry"][0]["resource"]["birthDate"]

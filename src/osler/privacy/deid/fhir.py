@@ -237,20 +237,21 @@ class _Walker:
             known.update(name_words(item))
         idents = tuple(sorted({*self.identifiers, *_identifier_values(
             *(item.get("identifier") for item in items if isinstance(item, dict)))}))
-        links = self._embedded_links(items)
+        links, keys = self._embedded_links(items)
         staff = self.staff | staff_words(items)
 
         def inner(patient: str | None) -> _Walker:
             return _Walker(self.key, patient, self.uuid_types, known or None, self.dropped,
                            self.full_urls, rule=self.rule, identifiers=idents, staff=staff,
-                           links=links, keys=self.keys)
+                           links=links, keys=keys)
 
-        walked = [self._embedded_item(item, links, inner) for item in items]
+        walked = [self._embedded_item(item, links, inner, keys) for item in items]
         return walked if isinstance(value, list) else walked[0]
 
-    def _embedded_links(self, items: list[Any]) -> PatientLinks:
-        """The holder's patient links with those of the Patients (and Encounters) in an
-        attachment's resources, so that "Patient/pat-b" there finds the Patient pat-b."""
+    def _embedded_links(self, items: list[Any]) -> tuple[PatientLinks, PatientKeys | None]:
+        """The holder's patient links (and keys, under ``patient_identifier``) with those of
+        the Patients (and Encounters) in an attachment's resources, so that "Patient/pat-b"
+        there finds the Patient pat-b (and its MRN)."""
         links = (self.links.copy() if isinstance(self.links, PatientLinks)
                  else PatientLinks(self.links or {}))
         pairs = [(item, None) for item in items if isinstance(item, dict)]
@@ -258,40 +259,45 @@ class _Walker:
             if isinstance(item, dict) and item.get("resourceType") == "Bundle":
                 pairs += [(e.get("resource"), e.get("fullUrl")) for e in item.get("entry") or []
                           if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
+        keys = self.keys.child() if self.keys is not None else None
         for res, url in pairs:
             if res.get("resourceType") == "Patient":
                 links.add_patient(res, url if isinstance(url, str) else None)
+                if keys is not None:
+                    keys.add(res, url if isinstance(url, str) else None)
         for res, url in pairs:
             if res.get("resourceType") == "Encounter":
                 links.update(encounter_links(res, links, url if isinstance(url, str) else None))
-        return links
+        return links, keys
 
     def _embedded_item(self, item: Any, links: PatientLinks,
-                       inner: Callable[[str | None], _Walker]) -> Any:
+                       inner: Callable[[str | None], _Walker],
+                       keys: PatientKeys | None) -> Any:
         """One resource of an attachment's JSON by its own patient's walker; a Bundle's
         own elements by the holder's patient, each of its entries by its resource's."""
         entries = item.get("entry") if isinstance(item, dict) else None
         if not (isinstance(item, dict) and item.get("resourceType") == "Bundle"
                 and isinstance(entries, list)):
-            return inner(self._embedded_patient(item, links)).walk(item)
+            return inner(self._embedded_patient(item, links, keys)).walk(item)
         own = inner(self.patient).walk({k: v for k, v in item.items() if k != "entry"})
-        walked = [w for w in (inner(self._embedded_patient(e.get("resource"), links,
+        walked = [w for w in (inner(self._embedded_patient(e.get("resource"), links, keys,
                                                              e.get("fullUrl"))).walk(e)
                               if isinstance(e, dict) else inner(self.patient).walk(e)
                               for e in entries) if w is not _DROPPED]
         return {k: walked if k == "entry" else own[k]
                 for k in item if k == "entry" or k in own}
 
-    def _embedded_patient(self, res: Any, links: PatientLinks, url: Any = None) -> str | None:
+    def _embedded_patient(self, res: Any, links: PatientLinks, keys: PatientKeys | None,
+                          url: Any = None) -> str | None:
         """The key of the patient of a resource in an attachment's JSON; the holder's when it
         names none, or one whose key cannot be told (it is not refused: its holder was not)."""
         url = url if isinstance(url, str) else None
         if not isinstance(res, dict):
             return self.patient
         try:
-            if res.get("resourceType") == "Patient" and self.keys is None:
+            if res.get("resourceType") == "Patient" and keys is None:
                 return entry_patient_id(res, url) or self.patient
-            return _patient_or_own(res, links, Counter(), self.patient or "", keys=self.keys,
+            return _patient_or_own(res, links, Counter(), self.patient or "", keys=keys,
                                    full_url=url) or self.patient
         except (IngestError, ValueError):
             return self.patient
