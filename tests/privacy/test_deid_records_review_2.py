@@ -139,8 +139,8 @@ def test_a_town_of_no_everyday_word_is_still_a_known_word() -> None:
 
 
 def test_a_deidentified_dicom_run_again_is_skipped_unless_again(tmp_path, write_dicom) -> None:
-    """Output of `deid dicom` fed back in (its own, not another tool's): skipped (named by number) rather than shifted a
-    second time; --again de-identifies it anyway."""
+    """Output of `deid dicom` fed back in (its own, not another tool's): skipped (named by
+    number) rather than shifted a second time; --again de-identifies it anyway."""
     from click.testing import CliRunner
 
     from osler.cli import cli

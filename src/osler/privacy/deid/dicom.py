@@ -576,8 +576,9 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
     ... (in sorted input order) and marked ``duplicate_uid``. A file that cannot be read, or
     that is cut short (its meta alone, pixel data truncated), is reported with its error and
     skipped, nothing written for it; the others continue. A file this tool de-identified
-    (PatientIdentityRemoved "YES", an Osler DeidentificationMethod) is skipped with :data:`ALREADY_DEIDENTIFIED`, unless ``again``: its second shift would part
-    it from the FHIR and notes of its patient, which are de-identified once.
+    (PatientIdentityRemoved "YES", an Osler DeidentificationMethod) is skipped with
+    :data:`ALREADY_DEIDENTIFIED`, unless ``again``: its second shift would part it from the
+    FHIR and notes of its patient, which are de-identified once.
     """
     pydicom = require("pydicom", "imaging")
     in_dir, out_dir = Path(in_dir), Path(out_dir)

@@ -2,12 +2,13 @@
 
 Text (``text/*``, JSON, XML) is decoded with the ``contentType``'s charset, or the byte-order
 mark, or UTF-8; de-identified; and encoded back in the same charset. JSON that holds FHIR
-resources (any JSON type: ``application/fhir+json``, ``text/json``; or text of another type,
-``text/plain``, that parses as a FHIR resource) is de-identified as FHIR, element by element: as plain
-text its city, postal code or another person's identifier would read as no PHI. What cannot
-be read as text (PDFs, images, invalid base64, bytes that are not in the stated charset, JSON
-of a JSON type that does not parse) cannot be checked for PHI: it is dropped, and the reason
-(never the content) is returned so that the caller can count and report it.
+resources (any JSON type: ``application/fhir+json``, ``text/json``; or text of another
+type, ``text/plain``, that parses as a FHIR resource) is de-identified as FHIR, element by
+element: as plain text its city, postal code or another person's identifier would read as no
+PHI. What cannot be read as text (PDFs, images, invalid base64, bytes that are not in the
+stated charset, JSON of a JSON type that does not parse) cannot be checked for PHI: it is
+dropped, and the reason (never the content) is returned so that the caller can count and
+report it.
 """
 
 from __future__ import annotations
@@ -126,8 +127,8 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
     scrub_fhir : callable, optional
         De-identifies a parsed FHIR resource (or a list of them) found in JSON data
         (``application/fhir+json``, ``application/json``, ``text/json``, or data of no type
-        or another text type that parses as one); JSON of a JSON type that cannot be parsed is then dropped (:data:`NOT_JSON`).
-        Without it, JSON is read as text.
+        or another text type that parses as one); JSON of a JSON type that cannot be parsed
+        is then dropped (:data:`NOT_JSON`). Without it, JSON is read as text.
 
     Returns
     -------
