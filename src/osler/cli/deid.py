@@ -269,14 +269,21 @@ def train(data: Path, out_file: Path) -> None:
                    "system, with the pseudonym `deid dicom` gives a PatientID of its value, so "
                    "`osler ingest --patient-identifier SYSTEM` joins them. A Patient without "
                    "it (or with two values) is not written, nor are its resources.")
+@click.option("--again", is_flag=True,
+              help="Also de-identify resources already labelled de-identified (meta.security "
+                   "PSEUDED, which every output resource gets), which are otherwise skipped: "
+                   "their dates would move a second time and no longer match the images and "
+                   "notes de-identified once.")
 def fhir(in_path: Path, out_path: Path, key_file: Path | None,
-         names_from: tuple[Path, ...], patient_identifier: str | None) -> None:
+         names_from: tuple[Path, ...], patient_identifier: str | None, again: bool) -> None:
     """De-identify a FHIR JSON resource or Bundle (.json or .ndjson, one resource per line).
 
     Gzip input (.json.gz, .ndjson.gz, as Synthea ships) is read; an OUT_PATH ending in .gz is
     written gzip-compressed. In .ndjson, a line that is not a FHIR resource is reported with
     its line number and skipped; in a Bundle, an entry whose patient cannot be keyed (see
-    --patient-identifier) is reported and left out. Exit status: 0 when everything was
+    --patient-identifier), or that is already de-identified (see --again), is reported and
+    left out. Every resource written carries the security label PSEUDED
+    (v3-ObservationValue) in meta.security. Exit status: 0 when everything was
     written, 3 when some lines or entries were skipped, 2 when none was written.
 
     A conditional reference (Patient?identifier=SYSTEM|VALUE, as transaction Bundles write
@@ -294,6 +301,10 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
       osler deid fhir --patient-identifier http://hospital.example.org/mrn \\
           --key-file KEY export.json out.json
       osler deid dicom --key-file KEY pacs/ pacs-deid/
+
+    The patient key is Patient.id, or under --patient-identifier that identifier's value with
+    its surrounding spaces stripped, case-sensitive, its system not part of the key (as a
+    DICOM PatientID is keyed without IssuerOfPatientID).
     """
     from collections import Counter
 
@@ -313,7 +324,8 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     if not ndjson:
         resource = _fhir_resource(read_text(in_path), in_path, None)
         try:
-            result = _deid_fhir(resource, key, in_path, None, names, dropped, rule, refused)
+            result = _deid_fhir(resource, key, in_path, None, names, dropped, rule, refused,
+                                again)
         except IngestError as exc:   # a single resource of a patient that cannot be keyed
             click.echo(f"skipped: {exc}; nothing written", err=True)
             raise SystemExit(EXIT_FAILURE) from None
@@ -335,7 +347,7 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
                 raise bad
             resource = _fhir_resource(line, in_path, n)
             parts.append(json.dumps(_deid_fhir(resource, key, in_path, n, names, dropped,
-                                               rule, refused)) + "\n")
+                                               rule, refused, again)) + "\n")
         except IngestError as exc:
             click.echo(f"skipped: {exc}", err=True)
             skipped += 1
@@ -404,7 +416,8 @@ def _report_dropped(dropped) -> None:
 
 
 def _deid_fhir(resource: dict, key, path: Path, line: int | None, names=None,
-               dropped=None, rule=None, refused: list | None = None) -> dict:
+               dropped=None, rule=None, refused: list | None = None,
+               again: bool = False) -> dict:
     """``resource`` de-identified; a resource of the wrong shape inside is an IngestError
     naming the file and line (never the content). ``dropped`` counts what attachments lost;
     ``refused`` receives, with file and line, the Bundle entries ``rule`` cannot key (a
@@ -417,7 +430,7 @@ def _deid_fhir(resource: dict, key, path: Path, line: int | None, names=None,
 
     try:
         return deidentify_bundle(
-            resource, key, names=names, dropped=dropped, patient_identifier=rule,
+            resource, key, names=names, dropped=dropped, patient_identifier=rule, again=again,
             on_refused=None if refused is None else lambda exc: refused.append(located(exc)))
     except IngestError as exc:
         raise located(exc) from None
@@ -463,12 +476,23 @@ def _write_text(path: Path, text: str) -> None:
 @click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @key_option
-def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
+@click.option("--again", is_flag=True,
+              help="Also de-identify files this command already de-identified "
+                   "(PatientIdentityRemoved YES, an Osler DeidentificationMethod), which are "
+                   "otherwise skipped: their dates would move a second time "
+                   "and no longer match the FHIR and notes de-identified once.")
+def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool) -> None:
     """De-identify every DICOM file under IN_DIR into OUT_DIR (PS3.15 Basic Profile).
 
     PatientID keys each file's pseudonym and date shift, as a note's "patient" does: the same
     key gives a FHIR patient the same when its Patient.id is that id, or, with
-    `deid fhir --patient-identifier`, when its MRN is.
+    `deid fhir --patient-identifier`, when its MRN is. The key is the PatientID value with
+    its surrounding spaces stripped, case-sensitive ("mrn-1" and "MRN-1" are two patients),
+    without IssuerOfPatientID: two issuers' same PatientID are one patient to it.
+
+    A file this command already de-identified (PatientIdentityRemoved YES and an Osler
+    DeidentificationMethod) is skipped and reported by its number, unless --again; another
+    tool's de-identified file is de-identified as any other.
     """
     from osler.privacy.deid import deidentify_dicom_dir
 
@@ -477,7 +501,7 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
         raise click.UsageError(f"OUT_DIR {out_dir} is (inside) IN_DIR {in_dir}: de-identified "
                                "files would sit beside the originals or be read again; write "
                                "elsewhere")
-    results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file))
+    results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file), again=again)
     failed = [r for r in results if r.error]
     flagged = [r for r in results if r.burned_in_risk]
     for n, r in enumerate(results, 1):

@@ -342,11 +342,14 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
 
 def known_word_at(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` stands as a word for a known name: no letter (nor an
-    apostrophe) touches it, an underscore or a digit may ("Quaxworth_Zebulon_consent.pdf"),
+    apostrophe) touches it, an underscore or a digit may ("Quaxworth_Zebulon_consent.pdf")
+    but not to a known number (a postal code: "99615.2 mg", "996151" are other numbers),
     and a word of two letters ("GH") is not read inside a code ("GH3", "X_GH"); or it is
     written as a name after a single capital, an initial ("ZQuaxworth")."""
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
+    if text[start:end].isdigit() and not _number_stands_alone(text, start, end):
+        return False
     if before.isalpha():
         word = text[start:end]
         return (before.isupper() and word[:1].isupper() and word[1:2].islower()
@@ -355,6 +358,20 @@ def known_word_at(text: str, start: int, end: int) -> bool:
         return False
     return end - start >= 3 or not (before.isalnum() or before == "_"
                                     or after.isalnum() or after == "_")
+
+
+# A known number (a postal code, 99615) inside a longer one: "996151", "1996150", "99615.2",
+# "3,99615": a digit, or a decimal point or comma before a digit, touches it.
+_IN_NUMBER_BEFORE = re.compile(r"(?:\d|\d[.,])$")
+_IN_NUMBER_AFTER = re.compile(r"\d|[.,]\d")
+
+
+def _number_stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether the known number ``text[start:end]`` is a number of its own, not part of a
+    longer one ("99615.2 mg", "ref 996151"); a digit may touch a known name
+    ("Quaxworth2"), not a known number."""
+    return not (_IN_NUMBER_BEFORE.search(text, max(0, start - 2), start)
+                or _IN_NUMBER_AFTER.match(text, end))
 
 
 _BEFORE = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+$")

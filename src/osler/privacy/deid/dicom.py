@@ -295,7 +295,10 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     The patient is ``PatientID``: the same id gets the same pseudonym and date shift as its
     notes (``patient``) and its FHIR ``Patient.id``, or, when FHIR is de-identified with
     ``patient_identifier``, the FHIR patient whose MRN it is (whose MRN then becomes this
-    PatientID's pseudonym). ``dropped``: a Counter that counts, by
+    PatientID's pseudonym). The key is the PatientID value with its surrounding spaces
+    stripped, case-sensitive ("mrn-1" and "MRN-1" are two patients), IssuerOfPatientID not
+    part of it (two issuers' same PatientID are one patient: the FHIR identifier's system is
+    not part of its key either). ``dropped``: a Counter that counts, by
     reason, what could not be kept as it was (dates that are not dates: :data:`INVALID_DATE`).
     """
     # LO pads with spaces ("MRN7781234 "): the id FHIR and notes key the patient by has none
@@ -543,8 +546,27 @@ def _truncation(ds: Any, size: int) -> str | None:
     return None
 
 
-def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
-                         ) -> list[DicomResult]:
+#: Why a file marked de-identified (PatientIdentityRemoved YES) is skipped: run again, it
+#: would be shifted and pseudonymised a second time, and no longer match its FHIR records.
+ALREADY_DEIDENTIFIED = ("already de-identified by Osler (PatientIdentityRemoved YES): "
+                        "de-identifying it again would shift its dates and pseudonymise its ids "
+                        "a second time; use --again to do so")
+
+
+def _already_deidentified(ds: Any) -> bool:
+    """Whether ``ds`` is this tool's output: PatientIdentityRemoved (0012,0062) "YES" and a
+    DeidentificationMethod (0012,0063) of Osler's, as :func:`deidentify_dataset` writes them.
+    Another tool's "YES" is de-identified as any file is: its profile may have kept what
+    this one removes, and its dates were never shifted by this key."""
+    if str(ds.get("PatientIdentityRemoved", "") or "").strip().upper() != "YES":
+        return False
+    method = ds.get("DeidentificationMethod", "") or ""
+    methods = [method] if isinstance(method, str) else list(method)   # LO, multi-valued
+    return any(str(m).startswith("Osler ") for m in methods)
+
+
+def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
+                         *, again: bool = False) -> list[DicomResult]:
     """De-identify every DICOM file under ``in_dir`` into ``out_dir``.
 
     Output files are named by their new SOP Instance UID, in folders named by their new Study
@@ -553,7 +575,10 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
     never overwrite each other: the second and later are named ``<uid>_2.dcm``, ``<uid>_3.dcm``
     ... (in sorted input order) and marked ``duplicate_uid``. A file that cannot be read, or
     that is cut short (its meta alone, pixel data truncated), is reported with its error and
-    skipped, nothing written for it; the others continue.
+    skipped, nothing written for it; the others continue. A file this tool de-identified
+    (PatientIdentityRemoved "YES", an Osler DeidentificationMethod) is skipped with
+    :data:`ALREADY_DEIDENTIFIED`, unless ``again``: its second shift would part it from the
+    FHIR and notes of its patient, which are de-identified once.
     """
     pydicom = require("pydicom", "imaging")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
@@ -573,6 +598,9 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey
                 results.append(DicomResult(rel, None, None, False, f"unreadable: {cut}"))
                 continue
             modality = str(ds.get("Modality", "") or "") or None
+            if not again and _already_deidentified(ds):
+                results.append(DicomResult(rel, None, modality, False, ALREADY_DEIDENTIFIED))
+                continue
             burned = burned_in_risk(ds)
             dropped: Counter = Counter()
             deidentify_dataset(ds, key, dropped=dropped)

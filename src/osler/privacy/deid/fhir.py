@@ -53,6 +53,38 @@ _NAME_WORDS = re.compile(r"[^\W\d_][^\W\d_'’-]+")
 #: Resources of people who are no patient's: their names' stand-ins are the same for every
 #: patient (a Practitioner.name and a note's "Dr. Brackenridge" in any patient's Bundle).
 _STAFF = ("Practitioner",)
+#: The security label every de-identified resource's ``meta.security`` gets (HL7 v3
+#: ObservationValue "PSEUDED", pseudonymised): a resource that has it is not de-identified a
+#: second time (its dates would move again, parting it from its images and notes) unless
+#: ``again``. Another tool's label is not read as this one.
+DEID_LABEL = {"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+              "code": "PSEUDED", "display": "pseudonymized"}
+#: Why a resource that carries :data:`DEID_LABEL` is refused.
+ALREADY_DEIDENTIFIED = ("already de-identified (meta.security PSEUDED): de-identifying it again "
+                        "would shift its dates and pseudonymise its ids a second time; use "
+                        "--again to do so")
+
+
+def _labelled(resource: Any) -> bool:
+    """Whether ``resource`` carries :data:`DEID_LABEL` in its ``meta.security``."""
+    meta = resource.get("meta") if isinstance(resource, dict) else None
+    labels = meta.get("security") if isinstance(meta, dict) else None
+    return isinstance(labels, list) and any(
+        isinstance(c, dict) and c.get("system") == DEID_LABEL["system"]
+        and c.get("code") == DEID_LABEL["code"] for c in labels)
+
+
+def _label(resource: Any) -> Any:
+    """``resource`` (de-identified) with :data:`DEID_LABEL` in its ``meta.security``."""
+    if isinstance(resource, dict) and not _labelled(resource):
+        meta = resource.get("meta")
+        meta = dict(meta) if isinstance(meta, dict) else {}
+        labels = meta.get("security")
+        meta["security"] = [*(labels if isinstance(labels, list) else []), dict(DEID_LABEL)]
+        resource["meta"] = meta
+    return resource
+
+
 #: The base of de-identified fullUrls: no server's (the ``.invalid`` domain is reserved).
 DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
@@ -124,8 +156,13 @@ class _Walker:
                  full_urls: dict[str, str] | None = None,
                  rule: PatientIdentifier | None = None,
                  identifiers: tuple[str, ...] = (),
-                 staff: frozenset[str] = frozenset()) -> None:
+                 staff: frozenset[str] = frozenset(),
+                 links: Mapping[str, str] | None = None,
+                 keys: PatientKeys | None = None) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        #: How references name patients, and the keys of patients (``patient_identifier``):
+        #: a resource in an attachment's JSON is keyed by its own patient (:meth:`embedded`).
+        self.links, self.keys = links, keys
         #: Words of practitioners' names (no patient's nor relative's): their stand-ins are
         #: the same for every patient of the Bundle (:meth:`name_scope`).
         self.staff = staff
@@ -186,10 +223,13 @@ class _Walker:
                            scope_of=self._span_scope).text
 
     def embedded(self, value: Any) -> Any:
-        """FHIR resources (one, or a list) found in an attachment's JSON data
-        (``application/fhir+json``), de-identified as the resource that holds them is: the
-        same key and patient (their dates move by its shift, their names get its
-        stand-ins), their own names, address words and identifiers known to their free text.
+        """FHIR resources (one, a list, or a Bundle) found in an attachment's JSON data
+        (``application/fhir+json``), de-identified as top-level ones are: each by the key of
+        its own patient (the Patient it is, or that its subject names, resolved as a Bundle
+        entry's is), falling back to the holder's patient when it names none; their own names,
+        address words and identifiers known to their free text. Patient B's Observation in
+        patient A's attachment then gets B's date shift and stand-ins, as B's own records do
+        (A's shift would give it another date, and the gap would tell the two shifts apart).
         Read as plain text, '"city": "Kodiak"' or another patient's MRN would stay."""
         items = value if isinstance(value, list) else [value]
         known = {**(self.known or {})}
@@ -197,10 +237,70 @@ class _Walker:
             known.update(name_words(item))
         idents = tuple(sorted({*self.identifiers, *_identifier_values(
             *(item.get("identifier") for item in items if isinstance(item, dict)))}))
-        inner = _Walker(self.key, self.patient, self.uuid_types, known or None, self.dropped,
-                        self.full_urls, rule=self.rule, identifiers=idents,
-                        staff=self.staff | staff_words(items))
-        return inner.walk(value)
+        links, keys = self._embedded_links(items)
+        staff = self.staff | staff_words(items)
+
+        def inner(patient: str | None) -> _Walker:
+            return _Walker(self.key, patient, self.uuid_types, known or None, self.dropped,
+                           self.full_urls, rule=self.rule, identifiers=idents, staff=staff,
+                           links=links, keys=keys)
+
+        walked = [self._embedded_item(item, links, inner, keys) for item in items]
+        return walked if isinstance(value, list) else walked[0]
+
+    def _embedded_links(self, items: list[Any]) -> tuple[PatientLinks, PatientKeys | None]:
+        """The holder's patient links (and keys, under ``patient_identifier``) with those of
+        the Patients (and Encounters) in an attachment's resources, so that "Patient/pat-b"
+        there finds the Patient pat-b (and its MRN)."""
+        links = (self.links.copy() if isinstance(self.links, PatientLinks)
+                 else PatientLinks(self.links or {}))
+        pairs = [(item, None) for item in items if isinstance(item, dict)]
+        for item in items:
+            if isinstance(item, dict) and item.get("resourceType") == "Bundle":
+                pairs += [(e.get("resource"), e.get("fullUrl")) for e in item.get("entry") or []
+                          if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
+        keys = self.keys.child() if self.keys is not None else None
+        for res, url in pairs:
+            if res.get("resourceType") == "Patient":
+                links.add_patient(res, url if isinstance(url, str) else None)
+                if keys is not None:
+                    keys.add(res, url if isinstance(url, str) else None)
+        for res, url in pairs:
+            if res.get("resourceType") == "Encounter":
+                links.update(encounter_links(res, links, url if isinstance(url, str) else None))
+        return links, keys
+
+    def _embedded_item(self, item: Any, links: PatientLinks,
+                       inner: Callable[[str | None], _Walker],
+                       keys: PatientKeys | None) -> Any:
+        """One resource of an attachment's JSON by its own patient's walker; a Bundle's
+        own elements by the holder's patient, each of its entries by its resource's."""
+        entries = item.get("entry") if isinstance(item, dict) else None
+        if not (isinstance(item, dict) and item.get("resourceType") == "Bundle"
+                and isinstance(entries, list)):
+            return inner(self._embedded_patient(item, links, keys)).walk(item)
+        own = inner(self.patient).walk({k: v for k, v in item.items() if k != "entry"})
+        walked = [w for w in (inner(self._embedded_patient(e.get("resource"), links, keys,
+                                                             e.get("fullUrl"))).walk(e)
+                              if isinstance(e, dict) else inner(self.patient).walk(e)
+                              for e in entries) if w is not _DROPPED]
+        return {k: walked if k == "entry" else own[k]
+                for k in item if k == "entry" or k in own}
+
+    def _embedded_patient(self, res: Any, links: PatientLinks, keys: PatientKeys | None,
+                          url: Any = None) -> str | None:
+        """The key of the patient of a resource in an attachment's JSON; the holder's when it
+        names none, or one whose key cannot be told (it is not refused: its holder was not)."""
+        url = url if isinstance(url, str) else None
+        if not isinstance(res, dict):
+            return self.patient
+        try:
+            if res.get("resourceType") == "Patient" and keys is None:
+                return entry_patient_id(res, url) or self.patient
+            return _patient_or_own(res, links, Counter(), self.patient or "", keys=keys,
+                                   full_url=url) or self.patient
+        except (IngestError, ValueError):
+            return self.patient
 
     def _names_someone(self, value: str) -> bool:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
@@ -575,7 +675,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
                         links: dict[str, str] | None = None,
                         patient_identifier: str | PatientIdentifier | None = None,
                         identifiers: Mapping[str, list[Any]] | None = None,
-                        staff: frozenset[str] | None = None) -> dict[str, Any]:
+                        staff: frozenset[str] | None = None,
+                        again: bool = False) -> dict[str, Any]:
     """A de-identified copy of one resource; ``patient`` (the key of its date shift and
     surrogates) defaults to :func:`patient_of` (with ``links``), or under
     ``patient_identifier`` to that patient's identifier value (:class:`PatientKeys`, with
@@ -584,7 +685,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
     offset and counted in ``dropped`` under :data:`NO_PATIENT`; ``known``: name words its free
     text may mention (:meth:`KnownNames.for_resource`); ``dropped``: a Counter that counts, by
     reason, what was dropped from attachments; ``staff``: words of practitioners' names, whose
-    stand-ins are no one patient's (:func:`staff_words`, its own by default).
+    stand-ins are no one patient's (:func:`staff_words`, its own by default). The copy carries
+    :data:`DEID_LABEL`; a resource that already does is refused unless ``again``.
 
     Raises
     ------
@@ -596,6 +698,8 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
         its id gets (:func:`record_name`), never by its id nor a value.
     """
     dropped = Counter() if dropped is None else dropped
+    if not again and _labelled(resource):
+        raise IngestError(ALREADY_DEIDENTIFIED, record=record_name(key, resource))
     keys = (PatientKeys(patient_identifier, identifiers, shown=_shown_patient(key))
             if patient_identifier is not None else None)
     if patient is None:
@@ -604,10 +708,10 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
         except IngestError as exc:
             raise IngestError(exc.reason, record=record_name(key, resource)) from None
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped,
-                     rule=keys.rule if keys else None,
+                     rule=keys.rule if keys else None, links=links, keys=keys,
                      identifiers=_patient_identifier_values(resource, links, identifiers),
                      staff=staff_words([resource]) if staff is None else staff)
-    return walker.walk(copy.deepcopy(resource))
+    return _label(walker.walk(copy.deepcopy(resource)))
 
 
 def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
@@ -642,8 +746,8 @@ def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
 def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames | None = None,
                       dropped: Counter | None = None,
                       patient_identifier: str | PatientIdentifier | None = None,
-                      on_refused: Callable[[IngestError], None] | None = None
-                      ) -> dict[str, Any]:
+                      on_refused: Callable[[IngestError], None] | None = None,
+                      again: bool = False) -> dict[str, Any]:
     """A de-identified copy of a Bundle (or a single resource).
 
     Each entry uses the date shift (and pseudonyms) of the patient it belongs to
@@ -683,7 +787,12 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         and under ``patient_identifier``, one whose patient's key cannot be told: a Patient
         without that identifier or with two values of it, and every resource of such a
         patient or of a Patient not read. Without it, the first is raised. A single resource
-        so refused always raises.
+        so refused always raises. An entry (or a Bundle) that carries :data:`DEID_LABEL`, as
+        this function's output does, is refused the same way (:data:`ALREADY_DEIDENTIFIED`).
+    again : bool
+        De-identify resources that carry :data:`DEID_LABEL` too (a second shift).
+
+    The output Bundle and each entry's resource carry :data:`DEID_LABEL`.
 
     Examples
     --------
@@ -707,7 +816,9 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             patient_identifier=patient_identifier,
             identifiers=names.patient_identifiers if names is not None else None,
             staff=staff_words([bundle]) | (names.staff_for(bundle) if names is not None
-                                           else frozenset()))
+                                           else frozenset()), again=again)
+    if not again and _labelled(bundle):
+        raise IngestError(ALREADY_DEIDENTIFIED, record=record_name(key, bundle))
     keys = (PatientKeys(patient_identifier, names.patient_identifiers if names else None,
                         shown=_shown_patient(key))
             if patient_identifier is not None else None)
@@ -760,7 +871,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
                 res, links, names.patient_identifiers)}))
         return _Walker(key, patient, uuid_types, {**extra, **known} if extra else known,
                        dropped, full_urls, rule=keys.rule if keys else None,
-                       identifiers=idents, staff=staff | (
+                       links=links, keys=keys, identifiers=idents, staff=staff | (
                            names.staff_for(res) if names is not None and isinstance(res, dict)
                            else frozenset()))
 
@@ -776,6 +887,8 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         res = e.get("resource") if isinstance(e, dict) else None
         url = e.get("fullUrl") if isinstance(e, dict) else None
         try:
+            if not again and _labelled(res):
+                raise IngestError(ALREADY_DEIDENTIFIED)
             patient = _entry_patient(res, url, bundle, links, dropped, only, keys)
         except IngestError as exc:
             exc = IngestError(exc.reason, record=record_name(key, res, index))
@@ -783,8 +896,11 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
                 raise exc from None
             on_refused(exc)
             continue
-        out["entry"].append(walker(patient, res).walk(copy.deepcopy(e)))
-    return out
+        entry = walker(patient, res).walk(copy.deepcopy(e))
+        if isinstance(entry, dict):
+            _label(entry.get("resource"))
+        out["entry"].append(entry)
+    return _label(out)
 
 
 def record_name(key: DeidKey, resource: Any, entry: int | None = None) -> str:

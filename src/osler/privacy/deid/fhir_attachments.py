@@ -2,11 +2,13 @@
 
 Text (``text/*``, JSON, XML) is decoded with the ``contentType``'s charset, or the byte-order
 mark, or UTF-8; de-identified; and encoded back in the same charset. JSON that holds FHIR
-resources (``application/fhir+json``) is de-identified as FHIR, element by element: as plain
-text its city, postal code or another person's identifier would read as no PHI. What cannot
-be read as text (PDFs, images, invalid base64, bytes that are not in the stated charset, JSON
-of a JSON type that does not parse) cannot be checked for PHI: it is dropped, and the reason
-(never the content) is returned so that the caller can count and report it.
+resources (any JSON type: ``application/fhir+json``, ``text/json``; or text of another
+type, ``text/plain``, that parses as a FHIR resource) is de-identified as FHIR, element by
+element: as plain text its city, postal code or another person's identifier would read as no
+PHI. What cannot be read as text (PDFs, images, invalid base64, bytes that are not in the
+stated charset, JSON of a JSON type that does not parse) cannot be checked for PHI: it is
+dropped, and the reason (never the content) is returned so that the caller can count and
+report it.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from osler.privacy.deid.markup import is_markup
 __all__ = ["NOT_JSON", "decode_plain_references", "scrub_attachment_data"]
 
 _CHARSET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,39}$")
-_TEXT_APPLICATIONS = re.compile(r"^application/(?:[a-z0-9.-]+\+)?(?:json|xml)$")
-# JSON media types ("application/json", "application/fhir+json"), read as JSON.
-_JSON = re.compile(r"^application/(?:[a-z0-9.-]+\+)?json$")
+_TEXT_APPLICATIONS = re.compile(r"^application/(?:[a-z0-9.-]+\+)?(?:x-)?(?:json|xml)$")
+# JSON media types of any top type ("application/json", "application/fhir+json",
+# "text/json", "application/x-json"), read as JSON.
+_JSON = re.compile(r"^[a-z]+/(?:[a-z0-9.-]+\+)?(?:x-)?json$")
 #: Why JSON data was dropped: it cannot be parsed, so no element of it can be told apart.
 NOT_JSON = "JSON that cannot be parsed"
 
@@ -72,6 +75,22 @@ def _is_fhir(value: Any) -> bool:
                                for v in items)
 
 
+def _text_fhir(text: str, mime: str | None) -> Any:
+    """The parsed FHIR resources of data of a text type that is not a JSON type
+    (``text/plain`` holding '{"resourceType": "Bundle", ...}'); None when it is not FHIR
+    JSON (it is then read as text, as before). Read as prose, its identifiers, ids and a
+    birth date of someone over 89 would stay."""
+    if mime is None or not mime.startswith("text/") or _JSON.match(mime):
+        return None
+    if text.lstrip()[:1] not in ("{", "["):
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if _is_fhir(value) else None
+
+
 def _scrub_json(text: str, mime: str | None, scrub: Callable[[str], str],
                 scrub_fhir: Callable[[Any], Any]) -> str | None:
     """JSON ``text`` de-identified: FHIR resources by ``scrub_fhir``, other JSON as text;
@@ -107,9 +126,9 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
         its markup (:mod:`osler.privacy.deid.markup`); without it, ``scrub`` reads markup too.
     scrub_fhir : callable, optional
         De-identifies a parsed FHIR resource (or a list of them) found in JSON data
-        (``application/fhir+json``, ``application/json``, or data of no type that parses as
-        one); JSON of a JSON type that cannot be parsed is then dropped (:data:`NOT_JSON`).
-        Without it, JSON is read as text.
+        (``application/fhir+json``, ``application/json``, ``text/json``, or data of no type
+        or another text type that parses as one); JSON of a JSON type that cannot be parsed
+        is then dropped (:data:`NOT_JSON`). Without it, JSON is read as text.
 
     Returns
     -------
@@ -127,8 +146,11 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
     text = read.text
     if mime is None or "html" in mime or "xml" in mime:
         text = decode_plain_references(text)   # "Zeb&#117;lon" is Zebulon to a reader
-    if scrub_fhir is not None and (mime is None and text.lstrip()[:1] in ("{", "[")
-                                   or mime is not None and _JSON.match(mime)):
+    fhir = _text_fhir(text, mime) if scrub_fhir is not None else None
+    if fhir is not None:   # "text/plain" data that is a FHIR Bundle: its MRN is an identifier
+        scrubbed = json.dumps(scrub_fhir(fhir), ensure_ascii=False)
+    elif scrub_fhir is not None and (mime is None and text.lstrip()[:1] in ("{", "[")
+                                     or mime is not None and _JSON.match(mime)):
         scrubbed = _scrub_json(text, mime, scrub, scrub_fhir)
         if scrubbed is None:
             return None, NOT_JSON

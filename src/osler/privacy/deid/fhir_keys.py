@@ -66,6 +66,13 @@ class PatientKeys:
             idents = patient.get("identifier")
             self._identifiers[pid] = idents if isinstance(idents, list) else []
 
+    def child(self) -> PatientKeys:
+        """Keys that read through these and take more Patients of their own (those in an
+        attachment's JSON), leaving these as they were."""
+        out = PatientKeys(self.rule, shown=self._shown)
+        out._identifiers = self._identifiers.new_child()
+        return out
+
     def own(self, patient: dict[str, Any], full_url: str | None = None) -> str:
         """The key of the Patient resource ``patient`` (taken too, see :meth:`add`).
 

@@ -341,30 +341,36 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+# Town and street words that are clinical or everyday words the lexicons do not list: a
+# patient of "Normal, IL" would otherwise lose every "Normal exam" of their notes.
+_EVERYDAY_PLACE_WORDS = frozenset({"normal", "reading", "mobile", "orange"})
+
+
 def _add_address_words(address: Any, words: dict[str, str]) -> None:
     """The city, street words and postal code of one Address -> "LOCATION" (a word of a
-    name already known stays "NAME"). Street words that are everyday words ("Main", "Park")
-    are left out: known words are redacted wherever written capitalised."""
+    name already known stays "NAME"). Street, city and district words that are everyday
+    words ("Main", "Park", a town "Mission" or "Normal") are left out: known words are
+    redacted wherever written capitalised, and "Normal exam" or "Mission accomplished" are
+    no one's address. Such a town is then redacted only where its address is (the
+    structured Address keeps its state alone)."""
     if not isinstance(address, dict):
         return
     from osler.privacy.deid.detect import everyday_words
 
-    everyday = everyday_words()
-    for line in _as_list(address.get("line")):
-        for w in _ADDRESS_WORD.findall(visible(str(line or ""))):
-            if w.lower() not in _STREET_WORDS and w.lower() not in everyday:
-                words.setdefault(w.lower(), "LOCATION")
-    for part in (address.get("city"), address.get("district")):
+    everyday = everyday_words() | _EVERYDAY_PLACE_WORDS
+    for part in [*_as_list(address.get("line")), address.get("city"), address.get("district")]:
         for w in _ADDRESS_WORD.findall(visible(str(part or ""))):
-            if w.lower() not in _STREET_WORDS:
+            if w.lower() not in _STREET_WORDS and w.lower() not in everyday:
                 words.setdefault(w.lower(), "LOCATION")
     for code in _POSTAL_CODE.findall(visible(str(address.get("postalCode") or ""))):
         if len(code) >= 3:
             words.setdefault(code.lower(), "LOCATION")
 
 
-# JSON media types, whose data may hold FHIR resources (application/fhir+json).
-_JSON_TYPE = re.compile(r"^\s*application/(?:[a-z0-9.-]+\+)?json\s*(?:;|$)", re.I)
+# JSON media types, whose data may hold FHIR resources (application/fhir+json, text/json).
+_JSON_TYPE = re.compile(r"^\s*[a-z]+/(?:[a-z0-9.-]+\+)?(?:x-)?json\s*(?:;|$)", re.I)
+# Other text types, whose data is read as FHIR when it parses as a resource (text/plain).
+_TEXT_TYPE = re.compile(r"^\s*text/", re.I)
 
 
 def embedded_patients(resource: Any) -> list[dict[str, Any]]:
@@ -394,14 +400,19 @@ def _embedded_resources(node: dict[str, Any]) -> list[Any]:
     import json
 
     data, ctype = node.get("data"), node.get("contentType")
-    if not (isinstance(data, str) and isinstance(ctype, str) and _JSON_TYPE.match(ctype)):
+    if not (isinstance(data, str) and isinstance(ctype, str)
+            and (_JSON_TYPE.match(ctype) or _TEXT_TYPE.match(ctype))):
         return []
     try:
         value = json.loads(base64.b64decode("".join(data.split()), validate=True)
                            .decode("utf-8-sig"))
     except (binascii.Error, ValueError, RecursionError):
         return []
-    return [v for v in _as_list(value) if isinstance(v, dict)]
+    found = [v for v in _as_list(value) if isinstance(v, dict)]
+    if _JSON_TYPE.match(ctype):
+        return found
+    # "text/plain" data: FHIR only when every item is a resource, as the attachment reads it
+    return found if found and all(isinstance(v.get("resourceType"), str) for v in found) else []
 
 
 def _add_name_words(name: Any, words: dict[str, str]) -> None:
