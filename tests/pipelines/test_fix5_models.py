@@ -97,3 +97,96 @@ def test_a_model_saved_without_stay_digests_compares_ids_and_says_so(icu_model, 
     assert by_id.all() and not by_content.any()
     assert "by RecordID only" in _no_digests_note(bundle, d)
     assert "RecordID" in _content_words(d)
+
+
+# ------------------------------------------------- readmission: grouped digits in ids
+
+@pytest.mark.parametrize("cell, expected", [
+    ("55,629,189", "55629189"), ("54 772 425", "54772425"), ("149,190", "149190"),
+    ("1_000_000", "1000000"), ("1'000'000", "1000000"), ("54\u00a0772\u00a0425", "54772425"),
+    ("1,2345", "1,2345"), ("12,34,567", "12,34,567"), ("1,000 000", "1,000 000"),
+    ("12_34", "12_34"), ("A-17", "A-17")])
+def test_readmission_ids_grouped_by_thousands_are_whole_numbers(cell, expected):
+    from osler.pipelines.readmission import _normal_id
+    assert _normal_id(cell) == expected
+
+
+@pytest.fixture(scope="module")
+def readmission_model(tmp_path_factory):
+    from osler.pipelines.readmission import TASK
+    from tabular_synth import write_readmission
+    import pandas as pd
+    root = tmp_path_factory.mktemp("readmission-fix5")
+    data = write_readmission(root / "data", n=300, seed=4)
+    df = pd.read_csv(data, dtype=str)   # ids of 4 digits and more, so that grouping shows
+    for column in ("patient_nbr", "encounter_id"):
+        df[column] = [str(int(v) * 1000 + 7) for v in df[column]]
+    df.to_csv(data, index=False)
+    TASK.train([data], outcomes=None, model_dir=root / "model")
+    return data, root / "model"
+
+
+def _grouped(number: str, sep: str = ",") -> str:
+    """"149190" -> "149,190" """
+    head, tail = divmod(len(number), 3)
+    groups = ([number[:tail]] if tail else []) + [number[tail + 3 * k: tail + 3 * k + 3]
+                                                  for k in range(head)]
+    return sep.join(groups)
+
+
+@pytest.mark.parametrize("sep", [",", " "])
+def test_training_patients_written_with_separators_are_seen(readmission_model, tmp_path, sep):
+    import pandas as pd
+
+    from osler.models.persist import load_model
+    from osler.pipelines._tabular import seen_in_training
+    from osler.pipelines.readmission import TASK
+
+    data, model = readmission_model
+    df = pd.read_csv(data, dtype=str)
+    df["patient_nbr"] = [_grouped(p, sep) for p in df["patient_nbr"]]
+    df["encounter_id"] = [_grouped(e, sep) for e in df["encounter_id"]]
+    other = tmp_path / "other.csv"
+    df.to_csv(other, index=False)
+    a, b = TASK.load([data], None), TASK.load([other], None)
+    assert list(a.ids) == list(b.ids) and list(a.patients) == list(b.patients)
+    assert all(sep not in str(i) for i in b.ids)
+    out = tmp_path / "pred.csv"
+    TASK.predict(model, other, out)
+    assert all(sep not in r.split(",")[0] for r in out.read_text().splitlines()[1:])
+    # the training file's own patients, written grouped, are still seen in training
+    bundle = load_model(model, TASK.name)
+    orig = pd.read_csv(data, dtype=str)
+    orig["patient_nbr"] = [_grouped(p, sep) for p in orig["patient_nbr"]]
+    grouped_path = tmp_path / "grouped.csv"
+    orig.to_csv(grouped_path, index=False)
+    seen = seen_in_training(bundle, TASK.load([grouped_path], None))[0]
+    np.testing.assert_array_equal(seen_in_training(bundle, TASK.load([data], None))[0], seen)
+    assert seen.sum() > len(seen) / 2
+    assert any(sep in p for p in orig["patient_nbr"])
+
+
+def test_an_encounter_written_grouped_and_plain_is_a_repeat(readmission_model, tmp_path):
+    import pandas as pd
+
+    from osler.pipelines.readmission import TASK
+    data, _model = readmission_model
+    df = pd.read_csv(data, dtype=str)
+    copy = df.iloc[[0]].assign(encounter_id=_grouped(df["encounter_id"].iloc[0]))
+    assert "," in copy["encounter_id"].iloc[0]
+    twice = tmp_path / "twice.csv"
+    pd.concat([df, copy]).to_csv(twice, index=False)
+    d = TASK.load([twice], None)
+    assert len(d.ids) == len(TASK.load([data], None).ids)
+    assert any("encounter_id repeats an earlier row's" in why for _f, why in d.skipped)
+
+
+def test_the_readmission_card_claims_no_content_check(readmission_model, tmp_path):
+    from osler.pipelines.readmission import TASK
+    from tabular_synth import write_readmission
+    _data, model = readmission_model
+    new = write_readmission(tmp_path / "new", n=200, seed=9)
+    TASK.evaluate(model, [new], report=tmp_path / "c.html", n_boot=5)
+    text = (tmp_path / "c.json").read_text()
+    assert "under any file name or id" not in text
+    assert "matches rows by id only" in text
