@@ -190,3 +190,94 @@ def test_the_readmission_card_claims_no_content_check(readmission_model, tmp_pat
     text = (tmp_path / "c.json").read_text()
     assert "under any file name or id" not in text
     assert "matches rows by id only" in text
+
+
+# ------------------------------------------------- sepsis: training stays cut below 6 hours
+
+def _psv_rows(n: int, measured_from: int = 1) -> list[str]:
+    """A made-up stay of ``n`` hours; no vital or lab is measured before hour
+    ``measured_from`` (the descriptors, age 64, are known from the first row)."""
+    from osler.ingest.physionet import PSV_COLUMNS
+    rows = []
+    for t in range(1, n + 1):
+        values = {c: "NaN" for c in PSV_COLUMNS}
+        values.update(Age="64", Gender="0", Unit1="0", Unit2="1", HospAdmTime="-2",
+                      ICULOS=str(t), SepsisLabel="0")
+        if t >= measured_from:
+            values.update(HR=f"{90 + t}", O2Sat="96", Resp=f"{16 + t % 3}", MAP="75")
+        rows.append("|".join(values[c] for c in PSV_COLUMNS))
+    return rows
+
+
+def _write(path, rows):
+    from osler.ingest.physionet import PSV_COLUMNS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(["|".join(PSV_COLUMNS), *rows]) + "\n")
+
+
+def test_a_stay_shorter_than_6_hours_matches_the_start_it_was_cut_from(tmp_path):
+    from osler.pipelines._sepsis_data import START_HOURS, load_cohort
+    rows = _psv_rows(12)
+    _write(tmp_path / "train" / "whole.psv", rows)
+    for k in range(1, START_HOURS):
+        _write(tmp_path / "cut" / f"cut{k}.psv", rows[:k])
+    kept = load_cohort([tmp_path / "train"], n_jobs=1).prefix_digests()
+    short = load_cohort([tmp_path / "cut"], n_jobs=1).short_digests()
+    assert sorted(short) == [f"cut{k}" for k in range(1, START_HOURS)]
+    assert set(short.values()) <= kept
+    assert short["cut5"].startswith("first5:")
+    from osler.ingest.physionet import PSV_COLUMNS
+    other = _psv_rows(12)
+    cells = other[2].split("|")
+    cells[PSV_COLUMNS.index("HR")] = "120"   # another stay: its third hour differs
+    other[2] = "|".join(cells)
+    _write(tmp_path / "other" / "o.psv", other[:4])
+    assert load_cohort([tmp_path / "other"], n_jobs=1).short_digests()["o"] not in kept
+
+
+def test_a_short_start_with_nothing_measured_is_not_digested(tmp_path):
+    """Age, sex, unit and hours alone are shared by chance: such a start identifies no stay."""
+    from osler.pipelines._sepsis_data import load_cohort
+    rows = _psv_rows(12, measured_from=4)
+    _write(tmp_path / "train" / "whole.psv", rows)
+    _write(tmp_path / "cut" / "cut3.psv", rows[:3])
+    _write(tmp_path / "cut" / "cut4.psv", rows[:4])
+    kept = load_cohort([tmp_path / "train"], n_jobs=1).prefix_digests()
+    assert {d.split(":")[0] for d in kept} == {"first4", "first5"}
+    short = load_cohort([tmp_path / "cut"], n_jobs=1, unmeasured=True).short_digests()
+    assert set(short) == {"cut4"} and short["cut4"] in kept
+
+
+@pytest.fixture(scope="module")
+def sepsis_model(tmp_path_factory):
+    from _sepsis_synth import write_stays
+    from osler.pipelines.sepsis import TASK
+    root = tmp_path_factory.mktemp("sepsis-fix5")
+    stays = write_stays(root / "stays", n_stays=40, seed=5)
+    TASK.train([stays], outcomes=None, model_dir=root / "model", seed=0, n_jobs=1)
+    return stays, root / "model"
+
+
+def test_training_stays_cut_below_6_hours_are_left_out_of_evaluation(sepsis_model, tmp_path):
+    from _sepsis_synth import write_stays
+    from osler.pipelines.sepsis import TASK
+    stays, model = sepsis_model
+    trained_on = json.loads((model / "manifest.json").read_text())["extra"]["train_stays"]
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for f in sorted(stays.glob("*.psv")):
+        if f.stem not in set(trained_on):
+            shutil.copy(f, mixed / f.name)
+    for k, f in enumerate(sorted(write_stays(tmp_path / "new", n_stays=6, seed=9).iterdir())):
+        f.rename(mixed / f"new{k}.psv")
+    n_read = len(list(mixed.glob("*.psv")))
+    for k, hours in enumerate((5, 3)):
+        lines = (stays / f"{trained_on[k]}.psv").read_text().splitlines()
+        (mixed / f"cut{k}.psv").write_text("\n".join(lines[:hours + 1]) + "\n")
+    summary = str(TASK.evaluate(model, [mixed], report=tmp_path / "card.html", n_boot=5))
+    assert summary.startswith(f"sepsis: {n_read} stays (2 left out: seen in training)"), summary
+    card = json.loads((tmp_path / "card.json").read_text())
+    left_out = card["provenance"]["left out as seen in training"]
+    assert left_out["stays starting as a training stay (their first 6 hours, by content: a "
+                    "copy cut short)"] == 2
+    assert "each shorter start" in left_out["stays compared by content"]
