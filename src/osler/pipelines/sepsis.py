@@ -141,8 +141,8 @@ class SepsisTask:
                     "stays identical to a training stay (under another name)")
         if by_start:
             left_out += (f", and {len(by_start)} stays whose first {START_HOURS} hours are a "
-                         f"training stay's (a copy cut short; a stay of fewer hours, when all "
-                         f"of them are and hold a measurement)")
+                         "training stay's (a copy cut short), or of fewer hours, all of which "
+                         "are (and hold a measurement)")
         if not len(unseen.meta):
             raise DataError(f"all {cohort.n_stays} stays in the data were used to train this "
                             f"model ({left_out}); evaluate on stays it has not seen")
