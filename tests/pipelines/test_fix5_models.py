@@ -281,3 +281,53 @@ def test_training_stays_cut_below_6_hours_are_left_out_of_evaluation(sepsis_mode
     assert left_out["stays starting as a training stay (their first 6 hours, by content: a "
                     "copy cut short)"] == 2
     assert "each shorter start" in left_out["stays compared by content"]
+
+
+# ------------------------------------------------- sepsis: Gender and unit set after row 1
+
+def _late_descriptor_rows(n: int = 8, known_from: int = 3) -> list[str]:
+    """A made-up stay whose Gender (1), Unit1 (0) and Unit2 (1) are NaN before hour
+    ``known_from``, as an export that fills the descriptors late writes them."""
+    from osler.ingest.physionet import PSV_COLUMNS
+    rows = []
+    for t in range(1, n + 1):
+        values = {c: "NaN" for c in PSV_COLUMNS}
+        values.update(HR=f"{80 + t}", O2Sat="97", MAP="80", Resp="18", Age="58",
+                      HospAdmTime="-3", ICULOS=str(t), SepsisLabel="0")
+        if t >= known_from:
+            values.update(Gender="1", Unit1="0", Unit2="1")
+        rows.append("|".join(values[c] for c in PSV_COLUMNS))
+    return rows
+
+
+def test_gender_and_unit_first_given_later_are_known_from_their_row(tmp_path):
+    from osler.features import IncrementalFeaturizer, feature_names, featurize, stay_frame
+    from osler.ingest.physionet import read_physionet2019
+    names = feature_names()
+    _write(tmp_path / "p1.psv", _late_descriptor_rows())
+    record = next(read_physionet2019(tmp_path / "p1.psv"))
+    assert record.sex == "male"
+    frame = stay_frame(record, keep_event_ids=True)
+    assert frame.unit == "SICU"
+    assert frame.static_hours["Gender"] == frame.static_hours["Unit2"] == 3.0
+    batch = featurize(frame)
+    cols = [names.index(c) for c in ("Gender", "Unit1", "Unit2")]
+    assert np.isnan(batch.X[:2, cols]).all()            # hours 1-2 do not read them
+    np.testing.assert_array_equal(batch.X[2:, cols], [[1.0, 0.0, 1.0]] * 6)
+    assert (batch.source_hours[2:] >= 3).all()
+    stream = IncrementalFeaturizer(frame.stay_id, frame.source, frame.static,
+                                   frame.static_hours)
+    rows = [stream.update(h, frame.values[i], int(frame.lines[i]))
+            for i, h in enumerate(frame.hours)]
+    np.testing.assert_array_equal(np.vstack([r.X for r in rows]), batch.X)
+
+
+def test_descriptors_of_the_first_row_stay_known_from_the_start(tmp_path):
+    from osler.features import feature_names, featurize, stay_frame
+    from osler.ingest.physionet import read_physionet2019
+    _write(tmp_path / "p1.psv", _late_descriptor_rows(known_from=1))
+    record = next(read_physionet2019(tmp_path / "p1.psv"))
+    assert record.descriptor_hours == ()
+    frame = stay_frame(record)
+    assert "Gender" not in frame.static_hours
+    assert (featurize(frame).X[:, feature_names().index("Gender")] == 1.0).all()
