@@ -331,3 +331,19 @@ def test_descriptors_of_the_first_row_stay_known_from_the_start(tmp_path):
     frame = stay_frame(record)
     assert "Gender" not in frame.static_hours
     assert (featurize(frame).X[:, feature_names().index("Gender")] == 1.0).all()
+
+
+def test_evidence_for_a_static_cites_the_row_it_is_dated_by(tmp_path):
+    from osler.explain.attributions import hourly_source
+    from osler.features import stay_frame
+    from osler.ingest.physionet import read_physionet2019
+    rows = _late_descriptor_rows(known_from=3)
+    rows = [r.replace("|58|", "|NaN|", 1) if k < 3 else r for k, r in enumerate(rows)]
+    _write(tmp_path / "p1.psv", rows)   # header on line 1: hour t on line t + 1
+    frame = stay_frame(next(read_physionet2019(tmp_path / "p1.psv")), keep_event_ids=True)
+    assert frame.static_hours["Age"] == 4.0 and frame.static_hours["Gender"] == 3.0
+    describe = hourly_source(frame, row=6)
+    assert str(describe("Age").source) == "p1.psv#p1:5"
+    assert str(describe("Gender").source) == "p1.psv#p1:4"
+    assert str(describe("HospAdmTime").source) == "p1.psv#p1:2"   # known from the first row
+    assert str(describe("ICULOS").source) == "p1.psv#p1"          # no row of its own
