@@ -92,7 +92,8 @@ def hourly_source(frame: StayFrame, row: int) -> Callable[[str], FeatureSource]:
         display, unit = info.get(variable, (variable.replace("_", " "), None))
         if variable not in DYNAMIC_VARIABLES:
             return FeatureSource(label=display if not kind else f"{display}, {kind}", unit=unit,
-                                 source=Provenance(frame.source, frame.stay_id),
+                                 source=Provenance(frame.source, frame.stay_id,
+                                                   _static_line(frame, variable)),
                                  cite_when_missing=False)
         j = DYNAMIC_VARIABLES.index(variable)
         seen = np.flatnonzero(~np.isnan(frame.values[: row + 1, j]))
@@ -111,6 +112,17 @@ def hourly_source(frame: StayFrame, row: int) -> Callable[[str], FeatureSource]:
                              offset=timedelta(hours=float(frame.hours[i])),
                              event_ids=(eid,) if eid else (), cite_when_missing=False)
     return describe
+
+
+def _static_line(frame: StayFrame, variable: str) -> int | None:
+    """The line of the row a static is dated by (Age first written on hour 6: that row's
+    line), so evidence cites ``p1.psv#p1:7``, not the stay alone; ``None`` for a static
+    known from the start (no row of its own) or one whose row is not in ``frame``."""
+    hour = frame.static_hours.get(variable)
+    if hour is None:
+        return None
+    at = np.flatnonzero(frame.hours == hour)
+    return int(frame.lines[at[0]]) if at.size and int(frame.lines[at[0]]) > 0 else None
 
 
 def _source_row(frame: StayFrame, row: int, j: int, kind: str, seen: np.ndarray) -> int | None:

@@ -107,7 +107,8 @@ def stay_frame(record: PatientRecord, *, keep_event_ids: bool = False,
     label_rows = [(lb.offset.total_seconds() / 3600.0, lb.value, lb.provenance.line or 0)
                   for lb in record.labels if lb.name == "SepsisLabel" and lb.offset is not None]
     frame = _assemble(record, cells, label_rows, static, keep_event_ids, allow_unmeasured)
-    frame.static_hours = static_hours
+    # sex and unit given only from a later row (Gender NaN in row 1): known from that row's hour
+    frame.static_hours = {**static_hours, **dict(record.descriptor_hours)}
     return frame
 
 

@@ -214,6 +214,7 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
     last_hour, last_line = -math.inf, 1
     head: dict[str, float] = {}
     head_line = top + 2
+    descriptors: dict[str, tuple[dict[str, float], float, int]] = {}   # Gender, unit -> row
     for lineno, line in enumerate(lines[top + 1:], start=top + 2):
         if not line.strip():
             continue   # a blank line (often the last) holds no hour; line numbers stay true
@@ -232,6 +233,7 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         if not head:
             head, head_line = row, lineno
         hour = row["ICULOS"]
+        _first_descriptors(row, hour, lineno, descriptors)
         if math.isnan(hour):
             raise IngestError("ICULOS (the hour of the stay) is missing", file=member.name,
                               record=stay, line=lineno)
@@ -266,14 +268,32 @@ def _read_psv(member: Member, read_labels: bool = True) -> PatientRecord:
         # holding no measurement still gets its prediction line.
         labels.append(Label(name="SepsisLabel", value=row["SepsisLabel"], provenance=prov,
                             offset=offset, encounter_id=enc_id))
-    return _assemble_2019(member, stay, enc_id, head, head_line, first, obs, labels)
+    return _assemble_2019(member, stay, enc_id, head, head_line, first, obs, labels,
+                           descriptors)
+
+
+def _first_descriptors(row: dict[str, float], hour: float, lineno: int,
+                       descriptors: dict[str, tuple[dict[str, float], float, int]]) -> None:
+    """Keep the first row (with its hour and line) that knows Gender, and the first that
+    knows the unit (Unit1 or Unit2): an export may leave them NaN in row 1 and fill them
+    from row 2 ("NaN|...|NaN|NaN" then "...|1|0|1"); the first row alone would lose them."""
+    if "Gender" not in descriptors and not math.isnan(row["Gender"]):
+        descriptors["Gender"] = (row, hour, lineno)
+    if "unit" not in descriptors and not (math.isnan(row["Unit1"]) and math.isnan(row["Unit2"])):
+        descriptors["unit"] = (row, hour, lineno)
 
 
 def _assemble_2019(member: Member, stay: str, enc_id: str, head: dict[str, float],
                    head_line: int, first: dict[str, tuple[float, float, int]],
-                   obs: list[Observation], labels: list[Label]) -> PatientRecord:
-    """``head``: the first row, parsed (unit and sex are read from it), on ``head_line``.
-    ``first``: each once-per-stay column's first value with the hour and line of its row."""
+                   obs: list[Observation], labels: list[Label],
+                   descriptors: dict[str, tuple[dict[str, float], float, int]] | None = None
+                   ) -> PatientRecord:
+    """``head``: the first row, parsed, on ``head_line``. ``first``: each once-per-stay
+    column's first value with the hour and line of its row. ``descriptors``: the first row
+    (hour, line) knowing Gender, and the first knowing the unit; sex and unit are read from
+    them, and one known only after the first row is dated by its row (``descriptor_hours``),
+    as Age is."""
+    descriptors = descriptors or {}
     prov = Provenance(member.name, stay, head_line)
     codings = _codings("2019")
     once = [Observation(id=event_id("physionet2019", stay, col), coding=codings[col][0],
@@ -281,14 +301,19 @@ def _assemble_2019(member: Member, stay: str, enc_id: str, head: dict[str, float
                         known_offset=timedelta(hours=hour), encounter_id=enc_id,
                         category=codings[col][2], value=Quantity(v, codings[col][1]))
             for col, (v, hour, line) in first.items()]
-    unit = "MICU" if head["Unit1"] == 1 else "SICU" if head["Unit2"] == 1 else None
-    sex = {0.0: "female", 1.0: "male"}.get(head["Gender"])
+    unit_row = descriptors.get("unit", (head,))[0]
+    unit = "MICU" if unit_row["Unit1"] == 1 else "SICU" if unit_row["Unit2"] == 1 else None
+    sex = {0.0: "female", 1.0: "male"}.get(descriptors.get("Gender", (head,))[0]["Gender"])
+    first_hour = head.get("ICULOS", _NAN)
+    late = [(name, hour) for key, (_row, hour, _line) in descriptors.items() if hour > first_hour
+            for name in (("Gender",) if key == "Gender" else ("Unit1", "Unit2"))]
     site = Path(member.inner).parent.name if member.inner else member.path.parent.name
     encounter = Encounter(id=enc_id, coding=Coding(OSLER + ":encounter-class", "ICU", "ICU stay"),
                           provenance=prov, offset=timedelta(0), encounter_class="ICU", unit=unit,
                           care_site=site or None)
     return PatientRecord(patient_id=stay, provenance=Provenance(member.name, stay), sex=sex,
-                         site=site or None, events=(encounter, *once, *obs), labels=tuple(labels))
+                         site=site or None, events=(encounter, *once, *obs), labels=tuple(labels),
+                         descriptor_hours=tuple(late))
 
 
 # ---------------------------------------------------------------------------- 2012

@@ -13,13 +13,15 @@ import zipfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from osler.errors import DataError, IngestError, OslerError
-from osler.features import check_no_leakage, feature_names, featurize, stay_frame
+from osler.features import (DYNAMIC_VARIABLES, check_no_leakage, feature_names, featurize,
+                            stay_frame)
 from osler.ingest import files_under
 
 __all__ = ["START_HOURS", "NoUsableStay", "SepsisCohort", "load_cohort", "named_stay_files",
@@ -48,6 +50,20 @@ def _digest(block: np.ndarray) -> str:
     block = np.ascontiguousarray(block, dtype=np.float32)
     block = np.where(np.isnan(block), np.float32(np.nan), block)
     return hashlib.sha256(block.tobytes()).hexdigest()[:16]
+
+
+def _holds_a_measurement(block: np.ndarray) -> bool:
+    """Whether feature rows show a measured vital or lab: a ``<variable>__last`` known in
+    the last of them (it carries the latest measurement forward, so it is known in a row iff
+    one was measured at or before that hour)."""
+    return bool(len(block)) and not np.isnan(block[-1, _last_columns()]).all()
+
+
+@lru_cache(maxsize=1)
+def _last_columns() -> np.ndarray:
+    """Columns of the feature rows holding each vital's or lab's latest measured value."""
+    names = feature_names()
+    return np.array([names.index(f"{v}__last") for v in DYNAMIC_VARIABLES])
 
 
 _PARALLEL_FROM = 400  # below this many stays, a second process costs more than it saves
@@ -98,6 +114,24 @@ class SepsisCohort:
         row, so these rows are the same in the whole stay and in any shorter copy of it."""
         return {stay: f"first{hours}:{_digest(block[:hours])}"
                 for stay, block in self._stay_blocks() if len(block) >= hours}
+
+    def short_digests(self) -> dict[str, str]:
+        """Per stay shorter than :data:`START_HOURS` hours whose rows hold a measured value, a
+        digest of all its rows tagged by their number (``first5:`` for a 5-hour stay): a
+        training stay cut to 5 hours has no 6-hour start to match, but its 5 rows are the
+        training stay's first 5 (:meth:`prefix_digests`). A stay with nothing measured is
+        left to be scored: its rows (age, sex, unit, hours) are shared by chance too easily."""
+        return {stay: f"first{len(block)}:{_digest(block)}"
+                for stay, block in self._stay_blocks()
+                if len(block) < START_HOURS and _holds_a_measurement(block)}
+
+    def prefix_digests(self) -> set[str]:
+        """The digests :meth:`short_digests` gives a training stay cut to 1 to
+        ``START_HOURS - 1`` hours, kept with the model: per stay and length k, the digest of
+        its first k rows, when they hold a measured value (see :meth:`short_digests`)."""
+        return {f"first{k}:{_digest(block[:k])}" for _stay, block in self._stay_blocks()
+                for k in range(1, min(len(block) + 1, START_HOURS))
+                if _holds_a_measurement(block[:k])}
 
     def _stay_blocks(self):
         """``(stay, its feature rows)`` per stay, in the cohort's order."""

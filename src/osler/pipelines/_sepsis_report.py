@@ -61,6 +61,10 @@ def sepsis_provenance(bundle, data: list[Path], read: SepsisCohort, evaluated: S
     if bundle.training_rows and any(d.startswith("first") for d in bundle.training_rows):
         compared = (f"yes (a digest of each training stay's hourly rows, and one of its first "
                     f"{START_HOURS} hours, are kept with the model)")
+    if bundle.training_rows and any(d.startswith("first1:") for d in bundle.training_rows):
+        compared = (f"yes (a digest of each training stay's hourly rows, and of its first "
+                    f"{START_HOURS} hours and each shorter start holding a measurement, are "
+                    "kept with the model)")
     chosen_on = bundle.extra.get("validation_utility")
     return provenance_block(
         "sepsis", training=bundle.extra.get("training_data"), fingerprint=bundle.fingerprint,

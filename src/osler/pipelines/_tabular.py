@@ -71,6 +71,10 @@ class TabularData:
     #: one note per value read as missing because no patient can have it (heart-disease: age
     #: 500, sex 2), naming file, line and column, never the value; the row is still used
     impossible: list[str] = field(default_factory=list)
+    #: the ids name patients across files too (icu-mortality's RecordID), so a row is left out
+    #: of evaluation by its id as well as by ``content``; False where ids come from file names
+    #: and lines (heart-disease), and content alone decides
+    ids_name_patients: bool = False
 
     def read_note(self) -> str:
         """What reading the data left aside: the inputs skipped (``'N skipped (reasons)'``),
@@ -98,7 +102,8 @@ class TabularData:
                            self.vocabulary,
                            None if self.sources is None else self.sources[mask],
                            None if self.content is None else self.content[mask],
-                           self.unmatched_outcomes, self.unseen_categories, self.impossible)
+                           self.unmatched_outcomes, self.unseen_categories, self.impossible,
+                           self.ids_name_patients)
 
 
 @dataclass
@@ -346,8 +351,8 @@ class TabularTask:
                             "not seen")
         self._need_both_classes(test, data, "evaluation")
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
-        result.notes.append(f"{left_out} (the same attributes, under any file name or id) "
-                            f"were left out{_no_digests_note(bundle, d)}; "
+        result.notes.append(f"{left_out}{_content_words(d)} were left out"
+                            f"{_no_digests_note(bundle, d)}; "
                             f"{d.read_note()}.")
         provenance = card_provenance(self.name, bundle, data, d, test, by_patient, by_content)
         written = self.card(result, bundle, test, provenance).write(report)
@@ -400,17 +405,35 @@ def seen_in_training(bundle, d: TabularData) -> tuple[np.ndarray, np.ndarray]:
     across files: a new file of the training file's name would be taken for it, and a renamed
     copy would not. For such a task, with a model that kept the digests, content alone decides
     and the first mask is empty; otherwise (other tasks, or a model saved before digests) ids
-    decide."""
-    if d.content is not None and bundle.training_rows:
-        return (np.zeros(len(d.ids), dtype=bool),
-                np.isin(d.content, list(bundle.training_rows)))
+    decide. Where ids name patients across files as well (icu-mortality's RecordID), both
+    decide: a training stay under a new RecordID is caught by content, and the second mask
+    counts only rows the first did not."""
     by_patient = np.isin(d.patients.astype(str), list(bundle.extra.get("train_patients", [])))
+    if d.content is not None and bundle.training_rows:
+        by_content = np.isin(d.content, list(bundle.training_rows))
+        if not d.ids_name_patients:
+            return np.zeros(len(d.ids), dtype=bool), by_content
+        return by_patient, by_content & ~by_patient
     return by_patient, np.zeros(len(d.ids), dtype=bool)
+
+
+def _content_words(d: TabularData) -> str:
+    """What "identical" meant, said only where a content check was made: a task without
+    digests (readmission) compares ids alone, and must not claim more."""
+    if d.content is None:
+        return " (none compared by content: this task matches rows by id only)"
+    if d.ids_name_patients:
+        return " (the same time series, under any RecordID or file name)"
+    return " (the same attributes, under any file name or id)"
 
 
 def _no_digests_note(bundle, d: TabularData) -> str:
     if d.content is None or bundle.training_rows is not None:
         return ""
+    if d.ids_name_patients:
+        return (" (this model was saved without digests of its training stays, so stays were "
+                "matched to them by RecordID only: a training stay under another RecordID is "
+                "not recognised; retrain to compare by content)")
     return (" (this model was saved without digests of its training rows, so rows were "
             "matched to them by file name and line only: a copy under another file name is "
             "not recognised, and a new file of the training file's name is taken for it; "

@@ -74,7 +74,7 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
     from osler.ingest.physionet import read_physionet2012, read_outcomes_2012
 
     errors: list[IngestError] = []
-    rows, ids, meta, kept_sources = [], [], [], []
+    rows, ids, meta, kept_sources, digests = [], [], [], [], []
     repeated: list[tuple[str, str]] = []
     seen: dict[str, str] = {}   # RecordID -> the stay file it was first read from
     for source in data:  # the reader takes files, directories and zips alike
@@ -90,6 +90,7 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
             kept_sources.append(_sources(record) if sources else None)
             rows.append(x)
             ids.append(record.patient_id)
+            digests.append(stay_digest(record))
             meta.append((pred, src, record.sex or "unknown", _unit(record), x[0],
                          {lb.name: lb.value for lb in record.labels}))
     if not rows:
@@ -97,12 +98,33 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
                         f"{errors[0] if errors else 'no .txt stays found'}")
     skipped = [(e.file or "", str(e)) for e in errors] + repeated
     d = _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
+    d.content = np.asarray(digests, dtype=object)
+    d.ids_name_patients = True
     if outcomes is not None:   # not stays skipped: counted apart from those
         d.unmatched_outcomes = _unmatched_outcomes(outcomes, set(ids), read_outcomes_2012)
     if sources:
         d.sources = np.empty(len(kept_sources), dtype=object)
         d.sources[:] = kept_sources
     return d
+
+
+def stay_digest(record) -> str:
+    """The first 16 hex digits of SHA-256 over a stay's parsed content: its sex and unit, and
+    each observation as (time in seconds, code, value as a float, unit), sorted; never its
+    RecordID or file name. A training stay copied under a new RecordID ("RecordID,132539"
+    rewritten "RecordID,900001") or file name has the same digest, and so does one whose
+    values are written another way ("37" for "37.0"), since parsed values are digested, not
+    bytes. Like heart-disease's row digests, it stores no value as such; two stays identical
+    in every reading are one to it (the second is left out too)."""
+    import hashlib
+
+    parts = [f"sex={record.sex or '?'}", f"unit={_unit(record)}"]
+    parts += sorted(f"{(e.available_offset or timedelta(0)).total_seconds():g}|"
+                    f"{e.coding.code}|{float(e.value.value)!r}|"
+                    f"{e.value.unit}"
+                    for e in record.events if e.kind is EventKind.OBSERVATION
+                    and e.value is not None and e.coding is not None)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def _sources(record) -> dict:

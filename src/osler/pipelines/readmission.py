@@ -11,6 +11,7 @@ levels kept as features.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,14 +76,25 @@ def _read(path: Path) -> pd.DataFrame:
 _ID_COLUMNS = ("encounter_id", "patient_nbr")
 
 
+#: A whole number written with its digits in groups of three, one separator throughout: a
+#: spreadsheet's "55,629,189", "54 772 425" (space, no-break or thin space), "1_000_000" or
+#: "1'000'000" (Swiss); "1,2345" or "12,34,567" (other grouping) is no such number.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?P<sep>[,_' \u00a0\u202f\u2009\u2019])\d{3}(?:(?P=sep)\d{3})*")
+
+
 def _normal_id(cell: str) -> str | float:
     """An id as the table gives it (``str(int(value))``), as icu-mortality reads RecordIDs: a
     spreadsheet's ``54772425.0`` or a padded `` 54772425`` is patient 54772425, so a training
     patient is not taken for an unseen one, nor one encounter scored twice; an id that is no
-    whole number is kept as written (stripped); a blank one is missing."""
+    whole number is kept as written (stripped); a blank one is missing. Digits grouped by
+    thousands ("149,190", "54 772 425") are the number they group: 149190, 54772425."""
     text = cell.strip()
     if not text:
         return np.nan
+    if _GROUPED.fullmatch(text):
+        text = re.sub(r"[^\d+-]", "", text)
+    elif "_" in text:   # float() would read "12_34" as 1234: no grouping by three, so not a number
+        return text
     try:
         value = float(text)
     except ValueError:

@@ -70,9 +70,10 @@ class SepsisTask:
                                                                    skipped, held_out_rule),
                            "threshold_rule": threshold_rule(len(fit.threshold_stays))},
                     # stays are recognised by content too: a renamed copy is no unseen stay,
-                    # nor a copy cut short (by its first hours)
+                    # nor a copy cut short (by its first 6 hours, or all of its 1 to 5)
                     training_rows={*develop.content_digests().values(),
-                                   *develop.start_digests().values()})
+                                   *develop.start_digests().values(),
+                                   *develop.prefix_digests()})
         return (f"sepsis: trained on {len(fit.train_stays)} stays, threshold "
                 f"{fit.threshold:.3f} chosen on their out-of-fold scores (utility "
                 f"{fit.validation_utility:.3f}); {n_stays - develop.n_stays} stays held "
@@ -140,7 +141,8 @@ class SepsisTask:
                     "stays identical to a training stay (under another name)")
         if by_start:
             left_out += (f", and {len(by_start)} stays whose first {START_HOURS} hours are a "
-                         "training stay's (a copy cut short)")
+                         "training stay's (a copy cut short), or of fewer hours, all of which "
+                         "are (and hold a measurement)")
         if not len(unseen.meta):
             raise DataError(f"all {cohort.n_stays} stays in the data were used to train this "
                             f"model ({left_out}); evaluate on stays it has not seen")
@@ -164,7 +166,8 @@ def seen_in_training(bundle, cohort: SepsisCohort) -> tuple[set[str], set[str], 
     """The stays of ``cohort`` the model was trained on: by stay id; (of the others) by
     content, which catches a training stay renamed or copied (see
     :meth:`SepsisCohort.content_digests`); and (of the rest) by their first hours, which
-    catches a training stay cut short (:meth:`SepsisCohort.start_digests`). A model saved
+    catches a training stay cut short (:meth:`SepsisCohort.start_digests`; a stay shorter
+    than ``START_HOURS`` by all its hours, :meth:`SepsisCohort.short_digests`). A model saved
     before it kept digests compares ids only; one saved before it kept start digests, ids
     and whole stays."""
     trained_ids = set(bundle.extra.get("train_stays", []))
@@ -174,7 +177,8 @@ def seen_in_training(bundle, cohort: SepsisCohort) -> tuple[set[str], set[str], 
         return by_id, set(), set()
     by_content = {s for s, digest in cohort.content_digests().items()
                   if s not in by_id and digest in bundle.training_rows}
-    by_start = {s for s, digest in cohort.start_digests().items()
+    starts = {**cohort.start_digests(), **cohort.short_digests()}
+    by_start = {s for s, digest in starts.items()
                 if s not in by_id | by_content and digest in bundle.training_rows}
     return by_id, by_content, by_start
 

@@ -33,6 +33,11 @@ class PatientRecord:
     fhir_server: str | None = None      # the named FHIR server of its Patient (--fhir-server)
     events: tuple[Event, ...] = field(default_factory=tuple)
     labels: tuple[Label, ...] = field(default_factory=tuple)
+    #: descriptors the record-level fields hold (``Gender`` for ``sex``, ``Unit1``/``Unit2``
+    #: for the encounter's unit) that the source first gave after its first row, each with the
+    #: hour (of the stay) from which it is known: a PhysioNet 2019 stay whose Gender is NaN in
+    #: row 1 and 1 from row 2 has ``(("Gender", 2.0),)``; features of hour 1 must not read it
+    descriptor_hours: tuple[tuple[str, float], ...] = ()
 
     def of_kind(self, kind: EventKind | str) -> list[Event]:
         kind = EventKind(kind)
