@@ -61,3 +61,29 @@ def test_surrogate_coordinates_stay_in_range_and_keep_their_shape(text):
     assert m.group(4).startswith("-") == (o.group(4) == "-") and len(m.group(5)) == len(o.group(5))
     # the same place gets the same stand-in for the same patient
     assert deidentify_text(text, KEY, patient="p1", profile="surrogate").text == out
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Can I get a refill? - Lawrence", "Lawrence"),
+    ("My name is Florence Quimby", "Florence Quimby"),
+    ("Subject: Clarence follow-up", "Clarence"),
+])
+def test_a_listed_first_name_with_a_nouns_ending_is_still_a_name(text, name):
+    # "-ence", "-ance", "-ing" end clinical nouns and first names alike
+    assert (name, "NAME") in _found(text)
+
+
+@pytest.mark.parametrize("value, days, shifted", [
+    ("12/30-12/31/2021", 1, "12/31/2021-1/1/2022"),
+    ("12/30-12/31/21", 2, "1/1-1/2/22"),
+    ("12/30-12/31/2021", -1, "12/29-12/30/2021"),
+    ("03/14/2021", -10, "03/04/2021"),
+    ("3/04/2021", -10, "2/22/2021"),
+    ("3/14/2019", -10, "3/4/2019"),
+])
+def test_shifted_numeric_dates_keep_their_order_and_their_padding(value, days, shifted):
+    from datetime import timedelta
+
+    from osler.privacy.deid.dates import shift_date_text
+
+    assert shift_date_text(value, timedelta(days=days)) == shifted

@@ -42,7 +42,7 @@ def over_89_birth_year(value: str, today: date | None = None) -> str | None:
     if born is None:
         return None
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return f"{today.year - 90:04d}" if age > OLDEST else None
+    return aggregated_birth_year(today) if age > OLDEST else None
 
 
 def aggregated_birth_year(today: date | None = None) -> str:

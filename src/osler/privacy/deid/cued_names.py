@@ -101,10 +101,12 @@ def service_value(words: list[str]) -> bool:
 
 def _clinical_word(word: str) -> bool:
     """A word of any vocabulary, clinical services and message subjects included ("Pain",
-    "Results", "Dizzy"), or with the ending of a clinical or everyday noun."""
+    "Results", "Dizzy"), or with the ending of a clinical or everyday noun when no name list
+    holds it (names end so too: "Lawrence", "Florence", "Sterling")."""
     low = word.lower().rstrip(".")
     return (low in public_vocabulary() or low in clinical_words() or low in SPECIALTIES
-            or low.endswith(_NOUN_ENDINGS) or not _outside_vocabulary(word, stop=frozenset()))
+            or (low.endswith(_NOUN_ENDINGS) and not _known_in_context(word))
+            or not _outside_vocabulary(word, stop=frozenset()))
 
 
 def _listed_first(word: str, stop: frozenset[str]) -> bool:

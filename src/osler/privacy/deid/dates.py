@@ -234,9 +234,11 @@ def _shift_numeric(v: str, shift: timedelta, year: int | None = None) -> str | N
         return out + f"{m['sep']}{_fmt_year(m['y'], d.year)}" if m["y"] else out
     year = _full_year(m["y"]) if m["y"] else _year_for(year, int(m["m"]), int(m["d"]))
     d = date(year, int(m["m"]), int(m["d"])) + shift
-    # zero-padded as written ("03.03.2021" -> "06.28.2020"; "3/14/2019" -> "3/4/2019")
-    width = 2 if "0" in (m["m"][0], m["d"][0]) else 1
-    out = f"{d.month:0{width}d}{m['sep']}{d.day:0{width}d}"
+    # zero-padded as written ("03.03.2021" -> "06.28.2020", "03/14/2021" -> "03/04/2021";
+    # "3/14/2019" -> "3/4/2019"; "3/04/2021" keeps an unpadded month: "2/22/2021")
+    padded = "0" in (m["m"][0], m["d"][0])
+    month_w, day_w = (2 if padded and len(part) == 2 else 1 for part in (m["m"], m["d"]))
+    out = f"{d.month:0{month_w}d}{m['sep']}{d.day:0{day_w}d}"
     return out + f"{m['sep']}{_fmt_year(m['y'], d.year)}" if m["y"] else out
 
 
@@ -349,7 +351,16 @@ def _range_numeric(v: str, shift: timedelta) -> str | None:
     if end_year is None:
         return None
     start, end = _shift_numeric(m["start"], shift, end_year), _shift_numeric(m["end"], shift)
-    return f"{start}{m['to']}{end}" if start and end else None
+    if not (start and end):
+        return None
+    a, b = (int(x) for x in m["start"].split("/"))
+    month, day = (b, a) if a > 12 else (a, b)      # day first where the month cannot be
+    first = date(_year_for(end_year, month, day), month, day) + shift
+    if first.year != date_text_year(end):
+        # the shift carried the two ends into different years ("12/30-12/31/2021" + 1 day):
+        # the first is written with its own year, or the range would run backwards
+        start = f"{start}/{_fmt_year(m['end'].rsplit('/', 1)[1], first.year)}"
+    return f"{start}{m['to']}{end}"
 
 
 def _range_day_first(v: str, shift: timedelta) -> str | None:
