@@ -150,7 +150,7 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
     if "_longest" in df:
         reason = reason.where((reason != "") | (df["_longest"].astype(int) <= _LONGEST_CELL),
                               f"a field holds more than {_LONGEST_CELL} characters")
-    ids = {column: df[column].map(_normal_id, na_action="ignore") for column in _ID_COLUMNS}
+    ids = {column: df[column] for column in _ID_COLUMNS}   # normalised by _read
     for column in _ID_COLUMNS:
         reason = reason.where(reason != "", np.where(ids[column].isna(), f"no {column}", ""))
     if "readmitted" in df:

@@ -70,7 +70,8 @@ class SepsisTask:
                                                                    skipped, held_out_rule),
                            "threshold_rule": threshold_rule(len(fit.threshold_stays))},
                     # stays are recognised by content too: a renamed copy is no unseen stay,
-                    # nor a copy cut short (by its first 6 hours, or all of its 1 to 5)
+                    # nor a copy cut short (by its first START_HOURS hours, or all of a
+                    # shorter start)
                     training_rows={*develop.content_digests().values(),
                                    *develop.start_digests().values(),
                                    *develop.prefix_digests()})

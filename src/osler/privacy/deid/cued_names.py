@@ -176,8 +176,8 @@ _NOUN_ENDINGS = ("ology", "ologist", "iatry", "ics", "acy", "ery", "ment", "tion
 
 
 def _name_word(word: str, stop: frozenset[str]) -> bool:
-    """Written as a name, outside every vocabulary (the tagger's public one and the
-    clinical services too: "Cardiology"), or a listed name."""
+    """Written as a name, outside every vocabulary (the tagger's public one, the
+    specialties, and a clinical noun's ending: "Cardiology"), or a listed name."""
     low = word.lower().rstrip(".")
     if not _name_shaped(word, stop):
         return False

@@ -32,20 +32,24 @@ from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
 from osler.privacy.deid.fhir_dates import (INVALID_DATE, NOT_A_DATE, is_date_element, shift_date,
                                            valid_part)
-from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier, refusal
+from osler.privacy.deid.fhir_entries import entry_patient, only_patient, patient_or_own
+from osler.privacy.deid.fhir_ids import (entry_url, identifier_values, patient_identifier_values,
+                                         pseudo_id, record_name, shown_patient)
+from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier
+from osler.privacy.deid.fhir_labels import ALREADY_DEIDENTIFIED, DEID_LABEL, label, labelled
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, NO_PATIENT,
                                               KnownNames, PatientLinks, _own_key,
                                               embedded_patients, encounter_links,
                                               entry_patient_id, known_names, name_words,
                                               patient_links, patient_of, staff_words,
-                                              unresolved_reason, uuid_of)
+                                              uuid_of)
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 from osler.record import PatientIdentifier
 
-__all__ = ["KnownNames", "NO_PATIENT", "PatientKeys", "deidentify_bundle", "deidentify_resource",
-           "name_words", "patient_links", "patient_of"]
+__all__ = ["DEID_LABEL", "KnownNames", "NO_PATIENT", "PatientKeys", "deidentify_bundle",
+           "deidentify_resource", "name_words", "patient_links", "patient_of"]
 
 _RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]+")
 # The words of a name, as fhir_patients reads a HumanName ("O'Brien-Smith" is one).
@@ -53,38 +57,6 @@ _NAME_WORDS = re.compile(r"[^\W\d_][^\W\d_'’-]+")
 #: Resources of people who are no patient's: their names' stand-ins are the same for every
 #: patient (a Practitioner.name and a note's "Dr. Brackenridge" in any patient's Bundle).
 _STAFF = ("Practitioner",)
-#: The security label every de-identified resource's ``meta.security`` gets (HL7 v3
-#: ObservationValue "PSEUDED", pseudonymised): a resource that has it is not de-identified a
-#: second time (its dates would move again, parting it from its images and notes) unless
-#: ``again``. Another tool's label is not read as this one.
-DEID_LABEL = {"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
-              "code": "PSEUDED", "display": "pseudonymized"}
-#: Why a resource that carries :data:`DEID_LABEL` is refused.
-ALREADY_DEIDENTIFIED = ("already de-identified (meta.security PSEUDED): de-identifying it again "
-                        "would shift its dates and pseudonymise its ids a second time; use "
-                        "--again to do so")
-
-
-def _labelled(resource: Any) -> bool:
-    """Whether ``resource`` carries :data:`DEID_LABEL` in its ``meta.security``."""
-    meta = resource.get("meta") if isinstance(resource, dict) else None
-    labels = meta.get("security") if isinstance(meta, dict) else None
-    return isinstance(labels, list) and any(
-        isinstance(c, dict) and c.get("system") == DEID_LABEL["system"]
-        and c.get("code") == DEID_LABEL["code"] for c in labels)
-
-
-def _label(resource: Any) -> Any:
-    """``resource`` (de-identified) with :data:`DEID_LABEL` in its ``meta.security``."""
-    if isinstance(resource, dict) and not _labelled(resource):
-        meta = resource.get("meta")
-        meta = dict(meta) if isinstance(meta, dict) else {}
-        labels = meta.get("security")
-        meta["security"] = [*(labels if isinstance(labels, list) else []), dict(DEID_LABEL)]
-        resource["meta"] = meta
-    return resource
-
-
 #: The base of de-identified fullUrls: no server's (the ``.invalid`` domain is reserved).
 DEID_BASE = "https://osler.invalid/fhir/"
 # Element names whose string value is free text written by people.
@@ -128,14 +100,6 @@ _NARRATIVE = '<div xmlns="http://www.w3.org/1999/xhtml">[de-identified]</div>'
 _NAMED_RESOURCES = {"Organization", "Location", "HealthcareService", "Endpoint", "Group",
                     "Practitioner", "PractitionerRole", "RelatedPerson", "Device", "Account",
                     "CareTeam"}
-
-
-def _pseudo_id(key: DeidKey, resource_type: str | None, rid: str) -> str:
-    # Patients share the "patient" namespace with notes and DICOM; other ids are namespaced by
-    # type so that two resources that happen to share an id stay distinct.
-    if resource_type in (None, "Patient"):
-        return key.pseudonym(rid, "patient")
-    return key.pseudonym(f"{resource_type}/{rid}", "fhir-id")
 
 
 #: The day of a partial date's span that moves: a period's start its first day, its end its
@@ -235,7 +199,7 @@ class _Walker:
         known = {**(self.known or {})}
         for item in items:
             known.update(name_words(item))
-        idents = tuple(sorted({*self.identifiers, *_identifier_values(
+        idents = tuple(sorted({*self.identifiers, *identifier_values(
             *(item.get("identifier") for item in items if isinstance(item, dict)))}))
         links, keys = self._embedded_links(items)
         staff = self.staff | staff_words(items)
@@ -297,7 +261,7 @@ class _Walker:
         try:
             if res.get("resourceType") == "Patient" and keys is None:
                 return entry_patient_id(res, url) or self.patient
-            return _patient_or_own(res, links, Counter(), self.patient or "", keys=keys,
+            return patient_or_own(res, links, Counter(), self.patient or "", keys=keys,
                                    full_url=url) or self.patient
         except (IngestError, ValueError):
             return self.patient
@@ -311,7 +275,7 @@ class _Walker:
     def reference(self, ref: str) -> str:
         if ref.startswith("#"):   # a contained resource: its id was pseudonymised by its type
             local = ref[1:]
-            return "#" + _pseudo_id(self.key, self.contained.get(local), local) if local else ref
+            return "#" + pseudo_id(self.key, self.contained.get(local), local) if local else ref
         return self.resolvable(ref) or self.full_urls.get(ref, "[REFERENCE]")
 
     def resolvable(self, ref: str) -> str | None:
@@ -325,10 +289,10 @@ class _Walker:
         m = _URL_REFERENCE.match(ref)
         if m:
             version = f"/_history/{m['version']}" if m["version"] else ""
-            return f"{m['type']}/{_pseudo_id(self.key, m['type'], m['id'])}{version}"
+            return f"{m['type']}/{pseudo_id(self.key, m['type'], m['id'])}{version}"
         uuid = uuid_of(ref)
         if uuid:
-            return "urn:uuid:" + _pseudo_id(self.key, self.uuid_types.get(uuid), uuid)
+            return "urn:uuid:" + pseudo_id(self.key, self.uuid_types.get(uuid), uuid)
         return None
 
     def walk(self, node: Any, name: str = "") -> Any:
@@ -438,7 +402,7 @@ class _Walker:
                 out[k] = [self.text(x) if isinstance(x, str) else x for x in v]
                 continue
             if k == "id" and "resourceType" in node:
-                out[k] = _pseudo_id(self.key, node["resourceType"], v)
+                out[k] = pseudo_id(self.key, node["resourceType"], v)
             elif k in ("extension", "modifierExtension") and isinstance(v, list):
                 kept = [self.walk(x, k) for x in v if isinstance(x, dict) and not any(
                     tag in str(x.get("url", "")) for tag in _IDENTIFYING_EXTENSIONS)]
@@ -555,7 +519,7 @@ class _Walker:
         mapped = self.fhir_reference(url)
         if mapped is not None:
             return mapped if mapped.startswith("urn:") else DEID_BASE + mapped
-        return _entry_url(self.key, url, resource)
+        return entry_url(self.key, url, resource)
 
     def request_url(self, url: str) -> str:
         """A transaction entry's request url or response location without the source id, nor
@@ -624,48 +588,9 @@ def _holds_identifier(value: str) -> bool:
     return any(s.type in _IDENTIFYING_TYPES for s in detect_phi(value, tagger=None))
 
 
-def _identifier_values(*lists: Any) -> tuple[str, ...]:
-    """The string values of FHIR ``identifier`` lists (a patient's MRN, SSN ...), which its
-    free text may repeat without a label."""
-    values = {str(i["value"]).strip() for idents in lists if isinstance(idents, list)
-              for i in idents if isinstance(i, dict) and isinstance(i.get("value"), (str, int))}
-    return tuple(sorted(v for v in values if v))
-
-
-def _patient_identifier_values(resource: Any, links: Mapping[str, str] | None,
-                               identifiers: Mapping[str, list[Any]] | None) -> tuple[str, ...]:
-    """The identifier values of ``resource``'s patient: its own when it is a Patient, else
-    those ``identifiers`` (Patient id -> ``identifier`` list) holds for its patient."""
-    if not isinstance(resource, dict):
-        return ()
-    if resource.get("resourceType") == "Patient":
-        own = resource.get("identifier")
-        pid = resource.get("id")
-    else:
-        own = None
-        try:
-            pid = patient_of(resource, links)
-        except ValueError:
-            pid = None
-    other = identifiers.get(pid) if identifiers and isinstance(pid, str) else None
-    # a Patient in its attachment's JSON: its other attachments may repeat that one's MRN
-    return _identifier_values(own, other, *(p.get("identifier")
-                                            for p in embedded_patients(resource)))
-
-
 def _state_only(address: dict[str, Any]) -> dict[str, Any]:
     """An Address down to its state and country (Safe Harbor)."""
     return {k: address[k] for k in ("state", "country") if k in address}
-
-
-def _entry_url(key: DeidKey, url: str, resource: Any) -> str:
-    """What a Bundle entry's fullUrl of no standard form ('urn:uuid:1', 'urn:oid:...')
-    becomes: its resource's pseudonymised ``Type/id``, else a keyed pseudonym of the url."""
-    rtype = resource.get("resourceType") if isinstance(resource, dict) else None
-    rid = resource.get("id") if isinstance(resource, dict) else None
-    if isinstance(rtype, str) and isinstance(rid, str) and rid:
-        return f"{rtype}/{_pseudo_id(key, rtype, rid)}"
-    return "urn:uuid:" + key.pseudonym(url, "fhir-url")
 
 
 def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str | None = None,
@@ -698,49 +623,20 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
         its id gets (:func:`record_name`), never by its id nor a value.
     """
     dropped = Counter() if dropped is None else dropped
-    if not again and _labelled(resource):
+    if not again and labelled(resource):
         raise IngestError(ALREADY_DEIDENTIFIED, record=record_name(key, resource))
-    keys = (PatientKeys(patient_identifier, identifiers, shown=_shown_patient(key))
+    keys = (PatientKeys(patient_identifier, identifiers, shown=shown_patient(key))
             if patient_identifier is not None else None)
     if patient is None:
         try:
-            patient = _patient_or_own(resource, links, dropped, keys=keys)
+            patient = patient_or_own(resource, links, dropped, keys=keys)
         except IngestError as exc:
             raise IngestError(exc.reason, record=record_name(key, resource)) from None
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped,
                      rule=keys.rule if keys else None, links=links, keys=keys,
-                     identifiers=_patient_identifier_values(resource, links, identifiers),
+                     identifiers=patient_identifier_values(resource, links, identifiers),
                      staff=staff_words([resource]) if staff is None else staff)
-    return _label(walker.walk(copy.deepcopy(resource)))
-
-
-def _patient_or_own(resource: dict[str, Any], links: dict[str, str] | None,
-                    dropped: Counter, default: str | None = None,
-                    keys: PatientKeys | None = None, full_url: str | None = None) -> str:
-    """The patient of ``resource`` (its key, under ``keys``), else ``default``, else its own
-    key (counted). IngestError when it references its patient conditionally (by identifier)
-    and that finds no one Patient, and under ``keys`` when its patient's key cannot be told."""
-    try:
-        if keys is not None and resource.get("resourceType") == "Patient":
-            return keys.own(resource, full_url)
-        pid = patient_of(resource, links)
-        why = unresolved_reason(pid)
-        if why is not None:
-            by_mrn = (keys.conditional_key(pid.criteria, pid.candidates) if keys is not None
-                      else None)
-            if by_mrn is None:
-                raise refusal(resource, f"its patient cannot be told: {why}")
-            return by_mrn
-        if pid is not None:
-            return pid if keys is None else keys.key(pid)
-    except ValueError as exc:
-        if keys is None:
-            raise
-        raise keys.refusal(resource, str(exc)) from None
-    if default is None:
-        dropped[NO_PATIENT] += 1
-        return _own_key(resource)
-    return default
+    return label(walker.walk(copy.deepcopy(resource)))
 
 
 def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames | None = None,
@@ -817,10 +713,10 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             identifiers=names.patient_identifiers if names is not None else None,
             staff=staff_words([bundle]) | (names.staff_for(bundle) if names is not None
                                            else frozenset()), again=again)
-    if not again and _labelled(bundle):
+    if not again and labelled(bundle):
         raise IngestError(ALREADY_DEIDENTIFIED, record=record_name(key, bundle))
     keys = (PatientKeys(patient_identifier, names.patient_identifiers if names else None,
-                        shown=_shown_patient(key))
+                        shown=shown_patient(key))
             if patient_identifier is not None else None)
     entries = bundle.get("entry") or []
     uuid_types: dict[str, str] = {}
@@ -834,7 +730,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         if uuid:
             uuid_types[uuid] = res.get("resourceType")
         elif isinstance(url, str) and url and not _URL_REFERENCE.match(url):
-            full_urls.setdefault(url, _entry_url(key, url, res))
+            full_urls.setdefault(url, entry_url(key, url, res))
         if res.get("resourceType") == "Patient":
             links.add_patient(res, url if isinstance(url, str) else None)
             pid = entry_patient_id(res, url if isinstance(url, str) else None)
@@ -847,12 +743,12 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         if isinstance(res, dict) and res.get("resourceType") == "Encounter":
             url = e.get("fullUrl")
             links.update(encounter_links(res, links, url if isinstance(url, str) else None))
-    only = _only_patient(patients, keys)
+    only = only_patient(patients, keys)
     known = known_names(entries)
     staff = staff_words([e.get("resource") for e in entries if isinstance(e, dict)])
     # every Patient's identifier values in the Bundle, as its names: free text that repeats
     # one (an MRN with no "MRN" before it) is naming that patient
-    bundle_idents = _identifier_values(*(
+    bundle_idents = identifier_values(*(
         e["resource"].get("identifier") for e in entries
         if isinstance(e, dict) and isinstance(e.get("resource"), dict)
         and e["resource"].get("resourceType") == "Patient"), *(
@@ -867,7 +763,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         extra = names.for_resource(res) if names is not None and isinstance(res, dict) else {}
         idents = bundle_idents
         if names is not None and names.patient_identifiers:
-            idents = tuple(sorted({*idents, *_patient_identifier_values(
+            idents = tuple(sorted({*idents, *patient_identifier_values(
                 res, links, names.patient_identifiers)}))
         return _Walker(key, patient, uuid_types, {**extra, **known} if extra else known,
                        dropped, full_urls, rule=keys.rule if keys else None,
@@ -887,9 +783,9 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
         res = e.get("resource") if isinstance(e, dict) else None
         url = e.get("fullUrl") if isinstance(e, dict) else None
         try:
-            if not again and _labelled(res):
+            if not again and labelled(res):
                 raise IngestError(ALREADY_DEIDENTIFIED)
-            patient = _entry_patient(res, url, bundle, links, dropped, only, keys)
+            patient = entry_patient(res, url, bundle, links, dropped, only, keys)
         except IngestError as exc:
             exc = IngestError(exc.reason, record=record_name(key, res, index))
             if on_refused is None:
@@ -898,47 +794,6 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             continue
         entry = walker(patient, res).walk(copy.deepcopy(e))
         if isinstance(entry, dict):
-            _label(entry.get("resource"))
+            label(entry.get("resource"))
         out["entry"].append(entry)
-    return _label(out)
-
-
-def record_name(key: DeidKey, resource: Any, entry: int | None = None) -> str:
-    """How messages name ``resource``: by its position in the Bundle (``Bundle.entry[2]``, as
-    FHIRPath counts) and its ``Type/id`` with the pseudonym its output id gets, never its
-    source id (often an MRN or a name)."""
-    rtype = resource.get("resourceType") if isinstance(resource, dict) else None
-    rid = resource.get("id") if isinstance(resource, dict) else None
-    name = str(rtype) if isinstance(rtype, str) else "entry of no resource"
-    if isinstance(rtype, str) and isinstance(rid, str) and rid:
-        name = f"{rtype}/{_pseudo_id(key, rtype, rid)}"
-    return name if entry is None else f"Bundle.entry[{entry}] {name}"
-
-
-def _shown_patient(key: DeidKey) -> Callable[[str], str]:
-    """How messages name a patient of source id ``pid``: the pseudonym of its output id."""
-    return lambda pid: f"Patient/{_pseudo_id(key, 'Patient', pid)}"
-
-
-def _only_patient(patients: list[str], keys: PatientKeys | None) -> str | None:
-    """The key of a Bundle's only Patient, which its entries of no patient take; None when
-    it has none or several, or (under ``keys``) when that one's key cannot be told."""
-    if len(patients) != 1:
-        return None
-    try:
-        return patients[0] if keys is None else keys.key(patients[0])
-    except ValueError:
-        return None   # it is refused; an entry that does not name it is not
-
-
-def _entry_patient(res: Any, url: Any, bundle: dict[str, Any], links: dict[str, str],
-                   dropped: Counter, only: str | None, keys: PatientKeys | None) -> str:
-    """The key of the patient a Bundle entry belongs to (see :func:`deidentify_bundle`)."""
-    url = url if isinstance(url, str) else None
-    if not isinstance(res, dict):
-        return only or _own_key(bundle)
-    if res.get("resourceType") == "Patient" and keys is None:
-        own_id = entry_patient_id(res, url)
-        if own_id:
-            return own_id
-    return _patient_or_own(res, links, dropped, only, keys=keys, full_url=url)
+    return label(out)

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 
 from osler.privacy.deid.ages import over_89_birth_year
+# between the ends of a range of days ("3rd to 9th", "3-5"): the words dates.py shifts by
+from osler.privacy.deid.dates import _TO as _RANGE_TO
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["MONTHS", "PATTERNS", "find_patterns"]
@@ -90,8 +92,6 @@ _DATE_CUE_BEFORE = re.compile(r"\b(?:on|seen|drawn|sent|since|from|until|dated|o
                               r"collected|obtained|admitted|started|through|thru|to)\s*$", re.I)
 # A month's name capitalised or in capitals ("Mar", "MARCH")
 _MON_CAPS = "(?:" + "|".join(f"{m.capitalize()}|{m.upper()}" for m in MONTHS.split("|")) + ")"
-# between the ends of a range of days ("3rd to 9th", "3-5")
-_RANGE_TO = r"\s*(?:-|\u2013|to|through|thru|until)\s*"
 # YYYYMMDD with a real month and day of this century or the last
 _COMPACT_DATE = r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 # a date's label or cue before a compact date ("Date of service: ", "DOS ", "on ")
