@@ -347,3 +347,16 @@ def test_evidence_for_a_static_cites_the_row_it_is_dated_by(tmp_path):
     assert str(describe("Gender").source) == "p1.psv#p1:4"
     assert str(describe("HospAdmTime").source) == "p1.psv#p1:2"   # known from the first row
     assert str(describe("ICULOS").source) == "p1.psv#p1"          # no row of its own
+
+
+def test_a_6_hour_start_with_nothing_measured_is_not_digested(tmp_path):
+    """Two stays of one age, sex and unit with nothing measured in their first 6 hours share
+    their 6-hour start by chance: neither may be taken for the other."""
+    from osler.pipelines._sepsis_data import START_HOURS, load_cohort
+    _write(tmp_path / "train" / "whole.psv", _psv_rows(12, measured_from=START_HOURS + 1))
+    _write(tmp_path / "new" / "other.psv", _psv_rows(9, measured_from=START_HOURS + 2))
+    train = load_cohort([tmp_path / "train"], n_jobs=1)
+    new = load_cohort([tmp_path / "new"], n_jobs=1)
+    assert train.start_digests() == {} and new.start_digests() == {}
+    _write(tmp_path / "measured" / "m.psv", _psv_rows(12, measured_from=START_HOURS))
+    assert set(load_cohort([tmp_path / "measured"], n_jobs=1).start_digests()) == {"m"}

@@ -111,9 +111,12 @@ class SepsisCohort:
         """Per stay of at least ``hours`` rows, a digest of the feature rows of its first
         ``hours`` hours, tagged ``first6:`` (for 6): a training stay cut short (its last hours
         dropped) has a whole-stay digest of its own, but the same start. Features read no later
-        row, so these rows are the same in the whole stay and in any shorter copy of it."""
+        row, so these rows are the same in the whole stay and in any shorter copy of it.
+        A start with no measured vital or lab is not digested, as for :meth:`short_digests`:
+        its age, sex, unit and hours alone are shared by chance."""
         return {stay: f"first{hours}:{_digest(block[:hours])}"
-                for stay, block in self._stay_blocks() if len(block) >= hours}
+                for stay, block in self._stay_blocks()
+                if len(block) >= hours and _holds_a_measurement(block[:hours])}
 
     def short_digests(self) -> dict[str, str]:
         """Per stay shorter than :data:`START_HOURS` hours whose rows hold a measured value, a
