@@ -243,6 +243,10 @@ class _Walker:
         if not (isinstance(item, dict) and item.get("resourceType") == "Bundle"
                 and isinstance(entries, list)):
             return inner(self._embedded_patient(item, links, keys)).walk(item)
+    def aggregated(self, birth: str) -> str | None:
+        """The key's stand-in birth year when ``birth`` tells an age over 89, else None."""
+        return over_89_birth_year(birth, reference_year=self.key.reference_year)
+
         own = inner(self.patient).walk({k: v for k, v in item.items() if k != "entry"})
         walked = [w for w in (inner(self._embedded_patient(e.get("resource"), links, keys,
                                                              e.get("fullUrl"))).walk(e)
@@ -305,8 +309,8 @@ class _Walker:
                 return self.reference(node)
             if name in _FREE_TEXT or _FREE_TEXT_CHOICE.match(name):
                 return self.text(node)
-            if name == "birthDate" and over_89_birth_year(node):
-                return over_89_birth_year(node)   # Safe Harbor: one year for "90 or older"
+            if name == "birthDate" and self.aggregated(node):
+                return self.aggregated(node)   # Safe Harbor: one year for "90 or older"
             return self.date(node, name)
         return node
 
@@ -387,8 +391,8 @@ class _Walker:
                     out[k] = mapped
                 continue
             if (k in ("valueDate", "valueDateTime") and isinstance(v, str)
-                    and _BIRTH_URL.search(str(node.get("url", ""))) and over_89_birth_year(v)):
-                out[k] = over_89_birth_year(v)   # birthTime, a relative's birth date: 90+
+                    and _BIRTH_URL.search(str(node.get("url", ""))) and self.aggregated(v)):
+                out[k] = self.aggregated(v)   # birthTime, a relative's birth date: 90+
                 continue
             if (k in ("valueId", "valueCode") and name == "extension" and isinstance(v, str)
                     and _holds_identifier(v)):
