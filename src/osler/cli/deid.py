@@ -289,7 +289,8 @@ def train(data: Path, out_file: Path) -> None:
                    "it (or with two values) is not written, nor are its resources.")
 @click.option("--again", is_flag=True,
               help="Also de-identify resources already labelled de-identified (meta.security "
-                   "PSEUDED, which every output resource gets), which are otherwise skipped: "
+                   "PSEUDED, which every output resource gets, in attachments' FHIR JSON "
+                   "too), which are otherwise skipped: "
                    "their dates would move a second time and no longer match the images and "
                    "notes de-identified once.")
 def fhir(in_path: Path, out_path: Path, key_file: Path | None,
@@ -418,7 +419,12 @@ def _report_dropped(dropped) -> None:
     """Say on stderr what was dropped from attachments and why (reasons hold no PHI)."""
     from osler.privacy.deid.fhir import NO_PATIENT
     from osler.privacy.deid.fhir_dates import INVALID_DATE, NOT_A_DATE
+    from osler.privacy.deid.fhir_labels import EMBEDDED_DEIDENTIFIED
 
+    if dropped.get(EMBEDDED_DEIDENTIFIED):
+        click.echo(f"{dropped[EMBEDDED_DEIDENTIFIED]} {EMBEDDED_DEIDENTIFIED} left out: "
+                   "de-identifying them again would shift their dates a second time; use "
+                   "--again to do so", err=True)
     if dropped.get(NO_PATIENT):
         click.echo(f"{dropped[NO_PATIENT]} {NO_PATIENT}: their dates do not keep their "
                    "intervals with any patient's", err=True)
@@ -426,7 +432,8 @@ def _report_dropped(dropped) -> None:
         if dropped.get(reason):
             click.echo(f"{dropped[reason]} {reason}", err=True)
     dropped = {reason: n for reason, n in dropped.items()
-               if reason not in (NO_PATIENT, INVALID_DATE, NOT_A_DATE)}
+               if reason not in (NO_PATIENT, INVALID_DATE, NOT_A_DATE,
+                                 EMBEDDED_DEIDENTIFIED)}
     if dropped:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(dropped.items()))
         click.echo(f"{sum(dropped.values())} values dropped (attachments, URIs, base64), as "
