@@ -28,6 +28,7 @@ from typing import Any
 
 from osler.errors import IngestError
 from osler.privacy.deid.ages import over_89_birth_year
+from osler.privacy.deid.clinicians import clinician_words, name_scope
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
 from osler.privacy.deid.fhir_embedded import DROPPED as _DROPPED
@@ -54,8 +55,6 @@ __all__ = ["DEID_LABEL", "KnownNames", "NO_PATIENT", "PatientKeys", "deidentify_
            "deidentify_resource", "name_words", "patient_links", "patient_of"]
 
 _RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]+")
-# The words of a name, as fhir_patients reads a HumanName ("O'Brien-Smith" is one).
-_NAME_WORDS = re.compile(r"[^\W\d_][^\W\d_'’-]+")
 #: Resources of people who are no patient's: their names' stand-ins are the same for every
 #: patient (a Practitioner.name and a note's "Dr. Brackenridge" in any patient's Bundle).
 _STAFF = ("Practitioner",)
@@ -164,19 +163,25 @@ class _Walker(EmbeddedResources):
         if self.identifiers:
             spans = merge_spans([*spans, *identifier_mentions(value, self.identifiers)])
         return replace_phi(value, spans, self.key, patient=self.patient,
-                           scope_of=self._span_scope).text
+                           scope_of=self._span_scope(value)).text
 
-    def _span_scope(self, span: Any, value: str) -> str | None:
-        """The scope of a stand-in in free text: a practitioner's name's is the Bundle's
-        ("Dr. Hestia Brackenridge" in two patients' notes), any other the patient's."""
-        return self.name_scope(value) if span.type == "NAME" else self.patient
+    def _span_scope(self, value: str) -> Callable[[Any, str], str | None] | None:
+        """The scope of a stand-in in free text ``value``: a practitioner's name's is no
+        patient's ("Dr. Hestia Brackenridge" in two patients' notes, and in ``deid text``'s
+        output), any other the patient's. A practitioner is one of the record's, or one the
+        text writes as a clinician's and the record names as no patient nor relative
+        (:func:`~osler.privacy.deid.clinicians.clinician_words`)."""
+        from osler.privacy.deid.text import clinician_scope
+
+        laypeople = set(self.known or ()) - self.staff
+        return clinician_scope(self.staff | (clinician_words([value]) - laypeople),
+                               self.patient)
 
     def name_scope(self, name: str) -> str | None:
         """None (one stand-in for every patient) when every word of ``name`` is a word of a
         practitioner's name in the record, else the patient: a Practitioner.name, an
         authorString and a note's mention of the same person then agree."""
-        words = [w.lower() for w in _NAME_WORDS.findall(visible(name))]
-        return None if words and all(w in self.staff for w in words) else self.patient
+        return name_scope(name, self.staff, self.patient)
 
     def markup(self, value: str) -> str:
         """XML or HTML (a CDA document, an HTML report) de-identified in what a reader sees,
@@ -192,7 +197,7 @@ class _Walker(EmbeddedResources):
 
         value = decode_plain_references(value)
         return replace_phi(value, markup_phi(value, find), self.key, patient=self.patient,
-                           scope_of=self._span_scope).text
+                           scope_of=self._span_scope(value)).text
 
     def _names_someone(self, value: str) -> bool:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
