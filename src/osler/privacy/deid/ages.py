@@ -34,8 +34,9 @@ def over_89_birth_year(value: str, today: date | None = None, *,
 
     Safe Harbor counts a date "indicative of" an age over 89 as an identifier, year
     included: such a birth date becomes one year for everyone that old,
-    :func:`aggregated_birth_year` (``reference_year - 90``: pass the key's). The age is taken today, the date of de-identification: a record of someone who
-    was younger when it was written is aggregated too (more is removed, never less). A
+    :func:`aggregated_birth_year` (``reference_year - 90``: pass the key's). The age is
+    taken today, the date of de-identification: a record of someone who was younger when it
+    was written is aggregated too (more is removed, never less). A
     partial date is read at its latest day, so a patient is never called older than they are;
     a date that is no date (a 30 February, a month 13) as the month or year that is valid.
 
