@@ -14,6 +14,8 @@ __all__ = ["deid"]
 _KEY_HELP = ("Key file (JSON with a hex 'secret'); created when absent. Use the same file for "
              "notes, FHIR and DICOM so pseudonyms and date shifts match (when FHIR's "
              "Patient.id is not the DICOM PatientID, see `deid fhir --patient-identifier`). "
+             "A new key file records the year it was made, from which the birth year "
+             "standing for ages over 89 is counted in every modality. "
              "Without it, a random key is used for this run only.")
 
 
@@ -25,13 +27,29 @@ def _key(path: Path | None):
                    "shifts are consistent within this run but not across runs", err=True)
         return new_key()
     if path.exists():
-        return load_key(path)
+        key = load_key(path)
+        if key.reference_year is None:
+            _warn_no_reference_year(path)
+        return key
     if not path.parent.is_dir():
         from osler.errors import DataError
         raise DataError(f"--key-file {path}: folder {path.parent} does not exist")
     key = write_key(path)
     click.echo(f"created a new key file {path}; keep it secret and out of the output", err=True)
     return key
+
+
+def _warn_no_reference_year(path: Path) -> None:
+    """Warn that an older key file's stand-in birth year for ages over 89 moves with the
+    calendar (it has no ``reference_year``), and how to pin it."""
+    from datetime import date
+
+    year = date.today().year
+    click.echo(f"warning: key file {path} has no 'reference_year' (it was written before "
+               f"Osler stored one): the birth year standing for ages over 89 is this year's "
+               f"minus 90 ({year - 90}) and will differ in outputs made in another year; to "
+               f"keep it stable, add \"reference_year\": {year} to the file, or the year it "
+               "was first used", err=True)
 
 
 key_option = click.option("--key-file", default=None, type=click.Path(dir_okay=False,
@@ -271,7 +289,8 @@ def train(data: Path, out_file: Path) -> None:
                    "it (or with two values) is not written, nor are its resources.")
 @click.option("--again", is_flag=True,
               help="Also de-identify resources already labelled de-identified (meta.security "
-                   "PSEUDED, which every output resource gets), which are otherwise skipped: "
+                   "PSEUDED, which every output resource gets, in attachments' FHIR JSON "
+                   "too), which are otherwise skipped: "
                    "their dates would move a second time and no longer match the images and "
                    "notes de-identified once.")
 def fhir(in_path: Path, out_path: Path, key_file: Path | None,
@@ -400,7 +419,12 @@ def _report_dropped(dropped) -> None:
     """Say on stderr what was dropped from attachments and why (reasons hold no PHI)."""
     from osler.privacy.deid.fhir import NO_PATIENT
     from osler.privacy.deid.fhir_dates import INVALID_DATE, NOT_A_DATE
+    from osler.privacy.deid.fhir_labels import EMBEDDED_DEIDENTIFIED
 
+    if dropped.get(EMBEDDED_DEIDENTIFIED):
+        click.echo(f"{dropped[EMBEDDED_DEIDENTIFIED]} {EMBEDDED_DEIDENTIFIED} left out: "
+                   "de-identifying them again would shift their dates a second time; use "
+                   "--again to do so", err=True)
     if dropped.get(NO_PATIENT):
         click.echo(f"{dropped[NO_PATIENT]} {NO_PATIENT}: their dates do not keep their "
                    "intervals with any patient's", err=True)
@@ -408,7 +432,8 @@ def _report_dropped(dropped) -> None:
         if dropped.get(reason):
             click.echo(f"{dropped[reason]} {reason}", err=True)
     dropped = {reason: n for reason, n in dropped.items()
-               if reason not in (NO_PATIENT, INVALID_DATE, NOT_A_DATE)}
+               if reason not in (NO_PATIENT, INVALID_DATE, NOT_A_DATE,
+                                 EMBEDDED_DEIDENTIFIED)}
     if dropped:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(dropped.items()))
         click.echo(f"{sum(dropped.values())} values dropped (attachments, URIs, base64), as "

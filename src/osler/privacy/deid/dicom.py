@@ -190,7 +190,8 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
                   for v in values]
         elem.value = mapped if elem.VM > 1 else mapped[0]
     elif action == "S" and elem.value:
-        aggregated = (over_89_birth_year(str(elem.value)) if int(elem.tag) == _BIRTH_DATE
+        aggregated = (over_89_birth_year(str(elem.value), reference_year=key.reference_year)
+                      if int(elem.tag) == _BIRTH_DATE
                       else None)   # Safe Harbor: one birth year for "90 or older"
         if aggregated:
             elem.value = f"{aggregated}0101"

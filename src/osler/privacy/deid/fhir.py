@@ -28,8 +28,11 @@ from typing import Any
 
 from osler.errors import IngestError
 from osler.privacy.deid.ages import over_89_birth_year
+from osler.privacy.deid.clinicians import clinician_words, name_scope
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
+from osler.privacy.deid.fhir_embedded import DROPPED as _DROPPED
+from osler.privacy.deid.fhir_embedded import EmbeddedResources
 from osler.privacy.deid.fhir_dates import (INVALID_DATE, NOT_A_DATE, is_date_element, shift_date,
                                            valid_part)
 from osler.privacy.deid.fhir_entries import entry_patient, only_patient, patient_or_own
@@ -52,8 +55,6 @@ __all__ = ["DEID_LABEL", "KnownNames", "NO_PATIENT", "PatientKeys", "deidentify_
            "deidentify_resource", "name_words", "patient_links", "patient_of"]
 
 _RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]+")
-# The words of a name, as fhir_patients reads a HumanName ("O'Brien-Smith" is one).
-_NAME_WORDS = re.compile(r"[^\W\d_][^\W\d_'’-]+")
 #: Resources of people who are no patient's: their names' stand-ins are the same for every
 #: patient (a Practitioner.name and a note's "Dr. Brackenridge" in any patient's Bundle).
 _STAFF = ("Practitioner",)
@@ -94,8 +95,6 @@ _NO_DROP: frozenset[str] = frozenset()
 # Extensions that name or place the patient's family (US Core / FHIR core patient extensions).
 _IDENTIFYING_EXTENSIONS = ("mothersMaidenName", "birthPlace", "patient-nationality",
                            "us-core-genderIdentity")
-#: What :meth:`_Walker.walk` gives for a value that is left out of the output.
-_DROPPED = object()
 _NARRATIVE = '<div xmlns="http://www.w3.org/1999/xhtml">[de-identified]</div>'
 _NAMED_RESOURCES = {"Organization", "Location", "HealthcareService", "Endpoint", "Group",
                     "Practitioner", "PractitionerRole", "RelatedPerson", "Device", "Account",
@@ -114,7 +113,7 @@ def _is_attachment(name: str, node: dict[str, Any]) -> bool:
         and bool({"data", "contentType", "url"} & node.keys()))
 
 
-class _Walker:
+class _Walker(EmbeddedResources):
     def __init__(self, key: DeidKey, patient: str | None, uuid_types: dict[str, str],
                  known: dict[str, str] | None = None, dropped: Counter | None = None,
                  full_urls: dict[str, str] | None = None,
@@ -122,8 +121,10 @@ class _Walker:
                  identifiers: tuple[str, ...] = (),
                  staff: frozenset[str] = frozenset(),
                  links: Mapping[str, str] | None = None,
-                 keys: PatientKeys | None = None) -> None:
+                 keys: PatientKeys | None = None, again: bool = False) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        #: Whether resources in attachments that carry the PSEUDED label are walked again.
+        self.again = again
         #: How references name patients, and the keys of patients (``patient_identifier``):
         #: a resource in an attachment's JSON is keyed by its own patient (:meth:`embedded`).
         self.links, self.keys = links, keys
@@ -144,6 +145,12 @@ class _Walker:
         #: Contained resources' ids -> their type, for "#id" references.
         self.contained: dict[str, str | None] = {}
 
+    def child(self, patient: str | None, **changes: Any) -> _Walker:
+        """A walker of the same record for ``patient``, with its names, identifiers, staff,
+        links and keys (``changes``): an attachment's resources (:meth:`embedded`)."""
+        return _Walker(self.key, patient, self.uuid_types, dropped=self.dropped,
+                       full_urls=self.full_urls, rule=self.rule, again=self.again, **changes)
+
     def text(self, value: str) -> str:
         # character references ("Zeb&#117;lon") would hide a name from the rules
         from osler.privacy.deid.detect import detect_phi
@@ -156,19 +163,25 @@ class _Walker:
         if self.identifiers:
             spans = merge_spans([*spans, *identifier_mentions(value, self.identifiers)])
         return replace_phi(value, spans, self.key, patient=self.patient,
-                           scope_of=self._span_scope).text
+                           scope_of=self._span_scope(value)).text
 
-    def _span_scope(self, span: Any, value: str) -> str | None:
-        """The scope of a stand-in in free text: a practitioner's name's is the Bundle's
-        ("Dr. Hestia Brackenridge" in two patients' notes), any other the patient's."""
-        return self.name_scope(value) if span.type == "NAME" else self.patient
+    def _span_scope(self, value: str) -> Callable[[Any, str], str | None] | None:
+        """The scope of a stand-in in free text ``value``: a practitioner's name's is no
+        patient's ("Dr. Hestia Brackenridge" in two patients' notes, and in ``deid text``'s
+        output), any other the patient's. A practitioner is one of the record's, or one the
+        text writes as a clinician's and the record names as no patient nor relative
+        (:func:`~osler.privacy.deid.clinicians.clinician_words`)."""
+        from osler.privacy.deid.text import clinician_scope
+
+        laypeople = set(self.known or ()) - self.staff
+        return clinician_scope(self.staff | (clinician_words([value]) - laypeople),
+                               self.patient)
 
     def name_scope(self, name: str) -> str | None:
         """None (one stand-in for every patient) when every word of ``name`` is a word of a
         practitioner's name in the record, else the patient: a Practitioner.name, an
         authorString and a note's mention of the same person then agree."""
-        words = [w.lower() for w in _NAME_WORDS.findall(visible(name))]
-        return None if words and all(w in self.staff for w in words) else self.patient
+        return name_scope(name, self.staff, self.patient)
 
     def markup(self, value: str) -> str:
         """XML or HTML (a CDA document, an HTML report) de-identified in what a reader sees,
@@ -184,87 +197,7 @@ class _Walker:
 
         value = decode_plain_references(value)
         return replace_phi(value, markup_phi(value, find), self.key, patient=self.patient,
-                           scope_of=self._span_scope).text
-
-    def embedded(self, value: Any) -> Any:
-        """FHIR resources (one, a list, or a Bundle) found in an attachment's JSON data
-        (``application/fhir+json``), de-identified as top-level ones are: each by the key of
-        its own patient (the Patient it is, or that its subject names, resolved as a Bundle
-        entry's is), falling back to the holder's patient when it names none; their own names,
-        address words and identifiers known to their free text. Patient B's Observation in
-        patient A's attachment then gets B's date shift and stand-ins, as B's own records do
-        (A's shift would give it another date, and the gap would tell the two shifts apart).
-        Read as plain text, '"city": "Kodiak"' or another patient's MRN would stay."""
-        items = value if isinstance(value, list) else [value]
-        known = {**(self.known or {})}
-        for item in items:
-            known.update(name_words(item))
-        idents = tuple(sorted({*self.identifiers, *identifier_values(
-            *(item.get("identifier") for item in items if isinstance(item, dict)))}))
-        links, keys = self._embedded_links(items)
-        staff = self.staff | staff_words(items)
-
-        def inner(patient: str | None) -> _Walker:
-            return _Walker(self.key, patient, self.uuid_types, known or None, self.dropped,
-                           self.full_urls, rule=self.rule, identifiers=idents, staff=staff,
-                           links=links, keys=keys)
-
-        walked = [self._embedded_item(item, links, inner, keys) for item in items]
-        return walked if isinstance(value, list) else walked[0]
-
-    def _embedded_links(self, items: list[Any]) -> tuple[PatientLinks, PatientKeys | None]:
-        """The holder's patient links (and keys, under ``patient_identifier``) with those of
-        the Patients (and Encounters) in an attachment's resources, so that "Patient/pat-b"
-        there finds the Patient pat-b (and its MRN)."""
-        links = (self.links.copy() if isinstance(self.links, PatientLinks)
-                 else PatientLinks(self.links or {}))
-        pairs = [(item, None) for item in items if isinstance(item, dict)]
-        for item in items:
-            if isinstance(item, dict) and item.get("resourceType") == "Bundle":
-                pairs += [(e.get("resource"), e.get("fullUrl")) for e in item.get("entry") or []
-                          if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
-        keys = self.keys.child() if self.keys is not None else None
-        for res, url in pairs:
-            if res.get("resourceType") == "Patient":
-                links.add_patient(res, url if isinstance(url, str) else None)
-                if keys is not None:
-                    keys.add(res, url if isinstance(url, str) else None)
-        for res, url in pairs:
-            if res.get("resourceType") == "Encounter":
-                links.update(encounter_links(res, links, url if isinstance(url, str) else None))
-        return links, keys
-
-    def _embedded_item(self, item: Any, links: PatientLinks,
-                       inner: Callable[[str | None], _Walker],
-                       keys: PatientKeys | None) -> Any:
-        """One resource of an attachment's JSON by its own patient's walker; a Bundle's
-        own elements by the holder's patient, each of its entries by its resource's."""
-        entries = item.get("entry") if isinstance(item, dict) else None
-        if not (isinstance(item, dict) and item.get("resourceType") == "Bundle"
-                and isinstance(entries, list)):
-            return inner(self._embedded_patient(item, links, keys)).walk(item)
-        own = inner(self.patient).walk({k: v for k, v in item.items() if k != "entry"})
-        walked = [w for w in (inner(self._embedded_patient(e.get("resource"), links, keys,
-                                                             e.get("fullUrl"))).walk(e)
-                              if isinstance(e, dict) else inner(self.patient).walk(e)
-                              for e in entries) if w is not _DROPPED]
-        return {k: walked if k == "entry" else own[k]
-                for k in item if k == "entry" or k in own}
-
-    def _embedded_patient(self, res: Any, links: PatientLinks, keys: PatientKeys | None,
-                          url: Any = None) -> str | None:
-        """The key of the patient of a resource in an attachment's JSON; the holder's when it
-        names none, or one whose key cannot be told (it is not refused: its holder was not)."""
-        url = url if isinstance(url, str) else None
-        if not isinstance(res, dict):
-            return self.patient
-        try:
-            if res.get("resourceType") == "Patient" and keys is None:
-                return entry_patient_id(res, url) or self.patient
-            return patient_or_own(res, links, Counter(), self.patient or "", keys=keys,
-                                   full_url=url) or self.patient
-        except (IngestError, ValueError):
-            return self.patient
+                           scope_of=self._span_scope(value)).text
 
     def _names_someone(self, value: str) -> bool:
         """Whether ``value`` holds a capitalised word of a person's name in the record (a
@@ -305,10 +238,14 @@ class _Walker:
                 return self.reference(node)
             if name in _FREE_TEXT or _FREE_TEXT_CHOICE.match(name):
                 return self.text(node)
-            if name == "birthDate" and over_89_birth_year(node):
-                return over_89_birth_year(node)   # Safe Harbor: one year for "90 or older"
+            if name == "birthDate" and self.aggregated(node):
+                return self.aggregated(node)   # Safe Harbor: one year for "90 or older"
             return self.date(node, name)
         return node
+
+    def aggregated(self, birth: str) -> str | None:
+        """The key's stand-in birth year when ``birth`` tells an age over 89, else None."""
+        return over_89_birth_year(birth, reference_year=self.key.reference_year)
 
     def date(self, value: str, name: str) -> str:
         """A string moved by the patient's shift if it is a date (any element's full date or
@@ -387,8 +324,8 @@ class _Walker:
                     out[k] = mapped
                 continue
             if (k in ("valueDate", "valueDateTime") and isinstance(v, str)
-                    and _BIRTH_URL.search(str(node.get("url", ""))) and over_89_birth_year(v)):
-                out[k] = over_89_birth_year(v)   # birthTime, a relative's birth date: 90+
+                    and _BIRTH_URL.search(str(node.get("url", ""))) and self.aggregated(v)):
+                out[k] = self.aggregated(v)   # birthTime, a relative's birth date: 90+
                 continue
             if (k in ("valueId", "valueCode") and name == "extension" and isinstance(v, str)
                     and _holds_identifier(v)):
@@ -611,7 +548,9 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
     text may mention (:meth:`KnownNames.for_resource`); ``dropped``: a Counter that counts, by
     reason, what was dropped from attachments; ``staff``: words of practitioners' names, whose
     stand-ins are no one patient's (:func:`staff_words`, its own by default). The copy carries
-    :data:`DEID_LABEL`; a resource that already does is refused unless ``again``.
+    :data:`DEID_LABEL`, as do the resources in its attachments' FHIR JSON; a resource that
+    already does is refused unless ``again``, and one in an attachment left out and counted
+    in ``dropped`` (:mod:`~osler.privacy.deid.fhir_embedded`).
 
     Raises
     ------
@@ -635,7 +574,7 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
     walker = _Walker(key, patient, uuid_types or {}, known or None, dropped,
                      rule=keys.rule if keys else None, links=links, keys=keys,
                      identifiers=patient_identifier_values(resource, links, identifiers),
-                     staff=staff_words([resource]) if staff is None else staff)
+                     staff=staff_words([resource]) if staff is None else staff, again=again)
     return label(walker.walk(copy.deepcopy(resource)))
 
 
@@ -688,7 +627,9 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     again : bool
         De-identify resources that carry :data:`DEID_LABEL` too (a second shift).
 
-    The output Bundle and each entry's resource carry :data:`DEID_LABEL`.
+    The output Bundle and each entry's resource carry :data:`DEID_LABEL`, as do the resources
+    in attachments' FHIR JSON; one of those that already does is left out unless ``again``,
+    and counted in ``dropped`` under :data:`~.fhir_labels.EMBEDDED_DEIDENTIFIED`.
 
     Examples
     --------
@@ -769,7 +710,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
                        dropped, full_urls, rule=keys.rule if keys else None,
                        links=links, keys=keys, identifiers=idents, staff=staff | (
                            names.staff_for(res) if names is not None and isinstance(res, dict)
-                           else frozenset()))
+                           else frozenset()), again=again)
 
     # the Bundle's own elements (identifier, timestamp, link ...) as any element's
     own = {k: v for k, v in bundle.items() if k not in ("entry", "id", "resourceType")}

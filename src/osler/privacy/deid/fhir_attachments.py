@@ -23,7 +23,7 @@ from osler.privacy.attachment_text import (UnreadableAttachment, attachment_byte
                                            is_media_type, media_type)
 from osler.privacy.deid.markup import is_markup
 
-__all__ = ["NOT_JSON", "decode_plain_references", "scrub_attachment_data"]
+__all__ = ["NOT_JSON", "DataLeftOut", "decode_plain_references", "scrub_attachment_data"]
 
 _CHARSET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,39}$")
 _TEXT_APPLICATIONS = re.compile(r"^application/(?:[a-z0-9.-]+\+)?(?:x-)?(?:json|xml)$")
@@ -32,6 +32,12 @@ _TEXT_APPLICATIONS = re.compile(r"^application/(?:[a-z0-9.-]+\+)?(?:x-)?(?:json|
 _JSON = re.compile(r"^[a-z]+/(?:[a-z0-9.-]+\+)?(?:x-)?json$")
 #: Why JSON data was dropped: it cannot be parsed, so no element of it can be told apart.
 NOT_JSON = "JSON that cannot be parsed"
+
+
+class DataLeftOut(Exception):
+    """Raised by a ``scrub_fhir`` to leave the whole data out; its message, the reason, holds
+    no PHI (every resource in it was already de-identified, and is not walked twice)."""
+
 
 # A numeric character reference, or the one named reference that hides a space.
 _CHAR_REF = re.compile(r"&#(?:[xX](?P<hex>[0-9a-fA-F]{1,6})|(?P<dec>[0-9]{1,7}));|&nbsp;")
@@ -128,7 +134,8 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
         De-identifies a parsed FHIR resource (or a list of them) found in JSON data
         (``application/fhir+json``, ``application/json``, ``text/json``, or data of no type
         or another text type that parses as one); JSON of a JSON type that cannot be parsed
-        is then dropped (:data:`NOT_JSON`). Without it, JSON is read as text.
+        is then dropped (:data:`NOT_JSON`). Without it, JSON is read as text. It may raise
+        :class:`DataLeftOut` to have the data dropped for the reason it gives.
 
     Returns
     -------
@@ -146,21 +153,31 @@ def scrub_attachment_data(data: str, content_type: object, scrub: Callable[[str]
     text = read.text
     if mime is None or "html" in mime or "xml" in mime:
         text = decode_plain_references(text)   # "Zeb&#117;lon" is Zebulon to a reader
-    fhir = _text_fhir(text, mime) if scrub_fhir is not None else None
-    if fhir is not None:   # "text/plain" data that is a FHIR Bundle: its MRN is an identifier
-        scrubbed = json.dumps(scrub_fhir(fhir), ensure_ascii=False)
-    elif scrub_fhir is not None and (mime is None and text.lstrip()[:1] in ("{", "[")
-                                     or mime is not None and _JSON.match(mime)):
-        scrubbed = _scrub_json(text, mime, scrub, scrub_fhir)
-        if scrubbed is None:
-            return None, NOT_JSON
-    elif scrub_markup is not None and is_markup(text, mime):
-        scrubbed = scrub_markup(text)
-    else:
-        scrubbed = scrub(text)
+    try:
+        scrubbed = _scrub_text(text, mime, scrub, scrub_markup, scrub_fhir)
+    except DataLeftOut as exc:
+        return None, str(exc)
+    if scrubbed is None:
+        return None, NOT_JSON
     # a stand-in the charset cannot hold (a surrogate name outside Latin-1) becomes '?'
     encoded = read.bom + scrubbed.encode(read.codec, errors="replace")
     return base64.b64encode(encoded).decode("ascii"), None
+
+
+def _scrub_text(text: str, mime: str | None, scrub: Callable[[str], str],
+                scrub_markup: Callable[[str], str] | None,
+                scrub_fhir: Callable[[Any], Any] | None) -> str | None:
+    """Decoded attachment ``text`` de-identified as FHIR, markup or prose (see
+    :func:`scrub_attachment_data`); None when JSON of a JSON type cannot be parsed."""
+    fhir = _text_fhir(text, mime) if scrub_fhir is not None else None
+    if fhir is not None:   # "text/plain" data that is a FHIR Bundle: its MRN is an identifier
+        return json.dumps(scrub_fhir(fhir), ensure_ascii=False)
+    if scrub_fhir is not None and (mime is None and text.lstrip()[:1] in ("{", "[")
+                                   or mime is not None and _JSON.match(mime)):
+        return _scrub_json(text, mime, scrub, scrub_fhir)
+    if scrub_markup is not None and is_markup(text, mime):
+        return scrub_markup(text)
+    return scrub(text)
 
 
 #: Why data was dropped, by :class:`UnreadableAttachment` reason (what is counted).

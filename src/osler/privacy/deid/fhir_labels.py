@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ALREADY_DEIDENTIFIED", "DEID_LABEL", "label", "labelled"]
+__all__ = ["ALREADY_DEIDENTIFIED", "DEID_LABEL", "EMBEDDED_DEIDENTIFIED", "label", "labelled"]
 
 #: The security label every de-identified resource's ``meta.security`` gets (HL7 v3
 #: ObservationValue "PSEUDED", pseudonymised): a resource that has it is not de-identified a
@@ -16,6 +16,9 @@ DEID_LABEL = {"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationVal
 ALREADY_DEIDENTIFIED = ("already de-identified (meta.security PSEUDED): de-identifying it again "
                         "would shift its dates and pseudonymise its ids a second time; use "
                         "--again to do so")
+#: What a resource in an attachment's FHIR JSON that carries :data:`DEID_LABEL` is counted
+#: under when it is left out (the attachment's other resources are written).
+EMBEDDED_DEIDENTIFIED = "resources in attachments already de-identified (meta.security PSEUDED)"
 
 
 def labelled(resource: Any) -> bool:

@@ -228,7 +228,7 @@ def surrogate(key: DeidKey, phi_type: str, value: str, shift: timedelta,
     if phi_type == "IP":
         return f"192.0.2.{key.choice('ip', value, 254) + 1}"  # TEST-NET-1, RFC 5737
     if phi_type == "AGE":
-        return _age(value)
+        return _age(value, key)
     return tag(phi_type)
 
 
@@ -239,13 +239,14 @@ _BIRTH_DATE = re.compile(r"\d[/.-]\d|(?<!\d)(?:18|19|20)\d\d(?!\d)|(?<!\d)(?:18|
 _AGE_ADJECTIVE = re.compile(r"\S+?(?P<rest>-(?:years?|yrs?)-old)", re.I)
 
 
-def _age(value: str) -> str:
+def _age(value: str, key: DeidKey) -> str:
     """Safe Harbor aggregates ages over 89 into one category: "aged 92" -> "aged 90+", "a
     100-year-old woman" -> "a 90+-year-old woman"; a birth date telling such an age ("Born in
     1931", "DOB: 3/4/1930") becomes the one birth year that stands for "90 or older"
-    (:func:`~osler.privacy.deid.ages.aggregated_birth_year`), as in FHIR and DICOM."""
+    (:func:`~osler.privacy.deid.ages.aggregated_birth_year`, counted from the key's
+    ``reference_year``), as in FHIR and DICOM."""
     if _BIRTH_DATE.search(value):
-        return aggregated_birth_year()
+        return aggregated_birth_year(reference_year=key.reference_year)
     adjective = _AGE_ADJECTIVE.fullmatch(value)
     if adjective:
         return "90+" + adjective["rest"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osler.errors import DataError
+from osler.privacy.deid.clinicians import clinician_words, name_scope
 from osler.privacy.deid.dates import date_of_text, date_text_year
 from osler.privacy.deid.detect import detect_phi
 from osler.privacy.deid.fold import lower_keeping_length
@@ -69,7 +70,8 @@ def deidentify_text(text: str, key: DeidKey, *, patient: str | None = None,
     spans = detect_phi(text, tagger=tagger, known=known)
     if identifiers:
         spans = merge_spans([*spans, *identifier_mentions(text, identifiers)])
-    return replace_phi(text, spans, key, patient=patient, profile=profile)
+    return replace_phi(text, spans, key, patient=patient, profile=profile,
+                       scope_of=clinician_scope(clinician_words([text]), patient))
 
 
 def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None = None,
@@ -79,7 +81,10 @@ def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None 
     """Replace every PHI span of the notes of ONE patient, found together.
 
     A name or place found in one note is replaced at every mention in all of them (see
-    :func:`~osler.privacy.deid.patient.detect_phi_notes`); otherwise as
+    :func:`~osler.privacy.deid.patient.detect_phi_notes`). Names get stand-ins scoped by
+    ``patient``, except a name whose every word the notes write as a clinician's ("Dr. Hestia
+    Brackenridge", "H. Brackenridge, MD"), which gets the key's alone, as FHIR de-id gives a
+    Practitioner's name (:mod:`~osler.privacy.deid.clinicians`); otherwise as
     :func:`deidentify_text`, note by note, in the order given. Memory: the notes and their
     spans.
 
@@ -118,8 +123,22 @@ def deidentify_notes(texts: Sequence[str], key: DeidKey, *, patient: str | None 
     if identifiers:
         found = [merge_spans([*spans, *identifier_mentions(text, identifiers)])
                  for text, spans in zip(texts, found)]
-    return [replace_phi(text, spans, key, patient=patient, profile=profile)
+    # a name the notes write as a clinician's ("Dr. Hestia Brackenridge") has the key's
+    # stand-in alone, as FHIR gives a Practitioner's name (:mod:`.clinicians`)
+    scope_of = clinician_scope(clinician_words(texts), patient)
+    return [replace_phi(text, spans, key, patient=patient, profile=profile, scope_of=scope_of)
             for text, spans in zip(texts, found)]
+
+
+def clinician_scope(staff: frozenset[str], patient: str | None
+                    ) -> Callable[[PhiSpan, str], str | None] | None:
+    """The ``scope_of`` of :func:`replace_phi` that gives a name all of whose words are in
+    ``staff`` (a clinician's) the key's stand-in alone, and any other span ``patient``'s;
+    None (every span ``patient``'s) when ``staff`` is empty."""
+    if not staff:
+        return None
+    return lambda span, value: (name_scope(value, staff, patient) if span.type == "NAME"
+                                else patient)
 
 
 _MIN_IDENTIFIER = 4
