@@ -24,7 +24,8 @@ _INSTITUTION = re.compile(r"(?<![\w.])(?P<p>[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?)\s+
                           r"House|Manor|Gardens|Commons|Pavilion|Building|Bldg|ICU|MICU|SICU|CCU|"
                           r"CSRU|ED|EW|ER)\b")
 _PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|medical ctr|med ctr|"
-                          r"campus|clinic|nursing home|rehab|"
+                          r"campus|clinic|nursing home|nursing center|rehab|rehabilitation center|"
+                          r"rehabilitation hospital|"
                           r"rehab center|manor|county|memorial hospital|university|church|"
                           r"street|avenue|ave|road|blvd|boulevard|nh|nursing facility|hospice|vna|"
                           r"health ?care|assisted living|senior center|village|heights)\b", re.I)
@@ -59,12 +60,17 @@ _SOMEONES_HOME = re.compile(r"\b(?:at|to|from)\s+(?P<p>(?:[A-Za-z]+\s+)?[A-Za-z]
                             r"(?:house|home|"
                             r"apartment|apt|place|farm)\b", re.I)
 # A building or ward named with a floor number after a move ("transfer to Farr 2", "on Hale 5").
+_WARD_AFTER = (r"(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
+               r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
+               r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\(|team|nurse|"
+               r"nursing|staff|"
+               r"rn\b|unit|floor|service))")
 _WARD = re.compile(r"\b(?:to|from|on|onto|transfer|transferred|xfer|xfered)\s+(?:the\s+)?"
-                   r"(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
-                   r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
-                   r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\(|team|nurse|"
-                   r"nursing|staff|"
-                   r"rn\b|unit|floor|service))", re.I | re.M)
+                   + _WARD_AFTER, re.I | re.M)
+# The same ward opening a plan, the move left out ("Plan: Farr 2 when bed available",
+# "P: ? Hale 5 today"); not a drug and its dose ("Plan: Lasix 20 today").
+_PLAN_WARD = re.compile(r"(?:\bplan\b[ \t]*[:?-]*|\b(?:p|a/p|dispo(?:sition)?)[ \t]*[:-])[ \t]*"
+                        r"(?:\?[ \t]*)?" + _WARD_AFTER, re.I | re.M)
 # Common words that often make up a hospital's name ("Sacred Heart", "Good Samaritan").
 _HOSPITAL_WORDS = frozenset("""st saint holy mercy sacred heart good samaritan memorial children's
 childrens shriners""".split())
@@ -110,6 +116,7 @@ def find_places(text: str) -> Iterator[PhiSpan]:
     for m in _WARD.finditer(text):
         if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _TITLES, _RELATIONS):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    yield from _more_places(text, toks, stop, cased)
     for m in _BEFORE_UNIT.finditer(text):
         if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES, SPECIALTIES):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
@@ -126,7 +133,8 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
         elif (low not in stop and capital and not _any_in(low, _NOT_NAMES, _NOT_PLACES, us_states())
-              and _PLACE_CONTEXT.search(text[max(0, start - 30):start])):
+              and _PLACE_CONTEXT.search(text[max(0, start - 30):start])
+              and _no_clinical_word(text, start, low)):
             yield PhiSpan(start, end, "LOCATION")
             for j in (i + 1, i + 2):  # "Bel Air", "Glen Burnie": the rest of a town's name
                 if (j >= len(toks) or _gap(text, toks[j - 1][1], toks, j - 1) or not cased
@@ -135,6 +143,19 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                         or toks[j][2].lower() in us_states()):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+
+
+# Where someone lives, even an everyday or clinical word is a place ("lives in DC").
+_HOME_BEFORE = re.compile(r"\b(?:lives?|living|resides?|residing|moved|born|raised)[ \t]+"
+                          r"(?:to|in|at|from|near)(?:[ \t]+the)?[ \t]*$", re.I)
+
+
+def _no_clinical_word(text: str, start: int, low: str) -> bool:
+    """Whether a word after a move ("returned to SIMV", "returned to NSR") may name a place:
+    no everyday, clinical or public word, unless a hospital's ("Sacred Heart") or after where
+    someone lives ("lives in DC")."""
+    return (low not in _vocabulary() or low in _HOSPITAL_WORDS
+            or bool(_HOME_BEFORE.search(text, max(0, start - 30), start)))
 
 
 def _capitalised_institutions(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
@@ -215,6 +236,124 @@ def _state_after(text: str, end: int) -> str | None:
         return "clear"
     name = m.group("name").lower()
     return "clear" if name in us_states() or name.split()[0] in us_states() else None
+
+
+# --- places said in ways the rules above miss: a plan's ward, a call-out in lower case, a
+# region, a run of capitalised names before a head word, a town by its ending, an unlisted
+# capitalised word after "from" / "in" / "at" ----------------------------------------------
+
+# A move to a ward written in lower case in a note with capitals ("c/o to birchwood if stable",
+# "call out to hale today"); capitalised or in an all-capital note, _PLACE_CONTEXT has it.
+_CALLED_OUT = re.compile(r"(?i:\b(?:c/o|call(?:ed)?[ -]?out|transferr?(?:ed)?|transfered|"
+                         r"xfer(?:r?ed)?)[ \t]+(?:back[ \t]+)?to[ \t]+(?:the[ \t]+)?)"
+                         r"(?P<p>[a-z]{5,})\b")
+# Words of a unit, however misspelt ("micua", "vicu", "pmicu"): no place's own name.
+_UNIT_PART = re.compile(r"icu|ccu|csru|pacu|unit|floor|ward")
+# A part of a region, a neighbourhood or a campus ("the Eastern Shore", "the North End",
+# "North Campus"): smaller than a state.
+_REGION = re.compile(r"\b(?P<p>(?i:north|south|east|west|northern|southern|eastern|western)"
+                     r"[ \t]+(?i:shore|side|end|campus|valley|hills|cape))\b")
+# Two or three capitalised words after a preposition and before a hospital's head word
+# ("went to Warren Grant hosp.", "sent to Fairley Oaks EW"): the whole run is the name, even
+# where a word of it is also a word or a listed name.
+_NAMED_BEFORE_HEAD = re.compile(
+    r"\b(?i:to|from|at|in|of|near)[ \t]+(?:the[ \t]+)?(?P<p>[A-Z][a-z']+(?:[ \t]+[A-Z][a-z']+){1,2})"
+    r"[ \t]+(?:(?i:hosp|hospital|medical[ \t]+cent(?:er|re)|med[ \t]+(?:ctr|center)|"
+    r"medical[ \t]+ctr|clinic|rehab|nursing[ \t]+home|hospice)\b|(?:EW|ED|ER|ICU|MICU|SICU|CCU|"
+    r"NH)\b)")
+# Endings of English town names ("Hagerstown", "Abbotsford", "Annapolis"): a listed US town
+# with one, that is no word and no one's name, is a town without any context.
+_TOWN_ENDINGS = ("town", "ville", "burg", "burgh", "boro", "borough", "polis", "chester",
+                 "caster", "ford", "field", "port", "mouth", "dale", "bury", "ton")
+_NOT_TOWNS = frozenset("""airport battlefield coalfield downtown hometown midfield midtown uptown
+metropolis""".split())
+# An unlisted capitalised word after a preposition of place ("drove up from Quellmoor",
+# "visiting family in Lochmoor"), in a note whose capitals mean something.
+_AFTER_PLACE_WORD = re.compile(r"\b(?:from|in|at|near)[ \t]+(?:the[ \t]+)?(?P<p>[A-Z][a-z]{3,})\b"
+                               r"(?!['-])")
+_LANGUAGES = frozenset("""english spanish french portuguese russian chinese mandarin cantonese
+haitian creole vietnamese italian greek arabic polish korean japanese hindi german cape verdean
+somali amharic farsi hebrew yiddish tagalog""".split())
+
+
+def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str],
+                 cased: bool) -> Iterator[PhiSpan]:
+    """The rules of this section (see the comments above their patterns)."""
+    vocabulary, mixed = _vocabulary(), _mixed_case(text)
+    for m in _PLAN_WARD.finditer(text):
+        if m.group("p").lower() not in vocabulary:
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    if cased:
+        for m in _CALLED_OUT.finditer(text):
+            low = m.group("p")
+            if not (low in vocabulary or _UNIT_PART.search(low) or _inflected(low)):
+                yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    for m in _REGION.finditer(text):
+        if not mixed or all(w[:1].isupper() for w in m.group("p").split()):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    if mixed:
+        yield from _named_before_head(text, stop)
+        for m in _AFTER_PLACE_WORD.finditer(text):
+            low = m.group("p").lower()
+            if not (low in vocabulary or _listed_name(low) or _inflected(low)
+                    or _misspelt_region(low)):
+                yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    towns = _towns_by_ending()
+    for start, end, word in toks:
+        if word.lower() in towns and (_title(word) if cased else len(word) > 4):
+            yield PhiSpan(start, end, "LOCATION")
+
+
+def _named_before_head(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Runs of ``_NAMED_BEFORE_HEAD``: no word of a department, a unit or a kind of care, and
+    one word at least that can name a place."""
+    for m in _NAMED_BEFORE_HEAD.finditer(text):
+        words = [w.lower() for w in m.group("p").split()]
+        first = words[0]
+        if (not any(_any_in(w, _NOT_PLACES, SPECIALTIES) and w not in _HOSPITAL_WORDS
+                    or _department(w) for w in words)
+                and (not _any_in(first, stop, _NOT_NAMES) or first in _HOSPITAL_WORDS)
+                and any(_names_a_place(w, stop) or _listed_name(w) for w in words)):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+
+
+def _listed_name(low: str) -> bool:
+    """Whether a lower-case word is a listed first or last name."""
+    from osler.privacy.deid.lexicons import first_names, last_names
+
+    return low in census_names() or low in first_names() or low in last_names()
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    """Words that are no place's own name: everyday, clinical and public words, drugs,
+    services, eponyms ("Trendelenburg"), states, countries and languages (lower case)."""
+    from osler.privacy.deid.eponyms import eponym_surnames
+    from osler.privacy.deid.features import public_vocabulary   # it imports this module
+    from osler.privacy.deid.lexicons import clinical_words, medication_names, service_words
+
+    return frozenset(public_vocabulary() | clinical_words() | service_words()
+                     | medication_names() | eponym_surnames() | SPECIALTIES | _NOT_PLACES
+                     | us_states() | _countries() | _LANGUAGES | context_words())
+
+
+def _misspelt_region(low: str) -> bool:
+    """A state or country misspelt ("Conneticut", "Pensylvania"): no place smaller than a state."""
+    from difflib import get_close_matches
+
+    return bool(get_close_matches(low, _regions(), n=1, cutoff=0.85))
+
+
+@lru_cache(maxsize=1)
+def _regions() -> tuple[str, ...]:
+    return tuple(sorted(us_states() | _countries()))
+
+
+@lru_cache(maxsize=1)
+def _towns_by_ending() -> frozenset[str]:
+    """Listed one-word US towns with an English town's ending that are no word and no name."""
+    return frozenset(t for t in us_places() if t.isalpha() and t.endswith(_TOWN_ENDINGS)
+                     and t not in _vocabulary() and t not in _NOT_TOWNS and not _listed_name(t))
 
 
 def context_words() -> frozenset[str]:
@@ -302,12 +441,34 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
                for w in m.group("n").split()):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _whole_towns_before_states(text)
+    if _mixed_case(text):
+        yield from _named_institutions(text)
 
 
 # A hospital called by its name and "General" after a preposition ("seen at Quellmoor General",
 # "transferred from Lochmoor General"), its head word left out.
 _GENERAL = re.compile(r"\b(?:at|from|to)[ \t]+(?:the[ \t]+)?(?P<p>(?P<n>[A-Z][a-z']+(?:[ \t]+"
                       r"[A-Z][a-z']+)?)[ \t]+General)\b")
+
+
+# An institution named by capitalised words before its capitalised head word, in a note whose
+# capitals mean something ("Resident of Fernbrook Nursing Home", "from Quellmoor Rehab").
+_NAMED_INSTITUTION = re.compile(
+    r"(?<![\w.'])(?P<p>[A-Z][a-z']+(?:[ \t]+[A-Z][a-z']+){0,2})[ \t]+(?:Nursing[ \t]+(?:Home|Center|"
+    r"Facility)|Rehab(?:ilitation)?(?:[ \t]+(?:Center|Hospital))?|Manor|Hospice|Assisted[ \t]+"
+    r"Living|Medical[ \t]+Center|Hospital|Infirmary)\b")
+
+
+def _named_institutions(text: str) -> Iterator[PhiSpan]:
+    """Runs of ``_NAMED_INSTITUTION`` whose every word is no everyday, clinical or service word
+    (a hospital's "St", "Sacred Heart" and a listed name that is no common word may be)."""
+    for m in _NAMED_INSTITUTION.finditer(text):
+        words = [w.lower().removesuffix("'s") for w in m.group("p").split()]
+        if (all((w not in _vocabulary() or w in _HOSPITAL_WORDS
+                 or _listed_name(w) and w not in common_words()) and not _department(w)
+                for w in words) and any(w not in _HOSPITAL_WORDS for w in words)
+                and not _COURSE_HEADING.match(text, m.start("p"))):   # "Brief Hospital Course"
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
 
 
 def _whole_towns_before_states(text: str) -> Iterator[PhiSpan]:
