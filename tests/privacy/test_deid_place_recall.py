@@ -42,7 +42,9 @@ def test_ward_opening_a_plan_is_a_place(text):
     "Plan: Lasix 20 today.",
     "Plan: wean 2 today.",
     "Plan: repeat 2 sets of cultures.",
-], ids=["drug-dose", "verb", "count"])
+    "Plan: transfuse 2 units today.",
+    "Plan: angio 2 today if stable.",
+], ids=["drug-dose", "verb", "count", "verb-ending", "care-word"])
 def test_drug_or_word_opening_a_plan_is_no_place(text):
     assert _places(text) == set()
 
@@ -58,7 +60,10 @@ def test_lower_case_ward_after_call_out_is_a_place():
     "Plan: c/o to floor if stable overnight.",
     "Ready for transfer to the vicu today.",
     "Patient called out to pmicu last night.",
-], ids=["floor", "misspelt-unit", "other-unit"])
+    "Plan: c/o to stepdown when bed available.",
+    "Pt transferred to recovery today.",
+    "Plan: c/o to wheelchair after lunch.",
+], ids=["floor", "misspelt-unit", "other-unit", "care-word", "noun-ending", "equipment"])
 def test_lower_case_unit_after_call_out_is_no_place(text):
     assert _places(text) == set()
 
@@ -177,3 +182,48 @@ def test_named_institution_is_a_sure_place(text, name):
 ], ids=["course-heading", "kind-of-rehab", "service-rehab", "kind-of-hospice"])
 def test_kind_of_care_is_no_sure_place(text):
     assert list(find_sure_places(text)) == []
+
+
+# --- a saint's hospital, a street in an uncased note, a town in a lower-case note -------------
+
+@pytest.mark.parametrize("text,place", [
+    ("PT TRANSFERRED FROM ST. AGATHA'S FOR CATH.", "ST. AGATHA'S"),
+    ("Pt was at St Brennan's for 3 days last month.", "St Brennan's"),
+    ("Transferred from Saint Vincent for cath.", "Saint Vincent"),
+], ids=["capitals-stop", "possessive", "saint"])
+def test_saints_name_is_a_place(text, place):
+    assert place in _places(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ST ELEVATION IN LEADS V1-V3. ST CHANGES RESOLVED.",
+    "Taking St. John's Wort at home for mood.",
+], ids=["st-segment", "herb"])
+def test_st_segment_or_herb_is_no_saint(text):
+    assert not any(p.lower().startswith("st") for p in _places(text))
+
+
+@pytest.mark.parametrize("text,street", [
+    ("LIVES AT 42 BIRCHWOOD LANE WITH HUSBAND.", "42 BIRCHWOOD LANE"),
+    ("lives at 17 quellmoor rd with her son.", "17 quellmoor rd"),
+], ids=["capitals", "lower"])
+def test_street_in_uncased_note_is_a_place(text, street):
+    assert street in _places(text)
+
+
+def test_dose_before_a_doctor_is_no_street():
+    assert _places("gave 2 percocet per dr for pain. pain 3/10 after.") == set()
+
+
+def test_listed_town_in_lower_case_note_is_a_place():
+    text = "pt lives in towson with daughter. vss. afebrile. plan to cont abx."
+    assert "towson" in _places(text)
+
+
+def test_town_that_is_a_word_in_lower_case_note_is_no_place():
+    text = "pt had blood cultures from central line, sputum and urine sent."
+    assert _places(text) == set()
+
+
+def test_town_after_lives_alone_in_is_a_place():
+    assert "LOCHMOOR" in _places("PT LIVES ALONE IN LOCHMOOR. DAUGHTER NEARBY.")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.lexicons import (census_names, common_words, name_stopwords,
+from osler.privacy.deid.lexicons import (census_names, common_words, first_names, name_stopwords,
                                          place_names, us_places, us_states)
 from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES, _any_in,
                                       _capital_signal, _gap, _inflected, _known, _mixed_case,
@@ -33,7 +33,7 @@ _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|adm
                             r"sent|came|returned|discharged?|d/c'?d?|c/o|"
                             r"moved|lives|living|live|resides|home|house|job|works?|trip|flown|"
                             r"flew|visit(?:ing)?|born|->|i'm|"
-                            r"located|housing|center|hospital|ed|er|ew)\s+(?:back\s+)?"
+                            r"located|housing|center|hospital|ed|er|ew)\s+(?:back\s+|alone\s+)?"
                             r"(?:to|from|in|at)(?:\s+the)?|\bosh)\s*$", re.I)
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
@@ -105,7 +105,9 @@ def find_places(text: str) -> Iterator[PhiSpan]:
     cased = _capital_signal(text)
     for m in _STREET.finditer(text):
         yield PhiSpan(m.start(), m.end(), "LOCATION")
-    yield from _gazetteer(text, toks, stop, cased)
+    # a note typed all in lower case says nothing by its capitals: its towns are read as in one
+    # typed all in capitals
+    yield from _gazetteer(text, toks, stop, cased and _mixed_case(text))
     yield from _town_with_state(text, toks, stop)
     if _mixed_case(text):
         yield from _capitalised_institutions(text, stop)
@@ -193,7 +195,9 @@ def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
                 continue
             name = " ".join(w.lower() for _s, _e, w in window)
             if name in towns and (n > 1 and cased or context and low not in stop
-                                  and len(word) > (3 if cased else 4) and not _inflected(low)):
+                                  and len(word) > (3 if cased else 4) and not _inflected(low)
+                                  # uncased, a town that is also a word ("from central line")
+                                  and (cased or n > 1 or low not in _vocabulary())):
                 yield PhiSpan(start, window[-1][1], "LOCATION")
                 break
 
@@ -244,11 +248,15 @@ def _state_after(text: str, end: int) -> str | None:
 
 # A move to a ward written in lower case in a note with capitals ("c/o to birchwood if stable",
 # "call out to hale today"); capitalised or in an all-capital note, _PLACE_CONTEXT has it.
-_CALLED_OUT = re.compile(r"(?i:\b(?:c/o|call(?:ed)?[ -]?out|transferr?(?:ed)?|transfered|"
-                         r"xfer(?:r?ed)?)[ \t]+(?:back[ \t]+)?to[ \t]+(?:the[ \t]+)?)"
-                         r"(?P<p>[a-z]{5,})\b")
+_CALLED_OUT = re.compile(r"(?i:\b(?:c/o|call(?:ed|ing)?[ -]?out)[ \t]+to[ \t]+(?:the[ \t]+)?)"
+                         r"(?P<p>[a-z]{5,})\b(?=[ \t]*(?:[.,;)]|$|if\b|when\b|once\b|today|tonight|"
+                         r"tomorrow|later|after\b|in[ \t]+am\b|this\b))", re.M)
 # Words of a unit, however misspelt ("micua", "vicu", "pmicu"): no place's own name.
 _UNIT_PART = re.compile(r"icu|ccu|csru|pacu|unit|floor|ward")
+# Endings of English nouns, verbs and adjectives ("recovery", "stretcher", "transfuse",
+# "extubate"), for words that the word lists here do not hold.
+_WORD_ENDING = re.compile(r"(?:ery|ion|ing|ure|ance|ence|ment|ness|ity|ive|ics|ate|ise|ize|"
+                          r"use|ous|ful|less|able|ible|er|or|ed)$")
 # A part of a region, a neighbourhood or a campus ("the Eastern Shore", "the North End",
 # "North Campus"): smaller than a state.
 _REGION = re.compile(r"\b(?P<p>(?i:north|south|east|west|northern|southern|eastern|western)"
@@ -271,6 +279,19 @@ metropolis""".split())
 # "visiting family in Lochmoor"), in a note whose capitals mean something.
 _AFTER_PLACE_WORD = re.compile(r"\b(?:from|in|at|near)[ \t]+(?:the[ \t]+)?(?P<p>[A-Z][a-z]{3,})\b"
                                r"(?!['-])")
+# Places of care that are no place's own name and that the word lists here do not hold.
+_CARE_WORDS = frozenset("""angio angiography detox wheelchair stretcher tele telemetry stepdown
+recovery holding dialysis hemodialysis endo endoscopy cysto lab labs""".split())
+# A saint's name after "St." or "Saint" is a hospital's or a church's ("at St. Brennan's",
+# "FROM ST. AGATHA'S", "transferred from Saint Quillan"): a listed name, written with a stop,
+# in full or as a possessive ("ST ELEVATION", "ST changes" are none); not the herb.
+_SAINT = re.compile(r"\b(?P<p>(?:(?P<st>St|ST)(?P<dot>\.)?|Saint|SAINT)[ \t]+(?P<n>[A-Z][A-Za-z]+)"
+                    r"(?P<s>'[sS])?)(?![ \t]+(?i:wort)\b)(?![\w'])")
+# A street address in a note typed all in capitals or all in lower case ("42 BIRCHWOOD LANE",
+# "17 quellmoor rd"): the street words written out or shortened, but none that is also a
+# doctor's, a saint's or a count's ("Dr", "St", "Ct").
+_STREET_UNCASED = re.compile(r"(?<![\d-])\b\d{1,5}[ \t]+(?:[A-Za-z]+[ \t]+){1,3}(?i:street|avenue|"
+                             r"ave|road|rd|lane|ln|blvd|boulevard|terrace|circle)\b\.?")
 _LANGUAGES = frozenset("""english spanish french portuguese russian chinese mandarin cantonese
 haitian creole vietnamese italian greek arabic polish korean japanese hindi german cape verdean
 somali amharic farsi hebrew yiddish tagalog""".split())
@@ -281,12 +302,14 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
     """The rules of this section (see the comments above their patterns)."""
     vocabulary, mixed = _vocabulary(), _mixed_case(text)
     for m in _PLAN_WARD.finditer(text):
-        if m.group("p").lower() not in vocabulary:
+        low = m.group("p").lower()
+        if not (low in vocabulary or _WORD_ENDING.search(low)):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     if cased:
         for m in _CALLED_OUT.finditer(text):
             low = m.group("p")
-            if not (low in vocabulary or _UNIT_PART.search(low) or _inflected(low)):
+            if not (low in vocabulary or _UNIT_PART.search(low) or _WORD_ENDING.search(low)
+                    or _inflected(low)):
                 yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _REGION.finditer(text):
         if not mixed or all(w[:1].isupper() for w in m.group("p").split()):
@@ -298,6 +321,17 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
             if not (low in vocabulary or _listed_name(low) or _inflected(low)
                     or _misspelt_region(low)):
                 yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    for m in _SAINT.finditer(text):
+        name = m.group("n").lower()
+        if ((m.group("dot") or m.group("s") or not m.group("st"))
+                and (name in first_names() or _listed_name(name))
+                and name not in _vocabulary()):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    if not mixed:
+        for m in _STREET_UNCASED.finditer(text):
+            words = m.group().split()[1:-1]
+            if not any(w.isdigit() or w.lower() in _NOT_NAMES for w in words):
+                yield PhiSpan(m.start(), m.end(), "LOCATION")
     towns = _towns_by_ending()
     for start, end, word in toks:
         if word.lower() in towns and (_title(word) if cased else len(word) > 4):
@@ -334,7 +368,7 @@ def _vocabulary() -> frozenset[str]:
 
     return frozenset(public_vocabulary() | clinical_words() | service_words()
                      | medication_names() | eponym_surnames() | SPECIALTIES | _NOT_PLACES
-                     | us_states() | _countries() | _LANGUAGES | context_words())
+                     | us_states() | _countries() | _LANGUAGES | _CARE_WORDS | context_words())
 
 
 def _misspelt_region(low: str) -> bool:
