@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.lexicons import (census_names, common_words, name_stopwords,
+from osler.privacy.deid.lexicons import (census_names, common_words, first_names, name_stopwords,
                                          place_names, us_places, us_states)
 from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES, _any_in,
                                       _capital_signal, _gap, _inflected, _known, _mixed_case,
@@ -24,7 +24,8 @@ _INSTITUTION = re.compile(r"(?<![\w.])(?P<p>[A-Z][a-z']+(?:\s+[A-Z][a-z']+)?)\s+
                           r"House|Manor|Gardens|Commons|Pavilion|Building|Bldg|ICU|MICU|SICU|CCU|"
                           r"CSRU|ED|EW|ER)\b")
 _PLACE_HEADS = re.compile(r"\s+(?:hospital|hosp|medical center|med center|medical ctr|med ctr|"
-                          r"campus|clinic|nursing home|rehab|"
+                          r"campus|clinic|nursing home|nursing center|rehab|rehabilitation center|"
+                          r"rehabilitation hospital|"
                           r"rehab center|manor|county|memorial hospital|university|church|"
                           r"street|avenue|ave|road|blvd|boulevard|nh|nursing facility|hospice|vna|"
                           r"health ?care|assisted living|senior center|village|heights)\b", re.I)
@@ -32,7 +33,7 @@ _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|adm
                             r"sent|came|returned|discharged?|d/c'?d?|c/o|"
                             r"moved|lives|living|live|resides|home|house|job|works?|trip|flown|"
                             r"flew|visit(?:ing)?|born|->|i'm|"
-                            r"located|housing|center|hospital|ed|er|ew)\s+(?:back\s+)?"
+                            r"located|housing|center|hospital|ed|er|ew)\s+(?:back\s+|alone\s+)?"
                             r"(?:to|from|in|at)(?:\s+the)?|\bosh)\s*$", re.I)
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
@@ -59,12 +60,17 @@ _SOMEONES_HOME = re.compile(r"\b(?:at|to|from)\s+(?P<p>(?:[A-Za-z]+\s+)?[A-Za-z]
                             r"(?:house|home|"
                             r"apartment|apt|place|farm)\b", re.I)
 # A building or ward named with a floor number after a move ("transfer to Farr 2", "on Hale 5").
+_WARD_AFTER = (r"(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
+               r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
+               r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\(|team|nurse|"
+               r"nursing|staff|"
+               r"rn\b|unit|floor|service))")
 _WARD = re.compile(r"\b(?:to|from|on|onto|transfer|transferred|xfer|xfered)\s+(?:the\s+)?"
-                   r"(?P<p>[A-Za-z]{4,})\s+(?P<f>\d{1,2})"
-                   r"(?![.,]?\d)(?=\s*(?:[.,;)]|$|today|tonight|tomorrow|this|when|if|once|after|"
-                   r"later|at\b|for\b|in\b|on\b|with\b|bed|s/p|pending|via|\(|team|nurse|"
-                   r"nursing|staff|"
-                   r"rn\b|unit|floor|service))", re.I | re.M)
+                   + _WARD_AFTER, re.I | re.M)
+# The same ward opening a plan, the move left out ("Plan: Farr 2 when bed available",
+# "P: ? Hale 5 today"); not a drug and its dose ("Plan: Lasix 20 today").
+_PLAN_WARD = re.compile(r"(?:\bplan\b[ \t]*[:?-]*|\b(?:p|a/p|dispo(?:sition)?)[ \t]*[:-])[ \t]*"
+                        r"(?:\?[ \t]*)?" + _WARD_AFTER, re.I | re.M)
 # Common words that often make up a hospital's name ("Sacred Heart", "Good Samaritan").
 _HOSPITAL_WORDS = frozenset("""st saint holy mercy sacred heart good samaritan memorial children's
 childrens shriners""".split())
@@ -99,7 +105,9 @@ def find_places(text: str) -> Iterator[PhiSpan]:
     cased = _capital_signal(text)
     for m in _STREET.finditer(text):
         yield PhiSpan(m.start(), m.end(), "LOCATION")
-    yield from _gazetteer(text, toks, stop, cased)
+    # a note typed all in lower case says nothing by its capitals: its towns are read as in one
+    # typed all in capitals
+    yield from _gazetteer(text, toks, stop, cased and _mixed_case(text))
     yield from _town_with_state(text, toks, stop)
     if _mixed_case(text):
         yield from _capitalised_institutions(text, stop)
@@ -110,6 +118,7 @@ def find_places(text: str) -> Iterator[PhiSpan]:
     for m in _WARD.finditer(text):
         if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _TITLES, _RELATIONS):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    yield from _more_places(text, toks, stop, cased)
     for m in _BEFORE_UNIT.finditer(text):
         if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES, SPECIALTIES):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
@@ -126,7 +135,8 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
         elif (low not in stop and capital and not _any_in(low, _NOT_NAMES, _NOT_PLACES, us_states())
-              and _PLACE_CONTEXT.search(text[max(0, start - 30):start])):
+              and _PLACE_CONTEXT.search(text[max(0, start - 30):start])
+              and _no_clinical_word(text, start, low)):
             yield PhiSpan(start, end, "LOCATION")
             for j in (i + 1, i + 2):  # "Bel Air", "Glen Burnie": the rest of a town's name
                 if (j >= len(toks) or _gap(text, toks[j - 1][1], toks, j - 1) or not cased
@@ -135,6 +145,19 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                         or toks[j][2].lower() in us_states()):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+
+
+# Where someone lives, even an everyday or clinical word is a place ("lives in DC").
+_HOME_BEFORE = re.compile(r"\b(?:lives?|living|resides?|residing|moved|born|raised)[ \t]+"
+                          r"(?:to|in|at|from|near)(?:[ \t]+the)?[ \t]*$", re.I)
+
+
+def _no_clinical_word(text: str, start: int, low: str) -> bool:
+    """Whether a word after a move ("returned to SIMV", "returned to NSR") may name a place:
+    no everyday, clinical or public word, unless a hospital's ("Sacred Heart") or after where
+    someone lives ("lives in DC")."""
+    return (low not in _vocabulary() or low in _HOSPITAL_WORDS
+            or bool(_HOME_BEFORE.search(text, max(0, start - 30), start)))
 
 
 def _capitalised_institutions(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
@@ -172,7 +195,9 @@ def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
                 continue
             name = " ".join(w.lower() for _s, _e, w in window)
             if name in towns and (n > 1 and cased or context and low not in stop
-                                  and len(word) > (3 if cased else 4) and not _inflected(low)):
+                                  and len(word) > (3 if cased else 4) and not _inflected(low)
+                                  # uncased, a town that is also a word ("from central line")
+                                  and (cased or n > 1 or low not in _vocabulary())):
                 yield PhiSpan(start, window[-1][1], "LOCATION")
                 break
 
@@ -215,6 +240,154 @@ def _state_after(text: str, end: int) -> str | None:
         return "clear"
     name = m.group("name").lower()
     return "clear" if name in us_states() or name.split()[0] in us_states() else None
+
+
+# --- places said in ways the rules above miss: a plan's ward, a call-out in lower case, a
+# region, a run of capitalised names before a head word, a town by its ending, an unlisted
+# capitalised word after "from" / "in" / "at" ----------------------------------------------
+
+# A move to a ward written in lower case in a note with capitals ("c/o to birchwood if stable",
+# "call out to hale today"); capitalised or in an all-capital note, _PLACE_CONTEXT has it.
+_CALLED_OUT = re.compile(r"(?i:\b(?:c/o|call(?:ed|ing)?[ -]?out)[ \t]+to[ \t]+(?:the[ \t]+)?)"
+                         r"(?P<p>[a-z]{5,})\b(?=[ \t]*(?:[.,;)]|$|if\b|when\b|once\b|today|tonight|"
+                         r"tomorrow|later|after\b|in[ \t]+am\b|this\b))", re.M)
+# Words of a unit, however misspelt ("micua", "vicu", "pmicu"): no place's own name.
+_UNIT_PART = re.compile(r"icu|ccu|csru|pacu|unit|floor|ward")
+# Endings of English nouns, verbs and adjectives ("recovery", "stretcher", "transfuse",
+# "extubate"), for words that the word lists here do not hold.
+_WORD_ENDING = re.compile(r"(?:ery|ion|ing|ure|ance|ence|ment|ness|ity|ive|ics|ate|ise|ize|"
+                          r"use|ous|ful|less|able|ible|er|or|ed)$")
+# A part of a region, a neighbourhood or a campus ("the Eastern Shore", "the North End",
+# "North Campus"): smaller than a state.
+_REGION = re.compile(r"\b(?P<p>(?i:north|south|east|west|northern|southern|eastern|western)"
+                     r"[ \t]+(?i:shore|side|end|campus|valley|hills|cape))\b")
+# Two or three capitalised words after a preposition and before a hospital's head word
+# ("went to Warren Grant hosp.", "sent to Fairley Oaks EW"): the whole run is the name, even
+# where a word of it is also a word or a listed name.
+_NAMED_BEFORE_HEAD = re.compile(
+    r"\b(?i:to|from|at|in|of|near)[ \t]+(?:the[ \t]+)?(?P<p>[A-Z][a-z']+(?:[ \t]+[A-Z][a-z']+){1,2})"
+    r"[ \t]+(?:(?i:hosp|hospital|medical[ \t]+cent(?:er|re)|med[ \t]+(?:ctr|center)|"
+    r"medical[ \t]+ctr|clinic|rehab|nursing[ \t]+home|hospice)\b|(?:EW|ED|ER|ICU|MICU|SICU|CCU|"
+    r"NH)\b)")
+# Endings of English town names ("Hagerstown", "Abbotsford", "Annapolis"): a listed US town
+# with one, that is no word and no one's name, is a town without any context.
+_TOWN_ENDINGS = ("town", "ville", "burg", "burgh", "boro", "borough", "polis", "chester",
+                 "caster", "ford", "field", "port", "mouth", "dale", "bury", "ton")
+_NOT_TOWNS = frozenset("""airport battlefield coalfield downtown hometown midfield midtown uptown
+metropolis""".split())
+# An unlisted capitalised word after a preposition of place ("drove up from Quellmoor",
+# "visiting family in Lochmoor"), in a note whose capitals mean something.
+_AFTER_PLACE_WORD = re.compile(r"\b(?:from|in|at|near)[ \t]+(?:the[ \t]+)?(?P<p>[A-Z][a-z]{3,})\b"
+                               r"(?!['-])")
+# Places of care that are no place's own name and that the word lists here do not hold.
+_CARE_WORDS = frozenset("""angio angiography detox wheelchair stretcher tele telemetry stepdown
+recovery holding dialysis hemodialysis endo endoscopy cysto lab labs""".split())
+# A saint's name after "St." or "Saint" is a hospital's or a church's ("at St. Brennan's",
+# "FROM ST. AGATHA'S", "transferred from Saint Quillan"): a listed name, written with a stop,
+# in full or as a possessive ("ST ELEVATION", "ST changes" are none); not the herb.
+_SAINT = re.compile(r"\b(?P<p>(?:(?P<st>St|ST)(?P<dot>\.)?|Saint|SAINT)[ \t]+(?P<n>[A-Z][A-Za-z]+)"
+                    r"(?P<s>'[sS])?)(?![ \t]+(?i:wort)\b)(?![\w'])")
+# A street address in a note typed all in capitals or all in lower case ("42 BIRCHWOOD LANE",
+# "17 quellmoor rd"): the street words written out or shortened, but none that is also a
+# doctor's, a saint's or a count's ("Dr", "St", "Ct").
+_STREET_UNCASED = re.compile(r"(?<![\d-])\b\d{1,5}[ \t]+(?:[A-Za-z]+[ \t]+){1,3}(?i:street|avenue|"
+                             r"ave|road|rd|lane|ln|blvd|boulevard|terrace|circle)\b\.?")
+_LANGUAGES = frozenset("""english spanish french portuguese russian chinese mandarin cantonese
+haitian creole vietnamese italian greek arabic polish korean japanese hindi german cape verdean
+somali amharic farsi hebrew yiddish tagalog""".split())
+
+
+def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str],
+                 cased: bool) -> Iterator[PhiSpan]:
+    """The rules of this section (see the comments above their patterns)."""
+    vocabulary, mixed = _vocabulary(), _mixed_case(text)
+    for m in _PLAN_WARD.finditer(text):
+        low = m.group("p").lower()
+        if not (low in vocabulary or _WORD_ENDING.search(low)):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    if cased:
+        for m in _CALLED_OUT.finditer(text):
+            low = m.group("p")
+            if not (low in vocabulary or _UNIT_PART.search(low) or _WORD_ENDING.search(low)
+                    or _inflected(low)):
+                yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    for m in _REGION.finditer(text):
+        if not mixed or all(w[:1].isupper() for w in m.group("p").split()):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    if mixed:
+        yield from _named_before_head(text, stop)
+        for m in _AFTER_PLACE_WORD.finditer(text):
+            low = m.group("p").lower()
+            if not (low in vocabulary or _listed_name(low) or _inflected(low)
+                    or _misspelt_region(low)):
+                yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    for m in _SAINT.finditer(text):
+        name = m.group("n").lower()
+        if ((m.group("dot") or m.group("s") or not m.group("st"))
+                and (name in first_names() or _listed_name(name))
+                and name not in _vocabulary()):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    if not mixed:
+        for m in _STREET_UNCASED.finditer(text):
+            words = m.group().split()[1:-1]
+            if not any(w.isdigit() or w.lower() in _NOT_NAMES for w in words):
+                yield PhiSpan(m.start(), m.end(), "LOCATION")
+    towns = _towns_by_ending()
+    for start, end, word in toks:
+        if word.lower() in towns and (_title(word) if cased else len(word) > 4):
+            yield PhiSpan(start, end, "LOCATION")
+
+
+def _named_before_head(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Runs of ``_NAMED_BEFORE_HEAD``: no word of a department, a unit or a kind of care, and
+    one word at least that can name a place."""
+    for m in _NAMED_BEFORE_HEAD.finditer(text):
+        words = [w.lower() for w in m.group("p").split()]
+        first = words[0]
+        if (not any(_any_in(w, _NOT_PLACES, SPECIALTIES) and w not in _HOSPITAL_WORDS
+                    or _department(w) for w in words)
+                and (not _any_in(first, stop, _NOT_NAMES) or first in _HOSPITAL_WORDS)
+                and any(_names_a_place(w, stop) or _listed_name(w) for w in words)):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+
+
+def _listed_name(low: str) -> bool:
+    """Whether a lower-case word is a listed first or last name."""
+    from osler.privacy.deid.lexicons import first_names, last_names
+
+    return low in census_names() or low in first_names() or low in last_names()
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    """Words that are no place's own name: everyday, clinical and public words, drugs,
+    services, eponyms ("Trendelenburg"), states, countries and languages (lower case)."""
+    from osler.privacy.deid.eponyms import eponym_surnames
+    from osler.privacy.deid.features import public_vocabulary   # it imports this module
+    from osler.privacy.deid.lexicons import clinical_words, medication_names, service_words
+
+    return frozenset(public_vocabulary() | clinical_words() | service_words()
+                     | medication_names() | eponym_surnames() | SPECIALTIES | _NOT_PLACES
+                     | us_states() | _countries() | _LANGUAGES | _CARE_WORDS | context_words())
+
+
+def _misspelt_region(low: str) -> bool:
+    """A state or country misspelt ("Conneticut", "Pensylvania"): no place smaller than a state."""
+    from difflib import get_close_matches
+
+    return bool(get_close_matches(low, _regions(), n=1, cutoff=0.85))
+
+
+@lru_cache(maxsize=1)
+def _regions() -> tuple[str, ...]:
+    return tuple(sorted(us_states() | _countries()))
+
+
+@lru_cache(maxsize=1)
+def _towns_by_ending() -> frozenset[str]:
+    """Listed one-word US towns with an English town's ending that are no word and no name."""
+    return frozenset(t for t in us_places() if t.isalpha() and t.endswith(_TOWN_ENDINGS)
+                     and t not in _vocabulary() and t not in _NOT_TOWNS and not _listed_name(t))
 
 
 def context_words() -> frozenset[str]:
@@ -302,12 +475,34 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
                for w in m.group("n").split()):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _whole_towns_before_states(text)
+    if _mixed_case(text):
+        yield from _named_institutions(text)
 
 
 # A hospital called by its name and "General" after a preposition ("seen at Quellmoor General",
 # "transferred from Lochmoor General"), its head word left out.
 _GENERAL = re.compile(r"\b(?:at|from|to)[ \t]+(?:the[ \t]+)?(?P<p>(?P<n>[A-Z][a-z']+(?:[ \t]+"
                       r"[A-Z][a-z']+)?)[ \t]+General)\b")
+
+
+# An institution named by capitalised words before its capitalised head word, in a note whose
+# capitals mean something ("Resident of Fernbrook Nursing Home", "from Quellmoor Rehab").
+_NAMED_INSTITUTION = re.compile(
+    r"(?<![\w.'])(?P<p>[A-Z][a-z']+(?:[ \t]+[A-Z][a-z']+){0,2})[ \t]+(?:Nursing[ \t]+(?:Home|Center|"
+    r"Facility)|Rehab(?:ilitation)?(?:[ \t]+(?:Center|Hospital))?|Manor|Hospice|Assisted[ \t]+"
+    r"Living|Medical[ \t]+Center|Hospital|Infirmary)\b")
+
+
+def _named_institutions(text: str) -> Iterator[PhiSpan]:
+    """Runs of ``_NAMED_INSTITUTION`` whose every word is no everyday, clinical or service word
+    (a hospital's "St", "Sacred Heart" and a listed name that is no common word may be)."""
+    for m in _NAMED_INSTITUTION.finditer(text):
+        words = [w.lower().removesuffix("'s") for w in m.group("p").split()]
+        if (all((w not in _vocabulary() or w in _HOSPITAL_WORDS
+                 or _listed_name(w) and w not in common_words()) and not _department(w)
+                for w in words) and any(w not in _HOSPITAL_WORDS for w in words)
+                and not _COURSE_HEADING.match(text, m.start("p"))):   # "Brief Hospital Course"
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
 
 
 def _whole_towns_before_states(text: str) -> Iterator[PhiSpan]:
