@@ -80,7 +80,7 @@ def test_rules_carry_their_version():
     from osler.resources import load_json
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
-        "version"] == "osler-context-20"
+        "version"] == "osler-context-21"
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [
@@ -153,7 +153,8 @@ def test_time_ago_and_a_past_year_are_historical(attributor, concept, sentence, 
     ("pneumonia", "At risk for pneumonia.", ("Affirmed", "Hypothetical", "Patient")),
     ("colon cancer", "Screening for colon cancer.", ("Affirmed", "Hypothetical", "Patient")),
     ("colon cancer", "Colon cancer in mom.", ("Affirmed", "Recent", "Other")),
-    ("breast cancer", "FH: breast cancer (maternal aunt).", ("Affirmed", "Recent", "Other")),
+    ("breast cancer", "FH: breast cancer (maternal aunt).",
+     ("Affirmed", "Historical", "Other")),
     ("diabetes", "Diabetes runs in the family.", ("Affirmed", "Recent", "Other")),
     ("chest pain", "Chest pain 3 weeks ago.", ("Affirmed", "Historical", "Patient")),
     ("chest pain", "Chest pain 2 weeks ago.", ("Affirmed", "Recent", "Patient")),

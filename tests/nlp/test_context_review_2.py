@@ -19,8 +19,9 @@ PAT, OTH = "Patient", "Other"
     ("diabetes", "Family history - mother has diabetes.", (A, HIST, OTH)),
     # 2. 'positive for' no longer ends a relative's reach
     ("diabetes", "Family history positive for diabetes.", (A, HIST, OTH)),
-    ("diabetes", "FHx positive for diabetes.", (A, REC, OTH)),
-    ("colon polyps", "FH is +ve for a sister with colon polyps.", (A, REC, OTH)),
+    # osler-context-21: 'FH'/'FHx' is Historical as the long form is
+    ("diabetes", "FHx positive for diabetes.", (A, HIST, OTH)),
+    ("colon polyps", "FH is +ve for a sister with colon polyps.", (A, HIST, OTH)),
     # 3. people other than the patient
     ("cough", "Sick contacts: roommate with cough", (A, REC, OTH)),
     ("pneumonia", "Her friend had pneumonia", (A, REC, OTH)),

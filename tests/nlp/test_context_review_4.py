@@ -26,7 +26,7 @@ PAT, OTH = "Patient", "Other"
     ("dementia", "Home with mother with dementia.", (A, REC, OTH)),
     # 3. ', he/she has' inside a relative's clause is the relative's
     ("BRCA mutation", "Sister: breast cancer at 40, she has a BRCA mutation.", (A, REC, OTH)),
-    ("diabetes", "FH: Father with CAD, he has diabetes too.", (A, REC, OTH)),
+    ("diabetes", "FH: Father with CAD, he has diabetes too.", (A, HIST, OTH)),  # FH: -21
     # 4. excluded from a study is no negation
     ("ESRD", "Pt with ESRD excluded from study.", (A, REC, PAT)),
     ("ESRD", "Pt with ESRD was excluded from the trial.", (A, REC, PAT)),

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from osler._extras import require
 from osler.errors import DataError
-from osler.nlp.rules import CATEGORY_ATTRIBUTE, MENTION_FLAGS, context_rules, section_rules
+from osler.nlp.rules import (CATEGORY_ALSO, CATEGORY_ATTRIBUTE, MENTION_FLAGS, context_rules,
+                             section_rules)
 
 __all__ = ["Assertion", "ContextAttributor", "assertion_of", "build_pipeline", "flags_of",
            "sentence_starts"]
@@ -55,9 +56,9 @@ def assertion_of(ent: object) -> Assertion:
     """
     values: dict[str, set[str]] = {"negation": set(), "temporality": set(), "experiencer": set()}
     for mod in _about(ent):
-        attr = CATEGORY_ATTRIBUTE.get(mod.category)
-        if attr:
-            values[attr[0]].add(attr[1])
+        for attr in (CATEGORY_ATTRIBUTE.get(mod.category), CATEGORY_ALSO.get(mod.category)):
+            if attr:
+                values[attr[0]].add(attr[1])
     neg = "Negated" if "Negated" in values["negation"] else (
         "Possible" if values["negation"] else "Affirmed")
     temp = "Hypothetical" if "Hypothetical" in values["temporality"] else (

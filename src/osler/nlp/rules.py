@@ -13,8 +13,8 @@ from osler._extras import require
 from osler.errors import DataError
 from osler.resources import load_json
 
-__all__ = ["CATEGORY_ATTRIBUTE", "FLAG_CATEGORIES", "MENTION_FLAGS", "context_rules", "rule_dicts",
-           "section_rules"]
+__all__ = ["CATEGORY_ALSO", "CATEGORY_ATTRIBUTE", "FLAG_CATEGORIES", "MENTION_FLAGS",
+           "context_rules", "rule_dicts", "section_rules"]
 
 #: ConText category -> (attribute, value) of the concept it modifies.
 CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
@@ -24,8 +24,13 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
     "HISTORICAL": ("temporality", "Historical"),
     "HYPOTHETICAL": ("temporality", "Hypothetical"),
     "FAMILY": ("experiencer", "Other"),
+    "FAMILY_HISTORY": ("experiencer", "Other"),
     "OTHER_EXPERIENCER": ("experiencer", "Other"),
 }
+#: ConText categories that set a second attribute as well: ``FAMILY_HISTORY`` ("FHx", "FH:")
+#: is a relative's and in the past, as "family history" is by its two words ("family",
+#: "history"); one abbreviated word cannot hold two triggers.
+CATEGORY_ALSO: dict[str, tuple[str, str]] = {"FAMILY_HISTORY": ("temporality", "Historical")}
 #: ConText categories that set no assertion attribute. ``ALLERGY`` flags an allergen (a drug
 #: the patient reacts to, never one the patient takes); ``AFFIRMED`` ("pt has") and
 #: ``PATIENT`` ("he has") end the reach of the negation and family rules that name them in
@@ -36,11 +41,15 @@ CATEGORY_ATTRIBUTE: dict[str, tuple[str, str]] = {
 #: not a relative's: "No fever, now with cough", "No history of diabetes, has hypertension".
 #: ``PATIENT_NOW`` (", patient has") ends all of these, a relative's reach too: "Family
 #: history: mother with diabetes, patient has hypertension" (the hypertension is the
-#: patient's, and now). ``CAUSE`` ("due to") ends only the reach of the negations of an
-#: ability that name it ("Cannot lie flat due to dyspnea": the dyspnea is there), not of a
+#: patient's, and now). ``NOW_HE`` (", he has") and ``NOW_SHE`` (", she has") end what ``NOW``
+#: ends and the reach of the family rules of the other gender that name them: "Daughter with
+#: cough, he has fever" (the fever is the patient's); "Sister: breast cancer, she has a BRCA
+#: mutation" stays the sister's. ``CAUSE`` ("due to") ends only the reach of the negations of
+#: an ability that name it ("Cannot lie flat due to dyspnea": the dyspnea is there), not of a
 #: plain 'no' ("No hospitalizations due to COPD exacerbation").
 FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "CAUSE", "NOTED", "NOW",
-                                             "PATIENT", "PATIENT_NOW", "PRESENT"})
+                                             "NOW_HE", "NOW_SHE", "PATIENT", "PATIENT_NOW",
+                                             "PRESENT"})
 #: ConText categories that flag the mention they modify, and the :class:`Mention` attribute
 #: set. ``RESOLVED`` ("pneumonia resolved with antibiotics") also negates, as NegEx has it, but
 #: the patient had the condition: the timeline keeps it as resolved, not refuted.
