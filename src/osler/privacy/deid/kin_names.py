@@ -11,6 +11,12 @@ vocabulary (stop lists, Faker's lorem words, the tagger's public vocabulary, cli
 drugs, eponyms' surnames, months), and, in capitals, the sentence goes on as a person's
 would ("DAUGHTER QUARRINGTON IN TODAY", "SON QUARRINGTON."). "Wife Aware", "daughter Lasix",
 "SON CALLED", "WIFE VISITING" keep their words.
+
+Shapes that vouch the same way, with the same vocabulary test: two names before a credential
+("followed by Zelda Quarrington, MSW"), a line holding only a name and a credential ("zelda
+quarrington, rn"), an initial and a surname before a credential or a clinician's doing ("B.
+QUARRINGTON MD AWARE"; "E. coli" is none), the second lower-case word after a title ("dr.
+zelda quarrington."), and two names after "spoke with".
 """
 
 from __future__ import annotations
