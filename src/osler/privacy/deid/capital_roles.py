@@ -71,7 +71,7 @@ def _ends_name(text: str, end: int, nxt: tuple[int, int, str] | None) -> bool:
     rest = text[end:nxt[0]] if nxt else text[end:]
     if "\n" in rest or not rest.strip() and nxt is None:
         return True
-    if rest.strip(" \t") in (".", ",", ";", ":", "-", ")") or rest.strip(" \t")[:1] in ".,;":
+    if rest.strip(" \t") in (".", ",", ";", ":", "-", ")") or rest.strip(" \t")[:1] in ".,;)":
         return True
     return not rest.strip(" \t") and nxt is not None and nxt[2].lower() in _AFTER_NAME
 
@@ -104,7 +104,10 @@ def find_role_names_in_capitals(text: str, toks: Tokens, stop: frozenset[str]
         if low in _AMBIGUOUS_ROLES and not (words[0].lower() in first_names()
                                             and len(words) > 1):
             continue             # "PA NUMBERS", "RT RADIAL": only a first name and more
-        if _vouched(words, len(taken) > len(words), toks[j] if j < len(toks) else None):
+        if _vouched(words, len(taken) > len(words), toks[j] if j < len(toks) else None) or (
+                _asked_of(text, toks, i) and len(words) == 1
+                and (_strictly_listed(words[0].lower())
+                     or not words[0].lower().endswith(_CUED_ENDINGS))):
             yield PhiSpan(taken[0][0], taken[-1][1], "NAME")
 
 
@@ -122,6 +125,19 @@ def _vouched(words: list[str], initial: bool, nxt: tuple[int, int, str] | None) 
     return _strictly_listed(lows[0]) or (nxt is not None and nxt[2].lower() in _DOINGS)
 
 
+#: Words before a role that make the word after it a person ("PER NP KEMBER.", "DISCUSSED
+#: WITH NP KEMBER)"): the sentence reads "per someone", not "per a thing".
+_PERSON_CUES = frozenset({"per", "with", "by"})
+
+
+def _asked_of(text: str, toks: Tokens, i: int) -> bool:
+    """The role at token ``i`` follows "PER", "WITH" or "BY" on its line (a role that is
+    also anatomy, "PA", "RT", is left: "PER PA LINE")."""
+    role = toks[i][2].lower()
+    return (i > 0 and role not in _AMBIGUOUS_ROLES and toks[i - 1][2].lower() in _PERSON_CUES
+            and not text[toks[i - 1][1]:toks[i][0]].strip(" \t"))
+
+
 def _strictly_listed(low: str) -> bool:
     """In a first or last name list (the Census surnames hold many words: "DUTY")."""
     return low in first_names() or low in last_names() or low in census_first_names()
@@ -130,6 +146,9 @@ def _strictly_listed(low: str) -> bool:
 #: Endings of English verbs, adjectives and nouns, seldom of a surname.
 _ENGLISH_ENDINGS = ("s", "able", "ible", "ment", "tion", "sion", "ness", "ful", "less", "ous",
                     "ive", "ize", "ise", "ate", "ity", "ism", "out", "off", "up")
+#: Endings of English nouns too, left after "PER NP" ("WITH RN ASSISTANCE").
+_CUED_ENDINGS = _ENGLISH_ENDINGS + ("ance", "ence", "ery", "ary", "ory", "ure", "age", "ant",
+                                    "ent", "ism", "ist", "ics", "al", "ic", "ia")
 #: A person's doing that vouches for one unlisted word after a role ("RN KEMBER SPOKE").
 _DOINGS = frozenset("""aware notified paged called updated informed spoke said says states
-stated reports reported gave saw came""".split())
+stated reports reported gave saw came ordered made wrote asked agreed""".split())

@@ -90,8 +90,12 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     another note of the same patient) to their type: every mention of them here is PHI too.
     """
     if model is None:
-        spans = (layers["rules"] if not known else
-                 _merge(text, layers["patterns"], [*layers["names"], *layers["places"]], known))
+        # the names context alone vouches for count without the tagger too ("SISTER, ZELDA
+        # HAS PHONED"): no layer holds them, so add them here
+        sure = list(find_sure_names(text))
+        spans = (layers["rules"] if not known and not sure else
+                 _merge(text, layers["patterns"], [*layers["names"], *sure, *layers["places"]],
+                        known))
         spans = without_eponyms(text, spans)
     else:
         spans = tagged_phi(text, layers, model, known=known)

@@ -37,6 +37,9 @@ def find_prose_names(text: str, toks: Tokens, stop: frozenset[str], cased: bool
         yield from _first_initial_last(text, toks)
         yield from _role_before_eponym(text, toks)
         yield from _named_by_cue(text, stop)
+    # "his wife, Zelda Quarrington", "SISTER, ZELDA HAS PHONED", "HO Quarrington notified"
+    from osler.privacy.deid.kin_names import find_kin_names
+    yield from find_kin_names(text, toks, stop, cased)
 
 
 #: "/s/ D. Ashcombe": an electronic signature's marker, then the signer on its line.
