@@ -168,6 +168,8 @@ class _Patient:
     #: The patient's identifiers in the headers (PatientID, OtherPatientIDs ...): free text
     #: that repeats one, labelled or not, names the patient.
     identifiers: tuple[str, ...] = ()
+    #: Lower-case words of the patient's own names (PatientName, OtherPatientNames ...).
+    own_names: frozenset[str] = frozenset()
 
 
 def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
@@ -178,8 +180,11 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
         del ds[elem.tag]
     elif action == "Z":
         elem.value = ""
-    elif action == "D" and elem.VR == "PN":   # PatientName, a report's PersonName
+    elif action == "D" and elem.VR == "PN" and _names_patient(ds, elem, run):
         elem.value = _surrogate_person_name(key, str(elem.value or ""), patient)
+    elif action == "D" and elem.VR == "PN":   # a verifying observer, a report's observer
+        # a clinician's: the stand-in of no one patient, as FHIR's Practitioner.name
+        elem.value = _surrogate_person_name(key, str(elem.value or ""), None) or "Anon"
     elif action == "D" and int(elem.tag) == _PATIENT_ID:
         elem.value = key.pseudonym(patient, "patient")
     elif action == "D":
@@ -206,7 +211,32 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
         elem.value = _clean_text(str(elem.value), run)
 
 
-def _surrogate_person_name(key: DeidKey, value: str, patient: str) -> str:
+# PN attributes naming the patient or the patient's family: their stand-ins are the patient's.
+_PATIENT_NAMES = frozenset({"PatientName", "OtherPatientNames", "PatientBirthName",
+                            "PatientMotherBirthName", "ResponsiblePerson"})
+# Concepts (DCM) of a structured report's PNAME item that names the subject, not an observer:
+# Subject Name (121029, TID 1007) and Mother of fetus (121036, TID 1008).
+_SUBJECT_NAME_CONCEPTS = frozenset({"121029", "121036"})
+
+
+def _names_patient(item: Any, elem: Any, run: _Patient) -> bool:
+    """Whether a PN value names the patient (or the patient's family), whose stand-in is
+    scoped by the patient; any other (a VerifyingObserverName, a report's Person Observer
+    Name) names a clinician, whose stand-in is the same for every patient, as a FHIR
+    Practitioner.name's is and as that clinician's name in any other patient's files.
+    A report's PNAME item names the patient when its concept is the subject's name, or when
+    every word of it is a word of the patient's own name."""
+    if elem.keyword in _PATIENT_NAMES:
+        return True
+    concept = (item.get("ConceptNameCodeSequence") or []) if elem.keyword == "PersonName" else []
+    if any(str(c.get("CodeValue", "")).strip() in _SUBJECT_NAME_CONCEPTS
+           and str(c.get("CodingSchemeDesignator", "")).strip() == "DCM" for c in concept):
+        return True
+    words = {w.lower() for w in _NAME_WORD.findall(visible(str(elem.value or "")))}
+    return bool(words) and words <= run.own_names
+
+
+def _surrogate_person_name(key: DeidKey, value: str, patient: str | None) -> str:
     """A PN value's stand-in: family^given^middle as the notes' and FHIR's stand-ins for the
     same words (prefix and suffix gone), in one alphabetic group. The ideographic and
     phonetic groups after "=" ("Yamada^Tarou=山田^太郎=やまだ^たろう") spell the same person
@@ -267,18 +297,19 @@ def _patient_ids(ds: Any) -> tuple[str, ...]:
     return tuple(sorted(values))
 
 
-def _name_words(ds: Any) -> dict[str, str]:
+def _name_words(ds: Any, only: frozenset[str] | None = None) -> dict[str, str]:
     """Lower-case words of every person name in ``ds`` (the patient, other names, mother's
     birth name, physicians, observers ...) -> "NAME", for :func:`detect_phi`'s ``known``.
 
     Each of a name's groups (alphabetic, ideographic, phonetic) counts; of its components,
     family, given and middle (a prefix such as "Dr" or a suffix is no one's name). Words of
     two letters, and everyday words in names other than the patient's, do not count: an
-    operator 'CT^TECH' or a referrer 'EMERGENCY^DEPARTMENT' would wipe 'CT HEAD EMERGENCY'."""
+    operator 'CT^TECH' or a referrer 'EMERGENCY^DEPARTMENT' would wipe 'CT HEAD EMERGENCY'.
+    ``only``: the keywords of the names to read (all by default)."""
     everyday = everyday_words()
     words: dict[str, str] = {}
     for elem in ds.iterall():
-        if elem.VR != "PN" or not elem.value:
+        if elem.VR != "PN" or not elem.value or only is not None and elem.keyword not in only:
             continue
         own = elem.keyword in ("PatientName", "OtherPatientNames", "PatientBirthName")
         for value in (elem.value if elem.VM > 1 else [elem.value]):
@@ -306,7 +337,8 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     if not patient:   # no patient: its study keys the shift, not one offset for every such file
         patient = f"study:{ds.get('StudyInstanceUID', '') or ds.get('SOPInstanceUID', '')}"
     run = _Patient(key, patient, key.date_shift(patient), _name_words(ds),
-                   Counter() if dropped is None else dropped, _patient_ids(ds))
+                   Counter() if dropped is None else dropped, _patient_ids(ds),
+                   frozenset(_name_words(ds, _PATIENT_NAMES)))
     ds.remove_private_tags()
     records = ds.pop(_DIRECTORY_RECORDS, None)
     _clean_item(ds, run, profile_actions())
@@ -389,7 +421,7 @@ def _clean_directory_records(records: Any, run: _Patient) -> None:
             # its own ids (and the file-set's), not those of the patient before it
             idents = tuple(sorted({*base.identifiers, *_patient_ids(record)}))
             run = _Patient(base.key, patient, base.key.date_shift(patient), base.known,
-                           base.dropped, idents)
+                           base.dropped, idents, base.own_names)
         _clean_item(record, run, actions)
 
 
@@ -506,9 +538,12 @@ def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]],
     for elem in list(item):
         action = (actions.get(int(elem.tag), (None, None))[1]
                   or _default_action(elem, item, parent))
-        # a sequence the table lists as X (OtherPatientIDsSequence) goes whole; others are
-        # cleaned item by item
-        if elem.VR == "SQ" and action != "X":
+        # a sequence the table lists as X (OtherPatientIDsSequence) goes whole, one it lists
+        # as Z (VerifyingObserverIdentificationCodeSequence) is kept with no items; others
+        # (D: VerifyingObserverSequence) are cleaned item by item
+        if elem.VR == "SQ" and action == "Z":
+            elem.value = []
+        elif elem.VR == "SQ" and action != "X":
             for sub in elem.value:
                 _clean_item(sub, run, actions, elem.keyword or "")
         else:
