@@ -97,6 +97,10 @@ class DicomResult:
     duplicate_uid: bool = False
     #: How many DA/DT values were not valid dates (emptied or cut to a valid DT precision).
     invalid_dates: int = 0
+    #: True when the input was marked de-identified by another tool (PatientIdentityRemoved
+    #: YES without an Osler DeidentificationMethod): de-identified again all the same, as its
+    #: profile may have kept what this one removes and its dates were not shifted by this key.
+    marked_by_other_tool: bool = False
 
 
 #: The reason under which DA and DT values that are not valid dates are counted.
@@ -588,16 +592,17 @@ ALREADY_DEIDENTIFIED = ("already de-identified by Osler (PatientIdentityRemoved 
                         "a second time; use --again to do so")
 
 
-def _already_deidentified(ds: Any) -> bool:
-    """Whether ``ds`` is this tool's output: PatientIdentityRemoved (0012,0062) "YES" and a
-    DeidentificationMethod (0012,0063) of Osler's, as :func:`deidentify_dataset` writes them.
-    Another tool's "YES" is de-identified as any file is: its profile may have kept what
-    this one removes, and its dates were never shifted by this key."""
+def _marked_deidentified(ds: Any) -> str | None:
+    """Who marked ``ds`` de-identified: "osler" when PatientIdentityRemoved (0012,0062) is
+    "YES" with a DeidentificationMethod (0012,0063) of Osler's, as :func:`deidentify_dataset`
+    writes them; "other" for a "YES" without one; None when not marked. Another tool's "YES"
+    is de-identified as any file is: its profile may have kept what this one removes, and its
+    dates were never shifted by this key."""
     if str(ds.get("PatientIdentityRemoved", "") or "").strip().upper() != "YES":
-        return False
+        return None
     method = ds.get("DeidentificationMethod", "") or ""
     methods = [method] if isinstance(method, str) else list(method)   # LO, multi-valued
-    return any(str(m).startswith("Osler ") for m in methods)
+    return "osler" if any(str(m).startswith("Osler ") for m in methods) else "other"
 
 
 def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
@@ -613,7 +618,8 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
     skipped, nothing written for it; the others continue. A file this tool de-identified
     (PatientIdentityRemoved "YES", an Osler DeidentificationMethod) is skipped with
     :data:`ALREADY_DEIDENTIFIED`, unless ``again``: its second shift would part it from the
-    FHIR and notes of its patient, which are de-identified once.
+    FHIR and notes of its patient, which are de-identified once. A file another tool marked
+    de-identified is de-identified as any other, and marked ``marked_by_other_tool``.
     """
     pydicom = require("pydicom", "imaging")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
@@ -633,7 +639,8 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
                 results.append(DicomResult(rel, None, None, False, f"unreadable: {cut}"))
                 continue
             modality = str(ds.get("Modality", "") or "") or None
-            if not again and _already_deidentified(ds):
+            marked = _marked_deidentified(ds)
+            if not again and marked == "osler":
                 results.append(DicomResult(rel, None, modality, False, ALREADY_DEIDENTIFIED))
                 continue
             burned = burned_in_risk(ds)
@@ -650,7 +657,8 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
             ds.save_as(target)
             taken.add(target)
             results.append(DicomResult(rel, str(target), modality, burned, duplicate_uid=n > 1,
-                                       invalid_dates=dropped[INVALID_DATE]))
+                                       invalid_dates=dropped[INVALID_DATE],
+                                       marked_by_other_tool=marked == "other"))
         except Exception as exc:  # pydicom raises many types for malformed files
             results.append(DicomResult(rel, None, None, False,
                                        f"unreadable ({type(exc).__name__}): truncated or "
