@@ -493,6 +493,11 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool) -> No
     A file this command already de-identified (PatientIdentityRemoved YES and an Osler
     DeidentificationMethod) is skipped and reported by its number, unless --again; another
     tool's de-identified file is de-identified as any other, and counted in the summary.
+
+    Files are written as OUT_DIR/<study UID>/<series UID>/<instance UID>.dcm, except under a
+    folder holding a DICOMDIR (a CD's file-set): there they get PS3.10 File IDs
+    (STxxxxxx/SExxxxxx/IMxxxxxx, keyed from the new UIDs) under OUT_DIR, or OUT_DIR/FILESET<n>
+    for a folder below IN_DIR, beside the de-identified DICOMDIR, whose records point at them.
     """
     from osler.privacy.deid import deidentify_dicom_dir
 

@@ -22,6 +22,9 @@ from osler.errors import DataError
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.detect import detect_phi, everyday_words
+from osler.privacy.deid.dicom_fileset import (DICOMDIR, FileSetError, file_id_target,
+                                              file_set_roots, is_dicomdir, original_file_ids,
+                                              relinked_dicomdir, root_of)
 from osler.privacy.deid.fhir_dates import shift_date, valid_part
 from osler.privacy.deid.spans import merge_spans
 from osler.privacy.deid.text import identifier_mentions, replace_phi
@@ -407,8 +410,8 @@ _CLASS_UIDS = ("ClassUID", "TransferSyntaxUID", "CodingSchemeUID", "MappingResou
                "SOPClassesInStudy", "SOPClassesInSeries", "SOPClassesSupported", "ContextUID")
 _DIRECTORY_RECORDS = 0x00041220
 # DICOMDIR (PS3.3 F.5) attributes naming the file-set or its files: a disc labelled, or
-# folders named, after the patient. FileSetID is type 2, so emptied. A file ID would not find
-# its file anyway: outputs are named by their new SOP Instance UID.
+# folders named, after the patient. FileSetID is type 2, so emptied. A record's file ID goes
+# with the rest, and dicom_fileset points it at the file as written.
 _FILE_SET_ACTIONS = {0x00041130: "Z", 0x00041141: "X", 0x00041500: "X"}
 
 
@@ -620,47 +623,106 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
     :data:`ALREADY_DEIDENTIFIED`, unless ``again``: its second shift would part it from the
     FHIR and notes of its patient, which are de-identified once. A file another tool marked
     de-identified is de-identified as any other, and marked ``marked_by_other_tool``.
+
+    A folder holding a DICOMDIR is a file-set (PS3.10): its files are named by valid File
+    IDs instead (``STxxxxxx/SExxxxxx/IMxxxxxx``, keyed from the new UIDs) under ``out_dir``
+    (``out_dir/FILESET<n>`` for a folder below ``in_dir``), and its de-identified DICOMDIR,
+    written there last, points at them (:mod:`osler.privacy.deid.dicom_fileset`); one whose
+    records cannot be linked again is left out, with its reason.
     """
-    pydicom = require("pydicom", "imaging")
+    require("pydicom", "imaging")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
-    results = []
-    taken: set[Path] = set()
-    for path in sorted(p for p in in_dir.rglob("*") if p.is_file()):
-        rel = str(path.relative_to(in_dir))
-        try:
-            ds = pydicom.dcmread(path)
-            meta = getattr(ds, "file_meta", None)
-            cut = (_truncation(ds, path.stat().st_size)
-                   if "SOPClassUID" in ds or (meta and "MediaStorageSOPClassUID" in meta)
-                   else "no SOP Class UID: truncated or not a DICOM object")
-            if cut is not None:
-                # pydicom reads a truncated file or a bare preamble as a near-empty dataset,
-                # without a word: written out, it would count as de-identified
-                results.append(DicomResult(rel, None, None, False, f"unreadable: {cut}"))
-                continue
-            modality = str(ds.get("Modality", "") or "") or None
-            marked = _marked_deidentified(ds)
-            if not again and marked == "osler":
-                results.append(DicomResult(rel, None, modality, False, ALREADY_DEIDENTIFIED))
-                continue
-            burned = burned_in_risk(ds)
-            dropped: Counter = Counter()
-            deidentify_dataset(ds, key, dropped=dropped)
-            name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else key.uid(rel)
-            folder = out_dir.joinpath(*(str(ds.get(tag, "") or "unknown") for tag in
-                                        ("StudyInstanceUID", "SeriesInstanceUID")))
+    paths = sorted(p for p in in_dir.rglob("*") if p.is_file())
+    run = _DirRun(key, again, in_dir, out_dir, file_set_roots(paths, in_dir, out_dir))
+    # a DICOMDIR last: its records point at the files as written
+    done = {path: _deidentify_file(path, run) for path in
+            [p for p in paths if not is_dicomdir(p)] + [p for p in paths if is_dicomdir(p)]}
+    return [done[path] for path in paths]
+
+
+@dataclass
+class _DirRun:
+    """One directory's run: what was written where, for names and DICOMDIR records."""
+
+    key: DeidKey
+    again: bool
+    in_dir: Path
+    out_dir: Path
+    #: Input folders holding a DICOMDIR -> their file-set's root in the output.
+    roots: dict[Path, Path]
+    taken: set[Path] = field(default_factory=set)
+    uids: set[str] = field(default_factory=set)
+    #: Input path -> output path of each file written.
+    written: dict[Path, Path] = field(default_factory=dict)
+    #: (input file-set root, new SOP Instance UID) -> the first output written for it.
+    by_uid: dict[tuple[Path, str], Path] = field(default_factory=dict)
+
+
+def _deidentify_file(path: Path, run: _DirRun) -> DicomResult:
+    import pydicom
+
+    rel = str(path.relative_to(run.in_dir))
+    try:
+        ds = pydicom.dcmread(path)
+        meta = getattr(ds, "file_meta", None)
+        cut = (_truncation(ds, path.stat().st_size)
+               if "SOPClassUID" in ds or (meta and "MediaStorageSOPClassUID" in meta)
+               else "no SOP Class UID: truncated or not a DICOM object")
+        if cut is not None:
+            # pydicom reads a truncated file or a bare preamble as a near-empty dataset,
+            # without a word: written out, it would count as de-identified
+            return DicomResult(rel, None, None, False, f"unreadable: {cut}")
+        modality = str(ds.get("Modality", "") or "") or None
+        marked = _marked_deidentified(ds)
+        if not run.again and marked == "osler":
+            return DicomResult(rel, None, modality, False, ALREADY_DEIDENTIFIED)
+        root = root_of(path, run.roots)
+        if root is not None and is_dicomdir(path) and _DIRECTORY_RECORDS in ds:
+            return _deidentify_dicomdir(ds, rel, root, run)
+        burned = burned_in_risk(ds)
+        dropped: Counter = Counter()
+        deidentify_dataset(ds, run.key, dropped=dropped)
+        name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else run.key.uid(rel)
+        if root is not None:   # in a file-set: a File ID its DICOMDIR can name
+            target = file_id_target(run.key, run.roots[root], ds, run.taken)
+        else:
+            folder = run.out_dir.joinpath(*(str(ds.get(tag, "") or "unknown") for tag in
+                                            ("StudyInstanceUID", "SeriesInstanceUID")))
             target, n = folder / f"{name}.dcm", 1
-            while target in taken:
+            while target in run.taken:
                 n += 1
                 target = folder / f"{name}_{n}.dcm"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            ds.save_as(target)
-            taken.add(target)
-            results.append(DicomResult(rel, str(target), modality, burned, duplicate_uid=n > 1,
-                                       invalid_dates=dropped[INVALID_DATE],
-                                       marked_by_other_tool=marked == "other"))
-        except Exception as exc:  # pydicom raises many types for malformed files
-            results.append(DicomResult(rel, None, None, False,
-                                       f"unreadable ({type(exc).__name__}): truncated or "
-                                       "not a DICOM file"))
-    return results
+        target.parent.mkdir(parents=True, exist_ok=True)
+        ds.save_as(target)
+        duplicate = name in run.uids
+        run.taken.add(target)
+        run.uids.add(name)
+        run.written[path] = target
+        if root is not None:
+            run.by_uid.setdefault((root, str(name)), target)
+        return DicomResult(rel, str(target), modality, burned, duplicate_uid=duplicate,
+                           invalid_dates=dropped[INVALID_DATE],
+                           marked_by_other_tool=marked == "other")
+    except Exception as exc:  # pydicom raises many types for malformed files
+        return DicomResult(rel, None, None, False, f"unreadable ({type(exc).__name__}): "
+                           "truncated or not a DICOM file")
+
+
+def _deidentify_dicomdir(ds: Any, rel: str, root: Path, run: _DirRun) -> DicomResult:
+    """A file-set's DICOMDIR de-identified, its records pointing at the files written."""
+    originals = original_file_ids(ds[_DIRECTORY_RECORDS].value)
+    dropped: Counter = Counter()
+    deidentify_dataset(ds, run.key, dropped=dropped)
+    out_root = run.roots[root]
+    by_uid = {uid: out for (where, uid), out in run.by_uid.items() if where == root}
+    try:
+        data = relinked_dicomdir(ds, originals, root, out_root, run.written, by_uid)
+    except Exception as exc:  # FileSetError says why; pydicom's own errors name their type
+        why = str(exc) if isinstance(exc, FileSetError) else (
+            f"its records could not be written again ({type(exc).__name__})")
+        return DicomResult(rel, None, None, False, f"DICOMDIR left out: {why}; the files it "
+                           "listed are written, named by File ID, without it")
+    target = out_root / DICOMDIR
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return DicomResult(rel, str(target), None, False, invalid_dates=dropped[INVALID_DATE])
