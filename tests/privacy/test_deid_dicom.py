@@ -233,7 +233,9 @@ def test_dicomdir_records_follow_their_patient_and_keep_class_uids(tmp_path, wri
     assert patient.PatientBirthDate == image.PatientBirthDate
     assert study.StudyDate == image.StudyDate
     assert study.StudyInstanceUID == image.StudyInstanceUID
-    assert "ReferencedFileID" not in instance
+    # its file ID no longer names the input's folders, but the image as written
+    assert Path(results["DICOMDIR"].output).parent.joinpath(*instance.ReferencedFileID) == \
+        Path(results["a.dcm"].output)
     assert instance.ReferencedSOPClassUIDInFile == "1.2.840.10008.5.1.4.1.1.2"
     assert instance.ReferencedTransferSyntaxUIDInFile == "1.2.840.10008.1.2.1"
     assert instance.ReferencedSOPInstanceUIDInFile == image.SOPInstanceUID

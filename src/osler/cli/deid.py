@@ -517,7 +517,12 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool) -> No
 
     A file this command already de-identified (PatientIdentityRemoved YES and an Osler
     DeidentificationMethod) is skipped and reported by its number, unless --again; another
-    tool's de-identified file is de-identified as any other.
+    tool's de-identified file is de-identified as any other, and counted in the summary.
+
+    Files are written as OUT_DIR/<study UID>/<series UID>/<instance UID>.dcm, except under a
+    folder holding a DICOMDIR (a CD's file-set): there they get PS3.10 File IDs
+    (STxxxxxx/SExxxxxx/IMxxxxxx, keyed from the new UIDs) under OUT_DIR, or OUT_DIR/FILESET<n>
+    for a folder below IN_DIR, beside the de-identified DICOMDIR, whose records point at them.
     """
     from osler.privacy.deid import deidentify_dicom_dir
 
@@ -540,13 +545,19 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool) -> No
         if r.duplicate_uid:
             click.echo(f"{_dicom_file(n, r)} shares its SOPInstanceUID with an earlier file",
                        err=True)
+    elsewhere = [n for n, r in enumerate(results, 1) if r.marked_by_other_tool and r.output]
+    for n in elsewhere:
+        click.echo(f"{_dicom_file(n, results[n - 1])} was marked de-identified by another "
+                   "tool (PatientIdentityRemoved YES): de-identified again", err=True)
     invalid = sum(r.invalid_dates for r in results)
     if invalid:
         from osler.privacy.deid.dicom import INVALID_DATE
 
         click.echo(f"{invalid} {INVALID_DATE}", err=True)
     ok = len({r.output for r in results if r.output and not r.error})
-    click.echo(f"{ok} files de-identified, {len(failed)} skipped, "
+    marked = (f", {len(elsewhere)} of them already marked de-identified by another tool "
+              "(de-identified again: another tool's output is not trusted)" if elsewhere else "")
+    click.echo(f"{ok} files de-identified{marked}, {len(failed)} skipped, "
                f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
     raise SystemExit(exit_status(ok, failed))
 

@@ -22,6 +22,9 @@ from osler.errors import DataError
 from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.detect import detect_phi, everyday_words
+from osler.privacy.deid.dicom_fileset import (DICOMDIR, FileSetError, file_id_target,
+                                              file_set_roots, is_dicomdir, original_file_ids,
+                                              relinked_dicomdir, root_of)
 from osler.privacy.deid.fhir_dates import shift_date, valid_part
 from osler.privacy.deid.spans import merge_spans
 from osler.privacy.deid.text import identifier_mentions, replace_phi
@@ -97,6 +100,10 @@ class DicomResult:
     duplicate_uid: bool = False
     #: How many DA/DT values were not valid dates (emptied or cut to a valid DT precision).
     invalid_dates: int = 0
+    #: True when the input was marked de-identified by another tool (PatientIdentityRemoved
+    #: YES without an Osler DeidentificationMethod): de-identified again all the same, as its
+    #: profile may have kept what this one removes and its dates were not shifted by this key.
+    marked_by_other_tool: bool = False
 
 
 #: The reason under which DA and DT values that are not valid dates are counted.
@@ -168,6 +175,8 @@ class _Patient:
     #: The patient's identifiers in the headers (PatientID, OtherPatientIDs ...): free text
     #: that repeats one, labelled or not, names the patient.
     identifiers: tuple[str, ...] = ()
+    #: Lower-case words of the patient's own names (PatientName, OtherPatientNames ...).
+    own_names: frozenset[str] = frozenset()
 
 
 def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
@@ -178,8 +187,11 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
         del ds[elem.tag]
     elif action == "Z":
         elem.value = ""
-    elif action == "D" and elem.VR == "PN":   # PatientName, a report's PersonName
+    elif action == "D" and elem.VR == "PN" and _names_patient(ds, elem, run):
         elem.value = _surrogate_person_name(key, str(elem.value or ""), patient)
+    elif action == "D" and elem.VR == "PN":   # a verifying observer, a report's observer
+        # a clinician's: the stand-in of no one patient, as FHIR's Practitioner.name
+        elem.value = _surrogate_person_name(key, str(elem.value or ""), None) or "Anon"
     elif action == "D" and int(elem.tag) == _PATIENT_ID:
         elem.value = key.pseudonym(patient, "patient")
     elif action == "D":
@@ -207,7 +219,32 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
         elem.value = _clean_text(str(elem.value), run)
 
 
-def _surrogate_person_name(key: DeidKey, value: str, patient: str) -> str:
+# PN attributes naming the patient or the patient's family: their stand-ins are the patient's.
+_PATIENT_NAMES = frozenset({"PatientName", "OtherPatientNames", "PatientBirthName",
+                            "PatientMotherBirthName", "ResponsiblePerson"})
+# Concepts (DCM) of a structured report's PNAME item that names the subject, not an observer:
+# Subject Name (121029, TID 1007) and Mother of fetus (121036, TID 1008).
+_SUBJECT_NAME_CONCEPTS = frozenset({"121029", "121036"})
+
+
+def _names_patient(item: Any, elem: Any, run: _Patient) -> bool:
+    """Whether a PN value names the patient (or the patient's family), whose stand-in is
+    scoped by the patient; any other (a VerifyingObserverName, a report's Person Observer
+    Name) names a clinician, whose stand-in is the same for every patient, as a FHIR
+    Practitioner.name's is and as that clinician's name in any other patient's files.
+    A report's PNAME item names the patient when its concept is the subject's name, or when
+    every word of it is a word of the patient's own name."""
+    if elem.keyword in _PATIENT_NAMES:
+        return True
+    concept = (item.get("ConceptNameCodeSequence") or []) if elem.keyword == "PersonName" else []
+    if any(str(c.get("CodeValue", "")).strip() in _SUBJECT_NAME_CONCEPTS
+           and str(c.get("CodingSchemeDesignator", "")).strip() == "DCM" for c in concept):
+        return True
+    words = {w.lower() for w in _NAME_WORD.findall(visible(str(elem.value or "")))}
+    return bool(words) and words <= run.own_names
+
+
+def _surrogate_person_name(key: DeidKey, value: str, patient: str | None) -> str:
     """A PN value's stand-in: family^given^middle as the notes' and FHIR's stand-ins for the
     same words (prefix and suffix gone), in one alphabetic group. The ideographic and
     phonetic groups after "=" ("Yamada^Tarou=山田^太郎=やまだ^たろう") spell the same person
@@ -268,18 +305,19 @@ def _patient_ids(ds: Any) -> tuple[str, ...]:
     return tuple(sorted(values))
 
 
-def _name_words(ds: Any) -> dict[str, str]:
+def _name_words(ds: Any, only: frozenset[str] | None = None) -> dict[str, str]:
     """Lower-case words of every person name in ``ds`` (the patient, other names, mother's
     birth name, physicians, observers ...) -> "NAME", for :func:`detect_phi`'s ``known``.
 
     Each of a name's groups (alphabetic, ideographic, phonetic) counts; of its components,
     family, given and middle (a prefix such as "Dr" or a suffix is no one's name). Words of
     two letters, and everyday words in names other than the patient's, do not count: an
-    operator 'CT^TECH' or a referrer 'EMERGENCY^DEPARTMENT' would wipe 'CT HEAD EMERGENCY'."""
+    operator 'CT^TECH' or a referrer 'EMERGENCY^DEPARTMENT' would wipe 'CT HEAD EMERGENCY'.
+    ``only``: the keywords of the names to read (all by default)."""
     everyday = everyday_words()
     words: dict[str, str] = {}
     for elem in ds.iterall():
-        if elem.VR != "PN" or not elem.value:
+        if elem.VR != "PN" or not elem.value or only is not None and elem.keyword not in only:
             continue
         own = elem.keyword in ("PatientName", "OtherPatientNames", "PatientBirthName")
         for value in (elem.value if elem.VM > 1 else [elem.value]):
@@ -307,7 +345,8 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     if not patient:   # no patient: its study keys the shift, not one offset for every such file
         patient = f"study:{ds.get('StudyInstanceUID', '') or ds.get('SOPInstanceUID', '')}"
     run = _Patient(key, patient, key.date_shift(patient), _name_words(ds),
-                   Counter() if dropped is None else dropped, _patient_ids(ds))
+                   Counter() if dropped is None else dropped, _patient_ids(ds),
+                   frozenset(_name_words(ds, _PATIENT_NAMES)))
     ds.remove_private_tags()
     records = ds.pop(_DIRECTORY_RECORDS, None)
     _clean_item(ds, run, profile_actions())
@@ -372,8 +411,8 @@ _CLASS_UIDS = ("ClassUID", "TransferSyntaxUID", "CodingSchemeUID", "MappingResou
                "SOPClassesInStudy", "SOPClassesInSeries", "SOPClassesSupported", "ContextUID")
 _DIRECTORY_RECORDS = 0x00041220
 # DICOMDIR (PS3.3 F.5) attributes naming the file-set or its files: a disc labelled, or
-# folders named, after the patient. FileSetID is type 2, so emptied. A file ID would not find
-# its file anyway: outputs are named by their new SOP Instance UID.
+# folders named, after the patient. FileSetID is type 2, so emptied. A record's file ID goes
+# with the rest, and dicom_fileset points it at the file as written.
 _FILE_SET_ACTIONS = {0x00041130: "Z", 0x00041141: "X", 0x00041500: "X"}
 
 
@@ -390,7 +429,7 @@ def _clean_directory_records(records: Any, run: _Patient) -> None:
             # its own ids (and the file-set's), not those of the patient before it
             idents = tuple(sorted({*base.identifiers, *_patient_ids(record)}))
             run = _Patient(base.key, patient, base.key.date_shift(patient), base.known,
-                           base.dropped, idents)
+                           base.dropped, idents, base.own_names)
         _clean_item(record, run, actions)
 
 
@@ -507,9 +546,12 @@ def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]],
     for elem in list(item):
         action = (actions.get(int(elem.tag), (None, None))[1]
                   or _default_action(elem, item, parent))
-        # a sequence the table lists as X (OtherPatientIDsSequence) goes whole; others are
-        # cleaned item by item
-        if elem.VR == "SQ" and action != "X":
+        # a sequence the table lists as X (OtherPatientIDsSequence) goes whole, one it lists
+        # as Z (VerifyingObserverIdentificationCodeSequence) is kept with no items; others
+        # (D: VerifyingObserverSequence) are cleaned item by item
+        if elem.VR == "SQ" and action == "Z":
+            elem.value = []
+        elif elem.VR == "SQ" and action != "X":
             for sub in elem.value:
                 _clean_item(sub, run, actions, elem.keyword or "")
         else:
@@ -554,16 +596,17 @@ ALREADY_DEIDENTIFIED = ("already de-identified by Osler (PatientIdentityRemoved 
                         "a second time; use --again to do so")
 
 
-def _already_deidentified(ds: Any) -> bool:
-    """Whether ``ds`` is this tool's output: PatientIdentityRemoved (0012,0062) "YES" and a
-    DeidentificationMethod (0012,0063) of Osler's, as :func:`deidentify_dataset` writes them.
-    Another tool's "YES" is de-identified as any file is: its profile may have kept what
-    this one removes, and its dates were never shifted by this key."""
+def _marked_deidentified(ds: Any) -> str | None:
+    """Who marked ``ds`` de-identified: "osler" when PatientIdentityRemoved (0012,0062) is
+    "YES" with a DeidentificationMethod (0012,0063) of Osler's, as :func:`deidentify_dataset`
+    writes them; "other" for a "YES" without one; None when not marked. Another tool's "YES"
+    is de-identified as any file is: its profile may have kept what this one removes, and its
+    dates were never shifted by this key."""
     if str(ds.get("PatientIdentityRemoved", "") or "").strip().upper() != "YES":
-        return False
+        return None
     method = ds.get("DeidentificationMethod", "") or ""
     methods = [method] if isinstance(method, str) else list(method)   # LO, multi-valued
-    return any(str(m).startswith("Osler ") for m in methods)
+    return "osler" if any(str(m).startswith("Osler ") for m in methods) else "other"
 
 
 def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
@@ -579,46 +622,108 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
     skipped, nothing written for it; the others continue. A file this tool de-identified
     (PatientIdentityRemoved "YES", an Osler DeidentificationMethod) is skipped with
     :data:`ALREADY_DEIDENTIFIED`, unless ``again``: its second shift would part it from the
-    FHIR and notes of its patient, which are de-identified once.
+    FHIR and notes of its patient, which are de-identified once. A file another tool marked
+    de-identified is de-identified as any other, and marked ``marked_by_other_tool``.
+
+    A folder holding a DICOMDIR is a file-set (PS3.10): its files are named by valid File
+    IDs instead (``STxxxxxx/SExxxxxx/IMxxxxxx``, keyed from the new UIDs) under ``out_dir``
+    (``out_dir/FILESET<n>`` for a folder below ``in_dir``), and its de-identified DICOMDIR,
+    written there last, points at them (:mod:`osler.privacy.deid.dicom_fileset`); one whose
+    records cannot be linked again is left out, with its reason.
     """
-    pydicom = require("pydicom", "imaging")
+    require("pydicom", "imaging")
     in_dir, out_dir = Path(in_dir), Path(out_dir)
-    results = []
-    taken: set[Path] = set()
-    for path in sorted(p for p in in_dir.rglob("*") if p.is_file()):
-        rel = str(path.relative_to(in_dir))
-        try:
-            ds = pydicom.dcmread(path)
-            meta = getattr(ds, "file_meta", None)
-            cut = (_truncation(ds, path.stat().st_size)
-                   if "SOPClassUID" in ds or (meta and "MediaStorageSOPClassUID" in meta)
-                   else "no SOP Class UID: truncated or not a DICOM object")
-            if cut is not None:
-                # pydicom reads a truncated file or a bare preamble as a near-empty dataset,
-                # without a word: written out, it would count as de-identified
-                results.append(DicomResult(rel, None, None, False, f"unreadable: {cut}"))
-                continue
-            modality = str(ds.get("Modality", "") or "") or None
-            if not again and _already_deidentified(ds):
-                results.append(DicomResult(rel, None, modality, False, ALREADY_DEIDENTIFIED))
-                continue
-            burned = burned_in_risk(ds)
-            dropped: Counter = Counter()
-            deidentify_dataset(ds, key, dropped=dropped)
-            name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else key.uid(rel)
-            folder = out_dir.joinpath(*(str(ds.get(tag, "") or "unknown") for tag in
-                                        ("StudyInstanceUID", "SeriesInstanceUID")))
+    paths = sorted(p for p in in_dir.rglob("*") if p.is_file())
+    run = _DirRun(key, again, in_dir, out_dir, file_set_roots(paths, in_dir, out_dir))
+    # a DICOMDIR last: its records point at the files as written
+    done = {path: _deidentify_file(path, run) for path in
+            [p for p in paths if not is_dicomdir(p)] + [p for p in paths if is_dicomdir(p)]}
+    return [done[path] for path in paths]
+
+
+@dataclass
+class _DirRun:
+    """One directory's run: what was written where, for names and DICOMDIR records."""
+
+    key: DeidKey
+    again: bool
+    in_dir: Path
+    out_dir: Path
+    #: Input folders holding a DICOMDIR -> their file-set's root in the output.
+    roots: dict[Path, Path]
+    taken: set[Path] = field(default_factory=set)
+    uids: set[str] = field(default_factory=set)
+    #: Input path -> output path of each file written.
+    written: dict[Path, Path] = field(default_factory=dict)
+    #: (input file-set root, new SOP Instance UID) -> the first output written for it.
+    by_uid: dict[tuple[Path, str], Path] = field(default_factory=dict)
+
+
+def _deidentify_file(path: Path, run: _DirRun) -> DicomResult:
+    import pydicom
+
+    rel = str(path.relative_to(run.in_dir))
+    try:
+        ds = pydicom.dcmread(path)
+        meta = getattr(ds, "file_meta", None)
+        cut = (_truncation(ds, path.stat().st_size)
+               if "SOPClassUID" in ds or (meta and "MediaStorageSOPClassUID" in meta)
+               else "no SOP Class UID: truncated or not a DICOM object")
+        if cut is not None:
+            # pydicom reads a truncated file or a bare preamble as a near-empty dataset,
+            # without a word: written out, it would count as de-identified
+            return DicomResult(rel, None, None, False, f"unreadable: {cut}")
+        modality = str(ds.get("Modality", "") or "") or None
+        marked = _marked_deidentified(ds)
+        if not run.again and marked == "osler":
+            return DicomResult(rel, None, modality, False, ALREADY_DEIDENTIFIED)
+        root = root_of(path, run.roots)
+        if root is not None and is_dicomdir(path) and _DIRECTORY_RECORDS in ds:
+            return _deidentify_dicomdir(ds, rel, root, run)
+        burned = burned_in_risk(ds)
+        dropped: Counter = Counter()
+        deidentify_dataset(ds, run.key, dropped=dropped)
+        name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else run.key.uid(rel)
+        if root is not None:   # in a file-set: a File ID its DICOMDIR can name
+            target = file_id_target(run.key, run.roots[root], ds, run.taken)
+        else:
+            folder = run.out_dir.joinpath(*(str(ds.get(tag, "") or "unknown") for tag in
+                                            ("StudyInstanceUID", "SeriesInstanceUID")))
             target, n = folder / f"{name}.dcm", 1
-            while target in taken:
+            while target in run.taken:
                 n += 1
                 target = folder / f"{name}_{n}.dcm"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            ds.save_as(target)
-            taken.add(target)
-            results.append(DicomResult(rel, str(target), modality, burned, duplicate_uid=n > 1,
-                                       invalid_dates=dropped[INVALID_DATE]))
-        except Exception as exc:  # pydicom raises many types for malformed files
-            results.append(DicomResult(rel, None, None, False,
-                                       f"unreadable ({type(exc).__name__}): truncated or "
-                                       "not a DICOM file"))
-    return results
+        target.parent.mkdir(parents=True, exist_ok=True)
+        ds.save_as(target)
+        duplicate = name in run.uids
+        run.taken.add(target)
+        run.uids.add(name)
+        run.written[path] = target
+        if root is not None:
+            run.by_uid.setdefault((root, str(name)), target)
+        return DicomResult(rel, str(target), modality, burned, duplicate_uid=duplicate,
+                           invalid_dates=dropped[INVALID_DATE],
+                           marked_by_other_tool=marked == "other")
+    except Exception as exc:  # pydicom raises many types for malformed files
+        return DicomResult(rel, None, None, False, f"unreadable ({type(exc).__name__}): "
+                           "truncated or not a DICOM file")
+
+
+def _deidentify_dicomdir(ds: Any, rel: str, root: Path, run: _DirRun) -> DicomResult:
+    """A file-set's DICOMDIR de-identified, its records pointing at the files written."""
+    originals = original_file_ids(ds[_DIRECTORY_RECORDS].value)
+    dropped: Counter = Counter()
+    deidentify_dataset(ds, run.key, dropped=dropped)
+    out_root = run.roots[root]
+    by_uid = {uid: out for (where, uid), out in run.by_uid.items() if where == root}
+    try:
+        data = relinked_dicomdir(ds, originals, root, out_root, run.written, by_uid)
+    except Exception as exc:  # FileSetError says why; pydicom's own errors name their type
+        why = str(exc) if isinstance(exc, FileSetError) else (
+            f"its records could not be written again ({type(exc).__name__})")
+        return DicomResult(rel, None, None, False, f"DICOMDIR left out: {why}; the files it "
+                           "listed are written, named by File ID, without it")
+    target = out_root / DICOMDIR
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return DicomResult(rel, str(target), None, False, invalid_dates=dropped[INVALID_DATE])
