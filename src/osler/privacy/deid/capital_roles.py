@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
+from osler.privacy.deid.clinical_terms import clinical_terms
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import (census_first_names, census_names, common_words,
@@ -31,7 +32,8 @@ Tokens = tuple[tuple[int, int, str], ...]
 
 #: Roles a name follows in capitals ("RN", "NURSE"); "RT" (right) and "PA" (pulmonary artery)
 #: are also clinical words, so after them only a listed first name and more ("RT JOHN KEMBER").
-_ROLES = frozenset("rn nurse np md lpn cna rrt doctor resident intern fellow attending".split())
+_ROLES = frozenset("rn nurse np md lpn cna rrt doctor resident intern fellow attending ho"
+                   .split())
 _AMBIGUOUS_ROLES = frozenset({"rt", "pa"})
 
 #: What a person named after a role does, or what follows the name ("RN KEMBER AWARE").
@@ -59,7 +61,7 @@ def _name_word(word: str, stop: frozenset[str]) -> bool:
         if (len(low) < 2 or _any_in(low, stop, common_words(), public_vocabulary(),
                                     _clinical_words(), _NOT_NAMES, _TITLES, _WEAK_TITLES,
                                     _RELATIONS, _MONTH_NAMES, _ROLES, _AMBIGUOUS_ROLES,
-                                    eponym_surnames(), eponym_heads())
+                                    eponym_surnames(), eponym_heads(), clinical_terms())
                 or _inflected(low) or low.endswith(("ed", "ing"))):
             return False
     return True

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from osler.privacy.deid.capital_roles import _name_word as _capitals_name_word
+from osler.privacy.deid.clinical_terms import clinical_terms, organism_species
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import (census_first_names, census_names, clinical_words,
@@ -47,12 +48,20 @@ grandaughter aunt uncle cousin fiance fiancee spouse partner neighbor proxy hcp 
 stepson stepdaughter nephews nieces granddaughters grandsons lawyer attorney poa roommate
 companion caregiver chaplain""".split())
 #: Roles and words that introduce a clinician by name in prose ("wound nurse, Zelda
-#: Quarrington", "case manager Quarrington", "a nurse named Zelda Quarrington").
+#: Quarrington", "case manager Quarrington").
 _ROLES_NAMED = frozenset("""nurse specialist manager worker therapist coordinator pharmacist
-dietitian dietician navigator named""".split())
+dietitian dietician navigator""".split())
+#: People that "named" introduces ("a nurse named Zelda Quarrington", "a friend named Tavish");
+#: "a walker named Rollator", "a cat named Whiskers" name no person.
+_PEOPLE = _KIN | _ROLES_NAMED | frozenset("""doctor physician dr resident intern fellow
+attending surgeon provider man woman gentleman lady person boy girl child kid baby someone
+somebody patient pt gentleman colleague coworker co-worker boss teacher pastor priest
+minister rabbi imam officer aide""".split())
 #: Titles typed in lower case, after which a second lower-case word goes on a name ("dr.
 #: zelda quarrington").
 _LOWER_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss"})
+#: Relations shortened with a stop ("dtr. Brisa Quellmoor").
+_SHORT_KIN = frozenset({"dtr", "dtrs", "sil", "dil"})
 #: Plural relations, after which a list of names runs ("Sons Quill, Barnaby and Ezra").
 _PLURAL_KIN = frozenset("""sons daughters dtrs sisters brothers nephews nieces granddaughters
 grandsons""".split())
@@ -62,19 +71,19 @@ _BETWEEN = re.compile(r"[ \t]*[,:(-]?[ \t]*|[ \t]+-{1,3}[ \t]*|-{1,3}")
 #: After a name in capitals, what a relative does or where the sentence goes on.
 _KIN_DOINGS = frozenset("""aware notified called calls phoned phones visited visiting visits
 in at here present updated informed spoke said says states stated reports reported came
-comes will was is has had and who to with wants agrees agreed feels""".split())
+comes will was is has had and who to with wants agrees agreed feels left""".split())
 #: Roles written in capitals in a note in mixed case that a surname follows ("HO
 #: Quarrington notified", "NP Quarrington aware"); "PA" and "RT" are also anatomy.
 _CAPITAL_ROLES = frozenset({"HO", "NP", "MD", "RN", "RRT", "CNA", "LPN"})
 _ROLE_DOINGS = frozenset("""aware notified paged called informed updated ordered ordering
 here at to in with who has had was is will gave saw came spoke said says states stated
-reports reported made placed""".split())
+reports reported made placed and re""".split())
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     return (public_vocabulary() | clinical_words() | medication_names() | eponym_surnames()
-            | eponym_heads())
+            | eponym_heads() | clinical_terms())
 
 
 def _listed(low: str) -> bool:
@@ -100,7 +109,8 @@ def find_kin_names(text: str, toks: Tokens, stop: frozenset[str], cased: bool
     for i, (_start, end, word) in enumerate(toks[:-1]):
         low = word.lower().rstrip(".")
         last = low.rsplit("-", 1)[-1]        # "COPING-SISTER": a heading joined to it
-        if cased and (low in _KIN or low in _ROLES_NAMED):
+        if cased and (low in _KIN or low in _ROLES_NAMED or low == "named" and i > 0
+                      and toks[i - 1][2].lower() in _PEOPLE):
             yield from _after_kin(text, toks, i, stop, low in _PLURAL_KIN)
         elif not cased and last in _KIN and word.isupper():
             yield from _after_kin_in_capitals(text, toks, i, stop)
@@ -127,7 +137,9 @@ def _after_kin(text: str, toks: Tokens, i: int, stop: frozenset[str], plural: bo
     or two words written as names after a relation; the first one no list holds (a listed
     first name is the other rules'), a second one a listed name or no vocabulary word."""
     j = i + 1
-    if not _joined(text, toks[i][1], toks[j][0]):
+    after = toks[i][1] + 1 if text[toks[i][1]:toks[i][1] + 1] == "." and toks[i][2].lower() in (
+        _SHORT_KIN) else toks[i][1]       # "dtr. Brisa Quellmoor called"
+    if not _joined(text, after, toks[j][0]):
         return
     names = 0
     while j < len(toks) and names < 4:
@@ -176,7 +188,7 @@ def _after_kin_in_capitals(text: str, toks: Tokens, i: int, stop: frozenset[str]
     nxt = toks[j] if j < len(toks) and toks[j][0] >= end else None
     rest = text[end:nxt[0]] if nxt else text[end:]
     gap = rest.strip(" \t")
-    if ("\n" in rest or gap[:1] in (".", ",", ";", ")", "-") or (gap[:1].isdigit())
+    if ("\n" in rest or gap[:1] in (".", ",", ";", ")", "-", "(") or (gap[:1].isdigit())
             or (not gap and (nxt is None or nxt[2].lower() in _KIN_DOINGS))):
         yield PhiSpan(taken[0][0], end, "NAME")
 
@@ -232,7 +244,9 @@ def _second_word_in_lower_case(text: str, toks: Tokens, i: int, stop: frozenset[
 
 
 #: Credentials after a name ("Zelda Quarrington, MSW", "ZELDA QUARRINGTON RRT").
-_CREDENTIAL_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:RN|RRT|NP|MD|LPN|MSW|LICSW|PA-C|CNA|SW)\b")
+_CREDENTIAL_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:RN|RRT|NP|MD|LPN|MSW|LICSW|PA-C|CNA|SW|PT|DPT|"
+                               r"OTR|OTR/L|RD|RDN|LDN|CCC-SLP|SLP|PharmD|PHARMD|APRN|CRNP|FNP|"
+                               r"ANP|DNP|CNS|NP-C|RPh|RPH|LCSW|LMSW)(?![\w-])")
 #: Words before a clinician's name in a note typed in capitals ("PER ZELDA QUARRINGTON NP").
 _PERSON_CUES = frozenset({"per", "by", "with", "to", "from"})
 
@@ -309,11 +323,16 @@ def _initial_and_surname(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
         dotted = text[m.end("i"):m.end("i") + 1] == "."
         if not (dotted or initial.isupper() and name.isupper() and len(name) >= 4):
             continue   # "a Quarrington": an article; "CAROL M ADE AWARE": a typo
+        if name.lower() in organism_species() and dotted or (
+                initial.upper() in "RLB" and not dotted and not _listed(name.lower())):
+            continue   # "K. Pneumoniae", "A. Fib"; "R PLEURX": a side and a device
         if initial.isupper() == name[:1].isupper() and _name_word_any_case(name, stop):
             yield PhiSpan(m.start("i"), m.end("n"), "NAME")
 
 
-_SPOKE_WITH = re.compile(r"\b(?:spoke|spoken|talked|met|speaking|talking|meeting)[ \t]+with[ \t]+"
+_SPOKE_WITH = re.compile(r"\b(?i:spoke|spoken|talked|met|speaking|talking|meeting|discussed|"
+                         r"discussing|reviewed|conferred)[ \t]+(?i:with|w/)[ \t]*"
+                         r"(?:(?P<c>[A-Z][a-z'-]+)[ \t]+(?:and|&)[ \t]+)?"
                          r"(?P<a>[A-Z][a-z'-]+)[ \t]+(?P<b>[A-Z][a-z'-]+)(?![\w'-])")
 
 
@@ -323,3 +342,5 @@ def _spoke_with(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
     for m in _SPOKE_WITH.finditer(text):
         if _prose_name_word(m.group("a"), stop) and _prose_name_word(m.group("b"), stop):
             yield PhiSpan(m.start("a"), m.end("b"), "NAME")
+            if m.group("c") and _prose_name_word(m.group("c"), stop):   # "Zelda and Tavish Q."
+                yield PhiSpan(m.start("c"), m.end("c"), "NAME")

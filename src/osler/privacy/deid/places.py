@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from osler.privacy.deid.clinical_terms import clinical_terms, term_section
 from osler.privacy.deid.lexicons import (census_names, common_words, first_names, name_stopwords,
                                          place_names, us_places, us_states)
 from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES, _any_in,
@@ -196,8 +197,10 @@ def _gazetteer(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str]
             name = " ".join(w.lower() for _s, _e, w in window)
             if name in towns and (n > 1 and cased or context and low not in stop
                                   and len(word) > (3 if cased else 4) and not _inflected(low)
-                                  # uncased, a town that is also a word ("from central line")
-                                  and (cased or n > 1 or low not in _vocabulary())):
+                                  # uncased, a town that is also a word ("from central line",
+                                  # "near normal", "from delta unit")
+                                  and (cased or n > 1 or low not in _vocabulary()
+                                       and low not in term_section("words"))):
                 yield PhiSpan(start, window[-1][1], "LOCATION")
                 break
 
@@ -259,8 +262,13 @@ _WORD_ENDING = re.compile(r"(?:ery|ion|ing|ure|ance|ence|ment|ness|ity|ive|ics|a
                           r"use|ous|ful|less|able|ible|er|or|ed)$")
 # A part of a region, a neighbourhood or a campus ("the Eastern Shore", "the North End",
 # "North Campus"): smaller than a state.
+# Never a side of a unit, a room or a bed ("on the South Side of the unit").
 _REGION = re.compile(r"\b(?P<p>(?i:north|south|east|west|northern|southern|eastern|western)"
-                     r"[ \t]+(?i:shore|side|end|campus|valley|hills|cape))\b")
+                     r"[ \t]+(?i:shore|side|end|campus|valley|hills|cape))\b"
+                     r"(?![ \t]+(?i:of)[ \t]+(?:(?i:the|this|that|pt'?s|his|her)[ \t]+)?"
+                     r"(?i:unit|units|room|rm|bed|floor|hall|hallway|ward|building|bldg|station|"
+                     r"nursing|icu|hospital|hosp|pod|corridor|body|chest|face|neck|abd|abdomen|"
+                     r"head|lung|heart|wound|incision|bay|nurses?)\b)")
 # Two or three capitalised words after a preposition and before a hospital's head word
 # ("went to Warren Grant hosp.", "sent to Fairley Oaks EW"): the whole run is the name, even
 # where a word of it is also a word or a listed name.
@@ -286,7 +294,12 @@ recovery holding dialysis hemodialysis endo endoscopy cysto lab labs""".split())
 # "FROM ST. AGATHA'S", "transferred from Saint Quillan"): a listed name, written with a stop,
 # in full or as a possessive ("ST ELEVATION", "ST changes" are none); not the herb.
 _SAINT = re.compile(r"\b(?P<p>(?:(?P<st>St|ST)(?P<dot>\.)?|Saint|SAINT)[ \t]+(?P<n>[A-Z][A-Za-z]+)"
-                    r"(?P<s>'[sS])?)(?![ \t]+(?i:wort)\b)(?![\w'])")
+                    r"(?P<s>'[sS])?)(?![ \t]+(?i:wort)\b)(?![\w'])"
+                    # a saint's name on a device, a disease or a herb ("St. Jude mechanical AVR",
+                    # "St. Louis encephalitis", "St. Vitus dance")
+                    r"(?![ \t]+(?:[A-Za-z-]+[ \t]+){0,2}(?i:valves?|pacemakers?|ppm|icds?|aicds?|"
+                    r"avr|mvr|tavr|devices?|leads?|prosthe\w*|mechanical|bileaflet|generator|"
+                    r"encephalitis|virus|dance|chorea|wort|fire|crt-?d|crt-?p|ep|defibrillator)\b)")
 # A street address in a note typed all in capitals or all in lower case ("42 BIRCHWOOD LANE",
 # "17 quellmoor rd"): the street words written out or shortened, but none that is also a
 # doctor's, a saint's or a count's ("Dr", "St", "Ct").
@@ -330,12 +343,30 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
     if not mixed:
         for m in _STREET_UNCASED.finditer(text):
             words = m.group().split()[1:-1]
-            if not any(w.isdigit() or w.lower() in _NOT_NAMES for w in words):
+            if not any(w.isdigit() or w.lower() in _NOT_NAMES or _counted(w, m.group()) for w in words):
                 yield PhiSpan(m.start(), m.end(), "LOCATION")
     towns = _towns_by_ending()
     for start, end, word in toks:
         if word.lower() in towns and (_title(word) if cased else len(word) > 4):
             yield PhiSpan(start, end, "LOCATION")
+
+
+# A unit or a measure after a number ("40 CC AVE", "2 CM ROAD RASH", "40 CC PER RD RECS").
+_MEASURES = frozenset("""cc cm mm ml mg mcg g kg l cm2 in inch inches ft feet lb lbs oz hr hrs h
+min mins sec units u meq mmol per x times pt pts episodes areas lesions nodes ln ln's tabs
+caps puffs drops gtt gtts mmhg bpm days wks weeks months yrs years""".split())
+
+
+def _counted(word: str, street: str) -> bool:
+    """Whether ``word``, between a number and a street word, makes the run a measure or a
+    count ("40 CC AVE", "2 ENLARGED LN", "2 CM ROAD"), not an address: a unit, a word that
+    names no street (everyday or clinical, an -ed word), or, before a shortened street word
+    ("LN", "AVE", "RD"), any vocabulary word."""
+    low = word.lower()
+    if low in _MEASURES or _inflected(low) or low.endswith("ed"):
+        return True
+    short = street.rstrip(". \t").split()[-1].lower() in ("ln", "ave", "rd")
+    return short and (low in _vocabulary() or low in common_words()) or low in clinical_terms()
 
 
 def _named_before_head(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
@@ -368,7 +399,8 @@ def _vocabulary() -> frozenset[str]:
 
     return frozenset(public_vocabulary() | clinical_words() | service_words()
                      | medication_names() | eponym_surnames() | SPECIALTIES | _NOT_PLACES
-                     | us_states() | _countries() | _LANGUAGES | _CARE_WORDS | context_words())
+                     | us_states() | _countries() | _LANGUAGES | _CARE_WORDS | context_words()
+                     | clinical_terms())
 
 
 def _misspelt_region(low: str) -> bool:
