@@ -9,11 +9,13 @@ against them ("in Swahili", "removed from Omnicell", "Plan: Medsurg 4", "Daughte
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
+from osler.privacy.deid.spans import PhiSpan, cut_out
 from osler.resources import path as resource_path
 
-__all__ = ["clinical_terms", "organism_species", "term_section"]
+__all__ = ["clinical_terms", "organism_species", "term_section", "without_clinical_terms"]
 
 _FILE = "deid/clinical_terms.txt"
 
@@ -46,3 +48,62 @@ def clinical_terms() -> frozenset[str]:
 def organism_species() -> frozenset[str]:
     """Species epithets written after a genus's initial ("pneumoniae", "aureus", "diff")."""
     return term_section("organisms")
+
+
+# --- a final cut: ward words that a rule or the tagger took for a name or a place -----------
+# (applied to the final spans, so the rule layers, the tagger's features, stay as they are)
+
+# A genus's initial and its species ("K. Pneumoniae", "S AUREUS", "A. Fib").
+_ORGANISM = re.compile(r"(?:\b(?i:cx|culture|cult|grew|growing|growth|positive|pos)[ \t]+)?"
+                       r"(?<![A-Za-z.])[A-Za-z](?:\.[ \t]?|[ \t])(?P<s>[A-Za-z]+)\b")
+# A ward type before a unit's word ("from outside burns unit", "on Tele floor").
+_TITLE_BEFORE = re.compile(r"\b(?i:dr|doctor|mr|mrs|ms|miss|prof|nurse|rn|np|md)\.?[ \t]*$")
+_UNIT_AFTER = re.compile(r"[ \t]+(?i:unit|floor|icu|ward|service|team|bed)\b")
+# A side written as a letter before a device ("R PLEURX", "L PERMACATH").
+_SIDE_DEVICE = re.compile(r"(?<![A-Za-z.])[RLB](?:\.[ \t]?|[ \t])(?P<s>[A-Za-z]+)\b")
+# A saint's name on a device, a disease or a herb ("St. Jude valve", "St. Louis encephalitis").
+_SAINT_THING = re.compile(
+    r"\b(?:St|ST|Saint|SAINT)\.?[ \t]+[A-Z][A-Za-z]+(?:'[sS])?(?=[ \t]+(?:[A-Za-z-]+[ \t]+){0,2}"
+    r"(?i:valves?|pacemakers?|ppm|icds?|aicds?|avr|mvr|tavr|devices?|leads?|prosthe\w*|"
+    r"mechanical|bileaflet|generator|encephalitis|virus|dance|chorea|wort|defibrillator)\b)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+def without_clinical_terms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """``spans`` without the ward words taken for a name or a place: an organism ("K.
+    Pneumoniae"), a side and a device ("R PLEURX"), a saint's device or disease ("St. Jude
+    valve"), and a span of one word that is a language, a rhythm, a genus or an abbreviation
+    of a role or a doing ("Albanian", "Wenckebach", "Klebsiella", "NOK", "ETA") and no listed
+    name (an abbreviation in capitals even then: "ETA")."""
+    if not any(s.type in _TYPES for s in spans):
+        return spans
+    found = [m.span() for m in _ORGANISM.finditer(text) if m.group("s").lower() in
+             organism_species()]
+    found += [m.span() for m in _SIDE_DEVICE.finditer(text)
+              if m.group("s").lower() in term_section("systems")]
+    found += [m.span() for m in _SAINT_THING.finditer(text)]
+    for span in spans:
+        words = _WORD.findall(text[span.start:span.end])
+        if span.type in _TYPES and len(words) == 1 and (
+                _one_ward_word(words[0]) or words[0].lower() in term_section("wards")
+                and _UNIT_AFTER.match(text, span.end)
+                and not _TITLE_BEFORE.search(text, max(0, span.start - 12), span.start)):
+            found.append((span.start, span.end))
+    return cut_out(text, spans, found, _TYPES) if found else spans
+
+
+_TYPES = frozenset({"NAME", "LOCATION"})
+
+
+def _one_ward_word(word: str) -> bool:
+    low = word.lower()
+    if low in term_section("abbreviations") and (word.isupper() or not _listed(low)):
+        return True
+    return not _listed(low) and any(low in term_section(s) for s in (
+        "languages", "rhythms", "genera", "insurers"))
+
+
+def _listed(low: str) -> bool:
+    from osler.privacy.deid.lexicons import census_names, first_names, last_names
+
+    return low in first_names() or low in last_names() or low in census_names()

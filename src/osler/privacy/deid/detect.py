@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
+from osler.privacy.deid.clinical_terms import without_clinical_terms
 from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords
 from osler.privacy.deid.name_cuts import without_false_names
@@ -105,6 +106,8 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     # [fell]", "Nurse [Practitioner]" are no names, whoever found them
     spans = without_digitless_phones(text, without_credentials(text, spans))
     spans = without_false_names(text, without_services(text, without_drugs(text, spans)))
+    # a ward word no one is named ("K. Pneumoniae", "R PLEURX", "St. Jude valve", "NOK")
+    spans = without_clinical_terms(text, spans)
     return with_zip_after_places(text, spans)
 
 
