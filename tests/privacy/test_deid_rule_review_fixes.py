@@ -224,3 +224,22 @@ def test_first_names_are_not_taken_for_ward_words(text):
 def test_a_name_next_to_a_ward_word_is_still_found(text, name):
     assert _covered(text, name, tagger=False)
     assert _covered(text, name, tagger=True)
+
+
+@pytest.mark.parametrize("text", [
+    "Pt in Philadelphia collar.", "Pt in Miami J collar.", "Pt has Boston Scientific ICD.",
+    "Pt placed in Posey bed for safety.", "Pt in Bucks traction.", "Will d/c to Subacute Rehab.",
+    "Pt going to Geri Psych Hospital.", "Pt in Cardio Rehab program 3x/week.",
+    "Dressing changed in Picc clinic.", "Wife Spanish speaking, interpreter used.",
+    "R QUINTON, MD AWARE.", "Seen in Heart Failure Clinic last month.",
+    "Pt followed in Sickle Cell Clinic.", "Will d/c to Short Term Rehab."])
+def test_devices_brands_and_levels_of_care_are_no_places(text):
+    assert _found(text, tagger=False) == []
+    assert _found(text, tagger=True) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [("Transferred to Quellmoor bed 4.", "Quellmoor"),
+                                            ("Dr. Fowler position unchanged.", "Fowler"),
+                                            ("Pt from Lochmoor Rehab.", "Lochmoor")])
+def test_a_ward_or_a_name_before_a_device_word_is_still_found(text, name):
+    assert _covered(text, name, tagger=False)

@@ -58,7 +58,21 @@ _ORGANISM = re.compile(r"(?:\b(?i:cx|culture|cult|grew|growing|growth|positive|p
                        r"(?<![A-Za-z.])[A-Za-z](?:\.[ \t]?|[ \t])(?P<s>[A-Za-z]+)\b")
 # A ward type before a unit's word ("from outside burns unit", "on Tele floor").
 _TITLE_BEFORE = re.compile(r"\b(?i:dr|doctor|mr|mrs|ms|miss|prof|nurse|rn|np|md)\.?[ \t]*$")
-_UNIT_AFTER = re.compile(r"[ \t]+(?i:unit|floor|icu|ward|service|team|bed)\b")
+_UNIT_AFTER = re.compile(r"[ \t]+(?i:unit|floor|icu|ward|service|team|bed|clinic|rehab|hospital|"
+                         r"hosp|center|centre|program|facility|living)\b")
+# A language before a speaker's word ("Wife Spanish speaking", "SON SPANISH SPEAKING").
+_SPEAKING_AFTER = re.compile(r"[ \t-]*(?i:speaking|speaker|speakers|speaks|only|interpreter|"
+                             r"translator)\b")
+# A device named by a brand or a town before its kind ("Philadelphia collar", "Miami J collar",
+# "Posey bed", "Bucks traction", "Fowler position", "Boston Scientific ICD").
+_BEFORE_DEVICE = re.compile(
+    r"\b(?P<p>[A-Z][a-z]+(?:[ \t]+(?:J|Scientific))?)(?=[ \t]+(?P<d>(?i:collars?|traction|position|"
+    r"brace|boot|splint|sling|belt|vest|mattress|restraints?|icd|aicd|pacemaker|ppm|crt-?d|lift|"
+    r"dressing|catheter|stockings|hose|bed|frame|device))\b)")
+# Kinds of device that a person's name never comes before; before the others ("bed",
+# "dressing", "catheter") only a listed brand ("Posey bed") is one.
+_DEVICE_KINDS = frozenset("""collar collars traction position icd aicd pacemaker ppm crt-d crtd
+brace splint boot""".split())
 # A side written as a letter before a device ("R PLEURX", "L PERMACATH").
 _SIDE_DEVICE = re.compile(r"(?<![A-Za-z.])[RLB](?:\.[ \t]?|[ \t])(?P<s>[A-Za-z]+)\b")
 # A saint's name on a device, a disease or a herb ("St. Jude valve", "St. Louis encephalitis").
@@ -80,15 +94,25 @@ def without_clinical_terms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     found = [m.span() for m in _ORGANISM.finditer(text) if m.group("s").lower() in
              organism_species()]
     found += [m.span() for m in _SIDE_DEVICE.finditer(text)
-              if m.group("s").lower() in term_section("systems")]
+              if m.group("s").lower() in term_section("systems") | term_section("side_devices")]
+    found += [m.span("p") for m in _BEFORE_DEVICE.finditer(text)
+              if not _TITLE_BEFORE.search(text, max(0, m.start() - 12), m.start())
+              # a bed, a frame, a lift of a brand ("Posey bed"), not a ward's ("Quellmoor bed 4")
+              and (m.group("d").lower() in _DEVICE_KINDS
+                   or m.group("p").lower() in term_section("systems"))]
     found += [m.span() for m in _SAINT_THING.finditer(text)]
     for span in spans:
         words = _WORD.findall(text[span.start:span.end])
-        if span.type in _TYPES and len(words) == 1 and (
-                _one_ward_word(words[0]) or words[0].lower() in term_section("wards")
-                and _UNIT_AFTER.match(text, span.end)
-                and not _TITLE_BEFORE.search(text, max(0, span.start - 12), span.start)):
+        if span.type not in _TYPES:
+            continue
+        lows = [w.lower() for w in words]
+        titled = bool(_TITLE_BEFORE.search(text, max(0, span.start - 12), span.start))
+        if len(words) == 1 and (_one_ward_word(words[0]) or lows[0] in term_section("languages")
+                                and _SPEAKING_AFTER.match(text, span.end) and not titled):
             found.append((span.start, span.end))
+        elif (0 < len(words) <= 3 and not titled and _UNIT_AFTER.match(text, span.end)
+              and all(w in term_section("wards") | term_section("care_levels") for w in lows)):
+            found.append((span.start, span.end))   # "from outside burns unit", "Subacute Rehab"
     return cut_out(text, spans, found, _TYPES) if found else spans
 
 

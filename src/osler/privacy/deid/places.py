@@ -443,7 +443,7 @@ _DEPARTMENT_WORDS = frozenset("""medicine surgery care pain palliative internal 
 primary urgent emergency critical intensive physical occupational speech respiratory sleep
 wound vascular plastic orthopedic orthopaedic spine sports travel behavioral mental health
 women children adolescent adult geriatric infectious diseases disease transplant stroke heart
-lung kidney liver diabetes endocrine rehabilitation rehab""".split())
+lung kidney liver diabetes endocrine rehabilitation rehab failure sickle""".split())
 
 
 def _department(word: str) -> bool:
