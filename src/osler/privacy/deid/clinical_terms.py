@@ -110,13 +110,29 @@ def without_clinical_terms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
         if len(words) == 1 and (_one_ward_word(words[0]) or lows[0] in term_section("languages")
                                 and _SPEAKING_AFTER.match(text, span.end) and not titled):
             found.append((span.start, span.end))
-        elif (0 < len(words) <= 3 and not titled and _UNIT_AFTER.match(text, span.end)
+        elif (0 < len(words) <= 3 and not titled and _unit_after(text, span.end)
               and all(w in term_section("wards") | term_section("care_levels") for w in lows)):
             found.append((span.start, span.end))   # "from outside burns unit", "Subacute Rehab"
     return cut_out(text, spans, found, _TYPES) if found else spans
 
 
 _TYPES = frozenset({"NAME", "LOCATION"})
+
+
+_NEXT_WORD = re.compile(r"[ \t]+(?P<w>[A-Za-z]+)")
+
+
+def _unit_after(text: str, end: int) -> bool:
+    """A unit's word after ``end``, at most two words of a level of care between ("Sickle
+    [Cell] Clinic")."""
+    for _ in range(3):
+        if _UNIT_AFTER.match(text, end):
+            return True
+        m = _NEXT_WORD.match(text, end)
+        if not m or m.group("w").lower() not in term_section("wards") | term_section("care_levels"):
+            return False
+        end = m.end()
+    return False
 
 
 def _one_ward_word(word: str) -> bool:
