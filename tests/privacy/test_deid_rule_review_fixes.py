@@ -243,3 +243,13 @@ def test_devices_brands_and_levels_of_care_are_no_places(text):
                                             ("Pt from Lochmoor Rehab.", "Lochmoor")])
 def test_a_ward_or_a_name_before_a_device_word_is_still_found(text, name):
     assert _covered(text, name, tagger=False)
+
+
+def test_a_state_code_that_is_also_a_role_is_kept_by_the_ward_word_cut():
+    from osler.privacy.deid.clinical_terms import without_clinical_terms
+    from osler.privacy.deid.spans import PhiSpan
+
+    text = "Lives in QUELLMOOR, MD 21201. SON ETA 1900."
+    spans = [PhiSpan(9, 18, "LOCATION"), PhiSpan(20, 22, "LOCATION"),
+             PhiSpan(text.index("ETA"), text.index("ETA") + 3, "NAME")]
+    assert without_clinical_terms(text, spans) == spans[:2]

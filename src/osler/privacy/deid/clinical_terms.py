@@ -136,8 +136,11 @@ def _unit_after(text: str, end: int) -> bool:
 
 
 def _one_ward_word(word: str) -> bool:
+    from osler.privacy.deid.places import _POSTAL   # it imports this module
+
     low = word.lower()
-    if low in term_section("abbreviations") and (word.isupper() or not _listed(low)):
+    if (low in term_section("abbreviations") and low not in _POSTAL    # "Quellmoor, MD"
+            and (word.isupper() or not _listed(low))):
         return True
     return not _listed(low) and any(low in term_section(s) for s in (
         "languages", "rhythms", "genera", "insurers"))
