@@ -95,7 +95,9 @@ def predict(task: str, model_dir: str, data: tuple[str, ...], out: str, split: s
 
     \b
     Exit status, as for `osler ingest`:
-      0  every stay or row of DATA was scored;
+      0  every stay or row of DATA was scored; rows the task's cohort
+         leaves out by definition (readmission: discharged to death
+         or hospice) are counted on stderr, and are no skip;
       3  some were skipped (bad input, a repeated id, ...): OUT holds the
          predictions of the others, and stderr counts the skipped and
          names the first reasons (file, record, line), so a caller that

@@ -88,7 +88,9 @@ def check_model_folder(model_dir: str | Path, task: str) -> None:
     """Refuse (:class:`~osler.errors.DataError`) to save ``task``'s model in ``model_dir`` when
     the folder holds a model of another task (its ``manifest.json``, or the ``model.json`` of
     the warfarin-dose and pneumonia layouts), which saving would silently replace; retraining
-    the same task in place is allowed. A folder without a readable task is left to the save."""
+    the same task in place is allowed. A folder without a readable task is left to the save.
+    ``osler train`` checks it before the training; :func:`save_model` itself still replaces
+    any earlier model (a library caller's choice)."""
     model_dir = Path(model_dir)
     other = _manifest_task(model_dir) or _task_of_other_layout(model_dir)
     if other and other != task:
@@ -141,7 +143,6 @@ def save_model(bundle: ModelBundle, model_dir: Path) -> Path:
     import joblib
 
     model_dir = Path(model_dir)
-    check_model_folder(model_dir, bundle.task)   # never over another task's model
     model_dir.mkdir(parents=True, exist_ok=True)
     written = ["model.joblib"]
     earlier = _recorded_files(model_dir)
