@@ -24,9 +24,11 @@ from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import (SPECIALTIES, find_places, find_sure_places,
                                       with_zip_after_places, without_drugs, without_services)
-from osler.privacy.deid.patterns import MONTHS, find_patterns, is_score
+from osler.privacy.deid.patterns import find_patterns, is_score
 from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
+from osler.privacy.deid.vocab import (MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_ABBREVIATIONS,
+                                      WEEKDAYS)
 
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
@@ -260,11 +262,11 @@ def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan],
 
 # Words that may be part of a date, never cut from one ("mid March", "Christmas Eve 2020",
 # "Wednesday, 3/3/2021", "the fifth of", "spring 2020")
-_DATE_WORDS = frozenset(f"""{MONTHS.replace("|", " ")} monday tuesday wednesday thursday friday
-saturday sunday mon tue tues wed thu thur thurs fri sat sun spring summer fall autumn winter
+_DATE_WORDS = frozenset(MONTHS + MONTH_ABBREVIATIONS + WEEKDAYS + WEEKDAY_ABBREVIATIONS
+                        + tuple("""spring summer fall autumn winter
 early mid late end beginning start the of on day eve christmas thanksgiving easter new year
 years halloween memorial labor labour independence veterans mother mothers father fathers
-valentine valentines presidents king jr mlk fourth""".split())
+valentine valentines presidents king jr mlk fourth""".split()))
 _LEADING_WORDS = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*\s+")
 
 
