@@ -16,6 +16,7 @@ from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TIT
                                       _capital_signal, _gap, _inflected, _known, _mixed_case,
                                       _title, _tokens)
 from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
+from osler.privacy.deid.vocab import AMBIGUOUS_STREET_TYPES, NOTE_STREET_TYPES, alternation
 
 __all__ = ["SPECIALTIES", "context_words", "find_places", "find_sure_places",
            "with_zip_after_places", "without_drugs", "without_services"]
@@ -93,8 +94,8 @@ mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy"""
 _AMBIGUOUS_POSTAL = frozenset("al co de hi id in la md me mo ms mt ne oh ok or pa".split())
 # (on one line, and not the end of a phone number: "Fax: 555-0143\nDear Dr. Quill" is none)
 _STREET = re.compile(r"(?<!\d\d\d-)\b\d{1,5}[ \t]+(?:[A-Z][a-z]+[ \t]+){1,3}"
-                     r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
-                     r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
+                     rf"(?:{alternation(frozenset(w.capitalize() for w in NOTE_STREET_TYPES))})"
+                     r"\b\.?")
 
 
 def find_places(text: str) -> Iterator[PhiSpan]:
@@ -289,9 +290,10 @@ _SAINT = re.compile(r"\b(?P<p>(?:(?P<st>St|ST)(?P<dot>\.)?|Saint|SAINT)[ \t]+(?P
                     r"(?P<s>'[sS])?)(?![ \t]+(?i:wort)\b)(?![\w'])")
 # A street address in a note typed all in capitals or all in lower case ("42 BIRCHWOOD LANE",
 # "17 quellmoor rd"): the street words written out or shortened, but none that is also a
-# doctor's, a saint's or a count's ("Dr", "St", "Ct").
-_STREET_UNCASED = re.compile(r"(?<![\d-])\b\d{1,5}[ \t]+(?:[A-Za-z]+[ \t]+){1,3}(?i:street|avenue|"
-                             r"ave|road|rd|lane|ln|blvd|boulevard|terrace|circle)\b\.?")
+# doctor's, a saint's or a count's ("Dr", "St", "Ct") or an everyday word ("way", "drive").
+_STREET_UNCASED = re.compile(r"(?<![\d-])\b\d{1,5}[ \t]+(?:[A-Za-z]+[ \t]+){1,3}"
+                             rf"(?i:{alternation(NOTE_STREET_TYPES - AMBIGUOUS_STREET_TYPES)})"
+                             r"\b\.?")
 _LANGUAGES = frozenset("""english spanish french portuguese russian chinese mandarin cantonese
 haitian creole vietnamese italian greek arabic polish korean japanese hindi german cape verdean
 somali amharic farsi hebrew yiddish tagalog""".split())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __all__ = ["ADDRESS_WORDS", "AMBIGUOUS_STREET_TYPES", "MONTHS", "MONTH_ABBREVIATIONS",
            "MONTH_PATTERN", "NOTE_STREET_TYPES", "STREET_DIRECTIONS", "STREET_TYPES",
-           "SURNAME_PARTICLES", "WEEKDAYS", "WEEKDAY_ABBREVIATIONS"]
+           "SURNAME_PARTICLES", "WEEKDAYS", "WEEKDAY_ABBREVIATIONS", "alternation"]
 
 #: Months in calendar order: ``MONTHS[d.month - 1]``.
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -37,8 +37,8 @@ bin ibn al el""".split())
 NOTE_STREET_TYPES = frozenset("""st street ave avenue rd road dr drive lane ln blvd boulevard way
 court ct place pl terrace circle""".split())
 #: Those with another everyday or clinical reading (a doctor's "Dr", a saint's "St", "Ct", "on
-#: the way", "in place"): read only when capitalised.
-AMBIGUOUS_STREET_TYPES = frozenset("st dr ct way court place pl".split())
+#: the way", "in place", "drive"): read only when capitalised.
+AMBIGUOUS_STREET_TYPES = frozenset("st dr drive ct way court place pl".split())
 #: Every street type, full and shortened.
 STREET_TYPES = NOTE_STREET_TYPES | frozenset("""ter highway hwy parkway pkwy cir pike square sq
 trail trl route""".split())
@@ -48,3 +48,9 @@ STREET_DIRECTIONS = frozenset("n s e w ne nw se sw north south east west".split(
 #: and the little words between them.
 ADDRESS_WORDS = (STREET_TYPES | STREET_DIRECTIONS
                  | frozenset("apt apartment unit suite ste box po rr the of and".split()))
+
+
+def alternation(words: frozenset[str] | tuple[str, ...]) -> str:
+    """``words`` as a regex alternation, longest first (then alphabetical): the same string on
+    every run, and a word is never cut short by a shorter one before it."""
+    return "|".join(sorted(words, key=lambda w: (-len(w), w)))
