@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.eponyms import without_eponyms
-from osler.privacy.deid.lexicons import common_words, name_stopwords
+from osler.privacy.deid.lexicons import common_words, name_stopwords, service_abbreviations
 from osler.privacy.deid.name_cuts import without_false_names
 from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
@@ -471,8 +471,7 @@ def spreading_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) ->
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 # Clinical services, often joined to a doctor's name ("Dr. Nguyen-ENT"): they name no one.
-_SERVICES = SPECIALTIES | frozenset("""cards renal pulm onc neuro surg nsurg vasc uro derm
-rheum endo peds plastics trauma anesthesia anes rad ir cts csurg ctsurg""".split())
+_SERVICES = SPECIALTIES | service_abbreviations()
 
 
 @lru_cache(maxsize=1)

@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.lexicons import (census_names, common_words, first_names, name_stopwords,
-                                         place_names, us_places, us_states)
+from osler.privacy.deid.lexicons import (census_names, common_words, department_words,
+                                         first_names, name_stopwords, place_names, specialties,
+                                         us_places, us_states)
 from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES, _any_in,
                                       _capital_signal, _gap, _inflected, _known, _mixed_case,
                                       _title, _tokens)
@@ -39,13 +40,7 @@ _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|adm
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
 # Departments before "clinic" ("seen in cardiology clinic"): a service, not a place.
-SPECIALTIES = frozenset("""cardiology oncology neurology nephrology pulmonary pulmonology
-gastroenterology gi hepatology surgery surgical orthopedics orthopaedics ortho urology
-dermatology rheumatology endocrinology endocrine hematology heme ophthalmology eye ent
-psychiatry psych pediatrics obstetrics ob gynecology gyn obgyn radiology infectious id primary
-urgent pain wound transplant anticoagulation coumadin diabetes heart lung kidney liver allergy
-sleep geriatrics geriatric medicine podiatry audiology nutrition vascular thoracic spine
-fertility prenatal""".split())
+SPECIALTIES = specialties()
 # A lone town name needs a preposition before it ("lives in Towson", "from Dundalk").
 _TOWN_BEFORE = re.compile(r"(?:\b(?:in|from|to|at|near|of|outside|around)|->|@)\s+$", re.I)
 # Without capitals, "to"/"in" are too often followed by a verb or a common noun ("TO PUSH").
@@ -672,11 +667,7 @@ def _ambiguous_drug(word: str) -> bool:
 
 # Words of a clinical service ("Hepatology Clinic", "Department of Oncology", "Hematology and
 # Oncology Clinic"): they name a department, not a place.
-_SERVICE_WORDS = SPECIALTIES | frozenset("""medicine internal family palliative care critical
-physical occupational therapy rehabilitation sports behavioral mental health infectious disease
-diseases emergency interventional neurosurgery otolaryngology hem onc oncologic cardiac
-pulmonary respiratory speech stroke memory movement breast colorectal hepatobiliary
-""".split())
+_SERVICE_WORDS = SPECIALTIES | department_words()
 # The service's head word after it, or its "Department of" before it.
 _SERVICE_HEAD = re.compile(r"[ \t]+(?:clinic|clinics|service|services|department|dept|division|"
                            r"section|team|consult|consults|fellow|attending|office|unit|floor|"
