@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import os
 import sys
 
 import click
@@ -47,6 +48,29 @@ class _LazyGroup(click.Group):
             return None
         module, attr = target.split(":")
         return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _closed_stdout()
+
+
+#: The exit status of a Unix tool ended by SIGPIPE (128 + 13), as a shell reports it.
+EXIT_CLOSED_PIPE = 141
+
+
+def _closed_stdout() -> None:
+    """The reader of stdout went away (``osler monitor ... | head``): stop quietly, as Unix
+    tools do, with no message and no traceback, and the status a shell gives a tool ended by
+    SIGPIPE (141), not click's 1. What is still buffered goes to /dev/null, so that Python's
+    final flush does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):   # no file descriptor (a test's capture)
+        pass
+    sys.exit(EXIT_CLOSED_PIPE)
 
 
 def _available(name: str) -> bool:

@@ -11,7 +11,7 @@ import click
 from osler.errors import IngestError
 
 __all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option", "exit_status",
-           "read_text", "resolve_db", "text_lines"]
+           "once", "read_text", "resolve_db", "text_lines"]
 
 DEFAULT_DB = "osler.duckdb"
 
@@ -27,6 +27,17 @@ def exit_status(done: int, skipped: int) -> int:
     if not skipped:
         return EXIT_OK
     return EXIT_PARTIAL if done else EXIT_FAILURE
+
+
+def once(ctx: click.Context, param: click.Parameter, value: tuple):  # noqa: ARG001 - click's
+    """Callback of a single-value option declared ``multiple=True`` only to see a repeat:
+    click would keep the last of ``--model A --model B`` silently. A repeat is a usage error
+    (exit 2) naming the option; one value is returned as is, none as ``None``."""
+    if len(value) > 1:
+        name = max(param.opts, key=len)
+        raise click.UsageError(f"option '{name}' was given {len(value)} times; it takes one "
+                               "value: give it once", ctx=ctx)
+    return value[0] if value else None
 
 
 def resolve_db(db: str | None) -> str:

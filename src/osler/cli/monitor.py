@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from osler.cli._common import once
+
 __all__ = ["monitor"]
 
 
@@ -15,8 +17,11 @@ def monitor() -> None:
 
 
 @monitor.command("sepsis")
-@click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--stay", required=True, type=click.Path(exists=True, dir_okay=False),
+# multiple=True only to refuse a repeat: click keeps the last of a repeated option silently
+@click.option("--model", "model_dir", required=True, multiple=True, callback=once,
+              type=click.Path(exists=True, file_okay=False))
+@click.option("--stay", required=True, multiple=True, callback=once,
+              type=click.Path(exists=True, dir_okay=False),
               help="One PhysioNet 2019 .psv stay.")
 @click.option("--top", default=3, show_default=True, type=click.IntRange(min=0),
               help="Evidence items per hour.")

@@ -120,8 +120,9 @@ def _assemble(record: PatientRecord, cells: list, label_rows: list,
     if not hour_set:
         raise DataError(f"file {source}, stay {record.patient_id}: stay has no rows")
     if not cells and not allow_unmeasured:
-        raise DataError(f"file {source}, stay {record.patient_id}: every column is NaN in every "
-                        f"row; at least one measured value is needed")
+        # Age, Gender, Unit or ICULOS may hold values: they describe the stay, measure nothing
+        raise DataError(f"file {source}, stay {record.patient_id}: no vital or lab measured in "
+                        "any row; at least one measured vital or lab value is needed")
     hours = np.asarray(hour_set, dtype=float)
     index = {h: i for i, h in enumerate(hour_set)}
     values = np.full((len(hours), len(DYNAMIC_VARIABLES)), np.nan)

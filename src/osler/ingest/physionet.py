@@ -11,9 +11,9 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +22,8 @@ from osler.ingest._files import Member, iter_members
 from osler.record import (LOINC, OSLER, Coding, Encounter, Label, Observation, PatientRecord,
                           Provenance, Quantity, event_id)
 
-__all__ = ["LARGEST_VALUE", "PREDICTION_FILE", "PSV_COLUMNS", "read_outcomes_2012",
+__all__ = ["LARGEST_VALUE", "NO_OUTCOME_ROW", "PREDICTION_FILE", "PSV_COLUMNS", "outcome_files",
+           "read_outcome_files_2012", "read_outcomes_2012",
            "read_patient_map", "read_physionet2012", "read_physionet2019", "sniff_physionet2012",
            "sniff_physionet2019"]
 
@@ -395,16 +396,61 @@ def _outcome_values(row: dict, file: str, record: str, lineno: int) -> dict[str,
     return values
 
 
-def read_physionet2012(source: Path, *, outcomes: Path | None = None,
+def outcome_files(outcomes: Path | Sequence[Path] | None) -> list[Path]:
+    """``outcomes`` as a list of files: none, one, or several."""
+    if outcomes is None:
+        return []
+    if isinstance(outcomes, (str, Path)):
+        return [Path(outcomes)]
+    return [Path(p) for p in outcomes]
+
+
+def read_outcome_files_2012(outcomes: Path | Sequence[Path] | None
+                            ) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """The outcome rows of one or more outcomes files by RecordID (see
+    :func:`read_outcomes_2012`), and per RecordID the name of the file that gave it. A
+    RecordID in two files with the same values is one outcome; with different values it is an
+    :class:`IngestError` naming both files (which one is right cannot be told)."""
+    rows: dict[str, dict[str, float]] = {}
+    where: dict[str, Path] = {}
+    for path in outcome_files(outcomes):
+        for record, values in read_outcomes_2012(path).items():
+            if record in rows and rows[record] != values:
+                raise IngestError(f"the outcomes files {where[record]} and {path} give this "
+                                  "RecordID different values; give each stay's outcome once",
+                                  record=record)
+            if record not in rows:
+                rows[record], where[record] = values, path
+    return rows, {record: path.name for record, path in where.items()}
+
+
+def read_physionet2012(source: Path, *, outcomes: Path | Sequence[Path] | None = None,
                        on_error: OnError = None) -> Iterator[PatientRecord]:
-    """One record per 2012 stay (``Time,Parameter,Value`` files); outcomes become labels."""
-    outcome_rows = read_outcomes_2012(outcomes) if outcomes else {}
+    """One record per 2012 stay (``Time,Parameter,Value`` files); outcomes become labels.
+    ``outcomes``: one outcomes file or several, stays matched by RecordID across all of them
+    (:func:`read_outcome_files_2012`)."""
+    files = outcome_files(outcomes)
+    outcome_rows, outcome_names = read_outcome_files_2012(files)
+    labelled = _Outcomes(outcome_rows, outcome_names, [p.name for p in files]) if files else None
     for member in iter_members(Path(source), lambda n: n.endswith(".txt") and "outcome" not in n,
                                on_error):
         try:
-            yield _read_2012(member, outcome_rows, outcomes)
+            yield _read_2012(member, labelled)
         except IngestError as err:
             _report(err, on_error)
+
+
+#: The reason a stay is skipped for want of an outcome (``load_icu_mortality`` tells it apart).
+NO_OUTCOME_ROW = "stay has no row in the outcomes file"
+
+
+@dataclass(frozen=True)
+class _Outcomes:
+    """Outcome rows by RecordID, the file each came from, and the files' names."""
+
+    rows: dict[str, dict[str, float]]
+    file_of: dict[str, str]
+    names: list[str]
 
 
 _HOURS_MINUTES = re.compile(r"(?P<h>[0-9]+):(?P<m>[0-5][0-9])")
@@ -451,7 +497,7 @@ def _csv_rows(text: str, file: str,
         start = reader.line_num + 1
 
 
-def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> PatientRecord:
+def _read_2012(member: Member, outcomes: _Outcomes | None) -> PatientRecord:
     rows = _csv_rows(_text(member), member.name, member.stem)
     lineno, header = next(rows, (1, None))
     if header != ["Time", "Parameter", "Value"]:
@@ -459,6 +505,7 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
     codings = _codings("2012")
     record_id, sex, icu_type, obs, measured = member.stem, None, None, [], False
     latest, latest_line = timedelta(0), 1
+    id_line = None   # the line of the stay's RecordID row, once read
     for lineno, row in rows:
         if not row or not "".join(row).strip():
             continue   # a blank line (often the last) holds no measurement
@@ -482,7 +529,15 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
                               f"number (|x| <= {LARGEST_VALUE:g})", file=member.name,
                               record=record_id, line=lineno)
         if param == "RecordID":
-            record_id = str(int(value))
+            # never the cell: a wrong RecordID is named by its line (as other cells are)
+            if not value.is_integer():
+                raise IngestError("RecordID must be a whole number; got another",
+                                  file=member.name, record=record_id, line=lineno)
+            if id_line is not None and str(int(value)) != record_id:
+                raise IngestError(f"a second RecordID differs from that of line {id_line}; a "
+                                  "stay has one RecordID", file=member.name, record=record_id,
+                                  line=lineno)
+            record_id, id_line = str(int(value)), id_line or lineno
             continue
         if param == "Gender":
             sex = sex or _descriptor(offset, {0.0: "female", 1.0: "male"}.get(value))
@@ -507,7 +562,7 @@ def _read_2012(member: Member, outcome_rows: dict, outcomes: Path | None) -> Pat
         raise IngestError("stay has no measurement (only a header or general descriptors); "
                           "nothing to predict from", file=member.name, record=record_id,
                           line=lineno + 1)
-    return _assemble_2012(member, record_id, sex, icu_type, obs, outcome_rows, outcomes)
+    return _assemble_2012(member, record_id, sex, icu_type, obs, outcomes)
 
 
 #: The challenge's stays are its first 48 h; its task predicts at their end. A descriptor
@@ -523,19 +578,18 @@ def _descriptor(offset: timedelta, value: str | None) -> str | None:
 
 
 def _assemble_2012(member: Member, record_id: str, sex: str | None, icu_type: str | None,
-                   obs: list[Observation], outcome_rows: dict,
-                   outcomes: Path | None) -> PatientRecord:
+                   obs: list[Observation], outcomes: _Outcomes | None) -> PatientRecord:
     enc_id = event_id("physionet2012", record_id, "stay")
     prov = Provenance(member.name, record_id)
     encounter = Encounter(id=enc_id, coding=Coding(OSLER + ":encounter-class", "ICU", "ICU stay"),
                           provenance=prov, offset=timedelta(0), encounter_class="ICU", unit=icu_type)
     labels: tuple[Label, ...] = ()
     if outcomes is not None:
-        if record_id not in outcome_rows:
-            raise IngestError("stay has no row in the outcomes file", file=member.name,
-                              record=record_id)
-        oprov = Provenance(Path(outcomes).name, record_id)
+        if record_id not in outcomes.rows:
+            files = "" if len(outcomes.names) == 1 else f"s ({', '.join(outcomes.names)})"
+            raise IngestError(NO_OUTCOME_ROW + files, file=member.name, record=record_id)
+        oprov = Provenance(outcomes.file_of[record_id], record_id)
         labels = tuple(Label(name=k, value=v, provenance=oprov, encounter_id=enc_id)
-                       for k, v in outcome_rows[record_id].items())
+                       for k, v in outcomes.rows[record_id].items())
     return PatientRecord(patient_id=record_id, provenance=prov, sex=sex,
                          events=(encounter, *obs), labels=labels)

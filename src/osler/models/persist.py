@@ -25,8 +25,8 @@ import numpy as np
 from osler.errors import DataError, ModelError
 
 __all__ = ["MANIFEST_VERSION", "ModelBundle", "TRAINING_ROWS", "check_features",
-           "check_output_path", "data_fingerprint", "file_sha256", "library_versions",
-           "load_model", "save_model"]
+           "check_model_folder", "check_output_path", "data_fingerprint", "ends_with_separator",
+           "file_sha256", "library_versions", "load_model", "save_model"]
 
 MANIFEST_VERSION = 1
 _LIBRARIES = ("osler", "numpy", "scikit-learn", "lightgbm")
@@ -48,7 +48,13 @@ def check_output_path(path: str | Path, option: str, *, folder: bool | None = Fa
     so that a run fails before its work, not after it: a file where a folder is needed (the
     path itself, or a folder above it), a folder where a file is (``folder=False``; ``None``
     accepts either) or a folder that cannot be written in. Missing folders are fine: the
-    writer makes them. The message names ``option``, the path and the reason."""
+    writer makes them. A path written with a trailing separator (``out/``) names a folder,
+    and is refused where a file is written (``folder=False``): ``Path`` would drop the
+    separator and the file be written under the folder's name. The message names ``option``,
+    the path and the reason."""
+    if folder is False and ends_with_separator(path):
+        raise DataError(f"{option} {path}: cannot be written: it ends with a path separator, "
+                        "so it names a folder, and a file is written there; choose a file name")
     path = Path(path)
 
     def refuse(reason: str) -> DataError:
@@ -69,6 +75,37 @@ def check_output_path(path: str | Path, option: str, *, folder: bool | None = Fa
     if not os.access(above, os.W_OK | os.X_OK):
         raise refuse(f"no permission to write in the folder {above}")
     return path
+
+
+def ends_with_separator(path: str | Path) -> bool:
+    """Whether ``path`` as given (a ``str``: a ``Path`` has dropped it) ends with a path
+    separator, and so names a folder."""
+    text = os.fspath(path)
+    return text.endswith(tuple(s for s in (os.sep, os.altsep) if s))
+
+
+def check_model_folder(model_dir: str | Path, task: str) -> None:
+    """Refuse (:class:`~osler.errors.DataError`) to save ``task``'s model in ``model_dir`` when
+    the folder holds a model of another task (its ``manifest.json``, or the ``model.json`` of
+    the warfarin-dose and pneumonia layouts), which saving would silently replace; retraining
+    the same task in place is allowed. A folder without a readable task is left to the save.
+    ``osler train`` checks it before the training; :func:`save_model` itself still replaces
+    any earlier model (a library caller's choice)."""
+    model_dir = Path(model_dir)
+    other = _manifest_task(model_dir) or _task_of_other_layout(model_dir)
+    if other and other != task:
+        raise DataError(f"--model {model_dir}: holds a model of task {other!r}; training "
+                        f"{task!r} there would replace it; choose another folder (or remove "
+                        "that model first)")
+
+
+def _manifest_task(model_dir: Path) -> str | None:
+    try:
+        manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    task = manifest.get("task") if isinstance(manifest, dict) else None
+    return task if isinstance(task, str) else None
 
 
 def data_fingerprint(X: np.ndarray, ids: Any = ()) -> str:
@@ -144,9 +181,10 @@ def _recorded_files(model_dir: Path) -> set[str]:
 def _task_of_other_layout(model_dir: Path) -> str | None:
     """The task of a model saved without a manifest (warfarin-dose keeps ``model.json``)."""
     try:
-        return json.loads((model_dir / "model.json").read_text(encoding="utf-8")).get("task")
+        task = json.loads((model_dir / "model.json").read_text(encoding="utf-8")).get("task")
     except (OSError, ValueError, AttributeError):
         return None
+    return task if isinstance(task, str) else None
 
 
 def load_model(model_dir: Path, task: str, feature_names: list[str] | None = None) -> ModelBundle:

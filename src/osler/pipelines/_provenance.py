@@ -65,7 +65,8 @@ def training_record(data: list[Path], everything, trained) -> dict[str, Any]:
             "rows trained on": len(trained.ids),
             "patients trained on": _count(trained.patients),
             "rows held out": len(everything.ids) - len(trained.ids),
-            "skipped": len(everything.skipped)}
+            "skipped": len(everything.skipped),
+            **_excluded(everything)}
 
 
 def card_provenance(task: str, bundle, data: list[Path], read, evaluated,
@@ -78,6 +79,7 @@ def card_provenance(task: str, bundle, data: list[Path], read, evaluated,
         evaluation={"files": file_names(data),
                     "rows usable": len(read.ids),
                     "skipped (see Notes)": len(read.skipped),
+                    **_excluded(read),
                     "rows evaluated": len(evaluated.ids),
                     "patients evaluated": _count(evaluated.patients)},
         left_out={"rows of patients trained on": int(by_patient.sum()),
@@ -86,6 +88,13 @@ def card_provenance(task: str, bundle, data: list[Path], read, evaluated,
                                               and read.content is not None else "no"},
         threshold=bundle.threshold, rule=bundle.extra.get("threshold_rule"),
         versions=bundle.versions)
+
+
+def _excluded(read) -> dict[str, int]:
+    """The rows the task's cohort left out, counted (no entry when none: most tasks have no
+    such rule)."""
+    n = sum(len(rows) for rows in getattr(read, "excluded", {}).values())
+    return {"left out by the task's cohort (see Notes)": n} if n else {}
 
 
 def _count(patients: np.ndarray) -> int:

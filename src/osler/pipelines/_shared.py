@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from osler.errors import DataError, ModelError
-from osler.models.persist import ModelBundle, data_fingerprint, load_model, save_model
+from osler.models.persist import (ModelBundle, data_fingerprint, ends_with_separator, load_model,
+                                  save_model)
 
 __all__ = ["PredictionSummary", "check_held_out", "counted_reasons", "load_bundle",
            "output_file", "save_bundle", "skipped_note"]
@@ -22,7 +23,10 @@ class PredictionSummary:
     status) can tell a complete run from a partial one. Not a ``str``: text operations would
     drop the counts.
 
-    ``inputs`` names what was scored: "stays", "rows", "files" or "images".
+    ``inputs`` names what was scored: "stays", "rows", "files" or "images". ``excluded``:
+    a line counting inputs the task's cohort leaves out by its definition (readmission's
+    encounters discharged to death or hospice), '' when none: no input was bad, so they are
+    no skip and leave the exit status alone.
     """
 
     text: str
@@ -30,6 +34,7 @@ class PredictionSummary:
     scored: int
     skipped: Sequence[str] = ()
     inputs: str = "rows"
+    excluded: str = ""
 
     def __post_init__(self) -> None:   # a list of reasons is kept as a tuple: frozen
         object.__setattr__(self, "skipped", tuple(self.skipped))
@@ -79,11 +84,16 @@ def check_held_out(held_out: float | None, default: float) -> float:
     return float(held_out)
 
 
-def output_file(data: Path, out: Path) -> Path:
-    """``out`` for a predictions file, refused when it is the input or a folder."""
-    out = Path(out)
-    if out.is_dir():
+def output_file(data: Path, out: Path | str) -> Path:
+    """``out`` for a predictions file, refused when it is the input or a folder: an existing
+    one, or one written as such (``out/``, a trailing separator, which ``Path`` would drop, so
+    that the file would be written under the folder's name)."""
+    if ends_with_separator(out):
+        raise DataError(f"--out {out} names a folder (it ends with a path separator); this "
+                        "task writes one CSV file: give a file name")
+    if Path(out).is_dir():
         raise DataError(f"--out {out} is a folder; this task writes one CSV file")
+    out = Path(out)
     if out.exists() and Path(data).exists() and out.resolve() == Path(data).resolve():
         raise DataError(f"--out {out} is the input file: its data would be overwritten; "
                         "choose another file")

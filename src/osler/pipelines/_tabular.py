@@ -75,6 +75,11 @@ class TabularData:
     #: of evaluation by its id as well as by ``content``; False where ids come from file names
     #: and lines (heart-disease), and content alone decides
     ids_name_patients: bool = False
+    #: rows read well but outside the task's cohort by its definition (readmission: encounters
+    #: discharged to death or hospice), by reason (the words after the count, naming what
+    #: was left out and why) -> one note per row naming file and line; no input was bad, so
+    #: they are counted apart from ``skipped``
+    excluded: dict[str, list[str]] = field(default_factory=dict)
 
     def read_note(self) -> str:
         """What reading the data left aside: the inputs skipped (``'N skipped (reasons)'``),
@@ -82,6 +87,8 @@ class TabularData:
         in training, counted by column (never the values), and values read as missing because
         no patient can have them."""
         note = skipped_note(self.skipped)
+        for why, rows in self.excluded.items():
+            note += f"; {len(rows)} {why}"
         if self.unmatched_outcomes:
             note += "; " + counted_reasons("outcome rows with no stay", self.unmatched_outcomes)
         if self.unseen_categories:
@@ -93,6 +100,10 @@ class TabularData:
             note += "; " + counted_reasons("impossible values read as missing", self.impossible)
         return note
 
+    def excluded_note(self) -> str:
+        """The cohort's exclusions in a line (``''`` when none): counts and reasons."""
+        return "; ".join(f"{len(rows)} {why}" for why, rows in self.excluded.items())
+
     def take(self, mask: np.ndarray) -> TabularData:
         sub = {k: v[mask] for k, v in self.attributes.items()}
         return TabularData(self.X[mask], None if self.y is None else self.y[mask], self.ids[mask],
@@ -103,7 +114,7 @@ class TabularData:
                            None if self.sources is None else self.sources[mask],
                            None if self.content is None else self.content[mask],
                            self.unmatched_outcomes, self.unseen_categories, self.impossible,
-                           self.ids_name_patients)
+                           self.ids_name_patients, self.excluded)
 
 
 @dataclass
@@ -284,7 +295,7 @@ class TabularTask:
         return PredictionSummary(f"{self.name}: wrote {len(p)} predictions to {out}{also}; "
                                  f"{d.read_note()}", scored=len(p),
                                  skipped=[reason for _file, reason in d.skipped],
-                                 inputs=self.inputs)
+                                 excluded=d.excluded_note(), inputs=self.inputs)
 
     def _write_outputs(self, bundle, d: TabularData, p: np.ndarray, out: Path,
                        explain: Path | None, top_k: int) -> None:

@@ -12,7 +12,8 @@ so.) Within one reading, each row is its own patient, ``<site>:<line>`` with the
 file name (``processed.cleveland.data`` -> ``cleveland``), made unique if two files share it;
 these ids group rows for training's early-stopping split and the evaluation bootstrap only.
 
-Input: a ``processed.<site>.data`` file (comma-separated, ``?`` = missing). The UCI files have
+Input: a ``processed.<site>.data`` file (comma-separated, ``?`` = missing; gzipped too, as
+``.gz``). A line with a byte that is not UTF-8 is skipped, named by its line. The UCI files have
 no header; a first line of the column names (:data:`COLUMNS` in their order, any case, with or
 without ``num``) is read as one, and is neither scored nor counted as skipped.
 ``row`` in prediction files is the 0-based line number in the input file (so after a header the
@@ -34,6 +35,7 @@ training prevalence, not a statement about the patient.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -90,53 +92,77 @@ def _read(path: Path, labels: bool = True
     read as missing because no patient can have it (:data:`PLAUSIBLE`). ``labels=False``:
     ``num`` is not read (prediction needs none), so it costs no row."""
     rows, lines, skipped, impossible = [], [], [], []
-    # utf-8-sig: a byte-order mark (as some editors save) is not part of row 0's first value
-    with path.open(encoding="utf-8-sig", errors="strict", newline="") as fh:
-        for number, line in enumerate(fh):
-            fields = [f.strip() for f in line.strip().split(",")]
-            if fields == [""]:
-                continue  # a blank line (the UCI files end with one)
-            if number == 0 and _is_header(path, fields):
-                continue  # column names, as a spreadsheet saves them: no patient
-            if len(fields) not in (len(FEATURES), len(COLUMNS)):
-                skipped.append((str(path), f"{_at(path, number)}: {len(fields)} "
-                                           f"values, expected {len(FEATURES)} or {len(COLUMNS)}; "
-                                           "row skipped"))
-                continue
-            if not labels:
-                fields = fields[:len(FEATURES)]
-            try:
-                values = [np.nan if f in _MISSING else float(f) for f in fields]
-            except ValueError:
-                skipped.append((str(path), f"{_at(path, number)}: a value is not a "
-                                           "number; row skipped"))
-                continue
-            if any(abs(v) > LARGEST_VALUE for v in values):   # inf (NaN compares False)
-                skipped.append((str(path), f"{_at(path, number)}: a value is "
-                                           "infinite; row skipped"))
-                continue
-            if len(values) == len(COLUMNS) and not (np.isnan(values[-1])
-                                                    or values[-1] in _NUM):
-                # (num > 0) would make -1 healthy and 7 or 0.5 diseased: a label outside the
-                # codebook's is a damaged row, skipped as the other damaged rows are
-                skipped.append((str(path), f"{_at(path, number)}: 'num' is not "
-                                           "one of 0, 1, 2, 3, 4; row skipped"))
-                continue
-            odd = [c for c, v in zip(FEATURES, values) if not np.isnan(v)
-                   and not _plausible(c, v)]
-            for column in odd:
-                values[FEATURES.index(column)] = np.nan
-            if all(np.isnan(v) for v in values[:len(FEATURES)]):
-                why = ("no attribute is recorded" if not odd else
-                       f"no attribute is recorded or possible ({', '.join(odd)} impossible)")
-                skipped.append((str(path), f"{_at(path, number)}: {why}; row skipped"))
-                continue
-            impossible += [f"{_at(path, number)}: {c} not in {_allowed(c)}" for c in odd]
-            rows.append(values + [np.nan] * (len(COLUMNS) - len(values)))
-            lines.append(number)
+    for number, line in _lines(path):
+        if line is None:   # a byte that is not UTF-8: this row only, named by its line
+            skipped.append((str(path), f"{_at(path, number)}: not UTF-8 text (an "
+                                       "undecodable byte); row skipped"))
+            continue
+        fields = [f.strip() for f in line.strip().split(",")]
+        if fields == [""]:
+            continue  # a blank line (the UCI files end with one)
+        if number == 0 and _is_header(path, fields):
+            continue  # column names, as a spreadsheet saves them: no patient
+        if len(fields) not in (len(FEATURES), len(COLUMNS)):
+            skipped.append((str(path), f"{_at(path, number)}: {len(fields)} "
+                                       f"values, expected {len(FEATURES)} or {len(COLUMNS)}; "
+                                       "row skipped"))
+            continue
+        if not labels:
+            fields = fields[:len(FEATURES)]
+        try:
+            values = [np.nan if f in _MISSING else float(f) for f in fields]
+        except ValueError:
+            skipped.append((str(path), f"{_at(path, number)}: a value is not a "
+                                       "number; row skipped"))
+            continue
+        if any(abs(v) > LARGEST_VALUE for v in values):   # inf (NaN compares False)
+            skipped.append((str(path), f"{_at(path, number)}: a value is "
+                                       "infinite; row skipped"))
+            continue
+        if len(values) == len(COLUMNS) and not (np.isnan(values[-1])
+                                                or values[-1] in _NUM):
+            # (num > 0) would make -1 healthy and 7 or 0.5 diseased: a label outside the
+            # codebook's is a damaged row, skipped as the other damaged rows are
+            skipped.append((str(path), f"{_at(path, number)}: 'num' is not "
+                                       "one of 0, 1, 2, 3, 4; row skipped"))
+            continue
+        odd = [c for c, v in zip(FEATURES, values) if not np.isnan(v)
+               and not _plausible(c, v)]
+        for column in odd:
+            values[FEATURES.index(column)] = np.nan
+        if all(np.isnan(v) for v in values[:len(FEATURES)]):
+            why = ("no attribute is recorded" if not odd else
+                   f"no attribute is recorded or possible ({', '.join(odd)} impossible)")
+            skipped.append((str(path), f"{_at(path, number)}: {why}; row skipped"))
+            continue
+        impossible += [f"{_at(path, number)}: {c} not in {_allowed(c)}" for c in odd]
+        rows.append(values + [np.nan] * (len(COLUMNS) - len(values)))
+        lines.append(number)
     frame = pd.DataFrame(rows, columns=COLUMNS, dtype=float)
     frame["row"] = np.array(lines, dtype=int)
     return frame, skipped, impossible
+
+
+def _lines(path: Path) -> list[tuple[int, str | None]]:
+    """``(0-based line number, text)`` per line of ``path``, gunzipped when it is gzip (the
+    numbers are those of the decompressed file), split where Python's text files split them
+    (``\\n``, ``\\r\\n`` or ``\\r``); ``text`` is ``None`` for a line with a byte that is not
+    UTF-8, so that its row alone is skipped. A byte-order mark (as some editors save) is not
+    part of row 0's first value."""
+    import gzip
+    import re
+
+    with path.open("rb") as fh:
+        data = fh.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    out: list[tuple[int, str | None]] = []
+    for number, raw in enumerate(re.split(rb"\r\n|\r|\n", data)):
+        try:
+            out.append((number, raw.decode("utf-8-sig" if number == 0 else "utf-8")))
+        except UnicodeDecodeError:
+            out.append((number, None))
+    return out
 
 
 def _is_header(path: Path, fields: list[str]) -> bool:
@@ -172,7 +198,7 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
         try:
             df, bad, odd = _read(path, labels)
             where, content = path.resolve(), _file_digest(path)
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:   # a damaged or cut .gz too
             raise DataError(f"file {path}: cannot read a processed UCI heart-disease file: "
                             f"{type(exc).__name__}") from exc
         first = seen.get(where) or seen.get(content)

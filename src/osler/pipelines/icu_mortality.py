@@ -64,14 +64,17 @@ def feature_names_2012() -> list[str]:
             + summary_names(dynamic, _SUMS) + list(DERIVED) + extreme_names(_extreme_variables()))
 
 
-def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
+def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = None, *,
                        vocabulary: dict | None = None, sources: bool = False,
                        trains_on: object = None, labels: bool = True) -> TabularData:
     """Features at 48 h of every stay under ``data``; labels and scores from ``outcomes``;
     with ``sources``, where each summary came from (:func:`_sources`), for explanations.
     No feature is chosen from the data, so ``vocabulary`` and ``trains_on`` are ignored, and
-    the labels are in ``outcomes`` only, so ``labels`` is too."""
-    from osler.ingest.physionet import read_physionet2012, read_outcomes_2012
+    the labels are in ``outcomes`` only, so ``labels`` is too. ``outcomes``: one file or
+    several (``--outcomes`` repeated), stays matched by RecordID across all of them."""
+    from osler.ingest.physionet import NO_OUTCOME_ROW, outcome_files, read_physionet2012
+
+    outcomes = outcome_files(outcomes) or None
 
     errors: list[IngestError] = []
     rows, ids, meta, kept_sources, digests = [], [], [], [], []
@@ -94,6 +97,9 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
             meta.append((pred, src, record.sex or "unknown", _unit(record), x[0],
                          {lb.name: lb.value for lb in record.labels}))
     if not rows:
+        unlabelled = {e.record for e in errors if e.reason.startswith(NO_OUTCOME_ROW)}
+        if outcomes and unlabelled:   # the outcomes given are not these stays': say so
+            _unmatched_outcomes(outcomes, unlabelled)
         raise DataError(f"no usable stays under {[str(p) for p in data]}; first problem: "
                         f"{errors[0] if errors else 'no .txt stays found'}")
     skipped = [(e.file or "", str(e)) for e in errors] + repeated
@@ -101,7 +107,7 @@ def load_icu_mortality(data: list[Path], outcomes: Path | None = None, *,
     d.content = np.asarray(digests, dtype=object)
     d.ids_name_patients = True
     if outcomes is not None:   # not stays skipped: counted apart from those
-        d.unmatched_outcomes = _unmatched_outcomes(outcomes, set(ids), read_outcomes_2012)
+        d.unmatched_outcomes = _unmatched_outcomes(outcomes, set(ids))
     if sources:
         d.sources = np.empty(len(kept_sources), dtype=object)
         d.sources[:] = kept_sources
@@ -207,13 +213,17 @@ def _unit(record) -> str:
     return "unknown"
 
 
-def _unmatched_outcomes(outcomes: Path, stay_ids: set[str], reader) -> list[str]:
-    """The outcome rows whose RecordID is no stay read, each named; refused when none is."""
-    rows = reader(outcomes)
+def _unmatched_outcomes(outcomes: list[Path], stay_ids: set[str]) -> list[str]:
+    """The outcome rows whose RecordID is no stay read, each named by its file; refused when
+    none matches a stay."""
+    from osler.ingest.physionet import read_outcome_files_2012
+
+    rows, file_of = read_outcome_files_2012(outcomes)
     if not set(rows) & stay_ids:
-        raise DataError(f"file {outcomes}: none of its {len(rows)} RecordIDs match the "
-                        f"{len(stay_ids)} stays given")
-    return [f"file {Path(outcomes).name}, RecordID {r}: outcome row has no stay"
+        files = (f"file {outcomes[0]}: none of its" if len(outcomes) == 1 else
+                 f"files {', '.join(map(str, outcomes))}: none of their")
+        raise DataError(f"{files} {len(rows)} RecordIDs match the {len(stay_ids)} stays given")
+    return [f"file {file_of[r]}, RecordID {r}: outcome row has no stay"
             for r in sorted(set(rows) - stay_ids)]
 
 

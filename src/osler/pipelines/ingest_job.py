@@ -195,7 +195,8 @@ def _name(source: Path | list[Path]) -> str:
 def _reader_options(fmt: Format, outcomes: list[Path], options: dict[str, Any]) -> dict[str, Any]:
     opts = dict(options.get(fmt.name, {}))
     if fmt.name == "physionet2012" and outcomes:
-        opts.setdefault("outcomes", outcomes[0])
+        # every outcomes file given: set a's and set b's read together match their own stays
+        opts.setdefault("outcomes", outcomes[0] if len(outcomes) == 1 else list(outcomes))
     return opts
 
 

@@ -4,7 +4,8 @@ discharge from the Diabetes 130-US hospitals encounter table (Strack et al. 2014
 Everything used is known at discharge: demographics, admission and discharge details, counts
 of labs, procedures, medications and prior visits, diagnoses (as ICD-9 chapters) and diabetes
 medications. Encounters that ended in death or hospice (discharge dispositions 11, 13, 14, 19,
-20, 21) cannot be readmitted and are skipped, counted. A fifth of the patients
+20, 21) cannot be readmitted and are left out by the task's cohort: counted apart from the rows
+skipped as bad input (a prediction run that leaves out only these exits 0). A fifth of the patients
 (``patient_nbr``, hashed) is held out and never trained on, nor used to choose the category
 levels kept as features.
 """
@@ -33,6 +34,8 @@ _CATEGORIES = {"race": None, "gender": None, "admission_type_id": None,
                "medical_specialty": 12, "max_glu_serum": None, "A1Cresult": None,
                "change": None, "diabetesMed": None, "insulin": None, "metformin": None}
 _NO_READMISSION = {"11", "13", "14", "19", "20", "21"}   # as read: text
+_COHORT = ("encounters left out by the task's cohort: discharged to death or hospice (cannot "
+           "be readmitted)")
 # ``readmitted`` (the label) is needed to train and evaluate, not to predict.
 _REQUIRED = {"encounter_id", "patient_nbr", "age", "diag_1", *_NUMERIC, *_CATEGORIES}
 _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocrine"),
@@ -51,11 +54,17 @@ _LONGEST_CELL = 131_072
 def _read(path: Path) -> pd.DataFrame:
     # codes as text: one cut or odd row would otherwise turn an id column into floats, and
     # "1.0" is none of the levels "1" the model learnt, so every row would lose its categories
+    # an undecodable byte is kept as a lone surrogate (never in decoded UTF-8), so that its
+    # row alone is skipped, named by its line, not the whole file refused
     frame = pd.read_csv(path, na_values=["?"], low_memory=False,
+                        encoding_errors="surrogateescape",
                         dtype={"encounter_id": str, "patient_nbr": str,
                                **{column: str for column in _CATEGORIES}})
+    if any(_UNDECODED.search(str(column)) for column in frame.columns):
+        raise DataError(f"file {path} line 1: the header is not UTF-8 text (an undecodable "
+                        "byte); re-encode the file as UTF-8")
     header = len(frame.columns)
-    lines, widths, longest = _record_layout(path)
+    lines, widths, longest, undecoded = _record_layout(path)
     # each row's first line in the file (the header is line 1); pandas skips blank lines and a
     # quoted field may span lines, so a row's position alone would name the wrong line
     known = len(lines) == len(frame)
@@ -64,12 +73,27 @@ def _read(path: Path) -> pd.DataFrame:
     # would read as one with empty values
     frame["_fields"] = widths if known else header
     frame["_longest"] = longest if known else 0
+    frame["_undecoded"] = undecoded if known else _undecoded_cells(frame)
     frame["_header_fields"] = header
     frame["_file"] = str(path)
     for column in _ID_COLUMNS:
         if column in frame:
             frame[column] = frame[column].map(_normal_id, na_action="ignore")
     return frame
+
+
+#: A byte that is not UTF-8, as the ``surrogateescape`` error handler keeps it.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _undecoded_cells(frame: pd.DataFrame) -> np.ndarray:
+    """Per row, whether a text cell holds an undecodable byte."""
+    out = np.zeros(len(frame), dtype=bool)
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            out |= frame[column].map(lambda v: isinstance(v, str) and bool(_UNDECODED.search(v)))\
+                .to_numpy(dtype=bool)
+    return out
 
 
 #: The id columns: one encounter or patient whichever way a spreadsheet wrote its number.
@@ -102,24 +126,25 @@ def _normal_id(cell: str) -> str | float:
     return str(int(value)) if value.is_integer() and abs(value) <= LARGEST_VALUE else text
 
 
-def _record_layout(path: Path) -> tuple[list[int], list[int], list[int]]:
+def _record_layout(path: Path) -> tuple[list[int], list[int], list[int], list[bool]]:
     """The line on which each data row of the CSV ``path`` starts, as pandas reads its rows
-    (blank and space-only lines are no rows), how many fields it holds and the length of its
-    longest field. The file is opened as pandas opens it (compression from the name: gzip,
-    bz2, xz, zip, zstd, tar), so that every compression gives the same rows, skips and lines."""
+    (blank and space-only lines are no rows), how many fields it holds, the length of its
+    longest field and whether a field holds a byte that is not UTF-8. The file is opened as
+    pandas opens it (compression from the name: gzip, bz2, xz, zip, zstd, tar), so that every
+    compression gives the same rows, skips and lines."""
     import csv
     import io
 
     from pandas.io.common import get_handle
 
-    starts, widths, longest, previous = [], [], [], 0
+    starts, widths, longest, undecoded, previous = [], [], [], [], 0
     limit = csv.field_size_limit()
     # no cell aborts the reading: a row with an over-long one is skipped, named by its line
     csv.field_size_limit(2 ** 31 - 1)
     try:
         with get_handle(path, "rb", compression="infer", is_text=False) as handles:
-            text = io.TextIOWrapper(handles.handle, encoding="utf-8-sig", errors="replace",
-                                    newline="")
+            text = io.TextIOWrapper(handles.handle, encoding="utf-8-sig",
+                                    errors="surrogateescape", newline="")
             reader = csv.reader(text)
             try:
                 for row in reader:
@@ -127,6 +152,7 @@ def _record_layout(path: Path) -> tuple[list[int], list[int], list[int]]:
                         starts.append(previous + 1)
                         widths.append(len(row))
                         longest.append(max(map(len, row)))
+                        undecoded.append(any(_UNDECODED.search(cell) for cell in row))
                     previous = reader.line_num
             except csv.Error as exc:   # the layout (quotes, NUL), never a cell's value
                 raise DataError(f"file {path} line {reader.line_num}: cannot read the "
@@ -135,7 +161,7 @@ def _record_layout(path: Path) -> tuple[list[int], list[int], list[int]]:
                 text.detach()
     finally:
         csv.field_size_limit(limit)
-    return starts[1:], widths[1:], longest[1:]
+    return starts[1:], widths[1:], longest[1:], undecoded[1:]
 
 
 def _unusable(df: pd.DataFrame) -> pd.Series:
@@ -147,6 +173,10 @@ def _unusable(df: pd.DataFrame) -> pd.Series:
         width, header = df["_fields"].astype(int), df["_header_fields"].astype(int)
         reason = reason.where(width == header, "row has " + width.astype(str) + " fields where "
                               "the header has " + header.astype(str))
+    if "_undecoded" in df:
+        reason = reason.where((reason != "") | ~df["_undecoded"].astype(bool),
+                              "a field is not UTF-8 text (an undecodable byte); re-encode the "
+                              "file as UTF-8")
     if "_longest" in df:
         reason = reason.where((reason != "") | (df["_longest"].astype(int) <= _LONGEST_CELL),
                               f"a field holds more than {_LONGEST_CELL} characters")
@@ -207,10 +237,12 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                for f, line, why in zip(df.loc[bad, "_file"], df.loc[bad, "_line"], reason[bad])]
     df = df[~bad]
     dead = _category_values(df, "discharge_disposition_id").isin(_NO_READMISSION)
-    skipped += [(f, f"encounter {e}: discharged to death or hospice; cannot be readmitted")
-                for f, e in zip(df.loc[dead, "_file"], df.loc[dead, "encounter_id"])]
+    # the task's cohort, not bad input: counted apart from the skipped rows
+    excluded = [(f, f"file {f} line {line}, encounter {e}: discharged to death or hospice")
+                for f, line, e in zip(df.loc[dead, "_file"], df.loc[dead, "_line"],
+                                      df.loc[dead, "encounter_id"])]
     df = df[~dead].reset_index(drop=True)
-    _each_file_has_a_row(data, frames, set(df["_file"]), skipped)
+    _each_file_has_a_row(data, frames, set(df["_file"]), skipped + excluded)
     if not vocabulary:
         training = trains_on(df["patient_nbr"].astype(str).to_numpy()) if trains_on else None
         vocabulary = _vocabulary(df if training is None else df[training])
@@ -227,6 +259,7 @@ def load_readmission(data: list[Path], outcomes: Path | None = None, *,
                                    "sex": df["gender"].fillna("unknown").to_numpy(),
                                    "age band": df["age"].fillna("unknown").to_numpy()},
                        skipped=skipped, vocabulary=vocabulary, unseen_categories=unseen,
+                       excluded={_COHORT: [why for _f, why in excluded]} if excluded else {},
                        sources=np.array([Provenance(Path(f).name, e, int(n)) for f, e, n in
                                          zip(df["_file"], df["encounter_id"], df["_line"])],
                                         dtype=object) if sources else None)
@@ -242,7 +275,8 @@ def _each_file_has_a_row(data: list[Path], frames: list[pd.DataFrame], kept: set
         if frame.empty:
             why = "it holds a header and no data row"
         else:
-            why = counted_reasons(f"of {len(frame)} rows skipped",
+            why = counted_reasons(f"of {len(frame)} rows skipped or left out by the task's "
+                                  "cohort",
                                   [reason for f, reason in skipped if f == path], shown=3)
         raise DataError(f"file {path}: no usable row; {why}")
 

@@ -14,17 +14,15 @@ its end, a comma, or a person's doing ("AWARE", "AT BEDSIDE"). "RN AWARE", "MD P
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 from osler.privacy.deid.clinical_terms import clinical_terms
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
-from osler.privacy.deid.lexicons import (census_first_names, census_names, common_words,
-                                         first_names, last_names)
+from osler.privacy.deid.lexicons import (capitals_clinical_words, census_first_names,
+                                         census_names, common_words, first_names, last_names)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _any_in, _inflected)
 from osler.privacy.deid.spans import PhiSpan
-from osler.resources import path as resource_path
 
 __all__ = ["find_role_names_in_capitals"]
 
@@ -42,13 +40,6 @@ had was is will gave gives saw sees said says states stated reports reported cam
 placed spoke assessed checked discussed re made and""".split())
 
 
-@lru_cache(maxsize=1)
-def _clinical_words() -> frozenset[str]:
-    lines = resource_path("deid/capitals_clinical_words.txt").read_text(encoding="utf-8")
-    return frozenset(w.lower() for ln in lines.splitlines() if not ln.startswith("#")
-                     for w in ln.split())
-
-
 def _listed(low: str) -> bool:
     return low in first_names() or low in last_names() or low in census_names()
 
@@ -59,7 +50,7 @@ def _name_word(word: str, stop: frozenset[str]) -> bool:
         return False
     for low in word.lower().split("-"):
         if (len(low) < 2 or _any_in(low, stop, common_words(), public_vocabulary(),
-                                    _clinical_words(), _NOT_NAMES, _TITLES, _WEAK_TITLES,
+                                    capitals_clinical_words(), _NOT_NAMES, _TITLES, _WEAK_TITLES,
                                     _RELATIONS, _MONTH_NAMES, _ROLES, _AMBIGUOUS_ROLES,
                                     eponym_surnames(), eponym_heads(), clinical_terms())
                 or _inflected(low) or low.endswith(("ed", "ing"))):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from osler.privacy.deid.vocab import MONTHS
+
 __all__ = ["date_of_text", "date_text_year", "shift_date_text"]
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"]
+_MONTHS = MONTHS
 _MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
 # A year is assumed where the text gives none (and no full date of the note gives one): a
 # common year, as most years are, so "3/5" moves as "3/5/2021" does; "2/29" needs a leap one.

@@ -19,15 +19,17 @@ from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.clinical_terms import without_clinical_terms
 from osler.privacy.deid.eponyms import without_eponyms
-from osler.privacy.deid.lexicons import common_words, name_stopwords
+from osler.privacy.deid.lexicons import common_words, name_stopwords, service_abbreviations
 from osler.privacy.deid.name_cuts import without_false_names
 from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
 from osler.privacy.deid.places import (SPECIALTIES, find_places, find_sure_places,
                                       with_zip_after_places, without_drugs, without_services)
-from osler.privacy.deid.patterns import MONTHS, find_patterns, is_score
+from osler.privacy.deid.patterns import find_patterns, is_score
 from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
+from osler.privacy.deid.vocab import (MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_ABBREVIATIONS,
+                                      WEEKDAYS)
 
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
@@ -263,11 +265,11 @@ def _merge(text: str, patterns: list[PhiSpan], words: list[PhiSpan],
 
 # Words that may be part of a date, never cut from one ("mid March", "Christmas Eve 2020",
 # "Wednesday, 3/3/2021", "the fifth of", "spring 2020")
-_DATE_WORDS = frozenset(f"""{MONTHS.replace("|", " ")} monday tuesday wednesday thursday friday
-saturday sunday mon tue tues wed thu thur thurs fri sat sun spring summer fall autumn winter
+_DATE_WORDS = frozenset(MONTHS + MONTH_ABBREVIATIONS + WEEKDAYS + WEEKDAY_ABBREVIATIONS
+                        + tuple("""spring summer fall autumn winter
 early mid late end beginning start the of on day eve christmas thanksgiving easter new year
 years halloween memorial labor labour independence veterans mother mothers father fathers
-valentine valentines presidents king jr mlk fourth""".split())
+valentine valentines presidents king jr mlk fourth""".split()))
 _LEADING_WORDS = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*\s+")
 
 
@@ -472,8 +474,7 @@ def spreading_words(texts: Sequence[str], spans: Sequence[Sequence[PhiSpan]]) ->
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 # Clinical services, often joined to a doctor's name ("Dr. Nguyen-ENT"): they name no one.
-_SERVICES = SPECIALTIES | frozenset("""cards renal pulm onc neuro surg nsurg vasc uro derm
-rheum endo peds plastics trauma anesthesia anes rad ir cts csurg ctsurg""".split())
+_SERVICES = SPECIALTIES | service_abbreviations()
 
 
 @lru_cache(maxsize=1)

@@ -20,8 +20,8 @@ from osler.privacy.deid.lexicons import (census_names, common_words, english_nam
                                          first_names, last_names, name_stopwords, place_names,
                                          us_places, us_states)
 from osler.privacy.deid.places import context_words
-from osler.privacy.deid.patterns import MONTHS
 from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.vocab import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from osler.resources import path as resource_path
 
 __all__ = ["NoteParts", "Token", "gold_labels", "neighbour_features", "note_features", "note_parts",
@@ -62,8 +62,8 @@ def tokenize(text: str) -> list[Token]:
 def public_vocabulary() -> frozenset[str]:
     """Words whose identity a feature may carry: public lists only, never a corpus."""
     vocab = set(name_stopwords()) | set(common_words())
-    vocab |= set(MONTHS.split("|"))
-    vocab |= {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+    vocab |= set(MONTHS) | set(MONTH_ABBREVIATIONS)
+    vocab |= set(WEEKDAYS)
     lines = resource_path("deid/tagger_vocabulary.txt").read_text(encoding="utf-8").splitlines()
     vocab |= {w.lower() for ln in lines if not ln.startswith("#") for w in ln.split()}
     return frozenset(vocab | context_words())

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from osler.privacy.deid.visible import visible
+from osler.privacy.deid.vocab import ADDRESS_WORDS
 from osler.record import IdentifierIndex, conditional_identifiers
 
 __all__ = ["KnownNames", "NO_PATIENT", "PatientLinks", "Unresolved", "embedded_patients",
@@ -326,11 +327,10 @@ def name_words(resource: dict[str, Any]) -> dict[str, str]:
 #: wherever the record repeats them; a practitioner's or a hospital's address is not added
 #: (its street words would be redacted from every note that references it).
 _ADDRESSED = ("Patient", "RelatedPerson")
-# Words of a street line that name no place: the street's type, a direction, a unit.
-_STREET_WORDS = frozenset("""st street ave avenue av rd road dr drive ln lane blvd boulevard way
-ct court pl place ter terrace cir circle hwy highway pkwy parkway sq square trl trail
-aly alley row loop pike route rte apt apartment unit suite ste fl floor bldg building po
-box rr n s e w ne nw se sw north south east west the of and""".split())
+# Words of a street line that name no place: the street's type, a direction, a unit, and the
+# shortened types and building words a structured Address line may hold.
+_MORE_STREET_WORDS = frozenset("av aly alley row loop rte fl floor bldg building".split())
+_STREET_WORDS = ADDRESS_WORDS | _MORE_STREET_WORDS
 # A word of an address line or city ("Juniper", "Saint-Paul"), or a postal code ("99615",
 # "99615-1234", "SW1A 1AA" as its two parts).
 _ADDRESS_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]+")

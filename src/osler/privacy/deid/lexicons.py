@@ -18,10 +18,10 @@ from functools import lru_cache
 from osler._extras import require
 from osler.resources import path as resource_path
 
-__all__ = ["census_first_names", "census_names", "clinical_words", "common_words",
-           "english_first_names", "english_names", "first_names", "last_names",
-           "medication_names", "name_stopwords", "place_names", "service_words", "us_places",
-           "us_states"]
+__all__ = ["capitals_clinical_words", "census_first_names", "census_names", "clinical_words",
+           "common_words", "department_words", "english_first_names", "english_names",
+           "first_names", "last_names", "medication_names", "name_stopwords", "place_names",
+           "service_abbreviations", "service_words", "specialties", "us_places", "us_states"]
 
 # Latin-script locales whose names appear in US clinical notes.
 _LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "de_DE", "it_IT", "fr_FR", "es_ES", "es_MX",
@@ -208,3 +208,31 @@ def clinical_words() -> frozenset[str]:
     """Words of services and of a patient's message subjects ("knee", "pain", "results"):
     no name rule takes two of them for a name ("Subject: Knee Pain")."""
     return service_words() | _sectioned_words("deid/service_words.txt", "clinical")
+
+
+@lru_cache(maxsize=1)
+def specialties() -> frozenset[str]:
+    """Departments a clinic is named for ("seen in Cardiology clinic"): a service, no place."""
+    return _sectioned_words("deid/service_words.txt", "specialties")
+
+
+@lru_cache(maxsize=1)
+def department_words() -> frozenset[str]:
+    """Words a department's name holds besides :func:`specialties` ("Internal", "Palliative")."""
+    return _sectioned_words("deid/service_words.txt", "departments")
+
+
+@lru_cache(maxsize=1)
+def service_abbreviations() -> frozenset[str]:
+    """Shortened services often joined to a doctor's name ("Dr. Quill-Cards", "Pulm")."""
+    return _sectioned_words("deid/service_words.txt", "abbreviations")
+
+
+@lru_cache(maxsize=1)
+def capitals_clinical_words() -> frozenset[str]:
+    """Words of notes typed in capitals that may follow a role and are no one's name ("RN
+    AWARE", "NP ORDERS"): ``resources/deid/capitals_clinical_words.txt``. A list of its own,
+    read by the role rule only; it shares some words with :func:`service_words`, but adding
+    the rest of those would change which capitals it takes for a name."""
+    return frozenset(w.lower() for ln in _resource_words("deid/capitals_clinical_words.txt")
+                     for w in ln.split())

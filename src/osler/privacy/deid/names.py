@@ -17,6 +17,7 @@ from osler.privacy.deid.lexicons import (census_first_names, census_names, clini
                                          first_names, last_names, medication_names,
                                          name_stopwords)
 from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.vocab import MONTHS, SURNAME_PARTICLES, WEEKDAYS
 
 __all__ = ["find_names", "find_sure_names"]
 
@@ -53,11 +54,9 @@ _WEAK_RELATIONS = {"with", "by", "and", "&", "per", "spoke", "called", "contact"
                    "ask", "name",
                    "named", "family", "children", "kids"}
 _WEAK_TITLES = {"md", "np", "rn", "pa", "resident", "intern", "fellow", "attending", "nurse"}
-_MONTH_NAMES = frozenset("""january february march april may june july august september october
-november december""".split())
+_MONTH_NAMES = frozenset(MONTHS)
 # Lower-case parts of surnames ("Dr. van der Berg", "Mrs. de la Cruz").
-_PARTICLES = {"van", "der", "den", "von", "de", "la", "le", "du", "del", "della", "di", "da",
-              "dos", "das", "ter", "ten", "bin", "ibn", "al", "el"}
+_PARTICLES = SURNAME_PARTICLES
 _BEFORE_VERB = re.compile(r"(?<![\w.])(?P<n>[A-Z][a-z']+)\s+(?:made\s+)?(?:aware|paged|notified|"
                           r"informed|updated|called back|returned call|at bedside|to bedside)\b")
 _BEFORE_RELATION = re.compile(
@@ -343,8 +342,7 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         j += 1
 
 
-_CALENDAR = _MONTH_NAMES | frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday".split())
+_CALENDAR = _MONTH_NAMES | frozenset(WEEKDAYS)
 
 
 def _inflected(low: str) -> bool:

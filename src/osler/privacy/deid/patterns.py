@@ -13,11 +13,11 @@ from osler.privacy.deid.ages import over_89_birth_year
 # between the ends of a range of days ("3rd to 9th", "3-5"): the words dates.py shifts by
 from osler.privacy.deid.dates import _TO as _RANGE_TO
 from osler.privacy.deid.spans import PhiSpan
+from osler.privacy.deid.vocab import MONTH_PATTERN
 
 __all__ = ["MONTHS", "PATTERNS", "find_patterns"]
 
-MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
-          "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+MONTHS = MONTH_PATTERN   # every month word as a regex alternation
 _M = r"(?:1[0-2]|0?[1-9])"
 _D = r"(?:3[01]|[12]\d|0?[1-9])"
 _Y = r"(?:19\d\d|20\d\d|\d\d)"

@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from osler.privacy.deid.clinical_terms import clinical_terms, term_section
-from osler.privacy.deid.lexicons import (census_names, common_words, first_names, name_stopwords,
-                                         place_names, us_places, us_states)
+from osler.privacy.deid.lexicons import (census_names, common_words, department_words,
+                                         first_names, name_stopwords, place_names, specialties,
+                                         us_places, us_states)
 from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES, _any_in,
                                       _capital_signal, _gap, _inflected, _known, _mixed_case,
                                       _title, _tokens)
 from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
+from osler.privacy.deid.vocab import AMBIGUOUS_STREET_TYPES, NOTE_STREET_TYPES, alternation
 
 __all__ = ["SPECIALTIES", "context_words", "find_places", "find_sure_places",
            "with_zip_after_places", "without_drugs", "without_services"]
@@ -39,13 +41,7 @@ _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|adm
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
 # Departments before "clinic" ("seen in cardiology clinic"): a service, not a place.
-SPECIALTIES = frozenset("""cardiology oncology neurology nephrology pulmonary pulmonology
-gastroenterology gi hepatology surgery surgical orthopedics orthopaedics ortho urology
-dermatology rheumatology endocrinology endocrine hematology heme ophthalmology eye ent
-psychiatry psych pediatrics obstetrics ob gynecology gyn obgyn radiology infectious id primary
-urgent pain wound transplant anticoagulation coumadin diabetes heart lung kidney liver allergy
-sleep geriatrics geriatric medicine podiatry audiology nutrition vascular thoracic spine
-fertility prenatal""".split())
+SPECIALTIES = specialties()
 # A lone town name needs a preposition before it ("lives in Towson", "from Dundalk").
 _TOWN_BEFORE = re.compile(r"(?:\b(?:in|from|to|at|near|of|outside|around)|->|@)\s+$", re.I)
 # Without capitals, "to"/"in" are too often followed by a verb or a common noun ("TO PUSH").
@@ -94,8 +90,8 @@ mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy"""
 _AMBIGUOUS_POSTAL = frozenset("al co de hi id in la md me mo ms mt ne oh ok or pa".split())
 # (on one line, and not the end of a phone number: "Fax: 555-0143\nDear Dr. Quill" is none)
 _STREET = re.compile(r"(?<!\d\d\d-)\b\d{1,5}[ \t]+(?:[A-Z][a-z]+[ \t]+){1,3}"
-                     r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|"
-                     r"Drive|Lane|Ln|Blvd|Boulevard|Way|Court|Ct|Place|Pl|Terrace|Circle)\b\.?")
+                     rf"(?:{alternation(frozenset(w.capitalize() for w in NOTE_STREET_TYPES))})"
+                     r"\b\.?")
 
 
 def find_places(text: str) -> Iterator[PhiSpan]:
@@ -302,9 +298,10 @@ _SAINT = re.compile(r"\b(?P<p>(?:(?P<st>St|ST)(?P<dot>\.)?|Saint|SAINT)[ \t]+(?P
                     r"encephalitis|virus|dance|chorea|wort|fire|crt-?d|crt-?p|ep|defibrillator)\b)")
 # A street address in a note typed all in capitals or all in lower case ("42 BIRCHWOOD LANE",
 # "17 quellmoor rd"): the street words written out or shortened, but none that is also a
-# doctor's, a saint's or a count's ("Dr", "St", "Ct").
-_STREET_UNCASED = re.compile(r"(?<![\d-])\b\d{1,5}[ \t]+(?:[A-Za-z]+[ \t]+){1,3}(?i:street|avenue|"
-                             r"ave|road|rd|lane|ln|blvd|boulevard|terrace|circle)\b\.?")
+# doctor's, a saint's or a count's ("Dr", "St", "Ct") or an everyday word ("way", "drive").
+_STREET_UNCASED = re.compile(r"(?<![\d-])\b\d{1,5}[ \t]+(?:[A-Za-z]+[ \t]+){1,3}"
+                             rf"(?i:{alternation(NOTE_STREET_TYPES - AMBIGUOUS_STREET_TYPES)})"
+                             r"\b\.?")
 _LANGUAGES = frozenset("""english spanish french portuguese russian chinese mandarin cantonese
 haitian creole vietnamese italian greek arabic polish korean japanese hindi german cape verdean
 somali amharic farsi hebrew yiddish tagalog""".split())
@@ -702,11 +699,7 @@ def _ambiguous_drug(word: str) -> bool:
 
 # Words of a clinical service ("Hepatology Clinic", "Department of Oncology", "Hematology and
 # Oncology Clinic"): they name a department, not a place.
-_SERVICE_WORDS = SPECIALTIES | frozenset("""medicine internal family palliative care critical
-physical occupational therapy rehabilitation sports behavioral mental health infectious disease
-diseases emergency interventional neurosurgery otolaryngology hem onc oncologic cardiac
-pulmonary respiratory speech stroke memory movement breast colorectal hepatobiliary
-""".split())
+_SERVICE_WORDS = SPECIALTIES | department_words()
 # The service's head word after it, or its "Department of" before it.
 _SERVICE_HEAD = re.compile(r"[ \t]+(?:clinic|clinics|service|services|department|dept|division|"
                            r"section|team|consult|consults|fellow|attending|office|unit|floor|"

@@ -17,6 +17,7 @@ from osler.privacy.deid.ages import aggregated_birth_year
 from osler.privacy.deid.dates import shift_date_text
 from osler.privacy.deid.lexicons import first_names
 from osler.privacy.deid.visible import visible
+from osler.privacy.deid.vocab import ADDRESS_WORDS, SURNAME_PARTICLES
 from osler.privacy.keys import DeidKey
 
 __all__ = ["surrogate", "surrogate_name", "tag"]
@@ -106,9 +107,11 @@ def _name(key: DeidKey, value: str, within: str = "") -> str:
     return " ".join(out)
 
 
-#: Lower-case parts of surnames ("Henrietta van der Berg", "Dr. de la Cruz").
-_PARTICLES = frozenset("""van vander der den von de la le du del della di da dos das ter ten
-bin ibn al el""".split())
+#: Lower-case parts of surnames ("Henrietta van der Berg", "Dr. de la Cruz"), and "vander"
+#: written as one word: a surrogate keeps it. The name rules (names.py) do not list it, so
+#: adding it there would change what they find; that is a rule change, not this list's.
+_JOINED_PARTICLES = frozenset({"vander"})
+_PARTICLES = SURNAME_PARTICLES | _JOINED_PARTICLES
 
 
 def _particle(words: list[str], k: int) -> bool:
@@ -120,11 +123,10 @@ def _particle(words: list[str], k: int) -> bool:
             and (word.islower() or k > 0 or words[k + 1].lower() in _PARTICLES))
 
 
-# Words of a street address kept as they are: directions, street types, flat words.
-_ADDRESS_WORDS = frozenset("""n s e w ne nw se sw north south east west street st avenue ave
-road rd boulevard blvd lane ln way court ct place pl terrace ter highway hwy parkway pkwy circle
-cir pike square sq trail trl turnpike tpke drive dr apt apartment unit suite ste flat box po
-p.o p.o. post office # and of the rural route rr r.r""".split())
+# Words of a street address kept as they are: directions, street types, flat words, and the
+# post-office-box and rural-route words a surrogate address line may open with.
+_MORE_ADDRESS_WORDS = frozenset("turnpike tpke flat p.o p.o. post office # rural r.r".split())
+_ADDRESS_WORDS = ADDRESS_WORDS | _MORE_ADDRESS_WORDS
 # a postcode: an Australian one has four digits (above), a British ("RG1 5AN") or Canadian
 # ("H3B 1A7") one keeps its shape, letters and digits keyed
 _POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|[A-Z]\d[A-Z][ -]?\d[A-Z]\d")

@@ -16,6 +16,7 @@ from osler.privacy.deid.fold import lower_keeping_length
 from osler.privacy.deid.patient import detect_phi_notes
 from osler.privacy.deid.spans import PhiSpan, merge_spans
 from osler.privacy.deid.surrogates import surrogate, tag
+from osler.privacy.deid.vocab import WEEKDAYS
 from osler.privacy.keys import DeidKey
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ def _year_near(years: list[tuple[int, int]], start: int) -> int | None:
     return years[0][1] if years else None
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS = WEEKDAYS
 # A weekday written right before a date ("Wednesday, March 3, 2021", "Wed 3/3/2021")
 _WEEKDAY_BEFORE = re.compile(r"\b(?P<day>(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed|"
                              r"thu(?:rs?)?|fri|sat|sun)(?P<sep>\.?,?[ \t]+)$", re.I)
