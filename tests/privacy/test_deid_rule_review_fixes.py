@@ -253,3 +253,10 @@ def test_a_state_code_that_is_also_a_role_is_kept_by_the_ward_word_cut():
     spans = [PhiSpan(9, 18, "LOCATION"), PhiSpan(20, 22, "LOCATION"),
              PhiSpan(text.index("ETA"), text.index("ETA") + 3, "NAME")]
     assert without_clinical_terms(text, spans) == spans[:2]
+
+
+@pytest.mark.parametrize(("text", "name"), [("RN BAXTER AWARE.", "BAXTER"),
+                                            ("Seen by Rose B. Hill today.", "Hill"),
+                                            ("Patient: DOE, JOHN A.", "DOE")])
+def test_a_brand_or_an_abbreviation_that_is_also_a_name_is_left_to_the_name_rules(text, name):
+    assert _covered(text, name, tagger=False)

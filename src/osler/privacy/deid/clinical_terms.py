@@ -38,10 +38,12 @@ def term_section(section: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def clinical_terms() -> frozenset[str]:
-    """Every section but the everyday words and the species: no person's name, no place's."""
-    return frozenset().union(*(term_section(s) for s in (
+    """Every section but the everyday words and the species, less the words that a name list
+    holds ("Baxter", "Posey", "Kaiser": the rules for listed names judge those)."""
+    words = frozenset().union(*(term_section(s) for s in (
         "languages", "rhythms", "systems", "insurers", "objects", "wards", "abbreviations",
         "genera")))
+    return frozenset(w for w in words if not _listed(w))
 
 
 @lru_cache(maxsize=1)
