@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,17 @@ prop = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 @prop
 @given(notes)
 def test_deidentifying_a_patient_twice_changes_nothing(texts):
+    once = [d.text for d in deidentify_notes(texts, KEY, profile="tag")]
+    assert [d.text for d in deidentify_notes(once, KEY, profile="tag")] == once
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: the learned tagger reads a tag's context "
+                   "differently from the name it replaced, so a second pass can find one more "
+                   "name ('[NAME] aware Quimby' where 'Osler aware Quimby' hid nothing)")
+def test_a_second_pass_finds_no_name_the_first_left():
+    """A counterexample to idempotence that random search found (made-up words): the first
+    pass leaves the last word, the second, reading '[NAME]' where the name was, takes it."""
+    texts = ["on 617-555-0142 . Lochmoor GH Dr. , Dr. 617-555-0142 Osler aware Quimby"]
     once = [d.text for d in deidentify_notes(texts, KEY, profile="tag")]
     assert [d.text for d in deidentify_notes(once, KEY, profile="tag")] == once
 
