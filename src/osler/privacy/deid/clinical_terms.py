@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from osler.privacy.deid.lexicons import sectioned_words
 from osler.privacy.deid.spans import PhiSpan, cut_out
-from osler.resources import path as resource_path
 
 __all__ = ["clinical_terms", "organism_species", "term_section", "without_clinical_terms"]
 
@@ -23,17 +23,7 @@ _FILE = "deid/clinical_terms.txt"
 @lru_cache(maxsize=None)
 def term_section(section: str) -> frozenset[str]:
     """Lower-case words of ``[section]`` of the file."""
-    words: set[str] = set()
-    current = None
-    for line in resource_path(_FILE).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1]
-        elif current == section:
-            words.update(w.lower() for w in line.split())
-    return frozenset(words)
+    return sectioned_words(_FILE, section)
 
 
 @lru_cache(maxsize=1)

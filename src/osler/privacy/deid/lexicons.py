@@ -21,7 +21,8 @@ from osler.resources import path as resource_path
 __all__ = ["capitals_clinical_words", "census_first_names", "census_names", "clinical_words",
            "common_words", "department_words", "english_first_names", "english_names",
            "first_names", "last_names", "medication_names", "name_stopwords", "place_names",
-           "service_abbreviations", "service_words", "specialties", "us_places", "us_states"]
+           "sectioned_words", "service_abbreviations", "service_words", "specialties", "us_places",
+           "us_states"]
 
 # Latin-script locales whose names appear in US clinical notes.
 _LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "de_DE", "it_IT", "fr_FR", "es_ES", "es_MX",
@@ -184,7 +185,7 @@ def medication_names() -> frozenset[str]:
     return frozenset(words)
 
 
-def _sectioned_words(name: str, section: str) -> frozenset[str]:
+def sectioned_words(name: str, section: str) -> frozenset[str]:
     """Lower-case words of ``[section]`` of a resource file written in sections."""
     words: set[str] = set()
     current = None
@@ -200,32 +201,32 @@ def _sectioned_words(name: str, section: str) -> frozenset[str]:
 def service_words() -> frozenset[str]:
     """Words of clinical services and departments ("palliative", "care", "vasc", "surg"):
     a value made of them names no one ("Care team: Palliative Care")."""
-    return _sectioned_words("deid/service_words.txt", "services")
+    return sectioned_words("deid/service_words.txt", "services")
 
 
 @lru_cache(maxsize=1)
 def clinical_words() -> frozenset[str]:
     """Words of services and of a patient's message subjects ("knee", "pain", "results"):
     no name rule takes two of them for a name ("Subject: Knee Pain")."""
-    return service_words() | _sectioned_words("deid/service_words.txt", "clinical")
+    return service_words() | sectioned_words("deid/service_words.txt", "clinical")
 
 
 @lru_cache(maxsize=1)
 def specialties() -> frozenset[str]:
     """Departments a clinic is named for ("seen in Cardiology clinic"): a service, no place."""
-    return _sectioned_words("deid/service_words.txt", "specialties")
+    return sectioned_words("deid/service_words.txt", "specialties")
 
 
 @lru_cache(maxsize=1)
 def department_words() -> frozenset[str]:
     """Words a department's name holds besides :func:`specialties` ("Internal", "Palliative")."""
-    return _sectioned_words("deid/service_words.txt", "departments")
+    return sectioned_words("deid/service_words.txt", "departments")
 
 
 @lru_cache(maxsize=1)
 def service_abbreviations() -> frozenset[str]:
     """Shortened services often joined to a doctor's name ("Dr. Quill-Cards", "Pulm")."""
-    return _sectioned_words("deid/service_words.txt", "abbreviations")
+    return sectioned_words("deid/service_words.txt", "abbreviations")
 
 
 @lru_cache(maxsize=1)
