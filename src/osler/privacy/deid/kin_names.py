@@ -42,11 +42,8 @@ Tokens = tuple[tuple[int, int, str], ...]
 
 #: Relations that introduce a person by name ("wife", "son", "lawyer"); not the weak ones
 #: ("with", "by", "family", "name") nor words of a role's phrase ("law", "manager").
-_KIN = frozenset("""wife husband son sons daughter daughters dtr dtrs sister sisters brother
-brothers mother mom father dad friend girlfriend boyfriend niece nephew grandson granddaughter
-grandaughter aunt uncle cousin fiance fiancee spouse partner neighbor proxy hcp guardian sil dil
-stepson stepdaughter nephews nieces granddaughters grandsons lawyer attorney poa roommate
-companion caregiver chaplain""".split())
+_KIN = frozenset(_RELATIONS) - frozenset("""& and ask by called children contact contacts family
+grandchildren kids law manager name named per priest siblings spoke with worker""".split())
 #: Roles and words that introduce a clinician by name in prose ("wound nurse, Zelda
 #: Quarrington", "case manager Quarrington").
 _ROLES_NAMED = frozenset("""nurse specialist manager worker therapist coordinator pharmacist
