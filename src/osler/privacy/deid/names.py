@@ -34,7 +34,15 @@ _RELATIONS = {"wife", "husband", "son", "sons", "daughter", "daughters", "dtr", 
               "called",
               "lawyer", "attorney", "poa", "roommate", "companion", "caregiver",
               "law", "manager", "worker", "chaplain",   # "daughter-in-law X", "case manager X"
-              "spoke", "per", "with", "by", "and", "&", "ask"}
+              "spoke", "per", "with", "by", "and", "&", "ask",
+              # a step-, an ex- or a half- relation, written as one word ("Step-daughter
+              # Ondine", "Ex-wife Tamsin", "stepmom Bea")
+              *(f"{pre}{rel}" for pre in ("step", "step-") for rel in (
+                  "son", "daughter", "mother", "father", "mom", "dad", "sister", "brother")),
+              *(f"{pre}{rel}" for pre in ("ex", "ex-") for rel in (
+                  "wife", "husband", "girlfriend", "boyfriend", "partner", "spouse", "fiance",
+                  "fiancee")),
+              "half-sister", "half-brother"}
 # Words that follow "Dr." or "wife" without being a name: function words and ward jargon.
 _NOT_NAMES = frozenset("""a an and are as at be but by can for from had has have he her here him
 his in into is it its me my no not of on or our out she so than that the their them then there
@@ -61,9 +69,11 @@ _BEFORE_VERB = re.compile(r"(?<![\w.])(?P<n>[A-Z][a-z']+)\s+(?:made\s+)?(?:aware
                           r"informed|updated|called back|returned call|at bedside|to bedside)\b")
 _BEFORE_RELATION = re.compile(
     r"(?<![\w.])(?P<n>[A-Za-z][a-z']++|[A-Z][A-Z']++)\s*+(?:,|\(|-)\s*+(?:the\s+|her\s+|his\s+|"
-    r"pt'?s\s+|patient'?s\s+)?(?:wife|husband|daughter|son|sister|brother|mother|father|niece|"
+    r"pt'?s\s+|patient'?s\s+)?(?:ex-?|step-?|half-)?(?:wife|husband|daughter|son|sister|brother|mother|father|niece|"
     r"nephew|granddaughter|grandson|friend|fiancee?|partner|girlfriend|boyfriend|hcp|"
     r"health care proxy|proxy)\b", re.I)
+#: What joins a relation into one word ("Ex-wife", "Step-son", "Half-sister").
+_RELATION_PREFIXES = frozenset({"ex", "step", "half"})
 # A signature: a line holding only a short name and a credential ("Jo Quimby, RN", "jo
 # quimby rn"), whatever the note's casing.
 _SIGNATURE = re.compile(r"^[ \t]*+(?P<n>[A-Za-z][A-Za-z'-]++(?:[ \t]++[A-Za-z]\.?)?(?:[ \t]++"
@@ -217,8 +227,9 @@ def _named_before_relation(text: str, stop: frozenset[str], cased: bool) -> Iter
     for m in _BEFORE_RELATION.finditer(text):
         word = m.group("n")
         low = word.lower()
-        if _any_in(low, stop, _NOT_NAMES, _RELATIONS, _TITLES, common_words()):
-            continue
+        if _any_in(low, stop, _NOT_NAMES, _RELATIONS, _TITLES, common_words(),
+                   _RELATION_PREFIXES):
+            continue   # "Ex-husband", "Step-daughter": one word, no name before a relation
         if (_title(word) if cased else _known_in_context(word)):
             yield PhiSpan(m.start("n"), m.end("n"), "NAME")
 
