@@ -12,6 +12,14 @@ drugs, eponyms' surnames, months), and, in capitals, the sentence goes on as a p
 would ("DAUGHTER QUARRINGTON IN TODAY", "SON QUARRINGTON."). "Wife Aware", "daughter Lasix",
 "SON CALLED", "WIFE VISITING" keep their words.
 
+The relation vouches too across "is" or "of N years," ("Wife is Marisol Quenby.", "wife of 40
+years, Marisol, at bedside"), for a listed first name or a word outside every vocabulary
+that is no faith, origin or mood ("Wife is Jewish.", "Wife is Aware" keep theirs); and, in a
+note or a line typed all in lower case, where only the relation tells a name, for lower-case
+words outside every vocabulary before a relative's doing or the sentence's end ("wife
+marisol called", "dtr ondine in to visit"; "wife called", "son here", "wife teary at bedside"
+keep theirs).
+
 Shapes that vouch the same way, with the same vocabulary test: two names before a credential
 ("followed by Zelda Quarrington, MSW"), a line holding only a name and a credential ("zelda
 quarrington, rn"), an initial and a surname before a credential or a clinician's doing ("B.
@@ -32,8 +40,8 @@ from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import (census_first_names, census_names, clinical_words,
                                          first_names, last_names, medication_names)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
-                                      _WEAK_TITLES, _any_in, _outside_vocabulary,
-                                      _title)
+                                      _WEAK_TITLES, _any_in, _listed_first_name, _mixed_case,
+                                      _outside_vocabulary, _title)
 from osler.privacy.deid.spans import PhiSpan
 
 __all__ = ["find_kin_names"]
@@ -103,12 +111,18 @@ def find_kin_names(text: str, toks: Tokens, stop: frozenset[str], cased: bool
                    ) -> Iterator[PhiSpan]:
     """The names after a relation or a role (see the module's docstring); ``cased``: the
     note's capitals mean something (it is not typed all in capitals)."""
+    lower_note = cased and not _mixed_case(text)
     for i, (_start, end, word) in enumerate(toks[:-1]):
         low = word.lower().rstrip(".")
         last = low.rsplit("-", 1)[-1]        # "COPING-SISTER": a heading joined to it
         if cased and (low in _KIN or low in _ROLES_NAMED or low == "named" and i > 0
                       and toks[i - 1][2].lower() in _PEOPLE):
             yield from _after_kin(text, toks, i, stop, low in _PLURAL_KIN)
+            lower = word.islower() and (lower_note or _lower_line(text, _start))
+            if low in _KIN:
+                yield from _after_kin_phrase(text, toks, i, stop, lower)
+            if low in _KIN and lower:
+                yield from _after_kin_in_lower_case(text, toks, i, stop)
         elif not cased and last in _KIN and word.isupper():
             yield from _after_kin_in_capitals(text, toks, i, stop)
         elif cased and (word in _CAPITAL_ROLES or word in ("md", "np")):
@@ -188,6 +202,125 @@ def _after_kin_in_capitals(text: str, toks: Tokens, i: int, stop: frozenset[str]
     if ("\n" in rest or gap[:1] in (".", ",", ";", ")", "-", "(") or (gap[:1].isdigit())
             or (not gap and (nxt is None or nxt[2].lower() in _KIN_DOINGS))):
         yield PhiSpan(taken[0][0], end, "NAME")
+
+
+#: Between a relation and the name it is given: "Wife is Marisol", "wife of 40 years,
+#: Marisol" (the comma: "wife of 40 years at bedside" names no one).
+_KIN_PHRASE = re.compile(r"[ \t]+(?:is|was)[ \t]+|[ \t]+of[ \t]+\d{1,2}\+?[ \t]*(?:years?|yrs?)"
+                         r"[ \t]*,[ \t]*")
+#: What a relative is, feels or does that no vocabulary holds, though it may stand where a
+#: name would ("Wife is Jewish.", "wife teary at bedside", "son flew in"): faiths, origins
+#: and languages, states and moods, times, comings and goings.
+_NOT_KIN_NAMES = frozenset("""jewish catholic christian baptist methodist lutheran
+protestant episcopalian pentecostal mormon hindu muslim buddhist sikh quaker amish orthodox
+agnostic atheist jehovah russian greek irish scottish welsh spanish french german polish
+italian english american african asian hispanic latino latina caucasian haitian portuguese
+chinese japanese korean vietnamese cambodian somali indian arab arabic hebrew yiddish
+upset teary deaf hoh blind frail ill sick unwell angry mad sad afraid emotional distraught
+pregnant dead hungry drunk tonite tomorow tmrw earlier twice flew drove slept stood route
+dpoa""".split())
+#: Endings of such words when no name list holds them ("Ukrainian", "Swedish", "Nepali").
+_ORIGIN_ENDINGS = ("ish", "ese", "ian", "an", "ic", "ist", "i")
+
+
+def _after_kin_phrase(text: str, toks: Tokens, i: int, stop: frozenset[str], lower: bool
+                      ) -> Iterator[PhiSpan]:
+    """"Wife is Marisol, visiting daily", "Wife is Marisol Quenby.", "wife of 40 years,
+    Marisol, at bedside": one or two words written as names after a relation and "is" or
+    "of N years,", the first a listed first name or no vocabulary word (and no faith or
+    origin: "Wife is Jewish."), then the sentence's end or a relative's doing ("Wife is
+    Aware", "Wife is Spanish speaking" keep their words). In a note or line typed in lower
+    case (``lower``), lower-case words as :func:`_after_kin_in_lower_case` takes them ("wife
+    is marisol.")."""
+    m = _KIN_PHRASE.match(text, toks[i][1])
+    if not m or "\n" in m.group():
+        return
+    j = next((k for k in range(i + 1, min(i + 8, len(toks))) if toks[k][0] >= m.end()), None)
+    if j is None or toks[j][0] != m.end():
+        return
+    if lower and toks[j][2].islower():
+        def name(word: str) -> bool:
+            return _lower_kin_name(word, stop)
+        first, doings = name, _LOWER_KIN_DOINGS
+    else:
+        def name(word: str) -> bool:
+            return _prose_name_word(word, stop)
+        first, doings = (lambda word: _first_after_is(word, stop)), _KIN_DOINGS
+    if not first(toks[j][2]):
+        return
+    start, end = toks[j][0], toks[j][1]
+    if (j + 1 < len(toks) and text[end:toks[j + 1][0]] == " " and name(toks[j + 1][2])
+            and toks[j + 1][2].lower() not in doings):
+        j += 1
+        end = toks[j][1]
+    if _name_ends(text, toks, j, doings):
+        yield PhiSpan(start, end, "NAME")
+
+
+def _first_after_is(word: str, stop: frozenset[str]) -> bool:
+    """A first word of a name after "Wife is": a listed first name or a word outside every
+    vocabulary, neither a faith nor an origin."""
+    low = word.lower()
+    if low in _NOT_KIN_NAMES:
+        return False
+    if _listed_first_name(word, stop) and low not in _vocabulary():
+        return True
+    return (_prose_name_word(word, stop) and _capitals_name(word.upper(), stop)
+            and not low.endswith(_ORIGIN_ENDINGS))
+
+
+def _name_ends(text: str, toks: Tokens, j: int, doings: frozenset[str]) -> bool:
+    """The name ending with token ``j`` ends there: a line's or the text's end, a stop, a
+    comma, a bracket or a dash after it, or one of ``doings`` ("in", "called")."""
+    end = toks[j][1]
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    rest = text[end:nxt[0]] if nxt else text[end:]
+    gap = rest.strip(" \t")
+    if (not gap and nxt is not None and nxt[2].lower() in ("and", "&") and "and" not in doings
+            and j + 2 < len(toks)):
+        return toks[j + 2][2].lower() in _KIN    # "wife marisol and son bram at bedside"
+    return ("\n" in rest or gap[:1] in (".", ",", ";", ")", "-", "(", "!", "?")
+            or (not gap and (nxt is None or nxt[2].lower() in doings)))
+
+
+#: After a lower-case name, what a relative does or where they are ("wife marisol called",
+#: "dtr ondine in to visit"); narrower than in capitals: no "and", "is", "to".
+_LOWER_KIN_DOINGS = frozenset("""aware notified called calls phoned phones visited visiting
+visits in at here present updated informed spoke said says states stated reports reported
+came comes wants agrees agreed feels left""".split())
+
+
+def _lower_line(text: str, at: int) -> bool:
+    """The line holding offset ``at`` has no capital letter."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start:end if end >= 0 else len(text)]
+    return not any(c.isupper() for c in line)
+
+
+def _lower_kin_name(word: str, stop: frozenset[str]) -> bool:
+    """A lower-case word after a relation that may be a name: outside every vocabulary, and
+    none of the words a name typed in capitals may not be either (the case tells nothing in
+    both): no ending of an English word ("anxious", "tearful"), no word of ward talk."""
+    return (_lower_word(word, stop) and word.lower() not in _NOT_KIN_NAMES
+            and _capitals_name(word.upper(), stop))
+
+
+def _after_kin_in_lower_case(text: str, toks: Tokens, i: int, stop: frozenset[str]
+                             ) -> Iterator[PhiSpan]:
+    """"wife marisol called at 3pm", "dtr ondine in to visit": in a note or a line typed all
+    in lower case, where only the relation tells a name, one or two lower-case words outside
+    every vocabulary after it, then the sentence's end or a relative's doing ("wife
+    called", "son here", "daughter states" keep their words)."""
+    j = i + 1
+    if not _joined(text, toks[i][1], toks[j][0]) or not _lower_kin_name(toks[j][2], stop):
+        return
+    if (j + 1 < len(toks) and text[toks[j][1]:toks[j + 1][0]] == " "
+            and _lower_kin_name(toks[j + 1][2], stop)
+            and toks[j + 1][2].lower() not in _LOWER_KIN_DOINGS):
+        j += 1
+    if _name_ends(text, toks, j, _LOWER_KIN_DOINGS):
+        yield PhiSpan(toks[i + 1][0], toks[j][1], "NAME")
 
 
 #: Endings of English words, seldom of a name in capitals ("WIFE ANXIOUS", "SON DRIVES").
