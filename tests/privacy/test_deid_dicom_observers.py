@@ -122,7 +122,7 @@ def test_the_verifying_observer_sequence_is_kept_with_the_profiles_actions():
     out = _round_trip(deidentify_dataset(_report("MRN-A-1001", "Quixmoor^Zebulon"), KEY))
     assert out.VerificationFlag == "VERIFIED"
     (observer,) = out.VerifyingObserverSequence            # D: kept, one item as written
-    assert "VerifyingOrganization" not in observer          # X
+    assert observer.VerifyingOrganization == "ANONYMIZED"   # D: type 1 in the item
     assert len(observer.VerifyingObserverIdentificationCodeSequence) == 0   # Z: no items
     shifted = date(2020, 6, 1) + KEY.date_shift("MRN-A-1001")
     assert observer.VerificationDateTime == shifted.strftime("%Y%m%d") + "151500"
