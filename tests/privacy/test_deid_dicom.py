@@ -166,7 +166,9 @@ def test_cleaned_text_loses_the_files_own_names_even_joined_by_underscores(tmp_p
     for secret in (b"ZORBLATT", b"Zorblatt", b"HAROLD", b"Harold", b"WENDELL", b"FENWICKE",
                    b"Fenwicke"):
         assert secret not in raw, secret
-    assert out.ProtocolName == "[NAME]_HEAD" and out.StudyDescription.startswith("CT HEAD")
+    # the name's stand-in is PatientName's, as in the patient's notes (deid text's surrogate)
+    family = str(out.PatientName).split("^")[0]
+    assert out.ProtocolName == f"{family}_HEAD" and out.StudyDescription.startswith("CT HEAD")
     assert "RequestAttributesSequence" not in out   # PS3.15 E.1-1: X, the whole sequence
 
 

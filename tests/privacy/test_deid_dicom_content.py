@@ -10,20 +10,13 @@ from datetime import date
 
 import pytest
 
+from dicom_factory import code_item
 from osler.privacy import DeidKey
 from osler.privacy.deid import deidentify_dataset
 
 pydicom = pytest.importorskip("pydicom")
 KEY = DeidKey(b"dicom test secret, 32 bytes long")
 PATIENT = "MRN-TEST-0077"
-
-
-def _code(value: str, scheme: str, meaning: str):
-    from pydicom.dataset import Dataset
-
-    item = Dataset()
-    item.CodeValue, item.CodingSchemeDesignator, item.CodeMeaning = value, scheme, meaning
-    return item
 
 
 def _content_item(value_type: str, concept, **values):
@@ -46,17 +39,18 @@ def _report():
     ds.PatientID, ds.PatientName, ds.Modality = PATIENT, "Quimby^Harold", "SR"
     ds.StudyDate = "20200601"
     ds.ValueType = "CONTAINER"
-    ds.ConceptNameCodeSequence = Sequence([_code("18748-4", "LN", "Diagnostic imaging report")])
+    ds.ConceptNameCodeSequence = Sequence(
+        [code_item("18748-4", "LN", "Diagnostic imaging report")])
     measured = Dataset()
     measured.NumericValue = "12.5"
-    measured.MeasurementUnitsCodeSequence = Sequence([_code("mm", "UCUM", "millimeter")])
+    measured.MeasurementUnitsCodeSequence = Sequence([code_item("mm", "UCUM", "millimeter")])
     ds.ContentSequence = Sequence([
-        _content_item("TEXT", _code("121071", "DCM", "Finding"),
+        _content_item("TEXT", code_item("121071", "DCM", "Finding"),
                       TextValue="Harold Quimby seen for a nodule, stable since 5/3/2019."),
-        _content_item("DATE", _code("111060", "DCM", "Study Date"), Date="20200601"),
-        _content_item("NUM", _code("410668003", "SCT", "Length"),
+        _content_item("DATE", code_item("111060", "DCM", "Study Date"), Date="20200601"),
+        _content_item("NUM", code_item("410668003", "SCT", "Length"),
                       MeasuredValueSequence=Sequence([measured])),
-        _content_item("CODE", _code("L-77", "99LOCAL", "Nodule, per Dr Quimby's protocol")),
+        _content_item("CODE", code_item("L-77", "99LOCAL", "Nodule, per Dr Quimby's protocol")),
     ])
     return ds
 
@@ -113,7 +107,7 @@ def test_per_frame_acquisition_times_move_and_are_not_removed():
 def _coded(keyword: str, value: str, scheme: str, meaning: str):
     from pydicom.sequence import Sequence
 
-    return keyword, Sequence([_code(value, scheme, meaning)])
+    return keyword, Sequence([code_item(value, scheme, meaning)])
 
 
 def test_codes_that_name_people_or_institutions_do_not_survive():
@@ -122,14 +116,14 @@ def test_codes_that_name_people_or_institutions_do_not_survive():
 
     ds = _report()
     operator = Dataset()
-    operator.PersonIdentificationCodeSequence = Sequence([_code("EMP12345", "99STAFF", "Op")])
+    operator.PersonIdentificationCodeSequence = Sequence([code_item("EMP12345", "99STAFF", "Op")])
     ds.OperatorIdentificationSequence = Sequence([operator])
-    ds.InstitutionCodeSequence = Sequence([_code("H-042", "99SITES", "Lochmoor General")])
+    ds.InstitutionCodeSequence = Sequence([code_item("H-042", "99SITES", "Lochmoor General")])
     observer = Dataset()
     observer.VerifyingObserverIdentificationCodeSequence = Sequence(
-        [_code("121008", "DCM", "Quimby^Rosalind")])
+        [code_item("121008", "DCM", "Quimby^Rosalind")])
     ds.VerifyingObserverSequence = Sequence([observer])
-    ds.IssuerOfAdmissionIDSequence = Sequence([_code("ADM-77", "99LOCAL", "Ward 7 desk")])
+    ds.IssuerOfAdmissionIDSequence = Sequence([code_item("ADM-77", "99LOCAL", "Ward 7 desk")])
     out = deidentify_dataset(ds, KEY)
     text = repr(out)
     for secret in ("EMP12345", "H-042", "Lochmoor", "Quimby", "Rosalind", "ADM-77", "Ward 7"):

@@ -13,20 +13,13 @@ from io import BytesIO
 
 import pytest
 
+from dicom_factory import code_item
 from osler.privacy import DeidKey
 from osler.privacy.deid import deidentify_bundle, deidentify_dataset
 
 pydicom = pytest.importorskip("pydicom")
 KEY = DeidKey(b"dicom observers test, 32 bytes!!")
 OBSERVER = "Brackenridge^Hestia^Maple"
-
-
-def _code(value: str, scheme: str, meaning: str):
-    from pydicom.dataset import Dataset
-
-    item = Dataset()
-    item.CodeValue, item.CodingSchemeDesignator, item.CodeMeaning = value, scheme, meaning
-    return item
 
 
 def _pname(concept, name: str):
@@ -55,13 +48,13 @@ def _report(patient_id: str, patient_name: str):
     observer.VerifyingOrganization = "Lochmoor General Radiology"
     observer.VerificationDateTime = "20200601151500"
     observer.VerifyingObserverIdentificationCodeSequence = [
-        _code("EMP-4471", "99STAFF", "Brackenridge")]
+        code_item("EMP-4471", "99STAFF", "Brackenridge")]
     ds.VerifyingObserverSequence = [observer]
     ds.ValueType = "CONTAINER"
-    ds.ConceptNameCodeSequence = [_code("18748-4", "LN", "Diagnostic imaging report")]
+    ds.ConceptNameCodeSequence = [code_item("18748-4", "LN", "Diagnostic imaging report")]
     ds.ContentSequence = [
-        _pname(_code("121008", "DCM", "Person Observer Name"), OBSERVER),
-        _pname(_code("121029", "DCM", "Subject Name"), patient_name)]
+        _pname(code_item("121008", "DCM", "Person Observer Name"), OBSERVER),
+        _pname(code_item("121029", "DCM", "Subject Name"), patient_name)]
     return ds
 
 
@@ -122,7 +115,7 @@ def test_the_verifying_observer_sequence_is_kept_with_the_profiles_actions():
     out = _round_trip(deidentify_dataset(_report("MRN-A-1001", "Quixmoor^Zebulon"), KEY))
     assert out.VerificationFlag == "VERIFIED"
     (observer,) = out.VerifyingObserverSequence            # D: kept, one item as written
-    assert "VerifyingOrganization" not in observer          # X
+    assert observer.VerifyingOrganization == "ANONYMIZED"   # D: type 1 in the item
     assert len(observer.VerifyingObserverIdentificationCodeSequence) == 0   # Z: no items
     shifted = date(2020, 6, 1) + KEY.date_shift("MRN-A-1001")
     assert observer.VerificationDateTime == shifted.strftime("%Y%m%d") + "151500"

@@ -506,7 +506,14 @@ def _write_text(path: Path, text: str) -> None:
                    "(PatientIdentityRemoved YES, an Osler DeidentificationMethod), which are "
                    "otherwise skipped: their dates would move a second time "
                    "and no longer match the FHIR and notes de-identified once.")
-def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool) -> None:
+@click.option("--profile", default="surrogate", show_default=True,
+              type=click.Choice(["surrogate", "tag"]),
+              help="How free text kept in headers (StudyDescription, ProtocolName, a "
+                   "report's TEXT items ...) is de-identified, as `deid text --profile`: "
+                   "the stand-ins the patient's notes and FHIR get, or [NAME], [DATE] ... "
+                   "tags. Use the profile the notes were de-identified with.")
+def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
+          profile: str) -> None:
     """De-identify every DICOM file under IN_DIR into OUT_DIR (PS3.15 Basic Profile).
 
     PatientID keys each file's pseudonym and date shift, as a note's "patient" does: the same
@@ -531,7 +538,8 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool) -> No
         raise click.UsageError(f"OUT_DIR {out_dir} is (inside) IN_DIR {in_dir}: de-identified "
                                "files would sit beside the originals or be read again; write "
                                "elsewhere")
-    results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file), again=again)
+    results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file), again=again,
+                                   profile=profile)
     failed = [r for r in results if r.error]
     flagged = [r for r in results if r.burned_in_risk]
     for n, r in enumerate(results, 1):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -20,14 +20,15 @@ from typing import Any
 from osler._extras import require
 from osler.errors import DataError
 from osler.privacy.deid.ages import over_89_birth_year
+from osler.privacy.deid.clinicians import name_words_of
 from osler.privacy.deid.surrogates import surrogate_name
-from osler.privacy.deid.detect import detect_phi, everyday_words
+from osler.privacy.deid.detect import everyday_words
 from osler.privacy.deid.dicom_fileset import (DICOMDIR, FileSetError, file_id_target,
                                               file_set_roots, is_dicomdir, original_file_ids,
                                               relinked_dicomdir, root_of)
+from osler.privacy.deid.dicom_text import clean_header_text
 from osler.privacy.deid.fhir_dates import shift_date, valid_part
-from osler.privacy.deid.spans import merge_spans
-from osler.privacy.deid.text import identifier_mentions, replace_phi
+from osler.privacy.deid.text import PROFILES
 from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
 from osler.resources import load_tsv
@@ -164,7 +165,8 @@ def _safe_harbor_age(value: str) -> str:
 @dataclass(frozen=True)
 class _Patient:
     """Whose file it is, as each action needs it: pseudonym, surrogates, date shift, and the
-    words of the names in its headers (which its free-text headers may repeat)."""
+    words of the names in its headers (which its free-text headers may repeat), with the
+    profile its free text is de-identified with."""
 
     key: DeidKey
     id: str
@@ -177,6 +179,11 @@ class _Patient:
     identifiers: tuple[str, ...] = ()
     #: Lower-case words of the patient's own names (PatientName, OtherPatientNames ...).
     own_names: frozenset[str] = frozenset()
+    #: Lower-case words of the clinicians' names in the headers (no patient's): free text
+    #: gives them the key's stand-ins alone, as the names' own attributes do.
+    staff: frozenset[str] = frozenset()
+    #: How free text is de-identified: "surrogate" (as ``deid text``'s default) or "tag".
+    profile: str = "surrogate"
 
 
 def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
@@ -216,7 +223,10 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
         if elem.value and not _is_offset_from_utc(str(elem.value)):
             del ds[elem.tag]   # not an offset: free text, which could say where or who
     elif action == "C" and elem.value:
-        elem.value = _clean_text(str(elem.value), run)
+        elem.value = clean_header_text(str(elem.value), run.key, run.id, vr=elem.VR,
+                                       profile=run.profile, known=run.known,
+                                       identifiers=run.identifiers, staff=run.staff,
+                                       laypeople=run.own_names)
 
 
 # PN attributes naming the patient or the patient's family: their stand-ins are the patient's.
@@ -234,14 +244,33 @@ def _names_patient(item: Any, elem: Any, run: _Patient) -> bool:
     Practitioner.name's is and as that clinician's name in any other patient's files.
     A report's PNAME item names the patient when its concept is the subject's name, or when
     every word of it is a word of the patient's own name."""
-    if elem.keyword in _PATIENT_NAMES:
-        return True
-    concept = (item.get("ConceptNameCodeSequence") or []) if elem.keyword == "PersonName" else []
-    if any(str(c.get("CodeValue", "")).strip() in _SUBJECT_NAME_CONCEPTS
-           and str(c.get("CodingSchemeDesignator", "")).strip() == "DCM" for c in concept):
+    if elem.keyword in _PATIENT_NAMES or _names_subject(item, elem):
         return True
     words = {w.lower() for w in _NAME_WORD.findall(visible(str(elem.value or "")))}
     return bool(words) and words <= run.own_names
+
+
+def _names_subject(item: Any, elem: Any) -> bool:
+    """Whether ``elem`` is a report's PNAME item naming the subject (its concept)."""
+    concept = (item.get("ConceptNameCodeSequence") or []) if elem.keyword == "PersonName" else []
+    return any(str(c.get("CodeValue", "")).strip() in _SUBJECT_NAME_CONCEPTS
+               and str(c.get("CodingSchemeDesignator", "")).strip() == "DCM" for c in concept)
+
+
+def _staff_words(item: Any) -> set[str]:
+    """Lower-case words of every name in ``item`` (at any depth) that is no patient's: a
+    referring physician's, an operator's, a verifying observer's, a report's observer's."""
+    words: set[str] = set()
+    for elem in item:
+        if elem.VR == "SQ":
+            for sub in elem.value:
+                words |= _staff_words(sub)
+        elif (elem.VR == "PN" and elem.value and elem.keyword not in _PATIENT_NAMES
+              and not _names_subject(item, elem)):
+            for value in (elem.value if elem.VM > 1 else [elem.value]):
+                for group in str(value).split("="):
+                    words.update(name_words_of(" ".join(group.split("^")[:3])))
+    return words
 
 
 def _surrogate_person_name(key: DeidKey, value: str, patient: str | None) -> str:
@@ -273,20 +302,8 @@ def _is_offset_from_utc(value: str) -> bool:
     return -12 * 60 <= minutes <= 14 * 60
 
 
-# Words a name is joined to in codes and labels ("QUIXMOOR_HEAD", "QUIXMOOR^ZEBULON").
-_JOINERS = re.compile(r"[_^]")
 # The words of a person name component, as osler.privacy.deid.fhir reads a HumanName.
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]+")
-
-
-def _clean_text(value: str, run: _Patient) -> str:
-    """``value`` with its PHI tagged, the file's own names included wherever they appear."""
-    # The detector reads "_" and "^" as word characters or nothing: it reads a copy with them
-    # as spaces (same offsets), and the tags go into the original.
-    spans = detect_phi(_JOINERS.sub(" ", value), known=run.known or None)
-    if run.identifiers:
-        spans = merge_spans([*spans, *identifier_mentions(value, run.identifiers)])
-    return replace_phi(value, spans, run.key, patient=run.id, profile="tag").text
 
 
 # Elements that hold an identifier of the patient (also inside OtherPatientIDsSequence).
@@ -328,7 +345,8 @@ def _name_words(ds: Any, only: frozenset[str] | None = None) -> dict[str, str]:
     return words
 
 
-def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None) -> Any:
+def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None,
+                       profile: str = "surrogate") -> Any:
     """De-identify a pydicom ``Dataset`` in place (and nested sequences); returns it.
 
     The patient is ``PatientID``: the same id gets the same pseudonym and date shift as its
@@ -339,14 +357,22 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     part of it (two issuers' same PatientID are one patient: the FHIR identifier's system is
     not part of its key either). ``dropped``: a Counter that counts, by
     reason, what could not be kept as it was (dates that are not dates: :data:`INVALID_DATE`).
+
+    Free text the profile cleans (StudyDescription ..., a report's TEXT items) is
+    de-identified as ``deid text`` de-identifies the patient's notes under the same key and
+    ``profile`` (:mod:`osler.privacy.deid.dicom_text`): "surrogate", the default, gives a name
+    the stand-in the patient's notes and FHIR give it and moves a date by the patient's
+    offset; "tag" writes ``[NAME]``, ``[DATE]`` ...
     """
+    _check_profile(profile)
     # LO pads with spaces ("MRN7781234 "): the id FHIR and notes key the patient by has none
     patient = str(ds.get("PatientID", "") or "").strip()
     if not patient:   # no patient: its study keys the shift, not one offset for every such file
         patient = f"study:{ds.get('StudyInstanceUID', '') or ds.get('SOPInstanceUID', '')}"
+    own = frozenset(_name_words(ds, _PATIENT_NAMES))
     run = _Patient(key, patient, key.date_shift(patient), _name_words(ds),
-                   Counter() if dropped is None else dropped, _patient_ids(ds),
-                   frozenset(_name_words(ds, _PATIENT_NAMES)))
+                   Counter() if dropped is None else dropped, _patient_ids(ds), own,
+                   frozenset(_staff_words(ds) - own), profile)
     ds.remove_private_tags()
     records = ds.pop(_DIRECTORY_RECORDS, None)
     _clean_item(ds, run, profile_actions())
@@ -366,6 +392,12 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None)
     if getattr(ds, "preamble", None) is not None:
         ds.preamble = b"\0" * 128     # free for any use, so it can hold a name or an MRN
     return ds
+
+
+def _check_profile(profile: str) -> None:
+    if profile not in PROFILES:
+        raise DataError(f"The 'profile' parameter must be one of {set(PROFILES)}; "
+                        f"got {profile!r}")
 
 
 def _method_codes() -> list[Any]:
@@ -428,8 +460,8 @@ def _clean_directory_records(records: Any, run: _Patient) -> None:
             patient = str(record.get("PatientID", "") or "").strip()
             # its own ids (and the file-set's), not those of the patient before it
             idents = tuple(sorted({*base.identifiers, *_patient_ids(record)}))
-            run = _Patient(base.key, patient, base.key.date_shift(patient), base.known,
-                           base.dropped, idents, base.own_names)
+            run = replace(base, id=patient, shift=base.key.date_shift(patient),
+                          identifiers=idents)
         _clean_item(record, run, actions)
 
 
@@ -610,7 +642,8 @@ def _marked_deidentified(ds: Any) -> str | None:
 
 
 def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
-                         *, again: bool = False) -> list[DicomResult]:
+                         *, again: bool = False, profile: str = "surrogate"
+                         ) -> list[DicomResult]:
     """De-identify every DICOM file under ``in_dir`` into ``out_dir``.
 
     Output files are named by their new SOP Instance UID, in folders named by their new Study
@@ -630,11 +663,16 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
     (``out_dir/FILESET<n>`` for a folder below ``in_dir``), and its de-identified DICOMDIR,
     written there last, points at them (:mod:`osler.privacy.deid.dicom_fileset`); one whose
     records cannot be linked again is left out, with its reason.
+
+    ``profile``: how free text kept in headers is de-identified, as in
+    :func:`deidentify_dataset` (use the one the patients' notes were de-identified with).
     """
     require("pydicom", "imaging")
+    _check_profile(profile)   # before the files: a wrong one would fail each file alone
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     paths = sorted(p for p in in_dir.rglob("*") if p.is_file())
-    run = _DirRun(key, again, in_dir, out_dir, file_set_roots(paths, in_dir, out_dir))
+    run = _DirRun(key, again, in_dir, out_dir, file_set_roots(paths, in_dir, out_dir),
+                  profile)
     # a DICOMDIR last: its records point at the files as written
     done = {path: _deidentify_file(path, run) for path in
             [p for p in paths if not is_dicomdir(p)] + [p for p in paths if is_dicomdir(p)]}
@@ -651,6 +689,8 @@ class _DirRun:
     out_dir: Path
     #: Input folders holding a DICOMDIR -> their file-set's root in the output.
     roots: dict[Path, Path]
+    #: How free text is de-identified (:func:`deidentify_dataset`).
+    profile: str = "surrogate"
     taken: set[Path] = field(default_factory=set)
     uids: set[str] = field(default_factory=set)
     #: Input path -> output path of each file written.
@@ -682,7 +722,7 @@ def _deidentify_file(path: Path, run: _DirRun) -> DicomResult:
             return _deidentify_dicomdir(ds, rel, root, run)
         burned = burned_in_risk(ds)
         dropped: Counter = Counter()
-        deidentify_dataset(ds, run.key, dropped=dropped)
+        deidentify_dataset(ds, run.key, dropped=dropped, profile=run.profile)
         name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else run.key.uid(rel)
         if root is not None:   # in a file-set: a File ID its DICOMDIR can name
             target = file_id_target(run.key, run.roots[root], ds, run.taken)
@@ -713,7 +753,7 @@ def _deidentify_dicomdir(ds: Any, rel: str, root: Path, run: _DirRun) -> DicomRe
     """A file-set's DICOMDIR de-identified, its records pointing at the files written."""
     originals = original_file_ids(ds[_DIRECTORY_RECORDS].value)
     dropped: Counter = Counter()
-    deidentify_dataset(ds, run.key, dropped=dropped)
+    deidentify_dataset(ds, run.key, dropped=dropped, profile=run.profile)
     out_root = run.roots[root]
     by_uid = {uid: out for (where, uid), out in run.by_uid.items() if where == root}
     try:
