@@ -47,12 +47,12 @@ def test_encounters_left_out_by_the_cohort_are_no_skip(readmission, tmp_path, ca
                            "--out", str(out)], capsys)
     assert code == 0                      # valid input: nothing was bad
     assert len(out.read_text().splitlines()) == 1 + 10
-    assert ("2 encounters left out by the task's cohort: discharged to death or hospice"
+    assert ("2 excluded by the cohort definition: encounters discharged to death or hospice"
             in err) and "skipped" not in err
     from osler.pipelines.readmission import TASK
     summary = TASK.predict(model, path, tmp_path / "q.csv")
     assert summary.skipped == () and summary.scored == 10
-    assert "0 skipped; 2 encounters left out by the task's cohort" in str(summary)
+    assert "0 skipped; 2 excluded by the cohort definition: encounters" in str(summary)
     # each exclusion named by file and line, apart from the skipped rows
     frame = pd.read_csv(path, dtype=str)
     d = TASK.load([path], None)

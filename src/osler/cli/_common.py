@@ -11,7 +11,7 @@ import click
 from osler.errors import IngestError
 
 __all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option", "exit_status",
-           "once", "read_text", "resolve_db", "text_lines"]
+           "once", "read_text", "resolve_db", "single_option", "text_lines"]
 
 DEFAULT_DB = "osler.duckdb"
 
@@ -40,12 +40,26 @@ def once(ctx: click.Context, param: click.Parameter, value: tuple):  # noqa: ARG
     return value[0] if value else None
 
 
+def single_option(*param_decls: str, default=None, **attrs):
+    """``click.option`` for an option that takes one value, refused when repeated.
+
+    Click keeps the last of ``--seed 1 --seed 2`` silently, so the option is declared
+    ``multiple=True`` only to see a repeat, which :func:`once` refuses (exit 2, naming the
+    option and how many times it came); one value, or ``default`` when the option is not
+    given, reaches the command as a plain option's would. Help and defaults read as those of
+    a plain option."""
+    if "multiple" in attrs or "callback" in attrs:
+        raise TypeError("single_option sets multiple and callback itself")
+    return click.option(*param_decls, multiple=True, callback=once,
+                        default=() if default is None else (default,), **attrs)
+
+
 def resolve_db(db: str | None) -> str:
     """``--db`` wins, then ``OSLER_DB``, then ``osler.duckdb`` in the working directory."""
     return db or os.environ.get("OSLER_DB") or DEFAULT_DB
 
 
-db_option = click.option(
+db_option = single_option(
     "--db", "db", default=None, metavar="URL",
     help="DuckDB file path or postgresql:// URL (default: $OSLER_DB, else ./osler.duckdb).")
 

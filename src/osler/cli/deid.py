@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import EXIT_FAILURE, exit_status, read_text, text_lines
+from osler.cli._common import EXIT_FAILURE, exit_status, read_text, single_option, text_lines
 
 __all__ = ["deid"]
 
@@ -52,9 +52,8 @@ def _warn_no_reference_year(path: Path) -> None:
                "was first used", err=True)
 
 
-key_option = click.option("--key-file", default=None, type=click.Path(dir_okay=False,
-                                                                     path_type=Path),
-                          help=_KEY_HELP)
+key_option = single_option("--key-file", default=None,
+                           type=click.Path(dir_okay=False, path_type=Path), help=_KEY_HELP)
 
 
 @click.group()
@@ -63,17 +62,18 @@ def deid() -> None:
 
 
 @deid.command()
-@click.option("--in", "in_file", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help='JSON Lines: {"id", "text", "patient"?, "time"?, "encounter"?, "type"?, '
-                   '"author_role"?} per line; consecutive lines of one patient are '
-                   'de-identified together.')
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--profile", default="surrogate", show_default=True,
-              type=click.Choice(["surrogate", "tag"]))
-@click.option("--model", "model", default=None,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A PHI tagger trained by `osler deid train` (default: the bundled one).")
+@single_option("--in", "in_file", required=True,
+               type=click.Path(exists=True, dir_okay=False, path_type=Path),
+               help='JSON Lines: {"id", "text", "patient"?, "time"?, "encounter"?, "type"?, '
+                    '"author_role"?} per line; consecutive lines of one patient are '
+                    'de-identified together.')
+@single_option("--out", "out_file", required=True,
+               type=click.Path(dir_okay=False, path_type=Path))
+@single_option("--profile", default="surrogate", show_default=True,
+               type=click.Choice(["surrogate", "tag"]))
+@single_option("--model", "model", default=None,
+               type=click.Path(exists=True, dir_okay=False, path_type=Path),
+               help="A PHI tagger trained by `osler deid train` (default: the bundled one).")
 @click.option("--rules-only", is_flag=True,
               help="Patterns and dictionaries only, without the learned tagger.")
 @click.option("--notes-alone", is_flag=True,
@@ -256,10 +256,11 @@ def _write_run(run, fout, key, profile: str, tagger, counts, pseudonymise_ids: b
 
 
 @deid.command()
-@click.option("--data", required=True, type=click.Path(exists=True, path_type=Path),
-              help="A PhysioNet deid gold-standard folder (id_*.text + id-phi_*.phrase).")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the tagger (.json.gz), outside the repository.")
+@single_option("--data", required=True, type=click.Path(exists=True, path_type=Path),
+               help="A PhysioNet deid gold-standard folder (id_*.text + id-phi_*.phrase).")
+@single_option("--out", "out_file", required=True,
+               type=click.Path(dir_okay=False, path_type=Path),
+               help="Where to write the tagger (.json.gz), outside the repository.")
 def train(data: Path, out_file: Path) -> None:
     """Train the PHI tagger on gold-standard notes; use it with `osler deid text --model`."""
     from osler.privacy.deid.learn import train_physionet_tagger
@@ -279,14 +280,14 @@ def train(data: Path, out_file: Path) -> None:
                    "Patient.ndjson beside DocumentReference.ndjson (repeatable); with "
                    "--patient-identifier, also where each resource's Patient (its MRN) is "
                    "read from.")
-@click.option("--patient-identifier", "patient_identifier", metavar="SYSTEM", default=None,
-              help="Key each patient's pseudonyms and date shift by its identifier of this "
-                   "Identifier.system URI (e.g. http://hospital.example.org/mrn) or HL7 "
-                   "v2-0203 type code (MR) instead of Patient.id: use it when the DICOM "
-                   "PatientID and the notes' 'patient' are the MRN. That identifier keeps its "
-                   "system, with the pseudonym `deid dicom` gives a PatientID of its value, so "
-                   "`osler ingest --patient-identifier SYSTEM` joins them. A Patient without "
-                   "it (or with two values) is not written, nor are its resources.")
+@single_option("--patient-identifier", "patient_identifier", metavar="SYSTEM", default=None,
+               help="Key each patient's pseudonyms and date shift by its identifier of this "
+                    "Identifier.system URI (e.g. http://hospital.example.org/mrn) or HL7 "
+                    "v2-0203 type code (MR) instead of Patient.id: use it when the DICOM "
+                    "PatientID and the notes' 'patient' are the MRN. That identifier keeps its "
+                    "system, with the pseudonym `deid dicom` gives a PatientID of its value, so "
+                    "`osler ingest --patient-identifier SYSTEM` joins them. A Patient without "
+                    "it (or with two values) is not written, nor are its resources.")
 @click.option("--again", is_flag=True,
               help="Also de-identify resources already labelled de-identified (meta.security "
                    "PSEUDED, which every output resource gets, in attachments' FHIR JSON "

@@ -6,15 +6,17 @@ from pathlib import Path
 
 import click
 
+from osler.cli._common import single_option
+
 __all__ = ["demo"]
 
 
 @click.command()
-@click.option("--out", default="demo-out", show_default=True, type=click.Path(file_okay=False),
-              help="Working directory for the synthetic data, the store, models and cards.")
-@click.option("--patients", "n_patients", default=1500, show_default=True,
-              help="How many synthetic patients to generate.")
-@click.option("--seed", default=0, show_default=True)
+@single_option("--out", default="demo-out", show_default=True, type=click.Path(file_okay=False),
+               help="Working directory for the synthetic data, the store, models and cards.")
+@single_option("--patients", "n_patients", default=1500, show_default=True,
+               help="How many synthetic patients to generate.")
+@single_option("--seed", default=0, show_default=True)
 @click.option("--no-train", is_flag=True, help="Stop after ingest.")
 @click.option("--no-serve", is_flag=True,
               help="Do not keep the service running afterwards (it still answers the demo's "

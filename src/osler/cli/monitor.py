@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import once
+from osler.cli._common import single_option
 
 __all__ = ["monitor"]
 
@@ -17,14 +17,13 @@ def monitor() -> None:
 
 
 @monitor.command("sepsis")
-# multiple=True only to refuse a repeat: click keeps the last of a repeated option silently
-@click.option("--model", "model_dir", required=True, multiple=True, callback=once,
-              type=click.Path(exists=True, file_okay=False))
-@click.option("--stay", required=True, multiple=True, callback=once,
-              type=click.Path(exists=True, dir_okay=False),
-              help="One PhysioNet 2019 .psv stay.")
-@click.option("--top", default=3, show_default=True, type=click.IntRange(min=0),
-              help="Evidence items per hour.")
+@single_option("--model", "model_dir", required=True,
+               type=click.Path(exists=True, file_okay=False))
+@single_option("--stay", required=True,
+               type=click.Path(exists=True, dir_okay=False),
+               help="One PhysioNet 2019 .psv stay.")
+@single_option("--top", default=3, show_default=True, type=click.IntRange(min=0),
+               help="Evidence items per hour.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hour.")
 def sepsis(model_dir: str, stay: str, top: int, as_json: bool) -> None:
     """Print risk, alarm state and top evidence for each hour of STAY.

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from osler.cli._common import (EXIT_FAILURE, EXIT_PARTIAL, db_option, read_text, resolve_db,
-                               text_lines)
+                               single_option, text_lines)
 
 __all__ = ["nlp"]
 
@@ -35,16 +35,17 @@ def nlp() -> None:
 
 
 @nlp.command()
-@click.option("--in", "in_file", required=True, type=click.Path(exists=True, dir_okay=False,
-                                                                  path_type=Path),
-              help="Tab-separated file with a header and columns 'concept' and 'sentence' "
-                   "(any case). Cells may be quoted as spreadsheets and pandas write them, "
-                   "line breaks inside quotes too.")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output TSV: the input columns plus negation, temporality, experiencer; "
-                   "one row per input row, in order (a skipped row with empty attributes).")
-@click.option("--rules", default="osler", show_default=True,
-              type=click.Choice(["osler", "medspacy"]), help="ConText rule set.")
+@single_option("--in", "in_file", required=True,
+               type=click.Path(exists=True, dir_okay=False, path_type=Path),
+               help="Tab-separated file with a header and columns 'concept' and 'sentence' "
+                    "(any case). Cells may be quoted as spreadsheets and pandas write them, "
+                    "line breaks inside quotes too.")
+@single_option("--out", "out_file", required=True,
+               type=click.Path(dir_okay=False, path_type=Path),
+               help="Output TSV: the input columns plus negation, temporality, experiencer; "
+                    "one row per input row, in order (a skipped row with empty attributes).")
+@single_option("--rules", default="osler", show_default=True,
+               type=click.Choice(["osler", "medspacy"]), help="ConText rule set.")
 def context(in_file: Path, out_file: Path, rules: str) -> None:
     """Negation, temporality and experiencer of each concept in its sentence.
 
@@ -258,8 +259,8 @@ def _tsv_value(value: str) -> str:
 @nlp.command()
 @click.argument("note_file", required=False,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--patient", "patient_id", default=None, help="Read this patient's notes from "
-                                                              "the store instead of a file.")
+@single_option("--patient", "patient_id", default=None,
+               help="Read this patient's notes from the store instead of a file.")
 @db_option
 def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> None:
     """Concepts with attributes and character spans, one JSON object per line.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import EXIT_OK, exit_status, once
+from osler.cli._common import EXIT_OK, exit_status, single_option
 from osler.pipelines.registry import get_task, task_names
 
 __all__ = ["evaluate", "predict", "train"]
@@ -37,17 +37,15 @@ class _TaskName(click.ParamType):
 @click.option("--outcomes", "outcomes", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Outcomes file, where the task keeps labels apart (icu-mortality); repeat "
                    "for several (stays are matched by RecordID across all of them).")
-# multiple=True (here and below) only to refuse a repeat: click keeps the last silently
-@click.option("--model", "model_dir", required=True, multiple=True, callback=once,
-              type=click.Path(file_okay=False),
-              help="Directory to save the trained model in (refused when it holds a model of "
-                   "another task).")
-@click.option("--seed", default=0, show_default=True, help="Random seed.")
-@click.option("--held-out", "held_out", type=float, default=None, metavar="SHARE",
-              help="Share of patients (by a hash of their id) kept out of training, so that "
-                   "`osler evaluate` on the same data sees only unseen patients. Default: the "
-                   "task's own (0.2; heart-disease 0, it is judged across sites). 0 trains on "
-                   "every patient: a final model, to be evaluated on other data.")
+@single_option("--model", "model_dir", required=True, type=click.Path(file_okay=False),
+               help="Directory to save the trained model in (refused when it holds a model of "
+                    "another task).")
+@single_option("--seed", default=0, show_default=True, help="Random seed.")
+@single_option("--held-out", "held_out", type=float, default=None, metavar="SHARE",
+               help="Share of patients (by a hash of their id) kept out of training, so that "
+                    "`osler evaluate` on the same data sees only unseen patients. Default: the "
+                    "task's own (0.2; heart-disease 0, it is judged across sites). 0 trains on "
+                    "every patient: a final model, to be evaluated on other data.")
 def train(task: str, data: tuple[str, ...], outcomes: tuple[str, ...], model_dir: str, seed: int,
           held_out: float | None) -> None:
     """Train TASK's model and save it with its task, features and data fingerprint.
@@ -74,21 +72,20 @@ def _outcomes(given: tuple[str, ...]) -> Path | list[Path] | None:
 
 @click.command()
 @click.argument("task", type=_TaskName())
-@click.option("--model", "model_dir", required=True, multiple=True, callback=once,
-              type=click.Path(exists=True, file_okay=False))
-# multiple=True only to see a repeat: click keeps the last of a repeated option silently
+@single_option("--model", "model_dir", required=True,
+               type=click.Path(exists=True, file_okay=False))
+# multiple=True only to see a repeat, refused with its own message below (click keeps the last)
 @click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True),
               help="The one input to score (a file or folder, as the task reads it).")
-@click.option("--out", required=True, multiple=True, callback=once, type=click.Path(),
-              help="Where the predictions go (a file, or for sepsis a folder); refused inside "
-                   "the --model folder.")
-@click.option("--split", default=None,
-              help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
-@click.option("--explain", "explain", default=None, multiple=True, callback=once,
-              type=click.Path(dir_okay=False),
-              help="Also write each prediction's top evidence (tree SHAP: value, unit, source "
-                   "record and time) as JSON lines; for sepsis one per stay-hour. Risk tasks "
-                   "(sepsis, icu-mortality, readmission, heart-disease).")
+@single_option("--out", required=True, type=click.Path(),
+               help="Where the predictions go (a file, or for sepsis a folder); refused inside "
+                    "the --model folder.")
+@single_option("--split", default=None,
+               help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
+@single_option("--explain", "explain", default=None, type=click.Path(dir_okay=False),
+               help="Also write each prediction's top evidence (tree SHAP: value, unit, source "
+                    "record and time) as JSON lines; for sepsis one per stay-hour. Risk tasks "
+                    "(sepsis, icu-mortality, readmission, heart-disease).")
 def predict(task: str, model_dir: str, data: tuple[str, ...], out: str, split: str | None,
             explain: str | None) -> None:
     """Score DATA with a saved TASK model and write OUT in the task's documented format.
@@ -165,17 +162,16 @@ def _prediction_status(summary) -> int:
 
 @click.command()
 @click.argument("task", type=_TaskName())
-@click.option("--model", "model_dir", required=True, multiple=True, callback=once,
-              type=click.Path(exists=True, file_okay=False))
+@single_option("--model", "model_dir", required=True,
+               type=click.Path(exists=True, file_okay=False))
 @click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True))
 @click.option("--outcomes", "outcomes", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Outcomes file (icu-mortality); repeat for several.")
-@click.option("--report", required=True, multiple=True, callback=once,
-              type=click.Path(dir_okay=False),
-              help="Model card to write (HTML); the JSON form is written beside it. Refused "
-                   "when either would overwrite an input (--data, --outcomes, --model).")
-@click.option("--split", default=None,
-              help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
+@single_option("--report", required=True, type=click.Path(dir_okay=False),
+               help="Model card to write (HTML); the JSON form is written beside it. Refused "
+                    "when either would overwrite an input (--data, --outcomes, --model).")
+@single_option("--split", default=None,
+               help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
 def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: tuple[str, ...],
              report: str, split: str | None) -> None:
     """Evaluate a saved TASK model on DATA and write its model card.

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from osler.pipelines._shared import COHORT_EXCLUDED
+
 __all__ = ["NOT_RECORDED", "THRESHOLD_RULE", "card_provenance", "file_names",
            "provenance_block", "training_record"]
 
@@ -26,6 +28,10 @@ THRESHOLD_RULE = ("the default 0.5, not tuned on data: predictions are written a
                   "of a cut-off")
 #: What the card says where the model was saved before a field was kept.
 NOT_RECORDED = "not recorded (the model was saved before this was kept)"
+#: The count of inputs the task's cohort leaves out by definition, in the Provenance block
+_EXCLUDED = f"{COHORT_EXCLUDED} (see Notes)"
+#: what models saved on 2026-12-01 named that count in their training record
+_EARLIER_EXCLUDED = "left out by the task's cohort (see Notes)"
 
 
 def provenance_block(task: str, *, training: dict[str, Any] | None, fingerprint: str | None,
@@ -73,8 +79,11 @@ def card_provenance(task: str, bundle, data: list[Path], read, evaluated,
                     by_patient: np.ndarray, by_content: np.ndarray) -> dict[str, Any]:
     """The Provenance block of a table task: ``read`` is the TabularData read for evaluation,
     ``evaluated`` the part scored; ``by_patient``/``by_content`` mark the rows left out."""
+    training = bundle.extra.get("training_data")
+    if isinstance(training, dict):   # in the words of today's cards
+        training = {_EXCLUDED if k == _EARLIER_EXCLUDED else k: v for k, v in training.items()}
     return provenance_block(
-        task, training=bundle.extra.get("training_data"), fingerprint=bundle.fingerprint,
+        task, training=training, fingerprint=bundle.fingerprint,
         fingerprint_of="the training feature matrix and row ids",
         evaluation={"files": file_names(data),
                     "rows usable": len(read.ids),
@@ -91,10 +100,10 @@ def card_provenance(task: str, bundle, data: list[Path], read, evaluated,
 
 
 def _excluded(read) -> dict[str, int]:
-    """The rows the task's cohort left out, counted (no entry when none: most tasks have no
-    such rule)."""
+    """The rows the task's cohort excludes by definition, counted apart from the skipped
+    ones (no entry when none: most tasks have no such rule)."""
     n = sum(len(rows) for rows in getattr(read, "excluded", {}).values())
-    return {"left out by the task's cohort (see Notes)": n} if n else {}
+    return {_EXCLUDED: n} if n else {}
 
 
 def _count(patients: np.ndarray) -> int:

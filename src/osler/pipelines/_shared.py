@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 
@@ -12,8 +12,13 @@ from osler.errors import DataError, ModelError
 from osler.models.persist import (ModelBundle, data_fingerprint, ends_with_separator, load_model,
                                   save_model)
 
-__all__ = ["PredictionSummary", "check_held_out", "counted_reasons", "load_bundle",
-           "output_file", "save_bundle", "skipped_note"]
+__all__ = ["COHORT_EXCLUDED", "PredictionSummary", "check_held_out", "counted_reasons",
+           "excluded_note", "load_bundle", "output_file", "save_bundle", "skipped_note"]
+
+#: How every task's summaries, stderr and model card name the inputs its cohort leaves out by
+#: definition (readmission: encounters discharged to death or hospice). No input was bad, so
+#: they are never called skipped: skipped is for bad input only.
+COHORT_EXCLUDED = "excluded by the cohort definition"
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,13 @@ def skipped_note(skipped: list[tuple[str, str]], shown: int = 5) -> str:
     """``'0 skipped'``, or the count with the first ``shown`` reasons, each naming its file and
     record: a skipped stay is never only a number."""
     return counted_reasons("skipped", [reason for _file, reason in skipped], shown)
+
+
+def excluded_note(excluded: Mapping[str, Sequence[str]]) -> str:
+    """``'N excluded by the cohort definition: WHAT AND WHY'`` per reason a task gave (its
+    ``excluded``: reason -> one note per input), '; '-joined; ``''`` when none."""
+    return "; ".join(f"{len(rows)} {COHORT_EXCLUDED}: {why}"
+                     for why, rows in excluded.items() if rows)
 
 
 def counted_reasons(what: str, reasons: list[str], shown: int = 5) -> str:

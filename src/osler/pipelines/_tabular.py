@@ -28,7 +28,7 @@ from osler.models import logistic_baseline
 from osler.models.persist import check_features, check_output_path, load_model
 from osler.pipelines._provenance import THRESHOLD_RULE, card_provenance, training_record
 from osler.pipelines._shared import (PredictionSummary, check_held_out, counted_reasons,
-                                     output_file, save_bundle, skipped_note)
+                                     excluded_note, output_file, save_bundle, skipped_note)
 from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
 __all__ = ["SMALLEST_LEAF", "TabularData", "TabularTask", "seen_in_training"]
@@ -76,9 +76,9 @@ class TabularData:
     #: and lines (heart-disease), and content alone decides
     ids_name_patients: bool = False
     #: rows read well but outside the task's cohort by its definition (readmission: encounters
-    #: discharged to death or hospice), by reason (the words after the count, naming what
-    #: was left out and why) -> one note per row naming file and line; no input was bad, so
-    #: they are counted apart from ``skipped``
+    #: discharged to death or hospice), by reason (what was left out and why, the words
+    #: after "N excluded by the cohort definition: ") -> one note per row naming file and
+    #: line; no input was bad, so they are counted apart from ``skipped``
     excluded: dict[str, list[str]] = field(default_factory=dict)
 
     def read_note(self) -> str:
@@ -87,8 +87,8 @@ class TabularData:
         in training, counted by column (never the values), and values read as missing because
         no patient can have them."""
         note = skipped_note(self.skipped)
-        for why, rows in self.excluded.items():
-            note += f"; {len(rows)} {why}"
+        if self.excluded_note():
+            note += f"; {self.excluded_note()}"
         if self.unmatched_outcomes:
             note += "; " + counted_reasons("outcome rows with no stay", self.unmatched_outcomes)
         if self.unseen_categories:
@@ -101,8 +101,9 @@ class TabularData:
         return note
 
     def excluded_note(self) -> str:
-        """The cohort's exclusions in a line (``''`` when none): counts and reasons."""
-        return "; ".join(f"{len(rows)} {why}" for why, rows in self.excluded.items())
+        """The cohort's exclusions in a line (``''`` when none): counts and reasons, each
+        'excluded by the cohort definition', never 'skipped'."""
+        return excluded_note(self.excluded)
 
     def take(self, mask: np.ndarray) -> TabularData:
         sub = {k: v[mask] for k, v in self.attributes.items()}

@@ -4,10 +4,10 @@ discharge from the Diabetes 130-US hospitals encounter table (Strack et al. 2014
 Everything used is known at discharge: demographics, admission and discharge details, counts
 of labs, procedures, medications and prior visits, diagnoses (as ICD-9 chapters) and diabetes
 medications. Encounters that ended in death or hospice (discharge dispositions 11, 13, 14, 19,
-20, 21) cannot be readmitted and are left out by the task's cohort: counted apart from the rows
-skipped as bad input (a prediction run that leaves out only these exits 0). A fifth of the patients
-(``patient_nbr``, hashed) is held out and never trained on, nor used to choose the category
-levels kept as features.
+20, 21) cannot be readmitted and are excluded by the cohort definition: counted apart from the
+rows skipped as bad input (a prediction run that leaves out only these exits 0). A fifth of the
+patients (``patient_nbr``, hashed) is held out and never trained on, nor used to choose the
+category levels kept as features.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pandas as pd
 
 from osler.errors import DataError
 from osler.ingest.physionet import LARGEST_VALUE
-from osler.pipelines._shared import counted_reasons
+from osler.pipelines._shared import COHORT_EXCLUDED, counted_reasons
 from osler.pipelines._tabular import TabularData, TabularTask, frame_or_error
 from osler.record import Provenance
 
@@ -34,8 +34,8 @@ _CATEGORIES = {"race": None, "gender": None, "admission_type_id": None,
                "medical_specialty": 12, "max_glu_serum": None, "A1Cresult": None,
                "change": None, "diabetesMed": None, "insulin": None, "metformin": None}
 _NO_READMISSION = {"11", "13", "14", "19", "20", "21"}   # as read: text
-_COHORT = ("encounters left out by the task's cohort: discharged to death or hospice (cannot "
-           "be readmitted)")
+#: what the cohort definition excludes and why, after "N excluded by the cohort definition: "
+_COHORT = "encounters discharged to death or hospice (cannot be readmitted)"
 # ``readmitted`` (the label) is needed to train and evaluate, not to predict.
 _REQUIRED = {"encounter_id", "patient_nbr", "age", "diag_1", *_NUMERIC, *_CATEGORIES}
 _CHAPTERS = [(1, 140, "infectious"), (140, 240, "neoplasm"), (240, 280, "endocrine"),
@@ -275,8 +275,7 @@ def _each_file_has_a_row(data: list[Path], frames: list[pd.DataFrame], kept: set
         if frame.empty:
             why = "it holds a header and no data row"
         else:
-            why = counted_reasons(f"of {len(frame)} rows skipped or left out by the task's "
-                                  "cohort",
+            why = counted_reasons(f"of {len(frame)} rows skipped or {COHORT_EXCLUDED}",
                                   [reason for f, reason in skipped if f == path], shown=3)
         raise DataError(f"file {path}: no usable row; {why}")
 
