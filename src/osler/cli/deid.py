@@ -507,7 +507,7 @@ def _write_text(path: Path, text: str) -> None:
                    "(PatientIdentityRemoved YES, an Osler DeidentificationMethod), which are "
                    "otherwise skipped: their dates would move a second time "
                    "and no longer match the FHIR and notes de-identified once.")
-@click.option("--profile", default="surrogate", show_default=True,
+@single_option("--profile", default="surrogate", show_default=True,
               type=click.Choice(["surrogate", "tag"]),
               help="How free text kept in headers (StudyDescription, ProtocolName, a "
                    "report's TEXT items ...) is de-identified, as `deid text --profile`: "
