@@ -37,8 +37,9 @@ CATEGORY_ALSO: dict[str, tuple[str, str]] = {"FAMILY_HISTORY": ("temporality", "
 #: ``terminated_by``, and modify no concept themselves. ``PRESENT`` (", edema is present") ends
 #: the reach of those negations and of every history rule; ``NOTED`` (", edema noted") ends
 #: only a history's reach: a finding after a history clause is now. ``NOW`` (", now with",
-#: "positive for", ", admitted with") ends a negation's, a possibility's and a history's reach,
-#: not a relative's: "No fever, now with cough", "No history of diabetes, has hypertension".
+#: "positive for", ", admitted with", a duration of two weeks or less: ", cough x3 days")
+#: ends a negation's, a possibility's and a history's reach, not a relative's: "No fever, now
+#: with cough", "No history of diabetes, has hypertension".
 #: ``PATIENT_NOW`` (", patient has") ends all of these, a relative's reach too: "Family
 #: history: mother with diabetes, patient has hypertension" (the hypertension is the
 #: patient's, and now). ``NOW_HE`` (", he has") and ``NOW_SHE`` (", she has") end what ``NOW``
