@@ -24,7 +24,7 @@ PAT, OTH = "Patient", "Other"
     ("cough", "Husband with influenza, she has had a cough."),
     ("mi", "Her father had a stroke, she had an MI last week."),
     ("fever", "Mother: diabetes, he had fever."),
-    # a full stop before a pronoun in lower case ends no sentence: the pronoun rule ends it
+    # a pronoun after a full stop starts a sentence, in lower case too
     ("fever", "Mother has diabetes. he had fever last night."),
     # a capital after the full stop was a sentence of its own before, and still is
     ("fever", "Mother has diabetes. He had fever last night."),
@@ -69,6 +69,10 @@ def test_the_relative_keeps_what_is_hers(attributes, concept, sentence):
     ("seizure", "History of epilepsy, she had a seizure.", (A, HIST, PAT)),
     ("dvt", "History of DVT, pt had a filter placed.", (A, HIST, PAT)),
     ("mi", "Denies any history of stroke, he has had MI.", (A, HIST, PAT)),
+    # a trigger that ends at a full stop keeps it: the pronoun rules start at a comma only
+    ("fever", "Fever denied. He had cough.", (N, REC, PAT)),
+    ("fever", "Fever denied. he had cough.", (N, REC, PAT)),
+    ("cough", "No fever. he had cough.", (A, REC, PAT)),
 ])
 def test_a_past_tense_pronoun_ends_a_negation_not_a_history(attributes, concept, sentence,
                                                              expected):
@@ -79,3 +83,14 @@ def test_a_note_gives_the_relative_hers_and_the_patient_his(extractor):
     mentions = extractor.extract("Mother has diabetes, he had fever last night.")
     assert [(m.text, m.assertion.experiencer) for m in mentions] == [
         ("diabetes", OTH), ("fever", PAT)]
+
+
+def test_a_pronoun_after_a_full_stop_starts_a_sentence():
+    pytest.importorskip("medspacy")
+    from osler.nlp.context import build_pipeline, sentence_starts
+
+    nlp = build_pipeline(sentences=False)
+    doc = nlp.make_doc("Mother has diabetes. he had fever")
+    assert [doc[i].text for i in sentence_starts(doc)] == ["he"]
+    doc = nlp.make_doc("Seen by pt. denies fever")   # other lower-case words: as before
+    assert sentence_starts(doc) == []
