@@ -68,6 +68,9 @@ def test_the_relative_keeps_what_is_hers(attributes, concept, sentence):
     ("seizure", "Years ago, he had a seizure.", (A, HIST, PAT)),
     ("seizure", "History of epilepsy, she had a seizure.", (A, HIST, PAT)),
     ("dvt", "History of DVT, pt had a filter placed.", (A, HIST, PAT)),
+    # ', pt with' and ', pt developed' stay ', patient has' (PATIENT_NOW): now
+    ("fever", "History of asthma, pt developed fever.", (A, REC, PAT)),
+    ("cough", "History of asthma, pt with cough x 2 days.", (A, REC, PAT)),
     ("mi", "Denies any history of stroke, he has had MI.", (A, HIST, PAT)),
     # a trigger that ends at a full stop keeps it: the pronoun rules start at a comma only
     ("fever", "Fever denied. He had cough.", (N, REC, PAT)),
