@@ -30,6 +30,9 @@ any the a an his her their its no not denies denied deny denying negative positi
 possibly probable probably likely suspected suspicious concern concerning history h/o hx
 evidence r/o rule ruled versus vs than as is are was were be been being has have had who which
 that including includes include consistent signs symptoms free status post s/p""".split())
+#: Lower-case words that start a sentence after a full stop: subject pronouns, which no
+#: abbreviation comes before ("Mother has diabetes. he had fever").
+_OPENS_A_SENTENCE = frozenset({"he", "she"})
 #: Words that open a line as the continuation of the one before.
 _OPENS_AS_CONTINUATION = frozenset("""and or nor with without of for to in on at by from as than
 versus vs which who that including""".split())
@@ -103,7 +106,9 @@ def sentence_starts(doc) -> list[int]:
 
     The word after the mark starts a sentence if it begins with a capital letter or a digit
     ("No cough. Has fever."), so that ConText's scope, which is the sentence, ends there; a
-    lower-case word does not ("pt. denies"), as abbreviations are tokenised like full stops.
+    lower-case word does not ("pt. denies"), as abbreviations are tokenised like full stops,
+    but for a subject pronoun ("Mother has diabetes. he had fever": no abbreviation ends
+    before 'he' or 'she', and the mother's reach ends with her sentence).
     Symbols between the mark and the word (an emoji, ':)') are skipped, and then any word starts
     a sentence: PyRuSH keeps "cancer. \U0001F600 No evidence of ..." as one sentence.
 
@@ -133,7 +138,8 @@ def sentence_starts(doc) -> list[int]:
                 doc[j].text not in _SENTENCE_END):
             j += 1
         if j < len(doc) and any(ch.isalnum() for ch in doc[j].text) and (
-                j > i + 1 or doc[j].text[0].isupper() or doc[j].text[0].isdigit()):
+                j > i + 1 or doc[j].text[0].isupper() or doc[j].text[0].isdigit()
+                or doc[j].text in _OPENS_A_SENTENCE):
             starts.append(j)
     return starts
 

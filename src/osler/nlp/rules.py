@@ -37,19 +37,23 @@ CATEGORY_ALSO: dict[str, tuple[str, str]] = {"FAMILY_HISTORY": ("temporality", "
 #: ``terminated_by``, and modify no concept themselves. ``PRESENT`` (", edema is present") ends
 #: the reach of those negations and of every history rule; ``NOTED`` (", edema noted") ends
 #: only a history's reach: a finding after a history clause is now. ``NOW`` (", now with",
-#: "positive for", ", admitted with") ends a negation's, a possibility's and a history's reach,
-#: not a relative's: "No fever, now with cough", "No history of diabetes, has hypertension".
+#: "positive for", ", admitted with", a duration of two weeks or less: ", cough x3 days")
+#: ends a negation's, a possibility's and a history's reach, not a relative's: "No fever, now
+#: with cough", "No history of diabetes, has hypertension".
 #: ``PATIENT_NOW`` (", patient has") ends all of these, a relative's reach too: "Family
 #: history: mother with diabetes, patient has hypertension" (the hypertension is the
 #: patient's, and now). ``NOW_HE`` (", he has") and ``NOW_SHE`` (", she has") end what ``NOW``
 #: ends and the reach of the family rules of the other gender that name them: "Daughter with
 #: cough, he has fever" (the fever is the patient's); "Sister: breast cancer, she has a BRCA
-#: mutation" stays the sister's. ``CAUSE`` ("due to") ends only the reach of the negations of
+#: mutation" stays the sister's. ``AFFIRMED_HE`` (", he had") and ``AFFIRMED_SHE`` (", she
+#: had") are their past tense: they end what ``AFFIRMED`` ends and the same relatives' reach, not
+#: a history's ("Mother has diabetes, he had fever": the patient's; "Years ago, he had a
+#: seizure" stays historical). ``CAUSE`` ("due to") ends only the reach of the negations of
 #: an ability that name it ("Cannot lie flat due to dyspnea": the dyspnea is there), not of a
 #: plain 'no' ("No hospitalizations due to COPD exacerbation").
-FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "CAUSE", "NOTED", "NOW",
-                                             "NOW_HE", "NOW_SHE", "PATIENT", "PATIENT_NOW",
-                                             "PRESENT"})
+FLAG_CATEGORIES: frozenset[str] = frozenset({"ALLERGY", "AFFIRMED", "AFFIRMED_HE",
+                                             "AFFIRMED_SHE", "CAUSE", "NOTED", "NOW", "NOW_HE",
+                                             "NOW_SHE", "PATIENT", "PATIENT_NOW", "PRESENT"})
 #: ConText categories that flag the mention they modify, and the :class:`Mention` attribute
 #: set. ``RESOLVED`` ("pneumonia resolved with antibiotics") also negates, as NegEx has it, but
 #: the patient had the condition: the timeline keeps it as resolved, not refuted.
