@@ -32,10 +32,14 @@ MISSED = [
     ("TRANSFERRED FROM ST. ODRAN'S.", "ST. ODRAN'S"),
     ("Plan: Quellmoor 6 when bed available.", "Quellmoor"),
     ("Lives at 14 birchwood way with son.", "14 birchwood way"),
+    ("PLANS MOVING TO HARROWGATE NEXT MONTH.", "HARROWGATE"),
+    ("D/C TO FERNBROOK NH.", "FERNBROOK"),
+    ("PLAN: QUELLMOOR 6 WHEN BED AVAILABLE.", "QUELLMOOR"),
 ]
 MISSED_IDS = ["moving-to", "moving-to-with-relative", "dc-to-nursing-home", "return-to-nursing-home",
               "all-capital-arrived-from", "all-capital-street-everyday-word",
-              "all-capital-saint-possessive", "plan-ward-and-number", "lower-case-street-at-home"]
+              "all-capital-saint-possessive", "plan-ward-and-number", "lower-case-street-at-home",
+              "all-capital-moving-to", "all-capital-nursing-home", "all-capital-plan-ward"]
 
 
 @TAGGERS
@@ -56,6 +60,13 @@ def test_a_street_after_where_someone_lives_is_sure_whatever_the_tagger_says():
     assert [text[s.start:s.end] for s in find_sure_places(text)] == ["14 BIRCHWOOD WAY"]
     text = "lives at 5 Quellmoor St. with son"
     assert [text[s.start:s.end] for s in find_sure_places(text)] == ["5 Quellmoor St."]
+
+
+def test_a_move_of_home_is_sure_whatever_the_tagger_says():
+    text = "PLANS MOVING TO HARROWGATE NEXT MONTH."
+    assert [text[s.start:s.end] for s in find_sure_places(text)] == ["HARROWGATE"]
+    for text in ("Moving to Chair.", "MOVING TO PAINFUL STIMULI.", "MOVING TO BSC."):
+        assert list(find_sure_places(text)) == []
 
 
 @TAGGERS

@@ -43,6 +43,10 @@ _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|adm
 # ("MOVING TO BSC"), and no stimulus of a neurological exam ("MOVING TO PAINFUL STIMULI").
 _MOVE_CONTEXT = re.compile(r"\b(?:arriv(?:ed|es|ing)|relocat(?:e|ed|es|ing)|moving|move)\s+"
                            r"(?:back\s+)?(?:to|from|in)(?:\s+the)?\s*$", re.I)
+# A move of home to a place written as a name ("Plans moving to Harrowgate next month",
+# "MOVE TO QUELLMOOR NEXT WEEK"): sure, whatever the tagger says of its context.
+_MOVING_TO = re.compile(r"\b(?i:moving|move|moved|relocat(?:e|ed|es|ing))[ \t]+(?i:back[ \t]+)?"
+                        r"(?i:to)[ \t]+(?P<p>[A-Za-z]{4,})\b(?![-'])")
 _STIMULI = frozenset("""painful pain noxious stimuli stimulus stim stimulation voice verbal
 command commands touch tactile sternal deep light""".split())
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
@@ -387,6 +391,21 @@ def _home_streets(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start("p"), end, "LOCATION")
 
 
+def _moved_to(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Runs of ``_MOVING_TO`` whose word is written as a name (capitalised, or in capitals in
+    a note typed so) and is no word, ward, stimulus or first name of the rules here ("moving
+    to Chair", "MOVING TO PAINFUL STIMULI", "moved to Mary's room")."""
+    mixed = _mixed_case(text)
+    for m in _MOVING_TO.finditer(text):
+        word = m.group("p")
+        low = word.lower()
+        if ((_title(word) if mixed else word.isupper())
+                and not _any_in(low, stop, _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS,
+                                _STIMULI, us_states(), _vocabulary())
+                and not _inflected(low) and (low not in first_names() or low in us_places())):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+
+
 def _counted(word: str, street: str) -> bool:
     """Whether ``word``, between a number and a street word, makes the run a measure or a
     count ("40 CC AVE", "2 ENLARGED LN", "2 CM ROAD"), not an address: a unit, a word that
@@ -512,8 +531,9 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
     """Places that their shape alone vouches for, kept whatever the learned tagger says (not a
     rule layer, so not a tagger feature): an institution's name joined by "and" before its head
     word, a foreign city before its country, after a preposition a hyphenated pair of US
-    place names or of listed names ("referred to Dana-Farber"), and a street address after
-    where someone lives ("LIVES AT 14 BIRCHWOOD WAY")."""
+    place names or of listed names ("referred to Dana-Farber"), a street address after
+    where someone lives ("LIVES AT 14 BIRCHWOOD WAY") and a move of home to a place written
+    as a name ("MOVING TO HARROWGATE NEXT MONTH")."""
     stop = name_stopwords()
     for m in _JOINED_INSTITUTION.finditer(text):
         words = re.findall(r"[A-Za-z']+", m.group("p"))
@@ -535,6 +555,7 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
                 and _MOVED.search(text, max(0, m.start() - 30), m.start("p"))):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _home_streets(text)   # "LIVES AT 14 BIRCHWOOD WAY", "lives at 9 elm way"
+    yield from _moved_to(text, stop)
     for m in _GENERAL.finditer(text):   # "seen at Quellmoor General": a hospital
         if all(w.lower() not in common_words() and w.lower() not in stop
                and w.lower() not in context_words() and not _department(w)
