@@ -15,7 +15,8 @@ from functools import lru_cache
 from osler.privacy.deid.lexicons import sectioned_words
 from osler.privacy.deid.spans import PhiSpan, cut_out
 
-__all__ = ["clinical_terms", "organism_species", "term_section", "without_clinical_terms"]
+__all__ = ["clinical_terms", "organism_species", "term_phrases", "term_section",
+           "without_clinical_terms"]
 
 _FILE = "deid/clinical_terms.txt"
 
@@ -24,6 +25,28 @@ _FILE = "deid/clinical_terms.txt"
 def term_section(section: str) -> frozenset[str]:
     """Lower-case words of ``[section]`` of the file."""
     return sectioned_words(_FILE, section)
+
+
+@lru_cache(maxsize=None)
+def term_phrases(section: str) -> tuple[str, ...]:
+    """Lower-case phrases of ``[section]`` of the file, one a line ("normal saline")."""
+    from osler.privacy.deid.lexicons import _resource_words
+
+    phrases, current = [], None
+    for line in _resource_words(_FILE):
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif current == section:
+            phrases.append(" ".join(line.lower().split()))
+    return tuple(phrases)
+
+
+@lru_cache(maxsize=None)
+def _phrase_pattern(section: str) -> re.Pattern[str]:
+    """The phrases of ``[section]`` as whole words, in any case and spacing, longest first."""
+    phrases = sorted(term_phrases(section), key=len, reverse=True)
+    body = "|".join(r"[ \t]+".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(rf"(?<![\w'-])(?i:{body})(?![\w'-])")
 
 
 @lru_cache(maxsize=1)
@@ -72,15 +95,19 @@ _SAINT_THING = re.compile(
     r"\b(?:St|ST|Saint|SAINT)\.?[ \t]+[A-Z][A-Za-z]+(?:'[sS])?(?=[ \t]+(?:[A-Za-z-]+[ \t]+){0,2}"
     r"(?i:valves?|pacemakers?|ppm|icds?|aicds?|avr|mvr|tavr|devices?|leads?|prosthe\w*|"
     r"mechanical|bileaflet|generator|encephalitis|virus|dance|chorea|wort|defibrillator)\b)")
+# The herb, whatever its case ("St John's Wort", "ST. JOHNS WORT"): "Wort" is no place either.
+_HERB = re.compile(r"\b(?i:st\.?|saint)[ \t]+(?i:john'?s)[ \t]+(?i:wort)\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
 def without_clinical_terms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     """``spans`` without the ward words taken for a name or a place: an organism ("K.
-    Pneumoniae"), a side and a device ("R PLEURX"), a saint's device or disease ("St. Jude
-    valve"), and a span of one word that is a language, a rhythm, a genus or an abbreviation
-    of a role or a doing ("Albanian", "Wenckebach", "Klebsiella", "NOK", "ETA") and no listed
-    name (an abbreviation in capitals even then: "ETA")."""
+    Pneumoniae"), a side and a device ("R PLEURX"), a saint's device, disease or herb ("St.
+    Jude valve", "St John's Wort"), a thing of ``[not_places]`` ("Normal Saline", "Assisted
+    Living"), a pharmacy chain taken for a place ("Walgreens"), and a span of one word that is
+    a language, a rhythm, a genus or an abbreviation of a role or a doing ("Albanian",
+    "Wenckebach", "Klebsiella", "NOK", "ETA") and no listed name (an abbreviation in capitals
+    even then: "ETA")."""
     if not any(s.type in _TYPES for s in spans):
         return spans
     found = [m.span() for m in _ORGANISM.finditer(text) if m.group("s").lower() in
@@ -93,6 +120,8 @@ def without_clinical_terms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
               and (m.group("d").lower() in _DEVICE_KINDS
                    or m.group("p").lower() in term_section("systems"))]
     found += [m.span() for m in _SAINT_THING.finditer(text)]
+    found += [m.span() for m in _HERB.finditer(text)]
+    found += [m.span() for m in _phrase_pattern("not_places").finditer(text)]
     for span in spans:
         words = _WORD.findall(text[span.start:span.end])
         if span.type not in _TYPES:
@@ -105,7 +134,10 @@ def without_clinical_terms(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
         elif (0 < len(words) <= 3 and not titled and _unit_after(text, span.end)
               and all(w in term_section("wards") | term_section("care_levels") for w in lows)):
             found.append((span.start, span.end))   # "from outside burns unit", "Subacute Rehab"
-    return cut_out(text, spans, found, _TYPES) if found else spans
+    spans = cut_out(text, spans, found, _TYPES) if found else spans
+    # a pharmacy chain named without its branch; a person of the same name stays ("Dr. Kroger")
+    chains = [m.span() for m in _phrase_pattern("pharmacies").finditer(text)]
+    return cut_out(text, spans, chains, frozenset({"LOCATION"})) if chains else spans
 
 
 _TYPES = frozenset({"NAME", "LOCATION"})

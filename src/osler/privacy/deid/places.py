@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.clinical_terms import clinical_terms, term_section
+from osler.privacy.deid.clinical_terms import clinical_terms, term_phrases, term_section
 from osler.privacy.deid.lexicons import (census_names, common_words, department_words,
                                          first_names, name_stopwords, place_names, specialties,
                                          us_places, us_states)
@@ -38,6 +38,17 @@ _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|adm
                             r"flew|visit(?:ing)?|born|->|i'm|"
                             r"located|housing|center|hospital|ed|er|ew)\s+(?:back\s+|alone\s+)?"
                             r"(?:to|from|in|at)(?:\s+the)?|\bosh)\s*$", re.I)
+# A move still to come or an arrival ("Plans moving to Harrowgate", "ARRIVED FROM QUELLMOOR"):
+# a place of four letters or more, for a short word after them is a ward's abbreviation
+# ("MOVING TO BSC"), and no stimulus of a neurological exam ("MOVING TO PAINFUL STIMULI").
+_MOVE_CONTEXT = re.compile(r"\b(?:arriv(?:ed|es|ing)|relocat(?:e|ed|es|ing)|moving|move)\s+"
+                           r"(?:back\s+)?(?:to|from|in)(?:\s+the)?\s*$", re.I)
+# A move of home to a place written as a name ("Plans moving to Harrowgate next month",
+# "MOVE TO QUELLMOOR NEXT WEEK"): sure, whatever the tagger says of its context.
+_MOVING_TO = re.compile(r"\b(?i:moving|move|moved|relocat(?:e|ed|es|ing))[ \t]+(?i:back[ \t]+)?"
+                        r"(?i:to)[ \t]+(?P<p>[A-Za-z]{4,})\b(?![-'])")
+_STIMULI = frozenset("""painful pain noxious stimuli stimulus stim stimulation voice verbal
+command commands touch tactile sternal deep light""".split())
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
 # Departments before "clinic" ("seen in cardiology clinic"): a service, not a place.
@@ -112,8 +123,8 @@ def find_places(text: str) -> Iterator[PhiSpan]:
         for m in regex.finditer(text):
             if m.group("p").lower() not in _NOT_HOSPITALS:
                 yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
-    for m in _WARD.finditer(text):
-        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _TITLES, _RELATIONS):
+    for m in _WARD.finditer(text):   # not a ward's own word ("came to Unit 5", "to Floor 7")
+        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _TITLES, _RELATIONS, _NOT_PLACES):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _more_places(text, toks, stop, cased)
     for m in _BEFORE_UNIT.finditer(text):
@@ -132,7 +143,9 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
         elif (low not in stop and capital and not _any_in(low, _NOT_NAMES, _NOT_PLACES, us_states())
-              and _PLACE_CONTEXT.search(text[max(0, start - 30):start])
+              and (_PLACE_CONTEXT.search(text[max(0, start - 30):start])
+                   or len(word) > 3 and low not in _STIMULI
+                   and _MOVE_CONTEXT.search(text, max(0, start - 30), start))
               and _no_clinical_word(text, start, low)):
             yield PhiSpan(start, end, "LOCATION")
             for j in (i + 1, i + 2):  # "Bel Air", "Glen Burnie": the rest of a town's name
@@ -253,9 +266,10 @@ _CALLED_OUT = re.compile(r"(?i:\b(?:c/o|call(?:ed|ing)?[ -]?out)[ \t]+to[ \t]+(?
 # Words of a unit, however misspelt ("micua", "vicu", "pmicu"): no place's own name.
 _UNIT_PART = re.compile(r"icu|ccu|csru|pacu|unit|floor|ward")
 # Endings of English nouns, verbs and adjectives ("recovery", "stretcher", "transfuse",
-# "extubate"), for words that the word lists here do not hold.
+# "extubate"), for words that the word lists here do not hold; a town's "-moor" ("Quellmoor")
+# is none of them.
 _WORD_ENDING = re.compile(r"(?:ery|ion|ing|ure|ance|ence|ment|ness|ity|ive|ics|ate|ise|ize|"
-                          r"use|ous|ful|less|able|ible|er|or|ed)$")
+                          r"use|ous|ful|less|able|ible|er|(?<!o)or|ed)$")
 # A part of a region, a neighbourhood or a campus ("the Eastern Shore", "the North End",
 # "North Campus"): smaller than a state.
 # Never a side of a unit, a room or a bed ("on the South Side of the unit").
@@ -302,6 +316,13 @@ _SAINT = re.compile(r"\b(?P<p>(?:(?P<st>St|ST)(?P<dot>\.)?|Saint|SAINT)[ \t]+(?P
 _STREET_UNCASED = re.compile(r"(?<![\d-])\b\d{1,5}[ \t]+(?:[A-Za-z]+[ \t]+){1,3}"
                              rf"(?i:{alternation(NOTE_STREET_TYPES - AMBIGUOUS_STREET_TYPES)})"
                              r"\b\.?")
+# A street address after where someone lives, in any case and with any street word, the
+# everyday ones too ("LIVES AT 14 BIRCHWOOD WAY", "resides at 9 quellmoor drive"): the home
+# says it is an address.
+_HOME_STREET = re.compile(r"\b(?i:lives?|living|resides?|residing|moved|moving|address)[ \t]*"
+                          r"(?::[ \t]*|(?i:at|to|on|is)[ \t]+)"
+                          r"(?P<p>\d{1,5}[ \t]+(?P<w>(?:[A-Za-z]+[ \t]+){1,3})"
+                          rf"(?i:{alternation(NOTE_STREET_TYPES)})\b\.?)")
 _LANGUAGES = frozenset("""english spanish french portuguese russian chinese mandarin cantonese
 haitian creole vietnamese italian greek arabic polish korean japanese hindi german cape verdean
 somali amharic farsi hebrew yiddish tagalog""".split())
@@ -333,10 +354,13 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
                 yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _SAINT.finditer(text):
         name = m.group("n").lower()
+        # written with a stop and as a possessive ("ST. ODRAN'S"), any saint's name is a place's
         if ((m.group("dot") or m.group("s") or not m.group("st"))
-                and (name in first_names() or _listed_name(name))
+                and (name in first_names() or _listed_name(name)
+                     or m.group("dot") and m.group("s") and not _inflected(name))
                 and name not in _vocabulary()):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    yield from _home_streets(text)
     if not mixed:
         for m in _STREET_UNCASED.finditer(text):
             words = m.group().split()[1:-1]
@@ -352,6 +376,34 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
 _MEASURES = frozenset("""cc cm mm ml mg mcg g kg l cm2 in inch inches ft feet lb lbs oz hr hrs h
 min mins sec units u meq mmol per x times pt pts episodes areas lesions nodes ln ln's tabs
 caps puffs drops gtt gtts mmhg bpm days wks weeks months yrs years""".split())
+
+
+def _home_streets(text: str) -> Iterator[PhiSpan]:
+    """Runs of ``_HOME_STREET`` whose words are no measure or count ("lives at 3 pack ..."),
+    with the stop of a shortened street word ("Elm St.") but not a sentence's ("... WAY.")."""
+    for m in _HOME_STREET.finditer(text):
+        if not any(w.isdigit() or w.lower() in _NOT_NAMES or _counted(w, m.group("p"))
+                   for w in m.group("w").split()):
+            end = m.end("p")
+            if text[end - 1] == "." and text[m.start("p"):end - 1].split()[-1].lower() not in (
+                    "ave", "blvd", "ct", "dr", "ln", "pl", "rd", "st"):
+                end -= 1
+            yield PhiSpan(m.start("p"), end, "LOCATION")
+
+
+def _moved_to(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Runs of ``_MOVING_TO`` whose word is written as a name (capitalised, or in capitals in
+    a note typed so) and is no word, ward, stimulus or first name of the rules here ("moving
+    to Chair", "MOVING TO PAINFUL STIMULI", "moved to Mary's room")."""
+    mixed = _mixed_case(text)
+    for m in _MOVING_TO.finditer(text):
+        word = m.group("p")
+        low = word.lower()
+        if ((_title(word) if mixed else word.isupper())
+                and not _any_in(low, stop, _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS,
+                                _STIMULI, us_states(), _vocabulary())
+                and not _inflected(low) and (low not in first_names() or low in us_places())):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
 
 
 def _counted(word: str, street: str) -> bool:
@@ -389,7 +441,8 @@ def _listed_name(low: str) -> bool:
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     """Words that are no place's own name: everyday, clinical and public words, drugs,
-    services, eponyms ("Trendelenburg"), states, countries and languages (lower case)."""
+    services, eponyms ("Trendelenburg"), states, countries, languages and pharmacy chains
+    ("Walgreens": no branch named) (lower case)."""
     from osler.privacy.deid.eponyms import eponym_surnames
     from osler.privacy.deid.features import public_vocabulary   # it imports this module
     from osler.privacy.deid.lexicons import clinical_words, medication_names, service_words
@@ -397,7 +450,8 @@ def _vocabulary() -> frozenset[str]:
     return frozenset(public_vocabulary() | clinical_words() | service_words()
                      | medication_names() | eponym_surnames() | SPECIALTIES | _NOT_PLACES
                      | us_states() | _countries() | _LANGUAGES | _CARE_WORDS | context_words()
-                     | clinical_terms())
+                     | clinical_terms()
+                     | frozenset(w for p in term_phrases("pharmacies") for w in p.split()))
 
 
 def _misspelt_region(low: str) -> bool:
@@ -476,8 +530,10 @@ def _countries() -> frozenset[str]:
 def find_sure_places(text: str) -> Iterator[PhiSpan]:
     """Places that their shape alone vouches for, kept whatever the learned tagger says (not a
     rule layer, so not a tagger feature): an institution's name joined by "and" before its head
-    word, a foreign city before its country, and after a preposition a hyphenated pair of US
-    place names or of listed names ("referred to Dana-Farber")."""
+    word, a foreign city before its country, after a preposition a hyphenated pair of US
+    place names or of listed names ("referred to Dana-Farber"), a street address after
+    where someone lives ("LIVES AT 14 BIRCHWOOD WAY") and a move of home to a place written
+    as a name ("MOVING TO HARROWGATE NEXT MONTH")."""
     stop = name_stopwords()
     for m in _JOINED_INSTITUTION.finditer(text):
         words = re.findall(r"[A-Za-z']+", m.group("p"))
@@ -498,6 +554,8 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
                 all(_named_part(p, stop) for p in parts)
                 and _MOVED.search(text, max(0, m.start() - 30), m.start("p"))):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+    yield from _home_streets(text)   # "LIVES AT 14 BIRCHWOOD WAY", "lives at 9 elm way"
+    yield from _moved_to(text, stop)
     for m in _GENERAL.finditer(text):   # "seen at Quellmoor General": a hospital
         if all(w.lower() not in common_words() and w.lower() not in stop
                and w.lower() not in context_words() and not _department(w)
