@@ -40,7 +40,7 @@ def test_deid_fhir_without_a_key_file_is_consistent_within_a_run_only(tmp_path):
                    encoding="utf-8")
     ids = []
     for run in ("a", "b"):
-        out = tmp_path / f"{run}.ndjson"
+        out = tmp_path / f"out-{run}.ndjson"   # not b.ndjson: that is the input
         result = CliRunner().invoke(cli, ["deid", "fhir", str(src), str(out)])
         assert result.exit_code == 0, result.output
         assert "random key for this run only" in result.stderr

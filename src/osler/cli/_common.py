@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import click
 
-from osler.errors import IngestError
+from osler.errors import DataError, IngestError
 
-__all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option", "exit_status",
-           "once", "read_text", "resolve_db", "single_option", "text_lines"]
+__all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option",
+           "exit_status", "once", "output_file", "read_text", "refuse_overwrite", "resolve_db",
+           "same_file", "single_option", "text_lines", "writable_folder"]
 
 DEFAULT_DB = "osler.duckdb"
 
@@ -113,3 +117,123 @@ def text_lines(path: Path, keep_ends: bool = False
                 offset += len(raw)
     except (OSError, EOFError) as exc:
         raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file: one path once links are resolved, or, both
+    there, one file under two names (a hard link, a bind mount), as ``os.path.samefile``
+    tells; a path compared resolved would miss those."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):   # a loop of links, a folder that cannot be read
+        return False
+
+
+def refuse_overwrite(out: Path, option: str, inputs: Iterable[tuple[str, Path]] = (),
+                     key_file: Path | None = None) -> None:
+    """Refuse (a usage error, exit 2) to write ``out`` over one of ``inputs`` (``(option,
+    path)`` pairs) or over the key file: the input would be lost (a file's quarantined lines
+    with it), the key would be replaced by the output and every earlier output's pseudonyms
+    could no longer be matched."""
+    for name, path in inputs:
+        if same_file(out, path):
+            raise click.UsageError(f"{option} {out} is the {name} file: the output would "
+                                   "replace it, and what was skipped in it would be lost; "
+                                   "write elsewhere")
+    if key_file is not None and same_file(out, key_file):
+        raise click.UsageError(f"{option} {out} is the --key-file: the key would be replaced "
+                               "by the output; write elsewhere, and keep the key out of the "
+                               "output")
+
+
+def _cannot_write(option: str, path: Path, exc: OSError) -> DataError:
+    return DataError(f"cannot write {option} {path}: {exc.strerror or type(exc).__name__}")
+
+
+def writable_folder(folder: Path, option: str) -> None:
+    """Make ``folder`` (and the folders above it) if need be, and check a file can be written
+    in it, before any work: DataError "cannot write OPTION FOLDER: reason" (exit 2) if not,
+    so that the output's problem is said once, not as every input's failure. Permissions are
+    tried, not read: ``os.access`` says yes to root even where nothing can be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".osler-", suffix=".probe")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _cannot_write(option, folder, exc) from None
+
+
+class _Guarded:
+    """A file open for writing whose write errors (a full disk) are the DataError that names
+    the output, not a traceback."""
+
+    def __init__(self, fh, option: str, path: Path) -> None:
+        self._fh, self._option, self._path = fh, option, path
+
+    def write(self, data):
+        try:
+            return self._fh.write(data)
+        except OSError as exc:
+            raise _cannot_write(self._option, self._path, exc) from None
+
+
+@contextmanager
+def output_file(path: Path, option: str, *, binary: bool = False, newline: str | None = None):
+    """A file to write the output ``path`` through, opened at once, so that a run whose
+    output cannot be written stops before its work, not after it: DataError "cannot write
+    OPTION PATH: reason" (exit 2), as for an error while writing.
+
+    It is a temporary file beside ``path`` that replaces it only when the block ends without
+    an error: a crash, a refusal or an error half-way leaves ``path`` as it was, never half
+    written, and no input is emptied before it is read. A link is written through, as
+    ``open`` writes it; a device or pipe (``/dev/stdout``) is written to directly. A new file
+    gets the permissions ``open`` would give it, a replaced one keeps its own."""
+    target = Path(os.path.realpath(path))
+    mode, encoding = ("wb", None) if binary else ("w", "utf-8")
+    if target.exists() and not target.is_file():
+        try:
+            fh = target.open(mode, encoding=encoding, newline=newline)
+        except OSError as exc:
+            raise _cannot_write(option, path, exc) from None
+        try:
+            yield _Guarded(fh, option, path)
+            try:   # what was still buffered is written here
+                fh.close()
+            except OSError as exc:
+                raise _cannot_write(option, path, exc) from None
+        finally:
+            with suppress(OSError):
+                fh.close()
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    except OSError as exc:
+        raise _cannot_write(option, path, exc) from None
+    fh = os.fdopen(fd, mode, encoding=encoding, newline=newline)
+    try:
+        yield _Guarded(fh, option, path)
+        try:   # the body's own errors pass as they are; these are the output's
+            fh.close()
+            os.chmod(tmp, _mode_of(target))
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise _cannot_write(option, path, exc) from None
+    finally:
+        with suppress(OSError):
+            fh.close()
+        with suppress(OSError):   # gone once it has replaced the output
+            os.unlink(tmp)
+
+
+def _mode_of(target: Path) -> int:
+    """The permissions of the file ``target`` is, or those ``open`` gives a new file."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import math
 from pathlib import Path
 
 import click
 
-from osler.cli._common import EXIT_FAILURE, exit_status, read_text, single_option, text_lines
+from osler.cli._common import (EXIT_FAILURE, exit_status, output_file, read_text,
+                               refuse_overwrite, same_file, single_option, text_lines,
+                               writable_folder)
 
 __all__ = ["deid"]
 
@@ -105,7 +109,14 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
       "type", "author_role" are kept; any other field is left out.
     "id" is kept as it came, so callers can join the output back to their input on it; it
     may itself identify (an accession number): see --pseudonymise-ids.
+    "patient" is keyed with its surrounding spaces stripped, as a DICOM PatientID is.
     The output is read by `osler ingest` as notes ("phi" is accepted there).
+
+    A line that is not a note (bad JSON, no "id" or "text") is reported by its number and
+    skipped. The output is written whole at the end: a run that fails leaves --out as it was.
+    Exit status: 0 when every note was de-identified, 3 when some lines were skipped, 2 when
+    none was de-identified, or on a usage error or a fatal one (an --out that is the --in or
+    the --key-file, or cannot be written; a bad key file).
     """
     from collections import Counter
 
@@ -114,14 +125,12 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
 
     if model is not None and rules_only:
         raise click.UsageError("--model and --rules-only exclude each other")
+    refuse_overwrite(out_file, "--out", [("--in", in_file), *([("--model", model)] if model
+                                                               else [])], key_file)
     tagger = None if rules_only else PhiTagger.load(model) if model else "bundled"
-    if out_file.exists() and out_file.resolve() == in_file.resolve():
-        raise click.UsageError(f"--out {out_file} is the --in file: it would be emptied before "
-                               "it is read; write elsewhere")
-    key = _key(key_file)
     counts: Counter = Counter()
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    with out_file.open("w", encoding="utf-8") as fout:
+    with output_file(out_file, "--out") as fout:   # before the work: it may not be writable
+        key = _key(key_file)
         notes = _notes(text_lines(in_file), in_file.name, counts)
         runs = ([note] for note in notes) if notes_alone else _patient_runs(notes, counts)
         for run in runs:
@@ -141,6 +150,8 @@ def text(in_file: Path, out_file: Path, profile: str, model: Path | None, rules_
 def _notes(lines, name: str, counts):
     """(id, text, patient, line object) of each valid JSON line of ``(n, text, error)`` from
     :func:`text_lines`; invalid lines (bad JSON, not UTF-8) are reported and counted."""
+    from osler.privacy.keys import patient_key
+
     first_line: dict[str, int] = {}
     for n, line, bad in lines:
         if bad is not None:
@@ -159,11 +170,11 @@ def _notes(lines, name: str, counts):
         seen = first_line.setdefault(str(note_id), n)
         if seen != n:   # kept, but output ids no longer name one note each (no id printed)
             click.echo(f"{name} line {n}: warning: the same 'id' as line {seen}", err=True)
-        patient = obj.get("patient")
+        patient = patient_key(obj.get("patient"))   # " P001 " is P001, as in DICOM and FHIR
         # a note of no patient keys its own date shift: notes of unknown patients must not
         # share one offset (one known date would reveal it for all of them)
-        yield note_id, note_text, (_NO_PATIENT + f"{note_id}:{n}" if patient in (None, "")
-                                   else str(patient)), obj
+        yield note_id, note_text, (_NO_PATIENT + f"{note_id}:{n}" if patient is None
+                                   else patient), obj
 
 
 def _note_problem(line: str) -> str | None:
@@ -178,6 +189,9 @@ def _note_problem(line: str) -> str | None:
         return "not a JSON object"
     if obj.get("id") is None or isinstance(obj.get("id"), (dict, list, bool)):
         return "needs an 'id' (a string or a number)"
+    if isinstance(obj["id"], float) and not math.isfinite(obj["id"]):
+        # 1e400 reads as infinity, which JSON cannot write back (Python would write Infinity)
+        return "its 'id' is a number too large to be written back as JSON; give it as a string"
     if not isinstance(obj.get("text"), str):
         return "needs a string 'text'"
     patient = obj.get("patient")
@@ -304,7 +318,10 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     --patient-identifier), or that is already de-identified (see --again), is reported and
     left out. Every resource written carries the security label PSEUDED
     (v3-ObservationValue) in meta.security. Exit status: 0 when everything was
-    written, 3 when some lines or entries were skipped, 2 when none was written.
+    written, 3 when some lines or entries were skipped, 2 when none was written, or on a
+    usage error or a fatal one (an OUT_PATH that is IN_PATH, a --names-from file or the
+    --key-file, or cannot be written; a bad key file). OUT_PATH is written whole at the end:
+    a run that fails leaves it as it was.
 
     A conditional reference (Patient?identifier=SYSTEM|VALUE, as transaction Bundles write
     it) is resolved to the Patient with that identifier, read from IN_PATH or --names-from,
@@ -328,35 +345,60 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     """
     from collections import Counter
 
-    from osler.errors import IngestError
     from osler.record import PatientIdentifier
 
     try:  # a bad value fails here, before anything is read or written
         rule = PatientIdentifier.parse(patient_identifier) if patient_identifier else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--patient-identifier'") from None
-    key = _key(key_file)
+    refuse_overwrite(out_path, "OUT_PATH", [("IN_PATH", in_path),
+                                            *(("--names-from", p) for p in names_from)],
+                     key_file)
     dropped: Counter = Counter()
-    refused: list[IngestError] = []   # Bundle entries of a patient that cannot be keyed
-    name = in_path.name.lower()
-    ndjson = name.removesuffix(".gz").endswith((".ndjson", ".jsonl"))
-    names = _known_names([in_path, *names_from] if ndjson else list(names_from))
-    if not ndjson:
-        resource = _fhir_resource(read_text(in_path), in_path, None)
-        try:
-            result = _deid_fhir(resource, key, in_path, None, names, dropped, rule, refused,
-                                again)
-        except IngestError as exc:   # a single resource of a patient that cannot be keyed
-            click.echo(f"skipped: {exc}; nothing written", err=True)
-            raise SystemExit(EXIT_FAILURE) from None
-        _write_text(out_path, json.dumps(result, indent=1))
-        _report_dropped(dropped)
-        _report_refused(refused)
-        # a Bundle counts its entries: every one refused is a run that wrote nothing usable
-        written = (len(result.get("entry") or []) if result.get("resourceType") == "Bundle"
-                   else 1)
-        click.echo(f"de-identified -> {out_path}", err=True)
-        raise SystemExit(exit_status(written, len(refused)))
+    refused: list = []   # Bundle entries of a patient that cannot be keyed
+    ndjson = in_path.name.lower().removesuffix(".gz").endswith((".ndjson", ".jsonl"))
+    # opened before the work, so that an output that cannot be written fails at once; it
+    # replaces OUT_PATH only when written whole (a run that stops leaves it as it was)
+    with output_file(out_path, "OUT_PATH", binary=True) as fout:
+        key = _key(key_file)
+        names = _known_names([in_path, *names_from] if ndjson else list(names_from))
+        run = _fhir_ndjson if ndjson else _fhir_single
+        text, done, skipped = run(in_path, key, names, dropped, rule, refused, again)
+        data = text.encode("utf-8")
+        fout.write(gzip.compress(data) if out_path.name.lower().endswith(".gz") else data)
+    _report_dropped(dropped)
+    _report_refused(refused)
+    skipped += len(refused)
+    click.echo(f"{done} resources de-identified, {skipped} skipped -> {out_path}" if ndjson
+               else f"de-identified -> {out_path}", err=True)
+    raise SystemExit(exit_status(done, skipped))
+
+
+def _fhir_single(in_path: Path, key, names, dropped, rule, refused, again: bool
+                 ) -> tuple[str, int, int]:
+    """The text of the one resource or Bundle in ``in_path`` de-identified, how many resources
+    it writes (a Bundle: its entries) and 0 skipped (the entries left out are in
+    ``refused``). A resource alone of a patient that cannot be keyed ends the run, nothing
+    written (exit 2)."""
+    from osler.errors import IngestError
+
+    resource = _fhir_resource(read_text(in_path), in_path, None)
+    try:
+        result = _deid_fhir(resource, key, in_path, None, names, dropped, rule, refused, again)
+    except IngestError as exc:   # a single resource of a patient that cannot be keyed
+        click.echo(f"skipped: {exc}; nothing written", err=True)
+        raise SystemExit(EXIT_FAILURE) from None
+    # a Bundle counts its entries: every one refused is a run that wrote nothing usable
+    written = len(result.get("entry") or []) if result.get("resourceType") == "Bundle" else 1
+    return json.dumps(result, indent=1), written, 0
+
+
+def _fhir_ndjson(in_path: Path, key, names, dropped, rule, refused, again: bool
+                 ) -> tuple[str, int, int]:
+    """The lines of ``in_path`` de-identified, how many were written and how many skipped
+    (each named on stderr by its line, never by its content)."""
+    from osler.errors import IngestError
+
     done = skipped = 0
     parts = []
     for n, line, bad in text_lines(in_path):
@@ -373,12 +415,7 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
             skipped += 1
             continue
         done += 1
-    _write_text(out_path, "".join(parts))
-    _report_dropped(dropped)
-    _report_refused(refused)
-    skipped += len(refused)
-    click.echo(f"{done} resources de-identified, {skipped} skipped -> {out_path}", err=True)
-    raise SystemExit(exit_status(done, skipped))
+    return "".join(parts), done, skipped
 
 
 def _report_refused(refused) -> None:
@@ -490,14 +527,6 @@ def _fhir_resource(text: str, path: Path, line: int | None) -> dict:
     return obj
 
 
-def _write_text(path: Path, text: str) -> None:
-    import gzip
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    path.write_bytes(gzip.compress(data) if path.name.lower().endswith(".gz") else data)
-
-
 @deid.command()
 @click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
@@ -531,14 +560,19 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     folder holding a DICOMDIR (a CD's file-set): there they get PS3.10 File IDs
     (STxxxxxx/SExxxxxx/IMxxxxxx, keyed from the new UIDs) under OUT_DIR, or OUT_DIR/FILESET<n>
     for a folder below IN_DIR, beside the de-identified DICOMDIR, whose records point at them.
+
+    A file without a PatientID is de-identified with a warning: it is of no known patient,
+    its study keys its date shift, so its dates do not keep their intervals with any
+    patient's notes and FHIR.
+
+    Exit status: 0 when every file was de-identified, 3 when some were skipped, 2 when all
+    were, or on a usage error or a fatal one (OUT_DIR inside IN_DIR, or holding the
+    --key-file, or not writable; a bad key file).
     """
     from osler.privacy.deid import deidentify_dicom_dir
 
-    source, target = in_dir.resolve(), out_dir.resolve()
-    if target == source or source in target.parents:
-        raise click.UsageError(f"OUT_DIR {out_dir} is (inside) IN_DIR {in_dir}: de-identified "
-                               "files would sit beside the originals or be read again; write "
-                               "elsewhere")
+    _check_dicom_dirs(in_dir, out_dir, key_file)
+    writable_folder(out_dir, "OUT_DIR")   # once, not as every input file's failure
     results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file), again=again,
                                    profile=profile)
     failed = [r for r in results if r.error]
@@ -563,12 +597,43 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
         from osler.privacy.deid.dicom import INVALID_DATE
 
         click.echo(f"{invalid} {INVALID_DATE}", err=True)
+    _report_no_patient(results)
     ok = len({r.output for r in results if r.output and not r.error})
     marked = (f", {len(elsewhere)} of them already marked de-identified by another tool "
               "(de-identified again: another tool's output is not trusted)" if elsewhere else "")
     click.echo(f"{ok} files de-identified{marked}, {len(failed)} skipped, "
                f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
     raise SystemExit(exit_status(ok, failed))
+
+
+def _check_dicom_dirs(in_dir: Path, out_dir: Path, key_file: Path | None) -> None:
+    """Refuse (usage error, exit 2) an OUT_DIR that is IN_DIR or inside it, under any name
+    (a link, a bind mount), and a --key-file that is OUT_DIR or inside it."""
+    target = out_dir.resolve()
+    if any(same_file(folder, in_dir) for folder in (target, *target.parents)
+           if folder.exists()):
+        raise click.UsageError(f"OUT_DIR {out_dir} is (inside) IN_DIR {in_dir}: de-identified "
+                               "files would sit beside the originals or be read again; write "
+                               "elsewhere")
+    key = None if key_file is None else key_file.resolve()
+    if key is not None and any(folder == target or (folder.exists() and same_file(folder,
+                                                                                 out_dir))
+                               for folder in (key, *key.parents)):
+        raise click.UsageError(f"--key-file {key_file} is in OUT_DIR {out_dir}: the key would "
+                               "be shared with the output, or written over by it; keep it "
+                               "elsewhere")
+
+
+def _report_no_patient(results) -> None:
+    """Warn of the files written without a PatientID, as `deid fhir` counts the resources of
+    no known patient (by their number, never their path)."""
+    alone = [n for n, r in enumerate(results, 1) if r.no_patient and r.output and not r.error]
+    for n in alone:
+        click.echo(f"warning: {_dicom_file(n, results[n - 1])} has no PatientID", err=True)
+    if alone:
+        click.echo(f"{len(alone)} files of no known patient (no PatientID; each study shifted "
+                   "by its own offset): their dates do not keep their intervals with any "
+                   "patient's", err=True)
 
 
 def _dicom_file(n: int, result) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import (EXIT_FAILURE, EXIT_PARTIAL, db_option, read_text, resolve_db,
-                               single_option, text_lines)
+from osler.cli._common import (EXIT_FAILURE, EXIT_PARTIAL, db_option, output_file, read_text,
+                               refuse_overwrite, resolve_db, single_option, text_lines)
 
 __all__ = ["nlp"]
 
@@ -54,12 +54,18 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
     if that is there ("chest pains" in "No chest pain."), else the sentence's last word, so
     the row gets the sentence's attributes. Each such row is named on stderr with the
     attributes it got. A row with an empty concept or sentence cell is skipped and named on
-    stderr by its line, as a row of the wrong number of fields is; it stays in the output,
-    in its place, with empty attribute cells, so that output row N is input row N.
+    stderr by its line, as a row of the wrong number of fields is (empty cells after the
+    last column, as spreadsheets write them, are not fields); it stays in the output, in its
+    place, with empty attribute cells, so that output row N is input row N.
+
+    Exit status: 0 when every row was attributed, 3 when some rows were skipped, 2 when all
+    were, or on a usage error or a fatal one (no header with 'concept' and 'sentence', an
+    --out that is the --in or cannot be written).
     """
     from osler.errors import DataError
     from osler.nlp.context import ContextAttributor
 
+    refuse_overwrite(out_file, "--out", [("--in", in_file)])
     records = list(_tsv_records(text_lines(in_file, keep_ends=True)))
     at = next((i for i, (_, cells, bad) in enumerate(records)
                if bad is not None or "".join(cells or ()).strip()), None)
@@ -76,15 +82,18 @@ def context(in_file: Path, out_file: Path, rules: str) -> None:
         if row.problem is not None:
             click.echo(f"skipped: {row.problem}", err=True)
     todo = [r for r in rows if r.problem is None]
-    explained = ContextAttributor(rules).attribute_explained(
-        (r.values[columns["concept"]], r.values[columns["sentence"]]) for r in todo)
-    for row, (a, found) in zip(todo, explained):
-        row.attributes = a.to_dict()
-        if found != "concept":
-            click.echo(f"{in_file.name} line {row.line}: {_STAND_IN[found]}; the row got "
-                       f"{a.negation}, {a.temporality}, {a.experiencer}", err=True)
     out_fields = _out_fields(fields, in_file)
-    _write_tsv(out_file, out_fields, rows, len(fields))
+    # opened before the work: an --out that cannot be written fails at once, and it is
+    # replaced only once written whole
+    with output_file(out_file, "--out", newline="") as fh:
+        explained = ContextAttributor(rules).attribute_explained(
+            (r.values[columns["concept"]], r.values[columns["sentence"]]) for r in todo)
+        for row, (a, found) in zip(todo, explained):
+            row.attributes = a.to_dict()
+            if found != "concept":
+                click.echo(f"{in_file.name} line {row.line}: {_STAND_IN[found]}; the row got "
+                           f"{a.negation}, {a.temporality}, {a.experiencer}", err=True)
+        _write_tsv(fh, out_fields, rows, len(fields))
     skipped = len(rows) - len(todo)
     click.echo(f"{len(todo)} concepts attributed, {skipped} rows skipped -> {out_file}",
                err=True)
@@ -114,8 +123,11 @@ def _columns(fields: list[str], in_file: Path, line: int) -> dict[str, int]:
 
     names = [f.strip().lower() for f in fields]
     missing = sorted({"concept", "sentence"} - set(names))
-    if missing:
-        raise DataError(f"{in_file}: columns {missing} are missing (any case); got {fields}")
+    if missing:   # its cells are not shown: a file with no header starts with a row of PHI
+        raise DataError(f"{in_file}: line {line} is no header: it names no column "
+                        f"{' and no column '.join(repr(m) for m in missing)} (any case); it "
+                        f"has {len(fields)} tab-separated fields. The first line must name "
+                        "the columns, 'concept' and 'sentence' among them")
     repeated = sorted({f for f in names if names.count(f) > 1})
     if repeated:
         raise DataError(f"{in_file}: header line {line} repeats column(s) {repeated}; each "
@@ -135,6 +147,8 @@ def _row(n: int, values: list[str] | None, bad: Exception | None, fields: list[s
     if bad is not None:
         return _Row(n, [""] * len(fields), bad)
     values = list(values or ())
+    if len(values) > len(fields) and not "".join(values[len(fields):]).strip():
+        values = values[:len(fields)]   # empty cells after the last column, as Excel writes
     if len(values) != len(fields):
         problem = IngestError(f"{len(values)} tab-separated fields, the header has "
                               f"{len(fields)}", file=str(in_file), line=n)
@@ -160,23 +174,15 @@ def _out_fields(fields: list[str], in_file: Path) -> list[str]:
     return out + [c for c in _OURS if c not in out]
 
 
-def _write_tsv(out_file: Path, out_fields: list[str], rows: list[_Row], width: int) -> None:
-    """Write the output table; DataError when it cannot be written."""
-    from osler.errors import DataError
-
-    try:
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        # Written by hand, not by csv: csv's escaping would rewrite the text (a quote gained
-        # a backslash); fields go out as they came, quoted only where they must be.
-        with out_file.open("w", encoding="utf-8", newline="") as fh:
-            fh.write("\t".join(out_fields) + "\n")
-            for row in rows:
-                cells = dict(zip(out_fields[:width], row.values))
-                cells.update(row.attributes if row.problem is None
-                             else dict.fromkeys(_OURS, ""))
-                fh.write("\t".join(_tsv_value(cells[c]) for c in out_fields) + "\n")
-    except OSError as exc:
-        raise DataError(f"cannot write --out {out_file}: {exc.strerror or exc}") from exc
+def _write_tsv(fh, out_fields: list[str], rows: list[_Row], width: int) -> None:
+    """Write the output table to ``fh`` (opened with ``newline=""``)."""
+    # Written by hand, not by csv: csv's escaping would rewrite the text (a quote gained a
+    # backslash); fields go out as they came, quoted only where they must be.
+    fh.write("\t".join(out_fields) + "\n")
+    for row in rows:
+        cells = dict(zip(out_fields[:width], row.values))
+        cells.update(row.attributes if row.problem is None else dict.fromkeys(_OURS, ""))
+        fh.write("\t".join(_tsv_value(cells[c]) for c in out_fields) + "\n")
 
 
 def _tsv_records(lines: Iterable[tuple[int, str | None, Exception | None]]
@@ -268,6 +274,10 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
     "allergen" is true for a drug named as an allergy. "resolved" is true for a condition
     told as resolved ("AKI (resolved)"): its negation is Negated, as NegEx counts it, yet the
     patient had it, and ``osler nlp annotate`` stores it as confirmed and resolved.
+
+    Exit status: 0 when the notes were read (with or without concepts), 2 when there was
+    nothing to read (an empty NOTE_FILE, no such patient or no note with text), or on a
+    usage error or a fatal one (a file that is not UTF-8). It skips nothing, so never 3.
     """
     from osler.errors import DataError, OslerError
     from osler.nlp.concepts import ConceptExtractor

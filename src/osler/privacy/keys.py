@@ -24,7 +24,7 @@ from pathlib import Path
 
 from osler.errors import DataError
 
-__all__ = ["DeidKey", "load_key", "new_key", "write_key"]
+__all__ = ["DeidKey", "load_key", "new_key", "patient_key", "write_key"]
 
 _MIN_SECRET_BYTES = 16
 #: The earliest ``reference_year``: no key is older than Osler, and the year 90 before it
@@ -32,6 +32,23 @@ _MIN_SECRET_BYTES = 16
 _FIRST_YEAR = 2000
 #: What a key file may hold.
 _FIELDS = ("max_shift_days", "reference_year", "secret")
+
+
+def patient_key(patient: object) -> str | None:
+    """The id a patient's pseudonym and date shift are keyed by, from the id as a source
+    writes it (a note's ``patient``, a DICOM ``PatientID``, a FHIR identifier's value): its
+    surrounding white space stripped, as DICOM pads a value (``"MRN7781234 "``) and an MRN
+    is keyed in FHIR, case kept (``mrn-1`` and ``MRN-1`` are two patients); None when
+    nothing is left (no patient), so that every modality keys one patient alike.
+
+    Examples
+    --------
+    >>> patient_key(" P001 "), patient_key(42), patient_key("  "), patient_key(None)
+    ('P001', '42', None, None)
+    """
+    if patient is None:
+        return None
+    return str(patient).strip() or None
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from osler.privacy.deid.dicom_text import clean_header_text
 from osler.privacy.deid.fhir_dates import shift_date, valid_part
 from osler.privacy.deid.text import PROFILES
 from osler.privacy.deid.visible import visible
-from osler.privacy.keys import DeidKey
+from osler.privacy.keys import DeidKey, patient_key
 from osler.resources import load_tsv
 
 __all__ = ["BURNED_IN_MODALITIES", "DEID_METHOD_CODES", "DicomResult", "INVALID_DATE",
@@ -105,6 +105,9 @@ class DicomResult:
     #: YES without an Osler DeidentificationMethod): de-identified again all the same, as its
     #: profile may have kept what this one removes and its dates were not shifted by this key.
     marked_by_other_tool: bool = False
+    #: True when the input had no PatientID: of no known patient, its study keyed its date
+    #: shift, so its dates keep no interval with any patient's notes and FHIR.
+    no_patient: bool = False
 
 
 #: The reason under which DA and DT values that are not valid dates are counted.
@@ -366,8 +369,8 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None,
     """
     _check_profile(profile)
     # LO pads with spaces ("MRN7781234 "): the id FHIR and notes key the patient by has none
-    patient = str(ds.get("PatientID", "") or "").strip()
-    if not patient:   # no patient: its study keys the shift, not one offset for every such file
+    patient = patient_key(ds.get("PatientID"))
+    if patient is None:   # no patient: its study keys the shift, not one offset for every such file
         patient = f"study:{ds.get('StudyInstanceUID', '') or ds.get('SOPInstanceUID', '')}"
     own = frozenset(_name_words(ds, _PATIENT_NAMES))
     run = _Patient(key, patient, key.date_shift(patient), _name_words(ds),
@@ -722,6 +725,7 @@ def _deidentify_file(path: Path, run: _DirRun) -> DicomResult:
             return _deidentify_dicomdir(ds, rel, root, run)
         burned = burned_in_risk(ds)
         dropped: Counter = Counter()
+        no_patient = patient_key(ds.get("PatientID")) is None
         deidentify_dataset(ds, run.key, dropped=dropped, profile=run.profile)
         name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else run.key.uid(rel)
         if root is not None:   # in a file-set: a File ID its DICOMDIR can name
@@ -733,8 +737,12 @@ def _deidentify_file(path: Path, run: _DirRun) -> DicomResult:
             while target in run.taken:
                 n += 1
                 target = folder / f"{name}_{n}.dcm"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        ds.save_as(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            ds.save_as(target)
+        except OSError as exc:   # the output's fault, not the input's
+            return DicomResult(rel, None, modality, False, f"not written ({type(exc).__name__}"
+                               f"): cannot write in OUT_DIR ({exc.strerror or 'no reason'})")
         duplicate = name in run.uids
         run.taken.add(target)
         run.uids.add(name)
@@ -743,7 +751,7 @@ def _deidentify_file(path: Path, run: _DirRun) -> DicomResult:
             run.by_uid.setdefault((root, str(name)), target)
         return DicomResult(rel, str(target), modality, burned, duplicate_uid=duplicate,
                            invalid_dates=dropped[INVALID_DATE],
-                           marked_by_other_tool=marked == "other")
+                           marked_by_other_tool=marked == "other", no_patient=no_patient)
     except Exception as exc:  # pydicom raises many types for malformed files
         return DicomResult(rel, None, None, False, f"unreadable ({type(exc).__name__}): "
                            "truncated or not a DICOM file")
