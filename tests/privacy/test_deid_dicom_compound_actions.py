@@ -147,3 +147,22 @@ def test_rows_the_default_kept_are_now_removed_as_the_table_says():
     for keyword in ("GPSLatitude", "GPSLongitude", "PatientInsurancePlanCodeSequence",
                     "AuthorObserverSequence"):
         assert keyword not in out, keyword
+
+
+def test_a_dummy_of_a_vr_with_none_is_an_empty_value_of_that_vr():
+    ds = _enhanced_ct()
+    ds.add_new(0x00340002, "OB", b"\x07\x01")   # FlowIdentifier: D, bytes
+    ds.add_new(0x00720071, "UR", "http://pacs.example/hp/1")   # SelectorURValue: D
+    out = _deidentified(ds)
+    assert not out[0x00340002].value and not out[0x00720071].value
+
+
+def test_a_code_item_version_is_a_coding_scheme_s_not_the_patient_s_date():
+    from pydicom.dataset import Dataset
+
+    concept = code_item("121071", "DCM", "Finding")
+    concept.ContextGroupVersion = "20040101"
+    item = Dataset()
+    item.ValueType, item.ConceptNameCodeSequence = "TEXT", [concept]
+    out = _deidentified(_enhanced_ct(ContentSequence=[item]))
+    assert out.ContentSequence[0].ConceptNameCodeSequence[0].ContextGroupVersion == "20040101"

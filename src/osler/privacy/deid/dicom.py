@@ -62,6 +62,9 @@ _DICOM_DEFINED = "1.2.840.10008."
 # A VR with no dummy here (a number, a binary value, a URL) is emptied instead.
 _DUMMY = {"LO": "ANONYMIZED", "SH": "ANONYMIZED", "CS": "ANONYMIZED", "LT": "ANONYMIZED",
           "ST": "ANONYMIZED", "UT": "ANONYMIZED", "UC": "ANONYMIZED", "AE": "ANONYMIZED"}
+# VRs whose value is bytes (FlowIdentifier OB, a hanging protocol's SelectorUNValue): their
+# zero-length value is b"", not "".
+_BINARY_VRS = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN"})
 _TIMEZONE_OFFSET = 0x00080201
 # PS3.3 C.12.1.1.8: "&ZZXX", an offset from -1200 to +1400 hours and minutes
 _OFFSET_FROM_UTC = re.compile(r"^(?P<sign>[+-])(?P<h>\d{2})(?P<m>[0-5]\d)$")
@@ -201,7 +204,7 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
     elif action == "X":
         del ds[elem.tag]
     elif action == "Z":
-        elem.value = ""
+        elem.value = _empty(elem)
     elif action == "D" and elem.VR == "PN" and _names_patient(ds, elem, run):
         elem.value = _surrogate_person_name(key, str(elem.value or ""), patient)
     elif action == "D" and elem.VR == "PN":   # a verifying observer, a report's observer
@@ -210,7 +213,7 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
     elif action == "D" and int(elem.tag) == _PATIENT_ID:
         elem.value = key.pseudonym(patient, "patient")
     elif action == "D":
-        elem.value = _DUMMY.get(elem.VR, "")
+        elem.value = _DUMMY.get(elem.VR, _empty(elem))
     elif action == "U" and elem.value:
         values = elem.value if elem.VM > 1 else [elem.value]
         mapped = [str(v) if str(v).startswith(_DICOM_DEFINED) else key.uid(str(v))
@@ -578,6 +581,11 @@ def has_overlay(ds: Any) -> bool:
     """Whether ``ds`` holds overlay data (60xx,3000): graphics often carry burned-in text."""
     return any(0x6000 <= (int(e.tag) >> 16) <= 0x60FF and (int(e.tag) & 0xFFFF) == 0x3000
                for e in ds)
+
+
+def _empty(elem: Any) -> Any:
+    """The zero-length value of ``elem``'s VR."""
+    return b"" if elem.VR in _BINARY_VRS else ""
 
 
 def _resolved(action: str) -> str:
