@@ -28,7 +28,8 @@ def test_directory_is_deidentified_with_consistent_uids(tmp_path, write_dicom):
     for ds in out:
         assert ds.PatientID == KEY.pseudonym("MRN-1234")
         assert "Quimby" not in str(ds.PatientName)
-        assert "InstitutionName" not in ds and ds.ReferringPhysicianName == ""
+        # X/Z/D in Table E.1-1: kept, when the input has it, as a dummy naming nothing
+        assert ds.InstitutionName == "ANONYMIZED" and ds.ReferringPhysicianName == ""
         assert ds.PatientIdentityRemoved == "YES"
         assert not any(elem.tag.is_private for elem in ds)
         assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID

@@ -41,6 +41,11 @@ __all__ = ["BURNED_IN_MODALITIES", "DEID_METHOD_CODES", "DicomResult", "INVALID_
 BURNED_IN_MODALITIES = frozenset({"US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC", "IVUS",
                                   "OP", "XA", "RF", "ECG"})
 _ACTIONS = frozenset("DZXKUSC")
+# Table E.1-1's compound actions ("X unless Z or D is required to maintain IOD conformance")
+# -> the one applied to an attribute the input has: the least removal any IOD allows, as
+# Osler does not look up the IOD's module types (the profile file's header says why).
+# "U*": a sequence kept with its instance UIDs replaced (its items cleaned by their rows).
+_COMPOUND = {"X/Z": "Z", "X/D": "D", "Z/D": "D", "X/Z/D": "D", "X/Z/U*": "U*"}
 _PATIENT_AGE = 0x00101010
 _BIRTH_DATE = 0x00100030
 _PATIENT_ID = 0x00100020
@@ -54,8 +59,12 @@ _CAPTURED_IMAGE_TYPES = frozenset({"SECONDARY", "SCREEN SAVE", "SCREENSHOT", "CA
 _DICOM_DEFINED = "1.2.840.10008."
 # A D (dummy) value for an attribute the profile wants present but not as written
 # (ContrastBolusAgent 'Omnipaque for Mr Quixmoor'), by VR; other VRs get an empty value.
+# A VR with no dummy here (a number, a binary value, a URL) is emptied instead.
 _DUMMY = {"LO": "ANONYMIZED", "SH": "ANONYMIZED", "CS": "ANONYMIZED", "LT": "ANONYMIZED",
-          "ST": "ANONYMIZED", "UT": "ANONYMIZED"}
+          "ST": "ANONYMIZED", "UT": "ANONYMIZED", "UC": "ANONYMIZED", "AE": "ANONYMIZED"}
+# VRs whose value is bytes (FlowIdentifier OB, a hanging protocol's SelectorUNValue): their
+# zero-length value is b"", not "".
+_BINARY_VRS = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN"})
 _TIMEZONE_OFFSET = 0x00080201
 # PS3.3 C.12.1.1.8: "&ZZXX", an offset from -1200 to +1400 hours and minutes
 _OFFSET_FROM_UTC = re.compile(r"^(?P<sign>[+-])(?P<h>\d{2})(?P<m>[0-5]\d)$")
@@ -74,13 +83,15 @@ _AGE_STRING = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?P<unit>[DWMY]?)\s*$")
 
 @lru_cache(maxsize=1)
 def profile_actions() -> dict[int, tuple[str, str]]:
-    """Tag (as int) -> (keyword, action) from the versioned profile table."""
+    """Tag (as int) -> (keyword, action) from the versioned profile table, each action as
+    the table writes it (a compound "X/Z/D" too: :func:`_resolved` says what is applied)."""
     rows = load_tsv("deid/dicom_basic_profile.tsv", {"tag", "keyword", "action"})
     out = {}
+    allowed = sorted(_ACTIONS) + sorted(_COMPOUND)
     for row in rows:
-        if row["action"] not in _ACTIONS:
+        if row["action"] not in _ACTIONS and row["action"] not in _COMPOUND:
             raise DataError(f"dicom_basic_profile.tsv: action for {row['keyword']} must be one of "
-                            f"{sorted(_ACTIONS)}; got {row['action']!r}")
+                            f"{allowed}; got {row['action']!r}")
         out[int(row["tag"], 16)] = (row["keyword"], row["action"])
     return out
 
@@ -196,7 +207,7 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
     elif action == "X":
         del ds[elem.tag]
     elif action == "Z":
-        elem.value = ""
+        elem.value = _empty(elem)
     elif action == "D" and elem.VR == "PN" and _names_patient(ds, elem, run):
         elem.value = _surrogate_person_name(key, str(elem.value or ""), patient)
     elif action == "D" and elem.VR == "PN":   # a verifying observer, a report's observer
@@ -205,7 +216,7 @@ def _apply(ds: Any, elem: Any, action: str, run: _Patient) -> None:
     elif action == "D" and int(elem.tag) == _PATIENT_ID:
         elem.value = key.pseudonym(patient, "patient")
     elif action == "D":
-        elem.value = _DUMMY.get(elem.VR, "")
+        elem.value = _DUMMY.get(elem.VR, _empty(elem))
     elif action == "U" and elem.value:
         values = elem.value if elem.VM > 1 else [elem.value]
         mapped = [str(v) if str(v).startswith(_DICOM_DEFINED) else key.uid(str(v))
@@ -575,22 +586,41 @@ def has_overlay(ds: Any) -> bool:
                for e in ds)
 
 
+def _empty(elem: Any) -> Any:
+    """The zero-length value of ``elem``'s VR."""
+    return b"" if elem.VR in _BINARY_VRS else ""
+
+
+def _resolved(action: str) -> str:
+    """The action applied for a table action: a compound one's least removal (``_COMPOUND``).
+
+    >>> [_resolved(a) for a in ("X", "X/Z", "X/D", "Z/D", "X/Z/D", "X/Z/U*")]
+    ['X', 'Z', 'D', 'D', 'D', 'U*']
+    """
+    return _COMPOUND.get(action, action)
+
+
 def _clean_item(item: Any, run: _Patient, actions: dict[int, tuple[str, str]],
-                parent: str = "") -> None:
-    """Clean ``item`` in place; ``parent``: the keyword of the sequence holding it."""
+                parent: str = "", dummies: bool = False) -> None:
+    """Clean ``item`` in place; ``parent``: the keyword of the sequence holding it.
+    ``dummies``: the item is one of a sequence under D, whose attributes that have no row
+    of their own and would be removed get a dummy instead, so that the item stays whole."""
     for elem in list(item):
-        action = (actions.get(int(elem.tag), (None, None))[1]
-                  or _default_action(elem, item, parent))
+        listed = actions.get(int(elem.tag), (None, None))[1]
+        action = _resolved(listed) if listed else _default_action(elem, item, parent)
+        if (dummies and not listed and action == "X"
+                and (elem.VR in _DUMMY or elem.VR == "PN")):
+            action = "D"
         # a sequence the table lists as X (OtherPatientIDsSequence) goes whole, one it lists
         # as Z (VerifyingObserverIdentificationCodeSequence) is kept with no items; others
-        # (D: VerifyingObserverSequence) are cleaned item by item
+        # (D: VerifyingObserverSequence; U*: SourceImageSequence) are cleaned item by item
         if elem.VR == "SQ" and action == "Z":
             elem.value = []
         elif elem.VR == "SQ" and action != "X":
             for sub in elem.value:
-                _clean_item(sub, run, actions, elem.keyword or "")
+                _clean_item(sub, run, actions, elem.keyword or "", dummies=action == "D")
         else:
-            _apply(item, elem, action, run)
+            _apply(item, elem, "U" if action == "U*" else action, run)
 
 
 _DEFLATED = "1.2.840.10008.1.2.1.99"   # Deflated Explicit VR Little Endian
