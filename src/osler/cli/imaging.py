@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from osler.cli._common import single_option
+
 __all__ = ["imaging"]
 
 
@@ -16,10 +18,10 @@ def imaging() -> None:
 
 
 @imaging.command()
-@click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--image", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="A CR/DX DICOM file, or a PNG/JPEG image.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="PNG to write.")
+@single_option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@single_option("--image", required=True, type=click.Path(exists=True, dir_okay=False),
+               help="A CR/DX DICOM file, or a PNG/JPEG image.")
+@single_option("--out", required=True, type=click.Path(dir_okay=False), help="PNG to write.")
 def saliency(model_dir: str, image: str, out: str) -> None:
     """Predict pneumonia for IMAGE and save a Grad-CAM overlay; print the evidence as JSON."""
     from osler.pipelines._pneumonia_explain import explain_image
@@ -29,16 +31,16 @@ def saliency(model_dir: str, image: str, out: str) -> None:
 
 
 @imaging.command()
-@click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--data", required=True, type=click.Path(exists=True),
-              help="Directory (or DICOMDIR) of CR/DX radiographs.")
-@click.option("--out", default=None, type=click.Path(dir_okay=False),
-              help="Also write the worklist as CSV.")
-@click.option("--blobs", default=None, type=click.Path(file_okay=False),
-              help="Where embeddings are stored (default: $OSLER_BLOBS or ./osler-blobs).")
-@click.option("--urgent-at", default=0.7, show_default=True, help="Urgent from this probability.")
-@click.option("--routine-below", default=0.3, show_default=True,
-              help="Routine below this probability (when the model is consistent).")
+@single_option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@single_option("--data", required=True, type=click.Path(exists=True),
+               help="Directory (or DICOMDIR) of CR/DX radiographs.")
+@single_option("--out", default=None, type=click.Path(dir_okay=False),
+               help="Also write the worklist as CSV.")
+@single_option("--blobs", default=None, type=click.Path(file_okay=False),
+               help="Where embeddings are stored (default: $OSLER_BLOBS or ./osler-blobs).")
+@single_option("--urgent-at", default=0.7, show_default=True, help="Urgent from this probability.")
+@single_option("--routine-below", default=0.3, show_default=True,
+               help="Routine below this probability (when the model is consistent).")
 def worklist(model_dir: str, data: str, out: str | None, blobs: str | None, urgent_at: float,
              routine_below: float) -> None:
     """Order the studies in DATA by urgency and uncertainty, saying why for each."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import db_option, resolve_db
+from osler.cli._common import db_option, resolve_db, single_option
 
 __all__ = ["ingest"]
 
@@ -16,29 +16,29 @@ __all__ = ["ingest"]
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
-@click.option("--patient", default=None,
-              help="Patient id for sources that carry none: a VCF, and plain-text notes (.txt; "
-                   "by default a note's patient is its file name). Refused when no source "
-                   "takes it (JSON Lines notes and FHIR name their own patients).")
-@click.option("--sample", default=None,
-              help="VCF sample to read (needed with --patient for a multi-sample VCF).")
-@click.option("--validation", type=click.Choice(["fast", "strict"]), default="fast",
-              show_default=True, help="FHIR: 'strict' also validates with fhir.resources.")
-@click.option("--patient-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="CSV stay_id,patient_id linking PhysioNet stays to patients.")
-@click.option("--patient-identifier", "patient_identifier", metavar="SYSTEM", default=None,
-              help="FHIR: key each patient by its identifier of this Identifier.system URI "
-                   "(e.g. http://hospital.example.org/mrn) or HL7 v2-0203 type code (MR, as "
-                   "Synthea writes its MRN) instead of Patient.id, so that it joins the DICOM "
-                   "PatientID and notes of the same MRN. A Patient without it is quarantined "
-                   "with its events; Patients sharing one value are merged, or quarantined "
-                   "when their birth date or sex differ.")
-@click.option("--fhir-server", "fhir_server", metavar="URL|NAME", default=None,
-              help="FHIR: the server these resources come from (its base URL or a stable "
-                   "name). Resource ids are unique per server only: give each server's "
-                   "exports their own name, the same at every read, so that two servers' "
-                   "Observation/1 stay two. Notes' 'encounter' ids name that server's "
-                   "Encounters.")
+@single_option("--patient", default=None,
+               help="Patient id for sources that carry none: a VCF, and plain-text notes (.txt; "
+                    "by default a note's patient is its file name). Refused when no source "
+                    "takes it (JSON Lines notes and FHIR name their own patients).")
+@single_option("--sample", default=None,
+               help="VCF sample to read (needed with --patient for a multi-sample VCF).")
+@single_option("--validation", type=click.Choice(["fast", "strict"]), default="fast",
+               show_default=True, help="FHIR: 'strict' also validates with fhir.resources.")
+@single_option("--patient-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+               default=None, help="CSV stay_id,patient_id linking PhysioNet stays to patients.")
+@single_option("--patient-identifier", "patient_identifier", metavar="SYSTEM", default=None,
+               help="FHIR: key each patient by its identifier of this Identifier.system URI "
+                    "(e.g. http://hospital.example.org/mrn) or HL7 v2-0203 type code (MR, as "
+                    "Synthea writes its MRN) instead of Patient.id, so that it joins the DICOM "
+                    "PatientID and notes of the same MRN. A Patient without it is quarantined "
+                    "with its events; Patients sharing one value are merged, or quarantined "
+                    "when their birth date or sex differ.")
+@single_option("--fhir-server", "fhir_server", metavar="URL|NAME", default=None,
+               help="FHIR: the server these resources come from (its base URL or a stable "
+                    "name). Resource ids are unique per server only: give each server's "
+                    "exports their own name, the same at every read, so that two servers' "
+                    "Observation/1 stay two. Notes' 'encounter' ids name that server's "
+                    "Encounters.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(paths: tuple[Path, ...], db: str | None, patient: str | None, sample: str | None,
            validation: str, patient_map: Path | None, patient_identifier: str | None,

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import db_option, resolve_db
+from osler.cli._common import db_option, resolve_db, single_option
 
 __all__ = ["pgx"]
 
 _TSV_COLUMNS = ("gene", "diplotype", "phenotype", "activity_score", "missing_positions")
 
-definitions_option = click.option(
+definitions_option = single_option(
     "--definitions", type=click.Path(exists=True, file_okay=False), default=None,
     help="PharmCAT data folder (definition/alleles, phenotype); default $OSLER_PHARMCAT_DIR "
          "or ../shared/data/pharmcat.")
@@ -38,13 +38,13 @@ def _record_from_vcf(vcf: Path, sample: str | None, definitions: str | None):  #
 
 @pgx.command("call")
 @click.argument("vcf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sample", default=None, help="Sample to call (needed for multi-sample VCFs).")
-@click.option("--format", "fmt", type=click.Choice(["tsv", "json", "fhir"]), default="tsv",
-              show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write here instead of standard output.")
-@click.option("--outside-calls", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="PharmCAT-style outside calls (GENE<TAB>diplotype), e.g. CYP2D6.")
+@single_option("--sample", default=None, help="Sample to call (needed for multi-sample VCFs).")
+@single_option("--format", "fmt", type=click.Choice(["tsv", "json", "fhir"]), default="tsv",
+               show_default=True)
+@single_option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+               help="Write here instead of standard output.")
+@single_option("--outside-calls", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+               default=None, help="PharmCAT-style outside calls (GENE<TAB>diplotype), e.g. CYP2D6.")
 @click.option("--save", is_flag=True,
               help="Also store the genotypes and the gene calls in the patient's timeline (--db).")
 @db_option
@@ -83,11 +83,11 @@ def call(vcf: Path, sample: str | None, fmt: str, out: Path | None, outside_call
 
 
 @pgx.command("recommend")
-@click.option("--drug", required=True, help="Generic drug name, e.g. clopidogrel.")
-@click.option("--patient", default=None, help="Patient id in the store (reads Genotype events).")
-@click.option("--vcf", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Call from this VCF instead of the store.")
-@click.option("--sample", default=None, help="Sample of a multi-sample VCF.")
+@single_option("--drug", required=True, help="Generic drug name, e.g. clopidogrel.")
+@single_option("--patient", default=None, help="Patient id in the store (reads Genotype events).")
+@single_option("--vcf", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+               help="Call from this VCF instead of the store.")
+@single_option("--sample", default=None, help="Sample of a multi-sample VCF.")
 @click.option("--json", "as_json", is_flag=True, help="Print the recommendation as JSON.")
 @db_option
 @definitions_option

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import db_option, resolve_db
+from osler.cli._common import db_option, resolve_db, single_option
 from osler.serve.users import ROLES
 
 __all__ = ["serve", "users"]
@@ -26,26 +26,26 @@ def _model_pairs(values: tuple[str, ...]) -> dict[str, Path]:
 @db_option
 @click.option("--model", "models", multiple=True, required=True, metavar="TASK=DIR",
               help="A saved model to serve, e.g. sepsis=models/sepsis (repeatable).")
-@click.option("--users", "users_file", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Users file with hashed bearer tokens (`osler users add` writes it).")
-@click.option("--audit", "audit_file", default="osler-audit.jsonl", show_default=True,
-              type=click.Path(dir_okay=False), help="Hash-chained audit log, appended to.")
-@click.option("--key-file", type=click.Path(dir_okay=False),
-              help="Key for patient pseudonyms in the audit log (default: AUDIT.key, created "
-                   "owner-only if absent).")
-@click.option("--cache-patients", default=500, show_default=True, type=click.IntRange(min=0),
-              help="Patients whose record and assessments are kept in memory until the store "
-                   "holds a newer version of them, about 0.5-1 MB each (a record of ~500 "
-                   "events took 0.51 MB); 0: read and score on every request.")
+@single_option("--users", "users_file", required=True, type=click.Path(exists=True, dir_okay=False),
+               help="Users file with hashed bearer tokens (`osler users add` writes it).")
+@single_option("--audit", "audit_file", default="osler-audit.jsonl", show_default=True,
+               type=click.Path(dir_okay=False), help="Hash-chained audit log, appended to.")
+@single_option("--key-file", type=click.Path(dir_okay=False),
+               help="Key for patient pseudonyms in the audit log (default: AUDIT.key, created "
+                    "owner-only if absent).")
+@single_option("--cache-patients", default=500, show_default=True, type=click.IntRange(min=0),
+               help="Patients whose record and assessments are kept in memory until the store "
+                    "holds a newer version of them, about 0.5-1 MB each (a record of ~500 "
+                    "events took 0.51 MB); 0: read and score on every request.")
 @click.option("--warm", is_flag=True,
               help="At start, score every patient with an ICU encounter in the background (as "
                    "many as --cache-patients), so that first views find their risk ready.")
-@click.option("--refresh-seconds", default=60.0, show_default=True,
-              type=click.FloatRange(min=0),
-              help="How often kept patients are checked against the store and those written "
-                   "since are scored again (0: only when viewed).")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True)
+@single_option("--refresh-seconds", default=60.0, show_default=True,
+               type=click.FloatRange(min=0),
+               help="How often kept patients are checked against the store and those written "
+                    "since are scored again (0: only when viewed).")
+@single_option("--host", default="127.0.0.1", show_default=True)
+@single_option("--port", default=8000, show_default=True)
 def serve(db: str | None, models: tuple[str, ...], users_file: str, audit_file: str,
           key_file: str | None, cache_patients: int, warm: bool, refresh_seconds: float,
           host: str, port: int) -> None:
@@ -99,10 +99,10 @@ def users() -> None:
 
 
 @users.command("add")
-@click.option("--users", "users_file", default="osler-users.json", show_default=True,
-              type=click.Path(dir_okay=False))
-@click.option("--actor", required=True, help="Who holds the token (a staff id, not a patient).")
-@click.option("--role", required=True, type=click.Choice(list(ROLES)))
+@single_option("--users", "users_file", default="osler-users.json", show_default=True,
+               type=click.Path(dir_okay=False))
+@single_option("--actor", required=True, help="Who holds the token (a staff id, not a patient).")
+@single_option("--role", required=True, type=click.Choice(list(ROLES)))
 def add(users_file: str, actor: str, role: str) -> None:
     """Add a user and print their new token once (only its hash is stored)."""
     from osler.serve.users import add_user
@@ -114,9 +114,9 @@ def add(users_file: str, actor: str, role: str) -> None:
 
 
 @users.command("remove")
-@click.option("--users", "users_file", default="osler-users.json", show_default=True,
-              type=click.Path(dir_okay=False, exists=True))
-@click.option("--actor", required=True)
+@single_option("--users", "users_file", default="osler-users.json", show_default=True,
+               type=click.Path(dir_okay=False, exists=True))
+@single_option("--actor", required=True)
 def remove(users_file: str, actor: str) -> None:
     """Remove a user; a running service refuses their token from its next request."""
     from osler.serve.users import remove_user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from osler.cli._common import db_option, resolve_db
+from osler.cli._common import db_option, resolve_db, single_option
 
 __all__ = ["show"]
 
@@ -12,7 +12,7 @@ __all__ = ["show"]
 @click.command()
 @click.argument("patient_id")
 @db_option
-@click.option("--limit", default=200, show_default=True, help="Events to show (0: all).")
+@single_option("--limit", default=200, show_default=True, help="Events to show (0: all).")
 def show(patient_id: str, db: str | None, limit: int) -> None:
     """Show PATIENT_ID's timeline: when, kind, code, value and source of every event."""
     from rich.console import Console
