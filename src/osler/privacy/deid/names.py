@@ -633,6 +633,9 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     # "Seen by Chidi Okafor (fellow)", "Thanks,\nRowena Blackwood", "my name is ..."
     from osler.privacy.deid.cued_names import find_cued_names
     yield from find_cued_names(text, stop, cased)
+    # "Zorblatt Quenington seen today", "Call Bartholomew Quenington at (617) ..."
+    from osler.privacy.deid.name_completion import find_opening_names
+    yield from find_opening_names(text)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
