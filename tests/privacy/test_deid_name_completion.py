@@ -43,6 +43,11 @@ FOUND = {
     "lower-case-note-after-pt": ("pt smith john c/o sob", ["smith john"]),
     "zero-width-space-between-words": ("Patient\u200bZorblatt Quenington, MRN 48213377.",
                                        ["Zorblatt Quenington"]),
+    "patient-as-a-title-before-re": ("Spoke to Patient Thistlebrook re: labs on 3/14/21.",
+                                     ["Thistlebrook"]),
+    "mc-prefixed-surname": ("Rosalind McAllister presented today.", ["Rosalind McAllister"]),
+    "census-first-name-ending-in-ed-before-dob": ("Winifred Brackenbury, DOB 03/14/1950.",
+                                                  ["Winifred Brackenbury"]),
 }
 
 
@@ -117,3 +122,9 @@ def test_surrogate_leaves_no_part_of_a_completed_name(tagger):
 def test_zero_width_space_inside_a_word_still_joins_it(tagger):
     text = "Dr. Quix\u200bmoor saw him."
     assert _names(text, tagger) == ["Quix\u200bmoor"]
+
+
+def test_lower_case_words_after_pt_need_faker_or_first_name_lists():
+    # Census surnames hold everyday words ("Hurt", "Moody"): no name here
+    assert list(find_opening_names("after the fall pt hurt moody today")) == []
+    assert list(find_opening_names("pt smith john c/o sob")) == [PhiSpan(3, 13, "NAME")]

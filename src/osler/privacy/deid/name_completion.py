@@ -19,7 +19,8 @@ layer, so no tagger feature), before a name spreads to its other mentions.
 :func:`find_opening_names` finds the patient named at a sentence start before what is said of
 a patient ("Zorblatt Quenington seen today", "QUENINGTON, ZORBLATT, 67M,", "Pockley, Zorblatt
 presented", "Spoke to Patient Fennimore re: labs"), "pt smith john" in a note typed in
-lower case, and the person to call at a number ("Call Bartholomew Quenington at (617) ..."): a sure name, kept whatever the tagger says.
+lower case, and the person to call at a number ("Call Bartholomew Quenington at (617) ..."):
+a sure name, kept whatever the tagger says.
 """
 
 from __future__ import annotations
