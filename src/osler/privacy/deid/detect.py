@@ -20,6 +20,7 @@ from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.clinical_terms import without_clinical_terms
 from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords, service_abbreviations
+from osler.privacy.deid.name_completion import with_completed_names
 from osler.privacy.deid.name_cuts import without_false_names
 from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
@@ -102,6 +103,12 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
         spans = without_eponyms(text, spans)
     else:
         spans = tagged_phi(text, layers, model, known=known)
+    # the rest of a name found in part ("Call Marigold [Wei]", "O'[Donnell]"), then spread to
+    # its other mentions like any name; a medical eponym joined to it ("Dr. Quimby diagnosed
+    # Stevens-Johnson") is still no one's name
+    completed = with_completed_names(text, spans)
+    if completed != spans:
+        spans = without_eponyms(text, _propagate(text, merge_spans(completed), known))
     # cuts of the final spans, no rule layer (the tagger's features stay): a drug's name used
     # as a drug ("Norco 10/325 mg"), a clinical service ("Hepatology Clinic") is no place; a
     # phone span with no digit ("Dear" after a fax line) is no phone; "doctor [if]", "Mom

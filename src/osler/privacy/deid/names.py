@@ -425,7 +425,7 @@ def _more_sure_names(text: str, toks: tuple[tuple[int, int, str], ...],
     for regex, skip in ((_NAME_BEFORE_DOB, _NOT_ADDRESSEES), (_SALUTATION, _NOT_ADDRESSEES)):
         for m in regex.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
-            if words and all((_outside_vocabulary(w.group(), stop) or _known(w.group()))
+            if words and all(_name_or_outside(w.group(), stop)
                              and w.group().lower() not in skip for w in words):
                 yield PhiSpan(m.start("n") + words[0].start(), m.start("n") + words[-1].end(),
                               "NAME")
@@ -633,12 +633,14 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
     # "Seen by Chidi Okafor (fellow)", "Thanks,\nRowena Blackwood", "my name is ..."
     from osler.privacy.deid.cued_names import find_cued_names
     yield from find_cued_names(text, stop, cased)
+    # "Zorblatt Quenington seen today", "Call Bartholomew Quenington at (617) ..."
+    from osler.privacy.deid.name_completion import find_opening_names
+    yield from find_opening_names(text)
     if cased:
         for m in _NAME_BEFORE_AGE.finditer(text):
             words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", m.group("n")))
             keep = [w for w in words if w.group().lower() not in _SURE_TITLES]
-            if keep and all(_outside_vocabulary(w.group(), stop) or _known(w.group())
-                            for w in keep):
+            if keep and all(_name_or_outside(w.group(), stop) for w in keep):
                 base = m.start("n")
                 yield PhiSpan(base + keep[0].start(), base + keep[-1].end(), "NAME")
 
@@ -796,6 +798,16 @@ def _listed_first_name(word: str, stop: frozenset[str]) -> bool:
     return (_title(word) and (low in first_names() or low in census_first_names())
             and not _any_in(low, stop, common_words(), _NOT_NAMES, _RELATIONS, _TITLES,
                             _MONTH_NAMES))
+
+
+def _name_or_outside(word: str, stop: frozenset[str]) -> bool:
+    """A listed name, or a word outside every vocabulary (:func:`_outside_vocabulary`): a
+    Census first name shaped like a verb ("Winifred", "Mildred") counts too, when no
+    vocabulary holds it."""
+    low = word.lower().rstrip(".")
+    return (_outside_vocabulary(word, stop) or _known(word)
+            or low in census_first_names() and not _any_in(
+                low, stop, common_words(), _NOT_NAMES, _TITLES, _WEAK_TITLES, _RELATIONS))
 
 
 def _outside_vocabulary(word: str, stop: frozenset[str]) -> bool:

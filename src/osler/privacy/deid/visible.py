@@ -7,6 +7,10 @@ two for the rules and the tagger, and makes "Jo\u200bhn" a word no dictionary li
 reads the visible text; the spans it finds are mapped back onto the original, so a span covers
 every invisible character inside the name, and a surrogate is chosen from what a reader sees
 ("Jo\u200bhn" gets John's stand-in, with no invisible remnant).
+
+Between a lower-case letter and a capital ("Patient\u200bZorblatt", "Call\u200bZed"), an
+invisible character parts two words run together: detection reads a space there (at the
+character's own offset), so the name after it is not hidden inside one long word.
 """
 
 from __future__ import annotations
@@ -38,6 +42,18 @@ def visible(text: str) -> str:
     return "".join(c for c in text if not _invisible(c))
 
 
+def _parts_words(text: str, i: int) -> bool:
+    """Whether the invisible character at ``i`` is the first of a run that stands between a
+    lower-case letter and a capital ("Patient\u200bZorblatt"): two words, not one split
+    ("Jo\u200bhn", "QUIX\u200bMOOR" stay one)."""
+    if i == 0 or _invisible(text[i - 1]):
+        return False
+    j = i
+    while j < len(text) and _invisible(text[j]):
+        j += 1
+    return text[i - 1].islower() and j < len(text) and text[j].isupper()
+
+
 @dataclass(frozen=True)
 class VisibleText:
     """The visible ``text`` of ``original`` and where each of its characters came from.
@@ -60,8 +76,10 @@ class VisibleText:
     def of(cls, original: str) -> VisibleText:
         if original.isascii() or not any(_invisible(c) for c in original):
             return cls(original, original)
-        kept = tuple(i for i, c in enumerate(original) if not _invisible(c))
-        return cls(original, "".join(original[i] for i in kept), kept)
+        kept = tuple(i for i, c in enumerate(original)
+                     if not _invisible(c) or _parts_words(original, i))
+        return cls(original, "".join(" " if _invisible(original[i]) else original[i]
+                                     for i in kept), kept)
 
     def to_original(self, spans: list[PhiSpan]) -> list[PhiSpan]:
         """``spans`` of :attr:`text` as spans of :attr:`original`: from the original offset
