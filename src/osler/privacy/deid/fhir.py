@@ -40,6 +40,8 @@ from osler.privacy.deid.fhir_ids import (entry_url, identifier_values, patient_i
                                          pseudo_id, record_name, shown_patient)
 from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier
 from osler.privacy.deid.fhir_labels import ALREADY_DEIDENTIFIED, DEID_LABEL, label, labelled
+from osler.privacy.deid.fhir_schema import (ShapeError, check_shape,
+                                            element_type, known_type, string_rule)
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, NO_PATIENT,
                                               KnownNames, PatientLinks, _own_key,
                                               embedded_patients, encounter_links,
@@ -101,6 +103,10 @@ _NAMED_RESOURCES = {"Organization", "Location", "HealthcareService", "Endpoint",
                     "CareTeam"}
 
 
+#: Free text de-identified, by value and context (:meth:`_Walker.text`), emptied when full.
+_TEXT_MEMO: dict[Any, str] = {}
+_TEXT_MEMO_SIZE = 20_000
+
 #: The day of a partial date's span that moves: a period's start its first day, its end its
 #: last, so that the period stays ordered (see :mod:`osler.privacy.deid.fhir_dates`).
 _BOUND = {"start": "lower", "end": "upper"}
@@ -123,6 +129,7 @@ class _Walker(EmbeddedResources):
                  links: Mapping[str, str] | None = None,
                  keys: PatientKeys | None = None, again: bool = False) -> None:
         self.key, self.patient, self.uuid_types = key, patient, uuid_types
+        self._memo_context: Any = None   # what free text's output depends on (:meth:`text`)
         #: Whether resources in attachments that carry the PSEUDED label are walked again.
         self.again = again
         #: How references name patients, and the keys of patients (``patient_identifier``):
@@ -149,9 +156,25 @@ class _Walker(EmbeddedResources):
         """A walker of the same record for ``patient``, with its names, identifiers, staff,
         links and keys (``changes``): an attachment's resources (:meth:`embedded`)."""
         return _Walker(self.key, patient, self.uuid_types, dropped=self.dropped,
-                       full_urls=self.full_urls, rule=self.rule, again=self.again, **changes)
+                       full_urls=self.full_urls, rule=self.rule, again=self.again,
+                       **changes)
 
     def text(self, value: str) -> str:
+        """``value`` de-identified as free text (:meth:`scrub_text`), remembered with what
+        the output depends on (key, patient, names, identifiers, staff): every string is
+        free text unless known safe, and records repeat their codes' displays and units."""
+        if self._memo_context is None:
+            self._memo_context = (self.key, self.patient,
+                                  frozenset((self.known or {}).items()), self.identifiers,
+                                  self.staff)
+        found = _TEXT_MEMO.get((value, self._memo_context))
+        if found is None:
+            if len(_TEXT_MEMO) >= _TEXT_MEMO_SIZE:
+                _TEXT_MEMO.clear()
+            found = _TEXT_MEMO[(value, self._memo_context)] = self.scrub_text(value)
+        return found
+
+    def scrub_text(self, value: str) -> str:
         # character references ("Zeb&#117;lon") would hide a name from the rules
         from osler.privacy.deid.detect import detect_phi
         from osler.privacy.deid.spans import merge_spans
@@ -228,11 +251,13 @@ class _Walker(EmbeddedResources):
             return "urn:uuid:" + pseudo_id(self.key, self.uuid_types.get(uuid), uuid)
         return None
 
-    def walk(self, node: Any, name: str = "") -> Any:
+    def walk(self, node: Any, name: str = "", etype: str | None = None) -> Any:
+        """``node`` de-identified; ``etype``: its R4 type (None: not known, so every string
+        in it is free text)."""
         if isinstance(node, dict):
-            return self.element(node, name)
+            return self.element(node, name, etype)
         if isinstance(node, list):
-            return [w for w in (self.walk(v, name) for v in node) if w is not _DROPPED]
+            return [w for w in (self.walk(v, name, etype) for v in node) if w is not _DROPPED]
         if isinstance(node, str):
             if name == "reference":
                 return self.reference(node)
@@ -240,19 +265,34 @@ class _Walker(EmbeddedResources):
                 return self.text(node)
             if name == "birthDate" and self.aggregated(node):
                 return self.aggregated(node)   # Safe Harbor: one year for "90 or older"
-            return self.date(node, name)
+            return self.primitive(node, name, etype)
         return node
+
+    def primitive(self, value: str, name: str, etype: str | None) -> Any:
+        """A string by its R4 type, denied by default: kept only when its type is positively
+        safe (a code, URI, id ...), a date moved, anything else (string, markdown, a code
+        with spaces, a value of no known type) de-identified as free text."""
+        rule = string_rule(etype, value)
+        if rule == "drop":
+            self.dropped[f"{name}: base64, cannot be checked"] += 1
+            return _DROPPED
+        if rule == "keep" and value.strip() in self.identifiers:
+            return self.identifier(value)   # the patient's MRN written as a code
+        moved = self.date(value, name, date_element=rule == "date")
+        if rule != "text" or moved != value:
+            return moved   # a full date in free text is moved as any element's is
+        return self.text(value)
 
     def aggregated(self, birth: str) -> str | None:
         """The key's stand-in birth year when ``birth`` tells an age over 89, else None."""
         return over_89_birth_year(birth, reference_year=self.key.reference_year)
 
-    def date(self, value: str, name: str) -> str:
+    def date(self, value: str, name: str, date_element: bool = False) -> str:
         """A string moved by the patient's shift if it is a date (any element's full date or
         date-time, a date element's partial date); one shaped like a date that is not one
         ("2021-02-30") kept to its valid month or year and counted (see
         :func:`~osler.privacy.deid.fhir_dates.valid_part`)."""
-        date_element = is_date_element(name)
+        date_element = date_element or is_date_element(name)
         valid = valid_part(value, date_element=date_element)
         moved = None if valid is None else shift_date(valid, self.shift,
                                                       _BOUND.get(name, "middle"))
@@ -267,9 +307,25 @@ class _Walker(EmbeddedResources):
             self.dropped[INVALID_DATE] += 1
         return moved
 
-    def element(self, node: dict[str, Any], name: str) -> dict[str, Any]:
+    def typed(self, node: dict[str, Any], etype: str | None) -> str | None:
+        """The R4 type of ``node`` (None: not known), each of its elements checked against
+        the type R4 gives it (:func:`check_shape`), but those of a wrong shape that a rule
+        of :meth:`element` takes care of (an address or a name as one string). An element R4
+        does not have there is walked with no type: all its strings are free text."""
+        owner = _owner(node, etype)
+        if owner is None:
+            return None
+        for k, v in node.items():
+            spec = element_type(owner, k)
+            if spec is not None and not _handled_shape(owner, k, v):
+                check_shape(v, spec[0], owner, k)
+        return owner
+
+    def element(self, node: dict[str, Any], name: str, etype: str | None = None
+                ) -> dict[str, Any]:
+        owner = self.typed(node, etype)
         if _is_attachment(name, node):
-            return self.attachment(node)
+            return self.attachment(node, owner or "Attachment")
         if (node.get("system") in _CONTACT_SYSTEMS and isinstance(node.get("value"), str)
                 and "code" not in node):   # a ContactPoint outside ``telecom``
             return {**{k: v for k, v in node.items() if k in ("system", "use", "rank")},
@@ -338,10 +394,12 @@ class _Walker(EmbeddedResources):
                 # OperationOutcome: a FHIRPath can hold a searched identifier or name
                 out[k] = [self.text(x) if isinstance(x, str) else x for x in v]
                 continue
-            if k == "id" and "resourceType" in node:
+            if k == "resourceType" and v == owner:
+                out[k] = v   # a resource's own type, one of R4's (:func:`_owner`)
+            elif k == "id" and "resourceType" in node:
                 out[k] = pseudo_id(self.key, node["resourceType"], v)
             elif k in ("extension", "modifierExtension") and isinstance(v, list):
-                kept = [self.walk(x, k) for x in v if isinstance(x, dict) and not any(
+                kept = [self.walk(x, k, "Extension") for x in v if isinstance(x, dict) and not any(
                     tag in str(x.get("url", "")) for tag in _IDENTIFYING_EXTENSIONS)]
                 # an extension whose value was dropped (a URI, base64) goes whole: FHIR's
                 # ext-1 wants a value or nested extensions
@@ -402,7 +460,7 @@ class _Walker(EmbeddedResources):
                 if out[k] is None:
                     del out[k]
             else:
-                walked = self.walk(v, k)
+                walked = self.walk(v, k, _child_type(owner, k))
                 if walked is not _DROPPED:
                     out[k] = walked
         return out
@@ -482,7 +540,7 @@ class _Walker(EmbeddedResources):
                                  else {"system": None, "value": idents[0]})
         return f"{rtype}?identifier={quote(pseudo['system'] + '|' + pseudo['value'], safe='|:')}"
 
-    def attachment(self, node: dict[str, Any]) -> dict[str, Any]:
+    def attachment(self, node: dict[str, Any], etype: str = "Attachment") -> dict[str, Any]:
         """An Attachment: its text de-identified in its own charset; data that cannot be read
         as text, and a url that is not a FHIR reference, dropped and counted."""
         out: dict[str, Any] = {}
@@ -503,10 +561,43 @@ class _Walker(EmbeddedResources):
                     continue
                 out[k] = url
             else:
-                walked = self.walk(v, k)
+                walked = self.walk(v, k, _child_type(etype, k))
                 if walked is not _DROPPED:
                     out[k] = walked
         return out
+
+
+def _owner(node: dict[str, Any], etype: str | None) -> str | None:
+    """The R4 type of ``node``: its resourceType where a resource belongs (or where the type
+    is not known), else ``etype``. ShapeError for a resource of no R4 type (its elements'
+    types cannot be told) or with none where one belongs."""
+    rtype = node.get("resourceType")
+    if etype in (None, "Resource") and rtype is not None:
+        if not (isinstance(rtype, str) and rtype[:1].isupper() and known_type(rtype)
+                and element_type(rtype, "meta") is not None):
+            raise ShapeError("malformed FHIR resource: its resourceType is not a FHIR R4 "
+                             "resource type")
+        return rtype
+    if etype == "Resource":
+        raise ShapeError("malformed FHIR resource: a resource with no resourceType")
+    return etype
+
+
+def _handled_shape(owner: str, k: str, v: Any) -> bool:
+    """Whether ``v``, of a shape R4 does not give ``owner``'s element ``k``, is one that
+    :meth:`_Walker.element` de-identifies by a rule of its own rather than refuses: an
+    identifier or contact point of any shape (pseudonymised, redacted), an address as one
+    string (dropped), a person's name as one string (a stand-in), an extension list's
+    items that are no extension (dropped)."""
+    return (k in ("identifier", "telecom", "valueContactPoint") or bool(_IDENTIFIER.match(k))
+            or isinstance(v, str) and (k.endswith(("Address", "address"))
+                                       or k == "name" and owner in _PEOPLE)
+            or k in ("extension", "modifierExtension") and isinstance(v, list))
+
+
+def _child_type(owner: str | None, element: str) -> str | None:
+    spec = element_type(owner, element) if owner is not None else None
+    return spec[0] if spec is not None else None
 
 
 _BIRTH_URL = re.compile(r"birth|born", re.I)
@@ -575,7 +666,10 @@ def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str 
                      rule=keys.rule if keys else None, links=links, keys=keys,
                      identifiers=patient_identifier_values(resource, links, identifiers),
                      staff=staff_words([resource]) if staff is None else staff, again=again)
-    return label(walker.walk(copy.deepcopy(resource)))
+    try:
+        return label(walker.walk(copy.deepcopy(resource)))
+    except ShapeError as exc:
+        raise ShapeError(exc.reason, record=record_name(key, resource)) from None
 
 
 def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames | None = None,
@@ -718,7 +812,7 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     out: dict[str, Any] = {"resourceType": "Bundle"}
     if "id" in bundle:
         out["id"] = key.pseudonym(str(bundle["id"]), "fhir-id")
-    out.update(bundle_walker.element(copy.deepcopy(own), ""))
+    out.update(bundle_walker.element(copy.deepcopy(own), "", "Bundle"))
     out["entry"] = []
     for index, e in enumerate(entries):
         res = e.get("resource") if isinstance(e, dict) else None
@@ -727,13 +821,13 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
             if not again and labelled(res):
                 raise IngestError(ALREADY_DEIDENTIFIED)
             patient = entry_patient(res, url, bundle, links, dropped, only, keys)
-        except IngestError as exc:
+            entry = walker(patient, res).walk(copy.deepcopy(e), "", "BundleEntry")
+        except IngestError as exc:   # its patient cannot be told, or a ShapeError
             exc = IngestError(exc.reason, record=record_name(key, res, index))
             if on_refused is None:
                 raise exc from None
             on_refused(exc)
             continue
-        entry = walker(patient, res).walk(copy.deepcopy(e))
         if isinstance(entry, dict):
             label(entry.get("resource"))
         out["entry"].append(entry)

@@ -21,6 +21,7 @@ from osler.privacy.deid.fhir_ids import identifier_values
 from osler.privacy.deid.fhir_labels import EMBEDDED_DEIDENTIFIED, label, labelled
 from osler.privacy.deid.fhir_patients import (PatientLinks, encounter_links, entry_patient_id,
                                               name_words, staff_words)
+from osler.privacy.deid.fhir_schema import ShapeError
 
 __all__ = ["DROPPED", "ONLY_DEIDENTIFIED", "EmbeddedResources"]
 
@@ -28,6 +29,8 @@ __all__ = ["DROPPED", "ONLY_DEIDENTIFIED", "EmbeddedResources"]
 DROPPED = object()
 #: Why an attachment's data is dropped when every resource in it was left out.
 ONLY_DEIDENTIFIED = "only resources already de-identified (meta.security PSEUDED)"
+#: Why an attachment's data is dropped when a resource in it contradicts its R4 types.
+MALFORMED = "FHIR JSON whose elements contradict their R4 types"
 
 
 class EmbeddedResources:
@@ -65,8 +68,11 @@ class EmbeddedResources:
             return self.child(patient, known=known or None, identifiers=idents, staff=staff,
                               links=links, keys=keys)
 
-        walked = [w for w in (self._embedded_item(item, links, inner, keys) for item in items)
-                  if w is not DROPPED]
+        try:
+            walked = [w for w in (self._embedded_item(item, links, inner, keys)
+                                  for item in items) if w is not DROPPED]
+        except ShapeError:   # what its elements hold cannot be told: none of it is written
+            raise DataLeftOut(MALFORMED) from None
         if not walked:
             raise DataLeftOut(ONLY_DEIDENTIFIED)
         return walked if isinstance(value, list) else walked[0]
@@ -114,8 +120,10 @@ class EmbeddedResources:
             return label(inner(self._embedded_patient(item, links, keys)).walk(item))
         own = inner(self.patient).walk({k: v for k, v in item.items() if k != "entry"})
         walked = [w for w in (inner(self._embedded_patient(e.get("resource"), links, keys,
-                                                             e.get("fullUrl"))).walk(e)
-                              if isinstance(e, dict) else inner(self.patient).walk(e)
+                                                             e.get("fullUrl"))).walk(
+                                  e, "", "BundleEntry")
+                              if isinstance(e, dict) else inner(self.patient).walk(
+                                  e, "", "BundleEntry")
                               for e in entries
                               if not (isinstance(e, dict) and self._left_out(e.get("resource"))))
                   if w is not DROPPED]
