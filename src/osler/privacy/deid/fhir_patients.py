@@ -479,13 +479,8 @@ class KnownNames:
                 self._staff[key] = self._staff.get(key, frozenset()) | staff
 
     def for_resource(self, resource: dict[str, Any]) -> dict[str, str]:
-        """The name words that ``resource``'s free text may mention: a resource of no patient
-        (an AuditEvent, an Organization) may mention any, so it gets every patient's."""
-        pid = patient_of(resource, self.patient_links)
-        if pid is None and resource.get("resourceType") != "Patient":
-            out = {w: n for words in self._of_patient.values() for w, n in words.items()}
-        else:
-            out = dict(self._of_patient.get(pid or "", {}))
+        """The name words that ``resource``'s free text may mention."""
+        out = dict(self._of_patient.get(patient_of(resource, self.patient_links) or "", {}))
         for ref in _references(resource):
             out.update(self._of_reference.get(ref, {}))
         return out
