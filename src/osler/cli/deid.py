@@ -316,7 +316,10 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     written gzip-compressed. In .ndjson, a line that is not a FHIR resource is reported with
     its line number and skipped; in a Bundle, an entry whose patient cannot be keyed (see
     --patient-identifier), or that is already de-identified (see --again), is reported and
-    left out. Every resource written carries the security label PSEUDED
+    left out. A resource with an element whose JSON contradicts its FHIR R4 type (a string
+    where a CodeableConcept belongs) is skipped or left out the same way: every string not of
+    a safe R4 type (code, uri, id ...) is de-identified as free text, and a wrong shape hides
+    what an element holds. Every resource written carries the security label PSEUDED
     (v3-ObservationValue) in meta.security. Exit status: 0 when everything was
     written, 3 when some lines or entries were skipped, 2 when none was written, or on a
     usage error or a fatal one (an OUT_PATH that is IN_PATH, a --names-from file or the

@@ -9,9 +9,12 @@
 - Dates and date-times move by the patient's offset, so intervals are kept; a value shaped
   like a date that is not one ("2021-02-30") keeps the day, month or year that is valid; a
   date element holding anything else ("14/03/2021 Marigold") is dropped and counted.
-- Free text (narrative, notes, descriptions, string choices, attachments' text in their own
-  charset) goes through text de-id, with the names of the record's people and its patients'
-  address words known; attachment data that cannot be read as text is dropped; FHIR JSON in
+- Default deny: each element's R4 type is known (:mod:`.fhir_schema`); a string is kept
+  only when its type is positively safe (code, uri, id ...), and an element whose JSON
+  contradicts its type refuses the resource (:class:`~.fhir_schema.ShapeError`).
+- Free text (every other string: narrative, notes, descriptions, displays, any element R4
+  does not have, attachments' text in their own charset) goes through text de-id, with the
+  names of the record's people and its patients' address words known; attachment data that cannot be read as text is dropped; FHIR JSON in
   an attachment (``application/fhir+json``) is de-identified as FHIR, as its owner's patient.
 - Names get stand-ins scoped by patient (two patients' "Smith" differ), but a practitioner's
   are the same for every patient of the record.
@@ -40,8 +43,7 @@ from osler.privacy.deid.fhir_ids import (entry_url, identifier_values, patient_i
                                          pseudo_id, record_name, shown_patient)
 from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier
 from osler.privacy.deid.fhir_labels import ALREADY_DEIDENTIFIED, DEID_LABEL, label, labelled
-from osler.privacy.deid.fhir_schema import (ShapeError, check_shape,
-                                            element_type, known_type, string_rule)
+from osler.privacy.deid.fhir_schema import ShapeError, child_type, string_rule, typed
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, NO_PATIENT,
                                               KnownNames, PatientLinks, _own_key,
                                               embedded_patients, encounter_links,
@@ -307,23 +309,9 @@ class _Walker(EmbeddedResources):
             self.dropped[INVALID_DATE] += 1
         return moved
 
-    def typed(self, node: dict[str, Any], etype: str | None) -> str | None:
-        """The R4 type of ``node`` (None: not known), each of its elements checked against
-        the type R4 gives it (:func:`check_shape`), but those of a wrong shape that a rule
-        of :meth:`element` takes care of (an address or a name as one string). An element R4
-        does not have there is walked with no type: all its strings are free text."""
-        owner = _owner(node, etype)
-        if owner is None:
-            return None
-        for k, v in node.items():
-            spec = element_type(owner, k)
-            if spec is not None and not _handled_shape(owner, k, v):
-                check_shape(v, spec[0], owner, k)
-        return owner
-
     def element(self, node: dict[str, Any], name: str, etype: str | None = None
                 ) -> dict[str, Any]:
-        owner = self.typed(node, etype)
+        owner = typed(node, etype, _handled_shape)
         if _is_attachment(name, node):
             return self.attachment(node, owner or "Attachment")
         if (node.get("system") in _CONTACT_SYSTEMS and isinstance(node.get("value"), str)
@@ -395,7 +383,7 @@ class _Walker(EmbeddedResources):
                 out[k] = [self.text(x) if isinstance(x, str) else x for x in v]
                 continue
             if k == "resourceType" and v == owner:
-                out[k] = v   # a resource's own type, one of R4's (:func:`_owner`)
+                out[k] = v   # a resource's own type, one of R4's (:func:`.fhir_schema.typed`)
             elif k == "id" and "resourceType" in node:
                 out[k] = pseudo_id(self.key, node["resourceType"], v)
             elif k in ("extension", "modifierExtension") and isinstance(v, list):
@@ -460,7 +448,7 @@ class _Walker(EmbeddedResources):
                 if out[k] is None:
                     del out[k]
             else:
-                walked = self.walk(v, k, _child_type(owner, k))
+                walked = self.walk(v, k, child_type(owner, k))
                 if walked is not _DROPPED:
                     out[k] = walked
         return out
@@ -561,26 +549,10 @@ class _Walker(EmbeddedResources):
                     continue
                 out[k] = url
             else:
-                walked = self.walk(v, k, _child_type(etype, k))
+                walked = self.walk(v, k, child_type(etype, k))
                 if walked is not _DROPPED:
                     out[k] = walked
         return out
-
-
-def _owner(node: dict[str, Any], etype: str | None) -> str | None:
-    """The R4 type of ``node``: its resourceType where a resource belongs (or where the type
-    is not known), else ``etype``. ShapeError for a resource of no R4 type (its elements'
-    types cannot be told) or with none where one belongs."""
-    rtype = node.get("resourceType")
-    if etype in (None, "Resource") and rtype is not None:
-        if not (isinstance(rtype, str) and rtype[:1].isupper() and known_type(rtype)
-                and element_type(rtype, "meta") is not None):
-            raise ShapeError("malformed FHIR resource: its resourceType is not a FHIR R4 "
-                             "resource type")
-        return rtype
-    if etype == "Resource":
-        raise ShapeError("malformed FHIR resource: a resource with no resourceType")
-    return etype
 
 
 def _handled_shape(owner: str, k: str, v: Any) -> bool:
@@ -593,11 +565,6 @@ def _handled_shape(owner: str, k: str, v: Any) -> bool:
             or isinstance(v, str) and (k.endswith(("Address", "address"))
                                        or k == "name" and owner in _PEOPLE)
             or k in ("extension", "modifierExtension") and isinstance(v, list))
-
-
-def _child_type(owner: str | None, element: str) -> str | None:
-    spec = element_type(owner, element) if owner is not None else None
-    return spec[0] if spec is not None else None
 
 
 _BIRTH_URL = re.compile(r"birth|born", re.I)

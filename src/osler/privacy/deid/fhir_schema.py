@@ -17,14 +17,15 @@ import gzip
 import json
 import re
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from osler.errors import IngestError
 from osler.resources import path as resource_path
 
-__all__ = ["DATE_PRIMITIVES", "SAFE_PRIMITIVES", "ShapeError", "check_shape",
-           "element_type", "is_complex", "known_type", "string_rule"]
+__all__ = ["DATE_PRIMITIVES", "SAFE_PRIMITIVES", "ShapeError", "check_shape", "child_type",
+           "element_type", "is_complex", "known_type", "string_rule", "typed"]
 
 #: Primitive types whose values are structure, not anything a person wrote: codes, URIs, ids
 #: (a resource id is pseudonymised by its own rule), numbers, booleans, times. Everything else
@@ -120,6 +121,45 @@ def check_shape(value: Any, type_name: str, owner: str, element: str) -> None:
             raise ShapeError(f"malformed FHIR resource: {owner}.{element} is {_kind(item)} "
                              f"where FHIR R4 has {'an' if type_name[0] in 'AEIOUaeiou' else 'a'}"
                              f" {type_name}")
+
+
+def typed(node: dict[str, Any], etype: str | None,
+          handled: Callable[[str, str, Any], bool]) -> str | None:
+    """The R4 type of ``node`` (None: not known), each of its elements checked against the
+    type R4 gives it (:func:`check_shape`), but those of a wrong shape that ``handled(type,
+    element, value)`` says a rule of the walker's takes care of (an address as one string).
+    An element R4 does not have there is not checked: it is walked with no type, all its
+    strings free text."""
+    owner = _owner(node, etype)
+    if owner is None:
+        return None
+    for k, v in node.items():
+        spec = element_type(owner, k)
+        if spec is not None and not handled(owner, k, v):
+            check_shape(v, spec[0], owner, k)
+    return owner
+
+
+def _owner(node: dict[str, Any], etype: str | None) -> str | None:
+    """The R4 type of ``node``: its resourceType where a resource belongs (or where the type
+    is not known), else ``etype``. ShapeError for a resource of no R4 type (its elements'
+    types cannot be told) or with none where one belongs."""
+    rtype = node.get("resourceType")
+    if etype in (None, "Resource") and rtype is not None:
+        if not (isinstance(rtype, str) and rtype[:1].isupper() and known_type(rtype)
+                and element_type(rtype, "meta") is not None):
+            raise ShapeError("malformed FHIR resource: its resourceType is not a FHIR R4 "
+                             "resource type")
+        return rtype
+    if etype == "Resource":
+        raise ShapeError("malformed FHIR resource: a resource with no resourceType")
+    return etype
+
+
+def child_type(owner: str | None, element: str) -> str | None:
+    """The R4 type of ``owner``'s ``element``; None when either is not known."""
+    spec = element_type(owner, element) if owner is not None else None
+    return spec[0] if spec is not None else None
 
 
 def string_rule(type_name: str | None, value: str) -> str:
