@@ -180,3 +180,13 @@ def test_the_r4_type_table_knows_the_elements_of_the_review():
     assert element_type("AuditEvent", "outcomeDesc") == ("string", False)
     assert element_type("Coding", "system") == ("uri", False)
     assert element_type("Patient", "customVendorField") is None
+
+
+def test_a_resource_of_no_patient_knows_the_names_of_the_runs_patients(tmp_path):
+    # an AuditEvent that references no one: the patients' names its text holds are known
+    event = {**FREE_TEXT["AuditEvent.outcomeDesc"], "id": "ae-2"}
+    del event["entity"]
+    result, lines = _run(tmp_path, PATIENT, event)
+    assert result.exit_code == 0, result.output
+    assert "Ottoline" not in lines[1]["outcomeDesc"]
+    assert "Brackwell" not in lines[1]["outcomeDesc"]

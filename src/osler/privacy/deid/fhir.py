@@ -14,8 +14,9 @@
   contradicts its type refuses the resource (:class:`~.fhir_schema.ShapeError`).
 - Free text (every other string: narrative, notes, descriptions, displays, any element R4
   does not have, attachments' text in their own charset) goes through text de-id, with the
-  names of the record's people and its patients' address words known; attachment data that cannot be read as text is dropped; FHIR JSON in
-  an attachment (``application/fhir+json``) is de-identified as FHIR, as its owner's patient.
+  names of the record's people and its patients' address words known; attachment data
+  that cannot be read as text is dropped; FHIR JSON in an attachment
+  (``application/fhir+json``) is de-identified as FHIR, as its owner's patient.
 - Names get stand-ins scoped by patient (two patients' "Smith" differ), but a practitioner's
   are the same for every patient of the record.
 - Ages over 89 become "90 or older" (HIPAA Safe Harbor).

@@ -444,6 +444,8 @@ class KnownNames:
         #: Patients' ids -> their ``identifier`` lists, whose MRN keys the patient's
         #: de-identification under ``patient_identifier`` (:mod:`.fhir_keys`).
         self.patient_identifiers: dict[str, list[Any]] = {}
+        #: Every patient's name words (built when first needed, see :meth:`for_resource`).
+        self._any_patient: dict[str, str] | None = None
 
     def add(self, resource: dict[str, Any], full_url: str | None = None) -> None:
         """Take the names of ``resource`` (a person) under every form a reference to it may
@@ -464,6 +466,7 @@ class KnownNames:
             patient = patient_of(resource)
             if patient:
                 self._of_patient.setdefault(patient, {}).update(words)
+                self._any_patient = None
         keys = [f"{rtype}/{rid}"] if isinstance(rid, str) and rid else []
         if full_url:
             keys.append(_canonical(full_url))
@@ -479,11 +482,37 @@ class KnownNames:
                 self._staff[key] = self._staff.get(key, frozenset()) | staff
 
     def for_resource(self, resource: dict[str, Any]) -> dict[str, str]:
-        """The name words that ``resource``'s free text may mention."""
-        out = dict(self._of_patient.get(patient_of(resource, self.patient_links) or "", {}))
+        """The name words that ``resource``'s free text may mention: its patient's, its
+        references' and, for a resource of no patient (an AuditEvent that references none),
+        the words of any patient's name that its strings hold (found word by word, so that
+        an export of thousands of patients costs no more per resource)."""
+        pid = patient_of(resource, self.patient_links)
+        out = dict(self._of_patient.get(pid or "", {}))
+        if pid is None and resource.get("resourceType") != "Patient" and self._of_patient:
+            out.update(self._any_patient_words(resource))
         for ref in _references(resource):
             out.update(self._of_reference.get(ref, {}))
         return out
+
+    def _any_patient_words(self, resource: dict[str, Any]) -> dict[str, str]:
+        """The words of ``resource``'s strings that are words of some patient's name."""
+        if self._any_patient is None:
+            self._any_patient = {w: t for words in self._of_patient.values()
+                                 for w, t in words.items() if t == "NAME"}
+        found: dict[str, str] = {}
+        stack: list[Any] = [resource]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str):
+                for word in _WORD.findall(item):
+                    low = word.lower()
+                    if low in self._any_patient:
+                        found[low] = self._any_patient[low]
+        return found
 
     def staff_for(self, resource: dict[str, Any]) -> frozenset[str]:
         """Words of the names of the practitioners ``resource`` references, less its
@@ -496,6 +525,9 @@ class KnownNames:
 
     def __len__(self) -> int:
         return len(self._of_reference)
+
+
+_WORD = re.compile(r"[^\W\d_]+")   # letters: "Quenington's" holds "quenington"
 
 
 def _canonical(url: str) -> str:
