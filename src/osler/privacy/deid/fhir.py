@@ -44,13 +44,13 @@ from osler.privacy.deid.fhir_ids import (entry_url, identifier_values, patient_i
                                          pseudo_id, record_name, shown_patient)
 from osler.privacy.deid.fhir_keys import PatientKeys, mrn_identifier
 from osler.privacy.deid.fhir_labels import ALREADY_DEIDENTIFIED, DEID_LABEL, label, labelled
-from osler.privacy.deid.fhir_schema import ShapeError, child_type, string_rule, typed
 from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, NO_PATIENT,
                                               KnownNames, PatientLinks, _own_key,
                                               embedded_patients, encounter_links,
                                               entry_patient_id, known_names, name_words,
                                               patient_links, patient_of, staff_words,
                                               uuid_of)
+from osler.privacy.deid.fhir_schema import ShapeError, child_type, string_rule, typed
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
@@ -159,8 +159,7 @@ class _Walker(EmbeddedResources):
         """A walker of the same record for ``patient``, with its names, identifiers, staff,
         links and keys (``changes``): an attachment's resources (:meth:`embedded`)."""
         return _Walker(self.key, patient, self.uuid_types, dropped=self.dropped,
-                       full_urls=self.full_urls, rule=self.rule, again=self.again,
-                       **changes)
+                       full_urls=self.full_urls, rule=self.rule, again=self.again, **changes)
 
     def text(self, value: str) -> str:
         """``value`` de-identified as free text (:meth:`scrub_text`), remembered with what
@@ -388,8 +387,9 @@ class _Walker(EmbeddedResources):
             elif k == "id" and "resourceType" in node:
                 out[k] = pseudo_id(self.key, node["resourceType"], v)
             elif k in ("extension", "modifierExtension") and isinstance(v, list):
-                kept = [self.walk(x, k, "Extension") for x in v if isinstance(x, dict) and not any(
-                    tag in str(x.get("url", "")) for tag in _IDENTIFYING_EXTENSIONS)]
+                kept = [self.walk(x, k, "Extension") for x in v if isinstance(x, dict)
+                        and not any(tag in str(x.get("url", ""))
+                                    for tag in _IDENTIFYING_EXTENSIONS)]
                 # an extension whose value was dropped (a URI, base64) goes whole: FHIR's
                 # ext-1 wants a value or nested extensions
                 kept = [x for x in kept if any(f.startswith("value") or f == "extension"
@@ -780,7 +780,10 @@ def deidentify_bundle(bundle: dict[str, Any], key: DeidKey, *, names: KnownNames
     out: dict[str, Any] = {"resourceType": "Bundle"}
     if "id" in bundle:
         out["id"] = key.pseudonym(str(bundle["id"]), "fhir-id")
-    out.update(bundle_walker.element(copy.deepcopy(own), "", "Bundle"))
+    try:
+        out.update(bundle_walker.element(copy.deepcopy(own), "", "Bundle"))
+    except ShapeError as exc:   # the Bundle's own elements: nothing of it is written
+        raise ShapeError(exc.reason, record=record_name(key, bundle)) from None
     out["entry"] = []
     for index, e in enumerate(entries):
         res = e.get("resource") if isinstance(e, dict) else None

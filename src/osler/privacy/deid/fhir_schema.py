@@ -8,7 +8,8 @@ its elements' types: a data type's name (``CodeableConcept``), a primitive's (``
 R4B models (R4B is R4 but for a few medicinal-product and evidence resources; the ``fhir``
 extra is needed only to regenerate it), so de-id needs no extra:
 
-    python -m osler.privacy.deid.fhir_schema src/osler/resources/deid/fhir_r4_elements.json.gz
+    python -c "from osler.privacy.deid.fhir_schema import write; \\
+               write('src/osler/resources/deid/fhir_r4_elements.json.gz')"
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import sys
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -25,7 +25,7 @@ from osler.errors import IngestError
 from osler.resources import path as resource_path
 
 __all__ = ["DATE_PRIMITIVES", "SAFE_PRIMITIVES", "ShapeError", "check_shape", "child_type",
-           "element_type", "is_complex", "known_type", "string_rule", "typed"]
+           "element_type", "is_complex", "known_type", "string_rule", "typed", "write"]
 
 #: Primitive types whose values are structure, not anything a person wrote: codes, URIs, ids
 #: (a resource id is pseudonymised by its own rule), numbers, booleans, times. Everything else
@@ -202,18 +202,16 @@ def _spec(annotation: Any) -> tuple[str | None, bool]:
 def build() -> dict[str, Any]:
     """The element types of every class that fhir.resources' R4B models reach from its
     resources and data types."""
-    from fhir.resources.R4B import get_fhir_model_class
+    import importlib
+    from pathlib import Path
 
     from osler._extras import require
 
-    require("fhir.resources.R4B", "fhir")
-    import fhir.resources.R4B as package
-    from pathlib import Path
-
-    names = sorted({p.stem for p in Path(package.__file__).parent.glob("*.py")})
+    package = require("fhir.resources.R4B", "fhir")
+    names = sorted(p.stem for p in Path(package.__file__).parent.glob("*.py"))
     todo: list[str] = []
     for module in names:
-        mod = __import__(f"fhir.resources.R4B.{module}", fromlist=["x"])
+        mod = importlib.import_module(f"fhir.resources.R4B.{module}")
         todo += [n for n, c in vars(mod).items() if isinstance(c, type)
                  and hasattr(c, "model_fields") and c.__module__ == mod.__name__
                  and hasattr(c, "get_resource_type")]
@@ -223,7 +221,7 @@ def build() -> dict[str, Any]:
         if cls_name in types:
             continue
         try:
-            cls = get_fhir_model_class(cls_name)
+            cls = package.get_fhir_model_class(cls_name)
         except (KeyError, ValueError, AttributeError):
             continue
         fields: dict[str, str] = {}
@@ -243,6 +241,7 @@ def build() -> dict[str, Any]:
             "types": dict(sorted(types.items()))}
 
 
-if __name__ == "__main__":   # regenerate the resource file
-    with gzip.open(sys.argv[1], "wt", encoding="utf-8") as out:
+def write(path: str) -> None:
+    """Regenerate the resource file at ``path`` (:func:`build`)."""
+    with gzip.open(path, "wt", encoding="utf-8") as out:
         json.dump(build(), out, separators=(",", ":"), sort_keys=True)
