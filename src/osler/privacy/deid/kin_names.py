@@ -34,11 +34,13 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from osler.privacy.deid.capital_roles import _name_word as _capitals_name_word
-from osler.privacy.deid.clinical_terms import clinical_terms, organism_species
+from osler.privacy.deid.clinical_terms import (abbreviation_shaped, clinical_shaped,
+                                               clinical_terms, organism_species)
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import (census_first_names, census_names, clinical_words,
-                                         first_names, last_names, medication_names)
+                                         common_words, first_names, last_names,
+                                         medication_names)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _any_in, _listed_first_name, _mixed_case,
                                       _outside_vocabulary, _title)
@@ -218,7 +220,7 @@ italian english american african asian hispanic latino latina caucasian haitian 
 chinese japanese korean vietnamese cambodian somali indian arab arabic hebrew yiddish
 upset teary deaf hoh blind frail ill sick unwell angry mad sad afraid emotional distraught
 pregnant dead hungry drunk tonite tomorow tmrw earlier twice flew drove slept stood route
-dpoa""".split())
+dpoa sunni shia shiite""".split())
 #: Endings of such words when no name list holds them ("Ukrainian", "Swedish", "Nepali").
 _ORIGIN_ENDINGS = ("ish", "ese", "ian", "an", "ic", "ist", "i")
 
@@ -266,7 +268,35 @@ def _first_after_is(word: str, stop: frozenset[str]) -> bool:
     if _listed_first_name(word, stop) and low not in _vocabulary():
         return True
     return (_prose_name_word(word, stop) and _capitals_name(word.upper(), stop)
-            and not low.endswith(_ORIGIN_ENDINGS))
+            and not low.endswith(_ORIGIN_ENDINGS) and _unlisted_name_shape(low))
+
+
+#: Endings of English adjectives and nouns of a state that no vocabulary here holds, seldom
+#: of a name that no list holds ("Wife is Bedbound", "Wife is Bilingual", "Wife is
+#: Nonambulatory", "wife tearfull").
+_STATE_ENDINGS = ("bound", "al", "ic", "ive", "ous", "less", "ful", "full", "ing", "ed", "ory",
+                  "ary", "able", "ible", "board", "aler", "ler")
+
+
+def _unlisted_name_shape(low: str) -> bool:
+    """Whether a lower-case word that no name list holds may still be a name: four letters or
+    more, no state's ending, no abbreviation's shape ("otw", "mpoa", "pharmd", "adhd"), no
+    procedure's or drug's ending, and no everyday word misspelt by a letter more or two letters
+    swapped ("tearfull", "anxoius")."""
+    return (len(low) >= 4 and not low.endswith(_STATE_ENDINGS) and not abbreviation_shaped(low)
+            and not clinical_shaped(low) and not _misspelt_word(low))
+
+
+def _misspelt_word(low: str) -> bool:
+    """Whether ``low`` (six letters or more) is an everyday or clinical word with one letter
+    doubled or added, or two letters swapped: a cheap edit of one, never a letter changed
+    (a name is often a word with one letter changed)."""
+    if len(low) < 6:
+        return False
+    words = _vocabulary() | common_words()
+    if any(low[:k] + low[k + 1:] in words for k in range(len(low))):
+        return True
+    return any(low[:k] + low[k + 1] + low[k] + low[k + 2:] in words for k in range(len(low) - 1))
 
 
 def _name_ends(text: str, toks: Tokens, j: int, doings: frozenset[str]) -> bool:
@@ -302,8 +332,12 @@ def _lower_kin_name(word: str, stop: frozenset[str]) -> bool:
     """A lower-case word after a relation that may be a name: outside every vocabulary, and
     none of the words a name typed in capitals may not be either (the case tells nothing in
     both): no ending of an English word ("anxious", "tearful"), no word of ward talk."""
-    return (_lower_word(word, stop) and word.lower() not in _NOT_KIN_NAMES
-            and _capitals_name(word.upper(), stop))
+    low = word.lower()
+    if low in _NOT_KIN_NAMES or not _lower_word(word, stop):
+        return False
+    if low in first_names() or low in census_first_names():
+        return _capitals_name(word.upper(), stop)
+    return _capitals_name(word.upper(), stop) and _unlisted_name_shape(low)
 
 
 def _after_kin_in_lower_case(text: str, toks: Tokens, i: int, stop: frozenset[str]
