@@ -124,3 +124,29 @@ def test_the_shapes_of_clinical_words_and_abbreviations():
                                                 "otw"))
     assert not any(abbreviation_shaped(w) for w in ("harrowgate", "quellmoor", "marisol", "ondine",
                                                     "bram", "christa"))
+
+
+# In a note typed in capitals, "WIFE IS X" and "WIFE OF N YEARS, X," name a relative as in prose
+# (made-up names), and a relative's state, faith or role keeps its word.
+CAPITALS_KIN = [
+    ("WIFE IS MARISOL, AT BEDSIDE.", "MARISOL"),
+    ("WIFE IS ONDINE.", "ONDINE"),
+    ("WIFE OF 40 YEARS, INGEBORG, UPDATED.", "INGEBORG"),
+]
+CAPITALS_KIN_FREE = ["WIFE IS AWARE.", "WIFE IS BEDBOUND.", "WIFE IS HOH.", "WIFE IS AT BEDSIDE.",
+                     "WIFE IS HCP, CALLED.", "SON IS UPSET.", "WIFE IS JEWISH.", "WIFE IS SUNNI.",
+                     "WIFE IS BILINGUAL.", "WIFE IS ONBOARD.", "WIFE IS TEETOTALER.",
+                     "WIFE IS SPANISH SPEAKING.", "DAUGHTER IS NURSE.", "WIFE IS DPOA."]
+
+
+@pytest.mark.parametrize(("text", "name"), CAPITALS_KIN,
+                         ids=["capitals-is", "capitals-is-end", "capitals-of-years"])
+def test_a_relative_named_after_is_in_capitals_is_found(text, name):
+    assert [(text[s.start:s.end], s.type) for s in detect_phi(text)] == [(name, "NAME")]
+
+
+@TAGGERS
+@pytest.mark.parametrize("text", CAPITALS_KIN_FREE,
+                         ids=[f"capitals-kin-free-{k}" for k in range(len(CAPITALS_KIN_FREE))])
+def test_a_relative_state_in_capitals_gets_no_span(text, tagger):
+    assert detect_phi(text, tagger=tagger) == []
