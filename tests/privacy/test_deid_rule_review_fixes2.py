@@ -150,3 +150,23 @@ def test_a_relative_named_after_is_in_capitals_is_found(text, name):
                          ids=[f"capitals-kin-free-{k}" for k in range(len(CAPITALS_KIN_FREE))])
 def test_a_relative_state_in_capitals_gets_no_span(text, tagger):
     assert detect_phi(text, tagger=tagger) == []
+
+
+# In a note typed all in lower case, a move or an arrival to a word shaped as a town's name
+# (made-up towns) is a place; everyday and ward words after a move are not.
+LOWER_MOVES = [("moving to quellmoor next month.", "quellmoor"),
+               ("arrived from harrowgate for treatment.", "harrowgate")]
+LOWER_MOVES_FREE = ["moving to the floor tonight.", "moving to oral diet.", "moved to recliner.",
+                    "arrived from neighborhood.", "moving to stepdown.", "pt arrived from pacu.",
+                    "moving to bipap overnight."]
+
+
+@pytest.mark.parametrize(("text", "place"), LOWER_MOVES, ids=["lower-moving-to", "lower-arrived"])
+def test_a_lower_case_move_to_a_town_is_found(text, place):
+    assert [(text[s.start:s.end], s.type) for s in detect_phi(text)] == [(place, "LOCATION")]
+
+
+@pytest.mark.parametrize("text", LOWER_MOVES_FREE,
+                         ids=[f"lower-move-free-{k}" for k in range(len(LOWER_MOVES_FREE))])
+def test_a_lower_case_move_to_a_ward_word_is_no_place(text):
+    assert rule_layers(text)["places"] == []

@@ -388,6 +388,13 @@ _HOME_STREET = re.compile(r"\b(?i:lives?|living|resides?|residing|moved|moving|a
                           r"(?::[ \t]*|(?i:at|to|on|is)[ \t]+)"
                           r"(?P<p>\d{1,5}[ \t]+(?P<w>(?:[A-Za-z]+[ \t]+){1,3})"
                           rf"(?i:{alternation(NOTE_STREET_TYPES)})\b\.?)")
+# A move or an arrival in a line typed all in lower case ("moving to quellmoor next month",
+# "arrived from harrowgate for treatment"): no capital tells a town there, so only a word
+# shaped as an English town's name is taken (_TOWN_NAME_ENDINGS), no word of any list.
+_LOWER_MOVE = re.compile(r"\b(?:moving|move|moved|relocat(?:e|ed|es|ing)|arriv(?:ed|es|ing))"
+                         r"[ \t]+(?:back[ \t]+)?(?:to|from)[ \t]+(?P<p>[a-z]{6,})\b(?![-'])")
+_TOWN_NAME_ENDINGS = _TOWN_ENDINGS + ("gate", "moor", "wick", "ham", "stead", "worth", "ley",
+                                      "combe", "minster", "bridge", "brook", "wood", "holm")
 _LANGUAGES = frozenset("""english spanish french portuguese russian chinese mandarin cantonese
 haitian creole vietnamese italian greek arabic polish korean japanese hindi german cape verdean
 somali amharic farsi hebrew yiddish tagalog""".split())
@@ -427,6 +434,7 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
                 and name not in _vocabulary()):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _home_streets(text)
+    yield from _lower_case_moves(text, stop)
     if not mixed:
         for m in _STREET_UNCASED.finditer(text):
             words = m.group().split()[1:-1]
@@ -446,6 +454,24 @@ min mins sec units u meq mmol per x times pt pts episodes areas lesions nodes ln
 caps puffs drops gtt gtts mmhg bpm days wks weeks months yrs years
 hour hours minute minutes mile miles mi km yard yards acre acres block blocks lane lanes
 story stories storey floor floors flight flights step steps level levels way ways""".split())
+
+
+def _lower_case_moves(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Runs of ``_LOWER_MOVE`` in a line with no capital whose word ends as a town's name
+    and is no word, ward, therapy or listed name ("moving to quellmoor next month"; "moving
+    to bipap", "arrived from recovery" keep theirs)."""
+    for m in _LOWER_MOVE.finditer(text):
+        low = m.group("p")
+        start = text.rfind("\n", 0, m.start()) + 1
+        stop_at = text.find("\n", m.end())
+        line = text[start:stop_at if stop_at >= 0 else len(text)]
+        if (any(c.isupper() for c in line) or not low.endswith(_TOWN_NAME_ENDINGS)
+                or _any_in(low, stop, _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS, _STIMULI,
+                           us_states(), _vocabulary(), term_section("treatments"),
+                           term_section("words"), _NOT_TOWNS)
+                or _listed_name(low) or _inflected(low) or clinical_shaped(low)):
+            continue
+        yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
 
 
 def _home_streets(text: str) -> Iterator[PhiSpan]:
@@ -609,7 +635,8 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
     word, a foreign city before its country, after a preposition a hyphenated pair of US
     place names or of listed names ("referred to Dana-Farber"), a street address after
     where someone lives ("LIVES AT 14 BIRCHWOOD WAY") and a move of home to a place written
-    as a name ("MOVING TO HARROWGATE NEXT MONTH")."""
+    as a name ("MOVING TO HARROWGATE NEXT MONTH"), or in lower case shaped as a town's name
+    before what says a home's move ("moving to quellmoor next month")."""
     stop = name_stopwords()
     for m in _JOINED_INSTITUTION.finditer(text):
         words = re.findall(r"[A-Za-z']+", m.group("p"))
@@ -632,6 +659,9 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _home_streets(text)   # "LIVES AT 14 BIRCHWOOD WAY", "lives at 9 elm way"
     yield from _moved_to(text, stop)
+    for span in _lower_case_moves(text, stop):   # "moving to quellmoor next month"
+        if _PLACE_AFTER.match(text, span.end):
+            yield span
     for m in _GENERAL.finditer(text):   # "seen at Quellmoor General": a hospital
         if all(w.lower() not in common_words() and w.lower() not in stop
                and w.lower() not in context_words() and not _department(w)
