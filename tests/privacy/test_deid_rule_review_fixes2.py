@@ -170,3 +170,12 @@ def test_a_lower_case_move_to_a_town_is_found(text, place):
                          ids=[f"lower-move-free-{k}" for k in range(len(LOWER_MOVES_FREE))])
 def test_a_lower_case_move_to_a_ward_word_is_no_place(text):
     assert rule_layers(text)["places"] == []
+
+
+@pytest.mark.parametrize("text", ["Moved to Montreal.", "Moved to Montreal with family.",
+                                  "Relocated to Vancouver."],
+                         ids=["city-adjective-ending", "city-adjective-ending-goes-on",
+                              "city-er-ending"])
+def test_a_city_shaped_as_an_english_word_is_still_a_place_after_a_move(text):
+    city = text.split()[2].rstrip(".")
+    assert [text[s.start:s.end] for s in detect_phi(text)] == [city]

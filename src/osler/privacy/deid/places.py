@@ -64,11 +64,14 @@ _PLACE_AFTER = re.compile(r"[ \t]+(?i:next|this[ \t]+(?:week|month|year|spring|s
                           r"winter)|in[ \t]+(?:the[ \t]+)?(?:spring|summer|fall|autumn|winter|"
                           r"[a-z]+ber\b)|to[ \t]+(?:live|be[ \t]+near|stay[ \t]+with)|"
                           r"with[ \t]+(?:his|her|their|family)|area\b|permanently)")
-# Endings of English adjectives and nouns of the ward ("Nasal", "Nocturnal", "Negative",
-# "Isolation", "Airborne"); not "-ate", "-er" or "-or", which towns' names have too
-# ("Harrowgate", "Exeter", "Quellmoor").
-_ADJECTIVE_ENDING = re.compile(r"(?:al|ic|ics|ive|ion|ing|ure|ance|ence|ment|ness|ity|ous|ful|"
-                               r"less|able|ible|ed|bound|borne|flow)$")
+# Endings of English nouns and adjectives of the ward ("Isolation", "Negative", "Airborne",
+# "Overflow"); not "-ate", "-er" or "-or", which towns' names have too ("Harrowgate", "Exeter",
+# "Quellmoor").
+_WARD_WORD_ENDING = re.compile(r"(?:ive|ion|ing|ure|ance|ence|ment|ness|ity|ous|ful|less|able|"
+                               r"ible|ed|bound|borne|flow)$")
+# Endings of adjectives that towns and countries share ("Montreal", "Nepal", "Vic"): only before
+# a noun they qualify ("Nasal Cannula", "Enteral nutrition", "Nocturnal Bipap").
+_ADJECTIVE_ENDING = re.compile(r"(?:al|ic)$")
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
 # Departments before "clinic" ("seen in cardiology clinic"): a service, not a place.
@@ -190,10 +193,11 @@ def _treatment_moved_to(text: str, i: int, toks: list[tuple[int, int, str]]) -> 
     """Whether token ``i``, after a move or an arrival, says what a patient is moved to in
     the hospital, not a town: a word shaped as a procedure, a drug or an abbreviation
     ("Kyphoplasty", "Bivalirudin", "APRV"), a therapy, diet or position ("Heliox", "Clears",
-    "Supine"), an English word's ending ("Nasal", "Negative", "Isolation"), or a kind of bed,
-    room, diet or drip one or two words on ("Private room", "Amio gtt", "Nectar thick
-    liquids"), or a capitalised clinical word next ("Reverse Trendelenburg", "Oral Keppra");
-    unless a home's move follows ("moving to Montreal next month")."""
+    "Supine"), an English word's ending ("Isolation", "Negative"), an adjective's before a
+    noun ("Nasal Cannula"), a kind of bed, room, diet or drip one or two words on ("Private
+    room", "Amio gtt", "Nectar thick liquids"), or a capitalised clinical word next ("Reverse
+    Trendelenburg", "Oral Keppra"); unless a home's move follows ("moving to Montreal next
+    month")."""
     if i < 0:
         return False
     _start, end, word = toks[i]
@@ -208,9 +212,23 @@ def _treatment_moved_to(text: str, i: int, toks: list[tuple[int, int, str]]) -> 
     nxt = toks[i + 1][2] if i + 1 < len(toks) and text[end:toks[i + 1][0]] == " " else ""
     return (clinical_shaped(low) or low in term_section("treatments")
             or low in _CARE_WORDS or abbreviation_shaped(word)
-            or not listed and bool(_ADJECTIVE_ENDING.search(low))
+            or not listed and bool(_WARD_WORD_ENDING.search(low))
+            or not listed and bool(_ADJECTIVE_ENDING.search(low)) and _noun_after(nxt)
             or bool(_CLINICAL_HEAD_AFTER.match(text, end))
             or bool(nxt) and nxt[:1].isupper() and _clinical_word(nxt.lower()))
+
+
+# Words after a place that go on the sentence, not a noun that the word before qualifies ("Moved
+# to Montreal with family", "Arrived from Nepal last week").
+_GOES_ON = frozenset("""with for on in at from to and by via last this next today tonight
+yesterday tomorrow after before since when once where until per but or so as""".split())
+
+
+def _noun_after(nxt: str) -> bool:
+    """Whether ``nxt`` (the word right after, or "") may be a noun that the word before it
+    qualifies ("Nasal Cannula", "Enteral nutrition", "Negative pressure"): an ending of an
+    adjective tells nothing of a word that ends its phrase ("Moved to Montreal.")."""
+    return bool(nxt) and nxt.lower() not in _GOES_ON and nxt.lower() not in name_stopwords()
 
 
 def _clinical_word(low: str) -> bool:
