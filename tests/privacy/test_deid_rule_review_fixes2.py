@@ -179,3 +179,12 @@ def test_a_lower_case_move_to_a_ward_word_is_no_place(text):
 def test_a_city_shaped_as_an_english_word_is_still_a_place_after_a_move(text):
     city = text.split()[2].rstrip(".")
     assert [text[s.start:s.end] for s in detect_phi(text)] == [city]
+
+
+@TAGGERS
+@pytest.mark.parametrize("text", ["Moving to Cangrelor.", "Arrived from Bronchoscopy.",
+                                  "Arrived from Thrombectomy.", "wife upsett at bedside."],
+                         ids=["drug-stem-grel", "procedure-scopy", "procedure-ectomy",
+                              "misspelt-mood-doubled-letter"])
+def test_shapes_beyond_the_review_get_no_span(text, tagger):
+    assert detect_phi(text, tagger=tagger) == []

@@ -185,8 +185,8 @@ def _listed(low: str) -> bool:
 _CLINICAL_ENDING = re.compile(
     r"(?:scopy|otomy|ostomy|ectomy|plasty|pexy|rrhaphy|centesis|graphy|(?:o|io)grams?|version|"
     r"tripsy|lysis|desis|mab|pril|olol|azole|mycin|micin|cillin|oxacin|cycline|statin|sartan|"
-    r"dipine|parin|xaban|troban|rudin|amine|azepam|azolam|barbital|olone|asone|tidine|navir|"
-    r"ciclovir|penem|fungin|afil|lukast|terol|tropium)$")
+    r"dipine|parin|xaban|troban|rudin|grel|grelor|amine|azepam|azolam|barbital|olone|asone|"
+    r"tidine|navir|ciclovir|penem|fungin|afil|lukast|terol|tropium)$")
 
 
 def clinical_shaped(low: str) -> bool:

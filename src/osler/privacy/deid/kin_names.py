@@ -301,13 +301,19 @@ def _unlisted_name_shape(low: str) -> bool:
             and not clinical_shaped(low) and not _misspelt_word(low))
 
 
+@lru_cache(maxsize=1)
+def _everyday_words() -> frozenset[str]:
+    """The words :func:`_misspelt_word` reads misspellings of."""
+    return _vocabulary() | common_words() | _NOT_KIN_NAMES
+
+
 def _misspelt_word(low: str) -> bool:
     """Whether ``low`` (six letters or more) is an everyday or clinical word with one letter
     doubled or added, or two letters swapped: a cheap edit of one, never a letter changed
     (a name is often a word with one letter changed)."""
     if len(low) < 6:
         return False
-    words = _vocabulary() | common_words()
+    words = _everyday_words()
     if any(low[:k] + low[k + 1:] in words for k in range(len(low))):
         return True
     return any(low[:k] + low[k + 1] + low[k] + low[k + 2:] in words for k in range(len(low) - 1))
