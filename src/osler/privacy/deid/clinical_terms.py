@@ -15,7 +15,8 @@ from functools import lru_cache
 from osler.privacy.deid.lexicons import sectioned_words
 from osler.privacy.deid.spans import PhiSpan, cut_out
 
-__all__ = ["clinical_terms", "organism_species", "term_phrases", "term_section",
+__all__ = ["abbreviation_shaped", "clinical_shaped", "clinical_terms", "organism_species",
+           "term_phrases", "term_section",
            "without_clinical_terms"]
 
 _FILE = "deid/clinical_terms.txt"
@@ -174,3 +175,45 @@ def _listed(low: str) -> bool:
     from osler.privacy.deid.lexicons import census_names, first_names, last_names
 
     return low in first_names() or low in last_names() or low in census_names()
+
+
+# --- shapes of ward words that no list need hold ------------------------------------------
+
+# Endings of procedures and tests ("Kyphoplasty", "Paracentesis", "Cardioversion",
+# "Echocardiogram") and of drug stems ("Bivalirudin", "Argatroban", "Ketamine", "Rituximab",
+# "Lisinopril", "Metoprolol"): no place's and no person's own name ends so.
+_CLINICAL_ENDING = re.compile(
+    r"(?:scopy|otomy|ostomy|ectomy|plasty|pexy|rrhaphy|centesis|graphy|(?:o|io)grams?|version|"
+    r"tripsy|lysis|desis|mab|pril|olol|azole|mycin|micin|cillin|oxacin|cycline|statin|sartan|"
+    r"dipine|parin|xaban|troban|rudin|grel|grelor|amine|azepam|azolam|barbital|olone|asone|"
+    r"tidine|navir|ciclovir|penem|fungin|afil|lukast|terol|tropium)$")
+
+
+def clinical_shaped(low: str) -> bool:
+    """Whether a lower-case word ends as a procedure, a test or a drug stem does
+    ("kyphoplasty", "lithotripsy", "bivalirudin", "metoprolol")."""
+    return len(low) > 5 and bool(_CLINICAL_ENDING.search(low))
+
+
+# Consonants that may open an English word or name ("Bram", "Christa", "Sloane", "Thea").
+_ONSETS = frozenset("""bl br ch chr cl cr dr dw fl fr gl gn gr kl kn kr ph phr pl pr qu sc sch
+scr sh shr sk sl sm sn sp sph spl spr squ st str sv sw th thr tr tw wh wr zh""".split())
+# Consonants that may close one ("Bess", "Todd", "Frank", "Albrecht", "Holm").
+_CODAS = frozenset("""ll ss tt nn ff ck nd nt rd rt rk rl rn rm rs rg rc st th sh ch ng nk ld
+lt lf lm lk lph ph gh ght rth rst nch rch tch ns nz ts ks lz rz dt ms mp mb ct pt ft sk sp lb
+rb rv lv nc nth cht rdt ndt""".split())
+
+
+def abbreviation_shaped(word: str) -> bool:
+    """Whether a word reads as an abbreviation, not as a name or a town: no vowel after its
+    first letter ("APRV", "MPH"), a letter three times running ("ooo"), or consonants that no
+    English word opens or closes with ("mpoa", "adhd", "pharmd", "tomm")."""
+    low = word.lower()
+    if not low.isalpha():
+        return False
+    if not re.search(r"[aeiouy]", low[1:]) or re.search(r"(.)\1\1", low):
+        return True
+    head = re.match(r"[^aeiouy]*", low).group()
+    tail = re.search(r"[^aeiouy]*$", low).group()
+    return (len(head) > 1 and head not in _ONSETS) or (len(tail) > 1 and tail not in _CODAS
+                                                       and tail[-2:] not in _CODAS)

@@ -18,7 +18,10 @@ that is no faith, origin or mood ("Wife is Jewish.", "Wife is Aware" keep theirs
 note or a line typed all in lower case, where only the relation tells a name, for lower-case
 words outside every vocabulary before a relative's doing or the sentence's end ("wife
 marisol called", "dtr ondine in to visit"; "wife called", "son here", "wife teary at bedside"
-keep theirs).
+keep theirs), and in a note typed in capitals for a word in capitals shaped as a name ("WIFE
+IS MARISOL, AT BEDSIDE"; "WIFE IS BEDBOUND", "WIFE IS HOH" keep theirs). A word that no name
+list holds must look like one: no state's ending, no abbreviation's shape ("son otw", "wife
+mpoa called"), no drug's or procedure's ending, no everyday word misspelt ("wife tearfull").
 
 Shapes that vouch the same way, with the same vocabulary test: two names before a credential
 ("followed by Zelda Quarrington, MSW"), a line holding only a name and a credential ("zelda
@@ -34,11 +37,13 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from osler.privacy.deid.capital_roles import _name_word as _capitals_name_word
-from osler.privacy.deid.clinical_terms import clinical_terms, organism_species
+from osler.privacy.deid.clinical_terms import (abbreviation_shaped, clinical_shaped,
+                                               clinical_terms, organism_species)
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import (census_first_names, census_names, clinical_words,
-                                         first_names, last_names, medication_names)
+                                         common_words, first_names, last_names,
+                                         medication_names)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _any_in, _listed_first_name, _mixed_case,
                                       _outside_vocabulary, _title)
@@ -125,6 +130,8 @@ def find_kin_names(text: str, toks: Tokens, stop: frozenset[str], cased: bool
                 yield from _after_kin_in_lower_case(text, toks, i, stop)
         elif not cased and last in _KIN and word.isupper():
             yield from _after_kin_in_capitals(text, toks, i, stop)
+            if low in _KIN:              # "WIFE IS MARISOL, AT BEDSIDE"
+                yield from _after_kin_phrase(text, toks, i, stop, False, capitals=True)
         elif cased and (word in _CAPITAL_ROLES or word in ("md", "np")):
             yield from _after_capital_role(text, toks, i, stop)
         if low in _LOWER_TITLES and word.islower():
@@ -207,7 +214,7 @@ def _after_kin_in_capitals(text: str, toks: Tokens, i: int, stop: frozenset[str]
 #: Between a relation and the name it is given: "Wife is Marisol", "wife of 40 years,
 #: Marisol" (the comma: "wife of 40 years at bedside" names no one).
 _KIN_PHRASE = re.compile(r"[ \t]+(?:is|was)[ \t]+|[ \t]+of[ \t]+\d{1,2}\+?[ \t]*(?:years?|yrs?)"
-                         r"[ \t]*,[ \t]*")
+                         r"[ \t]*,[ \t]*", re.I)
 #: What a relative is, feels or does that no vocabulary holds, though it may stand where a
 #: name would ("Wife is Jewish.", "wife teary at bedside", "son flew in"): faiths, origins
 #: and languages, states and moods, times, comings and goings.
@@ -218,20 +225,22 @@ italian english american african asian hispanic latino latina caucasian haitian 
 chinese japanese korean vietnamese cambodian somali indian arab arabic hebrew yiddish
 upset teary deaf hoh blind frail ill sick unwell angry mad sad afraid emotional distraught
 pregnant dead hungry drunk tonite tomorow tmrw earlier twice flew drove slept stood route
-dpoa""".split())
+dpoa sunni shia shiite""".split())
 #: Endings of such words when no name list holds them ("Ukrainian", "Swedish", "Nepali").
 _ORIGIN_ENDINGS = ("ish", "ese", "ian", "an", "ic", "ist", "i")
 
 
-def _after_kin_phrase(text: str, toks: Tokens, i: int, stop: frozenset[str], lower: bool
-                      ) -> Iterator[PhiSpan]:
+def _after_kin_phrase(text: str, toks: Tokens, i: int, stop: frozenset[str], lower: bool,
+                      capitals: bool = False) -> Iterator[PhiSpan]:
     """"Wife is Marisol, visiting daily", "Wife is Marisol Quenby.", "wife of 40 years,
     Marisol, at bedside": one or two words written as names after a relation and "is" or
     "of N years,", the first a listed first name or no vocabulary word (and no faith or
     origin: "Wife is Jewish."), then the sentence's end or a relative's doing ("Wife is
     Aware", "Wife is Spanish speaking" keep their words). In a note or line typed in lower
     case (``lower``), lower-case words as :func:`_after_kin_in_lower_case` takes them ("wife
-    is marisol.")."""
+    is marisol."); in a note typed in capitals (``capitals``), words in capitals as
+    :func:`_after_kin_in_capitals` takes them, the first shaped as a name ("WIFE IS MARISOL,
+    AT BEDSIDE"; "WIFE IS BEDBOUND", "WIFE IS HOH" keep theirs)."""
     m = _KIN_PHRASE.match(text, toks[i][1])
     if not m or "\n" in m.group():
         return
@@ -242,6 +251,13 @@ def _after_kin_phrase(text: str, toks: Tokens, i: int, stop: frozenset[str], low
         def name(word: str) -> bool:
             return _lower_kin_name(word, stop)
         first, doings = name, _LOWER_KIN_DOINGS
+    elif capitals:
+        if not toks[j][2].isupper():
+            return
+
+        def name(word: str) -> bool:
+            return word.isupper() and _capitals_name(word, stop)
+        first, doings = (lambda word: _first_in_capitals(word, stop)), _KIN_DOINGS
     else:
         def name(word: str) -> bool:
             return _prose_name_word(word, stop)
@@ -266,7 +282,53 @@ def _first_after_is(word: str, stop: frozenset[str]) -> bool:
     if _listed_first_name(word, stop) and low not in _vocabulary():
         return True
     return (_prose_name_word(word, stop) and _capitals_name(word.upper(), stop)
-            and not low.endswith(_ORIGIN_ENDINGS))
+            and not low.endswith(_ORIGIN_ENDINGS) and _unlisted_name_shape(low))
+
+
+#: Endings of English adjectives and nouns of a state that no vocabulary here holds, seldom
+#: of a name that no list holds ("Wife is Bedbound", "Wife is Bilingual", "Wife is
+#: Nonambulatory", "wife tearfull").
+_STATE_ENDINGS = ("bound", "al", "ic", "ive", "ous", "less", "ful", "full", "ing", "ed", "ory",
+                  "ary", "able", "ible", "board", "aler", "ler")
+
+
+def _unlisted_name_shape(low: str) -> bool:
+    """Whether a lower-case word that no name list holds may still be a name: four letters or
+    more, no state's ending, no abbreviation's shape ("otw", "mpoa", "pharmd", "adhd"), no
+    procedure's or drug's ending, and no everyday word misspelt by a letter more or two letters
+    swapped ("tearfull", "anxoius")."""
+    return (len(low) >= 4 and not low.endswith(_STATE_ENDINGS) and not abbreviation_shaped(low)
+            and not clinical_shaped(low) and not _misspelt_word(low))
+
+
+@lru_cache(maxsize=1)
+def _everyday_words() -> frozenset[str]:
+    """The words :func:`_misspelt_word` reads misspellings of."""
+    return _vocabulary() | common_words() | _NOT_KIN_NAMES
+
+
+def _misspelt_word(low: str) -> bool:
+    """Whether ``low`` (six letters or more) is an everyday or clinical word with one letter
+    doubled or added, or two letters swapped: a cheap edit of one, never a letter changed
+    (a name is often a word with one letter changed)."""
+    if len(low) < 6:
+        return False
+    words = _everyday_words()
+    if any(low[:k] + low[k + 1:] in words for k in range(len(low))):
+        return True
+    return any(low[:k] + low[k + 1] + low[k] + low[k + 2:] in words for k in range(len(low) - 1))
+
+
+def _first_in_capitals(word: str, stop: frozenset[str]) -> bool:
+    """A first word of a name in capitals after "WIFE IS": a word in capitals that may be a
+    name, no faith, origin or state, and, unless a first name's list holds it, shaped as a
+    name (:func:`_unlisted_name_shape`)."""
+    low = word.lower()
+    if not word.isupper() or low in _NOT_KIN_NAMES or not _capitals_name(word, stop):
+        return False
+    if low in first_names() or low in census_first_names():
+        return True
+    return not low.endswith(_ORIGIN_ENDINGS) and _unlisted_name_shape(low)
 
 
 def _name_ends(text: str, toks: Tokens, j: int, doings: frozenset[str]) -> bool:
@@ -302,8 +364,12 @@ def _lower_kin_name(word: str, stop: frozenset[str]) -> bool:
     """A lower-case word after a relation that may be a name: outside every vocabulary, and
     none of the words a name typed in capitals may not be either (the case tells nothing in
     both): no ending of an English word ("anxious", "tearful"), no word of ward talk."""
-    return (_lower_word(word, stop) and word.lower() not in _NOT_KIN_NAMES
-            and _capitals_name(word.upper(), stop))
+    low = word.lower()
+    if low in _NOT_KIN_NAMES or not _lower_word(word, stop):
+        return False
+    if low in first_names() or low in census_first_names():
+        return _capitals_name(word.upper(), stop)
+    return _capitals_name(word.upper(), stop) and _unlisted_name_shape(low)
 
 
 def _after_kin_in_lower_case(text: str, toks: Tokens, i: int, stop: frozenset[str]

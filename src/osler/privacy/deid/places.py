@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.clinical_terms import clinical_terms, term_phrases, term_section
+from osler.privacy.deid.clinical_terms import (abbreviation_shaped, clinical_shaped,
+                                               clinical_terms, term_phrases, term_section)
 from osler.privacy.deid.lexicons import (census_names, common_words, department_words,
                                          first_names, name_stopwords, place_names, specialties,
                                          us_places, us_states)
@@ -49,6 +50,28 @@ _MOVING_TO = re.compile(r"\b(?i:moving|move|moved|relocat(?:e|ed|es|ing))[ \t]+(
                         r"(?i:to)[ \t]+(?P<p>[A-Za-z]{4,})\b(?![-'])")
 _STIMULI = frozenset("""painful pain noxious stimuli stimulus stim stimulation voice verbal
 command commands touch tactile sternal deep light""".split())
+# What a patient is moved to within the hospital, one or two words after the word ("Moving to
+# Private room", "Relocated to Negative pressure room", "Moving to Amio gtt", "MOVED TO GERI
+# CHAIR", "Moving to Nectar thick liquids"): the word says what kind, no place.
+_CLINICAL_HEAD_AFTER = re.compile(
+    r"(?:[ \t]+[A-Za-z-]+){0,2}?[ \t]+(?i:rooms?|rm|beds?|units?|chairs?|diet|liquids?|"
+    r"precautions?|isolation|mattress|overlay|gtt|gtts|drip|infusion|nutrition|feeds?|feeding|"
+    r"tube|checks|protocol|mode|mask|cannula|position|only|stretcher|cart|status|service|"
+    r"monitoring|watch|sitter|settings?|trial|regimen|dose|dosing|po|iv|pump|therapy)\b")
+# After the word, what says a home's move ("moving to Montreal next month", "relocating to
+# Quellmoor to be near family"): a place even when the word is shaped as an English word.
+_PLACE_AFTER = re.compile(r"[ \t]+(?i:next|this[ \t]+(?:week|month|year|spring|summer|fall|"
+                          r"winter)|in[ \t]+(?:the[ \t]+)?(?:spring|summer|fall|autumn|winter|"
+                          r"[a-z]+ber\b)|to[ \t]+(?:live|be[ \t]+near|stay[ \t]+with)|"
+                          r"with[ \t]+(?:his|her|their|family)|area\b|permanently)")
+# Endings of English nouns and adjectives of the ward ("Isolation", "Negative", "Airborne",
+# "Overflow"); not "-ate", "-er" or "-or", which towns' names have too ("Harrowgate", "Exeter",
+# "Quellmoor").
+_WARD_WORD_ENDING = re.compile(r"(?:ive|ion|ing|ure|ance|ence|ment|ness|ity|ous|ful|less|able|"
+                               r"ible|ed|bound|borne|flow)$")
+# Endings of adjectives that towns and countries share ("Montreal", "Nepal", "Vic"): only before
+# a noun they qualify ("Nasal Cannula", "Enteral nutrition", "Nocturnal Bipap").
+_ADJECTIVE_ENDING = re.compile(r"(?:al|ic)$")
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
 # Departments before "clinic" ("seen in cardiology clinic"): a service, not a place.
@@ -144,8 +167,11 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
         elif (low not in stop and capital and not _any_in(low, _NOT_NAMES, _NOT_PLACES, us_states())
               and (_PLACE_CONTEXT.search(text[max(0, start - 30):start])
+                   and not (_MOVE_BEFORE.search(text, max(0, start - 30), start)
+                            and _treatment_moved_to(text, i, toks))
                    or len(word) > 3 and low not in _STIMULI
-                   and _MOVE_CONTEXT.search(text, max(0, start - 30), start))
+                   and _MOVE_CONTEXT.search(text, max(0, start - 30), start)
+                   and not _treatment_moved_to(text, i, toks))
               and _no_clinical_word(text, start, low)):
             yield PhiSpan(start, end, "LOCATION")
             for j in (i + 1, i + 2):  # "Bel Air", "Glen Burnie": the rest of a town's name
@@ -155,6 +181,63 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                         or toks[j][2].lower() in us_states()):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+
+
+# A move or an arrival, where a patient is moved to a bed, a diet or a drug as often as a
+# home to a town ("Moved to Supine", "Arrived from Lithotripsy").
+_MOVE_BEFORE = re.compile(r"\b(?:arriv(?:ed|es|ing)|relocat(?:e|ed|es|ing)|moving|moved?)\s+"
+                          r"(?:back\s+)?(?:to|from|in)(?:\s+the)?\s*$", re.I)
+
+
+def _treatment_moved_to(text: str, i: int, toks: list[tuple[int, int, str]]) -> bool:
+    """Whether token ``i``, after a move or an arrival, says what a patient is moved to in
+    the hospital, not a town: a word shaped as a procedure, a drug or an abbreviation
+    ("Kyphoplasty", "Bivalirudin", "APRV"), a therapy, diet or position ("Heliox", "Clears",
+    "Supine"), an English word's ending ("Isolation", "Negative"), an adjective's before a
+    noun ("Nasal Cannula"), a kind of bed, room, diet or drip one or two words on ("Private
+    room", "Amio gtt", "Nectar thick liquids"), or a capitalised clinical word next ("Reverse
+    Trendelenburg", "Oral Keppra"); unless a home's move follows ("moving to Montreal next
+    month")."""
+    if i < 0:
+        return False
+    _start, end, word = toks[i]
+    low = word.lower()
+    after = end
+    if (i + 1 < len(toks) and text[end:toks[i + 1][0]] == " " and toks[i + 1][2][:1].isupper()
+            and toks[i + 1][2].lower() not in _vocabulary()):
+        after = toks[i + 1][1]              # "Moving to Glen Burnie next month"
+    if _PLACE_AFTER.match(text, after):
+        return False
+    listed = low in us_places() or low in place_names()
+    nxt = toks[i + 1][2] if i + 1 < len(toks) and text[end:toks[i + 1][0]] == " " else ""
+    return (clinical_shaped(low) or low in term_section("treatments")
+            or low in _CARE_WORDS or abbreviation_shaped(word)
+            or not listed and bool(_WARD_WORD_ENDING.search(low))
+            or not listed and bool(_ADJECTIVE_ENDING.search(low)) and _noun_after(nxt)
+            or bool(_CLINICAL_HEAD_AFTER.match(text, end))
+            or bool(nxt) and nxt[:1].isupper() and _clinical_word(nxt.lower()))
+
+
+# Words after a place that go on the sentence, not a noun that the word before qualifies ("Moved
+# to Montreal with family", "Arrived from Nepal last week").
+_GOES_ON = frozenset("""with for on in at from to and by via last this next today tonight
+yesterday tomorrow after before since when once where until per but or so as""".split())
+
+
+def _noun_after(nxt: str) -> bool:
+    """Whether ``nxt`` (the word right after, or "") may be a noun that the word before it
+    qualifies ("Nasal Cannula", "Enteral nutrition", "Negative pressure"): an ending of an
+    adjective tells nothing of a word that ends its phrase ("Moved to Montreal.")."""
+    return bool(nxt) and nxt.lower() not in _GOES_ON and nxt.lower() not in name_stopwords()
+
+
+def _clinical_word(low: str) -> bool:
+    """A drug, an eponym, a ward word or a therapy ("Keppra", "Trendelenburg", "Bipap")."""
+    from osler.privacy.deid.eponyms import eponym_surnames
+    from osler.privacy.deid.lexicons import clinical_words, medication_names
+
+    return (low in medication_names() or low in eponym_surnames() or low in clinical_words()
+            or low in clinical_terms() or low in term_section("treatments"))
 
 
 # Where someone lives, even an everyday or clinical word is a place ("lives in DC").
@@ -323,6 +406,13 @@ _HOME_STREET = re.compile(r"\b(?i:lives?|living|resides?|residing|moved|moving|a
                           r"(?::[ \t]*|(?i:at|to|on|is)[ \t]+)"
                           r"(?P<p>\d{1,5}[ \t]+(?P<w>(?:[A-Za-z]+[ \t]+){1,3})"
                           rf"(?i:{alternation(NOTE_STREET_TYPES)})\b\.?)")
+# A move or an arrival in a line typed all in lower case ("moving to quellmoor next month",
+# "arrived from harrowgate for treatment"): no capital tells a town there, so only a word
+# shaped as an English town's name is taken (_TOWN_NAME_ENDINGS), no word of any list.
+_LOWER_MOVE = re.compile(r"\b(?:moving|move|moved|relocat(?:e|ed|es|ing)|arriv(?:ed|es|ing))"
+                         r"[ \t]+(?:back[ \t]+)?(?:to|from)[ \t]+(?P<p>[a-z]{6,})\b(?![-'])")
+_TOWN_NAME_ENDINGS = _TOWN_ENDINGS + ("gate", "moor", "wick", "ham", "stead", "worth", "ley",
+                                      "combe", "minster", "bridge", "brook", "wood", "holm")
 _LANGUAGES = frozenset("""english spanish french portuguese russian chinese mandarin cantonese
 haitian creole vietnamese italian greek arabic polish korean japanese hindi german cape verdean
 somali amharic farsi hebrew yiddish tagalog""".split())
@@ -350,7 +440,8 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
         for m in _AFTER_PLACE_WORD.finditer(text):
             low = m.group("p").lower()
             if not (low in vocabulary or _listed_name(low) or _inflected(low)
-                    or _misspelt_region(low)):
+                    or _misspelt_region(low) or clinical_shaped(low)   # "from Lithotripsy"
+                    or low in term_section("treatments")):
                 yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for m in _SAINT.finditer(text):
         name = m.group("n").lower()
@@ -361,6 +452,7 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
                 and name not in _vocabulary()):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _home_streets(text)
+    yield from _lower_case_moves(text, stop)
     if not mixed:
         for m in _STREET_UNCASED.finditer(text):
             words = m.group().split()[1:-1]
@@ -372,10 +464,32 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
             yield PhiSpan(start, end, "LOCATION")
 
 
-# A unit or a measure after a number ("40 CC AVE", "2 CM ROAD RASH", "40 CC PER RD RECS").
+# A unit or a measure after a number ("40 CC AVE", "2 CM ROAD RASH", "40 CC PER RD RECS"), and
+# a distance, a size or a road's lanes before an everyday street word ("lives at 1 hour drive",
+# "lives on 4 lane road", "20 acre farm way", "1 way drive"): no address.
 _MEASURES = frozenset("""cc cm mm ml mg mcg g kg l cm2 in inch inches ft feet lb lbs oz hr hrs h
 min mins sec units u meq mmol per x times pt pts episodes areas lesions nodes ln ln's tabs
-caps puffs drops gtt gtts mmhg bpm days wks weeks months yrs years""".split())
+caps puffs drops gtt gtts mmhg bpm days wks weeks months yrs years
+hour hours minute minutes mile miles mi km yard yards acre acres block blocks lane lanes
+story stories storey floor floors flight flights step steps level levels way ways""".split())
+
+
+def _lower_case_moves(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Runs of ``_LOWER_MOVE`` in a line with no capital whose word ends as a town's name
+    and is no word, ward, therapy or listed name ("moving to quellmoor next month"; "moving
+    to bipap", "arrived from recovery" keep theirs)."""
+    for m in _LOWER_MOVE.finditer(text):
+        low = m.group("p")
+        start = text.rfind("\n", 0, m.start()) + 1
+        stop_at = text.find("\n", m.end())
+        line = text[start:stop_at if stop_at >= 0 else len(text)]
+        if (any(c.isupper() for c in line) or not low.endswith(_TOWN_NAME_ENDINGS)
+                or _any_in(low, stop, _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS, _STIMULI,
+                           us_states(), _vocabulary(), term_section("treatments"),
+                           term_section("words"), _NOT_TOWNS)
+                or _listed_name(low) or _inflected(low) or clinical_shaped(low)):
+            continue
+        yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
 
 
 def _home_streets(text: str) -> Iterator[PhiSpan]:
@@ -395,15 +509,21 @@ def _moved_to(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
     """Runs of ``_MOVING_TO`` whose word is written as a name (capitalised, or in capitals in
     a note typed so) and is no word, ward, stimulus or first name of the rules here ("moving
     to Chair", "MOVING TO PAINFUL STIMULI", "moved to Mary's room")."""
-    mixed = _mixed_case(text)
+    mixed, toks = _mixed_case(text), _tokens(text)
     for m in _MOVING_TO.finditer(text):
         word = m.group("p")
         low = word.lower()
         if ((_title(word) if mixed else word.isupper())
                 and not _any_in(low, stop, _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS,
                                 _STIMULI, us_states(), _vocabulary())
-                and not _inflected(low) and (low not in first_names() or low in us_places())):
+                and not _inflected(low) and (low not in first_names() or low in us_places())
+                and not _treatment_moved_to(text, _token_at(toks, m.start("p")), toks)):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+
+
+def _token_at(toks: list[tuple[int, int, str]], start: int) -> int:
+    """The index of the token starting at ``start`` (-1: none does)."""
+    return next((k for k, t in enumerate(toks) if t[0] == start), -1)
 
 
 def _counted(word: str, street: str) -> bool:
@@ -533,7 +653,8 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
     word, a foreign city before its country, after a preposition a hyphenated pair of US
     place names or of listed names ("referred to Dana-Farber"), a street address after
     where someone lives ("LIVES AT 14 BIRCHWOOD WAY") and a move of home to a place written
-    as a name ("MOVING TO HARROWGATE NEXT MONTH")."""
+    as a name ("MOVING TO HARROWGATE NEXT MONTH"), or in lower case shaped as a town's name
+    before what says a home's move ("moving to quellmoor next month")."""
     stop = name_stopwords()
     for m in _JOINED_INSTITUTION.finditer(text):
         words = re.findall(r"[A-Za-z']+", m.group("p"))
@@ -556,6 +677,9 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _home_streets(text)   # "LIVES AT 14 BIRCHWOOD WAY", "lives at 9 elm way"
     yield from _moved_to(text, stop)
+    for span in _lower_case_moves(text, stop):   # "moving to quellmoor next month"
+        if _PLACE_AFTER.match(text, span.end):
+            yield span
     for m in _GENERAL.finditer(text):   # "seen at Quellmoor General": a hospital
         if all(w.lower() not in common_words() and w.lower() not in stop
                and w.lower() not in context_words() and not _department(w)
