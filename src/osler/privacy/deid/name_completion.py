@@ -32,18 +32,21 @@ from functools import lru_cache
 from itertools import accumulate
 
 from osler.privacy.deid.clinical_terms import clinical_terms
-from osler.privacy.deid.eponyms import eponym_surnames
+from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
+from osler.privacy.deid.lexicons import _resource_words as _resource_lines
 from osler.privacy.deid.lexicons import (capitals_clinical_words, census_first_names,
                                          census_names, clinical_words, common_words,
                                          first_names, last_names, medication_names,
-                                         name_stopwords, place_names, service_words)
+                                         name_stopwords, place_names, sectioned_words,
+                                         service_abbreviations, service_words, specialties)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _capital_signal, _inflected, _mixed_case)
 from osler.privacy.deid.spans import PhiSpan
 from osler.privacy.deid.vocab import WEEKDAYS
 
-__all__ = ["find_opening_names", "with_completed_names"]
+__all__ = ["find_opening_names", "not_name_words", "trailing_not_name_words",
+           "with_completed_names"]
 
 #: Endings of clinical words, drugs, adjectives and verbs that an unlisted surname seldom has
 #: ("Mellitus", "Diabetes", "Saline", "Normal", "Vancomycin", "Metoprolol").
@@ -61,6 +64,48 @@ upper lower follow-up followup status post history physical exam labs vitals pla
 impression findings review systems social family medications allergies procedure operation
 discharge admission transfer consult note progress nursing addendum""".split())
 _CALENDAR = _MONTH_NAMES | frozenset(WEEKDAYS)
+_NOT_NAME_FILE = "deid/not_name_words.txt"
+
+
+@lru_cache(maxsize=1)
+def not_name_words() -> frozenset[str]:
+    """Ward objects, clinical head nouns, shortened drugs, labs and services no other list
+    holds ("Kardex", "Spots", "Vanc", "Tte"): ``resources/deid/not_name_words.txt``."""
+    return frozenset().union(*(sectioned_words(_NOT_NAME_FILE, section) for section in
+                               ("records", "heads", "abbreviations", "clinical")))
+
+
+@lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    """Clinical head nouns after an eponym ("Roth Spots", "Tietze Syndrome")."""
+    return sectioned_words(_NOT_NAME_FILE, "heads") | eponym_heads()
+
+
+@lru_cache(maxsize=1)
+def _eponym_words() -> frozenset[str]:
+    """Every word of the medical eponyms' phrases ("osgood", "schlatter", "cheyne")."""
+    words = (sectioned_words("deid/medical_eponyms.txt", section) for section in
+             ("joined", "before"))
+    return frozenset(w for ws in [*words, sectioned_words(_NOT_NAME_FILE, "eponyms")]
+                     for p in ws for w in re.split(r"[-'’]+", p) if len(w) > 2
+                     and w not in eponym_heads())
+
+
+@lru_cache(maxsize=1)
+def _eponym_pairs() -> frozenset[tuple[str, str]]:
+    """Two words in a row of a medical eponym's phrase ("cheyne", "stokes")."""
+    out = set()
+    lines = [*_resource_lines("deid/medical_eponyms.txt"),
+             *sectioned_words(_NOT_NAME_FILE, "eponyms")]
+    for line in lines:
+        words = [w for w in re.split(r"[\s\-'’]+", line.lower()) if w]
+        out.update(zip(words, words[1:]))
+    return frozenset(out)
+
+
+def _calendar_plural(low: str) -> bool:
+    """"Mondays", "Junes": a weekday or month written plural."""
+    return low.endswith("s") and low[:-1] in _CALENDAR
 
 
 @lru_cache(maxsize=2)
@@ -70,7 +115,8 @@ def _vocabulary(eponyms: bool = True) -> frozenset[str]:
     words = (name_stopwords() | common_words() | public_vocabulary() | clinical_terms()
              | medication_names() | service_words() | clinical_words()
              | capitals_clinical_words() | place_names() | _NOT_NAMES | _TITLES | _WEAK_TITLES
-             | _RELATIONS | _CALENDAR | _WARD_WORDS)
+             | _RELATIONS | _CALENDAR | _WARD_WORDS | not_name_words()
+             | service_abbreviations() | specialties())
     return words | eponym_surnames() if eponyms else words
 
 
@@ -98,7 +144,7 @@ def _name_word(word: str, *, capitals: bool) -> bool:
         return False
     prefixed = _PREFIXED.match(word) is not None   # "McAllister": the prefix vouches
     for p in parts:
-        if p in _vocabulary() or _inflected(p):
+        if p in _vocabulary() or _inflected(p) or _calendar_plural(p):
             return False
         if not _listed(p) and (capitals or len(p) < 3
                                or not prefixed and p.endswith(_NOT_NAME_ENDINGS)):
@@ -195,7 +241,25 @@ def _joins(text: str, word: str, joiner: str, at: int, capitals: bool, value: st
         # a sentence's first word before a name is a name only when listed ("Zorblatt" is
         # found by find_opening_names; "Discussed Pemberton" keeps its verb)
         return False
-    return _name_word(word, capitals=capitals)
+    return _name_word(word, capitals=capitals) and all(_widens_over(p) for p in _parts(word))
+
+
+def _widens_over(part: str) -> bool:
+    """Whether a name may be widened over the word part ``part`` (besides :func:`_name_word`):
+    a short word only when Faker lists it as a name ("Wei", not "Tte", "Rue", "Levo"), an
+    unlisted word only from five letters on and with a vowel between consonants."""
+    if part in first_names() or part in last_names():
+        return True
+    if len(part) <= 4:
+        return False
+    return _listed(part) or _name_vowels(part)
+
+
+def _name_vowels(part: str) -> bool:
+    """Letters a name has: a vowel, and no three consonants in a row at the word's ends
+    ("Bilat" passes, "Nsgy" does not)."""
+    return (re.search(r"[aeiou]", part) is not None
+            and not re.match(r"[^aeiouy]{3}", part) and not re.search(r"[^aeiouy]{4}$", part))
 
 
 # --- names opening a sentence about the patient ---------------------------------------------
@@ -240,11 +304,11 @@ def find_opening_names(text: str) -> Iterator[PhiSpan]:
                                                    or re.search(r"\d", m.group(0))):
                 continue   # in capitals, the age and sex vouch ("CHEST PAIN SEEN" does not)
             a, b = m.group("a"), m.group("b")
-            if not (_opening_word(a) and _opening_word(b)):
+            if not (_opening_word(a) and _opening_word(b)) or _eponym_pair(a, b):
                 continue
             yield from _pair(m)
     for m in _PATIENT_TITLE.finditer(text):
-        if all(_opening_word(w) for w in (m.group("a"), m.group("b")) if w):
+        if all(_title_word(w) for w in (m.group("a"), m.group("b")) if w):
             yield PhiSpan(m.start("n"), m.end("n"), "NAME")
     if not _mixed_case(text) and _capital_signal(text):   # typed in lower case
         for m in _PT_LOWER.finditer(text):
@@ -264,6 +328,58 @@ def _opening_word(word: str) -> bool:
     """A word of a name at a sentence start: a name word (see :func:`_name_word`), in
     capitals too (then judged as written in title case)."""
     return _name_word(word, capitals=False)
+
+
+def _title_word(word: str) -> bool:
+    """A name after "Patient" written as a title: Faker lists it as a name, or it is a name
+    word (:func:`_opening_word`) of five letters or more that no list holds at all ("Patient
+    Thistlebrook", not "Patient Portal", "Patient Hoyer", "Patient Lift")."""
+    parts = _parts(word)
+    if parts and all(p in first_names() or p in last_names() for p in parts):
+        return _opening_word(word)
+    return (_opening_word(word) and all(len(p) >= 5 and not _listed(p) for p in parts))
+
+
+def _eponym_pair(a: str, b: str) -> bool:
+    """"Osgood Schlatter", "Roth Spots", "Cheyne Stokes": a word of a medical eponym, or a
+    clinical head noun second, never two words of a name at a sentence start."""
+    low_a, low_b = a.lower(), b.lower()
+    if low_b in _heads() or (low_a, low_b) in _eponym_pairs():
+        return True
+    return any(w in _eponym_words() and w not in first_names() and w not in last_names()
+               for w in (low_a, low_b))
+
+
+def trailing_not_name_words(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """``spans`` with each name span's trailing service, weekday, drug, clinical or
+    abbreviated word cut off ("Dr. [Quimby Cardiology] will follow" -> "[Quimby]"), unless
+    Faker lists the word as a name; a span of one word is kept whole."""
+    out = []
+    for span in spans:
+        if span.type != "NAME":
+            out.append(span)
+            continue
+        start, end = span.start, span.end
+        while True:
+            m = _LAST_WORD.search(text, start, end)
+            if not m or m.start("w") <= start or not _trailing_not_name(m.group("w")):
+                break
+            end = m.start()
+        out.append(span if end == span.end else PhiSpan(start, end, "NAME"))
+    return out
+
+
+_LAST_WORD = re.compile(r"[ \t]+(?P<w>[A-Za-z][A-Za-z]*)$")
+
+
+def _trailing_not_name(word: str) -> bool:
+    low = word.lower()
+    if low in first_names() or low in last_names():
+        return False
+    return (low in not_name_words() or low in service_words() or low in specialties()
+            or low in service_abbreviations() or low in _CALENDAR or _calendar_plural(low)
+            or low in clinical_terms() or low in medication_names()
+            or low in capitals_clinical_words())
 
 
 def _pair(m: re.Match[str]) -> Iterator[PhiSpan]:
