@@ -241,6 +241,10 @@ def _joins(text: str, word: str, joiner: str, at: int, capitals: bool, value: st
         # a sentence's first word before a name is a name only when listed ("Zorblatt" is
         # found by find_opening_names; "Discussed Pemberton" keeps its verb)
         return False
+    # "Cheyne [Stokes]", "[Howell] Jolly": two words of a medical eponym make no one's name
+    pair = (word.lower(), value.lower()) if before else (value.lower(), word.lower())
+    if pair in _eponym_pairs():
+        return False
     return _name_word(word, capitals=capitals) and all(_widens_over(p) for p in _parts(word))
 
 
@@ -331,13 +335,12 @@ def _opening_word(word: str) -> bool:
 
 
 def _title_word(word: str) -> bool:
-    """A name after "Patient" written as a title: Faker lists it as a name, or it is a name
-    word (:func:`_opening_word`) of five letters or more that no list holds at all ("Patient
-    Thistlebrook", not "Patient Portal", "Patient Hoyer", "Patient Lift")."""
+    """A name after "Patient" written as a title: a name word (:func:`_opening_word`, so no
+    ward noun: "Patient Portal", "Patient Kardex") that Faker lists as a name or of five
+    letters or more ("Patient Thistlebrook", not "Patient Lift")."""
     parts = _parts(word)
-    if parts and all(p in first_names() or p in last_names() for p in parts):
-        return _opening_word(word)
-    return (_opening_word(word) and all(len(p) >= 5 and not _listed(p) for p in parts))
+    return _opening_word(word) and all(p in first_names() or p in last_names() or len(p) >= 5
+                                       for p in parts)
 
 
 def _eponym_pair(a: str, b: str) -> bool:
