@@ -376,13 +376,19 @@ _LAST_WORD = re.compile(r"[ \t]+(?P<w>[A-Za-z][A-Za-z]*)$")
 
 
 def _trailing_not_name(word: str) -> bool:
+    """Whether ``word`` ending a name span is a ward word, not the name's last word: a word
+    of the curated ward lists (services, weekdays, this module's list) unless Faker lists it
+    as a name or it is an eponym's surname ("Dr. Marigold Foley" keeps "Foley"); a word of
+    the broader service, clinical and drug lists only when no name list holds it ("Pool",
+    "Swan")."""
     low = word.lower()
-    if low in first_names() or low in last_names():
+    if low in first_names() or low in last_names() or low in eponym_surnames():
         return False
-    return (low in not_name_words() or low in service_words() or low in specialties()
-            or low in service_abbreviations() or low in _CALENDAR or _calendar_plural(low)
-            or low in clinical_terms() or low in medication_names()
-            or low in capitals_clinical_words())
+    if (low in not_name_words() or low in specialties() or low in service_abbreviations()
+            or low in _CALENDAR or _calendar_plural(low)):
+        return True
+    return not _listed(low) and (low in service_words() or low in clinical_terms()
+                                 or low in medication_names() or low in capitals_clinical_words())
 
 
 def _pair(m: re.Match[str]) -> Iterator[PhiSpan]:
