@@ -11,16 +11,24 @@ span over the words joined to it that are written as names and are no vocabulary
 - a surname before it in "Surname, First" order at a line or sentence start ("O'Donnell,
   Chen presented").
 
-Never over a clinical or everyday word ("Dr. Kowal Coumadin", "Smith Hospital"), a word in
+Never over a clinical or everyday word ("Dr. Kowal Coumadin", "Smith Hospital"), a ward
+word, shortened drug or lab of ``resources/deid/not_name_words.txt`` ("Marigold Wei Tte"), a
+word of four letters or fewer that Faker does not list as a name, a word in
 capitals in prose ("Smith ICU"), a word shaped like a verb, an adjective or a drug, nor, in a
 note typed in capitals, a word no name list holds. Applied to the final spans (not a rule
 layer, so no tagger feature), before a name spreads to its other mentions.
+
+:func:`trailing_not_name_words` cuts such a ward word off the end of a final name span
+("Dr. [Quimby Cardiology] will follow" -> "[Quimby]"), but never a surname a name list holds
+unless it is in the curated ward lists, nor an eponym's surname ("Dr. Marigold Foley").
 
 :func:`find_opening_names` finds the patient named at a sentence start before what is said of
 a patient ("Zorblatt Quenington seen today", "QUENINGTON, ZORBLATT, 67M,", "Pockley, Zorblatt
 presented", "Spoke to Patient Fennimore re: labs"), "pt smith john" in a note typed in
 lower case, and the person to call at a number ("Call Bartholomew Quenington at (617) ..."):
-a sure name, kept whatever the tagger says.
+a sure name, kept whatever the tagger says. Two words of a medical eponym or an eponym before
+a clinical head noun open no name ("Cheyne Stokes seen", "Roth Spots seen"), and after
+"Patient" a word of four letters or fewer must be a name Faker lists ("Patient Lift was used").
 """
 
 from __future__ import annotations
@@ -250,8 +258,9 @@ def _joins(text: str, word: str, joiner: str, at: int, capitals: bool, value: st
 
 def _widens_over(part: str) -> bool:
     """Whether a name may be widened over the word part ``part`` (besides :func:`_name_word`):
-    a short word only when Faker lists it as a name ("Wei", not "Tte", "Rue", "Levo"), an
-    unlisted word only from five letters on and with a vowel between consonants."""
+    a word of four letters or fewer only when Faker lists it as a name ("Wei", not "Tte",
+    "Rue", "Levo"); a longer one when a name list holds it or its letters are shaped like a
+    name's (:func:`_name_vowels`)."""
     if part in first_names() or part in last_names():
         return True
     if len(part) <= 4:
