@@ -96,3 +96,8 @@ def test_a_listed_surname_after_a_first_name_is_kept(surname, tagger):
     # a surname that is also a ward word stays part of the name: privacy first
     text = f"Discussed with Dr. Marigold {surname} today."
     assert any(surname in name for name in _names(text, tagger))
+
+
+@TAGGERS
+def test_a_ward_word_after_initials_is_the_surname(tagger):
+    assert _names("Dr. A. Monday saw pt.", tagger) == ["A. Monday"]

@@ -374,13 +374,15 @@ def trailing_not_name_words(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
         start, end = span.start, span.end
         while True:
             m = _LAST_WORD.search(text, start, end)
-            if not m or m.start("w") <= start or not _trailing_not_name(m.group("w")):
-                break
+            if (not m or m.start("w") <= start or not _trailing_not_name(m.group("w"))
+                    or _INITIALS.fullmatch(text, start, m.start())):
+                break   # "Dr. [A. March]": after initials, the word is the surname
             end = m.start()
         out.append(span if end == span.end else PhiSpan(start, end, "NAME"))
     return out
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.?[ \t]*)+")
 _LAST_WORD = re.compile(r"[ \t]+(?P<w>[A-Za-z][A-Za-z]*)$")
 
 
