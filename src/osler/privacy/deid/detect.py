@@ -20,7 +20,7 @@ from osler.privacy.deid.fold import fold, other_script_words, over_marks
 from osler.privacy.deid.clinical_terms import without_clinical_terms
 from osler.privacy.deid.eponyms import without_eponyms
 from osler.privacy.deid.lexicons import common_words, name_stopwords, service_abbreviations
-from osler.privacy.deid.name_completion import with_completed_names
+from osler.privacy.deid.name_completion import trailing_not_name_words, with_completed_names
 from osler.privacy.deid.name_cuts import without_false_names
 from osler.privacy.deid.name_neighbours import with_name_neighbours
 from osler.privacy.deid.names import _capital_signal, find_names, find_sure_names
@@ -117,6 +117,9 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     spans = without_false_names(text, without_services(text, without_drugs(text, spans)))
     # a ward word no one is named ("K. Pneumoniae", "R PLEURX", "St. Jude valve", "NOK")
     spans = without_clinical_terms(text, spans)
+    # a service, weekday, drug or ward word the tagger ran a name over ("Dr. [Quimby
+    # Cardiology] will follow", "Mr. [Quenington Afebrile]") is cut off the name's end
+    spans = trailing_not_name_words(text, spans)
     return with_zip_after_places(text, spans)
 
 

@@ -11,16 +11,24 @@ span over the words joined to it that are written as names and are no vocabulary
 - a surname before it in "Surname, First" order at a line or sentence start ("O'Donnell,
   Chen presented").
 
-Never over a clinical or everyday word ("Dr. Kowal Coumadin", "Smith Hospital"), a word in
+Never over a clinical or everyday word ("Dr. Kowal Coumadin", "Smith Hospital"), a ward
+word, shortened drug or lab of ``resources/deid/not_name_words.txt`` ("Marigold Wei Tte"), a
+word of four letters or fewer that Faker does not list as a name, a word in
 capitals in prose ("Smith ICU"), a word shaped like a verb, an adjective or a drug, nor, in a
 note typed in capitals, a word no name list holds. Applied to the final spans (not a rule
 layer, so no tagger feature), before a name spreads to its other mentions.
+
+:func:`trailing_not_name_words` cuts such a ward word off the end of a final name span
+("Dr. [Quimby Cardiology] will follow" -> "[Quimby]"), but never a surname a name list holds
+unless it is in the curated ward lists, nor an eponym's surname ("Dr. Marigold Foley").
 
 :func:`find_opening_names` finds the patient named at a sentence start before what is said of
 a patient ("Zorblatt Quenington seen today", "QUENINGTON, ZORBLATT, 67M,", "Pockley, Zorblatt
 presented", "Spoke to Patient Fennimore re: labs"), "pt smith john" in a note typed in
 lower case, and the person to call at a number ("Call Bartholomew Quenington at (617) ..."):
-a sure name, kept whatever the tagger says.
+a sure name, kept whatever the tagger says. Two words of a medical eponym or an eponym before
+a clinical head noun open no name ("Cheyne Stokes seen", "Roth Spots seen"), and after
+"Patient" a word of four letters or fewer must be a name Faker lists ("Patient Lift was used").
 """
 
 from __future__ import annotations
@@ -32,18 +40,21 @@ from functools import lru_cache
 from itertools import accumulate
 
 from osler.privacy.deid.clinical_terms import clinical_terms
-from osler.privacy.deid.eponyms import eponym_surnames
+from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
+from osler.privacy.deid.lexicons import _resource_words as _resource_lines
 from osler.privacy.deid.lexicons import (capitals_clinical_words, census_first_names,
                                          census_names, clinical_words, common_words,
                                          first_names, last_names, medication_names,
-                                         name_stopwords, place_names, service_words)
+                                         name_stopwords, place_names, sectioned_words,
+                                         service_abbreviations, service_words, specialties)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _capital_signal, _inflected, _mixed_case)
 from osler.privacy.deid.spans import PhiSpan
 from osler.privacy.deid.vocab import WEEKDAYS
 
-__all__ = ["find_opening_names", "with_completed_names"]
+__all__ = ["find_opening_names", "not_name_words", "trailing_not_name_words",
+           "with_completed_names"]
 
 #: Endings of clinical words, drugs, adjectives and verbs that an unlisted surname seldom has
 #: ("Mellitus", "Diabetes", "Saline", "Normal", "Vancomycin", "Metoprolol").
@@ -61,6 +72,48 @@ upper lower follow-up followup status post history physical exam labs vitals pla
 impression findings review systems social family medications allergies procedure operation
 discharge admission transfer consult note progress nursing addendum""".split())
 _CALENDAR = _MONTH_NAMES | frozenset(WEEKDAYS)
+_NOT_NAME_FILE = "deid/not_name_words.txt"
+
+
+@lru_cache(maxsize=1)
+def not_name_words() -> frozenset[str]:
+    """Ward objects, clinical head nouns, shortened drugs, labs and services no other list
+    holds ("Kardex", "Spots", "Vanc", "Tte"): ``resources/deid/not_name_words.txt``."""
+    return frozenset().union(*(sectioned_words(_NOT_NAME_FILE, section) for section in
+                               ("records", "heads", "abbreviations", "clinical")))
+
+
+@lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    """Clinical head nouns after an eponym ("Roth Spots", "Tietze Syndrome")."""
+    return sectioned_words(_NOT_NAME_FILE, "heads") | eponym_heads()
+
+
+@lru_cache(maxsize=1)
+def _eponym_words() -> frozenset[str]:
+    """Every word of the medical eponyms' phrases ("osgood", "schlatter", "cheyne")."""
+    words = (sectioned_words("deid/medical_eponyms.txt", section) for section in
+             ("joined", "before"))
+    return frozenset(w for ws in [*words, sectioned_words(_NOT_NAME_FILE, "eponyms")]
+                     for p in ws for w in re.split(r"[-'’]+", p) if len(w) > 2
+                     and w not in eponym_heads())
+
+
+@lru_cache(maxsize=1)
+def _eponym_pairs() -> frozenset[tuple[str, str]]:
+    """Two words in a row of a medical eponym's phrase ("cheyne", "stokes")."""
+    out = set()
+    lines = [*_resource_lines("deid/medical_eponyms.txt"),
+             *sectioned_words(_NOT_NAME_FILE, "eponyms")]
+    for line in lines:
+        words = [w for w in re.split(r"[\s\-'’]+", line.lower()) if w]
+        out.update(zip(words, words[1:]))
+    return frozenset(out)
+
+
+def _calendar_plural(low: str) -> bool:
+    """"Mondays", "Junes": a weekday or month written plural."""
+    return low.endswith("s") and low[:-1] in _CALENDAR
 
 
 @lru_cache(maxsize=2)
@@ -70,7 +123,8 @@ def _vocabulary(eponyms: bool = True) -> frozenset[str]:
     words = (name_stopwords() | common_words() | public_vocabulary() | clinical_terms()
              | medication_names() | service_words() | clinical_words()
              | capitals_clinical_words() | place_names() | _NOT_NAMES | _TITLES | _WEAK_TITLES
-             | _RELATIONS | _CALENDAR | _WARD_WORDS)
+             | _RELATIONS | _CALENDAR | _WARD_WORDS | not_name_words()
+             | service_abbreviations() | specialties())
     return words | eponym_surnames() if eponyms else words
 
 
@@ -98,7 +152,7 @@ def _name_word(word: str, *, capitals: bool) -> bool:
         return False
     prefixed = _PREFIXED.match(word) is not None   # "McAllister": the prefix vouches
     for p in parts:
-        if p in _vocabulary() or _inflected(p):
+        if p in _vocabulary() or _inflected(p) or _calendar_plural(p):
             return False
         if not _listed(p) and (capitals or len(p) < 3
                                or not prefixed and p.endswith(_NOT_NAME_ENDINGS)):
@@ -195,7 +249,30 @@ def _joins(text: str, word: str, joiner: str, at: int, capitals: bool, value: st
         # a sentence's first word before a name is a name only when listed ("Zorblatt" is
         # found by find_opening_names; "Discussed Pemberton" keeps its verb)
         return False
-    return _name_word(word, capitals=capitals)
+    # "Cheyne [Stokes]", "[Howell] Jolly": two words of a medical eponym make no one's name
+    pair = (word.lower(), value.lower()) if before else (value.lower(), word.lower())
+    if pair in _eponym_pairs():
+        return False
+    return _name_word(word, capitals=capitals) and all(_widens_over(p) for p in _parts(word))
+
+
+def _widens_over(part: str) -> bool:
+    """Whether a name may be widened over the word part ``part`` (besides :func:`_name_word`):
+    a word of four letters or fewer only when Faker lists it as a name ("Wei", not "Tte",
+    "Rue", "Levo"); a longer one when a name list holds it or its letters are shaped like a
+    name's (:func:`_name_vowels`)."""
+    if part in first_names() or part in last_names():
+        return True
+    if len(part) <= 4:
+        return False
+    return _listed(part) or _name_vowels(part)
+
+
+def _name_vowels(part: str) -> bool:
+    """Letters a name has: a vowel, and no three consonants in a row at the word's ends
+    ("Bilat" passes, "Nsgy" does not)."""
+    return (re.search(r"[aeiou]", part) is not None
+            and not re.match(r"[^aeiouy]{3}", part) and not re.search(r"[^aeiouy]{4}$", part))
 
 
 # --- names opening a sentence about the patient ---------------------------------------------
@@ -240,11 +317,11 @@ def find_opening_names(text: str) -> Iterator[PhiSpan]:
                                                    or re.search(r"\d", m.group(0))):
                 continue   # in capitals, the age and sex vouch ("CHEST PAIN SEEN" does not)
             a, b = m.group("a"), m.group("b")
-            if not (_opening_word(a) and _opening_word(b)):
+            if not (_opening_word(a) and _opening_word(b)) or _eponym_pair(a, b):
                 continue
             yield from _pair(m)
     for m in _PATIENT_TITLE.finditer(text):
-        if all(_opening_word(w) for w in (m.group("a"), m.group("b")) if w):
+        if all(_title_word(w) for w in (m.group("a"), m.group("b")) if w):
             yield PhiSpan(m.start("n"), m.end("n"), "NAME")
     if not _mixed_case(text) and _capital_signal(text):   # typed in lower case
         for m in _PT_LOWER.finditer(text):
@@ -264,6 +341,65 @@ def _opening_word(word: str) -> bool:
     """A word of a name at a sentence start: a name word (see :func:`_name_word`), in
     capitals too (then judged as written in title case)."""
     return _name_word(word, capitals=False)
+
+
+def _title_word(word: str) -> bool:
+    """A name after "Patient" written as a title: a name word (:func:`_opening_word`, so no
+    ward noun: "Patient Portal", "Patient Kardex") that Faker lists as a name or of five
+    letters or more ("Patient Thistlebrook", not "Patient Lift")."""
+    parts = _parts(word)
+    return _opening_word(word) and all(p in first_names() or p in last_names() or len(p) >= 5
+                                       for p in parts)
+
+
+def _eponym_pair(a: str, b: str) -> bool:
+    """"Osgood Schlatter", "Roth Spots", "Cheyne Stokes": a word of a medical eponym, or a
+    clinical head noun second, never two words of a name at a sentence start."""
+    low_a, low_b = a.lower(), b.lower()
+    if low_b in _heads() or (low_a, low_b) in _eponym_pairs():
+        return True
+    return any(w in _eponym_words() and w not in first_names() and w not in last_names()
+               for w in (low_a, low_b))
+
+
+def trailing_not_name_words(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """``spans`` with each name span's trailing service, weekday, drug, clinical or
+    abbreviated word cut off ("Dr. [Quimby Cardiology] will follow" -> "[Quimby]"), unless
+    Faker lists the word as a name; a span of one word is kept whole."""
+    out = []
+    for span in spans:
+        if span.type != "NAME":
+            out.append(span)
+            continue
+        start, end = span.start, span.end
+        while True:
+            m = _LAST_WORD.search(text, start, end)
+            if (not m or m.start("w") <= start or not _trailing_not_name(m.group("w"))
+                    or _INITIALS.fullmatch(text, start, m.start())):
+                break   # "Dr. [A. March]": after initials, the word is the surname
+            end = m.start()
+        out.append(span if end == span.end else PhiSpan(start, end, "NAME"))
+    return out
+
+
+_INITIALS = re.compile(r"(?:[A-Z]\.?[ \t]*)+")
+_LAST_WORD = re.compile(r"[ \t]+(?P<w>[A-Za-z][A-Za-z]*)$")
+
+
+def _trailing_not_name(word: str) -> bool:
+    """Whether ``word`` ending a name span is a ward word, not the name's last word: a word
+    of the curated ward lists (services, weekdays, this module's list) unless Faker lists it
+    as a name or it is an eponym's surname ("Dr. Marigold Foley" keeps "Foley"); a word of
+    the broader service, clinical and drug lists only when no name list holds it ("Pool",
+    "Swan")."""
+    low = word.lower()
+    if low in first_names() or low in last_names() or low in eponym_surnames():
+        return False
+    if (low in not_name_words() or low in specialties() or low in service_abbreviations()
+            or low in _CALENDAR or _calendar_plural(low)):
+        return True
+    return not _listed(low) and (low in service_words() or low in clinical_terms()
+                                 or low in medication_names() or low in capitals_clinical_words())
 
 
 def _pair(m: re.Match[str]) -> Iterator[PhiSpan]:
