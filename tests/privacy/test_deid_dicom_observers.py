@@ -9,11 +9,10 @@ removed whole, leaving a VERIFIED report without its type 1C sequence."""
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 
 import pytest
 
-from dicom_factory import code_item
+from dicom_factory import code_item, round_trip
 from osler.privacy import DeidKey
 from osler.privacy.deid import deidentify_bundle, deidentify_dataset
 
@@ -58,21 +57,6 @@ def _report(patient_id: str, patient_name: str):
     return ds
 
 
-def _round_trip(ds):
-    """``ds`` written as a file and read back: what a viewer would get."""
-    from pydicom.dataset import FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian
-
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
-    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
-    buffer = BytesIO()
-    ds.save_as(buffer, enforce_file_format=True)
-    buffer.seek(0)
-    return pydicom.dcmread(buffer)
-
-
 def _practitioner_name() -> str:
     out = deidentify_bundle({"resourceType": "Practitioner", "id": "pr-1",
                              "name": [{"family": "Brackenridge", "given": ["Hestia", "Maple"]}]},
@@ -88,8 +72,8 @@ def _patient_name(pid: str, family: str, given: str) -> str:
 
 
 def test_a_clinicians_stand_in_is_a_fhir_practitioners_in_every_patients_report():
-    first = _round_trip(deidentify_dataset(_report("MRN-A-1001", "Quixmoor^Zebulon"), KEY))
-    second = _round_trip(deidentify_dataset(_report("MRN-B-2002", "Thistlewood^Ottilie"), KEY))
+    first = round_trip(deidentify_dataset(_report("MRN-A-1001", "Quixmoor^Zebulon"), KEY))
+    second = round_trip(deidentify_dataset(_report("MRN-B-2002", "Thistlewood^Ottilie"), KEY))
     expected = _practitioner_name()
     for out in (first, second):
         assert str(out.VerifyingObserverSequence[0].VerifyingObserverName) == expected
@@ -98,7 +82,7 @@ def test_a_clinicians_stand_in_is_a_fhir_practitioners_in_every_patients_report(
 
 
 def test_the_patients_names_keep_the_patients_stand_in():
-    out = _round_trip(deidentify_dataset(_report("MRN-A-1001", "Quixmoor^Zebulon"), KEY))
+    out = round_trip(deidentify_dataset(_report("MRN-A-1001", "Quixmoor^Zebulon"), KEY))
     patient = _patient_name("MRN-A-1001", "Quixmoor", "Zebulon")
     assert str(out.PatientName) == patient
     assert str(out.ContentSequence[1].PersonName) == patient   # the Subject Name item
@@ -112,7 +96,7 @@ def test_a_pname_item_holding_the_patients_name_under_another_concept_stays_the_
 
 
 def test_the_verifying_observer_sequence_is_kept_with_the_profiles_actions():
-    out = _round_trip(deidentify_dataset(_report("MRN-A-1001", "Quixmoor^Zebulon"), KEY))
+    out = round_trip(deidentify_dataset(_report("MRN-A-1001", "Quixmoor^Zebulon"), KEY))
     assert out.VerificationFlag == "VERIFIED"
     (observer,) = out.VerifyingObserverSequence            # D: kept, one item as written
     assert observer.VerifyingOrganization == "ANONYMIZED"   # D: type 1 in the item

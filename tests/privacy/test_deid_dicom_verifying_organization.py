@@ -7,10 +7,9 @@ transcribed as X), which left a VERIFIED report's item without a type 1 attribut
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import pytest
 
+from dicom_factory import round_trip
 from osler.privacy import DeidKey
 from osler.privacy.deid import deidentify_dataset
 from osler.privacy.deid.dicom import profile_actions
@@ -23,8 +22,7 @@ OBSERVER = "Vantreight^Odalys"
 
 def _verified_report(organization: str = ORGANIZATION):
     """A VERIFIED Basic Text SR with one verifying observer (made-up people and places)."""
-    from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian
+    from pydicom.dataset import Dataset
 
     ds = Dataset()
     ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.11"
@@ -38,18 +36,7 @@ def _verified_report(organization: str = ORGANIZATION):
     observer.VerificationDateTime = "20210910113000"
     observer.VerifyingObserverIdentificationCodeSequence = []
     ds.VerifyingObserverSequence = [observer]
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
-    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
     return ds
-
-
-def _written_and_read(ds):
-    buffer = BytesIO()
-    ds.save_as(buffer, enforce_file_format=True)
-    buffer.seek(0)
-    return pydicom.dcmread(buffer)
 
 
 def test_the_profile_table_gives_both_type_1_attributes_a_dummy():
@@ -59,7 +46,7 @@ def test_the_profile_table_gives_both_type_1_attributes_a_dummy():
 
 
 def test_the_verifying_organization_is_present_with_a_dummy_that_names_no_one():
-    out = _written_and_read(deidentify_dataset(_verified_report(), KEY))
+    out = round_trip(deidentify_dataset(_verified_report(), KEY))
     (item,) = out.VerifyingObserverSequence
     assert item.VerifyingOrganization == "ANONYMIZED"
     assert str(item.VerifyingObserverName)           # type 1: present, not empty
@@ -70,12 +57,12 @@ def test_the_verifying_organization_is_present_with_a_dummy_that_names_no_one():
 
 def test_an_empty_verifying_organization_also_gets_the_dummy():
     # an input that broke type 1 leaves conformant all the same
-    out = _written_and_read(deidentify_dataset(_verified_report(organization=""), KEY))
+    out = round_trip(deidentify_dataset(_verified_report(organization=""), KEY))
     assert out.VerifyingObserverSequence[0].VerifyingOrganization == "ANONYMIZED"
 
 
 def test_every_type_1_attribute_of_the_item_is_present_after_de_id():
-    out = _written_and_read(deidentify_dataset(_verified_report(), KEY))
+    out = round_trip(deidentify_dataset(_verified_report(), KEY))
     (item,) = out.VerifyingObserverSequence
     for keyword in ("VerifyingObserverName", "VerifyingOrganization", "VerificationDateTime"):
         assert keyword in item and str(item[keyword].value), keyword
