@@ -50,7 +50,8 @@ from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, NO_PATIEN
                                               entry_patient_id, known_names, name_words,
                                               patient_links, patient_of, staff_words,
                                               uuid_of)
-from osler.privacy.deid.fhir_schema import ShapeError, child_type, string_rule, typed
+from osler.privacy.deid.fhir_schema import (ShapeError, child_type, own_resource_type,
+                                            string_rule, typed)
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
@@ -382,7 +383,7 @@ class _Walker(EmbeddedResources):
                 # OperationOutcome: a FHIRPath can hold a searched identifier or name
                 out[k] = [self.text(x) if isinstance(x, str) else x for x in v]
                 continue
-            if k == "resourceType" and v == owner:
+            if k == "resourceType" and own_resource_type(node, owner):
                 out[k] = v   # a resource's own type, one of R4's (:func:`.fhir_schema.typed`)
             elif k == "id" and "resourceType" in node:
                 out[k] = pseudo_id(self.key, node["resourceType"], v)

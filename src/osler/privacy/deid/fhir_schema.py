@@ -5,8 +5,23 @@
 its elements' types: a data type's name (``CodeableConcept``), a primitive's (``string``,
 ``code``, ``uri`` ...), ``Element`` for a primitive's extension (``_birthDate``) or
 ``Resource``; ``*`` after it when the element repeats. It is generated from fhir.resources'
-R4B models (R4B is R4 but for a few medicinal-product and evidence resources; the ``fhir``
-extra is needed only to regenerate it), so de-id needs no extra:
+R4B models, since fhir.resources (7 and later) has none of R4 (the ``fhir`` extra is needed
+only to regenerate it), so de-id needs no extra. R4B is R4 but for the medicinal-product,
+substance and evidence resources (hl7.org/fhir/R4B/history.html, 4.3.0):
+
+- the R4 resources R4B removed (:data:`R4_ONLY_RESOURCES`: MedicinalProduct ...,
+  EffectEvidenceSynthesis, SubstancePolymer ...) are known but untyped: their DomainResource
+  elements (id, meta, text, contained, extension) are typed, every other string is free
+  text, and they are not refused;
+- R4B's additions (Citation, Ingredient, SubscriptionTopic ...) are typed by R4B: no R4
+  resource has their names;
+- Evidence and EvidenceVariable, reworked in R4B, are typed by R4B: an R4 element R4B does
+  not have (Evidence.exposureBackground, EvidenceVariable.characteristic.usageContext) is
+  walked with no type, its strings free text, and those both have, checked by hand against
+  R4, are of the same type but EvidenceVariable.characteristic.timeFromStart (an R4
+  Duration, an R4B backbone element: its elements, none of which R4B's has, are free text).
+
+To regenerate it:
 
     python -c "from osler.privacy.deid.fhir_schema import write; \\
                write('src/osler/resources/deid/fhir_r4_elements.json.gz')"
@@ -24,8 +39,9 @@ from typing import Any
 from osler.errors import IngestError
 from osler.resources import path as resource_path
 
-__all__ = ["DATE_PRIMITIVES", "SAFE_PRIMITIVES", "ShapeError", "check_shape", "child_type",
-           "element_type", "is_complex", "known_type", "string_rule", "typed", "write"]
+__all__ = ["DATE_PRIMITIVES", "R4_ONLY_RESOURCES", "SAFE_PRIMITIVES", "UNTYPED_RESOURCE",
+           "ShapeError", "check_shape", "child_type", "element_type", "is_complex",
+           "known_type", "own_resource_type", "string_rule", "typed", "write"]
 
 #: Primitive types whose values are structure, not anything a person wrote: codes, URIs, ids
 #: (a resource id is pseudonymised by its own rule), numbers, booleans, times. Everything else
@@ -38,6 +54,19 @@ DATE_PRIMITIVES = frozenset({"date", "dateTime", "instant"})
 #: Primitives whose JSON value is a number or a boolean, not a string.
 _NON_STRING = frozenset({"boolean", "integer", "decimal", "positiveInt", "unsignedInt"})
 _FILE = "deid/fhir_r4_elements.json.gz"
+#: The resources of FHIR R4 (4.0.1) that R4B removed or replaced, so that the table (of R4B)
+#: has no type for them (hl7.org/fhir/R4B/history.html, 4.3.0).
+R4_ONLY_RESOURCES = frozenset({
+    "MedicinalProduct", "MedicinalProductAuthorization", "MedicinalProductContraindication",
+    "MedicinalProductIndication", "MedicinalProductIngredient", "MedicinalProductInteraction",
+    "MedicinalProductManufactured", "MedicinalProductPackaged",
+    "MedicinalProductPharmaceutical", "MedicinalProductUndesirableEffect",
+    "EffectEvidenceSynthesis", "RiskEvidenceSynthesis", "SubstanceNucleicAcid",
+    "SubstancePolymer", "SubstanceProtein", "SubstanceReferenceInformation",
+    "SubstanceSourceMaterial", "SubstanceSpecification"})
+#: The type an R4 resource of no type in the table is walked as: its DomainResource elements
+#: typed, any other of no type (all its strings free text).
+UNTYPED_RESOURCE = "DomainResource"
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +76,17 @@ def _schema() -> dict[str, dict[str, str]]:
 
 
 def known_type(type_name: str) -> bool:
-    """Whether ``type_name`` is a resource, data type or backbone element of FHIR R4."""
+    """Whether ``type_name`` is a resource, data type or backbone element of the table
+    (R4B's; an R4 resource R4B removed is not one: :data:`R4_ONLY_RESOURCES`)."""
     return type_name in _schema()
+
+
+def own_resource_type(node: dict[str, Any], owner: str | None) -> bool:
+    """Whether ``node``'s resourceType is the type it was walked as (:func:`typed`): its
+    own, or :data:`UNTYPED_RESOURCE` for an R4 resource of no type in the table."""
+    rtype = node.get("resourceType")
+    return owner is not None and (rtype == owner or owner == UNTYPED_RESOURCE
+                                  and isinstance(rtype, str) and rtype in R4_ONLY_RESOURCES)
 
 
 def element_type(owner: str, element: str) -> tuple[str, bool] | None:
@@ -142,9 +180,12 @@ def typed(node: dict[str, Any], etype: str | None,
 
 def _owner(node: dict[str, Any], etype: str | None) -> str | None:
     """The R4 type of ``node``: its resourceType where a resource belongs (or where the type
-    is not known), else ``etype``. ShapeError for a resource of no R4 type (its elements'
-    types cannot be told) or with none where one belongs."""
+    is not known), :data:`UNTYPED_RESOURCE` for an R4 resource R4B removed, else ``etype``.
+    ShapeError for a resource of neither R4 nor R4B (its elements' types cannot be told) or
+    with no resourceType where one belongs."""
     rtype = node.get("resourceType")
+    if etype in (None, "Resource") and isinstance(rtype, str) and rtype in R4_ONLY_RESOURCES:
+        return UNTYPED_RESOURCE
     if etype in (None, "Resource") and rtype is not None:
         if not (isinstance(rtype, str) and rtype[:1].isupper() and known_type(rtype)
                 and element_type(rtype, "meta") is not None):
