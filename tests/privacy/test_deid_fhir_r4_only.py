@@ -62,6 +62,15 @@ def test_an_r4_resource_r4b_removed_is_not_refused_and_its_free_text_loses_the_n
     assert walked["identifier"][0]["system"] == "urn:osler:pseudonym"
 
 
+def test_a_medicinal_products_name_stays_a_product_name_in_free_text():
+    out = deidentify_bundle({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": PATIENT}, {"resource": MEDICINAL_PRODUCT}]}, KEY)
+    [name] = out["entry"][1]["resource"]["name"]
+    assert set(name) == {"productName", "namePart"}
+    assert name["productName"].endswith(" tablets")
+    assert "Quillfeather" not in json.dumps(name)
+
+
 def test_an_effect_evidence_synthesis_keeps_its_reference_resolvable_and_moves_its_date():
     out = deidentify_bundle({**EFFECT_EVIDENCE}, KEY)
     assert out["resourceType"] == "EffectEvidenceSynthesis"

@@ -319,8 +319,11 @@ def fhir(in_path: Path, out_path: Path, key_file: Path | None,
     left out. A resource with an element whose JSON contradicts its FHIR R4 type (a string
     where a CodeableConcept belongs) is skipped or left out the same way: every string not of
     a safe R4 type (code, uri, id ...) is de-identified as free text, and a wrong shape hides
-    what an element holds. Every resource written carries the security label PSEUDED
-    (v3-ObservationValue) in meta.security. Exit status: 0 when everything was
+    what an element holds. A resource of no FHIR R4 or R4B type is skipped too; the R4
+    resources R4B removed (MedicinalProduct ..., EffectEvidenceSynthesis,
+    SubstanceSpecification ...) are written, all their strings free text but those of id,
+    meta, language and extensions. Every resource written carries the security label
+    PSEUDED (v3-ObservationValue) in meta.security. Exit status: 0 when everything was
     written, 3 when some lines or entries were skipped, 2 when none was written, or on a
     usage error or a fatal one (an OUT_PATH that is IN_PATH, a --names-from file or the
     --key-file, or cannot be written; a bad key file). OUT_PATH is written whole at the end:

@@ -50,8 +50,8 @@ from osler.privacy.deid.fhir_patients import (_PEOPLE, _URL_REFERENCE, NO_PATIEN
                                               entry_patient_id, known_names, name_words,
                                               patient_links, patient_of, staff_words,
                                               uuid_of)
-from osler.privacy.deid.fhir_schema import (ShapeError, child_type, own_resource_type,
-                                            string_rule, typed)
+from osler.privacy.deid.fhir_schema import (UNTYPED_RESOURCE, ShapeError, child_type,
+                                            own_resource_type, string_rule, typed)
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.visible import visible
 from osler.privacy.keys import DeidKey
@@ -408,7 +408,8 @@ class _Walker(EmbeddedResources):
                 out[k] = f"{node['resourceType']} {self.key.pseudonym(str(v), 'name')[:8]}"
             elif k in _DROP_ANYWHERE or (k == "site" and name == "source"):
                 continue   # Provenance.signature, AuditEvent.entity.query and source.site
-            elif k == "name" and isinstance(v, list):
+            elif k == "name" and isinstance(v, list) and owner != UNTYPED_RESOURCE:
+                # (MedicinalProduct's, SubstanceSpecification's names: walked untyped)
                 staff = node.get("resourceType") in _STAFF
                 out[k] = [self.human_name(n, staff) for n in v if isinstance(n, dict)]
             elif (k in ("name", "valueHumanName") and isinstance(v, dict)
