@@ -106,3 +106,33 @@ def test_what_is_no_resource_of_r4_or_r4b_or_of_the_wrong_shape_is_still_refused
         deidentify_bundle(resource, KEY)
     assert "malformed FHIR resource" in str(info.value)
     assert "Rosamund" not in str(info.value)
+
+
+def test_r4_evidence_and_evidence_variable_reworked_in_r4b_are_not_refused():
+    evidence = {"resourceType": "Evidence", "id": "ev-1", "status": "draft",
+                "name": "SmokingReview", "shortTitle": SENTENCE,
+                "exposureBackground": {"reference": "EvidenceVariable/var-1"},
+                "outcome": [{"reference": "EvidenceVariable/var-2"}],
+                "jurisdiction": [{"coding": [{"system": "urn:iso:std:iso:3166",
+                                              "code": "US"}]}]}
+    variable = {"resourceType": "EvidenceVariable", "id": "var-1", "status": "draft",
+                "type": "dichotomous", "characteristic": [{
+                    "description": SENTENCE, "definitionCodeableConcept": {"text": "Smoker"},
+                    "usageContext": [{"code": {"code": "focus"}, "valueCodeableConcept": {
+                        "text": SENTENCE}}],
+                    "participantEffectiveDateTime": "2021-03-14",
+                    "timeFromStart": {"value": 30, "unit": "days", "code": "d",
+                                      "system": "http://unitsofmeasure.org"},
+                    "groupMeasure": "mean"}]}
+    refused: list[IngestError] = []
+    out = deidentify_bundle({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": PATIENT}, {"resource": evidence}, {"resource": variable}]}, KEY,
+        on_refused=refused.append)
+    assert refused == []
+    assert [e["resource"]["resourceType"] for e in out["entry"]] == [
+        "Patient", "Evidence", "EvidenceVariable"]
+    dumped = json.dumps(out)
+    assert [w for w in LEAKS if w in dumped] == []
+    [characteristic] = out["entry"][2]["resource"]["characteristic"]
+    assert characteristic["timeFromStart"]["value"] == 30
+    assert characteristic["participantEffectiveDateTime"] != "2021-03-14"

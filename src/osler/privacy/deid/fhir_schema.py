@@ -15,11 +15,11 @@ substance and evidence resources (hl7.org/fhir/R4B/history.html, 4.3.0):
   text, and they are not refused;
 - R4B's additions (Citation, Ingredient, SubscriptionTopic ...) are typed by R4B: no R4
   resource has their names;
-- Evidence and EvidenceVariable, reworked in R4B, are typed by R4B: an R4 element R4B does
-  not have (Evidence.exposureBackground, EvidenceVariable.characteristic.usageContext) is
-  walked with no type, its strings free text, and those both have, checked by hand against
-  R4, are of the same type but EvidenceVariable.characteristic.timeFromStart (an R4
-  Duration, an R4B backbone element: its elements, none of which R4B's has, are free text).
+- Evidence and EvidenceVariable, reworked in R4B, are typed by R4B. The elements both
+  versions have are of the same type (checked by hand against R4) but
+  EvidenceVariable.characteristic.timeFromStart, an R4 Duration and an R4B backbone element
+  that has none of a Duration's elements, so their strings are free text; an R4 element
+  R4B lacks (Evidence.exposureBackground ...) is walked with no type, its strings free text.
 
 To regenerate it:
 
