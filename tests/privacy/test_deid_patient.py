@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,12 +71,11 @@ def test_deidentifying_a_patient_twice_changes_nothing(texts):
     assert [d.text for d in deidentify_notes(once, KEY, profile="tag")] == once
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: the learned tagger reads a tag's context "
-                   "differently from the name it replaced, so a second pass can find one more "
-                   "name ('[NAME] aware Quimby' where 'Osler aware Quimby' hid nothing)")
 def test_a_second_pass_finds_no_name_the_first_left():
     """A counterexample to idempotence that random search found (made-up words): the first
-    pass leaves the last word, the second, reading '[NAME]' where the name was, takes it."""
+    pass left the last word, the second, reading '[NAME]' where the name was, took it. A
+    strict xfail until 2026-12-01, when the first pass began to take 'Quimby' after
+    'Osler aware' too."""
     texts = ["on 617-555-0142 . Lochmoor GH Dr. , Dr. 617-555-0142 Osler aware Quimby"]
     once = [d.text for d in deidentify_notes(texts, KEY, profile="tag")]
     assert [d.text for d in deidentify_notes(once, KEY, profile="tag")] == once

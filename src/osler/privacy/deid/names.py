@@ -331,7 +331,8 @@ def _after_trigger(text: str, toks: list[tuple[int, int, str]], j: int, stop: fr
         elif ((low in _NOT_NAMES and not (word[:1].isupper() and word.endswith(".")
                                            and len(low) == 1))   # "Dr. A. J. Forsythe"
               or (not taken and low in _TITLES)   # "Dr. Dr. X": the second title names no one
-              or (cased and word.islower() and low in stop)   # "Dr. pt" where capitals mean
+              or (cased and word.islower() and low in stop   # "Dr. pt" where capitals mean
+                  and low not in _PARTICLES)                  # (not "Dr. van der Berg")
               or (len(low) < 2 and not word[:1].isalpha())
               or (not cased and _inflected(low) and not _known(word))):
             break
