@@ -543,7 +543,7 @@ def _arrivals_in_capitals(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
     for m in _ARRIVED_FROM.finditer(text):
         low = m.group("p").lower()
         if (low.endswith(_TOWN_NAME_ENDINGS)
-                and not _any_in(low, stop, _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS,
+                and not _any_in(low, stop, common_words(), _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS,
                                 _STIMULI, us_states(), _vocabulary(), term_section("treatments"),
                                 term_section("words"), _NOT_TOWNS)
                 and not (_listed_name(low) or _inflected(low) or clinical_shaped(low))):
