@@ -94,9 +94,9 @@ def phi_of(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger | None,
     another note of the same patient) to their type: every mention of them here is PHI too.
     """
     if model is None:
-        # the names context alone vouches for count without the tagger too ("SISTER, ZELDA
-        # HAS PHONED"): no layer holds them, so add them here
-        sure = list(find_sure_names(text))
+        # the names and places context alone vouches for count without the tagger too
+        # ("SISTER, ZELDA HAS PHONED", "CVS on Elm St"): no layer holds them, so add them here
+        sure = [*find_sure_names(text), *find_sure_places(text)]
         spans = (layers["rules"] if not known and not sure else
                  _merge(text, layers["patterns"], [*layers["names"], *sure, *layers["places"]],
                         known))

@@ -626,6 +626,8 @@ def find_sure_names(text: str) -> Iterator[PhiSpan]:
                     and not text[pair[0][1]:pair[1][0]].strip()
                     and all(_title(w) and _outside_vocabulary(w, stop) for _, _, w in pair)):
                 yield PhiSpan(pair[0][0], pair[1][1], "NAME")
+    if mixed:
+        yield from _kin_word_names(text, toks)
     yield from _field_names(text, toks, stop, cased)
     yield from _more_sure_names(text, toks, stop, cased)
     yield from _signed_or_credentialed(text, toks, stop)
@@ -743,6 +745,59 @@ def _surname_after(text: str, toks: tuple[tuple[int, int, str], ...], i: int,
 #: moves all extremities, TED hose, PEG tube, arterial line, CAT scan, paroxysmal atrial
 #: tachycardia, lower oesophageal sphincter, systolic anterior motion.
 _CLINICAL_FIRST_WORDS = frozenset({"mae", "ted", "peg", "art", "cat", "pat", "les", "sam"})
+
+
+# After a first name that is also a word, what leaves it a name after "Wife is" ("Wife is
+# June.", "Wife is June and ..."): the end of the clause, not a word it would qualify ("Wife
+# is Frank about her concerns").
+_CLAUSE_END = re.compile(r"[ \t]*(?:$|[.,;:!?()\n-]|(?:and|who|at|here|present)\b)")
+
+
+def _kin_word_names(text: str, toks: tuple[tuple[int, int, str], ...]) -> Iterator[PhiSpan]:
+    """A listed first name that is also an everyday word or a month, capitalised right after
+    a relation of kin, or after it and "is", in a note written in mixed case ("wife June
+    called", "Wife is June.", "daughter Rose at bedside"). Not a modal before its verb ("Wife
+    Will call"), a month before a day or a year ("son June 3"), nor after "is" a word that
+    does not end the clause ("Wife is Frank about it"); in lower case the words stay ("wife
+    will call", "son bill paid")."""
+    for i in range(len(toks) - 1):
+        low = toks[i][2].lower()
+        if low not in _RELATIONS or low in _WEAK_RELATIONS or low in _ROLE_RELATIONS:
+            continue
+        j, copula = i + 1, False
+        if toks[j][2] == "is" and j + 1 < len(toks):
+            j, copula = j + 1, True
+        if any(text[toks[k][1]:toks[k + 1][0]] not in (" ", "\t") for k in range(i, j)):
+            continue
+        start, end, word = toks[j]
+        name = word.lower()
+        if not (_title(word) and word.isalpha() and len(word) >= 3
+                and (name in first_names() or name in census_first_names(with_stopwords=True))
+                and not _any_in(name, _NOT_NAMES, _RELATIONS, _TITLES, _CLINICAL_FIRST_WORDS,
+                                _FAITHS)):
+            continue
+        nxt = toks[j + 1][2].lower() if j + 1 < len(toks) and not _gap(text, end, toks, j) else ""
+        if name in _MODALS and (copula or nxt in _VERBS_AFTER_MODALS):
+            continue   # "Wife Will call", "Son May visit"
+        if name in _MONTH_NAMES and re.match(r"[ \t,]*\d", text[end:]):
+            continue   # "son June 3", "wife June, 2019"
+        if copula and (name in _ADJECTIVE_FIRST_NAMES or not _CLAUSE_END.match(text, end)):
+            continue
+        yield PhiSpan(start, end, "NAME")
+
+
+# A faith or a church that a census lists as a first name too ("Wife is Sunni."): no name.
+_FAITHS = frozenset("""sunni shia shiite muslim catholic christian jewish hindu buddhist sikh
+baptist methodist mormon protestant orthodox lutheran episcopal episcopalian presbyterian
+pentecostal adventist evangelical quaker amish""".split())
+# Listed first names that say what someone is after "is" ("Wife is Young", "Husband is
+# Irish"): after a relation they stay names ("wife Frank called").
+_ADJECTIVE_FIRST_NAMES = frozenset("""young frank gay merry sunny noble royal major junior
+lucky precious rich golden irish scottish welsh""".split())
+# Relations that are roles or words of a phrase, not kin ("case manager", "social worker").
+_ROLE_RELATIONS = frozenset({"law", "manager", "worker", "chaplain", "contact", "contacts",
+                             "named", "name", "called", "proxy", "hcp", "poa", "lawyer",
+                             "attorney", "priest", "guardian"})
 
 
 def _second_first_name(text: str, toks: tuple[tuple[int, int, str], ...], k: int) -> int:

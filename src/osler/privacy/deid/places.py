@@ -48,6 +48,19 @@ _MOVE_CONTEXT = re.compile(r"\b(?:arriv(?:ed|es|ing)|relocat(?:e|ed|es|ing)|movi
 # "MOVE TO QUELLMOOR NEXT WEEK"): sure, whatever the tagger says of its context.
 _MOVING_TO = re.compile(r"\b(?i:moving|move|moved|relocat(?:e|ed|es|ing))[ \t]+(?i:back[ \t]+)?"
                         r"(?i:to)[ \t]+(?P<p>[A-Za-z]{4,})\b(?![-'])")
+# An arrival from a place in a note typed all in capitals ("PT ARRIVED FROM QUELLMOOR"): no
+# capital tells a town there, so only a word shaped as a town's name (_TOWN_NAME_ENDINGS) and
+# no word, ward or procedure of any list ("ARRIVED FROM PACU", "ARRIVED FROM FLUORO").
+_ARRIVED_FROM = re.compile(r"\b(?i:arriv(?:ed|es|ing))[ \t]+(?i:back[ \t]+)?"
+                           r"(?i:from)[ \t]+(?P<p>[A-Z]{6,})\b(?![-'])")
+# A pharmacy's branch named by its street ("CVS on Elm St", "Walgreens at 12 Larkspur Avenue"):
+# the street is an address; the chain's name is none.
+_PHARMACY_STREET = re.compile(
+    r"\b(?i:cvs|walgreens|rite[ \t]+aid|walmart|wal-mart|costco|kroger|safeway|"
+    r"stop[ \t]*(?:&|and)[ \t]*shop|osco|duane[ \t]+reade)(?:[ \t]+(?i:pharmacy))?[ \t]+"
+    r"(?i:on|at)[ \t]+(?P<p>(?:\d{1,5}[ \t]+)?(?:[A-Z][A-Za-z']+[ \t]+){1,3}"
+    rf"(?:{alternation(frozenset(w.capitalize() for w in NOTE_STREET_TYPES))}"
+    rf"|{alternation(frozenset(w.upper() for w in NOTE_STREET_TYPES))})\b\.?)")
 _STIMULI = frozenset("""painful pain noxious stimuli stimulus stim stimulation voice verbal
 command commands touch tactile sternal deep light""".split())
 # What a patient is moved to within the hospital, one or two words after the word ("Moving to
@@ -521,6 +534,36 @@ def _moved_to(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
 
 
+def _arrivals_in_capitals(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
+    """Runs of ``_ARRIVED_FROM`` in a note typed all in capitals whose word ends as a town's
+    name and is no word, ward, procedure or listed name ("ARRIVED FROM HARROWGATE"; "ARRIVED
+    FROM PACU", "ARRIVED FROM FLUORO", "ARRIVED FROM CARDIOVERSION" keep theirs)."""
+    if _capital_signal(text):
+        return
+    for m in _ARRIVED_FROM.finditer(text):
+        low = m.group("p").lower()
+        if (low.endswith(_TOWN_NAME_ENDINGS)
+                and not _any_in(low, stop, common_words(), _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS,
+                                _STIMULI, us_states(), _vocabulary(), term_section("treatments"),
+                                term_section("words"), _NOT_TOWNS)
+                and not (_listed_name(low) or _inflected(low) or clinical_shaped(low))):
+            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
+
+
+def _pharmacy_streets(text: str) -> Iterator[PhiSpan]:
+    """Runs of ``_PHARMACY_STREET``: the street, with the stop of a shortened street word
+    ("Elm St.") but not a sentence's ("Larkspur Avenue.")."""
+    for m in _PHARMACY_STREET.finditer(text):
+        words = m.group("p").split()
+        if any(w.lower() in _NOT_NAMES for w in words[:-1]):
+            continue
+        end = m.end("p")
+        if text[end - 1] == "." and words[-1].lower().rstrip(".") not in (
+                "ave", "blvd", "ct", "dr", "ln", "pl", "rd", "st"):
+            end -= 1
+        yield PhiSpan(m.start("p"), end, "LOCATION")
+
+
 def _token_at(toks: list[tuple[int, int, str]], start: int) -> int:
     """The index of the token starting at ``start`` (-1: none does)."""
     return next((k for k, t in enumerate(toks) if t[0] == start), -1)
@@ -677,6 +720,8 @@ def find_sure_places(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _home_streets(text)   # "LIVES AT 14 BIRCHWOOD WAY", "lives at 9 elm way"
     yield from _moved_to(text, stop)
+    yield from _arrivals_in_capitals(text, stop)   # "PT ARRIVED FROM QUELLMOOR"
+    yield from _pharmacy_streets(text)             # "CVS on Elm St"
     for span in _lower_case_moves(text, stop):   # "moving to quellmoor next month"
         if _PLACE_AFTER.match(text, span.end):
             yield span
