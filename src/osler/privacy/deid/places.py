@@ -10,15 +10,22 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from osler.privacy.deid.clinical_terms import (abbreviation_shaped, clinical_shaped,
-                                               clinical_terms, term_phrases, term_section)
-from osler.privacy.deid.lexicons import (census_names, common_words, department_words,
-                                         first_names, name_stopwords, place_names, specialties,
-                                         us_places, us_states)
-from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES, _any_in,
+from osler.privacy.deid.clinical_terms import clinical_shaped, term_section
+from osler.privacy.deid.lexicons import (census_names, common_words, first_names, name_stopwords,
+                                         place_names, us_places, us_states)
+from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _any_in,
                                       _capital_signal, _gap, _inflected, _known, _mixed_case,
                                       _title, _tokens)
-from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
+from osler.privacy.deid.place_cuts import (_COURSE_HEADING, _SERVICE_WORDS, without_drugs,
+                                          without_services)
+from osler.privacy.deid.place_moves import (_MOVE_BEFORE, _MOVE_CONTEXT, _PLACE_AFTER, _STIMULI,
+                                           _arrivals_in_capitals, _home_streets,
+                                           _lower_case_moves, _moved_to, _no_clinical_word,
+                                           _pharmacy_streets, _treatment_moved_to)
+from osler.privacy.deid.place_words import (SPECIALTIES, _HOSPITAL_WORDS, _NOT_HOSPITALS,
+                                           _NOT_PLACES, _NOT_TOWNS, _TOWN_ENDINGS, _counted,
+                                           _countries, _listed_name, _vocabulary, context_words)
+from osler.privacy.deid.spans import PhiSpan, merge_spans
 from osler.privacy.deid.vocab import AMBIGUOUS_STREET_TYPES, NOTE_STREET_TYPES, alternation
 
 __all__ = ["SPECIALTIES", "context_words", "find_places", "find_sure_places",
@@ -39,56 +46,8 @@ _PLACE_CONTEXT = re.compile(r"(?:\b(?:transferr?ed|transfered|transfer|trans|adm
                             r"flew|visit(?:ing)?|born|->|i'm|"
                             r"located|housing|center|hospital|ed|er|ew)\s+(?:back\s+|alone\s+)?"
                             r"(?:to|from|in|at)(?:\s+the)?|\bosh)\s*$", re.I)
-# A move still to come or an arrival ("Plans moving to Harrowgate", "ARRIVED FROM QUELLMOOR"):
-# a place of four letters or more, for a short word after them is a ward's abbreviation
-# ("MOVING TO BSC"), and no stimulus of a neurological exam ("MOVING TO PAINFUL STIMULI").
-_MOVE_CONTEXT = re.compile(r"\b(?:arriv(?:ed|es|ing)|relocat(?:e|ed|es|ing)|moving|move)\s+"
-                           r"(?:back\s+)?(?:to|from|in)(?:\s+the)?\s*$", re.I)
-# A move of home to a place written as a name ("Plans moving to Harrowgate next month",
-# "MOVE TO QUELLMOOR NEXT WEEK"): sure, whatever the tagger says of its context.
-_MOVING_TO = re.compile(r"\b(?i:moving|move|moved|relocat(?:e|ed|es|ing))[ \t]+(?i:back[ \t]+)?"
-                        r"(?i:to)[ \t]+(?P<p>[A-Za-z]{4,})\b(?![-'])")
-# An arrival from a place in a note typed all in capitals ("PT ARRIVED FROM QUELLMOOR"): no
-# capital tells a town there, so only a word shaped as a town's name (_TOWN_NAME_ENDINGS) and
-# no word, ward or procedure of any list ("ARRIVED FROM PACU", "ARRIVED FROM FLUORO").
-_ARRIVED_FROM = re.compile(r"\b(?i:arriv(?:ed|es|ing))[ \t]+(?i:back[ \t]+)?"
-                           r"(?i:from)[ \t]+(?P<p>[A-Z]{6,})\b(?![-'])")
-# A pharmacy's branch named by its street ("CVS on Elm St", "Walgreens at 12 Larkspur Avenue"):
-# the street is an address; the chain's name is none.
-_PHARMACY_STREET = re.compile(
-    r"\b(?i:cvs|walgreens|rite[ \t]+aid|walmart|wal-mart|costco|kroger|safeway|"
-    r"stop[ \t]*(?:&|and)[ \t]*shop|osco|duane[ \t]+reade)(?:[ \t]+(?i:pharmacy))?[ \t]+"
-    r"(?i:on|at)[ \t]+(?P<p>(?:\d{1,5}[ \t]+)?(?:[A-Z][A-Za-z']+[ \t]+){1,3}"
-    rf"(?:{alternation(frozenset(w.capitalize() for w in NOTE_STREET_TYPES))}"
-    rf"|{alternation(frozenset(w.upper() for w in NOTE_STREET_TYPES))})\b\.?)")
-_STIMULI = frozenset("""painful pain noxious stimuli stimulus stim stimulation voice verbal
-command commands touch tactile sternal deep light""".split())
-# What a patient is moved to within the hospital, one or two words after the word ("Moving to
-# Private room", "Relocated to Negative pressure room", "Moving to Amio gtt", "MOVED TO GERI
-# CHAIR", "Moving to Nectar thick liquids"): the word says what kind, no place.
-_CLINICAL_HEAD_AFTER = re.compile(
-    r"(?:[ \t]+[A-Za-z-]+){0,2}?[ \t]+(?i:rooms?|rm|beds?|units?|chairs?|diet|liquids?|"
-    r"precautions?|isolation|mattress|overlay|gtt|gtts|drip|infusion|nutrition|feeds?|feeding|"
-    r"tube|checks|protocol|mode|mask|cannula|position|only|stretcher|cart|status|service|"
-    r"monitoring|watch|sitter|settings?|trial|regimen|dose|dosing|po|iv|pump|therapy)\b")
-# After the word, what says a home's move ("moving to Montreal next month", "relocating to
-# Quellmoor to be near family"): a place even when the word is shaped as an English word.
-_PLACE_AFTER = re.compile(r"[ \t]+(?i:next|this[ \t]+(?:week|month|year|spring|summer|fall|"
-                          r"winter)|in[ \t]+(?:the[ \t]+)?(?:spring|summer|fall|autumn|winter|"
-                          r"[a-z]+ber\b)|to[ \t]+(?:live|be[ \t]+near|stay[ \t]+with)|"
-                          r"with[ \t]+(?:his|her|their|family)|area\b|permanently)")
-# Endings of English nouns and adjectives of the ward ("Isolation", "Negative", "Airborne",
-# "Overflow"); not "-ate", "-er" or "-or", which towns' names have too ("Harrowgate", "Exeter",
-# "Quellmoor").
-_WARD_WORD_ENDING = re.compile(r"(?:ive|ion|ing|ure|ance|ence|ment|ness|ity|ous|ful|less|able|"
-                               r"ible|ed|bound|borne|flow)$")
-# Endings of adjectives that towns and countries share ("Montreal", "Nepal", "Vic"): only before
-# a noun they qualify ("Nasal Cannula", "Enteral nutrition", "Nocturnal Bipap").
-_ADJECTIVE_ENDING = re.compile(r"(?:al|ic)$")
 _BEFORE_UNIT = re.compile(r"(?:\bto|\bat|->|\bfrom|\bin)\s+(?P<p>[A-Za-z]{2,})\s+(?:ED|EW|ER|ICU|MICU|"
                           r"CCU|SICU|cath lab|clinic|rehab|hosp|hospital)\b", re.I)
-# Departments before "clinic" ("seen in cardiology clinic"): a service, not a place.
-SPECIALTIES = specialties()
 # A lone town name needs a preposition before it ("lives in Towson", "from Dundalk").
 _TOWN_BEFORE = re.compile(r"(?:\b(?:in|from|to|at|near|of|outside|around)|->|@)\s+$", re.I)
 # Without capitals, "to"/"in" are too often followed by a verb or a common noun ("TO PUSH").
@@ -97,8 +56,6 @@ _TOWN_BEFORE_UNCASED = re.compile(r"\b(?:from|near|outside|(?:lives?|living|resi
 # Hospitals written as initials: "at GH", "from BWH", "to UMMC" (Hospital, Medical Center).
 _ABBREVIATED_HOSPITAL = re.compile(r"(?:\b(?:at|from|to|in)\s+|->\s*|@\s*)(?:the\s+)?"
                                    r"(?P<p>[A-Za-z]{1,2}H|[A-Za-z]{2,3}MC)\b", re.I)
-_NOT_HOSPITALS = frozenset("""with each both much such high rich path bath math ugh nah bah huh ooh
-aah ah oh eh uh sh th dh bh ph ch nh wh cath arch cvvh mech osh""".split())
 # "at Seymour Black's house": the home of a named person is a location.
 _SOMEONES_HOME = re.compile(r"\b(?:at|to|from)\s+(?P<p>(?:[A-Za-z]+\s+)?[A-Za-z]+'s)\s+"
                             r"(?:house|home|"
@@ -115,19 +72,6 @@ _WARD = re.compile(r"\b(?:to|from|on|onto|transfer|transferred|xfer|xfered)\s+(?
 # "P: ? Hale 5 today"); not a drug and its dose ("Plan: Lasix 20 today").
 _PLAN_WARD = re.compile(r"(?:\bplan\b[ \t]*[:?-]*|\b(?:p|a/p|dispo(?:sition)?)[ \t]*[:-])[ \t]*"
                         r"(?:\?[ \t]*)?" + _WARD_AFTER, re.I | re.M)
-# Common words that often make up a hospital's name ("Sacred Heart", "Good Samaritan").
-_HOSPITAL_WORDS = frozenset("""st saint holy mercy sacred heart good samaritan memorial children's
-childrens shriners""".split())
-# Words before "hospital" or "rehab" that describe it without naming it ("the local hospital").
-_NOT_PLACES = frozenset("""other local outside previous prior another basic same this that nearby
-community their his her your rehab continue for begin acute inpatient pt's pts patient's pt
-patient cool nitro home multiple several many numerous frequent recent two three rehabilitation
-unit floor tcu icu ward stable good fair critical serious satisfactory guarded medical surgical
-cardiac neuro trauma coronary care pediatric main cancer dialysis wound infusion imaging
-emergency step down cardiothoracic thoracic vascular transplant burn white micu sicu ccu csru
-pacu nicu picu ctic cvicu ct mri or ir ep cath lab ed er ew radiology dialysis hd surgery endoscopy
-echo xray x-ray ultrasound us ekg eeg tee egd ercp bronch pre-op preop post-op postop holding
-bedside room bed chair commode bathroom shower home hospice morgue""".split())
 # "Lansdowne, MA", "hampton,ma", "Quincy, Massachusetts": a town named with its state.
 _STATE_AFTER = re.compile(r"[ \t]?,[ \t]?(?:(?P<code>[A-Za-z]{2})(?![A-Za-z])|"
                           r"(?P<name>[A-Za-z]+(?:[ \t][A-Za-z]+)?))")
@@ -194,76 +138,6 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                         or toks[j][2].lower() in us_states()):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
-
-
-# A move or an arrival, where a patient is moved to a bed, a diet or a drug as often as a
-# home to a town ("Moved to Supine", "Arrived from Lithotripsy").
-_MOVE_BEFORE = re.compile(r"\b(?:arriv(?:ed|es|ing)|relocat(?:e|ed|es|ing)|moving|moved?)\s+"
-                          r"(?:back\s+)?(?:to|from|in)(?:\s+the)?\s*$", re.I)
-
-
-def _treatment_moved_to(text: str, i: int, toks: list[tuple[int, int, str]]) -> bool:
-    """Whether token ``i``, after a move or an arrival, says what a patient is moved to in
-    the hospital, not a town: a word shaped as a procedure, a drug or an abbreviation
-    ("Kyphoplasty", "Bivalirudin", "APRV"), a therapy, diet or position ("Heliox", "Clears",
-    "Supine"), an English word's ending ("Isolation", "Negative"), an adjective's before a
-    noun ("Nasal Cannula"), a kind of bed, room, diet or drip one or two words on ("Private
-    room", "Amio gtt", "Nectar thick liquids"), or a capitalised clinical word next ("Reverse
-    Trendelenburg", "Oral Keppra"); unless a home's move follows ("moving to Montreal next
-    month")."""
-    if i < 0:
-        return False
-    _start, end, word = toks[i]
-    low = word.lower()
-    after = end
-    if (i + 1 < len(toks) and text[end:toks[i + 1][0]] == " " and toks[i + 1][2][:1].isupper()
-            and toks[i + 1][2].lower() not in _vocabulary()):
-        after = toks[i + 1][1]              # "Moving to Glen Burnie next month"
-    if _PLACE_AFTER.match(text, after):
-        return False
-    listed = low in us_places() or low in place_names()
-    nxt = toks[i + 1][2] if i + 1 < len(toks) and text[end:toks[i + 1][0]] == " " else ""
-    return (clinical_shaped(low) or low in term_section("treatments")
-            or low in _CARE_WORDS or abbreviation_shaped(word)
-            or not listed and bool(_WARD_WORD_ENDING.search(low))
-            or not listed and bool(_ADJECTIVE_ENDING.search(low)) and _noun_after(nxt)
-            or bool(_CLINICAL_HEAD_AFTER.match(text, end))
-            or bool(nxt) and nxt[:1].isupper() and _clinical_word(nxt.lower()))
-
-
-# Words after a place that go on the sentence, not a noun that the word before qualifies ("Moved
-# to Montreal with family", "Arrived from Nepal last week").
-_GOES_ON = frozenset("""with for on in at from to and by via last this next today tonight
-yesterday tomorrow after before since when once where until per but or so as""".split())
-
-
-def _noun_after(nxt: str) -> bool:
-    """Whether ``nxt`` (the word right after, or "") may be a noun that the word before it
-    qualifies ("Nasal Cannula", "Enteral nutrition", "Negative pressure"): an ending of an
-    adjective tells nothing of a word that ends its phrase ("Moved to Montreal.")."""
-    return bool(nxt) and nxt.lower() not in _GOES_ON and nxt.lower() not in name_stopwords()
-
-
-def _clinical_word(low: str) -> bool:
-    """A drug, an eponym, a ward word or a therapy ("Keppra", "Trendelenburg", "Bipap")."""
-    from osler.privacy.deid.eponyms import eponym_surnames
-    from osler.privacy.deid.lexicons import clinical_words, medication_names
-
-    return (low in medication_names() or low in eponym_surnames() or low in clinical_words()
-            or low in clinical_terms() or low in term_section("treatments"))
-
-
-# Where someone lives, even an everyday or clinical word is a place ("lives in DC").
-_HOME_BEFORE = re.compile(r"\b(?:lives?|living|resides?|residing|moved|born|raised)[ \t]+"
-                          r"(?:to|in|at|from|near)(?:[ \t]+the)?[ \t]*$", re.I)
-
-
-def _no_clinical_word(text: str, start: int, low: str) -> bool:
-    """Whether a word after a move ("returned to SIMV", "returned to NSR") may name a place:
-    no everyday, clinical or public word, unless a hospital's ("Sacred Heart") or after where
-    someone lives ("lives in DC")."""
-    return (low not in _vocabulary() or low in _HOSPITAL_WORDS
-            or bool(_HOME_BEFORE.search(text, max(0, start - 30), start)))
 
 
 def _capitalised_institutions(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
@@ -383,19 +257,10 @@ _NAMED_BEFORE_HEAD = re.compile(
     r"[ \t]+(?:(?i:hosp|hospital|medical[ \t]+cent(?:er|re)|med[ \t]+(?:ctr|center)|"
     r"medical[ \t]+ctr|clinic|rehab|nursing[ \t]+home|hospice)\b|(?:EW|ED|ER|ICU|MICU|SICU|CCU|"
     r"NH)\b)")
-# Endings of English town names ("Hagerstown", "Abbotsford", "Annapolis"): a listed US town
-# with one, that is no word and no one's name, is a town without any context.
-_TOWN_ENDINGS = ("town", "ville", "burg", "burgh", "boro", "borough", "polis", "chester",
-                 "caster", "ford", "field", "port", "mouth", "dale", "bury", "ton")
-_NOT_TOWNS = frozenset("""airport battlefield coalfield downtown hometown midfield midtown uptown
-metropolis""".split())
 # An unlisted capitalised word after a preposition of place ("drove up from Quellmoor",
 # "visiting family in Lochmoor"), in a note whose capitals mean something.
 _AFTER_PLACE_WORD = re.compile(r"\b(?:from|in|at|near)[ \t]+(?:the[ \t]+)?(?P<p>[A-Z][a-z]{3,})\b"
                                r"(?!['-])")
-# Places of care that are no place's own name and that the word lists here do not hold.
-_CARE_WORDS = frozenset("""angio angiography detox wheelchair stretcher tele telemetry stepdown
-recovery holding dialysis hemodialysis endo endoscopy cysto lab labs""".split())
 # A saint's name after "St." or "Saint" is a hospital's or a church's ("at St. Brennan's",
 # "FROM ST. AGATHA'S", "transferred from Saint Quillan"): a listed name, written with a stop,
 # in full or as a possessive ("ST ELEVATION", "ST changes" are none); not the herb.
@@ -412,23 +277,6 @@ _SAINT = re.compile(r"\b(?P<p>(?:(?P<st>St|ST)(?P<dot>\.)?|Saint|SAINT)[ \t]+(?P
 _STREET_UNCASED = re.compile(r"(?<![\d-])\b\d{1,5}[ \t]+(?:[A-Za-z]+[ \t]+){1,3}"
                              rf"(?i:{alternation(NOTE_STREET_TYPES - AMBIGUOUS_STREET_TYPES)})"
                              r"\b\.?")
-# A street address after where someone lives, in any case and with any street word, the
-# everyday ones too ("LIVES AT 14 BIRCHWOOD WAY", "resides at 9 quellmoor drive"): the home
-# says it is an address.
-_HOME_STREET = re.compile(r"\b(?i:lives?|living|resides?|residing|moved|moving|address)[ \t]*"
-                          r"(?::[ \t]*|(?i:at|to|on|is)[ \t]+)"
-                          r"(?P<p>\d{1,5}[ \t]+(?P<w>(?:[A-Za-z]+[ \t]+){1,3})"
-                          rf"(?i:{alternation(NOTE_STREET_TYPES)})\b\.?)")
-# A move or an arrival in a line typed all in lower case ("moving to quellmoor next month",
-# "arrived from harrowgate for treatment"): no capital tells a town there, so only a word
-# shaped as an English town's name is taken (_TOWN_NAME_ENDINGS), no word of any list.
-_LOWER_MOVE = re.compile(r"\b(?:moving|move|moved|relocat(?:e|ed|es|ing)|arriv(?:ed|es|ing))"
-                         r"[ \t]+(?:back[ \t]+)?(?:to|from)[ \t]+(?P<p>[a-z]{6,})\b(?![-'])")
-_TOWN_NAME_ENDINGS = _TOWN_ENDINGS + ("gate", "moor", "wick", "ham", "stead", "worth", "ley",
-                                      "combe", "minster", "bridge", "brook", "wood", "holm")
-_LANGUAGES = frozenset("""english spanish french portuguese russian chinese mandarin cantonese
-haitian creole vietnamese italian greek arabic polish korean japanese hindi german cape verdean
-somali amharic farsi hebrew yiddish tagalog""".split())
 
 
 def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[str],
@@ -477,110 +325,6 @@ def _more_places(text: str, toks: list[tuple[int, int, str]], stop: frozenset[st
             yield PhiSpan(start, end, "LOCATION")
 
 
-# A unit or a measure after a number ("40 CC AVE", "2 CM ROAD RASH", "40 CC PER RD RECS"), and
-# a distance, a size or a road's lanes before an everyday street word ("lives at 1 hour drive",
-# "lives on 4 lane road", "20 acre farm way", "1 way drive"): no address.
-_MEASURES = frozenset("""cc cm mm ml mg mcg g kg l cm2 in inch inches ft feet lb lbs oz hr hrs h
-min mins sec units u meq mmol per x times pt pts episodes areas lesions nodes ln ln's tabs
-caps puffs drops gtt gtts mmhg bpm days wks weeks months yrs years
-hour hours minute minutes mile miles mi km yard yards acre acres block blocks lane lanes
-story stories storey floor floors flight flights step steps level levels way ways""".split())
-
-
-def _lower_case_moves(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
-    """Runs of ``_LOWER_MOVE`` in a line with no capital whose word ends as a town's name
-    and is no word, ward, therapy or listed name ("moving to quellmoor next month"; "moving
-    to bipap", "arrived from recovery" keep theirs)."""
-    for m in _LOWER_MOVE.finditer(text):
-        low = m.group("p")
-        start = text.rfind("\n", 0, m.start()) + 1
-        stop_at = text.find("\n", m.end())
-        line = text[start:stop_at if stop_at >= 0 else len(text)]
-        if (any(c.isupper() for c in line) or not low.endswith(_TOWN_NAME_ENDINGS)
-                or _any_in(low, stop, _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS, _STIMULI,
-                           us_states(), _vocabulary(), term_section("treatments"),
-                           term_section("words"), _NOT_TOWNS)
-                or _listed_name(low) or _inflected(low) or clinical_shaped(low)):
-            continue
-        yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
-
-
-def _home_streets(text: str) -> Iterator[PhiSpan]:
-    """Runs of ``_HOME_STREET`` whose words are no measure or count ("lives at 3 pack ..."),
-    with the stop of a shortened street word ("Elm St.") but not a sentence's ("... WAY.")."""
-    for m in _HOME_STREET.finditer(text):
-        if not any(w.isdigit() or w.lower() in _NOT_NAMES or _counted(w, m.group("p"))
-                   for w in m.group("w").split()):
-            end = m.end("p")
-            if text[end - 1] == "." and text[m.start("p"):end - 1].split()[-1].lower() not in (
-                    "ave", "blvd", "ct", "dr", "ln", "pl", "rd", "st"):
-                end -= 1
-            yield PhiSpan(m.start("p"), end, "LOCATION")
-
-
-def _moved_to(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
-    """Runs of ``_MOVING_TO`` whose word is written as a name (capitalised, or in capitals in
-    a note typed so) and is no word, ward, stimulus or first name of the rules here ("moving
-    to Chair", "MOVING TO PAINFUL STIMULI", "moved to Mary's room")."""
-    mixed, toks = _mixed_case(text), _tokens(text)
-    for m in _MOVING_TO.finditer(text):
-        word = m.group("p")
-        low = word.lower()
-        if ((_title(word) if mixed else word.isupper())
-                and not _any_in(low, stop, _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS,
-                                _STIMULI, us_states(), _vocabulary())
-                and not _inflected(low) and (low not in first_names() or low in us_places())
-                and not _treatment_moved_to(text, _token_at(toks, m.start("p")), toks)):
-            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
-
-
-def _arrivals_in_capitals(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
-    """Runs of ``_ARRIVED_FROM`` in a note typed all in capitals whose word ends as a town's
-    name and is no word, ward, procedure or listed name ("ARRIVED FROM HARROWGATE"; "ARRIVED
-    FROM PACU", "ARRIVED FROM FLUORO", "ARRIVED FROM CARDIOVERSION" keep theirs)."""
-    if _capital_signal(text):
-        return
-    for m in _ARRIVED_FROM.finditer(text):
-        low = m.group("p").lower()
-        if (low.endswith(_TOWN_NAME_ENDINGS)
-                and not _any_in(low, stop, common_words(), _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS,
-                                _STIMULI, us_states(), _vocabulary(), term_section("treatments"),
-                                term_section("words"), _NOT_TOWNS)
-                and not (_listed_name(low) or _inflected(low) or clinical_shaped(low))):
-            yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
-
-
-def _pharmacy_streets(text: str) -> Iterator[PhiSpan]:
-    """Runs of ``_PHARMACY_STREET``: the street, with the stop of a shortened street word
-    ("Elm St.") but not a sentence's ("Larkspur Avenue.")."""
-    for m in _PHARMACY_STREET.finditer(text):
-        words = m.group("p").split()
-        if any(w.lower() in _NOT_NAMES for w in words[:-1]):
-            continue
-        end = m.end("p")
-        if text[end - 1] == "." and words[-1].lower().rstrip(".") not in (
-                "ave", "blvd", "ct", "dr", "ln", "pl", "rd", "st"):
-            end -= 1
-        yield PhiSpan(m.start("p"), end, "LOCATION")
-
-
-def _token_at(toks: list[tuple[int, int, str]], start: int) -> int:
-    """The index of the token starting at ``start`` (-1: none does)."""
-    return next((k for k, t in enumerate(toks) if t[0] == start), -1)
-
-
-def _counted(word: str, street: str) -> bool:
-    """Whether ``word``, between a number and a street word, makes the run a measure or a
-    count ("40 CC AVE", "2 ENLARGED LN", "2 CM ROAD"), not an address: a unit, a word that
-    names no street (everyday or clinical, an -ed word), or, before a shortened street word
-    ("LN", "AVE", "RD"), any vocabulary word."""
-    low = word.lower()
-    if low in _MEASURES or _inflected(low) or low.endswith("ed"):
-        return True
-    short = street.rstrip(". \t").split()[-1].lower() in ("ln", "ave", "rd")
-    return short and (low in _vocabulary() or low in common_words()) or low in clinical_terms()
-
-
 def _named_before_head(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
     """Runs of ``_NAMED_BEFORE_HEAD``: no word of a department, a unit or a kind of care, and
     one word at least that can name a place."""
@@ -592,29 +336,6 @@ def _named_before_head(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
                 and (not _any_in(first, stop, _NOT_NAMES) or first in _HOSPITAL_WORDS)
                 and any(_names_a_place(w, stop) or _listed_name(w) for w in words)):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
-
-
-def _listed_name(low: str) -> bool:
-    """Whether a lower-case word is a listed first or last name."""
-    from osler.privacy.deid.lexicons import first_names, last_names
-
-    return low in census_names() or low in first_names() or low in last_names()
-
-
-@lru_cache(maxsize=1)
-def _vocabulary() -> frozenset[str]:
-    """Words that are no place's own name: everyday, clinical and public words, drugs,
-    services, eponyms ("Trendelenburg"), states, countries, languages and pharmacy chains
-    ("Walgreens": no branch named) (lower case)."""
-    from osler.privacy.deid.eponyms import eponym_surnames
-    from osler.privacy.deid.features import public_vocabulary   # it imports this module
-    from osler.privacy.deid.lexicons import clinical_words, medication_names, service_words
-
-    return frozenset(public_vocabulary() | clinical_words() | service_words()
-                     | medication_names() | eponym_surnames() | SPECIALTIES | _NOT_PLACES
-                     | us_states() | _countries() | _LANGUAGES | _CARE_WORDS | context_words()
-                     | clinical_terms()
-                     | frozenset(w for p in term_phrases("pharmacies") for w in p.split()))
 
 
 def _misspelt_region(low: str) -> bool:
@@ -634,12 +355,6 @@ def _towns_by_ending() -> frozenset[str]:
     """Listed one-word US towns with an English town's ending that are no word and no name."""
     return frozenset(t for t in us_places() if t.isalpha() and t.endswith(_TOWN_ENDINGS)
                      and t not in _vocabulary() and t not in _NOT_TOWNS and not _listed_name(t))
-
-
-def context_words() -> frozenset[str]:
-    """The titles, relation words and not-a-name/not-a-place words the rules above rely on."""
-    return frozenset(_TITLES | _RELATIONS | _WEAK_TITLES | _NOT_NAMES | _NOT_PLACES
-                     | _HOSPITAL_WORDS | _NOT_HOSPITALS)
 
 
 # "Brigham and Women's Hospital", "Beth Israel Deaconess Medical Center": capitalised words,
@@ -675,19 +390,6 @@ _CITY_COUNTRY = re.compile(r"\b(?:in|from|to|near|of)[ \t]+(?P<p>[A-Z][a-z'-]+(?
 _NOT_CITIES = frozenset("""clinic hospital center centre icu er ed rehab home house school church
 university college office unit floor ward department dept service team nursing facility
 hospice shelter""".split())
-
-
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    """Country names (Faker's en_US list), lower case; the United States is no country of a
-    foreign city here (its places have states)."""
-    from importlib import import_module
-
-    from osler._extras import require
-
-    require("faker", "nlp")
-    provider = import_module("faker.providers.address.en_US").Provider
-    return frozenset(c.lower() for c in provider.countries) - {"united states of america"}
 
 
 def find_sure_places(text: str) -> Iterator[PhiSpan]:
@@ -811,189 +513,3 @@ def with_zip_after_places(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
            if s.type == "LOCATION" and (m := _ZIP_AFTER.match(text, s.end)) else s
            for s in spans]
     return merge_spans(out) if out != spans else spans
-
-
-# --- final-span cuts: words read as places that a note's context shows are not --------------
-# (applied to the final spans, so the rule layers, the tagger's features, stay as they are)
-
-# A dose, route or frequency right after a drug's name: "Norco 10/325 mg PO q6h", "Norco 2 tabs",
-# "Xanax 0.5mg", "Ambien qhs prn"; not a ZIP code ("Norco 92860").
-_DOSE_AFTER = re.compile(
-    r"[ \t]*(?:\(?[ \t]*\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?[ \t]*(?:mg|mcg|g|ml|cc|units?|u|tabs?|"
-    r"tablets?|caps?|capsules?|puffs?|patch)\b|\d{1,3}/\d{3}\b|(?:tab|tabs|tablet|cap|caps|po|iv|"
-    r"ivp|im|sc|subq|sq|pr|sl|prn|q\.?\d+h?|q\.?[hd]|qhs|qd|qod|qid|tid|bid|daily|nightly|er|xr|"
-    r"sr|cr|xl|cd|ir|dose|doses|dosing)\b)", re.I)
-# A word that gives or stops a drug right before it: "taking Norco", "restarted on Xanax",
-# "switched from Norco", "held Lyrica", "Allergies: Norco".
-_DRUG_BEFORE = re.compile(
-    r"(?:\b(?:takes?|taking|took|on|start(?:s|ed|ing)?|restart(?:s|ed|ing)?|resum(?:e|ed|ing)|"
-    r"continu(?:e|ed|ing)|cont|given|gave|giving|receiv(?:e|es|ed|ing)|prescribed|rx|hold|held|"
-    r"holding|stop(?:ped|ping)?|d/?c'?d?|discontinu(?:e|ed|ing)|increas(?:e|ed|ing)|"
-    r"decreas(?:e|ed|ing)|titrat(?:e|ed|ing)|wean(?:ed|ing)?|refill(?:s|ed)?|dose\s+of|"
-    r"allerg(?:y|ies|ic)(?:\s+to)?|switch(?:ed|ing)?\s+(?:to|from)|chang(?:e|ed|ing)\s+(?:to|from)|"
-    r"(?:his|her|home|prn|po|iv)\s*)[ \t]*:?[ \t]*(?:(?:from|off|on|with)[ \t]+)?"
-    r"(?:(?:his|her|the|home|po|iv|prn)[ \t]+)?)$", re.I)
-# The word before a drug in a list of drugs: "Lisinopril, Norco", "Tylenol/Norco", "and Norco".
-_LISTED_AFTER = re.compile(r"(?P<w>[A-Za-z]+)[ \t]*(?:,|/|\+|\band\b|\bor\b)[ \t]*$", re.I)
-# A heading that opens a medication list: "Discharge Medications:", "Home meds:", "Rx:".
-_MED_HEADING = re.compile(r"[A-Za-z /]{0,40}?\b(?:medications?|meds|prescriptions|rx)\b"
-                          r"[^\n:]{0,30}:", re.I)
-# Any heading at a line's start ("Social History:"), which ends the list before it.
-_HEADING = re.compile(r"(?m)^[ \t]*[A-Za-z][A-Za-z /()-]{0,50}:")
-# A blank line ends a list.
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-# A move or a home before a town: "transferred from Norco", "lives in Norco", "moved to Norco",
-# "from Norco", "near Norco".
-_MOVED_BEFORE = re.compile(r"(?:\b(?:from|near|outside(?:\s+of)?|(?:lives?|living|resides?|"
-                           r"residing|home|house|born|raised|moved|moving|relocated)\s+(?:in|to|"
-                           r"at|near))\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$)", re.I)
-
-
-def without_drugs(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
-    """``spans`` without a name or place that is a drug's name used as a drug: "Norco 10/325 mg
-    PO q6h PRN pain" keeps "Norco" (also a town).
-
-    A dose, route or frequency after the word, or a word that gives or stops a drug before it
-    ("switched from Norco"), makes it the drug. Else a move or a home said right before it
-    ("transferred from Norco", "lives in Norco") makes it the town; failing that, a medication
-    list around it or the same word used as a drug elsewhere in the note makes it the drug.
-    A drug's name that is no town and no person's name ("Xanax") is a drug unless such a move
-    is said."""
-    from osler.privacy.deid.lexicons import medication_names
-
-    drugs = medication_names()
-    mentions = [s for s in spans if s.type in ("NAME", "LOCATION")
-                and _drug_word(text, s) in drugs]
-    if not mentions:
-        return spans
-    used = {m.group().lower() for m in _all_mentions(text, drugs)
-            if _dosed(text, *m.span()) or _in_drug_list(text, *m.span())}
-    gone = {s for s in mentions if _dosed(text, s.start, s.end) or (
-        not _MOVED_BEFORE.search(text, max(0, s.start - 40), s.start)
-        and (_drug_word(text, s) in used or not _ambiguous_drug(_drug_word(text, s))))}
-    return [s for s in spans if s not in gone] if gone else spans
-
-
-def _drug_word(text: str, span: PhiSpan) -> str:
-    """The lower-case word of ``span`` without a possessive ("Norco's" is "norco")."""
-    return text[span.start:span.end].lower().removesuffix("'s")
-
-
-_ONE_WORD = re.compile(r"[A-Za-z]+")
-
-
-def _all_mentions(text: str, drugs: frozenset[str]) -> list[re.Match[str]]:
-    """Every mention of a drug's name in ``text``, found or not."""
-    return [m for m in _ONE_WORD.finditer(text) if m.group().lower() in drugs]
-
-
-def _dosed(text: str, start: int, end: int) -> bool:
-    """Whether the mention ``text[start:end]`` is given as a drug: a dose, route or frequency
-    after it ("Norco 10/325 mg"), or a word that gives or stops a drug before it ("taking
-    Norco")."""
-    return bool(_DOSE_AFTER.match(text, end)
-                or _DRUG_BEFORE.search(text, max(0, start - 40), start))
-
-
-def _in_drug_list(text: str, start: int, end: int) -> bool:
-    """Whether the mention ``text[start:end]`` stands in a list of drugs: after another drug's
-    name ("Lisinopril, Norco") or under a medication heading."""
-    from osler.privacy.deid.lexicons import medication_names
-
-    listed = _LISTED_AFTER.search(text, max(0, start - 40), start)
-    if listed and listed.group("w").lower() in medication_names():
-        return True
-    return _in_medication_list(text, start)
-
-
-def _in_medication_list(text: str, start: int) -> bool:
-    """Whether ``start`` is in a list under a medication heading ("Home meds:\n1. Norco"):
-    the last heading before it in its paragraph is one."""
-    before = text[max(0, start - 2000):start]
-    blank = list(_BLANK_LINE.finditer(before))
-    paragraph = before[blank[-1].end() if blank else 0:]
-    headings = list(_HEADING.finditer(paragraph))
-    return bool(headings) and bool(_MED_HEADING.fullmatch(headings[-1].group().strip()))
-
-
-def _ambiguous_drug(word: str) -> bool:
-    """A drug's name that is also a town or a person's name ("norco", "colace")."""
-    from osler.privacy.deid.lexicons import first_names, last_names
-
-    return any(word in words for words in (us_places(), place_names(), census_names(),
-                                           first_names(), last_names()))
-
-
-# Words of a clinical service ("Hepatology Clinic", "Department of Oncology", "Hematology and
-# Oncology Clinic"): they name a department, not a place.
-_SERVICE_WORDS = SPECIALTIES | department_words()
-# The service's head word after it, or its "Department of" before it.
-_SERVICE_HEAD = re.compile(r"[ \t]+(?:clinic|clinics|service|services|department|dept|division|"
-                           r"section|team|consult|consults|fellow|attending|office|unit|floor|"
-                           r"ward|follow[- ]?up)\b", re.I)
-_SERVICE_OF = re.compile(r"\b(?:department|dept\.?|division|section|service|services)[ \t]+of"
-                         r"[ \t]+(?:the[ \t]+)?$", re.I)
-# "Brief Hospital Course:": a discharge summary's heading, no hospital named "Brief".
-_COURSE_HEADING = re.compile(r"(?:brief|concise|short|summary[ \t]+of)[ \t]+hospital[ \t]+course"
-                             r"\b", re.I)
-_SERVICE_JOINTS = frozenset({"and", "&", "/"})
-
-
-def without_services(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
-    """``spans`` with no place over a clinical service ("Hepatology Clinic", "Department of
-    Oncology", "Hematology and Oncology Clinic") or the heading "Brief Hospital Course": a
-    place's own name next to them stays ("Hepatology Clinic at Quellmoor General Hospital")."""
-    found = []
-    for span in spans:
-        if span.type != "LOCATION":
-            continue
-        if _COURSE_HEADING.match(text, span.start):
-            found.append(_COURSE_HEADING.match(text, span.start).span())
-            continue
-        if _only_a_service(text, span):   # "transferred to General Medicine"
-            found.append((span.start, span.end))
-            continue
-        for a, b in _service_runs(text, span):
-            head, of = _SERVICE_HEAD.match(text, b), _SERVICE_OF.search(text, max(0, a - 30), a)
-            if head or of:
-                found.append((of.start() if of else a, head.end() if head else b))
-    return cut_out(text, spans, found, frozenset({"LOCATION"})) if found else spans
-
-
-_SERVICE_TOKEN = re.compile(r"[A-Za-z]+|&|/")
-# Words that name a service alone, with no head word ("transferred to Medicine", "to General
-# Surgery", "Hem/Onc"); never a body part or a kind of care that a place's name may hold
-# ("Sacred Heart", "Urgent Care").
-_SERVICE_ALONE = frozenset("""medicine surgery general internal hem onc heme ortho neurosurgery
-gyn obgyn ent micu sicu""".split())
-
-
-def _only_a_service(text: str, span: PhiSpan) -> bool:
-    """Whether ``span`` holds only the name of a medical service ("General Medicine",
-    "Hematology/Oncology", "Neurosurgery"), with a word other than "General"."""
-    words = [m.group().lower() for m in _SERVICE_TOKEN.finditer(text, span.start, span.end)]
-    named = [w for w in words if w not in _SERVICE_JOINTS]
-    return (bool(named) and words[0] not in _SERVICE_JOINTS and words[-1] not in _SERVICE_JOINTS
-            and any(w != "general" for w in named)
-            and all(w in _SERVICE_ALONE or w.endswith(("ology", "iatry", "iatrics")) and len(w) > 6
-                    for w in named))
-
-
-def _service_runs(text: str, span: PhiSpan) -> list[tuple[int, int]]:
-    """``(start, end)`` of each run of service words in ``span`` ("Hematology and Oncology"),
-    joined by spaces, "and", "&" or "/", that starts and ends on a service word."""
-    runs: list[tuple[int, int]] = []
-    start = end = None
-    for m in _SERVICE_TOKEN.finditer(text, span.start, span.end):
-        low = m.group().lower()
-        if low in _SERVICE_WORDS or low.endswith("ology") and len(low) > 6:
-            start, end = (m.start() if start is None else start), m.end()
-        elif low in _SERVICE_JOINTS and start is not None:
-            continue
-        else:
-            if start is not None:
-                runs.append((start, end))
-            start = end = None
-    if start is not None:
-        runs.append((start, end))
-    return runs
