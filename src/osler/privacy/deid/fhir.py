@@ -35,6 +35,9 @@ from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.clinicians import clinician_words, name_scope
 from osler.privacy.deid.fhir_ages import cap_age
 from osler.privacy.deid.fhir_attachments import decode_plain_references, scrub_attachment_data
+from osler.privacy.deid.fhir_elements import (_BIRTH_URL, _IDENTIFIER, _handled_shape,
+                                              _holds_identifier, _is_attachment,
+                                              _state_only)
 from osler.privacy.deid.fhir_embedded import DROPPED as _DROPPED
 from osler.privacy.deid.fhir_embedded import EmbeddedResources
 from osler.privacy.deid.fhir_dates import (INVALID_DATE, NOT_A_DATE, is_date_element, shift_date,
@@ -81,19 +84,12 @@ _DATA_URIS_OF = {("Device", "url")}
 _UNCHECKABLE = {"valueBase64Binary"}
 # A ContactPoint wherever it sits (Device.contact, an extension ...), told by its system.
 _CONTACT_SYSTEMS = frozenset({"phone", "email", "fax", "pager", "url", "sms"})
-# Elements of type Identifier (or a business id) under names other than "identifier".
-_IDENTIFIER = re.compile(r"^(?:[a-z][A-Za-z]*Identifier|requisition|preAuthRef|subscriberId|"
-                         r"serialNumber|lotNumber|deviceIdentifier|carrierHRF|carrierAIDC|altId|"
-                         r"accession|valueIdentifier|businessArrangement)$")
 # Elements dropped wherever they are: a signature (its data), an audit query (base64 of a
 # search that names the patient).
 _DROP_ANYWHERE = {"signature", "query"}
 # Choice elements of type string or markdown (valueString, onsetString, abatementString, an
 # answer's valueString ...) hold whatever a person typed.
 _FREE_TEXT_CHOICE = re.compile(r"^[a-z][A-Za-z]*(?:String|Markdown)$")
-# Elements of type Attachment (DocumentReference.content.attachment, Observation's
-# valueAttachment, DiagnosticReport.presentedForm, Communication's contentAttachment ...).
-_ATTACHMENTS = re.compile(r"^(?:attachment|presentedForm|photo|[a-z][A-Za-z]*Attachment)$")
 # Elements dropped, by resource type: Patient.photo and Patient.contact carry direct
 # identifiers; Location.position is a geocode (Safe Harbor: smaller than a state).
 _DROP = {"Patient": frozenset({"photo", "contact"}), "Location": frozenset({"position"})}
@@ -114,13 +110,6 @@ _TEXT_MEMO_SIZE = 20_000
 #: The day of a partial date's span that moves: a period's start its first day, its end its
 #: last, so that the period stays ordered (see :mod:`osler.privacy.deid.fhir_dates`).
 _BOUND = {"start": "lower", "end": "upper"}
-
-
-def _is_attachment(name: str, node: dict[str, Any]) -> bool:
-    # Media.content is an Attachment too; DocumentReference.content is not (it holds one)
-    return bool(_ATTACHMENTS.match(name)) or (
-        name == "content" and "attachment" not in node
-        and bool({"data", "contentType", "url"} & node.keys()))
 
 
 class _Walker(EmbeddedResources):
@@ -556,39 +545,6 @@ class _Walker(EmbeddedResources):
                 if walked is not _DROPPED:
                     out[k] = walked
         return out
-
-
-def _handled_shape(owner: str, k: str, v: Any) -> bool:
-    """Whether ``v``, of a shape R4 does not give ``owner``'s element ``k``, is one that
-    :meth:`_Walker.element` de-identifies by a rule of its own rather than refuses: an
-    identifier or contact point of any shape (pseudonymised, redacted), an address as one
-    string (dropped), a person's name as one string (a stand-in), an extension list's
-    items that are no extension (dropped)."""
-    return (k in ("identifier", "telecom", "valueContactPoint") or bool(_IDENTIFIER.match(k))
-            or isinstance(v, str) and (k.endswith(("Address", "address"))
-                                       or k == "name" and owner in _PEOPLE)
-            or k in ("extension", "modifierExtension") and isinstance(v, list))
-
-
-_BIRTH_URL = re.compile(r"birth|born", re.I)
-_IDENTIFYING_TYPES = frozenset({"EMAIL", "URL", "IP", "PHONE", "ID"})
-#: What codes look like: digits (and dots), or one letter before digits (a UMLS CUI).
-_CODE_SHAPE = re.compile(r"[A-Za-z]?\d+(?:\.\d+)*")
-
-
-def _holds_identifier(value: str) -> bool:
-    """Whether a code or id found in an extension is shaped like an identifier (SSN, phone,
-    medical record number ...), by the text rules' patterns alone."""
-    from osler.privacy.deid.detect import detect_phi
-
-    if _CODE_SHAPE.fullmatch(value):
-        return False   # a clinical code or OID (SNOMED 248152002, CUI C0011849, 1.2.840...)
-    return any(s.type in _IDENTIFYING_TYPES for s in detect_phi(value, tagger=None))
-
-
-def _state_only(address: dict[str, Any]) -> dict[str, Any]:
-    """An Address down to its state and country (Safe Harbor)."""
-    return {k: address[k] for k in ("state", "country") if k in address}
 
 
 def deidentify_resource(resource: dict[str, Any], key: DeidKey, *, patient: str | None = None,
