@@ -2,7 +2,11 @@
 
 A mention carries character offsets into the ORIGINAL note text, its section, a code where the
 lexicon knows one, and negation / temporality / experiencer from ConText, corrected by the
-section it sits in (past history is Historical, family history is about someone else).
+section it sits in (past history is Historical, family history is about someone else) and, for
+the experiencer, by the sentence before: a sentence that opens with "He", "She" or "They" right
+after one whose subject is a relative of that gender is the relative's ("Father has diabetes.
+He had a stroke."), unless it names the patient or this visit ("He denies chest pain"); see
+:mod:`osler.nlp.experiencer`.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from osler._extras import require
 from osler.nlp.context import Assertion, assertion_of, build_pipeline, flags_of
+from osler.nlp.experiencer import Relative, carry_over
 from osler.nlp.lexicon import lexicon, other_senses
 from osler.record import Coding
 
@@ -171,16 +176,24 @@ class ConceptExtractor:
             # A closing line break lets a templated answer end the text ("Fever: no").
             docs = self._nlp.pipe(norm + "\n" for _, _, (norm, _) in pieces)
             out: list[list[Mention]] = [[] for _ in texts]
-            carried: dict[int, str | None] = {}
+            carried: dict[int, tuple[str | None, Relative | None]] = {}
             for (n, offset, (_, index)), doc in zip(pieces, docs):
-                carried[n] = self._mentions(doc, texts[n], offset, index, carried.get(n), out[n])
+                section, relative = carried.get(n, (None, None))
+                if _blank_line_at(texts[n], offset):
+                    relative = None   # a paragraph ends a relative's reach (a cut inside it)
+                carried[n] = self._mentions(doc, texts[n], offset, index, section, relative,
+                                            out[n])
         return out
 
     def _mentions(self, doc, text: str, offset: int, index: list[int], section: str | None,
-                  out: list[Mention]) -> str | None:
+                  relative: Relative | None, out: list[Mention],
+                  ) -> tuple[str | None, Relative | None]:
         """Append the mentions of one piece of ``text`` (starting at ``offset``) to ``out``;
-        return the section the piece ends in. A piece that opens without a header goes on in
-        ``section``, where the piece before it ended."""
+        return the section the piece ends in and the relative its last sentence is about
+        (:func:`~osler.nlp.experiencer.carry_over`). A piece that opens without a header goes
+        on in ``section``, where the piece before it ended, and a pronoun opening it may be
+        ``relative``'s."""
+        found: list[tuple[int, Mention]] = []
         for ent in doc.ents:
             if ent.start and doc[ent.start - 1].lower_ in _NOT_AFTER.get(ent.text.lower(), ()):
                 continue   # "ST depression" is an ECG finding, not depression
@@ -216,17 +229,32 @@ class ConceptExtractor:
                 assertion = Assertion("Affirmed", "Recent" if assertion.temporality ==
                                       "Hypothetical" else assertion.temporality,
                                       assertion.experiencer)
-            out.append(Mention(start, end, text[start:end], ent.label_.lower(),
-                               entry.coding if entry else None, assertion, where, allergen,
-                               "resolved" in flags))
+            found.append((ent.start, Mention(start, end, text[start:end], ent.label_.lower(),
+                                             entry.coding if entry else None, assertion, where,
+                                             allergen, "resolved" in flags)))
+        others, relative = carry_over(
+            doc, {i: m.assertion.experiencer for i, m in found}, relative, appended=1)
+        out.extend(replace(m, assertion=replace(m.assertion, experiencer="Other"))
+                   if i in others else m for i, m in found)
         sections = getattr(doc._, "sections", None) or []
         last = next((sec for sec in reversed(sections) if sec.category), None)
         carried = _HEADER_CATEGORIES.get(_header_title(last, doc), last.category) if last else (
             section)
         since = doc[last.title_end - 1].idx if last and last.title_end else 0
         if carried in _FAMILY_SECTIONS and _family_ended(doc.text, since, len(doc.text)):
-            return None
-        return carried
+            return None, relative
+        return carried, relative
+
+
+def _blank_line_at(text: str, offset: int) -> bool:
+    """Whether the white space around ``offset`` of ``text`` holds a blank line: a cut
+    between two pieces may fall inside it, each piece holding one of its line breaks."""
+    start, end = offset, offset
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return _CUTS[0].search(text, start, end) is not None
 
 
 def _family_ended(text: str, since: int, until: int) -> bool:
