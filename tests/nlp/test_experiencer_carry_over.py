@@ -37,6 +37,8 @@ def _experiencer(extractor, note: str, concept: str) -> str:
     ("- Father: diabetes\n- He had a stroke at 60", "stroke"),
     ("Father has diabetes.\nHe had a stroke.", "stroke"),   # a line break is no paragraph
     ("FATHER HAS DIABETES. HE HAD A STROKE.", "stroke"),
+    # ambiguous without a cue of the patient: read as the subject just named (documented)
+    ("Mother has diabetes. She has a cough.", "cough"),
 ])
 def test_a_pronoun_after_a_relative_is_the_relative(extractor, note, concept):
     assert _experiencer(extractor, note, concept) == OTH
