@@ -31,6 +31,7 @@ def _experiencer(extractor, note: str, concept: str) -> str:
     ("Maternal aunt had breast cancer. She had a stroke at 50.", "stroke"),
     ("Mother's sister had breast cancer. She had a stroke.", "stroke"),
     ("Wife has asthma. She had pneumonia last winter.", "pneumonia"),
+    ("Mother was diagnosed with breast cancer. She had a stroke.", "stroke"),
     ("Sibling has asthma. She had pneumonia.", "pneumonia"),   # a relative of no gender
     ("Both parents have diabetes. They had strokes.", "strokes"),
     ("Mother and sister have breast cancer. They had strokes.", "strokes"),
@@ -70,6 +71,12 @@ def test_the_relative_keeps_what_the_sentence_before_gave_her(extractor):
     ("Father brought him in. He had a seizure.", "seizure"),   # an informant, no concept
     ("Father has diabetes, patient has asthma. He had a stroke.", "stroke"),
     ("Friend has asthma. She had pneumonia.", "pneumonia"),   # no relative
+    # a relative who tells or worries is an informant (a child's note), whatever ConText gave
+    ("Mother reports fever. She had a stroke.", "stroke"),
+    ("Mother also reports fever. She had a stroke.", "stroke"),
+    ("Mother is worried about fever. She had a stroke.", "stroke"),
+    # a relative acting for the patient: the drug given is the patient's
+    ("Mother has diabetes. She gave acetaminophen.", "acetaminophen"),
     ("Diabetes in father. He had a stroke.", "stroke"),   # the relative is not the subject
     # a possessive opens a new subject, whose is not said
     ("Father has diabetes. His cough is worse.", "cough"),
@@ -178,6 +185,9 @@ def test_the_single_sentence_path_is_unchanged(attributes):
     ("Her older half-brother has asthma.", ("brother", "male")),
     ("Cousin has asthma.", ("cousin", "neutral")),
     ("Diabetes in father.", None),
+    ("Mother reports fever.", None),
+    ("Mother is concerned about fever.", None),
+    ("Father brought him in.", None),
     ("Patient has diabetes.", None),
     ("His cough is worse.", None),
 ])

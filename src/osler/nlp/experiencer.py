@@ -19,8 +19,9 @@ when all of these hold:
 * the sentence right before it (no blank line, no section header between) opened with a
   relative as its first-mentioned subject ("Father", "His mother", "Maternal aunt", "Mother's
   sister", "Both parents", "Mother and sister"), and every concept in it was someone else's
-  (at least one): a relative who only tells or brings ("Father brought him in.") or a sentence
-  that names the patient's own finding too keeps the pronoun the patient's; or the sentence
+  (at least one): a relative who tells, worries or brings ("Mother reports fever.", "Father
+  brought him in.": the word after the relative is such a verb) or a sentence that names the
+  patient's own finding too keeps the pronoun the patient's; or the sentence
   before was itself carried, so that a chain goes on ("Mother had breast cancer. She was
   treated with chemotherapy. She had a mastectomy.") until a sentence opens otherwise;
 * the pronoun agrees with the relative: "he" with a man (father, brother, son, uncle,
@@ -36,7 +37,8 @@ when all of these hold:
   relatives' negatives are rarely told, and a pronoun that denies is the person in the room.
   In a history of the present illness a pronoun is mostly the patient, and a complaint of
   hours or days is what brought them ("Mother had an MI at 50. She has had chest pain for 3
-  days."). Such a sentence ends the chain: a pronoun after it is the patient's.
+  days."). Nor may it tell of the relative giving or bringing ("She gave acetaminophen": to
+  the patient). Such a sentence ends the chain: a pronoun after it is the patient's.
 
 Negation and temporality stay ConText's; only the experiencer becomes Other. In a family
 history section every concept is someone else's already.
@@ -67,6 +69,15 @@ children kids grandparents grandchildren twins relatives""".split())
 #: parents", "Her older half-brother").
 _BEFORE_RELATIVE = frozenset("""his her their the a an both two three four several
 maternal paternal older younger elder eldest oldest biological late twin half step great""".split())
+#: Verbs after a relative who tells of, or cares for, the patient (an informant in a child's
+#: note: "Mother reports fever. She gave acetaminophen." is the child's), not the subject of
+#: what the sentence names; and the verbs of a pronoun's sentence of a relative acting for the
+#: patient ("She gave acetaminophen").
+_TELLS = frozenset("""reports reported states stated says said notes noted denies denied
+endorses endorsed describes described thinks thought feels felt believes worried
+concerned brought brings found finds noticed notices observed saw witnessed called calls gave
+gives asks asked requests requested wants wanted agrees agreed""".split())
+_ACTS_FOR = re.compile(r"\b(?:gave|gives|giving|brought|brings|bringing)\b", re.I)
 #: Subject pronouns that open a sentence, and the genders they agree with.
 _PRONOUNS = {"he": frozenset({"male", "neutral"}), "she": frozenset({"female", "neutral"}),
              "they": frozenset({"plural", "neutral"})}
@@ -131,6 +142,11 @@ def relative_subject(sent, skip_to: int = 0) -> Relative | None:
         i += 1
     if head is None:
         return None
+    verb = [t.lower_ for t in words[i + 1:i + 3]]
+    if verb[:1] and verb[0] in ("is", "was", "also") and len(verb) > 1:
+        verb = verb[1:]   # "Mother is worried", "Mother also reports"
+    if verb[:1] and verb[0] in _TELLS:
+        return None   # "Mother reports fever": she tells, the fever may be the patient's
     # "Mother and sister have breast cancer": several relatives
     rest = words[i + 1:i + 5]
     if rest and rest[0].lower_ == "and" and any(_gender(t.lower_) for t in rest[1:]):
@@ -223,7 +239,8 @@ def carry_over(doc, experiencers: dict[int, str], before: Relative | None = None
         starts = [i for i in experiencers if words[0].i <= i < limit]
         pronoun = _pronoun(sent, ent_tokens)
         if (pronoun and state is not None and state.gender in _PRONOUNS[pronoun]
-                and not _PATIENT_CUE.search(doc[words[0].i:limit].text)):
+                and not _PATIENT_CUE.search(doc[words[0].i:limit].text)
+                and not _ACTS_FOR.search(doc[words[0].i:limit].text)):
             carried.update(starts)
         else:
             subject = relative_subject(sent, _header_end(doc, sent))
