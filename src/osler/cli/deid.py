@@ -571,13 +571,21 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     its study keys its date shift, so its dates do not keep their intervals with any
     patient's notes and FHIR.
 
+    An IN_DIR holding no file, or none that reads as DICOM, is reported as holding no DICOM
+    file (exit 2): nothing is written, as `deid text` and `deid fhir` write nothing usable
+    from an input of no note or resource.
+
     Exit status: 0 when every file was de-identified, 3 when some were skipped, 2 when all
-    were, or on a usage error or a fatal one (OUT_DIR inside IN_DIR, or holding the
-    --key-file, or not writable; a bad key file).
+    were (or IN_DIR holds no DICOM file), or on a usage error or a fatal one (OUT_DIR inside
+    IN_DIR, or holding the --key-file, or not writable; a bad key file).
     """
     from osler.privacy.deid import deidentify_dicom_dir
 
     _check_dicom_dirs(in_dir, out_dir, key_file)
+    if not any(path.is_file() for path in in_dir.rglob("*")):   # before OUT_DIR is made
+        click.echo(f"no DICOM file found in IN_DIR {in_dir}: it holds no files; nothing "
+                   "written", err=True)
+        raise SystemExit(EXIT_FAILURE)
     writable_folder(out_dir, "OUT_DIR")   # once, not as every input file's failure
     results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file), again=again,
                                    profile=profile)
@@ -609,6 +617,9 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
               "(de-identified again: another tool's output is not trusted)" if elsewhere else "")
     click.echo(f"{ok} files de-identified{marked}, {len(failed)} skipped, "
                f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
+    if not ok and all(r.error and r.error.startswith("unreadable") for r in results):
+        click.echo(f"no DICOM file found in IN_DIR {in_dir}: none of its {len(results)} "
+                   "files reads as DICOM; nothing written", err=True)
     raise SystemExit(exit_status(ok, failed))
 
 
