@@ -567,9 +567,14 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     (STxxxxxx/SExxxxxx/IMxxxxxx, keyed from the new UIDs) under OUT_DIR, or OUT_DIR/FILESET<n>
     for a folder below IN_DIR, beside the de-identified DICOMDIR, whose records point at them.
 
-    A file without a PatientID is de-identified with a warning: it is of no known patient,
-    its study keys its date shift, so its dates do not keep their intervals with any
-    patient's notes and FHIR.
+    A file without a PatientID (or an empty one) is de-identified with a warning: it is of
+    no known patient, and its StudyInstanceUID keys its pseudonym and date shift (its
+    SOPInstanceUID without one, its place under IN_DIR without either). Files of one study
+    stay together; two studies of no known patient share neither pseudonym nor shift (they
+    may be two people), and no dates keep their intervals with any patient's notes and FHIR.
+    In a DICOMDIR, a PATIENT record with no PatientID is keyed the same way: each STUDY
+    record below it by its own StudyInstanceUID, as its files are, the PATIENT record by its
+    first study's. Such files and records are counted in the summary.
 
     An IN_DIR holding no file, or none that reads as DICOM, is reported as holding no DICOM
     file (exit 2): nothing is written, as `deid text` and `deid fhir` write nothing usable
@@ -651,6 +656,11 @@ def _report_no_patient(results) -> None:
         click.echo(f"{len(alone)} files of no known patient (no PatientID; each study shifted "
                    "by its own offset): their dates do not keep their intervals with any "
                    "patient's", err=True)
+    for n, r in enumerate(results, 1):
+        if r.no_patient_records and r.output:
+            click.echo(f"warning: {_dicom_file(n, r)}: {r.no_patient_records} patient records "
+                       "with no PatientID; each study below them keyed by its own "
+                       "StudyInstanceUID, as its files are", err=True)
 
 
 def _dicom_file(n: int, result) -> str:
