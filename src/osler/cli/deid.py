@@ -580,6 +580,10 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     file (exit 2): nothing is written, as `deid text` and `deid fhir` write nothing usable
     from an input of no note or resource.
 
+    The last line counts the files written, those skipped (refused: unreadable, already
+    de-identified, or not written), and those written of no known patient; it names no file
+    and holds no header value.
+
     Exit status: 0 when every file was de-identified, 3 when some were skipped, 2 when all
     were (or IN_DIR holds no DICOM file), or on a usage error or a fatal one (OUT_DIR inside
     IN_DIR, or holding the --key-file, or not writable; a bad key file).
@@ -620,8 +624,13 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     ok = len({r.output for r in results if r.output and not r.error})
     marked = (f", {len(elsewhere)} of them already marked de-identified by another tool "
               "(de-identified again: another tool's output is not trusted)" if elsewhere else "")
-    click.echo(f"{ok} files de-identified{marked}, {len(failed)} skipped, "
-               f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
+    # counts only: no file's path, name or header value (PHI) in the summary
+    alone = sum(1 for r in results if r.no_patient and r.output and not r.error)
+    records = sum(r.no_patient_records for r in results if r.output and not r.error)
+    click.echo(f"{ok} files de-identified{marked}, {len(failed)} skipped, {alone} written of "
+               "no known patient (no PatientID"
+               + (f"; and {records} DICOMDIR patient records)" if records else ")")
+               + f", {len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
     if not ok and all(r.error and r.error.startswith("unreadable") for r in results):
         click.echo(f"no DICOM file found in IN_DIR {in_dir}: none of its {len(results)} "
                    "files reads as DICOM; nothing written", err=True)
