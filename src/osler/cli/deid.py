@@ -567,17 +567,34 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     (STxxxxxx/SExxxxxx/IMxxxxxx, keyed from the new UIDs) under OUT_DIR, or OUT_DIR/FILESET<n>
     for a folder below IN_DIR, beside the de-identified DICOMDIR, whose records point at them.
 
-    A file without a PatientID is de-identified with a warning: it is of no known patient,
-    its study keys its date shift, so its dates do not keep their intervals with any
-    patient's notes and FHIR.
+    A file without a PatientID (or an empty one) is de-identified with a warning: it is of
+    no known patient, and its StudyInstanceUID keys its pseudonym and date shift (its
+    SOPInstanceUID without one, its place under IN_DIR without either). Files of one study
+    stay together; two studies of no known patient share neither pseudonym nor shift (they
+    may be two people), and no dates keep their intervals with any patient's notes and FHIR.
+    In a DICOMDIR, a PATIENT record with no PatientID is keyed the same way: each STUDY
+    record below it by its own StudyInstanceUID, as its files are, the PATIENT record by its
+    first study's. Such files and records are counted in the summary.
+
+    An IN_DIR holding no file, or none that reads as DICOM, is reported as holding no DICOM
+    file (exit 2): nothing is written, as `deid text` and `deid fhir` write nothing usable
+    from an input of no note or resource.
+
+    The last line counts the files written, those skipped (refused: unreadable, already
+    de-identified, or not written), and those written of no known patient; it names no file
+    and holds no header value.
 
     Exit status: 0 when every file was de-identified, 3 when some were skipped, 2 when all
-    were, or on a usage error or a fatal one (OUT_DIR inside IN_DIR, or holding the
-    --key-file, or not writable; a bad key file).
+    were (or IN_DIR holds no DICOM file), or on a usage error or a fatal one (OUT_DIR inside
+    IN_DIR, or holding the --key-file, or not writable; a bad key file).
     """
     from osler.privacy.deid import deidentify_dicom_dir
 
     _check_dicom_dirs(in_dir, out_dir, key_file)
+    if not any(path.is_file() for path in in_dir.rglob("*")):   # before OUT_DIR is made
+        click.echo(f"no DICOM file found in IN_DIR {in_dir}: it holds no files; nothing "
+                   "written", err=True)
+        raise SystemExit(EXIT_FAILURE)
     writable_folder(out_dir, "OUT_DIR")   # once, not as every input file's failure
     results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file), again=again,
                                    profile=profile)
@@ -607,8 +624,16 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     ok = len({r.output for r in results if r.output and not r.error})
     marked = (f", {len(elsewhere)} of them already marked de-identified by another tool "
               "(de-identified again: another tool's output is not trusted)" if elsewhere else "")
-    click.echo(f"{ok} files de-identified{marked}, {len(failed)} skipped, "
-               f"{len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
+    # counts only: no file's path, name or header value (PHI) in the summary
+    alone = sum(1 for r in results if r.no_patient and r.output and not r.error)
+    records = sum(r.no_patient_records for r in results if r.output and not r.error)
+    click.echo(f"{ok} files de-identified{marked}, {len(failed)} skipped, {alone} written of "
+               "no known patient (no PatientID"
+               + (f"; and {records} DICOMDIR patient records)" if records else ")")
+               + f", {len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
+    if not ok and all(r.error and r.error.startswith("unreadable") for r in results):
+        click.echo(f"no DICOM file found in IN_DIR {in_dir}: none of its {len(results)} "
+                   "files reads as DICOM; nothing written", err=True)
     raise SystemExit(exit_status(ok, failed))
 
 
@@ -640,6 +665,11 @@ def _report_no_patient(results) -> None:
         click.echo(f"{len(alone)} files of no known patient (no PatientID; each study shifted "
                    "by its own offset): their dates do not keep their intervals with any "
                    "patient's", err=True)
+    for n, r in enumerate(results, 1):
+        if r.no_patient_records and r.output:
+            click.echo(f"warning: {_dicom_file(n, r)}: {r.no_patient_records} patient records "
+                       "with no PatientID; each study below them keyed by its own "
+                       "StudyInstanceUID, as its files are", err=True)
 
 
 def _dicom_file(n: int, result) -> str:

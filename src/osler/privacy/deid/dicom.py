@@ -23,9 +23,10 @@ from osler.privacy.deid.ages import over_89_birth_year
 from osler.privacy.deid.dicom_fileset import (DICOMDIR, FileSetError, file_id_target,
                                               file_set_roots, is_dicomdir, original_file_ids,
                                               relinked_dicomdir, root_of)
-from osler.privacy.deid.dicom_names import (_PATIENT_NAMES, _name_words, _names_patient,
-                                            _patient_ids, _staff_words,
-                                            _surrogate_person_name)
+from osler.privacy.deid.dicom_names import (_PATIENT_NAMES, NO_PATIENT_RECORD, _name_words,
+                                            _names_patient, _patient_ids, _staff_words,
+                                            _surrogate_person_name, no_patient_key,
+                                            study_patient)
 from osler.privacy.deid.dicom_text import clean_header_text
 from osler.privacy.deid.fhir_dates import shift_date, valid_part
 from osler.privacy.deid.text import PROFILES
@@ -118,6 +119,9 @@ class DicomResult:
     #: True when the input had no PatientID: of no known patient, its study keyed its date
     #: shift, so its dates keep no interval with any patient's notes and FHIR.
     no_patient: bool = False
+    #: In a DICOMDIR: how many PATIENT records had no PatientID (each study below keyed by
+    #: its own StudyInstanceUID, as its files of no PatientID are).
+    no_patient_records: int = 0
 
 
 #: The reason under which DA and DT values that are not valid dates are counted.
@@ -256,7 +260,7 @@ def _is_offset_from_utc(value: str) -> bool:
 
 
 def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None,
-                       profile: str = "surrogate") -> Any:
+                       profile: str = "surrogate", fallback: str | None = None) -> Any:
     """De-identify a pydicom ``Dataset`` in place (and nested sequences); returns it.
 
     The patient is ``PatientID``: the same id gets the same pseudonym and date shift as its
@@ -273,12 +277,19 @@ def deidentify_dataset(ds: Any, key: DeidKey, *, dropped: Counter | None = None,
     ``profile`` (:mod:`osler.privacy.deid.dicom_text`): "surrogate", the default, gives a name
     the stand-in the patient's notes and FHIR give it and moves a date by the patient's
     offset; "tag" writes ``[NAME]``, ``[DATE]`` ...
+
+    A dataset with no PatientID is of no known patient: its StudyInstanceUID keys its
+    pseudonym and date shift (its SOPInstanceUID without one, ``fallback`` without either,
+    else a random key), so files of one study stay together and two studies share nothing.
+    A DICOMDIR's PATIENT record with no PatientID is keyed by its first study, each STUDY
+    record below it by its own, as their files are; ``dropped`` counts such records under
+    :data:`NO_PATIENT_RECORD`.
     """
     _check_profile(profile)
     # LO pads with spaces ("MRN7781234 "): the id FHIR and notes key the patient by has none
     patient = patient_key(ds.get("PatientID"))
     if patient is None:   # no patient: its study keys the shift, not one offset for every such file
-        patient = f"study:{ds.get('StudyInstanceUID', '') or ds.get('SOPInstanceUID', '')}"
+        patient = no_patient_key(ds, fallback)
     own = frozenset(_name_words(ds, _PATIENT_NAMES))
     run = _Patient(key, patient, key.date_shift(patient), _name_words(ds),
                    Counter() if dropped is None else dropped, _patient_ids(ds), own,
@@ -364,15 +375,36 @@ def _clean_directory_records(records: Any, run: _Patient) -> None:
     creators write) get that patient's pseudonym, surrogate name and date shift, as in the
     patient's own images."""
     actions = profile_actions()
-    base = run
-    for record in records:
-        if str(record.get("DirectoryRecordType", "")).strip() == "PATIENT":
-            patient = str(record.get("PatientID", "") or "").strip()
+    base, no_patient = run, False
+    for n, record in enumerate(records):
+        kind = str(record.get("DirectoryRecordType", "")).strip()
+        if kind == "PATIENT":
+            patient = patient_key(record.get("PatientID", None))
+            no_patient = patient is None
+            if no_patient:   # as its files are: by its (first) study, not the empty id
+                run.dropped[NO_PATIENT_RECORD] += 1
+                patient = _record_study(records, n) or no_patient_key(record)
             # its own ids (and the file-set's), not those of the patient before it
             idents = tuple(sorted({*base.identifiers, *_patient_ids(record)}))
             run = replace(base, id=patient, shift=base.key.date_shift(patient),
                           identifiers=idents)
+        elif kind == "STUDY" and no_patient:   # each study of no known patient: its own
+            patient = (study_patient(record.get("StudyInstanceUID", None))
+                       or no_patient_key(record))
+            run = replace(run, id=patient, shift=base.key.date_shift(patient))
         _clean_item(record, run, actions)
+
+
+def _record_study(records: Any, at: int) -> str | None:
+    """The key of the first STUDY record after the PATIENT record ``at`` and before the
+    next PATIENT record (depth-first order, as media creators write them), or None."""
+    for record in list(records)[at + 1:]:
+        kind = str(record.get("DirectoryRecordType", "")).strip()
+        if kind == "PATIENT":
+            return None
+        if kind == "STUDY":
+            return study_patient(record.get("StudyInstanceUID", None))
+    return None
 
 
 # Attributes of a code item (PS3.3 Table 8.8-1): the coded concept, its scheme and context,
@@ -652,7 +684,8 @@ def _deidentify_file(path: Path, run: _DirRun) -> DicomResult:
         burned = burned_in_risk(ds)
         dropped: Counter = Counter()
         no_patient = patient_key(ds.get("PatientID")) is None
-        deidentify_dataset(ds, run.key, dropped=dropped, profile=run.profile)
+        deidentify_dataset(ds, run.key, dropped=dropped, profile=run.profile,
+                           fallback=rel)
         name = ds.SOPInstanceUID if "SOPInstanceUID" in ds else run.key.uid(rel)
         if root is not None:   # in a file-set: a File ID its DICOMDIR can name
             target = file_id_target(run.key, run.roots[root], ds, run.taken)
@@ -687,7 +720,7 @@ def _deidentify_dicomdir(ds: Any, rel: str, root: Path, run: _DirRun) -> DicomRe
     """A file-set's DICOMDIR de-identified, its records pointing at the files written."""
     originals = original_file_ids(ds[_DIRECTORY_RECORDS].value)
     dropped: Counter = Counter()
-    deidentify_dataset(ds, run.key, dropped=dropped, profile=run.profile)
+    deidentify_dataset(ds, run.key, dropped=dropped, profile=run.profile, fallback=rel)
     out_root = run.roots[root]
     by_uid = {uid: out for (where, uid), out in run.by_uid.items() if where == root}
     try:
@@ -700,4 +733,5 @@ def _deidentify_dicomdir(ds: Any, rel: str, root: Path, run: _DirRun) -> DicomRe
     target = out_root / DICOMDIR
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return DicomResult(rel, str(target), None, False, invalid_dates=dropped[INVALID_DATE])
+    return DicomResult(rel, str(target), None, False, invalid_dates=dropped[INVALID_DATE],
+                       no_patient_records=dropped[NO_PATIENT_RECORD])

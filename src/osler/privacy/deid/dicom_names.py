@@ -119,3 +119,34 @@ def _name_words(ds: Any, only: frozenset[str] | None = None) -> dict[str, str]:
                     words.update((w.lower(), "NAME") for w in _NAME_WORD.findall(part)
                                  if len(w) > 2 and (own or w.lower() not in everyday))
     return words
+
+
+#: What :func:`deidentify_dataset`'s ``dropped`` counts a DICOMDIR PATIENT record of no
+#: PatientID under: each study below it keyed by its own StudyInstanceUID.
+NO_PATIENT_RECORD = "DICOMDIR patient records with no PatientID"
+
+
+def study_patient(uid: object) -> str | None:
+    """The key of a DICOM object of no PatientID: its StudyInstanceUID's (``None`` for none),
+    so that the files of one study share a pseudonym and a date shift, and two studies of
+    no known patient do not, as would every such file were they keyed by the empty id.
+
+    >>> study_patient("1.2.3"), study_patient(" "), study_patient(None)
+    ('study:1.2.3', None, None)
+    """
+    uid = str(uid or "").strip()
+    return f"study:{uid}" if uid else None
+
+
+def no_patient_key(ds: Any, fallback: str | None = None) -> str:
+    """The pseudonym and date-shift key of a dataset with no PatientID: its study's
+    (:func:`study_patient`), else its own SOPInstanceUID's, else ``fallback``'s (a key the
+    caller gives the file, e.g. its place under the input folder), else a random one of
+    this call alone, so that no two objects of no known patient and no UID share one."""
+    import secrets
+
+    key = (study_patient(ds.get("StudyInstanceUID", None))
+           or study_patient(ds.get("SOPInstanceUID", None)))
+    if key is None and fallback:
+        key = f"file:{fallback}"
+    return key or f"random:{secrets.token_hex(16)}"

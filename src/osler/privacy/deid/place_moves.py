@@ -20,7 +20,7 @@ from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _any_in, 
                                       _inflected, _mixed_case, _title, _tokens)
 from osler.privacy.deid.place_words import (_CARE_WORDS, _HOSPITAL_WORDS, _NOT_PLACES, _NOT_TOWNS,
                                            _TOWN_NAME_ENDINGS, _counted, _listed_name, _token_at,
-                                           _vocabulary)
+                                           _vocabulary, everyday_compound)
 from osler.privacy.deid.spans import PhiSpan
 from osler.privacy.deid.vocab import NOTE_STREET_TYPES, alternation
 
@@ -134,9 +134,10 @@ _HOME_BEFORE = re.compile(r"\b(?:lives?|living|resides?|residing|moved|born|rais
 
 def _no_clinical_word(text: str, start: int, low: str) -> bool:
     """Whether a word after a move ("returned to SIMV", "returned to NSR") may name a place:
-    no everyday, clinical or public word, unless a hospital's ("Sacred Heart") or after where
-    someone lives ("lives in DC")."""
-    return (low not in _vocabulary() or low in _HOSPITAL_WORDS
+    no everyday, clinical or public word nor an everyday compound ("ARRIVED FROM CARPORT":
+    :func:`everyday_compound`), unless a hospital's ("Sacred Heart") or after where someone
+    lives ("lives in DC")."""
+    return (low not in _vocabulary() and not everyday_compound(low) or low in _HOSPITAL_WORDS
             or bool(_HOME_BEFORE.search(text, max(0, start - 30), start)))
 
 
@@ -203,8 +204,9 @@ def _moved_to(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
 
 def _arrivals_in_capitals(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
     """Runs of ``_ARRIVED_FROM`` in a note typed all in capitals whose word ends as a town's
-    name and is no word, ward, procedure or listed name ("ARRIVED FROM HARROWGATE"; "ARRIVED
-    FROM PACU", "ARRIVED FROM FLUORO", "ARRIVED FROM CARDIOVERSION" keep theirs)."""
+    name and is no word, ward, procedure, listed name or everyday compound ("ARRIVED FROM
+    HARROWGATE"; "ARRIVED FROM PACU", "ARRIVED FROM FLUORO", "ARRIVED FROM CARDIOVERSION",
+    "ARRIVED FROM CARPORT" keep theirs: :func:`everyday_compound`)."""
     if _capital_signal(text):
         return
     for m in _ARRIVED_FROM.finditer(text):
@@ -213,7 +215,8 @@ def _arrivals_in_capitals(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
                 and not _any_in(low, stop, common_words(), _NOT_NAMES, _NOT_PLACES, _TITLES, _RELATIONS,
                                 _STIMULI, us_states(), _vocabulary(), term_section("treatments"),
                                 term_section("words"), _NOT_TOWNS)
-                and not (_listed_name(low) or _inflected(low) or clinical_shaped(low))):
+                and not (_listed_name(low) or _inflected(low) or clinical_shaped(low)
+                         or everyday_compound(low))):
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
 
 

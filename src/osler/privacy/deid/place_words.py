@@ -8,10 +8,12 @@ hospitals' and towns' names, and the tests of a word that places and moves both 
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 
 from osler.privacy.deid.clinical_terms import clinical_terms, term_phrases
-from osler.privacy.deid.lexicons import census_names, common_words, specialties, us_states
+from osler.privacy.deid.lexicons import (census_names, common_words, place_names, specialties,
+                                         us_places, us_states)
 from osler.privacy.deid.name_words import _NOT_NAMES, _RELATIONS, _TITLES, _WEAK_TITLES
 from osler.privacy.deid.names import _inflected
 
@@ -79,6 +81,37 @@ def _listed_name(low: str) -> bool:
     from osler.privacy.deid.lexicons import first_names, last_names
 
     return low in census_names() or low in first_names() or low in last_names()
+
+
+#: How many listed one-word places a word must begin, before a town's ending ("West-field",
+#: "New-port", "Spring-ville"), to be read as a town's first element, not an everyday word.
+_TOWN_FIRST_WORD_PLACES = 3
+
+
+@lru_cache(maxsize=1)
+def _town_first_words() -> frozenset[str]:
+    """Lower-case words that begin, before a town's ending, at least
+    :data:`_TOWN_FIRST_WORD_PLACES` listed one-word places ("west", "new", "spring", "stock"),
+    from the public place lists (GeoNames' US places, Faker's cities)."""
+    counts: Counter = Counter()
+    for place in us_places() | place_names():
+        if place.isalpha():
+            counts.update(place[:-len(e)] for e in _TOWN_NAME_ENDINGS
+                          if place.endswith(e) and len(place) > len(e))
+    return frozenset(w for w, n in counts.items() if n >= _TOWN_FIRST_WORD_PLACES)
+
+
+def everyday_compound(low: str) -> bool:
+    """Whether lower-case ``low`` is an everyday English word (Faker's public list) joined to
+    a town's ending: an English compound ("carport", "passport", "carton"), not a town, unless
+    that word begins several listed places ("westport", "stockport", "springfield").
+
+    >>> [everyday_compound(w) for w in ("carport", "passport", "harrowgate", "westport")]
+    [True, True, False, False]
+    """
+    return any(low.endswith(e) and len(low) - len(e) >= 3
+               and low[:-len(e)] in common_words()
+               and low[:-len(e)] not in _town_first_words() for e in _TOWN_NAME_ENDINGS)
 
 
 @lru_cache(maxsize=1)
