@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from functools import partial
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -11,22 +13,27 @@ from osler.errors import DataError
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
+# These tests check behaviour, not speed (that is benchmarks/serve_cds.py): httpx's 5 s default
+# read timeout failed a request on a CI machine loaded far past its two cores.
+web = SimpleNamespace(get=partial(httpx.get, timeout=120.0),
+                      post=partial(httpx.post, timeout=120.0))
+
 
 def _hook(url, token, patient, **context):
     body = {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
             "context": {"patientId": patient, "userId": "Practitioner/example", **context}}
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.post(f"{url}/cds-services/osler-sepsis", json=body, headers=headers)
+    return web.post(f"{url}/cds-services/osler-sepsis", json=body, headers=headers)
 
 
 def _get(url, path, token, **params):
-    return httpx.get(f"{url}{path}", params=params, headers={"Authorization": f"Bearer {token}"})
+    return web.get(f"{url}{path}", params=params, headers={"Authorization": f"Bearer {token}"})
 
 
 def test_discovery_lists_the_sepsis_service(server):
-    services = httpx.get(f"{server}/cds-services").json()["services"]
+    services = web.get(f"{server}/cds-services").json()["services"]
     assert [(s["id"], s["hook"]) for s in services] == [("osler-sepsis", "patient-view")]
-    assert httpx.get(f"{server}/health").json()["tasks"] == ["icu-mortality", "sepsis"]
+    assert web.get(f"{server}/health").json()["tasks"] == ["icu-mortality", "sepsis"]
 
 
 def test_a_septic_patient_gets_one_warning_card_equal_to_the_live_replay(
@@ -142,20 +149,20 @@ def test_tokens_and_roles(server, tokens, patients):
     assert _get(server, "/audit/verify", tokens["clinician"]).status_code == 403
     r = _get(server, "/fhir/Observation/x", tokens["researcher"])
     assert r.status_code == 403 and r.json()["issue"][0]["code"] == "forbidden"
-    r = httpx.get(f"{server}/fhir/RiskAssessment", params={"patient": patients["septic"]})
+    r = web.get(f"{server}/fhir/RiskAssessment", params={"patient": patients["septic"]})
     assert r.status_code == 401 and r.json()["issue"][0]["code"] == "login"
-    assert httpx.get(f"{server}/docs").status_code == 404      # no CDN-loaded pages
+    assert web.get(f"{server}/docs").status_code == 404      # no CDN-loaded pages
 
 
 def test_bad_hook_calls_are_named(server, tokens, patients):
     body = {"hook": "order-select", "hookInstance": "x", "context": {"patientId": "p"}}
     auth = {"Authorization": f"Bearer {tokens['clinician']}"}
-    r = httpx.post(f"{server}/cds-services/osler-sepsis", json=body, headers=auth)
+    r = web.post(f"{server}/cds-services/osler-sepsis", json=body, headers=auth)
     assert r.status_code == 400 and "patient-view" in r.json()["detail"]
     body = {"hook": "patient-view", "hookInstance": "x", "context": {}}
-    r = httpx.post(f"{server}/cds-services/osler-sepsis", json=body, headers=auth)
+    r = web.post(f"{server}/cds-services/osler-sepsis", json=body, headers=auth)
     assert r.status_code == 400 and "patientId" in r.json()["detail"]
-    r = httpx.post(f"{server}/cds-services/no-such-service", json=body, headers=auth)
+    r = web.post(f"{server}/cds-services/no-such-service", json=body, headers=auth)
     assert r.status_code == 404
     r = _get(server, "/fhir/RiskAssessment", tokens["clinician"], patient="x", method="readmission")
     assert r.status_code == 400 and "readmission" in r.text
@@ -172,7 +179,7 @@ def test_the_audit_trail_holds_every_request_under_pseudonyms_and_verifies(
     fb = {"feedback": [{"card": "c1", "outcome": "overridden",
                         "overrideReason": {"reason": {"code": "already-treated"}},
                         "outcomeTimestamp": "2026-11-30T10:00:00Z"}]}
-    r = httpx.post(f"{server}/cds-services/osler-sepsis/feedback", json=fb,
+    r = web.post(f"{server}/cds-services/osler-sepsis/feedback", json=fb,
                    headers={"Authorization": f"Bearer {tokens['clinician']}"})
     assert r.json() == {"recorded": 1}
     text = (demo_dir / "audit.jsonl").read_text()
@@ -213,14 +220,14 @@ def test_malformed_feedback_is_a_named_422_not_a_crash(server, tokens):
                                 "overrideReason": {"reason": None}}]},
                  {"feedback": [{"card": "c", "outcome": "ignored", "outcomeTimestamp": "t"}]},
                  {"feedback": []}, {"feedback": "x"}):
-        r = httpx.post(f"{server}/cds-services/osler-sepsis/feedback", json=body, headers=auth)
+        r = web.post(f"{server}/cds-services/osler-sepsis/feedback", json=body, headers=auth)
         expected = 200 if body["feedback"] and body["feedback"] != "x" and \
             body["feedback"][0]["outcome"] == "overridden" else 422
         assert r.status_code == expected, body
 
 
 def test_capability_statement(server):
-    cap = httpx.get(f"{server}/fhir/metadata").json()
+    cap = web.get(f"{server}/fhir/metadata").json()
     assert cap["resourceType"] == "CapabilityStatement" and cap["fhirVersion"] == "4.0.1"
     assert cap["kind"] == "instance" and cap["implementation"]["description"]
     types = {r["type"] for r in cap["rest"][0]["resource"]}
@@ -430,7 +437,7 @@ def _wait_for(url, check, seconds=60.0):
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        status = httpx.get(f"{url}/health").json()["cache"]
+        status = web.get(f"{url}/health").json()["cache"]
         if check(status):
             return status
         time.sleep(0.1)
@@ -534,11 +541,11 @@ def test_the_service_reconnects_to_postgresql_and_says_when_it_cannot(
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                           "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
         assert _get(url, "/fhir/RiskAssessment", token, patient=patient).status_code == 200
-        assert httpx.get(f"{url}/health").status_code == 200
+        assert web.get(f"{url}/health").status_code == 200
         with psycopg.connect(postgres_server, autocommit=True) as admin:   # the store is gone
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         assert _get(url, "/fhir/RiskAssessment", token, patient=patient).status_code == 500
-        health = httpx.get(f"{url}/health")
+        health = web.get(f"{url}/health")
         assert health.status_code == 503 and health.json()["status"] == "store unavailable"
     outcomes = [json.loads(line)["outcome"] for line in audit.read_text().splitlines()]
     assert outcomes[-1] == "error" and outcomes.count("allowed") == 2
