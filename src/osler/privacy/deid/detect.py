@@ -31,6 +31,7 @@ from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
 from osler.privacy.deid.vocab import (MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_ABBREVIATIONS,
                                       WEEKDAYS)
+from osler.privacy.deid.word_search import find_words
 
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
@@ -349,7 +350,7 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
         # a known name that is also a word counts in lower case only where it is no word:
         # a practitioner Amy Brown does not make "vomited brown fluid" a name
         extra = [PhiSpan(m.start(1), m.end(1), words[m.group(1).lower()])
-                 for m in pattern.finditer(text)
+                 for m in find_words(pattern, words, text, ignore_case=True)
                  if not (m.group(1).islower() and m.group(1) in skip)
                  and known_word_at(text, m.start(1), m.end(1))]
     extra += _first_names_before(text, extra, known)
@@ -449,7 +450,8 @@ def _word_names_again(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     if not cased:
         return []
     pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(cased))) + r")(?![\w'])")
-    return [PhiSpan(m.start(1), m.end(1), "NAME") for m in pattern.finditer(text)
+    return [PhiSpan(m.start(1), m.end(1), "NAME")
+            for m in find_words(pattern, cased, text, ignore_case=False)
             if m.group(1).lower() not in _SENTENCE_OPENERS
             or not re.search(r"(?:^|[.!?:;\n])\s*$", text[max(0, m.start() - 40):m.start()])]
 
