@@ -135,13 +135,17 @@ def _subject_name(m: re.Match[str], stop: frozenset[str], *, alone: bool) -> Ite
         yield PhiSpan(base + words[0].start(), base + words[1].end(), "NAME")
 
 
+# Only white space up to the text's end (read where a match ends, not on a copy of the rest)
+_BLANK_TO_END = re.compile(r"\s*\Z")
+
+
 def _dash_signer(text: str, m: re.Match[str], stop: frozenset[str]) -> Iterator[PhiSpan]:
     """The signer after a dash that ends a message: a listed first name that no vocabulary
     holds ("Thanks! - Thaddeus"; not "See you then. - Nursing"), with the surname or initial
     after it ("-- Rowena Blackwood", "- Thaddeus B."). Without a sentence's end before the dash
     ("Please advise - Thaddeus") only on the text's last line."""
     word, surname = m.group("n"), m.group("s")
-    if not m.group("p") and text[m.end():].strip():
+    if not m.group("p") and not _BLANK_TO_END.match(text, m.end()):
         return
     if not _listed_first(word, stop):
         return

@@ -31,6 +31,7 @@ from osler.privacy.deid.spans import PhiSpan, cut_out, merge_spans
 from osler.privacy.deid.visible import VisibleText, visible
 from osler.privacy.deid.vocab import (MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_ABBREVIATIONS,
                                       WEEKDAYS)
+from osler.privacy.deid.word_search import find_words
 
 if TYPE_CHECKING:
     from osler.privacy.deid.tagger import PhiTagger
@@ -159,7 +160,9 @@ def tagged_phi(text: str, layers: dict[str, list[PhiSpan]], model: PhiTagger, *,
         more = _one_pass(tagged, rule_layers(tagged), model, known)
         if not more:
             break
-        spans = _merge(text, [], [*spans, *(_to_original(s, pieces) for s in more)], known)
+        index = _piece_index(pieces)
+        spans = _merge(text, [], [*spans, *(_to_original(s, pieces, index) for s in more)],
+                       known)
     return without_eponyms(text, spans)   # medical eponyms are no one's name
 
 
@@ -203,15 +206,34 @@ def _tag_text(text: str, spans: list[PhiSpan]) -> tuple[str, list[tuple[int, int
     return "".join(parts), pieces
 
 
-def _to_original(span: PhiSpan, pieces: list[tuple[int, int, int, int]]) -> PhiSpan:
+def _to_original(span: PhiSpan, pieces: list[tuple[int, int, int, int]],
+                 index: tuple[list[int], list[tuple[int, int, int, int]]] | None = None
+                 ) -> PhiSpan:
+    """``span`` of the tagged text at its offsets in the original (a tag maps to the whole
+    span it replaced). ``index``: :func:`_piece_index` of ``pieces``, made once per tagged
+    text, so that each span is found in log time, not by a scan of every piece (which grew
+    with the square of a long note's spans)."""
+    starts, nonempty = index or _piece_index(pieces)
+
     def where(p: int, end: bool) -> int:
-        for a, b, old_start, old_end in pieces:
-            if a <= p < b or (end and a < p <= b):
+        # the pieces that are not empty tile the tagged text: a start lies in the one with
+        # a <= p < b, an end (p > 0) in the one with a < p <= b
+        k = (bisect_left(starts, p) if end and p > 0 else bisect_right(starts, p)) - 1
+        if k >= 0:
+            a, b, old_start, old_end = nonempty[k]
+            if p < b or (end and p == b):
                 if old_end < 0:  # inside a tag: the whole replaced span
                     return -old_end if end else old_start
                 return old_start + (p - a)
         return pieces[-1][3]
     return PhiSpan(where(span.start, False), where(span.end, True), span.type)
+
+
+def _piece_index(pieces: list[tuple[int, int, int, int]]
+                 ) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+    """The pieces of :func:`_tag_text` that are not empty, and their starts (in order)."""
+    nonempty = [piece for piece in pieces if piece[1] > piece[0]]
+    return [piece[0] for piece in nonempty], nonempty
 
 
 def rule_layers(text: str) -> dict[str, list[PhiSpan]]:
@@ -349,7 +371,7 @@ def _propagate(text: str, spans: list[PhiSpan], known: Mapping[str, str] | None 
         # a known name that is also a word counts in lower case only where it is no word:
         # a practitioner Amy Brown does not make "vomited brown fluid" a name
         extra = [PhiSpan(m.start(1), m.end(1), words[m.group(1).lower()])
-                 for m in pattern.finditer(text)
+                 for m in find_words(pattern, words, text, ignore_case=True)
                  if not (m.group(1).islower() and m.group(1) in skip)
                  and known_word_at(text, m.start(1), m.end(1))]
     extra += _first_names_before(text, extra, known)
@@ -449,7 +471,8 @@ def _word_names_again(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     if not cased:
         return []
     pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, sorted(cased))) + r")(?![\w'])")
-    return [PhiSpan(m.start(1), m.end(1), "NAME") for m in pattern.finditer(text)
+    return [PhiSpan(m.start(1), m.end(1), "NAME")
+            for m in find_words(pattern, cased, text, ignore_case=False)
             if m.group(1).lower() not in _SENTENCE_OPENERS
             or not re.search(r"(?:^|[.!?:;\n])\s*$", text[max(0, m.start() - 40):m.start()])]
 

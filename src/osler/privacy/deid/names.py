@@ -624,12 +624,16 @@ def _kin_word_names(text: str, toks: tuple[tuple[int, int, str], ...]) -> Iterat
         nxt = toks[j + 1][2].lower() if j + 1 < len(toks) and not _gap(text, end, toks, j) else ""
         if name in _MODALS and (copula or nxt in _VERBS_AFTER_MODALS):
             continue   # "Wife Will call", "Son May visit"
-        if name in _MONTH_NAMES and re.match(r"[ \t,]*\d", text[end:]):
+        if name in _MONTH_NAMES and _NUMBER_AFTER.match(text, end):
             continue   # "son June 3", "wife June, 2019"
         if copula and (name in _ADJECTIVE_FIRST_NAMES or not _CLAUSE_END.match(text, end)):
             continue
         yield PhiSpan(start, end, "NAME")
 
+
+# A number after a month's name ("June 3", "June, 2019"), matched where the name ends
+# (not on a copy of the rest of the note, a copy as long as the note for each name).
+_NUMBER_AFTER = re.compile(r"[ \t,]*\d")
 
 # A faith or a church that a census lists as a first name too ("Wife is Sunni."): no name.
 _FAITHS = frozenset("""sunni shia shiite muslim catholic christian jewish hindu buddhist sikh

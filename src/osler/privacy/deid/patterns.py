@@ -567,6 +567,10 @@ def _word_at_emails(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start(), m.end(), "EMAIL")
 
 
+# matched where a postcode ends, not on a copy of the rest of the note
+_AUSTRALIA_AFTER = re.compile(r",?[ \t]*(?i:australia)\b")
+
+
 def _au_postcodes(text: str) -> Iterator[PhiSpan]:
     """An Australian town and postcode where they are an address's: after what leads to one
     ("lives in Fitzroy VIC 3065", "Address: VIC 3065"), with a comma before the state
@@ -582,7 +586,7 @@ def _au_postcodes(text: str) -> Iterator[PhiSpan]:
         if not (_ADDRESS_BEFORE.search(text[max(0, m.start() - 30):m.start()])
                 or _ADDRESS_LINE.search(text[max(0, m.start() - 80):m.start()])
                 or (town and "," in m.group("gap"))
-                or re.match(r",?[ \t]*(?i:australia)\b", text[m.end():])
+                or _AUSTRALIA_AFTER.match(text, m.end())
                 or (town and (town.lower() in place_names() or town.lower() in us_places()))):
             continue
         if town:

@@ -338,6 +338,7 @@ def _named_before_head(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
 
 
+@lru_cache(maxsize=4096)   # a fuzzy match per word: the same words recur in a long note
 def _misspelt_region(low: str) -> bool:
     """A state or country misspelt ("Conneticut", "Pensylvania"): no place smaller than a state."""
     from difflib import get_close_matches

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 __all__ = ["PHI_TYPES", "PhiSpan", "cut_out", "merge_spans"]
 
@@ -49,9 +51,12 @@ def cut_out(text: str, spans: Iterable[PhiSpan], found: list[tuple[int, int]],
     that starts inside it what comes after. Each span cut is trimmed to alphanumerics at both
     ends (its end may also be one of ``end_marks``)."""
     out = []
+    overlapping = _overlap_finder(found)
     for span in spans:
         start, end = span.start, span.end
-        for a, b in found if span.type in types else ():
+        # in the order of ``found``, as a scan of every range would cut; a range that misses
+        # the span as found misses it once cut too (a cut only shrinks it)
+        for a, b in overlapping(start, end) if span.type in types else ():
             if a < end and start < b:
                 if start < a:
                     end = a
@@ -65,3 +70,22 @@ def cut_out(text: str, spans: Iterable[PhiSpan], found: list[tuple[int, int]],
             out.append(span if (start, end) == (span.start, span.end)
                        else PhiSpan(start, end, span.type))
     return out
+
+
+def _overlap_finder(found: list[tuple[int, int]]):
+    """A function giving the ranges of ``found`` that overlap ``[start, end)``, in the order
+    of ``found``: found from the ranges sorted by start and the furthest end reached up to
+    each, so a long note's spans are not each checked against all of its ranges."""
+    order = sorted(range(len(found)), key=lambda i: found[i][0])
+    starts = [found[i][0] for i in order]
+    reach = list(accumulate((found[i][1] for i in order), max))
+
+    def overlapping(start: int, end: int) -> list[tuple[int, int]]:
+        hits = []
+        j = bisect_left(starts, end) - 1          # the ranges that start before ``end``
+        while j >= 0 and reach[j] > start:        # one of them up to j may end after ``start``
+            if found[order[j]][1] > start:
+                hits.append(order[j])
+            j -= 1
+        return [found[i] for i in sorted(hits)]
+    return overlapping
