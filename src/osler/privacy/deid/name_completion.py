@@ -42,12 +42,12 @@ from itertools import accumulate
 from osler.privacy.deid.clinical_terms import clinical_terms
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
-from osler.privacy.deid.lexicons import _resource_words as _resource_lines
 from osler.privacy.deid.lexicons import (capitals_clinical_words, census_first_names,
                                          census_names, clinical_words, common_words,
                                          first_names, last_names, medication_names,
-                                         name_stopwords, place_names, sectioned_words,
-                                         service_abbreviations, service_words, specialties)
+                                         name_stopwords, place_names, resource_lines,
+                                         sectioned_words, service_abbreviations, service_words,
+                                         specialties)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _capital_signal, _inflected, _mixed_case)
 from osler.privacy.deid.spans import PhiSpan
@@ -103,7 +103,7 @@ def _eponym_words() -> frozenset[str]:
 def _eponym_pairs() -> frozenset[tuple[str, str]]:
     """Two words in a row of a medical eponym's phrase ("cheyne", "stokes")."""
     out = set()
-    lines = [*_resource_lines("deid/medical_eponyms.txt"),
+    lines = [*resource_lines("deid/medical_eponyms.txt"),
              *sectioned_words(_NOT_NAME_FILE, "eponyms")]
     for line in lines:
         words = [w for w in re.split(r"[\s\-'’]+", line.lower()) if w]
