@@ -65,14 +65,11 @@ _NOT_NAME_ENDINGS = ("itis", "osis", "emia", "aemia", "ectomy", "otomy", "ostomy
                      "lam", "mab", "nib", "pril", "artan", "statin", "cillin", "mycin",
                      "floxacin", "azole", "ium", "ics", "er", "ist", "ent", "ant", "ism", "sis",
                      "oid", "ure", "ax", "ea", "ema", "gram", "scopy", "plasty")
-#: Ward words written in title case at a sentence start that no list above holds.
-_WARD_WORDS = frozenset("""diabetes mellitus catheter saline drip drips normal lactated ringers
-x-ray xray chest abdomen pelvis head neck spine lumbar thoracic cervical bilateral left right
-upper lower follow-up followup status post history physical exam labs vitals plan assessment
-impression findings review systems social family medications allergies procedure operation
-discharge admission transfer consult note progress nursing addendum""".split())
 _CALENDAR = _MONTH_NAMES | frozenset(WEEKDAYS)
 _NOT_NAME_FILE = "deid/not_name_words.txt"
+#: Ward words written in title case at a sentence start that no list above holds
+#: ("Mellitus", "Saline", "Addendum"): a section of this file.
+_RULE_WORDS_FILE = "deid/name_rule_words.txt"
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +120,8 @@ def _vocabulary(eponyms: bool = True) -> frozenset[str]:
     words = (name_stopwords() | common_words() | public_vocabulary() | clinical_terms()
              | medication_names() | service_words() | clinical_words()
              | capitals_clinical_words() | place_names() | _NOT_NAMES | _TITLES | _WEAK_TITLES
-             | _RELATIONS | _CALENDAR | _WARD_WORDS | not_name_words()
+             | _RELATIONS | _CALENDAR | not_name_words()
+             | sectioned_words(_RULE_WORDS_FILE, "title_case_ward_words")
              | service_abbreviations() | specialties())
     return words | eponym_surnames() if eponyms else words
 
