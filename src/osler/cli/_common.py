@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from osler._paths import same_file
 from osler.errors import DataError, IngestError
 
 __all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option",
@@ -117,18 +118,6 @@ def text_lines(path: Path, keep_ends: bool = False
                 offset += len(raw)
     except (OSError, EOFError) as exc:
         raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None
-
-
-def same_file(a: Path, b: Path) -> bool:
-    """Whether ``a`` and ``b`` name one file: one path once links are resolved, or, both
-    there, one file under two names (a hard link, a bind mount), as ``os.path.samefile``
-    tells; a path compared resolved would miss those."""
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError):   # a loop of links, a folder that cannot be read
-        return False
 
 
 def refuse_overwrite(out: Path, option: str, inputs: Iterable[tuple[str, Path]] = (),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from osler import __version__
+from osler._paths import same_file
 
 __all__ = ["ModelCard", "Section", "card_paths", "check_card_target", "column_heading"]
 
@@ -152,7 +153,7 @@ def check_card_target(report: str | Path, inputs: dict[str, list[Path]],
         for name, paths in inputs.items():
             for given in paths:
                 given = Path(given)
-                if _same_file(target, given):
+                if same_file(target, given):
                     raise DataError(f"{option} {report}: the card would overwrite the "
                                     f"{name} input {given} (as {target.name}); choose "
                                     "another file")
@@ -161,15 +162,6 @@ def check_card_target(report: str | Path, inputs: dict[str, list[Path]],
                     raise DataError(f"{option} {report}: the card would overwrite {target}, a "
                                     f"file inside the {name} input folder {given}; choose "
                                     "another file")
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return a.samefile(b)      # symbolic and hard links too
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
 
 
 def _is_card(path: Path) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from osler.privacy.deid.lexicons import sectioned_words
+from osler.privacy.deid.lexicons import resource_lines, sectioned_words
 from osler.privacy.deid.spans import PhiSpan, cut_out
 
 __all__ = ["abbreviation_shaped", "clinical_shaped", "clinical_terms", "organism_species",
@@ -31,10 +31,8 @@ def term_section(section: str) -> frozenset[str]:
 @lru_cache(maxsize=None)
 def term_phrases(section: str) -> tuple[str, ...]:
     """Lower-case phrases of ``[section]`` of the file, one a line ("normal saline")."""
-    from osler.privacy.deid.lexicons import _resource_words
-
     phrases, current = [], None
-    for line in _resource_words(_FILE):
+    for line in resource_lines(_FILE):
         if line.startswith("[") and line.endswith("]"):
             current = line[1:-1]
         elif current == section:

@@ -24,10 +24,11 @@ from collections.abc import Iterable
 
 from osler.privacy.deid.visible import visible
 
-__all__ = ["clinician_words", "name_scope", "name_words_of"]
+__all__ = ["NAME_WORD", "clinician_words", "name_scope", "name_words_of"]
 
-# The words of a name, as FHIR de-id reads a HumanName ("O'Brien-Smith" is one).
-_NAME_WORDS = re.compile(r"[^\W\d_][^\W\d_'’-]+")
+#: A word of a person's name ("O'Brien-Smith" is one): how FHIR de-id reads a HumanName, DICOM
+#: de-id a person name's components, and :func:`name_words_of` a name.
+NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]+")
 # A capitalised name word, then up to two more (an initial may sit between them).
 _WORD = r"[A-Z][A-Za-z'’-]+"
 _NAMES = rf"{_WORD}(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{_WORD}){{0,2}}"
@@ -54,7 +55,7 @@ _LAYPERSON = re.compile(
 def name_words_of(name: str) -> list[str]:
     """Lower-case words of ``name`` as a reader sees it ("Jo\u200bhn O'Brien" -> john,
     o'brien)."""
-    return [w.lower() for w in _NAME_WORDS.findall(visible(name))]
+    return [w.lower() for w in NAME_WORD.findall(visible(name))]
 
 
 def _cued(pattern: re.Pattern[str], texts: Iterable[str]) -> set[str]:

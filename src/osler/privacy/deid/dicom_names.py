@@ -8,10 +8,9 @@ out of :mod:`osler.privacy.deid.dicom`, which imports them back.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from osler.privacy.deid.clinicians import name_words_of
+from osler.privacy.deid.clinicians import NAME_WORD, name_words_of
 from osler.privacy.deid.detect import everyday_words
 from osler.privacy.deid.surrogates import surrogate_name
 from osler.privacy.deid.visible import visible
@@ -35,7 +34,7 @@ def _names_patient(item: Any, elem: Any, run: Any) -> bool:
     every word of it is a word of the patient's own name."""
     if elem.keyword in _PATIENT_NAMES or _names_subject(item, elem):
         return True
-    words = {w.lower() for w in _NAME_WORD.findall(visible(str(elem.value or "")))}
+    words = {w.lower() for w in NAME_WORD.findall(visible(str(elem.value or "")))}
     return bool(words) and words <= run.own_names
 
 
@@ -78,10 +77,6 @@ def _surrogate_person_name(key: DeidKey, value: str, patient: str | None) -> str
     return "^".join(surrogate_name(key, p, patient) for p in parts).rstrip("^")
 
 
-# The words of a person name component, as osler.privacy.deid.fhir reads a HumanName.
-_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]+")
-
-
 # Elements that hold an identifier of the patient (also inside OtherPatientIDsSequence).
 _PATIENT_ID_KEYWORDS = ("PatientID", "OtherPatientIDs")
 
@@ -116,7 +111,7 @@ def _name_words(ds: Any, only: frozenset[str] | None = None) -> dict[str, str]:
         for value in (elem.value if elem.VM > 1 else [elem.value]):
             for group in str(value).split("="):
                 for part in visible(group).split("^")[:3]:   # "JO\u200bHN" is one word
-                    words.update((w.lower(), "NAME") for w in _NAME_WORD.findall(part)
+                    words.update((w.lower(), "NAME") for w in NAME_WORD.findall(part)
                                  if len(w) > 2 and (own or w.lower() not in everyday))
     return words
 

@@ -110,6 +110,8 @@ _TEXT_MEMO_SIZE = 20_000
 #: The day of a partial date's span that moves: a period's start its first day, its end its
 #: last, so that the period stays ordered (see :mod:`osler.privacy.deid.fhir_dates`).
 _BOUND = {"start": "lower", "end": "upper"}
+#: What a group of element rules answers when none of them takes the element.
+_PASS = object()
 
 
 class _Walker(EmbeddedResources):
@@ -301,6 +303,8 @@ class _Walker(EmbeddedResources):
 
     def element(self, node: dict[str, Any], name: str, etype: str | None = None
                 ) -> dict[str, Any]:
+        """A resource or complex element de-identified: an Attachment or a ContactPoint whole,
+        anything else element by element (:meth:`_value`)."""
         owner = typed(node, etype, _handled_shape)
         if _is_attachment(name, node):
             return self.attachment(node, owner or "Attachment")
@@ -312,138 +316,171 @@ class _Walker(EmbeddedResources):
         for inner in node.get("contained") or []:   # before "#id" references to them are met
             if isinstance(inner, dict) and isinstance(inner.get("id"), str):
                 self.contained[inner["id"]] = inner.get("resourceType")
+        left_out = _DROP.get(node.get("resourceType"), _NO_DROP)
         out: dict[str, Any] = {}
         for k, v in node.items():
-            if k in _DROP.get(node.get("resourceType"), _NO_DROP):
-                continue
-            if k == "fullUrl" and isinstance(v, str):
-                out[k] = self.full_url(v, node.get("resource"))
-                continue
-            if (name in ("request", "response") and k in ("url", "location", "ifNoneExist")
-                    or name == "link" and k == "url"):   # Bundle and entry links: searches
-                if not isinstance(v, str):
-                    continue
-                if k == "ifNoneExist":   # kept by its identifier only, pseudonymised
-                    kept = self.conditional(f"Resource?{v}")
-                    if kept:
-                        out[k] = kept.partition("?")[2]
-                    continue
-                url = self.request_url(v)
-                if ("?" in v and "?" not in url
-                        and str(node.get("method", "")).upper() in ("PUT", "PATCH", "DELETE")):
-                    # its criteria could not be kept: without them a conditional write or
-                    # delete would reach every resource of the type
-                    url = "[REFERENCE]"
-                out[k] = url
-                continue
-            if k == "data" and node.get("resourceType") == "Binary":
-                # A Binary's content is an attachment's: a note's text, PHI and all
-                data, reason = (scrub_attachment_data(v, node.get("contentType"), self.text,
-                                                    self.markup, self.embedded)
-                                if isinstance(v, str) else (None, "not base64 text"))
-                if data is None:
-                    self.dropped[f"Binary data: {reason}"] += 1
-                else:
-                    out[k] = data
-                continue
-            if k in _UNCHECKABLE or (k == "data" and name == "valueSignature"):
-                self.dropped[f"{name if k == 'data' else k}: cannot be checked"] += 1
-                continue
-            if isinstance(v, str) and (k in _DATA_URIS or (name, k) in _DATA_URIS_IN
-                                       or (node.get("resourceType"), k) in _DATA_URIS_OF):
-                mapped = self.fhir_reference(v)
-                if mapped is None:
-                    self.dropped[f"{k}: not a FHIR reference"] += 1
-                else:
-                    out[k] = mapped
-                continue
-            if (k in ("valueDate", "valueDateTime") and isinstance(v, str)
-                    and _BIRTH_URL.search(str(node.get("url", ""))) and self.aggregated(v)):
-                out[k] = self.aggregated(v)   # birthTime, a relative's birth date: 90+
-                continue
-            if (k in ("valueId", "valueCode") and name == "extension" and isinstance(v, str)
-                    and _holds_identifier(v)):
-                out[k] = self.identifier(v)   # a legacy id or an SSN kept as a code
-                continue
-            if k == "display" and isinstance(v, str) and self._names_someone(v):
-                out[k] = self.text(v)   # a code's display that names a person of the record
-                continue
-            if name == "issue" and k in ("expression", "location") and isinstance(v, list):
-                # OperationOutcome: a FHIRPath can hold a searched identifier or name
-                out[k] = [self.text(x) if isinstance(x, str) else x for x in v]
-                continue
-            if k == "resourceType" and own_resource_type(node, owner):
-                out[k] = v   # a resource's own type, one of R4's (:func:`.fhir_schema.typed`)
-            elif k == "id" and "resourceType" in node:
-                out[k] = pseudo_id(self.key, node["resourceType"], v)
-            elif k in ("extension", "modifierExtension") and isinstance(v, list):
-                kept = [self.walk(x, k, "Extension") for x in v if isinstance(x, dict)
-                        and not any(tag in str(x.get("url", ""))
-                                    for tag in _IDENTIFYING_EXTENSIONS)]
-                # an extension whose value was dropped (a URI, base64) goes whole: FHIR's
-                # ext-1 wants a value or nested extensions
-                kept = [x for x in kept if any(f.startswith("value") or f == "extension"
-                                               for f in x)]
-                if kept:
-                    out[k] = kept
-            elif k == "div":
-                out[k] = _NARRATIVE  # narratives repeat the resource's data, PHI included
-            elif k == "display" and ("reference" in node or not {"code", "system"} & node.keys()):
-                # A Reference's display names its target (a practitioner, a hospital), with a
-                # reference beside it or alone; a Coding's display (with a code) is kept.
-                continue
-            elif k in ("name", "alias") and node.get("resourceType") in _NAMED_RESOURCES and (
-                    not isinstance(v, list) or (v and isinstance(v[0], str))):
-                out[k] = f"{node['resourceType']} {self.key.pseudonym(str(v), 'name')[:8]}"
-            elif k in _DROP_ANYWHERE or (k == "site" and name == "source"):
-                continue   # Provenance.signature, AuditEvent.entity.query and source.site
-            elif k == "name" and isinstance(v, list) and owner != UNTYPED_RESOURCE:
-                # (MedicinalProduct's, SubstanceSpecification's names: walked untyped)
-                staff = node.get("resourceType") in _STAFF
-                out[k] = [self.human_name(n, staff) for n in v if isinstance(n, dict)]
-            elif (k in ("name", "valueHumanName") and isinstance(v, dict)
-                  and {"family", "given", "text"} & v.keys()):
-                out[k] = self.human_name(v)   # Organization.contact.name, an extension's name
-            elif isinstance(v, str) and k == "name" and name == "deviceName":
-                out[k] = f"Device {self.key.pseudonym(v, 'name')[:8]}"   # "<patient>'s pump"
-            elif isinstance(v, str) and name == "class" and "code" not in node and k in (
-                    "value", "name"):   # Coverage.class: a group number and its plan's name
-                out[k] = (self.identifier(v) if k == "value"
-                          else f"Plan {self.key.pseudonym(v, 'name')[:8]}")
-            elif isinstance(v, str) and (k == "authorString" or (
-                    k == "name" and name in ("agent", "entity", "participant", "contact",
-                                             "valueContactDetail"))
-                    or (k == "name" and node.get("resourceType") == "FamilyMemberHistory")):
-                # a person's name as a bare string (Annotation.authorString, AuditEvent's
-                # agent.name): the whole value is a name, found or not by the text rules
-                out[k] = surrogate_name(self.key, v, self.name_scope(v))
-            elif k in ("telecom", "valueContactPoint"):
-                points = v if isinstance(v, list) else [v]
-                redacted = [{"system": t.get("system"), "value": "[REDACTED]"}
-                            for t in points if isinstance(t, dict)]
-                out[k] = redacted if isinstance(v, list) else (redacted or [None])[0]
-            elif k == "uid" and isinstance(v, str):
-                out[k] = self.key.uid(v)   # ImagingStudy's series and instances: as DICOM de-id
-            elif k == "identifier" or _IDENTIFIER.match(k):
-                out[k] = self.identifier(v, dicom=node.get("resourceType") == "ImagingStudy")
-            elif k.endswith(("Address", "address")) and isinstance(v, str):
-                continue   # an address written as one string: nothing of it can be kept
-            elif (k == "name" and isinstance(v, str)
-                  and node.get("resourceType") in _PEOPLE):
-                out[k] = surrogate_name(self.key, v, self.patient)   # a name as one string
-            elif k.endswith(("Address", "address")) and isinstance(v, dict | list):
-                # a list (Patient, Organization) or one (Location, Claim.accident's
-                # locationAddress, an extension's valueAddress)
-                out[k] = ([_state_only(a) for a in v if isinstance(a, dict)]
-                          if isinstance(v, list) else _state_only(v) if isinstance(v, dict)
-                          else None)
-                if out[k] is None:
-                    del out[k]
-            else:
-                walked = self.walk(v, k, child_type(owner, k))
-                if walked is not _DROPPED:
-                    out[k] = walked
+            if k not in left_out:
+                value = self._value(node, name, owner, k, v)
+                if value is not _DROPPED:
+                    out[k] = value
         return out
+
+    def _value(self, node: dict[str, Any], name: str, owner: str | None, k: str, v: Any
+               ) -> Any:
+        """What element ``k`` (value ``v``) of ``node`` becomes, ``_DROPPED`` for nothing: by
+        the first group of rules that takes it, in order, else walked by its R4 type."""
+        for rules in (self._link_value, self._unreadable_value, self._telling_value,
+                      self._structure_value, self._name_value, self._contact_value):
+            value = rules(node, name, owner, k, v)
+            if value is not _PASS:
+                return value
+        return self.walk(v, k, child_type(owner, k))
+
+    def _link_value(self, node: dict[str, Any], name: str, owner: str | None, k: str,
+                    v: Any) -> Any:
+        """An entry's fullUrl, and a Bundle's or entry's request, response or link url (a
+        search); else ``_PASS``."""
+        if k == "fullUrl" and isinstance(v, str):
+            return self.full_url(v, node.get("resource"))
+        if not (name in ("request", "response") and k in ("url", "location", "ifNoneExist")
+                or name == "link" and k == "url"):
+            return _PASS
+        if not isinstance(v, str):
+            return _DROPPED
+        if k == "ifNoneExist":   # kept by its identifier only, pseudonymised
+            kept = self.conditional(f"Resource?{v}")
+            return kept.partition("?")[2] if kept else _DROPPED
+        url = self.request_url(v)
+        if ("?" in v and "?" not in url
+                and str(node.get("method", "")).upper() in ("PUT", "PATCH", "DELETE")):
+            # its criteria could not be kept: without them a conditional write or
+            # delete would reach every resource of the type
+            url = "[REFERENCE]"
+        return url
+
+    def _unreadable_value(self, node: dict[str, Any], name: str, owner: str | None, k: str,
+                          v: Any) -> Any:
+        """A Binary's data as an attachment's; base64 that cannot be checked, and a data URI
+        that is no FHIR reference, dropped and counted; else ``_PASS``."""
+        if k == "data" and node.get("resourceType") == "Binary":
+            # A Binary's content is an attachment's: a note's text, PHI and all
+            data, reason = (scrub_attachment_data(v, node.get("contentType"), self.text,
+                                                self.markup, self.embedded)
+                            if isinstance(v, str) else (None, "not base64 text"))
+            if data is None:
+                self.dropped[f"Binary data: {reason}"] += 1
+                return _DROPPED
+            return data
+        if k in _UNCHECKABLE or (k == "data" and name == "valueSignature"):
+            self.dropped[f"{name if k == 'data' else k}: cannot be checked"] += 1
+            return _DROPPED
+        if isinstance(v, str) and (k in _DATA_URIS or (name, k) in _DATA_URIS_IN
+                                   or (node.get("resourceType"), k) in _DATA_URIS_OF):
+            mapped = self.fhir_reference(v)
+            if mapped is None:
+                self.dropped[f"{k}: not a FHIR reference"] += 1
+                return _DROPPED
+            return mapped
+        return _PASS
+
+    def _telling_value(self, node: dict[str, Any], name: str, owner: str | None, k: str,
+                       v: Any) -> Any:
+        """A value that tells by what it holds: a birth date over 89, an identifier kept as a
+        code, a display naming a person of the record, a FHIRPath; else ``_PASS``."""
+        if (k in ("valueDate", "valueDateTime") and isinstance(v, str)
+                and _BIRTH_URL.search(str(node.get("url", ""))) and self.aggregated(v)):
+            return self.aggregated(v)   # birthTime, a relative's birth date: 90+
+        if (k in ("valueId", "valueCode") and name == "extension" and isinstance(v, str)
+                and _holds_identifier(v)):
+            return self.identifier(v)   # a legacy id or an SSN kept as a code
+        if k == "display" and isinstance(v, str) and self._names_someone(v):
+            return self.text(v)   # a code's display that names a person of the record
+        if name == "issue" and k in ("expression", "location") and isinstance(v, list):
+            # OperationOutcome: a FHIRPath can hold a searched identifier or name
+            return [self.text(x) if isinstance(x, str) else x for x in v]
+        return _PASS
+
+    def _structure_value(self, node: dict[str, Any], name: str, owner: str | None, k: str,
+                         v: Any) -> Any:
+        """A resource's type and id, extensions, the narrative, a Reference's display and what
+        is dropped anywhere; else ``_PASS``."""
+        if k == "resourceType" and own_resource_type(node, owner):
+            return v   # a resource's own type, one of R4's (:func:`.fhir_schema.typed`)
+        if k == "id" and "resourceType" in node:
+            return pseudo_id(self.key, node["resourceType"], v)
+        if k in ("extension", "modifierExtension") and isinstance(v, list):
+            kept = [self.walk(x, k, "Extension") for x in v if isinstance(x, dict)
+                    and not any(tag in str(x.get("url", "")) for tag in _IDENTIFYING_EXTENSIONS)]
+            # an extension whose value was dropped (a URI, base64) goes whole: FHIR's
+            # ext-1 wants a value or nested extensions
+            kept = [x for x in kept if any(f.startswith("value") or f == "extension"
+                                           for f in x)]
+            return kept or _DROPPED
+        if k == "div":
+            return _NARRATIVE  # narratives repeat the resource's data, PHI included
+        if k == "display" and ("reference" in node or not {"code", "system"} & node.keys()):
+            # A Reference's display names its target (a practitioner, a hospital), with a
+            # reference beside it or alone; a Coding's display (with a code) is kept.
+            return _DROPPED
+        if k in _DROP_ANYWHERE or (k == "site" and name == "source"):
+            return _DROPPED   # Provenance.signature, AuditEvent.entity.query and source.site
+        return _PASS
+
+    def _name_value(self, node: dict[str, Any], name: str, owner: str | None, k: str,
+                    v: Any) -> Any:
+        """A name: of a named resource, a HumanName, a device, a plan, a person's as a bare
+        string; else ``_PASS``."""
+        rtype = node.get("resourceType")
+        if k in ("name", "alias") and rtype in _NAMED_RESOURCES and (
+                not isinstance(v, list) or (v and isinstance(v[0], str))):
+            return f"{node['resourceType']} {self.key.pseudonym(str(v), 'name')[:8]}"
+        if k == "name" and isinstance(v, list) and owner != UNTYPED_RESOURCE:
+            # (MedicinalProduct's, SubstanceSpecification's names: walked untyped)
+            return [self.human_name(n, rtype in _STAFF) for n in v if isinstance(n, dict)]
+        if (k in ("name", "valueHumanName") and isinstance(v, dict)
+                and {"family", "given", "text"} & v.keys()):
+            return self.human_name(v)   # Organization.contact.name, an extension's name
+        if not isinstance(v, str):
+            return _PASS
+        if k == "name" and name == "deviceName":
+            return f"Device {self.key.pseudonym(v, 'name')[:8]}"   # "<patient>'s pump"
+        if name == "class" and "code" not in node and k in ("value", "name"):
+            # Coverage.class: a group number and its plan's name
+            return (self.identifier(v) if k == "value"
+                    else f"Plan {self.key.pseudonym(v, 'name')[:8]}")
+        if (k == "authorString" or (k == "name" and name in (
+                "agent", "entity", "participant", "contact", "valueContactDetail"))
+                or (k == "name" and rtype == "FamilyMemberHistory")):
+            # a person's name as a bare string (Annotation.authorString, AuditEvent's
+            # agent.name): the whole value is a name, found or not by the text rules
+            return surrogate_name(self.key, v, self.name_scope(v))
+        if k == "name" and rtype in _PEOPLE:
+            return surrogate_name(self.key, v, self.patient)   # a name as one string
+        return _PASS
+
+    def _contact_value(self, node: dict[str, Any], name: str, owner: str | None, k: str,
+                       v: Any) -> Any:
+        """Telecoms, UIDs, identifiers and addresses; else ``_PASS``."""
+        if k in ("telecom", "valueContactPoint"):
+            points = v if isinstance(v, list) else [v]
+            redacted = [{"system": t.get("system"), "value": "[REDACTED]"}
+                        for t in points if isinstance(t, dict)]
+            return redacted if isinstance(v, list) else (redacted or [None])[0]
+        if k == "uid" and isinstance(v, str):
+            return self.key.uid(v)   # ImagingStudy's series and instances: as DICOM de-id
+        if k == "identifier" or _IDENTIFIER.match(k):
+            return self.identifier(v, dicom=node.get("resourceType") == "ImagingStudy")
+        if not k.endswith(("Address", "address")):
+            return _PASS
+        if isinstance(v, str):
+            return _DROPPED   # an address written as one string: nothing of it can be kept
+        if not isinstance(v, dict | list):
+            return _PASS
+        # a list (Patient, Organization) or one (Location, Claim.accident's
+        # locationAddress, an extension's valueAddress)
+        kept = ([_state_only(a) for a in v if isinstance(a, dict)] if isinstance(v, list)
+                else _state_only(v))
+        return _DROPPED if kept is None else kept
 
     def identifier(self, value: Any, dicom: bool = False) -> Any:
         """An Identifier (or a list of them, or a bare business id string) as a keyed

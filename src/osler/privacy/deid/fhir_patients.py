@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from osler.privacy.deid.clinicians import NAME_WORD
 from osler.privacy.deid.visible import visible
 from osler.privacy.deid.vocab import ADDRESS_WORDS
 from osler.record import IdentifierIndex, conditional_identifiers
@@ -420,7 +421,7 @@ def _add_name_words(name: Any, words: dict[str, str]) -> None:
         return
     for part in [name.get("family"), *(name.get("given") or []), name.get("text")]:
         # as a reader sees it: a zero-width character does not split "Jo\u200bhn" in two
-        for w in re.findall(r"[^\W\d_][^\W\d_'’-]+", visible(str(part or ""))):
+        for w in NAME_WORD.findall(visible(str(part or ""))):
             words[w.lower()] = "NAME"
 
 

@@ -43,7 +43,7 @@ from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
 from osler.privacy.deid.lexicons import (census_first_names, census_names, clinical_words,
                                          common_words, first_names, last_names,
-                                         medication_names)
+                                         medication_names, sectioned_words)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _any_in, _listed_first_name, _mixed_case,
                                       _outside_vocabulary, _title)
@@ -215,17 +215,17 @@ def _after_kin_in_capitals(text: str, toks: Tokens, i: int, stop: frozenset[str]
 #: Marisol" (the comma: "wife of 40 years at bedside" names no one).
 _KIN_PHRASE = re.compile(r"[ \t]+(?:is|was)[ \t]+|[ \t]+of[ \t]+\d{1,2}\+?[ \t]*(?:years?|yrs?)"
                          r"[ \t]*,[ \t]*", re.I)
-#: What a relative is, feels or does that no vocabulary holds, though it may stand where a
-#: name would ("Wife is Jewish.", "wife teary at bedside", "son flew in"): faiths, origins
-#: and languages, states and moods, times, comings and goings.
-_NOT_KIN_NAMES = frozenset("""jewish catholic christian baptist methodist lutheran
-protestant episcopalian pentecostal mormon hindu muslim buddhist sikh quaker amish orthodox
-agnostic atheist jehovah russian greek irish scottish welsh spanish french german polish
-italian english american african asian hispanic latino latina caucasian haitian portuguese
-chinese japanese korean vietnamese cambodian somali indian arab arabic hebrew yiddish
-upset teary deaf hoh blind frail ill sick unwell angry mad sad afraid emotional distraught
-pregnant dead hungry drunk tonite tomorow tmrw earlier twice flew drove slept stood route
-dpoa sunni shia shiite""".split())
+
+
+@lru_cache(maxsize=1)
+def _not_kin_names() -> frozenset[str]:
+    """What a relative is, feels or does that no vocabulary holds, though it may stand where a
+    name would ("Wife is Jewish.", "wife teary at bedside", "son flew in"): faiths, origins
+    and languages, states and moods, times, comings and goings (``[not_kin_names]`` of
+    ``resources/deid/name_rule_words.txt``)."""
+    return sectioned_words("deid/name_rule_words.txt", "not_kin_names")
+
+
 #: Endings of such words when no name list holds them ("Ukrainian", "Swedish", "Nepali").
 _ORIGIN_ENDINGS = ("ish", "ese", "ian", "an", "ic", "ist", "i")
 
@@ -277,7 +277,7 @@ def _first_after_is(word: str, stop: frozenset[str]) -> bool:
     """A first word of a name after "Wife is": a listed first name or a word outside every
     vocabulary, neither a faith nor an origin."""
     low = word.lower()
-    if low in _NOT_KIN_NAMES:
+    if low in _not_kin_names():
         return False
     if _listed_first_name(word, stop) and low not in _vocabulary():
         return True
@@ -304,7 +304,7 @@ def _unlisted_name_shape(low: str) -> bool:
 @lru_cache(maxsize=1)
 def _everyday_words() -> frozenset[str]:
     """The words :func:`_misspelt_word` reads misspellings of."""
-    return _vocabulary() | common_words() | _NOT_KIN_NAMES
+    return _vocabulary() | common_words() | _not_kin_names()
 
 
 def _misspelt_word(low: str) -> bool:
@@ -324,7 +324,7 @@ def _first_in_capitals(word: str, stop: frozenset[str]) -> bool:
     name, no faith, origin or state, and, unless a first name's list holds it, shaped as a
     name (:func:`_unlisted_name_shape`)."""
     low = word.lower()
-    if not word.isupper() or low in _NOT_KIN_NAMES or not _capitals_name(word, stop):
+    if not word.isupper() or low in _not_kin_names() or not _capitals_name(word, stop):
         return False
     if low in first_names() or low in census_first_names():
         return True
@@ -365,7 +365,7 @@ def _lower_kin_name(word: str, stop: frozenset[str]) -> bool:
     none of the words a name typed in capitals may not be either (the case tells nothing in
     both): no ending of an English word ("anxious", "tearful"), no word of ward talk."""
     low = word.lower()
-    if low in _NOT_KIN_NAMES or not _lower_word(word, stop):
+    if low in _not_kin_names() or not _lower_word(word, stop):
         return False
     if low in first_names() or low in census_first_names():
         return _capitals_name(word.upper(), stop)

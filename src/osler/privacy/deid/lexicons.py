@@ -21,8 +21,8 @@ from osler.resources import path as resource_path
 __all__ = ["capitals_clinical_words", "census_first_names", "census_names", "clinical_words",
            "common_words", "department_words", "english_first_names", "english_names",
            "first_names", "last_names", "medication_names", "name_stopwords", "place_names",
-           "sectioned_words", "service_abbreviations", "service_words", "specialties", "us_places",
-           "us_states"]
+           "resource_lines", "sectioned_words", "service_abbreviations", "service_words",
+           "specialties", "us_places", "us_states"]
 
 # Latin-script locales whose names appear in US clinical notes.
 _LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "de_DE", "it_IT", "fr_FR", "es_ES", "es_MX",
@@ -67,7 +67,11 @@ def first_names() -> frozenset[str]:
     return frozenset(words - name_stopwords())
 
 
-def _resource_words(name: str) -> list[str]:
+def resource_lines(name: str) -> list[str]:
+    """The lines of the resource file ``name`` (``"deid/medical_eponyms.txt"``, read through
+    gzip when it ends in ``.gz``), stripped, without blank lines and ``#`` comment lines: a
+    word or a phrase a line, or a ``[section]`` heading (:func:`sectioned_words`). Not
+    cached: the readers keep what they make of it."""
     file = resource_path(name)
     opener = gzip.open if file.suffix == ".gz" else open
     with opener(file, "rt", encoding="utf-8") as handle:
@@ -78,7 +82,7 @@ def _resource_words(name: str) -> list[str]:
 def census_first_names(*, with_stopwords: bool = False) -> frozenset[str]:
     """The US Census 1990 first names alone (5,494), minus the stop list unless
     ``with_stopwords`` ("Tom", "Will": names only where a form field says so)."""
-    words = frozenset(_resource_words("deid/census_first_names.txt"))
+    words = frozenset(resource_lines("deid/census_first_names.txt"))
     return words if with_stopwords else words - name_stopwords()
 
 
@@ -87,7 +91,7 @@ def census_surnames_with_stopwords() -> frozenset[str]:
     """The US Census 1990 surnames (88,799) with those that are also words ("Green", "Hill"):
     for a context that already says "surname" ("Patient GREEN, MARY"), where an adjective
     ("LETHARGIC") must still not pass."""
-    return frozenset(_resource_words("deid/census_last_names.txt.gz"))
+    return frozenset(resource_lines("deid/census_last_names.txt.gz"))
 
 
 @lru_cache(maxsize=1)
@@ -97,8 +101,8 @@ def census_names() -> frozenset[str]:
     Many are also common or ward words ("black", "given", "mae", "soon"), so callers trust them
     only where context says "name" (after "Dr.", "wife", before ", RN").
     """
-    words = _resource_words("deid/census_first_names.txt")
-    words += _resource_words("deid/census_last_names.txt.gz")
+    words = resource_lines("deid/census_first_names.txt")
+    words += resource_lines("deid/census_last_names.txt.gz")
     return frozenset(words) - name_stopwords()
 
 
@@ -177,7 +181,7 @@ def english_names() -> frozenset[str]:
 def medication_names() -> frozenset[str]:
     """Lower-case one-word drug names: ``deid/medication_names.txt`` and the medication terms
     of the concept list (``nlp/concepts.tsv``, read as data)."""
-    words = {w.lower() for ln in _resource_words("deid/medication_names.txt") for w in ln.split()}
+    words = {w.lower() for ln in resource_lines("deid/medication_names.txt") for w in ln.split()}
     for line in resource_path("nlp/concepts.tsv").read_text(encoding="utf-8").splitlines():
         cells = line.split("\t")
         if not line.startswith("#") and len(cells) > 1 and cells[1] == "medication":
@@ -189,7 +193,7 @@ def sectioned_words(name: str, section: str) -> frozenset[str]:
     """Lower-case words of ``[section]`` of a resource file written in sections."""
     words: set[str] = set()
     current = None
-    for line in _resource_words(name):
+    for line in resource_lines(name):
         if line.startswith("[") and line.endswith("]"):
             current = line[1:-1]
         elif current == section:
@@ -235,5 +239,5 @@ def capitals_clinical_words() -> frozenset[str]:
     AWARE", "NP ORDERS"): ``resources/deid/capitals_clinical_words.txt``. A list of its own,
     read by the role rule only; it shares some words with :func:`service_words`, but adding
     the rest of those would change which capitals it takes for a name."""
-    return frozenset(w.lower() for ln in _resource_words("deid/capitals_clinical_words.txt")
+    return frozenset(w.lower() for ln in resource_lines("deid/capitals_clinical_words.txt")
                      for w in ln.split())

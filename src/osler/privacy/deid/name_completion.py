@@ -42,12 +42,12 @@ from itertools import accumulate
 from osler.privacy.deid.clinical_terms import clinical_terms
 from osler.privacy.deid.eponyms import eponym_heads, eponym_surnames
 from osler.privacy.deid.features import public_vocabulary
-from osler.privacy.deid.lexicons import _resource_words as _resource_lines
 from osler.privacy.deid.lexicons import (capitals_clinical_words, census_first_names,
                                          census_names, clinical_words, common_words,
                                          first_names, last_names, medication_names,
-                                         name_stopwords, place_names, sectioned_words,
-                                         service_abbreviations, service_words, specialties)
+                                         name_stopwords, place_names, resource_lines,
+                                         sectioned_words, service_abbreviations, service_words,
+                                         specialties)
 from osler.privacy.deid.names import (_MONTH_NAMES, _NOT_NAMES, _RELATIONS, _TITLES,
                                       _WEAK_TITLES, _capital_signal, _inflected, _mixed_case)
 from osler.privacy.deid.spans import PhiSpan
@@ -65,14 +65,11 @@ _NOT_NAME_ENDINGS = ("itis", "osis", "emia", "aemia", "ectomy", "otomy", "ostomy
                      "lam", "mab", "nib", "pril", "artan", "statin", "cillin", "mycin",
                      "floxacin", "azole", "ium", "ics", "er", "ist", "ent", "ant", "ism", "sis",
                      "oid", "ure", "ax", "ea", "ema", "gram", "scopy", "plasty")
-#: Ward words written in title case at a sentence start that no list above holds.
-_WARD_WORDS = frozenset("""diabetes mellitus catheter saline drip drips normal lactated ringers
-x-ray xray chest abdomen pelvis head neck spine lumbar thoracic cervical bilateral left right
-upper lower follow-up followup status post history physical exam labs vitals plan assessment
-impression findings review systems social family medications allergies procedure operation
-discharge admission transfer consult note progress nursing addendum""".split())
 _CALENDAR = _MONTH_NAMES | frozenset(WEEKDAYS)
 _NOT_NAME_FILE = "deid/not_name_words.txt"
+#: Ward words written in title case at a sentence start that no list above holds
+#: ("Mellitus", "Saline", "Addendum"): a section of this file.
+_RULE_WORDS_FILE = "deid/name_rule_words.txt"
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +100,7 @@ def _eponym_words() -> frozenset[str]:
 def _eponym_pairs() -> frozenset[tuple[str, str]]:
     """Two words in a row of a medical eponym's phrase ("cheyne", "stokes")."""
     out = set()
-    lines = [*_resource_lines("deid/medical_eponyms.txt"),
+    lines = [*resource_lines("deid/medical_eponyms.txt"),
              *sectioned_words(_NOT_NAME_FILE, "eponyms")]
     for line in lines:
         words = [w for w in re.split(r"[\s\-'’]+", line.lower()) if w]
@@ -123,7 +120,8 @@ def _vocabulary(eponyms: bool = True) -> frozenset[str]:
     words = (name_stopwords() | common_words() | public_vocabulary() | clinical_terms()
              | medication_names() | service_words() | clinical_words()
              | capitals_clinical_words() | place_names() | _NOT_NAMES | _TITLES | _WEAK_TITLES
-             | _RELATIONS | _CALENDAR | _WARD_WORDS | not_name_words()
+             | _RELATIONS | _CALENDAR | not_name_words()
+             | sectioned_words(_RULE_WORDS_FILE, "title_case_ward_words")
              | service_abbreviations() | specialties())
     return words | eponym_surnames() if eponyms else words
 

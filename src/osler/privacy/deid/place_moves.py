@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from osler.privacy.deid.clinical_terms import (abbreviation_shaped, clinical_shaped,
-                                               clinical_terms, term_section)
+                                               clinical_terms, term_phrases, term_section)
 from osler.privacy.deid.lexicons import (common_words, first_names, name_stopwords, place_names,
                                          us_places, us_states)
 from osler.privacy.deid.names import (_NOT_NAMES, _RELATIONS, _TITLES, _any_in, _capital_signal,
@@ -38,14 +39,29 @@ _MOVING_TO = re.compile(r"\b(?i:moving|move|moved|relocat(?:e|ed|es|ing))[ \t]+(
 # no word, ward or procedure of any list ("ARRIVED FROM PACU", "ARRIVED FROM FLUORO").
 _ARRIVED_FROM = re.compile(r"\b(?i:arriv(?:ed|es|ing))[ \t]+(?i:back[ \t]+)?"
                            r"(?i:from)[ \t]+(?P<p>[A-Z]{6,})\b(?![-'])")
+
+
 # A pharmacy's branch named by its street ("CVS on Elm St", "Walgreens at 12 Larkspur Avenue"):
 # the street is an address; the chain's name is none.
-_PHARMACY_STREET = re.compile(
-    r"\b(?i:cvs|walgreens|rite[ \t]+aid|walmart|wal-mart|costco|kroger|safeway|"
-    r"stop[ \t]*(?:&|and)[ \t]*shop|osco|duane[ \t]+reade)(?:[ \t]+(?i:pharmacy))?[ \t]+"
-    r"(?i:on|at)[ \t]+(?P<p>(?:\d{1,5}[ \t]+)?(?:[A-Z][A-Za-z']+[ \t]+){1,3}"
-    rf"(?:{alternation(frozenset(w.capitalize() for w in NOTE_STREET_TYPES))}"
-    rf"|{alternation(frozenset(w.upper() for w in NOTE_STREET_TYPES))})\b\.?)")
+@lru_cache(maxsize=1)
+def _pharmacy_street() -> re.Pattern[str]:
+    """The chains are the ``[pharmacies]`` of ``clinical_terms.txt`` (longest first), in any
+    case; "&" with or without spaces ("Stop&Shop")."""
+    def chain(phrase: str) -> str:
+        words = phrase.split()
+        out = re.escape(words[0])
+        for before, word in zip(words, words[1:]):
+            out += (r"[ \t]*" if "&" in (before, word) else r"[ \t]+") + re.escape(word)
+        return out
+
+    chains = "|".join(chain(p) for p in sorted(term_phrases("pharmacies"), key=len, reverse=True))
+    return re.compile(
+        rf"\b(?i:{chains})(?:[ \t]+(?i:pharmacy))?[ \t]+"
+        r"(?i:on|at)[ \t]+(?P<p>(?:\d{1,5}[ \t]+)?(?:[A-Z][A-Za-z']+[ \t]+){1,3}"
+        rf"(?:{alternation(frozenset(w.capitalize() for w in NOTE_STREET_TYPES))}"
+        rf"|{alternation(frozenset(w.upper() for w in NOTE_STREET_TYPES))})\b\.?)")
+
+
 _STIMULI = frozenset("""painful pain noxious stimuli stimulus stim stimulation voice verbal
 command commands touch tactile sternal deep light""".split())
 # What a patient is moved to within the hospital, one or two words after the word ("Moving to
@@ -221,9 +237,9 @@ def _arrivals_in_capitals(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
 
 
 def _pharmacy_streets(text: str) -> Iterator[PhiSpan]:
-    """Runs of ``_PHARMACY_STREET``: the street, with the stop of a shortened street word
+    """Runs of :func:`_pharmacy_street`: the street, with the stop of a shortened street word
     ("Elm St.") but not a sentence's ("Larkspur Avenue.")."""
-    for m in _PHARMACY_STREET.finditer(text):
+    for m in _pharmacy_street().finditer(text):
         words = m.group("p").split()
         if any(w.lower() in _NOT_NAMES for w in words[:-1]):
             continue
