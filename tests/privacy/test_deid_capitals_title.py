@@ -62,3 +62,21 @@ def test_capitals_middle_name_never_takes_a_word(sentence, kept, tagger):
     assert not any(kept in name for name in _names(CAPITALS + sentence, tagger))
 
 
+@TAGGERS
+@pytest.mark.parametrize("sentence, place", [
+    ("Pt sent over from RI Hospital this evening.", "RI"),
+    ("Transferred to NJ Hospital for care.", "NJ"),
+])
+def test_state_code_before_hospital_is_a_place(sentence, place, tagger):
+    assert (place, "LOCATION") in [(sentence[s.start:s.end], s.type)
+                                   for s in detect_phi(sentence, tagger=tagger)]
+
+
+@TAGGERS
+@pytest.mark.parametrize("sentence", [
+    "PT CAME TO OR HOSPITAL FLOOR AFTER CASE.",
+    "Records faxed from MD office.",
+    "Seen by MD at hospital.",
+])
+def test_state_code_as_word_is_no_place(sentence, tagger):
+    assert [s for s in detect_phi(sentence, tagger=tagger) if s.type == "LOCATION"] == []
