@@ -15,8 +15,9 @@ Never over a clinical or everyday word ("Dr. Kowal Coumadin", "Smith Hospital"),
 word, shortened drug or lab of ``resources/deid/not_name_words.txt`` ("Marigold Wei Tte"), a
 word of four letters or fewer that Faker does not list as a name, a word in
 capitals in prose ("Smith ICU"), a word shaped like a verb, an adjective or a drug, nor, in a
-note typed in capitals, a word no name list holds. Applied to the final spans (not a rule
-layer, so no tagger feature), before a name spreads to its other mentions.
+note typed in capitals, a word no name list holds (but for a surname after a first and a
+middle name that ends a line or sentence: "CALL MARIGOLD ANN QUENBY"). Applied to the final
+spans (not a rule layer, so no tagger feature), before a name spreads to its other mentions.
 
 :func:`trailing_not_name_words` cuts such a ward word off the end of a final name span
 ("Dr. [Quimby Cardiology] will follow" -> "[Quimby]"), but never a surname a name list holds
@@ -203,6 +204,8 @@ def with_completed_names(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
                 out.append(PhiSpan(m.start("w"), m.end("w"), "NAME"))
                 break
             start = m.start("w")
+        if capitals:   # "CALL MARIGOLD ANN QUENBY": a middle name, then the surname
+            end = _middle_and_surname(text, end, value, taken) or end
         for _ in range(2):   # up to two words after ("Chen O'Donnell", "Adebayo-Okafor")
             m = _WORD_AFTER.match(text, end)
             if (not m or m.group("j").startswith(",")
@@ -213,6 +216,37 @@ def with_completed_names(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
         out.append(span if (start, end) == (span.start, span.end)
                    else PhiSpan(start, end, "NAME"))
     return sorted(out)
+
+
+def _middle_and_surname(text: str, end: int, value: str, taken) -> int | None:
+    """In capitals, the end of "MARIGOLD ANN QUENBY" after the first name "MARIGOLD": a Census
+    first name as the middle name (a stop-listed one too: "ANN", "MAE", "LEE"), then a word
+    that ends the line or sentence and is a name (:func:`_name_word`) or, unlisted, no
+    vocabulary, clinical or drug word and shaped like a name (five letters or more,
+    :func:`_name_vowels`): "KAREN ANN FURO" keeps the drug."""
+    if not value.isalpha() or value.lower() not in first_names() | census_first_names():
+        return None
+    middle = _WORD_AFTER.match(text, end)
+    if (not middle or middle.group("j") not in (" ", "\t") or not middle.group("w").isupper()
+            or middle.group("w").lower() not in census_first_names(with_stopwords=True)
+            or middle.group("w").lower() in common_words() | _CALENDAR):
+        return None
+    last = _WORD_AFTER.match(text, middle.end())
+    if (not last or last.group("j") not in (" ", "\t") or not last.group("w").isalpha()
+            or not last.group("w").isupper()
+            or not _LINE_OR_SENTENCE_END.match(text, last.end()) or taken(end, last.end())):
+        return None
+    low = last.group("w").lower()
+    if _name_word(last.group("w"), capitals=True) or (
+            len(low) >= 5 and _name_vowels(low) and low not in _vocabulary()
+            and low not in not_name_words()
+            and not _inflected(low) and low not in clinical_terms()
+            and low not in capitals_clinical_words() and low not in medication_names()):
+        return last.end()
+    return None
+
+
+_LINE_OR_SENTENCE_END = re.compile(r"[ \t]*(?:[\n.;,]|$)")
 
 
 def _overlap_test(spans: list[PhiSpan]):

@@ -115,6 +115,8 @@ def _after_context_word(text: str, toks: list[tuple[int, int, str]], i: int,
     if low in _TITLES:
         if _title_here(text, word, toks[i][1], cased):
             yield from _after_trigger(text, toks, i + 1, stop, cased, require_known=False)
+        elif _capitals_surname_after(text, toks, i, stop, cased):
+            yield PhiSpan(toks[i + 1][0], toks[i + 1][1], "NAME")
     elif low in _WEAK_TITLES:
         nxt = toks[i + 1][2]
         if (_known(nxt) and nxt.lower() not in stop) or (
@@ -124,6 +126,19 @@ def _after_context_word(text: str, toks: list[tuple[int, int, str]], i: int,
         strong = low not in _WEAK_RELATIONS
         yield from _after_trigger(text, toks, i + 1, stop, cased and strong,
                                   require_known=True, wide=strong)
+
+
+def _capitals_surname_after(text: str, toks: list[tuple[int, int, str]], i: int,
+                            stop: frozenset[str], cased: bool) -> bool:
+    """"MR QUENBY RESTLESS" in a note typed in capitals: "MR" or "MS" with no stop is a title
+    only before a word the Census lists as a name that no everyday, clinical or drug list
+    holds ("MR MODERATE", "MS INTACT", "MR JET" stay)."""
+    word, nxt = toks[i][2], toks[i + 1][2]
+    low = nxt.lower()
+    return (not cased and word in ("MR", "MS") and nxt.isupper() and len(nxt) > 2
+            and text[toks[i][1]:toks[i + 1][0]] in (" ", "  ") and low in census_names()
+            and not _any_in(low, stop, common_words(), clinical_words(), medication_names(),
+                            _NOT_NAMES, _TITLES, _WEAK_TITLES, _RELATIONS))
 
 
 def _before(toks: list[tuple[int, int, str]], i: int, stop: frozenset[str]) -> Iterator[PhiSpan]:

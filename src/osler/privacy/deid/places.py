@@ -108,7 +108,8 @@ def find_places(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     yield from _more_places(text, toks, stop, cased)
     for m in _BEFORE_UNIT.finditer(text):
-        if not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES, SPECIALTIES):
+        if (not _any_in(m.group("p").lower(), stop, _NOT_NAMES, _NOT_PLACES, SPECIALTIES)
+                or _state_hospital(m)):   # "sent to RI Hospital": the state's hospital
             yield PhiSpan(m.start("p"), m.end("p"), "LOCATION")
     for i, (start, end, word) in enumerate(toks):
         low = word.lower()
@@ -138,6 +139,15 @@ def find_places(text: str) -> Iterator[PhiSpan]:
                         or toks[j][2].lower() in us_states()):
                     break
                 yield PhiSpan(toks[j][0], toks[j][1], "LOCATION")
+
+
+def _state_hospital(m: re.Match[str]) -> bool:
+    """A US postal code in capitals before "Hospital" written as a name ("sent to RI Hospital",
+    "from NJ Hosp") names a hospital however often the code is a title or a word ("PA", "ME",
+    "OR"); in capitals ("CAME TO OR HOSPITAL") the head word tells nothing."""
+    word = m.group("p")
+    return (word.isupper() and word.lower() in _POSTAL
+            and m.group().endswith(("Hospital", "Hosp")))
 
 
 def _capitalised_institutions(text: str, stop: frozenset[str]) -> Iterator[PhiSpan]:
