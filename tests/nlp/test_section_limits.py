@@ -222,3 +222,29 @@ def test_the_child_rules_carry_their_version():
                      keys={"source", "version", "context_rules"})
     assert data["version"] == "osler-child-1"
     assert {r["category"] for r in rule_dicts("nlp/context_rules_child.json")} == {"PATIENT"}
+
+
+def test_a_midline_past_history_header_does_not_run_over_the_patients_prose(extractor):
+    got = _found(extractor, "Presents with fever. PMH: DM. Denies chest pain.")
+    assert got["chest pain"].assertion.temporality == "Recent"
+    assert got["chest pain"].assertion.negation == "Negated"
+    assert got["fever"].assertion.temporality == "Recent"
+
+
+def test_a_long_note_in_pieces_carries_the_plan_and_ends_the_family_history(extractor,
+                                                                             monkeypatch):
+    import osler.nlp.concepts as concepts
+
+    note = ("FAMILY HISTORY:\nMother had stroke.\n\n" + "No rash.\n\n" * 20
+            + "Pt c/o nausea.\n\n" + "No edema.\n\n" * 20
+            + "PLAN:\nContinue aspirin.\n\n" + "Follow up in clinic.\n\n" * 20
+            + "Colonoscopy.\n")
+    whole = [m.to_dict() for m in extractor.extract(note)]
+    monkeypatch.setattr(concepts, "CHUNK_CHARS", 150)
+    assert len(concepts._chunks(note)) > 5
+    pieces = [m.to_dict() for m in extractor.extract(note)]
+    assert pieces == whole
+    got = {m["text"].lower(): m for m in pieces}
+    assert got["stroke"]["experiencer"] == OTH and got["nausea"]["experiencer"] == PAT
+    assert got["colonoscopy"]["temporality"] == "Hypothetical"
+    assert got["aspirin"]["temporality"] == "Recent"

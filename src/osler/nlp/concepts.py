@@ -160,7 +160,8 @@ class ConceptExtractor:
 
         self._nlp = build_pipeline(rules, sentences=True, sections=True)
         self._midline = midline_headers(
-            rule.literal for rule in self._nlp.get_pipe("medspacy_sectionizer").rules)
+            (rule.literal, rule.category)
+            for rule in self._nlp.get_pipe("medspacy_sectionizer").rules)
         matcher = self._nlp.add_pipe("medspacy_target_matcher", before="medspacy_context")
         self._entries = {}
         for entry in lexicon():

@@ -23,8 +23,8 @@ as not yet done. The sentence may say otherwise, and these tests say when:
   is not changed by the section.
 
 A header in the middle of a line after a sentence's end starts a section when it is a header
-the sectionizer knows, with its colon ("PAST MEDICAL HISTORY: Diabetes. HPI: Presents with
-fever."; :func:`midline_headers`).
+the sectionizer knows, with its colon, of a part of the note that ends a past or family
+history ("PAST MEDICAL HISTORY: Diabetes. HPI: Presents with fever."; :func:`midline_headers`).
 """
 
 from __future__ import annotations
@@ -166,14 +166,29 @@ def lead_in_line(text: str, since: int, at: int) -> str:
     return ""
 
 
-def midline_headers(literals: Iterable[str]) -> re.Pattern[str]:
+#: Section categories whose headers may start a section in mid-line: those that end a past or
+#: family history (and a plan, whose procedures are to be done). Not a past or family history
+#: itself: in mid-line that is mostly one statement in prose ("Presents with fever. PMH: DM.
+#: Denies chest pain."; ConText reads its sentence), and its section would run on over the
+#: patient's next sentences to the next header.
+_MIDLINE_CATEGORIES = frozenset({
+    "history_of_present_illness", "observation_and_plan", "chief_complaint", "social_history",
+    "medications", "allergies", "allergy", "review_of_systems", "physical_exam",
+    "hospital_course", "problem_list"})
+#: Header texts too ambiguous in mid-line: "PE:" (a pulmonary embolism), "cc:" (a copy to).
+_NOT_MIDLINE = frozenset({"pe:", "cc:"})
+
+
+def midline_headers(rules: Iterable[tuple[str, str]]) -> re.Pattern[str]:
     """A pattern of the white space between a sentence's end and a known header with its colon
     in the same line ("Diabetes. HPI: Presents with fever."): the space to make a line break,
     so that the sectionizer, which wants a header to open a line, starts a section there.
-    ``literals`` are the sectionizer's header texts; those that do not end with a colon are
-    left out (a header without one mid-line is prose)."""
-    heads = sorted({lit.strip().lower() for lit in literals
-                    if lit.strip().endswith(":") and len(lit.strip()) > 2
-                    and not lit.strip().startswith("#")}, key=len, reverse=True)
+    ``rules`` are the sectionizer's (header text, category) pairs; only headers that end with
+    a colon and whose category is one of :data:`_MIDLINE_CATEGORIES` count (a header without
+    a colon mid-line is prose; "Neuro:", "Primary:" in mid-line are no matter here)."""
+    heads = sorted({lit.strip().lower() for lit, category in rules
+                    if lit.strip().endswith(":") and category in _MIDLINE_CATEGORIES
+                    and not lit.strip().startswith("#")
+                    and lit.strip().lower() not in _NOT_MIDLINE}, key=len, reverse=True)
     alternatives = "|".join(re.escape(h) for h in heads) or r"(?!x)x"
     return re.compile(rf"(?<=[.!?]) (?=(?:{alternatives})(?![/\d]))", re.I)
