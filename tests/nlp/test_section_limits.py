@@ -248,3 +248,20 @@ def test_a_long_note_in_pieces_carries_the_plan_and_ends_the_family_history(extr
     assert got["stroke"]["experiencer"] == OTH and got["nausea"]["experiencer"] == PAT
     assert got["colonoscopy"]["temporality"] == "Hypothetical"
     assert got["aspirin"]["temporality"] == "Recent"
+
+
+@pytest.mark.parametrize(("note", "procedure"), [
+    ("Pneumonia ruled out by chest x-ray.", "chest x-ray"),
+    ("Pneumonia was ruled out by chest x-ray.", "chest x-ray"),
+    ("Pulmonary embolism excluded by CT.", "ct"),
+    ("No pleural effusion was seen on echocardiogram.", "echocardiogram"),
+])
+def test_a_procedure_that_ruled_a_finding_out_was_done(extractor, note, procedure):
+    got = _found(extractor, note)
+    assert got[procedure].assertion.negation == "Affirmed"
+    assert got[procedure].assertion.temporality == "Recent"
+
+
+def test_a_procedure_ruled_out_by_nothing_found_stays_negated(extractor):
+    got = _found(extractor, "Colonoscopy was not done by the team.")
+    assert got["colonoscopy"].assertion.negation == "Negated"

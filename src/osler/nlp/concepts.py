@@ -341,7 +341,21 @@ def _instrument(doc, ent) -> bool:
         i -= 1
     if i < 1 or doc[i].lower_ not in ("on", "per", "by", "via"):
         return False
-    return any(other.end == i for other in doc.ents if other.label_ != "PROCEDURE")
+    if any(other.end == i for other in doc.ents if other.label_ != "PROCEDURE"):
+        return True
+    # "Pneumonia ruled out by chest x-ray", "PE was excluded by CT angiogram": a verb of
+    # finding right before the preposition, a finding before it in the sentence
+    verb = doc[i - 1].lower_
+    if verb not in _FOUND_BY or (verb == "out" and (i < 2 or doc[i - 2].lower_ not in (
+            "ruled", "rule", "rules"))):
+        return False
+    return any(other.label_ != "PROCEDURE" and other.end < i and other.start >= ent.sent.start
+               for other in doc.ents)
+
+
+#: Verbs of finding or excluding before "by" / "on" ("ruled out by", "seen on", "confirmed by").
+_FOUND_BY = frozenset("""out excluded confirmed seen shown noted demonstrated visualized
+visualised diagnosed identified detected found documented""".split())
 
 
 _DEFINED_REACH = 400
