@@ -20,6 +20,8 @@ from osler._extras import require
 from osler.nlp.context import Assertion, assertion_of, build_pipeline, flags_of
 from osler.nlp.experiencer import Relative, carry_over
 from osler.nlp.lexicon import lexicon, other_senses
+from osler.nlp.sections import (family_ended_by_patient, lead_in_line, midline_headers,
+                                patient_subject, plan_section, present_cue, told_as_done)
 from osler.record import Coding
 
 __all__ = ["ConceptExtractor", "Mention"]
@@ -52,7 +54,7 @@ _NOTE_PART_WORDS = frozenset("""meds medications medication rx exam examination 
 vitals vital vs labs lab laboratory imaging radiology studies data results assessment
 impression plan a/p ap ros review social sh shx habits allergies allergy hpi cc chief pmh pmhx
 past psh pshx surgical hospital course procedures disposition diet activity instructions code
-objective subjective diagnosis diagnoses dx problems problem""".split())
+objective subjective diagnosis diagnoses dx problems problem current""".split())
 #: Whole headers (all their words) of an exam system, a habit or the patient that end a family
 #: history too ("FHx: / Mother - diabetes / Tobacco: 1 ppd, COPD": the COPD is the patient's).
 #: Whole headers only: their first word also opens a relative's line ("Lung cancer: father",
@@ -122,11 +124,16 @@ def _squeeze(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-def _section_fix(assertion: Assertion, section: str | None) -> Assertion:
+def _section_fix(assertion: Assertion, section: str | None, clause: str = "") -> Assertion:
+    """``assertion`` as the section it sits in corrects it, unless ``clause`` (its sentence up
+    to the concept, after any header in it) says otherwise: a cue of the present in a past
+    history ("PMH: DM. Presents today with fever"), the patient as the subject in a family
+    history ("FAMILY HISTORY: Mother with breast cancer. Patient has diabetes."); see
+    :mod:`osler.nlp.sections`."""
     if section in _HISTORY_SECTIONS - {"history_of_present_illness"} and (
-            assertion.temporality == "Recent"):
+            assertion.temporality == "Recent") and not present_cue(clause):
         assertion = Assertion(assertion.negation, "Historical", assertion.experiencer)
-    if section in _FAMILY_SECTIONS:
+    if section in _FAMILY_SECTIONS and not patient_subject(clause):
         assertion = Assertion(assertion.negation, assertion.temporality, "Other")
     return assertion
 
@@ -152,6 +159,9 @@ class ConceptExtractor:
         from medspacy.target_matcher import TargetRule
 
         self._nlp = build_pipeline(rules, sentences=True, sections=True)
+        self._midline = midline_headers(
+            (rule.literal, rule.category)
+            for rule in self._nlp.get_pipe("medspacy_sectionizer").rules)
         matcher = self._nlp.add_pipe("medspacy_target_matcher", before="medspacy_context")
         self._entries = {}
         for entry in lexicon():
@@ -174,25 +184,28 @@ class ConceptExtractor:
             # patterns of its kind (e.g. no literal-only section rule); harmless here.
             warnings.filterwarnings("ignore", message=r".*\[W036\]")
             # A closing line break lets a templated answer end the text ("Fever: no").
-            docs = self._nlp.pipe(norm + "\n" for _, _, (norm, _) in pieces)
+            # A known header after a sentence's end in mid-line opens a line (one space
+            # becomes a line break: the offsets stay), so that it starts its section.
+            docs = self._nlp.pipe(self._midline.sub("\n", norm) + "\n"
+                                  for _, _, (norm, _) in pieces)
             out: list[list[Mention]] = [[] for _ in texts]
-            carried: dict[int, tuple[str | None, Relative | None]] = {}
+            carried: dict[int, tuple[str | None, Relative | None, bool]] = {}
             for (n, offset, (_, index)), doc in zip(pieces, docs):
-                section, relative = carried.get(n, (None, None))
+                section, relative, plan = carried.get(n, (None, None, False))
                 if _blank_line_at(texts[n], offset):
                     relative = None   # a paragraph ends a relative's reach (a cut inside it)
                 carried[n] = self._mentions(doc, texts[n], offset, index, section, relative,
-                                            out[n])
+                                            out[n], plan)
         return out
 
     def _mentions(self, doc, text: str, offset: int, index: list[int], section: str | None,
-                  relative: Relative | None, out: list[Mention],
-                  ) -> tuple[str | None, Relative | None]:
+                  relative: Relative | None, out: list[Mention], plan: bool = False,
+                  ) -> tuple[str | None, Relative | None, bool]:
         """Append the mentions of one piece of ``text`` (starting at ``offset``) to ``out``;
-        return the section the piece ends in and the relative its last sentence is about
-        (:func:`~osler.nlp.experiencer.carry_over`). A piece that opens without a header goes
-        on in ``section``, where the piece before it ended, and a pronoun opening it may be
-        ``relative``'s."""
+        return the section the piece ends in, the relative its last sentence is about
+        (:func:`~osler.nlp.experiencer.carry_over`) and whether that section is a plan. A
+        piece that opens without a header goes on in ``section`` (a plan if ``plan``), where
+        the piece before it ended, and a pronoun opening it may be ``relative``'s."""
         found: list[tuple[int, Mention]] = []
         for ent in doc.ents:
             if ent.start and doc[ent.start - 1].lower_ in _NOT_AFTER.get(ent.text.lower(), ()):
@@ -211,19 +224,31 @@ class ConceptExtractor:
             if own:   # "PSH: appendectomy" is past surgical history
                 own = _HEADER_CATEGORIES.get(_header_title(header, doc), own)
             where = own or (section if header is None else None)
+            in_plan = plan_section(_header_text(header, doc)) if header else (
+                plan and where == section)
             if where in _FAMILY_SECTIONS and _family_ended(
                     doc.text, doc[header.title_end - 1].idx if header else 0, ent.start_char):
                 where = None   # "Family History: none.\nVitals: BP 120/80, edema": the patient
+            # the concept's sentence, from a header inside it on: up to the concept, and whole
+            after = _after_header(header, doc)
+            clause_start = max(ent.sent.start_char, after)
+            clause = doc.text[clause_start:ent.start_char]
             start = offset + index[ent.start_char]
             end = _without_stop(text, start, offset + index[ent.end_char - 1] + 1,
                                 entry.literal if entry else literal)
             flags = flags_of(ent)
             allergen = ent.label_ == "MEDICATION" and (_in_allergy_list(doc, ent)
                                                        or "allergen" in flags)
-            assertion = _section_fix(assertion_of(ent), where)
+            assertion = _section_fix(assertion_of(ent), where, clause)
             if ent.label_ != "MEDICATION" and _in_allergy_list(doc, ent):
                 # "Allergies: penicillin (rash)": the reaction the drug caused, in the past
                 assertion = Assertion(assertion.negation, "Historical", assertion.experiencer)
+            if (ent.label_ == "PROCEDURE" and in_plan and assertion.temporality == "Recent"
+                    and assertion.negation != "Negated" and not told_as_done(
+                        doc.text[clause_start:ent.sent.end_char],
+                        lead_in_line(doc.text, after, ent.start_char))):
+                # "PLAN: Cardiac catheterization.": to be done, not done
+                assertion = Assertion(assertion.negation, "Hypothetical", assertion.experiencer)
             if ent.label_ == "PROCEDURE" and (_instrument(doc, ent) or _result_of(ent)):
                 # "no pneumothorax on chest x-ray": the x-ray was done; the finding is negated
                 assertion = Assertion("Affirmed", "Recent" if assertion.temporality ==
@@ -241,9 +266,10 @@ class ConceptExtractor:
         carried = _HEADER_CATEGORIES.get(_header_title(last, doc), last.category) if last else (
             section)
         since = doc[last.title_end - 1].idx if last and last.title_end else 0
+        plan = plan_section(_header_text(last, doc)) if last else plan
         if carried in _FAMILY_SECTIONS and _family_ended(doc.text, since, len(doc.text)):
-            return None, relative
-        return carried, relative
+            return None, relative, False
+        return carried, relative, plan
 
 
 def _blank_line_at(text: str, offset: int) -> bool:
@@ -261,8 +287,11 @@ def _family_ended(text: str, since: int, until: int) -> bool:
     """Whether a line between ``since`` and ``until`` opens with a header of another part of
     the note that no section rule knows ("Vitals:", "Diet:", "Lungs:"; :func:`_note_part`): the
     family history ended there. A line naming a relative ("Mother: breast cancer") does not
-    end it, nor does any header-shaped line the word list does not know."""
-    return any(_note_part(m.group(1)) for m in _HEADER_LINE.finditer(text, since, until))
+    end it, nor does any header-shaped line the word list does not know. A line that opens
+    with the patient as subject, or a blank line and the patient's prose, ends it too
+    (:func:`~osler.nlp.sections.family_ended_by_patient`)."""
+    return any(_note_part(m.group(1)) for m in _HEADER_LINE.finditer(text, since, until)) or (
+        family_ended_by_patient(text, since, until))
 
 
 def _note_part(header: str) -> bool:
@@ -312,7 +341,21 @@ def _instrument(doc, ent) -> bool:
         i -= 1
     if i < 1 or doc[i].lower_ not in ("on", "per", "by", "via"):
         return False
-    return any(other.end == i for other in doc.ents if other.label_ != "PROCEDURE")
+    if any(other.end == i for other in doc.ents if other.label_ != "PROCEDURE"):
+        return True
+    # "Pneumonia ruled out by chest x-ray", "PE was excluded by CT angiogram": a verb of
+    # finding right before the preposition, a finding before it in the sentence
+    verb = doc[i - 1].lower_
+    if verb not in _FOUND_BY or (verb == "out" and (i < 2 or doc[i - 2].lower_ not in (
+            "ruled", "rule", "rules"))):
+        return False
+    return any(other.label_ != "PROCEDURE" and other.end < i and other.start >= ent.sent.start
+               for other in doc.ents)
+
+
+#: Verbs of finding or excluding before "by" / "on" ("ruled out by", "seen on", "confirmed by").
+_FOUND_BY = frozenset("""out excluded confirmed seen shown noted demonstrated visualized
+visualised diagnosed identified detected found documented""".split())
 
 
 _DEFINED_REACH = 400
@@ -357,6 +400,19 @@ def _header_before(doc, ent):
     return next((sec for sec in reversed(getattr(doc._, "sections", None) or [])
                  if sec.category and sec.title_end is not None and sec.title_end <= ent.start),
                 None)
+
+
+def _header_text(header, doc) -> str:
+    """A section header's text as written ("" without one)."""
+    return "" if header is None else doc[header.title_start:header.title_end].text
+
+
+def _after_header(header, doc) -> int:
+    """The character offset right after a section's header (0 without one)."""
+    if header is None or not header.title_end:
+        return 0
+    last = doc[header.title_end - 1]
+    return last.idx + len(last.text)
 
 
 def _header_title(header, doc) -> str:

@@ -216,7 +216,20 @@ def build_pipeline(rules: str = "osler", *, sentences: bool = True, sections: bo
     else:
         ctx = nlp.add_pipe("medspacy_context", config={"rules": None})
         ctx.add(context_rules())
+        _add_child_rules(ctx)
     return nlp
+
+
+#: Osler's rules for a paediatric note's informant, kept in a file of their own.
+CHILD_RULES = "nlp/context_rules_child.json"
+
+
+def _add_child_rules(ctx) -> None:
+    """Add :data:`CHILD_RULES` to Osler's ConText component: the child of a parent's account
+    is the patient ("Mother reports the child has had fever", "The child has fever per
+    mother"). In the same matcher as the main rules, so that their longer spans prune a
+    relative's trigger inside them."""
+    ctx.add(context_rules(CHILD_RULES))
 
 
 class ContextAttributor:
