@@ -129,3 +129,23 @@ def test_a_utf16_table_is_still_no_note(tmp_path):
 def test_a_text_note_that_is_binary_is_refused_naming_the_file(tmp_path):
     notes, (error,) = _txt_note(tmp_path, "scan.txt", b"%PDF-1.4 not a note")
     assert notes == [] and error.file == "scan.txt" and "cannot read text" in str(error)
+
+
+def test_a_report_dated_by_day_without_an_issue_time_is_known_after_the_day(tmp_path):
+    attachment = {"contentType": "text/plain", "data": base64.b64encode(b"No fever.").decode()}
+    report = {"resourceType": "DiagnosticReport", "id": "r1", "status": "final",
+              "subject": {"reference": "Patient/p1"}, "code": {"text": "Note"},
+              "effectiveDateTime": "2024-03-10", "presentedForm": [attachment]}
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p1"}}, {"resource": report}]}
+    path = tmp_path / "r.json"
+    path.write_bytes(orjson.dumps(bundle))
+    (note,) = [e for r in read_fhir(path) for e in r.events if isinstance(e, Note)]
+    assert (note.time, note.known_time) == (_utc(2024, 3, 10), _utc(2024, 3, 11, 12))
+
+
+def test_decode_note_refuses_a_broken_utf16_text_saying_why():
+    from osler.ingest.notes import decode_note
+
+    with pytest.raises(ValueError, match="utf-16"):
+        decode_note(b"\xff\xfeA\x00\x00\xd8")     # a lone surrogate half after the mark

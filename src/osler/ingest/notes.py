@@ -39,7 +39,7 @@ from osler.ingest._note_text import decode_attachment, normalise_spaces
 from osler.privacy.attachment_text import UnreadableAttachment, decode_text
 from osler.record import OSLER, Coding, Note, PatientRecord, Provenance, event_id
 
-__all__ = ["NOTE_FIELDS", "attachment_text", "read_notes", "sniff_notes"]
+__all__ = ["NOTE_FIELDS", "attachment_text", "decode_note", "read_notes", "sniff_notes"]
 
 # Text files that travel with data sets and are never clinical notes.
 _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", "authors",
@@ -214,13 +214,22 @@ def _encounter_id(value: Any, server: str | None = None) -> str | None:
 
 
 def _file_text(path: Path) -> str:
-    """A ``.txt`` note's text, decoded as an attachment's is: after a byte-order mark (UTF-8,
-    UTF-16, UTF-32) in its codec, else UTF-8, else Latin-1 (a Windows-1252 file's accented
-    letters; every byte is one character). The mark is not part of the note; line ends are
-    (read_text would turn CRLF into LF, and the stored note's offsets would no longer be the
-    file's). Raises ``ValueError`` saying why a file is not text."""
+    """A ``.txt`` note's text (:func:`decode_note`). Line ends are kept (read_text would turn
+    CRLF into LF, and the stored note's offsets would no longer be the file's)."""
+    return decode_note(path.read_bytes())
+
+
+def decode_note(raw: bytes) -> str:
+    """A plain-text note's bytes decoded as an attachment's are: after a byte-order mark
+    (UTF-8, UTF-16, UTF-32) in its codec, else UTF-8, else Latin-1 (a Windows-1252 file's
+    accented letters; every byte is one character). The mark is not part of the note. Raises
+    ``ValueError`` saying why the bytes are not text (never quoting them).
+
+    >>> decode_note("Caf\u00e9".encode("utf-16"))
+    'Café'
+    """
     try:
-        return decode_text(path.read_bytes(), None, guess_latin1=True).text
+        return decode_text(raw, None, guess_latin1=True).text
     except UnreadableAttachment as exc:
         why = (f"it holds {exc.binary}" if exc.binary
                else "it is binary, not text" if exc.reason == "binary"
