@@ -1,8 +1,9 @@
 """Concepts of stored notes into the stored timeline: the job behind ``osler nlp annotate``.
 
 Each patient's notes are read from the store, run through the concept extractor and their
-coded mentions written back as events (a negated finding as a refuted Condition, a stopped
-drug never as a medication taken; see :mod:`osler.nlp.timeline`). A note whose status
+coded mentions written back as events (a negated finding as a refuted Condition, a past or
+stopped drug as a completed statement with no time, never as one taken at the note's time; see
+:mod:`osler.nlp.timeline`). A note whose status
 withdraws it (entered in error, superseded) is not read, and is counted. A patient's NLP events are
 replaced whole on every run, in one transaction with the write, so that re-running after a
 rule change, or after a note was removed, leaves no mention the notes no longer give. Only rows
