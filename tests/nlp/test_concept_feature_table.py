@@ -85,3 +85,18 @@ def test_the_cli_refuses_a_time_without_a_zone(db, tmp_path):
                                       "2024-06-05T00:00:00", "--out", str(tmp_path / "f.csv")])
     assert result.exit_code == 2 and "time zone" in result.output
     assert not (tmp_path / "f.csv").exists()
+
+
+def test_a_patient_not_in_the_store_gets_no_row_and_is_named(db, tmp_path):
+    from osler.store import open_store
+
+    missing: list[str] = []
+    with open_store(db, read_only=True) as store:
+        _, rows = concept_feature_table(store, T0 + timedelta(hours=1), ["p1", "zz9"], missing)
+    assert [r["patient_id"] for r in rows] == ["p1"] and missing == ["zz9"]
+    out = tmp_path / "f.csv"
+    result = CliRunner().invoke(cli, ["nlp", "features", "--db", str(db), "--at",
+                                      "2024-06-06T00:00:00Z", "--out", str(out),
+                                      "--patient", "p1", "--patient", "zz9"])
+    assert result.exit_code == 3 and "no patient with id 'zz9'" in result.output
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("p1,")

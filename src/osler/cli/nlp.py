@@ -374,11 +374,16 @@ def features(at: str, out_file: Path, patient_ids: tuple[str, ...], db: str | No
                                  param_hint="'--at'") from None
     if when.tzinfo is None:
         raise click.BadParameter("needs a time zone (Z or +hh:mm)", param_hint="'--at'")
+    missing: list[str] = []
     with output_file(out_file, "--out", newline="") as fh:
         with open_store(resolve_db(db), read_only=True) as store:
-            names, rows = concept_feature_table(store, when, patient_ids or None)
+            names, rows = concept_feature_table(store, when, patient_ids or None, missing)
         writer = csv.DictWriter(fh, fieldnames=names)
         writer.writeheader()
         writer.writerows(rows)
     click.echo(f"{len(rows)} patients, {len(names) - 1} concept features at {when.isoformat()} "
                f"-> {out_file}", err=True)
+    for pid in missing:
+        click.echo(f"no patient with id {pid!r} in the store", err=True)
+    if missing:
+        raise SystemExit(EXIT_PARTIAL if rows else EXIT_FAILURE)

@@ -110,12 +110,15 @@ def _patients_with_notes(store) -> list[str]:
 
 
 def concept_feature_table(store, at: datetime | Mapping[str, datetime],
-                          patient_ids: Iterable[str] | None = None, **windows
+                          patient_ids: Iterable[str] | None = None,
+                          missing: list[str] | None = None, **windows
                           ) -> tuple[list[str], list[dict[str, object]]]:
     """The concept features of stored patients at a prediction time: column names
     (``patient_id``, then ``nlp:<code>:<days>d`` sorted) and one row per patient, 0 where a
     patient has no such mention. Only NLP events known at or before the patient's time are
-    read (:meth:`PatientRecord.known_at`), so the table is leakage-safe.
+    read (:meth:`PatientRecord.known_at`), so the table is leakage-safe. A patient not in the
+    store gets no row (a row of zeros would say it has no concept) and is appended to
+    ``missing`` when given.
 
     Parameters
     ----------
@@ -133,7 +136,11 @@ def concept_feature_table(store, at: datetime | Mapping[str, datetime],
     for pid in patient_ids:
         when = at[pid] if isinstance(at, Mapping) else at
         record = store.patient(pid)
-        events = list(record.known_at(time=when)) if record is not None else []
+        if record is None:
+            if missing is not None:
+                missing.append(pid)
+            continue
+        events = list(record.known_at(time=when))
         rows.append({"patient_id": pid, **concept_features(events, at=when, **windows)})
     names = sorted({k for r in rows for k in r} - {"patient_id"})
     return ["patient_id", *names], [{n: r.get(n, 0) for n in ["patient_id", *names]}
