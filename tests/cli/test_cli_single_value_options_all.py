@@ -19,7 +19,7 @@ from osler.cli._common import once
 #: (command path, option) taken more than once on purpose.
 REPEATABLE = {("train", "--data"), ("train", "--outcomes"), ("evaluate", "--data"),
               ("evaluate", "--outcomes"), ("predict", "--data"), ("deid fhir", "--names-from"),
-              ("nlp annotate", "--patient"), ("serve", "--model")}
+              ("nlp annotate", "--patient"), ("nlp features", "--patient"), ("serve", "--model")}
 
 
 def _walk(cmd: click.Command, path: tuple[str, ...] = ()):

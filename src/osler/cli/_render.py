@@ -58,6 +58,8 @@ def _when(event: Any) -> str:
         return event.time.strftime("%Y-%m-%d %H:%M")
     if event.offset is not None:
         return f"+{event.offset.total_seconds() / 3600:.1f} h"
+    if event.known_time is not None:   # a past drug or procedure a note tells: when is unknown
+        return event.known_time.strftime("by %Y-%m-%d")
     return "unknown"
 
 

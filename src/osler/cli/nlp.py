@@ -342,3 +342,48 @@ def annotate(patient_ids: tuple[str, ...], db: str | None) -> None:
         click.echo(f"no patient with id {pid!r} in the store", err=True)
     if report.missing:
         raise SystemExit(EXIT_PARTIAL if report.patients else EXIT_FAILURE)
+
+
+@nlp.command()
+@single_option("--at", "at", required=True, metavar="TIME",
+               help="Prediction time, ISO 8601 with a zone (2024-06-02T00:00:00Z): only mentions "
+                    "known by then count.")
+@single_option("--out", "out_file", required=True, type=click.Path(path_type=Path),
+               help="CSV to write: patient_id, then one column per concept and window.")
+@click.option("--patient", "patient_ids", multiple=True,
+              help="Only this patient (repeatable); default: every patient with NLP events.")
+@db_option
+def features(at: str, out_file: Path, patient_ids: tuple[str, ...], db: str | None) -> None:
+    """Concept features of stored patients at a time, one CSV row per patient.
+
+    Counts of affirmed NLP mentions (``osler nlp annotate``) by concept and window
+    (``nlp:<code>:<days>d``, 1, 30 and 365 days) known at or before --at: refuted and
+    provisional findings never count. No built-in task reads them; join them to a model's
+    other features by patient_id.
+    """
+    import csv
+    from datetime import datetime
+
+    from osler.pipelines.notes_nlp import concept_feature_table
+    from osler.store import open_store
+
+    try:
+        when = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter("not ISO 8601 (e.g. 2024-06-02T00:00:00Z)",
+                                 param_hint="'--at'") from None
+    if when.tzinfo is None:
+        raise click.BadParameter("needs a time zone (Z or +hh:mm)", param_hint="'--at'")
+    missing: list[str] = []
+    with output_file(out_file, "--out", newline="") as fh:
+        with open_store(resolve_db(db), read_only=True) as store:
+            names, rows = concept_feature_table(store, when, patient_ids or None, missing)
+        writer = csv.DictWriter(fh, fieldnames=names)
+        writer.writeheader()
+        writer.writerows(rows)
+    click.echo(f"{len(rows)} patients, {len(names) - 1} concept features at {when.isoformat()} "
+               f"-> {out_file}", err=True)
+    for pid in missing:
+        click.echo(f"no patient with id {pid!r} in the store", err=True)
+    if missing:
+        raise SystemExit(EXIT_PARTIAL if rows else EXIT_FAILURE)

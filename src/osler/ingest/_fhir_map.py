@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from osler.record import (Coding, Condition, Consent, Encounter, Event, ImagingStudy, Medication,
                           Note, Observation, Procedure, Provenance, Quantity, event_id)
 
-from osler.ingest._fhir_time import parse_datetime
+from osler.ingest._fhir_time import known_by, parse_datetime
 from osler.ingest._note_text import READ_TYPES, NoteText, decode_attachment
 
 __all__ = ["MAPPERS", "MapContext", "coding_of", "fhir_event_id", "fhir_server_name"]
@@ -278,6 +278,8 @@ def diagnostic_report(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     time, _ = _period_start(r, "effective")
     issued = _time(r.get("issued"))
     known = issued if issued and issued != time else None
+    if known is None and time is not None and r.get("effectiveDateTime"):
+        known = _date_known(r["effectiveDateTime"])   # dated by day only: known once it is over
     try:
         doc = _document_text(r, r.get("presentedForm") or [], ctx)
     except _NoContent:  # the report itself is still a result: kept as before, without its form
@@ -315,15 +317,30 @@ def _author_role(r: dict[str, Any], ctx: MapContext) -> str | None:
     return None
 
 
+def _date_known(value: Any, *others: datetime | None) -> datetime | None:
+    """When a note dated ``value`` can first be read if ``value`` is a date only (no time of
+    day): once that day is over (:func:`known_by`), in the zone of the resource's other times
+    when they carry one; ``None`` for a dated-and-timed value."""
+    if not isinstance(value, str):
+        return None
+    zone = next((t.tzinfo for t in others if t is not None and t.utcoffset()), None)
+    return known_by(value, zone)
+
+
 def document_reference(r: dict[str, Any], ctx: MapContext) -> list[Event]:
     doc = _document_text(r, [c.get("attachment") or {} for c in r.get("content") or ()], ctx)
     time, known = _time(r.get("date")), None
+    context = r.get("context")   # R5: a list of references, no period
+    start, end = _period(context.get("period") if isinstance(context, dict) else None)
     if time is None:
         # Undated: about its context's period, and written no earlier than that period ended
         # (an undated discharge summary is not known at admission). With no end, when it was
         # written cannot be told, so no time at all: a note of unknown time is never read.
-        start, end = _period((r.get("context") or {}).get("period"))
         time, known = (start, end) if end is not None else (None, None)
+    elif (day_over := _date_known(r.get("date"), start, end)) is not None:
+        # Dated by day only ("2024-03-10"): written at some time of that day, so known once the
+        # day is over, and not before the encounter it is about ended (context.period.end).
+        known = max(t for t in (day_over, end) if t is not None)
     return [Note(**{**_base(r, ctx), "status": _document_status(r)},
                  coding=coding_of(r.get("type")), time=time, known_time=known,
                  text=doc.text, content_type=doc.content_type, title=r.get("description"),

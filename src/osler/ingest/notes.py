@@ -11,7 +11,9 @@
   must never rely on it.
 - ``attachment_text(attachment)``: the text of a FHIR Attachment (inline base64 ``data``;
   HTML and XHTML converted to plain text).
-Times must carry a time zone; a note without one has ``time=None`` rather than a guess.
+A ``time`` with a time of day must carry a time zone. A date alone ("2024-05-01") is accepted:
+the note is of that day, known only once the day is over everywhere (``known_time``), so that
+no prediction made during the day reads it.
 
 Character offsets into a note (NLP spans, de-identification) count characters of the stored
 ``Note.text``: the decoded file without its byte-order mark, which is dropped once, here.
@@ -19,6 +21,7 @@ Character offsets into a note (NLP spans, de-identification) count characters of
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import re
@@ -30,11 +33,13 @@ from typing import Any
 
 from osler.errors import IngestError
 from osler.ingest._fhir_map import fhir_event_id, fhir_server_name
+from osler.ingest._fhir_time import known_by, parse_datetime
 from osler.ingest._files import is_hidden
 from osler.ingest._note_text import decode_attachment, normalise_spaces
+from osler.privacy.attachment_text import UnreadableAttachment, decode_text
 from osler.record import OSLER, Coding, Note, PatientRecord, Provenance, event_id
 
-__all__ = ["NOTE_FIELDS", "attachment_text", "read_notes", "sniff_notes"]
+__all__ = ["NOTE_FIELDS", "attachment_text", "decode_note", "read_notes", "sniff_notes"]
 
 # Text files that travel with data sets and are never clinical notes.
 _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", "authors",
@@ -43,10 +48,15 @@ _NOT_NOTES = {"readme", "license", "licence", "copying", "notice", "changelog", 
 _DATA_HEADERS = (b"RecordID,",)
 # A column name has no spaces: "Seen today, alert" is prose, "RecordID,SOFA" a header.
 _BOM = b"\xef\xbb\xbf"
+# Marks of text whose characters are wider than a byte (UTF-32 first: its LE mark begins
+# with UTF-16's).
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+              (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 #: The fields a note line may hold.
 NOTE_FIELDS = frozenset({"id", "patient", "text", "time", "author_role", "type", "encounter",
                          "phi"})
 _PHI_SPAN_FIELDS = {"start", "end", "type"}
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def attachment_text(attachment: dict[str, Any]) -> str | None:
@@ -70,8 +80,13 @@ def sniff_notes(path: Path, head: bytes) -> bool:
     ``.txt`` file that is not a table (prose with commas is a note)."""
     name = path.name.lower()
     if name.endswith(".txt"):
-        return name.split(".")[0] not in _NOT_NOTES and b"\x00" not in head \
-            and not _is_table(head.removeprefix(_BOM))
+        if name.split(".")[0] in _NOT_NOTES:
+            return False
+        wide = next((codec for bom, codec in _WIDE_BOMS if head.startswith(bom)), None)
+        if wide is not None:   # UTF-16/32 text: its NUL bytes are halves of characters
+            cut = len(head) - len(head) % (4 if "32" in wide else 2)
+            head = head[:cut].decode(wide, errors="replace").encode("utf-8")
+        return b"\x00" not in head and not _is_table(head.removeprefix(_BOM))
     if name.endswith((".jsonl", ".ndjson")):
         first = head.split(b"\n", 1)[0]
         try:
@@ -111,19 +126,29 @@ def _is_table(head: bytes) -> bool:
     return False
 
 
-def _time(value: Any, where: dict[str, Any]) -> datetime | None:
+def _time(value: Any, where: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """A note's ``time`` and when it is known (``None``: at that time). A date without a time
+    of day ("2024-05-01") is the day's start in UTC, known only once that day is over in every
+    time zone (:func:`osler.ingest._fhir_time.known_by`): the note may be from its last hour."""
     if value in (None, ""):
-        return None
+        return None, None
+    text = str(value)
+    if _DATE_ONLY.fullmatch(text):
+        try:
+            return parse_datetime(text), known_by(text)
+        except ValueError as exc:
+            raise IngestError("'time' is not a valid date (e.g. 2024-05-01 or "
+                              "2024-05-01T08:00:00Z)", **where) from exc
     try:
-        t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        t = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         # The value itself is a date, i.e. PHI: the message names the field, not the value.
-        raise IngestError("'time' must be ISO 8601 (e.g. 2024-05-01T08:00:00Z); got a value "
-                          f"of {len(str(value))} characters that is not", **where) from exc
+        raise IngestError("'time' must be ISO 8601 (e.g. 2024-05-01T08:00:00Z or 2024-05-01); "
+                          f"got a value of {len(text)} characters that is not", **where) from exc
     if t.tzinfo is None:
-        raise IngestError("'time' must carry a time zone (Z or +hh:mm); got one without",
-                          **where)
-    return t
+        raise IngestError("'time' with a time of day must carry a time zone (Z or +hh:mm); got "
+                          "one without", **where)
+    return t, None
 
 
 def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None,
@@ -143,7 +168,8 @@ def _jsonl_notes(path: Path, on_error: Callable[[IngestError], None] | None,
                                       f"{sorted(NOTE_FIELDS)}", **where, record=str(obj["id"]))
                 where["record"] = str(obj["id"])
                 _check_phi(obj.get("phi"), where)
-                yield str(obj["patient"]), _note(obj, path, n, _time(obj.get("time"), where),
+                time, known = _time(obj.get("time"), where)
+                yield str(obj["patient"]), _note(obj, path, n, time, known,
                                                  deidentified="phi" in obj, server=server)
             except json.JSONDecodeError as exc:
                 _fail(IngestError(f"not JSON: {exc.msg}", **where), on_error)
@@ -165,12 +191,13 @@ def _check_phi(phi: Any, where: dict[str, Any]) -> None:
 
 
 def _note(obj: dict[str, Any], path: Path, line: int | None, time: datetime | None,
-          deidentified: bool = False, server: str | None = None) -> Note:
+          known: datetime | None = None, deidentified: bool = False,
+          server: str | None = None) -> Note:
     note_type = obj.get("type")
     return Note(id=event_id("note", path.name, obj["id"]),
                 coding=Coding(OSLER + ":note-type", str(note_type)) if note_type else None,
                 provenance=Provenance(path.name, str(obj["id"]), line), time=time,
-                encounter_id=_encounter_id(obj.get("encounter"), server),
+                known_time=known, encounter_id=_encounter_id(obj.get("encounter"), server),
                 text=normalise_spaces(str(obj["text"])),
                 title=str(note_type) if note_type else None, author_role=obj.get("author_role"),
                 deidentified=deidentified)
@@ -184,6 +211,30 @@ def _encounter_id(value: Any, server: str | None = None) -> str | None:
     if value is None or str(value).strip() == "":
         return None
     return fhir_event_id(server, "Encounter", str(value).strip().removeprefix("Encounter/"))
+
+
+def _file_text(path: Path) -> str:
+    """A ``.txt`` note's text (:func:`decode_note`). Line ends are kept (read_text would turn
+    CRLF into LF, and the stored note's offsets would no longer be the file's)."""
+    return decode_note(path.read_bytes())
+
+
+def decode_note(raw: bytes) -> str:
+    """A plain-text note's bytes decoded as an attachment's are: after a byte-order mark
+    (UTF-8, UTF-16, UTF-32) in its codec, else UTF-8, else Latin-1 (a Windows-1252 file's
+    accented letters; every byte is one character). The mark is not part of the note. Raises
+    ``ValueError`` saying why the bytes are not text (never quoting them).
+
+    >>> decode_note("Caf\u00e9".encode("utf-16"))
+    'Café'
+    """
+    try:
+        return decode_text(raw, None, guess_latin1=True).text
+    except UnreadableAttachment as exc:
+        why = (f"it holds {exc.binary}" if exc.binary
+               else "it is binary, not text" if exc.reason == "binary"
+               else f"it is not valid {exc.codec} text, the encoding its byte-order mark names")
+        raise ValueError(why) from None
 
 
 def _fail(exc: IngestError, on_error: Callable[[IngestError], None] | None) -> None:
@@ -222,11 +273,9 @@ def read_notes(source: Path, *, on_error: Callable[[IngestError], None] | None =
                 by_patient[pid].append(note)
         elif f.suffix.lower() == ".txt":
             try:
-                # a BOM is not part of the note; line ends are (read_text would turn CRLF into
-                # LF, and the stored note's offsets would no longer be the file's)
-                text = f.read_bytes().decode("utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                _fail(IngestError(f"cannot read text: {type(exc).__name__}", file=f.name), on_error)
+                text = _file_text(f)
+            except (OSError, ValueError) as exc:
+                _fail(IngestError(f"cannot read text: {exc}", file=f.name), on_error)
                 continue
             pid = patient or f.stem
             by_patient[pid].append(_note({"id": f.stem, "text": text}, f, None, None))

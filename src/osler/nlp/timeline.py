@@ -8,6 +8,27 @@ history keeps an unknown clinical status (it is not thereby resolved) and the ca
 ``note-mention-history``; others are ``note-mention``. Mentions about
 someone else or about a hypothetical future are not events of this patient's timeline, nor is
 a drug named as an allergy.
+
+Medications and procedures follow FHIR MedicationStatement and Procedure:
+
+=====================  ==========================================  ===========================
+mention                medication (``action="statement"``)          procedure
+=====================  ==========================================  ===========================
+affirmed, recent       no status (taken), at the note's time        ``completed``, at the note's
+                                                                    time
+affirmed, historical   status ``completed`` (no longer taken),      ``completed``, no performed
+                       no effective time                            time
+negated                not stored ("not on warfarin")               ``not-done`` (no time when
+                                                                    historical)
+possible               not stored                                   ``unknown``
+hypothetical           not stored (planned, ordered, recommended:   not stored (a planned
+                       a request, not a statement)                  procedure is no Procedure)
+=====================  ==========================================  ===========================
+
+A history mention ("s/p CABG in 2010", "previously on warfarin") tells that it happened, not
+when: it has no ``time`` (FHIR ``effective[x]`` / ``performed[x]`` unknown) and is known when
+the note was (``known_time``, FHIR ``dateAsserted``), so that it is never an event at the note's
+time; :func:`concept_features` counts it, as every mention, by when its note was known.
 Every event is known when its note was written, so features stay leakage-safe.
 """
 
@@ -45,10 +66,14 @@ def mention_events(note: Note, mentions: Iterable[Mention]) -> list[Event]:
         a = m.assertion
         if m.coding is None or a.experiencer != "Patient" or a.temporality == "Hypothetical":
             continue
+        history = a.temporality == "Historical"
         common = dict(id=_mention_id(note.id, m.start, m.end, m.coding.code),
                       coding=m.coding, provenance=_provenance(note, m), time=note.time,
                       known_time=note.available_time, offset=note.offset,
                       known_offset=note.available_offset, encounter_id=note.encounter_id)
+        # told as past, a drug or procedure is of an unknown time before the note: not dated
+        # at the note's time, known when the note was
+        dated = {**common, "time": None, "offset": None} if history else common
         if m.category in ("problem", "symptom", "finding"):
             # A history is not a resolution: "History: hypertension" is still hypertension.
             # Its clinical status is unknown; the category says the note told it as history.
@@ -59,9 +84,10 @@ def mention_events(note: Note, mentions: Iterable[Mention]) -> list[Event]:
                                     category="note-mention-history"
                                     if a.temporality == "Historical" else "note-mention"))
         elif m.category == "medication" and a.negation == "Affirmed" and not m.allergen:
-            events.append(Medication(**common, action="statement"))
+            events.append(Medication(**dated, action="statement",
+                                     status="completed" if history else None))
         elif m.category == "procedure":
-            events.append(Procedure(**common, status="not-done" if a.negation == "Negated"
+            events.append(Procedure(**dated, status="not-done" if a.negation == "Negated"
                                     else "completed" if a.negation == "Affirmed" else "unknown"))
     return events
 
