@@ -89,19 +89,23 @@ def check_held_out(held_out: float | None, default: float) -> float:
     return float(held_out)
 
 
-def output_file(data: Path, out: Path | str) -> Path:
-    """``out`` for a predictions file, refused when it is the input or a folder: an existing
-    one, or one written as such (``out/``, a trailing separator, which ``Path`` would drop, so
-    that the file would be written under the folder's name)."""
+def output_file(data: Path, out: Path | str, option: str = "--out") -> Path:
+    """``out`` for a predictions file (``option``: the option that gave it, named in every
+    refusal), refused when it is a folder (an existing one, or one written as such: ``out/``,
+    a trailing separator, which ``Path`` would drop, so that the file would be written under
+    the folder's name), the input, or a file inside the input folder."""
     if ends_with_separator(out):
-        raise DataError(f"--out {out} names a folder (it ends with a path separator); this "
-                        "task writes one CSV file: give a file name")
+        raise DataError(f"{option} {out} names a folder (it ends with a path separator); this "
+                        "task writes one file there: give a file name")
     if Path(out).is_dir():
-        raise DataError(f"--out {out} is a folder; this task writes one CSV file")
-    out = Path(out)
-    if out.exists() and Path(data).exists() and out.resolve() == Path(data).resolve():
-        raise DataError(f"--out {out} is the input file: its data would be overwritten; "
-                        "choose another file")
+        raise DataError(f"{option} {out} is a folder; this task writes one file there")
+    out, data = Path(out), Path(data)
+    if out.exists() and data.exists() and out.resolve() == data.resolve():
+        raise DataError(f"{option} {out} is the input file {data}: its data would be "
+                        "overwritten; choose another file")
+    if data.is_dir() and data.resolve() in out.resolve().parents:
+        raise DataError(f"{option} {out} lies inside the input folder {data}: it could "
+                        "overwrite an input, or be read as one; choose another file")
     return out
 
 

@@ -274,7 +274,7 @@ class TabularTask:
         ``out`` and ``explain``, as sepsis does, so that no caller reads an old prediction."""
         out = check_output_path(output_file(data, out), "--out")
         if explain is not None:
-            explain = check_output_path(output_file(data, explain), "--explain")
+            explain = check_output_path(output_file(data, explain, "--explain"), "--explain")
             if explain.resolve() == out.resolve():
                 raise DataError(f"--explain {explain} is the --out file; give it its own name")
         bundle = load_model(model_dir, self.name)

@@ -87,7 +87,7 @@ class SepsisTask:
         bundle = load_bundle(self.name, model_dir)
         out = _output_folder(Path(data), Path(out))
         if explain is not None:
-            check_output_path(output_file(data, explain), "--explain")
+            check_output_path(output_file(data, explain, "--explain"), "--explain")
             if out.resolve() in Path(explain).resolve().parents:
                 raise DataError(f"--explain {explain} is inside the --out folder, which holds "
                                 "one prediction file per stay only; put it elsewhere")
