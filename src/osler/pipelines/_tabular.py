@@ -476,7 +476,10 @@ def _is_evidence(line: str | None) -> bool:
 
 
 def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str) -> pd.DataFrame:
-    """Read ``path`` with ``reader``; wrap parser errors in a :class:`DataError` naming the file."""
+    """Read ``path`` with ``reader``; wrap parser errors in a :class:`DataError` naming the file.
+    A folder is refused as one, not as a reader's ``IsADirectoryError``."""
+    if path.is_dir():
+        raise DataError(f"--data {path}: is a folder; give {what} file itself")
     try:
         return reader(path)
     except DataError:   # the reader's own, naming the file and line
