@@ -80,6 +80,9 @@ class TabularData:
     #: after "N excluded by the cohort definition: ") -> one note per row naming file and
     #: line; no input was bad, so they are counted apart from ``skipped``
     excluded: dict[str, list[str]] = field(default_factory=dict)
+    #: notes about rows read and used as they are, but not as a reader might expect (a stay
+    #: file named as another RecordID than the one it holds), each naming its file
+    warnings: list[str] = field(default_factory=list)
 
     def read_note(self) -> str:
         """What reading the data left aside: the inputs skipped (``'N skipped (reasons)'``),
@@ -98,6 +101,8 @@ class TabularData:
                      "the column's levels)")
         if self.impossible:
             note += "; " + counted_reasons("impossible values read as missing", self.impossible)
+        if self.warnings:
+            note += "; " + counted_reasons("warnings", self.warnings)
         return note
 
     def excluded_note(self) -> str:
@@ -115,7 +120,7 @@ class TabularData:
                            None if self.sources is None else self.sources[mask],
                            None if self.content is None else self.content[mask],
                            self.unmatched_outcomes, self.unseen_categories, self.impossible,
-                           self.ids_name_patients, self.excluded)
+                           self.ids_name_patients, self.excluded, self.warnings)
 
 
 @dataclass
