@@ -12,7 +12,7 @@ from osler.errors import DataError, ModelError
 from osler.models.persist import (ModelBundle, data_fingerprint, ends_with_separator, load_model,
                                   save_model)
 
-__all__ = ["COHORT_EXCLUDED", "PredictionSummary", "check_held_out", "counted_reasons",
+__all__ = ["COHORT_EXCLUDED", "PredictionSummary", "all_listed", "check_held_out", "counted_reasons",
            "excluded_note", "load_bundle", "output_file", "save_bundle", "skipped_note"]
 
 #: How every task's summaries, stderr and model card name the inputs its cohort leaves out by
@@ -113,6 +113,12 @@ def skipped_note(skipped: list[tuple[str, str]], shown: int = 5) -> str:
     """``'0 skipped'``, or the count with the first ``shown`` reasons, each naming its file and
     record: a skipped stay is never only a number."""
     return counted_reasons("skipped", [reason for _file, reason in skipped], shown)
+
+
+def all_listed(skipped: Sequence) -> str:
+    """Where a card's notes send the reader for the skipped inputs they do not all name
+    (:func:`skipped_note` names the first 5; the card's Skipped inputs section, all)."""
+    return " (every skipped input is listed under Skipped inputs)" if len(skipped) > 5 else ""
 
 
 def excluded_note(excluded: Mapping[str, Sequence[str]]) -> str:

@@ -20,15 +20,16 @@ import pandas as pd
 from osler.errors import DataError, OslerError
 from osler.evaluate import evaluate_binary, patient_split
 from osler.evaluate.card import check_card_target
-from osler.evaluate.cards import report_card
+from osler.evaluate.cards import report_card, skipped_section
 from osler.evaluate.report import EvaluationReport
 from osler.explain import mean_abs_contributions
 from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, check_output_path, load_model
 from osler.pipelines._provenance import THRESHOLD_RULE, card_provenance, training_record
-from osler.pipelines._shared import (PredictionSummary, check_held_out, counted_reasons,
-                                     excluded_note, output_file, save_bundle, skipped_note)
+from osler.pipelines._shared import (PredictionSummary, all_listed, check_held_out,
+                                     counted_reasons, excluded_note, output_file, save_bundle,
+                                     skipped_note)
 from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
 __all__ = ["SMALLEST_LEAF", "TabularData", "TabularTask", "seen_in_training"]
@@ -370,9 +371,12 @@ class TabularTask:
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
         result.notes.append(f"{left_out}{_content_words(d)} were left out"
                             f"{_no_digests_note(bundle, d)}; "
-                            f"{d.read_note()}.")
+                            f"{d.read_note()}{all_listed(d.skipped)}.")
         provenance = card_provenance(self.name, bundle, data, d, test, by_patient, by_content)
-        written = self.card(result, bundle, test, provenance).write(report)
+        card = self.card(result, bundle, test, provenance)
+        if (listed := skipped_section(d.skipped)) is not None:   # every one, not the first 5
+            card.sections.append(listed)
+        written = card.write(report)
         seen = f" ({len(d.ids) - len(test.ids)} left out: seen in training)" \
             if len(test.ids) < len(d.ids) else ""
         return (f"{self.name}: {len(test.ids)} {self.inputs}{seen}, AUROC "
