@@ -22,8 +22,8 @@ def test_not_a_number_names_the_column_not_the_cell(tmp_path):
     d = load_heart_disease([f])
     reasons = [r for _f, r in d.skipped]
     assert len(d.ids) == 3 and len(reasons) == 2
-    assert "line 4 (row 3): 'chol' is not a number" in reasons[0]
-    assert "line 5 (row 4): 'num' is not a number" in reasons[1]
+    assert "line 4 (row 3): a value is not a number (column 'chol')" in reasons[0]
+    assert "line 5 (row 4): a value is not a number (column 'num')" in reasons[1]
     assert not any("abcde" in r or "zz" in r for r in reasons)
 
 

@@ -112,8 +112,8 @@ def _read(path: Path, labels: bool = True
         values = [_number(f) for f in fields]
         if None in values:   # the column is named, never the cell (it may be anything)
             column = COLUMNS[values.index(None)]
-            skipped.append((str(path), f"{_at(path, number)}: '{column}' is not a "
-                                       "number; row skipped"))
+            skipped.append((str(path), f"{_at(path, number)}: a value is not a number "
+                                       f"(column '{column}'); row skipped"))
             continue
         if any(abs(v) > LARGEST_VALUE for v in values):   # inf (NaN compares False)
             skipped.append((str(path), f"{_at(path, number)}: a value is "

@@ -127,8 +127,8 @@ def _record_id_note(file: str, record_id: str) -> list[str]:
     stem = PurePosixPath(str(file).replace("\\", "/")).name.split(".")[0]
     if not stem.isdigit() or not record_id.isdigit() or int(stem) == int(record_id):
         return []
-    return [f"file {file}: holds RecordID {record_id}, not the {stem} of its name; the stay "
-            f"is read, matched to its outcome and written as RecordID {record_id}"]
+    return [f"file {file}: holds RecordID {record_id}, not the {stem} of its name; the "
+            f"RecordID in the file ({record_id}) is used, for outcomes and output rows alike"]
 
 
 def stay_digest(record) -> str:
