@@ -15,7 +15,8 @@ from osler.errors import DataError, IngestError
 
 __all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option",
            "exit_status", "once", "output_file", "read_text", "refuse_inside_inputs",
-           "refuse_overwrite", "resolve_db", "same_file", "single_option", "text_lines", "writable_folder"]
+           "refuse_overwrite", "resolve_db", "same_file", "single_option", "text_lines",
+           "writable_folder"]
 
 DEFAULT_DB = "osler.duckdb"
 

@@ -12,8 +12,9 @@ from osler.errors import DataError, ModelError
 from osler.models.persist import (ModelBundle, data_fingerprint, ends_with_separator, load_model,
                                   save_model)
 
-__all__ = ["COHORT_EXCLUDED", "PredictionSummary", "all_listed", "check_held_out", "counted_reasons",
-           "excluded_note", "load_bundle", "output_file", "save_bundle", "skipped_note"]
+__all__ = ["COHORT_EXCLUDED", "PredictionSummary", "all_listed", "check_held_out",
+           "counted_reasons", "excluded_note", "load_bundle", "output_file", "save_bundle",
+           "skipped_note"]
 
 #: How every task's summaries, stderr and model card name the inputs its cohort leaves out by
 #: definition (readmission: encounters discharged to death or hospice). No input was bad, so
