@@ -216,7 +216,11 @@ _FAKE_MONITOR = textwrap.dedent("""
     class Monitor:
         def __init__(self, model_dir, top_k=3):
             self.bundle, self.threshold = SimpleNamespace(task="sepsis"), 0.5
-        def replay(self, stay):
+        def open_stay(self, stay):
+            return None
+        def unmeasured_note(self, frame, stay):
+            return None
+        def replay_frame(self, frame):
             for h in range(200000):
                 yield SimpleNamespace(hour=h, probability=0.1, alarm=False, evidence=[],
                                       to_dict=lambda h=h: {"hour": h})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -15,8 +15,9 @@ from osler._paths import same_file
 from osler.errors import DataError, IngestError
 
 __all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option",
-           "exit_status", "once", "output_file", "read_text", "refuse_overwrite", "resolve_db",
-           "same_file", "single_option", "text_lines", "writable_folder"]
+           "exit_status", "once", "output_file", "read_text", "refuse_inside_inputs",
+           "refuse_overwrite", "resolve_db", "same_file", "single_option", "text_lines",
+           "writable_folder"]
 
 DEFAULT_DB = "osler.duckdb"
 
@@ -118,6 +119,36 @@ def text_lines(path: Path, keep_ends: bool = False
                 offset += len(raw)
     except (OSError, EOFError) as exc:
         raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None
+
+
+def refuse_inside_inputs(path: str | Path, option: str,
+                         inputs: Mapping[str, Iterable[str | Path]]) -> None:
+    """Refuse (:class:`~osler.errors.DataError`, exit 2) an output ``path`` that is one of
+    ``inputs`` (option name -> the paths given to it) or lies inside one of them (a file in an
+    input folder, at any depth, through a link or a bind mount too): it would overwrite an
+    input, or be read as one on the next run. The message names the option, both paths and
+    the reason, never the content."""
+    target = Path(path)
+    # the folders above the output that exist: the nearest one decides where it will be
+    above = [a for a in target.absolute().parents if a.exists()]
+    for name, given in inputs.items():
+        for source in map(Path, given):
+            if same_file(target, source):
+                raise DataError(f"{option} {path}: is the {name} input {source}, which the "
+                                "output would overwrite; write it elsewhere")
+            if any(same_file(folder, source) for folder in above) or \
+                    _resolved(source) in _resolved(target).parents:
+                kind = "folder" if source.is_dir() else "file"
+                raise DataError(f"{option} {path}: lies inside the {name} input {kind} "
+                                f"{source}, whose files it could overwrite or be read with; "
+                                "write it elsewhere")
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):   # a loop of links
+        return path.absolute()
 
 
 def refuse_overwrite(out: Path, option: str, inputs: Iterable[tuple[str, Path]] = (),

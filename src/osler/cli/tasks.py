@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import EXIT_OK, exit_status, single_option
+from osler.cli._common import EXIT_OK, exit_status, refuse_inside_inputs, single_option
 from osler.pipelines.registry import get_task, task_names
 
 __all__ = ["evaluate", "predict", "train"]
@@ -79,7 +79,7 @@ def _outcomes(given: tuple[str, ...]) -> Path | list[Path] | None:
               help="The one input to score (a file or folder, as the task reads it).")
 @single_option("--out", required=True, type=click.Path(),
                help="Where the predictions go (a file, or for sepsis a folder); refused inside "
-                    "the --model folder.")
+                    "the --model folder, and when it is or lies inside the --data input.")
 @single_option("--split", default=None,
                help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
 @single_option("--explain", "explain", default=None, type=click.Path(dir_okay=False),
@@ -112,11 +112,15 @@ def predict(task: str, model_dir: str, data: tuple[str, ...], out: str, split: s
     # every task, before the work: a file or a folder, as the task writes (it checks which)
     check_output_path(out, "--out", folder=None)
     _outside_model(out, model_dir, "--out")
+    # an output that is an input, or lies in an input folder, would overwrite a stay or row
+    # (or be read as one by the next run): refused before the work, for each output alike
+    refuse_inside_inputs(out, "--out", {"--data": data})
     implementation = get_task(task)
     options = {}
     if explain is not None:
         check_output_path(explain, "--explain")
         _outside_model(explain, model_dir, "--explain")
+        refuse_inside_inputs(explain, "--explain", {"--data": data})
         if "explain" not in inspect.signature(implementation.predict).parameters:
             raise DataError(f"--explain is not available for {task}; it is for sepsis, "
                             "icu-mortality, readmission and heart-disease")
@@ -169,7 +173,8 @@ def _prediction_status(summary) -> int:
               help="Outcomes file (icu-mortality); repeat for several.")
 @single_option("--report", required=True, type=click.Path(dir_okay=False),
                help="Model card to write (HTML); the JSON form is written beside it. Refused "
-                    "when either would overwrite an input (--data, --outcomes, --model).")
+                    "when either would overwrite an input (--data, --outcomes, --model) or lie "
+                    "inside a --data folder.")
 @single_option("--split", default=None,
                help="pneumonia: 'test' reads test_* if present, else the held-out val_*.")
 def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: tuple[str, ...],
@@ -179,9 +184,12 @@ def evaluate(task: str, model_dir: str, data: tuple[str, ...], outcomes: tuple[s
     Exit status: 0 when the card was written (inputs that could not be used are counted and
     named in the summary and the card), 2 on an error (no card).
     """
-    from osler.evaluate.card import check_card_target
+    from osler.evaluate.card import card_paths, check_card_target
 
-    # before any work: the card (HTML and its JSON) must never overwrite an input
+    # before any work: the card (HTML and its JSON) must never overwrite an input, nor lie
+    # in an input folder (as predict's outputs: it would be read with the data next time)
+    for target in (report, *card_paths(report)):
+        refuse_inside_inputs(target, "--report", {"--data": data, "--outcomes": outcomes})
     check_card_target(report, {"--data": [Path(d) for d in data],
                                "--outcomes": [Path(o) for o in outcomes],
                                "--model": [Path(model_dir)]})

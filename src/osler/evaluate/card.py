@@ -76,6 +76,9 @@ class Section:
     table: Any = None        # pandas.DataFrame
     figure: Any = None       # matplotlib Figure
     note: str | None = None
+    #: the HTML shows the table folded in a ``<details>`` element (a long list: the JSON
+    #: holds it in full either way)
+    collapsed: bool = False
 
 
 @dataclass
@@ -223,9 +226,12 @@ def _section_html(s: Section) -> str:
         table = s.table.rename(columns=column_heading).rename_axis(
             column_heading(s.table.index.name) if s.table.index.name else None)
         # a wide table (subgroups) scrolls inside its box instead of running off the page
-        parts.append("<div class='scroll'>" + table.to_html(
+        body = "<div class='scroll'>" + table.to_html(
             index=bool(s.table.index.name), border=0, float_format=lambda v: f"{v:.3f}",
-            na_rep="–") + "</div>")
+            na_rep="–") + "</div>"
+        if s.collapsed:
+            body = f"<details><summary>show all {len(table)}</summary>{body}</details>"
+        parts.append(body)
     parts.append("</section>")
     return "".join(parts)
 

@@ -12,7 +12,7 @@ from osler.evaluate.card import ModelCard, Section
 from osler.evaluate.plots import bar_figure, calibration_figure, pr_figure, roc_figure
 from osler.evaluate.report import EvaluationReport
 
-__all__ = ["report_card"]
+__all__ = ["report_card", "skipped_section"]
 
 
 def report_card(report: EvaluationReport, *, title: str, summary: dict[str, Any] | None = None,
@@ -63,6 +63,20 @@ def report_card(report: EvaluationReport, *, title: str, summary: dict[str, Any]
         sections.append(Section("Notes", note=" ".join(report.notes)))
     return ModelCard(title=title, task=report.task, summary=head, sections=sections,
                      provenance=provenance or {})
+
+
+def skipped_section(skipped: list[tuple[str, str]]) -> Section | None:
+    """Every input skipped (``(file, reason)`` pairs), each with its reason, as a card
+    section: the run's summary names the first few only, the card names them all (the JSON
+    in full, the HTML folded when long). ``None`` when nothing was skipped."""
+    if not skipped:
+        return None
+    table = pd.DataFrame({"file": [str(f) for f, _r in skipped],
+                          "reason": [str(r) for _f, r in skipped]})
+    n = len(table)
+    return Section("Skipped inputs", table=table, collapsed=n > 10,
+                   note=f"{n} input{'s' if n > 1 else ''} could not be used, each listed "
+                        "with its reason (file, record, line); none is in the figures above.")
 
 
 def _calibration_words(prevalence: float) -> str:

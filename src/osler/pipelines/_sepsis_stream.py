@@ -55,6 +55,11 @@ class SepsisMonitor:
 
     def replay(self, stay_file: Path) -> Iterator[HourlyRisk]:
         """Replay a ``.psv`` stay hour by hour, as if each row were arriving live."""
+        yield from self.replay_frame(self.open_stay(stay_file))
+
+    def open_stay(self, stay_file: Path) -> StayFrame:
+        """The one stay of ``stay_file``, read and checked at once (a DataError names the file
+        and reason), so that a caller can refuse a bad stay before it prints anything."""
         from osler.ingest.physionet import read_physionet2019
 
         records = list(read_physionet2019(Path(stay_file), labels=False))   # scored, not judged
@@ -62,7 +67,19 @@ class SepsisMonitor:
             raise DataError(f"file {stay_file}: a monitor replays one stay; got {len(records)}")
         # as prediction does: a stay whose hours hold no measured value is scored from the
         # time in the ICU and missingness alone (never refused as if it had no hours)
-        frame = stay_frame(records[0], keep_event_ids=True, allow_unmeasured=True)
+        return stay_frame(records[0], keep_event_ids=True, allow_unmeasured=True)
+
+    @staticmethod
+    def unmeasured_note(frame: StayFrame, stay_file: Path) -> str | None:
+        """What ``osler predict sepsis`` says of a stay with no measured value in any hour
+        (its risks rest on the time in the ICU and missingness alone), ``None`` otherwise."""
+        if not np.isnan(frame.values).all():
+            return None
+        return (f"file {Path(stay_file).name}, stay {frame.stay_id}: no hour holds a measured "
+                "value; scored from the time in the ICU and missingness alone")
+
+    def replay_frame(self, frame: StayFrame) -> Iterator[HourlyRisk]:
+        """Each hour of ``frame`` (from :meth:`open_stay`) scored as it arrives."""
         stream = IncrementalFeaturizer(frame.stay_id, frame.source, frame.static,
                                        frame.static_hours)
         stream.frame.event_ids = frame.event_ids

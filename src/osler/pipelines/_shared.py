@@ -12,8 +12,9 @@ from osler.errors import DataError, ModelError
 from osler.models.persist import (ModelBundle, data_fingerprint, ends_with_separator, load_model,
                                   save_model)
 
-__all__ = ["COHORT_EXCLUDED", "PredictionSummary", "check_held_out", "counted_reasons",
-           "excluded_note", "load_bundle", "output_file", "save_bundle", "skipped_note"]
+__all__ = ["COHORT_EXCLUDED", "PredictionSummary", "all_listed", "check_held_out",
+           "counted_reasons", "excluded_note", "load_bundle", "output_file", "save_bundle",
+           "skipped_note"]
 
 #: How every task's summaries, stderr and model card name the inputs its cohort leaves out by
 #: definition (readmission: encounters discharged to death or hospice). No input was bad, so
@@ -89,19 +90,23 @@ def check_held_out(held_out: float | None, default: float) -> float:
     return float(held_out)
 
 
-def output_file(data: Path, out: Path | str) -> Path:
-    """``out`` for a predictions file, refused when it is the input or a folder: an existing
-    one, or one written as such (``out/``, a trailing separator, which ``Path`` would drop, so
-    that the file would be written under the folder's name)."""
+def output_file(data: Path, out: Path | str, option: str = "--out") -> Path:
+    """``out`` for a predictions file (``option``: the option that gave it, named in every
+    refusal), refused when it is a folder (an existing one, or one written as such: ``out/``,
+    a trailing separator, which ``Path`` would drop, so that the file would be written under
+    the folder's name), the input, or a file inside the input folder."""
     if ends_with_separator(out):
-        raise DataError(f"--out {out} names a folder (it ends with a path separator); this "
-                        "task writes one CSV file: give a file name")
+        raise DataError(f"{option} {out} names a folder (it ends with a path separator); this "
+                        "task writes one file there: give a file name")
     if Path(out).is_dir():
-        raise DataError(f"--out {out} is a folder; this task writes one CSV file")
-    out = Path(out)
-    if out.exists() and Path(data).exists() and out.resolve() == Path(data).resolve():
-        raise DataError(f"--out {out} is the input file: its data would be overwritten; "
-                        "choose another file")
+        raise DataError(f"{option} {out} is a folder; this task writes one file there")
+    out, data = Path(out), Path(data)
+    if out.exists() and data.exists() and out.resolve() == data.resolve():
+        raise DataError(f"{option} {out} is the input file {data}: its data would be "
+                        "overwritten; choose another file")
+    if data.is_dir() and data.resolve() in out.resolve().parents:
+        raise DataError(f"{option} {out} lies inside the input folder {data}: it could "
+                        "overwrite an input, or be read as one; choose another file")
     return out
 
 
@@ -109,6 +114,12 @@ def skipped_note(skipped: list[tuple[str, str]], shown: int = 5) -> str:
     """``'0 skipped'``, or the count with the first ``shown`` reasons, each naming its file and
     record: a skipped stay is never only a number."""
     return counted_reasons("skipped", [reason for _file, reason in skipped], shown)
+
+
+def all_listed(skipped: Sequence) -> str:
+    """Where a card's notes send the reader for the skipped inputs they do not all name
+    (:func:`skipped_note` names the first 5; the card's Skipped inputs section, all)."""
+    return " (every skipped input is listed under Skipped inputs)" if len(skipped) > 5 else ""
 
 
 def excluded_note(excluded: Mapping[str, Sequence[str]]) -> str:

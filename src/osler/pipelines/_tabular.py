@@ -20,15 +20,16 @@ import pandas as pd
 from osler.errors import DataError, OslerError
 from osler.evaluate import evaluate_binary, patient_split
 from osler.evaluate.card import check_card_target
-from osler.evaluate.cards import report_card
+from osler.evaluate.cards import report_card, skipped_section
 from osler.evaluate.report import EvaluationReport
 from osler.explain import mean_abs_contributions
 from osler.features import check_no_leakage
 from osler.models import logistic_baseline
 from osler.models.persist import check_features, check_output_path, load_model
 from osler.pipelines._provenance import THRESHOLD_RULE, card_provenance, training_record
-from osler.pipelines._shared import (PredictionSummary, check_held_out, counted_reasons,
-                                     excluded_note, output_file, save_bundle, skipped_note)
+from osler.pipelines._shared import (PredictionSummary, all_listed, check_held_out,
+                                     counted_reasons, excluded_note, output_file, save_bundle,
+                                     skipped_note)
 from osler.pipelines._tabular_explain import PredictionExplanation, explain_rows
 
 __all__ = ["SMALLEST_LEAF", "TabularData", "TabularTask", "seen_in_training"]
@@ -80,6 +81,9 @@ class TabularData:
     #: after "N excluded by the cohort definition: ") -> one note per row naming file and
     #: line; no input was bad, so they are counted apart from ``skipped``
     excluded: dict[str, list[str]] = field(default_factory=dict)
+    #: notes about rows read and used as they are, but not as a reader might expect (a stay
+    #: file named as another RecordID than the one it holds), each naming its file
+    warnings: list[str] = field(default_factory=list)
 
     def read_note(self) -> str:
         """What reading the data left aside: the inputs skipped (``'N skipped (reasons)'``),
@@ -98,6 +102,8 @@ class TabularData:
                      "the column's levels)")
         if self.impossible:
             note += "; " + counted_reasons("impossible values read as missing", self.impossible)
+        if self.warnings:
+            note += "; " + counted_reasons("warnings", self.warnings)
         return note
 
     def excluded_note(self) -> str:
@@ -115,7 +121,7 @@ class TabularData:
                            None if self.sources is None else self.sources[mask],
                            None if self.content is None else self.content[mask],
                            self.unmatched_outcomes, self.unseen_categories, self.impossible,
-                           self.ids_name_patients, self.excluded)
+                           self.ids_name_patients, self.excluded, self.warnings)
 
 
 @dataclass
@@ -274,7 +280,7 @@ class TabularTask:
         ``out`` and ``explain``, as sepsis does, so that no caller reads an old prediction."""
         out = check_output_path(output_file(data, out), "--out")
         if explain is not None:
-            explain = check_output_path(output_file(data, explain), "--explain")
+            explain = check_output_path(output_file(data, explain, "--explain"), "--explain")
             if explain.resolve() == out.resolve():
                 raise DataError(f"--explain {explain} is the --out file; give it its own name")
         bundle = load_model(model_dir, self.name)
@@ -365,9 +371,12 @@ class TabularTask:
         result = self.evaluate_data(bundle, test, n_boot=n_boot)
         result.notes.append(f"{left_out}{_content_words(d)} were left out"
                             f"{_no_digests_note(bundle, d)}; "
-                            f"{d.read_note()}.")
+                            f"{d.read_note()}{all_listed(d.skipped)}.")
         provenance = card_provenance(self.name, bundle, data, d, test, by_patient, by_content)
-        written = self.card(result, bundle, test, provenance).write(report)
+        card = self.card(result, bundle, test, provenance)
+        if (listed := skipped_section(d.skipped)) is not None:   # every one, not the first 5
+            card.sections.append(listed)
+        written = card.write(report)
         seen = f" ({len(d.ids) - len(test.ids)} left out: seen in training)" \
             if len(test.ids) < len(d.ids) else ""
         return (f"{self.name}: {len(test.ids)} {self.inputs}{seen}, AUROC "
@@ -476,7 +485,10 @@ def _is_evidence(line: str | None) -> bool:
 
 
 def frame_or_error(path: Path, reader: Callable[[Path], pd.DataFrame], what: str) -> pd.DataFrame:
-    """Read ``path`` with ``reader``; wrap parser errors in a :class:`DataError` naming the file."""
+    """Read ``path`` with ``reader``; wrap parser errors in a :class:`DataError` naming the file.
+    A folder is refused as one, not as a reader's ``IsADirectoryError``."""
+    if path.is_dir():
+        raise DataError(f"--data {path}: is a folder; give {what} file itself")
     try:
         return reader(path)
     except DataError:   # the reader's own, naming the file and line

@@ -109,11 +109,11 @@ def _read(path: Path, labels: bool = True
             continue
         if not labels:
             fields = fields[:len(FEATURES)]
-        try:
-            values = [np.nan if f in _MISSING else float(f) for f in fields]
-        except ValueError:
-            skipped.append((str(path), f"{_at(path, number)}: a value is not a "
-                                       "number; row skipped"))
+        values = [_number(f) for f in fields]
+        if None in values:   # the column is named, never the cell (it may be anything)
+            column = COLUMNS[values.index(None)]
+            skipped.append((str(path), f"{_at(path, number)}: a value is not a number "
+                                       f"(column '{column}'); row skipped"))
             continue
         if any(abs(v) > LARGEST_VALUE for v in values):   # inf (NaN compares False)
             skipped.append((str(path), f"{_at(path, number)}: a value is "
@@ -141,6 +141,33 @@ def _read(path: Path, labels: bool = True
     frame = pd.DataFrame(rows, columns=COLUMNS, dtype=float)
     frame["row"] = np.array(lines, dtype=int)
     return frame, skipped, impossible
+
+
+def _number(field: str) -> float | None:
+    """``field`` as a number (``?`` and the other missing codes NaN); ``None`` if it is none."""
+    if field in _MISSING:
+        return np.nan
+    try:
+        return float(field)
+    except ValueError:
+        return None
+
+
+def _readable(path: Path) -> None:
+    """Refuse, before reading, an input that is not a processed UCI file this task reads: a
+    folder, or a zip archive (gzip is read; a zip's members would be read as text lines and
+    every one skipped as not UTF-8)."""
+    if path.is_dir():
+        raise DataError(f"--data {path}: is a folder; heart-disease reads processed UCI files "
+                        "(.data, or gzipped .gz): give the files themselves")
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    except OSError:
+        return   # said by the reading itself, with its reason
+    if magic in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        raise DataError(f"--data {path}: is a zip archive, a format heart-disease does not "
+                        "read; unzip it and give the processed UCI file (gzip is read)")
 
 
 def _lines(path: Path) -> list[tuple[int, str | None]]:
@@ -195,6 +222,7 @@ def load_heart_disease(data: list[Path], outcomes: Path | None = None, *,
     seen: dict[object, Path] = {}   # resolved path, and content digest -> the first file
     sites: set[str] = set()         # site labels given so far: two files never share one
     for path in map(Path, data):
+        _readable(path)
         try:
             df, bad, odd = _read(path, labels)
             where, content = path.resolve(), _file_digest(path)

@@ -79,6 +79,7 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
     errors: list[IngestError] = []
     rows, ids, meta, kept_sources, digests = [], [], [], [], []
     repeated: list[tuple[str, str]] = []
+    renamed: list[str] = []   # stays whose in-file RecordID is not their file's name
     seen: dict[str, str] = {}   # RecordID -> the stay file it was first read from
     for source in data:  # the reader takes files, directories and zips alike
         for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
@@ -89,6 +90,7 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
                                               "RecordID; only that first file is used"))
                 continue
             seen[record.patient_id] = file
+            renamed += _record_id_note(file, record.patient_id)
             x, pred, src = _featurize(record)
             kept_sources.append(_sources(record) if sources else None)
             rows.append(x)
@@ -105,6 +107,7 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
     skipped = [(e.file or "", str(e)) for e in errors] + repeated
     d = _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
     d.content = np.asarray(digests, dtype=object)
+    d.warnings += renamed
     d.ids_name_patients = True
     if outcomes is not None:   # not stays skipped: counted apart from those
         d.unmatched_outcomes = _unmatched_outcomes(outcomes, set(ids))
@@ -112,6 +115,20 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
         d.sources = np.empty(len(kept_sources), dtype=object)
         d.sources[:] = kept_sources
     return d
+
+
+def _record_id_note(file: str, record_id: str) -> list[str]:
+    """A warning when a stay's file is named as a RecordID other than the one it holds
+    (``135081.txt`` holding ``RecordID,135099``): the stay is known by the RecordID in the
+    file, for outcomes and output rows alike, which a reader of the file name would not
+    expect. Names that are not numbers (``stay.txt``) name no RecordID: no warning."""
+    from pathlib import PurePosixPath
+
+    stem = PurePosixPath(str(file).replace("\\", "/")).name.split(".")[0]
+    if not stem.isdigit() or not record_id.isdigit() or int(stem) == int(record_id):
+        return []
+    return [f"file {file}: holds RecordID {record_id}, not the {stem} of its name; the "
+            f"RecordID in the file ({record_id}) is used, for outcomes and output rows alike"]
 
 
 def stay_digest(record) -> str:

@@ -21,13 +21,14 @@ import numpy as np
 from osler.errors import DataError
 from osler.evaluate import patient_split
 from osler.evaluate.card import check_card_target
+from osler.evaluate.cards import skipped_section
 from osler.models.persist import check_output_path
 from osler.pipelines._sepsis_data import START_HOURS, NoUsableStay, SepsisCohort, load_cohort
 from osler.pipelines._sepsis_model import evaluate_sepsis, fit_sepsis, threshold_rule
 from osler.pipelines._sepsis_report import (need_a_septic_stay, sepsis_card, sepsis_provenance,
                                             sepsis_training_record)
-from osler.pipelines._shared import (PredictionSummary, check_held_out, load_bundle,
-                                     output_file, save_bundle, skipped_note)
+from osler.pipelines._shared import (PredictionSummary, all_listed, check_held_out,
+                                     load_bundle, output_file, save_bundle, skipped_note)
 
 __all__ = ["TASK", "SepsisTask", "seen_in_training"]
 
@@ -87,7 +88,7 @@ class SepsisTask:
         bundle = load_bundle(self.name, model_dir)
         out = _output_folder(Path(data), Path(out))
         if explain is not None:
-            check_output_path(output_file(data, explain), "--explain")
+            check_output_path(output_file(data, explain, "--explain"), "--explain")
             if out.resolve() in Path(explain).resolve().parents:
                 raise DataError(f"--explain {explain} is inside the --out folder, which holds "
                                 "one prediction file per stay only; put it elsewhere")
@@ -151,10 +152,13 @@ class SepsisTask:
         p = bundle.estimator.predict_proba(unseen.X)[:, 1]
         result = evaluate_sepsis(unseen, p, bundle.threshold, n_boot=n_boot)
         result.notes.append(f"{left_out} were left out{_no_digests_note(bundle)}; "
-                            f"{skipped_note(cohort.skipped)}.")
+                            f"{skipped_note(cohort.skipped)}"
+                            f"{all_listed(cohort.skipped)}.")
         card = sepsis_card(result, bundle, unseen, provenance=sepsis_provenance(
             bundle, data, cohort, unseen, by_id=len(by_id), by_content=len(by_content),
             by_start=len(by_start)))
+        if (listed := skipped_section(cohort.skipped)) is not None:   # all, not the first 5
+            card.sections.append(listed)
         written = card.write(report)
         tm = result.task_metrics
         seen = f" ({len(seen_stays)} left out: seen in training)" if seen_stays else ""
