@@ -80,6 +80,10 @@ class TabularData:
     #: after "N excluded by the cohort definition: ") -> one note per row naming file and
     #: line; no input was bad, so they are counted apart from ``skipped``
     excluded: dict[str, list[str]] = field(default_factory=dict)
+    #: what else reading noticed, each a counted note ending the read note (icu-mortality:
+    #: readings outside physiological limits used as given, rows after the 48 h ignored;
+    #: readmission: a feature missing in every row); nothing was skipped for them
+    warnings: list[str] = field(default_factory=list)
 
     def read_note(self) -> str:
         """What reading the data left aside: the inputs skipped (``'N skipped (reasons)'``),
@@ -98,6 +102,8 @@ class TabularData:
                      "the column's levels)")
         if self.impossible:
             note += "; " + counted_reasons("impossible values read as missing", self.impossible)
+        for warning in self.warnings:
+            note += f"; {warning}"
         return note
 
     def excluded_note(self) -> str:
@@ -115,7 +121,7 @@ class TabularData:
                            None if self.sources is None else self.sources[mask],
                            None if self.content is None else self.content[mask],
                            self.unmatched_outcomes, self.unseen_categories, self.impossible,
-                           self.ids_name_patients, self.excluded)
+                           self.ids_name_patients, self.excluded, self.warnings)
 
 
 @dataclass

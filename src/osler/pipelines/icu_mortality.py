@@ -27,6 +27,7 @@ from osler.evaluate import age_bands
 from osler.features import ClinicalScore
 from osler.features.summary import (EXTREME_STATS, extreme_names, stay_series, summarize_extremes,
                                     summarize_series, summary_names)
+from osler.pipelines._shared import counted_reasons, implausible_note
 from osler.pipelines._tabular import TabularData, TabularTask
 from osler.record import EventKind, Provenance
 
@@ -72,6 +73,7 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
     No feature is chosen from the data, so ``vocabulary`` and ``trains_on`` are ignored, and
     the labels are in ``outcomes`` only, so ``labels`` is too. ``outcomes``: one file or
     several (``--outcomes`` repeated), stays matched by RecordID across all of them."""
+    from osler.ingest._plausible import outside_limits
     from osler.ingest.physionet import NO_OUTCOME_ROW, outcome_files, read_physionet2012
 
     outcomes = outcome_files(outcomes) or None
@@ -79,6 +81,9 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
     errors: list[IngestError] = []
     rows, ids, meta, kept_sources, digests = [], [], [], [], []
     repeated: list[tuple[str, str]] = []
+    late: list[str] = []          # per stay with rows after the 48 h: how many were ignored
+    late_rows = 0
+    implausible: list[str] = []   # readings outside physiological limits, used as given
     seen: dict[str, str] = {}   # RecordID -> the stay file it was first read from
     for source in data:  # the reader takes files, directories and zips alike
         for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
@@ -89,6 +94,18 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
                                               "RecordID; only that first file is used"))
                 continue
             seen[record.patient_id] = file
+            inside, after = _window_counts(record)
+            if after:
+                late_rows += after
+                late.append(f"file {file}, RecordID {record.patient_id}: {after} "
+                            f"row{'s' if after > 1 else ''} after {PREDICTION_HOUR:g} h")
+            if not inside:   # as a header-only stay: a score from descriptors alone is no
+                # statement about the stay's first 48 h
+                repeated.append((str(source), f"file {file}, RecordID {record.patient_id}: "
+                                 f"stay has no measurement in the first {PREDICTION_HOUR:g} h "
+                                 f"({after} after, ignored); nothing to predict from"))
+                continue
+            implausible += outside_limits(record, "2012")
             x, pred, src = _featurize(record)
             kept_sources.append(_sources(record) if sources else None)
             rows.append(x)
@@ -101,10 +118,15 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
         if outcomes and unlabelled:   # the outcomes given are not these stays': say so
             _unmatched_outcomes(outcomes, unlabelled)
         raise DataError(f"no usable stays under {[str(p) for p in data]}; first problem: "
-                        f"{errors[0] if errors else 'no .txt stays found'}")
+                        f"{errors[0] if errors else _first(repeated)}")
     skipped = [(e.file or "", str(e)) for e in errors] + repeated
     d = _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
     d.content = np.asarray(digests, dtype=object)
+    if late:   # the task predicts at 48 h: later rows are no part of it, but never unsaid
+        d.warnings.append(counted_reasons(f"stays with rows after {PREDICTION_HOUR:g} h, "
+                                          f"ignored ({late_rows} rows)", late))
+    if implausible:
+        d.warnings.append(implausible_note(implausible))
     d.ids_name_patients = True
     if outcomes is not None:   # not stays skipped: counted apart from those
         d.unmatched_outcomes = _unmatched_outcomes(outcomes, set(ids))
@@ -112,6 +134,27 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
         d.sources = np.empty(len(kept_sources), dtype=object)
         d.sources[:] = kept_sources
     return d
+
+
+def _first(skipped: list[tuple[str, str]]) -> str:
+    return skipped[0][1] if skipped else "no .txt stays found"
+
+
+def _window_counts(record) -> tuple[int, int]:
+    """(measurements within the first 48 h, not counting the descriptors Age, Height and
+    Weight; observations after the 48 h, which the features never read)."""
+    mapping, _ = _variables()
+    horizon = timedelta(hours=PREDICTION_HOUR)
+    inside = after = 0
+    for e in record.events:
+        if e.kind is not EventKind.OBSERVATION or e.value is None or e.coding is None:
+            continue
+        offset = e.available_offset
+        if offset is None or offset > horizon:
+            after += 1
+        elif mapping.get((e.coding.system, e.coding.code, e.coding.display)) not in _STATIC:
+            inside += 1
+    return inside, after
 
 
 def stay_digest(record) -> str:
