@@ -12,6 +12,13 @@ first Age row of a stay is read (extra rows are later admissions) and ages above
 90. SAPS-I and
 SOFA from the outcomes file are scored beside the model as baselines, never used as
 features. A fifth of the stays (hashed RecordID) is held out and never trained on.
+
+Rows after the 48 h are no part of the task: they are counted per stay in the run's summary
+and card. A stay with no measurement within the 48 h (descriptors aside) is skipped, named,
+as a stay with no measurement at all is. Readings no patient can have
+(``resources/physionet/plausible.tsv``: a pH of 735) are named by file, line and variable and
+used as given, in training and scoring alike (set a holds 141, most of them failed
+temperature probes): reading them as missing would move the published figures.
 """
 
 from __future__ import annotations
