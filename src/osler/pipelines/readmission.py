@@ -8,6 +8,11 @@ medications. Encounters that ended in death or hospice (discharge dispositions 1
 rows skipped as bad input (a prediction run that leaves out only these exits 0). A fifth of the
 patients (``patient_nbr``, hashed) is held out and never trained on, nor used to choose the
 category levels kept as features.
+
+Columns: a column the encounter table does not have is refused by name, and so is a table
+missing one the task reads. An age that is no band of the table or a negative count is read
+as missing, named by file, line and column (as heart-disease reads impossible values); a
+feature missing in every row is warned of in the run's summary.
 """
 
 from __future__ import annotations
