@@ -16,7 +16,7 @@ def test_a_file_named_as_another_record_id_is_warned_about(tmp_path):
     warning = d.warnings[0]
     assert "149999.txt" in warning and "RecordID 140002" in warning
     note = d.read_note()
-    assert "1 warnings (" in note and "149999.txt: holds RecordID 140002" in note
+    assert "1 stays whose file names another RecordID" in note and "149999.txt: holds RecordID 140002" in note
 
 
 def test_matching_and_non_numeric_names_give_no_warning(tmp_path):

@@ -23,6 +23,7 @@ from osler.errors import DataError, IngestError, OslerError
 from osler.features import (DYNAMIC_VARIABLES, check_no_leakage, feature_names, featurize,
                             stay_frame)
 from osler.ingest import files_under
+from osler.pipelines._shared import implausible_note
 
 __all__ = ["START_HOURS", "NoUsableStay", "SepsisCohort", "load_cohort", "named_stay_files",
            "stay_files", "unique_stays"]
@@ -76,12 +77,17 @@ class SepsisCohort:
     ``meta`` columns: stay, file, hour, row, line, label, source_hour, unit, sex, age.
     ``skipped``: (file, reason) of every stay that could not be used. ``unmeasured``:
     (file, note) of every stay kept although no hour holds a measured value (prediction only).
+    ``implausible``: (stay, note) per reading no living patient can have (the note names file,
+    line and variable;
+    :func:`osler.ingest._plausible.outside_limits`), used as given in training and scoring
+    alike, so reported and never changed.
     """
 
     X: np.ndarray
     meta: pd.DataFrame
     skipped: list[tuple[str, str]] = field(default_factory=list)
     unmeasured: list[tuple[str, str]] = field(default_factory=list)
+    implausible: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def not_stays(self) -> list[tuple[str, str]]:
@@ -89,13 +95,21 @@ class SepsisCohort:
         input name and why), for a summary that counts them apart from skipped stays."""
         return [s for s in self.skipped if _is_prediction_file(s)]
 
+    def implausible_note(self) -> str:
+        """``''``, or ``'; N readings outside physiological limits, used as given (...)'``."""
+        if not self.implausible:
+            return ""
+        return "; " + implausible_note([note for _stay, note in self.implausible])
+
     @property
     def n_stays(self) -> int:
         return int(self.meta["stay"].nunique())
 
     def subset(self, stays: Iterable[str]) -> SepsisCohort:
         mask = self.meta["stay"].isin(set(stays)).to_numpy()
-        return SepsisCohort(self.X[mask], self.meta[mask].reset_index(drop=True), self.skipped)
+        kept = set(self.meta["stay"][mask])
+        return SepsisCohort(self.X[mask], self.meta[mask].reset_index(drop=True), self.skipped,
+                            implausible=[i for i in self.implausible if i[0] in kept])
 
     def content_digests(self) -> dict[str, str]:
         """Per stay, the first 16 hex digits of SHA-256 over its hourly feature rows: what the
@@ -255,8 +269,10 @@ def load_cohort(paths: Iterable[Path], *, n_jobs: int | None = None,
     # problem a refusal names should be a stay's
     skipped.sort(key=_is_prediction_file)
     kept_unmeasured = [s for p in parts for s in p[3]]
+    implausible = [s for p in parts for s in p[4]]
     del parts
-    cohort = SepsisCohort(X, meta.iloc[order].reset_index(drop=True), skipped, kept_unmeasured)
+    cohort = SepsisCohort(X, meta.iloc[order].reset_index(drop=True), skipped, kept_unmeasured,
+                          implausible)
     check_no_leakage("sepsis", cohort.meta["stay"].tolist(), cohort.meta["hour"].to_numpy(),
                      cohort.meta["source_hour"].to_numpy())
     if not len(cohort.meta):
@@ -352,11 +368,13 @@ def _unread(path: Path, name: str, err: IngestError, note: str = "") -> tuple[st
 
 
 def _featurize_files(files: list[tuple[Path, str]], unmeasured: bool = False,
-                     labels: bool = True) -> tuple[np.ndarray, pd.DataFrame, list, list]:
-    """Features of the stays of ``(path, name in the input)`` pairs."""
+                     labels: bool = True) -> tuple[np.ndarray, pd.DataFrame, list, list, list]:
+    """Features of the stays of ``(path, name in the input)`` pairs; also the skipped, the
+    unmeasured and the readings outside physiological limits (see :class:`SepsisCohort`)."""
+    from osler.ingest._plausible import outside_limits
     from osler.ingest.physionet import PREDICTION_FILE, read_physionet2019
 
-    blocks, metas, skipped, kept_unmeasured = [], [], [], []
+    blocks, metas, skipped, kept_unmeasured, implausible = [], [], [], [], []
     for path, name in files:
         errors: list[IngestError] = []
         for record in read_physionet2019(path, on_error=errors.append, labels=labels):
@@ -372,6 +390,7 @@ def _featurize_files(files: list[tuple[Path, str]], unmeasured: bool = False,
                                         "hour holds a measured value; scored from the time in "
                                         "the ICU and missingness alone"))
             block = featurize(frame)
+            implausible += [(frame.stay_id, note) for note in outside_limits(record, "2019")]
             blocks.append(block.X)
             metas.append(_meta(frame, block, path.name))
         skipped += [_unread(path, name, e) if e.reason == PREDICTION_FILE else (path.name, str(e))
@@ -379,7 +398,7 @@ def _featurize_files(files: list[tuple[Path, str]], unmeasured: bool = False,
     width = len(feature_names())
     X = np.vstack(blocks) if blocks else np.empty((0, width), dtype=np.float32)
     meta = pd.concat(metas, ignore_index=True) if metas else _meta_empty()
-    return X, meta, skipped, kept_unmeasured
+    return X, meta, skipped, kept_unmeasured, implausible
 
 
 

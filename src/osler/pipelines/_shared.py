@@ -135,3 +135,10 @@ def counted_reasons(what: str, reasons: list[str], shown: int = 5) -> str:
         return f"0 {what}"
     more = f"; and {len(reasons) - shown} more" if len(reasons) > shown else ""
     return f"{len(reasons)} {what} ({'; '.join(map(str, reasons[:shown]))}{more})"
+
+
+def implausible_note(notes: list[str]) -> str:
+    """Readings no living patient can have (sepsis, icu-mortality: file, line and variable
+    each, :func:`osler.ingest._plausible.outside_limits`), counted: the tasks use them as given
+    in training and in scoring alike, so they are reported, never changed."""
+    return counted_reasons("readings outside physiological limits, used as given", notes)

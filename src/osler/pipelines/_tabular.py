@@ -81,8 +81,10 @@ class TabularData:
     #: after "N excluded by the cohort definition: ") -> one note per row naming file and
     #: line; no input was bad, so they are counted apart from ``skipped``
     excluded: dict[str, list[str]] = field(default_factory=dict)
-    #: notes about rows read and used as they are, but not as a reader might expect (a stay
-    #: file named as another RecordID than the one it holds), each naming its file
+    #: what else reading noticed, each a counted note ending the read note (icu-mortality:
+    #: a stay file named as another RecordID than the one it holds, readings outside
+    #: physiological limits used as given, rows after the 48 h ignored; readmission: a
+    #: feature missing in every row); nothing was skipped for them
     warnings: list[str] = field(default_factory=list)
 
     def read_note(self) -> str:
@@ -102,8 +104,8 @@ class TabularData:
                      "the column's levels)")
         if self.impossible:
             note += "; " + counted_reasons("impossible values read as missing", self.impossible)
-        if self.warnings:
-            note += "; " + counted_reasons("warnings", self.warnings)
+        for warning in self.warnings:
+            note += f"; {warning}"
         return note
 
     def excluded_note(self) -> str:

@@ -12,6 +12,13 @@ first Age row of a stay is read (extra rows are later admissions) and ages above
 90. SAPS-I and
 SOFA from the outcomes file are scored beside the model as baselines, never used as
 features. A fifth of the stays (hashed RecordID) is held out and never trained on.
+
+Rows after the 48 h are no part of the task: they are counted per stay in the run's summary
+and card. A stay with no measurement within the 48 h (descriptors aside) is skipped, named,
+as a stay with no measurement at all is. Readings no patient can have
+(``resources/physionet/plausible.tsv``: a pH of 735) are named by file, line and variable and
+used as given, in training and scoring alike (set a holds 141, most of them failed
+temperature probes): reading them as missing would move the published figures.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from osler.evaluate import age_bands
 from osler.features import ClinicalScore
 from osler.features.summary import (EXTREME_STATS, extreme_names, stay_series, summarize_extremes,
                                     summarize_series, summary_names)
+from osler.pipelines._shared import counted_reasons, implausible_note
 from osler.pipelines._tabular import TabularData, TabularTask
 from osler.record import EventKind, Provenance
 
@@ -72,6 +80,7 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
     No feature is chosen from the data, so ``vocabulary`` and ``trains_on`` are ignored, and
     the labels are in ``outcomes`` only, so ``labels`` is too. ``outcomes``: one file or
     several (``--outcomes`` repeated), stays matched by RecordID across all of them."""
+    from osler.ingest._plausible import outside_limits
     from osler.ingest.physionet import NO_OUTCOME_ROW, outcome_files, read_physionet2012
 
     outcomes = outcome_files(outcomes) or None
@@ -80,6 +89,9 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
     rows, ids, meta, kept_sources, digests = [], [], [], [], []
     repeated: list[tuple[str, str]] = []
     renamed: list[str] = []   # stays whose in-file RecordID is not their file's name
+    late: list[str] = []          # per stay with rows after the 48 h: how many were ignored
+    late_rows = 0
+    implausible: list[str] = []   # readings outside physiological limits, used as given
     seen: dict[str, str] = {}   # RecordID -> the stay file it was first read from
     for source in data:  # the reader takes files, directories and zips alike
         for record in read_physionet2012(source, outcomes=outcomes, on_error=errors.append):
@@ -91,6 +103,18 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
                 continue
             seen[record.patient_id] = file
             renamed += _record_id_note(file, record.patient_id)
+            inside, after = _window_counts(record)
+            if after:
+                late_rows += after
+                late.append(f"file {file}, RecordID {record.patient_id}: {after} "
+                            f"row{'s' if after > 1 else ''} after {PREDICTION_HOUR:g} h")
+            if not inside:   # as a header-only stay: a score from descriptors alone is no
+                # statement about the stay's first 48 h
+                repeated.append((str(source), f"file {file}, RecordID {record.patient_id}: "
+                                 f"stay has no measurement in the first {PREDICTION_HOUR:g} h "
+                                 f"({after} after, ignored); nothing to predict from"))
+                continue
+            implausible += outside_limits(record, "2012")
             x, pred, src = _featurize(record)
             kept_sources.append(_sources(record) if sources else None)
             rows.append(x)
@@ -103,11 +127,18 @@ def load_icu_mortality(data: list[Path], outcomes: Path | list[Path] | None = No
         if outcomes and unlabelled:   # the outcomes given are not these stays': say so
             _unmatched_outcomes(outcomes, unlabelled)
         raise DataError(f"no usable stays under {[str(p) for p in data]}; first problem: "
-                        f"{errors[0] if errors else 'no .txt stays found'}")
+                        f"{errors[0] if errors else _first(repeated)}")
     skipped = [(e.file or "", str(e)) for e in errors] + repeated
     d = _assemble(np.vstack(rows), np.asarray(ids), meta, outcomes, skipped)
     d.content = np.asarray(digests, dtype=object)
-    d.warnings += renamed
+    if renamed:
+        d.warnings.append(counted_reasons("stays whose file names another RecordID than "
+                                          "the one they hold (that one is used)", renamed))
+    if late:   # the task predicts at 48 h: later rows are no part of it, but never unsaid
+        d.warnings.append(counted_reasons(f"stays with rows after {PREDICTION_HOUR:g} h, "
+                                          f"ignored ({late_rows} rows)", late))
+    if implausible:
+        d.warnings.append(implausible_note(implausible))
     d.ids_name_patients = True
     if outcomes is not None:   # not stays skipped: counted apart from those
         d.unmatched_outcomes = _unmatched_outcomes(outcomes, set(ids))
@@ -129,6 +160,27 @@ def _record_id_note(file: str, record_id: str) -> list[str]:
         return []
     return [f"file {file}: holds RecordID {record_id}, not the {stem} of its name; the "
             f"RecordID in the file ({record_id}) is used, for outcomes and output rows alike"]
+
+
+def _first(skipped: list[tuple[str, str]]) -> str:
+    return skipped[0][1] if skipped else "no .txt stays found"
+
+
+def _window_counts(record) -> tuple[int, int]:
+    """(measurements within the first 48 h, not counting the descriptors Age, Height and
+    Weight; observations after the 48 h, which the features never read)."""
+    mapping, _ = _variables()
+    horizon = timedelta(hours=PREDICTION_HOUR)
+    inside = after = 0
+    for e in record.events:
+        if e.kind is not EventKind.OBSERVATION or e.value is None or e.coding is None:
+            continue
+        offset = e.available_offset
+        if offset is None or offset > horizon:
+            after += 1
+        elif mapping.get((e.coding.system, e.coding.code, e.coding.display)) not in _STATIC:
+            inside += 1
+    return inside, after
 
 
 def stay_digest(record) -> str:

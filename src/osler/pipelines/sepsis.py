@@ -57,7 +57,7 @@ class SepsisTask:
         cohort = load_cohort(data, n_jobs=n_jobs).labelled("training")
         develop = cohort.subset(
             cohort.meta["stay"][~held_out_mask(cohort.meta["stay"], fraction)].unique())
-        n_stays, skipped = cohort.n_stays, cohort.skipped
+        n_stays, skipped, odd = cohort.n_stays, cohort.skipped, cohort.implausible_note()
         del cohort  # the development copy is all that training needs: halve the peak memory
         if develop.n_stays < 10:
             raise DataError(f"task sepsis needs at least 10 development stays; got "
@@ -79,7 +79,7 @@ class SepsisTask:
         return (f"sepsis: trained on {len(fit.train_stays)} stays, threshold "
                 f"{fit.threshold:.3f} chosen on their out-of-fold scores (utility "
                 f"{fit.validation_utility:.3f}); {n_stays - develop.n_stays} stays held "
-                f"out; {skipped_note(skipped)}; model saved to {model_dir}")
+                f"out; {skipped_note(skipped)}{odd}; model saved to {model_dir}")
 
     def predict(self, model_dir: Path, data: Path, out: Path, *, split: str | None = None,
                 explain: Path | None = None, top_k: int = 5) -> str:
@@ -110,6 +110,7 @@ class SepsisTask:
             note = (f"; {len(cohort.unmeasured)} of them with no measured value in any hour "
                     f"({'; '.join(r for _f, r in cohort.unmeasured[:5])}"
                     f"{'; ...' if len(cohort.unmeasured) > 5 else ''})")
+        note += cohort.implausible_note()
         if stale:
             note += (f"; removed {stale} prediction file(s) left in {out} by an earlier run for "
                      "stays skipped now")
@@ -152,7 +153,7 @@ class SepsisTask:
         p = bundle.estimator.predict_proba(unseen.X)[:, 1]
         result = evaluate_sepsis(unseen, p, bundle.threshold, n_boot=n_boot)
         result.notes.append(f"{left_out} were left out{_no_digests_note(bundle)}; "
-                            f"{skipped_note(cohort.skipped)}"
+                            f"{skipped_note(cohort.skipped)}{unseen.implausible_note()}"
                             f"{all_listed(cohort.skipped)}.")
         card = sepsis_card(result, bundle, unseen, provenance=sepsis_provenance(
             bundle, data, cohort, unseen, by_id=len(by_id), by_content=len(by_content),
