@@ -272,7 +272,7 @@ def _last_words(pattern) -> frozenset[str]:
 #: The target type no concept has, excluded by a rule whose trigger depends on the words of its
 #: sentence (``needs_before``, ``forward_needs_after``): medspaCy lets two triggers of one
 #: category cut each other's scope unless their target types differ, and a trigger whose
-#: condition fails must cut no other ("Call also for any rashes, nausea": a bare 'for' is no
+#: condition fails must cut no other ("Call the clinic for nausea": a bare 'for' is no
 #: PRN trigger, and the 'call' before it reaches on).
 _CONDITIONAL = "OSLER_CONDITIONAL_TRIGGER"
 
