@@ -125,6 +125,7 @@ def test_planned_procedure_is_hypothetical(extractor, text, procedure):
     ("Colonoscopy showed polyps.", "Colonoscopy"),
     ("Assessment and Plan: Echocardiogram showed normal function.", "Echocardiogram"),
     ("Continues to receive heparin.", "heparin"),
+    ("PLAN: Echocardiogram showed EF 30%, start lisinopril.", "Echocardiogram"),
 ])
 def test_done_procedure_stays_affirmed_and_recent(extractor, text, procedure):
     (m,) = [m for m in extractor.extract(text) if m.text == procedure]

@@ -62,12 +62,12 @@ _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origi
               "terminated_by", "allowed_types", "forward_stops_at", "no_forward_after",
               "forward_skips", "forward_needs", "backward_max_scope", "backward_stops_at",
               "no_backward_before", "no_backward_before_open", "backward_skips",
-              "needs_before", "forward_needs_after"}
+              "needs_before", "forward_needs_after", "forward_unless_next"}
 #: Rule keys Osler reads itself (into an ``on_modifies`` callback); medspaCy never sees them.
 _OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after", "forward_skips",
                "forward_needs", "backward_max_scope", "backward_stops_at", "no_backward_before",
                "no_backward_before_open", "backward_skips", "needs_before",
-               "forward_needs_after")
+               "forward_needs_after", "forward_unless_next")
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -175,6 +175,7 @@ def _reach(rule: dict[str, Any]):
 
     before = tuple(tuple(p.lower().split()) for p in rule.get("needs_before") or ())
     after = _lower_set(rule, "forward_needs_after")
+    unless_next = _lower_set(rule, "forward_unless_next")
 
     def modifies(target, trigger, between) -> bool:
         if before and not _phrase_before(target.doc, min(target.start, trigger.start), before):
@@ -183,6 +184,9 @@ def _reach(rule: dict[str, Any]):
             return backward(target, trigger)
         if after and not _word_after(target.doc, target.end, after):
             return False
+        if unless_next and target.end < len(target.doc) and (
+                target.doc[target.end].lower_ in unless_next):
+            return False   # "PLAN: Echocardiogram showed EF 30%": a result, so it was done
         return forward(target, trigger, between)
     return modifies
 
