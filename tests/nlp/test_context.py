@@ -80,7 +80,7 @@ def test_rules_carry_their_version():
     from osler.resources import load_json
 
     assert load_json("nlp/context_rules.json", keys={"source", "version", "context_rules"})[
-        "version"] == "osler-context-22"
+        "version"] == "osler-context-23"
 
 
 @pytest.mark.parametrize(("concept", "sentence", "expected"), [

@@ -61,11 +61,13 @@ MENTION_FLAGS: dict[str, str] = {"ALLERGY": "allergen", "RESOLVED": "resolved"}
 _RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "origin",
               "terminated_by", "allowed_types", "forward_stops_at", "no_forward_after",
               "forward_skips", "forward_needs", "backward_max_scope", "backward_stops_at",
-              "no_backward_before", "no_backward_before_open", "backward_skips"}
+              "no_backward_before", "no_backward_before_open", "backward_skips",
+              "needs_before", "forward_needs_after", "forward_unless_next"}
 #: Rule keys Osler reads itself (into an ``on_modifies`` callback); medspaCy never sees them.
 _OSLER_KEYS = ("origin", "forward_stops_at", "no_forward_after", "forward_skips",
                "forward_needs", "backward_max_scope", "backward_stops_at", "no_backward_before",
-               "no_backward_before_open", "backward_skips")
+               "no_backward_before_open", "backward_skips", "needs_before",
+               "forward_needs_after", "forward_unless_next")
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -171,11 +173,50 @@ def _reach(rule: dict[str, Any]):
                                _lower_set(rule, "backward_skips"),
                                _lower_set(rule, "no_forward_after"))
 
+    before = tuple(tuple(p.lower().split()) for p in rule.get("needs_before") or ())
+    after = _lower_set(rule, "forward_needs_after")
+    unless_next = _lower_set(rule, "forward_unless_next")
+
     def modifies(target, trigger, between) -> bool:
+        if before and not _phrase_before(target.doc, min(target.start, trigger.start), before):
+            return False
         if target.start < trigger.start:
             return backward(target, trigger)
+        if after and not _word_after(target.doc, target.end, after):
+            return False
+        if unless_next and target.end < len(target.doc) and (
+                target.doc[target.end].lower_ in unless_next):
+            return False   # "PLAN: Echocardiogram showed EF 30%": a result, so it was done
         return forward(target, trigger, between)
     return modifies
+
+
+def _sentence_start(doc, i: int) -> int:
+    """The index of the first token of the sentence holding token ``i``."""
+    while i > 0 and not doc[i].is_sent_start:
+        i -= 1
+    return i
+
+
+def _phrase_before(doc, end: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether one of ``phrases`` (lower-case word tuples) ends before token ``end`` in its
+    sentence (``needs_before``): "favor CHF over pneumonia" ('over' needs 'favor'), "May use
+    acetaminophen for fever" ('for' needs 'may use')."""
+    start = _sentence_start(doc, min(end, len(doc) - 1)) if len(doc) else 0
+    words = [t.lower_ for t in doc[start:end]]
+    return any(tuple(words[i:i + len(p)]) == p for p in phrases
+               for i in range(len(words) - len(p) + 1))
+
+
+def _word_after(doc, i: int, words: frozenset[str]) -> bool:
+    """Whether one of ``words`` follows token ``i`` in its sentence before a semicolon
+    (``forward_needs_after``): "Initially thought to be pneumonia but CT showed ...", "Start
+    metformin if A1c remains elevated"."""
+    while i < len(doc) and not doc[i].is_sent_start and doc[i].text != ";":
+        if doc[i].lower_ in words:
+            return True
+        i += 1
+    return False
 
 
 def _lower_set(rule: dict[str, Any], key: str) -> frozenset[str]:
@@ -232,6 +273,14 @@ def _last_words(pattern) -> frozenset[str]:
     return frozenset(low.get("IN", ())) if isinstance(low, dict) else frozenset()
 
 
+#: The target type no concept has, excluded by a rule whose trigger depends on the words of its
+#: sentence (``needs_before``, ``forward_needs_after``): medspaCy lets two triggers of one
+#: category cut each other's scope unless their target types differ, and a trigger whose
+#: condition fails must cut no other ("Call the clinic for nausea": a bare 'for' is no
+#: PRN trigger, and the 'call' before it reaches on).
+_CONDITIONAL = "OSLER_CONDITIONAL_TRIGGER"
+
+
 def context_rules(name: str = "nlp/context_rules.json") -> list[Any]:
     """medspaCy ``ConTextRule`` objects for the rules of ``name``."""
     context = require("medspacy.context", "nlp")
@@ -245,6 +294,8 @@ def context_rules(name: str = "nlp/context_rules.json") -> list[Any]:
             kwargs["terminated_by"] = set(kwargs["terminated_by"])
         if "allowed_types" in kwargs:
             kwargs["allowed_types"] = set(kwargs["allowed_types"])
+        elif rule.get("needs_before") or rule.get("forward_needs_after"):
+            kwargs["excluded_types"] = {_CONDITIONAL}
         rules.append(context.ConTextRule(**kwargs))
     return rules
 
