@@ -15,7 +15,7 @@ from osler._paths import same_file
 from osler.errors import DataError, IngestError
 
 __all__ = ["DEFAULT_DB", "EXIT_FAILURE", "EXIT_OK", "EXIT_PARTIAL", "db_option",
-           "exit_status", "once", "output_file", "read_text", "refuse_inside_inputs",
+           "exit_status", "once", "output_file", "read_bytes", "read_text", "refuse_inside_inputs",
            "refuse_overwrite", "resolve_db", "same_file", "single_option", "text_lines",
            "writable_folder"]
 
@@ -87,14 +87,20 @@ def _not_utf8(path: Path, line: int | None, offset: int) -> IngestError:
                        "file as UTF-8", file=str(path), line=line)
 
 
+def read_bytes(path: Path) -> bytes:
+    """The whole content of ``path`` (gunzipped if gzip); IngestError names the file when it
+    cannot be read."""
+    try:
+        with _open_bytes(path) as fh:
+            return fh.read()
+    except (OSError, EOFError) as exc:
+        raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None
+
+
 def read_text(path: Path) -> str:
     """The whole UTF-8 text of ``path`` (gunzipped if gzip); IngestError names file, line and
     byte offset of an undecodable byte and never shows the file's content."""
-    try:
-        with _open_bytes(path) as fh:
-            data = fh.read()
-    except (OSError, EOFError) as exc:
-        raise IngestError(f"cannot read ({type(exc).__name__})", file=str(path)) from None
+    data = read_bytes(path)
     try:
         return data.decode("utf-8-sig")   # a byte-order mark is not content
     except UnicodeDecodeError as exc:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from osler.cli._common import (EXIT_FAILURE, EXIT_PARTIAL, db_option, output_file, read_text,
+from osler.cli._common import (EXIT_FAILURE, EXIT_PARTIAL, db_option, output_file, read_bytes,
                                refuse_overwrite, resolve_db, single_option, text_lines)
 
 __all__ = ["nlp"]
@@ -262,6 +262,20 @@ def _tsv_value(value: str) -> str:
     return value
 
 
+def _note_file_text(path: Path) -> str:
+    """``path``'s text (gunzipped if gzip), decoded by :func:`osler.ingest.notes.decode_note`
+    as ``osler ingest`` decodes a ``.txt`` note. Line ends are kept. IngestError names the
+    file and why it is not text, never quoting its content."""
+    from osler.errors import IngestError
+    from osler.ingest.notes import decode_note
+
+    raw = read_bytes(path)
+    try:
+        return decode_note(raw)
+    except ValueError as exc:
+        raise IngestError(f"cannot read text: {exc}", file=str(path)) from None
+
+
 @nlp.command()
 @click.argument("note_file", required=False,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -277,7 +291,11 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
 
     Exit status: 0 when the notes were read (with or without concepts), 2 when there was
     nothing to read (an empty NOTE_FILE, no such patient or no note with text), or on a
-    usage error or a fatal one (a file that is not UTF-8). It skips nothing, so never 3.
+    usage error or a fatal one (a file that is not text). It skips nothing, so never 3.
+
+    NOTE_FILE is decoded as ``osler ingest`` decodes a plain-text note: by its byte-order
+    mark (UTF-8, UTF-16, UTF-32), else as UTF-8, else as Latin-1 (a Windows-1252 file), so
+    spans index the same text the stored note would hold.
     """
     from osler.errors import DataError, OslerError
     from osler.nlp.concepts import ConceptExtractor
@@ -287,7 +305,7 @@ def extract(note_file: Path | None, patient_id: str | None, db: str | None) -> N
     if (note_file is None) == (patient_id is None):
         raise click.UsageError("give exactly one of NOTE_FILE and --patient")
     if note_file is not None:
-        notes = [(note_file.name, read_text(note_file), note_file.name)]
+        notes = [(note_file.name, _note_file_text(note_file), note_file.name)]
         if not notes[0][1].strip():   # as `nlp context` refuses an empty table
             raise DataError(f"{note_file}: no text (empty, or only white space); nothing to "
                             "extract")
