@@ -576,24 +576,32 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     record below it by its own StudyInstanceUID, as its files are, the PATIENT record by its
     first study's. Such files and records are counted in the summary.
 
-    An IN_DIR holding no file, or none that reads as DICOM, is reported as holding no DICOM
-    file (exit 2): nothing is written, as `deid text` and `deid fhir` write nothing usable
+    Hidden and system files (a name starting with ".", anything in a hidden folder,
+    Thumbs.db, ehthumbs.db, desktop.ini) are not read: they are not skipped files, and the
+    summary counts them only when there are some.
+
+    An IN_DIR holding no file, only hidden or system files, or none that reads as DICOM, is
+    reported as holding no DICOM file (exit 2): nothing is written, as `deid text` and `deid fhir` write nothing usable
     from an input of no note or resource.
 
     The last line counts the files written, those skipped (refused: unreadable, already
-    de-identified, or not written), and those written of no known patient; it names no file
-    and holds no header value.
+    de-identified, or not written), and those written of no known patient (and the hidden or
+    system files ignored, if any); it names no file and holds no header value.
 
     Exit status: 0 when every file was de-identified, 3 when some were skipped, 2 when all
     were (or IN_DIR holds no DICOM file), or on a usage error or a fatal one (OUT_DIR inside
     IN_DIR, or holding the --key-file, or not writable; a bad key file).
     """
     from osler.privacy.deid import deidentify_dicom_dir
+    from osler.privacy.deid.dicom import dicom_input_files
 
     _check_dicom_dirs(in_dir, out_dir, key_file)
-    if not any(path.is_file() for path in in_dir.rglob("*")):   # before OUT_DIR is made
-        click.echo(f"no DICOM file found in IN_DIR {in_dir}: it holds no files; nothing "
-                   "written", err=True)
+    to_read, ignored = dicom_input_files(in_dir)
+    if not to_read:   # before OUT_DIR is made
+        why = (f"it holds only {len(ignored)} hidden or system files (.DS_Store, Thumbs.db "
+               "...), which are not read" if ignored else "it holds no files")
+        click.echo(f"no DICOM file found in IN_DIR {in_dir}: {why}; nothing written",
+                   err=True)
         raise SystemExit(EXIT_FAILURE)
     writable_folder(out_dir, "OUT_DIR")   # once, not as every input file's failure
     results = deidentify_dicom_dir(in_dir, out_dir, _key(key_file), again=again,
@@ -627,7 +635,9 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     # counts only: no file's path, name or header value (PHI) in the summary
     alone = sum(1 for r in results if r.no_patient and r.output and not r.error)
     records = sum(r.no_patient_records for r in results if r.output and not r.error)
-    click.echo(f"{ok} files de-identified{marked}, {len(failed)} skipped, {alone} written of "
+    system = f", {len(ignored)} hidden or system files ignored" if ignored else ""
+    click.echo(f"{ok} files de-identified{marked}, {len(failed)} skipped{system}, {alone} "
+               "written of "
                "no known patient (no PatientID"
                + (f"; and {records} DICOMDIR patient records)" if records else ")")
                + f", {len(flagged)} flagged for burned-in text -> {out_dir}", err=True)
@@ -673,8 +683,8 @@ def _report_no_patient(results) -> None:
 
 
 def _dicom_file(n: int, result) -> str:
-    """How messages name an input DICOM file: by its place among IN_DIR's files in sorted
-    path order, and its output when written ("file 3 -> OUT/2.25.../2.25....dcm"), never by
+    """How messages name an input DICOM file: by its place among IN_DIR's files read (not
+    the hidden or system ones) in sorted path order, and its output when written ("file 3 -> OUT/2.25.../2.25....dcm"), never by
     its source path: folders are often named after the patient ('QUIXMOOR_ZEBULON/ser2'), as
     FHIR's messages name an entry by position and pseudonym, not by its id."""
     return f"file {n}" + (f" -> {result.output}" if result.output else " (in sorted path order)")

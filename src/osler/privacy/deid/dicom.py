@@ -34,7 +34,8 @@ from osler.privacy.keys import DeidKey, patient_key
 from osler.resources import load_tsv
 
 __all__ = ["BURNED_IN_MODALITIES", "DEID_METHOD_CODES", "DicomResult", "INVALID_DATE",
-           "burned_in_risk", "deidentify_dataset", "deidentify_dicom_dir", "profile_actions"]
+           "SYSTEM_FILES", "burned_in_risk", "deidentify_dataset", "deidentify_dicom_dir",
+           "dicom_input_files", "profile_actions"]
 
 #: Modalities whose pixels often carry burned-in identifying text (ultrasound, secondary
 #: capture, other, endoscopy, photography, scanned documents, ...).
@@ -602,6 +603,27 @@ def _marked_deidentified(ds: Any) -> str | None:
     return "osler" if any(str(m).startswith("Osler ") for m in methods) else "other"
 
 
+#: Names (lower case) of files an operating system or file manager leaves beside the images
+#: (Finder, Explorer): never DICOM, so never read, as files named with a leading "." are not.
+SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini"})
+
+
+def dicom_input_files(in_dir: str | Path) -> tuple[list[Path], list[Path]]:
+    """``(read, ignored)``: the files under ``in_dir`` that :func:`deidentify_dicom_dir`
+    reads, and the hidden or system ones it does not (a name starting with "." such as
+    ``.DS_Store`` or macOS's ``._IM1``, anything in a hidden folder, :data:`SYSTEM_FILES`),
+    each sorted. A stray ``Thumbs.db`` is not a DICOM file that failed."""
+    in_dir = Path(in_dir)
+    read: list[Path] = []
+    ignored: list[Path] = []
+    for path in sorted(p for p in in_dir.rglob("*") if p.is_file()):
+        parts = path.relative_to(in_dir).parts
+        system = (path.name.lower() in SYSTEM_FILES
+                  or any(part.startswith(".") for part in parts))
+        (ignored if system else read).append(path)
+    return read, ignored
+
+
 def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
                          *, again: bool = False, profile: str = "surrogate"
                          ) -> list[DicomResult]:
@@ -627,11 +649,13 @@ def deidentify_dicom_dir(in_dir: str | Path, out_dir: str | Path, key: DeidKey,
 
     ``profile``: how free text kept in headers is de-identified, as in
     :func:`deidentify_dataset` (use the one the patients' notes were de-identified with).
+
+    Hidden and system files (:func:`dicom_input_files`) are not read and have no result.
     """
     require("pydicom", "imaging")
     _check_profile(profile)   # before the files: a wrong one would fail each file alone
     in_dir, out_dir = Path(in_dir), Path(out_dir)
-    paths = sorted(p for p in in_dir.rglob("*") if p.is_file())
+    paths, _ = dicom_input_files(in_dir)
     run = _DirRun(key, again, in_dir, out_dir, file_set_roots(paths, in_dir, out_dir),
                   profile)
     # a DICOMDIR last: its records point at the files as written
