@@ -581,8 +581,8 @@ def dicom(in_dir: Path, out_dir: Path, key_file: Path | None, again: bool,
     summary counts them only when there are some.
 
     An IN_DIR holding no file, only hidden or system files, or none that reads as DICOM, is
-    reported as holding no DICOM file (exit 2): nothing is written, as `deid text` and `deid fhir` write nothing usable
-    from an input of no note or resource.
+    reported as holding no DICOM file (exit 2): nothing is written, as `deid text` and
+    `deid fhir` write nothing usable from an input of no note or resource.
 
     The last line counts the files written, those skipped (refused: unreadable, already
     de-identified, or not written), and those written of no known patient (and the hidden or
@@ -684,8 +684,9 @@ def _report_no_patient(results) -> None:
 
 def _dicom_file(n: int, result) -> str:
     """How messages name an input DICOM file: by its place among IN_DIR's files read (not
-    the hidden or system ones) in sorted path order, and its output when written ("file 3 -> OUT/2.25.../2.25....dcm"), never by
-    its source path: folders are often named after the patient ('QUIXMOOR_ZEBULON/ser2'), as
-    FHIR's messages name an entry by position and pseudonym, not by its id."""
+    the hidden or system ones) in sorted path order, and its output when written
+    ("file 3 -> OUT/2.25.../2.25....dcm"), never by its source path: folders are often named
+    after the patient ('QUIXMOOR_ZEBULON/ser2'), as FHIR's messages name an entry by position
+    and pseudonym, not by its id."""
     return f"file {n}" + (f" -> {result.output}" if result.output else " (in sorted path order)")
 
