@@ -36,10 +36,13 @@ def sepsis(model_dir: str, stay: str, top: int, as_json: bool) -> None:
     from osler.pipelines._sepsis_stream import SepsisMonitor
 
     mon = SepsisMonitor(Path(model_dir), top_k=top)
-    frame = mon.open_stay(Path(stay))   # a bad stay is refused before anything is printed
-    note = mon.unmeasured_note(frame, Path(stay))
-    if note:   # as predict says it, on stderr: the stdout stream keeps its format
-        click.echo(f"osler: {note}", err=True)
+    implausible: list[str] = []
+    # a bad stay is refused before anything is printed
+    frame = mon.open_stay(Path(stay), implausible=implausible)
+    # as predict says them, on stderr: the stdout stream keeps its format
+    for note in (mon.unmeasured_note(frame, Path(stay)), mon.implausible_note(implausible)):
+        if note:
+            click.echo(f"osler: {note}", err=True)
     if not as_json:   # what each hour's risk is read against (JSON lines stay one per hour)
         click.echo(f"stay {Path(stay).name}  model {mon.bundle.task} ({model_dir})  alert "
                    f"threshold {mon.threshold:.4g}: ALARM when the risk is at or above it")
