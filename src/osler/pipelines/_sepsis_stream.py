@@ -16,7 +16,7 @@ from osler.errors import DataError, OslerError
 from osler.explain import Evidence, hourly_source, top_evidence
 from osler.features import (FeatureBlock, IncrementalFeaturizer, StayFrame, feature_names,
                             featurize, stay_frame)
-from osler.pipelines._shared import implausible_note, load_bundle
+from osler.pipelines._shared import load_bundle
 from osler.record import PatientRecord
 
 __all__ = ["HourlyRisk", "SepsisMonitor"]
@@ -63,7 +63,8 @@ class SepsisMonitor:
 
         When ``implausible`` is a list, the stay's readings outside physiological limits are
         added to it (file, line and variable each, never the value), as ``osler predict
-        sepsis`` names them: they are scored as given, see :meth:`implausible_note`."""
+        sepsis`` names them: they are scored as given (the caller words them with
+        :func:`osler.pipelines._shared.implausible_note`, as predict does)."""
         from osler.ingest._plausible import outside_limits
         from osler.ingest.physionet import read_physionet2019
 
@@ -84,12 +85,6 @@ class SepsisMonitor:
             return None
         return (f"file {Path(stay_file).name}, stay {frame.stay_id}: no hour holds a measured "
                 "value; scored from the time in the ICU and missingness alone")
-
-    @staticmethod
-    def implausible_note(notes: list[str]) -> str | None:
-        """What ``osler predict sepsis`` says of readings outside physiological limits (the
-        ``notes`` :meth:`open_stay` collected), counted and used as given; ``None`` if none."""
-        return implausible_note(notes) if notes else None
 
     def replay_frame(self, frame: StayFrame) -> Iterator[HourlyRisk]:
         """Each hour of ``frame`` (from :meth:`open_stay`) scored as it arrives."""
