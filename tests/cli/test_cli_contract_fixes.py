@@ -216,7 +216,7 @@ _FAKE_MONITOR = textwrap.dedent("""
     class Monitor:
         def __init__(self, model_dir, top_k=3):
             self.bundle, self.threshold = SimpleNamespace(task="sepsis"), 0.5
-        def open_stay(self, stay):
+        def open_stay(self, stay, implausible=None):
             return None
         def unmeasured_note(self, frame, stay):
             return None

@@ -34,12 +34,17 @@ def sepsis(model_dir: str, stay: str, top: int, as_json: bool) -> None:
     import json
 
     from osler.pipelines._sepsis_stream import SepsisMonitor
+    from osler.pipelines._shared import implausible_note
 
     mon = SepsisMonitor(Path(model_dir), top_k=top)
-    frame = mon.open_stay(Path(stay))   # a bad stay is refused before anything is printed
-    note = mon.unmeasured_note(frame, Path(stay))
-    if note:   # as predict says it, on stderr: the stdout stream keeps its format
-        click.echo(f"osler: {note}", err=True)
+    implausible: list[str] = []
+    # a bad stay is refused before anything is printed
+    frame = mon.open_stay(Path(stay), implausible=implausible)
+    # as predict says them, on stderr: the stdout stream keeps its format
+    odd = implausible_note(implausible) if implausible else None   # readings used as given
+    for note in (mon.unmeasured_note(frame, Path(stay)), odd):
+        if note:
+            click.echo(f"osler: {note}", err=True)
     if not as_json:   # what each hour's risk is read against (JSON lines stay one per hour)
         click.echo(f"stay {Path(stay).name}  model {mon.bundle.task} ({model_dir})  alert "
                    f"threshold {mon.threshold:.4g}: ALARM when the risk is at or above it")

@@ -39,7 +39,7 @@ class _TaskName(click.ParamType):
                    "for several (stays are matched by RecordID across all of them).")
 @single_option("--model", "model_dir", required=True, type=click.Path(file_okay=False),
                help="Directory to save the trained model in (refused when it holds a model of "
-                    "another task).")
+                    "another task, or is or lies inside a --data input).")
 @single_option("--seed", default=0, show_default=True, help="Random seed.")
 @single_option("--held-out", "held_out", type=float, default=None, metavar="SHARE",
                help="Share of patients (by a hash of their id) kept out of training, so that "
@@ -56,6 +56,9 @@ def train(task: str, data: tuple[str, ...], outcomes: tuple[str, ...], model_dir
     from osler.models.persist import check_model_folder, check_output_path
 
     check_output_path(model_dir, "--model", folder=True)   # every task: before the training
+    # a model saved into an input folder (or over an input) would overwrite its files, or be
+    # read as data by the next run: refused before the training, as predict refuses --out
+    refuse_inside_inputs(model_dir, "--model", {"--data": data, "--outcomes": outcomes})
     check_model_folder(model_dir, task)
     options = {} if held_out is None else {"held_out": held_out}
     summary = get_task(task).train([Path(d) for d in data], outcomes=_outcomes(outcomes),

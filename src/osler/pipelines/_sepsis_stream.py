@@ -57,14 +57,22 @@ class SepsisMonitor:
         """Replay a ``.psv`` stay hour by hour, as if each row were arriving live."""
         yield from self.replay_frame(self.open_stay(stay_file))
 
-    def open_stay(self, stay_file: Path) -> StayFrame:
+    def open_stay(self, stay_file: Path, implausible: list[str] | None = None) -> StayFrame:
         """The one stay of ``stay_file``, read and checked at once (a DataError names the file
-        and reason), so that a caller can refuse a bad stay before it prints anything."""
+        and reason), so that a caller can refuse a bad stay before it prints anything.
+
+        When ``implausible`` is a list, the stay's readings outside physiological limits are
+        added to it (file, line and variable each, never the value), as ``osler predict
+        sepsis`` names them: they are scored as given (the caller words them with
+        :func:`osler.pipelines._shared.implausible_note`, as predict does)."""
+        from osler.ingest._plausible import outside_limits
         from osler.ingest.physionet import read_physionet2019
 
         records = list(read_physionet2019(Path(stay_file), labels=False))   # scored, not judged
         if len(records) != 1:
             raise DataError(f"file {stay_file}: a monitor replays one stay; got {len(records)}")
+        if implausible is not None:
+            implausible += outside_limits(records[0], "2019")
         # as prediction does: a stay whose hours hold no measured value is scored from the
         # time in the ICU and missingness alone (never refused as if it had no hours)
         return stay_frame(records[0], keep_event_ids=True, allow_unmeasured=True)
