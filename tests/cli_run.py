@@ -7,9 +7,16 @@ from osler.cli import main
 
 def run_osler(argv: list[str], capsys) -> tuple[int, str]:  # noqa: ANN001 - pytest's fixture
     """Return (exit code, stderr) of ``osler ARGV``."""
+    code, _out, err = run_osler_out_err(argv, capsys)
+    return code, err
+
+
+def run_osler_out_err(argv: list[str], capsys) -> tuple[int, str, str]:  # noqa: ANN001
+    """Return (exit code, stdout, stderr) of ``osler ARGV``."""
     try:
         main(argv)
         code = 0
     except SystemExit as exc:
         code = exc.code
-    return code, capsys.readouterr().err
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -7,8 +7,8 @@ import json
 
 import pytest
 from _sepsis_synth import write_stays
+from cli_run import run_osler_out_err as _run
 
-from osler.cli import main
 from osler.ingest.physionet import PSV_COLUMNS
 
 pytestmark = pytest.mark.filterwarnings(
@@ -25,16 +25,6 @@ def model(tmp_path_factory):
     stays = write_stays(root / "stays", n_stays=30, seed=5)
     TASK.train([stays], outcomes=None, model_dir=root / "model", seed=0, n_jobs=1)
     return root / "model"
-
-
-def _run(argv, capsys) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _unmeasured_stay(path, hours: int = 4):

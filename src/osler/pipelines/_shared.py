@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from osler._paths import same_file
 from osler.errors import DataError, ModelError
 from osler.models.persist import (ModelBundle, data_fingerprint, ends_with_separator, load_model,
                                   save_model)
@@ -101,7 +102,7 @@ def output_file(data: Path, out: Path | str, option: str = "--out") -> Path:
     if Path(out).is_dir():
         raise DataError(f"{option} {out} is a folder; this task writes one file there")
     out, data = Path(out), Path(data)
-    if out.exists() and data.exists() and out.resolve() == data.resolve():
+    if out.exists() and data.exists() and same_file(out, data):
         raise DataError(f"{option} {out} is the input file {data}: its data would be "
                         "overwritten; choose another file")
     if data.is_dir() and data.resolve() in out.resolve().parents:
